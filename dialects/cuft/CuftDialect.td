@@ -1,0 +1,117 @@
+//===- CuftDialect.td - the cuft dialect ------------------------*- tablegen -*-===//
+//
+// cuft models Python CUDA kernels. Generic IR, produced once per Python function,
+// carries `!cuft.unknown` types; the `cuft-specialize` pass rewrites it into typed IR
+// for one argument signature. Typed IR lowers to upstream dialects.
+//
+//===----------------------------------------------------------------------------===//
+
+#ifndef CUFT_DIALECT_TD
+#define CUFT_DIALECT_TD
+
+include "mlir/IR/OpBase.td"
+include "mlir/IR/AttrTypeBase.td"
+include "mlir/IR/EnumAttr.td"
+
+def Cuft_Dialect : Dialect {
+  let name = "cuft";
+  let cppNamespace = "::cuft";
+  let summary = "Python-level CUDA kernels, before and after type specialization";
+  let description = [{
+    The cuft dialect holds kernels written in a Python subset. A function enters it
+    as *generic* IR, where values whose types depend on the call's arguments have the
+    type `!cuft.unknown`. The `cuft-specialize` pass takes an argument signature,
+    infers every type with Python-like promotion rules, inserts explicit casts and
+    folds constants. The result, *typed* IR, uses builtin scalar types (`i1`, signed
+    `i8`..`i64`, unsigned `ui8`..`ui64`, `f32`, `f64`) and `!cuft.array` for arrays;
+    it is what the lowering to NVPTX consumes.
+  }];
+  let useDefaultTypePrinterParser = 1;
+  let useDefaultAttributePrinterParser = 1;
+  let hasConstantMaterializer = 1;
+  let dependentDialects = ["::mlir::cf::ControlFlowDialect"];
+}
+
+class Cuft_Op<string mnemonic, list<Trait> traits = []>
+    : Op<Cuft_Dialect, mnemonic, traits>;
+
+class Cuft_Type<string name, string typeMnemonic, list<Trait> traits = []>
+    : TypeDef<Cuft_Dialect, name, traits> {
+  let mnemonic = typeMnemonic;
+}
+
+//===----------------------------------------------------------------------------===//
+// Enums
+//===----------------------------------------------------------------------------===//
+
+def Cuft_Layout : I32EnumAttr<"Layout", "array memory layout", [
+    I32EnumAttrCase<"C", 0, "C">,
+    I32EnumAttrCase<"F", 1, "F">,
+    I32EnumAttrCase<"Strided", 2, "strided">]> {
+  let cppNamespace = "::cuft";
+  let genSpecializedAttr = 0;
+}
+
+def Cuft_MemorySpace : I32EnumAttr<"MemorySpace", "array memory space", [
+    I32EnumAttrCase<"Global", 0, "global">,
+    I32EnumAttrCase<"Shared", 1, "shared">,
+    I32EnumAttrCase<"Local", 2, "local">]> {
+  let cppNamespace = "::cuft";
+  let genSpecializedAttr = 0;
+}
+
+def Cuft_Dim : I32EnumAttr<"Dim", "grid dimension", [
+    I32EnumAttrCase<"X", 0, "x">,
+    I32EnumAttrCase<"Y", 1, "y">,
+    I32EnumAttrCase<"Z", 2, "z">]> {
+  let cppNamespace = "::cuft";
+  let genSpecializedAttr = 0;
+}
+def Cuft_DimAttr : EnumAttr<Cuft_Dialect, Cuft_Dim, "dim">;
+
+def Cuft_CmpPredicate : I32EnumAttr<"CmpPredicate", "comparison predicate", [
+    I32EnumAttrCase<"eq", 0>, I32EnumAttrCase<"ne", 1>,
+    I32EnumAttrCase<"lt", 2>, I32EnumAttrCase<"le", 3>,
+    I32EnumAttrCase<"gt", 4>, I32EnumAttrCase<"ge", 5>]> {
+  let cppNamespace = "::cuft";
+  let genSpecializedAttr = 0;
+}
+def Cuft_CmpPredicateAttr : EnumAttr<Cuft_Dialect, Cuft_CmpPredicate, "cmp_predicate">;
+
+def Cuft_FenceScope : I32EnumAttr<"FenceScope", "memory fence scope", [
+    I32EnumAttrCase<"Block", 0, "block">,
+    I32EnumAttrCase<"Device", 1, "device">,
+    I32EnumAttrCase<"System", 2, "system">]> {
+  let cppNamespace = "::cuft";
+  let genSpecializedAttr = 0;
+}
+def Cuft_FenceScopeAttr : EnumAttr<Cuft_Dialect, Cuft_FenceScope, "fence_scope">;
+
+def Cuft_AtomicKind : I32EnumAttr<"AtomicKind", "atomic read-modify-write kind", [
+    I32EnumAttrCase<"Add", 0, "add">, I32EnumAttrCase<"Sub", 1, "sub">,
+    I32EnumAttrCase<"Min", 2, "min">, I32EnumAttrCase<"Max", 3, "max">,
+    I32EnumAttrCase<"Exch", 4, "exch">]> {
+  let cppNamespace = "::cuft";
+  let genSpecializedAttr = 0;
+}
+def Cuft_AtomicKindAttr : EnumAttr<Cuft_Dialect, Cuft_AtomicKind, "atomic_kind">;
+
+def Cuft_MathFn : I32EnumAttr<"MathFn", "math library function", [
+    I32EnumAttrCase<"sqrt", 0>, I32EnumAttrCase<"rsqrt", 1>, I32EnumAttrCase<"cbrt", 2>,
+    I32EnumAttrCase<"exp", 3>, I32EnumAttrCase<"exp2", 4>, I32EnumAttrCase<"expm1", 5>,
+    I32EnumAttrCase<"log", 6>, I32EnumAttrCase<"log2", 7>, I32EnumAttrCase<"log10", 8>,
+    I32EnumAttrCase<"log1p", 9>, I32EnumAttrCase<"sin", 10>, I32EnumAttrCase<"cos", 11>,
+    I32EnumAttrCase<"tan", 12>, I32EnumAttrCase<"asin", 13>, I32EnumAttrCase<"acos", 14>,
+    I32EnumAttrCase<"atan", 15>, I32EnumAttrCase<"sinh", 16>, I32EnumAttrCase<"cosh", 17>,
+    I32EnumAttrCase<"tanh", 18>, I32EnumAttrCase<"asinh", 19>, I32EnumAttrCase<"acosh", 20>,
+    I32EnumAttrCase<"atanh", 21>, I32EnumAttrCase<"fabs", 22>, I32EnumAttrCase<"floor", 23>,
+    I32EnumAttrCase<"ceil", 24>, I32EnumAttrCase<"trunc", 25>, I32EnumAttrCase<"erf", 26>,
+    I32EnumAttrCase<"erfc", 27>, I32EnumAttrCase<"lgamma", 28>, I32EnumAttrCase<"gamma", 29>,
+    I32EnumAttrCase<"atan2", 30>, I32EnumAttrCase<"pow", 31>, I32EnumAttrCase<"hypot", 32>,
+    I32EnumAttrCase<"copysign", 33>, I32EnumAttrCase<"fmod", 34>]> {
+  let cppNamespace = "::cuft";
+  let genSpecializedAttr = 0;
+}
+def Cuft_MathFnAttr : EnumAttr<Cuft_Dialect, Cuft_MathFn, "math_fn">;
+
+#endif // CUFT_DIALECT_TD

@@ -1,0 +1,614 @@
+//===- CuftOps.td - cuft operations -----------------------------*- tablegen -*-===//
+//
+// Operand types are deliberately loose (AnyType) so that generic IR can carry
+// `!cuft.unknown`; each op's verifier checks the typed form once no operand is
+// unknown. Summaries and descriptions feed docs/Dialect.md.
+//
+//===----------------------------------------------------------------------------===//
+
+#ifndef CUFT_OPS_TD
+#define CUFT_OPS_TD
+
+include "CuftTypes.td"
+include "mlir/IR/SymbolInterfaces.td"
+include "mlir/IR/RegionKindInterface.td"
+include "mlir/Interfaces/CallInterfaces.td"
+include "mlir/Interfaces/ControlFlowInterfaces.td"
+include "mlir/Interfaces/FunctionInterfaces.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/IR/BuiltinAttributeInterfaces.td"
+
+//===----------------------------------------------------------------------------===//
+// Kernels, device functions, calls
+//===----------------------------------------------------------------------------===//
+
+class Cuft_FunctionLikeOp<string mnemonic> : Cuft_Op<mnemonic, [
+    AutomaticAllocationScope, FunctionOpInterface, IsolatedFromAbove]> {
+  let arguments = (ins SymbolNameAttr:$sym_name,
+                       TypeAttrOf<FunctionType>:$function_type,
+                       OptionalAttr<DictArrayAttr>:$arg_attrs,
+                       OptionalAttr<DictArrayAttr>:$res_attrs);
+  let regions = (region AnyRegion:$body);
+  let hasCustomAssemblyFormat = 1;
+  let hasVerifier = 1;
+  let builders = [OpBuilder<(ins "::llvm::StringRef":$name, "::mlir::FunctionType":$type)>];
+  let extraClassDeclaration = [{
+    ::mlir::Region *getCallableRegion() { return &getBody(); }
+    ::llvm::ArrayRef<::mlir::Type> getArgumentTypes() { return getFunctionType().getInputs(); }
+    ::llvm::ArrayRef<::mlir::Type> getResultTypes() { return getFunctionType().getResults(); }
+    /// True when an argument carries the `cuft.constexpr` attribute: its value is part
+    /// of the signature and specialization folds it into the body.
+    bool isConstexprArg(unsigned i) { return getArgAttr(i, "cuft.constexpr") != nullptr; }
+    /// True when no argument, result or value in the body is `!cuft.unknown`.
+    bool isSpecialized();
+  }];
+}
+
+def Cuft_KernelOp : Cuft_FunctionLikeOp<"kernel"> {
+  let summary = "a GPU kernel: an entry point launched over a grid";
+  let description = [{
+    A kernel takes scalars and arrays and returns nothing. Its body is a single
+    region; before `convert-cuft-to-cf` it is one block whose ops use structured
+    control flow (`cuft.if`, `cuft.for`, `cuft.while`). An argument with the
+    `cuft.constexpr` attribute is specialized on its value and is not passed at
+    launch.
+
+    Example:
+    ```mlir
+    cuft.kernel @saxpy(%a: !cuft.unknown, %x: !cuft.unknown, %y: !cuft.unknown) {
+      %i = cuft.grid 1 : i64
+      ...
+      cuft.return
+    }
+    ```
+  }];
+}
+
+def Cuft_FuncOp : Cuft_FunctionLikeOp<"func"> {
+  let summary = "a device function, callable from kernels and other device functions";
+  let description = [{
+    A device function returns zero or one value. Generic device functions are
+    templates: specialization clones one per distinct argument signature at its
+    call sites (named `<name>__<types>`), and removes the generic template.
+
+    Example:
+    ```mlir
+    cuft.func @clamp(%v: !cuft.unknown, %lo: !cuft.unknown, %hi: !cuft.unknown) -> !cuft.unknown {
+      %0 = cuft.max %v, %lo : (!cuft.unknown, !cuft.unknown) -> !cuft.unknown
+      %1 = cuft.min %0, %hi : (!cuft.unknown, !cuft.unknown) -> !cuft.unknown
+      cuft.return %1 : !cuft.unknown
+    }
+    ```
+  }];
+}
+
+def Cuft_ReturnOp : Cuft_Op<"return", [Terminator, ReturnLike]> {
+  let summary = "return from a kernel or device function";
+  let description = [{
+    May appear at the end of any block of a kernel or function body, including
+    inside structured control flow (an early `return`). Kernels return nothing.
+
+    Example: `cuft.return %v : f32`
+  }];
+  let arguments = (ins Variadic<AnyType>:$operands);
+  let assemblyFormat = "attr-dict ($operands^ `:` type($operands))?";
+  let hasVerifier = 1;
+  let builders = [OpBuilder<(ins), [{ build($_builder, $_state, ::mlir::ValueRange()); }]>];
+}
+
+def Cuft_CallOp : Cuft_Op<"call", [CallOpInterface, DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
+  let summary = "call a device function";
+  let description = [{
+    In generic IR the call's result types are unknown; specialization resolves the
+    callee for the argument types and retargets the call to that clone.
+
+    Example: `%r = cuft.call @clamp(%x, %lo, %hi) : (f32, f32, f32) -> f32`
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$callee, Variadic<AnyType>:$operands,
+                       OptionalAttr<DictArrayAttr>:$arg_attrs,
+                       OptionalAttr<DictArrayAttr>:$res_attrs);
+  let results = (outs Variadic<AnyType>:$results);
+  let assemblyFormat = "$callee `(` $operands `)` attr-dict `:` functional-type($operands, $results)";
+  let extraClassDeclaration = [{
+    ::mlir::FunctionType getCalleeType() {
+      return ::mlir::FunctionType::get(getContext(), getOperands().getTypes(), getResultTypes());
+    }
+    ::mlir::CallInterfaceCallable getCallableForCallee() { return getCalleeAttr(); }
+    void setCalleeFromCallable(::mlir::CallInterfaceCallable callee) {
+      (*this)->setAttr("callee", ::llvm::cast<::mlir::SymbolRefAttr>(callee));
+    }
+    ::mlir::Operation::operand_range getArgOperands() { return getOperands(); }
+    ::mlir::MutableOperandRange getArgOperandsMutable() { return getOperandsMutable(); }
+  }];
+}
+
+//===----------------------------------------------------------------------------===//
+// Values: constants, variables, casts
+//===----------------------------------------------------------------------------===//
+
+def Cuft_ConstantOp : Cuft_Op<"constant", [ConstantLike, Pure, AllTypesMatch<["value", "result"]>]> {
+  let summary = "a Python literal";
+  let description = [{
+    A literal's type is that of its attribute (`i1`, `i64` or `f64` for Python
+    literals). Literals are *weak*: in an operation with a value of a concrete type
+    they take that type (`x * 2.0` with `x: f32` is an `f32` multiply), as Python
+    scalars do in NumPy 2 and Triton. Use `cuft.cast` for a strongly typed value.
+
+    Example: `%c = cuft.constant 2.5 : f64`
+  }];
+  let arguments = (ins TypedAttrInterface:$value);
+  let results = (outs AnyType:$result);
+  let assemblyFormat = "attr-dict $value";
+  let hasFolder = 1;
+  let hasVerifier = 1;
+}
+
+def Cuft_VarOp : Cuft_Op<"var"> {
+  let summary = "declare a Python local variable";
+  let description = [{
+    Declares a mutable local. It must sit in the entry block of its kernel or
+    function, so that the lowering can turn it into an entry-block stack slot that
+    LLVM promotes to registers. The name is kept for diagnostics.
+
+    Example: `%acc = cuft.var "acc" : !cuft.var<f32>`
+  }];
+  let arguments = (ins StrAttr:$name);
+  let results = (outs Cuft_AnyVar:$var);
+  let assemblyFormat = "$name attr-dict `:` type($var)";
+  let hasVerifier = 1;
+}
+
+def Cuft_VarLoadOp : Cuft_Op<"var_load"> {
+  let summary = "read a local variable";
+  let description = [{ Example: `%v = cuft.var_load %acc : !cuft.var<f32> -> f32` }];
+  let arguments = (ins Cuft_AnyVar:$var);
+  let results = (outs AnyType:$result);
+  let assemblyFormat = "$var attr-dict `:` type($var) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Cuft_VarStoreOp : Cuft_Op<"var_store"> {
+  let summary = "assign a local variable";
+  let description = [{ Example: `cuft.var_store %v, %acc : f32, !cuft.var<f32>` }];
+  let arguments = (ins AnyType:$value, Cuft_AnyVar:$var);
+  let assemblyFormat = "$value `,` $var attr-dict `:` type($value) `,` type($var)";
+  let hasVerifier = 1;
+}
+
+def Cuft_CastOp : Cuft_Op<"cast", [Pure]> {
+  let summary = "convert a scalar to another scalar type (Python/NumPy semantics)";
+  let description = [{
+    float → int truncates toward zero; int/float → `i1` tests for non-zero; `i1` →
+    number gives 0 or 1; integer widening extends by the source's signedness.
+    Specialization inserts casts wherever promotion changes a type; user casts such
+    as `cuft.float32(x)` are this op too.
+
+    Example: `%f = cuft.cast %i : i64 to f32`
+  }];
+  let arguments = (ins AnyType:$input);
+  let results = (outs AnyType:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `to` type($result)";
+  let hasFolder = 1;
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------------===//
+// Arithmetic, comparison, logic
+//===----------------------------------------------------------------------------===//
+
+class Cuft_BinaryOp<string mnemonic, string pyop, string rule>
+    : Cuft_Op<mnemonic, [Pure]> {
+  let summary = "Python `" # pyop # "`";
+  let description = [{
+    Generic IR accepts any operand types. In typed IR both operands and the result
+    have one type: }] # rule # [{
+
+    Example: `%r = cuft.}] # mnemonic # [{ %a, %b : (f32, f32) -> f32`
+  }];
+  let arguments = (ins AnyType:$lhs, AnyType:$rhs);
+  let results = (outs AnyType:$result);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
+  let hasVerifier = 1;
+}
+
+def Cuft_AddOp : Cuft_BinaryOp<"add", "+", "an integer or float type.">;
+def Cuft_SubOp : Cuft_BinaryOp<"sub", "-", "an integer or float type.">;
+def Cuft_MulOp : Cuft_BinaryOp<"mul", "*", "an integer or float type.">;
+def Cuft_TrueDivOp : Cuft_BinaryOp<"truediv", "/",
+    "a float type (specialization converts integer operands to `f64`).">;
+def Cuft_FloorDivOp : Cuft_BinaryOp<"floordiv", "//",
+    "an integer or float type; the quotient rounds toward negative infinity.">;
+def Cuft_ModOp : Cuft_BinaryOp<"mod", "%",
+    "an integer or float type; a non-zero result has the sign of the divisor.">;
+def Cuft_PowOp : Cuft_BinaryOp<"pow", "**",
+    "an integer or float type. An integer power with a negative exponent is 0 unless the base is 1 or -1.">;
+def Cuft_MinOp : Cuft_BinaryOp<"min", "min(a, b)", "a boolean, integer or float type.">;
+def Cuft_MaxOp : Cuft_BinaryOp<"max", "max(a, b)", "a boolean, integer or float type.">;
+def Cuft_BitAndOp : Cuft_BinaryOp<"bitand", "&", "a boolean or integer type.">;
+def Cuft_BitOrOp : Cuft_BinaryOp<"bitor", "|", "a boolean or integer type.">;
+def Cuft_BitXorOp : Cuft_BinaryOp<"bitxor", "^", "a boolean or integer type.">;
+def Cuft_ShlOp : Cuft_BinaryOp<"shl", "<<", "an integer type.">;
+def Cuft_ShrOp : Cuft_BinaryOp<"shr", ">>",
+    "an integer type; arithmetic shift for signed, logical for unsigned types.">;
+
+def Cuft_CmpOp : Cuft_Op<"cmp", [Pure]> {
+  let summary = "Python comparison (`==`, `!=`, `<`, `<=`, `>`, `>=`)";
+  let description = [{
+    Typed IR compares two values of one type and yields `i1`. Float comparisons are
+    ordered except `ne`, which is true when either side is NaN, as in Python.
+
+    Example: `%b = cuft.cmp lt, %i, %n : (i64, i64) -> i1`
+  }];
+  let arguments = (ins Cuft_CmpPredicateAttr:$predicate, AnyType:$lhs, AnyType:$rhs);
+  let results = (outs AnyType:$result);
+  let assemblyFormat = "$predicate `,` $lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
+  let hasVerifier = 1;
+}
+
+class Cuft_UnaryOp<string mnemonic, string pyop, string rule> : Cuft_Op<mnemonic, [Pure]> {
+  let summary = "Python `" # pyop # "`";
+  let description = [{ }] # rule # [{
+
+    Example: `%r = cuft.}] # mnemonic # [{ %x : (i64) -> i64`
+  }];
+  let arguments = (ins AnyType:$input);
+  let results = (outs AnyType:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
+  let hasVerifier = 1;
+}
+
+def Cuft_NegOp : Cuft_UnaryOp<"neg", "-x", "Typed IR: an integer or float; the result has the operand's type.">;
+def Cuft_InvertOp : Cuft_UnaryOp<"invert", "~x", "Typed IR: an integer; the result has the operand's type.">;
+def Cuft_NotOp : Cuft_UnaryOp<"not", "not x", "Typed IR: `i1` to `i1` (specialization inserts the truth test).">;
+def Cuft_AbsOp : Cuft_UnaryOp<"abs", "abs(x)", "Typed IR: an integer or float; the result has the operand's type.">;
+
+def Cuft_MathOp : Cuft_Op<"math", [Pure]> {
+  let summary = "a `math` module function";
+  let description = [{
+    Calls a function of Python's `math` module. Typed IR: every operand and the
+    result share one float type; specialization converts integer arguments to `f64`
+    and, for `floor`, `ceil` and `trunc`, casts the result to `i64` as Python does.
+    Functions lower to the math dialect and then to libdevice (`__nv_*`).
+
+    Example: `%y = cuft.math sin(%x) : (f32) -> f32`
+  }];
+  let arguments = (ins Cuft_MathFnAttr:$fn, Variadic<AnyType>:$operands);
+  let results = (outs AnyType:$result);
+  let assemblyFormat = "$fn `(` $operands `)` attr-dict `:` functional-type($operands, results)";
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The number of arguments `fn` takes.
+    static unsigned getArity(::cuft::MathFn fn);
+  }];
+}
+
+//===----------------------------------------------------------------------------===//
+// Thread indexing
+//===----------------------------------------------------------------------------===//
+
+class Cuft_IndexOp<string mnemonic, string pyname> : Cuft_Op<mnemonic, [Pure]> {
+  let summary = "`cuft." # pyname # ".x|y|z`";
+  let description = [{
+    Yields an `i32`.
+
+    Example: `%t = cuft.}] # mnemonic # [{ x : i32`
+  }];
+  let arguments = (ins Cuft_DimAttr:$dim);
+  let results = (outs I32:$result);
+  let assemblyFormat = "$dim attr-dict `:` type($result)";
+  let builders = [OpBuilder<(ins "::cuft::Dim":$dim), [{
+    build($_builder, $_state, $_builder.getI32Type(), dim);
+  }]>];
+}
+
+def Cuft_ThreadIdxOp : Cuft_IndexOp<"thread_idx", "threadIdx">;
+def Cuft_BlockIdxOp : Cuft_IndexOp<"block_idx", "blockIdx">;
+def Cuft_BlockDimOp : Cuft_IndexOp<"block_dim", "blockDim">;
+def Cuft_GridDimOp : Cuft_IndexOp<"grid_dim", "gridDim">;
+
+class Cuft_GridOp<string mnemonic, string pyname, string formula> : Cuft_Op<mnemonic, [Pure]> {
+  let summary = "`cuft." # pyname # "(n)`";
+  let description = [{
+    Yields n (1 to 3) `i64` values, one per dimension x, y, z: }] # formula # [{
+
+    Example: `%i, %j = cuft.}] # mnemonic # [{ 2 : i64, i64`
+  }];
+  let arguments = (ins ConfinedAttr<I64Attr, [IntMinValue<1>, IntMaxValue<3>]>:$ndim);
+  let results = (outs Variadic<I64>:$results);
+  let assemblyFormat = "$ndim attr-dict `:` type($results)";
+  let hasVerifier = 1;
+}
+
+def Cuft_GridIndexOp : Cuft_GridOp<"grid", "grid",
+    "the absolute thread position `blockIdx * blockDim + threadIdx`.">;
+def Cuft_GridSizeOp : Cuft_GridOp<"gridsize", "gridsize",
+    "the number of threads in the grid, `blockDim * gridDim`.">;
+
+def Cuft_LaneIdOp : Cuft_Op<"lane_id", [Pure]> {
+  let summary = "`cuft.laneid`: the thread's lane within its warp";
+  let description = [{ Example: `%l = cuft.lane_id : i32` }];
+  let results = (outs I32:$result);
+  let assemblyFormat = "attr-dict `:` type($result)";
+}
+
+def Cuft_WarpSizeOp : Cuft_Op<"warp_size", [Pure]> {
+  let summary = "`cuft.warpsize`: threads per warp (32)";
+  let description = [{ Example: `%w = cuft.warp_size : i32` }];
+  let results = (outs I32:$result);
+  let assemblyFormat = "attr-dict `:` type($result)";
+  let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------------===//
+// Arrays
+//===----------------------------------------------------------------------------===//
+
+def Cuft_LoadOp : Cuft_Op<"load"> {
+  let summary = "read an array element: `a[i, j]`";
+  let description = [{
+    Typed IR: one integer index per dimension; the result is the element type.
+    Indices are not wrapped: a negative index is out of bounds, as in CUDA C++.
+
+    Example: `%v = cuft.load %a[%i, %j] : !cuft.array<f32, 2, C>[i64, i64] -> f32`
+  }];
+  let arguments = (ins AnyType:$array, Variadic<AnyType>:$indices);
+  let results = (outs AnyType:$result);
+  let assemblyFormat = [{
+    $array `[` $indices `]` attr-dict `:` type($array) `[` type($indices) `]` `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Cuft_StoreOp : Cuft_Op<"store"> {
+  let summary = "write an array element: `a[i, j] = v`";
+  let description = [{
+    Typed IR: the value has the element type (specialization casts it).
+
+    Example: `cuft.store %v, %a[%i] : f32, !cuft.array<f32, 1, C>[i64]`
+  }];
+  let arguments = (ins AnyType:$value, AnyType:$array, Variadic<AnyType>:$indices);
+  let assemblyFormat = [{
+    $value `,` $array `[` $indices `]` attr-dict `:` type($value) `,` type($array) `[` type($indices) `]`
+  }];
+  let hasVerifier = 1;
+}
+
+def Cuft_DimOp : Cuft_Op<"dim", [Pure]> {
+  let summary = "`a.shape[d]`: the extent of one dimension";
+  let description = [{
+    Folds to a constant for shared and local arrays, whose shapes are static.
+
+    Example: `%n = cuft.dim %a, 0 : !cuft.array<f32, 1, C> -> i64`
+  }];
+  let arguments = (ins AnyType:$array, I64Attr:$dim);
+  let results = (outs I64:$result);
+  let assemblyFormat = "$array `,` $dim attr-dict `:` type($array) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Cuft_StrideOp : Cuft_Op<"stride", [Pure]> {
+  let summary = "the stride of one dimension, in elements";
+  let description = [{
+    The distance in elements between neighbours along dimension `dim` (NumPy's
+    `strides` are in bytes; the Python layer converts).
+
+    Example: `%s = cuft.stride %a, 1 : !cuft.array<f32, 2, strided> -> i64`
+  }];
+  let arguments = (ins AnyType:$array, I64Attr:$dim);
+  let results = (outs I64:$result);
+  let assemblyFormat = "$array `,` $dim attr-dict `:` type($array) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Cuft_NDimOp : Cuft_Op<"ndim", [Pure]> {
+  let summary = "`a.ndim`: the rank, a compile-time constant once typed";
+  let description = [{ Example: `%r = cuft.ndim %a : !cuft.array<f32, 2, C> -> i64` }];
+  let arguments = (ins AnyType:$array);
+  let results = (outs I64:$result);
+  let assemblyFormat = "$array attr-dict `:` type($array) `->` type($result)";
+  let hasFolder = 1;
+}
+
+class Cuft_AllocOp<string mnemonic, string pyname, string space> : Cuft_Op<mnemonic> {
+  let summary = "`cuft." # pyname # ".array(shape, dtype)`";
+  let description = [{
+    Allocates a C-contiguous array in }] # space # [{ memory. The shape must
+    be known at compile time: generic IR gives it as operands (which may come from
+    constexpr arguments), and specialization folds them into `shape`.
+
+    Examples:
+    ```mlir
+    %g = cuft.}] # mnemonic # [{ f32 [%n, %n : !cuft.unknown, !cuft.unknown] -> !cuft.unknown
+    %t = cuft.}] # mnemonic # [{ f32 shape [16, 16] -> !cuft.array<f32, 2, C, }] # pyname # [{>
+    ```
+  }];
+  let arguments = (ins TypeAttr:$dtype, Variadic<AnyType>:$sizes,
+                       OptionalAttr<DenseI64ArrayAttr>:$shape);
+  let results = (outs AnyType:$result);
+  let assemblyFormat = [{
+    $dtype (`[` $sizes^ `:` type($sizes) `]`)? (`shape` $shape^)? attr-dict `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Cuft_AllocSharedOp : Cuft_AllocOp<"alloc_shared", "shared",
+    "shared memory: one buffer per thread block, visible to all its threads,">;
+def Cuft_AllocLocalOp : Cuft_AllocOp<"alloc_local", "local",
+    "per-thread local memory">;
+
+//===----------------------------------------------------------------------------===//
+// Synchronization and atomics
+//===----------------------------------------------------------------------------===//
+
+def Cuft_SyncThreadsOp : Cuft_Op<"syncthreads"> {
+  let summary = "`cuft.syncthreads()`: block-wide barrier";
+  let description = [{
+    No thread of a block passes until all of them arrive; memory writes before the
+    barrier are visible to the block after it. Lowers to `bar.sync 0`.
+
+    Example: `cuft.syncthreads`
+  }];
+  let assemblyFormat = "attr-dict";
+}
+
+def Cuft_ThreadFenceOp : Cuft_Op<"threadfence"> {
+  let summary = "memory fence: `cuft.threadfence_block()`, `threadfence()`, `threadfence_system()`";
+  let description = [{
+    Orders this thread's memory accesses as seen by the block, the device or the
+    whole system (host included).
+
+    Example: `cuft.threadfence device`
+  }];
+  let arguments = (ins Cuft_FenceScopeAttr:$scope);
+  let assemblyFormat = "$scope attr-dict";
+}
+
+def Cuft_AtomicRMWOp : Cuft_Op<"atomic"> {
+  let summary = "`cuft.atomic.add|sub|min|max|exch(a, idx, v)`";
+  let description = [{
+    Atomically updates one array element and returns its old value. Typed IR: the
+    value has the element type, which is a 32- or 64-bit integer or float; the
+    array is in global or shared memory.
+
+    Example:
+    `%old = cuft.atomic add %a[%i], %v : !cuft.array<f32, 1, C>[i64], f32 -> f32`
+  }];
+  let arguments = (ins Cuft_AtomicKindAttr:$kind, AnyType:$array,
+                       Variadic<AnyType>:$indices, AnyType:$value);
+  let results = (outs AnyType:$result);
+  let assemblyFormat = [{
+    $kind $array `[` $indices `]` `,` $value attr-dict `:` type($array) `[` type($indices) `]`
+    `,` type($value) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Cuft_AtomicCASOp : Cuft_Op<"atomic_cas"> {
+  let summary = "`cuft.atomic.cas(a, idx, expected, v)`: compare and swap";
+  let description = [{
+    Atomically replaces the element with `value` if it equals `expected`, and
+    returns the old element either way.
+
+    Example:
+    `%old = cuft.atomic_cas %a[%i], %e, %v : !cuft.array<i32, 1, C>[i64], i32, i32 -> i32`
+  }];
+  let arguments = (ins AnyType:$array, Variadic<AnyType>:$indices, AnyType:$expected,
+                       AnyType:$value);
+  let results = (outs AnyType:$result);
+  let assemblyFormat = [{
+    $array `[` $indices `]` `,` $expected `,` $value attr-dict `:` type($array) `[` type($indices) `]`
+    `,` type($expected) `,` type($value) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------------===//
+// Structured control flow
+//===----------------------------------------------------------------------------===//
+
+def Cuft_YieldOp : Cuft_Op<"yield", [Pure, Terminator, ReturnLike]> {
+  let summary = "end of a structured control-flow region: fall through";
+  let description = [{
+    Ends the block of an `if` branch or a loop body; control continues after the
+    `if`, or with the next iteration. The printer elides it.
+
+    Example: `cuft.yield`
+  }];
+  let assemblyFormat = "attr-dict";
+}
+
+def Cuft_BreakOp : Cuft_Op<"break", [Terminator]> {
+  let summary = "Python `break`: leave the innermost enclosing loop";
+  let description = [{ Example: `cuft.break` }];
+  let assemblyFormat = "attr-dict";
+  let hasVerifier = 1;
+}
+
+def Cuft_ContinueOp : Cuft_Op<"continue", [Terminator]> {
+  let summary = "Python `continue`: start the innermost loop's next iteration";
+  let description = [{ Example: `cuft.continue` }];
+  let assemblyFormat = "attr-dict";
+  let hasVerifier = 1;
+}
+
+def Cuft_ConditionOp : Cuft_Op<"condition", [Terminator, HasParent<"WhileOp">]> {
+  let summary = "end of a `while` condition region: the loop test";
+  let description = [{ Example: `cuft.condition %c : i1` }];
+  let arguments = (ins AnyType:$condition);
+  let assemblyFormat = "$condition attr-dict `:` type($condition)";
+  let hasVerifier = 1;
+}
+
+def Cuft_IfOp : Cuft_Op<"if", [NoRegionArguments]> {
+  let summary = "Python `if`/`else`";
+  let description = [{
+    Runs `then` when the condition is true and `else` (which may be empty)
+    otherwise. Typed IR needs an `i1` condition. Each region is one block ending in
+    `cuft.yield` (elided), `cuft.break`, `cuft.continue` or `cuft.return`.
+
+    Example:
+    ```mlir
+    cuft.if %c : i1 {
+      cuft.store %v, %a[%i] : f32, !cuft.array<f32, 1, C>[i64]
+    } else {
+      cuft.break
+    }
+    ```
+  }];
+  let arguments = (ins AnyType:$condition);
+  let regions = (region SizedRegion<1>:$thenRegion, AnyRegion:$elseRegion);
+  let hasCustomAssemblyFormat = 1;
+  let hasVerifier = 1;
+}
+
+def Cuft_ForOp : Cuft_Op<"for"> {
+  let summary = "Python `for i in range(lo, hi, step)`";
+  let description = [{
+    Iterates `%i` from `lo` while `i < hi` (step > 0) or `i > hi` (step < 0),
+    adding `step` each time; a zero step runs no iteration. The body is one block
+    whose only argument is the induction variable. Typed IR needs `lo`, `hi`,
+    `step` and the induction variable to share one integer type.
+
+    Example:
+    ```mlir
+    cuft.for %k = %c0 to %n step %c1 : i64 {
+      ...
+    }
+    ```
+  }];
+  let arguments = (ins AnyType:$lowerBound, AnyType:$upperBound, AnyType:$step);
+  let regions = (region SizedRegion<1>:$body);
+  let hasCustomAssemblyFormat = 1;
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    ::mlir::BlockArgument getInductionVar() { return getBody().getArgument(0); }
+  }];
+}
+
+def Cuft_WhileOp : Cuft_Op<"while"> {
+  let summary = "Python `while cond:`";
+  let description = [{
+    Evaluates the `cond` region, which ends in `cuft.condition`; while the
+    condition holds, runs the body. `cuft.break` and `cuft.continue` in the body
+    leave the loop or go back to the condition.
+
+    Example:
+    ```mlir
+    cuft.while {
+      %c = cuft.cmp lt, %i, %n : (i64, i64) -> i1
+      cuft.condition %c : i1
+    } do {
+      ...
+    }
+    ```
+  }];
+  let regions = (region SizedRegion<1>:$cond, SizedRegion<1>:$body);
+  let hasCustomAssemblyFormat = 1;
+  let hasVerifier = 1;
+}
+
+#endif // CUFT_OPS_TD

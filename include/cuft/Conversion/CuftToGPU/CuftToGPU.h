@@ -1,0 +1,35 @@
+//===- CuftToGPU.h - typed cuft to upstream dialects ------------*- C++ -*-===//
+#ifndef CUFT_CONVERSION_CUFTTOGPU_CUFTTOGPU_H
+#define CUFT_CONVERSION_CUFTTOGPU_CUFTTOGPU_H
+
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace cuft {
+/// Arrays become memrefs (C layout: identity; F and strided: dynamic strides;
+/// shared memory: address space 3), variables rank-0 memrefs, unsigned integers
+/// signless ones.
+class CuftTypeConverter : public mlir::TypeConverter {
+public:
+  explicit CuftTypeConverter(mlir::MLIRContext *ctx);
+};
+
+struct CuftLoweringOptions {
+  bool fastMath = false;
+};
+
+/// Scalar arithmetic, comparisons, casts and math functions.
+void populateCuftArithToArithPatterns(CuftTypeConverter &converter,
+                                      mlir::RewritePatternSet &patterns,
+                                      const CuftLoweringOptions &options);
+/// Arrays, variables, shared/local allocation and atomics.
+void populateCuftMemoryToMemRefPatterns(CuftTypeConverter &converter,
+                                        mlir::RewritePatternSet &patterns);
+/// Thread indexing, barriers and fences.
+void populateCuftGpuToGpuPatterns(CuftTypeConverter &converter,
+                                  mlir::RewritePatternSet &patterns);
+/// Kernels, device functions, calls and returns.
+void populateCuftFuncToGpuPatterns(CuftTypeConverter &converter,
+                                   mlir::RewritePatternSet &patterns);
+} // namespace cuft
+
+#endif

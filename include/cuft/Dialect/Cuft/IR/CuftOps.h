@@ -1,0 +1,20 @@
+//===- CuftOps.h - cuft operations ------------------------------*- C++ -*-===//
+#ifndef CUFT_DIALECT_CUFT_IR_CUFTOPS_H
+#define CUFT_DIALECT_CUFT_IR_CUFTOPS_H
+
+#include "cuft/Dialect/Cuft/IR/CuftTypes.h"
+#include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/IR/OpImplementation.h"
+#include "mlir/IR/RegionKindInterface.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/CallInterfaces.h"
+#include "mlir/Interfaces/ControlFlowInterfaces.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#define GET_OP_CLASSES
+#include "cuft/Dialect/Cuft/IR/CuftOps.h.inc"
+
+#endif

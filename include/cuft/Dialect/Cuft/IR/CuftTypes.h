@@ -1,0 +1,22 @@
+//===- CuftTypes.h - cuft types ---------------------------------*- C++ -*-===//
+#ifndef CUFT_DIALECT_CUFT_IR_CUFTTYPES_H
+#define CUFT_DIALECT_CUFT_IR_CUFTTYPES_H
+
+#include "cuft/Dialect/Cuft/IR/CuftDialect.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Types.h"
+
+#define GET_TYPEDEF_CLASSES
+#include "cuft/Dialect/Cuft/IR/CuftTypes.h.inc"
+
+namespace cuft {
+/// Scalars of typed cuft IR: i1, signless (signed) or unsigned integers of 8 to 64
+/// bits, f32 and f64.
+bool isScalarType(mlir::Type type);
+/// True for `!cuft.unknown`, or a `!cuft.var` of it.
+bool isUnknown(mlir::Type type);
+/// The short spelling used in signatures and mangled names: f32, i64, u8, bool, ...
+std::string typeName(mlir::Type type);
+} // namespace cuft
+
+#endif

@@ -1,0 +1,46 @@
+//===- Pipelines.h - cuft's named pipelines ---------------------*- C++ -*-===//
+#ifndef CUFT_PIPELINES_PIPELINES_H
+#define CUFT_PIPELINES_PIPELINES_H
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
+
+namespace cuft {
+
+/// Options of the `cuft-to-ptx` pipeline. The Python package fills the same struct.
+struct CuftToPTXOptions : public mlir::PassPipelineOptions<CuftToPTXOptions> {
+  Option<std::string> chip{*this, "chip", llvm::cl::desc("target architecture"),
+                           llvm::cl::init("sm_90")};
+  Option<std::string> ptxFeatures{*this, "features",
+                                  llvm::cl::desc("PTX ISA version feature"),
+                                  llvm::cl::init("+ptx80")};
+  Option<unsigned> optLevel{*this, "opt-level",
+                            llvm::cl::desc("LLVM optimization level (0-3)"),
+                            llvm::cl::init(3)};
+  Option<bool> fastMath{*this, "fast-math",
+                        llvm::cl::desc("fast-math flags and approximate libdevice"),
+                        llvm::cl::init(false)};
+  Option<std::string> libdevice{
+      *this, "libdevice",
+      llvm::cl::desc("path of libdevice.10.bc (default: from $CUDA_HOME or the "
+                     "toolkit cuft was built with)"),
+      llvm::cl::init("")};
+};
+
+/// The path of libdevice.10.bc: `$CUDA_HOME/nvvm/libdevice/libdevice.10.bc` if it
+/// exists, otherwise the one of the toolkit cuft was configured with.
+std::string defaultLibdevicePath();
+
+/// Typed cuft IR -> `gpu.binary` holding PTX. This is the one pipeline: cuft-opt's
+/// `--cuft-to-ptx` and the Python package both call it.
+void buildCuftToPTXPipeline(mlir::OpPassManager &pm, const CuftToPTXOptions &options);
+
+/// Registers `cuft-to-ptx` with the pass registry.
+void registerCuftPipelines();
+
+/// The PTX texts of the `gpu.binary` ops in `module` (format `isa`), in order.
+std::vector<std::string> collectPTX(mlir::Operation *module);
+
+} // namespace cuft
+
+#endif

@@ -1,0 +1,370 @@
+//===- Arith.cpp - cuft scalar ops to arith/math --------------------------===//
+//
+// Python semantics on GPU types: floor division rounds toward -inf, `%` takes the
+// divisor's sign, comparisons with NaN behave as in Python, casts truncate toward
+// zero. Signedness comes from the cuft (pre-conversion) types.
+//
+//===----------------------------------------------------------------------===//
+
+#include "cuft/Conversion/CuftToGPU/CuftToGPU.h"
+#include "cuft/Dialect/Cuft/IR/CuftOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/Matchers.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace cuft;
+
+namespace {
+
+bool isUnsigned(Type cuftType) { return cuftType.isUnsignedInteger() || cuftType.isInteger(1); }
+
+Value zeroOf(OpBuilder &b, Location loc, Type t) {
+  return arith::ConstantOp::create(b, loc, t, b.getZeroAttr(t));
+}
+
+/// `r` adjusted to take the sign of `d` (Python's modulo), for ints or floats.
+Value pythonModFixup(OpBuilder &b, Location loc, Value r, Value d) {
+  Type t = r.getType();
+  Value zero = zeroOf(b, loc, t);
+  Value nonZero, rNeg, dNeg;
+  if (isa<FloatType>(t)) {
+    nonZero = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::ONE, r, zero);
+    rNeg = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, r, zero);
+    dNeg = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, d, zero);
+  } else {
+    nonZero = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, r, zero);
+    rNeg = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, r, zero);
+    dNeg = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, d, zero);
+  }
+  Value signsDiffer = arith::XOrIOp::create(b, loc, rNeg, dNeg);
+  Value adjust = arith::AndIOp::create(b, loc, nonZero, signsDiffer);
+  Value sum = isa<FloatType>(t) ? Value(arith::AddFOp::create(b, loc, r, d))
+                                : Value(arith::AddIOp::create(b, loc, r, d));
+  return arith::SelectOp::create(b, loc, adjust, sum, r);
+}
+
+/// Integer power by squaring; a negative exponent gives 0 unless |base| == 1.
+Value integerPow(OpBuilder &b, Location loc, Value base, Value exp, bool isUnsignedTy) {
+  Type t = base.getType();
+  Value zero = zeroOf(b, loc, t);
+  Value one = arith::ConstantOp::create(b, loc, t, b.getIntegerAttr(t, 1));
+  auto loop = scf::WhileOp::create(
+      b, loc, TypeRange{t, t, t}, ValueRange{one, base, exp},
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value more = arith::CmpIOp::create(
+            nb, l, isUnsignedTy ? arith::CmpIPredicate::ugt : arith::CmpIPredicate::sgt,
+            args[2], zero);
+        scf::ConditionOp::create(nb, l, more, args);
+      },
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value bit = arith::AndIOp::create(nb, l, args[2], one);
+        Value odd = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ne, bit, zero);
+        Value times = arith::MulIOp::create(nb, l, args[0], args[1]);
+        Value result = arith::SelectOp::create(nb, l, odd, times, args[0]);
+        Value sq = arith::MulIOp::create(nb, l, args[1], args[1]);
+        Value e = arith::ShRUIOp::create(nb, l, args[2], one);
+        scf::YieldOp::create(nb, l, ValueRange{result, sq, e});
+      });
+  Value result = loop.getResult(0);
+  if (isUnsignedTy)
+    return result;
+  // Negative exponent: 1 for base 1, +-1 for base -1, else 0.
+  Value minusOne = arith::ConstantOp::create(b, loc, t, b.getIntegerAttr(t, -1));
+  Value negExp = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, exp, zero);
+  Value isOne = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, base, one);
+  Value isMinusOne = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, base, minusOne);
+  Value expOdd = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
+                                       arith::AndIOp::create(b, loc, exp, one), zero);
+  Value signed1 = arith::SelectOp::create(b, loc, expOdd, minusOne, one);
+  Value neg = arith::SelectOp::create(
+      b, loc, isOne, one, arith::SelectOp::create(b, loc, isMinusOne, signed1, zero));
+  return arith::SelectOp::create(b, loc, negExp, neg, result);
+}
+
+Value emitBinary(OpBuilder &b, Location loc, Operation *op, Type cuftType, Value x, Value y) {
+  bool isFloat = isa<FloatType>(x.getType());
+  bool u = isUnsigned(cuftType);
+  return llvm::TypeSwitch<Operation *, Value>(op)
+      .Case<AddOp>([&](auto) -> Value {
+        return isFloat ? Value(arith::AddFOp::create(b, loc, x, y)) : arith::AddIOp::create(b, loc, x, y);
+      })
+      .Case<SubOp>([&](auto) -> Value {
+        return isFloat ? Value(arith::SubFOp::create(b, loc, x, y)) : arith::SubIOp::create(b, loc, x, y);
+      })
+      .Case<MulOp>([&](auto) -> Value {
+        return isFloat ? Value(arith::MulFOp::create(b, loc, x, y)) : arith::MulIOp::create(b, loc, x, y);
+      })
+      .Case<TrueDivOp>([&](auto) -> Value { return arith::DivFOp::create(b, loc, x, y); })
+      .Case<FloorDivOp>([&](auto) -> Value {
+        if (isFloat)
+          return math::FloorOp::create(b, loc, arith::DivFOp::create(b, loc, x, y));
+        return u ? Value(arith::DivUIOp::create(b, loc, x, y))
+                 : Value(arith::FloorDivSIOp::create(b, loc, x, y));
+      })
+      .Case<ModOp>([&](auto) -> Value {
+        if (isFloat)
+          return pythonModFixup(b, loc, arith::RemFOp::create(b, loc, x, y), y);
+        if (u)
+          return arith::RemUIOp::create(b, loc, x, y);
+        return pythonModFixup(b, loc, arith::RemSIOp::create(b, loc, x, y), y);
+      })
+      .Case<PowOp>([&](auto) -> Value {
+        if (!isFloat)
+          return integerPow(b, loc, x, y, u);
+        FloatAttr exponent;
+        if (matchPattern(y, m_Constant(&exponent)) && exponent.getValueAsDouble() == 2.0)
+          return arith::MulFOp::create(b, loc, x, x);
+        return math::PowFOp::create(b, loc, x, y);
+      })
+      .Case<MinOp>([&](auto) -> Value {
+        if (isFloat)
+          return arith::MinNumFOp::create(b, loc, x, y);
+        return u ? Value(arith::MinUIOp::create(b, loc, x, y)) : arith::MinSIOp::create(b, loc, x, y);
+      })
+      .Case<MaxOp>([&](auto) -> Value {
+        if (isFloat)
+          return arith::MaxNumFOp::create(b, loc, x, y);
+        return u ? Value(arith::MaxUIOp::create(b, loc, x, y)) : arith::MaxSIOp::create(b, loc, x, y);
+      })
+      .Case<BitAndOp>([&](auto) -> Value { return arith::AndIOp::create(b, loc, x, y); })
+      .Case<BitOrOp>([&](auto) -> Value { return arith::OrIOp::create(b, loc, x, y); })
+      .Case<BitXorOp>([&](auto) -> Value { return arith::XOrIOp::create(b, loc, x, y); })
+      .Case<ShlOp>([&](auto) -> Value { return arith::ShLIOp::create(b, loc, x, y); })
+      .Case<ShrOp>([&](auto) -> Value {
+        return u ? Value(arith::ShRUIOp::create(b, loc, x, y)) : arith::ShRSIOp::create(b, loc, x, y);
+      })
+      .Default([](Operation *) -> Value { return {}; });
+}
+
+template <typename SrcOp>
+struct BinaryLowering : public OpConversionPattern<SrcOp> {
+  using OpConversionPattern<SrcOp>::OpConversionPattern;
+  LogicalResult matchAndRewrite(SrcOp op, typename SrcOp::Adaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Value r = emitBinary(rewriter, op.getLoc(), op, op.getType(), adaptor.getLhs(),
+                         adaptor.getRhs());
+    if (!r)
+      return failure();
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+struct CmpLowering : public OpConversionPattern<CmpOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(CmpOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Value x = adaptor.getLhs(), y = adaptor.getRhs();
+    Location loc = op.getLoc();
+    if (isa<FloatType>(x.getType())) {
+      arith::CmpFPredicate p;
+      switch (op.getPredicate()) {
+      case CmpPredicate::eq: p = arith::CmpFPredicate::OEQ; break;
+      case CmpPredicate::ne: p = arith::CmpFPredicate::UNE; break;
+      case CmpPredicate::lt: p = arith::CmpFPredicate::OLT; break;
+      case CmpPredicate::le: p = arith::CmpFPredicate::OLE; break;
+      case CmpPredicate::gt: p = arith::CmpFPredicate::OGT; break;
+      case CmpPredicate::ge: p = arith::CmpFPredicate::OGE; break;
+      }
+      rewriter.replaceOpWithNewOp<arith::CmpFOp>(op, p, x, y);
+      return success();
+    }
+    bool u = isUnsigned(op.getLhs().getType());
+    arith::CmpIPredicate p;
+    switch (op.getPredicate()) {
+    case CmpPredicate::eq: p = arith::CmpIPredicate::eq; break;
+    case CmpPredicate::ne: p = arith::CmpIPredicate::ne; break;
+    case CmpPredicate::lt: p = u ? arith::CmpIPredicate::ult : arith::CmpIPredicate::slt; break;
+    case CmpPredicate::le: p = u ? arith::CmpIPredicate::ule : arith::CmpIPredicate::sle; break;
+    case CmpPredicate::gt: p = u ? arith::CmpIPredicate::ugt : arith::CmpIPredicate::sgt; break;
+    case CmpPredicate::ge: p = u ? arith::CmpIPredicate::uge : arith::CmpIPredicate::sge; break;
+    }
+    rewriter.replaceOpWithNewOp<arith::CmpIOp>(op, p, x, y);
+    (void)loc;
+    return success();
+  }
+};
+
+struct UnaryLowering : public ConversionPattern {
+  UnaryLowering(TypeConverter &tc, MLIRContext *ctx)
+      : ConversionPattern(tc, MatchAnyOpTypeTag(), 1, ctx) {}
+  LogicalResult matchAndRewrite(Operation *op, ArrayRef<Value> operands,
+                                ConversionPatternRewriter &rewriter) const override {
+    if (!isa<NegOp, InvertOp, NotOp, AbsOp>(op))
+      return failure();
+    Location loc = op->getLoc();
+    Value x = operands[0];
+    Type t = x.getType();
+    bool isFloat = isa<FloatType>(t);
+    Value r;
+    if (isa<NegOp>(op))
+      r = isFloat ? Value(arith::NegFOp::create(rewriter, loc, x))
+                  : Value(arith::SubIOp::create(rewriter, loc, zeroOf(rewriter, loc, t), x));
+    else if (isa<InvertOp, NotOp>(op))
+      r = arith::XOrIOp::create(
+          rewriter, loc, x,
+          arith::ConstantOp::create(rewriter, loc, t, rewriter.getIntegerAttr(t, -1)));
+    else if (isFloat)
+      r = math::AbsFOp::create(rewriter, loc, x);
+    else if (isUnsigned(op->getOperand(0).getType()))
+      r = x;
+    else
+      r = math::AbsIOp::create(rewriter, loc, x);
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+struct ConstantLowering : public OpConversionPattern<ConstantOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(ConstantOp op, OpAdaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Type t = getTypeConverter()->convertType(op.getType());
+    TypedAttr value = op.getValue();
+    if (auto i = dyn_cast<IntegerAttr>(value))
+      value = IntegerAttr::get(t, i.getValue());
+    rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, t, value);
+    return success();
+  }
+};
+
+struct CastLowering : public OpConversionPattern<CastOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(CastOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value x = adaptor.getInput();
+    Type from = op.getInput().getType(), to = op.getType();
+    Type src = x.getType(), dst = getTypeConverter()->convertType(to);
+    Value r;
+    if (src == dst && !(to.isInteger(1) && !from.isInteger(1))) {
+      r = x;
+    } else if (to.isInteger(1)) {
+      r = isa<FloatType>(src)
+              ? Value(arith::CmpFOp::create(rewriter, loc, arith::CmpFPredicate::UNE, x,
+                                            zeroOf(rewriter, loc, src)))
+              : Value(arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ne, x,
+                                            zeroOf(rewriter, loc, src)));
+    } else if (isa<FloatType>(src) && isa<FloatType>(dst)) {
+      r = src.getIntOrFloatBitWidth() < dst.getIntOrFloatBitWidth()
+              ? Value(arith::ExtFOp::create(rewriter, loc, dst, x))
+              : Value(arith::TruncFOp::create(rewriter, loc, dst, x));
+    } else if (isa<FloatType>(src)) {
+      r = to.isUnsignedInteger() ? Value(arith::FPToUIOp::create(rewriter, loc, dst, x))
+                                 : Value(arith::FPToSIOp::create(rewriter, loc, dst, x));
+    } else if (isa<FloatType>(dst)) {
+      r = isUnsigned(from) ? Value(arith::UIToFPOp::create(rewriter, loc, dst, x))
+                           : Value(arith::SIToFPOp::create(rewriter, loc, dst, x));
+    } else {
+      unsigned ws = src.getIntOrFloatBitWidth(), wd = dst.getIntOrFloatBitWidth();
+      if (ws > wd)
+        r = arith::TruncIOp::create(rewriter, loc, dst, x);
+      else
+        r = isUnsigned(from) ? Value(arith::ExtUIOp::create(rewriter, loc, dst, x))
+                             : Value(arith::ExtSIOp::create(rewriter, loc, dst, x));
+    }
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+/// Functions with no math-dialect op: a direct libdevice call.
+StringRef libdeviceName(MathFn fn, bool f32) {
+  switch (fn) {
+  case MathFn::lgamma: return f32 ? "__nv_lgammaf" : "__nv_lgamma";
+  case MathFn::gamma: return f32 ? "__nv_tgammaf" : "__nv_tgamma";
+  case MathFn::hypot: return f32 ? "__nv_hypotf" : "__nv_hypot";
+  default: return "";
+  }
+}
+
+Value callLibdevice(ConversionPatternRewriter &rewriter, Operation *op, StringRef name,
+                    ValueRange args) {
+  Type t = args[0].getType();
+  Operation *symbolTableOp = op->getParentWithTrait<OpTrait::SymbolTable>();
+  auto fn = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
+      op, StringAttr::get(op->getContext(), name));
+  if (!fn) {
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPointToStart(&symbolTableOp->getRegion(0).front());
+    SmallVector<Type> argTypes(args.size(), t);
+    fn = func::FuncOp::create(rewriter, op->getLoc(), name,
+                              rewriter.getFunctionType(argTypes, {t}));
+    fn.setPrivate();
+  }
+  return func::CallOp::create(rewriter, op->getLoc(), fn, args).getResult(0);
+}
+
+struct MathLowering : public OpConversionPattern<MathOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(MathOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    ValueRange a = adaptor.getOperands();
+    Value x = a[0];
+    auto &b = rewriter;
+    Value r;
+    switch (op.getFn()) {
+    case MathFn::sqrt: r = math::SqrtOp::create(b, loc, x); break;
+    case MathFn::rsqrt: r = math::RsqrtOp::create(b, loc, x); break;
+    case MathFn::cbrt: r = math::CbrtOp::create(b, loc, x); break;
+    case MathFn::exp: r = math::ExpOp::create(b, loc, x); break;
+    case MathFn::exp2: r = math::Exp2Op::create(b, loc, x); break;
+    case MathFn::expm1: r = math::ExpM1Op::create(b, loc, x); break;
+    case MathFn::log: r = math::LogOp::create(b, loc, x); break;
+    case MathFn::log2: r = math::Log2Op::create(b, loc, x); break;
+    case MathFn::log10: r = math::Log10Op::create(b, loc, x); break;
+    case MathFn::log1p: r = math::Log1pOp::create(b, loc, x); break;
+    case MathFn::sin: r = math::SinOp::create(b, loc, x); break;
+    case MathFn::cos: r = math::CosOp::create(b, loc, x); break;
+    case MathFn::tan: r = math::TanOp::create(b, loc, x); break;
+    case MathFn::asin: r = math::AsinOp::create(b, loc, x); break;
+    case MathFn::acos: r = math::AcosOp::create(b, loc, x); break;
+    case MathFn::atan: r = math::AtanOp::create(b, loc, x); break;
+    case MathFn::sinh: r = math::SinhOp::create(b, loc, x); break;
+    case MathFn::cosh: r = math::CoshOp::create(b, loc, x); break;
+    case MathFn::tanh: r = math::TanhOp::create(b, loc, x); break;
+    case MathFn::asinh: r = math::AsinhOp::create(b, loc, x); break;
+    case MathFn::acosh: r = math::AcoshOp::create(b, loc, x); break;
+    case MathFn::atanh: r = math::AtanhOp::create(b, loc, x); break;
+    case MathFn::fabs: r = math::AbsFOp::create(b, loc, x); break;
+    case MathFn::floor: r = math::FloorOp::create(b, loc, x); break;
+    case MathFn::ceil: r = math::CeilOp::create(b, loc, x); break;
+    case MathFn::trunc: r = math::TruncOp::create(b, loc, x); break;
+    case MathFn::erf: r = math::ErfOp::create(b, loc, x); break;
+    case MathFn::erfc: r = math::ErfcOp::create(b, loc, x); break;
+    case MathFn::atan2: r = math::Atan2Op::create(b, loc, x, a[1]); break;
+    case MathFn::pow: r = math::PowFOp::create(b, loc, x, a[1]); break;
+    case MathFn::copysign: r = math::CopySignOp::create(b, loc, x, a[1]); break;
+    case MathFn::fmod: r = arith::RemFOp::create(b, loc, x, a[1]); break;
+    case MathFn::lgamma:
+    case MathFn::gamma:
+    case MathFn::hypot:
+      r = callLibdevice(rewriter, op, libdeviceName(op.getFn(), x.getType().isF32()), a);
+      break;
+    }
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+} // namespace
+
+void cuft::populateCuftArithToArithPatterns(CuftTypeConverter &converter,
+                                            RewritePatternSet &patterns,
+                                            const CuftLoweringOptions &) {
+  MLIRContext *ctx = patterns.getContext();
+  patterns.add<BinaryLowering<AddOp>, BinaryLowering<SubOp>, BinaryLowering<MulOp>,
+               BinaryLowering<TrueDivOp>, BinaryLowering<FloorDivOp>, BinaryLowering<ModOp>,
+               BinaryLowering<PowOp>, BinaryLowering<MinOp>, BinaryLowering<MaxOp>,
+               BinaryLowering<BitAndOp>, BinaryLowering<BitOrOp>, BinaryLowering<BitXorOp>,
+               BinaryLowering<ShlOp>, BinaryLowering<ShrOp>, CmpLowering, ConstantLowering,
+               CastLowering, MathLowering>(converter, ctx);
+  patterns.add<UnaryLowering>(converter, ctx);
+}

@@ -1,0 +1,111 @@
+//===- CuftToGPU.cpp - convert-cuft-to-gpu --------------------------------===//
+
+#include "cuft/Conversion/CuftToGPU/CuftToGPU.h"
+#include "cuft/Conversion/Passes.h"
+#include "cuft/Dialect/Cuft/IR/CuftOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+namespace cuft {
+#define GEN_PASS_DEF_CONVERTCUFTTOGPU
+#include "cuft/Conversion/Passes.h.inc"
+} // namespace cuft
+
+using namespace mlir;
+using namespace cuft;
+
+namespace {
+
+struct ConvertCuftToGPUPass : public cuft::impl::ConvertCuftToGPUBase<ConvertCuftToGPUPass> {
+  using ConvertCuftToGPUBase::ConvertCuftToGPUBase;
+
+  /// The lowering needs typed IR whose control flow is already in cf form.
+  LogicalResult checkInput(ArrayRef<Operation *> fns) {
+    for (Operation *fn : fns) {
+      bool specialized = isa<KernelOp>(fn) ? cast<KernelOp>(fn).isSpecialized()
+                                           : cast<FuncOp>(fn).isSpecialized();
+      StringRef name = cast<SymbolOpInterface>(fn).getName();
+      if (!specialized)
+        return fn->emitError("'") << name << "' is not specialized: run cuft-specialize first";
+      WalkResult r = fn->walk([&](Operation *op) {
+        if (isa<IfOp, ForOp, WhileOp>(op)) {
+          op->emitError("structured control flow must be lowered first: run "
+                        "convert-cuft-to-cf before convert-cuft-to-gpu");
+          return WalkResult::interrupt();
+        }
+        return WalkResult::advance();
+      });
+      if (r.wasInterrupted())
+        return failure();
+    }
+    return success();
+  }
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    MLIRContext *ctx = &getContext();
+    SmallVector<Operation *> fns;
+    for (Operation &op : module.getBody()->getOperations())
+      if (isa<KernelOp, FuncOp>(op))
+        fns.push_back(&op);
+    if (fns.empty())
+      return;
+    if (failed(checkInput(fns)))
+      return signalPassFailure();
+
+    // Local arrays are stack slots: allocate them once, at function entry.
+    for (Operation *fn : fns) {
+      Block &entry = fn->getRegion(0).front();
+      SmallVector<AllocLocalOp> allocs;
+      fn->walk([&](AllocLocalOp a) { allocs.push_back(a); });
+      for (AllocLocalOp a : llvm::reverse(allocs))
+        a->moveBefore(&entry, entry.begin());
+    }
+
+    // Kernels and device functions go into one gpu.module.
+    OpBuilder builder(ctx);
+    auto gpuModule = module.lookupSymbol<gpu::GPUModuleOp>(moduleName);
+    if (!gpuModule) {
+      builder.setInsertionPointToEnd(module.getBody());
+      gpuModule = gpu::GPUModuleOp::create(builder, module.getLoc(), moduleName);
+    }
+    module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(), builder.getUnitAttr());
+    Block &gpuBody = gpuModule.getBodyRegion().front();
+    for (Operation *fn : fns)
+      fn->moveBefore(&gpuBody, gpuBody.end());
+
+    CuftTypeConverter converter(ctx);
+    CuftLoweringOptions options;
+    options.fastMath = fastMath;
+    RewritePatternSet patterns(ctx);
+    populateCuftArithToArithPatterns(converter, patterns, options);
+    populateCuftMemoryToMemRefPatterns(converter, patterns);
+    populateCuftGpuToGpuPatterns(converter, patterns);
+    populateCuftFuncToGpuPatterns(converter, patterns);
+
+    ConversionTarget target(*ctx);
+    target.addIllegalDialect<CuftDialect>();
+    target.addLegalDialect<arith::ArithDialect, cf::ControlFlowDialect, func::FuncDialect,
+                           gpu::GPUDialect, LLVM::LLVMDialect, math::MathDialect,
+                           memref::MemRefDialect, scf::SCFDialect>();
+    target.addLegalOp<UnrealizedConversionCastOp>();
+    if (failed(applyPartialConversion(gpuModule, target, std::move(patterns))))
+      return signalPassFailure();
+
+    if (fastMath) {
+      auto fast = arith::FastMathFlagsAttr::get(ctx, arith::FastMathFlags::fast);
+      gpuModule.walk([&](arith::ArithFastMathInterface op) {
+        op->setAttr(op.getFastMathAttrName(), fast);
+      });
+    }
+  }
+};
+
+} // namespace

@@ -1,0 +1,99 @@
+//===- Functions.cpp - cuft kernels, functions and calls to gpu/func ------===//
+
+#include "cuft/Conversion/CuftToGPU/CuftToGPU.h"
+#include "cuft/Dialect/Cuft/IR/CuftOps.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+
+using namespace mlir;
+using namespace cuft;
+
+namespace {
+
+/// Moves `from`'s body into `to` (whose own body is replaced) and converts the
+/// entry block's argument types.
+LogicalResult moveBody(ConversionPatternRewriter &rewriter, const TypeConverter &converter,
+                       Operation *from, Region &to,
+                       TypeConverter::SignatureConversion &signature) {
+  while (!to.empty())
+    rewriter.eraseBlock(&to.front());
+  rewriter.inlineRegionBefore(from->getRegion(0), to, to.end());
+  if (failed(rewriter.convertRegionTypes(&to, converter, &signature)))
+    return failure();
+  return success();
+}
+
+struct KernelLowering : public OpConversionPattern<KernelOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(KernelOp op, OpAdaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    FunctionType type = op.getFunctionType();
+    TypeConverter::SignatureConversion signature(type.getNumInputs());
+    if (failed(getTypeConverter()->convertSignatureArgs(type.getInputs(), signature)))
+      return failure();
+    auto fn = gpu::GPUFuncOp::create(
+        rewriter, op.getLoc(), op.getSymName(),
+        rewriter.getFunctionType(signature.getConvertedTypes(), {}));
+    fn->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), rewriter.getUnitAttr());
+    if (failed(moveBody(rewriter, *getTypeConverter(), op, fn.getBody(), signature)))
+      return failure();
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+struct FuncLowering : public OpConversionPattern<FuncOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(FuncOp op, OpAdaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    FunctionType type = op.getFunctionType();
+    TypeConverter::SignatureConversion signature(type.getNumInputs());
+    SmallVector<Type> results;
+    if (failed(getTypeConverter()->convertSignatureArgs(type.getInputs(), signature)) ||
+        failed(getTypeConverter()->convertTypes(type.getResults(), results)))
+      return failure();
+    auto fn = func::FuncOp::create(
+        rewriter, op.getLoc(), op.getSymName(),
+        rewriter.getFunctionType(signature.getConvertedTypes(), results));
+    fn.setPrivate();
+    if (failed(moveBody(rewriter, *getTypeConverter(), op, fn.getBody(), signature)))
+      return failure();
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+struct ReturnLowering : public OpConversionPattern<ReturnOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(ReturnOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Operation *parent = op->getParentOp();
+    if (isa<gpu::GPUFuncOp, KernelOp>(parent))
+      rewriter.replaceOpWithNewOp<gpu::ReturnOp>(op, adaptor.getOperands());
+    else
+      rewriter.replaceOpWithNewOp<func::ReturnOp>(op, adaptor.getOperands());
+    return success();
+  }
+};
+
+struct CallLowering : public OpConversionPattern<CallOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(CallOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    SmallVector<Type> results;
+    if (failed(getTypeConverter()->convertTypes(op.getResultTypes(), results)))
+      return failure();
+    rewriter.replaceOpWithNewOp<func::CallOp>(op, op.getCallee(), results,
+                                              adaptor.getOperands());
+    return success();
+  }
+};
+
+} // namespace
+
+void cuft::populateCuftFuncToGpuPatterns(CuftTypeConverter &converter,
+                                         RewritePatternSet &patterns) {
+  patterns.add<KernelLowering, FuncLowering, ReturnLowering, CallLowering>(
+      converter, patterns.getContext());
+}

@@ -1,0 +1,112 @@
+//===- Gpu.cpp - cuft thread indexing and synchronization to gpu/llvm -----===//
+
+#include "cuft/Conversion/CuftToGPU/CuftToGPU.h"
+#include "cuft/Dialect/Cuft/IR/CuftOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+
+using namespace mlir;
+using namespace cuft;
+
+namespace {
+
+gpu::Dimension toGpu(Dim d) {
+  switch (d) {
+  case Dim::X: return gpu::Dimension::x;
+  case Dim::Y: return gpu::Dimension::y;
+  case Dim::Z: return gpu::Dimension::z;
+  }
+  return gpu::Dimension::x;
+}
+
+template <typename SrcOp, typename GpuOp>
+struct IndexLowering : public OpConversionPattern<SrcOp> {
+  using OpConversionPattern<SrcOp>::OpConversionPattern;
+  LogicalResult matchAndRewrite(SrcOp op, typename SrcOp::Adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Value v = GpuOp::create(rewriter, op.getLoc(), toGpu(op.getDim()));
+    rewriter.replaceOpWithNewOp<arith::IndexCastUIOp>(op, rewriter.getI32Type(), v);
+    return success();
+  }
+};
+
+/// grid(n): blockIdx * blockDim + threadIdx; gridsize(n): blockDim * gridDim; as i64.
+template <typename SrcOp, bool isSize>
+struct GridLowering : public OpConversionPattern<SrcOp> {
+  using OpConversionPattern<SrcOp>::OpConversionPattern;
+  LogicalResult matchAndRewrite(SrcOp op, typename SrcOp::Adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    SmallVector<Value> results;
+    for (int64_t i = 0; i < op.getNdim(); ++i) {
+      auto d = static_cast<gpu::Dimension>(i);
+      Value bdim = gpu::BlockDimOp::create(rewriter, loc, d);
+      Value v;
+      if (isSize) {
+        v = arith::MulIOp::create(rewriter, loc, bdim, gpu::GridDimOp::create(rewriter, loc, d));
+      } else {
+        Value prod = arith::MulIOp::create(rewriter, loc,
+                                           gpu::BlockIdOp::create(rewriter, loc, d), bdim);
+        v = arith::AddIOp::create(rewriter, loc, prod, gpu::ThreadIdOp::create(rewriter, loc, d));
+      }
+      results.push_back(arith::IndexCastUIOp::create(rewriter, loc, rewriter.getI64Type(), v));
+    }
+    rewriter.replaceOp(op, results);
+    return success();
+  }
+};
+
+struct LaneIdLowering : public OpConversionPattern<LaneIdOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(LaneIdOp op, OpAdaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Value v = gpu::LaneIdOp::create(rewriter, op.getLoc(), /*upper_bound=*/nullptr);
+    rewriter.replaceOpWithNewOp<arith::IndexCastUIOp>(op, rewriter.getI32Type(), v);
+    return success();
+  }
+};
+
+struct WarpSizeLowering : public OpConversionPattern<WarpSizeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(WarpSizeOp op, OpAdaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, rewriter.getI32IntegerAttr(32));
+    return success();
+  }
+};
+
+struct SyncThreadsLowering : public OpConversionPattern<SyncThreadsOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(SyncThreadsOp op, OpAdaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<gpu::BarrierOp>(op);
+    return success();
+  }
+};
+
+/// Fences: NVPTX maps syncscope "block"/"device"/"" (system) to fence.sc.cta/gpu/sys.
+struct ThreadFenceLowering : public OpConversionPattern<ThreadFenceOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(ThreadFenceOp op, OpAdaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    StringRef scope = op.getScope() == FenceScope::Block    ? "block"
+                      : op.getScope() == FenceScope::Device ? "device"
+                                                            : "";
+    rewriter.replaceOpWithNewOp<LLVM::FenceOp>(op, LLVM::AtomicOrdering::seq_cst, scope);
+    return success();
+  }
+};
+
+} // namespace
+
+void cuft::populateCuftGpuToGpuPatterns(CuftTypeConverter &converter,
+                                        RewritePatternSet &patterns) {
+  patterns.add<IndexLowering<ThreadIdxOp, gpu::ThreadIdOp>,
+               IndexLowering<BlockIdxOp, gpu::BlockIdOp>,
+               IndexLowering<BlockDimOp, gpu::BlockDimOp>,
+               IndexLowering<GridDimOp, gpu::GridDimOp>, GridLowering<GridIndexOp, false>,
+               GridLowering<GridSizeOp, true>, LaneIdLowering, WarpSizeLowering,
+               SyncThreadsLowering, ThreadFenceLowering>(converter, patterns.getContext());
+}

@@ -1,0 +1,40 @@
+//===- TypeConverter.cpp - cuft types to builtin/memref types -------------===//
+
+#include "cuft/Conversion/CuftToGPU/CuftToGPU.h"
+#include "cuft/Dialect/Cuft/IR/CuftTypes.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
+
+using namespace mlir;
+using namespace cuft;
+
+/// NVVM's shared-memory address space.
+static constexpr unsigned kSharedAddressSpace = 3;
+
+CuftTypeConverter::CuftTypeConverter(MLIRContext *ctx) {
+  addConversion([](Type t) { return t; });
+  addConversion([ctx](IntegerType t) -> Type {
+    return t.isSignless() ? t : IntegerType::get(ctx, t.getWidth());
+  });
+  addConversion([this, ctx](ArrayType t) -> Type {
+    Type elem = convertType(t.getElementType());
+    SmallVector<int64_t> shape(t.getRank(), ShapedType::kDynamic);
+    Attribute space;
+    if (t.getMemorySpace() == MemorySpace::Shared)
+      space = IntegerAttr::get(IntegerType::get(ctx, 64), kSharedAddressSpace);
+    if (t.getLayout() == Layout::C)
+      return MemRefType::get(shape, elem, MemRefLayoutAttrInterface(), space);
+    SmallVector<int64_t> strides(t.getRank(), ShapedType::kDynamic);
+    auto layout = StridedLayoutAttr::get(ctx, ShapedType::kDynamic, strides);
+    return MemRefType::get(shape, elem, layout, space);
+  });
+  addConversion([this](VarType t) -> Type {
+    return MemRefType::get({}, convertType(t.getValueType()));
+  });
+  auto materialize = [](OpBuilder &b, Type type, ValueRange inputs, Location loc) -> Value {
+    return UnrealizedConversionCastOp::create(b, loc, type, inputs).getResult(0);
+  };
+  addSourceMaterialization(materialize);
+  addTargetMaterialization(materialize);
+}

@@ -1,0 +1,328 @@
+//===- CuftFolds.cpp - constant folding with Python semantics -------------===//
+//
+// Folders run only on typed IR: a folded value must have the type the op's
+// result already has. Integer arithmetic wraps (two's complement) as on the GPU;
+// floor division and modulo follow Python; a fold that would divide by zero or
+// shift out of range is left to run time.
+//
+//===----------------------------------------------------------------------===//
+
+#include "cuft/Dialect/Cuft/IR/CuftOps.h"
+
+#include "llvm/ADT/APSInt.h"
+
+#include <cmath>
+#include <optional>
+
+using namespace mlir;
+using namespace cuft;
+
+namespace {
+
+bool isUnsignedType(Type t) { return t.isUnsignedInteger(); }
+
+std::optional<APInt> intValue(Attribute a) {
+  if (auto i = dyn_cast_or_null<IntegerAttr>(a))
+    return i.getValue();
+  return std::nullopt;
+}
+
+std::optional<double> floatValue(Attribute a) {
+  if (auto f = dyn_cast_or_null<FloatAttr>(a))
+    return f.getValueAsDouble();
+  return std::nullopt;
+}
+
+/// A float result rounded to the precision of `type`.
+Attribute floatAttr(Type type, double v) {
+  if (type.isF32())
+    return FloatAttr::get(type, static_cast<double>(static_cast<float>(v)));
+  return FloatAttr::get(type, v);
+}
+
+double pyFloorDiv(double a, double b) { return std::floor(a / b); }
+
+double pyMod(double a, double b) {
+  double r = std::fmod(a, b);
+  if (r != 0 && ((r < 0) != (b < 0)))
+    r += b;
+  return r;
+}
+
+enum class BinKind { Add, Sub, Mul, TrueDiv, FloorDiv, Mod, Pow, Min, Max, And, Or, Xor, Shl, Shr };
+
+std::optional<APInt> foldIntBinary(BinKind kind, const APInt &a, const APInt &b,
+                                   bool isUnsigned) {
+  unsigned w = a.getBitWidth();
+  switch (kind) {
+  case BinKind::Add:
+    return a + b;
+  case BinKind::Sub:
+    return a - b;
+  case BinKind::Mul:
+    return a * b;
+  case BinKind::FloorDiv:
+  case BinKind::Mod: {
+    if (b.isZero())
+      return std::nullopt;
+    if (isUnsigned)
+      return kind == BinKind::FloorDiv ? a.udiv(b) : a.urem(b);
+    if (a.isMinSignedValue() && b.isAllOnes())
+      return std::nullopt;
+    APInt q = a.sdiv(b), r = a.srem(b);
+    if (!r.isZero() && (r.isNegative() != b.isNegative())) {
+      q -= 1;
+      r += b;
+    }
+    return kind == BinKind::FloorDiv ? q : r;
+  }
+  case BinKind::Pow: {
+    if (!isUnsigned && b.isNegative()) {
+      if (a.isOne())
+        return a;
+      if (a.isAllOnes())
+        return b[0] ? a : APInt(w, 1);
+      return APInt(w, 0);
+    }
+    APInt result(w, 1), base = a;
+    for (uint64_t e = b.getZExtValue(); e; e >>= 1) {
+      if (e & 1)
+        result *= base;
+      base *= base;
+    }
+    return result;
+  }
+  case BinKind::Min:
+    return isUnsigned ? (a.ult(b) ? a : b) : (a.slt(b) ? a : b);
+  case BinKind::Max:
+    return isUnsigned ? (a.ugt(b) ? a : b) : (a.sgt(b) ? a : b);
+  case BinKind::And:
+    return a & b;
+  case BinKind::Or:
+    return a | b;
+  case BinKind::Xor:
+    return a ^ b;
+  case BinKind::Shl:
+  case BinKind::Shr:
+    if ((!isUnsigned && b.isNegative()) || b.uge(w))
+      return std::nullopt;
+    if (kind == BinKind::Shl)
+      return a.shl(b);
+    return isUnsigned ? a.lshr(b) : a.ashr(b);
+  case BinKind::TrueDiv:
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+std::optional<double> foldFloatBinary(BinKind kind, double a, double b) {
+  switch (kind) {
+  case BinKind::Add:
+    return a + b;
+  case BinKind::Sub:
+    return a - b;
+  case BinKind::Mul:
+    return a * b;
+  case BinKind::TrueDiv:
+    return b == 0 ? std::nullopt : std::optional<double>(a / b);
+  case BinKind::FloorDiv:
+    return b == 0 ? std::nullopt : std::optional<double>(pyFloorDiv(a, b));
+  case BinKind::Mod:
+    return b == 0 ? std::nullopt : std::optional<double>(pyMod(a, b));
+  case BinKind::Pow:
+    return std::pow(a, b);
+  case BinKind::Min:
+    return std::fmin(a, b);
+  case BinKind::Max:
+    return std::fmax(a, b);
+  default:
+    return std::nullopt;
+  }
+}
+
+OpFoldResult foldBinary(Operation *op, BinKind kind, ArrayRef<Attribute> operands) {
+  Type type = op->getResult(0).getType();
+  if (!isScalarType(type) || op->getOperand(0).getType() != type ||
+      op->getOperand(1).getType() != type)
+    return {};
+  if (type.isInteger()) {
+    auto a = intValue(operands[0]), b = intValue(operands[1]);
+    if (!a || !b)
+      return {};
+    if (auto r = foldIntBinary(kind, *a, *b, isUnsignedType(type)))
+      return IntegerAttr::get(type, *r);
+    return {};
+  }
+  auto a = floatValue(operands[0]), b = floatValue(operands[1]);
+  if (!a || !b)
+    return {};
+  if (auto r = foldFloatBinary(kind, *a, *b))
+    return floatAttr(type, *r);
+  return {};
+}
+
+} // namespace
+
+OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
+
+#define CUFT_BINARY_FOLD(OP, KIND)                                                     \
+  OpFoldResult OP::fold(FoldAdaptor adaptor) {                                         \
+    return foldBinary(*this, BinKind::KIND, adaptor.getOperands());                    \
+  }
+CUFT_BINARY_FOLD(AddOp, Add)
+CUFT_BINARY_FOLD(SubOp, Sub)
+CUFT_BINARY_FOLD(MulOp, Mul)
+CUFT_BINARY_FOLD(TrueDivOp, TrueDiv)
+CUFT_BINARY_FOLD(FloorDivOp, FloorDiv)
+CUFT_BINARY_FOLD(ModOp, Mod)
+CUFT_BINARY_FOLD(PowOp, Pow)
+CUFT_BINARY_FOLD(MinOp, Min)
+CUFT_BINARY_FOLD(MaxOp, Max)
+CUFT_BINARY_FOLD(BitAndOp, And)
+CUFT_BINARY_FOLD(BitOrOp, Or)
+CUFT_BINARY_FOLD(BitXorOp, Xor)
+CUFT_BINARY_FOLD(ShlOp, Shl)
+CUFT_BINARY_FOLD(ShrOp, Shr)
+#undef CUFT_BINARY_FOLD
+
+OpFoldResult CmpOp::fold(FoldAdaptor adaptor) {
+  Type type = getLhs().getType();
+  if (!isScalarType(type) || getRhs().getType() != type || !getType().isInteger(1))
+    return {};
+  std::optional<bool> result;
+  CmpPredicate pred = getPredicate();
+  if (type.isInteger()) {
+    auto a = intValue(adaptor.getLhs()), b = intValue(adaptor.getRhs());
+    if (!a || !b)
+      return {};
+    bool u = isUnsignedType(type) || type.isInteger(1);
+    switch (pred) {
+    case CmpPredicate::eq: result = *a == *b; break;
+    case CmpPredicate::ne: result = *a != *b; break;
+    case CmpPredicate::lt: result = u ? a->ult(*b) : a->slt(*b); break;
+    case CmpPredicate::le: result = u ? a->ule(*b) : a->sle(*b); break;
+    case CmpPredicate::gt: result = u ? a->ugt(*b) : a->sgt(*b); break;
+    case CmpPredicate::ge: result = u ? a->uge(*b) : a->sge(*b); break;
+    }
+  } else {
+    auto a = floatValue(adaptor.getLhs()), b = floatValue(adaptor.getRhs());
+    if (!a || !b)
+      return {};
+    switch (pred) {
+    case CmpPredicate::eq: result = *a == *b; break;
+    case CmpPredicate::ne: result = *a != *b; break;
+    case CmpPredicate::lt: result = *a < *b; break;
+    case CmpPredicate::le: result = *a <= *b; break;
+    case CmpPredicate::gt: result = *a > *b; break;
+    case CmpPredicate::ge: result = *a >= *b; break;
+    }
+  }
+  return IntegerAttr::get(getType(), *result ? 1 : 0);
+}
+
+/// Converts a constant to `to` as cuft.cast does; nullopt where the result would
+/// be undefined (a float out of the target integer's range, NaN to integer).
+static std::optional<Attribute> castConstant(Attribute value, Type from, Type to) {
+  if (!isScalarType(from) || !isScalarType(to))
+    return std::nullopt;
+  if (to.isInteger(1)) {
+    if (auto i = intValue(value))
+      return IntegerAttr::get(to, i->isZero() ? 0 : 1);
+    if (auto f = floatValue(value))
+      return IntegerAttr::get(to, *f != 0 ? 1 : 0);
+    return std::nullopt;
+  }
+  if (auto i = intValue(value)) {
+    bool srcUnsigned = isUnsignedType(from) || from.isInteger(1);
+    if (to.isInteger()) {
+      unsigned w = to.getIntOrFloatBitWidth();
+      return IntegerAttr::get(to, srcUnsigned ? i->zextOrTrunc(w) : i->sextOrTrunc(w));
+    }
+    double d = srcUnsigned ? i->roundToDouble(false) : i->roundToDouble(true);
+    return floatAttr(to, d);
+  }
+  if (auto f = floatValue(value)) {
+    if (!to.isInteger())
+      return floatAttr(to, *f);
+    if (std::isnan(*f))
+      return std::nullopt;
+    double t = std::trunc(*f);
+    unsigned w = to.getIntOrFloatBitWidth();
+    bool dstUnsigned = isUnsignedType(to);
+    double lo = dstUnsigned ? 0.0 : -std::ldexp(1.0, w - 1);
+    double hi = dstUnsigned ? std::ldexp(1.0, w) : std::ldexp(1.0, w - 1);
+    if (t < lo || t >= hi)
+      return std::nullopt;
+    APSInt result(w, dstUnsigned);
+    bool exact = false;
+    APFloat(t).convertToInteger(result, APFloat::rmTowardZero, &exact);
+    return IntegerAttr::get(to, result);
+  }
+  return std::nullopt;
+}
+
+OpFoldResult CastOp::fold(FoldAdaptor adaptor) {
+  if (getInput().getType() == getType())
+    return getInput();
+  if (auto folded = castConstant(adaptor.getInput(), getInput().getType(), getType()))
+    return *folded;
+  return {};
+}
+
+OpFoldResult NegOp::fold(FoldAdaptor adaptor) {
+  Type t = getType();
+  if (getInput().getType() != t)
+    return {};
+  if (auto i = intValue(adaptor.getInput()); i && t.isInteger() && !t.isInteger(1))
+    return IntegerAttr::get(t, -*i);
+  if (auto f = floatValue(adaptor.getInput()))
+    return floatAttr(t, -*f);
+  return {};
+}
+
+OpFoldResult InvertOp::fold(FoldAdaptor adaptor) {
+  Type t = getType();
+  if (auto i = intValue(adaptor.getInput()); i && getInput().getType() == t && !t.isInteger(1))
+    return IntegerAttr::get(t, ~*i);
+  return {};
+}
+
+OpFoldResult NotOp::fold(FoldAdaptor adaptor) {
+  if (auto i = intValue(adaptor.getInput()); i && getType().isInteger(1) &&
+                                               getInput().getType().isInteger(1))
+    return IntegerAttr::get(getType(), i->isZero() ? 1 : 0);
+  return {};
+}
+
+OpFoldResult AbsOp::fold(FoldAdaptor adaptor) {
+  Type t = getType();
+  if (getInput().getType() != t)
+    return {};
+  if (auto i = intValue(adaptor.getInput()); i && t.isInteger() && !t.isInteger(1))
+    return IntegerAttr::get(t, isUnsignedType(t) ? *i : i->abs());
+  if (auto f = floatValue(adaptor.getInput()))
+    return floatAttr(t, std::fabs(*f));
+  return {};
+}
+
+OpFoldResult WarpSizeOp::fold(FoldAdaptor) {
+  return IntegerAttr::get(getType(), 32);
+}
+
+OpFoldResult NDimOp::fold(FoldAdaptor) {
+  if (auto arr = dyn_cast<ArrayType>(getArray().getType()))
+    return IntegerAttr::get(getType(), arr.getRank());
+  return {};
+}
+
+OpFoldResult DimOp::fold(FoldAdaptor) {
+  Operation *def = getArray().getDefiningOp();
+  std::optional<ArrayRef<int64_t>> shape;
+  if (auto s = dyn_cast_or_null<AllocSharedOp>(def))
+    shape = s.getShape();
+  else if (auto l = dyn_cast_or_null<AllocLocalOp>(def))
+    shape = l.getShape();
+  if (!shape || getDim() < 0 || getDim() >= static_cast<int64_t>(shape->size()))
+    return {};
+  return IntegerAttr::get(getType(), (*shape)[getDim()]);
+}

@@ -1,0 +1,690 @@
+//===- CuftOps.cpp - cuft op verifiers and custom assembly ----------------===//
+
+#include "cuft/Dialect/Cuft/IR/CuftOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/OpImplementation.h"
+#include "mlir/Interfaces/FunctionImplementation.h"
+
+using namespace mlir;
+using namespace cuft;
+
+//===----------------------------------------------------------------------===//
+// Helpers
+//===----------------------------------------------------------------------===//
+
+/// Generic IR skips the typed checks: true when any operand or result is unknown.
+static bool isGeneric(Operation *op) {
+  auto unknown = [](Type t) { return isUnknown(t); };
+  return llvm::any_of(op->getOperandTypes(), unknown) ||
+         llvm::any_of(op->getResultTypes(), unknown);
+}
+
+static bool isIntType(Type t) { return isScalarType(t) && t.isInteger() && !t.isInteger(1); }
+static bool isBoolType(Type t) { return t.isInteger(1); }
+static bool isFloatType(Type t) { return t.isF32() || t.isF64(); }
+
+static Operation *enclosingFunction(Operation *op) {
+  Operation *parent = op->getParentOp();
+  while (parent && !isa<KernelOp, FuncOp>(parent))
+    parent = parent->getParentOp();
+  return parent;
+}
+
+/// The terminators a structured region may end in.
+static LogicalResult verifyStructuredTerminator(Operation *op, Region &region,
+                                                StringRef what) {
+  if (region.empty())
+    return success();
+  Block &block = region.front();
+  if (block.empty() || !block.back().hasTrait<OpTrait::IsTerminator>())
+    return op->emitOpError("expects the ") << what << " region to end in a terminator";
+  Operation *term = &block.back();
+  if (!isa<YieldOp, BreakOp, ContinueOp, ReturnOp>(term))
+    return op->emitOpError("expects the ")
+           << what << " region to end in cuft.yield, cuft.break, cuft.continue or "
+           << "cuft.return, got " << term->getName();
+  return success();
+}
+
+/// Appends a `cuft.yield` to a block that has no terminator yet (the printer
+/// elides yields, so the parser puts them back).
+static void ensureYield(Region &region, OpBuilder &builder, Location loc) {
+  if (region.empty())
+    region.emplaceBlock();
+  Block &block = region.front();
+  if (!block.empty() && block.back().hasTrait<OpTrait::IsTerminator>())
+    return;
+  OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPointToEnd(&block);
+  YieldOp::create(builder, loc);
+}
+
+static bool endsInYield(Region &region) {
+  return !region.empty() && !region.front().empty() &&
+         isa<YieldOp>(region.front().back());
+}
+
+//===----------------------------------------------------------------------===//
+// Kernels and functions
+//===----------------------------------------------------------------------===//
+
+template <typename FnOp>
+static void buildFunction(OpBuilder &builder, OperationState &state, StringRef name,
+                          FunctionType type) {
+  state.addAttribute(SymbolTable::getSymbolAttrName(), builder.getStringAttr(name));
+  state.addAttribute(FnOp::getFunctionTypeAttrName(state.name), TypeAttr::get(type));
+  state.addRegion();
+}
+
+template <typename FnOp>
+static ParseResult parseFunction(OpAsmParser &parser, OperationState &result) {
+  auto buildType = [](Builder &builder, ArrayRef<Type> argTypes, ArrayRef<Type> results,
+                      function_interface_impl::VariadicFlag, std::string &) {
+    return builder.getFunctionType(argTypes, results);
+  };
+  return function_interface_impl::parseFunctionOp(
+      parser, result, /*allowVariadic=*/false,
+      FnOp::getFunctionTypeAttrName(result.name), buildType,
+      FnOp::getArgAttrsAttrName(result.name), FnOp::getResAttrsAttrName(result.name));
+}
+
+template <typename FnOp>
+static void printFunction(FnOp op, OpAsmPrinter &p) {
+  function_interface_impl::printFunctionOp(p, op, /*isVariadic=*/false,
+                                           op.getFunctionTypeAttrName(),
+                                           op.getArgAttrsAttrName(),
+                                           op.getResAttrsAttrName());
+}
+
+template <typename FnOp>
+static LogicalResult verifyFunction(FnOp op) {
+  if (op.getBody().empty())
+    return op.emitOpError("expects a body");
+  Block &entry = op.getBody().front();
+  ArrayRef<Type> inputs = op.getFunctionType().getInputs();
+  if (entry.getNumArguments() != inputs.size())
+    return op.emitOpError("expects ") << inputs.size() << " entry block arguments, got "
+                                      << entry.getNumArguments();
+  for (auto [i, arg] : llvm::enumerate(entry.getArguments())) {
+    if (arg.getType() != inputs[i])
+      return op.emitOpError("expects entry block argument #")
+             << i << " to have type " << inputs[i] << ", got " << arg.getType();
+    Type t = inputs[i];
+    if (!isa<UnknownType, ArrayType>(t) && !isScalarType(t))
+      return op.emitOpError("expects argument #")
+             << i << " to be a scalar, an array or !cuft.unknown, got " << t;
+    if (auto arr = dyn_cast<ArrayType>(t);
+        arr && isa<KernelOp>(op.getOperation()) &&
+        arr.getMemorySpace() != MemorySpace::Global)
+      return op.emitOpError("expects kernel array argument #")
+             << i << " to be in global memory";
+  }
+  if (op.getFunctionType().getNumResults() > 1)
+    return op.emitOpError("expects at most one result");
+  return success();
+}
+
+template <typename FnOp>
+static bool functionIsSpecialized(FnOp op) {
+  for (Type t : op.getFunctionType().getInputs())
+    if (isUnknown(t))
+      return false;
+  for (Type t : op.getFunctionType().getResults())
+    if (isUnknown(t))
+      return false;
+  WalkResult r = op.getBody().walk([](Operation *inner) {
+    return isGeneric(inner) ? WalkResult::interrupt() : WalkResult::advance();
+  });
+  return !r.wasInterrupted();
+}
+
+void KernelOp::build(OpBuilder &builder, OperationState &state, StringRef name,
+                     FunctionType type) {
+  buildFunction<KernelOp>(builder, state, name, type);
+}
+ParseResult KernelOp::parse(OpAsmParser &parser, OperationState &result) {
+  return parseFunction<KernelOp>(parser, result);
+}
+void KernelOp::print(OpAsmPrinter &p) { printFunction(*this, p); }
+LogicalResult KernelOp::verify() {
+  if (getFunctionType().getNumResults() != 0)
+    return emitOpError("expects no results: kernels return nothing");
+  return verifyFunction(*this);
+}
+bool KernelOp::isSpecialized() { return functionIsSpecialized(*this); }
+
+void FuncOp::build(OpBuilder &builder, OperationState &state, StringRef name,
+                   FunctionType type) {
+  buildFunction<FuncOp>(builder, state, name, type);
+}
+ParseResult FuncOp::parse(OpAsmParser &parser, OperationState &result) {
+  return parseFunction<FuncOp>(parser, result);
+}
+void FuncOp::print(OpAsmPrinter &p) { printFunction(*this, p); }
+LogicalResult FuncOp::verify() { return verifyFunction(*this); }
+bool FuncOp::isSpecialized() { return functionIsSpecialized(*this); }
+
+LogicalResult ReturnOp::verify() {
+  Operation *fn = enclosingFunction(*this);
+  if (!fn)
+    return emitOpError("expects to be inside a cuft.kernel or cuft.func");
+  if (isa<KernelOp>(fn)) {
+    if (!getOperands().empty())
+      return emitOpError("expects no operands in a kernel: kernels return nothing");
+    return success();
+  }
+  auto func = cast<FuncOp>(fn);
+  ArrayRef<Type> results = func.getFunctionType().getResults();
+  if (results.size() != getNumOperands())
+    return emitOpError("expects ") << results.size() << " operand(s) to match the "
+                                   << "result count of '" << func.getSymName() << "'";
+  for (auto [i, v] : llvm::enumerate(getOperands()))
+    if (!isUnknown(results[i]) && !isUnknown(v.getType()) && v.getType() != results[i])
+      return emitOpError("expects operand #")
+             << i << " of type " << results[i] << ", got " << v.getType();
+  return success();
+}
+
+LogicalResult CallOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
+  auto callee = symbolTable.lookupNearestSymbolFrom<FuncOp>(*this, getCalleeAttr());
+  if (!callee)
+    return emitOpError("expects '") << getCallee() << "' to be a cuft.func";
+  FunctionType type = callee.getFunctionType();
+  if (type.getNumInputs() != getNumOperands())
+    return emitOpError("expects ") << type.getNumInputs() << " argument(s) for '"
+                                   << getCallee() << "', got " << getNumOperands();
+  for (auto [i, v] : llvm::enumerate(getOperands()))
+    if (!isUnknown(type.getInput(i)) && !isUnknown(v.getType()) &&
+        v.getType() != type.getInput(i))
+      return emitOpError("expects argument #")
+             << i << " of type " << type.getInput(i) << ", got " << v.getType();
+  bool calleeTyped = llvm::none_of(type.getResults(), isUnknown);
+  if (calleeTyped && llvm::none_of(getResultTypes(), isUnknown) &&
+      TypeRange(getResultTypes()) != TypeRange(type.getResults()))
+    return emitOpError("expects result types to match '") << getCallee() << "'";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Values
+//===----------------------------------------------------------------------===//
+
+LogicalResult ConstantOp::verify() {
+  if (!isa<IntegerAttr, FloatAttr>(getValue()) || !isScalarType(getType()))
+    return emitOpError("expects a bool, integer or float literal of a scalar type");
+  return success();
+}
+
+LogicalResult VarOp::verify() {
+  Operation *fn = enclosingFunction(*this);
+  if (!fn || (*this)->getBlock() != &fn->getRegion(0).front())
+    return emitOpError("expects to be in the entry block of its kernel or function");
+  Type t = getVar().getType().getValueType();
+  if (!isa<UnknownType, ArrayType>(t) && !isScalarType(t))
+    return emitOpError("expects a scalar, array or unknown value type, got ") << t;
+  return success();
+}
+
+LogicalResult VarLoadOp::verify() {
+  Type t = getVar().getType().getValueType();
+  if (!isUnknown(t) && !isUnknown(getType()) && t != getType())
+    return emitOpError("expects result type ") << t << ", got " << getType();
+  return success();
+}
+
+LogicalResult VarStoreOp::verify() {
+  Type t = getVar().getType().getValueType();
+  if (!isUnknown(t) && !isUnknown(getValue().getType()) && t != getValue().getType())
+    return emitOpError("expects a value of type ") << t << ", got "
+                                                   << getValue().getType();
+  return success();
+}
+
+LogicalResult CastOp::verify() {
+  if (isUnknown(getType()))
+    return emitOpError("expects a concrete result type");
+  if (!isScalarType(getType()))
+    return emitOpError("expects a scalar result type, got ") << getType();
+  if (!isUnknown(getInput().getType()) && !isScalarType(getInput().getType()))
+    return emitOpError("expects a scalar operand, got ") << getInput().getType();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Arithmetic
+//===----------------------------------------------------------------------===//
+
+namespace {
+enum class OperandKind { Numeric, Float, BoolOrInt, Int, Any };
+} // namespace
+
+static LogicalResult verifyBinary(Operation *op, OperandKind kind) {
+  if (isGeneric(op))
+    return success();
+  Type lhs = op->getOperand(0).getType(), rhs = op->getOperand(1).getType();
+  Type res = op->getResult(0).getType();
+  if (lhs != rhs || lhs != res)
+    return op->emitOpError("expects operands and result of one type, got ")
+           << lhs << ", " << rhs << " -> " << res;
+  bool ok = false;
+  switch (kind) {
+  case OperandKind::Numeric:
+    ok = isIntType(lhs) || isFloatType(lhs);
+    break;
+  case OperandKind::Float:
+    ok = isFloatType(lhs);
+    break;
+  case OperandKind::BoolOrInt:
+    ok = isIntType(lhs) || isBoolType(lhs);
+    break;
+  case OperandKind::Int:
+    ok = isIntType(lhs);
+    break;
+  case OperandKind::Any:
+    ok = isScalarType(lhs);
+    break;
+  }
+  if (!ok)
+    return op->emitOpError("does not accept operands of type ") << lhs;
+  return success();
+}
+
+LogicalResult AddOp::verify() { return verifyBinary(*this, OperandKind::Numeric); }
+LogicalResult SubOp::verify() { return verifyBinary(*this, OperandKind::Numeric); }
+LogicalResult MulOp::verify() { return verifyBinary(*this, OperandKind::Numeric); }
+LogicalResult TrueDivOp::verify() { return verifyBinary(*this, OperandKind::Float); }
+LogicalResult FloorDivOp::verify() { return verifyBinary(*this, OperandKind::Numeric); }
+LogicalResult ModOp::verify() { return verifyBinary(*this, OperandKind::Numeric); }
+LogicalResult PowOp::verify() { return verifyBinary(*this, OperandKind::Numeric); }
+LogicalResult MinOp::verify() { return verifyBinary(*this, OperandKind::Any); }
+LogicalResult MaxOp::verify() { return verifyBinary(*this, OperandKind::Any); }
+LogicalResult BitAndOp::verify() { return verifyBinary(*this, OperandKind::BoolOrInt); }
+LogicalResult BitOrOp::verify() { return verifyBinary(*this, OperandKind::BoolOrInt); }
+LogicalResult BitXorOp::verify() { return verifyBinary(*this, OperandKind::BoolOrInt); }
+LogicalResult ShlOp::verify() { return verifyBinary(*this, OperandKind::Int); }
+LogicalResult ShrOp::verify() { return verifyBinary(*this, OperandKind::Int); }
+
+LogicalResult CmpOp::verify() {
+  if (isGeneric(*this))
+    return success();
+  if (getLhs().getType() != getRhs().getType())
+    return emitOpError("expects operands of one type, got ")
+           << getLhs().getType() << " and " << getRhs().getType();
+  if (!isScalarType(getLhs().getType()))
+    return emitOpError("expects scalar operands, got ") << getLhs().getType();
+  if (!getType().isInteger(1))
+    return emitOpError("expects an i1 result, got ") << getType();
+  return success();
+}
+
+static LogicalResult verifyUnary(Operation *op, OperandKind kind) {
+  if (isGeneric(op))
+    return success();
+  Type in = op->getOperand(0).getType(), res = op->getResult(0).getType();
+  if (in != res)
+    return op->emitOpError("expects operand and result of one type, got ")
+           << in << " -> " << res;
+  bool ok = kind == OperandKind::Numeric ? (isIntType(in) || isFloatType(in))
+            : kind == OperandKind::Int   ? isIntType(in)
+                                         : isBoolType(in);
+  if (!ok)
+    return op->emitOpError("does not accept an operand of type ") << in;
+  return success();
+}
+
+LogicalResult NegOp::verify() { return verifyUnary(*this, OperandKind::Numeric); }
+LogicalResult InvertOp::verify() { return verifyUnary(*this, OperandKind::Int); }
+LogicalResult NotOp::verify() { return verifyUnary(*this, OperandKind::Any); }
+LogicalResult AbsOp::verify() { return verifyUnary(*this, OperandKind::Numeric); }
+
+unsigned MathOp::getArity(MathFn fn) {
+  switch (fn) {
+  case MathFn::atan2:
+  case MathFn::pow:
+  case MathFn::hypot:
+  case MathFn::copysign:
+  case MathFn::fmod:
+    return 2;
+  default:
+    return 1;
+  }
+}
+
+LogicalResult MathOp::verify() {
+  unsigned arity = getArity(getFn());
+  if (getOperands().size() != arity)
+    return emitOpError("expects ") << arity << " operand(s) for '"
+                                   << stringifyMathFn(getFn()) << "', got "
+                                   << getOperands().size();
+  if (isGeneric(*this))
+    return success();
+  for (Value v : getOperands())
+    if (v.getType() != getType() || !isFloatType(getType()))
+      return emitOpError("expects float operands and result of one type, got ")
+             << v.getType() << " -> " << getType();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Indexing
+//===----------------------------------------------------------------------===//
+
+static LogicalResult verifyGrid(Operation *op, int64_t ndim) {
+  if (op->getNumResults() != static_cast<unsigned>(ndim))
+    return op->emitOpError("expects ") << ndim << " result(s), got " << op->getNumResults();
+  return success();
+}
+LogicalResult GridIndexOp::verify() { return verifyGrid(*this, getNdim()); }
+LogicalResult GridSizeOp::verify() { return verifyGrid(*this, getNdim()); }
+
+//===----------------------------------------------------------------------===//
+// Arrays
+//===----------------------------------------------------------------------===//
+
+static LogicalResult verifyIndices(Operation *op, Type arrayType, ValueRange indices) {
+  if (isUnknown(arrayType))
+    return success();
+  auto arr = dyn_cast<ArrayType>(arrayType);
+  if (!arr)
+    return op->emitOpError("expects an array operand, got ") << arrayType;
+  if (indices.size() != arr.getRank())
+    return op->emitOpError("expects ") << arr.getRank() << " index(es) for a rank-"
+                                       << arr.getRank() << " array, got " << indices.size();
+  for (Value idx : indices)
+    if (!isUnknown(idx.getType()) && !isIntType(idx.getType()))
+      return op->emitOpError("expects integer indices, got ") << idx.getType();
+  return success();
+}
+
+static LogicalResult verifyElement(Operation *op, Type arrayType, Type valueType,
+                                   StringRef what) {
+  auto arr = dyn_cast<ArrayType>(arrayType);
+  if (!arr || isUnknown(valueType))
+    return success();
+  if (valueType != arr.getElementType())
+    return op->emitOpError("expects the ")
+           << what << " to have the element type " << arr.getElementType() << ", got "
+           << valueType;
+  return success();
+}
+
+LogicalResult LoadOp::verify() {
+  if (failed(verifyIndices(*this, getArray().getType(), getIndices())))
+    return failure();
+  return verifyElement(*this, getArray().getType(), getType(), "result");
+}
+
+LogicalResult StoreOp::verify() {
+  if (failed(verifyIndices(*this, getArray().getType(), getIndices())))
+    return failure();
+  return verifyElement(*this, getArray().getType(), getValue().getType(), "stored value");
+}
+
+static LogicalResult verifyDimQuery(Operation *op, Type arrayType, int64_t dim) {
+  if (isUnknown(arrayType))
+    return success();
+  auto arr = dyn_cast<ArrayType>(arrayType);
+  if (!arr)
+    return op->emitOpError("expects an array operand, got ") << arrayType;
+  if (dim < 0 || dim >= static_cast<int64_t>(arr.getRank()))
+    return op->emitOpError("expects a dimension in [0, ")
+           << arr.getRank() << "), got " << dim;
+  return success();
+}
+LogicalResult DimOp::verify() { return verifyDimQuery(*this, getArray().getType(), getDim()); }
+LogicalResult StrideOp::verify() {
+  return verifyDimQuery(*this, getArray().getType(), getDim());
+}
+
+/// Statically allocated shared memory per block on sm_70 and later.
+static constexpr int64_t kMaxStaticSharedBytes = 48 * 1024;
+
+template <typename AllocOpT>
+static LogicalResult verifyAlloc(AllocOpT op, MemorySpace space) {
+  Type dtype = op.getDtype();
+  if (!isScalarType(dtype))
+    return op.emitOpError("expects a scalar element type, got ") << dtype;
+  bool hasSizes = !op.getSizes().empty();
+  std::optional<ArrayRef<int64_t>> shape = op.getShape();
+  if (hasSizes == shape.has_value())
+    return op.emitOpError("expects either size operands (generic IR) or a static "
+                          "shape (typed IR)");
+  unsigned rank = hasSizes ? op.getSizes().size() : shape->size();
+  if (rank < 1 || rank > 8)
+    return op.emitOpError("expects 1 to 8 dimensions, got ") << rank;
+  if (shape) {
+    int64_t elems = 1;
+    for (int64_t d : *shape) {
+      if (d <= 0)
+        return op.emitOpError("expects positive dimensions, got ") << d;
+      elems *= d;
+      if (elems > (int64_t(1) << 40))
+        return op.emitOpError("expects a shape of reasonable size");
+    }
+    int64_t bytes = elems * std::max<int64_t>(1, dtype.getIntOrFloatBitWidth() / 8);
+    if (space == MemorySpace::Shared && bytes > kMaxStaticSharedBytes)
+      return op.emitOpError("allocates ")
+             << bytes << " bytes of static shared memory, more than the "
+             << kMaxStaticSharedBytes << "-byte limit per block";
+  }
+  if (isUnknown(op.getType()))
+    return success();
+  auto arr = dyn_cast<ArrayType>(op.getType());
+  if (!arr || arr.getElementType() != dtype || arr.getRank() != rank ||
+      arr.getLayout() != Layout::C || arr.getMemorySpace() != space)
+    return op.emitOpError("expects result type ")
+           << ArrayType::get(dtype, rank, Layout::C, space) << ", got " << op.getType();
+  return success();
+}
+LogicalResult AllocSharedOp::verify() { return verifyAlloc(*this, MemorySpace::Shared); }
+LogicalResult AllocLocalOp::verify() { return verifyAlloc(*this, MemorySpace::Local); }
+
+//===----------------------------------------------------------------------===//
+// Atomics
+//===----------------------------------------------------------------------===//
+
+static LogicalResult verifyAtomicOperands(Operation *op, Type arrayType,
+                                          ValueRange indices, ValueRange values,
+                                          bool allowFloat) {
+  if (failed(verifyIndices(op, arrayType, indices)))
+    return failure();
+  auto arr = dyn_cast<ArrayType>(arrayType);
+  if (!arr)
+    return success();
+  Type elem = arr.getElementType();
+  unsigned width = elem.getIntOrFloatBitWidth();
+  bool isInt = isIntType(elem);
+  if ((width != 32 && width != 64) || (!isInt && !(allowFloat && isFloatType(elem))))
+    return op->emitOpError("does not support arrays of ") << elem
+           << ": atomics need 32- or 64-bit " << (allowFloat ? "integers or floats" : "integers");
+  if (arr.getMemorySpace() == MemorySpace::Local)
+    return op->emitOpError("expects an array in global or shared memory");
+  for (Value v : values)
+    if (failed(verifyElement(op, arrayType, v.getType(), "operand")))
+      return failure();
+  return verifyElement(op, arrayType, op->getResult(0).getType(), "result");
+}
+
+LogicalResult AtomicRMWOp::verify() {
+  return verifyAtomicOperands(*this, getArray().getType(), getIndices(), {getValue()},
+                              /*allowFloat=*/true);
+}
+LogicalResult AtomicCASOp::verify() {
+  return verifyAtomicOperands(*this, getArray().getType(), getIndices(),
+                              {getExpected(), getValue()}, /*allowFloat=*/true);
+}
+
+//===----------------------------------------------------------------------===//
+// Control flow
+//===----------------------------------------------------------------------===//
+
+/// Finds the loop a break/continue belongs to, without leaving the function and
+/// without crossing a while loop's condition region.
+static LogicalResult verifyInLoopBody(Operation *op, StringRef keyword) {
+  Operation *child = op;
+  for (Operation *parent = op->getParentOp(); parent;
+       child = parent, parent = parent->getParentOp()) {
+    if (isa<KernelOp, FuncOp>(parent))
+      break;
+    if (isa<ForOp>(parent))
+      return success();
+    if (auto w = dyn_cast<WhileOp>(parent)) {
+      if (child->getParentRegion() == &w.getBody())
+        return success();
+      break;
+    }
+  }
+  return op->emitOpError("expects to be inside a loop body ('")
+         << keyword << "' outside loop)";
+}
+LogicalResult BreakOp::verify() { return verifyInLoopBody(*this, "break"); }
+LogicalResult ContinueOp::verify() { return verifyInLoopBody(*this, "continue"); }
+
+LogicalResult ConditionOp::verify() {
+  Type t = getCondition().getType();
+  if (!isUnknown(t) && !t.isInteger(1))
+    return emitOpError("expects an i1 condition, got ") << t;
+  return success();
+}
+
+// cuft.if %c : type { ... } [else { ... }]
+ParseResult IfOp::parse(OpAsmParser &parser, OperationState &result) {
+  OpAsmParser::UnresolvedOperand cond;
+  Type condType;
+  if (parser.parseOperand(cond) || parser.parseColonType(condType) ||
+      parser.resolveOperand(cond, condType, result.operands))
+    return failure();
+  Region *thenRegion = result.addRegion();
+  Region *elseRegion = result.addRegion();
+  OpBuilder builder(parser.getContext());
+  if (parser.parseRegion(*thenRegion, /*arguments=*/{}))
+    return failure();
+  ensureYield(*thenRegion, builder, result.location);
+  if (succeeded(parser.parseOptionalKeyword("else"))) {
+    if (parser.parseRegion(*elseRegion, /*arguments=*/{}))
+      return failure();
+    ensureYield(*elseRegion, builder, result.location);
+  }
+  return parser.parseOptionalAttrDict(result.attributes);
+}
+
+void IfOp::print(OpAsmPrinter &p) {
+  p << " " << getCondition() << " : " << getCondition().getType() << " ";
+  p.printRegion(getThenRegion(), /*printEntryBlockArgs=*/false,
+                /*printBlockTerminators=*/!endsInYield(getThenRegion()));
+  if (!getElseRegion().empty()) {
+    p << " else ";
+    p.printRegion(getElseRegion(), false, !endsInYield(getElseRegion()));
+  }
+  p.printOptionalAttrDict((*this)->getAttrs());
+}
+
+LogicalResult IfOp::verify() {
+  Type t = getCondition().getType();
+  if (!isUnknown(t) && !t.isInteger(1))
+    return emitOpError("expects an i1 condition, got ") << t;
+  if (getElseRegion().getBlocks().size() > 1)
+    return emitOpError("expects at most one block in the else region");
+  if (failed(verifyStructuredTerminator(*this, getThenRegion(), "then")))
+    return failure();
+  return verifyStructuredTerminator(*this, getElseRegion(), "else");
+}
+
+// cuft.for %i = %lo to %hi step %s : t { ... }
+// cuft.for %i = %lo to %hi step %s : (tlo, thi, tstep) -> tiv { ... }
+ParseResult ForOp::parse(OpAsmParser &parser, OperationState &result) {
+  OpAsmParser::Argument iv;
+  OpAsmParser::UnresolvedOperand lo, hi, step;
+  if (parser.parseArgument(iv) || parser.parseEqual() || parser.parseOperand(lo) ||
+      parser.parseKeyword("to") || parser.parseOperand(hi) ||
+      parser.parseKeyword("step") || parser.parseOperand(step) || parser.parseColon())
+    return failure();
+  SmallVector<Type, 3> boundTypes;
+  Type ivType;
+  if (succeeded(parser.parseOptionalLParen())) {
+    if (parser.parseTypeList(boundTypes) || parser.parseRParen() || parser.parseArrow() ||
+        parser.parseType(ivType))
+      return failure();
+    if (boundTypes.size() != 3)
+      return parser.emitError(parser.getCurrentLocation(),
+                              "expects three bound types (lo, hi, step)");
+  } else {
+    if (parser.parseType(ivType))
+      return failure();
+    boundTypes.assign(3, ivType);
+  }
+  if (parser.resolveOperand(lo, boundTypes[0], result.operands) ||
+      parser.resolveOperand(hi, boundTypes[1], result.operands) ||
+      parser.resolveOperand(step, boundTypes[2], result.operands))
+    return failure();
+  iv.type = ivType;
+  Region *body = result.addRegion();
+  if (parser.parseRegion(*body, {iv}))
+    return failure();
+  OpBuilder builder(parser.getContext());
+  ensureYield(*body, builder, result.location);
+  return parser.parseOptionalAttrDict(result.attributes);
+}
+
+void ForOp::print(OpAsmPrinter &p) {
+  Type ivType = getInductionVar().getType();
+  p << " " << getInductionVar() << " = " << getLowerBound() << " to " << getUpperBound()
+    << " step " << getStep() << " : ";
+  if (getLowerBound().getType() == ivType && getUpperBound().getType() == ivType &&
+      getStep().getType() == ivType)
+    p << ivType;
+  else
+    p << "(" << getLowerBound().getType() << ", " << getUpperBound().getType() << ", "
+      << getStep().getType() << ") -> " << ivType;
+  p << " ";
+  p.printRegion(getBody(), /*printEntryBlockArgs=*/false,
+                /*printBlockTerminators=*/!endsInYield(getBody()));
+  p.printOptionalAttrDict((*this)->getAttrs());
+}
+
+LogicalResult ForOp::verify() {
+  Block &body = getBody().front();
+  if (body.getNumArguments() != 1)
+    return emitOpError("expects the body to take one argument, the induction variable");
+  if (!isGeneric(*this) && !isUnknown(getInductionVar().getType())) {
+    Type t = getInductionVar().getType();
+    if (!isIntType(t))
+      return emitOpError("expects an integer induction variable, got ") << t;
+    for (Value v : {getLowerBound(), getUpperBound(), getStep()})
+      if (v.getType() != t)
+        return emitOpError("expects bounds and step of the induction variable's type ")
+               << t << ", got " << v.getType();
+  }
+  return verifyStructuredTerminator(*this, getBody(), "body");
+}
+
+// cuft.while { cond } do { body }
+ParseResult WhileOp::parse(OpAsmParser &parser, OperationState &result) {
+  Region *cond = result.addRegion();
+  Region *body = result.addRegion();
+  if (parser.parseRegion(*cond, {}) || parser.parseKeyword("do") ||
+      parser.parseRegion(*body, {}))
+    return failure();
+  OpBuilder builder(parser.getContext());
+  ensureYield(*body, builder, result.location);
+  return parser.parseOptionalAttrDict(result.attributes);
+}
+
+void WhileOp::print(OpAsmPrinter &p) {
+  p << " ";
+  p.printRegion(getCond(), false, true);
+  p << " do ";
+  p.printRegion(getBody(), false, !endsInYield(getBody()));
+  p.printOptionalAttrDict((*this)->getAttrs());
+}
+
+LogicalResult WhileOp::verify() {
+  Block &cond = getCond().front();
+  if (cond.empty() || !isa<ConditionOp>(cond.back()))
+    return emitOpError("expects the condition region to end in cuft.condition");
+  return verifyStructuredTerminator(*this, getBody(), "body");
+}
+
+#define GET_OP_CLASSES
+#include "cuft/Dialect/Cuft/IR/CuftOps.cpp.inc"

@@ -1,0 +1,860 @@
+//===- Specialize.cpp - cuft-specialize -----------------------------------===//
+//
+// Types a generic kernel for one signature in three steps per function:
+//  1. inference: a fixpoint over the body computing a TypeInfo for every value
+//     and variable (variables take the join of all values stored to them);
+//  2. rewrite: set every type, insert casts where promotion changes a type,
+//     retarget calls to per-signature clones of device functions, forward array
+//     variables to their single definition;
+//  3. fold constants (constexpr arguments included) and fix shared/local array
+//     shapes, which must be compile-time constants.
+// Errors are reported at the offending op's location and fail the pass.
+//
+//===----------------------------------------------------------------------===//
+
+#include "cuft/Dialect/Cuft/IR/CuftOps.h"
+#include "cuft/Dialect/Cuft/Transforms/Passes.h"
+#include "cuft/Dialect/Cuft/Transforms/Signature.h"
+#include "cuft/Dialect/Cuft/Transforms/TypeRules.h"
+
+#include "mlir/IR/Dominance.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <map>
+
+namespace cuft {
+#define GEN_PASS_DEF_CUFTSPECIALIZE
+#include "cuft/Dialect/Cuft/Transforms/Passes.h.inc"
+} // namespace cuft
+
+using namespace mlir;
+using namespace cuft;
+
+namespace {
+
+/// State shared by all functions specialized in one module.
+struct ModuleState {
+  ModuleOp module;
+  std::map<std::string, FuncOp> clones;
+  llvm::DenseSet<Operation *> inProgress;
+};
+
+bool isIntOrBool(Type t) { return isScalarType(t) && t.isInteger(); }
+
+std::string opSymbol(Operation *op) {
+  return llvm::TypeSwitch<Operation *, std::string>(op)
+      .Case<AddOp>([](auto) { return "+"; })
+      .Case<SubOp>([](auto) { return "-"; })
+      .Case<MulOp>([](auto) { return "*"; })
+      .Case<TrueDivOp>([](auto) { return "/"; })
+      .Case<FloorDivOp>([](auto) { return "//"; })
+      .Case<ModOp>([](auto) { return "%"; })
+      .Case<PowOp>([](auto) { return "**"; })
+      .Case<MinOp>([](auto) { return "min()"; })
+      .Case<MaxOp>([](auto) { return "max()"; })
+      .Case<BitAndOp>([](auto) { return "&"; })
+      .Case<BitOrOp>([](auto) { return "|"; })
+      .Case<BitXorOp>([](auto) { return "^"; })
+      .Case<ShlOp>([](auto) { return "<<"; })
+      .Case<ShrOp>([](auto) { return ">>"; })
+      .Case<CmpOp>([](CmpOp c) {
+        switch (c.getPredicate()) {
+        case CmpPredicate::eq: return "==";
+        case CmpPredicate::ne: return "!=";
+        case CmpPredicate::lt: return "<";
+        case CmpPredicate::le: return "<=";
+        case CmpPredicate::gt: return ">";
+        case CmpPredicate::ge: return ">=";
+        }
+        return "?";
+      })
+      .Default([](Operation *o) { return o->getName().getStringRef().str(); });
+}
+
+std::string varName(Value var) {
+  if (auto v = var.getDefiningOp<VarOp>())
+    return v.getName().str();
+  return "?";
+}
+
+class FunctionSpecializer {
+public:
+  FunctionSpecializer(ModuleState &state, Operation *fn)
+      : state(state), fn(fn), body(fn->getRegion(0)), ctx(fn->getContext()) {}
+
+  /// Types the function for `args` (one per entry block argument).
+  LogicalResult run(ArrayRef<TypeInfo> args);
+  /// The return type after run() (null for no value).
+  Type returnType() const { return returnInfo.type; }
+
+private:
+  LogicalResult inferAll(bool emit, bool &changed);
+  LogicalResult infer(Operation *op, bool emit, bool &changed);
+  LogicalResult inferBinary(Operation *op, bool emit, bool &changed);
+  LogicalResult checkArrayAccess(Operation *op, Value array, ValueRange indices, bool emit,
+                                 ArrayType &arr);
+  LogicalResult rewrite();
+  LogicalResult rewriteOp(Operation *op);
+  LogicalResult forwardArrayVariables();
+  LogicalResult finalizeAllocations();
+  FailureOr<FuncOp> specializeCallee(CallOp call, ArrayRef<TypeInfo> args, bool emit);
+
+  TypeInfo get(Value v) const {
+    auto it = types.find(v);
+    return it == types.end() ? TypeInfo{} : it->second;
+  }
+  void set(Value v, const TypeInfo &t, bool &changed) {
+    TypeInfo &slot = types[v];
+    if (slot != t) {
+      slot = t;
+      changed = true;
+    }
+  }
+  Value castTo(Value v, Type t, Operation *before) {
+    if (v.getType() == t)
+      return v;
+    OpBuilder b(before);
+    return CastOp::create(b, v.getLoc(), t, v);
+  }
+
+  ModuleState &state;
+  Operation *fn;
+  Region &body;
+  MLIRContext *ctx;
+  llvm::DenseMap<Value, TypeInfo> types;
+  llvm::DenseMap<Operation *, FuncOp> callTargets;
+  TypeInfo returnInfo;
+};
+
+LogicalResult FunctionSpecializer::checkArrayAccess(Operation *op, Value array,
+                                                    ValueRange indices, bool emit,
+                                                    ArrayType &arr) {
+  TypeInfo a = get(array);
+  arr = dyn_cast_or_null<ArrayType>(a.type);
+  if (!arr) {
+    if (emit)
+      op->emitError("cannot index a value of type '") << describe(a.type) << "'";
+    return failure();
+  }
+  if (indices.size() != arr.getRank()) {
+    if (emit)
+      op->emitError("a rank-") << arr.getRank() << " array needs " << arr.getRank()
+                               << " index(es), got " << indices.size();
+    return failure();
+  }
+  for (Value idx : indices) {
+    TypeInfo t = get(idx);
+    if (t && !isIntOrBool(t.type)) {
+      if (emit)
+        op->emitError("array indices must be integers, got '") << describe(t.type) << "'";
+      return failure();
+    }
+  }
+  return success();
+}
+
+LogicalResult FunctionSpecializer::inferBinary(Operation *op, bool emit, bool &changed) {
+  TypeInfo a = get(op->getOperand(0)), b = get(op->getOperand(1));
+  if (!a || !b)
+    return success();
+  std::optional<TypeInfo> p = promote(a, b);
+  if (!p) {
+    if (emit)
+      op->emitError("unsupported operand types for ")
+          << opSymbol(op) << ": '" << describe(a.type) << "' and '" << describe(b.type) << "'";
+    return failure();
+  }
+  TypeInfo r = *p;
+  r.literal.reset();
+  ScalarKind k = kindOf(r.type);
+  Type i64 = IntegerType::get(ctx, 64), f64 = Float64Type::get(ctx);
+  if (isa<CmpOp>(op)) {
+    r = TypeInfo::strong(IntegerType::get(ctx, 1));
+  } else if (isa<TrueDivOp>(op)) {
+    if (k != ScalarKind::Float)
+      r.type = f64;
+  } else if (isa<BitAndOp, BitOrOp, BitXorOp, ShlOp, ShrOp>(op)) {
+    if (k == ScalarKind::Float) {
+      if (emit)
+        op->emitError("unsupported operand types for ")
+            << opSymbol(op) << ": '" << describe(a.type) << "' and '" << describe(b.type)
+            << "' (bitwise operators need integers)";
+      return failure();
+    }
+    if (isa<ShlOp, ShrOp>(op) && k == ScalarKind::Bool)
+      r.type = i64;
+  } else if (!isa<MinOp, MaxOp>(op) && k == ScalarKind::Bool) {
+    r.type = i64;
+  }
+  set(op->getResult(0), r, changed);
+  return success();
+}
+
+LogicalResult FunctionSpecializer::infer(Operation *op, bool emit, bool &changed) {
+  Type i64 = IntegerType::get(ctx, 64), i1 = IntegerType::get(ctx, 1);
+  Type f64 = Float64Type::get(ctx);
+  auto requireScalar = [&](Value v, StringRef what) -> bool {
+    TypeInfo t = get(v);
+    if (!t || isScalarType(t.type))
+      return true;
+    if (emit)
+      op->emitError(what) << " must be a scalar, got '" << describe(t.type) << "'";
+    return false;
+  };
+
+  return llvm::TypeSwitch<Operation *, LogicalResult>(op)
+      .Case<ConstantOp>([&](ConstantOp c) {
+        TypeInfo t{c.getType(), true, std::nullopt};
+        if (auto i = dyn_cast<IntegerAttr>(c.getValue()); i && !c.getType().isInteger(1))
+          t.literal = i.getValue();
+        set(c.getResult(), t, changed);
+        return success();
+      })
+      .Case<VarOp>([&](VarOp) { return success(); })
+      .Case<VarStoreOp>([&](VarStoreOp s) {
+        TypeInfo v = get(s.getValue());
+        if (!v)
+          return success();
+        TypeInfo old = get(s.getVar());
+        std::optional<TypeInfo> j = joinVariable(old, v);
+        if (!j) {
+          if (emit)
+            s.emitError("cannot assign a value of type '")
+                << describe(v.type) << "' to variable '" << varName(s.getVar())
+                << "', which holds '" << describe(old.type) << "'";
+          return failure();
+        }
+        set(s.getVar(), *j, changed);
+        return success();
+      })
+      .Case<VarLoadOp>([&](VarLoadOp l) {
+        TypeInfo t = get(l.getVar());
+        if (!t) {
+          if (emit)
+            l.emitError("variable '") << varName(l.getVar()) << "' is read but never assigned";
+          return emit ? failure() : success();
+        }
+        set(l.getResult(), TypeInfo{t.type, t.weak, std::nullopt}, changed);
+        return success();
+      })
+      .Case<CastOp>([&](CastOp c) {
+        if (!requireScalar(c.getInput(), "the operand of a cast"))
+          return failure();
+        set(c.getResult(), TypeInfo::strong(c.getType()), changed);
+        return success();
+      })
+      .Case<AddOp, SubOp, MulOp, TrueDivOp, FloorDivOp, ModOp, PowOp, MinOp, MaxOp, BitAndOp,
+            BitOrOp, BitXorOp, ShlOp, ShrOp, CmpOp>(
+          [&](Operation *o) { return inferBinary(o, emit, changed); })
+      .Case<NegOp, InvertOp, AbsOp, NotOp>([&](Operation *o) {
+        TypeInfo a = get(o->getOperand(0));
+        if (!a)
+          return success();
+        if (!requireScalar(o->getOperand(0), "the operand"))
+          return failure();
+        if (isa<NotOp>(o)) {
+          set(o->getResult(0), TypeInfo::strong(i1), changed);
+          return success();
+        }
+        ScalarKind k = kindOf(a.type);
+        if (isa<InvertOp>(o) && k == ScalarKind::Float) {
+          if (emit)
+            o->emitError("bad operand type for unary ~: '") << describe(a.type) << "'";
+          return failure();
+        }
+        TypeInfo r{k == ScalarKind::Bool ? i64 : a.type, a.weak, std::nullopt};
+        set(o->getResult(0), r, changed);
+        return success();
+      })
+      .Case<MathOp>([&](MathOp m) {
+        std::optional<TypeInfo> acc;
+        for (Value v : m.getOperands()) {
+          TypeInfo t = get(v);
+          if (!t)
+            return success();
+          if (!requireScalar(v, "a math function argument"))
+            return failure();
+          acc = acc ? promote(*acc, t) : std::optional<TypeInfo>(t);
+        }
+        TypeInfo r = *acc;
+        r.literal.reset();
+        if (kindOf(r.type) != ScalarKind::Float)
+          r.type = f64;
+        if (m.getFn() == MathFn::floor || m.getFn() == MathFn::ceil || m.getFn() == MathFn::trunc)
+          r = TypeInfo::strong(i64);
+        set(m.getResult(), r, changed);
+        return success();
+      })
+      .Case<ThreadIdxOp, BlockIdxOp, BlockDimOp, GridDimOp, GridIndexOp, GridSizeOp, LaneIdOp,
+            WarpSizeOp>([&](Operation *o) {
+        for (Value r : o->getResults())
+          set(r, TypeInfo::strong(r.getType()), changed);
+        return success();
+      })
+      .Case<LoadOp>([&](LoadOp l) {
+        if (!get(l.getArray()))
+          return success();
+        ArrayType arr;
+        if (failed(checkArrayAccess(l, l.getArray(), l.getIndices(), emit, arr)))
+          return failure();
+        set(l.getResult(), TypeInfo::strong(arr.getElementType()), changed);
+        return success();
+      })
+      .Case<StoreOp>([&](StoreOp s) {
+        if (!get(s.getArray()))
+          return success();
+        ArrayType arr;
+        if (failed(checkArrayAccess(s, s.getArray(), s.getIndices(), emit, arr)) ||
+            !requireScalar(s.getValue(), "a stored value"))
+          return failure();
+        return success();
+      })
+      .Case<DimOp, StrideOp, NDimOp>([&](Operation *o) {
+        TypeInfo a = get(o->getOperand(0));
+        if (!a)
+          return success();
+        auto arr = dyn_cast<ArrayType>(a.type);
+        if (!arr) {
+          if (emit)
+            o->emitError("'") << describe(a.type) << "' has no shape: expected an array";
+          return failure();
+        }
+        if (auto dimAttr = o->getAttrOfType<IntegerAttr>("dim")) {
+          int64_t d = dimAttr.getInt();
+          if (d < 0 || d >= static_cast<int64_t>(arr.getRank())) {
+            if (emit)
+              o->emitError("dimension ") << d << " is out of range for a rank-"
+                                         << arr.getRank() << " array";
+            return failure();
+          }
+        }
+        set(o->getResult(0), TypeInfo::strong(i64), changed);
+        return success();
+      })
+      .Case<AllocSharedOp, AllocLocalOp>([&](Operation *o) {
+        for (Value s : o->getOperands()) {
+          TypeInfo t = get(s);
+          if (t && !isIntOrBool(t.type)) {
+            if (emit)
+              o->emitError("array shapes must be integers, got '") << describe(t.type) << "'";
+            return failure();
+          }
+        }
+        auto dtype = cast<TypeAttr>(o->getAttr("dtype")).getValue();
+        unsigned rank = o->getNumOperands();
+        if (auto shape = o->getAttrOfType<DenseI64ArrayAttr>("shape"))
+          rank = shape.size();
+        MemorySpace space = isa<AllocSharedOp>(o) ? MemorySpace::Shared : MemorySpace::Local;
+        set(o->getResult(0), TypeInfo::strong(ArrayType::get(dtype, rank, Layout::C, space)),
+            changed);
+        return success();
+      })
+      .Case<AtomicRMWOp, AtomicCASOp>([&](Operation *o) {
+        Value array = o->getOperand(0);
+        if (!get(array))
+          return success();
+        ArrayType arr;
+        ValueRange indices = isa<AtomicRMWOp>(o) ? cast<AtomicRMWOp>(o).getIndices()
+                                                 : cast<AtomicCASOp>(o).getIndices();
+        if (failed(checkArrayAccess(o, array, indices, emit, arr)))
+          return failure();
+        Type elem = arr.getElementType();
+        unsigned w = elem.getIntOrFloatBitWidth();
+        if ((w != 32 && w != 64) || arr.getMemorySpace() == MemorySpace::Local) {
+          if (emit)
+            o->emitError("atomics need a 32- or 64-bit element in global or shared memory, "
+                         "got '")
+                << describe(arr) << "'";
+          return failure();
+        }
+        set(o->getResult(0), TypeInfo::strong(elem), changed);
+        return success();
+      })
+      .Case<IfOp, ConditionOp>([&](Operation *o) {
+        return success(requireScalar(o->getOperand(0), "a condition"));
+      })
+      .Case<ForOp>([&](ForOp f) {
+        std::optional<TypeInfo> acc;
+        for (Value v : {f.getLowerBound(), f.getUpperBound(), f.getStep()}) {
+          TypeInfo t = get(v);
+          if (!t)
+            return success();
+          if (!isIntOrBool(t.type)) {
+            if (emit)
+              f.emitError("range() arguments must be integers, got '") << describe(t.type) << "'";
+            return failure();
+          }
+          acc = acc ? promote(*acc, t) : std::optional<TypeInfo>(t);
+        }
+        // Unsigned ranges count in i64, so that a descending loop can end below 0.
+        Type t = acc->type.isInteger(1) || acc->type.isUnsignedInteger() ? i64 : acc->type;
+        set(f.getInductionVar(), TypeInfo::strong(t), changed);
+        return success();
+      })
+      .Case<CallOp>([&](CallOp c) {
+        SmallVector<TypeInfo> args;
+        for (Value v : c.getOperands()) {
+          TypeInfo t = get(v);
+          if (!t)
+            return success();
+          args.push_back(t);
+        }
+        FailureOr<FuncOp> target = specializeCallee(c, args, emit);
+        if (failed(target))
+          return failure();
+        callTargets[c] = *target;
+        ArrayRef<Type> results = target->getFunctionType().getResults();
+        for (auto [i, r] : llvm::enumerate(c.getResults()))
+          if (i < results.size())
+            set(r, TypeInfo::strong(results[i]), changed);
+        if (c.getNumResults() > results.size() && emit) {
+          for (Value r : c.getResults().drop_front(results.size()))
+            if (!r.use_empty())
+              return LogicalResult(c.emitError("device function '")
+                                   << c.getCallee() << "' does not return a value");
+        }
+        return success();
+      })
+      .Case<ReturnOp>([&](ReturnOp r) {
+        if (r.getNumOperands() == 0)
+          return success();
+        TypeInfo t = get(r.getOperand(0));
+        if (!t)
+          return success();
+        if (!requireScalar(r.getOperand(0), "a returned value"))
+          return failure();
+        std::optional<TypeInfo> j = joinVariable(returnInfo, t);
+        if (!j) {
+          if (emit)
+            r.emitError("returns '") << describe(t.type) << "' where another return gives '"
+                                     << describe(returnInfo.type) << "'";
+          return failure();
+        }
+        if (*j != returnInfo) {
+          returnInfo = *j;
+          changed = true;
+        }
+        return success();
+      })
+      .Case<YieldOp, BreakOp, ContinueOp, SyncThreadsOp, ThreadFenceOp>(
+          [&](Operation *) { return success(); })
+      .Default([&](Operation *o) {
+        for (Value r : o->getResults())
+          if (isUnknown(r.getType())) {
+            if (emit)
+              o->emitError("cannot specialize '") << o->getName() << "'";
+            return failure();
+          }
+        for (Value r : o->getResults())
+          set(r, TypeInfo::strong(r.getType()), changed);
+        return success();
+      });
+}
+
+LogicalResult FunctionSpecializer::inferAll(bool emit, bool &changed) {
+  LogicalResult result = success();
+  body.walk<WalkOrder::PreOrder>([&](Operation *op) {
+    if (failed(infer(op, emit, changed))) {
+      result = failure();
+      if (emit)
+        return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  return result;
+}
+
+FailureOr<FuncOp> FunctionSpecializer::specializeCallee(CallOp call, ArrayRef<TypeInfo> args,
+                                                        bool emit) {
+  auto callee = SymbolTable::lookupNearestSymbolFrom<FuncOp>(call, call.getCalleeAttr());
+  if (!callee) {
+    call.emitError("'") << call.getCallee() << "' is not a device function";
+    return failure();
+  }
+  if (callee.getNumArguments() != args.size()) {
+    call.emitError("device function '")
+        << call.getCallee() << "' takes " << callee.getNumArguments() << " argument(s), got "
+        << args.size();
+    return failure();
+  }
+  if (callee.isSpecialized())
+    return callee;
+  std::string name = callee.getSymName().str() + "__";
+  for (auto [i, a] : llvm::enumerate(args)) {
+    std::string t = typeName(a.type) + (a.weak ? "w" : "");
+    for (char &c : t)
+      if (!isalnum(static_cast<unsigned char>(c)))
+        c = '_';
+    name += (i ? "_" : "") + t;
+  }
+  if (auto it = state.clones.find(name); it != state.clones.end())
+    return it->second;
+  if (state.inProgress.contains(callee)) {
+    call.emitError("recursive device function calls are not supported ('")
+        << call.getCallee() << "' calls itself)";
+    return failure();
+  }
+  OpBuilder b(callee);
+  b.setInsertionPointAfter(callee);
+  auto clone = cast<FuncOp>(b.clone(*callee));
+  clone.setSymName(name);
+  state.inProgress.insert(callee);
+  FunctionSpecializer inner(state, clone);
+  LogicalResult ok = inner.run(args);
+  state.inProgress.erase(callee);
+  if (failed(ok)) {
+    call.emitRemark("in the call of '") << call.getCallee() << "' from here";
+    clone.erase();
+    return failure();
+  }
+  state.clones[name] = clone;
+  return clone;
+}
+
+LogicalResult FunctionSpecializer::run(ArrayRef<TypeInfo> args) {
+  bool changed = false;
+  for (auto [arg, t] : llvm::zip(body.getArguments(), args))
+    set(arg, t, changed);
+  constexpr int kMaxIterations = 32;
+  int iter = 0;
+  for (; iter < kMaxIterations; ++iter) {
+    changed = false;
+    if (failed(inferAll(/*emit=*/false, changed)) && !changed)
+      break;
+    if (!changed)
+      break;
+  }
+  if (iter == kMaxIterations)
+    return fn->emitError("type inference did not converge");
+  bool ignored = false;
+  if (failed(inferAll(/*emit=*/true, ignored)))
+    return failure();
+  // Every value must now have a type.
+  WalkResult missing = body.walk([&](Operation *op) {
+    for (Value r : op->getResults())
+      if (!get(r) && !isa<VarOp>(op)) {
+        op->emitError("cannot infer the type of this value");
+        return WalkResult::interrupt();
+      }
+    if (auto v = dyn_cast<VarOp>(op); v && !get(v.getVar()) && !v.getVar().use_empty()) {
+      v.emitError("variable '") << v.getName() << "' is never assigned";
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  if (missing.wasInterrupted())
+    return failure();
+  if (failed(rewrite()) || failed(forwardArrayVariables()))
+    return failure();
+
+  GreedyRewriteConfig config;
+  config.setRegionSimplificationLevel(GreedySimplifyRegionLevel::Disabled);
+  RewritePatternSet none(ctx);
+  (void)applyPatternsGreedily(body, FrozenRewritePatternSet(std::move(none)), config);
+  if (failed(finalizeAllocations()))
+    return failure();
+
+  SmallVector<Type> results;
+  if (isa<FuncOp>(fn) && returnInfo)
+    results.push_back(returnInfo.type);
+  auto fnIface = cast<FunctionOpInterface>(fn);
+  fnIface.setType(FunctionType::get(ctx, body.getArgumentTypes(), results));
+  return success();
+}
+
+LogicalResult FunctionSpecializer::rewrite() {
+  body.walk([&](Block *block) {
+    for (BlockArgument arg : block->getArguments())
+      if (TypeInfo t = get(arg))
+        arg.setType(t.type);
+  });
+  SmallVector<Operation *> ops;
+  body.walk([&](Operation *op) { ops.push_back(op); });
+  for (Operation *op : ops)
+    if (failed(rewriteOp(op)))
+      return failure();
+  return success();
+}
+
+LogicalResult FunctionSpecializer::rewriteOp(Operation *op) {
+  Type i1 = IntegerType::get(ctx, 1), i64 = IntegerType::get(ctx, 64);
+  if (auto var = dyn_cast<VarOp>(op)) {
+    if (TypeInfo t = get(var.getVar()))
+      var.getVar().setType(VarType::get(ctx, t.type));
+    return success();
+  }
+  for (Value r : op->getResults())
+    if (TypeInfo t = get(r))
+      r.setType(t.type);
+  auto castOperand = [&](unsigned i, Type t) {
+    op->setOperand(i, castTo(op->getOperand(i), t, op));
+  };
+  auto castIndices = [&](unsigned first, unsigned count) {
+    for (unsigned i = first; i < first + count; ++i)
+      if (op->getOperand(i).getType().isInteger(1))
+        castOperand(i, i64);
+  };
+
+  return llvm::TypeSwitch<Operation *, LogicalResult>(op)
+      .Case<CmpOp>([&](CmpOp c) {
+        Type t = promote(get(c.getLhs()), get(c.getRhs()))->type;
+        castOperand(0, t);
+        castOperand(1, t);
+        return success();
+      })
+      .Case<AddOp, SubOp, MulOp, TrueDivOp, FloorDivOp, ModOp, PowOp, MinOp, MaxOp, BitAndOp,
+            BitOrOp, BitXorOp, ShlOp, ShrOp, NegOp, InvertOp, AbsOp>([&](Operation *o) {
+        for (unsigned i = 0; i < o->getNumOperands(); ++i)
+          castOperand(i, o->getResult(0).getType());
+        return success();
+      })
+      .Case<NotOp>([&](NotOp) {
+        castOperand(0, i1);
+        return success();
+      })
+      .Case<MathOp>([&](MathOp m) {
+        std::optional<TypeInfo> acc;
+        for (Value v : m.getOperands())
+          acc = acc ? promote(*acc, get(v)) : std::optional<TypeInfo>(get(v));
+        Type t = kindOf(acc->type) == ScalarKind::Float ? acc->type : Float64Type::get(ctx);
+        for (unsigned i = 0; i < m->getNumOperands(); ++i)
+          castOperand(i, t);
+        if (m.getType() != t) {
+          // floor/ceil/trunc: compute in float, then convert as Python's int() does.
+          Type intType = m.getType();
+          m.getResult().setType(t);
+          OpBuilder b(ctx);
+          b.setInsertionPointAfter(m);
+          auto cast = CastOp::create(b, m.getLoc(), intType, m.getResult());
+          m.getResult().replaceAllUsesExcept(cast, cast);
+        }
+        return success();
+      })
+      .Case<LoadOp>([&](LoadOp l) {
+        castIndices(1, l.getIndices().size());
+        return success();
+      })
+      .Case<StoreOp>([&](StoreOp s) {
+        castOperand(0, cast<ArrayType>(s.getArray().getType()).getElementType());
+        castIndices(2, s.getIndices().size());
+        return success();
+      })
+      .Case<AtomicRMWOp>([&](AtomicRMWOp a) {
+        Type elem = cast<ArrayType>(a.getArray().getType()).getElementType();
+        castIndices(1, a.getIndices().size());
+        castOperand(a->getNumOperands() - 1, elem);
+        return success();
+      })
+      .Case<AtomicCASOp>([&](AtomicCASOp a) {
+        Type elem = cast<ArrayType>(a.getArray().getType()).getElementType();
+        castIndices(1, a.getIndices().size());
+        castOperand(a->getNumOperands() - 2, elem);
+        castOperand(a->getNumOperands() - 1, elem);
+        return success();
+      })
+      .Case<VarStoreOp>([&](VarStoreOp s) {
+        castOperand(0, s.getVar().getType().getValueType());
+        return success();
+      })
+      .Case<IfOp, ConditionOp>([&](Operation *) {
+        castOperand(0, i1);
+        return success();
+      })
+      .Case<ForOp>([&](ForOp f) {
+        Type t = f.getInductionVar().getType();
+        for (unsigned i = 0; i < 3; ++i)
+          castOperand(i, t);
+        return success();
+      })
+      .Case<CallOp>([&](CallOp c) {
+        FuncOp target = callTargets.lookup(c);
+        if (!target)
+          return LogicalResult(c.emitError("cannot resolve the call of '")
+                               << c.getCallee() << "'");
+        FunctionType type = target.getFunctionType();
+        for (unsigned i = 0; i < c.getNumOperands(); ++i)
+          castOperand(i, type.getInput(i));
+        c.setCalleeAttr(FlatSymbolRefAttr::get(target.getSymNameAttr()));
+        if (c.getNumResults() != type.getNumResults()) {
+          OpBuilder b(c);
+          auto newCall = CallOp::create(b, c.getLoc(), type.getResults(), c.getCalleeAttr(),
+                                        c.getOperands(), nullptr, nullptr);
+          for (auto [o, n] : llvm::zip(c.getResults(), newCall.getResults()))
+            o.replaceAllUsesWith(n);
+          c.erase();
+        }
+        return success();
+      })
+      .Case<ReturnOp>([&](ReturnOp r) {
+        if (r.getNumOperands() == 1 && returnInfo)
+          castOperand(0, returnInfo.type);
+        return success();
+      })
+      .Default([&](Operation *) { return success(); });
+}
+
+LogicalResult FunctionSpecializer::forwardArrayVariables() {
+  SmallVector<VarOp> arrayVars;
+  body.walk([&](VarOp v) {
+    if (isa<ArrayType>(v.getVar().getType().getValueType()))
+      arrayVars.push_back(v);
+  });
+  if (arrayVars.empty())
+    return success();
+  DominanceInfo dom(fn);
+  for (VarOp v : arrayVars) {
+    SmallVector<VarStoreOp> stores;
+    SmallVector<VarLoadOp> loads;
+    for (Operation *user : v.getVar().getUsers()) {
+      if (auto s = dyn_cast<VarStoreOp>(user))
+        stores.push_back(s);
+      else if (auto l = dyn_cast<VarLoadOp>(user))
+        loads.push_back(l);
+    }
+    if (stores.size() != 1)
+      return v.emitError("array variable '")
+             << v.getName() << "' must be assigned exactly once, got " << stores.size()
+             << " assignments";
+    for (VarLoadOp l : loads) {
+      if (!dom.properlyDominates(stores[0].getOperation(), l.getOperation()))
+        return l.emitError("array variable '") << v.getName() << "' may be read before it is assigned";
+      l.getResult().replaceAllUsesWith(stores[0].getValue());
+      l.erase();
+    }
+    stores[0].erase();
+    v.erase();
+  }
+  return success();
+}
+
+LogicalResult FunctionSpecializer::finalizeAllocations() {
+  LogicalResult result = success();
+  body.walk([&](Operation *op) {
+    if (!isa<AllocSharedOp, AllocLocalOp>(op) || op->getNumOperands() == 0)
+      return;
+    SmallVector<int64_t> shape;
+    for (Value s : op->getOperands()) {
+      APInt value;
+      if (!matchPattern(s, m_ConstantInt(&value))) {
+        op->emitError("the shape of a ")
+            << (isa<AllocSharedOp>(op) ? "shared" : "local")
+            << " array must be a compile-time constant (a literal, a module constant or "
+               "a constexpr argument)";
+        result = failure();
+        return;
+      }
+      if (!value.isStrictlyPositive()) {
+        op->emitError("array dimensions must be positive, got ") << value.getSExtValue();
+        result = failure();
+        return;
+      }
+      shape.push_back(value.getSExtValue());
+    }
+    op->setAttr("shape", DenseI64ArrayAttr::get(ctx, shape));
+    op->eraseOperands(0, op->getNumOperands());
+  });
+  return result;
+}
+
+//===----------------------------------------------------------------------===//
+// The pass
+//===----------------------------------------------------------------------===//
+
+LogicalResult specializeKernel(ModuleState &state, KernelOp kernel,
+                               ArrayRef<SignatureEntry> sig, bool haveSig) {
+  MLIRContext *ctx = kernel.getContext();
+  Block &entry = kernel.getBody().front();
+  if (!haveSig) {
+    SmallVector<TypeInfo> args;
+    for (auto [i, t] : llvm::enumerate(kernel.getArgumentTypes())) {
+      if (isUnknown(t))
+        return kernel.emitError("kernel '")
+               << kernel.getSymName() << "' has arguments of unknown type: pass a "
+               << "signature, e.g. cuft-specialize{sig=\"f32,array<f32,1,C>\"}";
+      if (kernel.isConstexprArg(i))
+        return kernel.emitError("constexpr argument #") << i << " needs a value in the signature";
+      args.push_back(TypeInfo::strong(t));
+    }
+    FunctionSpecializer s(state, kernel);
+    return s.run(args);
+  }
+  if (sig.size() != kernel.getNumArguments())
+    return kernel.emitError("the signature has ")
+           << sig.size() << " entr" << (sig.size() == 1 ? "y" : "ies") << " but kernel '"
+           << kernel.getSymName() << "' takes " << kernel.getNumArguments() << " argument(s)";
+  // Fold constexpr arguments into the body and drop them from the kernel's parameters.
+  OpBuilder b(ctx);
+  b.setInsertionPointToStart(&entry);
+  llvm::BitVector erase(kernel.getNumArguments());
+  for (unsigned i = 0; i < sig.size(); ++i) {
+    bool constexprArg = kernel.isConstexprArg(i);
+    if (sig[i].value && !constexprArg)
+      return kernel.emitError("argument #")
+             << i << " of '" << kernel.getSymName()
+             << "' is not constexpr, so the signature cannot give it a value";
+    if (!sig[i].value && constexprArg)
+      return kernel.emitError("constexpr argument #")
+             << i << " of '" << kernel.getSymName()
+             << "' needs a value in the signature (e.g. i64=128)";
+    if (!sig[i].value)
+      continue;
+    auto c = ConstantOp::create(b, entry.getArgument(i).getLoc(), sig[i].value.getType(),
+                                sig[i].value);
+    entry.getArgument(i).replaceAllUsesWith(c);
+    erase.set(i);
+  }
+  SmallVector<TypeInfo> args;
+  for (unsigned i = 0; i < sig.size(); ++i)
+    if (!erase.test(i))
+      args.push_back(TypeInfo::strong(sig[i].type));
+  if (failed(kernel.eraseArguments(erase)))
+    return failure();
+  for (auto [arg, t] : llvm::zip(entry.getArguments(), args))
+    arg.setType(t.type);
+  FunctionSpecializer s(state, kernel);
+  return s.run(args);
+}
+
+struct CuftSpecializePass : public cuft::impl::CuftSpecializeBase<CuftSpecializePass> {
+  using CuftSpecializeBase::CuftSpecializeBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    std::vector<SignatureEntry> entries;
+    std::string error;
+    if (!parseSignature(&getContext(), sig, entries, error)) {
+      module.emitError("invalid signature \"") << sig << "\": " << error;
+      return signalPassFailure();
+    }
+    ModuleState state{module, {}, {}};
+    SmallVector<KernelOp> kernels;
+    module.walk([&](KernelOp k) {
+      if (kernel.empty() || k.getSymName() == kernel)
+        kernels.push_back(k);
+    });
+    if (!kernel.empty() && kernels.empty()) {
+      module.emitError("no kernel named '") << kernel << "'";
+      return signalPassFailure();
+    }
+    bool ok = true;
+    for (KernelOp k : kernels)
+      ok &= succeeded(specializeKernel(state, k, entries, !sig.empty()));
+    if (!ok)
+      return signalPassFailure();
+    // Generic device functions are templates: drop them, and clones made for
+    // argument types that inference later widened.
+    SymbolTable symbols(module);
+    SmallVector<FuncOp> dead;
+    module.walk([&](FuncOp f) {
+      bool isClone = state.clones.count(f.getSymName().str());
+      if (!f.isSpecialized() || (isClone && SymbolTable::symbolKnownUseEmpty(f, module)))
+        dead.push_back(f);
+    });
+    for (FuncOp f : dead)
+      f.erase();
+  }
+};
+
+} // namespace

@@ -1,0 +1,108 @@
+//===- TypeRules.cpp - Python-like promotion rules ------------------------===//
+//
+// See docs/TypeSystem.md. Strong (concretely typed) scalars promote as NumPy
+// does; weak values (literals) adopt the strong operand's type when that type
+// is of the same or a higher kind (bool < int < float); an integer literal adopts
+// a narrower integer type only when its value fits, and a weak integer of unknown
+// value never narrows a strong one.
+//
+//===----------------------------------------------------------------------===//
+
+#include "cuft/Dialect/Cuft/Transforms/TypeRules.h"
+#include "cuft/Dialect/Cuft/IR/CuftTypes.h"
+
+#include "mlir/IR/BuiltinTypes.h"
+
+using namespace mlir;
+using namespace cuft;
+
+ScalarKind cuft::kindOf(Type t) {
+  if (t.isInteger(1))
+    return ScalarKind::Bool;
+  return t.isInteger() ? ScalarKind::Int : ScalarKind::Float;
+}
+
+static Type signedInt(MLIRContext *ctx, unsigned w) { return IntegerType::get(ctx, w); }
+
+/// NumPy's promotion of two strong scalars.
+static Type promoteStrong(Type a, Type b) {
+  if (a == b)
+    return a;
+  MLIRContext *ctx = a.getContext();
+  ScalarKind ka = kindOf(a), kb = kindOf(b);
+  if (ka == ScalarKind::Bool)
+    return b;
+  if (kb == ScalarKind::Bool)
+    return a;
+  unsigned wa = a.getIntOrFloatBitWidth(), wb = b.getIntOrFloatBitWidth();
+  if (ka == ScalarKind::Float && kb == ScalarKind::Float)
+    return wa >= wb ? a : b;
+  if (ka != kb) {
+    Type f = ka == ScalarKind::Float ? a : b;
+    Type i = ka == ScalarKind::Float ? b : a;
+    if (f.isF64() || i.getIntOrFloatBitWidth() > 16)
+      return Float64Type::get(ctx);
+    return f;
+  }
+  bool ua = a.isUnsignedInteger(), ub = b.isUnsignedInteger();
+  if (ua == ub)
+    return wa >= wb ? a : b;
+  unsigned wu = ua ? wa : wb, ws = ua ? wb : wa;
+  if (wu < ws)
+    return signedInt(ctx, ws);
+  if (wu < 64)
+    return signedInt(ctx, 2 * wu);
+  return Float64Type::get(ctx);
+}
+
+static bool literalFits(const APInt &value, Type t) {
+  unsigned w = t.getIntOrFloatBitWidth();
+  if (t.isUnsignedInteger())
+    return !value.isNegative() && value.getActiveBits() <= w;
+  return value.getSignificantBits() <= w;
+}
+
+std::optional<TypeInfo> cuft::promote(const TypeInfo &a, const TypeInfo &b) {
+  if (!isScalarType(a.type) || !isScalarType(b.type))
+    return std::nullopt;
+  ScalarKind ka = kindOf(a.type), kb = kindOf(b.type);
+  if (a.weak && b.weak) {
+    Type t = ka == kb ? (a.type.getIntOrFloatBitWidth() >= b.type.getIntOrFloatBitWidth()
+                             ? a.type
+                             : b.type)
+                      : (ka > kb ? a.type : b.type);
+    return TypeInfo{t, true, std::nullopt};
+  }
+  if (a.weak != b.weak) {
+    const TypeInfo &w = a.weak ? a : b;
+    const TypeInfo &s = a.weak ? b : a;
+    ScalarKind kw = kindOf(w.type), ks = kindOf(s.type);
+    if (kw > ks)
+      return TypeInfo::strong(ks == ScalarKind::Bool || kw == ScalarKind::Float
+                                  ? w.type
+                                  : promoteStrong(w.type, s.type));
+    if (kw < ks || ks != ScalarKind::Int)
+      return TypeInfo::strong(s.type);
+    if (w.literal && literalFits(*w.literal, s.type))
+      return TypeInfo::strong(s.type);
+    return TypeInfo::strong(promoteStrong(w.type, s.type));
+  }
+  return TypeInfo::strong(promoteStrong(a.type, b.type));
+}
+
+std::optional<TypeInfo> cuft::joinVariable(const TypeInfo &a, const TypeInfo &b) {
+  if (!a)
+    return TypeInfo{b.type, b.weak, std::nullopt};
+  if (isa<ArrayType>(a.type) || isa<ArrayType>(b.type)) {
+    if (a.type != b.type)
+      return std::nullopt;
+    return TypeInfo::strong(a.type);
+  }
+  auto p = promote(a, b);
+  if (!p)
+    return std::nullopt;
+  p->literal.reset();
+  return p;
+}
+
+std::string cuft::describe(Type t) { return typeName(t); }

@@ -1,0 +1,79 @@
+//===- Pipelines.cpp - the cuft-to-ptx pipeline ---------------------------===//
+
+#include "cuft/Pipelines/Pipelines.h"
+#include "cuft/Conversion/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+
+#include <cstdlib>
+
+using namespace mlir;
+
+std::string cuft::defaultLibdevicePath() {
+  auto candidate = [](StringRef home) {
+    llvm::SmallString<256> path(home);
+    llvm::sys::path::append(path, "nvvm", "libdevice", "libdevice.10.bc");
+    return std::string(path);
+  };
+  for (const char *var : {"CUDA_HOME", "CUDA_PATH"})
+    if (const char *home = std::getenv(var))
+      if (std::string p = candidate(home); llvm::sys::fs::exists(p))
+        return p;
+  return candidate(CUFT_DEFAULT_CUDA_HOME);
+}
+
+void cuft::buildCuftToPTXPipeline(OpPassManager &pm, const CuftToPTXOptions &options) {
+  pm.addPass(createConvertCuftToCF());
+  ConvertCuftToGPUOptions lower;
+  lower.fastMath = options.fastMath;
+  pm.addPass(createConvertCuftToGPU(lower));
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+
+  GpuNVVMAttachTargetOptions target;
+  target.chip = options.chip;
+  target.features = options.ptxFeatures;
+  target.optLevel = options.optLevel;
+  target.fastFlag = options.fastMath;
+  target.ftzFlag = options.fastMath;
+  std::string libdevice =
+      options.libdevice.empty() ? defaultLibdevicePath() : std::string(options.libdevice);
+  target.linkLibs.push_back(libdevice);
+  pm.addPass(createGpuNVVMAttachTarget(target));
+
+  OpPassManager &gpuPm = pm.nest<gpu::GPUModuleOp>();
+  gpuPm.addPass(createSCFToControlFlowPass());
+  gpuPm.addPass(arith::createArithExpandOpsPass());
+  gpuPm.addPass(createConvertGpuOpsToNVVMOps());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+
+  GpuModuleToBinaryPassOptions binary;
+  binary.compilationTarget = "isa";
+  pm.addPass(createGpuModuleToBinaryPass(binary));
+}
+
+void cuft::registerCuftPipelines() {
+  PassPipelineRegistration<CuftToPTXOptions>(
+      "cuft-to-ptx",
+      "lower specialized cuft IR to PTX (a gpu.binary holding the PTX text); "
+      "cuft-opt prints the PTX",
+      buildCuftToPTXPipeline);
+}
+
+std::vector<std::string> cuft::collectPTX(Operation *module) {
+  std::vector<std::string> result;
+  module->walk([&](gpu::BinaryOp binary) {
+    for (Attribute a : binary.getObjects())
+      if (auto object = dyn_cast<gpu::ObjectAttr>(a);
+          object && object.getFormat() == gpu::CompilationTarget::Assembly)
+        result.push_back(object.getObject().getValue().str());
+  });
+  return result;
+}
