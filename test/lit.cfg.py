@@ -16,6 +16,7 @@ llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.add_tool_substitutions(["cuft-opt"], [config.cuft_tools_dir])
 config.substitutions.append(("%cuft_src", config.cuft_src_root))
+config.substitutions.append(("%cuft_obj", config.cuft_obj_root))
 
 # ptxas checks that the PTX we print is valid for sm_90. Tests that need it say
 # `REQUIRES: ptxas`; without a CUDA toolkit they are reported as unsupported.

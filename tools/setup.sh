@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Sets up everything cuft needs on a fresh Debian 12 machine, then configures and
+# builds. Idempotent: a second run with nothing changed takes a few seconds.
+#
+#   tools/setup.sh            install what is missing, configure, build
+#
+# Environment: CUFT_BUILD_DIR (default build), CUFT_JOBS (default: all cores).
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=${CUFT_BUILD_DIR:-$root/build}
+llvm=/usr/lib/llvm-22
+cuda=${CUDA_HOME:-/usr/local/cuda}
+say() { printf '[setup] %s\n' "$*" >&2; }
+
+# --- Debian packages ---------------------------------------------------------
+packages=(llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools lld-22
+          cmake ninja-build ccache g++ python3 python3-venv)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  say "installing Debian packages: ${missing[*]}"
+  sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+[ -x "$llvm/bin/mlir-opt" ] || { say "LLVM/MLIR 22 not found under $llvm"; exit 1; }
+
+# --- CUDA toolkit (ptxas, libdevice) -------------------------------------------
+if [ ! -f "$cuda/nvvm/libdevice/libdevice.10.bc" ]; then
+  say "warning: no CUDA toolkit at $cuda (set CUDA_HOME): math functions need libdevice,"
+  say "         and the ptxas checks of the test suite will be reported unsupported"
+fi
+
+# --- Python virtual environment ------------------------------------------------
+venv=$root/.venv
+req=$root/requirements-dev.txt
+stamp=$venv/.cuft-requirements
+if [ ! -x "$venv/bin/python" ]; then
+  say "creating $venv"
+  /usr/bin/python3 -m venv "$venv"
+fi
+want=$(sha256sum "$req" | cut -d' ' -f1)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  say "installing Python packages from requirements-dev.txt"
+  "$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$req"
+  echo "$want" > "$stamp"
+fi
+
+# --- configure and build -----------------------------------------------------------
+if [ ! -f "$build/build.ninja" ]; then
+  say "configuring $build"
+  launcher=()
+  command -v ccache >/dev/null && launcher=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+        -DCUFT_CUDA_HOME="$cuda" "${launcher[@]}" >/dev/null
+fi
+say "building"
+ninja -C "$build" ${CUFT_JOBS:+-j "$CUFT_JOBS"} | grep -v '^\[' || true
+test "${PIPESTATUS[0]}" = 0
