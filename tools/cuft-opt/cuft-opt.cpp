@@ -59,8 +59,18 @@ int main(int argc, char **argv) {
   cuft::registerCuftDialects(registry);
   cuft::registerCuftPasses();
 
-  auto [inputFilename, outputFilename] =
-      mlir::registerAndParseCLIOptions(argc, argv, "cuft optimizer driver\n", registry);
+  // Diagnostics name the user's file and line; the whole op that MLIR would
+  // attach as a note is noise for a kernel author. --mlir-print-op-on-diagnostic
+  // brings it back.
+  std::vector<char *> args(argv, argv + argc);
+  static char quietOps[] = "--mlir-print-op-on-diagnostic=false";
+  if (llvm::none_of(args, [](const char *a) {
+        return llvm::StringRef(a).contains("mlir-print-op-on-diagnostic");
+      }))
+    args.insert(args.begin() + 1, quietOps);
+  int newArgc = static_cast<int>(args.size());
+  auto [inputFilename, outputFilename] = mlir::registerAndParseCLIOptions(
+      newArgc, args.data(), "cuft optimizer driver\n", registry);
   mlir::MlirOptMainConfig baseConfig = mlir::MlirOptMainConfig::createFromCLOptions();
 
   PTXSink sink;
