@@ -93,15 +93,24 @@ static TypedAttr parseValue(Type type, StringRef text, std::string &error) {
     return {};
   }
   if (type.isInteger()) {
+    // StringRef::getAsInteger(APInt) takes no sign and returns the magnitude in
+    // as few bits as the digits need ("8" is 4-bit 0b1000): widen it by one bit
+    // so that it reads as non-negative before applying the sign.
     APInt value;
     unsigned w = type.getIntOrFloatBitWidth();
-    if (text.getAsInteger(0, value)) {
+    StringRef digits = text;
+    bool negative = digits.consume_front("-");
+    if (digits.empty() || digits.starts_with("-") || digits.starts_with("+") ||
+        digits.getAsInteger(0, value)) {
       error = "expected an integer, got '" + text.str() + "'";
       return {};
     }
-    bool fits = type.isUnsignedInteger()
-                    ? (!text.starts_with("-") && value.getActiveBits() <= w)
-                    : value.getSignificantBits() <= w;
+    value = value.zext(value.getBitWidth() + 1);
+    negative &= !value.isZero();
+    if (negative)
+      value.negate();
+    bool fits = type.isUnsignedInteger() ? (!negative && value.getActiveBits() <= w)
+                                         : value.getSignificantBits() <= w;
     if (!fits) {
       error = "value " + text.str() + " does not fit in " + typeName(type);
       return {};

@@ -481,14 +481,29 @@ FailureOr<FuncOp> FunctionSpecializer::specializeCallee(CallOp call, ArrayRef<Ty
   }
   if (callee.isSpecialized())
     return callee;
+  // A clone is shared by every call with the same argument types, so it cannot
+  // see a weak argument's value. It sees the value's class instead: its sign and
+  // significant bits, represented by the class's extreme value. A clone typed for
+  // clamp(x_i32, 0, 10) stays i32, and clamp(x_i32, 10**10) gets its own clone.
+  SmallVector<TypeInfo> params;
   std::string name = callee.getSymName().str() + "__";
   for (auto [i, a] : llvm::enumerate(args)) {
+    TypeInfo p{a.type, a.weak, std::nullopt};
     std::string t = typeName(a.type) + (a.weak ? "w" : "");
+    if (a.literal) {
+      unsigned bits = a.literal->getSignificantBits(), w = a.literal->getBitWidth();
+      bool negative = a.literal->isNegative();
+      p.literal = negative ? APInt::getSignedMinValue(bits).sext(w)
+                           : APInt::getSignedMaxValue(bits).zext(w);
+      t += (negative ? "n" : "p") + std::to_string(bits);
+    }
     for (char &c : t)
       if (!isalnum(static_cast<unsigned char>(c)))
         c = '_';
     name += (i ? "_" : "") + t;
+    params.push_back(p);
   }
+  args = params;
   if (auto it = state.clones.find(name); it != state.clones.end())
     return it->second;
   if (state.inProgress.contains(callee)) {
@@ -552,9 +567,12 @@ LogicalResult FunctionSpecializer::run(ArrayRef<TypeInfo> args) {
   GreedyRewriteConfig config;
   config.setRegionSimplificationLevel(GreedySimplifyRegionLevel::Disabled);
   RewritePatternSet none(ctx);
-  (void)applyPatternsGreedily(body, FrozenRewritePatternSet(std::move(none)), config);
+  FrozenRewritePatternSet folds(std::move(none));
+  (void)applyPatternsGreedily(body, folds, config);
   if (failed(finalizeAllocations()))
     return failure();
+  // Fold again now that shared/local arrays have static shapes (`cuft.dim`).
+  (void)applyPatternsGreedily(body, folds, config);
 
   SmallVector<Type> results;
   if (isa<FuncOp>(fn) && returnInfo)

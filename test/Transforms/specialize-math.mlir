@@ -1,0 +1,41 @@
+// RUN: cuft-opt %s --cuft-specialize="sig=i32,f32,array<f64,1,C>" | FileCheck %s
+
+// math.sin(i) on an int computes in f64; on an f32 in f32; floor/ceil/trunc
+// return i64 through a cast, as Python does; two-argument functions promote.
+// CHECK-LABEL: cuft.kernel @m(
+// CHECK-SAME: %[[I:.*]]: i32, %[[F:.*]]: f32, %[[O:.*]]: !cuft.array<f64, 1, C>)
+// CHECK: %[[IF:.*]] = cuft.cast %[[I]] : i32 to f64
+// CHECK: %[[S:.*]] = cuft.math sin(%[[IF]]) : (f64) -> f64
+// CHECK: cuft.store %[[S]], %[[O]]
+// CHECK: %[[Q:.*]] = cuft.math sqrt(%[[F]]) : (f32) -> f32
+// CHECK: %[[QC:.*]] = cuft.cast %[[Q]] : f32 to f64
+// CHECK: cuft.store %[[QC]], %[[O]]
+// CHECK: %[[FL:.*]] = cuft.math floor(%[[F]]) : (f32) -> f32
+// CHECK: %[[FLI:.*]] = cuft.cast %[[FL]] : f32 to i64
+// CHECK: cuft.var_store %[[FLI]], %{{.*}} : i64, <i64>
+// CHECK: %[[IF2:.*]] = cuft.cast %[[I]] : i32 to f64
+// CHECK: %[[CE:.*]] = cuft.math ceil(%[[IF2]]) : (f64) -> f64
+// CHECK: cuft.cast %[[CE]] : f64 to i64
+// CHECK-DAG: %[[A1:.*]] = cuft.cast %[[F]] : f32 to f64
+// CHECK-DAG: %[[A2:.*]] = cuft.cast %[[I]] : i32 to f64
+// CHECK: cuft.math atan2(%[[A1]], %[[A2]]) : (f64, f64) -> f64
+// A weak literal argument adopts f32.
+// CHECK: cuft.math pow(%[[F]], %{{.*}}) : (f32, f32) -> f32
+cuft.kernel @m(%i: !cuft.unknown, %f: !cuft.unknown, %o: !cuft.unknown) {
+  %v = cuft.var "v" : !cuft.var<!cuft.unknown>
+  %c0 = cuft.constant 0 : i64
+  %two = cuft.constant 2.0 : f64
+  %s = cuft.math sin(%i) : (!cuft.unknown) -> !cuft.unknown
+  cuft.store %s, %o[%c0] : !cuft.unknown, !cuft.unknown[i64]
+  %q = cuft.math sqrt(%f) : (!cuft.unknown) -> !cuft.unknown
+  cuft.store %q, %o[%c0] : !cuft.unknown, !cuft.unknown[i64]
+  %fl = cuft.math floor(%f) : (!cuft.unknown) -> !cuft.unknown
+  cuft.var_store %fl, %v : !cuft.unknown, !cuft.var<!cuft.unknown>
+  %ce = cuft.math ceil(%i) : (!cuft.unknown) -> !cuft.unknown
+  cuft.var_store %ce, %v : !cuft.unknown, !cuft.var<!cuft.unknown>
+  %at = cuft.math atan2(%f, %i) : (!cuft.unknown, !cuft.unknown) -> !cuft.unknown
+  cuft.store %at, %o[%c0] : !cuft.unknown, !cuft.unknown[i64]
+  %p = cuft.math pow(%f, %two) : (!cuft.unknown, f64) -> !cuft.unknown
+  cuft.store %p, %o[%c0] : !cuft.unknown, !cuft.unknown[i64]
+  cuft.return
+}
