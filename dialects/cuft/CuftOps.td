@@ -510,7 +510,8 @@ def Cuft_AtomicCASOp : Cuft_Op<"atomic_cas"> {
 // Structured control flow
 //===----------------------------------------------------------------------------===//
 
-def Cuft_YieldOp : Cuft_Op<"yield", [Pure, Terminator, ReturnLike]> {
+def Cuft_YieldOp : Cuft_Op<"yield", [Pure, Terminator, ReturnLike,
+                                     ParentOneOf<["IfOp", "ForOp", "WhileOp"]>]> {
   let summary = "end of a structured control-flow region: fall through";
   let description = [{
     Ends the block of an `if` branch or a loop body; control continues after the

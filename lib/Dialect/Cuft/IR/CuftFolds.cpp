@@ -46,6 +46,9 @@ double pyMod(double a, double b) {
   double r = std::fmod(a, b);
   if (r != 0 && ((r < 0) != (b < 0)))
     r += b;
+  // As in CPython, a zero remainder takes the divisor's sign: -4.0 % 2.0 == 0.0.
+  if (r == 0)
+    r = std::copysign(0.0, b);
   return r;
 }
 
@@ -149,7 +152,9 @@ OpFoldResult foldBinary(Operation *op, BinKind kind, ArrayRef<Attribute> operand
     auto a = intValue(operands[0]), b = intValue(operands[1]);
     if (!a || !b)
       return {};
-    if (auto r = foldIntBinary(kind, *a, *b, isUnsignedType(type)))
+    // Bools order False < True, like unsigned integers (matters for min/max).
+    bool isUnsigned = isUnsignedType(type) || type.isInteger(1);
+    if (auto r = foldIntBinary(kind, *a, *b, isUnsigned))
       return IntegerAttr::get(type, *r);
     return {};
   }

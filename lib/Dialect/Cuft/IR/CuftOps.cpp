@@ -454,13 +454,15 @@ static LogicalResult verifyAlloc(AllocOpT op, MemorySpace space) {
   if (rank < 1 || rank > 8)
     return op.emitOpError("expects 1 to 8 dimensions, got ") << rank;
   if (shape) {
+    constexpr int64_t kMaxElems = int64_t(1) << 40;
     int64_t elems = 1;
     for (int64_t d : *shape) {
       if (d <= 0)
         return op.emitOpError("expects positive dimensions, got ") << d;
-      elems *= d;
-      if (elems > (int64_t(1) << 40))
+      // Checked before multiplying, so that a huge shape cannot wrap around.
+      if (d > kMaxElems / elems)
         return op.emitOpError("expects a shape of reasonable size");
+      elems *= d;
     }
     int64_t bytes = elems * std::max<int64_t>(1, dtype.getIntOrFloatBitWidth() / 8);
     if (space == MemorySpace::Shared && bytes > kMaxStaticSharedBytes)

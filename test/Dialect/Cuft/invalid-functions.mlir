@@ -1,0 +1,229 @@
+// RUN: cuft-opt %s -split-input-file -verify-diagnostics
+
+// Verifiers of cuft.kernel, cuft.func, cuft.return, cuft.call and local
+// variables.
+
+// expected-error@+1 {{'cuft.kernel' op expects no results: kernels return nothing}}
+cuft.kernel @k() -> i64 {
+  %0 = cuft.constant 0 : i64
+  cuft.return %0 : i64
+}
+
+// -----
+
+// expected-error@+1 {{'cuft.func' op expects at most one result}}
+cuft.func @f(%a: i64) -> (i64, i64) {
+  cuft.return %a, %a : i64, i64
+}
+
+// -----
+
+// expected-error@+1 {{'cuft.func' op expects argument #1 to be a scalar, an array or !cuft.unknown, got 'index'}}
+cuft.func @f(%a: i64, %b: index) {
+  cuft.return
+}
+
+// -----
+
+// expected-error@+1 {{'cuft.kernel' op expects argument #0 to be a scalar, an array or !cuft.unknown, got '!cuft.var<f32>'}}
+cuft.kernel @k(%a: !cuft.var<f32>) {
+  cuft.return
+}
+
+// -----
+
+// expected-error@+1 {{'cuft.kernel' op expects kernel array argument #1 to be in global memory}}
+cuft.kernel @k(%a: !cuft.array<f32, 1, C>, %s: !cuft.array<f32, 1, C, shared>) {
+  cuft.return
+}
+
+// -----
+
+// expected-error@+1 {{'cuft.kernel' op expects a body}}
+"cuft.kernel"() <{function_type = () -> (), sym_name = "k"}> ({
+}) : () -> ()
+
+// -----
+
+// expected-error@+1 {{expected non-empty function body}}
+cuft.kernel @k() {
+}
+
+// -----
+
+// FunctionOpInterface checks the entry block before cuft's own verifier does.
+// expected-error@+1 {{'cuft.func' op entry block must have 1 arguments to match function signature}}
+"cuft.func"() <{function_type = (i32) -> (), sym_name = "f"}> ({
+^bb0(%a: i32, %b: i32):
+  "cuft.return"() : () -> ()
+}) : () -> ()
+
+// -----
+
+// expected-error@+1 {{'cuft.func' op type of entry block argument #0('i64') must match the type of the corresponding argument in function signature('i32')}}
+"cuft.func"() <{function_type = (i32) -> (), sym_name = "f"}> ({
+^bb0(%a: i64):
+  "cuft.return"() : () -> ()
+}) : () -> ()
+
+// -----
+
+cuft.kernel @k(%a: i64) {
+  // expected-error@+1 {{'cuft.return' op expects no operands in a kernel: kernels return nothing}}
+  cuft.return %a : i64
+}
+
+// -----
+
+cuft.func @f(%a: i64) -> i64 {
+  // expected-error@+1 {{'cuft.return' op expects 1 operand(s) to match the result count of 'f'}}
+  cuft.return
+}
+
+// -----
+
+cuft.func @f(%a: i64) {
+  // expected-error@+1 {{'cuft.return' op expects 0 operand(s) to match the result count of 'f'}}
+  cuft.return %a : i64
+}
+
+// -----
+
+cuft.func @f(%a: i32) -> i64 {
+  // expected-error@+1 {{'cuft.return' op expects operand #0 of type 'i64', got 'i32'}}
+  cuft.return %a : i32
+}
+
+// -----
+
+// Unknown on either side is not a mismatch.
+cuft.func @f(%a: i32, %u: !cuft.unknown) -> i64 {
+  %c = cuft.constant true
+  cuft.if %c : i1 {
+    cuft.return %u : !cuft.unknown
+  }
+  cuft.return %a : i32
+// expected-error@-1 {{'cuft.return' op expects operand #0 of type 'i64', got 'i32'}}
+}
+
+// -----
+
+// expected-error@+1 {{'cuft.return' op expects to be inside a cuft.kernel or cuft.func}}
+cuft.return
+
+// -----
+
+cuft.kernel @k(%a: f32) {
+  // expected-error@+1 {{'cuft.call' op expects 'missing' to be a cuft.func}}
+  %0 = cuft.call @missing(%a) : (f32) -> f32
+  cuft.return
+}
+
+// -----
+
+cuft.kernel @other() {
+  cuft.return
+}
+
+cuft.kernel @k() {
+  // expected-error@+1 {{'cuft.call' op expects 'other' to be a cuft.func}}
+  cuft.call @other() : () -> ()
+  cuft.return
+}
+
+// -----
+
+cuft.func @g(%a: f32, %b: f32) -> f32 {
+  cuft.return %a : f32
+}
+
+cuft.kernel @k(%a: f32) {
+  // expected-error@+1 {{'cuft.call' op expects 2 argument(s) for 'g', got 1}}
+  %0 = cuft.call @g(%a) : (f32) -> f32
+  cuft.return
+}
+
+// -----
+
+cuft.func @g(%a: f32, %b: f32) -> f32 {
+  cuft.return %a : f32
+}
+
+cuft.kernel @k(%a: f32, %b: f64) {
+  // expected-error@+1 {{'cuft.call' op expects argument #1 of type 'f32', got 'f64'}}
+  %0 = cuft.call @g(%a, %b) : (f32, f64) -> f32
+  cuft.return
+}
+
+// -----
+
+cuft.func @g(%a: f32) -> f32 {
+  cuft.return %a : f32
+}
+
+cuft.kernel @k(%a: f32) {
+  // expected-error@+1 {{'cuft.call' op expects result types to match 'g'}}
+  %0 = cuft.call @g(%a) : (f32) -> f64
+  cuft.return
+}
+
+// -----
+
+cuft.func @g(%a: f32) -> f32 {
+  cuft.return %a : f32
+}
+
+cuft.kernel @k(%a: f32) {
+  // expected-error@+1 {{'cuft.call' op expects result types to match 'g'}}
+  cuft.call @g(%a) : (f32) -> ()
+  cuft.return
+}
+
+// -----
+
+cuft.kernel @k(%c: i1) {
+  cuft.if %c : i1 {
+    // expected-error@+1 {{'cuft.var' op expects to be in the entry block of its kernel or function}}
+    %v = cuft.var "x" : !cuft.var<f32>
+  }
+  cuft.return
+}
+
+// -----
+
+// expected-error@+1 {{'cuft.var' op expects to be in the entry block of its kernel or function}}
+%v = cuft.var "x" : !cuft.var<f32>
+
+// -----
+
+cuft.kernel @k() {
+  // expected-error@+1 {{'cuft.var' op expects a scalar, array or unknown value type, got 'index'}}
+  %v = cuft.var "x" : !cuft.var<index>
+  cuft.return
+}
+
+// -----
+
+cuft.kernel @k() {
+  // expected-error@+1 {{'cuft.var' op result #0 must be cuft variable, but got 'f32'}}
+  %v = "cuft.var"() <{name = "x"}> : () -> f32
+  cuft.return
+}
+
+// -----
+
+cuft.kernel @k() {
+  %v = cuft.var "x" : !cuft.var<f32>
+  // expected-error@+1 {{'cuft.var_load' op expects result type 'f32', got 'f64'}}
+  %0 = cuft.var_load %v : !cuft.var<f32> -> f64
+  cuft.return
+}
+
+// -----
+
+cuft.kernel @k(%a: i64) {
+  %v = cuft.var "x" : !cuft.var<f32>
+  // expected-error@+1 {{'cuft.var_store' op expects a value of type 'f32', got 'i64'}}
+  cuft.var_store %a, %v : i64, !cuft.var<f32>
+  cuft.return
+}

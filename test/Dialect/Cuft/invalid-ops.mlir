@@ -1,0 +1,303 @@
+// RUN: cuft-opt %s -split-input-file -verify-diagnostics
+
+// Verifiers of value, arithmetic, comparison, math and indexing ops.
+
+cuft.func @f() {
+  // expected-error@+1 {{expects a bool, integer or float literal of a scalar type}}
+  %0 = cuft.constant 1 : index
+  cuft.return
+}
+
+// -----
+
+cuft.func @f() {
+  // expected-error@+1 {{expects a bool, integer or float literal of a scalar type}}
+  %0 = cuft.constant 1.0 : f16
+  cuft.return
+}
+
+// -----
+
+cuft.func @f() {
+  // expected-error@+1 {{expects a bool, integer or float literal of a scalar type}}
+  %0 = cuft.constant 5 : si32
+  cuft.return
+}
+
+// -----
+
+cuft.func @f(%a: i64) {
+  // expected-error@+1 {{expects a concrete result type}}
+  %0 = cuft.cast %a : i64 to !cuft.unknown
+  cuft.return
+}
+
+// -----
+
+cuft.func @f(%a: i64) {
+  // expected-error@+1 {{expects a scalar result type, got 'index'}}
+  %0 = cuft.cast %a : i64 to index
+  cuft.return
+}
+
+// -----
+
+cuft.func @f(%a: !cuft.array<f32, 1, C>) {
+  // expected-error@+1 {{expects a scalar operand, got '!cuft.array<f32, 1, C>'}}
+  %0 = cuft.cast %a : !cuft.array<f32, 1, C> to f32
+  cuft.return
+}
+
+// -----
+
+cuft.func @f(%a: i64, %b: i32) {
+  // expected-error@+1 {{expects operands and result of one type, got 'i64', 'i32' -> 'i64'}}
+  %0 = cuft.add %a, %b : (i64, i32) -> i64
+  cuft.return
+}
+
+// -----
+
+cuft.func @f(%a: f32) {
+  // expected-error@+1 {{expects operands and result of one type, got 'f32', 'f32' -> 'f64'}}
+  %0 = cuft.mul %a, %a : (f32, f32) -> f64
+  cuft.return
+}
+
+// -----
+
+cuft.func @f(%a: i1) {
+  // expected-error@+1 {{'cuft.sub' op does not accept operands of type 'i1'}}
+  %0 = cuft.sub %a, %a : (i1, i1) -> i1
+  cuft.return
+}
+
+// -----
+
+cuft.func @f(%a: i64) {
+  // expected-error@+1 {{'cuft.truediv' op does not accept operands of type 'i64'}}
+  %0 = cuft.truediv %a, %a : (i64, i64) -> i64
+  cuft.return
+}
+
+// -----
+
+cuft.func @f(%a: f32) {
+  // expected-error@+1 {{'cuft.bitand' op does not accept operands of type 'f32'}}
+  %0 = cuft.bitand %a, %a : (f32, f32) -> f32
+  cuft.return
+}
+
+// -----
+
+cuft.func @f(%a: i1) {
+  // expected-error@+1 {{'cuft.shl' op does not accept operands of type 'i1'}}
+  %0 = cuft.shl %a, %a : (i1, i1) -> i1
+  cuft.return
+}
+
+// -----
+
+cuft.func @f(%a: f64) {
+  // expected-error@+1 {{'cuft.shr' op does not accept operands of type 'f64'}}
+  %0 = cuft.shr %a, %a : (f64, f64) -> f64
+  cuft.return
+}
+
+// -----
+
+cuft.func @f(%a: !cuft.array<f32, 1, C>) {
+  // expected-error@+1 {{'cuft.min' op does not accept operands of type '!cuft.array<f32, 1, C>'}}
+  %0 = cuft.min %a, %a : (!cuft.array<f32, 1, C>, !cuft.array<f32, 1, C>) -> !cuft.array<f32, 1, C>
+  cuft.return
+}
+
+// -----
+
+cuft.func @f(%a: i64, %b: f64) {
+  // expected-error@+1 {{expects operands of one type, got 'i64' and 'f64'}}
+  %0 = cuft.cmp lt, %a, %b : (i64, f64) -> i1
+  cuft.return
+}
+
+// -----
+
+cuft.func @f(%a: !cuft.array<f32, 1, C>) {
+  // expected-error@+1 {{expects scalar operands, got '!cuft.array<f32, 1, C>'}}
+  %0 = cuft.cmp eq, %a, %a : (!cuft.array<f32, 1, C>, !cuft.array<f32, 1, C>) -> i1
+  cuft.return
+}
+
+// -----
+
+cuft.func @f(%a: i64) {
+  // expected-error@+1 {{expects an i1 result, got 'i64'}}
+  %0 = cuft.cmp eq, %a, %a : (i64, i64) -> i64
+  cuft.return
+}
+
+// -----
+
+cuft.func @f(%a: i64) {
+  // expected-error@+2 {{expected ::cuft::CmpPredicate to be one of: eq, ne, lt, le, gt, ge}}
+  // expected-error@+1 {{custom op 'cuft.cmp' failed to parse Cuft_CmpPredicateAttr parameter 'value'}}
+  %0 = cuft.cmp is, %a, %a : (i64, i64) -> i1
+  cuft.return
+}
+
+// -----
+
+cuft.func @f(%a: i32) {
+  // expected-error@+1 {{expects operand and result of one type, got 'i32' -> 'i64'}}
+  %0 = cuft.neg %a : (i32) -> i64
+  cuft.return
+}
+
+// -----
+
+cuft.func @f(%a: i1) {
+  // expected-error@+1 {{'cuft.neg' op does not accept an operand of type 'i1'}}
+  %0 = cuft.neg %a : (i1) -> i1
+  cuft.return
+}
+
+// -----
+
+cuft.func @f(%a: f32) {
+  // expected-error@+1 {{'cuft.invert' op does not accept an operand of type 'f32'}}
+  %0 = cuft.invert %a : (f32) -> f32
+  cuft.return
+}
+
+// -----
+
+cuft.func @f(%a: i64) {
+  // expected-error@+1 {{'cuft.not' op does not accept an operand of type 'i64'}}
+  %0 = cuft.not %a : (i64) -> i64
+  cuft.return
+}
+
+// -----
+
+cuft.func @f(%a: i1) {
+  // expected-error@+1 {{'cuft.abs' op does not accept an operand of type 'i1'}}
+  %0 = cuft.abs %a : (i1) -> i1
+  cuft.return
+}
+
+// -----
+
+cuft.func @f(%a: f32) {
+  // expected-error@+1 {{expects 1 operand(s) for 'sin', got 2}}
+  %0 = cuft.math sin(%a, %a) : (f32, f32) -> f32
+  cuft.return
+}
+
+// -----
+
+// The arity check applies to generic IR too.
+cuft.func @f(%a: !cuft.unknown) {
+  // expected-error@+1 {{expects 2 operand(s) for 'atan2', got 1}}
+  %0 = cuft.math atan2(%a) : (!cuft.unknown) -> !cuft.unknown
+  cuft.return
+}
+
+// -----
+
+cuft.func @f(%a: f32) {
+  // expected-error@+1 {{expects float operands and result of one type, got 'f32' -> 'f64'}}
+  %0 = cuft.math sqrt(%a) : (f32) -> f64
+  cuft.return
+}
+
+// -----
+
+cuft.func @f(%a: i64) {
+  // expected-error@+1 {{expects float operands and result of one type, got 'i64' -> 'i64'}}
+  %0 = cuft.math exp(%a) : (i64) -> i64
+  cuft.return
+}
+
+// -----
+
+cuft.func @f(%a: f32) {
+  // expected-error@+2 {{expected ::cuft::MathFn to be one of}}
+  // expected-error@+1 {{custom op 'cuft.math' failed to parse Cuft_MathFnAttr parameter 'value'}}
+  %0 = cuft.math sinc(%a) : (f32) -> f32
+  cuft.return
+}
+
+// -----
+
+cuft.kernel @k() {
+  // expected-error@+1 {{expects 2 result(s), got 1}}
+  %0 = cuft.grid 2 : i64
+  cuft.return
+}
+
+// -----
+
+cuft.kernel @k() {
+  // expected-error@+1 {{expects 1 result(s), got 3}}
+  %0:3 = cuft.gridsize 1 : i64, i64, i64
+  cuft.return
+}
+
+// -----
+
+cuft.kernel @k() {
+  // expected-error@+1 {{attribute 'ndim' failed to satisfy constraint: 64-bit signless integer attribute whose minimum value is 1 whose maximum value is 3}}
+  %0:4 = cuft.grid 4 : i64, i64, i64, i64
+  cuft.return
+}
+
+// -----
+
+cuft.kernel @k() {
+  // expected-error@+1 {{attribute 'ndim' failed to satisfy constraint: 64-bit signless integer attribute whose minimum value is 1 whose maximum value is 3}}
+  %0 = cuft.grid 0 : i64
+  cuft.return
+}
+
+// -----
+
+cuft.kernel @k() {
+  // expected-error@+1 {{result #0 must be variadic of 64-bit signless integer, but got 'i32'}}
+  %0 = cuft.grid 1 : i32
+  cuft.return
+}
+
+// -----
+
+cuft.kernel @k() {
+  // expected-error@+1 {{result #0 must be 32-bit signless integer, but got 'i64'}}
+  %0 = cuft.thread_idx x : i64
+  cuft.return
+}
+
+// -----
+
+cuft.kernel @k() {
+  // expected-error@+2 {{expected ::cuft::Dim to be one of: x, y, z}}
+  // expected-error@+1 {{custom op 'cuft.block_idx' failed to parse Cuft_DimAttr parameter 'value'}}
+  %0 = cuft.block_idx w : i32
+  cuft.return
+}
+
+// -----
+
+cuft.kernel @k() {
+  // expected-error@+1 {{result #0 must be 32-bit signless integer, but got 'ui32'}}
+  %0 = cuft.warp_size : ui32
+  cuft.return
+}
+
+// -----
+
+cuft.kernel @k() {
+  // The second error points at the token after the bad keyword.
+  // expected-error@+2 {{expected ::cuft::FenceScope to be one of: block, device, system}}
+  // expected-error@+2 {{custom op 'cuft.threadfence' failed to parse Cuft_FenceScopeAttr parameter 'value'}}
+  cuft.threadfence grid
+  cuft.return
+}

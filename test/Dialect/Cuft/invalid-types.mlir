@@ -1,0 +1,120 @@
+// RUN: cuft-opt %s -split-input-file -verify-diagnostics
+
+// ArrayType::verify: the element type must be a cuft scalar.
+
+// expected-error@+1 {{expects a scalar element type (bool, i8-i64, u8-u64, f32, f64), got 'index'}}
+cuft.func @f(%a: !cuft.array<index, 1, C>) {
+  cuft.return
+}
+
+// -----
+
+// expected-error@+1 {{expects a scalar element type (bool, i8-i64, u8-u64, f32, f64), got 'f16'}}
+cuft.func @f(%a: !cuft.array<f16, 1, C>) {
+  cuft.return
+}
+
+// -----
+
+// Signed integers (si32) are not a cuft scalar: cuft uses signless for signed.
+// expected-error@+1 {{expects a scalar element type (bool, i8-i64, u8-u64, f32, f64), got 'si32'}}
+cuft.func @f(%a: !cuft.array<si32, 1, C>) {
+  cuft.return
+}
+
+// -----
+
+// expected-error@+1 {{expects a scalar element type (bool, i8-i64, u8-u64, f32, f64), got 'i3'}}
+cuft.func @f(%a: !cuft.array<i3, 1, C>) {
+  cuft.return
+}
+
+// -----
+
+// expected-error@+1 {{expects a scalar element type (bool, i8-i64, u8-u64, f32, f64), got '!cuft.unknown'}}
+cuft.func @f(%a: !cuft.array<!cuft.unknown, 1, C>) {
+  cuft.return
+}
+
+// -----
+
+// expected-error@+1 {{expects a scalar element type (bool, i8-i64, u8-u64, f32, f64), got '!cuft.array<f32, 1, C>'}}
+cuft.func @f(%a: !cuft.array<!cuft.array<f32, 1, C>, 1, C>) {
+  cuft.return
+}
+
+// -----
+
+// expected-error@+1 {{expects a rank between 1 and 8, got 0}}
+cuft.func @f(%a: !cuft.array<f32, 0, C>) {
+  cuft.return
+}
+
+// -----
+
+// expected-error@+1 {{expects a rank between 1 and 8, got 9}}
+cuft.func @f(%a: !cuft.array<f32, 9, C>) {
+  cuft.return
+}
+
+// -----
+
+// expected-error@+1 {{expects shared and local arrays to be C-contiguous}}
+cuft.func @f(%a: !cuft.array<f32, 2, F, shared>) {
+  cuft.return
+}
+
+// -----
+
+// expected-error@+1 {{expects shared and local arrays to be C-contiguous}}
+cuft.func @f(%a: !cuft.array<f32, 2, strided, local>) {
+  cuft.return
+}
+
+// -----
+
+// Parse errors in the type syntax.
+
+// expected-error@+2 {{expected ::cuft::Layout to be one of: C, F, strided}}
+// expected-error@+1 {{failed to parse Cuft_ArrayType parameter 'layout'}}
+cuft.func @f(%a: !cuft.array<f32, 1, X>) {
+  cuft.return
+}
+
+// -----
+
+// expected-error@+2 {{expected one of [global, shared, local] for array memory space, got: texture}}
+// expected-error@+1 {{failed to parse Cuft_ArrayType parameter 'memorySpace'}}
+cuft.func @f(%a: !cuft.array<f32, 1, C, texture>) {
+  cuft.return
+}
+
+// -----
+
+// expected-error@+2 {{expected integer value}}
+// expected-error@+1 {{failed to parse Cuft_ArrayType parameter 'rank'}}
+cuft.func @f(%a: !cuft.array<f32, C>) {
+  cuft.return
+}
+
+// -----
+
+// expected-error@+1 {{expected '>'}}
+cuft.func @f(%a: !cuft.array<f32, 1, C, global, 3>) {
+  cuft.return
+}
+
+// -----
+
+// expected-error@+2 {{expected non-function type}}
+// expected-error@+1 {{failed to parse Cuft_VarType parameter 'valueType'}}
+cuft.func @f(%a: !cuft.var<>) {
+  cuft.return
+}
+
+// -----
+
+// expected-error@+1 {{unknown  type `tensor` in dialect `cuft`}}
+cuft.func @f(%a: !cuft.tensor<f32>) {
+  cuft.return
+}

@@ -1,0 +1,60 @@
+// RUN: cuft-opt %s | cuft-opt | FileCheck %s
+// RUN: cuft-opt %s -mlir-print-op-generic | cuft-opt | FileCheck %s
+
+// Array access, shape queries and shared/local allocation.
+
+// CHECK-LABEL: cuft.kernel @generic_access
+// CHECK: cuft.load %{{.*}}[%{{.*}}] : !cuft.unknown[!cuft.unknown] -> !cuft.unknown
+// CHECK: cuft.load %{{.*}}[%{{.*}}, %{{.*}}] : !cuft.unknown[i64, !cuft.unknown] -> !cuft.unknown
+// CHECK: cuft.store %{{.*}}, %{{.*}}[%{{.*}}] : !cuft.unknown, !cuft.unknown[!cuft.unknown]
+// CHECK: cuft.dim %{{.*}}, 0 : !cuft.unknown -> i64
+// CHECK: cuft.stride %{{.*}}, 3 : !cuft.unknown -> i64
+// CHECK: cuft.ndim %{{.*}} : !cuft.unknown -> i64
+cuft.kernel @generic_access(%a: !cuft.unknown, %i: !cuft.unknown, %j: i64) {
+  %0 = cuft.load %a[%i] : !cuft.unknown[!cuft.unknown] -> !cuft.unknown
+  %1 = cuft.load %a[%j, %i] : !cuft.unknown[i64, !cuft.unknown] -> !cuft.unknown
+  cuft.store %0, %a[%i] : !cuft.unknown, !cuft.unknown[!cuft.unknown]
+  %2 = cuft.dim %a, 0 : !cuft.unknown -> i64
+  %3 = cuft.stride %a, 3 : !cuft.unknown -> i64
+  %4 = cuft.ndim %a : !cuft.unknown -> i64
+  cuft.return
+}
+
+// CHECK-LABEL: cuft.kernel @typed_access
+// CHECK: cuft.load %{{.*}}[%{{.*}}, %{{.*}}] : !cuft.array<f32, 2, C>[i64, i32] -> f32
+// CHECK: cuft.store %{{.*}}, %{{.*}}[%{{.*}}, %{{.*}}] : f32, !cuft.array<f32, 2, C>[i64, i64]
+// CHECK: cuft.load %{{.*}}[%{{.*}}] : !cuft.array<ui8, 1, strided>[ui32] -> ui8
+// CHECK: cuft.dim %{{.*}}, 1 : !cuft.array<f32, 2, C> -> i64
+// CHECK: cuft.stride %{{.*}}, 0 : !cuft.array<ui8, 1, strided> -> i64
+// CHECK: cuft.ndim %{{.*}} : !cuft.array<f32, 2, C> -> i64
+cuft.kernel @typed_access(%a: !cuft.array<f32, 2, C>, %b: !cuft.array<ui8, 1, strided>,
+                          %i: i64, %j: i32, %u: ui32) {
+  %0 = cuft.load %a[%i, %j] : !cuft.array<f32, 2, C>[i64, i32] -> f32
+  cuft.store %0, %a[%i, %i] : f32, !cuft.array<f32, 2, C>[i64, i64]
+  %1 = cuft.load %b[%u] : !cuft.array<ui8, 1, strided>[ui32] -> ui8
+  %2 = cuft.dim %a, 1 : !cuft.array<f32, 2, C> -> i64
+  %3 = cuft.stride %b, 0 : !cuft.array<ui8, 1, strided> -> i64
+  %4 = cuft.ndim %a : !cuft.array<f32, 2, C> -> i64
+  cuft.return
+}
+
+// Generic allocations take their sizes as operands; typed ones a static shape.
+// CHECK-LABEL: cuft.kernel @alloc
+// CHECK: cuft.alloc_shared f32{{ ?}}[%{{.*}}, %{{.*}} : !cuft.unknown, i64] -> !cuft.unknown
+// CHECK: cuft.alloc_local i32{{ ?}}[%{{.*}} : !cuft.unknown] -> !cuft.unknown
+// CHECK: cuft.alloc_shared f32 shape [16, 16] -> !cuft.array<f32, 2, C, shared>
+// CHECK: cuft.alloc_local f64 shape [4] -> !cuft.array<f64, 1, C, local>
+// CHECK: cuft.alloc_shared i1 shape [2, 3, 4] -> !cuft.array<i1, 3, C, shared>
+// CHECK: cuft.load %{{.*}}[%{{.*}}, %{{.*}}] : !cuft.array<f32, 2, C, shared>[i64, i64] -> f32
+// CHECK: cuft.store %{{.*}}, %{{.*}}[%{{.*}}] : f64, !cuft.array<f64, 1, C, local>[i64]
+cuft.kernel @alloc(%n: !cuft.unknown, %m: i64) {
+  %0 = cuft.alloc_shared f32 [%n, %m : !cuft.unknown, i64] -> !cuft.unknown
+  %1 = cuft.alloc_local i32 [%n : !cuft.unknown] -> !cuft.unknown
+  %2 = cuft.alloc_shared f32 shape [16, 16] -> !cuft.array<f32, 2, C, shared>
+  %3 = cuft.alloc_local f64 shape [4] -> !cuft.array<f64, 1, C, local>
+  %4 = cuft.alloc_shared i1 shape [2, 3, 4] -> !cuft.array<i1, 3, C, shared>
+  %5 = cuft.load %2[%m, %m] : !cuft.array<f32, 2, C, shared>[i64, i64] -> f32
+  %6 = cuft.cast %5 : f32 to f64
+  cuft.store %6, %3[%m] : f64, !cuft.array<f64, 1, C, local>[i64]
+  cuft.return
+}
