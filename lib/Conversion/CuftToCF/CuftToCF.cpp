@@ -117,6 +117,8 @@ void lowerFor(IRRewriter &rewriter, ForOp op) {
   SmallVector<Block *> bodyBlocks = inlineBefore(rewriter, op.getBody(), latch);
   retargetTerminators(rewriter, bodyBlocks,
                       [&](Operation *t) { return loopTarget(t, latch, exit); });
+  // retargetTerminators moved the insertion point into the body.
+  rewriter.setInsertionPointToEnd(header);
   cf::CondBranchOp::create(rewriter, loc, cond, bodyEntry, exit);
 
   rewriter.setInsertionPointToEnd(latch);

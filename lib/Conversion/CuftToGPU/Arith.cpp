@@ -12,6 +12,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Matchers.h"
@@ -274,35 +275,42 @@ struct CastLowering : public OpConversionPattern<CastOp> {
   }
 };
 
-/// Functions with no math-dialect op: a direct libdevice call.
+/// Functions with no math-dialect op, or whose math op convert-gpu-to-nvvm does not
+/// lower (math.trunc): a direct libdevice call.
 StringRef libdeviceName(MathFn fn, bool f32) {
   switch (fn) {
   case MathFn::lgamma: return f32 ? "__nv_lgammaf" : "__nv_lgamma";
   case MathFn::gamma: return f32 ? "__nv_tgammaf" : "__nv_tgamma";
   case MathFn::hypot: return f32 ? "__nv_hypotf" : "__nv_hypot";
+  case MathFn::trunc: return f32 ? "__nv_truncf" : "__nv_trunc";
   default: return "";
   }
 }
 
+/// Declares `name` as an `llvm.func` and calls it with `llvm.call`. A `func.func`
+/// declaration would not do: convert-gpu-to-nvvm marks every func.func with
+/// `llvm.emit_c_interface`, so the call would target `_mlir_ciface_<name>`, which
+/// libdevice does not define (the PTX would keep an unresolved `.extern .func`).
 Value callLibdevice(ConversionPatternRewriter &rewriter, Operation *op, StringRef name,
                     ValueRange args) {
   Type t = args[0].getType();
   Operation *symbolTableOp = op->getParentWithTrait<OpTrait::SymbolTable>();
-  auto fn = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
+  auto fn = SymbolTable::lookupNearestSymbolFrom<LLVM::LLVMFuncOp>(
       op, StringAttr::get(op->getContext(), name));
   if (!fn) {
     OpBuilder::InsertionGuard guard(rewriter);
     rewriter.setInsertionPointToStart(&symbolTableOp->getRegion(0).front());
     SmallVector<Type> argTypes(args.size(), t);
-    fn = func::FuncOp::create(rewriter, op->getLoc(), name,
-                              rewriter.getFunctionType(argTypes, {t}));
-    fn.setPrivate();
+    fn = LLVM::LLVMFuncOp::create(rewriter, op->getLoc(), name,
+                                  LLVM::LLVMFunctionType::get(t, argTypes));
   }
-  return func::CallOp::create(rewriter, op->getLoc(), fn, args).getResult(0);
+  return LLVM::CallOp::create(rewriter, op->getLoc(), fn, args).getResult();
 }
 
 struct MathLowering : public OpConversionPattern<MathOp> {
-  using OpConversionPattern::OpConversionPattern;
+  MathLowering(const TypeConverter &converter, MLIRContext *ctx, bool fastMath)
+      : OpConversionPattern(converter, ctx), fastMath(fastMath) {}
+  bool fastMath;
   LogicalResult matchAndRewrite(MathOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
@@ -311,7 +319,16 @@ struct MathLowering : public OpConversionPattern<MathOp> {
     auto &b = rewriter;
     Value r;
     switch (op.getFn()) {
-    case MathFn::sqrt: r = math::SqrtOp::create(b, loc, x); break;
+    case MathFn::sqrt:
+      // convert-gpu-to-nvvm turns math.sqrt into libdevice's __nv_sqrtf, which is
+      // approximate (sqrt.approx.f32) unless __CUDA_PREC_SQRT reflects as 1, and
+      // LLVM has no per-module way to set that. Python's sqrt is correctly
+      // rounded: call __nv_fsqrt_rn, unless fast-math asks for the approximation.
+      if (x.getType().isF32() && !fastMath)
+        r = callLibdevice(rewriter, op, "__nv_fsqrt_rn", a);
+      else
+        r = math::SqrtOp::create(b, loc, x);
+      break;
     case MathFn::rsqrt: r = math::RsqrtOp::create(b, loc, x); break;
     case MathFn::cbrt: r = math::CbrtOp::create(b, loc, x); break;
     case MathFn::exp: r = math::ExpOp::create(b, loc, x); break;
@@ -336,13 +353,13 @@ struct MathLowering : public OpConversionPattern<MathOp> {
     case MathFn::fabs: r = math::AbsFOp::create(b, loc, x); break;
     case MathFn::floor: r = math::FloorOp::create(b, loc, x); break;
     case MathFn::ceil: r = math::CeilOp::create(b, loc, x); break;
-    case MathFn::trunc: r = math::TruncOp::create(b, loc, x); break;
     case MathFn::erf: r = math::ErfOp::create(b, loc, x); break;
     case MathFn::erfc: r = math::ErfcOp::create(b, loc, x); break;
     case MathFn::atan2: r = math::Atan2Op::create(b, loc, x, a[1]); break;
     case MathFn::pow: r = math::PowFOp::create(b, loc, x, a[1]); break;
     case MathFn::copysign: r = math::CopySignOp::create(b, loc, x, a[1]); break;
     case MathFn::fmod: r = arith::RemFOp::create(b, loc, x, a[1]); break;
+    case MathFn::trunc:
     case MathFn::lgamma:
     case MathFn::gamma:
     case MathFn::hypot:
@@ -358,13 +375,14 @@ struct MathLowering : public OpConversionPattern<MathOp> {
 
 void cuft::populateCuftArithToArithPatterns(CuftTypeConverter &converter,
                                             RewritePatternSet &patterns,
-                                            const CuftLoweringOptions &) {
+                                            const CuftLoweringOptions &options) {
   MLIRContext *ctx = patterns.getContext();
   patterns.add<BinaryLowering<AddOp>, BinaryLowering<SubOp>, BinaryLowering<MulOp>,
                BinaryLowering<TrueDivOp>, BinaryLowering<FloorDivOp>, BinaryLowering<ModOp>,
                BinaryLowering<PowOp>, BinaryLowering<MinOp>, BinaryLowering<MaxOp>,
                BinaryLowering<BitAndOp>, BinaryLowering<BitOrOp>, BinaryLowering<BitXorOp>,
                BinaryLowering<ShlOp>, BinaryLowering<ShrOp>, CmpLowering, ConstantLowering,
-               CastLowering, MathLowering>(converter, ctx);
+               CastLowering>(converter, ctx);
+  patterns.add<MathLowering>(converter, ctx, options.fastMath);
   patterns.add<UnaryLowering>(converter, ctx);
 }

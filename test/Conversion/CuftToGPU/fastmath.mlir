@@ -1,0 +1,28 @@
+// RUN: cuft-opt %s --convert-cuft-to-cf --convert-cuft-to-gpu="fast-math=true" | FileCheck %s
+// RUN: cuft-opt %s --convert-cuft-to-cf --convert-cuft-to-gpu | FileCheck %s --check-prefix=PRECISE
+
+// fast-math=true marks every float arith and math op with fastmath<fast>;
+// integer ops carry no flags, and without the option no op has any.
+// CHECK-LABEL: func.func private @f(
+// CHECK-NEXT: arith.mulf %{{.*}}, %{{.*}} fastmath<fast> : f32
+// CHECK-NEXT: arith.addf %{{.*}}, %{{.*}} fastmath<fast> : f32
+// CHECK-NEXT: arith.divf %{{.*}}, %{{.*}} fastmath<fast> : f32
+// Under fast-math, f32 sqrt may be approximate: math.sqrt, not __nv_fsqrt_rn.
+// CHECK-NEXT: math.sqrt %{{.*}} fastmath<fast> : f32
+// CHECK-NEXT: math.exp %{{.*}} fastmath<fast> : f32
+// CHECK-NEXT: arith.addi %{{.*}}, %{{.*}} : i32
+// CHECK-NEXT: return
+// PRECISE-LABEL: func.func private @f(
+// PRECISE-NOT: fastmath
+// PRECISE: llvm.call @__nv_fsqrt_rn(
+// PRECISE-NOT: fastmath
+// PRECISE: return
+cuft.func @f(%x: f32, %y: f32, %i: i32) -> f32 {
+  %0 = cuft.mul %x, %y : (f32, f32) -> f32
+  %1 = cuft.add %0, %y : (f32, f32) -> f32
+  %2 = cuft.truediv %1, %y : (f32, f32) -> f32
+  %3 = cuft.math sqrt(%2) : (f32) -> f32
+  %4 = cuft.math exp(%3) : (f32) -> f32
+  %5 = cuft.add %i, %i : (i32, i32) -> i32
+  cuft.return %4 : f32
+}

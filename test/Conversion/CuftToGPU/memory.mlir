@@ -1,0 +1,118 @@
+// RUN: cuft-opt %s --convert-cuft-to-cf --convert-cuft-to-gpu | FileCheck %s
+
+// Arrays become memrefs, variables rank-0 allocas, shared arrays globals in
+// address space 3 (one per allocation site, declared at the top of the gpu.module).
+// CHECK-LABEL: gpu.module @cuft_kernels
+// CHECK-DAG: memref.global "private" @[[SH32:__cuft_shared_0]] : memref<32xi32, 3> = uninitialized {alignment = 16 : i64}
+// CHECK-DAG: memref.global "private" @[[SH16:__cuft_shared]] : memref<16x16xf32, 3> = uninitialized {alignment = 16 : i64}
+
+// CHECK-LABEL: gpu.func @vars(
+// CHECK-SAME: %[[A:.*]]: memref<?xf32>, %[[C:.*]]: i1) kernel
+// CHECK: %[[ACC:.*]] = memref.alloca() : memref<f32>
+// CHECK: memref.store %{{.*}}, %[[ACC]][] : memref<f32>
+// CHECK: cf.cond_br %[[C]]
+// CHECK: %[[I:.*]] = arith.index_cast %{{.*}} : i64 to index
+// CHECK: %[[V:.*]] = memref.load %[[A]][%[[I]]] : memref<?xf32>
+// CHECK: memref.store %[[V]], %[[ACC]][] : memref<f32>
+// CHECK: %[[R:.*]] = memref.load %[[ACC]][] : memref<f32>
+// CHECK: memref.store %[[R]], %[[A]][%{{.*}}] : memref<?xf32>
+// CHECK: gpu.return
+cuft.kernel @vars(%a: !cuft.array<f32, 1, C>, %c: i1) {
+  %acc = cuft.var "acc" : !cuft.var<f32>
+  %z = cuft.constant 0.0 : f32
+  %i = cuft.constant 3 : i64
+  cuft.var_store %z, %acc : f32, !cuft.var<f32>
+  cuft.if %c : i1 {
+    %v = cuft.load %a[%i] : !cuft.array<f32, 1, C>[i64] -> f32
+    cuft.var_store %v, %acc : f32, !cuft.var<f32>
+  }
+  %r = cuft.var_load %acc : !cuft.var<f32> -> f32
+  cuft.store %r, %a[%i] : f32, !cuft.array<f32, 1, C>[i64]
+  cuft.return
+}
+
+// Signed indices use index_cast, unsigned ones index_castui.
+// CHECK-LABEL: gpu.func @indices(
+// CHECK-SAME: %[[A:.*]]: memref<?x?xi32>, %[[I:.*]]: i32, %[[J:.*]]: i32) kernel
+// CHECK: %[[I0:.*]] = arith.index_cast %[[I]] : i32 to index
+// CHECK: %[[J0:.*]] = arith.index_castui %[[J]] : i32 to index
+// CHECK: %[[V:.*]] = memref.load %[[A]][%[[I0]], %[[J0]]] : memref<?x?xi32>
+// CHECK: %[[J1:.*]] = arith.index_castui %[[J]] : i32 to index
+// CHECK: %[[I1:.*]] = arith.index_cast %[[I]] : i32 to index
+// CHECK: memref.store %[[V]], %[[A]][%[[J1]], %[[I1]]] : memref<?x?xi32>
+cuft.kernel @indices(%a: !cuft.array<i32, 2, C>, %i: i32, %j: ui32) {
+  %v = cuft.load %a[%i, %j] : !cuft.array<i32, 2, C>[i32, ui32] -> i32
+  cuft.store %v, %a[%j, %i] : i32, !cuft.array<i32, 2, C>[ui32, i32]
+  cuft.return
+}
+
+// Strided arrays carry dynamic strides and offset; shape and strides come from
+// the memref, ndim is a constant.
+// CHECK-LABEL: gpu.func @shape(
+// CHECK-SAME: %[[A:.*]]: memref<?x?xf64, strided<[?, ?], offset: ?>>, %[[OUT:.*]]: memref<?xi64>) kernel
+// CHECK: %[[ONE:.*]] = arith.constant 1 : index
+// CHECK: %[[DIM:.*]] = memref.dim %[[A]], %[[ONE]]
+// CHECK: %[[N:.*]] = arith.index_cast %[[DIM]] : index to i64
+// CHECK: %{{.*}}, %{{.*}}, %{{.*}}:2, %[[STRIDES:.*]]:2 = memref.extract_strided_metadata %[[A]]
+// CHECK: %[[S:.*]] = arith.index_cast %[[STRIDES]]#0 : index to i64
+// CHECK: %[[RANK:.*]] = arith.constant 2 : i64
+// CHECK: memref.store %[[N]], %[[OUT]]
+// CHECK: memref.store %[[S]], %[[OUT]]
+// CHECK: memref.store %[[RANK]], %[[OUT]]
+cuft.kernel @shape(%a: !cuft.array<f64, 2, strided>, %out: !cuft.array<i64, 1, C>) {
+  %c0 = cuft.constant 0 : i64
+  %c1 = cuft.constant 1 : i64
+  %n = cuft.dim %a, 1 : !cuft.array<f64, 2, strided> -> i64
+  %s = cuft.stride %a, 0 : !cuft.array<f64, 2, strided> -> i64
+  %r = cuft.ndim %a : !cuft.array<f64, 2, strided> -> i64
+  cuft.store %n, %out[%c0] : i64, !cuft.array<i64, 1, C>[i64]
+  cuft.store %s, %out[%c1] : i64, !cuft.array<i64, 1, C>[i64]
+  cuft.store %r, %out[%c1] : i64, !cuft.array<i64, 1, C>[i64]
+  cuft.return
+}
+
+// F-layout arrays are strided memrefs too: the strides come from the caller.
+// CHECK-LABEL: gpu.func @fortran(
+// CHECK-SAME: %[[A:.*]]: memref<?x?xf32, strided<[?, ?], offset: ?>>, %{{.*}}: i64) kernel
+// CHECK: memref.load %[[A]][%{{.*}}, %{{.*}}] : memref<?x?xf32, strided<[?, ?], offset: ?>>
+// CHECK: memref.store %{{.*}}, %[[A]][%{{.*}}, %{{.*}}] : memref<?x?xf32, strided<[?, ?], offset: ?>>
+cuft.kernel @fortran(%a: !cuft.array<f32, 2, F>, %i: i64) {
+  %v = cuft.load %a[%i, %i] : !cuft.array<f32, 2, F>[i64, i64] -> f32
+  cuft.store %v, %a[%i, %i] : f32, !cuft.array<f32, 2, F>[i64, i64]
+  cuft.return
+}
+
+// CHECK-LABEL: gpu.func @shared(
+// CHECK: %[[G:.*]] = memref.get_global @[[SH16]] : memref<16x16xf32, 3>
+// CHECK: %[[T:.*]] = memref.cast %[[G]] : memref<16x16xf32, 3> to memref<?x?xf32, 3>
+// CHECK: %[[G2:.*]] = memref.get_global @[[SH32]] : memref<32xi32, 3>
+// CHECK: memref.cast %[[G2]] : memref<32xi32, 3> to memref<?xi32, 3>
+// CHECK: memref.store %{{.*}}, %[[T]][%{{.*}}, %{{.*}}] : memref<?x?xf32, 3>
+cuft.kernel @shared(%a: !cuft.array<f32, 1, C>, %i: i64) {
+  %t = cuft.alloc_shared f32 shape [16, 16] -> !cuft.array<f32, 2, C, shared>
+  %u = cuft.alloc_shared i32 shape [32] -> !cuft.array<i32, 1, C, shared>
+  %v = cuft.load %a[%i] : !cuft.array<f32, 1, C>[i64] -> f32
+  cuft.store %v, %t[%i, %i] : f32, !cuft.array<f32, 2, C, shared>[i64, i64]
+  cuft.return
+}
+
+// A local array allocated in a loop is hoisted to the entry block, so the loop
+// does not grow the stack.
+// CHECK-LABEL: gpu.func @local(
+// CHECK-NEXT: %[[BUF:.*]] = memref.alloca() : memref<4xf32>
+// CHECK-NEXT: %[[CAST:.*]] = memref.cast %[[BUF]] : memref<4xf32> to memref<?xf32>
+// CHECK: cf.br ^[[HEAD:.*]](
+// CHECK: ^[[HEAD]](
+// CHECK-NOT: memref.alloca
+// CHECK: memref.store %{{.*}}, %[[CAST]][%{{.*}}] : memref<?xf32>
+// CHECK: gpu.return
+cuft.kernel @local(%a: !cuft.array<f32, 1, C>, %n: i64) {
+  %c0 = cuft.constant 0 : i64
+  %c1 = cuft.constant 1 : i64
+  cuft.for %k = %c0 to %n step %c1 : i64 {
+    %buf = cuft.alloc_local f32 shape [4] -> !cuft.array<f32, 1, C, local>
+    %v = cuft.load %a[%k] : !cuft.array<f32, 1, C>[i64] -> f32
+    cuft.store %v, %buf[%c0] : f32, !cuft.array<f32, 1, C, local>[i64]
+  }
+  cuft.return
+}

@@ -1,0 +1,46 @@
+// RUN: cuft-opt %s --cuft-specialize="sig=array<f32,1,C>,f32,f32" --cuft-to-ptx -o %t.ptx
+// RUN: FileCheck %s --input-file %t.ptx
+// RUN: %if ptxas %{ %ptxas -arch=sm_90 %t.ptx -o %t.cubin %}
+
+// A generic device function called from a generic kernel: specialization clones
+// it for (f32, f32, f32) as clamp__f32_f32_f32; the PTX keeps that as a .func,
+// and LLVM inlines it into the kernel.
+//
+//   @cuft.func
+//   def clamp(v, lo, hi):
+//       return min(max(v, lo), hi)
+//
+//   @cuft.kernel
+//   def clip(x, lo, hi):
+//       i = cuft.grid(1)
+//       if i < x.shape[0]:
+//           x[i] = clamp(x[i], lo, hi)
+
+// CHECK-NOT: .extern
+// CHECK: .func {{.*}}clamp__f32_f32_f32(
+// CHECK-LABEL: .visible .entry clip(
+// CHECK: ld.global.b32
+// max then min of floats: compare-and-select that skips NaN operands.
+// CHECK: setp.nan.f32
+// CHECK: selp.f32
+// CHECK: setp.nan.f32
+// CHECK: selp.f32
+// CHECK: st.global.b32
+// CHECK-NOT: .extern
+cuft.func @clamp(%v: !cuft.unknown, %lo: !cuft.unknown, %hi: !cuft.unknown) -> !cuft.unknown {
+  %0 = cuft.max %v, %lo : (!cuft.unknown, !cuft.unknown) -> !cuft.unknown
+  %1 = cuft.min %0, %hi : (!cuft.unknown, !cuft.unknown) -> !cuft.unknown
+  cuft.return %1 : !cuft.unknown
+}
+
+cuft.kernel @clip(%x: !cuft.unknown, %lo: !cuft.unknown, %hi: !cuft.unknown) {
+  %i = cuft.grid 1 : i64
+  %n = cuft.dim %x, 0 : !cuft.unknown -> i64
+  %c = cuft.cmp lt, %i, %n : (i64, i64) -> !cuft.unknown
+  cuft.if %c : !cuft.unknown {
+    %v = cuft.load %x[%i] : !cuft.unknown[i64] -> !cuft.unknown
+    %r = cuft.call @clamp(%v, %lo, %hi) : (!cuft.unknown, !cuft.unknown, !cuft.unknown) -> !cuft.unknown
+    cuft.store %r, %x[%i] : !cuft.unknown, !cuft.unknown[i64]
+  }
+  cuft.return
+}
