@@ -47,7 +47,13 @@ Value pythonModFixup(OpBuilder &b, Location loc, Value r, Value d) {
   Value adjust = arith::AndIOp::create(b, loc, nonZero, signsDiffer);
   Value sum = isa<FloatType>(t) ? Value(arith::AddFOp::create(b, loc, r, d))
                                 : Value(arith::AddIOp::create(b, loc, r, d));
-  return arith::SelectOp::create(b, loc, adjust, sum, r);
+  Value result = arith::SelectOp::create(b, loc, adjust, sum, r);
+  if (!isa<FloatType>(t))
+    return result;
+  // A zero remainder takes the divisor's sign too: -4.0 % 2.0 == 0.0.
+  Value isZero = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, r, zero);
+  Value signedZero = math::CopySignOp::create(b, loc, zero, d);
+  return arith::SelectOp::create(b, loc, isZero, signedZero, result);
 }
 
 /// Integer power by squaring; a negative exponent gives 0 unless |base| == 1.

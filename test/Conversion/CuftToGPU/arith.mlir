@@ -55,7 +55,8 @@ cuft.func @signed_shr(%a: i32, %b: i32) -> i32 {
   cuft.return %s : i32
 }
 
-// Float `//` is floor(a / b); float `%` is remf with the same sign fixup as ints.
+// Float `//` is floor(a / b); float `%` is remf with the same sign fixup as ints,
+// and a zero remainder gets the divisor's sign.
 // CHECK-LABEL: func.func private @float_floordiv_mod(
 // CHECK-SAME: %[[A:.*]]: f64, %[[B:.*]]: f64) -> f64
 // CHECK: %[[DIV:.*]] = arith.divf %[[A]], %[[B]] : f64
@@ -67,7 +68,11 @@ cuft.func @signed_shr(%a: i32, %b: i32) -> i32 {
 // CHECK: %[[DNEG:.*]] = arith.cmpf olt, %[[B]], %[[ZERO]]
 // CHECK: arith.xori %[[RNEG]], %[[DNEG]]
 // CHECK: %[[SUM:.*]] = arith.addf %[[REM]], %[[B]] : f64
-// CHECK: %[[R:.*]] = arith.select %{{.*}}, %[[SUM]], %[[REM]] : f64
+// CHECK: %[[ADJ:.*]] = arith.select %{{.*}}, %[[SUM]], %[[REM]] : f64
+// A zero remainder takes the divisor's sign (Python: -4.0 % 2.0 == 0.0).
+// CHECK: %[[ISZ:.*]] = arith.cmpf oeq, %[[REM]], %[[ZERO]]
+// CHECK: %[[SZ:.*]] = math.copysign %[[ZERO]], %[[B]] : f64
+// CHECK: %[[R:.*]] = arith.select %[[ISZ]], %[[SZ]], %[[ADJ]] : f64
 // CHECK: return %[[R]]
 cuft.func @float_floordiv_mod(%a: f64, %b: f64) -> f64 {
   %q = cuft.floordiv %a, %b : (f64, f64) -> f64

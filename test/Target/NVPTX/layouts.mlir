@@ -51,10 +51,11 @@ cuft.kernel @fill3d(%a: !cuft.array<i32, 3, C>) {
 // CHECK-DAG: div.s64
 // The remainder reuses the quotient: p - (p / q) * q.
 // CHECK-DAG: mul.lo.s64
-// CHECK: st.global.b32
-// i64 stores currently come out as two b32 halves: the LLVM IR is built before
-// the NVPTX data layout is set, so i64 gets the default layout's 4-byte alignment.
-// CHECK: st.global.{{b64|b32}}
+// CHECK-DAG: st.global.b32
+// i64 stores are single 8-byte stores: the gpu.module carries NVPTX's data
+// layout, so LLVM IR is built with 8-byte alignment for i64.
+// CHECK-DAG: st.global.b64 {{.*}}, %rd
+// CHECK-DAG: st.global.b64 [{{.*}}+8], %rd
 cuft.kernel @ints(%u: !cuft.array<ui32, 1, C>, %s: !cuft.array<i64, 1, C>, %x: ui32, %y: ui32, %p: i64, %q: i64) {
   %c0 = cuft.constant 0 : i64
   %c1 = cuft.constant 1 : i64
