@@ -160,7 +160,12 @@ def Cuft_VarOp : Cuft_Op<"var"> {
 
 def Cuft_VarLoadOp : Cuft_Op<"var_load"> {
   let summary = "read a local variable";
-  let description = [{ Example: `%v = cuft.var_load %acc : !cuft.var<f32> -> f32` }];
+  let description = [{
+    Yields the variable's current value; typed IR gives the result the variable's
+    type. Specialization reports a variable that is read but never assigned.
+
+    Example: `%v = cuft.var_load %acc : !cuft.var<f32> -> f32`
+  }];
   let arguments = (ins Cuft_AnyVar:$var);
   let results = (outs AnyType:$result);
   let assemblyFormat = "$var attr-dict `:` type($var) `->` type($result)";
@@ -169,7 +174,12 @@ def Cuft_VarLoadOp : Cuft_Op<"var_load"> {
 
 def Cuft_VarStoreOp : Cuft_Op<"var_store"> {
   let summary = "assign a local variable";
-  let description = [{ Example: `cuft.var_store %v, %acc : f32, !cuft.var<f32>` }];
+  let description = [{
+    Replaces the variable's value. Specialization widens the variable's type to
+    hold every value stored into it and casts each stored value to that type.
+
+    Example: `cuft.var_store %v, %acc : f32, !cuft.var<f32>`
+  }];
   let arguments = (ins AnyType:$value, Cuft_AnyVar:$var);
   let assemblyFormat = "$value `,` $var attr-dict `:` type($value) `,` type($var)";
   let hasVerifier = 1;
@@ -329,14 +339,22 @@ def Cuft_GridSizeOp : Cuft_GridOp<"gridsize", "gridsize",
 
 def Cuft_LaneIdOp : Cuft_Op<"lane_id", [Pure]> {
   let summary = "`cuft.laneid`: the thread's lane within its warp";
-  let description = [{ Example: `%l = cuft.lane_id : i32` }];
+  let description = [{
+    The index of the thread within its warp, from 0 to 31 (`%laneid`).
+
+    Example: `%l = cuft.lane_id : i32`
+  }];
   let results = (outs I32:$result);
   let assemblyFormat = "attr-dict `:` type($result)";
 }
 
 def Cuft_WarpSizeOp : Cuft_Op<"warp_size", [Pure]> {
   let summary = "`cuft.warpsize`: threads per warp (32)";
-  let description = [{ Example: `%w = cuft.warp_size : i32` }];
+  let description = [{
+    The number of threads in a warp; folds to the constant 32 on NVIDIA GPUs.
+
+    Example: `%w = cuft.warp_size : i32`
+  }];
   let results = (outs I32:$result);
   let assemblyFormat = "attr-dict `:` type($result)";
   let hasFolder = 1;
@@ -406,7 +424,12 @@ def Cuft_StrideOp : Cuft_Op<"stride", [Pure]> {
 
 def Cuft_NDimOp : Cuft_Op<"ndim", [Pure]> {
   let summary = "`a.ndim`: the rank, a compile-time constant once typed";
-  let description = [{ Example: `%r = cuft.ndim %a : !cuft.array<f32, 2, C> -> i64` }];
+  let description = [{
+    The number of dimensions of an array; it is part of the array's type, so the
+    op folds to a constant in typed IR.
+
+    Example: `%r = cuft.ndim %a : !cuft.array<f32, 2, C> -> i64`
+  }];
   let arguments = (ins AnyType:$array);
   let results = (outs I64:$result);
   let assemblyFormat = "$array attr-dict `:` type($array) `->` type($result)";
@@ -524,21 +547,38 @@ def Cuft_YieldOp : Cuft_Op<"yield", [Pure, Terminator, ReturnLike,
 
 def Cuft_BreakOp : Cuft_Op<"break", [Terminator]> {
   let summary = "Python `break`: leave the innermost enclosing loop";
-  let description = [{ Example: `cuft.break` }];
+  let description = [{
+    Terminates a block inside a `cuft.for` or `cuft.while` body (possibly nested
+    in `cuft.if`s); control continues after that loop. The verifier rejects a
+    `break` outside a loop body.
+
+    Example: `cuft.break`
+  }];
   let assemblyFormat = "attr-dict";
   let hasVerifier = 1;
 }
 
 def Cuft_ContinueOp : Cuft_Op<"continue", [Terminator]> {
   let summary = "Python `continue`: start the innermost loop's next iteration";
-  let description = [{ Example: `cuft.continue` }];
+  let description = [{
+    Terminates a block inside a loop body; control goes to the loop's next
+    iteration (the step of a `for`, the condition of a `while`).
+
+    Example: `cuft.continue`
+  }];
   let assemblyFormat = "attr-dict";
   let hasVerifier = 1;
 }
 
 def Cuft_ConditionOp : Cuft_Op<"condition", [Terminator, HasParent<"WhileOp">]> {
   let summary = "end of a `while` condition region: the loop test";
-  let description = [{ Example: `cuft.condition %c : i1` }];
+  let description = [{
+    Terminates the condition region of a `cuft.while`: the loop runs its body
+    while the value is true. Typed IR needs `i1` (specialization inserts the
+    truth test).
+
+    Example: `cuft.condition %c : i1`
+  }];
   let arguments = (ins AnyType:$condition);
   let assemblyFormat = "$condition attr-dict `:` type($condition)";
   let hasVerifier = 1;
