@@ -49,6 +49,19 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 
+# --- the free-threaded interpreter (3.13t, built once per machine) and .venv-ft --
+ftpython=$("$root/tools/build-python-ft.sh")
+venvft=$root/.venv-ft
+if [ ! -x "$venvft/bin/python" ]; then
+  say "creating $venvft"
+  "$ftpython" -m venv "$venvft"
+fi
+if [ "$(cat "$venvft/.cuft-requirements" 2>/dev/null)" != "$want" ]; then
+  say "installing Python packages into .venv-ft"
+  "$venvft/bin/python" -m pip install -q --disable-pip-version-check -r "$req"
+  echo "$want" > "$venvft/.cuft-requirements"
+fi
+
 # --- configure and build -----------------------------------------------------------
 if [ ! -f "$build/build.ninja" ]; then
   say "configuring $build"
