@@ -32,16 +32,9 @@ if [ ! -f "$sources" ]; then
   $sudo apt-get update -qq
 fi
 
-deps=(dpkg-dev build-essential libssl-dev libffi-dev zlib1g-dev liblzma-dev libbz2-dev
-      libsqlite3-dev libreadline-dev libncurses-dev uuid-dev libgdbm-dev libexpat1-dev)
-missing=()
-for p in "${deps[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  say "installing build dependencies: ${missing[*]}"
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+"$(dirname "${BASH_SOURCE[0]}")/apt-ensure.sh" dpkg-dev build-essential libssl-dev \
+  libffi-dev zlib1g-dev liblzma-dev libbz2-dev libsqlite3-dev libreadline-dev \
+  libncurses-dev uuid-dev libgdbm-dev libexpat1-dev
 
 work=$cache/cpython-3.13t-src
 rm -rf "$work" "$prefix"

@@ -14,18 +14,8 @@ cuda=${CUDA_HOME:-/usr/local/cuda}
 say() { printf '[setup] %s\n' "$*" >&2; }
 
 # --- Debian packages ---------------------------------------------------------
-packages=(llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools lld-22
-          cmake ninja-build ccache g++ python3 python3-venv)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  say "installing Debian packages: ${missing[*]}"
-  sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+"$root/tools/apt-ensure.sh" llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools lld-22 \
+  cmake ninja-build ccache g++ python3 python3-venv
 [ -x "$llvm/bin/mlir-opt" ] || { say "LLVM/MLIR 22 not found under $llvm"; exit 1; }
 
 # --- CUDA toolkit (ptxas, libdevice) -------------------------------------------
