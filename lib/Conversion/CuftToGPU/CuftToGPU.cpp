@@ -130,6 +130,13 @@ struct ConvertCuftToGPUPass : public cuft::impl::ConvertCuftToGPUBase<ConvertCuf
       gpuModule.walk([&](arith::ArithFastMathInterface op) {
         op->setAttr(op.getFastMathAttrName(), fast);
       });
+      // Flush f32 denormals to zero (the `.ftz` forms): convert-gpu-to-nvvm
+      // carries the attribute over to the llvm.func, where NVPTX reads it.
+      auto ftz = builder.getStringAttr("preserve-sign");
+      gpuModule.walk([&](FunctionOpInterface fn) {
+        if (isa<gpu::GPUFuncOp, func::FuncOp>(fn.getOperation()) && !fn.isExternal())
+          fn->setAttr("denormal_fp_math_f32", ftz);
+      });
     }
   }
 };

@@ -2,8 +2,10 @@
 // RUN: cuft-opt %s --convert-cuft-to-cf --convert-cuft-to-gpu | FileCheck %s --check-prefix=PRECISE
 
 // fast-math=true marks every float arith and math op with fastmath<fast>;
-// integer ops carry no flags, and without the option no op has any.
+// integer ops carry no flags, and without the option no op has any. Functions
+// flush f32 denormals to zero (NVPTX's `.ftz` forms).
 // CHECK-LABEL: func.func private @f(
+// CHECK-SAME: attributes {denormal_fp_math_f32 = "preserve-sign"}
 // CHECK-NEXT: arith.mulf %{{.*}}, %{{.*}} fastmath<fast> : f32
 // CHECK-NEXT: arith.addf %{{.*}}, %{{.*}} fastmath<fast> : f32
 // CHECK-NEXT: arith.divf %{{.*}}, %{{.*}} fastmath<fast> : f32
@@ -13,6 +15,7 @@
 // CHECK-NEXT: arith.addi %{{.*}}, %{{.*}} : i32
 // CHECK-NEXT: return
 // PRECISE-LABEL: func.func private @f(
+// PRECISE-NOT: denormal_fp_math
 // PRECISE-NOT: fastmath
 // PRECISE: llvm.call @__nv_fsqrt_rn(
 // PRECISE-NOT: fastmath
