@@ -154,7 +154,7 @@ def Cuft_VarOp : Cuft_Op<"var"> {
   }];
   let arguments = (ins StrAttr:$name);
   let results = (outs Cuft_AnyVar:$var);
-  let assemblyFormat = "$name attr-dict `:` type($var)";
+  let assemblyFormat = "$name attr-dict `:` qualified(type($var))";
   let hasVerifier = 1;
 }
 
@@ -168,7 +168,7 @@ def Cuft_VarLoadOp : Cuft_Op<"var_load"> {
   }];
   let arguments = (ins Cuft_AnyVar:$var);
   let results = (outs AnyType:$result);
-  let assemblyFormat = "$var attr-dict `:` type($var) `->` type($result)";
+  let assemblyFormat = "$var attr-dict `:` qualified(type($var)) `->` type($result)";
   let hasVerifier = 1;
 }
 
@@ -181,7 +181,7 @@ def Cuft_VarStoreOp : Cuft_Op<"var_store"> {
     Example: `cuft.var_store %v, %acc : f32, !cuft.var<f32>`
   }];
   let arguments = (ins AnyType:$value, Cuft_AnyVar:$var);
-  let assemblyFormat = "$value `,` $var attr-dict `:` type($value) `,` type($var)";
+  let assemblyFormat = "$value `,` $var attr-dict `:` type($value) `,` qualified(type($var))";
   let hasVerifier = 1;
 }
 

@@ -7,14 +7,14 @@
 
 // F32-LABEL: cuft.kernel @saxpy(
 // F32-SAME: %[[A:.*]]: f32, %[[X:.*]]: !cuft.array<f32, 1, C>, %[[Y:.*]]: !cuft.array<f32, 1, C>)
-// F32: %[[I:.*]] = cuft.var "i" : <i64>
+// F32: %[[I:.*]] = cuft.var "i" : !cuft.var<i64>
 // F32: %[[G:.*]] = cuft.grid 1 : i64
-// F32: cuft.var_store %[[G]], %[[I]] : i64, <i64>
-// F32: %[[I0:.*]] = cuft.var_load %[[I]] : <i64> -> i64
+// F32: cuft.var_store %[[G]], %[[I]] : i64, !cuft.var<i64>
+// F32: %[[I0:.*]] = cuft.var_load %[[I]] : !cuft.var<i64> -> i64
 // F32: %[[N:.*]] = cuft.dim %[[X]], 0 : !cuft.array<f32, 1, C> -> i64
 // F32: %[[C:.*]] = cuft.cmp lt, %[[I0]], %[[N]] : (i64, i64) -> i1
 // F32: cuft.if %[[C]] : i1 {
-// F32: %[[I1:.*]] = cuft.var_load %[[I]] : <i64> -> i64
+// F32: %[[I1:.*]] = cuft.var_load %[[I]] : !cuft.var<i64> -> i64
 // F32: %[[XI:.*]] = cuft.load %[[X]][%[[I1]]] : !cuft.array<f32, 1, C>[i64] -> f32
 // F32: %[[AX:.*]] = cuft.mul %[[A]], %[[XI]] : (f32, f32) -> f32
 // F32: %[[YI:.*]] = cuft.load %[[Y]][%[[I1]]] : !cuft.array<f32, 1, C>[i64] -> f32

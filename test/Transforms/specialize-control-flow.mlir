@@ -35,16 +35,16 @@ cuft.kernel @for_i32(%n: !cuft.unknown, %a: !cuft.unknown) {
 // for k in range(lo, hi): v = k
 // MIXED-LABEL: cuft.kernel @for_mixed(
 // MIXED-SAME: %[[LO:.*]]: i16, %[[HI:.*]]: i32)
-// MIXED: %[[V:.*]] = cuft.var "v" : <i32>
+// MIXED: %[[V:.*]] = cuft.var "v" : !cuft.var<i32>
 // MIXED: %[[LOC:.*]] = cuft.cast %[[LO]] : i16 to i32
 // MIXED: cuft.for %[[K:.*]] = %[[LOC]] to %[[HI]] step %{{.*}} : i32 {
-// MIXED:   cuft.var_store %[[K]], %[[V]] : i32, <i32>
+// MIXED:   cuft.var_store %[[K]], %[[V]] : i32, !cuft.var<i32>
 
 // MIXED64-LABEL: cuft.kernel @for_mixed(
 // MIXED64-SAME: %[[LO:.*]]: i32, %[[HI:.*]]: i64)
 // MIXED64: %[[LOC:.*]] = cuft.cast %[[LO]] : i32 to i64
 // MIXED64: cuft.for %[[K:.*]] = %[[LOC]] to %[[HI]] step %{{.*}} : i64 {
-// MIXED64:   cuft.var_store %[[K]], %{{.*}} : i64, <i64>
+// MIXED64:   cuft.var_store %[[K]], %{{.*}} : i64, !cuft.var<i64>
 
 // Bool and unsigned ranges count in i64.
 // BOOL-LABEL: cuft.kernel @for_mixed(
@@ -76,7 +76,7 @@ cuft.kernel @for_mixed(%lo: !cuft.unknown, %hi: !cuft.unknown) {
 // A range of literals only counts in i64; a kernel without arguments needs no
 // signature.
 // LIT-LABEL: cuft.kernel @for_literals()
-// LIT: cuft.var "v" : <i64>
+// LIT: cuft.var "v" : !cuft.var<i64>
 // LIT: cuft.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} : i64 {
 cuft.kernel @for_literals() {
   %v = cuft.var "v" : !cuft.var<!cuft.unknown>

@@ -12,7 +12,7 @@
 // CHECK: cuft.store %[[QC]], %[[O]]
 // CHECK: %[[FL:.*]] = cuft.math floor(%[[F]]) : (f32) -> f32
 // CHECK: %[[FLI:.*]] = cuft.cast %[[FL]] : f32 to i64
-// CHECK: cuft.var_store %[[FLI]], %{{.*}} : i64, <i64>
+// CHECK: cuft.var_store %[[FLI]], %{{.*}} : i64, !cuft.var<i64>
 // CHECK: %[[IF2:.*]] = cuft.cast %[[I]] : i32 to f64
 // CHECK: %[[CE:.*]] = cuft.math ceil(%[[IF2]]) : (f64) -> f64
 // CHECK: cuft.cast %[[CE]] : f64 to i64

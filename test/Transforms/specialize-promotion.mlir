@@ -7,7 +7,7 @@
 // CHECK-SAME: %[[A:.*]]: i32, %[[B:.*]]: i64)
 // CHECK: %[[AC:.*]] = cuft.cast %[[A]] : i32 to i64
 // CHECK: %[[R:.*]] = cuft.add %[[AC]], %[[B]] : (i64, i64) -> i64
-// CHECK: cuft.var_store %[[R]], %{{.*}} : i64, <i64>
+// CHECK: cuft.var_store %[[R]], %{{.*}} : i64, !cuft.var<i64>
 cuft.kernel @i32_plus_i64(%a: i32, %b: i64) {
   %o = cuft.var "o" : !cuft.var<!cuft.unknown>
   %r = cuft.add %a, %b : (i32, i64) -> !cuft.unknown
@@ -111,8 +111,8 @@ cuft.kernel @bool_arith(%p: i1, %q: i1, %f: f32) {
 // CHECK-DAG: %[[ONE:.*]] = cuft.constant 1 : i32
 // CHECK: cuft.mul %[[F]], %[[TWO]] : (f32, f32) -> f32
 // CHECK: cuft.add %[[I]], %[[ONE]] : (i32, i32) -> i32
-// CHECK: cuft.var_store %{{.*}}, %{{.*}} : f32, <f32>
-// CHECK: cuft.var_store %{{.*}}, %{{.*}} : i32, <i32>
+// CHECK: cuft.var_store %{{.*}}, %{{.*}} : f32, !cuft.var<f32>
+// CHECK: cuft.var_store %{{.*}}, %{{.*}} : i32, !cuft.var<i32>
 // CHECK-NOT: cuft.cast
 cuft.kernel @weak_literals(%f: f32, %i: i32) {
   %o1 = cuft.var "o1" : !cuft.var<!cuft.unknown>
@@ -179,7 +179,7 @@ cuft.kernel @weak_higher_kind(%i: i32, %b: i1) {
 // Two weak values stay weak (and fold): 1 + 2.5 is an f64 constant.
 // CHECK-LABEL: cuft.kernel @weak_weak(
 // CHECK: %[[C:.*]] = cuft.constant 3.500000e+00 : f64
-// CHECK: cuft.var_store %[[C]], %{{.*}} : f64, <f64>
+// CHECK: cuft.var_store %[[C]], %{{.*}} : f64, !cuft.var<f64>
 cuft.kernel @weak_weak() {
   %o = cuft.var "o" : !cuft.var<!cuft.unknown>
   %a = cuft.constant 1 : i64
@@ -247,7 +247,7 @@ cuft.kernel @floordiv_mod(%a: i32, %p: i1, %f: f32, %l: i64) {
 // CHECK: cuft.cmp lt, %[[IC]], %[[FC]] : (f64, f64) -> i1
 // CHECK: %[[UC:.*]] = cuft.cast %[[U]] : ui8 to i32
 // CHECK: cuft.cmp eq, %[[UC]], %[[I]] : (i32, i32) -> i1
-// CHECK: cuft.var_store %{{.*}}, %{{.*}} : i1, <i1>
+// CHECK: cuft.var_store %{{.*}}, %{{.*}} : i1, !cuft.var<i1>
 cuft.kernel @comparisons(%i: i32, %f: f32, %u: ui8) {
   %o1 = cuft.var "o1" : !cuft.var<!cuft.unknown>
   %o2 = cuft.var "o2" : !cuft.var<!cuft.unknown>

@@ -7,16 +7,16 @@
 // an f32 constant, and no f64 appears.
 // CHECK-LABEL: cuft.kernel @sum(
 // CHECK-SAME: %[[X:.*]]: !cuft.array<f32, 1, C>, %[[N:.*]]: i32, %[[OUT:.*]]: !cuft.array<f32, 1, C>)
-// CHECK-DAG: %[[ACC:.*]] = cuft.var "acc" : <f32>
+// CHECK-DAG: %[[ACC:.*]] = cuft.var "acc" : !cuft.var<f32>
 // CHECK-DAG: %[[Z:.*]] = cuft.constant 0.000000e+00 : f32
-// CHECK: cuft.var_store %[[Z]], %[[ACC]] : f32, <f32>
+// CHECK: cuft.var_store %[[Z]], %[[ACC]] : f32, !cuft.var<f32>
 // CHECK: cuft.for %[[K:.*]] = %{{.*}} to %[[N]] step %{{.*}} : i32 {
-// CHECK:   %[[A:.*]] = cuft.var_load %[[ACC]] : <f32> -> f32
+// CHECK:   %[[A:.*]] = cuft.var_load %[[ACC]] : !cuft.var<f32> -> f32
 // CHECK:   %[[XK:.*]] = cuft.load %[[X]][%[[K]]] : !cuft.array<f32, 1, C>[i32] -> f32
 // CHECK:   %[[S:.*]] = cuft.add %[[A]], %[[XK]] : (f32, f32) -> f32
-// CHECK:   cuft.var_store %[[S]], %[[ACC]] : f32, <f32>
+// CHECK:   cuft.var_store %[[S]], %[[ACC]] : f32, !cuft.var<f32>
 // CHECK: }
-// CHECK: %[[R:.*]] = cuft.var_load %[[ACC]] : <f32> -> f32
+// CHECK: %[[R:.*]] = cuft.var_load %[[ACC]] : !cuft.var<f32> -> f32
 // CHECK: cuft.store %[[R]], %[[OUT]][%{{.*}}] : f32, !cuft.array<f32, 1, C>[i64]
 // CHECK-NOT: f64
 cuft.kernel @sum(%x: !cuft.unknown, %n: !cuft.unknown, %out: !cuft.unknown) {
@@ -41,16 +41,16 @@ cuft.kernel @sum(%x: !cuft.unknown, %n: !cuft.unknown, %out: !cuft.unknown) {
 // gives f64 (NumPy's i32 + f32); each store is cast to the join.
 // CHECK-LABEL: cuft.kernel @branch_join(
 // CHECK-SAME: %[[X:.*]]: !cuft.array<f32, 1, C>, %[[N:.*]]: i32, %[[OUT:.*]]: !cuft.array<f32, 1, C>)
-// CHECK: %[[V:.*]] = cuft.var "v" : <f64>
+// CHECK: %[[V:.*]] = cuft.var "v" : !cuft.var<f64>
 // CHECK: cuft.if %{{.*}} : i1 {
 // CHECK:   %[[NC:.*]] = cuft.cast %[[N]] : i32 to f64
-// CHECK:   cuft.var_store %[[NC]], %[[V]] : f64, <f64>
+// CHECK:   cuft.var_store %[[NC]], %[[V]] : f64, !cuft.var<f64>
 // CHECK: } else {
 // CHECK:   %[[XV:.*]] = cuft.load %[[X]]
 // CHECK:   %[[XC:.*]] = cuft.cast %[[XV]] : f32 to f64
-// CHECK:   cuft.var_store %[[XC]], %[[V]] : f64, <f64>
+// CHECK:   cuft.var_store %[[XC]], %[[V]] : f64, !cuft.var<f64>
 // CHECK: }
-// CHECK: %[[R:.*]] = cuft.var_load %[[V]] : <f64> -> f64
+// CHECK: %[[R:.*]] = cuft.var_load %[[V]] : !cuft.var<f64> -> f64
 // CHECK: %[[RC:.*]] = cuft.cast %[[R]] : f64 to f32
 // CHECK: cuft.store %[[RC]], %[[OUT]]
 cuft.kernel @branch_join(%x: !cuft.unknown, %n: !cuft.unknown, %out: !cuft.unknown) {
@@ -74,15 +74,15 @@ cuft.kernel @branch_join(%x: !cuft.unknown, %n: !cuft.unknown, %out: !cuft.unkno
 // strong i32 it does not narrow to i32, so the comparison is in i64.
 // CHECK-LABEL: cuft.kernel @weak_counter(
 // CHECK-SAME: %[[X:.*]]: !cuft.array<f32, 1, C>, %[[N:.*]]: i32, %[[OUT:.*]]: !cuft.array<f32, 1, C>)
-// CHECK: %[[I:.*]] = cuft.var "i" : <i64>
+// CHECK: %[[I:.*]] = cuft.var "i" : !cuft.var<i64>
 // CHECK: cuft.while {
-// CHECK:   %[[IV:.*]] = cuft.var_load %[[I]] : <i64> -> i64
+// CHECK:   %[[IV:.*]] = cuft.var_load %[[I]] : !cuft.var<i64> -> i64
 // CHECK:   %[[NC:.*]] = cuft.cast %[[N]] : i32 to i64
 // CHECK:   %[[C:.*]] = cuft.cmp lt, %[[IV]], %[[NC]] : (i64, i64) -> i1
 // CHECK:   cuft.condition %[[C]] : i1
 // CHECK: } do {
 // CHECK:   cuft.add %{{.*}}, %{{.*}} : (i64, i64) -> i64
-// CHECK:   cuft.var_store %{{.*}}, %[[I]] : i64, <i64>
+// CHECK:   cuft.var_store %{{.*}}, %[[I]] : i64, !cuft.var<i64>
 // CHECK: }
 cuft.kernel @weak_counter(%x: !cuft.unknown, %n: !cuft.unknown, %out: !cuft.unknown) {
   %i = cuft.var "i" : !cuft.var<!cuft.unknown>
@@ -124,10 +124,10 @@ cuft.kernel @array_var(%x: !cuft.unknown, %n: !cuft.unknown, %out: !cuft.unknown
 // A variable assigned a weak int then an i8: the weak int of unknown value
 // widens the variable to i64 rather than truncating to i8.
 // CHECK-LABEL: cuft.kernel @var_widen(
-// CHECK: %[[V:.*]] = cuft.var "v" : <i64>
+// CHECK: %[[V:.*]] = cuft.var "v" : !cuft.var<i64>
 // CHECK: %[[B:.*]] = cuft.cast %{{.*}} : i32 to i8
 // CHECK: %[[BW:.*]] = cuft.cast %[[B]] : i8 to i64
-// CHECK: cuft.var_store %[[BW]], %[[V]] : i64, <i64>
+// CHECK: cuft.var_store %[[BW]], %[[V]] : i64, !cuft.var<i64>
 cuft.kernel @var_widen(%x: !cuft.unknown, %n: !cuft.unknown, %out: !cuft.unknown) {
   %v = cuft.var "v" : !cuft.var<!cuft.unknown>
   %c5 = cuft.constant 5 : i64
