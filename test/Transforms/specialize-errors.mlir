@@ -214,3 +214,22 @@ cuft.kernel @shape_float() {
   %s = cuft.alloc_local f32 [%c : f64] -> !cuft.unknown
   cuft.return
 }
+
+// -----
+
+// A type error inside a device function is reported once, at its own line, with
+// a remark at the call site (inference revisits the call until a fixpoint).
+cuft.func @bad_callee(%x: !cuft.unknown) -> !cuft.unknown {
+  %c = cuft.constant 1 : i64
+  // expected-error@+1 {{unsupported operand types for &: 'f32' and 'i64' (bitwise operators need integers)}}
+  %r = cuft.bitand %x, %c : (!cuft.unknown, i64) -> !cuft.unknown
+  cuft.return %r : !cuft.unknown
+}
+cuft.kernel @calls_bad(%a: !cuft.array<f32, 1, C>) {
+  %c0 = cuft.constant 0 : i64
+  %v = cuft.load %a[%c0] : !cuft.array<f32, 1, C>[i64] -> f32
+  // expected-remark@+1 {{in the call of 'bad_callee' from here}}
+  %r = cuft.call @bad_callee(%v) : (f32) -> !cuft.unknown
+  cuft.store %r, %a[%c0] : !cuft.unknown, !cuft.array<f32, 1, C>[i64]
+  cuft.return
+}

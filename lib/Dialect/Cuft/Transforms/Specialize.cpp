@@ -23,6 +23,7 @@
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <map>
+#include <set>
 
 namespace cuft {
 #define GEN_PASS_DEF_CUFTSPECIALIZE
@@ -38,6 +39,8 @@ namespace {
 struct ModuleState {
   ModuleOp module;
   std::map<std::string, FuncOp> clones;
+  /// Clones whose specialization failed: their errors were reported once.
+  std::set<std::string> failedClones;
   llvm::DenseSet<Operation *> inProgress;
 };
 
@@ -506,6 +509,8 @@ FailureOr<FuncOp> FunctionSpecializer::specializeCallee(CallOp call, ArrayRef<Ty
   args = params;
   if (auto it = state.clones.find(name); it != state.clones.end())
     return it->second;
+  if (state.failedClones.count(name))
+    return failure();
   if (state.inProgress.contains(callee)) {
     call.emitError("recursive device function calls are not supported ('")
         << call.getCallee() << "' calls itself)";
@@ -521,6 +526,7 @@ FailureOr<FuncOp> FunctionSpecializer::specializeCallee(CallOp call, ArrayRef<Ty
   state.inProgress.erase(callee);
   if (failed(ok)) {
     call.emitRemark("in the call of '") << call.getCallee() << "' from here";
+    state.failedClones.insert(name);
     clone.erase();
     return failure();
   }
@@ -846,7 +852,7 @@ struct CuftSpecializePass : public cuft::impl::CuftSpecializeBase<CuftSpecialize
       module.emitError("invalid signature \"") << sig << "\": " << error;
       return signalPassFailure();
     }
-    ModuleState state{module, {}, {}};
+    ModuleState state{module, {}, {}, {}};
     SmallVector<KernelOp> kernels;
     module.walk([&](KernelOp k) {
       if (kernel.empty() || k.getSymName() == kernel)
