@@ -15,7 +15,7 @@ say() { printf '[setup] %s\n' "$*" >&2; }
 
 # --- Debian packages ---------------------------------------------------------
 "$root/tools/apt-ensure.sh" llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools lld-22 \
-  cmake ninja-build ccache g++ python3 python3-venv
+  cmake ninja-build ccache g++ python3 python3-venv python3-dev
 [ -x "$llvm/bin/mlir-opt" ] || { say "LLVM/MLIR 22 not found under $llvm"; exit 1; }
 
 # --- CUDA toolkit (ptxas, libdevice) -------------------------------------------
@@ -53,12 +53,15 @@ if [ "$(cat "$venvft/.cuft-requirements" 2>/dev/null)" != "$want" ]; then
 fi
 
 # --- configure and build -----------------------------------------------------------
-if [ ! -f "$build/build.ninja" ]; then
+# The extension is built for both interpreters; a changed list reconfigures.
+pythons="$venv/bin/python;$venvft/bin/python"
+if [ ! -f "$build/build.ninja" ] ||
+   ! grep -qxF "CUFT_PYTHONS:STRING=$pythons" "$build/CMakeCache.txt"; then
   say "configuring $build"
   launcher=()
   command -v ccache >/dev/null && launcher=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-        -DCUFT_CUDA_HOME="$cuda" "${launcher[@]}" >/dev/null
+        -DCUFT_CUDA_HOME="$cuda" -DCUFT_PYTHONS="$pythons" "${launcher[@]}" >/dev/null
 fi
 say "building"
 ninja -C "$build" ${CUFT_JOBS:+-j "$CUFT_JOBS"} | grep -v '^\[' || true

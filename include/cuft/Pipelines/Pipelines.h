@@ -20,6 +20,11 @@ struct CuftToPTXOptions : public mlir::PassPipelineOptions<CuftToPTXOptions> {
   Option<bool> fastMath{*this, "fast-math",
                         llvm::cl::desc("fast-math flags and approximate libdevice"),
                         llvm::cl::init(false)};
+  Option<std::string> binaryFormat{
+      *this, "format",
+      llvm::cl::desc("what the gpu.binary holds: isa (PTX, the default) or llvm "
+                     "(LLVM bitcode, for inspection)"),
+      llvm::cl::init("isa")};
   Option<std::string> libdevice{
       *this, "libdevice",
       llvm::cl::desc("path of libdevice.10.bc (default: from $CUDA_HOME or the "

@@ -1,0 +1,53 @@
+//===- Compiler.h - cuft's narrow compile API -------------------*- C++ -*-===//
+//
+// What the Python extension (and any other client) sees of the compiler: text
+// in, text out, diagnostics as plain data. No MLIR types, so clients stay small
+// and fast to build. Every call is independent and thread-safe: it uses its own
+// MLIRContext, and shares only immutable, once-initialized state.
+//
+//===----------------------------------------------------------------------===//
+#ifndef CUFT_COMPILER_COMPILER_H
+#define CUFT_COMPILER_COMPILER_H
+
+#include <string>
+#include <vector>
+
+namespace cuft {
+
+/// How far to compile: the generic IR as parsed, the typed IR after
+/// cuft-specialize, the LLVM IR of the kernel module, or PTX.
+enum class Stage { Generic, Typed, LLVM, PTX };
+
+struct CompileOptions {
+  std::string chip = "sm_90";
+  unsigned optLevel = 3;
+  bool fastMath = false;
+  std::string libdevice; // empty: cuft::defaultLibdevicePath()
+};
+
+struct Diagnostic {
+  std::string severity; // "error", "warning", "note", "remark"
+  std::string file;     // empty when the location has no file
+  unsigned line = 0, column = 0;
+  std::string message;
+};
+
+struct CompileResult {
+  bool ok = false;
+  std::string text; // the requested stage's output when ok
+  std::vector<Diagnostic> diagnostics;
+};
+
+/// Compiles the generic IR module `ir`, specialized for `signature` (the
+/// cuft-specialize syntax, e.g. "f32,array<f32,1,C>,i64=128"), up to `stage`.
+/// `kernel` selects one kernel of the module (empty: all).
+CompileResult compile(const std::string &ir, const std::string &signature,
+                      const std::string &kernel, Stage stage,
+                      const CompileOptions &options);
+
+/// Parses "generic", "typed", "llvm" or "ptx"; false when unknown.
+bool parseStage(const std::string &name, Stage &stage);
+
+} // namespace cuft
+
+#endif

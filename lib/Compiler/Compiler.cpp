@@ -1,0 +1,168 @@
+//===- Compiler.cpp - the narrow compile API ------------------------------===//
+
+#include "cuft/Compiler/Compiler.h"
+
+#include "cuft/Dialect/Cuft/Transforms/Passes.h"
+#include "cuft/Pipelines/Pipelines.h"
+#include "cuft/Registration/Registration.h"
+
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Bitcode/BitcodeReader.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+
+namespace {
+
+/// Built once, then only read: safe to share between threads.
+const DialectRegistry &registry() {
+  static const DialectRegistry *r = [] {
+    auto *reg = new DialectRegistry();
+    cuft::registerCuftDialects(*reg);
+    return reg;
+  }();
+  return *r;
+}
+
+/// The first file/line/column inside `loc` (through names, call sites, fusions).
+void fillLocation(Location loc, cuft::Diagnostic &d) {
+  loc->walk([&](Location l) {
+    if (auto f = dyn_cast<FileLineColLoc>(l)) {
+      d.file = f.getFilename().str();
+      d.line = f.getLine();
+      d.column = f.getColumn();
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+}
+
+void record(mlir::Diagnostic &diag, std::vector<cuft::Diagnostic> &out) {
+  cuft::Diagnostic d;
+  switch (diag.getSeverity()) {
+  case DiagnosticSeverity::Error: d.severity = "error"; break;
+  case DiagnosticSeverity::Warning: d.severity = "warning"; break;
+  case DiagnosticSeverity::Note: d.severity = "note"; break;
+  case DiagnosticSeverity::Remark: d.severity = "remark"; break;
+  }
+  fillLocation(diag.getLocation(), d);
+  d.message = diag.str();
+  out.push_back(std::move(d));
+  for (mlir::Diagnostic &note : diag.getNotes())
+    record(note, out);
+}
+
+std::string printOp(Operation *op) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  op->print(os);
+  return s;
+}
+
+/// LLVM IR text of the `gpu.binary` objects produced with format=llvm (bitcode).
+bool bitcodeToText(Operation *module, std::string &text) {
+  bool found = false;
+  module->walk([&](gpu::BinaryOp binary) {
+    for (Attribute a : binary.getObjects()) {
+      auto object = dyn_cast<gpu::ObjectAttr>(a);
+      if (!object)
+        continue;
+      llvm::LLVMContext llvmContext;
+      auto buffer = llvm::MemoryBuffer::getMemBuffer(object.getObject().getValue(), "",
+                                                     /*RequiresNullTerminator=*/false);
+      auto parsed = llvm::parseBitcodeFile(buffer->getMemBufferRef(), llvmContext);
+      if (!parsed) {
+        llvm::consumeError(parsed.takeError());
+        continue;
+      }
+      llvm::raw_string_ostream os(text);
+      (*parsed)->print(os, nullptr);
+      found = true;
+    }
+  });
+  return found;
+}
+
+} // namespace
+
+bool cuft::parseStage(const std::string &name, Stage &stage) {
+  if (name == "generic")
+    stage = Stage::Generic;
+  else if (name == "typed")
+    stage = Stage::Typed;
+  else if (name == "llvm")
+    stage = Stage::LLVM;
+  else if (name == "ptx")
+    stage = Stage::PTX;
+  else
+    return false;
+  return true;
+}
+
+cuft::CompileResult cuft::compile(const std::string &ir, const std::string &signature,
+                                  const std::string &kernel, Stage stage,
+                                  const CompileOptions &options) {
+  CompileResult result;
+  // One context per compile: nothing mutable is shared between threads.
+  MLIRContext context(registry(), MLIRContext::Threading::DISABLED);
+  // Diagnostics point at the user's source; a dump of the failing op is noise.
+  context.printOpOnDiagnostic(false);
+  ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &diag) {
+    record(diag, result.diagnostics);
+    return success();
+  });
+
+  OwningOpRef<ModuleOp> module =
+      parseSourceString<ModuleOp>(ir, ParserConfig(&context), "<cuft generic IR>");
+  if (!module)
+    return result;
+  if (stage == Stage::Generic) {
+    result.text = printOp(*module);
+    result.ok = true;
+    return result;
+  }
+
+  PassManager pm(&context);
+  CuftSpecializeOptions specialize;
+  specialize.sig = signature;
+  specialize.kernel = kernel;
+  pm.addPass(createCuftSpecialize(specialize));
+  if (stage != Stage::Typed) {
+    CuftToPTXOptions ptx;
+    ptx.chip = options.chip;
+    ptx.optLevel = options.optLevel;
+    ptx.fastMath = options.fastMath;
+    ptx.libdevice = options.libdevice;
+    ptx.binaryFormat = stage == Stage::LLVM ? "llvm" : "isa";
+    buildCuftToPTXPipeline(pm, ptx);
+  }
+  if (failed(pm.run(*module)))
+    return result;
+
+  switch (stage) {
+  case Stage::Generic:
+  case Stage::Typed:
+    result.text = printOp(*module);
+    break;
+  case Stage::LLVM:
+    if (!bitcodeToText(*module, result.text)) {
+      result.diagnostics.push_back({"error", "", 0, 0, "no LLVM IR was produced"});
+      return result;
+    }
+    break;
+  case Stage::PTX:
+    for (const std::string &ptx : collectPTX(*module))
+      result.text += ptx;
+    break;
+  }
+  result.ok = true;
+  return result;
+}

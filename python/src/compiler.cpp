@@ -1,0 +1,42 @@
+//===- compiler.cpp - Python binding of cuft::compile ---------------------===//
+
+#include "bindings.h"
+
+#include "cuft/Compiler/Compiler.h"
+
+#include <pybind11/stl.h>
+
+namespace py = pybind11;
+
+void cuft::python::bindCompiler(py::module_ &m) {
+  m.def(
+      "compile",
+      [](const std::string &ir, const std::string &signature, const std::string &stageName,
+         const std::string &kernel, const std::string &chip, unsigned optLevel,
+         bool fastMath, const std::string &libdevice) {
+        cuft::Stage stage;
+        if (!cuft::parseStage(stageName, stage))
+          throw py::value_error("unknown stage '" + stageName +
+                                "' (expected generic, typed, llvm or ptx)");
+        cuft::CompileOptions options;
+        options.chip = chip;
+        options.optLevel = optLevel;
+        options.fastMath = fastMath;
+        options.libdevice = libdevice;
+        cuft::CompileResult result;
+        {
+          // Compiles take milliseconds to seconds: let other threads run.
+          py::gil_scoped_release release;
+          result = cuft::compile(ir, signature, kernel, stage, options);
+        }
+        py::list diagnostics;
+        for (const cuft::Diagnostic &d : result.diagnostics)
+          diagnostics.append(py::make_tuple(d.severity, d.file, d.line, d.column, d.message));
+        return py::make_tuple(result.ok, result.text, diagnostics);
+      },
+      py::arg("ir"), py::arg("signature"), py::arg("stage") = "ptx", py::arg("kernel") = "",
+      py::arg("chip") = "sm_90", py::arg("opt_level") = 3, py::arg("fast_math") = false,
+      py::arg("libdevice") = "",
+      "Compile generic cuft IR for a signature up to a stage. Returns (ok, text, "
+      "diagnostics), each diagnostic a (severity, file, line, column, message) tuple.");
+}

@@ -1,0 +1,14 @@
+//===- module.cpp - the cuft._cuft extension module -----------------------===//
+//
+// Declared free-threading safe (py::mod_gil_not_used): the module holds no
+// mutable state of its own, and the compiler it calls shares only immutable,
+// once-initialized state between threads.
+//
+//===----------------------------------------------------------------------===//
+
+#include "bindings.h"
+
+PYBIND11_MODULE(_cuft, m, pybind11::mod_gil_not_used()) {
+  m.doc() = "cuft's compiler core (C++)";
+  cuft::python::bindCompiler(m);
+}
