@@ -18,3 +18,4 @@ cuft.kernel @k(%a: !cuft.unknown) {
   cuft.store %r, %a[%c0] : !cuft.unknown, !cuft.unknown[i64]
   cuft.return
 }
+

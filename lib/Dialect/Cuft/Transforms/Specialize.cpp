@@ -514,6 +514,7 @@ FailureOr<FuncOp> FunctionSpecializer::specializeCallee(CallOp call, ArrayRef<Ty
   if (state.inProgress.contains(callee)) {
     call.emitError("recursive device function calls are not supported ('")
         << call.getCallee() << "' calls itself)";
+    state.failedClones.insert(name);
     return failure();
   }
   OpBuilder b(callee);
