@@ -1,0 +1,79 @@
+"""Names usable inside kernels: thread indexing, memory, atomics, dtypes.
+
+These are placeholders. The frontend recognizes them by identity (after
+resolving ``cuft.x.y`` through the kernel's globals) and emits cuft ops; calling
+them from ordinary Python raises.
+"""
+
+__all__ = [
+    "grid", "gridsize", "threadIdx", "blockIdx", "blockDim", "gridDim", "laneid",
+    "warpsize", "shared", "local", "syncthreads", "threadfence", "threadfence_block",
+    "threadfence_system", "atomic", "float32", "float64", "int8", "int16", "int32",
+    "int64", "uint8", "uint16", "uint32", "uint64", "bool_", "Intrinsic", "DType",
+]
+
+
+class Intrinsic:
+    """A kernel-only name; ``name`` is its dotted path below ``cuft``."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return f"cuft.{self.name}"
+
+    def __call__(self, *args, **kwargs):
+        raise RuntimeError(f"cuft.{self.name} can only be used inside a @cuft.kernel or @cuft.func")
+
+
+class DType(Intrinsic):
+    """A scalar type: an array dtype, and a cast when called in a kernel."""
+
+    __slots__ = ("mlir",)
+
+    def __init__(self, name, mlir):
+        super().__init__(name)
+        self.mlir = mlir
+
+
+class _Namespace:
+    """``cuft.threadIdx``, ``cuft.shared``, ``cuft.atomic``: a group of intrinsics."""
+
+    def __init__(self, prefix, members):
+        self._prefix = prefix
+        for m in members:
+            setattr(self, m, Intrinsic(f"{prefix}.{m}"))
+
+    def __repr__(self):
+        return f"cuft.{self._prefix}"
+
+
+grid = Intrinsic("grid")
+gridsize = Intrinsic("gridsize")
+threadIdx = _Namespace("threadIdx", "xyz")
+blockIdx = _Namespace("blockIdx", "xyz")
+blockDim = _Namespace("blockDim", "xyz")
+gridDim = _Namespace("gridDim", "xyz")
+laneid = Intrinsic("laneid")
+warpsize = Intrinsic("warpsize")
+shared = _Namespace("shared", ["array"])
+local = _Namespace("local", ["array"])
+syncthreads = Intrinsic("syncthreads")
+threadfence = Intrinsic("threadfence")
+threadfence_block = Intrinsic("threadfence_block")
+threadfence_system = Intrinsic("threadfence_system")
+atomic = _Namespace("atomic", ["add", "sub", "min", "max", "exch", "cas"])
+
+float32 = DType("float32", "f32")
+float64 = DType("float64", "f64")
+int8 = DType("int8", "i8")
+int16 = DType("int16", "i16")
+int32 = DType("int32", "i32")
+int64 = DType("int64", "i64")
+uint8 = DType("uint8", "ui8")
+uint16 = DType("uint16", "ui16")
+uint32 = DType("uint32", "ui32")
+uint64 = DType("uint64", "ui64")
+bool_ = DType("bool_", "i1")

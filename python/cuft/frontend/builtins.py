@@ -1,0 +1,269 @@
+"""Calls: cuft intrinsics, dtype casts, math functions, Python builtins, device functions."""
+
+import ast
+import builtins
+import inspect
+import math
+import numbers
+
+from .. import dsl
+from .expressions import _NOT_STATIC, Shape
+from .ir import UNKNOWN, Value
+from .source import unwrap
+
+__all__ = ["BuiltinsMixin", "MATH_FUNCTIONS"]
+
+# The MathFn enum of dialects/cuft/CuftDialect.td: name -> arity.
+MATH_FUNCTIONS = {
+    **{n: 1 for n in [
+        "sqrt", "rsqrt", "cbrt", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p",
+        "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh",
+        "acosh", "atanh", "fabs", "floor", "ceil", "trunc", "erf", "erfc", "lgamma", "gamma"]},
+    **{n: 2 for n in ["atan2", "pow", "hypot", "copysign", "fmod"]},
+}
+_MATH_BY_OBJECT = {getattr(math, n): n for n in MATH_FUNCTIONS if hasattr(math, n)}
+_FENCES = {"threadfence": "device", "threadfence_block": "block", "threadfence_system": "system"}
+_NUMPY_DTYPES = {
+    "float32": "f32", "float64": "f64", "int8": "i8", "int16": "i16", "int32": "i32",
+    "int64": "i64", "uint8": "ui8", "uint16": "ui16", "uint32": "ui32", "uint64": "ui64",
+    "bool": "i1",
+}
+
+
+def _numpy_dtype_name(obj):
+    if "numpy" not in (getattr(obj, "__module__", "") or type(obj).__module__ or ""):
+        return None
+    try:
+        import numpy
+        return numpy.dtype(obj).name
+    except Exception:
+        return None
+
+
+class BuiltinsMixin:
+    def call_args(self, node, fname, names, required):
+        """Map a call's positional and keyword arguments onto ``names``."""
+        if len(node.args) > len(names):
+            raise self.error(f"{fname}() takes at most {len(names)} arguments", node)
+        args = dict(zip(names, node.args))
+        for kw in node.keywords:
+            if kw.arg not in names or kw.arg in args:
+                raise self.error(f"{fname}() got an unexpected keyword argument '{kw.arg}'", kw)
+            args[kw.arg] = kw.value
+        for n in names[:required]:
+            if n not in args:
+                raise self.error(f"{fname}() is missing the argument '{n}'", node)
+        return [args.get(n) for n in names]
+
+    def value_of(self, node):
+        return self.as_value(self.visit(node), node)
+
+    def visit_Call(self, node):
+        for a in node.args:
+            if isinstance(a, ast.Starred):
+                raise self.error("'*' arguments are not supported in kernels", a)
+        if any(kw.arg is None for kw in node.keywords):
+            raise self.error("'**' arguments are not supported in kernels", node)
+        obj = self.static_value_or_none(node.func)
+        if obj is _NOT_STATIC:
+            raise self.error("only device functions, cuft intrinsics, math functions and "
+                             "builtins can be called in kernels", node.func)
+        if isinstance(obj, dsl.DType):
+            (x,) = self.call_args(node, obj.name, ["x"], 1)
+            return self.cast(self.value_of(x), obj.mlir, node)
+        if isinstance(obj, dsl.Intrinsic):
+            handler = getattr(self, "call_" + obj.name.replace(".", "_"), None)
+            if handler is None:
+                raise self.error(f"{obj!r} cannot be called", node)
+            return handler(node, obj)
+        hashable = _hashable(obj)
+        if hashable and obj in _MATH_BY_OBJECT:
+            return self.call_math(node, _MATH_BY_OBJECT[obj])
+        if obj is math.isnan or obj is math.isinf:
+            (x,) = self.call_args(node, obj.__name__, ["x"], 1)
+            x = self.value_of(x)
+            if obj is math.isnan:
+                return self.cmp(ast.NotEq(), x, x, node)
+            return self.cmp(ast.Eq(), self.unop("abs", x, node), self.constant(math.inf, node), node)
+        handler = _PY_BUILTINS.get(obj) if hashable else None
+        if handler is not None:
+            return handler(self, node)
+        if getattr(obj, "__cuft_func__", None) is not None:
+            return self.call_device_function(node, obj)
+        name = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None) or repr(obj)
+        raise self.error(f"cannot call '{name}' in a kernel: only @cuft.func device functions, "
+                         "cuft intrinsics, math functions, min, max, abs and casts", node.func)
+
+    # -- conversions and math -----------------------------------------------
+    def cast(self, x, mlir_type, node):
+        return self.em.op(f"cuft.cast {x.name} : {x.type} to {mlir_type}", self.pos(node), mlir_type)
+
+    def call_math(self, node, fn):
+        arity = MATH_FUNCTIONS[fn]
+        if node.keywords or len(node.args) != arity:
+            raise self.error(f"math.{fn}() takes {arity} positional argument"
+                             + ("s" if arity > 1 else ""), node)
+        xs = [self.value_of(a) for a in node.args]
+        return self.em.op(f"cuft.math {fn}({', '.join(x.name for x in xs)}) : "
+                          f"({', '.join(x.type for x in xs)}) -> {UNKNOWN}", self.pos(node))
+
+    def _py_minmax(self, node, which):
+        if node.keywords or len(node.args) < 2:
+            raise self.error(f"{which}() in a kernel takes two or more positional arguments", node)
+        acc = self.value_of(node.args[0])
+        for a in node.args[1:]:
+            b = self.value_of(a)
+            acc = self.em.op(f"cuft.{which} {acc.name}, {b.name} : ({acc.type}, {b.type}) -> {UNKNOWN}",
+                             self.pos(node))
+        return acc
+
+    def _py_abs(self, node):
+        (x,) = self.call_args(node, "abs", ["x"], 1)
+        return self.unop("abs", self.value_of(x), node)
+
+    def _py_len(self, node):
+        (x,) = self.call_args(node, "len", ["obj"], 1)
+        v = self.visit(x)
+        if isinstance(v, tuple):
+            return self.constant(len(v), node)
+        if isinstance(v, Shape):
+            return self.em.op(f"cuft.ndim {v.array.name} : {v.array.type} -> i64", self.pos(node), "i64")
+        return self.dim(self.as_value(v, x), 0, node)
+
+    def _py_conversion(self, node, pytype, mlir_type):
+        (x,) = self.call_args(node, pytype.__name__, ["x"], 0)
+        if x is None:
+            return self.constant(pytype(), node)
+        if isinstance(x, ast.Constant) and isinstance(x.value, str) and pytype is float:
+            try:
+                return self.constant(float(x.value), node)
+            except ValueError:
+                raise self.error(f"could not convert {x.value!r} to float", x) from None
+        return self.cast(self.value_of(x), mlir_type, node)
+
+    def _py_range(self, node):
+        raise self.error("range() can only be used as 'for <name> in range(...)'", node)
+
+    # -- cuft intrinsics ----------------------------------------------------
+    def _grid(self, node, obj, mnemonic):
+        (n,) = self.call_args(node, obj.name, ["ndim"], 1)
+        k = self.static_int(n, f"the argument of cuft.{obj.name}()")
+        if not 1 <= k <= 3:
+            raise self.error(f"cuft.{obj.name}() takes 1, 2 or 3 dimensions, got {k}", n)
+        return self.em.op(f"cuft.{mnemonic} {k} : {', '.join(['i64'] * k)}", self.pos(node), "i64", k)
+
+    def call_grid(self, node, obj):
+        return self._grid(node, obj, "grid")
+
+    def call_gridsize(self, node, obj):
+        return self._grid(node, obj, "gridsize")
+
+    def dtype(self, node):
+        obj = self.static_value(node)
+        if isinstance(obj, dsl.DType):
+            return obj.mlir
+        simple = {float: "f64", int: "i64", bool: "i1"}
+        if _hashable(obj) and obj in simple:
+            return simple[obj]
+        name = obj if isinstance(obj, str) else _numpy_dtype_name(obj)
+        if name in _NUMPY_DTYPES:
+            return _NUMPY_DTYPES[name]
+        raise self.error("expected a dtype such as cuft.float32", node)
+
+    def _alloc(self, node, obj, mnemonic):
+        shape, dtype = self.call_args(node, obj.name, ["shape", "dtype"], 2)
+        elem = self.dtype(dtype)
+        sizes = self.visit(shape)
+        sizes = list(sizes) if isinstance(sizes, tuple) else [sizes]
+        if not sizes:
+            raise self.error("an array needs at least one dimension", shape)
+        sizes = [self.as_value(s, shape) for s in sizes]
+        return self.em.op(f"cuft.{mnemonic} {elem} [{', '.join(s.name for s in sizes)} : "
+                          f"{', '.join(s.type for s in sizes)}] -> {UNKNOWN}", self.pos(node))
+
+    def call_shared_array(self, node, obj):
+        return self._alloc(node, obj, "alloc_shared")
+
+    def call_local_array(self, node, obj):
+        return self._alloc(node, obj, "alloc_local")
+
+    def call_syncthreads(self, node, obj):
+        self.call_args(node, obj.name, [], 0)
+        self.em.emit("cuft.syncthreads", self.pos(node))
+
+    def _fence(self, node, obj):
+        self.call_args(node, obj.name, [], 0)
+        self.em.emit(f"cuft.threadfence {_FENCES[obj.name]}", self.pos(node))
+
+    call_threadfence = call_threadfence_block = call_threadfence_system = _fence
+
+    def _atomic(self, node, obj):
+        kind = obj.name.split(".")[1]
+        names = ["ary", "idx", "old", "val"] if kind == "cas" else ["ary", "idx", "val"]
+        nodes = self.call_args(node, obj.name, names, len(names))
+        array = self.value_of(nodes[0])
+        idx = self.indices(nodes[1])
+        vals = [self.value_of(n) for n in nodes[2:]]
+        ix = f"{array.name}[{', '.join(i.name for i in idx)}]"
+        ixt = f"{array.type}[{', '.join(i.type for i in idx)}]"
+        if kind == "cas":
+            return self.em.op(f"cuft.atomic_cas {ix}, {vals[0].name}, {vals[1].name} : {ixt}, "
+                              f"{vals[0].type}, {vals[1].type} -> {UNKNOWN}", self.pos(node))
+        v = vals[0]
+        return self.em.op(f"cuft.atomic {kind} {ix}, {v.name} : {ixt}, {v.type} -> {UNKNOWN}",
+                          self.pos(node))
+
+    call_atomic_add = call_atomic_sub = call_atomic_min = call_atomic_max = _atomic
+    call_atomic_exch = call_atomic_cas = _atomic
+
+    # -- device functions -----------------------------------------------------
+    def call_device_function(self, node, obj):
+        fn = unwrap(obj)
+        pos_vals = [self.value_of(a) for a in node.args]
+        kw_vals = {kw.arg: self.value_of(kw.value) for kw in node.keywords}
+        try:
+            bound = inspect.signature(fn).bind(*pos_vals, **kw_vals)
+        except TypeError as e:
+            raise self.error(f"bad call of device function '{fn.__name__}': {e}", node) from None
+        bound.apply_defaults()
+        args = []
+        for name, v in bound.arguments.items():
+            if not isinstance(v, Value):
+                if isinstance(v, (tuple, dict)):
+                    raise self.error(f"device function '{fn.__name__}': *args and **kwargs "
+                                     "are not supported", node)
+                v = self.constant(v, node)  # a literal default
+            args.append(v)
+        try:
+            symbol, returns = self.module.callee(fn)
+        except Exception as e:
+            if hasattr(e, "lineno"):
+                raise
+            raise self.error(str(e), node) from None
+        result = UNKNOWN if returns else "()"
+        text = (f"cuft.call @{symbol}({', '.join(a.name for a in args)}) : "
+                f"({', '.join(a.type for a in args)}) -> {result}")
+        if returns:
+            return self.em.op(text, self.pos(node))
+        self.em.emit(text, self.pos(node))
+        return None
+
+
+def _hashable(obj):
+    try:
+        hash(obj)
+        return True
+    except TypeError:
+        return False
+
+
+_PY_BUILTINS = {
+    builtins.min: lambda self, node: self._py_minmax(node, "min"),
+    builtins.max: lambda self, node: self._py_minmax(node, "max"),
+    builtins.abs: BuiltinsMixin._py_abs,
+    builtins.len: BuiltinsMixin._py_len,
+    builtins.range: BuiltinsMixin._py_range,
+    builtins.int: lambda self, node: self._py_conversion(node, int, "i64"),
+    builtins.float: lambda self, node: self._py_conversion(node, float, "f64"),
+    builtins.bool: lambda self, node: self._py_conversion(node, bool, "i1"),
+}

@@ -1,0 +1,386 @@
+"""Python AST → generic cuft IR: functions, variables and statements.
+
+Expressions live in ``expressions.py`` and calls of builtins, ``math`` and
+``cuft`` intrinsics in ``builtins.py``; this module owns the per-function walker
+(``FunctionCodegen``) and ``generate``, which collects a kernel and every device
+function it calls into one module.
+"""
+
+import ast
+import builtins
+import inspect
+from dataclasses import dataclass, field
+
+from ..constexpr import constexpr
+from ..errors import CompileError
+from .builtins import BuiltinsMixin
+from .expressions import ExpressionsMixin, PyObj
+from .ir import UNKNOWN, VAR, Emitter, Value, quote
+from .source import Source, unwrap
+
+__all__ = ["generate", "FrontendResult", "is_device_function"]
+
+
+@dataclass(frozen=True)
+class FrontendResult:
+    ir: str                  # generic IR of a module: the entry function and its callees
+    name: str                # symbol of the entry function
+    arg_names: tuple         # parameter names, in order
+    constexpr_args: tuple    # indices of `cuft.constexpr` parameters
+    filename: str
+    firstlineno: int
+    callees: tuple = field(default=())  # symbols of the device functions included
+
+
+def is_device_function(obj):
+    """Anything carrying ``__cuft_func__`` (set by ``@cuft.func``) is a device function."""
+    try:
+        return getattr(obj, "__cuft_func__", None) is not None
+    except Exception:
+        return False
+
+
+def _ssa_name(name, fallback):
+    return f"%{name}" if name.isascii() else fallback
+
+
+def _symbol(name):
+    return f"@{name}" if name.isascii() and name.isidentifier() else "@" + quote(name)
+
+
+def _returns_value(fndef):
+    """Whether a device function has a ``return <expr>`` (its own, not nested defs')."""
+    stack = list(fndef.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Return) and node.value is not None:
+            return True
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            stack.extend(ast.iter_child_nodes(node))
+    return False
+
+
+# What to call the constructs the frontend rejects, in error messages.
+_UNSUPPORTED = {
+    "Try": "'try'", "TryStar": "'try'", "With": "'with'", "AsyncWith": "'async with'",
+    "AsyncFor": "'async for'", "Raise": "'raise'", "Assert": "'assert'", "Delete": "'del'",
+    "Import": "'import'", "ImportFrom": "'import'", "FunctionDef": "a nested function",
+    "AsyncFunctionDef": "a nested function", "ClassDef": "a class definition",
+    "Match": "'match'", "TypeAlias": "'type'", "Lambda": "'lambda'",
+    "List": "a list literal", "ListComp": "a list comprehension", "Dict": "a dict literal",
+    "DictComp": "a dict comprehension", "Set": "a set literal", "SetComp": "a set comprehension",
+    "GeneratorExp": "a generator expression", "JoinedStr": "an f-string",
+    "Await": "'await'", "Yield": "'yield'", "YieldFrom": "'yield from'",
+    "NamedExpr": "':='", "Starred": "'*' unpacking", "Slice": "slicing",
+}
+
+
+class ModuleBuilder:
+    """Names and queues the device functions reached from the entry function."""
+
+    def __init__(self):
+        self._symbols = {}   # python function -> symbol name
+        self._sources = {}   # python function -> Source
+        self._taken = set()
+        self.queue = []
+
+    def source(self, fn):
+        src = self._sources.get(fn)
+        if src is None:
+            src = self._sources[fn] = Source(fn)
+        return src
+
+    def symbol(self, fn, enqueue=True):
+        sym = self._symbols.get(fn)
+        if sym is None:
+            base = sym = fn.__name__
+            n = 1
+            while sym in self._taken:
+                n += 1
+                sym = f"{base}_{n}"
+            self._taken.add(sym)
+            self._symbols[fn] = sym
+            if enqueue:
+                self.queue.append(fn)
+        return sym
+
+    def callee(self, fn):
+        """(symbol, returns a value) for a call of the device function ``fn``."""
+        return self.symbol(fn), _returns_value(self.source(fn).node)
+
+
+class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
+    """Walks one function's AST and emits its generic IR."""
+
+    def __init__(self, fn, module, is_kernel):
+        self.fn = fn
+        self.module = module
+        self.is_kernel = is_kernel
+        self.src = module.source(fn)
+        self.em = Emitter(self.src.filename)
+        self.loop_depth = 0
+        self.globals = fn.__globals__
+        self.closure = {}
+        if fn.__closure__:
+            for name, cell in zip(fn.__code__.co_freevars, fn.__closure__):
+                try:
+                    self.closure[name] = cell.cell_contents
+                except ValueError:  # an empty cell: the name is not bound yet
+                    pass
+        self.returns_value = (not is_kernel) and _returns_value(self.src.node)
+
+    # -- helpers ------------------------------------------------------------
+    def pos(self, node):
+        return self.src.position(node)
+
+    def error(self, message, node):
+        return self.src.error(message, node)
+
+    def generic_visit(self, node):
+        what = _UNSUPPORTED.get(type(node).__name__)
+        if what is None:
+            what = f"Python syntax '{type(node).__name__}'"
+        raise self.error(f"{what} is not supported in cuft kernels", node)
+
+    def lookup_static(self, name, node):
+        """A name that is not a local: closure, global or builtin, as a Python object."""
+        for scope in (self.closure, self.globals):
+            if name in scope:
+                return scope[name]
+        b = self.globals.get("__builtins__", builtins)
+        b = b if isinstance(b, dict) else vars(b)
+        if name in b:
+            return b[name]
+        raise self.error(f"name '{name}' is not defined", node)
+
+    # -- the function -------------------------------------------------------
+    def run(self):
+        fdef = self.src.node
+        a = fdef.args
+        if a.vararg or a.kwarg or a.kwonlyargs:
+            raise self.error("*args, **kwargs and keyword-only parameters are not supported", fdef)
+        params = a.posonlyargs + a.args
+        assigned = self._assigned_names(fdef)
+        self.params, self.vars = {}, {}
+        arg_texts, constexprs = [], []
+        for i, p in enumerate(params):
+            v = Value(_ssa_name(p.arg, f"%arg{i}"))
+            self.params[p.arg] = v
+            attrs = ""
+            if self.is_kernel and p.annotation is not None and self._is_constexpr(p.annotation):
+                attrs = " {cuft.constexpr}"
+                constexprs.append(i)
+            arg_texts.append(f"{v.name}: {UNKNOWN}{attrs} {self.em.loc(self.pos(p))}")
+        for j, (name, node) in enumerate(assigned):
+            self.vars[name] = self.em.declare_var(_ssa_name(name + ".var", f"%var{j}"), name, self.pos(node))
+        # A parameter that the body assigns is a variable initialized from the argument.
+        for p in params:
+            if p.arg in self.vars:
+                self.store_var(p.arg, self.params.pop(p.arg), p)
+        self.body(fdef.body)
+        if not self.em.terminated:
+            if self.returns_value:
+                raise self.error(f"device function '{fdef.name}' returns a value but can reach "
+                                 "its end without a return statement", fdef)
+            self.em.terminator("cuft.return", self.pos(fdef))
+        kind = "cuft.kernel" if self.is_kernel else "cuft.func"
+        result = f" -> {UNKNOWN}" if self.returns_value else ""
+        sym = self.module.symbol(self.fn, enqueue=False)
+        text = "\n".join([f"{kind} {_symbol(sym)}({', '.join(arg_texts)}){result} {{",
+                          *self.em.decls, *self.em.lines,
+                          f"}} {self.em.loc(self.pos(fdef))}"])
+        return text, [p.arg for p in params], constexprs
+
+    def _is_constexpr(self, annotation):
+        try:
+            obj = self.static_value(annotation)
+        except CompileError:
+            return False
+        return obj is constexpr or (isinstance(obj, str) and obj.rsplit(".", 1)[-1] == "constexpr")
+
+    def _assigned_names(self, fdef):
+        """Locals in order of first assignment: every name the body stores to."""
+        found = {}
+        for node in ast.walk(fdef):
+            if isinstance(node, (ast.Global, ast.Nonlocal)):
+                raise self.error("'global' and 'nonlocal' are not supported in kernels", node)
+            if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+                key = (node.lineno, node.col_offset)
+                if node.id not in found or key < found[node.id][0]:
+                    found[node.id] = (key, node)
+        return [(name, n) for name, (_, n) in sorted(found.items(), key=lambda kv: kv[1][0])]
+
+    # -- variables ----------------------------------------------------------
+    def store_var(self, name, value, node, value_node=None):
+        value = self.as_value(value, value_node or node, what=f"assign to '{name}'")
+        var = self.vars[name]
+        self.em.emit(f"cuft.var_store {value.name}, {var.name} : {value.type}, {VAR}", self.pos(node))
+
+    def load_var(self, name, node):
+        var = self.vars[name]
+        return self.em.op(f"cuft.var_load {var.name} : {VAR} -> {UNKNOWN}", self.pos(node))
+
+    def temp(self, kind, node):
+        """A fresh compiler temporary (and/or, conditional expressions, chains)."""
+        return self.em.declare_var(self.em.fresh(), kind, self.pos(node))
+
+    def store_temp(self, var, value, node):
+        value = self.as_value(value, node)
+        self.em.emit(f"cuft.var_store {value.name}, {var.name} : {value.type}, {VAR}", self.pos(node))
+
+    def load_temp(self, var, node):
+        return self.em.op(f"cuft.var_load {var.name} : {VAR} -> {UNKNOWN}", self.pos(node))
+
+    # -- statements ---------------------------------------------------------
+    def body(self, stmts):
+        for s in stmts:
+            if self.em.terminated:
+                break  # unreachable after return/break/continue
+            self.visit(s)
+
+    def visit_Pass(self, node):
+        pass
+
+    def visit_Expr(self, node):
+        if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+            return  # a docstring or a string used as a comment
+        self.visit(node.value)
+
+    def visit_Assign(self, node):
+        value = self.visit(node.value)
+        for target in node.targets:
+            self.assign(target, value, node.value)
+
+    def visit_AnnAssign(self, node):
+        if node.value is not None:
+            self.assign(node.target, self.visit(node.value), node.value)
+
+    def assign(self, target, value, value_node):
+        if isinstance(target, ast.Name):
+            self.store_var(target.id, value, target, value_node)
+        elif isinstance(target, ast.Subscript):
+            array = self.as_value(self.visit(target.value), target.value)
+            indices = self.indices(target.slice)
+            value = self.as_value(value, value_node)
+            self.emit_store(value, array, indices, target)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            if any(isinstance(e, ast.Starred) for e in target.elts):
+                raise self.error("starred assignment is not supported", target)
+            items = self.unpack(value, len(target.elts), value_node)
+            for t, v in zip(target.elts, items):
+                self.assign(t, v, value_node)
+        else:
+            raise self.error(f"cannot assign to {type(target).__name__.lower()} in a kernel", target)
+
+    def visit_AugAssign(self, node):
+        target = node.target
+        if isinstance(target, ast.Name):
+            current = self.visit(target)
+            rhs = self.as_value(self.visit(node.value), node.value)
+            self.store_var(target.id, self.binop(node.op, current, rhs, node), target)
+        elif isinstance(target, ast.Subscript):
+            array = self.as_value(self.visit(target.value), target.value)
+            indices = self.indices(target.slice)
+            current = self.emit_load(array, indices, target)
+            rhs = self.as_value(self.visit(node.value), node.value)
+            self.emit_store(self.binop(node.op, current, rhs, node), array, indices, target)
+        else:
+            raise self.error("unsupported target of an augmented assignment", target)
+
+    def visit_If(self, node):
+        cond = self.as_value(self.visit(node.test), node.test)
+        self.em.begin(f"cuft.if {cond.name} : {cond.type}", self.pos(node))
+        self.body(node.body)
+        then_ends = self.em.terminated
+        if node.orelse and not then_ends:
+            self.em.middle("else")
+            self.body(node.orelse)
+        self.em.end()
+        if node.orelse and then_ends:
+            # `if c: return a` / `else: B` is `if c: return a` followed by B, which
+            # keeps a function whose branches all return ending in a return.
+            self.body(node.orelse)
+
+    def visit_For(self, node):
+        if node.orelse:
+            raise self.error("'for ... else' is not supported", node.orelse[0])
+        if not isinstance(node.target, ast.Name):
+            raise self.error("the loop variable must be a single name", node.target)
+        it = node.iter
+        if not (isinstance(it, ast.Call) and self.static_value_or_none(it.func) is range):
+            raise self.error("cuft loops support only 'for <name> in range(...)'", it)
+        if it.keywords or not 1 <= len(it.args) <= 3:
+            raise self.error("range() takes 1 to 3 positional arguments", it)
+        args = [self.as_value(self.visit(a), a) for a in it.args]
+        if len(args) == 1:
+            args = [self.constant(0, it), args[0]]
+        if len(args) == 2:
+            args.append(self.constant(1, it))
+        lo, hi, step = args
+        iv = self.em.fresh()
+        self.em.begin(f"cuft.for {iv} = {lo.name} to {hi.name} step {step.name} : "
+                      f"({lo.type}, {hi.type}, {step.type}) -> {UNKNOWN}", self.pos(node))
+        self.store_var(node.target.id, Value(iv), node.target)
+        self.loop_depth += 1
+        self.body(node.body)
+        self.loop_depth -= 1
+        self.em.end()
+
+    def visit_While(self, node):
+        if node.orelse:
+            raise self.error("'while ... else' is not supported", node.orelse[0])
+        self.em.begin("cuft.while", self.pos(node))
+        cond = self.as_value(self.visit(node.test), node.test)
+        self.em.terminator(f"cuft.condition {cond.name} : {cond.type}", self.pos(node.test))
+        self.em.middle("do")
+        self.loop_depth += 1
+        self.body(node.body)
+        self.loop_depth -= 1
+        self.em.end()
+
+    def visit_Break(self, node):
+        if not self.loop_depth:
+            raise self.error("'break' outside a loop", node)
+        self.em.terminator("cuft.break", self.pos(node))
+
+    def visit_Continue(self, node):
+        if not self.loop_depth:
+            raise self.error("'continue' outside a loop", node)
+        self.em.terminator("cuft.continue", self.pos(node))
+
+    def visit_Return(self, node):
+        if node.value is None:
+            if self.returns_value:
+                raise self.error("a device function that returns a value must return one on "
+                                 "every path", node)
+            self.em.terminator("cuft.return", self.pos(node))
+            return
+        if self.is_kernel:
+            raise self.error("a kernel cannot return a value", node)
+        value = self.as_value(self.visit(node.value), node.value, what="return")
+        self.em.terminator(f"cuft.return {value.name} : {value.type}", self.pos(node))
+
+
+def _compile(fn, module, is_kernel):
+    return FunctionCodegen(fn, module, is_kernel).run()
+
+
+def generate(fn, *, is_kernel=True):
+    """Generic cuft IR for ``fn`` and, transitively, every device function it calls."""
+    fn = unwrap(fn)
+    module = ModuleBuilder()
+    name = module.symbol(fn, enqueue=False)
+    text, arg_names, constexprs = _compile(fn, module, is_kernel)
+    parts, callees, done = [text], [], {fn}
+    while module.queue:
+        callee = module.queue.pop(0)
+        if callee in done:
+            continue
+        done.add(callee)
+        parts.append(_compile(callee, module, False)[0])
+        callees.append(module.symbol(callee, enqueue=False))
+    src = module.source(fn)
+    ir = "module {\n" + "\n".join(parts) + "\n}\n"
+    return FrontendResult(ir=ir, name=name, arg_names=tuple(arg_names),
+                          constexpr_args=tuple(constexprs), filename=src.filename,
+                          firstlineno=src.firstlineno, callees=tuple(callees))

@@ -1,0 +1,309 @@
+"""Expressions: literals, names, attributes, indexing, operators, and/or, chains."""
+
+import ast
+import numbers
+import types
+
+from .. import dsl
+from ..errors import CompileError
+from .ir import UNKNOWN, Value, float_literal
+
+__all__ = ["ExpressionsMixin", "PyObj", "Shape"]
+
+
+class PyObj:
+    """A Python object known at compile time (a module, an intrinsic, a function)."""
+
+    __slots__ = ("obj",)
+
+    def __init__(self, obj):
+        self.obj = obj
+
+
+class Shape:
+    """``a.shape`` before it is indexed or unpacked (the rank is not known yet)."""
+
+    __slots__ = ("array",)
+
+    def __init__(self, array):
+        self.array = array
+
+
+_BINOPS = {
+    ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "truediv",
+    ast.FloorDiv: "floordiv", ast.Mod: "mod", ast.Pow: "pow", ast.LShift: "shl",
+    ast.RShift: "shr", ast.BitOr: "bitor", ast.BitXor: "bitxor", ast.BitAnd: "bitand",
+}
+_CMPOPS = {ast.Eq: "eq", ast.NotEq: "ne", ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge"}
+_CMP_SPELLING = {ast.Is: "is", ast.IsNot: "is not", ast.In: "in", ast.NotIn: "not in"}
+# Intrinsics that are values rather than calls: name -> (op text, result type).
+_VALUE_INTRINSICS = {
+    f"{ns}.{d}": (f"cuft.{op} {d}", "i32")
+    for ns, op in [("threadIdx", "thread_idx"), ("blockIdx", "block_idx"),
+                   ("blockDim", "block_dim"), ("gridDim", "grid_dim")]
+    for d in "xyz"
+}
+_VALUE_INTRINSICS["laneid"] = ("cuft.lane_id", "i32")
+_VALUE_INTRINSICS["warpsize"] = ("cuft.warp_size", "i32")
+
+_NOT_STATIC = object()
+
+
+def _describe(obj):
+    if isinstance(obj, (dsl.Intrinsic, dsl._Namespace)):
+        return repr(obj)
+    name = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None)
+    return f"'{name}'" if name else f"a value of type '{type(obj).__name__}'"
+
+
+class ExpressionsMixin:
+    # -- compile-time values -------------------------------------------------
+    def static_value(self, node):
+        """Evaluate a name, attribute chain or literal at compile time (no ops emitted)."""
+        if isinstance(node, ast.Constant):
+            return node.value
+        if isinstance(node, ast.Name):
+            if node.id in self.vars or node.id in self.params:
+                raise self.error(f"'{node.id}' is not a compile-time constant", node)
+            return self.lookup_static(node.id, node)
+        if isinstance(node, ast.Attribute):
+            base = self.static_value(node.value)
+            try:
+                return getattr(base, node.attr)
+            except AttributeError:
+                raise self.error(f"{_describe(base)} has no attribute '{node.attr}'", node) from None
+        if (isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd))
+                and isinstance(node.operand, ast.Constant)):
+            v = node.operand.value
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                return -v if isinstance(node.op, ast.USub) else v
+        if isinstance(node, ast.Tuple):
+            return tuple(self.static_value(e) for e in node.elts)
+        raise self.error("expected a compile-time constant", node)
+
+    def static_value_or_none(self, node):
+        """``static_value``, or _NOT_STATIC where the expression involves a local."""
+        n = node
+        while isinstance(n, ast.Attribute):
+            n = n.value
+        if isinstance(n, ast.Name) and (n.id in self.vars or n.id in self.params):
+            return _NOT_STATIC
+        if not isinstance(n, (ast.Name, ast.Constant)):
+            return _NOT_STATIC
+        return self.static_value(node)
+
+    def static_int(self, node, what):
+        v = self.static_value(node)
+        if isinstance(v, bool) or not isinstance(v, numbers.Integral):
+            raise self.error(f"{what} must be an integer constant", node)
+        return int(v)
+
+    # -- values ---------------------------------------------------------------
+    def constant(self, v, node):
+        pos = self.pos(node)
+        if isinstance(v, bool):
+            return self.em.op(f"cuft.constant {'true' if v else 'false'}", pos, "i1")
+        if isinstance(v, numbers.Integral):
+            v = int(v)
+            if not -(1 << 63) <= v < (1 << 63):
+                raise self.error(f"integer {v} does not fit in 64 bits", node)
+            return self.em.op(f"cuft.constant {v} : i64", pos, "i64")
+        if isinstance(v, numbers.Real):
+            return self.em.op(f"cuft.constant {float_literal(float(v))} : f64", pos, "f64")
+        raise self.error(f"{_describe(v)} cannot be used in a kernel", node)
+
+    def from_python(self, obj, node):
+        """The compile-time meaning of a global, closure or attribute value."""
+        if isinstance(obj, dsl.Intrinsic) and obj.name in _VALUE_INTRINSICS:
+            text, type_ = _VALUE_INTRINSICS[obj.name]
+            return self.em.op(f"{text} : {type_}", self.pos(node), type_)
+        if isinstance(obj, (bool, numbers.Real)) and not isinstance(obj, type):
+            return self.constant(obj, node)
+        if isinstance(obj, tuple):
+            return tuple(self.from_python(e, node) for e in obj)  # e.g. a global shape
+        if isinstance(obj, (types.ModuleType, type, dsl._Namespace)) or callable(obj):
+            return PyObj(obj)
+        raise self.error(f"{_describe(obj)} cannot be used in a kernel (pass arrays and other "
+                         "values as arguments)", node)
+
+    def as_value(self, v, node, what=None):
+        """Check that an expression produced one runtime value."""
+        if isinstance(v, Value):
+            return v
+        if v is None:
+            raise self.error("this expression has no value", node)
+        if isinstance(v, tuple):
+            raise self.error("a tuple cannot be used here" + (f" ({what})" if what else "")
+                             + "; unpack it into names", node)
+        if isinstance(v, Shape):
+            raise self.error("'.shape' must be indexed with a constant or unpacked", node)
+        raise self.error(f"{_describe(v.obj)} cannot be used as a value", node)
+
+    def unpack(self, value, n, node):
+        if isinstance(value, Shape):
+            return [self.dim(value.array, k, node) for k in range(n)]
+        if isinstance(value, tuple):
+            if len(value) != n:
+                raise self.error(f"cannot unpack {len(value)} values into {n} names", node)
+            return list(value)
+        raise self.error("cannot unpack a value that is not a tuple", node)
+
+    # -- leaves -----------------------------------------------------------------
+    def visit_Constant(self, node):
+        if isinstance(node.value, (str, bytes)) or node.value is None or node.value is ...:
+            raise self.error(f"{type(node.value).__name__} constants are not supported in kernels", node)
+        return self.constant(node.value, node)
+
+    def visit_Name(self, node):
+        if node.id in self.vars:
+            return self.load_var(node.id, node)
+        if node.id in self.params:
+            return self.params[node.id]
+        return self.from_python(self.lookup_static(node.id, node), node)
+
+    def visit_Tuple(self, node):
+        return tuple(self.visit(e) for e in node.elts)
+
+    def visit_Attribute(self, node):
+        base = self.visit(node.value)
+        if isinstance(base, PyObj):
+            try:
+                obj = getattr(base.obj, node.attr)
+            except AttributeError:
+                raise self.error(f"{_describe(base.obj)} has no attribute '{node.attr}'", node) from None
+            return self.from_python(obj, node)
+        if isinstance(base, Value):
+            if node.attr == "shape":
+                return Shape(base)
+            if node.attr == "ndim":
+                return self.em.op(f"cuft.ndim {base.name} : {base.type} -> i64", self.pos(node), "i64")
+        raise self.error(f"unsupported attribute '{node.attr}'", node)
+
+    # -- arrays -----------------------------------------------------------------
+    def dim(self, array, k, node):
+        return self.em.op(f"cuft.dim {array.name}, {k} : {array.type} -> i64", self.pos(node), "i64")
+
+    def indices(self, node):
+        if isinstance(node, ast.Slice):
+            raise self.error("slicing is not supported in kernels", node)
+        items = self.visit(node)
+        items = list(items) if isinstance(items, tuple) else [items]
+        if not items:
+            raise self.error("an array index needs at least one subscript", node)
+        elts = node.elts if isinstance(node, ast.Tuple) else [node] * len(items)
+        for e in elts:
+            if isinstance(e, ast.Slice):
+                raise self.error("slicing is not supported in kernels", e)
+        return [self.as_value(v, e) for v, e in zip(items, elts)]
+
+    def emit_load(self, array, indices, node):
+        names = ", ".join(v.name for v in indices)
+        types = ", ".join(v.type for v in indices)
+        return self.em.op(f"cuft.load {array.name}[{names}] : {array.type}[{types}] -> {UNKNOWN}",
+                          self.pos(node))
+
+    def emit_store(self, value, array, indices, node):
+        names = ", ".join(v.name for v in indices)
+        types = ", ".join(v.type for v in indices)
+        self.em.emit(f"cuft.store {value.name}, {array.name}[{names}] : {value.type}, "
+                     f"{array.type}[{types}]", self.pos(node))
+
+    def visit_Subscript(self, node):
+        base = self.visit(node.value)
+        if isinstance(base, (Shape, tuple)):
+            k = self.static_int(node.slice, "a shape or tuple index")
+            if isinstance(base, tuple):
+                if not -len(base) <= k < len(base):
+                    raise self.error(f"tuple index {k} out of range", node.slice)
+                return base[k]
+            if k < 0:
+                raise self.error("'.shape' needs a non-negative index (the rank is not known "
+                                 "until the kernel is specialized)", node.slice)
+            return self.dim(base.array, k, node)
+        array = self.as_value(base, node.value)
+        return self.emit_load(array, self.indices(node.slice), node)
+
+    # -- operators --------------------------------------------------------------
+    def binop(self, op, a, b, node):
+        mnemonic = _BINOPS.get(type(op))
+        if mnemonic is None:
+            raise self.error(f"operator '{type(op).__name__}' is not supported", node)
+        return self.em.op(f"cuft.{mnemonic} {a.name}, {b.name} : ({a.type}, {b.type}) -> {UNKNOWN}",
+                          self.pos(node))
+
+    def unop(self, mnemonic, a, node):
+        return self.em.op(f"cuft.{mnemonic} {a.name} : ({a.type}) -> {UNKNOWN}", self.pos(node))
+
+    def cmp(self, op, a, b, node):
+        pred = _CMPOPS.get(type(op))
+        if pred is None:
+            spelled = _CMP_SPELLING.get(type(op), type(op).__name__)
+            raise self.error(f"comparison '{spelled}' is not supported in kernels", node)
+        return self.em.op(f"cuft.cmp {pred}, {a.name}, {b.name} : ({a.type}, {b.type}) -> {UNKNOWN}",
+                          self.pos(node))
+
+    def visit_BinOp(self, node):
+        if type(node.op) not in _BINOPS:
+            raise self.error("the '@' operator is not supported in kernels", node)
+        a = self.as_value(self.visit(node.left), node.left)
+        b = self.as_value(self.visit(node.right), node.right)
+        return self.binop(node.op, a, b, node)
+
+    def visit_UnaryOp(self, node):
+        if isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
+            v = node.operand.value
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                return self.constant(-v, node)  # a negative literal
+        a = self.as_value(self.visit(node.operand), node.operand)
+        if isinstance(node.op, ast.UAdd):
+            return a
+        mnemonic = {ast.USub: "neg", ast.Invert: "invert", ast.Not: "not"}[type(node.op)]
+        return self.unop(mnemonic, a, node)
+
+    def visit_Compare(self, node):
+        left = self.as_value(self.visit(node.left), node.left)
+        first = node.comparators[0]
+        right = self.as_value(self.visit(first), first)
+        result = self.cmp(node.ops[0], left, right, node)
+        if len(node.ops) == 1:
+            return result
+        # a < b < c: b is evaluated once, c only when a < b holds.
+        tmp = self.temp("$cmp", node)
+        self.store_temp(tmp, result, node)
+        depth = 0
+        for k in range(1, len(node.ops)):
+            self.em.begin(f"cuft.if {result.name} : {result.type}", self.pos(node))
+            depth += 1
+            left, nxt = right, node.comparators[k]
+            right = self.as_value(self.visit(nxt), nxt)
+            result = self.cmp(node.ops[k], left, right, node.comparators[k - 1])
+            self.store_temp(tmp, result, node)
+        for _ in range(depth):
+            self.em.end()
+        return self.load_temp(tmp, node)
+
+    def visit_BoolOp(self, node):
+        # Python value semantics: `a or b` is a if a is true, else b; b runs only then.
+        is_and = isinstance(node.op, ast.And)
+        tmp = self.temp("$and" if is_and else "$or", node)
+        value = self.as_value(self.visit(node.values[0]), node.values[0])
+        self.store_temp(tmp, value, node)
+        for operand in node.values[1:]:
+            self.em.begin(f"cuft.if {value.name} : {value.type}", self.pos(node))
+            if not is_and:
+                self.em.middle("else")
+            value = self.as_value(self.visit(operand), operand)
+            self.store_temp(tmp, value, operand)
+        for _ in node.values[1:]:
+            self.em.end()
+        return self.load_temp(tmp, node)
+
+    def visit_IfExp(self, node):
+        tmp = self.temp("$ifexp", node)
+        cond = self.as_value(self.visit(node.test), node.test)
+        self.em.begin(f"cuft.if {cond.name} : {cond.type}", self.pos(node))
+        self.store_temp(tmp, self.visit(node.body), node.body)
+        self.em.middle("else")
+        self.store_temp(tmp, self.visit(node.orelse), node.orelse)
+        self.em.end()
+        return self.load_temp(tmp, node)

@@ -1,0 +1,111 @@
+"""Text emission of generic cuft IR for one function body."""
+
+import math
+
+__all__ = ["UNKNOWN", "VAR", "Value", "Emitter", "float_literal", "quote"]
+
+UNKNOWN = "!cuft.unknown"
+VAR = "!cuft.var<!cuft.unknown>"
+
+
+class Value:
+    """An SSA value: its name in the IR text and its type (mostly UNKNOWN)."""
+
+    __slots__ = ("name", "type")
+
+    def __init__(self, name, type=UNKNOWN):
+        self.name = name
+        self.type = type
+
+    def __repr__(self):
+        return f"Value({self.name}: {self.type})"
+
+
+def quote(s):
+    """An MLIR string literal."""
+    out = []
+    for ch in s:
+        if ch in '"\\' or not (32 <= ord(ch) < 127):
+            out.extend(f"\\{b:02X}" for b in ch.encode())
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def float_literal(x):
+    """A float attribute that parses back to exactly ``x``."""
+    if not math.isfinite(x):
+        return "0x%016X" % int.from_bytes(__import__("struct").pack(">d", x), "big")
+    s = repr(x)
+    mantissa, e, exp = s.partition("e")
+    if "." not in mantissa:
+        mantissa += ".0"
+    return mantissa + e + exp
+
+
+class Emitter:
+    """Collects one function's ops as text, with structured regions.
+
+    ``terminated`` tells whether the current block already ends in a terminator;
+    statements after it are unreachable and are not emitted.
+    """
+
+    def __init__(self, filename):
+        self._file = quote(filename)
+        self.decls = []
+        self.lines = []
+        self.depth = 1
+        self.terminated = False
+        self._counter = 0
+        self._regions = []  # (loc of the region op, terminated flag of the outer block)
+
+    def loc(self, pos):
+        return f"loc({self._file}:{pos[0]}:{pos[1]})"
+
+    def fresh(self):
+        self._counter += 1
+        return f"%{self._counter}"
+
+    def emit(self, text, pos):
+        self.lines.append("  " * self.depth + f"{text} {self.loc(pos)}")
+
+    def op(self, text, pos, type=UNKNOWN, count=1):
+        """Emit ``%r = text`` and return its result Value(s)."""
+        name = self.fresh()
+        if count == 1:
+            self.emit(f"{name} = {text}", pos)
+            return Value(name, type)
+        self.emit(f"{name}:{count} = {text}", pos)
+        return tuple(Value(f"{name}#{i}", type) for i in range(count))
+
+    def terminator(self, text, pos):
+        self.emit(text, pos)
+        self.terminated = True
+
+    def declare_var(self, ssa, name, pos):
+        self.decls.append(f"  {ssa} = cuft.var {quote(name)} : {VAR} {self.loc(pos)}")
+        return Value(ssa, VAR)
+
+    # Structured regions: begin(header) ... [middle(text) ...] end().
+    def begin(self, header, pos):
+        self.lines.append("  " * self.depth + header + " {")
+        self._regions.append((pos, self.terminated))
+        self.depth += 1
+        self.terminated = False
+
+    def _close_block(self):
+        if not self.terminated:
+            self.emit("cuft.yield", self._regions[-1][0])
+        self.depth -= 1
+
+    def middle(self, text):
+        self._close_block()
+        self.lines.append("  " * self.depth + "} " + text + " {")
+        self.depth += 1
+        self.terminated = False
+
+    def end(self):
+        self._close_block()
+        pos, outer = self._regions.pop()
+        self.lines.append("  " * self.depth + "} " + self.loc(pos))
+        self.terminated = outer
