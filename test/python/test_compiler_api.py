@@ -6,11 +6,11 @@ free-threaded 3.13t with PYTHON_GIL=0.
 import os
 import sys
 import sysconfig
-import threading
 
 import pytest
 
 from cuft import _cuft
+from threadutil import run_concurrently
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SAXPY = open(os.path.join(REPO, "docs", "examples", "saxpy.mlir")).read()
@@ -68,23 +68,9 @@ cuft.kernel @k(%x: !cuft.unknown) {
 def test_concurrent_compiles_agree():
     """16 threads compile at once (truly in parallel on the free-threaded build)."""
     expected = _cuft.compile(SAXPY, "f64,array<f64,1,C>,array<f64,1,C>", "ptx")[1]
-    results, errors = [], []
-    barrier = threading.Barrier(16)
-
-    def work():
-        try:
-            barrier.wait()
-            for _ in range(4):
-                results.append(_cuft.compile(SAXPY, "f64,array<f64,1,C>,array<f64,1,C>", "ptx"))
-        except BaseException as e:  # pragma: no cover - reported below
-            errors.append(e)
-
-    threads = [threading.Thread(target=work) for _ in range(16)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
+    sig = "f64,array<f64,1,C>,array<f64,1,C>"
+    per_thread = run_concurrently(16, lambda: [_cuft.compile(SAXPY, sig, "ptx") for _ in range(4)])
+    results = [r for rs in per_thread for r in rs]
     assert len(results) == 64
     assert all(ok and text == expected for ok, text, _ in results)
 

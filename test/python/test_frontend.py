@@ -7,13 +7,13 @@ import math
 import os
 import re
 import subprocess
-import threading
 from pathlib import Path
 
 import pytest
 
 import cuft
 import cuft as cu
+from threadutil import run_concurrently
 from cuft import CompileError, grid as G, threadIdx as TID
 from cuft.frontend import generate
 
@@ -548,21 +548,9 @@ def test_indented_function_keeps_file_columns():
 
 def test_generate_is_thread_safe():
     expected = generate(calls).ir
-    results, errors = [], []
-
-    def work():
-        try:
-            for _ in range(20):
-                results.append(generate(calls).ir)
-        except Exception as e:  # pragma: no cover
-            errors.append(e)
-
-    threads = [threading.Thread(target=work) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors and len(results) == 160 and all(r == expected for r in results)
+    per_thread = run_concurrently(8, lambda: [generate(calls).ir for _ in range(20)])
+    results = [r for rs in per_thread for r in rs]
+    assert len(results) == 160 and all(r == expected for r in results)
 
 
 # ---------------------------------------------------------------------------

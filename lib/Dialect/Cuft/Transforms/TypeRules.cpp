@@ -77,10 +77,9 @@ std::optional<TypeInfo> cuft::promote(const TypeInfo &a, const TypeInfo &b) {
     const TypeInfo &w = a.weak ? a : b;
     const TypeInfo &s = a.weak ? b : a;
     ScalarKind kw = kindOf(w.type), ks = kindOf(s.type);
+    // A literal of a higher kind keeps its own type: i32 * 0.5 is f64.
     if (kw > ks)
-      return TypeInfo::strong(ks == ScalarKind::Bool || kw == ScalarKind::Float
-                                  ? w.type
-                                  : promoteStrong(w.type, s.type));
+      return TypeInfo::strong(w.type);
     if (kw < ks || ks != ScalarKind::Int)
       return TypeInfo::strong(s.type);
     if (w.literal && literalFits(*w.literal, s.type))
