@@ -7,20 +7,29 @@ from . import _cuft  # noqa: F401  (the compiler core)
 from .constexpr import constexpr
 from .dsl import *  # noqa: F401,F403  (kernel-only names: grid, threadIdx, ...)
 from .dsl import __all__ as _dsl_all
-from .errors import CompileError
+from .dispatcher import DeviceFunction, Kernel
+from .errors import CompileError, KernelArgumentError
+from .frontend.source import unwrap
 
-__all__ = ["constexpr", "CompileError", "kernel", "func", *_dsl_all]
-
-
-def kernel(fn):
-    """Mark ``fn`` as a kernel. For now this only marks it, so that
-    ``cuft.frontend.generate`` can turn it into generic IR; compiling per
-    signature, ``inspect`` and launching come with the dispatcher (README)."""
-    fn.__cuft_kernel__ = fn
-    return fn
+__all__ = ["constexpr", "CompileError", "KernelArgumentError", "kernel", "func", "Kernel",
+           "DeviceFunction", *_dsl_all]
 
 
-def func(fn):
-    """Mark ``fn`` as a device function callable from kernels."""
-    fn.__cuft_func__ = fn
-    return fn
+def _decorator(cls, fn, options, name):
+    if fn is None:  # @cuft.kernel(fastmath=True): options first, then the function
+        return lambda f: _decorator(cls, f, options, name)
+    if not callable(fn) or isinstance(fn, (Kernel, DeviceFunction)):
+        raise TypeError(f"@cuft.{name} decorates a Python function, got {fn!r}")
+    return cls(unwrap(fn), options)
+
+
+def kernel(fn=None, **options):
+    """Make ``fn`` a kernel: ``@cuft.kernel`` or ``@cuft.kernel(fastmath=True,
+    opt_level=3)``. Launch it with ``k[grid, block](*args)``; see its code with
+    ``k.inspect(*args, stage="ptx")``."""
+    return _decorator(Kernel, fn, options, "kernel")
+
+
+def func(fn=None, **options):
+    """Make ``fn`` a device function, callable from kernels: ``@cuft.func``."""
+    return _decorator(DeviceFunction, fn, options, "func")

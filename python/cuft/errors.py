@@ -2,17 +2,43 @@
 
 import linecache
 
-__all__ = ["CompileError"]
+__all__ = ["CompileError", "KernelArgumentError", "from_diagnostics"]
+
+
+def _excerpt(filename, lineno, col, source_line=None):
+    """The source line and a caret under ``col`` (1-based), or '' when unknown."""
+    if source_line is None and filename and lineno:
+        source_line = linecache.getline(filename, lineno)
+    if not source_line:
+        return ""
+    source_line = source_line.rstrip("\r\n")
+    text = "\n" + source_line
+    if col:
+        # Keep tabs so that the caret lines up however tabs are rendered.
+        pad = "".join(c if c == "\t" else " " for c in source_line[: col - 1])
+        text += "\n" + pad + "^"
+    return text
+
+
+def _where(filename, lineno, col):
+    where = filename or "<unknown>"
+    if lineno:
+        where += f":{lineno}"
+        if col:
+            where += f":{col}"
+    return where
 
 
 class CompileError(Exception):
     """A kernel cannot be compiled; points at ``filename:lineno:col`` (1-based).
 
     ``str()`` is ``file:line:col: error: message`` followed by the source line and
-    a caret under the column, as compilers print it.
+    a caret under the column, as compilers print it, then any notes (other
+    locations involved, such as the call that led into a device function).
     """
 
-    def __init__(self, message, filename=None, lineno=None, col=None, source_line=None):
+    def __init__(self, message, filename=None, lineno=None, col=None, source_line=None,
+                 notes=()):
         self.message = message
         self.filename = filename
         self.lineno = lineno
@@ -20,21 +46,45 @@ class CompileError(Exception):
         if source_line is None and filename and lineno:
             source_line = linecache.getline(filename, lineno)
         self.source_line = source_line.rstrip("\r\n") if source_line else None
+        self.notes = tuple(notes)  # (filename, lineno, col, message)
         super().__init__(message, filename, lineno, col)
 
     def __str__(self):
         if not self.filename:
-            return f"error: {self.message}"
-        where = self.filename
-        if self.lineno:
-            where += f":{self.lineno}"
-            if self.col:
-                where += f":{self.col}"
-        text = f"{where}: error: {self.message}"
-        if self.source_line:
-            text += "\n" + self.source_line
-            if self.col:
-                # Keep tabs so that the caret lines up however tabs are rendered.
-                pad = "".join(c if c == "\t" else " " for c in self.source_line[: self.col - 1])
-                text += "\n" + pad + "^"
+            text = f"error: {self.message}"
+        else:
+            text = (f"{_where(self.filename, self.lineno, self.col)}: error: {self.message}"
+                    + _excerpt(self.filename, self.lineno, self.col, self.source_line or None))
+        for filename, lineno, col, message in self.notes:
+            text += f"\n{_where(filename, lineno, col)}: note: {message}"
+            text += _excerpt(filename, lineno, col)
         return text
+
+    def clone(self):
+        """A new exception with the same contents, for raising in another thread
+        (one exception object must not be raised by several threads at once)."""
+        err = type(self).__new__(type(self))
+        err.__dict__.update(self.__dict__)
+        err.args = self.args
+        return err
+
+
+class KernelArgumentError(CompileError, TypeError):
+    """An argument a kernel cannot take (wrong count, unsupported type); points
+    at the kernel's parameter. A ``TypeError``, and a ``CompileError`` too."""
+
+
+def from_diagnostics(diagnostics, fallback_file=None, fallback_line=None):
+    """A CompileError from the C++ compiler's (severity, file, line, col, message)
+    diagnostics: the first error leads, the rest become notes."""
+    diags = list(diagnostics)
+    if not diags:
+        return CompileError("the compiler failed without a diagnostic", fallback_file,
+                            fallback_line)
+    lead = next((d for d in diags if d[0] == "error"), diags[0])
+    notes = [(f or fallback_file, l or None, c or None, m) for s, f, l, c, m in diags
+             if (s, f, l, c, m) != tuple(lead)]
+    _, file, line, col, message = lead
+    if not file or not line:
+        file, line, col = fallback_file, fallback_line, None
+    return CompileError(message, file, line, col or None, notes=notes)

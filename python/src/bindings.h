@@ -7,6 +7,8 @@
 namespace cuft::python {
 /// compile(ir, signature, stage, kernel, chip, opt_level, fast_math, libdevice)
 void bindCompiler(pybind11::module_ &m);
+/// dlpack_layout(capsule) -> (code, bits, lanes, shape, strides)
+void bindDLPack(pybind11::module_ &m);
 } // namespace cuft::python
 
 #endif

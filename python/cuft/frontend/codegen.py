@@ -21,7 +21,7 @@ from .source import Source, unwrap
 __all__ = ["generate", "FrontendResult", "is_device_function"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity
 class FrontendResult:
     ir: str                  # generic IR of a module: the entry function and its callees
     name: str                # symbol of the entry function
@@ -30,6 +30,44 @@ class FrontendResult:
     filename: str
     firstlineno: int
     callees: tuple = field(default=())  # symbols of the device functions included
+    arg_positions: tuple = field(default=())  # (line, column) of each parameter
+    position: tuple = field(default=(0, 0))   # (line, column) of the 'def'
+    # Every global or closure name the functions read, as (function, name, value):
+    # the generic IR is only valid while each name still has that value.
+    captures: tuple = field(default=())
+
+    def captures_match(self, fn):
+        """Whether ``fn`` (this result's entry function, or a new function with the
+        same code) still sees every captured name with the value compiled in."""
+        for owner, name, value in self.captures:
+            now = lookup_name(owner if owner is not None else fn, name, _MISSING)
+            if now is value:
+                continue
+            try:
+                if type(now) is not type(value) or not bool(now == value):
+                    return False
+            except Exception:
+                return False
+        return True
+
+
+_MISSING = object()
+
+
+def lookup_name(fn, name, default=_MISSING):
+    """What ``name`` means inside ``fn`` when it is not a local: closure, global, builtin."""
+    code = fn.__code__
+    if fn.__closure__ and name in code.co_freevars:
+        try:
+            return fn.__closure__[code.co_freevars.index(name)].cell_contents
+        except ValueError:  # an empty cell: the name is not bound yet
+            pass
+    g = fn.__globals__
+    if name in g:
+        return g[name]
+    b = g.get("__builtins__", builtins)
+    b = b if isinstance(b, dict) else vars(b)
+    return b.get(name, default)
 
 
 def is_device_function(obj):
@@ -83,6 +121,8 @@ class ModuleBuilder:
         self._sources = {}   # python function -> Source
         self._taken = set()
         self.queue = []
+        self.entry = None
+        self.captures = []
 
     def source(self, fn):
         src = self._sources.get(fn)
@@ -120,13 +160,6 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
         self.em = Emitter(self.src.filename)
         self.loop_depth = 0
         self.globals = fn.__globals__
-        self.closure = {}
-        if fn.__closure__:
-            for name, cell in zip(fn.__code__.co_freevars, fn.__closure__):
-                try:
-                    self.closure[name] = cell.cell_contents
-                except ValueError:  # an empty cell: the name is not bound yet
-                    pass
         self.returns_value = (not is_kernel) and _returns_value(self.src.node)
 
     # -- helpers ------------------------------------------------------------
@@ -144,14 +177,12 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
 
     def lookup_static(self, name, node):
         """A name that is not a local: closure, global or builtin, as a Python object."""
-        for scope in (self.closure, self.globals):
-            if name in scope:
-                return scope[name]
-        b = self.globals.get("__builtins__", builtins)
-        b = b if isinstance(b, dict) else vars(b)
-        if name in b:
-            return b[name]
-        raise self.error(f"name '{name}' is not defined", node)
+        value = lookup_name(self.fn, name)
+        if value is _MISSING:
+            raise self.error(f"name '{name}' is not defined", node)
+        self.module.captures.append((None if self.fn is self.module.entry else self.fn,
+                                     name, value))
+        return value
 
     # -- the function -------------------------------------------------------
     def run(self):
@@ -189,7 +220,8 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
         text = "\n".join([f"{kind} {_symbol(sym)}({', '.join(arg_texts)}){result} {{",
                           *self.em.decls, *self.em.lines,
                           f"}} {self.em.loc(self.pos(fdef))}"])
-        return text, [p.arg for p in params], constexprs
+        return (text, [p.arg for p in params], constexprs, [self.pos(p) for p in params],
+                self.pos(fdef))
 
     def _is_constexpr(self, annotation):
         try:
@@ -369,8 +401,9 @@ def generate(fn, *, is_kernel=True):
     """Generic cuft IR for ``fn`` and, transitively, every device function it calls."""
     fn = unwrap(fn)
     module = ModuleBuilder()
+    module.entry = fn
     name = module.symbol(fn, enqueue=False)
-    text, arg_names, constexprs = _compile(fn, module, is_kernel)
+    text, arg_names, constexprs, positions, position = _compile(fn, module, is_kernel)
     parts, callees, done = [text], [], {fn}
     while module.queue:
         callee = module.queue.pop(0)
@@ -383,4 +416,15 @@ def generate(fn, *, is_kernel=True):
     ir = "module {\n" + "\n".join(parts) + "\n}\n"
     return FrontendResult(ir=ir, name=name, arg_names=tuple(arg_names),
                           constexpr_args=tuple(constexprs), filename=src.filename,
-                          firstlineno=src.firstlineno, callees=tuple(callees))
+                          firstlineno=src.firstlineno, callees=tuple(callees),
+                          arg_positions=tuple(positions), position=position,
+                          captures=_dedup(module.captures))
+
+
+def _dedup(captures):
+    seen, out = set(), []
+    for owner, name, value in captures:
+        if (id(owner), name) not in seen:
+            seen.add((id(owner), name))
+            out.append((owner, name, value))
+    return tuple(out)

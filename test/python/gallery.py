@@ -1,0 +1,498 @@
+"""Kernels in the style of numba-cuda's examples, with example arguments.
+
+Each entry of ``GALLERY`` is (kernel, a function returning example arguments).
+test_gallery.py compiles each to PTX and checks it with ptxas; the host and CUDA
+targets will run the same kernels against numpy references.
+"""
+
+import math
+
+import numpy as np
+
+import cuft
+
+TPB = 128  # a module-level constant, compiled in as a literal
+
+
+# -- elementwise ----------------------------------------------------------------
+@cuft.kernel
+def saxpy(a, x, y):
+    i = cuft.grid(1)
+    if i < x.shape[0]:
+        y[i] = a * x[i] + y[i]
+
+
+@cuft.kernel
+def vector_add(a, b, out):
+    i = cuft.threadIdx.x + cuft.blockIdx.x * cuft.blockDim.x
+    if i < len(out):
+        out[i] = a[i] + b[i]
+
+
+@cuft.kernel
+def grid_stride_scale(x, factor):
+    start = cuft.grid(1)
+    stride = cuft.gridsize(1)
+    for i in range(start, x.shape[0], stride):
+        x[i] *= factor
+
+
+@cuft.kernel
+def reverse_copy(src, dst):
+    i = cuft.grid(1)
+    if i == 0:
+        n = src.shape[0]
+        for j in range(n - 1, -1, -1):
+            dst[n - 1 - j] = src[j]
+
+
+@cuft.kernel
+def invert_image(img):
+    x, y = cuft.grid(2)
+    h, w = img.shape
+    if x < w and y < h:
+        img[y, x] = 255 - img[y, x]
+
+
+@cuft.kernel
+def mask_positive(x, mask):
+    i = cuft.grid(1)
+    if i < x.shape[0]:
+        mask[i] = x[i] > 0 and x[i] < math.inf
+
+
+# -- stencils -----------------------------------------------------------------------
+@cuft.kernel
+def stencil_5pt(a, out):
+    i, j = cuft.grid(2)
+    n, m = a.shape
+    if 0 < i < n - 1 and 0 < j < m - 1:
+        out[i, j] = 0.25 * (a[i - 1, j] + a[i + 1, j] + a[i, j - 1] + a[i, j + 1])
+
+
+@cuft.kernel
+def jacobi_step(a, anew, err):
+    j, i = cuft.grid(2)
+    n, m = a.shape
+    if j >= 1 and j < n - 1 and i >= 1 and i < m - 1:
+        anew[j, i] = 0.25 * (a[j, i + 1] + a[j, i - 1] + a[j - 1, i] + a[j + 1, i])
+        cuft.atomic.max(err, 0, abs(anew[j, i] - a[j, i]))
+
+
+@cuft.kernel
+def blur_3d(a, out):
+    i, j, k = cuft.grid(3)
+    if i < a.shape[0] and j < a.shape[1] and k < a.shape[2]:
+        acc = 0.0
+        count = 0
+        for di in range(-1, 2):
+            for dj in range(-1, 2):
+                ii = i + di
+                jj = j + dj
+                if ii < 0 or jj < 0 or ii >= a.shape[0] or jj >= a.shape[1]:
+                    continue
+                acc += a[ii, jj, k]
+                count += 1
+        out[i, j, k] = acc / count
+
+
+# -- reductions and scans with shared memory ------------------------------------
+@cuft.kernel
+def block_sum(x, out, BLOCK: cuft.constexpr):
+    buf = cuft.shared.array(BLOCK, cuft.float32)
+    tid = cuft.threadIdx.x
+    i = cuft.grid(1)
+    buf[tid] = x[i] if i < x.shape[0] else 0.0
+    cuft.syncthreads()
+    s = BLOCK // 2
+    while s > 0:
+        if tid < s:
+            buf[tid] += buf[tid + s]
+        cuft.syncthreads()
+        s //= 2
+    if tid == 0:
+        out[cuft.blockIdx.x] = buf[0]
+
+
+@cuft.kernel
+def dot_product(a, b, result):
+    cache = cuft.shared.array(TPB, cuft.float64)
+    tid = cuft.threadIdx.x
+    acc = 0.0
+    for i in range(cuft.grid(1), a.shape[0], cuft.gridsize(1)):
+        acc += a[i] * b[i]
+    cache[tid] = acc
+    cuft.syncthreads()
+    half = TPB // 2
+    while half >= 1:
+        if tid < half:
+            cache[tid] += cache[tid + half]
+        cuft.syncthreads()
+        half //= 2
+    if tid == 0:
+        cuft.atomic.add(result, 0, cache[0])
+
+
+@cuft.kernel
+def prefix_sum_block(x, out, BLOCK: cuft.constexpr):
+    """Hillis-Steele inclusive scan of each block's slice."""
+    temp = cuft.shared.array(BLOCK, cuft.int32)
+    tid = cuft.threadIdx.x
+    i = cuft.grid(1)
+    temp[tid] = x[i] if i < x.shape[0] else 0
+    cuft.syncthreads()
+    offset = 1
+    while offset < BLOCK:
+        v = temp[tid - offset] if tid >= offset else 0
+        cuft.syncthreads()
+        temp[tid] += v
+        cuft.syncthreads()
+        offset *= 2
+    if i < x.shape[0]:
+        out[i] = temp[tid]
+
+
+@cuft.kernel
+def row_softmax(x, out):
+    row = cuft.grid(1)
+    if row < x.shape[0]:
+        m = -math.inf
+        for j in range(x.shape[1]):
+            m = max(m, x[row, j])
+        total = 0.0
+        for j in range(x.shape[1]):
+            e = math.exp(x[row, j] - m)
+            out[row, j] = e
+            total += e
+        for j in range(x.shape[1]):
+            out[row, j] /= total
+
+
+# -- atomics -----------------------------------------------------------------------
+@cuft.kernel
+def histogram(data, bins, lo, hi):
+    i = cuft.grid(1)
+    if i < data.shape[0]:
+        nbins = bins.shape[0]
+        b = int((data[i] - lo) / (hi - lo) * nbins)
+        b = min(max(b, 0), nbins - 1)
+        cuft.atomic.add(bins, b, 1)
+
+
+@cuft.kernel
+def min_max(x, result):
+    i = cuft.grid(1)
+    if i < x.shape[0]:
+        cuft.atomic.min(result, 0, x[i])
+        cuft.atomic.max(result, 1, x[i])
+
+
+@cuft.kernel
+def cas_counter(flags, counter):
+    i = cuft.grid(1)
+    if i < flags.shape[0]:
+        if cuft.atomic.cas(flags, i, 0, 1) == 0:
+            cuft.atomic.add(counter, 0, 1)
+        cuft.threadfence()
+
+
+@cuft.kernel
+def warp_vote(out):
+    i = cuft.grid(1)
+    if cuft.laneid == 0:
+        cuft.atomic.add(out, 0, cuft.warpsize)
+    cuft.threadfence_block()
+    if i < out.shape[0] - 1:
+        cuft.atomic.exch(out, i + 1, cuft.laneid)
+
+
+# -- matrices ----------------------------------------------------------------------
+@cuft.kernel
+def matmul_naive(a, b, c):
+    i, j = cuft.grid(2)
+    if i < c.shape[0] and j < c.shape[1]:
+        acc = 0.0
+        for k in range(a.shape[1]):
+            acc += a[i, k] * b[k, j]
+        c[i, j] = acc
+
+
+@cuft.kernel
+def matmul_tiled(a, b, c, TILE: cuft.constexpr):
+    sa = cuft.shared.array((TILE, TILE), cuft.float32)
+    sb = cuft.shared.array((TILE, TILE), cuft.float32)
+    tx = cuft.threadIdx.x
+    ty = cuft.threadIdx.y
+    row = cuft.blockIdx.y * TILE + ty
+    col = cuft.blockIdx.x * TILE + tx
+    acc = cuft.float32(0)
+    for t in range((a.shape[1] + TILE - 1) // TILE):
+        k = t * TILE
+        sa[ty, tx] = a[row, k + tx] if row < a.shape[0] and k + tx < a.shape[1] else 0
+        sb[ty, tx] = b[k + ty, col] if k + ty < b.shape[0] and col < b.shape[1] else 0
+        cuft.syncthreads()
+        for kk in range(TILE):
+            acc += sa[ty, kk] * sb[kk, tx]
+        cuft.syncthreads()
+    if row < c.shape[0] and col < c.shape[1]:
+        c[row, col] = acc
+
+
+@cuft.kernel
+def transpose_tiled(src, dst, TILE: cuft.constexpr):
+    tile = cuft.shared.array((TILE, TILE + 1), cuft.float32)  # +1: no bank conflicts
+    x = cuft.blockIdx.x * TILE + cuft.threadIdx.x
+    y = cuft.blockIdx.y * TILE + cuft.threadIdx.y
+    if y < src.shape[0] and x < src.shape[1]:
+        tile[cuft.threadIdx.y, cuft.threadIdx.x] = src[y, x]
+    cuft.syncthreads()
+    x = cuft.blockIdx.y * TILE + cuft.threadIdx.x
+    y = cuft.blockIdx.x * TILE + cuft.threadIdx.y
+    if y < dst.shape[0] and x < dst.shape[1]:
+        dst[y, x] = tile[cuft.threadIdx.x, cuft.threadIdx.y]
+
+
+@cuft.kernel
+def fortran_scale(a, s):
+    i, j = cuft.grid(2)
+    if i < a.shape[0] and j < a.shape[1]:
+        a[i, j] = a[i, j] * s
+
+
+# -- math-heavy --------------------------------------------------------------------
+@cuft.kernel
+def mandelbrot(image, min_x, max_x, min_y, max_y, iters):
+    x, y = cuft.grid(2)
+    height, width = image.shape
+    if x < width and y < height:
+        real = min_x + x * (max_x - min_x) / width
+        imag = min_y + y * (max_y - min_y) / height
+        zr = 0.0
+        zi = 0.0
+        count = 0
+        while count < iters and zr * zr + zi * zi < 4.0:
+            zr, zi = zr * zr - zi * zi + real, 2.0 * zr * zi + imag
+            count += 1
+        image[y, x] = count
+
+
+@cuft.func
+def cnd(d):
+    return 0.5 * (1.0 + math.erf(d / math.sqrt(2.0)))
+
+
+@cuft.kernel
+def black_scholes(call, put, price, strike, t, rate, vol):
+    i = cuft.grid(1)
+    if i < price.shape[0]:
+        s = price[i]
+        k = strike[i]
+        sqrt_t = math.sqrt(t[i])
+        d1 = (math.log(s / k) + (rate + 0.5 * vol * vol) * t[i]) / (vol * sqrt_t)
+        d2 = d1 - vol * sqrt_t
+        exp_rt = math.exp(-rate * t[i])
+        call[i] = s * cnd(d1) - k * exp_rt * cnd(d2)
+        put[i] = k * exp_rt * (1.0 - cnd(d2)) - s * (1.0 - cnd(d1))
+
+
+@cuft.kernel
+def nbody_accel(pos, acc, eps):
+    i = cuft.grid(1)
+    n = pos.shape[0]
+    if i < n:
+        ax = cuft.float32(0)
+        ay = cuft.float32(0)
+        for j in range(n):
+            dx = pos[j, 0] - pos[i, 0]
+            dy = pos[j, 1] - pos[i, 1]
+            r2 = dx * dx + dy * dy + eps
+            inv = 1 / (r2 * math.sqrt(r2))
+            ax += dx * inv
+            ay += dy * inv
+        acc[i, 0] = ax
+        acc[i, 1] = ay
+
+
+@cuft.kernel
+def trig_table(out):
+    i = cuft.grid(1)
+    if i < out.shape[0]:
+        t = 2 * math.pi * i / out.shape[0]
+        out[i] = (math.sin(t) ** 2 + math.cos(t) ** 2 + math.tanh(t) - math.atan2(math.sin(t), math.cos(t))
+                  + math.floor(t) - math.ceil(t) + math.fabs(-t) + math.pow(t, 0.5) + math.exp(-t))
+
+
+# -- device functions and constexpr ----------------------------------------------
+@cuft.func
+def clamp(v, lo, hi):
+    return min(max(v, lo), hi)
+
+
+@cuft.func
+def lerp(a, b, t):
+    return a + (b - a) * clamp(t, 0.0, 1.0)
+
+
+@cuft.kernel
+def blend(a, b, t, out):
+    i = cuft.grid(1)
+    if i < out.shape[0]:
+        out[i] = lerp(a[i], b[i], t[i])
+
+
+@cuft.kernel
+def power_unrolled(x, out, P: cuft.constexpr):
+    i = cuft.grid(1)
+    if i < x.shape[0]:
+        acc = x[i] * 0 + 1
+        for _ in range(P):
+            acc *= x[i]
+        out[i] = acc
+
+
+@cuft.kernel
+def flag_select(x, out, NEGATE: cuft.constexpr):
+    i = cuft.grid(1)
+    if i < x.shape[0]:
+        out[i] = -x[i] if NEGATE else x[i]
+
+
+# -- control flow and integers ----------------------------------------------------
+@cuft.kernel
+def collatz_steps(start, steps):
+    i = cuft.grid(1)
+    if i < start.shape[0]:
+        n = start[i]
+        count = 0
+        while n != 1:
+            if n % 2 == 0:
+                n //= 2
+            else:
+                n = 3 * n + 1
+            count += 1
+            if count >= 1000:
+                break
+        steps[i] = count
+
+
+@cuft.kernel
+def popcount(x, out):
+    i = cuft.grid(1)
+    if i < x.shape[0]:
+        v = x[i]
+        c = 0
+        while v:
+            c += v & 1
+            v >>= 1
+        out[i] = c
+
+
+@cuft.kernel
+def python_int_semantics(a, b, q, r):
+    i = cuft.grid(1)
+    if i < a.shape[0]:
+        q[i] = a[i] // b[i]
+        r[i] = a[i] % b[i]
+
+
+@cuft.kernel
+def first_multiple(x, k, out):
+    i = cuft.grid(1)
+    if i == 0:
+        out[0] = -1
+        for j in range(x.shape[0]):
+            if x[j] <= 0:
+                continue
+            if x[j] % k == 0:
+                out[0] = j
+                break
+
+
+@cuft.kernel
+def local_sort(data, WIDTH: cuft.constexpr):
+    row = cuft.grid(1)
+    if row < data.shape[0]:
+        buf = cuft.local.array(WIDTH, cuft.float32)
+        for j in range(WIDTH):
+            buf[j] = data[row, j]
+        for a in range(WIDTH):
+            for b in range(WIDTH - 1 - a):
+                if buf[b] > buf[b + 1]:
+                    buf[b], buf[b + 1] = buf[b + 1], buf[b]
+        for j in range(WIDTH):
+            data[row, j] = buf[j]
+
+
+@cuft.kernel
+def casts(x, out_i, out_f):
+    i = cuft.grid(1)
+    if i < x.shape[0]:
+        out_i[i] = cuft.int32(x[i] * 10.0)
+        out_f[i] = cuft.float32(cuft.int64(x[i]) + 1)
+
+
+@cuft.kernel
+def bit_mix(x, out):
+    i = cuft.grid(1)
+    if i < x.shape[0]:
+        v = x[i]
+        v ^= v << 13
+        v ^= v >> 7
+        v ^= v << 17
+        out[i] = (v | 1) & ~cuft.uint64(2)
+
+
+def _f32(*shape):
+    return np.ones(shape, np.float32)
+
+
+def _f64(*shape):
+    return np.ones(shape, np.float64)
+
+
+GALLERY = {
+    "saxpy": (saxpy, lambda: (np.float32(2), _f32(64), _f32(64))),
+    "vector_add": (vector_add, lambda: (np.arange(8, dtype=np.int32), np.arange(8, dtype=np.int32),
+                                        np.zeros(8, np.int32))),
+    "grid_stride_scale": (grid_stride_scale, lambda: (_f64(100), 3.0)),
+    "reverse_copy": (reverse_copy, lambda: (_f32(10), _f32(10))),
+    "invert_image": (invert_image, lambda: (np.zeros((4, 5), np.uint8),)),
+    "mask_positive": (mask_positive, lambda: (_f32(8), np.zeros(8, np.bool_))),
+    "stencil_5pt": (stencil_5pt, lambda: (_f32(16, 16), _f32(16, 16))),
+    "jacobi_step": (jacobi_step, lambda: (_f64(16, 16), _f64(16, 16), _f64(1))),
+    "blur_3d": (blur_3d, lambda: (_f32(4, 4, 4), _f32(4, 4, 4))),
+    "block_sum": (block_sum, lambda: (_f32(1000), _f32(8), 128)),
+    "dot_product": (dot_product, lambda: (_f64(1000), _f64(1000), _f64(1))),
+    "prefix_sum_block": (prefix_sum_block, lambda: (np.ones(256, np.int32),
+                                                    np.zeros(256, np.int32), 64)),
+    "row_softmax": (row_softmax, lambda: (_f32(8, 10), _f32(8, 10))),
+    "histogram": (histogram, lambda: (_f32(100), np.zeros(10, np.int32), 0.0, 1.0)),
+    "min_max": (min_max, lambda: (np.arange(10, dtype=np.int32), np.zeros(2, np.int32))),
+    "cas_counter": (cas_counter, lambda: (np.zeros(10, np.int32), np.zeros(1, np.int32))),
+    "warp_vote": (warp_vote, lambda: (np.zeros(64, np.int32),)),
+    "matmul_naive": (matmul_naive, lambda: (_f64(8, 4), _f64(4, 6), _f64(8, 6))),
+    "matmul_tiled": (matmul_tiled, lambda: (_f32(32, 32), _f32(32, 32), _f32(32, 32), 16)),
+    "transpose_tiled": (transpose_tiled, lambda: (_f32(32, 48), _f32(48, 32), 32)),
+    "fortran_scale": (fortran_scale, lambda: (np.asfortranarray(_f64(6, 7)), 2.0)),
+    "strided_scale": (fortran_scale, lambda: (_f64(12, 14)[::2, ::2], 2.0)),
+    "mandelbrot": (mandelbrot, lambda: (np.zeros((20, 30), np.uint8), -2.0, 1.0, -1.0, 1.0, 20)),
+    "black_scholes": (black_scholes, lambda: (_f64(64), _f64(64), _f64(64), _f64(64), _f64(64),
+                                              0.02, 0.3)),
+    "nbody_accel": (nbody_accel, lambda: (_f32(32, 2), _f32(32, 2), np.float32(1e-3))),
+    "trig_table": (trig_table, lambda: (_f64(64),)),
+    "blend": (blend, lambda: (_f32(16), _f32(16), _f32(16), _f32(16))),
+    "power_unrolled": (power_unrolled, lambda: (_f64(16), _f64(16), 5)),
+    "flag_select": (flag_select, lambda: (_f32(16), _f32(16), True)),
+    "collatz_steps": (collatz_steps, lambda: (np.arange(1, 33, dtype=np.int64),
+                                              np.zeros(32, np.int64))),
+    "popcount": (popcount, lambda: (np.arange(32, dtype=np.uint32), np.zeros(32, np.uint32))),
+    "python_int_semantics": (python_int_semantics, lambda: (np.arange(-8, 8, dtype=np.int32),
+                                                            np.full(16, -3, np.int32),
+                                                            np.zeros(16, np.int32),
+                                                            np.zeros(16, np.int32))),
+    "first_multiple": (first_multiple, lambda: (np.arange(20, dtype=np.int64), 7,
+                                                np.zeros(1, np.int64))),
+    "local_sort": (local_sort, lambda: (_f32(8, 6), 6)),
+    "casts": (casts, lambda: (_f64(8), np.zeros(8, np.int32), np.zeros(8, np.float32))),
+    "bit_mix": (bit_mix, lambda: (np.arange(16, dtype=np.uint64), np.zeros(16, np.uint64))),
+}
