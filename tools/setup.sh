@@ -52,6 +52,13 @@ if [ "$(cat "$venvft/.cuft-requirements" 2>/dev/null)" != "$want" ]; then
   echo "$want" > "$venvft/.cuft-requirements"
 fi
 
+# Both environments import the in-tree package (python/cuft, extension built in
+# place below), so `.venv/bin/python -m cuft` works from anywhere.
+for py in "$venv/bin/python" "$venvft/bin/python"; do
+  site=$("$py" -c "import sysconfig; print(sysconfig.get_paths()['purelib'])")
+  [ "$(cat "$site/cuft-dev.pth" 2>/dev/null)" = "$root/python" ] || echo "$root/python" > "$site/cuft-dev.pth"
+done
+
 # --- configure and build -----------------------------------------------------------
 # The extension is built for both interpreters; a changed list reconfigures.
 pythons="$venv/bin/python;$venvft/bin/python"
