@@ -17,6 +17,10 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.add_tool_substitutions(["cuft-opt"], [config.cuft_tools_dir])
 config.substitutions.append(("%cuft_src", config.cuft_src_root))
 config.substitutions.append(("%cuft_obj", config.cuft_obj_root))
+# %cuft_python runs the in-tree package with the first interpreter of CUFT_PYTHONS.
+if config.cuft_python:
+    config.substitutions.append(("%cuft_python", config.cuft_python))
+    config.environment["PYTHONPATH"] = os.path.join(config.cuft_src_root, "python")
 
 # ptxas checks that the PTX we print is valid for sm_90. Tests that need it say
 # `REQUIRES: ptxas`; without a CUDA toolkit they are reported as unsupported.
