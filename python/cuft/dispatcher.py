@@ -84,6 +84,13 @@ def _dim3(value, what):
     return tuple(dims) + (1,) * (3 - len(dims))
 
 
+def _wrap(obj, fn):
+    """Give a kernel or device function object the name and docs of ``fn``."""
+    obj.py_func = obj.__wrapped__ = fn
+    for attr in ("__name__", "__qualname__", "__doc__", "__module__"):
+        setattr(obj, attr, getattr(fn, attr))
+
+
 class LaunchConfig:
     """``kernel[grid, block, stream, shared_bytes]``, checked and normalized."""
 
@@ -115,13 +122,8 @@ class Kernel:
     code with ``inspect(*args, stage=...)``, count its cache with ``stats()``."""
 
     def __init__(self, fn, options):
-        self.py_func = fn
+        _wrap(self, fn)
         self.__cuft_kernel__ = fn
-        self.__name__ = fn.__name__
-        self.__qualname__ = fn.__qualname__
-        self.__doc__ = fn.__doc__
-        self.__module__ = fn.__module__
-        self.__wrapped__ = fn
         self.options = check_options(options, f"@cuft.kernel {fn.__qualname__}")
         self._options_key = tuple(sorted(self.options.items()))
         self._frontend = None
@@ -293,13 +295,8 @@ class DeviceFunction:
         if options:
             raise TypeError(f"@cuft.func {fn.__qualname__}: unknown option(s) "
                             f"{', '.join(options)} (device functions take their kernel's options)")
-        self.py_func = fn
+        _wrap(self, fn)
         self.__cuft_func__ = fn
-        self.__name__ = fn.__name__
-        self.__qualname__ = fn.__qualname__
-        self.__doc__ = fn.__doc__
-        self.__module__ = fn.__module__
-        self.__wrapped__ = fn
 
     def __repr__(self):
         return f"<cuft.func {self.__qualname__}>"

@@ -11,6 +11,7 @@ import pytest
 
 import cuft
 from cuft.signature import parse_signature
+from sourceutil import line_of
 from threadutil import run_concurrently
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -18,12 +19,7 @@ FREE_THREADED = bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
 
 
 def lineno_of(fn, needle):
-    import inspect
-    lines, start = inspect.getsourcelines(fn.py_func)
-    for k, line in enumerate(lines):
-        if needle in line:
-            return start + k
-    raise AssertionError(needle)
+    return line_of(fn, needle)[0]
 
 
 @cuft.kernel

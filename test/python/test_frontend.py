@@ -2,7 +2,6 @@
 (for a signature) and lowers to PTX. Kernels are defined at module level so that
 their source, and the locations in the IR, point into this file."""
 
-import inspect
 import math
 import os
 import re
@@ -10,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from sourceutil import line_of
 
 import cuft
 import cuft as cu
@@ -53,15 +53,6 @@ def has(text, pattern, count=None):
         assert found, f"no match for {pattern!r} in:\n{text}"
     else:
         assert len(found) == count, f"{len(found)} matches for {pattern!r}, expected {count}:\n{text}"
-
-
-def line_of(fn, needle):
-    """The file line of the first source line of `fn` containing `needle`."""
-    lines, start = inspect.getsourcelines(fn)
-    for i, l in enumerate(lines):
-        if needle in l:
-            return start + i, l.index(needle) + 1
-    raise AssertionError(needle)
 
 
 # ---------------------------------------------------------------------------
