@@ -30,11 +30,41 @@ def ConvertCuftToGPU : Pass<"convert-cuft-to-gpu", "::mlir::ModuleOp"> {
            "name of the gpu.module that receives the kernels">,
     Option<"fastMath", "fast-math", "bool", "false",
            "mark float arithmetic with fast-math flags">,
+    Option<"boundsCheck", "bounds-check", "bool", "false",
+           "check every array index against its extent and call "
+           "`__cuft_index_error(dim, index, size)` when it is out of range "
+           "(the host target implements it; NVPTX has no such function)">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::cf::ControlFlowDialect",
     "::mlir::func::FuncDialect", "::mlir::gpu::GPUDialect",
     "::mlir::LLVM::LLVMDialect", "::mlir::math::MathDialect",
+    "::mlir::memref::MemRefDialect", "::mlir::scf::SCFDialect",
+  ];
+}
+
+def ConvertGPUToHost : Pass<"convert-gpu-to-host", "::mlir::ModuleOp"> {
+  let summary = "turn the kernels of a gpu.module into host functions run per thread";
+  let description = [{
+    Takes the output of `convert-cuft-to-gpu` and makes it runnable on the CPU.
+    Every kernel and device function moves out of its `gpu.module` into the
+    top-level module as a `func.func` and gains two trailing arguments: `ids`
+    (`memref<12xi32>`: threadIdx, blockIdx, blockDim, gridDim, each x/y/z) and
+    `shared` (`memref<?xi8>`, the block's shared memory). Thread indexing ops
+    read `ids`; each shared-memory global becomes a `memref.view` at a fixed
+    offset of `shared`; `gpu.barrier` calls the runtime's `__cuft_host_barrier`;
+    bounds-check calls get a site number. Memory spaces are dropped.
+
+    Each kernel `K` gets a public entry `__cuft_entry_K` with the same
+    arguments. Without barriers the entry loops over the block's threads (so
+    LLVM can inline and vectorize the body); with barriers (the
+    `cuft.host.fibers` attribute) the runtime calls the entry once per thread,
+    each on its own fiber. `cuft.host.shared_bytes` gives the shared memory a
+    block needs; the module's `cuft.host.index_sites` lists the source location
+    of every bounds-check site.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
     "::mlir::memref::MemRefDialect", "::mlir::scf::SCFDialect",
   ];
 }

@@ -1,6 +1,7 @@
 //===- Compiler.cpp - the narrow compile API ------------------------------===//
 
 #include "cuft/Compiler/Compiler.h"
+#include "Session.h"
 
 #include "cuft/Dialect/Cuft/Transforms/Passes.h"
 #include "cuft/Pipelines/Pipelines.h"
@@ -32,19 +33,6 @@ const DialectRegistry &registry() {
   return *r;
 }
 
-/// The first file/line/column inside `loc` (through names, call sites, fusions).
-void fillLocation(Location loc, cuft::Diagnostic &d) {
-  loc->walk([&](Location l) {
-    if (auto f = dyn_cast<FileLineColLoc>(l)) {
-      d.file = f.getFilename().str();
-      d.line = f.getLine();
-      d.column = f.getColumn();
-      return WalkResult::interrupt();
-    }
-    return WalkResult::advance();
-  });
-}
-
 void record(mlir::Diagnostic &diag, std::vector<cuft::Diagnostic> &out) {
   cuft::Diagnostic d;
   switch (diag.getSeverity()) {
@@ -53,7 +41,7 @@ void record(mlir::Diagnostic &diag, std::vector<cuft::Diagnostic> &out) {
   case DiagnosticSeverity::Note: d.severity = "note"; break;
   case DiagnosticSeverity::Remark: d.severity = "remark"; break;
   }
-  fillLocation(diag.getLocation(), d);
+  cuft::detail::fillLocation(diag.getLocation(), d.file, d.line, d.column);
   d.message = diag.str();
   out.push_back(std::move(d));
   for (mlir::Diagnostic &note : diag.getNotes())
@@ -93,6 +81,37 @@ bool bitcodeToText(Operation *module, std::string &text) {
 
 } // namespace
 
+void cuft::detail::fillLocation(Location loc, std::string &file, unsigned &line,
+                                unsigned &column) {
+  loc->walk([&](Location l) {
+    if (auto f = dyn_cast<FileLineColLoc>(l)) {
+      file = f.getFilename().str();
+      line = f.getLine();
+      column = f.getColumn();
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+}
+
+cuft::detail::Session::Session(std::vector<Diagnostic> &diagnostics)
+    : diagnostics(diagnostics), ctx(registry(), MLIRContext::Threading::DISABLED) {
+  // Diagnostics point at the user's source; a dump of the failing op is noise.
+  ctx.printOpOnDiagnostic(false);
+  handler.emplace(&ctx, [this](mlir::Diagnostic &diag) {
+    record(diag, this->diagnostics);
+    return success();
+  });
+}
+
+OwningOpRef<ModuleOp> cuft::detail::Session::parse(const std::string &ir) {
+  return parseSourceString<ModuleOp>(ir, ParserConfig(&ctx), "<cuft generic IR>");
+}
+
+void cuft::detail::Session::error(const std::string &message) {
+  diagnostics.push_back({"error", "", 0, 0, message});
+}
+
 bool cuft::parseStage(const std::string &name, Stage &stage) {
   if (name == "generic")
     stage = Stage::Generic;
@@ -111,17 +130,8 @@ cuft::CompileResult cuft::compile(const std::string &ir, const std::string &sign
                                   const std::string &kernel, Stage stage,
                                   const CompileOptions &options) {
   CompileResult result;
-  // One context per compile: nothing mutable is shared between threads.
-  MLIRContext context(registry(), MLIRContext::Threading::DISABLED);
-  // Diagnostics point at the user's source; a dump of the failing op is noise.
-  context.printOpOnDiagnostic(false);
-  ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &diag) {
-    record(diag, result.diagnostics);
-    return success();
-  });
-
-  OwningOpRef<ModuleOp> module =
-      parseSourceString<ModuleOp>(ir, ParserConfig(&context), "<cuft generic IR>");
+  detail::Session session(result.diagnostics);
+  OwningOpRef<ModuleOp> module = session.parse(ir);
   if (!module)
     return result;
   if (stage == Stage::Generic) {
@@ -130,7 +140,7 @@ cuft::CompileResult cuft::compile(const std::string &ir, const std::string &sign
     return result;
   }
 
-  PassManager pm(&context);
+  PassManager pm(&session.context());
   CuftSpecializeOptions specialize;
   specialize.sig = signature;
   specialize.kernel = kernel;
@@ -154,7 +164,7 @@ cuft::CompileResult cuft::compile(const std::string &ir, const std::string &sign
     break;
   case Stage::LLVM:
     if (!bitcodeToText(*module, result.text)) {
-      result.diagnostics.push_back({"error", "", 0, 0, "no LLVM IR was produced"});
+      session.error("no LLVM IR was produced");
       return result;
     }
     break;

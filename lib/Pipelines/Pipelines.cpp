@@ -7,6 +7,7 @@
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/Support/FileSystem.h"
@@ -59,7 +60,28 @@ void cuft::buildCuftToPTXPipeline(OpPassManager &pm, const CuftToPTXOptions &opt
   pm.addPass(createGpuModuleToBinaryPass(binary));
 }
 
+void cuft::buildCuftToHostPipeline(OpPassManager &pm, const CuftToHostOptions &options) {
+  pm.addPass(createConvertCuftToCF());
+  ConvertCuftToGPUOptions lower;
+  lower.fastMath = options.fastMath;
+  lower.boundsCheck = options.boundsCheck;
+  pm.addPass(createConvertCuftToGPU(lower));
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(createConvertGPUToHost());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(arith::createArithExpandOpsPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createConvertToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+}
+
 void cuft::registerCuftPipelines() {
+  PassPipelineRegistration<CuftToHostOptions>(
+      "cuft-to-host",
+      "lower specialized cuft IR to the LLVM dialect for the CPU (the host target): "
+      "kernels become __cuft_entry_<name> functions run per block or per thread",
+      buildCuftToHostPipeline);
   PassPipelineRegistration<CuftToPTXOptions>(
       "cuft-to-ptx",
       "lower specialized cuft IR to PTX (a gpu.binary holding the PTX text); "

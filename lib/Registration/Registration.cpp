@@ -19,6 +19,7 @@
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Conversion/ConvertToLLVM/ToLLVMInterface.h"
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
@@ -75,4 +76,6 @@ void cuft::registerCuftPasses() {
   mlir::registerGpuNVVMAttachTarget();
   mlir::registerGpuModuleToBinaryPass();
   mlir::arith::registerArithExpandOpsPass();
+  mlir::memref::registerExpandStridedMetadataPass();
+  mlir::registerConvertToLLVMPass();
 }

@@ -8,11 +8,13 @@ from .constexpr import constexpr
 from .dsl import *  # noqa: F401,F403  (kernel-only names: grid, threadIdx, ...)
 from .dsl import __all__ as _dsl_all
 from .dispatcher import DeviceFunction, Kernel
-from .errors import CompileError, KernelArgumentError
+from .errors import CompileError, KernelArgumentError, KernelError, KernelIndexError
 from .frontend.source import unwrap
+from .target import set_target, target
 
-__all__ = ["constexpr", "CompileError", "KernelArgumentError", "kernel", "func", "Kernel",
-           "DeviceFunction", *_dsl_all]
+__all__ = ["constexpr", "CompileError", "KernelArgumentError", "KernelError",
+           "KernelIndexError", "kernel", "func", "Kernel", "DeviceFunction", "set_target",
+           "target", *_dsl_all]
 
 
 def _decorator(cls, fn, options, name):

@@ -8,16 +8,19 @@ failed compile reaches every waiter and is then forgotten, so a later call
 tries again.
 """
 
+import os
 import threading
 
 from . import _cuft
 from .errors import CompileError, KernelArgumentError, from_diagnostics
 from .frontend import generate
-from .signature import ArgumentError, parse_signature, signature_of
+from .host import pack_arguments, raise_launch_error
+from .signature import ArgumentError, parse_signature, signature_entries
+from .target import target
 
 __all__ = ["Kernel", "DeviceFunction", "KERNEL_OPTIONS", "STAGES"]
 
-STAGES = ("generic", "typed", "llvm", "ptx")
+STAGES = ("generic", "typed", "llvm", "ptx", "host-llvm")
 
 # Option name -> (default, check, what it does). Unknown names are rejected.
 KERNEL_OPTIONS = {
@@ -25,6 +28,9 @@ KERNEL_OPTIONS = {
                  "approximate math, flush float32 denormals to zero, no NaN/inf guarantees"),
     "opt_level": (3, lambda v: isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 3,
                   "LLVM optimization level, 0 to 3"),
+    "boundscheck": (None, lambda v: v is None or isinstance(v, bool),
+                    "check array indices on the host target and raise IndexError; None: "
+                    "when the environment has CUFT_BOUNDSCHECK=1"),
 }
 
 # The GPU architecture compiled for until the CUDA runtime picks the device's.
@@ -60,15 +66,16 @@ def _frontend_for(fn):
 class _Pending:
     """One specialization: filled in once by the thread that compiles it."""
 
-    __slots__ = ("ready", "text", "error")
+    __slots__ = ("ready", "value", "error")
 
     def __init__(self):
         self.ready = threading.Event()
-        self.text = None
+        self.value = None
         self.error = None
 
 
-# (frontend, signature, chip, options) -> _Pending; shared by every Kernel, so
+# (frontend, signature, target, options) -> _Pending; target is a chip ("sm_90",
+# the PTX) or ("host", boundscheck), a HostKernel. Shared by every Kernel, so
 # kernels with the same generic IR share their specializations.
 _SPECIALIZATIONS = {}
 _SPECIALIZATIONS_LOCK = threading.Lock()  # held only to look up or publish an entry
@@ -181,15 +188,17 @@ class Kernel:
                           f"({', '.join(names)}) but {len(args)} were given")
         return args
 
-    def signature(self, *args, **kwargs):
-        """The signature text these arguments specialize the kernel for."""
-        fe = self.frontend
-        args = self._bind(fe, args, kwargs)
+    def _entries(self, fe, args):
         try:
-            return signature_of(args, fe.constexpr_args)
+            return signature_entries(args, fe.constexpr_args)
         except ArgumentError as e:
             raise self._arg_error(fe, e.index, f"argument '{fe.arg_names[e.index]}' of "
                                                f"{self.__name__}(): {e}") from None
+
+    def signature(self, *args, **kwargs):
+        """The signature text these arguments specialize the kernel for."""
+        fe = self.frontend
+        return ",".join(self._entries(fe, self._bind(fe, args, kwargs)))
 
     # -- compiling -------------------------------------------------------------
     def _compile(self, fe, sig, stage, chip):
@@ -200,19 +209,33 @@ class Kernel:
             raise from_diagnostics(diags, fe.filename, fe.firstlineno)
         return text
 
+    def _compile_host(self, fe, sig, boundscheck, keep_llvm_ir=False):
+        ok, kernel, llvm_ir, diags = _cuft.compile_host(
+            fe.ir, sig, kernel=fe.name, opt_level=self.options["opt_level"],
+            fast_math=self.options["fastmath"], bounds_check=boundscheck,
+            keep_llvm_ir=keep_llvm_ir)
+        if not ok:
+            raise from_diagnostics(diags, fe.filename, fe.firstlineno)
+        return llvm_ir if keep_llvm_ir else kernel
+
+    def _boundscheck(self):
+        option = self.options["boundscheck"]
+        if option is None:
+            return os.environ.get("CUFT_BOUNDSCHECK", "0") not in ("", "0")
+        return option
+
     def _count(self, what):
         with self._stats_lock:
             self._stats[what] += 1
 
-    def specialize(self, sig, chip=DEFAULT_CHIP):
-        """The PTX of the specialization for signature text ``sig``: compiled by
-        the first caller, shared with every other."""
-        fe = self.frontend
-        key = (fe, sig, chip, self._options_key)
+    def _specialization(self, fe, sig, target_key, build):
+        """The compiled specialization for (sig, target_key): built by the first
+        caller with ``build()``, shared with every other."""
+        key = (fe, sig, target_key, self._options_key)
         entry = _SPECIALIZATIONS.get(key)
         if entry is not None and entry.ready.is_set() and entry.error is None:
             self._count("hits")
-            return entry.text
+            return entry.value
         with _SPECIALIZATIONS_LOCK:
             entry = _SPECIALIZATIONS.get(key)
             owner = entry is None
@@ -220,7 +243,7 @@ class Kernel:
                 entry = _SPECIALIZATIONS[key] = _Pending()
         if owner:
             try:
-                entry.text = self._compile(fe, sig, "ptx", chip)
+                entry.value = build()
             except BaseException as e:
                 entry.error = e if isinstance(e, CompileError) else CompileError(
                     f"internal error while compiling: {type(e).__name__}: {e}",
@@ -238,12 +261,32 @@ class Kernel:
             entry.ready.wait()
         if entry.error is not None:
             raise entry.error.clone()
-        return entry.text
+        return entry.value
+
+    def specialize(self, sig, chip=DEFAULT_CHIP):
+        """The PTX of the specialization for signature text ``sig``: compiled by
+        the first caller, shared with every other."""
+        fe = self.frontend
+        return self._specialization(fe, sig, chip, lambda: self._compile(fe, sig, "ptx", chip))
+
+    def specialize_host(self, sig):
+        """The HostKernel (JIT-compiled for this CPU) for signature text ``sig``,
+        with bounds checks when they are on; compiled once, like ``specialize``."""
+        fe = self.frontend
+        boundscheck = self._boundscheck()
+
+        def build():
+            kernel = self._compile_host(fe, sig, boundscheck)
+            self._count("loads")  # the JIT has loaded it into this process
+            return kernel
+        return self._specialization(fe, sig, ("host", boundscheck), build)
 
     def inspect(self, *args, stage="ptx", signature=None, **kwargs):
         """The kernel's code for these arguments (or for ``signature``, written
         numba style like ``"f32, f32[::1], f32[::1]"``) at ``stage``: "generic"
-        (the frontend's IR), "typed" (after specialization), "llvm" or "ptx"."""
+        (the frontend's IR), "typed" (after specialization), "llvm" or "ptx"
+        (the GPU's LLVM IR or PTX), or "host-llvm" (the host target's optimized
+        LLVM IR for this CPU)."""
         if stage not in STAGES:
             raise ValueError(f"unknown stage {stage!r} (expected one of {', '.join(STAGES)})")
         fe = self.frontend
@@ -260,6 +303,8 @@ class Kernel:
             return fe.ir
         if stage == "ptx":
             return self.specialize(sig)
+        if stage == "host-llvm":
+            return self._compile_host(fe, sig, self._boundscheck(), keep_llvm_ir=True)
         return self._compile(fe, sig, stage, DEFAULT_CHIP)
 
     def stats(self):
@@ -278,11 +323,25 @@ class Kernel:
                         "(*args); a kernel cannot be called directly")
 
     def _launch(self, config, args, kwargs):
-        self.specialize(self.signature(*args, **kwargs))
-        raise NotImplementedError(
-            f"cannot launch '{self.__name__}': cuft has no target that runs kernels yet "
-            "(the host target and the CUDA runtime are in progress); the kernel compiled, "
-            "see it with .inspect(*args, stage='ptx')")
+        fe = self.frontend
+        args = self._bind(fe, args, kwargs)
+        entries = self._entries(fe, args)
+        where = target()
+        if where != "host":
+            self.specialize(",".join(entries))
+            raise NotImplementedError(
+                f"cannot launch '{self.__name__}' on the cuda target: cuft's CUDA runtime is "
+                "not built yet. Run on the CPU with cuft.set_target('host') or "
+                "CUFT_TARGET=host; the PTX is in .inspect(*args, stage='ptx')")
+        kernel = self.specialize_host(",".join(entries))
+        try:
+            packed = pack_arguments(args, entries, fe.constexpr_args)
+        except ArgumentError as e:
+            raise self._arg_error(fe, e.index, f"argument '{fe.arg_names[e.index]}' of "
+                                               f"{self.__name__}(): {e}") from None
+        error = _cuft.launch_host(kernel, config.grid, config.block, packed)
+        if error is not None:
+            raise_launch_error(self.__name__, error)
 
 
 _UNSET = object()

@@ -2,7 +2,8 @@
 
 import linecache
 
-__all__ = ["CompileError", "KernelArgumentError", "from_diagnostics"]
+__all__ = ["CompileError", "KernelArgumentError", "KernelError", "KernelIndexError",
+           "from_diagnostics"]
 
 
 def _excerpt(filename, lineno, col, source_line=None):
@@ -88,3 +89,43 @@ def from_diagnostics(diagnostics, fallback_file=None, fallback_line=None):
     if not file or not line:
         file, line, col = fallback_file, fallback_line, None
     return CompileError(message, file, line, col or None, notes=notes)
+
+
+class KernelError(RuntimeError):
+    """A launched kernel failed while running: a thread trapped (integer
+    division by zero, an invalid memory access...) or, with bounds checking on,
+    indexed out of range. Carries the kernel's name, the first failing block and
+    thread, and the source location when known. The launch stopped; later
+    launches work."""
+
+    def __init__(self, message, kernel, block, thread, filename=None, lineno=None, col=None):
+        self.message = message
+        self.kernel = kernel
+        self.block = tuple(block)
+        self.thread = None if thread is None else tuple(thread)
+        self.filename = filename
+        self.lineno = lineno
+        self.col = col
+        super().__init__(message)
+
+    def __str__(self):
+        who = f"in kernel '{self.kernel}', block {self.block}"
+        if self.thread is not None:
+            who += f", thread {self.thread}"
+        if not self.filename or not self.lineno:
+            return f"{self.message} ({who})"
+        return (f"{_where(self.filename, self.lineno, self.col)}: error: {self.message} ({who})"
+                + _excerpt(self.filename, self.lineno, self.col))
+
+
+class KernelIndexError(KernelError, IndexError):
+    """An array index out of range, found by bounds checking
+    (``CUFT_BOUNDSCHECK=1`` or ``@cuft.kernel(boundscheck=True)``); an
+    ``IndexError`` too. ``index``, ``axis`` and ``size`` say what was wrong."""
+
+    def __init__(self, message, kernel, block, thread, filename, lineno, col, index, axis,
+                 size):
+        super().__init__(message, kernel, block, thread, filename, lineno, col)
+        self.index = index
+        self.axis = axis
+        self.size = size

@@ -17,7 +17,7 @@ Arguments map to types like this:
 
 import numbers
 
-__all__ = ["signature_of", "parse_signature", "ArgumentError", "MAX_RANK"]
+__all__ = ["signature_of", "signature_entries", "parse_signature", "ArgumentError", "MAX_RANK"]
 
 MAX_RANK = 3
 
@@ -175,10 +175,17 @@ def _entry(index, value):
                                "array, a bool, an int or a float)")
 
 
+def signature_entries(args, constexpr_args=()):
+    """The signature of ``args``, an entry per argument (``f32``,
+    ``array<f32,1,C>``, ``i64=4`` for a constexpr); ``constexpr_args`` are
+    parameter indices."""
+    return [_constexpr_entry(i, a) if i in constexpr_args else _entry(i, a)
+            for i, a in enumerate(args)]
+
+
 def signature_of(args, constexpr_args=()):
     """The signature text of ``args``; ``constexpr_args`` are parameter indices."""
-    return ",".join(_constexpr_entry(i, a) if i in constexpr_args else _entry(i, a)
-                    for i, a in enumerate(args))
+    return ",".join(signature_entries(args, constexpr_args))
 
 
 # -- signatures written by hand (python -m cuft inspect --sig) ------------------

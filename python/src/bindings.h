@@ -9,6 +9,8 @@ namespace cuft::python {
 void bindCompiler(pybind11::module_ &m);
 /// dlpack_layout(capsule) -> (code, bits, lanes, shape, strides)
 void bindDLPack(pybind11::module_ &m);
+/// HostKernel, compile_host, launch_host, host_pool_size
+void bindHost(pybind11::module_ &m);
 } // namespace cuft::python
 
 #endif

@@ -12,4 +12,5 @@ PYBIND11_MODULE(_cuft, m, pybind11::mod_gil_not_used()) {
   m.doc() = "cuft's compiler core (C++)";
   cuft::python::bindCompiler(m);
   cuft::python::bindDLPack(m);
+  cuft::python::bindHost(m);
 }

@@ -234,7 +234,7 @@ def test_kernel_options():
     fast_ptx, precise_ptx = fast.inspect(x), precise.inspect(x)
     assert "sin.approx" in fast_ptx and "div.approx" in fast_ptx
     assert "sin.approx" not in precise_ptx and "div.rn.f32" in precise_ptx
-    assert fast.options == {"fastmath": True, "opt_level": 3}
+    assert fast.options == {"fastmath": True, "opt_level": 3, "boundscheck": None}
     with pytest.raises(TypeError, match="unknown option 'fast_math'"):
         cuft.kernel(fast_math=True)(precise.py_func)
     with pytest.raises(TypeError, match="bad value 7 for option 'opt_level'"):
@@ -253,8 +253,14 @@ def test_launch_configuration_is_checked():
     assert (launch.grid, launch.block, launch.shared_bytes) == ((2, 3, 1), (32, 4, 1), 256)
     with pytest.raises(TypeError, match="takes 3 argument"):  # arguments checked first
         launch(1.0, x)
-    with pytest.raises(NotImplementedError, match="no target that runs kernels yet"):
-        launch(1.0, x, x)
+    with pytest.raises(ValueError, match="CUDA allows 1024 at most"):
+        saxpy[1, (64, 32)](1.0, x, x)
+    previous = cuft.set_target("cuda")
+    try:
+        with pytest.raises(NotImplementedError, match="CUDA runtime is not built yet"):
+            launch(1.0, x, x)
+    finally:
+        cuft.set_target(previous)
 
 
 # -- inspect and the cache ----------------------------------------------------------

@@ -32,6 +32,16 @@ struct CuftToPTXOptions : public mlir::PassPipelineOptions<CuftToPTXOptions> {
       llvm::cl::init("")};
 };
 
+/// Options of the `cuft-to-host` pipeline (the host target, see docs/HostTarget.md).
+struct CuftToHostOptions : public mlir::PassPipelineOptions<CuftToHostOptions> {
+  Option<bool> fastMath{*this, "fast-math",
+                        llvm::cl::desc("fast-math flags on float arithmetic"),
+                        llvm::cl::init(false)};
+  Option<bool> boundsCheck{*this, "bounds-check",
+                           llvm::cl::desc("check array indices at run time"),
+                           llvm::cl::init(false)};
+};
+
 /// The path of libdevice.10.bc: `$CUDA_HOME/nvvm/libdevice/libdevice.10.bc` if it
 /// exists, otherwise the one of the toolkit cuft was configured with.
 std::string defaultLibdevicePath();
@@ -40,7 +50,12 @@ std::string defaultLibdevicePath();
 /// `--cuft-to-ptx` and the Python package both call it.
 void buildCuftToPTXPipeline(mlir::OpPassManager &pm, const CuftToPTXOptions &options);
 
-/// Registers `cuft-to-ptx` with the pass registry.
+/// Typed cuft IR -> LLVM dialect for the CPU: kernels become host functions
+/// (convert-gpu-to-host) with `__cuft_entry_<kernel>` entries. The host target
+/// JIT-compiles its output; `cuft-opt --cuft-to-host` prints it.
+void buildCuftToHostPipeline(mlir::OpPassManager &pm, const CuftToHostOptions &options);
+
+/// Registers `cuft-to-ptx` and `cuft-to-host` with the pass registry.
 void registerCuftPipelines();
 
 /// The PTX texts of the `gpu.binary` ops in `module` (format `isa`), in order.

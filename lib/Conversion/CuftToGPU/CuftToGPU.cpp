@@ -110,9 +110,10 @@ struct ConvertCuftToGPUPass : public cuft::impl::ConvertCuftToGPUBase<ConvertCuf
     CuftTypeConverter converter(ctx);
     CuftLoweringOptions options;
     options.fastMath = fastMath;
+    options.boundsCheck = boundsCheck;
     RewritePatternSet patterns(ctx);
     populateCuftArithToArithPatterns(converter, patterns, options);
-    populateCuftMemoryToMemRefPatterns(converter, patterns);
+    populateCuftMemoryToMemRefPatterns(converter, patterns, options);
     populateCuftGpuToGpuPatterns(converter, patterns);
     populateCuftFuncToGpuPatterns(converter, patterns);
 

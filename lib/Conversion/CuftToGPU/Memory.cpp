@@ -4,8 +4,10 @@
 #include "cuft/Dialect/Cuft/IR/CuftOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 
 using namespace mlir;
 using namespace cuft;
@@ -24,6 +26,45 @@ SmallVector<Value> toIndices(OpBuilder &b, Location loc, ValueRange cuftIndices,
   }
   return result;
 }
+
+/// With bounds checking on: before an access to `array[indices]`, calls
+/// `__cuft_index_error(dim, index, size)` for the first index out of range. The
+/// comparison is unsigned, so negative indices are caught too.
+void checkBounds(ConversionPatternRewriter &rewriter, Location loc, Value array,
+                 ValueRange indices, bool enabled) {
+  if (!enabled)
+    return;
+  Operation *symbolTableOp =
+      rewriter.getInsertionBlock()->getParentOp()->getParentWithTrait<OpTrait::SymbolTable>();
+  auto i64 = rewriter.getI64Type();
+  auto fnType = rewriter.getFunctionType({i64, i64, i64}, {});
+  if (!SymbolTable::lookupSymbolIn(symbolTableOp, kIndexErrorFunction)) {
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPointToStart(&symbolTableOp->getRegion(0).front());
+    auto decl = func::FuncOp::create(rewriter, loc, kIndexErrorFunction, fnType);
+    decl.setPrivate();
+  }
+  for (auto [dim, index] : llvm::enumerate(indices)) {
+    Value size = memref::DimOp::create(rewriter, loc, array, dim);
+    Value bad = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::uge, index, size);
+    auto ifOp = scf::IfOp::create(rewriter, loc, bad, /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPointToStart(ifOp.thenBlock());
+    Value args[] = {
+        arith::ConstantOp::create(rewriter, loc, rewriter.getI64IntegerAttr(dim)),
+        arith::IndexCastOp::create(rewriter, loc, i64, index),
+        arith::IndexCastOp::create(rewriter, loc, i64, size)};
+    func::CallOp::create(rewriter, loc, kIndexErrorFunction, TypeRange{}, args);
+  }
+}
+
+/// Patterns over array elements: they need to know whether to check bounds.
+template <typename Op>
+struct ElementPattern : public OpConversionPattern<Op> {
+  ElementPattern(const TypeConverter &converter, MLIRContext *ctx, bool boundsCheck)
+      : OpConversionPattern<Op>(converter, ctx), boundsCheck(boundsCheck) {}
+  bool boundsCheck;
+};
 
 struct VarLowering : public OpConversionPattern<VarOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -54,21 +95,23 @@ struct VarStoreLowering : public OpConversionPattern<VarStoreOp> {
   }
 };
 
-struct LoadLowering : public OpConversionPattern<LoadOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct LoadLowering : public ElementPattern<LoadOp> {
+  using ElementPattern::ElementPattern;
   LogicalResult matchAndRewrite(LoadOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
     auto idx = toIndices(rewriter, op.getLoc(), op.getIndices(), adaptor.getIndices());
+    checkBounds(rewriter, op.getLoc(), adaptor.getArray(), idx, boundsCheck);
     rewriter.replaceOpWithNewOp<memref::LoadOp>(op, adaptor.getArray(), idx);
     return success();
   }
 };
 
-struct StoreLowering : public OpConversionPattern<StoreOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct StoreLowering : public ElementPattern<StoreOp> {
+  using ElementPattern::ElementPattern;
   LogicalResult matchAndRewrite(StoreOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
     auto idx = toIndices(rewriter, op.getLoc(), op.getIndices(), adaptor.getIndices());
+    checkBounds(rewriter, op.getLoc(), adaptor.getArray(), idx, boundsCheck);
     rewriter.replaceOpWithNewOp<memref::StoreOp>(op, adaptor.getValue(), adaptor.getArray(),
                                                  idx);
     return success();
@@ -147,8 +190,8 @@ struct AllocLocalLowering : public OpConversionPattern<AllocLocalOp> {
   }
 };
 
-struct AtomicRMWLowering : public OpConversionPattern<AtomicRMWOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct AtomicRMWLowering : public ElementPattern<AtomicRMWOp> {
+  using ElementPattern::ElementPattern;
   LogicalResult matchAndRewrite(AtomicRMWOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
@@ -182,6 +225,7 @@ struct AtomicRMWLowering : public OpConversionPattern<AtomicRMWOp> {
       break;
     }
     auto idx = toIndices(rewriter, loc, op.getIndices(), adaptor.getIndices());
+    checkBounds(rewriter, loc, adaptor.getArray(), idx, boundsCheck);
     rewriter.replaceOpWithNewOp<memref::AtomicRMWOp>(op, kind, v, adaptor.getArray(), idx);
     return success();
   }
@@ -189,12 +233,13 @@ struct AtomicRMWLowering : public OpConversionPattern<AtomicRMWOp> {
 
 /// Compare-and-swap as a generic atomic update that stores `value` when the
 /// current element equals `expected` bit for bit, and the element itself otherwise.
-struct AtomicCASLowering : public OpConversionPattern<AtomicCASOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct AtomicCASLowering : public ElementPattern<AtomicCASOp> {
+  using ElementPattern::ElementPattern;
   LogicalResult matchAndRewrite(AtomicCASOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     auto idx = toIndices(rewriter, loc, op.getIndices(), adaptor.getIndices());
+    checkBounds(rewriter, loc, adaptor.getArray(), idx, boundsCheck);
     auto rmw = memref::GenericAtomicRMWOp::create(rewriter, loc, adaptor.getArray(), idx);
     {
       OpBuilder::InsertionGuard guard(rewriter);
@@ -220,9 +265,11 @@ struct AtomicCASLowering : public OpConversionPattern<AtomicCASOp> {
 } // namespace
 
 void cuft::populateCuftMemoryToMemRefPatterns(CuftTypeConverter &converter,
-                                              RewritePatternSet &patterns) {
-  patterns.add<VarLowering, VarLoadLowering, VarStoreLowering, LoadLowering, StoreLowering,
-               DimLowering, StrideLowering, NDimLowering, AllocSharedLowering,
-               AllocLocalLowering, AtomicRMWLowering, AtomicCASLowering>(
-      converter, patterns.getContext());
+                                              RewritePatternSet &patterns,
+                                              const CuftLoweringOptions &options) {
+  MLIRContext *ctx = patterns.getContext();
+  patterns.add<VarLowering, VarLoadLowering, VarStoreLowering, DimLowering, StrideLowering,
+               NDimLowering, AllocSharedLowering, AllocLocalLowering>(converter, ctx);
+  patterns.add<LoadLowering, StoreLowering, AtomicRMWLowering, AtomicCASLowering>(
+      converter, ctx, options.boundsCheck);
 }

@@ -15,7 +15,13 @@ public:
 
 struct CuftLoweringOptions {
   bool fastMath = false;
+  /// Check array indices; out of range calls kIndexErrorFunction.
+  bool boundsCheck = false;
 };
+
+/// `func.func private @__cuft_index_error(i64 dim, i64 index, i64 size)`, called
+/// by bounds-checked accesses; convert-gpu-to-host prepends a site number.
+inline constexpr const char *kIndexErrorFunction = "__cuft_index_error";
 
 /// Scalar arithmetic, comparisons, casts and math functions.
 void populateCuftArithToArithPatterns(CuftTypeConverter &converter,
@@ -23,7 +29,8 @@ void populateCuftArithToArithPatterns(CuftTypeConverter &converter,
                                       const CuftLoweringOptions &options);
 /// Arrays, variables, shared/local allocation and atomics.
 void populateCuftMemoryToMemRefPatterns(CuftTypeConverter &converter,
-                                        mlir::RewritePatternSet &patterns);
+                                        mlir::RewritePatternSet &patterns,
+                                        const CuftLoweringOptions &options);
 /// Thread indexing, barriers and fences.
 void populateCuftGpuToGpuPatterns(CuftTypeConverter &converter,
                                   mlir::RewritePatternSet &patterns);

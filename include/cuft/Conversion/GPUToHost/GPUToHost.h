@@ -1,0 +1,32 @@
+//===- GPUToHost.h - the host target's kernel ABI ---------------*- C++ -*-===//
+//
+// What convert-gpu-to-host produces and the host runtime relies on. Header-only
+// constants, no MLIR types: lib/Target/Host and lib/Runtime/Host include it too.
+//
+//===----------------------------------------------------------------------===//
+#ifndef CUFT_CONVERSION_GPUTOHOST_GPUTOHOST_H
+#define CUFT_CONVERSION_GPUTOHOST_GPUTOHOST_H
+
+namespace cuft {
+
+/// The `ids` argument: 12 x i32, threadIdx, blockIdx, blockDim, gridDim (x, y, z each).
+inline constexpr unsigned kIdSlots = 12;
+inline constexpr unsigned kThreadIdSlot = 0;
+inline constexpr unsigned kBlockIdSlot = 3;
+inline constexpr unsigned kBlockDimSlot = 6;
+inline constexpr unsigned kGridDimSlot = 9;
+
+/// `__cuft_entry_<kernel>`: what the runtime calls, per block or per thread.
+inline constexpr const char *kEntryPrefix = "__cuft_entry_";
+/// On an entry: the kernel reaches a barrier; run each thread on its own fiber.
+inline constexpr const char *kFibersAttr = "cuft.host.fibers";
+/// On an entry: bytes of shared memory a block needs (i64).
+inline constexpr const char *kSharedBytesAttr = "cuft.host.shared_bytes";
+/// On the module: the location of each bounds-check site, by site number.
+inline constexpr const char *kIndexSitesAttr = "cuft.host.index_sites";
+/// `void __cuft_host_barrier(void)`: cuft.syncthreads on the host.
+inline constexpr const char *kBarrierFunction = "__cuft_host_barrier";
+
+} // namespace cuft
+
+#endif

@@ -1,0 +1,93 @@
+//===- Host.h - the host target: compile for the CPU, run a grid -*- C++ -*-===//
+//
+// The host target runs cuft kernels on the CPU with CUDA semantics (see
+// docs/HostTarget.md). Like Compiler.h this is a narrow API without MLIR
+// types. A compiled Kernel is immutable and may be launched from any number of
+// threads at once.
+//
+//===----------------------------------------------------------------------===//
+#ifndef CUFT_RUNTIME_HOST_H
+#define CUFT_RUNTIME_HOST_H
+
+#include "cuft/Compiler/Compiler.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace cuft::host {
+
+struct Options {
+  unsigned optLevel = 3;
+  bool fastMath = false;
+  bool boundsCheck = false;
+  bool keepLLVMIR = false; // fill CompileResult::llvmIR (optimized LLVM IR)
+};
+
+/// Where a bounds-checked access is in the user's source.
+struct SourceSite {
+  std::string file;
+  unsigned line = 0, column = 0;
+};
+
+/// A kernel compiled for the CPU: its JIT-compiled entry and what launching needs.
+class Kernel {
+public:
+  struct Impl;
+  explicit Kernel(std::unique_ptr<Impl> impl);
+  ~Kernel();
+  Kernel(const Kernel &) = delete;
+  Kernel &operator=(const Kernel &) = delete;
+
+  const std::string &name() const;
+  /// The kernel reaches a barrier: each thread runs on its own fiber.
+  bool usesFibers() const;
+  /// Static shared memory of one block, in bytes.
+  uint64_t sharedBytes() const;
+  const std::vector<SourceSite> &indexSites() const;
+  /// The packed entry: args[i] points at the i-th scalar of the LLVM signature
+  /// (memref arguments expanded to allocated, aligned, offset, sizes, strides).
+  void (*entry() const)(void **);
+
+private:
+  std::unique_ptr<Impl> impl;
+};
+
+struct CompileResult {
+  bool ok = false;
+  std::shared_ptr<const Kernel> kernel;
+  std::string llvmIR; // with Options::keepLLVMIR
+  std::vector<Diagnostic> diagnostics;
+};
+
+/// Specializes generic IR `ir` for `signature` and JIT-compiles kernel `kernel`
+/// for this CPU. Thread-safe; each call is independent.
+CompileResult compile(const std::string &ir, const std::string &signature,
+                      const std::string &kernel, const Options &options);
+
+struct LaunchError {
+  enum class Kind { None, Config, Index, Trap };
+  Kind kind = Kind::None;
+  std::string message;
+  SourceSite site; // Index: where the access is
+  int64_t dim = 0, index = 0, size = 0;
+  uint32_t block[3] = {0, 0, 0}, thread[3] = {0, 0, 0};
+  explicit operator bool() const { return kind != Kind::None; }
+};
+
+/// Runs `kernel` over `grid` x `block` threads and returns when all are done.
+/// `args` holds the kernel's own arguments in the entry's packed form; the
+/// runtime adds each thread's indices and its block's shared memory. Blocks run
+/// in parallel on a process-wide pool; the first error stops the launch.
+LaunchError launch(const Kernel &kernel, const uint32_t grid[3], const uint32_t block[3],
+                   void *const *args, size_t numArgs);
+
+/// Threads of the pool that runs blocks (the machine's hardware threads, or
+/// CUFT_HOST_THREADS).
+unsigned poolSize();
+
+} // namespace cuft::host
+
+#endif

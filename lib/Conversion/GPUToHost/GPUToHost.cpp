@@ -1,0 +1,412 @@
+//===- GPUToHost.cpp - convert-gpu-to-host --------------------------------===//
+//
+// The host target runs the kernels that convert-cuft-to-gpu produced on the
+// CPU. What a GPU provides implicitly (thread indices, per-block shared memory,
+// the block barrier) becomes explicit: two trailing arguments on every function
+// and a runtime call. See docs/HostTarget.md for the execution model.
+//
+//===----------------------------------------------------------------------===//
+
+#include "cuft/Conversion/CuftToGPU/CuftToGPU.h"
+#include "cuft/Conversion/GPUToHost/GPUToHost.h"
+#include "cuft/Conversion/Passes.h"
+
+#include "mlir/Conversion/MathToLibm/MathToLibm.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "llvm/ADT/SetVector.h"
+#include "llvm/Support/MathExtras.h"
+
+namespace cuft {
+#define GEN_PASS_DEF_CONVERTGPUTOHOST
+#include "cuft/Conversion/Passes.h.inc"
+} // namespace cuft
+
+using namespace mlir;
+using namespace cuft;
+
+namespace {
+
+/// `memref<...>` without its memory space: on the host all memory is one space.
+Type stripMemorySpace(Type t) {
+  if (auto m = dyn_cast<MemRefType>(t); m && m.getMemorySpace())
+    return MemRefType::get(m.getShape(), m.getElementType(), m.getLayout(), Attribute());
+  return t;
+}
+
+void stripMemorySpaces(func::FuncOp fn) {
+  fn.walk([](Operation *op) {
+    for (Value v : op->getResults())
+      v.setType(stripMemorySpace(v.getType()));
+    for (Region &region : op->getRegions())
+      for (Block &block : region)
+        for (BlockArgument a : block.getArguments())
+          a.setType(stripMemorySpace(a.getType()));
+  });
+  SmallVector<Type> inputs, results;
+  for (Type t : fn.getArgumentTypes())
+    inputs.push_back(stripMemorySpace(t));
+  for (Type t : fn.getResultTypes())
+    results.push_back(stripMemorySpace(t));
+  fn.setFunctionType(FunctionType::get(fn.getContext(), inputs, results));
+}
+
+/// Byte offsets of the shared-memory globals in the block's shared buffer.
+struct SharedLayout {
+  llvm::StringMap<int64_t> offsets;
+  int64_t bytes = 0;
+};
+
+constexpr int64_t kSharedAlignment = 16;
+
+/// convert-cuft-to-gpu puts shared arrays in NVPTX's address space 3.
+bool isWorkgroupSpace(Attribute space) {
+  if (auto gpuSpace = dyn_cast_or_null<gpu::AddressSpaceAttr>(space))
+    return gpuSpace.getValue() == gpu::AddressSpace::Workgroup;
+  if (auto number = dyn_cast_or_null<IntegerAttr>(space))
+    return number.getInt() == 3;
+  return false;
+}
+
+/// Takes a gpu.module's workgroup-memory globals out, laying them out in one buffer.
+SharedLayout layOutShared(gpu::GPUModuleOp gpuModule) {
+  SharedLayout layout;
+  for (auto global : llvm::make_early_inc_range(gpuModule.getOps<memref::GlobalOp>())) {
+    if (!isWorkgroupSpace(global.getType().getMemorySpace()))
+      continue;
+    MemRefType type = global.getType();
+    int64_t elementBytes = llvm::divideCeil(type.getElementTypeBitWidth(), 8);
+    int64_t offset = llvm::alignTo(layout.bytes, kSharedAlignment);
+    layout.offsets[global.getSymName()] = offset;
+    layout.bytes = offset + type.getNumElements() * elementBytes;
+    global.erase();
+  }
+  return layout;
+}
+
+/// A func.func with the body of gpu.func `kernel` (its arguments unchanged).
+func::FuncOp funcFromGpuFunc(OpBuilder &b, gpu::GPUFuncOp kernel) {
+  auto fn = func::FuncOp::create(b, kernel.getLoc(), kernel.getName(), kernel.getFunctionType());
+  fn.getBody().takeBody(kernel.getBody());
+  fn.walk([&](gpu::ReturnOp ret) {
+    OpBuilder rb(ret);
+    func::ReturnOp::create(rb, ret.getLoc(), ret.getOperands());
+    ret.erase();
+  });
+  kernel.erase();
+  return fn;
+}
+
+struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPUToHostPass> {
+  using ConvertGPUToHostBase::ConvertGPUToHostBase;
+
+  SmallVector<Attribute> indexSites;
+
+  /// Rewrites the ops of `fn`, whose last two arguments are `ids` and `shared`.
+  void rewriteBody(func::FuncOp fn, const SharedLayout &shared,
+                   const llvm::SmallPtrSetImpl<Operation *> &moved) {
+    Value ids = fn.getArgument(fn.getNumArguments() - 2);
+    Value sharedBuffer = fn.getArgument(fn.getNumArguments() - 1);
+    auto readId = [&](OpBuilder &b, Location loc, unsigned base, gpu::Dimension d) -> Value {
+      Value slot = arith::ConstantIndexOp::create(b, loc, base + static_cast<unsigned>(d));
+      Value v = memref::LoadOp::create(b, loc, ids, slot);
+      return arith::IndexCastUIOp::create(b, loc, b.getIndexType(), v);
+    };
+    fn.walk([&](Operation *op) {
+      OpBuilder b(op);
+      Location loc = op->getLoc();
+      if (auto t = dyn_cast<gpu::ThreadIdOp>(op)) {
+        op->getResult(0).replaceAllUsesWith(readId(b, loc, kThreadIdSlot, t.getDimension()));
+      } else if (auto t = dyn_cast<gpu::BlockIdOp>(op)) {
+        op->getResult(0).replaceAllUsesWith(readId(b, loc, kBlockIdSlot, t.getDimension()));
+      } else if (auto t = dyn_cast<gpu::BlockDimOp>(op)) {
+        op->getResult(0).replaceAllUsesWith(readId(b, loc, kBlockDimSlot, t.getDimension()));
+      } else if (auto t = dyn_cast<gpu::GridDimOp>(op)) {
+        op->getResult(0).replaceAllUsesWith(readId(b, loc, kGridDimSlot, t.getDimension()));
+      } else if (isa<gpu::LaneIdOp>(op)) {
+        // Lanes are consecutive threads in x-major order, 32 to a warp.
+        Value tz = readId(b, loc, kThreadIdSlot, gpu::Dimension::z);
+        Value ty = readId(b, loc, kThreadIdSlot, gpu::Dimension::y);
+        Value tx = readId(b, loc, kThreadIdSlot, gpu::Dimension::x);
+        Value by = readId(b, loc, kBlockDimSlot, gpu::Dimension::y);
+        Value bx = readId(b, loc, kBlockDimSlot, gpu::Dimension::x);
+        Value linear = arith::AddIOp::create(
+            b, loc, tx,
+            arith::MulIOp::create(b, loc, bx,
+                                  arith::AddIOp::create(b, loc, ty,
+                                                        arith::MulIOp::create(b, loc, by, tz))));
+        Value lane = arith::RemUIOp::create(b, loc, linear,
+                                            arith::ConstantIndexOp::create(b, loc, 32));
+        op->getResult(0).replaceAllUsesWith(lane);
+      } else if (isa<gpu::BarrierOp>(op)) {
+        func::CallOp::create(b, loc, kBarrierFunction, TypeRange{}, ValueRange{});
+      } else if (auto get = dyn_cast<memref::GetGlobalOp>(op)) {
+        auto it = shared.offsets.find(get.getName());
+        if (it == shared.offsets.end())
+          return;
+        auto type = cast<MemRefType>(stripMemorySpace(get.getType()));
+        Value offset = arith::ConstantIndexOp::create(b, loc, it->second);
+        op->getResult(0).replaceAllUsesWith(
+            memref::ViewOp::create(b, loc, type, sharedBuffer, offset, ValueRange{}));
+      } else if (auto call = dyn_cast<func::CallOp>(op)) {
+        if (call.getCallee() == kIndexErrorFunction) {
+          // The runtime reports the site's source location and the thread
+          // with the index: (site, dim, index, size, threadIdx.x, .y, .z).
+          SmallVector<Value> args{arith::ConstantOp::create(
+              b, loc, b.getI64IntegerAttr(static_cast<int64_t>(indexSites.size())))};
+          llvm::append_range(args, call.getOperands());
+          for (auto d : {gpu::Dimension::x, gpu::Dimension::y, gpu::Dimension::z})
+            args.push_back(arith::IndexCastUIOp::create(b, loc, b.getI64Type(),
+                                                        readId(b, loc, kThreadIdSlot, d)));
+          indexSites.push_back(LocationAttr(loc));
+          func::CallOp::create(b, loc, kIndexErrorFunction, TypeRange{}, args);
+        } else {
+          auto callee = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
+              call, call.getCalleeAttr());
+          if (!callee || !moved.contains(callee))
+            return;
+          SmallVector<Value> args(call.getOperands());
+          args.push_back(ids);
+          args.push_back(sharedBuffer);
+          auto newCall = func::CallOp::create(b, loc, call.getCallee(),
+                                              call.getResultTypes(), args);
+          call.replaceAllUsesWith(newCall.getResults());
+        }
+      } else if (auto call = dyn_cast<LLVM::CallOp>(op)) {
+        if (!call.getCallee() || !call.getCallee()->starts_with("__nv_"))
+          return;
+        if (failed(replaceLibdeviceCall(b, call)))
+          return signalPassFailure();
+      } else if (auto fence = dyn_cast<LLVM::FenceOp>(op)) {
+        // Block and device scopes are GPU notions; the CPU fences the system.
+        fence.removeSyncscopeAttr();
+        return;
+      } else {
+        return;
+      }
+      op->erase();
+    });
+  }
+
+  /// convert-cuft-to-gpu calls a few libdevice functions directly; the host has
+  /// an LLVM intrinsic or the C library's function of the same name.
+  LogicalResult replaceLibdeviceCall(OpBuilder &b, LLVM::CallOp call) {
+    StringRef name = call.getCallee()->drop_front(strlen("__nv_"));
+    Location loc = call.getLoc();
+    Value result;
+    if (name == "fsqrt_rn") {
+      result = math::SqrtOp::create(b, loc, call.getOperand(0));
+    } else if (name == "truncf" || name == "trunc") {
+      result = math::TruncOp::create(b, loc, call.getOperand(0));
+    } else if (llvm::is_contained({"lgammaf", "lgamma", "tgammaf", "tgamma", "hypotf", "hypot"},
+                                  name)) {
+      auto module = call->getParentOfType<ModuleOp>();
+      auto fn = module.lookupSymbol<LLVM::LLVMFuncOp>(name);
+      if (!fn) {
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPointToStart(module.getBody());
+        SmallVector<Type> argTypes(call.getOperandTypes());
+        fn = LLVM::LLVMFuncOp::create(
+            b, loc, name, LLVM::LLVMFunctionType::get(call.getResult().getType(), argTypes));
+      }
+      result = LLVM::CallOp::create(b, loc, fn, call.getOperands()).getResult();
+    } else {
+      return call.emitError("the host target has no equivalent of libdevice's ")
+             << *call.getCallee();
+    }
+    call.getResult().replaceAllUsesWith(result);
+    return success();
+  }
+
+  /// The shared memory a kernel's block needs: up to the end of the last
+  /// shared array that it or a function it calls uses (offsets are per module).
+  int64_t sharedBytesOf(func::FuncOp kernel) {
+    int64_t bytes = 0;
+    llvm::SetVector<Operation *> reached;
+    reached.insert(kernel);
+    for (size_t i = 0; i < reached.size(); ++i) {
+      reached[i]->walk([&](Operation *op) {
+        if (auto view = dyn_cast<memref::ViewOp>(op)) {
+          MemRefType type = view.getType();
+          if (auto offset = getConstantIntValue(view.getByteShift()))
+            bytes = std::max<int64_t>(
+                bytes, *offset + type.getNumElements() *
+                                     llvm::divideCeil(type.getElementTypeBitWidth(), 8));
+        } else if (auto call = dyn_cast<func::CallOp>(op)) {
+          if (auto callee = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
+                  call, call.getCalleeAttr()))
+            reached.insert(callee);
+        }
+      });
+    }
+    return bytes;
+  }
+
+  /// The kernels and device functions that reach a gpu.barrier.
+  llvm::SmallPtrSet<Operation *, 8> functionsWithBarriers(ArrayRef<func::FuncOp> fns) {
+    llvm::SmallPtrSet<Operation *, 8> result;
+    for (func::FuncOp fn : fns)
+      if (fn.walk([](gpu::BarrierOp) { return WalkResult::interrupt(); }).wasInterrupted())
+        result.insert(fn);
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (func::FuncOp fn : fns) {
+        if (result.contains(fn))
+          continue;
+        fn.walk([&](func::CallOp call) {
+          auto callee = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
+              call, call.getCalleeAttr());
+          if (callee && result.contains(callee)) {
+            result.insert(fn);
+            changed = true;
+          }
+        });
+      }
+    }
+    return result;
+  }
+
+  /// `__cuft_entry_K(args..., ids, shared)`: runs kernel K's threads of one
+  /// block in a loop (no barriers) or one thread (with barriers, on a fiber).
+  void buildEntry(OpBuilder &b, func::FuncOp kernel, bool fibers, int64_t sharedBytes) {
+    Location loc = kernel.getLoc();
+    auto entry = func::FuncOp::create(b, loc, (kEntryPrefix + kernel.getName()).str(),
+                                      kernel.getFunctionType());
+    entry->setAttr(kSharedBytesAttr, b.getI64IntegerAttr(sharedBytes));
+    if (fibers)
+      entry->setAttr(kFibersAttr, b.getUnitAttr());
+    Block *body = entry.addEntryBlock();
+    b.setInsertionPointToStart(body);
+    SmallVector<Value> args(body->getArguments());
+    if (fibers) {
+      func::CallOp::create(b, loc, kernel, args);
+      func::ReturnOp::create(b, loc);
+      return;
+    }
+    // A private copy of ids, so that LLVM keeps the thread indices in registers.
+    auto idsType = cast<MemRefType>(args[args.size() - 2].getType());
+    Value ids = memref::AllocaOp::create(b, loc, idsType);
+    memref::CopyOp::create(b, loc, args[args.size() - 2], ids);
+    args[args.size() - 2] = ids;
+    auto dimOf = [&](unsigned slot) -> Value {
+      Value v = memref::LoadOp::create(b, loc, ids,
+                                       ValueRange{arith::ConstantIndexOp::create(b, loc, slot)});
+      return arith::IndexCastUIOp::create(b, loc, b.getIndexType(), v);
+    };
+    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+    Value one = arith::ConstantIndexOp::create(b, loc, 1);
+    Value bz = dimOf(kBlockDimSlot + 2), by = dimOf(kBlockDimSlot + 1),
+          bx = dimOf(kBlockDimSlot);
+    auto setTid = [&](OpBuilder &lb, unsigned d, Value v) {
+      Value i32 = arith::IndexCastUIOp::create(lb, loc, lb.getI32Type(), v);
+      memref::StoreOp::create(lb, loc, i32, ids,
+                              ValueRange{arith::ConstantIndexOp::create(lb, loc, kThreadIdSlot + d)});
+    };
+    scf::ForOp::create(b, loc, zero, bz, one, ValueRange{},
+                       [&](OpBuilder &bz_, Location, Value z, ValueRange) {
+      setTid(bz_, 2, z);
+      scf::ForOp::create(bz_, loc, zero, by, one, ValueRange{},
+                         [&](OpBuilder &by_, Location, Value y, ValueRange) {
+        setTid(by_, 1, y);
+        scf::ForOp::create(by_, loc, zero, bx, one, ValueRange{},
+                           [&](OpBuilder &bx_, Location, Value x, ValueRange) {
+          setTid(bx_, 0, x);
+          func::CallOp::create(bx_, loc, kernel, args);
+          scf::YieldOp::create(bx_, loc);
+        });
+        scf::YieldOp::create(by_, loc);
+      });
+      scf::YieldOp::create(bz_, loc);
+    });
+    func::ReturnOp::create(b, loc);
+  }
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    MLIRContext *ctx = &getContext();
+    OpBuilder b(ctx);
+    auto idsType = MemRefType::get({kIdSlots}, b.getI32Type());
+    auto sharedType = MemRefType::get({ShapedType::kDynamic}, b.getI8Type());
+
+    for (auto gpuModule : llvm::make_early_inc_range(module.getOps<gpu::GPUModuleOp>())) {
+      SharedLayout shared = layOutShared(gpuModule);
+      SmallVector<func::FuncOp> fns, kernels;
+      llvm::SmallPtrSet<Operation *, 16> moved;
+      b.setInsertionPoint(gpuModule);
+      for (Operation &op : llvm::make_early_inc_range(gpuModule.getBody()->getOperations())) {
+        if (auto kernel = dyn_cast<gpu::GPUFuncOp>(op)) {
+          func::FuncOp fn = funcFromGpuFunc(b, kernel);
+          kernels.push_back(fn);
+          fns.push_back(fn);
+        } else if (auto fn = dyn_cast<func::FuncOp>(op)) {
+          fn->moveBefore(gpuModule);
+          if (!fn.isExternal())
+            fns.push_back(fn);
+        } else if (auto global = dyn_cast<memref::GlobalOp>(op)) {
+          global->moveBefore(gpuModule);
+        }
+      }
+      for (func::FuncOp fn : fns) {
+        unsigned n = fn.getNumArguments();
+        if (failed(fn.insertArguments({n, n}, {idsType, sharedType},
+                                      {DictionaryAttr(), DictionaryAttr()},
+                                      {fn.getLoc(), fn.getLoc()})))
+          return signalPassFailure();
+        fn.setPrivate();
+        // Internal linkage: LLVM inlines the thread body into its entry and
+        // drops it, and no packed wrapper is made for it.
+        fn->setAttr("llvm.linkage",
+                    LLVM::LinkageAttr::get(ctx, LLVM::linkage::Linkage::Internal));
+        moved.insert(fn);
+      }
+      auto withBarriers = functionsWithBarriers(fns);
+      for (func::FuncOp fn : fns) {
+        rewriteBody(fn, shared, moved);
+        stripMemorySpaces(fn);
+      }
+      if (!withBarriers.empty() && !module.lookupSymbol(kBarrierFunction)) {
+        b.setInsertionPoint(gpuModule);
+        func::FuncOp::create(b, gpuModule.getLoc(), kBarrierFunction,
+                             b.getFunctionType({}, {}))
+            .setPrivate();
+      }
+      if (auto decl = module.lookupSymbol<func::FuncOp>(kIndexErrorFunction)) {
+        SmallVector<Type> i64s(7, b.getI64Type());
+        decl.setFunctionType(b.getFunctionType(i64s, {}));
+      }
+      for (func::FuncOp kernel : kernels) {
+        b.setInsertionPoint(gpuModule);
+        buildEntry(b, kernel, withBarriers.contains(kernel), sharedBytesOf(kernel));
+      }
+      gpuModule.erase();
+    }
+    module->removeAttr(gpu::GPUDialect::getContainerModuleAttrName());
+    if (!indexSites.empty())
+      module->setAttr(kIndexSitesAttr, ArrayAttr::get(ctx, indexSites));
+    if (failed(callLibmForInexactIntrinsics(module)))
+      return signalPassFailure();
+  }
+
+  /// LLVM has intrinsics for most math ops, but lowers a few as approximations
+  /// (expm1 as exp(x) - 1, log1p as log(1 + x)) or not at all (erf, cbrt...).
+  /// Those call the C library, as libdevice's functions do on the GPU.
+  LogicalResult callLibmForInexactIntrinsics(ModuleOp module) {
+    ConversionTarget target(getContext());
+    target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
+    target.addIllegalOp<math::ExpM1Op, math::Log1pOp, math::ErfOp, math::ErfcOp, math::CbrtOp,
+                        math::AcoshOp, math::AsinhOp, math::AtanhOp, math::AcosOp,
+                        math::AsinOp, math::AtanOp, math::Atan2Op, math::TanOp, math::TanhOp,
+                        math::SinhOp, math::CoshOp>();
+    RewritePatternSet patterns(&getContext());
+    populateMathToLibmConversionPatterns(patterns);
+    return applyPartialConversion(module, target, std::move(patterns));
+  }
+};
+
+} // namespace

@@ -1,0 +1,481 @@
+//===- HostLaunch.cpp - run a grid on the CPU with CUDA semantics ---------===//
+//
+// A process-wide pool of worker threads takes the blocks of every launch in
+// turn. A worker runs one block at a time: each CUDA thread of a kernel with
+// barriers is a fiber on the worker's stack-switching scheduler; a kernel
+// without barriers runs its block's threads in one loop on one fiber. A block's
+// shared memory is the worker's buffer, so blocks on different workers never
+// share it. Errors (a failed bounds check, a hardware trap) switch back to the
+// scheduler, stop the launch and are reported to the launching thread.
+//
+// Shared state: the job queue (Pool::mutex); a job's counters (atomics) and
+// first error (Job::errorMutex); everything else belongs to one worker.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Fiber.h"
+#include "HostRuntime.h"
+
+#include "cuft/Conversion/GPUToHost/GPUToHost.h"
+#include "cuft/Runtime/Host.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+using namespace cuft::host;
+using namespace cuft::host::detail;
+
+namespace {
+
+/// CUDA's limits, kept on the host so that a launch that works here works there.
+constexpr uint64_t kMaxThreadsPerBlock = 1024;
+constexpr uint32_t kMaxBlockDim[3] = {1024, 1024, 64};
+constexpr uint64_t kMaxGridDim[3] = {(1ull << 31) - 1, 65535, 65535};
+
+size_t envSize(const char *name, size_t fallback) {
+  if (const char *v = std::getenv(name)) {
+    char *end = nullptr;
+    unsigned long long n = std::strtoull(v, &end, 10);
+    if (end != v && *end == '\0' && n > 0)
+      return n;
+  }
+  return fallback;
+}
+
+size_t pageSize() {
+  static const size_t size = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  return size;
+}
+
+/// Usable bytes of a fiber's stack: local arrays live there.
+size_t fiberStackBytes() {
+  static const size_t bytes = envSize("CUFT_HOST_STACK_KB", 256) * 1024;
+  return bytes;
+}
+
+/// A memref descriptor for a 1-D buffer, as the packed entry reads it.
+struct Buffer1D {
+  void *allocated = nullptr, *aligned = nullptr;
+  int64_t offset = 0, size = 0, stride = 1;
+  void appendSlots(std::vector<void *> &slots) {
+    slots.insert(slots.end(), {&allocated, &aligned, &offset, &size, &stride});
+  }
+  void point(void *p, int64_t n) {
+    allocated = aligned = p;
+    size = n;
+  }
+};
+
+struct Job {
+  const Kernel *kernel;
+  uint32_t grid[3], block[3];
+  std::vector<void *> userArgs;
+  uint64_t numBlocks;
+  std::atomic<uint64_t> next{0}, finished{0};
+  std::atomic<bool> failed{false};
+
+  std::mutex errorMutex;
+  LaunchError error; // the first one
+
+  std::mutex doneMutex;
+  std::condition_variable doneCv;
+  bool done = false;
+
+  void fail(LaunchError e) {
+    std::lock_guard<std::mutex> lock(errorMutex);
+    if (!failed.exchange(true))
+      error = std::move(e);
+  }
+};
+
+struct Worker;
+
+/// One CUDA thread (or, without barriers, a whole block's loop).
+struct Task {
+  enum class State { Running, AtBarrier, Done, Failed };
+  FiberContext context;
+  State state = State::Running;
+  Worker *worker = nullptr;
+  uint32_t ids[cuft::kIdSlots] = {};
+  Buffer1D idsBuffer;
+  std::vector<void *> args;
+};
+
+/// A fiber stack with a guard page below it, mapped lazily by the kernel.
+struct Stack {
+  char *base = nullptr; // the guard page
+  size_t bytes = 0;
+  char *usable() const { return base + pageSize(); }
+  bool contains(const void *p) const {
+    auto *c = static_cast<const char *>(p);
+    return c >= base && c < base + pageSize() + bytes;
+  }
+  bool inGuard(const void *p) const {
+    auto *c = static_cast<const char *>(p);
+    return c >= base && c < base + pageSize();
+  }
+};
+
+struct Worker {
+  FiberContext scheduler;
+  Task *current = nullptr;
+  Job *job = nullptr;
+  uint32_t blockId[3] = {0, 0, 0};
+  std::vector<std::unique_ptr<Task>> tasks;
+  std::vector<Stack> stacks;
+  std::unique_ptr<char[]> sharedStorage;
+  size_t sharedCapacity = 0;
+  Buffer1D shared;
+
+  bool prepare(size_t numTasks, uint64_t sharedBytes);
+  void runBlock(Job &job, uint64_t linearBlock);
+  [[noreturn]] void abandonCurrent(LaunchError error);
+};
+
+thread_local Worker *currentWorker = nullptr;
+
+/// The fiber's body: the kernel entry, then back to the scheduler for good.
+void taskMain(void *p) {
+  auto *task = static_cast<Task *>(p);
+  Worker &w = *task->worker;
+  w.job->kernel->entry()(task->args.data());
+  task->state = Task::State::Done;
+  fiberSwitch(task->context, w.scheduler);
+  __builtin_trap(); // a finished fiber is never resumed
+}
+
+bool Worker::prepare(size_t numTasks, uint64_t sharedBytes) {
+  while (stacks.size() < numTasks) {
+    Stack s;
+    s.bytes = fiberStackBytes();
+    void *m = mmap(nullptr, s.bytes + pageSize(), PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
+    if (m == MAP_FAILED)
+      return false;
+    s.base = static_cast<char *>(m);
+    mprotect(s.base, pageSize(), PROT_NONE);
+    stacks.push_back(s);
+  }
+  while (tasks.size() < numTasks) {
+    tasks.push_back(std::make_unique<Task>());
+    tasks.back()->worker = this;
+  }
+  if (sharedCapacity < sharedBytes) {
+    sharedCapacity = std::max<size_t>(sharedBytes, 4096);
+    sharedStorage.reset(new char[sharedCapacity + 64]);
+  }
+  // 64-byte aligned, more than any shared array asks for.
+  auto base = (reinterpret_cast<uintptr_t>(sharedStorage.get()) + 63) & ~uintptr_t(63);
+  shared.point(reinterpret_cast<char *>(base), static_cast<int64_t>(sharedBytes));
+  return true;
+}
+
+void Worker::runBlock(Job &j, uint64_t linear) {
+  const Kernel &kernel = *j.kernel;
+  blockId[0] = static_cast<uint32_t>(linear % j.grid[0]);
+  blockId[1] = static_cast<uint32_t>(linear / j.grid[0] % j.grid[1]);
+  blockId[2] = static_cast<uint32_t>(linear / (uint64_t(j.grid[0]) * j.grid[1]));
+  uint64_t threads = uint64_t(j.block[0]) * j.block[1] * j.block[2];
+  size_t numTasks = kernel.usesFibers() ? threads : 1;
+  if (!prepare(numTasks, kernel.sharedBytes())) {
+    LaunchError e;
+    e.kind = LaunchError::Kind::Trap;
+    e.message = "cannot map " + std::to_string(numTasks) + " fiber stacks";
+    j.fail(std::move(e));
+    return;
+  }
+  job = &j;
+  for (size_t i = 0; i < numTasks; ++i) {
+    Task &t = *tasks[i];
+    t.state = Task::State::Running;
+    t.ids[cuft::kThreadIdSlot] = static_cast<uint32_t>(i % j.block[0]);
+    t.ids[cuft::kThreadIdSlot + 1] = static_cast<uint32_t>(i / j.block[0] % j.block[1]);
+    t.ids[cuft::kThreadIdSlot + 2] = static_cast<uint32_t>(i / (j.block[0] * j.block[1]));
+    for (unsigned d = 0; d < 3; ++d) {
+      t.ids[cuft::kBlockIdSlot + d] = blockId[d];
+      t.ids[cuft::kBlockDimSlot + d] = j.block[d];
+      t.ids[cuft::kGridDimSlot + d] = j.grid[d];
+    }
+    t.idsBuffer.point(t.ids, cuft::kIdSlots);
+    t.args.assign(j.userArgs.begin(), j.userArgs.end());
+    t.idsBuffer.appendSlots(t.args);
+    shared.appendSlots(t.args);
+    fiberInit(t.context, stacks[i].usable(), stacks[i].bytes, taskMain, &t);
+  }
+  // Round-robin: each round runs every live thread up to its next barrier (or
+  // its end), so no thread passes a barrier before all live threads reach it.
+  size_t live = numTasks;
+  while (live > 0 && !j.failed.load(std::memory_order_relaxed)) {
+    for (size_t i = 0; i < numTasks; ++i) {
+      Task &t = *tasks[i];
+      if (t.state == Task::State::Done)
+        continue;
+      t.state = Task::State::Running;
+      current = &t;
+      fiberSwitch(scheduler, t.context);
+      current = nullptr;
+      if (t.state == Task::State::Failed) {
+        job = nullptr;
+        return;
+      }
+      if (t.state == Task::State::Done)
+        --live;
+    }
+  }
+  job = nullptr;
+}
+
+void Worker::abandonCurrent(LaunchError error) {
+  for (unsigned d = 0; d < 3; ++d)
+    error.block[d] = blockId[d];
+  job->fail(std::move(error));
+  current->state = Task::State::Failed;
+  fiberSwitch(current->context, scheduler);
+  __builtin_trap(); // an abandoned fiber is never resumed
+}
+
+// -- functions the kernels call ------------------------------------------------
+
+extern "C" void cuftHostBarrier() {
+  Worker *w = currentWorker;
+  w->current->state = Task::State::AtBarrier;
+  fiberSwitch(w->current->context, w->scheduler);
+}
+
+extern "C" void cuftHostIndexError(int64_t site, int64_t dim, int64_t index, int64_t size,
+                                   int64_t tx, int64_t ty, int64_t tz) {
+  Worker *w = currentWorker;
+  LaunchError e;
+  e.kind = LaunchError::Kind::Index;
+  const auto &sites = w->job->kernel->indexSites();
+  if (site >= 0 && static_cast<size_t>(site) < sites.size())
+    e.site = sites[site];
+  e.dim = dim;
+  e.index = index;
+  e.size = size;
+  e.thread[0] = static_cast<uint32_t>(tx);
+  e.thread[1] = static_cast<uint32_t>(ty);
+  e.thread[2] = static_cast<uint32_t>(tz);
+  e.message = "index " + std::to_string(index) + " is out of bounds for axis " +
+              std::to_string(dim) + " with size " + std::to_string(size);
+  w->abandonCurrent(std::move(e));
+}
+
+// -- hardware traps --------------------------------------------------------------
+
+constexpr int kTrapSignals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP};
+struct sigaction previousActions[NSIG];
+std::mutex signalMutex;
+
+std::string describeTrap(int sig, const siginfo_t *info, const Worker &w) {
+  switch (sig) {
+  case SIGFPE:
+    if (info->si_code == FPE_INTDIV)
+      return "integer division by zero (SIGFPE)";
+    if (info->si_code == FPE_INTOVF)
+      return "integer overflow in a division (SIGFPE)";
+    return "arithmetic trap (SIGFPE)";
+  case SIGSEGV:
+  case SIGBUS: {
+    for (const Stack &s : w.stacks)
+      if (s.inGuard(info->si_addr))
+        return "stack overflow of a kernel thread (large local arrays? the stack is "
+               "CUFT_HOST_STACK_KB=" +
+               std::to_string(fiberStackBytes() / 1024) + " KiB)";
+    char address[32];
+    std::snprintf(address, sizeof address, "%p", info->si_addr);
+    return std::string("invalid memory access at ") + address +
+           (sig == SIGSEGV ? " (SIGSEGV)" : " (SIGBUS)");
+  }
+  default:
+    return std::string("trap instruction (") + (sig == SIGILL ? "SIGILL" : "SIGTRAP") + ")";
+  }
+}
+
+void onTrap(int sig, siginfo_t *info, void *ucontext) {
+  Worker *w = currentWorker;
+  if (w && w->current && w->job) {
+    LaunchError e;
+    e.kind = LaunchError::Kind::Trap;
+    e.message = describeTrap(sig, info, *w);
+    if (w->job->kernel->usesFibers())
+      for (unsigned d = 0; d < 3; ++d)
+        e.thread[d] = w->current->ids[cuft::kThreadIdSlot + d];
+    // SA_NODEFER: the signal is not blocked in here, so leaving the handler
+    // by switching fibers leaves the signal mask as it was.
+    w->abandonCurrent(std::move(e));
+  }
+  // Not a kernel's: hand it to whoever handled it before cuft.
+  const struct sigaction &previous = previousActions[sig];
+  if (previous.sa_flags & SA_SIGINFO) {
+    if (previous.sa_sigaction) {
+      previous.sa_sigaction(sig, info, ucontext);
+      return;
+    }
+  } else if (previous.sa_handler == SIG_IGN) {
+    return;
+  } else if (previous.sa_handler != SIG_DFL) {
+    previous.sa_handler(sig);
+    return;
+  }
+  // Default action: reinstall it; the faulting instruction runs again and
+  // the process ends as it would have without cuft.
+  signal(sig, SIG_DFL);
+}
+
+/// Installs onTrap unless it still is; somebody (faulthandler.enable()) may
+/// have replaced it since the last launch. Handlers chain to the previous one.
+void ensureTrapHandlers() {
+  for (int sig : kTrapSignals) {
+    struct sigaction current;
+    if (sigaction(sig, nullptr, &current) == 0 && (current.sa_flags & SA_SIGINFO) &&
+        current.sa_sigaction == onTrap)
+      continue;
+    std::lock_guard<std::mutex> lock(signalMutex);
+    sigaction(sig, nullptr, &current);
+    if ((current.sa_flags & SA_SIGINFO) && current.sa_sigaction == onTrap)
+      continue;
+    struct sigaction action;
+    std::memset(&action, 0, sizeof action);
+    action.sa_sigaction = onTrap;
+    action.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+    sigemptyset(&action.sa_mask);
+    previousActions[sig] = current;
+    sigaction(sig, &action, nullptr);
+  }
+}
+
+// -- the pool ---------------------------------------------------------------------
+
+class Pool {
+public:
+  static Pool &get() {
+    // Never destroyed: workers may still wait on it while the process exits.
+    static Pool *pool = new Pool();
+    return *pool;
+  }
+
+  unsigned size() const { return static_cast<unsigned>(threads.size()); }
+
+  void submit(const std::shared_ptr<Job> &job) {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      jobs.push_back(job);
+    }
+    cv.notify_all();
+  }
+
+private:
+  Pool() {
+    unsigned n = static_cast<unsigned>(
+        envSize("CUFT_HOST_THREADS", std::max(1u, std::thread::hardware_concurrency())));
+    for (unsigned i = 0; i < n; ++i)
+      threads.emplace_back([this] { run(); });
+    for (std::thread &t : threads)
+      t.detach();
+  }
+
+  void run() {
+    // A stack for signal handlers, so that a fiber's stack overflow is reported.
+    static thread_local std::unique_ptr<char[]> altStack(new char[1 << 16]);
+    stack_t ss{};
+    ss.ss_sp = altStack.get();
+    ss.ss_size = 1 << 16;
+    sigaltstack(&ss, nullptr);
+    Worker worker;
+    currentWorker = &worker;
+    for (;;) {
+      std::shared_ptr<Job> job;
+      {
+        std::unique_lock<std::mutex> lock(mutex);
+        cv.wait(lock, [&] { return !jobs.empty(); });
+        job = jobs.front();
+      }
+      for (;;) {
+        uint64_t b = job->next.fetch_add(1, std::memory_order_relaxed);
+        if (b >= job->numBlocks) {
+          std::lock_guard<std::mutex> lock(mutex);
+          if (!jobs.empty() && jobs.front() == job)
+            jobs.pop_front();
+          break;
+        }
+        if (!job->failed.load(std::memory_order_relaxed))
+          worker.runBlock(*job, b);
+        if (job->finished.fetch_add(1, std::memory_order_acq_rel) + 1 == job->numBlocks) {
+          std::lock_guard<std::mutex> lock(job->doneMutex);
+          job->done = true;
+          job->doneCv.notify_all();
+        }
+      }
+    }
+  }
+
+  std::mutex mutex; // guards jobs
+  std::condition_variable cv;
+  std::deque<std::shared_ptr<Job>> jobs;
+  std::vector<std::thread> threads;
+};
+
+LaunchError configError(std::string message) {
+  LaunchError e;
+  e.kind = LaunchError::Kind::Config;
+  e.message = std::move(message);
+  return e;
+}
+
+std::string dim3Text(const uint32_t d[3]) {
+  return "(" + std::to_string(d[0]) + ", " + std::to_string(d[1]) + ", " +
+         std::to_string(d[2]) + ")";
+}
+
+} // namespace
+
+const std::vector<RuntimeSymbol> &cuft::host::detail::runtimeSymbols() {
+  static const std::vector<RuntimeSymbol> symbols = {
+      {cuft::kBarrierFunction, reinterpret_cast<void *>(&cuftHostBarrier)},
+      {"__cuft_index_error", reinterpret_cast<void *>(&cuftHostIndexError)},
+  };
+  return symbols;
+}
+
+unsigned cuft::host::poolSize() { return Pool::get().size(); }
+
+LaunchError cuft::host::launch(const Kernel &kernel, const uint32_t grid[3],
+                               const uint32_t block[3], void *const *args, size_t numArgs) {
+  uint64_t threads = uint64_t(block[0]) * block[1] * block[2];
+  for (unsigned d = 0; d < 3; ++d) {
+    if (block[d] == 0 || block[d] > kMaxBlockDim[d])
+      return configError("block " + dim3Text(block) + " is out of range: CUDA allows (1024, "
+                         "1024, 64) at most");
+    if (grid[d] == 0 || grid[d] > kMaxGridDim[d])
+      return configError("grid " + dim3Text(grid) + " is out of range: CUDA allows "
+                         "(2147483647, 65535, 65535) at most");
+  }
+  if (threads > kMaxThreadsPerBlock)
+    return configError("block " + dim3Text(block) + " has " + std::to_string(threads) +
+                       " threads; CUDA allows 1024 at most");
+  ensureTrapHandlers();
+  auto job = std::make_shared<Job>();
+  job->kernel = &kernel;
+  std::memcpy(job->grid, grid, sizeof job->grid);
+  std::memcpy(job->block, block, sizeof job->block);
+  job->userArgs.assign(args, args + numArgs);
+  job->numBlocks = uint64_t(grid[0]) * grid[1] * grid[2];
+  Pool::get().submit(job);
+  std::unique_lock<std::mutex> lock(job->doneMutex);
+  job->doneCv.wait(lock, [&] { return job->done; });
+  std::lock_guard<std::mutex> errorLock(job->errorMutex);
+  return job->error;
+}

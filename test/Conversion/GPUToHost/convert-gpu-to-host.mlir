@@ -1,0 +1,59 @@
+// RUN: cuft-opt %s --convert-cuft-to-cf --convert-cuft-to-gpu=bounds-check --canonicalize --convert-gpu-to-host | FileCheck %s
+
+// Typed kernels moved out of the gpu.module into host functions that take the
+// thread indices (`ids`) and the block's shared memory as trailing arguments.
+
+// CHECK-NOT: gpu.module
+// CHECK-LABEL: module attributes {cuft.host.index_sites = [
+
+// A barrier-free kernel: its entry loops over the block's threads.
+// CHECK-LABEL: func.func private @scale(
+// CHECK-SAME: %[[X:.*]]: memref<?xf32>, %{{.*}}: f32, %[[IDS:.*]]: memref<12xi32>, %{{.*}}: memref<?xi8>)
+// CHECK-SAME: llvm.linkage = #llvm.linkage<internal>
+// threadIdx.x is ids[0], blockIdx.x ids[3], blockDim.x ids[6].
+// CHECK-DAG: memref.load %[[IDS]][%c0{{[_0-9]*}}] : memref<12xi32>
+// CHECK-DAG: memref.load %[[IDS]][%c3{{[_0-9]*}}] : memref<12xi32>
+// CHECK-DAG: memref.load %[[IDS]][%c6{{[_0-9]*}}] : memref<12xi32>
+// Bounds checks call the runtime with a site number, the index and the thread.
+// CHECK: scf.if
+// CHECK: call @__cuft_index_error({{.*}}) : (i64, i64, i64, i64, i64, i64, i64) -> ()
+cuft.kernel @scale(%x: !cuft.array<f32, 1, C>, %a: f32) {
+  %i = cuft.grid 1 : i64
+  %v = cuft.load %x[%i] : !cuft.array<f32, 1, C>[i64] -> f32
+  %r = cuft.mul %v, %a : (f32, f32) -> f32
+  cuft.store %r, %x[%i] : f32, !cuft.array<f32, 1, C>[i64]
+  cuft.return
+}
+
+// A kernel with a barrier and two shared arrays: each array is a view at its
+// own offset of the shared buffer; the entry runs one thread (on a fiber).
+// CHECK-LABEL: func.func private @stage(
+// CHECK-SAME: %[[SH:[^:]*]]: memref<?xi8>)
+// CHECK-DAG: memref.view %[[SH]][%c0{{[_0-9]*}}][] : memref<?xi8> to memref<3xi32>
+// CHECK-DAG: memref.view %[[SH]][%c16{{[_0-9]*}}][] : memref<?xi8> to memref<64xf64>
+// CHECK: call @__cuft_host_barrier() : () -> ()
+cuft.kernel @stage(%out: !cuft.array<f64, 1, C>) {
+  %a = cuft.alloc_shared f64 shape [64] -> !cuft.array<f64, 1, C, shared>
+  %b = cuft.alloc_shared i32 shape [3] -> !cuft.array<i32, 1, C, shared>
+  %t = cuft.thread_idx x : i32
+  %c = cuft.cast %t : i32 to f64
+  cuft.store %c, %a[%t] : f64, !cuft.array<f64, 1, C, shared>[i32]
+  cuft.store %t, %b[%t] : i32, !cuft.array<i32, 1, C, shared>[i32]
+  cuft.syncthreads
+  %v = cuft.load %a[%t] : !cuft.array<f64, 1, C, shared>[i32] -> f64
+  cuft.store %v, %out[%t] : f64, !cuft.array<f64, 1, C>[i32]
+  cuft.return
+}
+// The entries follow the kernels.
+// CHECK-LABEL: func.func @__cuft_entry_scale(
+// CHECK-SAME: attributes {cuft.host.shared_bytes = 0 : i64}
+// CHECK: memref.alloca() : memref<12xi32>
+// CHECK: memref.copy
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: call @scale(
+// CHECK-LABEL: func.func @__cuft_entry_stage(
+// CHECK-SAME: attributes {cuft.host.fibers, cuft.host.shared_bytes = 528 : i64}
+// CHECK-NEXT: call @stage(
+// CHECK-NEXT: return

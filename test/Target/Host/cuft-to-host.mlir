@@ -1,0 +1,33 @@
+// RUN: cuft-opt %s --cuft-specialize="sig=array<f32,1,C>,array<f32,1,C>,i64=128" --cuft-to-host | FileCheck %s
+// RUN: cuft-opt %s --cuft-specialize="sig=array<f32,1,C>,array<f32,1,C>,i64=128" --cuft-to-host=bounds-check | FileCheck %s --check-prefix=BOUNDS
+
+// The host pipeline ends in the LLVM dialect, ready for the JIT: the entry is
+// public and keeps the host target's facts, the kernel body is internal, and
+// the barrier calls the runtime.
+
+// CHECK-NOT: memref.
+// CHECK-NOT: func.func
+// CHECK-DAG: llvm.func @__cuft_host_barrier()
+// CHECK-DAG: llvm.func internal @block_sum(
+// CHECK-DAG: llvm.call @__cuft_host_barrier()
+// CHECK-DAG: llvm.atomicrmw fadd
+// CHECK: llvm.func @__cuft_entry_block_sum({{.*}}) attributes {cuft.host.fibers, cuft.host.shared_bytes = 512 : i64}
+
+// BOUNDS: module attributes {cuft.host.index_sites = [
+// BOUNDS: llvm.call @__cuft_index_error(
+
+cuft.kernel @block_sum(%x: !cuft.unknown, %out: !cuft.unknown, %BLOCK: !cuft.unknown {cuft.constexpr}) {
+  %buf = cuft.alloc_shared f32 [%BLOCK : !cuft.unknown] -> !cuft.unknown
+  %t = cuft.thread_idx x : i32
+  %i = cuft.grid 1 : i64
+  %v = cuft.load %x[%i] : !cuft.unknown[i64] -> !cuft.unknown
+  cuft.store %v, %buf[%t] : !cuft.unknown, !cuft.unknown[i32]
+  cuft.syncthreads
+  %c0 = cuft.constant 0 : i64
+  %first = cuft.cmp eq, %t, %c0 : (i32, i64) -> !cuft.unknown
+  cuft.if %first : !cuft.unknown {
+    %total = cuft.load %buf[%c0] : !cuft.unknown[i64] -> !cuft.unknown
+    %old = cuft.atomic add %out[%c0], %total : !cuft.unknown[i64], !cuft.unknown -> !cuft.unknown
+  }
+  cuft.return
+}
