@@ -283,7 +283,7 @@ std::string describeTrap(int sig, const siginfo_t *info, const Worker &w) {
   switch (sig) {
   case SIGFPE:
     if (info->si_code == FPE_INTDIV)
-      return "integer division by zero (SIGFPE)";
+      return "integer division by zero, or overflow (SIGFPE)";
     if (info->si_code == FPE_INTOVF)
       return "integer overflow in a division (SIGFPE)";
     return "arithmetic trap (SIGFPE)";

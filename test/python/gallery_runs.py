@@ -1,0 +1,422 @@
+"""How to run each kernel of gallery.py, and what it must produce.
+
+``RUNS[name]`` belongs to ``GALLERY[name]``: a launch configuration, a factory of
+fresh launch arguments (seeded random data, several blocks wherever the kernel
+allows) and a numpy reference. The references follow the kernels' typed
+semantics (docs/TypeSystem.md): float32 stays float32 where the kernel computes
+in float32, sums are added in the kernel's order wherever that order is fixed,
+and ``//``/``%`` round like Python. Used by test_host_gallery.py.
+"""
+
+import math
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+f32, f64 = np.float32, np.float64
+
+# The references repeat the kernels' float operations in their order, so most
+# results are bit-exact on the host; the tolerances leave room for other libm
+# implementations (exp, log, erf) and, in dot_product, for the order of atomics.
+F32 = {"rtol": 1e-5, "atol": 1e-6}
+F64 = {"rtol": 1e-12, "atol": 1e-12}
+
+
+@dataclass(frozen=True)
+class Run:
+    """One launch of a gallery kernel and its expected outcome.
+
+    ``make()`` returns fresh launch arguments. ``expected(*inputs)`` gets copies
+    of them taken before the launch and returns ``{argument index: expected
+    array}`` for the arrays the kernel writes; every other array argument must
+    come back unchanged. Integer and bool arrays compare exactly, float arrays
+    with ``rtol``/``atol`` (both 0: exactly; NaN equals NaN).
+    """
+
+    grid: object
+    block: object
+    make: Callable
+    expected: Callable
+    rtol: float = 0.0
+    atol: float = 0.0
+
+
+def _rng(seed=0):
+    return np.random.default_rng(seed)
+
+
+def _cover(extents, block):
+    """The grid of ``block``-sized blocks that covers ``extents`` (x first)."""
+    if isinstance(block, int):
+        return -(-extents // block)
+    return tuple(-(-e // b) for e, b in zip(extents, block))
+
+
+def _per_element(n, block, make, expected, **tol):
+    """A 1-D kernel with one thread per element of ``n``; the last block is partial
+    unless ``block`` divides ``n``."""
+    return Run(_cover(n, block), block, make, expected, **tol)
+
+
+def _ints(low, high, shape, dtype=np.int32, seed=0):
+    return _rng(seed).integers(low, high, shape, dtype=dtype)
+
+
+def _normal(shape, dtype=f32, seed=0):
+    return _rng(seed).normal(size=shape).astype(dtype)
+
+
+N = 1000  # elements of the 1-D runs: 8 blocks of 128, the last one partial
+
+
+# -- references that are not one numpy expression ---------------------------------
+def _with_interior(border, interior):
+    out = border.copy()
+    out[1:-1, 1:-1] = interior
+    return out
+
+
+def _stencil_5pt(a, out):
+    inner = f32(0.25) * (a[:-2, 1:-1] + a[2:, 1:-1] + a[1:-1, :-2] + a[1:-1, 2:])
+    return {1: _with_interior(out, inner)}
+
+
+def _jacobi_step(a, anew, err):
+    inner = 0.25 * (a[1:-1, 2:] + a[1:-1, :-2] + a[:-2, 1:-1] + a[2:, 1:-1])
+    return {1: _with_interior(anew, inner), 2: np.maximum(err, np.abs(inner - a[1:-1, 1:-1]).max())}
+
+
+def _blur_3d(a, out):
+    """Mean over the in-bounds 3x3 neighbourhood in axes 0 and 1, summed in the
+    kernel's (di, dj) order in float32 (a missing neighbour adds 0.0: the same)."""
+    n0, n1, _ = a.shape
+    padded = np.zeros((n0 + 2, n1 + 2, a.shape[2]), f32)
+    padded[1:-1, 1:-1] = a
+    acc = np.zeros(a.shape, f32)
+    for di in range(3):
+        for dj in range(3):
+            acc += padded[di:di + n0, dj:dj + n1]
+
+    def inside(n):  # in-bounds neighbours along one axis
+        c = np.full(n, 3)
+        c[0] -= 1
+        c[-1] -= 1
+        return c
+    count = inside(n0)[:, None, None] * inside(n1)[None, :, None]
+    return {1: acc / count.astype(f32)}
+
+
+def _block_sum(x, out, block):
+    """The kernel's tree reduction of each block's slice, in float32."""
+    nblocks = len(out)
+    buf = np.zeros(nblocks * block, f32)
+    buf[:len(x)] = x
+    buf = buf.reshape(nblocks, block)
+    s = block // 2
+    while s > 0:
+        buf[:, :s] += buf[:, s:2 * s]
+        s //= 2
+    return {1: buf[:, 0].copy()}
+
+
+def _prefix_sum_block(x, out, block):
+    """Inclusive scan of each block's slice."""
+    nblocks = _cover(len(x), block)
+    padded = np.zeros(nblocks * block, np.int32)
+    padded[:len(x)] = x
+    return {1: np.cumsum(padded.reshape(nblocks, block), axis=1, dtype=np.int32).ravel()[:len(x)]}
+
+
+def _row_softmax(x, out):
+    e = np.exp(x - x.max(axis=1, keepdims=True))
+    total = np.zeros(len(x), f32)
+    for j in range(x.shape[1]):  # the kernel's order
+        total += e[:, j]
+    return {1: e / total[:, None]}
+
+
+def _histogram(data, bins, lo, hi):
+    nbins = len(bins)
+    b = ((data.astype(f64) - lo) / (hi - lo) * nbins).astype(np.int64)  # int(): toward zero
+    return {1: bins + np.bincount(np.clip(b, 0, nbins - 1), minlength=nbins).astype(np.int32)}
+
+
+WARP_VOTE_BLOCK, WARP_VOTE_GRID = 80, 2  # 80 threads: two full warps and a partial one
+
+
+def _warp_vote(out):
+    """Lane 0 of every warp adds 32 to out[0]; thread i stores its lane into out[i + 1]."""
+    want = out.copy()
+    warps = WARP_VOTE_GRID * _cover(WARP_VOTE_BLOCK, 32)
+    want[0] += 32 * warps
+    i = np.arange(min(len(out) - 1, WARP_VOTE_GRID * WARP_VOTE_BLOCK))
+    want[i + 1] = (i % WARP_VOTE_BLOCK) % 32
+    return {0: want}
+
+
+def _mandelbrot(image, min_x, max_x, min_y, max_y, iters):
+    """The escape counts, with the kernel's float64 operations in its order."""
+    h, w = image.shape
+    x, y = np.meshgrid(np.arange(w, dtype=f64), np.arange(h, dtype=f64))
+    real = min_x + x * (max_x - min_x) / w
+    imag = min_y + y * (max_y - min_y) / h
+    zr, zi = np.zeros((h, w)), np.zeros((h, w))
+    count = np.zeros((h, w), np.int64)
+    active = np.ones((h, w), bool)
+    for _ in range(iters):
+        active &= zr * zr + zi * zi < 4.0
+        zr, zi = (np.where(active, zr * zr - zi * zi + real, zr),
+                  np.where(active, 2.0 * zr * zi + imag, zi))
+        count += active
+    return {0: count.astype(np.uint8)}
+
+
+_erf = np.vectorize(math.erf)
+
+
+def _cnd(d):
+    return 0.5 * (1.0 + _erf(d / math.sqrt(2.0)))
+
+
+def _black_scholes(call, put, s, k, t, rate, vol):
+    sqrt_t = np.sqrt(t)
+    d1 = (np.log(s / k) + (rate + 0.5 * vol * vol) * t) / (vol * sqrt_t)
+    d2 = d1 - vol * sqrt_t
+    exp_rt = np.exp(-rate * t)
+    return {0: s * _cnd(d1) - k * exp_rt * _cnd(d2),
+            1: k * exp_rt * (1.0 - _cnd(d2)) - s * (1.0 - _cnd(d1))}
+
+
+def _nbody_accel(pos, acc, eps):
+    """Pairwise accelerations in float32, summed over j in the kernel's order."""
+    ax, ay = np.zeros(len(pos), f32), np.zeros(len(pos), f32)
+    for j in range(len(pos)):
+        dx = pos[j, 0] - pos[:, 0]
+        dy = pos[j, 1] - pos[:, 1]
+        r2 = dx * dx + dy * dy + eps
+        inv = f32(1) / (r2 * np.sqrt(r2))
+        ax += dx * inv
+        ay += dy * inv
+    return {1: np.stack([ax, ay], axis=1)}
+
+
+def _trig_table(out):
+    """The kernel's expression, evaluated by Python's math for each i."""
+    n = len(out)
+
+    def value(i):
+        t = 2 * math.pi * i / n
+        return (math.sin(t) ** 2 + math.cos(t) ** 2 + math.tanh(t)
+                - math.atan2(math.sin(t), math.cos(t)) + math.floor(t) - math.ceil(t)
+                + math.fabs(-t) + math.pow(t, 0.5) + math.exp(-t))
+    return {0: np.array([value(i) for i in range(n)])}
+
+
+def _power(x, out, p):
+    with np.errstate(invalid="ignore"):  # inf * 0
+        acc = x * 0 + 1
+    for _ in range(p):
+        acc = acc * x
+    return {1: acc}
+
+
+def _collatz(start, steps):
+    def count(n):
+        c = 0
+        while n != 1:
+            n = n // 2 if n % 2 == 0 else 3 * n + 1
+            c += 1
+            if c >= 1000:
+                break
+        return c
+    return {1: np.array([count(int(n)) for n in start], np.int64)}
+
+
+def _first_multiple(x, k, out):
+    return {2: np.array([next((j for j, v in enumerate(x) if v > 0 and v % k == 0), -1)])}
+
+
+def _bit_mix(x, out):
+    v = x.copy()
+    v ^= v << 13
+    v ^= v >> 7
+    v ^= v << 17
+    return {1: (v | 1) & ~np.uint64(2)}
+
+
+# -- argument factories -------------------------------------------------------------
+def _mask_positive_args():
+    x = _normal(N)
+    x[:8] = [np.nan, np.inf, -np.inf, 0.0, -0.0, 1e-45, -1e-45, np.finfo(f32).max]
+    return x, _rng().random(N) < 0.5
+
+
+def _jacobi_args():
+    """A spike: the largest change is a decrease, so err needs abs()."""
+    a = _normal((18, 23), f64)
+    a[5, 7] = 10.0
+    return a, _normal((18, 23), f64, seed=1), np.zeros(1)
+
+
+def _histogram_args():
+    rng = _rng()
+    data = rng.uniform(-1.5, 2.5, 2000).astype(f32)
+    data[:3] = [-1.0, 2.0, 0.5]  # lo, hi (clamped into the last bin), a bin's edge
+    return data, rng.integers(0, 5, 10, dtype=np.int32), -1.0, 2.0
+
+
+def _python_int_args():
+    rng = _rng()
+    a = rng.integers(-1000, 1000, N, dtype=np.int32)
+    b = rng.integers(1, 20, N, dtype=np.int32) * rng.choice(np.array([-1, 1], np.int32), N)
+    a[:2], b[:2] = [-2**31, 2**31 - 1], [7, -2]
+    return a, b, rng.integers(-9, 9, N, dtype=np.int32), rng.integers(-9, 9, N, dtype=np.int32)
+
+
+def _first_multiple_args():
+    """The first positive multiple of 7 at 37, after negative ones and zeros."""
+    x = _rng().integers(1, 60, 200)
+    x[:50] += x[:50] % 7 == 0
+    x[[10, 20, 30, 37]] = [-21, 0, -7, 35]
+    return x, 7, np.full(1, 123, np.int64)
+
+
+def _collatz_args():
+    start = _rng().integers(1, 100_000, 300)
+    start[:5] = [1, 27, 0, -7, 97]  # 0 and -7 never reach 1: capped at 1000 steps
+    return start, np.full(300, -1, np.int64)
+
+
+def _casts_args():
+    x = _rng().uniform(-50, 50, N)
+    x[:4] = [-0.95, 0.95, -1.5, 2.0]  # truncation toward zero
+    return x, np.full(N, 99, np.int32), np.full(N, 99, f32)
+
+
+def _popcount_args():
+    x = _rng().integers(0, 2**32, N, dtype=np.uint32)
+    x[:4] = [0, 1, 0x80000000, 0xFFFFFFFF]  # the top bit set: >> must be logical
+    return x, np.full(N, 99, np.uint32)
+
+
+def _blend_args():
+    """t outside [0, 1] is clamped; a NaN t clamps to 0 (min/max skip NaN)."""
+    t = _rng(2).uniform(-0.5, 1.5, N).astype(f32)
+    t[0] = np.nan
+    return (_rng().uniform(0.5, 2, N).astype(f32), _rng(1).uniform(0.5, 2, N).astype(f32), t,
+            np.full(N, -1, f32))
+
+
+def _strided_args():
+    """A strided view with an offset: (25, 31)[1::2, ::3] -> (12, 11)."""
+    return _normal((25, 31), f64)[1::2, ::3], -1.5
+
+
+RUNS = {
+    # -- elementwise --
+    "saxpy": _per_element(N, 128, lambda: (f32(1.75), _normal(N), _normal(N, seed=1)),
+                          lambda a, x, y: {2: a * x + y}, **F32),
+    "vector_add": _per_element(N, 128, lambda: (_ints(-10**6, 10**6, N),
+                                                _ints(-10**6, 10**6, N, seed=1),
+                                                np.full(N, -7, np.int32)),
+                               lambda a, b, out: {2: a + b}),
+    # 128 threads for 1000 elements: each runs the loop 7 or 8 times
+    "grid_stride_scale": Run(2, 64, lambda: (_normal(N, f64), 3.7),
+                             lambda x, factor: {0: x * factor}, **F64),
+    # one thread copies everything; the other 63 must not write
+    "reverse_copy": Run(2, 32, lambda: (_normal(100), np.full(100, -1, f32)),
+                        lambda src, dst: {1: src[::-1]}),
+    # x runs along the width: 37 columns, 20 rows
+    "invert_image": Run(_cover((37, 20), (16, 8)), (16, 8),
+                        lambda: (_ints(0, 256, (20, 37), np.uint8),), lambda img: {0: 255 - img}),
+    "mask_positive": _per_element(N, 128, _mask_positive_args,
+                                  lambda x, mask: {1: (x > 0) & (x < np.inf)}),
+    # -- stencils: i (x) runs along axis 0; the borders of out stay as they were --
+    "stencil_5pt": Run(_cover((20, 27), (8, 8)), (8, 8),
+                       lambda: (_normal((20, 27)), _normal((20, 27), seed=1)), _stencil_5pt, **F32),
+    "jacobi_step": Run(_cover((18, 23), (8, 4)), (8, 4),
+                       _jacobi_args, _jacobi_step, **F64),
+    "blur_3d": Run(_cover((5, 6, 7), (4, 4, 2)), (4, 4, 2),
+                   lambda: (_normal((5, 6, 7)), np.full((5, 6, 7), -1, f32)), _blur_3d, **F32),
+    # -- reductions and scans: the block is the kernel's BLOCK / TPB --
+    "block_sum": Run(8, 128, lambda: (_normal(N), np.full(8, -1, f32), 128), _block_sum, **F32),
+    # the three blocks' atomic adds come in any order
+    "dot_product": Run(3, 128, lambda: (_normal(N, f64), _normal(N, f64, seed=1), np.full(1, 0.25)),
+                       lambda a, b, result: {2: result + np.dot(a, b)}, rtol=1e-10, atol=1e-12),
+    "prefix_sum_block": Run(_cover(250, 64), 64,
+                            lambda: (_ints(-100, 100, 250), np.full(250, -999, np.int32), 64),
+                            _prefix_sum_block),
+    "row_softmax": _per_element(37, 16, lambda: (3 * _normal((37, 10)), np.full((37, 10), -1, f32)),
+                                _row_softmax, **F32),
+    # -- atomics: integer atomics commute, so these results are deterministic --
+    "histogram": _per_element(2000, 128, _histogram_args, _histogram),
+    "min_max": _per_element(N, 128, lambda: (_ints(-10**6, 10**6, N),
+                                             np.array([2**31 - 1, -2**31], np.int32)),
+                            lambda x, result: {1: np.array([x.min(), x.max()])}),
+    "cas_counter": _per_element(N, 128, lambda: (_rng().choice(np.array([0, 0, 1, 7], np.int32), N),
+                                                 np.full(1, 3, np.int32)),
+                                lambda flags, counter: {0: np.where(flags == 0, 1, flags),
+                                                        1: counter + np.sum(flags == 0)}),
+    "warp_vote": Run(WARP_VOTE_GRID, WARP_VOTE_BLOCK, lambda: (np.full(150, 5, np.int32),),
+                     _warp_vote),
+    # -- matrices --
+    "matmul_naive": Run(_cover((9, 11), (8, 4)), (8, 4),
+                        lambda: (_normal((9, 5), f64), _normal((5, 11), f64, seed=1),
+                                 np.full((9, 11), -1.0)),
+                        lambda a, b, c: {2: a @ b}, **F64),
+    # positive data: no cancellation, so float32 accumulation is good to a few ulps
+    "matmul_tiled": Run(_cover((24, 40), (16, 16)), (16, 16),
+                        lambda: (_rng().random((40, 36), f32), _rng(1).random((36, 24), f32),
+                                 np.full((40, 24), -1, f32), 16),
+                        lambda a, b, c, tile: {2: (a.astype(f64) @ b.astype(f64)).astype(f32)},
+                        **F32),
+    "transpose_tiled": Run(_cover((56, 40), (16, 16)), (16, 16),
+                           lambda: (_normal((40, 56)), np.full((56, 40), -1, f32), 16),
+                           lambda src, dst, tile: {1: src.T}),
+    "fortran_scale": Run(_cover((13, 10), (4, 8)), (4, 8),
+                         lambda: (np.asfortranarray(_normal((13, 10), f64)), 2.5),
+                         lambda a, s: {0: a * s}, **F64),
+    # the test also checks that the view's base is untouched outside the view
+    "strided_scale": Run(_cover((12, 11), (4, 8)), (4, 8), _strided_args,
+                         lambda a, s: {0: a * s}, **F64),
+    # -- math-heavy --
+    "mandelbrot": Run(_cover((36, 24), (8, 8)), (8, 8),
+                      lambda: (_ints(0, 256, (24, 36), np.uint8), -2.0, 1.0, -1.25, 1.25, 60),
+                      _mandelbrot),
+    "black_scholes": _per_element(200, 64, lambda: (np.full(200, -1.0), np.full(200, -1.0),
+                                                    _rng().uniform(5, 50, 200),
+                                                    _rng(1).uniform(5, 50, 200),
+                                                    _rng(2).uniform(0.1, 3, 200), 0.02, 0.3),
+                                  _black_scholes, **F64),
+    "nbody_accel": _per_element(100, 32, lambda: (_rng().random((100, 2), f32),
+                                                  np.full((100, 2), -1, f32), f32(1e-2)),
+                                _nbody_accel, **F32),
+    "trig_table": _per_element(200, 64, lambda: (np.full(200, -1.0),), _trig_table, **F64),
+    # -- device functions and constexpr --
+    "blend": _per_element(N, 128, _blend_args,
+                          lambda a, b, t, out: {3: a + (b - a) * np.fmin(np.fmax(t, 0), 1)}, **F32),
+    # inf and nan: x * 0 must not fold to 0
+    "power_unrolled": _per_element(N, 128, lambda: (np.r_[np.inf, np.nan,
+                                                          _rng().uniform(-2, 2, N - 2)],
+                                                    np.full(N, -1.0), 5),
+                                   _power, **F64),
+    "flag_select": _per_element(N, 128, lambda: (np.r_[np.nan, _normal(N - 1)].astype(f32),
+                                                 np.full(N, -1, f32), True),
+                                lambda x, out, negate: {1: -x}),
+    # -- control flow and integers --
+    "collatz_steps": _per_element(300, 64, _collatz_args, _collatz),
+    "popcount": _per_element(N, 128, _popcount_args,
+                             lambda x, out: {1: np.bitwise_count(x).astype(np.uint32)}),
+    "python_int_semantics": _per_element(N, 128, _python_int_args,
+                                         lambda a, b, q, r: {2: a // b, 3: a % b}),
+    "first_multiple": Run(2, 32, _first_multiple_args, _first_multiple),
+    "local_sort": _per_element(50, 16, lambda: (np.round(3 * _normal((50, 7))), 7),
+                               lambda data, width: {0: np.sort(data, axis=1)}),
+    "casts": _per_element(N, 128, _casts_args,
+                          lambda x, out_i, out_f: {1: (x * 10.0).astype(np.int32),
+                                                   2: (x.astype(np.int64) + 1).astype(f32)}),
+    "bit_mix": _per_element(N, 128, lambda: (_ints(0, 2**64, N, np.uint64),
+                                             np.full(N, 99, np.uint64)),
+                            _bit_mix),
+}

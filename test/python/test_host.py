@@ -1,0 +1,429 @@
+"""The host target's CUDA semantics: barriers, shared and local memory, atomics,
+scalars by value, results in place, bounds checks, traps, target selection and
+launches from many threads. Every kernel's results are checked against numpy."""
+
+import os
+import subprocess
+import sys
+import threading
+
+import numpy as np
+import pytest
+
+import cuft
+from threadutil import run_concurrently
+from sourceutil import line_of
+
+
+@pytest.fixture(autouse=True)
+def host_target():
+    previous = cuft.set_target("host")
+    yield
+    cuft.set_target(previous)
+
+
+# -- barriers ---------------------------------------------------------------------
+@cuft.kernel
+def rotate_in_block(x, out):
+    sh = cuft.shared.array(256, cuft.float64)
+    t = cuft.threadIdx.x
+    n = cuft.blockDim.x
+    i = cuft.grid(1)
+    sh[t] = x[i]
+    cuft.syncthreads()
+    # Reads a neighbour's write: wrong if any thread passed the barrier early.
+    out[i] = sh[(t + 1) % n]
+
+
+def test_no_thread_passes_a_barrier_early():
+    x = np.random.default_rng(1).random(8 * 256)
+    out = np.zeros_like(x)
+    rotate_in_block[8, 256](x, out)
+    np.testing.assert_array_equal(out, np.roll(x.reshape(8, 256), -1, axis=1).ravel())
+
+
+@cuft.kernel
+def block_scan(x, out, BLOCK: cuft.constexpr):
+    # Hillis-Steele inclusive scan: a barrier between every read and write
+    # phase, inside a loop whose trip count is known only at run time.
+    sh = cuft.shared.array(BLOCK, cuft.int64)
+    t = cuft.threadIdx.x
+    i = cuft.grid(1)
+    sh[t] = x[i]
+    cuft.syncthreads()
+    step = 1
+    while step < BLOCK:
+        v = sh[t - step] if t >= step else 0
+        cuft.syncthreads()
+        sh[t] += v
+        cuft.syncthreads()
+        step *= 2
+    out[i] = sh[t]
+
+
+def test_barriers_in_a_loop():
+    x = np.random.default_rng(2).integers(-100, 100, 16 * 128)
+    out = np.zeros_like(x)
+    block_scan[16, 128](x, out, 128)
+    np.testing.assert_array_equal(out, np.cumsum(x.reshape(16, 128), axis=1).ravel())
+
+
+@cuft.func
+def stage_and_sync(sh, t, v):
+    sh[t] = v
+    cuft.syncthreads()
+    return sh[cuft.blockDim.x - 1 - t]
+
+
+@cuft.kernel
+def reverse_via_device_function(x, out):
+    sh = cuft.shared.array(64, cuft.int32)
+    i = cuft.grid(1)
+    out[i] = stage_and_sync(sh, cuft.threadIdx.x, x[i])
+
+
+def test_barrier_inside_a_device_function():
+    x = np.arange(4 * 64, dtype=np.int32)
+    out = np.zeros_like(x)
+    reverse_via_device_function[4, 64](x, out)
+    np.testing.assert_array_equal(out, x.reshape(4, 64)[:, ::-1].ravel())
+    assert "fibers" in repr(reverse_via_device_function.specialize_host(
+        reverse_via_device_function.signature(x, out)))
+
+
+@cuft.kernel
+def barrier_2d(out):
+    sh = cuft.shared.array((8, 8), cuft.int32)
+    tx, ty = cuft.threadIdx.x, cuft.threadIdx.y
+    sh[ty, tx] = ty * 8 + tx
+    cuft.syncthreads()
+    out[cuft.blockIdx.x, ty, tx] = sh[tx, ty]  # transpose through shared memory
+
+
+def test_two_dimensional_blocks_with_a_barrier():
+    out = np.zeros((3, 8, 8), np.int32)
+    barrier_2d[3, (8, 8)](out)
+    expected = np.arange(64, dtype=np.int32).reshape(8, 8).T
+    np.testing.assert_array_equal(out, np.broadcast_to(expected, (3, 8, 8)))
+
+
+# -- shared memory: one buffer per block, blocks in parallel -----------------------------
+@cuft.kernel
+def shared_is_per_block(out, ROUNDS: cuft.constexpr):
+    sh = cuft.shared.array(128, cuft.int64)
+    t = cuft.threadIdx.x
+    b = cuft.blockIdx.x
+    ok = 1
+    for r in range(ROUNDS):
+        sh[t] = b * 1000 + r
+        cuft.syncthreads()
+        # Another block writing this buffer would show up here.
+        for j in range(128):
+            if sh[j] != b * 1000 + r:
+                ok = 0
+        cuft.syncthreads()
+    out[b * 128 + t] = ok
+
+
+def test_shared_memory_is_one_buffer_per_block_under_parallel_blocks():
+    assert cuft._cuft.host_pool_size() >= 1
+    out = np.zeros(64 * 128, np.int64)
+    shared_is_per_block[64, 128](out, 20)
+    assert out.all()
+
+
+@cuft.kernel
+def block_histogram(data, hist):
+    # Shared memory in a kernel without barriers: atomics on the block's buffer.
+    local = cuft.shared.array(16, cuft.int32)
+    t = cuft.threadIdx.x
+    if t < 16:
+        local[t] = 0
+    cuft.syncthreads()
+    i = cuft.grid(1)
+    if i < data.shape[0]:
+        cuft.atomic.add(local, data[i] % 16, 1)
+    cuft.syncthreads()
+    if t < 16:
+        cuft.atomic.add(hist, t, local[t])
+
+
+def test_shared_atomics_then_global_atomics():
+    data = np.random.default_rng(3).integers(0, 1000, 100_000).astype(np.int32)
+    hist = np.zeros(16, np.int32)
+    block_histogram[(data.size + 255) // 256, 256](data, hist)
+    np.testing.assert_array_equal(hist, np.bincount(data % 16, minlength=16))
+
+
+# -- local memory: one array per thread ------------------------------------------------
+@cuft.kernel
+def private_scratch(out):
+    scratch = cuft.local.array(32, cuft.int32)
+    t = cuft.threadIdx.x
+    for k in range(32):
+        scratch[k] = t * 100 + k
+    cuft.syncthreads()  # all threads are mid-flight here: each keeps its own array
+    s = 0
+    for k in range(32):
+        s += scratch[k]
+    out[cuft.grid(1)] = s
+
+
+def test_local_arrays_are_per_thread():
+    out = np.zeros(2 * 64, np.int64)
+    private_scratch[2, 64](out)
+    t = np.tile(np.arange(64), 2)
+    np.testing.assert_array_equal(out, t * 3200 + sum(range(32)))
+
+
+# -- atomics under contention ----------------------------------------------------------
+@cuft.kernel
+def contend(counter_i, counter_f, counter_d, hi, lo):
+    i = cuft.grid(1)
+    cuft.atomic.add(counter_i, 0, 1)
+    cuft.atomic.add(counter_f, 0, 1.0)
+    cuft.atomic.sub(counter_d, 0, 0.5)
+    cuft.atomic.max(hi, 0, i)
+    cuft.atomic.min(lo, 0, i)
+
+
+def test_atomics_are_exact_under_contention():
+    blocks, threads = 512, 256
+    n = blocks * threads
+    ci, cf, cd = np.zeros(1, np.int64), np.zeros(1, np.float32), np.zeros(1, np.float64)
+    hi, lo = np.full(1, -1, np.int64), np.full(1, 1 << 40, np.int64)
+    contend[blocks, threads](ci, cf, cd, hi, lo)
+    assert ci[0] == n
+    assert cf[0] == n  # integers up to 2**24 are exact in float32
+    assert cd[0] == -0.5 * n
+    assert (hi[0], lo[0]) == (n - 1, 0)
+
+
+@cuft.kernel
+def cas_claim(slots, owner):
+    # Each thread claims the first free slot with compare-and-swap.
+    i = cuft.grid(1)
+    k = 0
+    while k < slots.shape[0]:
+        if cuft.atomic.cas(slots, k, 0, i + 1) == 0:
+            owner[i] = k
+            break
+        k += 1
+
+
+def test_compare_and_swap_hands_out_each_slot_once():
+    n = 64 * 32
+    slots, owner = np.zeros(n, np.int64), np.full(n, -1, np.int64)
+    cas_claim[64, 32](slots, owner)
+    assert sorted(owner) == list(range(n))
+    np.testing.assert_array_equal(slots[owner], np.arange(n) + 1)
+
+
+# -- arguments: scalars by value, arrays in place --------------------------------------
+@cuft.kernel
+def scalars(out, a, b, c, d, e):
+    out[0] = a
+    out[1] = b
+    out[2] = c
+    out[3] = 1.0 if d else -1.0
+    out[4] = e
+
+
+def test_scalars_are_passed_by_value():
+    out = np.zeros(5)
+    scalars[1, 1](out, np.float32(1.5), np.int32(-7), np.uint64(2**40), True, 3)
+    np.testing.assert_array_equal(out, [1.5, -7, 2.0**40, 1.0, 3])
+    scalars[1, 1](out, 2.25, np.int8(-1), np.uint8(255), np.bool_(False), -4)
+    np.testing.assert_array_equal(out, [2.25, -1, 255, -1.0, -4])
+
+
+@cuft.kernel
+def add_one_2d(a):
+    i, j = cuft.grid(2)
+    if i < a.shape[0] and j < a.shape[1]:
+        a[i, j] += 1
+
+
+@pytest.mark.parametrize("make", [
+    lambda: np.zeros((10, 12)),
+    lambda: np.asfortranarray(np.zeros((10, 12))),
+    lambda: np.zeros((30, 40))[::3, 1::3][:, :12],
+    lambda: np.zeros((10, 12))[::-1],
+], ids=["C", "F", "strided", "negative-stride"])
+def test_results_land_in_the_callers_array(make):
+    a = make()
+    base = a.base if a.base is not None else a
+    before = base.copy()
+    add_one_2d[(4, 4), (4, 4)](a)
+    np.testing.assert_array_equal(a, np.ones_like(a))
+    assert base.sum() == before.sum() + a.size  # nothing else was touched
+
+
+def test_device_arrays_are_refused_by_the_host_target():
+    class DeviceArray:
+        __cuda_array_interface__ = {"shape": (4, 4), "typestr": "<f8", "data": (0, False),
+                                    "version": 3}
+    with pytest.raises(TypeError, match="GPU memory"):
+        add_one_2d[1, 1](DeviceArray())
+
+
+# -- bounds checking ----------------------------------------------------------------
+@cuft.kernel
+def shift_left(x, out):
+    i = cuft.grid(1)
+    out[i] = x[i + 1]
+
+
+@cuft.kernel(boundscheck=True)
+def column_of(a, out, col):
+    i = cuft.grid(1)
+    if i < a.shape[0]:
+        out[i] = a[i, col]
+
+
+def test_bounds_check_from_the_environment(monkeypatch):
+    x, out = np.arange(64.0), np.zeros(64)
+    monkeypatch.setenv("CUFT_BOUNDSCHECK", "1")
+    with pytest.raises(IndexError) as info:
+        shift_left[2, 32](x, out)
+    e = info.value
+    assert isinstance(e, cuft.KernelIndexError) and isinstance(e, cuft.KernelError)
+    assert (e.index, e.axis, e.size) == (64, 0, 64)
+    assert (e.block, e.thread) == ((1, 0, 0), (31, 0, 0))
+    line, col = line_of(shift_left, "x[i + 1]")
+    assert (e.filename, e.lineno) == (__file__, line)
+    text = str(e)
+    assert text.startswith(f"{__file__}:{line}:")
+    assert "index 64 is out of bounds for axis 0 with size 64" in text
+    assert "out[i] = x[i + 1]" in text and "kernel 'shift_left'" in text
+    monkeypatch.delenv("CUFT_BOUNDSCHECK")
+    shift_left[1, 32](x, out)  # unchecked (and in range) again
+    np.testing.assert_array_equal(out[:32], x[1:33])
+
+
+def test_bounds_check_option_names_the_axis_and_negative_indices():
+    a, out = np.zeros((8, 3)), np.zeros(8)
+    with pytest.raises(cuft.KernelIndexError, match="index 3 is out of bounds for axis 1 "
+                                                   "with size 3") as info:
+        column_of[1, 8](a, out, 3)
+    assert info.value.lineno == line_of(column_of, "a[i, col]")[0]
+    with pytest.raises(IndexError, match="index -1 is out of bounds for axis 1"):
+        column_of[1, 8](a, out, -1)
+    column_of[1, 8](np.arange(24.0).reshape(8, 3), out, 2)
+    np.testing.assert_array_equal(out, np.arange(24.0).reshape(8, 3)[:, 2])
+
+
+@cuft.kernel(boundscheck=True)
+def shared_overrun(out):
+    sh = cuft.shared.array(32, cuft.float32)
+    t = cuft.threadIdx.x
+    sh[t] = 1.0
+    cuft.syncthreads()
+    out[t] = sh[t]
+
+
+def test_bounds_check_covers_shared_arrays():
+    with pytest.raises(IndexError, match="index 32 is out of bounds for axis 0 with size 32"):
+        shared_overrun[1, 64](np.zeros(64, np.float32))
+
+
+# -- traps ---------------------------------------------------------------------------
+@cuft.kernel
+def divide(x, d):
+    i = cuft.grid(1)
+    if i < x.shape[0]:
+        x[i] = x[i] // d[i]
+
+
+@cuft.kernel
+def divide_after_barrier(x, d):
+    i = cuft.grid(1)
+    cuft.syncthreads()
+    x[i] = x[i] % d[i]
+
+
+def test_a_trap_is_an_exception_and_later_launches_work():
+    x, d = np.full(1000, 7, np.int64), np.ones(1000, np.int64)
+    d[500] = 0
+    with pytest.raises(cuft.KernelError, match="integer division by zero") as info:
+        divide[8, 128](x, d)
+    assert info.value.block == (3, 0, 0) and info.value.thread is None
+    d[500] = 2
+    divide[8, 128](x, d)
+    assert x[500] == 3 and x[0] == 7
+    # With barriers each thread runs on its own fiber: the thread is known.
+    x, d = np.full(64, 7, np.int64), np.ones(64, np.int64)
+    d[37] = 0
+    with pytest.raises(cuft.KernelError) as info:
+        divide_after_barrier[2, 32](x, d)
+    assert (info.value.block, info.value.thread) == ((1, 0, 0), (5, 0, 0))
+
+
+def test_bad_launch_configurations():
+    x = np.zeros(4)
+    with pytest.raises(ValueError, match="1024 at most"):
+        divide[1, (32, 64)](x, x)
+    with pytest.raises(ValueError, match="block .* is out of range"):
+        divide[1, (1, 1, 65)](x, x)
+    with pytest.raises(ValueError, match="grid .* is out of range"):
+        divide[(1, 70000), 1](x, x)
+
+
+# -- targets --------------------------------------------------------------------------
+def test_target_selection():
+    assert cuft.target() == "host"
+    assert cuft.set_target("cuda") == "host"
+    assert cuft.target() == "cuda"
+    with pytest.raises(ValueError, match="unknown target 'gpu'"):
+        cuft.set_target("gpu")
+    assert cuft.target() == "cuda"
+    cuft.set_target("host")
+
+
+@pytest.mark.parametrize("env, expected", [("host", "host"), ("cuda", "cuda"), (None, "host")])
+def test_target_from_the_environment(env, expected):
+    environ = {k: v for k, v in os.environ.items() if k != "CUFT_TARGET"}
+    if env:
+        environ["CUFT_TARGET"] = env
+    code = "import cuft; print(cuft.target())"
+    out = subprocess.run([sys.executable, "-c", code], env=environ, capture_output=True,
+                         text=True, check=True).stdout.strip()
+    # Without CUFT_TARGET: host, since cuft's CUDA runtime cannot launch yet.
+    assert out == expected
+
+
+def test_inspect_host_llvm():
+    x = np.zeros(8, np.int64)
+    text = divide.inspect(x, x, stage="host-llvm")
+    assert "define void @_mlir___cuft_entry_divide" in text
+    assert "sdiv" in text or "srem" in text
+
+
+# -- many Python threads launching at once ------------------------------------------------
+@cuft.kernel
+def scaled_copy(src, dst, factor):
+    i = cuft.grid(1)
+    if i < src.shape[0]:
+        dst[i] = src[i] * factor
+
+
+def test_launches_from_many_threads_compile_once_and_are_all_right():
+    errors, seeds, lock = [], iter(range(16)), threading.Lock()
+
+    def work():
+        with lock:
+            k = next(seeds)
+        rng = np.random.default_rng(k)
+        for r in range(20):
+            n = int(rng.integers(1, 5000))
+            src = rng.random(n)
+            dst = np.zeros(n)
+            scaled_copy[(n + 127) // 128, 128](src, dst, float(k + r))
+            if not np.array_equal(dst, src * (k + r)):
+                errors.append((k, r))
+
+    run_concurrently(16, work)
+    assert not errors
+    stats = scaled_copy.stats()
+    assert stats["compiles"] == 1 and stats["loads"] == 1
+    assert stats["hits"] + stats["waits"] == 16 * 20 - 1
