@@ -259,6 +259,21 @@ def test_results_land_in_the_callers_array(make):
     assert base.sum() == before.sum() + a.size  # nothing else was touched
 
 
+def test_cpu_dlpack_tensors_are_used_in_place():
+    class Tensor:  # a DLPack producer that is not a numpy array
+        def __init__(self, a):
+            self.a = a
+
+        def __dlpack__(self, **kwargs):
+            return self.a.__dlpack__(**kwargs)
+
+        def __dlpack_device__(self):
+            return self.a.__dlpack_device__()
+    a = np.zeros((5, 6))
+    add_one_2d[(2, 2), (4, 4)](Tensor(a))
+    np.testing.assert_array_equal(a, np.ones((5, 6)))
+
+
 def test_device_arrays_are_refused_by_the_host_target():
     class DeviceArray:
         __cuda_array_interface__ = {"shape": (4, 4), "typestr": "<f8", "data": (0, False),
