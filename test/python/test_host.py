@@ -410,7 +410,7 @@ def test_target_from_the_environment(env, expected):
 def test_inspect_host_llvm():
     x = np.zeros(8, np.int64)
     text = divide.inspect(x, x, stage="host-llvm")
-    assert "define void @_mlir___cuft_entry_divide" in text
+    assert "define void @__cuft_packed_divide(ptr" in text
     assert "sdiv" in text or "srem" in text
 
 

@@ -32,7 +32,26 @@ struct SourceSite {
   unsigned line = 0, column = 0;
 };
 
-/// A kernel compiled for the CPU: its JIT-compiled entry and what launching needs.
+/// A kernel compiled for the CPU but not loaded: relocatable object code (ELF)
+/// and what launching needs. Immutable; the compile cache shares one Object
+/// between every thread, and each load JIT-links its own copy of the code.
+struct Object {
+  std::string name;
+  /// The kernel reaches a barrier: each thread runs on its own fiber.
+  bool fibers = false;
+  /// Static shared memory of one block, in bytes.
+  uint64_t sharedBytes = 0;
+  std::vector<SourceSite> sites;
+  std::string code;   // the object file; its packed entry is entrySymbol(name)
+  std::string llvmIR; // the optimized LLVM IR, with Options::keepLLVMIR
+};
+
+/// The symbol of the packed entry of kernel `name` in an Object's code:
+/// `void entry(void **args)`.
+std::string entrySymbol(const std::string &name);
+
+/// A kernel loaded into this process: its JIT-linked entry and what launching
+/// needs. Immutable; launch it from any number of threads at once.
 class Kernel {
 public:
   struct Impl;
@@ -42,9 +61,7 @@ public:
   Kernel &operator=(const Kernel &) = delete;
 
   const std::string &name() const;
-  /// The kernel reaches a barrier: each thread runs on its own fiber.
   bool usesFibers() const;
-  /// Static shared memory of one block, in bytes.
   uint64_t sharedBytes() const;
   const std::vector<SourceSite> &indexSites() const;
   /// The packed entry: args[i] points at the i-th scalar of the LLVM signature
@@ -55,6 +72,21 @@ private:
   std::unique_ptr<Impl> impl;
 };
 
+struct ObjectResult {
+  bool ok = false;
+  std::shared_ptr<const Object> object;
+  std::vector<Diagnostic> diagnostics;
+};
+
+/// Specializes generic IR `ir` for `signature` and compiles kernel `kernel` to
+/// object code for this CPU. Thread-safe; each call is independent.
+ObjectResult compileObject(const std::string &ir, const std::string &signature,
+                           const std::string &kernel, const Options &options);
+
+/// JIT-links `object` into this process (a JIT of its own, the runtime's
+/// functions and libm bound). Null with `error` set when it cannot.
+std::unique_ptr<Kernel> load(const Object &object, std::string &error);
+
 struct CompileResult {
   bool ok = false;
   std::shared_ptr<const Kernel> kernel;
@@ -62,8 +94,7 @@ struct CompileResult {
   std::vector<Diagnostic> diagnostics;
 };
 
-/// Specializes generic IR `ir` for `signature` and JIT-compiles kernel `kernel`
-/// for this CPU. Thread-safe; each call is independent.
+/// compileObject, then load: a kernel of its own, outside every cache.
 CompileResult compile(const std::string &ir, const std::string &signature,
                       const std::string &kernel, const Options &options);
 

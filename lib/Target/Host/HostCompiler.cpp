@@ -1,14 +1,14 @@
-//===- HostCompiler.cpp - typed cuft IR to JIT-compiled CPU code ----------===//
+//===- HostCompiler.cpp - typed cuft IR to object code for this CPU -------===//
 //
-// The same pipeline as PTX down to the gpu dialect, then convert-gpu-to-host
-// and LLVM for this machine's CPU through MLIR's ExecutionEngine (an ORC
-// LLJIT). Runtime functions the kernels call (the barrier, bounds-check errors)
-// are bound to their addresses in libcuft, not looked up by name in the process.
+// The same pipeline as PTX down to the gpu dialect, then convert-gpu-to-host,
+// LLVM IR, a packed entry (`void entry(void **args)`), LLVM's optimizer and the
+// X86 backend for this machine's CPU. The result is an Object: relocatable
+// code that HostLoader.cpp JIT-links, once per load, like a cubin per context.
 //
 //===----------------------------------------------------------------------===//
 
 #include "../../Compiler/Session.h"
-#include "../../Runtime/Host/HostRuntime.h"
+#include "HostTarget.h"
 
 #include "cuft/Conversion/GPUToHost/GPUToHost.h"
 #include "cuft/Dialect/Cuft/Transforms/Passes.h"
@@ -16,51 +16,26 @@
 #include "cuft/Runtime/Host.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
-#include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Pass/PassManager.h"
-#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
-#include "llvm/ExecutionEngine/Orc/Mangling.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
-#include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
-
-#include <mutex>
+#include "llvm/Target/TargetMachine.h"
 
 using namespace mlir;
 
-struct cuft::host::Kernel::Impl {
-  std::string name;
-  bool fibers = false;
-  uint64_t sharedBytes = 0;
-  std::vector<SourceSite> sites;
-  std::unique_ptr<ExecutionEngine> engine;
-  void (*entry)(void **) = nullptr;
-};
-
-cuft::host::Kernel::Kernel(std::unique_ptr<Impl> impl) : impl(std::move(impl)) {}
-cuft::host::Kernel::~Kernel() = default;
-const std::string &cuft::host::Kernel::name() const { return impl->name; }
-bool cuft::host::Kernel::usesFibers() const { return impl->fibers; }
-uint64_t cuft::host::Kernel::sharedBytes() const { return impl->sharedBytes; }
-const std::vector<cuft::host::SourceSite> &cuft::host::Kernel::indexSites() const {
-  return impl->sites;
+std::string cuft::host::entrySymbol(const std::string &name) {
+  return "__cuft_packed_" + name;
 }
-void (*cuft::host::Kernel::entry() const)(void **) { return impl->entry; }
 
 namespace {
 
-void initializeNativeTarget() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    llvm::InitializeNativeTarget();
-    llvm::InitializeNativeTargetAsmPrinter();
-  });
-}
-
 /// The entry's facts and the bounds-check sites, read before LLVM IR exists.
 bool readKernelFacts(ModuleOp module, const std::string &kernel,
-                     cuft::host::Kernel::Impl &impl, cuft::detail::Session &session) {
+                     cuft::host::Object &impl, cuft::detail::Session &session) {
   std::string entryName = cuft::kEntryPrefix + kernel;
   LLVM::LLVMFuncOp entry;
   for (auto fn : module.getOps<LLVM::LLVMFuncOp>()) {
@@ -91,13 +66,30 @@ bool readKernelFacts(ModuleOp module, const std::string &kernel,
   return true;
 }
 
+/// `void packed(void **args)`: calls `entry` with *args[i] as its i-th
+/// argument, so a launch passes any signature through one pointer.
+void addPackedEntry(llvm::Module &module, llvm::Function &entry, const std::string &symbol) {
+  llvm::LLVMContext &ctx = module.getContext();
+  auto *ptr = llvm::PointerType::getUnqual(ctx);
+  auto *type = llvm::FunctionType::get(llvm::Type::getVoidTy(ctx), {ptr}, false);
+  auto *packed = llvm::Function::Create(type, llvm::GlobalValue::ExternalLinkage, symbol, module);
+  llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", packed));
+  llvm::SmallVector<llvm::Value *> args;
+  for (llvm::Argument &param : entry.args()) {
+    llvm::Value *slot = b.CreateConstGEP1_64(ptr, packed->getArg(0), param.getArgNo());
+    args.push_back(b.CreateLoad(param.getType(), b.CreateLoad(ptr, slot)));
+  }
+  b.CreateCall(&entry, args);
+  b.CreateRetVoid();
+}
+
 } // namespace
 
-cuft::host::CompileResult cuft::host::compile(const std::string &ir,
-                                              const std::string &signature,
-                                              const std::string &kernel,
-                                              const Options &options) {
-  CompileResult result;
+cuft::host::ObjectResult cuft::host::compileObject(const std::string &ir,
+                                                    const std::string &signature,
+                                                    const std::string &kernel,
+                                                    const Options &options) {
+  ObjectResult result;
   cuft::detail::Session session(result.diagnostics);
   OwningOpRef<ModuleOp> module = session.parse(ir);
   if (!module)
@@ -115,66 +107,73 @@ cuft::host::CompileResult cuft::host::compile(const std::string &ir,
   if (failed(pm.run(*module)))
     return result;
 
-  auto impl = std::make_unique<Kernel::Impl>();
-  if (!readKernelFacts(*module, kernel, *impl, session))
+  auto object = std::make_shared<Object>();
+  if (!readKernelFacts(*module, kernel, *object, session))
     return result;
 
-  initializeNativeTarget();
   // This CPU, features included: the optimizer's cost model (vectorization)
-  // needs it, and the JIT gets its own copy.
-  auto makeTargetMachine = []() -> llvm::Expected<std::unique_ptr<llvm::TargetMachine>> {
-    auto builder = llvm::orc::JITTargetMachineBuilder::detectHost();
-    if (!builder)
-      return builder.takeError();
-    return builder->createTargetMachine();
-  };
-  auto optimizerTM = makeTargetMachine();
-  auto jitTM = makeTargetMachine();
-  if (!optimizerTM || !jitTM) {
-    session.error("cannot target this CPU: " +
-                  llvm::toString(optimizerTM ? jitTM.takeError() : optimizerTM.takeError()));
+  // and the backend need it.
+  std::string error;
+  std::unique_ptr<llvm::TargetMachine> tm = detail::hostTargetMachine(options.optLevel, error);
+  if (!tm) {
+    session.error("cannot target this CPU: " + error);
     return result;
   }
-  std::string *llvmIR = options.keepLLVMIR ? &result.llvmIR : nullptr;
-  auto optimize = makeOptimizingTransformer(options.optLevel, /*sizeLevel=*/0,
-                                            optimizerTM->get());
-  auto transformer = [&](llvm::Module *m) -> llvm::Error {
-    if (llvm::Error e = optimize(m))
-      return e;
-    if (llvmIR) {
-      llvm::raw_string_ostream os(*llvmIR);
-      m->print(os, nullptr);
-    }
-    return llvm::Error::success();
-  };
-  ExecutionEngineOptions engineOptions;
-  engineOptions.transformer = transformer;
-  engineOptions.jitCodeGenOptLevel =
-      options.optLevel == 0 ? llvm::CodeGenOptLevel::None : llvm::CodeGenOptLevel::Aggressive;
-  engineOptions.enableGDBNotificationListener = false;
-  engineOptions.enablePerfNotificationListener = false;
-  // The transformer runs when the entry is looked up below, while it is alive.
-  auto engine = ExecutionEngine::create(*module, engineOptions, std::move(*jitTM));
-  if (!engine) {
-    session.error("the host JIT failed: " + llvm::toString(engine.takeError()));
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule = translateModuleToLLVMIR(*module, llvmContext);
+  if (!llvmModule) {
+    session.error("cannot translate the kernel to LLVM IR");
     return result;
   }
-  (*engine)->registerSymbols([](llvm::orc::MangleAndInterner interner) {
-    llvm::orc::SymbolMap symbols;
-    for (const detail::RuntimeSymbol &s : detail::runtimeSymbols())
-      symbols[interner(s.name)] = {llvm::orc::ExecutorAddr::fromPtr(s.address),
-                                   llvm::JITSymbolFlags::Exported};
-    return symbols;
-  });
-  auto entry = (*engine)->lookupPacked(kEntryPrefix + impl->name);
+  llvmModule->setDataLayout(tm->createDataLayout());
+  llvmModule->setTargetTriple(tm->getTargetTriple());
+  llvm::Function *entry = llvmModule->getFunction(kEntryPrefix + object->name);
   if (!entry) {
-    session.error("the host JIT cannot find the kernel's entry: " +
-                  llvm::toString(entry.takeError()));
+    session.error("the kernel's entry is missing from its LLVM IR");
     return result;
   }
-  impl->entry = *entry;
-  impl->engine = std::move(*engine);
-  result.kernel = std::make_shared<const Kernel>(std::move(impl));
+  addPackedEntry(*llvmModule, *entry, entrySymbol(object->name));
+
+  auto optimize = makeOptimizingTransformer(options.optLevel, /*sizeLevel=*/0, tm.get());
+  if (llvm::Error e = optimize(llvmModule.get())) {
+    session.error("LLVM's optimizer failed: " + llvm::toString(std::move(e)));
+    return result;
+  }
+  if (options.keepLLVMIR) {
+    llvm::raw_string_ostream os(object->llvmIR);
+    llvmModule->print(os, nullptr);
+  }
+  llvm::SmallVector<char, 0> code;
+  llvm::raw_svector_ostream os(code);
+  llvm::legacy::PassManager codegen;
+  if (tm->addPassesToEmitFile(codegen, os, nullptr, llvm::CodeGenFileType::ObjectFile)) {
+    session.error("the X86 backend cannot emit object code");
+    return result;
+  }
+  codegen.run(*llvmModule);
+  object->code.assign(code.begin(), code.end());
+  result.object = std::move(object);
+  result.ok = true;
+  return result;
+}
+
+cuft::host::CompileResult cuft::host::compile(const std::string &ir,
+                                              const std::string &signature,
+                                              const std::string &kernel,
+                                              const Options &options) {
+  CompileResult result;
+  ObjectResult compiled = compileObject(ir, signature, kernel, options);
+  result.diagnostics = std::move(compiled.diagnostics);
+  if (!compiled.ok)
+    return result;
+  result.llvmIR = compiled.object->llvmIR;
+  std::string error;
+  std::unique_ptr<Kernel> loaded = load(*compiled.object, error);
+  if (!loaded) {
+    result.diagnostics.push_back({"error", "", 0, 0, "the host JIT failed: " + error});
+    return result;
+  }
+  result.kernel = std::move(loaded);
   result.ok = true;
   return result;
 }

@@ -1,0 +1,122 @@
+//===- HostLoader.cpp - JIT-link a host Object into this process ----------===//
+//
+// Each load gets an ORC LLJIT of its own holding one Object's code, so a
+// module unloads by destroying its JIT. Runtime functions the kernels call
+// (the barrier, bounds-check errors) are bound to their addresses in libcuft;
+// libm and the C library are found in the process.
+//
+//===----------------------------------------------------------------------===//
+
+#include "../../Runtime/Host/HostRuntime.h"
+#include "HostTarget.h"
+
+#include "cuft/Runtime/Host.h"
+
+#include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/ExecutionEngine/Orc/LLJIT.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/TargetSelect.h"
+
+#include <mutex>
+
+using namespace cuft::host;
+
+struct cuft::host::Kernel::Impl {
+  std::string name;
+  bool fibers = false;
+  uint64_t sharedBytes = 0;
+  std::vector<SourceSite> sites;
+  std::unique_ptr<llvm::orc::LLJIT> jit;
+  void (*entry)(void **) = nullptr;
+};
+
+Kernel::Kernel(std::unique_ptr<Impl> impl) : impl(std::move(impl)) {}
+Kernel::~Kernel() = default;
+const std::string &Kernel::name() const { return impl->name; }
+bool Kernel::usesFibers() const { return impl->fibers; }
+uint64_t Kernel::sharedBytes() const { return impl->sharedBytes; }
+const std::vector<SourceSite> &Kernel::indexSites() const { return impl->sites; }
+void (*Kernel::entry() const)(void **) { return impl->entry; }
+
+namespace {
+
+void initializeNativeTarget() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+  });
+}
+
+llvm::CodeGenOptLevel codeGenLevel(unsigned optLevel) {
+  switch (optLevel) {
+  case 0: return llvm::CodeGenOptLevel::None;
+  case 1: return llvm::CodeGenOptLevel::Less;
+  case 2: return llvm::CodeGenOptLevel::Default;
+  default: return llvm::CodeGenOptLevel::Aggressive;
+  }
+}
+
+llvm::Expected<llvm::orc::JITTargetMachineBuilder> hostBuilder() {
+  initializeNativeTarget();
+  return llvm::orc::JITTargetMachineBuilder::detectHost();
+}
+
+} // namespace
+
+std::unique_ptr<llvm::TargetMachine>
+cuft::host::detail::hostTargetMachine(unsigned optLevel, std::string &error) {
+  auto builder = hostBuilder();
+  if (!builder) {
+    error = llvm::toString(builder.takeError());
+    return nullptr;
+  }
+  builder->setCodeGenOptLevel(codeGenLevel(optLevel));
+  auto tm = builder->createTargetMachine();
+  if (!tm) {
+    error = llvm::toString(tm.takeError());
+    return nullptr;
+  }
+  return std::move(*tm);
+}
+
+std::unique_ptr<Kernel> cuft::host::load(const Object &object, std::string &error) {
+  auto fail = [&](llvm::Error e) -> std::unique_ptr<Kernel> {
+    error = llvm::toString(std::move(e));
+    return nullptr;
+  };
+  auto builder = hostBuilder();
+  if (!builder)
+    return fail(builder.takeError());
+  auto jit = llvm::orc::LLJITBuilder().setJITTargetMachineBuilder(std::move(*builder)).create();
+  if (!jit)
+    return fail(jit.takeError());
+  llvm::orc::JITDylib &dylib = (*jit)->getMainJITDylib();
+  llvm::orc::SymbolMap runtime;
+  for (const detail::RuntimeSymbol &s : detail::runtimeSymbols())
+    runtime[(*jit)->mangleAndIntern(s.name)] = {llvm::orc::ExecutorAddr::fromPtr(s.address),
+                                                llvm::JITSymbolFlags::Exported};
+  if (llvm::Error e = dylib.define(llvm::orc::absoluteSymbols(std::move(runtime))))
+    return fail(std::move(e));
+  auto process = llvm::orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(
+      (*jit)->getDataLayout().getGlobalPrefix());
+  if (!process)
+    return fail(process.takeError());
+  dylib.addGenerator(std::move(*process));
+  auto buffer = llvm::MemoryBuffer::getMemBufferCopy(object.code, object.name + ".o");
+  if (llvm::Error e = (*jit)->addObjectFile(std::move(buffer)))
+    return fail(std::move(e));
+  auto entry = (*jit)->lookup(entrySymbol(object.name));
+  if (!entry)
+    return fail(entry.takeError());
+
+  auto impl = std::make_unique<Kernel::Impl>();
+  impl->name = object.name;
+  impl->fibers = object.fibers;
+  impl->sharedBytes = object.sharedBytes;
+  impl->sites = object.sites;
+  impl->entry = entry->toPtr<void (*)(void **)>();
+  impl->jit = std::move(*jit);
+  return std::make_unique<Kernel>(std::move(impl));
+}
