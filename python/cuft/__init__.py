@@ -3,6 +3,8 @@
 The compiler core is the extension module ``cuft._cuft`` (C++, declared safe
 without the GIL); tools/setup.sh builds it in place for each interpreter.
 """
+import atexit as _atexit
+
 from . import _cuft  # noqa: F401  (the compiler core)
 from .constexpr import constexpr
 from .dsl import *  # noqa: F401,F403  (kernel-only names: grid, threadIdx, ...)
@@ -14,7 +16,27 @@ from .target import set_target, target
 
 __all__ = ["constexpr", "CompileError", "KernelArgumentError", "KernelError",
            "KernelIndexError", "kernel", "func", "Kernel", "DeviceFunction", "set_target",
-           "target", *_dsl_all]
+           "target", "cache_info", "unload_modules", *_dsl_all]
+
+
+def cache_info():
+    """Process-wide cache counters: ``compiles``, ``hits``, ``waits`` (calls that
+    waited for another thread's compile or load), ``failures`` (compiles that
+    failed), ``entries`` (specializations cached), ``loads`` and ``unloads`` of
+    modules, and ``modules`` (loaded now). Read without stopping other threads."""
+    return _cuft.cache_info()
+
+
+def unload_modules():
+    """Unload every module cuft has loaded (on the host target: JIT-compiled
+    kernels), running teardown callbacks first. Compiled specializations stay
+    cached: the next launch of a kernel loads it again. Returns how many modules
+    were unloaded. A launch already running finishes with its module."""
+    return _cuft.unload_host_modules()
+
+
+# Teardown callbacks run before the interpreter exits, while cuft still works.
+_atexit.register(_cuft.unload_host_modules)
 
 
 def _decorator(cls, fn, options, name):

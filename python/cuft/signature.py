@@ -47,6 +47,14 @@ try:  # numpy is optional: without it, numpy arguments cannot exist either
 except ImportError:  # pragma: no cover
     _np = None
 
+# numpy type number -> cuft type, for the launch path: small ints are shared
+# objects, so the lookup is by identity (on free-threaded 3.13 a dict lookup
+# with a fresh, merely equal key from a thread that does not own the dict is
+# ~250x slower). int64 has two numbers (long, long long) on LP64 systems.
+_NUMPY_NUMS = {} if _np is None else {
+    _np.dtype(c).num: _DTYPES[_np.dtype(c).name]
+    for c in _np.typecodes["All"] if _np.dtype(c).name in _DTYPES}
+
 
 class ArgumentError(TypeError):
     """An argument cuft cannot pass to a kernel; ``index`` is its position."""
@@ -86,8 +94,15 @@ def _array(index, elem, shape, strides, itemsize, what):
 
 
 def _numpy_array(index, a):
-    elem = _DTYPES.get(a.dtype.name)
-    if elem is None or not a.dtype.isnative:
+    dtype = a.dtype
+    elem = _NUMPY_NUMS.get(dtype.num)
+    if elem is not None and dtype.isnative and 1 <= a.ndim <= MAX_RANK:
+        # numpy's flags follow the same rule as _layout (extent-1 axes and
+        # empty arrays do not break contiguity).
+        flags = a.flags
+        layout = "C" if flags.c_contiguous else "F" if flags.f_contiguous else "strided"
+        return f"array<{elem},{a.ndim},{layout}>"
+    if elem is None or not dtype.isnative:
         raise ArgumentError(index, f"numpy array of dtype {a.dtype} is not supported (supported: "
                                    f"{', '.join(_DTYPES)}, in native byte order)")
     if a.ndim == 0:

@@ -8,6 +8,13 @@
 
 namespace py = pybind11;
 
+py::list cuft::python::diagnosticsToPython(const std::vector<Diagnostic> &diagnostics) {
+  py::list out;
+  for (const Diagnostic &d : diagnostics)
+    out.append(py::make_tuple(d.severity, d.file, d.line, d.column, d.message));
+  return out;
+}
+
 void cuft::python::bindCompiler(py::module_ &m) {
   m.def(
       "compile",
@@ -29,10 +36,7 @@ void cuft::python::bindCompiler(py::module_ &m) {
           py::gil_scoped_release release;
           result = cuft::compile(ir, signature, kernel, stage, options);
         }
-        py::list diagnostics;
-        for (const cuft::Diagnostic &d : result.diagnostics)
-          diagnostics.append(py::make_tuple(d.severity, d.file, d.line, d.column, d.message));
-        return py::make_tuple(result.ok, result.text, diagnostics);
+        return py::make_tuple(result.ok, result.text, diagnosticsToPython(result.diagnostics));
       },
       py::arg("ir"), py::arg("signature"), py::arg("stage") = "ptx", py::arg("kernel") = "",
       py::arg("chip") = "sm_90", py::arg("opt_level") = 3, py::arg("fast_math") = false,

@@ -14,13 +14,6 @@ using cuft::host::LaunchError;
 
 namespace {
 
-py::list diagnosticsToPython(const std::vector<cuft::Diagnostic> &diagnostics) {
-  py::list out;
-  for (const cuft::Diagnostic &d : diagnostics)
-    out.append(py::make_tuple(d.severity, d.file, d.line, d.column, d.message));
-  return out;
-}
-
 /// One 8-byte value the packed entry reads through a pointer.
 union Cell {
   void *pointer;
@@ -105,45 +98,35 @@ const char *kindName(LaunchError::Kind kind) {
 } // namespace
 
 void cuft::python::bindHost(py::module_ &m) {
-  py::class_<Kernel, std::shared_ptr<Kernel>>(m, "HostKernel",
-                                              "A kernel JIT-compiled for this CPU.")
-      .def_property_readonly("name", &Kernel::name)
-      .def_property_readonly("uses_fibers", &Kernel::usesFibers)
-      .def_property_readonly("shared_bytes", &Kernel::sharedBytes)
-      .def("__repr__", [](const Kernel &k) {
-        return "<cuft host kernel " + k.name() + (k.usesFibers() ? " (fibers)" : "") + ">";
-      });
-
   m.def(
-      "compile_host",
+      "compile_host_llvm",
       [](const std::string &ir, const std::string &signature, const std::string &kernel,
-         unsigned optLevel, bool fastMath, bool boundsCheck, bool keepLLVMIR) {
+         unsigned optLevel, bool fastMath, bool boundsCheck) {
         cuft::host::Options options;
         options.optLevel = optLevel;
         options.fastMath = fastMath;
         options.boundsCheck = boundsCheck;
-        options.keepLLVMIR = keepLLVMIR;
-        cuft::host::CompileResult result;
+        options.keepLLVMIR = true;
+        cuft::host::ObjectResult result;
         {
           py::gil_scoped_release release;
-          result = cuft::host::compile(ir, signature, kernel, options);
+          result = cuft::host::compileObject(ir, signature, kernel, options);
         }
-        py::object k = py::none();
-        if (result.ok)
-          k = py::cast(std::const_pointer_cast<Kernel>(result.kernel));
-        return py::make_tuple(result.ok, k, result.llvmIR,
-                              diagnosticsToPython(result.diagnostics));
+        return py::make_tuple(result.ok, result.ok ? result.object->llvmIR : std::string(),
+                              cuft::python::diagnosticsToPython(result.diagnostics));
       },
       py::arg("ir"), py::arg("signature"), py::arg("kernel") = "", py::arg("opt_level") = 3,
       py::arg("fast_math") = false, py::arg("bounds_check") = false,
-      py::arg("keep_llvm_ir") = false,
-      "Compile generic cuft IR for a signature to a HostKernel. Returns (ok, kernel, "
-      "llvm_ir, diagnostics).");
+      "Compile generic cuft IR for a signature for this CPU, outside the cache, and return "
+      "(ok, optimized LLVM IR, diagnostics): for inspect(stage='host-llvm').");
 
   m.def(
       "launch_host",
-      [](const Kernel &kernel, std::array<uint32_t, 3> grid, std::array<uint32_t, 3> block,
-         const py::list &args) -> py::object {
+      [](const cuft::python::PyHostModule &module, std::array<uint32_t, 3> grid,
+         std::array<uint32_t, 3> block, const py::list &args) -> py::object {
+        if (!module.handle->alive())
+          return py::str("unloaded");
+        const Kernel &kernel = *module.kernel;
         PackedArgs packed(args);
         LaunchError e;
         {
@@ -160,10 +143,11 @@ void cuft::python::bindHost(py::module_ &m) {
                               e.site.column, e.dim, e.index, e.size, dim3(e.block),
                               threadKnown ? py::object(dim3(e.thread)) : py::none());
       },
-      py::arg("kernel"), py::arg("grid"), py::arg("block"), py::arg("args"),
-      "Run a HostKernel over grid x block threads; args are (pointer, shape, strides) "
+      py::arg("module"), py::arg("grid"), py::arg("block"), py::arg("args"),
+      "Run a HostModule over grid x block threads; args are (pointer, shape, strides) "
       "for arrays and (type, value) for scalars. Returns None, or (kind, message, file, "
-      "line, column, dim, index, size, block, thread or None) for the launch's first error.");
+      "line, column, dim, index, size, block, thread or None) for the launch's first error, "
+      "or 'unloaded' when the module was unloaded (load it again).");
 
   m.def("host_pool_size", &cuft::host::poolSize,
         "Worker threads that run host blocks (CUFT_HOST_THREADS, else the CPU count).");

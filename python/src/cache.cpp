@@ -1,0 +1,215 @@
+//===- cache.cpp - Python binding of the compile cache and host modules ---===//
+//
+// The dispatcher's slow path: a signature its fast table does not hold goes
+// here, to the process-wide CompileCache (compiled once, however many threads
+// ask) and, on the host target, to the ModuleRegistry (loaded once). The GIL
+// is released while compiling, loading and waiting for another thread's
+// compile. Counters are atomics: no Python-level lock anywhere.
+//
+//===----------------------------------------------------------------------===//
+
+#include "bindings.h"
+
+#include "cuft/Cache/Counter.h"
+#include "cuft/Cache/Specializations.h"
+
+#include <pybind11/stl.h>
+
+#include <atomic>
+
+namespace py = pybind11;
+using cuft::Specialization;
+using cuft::python::PyHostModule;
+using cuft::python::PySpecialization;
+using SpecializationPtr = std::shared_ptr<const Specialization>;
+
+namespace {
+
+/// Every dispatcher's fast-table hits, for cache_info().
+cuft::cache::StripedCounter &dispatchHits() {
+  static auto *counter = new cuft::cache::StripedCounter();
+  return *counter;
+}
+
+/// One kernel's counters, read by kernel.stats(). Hits are striped: they are
+/// counted by every warm launch, from every thread.
+class KernelCounters {
+public:
+  /// A fast-table hit: the process-wide cache never sees it.
+  void hit() {
+    hits.add(1);
+    dispatchHits().add(1);
+  }
+  void count(cuft::SpecializationCache::Outcome outcome) {
+    using Outcome = cuft::SpecializationCache::Outcome;
+    if (outcome == Outcome::Compiled)
+      compiles.fetch_add(1, std::memory_order_relaxed);
+    else if (outcome == Outcome::Waited)
+      waits.fetch_add(1, std::memory_order_relaxed);
+    else
+      hits.add(1); // the process-wide cache counts its own hits
+  }
+  py::dict snapshot() const {
+    py::dict d;
+    d["compiles"] = compiles.load(std::memory_order_relaxed);
+    d["hits"] = hits.read();
+    d["waits"] = waits.load(std::memory_order_relaxed);
+    d["loads"] = loads.load(std::memory_order_relaxed);
+    return d;
+  }
+  cuft::cache::StripedCounter hits;
+  std::atomic<uint64_t> compiles{0}, waits{0}, loads{0};
+};
+
+/// What the key of a specialization holds besides the IR and the signature.
+struct Request {
+  std::string target; // "host" or a chip ("sm_90")
+  std::string kernel;
+  unsigned optLevel = 3;
+  bool fastMath = false, boundsCheck = false;
+};
+
+SpecializationPtr compileSpecialization(const std::string &ir, const std::string &signature,
+                                        const Request &r) {
+  auto out = std::make_shared<Specialization>();
+  if (r.target == "host") {
+    cuft::host::Options options;
+    options.optLevel = r.optLevel;
+    options.fastMath = r.fastMath;
+    options.boundsCheck = r.boundsCheck;
+    cuft::host::ObjectResult result = cuft::host::compileObject(ir, signature, r.kernel, options);
+    out->succeeded = result.ok;
+    out->diagnostics = std::move(result.diagnostics);
+    out->hostObject = std::move(result.object);
+  } else {
+    cuft::CompileOptions options;
+    options.chip = r.target;
+    options.optLevel = r.optLevel;
+    options.fastMath = r.fastMath;
+    cuft::CompileResult result = cuft::compile(ir, signature, r.kernel, cuft::Stage::PTX, options);
+    out->succeeded = result.ok;
+    out->diagnostics = std::move(result.diagnostics);
+    out->ptx = std::move(result.text);
+  }
+  return out;
+}
+
+py::dict cacheInfo() {
+  auto cache = cuft::specializationCache().stats();
+  auto modules = cuft::hostModules().stats();
+  py::dict d;
+  d["compiles"] = cache.compiles;
+  d["hits"] = cache.hits + dispatchHits().read();
+  d["waits"] = cache.waits + modules.waits;
+  d["failures"] = cache.failures;
+  d["entries"] = cache.entries;
+  d["loads"] = modules.loads;
+  d["unloads"] = modules.unloads;
+  d["modules"] = modules.live;
+  return d;
+}
+
+} // namespace
+
+void cuft::python::bindCache(py::module_ &m) {
+  py::class_<KernelCounters>(m, "KernelCounters", "A kernel's cache counters (atomics).")
+      .def(py::init<>())
+      .def("hit", &KernelCounters::hit, "Count a fast-path hit.")
+      .def("snapshot", &KernelCounters::snapshot,
+           "{'compiles', 'hits', 'waits', 'loads'} as they are now.");
+
+  py::class_<PySpecialization>(m, "Specialization",
+                               "A compiled specialization from the process-wide cache.")
+      .def_property_readonly("ptx", [](const PySpecialization &s) { return s.value->ptx; })
+      .def_property_readonly("host_llvm_ir",
+                             [](const PySpecialization &s) {
+                               return s.value->hostObject ? s.value->hostObject->llvmIR
+                                                          : std::string();
+                             })
+      .def_property_readonly("target", [](const PySpecialization &s) {
+        return s.value->hostObject ? "host" : "cuda";
+      });
+
+  m.def(
+      "specialize",
+      [](const std::string &ir, const std::string &signature, const std::string &target,
+         const std::string &kernel, unsigned optLevel, bool fastMath, bool boundsCheck,
+         KernelCounters &counters) -> py::tuple {
+        Request r{target, kernel, optLevel, fastMath, boundsCheck && target == "host"};
+        cuft::cache::Key key;
+        key.add(cuft::buildId())
+            .add(target)
+            .add(kernel)
+            .add(uint64_t(optLevel))
+            .add(uint64_t(fastMath) | uint64_t(r.boundsCheck) << 1)
+            .add(signature)
+            .add(ir);
+        cuft::SpecializationCache::Lookup found;
+        {
+          py::gil_scoped_release release;
+          found = cuft::specializationCache().getOrCompile(
+              key, [&] { return compileSpecialization(ir, signature, r); });
+        }
+        counters.count(found.outcome);
+        if (!found.value)
+          return py::make_tuple(false, py::none(),
+                                cuft::python::diagnosticsToPython({{"error", "", 0, 0,
+                                                      "the compile was interrupted"}}));
+        return py::make_tuple(found.value->ok(), PySpecialization{found.value},
+                              cuft::python::diagnosticsToPython(found.value->diagnostics));
+      },
+      py::arg("ir"), py::arg("signature"), py::arg("target"), py::arg("kernel"),
+      py::arg("opt_level"), py::arg("fast_math"), py::arg("bounds_check"),
+      py::arg("counters"),
+      "The specialization of kernel `kernel` of generic IR `ir` for `signature` on "
+      "`target` ('host' or a chip), compiled once per process however many threads ask. "
+      "Returns (ok, Specialization, diagnostics); a failed compile reaches every thread "
+      "that waited for it, and the next call compiles again.");
+
+  py::class_<PyHostModule>(m, "HostModule",
+                           "A specialization loaded into this process (the host context).")
+      .def_property_readonly("alive", [](const PyHostModule &h) { return h.handle->alive(); })
+      .def_property_readonly("uses_fibers",
+                             [](const PyHostModule &h) { return h.kernel->usesFibers(); })
+      .def_property_readonly("shared_bytes",
+                             [](const PyHostModule &h) { return h.kernel->sharedBytes(); })
+      .def("__repr__", [](const PyHostModule &h) {
+        return "<cuft host module " + h.kernel->name() +
+               (h.kernel->usesFibers() ? " (fibers)" : "") +
+               (h.handle->alive() ? "" : " (unloaded)") + ">";
+      });
+
+  m.def(
+      "load_host",
+      [](const PySpecialization &s, KernelCounters &counters) -> py::tuple {
+        if (!s.value->hostObject)
+          throw py::value_error("not a host specialization");
+        cuft::HostModuleRegistry::Result r;
+        {
+          py::gil_scoped_release release;
+          r = cuft::hostModules().get(s.value->hostObject, cuft::kHostContext);
+        }
+        if (r.loadedNow)
+          counters.loads.fetch_add(1, std::memory_order_relaxed);
+        if (!r.module)
+          return py::make_tuple(py::none(), r.error);
+        // Taken while the module is alive: the code stays mapped for as long
+        // as this object (and any launch from it) lives, even past an unload.
+        return py::make_tuple(PyHostModule{r.module, r.module->module().kernel}, "");
+      },
+      py::arg("specialization"), py::arg("counters"),
+      "The host module of a specialization: JIT-loaded once per process. Returns "
+      "(HostModule, '') or (None, error).");
+
+  m.def(
+      "unload_host_modules", [] {
+        py::gil_scoped_release release;
+        return cuft::hostModules().teardownContext(cuft::kHostContext);
+      },
+      "Unloads every host module (teardown callbacks first); later launches load again. "
+      "Returns how many were loaded.");
+
+  m.def("cache_info", &cacheInfo,
+        "Process-wide counters: compiles, hits, waits, failures, entries (cached "
+        "specializations), loads, unloads, modules (loaded now).");
+}
