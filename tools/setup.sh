@@ -15,7 +15,7 @@ say() { printf '[setup] %s\n' "$*" >&2; }
 
 # --- Debian packages ---------------------------------------------------------
 "$root/tools/apt-ensure.sh" llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools lld-22 \
-  cmake ninja-build ccache g++ python3 python3-venv python3-dev
+  cmake ninja-build ccache g++ python3 python3-venv python3-dev libgtest-dev googletest
 [ -x "$llvm/bin/mlir-opt" ] || { say "LLVM/MLIR 22 not found under $llvm"; exit 1; }
 
 # --- CUDA toolkit (ptxas, libdevice) -------------------------------------------
