@@ -31,6 +31,7 @@ import time
 import numpy as np
 
 import cuft
+from benchutil import busy_fraction
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 _serial = iter(range(1 << 30))
@@ -119,20 +120,6 @@ def rate(n, seconds, fn):
     return sum(counts) / (time.perf_counter() - start)
 
 
-def busy_fraction(seconds=0.5):
-    def sample():
-        with open("/proc/stat") as f:
-            v = [int(x) for x in f.readline().split()[1:]]
-        return sum(v), v[3] + v[4]
-    try:
-        t0, i0 = sample()
-        time.sleep(seconds)
-        t1, i1 = sample()
-    except OSError:
-        return None
-    return 1 - (i1 - i0) / max(1, t1 - t0)
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--threads", default="1,2,8,64")
@@ -151,7 +138,7 @@ def main():
         counts = [int(n) for n in opts.dispatch_threads.split(",")]
     ft = bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
     gil = sys._is_gil_enabled() if hasattr(sys, "_is_gil_enabled") else True
-    busy = busy_fraction()
+    busy = busy_fraction(0.5)
     cuft.set_target("host")
     print(f"python {sys.version.split()[0]}{' free-threaded' if ft else ''}, GIL "
           f"{'enabled' if gil else 'disabled'}, {cores} cores, host pool of "

@@ -53,6 +53,8 @@ import time
 
 import numpy as np
 
+from benchutil import busy_fraction
+
 SEED = 1234
 TPB = 256     # threads per block of saxpy and reduce (a literal in both sides' kernels)
 TILE = 16     # matmul tile edge
@@ -274,22 +276,6 @@ def _median_s(fn, repeat):
         fn()
         times.append(time.perf_counter() - t0)
     return statistics.median(times)
-
-
-def other_cpu_use(seconds=1.0):
-    """The fraction of the machine's CPU time that was busy over ``seconds`` (from
-    /proc/stat; None elsewhere): what other processes leave to the benchmark."""
-    def sample():
-        with open("/proc/stat") as f:
-            v = [int(x) for x in f.readline().split()[1:]]
-        return sum(v), v[3] + v[4]  # total, idle + iowait
-    try:
-        t0, i0 = sample()
-        time.sleep(seconds)
-        t1, i1 = sample()
-    except OSError:
-        return None
-    return 1 - (i1 - i0) / max(1, t1 - t0)
 
 
 def log(msg):
@@ -532,7 +518,7 @@ def main():
     if opts.probe:
         return probe_main(opts)
 
-    busy = other_cpu_use()
+    busy = busy_fraction()
     print(f"python {sys.version.split()[0]} ({sys.executable}), numpy {np.__version__}, "
           f"{os.cpu_count()} cores" + (f", {busy:.0%} of them busy before the start"
                                       if busy is not None else ""))
