@@ -121,9 +121,7 @@ int main(int argc, char **argv) {
                 uintptr_t acc = 0;
                 for (uint64_t i = 0; i < it; ++i)
                   acc += reinterpret_cast<uintptr_t>(
-                      cache
-                          .getOrCompile(makeKey(1),
-                                        [] { return std::make_shared<Artifact>(); })
+                      cache.getOrCompile(makeKey(1), [] { return std::make_shared<Artifact>(); })
                           .value.get());
                 sink += acc;
               }));

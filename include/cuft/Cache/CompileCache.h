@@ -217,9 +217,7 @@ private:
     return future.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
   }
 
-  Shard &shardFor(const Key &key) const {
-    return shardTable[mixHash(key.hash()) % numShards];
-  }
+  Shard &shardFor(const Key &key) const { return shardTable[mixHash(key.hash()) % numShards]; }
 
   const unsigned numShards;
   const std::unique_ptr<Shard[]> shardTable;

@@ -79,7 +79,9 @@ public:
   const std::string &bytes() const { return data; }
   size_t hash() const { return static_cast<size_t>(mixHash(state)); }
 
-  friend bool operator==(const Key &a, const Key &b) { return a.state == b.state && a.data == b.data; }
+  friend bool operator==(const Key &a, const Key &b) {
+    return a.state == b.state && a.data == b.data;
+  }
   friend bool operator!=(const Key &a, const Key &b) { return !(a == b); }
 
 private:

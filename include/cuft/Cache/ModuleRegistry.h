@@ -255,7 +255,9 @@ private:
   struct MapKey {
     const Artifact *artifact;
     ContextId context;
-    bool operator==(const MapKey &o) const { return artifact == o.artifact && context == o.context; }
+    bool operator==(const MapKey &o) const {
+      return artifact == o.artifact && context == o.context;
+    }
   };
   struct MapKeyHash {
     size_t operator()(const MapKey &k) const {
@@ -282,7 +284,8 @@ private:
 
   struct alignas(kCacheLine) Shard {
     std::mutex mutex;
-    std::condition_variable unloaded; // an unloading entry left the map
+    // Notified when an unloading entry has left the map.
+    std::condition_variable unloaded;
     std::unordered_map<MapKey, Entry, MapKeyHash> map; // guarded by mutex
     uint64_t attempts = 0;                             // guarded by mutex
   };

@@ -106,31 +106,39 @@ TEST(CompileCacheTest, DistinctKeysNeverWaitForEachOther) {
   constexpr unsigned kThreads = 64, kKeys = 64;
   // Few shards: keys share shards, so a compile under a shard lock would show.
   Cache cache(4);
-  Gate releaseKey0;
+  Gate key0Compiling, releaseKey0;
   Tally otherKeysDone;
   std::atomic<bool> key0Done{false};
   std::vector<std::atomic<int>> compilesOf(kKeys);
   std::vector<std::vector<const Artifact *>> seen(kThreads, std::vector<const Artifact *>(kKeys));
+  auto compileKey = [&](unsigned k) {
+    return [&, k] {
+      ++compilesOf[k];
+      if (k == 0) {
+        key0Compiling.open();
+        releaseKey0.wait();
+      }
+      return makeArtifact(true, "", static_cast<int>(k));
+    };
+  };
 
+  // Key 0's compile starts first and blocks until the end...
+  Cache::Lookup first;
+  std::thread key0([&] {
+    first = cache.getOrCompile(keyOf(0), compileKey(0));
+    key0Done = true;
+  });
+  key0Compiling.wait();
+  // ...while 64 threads race over all keys. Thread t visits keys t, t+1, ...,
+  // so every key but 0 is reached by some thread before it waits on key 0.
   std::thread racers([&] {
     raceThreads(kThreads, [&](unsigned t) {
-      // Thread t visits keys t, t+1, ..., so every key but 0 is reached by
-      // some thread before it blocks on key 0.
       for (unsigned j = 0; j < kKeys; ++j) {
         unsigned k = (t + j) % kKeys;
-        Cache::Lookup l = cache.getOrCompile(keyOf(k), [&] {
-          ++compilesOf[k];
-          if (k == 0)
-            releaseKey0.wait();
-          return makeArtifact(true, "", static_cast<int>(k));
-        });
+        Cache::Lookup l = cache.getOrCompile(keyOf(k), compileKey(k));
         seen[t][k] = l.value.get();
-        if (l.outcome == Cache::Outcome::Compiled) {
-          if (k == 0)
-            key0Done = true;
-          else
-            otherKeysDone.add();
-        }
+        if (l.outcome == Cache::Outcome::Compiled)
+          otherKeysDone.add();
       }
     });
   });
@@ -140,6 +148,7 @@ TEST(CompileCacheTest, DistinctKeysNeverWaitForEachOther) {
                               << " keys compiled while key 0 was blocked";
   EXPECT_FALSE(key0Done.load()) << "key 0's compile should still be blocked";
   releaseKey0.open();
+  key0.join();
   racers.join();
 
   EXPECT_EQ(cache.stats().compiles, kKeys);
@@ -147,7 +156,7 @@ TEST(CompileCacheTest, DistinctKeysNeverWaitForEachOther) {
     EXPECT_EQ(compilesOf[k].load(), 1) << "key " << k;
     for (unsigned t = 0; t < kThreads; ++t) {
       ASSERT_NE(seen[t][k], nullptr);
-      EXPECT_EQ(seen[t][k], seen[0][k]);
+      EXPECT_EQ(seen[t][k], k == 0 ? first.value.get() : seen[0][k]);
       EXPECT_EQ(seen[t][k]->serial, static_cast<int>(k));
     }
   }
@@ -186,7 +195,8 @@ TEST(CompileCacheTest, FailureReachesEveryWaiterThenRetries) {
   EXPECT_EQ(compiles.load(), 2);
 
   // A success is kept.
-  Cache::Lookup again = cache.getOrCompile(keyOf(7), [&] { return makeArtifact(true, "", ++compiles); });
+  Cache::Lookup again =
+      cache.getOrCompile(keyOf(7), [&] { return makeArtifact(true, "", ++compiles); });
   EXPECT_EQ(again.outcome, Cache::Outcome::Hit);
   EXPECT_EQ(again.value.get(), retry.value.get());
   Cache::Stats s = cache.stats();
@@ -249,7 +259,8 @@ TEST(CompileCacheTest, ExceptionFromCompileReachesWaitersAsNull) {
   EXPECT_EQ(cache.size(), 0u);
   EXPECT_EQ(cache.stats().failures, 1u);
 
-  Cache::Lookup retry = cache.getOrCompile(keyOf(9), [&] { return makeArtifact(true, "", ++compiles); });
+  Cache::Lookup retry =
+      cache.getOrCompile(keyOf(9), [&] { return makeArtifact(true, "", ++compiles); });
   EXPECT_EQ(retry.outcome, Cache::Outcome::Compiled);
   ASSERT_NE(retry.value, nullptr);
   EXPECT_TRUE(retry.value->ok());

@@ -48,7 +48,9 @@ struct TestModule {
 using Registry = ModuleRegistry<TestArtifact, TestModule>;
 using ContextId = Registry::ContextId;
 
-inline ArtifactPtr makeArtifact(int id) { return std::make_shared<const TestArtifact>(TestArtifact{id}); }
+inline ArtifactPtr makeArtifact(int id) {
+  return std::make_shared<const TestArtifact>(TestArtifact{id});
+}
 
 /// A loader that counts, can be told to fail or to block, and keeps a Record
 /// and a weak lifetime token of every module it loaded.
@@ -59,6 +61,7 @@ public:
   std::function<void(ContextId)> onContextUse = [](ContextId) {};
   std::chrono::milliseconds loadDelay{0};
   Gate *loadGate = nullptr;
+  std::function<void(const TestArtifact &, ContextId)> beforeLoad = nullptr;
 
   Registry::Loader loader() {
     Registry::Loader l;
@@ -70,6 +73,8 @@ public:
         std::this_thread::sleep_for(loadDelay);
       if (loadGate)
         loadGate->wait();
+      if (beforeLoad)
+        beforeLoad(a, c);
       if (failLoad(serial)) {
         error = "no such device (load " + std::to_string(serial) + ")";
         return nullptr;
@@ -114,8 +119,9 @@ private:
 };
 
 /// Callbacks that count on the module's Record; setup fails when told to.
-inline Registry::Callbacks countingCallbacks(std::function<bool(const Record &)> failSetup = nullptr,
-                                      std::function<void(ContextId)> onContextUse = nullptr) {
+inline Registry::Callbacks
+countingCallbacks(std::function<bool(const Record &)> failSetup = nullptr,
+                  std::function<void(ContextId)> onContextUse = nullptr) {
   Registry::Callbacks cb;
   cb.setup = [failSetup, onContextUse](TestModule &m, ContextId c) -> std::string {
     if (onContextUse)

@@ -72,8 +72,8 @@ TEST(ModuleRegistryTest, EachArtifactOncePerContext) {
   for (unsigned a = 0; a < kArtifacts; ++a)
     artifacts.push_back(makeArtifact(static_cast<int>(a)));
   Registry::Callbacks cb = countingCallbacks();
-  std::vector<std::vector<const Registry::Loaded *>> seen(kThreads,
-                                                         std::vector<const Registry::Loaded *>(kPairs));
+  std::vector<std::vector<const Registry::Loaded *>> seen(
+      kThreads, std::vector<const Registry::Loaded *>(kPairs));
   raceThreads(kThreads, [&](unsigned t) {
     for (unsigned j = 0; j < kPairs; ++j) {
       unsigned p = (t + j) % kPairs;
@@ -96,6 +96,41 @@ TEST(ModuleRegistryTest, EachArtifactOncePerContext) {
     for (unsigned t = 1; t < kThreads; ++t)
       EXPECT_EQ(seen[t][p], first) << "pair " << p << " thread " << t;
   }
+}
+
+TEST(ModuleRegistryTest, DistinctModulesNeverWaitForEachOther) {
+  constexpr unsigned kArtifacts = 4, kContexts = 4, kPairs = kArtifacts * kContexts;
+  CountingLoader counting;
+  Gate blockedLoading, release;
+  // (artifact 0, context 0) loads first and blocks until the end.
+  counting.beforeLoad = [&](const TestArtifact &a, ContextId c) {
+    if (a.id == 0 && c == 0) {
+      blockedLoading.open();
+      release.wait();
+    }
+  };
+  Registry registry(counting.loader(), 2); // pairs share shards
+  std::vector<ArtifactPtr> artifacts;
+  for (unsigned a = 0; a < kArtifacts; ++a)
+    artifacts.push_back(makeArtifact(static_cast<int>(a)));
+  std::thread blocked([&] { EXPECT_NE(registry.get(artifacts[0], 0).module, nullptr); });
+  blockedLoading.wait();
+
+  Tally loaded;
+  std::thread others([&] {
+    raceThreads(kPairs - 1, [&](unsigned i) {
+      unsigned p = i + 1;
+      if (registry.get(artifacts[p % kArtifacts], p / kArtifacts).module)
+        loaded.add();
+    });
+  });
+  EXPECT_TRUE(loaded.waitFor(kPairs - 1, kPatience))
+      << "only " << loaded.count() << " of " << kPairs - 1
+      << " modules loaded while one load blocked";
+  release.open();
+  blocked.join();
+  others.join();
+  EXPECT_EQ(counting.loads.load(), static_cast<int>(kPairs));
 }
 
 TEST(ModuleRegistryTest, SetupFailureUnloadsWithoutTeardownAndRetries) {
@@ -222,7 +257,7 @@ TEST(ModuleRegistryTest, UnloadWaitsForLoadInProgress) {
   EXPECT_TRUE(unloaded);
   ASSERT_NE(loaded.module, nullptr);
   EXPECT_FALSE(loaded.module->alive());
-  // The module is gone now: what happened to it is in its Record.
+  // What happened to the module is in its Record.
   ASSERT_EQ(counting.allRecords().size(), 1u);
   EXPECT_EQ(counting.allRecords()[0]->setups.load(), 1);
   EXPECT_EQ(counting.allRecords()[0]->teardowns.load(), 1);
