@@ -19,7 +19,7 @@ from .errors import CompileError, KernelArgumentError, from_diagnostics
 from .frontend import generate
 from .host import pack_arguments, raise_launch_error
 from .signature import ArgumentError, parse_signature, signature_entries
-from .target import target
+from .target import require_cuda, target
 
 __all__ = ["Kernel", "DeviceFunction", "KERNEL_OPTIONS", "STAGES"]
 
@@ -329,6 +329,7 @@ class Kernel:
         sig = ",".join(entries)
         if target() != "host":
             self.specialize(sig)
+            require_cuda(f"cannot launch '{self.__name__}' on the cuda target")
             raise NotImplementedError(
                 f"cannot launch '{self.__name__}' on the cuda target: cuft's CUDA runtime is "
                 "not built yet. Run on the CPU with cuft.set_target('host') or "

@@ -91,6 +91,18 @@ def from_diagnostics(diagnostics, fallback_file=None, fallback_line=None):
     return CompileError(message, file, line, col or None, notes=notes)
 
 
+class CudaError(RuntimeError):
+    """The CUDA driver failed, or there is none: carries the CUresult's name
+    (``result_name``, e.g. ``"CUDA_ERROR_NO_DEVICE"``; None without a driver),
+    its code (``result``) and what cuft was doing (``what``)."""
+
+    def __init__(self, what, message, result=None, result_name=None):
+        super().__init__(f"{what}: {message}")
+        self.what = what
+        self.result = result
+        self.result_name = result_name
+
+
 class KernelError(RuntimeError):
     """A launched kernel failed while running: a thread trapped (integer
     division by zero, an invalid memory access...) or, with bounds checking on,

@@ -9,7 +9,7 @@ driver and a device are present) and ``"host"`` otherwise.
 
 import os
 
-__all__ = ["TARGETS", "target", "set_target", "cuda_available"]
+__all__ = ["TARGETS", "target", "set_target", "cuda_available", "cuda_status", "require_cuda"]
 
 TARGETS = ("host", "cuda")
 
@@ -28,25 +28,29 @@ def _check(name, where):
     return name
 
 
-def _cuda_device_count():
-    """Devices the CUDA driver reports, 0 without a driver (never raises)."""
-    try:
-        import ctypes
-        lib = ctypes.CDLL("libcuda.so.1")
-        if lib.cuInit(0) != 0:
-            return 0
-        count = ctypes.c_int(0)
-        if lib.cuDeviceGetCount(ctypes.byref(count)) != 0:
-            return 0
-        return count.value
-    except (OSError, AttributeError):
-        return 0
+def cuda_status():
+    """The CUDA driver as cuft found it: {available, result, result_name,
+    library, message, version, devices}. The first call loads the driver
+    (``CUFT_LIBCUDA``, else ``libcuda.so.1``) and initializes it, once per
+    process however many threads call at the same moment."""
+    from . import _cuft
+    return _cuft.cuda_driver_status()
+
+
+def require_cuda(what):
+    """Raises CudaError unless the driver is initialized and has a device."""
+    status = cuda_status()
+    if not status["available"]:
+        from .errors import CudaError
+        raise CudaError(what, status["message"],
+                        status["result"] or None,
+                        status["result_name"] if status["result"] else None)
 
 
 def cuda_available():
     """Whether launches could run on a GPU: a device is present and cuft's
     CUDA runtime is built."""
-    return CUDA_LAUNCH_SUPPORTED and _cuda_device_count() > 0
+    return CUDA_LAUNCH_SUPPORTED and cuda_status()["available"]
 
 
 def target():

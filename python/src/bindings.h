@@ -23,6 +23,8 @@ struct PyHostModule {
   std::shared_ptr<const host::Kernel> kernel;
 };
 
+/// cuda_driver_status, cuda_result_name, cuda_driver_init_count
+void bindCuda(pybind11::module_ &m);
 /// KernelCounters, Specialization, HostModule, specialize, load_host,
 /// unload_host_modules, cache_info
 void bindCache(pybind11::module_ &m);
