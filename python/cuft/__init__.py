@@ -10,11 +10,12 @@ from .constexpr import constexpr
 from .dsl import *  # noqa: F401,F403  (kernel-only names: grid, threadIdx, ...)
 from .dsl import __all__ as _dsl_all
 from .dispatcher import DeviceFunction, Kernel
-from .errors import CompileError, CudaError, KernelArgumentError, KernelError, KernelIndexError
+from .errors import (CompileError, CudaError, KernelArgumentError, KernelError,
+                     KernelIndexError, LinkError)
 from .frontend.source import unwrap
 from .target import cuda_status, set_target, target
 
-__all__ = ["constexpr", "CompileError", "CudaError", "cuda_status", "KernelArgumentError", "KernelError",
+__all__ = ["constexpr", "CompileError", "CudaError", "LinkError", "cuda_status", "KernelArgumentError", "KernelError",
            "KernelIndexError", "kernel", "func", "Kernel", "DeviceFunction", "set_target",
            "target", "cache_info", "unload_modules", *_dsl_all]
 

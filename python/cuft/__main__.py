@@ -57,7 +57,16 @@ def main(argv=None):
     except ValueError as e:
         print(f"cuft inspect: {e}", file=sys.stderr)
         return 2
-    if args.output:
+    except RuntimeError as e:  # sass without the toolkit's disassembler
+        print(f"cuft inspect: {e}", file=sys.stderr)
+        return 1
+    if isinstance(text, bytes):  # a cubin
+        if not args.output:
+            print("cuft inspect: --stage cubin writes binary: give -o FILE", file=sys.stderr)
+            return 2
+        with open(args.output, "wb") as f:
+            f.write(text)
+    elif args.output:
         with open(args.output, "w") as f:
             f.write(text)
     else:

@@ -18,12 +18,13 @@ from . import _cuft
 from .errors import CompileError, KernelArgumentError, from_diagnostics
 from .frontend import generate
 from .host import pack_arguments, raise_launch_error
+from .link import PTX, link_cubin, sass
 from .signature import ArgumentError, parse_signature, signature_entries
 from .target import require_cuda, target
 
 __all__ = ["Kernel", "DeviceFunction", "KERNEL_OPTIONS", "STAGES"]
 
-STAGES = ("generic", "typed", "llvm", "ptx", "host-llvm")
+STAGES = ("generic", "typed", "llvm", "ptx", "cubin", "sass", "host-llvm")
 
 # Option name -> (default, check, what it does). Unknown names are rejected.
 KERNEL_OPTIONS = {
@@ -276,8 +277,9 @@ class Kernel:
         """The kernel's code for these arguments (or for ``signature``, written
         numba style like ``"f32, f32[::1], f32[::1]"``) at ``stage``: "generic"
         (the frontend's IR), "typed" (after specialization), "llvm" or "ptx"
-        (the GPU's LLVM IR or PTX), or "host-llvm" (the host target's optimized
-        LLVM IR for this CPU)."""
+        (the GPU's LLVM IR or PTX), "cubin" (bytes: the PTX linked by nvJitLink),
+        "sass" (the cubin disassembled by the toolkit's cuobjdump or nvdisasm),
+        or "host-llvm" (the host target's optimized LLVM IR for this CPU)."""
         if stage not in STAGES:
             raise ValueError(f"unknown stage {stage!r} (expected one of {', '.join(STAGES)})")
         fe = self.frontend
@@ -294,6 +296,11 @@ class Kernel:
             return fe.ir
         if stage == "ptx":
             return self.specialize(sig)
+        if stage in ("cubin", "sass"):
+            ptx = self.specialize(sig)
+            cubin = link_cubin([(PTX, f"{fe.name}.ptx", ptx.encode())], DEFAULT_CHIP,
+                               self.options["opt_level"], (fe.filename, fe.firstlineno))
+            return cubin if stage == "cubin" else sass(cubin)
         if stage == "host-llvm":
             ok, text, diags = _cuft.compile_host_llvm(
                 fe.ir, sig, kernel=fe.name, opt_level=self.options["opt_level"],

@@ -91,6 +91,11 @@ def from_diagnostics(diagnostics, fallback_file=None, fallback_line=None):
     return CompileError(message, file, line, col or None, notes=notes)
 
 
+class LinkError(CompileError):
+    """Linking a kernel (nvJitLink) or compiling the CUDA C++ it links (NVRTC)
+    failed; the message holds the tool's log."""
+
+
 class CudaError(RuntimeError):
     """The CUDA driver failed, or there is none: carries the CUresult's name
     (``result_name``, e.g. ``"CUDA_ERROR_NO_DEVICE"``; None without a driver),

@@ -25,6 +25,8 @@ struct PyHostModule {
 
 /// cuda_driver_status, cuda_result_name, cuda_driver_init_count
 void bindCuda(pybind11::module_ &m);
+/// link_cubin, compile_cuda, linker_problem
+void bindLink(pybind11::module_ &m);
 /// KernelCounters, Specialization, HostModule, specialize, load_host,
 /// unload_host_modules, cache_info
 void bindCache(pybind11::module_ &m);

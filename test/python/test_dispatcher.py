@@ -282,7 +282,7 @@ def test_inspect_stages():
     assert ".visible .entry saxpy_copy(" in ptx and "mul.rn.f32" in ptx
     assert k.inspect(signature="f32, f32[::1], f32[::1]") == ptx
     with pytest.raises(ValueError, match="unknown stage"):
-        k.inspect(np.float32(2), x, x, stage="sass")
+        k.inspect(np.float32(2), x, x, stage="sasm")
 
 
 def test_one_compile_per_signature_then_hits():

@@ -1,0 +1,64 @@
+"""PTX to a cubin with nvJitLink, CUDA C++ to PTX with NVRTC, and a cubin's
+SASS through the toolkit's cuobjdump or nvdisasm. The libraries are loaded on
+first use (see include/cuft/Target/NVPTX/Link.h for where they are looked for)."""
+
+import os
+import shutil
+import subprocess
+import tempfile
+
+from . import _cuft
+from .errors import LinkError
+
+__all__ = ["PTX", "CUBIN", "LTOIR", "FATBIN", "link_cubin", "compile_cuda", "sass"]
+
+# nvJitLinkInputType values.
+CUBIN, PTX, LTOIR, FATBIN = 1, 2, 3, 4
+
+
+def link_cubin(inputs, chip, opt_level=3, where=(None, None)):
+    """One cubin for ``chip`` from [(kind, name, bytes)]; LinkError (at
+    ``where``, a (file, line) pair) with nvJitLink's log when it fails."""
+    lto = any(kind == LTOIR for kind, _, _ in inputs)
+    ok, cubin, error, _info = _cuft.link_cubin(inputs, chip, opt_level, lto)
+    if not ok:
+        raise LinkError(f"cannot link for {chip}: {error.strip()}", *where)
+    return cubin
+
+
+def compile_cuda(source, name, chip, lto=False, options=(), where=(None, None)):
+    """CUDA C++ ``source`` compiled by NVRTC to PTX (bytes), or LTO-IR with
+    ``lto``; LinkError with NVRTC's log (its file:line errors) when it fails."""
+    ok, code, log = _cuft.compile_cuda(source, name, chip, lto, list(options))
+    if not ok:
+        raise LinkError(f"NVRTC cannot compile {name}:\n{log.strip()}", *where)
+    return code
+
+
+def _tool(name):
+    for var in ("CUDA_HOME", "CUDA_PATH"):
+        home = os.environ.get(var)
+        if home and os.access(os.path.join(home, "bin", name), os.X_OK):
+            return os.path.join(home, "bin", name)
+    default = os.path.join("/usr/local/cuda", "bin", name)
+    return default if os.access(default, os.X_OK) else shutil.which(name)
+
+
+def sass(cubin):
+    """The SASS of a cubin, as the toolkit's cuobjdump (else nvdisasm) prints it."""
+    tool = _tool("cuobjdump")
+    args = ["-sass"]
+    if tool is None:
+        tool, args = _tool("nvdisasm"), []
+    if tool is None:
+        raise RuntimeError("stage 'sass' needs cuobjdump or nvdisasm from the CUDA toolkit, and "
+                           "neither is in $CUDA_HOME/bin, /usr/local/cuda/bin or on PATH")
+    with tempfile.NamedTemporaryFile(suffix=".cubin", delete=False) as f:
+        f.write(cubin)
+    try:
+        run = subprocess.run([tool, *args, f.name], capture_output=True, text=True)
+    finally:
+        os.unlink(f.name)
+    if run.returncode != 0:
+        raise RuntimeError(f"{os.path.basename(tool)} failed: {run.stderr.strip()}")
+    return run.stdout
