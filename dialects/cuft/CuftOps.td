@@ -71,6 +71,11 @@ def Cuft_FuncOp : Cuft_FunctionLikeOp<"func"> {
     templates: specialization clones one per distinct argument signature at its
     call sites (named `<name>__<types>`), and removes the generic template.
 
+    A private `cuft.func` without a body declares an external device function:
+    code the kernel links (PTX, a cubin, LTO-IR, CUDA C++), called by its own
+    symbol with the C ABI. Its types are scalars, fixed at declaration; calls
+    cast their arguments to them. Only the cuda target can link it.
+
     Example:
     ```mlir
     cuft.func @clamp(%v: !cuft.unknown, %lo: !cuft.unknown, %hi: !cuft.unknown) -> !cuft.unknown {
@@ -78,6 +83,7 @@ def Cuft_FuncOp : Cuft_FunctionLikeOp<"func"> {
       %1 = cuft.min %0, %hi : (!cuft.unknown, !cuft.unknown) -> !cuft.unknown
       cuft.return %1 : !cuft.unknown
     }
+    cuft.func private @twice_plus(f32, f32) -> f32
     ```
   }];
 }

@@ -18,7 +18,7 @@ from . import _cuft
 from .errors import CompileError, KernelArgumentError, from_diagnostics
 from .frontend import generate
 from .host import pack_arguments, raise_launch_error
-from .link import PTX, link_cubin, sass
+from .link import PTX, link_cubin, link_inputs, sass
 from .signature import ArgumentError, parse_signature, signature_entries
 from .target import require_cuda, target
 
@@ -35,6 +35,10 @@ KERNEL_OPTIONS = {
     "boundscheck": (None, lambda v: v is None or isinstance(v, bool),
                     "check array indices on the host target and raise IndexError; None: "
                     "when the environment has CUFT_BOUNDSCHECK=1"),
+    "link": ((), lambda v: isinstance(v, (list, tuple)) and all(isinstance(p, (str, os.PathLike))
+                                                            for p in v),
+             "a list of files whose code the kernel links: .ptx, .cubin, .fatbin, .ltoir, "
+             ".cu (CUDA C++, compiled by NVRTC)"),
 }
 
 # The GPU architecture compiled for until the CUDA runtime picks the device's.
@@ -48,7 +52,9 @@ def check_options(options, where):
         if not KERNEL_OPTIONS[name][1](value):
             raise TypeError(f"{where}: bad value {value!r} for option '{name}' "
                             f"({KERNEL_OPTIONS[name][2]})")
-    return {**{k: d for k, (d, _, _) in KERNEL_OPTIONS.items()}, **options}
+    options = {**{k: d for k, (d, _, _) in KERNEL_OPTIONS.items()}, **options}
+    options["link"] = tuple(os.path.abspath(os.fspath(p)) for p in options["link"])
+    return options
 
 
 # Generic IR by function code: kernels made by one factory share it while they
@@ -298,8 +304,10 @@ class Kernel:
             return self.specialize(sig)
         if stage in ("cubin", "sass"):
             ptx = self.specialize(sig)
-            cubin = link_cubin([(PTX, f"{fe.name}.ptx", ptx.encode())], DEFAULT_CHIP,
-                               self.options["opt_level"], (fe.filename, fe.firstlineno))
+            where = (fe.filename, fe.firstlineno)
+            inputs = [(PTX, f"{fe.name}.ptx", ptx.encode())]
+            inputs += link_inputs(self.options["link"], DEFAULT_CHIP, where)
+            cubin = link_cubin(inputs, DEFAULT_CHIP, self.options["opt_level"], where)
             return cubin if stage == "cubin" else sass(cubin)
         if stage == "host-llvm":
             ok, text, diags = _cuft.compile_host_llvm(

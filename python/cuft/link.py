@@ -10,7 +10,7 @@ import tempfile
 from . import _cuft
 from .errors import LinkError
 
-__all__ = ["PTX", "CUBIN", "LTOIR", "FATBIN", "link_cubin", "compile_cuda", "sass"]
+__all__ = ["PTX", "CUBIN", "LTOIR", "FATBIN", "link_cubin", "compile_cuda", "link_inputs", "sass"]
 
 # nvJitLinkInputType values.
 CUBIN, PTX, LTOIR, FATBIN = 1, 2, 3, 4
@@ -33,6 +33,30 @@ def compile_cuda(source, name, chip, lto=False, options=(), where=(None, None)):
     if not ok:
         raise LinkError(f"NVRTC cannot compile {name}:\n{log.strip()}", *where)
     return code
+
+
+_KINDS = {".ptx": PTX, ".cubin": CUBIN, ".fatbin": FATBIN, ".ltoir": LTOIR, ".lto": LTOIR}
+
+
+def link_inputs(paths, chip, where=(None, None)):
+    """[(kind, name, bytes)] for the files of ``@cuft.kernel(link=[...])``:
+    .ptx, .cubin, .fatbin, .ltoir (or .lto) as they are, .cu compiled by NVRTC."""
+    out = []
+    for path in paths:
+        ext = os.path.splitext(path)[1].lower()
+        if ext != ".cu" and ext not in _KINDS:
+            raise LinkError(f"cannot link '{path}': expected a .ptx, .cubin, .fatbin, .ltoir "
+                            "or .cu file", *where)
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+        except OSError as e:
+            raise LinkError(f"cannot read '{path}' to link it: {e.strerror}", *where) from None
+        if ext == ".cu":
+            out.append((PTX, path, compile_cuda(data.decode(), path, chip, where=where)))
+        else:
+            out.append((_KINDS[ext], path, data))
+    return out
 
 
 def _tool(name):

@@ -2,6 +2,7 @@
 (they only need the toolkit's libraries), so these tests run wherever the
 toolkit is, and skip cleanly where it is not."""
 import os
+import re
 import shutil
 import struct
 
@@ -122,3 +123,70 @@ def test_cli_writes_a_cubin(tmp_path):
     run = subprocess.run(cmd + ["-o", str(out)], capture_output=True, env=env)
     assert run.returncode == 0, run.stderr
     assert elf_machine(out.read_bytes()) == EM_CUDA
+
+
+# -- external device functions: cuft.declare_device and link=[...] -----------------
+twice_plus = cuft.declare_device("twice_plus", "f32(f32, f32)")
+note = cuft.declare_device("note_value", "void(i64)")
+
+
+def make_caller(paths):
+    @cuft.kernel(link=paths)
+    def calls_external(x, out):
+        i = cuft.grid(1)
+        if i < x.shape[0]:
+            out[i] = twice_plus(x[i], 1)
+            note(i)
+    return calls_external
+
+
+NOTE_SOURCE = 'extern "C" __device__ void note_value(long long i) {}\n'
+
+
+def write(tmp_path, name, data):
+    path = tmp_path / name
+    path.write_bytes(data if isinstance(data, bytes) else data.encode())
+    return str(path)
+
+
+def test_a_kernel_calls_external_cuda_cpp(tmp_path):
+    cu = write(tmp_path, "helpers.cu", CUDA_SOURCE + NOTE_SOURCE)
+    k = make_caller([cu])
+    x = np.zeros(8, np.float64)
+    out = np.zeros(8, np.float32)
+    generic = k.inspect(x, out, stage="generic")
+    assert "cuft.func private @twice_plus(f32, f32) -> f32" in generic
+    assert "cuft.func private @note_value(i64)" in generic
+    ptx = k.inspect(x, out, stage="ptx")
+    assert re.search(r"\.extern \.func\s+\(\.param \.b32 func_retval0\) twice_plus", ptx)
+    assert "cvt.rn.f32.f64" in ptx  # the f64 argument converted to the declared f32
+    assert elf_machine(k.inspect(x, out, stage="cubin")) == EM_CUDA
+
+
+def test_every_kind_of_linked_file(tmp_path):
+    ptx = link.compile_cuda(CUDA_SOURCE, "a.cu", "sm_90")
+    lto = link.compile_cuda(NOTE_SOURCE, "b.cu", "sm_90", lto=True)
+    k = make_caller([write(tmp_path, "a.ptx", ptx), write(tmp_path, "b.ltoir", lto)])
+    x = np.zeros(4, np.float32)
+    assert elf_machine(k.inspect(x, x, stage="cubin")) == EM_CUDA
+
+
+def test_linking_without_the_definition_names_the_symbol(tmp_path):
+    k = make_caller([write(tmp_path, "only_note.cu", NOTE_SOURCE)])
+    x = np.zeros(4, np.float32)
+    with pytest.raises(cuft.LinkError, match="twice_plus") as e:
+        k.inspect(x, x, stage="cubin")
+    assert e.value.filename == __file__
+
+
+def test_link_errors_name_the_file(tmp_path):
+    x = np.zeros(4, np.float32)
+    with pytest.raises(cuft.LinkError, match="cannot read .*missing.cu"):
+        make_caller([str(tmp_path / "missing.cu")]).inspect(x, x, stage="cubin")
+    with pytest.raises(cuft.LinkError, match="expected a .ptx, .cubin"):
+        make_caller([write(tmp_path, "code.txt", "x")]).inspect(x, x, stage="cubin")
+    with pytest.raises(cuft.LinkError, match=r"NVRTC cannot compile .*bad\.cu"):
+        make_caller([write(tmp_path, "bad.cu", "this is not C++")]).inspect(x, x, stage="cubin")
+    with pytest.raises(TypeError, match="option 'link'"):
+        cuft.kernel(link="helpers.cu")(lambda x: None)
+

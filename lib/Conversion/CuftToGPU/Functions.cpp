@@ -4,12 +4,19 @@
 #include "cuft/Dialect/Cuft/IR/CuftOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 
 using namespace mlir;
 using namespace cuft;
 
 namespace {
+
+/// The C signature of an external device function (scalars only).
+LLVM::LLVMFunctionType externalType(MLIRContext *ctx, TypeRange params, TypeRange results) {
+  Type result = results.empty() ? LLVM::LLVMVoidType::get(ctx) : results[0];
+  return LLVM::LLVMFunctionType::get(result, SmallVector<Type>(params));
+}
 
 /// Moves `from`'s body into `to` (whose own body is replaced) and converts the
 /// entry block's argument types.
@@ -53,6 +60,14 @@ struct FuncLowering : public OpConversionPattern<FuncOp> {
     if (failed(getTypeConverter()->convertSignatureArgs(type.getInputs(), signature)) ||
         failed(getTypeConverter()->convertTypes(type.getResults(), results)))
       return failure();
+    if (op.getBody().empty()) {
+      // External code: an llvm.func, so that convert-gpu-to-nvvm's C-interface
+      // wrappers (`_mlir_ciface_<name>`) do not rename the symbol it defines.
+      LLVM::LLVMFuncOp::create(rewriter, op.getLoc(), op.getSymName(),
+                               externalType(getContext(), signature.getConvertedTypes(), results));
+      rewriter.eraseOp(op);
+      return success();
+    }
     auto fn = func::FuncOp::create(
         rewriter, op.getLoc(), op.getSymName(),
         rewriter.getFunctionType(signature.getConvertedTypes(), results));
@@ -84,6 +99,14 @@ struct CallLowering : public OpConversionPattern<CallOp> {
     SmallVector<Type> results;
     if (failed(getTypeConverter()->convertTypes(op.getResultTypes(), results)))
       return failure();
+    Operation *callee = SymbolTable::lookupNearestSymbolFrom(op, op.getCalleeAttr());
+    auto fn = dyn_cast_or_null<FuncOp>(callee);
+    if (isa_and_nonnull<LLVM::LLVMFuncOp>(callee) || (fn && fn.getBody().empty())) {
+      rewriter.replaceOpWithNewOp<LLVM::CallOp>(
+          op, externalType(getContext(), adaptor.getOperands().getTypes(), results), op.getCallee(),
+          adaptor.getOperands());
+      return success();
+    }
     rewriter.replaceOpWithNewOp<func::CallOp>(op, op.getCallee(), results,
                                               adaptor.getOperands());
     return success();

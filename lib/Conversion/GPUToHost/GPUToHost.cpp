@@ -179,8 +179,14 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
           call.replaceAllUsesWith(newCall.getResults());
         }
       } else if (auto call = dyn_cast<LLVM::CallOp>(op)) {
-        if (!call.getCallee() || !call.getCallee()->starts_with("__nv_"))
+        if (!call.getCallee())
           return;
+        if (!call.getCallee()->starts_with("__nv_")) {
+          // A declared external device function: GPU code linked at load time.
+          call.emitError("the host target cannot call external device function '")
+              << *call.getCallee() << "': it is GPU code linked by the cuda target";
+          return signalPassFailure();
+        }
         if (failed(replaceLibdeviceCall(b, call)))
           return signalPassFailure();
       } else if (auto fence = dyn_cast<LLVM::FenceOp>(op)) {

@@ -90,9 +90,33 @@ class BuiltinsMixin:
             return handler(self, node)
         if getattr(obj, "__cuft_func__", None) is not None:
             return self.call_device_function(node, obj)
+        if getattr(obj, "__cuft_extern__", False):
+            return self.call_external(node, obj)
         name = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None) or repr(obj)
         raise self.error(f"cannot call '{name}' in a kernel: only @cuft.func device functions, "
                          "cuft intrinsics, math functions, min, max, abs and casts", node.func)
+
+    def call_external(self, node, ext):
+        """A call of a cuft.declare_device function: arguments cast to its types."""
+        if node.keywords or len(node.args) != len(ext.arg_types):
+            raise self.error(f"external device function '{ext.name}' takes "
+                             f"{len(ext.arg_types)} positional argument(s) "
+                             f"({ext.signature})", node)
+        try:
+            self.module.external(ext)
+        except ValueError as e:
+            raise self.error(str(e), node.func) from None
+        args = []
+        for a, t in zip(node.args, ext.arg_types):
+            x = self.value_of(a)
+            args.append(x if x.type == t else self.cast(x, t, a))
+        result = ext.result_type or "()"
+        text = (f"cuft.call @{ext.name}({', '.join(a.name for a in args)}) : "
+                f"({', '.join(ext.arg_types)}) -> {result}")
+        if ext.result_type:
+            return self.em.op(text, self.pos(node), ext.result_type)
+        self.em.emit(text, self.pos(node))
+        return None
 
     # -- conversions and math -----------------------------------------------
     def cast(self, x, mlir_type, node):

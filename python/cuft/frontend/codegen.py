@@ -35,6 +35,7 @@ class FrontendResult:
     # Every global or closure name the functions read, as (function, name, value):
     # the generic IR is only valid while each name still has that value.
     captures: tuple = field(default=())
+    externals: tuple = field(default=())  # symbols of external device functions called
 
     def captures_match(self, fn):
         """Whether ``fn`` (this result's entry function, or a new function with the
@@ -123,6 +124,7 @@ class ModuleBuilder:
         self.queue = []
         self.entry = None
         self.captures = []
+        self.externals = {}  # symbol -> ExternalFunction, declared once per module
 
     def source(self, fn):
         src = self._sources.get(fn)
@@ -143,6 +145,20 @@ class ModuleBuilder:
             if enqueue:
                 self.queue.append(fn)
         return sym
+
+    def external(self, ext):
+        """Declare external device function ``ext`` in the module (once)."""
+        known = self.externals.get(ext.name)
+        if known is None:
+            if ext.name in self._taken:
+                raise ValueError(f"external device function '{ext.name}' has the name of a "
+                                 "device function of this kernel")
+            self._taken.add(ext.name)
+            self.externals[ext.name] = ext
+        elif known != ext:
+            raise ValueError(f"two declarations of external device function '{ext.name}' "
+                             f"disagree: '{known.signature}' and '{ext.signature}'")
+        return ext
 
     def callee(self, fn):
         """(symbol, returns a value) for a call of the device function ``fn``."""
@@ -413,12 +429,14 @@ def generate(fn, *, is_kernel=True):
         parts.append(_compile(callee, module, False)[0])
         callees.append(module.symbol(callee, enqueue=False))
     src = module.source(fn)
+    parts += [ext.declaration() for ext in module.externals.values()]
     ir = "module {\n" + "\n".join(parts) + "\n}\n"
     return FrontendResult(ir=ir, name=name, arg_names=tuple(arg_names),
                           constexpr_args=tuple(constexprs), filename=src.filename,
                           firstlineno=src.firstlineno, callees=tuple(callees),
                           arg_positions=tuple(positions), position=position,
-                          captures=_dedup(module.captures))
+                          captures=_dedup(module.captures),
+                          externals=tuple(module.externals))
 
 
 def _dedup(captures):

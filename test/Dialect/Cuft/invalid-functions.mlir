@@ -227,3 +227,21 @@ cuft.kernel @k(%a: i64) {
   cuft.var_store %a, %v : i64, !cuft.var<f32>
   cuft.return
 }
+
+// -----
+
+// A device function without a body is external code the kernel links: it is
+// called with the C ABI, so its types are scalars.
+// expected-error@+1 {{'cuft.func' op expects argument #1 of an external device function to be a scalar type, got '!cuft.array<f32, 1, C>'}}
+cuft.func private @ext(f32, !cuft.array<f32, 1, C>) -> f32
+
+// -----
+
+// expected-error@+1 {{'cuft.func' op expects argument #0 of an external device function to be a scalar type, got '!cuft.unknown'}}
+cuft.func private @ext(!cuft.unknown) -> f32
+
+// -----
+
+// expected-error@+1 {{'cuft.func' op expects an external device function (no body) to be private}}
+"cuft.func"() <{function_type = (f32) -> f32, sym_name = "ext"}> ({
+}) : () -> ()

@@ -97,10 +97,34 @@ static void printFunction(FnOp op, OpAsmPrinter &p) {
                                            op.getResAttrsAttrName());
 }
 
+/// A device function without a body: one defined by external code that the
+/// kernel links (PTX, a cubin, CUDA C++), called with its C ABI. Fully typed,
+/// scalars only, and private (a declaration cannot be public).
+static LogicalResult verifyDeclaration(FuncOp op) {
+  FunctionType type = op.getFunctionType();
+  for (auto [i, t] : llvm::enumerate(type.getInputs()))
+    if (!isScalarType(t))
+      return op.emitOpError("expects argument #")
+             << i << " of an external device function to be a scalar type, got " << t;
+  for (Type t : type.getResults())
+    if (!isScalarType(t))
+      return op.emitOpError("expects the result of an external device function to be a "
+                            "scalar type, got ")
+             << t;
+  if (type.getNumResults() > 1)
+    return op.emitOpError("expects at most one result");
+  if (!op.isPrivate())
+    return op.emitOpError("expects an external device function (no body) to be private");
+  return success();
+}
+
 template <typename FnOp>
 static LogicalResult verifyFunction(FnOp op) {
-  if (op.getBody().empty())
+  if (op.getBody().empty()) {
+    if (auto fn = dyn_cast<FuncOp>(op.getOperation()))
+      return verifyDeclaration(fn);
     return op.emitOpError("expects a body");
+  }
   Block &entry = op.getBody().front();
   ArrayRef<Type> inputs = op.getFunctionType().getInputs();
   if (entry.getNumArguments() != inputs.size())
