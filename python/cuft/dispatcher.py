@@ -19,7 +19,7 @@ from .errors import CompileError, KernelArgumentError, from_diagnostics
 from .frontend import generate
 from .host import pack_arguments, raise_launch_error
 from .link import PTX, link_cubin, link_inputs, sass
-from .signature import ArgumentError, parse_signature, signature_entries
+from .signature import _NUMPY_NUMS, ArgumentError, _np, parse_signature, signature_entries
 from .target import require_cuda, target
 
 __all__ = ["Kernel", "DeviceFunction", "KERNEL_OPTIONS", "STAGES"]
@@ -77,6 +77,9 @@ def _frontend_for(fn):
 # process-wide cache still holds every specialization).
 _FAST_TABLE_SIZE = 64
 _EMPTY = {}
+_MISS = _cuft.MISS
+if _np is not None:  # the C++ warm path reads numpy arrays and scalars itself
+    _cuft.register_numpy(_np.ndarray, _np.generic, _NUMPY_NUMS)
 _intern = sys.intern
 
 
@@ -135,8 +138,11 @@ class Kernel:
         self._frontend = None
         self._frontend_lock = threading.Lock()
         self._counters = _cuft.KernelCounters()
-        # (frontend, {key: specialization or module}): immutable, swapped whole.
+        # (frontend, {table: {signature: specialization or module}}): immutable,
+        # swapped whole.
         self._fast = (None, {})
+        # (frontend, {table: _cuft.Dispatcher}): the C++ warm launch path.
+        self._dispatchers = (None, {})
 
     def __repr__(self):
         return f"<cuft.kernel {self.__qualname__}>"
@@ -357,12 +363,37 @@ class Kernel:
                                                f"{self.__name__}(): {e}") from None
         return sig, module, packed
 
+    def _dispatcher(self, fe, table):
+        frontend, dispatchers = self._dispatchers
+        if frontend is fe:
+            d = dispatchers.get(table)
+            if d is not None:
+                return d
+        else:
+            dispatchers = {}
+        constexprs = fe.constexpr_args
+        d = _cuft.Dispatcher([i in constexprs for i in range(len(fe.arg_names))], self._counters)
+        # Two threads racing here each make one; the one stored is kept.
+        self._dispatchers = (fe, {**dispatchers, table: d})
+        return d
+
     def _launch(self, config, args, kwargs):
+        d = None
+        if not kwargs and target() == "host":
+            table = "host+boundscheck" if self._boundscheck() else "host"
+            d = self._dispatcher(self.frontend, table)
+            error = _cuft.launch_fast(d, config.grid, config.block, args)
+            if error is not _MISS:  # the warm path: everything was done in C++
+                if error is not None:
+                    raise_launch_error(self.__name__, error)
+                return
         sig, module, packed = self._dispatch(args, kwargs)
         error = _cuft.launch_host(module, config.grid, config.block, packed)
         while error == "unloaded":  # cuft.unload_modules() since it was cached: load again
             module = self.specialize_host(sig, _reload=True)
             error = _cuft.launch_host(module, config.grid, config.block, packed)
+        if d is not None and d.signature(args) == sig:
+            d.insert(sig, module)  # the next launch with these types takes the warm path
         if error is not None:
             raise_launch_error(self.__name__, error)
 

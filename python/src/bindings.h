@@ -2,11 +2,15 @@
 #ifndef CUFT_PYTHON_BINDINGS_H
 #define CUFT_PYTHON_BINDINGS_H
 
+#include "cuft/Cache/Counter.h"
 #include "cuft/Cache/Specializations.h"
 
 #include <pybind11/pybind11.h>
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
+#include <string_view>
 #include <vector>
 
 namespace cuft::python {
@@ -27,9 +31,59 @@ struct PyHostModule {
 void bindCuda(pybind11::module_ &m);
 /// link_cubin, compile_cuda, linker_problem
 void bindLink(pybind11::module_ &m);
+/// Dispatcher, register_numpy, launch_fast
+void bindDispatch(pybind11::module_ &m);
 /// KernelCounters, Specialization, HostModule, specialize, load_host,
 /// unload_host_modules, cache_info
 void bindCache(pybind11::module_ &m);
+/// Every kernel's fast-path hits, for cache_info().
+cache::StripedCounter &dispatchHits();
+
+/// One kernel's counters, read by kernel.stats(). Hits are striped: every
+/// warm launch counts one, from every thread.
+class KernelCounters {
+public:
+  /// A fast-table hit: the process-wide cache never sees it.
+  void hit() {
+    hits.add(1);
+    dispatchHits().add(1);
+  }
+  void count(SpecializationCache::Outcome outcome);
+  pybind11::dict snapshot() const;
+
+  cache::StripedCounter hits;
+  std::atomic<uint64_t> compiles{0}, waits{0}, loads{0};
+};
+
+/// Kernel arguments in the host entry's packed form: each scalar of the LLVM
+/// signature in an 8-byte cell (an array: allocated and aligned pointers,
+/// offset, sizes, strides in elements).
+class PackedArgs {
+public:
+  void addArray(void *data, const int64_t *shape, const int64_t *strides, size_t rank);
+  void addScalar(std::string_view type, pybind11::handle value);
+  /// The entry's argument pointers, one per cell; valid until the next add.
+  void *const *finish();
+  size_t size() const { return cells.size(); }
+
+private:
+  union Cell {
+    void *pointer;
+    int64_t i64;
+    uint64_t u64;
+    double f64;
+    float f32;
+    uint8_t b;
+  };
+  std::vector<Cell> cells;
+  std::vector<void *> slots;
+};
+
+/// Runs `kernel` (GIL released) and returns None or the error tuple of
+/// launch_host.
+pybind11::object launchHost(const host::Kernel &kernel, const uint32_t grid[3],
+                            const uint32_t block[3], PackedArgs &packed);
+
 /// Diagnostics as (severity, file, line, column, message) tuples.
 pybind11::list diagnosticsToPython(const std::vector<Diagnostic> &diagnostics);
 

@@ -20,46 +20,13 @@
 namespace py = pybind11;
 using cuft::Specialization;
 using cuft::python::PyHostModule;
+using cuft::python::KernelCounters;
 using cuft::python::PySpecialization;
+using cuft::python::dispatchHits;
 using SpecializationPtr = std::shared_ptr<const Specialization>;
 
 namespace {
 
-/// Every dispatcher's fast-table hits, for cache_info().
-cuft::cache::StripedCounter &dispatchHits() {
-  static auto *counter = new cuft::cache::StripedCounter();
-  return *counter;
-}
-
-/// One kernel's counters, read by kernel.stats(). Hits are striped: they are
-/// counted by every warm launch, from every thread.
-class KernelCounters {
-public:
-  /// A fast-table hit: the process-wide cache never sees it.
-  void hit() {
-    hits.add(1);
-    dispatchHits().add(1);
-  }
-  void count(cuft::SpecializationCache::Outcome outcome) {
-    using Outcome = cuft::SpecializationCache::Outcome;
-    if (outcome == Outcome::Compiled)
-      compiles.fetch_add(1, std::memory_order_relaxed);
-    else if (outcome == Outcome::Waited)
-      waits.fetch_add(1, std::memory_order_relaxed);
-    else
-      hits.add(1); // the process-wide cache counts its own hits
-  }
-  py::dict snapshot() const {
-    py::dict d;
-    d["compiles"] = compiles.load(std::memory_order_relaxed);
-    d["hits"] = hits.read();
-    d["waits"] = waits.load(std::memory_order_relaxed);
-    d["loads"] = loads.load(std::memory_order_relaxed);
-    return d;
-  }
-  cuft::cache::StripedCounter hits;
-  std::atomic<uint64_t> compiles{0}, waits{0}, loads{0};
-};
 
 /// What the key of a specialization holds besides the IR and the signature.
 struct Request {
@@ -110,6 +77,30 @@ py::dict cacheInfo() {
 }
 
 } // namespace
+
+cuft::cache::StripedCounter &cuft::python::dispatchHits() {
+  static auto *counter = new cuft::cache::StripedCounter();
+  return *counter;
+}
+
+void KernelCounters::count(cuft::SpecializationCache::Outcome outcome) {
+  using Outcome = cuft::SpecializationCache::Outcome;
+  if (outcome == Outcome::Compiled)
+    compiles.fetch_add(1, std::memory_order_relaxed);
+  else if (outcome == Outcome::Waited)
+    waits.fetch_add(1, std::memory_order_relaxed);
+  else
+    hits.add(1); // the process-wide cache counts its own hits
+}
+
+py::dict KernelCounters::snapshot() const {
+  py::dict d;
+  d["compiles"] = compiles.load(std::memory_order_relaxed);
+  d["hits"] = hits.read();
+  d["waits"] = waits.load(std::memory_order_relaxed);
+  d["loads"] = loads.load(std::memory_order_relaxed);
+  return d;
+}
 
 void cuft::python::bindCache(py::module_ &m) {
   py::class_<KernelCounters>(m, "KernelCounters", "A kernel's cache counters (atomics).")

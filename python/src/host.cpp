@@ -12,75 +12,40 @@ namespace py = pybind11;
 using cuft::host::Kernel;
 using cuft::host::LaunchError;
 
-namespace {
+void cuft::python::PackedArgs::addArray(void *data, const int64_t *shape, const int64_t *strides,
+                                        size_t rank) {
+  cells.emplace_back().pointer = data; // allocated
+  cells.emplace_back().pointer = data; // aligned
+  cells.emplace_back().i64 = 0;        // offset
+  for (size_t i = 0; i < rank; ++i)
+    cells.emplace_back().i64 = shape[i];
+  for (size_t i = 0; i < rank; ++i)
+    cells.emplace_back().i64 = strides[i];
+}
 
-/// One 8-byte value the packed entry reads through a pointer.
-union Cell {
-  void *pointer;
-  int64_t i64;
-  uint64_t u64;
-  double f64;
-  float f32;
-  uint8_t b;
-};
+void cuft::python::PackedArgs::addScalar(std::string_view type, py::handle value) {
+  Cell &c = cells.emplace_back();
+  c.u64 = 0;
+  if (type == "f64")
+    c.f64 = value.cast<double>();
+  else if (type == "f32")
+    c.f32 = value.cast<float>();
+  else if (type == "bool")
+    c.b = value.cast<bool>() ? 1 : 0;
+  else if (type[0] == 'u')
+    c.u64 = value.cast<uint64_t>(); // little-endian: narrower loads read the low bytes
+  else
+    c.i64 = value.cast<int64_t>();
+}
 
-/// Kernel arguments in the entry's packed form, built from Python: an array is
-/// (data pointer, shape, strides in elements), a scalar is (type, value).
-class PackedArgs {
-public:
-  explicit PackedArgs(const py::list &args) {
-    size_t cells = 0;
-    for (py::handle item : args) {
-      auto t = py::reinterpret_borrow<py::tuple>(item);
-      cells += t.size() == 3 ? 3 + 2 * py::len(t[1]) : 1;
-    }
-    storage.resize(cells);
-    slots.reserve(cells);
-    for (py::handle item : args) {
-      auto t = py::reinterpret_borrow<py::tuple>(item);
-      if (t.size() == 3)
-        addArray(t);
-      else
-        addScalar(t[0].cast<std::string>(), t[1]);
-    }
-  }
-  void *const *data() const { return slots.data(); }
-  size_t size() const { return slots.size(); }
-
-private:
-  Cell &next() {
-    Cell &c = storage[slots.size()];
+void *const *cuft::python::PackedArgs::finish() {
+  slots.clear();
+  for (Cell &c : cells)
     slots.push_back(&c);
-    return c;
-  }
-  void addArray(const py::tuple &t) {
-    auto *data = reinterpret_cast<void *>(t[0].cast<uintptr_t>());
-    next().pointer = data; // allocated
-    next().pointer = data; // aligned
-    next().i64 = 0;        // offset
-    for (py::handle n : py::reinterpret_borrow<py::tuple>(t[1]))
-      next().i64 = n.cast<int64_t>();
-    for (py::handle s : py::reinterpret_borrow<py::tuple>(t[2]))
-      next().i64 = s.cast<int64_t>();
-  }
-  void addScalar(const std::string &type, py::handle value) {
-    Cell &c = next();
-    c.u64 = 0;
-    if (type == "f64")
-      c.f64 = value.cast<double>();
-    else if (type == "f32")
-      c.f32 = value.cast<float>();
-    else if (type == "bool")
-      c.b = value.cast<bool>() ? 1 : 0;
-    else if (type[0] == 'u')
-      c.u64 = value.cast<uint64_t>(); // little-endian: narrower loads read the low bytes
-    else
-      c.i64 = value.cast<int64_t>();
-  }
-  std::vector<Cell> storage;
-  std::vector<void *> slots;
-};
+  return slots.data();
+}
 
+namespace {
 py::tuple dim3(const uint32_t (&d)[3]) {
   return py::make_tuple(d[0], d[1], d[2]);
 }
@@ -96,6 +61,24 @@ const char *kindName(LaunchError::Kind kind) {
 }
 
 } // namespace
+
+py::object cuft::python::launchHost(const Kernel &kernel, const uint32_t grid[3],
+                                    const uint32_t block[3], PackedArgs &packed) {
+  void *const *slots = packed.finish();
+  LaunchError e;
+  {
+    // Blocks run on cuft's worker threads; this thread only waits.
+    py::gil_scoped_release release;
+    e = cuft::host::launch(kernel, grid, block, slots, packed.size());
+  }
+  if (!e)
+    return py::none();
+  // A trap in a kernel whose block runs as one loop has no thread to name.
+  bool threadKnown = e.kind != LaunchError::Kind::Trap || kernel.usesFibers();
+  return py::make_tuple(kindName(e.kind), e.message, e.site.file, e.site.line, e.site.column,
+                        e.dim, e.index, e.size, dim3(e.block),
+                        threadKnown ? py::object(dim3(e.thread)) : py::none());
+}
 
 void cuft::python::bindHost(py::module_ &m) {
   m.def(
@@ -126,22 +109,22 @@ void cuft::python::bindHost(py::module_ &m) {
          std::array<uint32_t, 3> block, const py::list &args) -> py::object {
         if (!module.handle->alive())
           return py::str("unloaded");
-        const Kernel &kernel = *module.kernel;
-        PackedArgs packed(args);
-        LaunchError e;
-        {
-          // Blocks run on cuft's worker threads; this thread only waits.
-          py::gil_scoped_release release;
-          e = cuft::host::launch(kernel, grid.data(), block.data(), packed.data(),
-                                 packed.size());
+        cuft::python::PackedArgs packed;
+        for (py::handle item : args) {
+          auto t = py::reinterpret_borrow<py::tuple>(item);
+          if (t.size() == 3) {
+            std::vector<int64_t> shape, strides;
+            for (py::handle n : py::reinterpret_borrow<py::tuple>(t[1]))
+              shape.push_back(n.cast<int64_t>());
+            for (py::handle n : py::reinterpret_borrow<py::tuple>(t[2]))
+              strides.push_back(n.cast<int64_t>());
+            packed.addArray(reinterpret_cast<void *>(t[0].cast<uintptr_t>()), shape.data(),
+                            strides.data(), shape.size());
+          } else {
+            packed.addScalar(t[0].cast<std::string>(), t[1]);
+          }
         }
-        if (!e)
-          return py::none();
-        // A trap in a kernel whose block runs as one loop has no thread to name.
-        bool threadKnown = e.kind != LaunchError::Kind::Trap || kernel.usesFibers();
-        return py::make_tuple(kindName(e.kind), e.message, e.site.file, e.site.line,
-                              e.site.column, e.dim, e.index, e.size, dim3(e.block),
-                              threadKnown ? py::object(dim3(e.thread)) : py::none());
+        return cuft::python::launchHost(*module.kernel, grid.data(), block.data(), packed);
       },
       py::arg("module"), py::arg("grid"), py::arg("block"), py::arg("args"),
       "Run a HostModule over grid x block threads; args are (pointer, shape, strides) "

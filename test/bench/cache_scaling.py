@@ -10,10 +10,11 @@ On the host target, in one run:
    of them holds it, as a ratio to one uncontended compile of an identical
    kernel. Goal: <= 1.2 (the N-1 others wait for the one compile, they do not
    redo it or queue behind a lock).
-2. Warm dispatch: calls per second, summed over threads, of the dispatch path
-   up to the launch (argument binding, signature, fast-table hit, packing:
-   Kernel._dispatch) and of whole launches of a one-thread kernel, from 1, 2,
-   ... threads. Goal: >= 1.8x from 1 to 2 threads on a 2-core machine.
+2. Warm dispatch: calls per second, summed over threads, of whole warm
+   launches of a one-block kernel (the C++ path: signature, fast-table hit,
+   packing, run) and of the Python path a launch takes on a miss, up to the
+   launch (Kernel._dispatch: binding, signature, fast-table hit, packing), from
+   1, 2, ... threads. Goal: >= 1.8x from 1 to 2 threads on a 2-core machine.
 3. The C++ cache hit: build/bin/cuft-bench-cache-hit, when built.
 
 Other processes running at the same time distort every figure: the script
@@ -166,7 +167,7 @@ def main():
     tiny(X, OUT)
     dispatch = lambda: k._dispatch((X, OUT), {})  # noqa: E731
     print(f"\n2. warm dispatch, calls per second summed over threads ({opts.seconds:.0f} s each)")
-    print(f"   {'threads':>7}  {'dispatch path':>13}  {'scaling':>7}  {'whole launch':>12}  "
+    print(f"   {'threads':>7}  {'Python path':>13}  {'scaling':>7}  {'warm launch':>12}  "
           f"{'scaling':>7}")
     d1 = l1 = None
     for n in counts:

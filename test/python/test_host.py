@@ -442,3 +442,41 @@ def test_launches_from_many_threads_compile_once_and_are_all_right():
     stats = scaled_copy.stats()
     assert stats["compiles"] == 1 and stats["loads"] == 1
     assert stats["hits"] + stats["waits"] == 16 * 20 - 1
+
+
+# -- the launching thread runs blocks too ---------------------------------------------
+@cuft.kernel
+def write_far(x, stride):
+    x[cuft.grid(1) * stride] = 1
+
+
+def test_a_one_block_launch_traps_on_the_launching_thread_and_recovers():
+    x = np.zeros(4)
+    # One block runs on the calling thread itself: its trap must come back as an
+    # exception there too, and leave the thread able to launch again.
+    with pytest.raises(cuft.KernelError, match="invalid memory access"):
+        write_far[1, 2](x, 1 << 40)
+    write_far[1, 2](x, 1)
+    assert x[1] == 1
+    results = run_concurrently(4, lambda: pytest.raises(cuft.KernelError, write_far[1, 2],
+                                                        np.zeros(4), 1 << 40))
+    assert all(r is not None for r in results)
+
+
+def test_the_launching_threads_signal_stack_is_restored():
+    import ctypes
+
+    class StackT(ctypes.Structure):
+        _fields_ = [("ss_sp", ctypes.c_void_p), ("ss_flags", ctypes.c_int),
+                    ("ss_size", ctypes.c_size_t)]
+    libc = ctypes.CDLL(None, use_errno=True)
+    mine = ctypes.create_string_buffer(1 << 16)
+    new, before, after = StackT(ctypes.cast(mine, ctypes.c_void_p), 0, 1 << 16), StackT(), StackT()
+
+    def check():
+        assert libc.sigaltstack(ctypes.byref(new), ctypes.byref(before)) == 0
+        write_far[1, 2](np.zeros(4), 1)
+        assert libc.sigaltstack(None, ctypes.byref(after)) == 0
+        libc.sigaltstack(ctypes.byref(before), None)
+        return after.ss_sp == new.ss_sp and after.ss_size == new.ss_size
+    assert all(run_concurrently(1, check))  # on a fresh thread, not pytest's

@@ -1,15 +1,18 @@
 //===- HostLaunch.cpp - run a grid on the CPU with CUDA semantics ---------===//
 //
 // A process-wide pool of worker threads takes the blocks of every launch in
-// turn. A worker runs one block at a time: each CUDA thread of a kernel with
-// barriers is a fiber on the worker's stack-switching scheduler; a kernel
-// without barriers runs its block's threads in one loop on one fiber. A block's
+// turn, and the launching thread takes blocks of its own launch too (a
+// one-block launch runs on it alone, with no hand-off). A worker runs one
+// block at a time: each CUDA thread of a kernel with barriers is a fiber on the
+// worker's stack-switching scheduler; a kernel without barriers runs its
+// block's threads in one loop on one fiber. A block's
 // shared memory is the worker's buffer, so blocks on different workers never
 // share it. Errors (a failed bounds check, a hardware trap) switch back to the
 // scheduler, stop the launch and are reported to the launching thread.
 //
 // Shared state: the job queue (Pool::mutex); a job's counters (atomics) and
-// first error (Job::errorMutex); everything else belongs to one worker.
+// first error (Job::errorMutex); everything else belongs to one worker (a pool
+// thread's, or a launching thread's thread_local one).
 //
 //===----------------------------------------------------------------------===//
 
@@ -138,6 +141,15 @@ struct Worker {
   std::unique_ptr<char[]> sharedStorage;
   size_t sharedCapacity = 0;
   Buffer1D shared;
+
+  Worker() = default;
+  Worker(const Worker &) = delete;
+  Worker &operator=(const Worker &) = delete;
+  /// Launching threads come and go: their workers give the stacks back.
+  ~Worker() {
+    for (const Stack &s : stacks)
+      munmap(s.base, s.bytes + pageSize());
+  }
 
   bool prepare(size_t numTasks, uint64_t sharedBytes);
   void runBlock(Job &job, uint64_t linearBlock);
@@ -359,6 +371,48 @@ void ensureTrapHandlers() {
 
 // -- the pool ---------------------------------------------------------------------
 
+/// Runs `job`'s blocks on `w` until none are left to take.
+void drain(Job &job, Worker &w) {
+  for (;;) {
+    uint64_t b = job.next.fetch_add(1, std::memory_order_relaxed);
+    if (b >= job.numBlocks)
+      return;
+    if (!job.failed.load(std::memory_order_relaxed))
+      w.runBlock(job, b);
+    if (job.finished.fetch_add(1, std::memory_order_acq_rel) + 1 == job.numBlocks) {
+      std::lock_guard<std::mutex> lock(job.doneMutex);
+      job.done = true;
+      job.doneCv.notify_all();
+    }
+  }
+}
+
+constexpr size_t kSignalStackBytes = 1 << 16;
+
+/// The launching thread runs blocks of its own launch too, on a worker of its
+/// own: a one-block launch then needs no hand-off at all, and a larger one
+/// gets the core its caller would have spent waiting. While it does, its
+/// signal stack is cuft's (so a kernel's stack overflow is reported); the
+/// thread's own is restored after.
+void runOnCaller(Job &job) {
+  struct Caller {
+    Worker worker;
+    std::unique_ptr<char[]> signalStack{new char[kSignalStackBytes]};
+  };
+  thread_local std::unique_ptr<Caller> caller;
+  if (!caller)
+    caller = std::make_unique<Caller>();
+  stack_t mine{}, previous{};
+  mine.ss_sp = caller->signalStack.get();
+  mine.ss_size = kSignalStackBytes;
+  sigaltstack(&mine, &previous);
+  Worker *outer = currentWorker;
+  currentWorker = &caller->worker;
+  drain(job, caller->worker);
+  currentWorker = outer;
+  sigaltstack(&previous, nullptr);
+}
+
 class Pool {
 public:
   static Pool &get() {
@@ -389,10 +443,10 @@ private:
 
   void run() {
     // A stack for signal handlers, so that a fiber's stack overflow is reported.
-    static thread_local std::unique_ptr<char[]> altStack(new char[1 << 16]);
+    static thread_local std::unique_ptr<char[]> altStack(new char[kSignalStackBytes]);
     stack_t ss{};
     ss.ss_sp = altStack.get();
-    ss.ss_size = 1 << 16;
+    ss.ss_size = kSignalStackBytes;
     sigaltstack(&ss, nullptr);
     Worker worker;
     currentWorker = &worker;
@@ -403,22 +457,10 @@ private:
         cv.wait(lock, [&] { return !jobs.empty(); });
         job = jobs.front();
       }
-      for (;;) {
-        uint64_t b = job->next.fetch_add(1, std::memory_order_relaxed);
-        if (b >= job->numBlocks) {
-          std::lock_guard<std::mutex> lock(mutex);
-          if (!jobs.empty() && jobs.front() == job)
-            jobs.pop_front();
-          break;
-        }
-        if (!job->failed.load(std::memory_order_relaxed))
-          worker.runBlock(*job, b);
-        if (job->finished.fetch_add(1, std::memory_order_acq_rel) + 1 == job->numBlocks) {
-          std::lock_guard<std::mutex> lock(job->doneMutex);
-          job->done = true;
-          job->doneCv.notify_all();
-        }
-      }
+      drain(*job, worker);
+      std::lock_guard<std::mutex> lock(mutex);
+      if (!jobs.empty() && jobs.front() == job)
+        jobs.pop_front();
     }
   }
 
@@ -473,7 +515,9 @@ LaunchError cuft::host::launch(const Kernel &kernel, const uint32_t grid[3],
   std::memcpy(job->block, block, sizeof job->block);
   job->userArgs.assign(args, args + numArgs);
   job->numBlocks = uint64_t(grid[0]) * grid[1] * grid[2];
-  Pool::get().submit(job);
+  if (job->numBlocks > 1)
+    Pool::get().submit(job);
+  runOnCaller(*job);
   std::unique_lock<std::mutex> lock(job->doneMutex);
   job->doneCv.wait(lock, [&] { return job->done; });
   std::lock_guard<std::mutex> errorLock(job->errorMutex);

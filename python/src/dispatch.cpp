@@ -1,0 +1,274 @@
+//===- dispatch.cpp - the warm launch path, in C++ -------------------------===//
+//
+// A Dispatcher is one kernel's fast table for one target: signature text →
+// what its launches need (the loaded HostModule). A warm launch is one call,
+// launch_fast: the signature is read from the arguments (numpy arrays, Python
+// and numpy scalars, constexpr values), looked up, the arguments packed and the
+// kernel run, without a Python-level lock and without touching the process-wide
+// cache. Anything it does not know (another array protocol, keyword arguments,
+// a new signature, an unloaded module) is a miss: the Python dispatcher then
+// takes the slow path, which raises the precise error or compiles, loads and
+// inserts the new entry here.
+//
+// The table is immutable and swapped whole through an atomic pointer. Old
+// tables stay alive with the Dispatcher (readers never take a reference), so
+// the table is capped: past kMaxEntries signatures, new ones stay on the slow
+// path, where the process-wide cache still serves them.
+//
+//===----------------------------------------------------------------------===//
+
+#include "bindings.h"
+
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+
+#include <array>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+namespace py = pybind11;
+using cuft::python::KernelCounters;
+using cuft::python::PyHostModule;
+
+namespace {
+
+constexpr size_t kMaxEntries = 64;
+
+/// numpy's types and its dtype numbers as cuft names, registered once by
+/// cuft.signature at import (then only read).
+struct Numpy {
+  py::object ndarray, generic;
+  std::unordered_map<int, std::string> elems;
+};
+std::atomic<const Numpy *> numpyTypes{nullptr};
+
+/// What one argument is, read once for both the signature and the packing.
+struct ArgInfo {
+  enum Kind { Array, Scalar, Constexpr } kind;
+  std::string_view scalarType; // Scalar: the cuft type name
+};
+
+constexpr bool kLittleEndian = true; // x86-64 and aarch64 Linux, where cuft runs
+
+std::string_view scalarOf(py::handle v, const Numpy &np) {
+  if (PyFloat_CheckExact(v.ptr()))
+    return "f64";
+  if (PyLong_CheckExact(v.ptr())) {
+    int overflow = 0;
+    PyLong_AsLongLongAndOverflow(v.ptr(), &overflow);
+    return overflow ? std::string_view() : "i64";
+  }
+  if (PyBool_Check(v.ptr()))
+    return "bool";
+  if (PyObject_IsInstance(v.ptr(), np.generic.ptr()) == 1) {
+    int num = v.attr("dtype").attr("num").cast<int>();
+    auto it = np.elems.find(num);
+    return it == np.elems.end() ? std::string_view() : std::string_view(it->second);
+  }
+  return {};
+}
+
+/// Appends the signature entry of `v` at position `i`; false when only the
+/// Python rules can tell (then the slow path decides, and raises if need be).
+bool appendEntry(py::handle v, bool constexprArg, const Numpy &np, std::string &sig,
+                 ArgInfo &info) {
+  if (constexprArg) {
+    std::string_view t = scalarOf(v, np);
+    if (t.empty())
+      return false;
+    info.kind = ArgInfo::Constexpr;
+    sig += t;
+    sig += '=';
+    if (t == "bool")
+      sig += PyObject_IsTrue(v.ptr()) ? "true" : "false";
+    else if (t[0] == 'f')
+      sig += py::repr(py::float_(py::reinterpret_borrow<py::object>(v))).cast<std::string>();
+    else
+      sig += py::str(py::int_(py::reinterpret_borrow<py::object>(v))).cast<std::string>();
+    return true;
+  }
+  if (Py_TYPE(v.ptr()) == reinterpret_cast<PyTypeObject *>(np.ndarray.ptr())) {
+    auto a = py::reinterpret_borrow<py::array>(v);
+    py::dtype dt = a.dtype();
+    auto it = np.elems.find(dt.num());
+    char order = dt.byteorder();
+    bool native = order == '=' || order == '|' || (order == '<') == kLittleEndian;
+    if (it == np.elems.end() || !native || a.ndim() < 1 || a.ndim() > 3)
+      return false;
+    int flags = a.flags();
+    const char *layout = flags & py::array::c_style ? "C" : flags & py::array::f_style ? "F"
+                                                                                    : "strided";
+    info.kind = ArgInfo::Array;
+    sig += "array<";
+    sig += it->second;
+    sig += ',';
+    sig += char('0' + a.ndim());
+    sig += ',';
+    sig += layout;
+    sig += '>';
+    return true;
+  }
+  std::string_view t = scalarOf(v, np);
+  if (t.empty())
+    return false;
+  info.kind = ArgInfo::Scalar;
+  info.scalarType = t;
+  sig += t;
+  return true;
+}
+
+class Dispatcher {
+public:
+  Dispatcher(std::vector<bool> constexprArgs, KernelCounters &counters)
+      : constexprArgs(std::move(constexprArgs)), counters(counters) {}
+
+  /// The signature text of `args` (as cuft.signature writes it), or nullopt.
+  std::optional<std::string> signature(const py::tuple &args,
+                                       std::vector<ArgInfo> *infos = nullptr) const {
+    const Numpy *np = numpyTypes.load(std::memory_order_acquire);
+    if (!np || args.size() != constexprArgs.size())
+      return std::nullopt;
+    std::string sig;
+    sig.reserve(24 * args.size());
+    for (size_t i = 0; i < args.size(); ++i) {
+      ArgInfo info{ArgInfo::Scalar, {}};
+      if (i)
+        sig += ',';
+      if (!appendEntry(args[i], constexprArgs[i], *np, sig, info))
+        return std::nullopt;
+      if (infos)
+        infos->push_back(info);
+    }
+    return sig;
+  }
+
+  const PyHostModule *find(const std::string &sig) const {
+    const Table *t = table.load(std::memory_order_acquire);
+    if (!t)
+      return nullptr;
+    for (const Row &r : t->rows)
+      if (r.sig == sig)
+        return r.module;
+    return nullptr;
+  }
+
+  /// Adds `sig` → `module` (a HostModule); false when the table is full.
+  bool insert(const std::string &sig, py::object module) {
+    const PyHostModule *typed = &module.cast<const PyHostModule &>();
+    std::lock_guard<std::mutex> lock(writeMutex);
+    const Table *old = table.load(std::memory_order_relaxed);
+    auto next = std::make_unique<Table>();
+    if (old) {
+      if (old->rows.size() >= kMaxEntries)
+        return false;
+      for (const Row &r : old->rows)
+        if (r.sig != sig) // a reload replaces the unloaded module's row
+          next->rows.push_back(r);
+    }
+    next->rows.push_back({sig, std::move(module), typed});
+    table.store(next.get(), std::memory_order_release);
+    tables.push_back(std::move(next));
+    return true;
+  }
+
+  size_t size() const {
+    const Table *t = table.load(std::memory_order_acquire);
+    return t ? t->rows.size() : 0;
+  }
+
+  const std::vector<bool> constexprArgs;
+  KernelCounters &counters;
+
+private:
+  struct Row {
+    std::string sig;
+    py::object owner; // keeps `module` alive
+    const PyHostModule *module;
+  };
+  struct Table {
+    std::vector<Row> rows;
+  };
+  std::atomic<const Table *> table{nullptr};
+  std::mutex writeMutex; // guards tables and the swap
+  std::vector<std::unique_ptr<Table>> tables;
+};
+
+/// The miss sentinel: the Python dispatcher takes the slow path.
+py::object &miss() {
+  static py::object *sentinel = new py::object(py::module_::import("builtins").attr("object")());
+  return *sentinel;
+}
+
+py::object launchFast(Dispatcher &d, std::array<uint32_t, 3> grid, std::array<uint32_t, 3> block,
+                      const py::tuple &args) {
+  std::vector<ArgInfo> infos;
+  infos.reserve(args.size());
+  std::optional<std::string> sig = d.signature(args, &infos);
+  if (!sig)
+    return miss();
+  const PyHostModule *module = d.find(*sig);
+  if (!module || !module->handle->alive())
+    return miss();
+  cuft::python::PackedArgs packed;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (infos[i].kind == ArgInfo::Constexpr)
+      continue;
+    if (infos[i].kind == ArgInfo::Scalar) {
+      packed.addScalar(infos[i].scalarType, args[i]);
+      continue;
+    }
+    auto a = py::reinterpret_borrow<py::array>(args[i]);
+    std::array<int64_t, 3> shape{}, strides{};
+    ssize_t itemsize = a.itemsize();
+    for (ssize_t k = 0; k < a.ndim(); ++k) {
+      if (a.strides(k) % itemsize)
+        return miss(); // the slow path explains
+      shape[k] = a.shape(k);
+      strides[k] = a.strides(k) / itemsize;
+    }
+    packed.addArray(const_cast<void *>(a.data()), shape.data(), strides.data(), a.ndim());
+  }
+  d.counters.hit();
+  // The module object (and so its kernel) stays alive: the table holds it.
+  return cuft::python::launchHost(*module->kernel, grid.data(), block.data(), packed);
+}
+
+} // namespace
+
+void cuft::python::bindDispatch(py::module_ &m) {
+  py::class_<Dispatcher>(m, "Dispatcher",
+                         "One kernel's fast table for one target: signature -> loaded module.")
+      .def(py::init([](const std::vector<bool> &constexprArgs, KernelCounters &counters) {
+             return new Dispatcher(constexprArgs, counters);
+           }),
+           py::arg("constexpr_args"), py::arg("counters"), py::keep_alive<1, 3>())
+      .def("signature",
+           [](const Dispatcher &d, const py::tuple &args) -> py::object {
+             std::optional<std::string> s = d.signature(args);
+             return s ? py::object(py::str(*s)) : py::none();
+           },
+           "The signature text of these arguments, or None when only the Python rules "
+           "can tell.")
+      .def("insert", &Dispatcher::insert, py::arg("signature"), py::arg("module"),
+           "Adds a HostModule for a signature; False when the table is full.")
+      .def("__len__", &Dispatcher::size);
+
+  m.def(
+      "register_numpy",
+      [](py::object ndarray, py::object generic, const std::unordered_map<int, std::string> &elems) {
+        if (numpyTypes.load(std::memory_order_acquire))
+          return; // once per process
+        auto *np = new Numpy{std::move(ndarray), std::move(generic), elems};
+        const Numpy *expected = nullptr;
+        if (!numpyTypes.compare_exchange_strong(expected, np))
+          delete np;
+      },
+      "Tells the fast path numpy's ndarray and generic types and its dtype numbers.");
+  m.attr("MISS") = miss();
+  m.def("launch_fast", &launchFast, py::arg("dispatcher"), py::arg("grid"), py::arg("block"),
+        py::arg("args"),
+        "The warm launch: signature, lookup, packing and run in one call. Returns MISS "
+        "(take the slow path), None, or launch_host's error tuple.");
+}

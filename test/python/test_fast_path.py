@@ -1,0 +1,141 @@
+"""The C++ warm launch path (_cuft.launch_fast): it must read every argument
+exactly as cuft.signature does (or step aside), pack scalars and arrays of
+every type right, and report errors like the slow path."""
+import numpy as np
+import pytest
+
+import cuft
+from cuft import _cuft
+from cuft.signature import signature_entries
+
+
+@pytest.fixture(autouse=True)
+def host_target():
+    before = cuft.set_target("host")
+    yield
+    cuft.set_target(before)
+
+
+DTYPES = [np.bool_, np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32,
+          np.uint64, np.float32, np.float64, np.intc, np.longlong, np.ulonglong]
+
+
+def arrays():
+    for dt in DTYPES:
+        yield np.zeros(6, dt)
+    base = np.zeros((4, 6, 8), np.float32)
+    yield base                      # C, rank 3
+    yield base[:, 0, :]             # strided
+    yield np.asfortranarray(base)   # F
+    yield base[:, :, ::2]           # strided
+    yield base[:1, :1, :]           # C (extent-1 axes do not matter)
+    yield np.zeros((3, 0), np.float64)  # empty
+    yield np.zeros((5, 1), np.float64)[:, 0]
+    yield np.asfortranarray(np.zeros((3, 4)))[:, 1:3]
+
+
+SCALARS = [True, False, 0, -1, 2**63 - 1, -2**63, 1.5, float("nan")] + \
+    [dt(3) for dt in DTYPES]
+
+
+def python_signature(args, constexprs=()):
+    return ",".join(signature_entries(list(args), constexprs))
+
+
+@pytest.mark.parametrize("value", list(arrays()) + SCALARS, ids=repr)
+def test_cpp_signature_matches_python(value):
+    d = _cuft.Dispatcher([False], _cuft.KernelCounters())
+    assert d.signature((value,)) == python_signature((value,))
+
+
+@pytest.mark.parametrize("value", [True, 7, -2**63, 0.1, 1e300, 2.0, float("inf"), np.float32(0.1),
+                                   np.int16(-5), np.uint64(2**64 - 1), np.bool_(True)], ids=repr)
+def test_cpp_constexpr_signature_matches_python(value):
+    d = _cuft.Dispatcher([True], _cuft.KernelCounters())
+    assert d.signature((value,)) == python_signature((value,), (0,))
+
+
+class Sub(np.ndarray):
+    pass
+
+
+class DLPackOnly:
+    def __init__(self, a):
+        self.a = a
+
+    def __dlpack__(self, **kw):
+        return self.a.__dlpack__(**kw)
+
+    def __dlpack_device__(self):
+        return self.a.__dlpack_device__()
+
+
+@pytest.mark.parametrize("value", [
+    np.zeros(3).view(Sub), DLPackOnly(np.zeros(3)), np.zeros(3, ">f8"), np.zeros(()),
+    np.zeros((1, 1, 1, 1)), 2**63, "text", np.zeros(3, np.complex64), None,
+], ids=lambda v: type(v).__name__)
+def test_what_only_python_can_tell_steps_aside(value):
+    d = _cuft.Dispatcher([False], _cuft.KernelCounters())
+    assert d.signature((value,)) is None
+    assert _cuft.Dispatcher([False, False], _cuft.KernelCounters()).signature((value,)) is None
+
+
+@cuft.kernel
+def add_scalar(x, out, s):
+    i = cuft.grid(1)
+    if i < x.shape[0]:
+        out[i] = x[i] + s
+
+
+@pytest.mark.parametrize("dt", [np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16,
+                                np.uint32, np.uint64, np.float32, np.float64])
+def test_warm_launches_pack_every_scalar_type(dt):
+    x = np.arange(10).astype(dt)
+    s = dt(np.iinfo(dt).max - 20) if np.issubdtype(dt, np.integer) else dt(0.25)
+    for _ in range(3):  # the first launch is the slow path, the others the C++ one
+        out = np.zeros(10, dt)
+        add_scalar[1, 16](x, out, s)
+        np.testing.assert_array_equal(out, x + s)
+    d = add_scalar._dispatchers[1]["host"]
+    assert len(d) >= 1
+
+
+def test_the_warm_path_counts_hits_and_survives_unloads():
+    @cuft.kernel
+    def fill(out, v: cuft.constexpr):
+        out[cuft.grid(1)] = v
+
+    out = np.zeros(32, np.int64)
+    fill[1, 32](out, 4)
+    s0 = fill.stats()
+    for _ in range(5):
+        fill[1, 32](out, 4)
+    s1 = fill.stats()
+    assert s1["hits"] - s0["hits"] == 5 and s1["compiles"] == 1 and s1["loads"] == 1
+    assert len(fill._dispatchers[1]["host"]) == 1
+    cuft.unload_modules()
+    out[:] = 0
+    fill[1, 32](out, 4)  # the warm path misses (unloaded), the slow path loads again
+    assert (out == 4).all() and fill.stats()["loads"] == 2
+    fill[1, 32](out, 4)
+    assert fill.stats()["loads"] == 2
+
+
+def test_errors_from_the_warm_path():
+    @cuft.kernel(boundscheck=True)
+    def overrun(x):
+        x[cuft.grid(1)] = 1
+
+    x = np.zeros(8)
+    overrun[1, 8](x)
+    with pytest.raises(cuft.KernelIndexError, match="index 8 is out of bounds"):
+        overrun[1, 9](x)  # same signature: the C++ path, which raises like the slow one
+    with pytest.raises(ValueError, match=r"block \(2048, 1, 1\) is out of range"):
+        overrun[1, 2048](x)
+
+
+def test_keyword_arguments_take_the_slow_path():
+    x = np.arange(4.0)
+    out = np.zeros(4)
+    add_scalar[1, 4](x, out=out, s=1.0)
+    np.testing.assert_array_equal(out, x + 1)
