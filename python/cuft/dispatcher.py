@@ -351,10 +351,15 @@ class Kernel:
         if target() != "host":
             self.specialize(sig)
             require_cuda(f"cannot launch '{self.__name__}' on the cuda target")
-            raise NotImplementedError(
-                f"cannot launch '{self.__name__}' on the cuda target: cuft's CUDA runtime is "
-                "not built yet. Run on the CPU with cuft.set_target('host') or "
-                "CUFT_TARGET=host; the PTX is in .inspect(*args, stage='ptx')")
+            from . import cuda
+            context = cuda.current_context()
+            module = self.specialize_cuda(sig, context)
+            try:
+                packed = cuda.pack_arguments(args, entries, fe.constexpr_args)
+            except ArgumentError as e:
+                raise self._arg_error(fe, e.index, f"argument '{fe.arg_names[e.index]}' of "
+                                                   f"{self.__name__}(): {e}") from None
+            return sig, module, packed
         module = self.specialize_host(sig)
         try:
             packed = pack_arguments(args, entries, fe.constexpr_args)
@@ -377,7 +382,37 @@ class Kernel:
         self._dispatchers = (fe, {**dispatchers, table: d})
         return d
 
+    def specialize_cuda(self, sig, context, _reload=False):
+        """The CudaModule (PTX linked with the kernel's ``link`` files into a
+        cubin, loaded into ``context``) for signature text ``sig``: compiled
+        once per process and loaded once per context."""
+        fe = self.frontend
+        table = f"cuda:{context}"
+        module = None if _reload else self._fast_get(fe, table, sig)
+        if module is None:
+            where = (fe.filename, fe.firstlineno)
+            inputs = link_inputs(self.options["link"], DEFAULT_CHIP, where)
+            ok, spec, diags = _cuft.specialize(
+                fe.ir, sig, DEFAULT_CHIP, fe.name, opt_level=self.options["opt_level"],
+                fast_math=self.options["fastmath"], bounds_check=False, counters=self._counters,
+                cubin=True, link_inputs=inputs)
+            if not ok:
+                raise from_diagnostics(diags, fe.filename, fe.firstlineno)
+            module = _cuft.load_cuda(spec, context, self._counters)
+            self._fast_put(fe, table, sig, module)
+        return module
+
+    def _launch_cuda(self, config, args, kwargs):
+        from .cuda import stream_handle
+        sig, module, packed = self._dispatch(args, kwargs)
+        stream = stream_handle(config.stream)
+        while not _cuft.launch_cuda(module, config.grid, config.block, config.shared_bytes,
+                                    stream, packed):
+            module = self.specialize_cuda(sig, module.context, _reload=True)
+
     def _launch(self, config, args, kwargs):
+        if target() != "host":
+            return self._launch_cuda(config, args, kwargs)
         d = None
         if not kwargs and target() == "host":
             table = "host+boundscheck" if self._boundscheck() else "host"

@@ -29,6 +29,8 @@ struct PyHostModule {
 
 /// cuda_driver_status, cuda_result_name, cuda_driver_init_count
 void bindCuda(pybind11::module_ &m);
+/// cuda_context, DeviceBuffer, copies, streams, CudaModule, load_cuda, launch_cuda
+void bindCudaRuntime(pybind11::module_ &m);
 /// link_cubin, compile_cuda, linker_problem
 void bindLink(pybind11::module_ &m);
 /// Dispatcher, register_numpy, launch_fast

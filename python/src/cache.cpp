@@ -13,9 +13,12 @@
 #include "cuft/Cache/Counter.h"
 #include "cuft/Cache/Specializations.h"
 
+#include "cuft/Target/NVPTX/Link.h"
+
 #include <pybind11/stl.h>
 
 #include <atomic>
+#include <tuple>
 
 namespace py = pybind11;
 using cuft::Specialization;
@@ -34,6 +37,8 @@ struct Request {
   std::string kernel;
   unsigned optLevel = 3;
   bool fastMath = false, boundsCheck = false;
+  bool cubin = false; // link the PTX (with `inputs`) into a cubin
+  std::vector<cuft::nvptx::LinkInput> inputs;
 };
 
 SpecializationPtr compileSpecialization(const std::string &ir, const std::string &signature,
@@ -57,6 +62,22 @@ SpecializationPtr compileSpecialization(const std::string &ir, const std::string
     out->succeeded = result.ok;
     out->diagnostics = std::move(result.diagnostics);
     out->ptx = std::move(result.text);
+    if (out->succeeded && r.cubin) {
+      std::vector<cuft::nvptx::LinkInput> inputs = r.inputs;
+      inputs.insert(inputs.begin(), {cuft::nvptx::InputKind::PTX, r.kernel + ".ptx", out->ptx});
+      bool lto = false;
+      for (const auto &in : inputs)
+        lto |= in.kind == cuft::nvptx::InputKind::LTOIR;
+      cuft::nvptx::LinkResult linked = cuft::nvptx::link(inputs, r.target, r.optLevel, lto);
+      if (!linked.ok) {
+        out->succeeded = false;
+        out->diagnostics.push_back({"error", "", 0, 0, "cannot link for " + r.target + ": " +
+                                                           linked.error});
+      } else {
+        out->cubin = std::make_shared<cuft::cuda::Cubin>(
+            cuft::cuda::Cubin{std::move(linked.cubin), r.kernel});
+      }
+    }
   }
   return out;
 }
@@ -125,16 +146,23 @@ void cuft::python::bindCache(py::module_ &m) {
       "specialize",
       [](const std::string &ir, const std::string &signature, const std::string &target,
          const std::string &kernel, unsigned optLevel, bool fastMath, bool boundsCheck,
-         KernelCounters &counters) -> py::tuple {
-        Request r{target, kernel, optLevel, fastMath, boundsCheck && target == "host"};
+         KernelCounters &counters, bool cubin,
+         const std::vector<std::tuple<int, std::string, py::bytes>> &inputs) -> py::tuple {
+        Request r{target, kernel, optLevel, fastMath, boundsCheck && target == "host",
+                  cubin && target != "host", {}};
         cuft::cache::Key key;
         key.add(cuft::buildId())
             .add(target)
             .add(kernel)
             .add(uint64_t(optLevel))
-            .add(uint64_t(fastMath) | uint64_t(r.boundsCheck) << 1)
+            .add(uint64_t(fastMath) | uint64_t(r.boundsCheck) << 1 | uint64_t(r.cubin) << 2)
             .add(signature)
             .add(ir);
+        // What the kernel links is part of what it is.
+        for (const auto &[kind, name, data] : inputs) {
+          r.inputs.push_back({static_cast<cuft::nvptx::InputKind>(kind), name, std::string(data)});
+          key.add(uint64_t(kind)).add(name).add(r.inputs.back().data);
+        }
         cuft::SpecializationCache::Lookup found;
         {
           py::gil_scoped_release release;
@@ -151,7 +179,8 @@ void cuft::python::bindCache(py::module_ &m) {
       },
       py::arg("ir"), py::arg("signature"), py::arg("target"), py::arg("kernel"),
       py::arg("opt_level"), py::arg("fast_math"), py::arg("bounds_check"),
-      py::arg("counters"),
+      py::arg("counters"), py::arg("cubin") = false,
+      py::arg("link_inputs") = std::vector<std::tuple<int, std::string, py::bytes>>(),
       "The specialization of kernel `kernel` of generic IR `ir` for `signature` on "
       "`target` ('host' or a chip), compiled once per process however many threads ask. "
       "Returns (ok, Specialization, diagnostics); a failed compile reaches every thread "

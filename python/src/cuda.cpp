@@ -3,13 +3,19 @@
 #include "bindings.h"
 
 #include "cuft/Runtime/CUDA/Driver.h"
+#include "cuft/Runtime/CUDA/Runtime.h"
 #include "cuft/Target/NVPTX/Link.h"
 
 #include <pybind11/stl.h>
 
+#include <algorithm>
+#include <array>
 #include <tuple>
 
 namespace py = pybind11;
+using cuft::python::KernelCounters;
+using cuft::python::PackedArgs;
+using cuft::python::PySpecialization;
 
 void cuft::python::bindCuda(py::module_ &m) {
   m.def(
@@ -77,4 +83,205 @@ void cuft::python::bindLink(py::module_ &m) {
       "Returns (ok, code, log).");
   m.def("linker_problem", &cuft::nvptx::linkerProblem,
         "'' when nvJitLink loads, else why it does not.");
+}
+
+namespace {
+
+using cuft::cuda::Context;
+using cuft::cuda::DevicePtr;
+
+/// Raises cuft.CudaError(what, message, result, result_name) for `e`.
+[[noreturn]] void raise(const cuft::cuda::Error &e) {
+  py::object cls = py::module_::import("cuft.errors").attr("CudaError");
+  std::string name = cuft::cuda::resultName(e.result);
+  std::string message = e.message();
+  std::string detail = message.substr(std::min(message.size(), e.what.size() + 2));
+  PyErr_SetObject(cls.ptr(), cls(e.what, detail, e.result, name).ptr());
+  throw py::error_already_set();
+}
+
+void check(const cuft::cuda::Error &e) {
+  if (e)
+    raise(e);
+}
+
+Context contextOf(uintptr_t handle) { return reinterpret_cast<Context>(handle); }
+
+/// Device memory owned by Python: freed when the last reference goes, from
+/// whichever thread drops it (the context is made current there first).
+class DeviceBuffer {
+public:
+  DeviceBuffer(uintptr_t context, size_t bytes) : context(context), bytes(bytes) {
+    cuft::cuda::Error e;
+    {
+      py::gil_scoped_release release;
+      e = cuft::cuda::memAlloc(contextOf(context), bytes, ptr);
+    }
+    check(e);
+  }
+  ~DeviceBuffer() {
+    if (ptr)
+      cuft::cuda::memFree(contextOf(context), ptr); // errors at exit are not reportable
+  }
+  DeviceBuffer(const DeviceBuffer &) = delete;
+  DeviceBuffer &operator=(const DeviceBuffer &) = delete;
+
+  const uintptr_t context;
+  const size_t bytes;
+  DevicePtr ptr = 0;
+};
+
+/// A loaded CUDA module, as Python holds it.
+struct PyCudaModule {
+  std::shared_ptr<const cuft::cuda::ModuleRegistry::Loaded> handle;
+  uintptr_t context;
+};
+
+} // namespace
+
+void cuft::python::bindCudaRuntime(py::module_ &m) {
+  m.def(
+      "cuda_context",
+      [](int device) {
+        Context context = nullptr;
+        cuft::cuda::Error e;
+        {
+          py::gil_scoped_release release;
+          e = cuft::cuda::primaryContext(device, context);
+        }
+        check(e);
+        return reinterpret_cast<uintptr_t>(context);
+      },
+      py::arg("device") = 0,
+      "The primary context of `device` (retained once per process), current on this thread.");
+
+  py::class_<DeviceBuffer, std::shared_ptr<DeviceBuffer>>(m, "DeviceBuffer",
+                                                          "Device memory, freed with its last reference.")
+      .def(py::init<uintptr_t, size_t>(), py::arg("context"), py::arg("nbytes"))
+      .def_readonly("ptr", &DeviceBuffer::ptr)
+      .def_readonly("nbytes", &DeviceBuffer::bytes)
+      .def_readonly("context", &DeviceBuffer::context);
+
+  m.def(
+      "copy_to_device",
+      [](uintptr_t context, DevicePtr dst, uintptr_t src, size_t bytes, uintptr_t stream) {
+        cuft::cuda::Error e;
+        {
+          py::gil_scoped_release release;
+          e = cuft::cuda::copyToDevice(contextOf(context), dst, reinterpret_cast<void *>(src),
+                                       bytes, reinterpret_cast<cuft::cuda::Stream>(stream));
+        }
+        check(e);
+      },
+      "Copies host memory to the device and waits for the copy.");
+  m.def(
+      "copy_to_host",
+      [](uintptr_t context, uintptr_t dst, DevicePtr src, size_t bytes, uintptr_t stream) {
+        cuft::cuda::Error e;
+        {
+          py::gil_scoped_release release;
+          e = cuft::cuda::copyToHost(contextOf(context), reinterpret_cast<void *>(dst), src, bytes,
+                                     reinterpret_cast<cuft::cuda::Stream>(stream));
+        }
+        check(e);
+      },
+      "Copies device memory to the host and waits for the copy.");
+  m.def(
+      "memset_zero",
+      [](uintptr_t context, DevicePtr ptr, size_t bytes, uintptr_t stream) {
+        check(cuft::cuda::memsetZero(contextOf(context), ptr, bytes,
+                                     reinterpret_cast<cuft::cuda::Stream>(stream)));
+      },
+      "Clears device memory (asynchronously on `stream`).");
+  m.def(
+      "stream_create",
+      [](uintptr_t context) {
+        cuft::cuda::Stream s = nullptr;
+        check(cuft::cuda::streamCreate(contextOf(context), s));
+        return reinterpret_cast<uintptr_t>(s);
+      },
+      "A new non-blocking stream in `context`.");
+  m.def(
+      "stream_destroy",
+      [](uintptr_t context, uintptr_t stream) {
+        check(cuft::cuda::streamDestroy(contextOf(context),
+                                        reinterpret_cast<cuft::cuda::Stream>(stream)));
+      },
+      "Destroys a stream made by stream_create.");
+  m.def(
+      "stream_synchronize",
+      [](uintptr_t context, uintptr_t stream) {
+        cuft::cuda::Error e;
+        {
+          py::gil_scoped_release release;
+          e = cuft::cuda::streamSynchronize(contextOf(context),
+                                            reinterpret_cast<cuft::cuda::Stream>(stream));
+        }
+        check(e);
+      },
+      "Waits until everything queued on `stream` is done.");
+
+  py::class_<PyCudaModule>(m, "CudaModule", "A specialization loaded into a CUDA context.")
+      .def_property_readonly("alive", [](const PyCudaModule &c) { return c.handle->alive(); })
+      .def_readonly("context", &PyCudaModule::context);
+
+  m.def(
+      "load_cuda",
+      [](const PySpecialization &s, uintptr_t context, KernelCounters &counters) {
+        if (!s.value->cubin)
+          throw py::value_error("not a linked CUDA specialization");
+        cuft::cuda::ModuleRegistry::Result r;
+        {
+          py::gil_scoped_release release;
+          r = cuft::cuda::modules().get(s.value->cubin, context);
+        }
+        if (r.loadedNow)
+          counters.loads.fetch_add(1, std::memory_order_relaxed);
+        if (!r.module)
+          raise({3, "cannot load the kernel's module: " + r.error});
+        return PyCudaModule{r.module, context};
+      },
+      py::arg("specialization"), py::arg("context"), py::arg("counters"),
+      "The module of a specialization in `context`: loaded once per context, shared by "
+      "every thread.");
+
+  m.def(
+      "launch_cuda",
+      [](const PyCudaModule &module, std::array<uint32_t, 3> grid, std::array<uint32_t, 3> block,
+         uint32_t sharedBytes, uintptr_t stream, const py::list &args) {
+        if (!module.handle->alive())
+          return false; // unloaded: load again
+        // The kernel ABI: per array, allocated and aligned pointers, offset,
+        // sizes and strides (in elements), each a parameter of its own.
+        PackedArgs packed;
+        for (py::handle item : args) {
+          auto t = py::reinterpret_borrow<py::tuple>(item);
+          if (t.size() == 3) {
+            std::vector<int64_t> shape, strides;
+            for (py::handle n : py::reinterpret_borrow<py::tuple>(t[1]))
+              shape.push_back(n.cast<int64_t>());
+            for (py::handle n : py::reinterpret_borrow<py::tuple>(t[2]))
+              strides.push_back(n.cast<int64_t>());
+            packed.addArray(reinterpret_cast<void *>(t[0].cast<uintptr_t>()), shape.data(),
+                            strides.data(), shape.size());
+          } else {
+            packed.addScalar(t[0].cast<std::string>(), t[1]);
+          }
+        }
+        void *const *params = packed.finish();
+        cuft::cuda::Error e;
+        {
+          py::gil_scoped_release release;
+          e = cuft::cuda::launch(contextOf(module.context), module.handle->module().function,
+                                 grid.data(), block.data(), sharedBytes,
+                                 reinterpret_cast<cuft::cuda::Stream>(stream),
+                                 const_cast<void **>(params));
+        }
+        check(e);
+        return true;
+      },
+      py::arg("module"), py::arg("grid"), py::arg("block"), py::arg("shared_bytes"),
+      py::arg("stream"), py::arg("args"),
+      "Launches a CudaModule's kernel (asynchronously on `stream`); args as for launch_host. "
+      "False when the module was unloaded (load it again).");
 }

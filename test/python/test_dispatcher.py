@@ -257,9 +257,9 @@ def test_launch_configuration_is_checked():
         saxpy[1, (64, 32)](1.0, x, x)
     previous = cuft.set_target("cuda")
     try:
-        # Without a driver, CudaError says so; with one, launching is still to come.
+        # Without a driver, CudaError says so; with one, numpy arrays are refused.
         if cuft.cuda_status()["available"]:
-            expected, match = NotImplementedError, "CUDA runtime is not built yet"
+            expected, match = cuft.KernelArgumentError, "cuft.to_device"
         else:
             expected, match = cuft.CudaError, "cannot launch 'saxpy' on the cuda target: "
         with pytest.raises(expected, match=match):

@@ -12,6 +12,7 @@
 #include "cuft/Cache/CompileCache.h"
 #include "cuft/Cache/ModuleRegistry.h"
 #include "cuft/Compiler/Compiler.h"
+#include "cuft/Runtime/CUDA/Runtime.h"
 #include "cuft/Runtime/Host.h"
 
 #include <memory>
@@ -26,6 +27,7 @@ struct Specialization {
   bool succeeded = false;
   std::vector<Diagnostic> diagnostics;
   std::string ptx;                                // the cuda target's PTX
+  std::shared_ptr<const cuda::Cubin> cubin;       // the PTX linked for its chip
   std::shared_ptr<const host::Object> hostObject; // the host target's object code
   bool ok() const { return succeeded; }
 };

@@ -135,6 +135,7 @@ using CuDeviceGetCount = int (*)(int *);
 using CuGetErrorString = int (*)(int, const char **);
 
 std::atomic<unsigned> initCount{0};
+void *libraryHandle = nullptr; // written once, inside the call_once
 
 cuft::cuda::DriverStatus initialize() {
   initCount.fetch_add(1, std::memory_order_relaxed);
@@ -178,6 +179,7 @@ cuft::cuda::DriverStatus initialize() {
     return status;
   }
   status.available = true;
+  libraryHandle = lib;
   return status;
 }
 
@@ -198,3 +200,9 @@ const cuft::cuda::DriverStatus &cuft::cuda::driverStatus() {
 }
 
 unsigned cuft::cuda::driverInitCount() { return initCount.load(std::memory_order_relaxed); }
+
+void *cuft::cuda::driverSymbol(const char *name) {
+  if (!driverStatus().available)
+    return nullptr;
+  return dlsym(libraryHandle, name);
+}

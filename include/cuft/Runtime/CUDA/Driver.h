@@ -36,6 +36,10 @@ struct DriverStatus {
 /// thread-safe, and never throws or aborts: a missing driver is a status.
 const DriverStatus &driverStatus();
 
+/// The driver's entry point `name` (its versioned name, e.g. "cuMemAlloc_v2"),
+/// or null when the driver is not available or lacks it.
+void *driverSymbol(const char *name);
+
 /// How many times this process has initialized the driver: 1 once any thread
 /// has called driverStatus(), whatever the number of racing callers (tests).
 unsigned driverInitCount();

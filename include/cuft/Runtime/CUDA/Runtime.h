@@ -1,0 +1,80 @@
+//===- Runtime.h - contexts, memory, modules and launches on CUDA -*- C++ -*-===//
+//
+// The CUDA driver calls cuft makes, over the driver loaded by Driver.h. Every
+// call returns an Error value naming the CUresult and what cuft was doing; the
+// Python binding turns it into cuft.CudaError. Thread-safe:
+// - the primary context of each device is retained once per process;
+// - each thread's current context is set when it differs;
+// - modules are loaded once per context through the ModuleRegistry.
+//
+//===----------------------------------------------------------------------===//
+#ifndef CUFT_RUNTIME_CUDA_RUNTIME_H
+#define CUFT_RUNTIME_CUDA_RUNTIME_H
+
+#include "cuft/Cache/ModuleRegistry.h"
+#include "cuft/Runtime/CUDA/Driver.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace cuft::cuda {
+
+using Context = void *;  // CUcontext
+using Stream = void *;   // CUstream; null: the legacy default stream
+using Function = void *; // CUfunction
+using DevicePtr = uint64_t;
+
+/// CU_STREAM_PER_THREAD: each thread's own default stream.
+inline Stream perThreadStream() { return reinterpret_cast<Stream>(uintptr_t(2)); }
+
+struct Error {
+  Result result = kSuccess;
+  std::string what; // what cuft was doing
+  explicit operator bool() const { return result != kSuccess; }
+  /// "what: CUDA_ERROR_X (the driver's description)".
+  std::string message() const;
+};
+
+/// The primary context of `device`: retained once per process, never
+/// released before exit (a context outlives every module and buffer in it).
+Error primaryContext(int device, Context &context);
+/// Makes `context` current on this thread unless it already is.
+Error makeCurrent(Context context);
+
+Error memAlloc(Context context, size_t bytes, DevicePtr &ptr);
+/// Frees from any thread: the context is made current first.
+Error memFree(Context context, DevicePtr ptr);
+Error copyToDevice(Context context, DevicePtr dst, const void *src, size_t bytes, Stream stream);
+Error copyToHost(Context context, void *dst, DevicePtr src, size_t bytes, Stream stream);
+Error memsetZero(Context context, DevicePtr ptr, size_t bytes, Stream stream);
+Error streamCreate(Context context, Stream &stream);
+Error streamDestroy(Context context, Stream stream);
+Error streamSynchronize(Context context, Stream stream);
+
+/// A compiled kernel as the GPU loads it: the cubin and the entry's name.
+struct Cubin {
+  std::string image;
+  std::string kernel;
+};
+
+/// A loaded module and its kernel, in one context.
+struct Module {
+  void *module = nullptr; // CUmodule
+  Function function = nullptr;
+};
+
+using ModuleRegistry = cache::ModuleRegistry<Cubin, Module>;
+/// The CUDA target's module registry: (cubin, context) → module, loaded once
+/// per context. A load error's text is Error::message().
+ModuleRegistry &modules();
+
+/// Checks `grid` and `block` against the device's limits and the function's,
+/// then launches. `params` points at each kernel parameter, in order.
+Error launch(Context context, Function function, const uint32_t grid[3], const uint32_t block[3],
+             uint32_t sharedBytes, Stream stream, void **params);
+
+} // namespace cuft::cuda
+
+#endif

@@ -1,0 +1,275 @@
+//===- Runtime.cpp - contexts, memory, modules and launches on CUDA -------===//
+//
+// Entry points are resolved once (a function-local static table, filled under
+// C++'s thread-safe static initialization) by their versioned names, so no
+// CUDA header is needed. Shared state: the table (immutable once made); the
+// primary contexts (one once_flag per device); the module registry (its own
+// locks); each thread's current context is the driver's.
+//
+//===----------------------------------------------------------------------===//
+
+#include "cuft/Runtime/CUDA/Runtime.h"
+
+#include <array>
+#include <mutex>
+
+using namespace cuft::cuda;
+
+namespace {
+
+using CUresult = int;
+
+struct Api {
+  CUresult (*deviceGet)(int *, int) = nullptr;
+  CUresult (*deviceGetAttribute)(int *, int, int) = nullptr;
+  CUresult (*primaryCtxRetain)(Context *, int) = nullptr;
+  CUresult (*ctxGetCurrent)(Context *) = nullptr;
+  CUresult (*ctxSetCurrent)(Context) = nullptr;
+  CUresult (*memAlloc)(DevicePtr *, size_t) = nullptr;
+  CUresult (*memFree)(DevicePtr) = nullptr;
+  CUresult (*memcpyHtoDAsync)(DevicePtr, const void *, size_t, Stream) = nullptr;
+  CUresult (*memcpyDtoHAsync)(void *, DevicePtr, size_t, Stream) = nullptr;
+  CUresult (*memsetD8Async)(DevicePtr, unsigned char, size_t, Stream) = nullptr;
+  CUresult (*streamCreate)(Stream *, unsigned) = nullptr;
+  CUresult (*streamDestroy)(Stream) = nullptr;
+  CUresult (*streamSynchronize)(Stream) = nullptr;
+  CUresult (*moduleLoadData)(void **, const void *) = nullptr;
+  CUresult (*moduleUnload)(void *) = nullptr;
+  CUresult (*moduleGetFunction)(Function *, void *, const char *) = nullptr;
+  CUresult (*funcGetAttribute)(int *, int, Function) = nullptr;
+  CUresult (*launchKernel)(Function, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned,
+                           unsigned, Stream, void **, void **) = nullptr;
+  CUresult (*getErrorString)(CUresult, const char **) = nullptr;
+  std::string missing; // the first entry point the driver lacks
+};
+
+template <typename F> void resolve(Api &api, F &fn, const char *name) {
+  fn = reinterpret_cast<F>(driverSymbol(name));
+  if (!fn && api.missing.empty())
+    api.missing = name;
+}
+
+const Api &api() {
+  static const Api table = [] {
+    Api a;
+    resolve(a, a.deviceGet, "cuDeviceGet");
+    resolve(a, a.deviceGetAttribute, "cuDeviceGetAttribute");
+    resolve(a, a.primaryCtxRetain, "cuDevicePrimaryCtxRetain");
+    resolve(a, a.ctxGetCurrent, "cuCtxGetCurrent");
+    resolve(a, a.ctxSetCurrent, "cuCtxSetCurrent");
+    resolve(a, a.memAlloc, "cuMemAlloc_v2");
+    resolve(a, a.memFree, "cuMemFree_v2");
+    resolve(a, a.memcpyHtoDAsync, "cuMemcpyHtoDAsync_v2");
+    resolve(a, a.memcpyDtoHAsync, "cuMemcpyDtoHAsync_v2");
+    resolve(a, a.memsetD8Async, "cuMemsetD8Async");
+    resolve(a, a.streamCreate, "cuStreamCreate");
+    resolve(a, a.streamDestroy, "cuStreamDestroy_v2");
+    resolve(a, a.streamSynchronize, "cuStreamSynchronize");
+    resolve(a, a.moduleLoadData, "cuModuleLoadData");
+    resolve(a, a.moduleUnload, "cuModuleUnload");
+    resolve(a, a.moduleGetFunction, "cuModuleGetFunction");
+    resolve(a, a.funcGetAttribute, "cuFuncGetAttribute");
+    resolve(a, a.launchKernel, "cuLaunchKernel");
+    resolve(a, a.getErrorString, "cuGetErrorString");
+    return a;
+  }();
+  return table;
+}
+
+/// CUDA_ERROR_NOT_INITIALIZED, for calls made without a usable driver.
+constexpr Result kNotInitialized = 3;
+
+Error check(CUresult r, const char *what) {
+  return r == 0 ? Error{} : Error{r, what};
+}
+
+/// Null when the driver and every entry point cuft uses are there.
+const Api *ready(Error &error, const char *what) {
+  const DriverStatus &status = driverStatus();
+  if (!status.available) {
+    error = {status.result ? status.result : kNotInitialized,
+             std::string(what) + " (" + status.message + ")"};
+    return nullptr;
+  }
+  const Api &a = api();
+  if (!a.missing.empty()) {
+    error = {kNotInitialized, std::string(what) + " (the driver lacks " + a.missing + ")"};
+    return nullptr;
+  }
+  return &a;
+}
+
+#define CUFT_API(what)                                                                         \
+  Error error;                                                                                 \
+  const Api *a = ready(error, what);                                                           \
+  if (!a)                                                                                      \
+    return error;
+
+// CU_FUNC_ATTRIBUTE_MAX_THREADS_PER_BLOCK: what the kernel's registers allow.
+constexpr int kFuncMaxThreadsPerBlock = 0;
+
+Error loadModule(const Cubin &cubin, Context context, Module &m) {
+  CUFT_API("cannot load a module");
+  if (Error e = makeCurrent(context))
+    return e;
+  if (Error e = check(a->moduleLoadData(&m.module, cubin.image.data()), "cuModuleLoadData"))
+    return e;
+  Error e = check(a->moduleGetFunction(&m.function, m.module, cubin.kernel.c_str()),
+                  "cuModuleGetFunction");
+  if (e)
+    a->moduleUnload(m.module);
+  return e;
+}
+
+} // namespace
+
+std::string Error::message() const {
+  std::string text = what + ": " + resultName(result);
+  const Api &a = api();
+  const char *description = nullptr;
+  if (driverStatus().available && a.getErrorString && a.getErrorString(result, &description) == 0 &&
+      description)
+    text += std::string(" (") + description + ")";
+  return text;
+}
+
+Error cuft::cuda::makeCurrent(Context context) {
+  CUFT_API("cannot make the CUDA context current");
+  // Always ask the driver (a cheap thread-local read there): another library
+  // on this thread (CuPy, PyTorch) may have changed the current context.
+  Context now = nullptr;
+  if (Error e = check(a->ctxGetCurrent(&now), "cuCtxGetCurrent"))
+    return e;
+  if (now != context)
+    return check(a->ctxSetCurrent(context), "cuCtxSetCurrent");
+  return {};
+}
+
+Error cuft::cuda::primaryContext(int device, Context &context) {
+  CUFT_API("cannot use the CUDA device");
+  constexpr int kMaxDevices = 64;
+  static std::array<std::once_flag, kMaxDevices> once;
+  static std::array<Context, kMaxDevices> contexts{};
+  static std::array<Error, kMaxDevices> errors;
+  if (device < 0 || device >= std::min(kMaxDevices, driverStatus().devices))
+    return {101 /* CUDA_ERROR_INVALID_DEVICE */,
+            "no CUDA device " + std::to_string(device) + " (there are " +
+                std::to_string(driverStatus().devices) + ")"};
+  std::call_once(once[device], [&] {
+    int handle = 0;
+    if (Error e = check(a->deviceGet(&handle, device), "cuDeviceGet")) {
+      errors[device] = e;
+      return;
+    }
+    errors[device] = check(a->primaryCtxRetain(&contexts[device], handle),
+                           "cuDevicePrimaryCtxRetain");
+  });
+  if (errors[device])
+    return errors[device];
+  context = contexts[device];
+  return makeCurrent(context);
+}
+
+Error cuft::cuda::memAlloc(Context context, size_t bytes, DevicePtr &ptr) {
+  CUFT_API("cannot allocate device memory");
+  if (Error e = makeCurrent(context))
+    return e;
+  return check(a->memAlloc(&ptr, bytes ? bytes : 1), "cuMemAlloc");
+}
+
+Error cuft::cuda::memFree(Context context, DevicePtr ptr) {
+  CUFT_API("cannot free device memory");
+  if (Error e = makeCurrent(context))
+    return e;
+  return check(a->memFree(ptr), "cuMemFree");
+}
+
+Error cuft::cuda::copyToDevice(Context context, DevicePtr dst, const void *src, size_t bytes,
+                               Stream stream) {
+  CUFT_API("cannot copy to the device");
+  if (Error e = makeCurrent(context))
+    return e;
+  if (Error e = check(a->memcpyHtoDAsync(dst, src, bytes, stream), "cuMemcpyHtoDAsync"))
+    return e;
+  return check(a->streamSynchronize(stream), "cuStreamSynchronize");
+}
+
+Error cuft::cuda::copyToHost(Context context, void *dst, DevicePtr src, size_t bytes,
+                             Stream stream) {
+  CUFT_API("cannot copy from the device");
+  if (Error e = makeCurrent(context))
+    return e;
+  if (Error e = check(a->memcpyDtoHAsync(dst, src, bytes, stream), "cuMemcpyDtoHAsync"))
+    return e;
+  return check(a->streamSynchronize(stream), "cuStreamSynchronize");
+}
+
+Error cuft::cuda::memsetZero(Context context, DevicePtr ptr, size_t bytes, Stream stream) {
+  CUFT_API("cannot clear device memory");
+  if (Error e = makeCurrent(context))
+    return e;
+  return check(a->memsetD8Async(ptr, 0, bytes, stream), "cuMemsetD8Async");
+}
+
+Error cuft::cuda::streamCreate(Context context, Stream &stream) {
+  CUFT_API("cannot create a stream");
+  if (Error e = makeCurrent(context))
+    return e;
+  return check(a->streamCreate(&stream, 1 /* CU_STREAM_NON_BLOCKING */), "cuStreamCreate");
+}
+
+Error cuft::cuda::streamDestroy(Context context, Stream stream) {
+  CUFT_API("cannot destroy a stream");
+  if (Error e = makeCurrent(context))
+    return e;
+  return check(a->streamDestroy(stream), "cuStreamDestroy");
+}
+
+Error cuft::cuda::streamSynchronize(Context context, Stream stream) {
+  CUFT_API("cannot synchronize a stream");
+  if (Error e = makeCurrent(context))
+    return e;
+  return check(a->streamSynchronize(stream), "cuStreamSynchronize");
+}
+
+ModuleRegistry &cuft::cuda::modules() {
+  // Never destroyed: contexts live until exit, and so may their modules.
+  static auto *registry = new ModuleRegistry(ModuleRegistry::Loader{
+      [](const Cubin &cubin, ModuleRegistry::ContextId id,
+         std::string &error) -> std::unique_ptr<Module> {
+        auto m = std::make_unique<Module>();
+        if (Error e = loadModule(cubin, reinterpret_cast<Context>(static_cast<uintptr_t>(id)), *m)) {
+          error = e.message();
+          return nullptr;
+        }
+        return m;
+      },
+      [](Module &m, ModuleRegistry::ContextId id) {
+        Error e;
+        if (const Api *a = ready(e, "cannot unload a module"))
+          if (!makeCurrent(reinterpret_cast<Context>(static_cast<uintptr_t>(id))))
+            a->moduleUnload(m.module);
+        m.function = nullptr;
+      }});
+  return *registry;
+}
+
+Error cuft::cuda::launch(Context context, Function function, const uint32_t grid[3],
+                         const uint32_t block[3], uint32_t sharedBytes, Stream stream,
+                         void **params) {
+  CUFT_API("cannot launch the kernel");
+  if (Error e = makeCurrent(context))
+    return e;
+  int maxThreads = 0;
+  if (Error e = check(a->funcGetAttribute(&maxThreads, kFuncMaxThreadsPerBlock, function),
+                      "cuFuncGetAttribute"))
+    return e;
+  uint64_t threads = uint64_t(block[0]) * block[1] * block[2];
+  if (threads > static_cast<uint64_t>(maxThreads))
+    return {1 /* CUDA_ERROR_INVALID_VALUE */,
+            "block of " + std::to_string(threads) + " threads: this kernel allows " +
+                std::to_string(maxThreads) + " at most on this device"};
+  return check(a->launchKernel(function, grid[0], grid[1], grid[2], block[0], block[1], block[2],
+                               sharedBytes, stream, params, nullptr),
+               "cuLaunchKernel");
+}

@@ -1,0 +1,198 @@
+"""GPU memory and streams: ``cuft.to_device``, ``cuft.device_array``,
+``cuft.zeros``, ``DeviceArray.copy_to_host``, ``cuft.Stream``.
+
+Every call needs a CUDA driver and a device; without one it raises
+``cuft.CudaError`` saying why. Device memory is freed when the last reference
+to its array goes, from whichever thread drops it. A ``DeviceArray`` exports
+``__cuda_array_interface__`` (v3), so CuPy, PyTorch and Numba read it without
+a copy, and kernels take it, and any object with that interface, as an argument.
+"""
+
+import os
+import sysconfig
+
+import numpy as np
+
+from . import _cuft
+from .target import require_cuda
+
+__all__ = ["DeviceArray", "Stream", "to_device", "device_array", "zeros", "default_stream",
+           "current_context", "per_thread_default_stream"]
+
+
+def per_thread_default_stream():
+    """Whether launches without a stream use each thread's own default stream:
+    CUFT_PER_THREAD_DEFAULT_STREAM=0|1, else on for free-threaded builds."""
+    env = os.environ.get("CUFT_PER_THREAD_DEFAULT_STREAM")
+    if env is not None and env != "":
+        return env not in ("0", "false", "no")
+    return bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
+
+
+_PER_THREAD = 2  # CU_STREAM_PER_THREAD
+
+
+def current_context(device=0):
+    """The primary context of ``device`` (an int handle), current on this thread."""
+    require_cuda("cannot use the GPU")
+    return _cuft.cuda_context(device)
+
+
+class Stream:
+    """A CUDA stream of its own (non-blocking). ``handle`` is the CUstream."""
+
+    def __init__(self, device=0, _handle=None):
+        self.context = current_context(device)
+        self._owned = _handle is None
+        self.handle = _cuft.stream_create(self.context) if _handle is None else _handle
+
+    def synchronize(self):
+        _cuft.stream_synchronize(self.context, self.handle)
+
+    @property
+    def __cuda_stream__(self):
+        return (0, self.handle)
+
+    def __del__(self):
+        if getattr(self, "_owned", False) and self.handle:
+            try:
+                _cuft.stream_destroy(self.context, self.handle)
+            except Exception:  # noqa: BLE001  (at exit the context may be gone)
+                pass
+
+    def __repr__(self):
+        return f"<cuft.Stream {self.handle:#x}>"
+
+
+def default_stream(device=0):
+    """The default stream launches use: each thread's own on free-threaded
+    builds (or with CUFT_PER_THREAD_DEFAULT_STREAM=1), else the legacy one."""
+    return Stream(device, _handle=_PER_THREAD if per_thread_default_stream() else 0)
+
+
+def stream_handle(stream):
+    """A CUstream handle from None, a cuft.Stream, an int, or an object with
+    the ``__cuda_stream__`` protocol (CuPy, PyTorch streams)."""
+    if stream is None:
+        return _PER_THREAD if per_thread_default_stream() else 0
+    if isinstance(stream, Stream):
+        return stream.handle
+    if isinstance(stream, int) and not isinstance(stream, bool):
+        return stream
+    proto = getattr(stream, "__cuda_stream__", None)
+    if proto is not None:
+        version, handle = proto() if callable(proto) else proto
+        return int(handle)
+    raise TypeError(f"not a stream: {stream!r} (pass a cuft.Stream, an object with "
+                    "__cuda_stream__, or None)")
+
+
+class DeviceArray:
+    """An array in GPU memory: ``shape``, ``dtype``, ``strides`` (bytes), like numpy."""
+
+    def __init__(self, shape, dtype, strides=None, buffer=None, offset=0, device=0):
+        self.shape = tuple(int(n) for n in (shape if isinstance(shape, tuple) else (shape,)))
+        self.dtype = np.dtype(dtype)
+        self.strides = tuple(strides) if strides is not None else _c_strides(self.shape,
+                                                                              self.dtype)
+        self.nbytes = int(np.prod(self.shape, dtype=np.int64)) * self.dtype.itemsize
+        if buffer is None:
+            buffer = _cuft.DeviceBuffer(current_context(device), self.nbytes)
+        self._buffer = buffer
+        self._offset = offset
+
+    @property
+    def ptr(self):
+        return self._buffer.ptr + self._offset
+
+    @property
+    def context(self):
+        return self._buffer.context
+
+    @property
+    def ndim(self):
+        return len(self.shape)
+
+    @property
+    def size(self):
+        return int(np.prod(self.shape, dtype=np.int64))
+
+    @property
+    def __cuda_array_interface__(self):
+        c = _c_strides(self.shape, self.dtype)
+        return {"shape": self.shape, "typestr": self.dtype.str, "version": 3,
+                "data": (self.ptr, False), "strides": None if self.strides == c else self.strides,
+                "stream": None}
+
+    def copy_to_host(self, out=None, stream=None):
+        """The contents as a numpy array (into ``out`` when given)."""
+        if out is None:
+            out = np.empty(self.shape, self.dtype)
+        if not out.flags.c_contiguous or out.nbytes != self.nbytes or out.dtype != self.dtype:
+            raise ValueError("copy_to_host needs a C-contiguous numpy array of the same dtype "
+                             "and size")
+        if self.strides != _c_strides(self.shape, self.dtype):
+            raise ValueError("copy_to_host of a non-contiguous device array is not supported")
+        _cuft.copy_to_host(self.context, out.ctypes.data, self.ptr, self.nbytes,
+                           stream_handle(stream))
+        return out
+
+    def __repr__(self):
+        return f"<cuft.DeviceArray shape={self.shape} dtype={self.dtype}>"
+
+
+def _c_strides(shape, dtype):
+    strides, step = [], np.dtype(dtype).itemsize
+    for n in reversed(shape):
+        strides.append(step)
+        step *= max(int(n), 1)
+    return tuple(reversed(strides))
+
+
+def device_array(shape, dtype=np.float64, device=0):
+    """Uninitialized GPU memory for an array of ``shape`` and ``dtype``."""
+    return DeviceArray(shape, dtype, device=device)
+
+
+def zeros(shape, dtype=np.float64, device=0, stream=None):
+    """A GPU array of zeros."""
+    a = DeviceArray(shape, dtype, device=device)
+    _cuft.memset_zero(a.context, a.ptr, a.nbytes, stream_handle(stream))
+    return a
+
+
+def to_device(array, device=0, stream=None):
+    """A copy of the numpy ``array`` in GPU memory."""
+    host = np.ascontiguousarray(array)
+    a = DeviceArray(host.shape, host.dtype, device=device)
+    _cuft.copy_to_device(a.context, a.ptr, host.ctypes.data, a.nbytes, stream_handle(stream))
+    return a
+
+
+def pack_arguments(args, entries, constexpr_args):
+    """The kernel's runtime arguments for ``_cuft.launch_cuda``: GPU arrays (any
+    object with ``__cuda_array_interface__``) as (pointer, shape, strides in
+    elements), scalars as (type, value). A numpy array is host memory: a
+    TypeError, never a silent copy."""
+    from .signature import ArgumentError
+    packed = []
+    for i, (value, entry) in enumerate(zip(args, entries)):
+        if i in constexpr_args:
+            continue
+        if not entry.startswith("array<"):
+            packed.append((entry, value))
+            continue
+        iface = getattr(value, "__cuda_array_interface__", None)
+        if iface is None:
+            what = "a numpy array (host memory)" if isinstance(value, np.ndarray) else \
+                f"a {type(value).__name__} without __cuda_array_interface__"
+            raise ArgumentError(i, f"it is {what} and the cuda target runs on the GPU: pass "
+                                   "cuft.to_device(array), or a CuPy/PyTorch GPU array")
+        itemsize = np.dtype(iface["typestr"]).itemsize
+        shape = tuple(iface["shape"])
+        strides = iface.get("strides") or _c_strides(shape, iface["typestr"])
+        if any(s % itemsize for s in strides):
+            raise ArgumentError(i, f"array strides {strides} are not multiples of its item "
+                                   f"size ({itemsize} bytes)")
+        packed.append((iface["data"][0], shape, tuple(s // itemsize for s in strides)))
+    return packed

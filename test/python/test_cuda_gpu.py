@@ -1,0 +1,140 @@
+"""Kernels on the GPU: memory, launches, streams, linking, many threads. These
+need a CUDA driver and a device; without them every test skips (see
+test_cuda_driver.py for what is checked everywhere). tools/pack-gpu.sh runs
+them on the GPU machine."""
+import os
+import sysconfig
+
+import numpy as np
+import pytest
+
+import cuft
+from threadutil import run_concurrently
+
+pytestmark = pytest.mark.skipif(not cuft.cuda_status()["available"],
+                                reason="needs a CUDA driver and a GPU: "
+                                       + (cuft.cuda_status()["message"] or ""))
+FREE_THREADED = bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
+
+
+@pytest.fixture(autouse=True)
+def cuda_target():
+    before = cuft.set_target("cuda")
+    yield
+    cuft.set_target(before)
+
+
+@cuft.kernel
+def saxpy(a, x, y):
+    i = cuft.grid(1)
+    if i < x.shape[0]:
+        y[i] = a * x[i] + y[i]
+
+
+def test_memory_round_trip():
+    host = np.arange(1000, dtype=np.float32)
+    d = cuft.to_device(host)
+    assert d.shape == (1000,) and d.dtype == np.float32
+    np.testing.assert_array_equal(d.copy_to_host(), host)
+    assert (cuft.zeros((4, 5), np.int32).copy_to_host() == 0).all()
+    iface = d.__cuda_array_interface__
+    assert iface["version"] == 3 and iface["data"][0] == d.ptr and iface["typestr"] == "<f4"
+
+
+def test_saxpy_on_the_gpu():
+    n = 1 << 20
+    x = np.random.default_rng(1).random(n, dtype=np.float32)
+    y = np.random.default_rng(2).random(n, dtype=np.float32)
+    dx, dy = cuft.to_device(x), cuft.to_device(y)
+    saxpy[(n + 255) // 256, 256](np.float32(2.5), dx, dy)
+    np.testing.assert_allclose(dy.copy_to_host(), 2.5 * x + y, rtol=1e-6)
+    s = saxpy.stats()
+    assert s["loads"] >= 1
+
+
+def test_a_numpy_array_is_refused():
+    with pytest.raises(cuft.KernelArgumentError, match="numpy array .* cuft.to_device"):
+        saxpy[1, 32](np.float32(1), np.zeros(32, np.float32), np.zeros(32, np.float32))
+
+
+def test_16_threads_launch_a_new_kernel_once_compiled_once_loaded():
+    @cuft.kernel
+    def add_one(x):
+        i = cuft.grid(1)
+        if i < x.shape[0]:
+            x[i] += 1
+
+    arrays = [cuft.zeros(256, np.int64) for _ in range(16)]
+    it = iter(arrays)
+
+    def work():
+        a = next(it)
+        for _ in range(10):
+            add_one[1, 256](a)
+        return a
+    done = run_concurrently(16, work)
+    cuft.default_stream().synchronize()
+    for a in done:
+        assert (a.copy_to_host() == 10).all()
+    s = add_one.stats()
+    assert s["compiles"] == 1 and s["loads"] == 1
+    if FREE_THREADED and os.environ.get("PYTHON_GIL") == "0":
+        import sys
+        assert not sys._is_gil_enabled()
+
+
+def test_streams():
+    s = cuft.Stream()
+    x = cuft.to_device(np.ones(1024, np.float32))
+    y = cuft.zeros(1024, np.float32, stream=s)
+    saxpy[4, 256, s](np.float32(3), x, y)
+    s.synchronize()
+    assert (y.copy_to_host(stream=s) == 3).all()
+
+
+def test_bad_launch_configuration():
+    x = cuft.zeros(4, np.float32)
+    with pytest.raises(cuft.CudaError):
+        saxpy[1, (1024, 2)](np.float32(1), x, x)
+
+
+def test_external_cuda_cpp(tmp_path):
+    if cuft._cuft.linker_problem():
+        pytest.skip(cuft._cuft.linker_problem())
+    cu = tmp_path / "ext.cu"
+    cu.write_text('extern "C" __device__ float ext_twice(float x) { return 2.0f * x; }\n')
+    twice = cuft.declare_device("ext_twice", "f32(f32)")
+
+    @cuft.kernel(link=[str(cu)])
+    def use(x):
+        i = cuft.grid(1)
+        if i < x.shape[0]:
+            x[i] = twice(x[i])
+
+    d = cuft.to_device(np.arange(64, dtype=np.float32))
+    use[1, 64](d)
+    np.testing.assert_array_equal(d.copy_to_host(), 2 * np.arange(64, dtype=np.float32))
+
+
+def test_cupy_and_torch_arrays():
+    got = 0
+    try:
+        import cupy
+        a = cupy.ones(256, dtype=cupy.float32)
+        saxpy[1, 256](np.float32(2), a, a)
+        cupy.cuda.runtime.deviceSynchronize()
+        assert float(a[0]) == 3
+        got += 1
+    except ImportError:
+        pass
+    try:
+        import torch
+        t = torch.ones(256, device="cuda")
+        saxpy[1, 256](np.float32(2), t, t)
+        torch.cuda.synchronize()
+        assert float(t[0]) == 3
+        got += 1
+    except ImportError:
+        pass
+    if not got:
+        pytest.skip("neither CuPy nor PyTorch is installed")
