@@ -64,6 +64,9 @@ class PackedArgs {
 public:
   void addArray(void *data, const int64_t *shape, const int64_t *strides, size_t rank);
   void addScalar(std::string_view type, pybind11::handle value);
+  /// Python's packed form: (pointer, shape, strides in elements) per array,
+  /// (type, value) per scalar.
+  void addAll(const pybind11::list &args);
   /// The entry's argument pointers, one per cell; valid until the next add.
   void *const *finish();
   size_t size() const { return cells.size(); }

@@ -254,20 +254,7 @@ void cuft::python::bindCudaRuntime(py::module_ &m) {
         // The kernel ABI: per array, allocated and aligned pointers, offset,
         // sizes and strides (in elements), each a parameter of its own.
         PackedArgs packed;
-        for (py::handle item : args) {
-          auto t = py::reinterpret_borrow<py::tuple>(item);
-          if (t.size() == 3) {
-            std::vector<int64_t> shape, strides;
-            for (py::handle n : py::reinterpret_borrow<py::tuple>(t[1]))
-              shape.push_back(n.cast<int64_t>());
-            for (py::handle n : py::reinterpret_borrow<py::tuple>(t[2]))
-              strides.push_back(n.cast<int64_t>());
-            packed.addArray(reinterpret_cast<void *>(t[0].cast<uintptr_t>()), shape.data(),
-                            strides.data(), shape.size());
-          } else {
-            packed.addScalar(t[0].cast<std::string>(), t[1]);
-          }
-        }
+        packed.addAll(args);
         void *const *params = packed.finish();
         cuft::cuda::Error e;
         {

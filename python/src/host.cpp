@@ -38,6 +38,23 @@ void cuft::python::PackedArgs::addScalar(std::string_view type, py::handle value
     c.i64 = value.cast<int64_t>();
 }
 
+void cuft::python::PackedArgs::addAll(const py::list &args) {
+  for (py::handle item : args) {
+    auto t = py::reinterpret_borrow<py::tuple>(item);
+    if (t.size() != 3) {
+      addScalar(t[0].cast<std::string>(), t[1]);
+      continue;
+    }
+    std::vector<int64_t> shape, strides;
+    for (py::handle n : py::reinterpret_borrow<py::tuple>(t[1]))
+      shape.push_back(n.cast<int64_t>());
+    for (py::handle n : py::reinterpret_borrow<py::tuple>(t[2]))
+      strides.push_back(n.cast<int64_t>());
+    addArray(reinterpret_cast<void *>(t[0].cast<uintptr_t>()), shape.data(), strides.data(),
+             shape.size());
+  }
+}
+
 void *const *cuft::python::PackedArgs::finish() {
   slots.clear();
   for (Cell &c : cells)
@@ -110,20 +127,7 @@ void cuft::python::bindHost(py::module_ &m) {
         if (!module.handle->alive())
           return py::str("unloaded");
         cuft::python::PackedArgs packed;
-        for (py::handle item : args) {
-          auto t = py::reinterpret_borrow<py::tuple>(item);
-          if (t.size() == 3) {
-            std::vector<int64_t> shape, strides;
-            for (py::handle n : py::reinterpret_borrow<py::tuple>(t[1]))
-              shape.push_back(n.cast<int64_t>());
-            for (py::handle n : py::reinterpret_borrow<py::tuple>(t[2]))
-              strides.push_back(n.cast<int64_t>());
-            packed.addArray(reinterpret_cast<void *>(t[0].cast<uintptr_t>()), shape.data(),
-                            strides.data(), shape.size());
-          } else {
-            packed.addScalar(t[0].cast<std::string>(), t[1]);
-          }
-        }
+        packed.addAll(args);
         return cuft::python::launchHost(*module.kernel, grid.data(), block.data(), packed);
       },
       py::arg("module"), py::arg("grid"), py::arg("block"), py::arg("args"),
