@@ -31,6 +31,8 @@ struct PyHostModule {
 void bindCuda(pybind11::module_ &m);
 /// cuda_context, DeviceBuffer, copies, streams, CudaModule, load_cuda, launch_cuda
 void bindCudaRuntime(pybind11::module_ &m);
+/// launch_floor (the launch-overhead benchmark's C++ loop)
+void bindCudaBench(pybind11::module_ &m);
 /// link_cubin, compile_cuda, linker_problem
 void bindLink(pybind11::module_ &m);
 /// Dispatcher, register_numpy, launch_fast

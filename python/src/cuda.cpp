@@ -9,6 +9,7 @@
 #include <pybind11/stl.h>
 
 #include <algorithm>
+#include <chrono>
 #include <array>
 #include <tuple>
 
@@ -271,4 +272,35 @@ void cuft::python::bindCudaRuntime(py::module_ &m) {
       py::arg("stream"), py::arg("args"),
       "Launches a CudaModule's kernel (asynchronously on `stream`); args as for launch_host. "
       "False when the module was unloaded (load it again).");
+}
+
+void cuft::python::bindCudaBench(py::module_ &m) {
+  m.def(
+      "launch_floor",
+      [](const PyCudaModule &module, std::array<uint32_t, 3> grid, std::array<uint32_t, 3> block,
+         uintptr_t stream, const py::list &args, unsigned iterations) {
+        // The floor of a launch: cuLaunchKernel alone, in a C++ loop, with the
+        // parameters packed once. What cuft's own launch adds is above it.
+        PackedArgs packed;
+        packed.addAll(args);
+        void *const *params = packed.finish();
+        cuft::cuda::Error e;
+        double seconds = 0;
+        {
+          py::gil_scoped_release release;
+          auto start = std::chrono::steady_clock::now();
+          for (unsigned i = 0; i < iterations && !e; ++i)
+            e = cuft::cuda::launch(contextOf(module.context), module.handle->module().function,
+                                   grid.data(), block.data(), 0,
+                                   reinterpret_cast<cuft::cuda::Stream>(stream),
+                                   const_cast<void **>(params));
+          seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        }
+        check(e);
+        return seconds / iterations;
+      },
+      py::arg("module"), py::arg("grid"), py::arg("block"), py::arg("stream"), py::arg("args"),
+      py::arg("iterations"),
+      "Seconds per launch of `iterations` back-to-back launches from C++ (no synchronize): "
+      "the floor for the launch-overhead benchmark.");
 }

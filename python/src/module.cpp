@@ -18,4 +18,5 @@ PYBIND11_MODULE(_cuft, m, pybind11::mod_gil_not_used()) {
   cuft::python::bindCuda(m);
   cuft::python::bindLink(m);
   cuft::python::bindCudaRuntime(m);
+  cuft::python::bindCudaBench(m);
 }

@@ -1,0 +1,245 @@
+"""Warm launch overhead on the GPU, cuft against its peers (prints figures; not a test).
+
+    python3 test/bench/launch_overhead.py [--iterations 20000] [--threads 1,2,4,8,16]
+
+Needs a CUDA driver and a GPU (tools/pack-gpu.sh runs it there). For each
+case, the host CPU time per launch, in microseconds, of back-to-back warm
+launches with no synchronize in the loop (the median of 5 runs):
+
+    empty       a kernel with no parameters' work (one 1-element array, unused)
+    1 array     y[i] = x[i], one array
+    16 arrays   16 array parameters
+    256 scalars 256 float32 scalar parameters (cuft: constexpr-free scalars)
+
+Columns:
+    floor       cuLaunchKernel in a C++ loop, parameters packed once
+                (_cuft.launch_floor, on the kernel cuft compiled)
+    cuft        kernel[grid, block](*args)
+    numba-cuda, CuPy RawKernel, Triton: the same kernel written for each,
+                when the package imports (else n/a)
+
+Goals: cuft within 1.3x of the floor; below numba-cuda-mlir's published
+3.0 us for a 1-array kernel. Then launches per second of the 1-array kernel
+from 1, 2, 4, 8, 16 threads (on the free-threaded interpreter with
+PYTHON_GIL=0, each thread its own default stream); goal >= 0.8 x N-fold.
+"""
+import argparse
+import statistics
+import sys
+import threading
+import time
+
+import numpy as np
+
+import cuft
+
+
+def timed(fn, iterations, sync):
+    fn()
+    sync()
+    runs = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        for _ in range(iterations):
+            fn()
+        runs.append((time.perf_counter() - t0) / iterations)
+        sync()
+    return statistics.median(runs)
+
+
+# -- cuft kernels ------------------------------------------------------------------
+@cuft.kernel
+def empty(x):
+    pass
+
+
+@cuft.kernel
+def copy1(x, y):
+    i = cuft.grid(1)
+    if i < x.shape[0]:
+        y[i] = x[i]
+
+
+def make_arrays16():
+    names = ", ".join(f"a{i}" for i in range(16))
+    src = f"def arrays16({names}):\n    i = cuft.grid(1)\n    if i < a0.shape[0]:\n        a0[i] = a15[i]\n"
+    return _compile(src, "arrays16")
+
+
+def make_scalars256():
+    names = ", ".join(f"s{i}" for i in range(256))
+    body = " + ".join(f"s{i}" for i in range(0, 256, 32))
+    src = f"def scalars256(out, {names}):\n    out[0] = {body}\n"
+    return _compile(src, "scalars256")
+
+
+def _compile(src, name):
+    # Kernels need a source file: write it beside this script's temp folder.
+    import os
+    import tempfile
+    path = os.path.join(tempfile.mkdtemp(), f"{name}.py")
+    with open(path, "w") as f:
+        f.write("import cuft\n" + src)
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(name, path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return cuft.kernel(getattr(mod, name))
+
+
+def cuft_cases():
+    x = cuft.zeros(1024, np.float32)
+    y = cuft.zeros(1024, np.float32)
+    arrays = [cuft.zeros(1024, np.float32) for _ in range(16)]
+    scalars = [np.float32(i) for i in range(256)]
+    out = cuft.zeros(1, np.float32)
+    return {
+        "empty": (empty, (x,)),
+        "1 array": (copy1, (x, y)),
+        "16 arrays": (make_arrays16(), tuple(arrays)),
+        "256 scalars": (make_scalars256(), (out, *scalars)),
+    }
+
+
+def cuft_floor(kernel, args, iterations):
+    from cuft import cuda
+    fe = kernel.frontend
+    entries = kernel._entries(fe, list(args))
+    sig = ",".join(entries)
+    context = cuda.current_context()
+    module = kernel.specialize_cuda(sig, context)
+    packed = cuda.pack_arguments(list(args), entries, fe.constexpr_args)
+    stream = cuda.stream_handle(None)
+    cuft._cuft.launch_floor(module, (1, 1, 1), (32, 1, 1), stream, packed, 100)
+    return statistics.median(
+        cuft._cuft.launch_floor(module, (1, 1, 1), (32, 1, 1), stream, packed, iterations)
+        for _ in range(5))
+
+
+# -- peers -------------------------------------------------------------------------
+def numba_cases():
+    from numba import cuda as ncuda
+
+    @ncuda.jit
+    def n_empty(x):
+        pass
+
+    @ncuda.jit
+    def n_copy(x, y):
+        i = ncuda.grid(1)
+        if i < x.shape[0]:
+            y[i] = x[i]
+    x = ncuda.device_array(1024, np.float32)
+    y = ncuda.device_array(1024, np.float32)
+    return {"empty": lambda: n_empty[1, 32](x), "1 array": lambda: n_copy[1, 32](x, y)}, \
+        ncuda.synchronize
+
+
+def cupy_cases():
+    import cupy
+    src = r'''
+    extern "C" __global__ void empty(float *x) {}
+    extern "C" __global__ void copy1(const float *x, float *y, int n) {
+      int i = blockIdx.x * blockDim.x + threadIdx.x; if (i < n) y[i] = x[i]; }
+    '''
+    mod = cupy.RawModule(code=src)
+    e, c = mod.get_function("empty"), mod.get_function("copy1")
+    x = cupy.zeros(1024, cupy.float32)
+    y = cupy.zeros(1024, cupy.float32)
+    n = np.int32(1024)
+    return {"empty": lambda: e((1,), (32,), (x,)), "1 array": lambda: c((1,), (32,), (x, y, n))}, \
+        cupy.cuda.runtime.deviceSynchronize
+
+
+def triton_cases():
+    import torch
+    import triton
+    import triton.language as tl
+
+    @triton.jit
+    def t_empty(x):
+        pass
+
+    @triton.jit
+    def t_copy(x, y, n, BLOCK: tl.constexpr):
+        i = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
+        tl.store(y + i, tl.load(x + i, mask=i < n), mask=i < n)
+    x = torch.zeros(1024, device="cuda")
+    y = torch.zeros(1024, device="cuda")
+    return {"empty": lambda: t_empty[(1,)](x), "1 array": lambda: t_copy[(1,)](x, y, 1024, BLOCK=1024)}, \
+        torch.cuda.synchronize
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--iterations", type=int, default=20000)
+    ap.add_argument("--threads", default="1,2,4,8,16")
+    opts = ap.parse_args()
+    status = cuft.cuda_status()
+    if not status["available"]:
+        print(f"no GPU: {status['message']}")
+        return
+    cuft.set_target("cuda")
+    gil = sys._is_gil_enabled() if hasattr(sys, "_is_gil_enabled") else True
+    print(f"python {sys.version.split()[0]}, GIL {'enabled' if gil else 'disabled'}, driver "
+          f"{status['version']}, {status['devices']} device(s)")
+    sync = cuft.default_stream().synchronize
+    cases = cuft_cases()
+    peers = {}
+    for name, make in [("numba-cuda", numba_cases), ("CuPy RawKernel", cupy_cases),
+                       ("Triton", triton_cases)]:
+        try:
+            peers[name] = make()
+        except Exception as e:  # noqa: BLE001  (a missing or failing peer is reported)
+            print(f"{name}: n/a ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''})")
+    header = ["case", "floor", "cuft", "cuft/floor", *peers]
+    rows = []
+    for case, (kernel, args) in cases.items():
+        launch = kernel[1, 32]
+        t = timed(lambda: launch(*args), opts.iterations, sync)
+        floor = cuft_floor(kernel, args, opts.iterations)
+        row = [case, f"{floor * 1e6:.2f}", f"{t * 1e6:.2f}", f"{t / floor:.2f}x"]
+        for name, (fns, psync) in peers.items():
+            fn = fns.get(case)
+            row.append(f"{timed(fn, opts.iterations, psync) * 1e6:.2f}" if fn else "n/a")
+        rows.append(row)
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    print("\nwarm launch, us of host CPU per launch (median of 5; no synchronize in the loop)")
+    for r in [header, *rows]:
+        print("  ".join(str(v).rjust(w) for v, w in zip(r, widths)))
+    print("goals: cuft <= 1.3x floor; 1 array below numba-cuda-mlir's published 3.0 us")
+
+    kernel, args = cases["1 array"]
+    launch = kernel[1, 32]
+    print("\nlaunches per second of the 1-array kernel, summed over threads (1 s each)")
+    base = None
+    for n in (int(t) for t in opts.threads.split(",")):
+        counts, stop = [0] * n, threading.Event()
+        barrier = threading.Barrier(n + 1)
+
+        def work(i):
+            barrier.wait()
+            c = 0
+            while not stop.is_set():
+                for _ in range(100):
+                    launch(*args)
+                c += 100
+            counts[i] = c
+        threads = [threading.Thread(target=work, args=(i,)) for i in range(n)]
+        for th in threads:
+            th.start()
+        barrier.wait()
+        t0 = time.perf_counter()
+        time.sleep(1.0)
+        stop.set()
+        for th in threads:
+            th.join()
+        rate = sum(counts) / (time.perf_counter() - t0)
+        base = base or rate
+        print(f"  {n:>2} threads: {rate:>12,.0f}/s  {rate / base:5.2f}x  (goal >= {0.8 * n:.1f}x)")
+    sync()
+    print(f"stats: {copy1.stats()}")
+
+
+if __name__ == "__main__":
+    main()
