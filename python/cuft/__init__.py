@@ -41,6 +41,7 @@ def unload_modules():
 
 # Teardown callbacks run before the interpreter exits, while cuft still works.
 _atexit.register(_cuft.unload_host_modules)
+_atexit.register(_cuft.unload_cuda_modules)  # a no-op where nothing was loaded
 
 
 def _decorator(cls, fn, options, name):

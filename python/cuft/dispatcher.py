@@ -100,6 +100,17 @@ def _wrap(obj, fn):
         setattr(obj, attr, getattr(fn, attr))
 
 
+_CHIPS = {}
+
+
+def _device_chip(device=0):
+    """The chip the device is (its compute capability), asked once per device."""
+    chip = _CHIPS.get(device)
+    if chip is None:
+        chip = _CHIPS[device] = _cuft.cuda_chip(device)
+    return chip
+
+
 class LaunchConfig:
     """``kernel[grid, block, stream, shared_bytes]``, checked and normalized."""
 
@@ -391,9 +402,10 @@ class Kernel:
         module = None if _reload else self._fast_get(fe, table, sig)
         if module is None:
             where = (fe.filename, fe.firstlineno)
-            inputs = link_inputs(self.options["link"], DEFAULT_CHIP, where)
+            chip = _device_chip()
+            inputs = link_inputs(self.options["link"], chip, where)
             ok, spec, diags = _cuft.specialize(
-                fe.ir, sig, DEFAULT_CHIP, fe.name, opt_level=self.options["opt_level"],
+                fe.ir, sig, chip, fe.name, opt_level=self.options["opt_level"],
                 fast_math=self.options["fastmath"], bounds_check=False, counters=self._counters,
                 cubin=True, link_inputs=inputs)
             if not ok:

@@ -156,6 +156,23 @@ void cuft::python::bindCudaRuntime(py::module_ &m) {
       py::arg("device") = 0,
       "The primary context of `device` (retained once per process), current on this thread.");
 
+  m.def(
+      "cuda_chip",
+      [](int device) {
+        std::string chip;
+        check(cuft::cuda::deviceChip(device, chip));
+        return chip;
+      },
+      py::arg("device") = 0, "The device's architecture as a chip name, e.g. 'sm_90'.");
+  m.def(
+      "unload_cuda_modules",
+      [] {
+        py::gil_scoped_release release;
+        return cuft::cuda::modules().shutdown();
+      },
+      "Unloads every CUDA module (teardown callbacks first); at interpreter exit, before the "
+      "driver goes. Later launches fail to load: this is final.");
+
   py::class_<DeviceBuffer, std::shared_ptr<DeviceBuffer>>(m, "DeviceBuffer",
                                                           "Device memory, freed with its last reference.")
       .def(py::init<uintptr_t, size_t>(), py::arg("context"), py::arg("nbytes"))

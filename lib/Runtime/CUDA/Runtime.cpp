@@ -170,6 +170,20 @@ Error cuft::cuda::primaryContext(int device, Context &context) {
   return makeCurrent(context);
 }
 
+Error cuft::cuda::deviceChip(int device, std::string &chip) {
+  CUFT_API("cannot query the CUDA device");
+  constexpr int kMajor = 75, kMinor = 76; // CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_*
+  int handle = 0, major = 0, minor = 0;
+  if (Error e = check(a->deviceGet(&handle, device), "cuDeviceGet"))
+    return e;
+  if (Error e = check(a->deviceGetAttribute(&major, kMajor, handle), "cuDeviceGetAttribute"))
+    return e;
+  if (Error e = check(a->deviceGetAttribute(&minor, kMinor, handle), "cuDeviceGetAttribute"))
+    return e;
+  chip = "sm_" + std::to_string(major) + std::to_string(minor);
+  return {};
+}
+
 Error cuft::cuda::memAlloc(Context context, size_t bytes, DevicePtr &ptr) {
   CUFT_API("cannot allocate device memory");
   if (Error e = makeCurrent(context))

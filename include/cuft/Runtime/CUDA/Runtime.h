@@ -40,6 +40,9 @@ struct Error {
 /// The primary context of `device`: retained once per process, never
 /// released before exit (a context outlives every module and buffer in it).
 Error primaryContext(int device, Context &context);
+/// The architecture of `device` as a chip name: "sm_90" for compute
+/// capability 9.0.
+Error deviceChip(int device, std::string &chip);
 /// Makes `context` current on this thread unless it already is.
 Error makeCurrent(Context context);
 
