@@ -32,10 +32,17 @@ def per_thread_default_stream():
 _PER_THREAD = 2  # CU_STREAM_PER_THREAD
 
 
+_CONTEXTS = {}  # device -> primary context handle; an insert race stores the same value
+
+
 def current_context(device=0):
-    """The primary context of ``device`` (an int handle), current on this thread."""
-    require_cuda("cannot use the GPU")
-    return _cuft.cuda_context(device)
+    """The primary context of ``device`` (an int handle). Every cuft call that
+    uses it makes it current on its thread first."""
+    context = _CONTEXTS.get(device)
+    if context is None:
+        require_cuda("cannot use the GPU")
+        context = _CONTEXTS[device] = _cuft.cuda_context(device)
+    return context
 
 
 class Stream:

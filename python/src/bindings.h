@@ -4,6 +4,7 @@
 
 #include "cuft/Cache/Counter.h"
 #include "cuft/Cache/Specializations.h"
+#include "cuft/Runtime/CUDA/Runtime.h"
 
 #include <pybind11/pybind11.h>
 
@@ -42,6 +43,13 @@ void bindDispatch(pybind11::module_ &m);
 void bindCache(pybind11::module_ &m);
 /// Every kernel's fast-path hits, for cache_info().
 cache::StripedCounter &dispatchHits();
+
+/// A loaded CUDA module, as Python holds it: the registry's handle (alive()
+/// turns false when it is unloaded) and its context.
+struct PyCudaModule {
+  std::shared_ptr<const cuda::ModuleRegistry::Loaded> handle;
+  uintptr_t context;
+};
 
 /// One kernel's counters, read by kernel.stats(). Hits are striped: every
 /// warm launch counts one, from every thread.
@@ -90,6 +98,10 @@ private:
 /// launch_host.
 pybind11::object launchHost(const host::Kernel &kernel, const uint32_t grid[3],
                             const uint32_t block[3], PackedArgs &packed);
+
+/// Launches a CudaModule's kernel, packed; raises cuft.CudaError on failure.
+void launchCuda(const PyCudaModule &module, const uint32_t grid[3], const uint32_t block[3],
+                uint32_t sharedBytes, uintptr_t stream, PackedArgs &packed);
 
 /// Diagnostics as (severity, file, line, column, message) tuples.
 pybind11::list diagnosticsToPython(const std::vector<Diagnostic> &diagnostics);

@@ -16,6 +16,7 @@
 namespace py = pybind11;
 using cuft::python::KernelCounters;
 using cuft::python::PackedArgs;
+using cuft::python::PyCudaModule;
 using cuft::python::PySpecialization;
 
 void cuft::python::bindCuda(py::module_ &m) {
@@ -132,13 +133,21 @@ public:
   DevicePtr ptr = 0;
 };
 
-/// A loaded CUDA module, as Python holds it.
-struct PyCudaModule {
-  std::shared_ptr<const cuft::cuda::ModuleRegistry::Loaded> handle;
-  uintptr_t context;
-};
-
 } // namespace
+
+void cuft::python::launchCuda(const PyCudaModule &module, const uint32_t grid[3],
+                              const uint32_t block[3], uint32_t sharedBytes, uintptr_t stream,
+                              PackedArgs &packed) {
+  void *const *params = packed.finish();
+  cuft::cuda::Error e;
+  {
+    py::gil_scoped_release release;
+    e = cuft::cuda::launch(contextOf(module.context), module.handle->module().function, grid,
+                           block, sharedBytes, reinterpret_cast<cuft::cuda::Stream>(stream),
+                           const_cast<void **>(params));
+  }
+  check(e);
+}
 
 void cuft::python::bindCudaRuntime(py::module_ &m) {
   m.def(
@@ -273,16 +282,7 @@ void cuft::python::bindCudaRuntime(py::module_ &m) {
         // sizes and strides (in elements), each a parameter of its own.
         PackedArgs packed;
         packed.addAll(args);
-        void *const *params = packed.finish();
-        cuft::cuda::Error e;
-        {
-          py::gil_scoped_release release;
-          e = cuft::cuda::launch(contextOf(module.context), module.handle->module().function,
-                                 grid.data(), block.data(), sharedBytes,
-                                 reinterpret_cast<cuft::cuda::Stream>(stream),
-                                 const_cast<void **>(params));
-        }
-        check(e);
+        cuft::python::launchCuda(module, grid.data(), block.data(), sharedBytes, stream, packed);
         return true;
       },
       py::arg("module"), py::arg("grid"), py::arg("block"), py::arg("shared_bytes"),

@@ -22,6 +22,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <array>
 #include <mutex>
 #include <optional>
@@ -30,6 +31,7 @@
 
 namespace py = pybind11;
 using cuft::python::KernelCounters;
+using cuft::python::PyCudaModule;
 using cuft::python::PyHostModule;
 
 namespace {
@@ -46,9 +48,89 @@ std::atomic<const Numpy *> numpyTypes{nullptr};
 
 /// What one argument is, read once for both the signature and the packing.
 struct ArgInfo {
-  enum Kind { Array, Scalar, Constexpr } kind;
+  enum Kind { Array, CudaArray, Scalar, Constexpr } kind;
   std::string_view scalarType; // Scalar: the cuft type name
+  py::object iface;            // CudaArray: its __cuda_array_interface__
+  int64_t itemsize = 0;        // CudaArray
 };
+
+/// cuft.signature's _TYPESTR: array-interface kind and size → cuft type.
+std::string_view typestrElem(std::string_view t) {
+  static const std::pair<std::string_view, std::string_view> table[] = {
+      {"b1", "bool"}, {"i1", "i8"},  {"i2", "i16"}, {"i4", "i32"}, {"i8", "i64"}, {"u1", "u8"},
+      {"u2", "u16"},  {"u4", "u32"}, {"u8", "u64"}, {"f4", "f32"}, {"f8", "f64"}};
+  for (const auto &[k, v] : table)
+    if (k == t)
+      return v;
+  return {};
+}
+
+/// cuft.signature's _layout: C, F or strided from shape and byte strides.
+const char *layoutOf(const std::vector<int64_t> &shape, const std::vector<int64_t> &strides,
+                     int64_t itemsize) {
+  auto contiguous = [&](bool reversed) {
+    int64_t expected = itemsize;
+    for (size_t k = 0; k < shape.size(); ++k) {
+      size_t i = reversed ? shape.size() - 1 - k : k;
+      if (shape[i] != 1 && strides[i] != expected)
+        return false;
+      expected *= shape[i];
+    }
+    return true;
+  };
+  for (int64_t n : shape)
+    if (n == 0)
+      return "C";
+  return contiguous(true) ? "C" : contiguous(false) ? "F" : "strided";
+}
+
+/// The entry of an object with __cuda_array_interface__, as cuft.signature
+/// writes it; false when it has none or only Python can tell.
+bool appendCudaArray(py::handle v, std::string &sig, ArgInfo &info) {
+  PyObject *raw = PyObject_GetAttrString(v.ptr(), "__cuda_array_interface__");
+  if (!raw) {
+    PyErr_Clear();
+    return false;
+  }
+  auto iface = py::reinterpret_steal<py::object>(raw);
+  if (!PyDict_Check(iface.ptr()))
+    return false;
+  auto d = py::reinterpret_borrow<py::dict>(iface);
+  if (!d.contains("typestr") || !d.contains("shape") || !d.contains("data"))
+    return false;
+  std::string typestr = py::str(d["typestr"]);
+  if (typestr.size() < 3 || std::string_view("<|=").find(typestr[0]) == std::string_view::npos)
+    return false;
+  std::string_view elem = typestrElem(std::string_view(typestr).substr(1));
+  if (elem.empty())
+    return false;
+  int64_t itemsize = std::stoll(typestr.substr(2));
+  std::vector<int64_t> shape, strides;
+  for (py::handle n : d["shape"])
+    shape.push_back(n.cast<int64_t>());
+  if (shape.empty() || shape.size() > 3)
+    return false;
+  py::object s = d.contains("strides") ? py::object(d["strides"]) : py::none();
+  const char *layout = "C";
+  if (!s.is_none()) {
+    for (py::handle n : s)
+      strides.push_back(n.cast<int64_t>());
+    if (strides.size() != shape.size())
+      return false;
+    layout = layoutOf(shape, strides, itemsize);
+  }
+  info.kind = ArgInfo::CudaArray;
+  info.iface = std::move(iface);
+  info.itemsize = itemsize;
+  sig += "array<";
+  sig += elem;
+  sig += ',';
+  sig += char('0' + shape.size());
+  sig += ',';
+  sig += layout;
+  sig += '>';
+  return true;
+}
 
 constexpr bool kLittleEndian = true; // x86-64 and aarch64 Linux, where cuft runs
 
@@ -112,7 +194,7 @@ bool appendEntry(py::handle v, bool constexprArg, const Numpy &np, std::string &
   }
   std::string_view t = scalarOf(v, np);
   if (t.empty())
-    return false;
+    return appendCudaArray(v, sig, info);
   info.kind = ArgInfo::Scalar;
   info.scalarType = t;
   sig += t;
@@ -144,7 +226,8 @@ public:
     return sig;
   }
 
-  const PyHostModule *find(const std::string &sig) const {
+  /// The row of `sig`, or null.
+  const void *find(const std::string &sig) const {
     const Table *t = table.load(std::memory_order_acquire);
     if (!t)
       return nullptr;
@@ -154,9 +237,12 @@ public:
     return nullptr;
   }
 
-  /// Adds `sig` → `module` (a HostModule); false when the table is full.
+  /// Adds `sig` → `module` (a HostModule, or a CudaModule in a cuda table);
+  /// false when the table is full.
   bool insert(const std::string &sig, py::object module) {
-    const PyHostModule *typed = &module.cast<const PyHostModule &>();
+    const void *typed = py::isinstance<PyHostModule>(module)
+                            ? static_cast<const void *>(&module.cast<const PyHostModule &>())
+                            : &module.cast<const PyCudaModule &>();
     std::lock_guard<std::mutex> lock(writeMutex);
     const Table *old = table.load(std::memory_order_relaxed);
     auto next = std::make_unique<Table>();
@@ -184,8 +270,8 @@ public:
 private:
   struct Row {
     std::string sig;
-    py::object owner; // keeps `module` alive
-    const PyHostModule *module;
+    py::object owner;   // keeps `module` alive
+    const void *module; // a PyHostModule or a PyCudaModule, as the table's target
   };
   struct Table {
     std::vector<Row> rows;
@@ -208,7 +294,7 @@ py::object launchFast(Dispatcher &d, std::array<uint32_t, 3> grid, std::array<ui
   std::optional<std::string> sig = d.signature(args, &infos);
   if (!sig)
     return miss();
-  const PyHostModule *module = d.find(*sig);
+  auto *module = static_cast<const PyHostModule *>(d.find(*sig));
   if (!module || !module->handle->alive())
     return miss();
   cuft::python::PackedArgs packed;
@@ -219,6 +305,8 @@ py::object launchFast(Dispatcher &d, std::array<uint32_t, 3> grid, std::array<ui
       packed.addScalar(infos[i].scalarType, args[i]);
       continue;
     }
+    if (infos[i].kind == ArgInfo::CudaArray)
+      return miss(); // GPU memory: the slow path explains why the host cannot take it
     auto a = py::reinterpret_borrow<py::array>(args[i]);
     std::array<int64_t, 3> shape{}, strides{};
     ssize_t itemsize = a.itemsize();
@@ -233,6 +321,60 @@ py::object launchFast(Dispatcher &d, std::array<uint32_t, 3> grid, std::array<ui
   d.counters.hit();
   // The module object (and so its kernel) stays alive: the table holds it.
   return cuft::python::launchHost(*module->kernel, grid.data(), block.data(), packed);
+}
+
+/// The warm CUDA launch: as launchFast, for a cuda table (rows of
+/// CudaModules) and GPU arrays (__cuda_array_interface__).
+py::object launchFastCuda(Dispatcher &d, std::array<uint32_t, 3> grid,
+                          std::array<uint32_t, 3> block, uint32_t sharedBytes, uintptr_t stream,
+                          const py::tuple &args) {
+  std::vector<ArgInfo> infos;
+  infos.reserve(args.size());
+  std::optional<std::string> sig = d.signature(args, &infos);
+  if (!sig)
+    return miss();
+  auto *module = static_cast<const PyCudaModule *>(d.find(*sig));
+  if (!module || !module->handle->alive())
+    return miss();
+  cuft::python::PackedArgs packed;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const ArgInfo &info = infos[i];
+    if (info.kind == ArgInfo::Constexpr)
+      continue;
+    if (info.kind == ArgInfo::Scalar) {
+      packed.addScalar(info.scalarType, args[i]);
+      continue;
+    }
+    if (info.kind == ArgInfo::Array)
+      return miss(); // host memory: the slow path raises the TypeError
+    auto iface = py::reinterpret_borrow<py::dict>(info.iface);
+    std::array<int64_t, 3> shape{}, strides{};
+    size_t rank = 0;
+    for (py::handle n : iface["shape"])
+      shape[rank++] = n.cast<int64_t>();
+    py::object s = iface.contains("strides") ? py::object(iface["strides"]) : py::none();
+    if (s.is_none()) {
+      int64_t step = 1;
+      for (size_t k = rank; k-- > 0;) {
+        strides[k] = step;
+        step *= std::max<int64_t>(shape[k], 1);
+      }
+    } else {
+      size_t k = 0;
+      for (py::handle n : s) {
+        int64_t bytes = n.cast<int64_t>();
+        if (bytes % info.itemsize)
+          return miss();
+        strides[k++] = bytes / info.itemsize;
+      }
+    }
+    auto data = py::reinterpret_borrow<py::tuple>(iface["data"]);
+    packed.addArray(reinterpret_cast<void *>(data[0].cast<uintptr_t>()), shape.data(),
+                    strides.data(), rank);
+  }
+  d.counters.hit();
+  cuft::python::launchCuda(*module, grid.data(), block.data(), sharedBytes, stream, packed);
+  return py::none();
 }
 
 } // namespace
@@ -267,6 +409,10 @@ void cuft::python::bindDispatch(py::module_ &m) {
       },
       "Tells the fast path numpy's ndarray and generic types and its dtype numbers.");
   m.attr("MISS") = miss();
+  m.def("launch_fast_cuda", &launchFastCuda, py::arg("dispatcher"), py::arg("grid"),
+        py::arg("block"), py::arg("shared_bytes"), py::arg("stream"), py::arg("args"),
+        "The warm CUDA launch, as launch_fast: MISS (take the slow path) or None; a driver "
+        "error raises cuft.CudaError.");
   m.def("launch_fast", &launchFast, py::arg("dispatcher"), py::arg("grid"), py::arg("block"),
         py::arg("args"),
         "The warm launch: signature, lookup, packing and run in one call. Returns MISS "

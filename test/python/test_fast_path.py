@@ -139,3 +139,34 @@ def test_keyword_arguments_take_the_slow_path():
     out = np.zeros(4)
     add_scalar[1, 4](x, out=out, s=1.0)
     np.testing.assert_array_equal(out, x + 1)
+
+
+class CudaLike:
+    """An object with __cuda_array_interface__ (as CuPy and PyTorch have): the
+    signature is read from it; nothing here dereferences the pointer."""
+
+    def __init__(self, shape, typestr, strides=None):
+        self.__cuda_array_interface__ = {"shape": shape, "typestr": typestr, "strides": strides,
+                                         "data": (0x1000, False), "version": 3}
+
+
+@pytest.mark.parametrize("value", [
+    CudaLike((8,), "<f4"), CudaLike((4, 6), "<f8"), CudaLike((4, 6), "|u1", (6, 1)),
+    CudaLike((4, 6), "<i4", (4, 16)), CudaLike((4, 6), "<i4", (48, 4)), CudaLike((4, 6), "<i2", (24, 4)),
+    CudaLike((3, 0), "<f4", (0, 4)), CudaLike((2, 3, 4), "<f8", (8, 16, 48)), CudaLike((5, 1), "<i8", (8, 8)),
+    CudaLike((2,), "|b1"),
+], ids=lambda v: repr(v.__cuda_array_interface__["shape"]) + v.__cuda_array_interface__["typestr"])
+def test_cpp_signature_of_cuda_arrays_matches_python(value):
+    d = _cuft.Dispatcher([False], _cuft.KernelCounters())
+    assert d.signature((value,)) == python_signature((value,))
+
+
+@pytest.mark.parametrize("value", [CudaLike((8,), ">f4"), CudaLike((8,), "<c8"),
+                                   CudaLike((1, 1, 1, 1), "<f4")], ids=repr)
+def test_cuda_arrays_only_python_can_tell_step_aside(value):
+    assert _cuft.Dispatcher([False], _cuft.KernelCounters()).signature((value,)) is None
+
+
+def test_gpu_memory_on_the_host_target_takes_the_slow_path_and_its_error():
+    with pytest.raises(cuft.KernelArgumentError, match="GPU memory"):
+        add_scalar[1, 8](CudaLike((8,), "<f8"), CudaLike((8,), "<f8"), 1.0)
