@@ -415,11 +415,15 @@ class Kernel:
         return module
 
     def _launch_cuda(self, config, args, kwargs):
-        from .cuda import current_context, stream_handle
+        from .cuda import _CONTEXTS, current_context, stream_handle
+        context = _CONTEXTS.get(0)
+        if context is None:  # the first launch on the GPU: is there one?
+            require_cuda(f"cannot launch '{self.__name__}' on the cuda target")
+            context = current_context()
         stream = stream_handle(config.stream)
         d = None
         if not kwargs:
-            d = self._dispatcher(self.frontend, f"cuda:{current_context()}")
+            d = self._dispatcher(self.frontend, f"cuda:{context}")
             if _cuft.launch_fast_cuda(d, config.grid, config.block, config.shared_bytes, stream,
                                       args) is not _MISS:
                 return  # the warm path: everything was done in C++
