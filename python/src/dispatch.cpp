@@ -287,15 +287,23 @@ py::object &miss() {
   return *sentinel;
 }
 
-py::object launchFast(Dispatcher &d, std::array<uint32_t, 3> grid, std::array<uint32_t, 3> block,
-                      const py::tuple &args) {
-  std::vector<ArgInfo> infos;
+/// The live module the table holds for these arguments' signature, with
+/// what each argument is; null on a miss.
+template <typename Module>
+const Module *lookup(const Dispatcher &d, const py::tuple &args, std::vector<ArgInfo> &infos) {
   infos.reserve(args.size());
   std::optional<std::string> sig = d.signature(args, &infos);
   if (!sig)
-    return miss();
-  auto *module = static_cast<const PyHostModule *>(d.find(*sig));
-  if (!module || !module->handle->alive())
+    return nullptr;
+  auto *module = static_cast<const Module *>(d.find(*sig));
+  return module && module->handle->alive() ? module : nullptr;
+}
+
+py::object launchFast(Dispatcher &d, std::array<uint32_t, 3> grid, std::array<uint32_t, 3> block,
+                      const py::tuple &args) {
+  std::vector<ArgInfo> infos;
+  const PyHostModule *module = lookup<PyHostModule>(d, args, infos);
+  if (!module)
     return miss();
   cuft::python::PackedArgs packed;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -329,12 +337,8 @@ py::object launchFastCuda(Dispatcher &d, std::array<uint32_t, 3> grid,
                           std::array<uint32_t, 3> block, uint32_t sharedBytes, uintptr_t stream,
                           const py::tuple &args) {
   std::vector<ArgInfo> infos;
-  infos.reserve(args.size());
-  std::optional<std::string> sig = d.signature(args, &infos);
-  if (!sig)
-    return miss();
-  auto *module = static_cast<const PyCudaModule *>(d.find(*sig));
-  if (!module || !module->handle->alive())
+  const PyCudaModule *module = lookup<PyCudaModule>(d, args, infos);
+  if (!module)
     return miss();
   cuft::python::PackedArgs packed;
   for (size_t i = 0; i < args.size(); ++i) {
