@@ -12,14 +12,14 @@ from .dsl import __all__ as _dsl_all
 from .dispatcher import DeviceFunction, Kernel
 from .errors import (CompileError, CudaError, KernelArgumentError, KernelError,
                      KernelIndexError, LinkError)
-from .cuda import DeviceArray, Stream, default_stream, device_array, to_device, zeros
+from .cuda import DeviceArray, Event, Stream, default_stream, device_array, to_device, zeros
 from .external import declare_device
 from .frontend.source import unwrap
 from .target import cuda_status, set_target, target
 
 __all__ = ["constexpr", "CompileError", "CudaError", "LinkError", "cuda_status", "KernelArgumentError", "KernelError",
            "KernelIndexError", "kernel", "func", "Kernel", "DeviceFunction", "set_target",
-           "target", "cache_info", "unload_modules", "declare_device", "DeviceArray", "Stream",
+           "target", "cache_info", "unload_modules", "declare_device", "DeviceArray", "Event", "Stream",
            "default_stream", "device_array", "to_device", "zeros", *_dsl_all]
 
 

@@ -16,7 +16,7 @@ import numpy as np
 from . import _cuft
 from .target import require_cuda
 
-__all__ = ["DeviceArray", "Stream", "to_device", "device_array", "zeros", "default_stream",
+__all__ = ["DeviceArray", "Event", "Stream", "to_device", "device_array", "zeros", "default_stream",
            "current_context", "per_thread_default_stream"]
 
 
@@ -56,6 +56,10 @@ class Stream:
     def synchronize(self):
         _cuft.stream_synchronize(self.context, self.handle)
 
+    def wait(self, event):
+        """Later work on this stream waits (on the GPU) until ``event`` happened."""
+        _cuft.stream_wait_event(self.context, self.handle, event.handle)
+
     @property
     def __cuda_stream__(self):
         return (0, self.handle)
@@ -69,6 +73,32 @@ class Stream:
 
     def __repr__(self):
         return f"<cuft.Stream {self.handle:#x}>"
+
+
+class Event:
+    """A CUDA event: ``record(stream)``, ``synchronize()``, ``elapsed_time(end)``
+    in milliseconds; ``stream.wait(event)`` orders two streams on the GPU."""
+
+    def __init__(self, device=0):
+        self.context = current_context(device)
+        self.handle = _cuft.event_create(self.context)
+
+    def record(self, stream=None):
+        _cuft.event_record(self.context, self.handle, stream_handle(stream))
+        return self
+
+    def synchronize(self):
+        _cuft.event_synchronize(self.context, self.handle)
+
+    def elapsed_time(self, end):
+        return _cuft.event_elapsed(self.context, self.handle, end.handle)
+
+    def __del__(self):
+        if getattr(self, "handle", None):
+            try:
+                _cuft.event_destroy(self.context, self.handle)
+            except Exception:  # noqa: BLE001  (at exit the context may be gone)
+                pass
 
 
 def default_stream(device=0):

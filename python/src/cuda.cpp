@@ -248,6 +248,57 @@ void cuft::python::bindCudaRuntime(py::module_ &m) {
       },
       "Waits until everything queued on `stream` is done.");
 
+  using cuft::cuda::Event;
+  using cuft::cuda::Stream;
+  m.def(
+      "event_create",
+      [](uintptr_t context) {
+        Event e = nullptr;
+        check(cuft::cuda::eventCreate(contextOf(context), e));
+        return reinterpret_cast<uintptr_t>(e);
+      },
+      "A new event in `context`.");
+  m.def(
+      "event_destroy",
+      [](uintptr_t context, uintptr_t event) {
+        check(cuft::cuda::eventDestroy(contextOf(context), reinterpret_cast<Event>(event)));
+      },
+      "Destroys an event.");
+  m.def(
+      "event_record",
+      [](uintptr_t context, uintptr_t event, uintptr_t stream) {
+        check(cuft::cuda::eventRecord(contextOf(context), reinterpret_cast<Event>(event),
+                                      reinterpret_cast<Stream>(stream)));
+      },
+      "Records an event on a stream.");
+  m.def(
+      "event_synchronize",
+      [](uintptr_t context, uintptr_t event) {
+        cuft::cuda::Error e;
+        {
+          py::gil_scoped_release release;
+          e = cuft::cuda::eventSynchronize(contextOf(context), reinterpret_cast<Event>(event));
+        }
+        check(e);
+      },
+      "Waits until the event has happened.");
+  m.def(
+      "event_elapsed",
+      [](uintptr_t context, uintptr_t start, uintptr_t end) {
+        float ms = 0;
+        check(cuft::cuda::eventElapsed(contextOf(context), reinterpret_cast<Event>(start),
+                                       reinterpret_cast<Event>(end), ms));
+        return ms;
+      },
+      "Milliseconds between two completed events.");
+  m.def(
+      "stream_wait_event",
+      [](uintptr_t context, uintptr_t stream, uintptr_t event) {
+        check(cuft::cuda::streamWaitEvent(contextOf(context), reinterpret_cast<Stream>(stream),
+                                          reinterpret_cast<Event>(event)));
+      },
+      "Makes a stream wait (on the GPU) for an event.");
+
   py::class_<PyCudaModule>(m, "CudaModule", "A specialization loaded into a CUDA context.")
       .def_property_readonly("alive", [](const PyCudaModule &c) { return c.handle->alive(); })
       .def_readonly("context", &PyCudaModule::context);

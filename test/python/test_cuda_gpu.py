@@ -138,3 +138,47 @@ def test_cupy_and_torch_arrays():
         pass
     if not got:
         pytest.skip("neither CuPy nor PyTorch is installed")
+
+
+@cuft.kernel
+def spin(x, n):
+    acc = x[0]
+    for i in range(n):
+        acc = acc * 0.999 + 1.0
+    x[0] = acc
+
+
+def test_events_time_a_launch():
+    x = cuft.zeros(1, np.float32)
+    start, end = cuft.Event(), cuft.Event()
+    start.record()
+    spin[1, 1](x, 1000)
+    end.record()
+    end.synchronize()
+    assert start.elapsed_time(end) >= 0
+
+
+@pytest.mark.skipif(not cuft.cuda.per_thread_default_stream(),
+                    reason="the per-thread default stream is off (CUFT_PER_THREAD_DEFAULT_STREAM)")
+def test_two_threads_kernels_overlap_on_their_default_streams():
+    spin[1, 1](cuft.zeros(1, np.float32), 10)  # compiled and loaded before timing
+    intervals = []
+    barrier = __import__("threading").Barrier(2)
+
+    def work():
+        x = cuft.zeros(1, np.float32)
+        start, end = cuft.Event(), cuft.Event()
+        barrier.wait()
+        start.record()
+        spin[1, 1](x, 2_000_000)
+        end.record()
+        end.synchronize()
+        intervals.append((start, end))
+        return True
+    assert all(run_concurrently(2, work))
+    (s0, e0), (s1, e1) = intervals
+    # On the GPU's clock, measured from the first thread's start: the second
+    # kernel started before the first one ended, and the other way round.
+    begin1, end0 = s0.elapsed_time(s1), s0.elapsed_time(e0)
+    end1 = s0.elapsed_time(e1)
+    assert begin1 < end0 and 0 < end1

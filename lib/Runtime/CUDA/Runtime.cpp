@@ -40,6 +40,12 @@ struct Api {
   CUresult (*launchKernel)(Function, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned,
                            unsigned, Stream, void **, void **) = nullptr;
   CUresult (*getErrorString)(CUresult, const char **) = nullptr;
+  CUresult (*eventCreate)(Event *, unsigned) = nullptr;
+  CUresult (*eventDestroy)(Event) = nullptr;
+  CUresult (*eventRecord)(Event, Stream) = nullptr;
+  CUresult (*eventSynchronize)(Event) = nullptr;
+  CUresult (*eventElapsedTime)(float *, Event, Event) = nullptr;
+  CUresult (*streamWaitEvent)(Stream, Event, unsigned) = nullptr;
   std::string missing; // the first entry point the driver lacks
 };
 
@@ -71,6 +77,12 @@ const Api &api() {
     resolve(a, a.funcGetAttribute, "cuFuncGetAttribute");
     resolve(a, a.launchKernel, "cuLaunchKernel");
     resolve(a, a.getErrorString, "cuGetErrorString");
+    resolve(a, a.eventCreate, "cuEventCreate");
+    resolve(a, a.eventDestroy, "cuEventDestroy_v2");
+    resolve(a, a.eventRecord, "cuEventRecord");
+    resolve(a, a.eventSynchronize, "cuEventSynchronize");
+    resolve(a, a.eventElapsedTime, "cuEventElapsedTime_v2");
+    resolve(a, a.streamWaitEvent, "cuStreamWaitEvent");
     return a;
   }();
   return table;
@@ -244,6 +256,48 @@ Error cuft::cuda::streamSynchronize(Context context, Stream stream) {
   if (Error e = makeCurrent(context))
     return e;
   return check(a->streamSynchronize(stream), "cuStreamSynchronize");
+}
+
+Error cuft::cuda::eventCreate(Context context, Event &event) {
+  CUFT_API("cannot create an event");
+  if (Error e = makeCurrent(context))
+    return e;
+  return check(a->eventCreate(&event, 0), "cuEventCreate");
+}
+
+Error cuft::cuda::eventDestroy(Context context, Event event) {
+  CUFT_API("cannot destroy an event");
+  if (Error e = makeCurrent(context))
+    return e;
+  return check(a->eventDestroy(event), "cuEventDestroy");
+}
+
+Error cuft::cuda::eventRecord(Context context, Event event, Stream stream) {
+  CUFT_API("cannot record an event");
+  if (Error e = makeCurrent(context))
+    return e;
+  return check(a->eventRecord(event, stream), "cuEventRecord");
+}
+
+Error cuft::cuda::eventSynchronize(Context context, Event event) {
+  CUFT_API("cannot wait for an event");
+  if (Error e = makeCurrent(context))
+    return e;
+  return check(a->eventSynchronize(event), "cuEventSynchronize");
+}
+
+Error cuft::cuda::eventElapsed(Context context, Event start, Event end, float &ms) {
+  CUFT_API("cannot time events");
+  if (Error e = makeCurrent(context))
+    return e;
+  return check(a->eventElapsedTime(&ms, start, end), "cuEventElapsedTime");
+}
+
+Error cuft::cuda::streamWaitEvent(Context context, Stream stream, Event event) {
+  CUFT_API("cannot make a stream wait");
+  if (Error e = makeCurrent(context))
+    return e;
+  return check(a->streamWaitEvent(stream, event, 0), "cuStreamWaitEvent");
 }
 
 ModuleRegistry &cuft::cuda::modules() {

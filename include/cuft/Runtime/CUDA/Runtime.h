@@ -56,6 +56,16 @@ Error streamCreate(Context context, Stream &stream);
 Error streamDestroy(Context context, Stream stream);
 Error streamSynchronize(Context context, Stream stream);
 
+using Event = void *; // CUevent
+Error eventCreate(Context context, Event &event);
+Error eventDestroy(Context context, Event event);
+Error eventRecord(Context context, Event event, Stream stream);
+Error eventSynchronize(Context context, Event event);
+/// Milliseconds between two recorded, completed events.
+Error eventElapsed(Context context, Event start, Event end, float &ms);
+/// Makes `stream` wait for `event` (recorded on another stream) on the GPU.
+Error streamWaitEvent(Context context, Stream stream, Event event);
+
 /// A compiled kernel as the GPU loads it: the cubin and the entry's name.
 struct Cubin {
   std::string image;
