@@ -14,12 +14,13 @@ from .errors import (CompileError, CudaError, KernelArgumentError, KernelError,
                      KernelIndexError, LinkError)
 from .cuda import DeviceArray, Event, Stream, default_stream, device_array, to_device, zeros
 from .external import declare_device
+from .link import Linkable
 from .frontend.source import unwrap
 from .target import cuda_status, set_target, target
 
 __all__ = ["constexpr", "CompileError", "CudaError", "LinkError", "cuda_status", "KernelArgumentError", "KernelError",
            "KernelIndexError", "kernel", "func", "Kernel", "DeviceFunction", "set_target",
-           "target", "cache_info", "unload_modules", "declare_device", "DeviceArray", "Event", "Stream",
+           "target", "cache_info", "unload_modules", "declare_device", "Linkable", "DeviceArray", "Event", "Stream",
            "default_stream", "device_array", "to_device", "zeros", *_dsl_all]
 
 
@@ -32,11 +33,13 @@ def cache_info():
 
 
 def unload_modules():
-    """Unload every module cuft has loaded (on the host target: JIT-compiled
-    kernels), running teardown callbacks first. Compiled specializations stay
+    """Unload every module cuft has loaded (JIT-compiled kernels on the host
+    target, cubins in each CUDA context), running teardown callbacks first. Compiled specializations stay
     cached: the next launch of a kernel loads it again. Returns how many modules
     were unloaded. A launch already running finishes with its module."""
-    return _cuft.unload_host_modules()
+    from .cuda import _CONTEXTS
+    return _cuft.unload_host_modules() + sum(
+        _cuft.unload_cuda_context(context) for context in list(_CONTEXTS.values()))
 
 
 # Teardown callbacks run before the interpreter exits, while cuft still works.

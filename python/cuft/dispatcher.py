@@ -18,7 +18,8 @@ from . import _cuft
 from .errors import CompileError, KernelArgumentError, from_diagnostics
 from .frontend import generate
 from .host import pack_arguments, raise_launch_error
-from .link import PTX, link_cubin, link_inputs, sass
+from .link import PTX, Linkable, link_cubin, link_inputs, sass
+from .link import callbacks as link_callbacks
 from .signature import _NUMPY_NUMS, ArgumentError, _np, parse_signature, signature_entries
 from .target import require_cuda, target
 
@@ -35,10 +36,10 @@ KERNEL_OPTIONS = {
     "boundscheck": (None, lambda v: v is None or isinstance(v, bool),
                     "check array indices on the host target and raise IndexError; None: "
                     "when the environment has CUFT_BOUNDSCHECK=1"),
-    "link": ((), lambda v: isinstance(v, (list, tuple)) and all(isinstance(p, (str, os.PathLike))
-                                                            for p in v),
+    "link": ((), lambda v: isinstance(v, (list, tuple)) and all(
+        isinstance(p, (str, os.PathLike, Linkable)) for p in v),
              "a list of files whose code the kernel links: .ptx, .cubin, .fatbin, .ltoir, "
-             ".cu (CUDA C++, compiled by NVRTC)"),
+             ".cu (CUDA C++, compiled by NVRTC), or cuft.Linkable(path, setup, teardown)"),
 }
 
 # The GPU architecture compiled for until the CUDA runtime picks the device's.
@@ -53,7 +54,7 @@ def check_options(options, where):
             raise TypeError(f"{where}: bad value {value!r} for option '{name}' "
                             f"({KERNEL_OPTIONS[name][2]})")
     options = {**{k: d for k, (d, _, _) in KERNEL_OPTIONS.items()}, **options}
-    options["link"] = tuple(os.path.abspath(os.fspath(p)) for p in options["link"])
+    options["link"] = tuple(p if isinstance(p, Linkable) else Linkable(p) for p in options["link"])
     return options
 
 
@@ -410,7 +411,9 @@ class Kernel:
                 cubin=True, link_inputs=inputs)
             if not ok:
                 raise from_diagnostics(diags, fe.filename, fe.firstlineno)
-            module = _cuft.load_cuda(spec, context, self._counters)
+            setup, teardown = link_callbacks(self.options["link"])
+            module = _cuft.load_cuda(spec, context, self._counters, setup=setup,
+                                     teardown=teardown)
             self._fast_put(fe, table, sig, module)
         return module
 

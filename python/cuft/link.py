@@ -10,7 +10,7 @@ import tempfile
 from . import _cuft
 from .errors import LinkError
 
-__all__ = ["PTX", "CUBIN", "LTOIR", "FATBIN", "link_cubin", "compile_cuda", "link_inputs", "sass"]
+__all__ = ["PTX", "CUBIN", "LTOIR", "FATBIN", "Linkable", "callbacks", "link_cubin", "compile_cuda", "link_inputs", "sass"]
 
 # nvJitLinkInputType values.
 CUBIN, PTX, LTOIR, FATBIN = 1, 2, 3, 4
@@ -35,6 +35,45 @@ def compile_cuda(source, name, chip, lto=False, options=(), where=(None, None)):
     return code
 
 
+class Linkable:
+    """A file a kernel links (``@cuft.kernel(link=[cuft.Linkable(path, ...)])``),
+    with optional callbacks that cuft runs once per (module, CUDA context):
+    ``setup(module)`` after the module is loaded and before any launch from it,
+    ``teardown(module)`` before it is unloaded (``cuft.unload_modules()``, or at
+    interpreter exit). ``module.get_global(name)`` gives the (device pointer,
+    size) of a ``__device__`` variable, to initialize or read it; ``module.context``
+    is its context. An exception in ``setup`` fails the load (and the launch);
+    the next launch tries again."""
+
+    __slots__ = ("path", "setup", "teardown")
+
+    def __init__(self, path, setup=None, teardown=None):
+        if not isinstance(path, (str, os.PathLike)):
+            raise TypeError(f"cuft.Linkable: a file path, got {path!r}")
+        for name, fn in (("setup", setup), ("teardown", teardown)):
+            if fn is not None and not callable(fn):
+                raise TypeError(f"cuft.Linkable: {name} must be callable, got {fn!r}")
+        self.path = os.path.abspath(os.fspath(path))
+        self.setup = setup
+        self.teardown = teardown
+
+    def __repr__(self):
+        return f"cuft.Linkable({self.path!r})"
+
+
+def callbacks(linkables):
+    """One setup and one teardown (or None) running those of every linkable."""
+    setups = [item.setup for item in linkables if item.setup]
+    teardowns = [item.teardown for item in linkables if item.teardown]
+
+    def run_all(fns):
+        def run(module):
+            for fn in fns:
+                fn(module)
+        return run if fns else None
+    return run_all(setups), run_all(teardowns[::-1])
+
+
 _KINDS = {".ptx": PTX, ".cubin": CUBIN, ".fatbin": FATBIN, ".ltoir": LTOIR, ".lto": LTOIR}
 
 
@@ -42,7 +81,8 @@ def link_inputs(paths, chip, where=(None, None)):
     """[(kind, name, bytes)] for the files of ``@cuft.kernel(link=[...])``:
     .ptx, .cubin, .fatbin, .ltoir (or .lto) as they are, .cu compiled by NVRTC."""
     out = []
-    for path in paths:
+    for item in paths:
+        path = item.path if isinstance(item, Linkable) else item
         ext = os.path.splitext(path)[1].lower()
         if ext != ".cu" and ext not in _KINDS:
             raise LinkError(f"cannot link '{path}': expected a .ptx, .cubin, .fatbin, .ltoir "

@@ -133,6 +133,21 @@ public:
   DevicePtr ptr = 0;
 };
 
+/// A Python callable that C++ copies and drops on threads without the GIL:
+/// copies share one reference, and the last one takes the GIL to release it.
+std::shared_ptr<py::object> heldPython(py::object fn) {
+  return std::shared_ptr<py::object>(new py::object(std::move(fn)), [](py::object *o) {
+    py::gil_scoped_acquire gil;
+    delete o;
+  });
+}
+
+/// A loaded module as setup and teardown callbacks see it.
+struct ModuleView {
+  const cuft::cuda::Module *module;
+  uintptr_t context;
+};
+
 } // namespace
 
 void cuft::python::launchCuda(const PyCudaModule &module, const uint32_t grid[3],
@@ -181,6 +196,16 @@ void cuft::python::bindCudaRuntime(py::module_ &m) {
       },
       "Unloads every CUDA module (teardown callbacks first); at interpreter exit, before the "
       "driver goes. Later launches fail to load: this is final.");
+
+  m.def(
+      "unload_cuda_context",
+      [](uintptr_t context) {
+        py::gil_scoped_release release;
+        return cuft::cuda::modules().teardownContext(context);
+      },
+      py::arg("context"),
+      "Unloads every module of `context` (teardown callbacks first); later launches load "
+      "again. Returns how many were loaded.");
 
   py::class_<DeviceBuffer, std::shared_ptr<DeviceBuffer>>(m, "DeviceBuffer",
                                                           "Device memory, freed with its last reference.")
@@ -303,15 +328,55 @@ void cuft::python::bindCudaRuntime(py::module_ &m) {
       .def_property_readonly("alive", [](const PyCudaModule &c) { return c.handle->alive(); })
       .def_readonly("context", &PyCudaModule::context);
 
+  py::class_<ModuleView>(m, "LoadedModule",
+                         "What a setup or teardown callback gets: the module in one context.")
+      .def_readonly("context", &ModuleView::context)
+      .def(
+          "get_global",
+          [](const ModuleView &v, const std::string &name) {
+            DevicePtr ptr = 0;
+            size_t bytes = 0;
+            check(cuft::cuda::moduleGlobal(contextOf(v.context), *v.module, name, ptr, bytes));
+            return py::make_tuple(ptr, bytes);
+          },
+          py::arg("name"), "(device pointer, size in bytes) of a __device__ global.");
+
   m.def(
       "load_cuda",
-      [](const PySpecialization &s, uintptr_t context, KernelCounters &counters) {
+      [](const PySpecialization &s, uintptr_t context, KernelCounters &counters,
+         py::object setup, py::object teardown) {
         if (!s.value->cubin)
           throw py::value_error("not a linked CUDA specialization");
+        cuft::cuda::ModuleRegistry::Callbacks callbacks;
+        // The registry runs them once per (module, context), on a thread
+        // without the GIL: take it to call into Python.
+        if (!setup.is_none())
+          callbacks.setup = [fn = heldPython(setup)](
+                                cuft::cuda::Module &module,
+                                cuft::cuda::ModuleRegistry::ContextId id) -> std::string {
+            py::gil_scoped_acquire gil;
+            try {
+              (*fn)(ModuleView{&module, static_cast<uintptr_t>(id)});
+              return "";
+            } catch (py::error_already_set &e) {
+              return std::string("the setup callback failed: ") + e.what();
+            }
+          };
+        if (!teardown.is_none())
+          callbacks.teardown = [fn = heldPython(teardown)](
+                                   cuft::cuda::Module &module,
+                                   cuft::cuda::ModuleRegistry::ContextId id) {
+            py::gil_scoped_acquire gil;
+            try {
+              (*fn)(ModuleView{&module, static_cast<uintptr_t>(id)});
+            } catch (py::error_already_set &e) {
+              e.discard_as_unraisable("cuft: a module's teardown callback");
+            }
+          };
         cuft::cuda::ModuleRegistry::Result r;
         {
           py::gil_scoped_release release;
-          r = cuft::cuda::modules().get(s.value->cubin, context);
+          r = cuft::cuda::modules().get(s.value->cubin, context, callbacks);
         }
         if (r.loadedNow)
           counters.loads.fetch_add(1, std::memory_order_relaxed);
@@ -320,8 +385,10 @@ void cuft::python::bindCudaRuntime(py::module_ &m) {
         return PyCudaModule{r.module, context};
       },
       py::arg("specialization"), py::arg("context"), py::arg("counters"),
+      py::arg("setup") = py::none(), py::arg("teardown") = py::none(),
       "The module of a specialization in `context`: loaded once per context, shared by "
-      "every thread.");
+      "every thread. `setup(LoadedModule)` runs once after the load, before any launch; "
+      "`teardown(LoadedModule)` once before the unload.");
 
   m.def(
       "launch_cuda",

@@ -182,3 +182,40 @@ def test_two_threads_kernels_overlap_on_their_default_streams():
     begin1, end0 = s0.elapsed_time(s1), s0.elapsed_time(e0)
     end1 = s0.elapsed_time(e1)
     assert begin1 < end0 and 0 < end1
+
+
+def test_setup_and_teardown_run_once_per_module_and_context(tmp_path):
+    if cuft._cuft.linker_problem():
+        pytest.skip(cuft._cuft.linker_problem())
+    cu = tmp_path / "factor.cu"
+    cu.write_text('extern "C" __device__ float ext_factor = 1.0f;\n'
+                  'extern "C" __device__ float ext_scaled(float x) { return x * ext_factor; }\n')
+    scaled = cuft.declare_device("ext_scaled", "f32(f32)")
+    counts = {"setup": 0, "teardown": 0}
+
+    def setup(module):
+        counts["setup"] += 1
+        ptr, size = module.get_global("ext_factor")
+        assert size == 4
+        cuft._cuft.copy_to_device(module.context, ptr, np.array([3.0], np.float32).ctypes.data,
+                                  4, 0)
+
+    def teardown(module):
+        counts["teardown"] += 1
+
+    @cuft.kernel(link=[cuft.Linkable(cu, setup=setup, teardown=teardown)])
+    def use(x):
+        i = cuft.grid(1)
+        if i < x.shape[0]:
+            x[i] = scaled(x[i])
+
+    arrays = [cuft.to_device(np.ones(32, np.float32)) for _ in range(16)]
+    it = iter(arrays)
+    run_concurrently(16, lambda: use[1, 32](next(it)))
+    cuft.default_stream().synchronize()
+    assert counts == {"setup": 1, "teardown": 0}
+    assert all((a.copy_to_host() == 3).all() for a in arrays)
+    cuft.unload_modules()
+    assert counts == {"setup": 1, "teardown": 1}
+    use[1, 32](arrays[0])  # loads again, so sets up again
+    assert counts == {"setup": 2, "teardown": 1}

@@ -190,3 +190,24 @@ def test_link_errors_name_the_file(tmp_path):
     with pytest.raises(TypeError, match="option 'link'"):
         cuft.kernel(link="helpers.cu")(lambda x: None)
 
+
+
+def test_linkable_files_carry_callbacks(tmp_path):
+    cu = write(tmp_path, "helpers.cu", CUDA_SOURCE + NOTE_SOURCE)
+    item = cuft.Linkable(cu, setup=lambda m: None, teardown=lambda m: None)
+    k = make_caller([item])
+    assert k.options["link"] == (item,)
+    x = np.zeros(4, np.float32)
+    assert elf_machine(k.inspect(x, x, stage="cubin")) == EM_CUDA
+    with pytest.raises(TypeError, match="a file path"):
+        cuft.Linkable(3)
+    with pytest.raises(TypeError, match="setup must be callable"):
+        cuft.Linkable(cu, setup="not callable")
+    calls = []
+    setup, teardown = link.callbacks([cuft.Linkable(cu, setup=lambda m: calls.append(("s1", m)),
+                                                    teardown=lambda m: calls.append(("t1", m))),
+                                      cuft.Linkable(cu, teardown=lambda m: calls.append(("t2", m)))])
+    setup("m")
+    teardown("m")
+    assert calls == [("s1", "m"), ("t2", "m"), ("t1", "m")]  # teardowns in reverse
+    assert link.callbacks([cuft.Linkable(cu)]) == (None, None)

@@ -37,6 +37,7 @@ struct Api {
   CUresult (*moduleUnload)(void *) = nullptr;
   CUresult (*moduleGetFunction)(Function *, void *, const char *) = nullptr;
   CUresult (*funcGetAttribute)(int *, int, Function) = nullptr;
+  CUresult (*moduleGetGlobal)(DevicePtr *, size_t *, void *, const char *) = nullptr;
   CUresult (*launchKernel)(Function, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned,
                            unsigned, Stream, void **, void **) = nullptr;
   CUresult (*getErrorString)(CUresult, const char **) = nullptr;
@@ -75,6 +76,7 @@ const Api &api() {
     resolve(a, a.moduleUnload, "cuModuleUnload");
     resolve(a, a.moduleGetFunction, "cuModuleGetFunction");
     resolve(a, a.funcGetAttribute, "cuFuncGetAttribute");
+    resolve(a, a.moduleGetGlobal, "cuModuleGetGlobal_v2");
     resolve(a, a.launchKernel, "cuLaunchKernel");
     resolve(a, a.getErrorString, "cuGetErrorString");
     resolve(a, a.eventCreate, "cuEventCreate");
@@ -298,6 +300,15 @@ Error cuft::cuda::streamWaitEvent(Context context, Stream stream, Event event) {
   if (Error e = makeCurrent(context))
     return e;
   return check(a->streamWaitEvent(stream, event, 0), "cuStreamWaitEvent");
+}
+
+Error cuft::cuda::moduleGlobal(Context context, const Module &module, const std::string &name,
+                               DevicePtr &ptr, size_t &bytes) {
+  CUFT_API("cannot find a global of the module");
+  if (Error e = makeCurrent(context))
+    return e;
+  return check(a->moduleGetGlobal(&ptr, &bytes, module.module, name.c_str()),
+               "cuModuleGetGlobal");
 }
 
 ModuleRegistry &cuft::cuda::modules() {

@@ -78,6 +78,11 @@ struct Module {
   Function function = nullptr;
 };
 
+/// The address and size of `module`'s global variable `name` (a __device__
+/// variable of linked code), for setup callbacks.
+Error moduleGlobal(Context context, const Module &module, const std::string &name,
+                   DevicePtr &ptr, size_t &bytes);
+
 using ModuleRegistry = cache::ModuleRegistry<Cubin, Module>;
 /// The CUDA target's module registry: (cubin, context) → module, loaded once
 /// per context. A load error's text is Error::message().
