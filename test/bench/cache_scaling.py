@@ -10,10 +10,11 @@ On the host target, in one run:
    of them holds it, as a ratio to one uncontended compile of an identical
    kernel. Goal: <= 1.2 (the N-1 others wait for the one compile, they do not
    redo it or queue behind a lock).
-2. Warm dispatch: calls per second, summed over threads, of whole warm
-   launches of a one-block kernel (the C++ path: signature, fast-table hit,
-   packing, run) and of the Python path a launch takes on a miss, up to the
-   launch (Kernel._dispatch: binding, signature, fast-table hit, packing), from
+2. Warm dispatch: calls per second, summed over threads, of the Python path a
+   launch takes on a miss, up to the launch (Kernel._dispatch: binding,
+   signature, fast-table hit, packing), and of whole warm launches (the C++
+   path: signature, fast-table hit, packing, run) of a one-block, 128-thread
+   kernel with barriers and of a one-thread kernel (nearly all dispatch), from
    1, 2, ... threads. Goal: >= 1.8x from 1 to 2 threads on a 2-core machine.
 3. The C++ cache hit: build/bin/cuft-bench-cache-hit, when built.
 
@@ -61,6 +62,11 @@ def fresh_kernel():
 
 X = np.ones(1024, np.float32)
 OUT = np.zeros(1, np.float32)
+
+
+@cuft.kernel
+def tiny(out):
+    out[0] += 1  # one thread, no barrier: a launch that is nearly all dispatch
 
 
 def race(n, warm=False):
@@ -163,18 +169,24 @@ def main():
 
     # 2. warm dispatch
     k = fresh_kernel()
-    tiny = k[1, 128]
-    tiny(X, OUT)
+    launch = k[1, 128]
+    launch(X, OUT)
     dispatch = lambda: k._dispatch((X, OUT), {})  # noqa: E731
     print(f"\n2. warm dispatch, calls per second summed over threads ({opts.seconds:.0f} s each)")
+    tiny1 = tiny[1, 1]
+    tiny1(np.zeros(1))
     print(f"   {'threads':>7}  {'Python path':>13}  {'scaling':>7}  {'warm launch':>12}  "
-          f"{'scaling':>7}")
-    d1 = l1 = None
+          f"{'scaling':>7}  {'1-thread kernel':>15}  {'scaling':>7}")
+    d1 = l1 = t1 = None
     for n in counts:
         d = rate(n, opts.seconds, dispatch)
-        launches = rate(n, opts.seconds, lambda: tiny(X, OUT))
-        d1, l1 = d1 or d, l1 or launches
-        print(f"   {n:>7}  {d:>13,.0f}  {d / d1:>6.2f}x  {launches:>12,.0f}  {launches / l1:>6.2f}x")
+        launches = rate(n, opts.seconds, lambda: launch(X, OUT))
+        outs = {}
+        t = rate(n, opts.seconds, lambda: tiny1(outs.setdefault(threading.get_ident(),
+                                                                np.zeros(1))))
+        d1, l1, t1 = d1 or d, l1 or launches, t1 or t
+        print(f"   {n:>7}  {d:>13,.0f}  {d / d1:>6.2f}x  {launches:>12,.0f}  {launches / l1:>6.2f}x"
+              f"  {t:>15,.0f}  {t / t1:>6.2f}x")
     print("   goal: >= 1.8x at 2 threads; a whole launch also waits for the host pool's workers,"
           f" which share the same {cores} cores")
     s = k.stats()
