@@ -156,10 +156,15 @@ class DeviceArray:
 
     @property
     def __cuda_array_interface__(self):
-        c = _c_strides(self.shape, self.dtype)
-        return {"shape": self.shape, "typestr": self.dtype.str, "version": 3,
+        # Made once: every launch reads it, and nothing in it ever changes.
+        iface = self.__dict__.get("_iface")
+        if iface is None:
+            c = _c_strides(self.shape, self.dtype)
+            iface = self.__dict__["_iface"] = {
+                "shape": self.shape, "typestr": self.dtype.str, "version": 3,
                 "data": (self.ptr, False), "strides": None if self.strides == c else self.strides,
                 "stream": None}
+        return iface
 
     def copy_to_host(self, out=None, stream=None):
         """The contents as a numpy array (into ``out`` when given)."""
