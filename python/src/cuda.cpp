@@ -157,8 +157,8 @@ void cuft::python::launchCuda(const PyCudaModule &module, const uint32_t grid[3]
   cuft::cuda::Error e;
   {
     py::gil_scoped_release release;
-    e = cuft::cuda::launch(contextOf(module.context), module.handle->module().function, grid,
-                           block, sharedBytes, reinterpret_cast<cuft::cuda::Stream>(stream),
+    e = cuft::cuda::launch(contextOf(module.context), module.handle->module(), grid, block,
+                           sharedBytes, reinterpret_cast<cuft::cuda::Stream>(stream),
                            const_cast<void **>(params));
   }
   check(e);
@@ -423,12 +423,12 @@ void cuft::python::bindCudaBench(py::module_ &m) {
         double seconds = 0;
         {
           py::gil_scoped_release release;
+          e = cuft::cuda::makeCurrent(contextOf(module.context));
           auto start = std::chrono::steady_clock::now();
           for (unsigned i = 0; i < iterations && !e; ++i)
-            e = cuft::cuda::launch(contextOf(module.context), module.handle->module().function,
-                                   grid.data(), block.data(), 0,
-                                   reinterpret_cast<cuft::cuda::Stream>(stream),
-                                   const_cast<void **>(params));
+            e = cuft::cuda::launchUnchecked(module.handle->module(), grid.data(), block.data(), 0,
+                                            reinterpret_cast<cuft::cuda::Stream>(stream),
+                                            const_cast<void **>(params));
           seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         }
         check(e);

@@ -130,6 +130,9 @@ Error loadModule(const Cubin &cubin, Context context, Module &m) {
     return e;
   Error e = check(a->moduleGetFunction(&m.function, m.module, cubin.kernel.c_str()),
                   "cuModuleGetFunction");
+  if (!e)
+    e = check(a->funcGetAttribute(&m.maxThreadsPerBlock, kFuncMaxThreadsPerBlock, m.function),
+              "cuFuncGetAttribute");
   if (e)
     a->moduleUnload(m.module);
   return e;
@@ -333,22 +336,24 @@ ModuleRegistry &cuft::cuda::modules() {
   return *registry;
 }
 
-Error cuft::cuda::launch(Context context, Function function, const uint32_t grid[3],
+Error cuft::cuda::launch(Context context, const Module &module, const uint32_t grid[3],
                          const uint32_t block[3], uint32_t sharedBytes, Stream stream,
                          void **params) {
-  CUFT_API("cannot launch the kernel");
-  if (Error e = makeCurrent(context))
-    return e;
-  int maxThreads = 0;
-  if (Error e = check(a->funcGetAttribute(&maxThreads, kFuncMaxThreadsPerBlock, function),
-                      "cuFuncGetAttribute"))
-    return e;
   uint64_t threads = uint64_t(block[0]) * block[1] * block[2];
-  if (threads > static_cast<uint64_t>(maxThreads))
+  if (threads > static_cast<uint64_t>(module.maxThreadsPerBlock))
     return {1 /* CUDA_ERROR_INVALID_VALUE */,
             "block of " + std::to_string(threads) + " threads: this kernel allows " +
-                std::to_string(maxThreads) + " at most on this device"};
-  return check(a->launchKernel(function, grid[0], grid[1], grid[2], block[0], block[1], block[2],
-                               sharedBytes, stream, params, nullptr),
+                std::to_string(module.maxThreadsPerBlock) + " at most on this device"};
+  if (Error e = makeCurrent(context))
+    return e;
+  return launchUnchecked(module, grid, block, sharedBytes, stream, params);
+}
+
+Error cuft::cuda::launchUnchecked(const Module &module, const uint32_t grid[3],
+                                  const uint32_t block[3], uint32_t sharedBytes, Stream stream,
+                                  void **params) {
+  CUFT_API("cannot launch the kernel");
+  return check(a->launchKernel(module.function, grid[0], grid[1], grid[2], block[0], block[1],
+                               block[2], sharedBytes, stream, params, nullptr),
                "cuLaunchKernel");
 }

@@ -76,6 +76,7 @@ struct Cubin {
 struct Module {
   void *module = nullptr; // CUmodule
   Function function = nullptr;
+  int maxThreadsPerBlock = 0; // what the kernel's resources allow on its device
 };
 
 /// The address and size of `module`'s global variable `name` (a __device__
@@ -88,10 +89,15 @@ using ModuleRegistry = cache::ModuleRegistry<Cubin, Module>;
 /// per context. A load error's text is Error::message().
 ModuleRegistry &modules();
 
-/// Checks `grid` and `block` against the device's limits and the function's,
-/// then launches. `params` points at each kernel parameter, in order.
-Error launch(Context context, Function function, const uint32_t grid[3], const uint32_t block[3],
-             uint32_t sharedBytes, Stream stream, void **params);
+/// Checks `block` against what the kernel allows, makes `context` current and
+/// launches. `params` points at each kernel parameter, in order.
+Error launch(Context context, const Module &module, const uint32_t grid[3],
+             const uint32_t block[3], uint32_t sharedBytes, Stream stream, void **params);
+
+/// cuLaunchKernel alone: no check, the context already current (the floor
+/// the launch-overhead benchmark measures against).
+Error launchUnchecked(const Module &module, const uint32_t grid[3], const uint32_t block[3],
+                      uint32_t sharedBytes, Stream stream, void **params);
 
 } // namespace cuft::cuda
 
