@@ -1,4 +1,5 @@
 """What the benchmarks share."""
+import threading
 import time
 
 
@@ -16,3 +17,29 @@ def busy_fraction(seconds=1.0):
     except OSError:
         return None
     return 1 - (i1 - i0) / max(1, t1 - t0)
+
+
+def rate(n, seconds, fn):
+    """Calls per second of fn, summed over n threads running for `seconds`."""
+    barrier = threading.Barrier(n + 1)
+    stop = threading.Event()
+    counts = [0] * n
+
+    def work(i):
+        barrier.wait()
+        c = 0
+        while not stop.is_set():
+            for _ in range(100):
+                fn()
+            c += 100
+        counts[i] = c
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    barrier.wait()
+    start = time.perf_counter()
+    time.sleep(seconds)
+    stop.set()
+    for t in threads:
+        t.join()
+    return sum(counts) / (time.perf_counter() - start)

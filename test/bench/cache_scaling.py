@@ -33,7 +33,7 @@ import time
 import numpy as np
 
 import cuft
-from benchutil import busy_fraction
+from benchutil import busy_fraction, rate
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 _serial = iter(range(1 << 30))
@@ -99,32 +99,6 @@ def race(n, warm=False):
 
 def median_race(n, repeat, warm=False):
     return statistics.median(race(n, warm) for _ in range(repeat))
-
-
-def rate(n, seconds, fn):
-    """Calls per second of fn, summed over n threads running for `seconds`."""
-    barrier = threading.Barrier(n + 1)
-    stop = threading.Event()
-    counts = [0] * n
-
-    def work(i):
-        barrier.wait()
-        c = 0
-        while not stop.is_set():
-            for _ in range(100):
-                fn()
-            c += 100
-        counts[i] = c
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    barrier.wait()
-    start = time.perf_counter()
-    time.sleep(seconds)
-    stop.set()
-    for t in threads:
-        t.join()
-    return sum(counts) / (time.perf_counter() - start)
 
 
 def main():

@@ -26,12 +26,12 @@ PYTHON_GIL=0, each thread its own default stream); goal >= 0.8 x N-fold.
 import argparse
 import statistics
 import sys
-import threading
 import time
 
 import numpy as np
 
 import cuft
+from benchutil import rate
 
 
 def timed(fn, iterations, sync):
@@ -214,29 +214,10 @@ def main():
     print("\nlaunches per second of the 1-array kernel, summed over threads (1 s each)")
     base = None
     for n in (int(t) for t in opts.threads.split(",")):
-        counts, stop = [0] * n, threading.Event()
-        barrier = threading.Barrier(n + 1)
-
-        def work(i):
-            barrier.wait()
-            c = 0
-            while not stop.is_set():
-                for _ in range(100):
-                    launch(*args)
-                c += 100
-            counts[i] = c
-        threads = [threading.Thread(target=work, args=(i,)) for i in range(n)]
-        for th in threads:
-            th.start()
-        barrier.wait()
-        t0 = time.perf_counter()
-        time.sleep(1.0)
-        stop.set()
-        for th in threads:
-            th.join()
-        rate = sum(counts) / (time.perf_counter() - t0)
-        base = base or rate
-        print(f"  {n:>2} threads: {rate:>12,.0f}/s  {rate / base:5.2f}x  (goal >= {0.8 * n:.1f}x)")
+        per_second = rate(n, 1.0, lambda: launch(*args))
+        base = base or per_second
+        print(f"  {n:>2} threads: {per_second:>12,.0f}/s  {per_second / base:5.2f}x  "
+              f"(goal >= {0.8 * n:.1f}x)")
     sync()
     print(f"stats: {copy1.stats()}")
 
