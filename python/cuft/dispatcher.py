@@ -146,7 +146,6 @@ class Kernel:
         _wrap(self, fn)
         self.__cuft_kernel__ = fn
         self.options = check_options(options, f"@cuft.kernel {fn.__qualname__}")
-        self._options_key = tuple(sorted(self.options.items()))
         self._frontend = None
         self._frontend_lock = threading.Lock()
         self._counters = _cuft.KernelCounters()
