@@ -259,12 +259,14 @@ class Kernel:
         # the slow path once more, where the process-wide cache has it.
         self._fast = (fe, {**tables, table: entries})
 
-    def _specialization(self, fe, sig, target_name, boundscheck=False):
-        """The compiled Specialization from the process-wide cache."""
+    def _specialization(self, fe, sig, target_name, boundscheck=False, link_inputs=None):
+        """The compiled Specialization from the process-wide cache; with
+        ``link_inputs`` (a chip target), its PTX linked with them into a cubin."""
         ok, spec, diags = _cuft.specialize(
             fe.ir, sig, target_name, fe.name, opt_level=self.options["opt_level"],
             fast_math=self.options["fastmath"], bounds_check=boundscheck,
-            counters=self._counters)
+            counters=self._counters, cubin=link_inputs is not None,
+            link_inputs=link_inputs or [])
         if not ok:
             raise from_diagnostics(diags, fe.filename, fe.firstlineno)
         return spec
@@ -401,15 +403,9 @@ class Kernel:
         table = f"cuda:{context}"
         module = None if _reload else self._fast_get(fe, table, sig)
         if module is None:
-            where = (fe.filename, fe.firstlineno)
             chip = _device_chip()
-            inputs = link_inputs(self.options["link"], chip, where)
-            ok, spec, diags = _cuft.specialize(
-                fe.ir, sig, chip, fe.name, opt_level=self.options["opt_level"],
-                fast_math=self.options["fastmath"], bounds_check=False, counters=self._counters,
-                cubin=True, link_inputs=inputs)
-            if not ok:
-                raise from_diagnostics(diags, fe.filename, fe.firstlineno)
+            inputs = link_inputs(self.options["link"], chip, (fe.filename, fe.firstlineno))
+            spec = self._specialization(fe, sig, chip, link_inputs=inputs)
             setup, teardown = link_callbacks(self.options["link"])
             module = _cuft.load_cuda(spec, context, self._counters, setup=setup,
                                      teardown=teardown)

@@ -119,23 +119,31 @@ const Api *ready(Error &error, const char *what) {
   if (!a)                                                                                      \
     return error;
 
+/// The shape of most calls: a usable driver, `context` current on this
+/// thread, then `call(api)`; any failure says `what` cuft was doing.
+template <typename Call> Error inContext(Context context, const char *what, Call call) {
+  CUFT_API(what);
+  if (Error e = makeCurrent(context))
+    return e;
+  return call(*a);
+}
+
 // CU_FUNC_ATTRIBUTE_MAX_THREADS_PER_BLOCK: what the kernel's registers allow.
 constexpr int kFuncMaxThreadsPerBlock = 0;
 
 Error loadModule(const Cubin &cubin, Context context, Module &m) {
-  CUFT_API("cannot load a module");
-  if (Error e = makeCurrent(context))
+  return inContext(context, "cannot load a module", [&](const Api &a) {
+    if (Error e = check(a.moduleLoadData(&m.module, cubin.image.data()), "cuModuleLoadData"))
+      return e;
+    Error e = check(a.moduleGetFunction(&m.function, m.module, cubin.kernel.c_str()),
+                    "cuModuleGetFunction");
+    if (!e)
+      e = check(a.funcGetAttribute(&m.maxThreadsPerBlock, kFuncMaxThreadsPerBlock, m.function),
+                "cuFuncGetAttribute");
+    if (e)
+      a.moduleUnload(m.module);
     return e;
-  if (Error e = check(a->moduleLoadData(&m.module, cubin.image.data()), "cuModuleLoadData"))
-    return e;
-  Error e = check(a->moduleGetFunction(&m.function, m.module, cubin.kernel.c_str()),
-                  "cuModuleGetFunction");
-  if (!e)
-    e = check(a->funcGetAttribute(&m.maxThreadsPerBlock, kFuncMaxThreadsPerBlock, m.function),
-              "cuFuncGetAttribute");
-  if (e)
-    a->moduleUnload(m.module);
-  return e;
+  });
 }
 
 } // namespace
@@ -202,116 +210,101 @@ Error cuft::cuda::deviceChip(int device, std::string &chip) {
 }
 
 Error cuft::cuda::memAlloc(Context context, size_t bytes, DevicePtr &ptr) {
-  CUFT_API("cannot allocate device memory");
-  if (Error e = makeCurrent(context))
-    return e;
-  return check(a->memAlloc(&ptr, bytes ? bytes : 1), "cuMemAlloc");
+  return inContext(context, "cannot allocate device memory", [&](const Api &a) {
+    return check(a.memAlloc(&ptr, bytes ? bytes : 1), "cuMemAlloc");
+  });
 }
 
 Error cuft::cuda::memFree(Context context, DevicePtr ptr) {
-  CUFT_API("cannot free device memory");
-  if (Error e = makeCurrent(context))
-    return e;
-  return check(a->memFree(ptr), "cuMemFree");
+  return inContext(context, "cannot free device memory", [&](const Api &a) {
+    return check(a.memFree(ptr), "cuMemFree");
+  });
 }
 
 Error cuft::cuda::copyToDevice(Context context, DevicePtr dst, const void *src, size_t bytes,
                                Stream stream) {
-  CUFT_API("cannot copy to the device");
-  if (Error e = makeCurrent(context))
-    return e;
-  if (Error e = check(a->memcpyHtoDAsync(dst, src, bytes, stream), "cuMemcpyHtoDAsync"))
-    return e;
-  return check(a->streamSynchronize(stream), "cuStreamSynchronize");
+  return inContext(context, "cannot copy to the device", [&](const Api &a) {
+    if (Error e = check(a.memcpyHtoDAsync(dst, src, bytes, stream), "cuMemcpyHtoDAsync"))
+      return e;
+    return check(a.streamSynchronize(stream), "cuStreamSynchronize");
+  });
 }
 
 Error cuft::cuda::copyToHost(Context context, void *dst, DevicePtr src, size_t bytes,
                              Stream stream) {
-  CUFT_API("cannot copy from the device");
-  if (Error e = makeCurrent(context))
-    return e;
-  if (Error e = check(a->memcpyDtoHAsync(dst, src, bytes, stream), "cuMemcpyDtoHAsync"))
-    return e;
-  return check(a->streamSynchronize(stream), "cuStreamSynchronize");
+  return inContext(context, "cannot copy from the device", [&](const Api &a) {
+    if (Error e = check(a.memcpyDtoHAsync(dst, src, bytes, stream), "cuMemcpyDtoHAsync"))
+      return e;
+    return check(a.streamSynchronize(stream), "cuStreamSynchronize");
+  });
 }
 
 Error cuft::cuda::memsetZero(Context context, DevicePtr ptr, size_t bytes, Stream stream) {
-  CUFT_API("cannot clear device memory");
-  if (Error e = makeCurrent(context))
-    return e;
-  return check(a->memsetD8Async(ptr, 0, bytes, stream), "cuMemsetD8Async");
+  return inContext(context, "cannot clear device memory", [&](const Api &a) {
+    return check(a.memsetD8Async(ptr, 0, bytes, stream), "cuMemsetD8Async");
+  });
 }
 
 Error cuft::cuda::streamCreate(Context context, Stream &stream) {
-  CUFT_API("cannot create a stream");
-  if (Error e = makeCurrent(context))
-    return e;
-  return check(a->streamCreate(&stream, 1 /* CU_STREAM_NON_BLOCKING */), "cuStreamCreate");
+  return inContext(context, "cannot create a stream", [&](const Api &a) {
+    return check(a.streamCreate(&stream, 1 /* CU_STREAM_NON_BLOCKING */), "cuStreamCreate");
+  });
 }
 
 Error cuft::cuda::streamDestroy(Context context, Stream stream) {
-  CUFT_API("cannot destroy a stream");
-  if (Error e = makeCurrent(context))
-    return e;
-  return check(a->streamDestroy(stream), "cuStreamDestroy");
+  return inContext(context, "cannot destroy a stream", [&](const Api &a) {
+    return check(a.streamDestroy(stream), "cuStreamDestroy");
+  });
 }
 
 Error cuft::cuda::streamSynchronize(Context context, Stream stream) {
-  CUFT_API("cannot synchronize a stream");
-  if (Error e = makeCurrent(context))
-    return e;
-  return check(a->streamSynchronize(stream), "cuStreamSynchronize");
+  return inContext(context, "cannot synchronize a stream", [&](const Api &a) {
+    return check(a.streamSynchronize(stream), "cuStreamSynchronize");
+  });
 }
 
 Error cuft::cuda::eventCreate(Context context, Event &event) {
-  CUFT_API("cannot create an event");
-  if (Error e = makeCurrent(context))
-    return e;
-  return check(a->eventCreate(&event, 0), "cuEventCreate");
+  return inContext(context, "cannot create an event", [&](const Api &a) {
+    return check(a.eventCreate(&event, 0), "cuEventCreate");
+  });
 }
 
 Error cuft::cuda::eventDestroy(Context context, Event event) {
-  CUFT_API("cannot destroy an event");
-  if (Error e = makeCurrent(context))
-    return e;
-  return check(a->eventDestroy(event), "cuEventDestroy");
+  return inContext(context, "cannot destroy an event", [&](const Api &a) {
+    return check(a.eventDestroy(event), "cuEventDestroy");
+  });
 }
 
 Error cuft::cuda::eventRecord(Context context, Event event, Stream stream) {
-  CUFT_API("cannot record an event");
-  if (Error e = makeCurrent(context))
-    return e;
-  return check(a->eventRecord(event, stream), "cuEventRecord");
+  return inContext(context, "cannot record an event", [&](const Api &a) {
+    return check(a.eventRecord(event, stream), "cuEventRecord");
+  });
 }
 
 Error cuft::cuda::eventSynchronize(Context context, Event event) {
-  CUFT_API("cannot wait for an event");
-  if (Error e = makeCurrent(context))
-    return e;
-  return check(a->eventSynchronize(event), "cuEventSynchronize");
+  return inContext(context, "cannot wait for an event", [&](const Api &a) {
+    return check(a.eventSynchronize(event), "cuEventSynchronize");
+  });
 }
 
 Error cuft::cuda::eventElapsed(Context context, Event start, Event end, float &ms) {
-  CUFT_API("cannot time events");
-  if (Error e = makeCurrent(context))
-    return e;
-  return check(a->eventElapsedTime(&ms, start, end), "cuEventElapsedTime");
+  return inContext(context, "cannot time events", [&](const Api &a) {
+    return check(a.eventElapsedTime(&ms, start, end), "cuEventElapsedTime");
+  });
 }
 
 Error cuft::cuda::streamWaitEvent(Context context, Stream stream, Event event) {
-  CUFT_API("cannot make a stream wait");
-  if (Error e = makeCurrent(context))
-    return e;
-  return check(a->streamWaitEvent(stream, event, 0), "cuStreamWaitEvent");
+  return inContext(context, "cannot make a stream wait", [&](const Api &a) {
+    return check(a.streamWaitEvent(stream, event, 0), "cuStreamWaitEvent");
+  });
 }
 
 Error cuft::cuda::moduleGlobal(Context context, const Module &module, const std::string &name,
                                DevicePtr &ptr, size_t &bytes) {
-  CUFT_API("cannot find a global of the module");
-  if (Error e = makeCurrent(context))
-    return e;
-  return check(a->moduleGetGlobal(&ptr, &bytes, module.module, name.c_str()),
-               "cuModuleGetGlobal");
+  return inContext(context, "cannot find a global of the module", [&](const Api &a) {
+    return check(a.moduleGetGlobal(&ptr, &bytes, module.module, name.c_str()),
+                 "cuModuleGetGlobal");
+  });
 }
 
 ModuleRegistry &cuft::cuda::modules() {
