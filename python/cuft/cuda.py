@@ -14,6 +14,7 @@ import sysconfig
 import numpy as np
 
 from . import _cuft
+from .host import pack_with
 from .target import require_cuda
 
 __all__ = ["DeviceArray", "Event", "Stream", "to_device", "device_array", "zeros", "default_stream",
@@ -211,30 +212,26 @@ def to_device(array, device=0, stream=None):
     return a
 
 
+def _gpu_array_slot(index, value):
+    """(pointer, shape, strides in elements) of a GPU array; a numpy array is
+    host memory: a TypeError, never a silent copy."""
+    from .signature import ArgumentError
+    iface = getattr(value, "__cuda_array_interface__", None)
+    if iface is None:
+        what = "a numpy array (host memory)" if isinstance(value, np.ndarray) else \
+            f"a {type(value).__name__} without __cuda_array_interface__"
+        raise ArgumentError(index, f"it is {what} and the cuda target runs on the GPU: pass "
+                                   "cuft.to_device(array), or a CuPy/PyTorch GPU array")
+    itemsize = np.dtype(iface["typestr"]).itemsize
+    shape = tuple(iface["shape"])
+    strides = iface.get("strides") or _c_strides(shape, iface["typestr"])
+    if any(s % itemsize for s in strides):
+        raise ArgumentError(index, f"array strides {strides} are not multiples of its item "
+                                   f"size ({itemsize} bytes)")
+    return (iface["data"][0], shape, tuple(s // itemsize for s in strides))
+
+
 def pack_arguments(args, entries, constexpr_args):
     """The kernel's runtime arguments for ``_cuft.launch_cuda``: GPU arrays (any
-    object with ``__cuda_array_interface__``) as (pointer, shape, strides in
-    elements), scalars as (type, value). A numpy array is host memory: a
-    TypeError, never a silent copy."""
-    from .signature import ArgumentError
-    packed = []
-    for i, (value, entry) in enumerate(zip(args, entries)):
-        if i in constexpr_args:
-            continue
-        if not entry.startswith("array<"):
-            packed.append((entry, value))
-            continue
-        iface = getattr(value, "__cuda_array_interface__", None)
-        if iface is None:
-            what = "a numpy array (host memory)" if isinstance(value, np.ndarray) else \
-                f"a {type(value).__name__} without __cuda_array_interface__"
-            raise ArgumentError(i, f"it is {what} and the cuda target runs on the GPU: pass "
-                                   "cuft.to_device(array), or a CuPy/PyTorch GPU array")
-        itemsize = np.dtype(iface["typestr"]).itemsize
-        shape = tuple(iface["shape"])
-        strides = iface.get("strides") or _c_strides(shape, iface["typestr"])
-        if any(s % itemsize for s in strides):
-            raise ArgumentError(i, f"array strides {strides} are not multiples of its item "
-                                   f"size ({itemsize} bytes)")
-        packed.append((iface["data"][0], shape, tuple(s // itemsize for s in strides)))
-    return packed
+    object with ``__cuda_array_interface__``) and scalars."""
+    return pack_with(_gpu_array_slot, args, entries, constexpr_args)

@@ -10,7 +10,7 @@ try:
 except ImportError:  # pragma: no cover - numpy is a dependency of every test
     _np = None
 
-__all__ = ["pack_arguments", "raise_launch_error"]
+__all__ = ["pack_with", "pack_arguments", "raise_launch_error"]
 
 
 def _host_array(index, value):
@@ -37,19 +37,25 @@ def _array_slot(index, value):
     return (a.__array_interface__["data"][0], a.shape, tuple(s // itemsize for s in a.strides))
 
 
-def pack_arguments(args, entries, constexpr_args):
-    """The kernel's runtime arguments for ``_cuft.launch_host``: arrays as
-    (pointer, shape, strides in elements), scalars as (type, value); constexpr
-    arguments are compiled in and left out."""
+def pack_with(array_slot, args, entries, constexpr_args):
+    """A kernel's runtime arguments in the launch bindings' form: arrays as
+    ``array_slot(index, value)`` gives them (pointer, shape, strides in
+    elements), scalars as (type, value); constexpr arguments are compiled in
+    and left out."""
     packed = []
     for i, (value, entry) in enumerate(zip(args, entries)):
         if i in constexpr_args:
             continue
         if entry.startswith("array<"):
-            packed.append(_array_slot(i, value))
+            packed.append(array_slot(i, value))
         else:
             packed.append((entry, value))
     return packed
+
+
+def pack_arguments(args, entries, constexpr_args):
+    """The kernel's runtime arguments for ``_cuft.launch_host``: host arrays."""
+    return pack_with(_array_slot, args, entries, constexpr_args)
 
 
 def raise_launch_error(kernel_name, error):
