@@ -18,7 +18,7 @@ from . import _cuft
 from .errors import CompileError, KernelArgumentError, from_diagnostics
 from .frontend import generate
 from .host import pack_arguments, raise_launch_error
-from .link import PTX, Linkable, link_cubin, link_inputs, sass
+from .link import Linkable, link_inputs, sass
 from .link import callbacks as link_callbacks
 from .signature import _NUMPY_NUMS, ArgumentError, _np, parse_signature, signature_entries
 from .target import require_cuda, target
@@ -298,13 +298,15 @@ class Kernel:
             self._fast_put(fe, table, sig, module)
         return module
 
-    def inspect(self, *args, stage="ptx", signature=None, **kwargs):
+    def inspect(self, *args, stage="ptx", signature=None, chip=None, **kwargs):
         """The kernel's code for these arguments (or for ``signature``, written
         numba style like ``"f32, f32[::1], f32[::1]"``) at ``stage``: "generic"
         (the frontend's IR), "typed" (after specialization), "llvm" or "ptx"
         (the GPU's LLVM IR or PTX), "cubin" (bytes: the PTX linked by nvJitLink),
         "sass" (the cubin disassembled by the toolkit's cuobjdump or nvdisasm),
-        or "host-llvm" (the host target's optimized LLVM IR for this CPU)."""
+        or "host-llvm" (the host target's optimized LLVM IR for this CPU). GPU
+        stages are for ``chip`` ("sm_90"): by default the GPU's where there is
+        one, else sm_90."""
         if stage not in STAGES:
             raise ValueError(f"unknown stage {stage!r} (expected one of {', '.join(STAGES)})")
         fe = self.frontend
@@ -319,14 +321,14 @@ class Kernel:
             sig = self.signature(*args, **kwargs)
         if stage == "generic":
             return fe.ir
+        if chip is None:
+            chip = _device_chip() if _cuft.cuda_driver_status()["available"] else DEFAULT_CHIP
         if stage == "ptx":
-            return self.specialize(sig)
+            return self.specialize(sig, chip)
         if stage in ("cubin", "sass"):
-            ptx = self.specialize(sig)
-            where = (fe.filename, fe.firstlineno)
-            inputs = [(PTX, f"{fe.name}.ptx", ptx.encode())]
-            inputs += link_inputs(self.options["link"], DEFAULT_CHIP, where)
-            cubin = link_cubin(inputs, DEFAULT_CHIP, self.options["opt_level"], where)
+            # The cubin a launch on this chip loads: one cache entry, shared.
+            inputs = link_inputs(self.options["link"], chip, (fe.filename, fe.firstlineno))
+            cubin = self._specialization(fe, sig, chip, link_inputs=inputs).cubin
             return cubin if stage == "cubin" else sass(cubin)
         if stage == "host-llvm":
             ok, text, diags = _cuft.compile_host_llvm(
@@ -335,7 +337,7 @@ class Kernel:
             if not ok:
                 raise from_diagnostics(diags, fe.filename, fe.firstlineno)
             return text
-        return self._compile(fe, sig, stage, DEFAULT_CHIP)
+        return self._compile(fe, sig, stage, chip)
 
     def stats(self):
         """Counters of this kernel's specializations: compiles (done by this
@@ -362,7 +364,6 @@ class Kernel:
         entries = self._entries(fe, args)
         sig = ",".join(entries)
         if target() != "host":
-            self.specialize(sig)
             require_cuda(f"cannot launch '{self.__name__}' on the cuda target")
             from . import cuda
             context = cuda.current_context()

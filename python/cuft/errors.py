@@ -82,13 +82,14 @@ def from_diagnostics(diagnostics, fallback_file=None, fallback_line=None):
     if not diags:
         return CompileError("the compiler failed without a diagnostic", fallback_file,
                             fallback_line)
-    lead = next((d for d in diags if d[0] == "error"), diags[0])
+    lead = next((d for d in diags if d[0] in ("error", "link-error")), diags[0])
     notes = [(f or fallback_file, l or None, c or None, m) for s, f, l, c, m in diags
              if (s, f, l, c, m) != tuple(lead)]
     _, file, line, col, message = lead
     if not file or not line:
         file, line, col = fallback_file, fallback_line, None
-    return CompileError(message, file, line, col or None, notes=notes)
+    kind = LinkError if lead[0] == "link-error" else CompileError
+    return kind(message, file, line, col or None, notes=notes)
 
 
 class LinkError(CompileError):

@@ -99,8 +99,9 @@ private:
 pybind11::object launchHost(const host::Kernel &kernel, const uint32_t grid[3],
                             const uint32_t block[3], PackedArgs &packed);
 
-/// Launches a CudaModule's kernel, packed; raises cuft.CudaError on failure.
-void launchCuda(const PyCudaModule &module, const uint32_t grid[3], const uint32_t block[3],
+/// Launches a CudaModule's kernel, packed; false when the module was unloaded
+/// (load it again); raises cuft.CudaError or ValueError on failure.
+bool launchCuda(const PyCudaModule &module, const uint32_t grid[3], const uint32_t block[3],
                 uint32_t sharedBytes, uintptr_t stream, PackedArgs &packed);
 
 /// Diagnostics as (severity, file, line, column, message) tuples.

@@ -41,8 +41,65 @@ struct Request {
   std::vector<cuft::nvptx::LinkInput> inputs;
 };
 
+cuft::cache::Key keyOf(const std::string &ir, const std::string &signature, const Request &r) {
+  cuft::cache::Key key;
+  key.add(cuft::buildId())
+      .add(r.target)
+      .add(r.kernel)
+      .add(uint64_t(r.optLevel))
+      .add(uint64_t(r.fastMath) | uint64_t(r.boundsCheck) << 1 | uint64_t(r.cubin) << 2)
+      .add(signature)
+      .add(ir);
+  // What the kernel links is part of what it is.
+  for (const auto &in : r.inputs)
+    key.add(uint64_t(in.kind)).add(in.name).add(in.data);
+  return key;
+}
+
+SpecializationPtr compileSpecialization(const std::string &ir, const std::string &signature,
+                                        const Request &r);
+
+/// The specialization of `r` from the process-wide cache: compiled by the
+/// first caller, waited for by the others.
+cuft::SpecializationCache::Lookup lookup(const std::string &ir, const std::string &signature,
+                                         const Request &r) {
+  return cuft::specializationCache().getOrCompile(
+      keyOf(ir, signature, r), [&] { return compileSpecialization(ir, signature, r); });
+}
+
+/// The PTX of `r` (from the cache, so a cubin and inspect(stage="ptx") share
+/// one compile) linked with `r.inputs` into a cubin.
+SpecializationPtr linkSpecialization(const std::string &ir, const std::string &signature,
+                                     const Request &r) {
+  Request ptxOnly = r;
+  ptxOnly.cubin = false;
+  ptxOnly.inputs.clear();
+  SpecializationPtr ptx = lookup(ir, signature, ptxOnly).value;
+  if (!ptx || !ptx->ok())
+    return ptx;
+  auto out = std::make_shared<Specialization>(*ptx);
+  std::vector<cuft::nvptx::LinkInput> inputs = r.inputs;
+  inputs.insert(inputs.begin(), {cuft::nvptx::InputKind::PTX, r.kernel + ".ptx", out->ptx});
+  bool lto = false;
+  for (const auto &in : inputs)
+    lto |= in.kind == cuft::nvptx::InputKind::LTOIR;
+  cuft::nvptx::LinkResult linked = cuft::nvptx::link(inputs, r.target, r.optLevel, lto);
+  if (!linked.ok) {
+    out->succeeded = false;
+    // Severity "link-error": Python raises cuft.LinkError for it.
+    out->diagnostics.push_back(
+        {"link-error", "", 0, 0, "cannot link for " + r.target + ": " + linked.error});
+  } else {
+    out->cubin =
+        std::make_shared<cuft::cuda::Cubin>(cuft::cuda::Cubin{std::move(linked.cubin), r.kernel});
+  }
+  return out;
+}
+
 SpecializationPtr compileSpecialization(const std::string &ir, const std::string &signature,
                                         const Request &r) {
+  if (r.cubin)
+    return linkSpecialization(ir, signature, r);
   auto out = std::make_shared<Specialization>();
   if (r.target == "host") {
     cuft::host::Options options;
@@ -62,22 +119,6 @@ SpecializationPtr compileSpecialization(const std::string &ir, const std::string
     out->succeeded = result.ok;
     out->diagnostics = std::move(result.diagnostics);
     out->ptx = std::move(result.text);
-    if (out->succeeded && r.cubin) {
-      std::vector<cuft::nvptx::LinkInput> inputs = r.inputs;
-      inputs.insert(inputs.begin(), {cuft::nvptx::InputKind::PTX, r.kernel + ".ptx", out->ptx});
-      bool lto = false;
-      for (const auto &in : inputs)
-        lto |= in.kind == cuft::nvptx::InputKind::LTOIR;
-      cuft::nvptx::LinkResult linked = cuft::nvptx::link(inputs, r.target, r.optLevel, lto);
-      if (!linked.ok) {
-        out->succeeded = false;
-        out->diagnostics.push_back({"error", "", 0, 0, "cannot link for " + r.target + ": " +
-                                                           linked.error});
-      } else {
-        out->cubin = std::make_shared<cuft::cuda::Cubin>(
-            cuft::cuda::Cubin{std::move(linked.cubin), r.kernel});
-      }
-    }
   }
   return out;
 }
@@ -85,6 +126,11 @@ SpecializationPtr compileSpecialization(const std::string &ir, const std::string
 py::dict cacheInfo() {
   auto cache = cuft::specializationCache().stats();
   auto modules = cuft::hostModules().stats();
+  auto gpu = cuft::cuda::modules().stats(); // every CUDA context's
+  modules.loads += gpu.loads;
+  modules.unloads += gpu.unloads;
+  modules.live += gpu.live;
+  modules.waits += gpu.waits;
   py::dict d;
   d["compiles"] = cache.compiles;
   d["hits"] = cache.hits + dispatchHits().read();
@@ -138,6 +184,12 @@ void cuft::python::bindCache(py::module_ &m) {
                                return s.value->hostObject ? s.value->hostObject->llvmIR
                                                           : std::string();
                              })
+      .def_property_readonly("cubin",
+                             [](const PySpecialization &s) -> py::object {
+                               if (!s.value->cubin)
+                                 return py::none();
+                               return py::bytes(s.value->cubin->image);
+                             })
       .def_property_readonly("target", [](const PySpecialization &s) {
         return s.value->hostObject ? "host" : "cuda";
       });
@@ -150,24 +202,12 @@ void cuft::python::bindCache(py::module_ &m) {
          const std::vector<std::tuple<int, std::string, py::bytes>> &inputs) -> py::tuple {
         Request r{target, kernel, optLevel, fastMath, boundsCheck && target == "host",
                   cubin && target != "host", {}};
-        cuft::cache::Key key;
-        key.add(cuft::buildId())
-            .add(target)
-            .add(kernel)
-            .add(uint64_t(optLevel))
-            .add(uint64_t(fastMath) | uint64_t(r.boundsCheck) << 1 | uint64_t(r.cubin) << 2)
-            .add(signature)
-            .add(ir);
-        // What the kernel links is part of what it is.
-        for (const auto &[kind, name, data] : inputs) {
+        for (const auto &[kind, name, data] : inputs)
           r.inputs.push_back({static_cast<cuft::nvptx::InputKind>(kind), name, std::string(data)});
-          key.add(uint64_t(kind)).add(name).add(r.inputs.back().data);
-        }
         cuft::SpecializationCache::Lookup found;
         {
           py::gil_scoped_release release;
-          found = cuft::specializationCache().getOrCompile(
-              key, [&] { return compileSpecialization(ir, signature, r); });
+          found = lookup(ir, signature, r);
         }
         counters.count(found.outcome);
         if (!found.value)
@@ -231,5 +271,6 @@ void cuft::python::bindCache(py::module_ &m) {
 
   m.def("cache_info", &cacheInfo,
         "Process-wide counters: compiles, hits, waits, failures, entries (cached "
-        "specializations), loads, unloads, modules (loaded now).");
+        "specializations; a linked cubin is an entry of its own beside its PTX), loads, "
+        "unloads, modules (loaded now, on the host and in every CUDA context).");
 }

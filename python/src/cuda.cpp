@@ -92,8 +92,11 @@ namespace {
 using cuft::cuda::Context;
 using cuft::cuda::DevicePtr;
 
-/// Raises cuft.CudaError(what, message, result, result_name) for `e`.
+/// Raises cuft.CudaError(what, message, result, result_name) for `e`, or
+/// ValueError for a launch configuration cuft refused.
 [[noreturn]] void raise(const cuft::cuda::Error &e) {
+  if (e.kind == cuft::cuda::Error::Kind::BadConfig)
+    throw py::value_error(e.what);
   py::object cls = py::module_::import("cuft.errors").attr("CudaError");
   std::string name = cuft::cuda::resultName(e.result);
   std::string message = e.message();
@@ -150,7 +153,7 @@ struct ModuleView {
 
 } // namespace
 
-void cuft::python::launchCuda(const PyCudaModule &module, const uint32_t grid[3],
+bool cuft::python::launchCuda(const PyCudaModule &module, const uint32_t grid[3],
                               const uint32_t block[3], uint32_t sharedBytes, uintptr_t stream,
                               PackedArgs &packed) {
   void *const *params = packed.finish();
@@ -161,7 +164,10 @@ void cuft::python::launchCuda(const PyCudaModule &module, const uint32_t grid[3]
                            sharedBytes, reinterpret_cast<cuft::cuda::Stream>(stream),
                            const_cast<void **>(params));
   }
+  if (e.kind == cuft::cuda::Error::Kind::Unloaded)
+    return false;
   check(e);
+  return true;
 }
 
 void cuft::python::bindCudaRuntime(py::module_ &m) {
@@ -394,14 +400,12 @@ void cuft::python::bindCudaRuntime(py::module_ &m) {
       "launch_cuda",
       [](const PyCudaModule &module, std::array<uint32_t, 3> grid, std::array<uint32_t, 3> block,
          uint32_t sharedBytes, uintptr_t stream, const py::list &args) {
-        if (!module.handle->alive())
-          return false; // unloaded: load again
         // The kernel ABI: per array, allocated and aligned pointers, offset,
         // sizes and strides (in elements), each a parameter of its own.
         PackedArgs packed;
         packed.addAll(args);
-        cuft::python::launchCuda(module, grid.data(), block.data(), sharedBytes, stream, packed);
-        return true;
+        return cuft::python::launchCuda(module, grid.data(), block.data(), sharedBytes, stream,
+                                        packed); // false: unloaded, load again
       },
       py::arg("module"), py::arg("grid"), py::arg("block"), py::arg("shared_bytes"),
       py::arg("stream"), py::arg("args"),

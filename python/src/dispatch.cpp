@@ -376,8 +376,9 @@ py::object launchFastCuda(Dispatcher &d, std::array<uint32_t, 3> grid,
     packed.addArray(reinterpret_cast<void *>(data[0].cast<uintptr_t>()), shape.data(),
                     strides.data(), rank);
   }
+  if (!cuft::python::launchCuda(*module, grid.data(), block.data(), sharedBytes, stream, packed))
+    return miss(); // unloaded since the lookup: the slow path loads it again
   d.counters.hit();
-  cuft::python::launchCuda(*module, grid.data(), block.data(), sharedBytes, stream, packed);
   return py::none();
 }
 

@@ -94,8 +94,13 @@ def test_streams():
 
 def test_bad_launch_configuration():
     x = cuft.zeros(4, np.float32)
-    with pytest.raises(cuft.CudaError):
+    with pytest.raises(ValueError, match="CUDA allows 1024 at most"):
         saxpy[1, (1024, 2)](np.float32(1), x, x)
+    with pytest.raises(ValueError, match="dynamic shared memory"):
+        saxpy[1, 32, None, 1 << 20](np.float32(1), x, x)
+    # Past the default 48 KiB, cuft opts the kernel in (an H100 allows 227 KiB).
+    saxpy[1, 32, None, 100_000](np.float32(1), x, x)
+    cuft.default_stream().synchronize()
 
 
 def test_external_cuda_cpp(tmp_path):

@@ -9,9 +9,12 @@
 //===----------------------------------------------------------------------===//
 
 #include "cuft/Runtime/CUDA/Runtime.h"
+#include "cuft/Runtime/LaunchShape.h"
 
+#include <algorithm>
 #include <array>
 #include <mutex>
+#include <thread>
 
 using namespace cuft::cuda;
 
@@ -37,6 +40,9 @@ struct Api {
   CUresult (*moduleUnload)(void *) = nullptr;
   CUresult (*moduleGetFunction)(Function *, void *, const char *) = nullptr;
   CUresult (*funcGetAttribute)(int *, int, Function) = nullptr;
+  CUresult (*funcSetAttribute)(Function, int, int) = nullptr;
+  CUresult (*ctxGetDevice)(int *) = nullptr;
+  CUresult (*ctxSynchronize)() = nullptr;
   CUresult (*moduleGetGlobal)(DevicePtr *, size_t *, void *, const char *) = nullptr;
   CUresult (*launchKernel)(Function, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned,
                            unsigned, Stream, void **, void **) = nullptr;
@@ -76,6 +82,9 @@ const Api &api() {
     resolve(a, a.moduleUnload, "cuModuleUnload");
     resolve(a, a.moduleGetFunction, "cuModuleGetFunction");
     resolve(a, a.funcGetAttribute, "cuFuncGetAttribute");
+    resolve(a, a.funcSetAttribute, "cuFuncSetAttribute");
+    resolve(a, a.ctxGetDevice, "cuCtxGetDevice");
+    resolve(a, a.ctxSynchronize, "cuCtxSynchronize");
     resolve(a, a.moduleGetGlobal, "cuModuleGetGlobal_v2");
     resolve(a, a.launchKernel, "cuLaunchKernel");
     resolve(a, a.getErrorString, "cuGetErrorString");
@@ -128,22 +137,68 @@ template <typename Call> Error inContext(Context context, const char *what, Call
   return call(*a);
 }
 
-// CU_FUNC_ATTRIBUTE_MAX_THREADS_PER_BLOCK: what the kernel's registers allow.
-constexpr int kFuncMaxThreadsPerBlock = 0;
+// CUfunction_attribute and CUdevice_attribute values.
+constexpr int kFuncMaxThreadsPerBlock = 0, kFuncSharedSizeBytes = 1,
+              kFuncMaxDynamicSharedSizeBytes = 8;
+constexpr int kDeviceMaxSharedPerBlockOptin = 97;
 
 Error loadModule(const Cubin &cubin, Context context, Module &m) {
   return inContext(context, "cannot load a module", [&](const Api &a) {
     if (Error e = check(a.moduleLoadData(&m.module, cubin.image.data()), "cuModuleLoadData"))
       return e;
+    m.kernel = cubin.kernel;
+    int device = 0, optin = 0, dynamicNow = 0;
     Error e = check(a.moduleGetFunction(&m.function, m.module, cubin.kernel.c_str()),
                     "cuModuleGetFunction");
     if (!e)
       e = check(a.funcGetAttribute(&m.maxThreadsPerBlock, kFuncMaxThreadsPerBlock, m.function),
                 "cuFuncGetAttribute");
-    if (e)
+    if (!e)
+      e = check(a.funcGetAttribute(&m.staticShared, kFuncSharedSizeBytes, m.function),
+                "cuFuncGetAttribute");
+    if (!e)
+      e = check(a.funcGetAttribute(&dynamicNow, kFuncMaxDynamicSharedSizeBytes, m.function),
+                "cuFuncGetAttribute");
+    if (!e)
+      e = check(a.ctxGetDevice(&device), "cuCtxGetDevice");
+    if (!e)
+      e = check(a.deviceGetAttribute(&optin, kDeviceMaxSharedPerBlockOptin, device),
+                "cuDeviceGetAttribute");
+    if (e) {
       a.moduleUnload(m.module);
+      return e;
+    }
+    m.dynamicSharedNow.store(dynamicNow, std::memory_order_relaxed);
+    m.maxDynamicShared = std::max(dynamicNow, optin - m.staticShared);
     return e;
   });
+}
+
+Error configError(const Module &module, const std::string &problem) {
+  Error e{1 /* CUDA_ERROR_INVALID_VALUE */,
+          "cannot launch kernel '" + module.kernel + "': " + problem};
+  e.kind = Error::Kind::BadConfig;
+  return e;
+}
+
+/// Lets `module`'s kernel take `bytes` of dynamic shared memory, opting in
+/// past the default 48 KiB when it may; `context` is current.
+Error allowDynamicShared(const Module &module, uint32_t bytes) {
+  if (int64_t(bytes) <= module.dynamicSharedNow.load(std::memory_order_relaxed))
+    return {};
+  if (int64_t(bytes) > module.maxDynamicShared)
+    return configError(module, std::to_string(bytes) + " bytes of dynamic shared memory: this "
+                               "kernel can have " + std::to_string(module.maxDynamicShared) +
+                               " at most on this device (it declares " +
+                               std::to_string(module.staticShared) + " bytes of its own)");
+  CUFT_API("cannot launch the kernel");
+  // Racing launches set the same value; each then sees it allowed.
+  if (Error e = check(a->funcSetAttribute(module.function, kFuncMaxDynamicSharedSizeBytes,
+                                          module.maxDynamicShared),
+                      "cuFuncSetAttribute(MAX_DYNAMIC_SHARED_SIZE_BYTES)"))
+    return e;
+  module.dynamicSharedNow.store(module.maxDynamicShared, std::memory_order_relaxed);
+  return {};
 }
 
 } // namespace
@@ -320,11 +375,18 @@ ModuleRegistry &cuft::cuda::modules() {
         return m;
       },
       [](Module &m, ModuleRegistry::ContextId id) {
+        // New launches see `unloaded`; the ones already past that check
+        // finish their cuLaunchKernel first (sequentially consistent: either
+        // a launch sees the flag or this loop sees the launch).
+        m.unloaded.store(true);
+        while (m.launching.load() != 0)
+          std::this_thread::yield();
         Error e;
         if (const Api *a = ready(e, "cannot unload a module"))
-          if (!makeCurrent(reinterpret_cast<Context>(static_cast<uintptr_t>(id))))
+          if (!makeCurrent(reinterpret_cast<Context>(static_cast<uintptr_t>(id)))) {
+            a->ctxSynchronize(); // no queued kernel of the module still to run
             a->moduleUnload(m.module);
-        m.function = nullptr;
+          }
       }});
   return *registry;
 }
@@ -332,12 +394,22 @@ ModuleRegistry &cuft::cuda::modules() {
 Error cuft::cuda::launch(Context context, const Module &module, const uint32_t grid[3],
                          const uint32_t block[3], uint32_t sharedBytes, Stream stream,
                          void **params) {
-  uint64_t threads = uint64_t(block[0]) * block[1] * block[2];
-  if (threads > static_cast<uint64_t>(module.maxThreadsPerBlock))
-    return {1 /* CUDA_ERROR_INVALID_VALUE */,
-            "block of " + std::to_string(threads) + " threads: this kernel allows " +
-                std::to_string(module.maxThreadsPerBlock) + " at most on this device"};
+  std::string problem = launchShapeProblem(grid, block, uint64_t(module.maxThreadsPerBlock));
+  if (!problem.empty())
+    return configError(module, problem);
   if (Error e = makeCurrent(context))
+    return e;
+  struct InFlight { // the unload waits for this launch
+    const Module &m;
+    explicit InFlight(const Module &m) : m(m) { m.launching.fetch_add(1); }
+    ~InFlight() { m.launching.fetch_sub(1); }
+  } inFlight(module);
+  if (module.unloaded.load()) {
+    Error e{4 /* CUDA_ERROR_DEINITIALIZED */, "the kernel's module was unloaded"};
+    e.kind = Error::Kind::Unloaded;
+    return e;
+  }
+  if (Error e = allowDynamicShared(module, sharedBytes))
     return e;
   return launchUnchecked(module, grid, block, sharedBytes, stream, params);
 }

@@ -21,6 +21,7 @@
 
 #include "cuft/Conversion/GPUToHost/GPUToHost.h"
 #include "cuft/Runtime/Host.h"
+#include "cuft/Runtime/LaunchShape.h"
 
 #include <atomic>
 #include <condition_variable>
@@ -41,11 +42,6 @@ using namespace cuft::host;
 using namespace cuft::host::detail;
 
 namespace {
-
-/// CUDA's limits, kept on the host so that a launch that works here works there.
-constexpr uint64_t kMaxThreadsPerBlock = 1024;
-constexpr uint32_t kMaxBlockDim[3] = {1024, 1024, 64};
-constexpr uint64_t kMaxGridDim[3] = {(1ull << 31) - 1, 65535, 65535};
 
 size_t envSize(const char *name, size_t fallback) {
   if (const char *v = std::getenv(name)) {
@@ -477,11 +473,6 @@ LaunchError configError(std::string message) {
   return e;
 }
 
-std::string dim3Text(const uint32_t d[3]) {
-  return "(" + std::to_string(d[0]) + ", " + std::to_string(d[1]) + ", " +
-         std::to_string(d[2]) + ")";
-}
-
 } // namespace
 
 const std::vector<RuntimeSymbol> &cuft::host::detail::runtimeSymbols() {
@@ -496,18 +487,10 @@ unsigned cuft::host::poolSize() { return Pool::get().size(); }
 
 LaunchError cuft::host::launch(const Kernel &kernel, const uint32_t grid[3],
                                const uint32_t block[3], void *const *args, size_t numArgs) {
-  uint64_t threads = uint64_t(block[0]) * block[1] * block[2];
-  for (unsigned d = 0; d < 3; ++d) {
-    if (block[d] == 0 || block[d] > kMaxBlockDim[d])
-      return configError("block " + dim3Text(block) + " is out of range: CUDA allows (1024, "
-                         "1024, 64) at most");
-    if (grid[d] == 0 || grid[d] > kMaxGridDim[d])
-      return configError("grid " + dim3Text(grid) + " is out of range: CUDA allows "
-                         "(2147483647, 65535, 65535) at most");
-  }
-  if (threads > kMaxThreadsPerBlock)
-    return configError("block " + dim3Text(block) + " has " + std::to_string(threads) +
-                       " threads; CUDA allows 1024 at most");
+  // CUDA's limits, kept on the host so that a launch that works here works there.
+  std::string problem = cuft::launchShapeProblem(grid, block);
+  if (!problem.empty())
+    return configError(problem);
   ensureTrapHandlers();
   auto job = std::make_shared<Job>();
   job->kernel = &kernel;

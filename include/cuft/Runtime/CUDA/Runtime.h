@@ -14,6 +14,7 @@
 #include "cuft/Cache/ModuleRegistry.h"
 #include "cuft/Runtime/CUDA/Driver.h"
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -32,6 +33,11 @@ inline Stream perThreadStream() { return reinterpret_cast<Stream>(uintptr_t(2));
 struct Error {
   Result result = kSuccess;
   std::string what; // what cuft was doing
+  enum class Kind {
+    Driver,    // the driver failed, or there is none
+    BadConfig, // a launch configuration cuft refused before asking the driver
+    Unloaded,  // the module was unloaded: load it again and relaunch
+  } kind = Kind::Driver;
   explicit operator bool() const { return result != kSuccess; }
   /// "what: CUDA_ERROR_X (the driver's description)".
   std::string message() const;
@@ -76,7 +82,18 @@ struct Cubin {
 struct Module {
   void *module = nullptr; // CUmodule
   Function function = nullptr;
+  std::string kernel;
   int maxThreadsPerBlock = 0; // what the kernel's resources allow on its device
+  int staticShared = 0;       // bytes of shared memory the kernel declares
+  int maxDynamicShared = 0;   // bytes a launch may add, after opting in
+  /// Dynamic shared bytes allowed without opting in; raised (once, by the
+  /// first launch that needs more) to maxDynamicShared.
+  mutable std::atomic<int> dynamicSharedNow{0};
+  /// Launches in cuLaunchKernel now, and whether the module is unloaded or
+  /// being unloaded: an unload waits for the launches, a launch that sees it
+  /// returns Error::Kind::Unloaded (and never uses the unloaded function).
+  mutable std::atomic<int> launching{0};
+  std::atomic<bool> unloaded{false};
 };
 
 /// The address and size of `module`'s global variable `name` (a __device__
@@ -89,8 +106,11 @@ using ModuleRegistry = cache::ModuleRegistry<Cubin, Module>;
 /// per context. A load error's text is Error::message().
 ModuleRegistry &modules();
 
-/// Checks `block` against what the kernel allows, makes `context` current and
-/// launches. `params` points at each kernel parameter, in order.
+/// Checks the grid, the block and the dynamic shared memory against what
+/// CUDA, the device and the kernel allow (opting the kernel in to more than
+/// 48 KiB of dynamic shared memory when a launch asks for it), makes
+/// `context` current and launches. Kind::Unloaded when the module was
+/// unloaded, even by a racing thread. `params` points at each kernel parameter, in order.
 Error launch(Context context, const Module &module, const uint32_t grid[3],
              const uint32_t block[3], uint32_t sharedBytes, Stream stream, void **params);
 

@@ -1,0 +1,50 @@
+//===- LaunchShape.h - CUDA's limits on a launch's grid and block -*- C++ -*-===//
+//
+// One check for both targets, so that a launch that works on the host target
+// works on a GPU and fails there with the same words.
+//
+//===----------------------------------------------------------------------===//
+#ifndef CUFT_RUNTIME_LAUNCHSHAPE_H
+#define CUFT_RUNTIME_LAUNCHSHAPE_H
+
+#include <cstdint>
+#include <string>
+
+namespace cuft {
+
+/// CUDA's limits for every architecture cuft targets (sm_50 and later).
+inline constexpr uint64_t kMaxThreadsPerBlock = 1024;
+inline constexpr uint32_t kMaxBlockDim[3] = {1024, 1024, 64};
+inline constexpr uint64_t kMaxGridDim[3] = {(1ull << 31) - 1, 65535, 65535};
+
+inline std::string dim3Text(const uint32_t d[3]) {
+  return "(" + std::to_string(d[0]) + ", " + std::to_string(d[1]) + ", " +
+         std::to_string(d[2]) + ")";
+}
+
+/// Why `grid` and `block` cannot be launched, or "" when they can;
+/// `maxThreads` is what the kernel allows (its registers may allow fewer
+/// than CUDA's 1024).
+inline std::string launchShapeProblem(const uint32_t grid[3], const uint32_t block[3],
+                                      uint64_t maxThreads = kMaxThreadsPerBlock) {
+  for (unsigned d = 0; d < 3; ++d) {
+    if (block[d] == 0 || block[d] > kMaxBlockDim[d])
+      return "block " + dim3Text(block) + " is out of range: CUDA allows (1024, 1024, 64) at most";
+    if (grid[d] == 0 || grid[d] > kMaxGridDim[d])
+      return "grid " + dim3Text(grid) +
+             " is out of range: CUDA allows (2147483647, 65535, 65535) at most";
+  }
+  uint64_t threads = uint64_t(block[0]) * block[1] * block[2];
+  if (threads > kMaxThreadsPerBlock)
+    return "block " + dim3Text(block) + " has " + std::to_string(threads) +
+           " threads; CUDA allows 1024 at most";
+  if (threads > maxThreads)
+    return "block " + dim3Text(block) + " has " + std::to_string(threads) +
+           " threads; this kernel allows " + std::to_string(maxThreads) +
+           " at most on this device (its registers per thread limit it)";
+  return "";
+}
+
+} // namespace cuft
+
+#endif

@@ -1,0 +1,390 @@
+"""The CUDA launch path driven against a driver double (test/fakecuda), on
+machines with no GPU. The double runs no kernel; it checks cuft's use of the
+driver as strictly as the real one (a current context on every thread,
+modules used only in their context, copies inside allocations, the launch
+limits of an H100) and records each launch's parameters laid out as the
+cubin's .nv.info says the kernel reads them. So these tests check, without a
+GPU: the parameter ABI of every kind of argument, exactly one compile and one
+load per context under many threads, streams, frees from any thread, launch
+configuration errors, linking with setup and teardown, unloads. Whether the
+GPU code computes the right numbers is test_cuda_gpu.py's job, on a GPU."""
+import os
+import re
+import struct
+import subprocess
+import sys
+import tempfile
+import textwrap
+
+import pytest
+
+import cuft
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+FAKE = os.environ.get("CUFT_FAKECUDA") or os.path.join(
+    os.environ.get("CUFT_BUILD_DIR", os.path.join(REPO, "build")), "lib", "libcuft-fakecuda.so")
+
+pytestmark = [
+    pytest.mark.skipif(not os.path.exists(FAKE), reason=f"the driver double is not built ({FAKE})"),
+    pytest.mark.skipif(cuft._cuft.linker_problem() != "",
+                       reason="launches link with nvJitLink: " + cuft._cuft.linker_problem()),
+]
+
+PREAMBLE = f"""
+import ctypes, os, struct, sys, threading
+import numpy as np
+sys.path.insert(0, {HERE!r})
+import cuft
+from threadutil import run_concurrently
+
+fake = ctypes.CDLL(os.environ["CUFT_LIBCUDA"])
+for f in (fake.fakecuda_counter, fake.fakecuda_live, fake.fakecuda_last_launch,
+          fake.fakecuda_cubin_params):
+    f.restype = ctypes.c_long
+
+def counter(name):
+    return fake.fakecuda_counter(name.encode())
+
+def live(what):
+    return fake.fakecuda_live(what.encode())
+
+def last_launch():
+    cfg = (ctypes.c_uint64 * 8)()
+    buf = ctypes.create_string_buffer(1 << 16)
+    name = ctypes.create_string_buffer(256)
+    n = fake.fakecuda_last_launch(cfg, buf, 1 << 16, name, 256)
+    assert n >= 0, "no launch on this thread"
+    return dict(grid=tuple(cfg[0:3]), block=tuple(cfg[3:6]), shared=cfg[6], stream=cfg[7],
+                kernel=name.value.decode(), params=buf.raw[:n])
+
+def cubin_params(cubin, kernel):
+    out = (ctypes.c_uint32 * 2048)()
+    n = fake.fakecuda_cubin_params(cubin, len(cubin), kernel.encode(), out, 2048)
+    assert n >= 0, "no parameter layout for " + kernel
+    return [(out[2 * i], out[2 * i + 1]) for i in range(n)]
+
+def default_stream_handle():
+    return 2 if cuft.cuda.per_thread_default_stream() else 0
+
+cuft.set_target("cuda")
+"""
+
+
+def run_fake(code, **env):
+    """Runs ``code`` (after PREAMBLE) in a fresh interpreter whose CUDA driver
+    is the double; fails the test on a non-zero exit. Returns stdout."""
+    environ = {k: v for k, v in os.environ.items()
+               if k not in ("CUFT_TARGET", "CUFT_PER_THREAD_DEFAULT_STREAM")}
+    environ.update({"CUFT_LIBCUDA": FAKE, **env})
+    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as f:
+        f.write(PREAMBLE + textwrap.dedent(code))
+    try:
+        run = subprocess.run([sys.executable, f.name], env=environ, capture_output=True,
+                             text=True, timeout=300)
+    finally:
+        os.unlink(f.name)
+    assert run.returncode == 0, run.stdout + run.stderr
+    return run.stdout
+
+
+def test_the_double_reads_the_parameter_layout_ptx_declares():
+    # The double's reading of .nv.info is what the ABI tests rest on: check
+    # it against the PTX's own .param list, over every kind of parameter.
+    run_fake(r"""
+    import re
+    @cuft.kernel
+    def many(a, x, m, n, flag, d, u):
+        i = cuft.grid(1)
+        if i < x.shape[0]:
+            x[i] = a + m[0, 0] + n + d + u
+            if flag:
+                x[i] = 0
+
+    sig = "f32, f32[::1], f64[:, :], i8, bool, f64, u16"
+    ptx = many.inspect(signature=sig, stage="ptx")
+    entry = ptx.split(".entry many(")[1].split(")")[0]
+    sizes = {"u8": 1, "s8": 1, "b8": 1, "u16": 2, "s16": 2, "b16": 2, "u32": 4, "s32": 4,
+             "b32": 4, "f32": 4, "u64": 8, "s64": 8, "b64": 8, "f64": 8}
+    declared = [sizes[t] for t in re.findall(r"\.param \.(\w+)", entry)]
+    layout = cubin_params(many.inspect(signature=sig, stage="cubin"), "many")
+    assert [size for _, size in layout] == declared, (layout, declared)
+    offsets = [offset for offset, _ in layout]
+    assert offsets == sorted(offsets) and all(o % s == 0 for o, s in layout)
+    """)
+
+
+def test_launch_parameters_hold_every_kind_of_argument():
+    run_fake(r"""
+    @cuft.kernel
+    def many(a, x, m, n, flag, d, k: cuft.constexpr):
+        i = cuft.grid(1)
+        if i < x.shape[0]:
+            x[i] = a + m[0, 0] + n + d + k
+            if flag:
+                x[i] = 0
+
+    class View:  # a strided view of another GPU array, through the interface
+        def __init__(self, base, shape, strides):
+            self.__cuda_array_interface__ = {
+                "shape": shape, "strides": strides, "typestr": "<f8", "version": 3,
+                "data": (base.ptr, False)}
+
+    x = cuft.zeros(10, np.float32)
+    big = cuft.zeros((4, 10), np.float64)
+    m = View(big, (4, 5), (80, 16))  # every other column: strides of 10 and 2 elements
+    args = (np.float32(2.5), x, m, np.int8(-3), True, 1.25, 7)
+    many[(3, 2), (32, 2)](*args)                   # a miss: the slow path
+    first = last_launch()
+    many[(3, 2), (32, 2)](*args)                   # a hit: the C++ warm path
+    second = last_launch()
+    many[(3, 2), (32, 2)](*args[:-1], k=7)         # keywords: the slow path again
+    third = last_launch()
+    assert first == second == third, (first, second, third)
+    assert many.stats()["compiles"] == 1 and many.stats()["hits"] >= 1
+
+    layout = cubin_params(many.inspect(*args, stage="cubin"), "many")
+    formats = {1: "b", 4: "f", 8: "q"}
+    values = [struct.unpack_from("<" + formats[size], first["params"], offset)[0]
+              for offset, size in layout]
+    expected = [2.5,                               # a (f32)
+                x.ptr, x.ptr, 0, 10, 1,            # x: allocated, aligned, offset, size, stride
+                big.ptr, big.ptr, 0, 4, 5, 10, 2,  # m: sizes (4, 5), strides (10, 2) elements
+                -3, 1, struct.unpack("<q", struct.pack("<d", 1.25))[0]]
+    assert values == expected, (values, expected)  # k is compiled in, not passed
+    assert first["grid"] == (3, 2, 1) and first["block"] == (32, 2, 1)
+    assert first["shared"] == 0 and first["kernel"] == "many"
+    assert first["stream"] == default_stream_handle()
+    """)
+
+
+def test_16_threads_compile_once_load_once_and_each_sets_its_context():
+    out = run_fake(r"""
+    @cuft.kernel
+    def add_one(x):
+        i = cuft.grid(1)
+        if i < x.shape[0]:
+            x[i] += 1
+
+    arrays = [cuft.zeros(256, np.int64) for _ in range(16)]
+    it = iter(arrays)
+    switches = counter("context_switches")
+
+    def work():
+        a = next(it)
+        for _ in range(10):
+            add_one[1, 256](a)
+        launch = last_launch()
+        assert launch["params"][:8] == struct.pack("<Q", a.ptr)
+        return launch["stream"]
+
+    streams = run_concurrently(16, work)
+    s = add_one.stats()
+    assert s["compiles"] == 1 and s["loads"] == 1, s
+    assert s["hits"] >= 16 * 10 - 16, s
+    assert counter("loads") == 1 and counter("launches") == 160
+    assert set(streams) == {default_stream_handle()}
+    # Each new thread makes the context current once, not once per call.
+    assert counter("context_switches") - switches == 16
+    info = cuft.cache_info()
+    assert info["loads"] == 1 and info["modules"] == 1, info
+    print(sys._is_gil_enabled() if hasattr(sys, "_is_gil_enabled") else True)
+    """)
+    if "free-threading" in sys.version or getattr(sys, "_is_gil_enabled", lambda: True)() is False:
+        assert out.strip() == "False"  # the GIL stayed off
+
+
+@pytest.mark.parametrize("env, expected", [("1", 2), ("0", 0), (None, None)])
+def test_streams_reach_the_launch(env, expected):
+    extra = {} if env is None else {"CUFT_PER_THREAD_DEFAULT_STREAM": env}
+    run_fake(rf"""
+    @cuft.kernel
+    def touch(x):
+        x[0] = 1
+
+    x = cuft.zeros(4, np.float32)
+    touch[1, 1](x)
+    expected = {expected!r}
+    if expected is None:  # the build decides: per-thread on free-threaded ones
+        import sysconfig
+        expected = 2 if sysconfig.get_config_var("Py_GIL_DISABLED") else 0
+    assert last_launch()["stream"] == expected
+    s = cuft.Stream()
+    touch[1, 1, s](x)
+    assert last_launch()["stream"] == s.handle != 0
+
+    class Foreign:  # a CuPy or PyTorch stream
+        __cuda_stream__ = (0, s.handle)
+    touch[1, 1, Foreign()](x)
+    assert last_launch()["stream"] == s.handle
+    e0, e1 = cuft.Event().record(s), cuft.Event()
+    touch[1, 1, s](x)
+    e1.record(s)
+    e1.synchronize()
+    assert e0.elapsed_time(e1) >= 0
+    cuft.default_stream().wait(e1)
+    s.synchronize()
+    del s, e0, e1
+    assert live("streams") == 0 and live("events") == 0
+    """, **extra)
+
+
+def test_device_memory_round_trips_and_is_freed_from_any_thread():
+    run_fake(r"""
+    a = np.arange(12, dtype=np.float64).reshape(3, 4)
+    d = cuft.to_device(a.T)  # a non-contiguous source is copied contiguous
+    assert d.shape == (4, 3)
+    np.testing.assert_array_equal(d.copy_to_host(), a.T)
+    assert (cuft.zeros((5, 6), np.int16).copy_to_host() == 0).all()
+    out = np.empty((4, 3))
+    assert d.copy_to_host(out) is out
+    base = live("allocations")
+    arrays = [cuft.device_array(100, np.float32) for _ in range(400)]
+    assert live("allocations") == base + 400
+    chunks = [arrays[i::8] for i in range(8)]
+    del arrays
+    it = iter(chunks)
+
+    def drop():
+        mine = next(it)
+        chunks[chunks.index(mine)] = None
+        del mine  # the last references go on this thread
+    run_concurrently(8, drop)
+    assert live("allocations") == base, (live("allocations"), base)
+    """)
+
+
+def test_a_numpy_array_is_refused_with_a_clear_error():
+    run_fake(r"""
+    @cuft.kernel
+    def touch(x):
+        x[0] = 1
+    try:
+        touch[1, 1](np.zeros(4, np.float32))
+    except cuft.KernelArgumentError as e:
+        assert "numpy array" in str(e) and "cuft.to_device" in str(e), e
+    else:
+        raise AssertionError("a host array was accepted")
+    assert counter("launches") == 0
+    """)
+
+
+def test_bad_launch_configurations_are_refused_before_the_driver():
+    run_fake(r"""
+    @cuft.kernel
+    def touch(x):
+        x[0] = 1
+    x = cuft.zeros(4, np.float32)
+    touch[1, 1](x)
+
+    def refused(config, words):
+        before = counter("launches")
+        try:
+            touch[config](x)
+        except ValueError as e:
+            assert words in str(e) and "'touch'" in str(e), e
+        else:
+            raise AssertionError(f"{config} was launched")
+        assert counter("launches") == before
+
+    refused((1, (1024, 2)), "CUDA allows 1024 at most")
+    refused((1, (1, 1, 65)), "out of range")
+    refused(((1, 70000), 32), "grid (1, 70000, 1) is out of range")
+    refused((1, 512), "this kernel allows 256 at most")   # FAKECUDA_MAX_THREADS
+    refused((1, 32, None, 300000), "dynamic shared memory")
+
+    touch[1, 256, None, 1024](x)      # within the default 48 KiB
+    assert counter("opt_ins") == 0 and last_launch()["shared"] == 1024
+    run_concurrently(4, lambda: touch[1, 32, None, 100000](x))  # past it: opt in, once
+    assert counter("opt_ins") >= 1 and last_launch()["shared"] == 1024
+    touch[1, 32, None, 100000](x)
+    assert last_launch()["shared"] == 100000
+    """, FAKECUDA_MAX_THREADS="256")
+
+
+def test_linked_code_loads_once_with_its_setup_and_teardown(tmp_path):
+    cu = tmp_path / "factor.cu"
+    cu.write_text('extern "C" __device__ float ext_factor = 1.0f;\n'
+                  'extern "C" __device__ float ext_scaled(float x) { return x * ext_factor; }\n')
+    run_fake(rf"""
+    scaled = cuft.declare_device("ext_scaled", "f32(f32)")
+    counts = {{"setup": 0, "teardown": 0}}
+    factor = np.array([3.0], np.float32)
+
+    def setup(module):
+        counts["setup"] += 1
+        ptr, size = module.get_global("ext_factor")
+        assert size == 4
+        cuft._cuft.copy_to_device(module.context, ptr, factor.ctypes.data, 4, 0)
+        back = np.zeros(1, np.float32)
+        cuft._cuft.copy_to_host(module.context, back.ctypes.data, ptr, 4, 0)
+        assert back[0] == 3.0
+
+    def teardown(module):
+        counts["teardown"] += 1
+
+    @cuft.kernel(link=[cuft.Linkable({str(cu)!r}, setup=setup, teardown=teardown)])
+    def use(x):
+        i = cuft.grid(1)
+        if i < x.shape[0]:
+            x[i] = scaled(x[i])
+
+    arrays = [cuft.to_device(np.ones(32, np.float32)) for _ in range(16)]
+    it = iter(arrays)
+    run_concurrently(16, lambda: use[1, 32](next(it)))
+    assert counts == {{"setup": 1, "teardown": 0}}, counts
+    assert counter("loads") == 1 and counter("launches") == 16
+    cuft.unload_modules()
+    assert counts == {{"setup": 1, "teardown": 1}}, counts
+    assert counter("unloads") == 1 and live("modules") == 0
+    use[1, 32](arrays[0])  # loads again, so sets up again
+    assert counts == {{"setup": 2, "teardown": 1}}, counts
+    assert counter("loads") == 2
+    """)
+
+
+def test_unloading_while_threads_launch_loses_no_launch():
+    run_fake(r"""
+    import time
+    @cuft.kernel
+    def touch(x):
+        x[0] = 1
+    arrays = [cuft.zeros(4, np.float32) for _ in range(4)]
+    it = iter(arrays)
+    stop = threading.Event()
+
+    def launch():
+        x, n = next(it), 0
+        while not stop.is_set() or n < 50:
+            touch[1, 1](x)
+            n += 1
+        return n
+
+    def unload():
+        for _ in range(30):
+            cuft.unload_modules()
+            time.sleep(0.002)
+        stop.set()
+        return 0
+    threads = [threading.Thread(target=lambda: results.append(launch())) for _ in range(4)]
+    results = []
+    for t in threads:
+        t.start()
+    unload()
+    for t in threads:
+        t.join()
+    assert len(results) == 4
+    assert counter("launches") == sum(results), (counter("launches"), results)
+    assert counter("loads") >= 2 and counter("loads") - counter("unloads") == live("modules") == 1
+    """)
+
+
+def test_the_chip_is_the_devices():
+    run_fake(r"""
+    @cuft.kernel
+    def touch(x):
+        x[0] = 1
+    touch[1, 1](cuft.zeros(4, np.float32))
+    assert ".target sm_80" in touch.inspect(cuft.zeros(4, np.float32), stage="ptx")
+    assert ".target sm_90" in touch.inspect(cuft.zeros(4, np.float32), stage="ptx", chip="sm_90")
+    """, FAKECUDA_MAJOR="8", FAKECUDA_MINOR="0")
