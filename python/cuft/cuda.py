@@ -4,11 +4,13 @@
 Every call needs a CUDA driver and a device; without one it raises
 ``cuft.CudaError`` saying why. Device memory is freed when the last reference
 to its array goes, from whichever thread drops it. A ``DeviceArray`` exports
-``__cuda_array_interface__`` (v3), so CuPy, PyTorch and Numba read it without
-a copy, and kernels take it, and any object with that interface, as an argument.
+``__cuda_array_interface__`` (v3) and ``__dlpack__``, so CuPy, PyTorch, JAX and
+Numba read it without a copy; kernels take it, and any GPU object with either
+protocol, as an argument.
 """
 
 import os
+import sys
 import sysconfig
 
 import numpy as np
@@ -21,16 +23,27 @@ __all__ = ["DeviceArray", "Event", "Stream", "to_device", "device_array", "zeros
            "current_context", "per_thread_default_stream"]
 
 
-def per_thread_default_stream():
-    """Whether launches without a stream use each thread's own default stream:
-    CUFT_PER_THREAD_DEFAULT_STREAM=0|1, else on for free-threaded builds."""
+def _per_thread_default_stream_setting():
     env = os.environ.get("CUFT_PER_THREAD_DEFAULT_STREAM")
     if env is not None and env != "":
         return env not in ("0", "false", "no")
     return bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
 
 
+def per_thread_default_stream():
+    """Whether launches without a stream use each thread's own default stream:
+    CUFT_PER_THREAD_DEFAULT_STREAM=0|1 (read when cuft.cuda is first imported),
+    else on for free-threaded builds."""
+    return _DEFAULT_STREAM == _PER_THREAD
+
+
 _PER_THREAD = 2  # CU_STREAM_PER_THREAD
+# The CUstream of launches and copies given no stream: read once, since every
+# launch needs it.
+_DEFAULT_STREAM = _PER_THREAD if _per_thread_default_stream_setting() else 0
+_KDLCUDA = 2  # DLPack's device type of CUDA device memory
+_GPU_DLPACK_DEVICES = (_KDLCUDA, 3, 13)  # device, pinned host, managed memory
+_DLPACK_CODES = {"i": 0, "u": 1, "f": 2, "b": 6}  # numpy kind -> DLDataTypeCode
 
 
 _CONTEXTS = {}  # device -> primary context handle; an insert race stores the same value
@@ -105,14 +118,14 @@ class Event:
 def default_stream(device=0):
     """The default stream launches use: each thread's own on free-threaded
     builds (or with CUFT_PER_THREAD_DEFAULT_STREAM=1), else the legacy one."""
-    return Stream(device, _handle=_PER_THREAD if per_thread_default_stream() else 0)
+    return Stream(device, _handle=_DEFAULT_STREAM)
 
 
 def stream_handle(stream):
     """A CUstream handle from None, a cuft.Stream, an int, or an object with
     the ``__cuda_stream__`` protocol (CuPy, PyTorch streams)."""
     if stream is None:
-        return _PER_THREAD if per_thread_default_stream() else 0
+        return _DEFAULT_STREAM
     if isinstance(stream, Stream):
         return stream.handle
     if isinstance(stream, int) and not isinstance(stream, bool):
@@ -138,6 +151,22 @@ class DeviceArray:
             buffer = _cuft.DeviceBuffer(current_context(device), self.nbytes)
         self._buffer = buffer
         self._offset = offset
+        self.device = device
+        self._launch = self._launch_form()
+
+    def _launch_form(self):
+        """(signature entry, pointer, shape, strides in elements): what the
+        C++ warm launch reads (one attribute instead of the interface dict);
+        None when kernels cannot take this array (the slow path says why)."""
+        from .signature import ArgumentError, _cuda_array
+        itemsize = self.dtype.itemsize
+        if any(s % itemsize for s in self.strides):
+            return None
+        try:
+            entry = _cuda_array(0, self.__cuda_array_interface__)
+        except ArgumentError:
+            return None
+        return (sys.intern(entry), self.ptr, self.shape, tuple(s // itemsize for s in self.strides))
 
     @property
     def ptr(self):
@@ -166,6 +195,30 @@ class DeviceArray:
                 "data": (self.ptr, False), "strides": None if self.strides == c else self.strides,
                 "stream": None}
         return iface
+
+    def __dlpack_device__(self):
+        return (_KDLCUDA, self.device)
+
+    def __dlpack__(self, stream=None, max_version=None, dl_device=None, copy=None):
+        """A DLPack capsule of this array (no copy). ``stream`` is the
+        consumer's (1: the legacy default stream, 2: the per-thread one, else a
+        CUstream): the work this thread queued on its default stream is
+        ordered before what the consumer queues there. Work on other streams
+        is the caller's to synchronize, as with CuPy's current stream."""
+        if copy:
+            raise BufferError("cuft.DeviceArray exports without copying (copy=True asked)")
+        if dl_device is not None and tuple(dl_device) != self.__dlpack_device__():
+            raise BufferError(f"cuft.DeviceArray is on {self.__dlpack_device__()}, not {dl_device}")
+        if stream is not None and stream != -1:
+            ours = stream_handle(None)
+            if stream not in (ours, 1 if ours == 0 else None):
+                Stream(self.device, _handle=int(stream)).wait(
+                    Event(self.device).record(ours))
+        itemsize = self.dtype.itemsize
+        return _cuft.dlpack_export(self, self.ptr, list(self.shape),
+                                   [s // itemsize for s in self.strides],
+                                   _DLPACK_CODES[self.dtype.kind], itemsize * 8, _KDLCUDA,
+                                   self.device)
 
     def copy_to_host(self, out=None, stream=None):
         """The contents as a numpy array (into ``out`` when given)."""
@@ -212,11 +265,42 @@ def to_device(array, device=0, stream=None):
     return a
 
 
-def _gpu_array_slot(index, value):
+def _dlpack_slot(index, value, stream):
+    """(pointer, shape, strides in elements) of a DLPack tensor in GPU memory,
+    made ready for ``stream`` by its producer."""
+    from .signature import ArgumentError
+    try:
+        device_type, device_id = value.__dlpack_device__()
+    except Exception as e:  # noqa: BLE001  (the producer's error, reported as ours)
+        raise ArgumentError(index, f"__dlpack_device__() of a {type(value).__name__} failed: "
+                                   f"{e}") from None
+    if device_type not in _GPU_DLPACK_DEVICES:
+        raise ArgumentError(index, f"it is a DLPack tensor on device type {device_type}, not "
+                                   "GPU memory, and the cuda target runs on the GPU: pass "
+                                   "cuft.to_device(array), or a GPU tensor")
+    if device_type == _KDLCUDA and device_id != 0:
+        raise ArgumentError(index, f"it is on CUDA device {device_id}; cuft launches on "
+                                   "device 0")
+    # DLPack's stream numbers: 1 is the legacy default stream (0 is not allowed).
+    try:
+        capsule = value.__dlpack__(stream=stream if stream else 1)
+    except Exception as e:  # noqa: BLE001
+        raise ArgumentError(index, f"__dlpack__() of a {type(value).__name__} failed: "
+                                   f"{e}") from None
+    _, bits, _, shape, strides = _cuft.dlpack_layout(capsule)
+    _, _, ptr = _cuft.dlpack_data(capsule)
+    if strides is None:  # C-contiguous
+        strides = tuple(s // 8 for s in _c_strides(shape, np.int64))
+    return (ptr, tuple(shape), tuple(strides))
+
+
+def _gpu_array_slot(index, value, stream=0):
     """(pointer, shape, strides in elements) of a GPU array; a numpy array is
     host memory: a TypeError, never a silent copy."""
     from .signature import ArgumentError
     iface = getattr(value, "__cuda_array_interface__", None)
+    if iface is None and not isinstance(value, np.ndarray) and hasattr(value, "__dlpack__"):
+        return _dlpack_slot(index, value, stream)
     if iface is None:
         what = "a numpy array (host memory)" if isinstance(value, np.ndarray) else \
             f"a {type(value).__name__} without __cuda_array_interface__"
@@ -231,7 +315,11 @@ def _gpu_array_slot(index, value):
     return (iface["data"][0], shape, tuple(s // itemsize for s in strides))
 
 
-def pack_arguments(args, entries, constexpr_args):
-    """The kernel's runtime arguments for ``_cuft.launch_cuda``: GPU arrays (any
-    object with ``__cuda_array_interface__``) and scalars."""
-    return pack_with(_gpu_array_slot, args, entries, constexpr_args)
+def pack_arguments(args, entries, constexpr_args, stream=0):
+    """The kernel's runtime arguments for ``_cuft.launch_cuda`` on ``stream``
+    (a CUstream): GPU arrays (any object with ``__cuda_array_interface__`` or
+    a GPU ``__dlpack__``) and scalars."""
+    return pack_with(lambda i, v: _gpu_array_slot(i, v, stream), args, entries, constexpr_args)
+
+
+_cuft.register_device_array(DeviceArray)

@@ -122,15 +122,22 @@ class LaunchConfig:
             raise TypeError(f"launch '{kernel.__name__}' as kernel[grid, block] or "
                             "kernel[grid, block, stream, shared_bytes]")
         self.kernel = kernel
-        self.grid = _dim3(config[0], "grid")
-        self.block = _dim3(config[1], "block")
-        self.stream = config[2] if len(config) > 2 else None
+        grid, block = config[0], config[1]
+        # kernel[n, m] with positive ints, the common case, skips the general checks.
+        self.grid = (grid, 1, 1) if type(grid) is int and grid > 0 else _dim3(grid, "grid")
+        self.block = (block, 1, 1) if type(block) is int and block > 0 else _dim3(block, "block")
+        if len(config) == 2:
+            self.stream, self.shared_bytes = None, 0
+            return
+        self.stream = config[2]
         shared = config[3] if len(config) > 3 else 0
         if not isinstance(shared, int) or isinstance(shared, bool) or shared < 0:
             raise ValueError(f"shared_bytes must be a non-negative int, got {shared!r}")
         self.shared_bytes = shared
 
     def __call__(self, *args, **kwargs):
+        if target() != "host":
+            return self.kernel._launch_cuda(self, args, kwargs)
         return self.kernel._launch(self, args, kwargs)
 
     def __repr__(self):
@@ -355,7 +362,7 @@ class Kernel:
         raise TypeError(f"launch kernel '{self.__name__}' with {self.__name__}[grid, block]"
                         "(*args); a kernel cannot be called directly")
 
-    def _dispatch(self, args, kwargs):
+    def _dispatch(self, args, kwargs, stream=0):
         """Everything a launch does before running: bind the arguments, find
         the specialization (compiling and loading it if no thread has), pack the
         arguments. Returns (sig, module, packed). No lock on the warm path."""
@@ -369,7 +376,7 @@ class Kernel:
             context = cuda.current_context()
             module = self.specialize_cuda(sig, context)
             try:
-                packed = cuda.pack_arguments(args, entries, fe.constexpr_args)
+                packed = cuda.pack_arguments(args, entries, fe.constexpr_args, stream)
             except ArgumentError as e:
                 raise self._arg_error(fe, e.index, f"argument '{fe.arg_names[e.index]}' of "
                                                    f"{self.__name__}(): {e}") from None
@@ -414,19 +421,20 @@ class Kernel:
         return module
 
     def _launch_cuda(self, config, args, kwargs):
-        from .cuda import _CONTEXTS, current_context, stream_handle
-        context = _CONTEXTS.get(0)
+        cuda = _CUDA or _import_cuda()
+        context = cuda._CONTEXTS.get(0)
         if context is None:  # the first launch on the GPU: is there one?
             require_cuda(f"cannot launch '{self.__name__}' on the cuda target")
-            context = current_context()
-        stream = stream_handle(config.stream)
+            context = cuda.current_context()
+        stream = config.stream
+        stream = cuda._DEFAULT_STREAM if stream is None else cuda.stream_handle(stream)
         d = None
         if not kwargs:
-            d = self._dispatcher(self.frontend, f"cuda:{context}")
+            d = self._dispatcher(self.frontend, context)  # the table of this context
             if _cuft.launch_fast_cuda(d, config.grid, config.block, config.shared_bytes, stream,
                                       args) is not _MISS:
                 return  # the warm path: everything was done in C++
-        sig, module, packed = self._dispatch(args, kwargs)
+        sig, module, packed = self._dispatch(args, kwargs, stream)
         while not _cuft.launch_cuda(module, config.grid, config.block, config.shared_bytes,
                                     stream, packed):
             module = self.specialize_cuda(sig, module.context, _reload=True)
@@ -457,6 +465,14 @@ class Kernel:
 
 
 _UNSET = object()
+_CUDA = None  # cuft.cuda, imported by the first cuda-target launch
+
+
+def _import_cuda():
+    global _CUDA
+    from . import cuda
+    _CUDA = cuda
+    return cuda
 
 
 class DeviceFunction:

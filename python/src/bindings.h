@@ -109,7 +109,8 @@ pybind11::list diagnosticsToPython(const std::vector<Diagnostic> &diagnostics);
 
 /// compile(ir, signature, stage, kernel, chip, opt_level, fast_math, libdevice)
 void bindCompiler(pybind11::module_ &m);
-/// dlpack_layout(capsule) -> (code, bits, lanes, shape, strides)
+/// dlpack_layout(capsule) -> (code, bits, lanes, shape, strides); dlpack_data;
+/// dlpack_export (DeviceArray.__dlpack__)
 void bindDLPack(pybind11::module_ &m);
 /// compile_host_llvm, launch_host, host_pool_size
 void bindHost(pybind11::module_ &m);

@@ -46,11 +46,15 @@ struct Numpy {
 };
 std::atomic<const Numpy *> numpyTypes{nullptr};
 
+/// cuft.DeviceArray, registered by cuft.cuda: its instances carry their
+/// launch form in `_launch`, so the warm path reads one attribute.
+std::atomic<PyTypeObject *> deviceArrayType{nullptr};
+
 /// What one argument is, read once for both the signature and the packing.
 struct ArgInfo {
-  enum Kind { Array, CudaArray, Scalar, Constexpr } kind;
+  enum Kind { Array, CudaArray, DeviceArray, Scalar, Constexpr } kind;
   std::string_view scalarType; // Scalar: the cuft type name
-  py::object iface;            // CudaArray: its __cuda_array_interface__
+  py::object iface; // CudaArray: its __cuda_array_interface__; DeviceArray: its _launch
   int64_t itemsize = 0;        // CudaArray
 };
 
@@ -82,6 +86,31 @@ const char *layoutOf(const std::vector<int64_t> &shape, const std::vector<int64_
     if (n == 0)
       return "C";
   return contiguous(true) ? "C" : contiguous(false) ? "F" : "strided";
+}
+
+/// The entry of a cuft.DeviceArray from its `_launch` tuple (signature entry,
+/// pointer, shape, strides in elements); false when it has none (a dtype
+/// kernels cannot take: the slow path says so).
+bool appendDeviceArray(py::handle v, std::string &sig, ArgInfo &info) {
+  static PyObject *name = PyUnicode_InternFromString("_launch");
+  PyObject *raw = PyObject_GetAttr(v.ptr(), name);
+  if (!raw) {
+    PyErr_Clear();
+    return false;
+  }
+  auto launch = py::reinterpret_steal<py::object>(raw);
+  if (!PyTuple_Check(raw) || PyTuple_GET_SIZE(raw) != 4)
+    return false;
+  Py_ssize_t length = 0;
+  const char *entry = PyUnicode_AsUTF8AndSize(PyTuple_GET_ITEM(raw, 0), &length);
+  if (!entry) {
+    PyErr_Clear();
+    return false;
+  }
+  info.kind = ArgInfo::DeviceArray;
+  info.iface = std::move(launch);
+  sig.append(entry, size_t(length));
+  return true;
 }
 
 /// The entry of an object with __cuda_array_interface__, as cuft.signature
@@ -192,6 +221,8 @@ bool appendEntry(py::handle v, bool constexprArg, const Numpy &np, std::string &
     sig += '>';
     return true;
   }
+  if (Py_TYPE(v.ptr()) == deviceArrayType.load(std::memory_order_acquire))
+    return appendDeviceArray(v, sig, info);
   std::string_view t = scalarOf(v, np);
   if (t.empty())
     return appendCudaArray(v, sig, info);
@@ -313,7 +344,7 @@ py::object launchFast(Dispatcher &d, std::array<uint32_t, 3> grid, std::array<ui
       packed.addScalar(infos[i].scalarType, args[i]);
       continue;
     }
-    if (infos[i].kind == ArgInfo::CudaArray)
+    if (infos[i].kind == ArgInfo::CudaArray || infos[i].kind == ArgInfo::DeviceArray)
       return miss(); // GPU memory: the slow path explains why the host cannot take it
     auto a = py::reinterpret_borrow<py::array>(args[i]);
     std::array<int64_t, 3> shape{}, strides{};
@@ -351,6 +382,23 @@ py::object launchFastCuda(Dispatcher &d, std::array<uint32_t, 3> grid,
     }
     if (info.kind == ArgInfo::Array)
       return miss(); // host memory: the slow path raises the TypeError
+    if (info.kind == ArgInfo::DeviceArray) { // (entry, pointer, shape, strides)
+      PyObject *t = info.iface.ptr();
+      PyObject *shapeOf = PyTuple_GET_ITEM(t, 2), *stridesOf = PyTuple_GET_ITEM(t, 3);
+      size_t rank = size_t(PyTuple_GET_SIZE(shapeOf));
+      if (rank > 3 || size_t(PyTuple_GET_SIZE(stridesOf)) != rank)
+        return miss();
+      std::array<int64_t, 3> shape{}, strides{};
+      for (size_t k = 0; k < rank; ++k) {
+        shape[k] = PyLong_AsLongLong(PyTuple_GET_ITEM(shapeOf, Py_ssize_t(k)));
+        strides[k] = PyLong_AsLongLong(PyTuple_GET_ITEM(stridesOf, Py_ssize_t(k)));
+      }
+      void *data = PyLong_AsVoidPtr(PyTuple_GET_ITEM(t, 1));
+      if (PyErr_Occurred())
+        throw py::error_already_set();
+      packed.addArray(data, shape.data(), strides.data(), rank);
+      continue;
+    }
     auto iface = py::reinterpret_borrow<py::dict>(info.iface);
     std::array<int64_t, 3> shape{}, strides{};
     size_t rank = 0;
@@ -414,6 +462,16 @@ void cuft::python::bindDispatch(py::module_ &m) {
       },
       "Tells the fast path numpy's ndarray and generic types and its dtype numbers.");
   m.attr("MISS") = miss();
+  m.def(
+      "register_device_array",
+      [](py::type cls) {
+        // Kept for the life of the process: the type is a module-level class.
+        deviceArrayType.store(reinterpret_cast<PyTypeObject *>(cls.release().ptr()),
+                              std::memory_order_release);
+      },
+      py::arg("cls"),
+      "Registers cuft.DeviceArray: the warm path reads its instances' `_launch` tuple "
+      "(signature entry, pointer, shape, strides in elements).");
   m.def("launch_fast_cuda", &launchFastCuda, py::arg("dispatcher"), py::arg("grid"),
         py::arg("block"), py::arg("shared_bytes"), py::arg("stream"), py::arg("args"),
         "The warm CUDA launch, as launch_fast: MISS (take the slow path) or None; a driver "

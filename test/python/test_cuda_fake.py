@@ -388,3 +388,74 @@ def test_the_chip_is_the_devices():
     assert ".target sm_80" in touch.inspect(cuft.zeros(4, np.float32), stage="ptx")
     assert ".target sm_90" in touch.inspect(cuft.zeros(4, np.float32), stage="ptx", chip="sm_90")
     """, FAKECUDA_MAJOR="8", FAKECUDA_MINOR="0")
+
+
+def test_dlpack_gpu_tensors_are_arguments_and_device_arrays_export_dlpack():
+    run_fake(r"""
+    import gc
+    @cuft.kernel
+    def copy2(x, y):
+        i, j = cuft.grid(2)
+        if i < x.shape[0] and j < x.shape[1]:
+            y[i, j] = x[i, j]
+
+    class OnlyDLPack:  # a GPU tensor that speaks DLPack and nothing else (JAX-like)
+        def __init__(self, base):
+            self.base, self.streams = base, []
+        def __dlpack_device__(self):
+            return self.base.__dlpack_device__()
+        def __dlpack__(self, stream=None, **kw):
+            self.streams.append(stream)
+            return self.base.__dlpack__(stream=stream, **kw)
+
+    base = cuft.zeros((6, 10), np.float32)
+    # Every other column of base, as a strided DeviceArray: strides (40, 8) bytes.
+    view = cuft.DeviceArray((6, 5), np.float32, strides=(40, 8), buffer=base._buffer)
+    x, y = OnlyDLPack(view), OnlyDLPack(cuft.zeros((6, 5), np.float32))
+    assert copy2.signature(x, y) == "array<f32,2,strided>,array<f32,2,C>"
+    copy2[(1, 1), (8, 8)](x, y)
+    p = struct.unpack_from("<14q", last_launch()["params"], 0)
+    assert p[:7] == (base.ptr, base.ptr, 0, 6, 5, 10, 2), p
+    assert p[7:] == (y.base.ptr, y.base.ptr, 0, 6, 5, 5, 1), p
+    assert x.streams[-1] == (default_stream_handle() or 1)  # DLPack's 1: the legacy stream
+    s = cuft.Stream()
+    copy2[(1, 1), (8, 8), s](x, y)
+    assert x.streams[-1] == s.handle and last_launch()["stream"] == s.handle
+
+    # A capsule keeps its array's memory alive until it goes.
+    before = live("allocations")
+    a = cuft.zeros(100, np.int32)
+    capsule = a.__dlpack__()
+    assert cuft._cuft.dlpack_layout(capsule) == (0, 32, 1, (100,), (1,))
+    assert cuft._cuft.dlpack_data(capsule) == (2, 0, a.ptr)
+    del a
+    gc.collect()
+    assert live("allocations") == before + 1
+    del capsule
+    gc.collect()
+    assert live("allocations") == before
+    # Handing it over to another stream orders the work: an event and a wait.
+    other = cuft.Stream()
+    b = cuft.zeros(4, np.float64)
+    b.__dlpack__(stream=other.handle)
+    try:
+        b.__dlpack__(copy=True)
+    except BufferError:
+        pass
+    else:
+        raise AssertionError("copy=True was accepted")
+
+    class HostDLPack:  # a CPU tensor through DLPack is host memory
+        def __init__(self, a):
+            self.a = a
+        def __dlpack_device__(self):
+            return self.a.__dlpack_device__()
+        def __dlpack__(self, **kw):
+            return self.a.__dlpack__(**kw)
+    try:
+        copy2[1, 1](HostDLPack(np.zeros((2, 2), np.float32)), y)
+    except cuft.KernelArgumentError as e:
+        assert "device type 1" in str(e) and "cuft.to_device" in str(e), e
+    else:
+        raise AssertionError("host memory was accepted")
+    """)

@@ -6,7 +6,7 @@ import pytest
 
 import cuft
 from cuft import _cuft
-from cuft.signature import signature_entries
+from cuft.signature import ArgumentError, signature_entries
 
 
 @pytest.fixture(autouse=True)
@@ -165,6 +165,40 @@ def test_cpp_signature_of_cuda_arrays_matches_python(value):
                                    CudaLike((1, 1, 1, 1), "<f4")], ids=repr)
 def test_cuda_arrays_only_python_can_tell_step_aside(value):
     assert _cuft.Dispatcher([False], _cuft.KernelCounters()).signature((value,)) is None
+
+
+class Buffer:
+    """Stands in for the device allocation under a DeviceArray: nothing here
+    dereferences the pointer, and no driver is needed to read signatures."""
+    ptr, context = 0x10000, 0
+
+
+def device_array(shape, dtype, strides=None):
+    return cuft.DeviceArray(shape, dtype, strides=strides, buffer=Buffer())
+
+
+@pytest.mark.parametrize("args", [
+    ("<f4", (8,), None), ("<f8", (4, 6), None), ("|u1", (4, 6), (6, 1)), ("<i4", (4, 6), (4, 16)),
+    ("<i2", (4, 6), (24, 4)), ("<f4", (3, 0), None), ("<f8", (2, 3, 4), (8, 16, 48)),
+    ("|b1", (2,), None), ("<i8", (5, 1), (8, 8)),
+], ids=repr)
+def test_cpp_signature_of_device_arrays_matches_python(args):
+    # DeviceArrays take their own warm path (their `_launch` tuple), not the
+    # interface dict: it must give the same signature.
+    typestr, shape, strides = args
+    a = device_array(shape, typestr, strides)
+    d = _cuft.Dispatcher([False], _cuft.KernelCounters())
+    assert d.signature((a,)) == python_signature((a,)) == a._launch[0]
+    itemsize = np.dtype(typestr).itemsize
+    assert a._launch[1:] == (a.ptr, a.shape, tuple(s // itemsize for s in a.strides))
+
+
+def test_device_arrays_kernels_cannot_take_step_aside():
+    a = device_array((8,), np.complex64)
+    assert a._launch is None
+    assert _cuft.Dispatcher([False], _cuft.KernelCounters()).signature((a,)) is None
+    with pytest.raises(ArgumentError, match="not supported"):
+        python_signature((a,))
 
 
 def test_gpu_memory_on_the_host_target_takes_the_slow_path_and_its_error():
