@@ -20,6 +20,7 @@ from .frontend import generate
 from .host import pack_arguments, raise_launch_error
 from .link import Linkable, link_inputs, sass
 from .link import callbacks as link_callbacks
+from .link import identity as link_identity
 from .signature import _NUMPY_NUMS, ArgumentError, _np, parse_signature, signature_entries
 from .target import require_cuda, target
 
@@ -268,12 +269,14 @@ class Kernel:
 
     def _specialization(self, fe, sig, target_name, boundscheck=False, link_inputs=None):
         """The compiled Specialization from the process-wide cache; with
-        ``link_inputs`` (a chip target), its PTX linked with them into a cubin."""
+        ``link_inputs`` (a chip target), its PTX linked with them into a cubin
+        (one per set of linked callbacks: they set up the module loaded from it)."""
         ok, spec, diags = _cuft.specialize(
             fe.ir, sig, target_name, fe.name, opt_level=self.options["opt_level"],
             fast_math=self.options["fastmath"], bounds_check=boundscheck,
             counters=self._counters, cubin=link_inputs is not None,
-            link_inputs=link_inputs or [])
+            link_inputs=link_inputs or [],
+            callbacks=link_identity(self.options["link"]) if link_inputs is not None else "")
         if not ok:
             raise from_diagnostics(diags, fe.filename, fe.firstlineno)
         return spec

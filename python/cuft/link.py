@@ -2,15 +2,17 @@
 SASS through the toolkit's cuobjdump or nvdisasm. The libraries are loaded on
 first use (see include/cuft/Target/NVPTX/Link.h for where they are looked for)."""
 
+import itertools
 import os
 import shutil
 import subprocess
 import tempfile
+import threading
 
 from . import _cuft
 from .errors import LinkError
 
-__all__ = ["PTX", "CUBIN", "LTOIR", "FATBIN", "Linkable", "callbacks", "link_cubin", "compile_cuda", "link_inputs", "sass"]
+__all__ = ["PTX", "CUBIN", "LTOIR", "FATBIN", "Linkable", "callbacks", "identity", "link_cubin", "compile_cuda", "link_inputs", "sass"]
 
 # nvJitLinkInputType values.
 CUBIN, PTX, LTOIR, FATBIN = 1, 2, 3, 4
@@ -45,7 +47,7 @@ class Linkable:
     is its context. An exception in ``setup`` fails the load (and the launch);
     the next launch tries again."""
 
-    __slots__ = ("path", "setup", "teardown")
+    __slots__ = ("path", "setup", "teardown", "identity")
 
     def __init__(self, path, setup=None, teardown=None):
         if not isinstance(path, (str, os.PathLike)):
@@ -56,9 +58,27 @@ class Linkable:
         self.path = os.path.abspath(os.fspath(path))
         self.setup = setup
         self.teardown = teardown
+        # Callbacks belong to the module they set up: a Linkable with callbacks
+        # gets modules of its own (kernels sharing this object share them),
+        # so every Linkable's setup runs. Without callbacks, equal code shares.
+        self.identity = _next_identity() if setup or teardown else 0
 
     def __repr__(self):
         return f"cuft.Linkable({self.path!r})"
+
+
+_IDENTITIES = itertools.count(1)
+_IDENTITIES_LOCK = threading.Lock()  # itertools are not thread-safe when free-threaded
+
+
+def _next_identity():
+    with _IDENTITIES_LOCK:
+        return next(_IDENTITIES)
+
+
+def identity(linkables):
+    """The part of a kernel's cache key that its linkables' callbacks make."""
+    return ",".join(str(item.identity) for item in linkables if item.identity)
 
 
 def callbacks(linkables):

@@ -39,6 +39,7 @@ struct Request {
   bool fastMath = false, boundsCheck = false;
   bool cubin = false; // link the PTX (with `inputs`) into a cubin
   std::vector<cuft::nvptx::LinkInput> inputs;
+  std::string callbacks; // which linked callbacks set up its modules ("" for none)
 };
 
 cuft::cache::Key keyOf(const std::string &ir, const std::string &signature, const Request &r) {
@@ -53,6 +54,8 @@ cuft::cache::Key keyOf(const std::string &ir, const std::string &signature, cons
   // What the kernel links is part of what it is.
   for (const auto &in : r.inputs)
     key.add(uint64_t(in.kind)).add(in.name).add(in.data);
+  if (!r.callbacks.empty())
+    key.add(r.callbacks);
   return key;
 }
 
@@ -74,6 +77,7 @@ SpecializationPtr linkSpecialization(const std::string &ir, const std::string &s
   Request ptxOnly = r;
   ptxOnly.cubin = false;
   ptxOnly.inputs.clear();
+  ptxOnly.callbacks.clear();
   SpecializationPtr ptx = lookup(ir, signature, ptxOnly).value;
   if (!ptx || !ptx->ok())
     return ptx;
@@ -199,9 +203,10 @@ void cuft::python::bindCache(py::module_ &m) {
       [](const std::string &ir, const std::string &signature, const std::string &target,
          const std::string &kernel, unsigned optLevel, bool fastMath, bool boundsCheck,
          KernelCounters &counters, bool cubin,
-         const std::vector<std::tuple<int, std::string, py::bytes>> &inputs) -> py::tuple {
+         const std::vector<std::tuple<int, std::string, py::bytes>> &inputs,
+         const std::string &callbacks) -> py::tuple {
         Request r{target, kernel, optLevel, fastMath, boundsCheck && target == "host",
-                  cubin && target != "host", {}};
+                  cubin && target != "host", {}, callbacks};
         for (const auto &[kind, name, data] : inputs)
           r.inputs.push_back({static_cast<cuft::nvptx::InputKind>(kind), name, std::string(data)});
         cuft::SpecializationCache::Lookup found;
@@ -221,8 +226,11 @@ void cuft::python::bindCache(py::module_ &m) {
       py::arg("opt_level"), py::arg("fast_math"), py::arg("bounds_check"),
       py::arg("counters"), py::arg("cubin") = false,
       py::arg("link_inputs") = std::vector<std::tuple<int, std::string, py::bytes>>(),
+      py::arg("callbacks") = "",
       "The specialization of kernel `kernel` of generic IR `ir` for `signature` on "
-      "`target` ('host' or a chip), compiled once per process however many threads ask. "
+      "`target` ('host' or a chip), compiled once per process however many threads ask "
+      "(with `cubin`, its PTX linked with `link_inputs`; `callbacks` names the setup and "
+      "teardown callbacks its modules get, so different ones get different modules). "
       "Returns (ok, Specialization, diagnostics); a failed compile reaches every thread "
       "that waited for it, and the next call compiles again.");
 

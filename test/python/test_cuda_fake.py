@@ -459,3 +459,32 @@ def test_dlpack_gpu_tensors_are_arguments_and_device_arrays_export_dlpack():
     else:
         raise AssertionError("host memory was accepted")
     """)
+
+
+def test_each_linkables_callbacks_set_up_modules_of_their_own(tmp_path):
+    cu = tmp_path / "ext.cu"
+    cu.write_text('extern "C" __device__ float ext_twice(float x) { return 2.0f * x; }\n')
+    run_fake(rf"""
+    twice = cuft.declare_device("ext_twice", "f32(f32)")
+    runs = []
+
+    def make(link):
+        @cuft.kernel(link=link)
+        def use(x):
+            i = cuft.grid(1)
+            if i < x.shape[0]:
+                x[i] = twice(x[i])
+        return use
+
+    x = cuft.zeros(8, np.float32)
+    a = cuft.Linkable({str(cu)!r}, setup=lambda m: runs.append("a"))
+    b = cuft.Linkable({str(cu)!r}, setup=lambda m: runs.append("b"))
+    make([a])[1, 8](x)
+    make([a])[1, 8](x)  # the same Linkable: the same module, set up once
+    assert runs == ["a"] and counter("loads") == 1, (runs, counter("loads"))
+    make([b])[1, 8](x)  # the same code, other callbacks: a module of its own
+    assert runs == ["a", "b"] and counter("loads") == 2, (runs, counter("loads"))
+    make([{str(cu)!r}])[1, 8](x)
+    make([cuft.Linkable({str(cu)!r})])[1, 8](x)  # no callbacks: equal code shares
+    assert counter("loads") == 3, counter("loads")
+    """)
