@@ -488,3 +488,44 @@ def test_each_linkables_callbacks_set_up_modules_of_their_own(tmp_path):
     make([cuft.Linkable({str(cu)!r})])[1, 8](x)  # no callbacks: equal code shares
     assert counter("loads") == 3, counter("loads")
     """)
+
+
+def test_every_gallery_kernel_launches_with_the_parameters_its_cubin_reads():
+    # Compiled for sm_90, linked by nvJitLink, loaded and launched through the
+    # double; each launch's parameter space is compared with the ABI written
+    # out independently here: per array (allocated pointer, aligned pointer,
+    # offset 0, sizes, strides in elements), per scalar its value.
+    run_fake(r"""
+    from gallery import GALLERY
+    from gallery_runs import RUNS
+    from test_cuda_gallery import launch_on_the_gpu
+    from cuft.signature import signature_entries
+
+    FORMATS = {"bool": "?", "i8": "b", "u8": "B", "i16": "h", "u16": "H", "i32": "i",
+               "u32": "I", "i64": "q", "u64": "Q", "f32": "f", "f64": "d"}
+    for name in sorted(GALLERY):
+        kernel, run = GALLERY[name][0], RUNS[name]
+        args = run.make()
+        device_args = launch_on_the_gpu(kernel, run, args)
+        launch = last_launch()
+        assert launch["kernel"] == kernel.frontend.name, (name, launch["kernel"])
+        entries = signature_entries(args, kernel.frontend.constexpr_args)
+        values = []
+        for i, (value, d, entry) in enumerate(zip(args, device_args, entries)):
+            if i in kernel.frontend.constexpr_args:
+                continue
+            if isinstance(value, np.ndarray):
+                values += [("q", d.ptr), ("q", d.ptr), ("q", 0)]
+                values += [("q", n) for n in d.shape]
+                values += [("q", s // d.dtype.itemsize) for s in d.strides]
+            else:
+                values.append((FORMATS[entry], value))
+        layout = cubin_params(kernel.inspect(*args, stage="cubin"), kernel.frontend.name)
+        assert len(layout) == len(values), (name, layout, values)
+        for (offset, size), (fmt, want) in zip(layout, values):
+            assert struct.calcsize(fmt) == size, (name, fmt, size)
+            got = struct.unpack_from("<" + fmt, launch["params"], offset)[0]
+            assert got == want or (fmt in "fd" and got == struct.unpack(
+                "<" + fmt, struct.pack("<" + fmt, want))[0]), (name, offset, got, want)
+    print(len(GALLERY))
+    """)
