@@ -59,6 +59,9 @@ rm -rf "$stage" && mkdir -p "$stage/python" "$stage/test" "$stage/ft"
 cp -r "$root/python/cuft" "$stage/python/"
 rm -f "$stage"/python/cuft/_cuft*.so
 find "$stage" -name __pycache__ -prune -exec rm -rf {} +
+# libdevice, in case the GPU machine has no toolkit where cuft looks (run.sh).
+mkdir -p "$stage/cuda/nvvm/libdevice"
+cp /usr/local/cuda/nvvm/libdevice/libdevice.10.bc "$stage/cuda/nvvm/libdevice/"
 cp "$build"/extensions/_cuft*.so "$build/lib/libcuft.so" "$stage/python/cuft/"
 cp -r "$root/test/python" "$root/test/bench" "$stage/test/"
 mkdir -p "$stage/docs" && cp -r "$root/docs/examples" "$stage/docs/"  # inputs of the tests
@@ -81,6 +84,22 @@ cat > "$stage/run.sh" <<'EOF'
 # Runs cuft's tests and benchmarks on the GPU machine (see tools/pack-gpu.sh).
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 export PYTHONPATH=$here/python PYTHONUNBUFFERED=1
+# Everything also goes to $OUT/cuft-run.log (the device tool returns only the tail).
+[ -n "${OUT:-}" ] && exec > >(tee -a "$OUT/cuft-run.log") 2>&1
+# The toolkit: libdevice for compiling, nvJitLink and NVRTC for linking.
+if [ ! -e "${CUDA_HOME:-/usr/local/cuda}/nvvm/libdevice/libdevice.10.bc" ]; then
+  export CUDA_HOME=$here/cuda
+  for d in /usr/local/cuda-13* /usr/local/cuda-*; do
+    [ -e "$d/nvvm/libdevice/libdevice.10.bc" ] && { export CUDA_HOME=$d; break; }
+  done
+fi
+echo "CUDA_HOME=${CUDA_HOME:-/usr/local/cuda}"
+for lib in nvjitlink:CUFT_NVJITLINK:libnvJitLink.so.13 cuda_nvrtc:CUFT_NVRTC:libnvrtc.so.13; do
+  IFS=: read -r pkg var so <<<"$lib"
+  [ -e "${CUDA_HOME:-/usr/local/cuda}/lib64/${so%.13}" ] && continue
+  found=$(python3 -c "import nvidia.$pkg as m, glob, os; print((glob.glob(os.path.join(list(m.__path__)[0], 'lib', '$so')) + [''])[0])" 2>/dev/null)
+  [ -n "$found" ] && export "$var=$found" && echo "$var=$found"
+done
 status=0
 nvidia-smi -L || true
 python3 -c "import cuft, json; print(json.dumps(cuft.cuda_status()))" || status=1

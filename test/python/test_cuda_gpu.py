@@ -145,6 +145,98 @@ def test_cupy_and_torch_arrays():
         pytest.skip("neither CuPy nor PyTorch is installed")
 
 
+def test_dlpack_both_ways_with_pytorch():
+    torch = pytest.importorskip("torch")
+    d = cuft.to_device(np.arange(256, dtype=np.float32))
+    t = torch.from_dlpack(d)  # no copy: PyTorch sees cuft's memory
+    assert t.device.type == "cuda" and t.data_ptr() == d.ptr
+    t += 1
+    torch.cuda.synchronize()
+    np.testing.assert_array_equal(d.copy_to_host(), np.arange(256, dtype=np.float32) + 1)
+
+    class OnlyDLPack:  # a tensor cuft must read through DLPack (as JAX's)
+        def __init__(self, t):
+            self.t = t
+        def __dlpack_device__(self):
+            return self.t.__dlpack_device__()
+        def __dlpack__(self, stream=None):
+            return self.t.__dlpack__(stream=stream)
+    x = torch.ones(256, device="cuda")
+    y = torch.zeros(256, device="cuda")
+    saxpy[1, 256](np.float32(2), OnlyDLPack(x), OnlyDLPack(y))
+    torch.cuda.synchronize()
+    assert float(y.sum()) == 512
+    del t
+    import gc
+    gc.collect()  # PyTorch's tensor gone: cuft's memory is still cuft's
+    assert d.copy_to_host()[1] == 2
+
+
+def test_a_kernel_that_faults_raises_cuda_error(tmp_path):
+    # An illegal address is sticky: it spoils the context for the rest of the
+    # process, so it happens in a process of its own.
+    import subprocess
+    import sys
+    import textwrap
+    code = textwrap.dedent("""
+        import numpy as np, cuft
+        cuft.set_target("cuda")
+        @cuft.kernel
+        def far(x, n):
+            x[n] = 1.0
+        x = cuft.zeros(4, np.float32)
+        try:
+            far[1, 1](x, 1 << 40)
+            cuft.default_stream().synchronize()
+        except cuft.CudaError as e:
+            print("CudaError", e.result_name)
+        else:
+            print("no error")
+        """)
+    path = tmp_path / "fault.py"  # a file: cuft reads kernels' source
+    path.write_text(code)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    run = subprocess.run([sys.executable, str(path)], capture_output=True, text=True,
+                         timeout=120, env=env)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["CudaError", "CUDA_ERROR_ILLEGAL_ADDRESS"], run.stdout
+
+
+@pytest.mark.parametrize("kind", ["ptx", "ltoir", "cubin", "fatbin", "cu"])
+def test_each_kind_of_linked_code_runs(tmp_path, kind):
+    import shutil
+    import subprocess
+    from cuft import link
+    if cuft._cuft.linker_problem():
+        pytest.skip(cuft._cuft.linker_problem())
+    source = 'extern "C" __device__ float ext_plus3(float x) { return x + 3.0f; }\n'
+    chip = cuft.dispatcher._device_chip()
+    path = tmp_path / f"plus3.{kind}"
+    if kind == "cu":
+        path.write_text(source)
+    elif kind in ("ptx", "ltoir"):
+        path.write_bytes(link.compile_cuda(source, "plus3.cu", chip, lto=kind == "ltoir"))
+    else:
+        nvcc = shutil.which("nvcc") or "/usr/local/cuda/bin/nvcc"
+        if not os.access(nvcc, os.X_OK):
+            pytest.skip(f"making a .{kind} needs nvcc")
+        cu = tmp_path / "plus3.cu"
+        cu.write_text(source)
+        subprocess.run([nvcc, f"-arch={chip}", "-rdc=true", f"-{kind}", str(cu), "-o",
+                        str(path)], check=True)
+    plus3 = cuft.declare_device("ext_plus3", "f32(f32)")
+
+    @cuft.kernel(link=[str(path)])
+    def use(x):
+        i = cuft.grid(1)
+        if i < x.shape[0]:
+            x[i] = plus3(x[i])
+
+    d = cuft.to_device(np.arange(64, dtype=np.float32))
+    use[1, 64](d)
+    np.testing.assert_array_equal(d.copy_to_host(), np.arange(64, dtype=np.float32) + 3)
+
+
 @cuft.kernel
 def spin(x, n):
     acc = x[0]
