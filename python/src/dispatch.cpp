@@ -43,6 +43,9 @@ constexpr size_t kMaxEntries = 64;
 struct Numpy {
   py::object ndarray, generic;
   std::unordered_map<int, std::string> elems;
+  /// numpy's scalar types (np.float32, ...) and their cuft names: a numpy
+  /// scalar's type is found by one pointer comparison, not two attribute reads.
+  std::vector<std::pair<PyTypeObject *, std::string>> scalarTypes;
 };
 std::atomic<const Numpy *> numpyTypes{nullptr};
 
@@ -173,6 +176,9 @@ std::string_view scalarOf(py::handle v, const Numpy &np) {
   }
   if (PyBool_Check(v.ptr()))
     return "bool";
+  for (const auto &[type, name] : np.scalarTypes)
+    if (Py_TYPE(v.ptr()) == type)
+      return name;
   if (PyObject_IsInstance(v.ptr(), np.generic.ptr()) == 1) {
     int num = v.attr("dtype").attr("num").cast<int>();
     auto it = np.elems.find(num);
@@ -455,7 +461,23 @@ void cuft::python::bindDispatch(py::module_ &m) {
       [](py::object ndarray, py::object generic, const std::unordered_map<int, std::string> &elems) {
         if (numpyTypes.load(std::memory_order_acquire))
           return; // once per process
-        auto *np = new Numpy{std::move(ndarray), std::move(generic), elems};
+        auto *np = new Numpy{std::move(ndarray), std::move(generic), elems, {}};
+        py::module_ numpy = py::module_::import("numpy");
+        for (py::handle code : numpy.attr("typecodes")["All"]) {
+          py::object dt = numpy.attr("dtype")(code);
+          auto it = elems.find(dt.attr("num").cast<int>());
+          if (it == elems.end())
+            continue;
+          // Held for the life of the process, like the Numpy record.
+          py::object type = dt.attr("type");
+          auto *t = reinterpret_cast<PyTypeObject *>(type.ptr());
+          bool known = false;
+          for (const auto &[seen, _] : np->scalarTypes)
+            known |= seen == t;
+          if (!known)
+            np->scalarTypes.emplace_back(reinterpret_cast<PyTypeObject *>(type.release().ptr()),
+                                         it->second);
+        }
         const Numpy *expected = nullptr;
         if (!numpyTypes.compare_exchange_strong(expected, np))
           delete np;
