@@ -162,6 +162,8 @@ class Kernel:
         self._fast = (None, {})
         # (frontend, {table: _cuft.Dispatcher}): the C++ warm launch path.
         self._dispatchers = (None, {})
+        # (frontend, Dispatcher, default stream) of the last slow cuda launch.
+        self._cuda_warm = None
 
     def __repr__(self):
         return f"<cuft.kernel {self.__qualname__}>"
@@ -424,6 +426,15 @@ class Kernel:
         return module
 
     def _launch_cuda(self, config, args, kwargs):
+        # The warmest path: the launch before this one left (frontend, C++
+        # dispatcher, default stream); no keywords, no stream given.
+        warm = self._cuda_warm
+        if warm is not None and not kwargs and config.stream is None:
+            fe, d, stream = warm
+            if fe is self._frontend and (not fe.captures or fe.captures_match(self.py_func)) \
+                    and _cuft.launch_fast_cuda(d, config.grid, config.block,
+                                               config.shared_bytes, stream, args) is not _MISS:
+                return
         cuda = _CUDA or _import_cuda()
         context = cuda._CONTEXTS.get(0)
         if context is None:  # the first launch on the GPU: is there one?
@@ -443,6 +454,8 @@ class Kernel:
             module = self.specialize_cuda(sig, module.context, _reload=True)
         if d is not None and d.signature(args) == sig:
             d.insert(sig, module)  # the next launch with these types takes the warm path
+        if d is not None and context == cuda._CONTEXTS.get(0):
+            self._cuda_warm = (self._frontend, d, cuda._DEFAULT_STREAM)
 
     def _launch(self, config, args, kwargs):
         if target() != "host":
