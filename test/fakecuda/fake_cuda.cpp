@@ -131,6 +131,27 @@ bool knownStream(uintptr_t stream) {
   return stream <= 2 || state().streams.count(reinterpret_cast<void *>(stream));
 }
 
+/// A new stream or event: an int64 (an event's is its recorded time).
+CUresult createHandle(std::map<void *, int> &handles, void **out) {
+  if (CUresult r = needContext())
+    return r;
+  auto *h = new int64_t(0);
+  std::lock_guard<std::mutex> lock(state().mutex);
+  handles[h] = 1;
+  *out = h;
+  return kOk;
+}
+
+CUresult destroyHandle(std::map<void *, int> &handles, void *h) {
+  if (CUresult r = needContext())
+    return r;
+  std::lock_guard<std::mutex> lock(state().mutex);
+  if (!handles.erase(h))
+    return kInvalidHandle;
+  delete static_cast<int64_t *>(h);
+  return kOk;
+}
+
 // -- the parts of a cubin the driver reads -----------------------------------
 struct Elf {
   const char *data;
@@ -394,23 +415,11 @@ CUresult cuMemsetD8Async(uintptr_t dst, unsigned char value, size_t bytes, uintp
 
 // -- streams and events ----------------------------------------------------------
 CUresult cuStreamCreate(void **stream, unsigned) {
-  if (CUresult r = needContext())
-    return r;
-  void *s = malloc(1);
-  std::lock_guard<std::mutex> lock(state().mutex);
-  state().streams[s] = 1;
-  *stream = s;
-  return kOk;
+  return createHandle(state().streams, stream);
 }
 
 CUresult cuStreamDestroy_v2(void *stream) {
-  if (CUresult r = needContext())
-    return r;
-  std::lock_guard<std::mutex> lock(state().mutex);
-  if (!state().streams.erase(stream))
-    return kInvalidHandle;
-  free(stream);
-  return kOk;
+  return destroyHandle(state().streams, stream);
 }
 
 CUresult cuStreamSynchronize(uintptr_t stream) {
@@ -428,23 +437,11 @@ CUresult cuStreamWaitEvent(uintptr_t stream, void *event, unsigned) {
 }
 
 CUresult cuEventCreate(void **event, unsigned) {
-  if (CUresult r = needContext())
-    return r;
-  auto *e = new int64_t(0);
-  std::lock_guard<std::mutex> lock(state().mutex);
-  state().events[e] = 1;
-  *event = e;
-  return kOk;
+  return createHandle(state().events, event);
 }
 
 CUresult cuEventDestroy_v2(void *event) {
-  if (CUresult r = needContext())
-    return r;
-  std::lock_guard<std::mutex> lock(state().mutex);
-  if (!state().events.erase(event))
-    return kInvalidHandle;
-  delete static_cast<int64_t *>(event);
-  return kOk;
+  return destroyHandle(state().events, event);
 }
 
 CUresult cuEventRecord(void *event, uintptr_t stream) {
