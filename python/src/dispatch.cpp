@@ -436,6 +436,49 @@ py::object launchFastCuda(Dispatcher &d, std::array<uint32_t, 3> grid,
   return py::none();
 }
 
+/// A 3-tuple of ints in [0, 2^32) into `out`.
+bool dim3From(PyObject *o, std::array<uint32_t, 3> &out) {
+  if (!PyTuple_Check(o) || PyTuple_GET_SIZE(o) != 3)
+    return false;
+  for (Py_ssize_t k = 0; k < 3; ++k) {
+    unsigned long long v = PyLong_AsUnsignedLongLong(PyTuple_GET_ITEM(o, k));
+    if ((v == static_cast<unsigned long long>(-1) && PyErr_Occurred()) || v > UINT32_MAX) {
+      PyErr_Clear();
+      return false;
+    }
+    out[size_t(k)] = uint32_t(v);
+  }
+  return true;
+}
+
+PyObject *launchFastCudaRaw(PyObject *, PyObject *const *args, Py_ssize_t nargs) {
+  try {
+    std::array<uint32_t, 3> grid{}, block{};
+    unsigned long long shared = 0, stream = 0;
+    if (nargs != 6 || !py::isinstance<Dispatcher>(args[0]) || !dim3From(args[1], grid) ||
+        !dim3From(args[2], block) || !PyTuple_Check(args[5])) {
+      PyErr_SetString(PyExc_TypeError, "launch_fast_cuda(dispatcher, (3 ints), (3 ints), "
+                                       "shared_bytes, stream, tuple of arguments)");
+      return nullptr;
+    }
+    shared = PyLong_AsUnsignedLongLong(args[3]);
+    stream = PyLong_AsUnsignedLongLong(args[4]);
+    if (PyErr_Occurred() || shared > UINT32_MAX)
+      throw py::value_error("launch_fast_cuda: bad shared_bytes or stream");
+    Dispatcher &d = py::handle(args[0]).cast<Dispatcher &>();
+    py::object result = launchFastCuda(d, grid, block, uint32_t(shared), uintptr_t(stream),
+                                       py::reinterpret_borrow<py::tuple>(args[5]));
+    return result.release().ptr();
+  } catch (py::error_already_set &e) {
+    e.restore();
+  } catch (py::builtin_exception &e) {
+    e.set_error();
+  } catch (const std::exception &e) {
+    PyErr_SetString(PyExc_RuntimeError, e.what());
+  }
+  return nullptr;
+}
+
 } // namespace
 
 void cuft::python::bindDispatch(py::module_ &m) {
@@ -494,10 +537,18 @@ void cuft::python::bindDispatch(py::module_ &m) {
       py::arg("cls"),
       "Registers cuft.DeviceArray: the warm path reads its instances' `_launch` tuple "
       "(signature entry, pointer, shape, strides in elements).");
-  m.def("launch_fast_cuda", &launchFastCuda, py::arg("dispatcher"), py::arg("grid"),
-        py::arg("block"), py::arg("shared_bytes"), py::arg("stream"), py::arg("args"),
-        "The warm CUDA launch, as launch_fast: MISS (take the slow path) or None; a driver "
-        "error raises cuft.CudaError.");
+  // Bound by hand (METH_FASTCALL): every warm CUDA launch makes this call, and
+  // pybind11's general argument dispatch cost about as much as the rest of it.
+  static PyMethodDef raw[] = {
+      {"launch_fast_cuda", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(
+                               &launchFastCudaRaw)),
+       METH_FASTCALL,
+       "launch_fast_cuda(dispatcher, grid, block, shared_bytes, stream, args): the warm CUDA "
+       "launch, as launch_fast (grid and block are 3-tuples). MISS (take the slow path) or "
+       "None; a driver error raises cuft.CudaError, a bad configuration ValueError."},
+      {nullptr, nullptr, 0, nullptr}};
+  if (PyModule_AddFunctions(m.ptr(), raw) != 0)
+    throw py::error_already_set();
   m.def("launch_fast", &launchFast, py::arg("dispatcher"), py::arg("grid"), py::arg("block"),
         py::arg("args"),
         "The warm launch: signature, lookup, packing and run in one call. Returns MISS "

@@ -204,3 +204,18 @@ def test_device_arrays_kernels_cannot_take_step_aside():
 def test_gpu_memory_on_the_host_target_takes_the_slow_path_and_its_error():
     with pytest.raises(cuft.KernelArgumentError, match="GPU memory"):
         add_scalar[1, 8](CudaLike((8,), "<f8"), CudaLike((8,), "<f8"), 1.0)
+
+
+def test_the_raw_cuda_warm_call_checks_its_arguments():
+    d = _cuft.Dispatcher([False], _cuft.KernelCounters())
+    x = CudaLike((8,), "<f4")
+    assert _cuft.launch_fast_cuda(d, (1, 1, 1), (32, 1, 1), 0, 0, (x,)) is _cuft.MISS
+    for bad in [((1, 1), (32, 1, 1), 0, 0, (x,)), ((1, 1, 1), [32, 1, 1], 0, 0, (x,)),
+                ((1, 1, -1), (32, 1, 1), 0, 0, (x,)), ((1, 1, 1), (32, 1, 1), 0, 0, [x]),
+                ((1, 1, 1), (32, 1, 1), 0, 0)]:
+        with pytest.raises(TypeError, match="launch_fast_cuda"):
+            _cuft.launch_fast_cuda(d, *bad)
+    with pytest.raises(ValueError, match="shared_bytes"):
+        _cuft.launch_fast_cuda(d, (1, 1, 1), (32, 1, 1), -1, 0, (x,))
+    with pytest.raises(TypeError):
+        _cuft.launch_fast_cuda("not a dispatcher", (1, 1, 1), (32, 1, 1), 0, 0, (x,))
