@@ -122,8 +122,9 @@ def default_stream(device=0):
 
 
 def stream_handle(stream):
-    """A CUstream handle from None, a cuft.Stream, an int, or an object with
-    the ``__cuda_stream__`` protocol (CuPy, PyTorch streams)."""
+    """A CUstream handle from None, a cuft.Stream, an int, an object with the
+    ``__cuda_stream__`` protocol, a PyTorch stream (``.cuda_stream``) or a CuPy
+    stream (``.ptr``)."""
     if stream is None:
         return _DEFAULT_STREAM
     if isinstance(stream, Stream):
@@ -134,8 +135,12 @@ def stream_handle(stream):
     if proto is not None:
         version, handle = proto() if callable(proto) else proto
         return int(handle)
+    for attribute in ("cuda_stream", "ptr"):  # torch.cuda.Stream, cupy.cuda.Stream
+        handle = getattr(stream, attribute, None)
+        if isinstance(handle, int) and not isinstance(handle, bool):
+            return handle
     raise TypeError(f"not a stream: {stream!r} (pass a cuft.Stream, an object with "
-                    "__cuda_stream__, or None)")
+                    "__cuda_stream__, a PyTorch or CuPy stream, or None)")
 
 
 class DeviceArray:

@@ -529,3 +529,33 @@ def test_every_gallery_kernel_launches_with_the_parameters_its_cubin_reads():
                 "<" + fmt, struct.pack("<" + fmt, want))[0]), (name, offset, got, want)
     print(len(GALLERY))
     """)
+
+
+def test_pytorch_and_cupy_style_streams_are_read():
+    run_fake(r"""
+    @cuft.kernel
+    def touch(x):
+        x[0] = 1
+    x = cuft.zeros(4, np.float32)
+    s = cuft.Stream()
+
+    class TorchStream:
+        cuda_stream = s.handle
+
+    class CupyStream:
+        ptr = s.handle
+
+    class Protocol:
+        def __cuda_stream__(self):
+            return (0, s.handle)
+
+    for stream in (TorchStream(), CupyStream(), Protocol(), s.handle):
+        touch[1, 1, stream](x)
+        assert last_launch()["stream"] == s.handle
+    try:
+        touch[1, 1, "stream"](x)
+    except TypeError as e:
+        assert "not a stream" in str(e)
+    else:
+        raise AssertionError("a string was taken for a stream")
+    """)

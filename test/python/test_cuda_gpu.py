@@ -145,6 +145,28 @@ def test_cupy_and_torch_arrays():
         pytest.skip("neither CuPy nor PyTorch is installed")
 
 
+def test_cupy_and_torch_streams():
+    got = 0
+    for module in ("torch", "cupy"):
+        try:
+            lib = __import__(module)
+        except ImportError:
+            continue
+        if module == "torch":
+            s = lib.cuda.Stream()
+            a = lib.ones(256, device="cuda")
+        else:
+            s = lib.cuda.Stream(non_blocking=True)
+            a = lib.ones(256, dtype=lib.float32)
+        lib.cuda.synchronize() if module == "torch" else lib.cuda.runtime.deviceSynchronize()
+        saxpy[1, 256, s](np.float32(2), a, a)
+        s.synchronize()
+        assert float(a[0]) == 3, module
+        got += 1
+    if not got:
+        pytest.skip("neither CuPy nor PyTorch is installed")
+
+
 def test_dlpack_both_ways_with_pytorch():
     torch = pytest.importorskip("torch")
     d = cuft.to_device(np.arange(256, dtype=np.float32))
