@@ -72,6 +72,10 @@ public:
 /// offset, sizes, strides in elements).
 class PackedArgs {
 public:
+  PackedArgs() = default;
+  PackedArgs(const PackedArgs &) = delete; // cells may live inside the object
+  PackedArgs &operator=(const PackedArgs &) = delete;
+
   void addArray(void *data, const int64_t *shape, const int64_t *strides, size_t rank);
   void addScalar(std::string_view type, pybind11::handle value);
   /// Python's packed form: (pointer, shape, strides in elements) per array,
@@ -79,7 +83,7 @@ public:
   void addAll(const pybind11::list &args);
   /// The entry's argument pointers, one per cell; valid until the next add.
   void *const *finish();
-  size_t size() const { return cells.size(); }
+  size_t size() const { return count; }
 
 private:
   union Cell {
@@ -90,8 +94,17 @@ private:
     float f32;
     uint8_t b;
   };
-  std::vector<Cell> cells;
-  std::vector<void *> slots;
+  /// A new cell, zeroed: the first kInline without allocating (a warm launch
+  /// of up to 8 rank-3 arrays, or 64 scalars, allocates nothing).
+  Cell &add();
+
+  static constexpr size_t kInline = 72;
+  Cell inlineCells[kInline];
+  void *inlineSlots[kInline];
+  std::vector<Cell> heapCells; // past kInline: every cell, moved here
+  std::vector<void *> heapSlots;
+  Cell *cells = inlineCells;
+  size_t count = 0;
 };
 
 /// Runs `kernel` (GIL released) and returns None or the error tuple of

@@ -55,7 +55,7 @@ std::atomic<PyTypeObject *> deviceArrayType{nullptr};
 
 /// What one argument is, read once for both the signature and the packing.
 struct ArgInfo {
-  enum Kind { Array, CudaArray, DeviceArray, Scalar, Constexpr } kind;
+  enum Kind { Array, CudaArray, DeviceArray, Scalar, Constexpr } kind = Scalar;
   std::string_view scalarType; // Scalar: the cuft type name
   py::object iface; // CudaArray: its __cuda_array_interface__; DeviceArray: its _launch
   int64_t itemsize = 0;        // CudaArray
@@ -243,24 +243,23 @@ public:
   Dispatcher(std::vector<bool> constexprArgs, KernelCounters &counters)
       : constexprArgs(std::move(constexprArgs)), counters(counters) {}
 
-  /// The signature text of `args` (as cuft.signature writes it), or nullopt.
-  std::optional<std::string> signature(const py::tuple &args,
-                                       std::vector<ArgInfo> *infos = nullptr) const {
+  /// The signature text of `args` (as cuft.signature writes it) into `sig`,
+  /// with what each argument is into `infos` (args.size() of them) when given;
+  /// false when only Python can tell.
+  bool signature(const py::tuple &args, std::string &sig, ArgInfo *infos = nullptr) const {
     const Numpy *np = numpyTypes.load(std::memory_order_acquire);
     if (!np || args.size() != constexprArgs.size())
-      return std::nullopt;
-    std::string sig;
-    sig.reserve(24 * args.size());
+      return false;
+    sig.clear();
+    ArgInfo scratch;
     for (size_t i = 0; i < args.size(); ++i) {
-      ArgInfo info{ArgInfo::Scalar, {}};
+      ArgInfo &info = infos ? infos[i] : scratch;
       if (i)
         sig += ',';
       if (!appendEntry(args[i], constexprArgs[i], *np, sig, info))
-        return std::nullopt;
-      if (infos)
-        infos->push_back(info);
+        return false;
     }
-    return sig;
+    return true;
   }
 
   /// The row of `sig`, or null.
@@ -324,21 +323,36 @@ py::object &miss() {
   return *sentinel;
 }
 
+/// What a warm launch knows of each argument: on the stack for up to 16
+/// arguments (no allocation on the warm path), else on the heap.
+class ArgInfos {
+public:
+  explicit ArgInfos(size_t n) : data(n <= kInline ? inline_ : (heap.resize(n), heap.data())) {}
+  ArgInfo &operator[](size_t i) { return data[i]; }
+  ArgInfo *get() { return data; }
+
+private:
+  static constexpr size_t kInline = 16;
+  ArgInfo inline_[kInline];
+  std::vector<ArgInfo> heap;
+  ArgInfo *data;
+};
+
 /// The live module the table holds for these arguments' signature, with
 /// what each argument is; null on a miss.
 template <typename Module>
-const Module *lookup(const Dispatcher &d, const py::tuple &args, std::vector<ArgInfo> &infos) {
-  infos.reserve(args.size());
-  std::optional<std::string> sig = d.signature(args, &infos);
-  if (!sig)
+const Module *lookup(const Dispatcher &d, const py::tuple &args, ArgInfos &infos) {
+  // The signature text is built in a buffer each thread keeps: no allocation.
+  thread_local std::string sig;
+  if (!d.signature(args, sig, infos.get()))
     return nullptr;
-  auto *module = static_cast<const Module *>(d.find(*sig));
+  auto *module = static_cast<const Module *>(d.find(sig));
   return module && module->handle->alive() ? module : nullptr;
 }
 
 py::object launchFast(Dispatcher &d, std::array<uint32_t, 3> grid, std::array<uint32_t, 3> block,
                       const py::tuple &args) {
-  std::vector<ArgInfo> infos;
+  ArgInfos infos(args.size());
   const PyHostModule *module = lookup<PyHostModule>(d, args, infos);
   if (!module)
     return miss();
@@ -373,7 +387,7 @@ py::object launchFast(Dispatcher &d, std::array<uint32_t, 3> grid, std::array<ui
 py::object launchFastCuda(Dispatcher &d, std::array<uint32_t, 3> grid,
                           std::array<uint32_t, 3> block, uint32_t sharedBytes, uintptr_t stream,
                           const py::tuple &args) {
-  std::vector<ArgInfo> infos;
+  ArgInfos infos(args.size());
   const PyCudaModule *module = lookup<PyCudaModule>(d, args, infos);
   if (!module)
     return miss();
@@ -490,7 +504,10 @@ void cuft::python::bindDispatch(py::module_ &m) {
            py::arg("constexpr_args"), py::arg("counters"), py::keep_alive<1, 3>())
       .def("signature",
            [](const Dispatcher &d, const py::tuple &args) -> py::object {
-             std::optional<std::string> s = d.signature(args);
+             std::string text;
+             std::optional<std::string> s;
+             if (d.signature(args, text))
+               s = std::move(text);
              return s ? py::object(py::str(*s)) : py::none();
            },
            "The signature text of these arguments, or None when only the Python rules "

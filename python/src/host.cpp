@@ -12,20 +12,35 @@ namespace py = pybind11;
 using cuft::host::Kernel;
 using cuft::host::LaunchError;
 
+cuft::python::PackedArgs::Cell &cuft::python::PackedArgs::add() {
+  if (count == kInline) // moving to the heap: nothing points at the cells before finish()
+    heapCells.assign(inlineCells, inlineCells + kInline);
+  Cell *c;
+  if (count >= kInline) {
+    heapCells.emplace_back();
+    cells = heapCells.data();
+    c = &heapCells.back();
+  } else {
+    c = &inlineCells[count];
+  }
+  ++count;
+  c->u64 = 0;
+  return *c;
+}
+
 void cuft::python::PackedArgs::addArray(void *data, const int64_t *shape, const int64_t *strides,
                                         size_t rank) {
-  cells.emplace_back().pointer = data; // allocated
-  cells.emplace_back().pointer = data; // aligned
-  cells.emplace_back().i64 = 0;        // offset
+  add().pointer = data; // allocated
+  add().pointer = data; // aligned
+  add().i64 = 0;        // offset
   for (size_t i = 0; i < rank; ++i)
-    cells.emplace_back().i64 = shape[i];
+    add().i64 = shape[i];
   for (size_t i = 0; i < rank; ++i)
-    cells.emplace_back().i64 = strides[i];
+    add().i64 = strides[i];
 }
 
 void cuft::python::PackedArgs::addScalar(std::string_view type, py::handle value) {
-  Cell &c = cells.emplace_back();
-  c.u64 = 0;
+  Cell &c = add();
   if (type == "f64")
     c.f64 = value.cast<double>();
   else if (type == "f32")
@@ -56,10 +71,14 @@ void cuft::python::PackedArgs::addAll(const py::list &args) {
 }
 
 void *const *cuft::python::PackedArgs::finish() {
-  slots.clear();
-  for (Cell &c : cells)
-    slots.push_back(&c);
-  return slots.data();
+  void **slots = inlineSlots;
+  if (count > kInline) {
+    heapSlots.resize(count);
+    slots = heapSlots.data();
+  }
+  for (size_t i = 0; i < count; ++i)
+    slots[i] = &cells[i];
+  return slots;
 }
 
 namespace {

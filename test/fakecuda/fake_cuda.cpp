@@ -111,6 +111,12 @@ int envInt(const char *name, int fallback) {
   return env && *env ? atoi(env) : fallback;
 }
 
+/// FAKECUDA_MAX_THREADS: what every kernel's registers allow (read once).
+int maxThreads() {
+  static const int n = envInt("FAKECUDA_MAX_THREADS", 1024);
+  return n;
+}
+
 CUresult needContext() {
   if (!state().initialized)
     return kNotInitialized;
@@ -548,7 +554,7 @@ CUresult cuFuncGetAttribute(int *value, int attribute, void *function) {
     return r;
   const Function *f = static_cast<const Function *>(function);
   switch (attribute) {
-  case 0: *value = envInt("FAKECUDA_MAX_THREADS", 1024); break; // max threads per block
+  case 0: *value = maxThreads(); break;                          // max threads per block
   case 1: *value = int(f->staticShared); break;                  // static shared bytes
   case 8: *value = f->dynamicAllowed(); break;                   // max dynamic shared bytes
   default: *value = 0;
@@ -625,12 +631,16 @@ CUresult cuLaunchKernel(void *function, unsigned gx, unsigned gy, unsigned gz, u
   if (!gx || !gy || !gz || !bx || !by || !bz || gy > 65535 || gz > 65535 || bx > 1024 ||
       by > 1024 || bz > 64)
     return kInvalidValue;
-  if (uint64_t(bx) * by * bz > uint64_t(envInt("FAKECUDA_MAX_THREADS", 1024)))
+  if (uint64_t(bx) * by * bz > uint64_t(maxThreads()))
     return kInvalidValue;
   if (int64_t(shared) > f->dynamicAllowed())
     return kInvalidValue;
-  Launch &l = lastLaunch;
-  l = Launch{{gx, gy, gz}, {bx, by, bz}, shared, stream, f->name, {}};
+  Launch &l = lastLaunch; // fields assigned one by one: their buffers are reused
+  l.grid[0] = gx, l.grid[1] = gy, l.grid[2] = gz;
+  l.block[0] = bx, l.block[1] = by, l.block[2] = bz;
+  l.shared = shared;
+  l.stream = stream;
+  l.kernel = f->name;
   uint32_t end = 0;
   for (const Param &p : f->params)
     end = std::max(end, p.offset + p.size);

@@ -219,3 +219,29 @@ def test_the_raw_cuda_warm_call_checks_its_arguments():
         _cuft.launch_fast_cuda(d, (1, 1, 1), (32, 1, 1), -1, 0, (x,))
     with pytest.raises(TypeError):
         _cuft.launch_fast_cuda("not a dispatcher", (1, 1, 1), (32, 1, 1), 0, 0, (x,))
+
+
+def test_launches_with_more_parameters_than_the_inline_buffer(tmp_path):
+    # 90 scalars and two rank-3 arrays: 108 cells, past the 72 a launch packs
+    # without allocating. Every value is distinct and weighted by position,
+    # so a cell out of place changes the result.
+    n = 90
+    names = ", ".join(f"s{i}" for i in range(n))
+    body = " + ".join(f"s{i} * {i + 1}" for i in range(n))
+    path = tmp_path / "many_params.py"
+    path.write_text(f"import cuft\n\ndef many(out, {names}, cube):\n"
+                    f"    out[0, 0, 0] = {body} + cube[1, 2, 3]\n")
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("many_params", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    many = cuft.kernel(mod.many)
+    values = [np.int64(1000 + 7 * i) for i in range(n)]
+    cube = np.zeros((2, 3, 4), np.int64)
+    cube[1, 2, 3] = 5
+    want = sum((1000 + 7 * i) * (i + 1) for i in range(n)) + 5
+    for _ in range(3):  # the slow path, then the warm one
+        out = np.zeros((1, 1, 1), np.int64)
+        many[1, 1](out, *values, cube)
+        assert out[0, 0, 0] == want
+    assert many.stats()["hits"] >= 1
