@@ -78,6 +78,8 @@ public:
 
   void addArray(void *data, const int64_t *shape, const int64_t *strides, size_t rank);
   void addScalar(std::string_view type, pybind11::handle value);
+  /// A scalar of `n` bytes (at most 8) copied from `src`, zero-extended.
+  void addBytes(const void *src, size_t n);
   /// Python's packed form: (pointer, shape, strides in elements) per array,
   /// (type, value) per scalar.
   void addAll(const pybind11::list &args);

@@ -59,6 +59,7 @@ struct ArgInfo {
   std::string_view scalarType; // Scalar: the cuft type name
   py::object iface; // CudaArray: its __cuda_array_interface__; DeviceArray: its _launch
   int64_t itemsize = 0;        // CudaArray
+  bool numpyScalar = false;    // Scalar: a numpy scalar, its value read in place
 };
 
 /// cuft.signature's _TYPESTR: array-interface kind and size → cuft type.
@@ -234,6 +235,8 @@ bool appendEntry(py::handle v, bool constexprArg, const Numpy &np, std::string &
     return appendCudaArray(v, sig, info);
   info.kind = ArgInfo::Scalar;
   info.scalarType = t;
+  for (const auto &entry : np.scalarTypes)
+    info.numpyScalar |= Py_TYPE(v.ptr()) == entry.first;
   sig += t;
   return true;
 }
@@ -340,6 +343,23 @@ private:
 
 /// The live module the table holds for these arguments' signature, with
 /// what each argument is; null on a miss.
+/// The bytes of a cuft scalar type ("f32": 4, "bool": 1).
+size_t scalarBytes(std::string_view type) {
+  std::string_view bits = type.substr(1);
+  return bits == "64" ? 8 : bits == "32" ? 4 : bits == "16" ? 2 : 1; // i8, u8, bool: 1
+}
+
+/// Packs scalar argument `value`. A numpy scalar's value is read in place:
+/// numpy's scalar objects are a PyObject header followed by the value (its
+/// C API's PyArrayScalar_VAL), so no conversion call is needed.
+void addScalar(cuft::python::PackedArgs &packed, const ArgInfo &info, py::handle value) {
+  if (info.numpyScalar)
+    packed.addBytes(reinterpret_cast<const char *>(value.ptr()) + sizeof(PyObject),
+                    scalarBytes(info.scalarType));
+  else
+    packed.addScalar(info.scalarType, value);
+}
+
 template <typename Module>
 const Module *lookup(const Dispatcher &d, const py::tuple &args, ArgInfos &infos) {
   // The signature text is built in a buffer each thread keeps: no allocation.
@@ -361,7 +381,7 @@ py::object launchFast(Dispatcher &d, std::array<uint32_t, 3> grid, std::array<ui
     if (infos[i].kind == ArgInfo::Constexpr)
       continue;
     if (infos[i].kind == ArgInfo::Scalar) {
-      packed.addScalar(infos[i].scalarType, args[i]);
+      addScalar(packed, infos[i], args[i]);
       continue;
     }
     if (infos[i].kind == ArgInfo::CudaArray || infos[i].kind == ArgInfo::DeviceArray)
@@ -397,7 +417,7 @@ py::object launchFastCuda(Dispatcher &d, std::array<uint32_t, 3> grid,
     if (info.kind == ArgInfo::Constexpr)
       continue;
     if (info.kind == ArgInfo::Scalar) {
-      packed.addScalar(info.scalarType, args[i]);
+      addScalar(packed, info, args[i]);
       continue;
     }
     if (info.kind == ArgInfo::Array)

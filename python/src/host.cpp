@@ -39,6 +39,10 @@ void cuft::python::PackedArgs::addArray(void *data, const int64_t *shape, const 
     add().i64 = strides[i];
 }
 
+void cuft::python::PackedArgs::addBytes(const void *src, size_t n) {
+  std::memcpy(&add(), src, n < sizeof(Cell) ? n : sizeof(Cell));
+}
+
 void cuft::python::PackedArgs::addScalar(std::string_view type, py::handle value) {
   Cell &c = add();
   if (type == "f64")
