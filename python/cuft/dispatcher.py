@@ -80,6 +80,7 @@ def _frontend_for(fn):
 _FAST_TABLE_SIZE = 64
 _EMPTY = {}
 _MISS = _cuft.MISS
+_captures_unchanged = _cuft.captures_unchanged
 if _np is not None:  # the C++ warm path reads numpy arrays and scalars itself
     _cuft.register_numpy(_np.ndarray, _np.generic, _NUMPY_NUMS)
 _intern = sys.intern
@@ -137,9 +138,20 @@ class LaunchConfig:
         self.shared_bytes = shared
 
     def __call__(self, *args, **kwargs):
-        if target() != "host":
-            return self.kernel._launch_cuda(self, args, kwargs)
-        return self.kernel._launch(self, args, kwargs)
+        kernel = self.kernel
+        if target() == "host":
+            return kernel._launch(self, args, kwargs)
+        # The warmest cuda launch, inline (a Python frame less): the last slow
+        # launch left (frontend, C++ dispatcher, default stream) on the kernel.
+        warm = kernel._cuda_warm
+        if warm is not None and not kwargs and self.stream is None:
+            fe, d, stream, checks = warm
+            if fe is kernel._frontend and (_captures_unchanged(checks)
+                                           or fe.captures_match(kernel.py_func)) \
+                    and _cuft.launch_fast_cuda(d, self.grid, self.block, self.shared_bytes,
+                                               stream, args) is not _MISS:
+                return None
+        return kernel._launch_cuda(self, args, kwargs)
 
     def __repr__(self):
         return (f"<launch of {self.kernel.__name__} grid={self.grid} block={self.block} "
@@ -162,7 +174,8 @@ class Kernel:
         self._fast = (None, {})
         # (frontend, {table: _cuft.Dispatcher}): the C++ warm launch path.
         self._dispatchers = (None, {})
-        # (frontend, Dispatcher, default stream) of the last slow cuda launch.
+        # (frontend, Dispatcher, default stream, identity checks of the
+        # frontend's captures) of the last slow cuda launch.
         self._cuda_warm = None
 
     def __repr__(self):
@@ -426,15 +439,6 @@ class Kernel:
         return module
 
     def _launch_cuda(self, config, args, kwargs):
-        # The warmest path: the launch before this one left (frontend, C++
-        # dispatcher, default stream); no keywords, no stream given.
-        warm = self._cuda_warm
-        if warm is not None and not kwargs and config.stream is None:
-            fe, d, stream = warm
-            if fe is self._frontend and (not fe.captures or fe.captures_match(self.py_func)) \
-                    and _cuft.launch_fast_cuda(d, config.grid, config.block,
-                                               config.shared_bytes, stream, args) is not _MISS:
-                return
         cuda = _CUDA or _import_cuda()
         context = cuda._CONTEXTS.get(0)
         if context is None:  # the first launch on the GPU: is there one?
@@ -455,7 +459,8 @@ class Kernel:
         if d is not None and d.signature(args) == sig:
             d.insert(sig, module)  # the next launch with these types takes the warm path
         if d is not None and context == cuda._CONTEXTS.get(0):
-            self._cuda_warm = (self._frontend, d, cuda._DEFAULT_STREAM)
+            fe = self._frontend
+            self._cuda_warm = (fe, d, cuda._DEFAULT_STREAM, fe.identity_checks(self.py_func))
 
     def _launch(self, config, args, kwargs):
         if target() != "host":

@@ -470,6 +470,56 @@ py::object launchFastCuda(Dispatcher &d, std::array<uint32_t, 3> grid,
   return py::none();
 }
 
+/// The value of `key` in dict `d` as a new reference, or null (no error).
+PyObject *dictItem(PyObject *d, PyObject *key) {
+#if PY_VERSION_HEX >= 0x030D0000
+  PyObject *out = nullptr;
+  if (PyDict_GetItemRef(d, key, &out) < 0)
+    PyErr_Clear();
+  return out;
+#else
+  PyObject *out = PyDict_GetItemWithError(d, key);
+  if (!out)
+    PyErr_Clear();
+  Py_XINCREF(out);
+  return out;
+#endif
+}
+
+/// Whether every (cell, None, name, value) or (globals, builtins, name,
+/// value) check still finds that very value object: what a kernel's generic
+/// IR compiled in. False means "maybe changed": Python then compares values.
+PyObject *capturesUnchanged(PyObject *, PyObject *checks) {
+  if (!PyTuple_Check(checks)) {
+    PyErr_SetString(PyExc_TypeError, "captures_unchanged(tuple of 4-tuples)");
+    return nullptr;
+  }
+  for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(checks); ++i) {
+    PyObject *c = PyTuple_GET_ITEM(checks, i);
+    if (!PyTuple_Check(c) || PyTuple_GET_SIZE(c) != 4) {
+      PyErr_SetString(PyExc_TypeError, "captures_unchanged(tuple of 4-tuples)");
+      return nullptr;
+    }
+    PyObject *where = PyTuple_GET_ITEM(c, 0), *builtins = PyTuple_GET_ITEM(c, 1);
+    PyObject *name = PyTuple_GET_ITEM(c, 2), *value = PyTuple_GET_ITEM(c, 3);
+    PyObject *now = nullptr;
+    if (builtins == Py_None) { // a closure cell
+      now = PyCell_Check(where) ? PyCell_Get(where) : nullptr;
+      if (!now)
+        PyErr_Clear();
+    } else if (PyDict_Check(where) && PyDict_Check(builtins)) {
+      now = dictItem(where, name);
+      if (!now)
+        now = dictItem(builtins, name);
+    }
+    bool same = now == value;
+    Py_XDECREF(now);
+    if (!same)
+      Py_RETURN_FALSE;
+  }
+  Py_RETURN_TRUE;
+}
+
 /// A 3-tuple of ints in [0, 2^32) into `out`.
 bool dim3From(PyObject *o, std::array<uint32_t, 3> &out) {
   if (!PyTuple_Check(o) || PyTuple_GET_SIZE(o) != 3)
@@ -583,6 +633,10 @@ void cuft::python::bindDispatch(py::module_ &m) {
        "launch_fast_cuda(dispatcher, grid, block, shared_bytes, stream, args): the warm CUDA "
        "launch, as launch_fast (grid and block are 3-tuples). MISS (take the slow path) or "
        "None; a driver error raises cuft.CudaError, a bad configuration ValueError."},
+      {"captures_unchanged", &capturesUnchanged, METH_O,
+       "captures_unchanged(checks): whether each (cell, None, name, value) or (globals, "
+       "builtins, name, value) still finds that very value (see "
+       "FrontendResult.identity_checks); False means it may have changed."},
       {nullptr, nullptr, 0, nullptr}};
   if (PyModule_AddFunctions(m.ptr(), raw) != 0)
     throw py::error_already_set();

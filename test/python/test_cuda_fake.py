@@ -559,3 +559,42 @@ def test_pytorch_and_cupy_style_streams_are_read():
     else:
         raise AssertionError("a string was taken for a stream")
     """)
+
+
+def test_the_warm_launch_sees_rebound_globals_and_closures():
+    run_fake(r"""
+    SCALE = 1000
+
+    @cuft.kernel
+    def scaled(x):
+        x[0] = SCALE
+
+    x = cuft.zeros(4, np.int64)
+    for _ in range(3):
+        scaled[1, 1](x)
+    assert scaled.stats()["compiles"] == 1
+    SCALE = int("1000")  # equal, another object: the same code
+    scaled[1, 1](x)
+    assert scaled.stats()["compiles"] == 1
+    SCALE = 7  # changed: the next launch compiles it in
+    scaled[1, 1](x)
+    scaled[1, 1](x)
+    assert scaled.stats()["compiles"] == 2, scaled.stats()
+    assert "7" in scaled.inspect(x, stage="typed")
+
+    def factory(k):
+        @cuft.kernel
+        def shifted(x):
+            x[0] = k
+        def rebind(v):
+            nonlocal k
+            k = v
+        return shifted, rebind
+    shifted, rebind = factory(5)
+    shifted[1, 1](x)
+    shifted[1, 1](x)
+    rebind(9)
+    shifted[1, 1](x)
+    assert shifted.stats()["compiles"] == 2
+    assert "9" in shifted.inspect(x, stage="typed")
+    """)

@@ -52,6 +52,24 @@ class FrontendResult:
         return True
 
 
+    def identity_checks(self, fn):
+        """What ``_cuft.captures_unchanged`` checks for ``fn``: per capture,
+        (cell, None, name, value) or (globals, builtins, name, value). It is
+        true while every name still finds the very object compiled in; when it
+        is false, ``captures_match`` decides (an equal value also matches)."""
+        checks = []
+        for owner, name, value in self.captures:
+            f = owner if owner is not None else fn
+            code = f.__code__
+            if f.__closure__ and name in code.co_freevars:
+                checks.append((f.__closure__[code.co_freevars.index(name)], None, name, value))
+                continue
+            g = f.__globals__
+            b = g.get("__builtins__", builtins)
+            checks.append((g, b if isinstance(b, dict) else vars(b), name, value))
+        return tuple(checks)
+
+
 _MISSING = object()
 
 
