@@ -147,7 +147,7 @@ class LaunchConfig:
         if warm is not None and not kwargs and self.stream is None:
             fe, d, stream, checks = warm
             if fe is kernel._frontend and (_captures_unchanged(checks)
-                                           or fe.captures_match(kernel.py_func)) \
+                                           or kernel._recheck_captures(warm)) \
                     and _cuft.launch_fast_cuda(d, self.grid, self.block, self.shared_bytes,
                                                stream, args) is not _MISS:
                 return None
@@ -437,6 +437,15 @@ class Kernel:
                                      teardown=teardown)
             self._fast_put(fe, table, sig, module)
         return module
+
+    def _recheck_captures(self, warm):
+        """A captured name finds another object than last time: True when its
+        value is still equal (the checks then follow the new object)."""
+        fe, d, stream, _ = warm
+        if not fe.captures_match(self.py_func):
+            return False
+        self._cuda_warm = (fe, d, stream, fe.identity_checks(self.py_func))
+        return True
 
     def _launch_cuda(self, config, args, kwargs):
         cuda = _CUDA or _import_cuda()

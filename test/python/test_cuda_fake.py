@@ -576,6 +576,8 @@ def test_the_warm_launch_sees_rebound_globals_and_closures():
     SCALE = int("1000")  # equal, another object: the same code
     scaled[1, 1](x)
     assert scaled.stats()["compiles"] == 1
+    # The warm path's identity checks now follow the new object.
+    assert any(check[3] is SCALE for check in scaled._cuda_warm[3])
     SCALE = 7  # changed: the next launch compiles it in
     scaled[1, 1](x)
     scaled[1, 1](x)

@@ -53,20 +53,22 @@ class FrontendResult:
 
 
     def identity_checks(self, fn):
-        """What ``_cuft.captures_unchanged`` checks for ``fn``: per capture,
-        (cell, None, name, value) or (globals, builtins, name, value). It is
-        true while every name still finds the very object compiled in; when it
-        is false, ``captures_match`` decides (an equal value also matches)."""
+        """What ``_cuft.captures_unchanged`` checks for ``fn``, whose captures
+        match (``captures_match``): per capture, (cell, None, name, object) or
+        (globals, builtins, name, object), with the object the name finds now.
+        It stays true while every name finds that very object; when it turns
+        false, ``captures_match`` decides (an equal value still matches)."""
         checks = []
-        for owner, name, value in self.captures:
+        for owner, name, _ in self.captures:
             f = owner if owner is not None else fn
+            now = lookup_name(f, name, _MISSING)
             code = f.__code__
             if f.__closure__ and name in code.co_freevars:
-                checks.append((f.__closure__[code.co_freevars.index(name)], None, name, value))
+                checks.append((f.__closure__[code.co_freevars.index(name)], None, name, now))
                 continue
             g = f.__globals__
             b = g.get("__builtins__", builtins)
-            checks.append((g, b if isinstance(b, dict) else vars(b), name, value))
+            checks.append((g, b if isinstance(b, dict) else vars(b), name, now))
         return tuple(checks)
 
 
