@@ -138,6 +138,18 @@ bool knownStream(uintptr_t stream) {
   return stream <= 2 || state().streams.count(reinterpret_cast<void *>(stream));
 }
 
+/// `op()` on device memory [ptr, ptr+bytes), queued on `stream`: both must
+/// be known, as the driver checks them.
+template <typename Op> CUresult onDevice(uintptr_t ptr, size_t bytes, uintptr_t stream, Op op) {
+  if (CUresult r = needContext())
+    return r;
+  std::lock_guard<std::mutex> lock(state().mutex);
+  if (!allocated(ptr, bytes) || !knownStream(stream))
+    return kInvalidValue;
+  op();
+  return kOk;
+}
+
 /// A new stream or event: an int64 (an event's is its recorded time).
 CUresult createHandle(std::map<void *, int> &handles, void **out) {
   if (CUresult r = needContext())
@@ -391,33 +403,16 @@ CUresult cuMemFree_v2(uintptr_t ptr) {
 }
 
 CUresult cuMemcpyHtoDAsync_v2(uintptr_t dst, const void *src, size_t bytes, uintptr_t stream) {
-  if (CUresult r = needContext())
-    return r;
-  std::lock_guard<std::mutex> lock(state().mutex);
-  if (!allocated(dst, bytes) || !knownStream(stream))
-    return kInvalidValue;
-  memcpy(reinterpret_cast<void *>(dst), src, bytes);
-  return kOk;
+  return onDevice(dst, bytes, stream, [&] { memcpy(reinterpret_cast<void *>(dst), src, bytes); });
 }
 
 CUresult cuMemcpyDtoHAsync_v2(void *dst, uintptr_t src, size_t bytes, uintptr_t stream) {
-  if (CUresult r = needContext())
-    return r;
-  std::lock_guard<std::mutex> lock(state().mutex);
-  if (!allocated(src, bytes) || !knownStream(stream))
-    return kInvalidValue;
-  memcpy(dst, reinterpret_cast<void *>(src), bytes);
-  return kOk;
+  return onDevice(src, bytes, stream, [&] { memcpy(dst, reinterpret_cast<void *>(src), bytes); });
 }
 
 CUresult cuMemsetD8Async(uintptr_t dst, unsigned char value, size_t bytes, uintptr_t stream) {
-  if (CUresult r = needContext())
-    return r;
-  std::lock_guard<std::mutex> lock(state().mutex);
-  if (!allocated(dst, bytes) || !knownStream(stream))
-    return kInvalidValue;
-  memset(reinterpret_cast<void *>(dst), value, bytes);
-  return kOk;
+  return onDevice(dst, bytes, stream,
+                  [&] { memset(reinterpret_cast<void *>(dst), value, bytes); });
 }
 
 // -- streams and events ----------------------------------------------------------
