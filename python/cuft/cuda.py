@@ -317,7 +317,19 @@ def _gpu_array_slot(index, value, stream=0):
     if any(s % itemsize for s in strides):
         raise ArgumentError(index, f"array strides {strides} are not multiples of its item "
                                    f"size ({itemsize} bytes)")
+    _wait_for_producer(iface.get("stream"), stream)
     return (iface["data"][0], shape, tuple(s // itemsize for s in strides))
+
+
+def _wait_for_producer(producer, stream):
+    """The interface's ``stream`` (v3) is where the producer's work on the
+    array is queued: the launch's ``stream`` waits for it on the GPU. The
+    default streams (1 legacy, 2 per-thread) are ordered with ours already."""
+    if producer is None or producer in (1, 2) or producer == stream:
+        return
+    if not isinstance(producer, int) or isinstance(producer, bool) or producer == 0:
+        return  # 0 is not allowed by the protocol; anything else is not a stream
+    Stream(_handle=stream).wait(Event().record(producer))
 
 
 def pack_arguments(args, entries, constexpr_args, stream=0):

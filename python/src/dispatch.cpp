@@ -131,6 +131,14 @@ bool appendCudaArray(py::handle v, std::string &sig, ArgInfo &info) {
   auto d = py::reinterpret_borrow<py::dict>(iface);
   if (!d.contains("typestr") || !d.contains("shape") || !d.contains("data"))
     return false;
+  // A producer stream other than the default ones: the slow path makes the
+  // launch wait for it.
+  if (d.contains("stream")) {
+    py::object producer = d["stream"];
+    if (!producer.is_none() && !(PyLong_Check(producer.ptr()) &&
+                                 (producer.cast<long long>() == 1 || producer.cast<long long>() == 2)))
+      return false;
+  }
   std::string typestr = py::str(d["typestr"]);
   if (typestr.size() < 3 || std::string_view("<|=").find(typestr[0]) == std::string_view::npos)
     return false;

@@ -434,6 +434,7 @@ CUresult cuStreamSynchronize(uintptr_t stream) {
 CUresult cuStreamWaitEvent(uintptr_t stream, void *event, unsigned) {
   if (CUresult r = needContext())
     return r;
+  count("stream_waits");
   std::lock_guard<std::mutex> lock(state().mutex);
   return knownStream(stream) && state().events.count(event) ? kOk : kInvalidHandle;
 }

@@ -600,3 +600,27 @@ def test_the_warm_launch_sees_rebound_globals_and_closures():
     assert shifted.stats()["compiles"] == 2
     assert "9" in shifted.inspect(x, stage="typed")
     """)
+
+
+def test_a_launch_waits_for_the_stream_an_array_interface_names():
+    run_fake(r"""
+    @cuft.kernel
+    def touch(x):
+        x[0] = 1
+    base = cuft.zeros(4, np.float32)
+    producer = cuft.Stream()
+
+    class Produced:  # CuPy and PyTorch name the stream their work is queued on
+        def __init__(self, stream):
+            self.__cuda_array_interface__ = {**base.__cuda_array_interface__,
+                                             "stream": stream}
+    touch[1, 1](Produced(producer.handle))
+    touch[1, 1](Produced(producer.handle))  # every launch: the warm path steps aside
+    assert counter("stream_waits") == 2
+    touch[1, 1, producer](Produced(producer.handle))  # the same stream: ordered already
+    for default in (1, 2, None):  # the default streams are ordered with ours already
+        touch[1, 1](Produced(default))
+        touch[1, 1](Produced(default))
+    assert counter("stream_waits") == 2
+    assert counter("launches") == 9
+    """)
