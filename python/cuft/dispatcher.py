@@ -10,6 +10,7 @@ many threads ask, with the GIL released, and the ModuleRegistry loads it once
 and is then forgotten, so a later call tries again. See docs/threading.md.
 """
 
+import functools
 import os
 import sys
 import threading
@@ -140,7 +141,7 @@ class LaunchConfig:
     def __call__(self, *args, **kwargs):
         kernel = self.kernel
         if target() == "host":
-            return kernel._launch(self, args, kwargs)
+            return kernel._launch_host(self, args, kwargs)
         # The warmest cuda launch, inline (a Python frame less): the last slow
         # launch left (frontend, C++ dispatcher, default stream) on the kernel.
         warm = kernel._cuda_warm
@@ -380,28 +381,23 @@ class Kernel:
         raise TypeError(f"launch kernel '{self.__name__}' with {self.__name__}[grid, block]"
                         "(*args); a kernel cannot be called directly")
 
-    def _dispatch(self, args, kwargs, stream=0):
+    def _dispatch(self, args, kwargs, context=None, stream=0):
         """Everything a launch does before running: bind the arguments, find
-        the specialization (compiling and loading it if no thread has), pack the
-        arguments. Returns (sig, module, packed). No lock on the warm path."""
+        the specialization (compiling and loading it if no thread has: on the
+        host, or with ``context`` in that CUDA context), pack the arguments
+        (for ``stream`` on the GPU). Returns (sig, module, packed). No lock on
+        the warm path."""
         fe = self.frontend
         args = self._bind(fe, args, kwargs)
         entries = self._entries(fe, args)
         sig = ",".join(entries)
-        if target() != "host":
-            require_cuda(f"cannot launch '{self.__name__}' on the cuda target")
-            from . import cuda
-            context = cuda.current_context()
+        if context is None:
+            module, pack = self.specialize_host(sig), pack_arguments
+        else:
             module = self.specialize_cuda(sig, context)
-            try:
-                packed = cuda.pack_arguments(args, entries, fe.constexpr_args, stream)
-            except ArgumentError as e:
-                raise self._arg_error(fe, e.index, f"argument '{fe.arg_names[e.index]}' of "
-                                                   f"{self.__name__}(): {e}") from None
-            return sig, module, packed
-        module = self.specialize_host(sig)
+            pack = functools.partial((_CUDA or _import_cuda()).pack_arguments, stream=stream)
         try:
-            packed = pack_arguments(args, entries, fe.constexpr_args)
+            packed = pack(args, entries, fe.constexpr_args)
         except ArgumentError as e:
             raise self._arg_error(fe, e.index, f"argument '{fe.arg_names[e.index]}' of "
                                                f"{self.__name__}(): {e}") from None
@@ -461,7 +457,7 @@ class Kernel:
             if _cuft.launch_fast_cuda(d, config.grid, config.block, config.shared_bytes, stream,
                                       args) is not _MISS:
                 return  # the warm path: everything was done in C++
-        sig, module, packed = self._dispatch(args, kwargs, stream)
+        sig, module, packed = self._dispatch(args, kwargs, context, stream)
         while not _cuft.launch_cuda(module, config.grid, config.block, config.shared_bytes,
                                     stream, packed):
             module = self.specialize_cuda(sig, module.context, _reload=True)
@@ -471,11 +467,9 @@ class Kernel:
             fe = self._frontend
             self._cuda_warm = (fe, d, cuda._DEFAULT_STREAM, fe.identity_checks(self.py_func))
 
-    def _launch(self, config, args, kwargs):
-        if target() != "host":
-            return self._launch_cuda(config, args, kwargs)
+    def _launch_host(self, config, args, kwargs):
         d = None
-        if not kwargs and target() == "host":
+        if not kwargs:
             table = "host+boundscheck" if self._boundscheck() else "host"
             d = self._dispatcher(self.frontend, table)
             error = _cuft.launch_fast(d, config.grid, config.block, args)
