@@ -215,10 +215,7 @@ class DeviceArray:
         if dl_device is not None and tuple(dl_device) != self.__dlpack_device__():
             raise BufferError(f"cuft.DeviceArray is on {self.__dlpack_device__()}, not {dl_device}")
         if stream is not None and stream != -1:
-            ours = stream_handle(None)
-            if stream not in (ours, 1 if ours == 0 else None):
-                Stream(self.device, _handle=int(stream)).wait(
-                    Event(self.device).record(ours))
+            _order_streams(_DEFAULT_STREAM, int(stream), self.device)
         itemsize = self.dtype.itemsize
         return _cuft.dlpack_export(self, self.ptr, list(self.shape),
                                    [s // itemsize for s in self.strides],
@@ -323,13 +320,24 @@ def _gpu_array_slot(index, value, stream=0):
 
 def _wait_for_producer(producer, stream):
     """The interface's ``stream`` (v3) is where the producer's work on the
-    array is queued: the launch's ``stream`` waits for it on the GPU. The
-    default streams (1 legacy, 2 per-thread) are ordered with ours already."""
-    if producer is None or producer in (1, 2) or producer == stream:
+    array is queued: the launch's ``stream`` waits for it on the GPU, unless
+    CUDA orders the two already (the C++ warm path's ``ordered`` agrees)."""
+    if isinstance(producer, int) and not isinstance(producer, bool):
+        _order_streams(producer, stream)  # None, or anything else, names no stream
+
+
+# The legacy default stream (0, or CU_STREAM_LEGACY) and the per-thread one:
+# CUDA orders them with each other, and with every stream that is not
+# non-blocking.
+_DEFAULT_STREAMS = (0, 1, _PER_THREAD)
+
+
+def _order_streams(producer, consumer, device=0):
+    """Later work on stream ``consumer`` waits, on the GPU, for the work
+    queued on ``producer`` now (CUstream handles), unless CUDA orders them."""
+    if producer == consumer or (producer in _DEFAULT_STREAMS and consumer in _DEFAULT_STREAMS):
         return
-    if not isinstance(producer, int) or isinstance(producer, bool) or producer == 0:
-        return  # 0 is not allowed by the protocol; anything else is not a stream
-    Stream(_handle=stream).wait(Event().record(producer))
+    Stream(device, _handle=consumer).wait(Event(device).record(producer))
 
 
 def pack_arguments(args, entries, constexpr_args, stream=0):

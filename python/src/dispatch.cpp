@@ -131,14 +131,6 @@ bool appendCudaArray(py::handle v, std::string &sig, ArgInfo &info) {
   auto d = py::reinterpret_borrow<py::dict>(iface);
   if (!d.contains("typestr") || !d.contains("shape") || !d.contains("data"))
     return false;
-  // A producer stream other than the default ones: the slow path makes the
-  // launch wait for it.
-  if (d.contains("stream")) {
-    py::object producer = d["stream"];
-    if (!producer.is_none() && !(PyLong_Check(producer.ptr()) &&
-                                 (producer.cast<long long>() == 1 || producer.cast<long long>() == 2)))
-      return false;
-  }
   std::string typestr = py::str(d["typestr"]);
   if (typestr.size() < 3 || std::string_view("<|=").find(typestr[0]) == std::string_view::npos)
     return false;
@@ -351,6 +343,24 @@ private:
 
 /// The live module the table holds for these arguments' signature, with
 /// what each argument is; null on a miss.
+/// Whether CUDA already orders the work queued on the stream an array
+/// interface names (v3 "stream") before work on `stream`: the same stream,
+/// or both default streams (cuft.cuda._order_streams has the same rule).
+bool ordered(const py::dict &iface, uintptr_t stream) {
+  if (!iface.contains("stream"))
+    return true;
+  py::object producer = iface["stream"];
+  if (!PyLong_Check(producer.ptr()) || PyBool_Check(producer.ptr()))
+    return true; // names no stream
+  unsigned long long p = PyLong_AsUnsignedLongLong(producer.ptr());
+  if (PyErr_Occurred()) {
+    PyErr_Clear();
+    return true;
+  }
+  auto isDefault = [](unsigned long long s) { return s <= 2; }; // 0, legacy, per-thread
+  return p == stream || (isDefault(p) && isDefault(stream));
+}
+
 /// The bytes of a cuft scalar type ("f32": 4, "bool": 1).
 size_t scalarBytes(std::string_view type) {
   std::string_view bits = type.substr(1);
@@ -448,6 +458,8 @@ py::object launchFastCuda(Dispatcher &d, std::array<uint32_t, 3> grid,
       continue;
     }
     auto iface = py::reinterpret_borrow<py::dict>(info.iface);
+    if (!ordered(iface, stream))
+      return miss(); // the slow path makes the launch wait for the producer's stream
     std::array<int64_t, 3> shape{}, strides{};
     size_t rank = 0;
     for (py::handle n : iface["shape"])

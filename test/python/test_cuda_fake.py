@@ -622,5 +622,9 @@ def test_a_launch_waits_for_the_stream_an_array_interface_names():
         touch[1, 1](Produced(default))
         touch[1, 1](Produced(default))
     assert counter("stream_waits") == 2
-    assert counter("launches") == 9
+    # A stream of cuft's own is non-blocking: not ordered with the default ones.
+    touch[1, 1, producer](Produced(1))
+    touch[1, 1, producer](Produced(1))
+    assert counter("stream_waits") == 4
+    assert counter("launches") == 11
     """)
