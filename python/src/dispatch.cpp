@@ -167,7 +167,9 @@ bool appendCudaArray(py::handle v, std::string &sig, ArgInfo &info) {
 
 constexpr bool kLittleEndian = true; // x86-64 and aarch64 Linux, where cuft runs
 
-std::string_view scalarOf(py::handle v, const Numpy &np) {
+/// The cuft type of scalar `v`, or empty; `numpyScalar` (when given) tells
+/// whether `v` is exactly one of numpy's scalar types, its value in place.
+std::string_view scalarOf(py::handle v, const Numpy &np, bool *numpyScalar = nullptr) {
   if (PyFloat_CheckExact(v.ptr()))
     return "f64";
   if (PyLong_CheckExact(v.ptr())) {
@@ -178,8 +180,11 @@ std::string_view scalarOf(py::handle v, const Numpy &np) {
   if (PyBool_Check(v.ptr()))
     return "bool";
   for (const auto &[type, name] : np.scalarTypes)
-    if (Py_TYPE(v.ptr()) == type)
+    if (Py_TYPE(v.ptr()) == type) {
+      if (numpyScalar)
+        *numpyScalar = true;
       return name;
+    }
   if (PyObject_IsInstance(v.ptr(), np.generic.ptr()) == 1) {
     int num = v.attr("dtype").attr("num").cast<int>();
     auto it = np.elems.find(num);
@@ -230,13 +235,11 @@ bool appendEntry(py::handle v, bool constexprArg, const Numpy &np, std::string &
   }
   if (Py_TYPE(v.ptr()) == deviceArrayType.load(std::memory_order_acquire))
     return appendDeviceArray(v, sig, info);
-  std::string_view t = scalarOf(v, np);
+  std::string_view t = scalarOf(v, np, &info.numpyScalar);
   if (t.empty())
     return appendCudaArray(v, sig, info);
   info.kind = ArgInfo::Scalar;
   info.scalarType = t;
-  for (const auto &entry : np.scalarTypes)
-    info.numpyScalar |= Py_TYPE(v.ptr()) == entry.first;
   sig += t;
   return true;
 }
