@@ -139,6 +139,8 @@ class LaunchConfig:
         self.shared_bytes = shared
 
     def __call__(self, *args, **kwargs):
+        if kwargs and ("stream" in kwargs or "shared_bytes" in kwargs):
+            self, kwargs = self._launch_keywords(kwargs)
         kernel = self.kernel
         if target() == "host":
             return kernel._launch_host(self, args, kwargs)
@@ -153,6 +155,26 @@ class LaunchConfig:
                                                stream, args) is not _MISS:
                 return None
         return kernel._launch_cuda(self, args, kwargs)
+
+    def _launch_keywords(self, kwargs):
+        """``stream=`` and ``shared_bytes=`` given with the arguments: the
+        launch's, unless the kernel has a parameter of that name (a parameter
+        always takes its own name). Returns the config and the kernel's kwargs."""
+        kernel = self.kernel
+        names = kernel.frontend.arg_names
+        given = {k: kwargs[k] for k in ("stream", "shared_bytes") if k in kwargs and k not in names}
+        if not given:
+            return self, kwargs
+        if given.get("stream") is not None and self.stream is not None:
+            raise TypeError(f"launch of '{kernel.__name__}' got two streams: "
+                            f"kernel[grid, block, stream] and stream=")
+        if "shared_bytes" in given and self.shared_bytes:
+            raise TypeError(f"launch of '{kernel.__name__}' got shared_bytes twice: "
+                            f"kernel[grid, block, stream, shared_bytes] and shared_bytes=")
+        stream = given.get("stream", self.stream)
+        shared = given.get("shared_bytes", self.shared_bytes)
+        config = LaunchConfig(kernel, (self.grid, self.block, stream, shared))
+        return config, {k: v for k, v in kwargs.items() if k not in given}
 
     def __repr__(self):
         return (f"<launch of {self.kernel.__name__} grid={self.grid} block={self.block} "
@@ -376,6 +398,11 @@ class Kernel:
     # -- launching -------------------------------------------------------------
     def __getitem__(self, config):
         return LaunchConfig(self, config)
+
+    def configure(self, grid, block, stream=None, shared_bytes=0):
+        """``kernel[grid, block, stream, shared_bytes]`` with keywords: the
+        launch configuration, to call with the kernel's arguments."""
+        return LaunchConfig(self, (grid, block, stream, shared_bytes))
 
     def __call__(self, *args, **kwargs):
         raise TypeError(f"launch kernel '{self.__name__}' with {self.__name__}[grid, block]"

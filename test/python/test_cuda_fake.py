@@ -217,6 +217,12 @@ def test_streams_reach_the_launch(env, expected):
         __cuda_stream__ = (0, s.handle)
     touch[1, 1, Foreign()](x)
     assert last_launch()["stream"] == s.handle
+    touch[1, 1](x, stream=Foreign())  # stream= with the arguments, or by configure()
+    assert last_launch()["stream"] == s.handle
+    touch.configure(1, 1, stream=s, shared_bytes=64)(x)
+    assert last_launch()["stream"] == s.handle and last_launch()["shared"] == 64
+    touch[1, 1](x)
+    assert last_launch()["stream"] == expected
     e0, e1 = cuft.Event().record(s), cuft.Event()
     touch[1, 1, s](x)
     e1.record(s)

@@ -268,6 +268,34 @@ def test_launch_configuration_is_checked():
         cuft.set_target(previous)
 
 
+def test_stream_and_shared_bytes_are_launch_keywords_unless_the_kernel_has_such_a_parameter():
+    x, y = np.ones(4, np.float32), np.zeros(4, np.float32)
+    saxpy[1, 4](np.float32(2), x, y, stream=None, shared_bytes=128)  # the launch's
+    assert list(y) == [2, 2, 2, 2]
+    saxpy.configure(1, 4, stream=None, shared_bytes=64)(np.float32(1), x, y)
+    assert list(y) == [3, 3, 3, 3]
+    launch = saxpy.configure((2, 3), 32, shared_bytes=256)
+    assert (launch.grid, launch.block, launch.stream, launch.shared_bytes) == \
+        ((2, 3, 1), (32, 1, 1), None, 256)
+    with pytest.raises(ValueError, match="shared_bytes must be a non-negative int"):
+        saxpy[1, 4](np.float32(1), x, y, shared_bytes=-1)
+    with pytest.raises(TypeError, match="got shared_bytes twice"):
+        saxpy[1, 4, None, 16](np.float32(1), x, y, shared_bytes=32)
+    with pytest.raises(TypeError, match="got two streams"):
+        saxpy[1, 4, 0](np.float32(1), x, y, stream=0)
+
+    @cuft.kernel
+    def scaled(x, stream, shared_bytes):  # parameters take their own names
+        i = cuft.grid(1)
+        if i < x.shape[0]:
+            x[i] = stream * x[i] + shared_bytes
+    z = np.ones(4, np.float32)
+    scaled[1, 4](z, shared_bytes=np.float32(1), stream=np.float32(3))
+    assert list(z) == [4, 4, 4, 4]
+    with pytest.raises(cuft.KernelArgumentError, match="unexpected keyword argument 'strem'"):
+        scaled[1, 4](z, np.float32(1), np.float32(1), strem=None)
+
+
 # -- inspect and the cache ----------------------------------------------------------
 def test_inspect_stages():
     k = new_saxpy()
