@@ -348,3 +348,4 @@ def pack_arguments(args, entries, constexpr_args, stream=0):
 
 
 _cuft.register_device_array(DeviceArray)
+_cuft.register_stream_type(Stream)

@@ -94,6 +94,8 @@ def _dim3(value, what):
         raise TypeError(f"{what} must be an int or a tuple of 1 to 3 ints, got {value!r}")
     if any(d < 1 for d in dims):
         raise ValueError(f"{what} sizes must be positive, got {value!r}")
+    if any(d >= 2**32 for d in dims):
+        raise ValueError(f"{what} sizes must be below 2**32, got {value!r}")
     return tuple(dims) + (1,) * (3 - len(dims))
 
 
@@ -115,73 +117,69 @@ def _device_chip(device=0):
     return chip
 
 
-class LaunchConfig:
-    """``kernel[grid, block, stream, shared_bytes]``, checked and normalized."""
-
-    __slots__ = ("kernel", "grid", "block", "stream", "shared_bytes")
-
-    def __init__(self, kernel, config):
-        if not isinstance(config, tuple) or not 2 <= len(config) <= 4:
-            raise TypeError(f"launch '{kernel.__name__}' as kernel[grid, block] or "
-                            "kernel[grid, block, stream, shared_bytes]")
-        self.kernel = kernel
-        grid, block = config[0], config[1]
-        # kernel[n, m] with positive ints, the common case, skips the general checks.
-        self.grid = (grid, 1, 1) if type(grid) is int and grid > 0 else _dim3(grid, "grid")
-        self.block = (block, 1, 1) if type(block) is int and block > 0 else _dim3(block, "block")
-        if len(config) == 2:
-            self.stream, self.shared_bytes = None, 0
-            return
-        self.stream = config[2]
-        shared = config[3] if len(config) > 3 else 0
-        if not isinstance(shared, int) or isinstance(shared, bool) or shared < 0:
-            raise ValueError(f"shared_bytes must be a non-negative int, got {shared!r}")
-        self.shared_bytes = shared
-
-    def __call__(self, *args, **kwargs):
-        if kwargs and ("stream" in kwargs or "shared_bytes" in kwargs):
-            self, kwargs = self._launch_keywords(kwargs)
-        kernel = self.kernel
-        if target() == "host":
-            return kernel._launch_host(self, args, kwargs)
-        # The warmest cuda launch, inline (a Python frame less): the last slow
-        # launch left (frontend, C++ dispatcher, default stream) on the kernel.
-        warm = kernel._cuda_warm
-        if warm is not None and not kwargs and self.stream is None:
-            fe, d, stream, checks = warm
-            if fe is kernel._frontend and (_captures_unchanged(checks)
-                                           or kernel._recheck_captures(warm)) \
-                    and _cuft.launch_fast_cuda(d, self.grid, self.block, self.shared_bytes,
-                                               stream, args) is not _MISS:
-                return None
-        return kernel._launch_cuda(self, args, kwargs)
-
-    def _launch_keywords(self, kwargs):
-        """``stream=`` and ``shared_bytes=`` given with the arguments: the
-        launch's, unless the kernel has a parameter of that name (a parameter
-        always takes its own name). Returns the config and the kernel's kwargs."""
-        kernel = self.kernel
-        names = kernel.frontend.arg_names
-        given = {k: kwargs[k] for k in ("stream", "shared_bytes") if k in kwargs and k not in names}
-        if not given:
-            return self, kwargs
-        if given.get("stream") is not None and self.stream is not None:
-            raise TypeError(f"launch of '{kernel.__name__}' got two streams: "
-                            f"kernel[grid, block, stream] and stream=")
-        if "shared_bytes" in given and self.shared_bytes:
-            raise TypeError(f"launch of '{kernel.__name__}' got shared_bytes twice: "
-                            f"kernel[grid, block, stream, shared_bytes] and shared_bytes=")
-        stream = given.get("stream", self.stream)
-        shared = given.get("shared_bytes", self.shared_bytes)
-        config = LaunchConfig(kernel, (self.grid, self.block, stream, shared))
-        return config, {k: v for k, v in kwargs.items() if k not in given}
-
-    def __repr__(self):
-        return (f"<launch of {self.kernel.__name__} grid={self.grid} block={self.block} "
-                f"shared_bytes={self.shared_bytes}>")
+# kernel[grid, block, stream, shared_bytes]: a _cuft.LaunchConfig, made in C
+# for two positive ints (the common case) and by _make_config otherwise.
+# Calling it takes the warm CUDA launch in C; everything else comes to _launch.
+LaunchConfig = _cuft.LaunchConfig
 
 
-class Kernel:
+def _make_config(kernel, config):
+    if not isinstance(config, tuple) or not 2 <= len(config) <= 4:
+        raise TypeError(f"launch '{kernel.__name__}' as kernel[grid, block] or "
+                        "kernel[grid, block, stream, shared_bytes]")
+    grid, block = _dim3(config[0], "grid"), _dim3(config[1], "block")
+    stream = config[2] if len(config) > 2 else None
+    shared = config[3] if len(config) > 3 else 0
+    if not isinstance(shared, int) or isinstance(shared, bool) or not 0 <= shared < 2**32:
+        raise ValueError(f"shared_bytes must be a non-negative int below 2**32, got {shared!r}")
+    return LaunchConfig(kernel, grid, block, stream, shared)
+
+
+def _launch_keywords(config, kwargs):
+    """``stream=`` and ``shared_bytes=`` given with the arguments: the launch's,
+    unless the kernel has a parameter of that name (a parameter always takes
+    its own name). Returns the config and the kernel's kwargs."""
+    kernel = config.kernel
+    names = kernel.frontend.arg_names
+    given = {k: kwargs[k] for k in ("stream", "shared_bytes") if k in kwargs and k not in names}
+    if not given:
+        return config, kwargs
+    if given.get("stream") is not None and config.stream is not None:
+        raise TypeError(f"launch of '{kernel.__name__}' got two streams: "
+                        f"kernel[grid, block, stream] and stream=")
+    if "shared_bytes" in given and config.shared_bytes:
+        raise TypeError(f"launch of '{kernel.__name__}' got shared_bytes twice: "
+                        f"kernel[grid, block, stream, shared_bytes] and shared_bytes=")
+    config = _make_config(kernel, (config.grid, config.block, given.get("stream", config.stream),
+                                   given.get("shared_bytes", config.shared_bytes)))
+    return config, {k: v for k, v in kwargs.items() if k not in given}
+
+
+def _launch(config, args, kwargs):
+    """A launch the C path did not take: keywords, the host target, a cold or
+    changed kernel."""
+    if kwargs and ("stream" in kwargs or "shared_bytes" in kwargs):
+        config, kwargs = _launch_keywords(config, kwargs)
+    kernel = config.kernel
+    if target() == "host":
+        return kernel._launch_host(config, args, kwargs)
+    # A captured global or closure cell may have been rebound to an equal
+    # value: then the warm path still holds (the C path only compares identity).
+    warm = kernel._cuda_warm
+    if warm is not None and not kwargs and config.stream is None:
+        fe, d, stream, checks = warm
+        if fe is kernel._frontend and not _captures_unchanged(checks) \
+                and kernel._recheck_captures(warm) \
+                and _cuft.launch_fast_cuda(d, config.grid, config.block, config.shared_bytes,
+                                           stream, args) is not _MISS:
+            return None
+    return kernel._launch_cuda(config, args, kwargs)
+
+
+_cuft.set_launch_hooks(_make_config, _launch)
+
+
+class Kernel(_cuft.KernelBase):
     """A ``@cuft.kernel``: launch with ``kernel[grid, block](*args)``, look at its
     code with ``inspect(*args, stage=...)``, count its cache with ``stats()``."""
 
@@ -396,13 +394,12 @@ class Kernel:
         return self._counters.snapshot()
 
     # -- launching -------------------------------------------------------------
-    def __getitem__(self, config):
-        return LaunchConfig(self, config)
+    # kernel[grid, block, ...]: _cuft.KernelBase's subscript.
 
     def configure(self, grid, block, stream=None, shared_bytes=0):
         """``kernel[grid, block, stream, shared_bytes]`` with keywords: the
         launch configuration, to call with the kernel's arguments."""
-        return LaunchConfig(self, (grid, block, stream, shared_bytes))
+        return _make_config(self, (grid, block, stream, shared_bytes))
 
     def __call__(self, *args, **kwargs):
         raise TypeError(f"launch kernel '{self.__name__}' with {self.__name__}[grid, block]"

@@ -8,6 +8,7 @@ driver and a device are present) and ``"host"`` otherwise.
 """
 
 import os
+import threading
 
 __all__ = ["TARGETS", "target", "set_target", "cuda_available", "cuda_status", "require_cuda"]
 
@@ -19,6 +20,7 @@ TARGETS = ("host", "cuda")
 CUDA_LAUNCH_SUPPORTED = False
 
 _target = None  # one str; assignment is atomic, readers need no lock
+_lock = threading.RLock()  # writers: _target and the C launch path's copy together
 
 
 def _check(name, where):
@@ -58,15 +60,29 @@ def target():
     global _target
     t = _target
     if t is None:
-        env = os.environ.get("CUFT_TARGET")
-        t = _target = (_check(env, "CUFT_TARGET") if env
-                       else "cuda" if cuda_available() else "host")
+        with _lock:
+            t = _target
+            if t is None:
+                env = os.environ.get("CUFT_TARGET")
+                t = (_check(env, "CUFT_TARGET") if env
+                     else "cuda" if cuda_available() else "host")
+                _note(t)
+                _target = t
     return t
 
 
 def set_target(name):
     """Run later launches on ``name`` ("host" or "cuda"); returns the previous one."""
     global _target
+    _check(name, "cuft.set_target")
     previous = target()
-    _target = _check(name, "cuft.set_target")
+    with _lock:  # the C launch path's copy changes with it
+        previous, _target = _target, name
+        _note(name)
     return previous
+
+
+def _note(name):
+    """Tells the C launch path (cuft._cuft) the target."""
+    from . import _cuft
+    _cuft.note_target(name)

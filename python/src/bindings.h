@@ -41,6 +41,16 @@ void bindDispatch(pybind11::module_ &m);
 /// KernelCounters, Specialization, HostModule, specialize, load_host,
 /// unload_host_modules, cache_info
 void bindCache(pybind11::module_ &m);
+/// LaunchConfig (kernel[grid, block, ...]), KernelBase, set_launch_hooks, note_target
+void bindLaunchConfig(pybind11::module_ &m);
+/// The warm CUDA launch (dispatch.cpp) for C callers: a new reference to None
+/// (launched) or to MISS (the slow path must take it), or null with a Python
+/// error set.
+PyObject *launchWarmCuda(PyObject *dispatcher, const uint32_t grid[3], const uint32_t block[3],
+                         uint32_t sharedBytes, uintptr_t stream, PyObject *const *args,
+                         size_t nargs);
+/// captures_unchanged for C callers: 1, 0, or -1 with a Python error set.
+int capturesUnchanged(PyObject *checks);
 /// Every kernel's fast-path hits, for cache_info().
 cache::StripedCounter &dispatchHits();
 

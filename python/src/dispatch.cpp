@@ -53,6 +53,18 @@ std::atomic<const Numpy *> numpyTypes{nullptr};
 /// launch form in `_launch`, so the warm path reads one attribute.
 std::atomic<PyTypeObject *> deviceArrayType{nullptr};
 
+/// A launch's positional arguments: a tuple's items, or a vectorcall's array.
+struct Args {
+  PyObject *const *items;
+  size_t n;
+  size_t size() const { return n; }
+  py::handle operator[](size_t i) const { return items[i]; }
+};
+
+Args argsOf(const py::tuple &t) {
+  return {reinterpret_cast<PyTupleObject *>(t.ptr())->ob_item, t.size()};
+}
+
 /// What one argument is, read once for both the signature and the packing.
 struct ArgInfo {
   enum Kind { Array, CudaArray, DeviceArray, Scalar, Constexpr } kind = Scalar;
@@ -252,7 +264,7 @@ public:
   /// The signature text of `args` (as cuft.signature writes it) into `sig`,
   /// with what each argument is into `infos` (args.size() of them) when given;
   /// false when only Python can tell.
-  bool signature(const py::tuple &args, std::string &sig, ArgInfo *infos = nullptr) const {
+  bool signature(Args args, std::string &sig, ArgInfo *infos = nullptr) const {
     const Numpy *np = numpyTypes.load(std::memory_order_acquire);
     if (!np || args.size() != constexprArgs.size())
       return false;
@@ -382,7 +394,7 @@ void addScalar(cuft::python::PackedArgs &packed, const ArgInfo &info, py::handle
 }
 
 template <typename Module>
-const Module *lookup(const Dispatcher &d, const py::tuple &args, ArgInfos &infos) {
+const Module *lookup(const Dispatcher &d, Args args, ArgInfos &infos) {
   // The signature text is built in a buffer each thread keeps: no allocation.
   thread_local std::string sig;
   if (!d.signature(args, sig, infos.get()))
@@ -392,7 +404,7 @@ const Module *lookup(const Dispatcher &d, const py::tuple &args, ArgInfos &infos
 }
 
 py::object launchFast(Dispatcher &d, std::array<uint32_t, 3> grid, std::array<uint32_t, 3> block,
-                      const py::tuple &args) {
+                      Args args) {
   ArgInfos infos(args.size());
   const PyHostModule *module = lookup<PyHostModule>(d, args, infos);
   if (!module)
@@ -427,7 +439,7 @@ py::object launchFast(Dispatcher &d, std::array<uint32_t, 3> grid, std::array<ui
 /// CudaModules) and GPU arrays (__cuda_array_interface__).
 py::object launchFastCuda(Dispatcher &d, std::array<uint32_t, 3> grid,
                           std::array<uint32_t, 3> block, uint32_t sharedBytes, uintptr_t stream,
-                          const py::tuple &args) {
+                          Args args) {
   ArgInfos infos(args.size());
   const PyCudaModule *module = lookup<PyCudaModule>(d, args, infos);
   if (!module)
@@ -512,16 +524,16 @@ PyObject *dictItem(PyObject *d, PyObject *key) {
 /// Whether every (cell, None, name, value) or (globals, builtins, name,
 /// value) check still finds that very value object: what a kernel's generic
 /// IR compiled in. False means "maybe changed": Python then compares values.
-PyObject *capturesUnchanged(PyObject *, PyObject *checks) {
+int capturesUnchangedIn(PyObject *checks) {
   if (!PyTuple_Check(checks)) {
     PyErr_SetString(PyExc_TypeError, "captures_unchanged(tuple of 4-tuples)");
-    return nullptr;
+    return -1;
   }
   for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(checks); ++i) {
     PyObject *c = PyTuple_GET_ITEM(checks, i);
     if (!PyTuple_Check(c) || PyTuple_GET_SIZE(c) != 4) {
       PyErr_SetString(PyExc_TypeError, "captures_unchanged(tuple of 4-tuples)");
-      return nullptr;
+      return -1;
     }
     PyObject *where = PyTuple_GET_ITEM(c, 0), *builtins = PyTuple_GET_ITEM(c, 1);
     PyObject *name = PyTuple_GET_ITEM(c, 2), *value = PyTuple_GET_ITEM(c, 3);
@@ -538,9 +550,14 @@ PyObject *capturesUnchanged(PyObject *, PyObject *checks) {
     bool same = now == value;
     Py_XDECREF(now);
     if (!same)
-      Py_RETURN_FALSE;
+      return 0;
   }
-  Py_RETURN_TRUE;
+  return 1;
+}
+
+PyObject *capturesUnchangedPy(PyObject *, PyObject *checks) {
+  int same = capturesUnchangedIn(checks);
+  return same < 0 ? nullptr : PyBool_FromLong(same);
 }
 
 /// A 3-tuple of ints in [0, 2^32) into `out`.
@@ -559,22 +576,39 @@ bool dim3From(PyObject *o, std::array<uint32_t, 3> &out) {
 }
 
 PyObject *launchFastCudaRaw(PyObject *, PyObject *const *args, Py_ssize_t nargs) {
+  std::array<uint32_t, 3> grid{}, block{};
+  if (nargs != 6 || !dim3From(args[1], grid) || !dim3From(args[2], block) ||
+      !PyTuple_Check(args[5])) {
+    PyErr_SetString(PyExc_TypeError, "launch_fast_cuda(dispatcher, (3 ints), (3 ints), "
+                                     "shared_bytes, stream, tuple of arguments)");
+    return nullptr;
+  }
+  unsigned long long shared = PyLong_AsUnsignedLongLong(args[3]);
+  unsigned long long stream = PyLong_AsUnsignedLongLong(args[4]);
+  if (PyErr_Occurred() || shared > UINT32_MAX) {
+    PyErr_Clear();
+    PyErr_SetString(PyExc_ValueError, "launch_fast_cuda: bad shared_bytes or stream");
+    return nullptr;
+  }
+  return cuft::python::launchWarmCuda(args[0], grid.data(), block.data(), uint32_t(shared),
+                                      uintptr_t(stream), &PyTuple_GET_ITEM(args[5], 0),
+                                      size_t(PyTuple_GET_SIZE(args[5])));
+}
+
+} // namespace
+
+PyObject *cuft::python::launchWarmCuda(PyObject *dispatcher, const uint32_t grid[3],
+                                       const uint32_t block[3], uint32_t sharedBytes,
+                                       uintptr_t stream, PyObject *const *args, size_t nargs) {
   try {
-    std::array<uint32_t, 3> grid{}, block{};
-    unsigned long long shared = 0, stream = 0;
-    if (nargs != 6 || !py::isinstance<Dispatcher>(args[0]) || !dim3From(args[1], grid) ||
-        !dim3From(args[2], block) || !PyTuple_Check(args[5])) {
-      PyErr_SetString(PyExc_TypeError, "launch_fast_cuda(dispatcher, (3 ints), (3 ints), "
-                                       "shared_bytes, stream, tuple of arguments)");
+    if (!py::isinstance<Dispatcher>(dispatcher)) {
+      PyErr_SetString(PyExc_TypeError, "launch_fast_cuda: not a Dispatcher");
       return nullptr;
     }
-    shared = PyLong_AsUnsignedLongLong(args[3]);
-    stream = PyLong_AsUnsignedLongLong(args[4]);
-    if (PyErr_Occurred() || shared > UINT32_MAX)
-      throw py::value_error("launch_fast_cuda: bad shared_bytes or stream");
-    Dispatcher &d = py::handle(args[0]).cast<Dispatcher &>();
-    py::object result = launchFastCuda(d, grid, block, uint32_t(shared), uintptr_t(stream),
-                                       py::reinterpret_borrow<py::tuple>(args[5]));
+    Dispatcher &d = py::handle(dispatcher).cast<Dispatcher &>();
+    py::object result = launchFastCuda(d, {grid[0], grid[1], grid[2]},
+                                       {block[0], block[1], block[2]}, sharedBytes, stream,
+                                       Args{args, nargs});
     return result.release().ptr();
   } catch (py::error_already_set &e) {
     e.restore();
@@ -586,7 +620,7 @@ PyObject *launchFastCudaRaw(PyObject *, PyObject *const *args, Py_ssize_t nargs)
   return nullptr;
 }
 
-} // namespace
+int cuft::python::capturesUnchanged(PyObject *checks) { return capturesUnchangedIn(checks); }
 
 void cuft::python::bindDispatch(py::module_ &m) {
   py::class_<Dispatcher>(m, "Dispatcher",
@@ -599,7 +633,7 @@ void cuft::python::bindDispatch(py::module_ &m) {
            [](const Dispatcher &d, const py::tuple &args) -> py::object {
              std::string text;
              std::optional<std::string> s;
-             if (d.signature(args, text))
+             if (d.signature(argsOf(args), text))
                s = std::move(text);
              return s ? py::object(py::str(*s)) : py::none();
            },
@@ -656,14 +690,18 @@ void cuft::python::bindDispatch(py::module_ &m) {
        "launch_fast_cuda(dispatcher, grid, block, shared_bytes, stream, args): the warm CUDA "
        "launch, as launch_fast (grid and block are 3-tuples). MISS (take the slow path) or "
        "None; a driver error raises cuft.CudaError, a bad configuration ValueError."},
-      {"captures_unchanged", &capturesUnchanged, METH_O,
+      {"captures_unchanged", &capturesUnchangedPy, METH_O,
        "captures_unchanged(checks): whether each (cell, None, name, value) or (globals, "
        "builtins, name, value) still finds that very value (see "
        "FrontendResult.identity_checks); False means it may have changed."},
       {nullptr, nullptr, 0, nullptr}};
   if (PyModule_AddFunctions(m.ptr(), raw) != 0)
     throw py::error_already_set();
-  m.def("launch_fast", &launchFast, py::arg("dispatcher"), py::arg("grid"), py::arg("block"),
+  m.def(
+      "launch_fast",
+      [](Dispatcher &d, std::array<uint32_t, 3> grid, std::array<uint32_t, 3> block,
+         const py::tuple &args) { return launchFast(d, grid, block, argsOf(args)); },
+      py::arg("dispatcher"), py::arg("grid"), py::arg("block"),
         py::arg("args"),
         "The warm launch: signature, lookup, packing and run in one call. Returns MISS "
         "(take the slow path), None, or launch_host's error tuple.");

@@ -634,3 +634,58 @@ def test_a_launch_waits_for_the_stream_an_array_interface_names():
     assert counter("stream_waits") == 4
     assert counter("launches") == 11
     """)
+
+
+def test_the_c_launch_path_takes_warm_launches_follows_the_target_and_raises():
+    run_fake(r"""
+    @cuft.kernel
+    def touch(x):
+        i = cuft.grid(1)
+        if i < x.shape[0]:
+            x[i] = x[i] + 1
+
+    x = cuft.zeros(4, np.float32)
+    touch[1, 4](x)  # cold: Python compiles, loads and leaves the warm state
+    s = cuft.Stream()
+    hits = touch.stats()["hits"]
+    for stream, handle in [(None, default_stream_handle()), (s, s.handle), (s.handle, s.handle),
+                           (0, 0)]:
+        touch[(1, 1), (4, 1, 1), stream](x)
+        assert last_launch()["stream"] == handle
+        assert last_launch()["grid"] == (1, 1, 1) and last_launch()["block"] == (4, 1, 1)
+    assert touch.stats()["hits"] == hits + 4 and touch.stats()["compiles"] == 1
+    launch = touch[2, 4]
+    assert type(launch) is cuft.dispatcher.LaunchConfig
+    assert (launch.grid, launch.block, launch.stream, launch.shared_bytes) == \
+        ((2, 1, 1), (4, 1, 1), None, 0)
+    assert repr(launch) == "<launch of touch grid=(2, 1, 1) block=(4, 1, 1) shared_bytes=0>"
+
+    # The target is read on every launch: host arrays go to the host target.
+    launches = counter("launches")
+    cuft.set_target("host")
+    h = np.zeros(4, np.float32)
+    touch[1, 4](h)
+    assert list(h) == [1, 1, 1, 1] and counter("launches") == launches
+    cuft.set_target("cuda")
+    touch[1, 4](x)
+    assert counter("launches") == launches + 1
+
+    # Errors raised on the C path name the kernel.
+    for config, error, text in [((1, 2048), ValueError, "cannot launch kernel 'touch'"),
+                                ((True, 4), TypeError, "grid must be an int"),
+                                ((2**32, 4), ValueError, "below 2**32"),
+                                ((1,), TypeError, "kernel[grid, block]")]:
+        try:
+            touch[config](x)
+        except error as e:
+            assert text in str(e), e
+        else:
+            raise AssertionError(f"{config} was launched")
+    try:
+        touch[1, 4](h)  # host memory on the cuda target, warm
+    except cuft.KernelArgumentError as e:
+        assert "cuft.to_device" in str(e)
+    else:
+        raise AssertionError("a numpy array was launched on the GPU")
+    assert counter("launches") == launches + 1
+    """)
