@@ -379,7 +379,7 @@ ModuleRegistry &cuft::cuda::modules() {
         // finish their cuLaunchKernel first (sequentially consistent: either
         // a launch sees the flag or this loop sees the launch).
         m.unloaded.store(true);
-        while (m.launching.load() != 0)
+        while (!m.launching.idle())
           std::this_thread::yield();
         Error e;
         if (const Api *a = ready(e, "cannot unload a module"))
@@ -401,8 +401,9 @@ Error cuft::cuda::launch(Context context, const Module &module, const uint32_t g
     return e;
   struct InFlight { // the unload waits for this launch
     const Module &m;
-    explicit InFlight(const Module &m) : m(m) { m.launching.fetch_add(1); }
-    ~InFlight() { m.launching.fetch_sub(1); }
+    unsigned stripe;
+    explicit InFlight(const Module &m) : m(m), stripe(m.launching.enter()) {}
+    ~InFlight() { m.launching.leave(stripe); }
   } inFlight(module);
   if (module.unloaded.load()) {
     Error e{4 /* CUDA_ERROR_DEINITIALIZED */, "the kernel's module was unloaded"};

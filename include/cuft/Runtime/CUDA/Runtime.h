@@ -11,6 +11,7 @@
 #ifndef CUFT_RUNTIME_CUDA_RUNTIME_H
 #define CUFT_RUNTIME_CUDA_RUNTIME_H
 
+#include "cuft/Cache/Counter.h"
 #include "cuft/Cache/ModuleRegistry.h"
 #include "cuft/Runtime/CUDA/Driver.h"
 
@@ -92,7 +93,8 @@ struct Module {
   /// Launches in cuLaunchKernel now, and whether the module is unloaded or
   /// being unloaded: an unload waits for the launches, a launch that sees it
   /// returns Error::Kind::Unloaded (and never uses the unloaded function).
-  mutable std::atomic<int> launching{0};
+  /// Striped: threads launching one kernel at once do not share a line.
+  mutable cache::StripedGauge launching;
   std::atomic<bool> unloaded{false};
 };
 
