@@ -195,9 +195,9 @@ class Kernel(_cuft.KernelBase):
         self._fast = (None, {})
         # (frontend, {table: _cuft.Dispatcher}): the C++ warm launch path.
         self._dispatchers = (None, {})
-        # (frontend, Dispatcher, default stream, identity checks of the
-        # frontend's captures) of the last slow cuda launch.
-        self._cuda_warm = None
+        # _cuda_warm, (frontend, Dispatcher, default stream, identity checks of
+        # the frontend's captures) of the last slow cuda launch, is a field of
+        # _cuft.KernelBase: the C warm path reads it without a reference.
 
     def __repr__(self):
         return f"<cuft.kernel {self.__qualname__}>"
@@ -215,6 +215,7 @@ class Kernel(_cuft.KernelBase):
                 # First use, or a captured global was rebound since: the new value
                 # is compiled in, as if the kernel had been defined now.
                 fe = self._frontend = _frontend_for(self.py_func)
+                self._cuda_warm = None  # the C warm path launched the old frontend's code
         return fe
 
     # -- arguments -> signature ------------------------------------------------

@@ -10,13 +10,19 @@
 //   the Python hook `make_config` (the general checks and their messages),
 //   which builds the LaunchConfig through its constructor.
 // - LaunchConfig's vectorcall takes the warm CUDA launch without a Python
-//   frame: the kernel's `_cuda_warm` (frontend, Dispatcher, default stream,
+//   frame: the kernel's warm state (frontend, Dispatcher, default stream,
 //   capture checks), left by its last slow launch, is checked and the
 //   Dispatcher launches (dispatch.cpp). Keywords, the host target and any
 //   miss go to the Python hook `launch(config, args, kwargs)`.
 //
-// No lock: a LaunchConfig is immutable, the kernel's attributes are read
-// through the interpreter's thread-safe getattr, and the hooks and the target
+// No lock, and no write to memory another launching thread reads: a
+// LaunchConfig is immutable; the warm state is a C struct of the kernel,
+// installed by an atomic exchange and read without taking a reference (on the
+// free-threaded build, a reference taken to an object another thread made is
+// an atomic add on that object's count: a line every launching thread would
+// write). A replaced state is kept, not freed, until the kernel dies, so a
+// launch reading it is never left with freed memory; past kMaxRetired
+// replacements the kernel stays on the Python path. The hooks and the target
 // are atomics written by cuft's import and cuft.set_target.
 //
 //===----------------------------------------------------------------------===//
@@ -46,8 +52,45 @@ std::atomic<const Hooks *> hooks{nullptr};
 std::atomic<PyObject *> streamType{nullptr};
 
 /// Interned attribute names, made when the module is bound.
-PyObject *strCudaWarm, *strFrontend, *strHandle, *strName;
+PyObject *strHandle, *strName;
 PyTypeObject *configType;
+
+PyTypeObject *kernelType;
+
+/// A kernel's warm state: what its last slow CUDA launch left.
+struct WarmState {
+  PyObject *tuple;  // (frontend, Dispatcher, default stream, capture checks), owned
+  uintptr_t stream; // the default stream, read from the tuple
+  WarmState *retiredNext = nullptr;
+};
+
+/// Replacements a kernel keeps before it stops installing warm states (a
+/// program that rebinds a captured global to a new, equal object before every
+/// launch would otherwise grow the list without end).
+constexpr size_t kMaxRetired = 256;
+
+/// cuft.Kernel's C part (KernelBase). Fields are read and written with
+/// atomics: launches read `warm` from any thread while a slow launch replaces it.
+struct KernelObject {
+  PyObject_HEAD
+  WarmState *warm;    // null: no warm state
+  WarmState *retired; // replaced states, freed with the kernel
+  size_t retiredCount;
+  bool stopped;       // kMaxRetired reached: no more warm states
+};
+
+WarmState *warmOf(PyObject *kernel) {
+  return __atomic_load_n(&reinterpret_cast<KernelObject *>(kernel)->warm, __ATOMIC_ACQUIRE);
+}
+
+void freeStates(WarmState *s) {
+  while (s) {
+    WarmState *next = s->retiredNext;
+    Py_DECREF(s->tuple);
+    delete s;
+    s = next;
+  }
+}
 
 struct Config {
   PyObject_HEAD
@@ -55,6 +98,7 @@ struct Config {
   PyObject *kernel;
   PyObject *stream; // None: the default stream
   uint32_t grid[3], block[3], shared;
+  bool isKernel; // kernel is a KernelBase: the warm path reads its state
 };
 
 PyObject *configCall(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwnames);
@@ -72,6 +116,7 @@ PyObject *newConfig(PyObject *kernel, const uint32_t grid[3], const uint32_t blo
     c->block[k] = block[k];
   }
   c->shared = shared;
+  c->isKernel = PyObject_TypeCheck(kernel, kernelType);
   return reinterpret_cast<PyObject *>(c);
 }
 
@@ -163,21 +208,18 @@ PyObject *configRepr(PyObject *self) {
   return out;
 }
 
-/// The CUstream of a launch: its config's stream, or the warm path's default
-/// for None. 1 found, 0 not one the warm path reads (the slow path does), -1
-/// an error.
-int streamOf(PyObject *stream, PyObject *defaultStream, uintptr_t &out) {
-  PyObject *handle = stream == Py_None ? Py_NewRef(defaultStream) : nullptr;
-  if (!handle && PyLong_CheckExact(stream))
+/// The CUstream of a launch on a stream given in its configuration: an int
+/// or a cuft.Stream. 1 found, 0 not one the warm path reads (the slow path
+/// does), -1 an error.
+int streamOf(PyObject *stream, uintptr_t &out) {
+  PyObject *handle = nullptr;
+  if (PyLong_CheckExact(stream))
     handle = Py_NewRef(stream);
-  if (!handle && reinterpret_cast<PyObject *>(Py_TYPE(stream)) ==
-                     streamType.load(std::memory_order_acquire)) {
+  else if (reinterpret_cast<PyObject *>(Py_TYPE(stream)) ==
+           streamType.load(std::memory_order_acquire))
     handle = PyObject_GetAttr(stream, strHandle);
-    if (!handle)
-      return -1;
-  }
   if (!handle)
-    return 0;
+    return PyErr_Occurred() ? -1 : 0;
   unsigned long long v = PyLong_Check(handle) ? PyLong_AsUnsignedLongLong(handle) : 0;
   bool ok = PyLong_Check(handle) && !(v == static_cast<unsigned long long>(-1) && PyErr_Occurred());
   PyErr_Clear(); // a negative int: the slow path explains
@@ -189,34 +231,23 @@ int streamOf(PyObject *stream, PyObject *defaultStream, uintptr_t &out) {
 /// The warm CUDA launch: 1 launched, 0 a miss (the slow path takes it), -1
 /// an error (a CudaError, a bad configuration).
 int warmCuda(Config *c, PyObject *const *args, size_t nargs) {
-  PyObject *warm = PyObject_GetAttr(c->kernel, strCudaWarm);
+  WarmState *warm = c->isKernel ? warmOf(c->kernel) : nullptr;
   if (!warm)
-    return -1;
-  int done = 0;
-  if (PyTuple_CheckExact(warm) && PyTuple_GET_SIZE(warm) == 4) {
-    // (frontend, Dispatcher, default stream, capture checks): the frontend
-    // must still be the kernel's, and the values it compiled in unchanged.
-    PyObject *frontend = PyObject_GetAttr(c->kernel, strFrontend);
-    uintptr_t stream = 0;
-    int unchanged = -1;
-    if (frontend) {
-      unchanged = frontend == PyTuple_GET_ITEM(warm, 0)
-                      ? streamOf(c->stream, PyTuple_GET_ITEM(warm, 2), stream)
-                      : 0;
-      if (unchanged > 0)
-        unchanged = cuft::python::capturesUnchanged(PyTuple_GET_ITEM(warm, 3));
-      Py_DECREF(frontend);
-    }
-    if (unchanged < 0) {
-      done = -1;
-    } else if (unchanged) {
-      PyObject *r = cuft::python::launchWarmCuda(PyTuple_GET_ITEM(warm, 1), c->grid, c->block,
-                                                 c->shared, stream, args, nargs);
-      done = !r ? -1 : r == Py_None ? 1 : 0;
-      Py_XDECREF(r);
-    }
-  }
-  Py_DECREF(warm);
+    return 0;
+  // No reference is taken: the state lives as long as the kernel, which this
+  // config holds. The values the frontend compiled in must be unchanged (a
+  // new frontend clears the state: Kernel.frontend).
+  PyObject *t = warm->tuple;
+  uintptr_t stream = warm->stream;
+  int ok = c->stream == Py_None ? 1 : streamOf(c->stream, stream);
+  if (ok > 0)
+    ok = cuft::python::capturesUnchanged(PyTuple_GET_ITEM(t, 3));
+  if (ok <= 0)
+    return ok;
+  PyObject *r = cuft::python::launchWarmCuda(PyTuple_GET_ITEM(t, 1), c->grid, c->block, c->shared,
+                                             stream, args, nargs);
+  int done = !r ? -1 : r == Py_None ? 1 : 0;
+  Py_XDECREF(r);
   return done;
 }
 
@@ -306,14 +337,128 @@ PyType_Slot configSlots[] = {
 PyType_Spec configSpec = {"cuft._cuft.LaunchConfig", int(sizeof(Config)), 0,
                           Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL, configSlots};
 
+// -- KernelBase: the warm state ---------------------------------------------
+
+void pushRetired(KernelObject *k, WarmState *s) {
+  s->retiredNext = __atomic_load_n(&k->retired, __ATOMIC_RELAXED);
+  while (!__atomic_compare_exchange_n(&k->retired, &s->retiredNext, s, true, __ATOMIC_RELEASE,
+                                      __ATOMIC_RELAXED)) {
+  }
+}
+
+/// Keeps `old` (just replaced) until the kernel dies; past kMaxRetired, stops
+/// the kernel's warm path.
+void retire(KernelObject *k, WarmState *old) {
+  if (!old)
+    return;
+  pushRetired(k, old);
+  if (__atomic_add_fetch(&k->retiredCount, 1, __ATOMIC_RELAXED) < kMaxRetired)
+    return;
+  __atomic_store_n(&k->stopped, true, __ATOMIC_RELAXED);
+  if (WarmState *last = __atomic_exchange_n(&k->warm, nullptr, __ATOMIC_ACQ_REL))
+    pushRetired(k, last);
+}
+
+/// Whether two warm tuples hold the same objects (the checks compared item
+/// by item): a slow launch that finds nothing new installs nothing.
+bool sameWarm(PyObject *a, PyObject *b) {
+  for (Py_ssize_t i = 0; i < 3; ++i)
+    if (PyTuple_GET_ITEM(a, i) != PyTuple_GET_ITEM(b, i) &&
+        PyObject_RichCompareBool(PyTuple_GET_ITEM(a, i), PyTuple_GET_ITEM(b, i), Py_EQ) != 1) {
+      PyErr_Clear();
+      return false;
+    }
+  PyObject *ca = PyTuple_GET_ITEM(a, 3), *cb = PyTuple_GET_ITEM(b, 3);
+  if (PyTuple_GET_SIZE(ca) != PyTuple_GET_SIZE(cb))
+    return false;
+  for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(ca); ++i) {
+    PyObject *x = PyTuple_GET_ITEM(ca, i), *y = PyTuple_GET_ITEM(cb, i);
+    if (x == y)
+      continue;
+    if (!PyTuple_Check(x) || !PyTuple_Check(y) || PyTuple_GET_SIZE(x) != PyTuple_GET_SIZE(y))
+      return false;
+    for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(x); ++j)
+      if (PyTuple_GET_ITEM(x, j) != PyTuple_GET_ITEM(y, j))
+        return false;
+  }
+  return true;
+}
+
+PyObject *getWarm(PyObject *self, void *) {
+  WarmState *w = warmOf(self);
+  return Py_NewRef(w ? w->tuple : Py_None);
+}
+
+int setWarm(PyObject *self, PyObject *value, void *) {
+  auto *k = reinterpret_cast<KernelObject *>(self);
+  if (!value || value == Py_None) {
+    retire(k, __atomic_exchange_n(&k->warm, nullptr, __ATOMIC_ACQ_REL));
+    return 0;
+  }
+  uintptr_t stream = 0;
+  if (!PyTuple_CheckExact(value) || PyTuple_GET_SIZE(value) != 4 ||
+      !PyTuple_Check(PyTuple_GET_ITEM(value, 3)) ||
+      streamOf(PyTuple_GET_ITEM(value, 2), stream) != 1) {
+    if (!PyErr_Occurred())
+      PyErr_SetString(PyExc_TypeError, "_cuda_warm: (frontend, Dispatcher, default stream as an "
+                                       "int, tuple of capture checks) or None");
+    return -1;
+  }
+  WarmState *current = warmOf(self);
+  if ((current && sameWarm(current->tuple, value)) ||
+      __atomic_load_n(&k->stopped, __ATOMIC_RELAXED))
+    return 0;
+  auto *state = new WarmState{Py_NewRef(value), stream};
+  retire(k, __atomic_exchange_n(&k->warm, state, __ATOMIC_ACQ_REL));
+  return 0;
+}
+
+int kernelTraverse(PyObject *self, visitproc visit, void *arg) {
+  auto *k = reinterpret_cast<KernelObject *>(self);
+  if (WarmState *w = warmOf(self))
+    Py_VISIT(w->tuple);
+  for (WarmState *s = __atomic_load_n(&k->retired, __ATOMIC_ACQUIRE); s; s = s->retiredNext)
+    Py_VISIT(s->tuple);
+  return 0;
+}
+
+/// Frees the warm states. Only for a kernel no launch can reach any more:
+/// the collector's clear of an unreachable cycle, or the dealloc.
+int kernelClear(PyObject *self) {
+  auto *k = reinterpret_cast<KernelObject *>(self);
+  freeStates(__atomic_exchange_n(&k->warm, nullptr, __ATOMIC_ACQ_REL));
+  freeStates(__atomic_exchange_n(&k->retired, nullptr, __ATOMIC_ACQ_REL));
+  return 0;
+}
+
+void kernelDealloc(PyObject *self) {
+  PyObject_GC_UnTrack(self);
+  kernelClear(self);
+  PyTypeObject *type = Py_TYPE(self);
+  type->tp_free(self);
+  Py_DECREF(type); // instances of heap types hold their type
+}
+
+PyGetSetDef kernelGetSet[] = {
+    {"_cuda_warm", getWarm, setWarm,
+     "(frontend, Dispatcher, default stream, capture checks) of the last slow CUDA launch, "
+     "or None: what the C warm path launches with.",
+     nullptr},
+    {nullptr, nullptr, nullptr, nullptr, nullptr}};
+
 PyType_Slot kernelSlots[] = {
     {Py_mp_subscript, reinterpret_cast<void *>(kernelSubscript)},
+    {Py_tp_getset, kernelGetSet},
+    {Py_tp_traverse, reinterpret_cast<void *>(kernelTraverse)},
+    {Py_tp_clear, reinterpret_cast<void *>(kernelClear)},
+    {Py_tp_dealloc, reinterpret_cast<void *>(kernelDealloc)},
     {Py_tp_doc, const_cast<char *>("The base of cuft.Kernel: kernel[grid, block, ...] makes a "
                                    "LaunchConfig.")},
     {0, nullptr}};
 
-PyType_Spec kernelSpec = {"cuft._cuft.KernelBase", 0, 0,
-                          Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE, kernelSlots};
+PyType_Spec kernelSpec = {"cuft._cuft.KernelBase", int(sizeof(KernelObject)), 0,
+                          Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC,
+                          kernelSlots};
 
 PyObject *intern(const char *s) {
   PyObject *o = PyUnicode_InternFromString(s);
@@ -325,17 +470,16 @@ PyObject *intern(const char *s) {
 } // namespace
 
 void cuft::python::bindLaunchConfig(py::module_ &m) {
-  strCudaWarm = intern("_cuda_warm");
-  strFrontend = intern("_frontend");
   strHandle = intern("handle");
   strName = intern("__name__");
   configType = reinterpret_cast<PyTypeObject *>(PyType_FromSpec(&configSpec));
-  PyObject *kernelType = PyType_FromSpec(&kernelSpec);
+  kernelType = reinterpret_cast<PyTypeObject *>(PyType_FromSpec(&kernelSpec));
   if (!configType || !kernelType)
     throw py::error_already_set();
   m.attr("LaunchConfig") = py::reinterpret_borrow<py::object>(
       reinterpret_cast<PyObject *>(configType)); // the module keeps a reference too
-  m.attr("KernelBase") = py::reinterpret_steal<py::object>(kernelType);
+  m.attr("KernelBase") = py::reinterpret_borrow<py::object>(
+      reinterpret_cast<PyObject *>(kernelType)); // held for the process, like configType
   m.def(
       "set_launch_hooks",
       [](py::object makeConfig, py::object launch) {

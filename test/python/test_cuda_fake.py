@@ -689,3 +689,50 @@ def test_the_c_launch_path_takes_warm_launches_follows_the_target_and_raises():
         raise AssertionError("a numpy array was launched on the GPU")
     assert counter("launches") == launches + 1
     """)
+
+
+def test_warm_states_are_kept_until_the_kernel_dies_and_bounded():
+    run_fake(r"""
+    import gc, weakref
+    SCALE = 1000
+
+    @cuft.kernel
+    def scaled(x):
+        x[0] = SCALE
+
+    x = cuft.zeros(4, np.int64)
+    scaled[1, 1](x)
+    assert scaled._cuda_warm is not None
+    first = scaled._cuda_warm
+    scaled[1, 1](x)
+    assert scaled._cuda_warm is first  # nothing new: nothing replaced
+    launches = counter("launches")
+    for _ in range(300):  # an equal, new object each launch: a new warm state each time
+        SCALE = int("1000")
+        scaled[1, 1](x)
+    assert counter("launches") == launches + 300
+    assert scaled.stats()["compiles"] == 1
+    assert scaled._cuda_warm is None  # past 256 replacements, the Python path takes it
+    scaled[1, 1](x)
+    assert counter("launches") == launches + 301 and scaled._cuda_warm is None
+    try:
+        scaled._cuda_warm = (1, 2)
+    except TypeError as e:
+        assert "_cuda_warm" in str(e)
+    else:
+        raise AssertionError("a bad warm state was taken")
+
+    def factory(v):
+        @cuft.kernel
+        def k(x):
+            x[0] = v
+        return k
+    k = factory(3)
+    k[1, 1](x)
+    k[1, 1](x)
+    assert k._cuda_warm is not None
+    dead = weakref.ref(k)
+    del k
+    gc.collect()
+    assert dead() is None  # its warm states went with it
+    """)
