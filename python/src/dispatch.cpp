@@ -537,12 +537,18 @@ int capturesUnchangedIn(PyObject *checks) {
     }
     PyObject *where = PyTuple_GET_ITEM(c, 0), *builtins = PyTuple_GET_ITEM(c, 1);
     PyObject *name = PyTuple_GET_ITEM(c, 2), *value = PyTuple_GET_ITEM(c, 3);
-    PyObject *now = nullptr;
     if (builtins == Py_None) { // a closure cell
-      now = PyCell_Check(where) ? PyCell_Get(where) : nullptr;
-      if (!now)
-        PyErr_Clear();
-    } else if (PyDict_Check(where) && PyDict_Check(builtins)) {
+      // Its content's address is compared, never used: no reference, and no
+      // PyCell_Get (a lock on the cell in the free-threaded build). `value`
+      // is held by the check, so no other object can take its address.
+      if (!PyCell_Check(where) ||
+          __atomic_load_n(&reinterpret_cast<PyCellObject *>(where)->ob_ref, __ATOMIC_RELAXED) !=
+              value)
+        return 0;
+      continue;
+    }
+    PyObject *now = nullptr;
+    if (PyDict_Check(where) && PyDict_Check(builtins)) {
       now = dictItem(where, name);
       if (!now)
         now = dictItem(builtins, name);
