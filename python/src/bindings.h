@@ -43,10 +43,14 @@ void bindDispatch(pybind11::module_ &m);
 void bindCache(pybind11::module_ &m);
 /// LaunchConfig (kernel[grid, block, ...]), KernelBase, set_launch_hooks, note_target
 void bindLaunchConfig(pybind11::module_ &m);
-/// The warm CUDA launch (dispatch.cpp) for C callers: a new reference to None
-/// (launched) or to MISS (the slow path must take it), or null with a Python
-/// error set.
-PyObject *launchWarmCuda(PyObject *dispatcher, const uint32_t grid[3], const uint32_t block[3],
+/// The C++ Dispatcher (dispatch.cpp) of a Python Dispatcher object, or null
+/// when `o` is not one. Read without pybind11's type lookup, which takes a
+/// process-wide lock on the free-threaded build: the warm paths never cast.
+void *dispatcherOf(PyObject *o);
+/// The warm CUDA launch (dispatch.cpp) for C callers, on dispatcherOf's
+/// result: a new reference to None (launched) or to MISS (the slow path must
+/// take it), or null with a Python error set.
+PyObject *launchWarmCuda(void *dispatcher, const uint32_t grid[3], const uint32_t block[3],
                          uint32_t sharedBytes, uintptr_t stream, PyObject *const *args,
                          size_t nargs);
 /// captures_unchanged for C callers: 1, 0, or -1 with a Python error set.

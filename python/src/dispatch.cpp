@@ -581,10 +581,38 @@ bool dim3From(PyObject *o, std::array<uint32_t, 3> &out) {
   return true;
 }
 
+/// Dispatcher's Python type, set when it is bound.
+PyTypeObject *dispatcherType = nullptr;
+
+/// launch_fast(dispatcher, grid, block, args), bound by hand like
+/// launch_fast_cuda: every warm host launch makes this call.
+PyObject *launchFastRaw(PyObject *, PyObject *const *args, Py_ssize_t nargs) {
+  std::array<uint32_t, 3> grid{}, block{};
+  void *d = nargs == 4 ? cuft::python::dispatcherOf(args[0]) : nullptr;
+  if (!d || !dim3From(args[1], grid) || !dim3From(args[2], block) || !PyTuple_Check(args[3])) {
+    PyErr_SetString(PyExc_TypeError,
+                    "launch_fast(dispatcher, (3 ints), (3 ints), tuple of arguments)");
+    return nullptr;
+  }
+  try {
+    return launchFast(*static_cast<Dispatcher *>(d), grid, block,
+                      argsOf(py::reinterpret_borrow<py::tuple>(args[3])))
+        .release()
+        .ptr();
+  } catch (py::error_already_set &e) {
+    e.restore();
+  } catch (py::builtin_exception &e) {
+    e.set_error();
+  } catch (const std::exception &e) {
+    PyErr_SetString(PyExc_RuntimeError, e.what());
+  }
+  return nullptr;
+}
+
 PyObject *launchFastCudaRaw(PyObject *, PyObject *const *args, Py_ssize_t nargs) {
   std::array<uint32_t, 3> grid{}, block{};
-  if (nargs != 6 || !dim3From(args[1], grid) || !dim3From(args[2], block) ||
-      !PyTuple_Check(args[5])) {
+  void *d = nargs == 6 ? cuft::python::dispatcherOf(args[0]) : nullptr;
+  if (!d || !dim3From(args[1], grid) || !dim3From(args[2], block) || !PyTuple_Check(args[5])) {
     PyErr_SetString(PyExc_TypeError, "launch_fast_cuda(dispatcher, (3 ints), (3 ints), "
                                      "shared_bytes, stream, tuple of arguments)");
     return nullptr;
@@ -596,22 +624,26 @@ PyObject *launchFastCudaRaw(PyObject *, PyObject *const *args, Py_ssize_t nargs)
     PyErr_SetString(PyExc_ValueError, "launch_fast_cuda: bad shared_bytes or stream");
     return nullptr;
   }
-  return cuft::python::launchWarmCuda(args[0], grid.data(), block.data(), uint32_t(shared),
+  return cuft::python::launchWarmCuda(d, grid.data(), block.data(), uint32_t(shared),
                                       uintptr_t(stream), &PyTuple_GET_ITEM(args[5], 0),
                                       size_t(PyTuple_GET_SIZE(args[5])));
 }
 
 } // namespace
 
-PyObject *cuft::python::launchWarmCuda(PyObject *dispatcher, const uint32_t grid[3],
+void *cuft::python::dispatcherOf(PyObject *o) {
+  if (!dispatcherType || Py_TYPE(o) != dispatcherType)
+    return nullptr;
+  // A pybind11 instance of one registered type (simple layout): its value
+  // pointer, read without pybind11's type lookup.
+  return reinterpret_cast<py::detail::instance *>(o)->get_value_and_holder().value_ptr();
+}
+
+PyObject *cuft::python::launchWarmCuda(void *dispatcher, const uint32_t grid[3],
                                        const uint32_t block[3], uint32_t sharedBytes,
                                        uintptr_t stream, PyObject *const *args, size_t nargs) {
   try {
-    if (!py::isinstance<Dispatcher>(dispatcher)) {
-      PyErr_SetString(PyExc_TypeError, "launch_fast_cuda: not a Dispatcher");
-      return nullptr;
-    }
-    Dispatcher &d = py::handle(dispatcher).cast<Dispatcher &>();
+    Dispatcher &d = *static_cast<Dispatcher *>(dispatcher);
     py::object result = launchFastCuda(d, {grid[0], grid[1], grid[2]},
                                        {block[0], block[1], block[2]}, sharedBytes, stream,
                                        Args{args, nargs});
@@ -629,8 +661,10 @@ PyObject *cuft::python::launchWarmCuda(PyObject *dispatcher, const uint32_t grid
 int cuft::python::capturesUnchanged(PyObject *checks) { return capturesUnchangedIn(checks); }
 
 void cuft::python::bindDispatch(py::module_ &m) {
-  py::class_<Dispatcher>(m, "Dispatcher",
-                         "One kernel's fast table for one target: signature -> loaded module.")
+  auto dispatcher = py::class_<Dispatcher>(
+      m, "Dispatcher", "One kernel's fast table for one target: signature -> loaded module.");
+  dispatcherType = reinterpret_cast<PyTypeObject *>(dispatcher.ptr());
+  dispatcher
       .def(py::init([](const std::vector<bool> &constexprArgs, KernelCounters &counters) {
              return new Dispatcher(constexprArgs, counters);
            }),
@@ -687,8 +721,10 @@ void cuft::python::bindDispatch(py::module_ &m) {
       py::arg("cls"),
       "Registers cuft.DeviceArray: the warm path reads its instances' `_launch` tuple "
       "(signature entry, pointer, shape, strides in elements).");
-  // Bound by hand (METH_FASTCALL): every warm CUDA launch makes this call, and
-  // pybind11's general argument dispatch cost about as much as the rest of it.
+  // Bound by hand (METH_FASTCALL): every warm launch makes one of these calls.
+  // pybind11's general argument dispatch cost about as much as the rest of it,
+  // and on the free-threaded build its casts to a bound class (Dispatcher)
+  // take a process-wide lock: dispatcherOf reads the object without one.
   static PyMethodDef raw[] = {
       {"launch_fast_cuda", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(
                                &launchFastCudaRaw)),
@@ -696,6 +732,11 @@ void cuft::python::bindDispatch(py::module_ &m) {
        "launch_fast_cuda(dispatcher, grid, block, shared_bytes, stream, args): the warm CUDA "
        "launch, as launch_fast (grid and block are 3-tuples). MISS (take the slow path) or "
        "None; a driver error raises cuft.CudaError, a bad configuration ValueError."},
+      {"launch_fast", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&launchFastRaw)),
+       METH_FASTCALL,
+       "launch_fast(dispatcher, grid, block, args): the warm launch: signature, lookup, packing "
+       "and run in one call. Returns MISS (take the slow path), None, or launch_host's error "
+       "tuple."},
       {"captures_unchanged", &capturesUnchangedPy, METH_O,
        "captures_unchanged(checks): whether each (cell, None, name, value) or (globals, "
        "builtins, name, value) still finds that very value (see "
@@ -703,12 +744,4 @@ void cuft::python::bindDispatch(py::module_ &m) {
       {nullptr, nullptr, 0, nullptr}};
   if (PyModule_AddFunctions(m.ptr(), raw) != 0)
     throw py::error_already_set();
-  m.def(
-      "launch_fast",
-      [](Dispatcher &d, std::array<uint32_t, 3> grid, std::array<uint32_t, 3> block,
-         const py::tuple &args) { return launchFast(d, grid, block, argsOf(args)); },
-      py::arg("dispatcher"), py::arg("grid"), py::arg("block"),
-        py::arg("args"),
-        "The warm launch: signature, lookup, packing and run in one call. Returns MISS "
-        "(take the slow path), None, or launch_host's error tuple.");
 }

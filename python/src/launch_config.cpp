@@ -59,8 +59,9 @@ PyTypeObject *kernelType;
 
 /// A kernel's warm state: what its last slow CUDA launch left.
 struct WarmState {
-  PyObject *tuple;  // (frontend, Dispatcher, default stream, capture checks), owned
-  uintptr_t stream; // the default stream, read from the tuple
+  PyObject *tuple;   // (frontend, Dispatcher, default stream, capture checks), owned
+  void *dispatcher;  // the tuple's Dispatcher, as dispatcherOf gives it
+  uintptr_t stream;  // the default stream, read from the tuple
   WarmState *retiredNext = nullptr;
 };
 
@@ -237,14 +238,14 @@ int warmCuda(Config *c, PyObject *const *args, size_t nargs) {
   // No reference is taken: the state lives as long as the kernel, which this
   // config holds. The values the frontend compiled in must be unchanged (a
   // new frontend clears the state: Kernel.frontend).
-  PyObject *t = warm->tuple;
+  PyObject *checks = PyTuple_GET_ITEM(warm->tuple, 3);
   uintptr_t stream = warm->stream;
   int ok = c->stream == Py_None ? 1 : streamOf(c->stream, stream);
   if (ok > 0)
-    ok = cuft::python::capturesUnchanged(PyTuple_GET_ITEM(t, 3));
+    ok = cuft::python::capturesUnchanged(checks);
   if (ok <= 0)
     return ok;
-  PyObject *r = cuft::python::launchWarmCuda(PyTuple_GET_ITEM(t, 1), c->grid, c->block, c->shared,
+  PyObject *r = cuft::python::launchWarmCuda(warm->dispatcher, c->grid, c->block, c->shared,
                                              stream, args, nargs);
   int done = !r ? -1 : r == Py_None ? 1 : 0;
   Py_XDECREF(r);
@@ -396,8 +397,10 @@ int setWarm(PyObject *self, PyObject *value, void *) {
     return 0;
   }
   uintptr_t stream = 0;
+  void *dispatcher = nullptr;
   if (!PyTuple_CheckExact(value) || PyTuple_GET_SIZE(value) != 4 ||
       !PyTuple_Check(PyTuple_GET_ITEM(value, 3)) ||
+      !(dispatcher = cuft::python::dispatcherOf(PyTuple_GET_ITEM(value, 1))) ||
       streamOf(PyTuple_GET_ITEM(value, 2), stream) != 1) {
     if (!PyErr_Occurred())
       PyErr_SetString(PyExc_TypeError, "_cuda_warm: (frontend, Dispatcher, default stream as an "
@@ -408,7 +411,7 @@ int setWarm(PyObject *self, PyObject *value, void *) {
   if ((current && sameWarm(current->tuple, value)) ||
       __atomic_load_n(&k->stopped, __ATOMIC_RELAXED))
     return 0;
-  auto *state = new WarmState{Py_NewRef(value), stream};
+  auto *state = new WarmState{Py_NewRef(value), dispatcher, stream};
   retire(k, __atomic_exchange_n(&k->warm, state, __ATOMIC_ACQ_REL));
   return 0;
 }
