@@ -584,6 +584,22 @@ bool dim3From(PyObject *o, std::array<uint32_t, 3> &out) {
 /// Dispatcher's Python type, set when it is bound.
 PyTypeObject *dispatcherType = nullptr;
 
+/// Runs `f` (returning a py::object) for a C caller: its result as a new
+/// reference, or null with the Python error its exception stands for.
+template <typename F>
+PyObject *callForC(F &&f) {
+  try {
+    return f().release().ptr();
+  } catch (py::error_already_set &e) {
+    e.restore();
+  } catch (py::builtin_exception &e) {
+    e.set_error();
+  } catch (const std::exception &e) {
+    PyErr_SetString(PyExc_RuntimeError, e.what());
+  }
+  return nullptr;
+}
+
 /// launch_fast(dispatcher, grid, block, args), bound by hand like
 /// launch_fast_cuda: every warm host launch makes this call.
 PyObject *launchFastRaw(PyObject *, PyObject *const *args, Py_ssize_t nargs) {
@@ -594,19 +610,10 @@ PyObject *launchFastRaw(PyObject *, PyObject *const *args, Py_ssize_t nargs) {
                     "launch_fast(dispatcher, (3 ints), (3 ints), tuple of arguments)");
     return nullptr;
   }
-  try {
+  return callForC([&] {
     return launchFast(*static_cast<Dispatcher *>(d), grid, block,
-                      argsOf(py::reinterpret_borrow<py::tuple>(args[3])))
-        .release()
-        .ptr();
-  } catch (py::error_already_set &e) {
-    e.restore();
-  } catch (py::builtin_exception &e) {
-    e.set_error();
-  } catch (const std::exception &e) {
-    PyErr_SetString(PyExc_RuntimeError, e.what());
-  }
-  return nullptr;
+                      argsOf(py::reinterpret_borrow<py::tuple>(args[3])));
+  });
 }
 
 PyObject *launchFastCudaRaw(PyObject *, PyObject *const *args, Py_ssize_t nargs) {
@@ -642,20 +649,10 @@ void *cuft::python::dispatcherOf(PyObject *o) {
 PyObject *cuft::python::launchWarmCuda(void *dispatcher, const uint32_t grid[3],
                                        const uint32_t block[3], uint32_t sharedBytes,
                                        uintptr_t stream, PyObject *const *args, size_t nargs) {
-  try {
-    Dispatcher &d = *static_cast<Dispatcher *>(dispatcher);
-    py::object result = launchFastCuda(d, {grid[0], grid[1], grid[2]},
-                                       {block[0], block[1], block[2]}, sharedBytes, stream,
-                                       Args{args, nargs});
-    return result.release().ptr();
-  } catch (py::error_already_set &e) {
-    e.restore();
-  } catch (py::builtin_exception &e) {
-    e.set_error();
-  } catch (const std::exception &e) {
-    PyErr_SetString(PyExc_RuntimeError, e.what());
-  }
-  return nullptr;
+  return callForC([&] {
+    return launchFastCuda(*static_cast<Dispatcher *>(dispatcher), {grid[0], grid[1], grid[2]},
+                          {block[0], block[1], block[2]}, sharedBytes, stream, Args{args, nargs});
+  });
 }
 
 int cuft::python::capturesUnchanged(PyObject *checks) { return capturesUnchangedIn(checks); }
