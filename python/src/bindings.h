@@ -111,10 +111,11 @@ private:
     uint8_t b;
   };
   /// A new cell, zeroed: the first kInline without allocating (a warm launch
-  /// of up to 8 rank-3 arrays, or 64 scalars, allocates nothing).
+  /// of up to 30 rank-3 arrays, or 256 scalars and a few arrays, allocates
+  /// nothing).
   Cell &add();
 
-  static constexpr size_t kInline = 72;
+  static constexpr size_t kInline = 272;
   Cell inlineCells[kInline];
   void *inlineSlots[kInline];
   std::vector<Cell> heapCells; // past kInline: every cell, moved here

@@ -179,9 +179,17 @@ bool appendCudaArray(py::handle v, std::string &sig, ArgInfo &info) {
 
 constexpr bool kLittleEndian = true; // x86-64 and aarch64 Linux, where cuft runs
 
+/// The numpy scalar type a signature met last, and its cuft name: a kernel's
+/// scalars are mostly of one type, found then without scanning numpy's table.
+struct ScalarMemo {
+  PyTypeObject *type = nullptr;
+  std::string_view name;
+};
+
 /// The cuft type of scalar `v`, or empty; `numpyScalar` (when given) tells
 /// whether `v` is exactly one of numpy's scalar types, its value in place.
-std::string_view scalarOf(py::handle v, const Numpy &np, bool *numpyScalar = nullptr) {
+std::string_view scalarOf(py::handle v, const Numpy &np, ScalarMemo &memo,
+                          bool *numpyScalar = nullptr) {
   if (PyFloat_CheckExact(v.ptr()))
     return "f64";
   if (PyLong_CheckExact(v.ptr())) {
@@ -191,10 +199,16 @@ std::string_view scalarOf(py::handle v, const Numpy &np, bool *numpyScalar = nul
   }
   if (PyBool_Check(v.ptr()))
     return "bool";
+  if (Py_TYPE(v.ptr()) == memo.type) {
+    if (numpyScalar)
+      *numpyScalar = true;
+    return memo.name;
+  }
   for (const auto &[type, name] : np.scalarTypes)
     if (Py_TYPE(v.ptr()) == type) {
       if (numpyScalar)
         *numpyScalar = true;
+      memo = {type, name};
       return name;
     }
   if (PyObject_IsInstance(v.ptr(), np.generic.ptr()) == 1) {
@@ -207,10 +221,10 @@ std::string_view scalarOf(py::handle v, const Numpy &np, bool *numpyScalar = nul
 
 /// Appends the signature entry of `v` at position `i`; false when only the
 /// Python rules can tell (then the slow path decides, and raises if need be).
-bool appendEntry(py::handle v, bool constexprArg, const Numpy &np, std::string &sig,
-                 ArgInfo &info) {
+bool appendEntry(py::handle v, bool constexprArg, const Numpy &np, ScalarMemo &memo,
+                 std::string &sig, ArgInfo &info) {
   if (constexprArg) {
-    std::string_view t = scalarOf(v, np);
+    std::string_view t = scalarOf(v, np, memo);
     if (t.empty())
       return false;
     info.kind = ArgInfo::Constexpr;
@@ -247,7 +261,7 @@ bool appendEntry(py::handle v, bool constexprArg, const Numpy &np, std::string &
   }
   if (Py_TYPE(v.ptr()) == deviceArrayType.load(std::memory_order_acquire))
     return appendDeviceArray(v, sig, info);
-  std::string_view t = scalarOf(v, np, &info.numpyScalar);
+  std::string_view t = scalarOf(v, np, memo, &info.numpyScalar);
   if (t.empty())
     return appendCudaArray(v, sig, info);
   info.kind = ArgInfo::Scalar;
@@ -270,11 +284,12 @@ public:
       return false;
     sig.clear();
     ArgInfo scratch;
+    ScalarMemo memo;
     for (size_t i = 0; i < args.size(); ++i) {
       ArgInfo &info = infos ? infos[i] : scratch;
       if (i)
         sig += ',';
-      if (!appendEntry(args[i], constexprArgs[i], *np, sig, info))
+      if (!appendEntry(args[i], constexprArgs[i], *np, memo, sig, info))
         return false;
     }
     return true;
@@ -341,17 +356,35 @@ py::object &miss() {
   return *sentinel;
 }
 
-/// What a warm launch knows of each argument: on the stack for up to 16
-/// arguments (no allocation on the warm path), else on the heap.
+/// What a warm launch knows of each argument: on the stack for up to
+/// kInline arguments (no allocation on the warm path; only the n in use are
+/// constructed), else on the heap.
 class ArgInfos {
 public:
-  explicit ArgInfos(size_t n) : data(n <= kInline ? inline_ : (heap.resize(n), heap.data())) {}
+  explicit ArgInfos(size_t n) : n(n) {
+    if (n > kInline) {
+      heap.resize(n);
+      data = heap.data();
+      return;
+    }
+    data = reinterpret_cast<ArgInfo *>(storage);
+    for (size_t i = 0; i < n; ++i)
+      new (&data[i]) ArgInfo();
+  }
+  ~ArgInfos() {
+    if (n <= kInline)
+      for (size_t i = 0; i < n; ++i)
+        data[i].~ArgInfo();
+  }
+  ArgInfos(const ArgInfos &) = delete;
+  ArgInfos &operator=(const ArgInfos &) = delete;
   ArgInfo &operator[](size_t i) { return data[i]; }
   ArgInfo *get() { return data; }
 
 private:
-  static constexpr size_t kInline = 16;
-  ArgInfo inline_[kInline];
+  static constexpr size_t kInline = 272; // 256 scalars and a few arrays
+  size_t n;
+  alignas(ArgInfo) unsigned char storage[kInline * sizeof(ArgInfo)];
   std::vector<ArgInfo> heap;
   ArgInfo *data;
 };
