@@ -303,7 +303,11 @@ CUresult cuInit(unsigned) {
 }
 
 CUresult cuDriverGetVersion(int *version) {
+#ifdef FAKECUDA_CUDA12
+  *version = 12040;
+#else
   *version = 13000;
+#endif
   return kOk;
 }
 
@@ -465,7 +469,13 @@ CUresult cuEventSynchronize(void *event) {
   return state().events.count(event) ? kOk : kInvalidHandle;
 }
 
+// A CUDA 12 driver before 12.8 has only cuEventElapsedTime; 12.8 added _v2,
+// the name CUDA 13's header maps it to.
+#ifdef FAKECUDA_CUDA12
+CUresult cuEventElapsedTime(float *ms, void *start, void *end) {
+#else
 CUresult cuEventElapsedTime_v2(float *ms, void *start, void *end) {
+#endif
   if (CUresult r = needContext())
     return r;
   std::lock_guard<std::mutex> lock(state().mutex);

@@ -736,3 +736,25 @@ def test_warm_states_are_kept_until_the_kernel_dies_and_bounded():
     gc.collect()
     assert dead() is None  # its warm states went with it
     """)
+
+
+def test_a_cuda_12_driver_without_the_newer_entry_points_works():
+    fake12 = os.path.join(os.path.dirname(FAKE), "libcuft-fakecuda12.so")
+    if not os.path.exists(fake12):
+        pytest.skip(f"the CUDA 12 double is not built ({fake12})")
+    run_fake(r"""
+    status = cuft.cuda_status()
+    assert status["available"] and status["version"] == 12040, status
+
+    @cuft.kernel
+    def touch(x):
+        x[0] = 1
+    x = cuft.zeros(4, np.float32)
+    s = cuft.Stream()
+    start = cuft.Event().record(s)
+    touch[1, 1, s](x)
+    end = cuft.Event().record(s)
+    end.synchronize()
+    assert start.elapsed_time(end) >= 0  # cuEventElapsedTime, without _v2
+    assert counter("launches") == 1
+    """, CUFT_LIBCUDA=fake12)

@@ -56,8 +56,11 @@ struct Api {
   std::string missing; // the first entry point the driver lacks
 };
 
-template <typename F> void resolve(Api &api, F &fn, const char *name) {
+template <typename F> void resolve(Api &api, F &fn, const char *name,
+                                   const char *older = nullptr) {
   fn = reinterpret_cast<F>(driverSymbol(name));
+  if (!fn && older) // a driver from before `name` (same signature and meaning)
+    fn = reinterpret_cast<F>(driverSymbol(older));
   if (!fn && api.missing.empty())
     api.missing = name;
 }
@@ -92,7 +95,8 @@ const Api &api() {
     resolve(a, a.eventDestroy, "cuEventDestroy_v2");
     resolve(a, a.eventRecord, "cuEventRecord");
     resolve(a, a.eventSynchronize, "cuEventSynchronize");
-    resolve(a, a.eventElapsedTime, "cuEventElapsedTime_v2");
+    // _v2 since CUDA 12.8 (CUDA 13's name for it); older 12.x drivers have the first.
+    resolve(a, a.eventElapsedTime, "cuEventElapsedTime_v2", "cuEventElapsedTime");
     resolve(a, a.streamWaitEvent, "cuStreamWaitEvent");
     return a;
   }();
