@@ -16,7 +16,7 @@ import sys
 import threading
 
 from . import _cuft
-from .errors import CompileError, KernelArgumentError, from_diagnostics
+from .errors import CompileError, CudaError, KernelArgumentError, from_diagnostics
 from .frontend import generate
 from .host import pack_arguments, raise_launch_error
 from .link import Linkable, link_inputs, sass
@@ -454,8 +454,12 @@ class Kernel(_cuft.KernelBase):
             inputs = link_inputs(self.options["link"], chip, (fe.filename, fe.firstlineno))
             spec = self._specialization(fe, sig, chip, link_inputs=inputs)
             setup, teardown = link_callbacks(self.options["link"])
-            module = _cuft.load_cuda(spec, context, self._counters, setup=setup,
-                                     teardown=teardown)
+            try:
+                module = _cuft.load_cuda(spec, context, self._counters, setup=setup,
+                                         teardown=teardown)
+            except CudaError as e:
+                raise e.within(f"kernel '{self.__name__}' ({fe.filename}:{fe.firstlineno})") \
+                    from None
             self._fast_put(fe, table, sig, module)
         return module
 

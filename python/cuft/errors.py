@@ -105,8 +105,14 @@ class CudaError(RuntimeError):
     def __init__(self, what, message, result=None, result_name=None):
         super().__init__(f"{what}: {message}")
         self.what = what
+        self.message = message
         self.result = result
         self.result_name = result_name
+
+    def within(self, where):
+        """The same error, saying what it happened to first (a kernel and its
+        file and line)."""
+        return CudaError(f"{where}: {self.what}", self.message, self.result, self.result_name)
 
 
 class KernelError(RuntimeError):

@@ -365,7 +365,13 @@ void cuft::python::bindCudaRuntime(py::module_ &m) {
               (*fn)(ModuleView{&module, static_cast<uintptr_t>(id)});
               return "";
             } catch (py::error_already_set &e) {
-              return std::string("the setup callback failed: ") + e.what();
+              // This thread loads (the registry runs setup on the caller's
+              // thread): the exception stays set on its thread state, and
+              // load_cuda raises it as it is. Threads that waited for this
+              // load get the text.
+              std::string text = std::string("the setup callback failed: ") + e.what();
+              e.restore();
+              return text;
             }
           };
         if (!teardown.is_none())
@@ -386,8 +392,20 @@ void cuft::python::bindCudaRuntime(py::module_ &m) {
         }
         if (r.loadedNow)
           counters.loads.fetch_add(1, std::memory_order_relaxed);
-        if (!r.module)
-          raise({3, "cannot load the kernel's module: " + r.error});
+        if (!r.module) {
+          if (PyErr_Occurred()) // this thread's setup callback raised: that exception
+            throw py::error_already_set();
+          // The CUresult crossed the registry as text ("cuModuleLoadData:
+          // CUDA_ERROR_X (...)"): read it back, so CudaError carries it.
+          size_t at = 0;
+          cuft::cuda::Result code = cuft::cuda::resultNamedIn(r.error, at);
+          if (code == cuft::cuda::kSuccess)
+            raise({999 /* CUDA_ERROR_UNKNOWN */, "cannot load the kernel's module: " + r.error});
+          std::string what = r.error.substr(0, at);
+          while (!what.empty() && (what.back() == ' ' || what.back() == ':'))
+            what.pop_back();
+          raise({code, "cannot load the kernel's module" + (what.empty() ? "" : " (" + what + ")")});
+        }
         return PyCudaModule{r.module, context};
       },
       py::arg("specialization"), py::arg("context"), py::arg("counters"),

@@ -489,6 +489,10 @@ CUresult cuEventElapsedTime_v2(float *ms, void *start, void *end) {
 CUresult cuModuleLoadData(void **module, const void *image) {
   if (CUresult r = needContext())
     return r;
+  // FAKECUDA_FAIL_LOAD=<CUresult>: every load fails so (say, 222: a cubin
+  // newer than this driver).
+  if (int fail = envInt("FAKECUDA_FAIL_LOAD", 0))
+    return CUresult(fail);
   const char *data = static_cast<const char *>(image);
   // A cubin carries its size in its headers: the end of its section headers.
   uint64_t shoff;

@@ -758,3 +758,49 @@ def test_a_cuda_12_driver_without_the_newer_entry_points_works():
     assert start.elapsed_time(end) >= 0  # cuEventElapsedTime, without _v2
     assert counter("launches") == 1
     """, CUFT_LIBCUDA=fake12)
+
+
+def test_a_module_the_driver_refuses_raises_its_cuda_error_naming_the_kernel():
+    run_fake(r"""
+    @cuft.kernel
+    def touch(x):
+        x[0] = 1
+    x = cuft.zeros(4, np.float32)
+    try:
+        touch[1, 1](x)
+    except cuft.CudaError as e:
+        assert e.result == 222 and e.result_name == "CUDA_ERROR_UNSUPPORTED_PTX_VERSION", e
+        assert "kernel 'touch' (" in str(e) and __file__ in str(e), e
+        assert "cannot load the kernel's module (cuModuleLoadData)" in str(e), e
+    else:
+        raise AssertionError("the refused module was launched")
+    assert counter("launches") == 0
+    """, FAKECUDA_FAIL_LOAD="222")
+
+
+def test_a_setup_callback_that_raises_raises_its_exception_and_is_retried(tmp_path):
+    cu = tmp_path / "helper.cu"
+    cu.write_text('extern "C" __device__ float twice(float x) { return 2.0f * x; }\n')
+    run_fake(rf"""
+    calls = []
+    def setup(module):
+        calls.append(1)
+        if len(calls) == 1:
+            raise ValueError("no table yet")
+
+    twice = cuft.declare_device("twice", "f32(f32)")
+
+    @cuft.kernel(link=[cuft.Linkable({str(cu)!r}, setup=setup)])
+    def scaled(x):
+        x[0] = twice(x[0])
+    x = cuft.zeros(4, np.float32)
+    try:
+        scaled[1, 1](x)
+    except ValueError as e:
+        assert "no table yet" in str(e)
+    else:
+        raise AssertionError("the failed setup was not reported")
+    assert counter("launches") == 0 and live("modules") == 0
+    scaled[1, 1](x)  # the load is tried again, and its setup with it
+    assert calls == [1, 1] and counter("launches") == 1
+    """)

@@ -11,6 +11,7 @@
 #include "cuft/Runtime/CUDA/Driver.h"
 
 #include <atomic>
+#include <cctype>
 #include <cstdlib>
 #include <mutex>
 #include <utility>
@@ -190,6 +191,25 @@ std::string cuft::cuda::resultName(Result result) {
     if (n.code == result)
       return n.name;
   return "CUDA_ERROR_" + std::to_string(result);
+}
+
+cuft::cuda::Result cuft::cuda::resultNamedIn(const std::string &text, size_t &at) {
+  static const std::string prefix = "CUDA_ERROR_";
+  at = text.find(prefix);
+  if (at == std::string::npos)
+    return kSuccess;
+  size_t end = at + prefix.size();
+  while (end < text.size() && (isupper(static_cast<unsigned char>(text[end])) ||
+                               isdigit(static_cast<unsigned char>(text[end])) || text[end] == '_'))
+    ++end;
+  std::string name = text.substr(at, end - at);
+  for (const NamedResult &n : kResultNames)
+    if (name == n.name)
+      return n.code;
+  std::string digits = name.substr(prefix.size());
+  if (!digits.empty() && digits.find_first_not_of("0123456789") == std::string::npos)
+    return cuft::cuda::Result(std::stol(digits)); // a code resultName did not know
+  return kSuccess;
 }
 
 const cuft::cuda::DriverStatus &cuft::cuda::driverStatus() {

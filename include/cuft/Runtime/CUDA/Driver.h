@@ -21,6 +21,11 @@ inline constexpr Result kSuccess = 0;
 /// The name of a CUresult ("CUDA_ERROR_NO_DEVICE"), known without a driver;
 /// "CUDA_ERROR_<n>" for a code this build of cuft does not know.
 std::string resultName(Result result);
+/// The CUresult whose name (as resultName writes it) first appears in
+/// `text`, with its offset in `at`; kSuccess when none does. Reads back a
+/// code from an error message that crossed an interface carrying only text
+/// (the ModuleRegistry's load errors).
+Result resultNamedIn(const std::string &text, size_t &at);
 
 /// What loading and initializing the driver gave. Immutable once made.
 struct DriverStatus {
