@@ -176,7 +176,11 @@ def _launch(config, args, kwargs):
     return kernel._launch_cuda(config, args, kwargs)
 
 
-_cuft.set_launch_hooks(_make_config, _launch)
+def _host_error(kernel, error):
+    raise_launch_error(kernel.__name__, error)
+
+
+_cuft.set_launch_hooks(_make_config, _launch, _host_error)
 
 
 class Kernel(_cuft.KernelBase):
@@ -215,7 +219,8 @@ class Kernel(_cuft.KernelBase):
                 # First use, or a captured global was rebound since: the new value
                 # is compiled in, as if the kernel had been defined now.
                 fe = self._frontend = _frontend_for(self.py_func)
-                self._cuda_warm = None  # the C warm path launched the old frontend's code
+                # The C warm paths launched the old frontend's code.
+                self._cuda_warm = self._host_warm = None
         return fe
 
     # -- arguments -> signature ------------------------------------------------
@@ -499,10 +504,12 @@ class Kernel(_cuft.KernelBase):
     def _launch_host(self, config, args, kwargs):
         d = None
         if not kwargs:
+            fe = self.frontend
             table = "host+boundscheck" if self._boundscheck() else "host"
-            d = self._dispatcher(self.frontend, table)
+            d = self._dispatcher(fe, table)
             error = _cuft.launch_fast(d, config.grid, config.block, args)
             if error is not _MISS:  # the warm path: everything was done in C++
+                self._leave_host_warm(fe)
                 if error is not None:
                     raise_launch_error(self.__name__, error)
                 return
@@ -513,8 +520,16 @@ class Kernel(_cuft.KernelBase):
             error = _cuft.launch_host(module, config.grid, config.block, packed)
         if d is not None and d.signature(args) == sig:
             d.insert(sig, module)  # the next launch with these types takes the warm path
+            self._leave_host_warm(fe)
         if error is not None:
             raise_launch_error(self.__name__, error)
+
+    def _leave_host_warm(self, fe):
+        """Lets the C path launch this kernel on the host (LaunchConfig's call):
+        both host tables, the boundscheck option and the capture checks."""
+        self._host_warm = (fe, self._dispatcher(fe, "host"),
+                           self._dispatcher(fe, "host+boundscheck"), self.options["boundscheck"],
+                           fe.identity_checks(self.py_func))
 
 
 _UNSET = object()

@@ -53,6 +53,11 @@ void *dispatcherOf(PyObject *o);
 PyObject *launchWarmCuda(void *dispatcher, const uint32_t grid[3], const uint32_t block[3],
                          uint32_t sharedBytes, uintptr_t stream, PyObject *const *args,
                          size_t nargs);
+/// The warm host launch (launch_fast) for C callers: a new reference to
+/// None (done), to MISS, or to launch_host's error tuple; null with a Python
+/// error set.
+PyObject *launchWarmHost(void *dispatcher, const uint32_t grid[3], const uint32_t block[3],
+                         PyObject *const *args, size_t nargs);
 /// captures_unchanged for C callers: 1, 0, or -1 with a Python error set.
 int capturesUnchanged(PyObject *checks);
 /// Every kernel's fast-path hits, for cache_info().

@@ -688,6 +688,15 @@ PyObject *cuft::python::launchWarmCuda(void *dispatcher, const uint32_t grid[3],
   });
 }
 
+PyObject *cuft::python::launchWarmHost(void *dispatcher, const uint32_t grid[3],
+                                       const uint32_t block[3], PyObject *const *args,
+                                       size_t nargs) {
+  return callForC([&] {
+    return launchFast(*static_cast<Dispatcher *>(dispatcher), {grid[0], grid[1], grid[2]},
+                      {block[0], block[1], block[2]}, Args{args, nargs});
+  });
+}
+
 int cuft::python::capturesUnchanged(PyObject *checks) { return capturesUnchangedIn(checks); }
 
 void cuft::python::bindDispatch(py::module_ &m) {

@@ -9,11 +9,11 @@
 //   `kernel[n, m]` with two positive ints is made here; anything else goes to
 //   the Python hook `make_config` (the general checks and their messages),
 //   which builds the LaunchConfig through its constructor.
-// - LaunchConfig's vectorcall takes the warm CUDA launch without a Python
-//   frame: the kernel's warm state (frontend, Dispatcher, default stream,
-//   capture checks), left by its last slow launch, is checked and the
-//   Dispatcher launches (dispatch.cpp). Keywords, the host target and any
-//   miss go to the Python hook `launch(config, args, kwargs)`.
+// - LaunchConfig's vectorcall takes the warm launch without a Python frame,
+//   on the GPU or the host: the kernel's warm state for the target (its
+//   frontend, Dispatchers and capture checks), left by its last slow launch
+//   there, is checked and the Dispatcher launches (dispatch.cpp). Keywords
+//   and any miss go to the Python hook `launch(config, args, kwargs)`.
 //
 // No lock, and no write to memory another launching thread reads: a
 // LaunchConfig is immutable; the warm state is a C struct of the kernel,
@@ -33,6 +33,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <cstdlib>
 
 namespace py = pybind11;
 
@@ -42,10 +43,11 @@ enum Target : int { kUnknown = 0, kHost = 1, kCuda = 2 };
 /// cuft.target(), as cuft.target tells it (kUnknown until it is first read).
 std::atomic<int> currentTarget{kUnknown};
 
-/// cuft.dispatcher's hooks: make_config(kernel, config) and
-/// launch(config, args, kwargs). Set once, held for the life of the process.
+/// cuft.dispatcher's hooks: make_config(kernel, config), launch(config,
+/// args, kwargs) and host_error(kernel, error) (raises launch_host's error
+/// tuple). Set once, held for the life of the process.
 struct Hooks {
-  PyObject *makeConfig, *launch;
+  PyObject *makeConfig, *launch, *hostError;
 };
 std::atomic<const Hooks *> hooks{nullptr};
 /// cuft.cuda.Stream: a launch on one reads its `handle`.
@@ -57,13 +59,20 @@ PyTypeObject *configType;
 
 PyTypeObject *kernelType;
 
-/// A kernel's warm state: what its last slow CUDA launch left.
+/// A kernel's warm state for one target: what its last slow launch there
+/// left. The tuple owns the objects; the other fields are read from it.
+///   cuda: (frontend, Dispatcher, default stream, capture checks)
+///   host: (frontend, Dispatcher, Dispatcher with bounds checks,
+///          boundscheck option (None: CUFT_BOUNDSCHECK decides), capture checks)
 struct WarmState {
-  PyObject *tuple;   // (frontend, Dispatcher, default stream, capture checks), owned
-  void *dispatcher;  // the tuple's Dispatcher, as dispatcherOf gives it
-  uintptr_t stream;  // the default stream, read from the tuple
+  PyObject *tuple;
+  void *dispatchers[2]; // cuda: [0]; host: [0] without, [1] with bounds checks
+  uintptr_t word;       // cuda: the default stream; host: the option (0, 1, 2: None)
+  PyObject *checks;     // the tuple's capture checks
   WarmState *retiredNext = nullptr;
 };
+
+enum Slot { kCudaSlot = 0, kHostSlot = 1 };
 
 /// Replacements a kernel keeps before it stops installing warm states (a
 /// program that rebinds a captured global to a new, equal object before every
@@ -74,14 +83,14 @@ constexpr size_t kMaxRetired = 256;
 /// atomics: launches read `warm` from any thread while a slow launch replaces it.
 struct KernelObject {
   PyObject_HEAD
-  WarmState *warm;    // null: no warm state
+  WarmState *warm[2]; // per Slot; null: no warm state
   WarmState *retired; // replaced states, freed with the kernel
   size_t retiredCount;
   bool stopped;       // kMaxRetired reached: no more warm states
 };
 
-WarmState *warmOf(PyObject *kernel) {
-  return __atomic_load_n(&reinterpret_cast<KernelObject *>(kernel)->warm, __ATOMIC_ACQUIRE);
+WarmState *warmOf(PyObject *kernel, Slot slot) {
+  return __atomic_load_n(&reinterpret_cast<KernelObject *>(kernel)->warm[slot], __ATOMIC_ACQUIRE);
 }
 
 void freeStates(WarmState *s) {
@@ -232,24 +241,60 @@ int streamOf(PyObject *stream, uintptr_t &out) {
 /// The warm CUDA launch: 1 launched, 0 a miss (the slow path takes it), -1
 /// an error (a CudaError, a bad configuration).
 int warmCuda(Config *c, PyObject *const *args, size_t nargs) {
-  WarmState *warm = c->isKernel ? warmOf(c->kernel) : nullptr;
+  WarmState *warm = c->isKernel ? warmOf(c->kernel, kCudaSlot) : nullptr;
   if (!warm)
     return 0;
   // No reference is taken: the state lives as long as the kernel, which this
   // config holds. The values the frontend compiled in must be unchanged (a
   // new frontend clears the state: Kernel.frontend).
-  PyObject *checks = PyTuple_GET_ITEM(warm->tuple, 3);
-  uintptr_t stream = warm->stream;
+  uintptr_t stream = warm->word;
   int ok = c->stream == Py_None ? 1 : streamOf(c->stream, stream);
   if (ok > 0)
-    ok = cuft::python::capturesUnchanged(checks);
+    ok = cuft::python::capturesUnchanged(warm->checks);
   if (ok <= 0)
     return ok;
-  PyObject *r = cuft::python::launchWarmCuda(warm->dispatcher, c->grid, c->block, c->shared,
+  PyObject *r = cuft::python::launchWarmCuda(warm->dispatchers[0], c->grid, c->block, c->shared,
                                              stream, args, nargs);
   int done = !r ? -1 : r == Py_None ? 1 : 0;
   Py_XDECREF(r);
   return done;
+}
+
+/// CUFT_BOUNDSCHECK as cuft.dispatcher reads it: on unless unset, "" or "0".
+bool boundscheckFromEnvironment() {
+  const char *v = getenv("CUFT_BOUNDSCHECK");
+  return v && *v && !(v[0] == '0' && v[1] == 0);
+}
+
+/// The warm host launch, as warmCuda: 1 done, 0 a miss, -1 an error (the
+/// kernel's own, raised as cuft.dispatcher raises launch_host's errors).
+int warmHost(Config *c, PyObject *const *args, size_t nargs) {
+  WarmState *warm = c->isKernel ? warmOf(c->kernel, kHostSlot) : nullptr;
+  if (!warm)
+    return 0;
+  bool boundscheck = warm->word == 2 ? boundscheckFromEnvironment() : warm->word == 1;
+  int ok = cuft::python::capturesUnchanged(warm->checks);
+  if (ok <= 0)
+    return ok;
+  PyObject *r = cuft::python::launchWarmHost(warm->dispatchers[boundscheck ? 1 : 0], c->grid,
+                                             c->block, args, nargs);
+  if (!r || r == Py_None) {
+    Py_XDECREF(r);
+    return r ? 1 : -1;
+  }
+  if (!PyTuple_Check(r)) { // MISS
+    Py_DECREF(r);
+    return 0;
+  }
+  // The kernel ran and failed (a trap, an index out of range, a bad
+  // configuration): the hook raises its exception.
+  const Hooks *h = hooks.load(std::memory_order_acquire);
+  PyObject *none = h ? PyObject_CallFunctionObjArgs(h->hostError, c->kernel, r, nullptr) : nullptr;
+  Py_DECREF(r);
+  Py_XDECREF(none);
+  if (!PyErr_Occurred())
+    PyErr_SetString(PyExc_RuntimeError, "a host launch failed and its error was not raised");
+  return -1;
 }
 
 const Hooks *requireHooks() {
@@ -288,8 +333,10 @@ PyObject *slowLaunch(PyObject *self, PyObject *const *args, size_t nargs, PyObje
 
 PyObject *configCall(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwnames) {
   size_t nargs = size_t(PyVectorcall_NARGS(nargsf));
-  if (!kwnames && currentTarget.load(std::memory_order_relaxed) == kCuda) {
-    int done = warmCuda(reinterpret_cast<Config *>(self), args, nargs);
+  int target = currentTarget.load(std::memory_order_relaxed);
+  if (!kwnames && target != kUnknown) {
+    auto *c = reinterpret_cast<Config *>(self);
+    int done = target == kCuda ? warmCuda(c, args, nargs) : warmHost(c, args, nargs);
     if (done < 0)
       return nullptr;
     if (done)
@@ -348,7 +395,7 @@ void pushRetired(KernelObject *k, WarmState *s) {
 }
 
 /// Keeps `old` (just replaced) until the kernel dies; past kMaxRetired, stops
-/// the kernel's warm path.
+/// the kernel's warm paths.
 void retire(KernelObject *k, WarmState *old) {
   if (!old)
     return;
@@ -356,20 +403,22 @@ void retire(KernelObject *k, WarmState *old) {
   if (__atomic_add_fetch(&k->retiredCount, 1, __ATOMIC_RELAXED) < kMaxRetired)
     return;
   __atomic_store_n(&k->stopped, true, __ATOMIC_RELAXED);
-  if (WarmState *last = __atomic_exchange_n(&k->warm, nullptr, __ATOMIC_ACQ_REL))
-    pushRetired(k, last);
+  for (WarmState *&slot : k->warm)
+    if (WarmState *last = __atomic_exchange_n(&slot, nullptr, __ATOMIC_ACQ_REL))
+      pushRetired(k, last);
 }
 
-/// Whether two warm tuples hold the same objects (the checks compared item
-/// by item): a slow launch that finds nothing new installs nothing.
+/// Whether two warm tuples hold the same objects (the checks, last, compared
+/// item by item): a slow launch that finds nothing new installs nothing.
 bool sameWarm(PyObject *a, PyObject *b) {
-  for (Py_ssize_t i = 0; i < 3; ++i)
+  Py_ssize_t last = PyTuple_GET_SIZE(a) - 1;
+  for (Py_ssize_t i = 0; i < last; ++i)
     if (PyTuple_GET_ITEM(a, i) != PyTuple_GET_ITEM(b, i) &&
         PyObject_RichCompareBool(PyTuple_GET_ITEM(a, i), PyTuple_GET_ITEM(b, i), Py_EQ) != 1) {
       PyErr_Clear();
       return false;
     }
-  PyObject *ca = PyTuple_GET_ITEM(a, 3), *cb = PyTuple_GET_ITEM(b, 3);
+  PyObject *ca = PyTuple_GET_ITEM(a, last), *cb = PyTuple_GET_ITEM(b, last);
   if (PyTuple_GET_SIZE(ca) != PyTuple_GET_SIZE(cb))
     return false;
   for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(ca); ++i) {
@@ -385,41 +434,68 @@ bool sameWarm(PyObject *a, PyObject *b) {
   return true;
 }
 
-PyObject *getWarm(PyObject *self, void *) {
-  WarmState *w = warmOf(self);
+PyObject *getWarm(PyObject *self, void *slot) {
+  WarmState *w = warmOf(self, Slot(reinterpret_cast<uintptr_t>(slot)));
   return Py_NewRef(w ? w->tuple : Py_None);
 }
 
-int setWarm(PyObject *self, PyObject *value, void *) {
+/// A cuda warm tuple's fields into `state`; false (a TypeError set) if it is not one.
+bool readCudaWarm(PyObject *value, WarmState &state) {
+  if (PyTuple_CheckExact(value) && PyTuple_GET_SIZE(value) == 4 &&
+      PyTuple_Check(PyTuple_GET_ITEM(value, 3)) &&
+      (state.dispatchers[0] = cuft::python::dispatcherOf(PyTuple_GET_ITEM(value, 1))) &&
+      streamOf(PyTuple_GET_ITEM(value, 2), state.word) == 1) {
+    state.checks = PyTuple_GET_ITEM(value, 3);
+    return true;
+  }
+  if (!PyErr_Occurred())
+    PyErr_SetString(PyExc_TypeError, "_cuda_warm: (frontend, Dispatcher, default stream as an "
+                                     "int, tuple of capture checks) or None");
+  return false;
+}
+
+/// A host warm tuple's fields into `state`; false (a TypeError set) if it is not one.
+bool readHostWarm(PyObject *value, WarmState &state) {
+  PyObject *option = PyTuple_CheckExact(value) && PyTuple_GET_SIZE(value) == 5
+                         ? PyTuple_GET_ITEM(value, 3)
+                         : nullptr;
+  if (option && (option == Py_None || PyBool_Check(option)) &&
+      PyTuple_Check(PyTuple_GET_ITEM(value, 4)) &&
+      (state.dispatchers[0] = cuft::python::dispatcherOf(PyTuple_GET_ITEM(value, 1))) &&
+      (state.dispatchers[1] = cuft::python::dispatcherOf(PyTuple_GET_ITEM(value, 2)))) {
+    state.word = option == Py_None ? 2 : option == Py_True ? 1 : 0;
+    state.checks = PyTuple_GET_ITEM(value, 4);
+    return true;
+  }
+  PyErr_SetString(PyExc_TypeError, "_host_warm: (frontend, Dispatcher, Dispatcher with bounds "
+                                   "checks, boundscheck option, tuple of capture checks) or None");
+  return false;
+}
+
+int setWarm(PyObject *self, PyObject *value, void *slotArg) {
   auto *k = reinterpret_cast<KernelObject *>(self);
+  auto slot = Slot(reinterpret_cast<uintptr_t>(slotArg));
   if (!value || value == Py_None) {
-    retire(k, __atomic_exchange_n(&k->warm, nullptr, __ATOMIC_ACQ_REL));
+    retire(k, __atomic_exchange_n(&k->warm[slot], nullptr, __ATOMIC_ACQ_REL));
     return 0;
   }
-  uintptr_t stream = 0;
-  void *dispatcher = nullptr;
-  if (!PyTuple_CheckExact(value) || PyTuple_GET_SIZE(value) != 4 ||
-      !PyTuple_Check(PyTuple_GET_ITEM(value, 3)) ||
-      !(dispatcher = cuft::python::dispatcherOf(PyTuple_GET_ITEM(value, 1))) ||
-      streamOf(PyTuple_GET_ITEM(value, 2), stream) != 1) {
-    if (!PyErr_Occurred())
-      PyErr_SetString(PyExc_TypeError, "_cuda_warm: (frontend, Dispatcher, default stream as an "
-                                       "int, tuple of capture checks) or None");
+  WarmState state{};
+  if (!(slot == kCudaSlot ? readCudaWarm(value, state) : readHostWarm(value, state)))
     return -1;
-  }
-  WarmState *current = warmOf(self);
+  WarmState *current = warmOf(self, slot);
   if ((current && sameWarm(current->tuple, value)) ||
       __atomic_load_n(&k->stopped, __ATOMIC_RELAXED))
     return 0;
-  auto *state = new WarmState{Py_NewRef(value), dispatcher, stream};
-  retire(k, __atomic_exchange_n(&k->warm, state, __ATOMIC_ACQ_REL));
+  state.tuple = Py_NewRef(value);
+  retire(k, __atomic_exchange_n(&k->warm[slot], new WarmState(state), __ATOMIC_ACQ_REL));
   return 0;
 }
 
 int kernelTraverse(PyObject *self, visitproc visit, void *arg) {
   auto *k = reinterpret_cast<KernelObject *>(self);
-  if (WarmState *w = warmOf(self))
-    Py_VISIT(w->tuple);
+  for (Slot slot : {kCudaSlot, kHostSlot})
+    if (WarmState *w = warmOf(self, slot))
+      Py_VISIT(w->tuple);
   for (WarmState *s = __atomic_load_n(&k->retired, __ATOMIC_ACQUIRE); s; s = s->retiredNext)
     Py_VISIT(s->tuple);
   return 0;
@@ -429,7 +505,8 @@ int kernelTraverse(PyObject *self, visitproc visit, void *arg) {
 /// the collector's clear of an unreachable cycle, or the dealloc.
 int kernelClear(PyObject *self) {
   auto *k = reinterpret_cast<KernelObject *>(self);
-  freeStates(__atomic_exchange_n(&k->warm, nullptr, __ATOMIC_ACQ_REL));
+  for (WarmState *&slot : k->warm)
+    freeStates(__atomic_exchange_n(&slot, nullptr, __ATOMIC_ACQ_REL));
   freeStates(__atomic_exchange_n(&k->retired, nullptr, __ATOMIC_ACQ_REL));
   return 0;
 }
@@ -446,7 +523,11 @@ PyGetSetDef kernelGetSet[] = {
     {"_cuda_warm", getWarm, setWarm,
      "(frontend, Dispatcher, default stream, capture checks) of the last slow CUDA launch, "
      "or None: what the C warm path launches with.",
-     nullptr},
+     reinterpret_cast<void *>(uintptr_t(kCudaSlot))},
+    {"_host_warm", getWarm, setWarm,
+     "(frontend, Dispatcher, Dispatcher with bounds checks, boundscheck option, capture "
+     "checks) of the last slow host launch, or None.",
+     reinterpret_cast<void *>(uintptr_t(kHostSlot))},
     {nullptr, nullptr, nullptr, nullptr, nullptr}};
 
 PyType_Slot kernelSlots[] = {
@@ -485,18 +566,21 @@ void cuft::python::bindLaunchConfig(py::module_ &m) {
       reinterpret_cast<PyObject *>(kernelType)); // held for the process, like configType
   m.def(
       "set_launch_hooks",
-      [](py::object makeConfig, py::object launch) {
-        auto *h = new Hooks{makeConfig.release().ptr(), launch.release().ptr()};
+      [](py::object makeConfig, py::object launch, py::object hostError) {
+        auto *h = new Hooks{makeConfig.release().ptr(), launch.release().ptr(),
+                            hostError.release().ptr()};
         const Hooks *expected = nullptr;
         if (!hooks.compare_exchange_strong(expected, h)) { // once per process
           Py_DECREF(h->makeConfig);
           Py_DECREF(h->launch);
+          Py_DECREF(h->hostError);
           delete h;
         }
       },
-      py::arg("make_config"), py::arg("launch"),
-      "Registers cuft.dispatcher's make_config(kernel, config) and launch(config, args, "
-      "kwargs), which take what the C path does not.");
+      py::arg("make_config"), py::arg("launch"), py::arg("host_error"),
+      "Registers cuft.dispatcher's make_config(kernel, config), launch(config, args, "
+      "kwargs), which take what the C path does not, and host_error(kernel, error), "
+      "which raises a host launch's error tuple.");
   m.def(
       "register_stream_type",
       [](py::type cls) {

@@ -245,3 +245,53 @@ def test_launches_with_more_parameters_than_the_inline_buffer(tmp_path):
         many[1, 1](out, *values, cube)
         assert out[0, 0, 0] == want
     assert many.stats()["hits"] >= 1
+
+
+def test_the_c_host_path_follows_boundscheck_rebinding_and_raises_kernel_errors(monkeypatch):
+    monkeypatch.delenv("CUFT_BOUNDSCHECK", raising=False)
+    limit = 4
+
+    @cuft.kernel
+    def fill(x, n):
+        i = cuft.grid(1)
+        if i < n:
+            x[i] = limit
+
+    x = np.zeros(4, np.float32)
+    fill[1, 8](x, 4)
+    fill[1, 8](x, 4)
+    assert fill._host_warm is not None and list(x) == [4] * 4
+    hits, compiles = fill.stats()["hits"], fill.stats()["compiles"]
+    for _ in range(3):
+        fill[1, 8](x, 4)
+    assert fill.stats()["hits"] == hits + 3 and fill.stats()["compiles"] == compiles
+
+    # CUFT_BOUNDSCHECK is read per launch: the warm state of the kernel without
+    # checks must not serve an out-of-range launch once it is set.
+    monkeypatch.setenv("CUFT_BOUNDSCHECK", "1")
+    for _ in range(2):  # cold, then warm
+        with pytest.raises(cuft.KernelIndexError):
+            fill[1, 8](x, 8)
+    monkeypatch.setenv("CUFT_BOUNDSCHECK", "0")
+    fill[1, 8](x, 4)
+
+    # A trap raised from the C path is the slow path's KernelError.
+    @cuft.kernel
+    def divide(x, d):
+        i = cuft.grid(1)
+        if i < x.shape[0]:
+            x[i] = 7 // d
+    y = np.zeros(2, np.int64)
+    divide[1, 2](y, 1)
+    divide[1, 2](y, 1)
+    assert divide._host_warm is not None
+    for _ in range(2):
+        with pytest.raises(cuft.KernelError, match="divide"):
+            divide[1, 2](y, 0)
+    divide[1, 2](y, 7)
+    assert list(y) == [1, 1]
+
+    # A rebound global is compiled in at the next launch, warm or not.
+    limit = 9  # noqa: F841  (a closure cell the kernel reads)
+    fill[1, 8](x, 4)
+    assert list(x) == [9] * 4
