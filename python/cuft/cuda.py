@@ -64,8 +64,12 @@ class Stream:
 
     def __init__(self, device=0, _handle=None):
         self.context = current_context(device)
+        self.device = device
         self._owned = _handle is None
         self.handle = _cuft.stream_create(self.context) if _handle is None else _handle
+        # What the C launch path reads: launches run on device 0 (another
+        # device's stream takes the slow path, which refuses it).
+        self._launch_handle = self.handle if device == 0 else None
 
     def synchronize(self):
         _cuft.stream_synchronize(self.context, self.handle)
@@ -165,8 +169,8 @@ class DeviceArray:
         None when kernels cannot take this array (the slow path says why)."""
         from .signature import ArgumentError, _cuda_array
         itemsize = self.dtype.itemsize
-        if any(s % itemsize for s in self.strides):
-            return None
+        if any(s % itemsize for s in self.strides) or self.device != 0:
+            return None  # launches run on device 0: the slow path refuses others
         try:
             entry = _cuda_array(0, self.__cuda_array_interface__)
         except ArgumentError:
@@ -300,6 +304,9 @@ def _gpu_array_slot(index, value, stream=0):
     """(pointer, shape, strides in elements) of a GPU array; a numpy array is
     host memory: a TypeError, never a silent copy."""
     from .signature import ArgumentError
+    if isinstance(value, DeviceArray) and value.device != 0:
+        raise ArgumentError(index, f"it is on CUDA device {value.device}; cuft launches on "
+                                   "device 0")
     iface = getattr(value, "__cuda_array_interface__", None)
     if iface is None and not isinstance(value, np.ndarray) and hasattr(value, "__dlpack__"):
         return _dlpack_slot(index, value, stream)

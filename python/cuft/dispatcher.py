@@ -484,6 +484,9 @@ class Kernel(_cuft.KernelBase):
             require_cuda(f"cannot launch '{self.__name__}' on the cuda target")
             context = cuda.current_context()
         stream = config.stream
+        if isinstance(stream, cuda.Stream) and stream.device != 0:
+            raise ValueError(f"cannot launch kernel '{self.__name__}' on a stream of CUDA device "
+                             f"{stream.device}: cuft launches on device 0")
         stream = cuda._DEFAULT_STREAM if stream is None else cuda.stream_handle(stream)
         d = None
         if not kwargs:

@@ -50,11 +50,11 @@ struct Hooks {
   PyObject *makeConfig, *launch, *hostError;
 };
 std::atomic<const Hooks *> hooks{nullptr};
-/// cuft.cuda.Stream: a launch on one reads its `handle`.
+/// cuft.cuda.Stream: a launch on one reads its `_launch_handle`.
 std::atomic<PyObject *> streamType{nullptr};
 
 /// Interned attribute names, made when the module is bound.
-PyObject *strHandle, *strName;
+PyObject *strLaunchHandle, *strName;
 PyTypeObject *configType;
 
 PyTypeObject *kernelType;
@@ -219,15 +219,16 @@ PyObject *configRepr(PyObject *self) {
 }
 
 /// The CUstream of a launch on a stream given in its configuration: an int
-/// or a cuft.Stream. 1 found, 0 not one the warm path reads (the slow path
-/// does), -1 an error.
+/// or a cuft.Stream of device 0 (its `_launch_handle`; None for another
+/// device's). 1 found, 0 not one the warm path reads (the slow path does),
+/// -1 an error.
 int streamOf(PyObject *stream, uintptr_t &out) {
   PyObject *handle = nullptr;
   if (PyLong_CheckExact(stream))
     handle = Py_NewRef(stream);
   else if (reinterpret_cast<PyObject *>(Py_TYPE(stream)) ==
            streamType.load(std::memory_order_acquire))
-    handle = PyObject_GetAttr(stream, strHandle);
+    handle = PyObject_GetAttr(stream, strLaunchHandle);
   if (!handle)
     return PyErr_Occurred() ? -1 : 0;
   unsigned long long v = PyLong_Check(handle) ? PyLong_AsUnsignedLongLong(handle) : 0;
@@ -554,7 +555,7 @@ PyObject *intern(const char *s) {
 } // namespace
 
 void cuft::python::bindLaunchConfig(py::module_ &m) {
-  strHandle = intern("handle");
+  strLaunchHandle = intern("_launch_handle");
   strName = intern("__name__");
   configType = reinterpret_cast<PyTypeObject *>(PyType_FromSpec(&configSpec));
   kernelType = reinterpret_cast<PyTypeObject *>(PyType_FromSpec(&kernelSpec));
@@ -589,7 +590,7 @@ void cuft::python::bindLaunchConfig(py::module_ &m) {
         if (streamType.compare_exchange_strong(expected, t))
           Py_INCREF(t); // held for the life of the process
       },
-      py::arg("cls"), "Registers cuft.Stream: a launch on one reads its `handle`.");
+      py::arg("cls"), "Registers cuft.Stream: a launch on one reads its `_launch_handle`.");
   m.def(
       "note_target",
       [](const std::string &name) {

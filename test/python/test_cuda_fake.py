@@ -804,3 +804,31 @@ def test_a_setup_callback_that_raises_raises_its_exception_and_is_retried(tmp_pa
     scaled[1, 1](x)  # the load is tried again, and its setup with it
     assert calls == [1, 1] and counter("launches") == 1
     """)
+
+
+def test_arrays_and_streams_of_another_device_are_refused():
+    run_fake(r"""
+    @cuft.kernel
+    def touch(x):
+        x[0] = 1
+    x = cuft.zeros(4, np.float32)
+    touch[1, 1](x)
+    touch[1, 1](x)  # warm
+    other = cuft.Stream(device=1)
+    y = cuft.zeros(4, np.float32, device=1)
+    launches = counter("launches")
+    for config, arg, error, text in [
+            ((1, 1, other), x, ValueError, "on a stream of CUDA device 1: cuft launches on device 0"),
+            ((1, 1), y, cuft.KernelArgumentError, "it is on CUDA device 1; cuft launches on device 0"),
+            ((1, 1, cuft.Stream()), y, cuft.KernelArgumentError, "it is on CUDA device 1")]:
+        for _ in range(2):  # cold and warm alike
+            try:
+                touch[config](arg)
+            except error as e:
+                assert text in str(e), e
+            else:
+                raise AssertionError(f"a launch on device 0 took {config}, {arg}")
+    assert counter("launches") == launches
+    touch[1, 1, cuft.Stream()](x)  # device 0's own stream still launches
+    assert counter("launches") == launches + 1
+    """, FAKECUDA_DEVICES="2")
