@@ -480,3 +480,52 @@ def test_the_launching_threads_signal_stack_is_restored():
         libc.sigaltstack(ctypes.byref(before), None)
         return after.ss_sp == new.ss_sp and after.ss_size == new.ss_size
     assert all(run_concurrently(1, check))  # on a fresh thread, not pytest's
+
+
+def test_a_thread_without_a_signal_stack_keeps_cuft_s_and_drops_it_when_it_exits():
+    import ctypes
+
+    class StackT(ctypes.Structure):
+        _fields_ = [("ss_sp", ctypes.c_void_p), ("ss_flags", ctypes.c_int),
+                    ("ss_size", ctypes.c_size_t)]
+    libc = ctypes.CDLL(None, use_errno=True)
+    SS_DISABLE = 2
+
+    def launch_and_look():
+        before, after = StackT(), StackT()
+        assert libc.sigaltstack(None, ctypes.byref(before)) == 0
+        write_far[1, 2](np.zeros(4), 1)
+        with pytest.raises(cuft.KernelError, match="invalid memory access"):
+            write_far[1, 2](np.zeros(4), 1 << 40)  # handled on cuft's stack
+        assert libc.sigaltstack(None, ctypes.byref(after)) == 0
+        return bool(before.ss_flags & SS_DISABLE), bool(after.ss_flags & SS_DISABLE)
+    # Fresh threads, one after another: each gets cuft's stack at its first
+    # launch, keeps it (no syscalls per launch), and takes it off at exit.
+    for _ in range(20):
+        assert run_concurrently(1, launch_and_look) == [(True, False)]
+
+
+def test_a_trap_after_faulthandler_takes_over_is_still_a_kernel_error(tmp_path):
+    script = tmp_path / "trap.py"
+    script.write_text(r"""
+import faulthandler, numpy as np, cuft
+@cuft.kernel
+def divide(x, d):
+    x[0] = 7 // d
+x = np.zeros(1, np.int64)
+divide[1, 1](x, 1)
+faulthandler.enable()  # replaces cuft's handlers after its first launch
+for _ in range(3):
+    try:
+        divide[1, 1](x, 0)
+    except cuft.KernelError as e:
+        assert "integer division by zero" in str(e)
+    else:
+        raise AssertionError("no KernelError")
+print("ok")
+""")
+    env = {**os.environ, "CUFT_TARGET": "host"}
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env,
+                         timeout=120)
+    assert run.returncode == 0 and run.stdout.strip() == "ok", run.stdout + run.stderr
+    assert "Fatal Python error" not in run.stderr, run.stderr

@@ -24,6 +24,7 @@
 #include "cuft/Runtime/LaunchShape.h"
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <csignal>
 #include <cstdlib>
@@ -343,9 +344,30 @@ void onTrap(int sig, siginfo_t *info, void *ucontext) {
   signal(sig, SIG_DFL);
 }
 
+/// Whether onTrap is the handler of `sig` now (one sigaction query).
+bool trapHandlerInstalled(int sig) {
+  struct sigaction current;
+  return sigaction(sig, nullptr, &current) == 0 && (current.sa_flags & SA_SIGINFO) &&
+         current.sa_sigaction == onTrap;
+}
+
+/// When the handlers of every trap signal were last found to be onTrap
+/// (steady-clock nanoseconds; 0: never).
+std::atomic<int64_t> trapHandlersCheckedAt{0};
+constexpr int64_t kTrapRecheckNanos = 100'000'000;
+
 /// Installs onTrap unless it still is; somebody (faulthandler.enable()) may
 /// have replaced it since the last launch. Handlers chain to the previous one.
+/// A launch asks the kernel about SIGSEGV only (one syscall, not five):
+/// whoever replaces handlers, faulthandler first, replaces that one too. The
+/// other four are asked about again at most 100 ms after they last were.
 void ensureTrapHandlers() {
+  int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                    std::chrono::steady_clock::now().time_since_epoch())
+                    .count();
+  int64_t checked = trapHandlersCheckedAt.load(std::memory_order_relaxed);
+  if (checked && now - checked < kTrapRecheckNanos && trapHandlerInstalled(SIGSEGV))
+    return;
   for (int sig : kTrapSignals) {
     struct sigaction current;
     if (sigaction(sig, nullptr, &current) == 0 && (current.sa_flags & SA_SIGINFO) &&
@@ -363,6 +385,7 @@ void ensureTrapHandlers() {
     previousActions[sig] = current;
     sigaction(sig, &action, nullptr);
   }
+  trapHandlersCheckedAt.store(now, std::memory_order_relaxed);
 }
 
 // -- the pool ---------------------------------------------------------------------
@@ -388,25 +411,50 @@ constexpr size_t kSignalStackBytes = 1 << 16;
 /// The launching thread runs blocks of its own launch too, on a worker of its
 /// own: a one-block launch then needs no hand-off at all, and a larger one
 /// gets the core its caller would have spent waiting. While it does, its
-/// signal stack is cuft's (so a kernel's stack overflow is reported); the
-/// thread's own is restored after.
+/// signal stack is cuft's, so a kernel's stack overflow is reported:
+/// - a thread without a signal stack of its own (most) keeps cuft's from its
+///   first launch until it exits: no syscall per launch;
+/// - a thread with one (faulthandler.enable() gives the main thread one) gets
+///   cuft's for each launch and its own back after.
 void runOnCaller(Job &job) {
   struct Caller {
     Worker worker;
     std::unique_ptr<char[]> signalStack{new char[kSignalStackBytes]};
+    bool keepsOurs = false; // cuft's stack stays installed between launches
+    ~Caller() {
+      if (!keepsOurs)
+        return;
+      // The thread is exiting and this memory goes: no signal may use it.
+      stack_t now{};
+      if (sigaltstack(nullptr, &now) == 0 && now.ss_sp == signalStack.get()) {
+        stack_t off{};
+        off.ss_flags = SS_DISABLE;
+        sigaltstack(&off, nullptr);
+      }
+    }
   };
   thread_local std::unique_ptr<Caller> caller;
-  if (!caller)
-    caller = std::make_unique<Caller>();
   stack_t mine{}, previous{};
-  mine.ss_sp = caller->signalStack.get();
-  mine.ss_size = kSignalStackBytes;
-  sigaltstack(&mine, &previous);
+  if (!caller) {
+    caller = std::make_unique<Caller>();
+    mine.ss_sp = caller->signalStack.get();
+    mine.ss_size = kSignalStackBytes;
+    if (sigaltstack(nullptr, &previous) == 0 && (previous.ss_flags & SS_DISABLE) &&
+        sigaltstack(&mine, nullptr) == 0)
+      caller->keepsOurs = true;
+  }
+  bool swap = !caller->keepsOurs;
+  if (swap) {
+    mine.ss_sp = caller->signalStack.get();
+    mine.ss_size = kSignalStackBytes;
+    sigaltstack(&mine, &previous);
+  }
   Worker *outer = currentWorker;
   currentWorker = &caller->worker;
   drain(job, caller->worker);
   currentWorker = outer;
-  sigaltstack(&previous, nullptr);
+  if (swap)
+    sigaltstack(&previous, nullptr);
 }
 
 class Pool {
