@@ -15,8 +15,9 @@
 //   there, is checked and the Dispatcher launches (dispatch.cpp). Keywords
 //   and any miss go to the Python hook `launch(config, args, kwargs)`.
 //
-// No lock, and no write to memory another launching thread reads: a
-// LaunchConfig is immutable; the warm state is a C struct of the kernel,
+// No lock, and no shared write but the kernel object's reference count
+// (which the caller's own `kernel[...]` touches anyway): a LaunchConfig is
+// immutable once made; the warm state is a C struct of the kernel,
 // installed by an atomic exchange and read without taking a reference (on the
 // free-threaded build, a reference taken to an object another thread made is
 // an atomic add on that object's count: a line every launching thread would
