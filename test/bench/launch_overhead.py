@@ -63,30 +63,34 @@ def copy1(x, y):
 
 
 def make_arrays16():
-    names = ", ".join(f"a{i}" for i in range(16))
+    names = ", ".join(_names("a", 16))
     src = f"def arrays16({names}):\n    i = cuft.grid(1)\n    if i < a0.shape[0]:\n        a0[i] = a15[i]\n"
     return _compile(src, "arrays16")
 
 
 def make_scalars256():
-    names = ", ".join(f"s{i}" for i in range(256))
-    body = " + ".join(f"s{i}" for i in range(0, 256, 32))
-    src = f"def scalars256(out, {names}):\n    out[0] = {body}\n"
+    names = ", ".join(_names("s", 256))
+    src = f"def scalars256(out, {names}):\n    out[0] = {SUM256}\n"
     return _compile(src, "scalars256")
 
 
-def _compile(src, name):
-    # Kernels need a source file: write it beside this script's temp folder.
+def _load_module(src, name):
+    """A module made from ``src``, in a file of its own: cuft and Triton read
+    their kernels' source."""
+    import importlib.util
     import os
     import tempfile
     path = os.path.join(tempfile.mkdtemp(), f"{name}.py")
     with open(path, "w") as f:
-        f.write("import cuft\n" + src)
-    import importlib.util
+        f.write(src)
     spec = importlib.util.spec_from_file_location(name, path)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
-    return cuft.kernel(getattr(mod, name))
+    return mod
+
+
+def _compile(src, name):
+    return cuft.kernel(getattr(_load_module("import cuft\n" + src, name), name))
 
 
 def cuft_cases():
@@ -119,56 +123,120 @@ def cuft_floor(kernel, args, iterations):
 
 
 # -- peers -------------------------------------------------------------------------
+# Each peer runs the four cases with the same kernels: the parameter lists of
+# the 16-array and 256-scalar kernels are written out by these helpers.
+def _names(prefix, n):
+    return [f"{prefix}{i}" for i in range(n)]
+
+
+SUM256 = " + ".join(f"s{i}" for i in range(0, 256, 32))  # what the kernels add up
+
+
 def numba_cases():
     from numba import cuda as ncuda
+    arrays16, scalars256 = ", ".join(_names("a", 16)), ", ".join(_names("s", 256))
+    src = f"""
+def n_empty(x):
+    pass
 
-    @ncuda.jit
-    def n_empty(x):
-        pass
+def n_copy(x, y):
+    i = ncuda.grid(1)
+    if i < x.shape[0]:
+        y[i] = x[i]
 
-    @ncuda.jit
-    def n_copy(x, y):
-        i = ncuda.grid(1)
-        if i < x.shape[0]:
-            y[i] = x[i]
+def n_arrays16({arrays16}):
+    i = ncuda.grid(1)
+    if i < a0.shape[0]:
+        a0[i] = a15[i]
+
+def n_scalars256(out, {scalars256}):
+    out[0] = {SUM256}
+"""
+    ns = {"ncuda": ncuda}
+    exec(compile(src, "<numba peers>", "exec"), ns)  # numba compiles bytecode: no file needed
+    k = {name: ncuda.jit(ns[name]) for name in ("n_empty", "n_copy", "n_arrays16", "n_scalars256")}
     x = ncuda.device_array(1024, np.float32)
     y = ncuda.device_array(1024, np.float32)
-    return {"empty": lambda: n_empty[1, 32](x), "1 array": lambda: n_copy[1, 32](x, y)}, \
-        ncuda.synchronize
+    arrays = [ncuda.device_array(1024, np.float32) for _ in range(16)]
+    scalars = [np.float32(i) for i in range(256)]
+    out = ncuda.device_array(1, np.float32)
+    return {"empty": lambda: k["n_empty"][1, 32](x),
+            "1 array": lambda: k["n_copy"][1, 32](x, y),
+            "16 arrays": lambda: k["n_arrays16"][1, 32](*arrays),
+            "256 scalars": lambda: k["n_scalars256"][1, 32](out, *scalars)}, ncuda.synchronize
+
+
+def cupy_source():
+    """The CUDA C++ of the CuPy RawKernel peers (NVRTC compiles it)."""
+    arrays16 = ", ".join(f"float *{n}" for n in _names("a", 16))
+    scalars256 = ", ".join(f"float {n}" for n in _names("s", 256))
+    return f"""
+extern "C" __global__ void empty(float *x) {{}}
+extern "C" __global__ void copy1(const float *x, float *y, int n) {{
+  int i = blockIdx.x * blockDim.x + threadIdx.x; if (i < n) y[i] = x[i]; }}
+extern "C" __global__ void arrays16({arrays16}) {{
+  int i = blockIdx.x * blockDim.x + threadIdx.x; if (i < 1024) a0[i] = a15[i]; }}
+extern "C" __global__ void scalars256(float *out, {scalars256}) {{
+  out[0] = {SUM256}; }}
+"""
 
 
 def cupy_cases():
     import cupy
-    src = r'''
-    extern "C" __global__ void empty(float *x) {}
-    extern "C" __global__ void copy1(const float *x, float *y, int n) {
-      int i = blockIdx.x * blockDim.x + threadIdx.x; if (i < n) y[i] = x[i]; }
-    '''
-    mod = cupy.RawModule(code=src)
+    mod = cupy.RawModule(code=cupy_source())
     e, c = mod.get_function("empty"), mod.get_function("copy1")
+    a16, s256 = mod.get_function("arrays16"), mod.get_function("scalars256")
     x = cupy.zeros(1024, cupy.float32)
     y = cupy.zeros(1024, cupy.float32)
+    arrays = tuple(cupy.zeros(1024, cupy.float32) for _ in range(16))
+    out = cupy.zeros(1, cupy.float32)
+    scalars = (out, *(np.float32(i) for i in range(256)))
     n = np.int32(1024)
-    return {"empty": lambda: e((1,), (32,), (x,)), "1 array": lambda: c((1,), (32,), (x, y, n))}, \
+    return {"empty": lambda: e((1,), (32,), (x,)), "1 array": lambda: c((1,), (32,), (x, y, n)),
+            "16 arrays": lambda: a16((1,), (32,), arrays),
+            "256 scalars": lambda: s256((1,), (32,), scalars)}, \
         cupy.cuda.runtime.deviceSynchronize
+
+
+def triton_source():
+    """The Triton peers: a module of its own, since Triton reads the source."""
+    arrays16, scalars256 = ", ".join(_names("a", 16)), ", ".join(_names("s", 256))
+    return f"""
+import triton
+import triton.language as tl
+
+@triton.jit
+def t_empty(x):
+    pass
+
+@triton.jit
+def t_copy(x, y, n, BLOCK: tl.constexpr):
+    i = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
+    tl.store(y + i, tl.load(x + i, mask=i < n), mask=i < n)
+
+@triton.jit
+def t_arrays16({arrays16}, BLOCK: tl.constexpr):
+    i = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
+    tl.store(a0 + i, tl.load(a15 + i))
+
+@triton.jit
+def t_scalars256(out, {scalars256}):
+    tl.store(out, {SUM256})
+"""
 
 
 def triton_cases():
     import torch
-    import triton
-    import triton.language as tl
-
-    @triton.jit
-    def t_empty(x):
-        pass
-
-    @triton.jit
-    def t_copy(x, y, n, BLOCK: tl.constexpr):
-        i = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
-        tl.store(y + i, tl.load(x + i, mask=i < n), mask=i < n)
+    mod = _load_module(triton_source(), "triton_peers")
     x = torch.zeros(1024, device="cuda")
     y = torch.zeros(1024, device="cuda")
-    return {"empty": lambda: t_empty[(1,)](x), "1 array": lambda: t_copy[(1,)](x, y, 1024, BLOCK=1024)}, \
+    arrays = [torch.zeros(1024, device="cuda") for _ in range(16)]
+    out = torch.zeros(1, device="cuda")
+    scalars = [float(i) + 0.5 for i in range(256)]  # floats: not specialized on value
+    return {"empty": lambda: mod.t_empty[(1,)](x),
+            "1 array": lambda: mod.t_copy[(1,)](x, y, 1024, BLOCK=1024),
+            "16 arrays": lambda: mod.t_arrays16[(1,)](*arrays, BLOCK=1024),
+            "256 scalars": lambda: mod.t_scalars256[(1,)](out, *scalars)}, \
         torch.cuda.synchronize
 
 
