@@ -55,7 +55,7 @@ std::atomic<const Hooks *> hooks{nullptr};
 std::atomic<PyObject *> streamType{nullptr};
 
 /// Interned attribute names, made when the module is bound.
-PyObject *strLaunchHandle, *strName;
+PyObject *strLaunchHandle, *strName, *strCudaStreamProtocol, *strCudaStream, *strPtr;
 PyTypeObject *configType;
 
 PyTypeObject *kernelType;
@@ -219,10 +219,48 @@ PyObject *configRepr(PyObject *self) {
   return out;
 }
 
-/// The CUstream of a launch on a stream given in its configuration: an int
-/// or a cuft.Stream of device 0 (its `_launch_handle`; None for another
-/// device's). 1 found, 0 not one the warm path reads (the slow path does),
-/// -1 an error.
+/// Attribute `name` of `o` into `out` (a new reference): 1 found, 0 absent
+/// (no error), -1 an error.
+int optionalAttr(PyObject *o, PyObject *name, PyObject *&out) {
+#if PY_VERSION_HEX >= 0x030D0000
+  return PyObject_GetOptionalAttr(o, name, &out);
+#else
+  return _PyObject_LookupAttr(o, name, &out);
+#endif
+}
+
+/// A stream object's handle as cuft.cuda.stream_handle reads it, in its
+/// order: the `__cuda_stream__` protocol ((version, handle), or a method
+/// giving it), then PyTorch's `cuda_stream`, then CuPy's `ptr`. New
+/// reference, or null (none of them, or an error: the slow path explains).
+PyObject *foreignStreamHandle(PyObject *stream) {
+  PyObject *value = nullptr;
+  if (optionalAttr(stream, strCudaStreamProtocol, value) > 0) {
+    if (PyCallable_Check(value)) {
+      PyObject *called = PyObject_CallNoArgs(value);
+      Py_DECREF(value);
+      value = called;
+    }
+    PyObject *handle = value && PyTuple_Check(value) && PyTuple_GET_SIZE(value) == 2
+                           ? Py_NewRef(PyTuple_GET_ITEM(value, 1))
+                           : nullptr;
+    Py_XDECREF(value);
+    return handle;
+  }
+  for (PyObject *name : {strCudaStream, strPtr}) {
+    if (optionalAttr(stream, name, value) <= 0)
+      continue;
+    if (PyLong_Check(value) && !PyBool_Check(value))
+      return value;
+    Py_DECREF(value);
+  }
+  return nullptr;
+}
+
+/// The CUstream of a launch on a stream given in its configuration: an int,
+/// a cuft.Stream of device 0 (its `_launch_handle`; None for another
+/// device's), or a PyTorch, CuPy or `__cuda_stream__` stream. 1 found, 0 not
+/// one the warm path reads (the slow path does, and raises what is wrong).
 int streamOf(PyObject *stream, uintptr_t &out) {
   PyObject *handle = nullptr;
   if (PyLong_CheckExact(stream))
@@ -230,8 +268,12 @@ int streamOf(PyObject *stream, uintptr_t &out) {
   else if (reinterpret_cast<PyObject *>(Py_TYPE(stream)) ==
            streamType.load(std::memory_order_acquire))
     handle = PyObject_GetAttr(stream, strLaunchHandle);
-  if (!handle)
-    return PyErr_Occurred() ? -1 : 0;
+  else if (!PyUnicode_Check(stream))
+    handle = foreignStreamHandle(stream);
+  if (!handle) {
+    PyErr_Clear();
+    return 0;
+  }
   unsigned long long v = PyLong_Check(handle) ? PyLong_AsUnsignedLongLong(handle) : 0;
   bool ok = PyLong_Check(handle) && !(v == static_cast<unsigned long long>(-1) && PyErr_Occurred());
   PyErr_Clear(); // a negative int: the slow path explains
@@ -557,6 +599,9 @@ PyObject *intern(const char *s) {
 
 void cuft::python::bindLaunchConfig(py::module_ &m) {
   strLaunchHandle = intern("_launch_handle");
+  strCudaStreamProtocol = intern("__cuda_stream__");
+  strCudaStream = intern("cuda_stream");
+  strPtr = intern("ptr");
   strName = intern("__name__");
   configType = reinterpret_cast<PyTypeObject *>(PyType_FromSpec(&configSpec));
   kernelType = reinterpret_cast<PyTypeObject *>(PyType_FromSpec(&kernelSpec));

@@ -558,6 +558,14 @@ def test_pytorch_and_cupy_style_streams_are_read():
     for stream in (TorchStream(), CupyStream(), Protocol(), s.handle):
         touch[1, 1, stream](x)
         assert last_launch()["stream"] == s.handle
+    # Warm, they stay on the C path: the Python launch is never called.
+    slow = []
+    python_launch = touch._launch_cuda
+    touch._launch_cuda = lambda *a: slow.append(a) or python_launch(*a)
+    for stream in (TorchStream(), CupyStream(), Protocol(), s.handle, s):
+        touch[1, 1, stream](x)
+        assert last_launch()["stream"] == s.handle
+    assert slow == []
     try:
         touch[1, 1, "stream"](x)
     except TypeError as e:
