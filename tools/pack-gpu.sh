@@ -20,7 +20,10 @@
 #
 # Needs: tools/setup.sh done (the FT interpreter and .venv-ft), and a Python
 # 3.12 with headers for the 3.12 extension: CUFT_PACK_PYTHON, else pyenv's
-# 3.12 (a venv with pybind11 is made from it in .venv-pack312).
+# 3.12 (a venv with pybind11, numpy and pytest is made from it in
+# .venv-pack312). Before compressing, the staged pack's CUDA tests run here
+# against the driver double (build/lib/libcuft-fakecuda.so) on both
+# interpreters, so the pack that travels has run its launch path once.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=$root/build-pack
@@ -34,7 +37,7 @@ venv312=$root/.venv-pack312
 if [ ! -x "$venv312/bin/python" ]; then
   say "making $venv312 from $py312"
   "$py312" -m venv "$venv312"
-  "$venv312/bin/python" -m pip install -q --disable-pip-version-check pybind11
+  "$venv312/bin/python" -m pip install -q --disable-pip-version-check pybind11 numpy pytest
 fi
 "$root/tools/apt-ensure.sh" libzstd-dev  # libzstd.a, linked into libcuft.so
 ftpython=$("$root/tools/build-python-ft.sh")
@@ -111,6 +114,20 @@ PYTHON_GIL=0 "$here/ft/bin/python3.13t" "$here/test/bench/launch_overhead.py" ||
 exit $status
 EOF
 chmod +x "$stage/run.sh"
+
+# --- preflight: the staged pack, as the GPU machine will run it, against the
+# driver double (both interpreters): what can fail without a GPU fails here.
+fake=$root/build/lib/libcuft-fakecuda.so
+if [ -e "$fake" ]; then
+  say "preflight: the pack's CUDA path against the driver double (3.12, then 3.13t)"
+  for py in "$venv312/bin/python" "$stage/ft/bin/python3.13t"; do
+    (cd "$stage" && PYTHONDONTWRITEBYTECODE=1 PYTHON_GIL=0 CUFT_FAKECUDA=$fake \
+       PYTHONPATH=$stage/python "$py" -m pytest -q -p no:cacheprovider \
+       test/python/test_cuda_fake.py | tail -1) || { say "preflight failed with $py"; exit 1; }
+  done
+else
+  say "no driver double at $fake (build the main tree first): preflight skipped"
+fi
 
 say "compressing"
 tar cJf "$out/cuft-gpu.tar.xz" -C "$out" cuft-pack
