@@ -67,8 +67,8 @@ class Stream:
         self.device = device
         self._owned = _handle is None
         self.handle = _cuft.stream_create(self.context) if _handle is None else _handle
-        # What the C launch path reads: launches run on device 0 (another
-        # device's stream takes the slow path, which refuses it).
+        # What the C launch path reads; it launches on device 0 only (a launch
+        # on another device's stream takes the Python path).
         self._launch_handle = self.handle if device == 0 else None
 
     def synchronize(self):
@@ -164,18 +164,20 @@ class DeviceArray:
         self._launch = self._launch_form()
 
     def _launch_form(self):
-        """(signature entry, pointer, shape, strides in elements): what the
-        C++ warm launch reads (one attribute instead of the interface dict);
-        None when kernels cannot take this array (the slow path says why)."""
+        """(signature entry, pointer, shape, strides in elements, context):
+        what the C++ warm launch reads (one attribute instead of the interface
+        dict; a launch in another context steps aside); None when kernels
+        cannot take this array (the slow path says why)."""
         from .signature import ArgumentError, _cuda_array
         itemsize = self.dtype.itemsize
-        if any(s % itemsize for s in self.strides) or self.device != 0:
-            return None  # launches run on device 0: the slow path refuses others
+        if any(s % itemsize for s in self.strides):
+            return None
         try:
             entry = _cuda_array(0, self.__cuda_array_interface__)
         except ArgumentError:
             return None
-        return (sys.intern(entry), self.ptr, self.shape, tuple(s // itemsize for s in self.strides))
+        return (sys.intern(entry), self.ptr, self.shape, tuple(s // itemsize for s in self.strides),
+                self.context)
 
     @property
     def ptr(self):
@@ -271,7 +273,7 @@ def to_device(array, device=0, stream=None):
     return a
 
 
-def _dlpack_slot(index, value, stream):
+def _dlpack_slot(index, value, stream, device=0):
     """(pointer, shape, strides in elements) of a DLPack tensor in GPU memory,
     made ready for ``stream`` by its producer."""
     from .signature import ArgumentError
@@ -284,9 +286,8 @@ def _dlpack_slot(index, value, stream):
         raise ArgumentError(index, f"it is a DLPack tensor on device type {device_type}, not "
                                    "GPU memory, and the cuda target runs on the GPU: pass "
                                    "cuft.to_device(array), or a GPU tensor")
-    if device_type == _KDLCUDA and device_id != 0:
-        raise ArgumentError(index, f"it is on CUDA device {device_id}; cuft launches on "
-                                   "device 0")
+    if device_type == _KDLCUDA and device_id != device:
+        raise ArgumentError(index, _other_device(device_id, device))
     # DLPack's stream numbers: 1 is the legacy default stream (0 is not allowed).
     try:
         capsule = value.__dlpack__(stream=stream if stream else 1)
@@ -300,16 +301,20 @@ def _dlpack_slot(index, value, stream):
     return (ptr, tuple(shape), tuple(strides))
 
 
-def _gpu_array_slot(index, value, stream=0):
-    """(pointer, shape, strides in elements) of a GPU array; a numpy array is
-    host memory: a TypeError, never a silent copy."""
+def _other_device(where, device):
+    return (f"it is on CUDA device {where}, and this launch runs on device {device} (the "
+            "device of its stream: a cuft.Stream(device=N) launches on device N)")
+
+
+def _gpu_array_slot(index, value, stream=0, device=0):
+    """(pointer, shape, strides in elements) of a GPU array for a launch on
+    ``device``; a numpy array is host memory: a TypeError, never a silent copy."""
     from .signature import ArgumentError
-    if isinstance(value, DeviceArray) and value.device != 0:
-        raise ArgumentError(index, f"it is on CUDA device {value.device}; cuft launches on "
-                                   "device 0")
+    if isinstance(value, DeviceArray) and value.device != device:
+        raise ArgumentError(index, _other_device(value.device, device))
     iface = getattr(value, "__cuda_array_interface__", None)
     if iface is None and not isinstance(value, np.ndarray) and hasattr(value, "__dlpack__"):
-        return _dlpack_slot(index, value, stream)
+        return _dlpack_slot(index, value, stream, device)
     if iface is None:
         what = "a numpy array (host memory)" if isinstance(value, np.ndarray) else \
             f"a {type(value).__name__} without __cuda_array_interface__"
@@ -321,16 +326,16 @@ def _gpu_array_slot(index, value, stream=0):
     if any(s % itemsize for s in strides):
         raise ArgumentError(index, f"array strides {strides} are not multiples of its item "
                                    f"size ({itemsize} bytes)")
-    _wait_for_producer(iface.get("stream"), stream)
+    _wait_for_producer(iface.get("stream"), stream, device)
     return (iface["data"][0], shape, tuple(s // itemsize for s in strides))
 
 
-def _wait_for_producer(producer, stream):
+def _wait_for_producer(producer, stream, device=0):
     """The interface's ``stream`` (v3) is where the producer's work on the
     array is queued: the launch's ``stream`` waits for it on the GPU, unless
     CUDA orders the two already (the C++ warm path's ``ordered`` agrees)."""
     if isinstance(producer, int) and not isinstance(producer, bool):
-        _order_streams(producer, stream)  # None, or anything else, names no stream
+        _order_streams(producer, stream, device)  # None, or anything else, names no stream
 
 
 # The legacy default stream (0, or CU_STREAM_LEGACY) and the per-thread one:
@@ -347,11 +352,12 @@ def _order_streams(producer, consumer, device=0):
     Stream(device, _handle=consumer).wait(Event(device).record(producer))
 
 
-def pack_arguments(args, entries, constexpr_args, stream=0):
+def pack_arguments(args, entries, constexpr_args, stream=0, device=0):
     """The kernel's runtime arguments for ``_cuft.launch_cuda`` on ``stream``
-    (a CUstream): GPU arrays (any object with ``__cuda_array_interface__`` or
-    a GPU ``__dlpack__``) and scalars."""
-    return pack_with(lambda i, v: _gpu_array_slot(i, v, stream), args, entries, constexpr_args)
+    (a CUstream) of ``device``: GPU arrays (any object with
+    ``__cuda_array_interface__`` or a GPU ``__dlpack__``) and scalars."""
+    return pack_with(lambda i, v: _gpu_array_slot(i, v, stream, device), args, entries,
+                     constexpr_args)
 
 
 _cuft.register_device_array(DeviceArray)

@@ -411,12 +411,12 @@ class Kernel(_cuft.KernelBase):
         raise TypeError(f"launch kernel '{self.__name__}' with {self.__name__}[grid, block]"
                         "(*args); a kernel cannot be called directly")
 
-    def _dispatch(self, args, kwargs, context=None, stream=0):
+    def _dispatch(self, args, kwargs, context=None, stream=0, device=0):
         """Everything a launch does before running: bind the arguments, find
         the specialization (compiling and loading it if no thread has: on the
-        host, or with ``context`` in that CUDA context), pack the arguments
-        (for ``stream`` on the GPU). Returns (sig, module, packed). No lock on
-        the warm path."""
+        host, or with ``context``, the primary context of ``device``, in that
+        CUDA context), pack the arguments (for ``stream`` on the GPU). Returns
+        (sig, module, packed). No lock on the warm path."""
         fe = self.frontend
         args = self._bind(fe, args, kwargs)
         entries = self._entries(fe, args)
@@ -424,8 +424,9 @@ class Kernel(_cuft.KernelBase):
         if context is None:
             module, pack = self.specialize_host(sig), pack_arguments
         else:
-            module = self.specialize_cuda(sig, context)
-            pack = functools.partial((_CUDA or _import_cuda()).pack_arguments, stream=stream)
+            module = self.specialize_cuda(sig, context, device=device)
+            pack = functools.partial((_CUDA or _import_cuda()).pack_arguments, stream=stream,
+                                     device=device)
         try:
             packed = pack(args, entries, fe.constexpr_args)
         except ArgumentError as e:
@@ -447,15 +448,16 @@ class Kernel(_cuft.KernelBase):
         self._dispatchers = (fe, {**dispatchers, table: d})
         return d
 
-    def specialize_cuda(self, sig, context, _reload=False):
+    def specialize_cuda(self, sig, context, _reload=False, device=0):
         """The CudaModule (PTX linked with the kernel's ``link`` files into a
-        cubin, loaded into ``context``) for signature text ``sig``: compiled
-        once per process and loaded once per context."""
+        cubin for ``device``'s chip, loaded into ``context``, its primary
+        context) for signature text ``sig``: compiled once per process and
+        chip, and loaded once per context."""
         fe = self.frontend
         table = f"cuda:{context}"
         module = None if _reload else self._fast_get(fe, table, sig)
         if module is None:
-            chip = _device_chip()
+            chip = _device_chip(device)
             inputs = link_inputs(self.options["link"], chip, (fe.filename, fe.firstlineno))
             spec = self._specialization(fe, sig, chip, link_inputs=inputs)
             setup, teardown = link_callbacks(self.options["link"])
@@ -483,10 +485,11 @@ class Kernel(_cuft.KernelBase):
         if context is None:  # the first launch on the GPU: is there one?
             require_cuda(f"cannot launch '{self.__name__}' on the cuda target")
             context = cuda.current_context()
-        stream = config.stream
+        stream, device = config.stream, 0
         if isinstance(stream, cuda.Stream) and stream.device != 0:
-            raise ValueError(f"cannot launch kernel '{self.__name__}' on a stream of CUDA device "
-                             f"{stream.device}: cuft launches on device 0")
+            # A stream of another device: the launch runs there (its primary
+            # context, its chip), on the Python path.
+            device, context = stream.device, stream.context
         stream = cuda._DEFAULT_STREAM if stream is None else cuda.stream_handle(stream)
         d = None
         if not kwargs:
@@ -494,10 +497,10 @@ class Kernel(_cuft.KernelBase):
             if _cuft.launch_fast_cuda(d, config.grid, config.block, config.shared_bytes, stream,
                                       args) is not _MISS:
                 return  # the warm path: everything was done in C++
-        sig, module, packed = self._dispatch(args, kwargs, context, stream)
+        sig, module, packed = self._dispatch(args, kwargs, context, stream, device)
         while not _cuft.launch_cuda(module, config.grid, config.block, config.shared_bytes,
                                     stream, packed):
-            module = self.specialize_cuda(sig, module.context, _reload=True)
+            module = self.specialize_cuda(sig, module.context, _reload=True, device=device)
         if d is not None and d.signature(args) == sig:
             d.insert(sig, module)  # the next launch with these types takes the warm path
         if d is not None and context == cuda._CONTEXTS.get(0):

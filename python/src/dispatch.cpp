@@ -105,8 +105,8 @@ const char *layoutOf(const std::vector<int64_t> &shape, const std::vector<int64_
 }
 
 /// The entry of a cuft.DeviceArray from its `_launch` tuple (signature entry,
-/// pointer, shape, strides in elements); false when it has none (a dtype
-/// kernels cannot take: the slow path says so).
+/// pointer, shape, strides in elements, context); false when it has none (a
+/// dtype kernels cannot take: the slow path says so).
 bool appendDeviceArray(py::handle v, std::string &sig, ArgInfo &info) {
   static PyObject *name = PyUnicode_InternFromString("_launch");
   PyObject *raw = PyObject_GetAttr(v.ptr(), name);
@@ -115,7 +115,7 @@ bool appendDeviceArray(py::handle v, std::string &sig, ArgInfo &info) {
     return false;
   }
   auto launch = py::reinterpret_steal<py::object>(raw);
-  if (!PyTuple_Check(raw) || PyTuple_GET_SIZE(raw) != 4)
+  if (!PyTuple_Check(raw) || PyTuple_GET_SIZE(raw) != 5)
     return false;
   Py_ssize_t length = 0;
   const char *entry = PyUnicode_AsUTF8AndSize(PyTuple_GET_ITEM(raw, 0), &length);
@@ -488,8 +488,12 @@ py::object launchFastCuda(Dispatcher &d, std::array<uint32_t, 3> grid,
     }
     if (info.kind == ArgInfo::Array)
       return miss(); // host memory: the slow path raises the TypeError
-    if (info.kind == ArgInfo::DeviceArray) { // (entry, pointer, shape, strides)
+    if (info.kind == ArgInfo::DeviceArray) { // (entry, pointer, shape, strides, context)
       PyObject *t = info.iface.ptr();
+      if (PyLong_AsUnsignedLongLong(PyTuple_GET_ITEM(t, 4)) != module->context) {
+        PyErr_Clear();
+        return miss(); // another device's memory: the slow path refuses it
+      }
       PyObject *shapeOf = PyTuple_GET_ITEM(t, 2), *stridesOf = PyTuple_GET_ITEM(t, 3);
       size_t rank = size_t(PyTuple_GET_SIZE(shapeOf));
       if (rank > 3 || size_t(PyTuple_GET_SIZE(stridesOf)) != rank)
@@ -759,7 +763,7 @@ void cuft::python::bindDispatch(py::module_ &m) {
       },
       py::arg("cls"),
       "Registers cuft.DeviceArray: the warm path reads its instances' `_launch` tuple "
-      "(signature entry, pointer, shape, strides in elements).");
+      "(signature entry, pointer, shape, strides in elements, context).");
   // Bound by hand (METH_FASTCALL): every warm launch makes one of these calls.
   // pybind11's general argument dispatch cost about as much as the rest of it,
   // and on the free-threaded build its casts to a bound class (Dispatcher)

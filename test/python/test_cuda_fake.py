@@ -814,29 +814,35 @@ def test_a_setup_callback_that_raises_raises_its_exception_and_is_retried(tmp_pa
     """)
 
 
-def test_arrays_and_streams_of_another_device_are_refused():
+def test_a_launch_runs_on_the_device_of_its_stream_and_refuses_other_devices_memory():
     run_fake(r"""
     @cuft.kernel
     def touch(x):
         x[0] = 1
     x = cuft.zeros(4, np.float32)
     touch[1, 1](x)
-    touch[1, 1](x)  # warm
-    other = cuft.Stream(device=1)
+    touch[1, 1](x)  # warm, on device 0
+    s1 = cuft.Stream(device=1)
     y = cuft.zeros(4, np.float32, device=1)
+    for _ in range(3):  # device 1: its context and its stream, loaded there once
+        touch[1, 1, s1](y)
+        assert last_launch()["stream"] == s1.handle
+    stats = touch.stats()
+    assert stats["compiles"] == 1 and stats["loads"] == 2, stats  # one cubin, two contexts
     launches = counter("launches")
-    for config, arg, error, text in [
-            ((1, 1, other), x, ValueError, "on a stream of CUDA device 1: cuft launches on device 0"),
-            ((1, 1), y, cuft.KernelArgumentError, "it is on CUDA device 1; cuft launches on device 0"),
-            ((1, 1, cuft.Stream()), y, cuft.KernelArgumentError, "it is on CUDA device 1")]:
+    for config, arg, text in [
+            ((1, 1, s1), x, "it is on CUDA device 0, and this launch runs on device 1"),
+            ((1, 1), y, "it is on CUDA device 1, and this launch runs on device 0"),
+            ((1, 1, cuft.Stream()), y, "it is on CUDA device 1, and this launch runs on device 0")]:
         for _ in range(2):  # cold and warm alike
             try:
                 touch[config](arg)
-            except error as e:
+            except cuft.KernelArgumentError as e:
                 assert text in str(e), e
             else:
-                raise AssertionError(f"a launch on device 0 took {config}, {arg}")
+                raise AssertionError(f"{config} launched an array of another device")
     assert counter("launches") == launches
-    touch[1, 1, cuft.Stream()](x)  # device 0's own stream still launches
-    assert counter("launches") == launches + 1
+    touch[1, 1](x)  # device 0 still launches, warm
+    touch[1, 1, s1](y)
+    assert counter("launches") == launches + 2
     """, FAKECUDA_DEVICES="2")

@@ -338,3 +338,15 @@ def test_setup_and_teardown_run_once_per_module_and_context(tmp_path):
     assert counts == {"setup": 1, "teardown": 1}
     use[1, 32](arrays[0])  # loads again, so sets up again
     assert counts == {"setup": 2, "teardown": 1}
+
+
+@pytest.mark.skipif(cuft.cuda_status()["devices"] < 2, reason="needs two GPUs")
+def test_a_launch_on_a_stream_of_device_1_runs_there():
+    s1 = cuft.Stream(device=1)
+    x = cuft.to_device(np.arange(8, dtype=np.float32), device=1)
+    y = cuft.zeros(8, np.float32, device=1)
+    saxpy[1, 8, s1](np.float32(2), x, y)
+    s1.synchronize()
+    assert list(y.copy_to_host()) == [2 * i for i in range(8)]
+    with pytest.raises(cuft.KernelArgumentError, match="this launch runs on device 0"):
+        saxpy[1, 8](np.float32(2), x, y)

@@ -190,7 +190,7 @@ def test_cpp_signature_of_device_arrays_matches_python(args):
     d = _cuft.Dispatcher([False], _cuft.KernelCounters())
     assert d.signature((a,)) == python_signature((a,)) == a._launch[0]
     itemsize = np.dtype(typestr).itemsize
-    assert a._launch[1:] == (a.ptr, a.shape, tuple(s // itemsize for s in a.strides))
+    assert a._launch[1:] == (a.ptr, a.shape, tuple(s // itemsize for s in a.strides), a.context)
 
 
 def test_device_arrays_kernels_cannot_take_step_aside():
