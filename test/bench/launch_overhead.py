@@ -1,8 +1,10 @@
 """Warm launch overhead on the GPU, cuft against its peers (prints figures; not a test).
 
-    python3 test/bench/launch_overhead.py [--iterations 20000] [--threads 1,2,4,8,16]
+    python3 test/bench/launch_overhead.py [--iterations 20000] [--threads 1,2,4,8,16] [--host]
 
-Needs a CUDA driver and a GPU (tools/pack-gpu.sh runs it there). For each
+Needs a CUDA driver and a GPU (tools/pack-gpu.sh runs it there), except with
+--host, which times the same launches on the host target (launch and run of
+the one block, numpy arrays; no peers). For each
 case, the host CPU time per launch, in microseconds, of back-to-back warm
 launches with no synchronize in the loop (the median of 5 runs):
 
@@ -93,12 +95,15 @@ def _compile(src, name):
     return cuft.kernel(getattr(_load_module("import cuft\n" + src, name), name))
 
 
-def cuft_cases():
-    x = cuft.zeros(1024, np.float32)
-    y = cuft.zeros(1024, np.float32)
-    arrays = [cuft.zeros(1024, np.float32) for _ in range(16)]
+def cuft_cases(zeros=None):
+    """The four cases' kernels and arguments; arrays from ``zeros`` (cuft.zeros
+    on the GPU, np.zeros for --host)."""
+    zeros = zeros or cuft.zeros
+    x = zeros(1024, np.float32)
+    y = zeros(1024, np.float32)
+    arrays = [zeros(1024, np.float32) for _ in range(16)]
     scalars = [np.float32(i) for i in range(256)]
-    out = cuft.zeros(1, np.float32)
+    out = zeros(1, np.float32)
     return {
         "empty": (empty, (x,)),
         "1 array": (copy1, (x, y)),
@@ -244,7 +249,11 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--iterations", type=int, default=20000)
     ap.add_argument("--threads", default="1,2,4,8,16")
+    ap.add_argument("--host", action="store_true",
+                    help="time the host target instead (no GPU needed): launch and run")
     opts = ap.parse_args()
+    if opts.host:
+        return host_main(opts)
     status = cuft.cuda_status()
     if not status["available"]:
         print(f"no GPU: {status['message']}")
@@ -299,6 +308,33 @@ def main():
               f"(goal >= {0.8 * n:.1f}x)")
     sync()
     print(f"stats: {copy1.stats()}")
+
+
+def host_main(opts):
+    """--host: the same four launches on the host target, numpy arrays in place.
+    Each figure is a warm launch and the run of its one 32-thread block (on the
+    calling thread): what a CPU-only user pays per launch."""
+    cuft.set_target("host")
+    gil = sys._is_gil_enabled() if hasattr(sys, "_is_gil_enabled") else True
+    print(f"python {sys.version.split()[0]}, GIL {'enabled' if gil else 'disabled'}, host target")
+    print("\nwarm launch and run, us per launch (median of 5)")
+    for case, (kernel, args) in cuft_cases(np.zeros).items():
+        t = timed(lambda: kernel[1, 32](*args), opts.iterations, lambda: None)
+        print(f"  {case:>11}  {t * 1e6:6.2f}")
+    kernel = cuft_cases(np.zeros)["1 array"][0]
+    base = None
+    print("\nlaunches per second of the 1-array kernel, summed over threads (1 s each)")
+    for n in (int(t) for t in opts.threads.split(",")):
+        own = threading.local()
+
+        def launch_own():
+            a = getattr(own, "args", None)
+            if a is None:
+                a = own.args = (np.zeros(1024, np.float32), np.zeros(1024, np.float32))
+            kernel[1, 32](*a)
+        per_second = rate(n, 1.0, launch_own)
+        base = base or per_second
+        print(f"  {n:>2} threads: {per_second:>12,.0f}/s  {per_second / base:5.2f}x")
 
 
 if __name__ == "__main__":
