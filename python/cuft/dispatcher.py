@@ -150,7 +150,9 @@ def _launch_keywords(config, kwargs):
     if "shared_bytes" in given and config.shared_bytes:
         raise TypeError(f"launch of '{kernel.__name__}' got shared_bytes twice: "
                         f"kernel[grid, block, stream, shared_bytes] and shared_bytes=")
-    config = _make_config(kernel, (config.grid, config.block, given.get("stream", config.stream),
+    stream = given.get("stream")
+    config = _make_config(kernel, (config.grid, config.block,
+                                   config.stream if stream is None else stream,
                                    given.get("shared_bytes", config.shared_bytes)))
     return config, {k: v for k, v in kwargs.items() if k not in given}
 
@@ -181,6 +183,8 @@ def _host_error(kernel, error):
 
 
 _cuft.set_launch_hooks(_make_config, _launch, _host_error)
+if isinstance(getattr(os.environ, "_data", None), dict):  # CPython's: bytes to bytes on POSIX
+    _cuft.register_environ(os.environ._data)  # the C host path reads CUFT_BOUNDSCHECK there
 
 
 class Kernel(_cuft.KernelBase):
@@ -474,10 +478,19 @@ class Kernel(_cuft.KernelBase):
         """A captured name finds another object than last time: True when its
         value is still equal (the checks then follow the new object)."""
         fe, d, stream, _ = warm
-        if not fe.captures_match(self.py_func):
+        checks = fe.matching_identity_checks(self.py_func)
+        if checks is None:
             return False
-        self._cuda_warm = (fe, d, stream, fe.identity_checks(self.py_func))
+        self._install_warm("_cuda_warm", fe, (fe, d, stream, checks))
         return True
+
+    def _install_warm(self, slot, fe, state):
+        """Sets the C warm path's state for a target (``_cuda_warm`` or
+        ``_host_warm``) unless ``fe`` is no longer the kernel's frontend (a
+        thread that saw a captured name rebound replaced it meanwhile)."""
+        with self._frontend_lock:  # Kernel.frontend replaces _frontend under it
+            if fe is self._frontend:
+                setattr(self, slot, state)
 
     def _launch_cuda(self, config, args, kwargs):
         cuda = _CUDA or _import_cuda()
@@ -505,7 +518,9 @@ class Kernel(_cuft.KernelBase):
             d.insert(sig, module)  # the next launch with these types takes the warm path
         if d is not None and context == cuda._CONTEXTS.get(0):
             fe = self._frontend
-            self._cuda_warm = (fe, d, cuda._DEFAULT_STREAM, fe.identity_checks(self.py_func))
+            checks = fe.matching_identity_checks(self.py_func)
+            if checks is not None:
+                self._install_warm("_cuda_warm", fe, (fe, d, cuda._DEFAULT_STREAM, checks))
 
     def _launch_host(self, config, args, kwargs):
         d = None
@@ -533,9 +548,11 @@ class Kernel(_cuft.KernelBase):
     def _leave_host_warm(self, fe):
         """Lets the C path launch this kernel on the host (LaunchConfig's call):
         both host tables, the boundscheck option and the capture checks."""
-        self._host_warm = (fe, self._dispatcher(fe, "host"),
-                           self._dispatcher(fe, "host+boundscheck"), self.options["boundscheck"],
-                           fe.identity_checks(self.py_func))
+        checks = fe.matching_identity_checks(self.py_func)
+        if checks is not None:
+            self._install_warm("_host_warm", fe, (
+                fe, self._dispatcher(fe, "host"), self._dispatcher(fe, "host+boundscheck"),
+                self.options["boundscheck"], checks))
 
 
 _UNSET = object()

@@ -398,7 +398,9 @@ void cuft::python::bindCudaRuntime(py::module_ &m) {
           // The CUresult crossed the registry as text ("cuModuleLoadData:
           // CUDA_ERROR_X (...)"): read it back, so CudaError carries it.
           size_t at = 0;
-          cuft::cuda::Result code = cuft::cuda::resultNamedIn(r.error, at);
+          bool fromSetup = r.error.rfind("the setup callback failed: ", 0) == 0;
+          cuft::cuda::Result code =
+              fromSetup ? cuft::cuda::kSuccess : cuft::cuda::resultNamedIn(r.error, at);
           if (code == cuft::cuda::kSuccess)
             raise({999 /* CUDA_ERROR_UNKNOWN */, "cannot load the kernel's module: " + r.error});
           std::string what = r.error.substr(0, at);

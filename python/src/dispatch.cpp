@@ -25,6 +25,7 @@
 #include <algorithm>
 #include <array>
 #include <mutex>
+#include <new>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -631,6 +632,8 @@ PyObject *callForC(F &&f) {
     e.restore();
   } catch (py::builtin_exception &e) {
     e.set_error();
+  } catch (const std::bad_alloc &) {
+    PyErr_NoMemory();
   } catch (const std::exception &e) {
     PyErr_SetString(PyExc_RuntimeError, e.what());
   }

@@ -15,16 +15,18 @@
 //   there, is checked and the Dispatcher launches (dispatch.cpp). Keywords
 //   and any miss go to the Python hook `launch(config, args, kwargs)`.
 //
-// No lock, and no shared write but the kernel object's reference count
-// (which the caller's own `kernel[...]` touches anyway): a LaunchConfig is
-// immutable once made; the warm state is a C struct of the kernel,
+// No lock: a LaunchConfig is immutable once made; the warm state is a C
+// struct of the kernel,
 // installed by an atomic exchange and read without taking a reference (on the
 // free-threaded build, a reference taken to an object another thread made is
 // an atomic add on that object's count: a line every launching thread would
 // write). A replaced state is kept, not freed, until the kernel dies, so a
 // launch reading it is never left with freed memory; past kMaxRetired
 // replacements the kernel stays on the Python path. The hooks and the target
-// are atomics written by cuft's import and cuft.set_target.
+// are atomics written by cuft's import and cuft.set_target. What a launch
+// still writes that other threads may read: the reference counts of the
+// kernel, of each captured global (the identity check's dictionary lookup)
+// and of each argument's launch form.
 //
 //===----------------------------------------------------------------------===//
 
@@ -34,7 +36,6 @@
 
 #include <atomic>
 #include <cstdint>
-#include <cstdlib>
 
 namespace py = pybind11;
 
@@ -235,7 +236,10 @@ int optionalAttr(PyObject *o, PyObject *name, PyObject *&out) {
 /// reference, or null (none of them, or an error: the slow path explains).
 PyObject *foreignStreamHandle(PyObject *stream) {
   PyObject *value = nullptr;
-  if (optionalAttr(stream, strCudaStreamProtocol, value) > 0) {
+  int found = optionalAttr(stream, strCudaStreamProtocol, value);
+  if (found < 0)
+    return nullptr; // the getter raised: the slow path raises it again
+  if (found > 0) {
     if (PyCallable_Check(value)) {
       PyObject *called = PyObject_CallNoArgs(value);
       Py_DECREF(value);
@@ -248,7 +252,10 @@ PyObject *foreignStreamHandle(PyObject *stream) {
     return handle;
   }
   for (PyObject *name : {strCudaStream, strPtr}) {
-    if (optionalAttr(stream, name, value) <= 0)
+    found = optionalAttr(stream, name, value);
+    if (found < 0)
+      return nullptr;
+    if (found == 0)
       continue;
     if (PyLong_Check(value) && !PyBool_Check(value))
       return value;
@@ -265,9 +272,9 @@ int streamOf(PyObject *stream, uintptr_t &out) {
   PyObject *handle = nullptr;
   if (PyLong_CheckExact(stream))
     handle = Py_NewRef(stream);
-  else if (reinterpret_cast<PyObject *>(Py_TYPE(stream)) ==
-           streamType.load(std::memory_order_acquire))
-    handle = PyObject_GetAttr(stream, strLaunchHandle);
+  else if (PyObject *type = streamType.load(std::memory_order_acquire);
+           type && PyObject_TypeCheck(stream, reinterpret_cast<PyTypeObject *>(type)))
+    handle = PyObject_GetAttr(stream, strLaunchHandle); // a subclass too
   else if (!PyUnicode_Check(stream))
     handle = foreignStreamHandle(stream);
   if (!handle) {
@@ -304,10 +311,40 @@ int warmCuda(Config *c, PyObject *const *args, size_t nargs) {
   return done;
 }
 
-/// CUFT_BOUNDSCHECK as cuft.dispatcher reads it: on unless unset, "" or "0".
-bool boundscheckFromEnvironment() {
-  const char *v = getenv("CUFT_BOUNDSCHECK");
-  return v && *v && !(v[0] == '0' && v[1] == 0);
+/// os.environ's mapping (os.environ._data: bytes to bytes on POSIX) and
+/// the key b"CUFT_BOUNDSCHECK", registered by cuft.dispatcher; held for the
+/// life of the process.
+std::atomic<PyObject *> environData{nullptr};
+PyObject *boundscheckKey = nullptr;
+
+/// CUFT_BOUNDSCHECK as cuft.dispatcher reads it, from os.environ (a
+/// thread-safe dict lookup; getenv would race with os.environ's putenv on
+/// the free-threaded build): 1 on, 0 off (unset, "" or "0"), -1 unknown (no
+/// mapping registered: the Python path reads it).
+int boundscheckFromEnvironment() {
+  PyObject *data = environData.load(std::memory_order_acquire);
+  if (!data)
+    return -1;
+#if PY_VERSION_HEX >= 0x030D0000
+  PyObject *v = nullptr;
+  if (PyDict_GetItemRef(data, boundscheckKey, &v) <= 0) {
+    PyErr_Clear();
+    return 0;
+  }
+#else
+  PyObject *v = PyDict_GetItemWithError(data, boundscheckKey); // the GIL is held
+  if (!v) {
+    PyErr_Clear();
+    return 0;
+  }
+  Py_INCREF(v);
+#endif
+  char *bytes = nullptr;
+  Py_ssize_t size = 0;
+  bool on = PyBytes_Check(v) && PyBytes_AsStringAndSize(v, &bytes, &size) == 0 && size > 0 &&
+            !(size == 1 && bytes[0] == '0');
+  Py_DECREF(v);
+  return on ? 1 : 0;
 }
 
 /// The warm host launch, as warmCuda: 1 done, 0 a miss, -1 an error (the
@@ -316,7 +353,9 @@ int warmHost(Config *c, PyObject *const *args, size_t nargs) {
   WarmState *warm = c->isKernel ? warmOf(c->kernel, kHostSlot) : nullptr;
   if (!warm)
     return 0;
-  bool boundscheck = warm->word == 2 ? boundscheckFromEnvironment() : warm->word == 1;
+  int boundscheck = warm->word == 2 ? boundscheckFromEnvironment() : warm->word == 1;
+  if (boundscheck < 0)
+    return 0;
   int ok = cuft::python::capturesUnchanged(warm->checks);
   if (ok <= 0)
     return ok;
@@ -389,14 +428,20 @@ PyObject *configCall(PyObject *self, PyObject *const *args, size_t nargsf, PyObj
   return slowLaunch(self, args, nargs, kwnames);
 }
 
-/// kernel[grid, block, ...]: two positive ints here, the rest in Python.
+/// kernel[grid, block, stream, shared_bytes] with int grid and block (and
+/// shared_bytes) here; tuples and anything to explain in Python. The stream
+/// is taken as it is: the launch reads it.
 PyObject *kernelSubscript(PyObject *kernel, PyObject *config) {
-  if (PyTuple_CheckExact(config) && PyTuple_GET_SIZE(config) == 2) {
-    uint32_t grid[3] = {0, 1, 1}, block[3] = {0, 1, 1};
+  Py_ssize_t n = PyTuple_CheckExact(config) ? PyTuple_GET_SIZE(config) : 0;
+  if (n >= 2 && n <= 4) {
+    uint32_t grid[3] = {0, 1, 1}, block[3] = {0, 1, 1}, shared = 0;
     PyObject *g = PyTuple_GET_ITEM(config, 0), *b = PyTuple_GET_ITEM(config, 1);
+    PyObject *stream = n > 2 ? PyTuple_GET_ITEM(config, 2) : Py_None;
     if (PyLong_CheckExact(g) && PyLong_CheckExact(b) && uint32From(g, grid[0], 1) &&
-        uint32From(b, block[0], 1))
-      return newConfig(kernel, grid, block, Py_None, 0);
+        uint32From(b, block[0], 1) &&
+        (n < 4 || (PyLong_CheckExact(PyTuple_GET_ITEM(config, 3)) &&
+                   uint32From(PyTuple_GET_ITEM(config, 3), shared, 0))))
+      return newConfig(kernel, grid, block, stream, shared);
   }
   const Hooks *h = requireHooks();
   return h ? PyObject_CallFunctionObjArgs(h->makeConfig, kernel, config, nullptr) : nullptr;
@@ -426,8 +471,16 @@ PyType_Slot configSlots[] = {
                                    "kernel's arguments to launch.")},
     {0, nullptr}};
 
+#ifndef Py_TPFLAGS_IMMUTABLETYPE
+#define Py_TPFLAGS_IMMUTABLETYPE 0
+#endif
+// Not GC-tracked, deliberately: a launch would allocate a GC object, and on
+// the free-threaded build each collection stops the world. A cycle through a
+// kept config (kernel.launcher = kernel[1, 32]) is therefore not collected.
 PyType_Spec configSpec = {"cuft._cuft.LaunchConfig", int(sizeof(Config)), 0,
-                          Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL, configSlots};
+                          Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL |
+                              Py_TPFLAGS_IMMUTABLETYPE,
+                          configSlots};
 
 // -- KernelBase: the warm state ---------------------------------------------
 
@@ -537,6 +590,7 @@ int setWarm(PyObject *self, PyObject *value, void *slotArg) {
 
 int kernelTraverse(PyObject *self, visitproc visit, void *arg) {
   auto *k = reinterpret_cast<KernelObject *>(self);
+  Py_VISIT(Py_TYPE(self)); // instances of heap types hold their type
   for (Slot slot : {kCudaSlot, kHostSlot})
     if (WarmState *w = warmOf(self, slot))
       Py_VISIT(w->tuple);
@@ -637,6 +691,19 @@ void cuft::python::bindLaunchConfig(py::module_ &m) {
           Py_INCREF(t); // held for the life of the process
       },
       py::arg("cls"), "Registers cuft.Stream: a launch on one reads its `_launch_handle`.");
+  m.def(
+      "register_environ",
+      [](py::dict data) {
+        PyObject *expected = nullptr;
+        if (!boundscheckKey)
+          boundscheckKey = PyBytes_FromString("CUFT_BOUNDSCHECK"); // held for the process
+        PyObject *d = data.ptr();
+        if (environData.compare_exchange_strong(expected, d))
+          Py_INCREF(d); // held for the life of the process
+      },
+      py::arg("data"),
+      "Registers os.environ's mapping (os.environ._data), where the C host path reads "
+      "CUFT_BOUNDSCHECK.");
   m.def(
       "note_target",
       [](const std::string &name) {

@@ -845,4 +845,27 @@ def test_a_launch_runs_on_the_device_of_its_stream_and_refuses_other_devices_mem
     touch[1, 1](x)  # device 0 still launches, warm
     touch[1, 1, s1](y)
     assert counter("launches") == launches + 2
+
+    class MyStream(cuft.Stream):  # a subclass is a cuft.Stream too, on either path
+        pass
+    for device, arg in [(0, x), (1, y)]:
+        mine = MyStream(device=device)
+        for _ in range(2):
+            touch[1, 1, mine](arg)
+            assert last_launch()["stream"] == mine.handle
+        touch[1, 1, mine](arg, stream=None)  # stream=None keeps the config's stream
+        assert last_launch()["stream"] == mine.handle
+    assert counter("launches") == launches + 8
+
+    class Broken:  # a stream whose protocol raises: that error, cold and warm
+        @property
+        def __cuda_stream__(self):
+            raise RuntimeError("no stream today")
+    for _ in range(2):
+        try:
+            touch[1, 1, Broken()](x)
+        except RuntimeError as e:
+            assert "no stream today" in str(e), e
+        else:
+            raise AssertionError("a broken stream was launched on")
     """, FAKECUDA_DEVICES="2")

@@ -296,6 +296,28 @@ def test_stream_and_shared_bytes_are_launch_keywords_unless_the_kernel_has_such_
         scaled[1, 4](z, np.float32(1), np.float32(1), strem=None)
 
 
+CHECKED = 3
+
+
+def test_identity_checks_are_read_before_they_are_compared_with_the_values_compiled_in():
+    global CHECKED
+
+    @cuft.kernel
+    def scaled(x):
+        x[0] = CHECKED
+    fe = scaled.frontend
+    try:
+        checks = fe.matching_identity_checks(scaled.py_func)
+        assert checks is not None and any(c[3] is CHECKED for c in checks)
+        CHECKED = 4  # rebound to another value: this IR's checks must not follow it
+        assert fe.matching_identity_checks(scaled.py_func) is None
+        CHECKED = int("3")  # an equal value: the checks follow the new object
+        checks = fe.matching_identity_checks(scaled.py_func)
+        assert checks is not None and any(c[3] is CHECKED for c in checks)
+    finally:
+        CHECKED = 3
+
+
 # -- inspect and the cache ----------------------------------------------------------
 def test_inspect_stages():
     k = new_saxpy()

@@ -529,3 +529,27 @@ print("ok")
                          timeout=120)
     assert run.returncode == 0 and run.stdout.strip() == "ok", run.stdout + run.stderr
     assert "Fatal Python error" not in run.stderr, run.stderr
+
+
+def test_a_sigfpe_handler_set_between_launches_does_not_take_a_kernels_division(tmp_path):
+    # A Python-level SIGFPE handler returns into the faulting division, which
+    # would trap again forever: each launch makes sure SIGFPE is cuft's.
+    script = tmp_path / "fpe.py"
+    script.write_text(r"""
+import signal, numpy as np, cuft
+@cuft.kernel
+def divide(x, d):
+    x[0] = 7 // d
+x = np.zeros(1, np.int64)
+divide[1, 1](x, 1)
+signal.signal(signal.SIGFPE, lambda *a: None)  # right after a launch: within 100 ms
+try:
+    divide[1, 1](x, 0)
+except cuft.KernelError as e:
+    assert "integer division by zero" in str(e)
+    print("ok")
+""")
+    env = {**os.environ, "CUFT_TARGET": "host"}
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env,
+                         timeout=120)
+    assert run.returncode == 0 and run.stdout.strip() == "ok", run.stdout + run.stderr

@@ -207,7 +207,8 @@ cuft::cuda::Result cuft::cuda::resultNamedIn(const std::string &text, size_t &at
     if (name == n.name)
       return n.code;
   std::string digits = name.substr(prefix.size());
-  if (!digits.empty() && digits.find_first_not_of("0123456789") == std::string::npos)
+  if (!digits.empty() && digits.size() <= 9 &&
+      digits.find_first_not_of("0123456789") == std::string::npos)
     return cuft::cuda::Result(std::stol(digits)); // a code resultName did not know
   return kSuccess;
 }

@@ -358,15 +358,18 @@ constexpr int64_t kTrapRecheckNanos = 100'000'000;
 
 /// Installs onTrap unless it still is; somebody (faulthandler.enable()) may
 /// have replaced it since the last launch. Handlers chain to the previous one.
-/// A launch asks the kernel about SIGSEGV only (one syscall, not five):
-/// whoever replaces handlers, faulthandler first, replaces that one too. The
-/// other four are asked about again at most 100 ms after they last were.
+/// A launch asks the kernel about SIGSEGV and SIGFPE only (two syscalls, not
+/// five): whoever replaces handlers, faulthandler first, replaces SIGSEGV's
+/// too, and SIGFPE is the one a kernel's integer division raises (a Python
+/// handler there would return into the faulting division forever). The
+/// other three are asked about again at most 100 ms after they last were.
 void ensureTrapHandlers() {
   int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
                     std::chrono::steady_clock::now().time_since_epoch())
                     .count();
   int64_t checked = trapHandlersCheckedAt.load(std::memory_order_relaxed);
-  if (checked && now - checked < kTrapRecheckNanos && trapHandlerInstalled(SIGSEGV))
+  if (checked && now - checked < kTrapRecheckNanos && trapHandlerInstalled(SIGSEGV) &&
+      trapHandlerInstalled(SIGFPE))
     return;
   for (int sig : kTrapSignals) {
     struct sigaction current;

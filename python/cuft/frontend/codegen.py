@@ -40,16 +40,19 @@ class FrontendResult:
     def captures_match(self, fn):
         """Whether ``fn`` (this result's entry function, or a new function with the
         same code) still sees every captured name with the value compiled in."""
-        for owner, name, value in self.captures:
-            now = lookup_name(owner if owner is not None else fn, name, _MISSING)
-            if now is value:
-                continue
-            try:
-                if type(now) is not type(value) or not bool(now == value):
-                    return False
-            except Exception:
-                return False
-        return True
+        return all(_same_value(lookup_name(owner if owner is not None else fn, name, _MISSING),
+                               value) for owner, name, value in self.captures)
+
+    def matching_identity_checks(self, fn):
+        """``identity_checks(fn)`` if the objects it holds are the values
+        compiled in (``captures_match``), else None. The objects are read
+        first and then compared: checked in the other order, a rebinding in
+        between would leave checks that pass for a value this IR was not
+        compiled with."""
+        checks = self.identity_checks(fn)
+        if all(_same_value(check[3], value) for check, (_, _, value) in zip(checks, self.captures)):
+            return checks
+        return None
 
 
     def identity_checks(self, fn):
@@ -73,6 +76,16 @@ class FrontendResult:
 
 
 _MISSING = object()
+
+
+def _same_value(now, value):
+    """Whether ``now`` is the captured ``value``, or equal to it and of its type."""
+    if now is value:
+        return True
+    try:
+        return type(now) is type(value) and bool(now == value)
+    except Exception:
+        return False
 
 
 def lookup_name(fn, name, default=_MISSING):
