@@ -290,24 +290,29 @@ def main():
         print("  ".join(str(v).rjust(w) for v, w in zip(r, widths)))
     print("goals: cuft <= 1.3x floor; 1 array below numba-cuda-mlir's published 3.0 us")
 
-    kernel = cases["1 array"][0]
+    scaling(cases["1 array"][0], cuft.zeros, opts.threads)
+    sync()
+    print(f"stats: {copy1.stats()}")
+
+
+def scaling(kernel, zeros, threads):
+    """Launches per second of the 1-array ``kernel`` from 1, 2, ... threads,
+    each with its own arrays (from ``zeros``)."""
     print("\nlaunches per second of the 1-array kernel, summed over threads (1 s each;\n"
           "each thread its own arrays, kernel[1, 32](x, y) written out per launch)")
     base = None
-    for n in (int(t) for t in opts.threads.split(",")):
+    for n in (int(t) for t in threads.split(",")):
         own = threading.local()
 
         def launch_own():
             a = getattr(own, "args", None)
             if a is None:
-                a = own.args = (cuft.zeros(1024, np.float32), cuft.zeros(1024, np.float32))
+                a = own.args = (zeros(1024, np.float32), zeros(1024, np.float32))
             kernel[1, 32](*a)
         per_second = rate(n, 1.0, launch_own)
         base = base or per_second
         print(f"  {n:>2} threads: {per_second:>12,.0f}/s  {per_second / base:5.2f}x  "
               f"(goal >= {0.8 * n:.1f}x)")
-    sync()
-    print(f"stats: {copy1.stats()}")
 
 
 def host_main(opts):
@@ -321,20 +326,7 @@ def host_main(opts):
     for case, (kernel, args) in cuft_cases(np.zeros).items():
         t = timed(lambda: kernel[1, 32](*args), opts.iterations, lambda: None)
         print(f"  {case:>11}  {t * 1e6:6.2f}")
-    kernel = cuft_cases(np.zeros)["1 array"][0]
-    base = None
-    print("\nlaunches per second of the 1-array kernel, summed over threads (1 s each)")
-    for n in (int(t) for t in opts.threads.split(",")):
-        own = threading.local()
-
-        def launch_own():
-            a = getattr(own, "args", None)
-            if a is None:
-                a = own.args = (np.zeros(1024, np.float32), np.zeros(1024, np.float32))
-            kernel[1, 32](*a)
-        per_second = rate(n, 1.0, launch_own)
-        base = base or per_second
-        print(f"  {n:>2} threads: {per_second:>12,.0f}/s  {per_second / base:5.2f}x")
+    scaling(copy1, np.zeros, opts.threads)
 
 
 if __name__ == "__main__":

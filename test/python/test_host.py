@@ -505,15 +505,31 @@ def test_a_thread_without_a_signal_stack_keeps_cuft_s_and_drops_it_when_it_exits
         assert run_concurrently(1, launch_and_look) == [(True, False)]
 
 
-def test_a_trap_after_faulthandler_takes_over_is_still_a_kernel_error(tmp_path):
-    script = tmp_path / "trap.py"
-    script.write_text(r"""
-import faulthandler, numpy as np, cuft
+DIVIDE = r"""
+import numpy as np, cuft
 @cuft.kernel
 def divide(x, d):
     x[0] = 7 // d
 x = np.zeros(1, np.int64)
 divide[1, 1](x, 1)
+"""
+
+
+def run_dividing_script(tmp_path, body):
+    """Runs DIVIDE, then ``body``, in a fresh interpreter on the host target;
+    fails unless it prints "ok". Returns its stderr."""
+    script = tmp_path / "divide.py"
+    script.write_text(DIVIDE + body)
+    env = {**os.environ, "CUFT_TARGET": "host"}
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env,
+                         timeout=120)
+    assert run.returncode == 0 and run.stdout.strip() == "ok", run.stdout + run.stderr
+    return run.stderr
+
+
+def test_a_trap_after_faulthandler_takes_over_is_still_a_kernel_error(tmp_path):
+    stderr = run_dividing_script(tmp_path, r"""
+import faulthandler
 faulthandler.enable()  # replaces cuft's handlers after its first launch
 for _ in range(3):
     try:
@@ -524,24 +540,14 @@ for _ in range(3):
         raise AssertionError("no KernelError")
 print("ok")
 """)
-    env = {**os.environ, "CUFT_TARGET": "host"}
-    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env,
-                         timeout=120)
-    assert run.returncode == 0 and run.stdout.strip() == "ok", run.stdout + run.stderr
-    assert "Fatal Python error" not in run.stderr, run.stderr
+    assert "Fatal Python error" not in stderr, stderr
 
 
 def test_a_sigfpe_handler_set_between_launches_does_not_take_a_kernels_division(tmp_path):
     # A Python-level SIGFPE handler returns into the faulting division, which
     # would trap again forever: each launch makes sure SIGFPE is cuft's.
-    script = tmp_path / "fpe.py"
-    script.write_text(r"""
-import signal, numpy as np, cuft
-@cuft.kernel
-def divide(x, d):
-    x[0] = 7 // d
-x = np.zeros(1, np.int64)
-divide[1, 1](x, 1)
+    run_dividing_script(tmp_path, r"""
+import signal
 signal.signal(signal.SIGFPE, lambda *a: None)  # right after a launch: within 100 ms
 try:
     divide[1, 1](x, 0)
@@ -549,7 +555,3 @@ except cuft.KernelError as e:
     assert "integer division by zero" in str(e)
     print("ok")
 """)
-    env = {**os.environ, "CUFT_TARGET": "host"}
-    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env,
-                         timeout=120)
-    assert run.returncode == 0 and run.stdout.strip() == "ok", run.stdout + run.stderr
