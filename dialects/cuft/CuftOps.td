@@ -308,15 +308,18 @@ def Cuft_MathOp : Cuft_Op<"math", [Pure]> {
 class Cuft_IndexOp<string mnemonic, string pyname> : Cuft_Op<mnemonic, [Pure]> {
   let summary = "`cuft." # pyname # ".x|y|z`";
   let description = [{
-    Yields an `i32`.
+    Yields an `i64`, as numba-cuda types these registers: index arithmetic
+    such as `blockIdx.x * blockDim.x + threadIdx.x` does not wrap at 2^31 on
+    large grids. The lowering reads the 32-bit register and zero-extends it;
+    LLVM narrows arithmetic again where it can prove it safe.
 
-    Example: `%t = cuft.}] # mnemonic # [{ x : i32`
+    Example: `%t = cuft.}] # mnemonic # [{ x : i64`
   }];
   let arguments = (ins Cuft_DimAttr:$dim);
-  let results = (outs I32:$result);
+  let results = (outs I64:$result);
   let assemblyFormat = "$dim attr-dict `:` type($result)";
   let builders = [OpBuilder<(ins "::cuft::Dim":$dim), [{
-    build($_builder, $_state, $_builder.getI32Type(), dim);
+    build($_builder, $_state, $_builder.getI64Type(), dim);
   }]>];
 }
 

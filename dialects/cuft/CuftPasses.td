@@ -24,7 +24,7 @@ def CuftSpecialize : Pass<"cuft-specialize", "::mlir::ModuleOp"> {
     Option<"sig", "sig", "std::string", "\"\"", "argument signature, e.g. \"f32,array<f32,1,C>,i64\"">,
     Option<"kernel", "kernel", "std::string", "\"\"", "name of the kernel to specialize (default: all)">,
   ];
-  let dependentDialects = ["::mlir::cf::ControlFlowDialect"];
+  let dependentDialects = ["::cuft::CuftDialect", "::mlir::cf::ControlFlowDialect"];
 }
 
 #endif // CUFT_PASSES_TD

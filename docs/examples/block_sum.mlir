@@ -27,8 +27,8 @@ cuft.kernel @block_sum(%x: !cuft.unknown, %out: !cuft.unknown, %BLOCK: !cuft.unk
 
   %a = cuft.alloc_shared f32 [%BLOCK : !cuft.unknown] -> !cuft.unknown
   cuft.var_store %a, %buf : !cuft.unknown, !cuft.var<!cuft.unknown>
-  %t = cuft.thread_idx x : i32
-  cuft.var_store %t, %tid : i32, !cuft.var<!cuft.unknown>
+  %t = cuft.thread_idx x : i64
+  cuft.var_store %t, %tid : i64, !cuft.var<!cuft.unknown>
   %g = cuft.grid 1 : i64
   cuft.var_store %g, %i : i64, !cuft.var<!cuft.unknown>
 

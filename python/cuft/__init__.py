@@ -11,7 +11,7 @@ from .dsl import *  # noqa: F401,F403  (kernel-only names: grid, threadIdx, ...)
 from .dsl import __all__ as _dsl_all
 from .dispatcher import DeviceFunction, Kernel
 from .errors import (CompileError, CudaError, KernelArgumentError, KernelError,
-                     KernelIndexError, LinkError)
+                     KernelIndexError, KernelZeroDivisionError, LinkError)
 from .cuda import DeviceArray, Event, Stream, default_stream, device_array, to_device, zeros
 from .external import declare_device
 from .link import Linkable
@@ -19,7 +19,7 @@ from .frontend.source import unwrap
 from .target import cuda_status, set_target, target
 
 __all__ = ["constexpr", "CompileError", "CudaError", "LinkError", "cuda_status", "KernelArgumentError", "KernelError",
-           "KernelIndexError", "kernel", "func", "Kernel", "DeviceFunction", "set_target",
+           "KernelIndexError", "KernelZeroDivisionError", "kernel", "func", "Kernel", "DeviceFunction", "set_target",
            "target", "cache_info", "unload_modules", "declare_device", "Linkable", "DeviceArray", "Event", "Stream",
            "default_stream", "device_array", "to_device", "zeros", *_dsl_all]
 

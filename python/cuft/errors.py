@@ -3,7 +3,7 @@
 import linecache
 
 __all__ = ["CompileError", "KernelArgumentError", "KernelError", "KernelIndexError",
-           "from_diagnostics"]
+           "KernelZeroDivisionError", "from_diagnostics"]
 
 
 def _excerpt(filename, lineno, col, source_line=None):
@@ -153,3 +153,10 @@ class KernelIndexError(KernelError, IndexError):
         self.index = index
         self.axis = axis
         self.size = size
+
+
+class KernelZeroDivisionError(KernelError, ZeroDivisionError):
+    """An integer ``//`` or ``%`` by zero, found by checked mode
+    (``CUFT_BOUNDSCHECK=1`` or ``@cuft.kernel(boundscheck=True)``); a
+    ``ZeroDivisionError`` too. Unchecked, the result is 0, as in NumPy and
+    numba-cuda."""

@@ -2,7 +2,7 @@
 and the launch's errors as Python exceptions. See docs/HostTarget.md."""
 
 from . import _cuft
-from .errors import KernelError, KernelIndexError
+from .errors import KernelError, KernelIndexError, KernelZeroDivisionError
 from .signature import ArgumentError
 
 try:
@@ -66,5 +66,8 @@ def raise_launch_error(kernel_name, error):
     if kind == "index":
         raise KernelIndexError(message, kernel_name, block, thread, file or None, line or None,
                                col or None, index, dim, size)
+    if kind == "zerodivision":
+        raise KernelZeroDivisionError(message, kernel_name, block, thread, file or None,
+                                      line or None, col or None)
     # A trap: the thread is None when the kernel ran its block's threads in one loop.
     raise KernelError(message, kernel_name, block, thread)

@@ -95,6 +95,7 @@ const char *kindName(LaunchError::Kind kind) {
   case LaunchError::Kind::None: return "none";
   case LaunchError::Kind::Config: return "config";
   case LaunchError::Kind::Index: return "index";
+  case LaunchError::Kind::ZeroDivision: return "zerodivision";
   case LaunchError::Kind::Trap: return "trap";
   }
   return "trap";

@@ -442,6 +442,38 @@ def bit_mix(x, out):
         out[i] = (v | 1) & ~cuft.uint64(2)
 
 
+@cuft.kernel
+def int_edges(a, b, s, q, r, left, right):
+    # What Python raises on and LLVM leaves undefined, defined as NumPy does:
+    # x // 0 == x % 0 == 0, MIN // -1 == MIN, shifts past the width.
+    i = cuft.grid(1)
+    if i < a.shape[0]:
+        q[i] = a[i] // b[i]
+        r[i] = a[i] % b[i]
+        left[i] = a[i] << s[i]
+        right[i] = a[i] >> s[i]
+
+
+@cuft.kernel
+def reverse_negative_index(x, out):
+    i = cuft.grid(1)
+    if i < x.shape[0]:
+        out[i] = x[-1 - i]
+
+
+@cuft.kernel
+def bool_bytes(flags, out):
+    i = cuft.grid(1)
+    if i < flags.shape[0]:
+        out[i] = 1 if flags[i] else 0
+
+
+@cuft.kernel
+def wide_thread_index(out, scale):
+    # blockDim.x * scale + threadIdx.x passes 2**31: the indices are 64-bit.
+    out[cuft.threadIdx.x] = cuft.blockDim.x * scale + cuft.threadIdx.x
+
+
 def _f32(*shape):
     return np.ones(shape, np.float32)
 
@@ -495,4 +527,8 @@ GALLERY = {
     "local_sort": (local_sort, lambda: (_f32(8, 6), 6)),
     "casts": (casts, lambda: (_f64(8), np.zeros(8, np.int32), np.zeros(8, np.float32))),
     "bit_mix": (bit_mix, lambda: (np.arange(16, dtype=np.uint64), np.zeros(16, np.uint64))),
+    "int_edges": (int_edges, lambda: tuple(np.zeros(8, np.int64) for _ in range(7))),
+    "reverse_negative_index": (reverse_negative_index, lambda: (_f32(16), _f32(16))),
+    "bool_bytes": (bool_bytes, lambda: (np.zeros(8, np.bool_), np.zeros(8, np.int32))),
+    "wide_thread_index": (wide_thread_index, lambda: (np.zeros(4, np.int64), 3_000_000)),
 }

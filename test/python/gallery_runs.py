@@ -70,6 +70,28 @@ def _normal(shape, dtype=f32, seed=0):
 N = 1000  # elements of the 1-D runs: 8 blocks of 128, the last one partial
 
 
+def _int_edges_args():
+    rng = _rng()
+    a = rng.integers(-2**62, 2**62, N, dtype=np.int64)
+    b = rng.integers(-3, 4, N, dtype=np.int64)  # about one divisor in seven is 0
+    s = rng.integers(-3, 70, N, dtype=np.int64)  # negative and >= 64 counts too
+    a[:4], b[:4], s[:4] = [-2**63, -2**63, 7, -7], [-1, 0, 0, 0], [64, 63, 1, 65]
+    return (a, b, s, *(np.full(N, 99, np.int64) for _ in range(4)))
+
+
+def _int_edges(a, b, s, q, r, left, right):
+    with np.errstate(all="ignore"):  # NumPy warns, and gives these results
+        return {3: np.floor_divide(a, b), 4: np.remainder(a, b), 5: np.left_shift(a, s),
+                6: np.right_shift(a, s)}
+
+
+def _bool_bytes_args():
+    raw = _rng().integers(0, 256, N, dtype=np.uint8)  # bytes other than 0 and 1
+    raw[:3] = [0, 1, 2]
+    # Read-only, owning no numpy root: the kernel only reads it.
+    return np.frombuffer(raw.tobytes(), np.bool_), np.full(N, 7, np.int32)
+
+
 # -- references that are not one numpy expression ---------------------------------
 def _with_interior(border, interior):
     out = border.copy()
@@ -419,4 +441,13 @@ RUNS = {
     "bit_mix": _per_element(N, 128, lambda: (_ints(0, 2**64, N, np.uint64),
                                              np.full(N, 99, np.uint64)),
                             _bit_mix),
+    # -- semantics defined where Python raises or LLVM is undefined --
+    "int_edges": _per_element(N, 128, _int_edges_args, _int_edges),
+    "reverse_negative_index": _per_element(N, 128, lambda: (_normal(N), np.zeros(N, f32)),
+                                           lambda x, out: {1: x[::-1]}),
+    "bool_bytes": _per_element(N, 128, _bool_bytes_args,
+                               lambda flags, out: {1: (flags.view(np.uint8) != 0)
+                                                   .astype(np.int32)}),
+    "wide_thread_index": Run(1, 1024, lambda: (np.zeros(1024, np.int64), 3_000_000),
+                             lambda out, scale: {0: 1024 * 3_000_000 + np.arange(1024)}),
 }

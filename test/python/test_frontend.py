@@ -219,7 +219,7 @@ def test_for_range_while_break_continue():
     out = compile_ir(ir, f"{F32},i64,{F32}")
     has(out, r"cuft\.for %\S+ = %\S+ to %\S+ step %\S+ : i64")
     # The loop variable is a Python variable: the induction variable is stored into it.
-    has(ir, r"cuft\.for (%\d+) = .*\{\n\s+cuft\.var_store \1, %i\.var")
+    has(ir, r"cuft\.for (%\d+) = .*\{\ncuft\.var_store \1, %i\.var")
 
 
 def tuples(a, out):
@@ -350,7 +350,7 @@ def test_thread_indexing_and_synchronization():
     ir = generate(indexing).ir
     for op in ["thread_idx", "block_idx", "block_dim", "grid_dim"]:
         for d in "xyz":
-            has(ir, rf"cuft\.{op} {d} : i32")
+            has(ir, rf"cuft\.{op} {d} : i64")
     has(ir, r"cuft\.lane_id : i32")
     has(ir, r"cuft\.warp_size : i32")
     has(ir, r"cuft\.gridsize 1 : i64")

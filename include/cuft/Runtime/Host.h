@@ -99,10 +99,10 @@ CompileResult compile(const std::string &ir, const std::string &signature,
                       const std::string &kernel, const Options &options);
 
 struct LaunchError {
-  enum class Kind { None, Config, Index, Trap };
+  enum class Kind { None, Config, Index, ZeroDivision, Trap };
   Kind kind = Kind::None;
   std::string message;
-  SourceSite site; // Index: where the access is
+  SourceSite site; // Index, ZeroDivision: where the access or division is
   int64_t dim = 0, index = 0, size = 0;
   uint32_t block[3] = {0, 0, 0}, thread[3] = {0, 0, 0};
   explicit operator bool() const { return kind != Kind::None; }

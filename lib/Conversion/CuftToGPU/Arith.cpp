@@ -4,7 +4,16 @@
 // divisor's sign, comparisons with NaN behave as in Python, casts truncate toward
 // zero. Signedness comes from the cuft (pre-conversion) types.
 //
+// Where Python raises or LLVM would have undefined behaviour, cuft defines the
+// result as NumPy (and numba-cuda's default) does, the same on every target and
+// in constant folding (CuftFolds.cpp): integer `x // 0` and `x % 0` are 0,
+// `MIN // -1` wraps to MIN; a shift by a count >= the width (a negative count
+// read as unsigned) gives 0, or the sign for `>>` of a signed value. Checked
+// mode (bounds checking on) raises ZeroDivisionError instead of dividing by 0.
+//
 //===----------------------------------------------------------------------===//
+
+#include "Checks.h"
 
 #include "cuft/Conversion/CuftToGPU/CuftToGPU.h"
 #include "cuft/Dialect/Cuft/IR/CuftOps.h"
@@ -94,7 +103,60 @@ Value integerPow(OpBuilder &b, Location loc, Value base, Value exp, bool isUnsig
   return arith::SelectOp::create(b, loc, negExp, neg, result);
 }
 
-Value emitBinary(OpBuilder &b, Location loc, Operation *op, Type cuftType, Value x, Value y) {
+Value constantLike(OpBuilder &b, Location loc, Value like, int64_t v) {
+  return arith::ConstantOp::create(b, loc, like.getType(), b.getIntegerAttr(like.getType(), v));
+}
+
+/// Integer `x // y` or `x % y` without undefined behaviour: 0 for y == 0, and
+/// MIN // -1 == MIN, MIN % -1 == 0 (the divisor is replaced by 1 in both cases,
+/// which gives those results).
+Value integerDivision(OpBuilder &b, Location loc, bool isMod, bool u, Value x, Value y,
+                      bool checked) {
+  if (checked)
+    cuft::detail::checkDivisor(b, loc, y);
+  Value zero = zeroOf(b, loc, x.getType()), one = constantLike(b, loc, x, 1);
+  Value isZero = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, y, zero);
+  Value replace = isZero;
+  if (!u) {
+    unsigned w = x.getType().getIntOrFloatBitWidth();
+    Value min = arith::ConstantOp::create(
+        b, loc, x.getType(), b.getIntegerAttr(x.getType(), APInt::getSignedMinValue(w)));
+    Value overflow = arith::AndIOp::create(
+        b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, x, min),
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, y,
+                              constantLike(b, loc, y, -1)));
+    replace = arith::OrIOp::create(b, loc, isZero, overflow);
+  }
+  Value d = arith::SelectOp::create(b, loc, replace, one, y);
+  Value r;
+  if (isMod)
+    r = u ? Value(arith::RemUIOp::create(b, loc, x, d))
+          : pythonModFixup(b, loc, arith::RemSIOp::create(b, loc, x, d), d);
+  else
+    r = u ? Value(arith::DivUIOp::create(b, loc, x, d))
+          : Value(arith::FloorDivSIOp::create(b, loc, x, d));
+  return arith::SelectOp::create(b, loc, isZero, zero, r);
+}
+
+/// `x << y` or `x >> y` with NumPy's results for any count: the count is read
+/// as unsigned, and one >= the width shifts every bit out.
+Value shift(OpBuilder &b, Location loc, bool left, bool u, Value x, Value y) {
+  unsigned w = x.getType().getIntOrFloatBitWidth();
+  Value width = constantLike(b, loc, y, w);
+  Value tooFar = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, y, width);
+  if (!left && !u) {
+    // Arithmetic shift by at most w - 1: all sign bits for a larger count.
+    Value count = arith::SelectOp::create(b, loc, tooFar, constantLike(b, loc, y, w - 1), y);
+    return arith::ShRSIOp::create(b, loc, x, count);
+  }
+  Value count = arith::SelectOp::create(b, loc, tooFar, zeroOf(b, loc, y.getType()), y);
+  Value r = left ? Value(arith::ShLIOp::create(b, loc, x, count))
+                 : Value(arith::ShRUIOp::create(b, loc, x, count));
+  return arith::SelectOp::create(b, loc, tooFar, zeroOf(b, loc, x.getType()), r);
+}
+
+Value emitBinary(OpBuilder &b, Location loc, Operation *op, Type cuftType, Value x, Value y,
+                 bool checked) {
   bool isFloat = isa<FloatType>(x.getType());
   bool u = isUnsigned(cuftType);
   return llvm::TypeSwitch<Operation *, Value>(op)
@@ -111,15 +173,12 @@ Value emitBinary(OpBuilder &b, Location loc, Operation *op, Type cuftType, Value
       .Case<FloorDivOp>([&](auto) -> Value {
         if (isFloat)
           return math::FloorOp::create(b, loc, arith::DivFOp::create(b, loc, x, y));
-        return u ? Value(arith::DivUIOp::create(b, loc, x, y))
-                 : Value(arith::FloorDivSIOp::create(b, loc, x, y));
+        return integerDivision(b, loc, /*isMod=*/false, u, x, y, checked);
       })
       .Case<ModOp>([&](auto) -> Value {
         if (isFloat)
           return pythonModFixup(b, loc, arith::RemFOp::create(b, loc, x, y), y);
-        if (u)
-          return arith::RemUIOp::create(b, loc, x, y);
-        return pythonModFixup(b, loc, arith::RemSIOp::create(b, loc, x, y), y);
+        return integerDivision(b, loc, /*isMod=*/true, u, x, y, checked);
       })
       .Case<PowOp>([&](auto) -> Value {
         if (!isFloat)
@@ -142,20 +201,20 @@ Value emitBinary(OpBuilder &b, Location loc, Operation *op, Type cuftType, Value
       .Case<BitAndOp>([&](auto) -> Value { return arith::AndIOp::create(b, loc, x, y); })
       .Case<BitOrOp>([&](auto) -> Value { return arith::OrIOp::create(b, loc, x, y); })
       .Case<BitXorOp>([&](auto) -> Value { return arith::XOrIOp::create(b, loc, x, y); })
-      .Case<ShlOp>([&](auto) -> Value { return arith::ShLIOp::create(b, loc, x, y); })
-      .Case<ShrOp>([&](auto) -> Value {
-        return u ? Value(arith::ShRUIOp::create(b, loc, x, y)) : arith::ShRSIOp::create(b, loc, x, y);
-      })
+      .Case<ShlOp>([&](auto) -> Value { return shift(b, loc, /*left=*/true, u, x, y); })
+      .Case<ShrOp>([&](auto) -> Value { return shift(b, loc, /*left=*/false, u, x, y); })
       .Default([](Operation *) -> Value { return {}; });
 }
 
 template <typename SrcOp>
 struct BinaryLowering : public OpConversionPattern<SrcOp> {
-  using OpConversionPattern<SrcOp>::OpConversionPattern;
+  BinaryLowering(const TypeConverter &converter, MLIRContext *ctx, bool checked)
+      : OpConversionPattern<SrcOp>(converter, ctx), checked(checked) {}
+  bool checked;
   LogicalResult matchAndRewrite(SrcOp op, typename SrcOp::Adaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
     Value r = emitBinary(rewriter, op.getLoc(), op, op.getType(), adaptor.getLhs(),
-                         adaptor.getRhs());
+                         adaptor.getRhs(), checked);
     if (!r)
       return failure();
     rewriter.replaceOp(op, r);
@@ -387,8 +446,9 @@ void cuft::populateCuftArithToArithPatterns(CuftTypeConverter &converter,
                BinaryLowering<TrueDivOp>, BinaryLowering<FloorDivOp>, BinaryLowering<ModOp>,
                BinaryLowering<PowOp>, BinaryLowering<MinOp>, BinaryLowering<MaxOp>,
                BinaryLowering<BitAndOp>, BinaryLowering<BitOrOp>, BinaryLowering<BitXorOp>,
-               BinaryLowering<ShlOp>, BinaryLowering<ShrOp>, CmpLowering, ConstantLowering,
-               CastLowering>(converter, ctx);
+               BinaryLowering<ShlOp>, BinaryLowering<ShrOp>>(converter, ctx,
+                                                             options.boundsCheck);
+  patterns.add<CmpLowering, ConstantLowering, CastLowering>(converter, ctx);
   patterns.add<MathLowering>(converter, ctx, options.fastMath);
   patterns.add<UnaryLowering>(converter, ctx);
 }

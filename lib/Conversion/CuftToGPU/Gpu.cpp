@@ -27,7 +27,7 @@ struct IndexLowering : public OpConversionPattern<SrcOp> {
   LogicalResult matchAndRewrite(SrcOp op, typename SrcOp::Adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
     Value v = GpuOp::create(rewriter, op.getLoc(), toGpu(op.getDim()));
-    rewriter.replaceOpWithNewOp<arith::IndexCastUIOp>(op, rewriter.getI32Type(), v);
+    rewriter.replaceOpWithNewOp<arith::IndexCastUIOp>(op, rewriter.getI64Type(), v);
     return success();
   }
 };

@@ -1,5 +1,7 @@
 //===- Memory.cpp - cuft arrays, variables and atomics to memref ----------===//
 
+#include "Checks.h"
+
 #include "cuft/Conversion/CuftToGPU/CuftToGPU.h"
 #include "cuft/Dialect/Cuft/IR/CuftOps.h"
 
@@ -8,54 +10,54 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/Matchers.h"
 
 using namespace mlir;
 using namespace cuft;
 
 namespace {
 
-/// Array indices as `index` values, respecting the cuft index's signedness.
-SmallVector<Value> toIndices(OpBuilder &b, Location loc, ValueRange cuftIndices,
-                             ValueRange converted) {
-  SmallVector<Value> result;
-  for (auto [orig, v] : llvm::zip(cuftIndices, converted)) {
-    if (orig.getType().isUnsignedInteger())
-      result.push_back(arith::IndexCastUIOp::create(b, loc, b.getIndexType(), v));
-    else
-      result.push_back(arith::IndexCastOp::create(b, loc, b.getIndexType(), v));
+/// Array indices as `index` values, respecting the cuft index's signedness. A
+/// negative signed index counts from the end, as in NumPy and numba-cuda
+/// (`a[-1]` is the last element): a select that LLVM removes where the index is
+/// provably non-negative. Bounds checks see the wrapped index and report the
+/// one written (`raw`).
+struct Indices {
+  SmallVector<Value> wrapped, raw;
+};
+
+Indices toIndices(OpBuilder &b, Location loc, Value array, ValueRange cuftIndices,
+                  ValueRange converted) {
+  Indices result;
+  for (auto [dim, pair] : llvm::enumerate(llvm::zip(cuftIndices, converted))) {
+    auto [orig, v] = pair;
+    if (orig.getType().isUnsignedInteger() || orig.getType().isInteger(1)) {
+      Value idx = arith::IndexCastUIOp::create(b, loc, b.getIndexType(), v);
+      result.wrapped.push_back(idx);
+      result.raw.push_back(idx);
+      continue;
+    }
+    Value idx = arith::IndexCastOp::create(b, loc, b.getIndexType(), v);
+    result.raw.push_back(idx);
+    APInt constant;
+    if (matchPattern(orig, m_ConstantInt(&constant)) && !constant.isNegative()) {
+      result.wrapped.push_back(idx);
+      continue;
+    }
+    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+    Value negative = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, idx, zero);
+    Value size = memref::DimOp::create(b, loc, array, dim);
+    Value fromEnd = arith::AddIOp::create(b, loc, idx, size);
+    result.wrapped.push_back(arith::SelectOp::create(b, loc, negative, fromEnd, idx));
   }
   return result;
 }
 
-/// With bounds checking on: before an access to `array[indices]`, calls
-/// `__cuft_index_error(dim, index, size)` for the first index out of range. The
-/// comparison is unsigned, so negative indices are caught too.
+/// With bounds checking on, the checks of detail::checkBounds.
 void checkBounds(ConversionPatternRewriter &rewriter, Location loc, Value array,
-                 ValueRange indices, bool enabled) {
-  if (!enabled)
-    return;
-  Operation *symbolTableOp =
-      rewriter.getInsertionBlock()->getParentOp()->getParentWithTrait<OpTrait::SymbolTable>();
-  auto i64 = rewriter.getI64Type();
-  auto fnType = rewriter.getFunctionType({i64, i64, i64}, {});
-  if (!SymbolTable::lookupSymbolIn(symbolTableOp, kIndexErrorFunction)) {
-    OpBuilder::InsertionGuard guard(rewriter);
-    rewriter.setInsertionPointToStart(&symbolTableOp->getRegion(0).front());
-    auto decl = func::FuncOp::create(rewriter, loc, kIndexErrorFunction, fnType);
-    decl.setPrivate();
-  }
-  for (auto [dim, index] : llvm::enumerate(indices)) {
-    Value size = memref::DimOp::create(rewriter, loc, array, dim);
-    Value bad = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::uge, index, size);
-    auto ifOp = scf::IfOp::create(rewriter, loc, bad, /*withElseRegion=*/false);
-    OpBuilder::InsertionGuard guard(rewriter);
-    rewriter.setInsertionPointToStart(ifOp.thenBlock());
-    Value args[] = {
-        arith::ConstantOp::create(rewriter, loc, rewriter.getI64IntegerAttr(dim)),
-        arith::IndexCastOp::create(rewriter, loc, i64, index),
-        arith::IndexCastOp::create(rewriter, loc, i64, size)};
-    func::CallOp::create(rewriter, loc, kIndexErrorFunction, TypeRange{}, args);
-  }
+                 const Indices &indices, bool enabled) {
+  if (enabled)
+    cuft::detail::checkBounds(rewriter, loc, array, indices.wrapped, indices.raw);
 }
 
 /// Patterns over array elements: they need to know whether to check bounds.
@@ -99,9 +101,15 @@ struct LoadLowering : public ElementPattern<LoadOp> {
   using ElementPattern::ElementPattern;
   LogicalResult matchAndRewrite(LoadOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
-    auto idx = toIndices(rewriter, op.getLoc(), op.getIndices(), adaptor.getIndices());
+    auto idx = toIndices(rewriter, op.getLoc(), adaptor.getArray(), op.getIndices(),
+                         adaptor.getIndices());
     checkBounds(rewriter, op.getLoc(), adaptor.getArray(), idx, boundsCheck);
-    rewriter.replaceOpWithNewOp<memref::LoadOp>(op, adaptor.getArray(), idx);
+    Value v = memref::LoadOp::create(rewriter, op.getLoc(), adaptor.getArray(), idx.wrapped);
+    if (op.getType().isInteger(1) && !v.getType().isInteger(1))
+      v = arith::CmpIOp::create(rewriter, op.getLoc(), arith::CmpIPredicate::ne, v,
+                                arith::ConstantOp::create(rewriter, op.getLoc(), v.getType(),
+                                                          rewriter.getZeroAttr(v.getType())));
+    rewriter.replaceOp(op, v);
     return success();
   }
 };
@@ -110,10 +118,14 @@ struct StoreLowering : public ElementPattern<StoreOp> {
   using ElementPattern::ElementPattern;
   LogicalResult matchAndRewrite(StoreOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
-    auto idx = toIndices(rewriter, op.getLoc(), op.getIndices(), adaptor.getIndices());
+    auto idx = toIndices(rewriter, op.getLoc(), adaptor.getArray(), op.getIndices(),
+                         adaptor.getIndices());
     checkBounds(rewriter, op.getLoc(), adaptor.getArray(), idx, boundsCheck);
-    rewriter.replaceOpWithNewOp<memref::StoreOp>(op, adaptor.getValue(), adaptor.getArray(),
-                                                 idx);
+    Value v = adaptor.getValue();
+    Type elem = cast<MemRefType>(adaptor.getArray().getType()).getElementType();
+    if (v.getType() != elem) // a bool stored as a byte
+      v = arith::ExtUIOp::create(rewriter, op.getLoc(), elem, v);
+    rewriter.replaceOpWithNewOp<memref::StoreOp>(op, v, adaptor.getArray(), idx.wrapped);
     return success();
   }
 };
@@ -224,9 +236,10 @@ struct AtomicRMWLowering : public ElementPattern<AtomicRMWOp> {
       kind = arith::AtomicRMWKind::assign;
       break;
     }
-    auto idx = toIndices(rewriter, loc, op.getIndices(), adaptor.getIndices());
+    auto idx = toIndices(rewriter, loc, adaptor.getArray(), op.getIndices(), adaptor.getIndices());
     checkBounds(rewriter, loc, adaptor.getArray(), idx, boundsCheck);
-    rewriter.replaceOpWithNewOp<memref::AtomicRMWOp>(op, kind, v, adaptor.getArray(), idx);
+    rewriter.replaceOpWithNewOp<memref::AtomicRMWOp>(op, kind, v, adaptor.getArray(),
+                                                  idx.wrapped);
     return success();
   }
 };
@@ -238,9 +251,10 @@ struct AtomicCASLowering : public ElementPattern<AtomicCASOp> {
   LogicalResult matchAndRewrite(AtomicCASOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto idx = toIndices(rewriter, loc, op.getIndices(), adaptor.getIndices());
+    auto idx = toIndices(rewriter, loc, adaptor.getArray(), op.getIndices(), adaptor.getIndices());
     checkBounds(rewriter, loc, adaptor.getArray(), idx, boundsCheck);
-    auto rmw = memref::GenericAtomicRMWOp::create(rewriter, loc, adaptor.getArray(), idx);
+    auto rmw = memref::GenericAtomicRMWOp::create(rewriter, loc, adaptor.getArray(),
+                                                  idx.wrapped);
     {
       OpBuilder::InsertionGuard guard(rewriter);
       rewriter.setInsertionPointToStart(rmw.getBody());

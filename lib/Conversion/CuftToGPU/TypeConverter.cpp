@@ -19,6 +19,10 @@ CuftTypeConverter::CuftTypeConverter(MLIRContext *ctx) {
   });
   addConversion([this, ctx](ArrayType t) -> Type {
     Type elem = convertType(t.getElementType());
+    // A bool element is a byte, as in NumPy: loads read any nonzero byte as
+    // true (LLVM's i1 load would keep the byte's other bits).
+    if (elem.isInteger(1))
+      elem = IntegerType::get(ctx, 8);
     SmallVector<int64_t> shape(t.getRank(), ShapedType::kDynamic);
     Attribute space;
     if (t.getMemorySpace() == MemorySpace::Shared)

@@ -155,9 +155,10 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
         op->getResult(0).replaceAllUsesWith(
             memref::ViewOp::create(b, loc, type, sharedBuffer, offset, ValueRange{}));
       } else if (auto call = dyn_cast<func::CallOp>(op)) {
-        if (call.getCallee() == kIndexErrorFunction) {
-          // The runtime reports the site's source location and the thread
-          // with the index: (site, dim, index, size, threadIdx.x, .y, .z).
+        if (call.getCallee() == kIndexErrorFunction ||
+            call.getCallee() == kZeroDivisionFunction) {
+          // The runtime reports the site's source location and the thread:
+          // (site, [dim, index, size,] threadIdx.x, .y, .z).
           SmallVector<Value> args{arith::ConstantOp::create(
               b, loc, b.getI64IntegerAttr(static_cast<int64_t>(indexSites.size())))};
           llvm::append_range(args, call.getOperands());
@@ -165,7 +166,7 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
             args.push_back(arith::IndexCastUIOp::create(b, loc, b.getI64Type(),
                                                         readId(b, loc, kThreadIdSlot, d)));
           indexSites.push_back(LocationAttr(loc));
-          func::CallOp::create(b, loc, kIndexErrorFunction, TypeRange{}, args);
+          func::CallOp::create(b, loc, call.getCallee(), TypeRange{}, args);
         } else {
           auto callee = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
               call, call.getCalleeAttr());
@@ -384,6 +385,10 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
       }
       if (auto decl = module.lookupSymbol<func::FuncOp>(kIndexErrorFunction)) {
         SmallVector<Type> i64s(7, b.getI64Type());
+        decl.setFunctionType(b.getFunctionType(i64s, {}));
+      }
+      if (auto decl = module.lookupSymbol<func::FuncOp>(kZeroDivisionFunction)) {
+        SmallVector<Type> i64s(4, b.getI64Type());
         decl.setFunctionType(b.getFunctionType(i64s, {}));
       }
       for (func::FuncOp kernel : kernels) {

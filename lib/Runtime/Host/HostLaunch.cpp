@@ -282,6 +282,20 @@ extern "C" void cuftHostIndexError(int64_t site, int64_t dim, int64_t index, int
   w->abandonCurrent(std::move(e));
 }
 
+extern "C" void cuftHostZeroDivisionError(int64_t site, int64_t tx, int64_t ty, int64_t tz) {
+  Worker *w = currentWorker;
+  LaunchError e;
+  e.kind = LaunchError::Kind::ZeroDivision;
+  const auto &sites = w->job->kernel->indexSites();
+  if (site >= 0 && static_cast<size_t>(site) < sites.size())
+    e.site = sites[site];
+  e.thread[0] = static_cast<uint32_t>(tx);
+  e.thread[1] = static_cast<uint32_t>(ty);
+  e.thread[2] = static_cast<uint32_t>(tz);
+  e.message = "integer division or modulo by zero";
+  w->abandonCurrent(std::move(e));
+}
+
 // -- hardware traps --------------------------------------------------------------
 
 constexpr int kTrapSignals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP};
@@ -530,6 +544,7 @@ const std::vector<RuntimeSymbol> &cuft::host::detail::runtimeSymbols() {
   static const std::vector<RuntimeSymbol> symbols = {
       {cuft::kBarrierFunction, reinterpret_cast<void *>(&cuftHostBarrier)},
       {"__cuft_index_error", reinterpret_cast<void *>(&cuftHostIndexError)},
+      {"__cuft_zero_division_error", reinterpret_cast<void *>(&cuftHostZeroDivisionError)},
   };
   return symbols;
 }

@@ -38,7 +38,7 @@ _CMPOPS = {ast.Eq: "eq", ast.NotEq: "ne", ast.Lt: "lt", ast.LtE: "le", ast.Gt: "
 _CMP_SPELLING = {ast.Is: "is", ast.IsNot: "is not", ast.In: "in", ast.NotIn: "not in"}
 # Intrinsics that are values rather than calls: name -> (op text, result type).
 _VALUE_INTRINSICS = {
-    f"{ns}.{d}": (f"cuft.{op} {d}", "i32")
+    f"{ns}.{d}": (f"cuft.{op} {d}", "i64")
     for ns, op in [("threadIdx", "thread_idx"), ("blockIdx", "block_idx"),
                    ("blockDim", "block_dim"), ("gridDim", "grid_dim")]
     for d in "xyz"

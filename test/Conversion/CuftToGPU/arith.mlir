@@ -4,10 +4,23 @@
 // CHECK: module attributes {gpu.container_module}
 // CHECK: gpu.module @cuft_kernels
 
-// Python's `//` on signed integers rounds toward negative infinity.
+// Python's `//` on signed integers rounds toward negative infinity. The divisor
+// is replaced by 1 where it is 0 or where MIN // -1 would overflow (undefined in
+// LLVM): x // 0 is then selected as 0, and MIN // 1 gives the wrapped MIN.
 // CHECK-LABEL: func.func private @floordiv_i64(
 // CHECK-SAME: %[[A:.*]]: i64, %[[B:.*]]: i64) -> i64
-// CHECK: %[[R:.*]] = arith.floordivsi %[[A]], %[[B]] : i64
+// CHECK-DAG: %[[ZERO:.*]] = arith.constant 0 : i64
+// CHECK-DAG: %[[ONE:.*]] = arith.constant 1 : i64
+// CHECK-DAG: %[[MIN:.*]] = arith.constant -9223372036854775808 : i64
+// CHECK-DAG: %[[M1:.*]] = arith.constant -1 : i64
+// CHECK-DAG: %[[ISZ:.*]] = arith.cmpi eq, %[[B]], %[[ZERO]] : i64
+// CHECK-DAG: %[[AMIN:.*]] = arith.cmpi eq, %[[A]], %[[MIN]] : i64
+// CHECK-DAG: %[[BM1:.*]] = arith.cmpi eq, %[[B]], %[[M1]] : i64
+// CHECK: %[[OV:.*]] = arith.andi %[[AMIN]], %[[BM1]] : i1
+// CHECK: %[[BAD:.*]] = arith.ori %[[ISZ]], %[[OV]] : i1
+// CHECK: %[[D:.*]] = arith.select %[[BAD]], %[[ONE]], %[[B]] : i64
+// CHECK: %[[Q:.*]] = arith.floordivsi %[[A]], %[[D]] : i64
+// CHECK: %[[R:.*]] = arith.select %[[ISZ]], %[[ZERO]], %[[Q]] : i64
 // CHECK: return %[[R]] : i64
 cuft.func @floordiv_i64(%a: i64, %b: i64) -> i64 {
   %r = cuft.floordiv %a, %b : (i64, i64) -> i64
@@ -15,18 +28,20 @@ cuft.func @floordiv_i64(%a: i64, %b: i64) -> i64 {
 }
 
 // Python's `%`: a non-zero remainder whose sign differs from the divisor's gets
-// the divisor added.
+// the divisor added; x % 0 is 0.
 // CHECK-LABEL: func.func private @mod_i32(
 // CHECK-SAME: %[[A:.*]]: i32, %[[B:.*]]: i32) -> i32
-// CHECK: %[[REM:.*]] = arith.remsi %[[A]], %[[B]] : i32
+// CHECK: %[[D:.*]] = arith.select %{{.*}}, %{{.*}}, %[[B]] : i32
+// CHECK: %[[REM:.*]] = arith.remsi %[[A]], %[[D]] : i32
 // CHECK: %[[ZERO:.*]] = arith.constant 0 : i32
 // CHECK: %[[NZ:.*]] = arith.cmpi ne, %[[REM]], %[[ZERO]]
 // CHECK: %[[RNEG:.*]] = arith.cmpi slt, %[[REM]], %[[ZERO]]
-// CHECK: %[[DNEG:.*]] = arith.cmpi slt, %[[B]], %[[ZERO]]
+// CHECK: %[[DNEG:.*]] = arith.cmpi slt, %[[D]], %[[ZERO]]
 // CHECK: %[[DIFF:.*]] = arith.xori %[[RNEG]], %[[DNEG]] : i1
 // CHECK: %[[ADJ:.*]] = arith.andi %[[NZ]], %[[DIFF]] : i1
-// CHECK: %[[SUM:.*]] = arith.addi %[[REM]], %[[B]] : i32
-// CHECK: %[[R:.*]] = arith.select %[[ADJ]], %[[SUM]], %[[REM]] : i32
+// CHECK: %[[SUM:.*]] = arith.addi %[[REM]], %[[D]] : i32
+// CHECK: %[[M:.*]] = arith.select %[[ADJ]], %[[SUM]], %[[REM]] : i32
+// CHECK: %[[R:.*]] = arith.select %{{.*}}, %{{.*}}, %[[M]] : i32
 // CHECK: return %[[R]]
 cuft.func @mod_i32(%a: i32, %b: i32) -> i32 {
   %r = cuft.mod %a, %b : (i32, i32) -> i32
@@ -34,13 +49,22 @@ cuft.func @mod_i32(%a: i32, %b: i32) -> i32 {
 }
 
 // Unsigned types use unsigned division, remainder and a logical shift, with no
-// sign fixup; `ui32` becomes the signless `i32`.
+// sign fixup; `ui32` becomes the signless `i32`. A zero divisor gives 0; a shift
+// count >= 32 shifts every bit out.
 // CHECK-LABEL: func.func private @unsigned_ops(
 // CHECK-SAME: %[[A:.*]]: i32, %[[B:.*]]: i32) -> i32
-// CHECK-NEXT: %[[Q:.*]] = arith.divui %[[A]], %[[B]] : i32
-// CHECK-NEXT: %[[R:.*]] = arith.remui %[[Q]], %[[B]] : i32
-// CHECK-NEXT: %[[S:.*]] = arith.shrui %[[R]], %[[B]] : i32
-// CHECK-NEXT: return %[[S]] : i32
+// CHECK: %[[D:.*]] = arith.select %{{.*}}, %{{.*}}, %[[B]] : i32
+// CHECK: %[[Q0:.*]] = arith.divui %[[A]], %[[D]] : i32
+// CHECK: %[[Q:.*]] = arith.select %{{.*}}, %{{.*}}, %[[Q0]] : i32
+// CHECK: %[[D2:.*]] = arith.select %{{.*}}, %{{.*}}, %[[B]] : i32
+// CHECK: %[[R0:.*]] = arith.remui %[[Q]], %[[D2]] : i32
+// CHECK: %[[R:.*]] = arith.select %{{.*}}, %{{.*}}, %[[R0]] : i32
+// CHECK: %[[W:.*]] = arith.constant 32 : i32
+// CHECK: %[[FAR:.*]] = arith.cmpi uge, %[[B]], %[[W]] : i32
+// CHECK: %[[N:.*]] = arith.select %[[FAR]], %{{.*}}, %[[B]] : i32
+// CHECK: %[[S0:.*]] = arith.shrui %[[R]], %[[N]] : i32
+// CHECK: %[[S:.*]] = arith.select %[[FAR]], %{{.*}}, %[[S0]] : i32
+// CHECK: return %[[S]] : i32
 cuft.func @unsigned_ops(%a: ui32, %b: ui32) -> ui32 {
   %q = cuft.floordiv %a, %b : (ui32, ui32) -> ui32
   %r = cuft.mod %q, %b : (ui32, ui32) -> ui32
@@ -48,8 +72,15 @@ cuft.func @unsigned_ops(%a: ui32, %b: ui32) -> ui32 {
   cuft.return %s : ui32
 }
 
+// A signed `>>` by 32 or more (a negative count reads as one) fills with the
+// sign: the count is clamped to 31.
 // CHECK-LABEL: func.func private @signed_shr(
-// CHECK: arith.shrsi %{{.*}}, %{{.*}} : i32
+// CHECK-SAME: %[[A:.*]]: i32, %[[B:.*]]: i32) -> i32
+// CHECK: %[[W:.*]] = arith.constant 32 : i32
+// CHECK: %[[FAR:.*]] = arith.cmpi uge, %[[B]], %[[W]] : i32
+// CHECK: %[[MAX:.*]] = arith.constant 31 : i32
+// CHECK: %[[N:.*]] = arith.select %[[FAR]], %[[MAX]], %[[B]] : i32
+// CHECK: arith.shrsi %[[A]], %[[N]] : i32
 cuft.func @signed_shr(%a: i32, %b: i32) -> i32 {
   %s = cuft.shr %a, %b : (i32, i32) -> i32
   cuft.return %s : i32

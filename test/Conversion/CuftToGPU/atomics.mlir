@@ -4,7 +4,8 @@
 // signedness (ui64 becomes i64 with unsigned min/max).
 // CHECK-LABEL: gpu.func @rmw(
 // CHECK-SAME: %[[F:[^:]*]]: memref<?xf32>, %[[I:[^:]*]]: memref<?xi32>, %[[U:[^:]*]]: memref<?xi64>, %[[K:[^:]*]]: i64, %[[X:[^:]*]]: f32, %[[Y:[^:]*]]: i32, %[[Z:[^:]*]]: i64)
-// CHECK: %[[IDX:.*]] = arith.index_cast %[[K]] : i64 to index
+// CHECK: %[[K0:.*]] = arith.index_cast %[[K]] : i64 to index
+// CHECK: %[[IDX:.*]] = arith.select %{{.*}}, %{{.*}}, %[[K0]] : index
 // CHECK-NEXT: memref.atomic_rmw addf %[[X]], %[[F]][%[[IDX]]] : (f32, memref<?xf32>) -> f32
 // CHECK: memref.atomic_rmw addi %[[Y]], %[[I]][%{{.*}}] : (i32, memref<?xi32>) -> i32
 // CHECK: memref.atomic_rmw mins %[[Y]], %[[I]]

@@ -1,17 +1,19 @@
 // RUN: cuft-opt %s --convert-cuft-to-cf --convert-cuft-to-gpu | FileCheck %s
 
-// threadIdx/blockIdx/blockDim/gridDim and the lane id are gpu ops on `index`,
-// narrowed to the i32 that cuft gives them; the warp size is the constant 32.
+// threadIdx/blockIdx/blockDim/gridDim are gpu ops on `index`, widened without
+// sign extension to the i64 that cuft gives them (numba-cuda's types: index
+// arithmetic does not wrap at 2^31); the lane id is an i32 and the warp size
+// the constant 32.
 // CHECK-LABEL: gpu.func @indexing(
-// CHECK-SAME: %[[OUT:.*]]: memref<?xi32>) kernel
+// CHECK-SAME: %[[OUT:.*]]: memref<?xi64>, %[[OUT32:.*]]: memref<?xi32>) kernel
 // CHECK: %[[TX:.*]] = gpu.thread_id x
-// CHECK-NEXT: %[[T:.*]] = arith.index_castui %[[TX]] : index to i32
+// CHECK-NEXT: %[[T:.*]] = arith.index_castui %[[TX]] : index to i64
 // CHECK-NEXT: %[[BY:.*]] = gpu.block_id y
-// CHECK-NEXT: %[[B:.*]] = arith.index_castui %[[BY]] : index to i32
+// CHECK-NEXT: %[[B:.*]] = arith.index_castui %[[BY]] : index to i64
 // CHECK-NEXT: %[[BDZ:.*]] = gpu.block_dim z
-// CHECK-NEXT: %[[BD:.*]] = arith.index_castui %[[BDZ]] : index to i32
+// CHECK-NEXT: %[[BD:.*]] = arith.index_castui %[[BDZ]] : index to i64
 // CHECK-NEXT: %[[GDX:.*]] = gpu.grid_dim x
-// CHECK-NEXT: %[[GD:.*]] = arith.index_castui %[[GDX]] : index to i32
+// CHECK-NEXT: %[[GD:.*]] = arith.index_castui %[[GDX]] : index to i64
 // CHECK-NEXT: %[[LID:.*]] = gpu.lane_id
 // CHECK-NEXT: %[[L:.*]] = arith.index_castui %[[LID]] : index to i32
 // CHECK-NEXT: %[[W:.*]] = arith.constant 32 : i32
@@ -19,22 +21,22 @@
 // CHECK: memref.store %[[B]], %[[OUT]]
 // CHECK: memref.store %[[BD]], %[[OUT]]
 // CHECK: memref.store %[[GD]], %[[OUT]]
-// CHECK: memref.store %[[L]], %[[OUT]]
-// CHECK: memref.store %[[W]], %[[OUT]]
-cuft.kernel @indexing(%out: !cuft.array<i32, 1, C>) {
+// CHECK: memref.store %[[L]], %[[OUT32]]
+// CHECK: memref.store %[[W]], %[[OUT32]]
+cuft.kernel @indexing(%out: !cuft.array<i64, 1, C>, %out32: !cuft.array<i32, 1, C>) {
   %c0 = cuft.constant 0 : i64
-  %t = cuft.thread_idx x : i32
-  %b = cuft.block_idx y : i32
-  %bd = cuft.block_dim z : i32
-  %gd = cuft.grid_dim x : i32
+  %t = cuft.thread_idx x : i64
+  %b = cuft.block_idx y : i64
+  %bd = cuft.block_dim z : i64
+  %gd = cuft.grid_dim x : i64
   %l = cuft.lane_id : i32
   %w = cuft.warp_size : i32
-  cuft.store %t, %out[%c0] : i32, !cuft.array<i32, 1, C>[i64]
-  cuft.store %b, %out[%c0] : i32, !cuft.array<i32, 1, C>[i64]
-  cuft.store %bd, %out[%c0] : i32, !cuft.array<i32, 1, C>[i64]
-  cuft.store %gd, %out[%c0] : i32, !cuft.array<i32, 1, C>[i64]
-  cuft.store %l, %out[%c0] : i32, !cuft.array<i32, 1, C>[i64]
-  cuft.store %w, %out[%c0] : i32, !cuft.array<i32, 1, C>[i64]
+  cuft.store %t, %out[%c0] : i64, !cuft.array<i64, 1, C>[i64]
+  cuft.store %b, %out[%c0] : i64, !cuft.array<i64, 1, C>[i64]
+  cuft.store %bd, %out[%c0] : i64, !cuft.array<i64, 1, C>[i64]
+  cuft.store %gd, %out[%c0] : i64, !cuft.array<i64, 1, C>[i64]
+  cuft.store %l, %out32[%c0] : i32, !cuft.array<i32, 1, C>[i64]
+  cuft.store %w, %out32[%c0] : i32, !cuft.array<i32, 1, C>[i64]
   cuft.return
 }
 
@@ -63,8 +65,10 @@ cuft.kernel @indexing(%out: !cuft.array<i32, 1, C>) {
 // CHECK: %[[NY:.*]] = arith.muli %[[BDY2]], %[[GDY]] : index
 // CHECK: %[[M:.*]] = arith.index_castui %[[NY]] : index to i64
 // CHECK: %[[S:.*]] = arith.addi %[[N]], %[[M]] : i64
-// CHECK: %[[II:.*]] = arith.index_cast %[[I]] : i64 to index
-// CHECK: %[[JJ:.*]] = arith.index_cast %[[J]] : i64 to index
+// CHECK: arith.index_cast %[[I]] : i64 to index
+// CHECK: %[[II:.*]] = arith.select
+// CHECK: arith.index_cast %[[J]] : i64 to index
+// CHECK: %[[JJ:.*]] = arith.select
 // CHECK: memref.store %[[S]], %[[OUT]][%[[II]], %[[JJ]]]
 cuft.kernel @grid2(%out: !cuft.array<i64, 2, C>) {
   %i, %j = cuft.grid 2 : i64, i64

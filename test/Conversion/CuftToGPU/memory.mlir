@@ -31,14 +31,20 @@ cuft.kernel @vars(%a: !cuft.array<f32, 1, C>, %c: i1) {
   cuft.return
 }
 
-// Signed indices use index_cast, unsigned ones index_castui.
+// Signed indices use index_cast, and a negative one counts from the end of its
+// axis (a[-1] is the last element); unsigned ones use index_castui.
 // CHECK-LABEL: gpu.func @indices(
 // CHECK-SAME: %[[A:.*]]: memref<?x?xi32>, %[[I:.*]]: i32, %[[J:.*]]: i32) kernel
-// CHECK: %[[I0:.*]] = arith.index_cast %[[I]] : i32 to index
+// CHECK: %[[IC:.*]] = arith.index_cast %[[I]] : i32 to index
+// CHECK: %[[NEG:.*]] = arith.cmpi slt, %[[IC]], %{{.*}} : index
+// CHECK: %[[D0:.*]] = memref.dim %[[A]], %{{.*}} : memref<?x?xi32>
+// CHECK: %[[END:.*]] = arith.addi %[[IC]], %[[D0]] : index
+// CHECK: %[[I0:.*]] = arith.select %[[NEG]], %[[END]], %[[IC]] : index
 // CHECK: %[[J0:.*]] = arith.index_castui %[[J]] : i32 to index
 // CHECK: %[[V:.*]] = memref.load %[[A]][%[[I0]], %[[J0]]] : memref<?x?xi32>
 // CHECK: %[[J1:.*]] = arith.index_castui %[[J]] : i32 to index
-// CHECK: %[[I1:.*]] = arith.index_cast %[[I]] : i32 to index
+// CHECK: arith.index_cast %[[I]] : i32 to index
+// CHECK: %[[I1:.*]] = arith.select
 // CHECK: memref.store %[[V]], %[[A]][%[[J1]], %[[I1]]] : memref<?x?xi32>
 cuft.kernel @indices(%a: !cuft.array<i32, 2, C>, %i: i32, %j: ui32) {
   %v = cuft.load %a[%i, %j] : !cuft.array<i32, 2, C>[i32, ui32] -> i32

@@ -35,13 +35,14 @@ cuft.kernel @scale(%x: !cuft.array<f32, 1, C>, %a: f32) {
 cuft.kernel @stage(%out: !cuft.array<f64, 1, C>) {
   %a = cuft.alloc_shared f64 shape [64] -> !cuft.array<f64, 1, C, shared>
   %b = cuft.alloc_shared i32 shape [3] -> !cuft.array<i32, 1, C, shared>
-  %t = cuft.thread_idx x : i32
-  %c = cuft.cast %t : i32 to f64
-  cuft.store %c, %a[%t] : f64, !cuft.array<f64, 1, C, shared>[i32]
-  cuft.store %t, %b[%t] : i32, !cuft.array<i32, 1, C, shared>[i32]
+  %t = cuft.thread_idx x : i64
+  %c = cuft.cast %t : i64 to f64
+  cuft.store %c, %a[%t] : f64, !cuft.array<f64, 1, C, shared>[i64]
+  %t32 = cuft.cast %t : i64 to i32
+  cuft.store %t32, %b[%t] : i32, !cuft.array<i32, 1, C, shared>[i64]
   cuft.syncthreads
-  %v = cuft.load %a[%t] : !cuft.array<f64, 1, C, shared>[i32] -> f64
-  cuft.store %v, %out[%t] : f64, !cuft.array<f64, 1, C>[i32]
+  %v = cuft.load %a[%t] : !cuft.array<f64, 1, C, shared>[i64] -> f64
+  cuft.store %v, %out[%t] : f64, !cuft.array<f64, 1, C>[i64]
   cuft.return
 }
 // The entries follow the kernels.

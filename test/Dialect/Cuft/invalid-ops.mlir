@@ -270,8 +270,8 @@ cuft.kernel @k() {
 // -----
 
 cuft.kernel @k() {
-  // expected-error@+1 {{result #0 must be 32-bit signless integer, but got 'i64'}}
-  %0 = cuft.thread_idx x : i64
+  // expected-error@+1 {{result #0 must be 64-bit signless integer, but got 'i32'}}
+  %0 = cuft.thread_idx x : i32
   cuft.return
 }
 
@@ -280,7 +280,7 @@ cuft.kernel @k() {
 cuft.kernel @k() {
   // expected-error@+2 {{expected ::cuft::Dim to be one of: x, y, z}}
   // expected-error@+1 {{custom op 'cuft.block_idx' failed to parse Cuft_DimAttr parameter 'value'}}
-  %0 = cuft.block_idx w : i32
+  %0 = cuft.block_idx w : i64
   cuft.return
 }
 

@@ -5,17 +5,17 @@
 // lane id and warp size.
 
 // CHECK-LABEL: cuft.kernel @special_registers
-// CHECK: cuft.thread_idx x : i32
-// CHECK: cuft.thread_idx y : i32
-// CHECK: cuft.block_idx z : i32
-// CHECK: cuft.block_dim x : i32
-// CHECK: cuft.grid_dim y : i32
+// CHECK: cuft.thread_idx x : i64
+// CHECK: cuft.thread_idx y : i64
+// CHECK: cuft.block_idx z : i64
+// CHECK: cuft.block_dim x : i64
+// CHECK: cuft.grid_dim y : i64
 cuft.kernel @special_registers() {
-  %0 = cuft.thread_idx x : i32
-  %1 = cuft.thread_idx y : i32
-  %2 = cuft.block_idx z : i32
-  %3 = cuft.block_dim x : i32
-  %4 = cuft.grid_dim y : i32
+  %0 = cuft.thread_idx x : i64
+  %1 = cuft.thread_idx y : i64
+  %2 = cuft.block_idx z : i64
+  %3 = cuft.block_dim x : i64
+  %4 = cuft.grid_dim y : i64
   cuft.return
 }
 

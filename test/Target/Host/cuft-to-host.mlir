@@ -18,13 +18,13 @@
 
 cuft.kernel @block_sum(%x: !cuft.unknown, %out: !cuft.unknown, %BLOCK: !cuft.unknown {cuft.constexpr}) {
   %buf = cuft.alloc_shared f32 [%BLOCK : !cuft.unknown] -> !cuft.unknown
-  %t = cuft.thread_idx x : i32
+  %t = cuft.thread_idx x : i64
   %i = cuft.grid 1 : i64
   %v = cuft.load %x[%i] : !cuft.unknown[i64] -> !cuft.unknown
-  cuft.store %v, %buf[%t] : !cuft.unknown, !cuft.unknown[i32]
+  cuft.store %v, %buf[%t] : !cuft.unknown, !cuft.unknown[i64]
   cuft.syncthreads
   %c0 = cuft.constant 0 : i64
-  %first = cuft.cmp eq, %t, %c0 : (i32, i64) -> !cuft.unknown
+  %first = cuft.cmp eq, %t, %c0 : (i64, i64) -> !cuft.unknown
   cuft.if %first : !cuft.unknown {
     %total = cuft.load %buf[%c0] : !cuft.unknown[i64] -> !cuft.unknown
     %old = cuft.atomic add %out[%c0], %total : !cuft.unknown[i64], !cuft.unknown -> !cuft.unknown

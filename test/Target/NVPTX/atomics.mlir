@@ -45,7 +45,7 @@ cuft.kernel @shared_atomics(%out: !cuft.array<i32, 1, C>) {
   %c0 = cuft.constant 0 : i64
   %one = cuft.constant 1 : i32
   %s = cuft.alloc_shared i32 shape [4] -> !cuft.array<i32, 1, C, shared>
-  %t = cuft.thread_idx x : i32
+  %t = cuft.thread_idx x : i64
   %old = cuft.atomic add %s[%c0], %one : !cuft.array<i32, 1, C, shared>[i64], i32 -> i32
   cuft.syncthreads
   %v = cuft.load %s[%c0] : !cuft.array<i32, 1, C, shared>[i64] -> i32

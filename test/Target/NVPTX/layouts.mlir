@@ -37,8 +37,9 @@ cuft.kernel @transpose_copy(%a: !cuft.array<f64, 2, F>, %b: !cuft.array<f64, 2, 
 // CHECK: st.global.b32
 cuft.kernel @fill3d(%a: !cuft.array<i32, 3, C>) {
   %i, %j, %k = cuft.grid 3 : i64, i64, i64
-  %t = cuft.thread_idx z : i32
-  cuft.store %t, %a[%i, %j, %k] : i32, !cuft.array<i32, 3, C>[i64, i64, i64]
+  %t = cuft.thread_idx z : i64
+  %t32 = cuft.cast %t : i64 to i32
+  cuft.store %t32, %a[%i, %j, %k] : i32, !cuft.array<i32, 3, C>[i64, i64, i64]
   cuft.return
 }
 

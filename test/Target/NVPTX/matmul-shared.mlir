@@ -56,17 +56,17 @@ cuft.kernel @matmul(%A: !cuft.unknown, %B: !cuft.unknown, %C: !cuft.unknown, %TI
   cuft.var_store %a0, %sA : !cuft.unknown, !cuft.var<!cuft.unknown>
   %b0 = cuft.alloc_shared f32 [%TILE, %TILE : !cuft.unknown, !cuft.unknown] -> !cuft.unknown
   cuft.var_store %b0, %sB : !cuft.unknown, !cuft.var<!cuft.unknown>
-  %tx0 = cuft.thread_idx x : i32
-  cuft.var_store %tx0, %tx : i32, !cuft.var<!cuft.unknown>
-  %ty0 = cuft.thread_idx y : i32
-  cuft.var_store %ty0, %ty : i32, !cuft.var<!cuft.unknown>
-  %by = cuft.block_idx y : i32
-  %r0 = cuft.mul %by, %TILE : (i32, !cuft.unknown) -> !cuft.unknown
+  %tx0 = cuft.thread_idx x : i64
+  cuft.var_store %tx0, %tx : i64, !cuft.var<!cuft.unknown>
+  %ty0 = cuft.thread_idx y : i64
+  cuft.var_store %ty0, %ty : i64, !cuft.var<!cuft.unknown>
+  %by = cuft.block_idx y : i64
+  %r0 = cuft.mul %by, %TILE : (i64, !cuft.unknown) -> !cuft.unknown
   %ty1 = cuft.var_load %ty : !cuft.var<!cuft.unknown> -> !cuft.unknown
   %r1 = cuft.add %r0, %ty1 : (!cuft.unknown, !cuft.unknown) -> !cuft.unknown
   cuft.var_store %r1, %row : !cuft.unknown, !cuft.var<!cuft.unknown>
-  %bx = cuft.block_idx x : i32
-  %c0 = cuft.mul %bx, %TILE : (i32, !cuft.unknown) -> !cuft.unknown
+  %bx = cuft.block_idx x : i64
+  %c0 = cuft.mul %bx, %TILE : (i64, !cuft.unknown) -> !cuft.unknown
   %tx1 = cuft.var_load %tx : !cuft.var<!cuft.unknown> -> !cuft.unknown
   %c1 = cuft.add %c0, %tx1 : (!cuft.unknown, !cuft.unknown) -> !cuft.unknown
   cuft.var_store %c1, %col : !cuft.unknown, !cuft.var<!cuft.unknown>

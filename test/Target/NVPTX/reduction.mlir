@@ -47,8 +47,7 @@
 cuft.kernel @reduce(%x: !cuft.array<f64, 1, C>, %out: !cuft.array<f64, 1, C>, %levels: i64) {
   %acc = cuft.var "acc" : !cuft.var<f64>
   %buf = cuft.alloc_shared f64 shape [256] -> !cuft.array<f64, 1, C, shared>
-  %t = cuft.thread_idx x : i32
-  %tid = cuft.cast %t : i32 to i64
+  %tid = cuft.thread_idx x : i64
   %zero = cuft.constant 0.0 : f64
   cuft.var_store %zero, %acc : f64, !cuft.var<f64>
   %g = cuft.grid 1 : i64

@@ -15,13 +15,17 @@ public:
 
 struct CuftLoweringOptions {
   bool fastMath = false;
-  /// Check array indices; out of range calls kIndexErrorFunction.
+  /// Check array indices and integer divisors; a failed check calls
+  /// kIndexErrorFunction or kZeroDivisionFunction.
   bool boundsCheck = false;
 };
 
 /// `func.func private @__cuft_index_error(i64 dim, i64 index, i64 size)`, called
 /// by bounds-checked accesses; convert-gpu-to-host prepends a site number.
 inline constexpr const char *kIndexErrorFunction = "__cuft_index_error";
+/// `func.func private @__cuft_zero_division_error()`, called by checked integer
+/// `//` and `%` with a zero divisor; convert-gpu-to-host prepends a site number.
+inline constexpr const char *kZeroDivisionFunction = "__cuft_zero_division_error";
 
 /// Scalar arithmetic, comparisons, casts and math functions.
 void populateCuftArithToArithPatterns(CuftTypeConverter &converter,

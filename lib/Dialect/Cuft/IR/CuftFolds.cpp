@@ -2,8 +2,10 @@
 //
 // Folders run only on typed IR: a folded value must have the type the op's
 // result already has. Integer arithmetic wraps (two's complement) as on the GPU;
-// floor division and modulo follow Python; a fold that would divide by zero or
-// shift out of range is left to run time.
+// floor division and modulo follow Python; MIN // -1 wraps to MIN, and shifts
+// by a count >= the width (read as unsigned) give 0 or the sign, as the
+// lowering defines them (CuftToGPU/Arith.cpp). A division by zero is left to
+// run time, where it gives 0 or, in checked mode, raises.
 //
 //===----------------------------------------------------------------------===//
 
@@ -71,7 +73,7 @@ std::optional<APInt> foldIntBinary(BinKind kind, const APInt &a, const APInt &b,
     if (isUnsigned)
       return kind == BinKind::FloorDiv ? a.udiv(b) : a.urem(b);
     if (a.isMinSignedValue() && b.isAllOnes())
-      return std::nullopt;
+      return kind == BinKind::FloorDiv ? a : APInt(w, 0);
     APInt q = a.sdiv(b), r = a.srem(b);
     if (!r.isZero() && (r.isNegative() != b.isNegative())) {
       q -= 1;
@@ -107,8 +109,11 @@ std::optional<APInt> foldIntBinary(BinKind kind, const APInt &a, const APInt &b,
     return a ^ b;
   case BinKind::Shl:
   case BinKind::Shr:
-    if ((!isUnsigned && b.isNegative()) || b.uge(w))
-      return std::nullopt;
+    if (b.uge(w)) {
+      if (kind == BinKind::Shr && !isUnsigned && a.isNegative())
+        return APInt::getAllOnes(w);
+      return APInt(w, 0);
+    }
     if (kind == BinKind::Shl)
       return a.shl(b);
     return isUnsigned ? a.lshr(b) : a.ashr(b);

@@ -461,8 +461,6 @@ LogicalResult StrideOp::verify() {
   return verifyDimQuery(*this, getArray().getType(), getDim());
 }
 
-/// Statically allocated shared memory per block on sm_70 and later.
-static constexpr int64_t kMaxStaticSharedBytes = 48 * 1024;
 
 template <typename AllocOpT>
 static LogicalResult verifyAlloc(AllocOpT op, MemorySpace space) {

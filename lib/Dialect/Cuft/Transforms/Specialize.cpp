@@ -96,6 +96,7 @@ private:
   LogicalResult inferAll(bool emit, bool &changed);
   LogicalResult infer(Operation *op, bool emit, bool &changed);
   LogicalResult inferBinary(Operation *op, bool emit, bool &changed);
+  std::optional<APInt> exactLiteral(Value v, bool &overflow);
   LogicalResult checkArrayAccess(Operation *op, Value array, ValueRange indices, bool emit,
                                  ArrayType &arr);
   LogicalResult rewrite();
@@ -128,8 +129,78 @@ private:
   MLIRContext *ctx;
   llvm::DenseMap<Value, TypeInfo> types;
   llvm::DenseMap<Operation *, FuncOp> callTargets;
+  /// exactLiteral's results: a value, or none (not a literal expression).
+  llvm::DenseMap<Value, std::optional<APInt>> exactValues;
   TypeInfo returnInfo;
 };
+
+/// The exact value of `v` when it is an integer literal or integer arithmetic
+/// on literals only (`2**70`, `1 << 40`), as Python computes it; `overflow`
+/// turns true when that value does not fit in 64 bits. Such arithmetic would
+/// otherwise fold to a wrapped value while the literal it equals is rejected.
+std::optional<APInt> FunctionSpecializer::exactLiteral(Value v, bool &overflow) {
+  overflow = false;
+  if (auto it = exactValues.find(v); it != exactValues.end())
+    return it->second;
+  std::optional<APInt> result;
+  Operation *op = v.getDefiningOp();
+  if (auto c = dyn_cast_or_null<ConstantOp>(op)) {
+    if (auto i = dyn_cast<IntegerAttr>(c.getValue()); i && !c.getType().isInteger(1))
+      result = i.getValue().sextOrTrunc(64);
+  } else if (op && op->getNumOperands() == 2 &&
+             isa<AddOp, SubOp, MulOp, PowOp, ShlOp, FloorDivOp, ModOp>(op)) {
+    bool lo = false, ro = false;
+    auto a = exactLiteral(op->getOperand(0), lo), b = exactLiteral(op->getOperand(1), ro);
+    if (a && b) {
+      bool ov = false;
+      APInt r;
+      if (isa<AddOp>(op)) {
+        r = a->sadd_ov(*b, ov);
+      } else if (isa<SubOp>(op)) {
+        r = a->ssub_ov(*b, ov);
+      } else if (isa<MulOp>(op)) {
+        r = a->smul_ov(*b, ov);
+      } else if (isa<PowOp>(op)) {
+        if (!b->isNegative()) {
+          // Past 64 multiplications, only 0, 1 and -1 stay in range.
+          r = APInt(64, 1);
+          APInt base = *a;
+          for (uint64_t e = b->getZExtValue(); e && !ov; e >>= 1) {
+            if (e & 1)
+              r = r.smul_ov(base, ov);
+            if (e >> 1 && !ov)
+              base = base.smul_ov(base, ov);
+          }
+        } else {
+          a.reset(); // a negative power is a float in Python
+        }
+      } else if (isa<ShlOp>(op)) {
+        if (b->isNegative())
+          a.reset(); // a ValueError in Python; NumPy's rule applies at run time
+        else if (b->uge(64))
+          r = APInt(64, 0), ov = !a->isZero();
+        else
+          r = a->sshl_ov(*b, ov);
+      } else if (!b->isZero() && !(a->isMinSignedValue() && b->isAllOnes())) {
+        APInt q = a->sdiv(*b), m = a->srem(*b);
+        if (!m.isZero() && m.isNegative() != b->isNegative()) {
+          q -= 1;
+          m += *b;
+        }
+        r = isa<FloorDivOp>(op) ? q : m;
+      } else {
+        a.reset(); // left to run time: x // 0 is 0, or raises when checked
+      }
+      if (a && ov)
+        overflow = true;
+      else if (a)
+        result = r;
+    }
+  }
+  if (!overflow)
+    exactValues[v] = result;
+  return result;
+}
 
 LogicalResult FunctionSpecializer::checkArrayAccess(Operation *op, Value array,
                                                     ValueRange indices, bool emit,
@@ -172,6 +243,16 @@ LogicalResult FunctionSpecializer::inferBinary(Operation *op, bool emit, bool &c
   TypeInfo r = *p;
   r.literal.reset();
   ScalarKind k = kindOf(r.type);
+  if (a.weak && b.weak && k == ScalarKind::Int) {
+    bool overflow = false;
+    (void)exactLiteral(op->getResult(0), overflow);
+    if (overflow) {
+      if (emit)
+        op->emitError("the result of ")
+            << opSymbol(op) << " on integer literals does not fit in 64 bits";
+      return failure();
+    }
+  }
   Type i64 = IntegerType::get(ctx, 64), f64 = Float64Type::get(ctx);
   if (isa<CmpOp>(op)) {
     r = TypeInfo::strong(IntegerType::get(ctx, 1));
@@ -863,6 +944,10 @@ struct CuftSpecializePass : public cuft::impl::CuftSpecializeBase<CuftSpecialize
       module.emitError("no kernel named '") << kernel << "'";
       return signalPassFailure();
     }
+    if (!sig.empty() && kernels.empty()) {
+      module.emitError("the module has no kernel for the signature \"") << sig << "\"";
+      return signalPassFailure();
+    }
     bool ok = true;
     for (KernelOp k : kernels)
       ok &= succeeded(specializeKernel(state, k, entries, !sig.empty()));
@@ -879,6 +964,50 @@ struct CuftSpecializePass : public cuft::impl::CuftSpecializeBase<CuftSpecialize
     });
     for (FuncOp f : dead)
       f.erase();
+    for (KernelOp k : kernels)
+      ok &= succeeded(checkStaticShared(k));
+    if (!ok)
+      return signalPassFailure();
+  }
+
+  /// A block's static shared memory is every `cuft.shared.array` the kernel
+  /// and the device functions it calls allocate, together (each allocation
+  /// site is one buffer per block, however often it runs).
+  LogicalResult checkStaticShared(KernelOp kernel) {
+    int64_t total = 0;
+    llvm::DenseSet<Operation *> seen;
+    SmallVector<Operation *> work{kernel};
+    while (!work.empty()) {
+      Operation *fn = work.pop_back_val();
+      if (!seen.insert(fn).second)
+        continue;
+      WalkResult r = fn->walk([&](Operation *op) {
+        if (auto call = dyn_cast<CallOp>(op)) {
+          if (auto callee = SymbolTable::lookupNearestSymbolFrom<FuncOp>(
+                  call, call.getCalleeAttr()))
+            work.push_back(callee);
+          return WalkResult::advance();
+        }
+        auto alloc = dyn_cast<AllocSharedOp>(op);
+        std::optional<ArrayRef<int64_t>> shape = alloc ? alloc.getShape() : std::nullopt;
+        if (!shape)
+          return WalkResult::advance();
+        int64_t bytes = std::max<int64_t>(1, alloc.getDtype().getIntOrFloatBitWidth() / 8);
+        for (int64_t d : *shape)
+          bytes *= d; // each array is at most 48 KiB (its verifier)
+        total += bytes;
+        if (total <= kMaxStaticSharedBytes)
+          return WalkResult::advance();
+        alloc.emitError("kernel '")
+            << kernel.getSymName() << "' allocates at least " << total
+            << " bytes of static shared memory with this array, more than the "
+            << kMaxStaticSharedBytes << "-byte limit per block";
+        return WalkResult::interrupt();
+      });
+      if (r.wasInterrupted())
+        return failure();
+    }
+    return success();
   }
 };
 

@@ -14,6 +14,12 @@
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+namespace cuft {
+/// Static shared memory per block on sm_70 and later: each array, and all of a
+/// kernel's arrays together (checked by cuft-specialize).
+inline constexpr int64_t kMaxStaticSharedBytes = 48 * 1024;
+} // namespace cuft
+
 #define GET_OP_CLASSES
 #include "cuft/Dialect/Cuft/IR/CuftOps.h.inc"
 

@@ -1,0 +1,56 @@
+//===- Checks.cpp - run-time checks of the host target's checked mode ---===//
+
+#include "Checks.h"
+
+#include "cuft/Conversion/CuftToGPU/CuftToGPU.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+using namespace mlir;
+
+namespace {
+
+/// `name(args...)`, declaring `name` once in the enclosing module.
+void callRuntime(OpBuilder &b, Location loc, StringRef name, ValueRange args) {
+  Operation *symbolTableOp =
+      b.getInsertionBlock()->getParentOp()->getParentWithTrait<OpTrait::SymbolTable>();
+  if (!SymbolTable::lookupSymbolIn(symbolTableOp, name)) {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(&symbolTableOp->getRegion(0).front());
+    auto decl = func::FuncOp::create(b, loc, name, b.getFunctionType(args.getTypes(), {}));
+    decl.setPrivate();
+  }
+  func::CallOp::create(b, loc, name, TypeRange{}, args);
+}
+
+} // namespace
+
+void cuft::detail::checkBounds(OpBuilder &b, Location loc, Value array, ValueRange indices,
+                               ValueRange raw) {
+  auto i64 = b.getI64Type();
+  for (auto [dim, index, written] : llvm::enumerate(indices, raw)) {
+    Value size = memref::DimOp::create(b, loc, array, dim);
+    Value bad = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, index, size);
+    // The arguments are computed in the branch: they are only needed there.
+    auto ifOp = scf::IfOp::create(b, loc, bad, /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(ifOp.thenBlock());
+    Value args[] = {arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(dim)),
+                    arith::IndexCastOp::create(b, loc, i64, written),
+                    arith::IndexCastOp::create(b, loc, i64, size)};
+    callRuntime(b, loc, kIndexErrorFunction, args);
+  }
+}
+
+void cuft::detail::checkDivisor(OpBuilder &b, Location loc, Value divisor) {
+  Value zero = arith::ConstantOp::create(b, loc, divisor.getType(),
+                                         b.getZeroAttr(divisor.getType()));
+  Value isZero = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, divisor, zero);
+  auto ifOp = scf::IfOp::create(b, loc, isZero, /*withElseRegion=*/false);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(ifOp.thenBlock());
+  callRuntime(b, loc, kZeroDivisionFunction, {});
+}

@@ -1,0 +1,30 @@
+//===- Checks.h - run-time checks of the host target's checked mode -----===//
+//
+// With bounds checking on (CUFT_BOUNDSCHECK=1 or boundscheck=True), accesses and
+// integer divisions are checked before they run; a failed check calls a runtime
+// function that convert-gpu-to-host binds to its source site. Without it, no
+// check is emitted and the defined results apply (docs/TypeSystem.md).
+//
+//===----------------------------------------------------------------------===//
+#ifndef CUFT_LIB_CONVERSION_CUFTTOGPU_CHECKS_H
+#define CUFT_LIB_CONVERSION_CUFTTOGPU_CHECKS_H
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Value.h"
+
+namespace cuft::detail {
+
+/// Before an access to `array[indices]`, calls `__cuft_index_error(dim, index,
+/// size)` for the first index out of range, with the index as written (`raw`:
+/// before a negative one counted from the end). The comparison is unsigned, so
+/// an index still negative after wrapping is caught too.
+void checkBounds(mlir::OpBuilder &b, mlir::Location loc, mlir::Value array,
+                 mlir::ValueRange indices, mlir::ValueRange raw);
+
+/// Before an integer `//` or `%`, calls `__cuft_zero_division_error()` when
+/// `divisor` is zero.
+void checkDivisor(mlir::OpBuilder &b, mlir::Location loc, mlir::Value divisor);
+
+} // namespace cuft::detail
+
+#endif

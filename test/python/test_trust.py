@@ -1,0 +1,194 @@
+"""Issue 14's regressions: no silent wrong result, no crash. Each test failed on
+the code before its fix (see docs/TypeSystem.md and docs/HostTarget.md for the
+semantics they pin down). Frontend items are in test_frontend_trust.py."""
+import os
+import subprocess
+
+import numpy as np
+import pytest
+
+import cuft
+from sourceutil import line_of
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CUFT_OPT = os.path.join(os.environ.get("CUFT_BUILD_DIR", os.path.join(REPO, "build")),
+                        "bin", "cuft-opt")
+
+
+@pytest.fixture(autouse=True)
+def host_target():
+    previous = cuft.target()
+    cuft.set_target("host")
+    yield
+    cuft.set_target(previous)
+
+
+# -- 3. integer division and modulo by zero -------------------------------------------
+@cuft.kernel
+def divide_mod(a, b, q, r):
+    i = cuft.grid(1)
+    if i < a.shape[0]:
+        q[i] = a[i] // b[i]
+        r[i] = a[i] % b[i]
+
+
+def test_integer_division_by_zero_is_zero_and_min_by_minus_one_wraps():
+    for dtype in (np.int8, np.int32, np.int64, np.uint16, np.uint64):
+        info = np.iinfo(dtype)
+        a = np.array([7, info.min, info.max, 0, 5], dtype)
+        b = np.array([0, -1 if info.min else 0, 0, 0, 2], dtype)
+        q, r = np.full(5, 9, dtype), np.full(5, 9, dtype)
+        divide_mod[1, 8](a, b, q, r)
+        with np.errstate(all="ignore"):
+            np.testing.assert_array_equal(q, np.floor_divide(a, b), err_msg=str(dtype))
+            np.testing.assert_array_equal(r, np.remainder(a, b), err_msg=str(dtype))
+
+
+def test_a_divisor_known_to_be_zero_gives_the_run_time_result():
+    # Once, LLVM deleted the store when it could see the divisor was 0.
+    @cuft.kernel
+    def by_constant(out, d: cuft.constexpr):
+        out[0] = 7 // d
+        out[1] = -7 % d
+        out[2] = 1 // d
+
+    out = np.full(3, 9, np.int64)
+    by_constant[1, 1](out, 0)
+    assert list(out) == [0, 0, 0]
+
+
+@cuft.kernel(boundscheck=True)
+def checked_divide(a, b, q):
+    i = cuft.grid(1)
+    if i < a.shape[0]:
+        q[i] = a[i] // b[i]
+
+
+def test_checked_mode_raises_zero_division_error_at_the_line():
+    a, b, q = np.arange(64, dtype=np.int32), np.ones(64, np.int32), np.zeros(64, np.int32)
+    b[37] = 0
+    with pytest.raises(ZeroDivisionError, match="division or modulo by zero") as info:
+        checked_divide[2, 32](a, b, q)
+    err = info.value
+    assert isinstance(err, cuft.KernelZeroDivisionError) and isinstance(err, cuft.KernelError)
+    assert (err.filename, err.lineno) == (__file__, line_of(checked_divide, "a[i] // b[i]")[0])
+    assert err.block == (1, 0, 0) and err.thread == (5, 0, 0)
+    assert "q[i] = a[i] // b[i]" in str(err)
+    b[37] = 3
+    checked_divide[2, 32](a, b, q)
+    assert q[37] == 12
+
+
+def test_checked_mode_follows_cuft_boundscheck(monkeypatch):
+    a, b, q = np.arange(4, dtype=np.int64), np.zeros(4, np.int64), np.ones(4, np.int64)
+    monkeypatch.setenv("CUFT_BOUNDSCHECK", "1")
+    with pytest.raises(ZeroDivisionError):
+        divide_mod[1, 4](a, b, q, q)
+    monkeypatch.setenv("CUFT_BOUNDSCHECK", "0")
+    divide_mod[1, 4](a, b, q, q)
+    assert list(q) == [0, 0, 0, 0]
+
+
+# -- 6. shifts ------------------------------------------------------------------------
+@cuft.kernel
+def shifts(a, s, left, right):
+    i = cuft.grid(1)
+    if i < a.shape[0]:
+        left[i] = a[i] << s[i]
+        right[i] = a[i] >> s[i]
+
+
+def test_shifts_by_the_width_or_more_or_negative_follow_numpy():
+    for dtype in (np.int8, np.int32, np.int64, np.uint8, np.uint32, np.uint64):
+        bits = np.iinfo(dtype).bits
+        counts = [0, 1, bits - 1, bits, bits + 1, 2 * bits + 3]
+        if np.iinfo(dtype).min:
+            counts += [-1, -bits]
+        a = np.array([np.iinfo(dtype).min + 1 if np.iinfo(dtype).min else 200, 1, 3,
+                      np.iinfo(dtype).max] * 2, dtype)[:len(counts)]
+        a = np.resize(a, len(counts)).astype(dtype)
+        s = np.array(counts, dtype)
+        left, right = np.zeros_like(a), np.zeros_like(a)
+        shifts[1, 16](a, s, left, right)
+        np.testing.assert_array_equal(left, np.left_shift(a, s), err_msg=str(dtype))
+        np.testing.assert_array_equal(right, np.right_shift(a, s), err_msg=str(dtype))
+
+
+def test_folded_shifts_agree_with_run_time_shifts():
+    @cuft.kernel
+    def folded(out, k: cuft.constexpr, m: cuft.constexpr):
+        x = cuft.int64(-5)
+        out[0] = x << k
+        out[1] = x >> k
+        out[2] = x >> m
+        out[3] = cuft.int64(1) << m
+
+    for k, m in [(64, -1), (70, 63), (3, 100)]:
+        out, run = np.zeros(4, np.int64), np.zeros(4, np.int64)
+        folded[1, 1](out, k, m)
+        a = np.array([-5, -5, -5, 1], np.int64)
+        shifts[1, 4](a, np.array([k, k, m, m], np.int64), run, np.zeros(4, np.int64))
+        right = np.zeros(4, np.int64)
+        shifts[1, 4](a, np.array([k, k, m, m], np.int64), np.zeros(4, np.int64), right)
+        assert list(out) == [run[0], right[1], right[2], run[3]], (k, m)
+
+
+# -- 9. constant arithmetic that overflows, shared memory per kernel -------------------
+def test_literal_arithmetic_that_overflows_is_a_compile_error():
+    @cuft.kernel
+    def big(out):
+        out[0] = 2**70
+
+    with pytest.raises(cuft.CompileError, match=r"result of \*\* on integer literals does not "
+                                                r"fit in 64 bits") as info:
+        big[1, 1](np.zeros(1, np.int64))
+    assert info.value.lineno == line_of(big, "2**70")[0]
+
+    @cuft.kernel
+    def nested(out):
+        out[0] = (1 << 40) * (1 << 30)
+
+    with pytest.raises(cuft.CompileError, match=r"result of \* on integer literals"):
+        nested[1, 1](np.zeros(1, np.int64))
+
+    @cuft.kernel
+    def fine(out, x):
+        out[0] = 2**62 + (2**62 - 1)  # the largest int64, exactly
+        out[1] = x << 64  # not literals: NumPy's rule, 0
+
+    out = np.zeros(2, np.int64)
+    fine[1, 1](out, np.int64(1))
+    assert list(out) == [2**63 - 1, 0]
+
+
+def test_static_shared_memory_is_limited_per_kernel_not_per_array():
+    @cuft.func
+    def helper(out):
+        t = cuft.shared.array(4097, cuft.float32)  # 16 KiB and 4 bytes
+        t[0] = 1.0
+        out[1] = t[0]
+
+    @cuft.kernel
+    def two_arrays(out):
+        a = cuft.shared.array(4096, cuft.float64)  # 32 KiB
+        a[0] = 1.0
+        out[0] = a[0]
+        helper(out)
+
+    with pytest.raises(cuft.CompileError, match="kernel 'two_arrays' allocates at least 49156 "
+                                                "bytes of static shared memory") as info:
+        two_arrays[1, 1](np.zeros(2))
+    assert info.value.lineno == line_of(helper, "cuft.shared.array")[0]
+
+
+# -- 12. cuft-opt on inputs without kernels ---------------------------------------------
+@pytest.mark.skipif(not os.path.exists(CUFT_OPT), reason="cuft-opt is not built")
+@pytest.mark.parametrize("text", ["", "module {}\n"])
+def test_cuft_opt_reports_a_signature_for_a_module_without_kernels(text, tmp_path):
+    path = tmp_path / "empty.mlir"
+    path.write_text(text)
+    run = subprocess.run([CUFT_OPT, str(path), "--cuft-specialize=sig=array<f32,1,C>,i64"],
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 1, run.stderr
+    assert "the module has no kernel for the signature" in run.stderr
+    assert "Stack dump" not in run.stderr
