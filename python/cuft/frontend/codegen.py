@@ -9,6 +9,7 @@ function it calls into one module.
 import ast
 import builtins
 import inspect
+import sys
 from dataclasses import dataclass, field
 
 from ..constexpr import constexpr
@@ -146,6 +147,10 @@ _UNSUPPORTED = {
     "NamedExpr": "':='", "Starred": "'*' unpacking", "Slice": "slicing",
 }
 
+# Chains of up to this many if/elif arms (or conditional expressions) nest in
+# the IR as they do in Python; longer ones are emitted flat (FunctionCodegen.branches).
+_NESTED_ARMS = 16
+
 
 class ModuleBuilder:
     """Names and queues the device functions reached from the entry function."""
@@ -208,6 +213,7 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
         self.src = module.source(fn)
         self.em = Emitter(self.src.filename)
         self.loop_depth = 0
+        self.statement = None  # the innermost statement being compiled
         self.globals = fn.__globals__
         self.returns_value = (not is_kernel) and _returns_value(self.src.node)
 
@@ -257,7 +263,16 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
         for p in params:
             if p.arg in self.vars:
                 self.store_var(p.arg, self.params.pop(p.arg), p)
-        self.body(fdef.body)
+        try:
+            self.body(fdef.body)
+        except RecursionError:
+            # Python's own limit, reached through a deeply nested expression
+            # (chains of +, and/or, elif, conditional expressions are walked
+            # without recursion): reported at the statement being compiled.
+            raise self.error(f"this statement nests too deeply to compile (cuft's frontend "
+                             f"reached Python's recursion limit, {sys.getrecursionlimit()}); "
+                             "split it into smaller statements",
+                             self.statement or fdef) from None
         if not self.em.terminated:
             if self.returns_value:
                 raise self.error(f"device function '{fdef.name}' returns a value but can reach "
@@ -314,10 +329,13 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
 
     # -- statements ---------------------------------------------------------
     def body(self, stmts):
+        outer = self.statement
         for s in stmts:
             if self.em.terminated:
                 break  # unreachable after return/break/continue
+            self.statement = s
             self.visit(s)
+        self.statement = outer
 
     def visit_Pass(self, node):
         pass
@@ -369,18 +387,81 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
             raise self.error("unsupported target of an augmented assignment", target)
 
     def visit_If(self, node):
-        cond = self.as_value(self.visit(node.test), node.test)
-        self.em.begin(f"cuft.if {cond.name} : {cond.type}", self.pos(node))
-        self.body(node.body)
-        then_ends = self.em.terminated
-        if node.orelse and not then_ends:
-            self.em.middle("else")
-            self.body(node.orelse)
-        self.em.end()
-        if node.orelse and then_ends:
-            # `if c: return a` / `else: B` is `if c: return a` followed by B, which
-            # keeps a function whose branches all return ending in a return.
-            self.body(node.orelse)
+        # An elif chain is one list of arms, walked in a loop: no recursion per
+        # elif, and long chains emit flat IR (see ``branches``).
+        chain = [node]
+        while len(chain[-1].orelse) == 1 and isinstance(chain[-1].orelse[0], ast.If):
+            chain.append(chain[-1].orelse[0])
+
+        def arm(n):
+            return lambda: self.body(n.body)
+
+        final = chain[-1].orelse
+        self.branches([(n, n.test, arm(n)) for n in chain],
+                      (lambda: self.body(final)) if final else None)
+
+    def branches(self, arms, final):
+        """``if t0: b0 elif t1: b1 ... else: final`` (statements or a
+        conditional expression): ``arms`` is a list of (node for the location,
+        test expression, function emitting the arm's body); ``final`` emits the
+        else part, or is None.
+
+        Up to ``_NESTED_ARMS`` arms nest as Python reads them (each elif in the
+        previous else region). A longer chain is flat, each arm at the depth of
+        the statement: ``go = true``; ``if t0 { go = false; b0 }``; ``if go { if
+        t1 { go = false; b1 } }``; ...; ``if go { final }``. Either way, after an
+        arm that always ends (return, break, continue) the rest of the chain
+        follows the arm's if instead of sitting in its else region (it runs only
+        when the test failed), which keeps a function whose arms all return
+        ending in a return.
+        """
+        if len(arms) > _NESTED_ARMS:
+            return self._flat_branches(arms, final)
+        opened = 0  # ifs whose else region the rest of the chain is in
+        for k, (node, test, emit) in enumerate(arms):
+            cond = self.as_value(self.visit(test), test)
+            self.em.begin(f"cuft.if {cond.name} : {cond.type}", self.pos(node))
+            emit()
+            if k + 1 == len(arms) and final is None:
+                self.em.end()
+            elif self.em.terminated:
+                self.em.end()
+            else:
+                self.em.middle("else")
+                opened += 1
+        if final is not None:
+            final()
+        for _ in range(opened):
+            self.em.end()
+
+    def _flat_branches(self, arms, final):
+        first = arms[0][0]
+        go = self.temp("$elif", first)  # no arm taken yet
+        self.store_temp(go, self.constant(True, first), first)
+        false = self.constant(False, first)  # here, where it dominates every arm
+        guarded = False  # whether an earlier arm can fall through (then `go` decides)
+        for node, test, emit in arms:
+            pos = self.pos(node)
+            if guarded:
+                g = self.load_temp(go, node)
+                self.em.begin(f"cuft.if {g.name} : {g.type}", pos)
+            cond = self.as_value(self.visit(test), test)
+            self.em.begin(f"cuft.if {cond.name} : {cond.type}", pos)
+            self.store_temp(go, false, node)
+            emit()
+            falls_through = not self.em.terminated
+            self.em.end()
+            if guarded:
+                self.em.end()
+            guarded = guarded or falls_through
+        if final is not None:
+            if guarded:
+                g = self.load_temp(go, first)
+                self.em.begin(f"cuft.if {g.name} : {g.type}", self.pos(first))
+                final()
+                self.em.end()
+            else:
+                final()
 
     def visit_For(self, node):
         if node.orelse:

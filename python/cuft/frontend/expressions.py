@@ -243,11 +243,23 @@ class ExpressionsMixin:
                           self.pos(node))
 
     def visit_BinOp(self, node):
-        if type(node.op) not in _BINOPS:
-            raise self.error("the '@' operator is not supported in kernels", node)
-        a = self.as_value(self.visit(node.left), node.left)
-        b = self.as_value(self.visit(node.right), node.right)
-        return self.binop(node.op, a, b, node)
+        # A tree of binary operators (a long sum x0 + x1 + ... + xn, a chain
+        # of right-associative **) is walked with a stack, not by recursion, so
+        # its depth does not meet Python's recursion limit. Same order as
+        # Python: the left operand, the right one, then the operator.
+        stack, values = [(node, False)], []
+        while stack:
+            n, operands_done = stack.pop()
+            if not isinstance(n, ast.BinOp):
+                values.append(self.as_value(self.visit(n), n))
+            elif operands_done:
+                b = values.pop()
+                values.append(self.binop(n.op, values.pop(), b, n))
+            else:
+                if type(n.op) not in _BINOPS:
+                    raise self.error("the '@' operator is not supported in kernels", n)
+                stack += [(n, True), (n.right, False), (n.left, False)]
+        return values[0]
 
     def visit_UnaryOp(self, node):
         if isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
@@ -260,6 +272,11 @@ class ExpressionsMixin:
         mnemonic = {ast.USub: "neg", ast.Invert: "invert", ast.Not: "not"}[type(node.op)]
         return self.unop(mnemonic, a, node)
 
+    # and/or, comparison chains and conditional expressions emit flat IR: one
+    # cuft.if per operand, each at the depth of the expression, never an if
+    # nested in the previous one's region, so a chain of any length nests no
+    # deeper than two operands do.
+
     def visit_Compare(self, node):
         left = self.as_value(self.visit(node.left), node.left)
         first = node.comparators[0]
@@ -267,23 +284,33 @@ class ExpressionsMixin:
         result = self.cmp(node.ops[0], left, right, node)
         if len(node.ops) == 1:
             return result
-        # a < b < c: b is evaluated once, c only when a < b holds.
+        # a < b < c < d: each middle operand is evaluated once, and each
+        # comparison only while the previous ones hold: `t = a < b`; `if t {
+        # t = b < c }`; `if t { t = c < d }`. An operand evaluated inside one if
+        # and compared in the next is kept in a variable of its own (one per
+        # operand: a shared one would join their types).
         tmp = self.temp("$cmp", node)
         self.store_temp(tmp, result, node)
-        depth = 0
+        held = None  # the variable holding `right` when it was computed in an if
+        last = len(node.ops) - 1
         for k in range(1, len(node.ops)):
             self.em.begin(f"cuft.if {result.name} : {result.type}", self.pos(node))
-            depth += 1
-            left, nxt = right, node.comparators[k]
+            left = right if held is None else self.load_temp(held, node.comparators[k - 1])
+            nxt = node.comparators[k]
             right = self.as_value(self.visit(nxt), nxt)
-            result = self.cmp(node.ops[k], left, right, node.comparators[k - 1])
-            self.store_temp(tmp, result, node)
-        for _ in range(depth):
+            held = None
+            if k < last:
+                held = self.temp("$cmp.operand", nxt)
+                self.store_temp(held, right, nxt)
+            self.store_temp(tmp, self.cmp(node.ops[k], left, right, node.comparators[k - 1]), node)
             self.em.end()
-        return self.load_temp(tmp, node)
+            result = self.load_temp(tmp, node)
+        return result
 
     def visit_BoolOp(self, node):
         # Python value semantics: `a or b` is a if a is true, else b; b runs only then.
+        # `a and b and c` is `t = a`; `if t { t = b }`; `if t { t = c }` (`or`:
+        # the stores in the else regions), each if after the previous one.
         is_and = isinstance(node.op, ast.And)
         tmp = self.temp("$and" if is_and else "$or", node)
         value = self.as_value(self.visit(node.values[0]), node.values[0])
@@ -292,18 +319,23 @@ class ExpressionsMixin:
             self.em.begin(f"cuft.if {value.name} : {value.type}", self.pos(node))
             if not is_and:
                 self.em.middle("else")
-            value = self.as_value(self.visit(operand), operand)
-            self.store_temp(tmp, value, operand)
-        for _ in node.values[1:]:
+            self.store_temp(tmp, self.as_value(self.visit(operand), operand), operand)
             self.em.end()
-        return self.load_temp(tmp, node)
+            value = self.load_temp(tmp, node)
+        return value
 
     def visit_IfExp(self, node):
+        # `a if c else b if d else e`: one chain of arms, emitted without
+        # recursion (long chains with a flag, see FunctionCodegen.branches).
+        chain = [node]
+        while isinstance(chain[-1].orelse, ast.IfExp):
+            chain.append(chain[-1].orelse)
         tmp = self.temp("$ifexp", node)
-        cond = self.as_value(self.visit(node.test), node.test)
-        self.em.begin(f"cuft.if {cond.name} : {cond.type}", self.pos(node))
-        self.store_temp(tmp, self.visit(node.body), node.body)
-        self.em.middle("else")
-        self.store_temp(tmp, self.visit(node.orelse), node.orelse)
-        self.em.end()
+
+        def arm(n):
+            return lambda: self.store_temp(tmp, self.visit(n.body), n.body)
+
+        last = chain[-1].orelse
+        self.branches([(n, n.test, arm(n)) for n in chain],
+                      lambda: self.store_temp(tmp, self.visit(last), last))
         return self.load_temp(tmp, node)

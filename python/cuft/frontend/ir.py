@@ -48,13 +48,16 @@ class Emitter:
 
     ``terminated`` tells whether the current block already ends in a terminator;
     statements after it are unreachable and are not emitted.
+
+    Lines are not indented: MLIR's parser does not need it, and an indent per
+    region level made the text (and the time to write it) grow with the square
+    of the nesting depth. ``cuft-opt`` prints any IR indented.
     """
 
     def __init__(self, filename):
         self._file = quote(filename)
         self.decls = []
         self.lines = []
-        self.depth = 1
         self.terminated = False
         self._counter = 0
         self._regions = []  # (loc of the region op, terminated flag of the outer block)
@@ -63,11 +66,12 @@ class Emitter:
         return f"loc({self._file}:{pos[0]}:{pos[1]})"
 
     def fresh(self):
+        """A new SSA name: a number, which no Python name can be."""
         self._counter += 1
         return f"%{self._counter}"
 
     def emit(self, text, pos):
-        self.lines.append("  " * self.depth + f"{text} {self.loc(pos)}")
+        self.lines.append(f"{text} {self.loc(pos)}")
 
     def op(self, text, pos, type=UNKNOWN, count=1):
         """Emit ``%r = text`` and return its result Value(s)."""
@@ -83,29 +87,26 @@ class Emitter:
         self.terminated = True
 
     def declare_var(self, ssa, name, pos):
-        self.decls.append(f"  {ssa} = cuft.var {quote(name)} : {VAR} {self.loc(pos)}")
+        self.decls.append(f"{ssa} = cuft.var {quote(name)} : {VAR} {self.loc(pos)}")
         return Value(ssa, VAR)
 
     # Structured regions: begin(header) ... [middle(text) ...] end().
     def begin(self, header, pos):
-        self.lines.append("  " * self.depth + header + " {")
+        self.lines.append(header + " {")
         self._regions.append((pos, self.terminated))
-        self.depth += 1
         self.terminated = False
 
     def _close_block(self):
         if not self.terminated:
             self.emit("cuft.yield", self._regions[-1][0])
-        self.depth -= 1
 
     def middle(self, text):
         self._close_block()
-        self.lines.append("  " * self.depth + "} " + text + " {")
-        self.depth += 1
+        self.lines.append("} " + text + " {")
         self.terminated = False
 
     def end(self):
         self._close_block()
         pos, outer = self._regions.pop()
-        self.lines.append("  " * self.depth + "} " + self.loc(pos))
+        self.lines.append("} " + self.loc(pos))
         self.terminated = outer

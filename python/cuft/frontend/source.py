@@ -39,6 +39,7 @@ class Source:
             raise CompileError(f"cannot read the source of '{fn.__qualname__}': {e}",
                                self.filename, code.co_firstlineno) from None
         self.lines = [l.rstrip("\r\n") for l in lines]
+        self._char_columns = {}  # line -> character column of each UTF-8 byte offset
         text = "".join(lines)
         prefix = 0
         if text[:1] in (" ", "\t"):
@@ -52,6 +53,9 @@ class Source:
             lineno = (e.lineno or 1) + self._line_offset
             raise CompileError(f"cannot parse '{fn.__qualname__}': {e.msg}", self.filename,
                                lineno, e.offset) from None
+        except (RecursionError, MemoryError):
+            raise CompileError(f"cannot parse '{fn.__qualname__}': it nests too deeply",
+                               self.filename, start) from None
         self.node = self._find_def(tree)
 
     def _find_def(self, tree):
@@ -77,9 +81,14 @@ class Source:
         lineno = node.lineno + self._line_offset
         col = node.col_offset
         text = self.line_text(lineno)
-        if text is not None:
+        if text is not None and not text.isascii():
             # ast columns count UTF-8 bytes; editors and carets count characters.
-            col = len(text.encode()[:col].decode(errors="ignore"))
+            chars = self._char_columns.get(lineno)
+            if chars is None:  # once per line: a long line has many nodes
+                chars = self._char_columns[lineno] = [
+                    i for i, ch in enumerate(text) for _ in range(len(ch.encode()))]
+                chars.append(len(text))
+            col = chars[min(col, len(chars) - 1)]
         return lineno, col + 1
 
     def error(self, message, node):

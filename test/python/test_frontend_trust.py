@@ -1,0 +1,222 @@
+"""Issue 14 ("Trust"), the frontend's part: a variable possibly read before it
+is assigned is a compile error; the source compiled is the text of when the
+function was decorated; long chains (and/or, comparisons, elif, conditional
+expressions, sums) give flat IR quickly, and what still nests too deeply is a
+located CompileError; parameter and local names never collide with the
+frontend's own SSA names. Kernels run on the host target."""
+
+import importlib
+import importlib.util
+import re
+import sys
+import time
+import uuid
+
+import numpy as np
+import pytest
+from sourceutil import line_of
+
+import cuft
+from cuft import CompileError
+from cuft.frontend import generate
+
+
+@pytest.fixture(autouse=True)
+def host_target():
+    previous = cuft.set_target("host")
+    yield
+    cuft.set_target(previous)
+
+
+def load_module(tmp_path, text, name=None):
+    """Import ``text`` as a module from a file of its own (its kernels'
+    source is that file)."""
+    name = name or f"trust_{uuid.uuid4().hex}"
+    path = tmp_path / f"{name}.py"
+    path.write_text(text, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def assert_linear(ir, n, lines_per_operand):
+    """The IR of an n-operand chain grows linearly: a few lines per operand,
+    none longer than an op and its location (nested and indented, the
+    lines grew with the depth)."""
+    lines = ir.splitlines()
+    assert len(lines) <= lines_per_operand * n
+    longest = max(lines, key=len)
+    assert len(longest) < 250 + 2 * len(re.search(r'loc\("([^"]*)"', ir).group(1)), longest
+
+
+def region_depth(ir):
+    """How deep regions (if, for, while) nest inside the functions of ``ir``."""
+    depth = deepest = 0
+    for line in ir.splitlines():
+        if line.startswith("}"):
+            depth -= 1
+        if line.endswith("{"):
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest - 2  # the module and the function
+
+
+# ---------------------------------------------------------------------------
+# 10/11. Long chains: flat IR, no recursion
+
+def chain_module(tmp_path, body, params="x, out", decorate=False):
+    text = "import cuft\n\n" + ("@cuft.kernel\n" if decorate else "") + \
+        f"def k({params}):\n" + body
+    return load_module(tmp_path, text).k
+
+
+def operands(n, fmt="x[{}]"):
+    return [fmt.format(i) for i in range(n)]
+
+
+@pytest.mark.parametrize("op", ["and", "or"])
+def test_long_and_or_chains_give_flat_ir_quickly(tmp_path, op):
+    n = 4000
+    k = chain_module(tmp_path, f"    out[0] = {f' {op} '.join(operands(n))}\n")
+    start = time.perf_counter()
+    ir = generate(k).ir
+    assert time.perf_counter() - start < 30  # ~0.15 s here; the nested IR took minutes
+    assert region_depth(ir) == 1
+    assert_linear(ir, n, 10)  # nested and indented: 130 MB
+
+
+def test_a_10000_operand_and_chain(tmp_path):
+    n = 10000
+    k = chain_module(tmp_path, f"    out[0] = {' and '.join(operands(n))}\n")
+    ir = generate(k).ir
+    assert region_depth(ir) == 1  # nested and indented: 604 MB
+    assert_linear(ir, n, 10)
+
+
+def test_long_comparison_chain_and_conditional_expressions_are_flat(tmp_path):
+    k = chain_module(tmp_path, f"    out[0] = {' < '.join(operands(1000))}\n")
+    ir = generate(k).ir
+    assert region_depth(ir) == 1
+    assert_linear(ir, 1000, 14)
+    arms = " ".join(f"x[{i}] if x[{i + 1}] > 0 else" for i in range(300))
+    ir = generate(chain_module(tmp_path, f"    out[0] = {arms} 0\n")).ir
+    assert region_depth(ir) == 2
+    assert_linear(ir, 300, 20)
+
+
+def long_elif(n, indent="    "):
+    text = ""
+    for k in range(n):
+        text += f"{indent}{'if' if k == 0 else 'elif'} x[{k}] > 0:\n{indent}    out[0] = {k}\n"
+    return text + f"{indent}else:\n{indent}    out[0] = -1\n"
+
+
+def test_a_400_branch_elif_chain_is_flat(tmp_path):
+    ir = generate(chain_module(tmp_path, long_elif(400))).ir
+    assert region_depth(ir) == 2
+
+
+def test_a_500_term_sum_and_a_right_nested_power_chain(tmp_path):
+    k = chain_module(tmp_path, f"    out[0] = {' + '.join(operands(500))}\n", decorate=True)
+    x = np.arange(500, dtype=np.int64)
+    out = np.zeros(1, np.int64)
+    k[1, 1](x, out)
+    assert out[0] == x.sum()
+    k = chain_module(tmp_path, f"    y = x[0]\n    out[0] = {' ** '.join(['y'] * 2000)}\n")
+    generate(k)
+
+
+def test_what_still_nests_too_deeply_is_a_located_compile_error(tmp_path):
+    k = chain_module(tmp_path, "    y = x[0]\n    out[0] = " + "~" * 1500 + "y\n")
+    with pytest.raises(CompileError) as info:
+        generate(k)
+    e = info.value
+    assert "nests too deeply" in e.message
+    assert (e.lineno, e.col) == (5, 5) and e.filename.endswith(".py")
+
+
+N_ARMS = 60
+
+
+def flat_chain_module(tmp_path):
+    """A kernel whose elif chain and conditional expression are longer than
+    the frontend nests (so they take the flat form), with continue and break
+    in some arms, and a device function whose arms all return."""
+    arms = ""
+    for k in range(N_ARMS):
+        arms += f"        {'if' if k == 0 else 'elif'} v == {k}:\n"
+        if k == N_ARMS - 1:
+            arms += "            break\n"
+        elif k % 7 == 3:
+            arms += "            continue\n"
+        else:
+            arms += f"            r = {1000 + k}\n"
+    arms += "        else:\n            r = -v\n"
+    ifexp = " ".join(f"{2000 + k} if v == {k} else" for k in range(N_ARMS)) + " -v"
+    returns = "".join(f"    {'if' if k == 0 else 'elif'} v == {k}:\n        return {3000 + k}\n"
+                      for k in range(N_ARMS)) + "    else:\n        return -1\n"
+    text = (f"import cuft\n\n\n@cuft.func\ndef classify(v):\n{returns}\n\n"
+            f"@cuft.kernel\ndef chain(x, out, e, c):\n"
+            f"    for i in range(x.shape[0]):\n        v = x[i]\n{arms}"
+            f"        out[i] = r\n        e[i] = {ifexp}\n        c[i] = classify(v)\n")
+    return load_module(tmp_path, text)
+
+
+def test_long_chains_keep_python_semantics_when_run(tmp_path):
+    m = flat_chain_module(tmp_path)
+    assert region_depth(m.chain.frontend.ir) <= 4
+    x = np.array([0, 3, 5, 10, 70, -4, 17, N_ARMS - 1, 2], np.int64)
+    out, e, c = (np.full(len(x), -9, np.int64) for _ in range(3))
+    m.chain[1, 1](x, out, e, c)
+    want = [[-9] * len(x) for _ in range(3)]
+    for i, v in enumerate(x):
+        known = 0 <= v < N_ARMS
+        if v == N_ARMS - 1:
+            break
+        if known and v % 7 == 3:
+            continue  # nothing stored
+        want[0][i] = 1000 + v if known else -v
+        want[1][i] = 2000 + v if known else -v
+        want[2][i] = 3000 + v if known else -1
+    np.testing.assert_array_equal(out, want[0])
+    np.testing.assert_array_equal(e, want[1])
+    np.testing.assert_array_equal(c, want[2])
+
+
+def test_chains_short_circuit_exactly(tmp_path):
+    # Each operand counts its evaluations in its chain's counters: an operand
+    # runs once, and only while its chain is undecided.
+    n = 40
+    chains = [" and ".join(operands(n, "(cuft.atomic.add(c0, {0}, 1) + x[{0}])")),
+              " or ".join(operands(n, "(cuft.atomic.add(c1, {0}, 1) + x[{0}])")),
+              " < ".join(operands(n, "(cuft.atomic.add(c2, {0}, 1) + x[{0}])"))]
+    text = ("import cuft\n\n\n@cuft.kernel\ndef k(x, c0, c1, c2, out):\n"
+            + "".join(f"    out[{i}] = {chain}\n" for i, chain in enumerate(chains)))
+    k = load_module(tmp_path, text).k
+    x = np.arange(1, n + 1, dtype=np.int64)
+    x[17] = 0  # `and` stops at operand 17, and `<` there too (17 < 0 fails)
+    c0, c1, c2 = (np.zeros(n, np.int64) for _ in range(3))
+    out = np.full(3, -1, np.int64)
+    k[1, 1](x, c0, c1, c2, out)
+    assert list(out) == [0, 1, 0]
+    np.testing.assert_array_equal(c0, [1] * 18 + [0] * (n - 18))
+    np.testing.assert_array_equal(c1, [1] + [0] * (n - 1))
+    np.testing.assert_array_equal(c2, [1] * 18 + [0] * (n - 18))
+
+
+@cuft.kernel
+def mixed_comparison_chain(i, f, out):
+    # i[0] is an int64 that float64 cannot hold: compared as an integer, as
+    # Python does, although the operand before it is a float.
+    out[0] = 0 < f[0] < 1 < i[0] > 9007199254740992
+    out[1] = 0 < f[0] < 1 < i[0] < 9007199254740993
+
+
+def test_comparison_chain_operands_keep_their_own_types():
+    out = np.full(2, -1, np.int64)
+    mixed_comparison_chain[1, 1](np.array([2**53 + 1], np.int64), np.array([0.5]), out)
+    assert list(out) == [1, 0]
+
+
