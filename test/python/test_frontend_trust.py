@@ -64,6 +64,195 @@ def region_depth(ir):
 
 
 # ---------------------------------------------------------------------------
+# 4. Possibly unassigned variables
+
+def y_only_under_if(x, out):
+    if x[0] > 0:
+        y = 1
+    out[0] = y
+
+
+def loop_variable_after_loop(x, n, out):
+    for i in range(n):
+        x[i] = 0
+    out[0] = i
+
+
+def assigned_only_in_while(x, out):
+    k = 0
+    while k < x.shape[0]:
+        v = x[k]
+        k += 1
+    out[0] = v
+
+
+def augmented_before_assignment(x, out):
+    for i in range(4):
+        s += x[i]
+    s = 0
+    out[0] = s
+
+
+def read_before_its_assignment_in_the_body(x, out):
+    for i in range(4):
+        out[i] = prev
+        prev = x[i]
+
+
+def elif_without_else(x, out):
+    if x[0] > 0:
+        v = 1
+    elif x[0] < 0:
+        v = -1
+    out[0] = v
+
+
+def break_before_the_assignment(x, out):
+    for i in range(4):
+        if x[i] > 0:
+            break
+        w = x[i]
+    out[0] = w
+
+
+def while_true_left_before_the_assignment(x, out):
+    while True:
+        if x[0] > 0:
+            break
+        z = 1
+    out[0] = z
+
+
+def empty_constant_range(x, out):
+    for i in range(5, 0):
+        t = 1
+    out[0] = t
+
+
+NEVER = False
+ENABLED = True
+
+
+def assigned_under_a_false_constant(x, out):
+    if NEVER:
+        q = 1
+    out[0] = q
+
+
+def read_in_a_nested_expression(x, out):
+    if x[0] > 0:
+        m = 2
+    out[0] = x[0] + (1 if x[1] > 0 else abs(m))
+
+
+UNASSIGNED = [
+    (y_only_under_if, "y\n", "y"),
+    (loop_variable_after_loop, "i\n", "i"),
+    (assigned_only_in_while, "v\n", "v"),
+    (augmented_before_assignment, "s +=", "s"),
+    (read_before_its_assignment_in_the_body, "prev\n", "prev"),
+    (elif_without_else, "v\n", "v"),
+    (break_before_the_assignment, "w\n", "w"),
+    (while_true_left_before_the_assignment, "z\n", "z"),
+    (empty_constant_range, "t\n", "t"),
+    (assigned_under_a_false_constant, "q\n", "q"),
+    (read_in_a_nested_expression, "m)", "m"),
+]
+
+
+@pytest.mark.parametrize("fn,needle,name", UNASSIGNED, ids=[c[0].__name__ for c in UNASSIGNED])
+def test_a_possibly_unassigned_read_is_a_located_error(fn, needle, name):
+    with pytest.raises(CompileError) as info:
+        generate(fn)
+    e = info.value
+    assert e.message == f"'{name}' may be read before it is assigned"
+    lineno, col = line_of(fn, needle)  # a needle ending in "\n": the name ending its line
+    assert (e.filename, e.lineno, e.col) == (__file__, lineno, col)
+    assert str(e).splitlines()[2] == " " * (col - 1) + "^"
+
+
+@cuft.kernel
+def every_path_assigns(x, out):
+    i = cuft.grid(1)
+    if i < x.shape[0]:
+        if x[i] > 0:
+            v = 1
+        elif x[i] < 0:
+            v = -1
+        else:
+            v = 0
+        out[i] = v
+
+
+@cuft.kernel
+def paths_that_leave_need_not_assign(x, out):
+    n = x.shape[0]
+    for i in range(n):
+        if x[i] > 0:
+            v = 2 * x[i]
+        elif x[i] < 0:
+            continue
+        else:
+            break
+        out[i] = v
+    if x[0] > 100:
+        return
+    else:
+        w = 5
+    out[n - 1] += w
+
+
+@cuft.kernel
+def loops_that_surely_run(x, out, p):
+    for k in range(3):
+        t = x[k]
+    out[0] = t + k
+    j = 0
+    while True:
+        last = x[j]
+        if last > 10:
+            break
+        j += 1
+    out[1] = last
+    for m in range(2):
+        u = m
+        u += 1  # assigned earlier in the body
+        out[2 + m] = u
+    if ENABLED:
+        e = 7
+    out[4] = e
+    if not NEVER:
+        f = 8
+    out[5] = f
+    if x[0] > 1000:
+        p = 9  # a parameter is assigned from the start
+    out[6] = p
+
+
+def test_code_that_assigns_on_every_path_compiles_and_runs():
+    x = np.array([3, -2, 0, 5], np.int64)
+    out = np.zeros(4, np.int64)
+    every_path_assigns[1, 4](x, out)
+    np.testing.assert_array_equal(out, [1, -1, 0, 1])
+
+    x = np.array([4, -1, 3, 0, 6], np.int64)
+    out = np.full(5, -7, np.int64)
+    paths_that_leave_need_not_assign[1, 1](x, out)
+    np.testing.assert_array_equal(out, [8, -7, 6, -7, -2])
+
+    x = np.array([1, 2, 30, 4], np.int64)
+    out = np.zeros(7, np.int64)
+    loops_that_surely_run[1, 1](x, out, 11)
+    np.testing.assert_array_equal(out, [30 + 2, 30, 1, 2, 7, 8, 11])
+
+
+def test_the_gallery_still_compiles():
+    from gallery import GALLERY
+    for kernel, _ in GALLERY.values():
+        generate(kernel)
+
+
+# ---------------------------------------------------------------------------
 # 10/11. Long chains: flat IR, no recursion
 
 def chain_module(tmp_path, body, params="x, out", decorate=False):

@@ -9,13 +9,15 @@ function it calls into one module.
 import ast
 import builtins
 import inspect
+import numbers
 import sys
 from dataclasses import dataclass, field
 
 from ..constexpr import constexpr
 from ..errors import CompileError
+from .assignment import check_definite_assignment
 from .builtins import BuiltinsMixin
-from .expressions import ExpressionsMixin, PyObj
+from .expressions import _NOT_STATIC, ExpressionsMixin, PyObj
 from .ir import UNKNOWN, VAR, Emitter, Value, quote
 from .source import Source, unwrap
 
@@ -265,6 +267,8 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
                 self.store_var(p.arg, self.params.pop(p.arg), p)
         try:
             self.body(fdef.body)
+            check_definite_assignment(fdef, self.vars, [p.arg for p in params], self.error,
+                                      self._static_truth, self._range_runs)
         except RecursionError:
             # Python's own limit, reached through a deeply nested expression
             # (chains of +, and/or, elif, conditional expressions are walked
@@ -293,6 +297,42 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
         except CompileError:
             return False
         return obj is constexpr or (isinstance(obj, str) and obj.rsplit(".", 1)[-1] == "constexpr")
+
+    def _static_number(self, node):
+        """A test or range() argument known at compile time (a literal, a
+        global), or None."""
+        negate = isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub)
+        try:
+            v = self.static_value_or_none(node.operand if negate else node)
+        except CompileError:
+            return None
+        if v is _NOT_STATIC or not isinstance(v, numbers.Real) or isinstance(v, type):
+            return None
+        return -v if negate else v
+
+    def _static_truth(self, test):
+        negate = False
+        while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            test, negate = test.operand, not negate
+        v = self._static_number(test)
+        return None if v is None else bool(v) != negate
+
+    def _range_runs(self, it):
+        """Whether ``for ... in it`` surely runs its body: a range of constants."""
+        if not (isinstance(it, ast.Call) and not it.keywords and 1 <= len(it.args) <= 3):
+            return False
+        try:
+            if self.static_value_or_none(it.func) is not range:
+                return False
+        except CompileError:
+            return False
+        args = [self._static_number(a) for a in it.args]
+        if not all(isinstance(a, numbers.Integral) and not isinstance(a, bool) for a in args):
+            return False
+        try:
+            return len(range(*(int(a) for a in args))) > 0
+        except ValueError:  # a zero step
+            return False
 
     def _assigned_names(self, fdef):
         """Locals in order of first assignment: every name the body stores to."""
