@@ -409,3 +409,31 @@ def test_comparison_chain_operands_keep_their_own_types():
     assert list(out) == [1, 0]
 
 
+# ---------------------------------------------------------------------------
+# 18. Names never collide with the frontend's SSA names
+
+@cuft.kernel
+def non_ascii_names(ä, arg0, var0, out):
+    é = ä + arg0
+    out[0] = é * var0
+
+
+@cuft.kernel
+def non_ascii_locals(x, out):
+    é = x[0]
+    var0 = x[1]
+    arg0 = é + var0
+    ü = arg0 * 2
+    out[0] = ü
+
+
+def test_non_ascii_names_do_not_collide_with_generated_ones():
+    ir = non_ascii_names.frontend.ir
+    defined = re.findall(r"(%[\w.$-]+)(?::\d+)? = ", ir) + re.findall(r"(%[\w.$-]+): ", ir)
+    assert len(defined) == len(set(defined)), ir
+    out = np.zeros(1, np.int64)
+    non_ascii_names[1, 1](2, 3, 4, out)
+    assert out[0] == 20
+    out = np.zeros(1, np.int64)
+    non_ascii_locals[1, 1](np.array([5, 6], np.int64), out)
+    assert out[0] == 22

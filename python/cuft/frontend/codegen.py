@@ -116,6 +116,10 @@ def is_device_function(obj):
 
 
 def _ssa_name(name, fallback):
+    """The SSA name of a parameter (``%x``) or of a local's variable (``%x.var``):
+    an ASCII Python name as it is (it has no '.'); any other name the reserved
+    ``fallback`` (``%arg.0``, ``%var.0``), which no Python name produces; the
+    compiler's own values are numbered (``%1``), which no name can be."""
     return f"%{name}" if name.isascii() else fallback
 
 
@@ -252,7 +256,7 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
         self.params, self.vars = {}, {}
         arg_texts, constexprs = [], []
         for i, p in enumerate(params):
-            v = Value(_ssa_name(p.arg, f"%arg{i}"))
+            v = Value(_ssa_name(p.arg, f"%arg.{i}"))
             self.params[p.arg] = v
             attrs = ""
             if self.is_kernel and p.annotation is not None and self._is_constexpr(p.annotation):
@@ -260,7 +264,8 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
                 constexprs.append(i)
             arg_texts.append(f"{v.name}: {UNKNOWN}{attrs} {self.em.loc(self.pos(p))}")
         for j, (name, node) in enumerate(assigned):
-            self.vars[name] = self.em.declare_var(_ssa_name(name + ".var", f"%var{j}"), name, self.pos(node))
+            self.vars[name] = self.em.declare_var(_ssa_name(name + ".var", f"%var.{j}"), name,
+                                                  self.pos(node))
         # A parameter that the body assigns is a variable initialized from the argument.
         for p in params:
             if p.arg in self.vars:
