@@ -18,6 +18,7 @@ import threading
 from . import _cuft
 from .errors import CompileError, CudaError, KernelArgumentError, from_diagnostics
 from .frontend import generate
+from .frontend.source import capture as capture_source
 from .host import pack_arguments, raise_launch_error
 from .link import Linkable, link_inputs, sass
 from .link import callbacks as link_callbacks
@@ -62,13 +63,16 @@ def check_options(options, where):
 
 # Generic IR by function code: kernels made by one factory share it while they
 # capture the same values. Entries are immutable FrontendResults; a racing
-# insert of an equal result is harmless (either may win).
+# insert of an equal result is harmless (either may win). Code objects compare
+# equal without their file: equal functions of two files (at the same lines)
+# are told apart by it, so that each compiles its own text with its own
+# locations.
 _FRONTENDS = {}
 
 
 def _frontend_for(fn):
     for fe in _FRONTENDS.get(fn.__code__, ()):
-        if fe.captures_match(fn):
+        if fe.filename == fn.__code__.co_filename and fe.captures_match(fn):
             return fe
     fe = generate(fn, is_kernel=True)
     # Copy-on-write: readers iterate a tuple that is never mutated.
@@ -195,6 +199,8 @@ class Kernel(_cuft.KernelBase):
         _wrap(self, fn)
         self.__cuft_kernel__ = fn
         self.options = check_options(options, f"@cuft.kernel {fn.__qualname__}")
+        # The text compiled is the text of now, not of the first launch.
+        capture_source(fn)
         self._frontend = None
         self._frontend_lock = threading.Lock()
         self._counters = _cuft.KernelCounters()
@@ -575,6 +581,7 @@ class DeviceFunction:
                             f"{', '.join(options)} (device functions take their kernel's options)")
         _wrap(self, fn)
         self.__cuft_func__ = fn
+        capture_source(fn)  # the text of now, as for a kernel
 
     def __repr__(self):
         return f"<cuft.func {self.__qualname__}>"

@@ -253,6 +253,90 @@ def test_the_gallery_still_compiles():
 
 
 # ---------------------------------------------------------------------------
+# 5. The source is read when the function is decorated
+
+MODULE_V1 = '''import cuft
+
+
+@cuft.func
+def offset(v):
+    return v + 1
+
+
+@cuft.kernel
+def compute(out):
+    out[0] = offset(10)
+
+
+def make():
+    @cuft.kernel
+    def made(out):
+        out[0] = 7
+    return made
+'''
+
+# The same functions edited, and moved down by three lines.
+MODULE_V2_MOVED = "# edited\n# edited\n# edited\n" + MODULE_V1.replace(
+    "v + 1", "v + 1000").replace("offset(10)", "offset(20000)").replace("= 7", "= 8")
+
+# An edit that keeps every line where it was.
+MODULE_V2_IN_PLACE = MODULE_V1.replace("v + 1\n", "v + 9\n").replace("= 7", "= 77777")
+
+
+def run(kernel):
+    out = np.zeros(1, np.int64)
+    kernel[1, 1](out)
+    return int(out[0])
+
+
+@pytest.mark.parametrize("edit", [MODULE_V2_MOVED, MODULE_V2_IN_PLACE], ids=["moved", "in-place"])
+def test_editing_the_file_after_import_does_not_change_the_kernel(tmp_path, edit):
+    m = load_module(tmp_path, MODULE_V1)
+    made_before = m.make()
+    (tmp_path / f"{m.__name__}.py").write_text(edit)
+    assert run(m.compute) == 11
+    assert run(made_before) == 7
+    # A factory called again makes a kernel of the same code: the text read
+    # when that code was first decorated.
+    assert run(m.make()) == 7
+
+
+@pytest.mark.parametrize("edit", [MODULE_V2_MOVED, MODULE_V2_IN_PLACE], ids=["moved", "in-place"])
+def test_text_that_is_not_the_compiled_function_is_refused(tmp_path, edit):
+    # The factory's kernel is first decorated after the edit: the file no
+    # longer has its text, and no other text is compiled in its place.
+    m = load_module(tmp_path, MODULE_V1)
+    path = tmp_path / f"{m.__name__}.py"
+    path.write_text(edit)
+    made = m.make()
+    with pytest.raises(CompileError) as info:
+        run(made)
+    e = info.value
+    assert "is not the function Python compiled" in e.message
+    assert (e.filename, e.lineno) == (str(path), made.py_func.__code__.co_firstlineno)
+
+
+def test_a_reloaded_module_compiles_its_new_text(tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(tmp_path))
+    name = f"trust_{uuid.uuid4().hex}"
+    (tmp_path / f"{name}.py").write_text(MODULE_V1)
+    importlib.invalidate_caches()
+    m = importlib.import_module(name)
+    assert run(m.compute) == 11
+    (tmp_path / f"{name}.py").write_text(MODULE_V2_MOVED)
+    m = importlib.reload(m)
+    assert run(m.compute) == 21000 and run(m.make()) == 8
+
+
+def test_a_function_without_source_fails_at_compile_time_not_at_decoration():
+    namespace = {"cuft": cuft}
+    exec(compile("def nosource(out):\n    out[0] = 1\n", "<no file>", "exec"), namespace)
+    k = cuft.kernel(namespace["nosource"])  # decorating does not raise
+    with pytest.raises(CompileError, match="cannot read the source of 'nosource'"):
+        run(k)
+
+
+# ---------------------------------------------------------------------------
 # 10/11. Long chains: flat IR, no recursion
 
 def chain_module(tmp_path, body, params="x, out", decorate=False):

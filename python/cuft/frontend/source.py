@@ -1,11 +1,66 @@
-"""Reading a Python function's source and mapping AST nodes to file locations."""
+"""Reading a Python function's source and mapping AST nodes to file locations.
+
+The source is read when the function is decorated (``capture``), not when it
+is first compiled: a file edited in between (a running program's module saved
+again) must not change what an already defined kernel computes. The text is
+then checked against the function's code object, so that text that is not the
+function Python compiled is refused rather than compiled.
+"""
 
 import ast
 import inspect
+import types
+import weakref
 
 from ..errors import CompileError
 
-__all__ = ["Source", "unwrap"]
+__all__ = ["Source", "unwrap", "capture"]
+
+# id(code object) -> (weak reference to it, source lines, first line, error):
+# the text read when a function with that code was first decorated. Kernels
+# made by one factory share their code, so a factory called again after the
+# file was edited still finds the text of when it was first called. An entry
+# goes with its code object. Entries are immutable tuples; a racing insert
+# stores an equal one.
+_CAPTURED = {}
+
+
+def _forget(key, ref):
+    entry = _CAPTURED.get(key)
+    if entry is not None and entry[0] is ref:
+        _CAPTURED.pop(key, None)
+
+
+def _read(fn):
+    """(lines, first line, None), or (None, None, why not)."""
+    try:
+        lines, start = inspect.getsourcelines(fn)
+        return lines, start, None
+    except Exception as e:  # OSError, TypeError; never fail a decoration
+        return None, None, str(e) or type(e).__name__
+
+
+def capture(fn):
+    """Read ``fn``'s source now (``@cuft.kernel`` and ``@cuft.func`` call this
+    when they decorate it) and keep it for its code object. Never raises: a
+    source that cannot be read is an error when the function is compiled."""
+    code = getattr(fn, "__code__", None)
+    if not isinstance(code, types.CodeType) or _captured(code) is not None:
+        return
+    lines, start, error = _read(fn)
+    key = id(code)
+    try:
+        ref = weakref.ref(code, lambda r, key=key: _forget(key, r))
+    except TypeError:  # no weak references to code objects: read at compile time
+        return
+    _CAPTURED[key] = (ref, lines, start, error)
+
+
+def _captured(code):
+    entry = _CAPTURED.get(id(code))
+    if entry is not None and entry[0]() is code:
+        return entry[1:]
+    return None
 
 
 def unwrap(obj):
@@ -33,11 +88,17 @@ class Source:
         self.fn = fn
         code = fn.__code__
         self.filename = code.co_filename
-        try:
-            lines, start = inspect.getsourcelines(fn)
-        except (OSError, TypeError) as e:
-            raise CompileError(f"cannot read the source of '{fn.__qualname__}': {e}",
-                               self.filename, code.co_firstlineno) from None
+        captured = _captured(code)
+        if captured is None or captured[2] is not None:
+            # Not decorated, or its source could not be read then: read it now
+            # (the checks below still refuse text that is not its code's).
+            captured = _read(fn)
+        lines, start, error = captured
+        if error is not None:
+            raise CompileError(f"cannot read the source of '{fn.__qualname__}': {error}",
+                               self.filename, code.co_firstlineno)
+        if start != code.co_firstlineno:  # inspect found a def elsewhere
+            raise self._not_its_text(code)
         self.lines = [l.rstrip("\r\n") for l in lines]
         self._char_columns = {}  # line -> character column of each UTF-8 byte offset
         text = "".join(lines)
@@ -57,6 +118,7 @@ class Source:
             raise CompileError(f"cannot parse '{fn.__qualname__}': it nests too deeply",
                                self.filename, start) from None
         self.node = self._find_def(tree)
+        self._check_code(code)
 
     def _find_def(self, tree):
         body = tree.body
@@ -70,6 +132,28 @@ class Source:
         raise CompileError(f"'{self.fn.__qualname__}' must be defined with 'def' to be "
                            f"compiled by cuft (lambdas are not supported)", self.filename,
                            self.firstlineno)
+
+    def _check_code(self, code):
+        """Refuse text that is not the function Python compiled: another
+        def at the line, another function, or the same one edited."""
+        node, offset = self.node, self._line_offset
+        first = min([node.lineno] + [d.lineno for d in node.decorator_list]) + offset
+        last = node.end_lineno + offset
+        a = node.args
+        params = [p.arg for p in a.posonlyargs + a.args]
+        lines = {line for _, _, line in code.co_lines() if line is not None and line > 0}
+        same = (node.name == code.co_name and first == code.co_firstlineno
+                and params == list(code.co_varnames[:code.co_argcount])
+                and all(first <= line <= last for line in lines)
+                and _same_body(node, code))
+        if not same:
+            raise self._not_its_text(code)
+
+    def _not_its_text(self, code):
+        return CompileError(
+            f"the source of '{self.fn.__qualname__}' in {self.filename} is not the function "
+            f"Python compiled (was the file changed after it was defined?): reload the "
+            f"module or restart the program", self.filename, code.co_firstlineno)
 
     def line_text(self, lineno):
         """The text of a file line (1-based), or None outside this function."""
@@ -94,3 +178,29 @@ class Source:
     def error(self, message, node):
         lineno, col = self.position(node)
         return CompileError(message, self.filename, lineno, col, self.line_text(lineno))
+
+
+def _fingerprint(code):
+    """What a function's code says about its text, whether it was compiled in
+    its module or alone: its constants (nested code by name) and the names it
+    uses (a closure's free variables are globals when compiled alone; names
+    with '__' are left out, a class mangles them)."""
+    consts = tuple(c.co_name if isinstance(c, types.CodeType) else (type(c).__name__, repr(c))
+                   for c in code.co_consts)
+    names = {n for n in code.co_names + code.co_varnames + code.co_freevars + code.co_cellvars
+             if "__" not in n}
+    return consts, names
+
+
+def _same_body(node, code):
+    """Whether the def ``node`` compiles to code with ``code``'s constants and
+    names; True when it cannot be compiled alone here (nothing is refused for
+    that)."""
+    try:
+        compiled = compile(ast.Module(body=[node], type_ignores=[]), code.co_filename, "exec",
+                           dont_inherit=True)
+        fn = next(c for c in compiled.co_consts
+                  if isinstance(c, types.CodeType) and c.co_name == node.name)
+    except Exception:  # RecursionError, MemoryError, SyntaxError, StopIteration...
+        return True
+    return _fingerprint(fn) == _fingerprint(code)
