@@ -126,11 +126,13 @@ bool cuft::parseStage(const std::string &name, Stage &stage) {
   return true;
 }
 
-cuft::CompileResult cuft::compile(const std::string &ir, const std::string &signature,
-                                  const std::string &kernel, Stage stage,
-                                  const CompileOptions &options) {
+namespace {
+cuft::CompileResult compileHere(const std::string &ir, const std::string &signature,
+                                const std::string &kernel, cuft::Stage stage,
+                                const cuft::CompileOptions &options) {
+  using namespace cuft;
   CompileResult result;
-  detail::Session session(result.diagnostics);
+  cuft::detail::Session session(result.diagnostics);
   OwningOpRef<ModuleOp> module = session.parse(ir);
   if (!module)
     return result;
@@ -175,4 +177,11 @@ cuft::CompileResult cuft::compile(const std::string &ir, const std::string &sign
   }
   result.ok = true;
   return result;
+}
+} // namespace
+
+cuft::CompileResult cuft::compile(const std::string &ir, const std::string &signature,
+                                  const std::string &kernel, Stage stage,
+                                  const CompileOptions &options) {
+  return detail::onCompileStack([&] { return compileHere(ir, signature, kernel, stage, options); });
 }

@@ -192,3 +192,65 @@ def test_cuft_opt_reports_a_signature_for_a_module_without_kernels(text, tmp_pat
     assert run.returncode == 1, run.stderr
     assert "the module has no kernel for the signature" in run.stderr
     assert "Stack dump" not in run.stderr
+
+
+# -- 1. local arrays larger than a thread's stack ---------------------------------------
+@cuft.kernel
+def big_locals(out, n: cuft.constexpr):
+    buf = cuft.local.array(n, cuft.float64)
+    t = cuft.threadIdx.x
+    for k in range(16):  # only a prefix: the rest of the frame is never touched
+        buf[k] = t * 100 + k
+    cuft.syncthreads()  # threads run as fibers, with stacks side by side
+    s = 0.0
+    for k in range(16):
+        s += buf[k]
+    out[t] = s
+
+
+def test_local_arrays_larger_than_the_default_stack_get_a_stack_that_holds_them():
+    # 300 and 500 KiB per thread, past the 256 KiB default: the stack of this
+    # kernel's threads grows. Before, the frame skipped the guard page and the
+    # threads wrote into each other's stacks.
+    for kib in (300, 500):
+        out = np.zeros(64)
+        big_locals[1, 64](out, kib * 1024 // 8)
+        np.testing.assert_array_equal(out, [t * 1600 + 120 for t in range(64)], err_msg=kib)
+    out = np.zeros(64)
+    big_locals[1, 64](out, 16)  # and back to a small kernel on the same workers
+    assert out[63] == 63 * 1600 + 120
+
+
+def test_local_arrays_beyond_a_gpu_threads_limit_are_a_compile_error():
+    @cuft.kernel
+    def too_big(out):
+        a = cuft.local.array(40000, cuft.float64)
+        b = cuft.local.array(40000, cuft.float64)
+        a[0] = 1.0
+        b[0] = 2.0
+        out[0] = a[0] + b[0]
+
+    with pytest.raises(cuft.CompileError, match="kernel 'too_big' allocates at least 640000 bytes "
+                                                "of local arrays per thread") as info:
+        too_big[1, 1](np.zeros(1))
+    assert info.value.lineno == line_of(too_big, "b = cuft.local.array")[0]
+
+
+def test_host_frames_are_probed_page_by_page():
+    text = big_locals.inspect(np.zeros(4), 16, stage="host-llvm")
+    assert '"probe-stack"="inline-asm"' in text
+
+
+# -- 10, 12. deeply nested IR -----------------------------------------------------------
+@pytest.mark.skipif(not os.path.exists(CUFT_OPT), reason="cuft-opt is not built")
+def test_cuft_opt_takes_deeply_nested_regions(tmp_path):
+    # 10,000 nested cuft.if crashed the parser on the main thread's stack; it
+    # runs on a thread with a large stack now, as cuft's own compiles do.
+    depth = 10000
+    text = ("cuft.kernel @k(%c: !cuft.unknown) {\n" + "cuft.if %c : !cuft.unknown {\n" * depth
+            + "cuft.yield\n" + "}\n" * depth + "cuft.return\n}\n")
+    path = tmp_path / "deep.mlir"
+    path.write_text(text)
+    run = subprocess.run([CUFT_OPT, str(path), "-o", os.devnull],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr[-2000:]

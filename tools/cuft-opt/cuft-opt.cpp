@@ -19,6 +19,7 @@
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/thread.h"
 
 #include <mutex>
 
@@ -97,8 +98,13 @@ int main(int argc, char **argv) {
 
   std::string mlirText;
   llvm::raw_string_ostream mlirStream(mlirText);
-  mlir::LogicalResult result =
-      mlir::MlirOptMain(mlirStream, std::move(input), registry, config);
+  // On a thread with a large stack, as cuft's own compiles: the parser and the
+  // passes recurse once per nesting level of the input.
+  mlir::LogicalResult result = mlir::failure();
+  llvm::thread worker(std::optional<unsigned>(256u << 20), [&] {
+    result = mlir::MlirOptMain(mlirStream, std::move(input), registry, config);
+  });
+  worker.join();
   if (sink.texts.empty()) {
     output->os() << mlirText;
   } else {

@@ -41,6 +41,8 @@ struct Object {
   bool fibers = false;
   /// Static shared memory of one block, in bytes.
   uint64_t sharedBytes = 0;
+  /// Stack slots of one thread (local arrays, variables), in bytes.
+  uint64_t localBytes = 0;
   std::vector<SourceSite> sites;
   std::string code;   // the object file; its packed entry is entrySymbol(name)
   std::string llvmIR; // the optimized LLVM IR, with Options::keepLLVMIR
@@ -63,6 +65,8 @@ public:
   const std::string &name() const;
   bool usesFibers() const;
   uint64_t sharedBytes() const;
+  /// Stack slots of one thread (local arrays, variables), in bytes.
+  uint64_t localBytes() const;
   const std::vector<SourceSite> &indexSites() const;
   /// The packed entry: args[i] points at the i-th scalar of the LLVM signature
   /// (memref arguments expanded to allocated, aligned, offset, sizes, strides).

@@ -233,8 +233,13 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
 
   /// The shared memory a kernel's block needs: up to the end of the last
   /// shared array that it or a function it calls uses (offsets are per module).
-  int64_t sharedBytesOf(func::FuncOp kernel) {
-    int64_t bytes = 0;
+  /// And the bytes of stack slots (local arrays, variables) of those functions
+  /// together: a bound for a thread's frames, since functions do not recurse.
+  std::pair<int64_t, int64_t> memoryOf(func::FuncOp kernel) {
+    int64_t bytes = 0, local = 0;
+    auto sizeOf = [](MemRefType type) {
+      return type.getNumElements() * llvm::divideCeil(type.getElementTypeBitWidth(), 8);
+    };
     llvm::SetVector<Operation *> reached;
     reached.insert(kernel);
     for (size_t i = 0; i < reached.size(); ++i) {
@@ -242,9 +247,10 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
         if (auto view = dyn_cast<memref::ViewOp>(op)) {
           MemRefType type = view.getType();
           if (auto offset = getConstantIntValue(view.getByteShift()))
-            bytes = std::max<int64_t>(
-                bytes, *offset + type.getNumElements() *
-                                     llvm::divideCeil(type.getElementTypeBitWidth(), 8));
+            bytes = std::max<int64_t>(bytes, *offset + sizeOf(type));
+        } else if (auto alloca = dyn_cast<memref::AllocaOp>(op)) {
+          if (alloca.getType().hasStaticShape())
+            local += sizeOf(alloca.getType());
         } else if (auto call = dyn_cast<func::CallOp>(op)) {
           if (auto callee = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
                   call, call.getCalleeAttr()))
@@ -252,7 +258,7 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
         }
       });
     }
-    return bytes;
+    return {bytes, local};
   }
 
   /// The kernels and device functions that reach a gpu.barrier.
@@ -281,11 +287,14 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
 
   /// `__cuft_entry_K(args..., ids, shared)`: runs kernel K's threads of one
   /// block in a loop (no barriers) or one thread (with barriers, on a fiber).
-  void buildEntry(OpBuilder &b, func::FuncOp kernel, bool fibers, int64_t sharedBytes) {
+  void buildEntry(OpBuilder &b, func::FuncOp kernel, bool fibers,
+                  std::pair<int64_t, int64_t> memory) {
+    auto [sharedBytes, localBytes] = memory;
     Location loc = kernel.getLoc();
     auto entry = func::FuncOp::create(b, loc, (kEntryPrefix + kernel.getName()).str(),
                                       kernel.getFunctionType());
     entry->setAttr(kSharedBytesAttr, b.getI64IntegerAttr(sharedBytes));
+    entry->setAttr(kLocalBytesAttr, b.getI64IntegerAttr(localBytes));
     if (fibers)
       entry->setAttr(kFibersAttr, b.getUnitAttr());
     Block *body = entry.addEntryBlock();
@@ -393,7 +402,7 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
       }
       for (func::FuncOp kernel : kernels) {
         b.setInsertionPoint(gpuModule);
-        buildEntry(b, kernel, withBarriers.contains(kernel), sharedBytesOf(kernel));
+        buildEntry(b, kernel, withBarriers.contains(kernel), memoryOf(kernel));
       }
       gpuModule.erase();
     }

@@ -59,10 +59,19 @@ size_t pageSize() {
   return size;
 }
 
-/// Usable bytes of a fiber's stack: local arrays live there.
+/// Usable bytes of a fiber's stack by default: local arrays live there.
 size_t fiberStackBytes() {
   static const size_t bytes = envSize("CUFT_HOST_STACK_KB", 256) * 1024;
   return bytes;
+}
+
+/// The stack a kernel's threads get: the default, or its stack slots (local
+/// arrays) and 64 KiB for everything else when those need more. A frame that
+/// still does not fit faults on the guard page (frames are probed page by
+/// page) and is reported as a stack overflow.
+size_t fiberStackBytesFor(const Kernel &kernel) {
+  size_t needed = (kernel.localBytes() + (64u << 10) + pageSize() - 1) & ~(pageSize() - 1);
+  return std::max(fiberStackBytes(), needed);
 }
 
 /// A memref descriptor for a 1-D buffer, as the packed entry reads it.
@@ -148,7 +157,7 @@ struct Worker {
       munmap(s.base, s.bytes + pageSize());
   }
 
-  bool prepare(size_t numTasks, uint64_t sharedBytes);
+  bool prepare(size_t numTasks, uint64_t sharedBytes, size_t stackBytes);
   void runBlock(Job &job, uint64_t linearBlock);
   [[noreturn]] void abandonCurrent(LaunchError error);
 };
@@ -165,10 +174,20 @@ void taskMain(void *p) {
   __builtin_trap(); // a finished fiber is never resumed
 }
 
-bool Worker::prepare(size_t numTasks, uint64_t sharedBytes) {
+bool Worker::prepare(size_t numTasks, uint64_t sharedBytes, size_t stackBytes) {
+  // Stacks too small for this kernel (from the first one too small on) are
+  // given back and mapped again, larger.
+  size_t fit = 0;
+  while (fit < stacks.size() && fit < numTasks && stacks[fit].bytes >= stackBytes)
+    ++fit;
+  if (fit < std::min(stacks.size(), numTasks)) {
+    for (size_t i = fit; i < stacks.size(); ++i)
+      munmap(stacks[i].base, stacks[i].bytes + pageSize());
+    stacks.resize(fit);
+  }
   while (stacks.size() < numTasks) {
     Stack s;
-    s.bytes = fiberStackBytes();
+    s.bytes = stackBytes;
     void *m = mmap(nullptr, s.bytes + pageSize(), PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
     if (m == MAP_FAILED)
@@ -198,7 +217,7 @@ void Worker::runBlock(Job &j, uint64_t linear) {
   blockId[2] = static_cast<uint32_t>(linear / (uint64_t(j.grid[0]) * j.grid[1]));
   uint64_t threads = uint64_t(j.block[0]) * j.block[1] * j.block[2];
   size_t numTasks = kernel.usesFibers() ? threads : 1;
-  if (!prepare(numTasks, kernel.sharedBytes())) {
+  if (!prepare(numTasks, kernel.sharedBytes(), fiberStackBytesFor(kernel))) {
     LaunchError e;
     e.kind = LaunchError::Kind::Trap;
     e.message = "cannot map " + std::to_string(numTasks) + " fiber stacks";
@@ -316,7 +335,7 @@ std::string describeTrap(int sig, const siginfo_t *info, const Worker &w) {
       if (s.inGuard(info->si_addr))
         return "stack overflow of a kernel thread (large local arrays? the stack is "
                "CUFT_HOST_STACK_KB=" +
-               std::to_string(fiberStackBytes() / 1024) + " KiB)";
+               std::to_string(s.bytes / 1024) + " KiB)";
     char address[32];
     std::snprintf(address, sizeof address, "%p", info->si_addr);
     return std::string("invalid memory access at ") + address +

@@ -57,6 +57,8 @@ bool readKernelFacts(ModuleOp module, const std::string &kernel,
   impl.fibers = entry->hasAttr(cuft::kFibersAttr);
   if (auto bytes = entry->getAttrOfType<IntegerAttr>(cuft::kSharedBytesAttr))
     impl.sharedBytes = bytes.getInt();
+  if (auto bytes = entry->getAttrOfType<IntegerAttr>(cuft::kLocalBytesAttr))
+    impl.localBytes = bytes.getInt();
   if (auto sites = module->getAttrOfType<ArrayAttr>(cuft::kIndexSitesAttr))
     for (Attribute a : sites) {
       cuft::host::SourceSite site;
@@ -85,10 +87,12 @@ void addPackedEntry(llvm::Module &module, llvm::Function &entry, const std::stri
 
 } // namespace
 
-cuft::host::ObjectResult cuft::host::compileObject(const std::string &ir,
-                                                    const std::string &signature,
-                                                    const std::string &kernel,
-                                                    const Options &options) {
+namespace {
+cuft::host::ObjectResult compileObjectHere(const std::string &ir, const std::string &signature,
+                                           const std::string &kernel,
+                                           const cuft::host::Options &options) {
+  using namespace cuft;
+  using namespace cuft::host;
   ObjectResult result;
   cuft::detail::Session session(result.diagnostics);
   OwningOpRef<ModuleOp> module = session.parse(ir);
@@ -114,7 +118,7 @@ cuft::host::ObjectResult cuft::host::compileObject(const std::string &ir,
   // This CPU, features included: the optimizer's cost model (vectorization)
   // and the backend need it.
   std::string error;
-  std::unique_ptr<llvm::TargetMachine> tm = detail::hostTargetMachine(options.optLevel, error);
+  std::unique_ptr<llvm::TargetMachine> tm = cuft::host::detail::hostTargetMachine(options.optLevel, error);
   if (!tm) {
     session.error("cannot target this CPU: " + error);
     return result;
@@ -133,6 +137,12 @@ cuft::host::ObjectResult cuft::host::compileObject(const std::string &ir,
     return result;
   }
   addPackedEntry(*llvmModule, *entry, entrySymbol(object->name));
+  // A frame larger than a page is probed page by page, so a local array that
+  // does not fit in the fiber's stack faults on its guard page instead of
+  // writing past it into a neighbouring mapping.
+  for (llvm::Function &f : *llvmModule)
+    if (!f.isDeclaration())
+      f.addFnAttr("probe-stack", "inline-asm");
 
   auto optimize = makeOptimizingTransformer(options.optLevel, /*sizeLevel=*/0, tm.get());
   if (llvm::Error e = optimize(llvmModule.get())) {
@@ -155,6 +165,15 @@ cuft::host::ObjectResult cuft::host::compileObject(const std::string &ir,
   result.object = std::move(object);
   result.ok = true;
   return result;
+}
+} // namespace
+
+cuft::host::ObjectResult cuft::host::compileObject(const std::string &ir,
+                                                    const std::string &signature,
+                                                    const std::string &kernel,
+                                                    const Options &options) {
+  return cuft::detail::onCompileStack(
+      [&] { return compileObjectHere(ir, signature, kernel, options); });
 }
 
 cuft::host::CompileResult cuft::host::compile(const std::string &ir,

@@ -26,6 +26,7 @@ struct cuft::host::Kernel::Impl {
   std::string name;
   bool fibers = false;
   uint64_t sharedBytes = 0;
+  uint64_t localBytes = 0;
   std::vector<SourceSite> sites;
   std::unique_ptr<llvm::orc::LLJIT> jit;
   void (*entry)(void **) = nullptr;
@@ -36,6 +37,7 @@ Kernel::~Kernel() = default;
 const std::string &Kernel::name() const { return impl->name; }
 bool Kernel::usesFibers() const { return impl->fibers; }
 uint64_t Kernel::sharedBytes() const { return impl->sharedBytes; }
+uint64_t Kernel::localBytes() const { return impl->localBytes; }
 const std::vector<SourceSite> &Kernel::indexSites() const { return impl->sites; }
 void (*Kernel::entry() const)(void **) { return impl->entry; }
 
@@ -115,6 +117,7 @@ std::unique_ptr<Kernel> cuft::host::load(const Object &object, std::string &erro
   impl->name = object.name;
   impl->fibers = object.fibers;
   impl->sharedBytes = object.sharedBytes;
+  impl->localBytes = object.localBytes;
   impl->sites = object.sites;
   impl->entry = entry->toPtr<void (*)(void **)>();
   impl->jit = std::move(*jit);

@@ -47,7 +47,7 @@ cuft.kernel @stage(%out: !cuft.array<f64, 1, C>) {
 }
 // The entries follow the kernels.
 // CHECK-LABEL: func.func @__cuft_entry_scale(
-// CHECK-SAME: attributes {cuft.host.shared_bytes = 0 : i64}
+// CHECK-SAME: attributes {cuft.host.local_bytes = 0 : i64, cuft.host.shared_bytes = 0 : i64}
 // CHECK: memref.alloca() : memref<12xi32>
 // CHECK: memref.copy
 // CHECK: scf.for
@@ -55,6 +55,6 @@ cuft.kernel @stage(%out: !cuft.array<f64, 1, C>) {
 // CHECK: scf.for
 // CHECK: call @scale(
 // CHECK-LABEL: func.func @__cuft_entry_stage(
-// CHECK-SAME: attributes {cuft.host.fibers, cuft.host.shared_bytes = 528 : i64}
+// CHECK-SAME: attributes {cuft.host.fibers, cuft.host.local_bytes = 0 : i64, cuft.host.shared_bytes = 528 : i64}
 // CHECK-NEXT: call @stage(
 // CHECK-NEXT: return

@@ -22,7 +22,12 @@ inline constexpr const char *kEntryPrefix = "__cuft_entry_";
 inline constexpr const char *kFibersAttr = "cuft.host.fibers";
 /// On an entry: bytes of shared memory a block needs (i64).
 inline constexpr const char *kSharedBytesAttr = "cuft.host.shared_bytes";
-/// On the module: the location of each bounds-check site, by site number.
+/// On an entry: bytes of the stack slots (local arrays, variables) of the
+/// kernel and the functions it calls, together (i64): the runtime gives its
+/// threads stacks that hold them.
+inline constexpr const char *kLocalBytesAttr = "cuft.host.local_bytes";
+/// On the module: the location of each checked access or division, by site
+/// number.
 inline constexpr const char *kIndexSitesAttr = "cuft.host.index_sites";
 /// `void __cuft_host_barrier(void)`: cuft.syncthreads on the host.
 inline constexpr const char *kBarrierFunction = "__cuft_host_barrier";

@@ -965,16 +965,17 @@ struct CuftSpecializePass : public cuft::impl::CuftSpecializeBase<CuftSpecialize
     for (FuncOp f : dead)
       f.erase();
     for (KernelOp k : kernels)
-      ok &= succeeded(checkStaticShared(k));
+      ok &= succeeded(checkStaticMemory(k));
     if (!ok)
       return signalPassFailure();
   }
 
   /// A block's static shared memory is every `cuft.shared.array` the kernel
   /// and the device functions it calls allocate, together (each allocation
-  /// site is one buffer per block, however often it runs).
-  LogicalResult checkStaticShared(KernelOp kernel) {
-    int64_t total = 0;
+  /// site is one buffer per block, however often it runs). A thread's local
+  /// arrays are bounded the same way, by what a GPU thread may have.
+  LogicalResult checkStaticMemory(KernelOp kernel) {
+    int64_t shared = 0, local = 0;
     llvm::DenseSet<Operation *> seen;
     SmallVector<Operation *> work{kernel};
     while (!work.empty()) {
@@ -988,20 +989,26 @@ struct CuftSpecializePass : public cuft::impl::CuftSpecializeBase<CuftSpecialize
             work.push_back(callee);
           return WalkResult::advance();
         }
-        auto alloc = dyn_cast<AllocSharedOp>(op);
-        std::optional<ArrayRef<int64_t>> shape = alloc ? alloc.getShape() : std::nullopt;
-        if (!shape)
+        if (!isa<AllocSharedOp, AllocLocalOp>(op))
           return WalkResult::advance();
-        int64_t bytes = std::max<int64_t>(1, alloc.getDtype().getIntOrFloatBitWidth() / 8);
-        for (int64_t d : *shape)
-          bytes *= d; // each array is at most 48 KiB (its verifier)
+        auto shape = op->getAttrOfType<DenseI64ArrayAttr>("shape");
+        auto dtype = op->getAttrOfType<TypeAttr>("dtype");
+        if (!shape || !dtype)
+          return WalkResult::advance();
+        int64_t bytes = std::max<int64_t>(1, dtype.getValue().getIntOrFloatBitWidth() / 8);
+        for (int64_t d : shape.asArrayRef())
+          bytes *= d; // at most 2^40 elements (the verifier): no overflow
+        bool isShared = isa<AllocSharedOp>(op);
+        int64_t &total = isShared ? shared : local;
+        int64_t limit = isShared ? kMaxStaticSharedBytes : kMaxLocalBytes;
         total += bytes;
-        if (total <= kMaxStaticSharedBytes)
+        if (total <= limit)
           return WalkResult::advance();
-        alloc.emitError("kernel '")
+        op->emitError("kernel '")
             << kernel.getSymName() << "' allocates at least " << total
-            << " bytes of static shared memory with this array, more than the "
-            << kMaxStaticSharedBytes << "-byte limit per block";
+            << (isShared ? " bytes of static shared memory" : " bytes of local arrays per thread")
+            << " with this array, more than the " << limit
+            << (isShared ? "-byte limit per block" : "-byte limit of a GPU thread");
         return WalkResult::interrupt();
       });
       if (r.wasInterrupted())

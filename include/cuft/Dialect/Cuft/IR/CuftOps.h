@@ -18,6 +18,9 @@ namespace cuft {
 /// Static shared memory per block on sm_70 and later: each array, and all of a
 /// kernel's arrays together (checked by cuft-specialize).
 inline constexpr int64_t kMaxStaticSharedBytes = 48 * 1024;
+/// Local memory of one GPU thread (sm_20 and later): a kernel's local arrays,
+/// its device functions' included, together (checked by cuft-specialize).
+inline constexpr int64_t kMaxLocalBytes = 512 * 1024;
 } // namespace cuft
 
 #define GET_OP_CLASSES
