@@ -89,7 +89,14 @@ def from_diagnostics(diagnostics, fallback_file=None, fallback_line=None):
     if not file or not line:
         file, line, col = fallback_file, fallback_line, None
     kind = LinkError if lead[0] == "link-error" else CompileError
+    if message.startswith(READ_ONLY_ARGUMENT):
+        kind = KernelArgumentError  # the argument is wrong, not the kernel
     return kind(message, file, line, col or None, notes=notes)
+
+
+# How cuft-specialize's message for a read-only array that the kernel writes
+# begins (Specialize.cpp, checkReadOnlyArguments).
+READ_ONLY_ARGUMENT = "read-only array passed as argument"
 
 
 class LinkError(CompileError):

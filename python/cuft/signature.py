@@ -85,12 +85,18 @@ def _layout(shape, strides, itemsize):
     return "strided"
 
 
-def _array(index, elem, shape, strides, itemsize, what):
+def _entry_text(elem, rank, layout, readonly):
+    """``array<elem,rank,layout>``, with ``,readonly`` for memory the kernel may
+    not write (the specializer refuses a kernel that writes it)."""
+    return f"array<{elem},{rank},{layout}{',readonly' if readonly else ''}>"
+
+
+def _array(index, elem, shape, strides, itemsize, what, readonly=False):
     rank = len(shape)
     if not 1 <= rank <= MAX_RANK:
         raise ArgumentError(index, f"{what} has {rank} dimensions; cuft kernels take arrays "
                                    f"of 1 to {MAX_RANK} dimensions")
-    return f"array<{elem},{rank},{_layout(shape, strides, itemsize)}>"
+    return _entry_text(elem, rank, _layout(shape, strides, itemsize), readonly)
 
 
 def _numpy_array(index, a):
@@ -101,14 +107,15 @@ def _numpy_array(index, a):
         # empty arrays do not break contiguity).
         flags = a.flags
         layout = "C" if flags.c_contiguous else "F" if flags.f_contiguous else "strided"
-        return f"array<{elem},{a.ndim},{layout}>"
+        return _entry_text(elem, a.ndim, layout, not flags.writeable)
     if elem is None or not dtype.isnative:
         raise ArgumentError(index, f"numpy array of dtype {a.dtype} is not supported (supported: "
                                    f"{', '.join(_DTYPES)}, in native byte order)")
     if a.ndim == 0:
         raise ArgumentError(index, "a 0-dimensional array cannot be a kernel argument; pass "
                                    "a scalar instead")
-    return _array(index, elem, a.shape, a.strides, a.itemsize, "numpy array")
+    return _array(index, elem, a.shape, a.strides, a.itemsize, "numpy array",
+                  not a.flags.writeable)
 
 
 def _cuda_array(index, iface):
@@ -119,8 +126,10 @@ def _cuda_array(index, iface):
                                    "is not supported")
     shape = tuple(iface["shape"])
     strides = iface.get("strides")
+    data = iface.get("data")
+    readonly = isinstance(data, tuple) and len(data) == 2 and bool(data[1])
     return _array(index, elem, shape, None if strides is None else tuple(strides),
-                  int(typestr[2:]), "array (__cuda_array_interface__)")
+                  int(typestr[2:]), "array (__cuda_array_interface__)", readonly)
 
 
 def _dlpack_array(index, obj):

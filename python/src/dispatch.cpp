@@ -165,6 +165,10 @@ bool appendCudaArray(py::handle v, std::string &sig, ArgInfo &info) {
       return false;
     layout = layoutOf(shape, strides, itemsize);
   }
+  // `data` is (pointer, read-only flag), as cuft.signature reads it.
+  py::object data = d["data"];
+  bool readOnly = PyTuple_Check(data.ptr()) && PyTuple_GET_SIZE(data.ptr()) == 2 &&
+                  PyObject_IsTrue(PyTuple_GET_ITEM(data.ptr(), 1)) == 1;
   info.kind = ArgInfo::CudaArray;
   info.iface = std::move(iface);
   info.itemsize = itemsize;
@@ -174,7 +178,7 @@ bool appendCudaArray(py::handle v, std::string &sig, ArgInfo &info) {
   sig += char('0' + shape.size());
   sig += ',';
   sig += layout;
-  sig += '>';
+  sig += readOnly ? ",readonly>" : ">";
   return true;
 }
 
@@ -257,7 +261,9 @@ bool appendEntry(py::handle v, bool constexprArg, const Numpy &np, ScalarMemo &m
     sig += char('0' + a.ndim());
     sig += ',';
     sig += layout;
-    sig += '>';
+    // Part of the signature, so a read-only array never meets a specialization
+    // that writes it (cuft.signature's rule).
+    sig += flags & py::detail::npy_api::NPY_ARRAY_WRITEABLE_ ? ">" : ",readonly>";
     return true;
   }
   if (Py_TYPE(v.ptr()) == deviceArrayType.load(std::memory_order_acquire))

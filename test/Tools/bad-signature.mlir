@@ -13,7 +13,7 @@
 // LAYOUT: bad-signature.mlir:0:0: error: invalid signature "f32,array<f32,1,X>": entry #1 ('array<f32,1,X>'): array layout must be C, F or strided, got 'X'
 
 // RUN: not cuft-opt %s --cuft-specialize="sig=f32,array<f32>" 2>&1 | FileCheck %s --check-prefix=FIELDS
-// FIELDS: bad-signature.mlir:0:0: error: invalid signature "f32,array<f32>": entry #1 ('array<f32>'): an array type needs <element,rank,layout>, got 'f32'
+// FIELDS: bad-signature.mlir:0:0: error: invalid signature "f32,array<f32>": entry #1 ('array<f32>'): an array type needs <element,rank,layout> or <element,rank,layout,readonly>, got 'f32'
 
 // RUN: not cuft-opt %s --cuft-specialize="sig=f32,array<f32,1,C" 2>&1 | FileCheck %s --check-prefix=OPEN
 // OPEN: bad-signature.mlir:0:0: error: invalid signature "f32,array<f32,1,C": unbalanced '<'

@@ -40,7 +40,7 @@
 // RUN: not cuft-opt %s --cuft-specialize="sig=array<f32,two,C>" 2>&1 | FileCheck %s --check-prefix=RANKX
 // RANKX: array rank must be an integer from 1 to 8, got 'two'
 // RUN: not cuft-opt %s --cuft-specialize="sig=array<f32,1>" 2>&1 | FileCheck %s --check-prefix=FIELDS
-// FIELDS: error: invalid signature "array<f32,1>": entry #0 ('array<f32,1>'): an array type needs <element,rank,layout>, got 'f32,1'
+// FIELDS: error: invalid signature "array<f32,1>": entry #0 ('array<f32,1>'): an array type needs <element,rank,layout> or <element,rank,layout,readonly>, got 'f32,1'
 // RUN: not cuft-opt %s --cuft-specialize="sig=array<f16,1,C>" 2>&1 | FileCheck %s --check-prefix=ELEM
 // ELEM: entry #0 ('array<f16,1,C>'): unknown element type 'f16'
 // RUN: not cuft-opt %s --cuft-specialize="sig=f32,array<f32,1,C" 2>&1 | FileCheck %s --check-prefix=OPEN

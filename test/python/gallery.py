@@ -529,6 +529,6 @@ GALLERY = {
     "bit_mix": (bit_mix, lambda: (np.arange(16, dtype=np.uint64), np.zeros(16, np.uint64))),
     "int_edges": (int_edges, lambda: tuple(np.zeros(8, np.int64) for _ in range(7))),
     "reverse_negative_index": (reverse_negative_index, lambda: (_f32(16), _f32(16))),
-    "bool_bytes": (bool_bytes, lambda: (np.zeros(8, np.bool_), np.zeros(8, np.int32))),
+    "bool_bytes": (bool_bytes, lambda: (np.frombuffer(bytes(8), np.bool_), np.zeros(8, np.int32))),
     "wide_thread_index": (wide_thread_index, lambda: (np.zeros(4, np.int64), 3_000_000)),
 }

@@ -254,3 +254,61 @@ def test_cuft_opt_takes_deeply_nested_regions(tmp_path):
     run = subprocess.run([CUFT_OPT, str(path), "-o", os.devnull],
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr[-2000:]
+
+
+# -- 2. read-only arrays ------------------------------------------------------------------
+@cuft.func
+def store_one(a, i):
+    a[i] = 1.0
+
+
+@cuft.kernel
+def writes_through_a_device_function(src, dst):
+    i = cuft.grid(1)
+    if i < dst.shape[0]:
+        store_one(dst, i)
+        dst[i] += src[i]
+
+
+@cuft.kernel
+def adds_atomically(counter, x):
+    cuft.atomic.add(counter, 0, x[0])
+
+
+def _read_only_arrays():
+    a = np.ones(4)
+    a.setflags(write=False)
+    return {"setflags(write=False)": a,
+            "np.frombuffer(bytes)": np.frombuffer(np.ones(4).tobytes()),
+            "np.broadcast_to": np.broadcast_to(np.ones(1), (4,))}
+
+
+@pytest.mark.parametrize("what", sorted(_read_only_arrays()))
+def test_a_kernel_may_not_write_a_read_only_array(what):
+    ro = _read_only_arrays()[what]
+    before = np.array(ro)
+    for _ in range(2):  # the slow path, then the warm one
+        with pytest.raises(cuft.KernelArgumentError,
+                           match="read-only array passed as argument #1 of kernel "
+                                 "'writes_through_a_device_function'") as info:
+            writes_through_a_device_function[1, 4](np.ones(4), ro)
+        assert isinstance(info.value, TypeError)
+        assert info.value.lineno == line_of(writes_through_a_device_function, "def ")[0]
+        assert "the kernel writes to it here" in str(info.value)
+        np.testing.assert_array_equal(ro, before)
+    # As the source (only read) it is fine, and a writeable destination works too.
+    dst = np.zeros(4)
+    writes_through_a_device_function[1, 4](ro, dst)
+    np.testing.assert_array_equal(dst, before + 1)
+
+
+def test_atomics_on_a_read_only_array_are_refused_and_reads_are_not():
+    counter = np.zeros(1, np.float64)
+    counter.setflags(write=False)
+    with pytest.raises(cuft.KernelArgumentError, match="argument #0"):
+        adds_atomically[1, 1](counter, np.ones(1))
+    x = np.ones(1)
+    x.setflags(write=False)
+    counter = np.zeros(1)
+    adds_atomically[1, 3](counter, x)
+    assert counter[0] == 3.0

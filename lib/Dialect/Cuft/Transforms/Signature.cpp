@@ -54,11 +54,13 @@ static std::vector<std::string> splitTopLevel(StringRef text, std::string &error
   return parts;
 }
 
-static Type parseArray(MLIRContext *ctx, StringRef body, std::string &error) {
+static Type parseArray(MLIRContext *ctx, StringRef body, bool &readOnly, std::string &error) {
   std::string splitError;
   std::vector<std::string> fields = splitTopLevel(body, splitError);
-  if (fields.size() != 3) {
-    error = "an array type needs <element,rank,layout>, got '" + body.str() + "'";
+  readOnly = fields.size() == 4 && fields[3] == "readonly";
+  if (fields.size() != 3 && !readOnly) {
+    error = "an array type needs <element,rank,layout> or <element,rank,layout,readonly>, "
+            "got '" + body.str() + "'";
     return {};
   }
   Type elem = parseScalarTypeName(ctx, fields[0]);
@@ -148,7 +150,8 @@ bool cuft::parseSignature(MLIRContext *ctx, StringRef text,
     }
     SignatureEntry result;
     if (typeText.starts_with("array<") && typeText.ends_with(">")) {
-      result.type = parseArray(ctx, typeText.drop_front(6).drop_back(1), error);
+      result.type =
+          parseArray(ctx, typeText.drop_front(6).drop_back(1), result.readOnly, error);
     } else {
       result.type = parseScalarTypeName(ctx, typeText);
       if (!result.type)

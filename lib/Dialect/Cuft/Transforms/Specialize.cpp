@@ -865,6 +865,64 @@ LogicalResult FunctionSpecializer::finalizeAllocations() {
 }
 
 //===----------------------------------------------------------------------===//
+// Read-only arrays
+//===----------------------------------------------------------------------===//
+
+/// The first op that writes array `arg` (a block argument of `fn`): a store, an
+/// atomic, or a call whose callee writes its parameter. Null when none does.
+/// Array values are never copied into variables after specialization
+/// (forwardArrayVariables), so their uses are all direct.
+Operation *firstWrite(Value arg, llvm::DenseMap<std::pair<Operation *, unsigned>, Operation *> &memo) {
+  for (OpOperand &use : arg.getUses()) {
+    Operation *user = use.getOwner();
+    if (auto store = dyn_cast<StoreOp>(user); store && store.getArray() == arg)
+      return user;
+    if (isa<AtomicRMWOp, AtomicCASOp>(user))
+      return user;
+    auto call = dyn_cast<CallOp>(user);
+    if (!call)
+      continue;
+    auto callee = SymbolTable::lookupNearestSymbolFrom<FuncOp>(call, call.getCalleeAttr());
+    if (!callee || callee.getBody().empty())
+      continue;
+    auto key = std::make_pair(callee.getOperation(), use.getOperandNumber());
+    auto it = memo.find(key);
+    if (it == memo.end()) {
+      // Device functions do not recurse: no cycle reaches this key again.
+      Operation *w = firstWrite(callee.getBody().front().getArgument(use.getOperandNumber()),
+                                memo);
+      it = memo.try_emplace(key, w).first;
+    }
+    if (it->second)
+      return user;
+  }
+  return nullptr;
+}
+
+/// A kernel may not write an array argument the signature marks read-only.
+LogicalResult checkReadOnlyArguments(KernelOp kernel, ArrayRef<SignatureEntry> sig) {
+  llvm::DenseMap<std::pair<Operation *, unsigned>, Operation *> memo;
+  Block &entry = kernel.getBody().front();
+  unsigned arg = 0;
+  for (auto [i, e] : llvm::enumerate(sig)) {
+    if (e.value)
+      continue; // a constexpr: folded in, not a parameter anymore
+    Value param = entry.getArgument(arg++);
+    if (!e.readOnly)
+      continue;
+    if (Operation *write = firstWrite(param, memo)) {
+      InFlightDiagnostic d = emitError(param.getLoc())
+                             << "read-only array passed as argument #" << i << " of kernel '"
+                             << kernel.getSymName() << "', which writes to it (pass a "
+                             << "writeable array, or copy it)";
+      d.attachNote(write->getLoc()) << "the kernel writes to it here";
+      return failure();
+    }
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // The pass
 //===----------------------------------------------------------------------===//
 
@@ -920,7 +978,9 @@ LogicalResult specializeKernel(ModuleState &state, KernelOp kernel,
   for (auto [arg, t] : llvm::zip(entry.getArguments(), args))
     arg.setType(t.type);
   FunctionSpecializer s(state, kernel);
-  return s.run(args);
+  if (failed(s.run(args)))
+    return failure();
+  return checkReadOnlyArguments(kernel, sig);
 }
 
 struct CuftSpecializePass : public cuft::impl::CuftSpecializeBase<CuftSpecializePass> {

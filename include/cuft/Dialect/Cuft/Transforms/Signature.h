@@ -15,9 +15,13 @@ namespace cuft {
 struct SignatureEntry {
   mlir::Type type;
   mlir::TypedAttr value; // null unless `type=value` was given
+  /// An array the caller's memory does not let the kernel write
+  /// (`array<f32,1,C,readonly>`): a kernel that writes it is refused.
+  bool readOnly = false;
 };
 
-/// Parses "f32,array<f32,1,C>,i64=128". On failure returns false and sets `error`.
+/// Parses "f32,array<f32,1,C>,array<i32,2,F,readonly>,i64=128". On failure
+/// returns false and sets `error`.
 bool parseSignature(mlir::MLIRContext *ctx, llvm::StringRef text,
                     std::vector<SignatureEntry> &entries, std::string &error);
 
