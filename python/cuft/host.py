@@ -66,6 +66,8 @@ def raise_launch_error(kernel_name, error):
     if kind == "index":
         raise KernelIndexError(message, kernel_name, block, thread, file or None, line or None,
                                col or None, index, dim, size)
+    if kind == "interrupted":  # Python's SIGINT handler did not raise
+        raise KernelError(message, kernel_name, block, thread)
     if kind == "zerodivision":
         raise KernelZeroDivisionError(message, kernel_name, block, thread, file or None,
                                       line or None, col or None)

@@ -96,10 +96,15 @@ const char *kindName(LaunchError::Kind kind) {
   case LaunchError::Kind::Config: return "config";
   case LaunchError::Kind::Index: return "index";
   case LaunchError::Kind::ZeroDivision: return "zerodivision";
+  case LaunchError::Kind::Interrupted: return "interrupted";
   case LaunchError::Kind::Trap: return "trap";
   }
   return "trap";
 }
+
+/// Python's main thread: the one that gets KeyboardInterrupt. Written once when
+/// the module is imported, read-only after.
+unsigned long mainThread = 0;
 
 } // namespace
 
@@ -107,13 +112,17 @@ py::object cuft::python::launchHost(const Kernel &kernel, const uint32_t grid[3]
                                     const uint32_t block[3], PackedArgs &packed) {
   void *const *slots = packed.finish();
   LaunchError e;
+  bool interruptible = PyThread_get_thread_ident() == mainThread;
   {
     // Blocks run on cuft's worker threads; this thread only waits.
     py::gil_scoped_release release;
-    e = cuft::host::launch(kernel, grid, block, slots, packed.size());
+    e = cuft::host::launch(kernel, grid, block, slots, packed.size(), interruptible);
   }
   if (!e)
     return py::none();
+  // Ctrl-C stopped the launch: Python's handler runs now (KeyboardInterrupt).
+  if (e.kind == LaunchError::Kind::Interrupted && PyErr_CheckSignals() != 0)
+    throw py::error_already_set();
   // A trap in a kernel whose block runs as one loop has no thread to name.
   bool threadKnown = e.kind != LaunchError::Kind::Trap || kernel.usesFibers();
   return py::make_tuple(kindName(e.kind), e.message, e.site.file, e.site.line, e.site.column,
@@ -122,6 +131,7 @@ py::object cuft::python::launchHost(const Kernel &kernel, const uint32_t grid[3]
 }
 
 void cuft::python::bindHost(py::module_ &m) {
+  mainThread = py::module_::import("threading").attr("main_thread")().attr("ident").cast<unsigned long>();
   m.def(
       "compile_host_llvm",
       [](const std::string &ir, const std::string &signature, const std::string &kernel,

@@ -312,3 +312,150 @@ def test_atomics_on_a_read_only_array_are_refused_and_reads_are_not():
     counter = np.zeros(1)
     adds_atomically[1, 3](counter, x)
     assert counter[0] == 3.0
+
+
+# -- 13. Ctrl-C, and a trap in a huge grid ------------------------------------------------
+INTERRUPT = r"""
+import os, signal, sys, threading, time
+import numpy as np, cuft
+cuft.set_target("host")
+
+@cuft.kernel
+def spin(x):
+    i = 0
+    while x[0] >= 0:  # forever: nobody writes x[0]
+        i += 1
+    x[1] = i
+
+@cuft.kernel
+def no_loop(x):
+    x[cuft.grid(1) % 2] += 0.0
+
+spin[1, 1](np.array([-1.0, 0]))  # compiled and loaded before the clock starts
+no_loop[1, 1](np.zeros(2))
+
+def interrupt_after(seconds):
+    def send():
+        time.sleep(seconds)
+        os.kill(os.getpid(), signal.SIGINT)
+    threading.Thread(target=send).start()
+
+for launch in (lambda: spin[4, 64](np.zeros(2)),          # loops in every thread
+               lambda: no_loop[2**31 - 1, 1024](np.zeros(2))):  # ~2**41 threads, no loop
+    interrupt_after(0.3)
+    start = time.monotonic()
+    try:
+        launch()
+    except KeyboardInterrupt:
+        print(f"{time.monotonic() - start - 0.3:.3f}")
+    else:
+        sys.exit("the launch ended without KeyboardInterrupt")
+spin[1, 1](np.array([-1.0, 0]))  # later launches work
+print("ok")
+"""
+
+
+def test_ctrl_c_interrupts_a_running_host_launch(tmp_path):
+    import sys
+    script = tmp_path / "interrupt.py"
+    script.write_text(INTERRUPT)
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                         timeout=120, env={**os.environ, "PYTHONPATH": os.pathsep.join(
+                             [os.path.join(REPO, "python"), os.environ.get("PYTHONPATH", "")])})
+    assert run.returncode == 0, run.stdout + run.stderr
+    *delays, ok = run.stdout.split()
+    assert ok == "ok" and len(delays) == 2
+    assert all(float(d) < 2.0 for d in delays), delays  # seconds from SIGINT to the exception
+
+
+def test_a_launch_on_another_thread_is_not_interrupted_by_the_main_threads_ctrl_c():
+    import signal
+    import threading
+    import time
+
+    @cuft.kernel
+    def count(x, n):
+        i = 0
+        while i < n:  # a loop with polls
+            i += 1
+        x[0] = i
+
+    x = np.zeros(1, np.int64)
+    count[1, 1](x, 10)
+    done = []
+    worker = threading.Thread(target=lambda: (count[1, 1](x, 300_000_000), done.append(1)))
+    previous = signal.signal(signal.SIGINT, lambda *a: None)  # Python ignores this one
+    try:
+        worker.start()
+        time.sleep(0.05)
+        os.kill(os.getpid(), signal.SIGINT)
+        worker.join(60)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert done == [1] and x[0] == 300_000_000
+
+
+def test_a_trap_in_block_0_of_a_huge_grid_is_reported_at_once():
+    import time
+
+    @cuft.kernel
+    def first_block_traps(x, far):
+        if cuft.blockIdx.x == 0:
+            x[far] = 1.0
+
+    first_block_traps[1, 1](np.zeros(4), 0)
+    start = time.monotonic()
+    with pytest.raises(cuft.KernelError, match="invalid memory access"):
+        first_block_traps[2**31 - 1, 64](np.zeros(4), 1 << 40)
+    assert time.monotonic() - start < 10  # it took minutes: every block was taken in turn
+
+
+# -- 14. spin-waits ------------------------------------------------------------------------
+@cuft.kernel
+def handoff(flag, out):
+    t = cuft.threadIdx.x
+    if t == 0:
+        while cuft.atomic.add(flag, 0, 0) == 0:  # waits for the last thread of the block
+            pass
+        out[0] = 1
+    elif t == cuft.blockDim.x - 1:
+        cuft.atomic.exch(flag, 0, 1)
+        out[1] = 1
+
+
+@cuft.kernel
+def fenced_handoff(flag, data, out):
+    t = cuft.threadIdx.x
+    if t == 0:
+        while flag[0] == 0:
+            cuft.threadfence_block()
+        out[0] = data[0]
+    elif t == 31:
+        data[0] = 42
+        cuft.threadfence_block()
+        flag[0] = 1
+
+
+def test_a_thread_spinning_on_a_flag_another_thread_sets_makes_progress():
+    # Threads without barriers ran one after another: thread 0 spun forever.
+    for block in (2, 64, 1024):
+        flag, out = np.zeros(1, np.int32), np.zeros(2, np.int32)
+        handoff[1, block](flag, out)
+        assert list(out) == [1, 1] and flag[0] == 1
+    flag, data, out = np.zeros(1, np.int32), np.zeros(1, np.int32), np.zeros(1, np.int32)
+    fenced_handoff[1, 32](flag, data, out)
+    assert out[0] == 42
+
+
+def test_spin_waits_run_as_fibers_and_plain_loops_do_not():
+    @cuft.kernel
+    def plain(x):
+        s = 0.0
+        for k in range(x.shape[0]):
+            s += x[k]
+        x[0] = s
+
+    assert handoff.inspect(np.zeros(1, np.int32), np.zeros(2, np.int32),
+                           stage="host-llvm").count("__cuft_host_yield") >= 1
+    text = plain.inspect(np.zeros(4), stage="host-llvm")
+    assert "call void @__cuft_host_yield" not in text and "@__cuft_host_interrupt" in text

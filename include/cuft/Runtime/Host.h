@@ -103,7 +103,7 @@ CompileResult compile(const std::string &ir, const std::string &signature,
                       const std::string &kernel, const Options &options);
 
 struct LaunchError {
-  enum class Kind { None, Config, Index, ZeroDivision, Trap };
+  enum class Kind { None, Config, Index, ZeroDivision, Trap, Interrupted };
   Kind kind = Kind::None;
   std::string message;
   SourceSite site; // Index, ZeroDivision: where the access or division is
@@ -116,8 +116,11 @@ struct LaunchError {
 /// `args` holds the kernel's own arguments in the entry's packed form; the
 /// runtime adds each thread's indices and its block's shared memory. Blocks run
 /// in parallel on a process-wide pool; the first error stops the launch.
+/// An `interruptible` launch (one of Python's main thread) stops at Ctrl-C:
+/// its kernel's loops and the runtime between blocks look for SIGINT, and the
+/// launch returns Kind::Interrupted.
 LaunchError launch(const Kernel &kernel, const uint32_t grid[3], const uint32_t block[3],
-                   void *const *args, size_t numArgs);
+                   void *const *args, size_t numArgs, bool interruptible = false);
 
 /// Threads of the pool that runs blocks (the machine's hardware threads, or
 /// CUFT_HOST_THREADS).

@@ -20,6 +20,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/Dominance.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/Support/MathExtras.h"
 
@@ -261,6 +262,31 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
     return {bytes, local};
   }
 
+  /// Whether the threads of `kernel` may wait for one another in a loop: a
+  /// spin-wait on memory another thread writes (valid on every GPU since
+  /// Volta's independent thread scheduling). Said of a kernel that, with the
+  /// functions it calls, has a loop and an atomic or a fence. Its threads run
+  /// as fibers that take turns at the latches of such loops (cuftHostYield).
+  bool mayWaitInLoop(func::FuncOp kernel) {
+    bool loop = false, sync = false;
+    llvm::SetVector<Operation *> reached;
+    reached.insert(kernel);
+    for (size_t i = 0; i < reached.size() && !(loop && sync); ++i) {
+      DominanceInfo dom(reached[i]);
+      reached[i]->walk([&](Operation *op) {
+        if (isa<memref::AtomicRMWOp, memref::GenericAtomicRMWOp, LLVM::FenceOp>(op))
+          sync = true;
+        for (Block *next : op->getSuccessors())
+          loop |= dom.dominates(next, op->getBlock()); // a back edge
+        if (auto call = dyn_cast<func::CallOp>(op))
+          if (auto callee = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
+                  call, call.getCalleeAttr()))
+            reached.insert(callee);
+      });
+    }
+    return loop && sync;
+  }
+
   /// The kernels and device functions that reach a gpu.barrier.
   llvm::SmallPtrSet<Operation *, 8> functionsWithBarriers(ArrayRef<func::FuncOp> fns) {
     llvm::SmallPtrSet<Operation *, 8> result;
@@ -400,9 +426,12 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
         SmallVector<Type> i64s(4, b.getI64Type());
         decl.setFunctionType(b.getFunctionType(i64s, {}));
       }
-      for (func::FuncOp kernel : kernels) {
+      SmallVector<bool> fibers;
+      for (func::FuncOp kernel : kernels)
+        fibers.push_back(withBarriers.contains(kernel) || mayWaitInLoop(kernel));
+      for (auto [kernel, fiber] : llvm::zip(kernels, fibers)) {
         b.setInsertionPoint(gpuModule);
-        buildEntry(b, kernel, withBarriers.contains(kernel), memoryOf(kernel));
+        buildEntry(b, kernel, fiber, memoryOf(kernel));
       }
       gpuModule.erase();
     }

@@ -18,6 +18,7 @@
 
 #include "Fiber.h"
 #include "HostRuntime.h"
+#include "Interrupt.h"
 
 #include "cuft/Conversion/GPUToHost/GPUToHost.h"
 #include "cuft/Runtime/Host.h"
@@ -94,6 +95,7 @@ struct Job {
   uint64_t numBlocks;
   std::atomic<uint64_t> next{0}, finished{0};
   std::atomic<bool> failed{false};
+  bool interruptible = false; // stops at Ctrl-C (Interrupt.h)
 
   std::mutex errorMutex;
   LaunchError error; // the first one
@@ -107,13 +109,28 @@ struct Job {
     if (!failed.exchange(true))
       error = std::move(e);
   }
+
+  /// Whether Ctrl-C stops this launch now.
+  bool interrupted() const {
+    return interruptible && interruptFlag.load(std::memory_order_relaxed) != 0;
+  }
 };
+
+LaunchError interruptedError() {
+  LaunchError e;
+  e.kind = LaunchError::Kind::Interrupted;
+  e.message = "the launch was interrupted (SIGINT)";
+  return e;
+}
 
 struct Worker;
 
 /// One CUDA thread (or, without barriers, a whole block's loop).
 struct Task {
-  enum class State { Running, AtBarrier, Done, Failed };
+  /// Yielded: gave the other threads a turn inside a loop that may wait on
+  /// them (a spin-wait); it runs again in the next round.
+  enum class State { Running, AtBarrier, Yielded, Done, Failed };
+  uint32_t latches = 0; // loop iterations seen by cuftHostYield
   FiberContext context;
   State state = State::Running;
   Worker *worker = nullptr;
@@ -242,13 +259,19 @@ void Worker::runBlock(Job &j, uint64_t linear) {
     shared.appendSlots(t.args);
     fiberInit(t.context, stacks[i].usable(), stacks[i].bytes, taskMain, &t);
   }
-  // Round-robin: each round runs every live thread up to its next barrier (or
-  // its end), so no thread passes a barrier before all live threads reach it.
+  // Round-robin: each round runs every live thread up to its next barrier, a
+  // yield or its end. Threads at a barrier go on only once every live thread
+  // is at it, so none passes a barrier early; a thread that yielded (a
+  // spin-wait) runs again each round, so the thread it waits for runs too.
   size_t live = numTasks;
   while (live > 0 && !j.failed.load(std::memory_order_relaxed)) {
+    size_t waiting = 0;
+    for (size_t i = 0; i < numTasks; ++i)
+      waiting += tasks[i]->state == Task::State::AtBarrier;
+    bool release = waiting == live;
     for (size_t i = 0; i < numTasks; ++i) {
       Task &t = *tasks[i];
-      if (t.state == Task::State::Done)
+      if (t.state == Task::State::Done || (t.state == Task::State::AtBarrier && !release))
         continue;
       t.state = Task::State::Running;
       current = &t;
@@ -279,6 +302,35 @@ void Worker::abandonCurrent(LaunchError error) {
 extern "C" void cuftHostBarrier() {
   Worker *w = currentWorker;
   w->current->state = Task::State::AtBarrier;
+  fiberSwitch(w->current->context, w->scheduler);
+}
+
+/// Called at a loop latch of kernel code when interruptFlag is set.
+extern "C" void cuftHostPoll() {
+  Worker *w = currentWorker;
+  if (w->job->interrupted())
+    w->abandonCurrent(interruptedError());
+  // Not this launch's to take: a flag no interruptible launch takes is cleared
+  // so that loops stop calling here.
+  if (!interruptibleLaunchRunning())
+    interruptFlag.store(0, std::memory_order_relaxed);
+}
+
+/// How many loop iterations a thread runs between two yields in a loop that
+/// uses atomics or fences: a spin-wait gets the thread it waits for run at
+/// least that often, and a loop of atomic updates pays for a fiber switch
+/// only now and then.
+constexpr uint32_t kIterationsPerYield = 16;
+
+/// Called at each loop latch of a loop that uses atomics or fences (a
+/// possible spin-wait): threads running as fibers take turns.
+extern "C" void cuftHostYield() {
+  Worker *w = currentWorker;
+  if (interruptFlag.load(std::memory_order_relaxed))
+    cuftHostPoll();
+  if (!w->job->kernel->usesFibers() || ++w->current->latches % kIterationsPerYield)
+    return;
+  w->current->state = Task::State::Yielded;
   fiberSwitch(w->current->context, w->scheduler);
 }
 
@@ -391,19 +443,18 @@ constexpr int64_t kTrapRecheckNanos = 100'000'000;
 
 /// Installs onTrap unless it still is; somebody (faulthandler.enable()) may
 /// have replaced it since the last launch. Handlers chain to the previous one.
-/// A launch asks the kernel about SIGSEGV and SIGFPE only (two syscalls, not
-/// five): whoever replaces handlers, faulthandler first, replaces SIGSEGV's
-/// too, and SIGFPE is the one a kernel's integer division raises (a Python
-/// handler there would return into the faulting division forever). The
-/// other three are asked about again at most 100 ms after they last were.
+/// A launch asks the kernel about SIGSEGV only (one syscall, not five):
+/// whoever replaces handlers, faulthandler first, replaces SIGSEGV's too. The
+/// other four are asked about again at most 100 ms after they last were (no
+/// kernel raises SIGFPE: integer division by zero has a defined result).
 void ensureTrapHandlers() {
   int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
                     std::chrono::steady_clock::now().time_since_epoch())
                     .count();
   int64_t checked = trapHandlersCheckedAt.load(std::memory_order_relaxed);
-  if (checked && now - checked < kTrapRecheckNanos && trapHandlerInstalled(SIGSEGV) &&
-      trapHandlerInstalled(SIGFPE))
+  if (checked && now - checked < kTrapRecheckNanos && trapHandlerInstalled(SIGSEGV))
     return;
+  ensureInterruptHandler();
   for (int sig : kTrapSignals) {
     struct sigaction current;
     if (sigaction(sig, nullptr, &current) == 0 && (current.sa_flags & SA_SIGINFO) &&
@@ -426,19 +477,33 @@ void ensureTrapHandlers() {
 
 // -- the pool ---------------------------------------------------------------------
 
-/// Runs `job`'s blocks on `w` until none are left to take.
+/// Counts `n` more blocks of `job` finished (run or skipped).
+void finishBlocks(Job &job, uint64_t n) {
+  if (job.finished.fetch_add(n, std::memory_order_acq_rel) + n == job.numBlocks) {
+    std::lock_guard<std::mutex> lock(job.doneMutex);
+    job.done = true;
+    job.doneCv.notify_all();
+  }
+}
+
+/// Runs `job`'s blocks on `w` until none are left to take. Once the launch
+/// failed or is interrupted, the blocks no one took are skipped all at once,
+/// so a trap in block 0 of a 2^31-block grid is reported at once.
 void drain(Job &job, Worker &w) {
   for (;;) {
     uint64_t b = job.next.fetch_add(1, std::memory_order_relaxed);
     if (b >= job.numBlocks)
       return;
-    if (!job.failed.load(std::memory_order_relaxed))
+    if (job.interrupted())
+      job.fail(interruptedError());
+    if (!job.failed.load(std::memory_order_relaxed)) {
       w.runBlock(job, b);
-    if (job.finished.fetch_add(1, std::memory_order_acq_rel) + 1 == job.numBlocks) {
-      std::lock_guard<std::mutex> lock(job.doneMutex);
-      job.done = true;
-      job.doneCv.notify_all();
+      finishBlocks(job, 1);
+      continue;
     }
+    // Blocks below `untaken` were taken by someone, who counts them.
+    uint64_t untaken = job.next.exchange(job.numBlocks, std::memory_order_relaxed);
+    finishBlocks(job, 1 + (untaken < job.numBlocks ? job.numBlocks - untaken : 0));
   }
 }
 
@@ -564,6 +629,9 @@ const std::vector<RuntimeSymbol> &cuft::host::detail::runtimeSymbols() {
       {cuft::kBarrierFunction, reinterpret_cast<void *>(&cuftHostBarrier)},
       {"__cuft_index_error", reinterpret_cast<void *>(&cuftHostIndexError)},
       {"__cuft_zero_division_error", reinterpret_cast<void *>(&cuftHostZeroDivisionError)},
+      {"__cuft_host_poll", reinterpret_cast<void *>(&cuftHostPoll)},
+      {"__cuft_host_yield", reinterpret_cast<void *>(&cuftHostYield)},
+      {"__cuft_host_interrupt", reinterpret_cast<void *>(&interruptFlag)},
   };
   return symbols;
 }
@@ -571,13 +639,16 @@ const std::vector<RuntimeSymbol> &cuft::host::detail::runtimeSymbols() {
 unsigned cuft::host::poolSize() { return Pool::get().size(); }
 
 LaunchError cuft::host::launch(const Kernel &kernel, const uint32_t grid[3],
-                               const uint32_t block[3], void *const *args, size_t numArgs) {
+                               const uint32_t block[3], void *const *args, size_t numArgs,
+                               bool interruptible) {
   // CUDA's limits, kept on the host so that a launch that works here works there.
   std::string problem = cuft::launchShapeProblem(grid, block);
   if (!problem.empty())
     return configError(problem);
   ensureTrapHandlers();
+  InterruptibleLaunch counted(interruptible);
   auto job = std::make_shared<Job>();
+  job->interruptible = interruptible;
   job->kernel = &kernel;
   std::memcpy(job->grid, grid, sizeof job->grid);
   std::memcpy(job->block, block, sizeof job->block);

@@ -149,6 +149,7 @@ cuft::host::ObjectResult compileObjectHere(const std::string &ir, const std::str
     session.error("LLVM's optimizer failed: " + llvm::toString(std::move(e)));
     return result;
   }
+  cuft::host::detail::instrumentLoops(*llvmModule);
   if (options.keepLLVMIR) {
     llvm::raw_string_ostream os(object->llvmIR);
     llvmModule->print(os, nullptr);

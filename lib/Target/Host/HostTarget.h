@@ -12,12 +12,23 @@
 #include <memory>
 #include <string>
 
+namespace llvm {
+class Module;
+}
+
 namespace cuft::host::detail {
 
 /// A TargetMachine for this CPU (its features included) at `optLevel` 0-3;
 /// null with `error` set when LLVM cannot target it. LLVM's native target is
 /// initialized once per process on the first call.
 std::unique_ptr<llvm::TargetMachine> hostTargetMachine(unsigned optLevel, std::string &error);
+
+/// Instruments the loops of optimized kernel code (LoopPolls.cpp): each loop
+/// latch checks the Ctrl-C flag (`__cuft_host_interrupt`, calling
+/// `__cuft_host_poll` when set), except in innermost loops of a small
+/// constant trip count; loops that use atomics or fences call
+/// `__cuft_host_yield` instead, which lets a block's other threads run.
+void instrumentLoops(llvm::Module &module);
 
 } // namespace cuft::host::detail
 
