@@ -131,6 +131,10 @@ private:
 
 /// Runs `kernel` (GIL released) and returns None or the error tuple of
 /// launch_host.
+/// Whether the calling thread is Python's main thread, the one that gets
+/// KeyboardInterrupt: its host launches and compile waits stop at Ctrl-C.
+bool onMainThread();
+
 pybind11::object launchHost(const host::Kernel &kernel, const uint32_t grid[3],
                             const uint32_t block[3], PackedArgs &packed);
 

@@ -18,6 +18,10 @@
 #include <pybind11/stl.h>
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 #include <tuple>
 
 namespace py = pybind11;
@@ -68,6 +72,39 @@ cuft::SpecializationCache::Lookup lookup(const std::string &ir, const std::strin
                                          const Request &r) {
   return cuft::specializationCache().getOrCompile(
       keyOf(ir, signature, r), [&] { return compileSpecialization(ir, signature, r); });
+}
+
+/// `lookup` on a thread of its own while Python's main thread waits for it:
+/// Ctrl-C raises KeyboardInterrupt within 20 ms, and the compile goes on in the
+/// background, so its result is cached for the next call. The thread holds
+/// copies of what it compiles.
+cuft::SpecializationCache::Lookup interruptibleLookup(const std::string &ir,
+                                                      const std::string &signature,
+                                                      const Request &r) {
+  struct State {
+    std::mutex mutex;
+    std::condition_variable cv;
+    bool done = false;
+    cuft::SpecializationCache::Lookup result;
+  };
+  auto state = std::make_shared<State>();
+  std::thread([state, ir, signature, r] {
+    cuft::SpecializationCache::Lookup found = lookup(ir, signature, r);
+    std::lock_guard<std::mutex> lock(state->mutex);
+    state->result = std::move(found);
+    state->done = true;
+    state->cv.notify_all();
+  }).detach();
+  for (;;) {
+    {
+      py::gil_scoped_release release;
+      std::unique_lock<std::mutex> lock(state->mutex);
+      if (state->cv.wait_for(lock, std::chrono::milliseconds(20), [&] { return state->done; }))
+        return std::move(state->result);
+    }
+    if (PyErr_CheckSignals() != 0)
+      throw py::error_already_set();
+  }
 }
 
 /// The PTX of `r` (from the cache, so a cubin and inspect(stage="ptx") share
@@ -210,7 +247,9 @@ void cuft::python::bindCache(py::module_ &m) {
         for (const auto &[kind, name, data] : inputs)
           r.inputs.push_back({static_cast<cuft::nvptx::InputKind>(kind), name, std::string(data)});
         cuft::SpecializationCache::Lookup found;
-        {
+        if (cuft::python::onMainThread()) {
+          found = interruptibleLookup(ir, signature, r);
+        } else {
           py::gil_scoped_release release;
           found = lookup(ir, signature, r);
         }

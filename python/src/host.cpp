@@ -108,11 +108,13 @@ unsigned long mainThread = 0;
 
 } // namespace
 
+bool cuft::python::onMainThread() { return PyThread_get_thread_ident() == mainThread; }
+
 py::object cuft::python::launchHost(const Kernel &kernel, const uint32_t grid[3],
                                     const uint32_t block[3], PackedArgs &packed) {
   void *const *slots = packed.finish();
   LaunchError e;
-  bool interruptible = PyThread_get_thread_ident() == mainThread;
+  bool interruptible = onMainThread();
   {
     // Blocks run on cuft's worker threads; this thread only waits.
     py::gil_scoped_release release;

@@ -459,3 +459,42 @@ def test_spin_waits_run_as_fibers_and_plain_loops_do_not():
                            stage="host-llvm").count("__cuft_host_yield") >= 1
     text = plain.inspect(np.zeros(4), stage="host-llvm")
     assert "call void @__cuft_host_yield" not in text and "@__cuft_host_interrupt" in text
+
+
+COMPILE_INTERRUPT = """
+import os, signal, sys, threading, time
+import numpy as np, cuft
+cuft.set_target("host")
+
+@cuft.kernel
+def big(x):
+""" + "".join(f"    x[{i % 7}] = x[{(i * 3) % 7}] * 1.0001 + {i}.5\n"
+              for i in range(1500))  # seconds of LLVM at -O3
+
+
+def test_ctrl_c_interrupts_a_wait_for_a_compile_which_still_finishes_and_is_cached(tmp_path):
+    import sys
+    script = tmp_path / "compile_interrupt.py"
+    body = COMPILE_INTERRUPT + r"""
+before = cuft.cache_info()["compiles"]
+def send():
+    time.sleep(0.1)
+    os.kill(os.getpid(), signal.SIGINT)
+threading.Thread(target=send).start()
+start = time.monotonic()
+try:
+    big[1, 1](np.zeros(8))
+except KeyboardInterrupt:
+    print(f"{time.monotonic() - start - 0.1:.3f}")
+else:
+    sys.exit("the compile ended before the interrupt: make the kernel bigger")
+big[1, 1](np.zeros(8))  # waits for the compile that went on
+print(cuft.cache_info()["compiles"] - before)
+"""
+    script.write_text(body)
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                         timeout=300, env={**os.environ, "PYTHONPATH": os.pathsep.join(
+                             [os.path.join(REPO, "python"), os.environ.get("PYTHONPATH", "")])})
+    assert run.returncode == 0, run.stdout + run.stderr
+    delay, compiles = run.stdout.split()
+    assert float(delay) < 1.0 and compiles == "1", run.stdout
