@@ -10,6 +10,7 @@
 #include "cuft/Dialect/Cuft/IR/CuftOps.h"
 
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
+#include "mlir/IR/Iterators.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 
@@ -165,8 +166,12 @@ LogicalResult lowerFunction(Operation *fn) {
   for (VarOp v : llvm::reverse(vars))
     v->moveBefore(&entry, entry.begin());
 
+  // Children before their parents (post-order), and within a block the last
+  // op first: lowering an op splits its block after it, and moving only what
+  // follows it up to the next lowered op keeps a block of n ifs linear, not
+  // quadratic.
   SmallVector<Operation *> structured;
-  body.walk<WalkOrder::PostOrder>([&](Operation *op) {
+  body.walk<WalkOrder::PostOrder, ReverseIterator>([&](Operation *op) {
     if (isa<IfOp, ForOp, WhileOp>(op))
       structured.push_back(op);
   });

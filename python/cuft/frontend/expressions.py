@@ -1,6 +1,7 @@
 """Expressions: literals, names, attributes, indexing, operators, and/or, chains."""
 
 import ast
+import contextlib
 import numbers
 import types
 
@@ -285,44 +286,59 @@ class ExpressionsMixin:
         if len(node.ops) == 1:
             return result
         # a < b < c < d: each middle operand is evaluated once, and each
-        # comparison only while the previous ones hold: `t = a < b`; `if t {
-        # t = b < c }`; `if t { t = c < d }`. An operand evaluated inside one if
-        # and compared in the next is kept in a variable of its own (one per
-        # operand: a shared one would join their types).
+        # comparison only while the previous ones hold (see short_circuit).
         tmp = self.temp("$cmp", node)
         self.store_temp(tmp, result, node)
-        held = None  # the variable holding `right` when it was computed in an if
-        last = len(node.ops) - 1
-        for k in range(1, len(node.ops)):
-            self.em.begin(f"cuft.if {result.name} : {result.type}", self.pos(node))
-            left = right if held is None else self.load_temp(held, node.comparators[k - 1])
-            nxt = node.comparators[k]
-            right = self.as_value(self.visit(nxt), nxt)
-            held = None
-            if k < last:
-                held = self.temp("$cmp.operand", nxt)
-                self.store_temp(held, right, nxt)
-            self.store_temp(tmp, self.cmp(node.ops[k], left, right, node.comparators[k - 1]), node)
-            self.em.end()
-            result = self.load_temp(tmp, node)
-        return result
+        with self.short_circuit(node):
+            for k in range(1, len(node.ops)):
+                self.exit_when(result, False, node)
+                left, nxt = right, node.comparators[k]
+                right = self.as_value(self.visit(nxt), nxt)
+                result = self.cmp(node.ops[k], left, right, node.comparators[k - 1])
+                self.store_temp(tmp, result, node)
+        return self.load_temp(tmp, node)
 
     def visit_BoolOp(self, node):
-        # Python value semantics: `a or b` is a if a is true, else b; b runs only then.
-        # `a and b and c` is `t = a`; `if t { t = b }`; `if t { t = c }` (`or`:
-        # the stores in the else regions), each if after the previous one.
+        # Python value semantics: `a or b` is a if a is true, else b; b runs only
+        # then. `a and b and c` is `t = a`, then `t = b` unless t is false, then
+        # `t = c` unless t is false (see short_circuit).
         is_and = isinstance(node.op, ast.And)
         tmp = self.temp("$and" if is_and else "$or", node)
         value = self.as_value(self.visit(node.values[0]), node.values[0])
         self.store_temp(tmp, value, node)
-        for operand in node.values[1:]:
-            self.em.begin(f"cuft.if {value.name} : {value.type}", self.pos(node))
-            if not is_and:
-                self.em.middle("else")
-            self.store_temp(tmp, self.as_value(self.visit(operand), operand), operand)
-            self.em.end()
-            value = self.load_temp(tmp, node)
-        return value
+        with self.short_circuit(node):
+            for operand in node.values[1:]:
+                self.exit_when(value, not is_and, node)
+                value = self.as_value(self.visit(operand), operand)
+                self.store_temp(tmp, value, operand)
+        return self.load_temp(tmp, node)
+
+    @contextlib.contextmanager
+    def short_circuit(self, node):
+        """A chain whose steps may end it early, flat however long it is: a
+        loop that runs once (`cuft.while` on true, ending in `cuft.break`), in
+        which exit_when() breaks out. Every exit branches straight to the end,
+        the shape nested ifs would give, without their nesting (MLIR's parser
+        recursed through 4,000 of them) or a test of a flag per step (LLVM's jump
+        threading took quadratic time over 10,000 of those). Expressions hold
+        no break or continue of the user's, so the loop sees only these."""
+        pos = self.pos(node)
+        self.em.begin("cuft.while", pos)
+        true = self.constant(True, node)
+        self.em.terminator(f"cuft.condition {true.name} : {true.type}", pos)
+        self.em.middle("do")
+        yield
+        self.em.terminator("cuft.break", pos)
+        self.em.end()
+
+    def exit_when(self, value, truth, node):
+        """Inside short_circuit: ends the chain when `value` tests `truth`."""
+        pos = self.pos(node)
+        self.em.begin(f"cuft.if {value.name} : {value.type}", pos)
+        if not truth:
+            self.em.middle("else")
+        self.em.terminator("cuft.break", pos)
+        self.em.end()
 
     def visit_IfExp(self, node):
         # `a if c else b if d else e`: one chain of arms, emitted without
