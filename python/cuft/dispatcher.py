@@ -11,6 +11,7 @@ and is then forgotten, so a later call tries again. See docs/threading.md.
 """
 
 import functools
+import operator
 import os
 import sys
 import threading
@@ -91,16 +92,29 @@ if _np is not None:  # the C++ warm path reads numpy arrays and scalars itself
 _intern = sys.intern
 
 
-def _dim3(value, what):
+def _is_int(d):
+    """An int, or an integer numpy scalar (anything with __index__), not a bool."""
+    if isinstance(d, bool) or (_np is not None and isinstance(d, _np.bool_)):
+        return False
+    try:
+        operator.index(d)
+    except TypeError:
+        return False
+    return True
+
+
+def _dim3(value, what, kernel):
     dims = value if isinstance(value, tuple) else (value,)
-    if not 1 <= len(dims) <= 3 or not all(isinstance(d, int) and not isinstance(d, bool)
-                                          for d in dims):
-        raise TypeError(f"{what} must be an int or a tuple of 1 to 3 ints, got {value!r}")
+    where = f"cannot launch kernel '{kernel.__name__}'"
+    if not 1 <= len(dims) <= 3 or not all(_is_int(d) for d in dims):
+        raise TypeError(f"{where}: {what} must be an int or a tuple of 1 to 3 ints, "
+                        f"got {value!r}")
+    dims = tuple(operator.index(d) for d in dims)
     if any(d < 1 for d in dims):
-        raise ValueError(f"{what} sizes must be positive, got {value!r}")
+        raise ValueError(f"{where}: {what} sizes must be positive, got {value!r}")
     if any(d >= 2**32 for d in dims):
-        raise ValueError(f"{what} sizes must be below 2**32, got {value!r}")
-    return tuple(dims) + (1,) * (3 - len(dims))
+        raise ValueError(f"{where}: {what} sizes must be below 2**32, got {value!r}")
+    return dims + (1,) * (3 - len(dims))
 
 
 def _wrap(obj, fn):
@@ -131,11 +145,13 @@ def _make_config(kernel, config):
     if not isinstance(config, tuple) or not 2 <= len(config) <= 4:
         raise TypeError(f"launch '{kernel.__name__}' as kernel[grid, block] or "
                         "kernel[grid, block, stream, shared_bytes]")
-    grid, block = _dim3(config[0], "grid"), _dim3(config[1], "block")
+    grid, block = _dim3(config[0], "grid", kernel), _dim3(config[1], "block", kernel)
     stream = config[2] if len(config) > 2 else None
     shared = config[3] if len(config) > 3 else 0
-    if not isinstance(shared, int) or isinstance(shared, bool) or not 0 <= shared < 2**32:
-        raise ValueError(f"shared_bytes must be a non-negative int below 2**32, got {shared!r}")
+    if not _is_int(shared) or not 0 <= operator.index(shared) < 2**32:
+        raise ValueError(f"cannot launch kernel '{kernel.__name__}': shared_bytes must be a "
+                         f"non-negative int below 2**32, got {shared!r}")
+    shared = operator.index(shared)
     return LaunchConfig(kernel, grid, block, stream, shared)
 
 

@@ -16,6 +16,7 @@ Arguments map to types like this:
 """
 
 import numbers
+import operator
 
 __all__ = ["signature_of", "signature_entries", "parse_signature", "ArgumentError", "MAX_RANK"]
 
@@ -85,6 +86,12 @@ def _layout(shape, strides, itemsize):
     return "strided"
 
 
+def _short(obj, limit=80):
+    """repr(obj), cut to ``limit`` characters, for messages."""
+    text = repr(obj)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
 def _entry_text(elem, rank, layout, readonly):
     """``array<elem,rank,layout>``, with ``,readonly`` for memory the kernel may
     not write (the specializer refuses a kernel that writes it)."""
@@ -119,17 +126,28 @@ def _numpy_array(index, a):
 
 
 def _cuda_array(index, iface):
+    if not isinstance(iface, dict) or not {"shape", "typestr", "data"} <= iface.keys():
+        raise ArgumentError(index, "__cuda_array_interface__ must be a dict with 'shape', "
+                                   f"'typestr' and 'data', got {_short(iface)}")
     typestr = iface.get("typestr", "")
+    if not isinstance(typestr, str):
+        raise ArgumentError(index, f"__cuda_array_interface__ has a typestr that is not a "
+                                   f"str: {_short(typestr)}")
     elem = _TYPESTR.get(typestr[1:])
     if elem is None or typestr[:1] not in "<|=":
         raise ArgumentError(index, f"array of typestr {typestr!r} (__cuda_array_interface__) "
                                    "is not supported")
-    shape = tuple(iface["shape"])
-    strides = iface.get("strides")
+    try:
+        shape = tuple(operator.index(n) for n in iface["shape"])
+        strides = iface.get("strides")
+        strides = None if strides is None else tuple(operator.index(n) for n in strides)
+    except TypeError:
+        raise ArgumentError(index, "__cuda_array_interface__ has a shape or strides that are "
+                                   f"not tuples of ints: {_short(iface)}") from None
     data = iface.get("data")
     readonly = isinstance(data, tuple) and len(data) == 2 and bool(data[1])
-    return _array(index, elem, shape, None if strides is None else tuple(strides),
-                  int(typestr[2:]), "array (__cuda_array_interface__)", readonly)
+    return _array(index, elem, shape, strides, int(typestr[2:]),
+                  "array (__cuda_array_interface__)", readonly)
 
 
 def _dlpack_array(index, obj):
@@ -138,7 +156,11 @@ def _dlpack_array(index, obj):
         capsule = obj.__dlpack__()
     except Exception as e:
         raise ArgumentError(index, f"__dlpack__() of a {type(obj).__name__} failed: {e}") from None
-    code, bits, lanes, shape, strides = _cuft.dlpack_layout(capsule)
+    try:
+        code, bits, lanes, shape, strides = _cuft.dlpack_layout(capsule)
+    except TypeError:
+        raise ArgumentError(index, f"__dlpack__() of a {type(obj).__name__} returned "
+                                   f"{_short(capsule)}, not a DLPack capsule") from None
     elem = _DLPACK.get((code, bits)) if lanes == 1 else None
     if elem is None:
         name = f"{_DLPACK_NAMES.get(code, f'code {code}')}{bits}" + (f"x{lanes}" if lanes != 1 else "")
@@ -186,7 +208,11 @@ def _entry(index, value):
     t = scalar_type(index, value)
     if t is not None:
         return t
-    iface = getattr(value, "__cuda_array_interface__", None)
+    try:
+        iface = getattr(value, "__cuda_array_interface__", None)
+    except Exception as e:
+        raise ArgumentError(index, f"__cuda_array_interface__ of a {type(value).__name__} "
+                                   f"raised {type(e).__name__}: {e}") from None
     if iface is not None:
         return _cuda_array(index, iface)
     if _np is not None and isinstance(value, _np.ndarray):  # subclasses

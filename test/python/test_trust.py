@@ -498,3 +498,55 @@ print(cuft.cache_info()["compiles"] - before)
     assert run.returncode == 0, run.stdout + run.stderr
     delay, compiles = run.stdout.split()
     assert float(delay) < 1.0 and compiles == "1", run.stdout
+
+
+# -- 19. argument and launch messages ------------------------------------------------------
+@cuft.kernel
+def fill(x):
+    i = cuft.grid(1)
+    if i < x.shape[0]:
+        x[i] = i
+
+
+class RaisingInterface:
+    @property
+    def __cuda_array_interface__(self):
+        raise RuntimeError("the device went away")
+
+
+class GarbageInterface:
+    __cuda_array_interface__ = ["not", "a", "dict"]
+
+
+class GarbageDLPack:
+    def __dlpack__(self, **kwargs):
+        return 42
+
+    def __dlpack_device__(self):
+        return (1, 0)
+
+
+@pytest.mark.parametrize("bad, message", [
+    (RaisingInterface(), "__cuda_array_interface__ of a RaisingInterface raised RuntimeError: "
+                         "the device went away"),
+    (GarbageInterface(), "__cuda_array_interface__ must be a dict"),
+    (GarbageDLPack(), r"__dlpack__\(\) of a GarbageDLPack returned 42, not a DLPack capsule"),
+])
+def test_bad_array_protocols_are_located_argument_errors(bad, message):
+    with pytest.raises(cuft.KernelArgumentError, match=message) as info:
+        fill[1, 4](bad)
+    assert info.value.lineno == line_of(fill, "def fill")[0]
+    assert "incompatible function arguments" not in str(info.value)
+
+
+def test_launch_configurations_name_the_kernel_and_take_numpy_integers():
+    x = np.zeros(64)
+    fill[np.int64(2), np.int32(32)](x)
+    fill[(np.uint8(2),), (np.int16(32), 1)](x)
+    assert list(x) == list(range(64))
+    for config, error in [((0, 32), ValueError), ((1, 2.0), TypeError), ((1, True), TypeError),
+                          ((1, 32, None, -1), ValueError)]:
+        with pytest.raises(error, match="cannot launch kernel 'fill'"):
+            fill[config](x)
+    with pytest.raises(ValueError, match="cannot launch kernel 'fill'"):
+        fill[1, 2048](x)  # past a block's 1024 threads
