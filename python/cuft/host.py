@@ -71,5 +71,7 @@ def raise_launch_error(kernel_name, error):
     if kind == "zerodivision":
         raise KernelZeroDivisionError(message, kernel_name, block, thread, file or None,
                                       line or None, col or None)
-    # A trap: the thread is None when the kernel ran its block's threads in one loop.
-    raise KernelError(message, kernel_name, block, thread)
+    # A trap: the thread is None when the kernel ran its block's threads in one
+    # loop; the line is the faulting instruction's, from the code's line table.
+    raise KernelError(message, kernel_name, block, thread, file or None, line or None,
+                      col or None)

@@ -550,3 +550,22 @@ def test_launch_configurations_name_the_kernel_and_take_numpy_integers():
             fill[config](x)
     with pytest.raises(ValueError, match="cannot launch kernel 'fill'"):
         fill[1, 2048](x)  # past a block's 1024 threads
+
+
+# -- 17. traps name their line ----------------------------------------------------------
+@cuft.kernel
+def gather_twice(x, d):
+    i = cuft.grid(1)
+    if i < x.shape[0]:
+        v = d[i] * 2
+        x[i] = d[v]
+
+
+def test_a_trap_names_the_line_of_the_faulting_access():
+    d = np.arange(64)
+    d[5] = 1 << 40
+    with pytest.raises(cuft.KernelError, match="invalid memory access") as info:
+        gather_twice[1, 64](np.zeros(64, np.int64), d)
+    err = info.value
+    assert (err.filename, err.lineno) == (__file__, line_of(gather_twice, "x[i] = d[v]")[0])
+    assert "x[i] = d[v]" in str(err)

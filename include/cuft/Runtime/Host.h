@@ -44,6 +44,15 @@ struct Object {
   /// Stack slots of one thread (local arrays, variables), in bytes.
   uint64_t localBytes = 0;
   std::vector<SourceSite> sites;
+  /// The source line of each address of the code, from its line table (read
+  /// when compiled), so that a trap names its line. Addresses are offsets from
+  /// the packed entry; a row holds until the next one.
+  struct LineRow {
+    int64_t offset;
+    uint32_t line, column, file; // file indexes `files`; line 0: unknown
+  };
+  std::vector<LineRow> lines;
+  std::vector<std::string> files;
   std::string code;   // the object file; its packed entry is entrySymbol(name)
   std::string llvmIR; // the optimized LLVM IR, with Options::keepLLVMIR
 };
@@ -68,6 +77,9 @@ public:
   /// Stack slots of one thread (local arrays, variables), in bytes.
   uint64_t localBytes() const;
   const std::vector<SourceSite> &indexSites() const;
+  /// The source line of the kernel code at address `pc` (a trap's), or an
+  /// empty site when unknown.
+  SourceSite siteOf(uint64_t pc) const;
   /// The packed entry: args[i] points at the i-th scalar of the LLVM signature
   /// (memref arguments expanded to allocated, aligned, offset, sizes, strides).
   void (*entry() const)(void **);
@@ -106,7 +118,9 @@ struct LaunchError {
   enum class Kind { None, Config, Index, ZeroDivision, Trap, Interrupted };
   Kind kind = Kind::None;
   std::string message;
-  SourceSite site; // Index, ZeroDivision: where the access or division is
+  SourceSite site; // Index, ZeroDivision: where the access or division is; Trap: where
+                   // the faulting instruction comes from, when known
+  uint64_t pc = 0; // Trap: the faulting instruction's address
   int64_t dim = 0, index = 0, size = 0;
   uint32_t block[3] = {0, 0, 0}, thread[3] = {0, 0, 0};
   explicit operator bool() const { return kind != Kind::None; }

@@ -38,6 +38,7 @@
 #include <vector>
 
 #include <sys/mman.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 using namespace cuft::host;
@@ -398,12 +399,26 @@ std::string describeTrap(int sig, const siginfo_t *info, const Worker &w) {
   }
 }
 
+/// The address of the instruction that trapped, from the signal's context.
+uint64_t faultingPC(void *ucontext) {
+  auto *uc = static_cast<ucontext_t *>(ucontext);
+#if defined(__x86_64__)
+  return static_cast<uint64_t>(uc->uc_mcontext.gregs[REG_RIP]);
+#elif defined(__aarch64__)
+  return static_cast<uint64_t>(uc->uc_mcontext.pc);
+#else
+  (void)uc;
+  return 0;
+#endif
+}
+
 void onTrap(int sig, siginfo_t *info, void *ucontext) {
   Worker *w = currentWorker;
   if (w && w->current && w->job) {
     LaunchError e;
     e.kind = LaunchError::Kind::Trap;
     e.message = describeTrap(sig, info, *w);
+    e.pc = faultingPC(ucontext);
     if (w->job->kernel->usesFibers())
       for (unsigned d = 0; d < 3; ++d)
         e.thread[d] = w->current->ids[cuft::kThreadIdSlot + d];
@@ -660,5 +675,7 @@ LaunchError cuft::host::launch(const Kernel &kernel, const uint32_t grid[3],
   std::unique_lock<std::mutex> lock(job->doneMutex);
   job->doneCv.wait(lock, [&] { return job->done; });
   std::lock_guard<std::mutex> errorLock(job->errorMutex);
+  if (job->error.kind == LaunchError::Kind::Trap && job->error.pc)
+    job->error.site = kernel.siteOf(job->error.pc);
   return job->error;
 }

@@ -16,6 +16,7 @@
 #include "cuft/Runtime/Host.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/Transforms/Passes.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Export.h"
@@ -83,6 +84,9 @@ void addPackedEntry(llvm::Module &module, llvm::Function &entry, const std::stri
   }
   b.CreateCall(&entry, args);
   b.CreateRetVoid();
+  // Kept out of line: inlined into this wrapper, which has no debug scope,
+  // the kernel's code would lose its line table.
+  entry.addFnAttr(llvm::Attribute::NoInline);
 }
 
 } // namespace
@@ -108,6 +112,8 @@ cuft::host::ObjectResult compileObjectHere(const std::string &ir, const std::str
   host.fastMath = options.fastMath;
   host.boundsCheck = options.boundsCheck;
   buildCuftToHostPipeline(pm, host);
+  // Line tables (no other debug info): a trap names the kernel's line.
+  pm.addPass(LLVM::createDIScopeForLLVMFuncOpPass());
   if (failed(pm.run(*module)))
     return result;
 
@@ -163,6 +169,7 @@ cuft::host::ObjectResult compileObjectHere(const std::string &ir, const std::str
   }
   codegen.run(*llvmModule);
   object->code.assign(code.begin(), code.end());
+  cuft::host::detail::readLineTable(*object, entrySymbol(object->name));
   result.object = std::move(object);
   result.ok = true;
   return result;

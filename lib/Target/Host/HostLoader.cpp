@@ -18,6 +18,7 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/TargetSelect.h"
 
+#include <algorithm>
 #include <mutex>
 
 using namespace cuft::host;
@@ -28,6 +29,8 @@ struct cuft::host::Kernel::Impl {
   uint64_t sharedBytes = 0;
   uint64_t localBytes = 0;
   std::vector<SourceSite> sites;
+  std::vector<Object::LineRow> lines;
+  std::vector<std::string> files;
   std::unique_ptr<llvm::orc::LLJIT> jit;
   void (*entry)(void **) = nullptr;
 };
@@ -39,6 +42,23 @@ bool Kernel::usesFibers() const { return impl->fibers; }
 uint64_t Kernel::sharedBytes() const { return impl->sharedBytes; }
 uint64_t Kernel::localBytes() const { return impl->localBytes; }
 const std::vector<SourceSite> &Kernel::indexSites() const { return impl->sites; }
+
+SourceSite Kernel::siteOf(uint64_t pc) const {
+  SourceSite site;
+  int64_t offset = static_cast<int64_t>(pc - reinterpret_cast<uint64_t>(impl->entry));
+  auto row = std::upper_bound(impl->lines.begin(), impl->lines.end(), offset,
+                              [](int64_t o, const Object::LineRow &r) { return o < r.offset; });
+  if (row == impl->lines.begin())
+    return site;
+  --row;
+
+  if (row->line == 0 || row->file >= impl->files.size())
+    return site;
+  site.file = impl->files[row->file];
+  site.line = row->line;
+  site.column = row->column;
+  return site;
+}
 void (*Kernel::entry() const)(void **) { return impl->entry; }
 
 namespace {
@@ -119,6 +139,8 @@ std::unique_ptr<Kernel> cuft::host::load(const Object &object, std::string &erro
   impl->sharedBytes = object.sharedBytes;
   impl->localBytes = object.localBytes;
   impl->sites = object.sites;
+  impl->lines = object.lines;
+  impl->files = object.files;
   impl->entry = entry->toPtr<void (*)(void **)>();
   impl->jit = std::move(*jit);
   return std::make_unique<Kernel>(std::move(impl));

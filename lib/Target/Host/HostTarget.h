@@ -16,6 +16,10 @@ namespace llvm {
 class Module;
 }
 
+namespace cuft::host {
+struct Object;
+}
+
 namespace cuft::host::detail {
 
 /// A TargetMachine for this CPU (its features included) at `optLevel` 0-3;
@@ -29,6 +33,11 @@ std::unique_ptr<llvm::TargetMachine> hostTargetMachine(unsigned optLevel, std::s
 /// constant trip count; loops that use atomics or fences call
 /// `__cuft_host_yield` instead, which lets a block's other threads run.
 void instrumentLoops(llvm::Module &module);
+
+/// Reads the line table of `object.code` (LineTable.cpp) into `object.lines`
+/// and `object.files`, with offsets from symbol `entry`. Leaves them empty when
+/// the code has none.
+void readLineTable(Object &object, const std::string &entry);
 
 } // namespace cuft::host::detail
 
