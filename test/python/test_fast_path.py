@@ -9,11 +9,7 @@ from cuft import _cuft
 from cuft.signature import ArgumentError, signature_entries
 
 
-@pytest.fixture(autouse=True)
-def host_target():
-    before = cuft.set_target("host")
-    yield
-    cuft.set_target(before)
+pytestmark = pytest.mark.usefixtures("on_host")
 
 
 DTYPES = [np.bool_, np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32,

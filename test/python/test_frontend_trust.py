@@ -21,11 +21,7 @@ from cuft import CompileError
 from cuft.frontend import generate
 
 
-@pytest.fixture(autouse=True)
-def host_target():
-    previous = cuft.set_target("host")
-    yield
-    cuft.set_target(previous)
+pytestmark = pytest.mark.usefixtures("on_host")
 
 
 def load_module(tmp_path, text, name=None):

@@ -15,11 +15,7 @@ from threadutil import run_concurrently
 from sourceutil import line_of
 
 
-@pytest.fixture(autouse=True)
-def host_target():
-    previous = cuft.set_target("host")
-    yield
-    cuft.set_target(previous)
+pytestmark = pytest.mark.usefixtures("on_host")
 
 
 # -- barriers ---------------------------------------------------------------------

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import cuft
+from gallery import python_int_semantics
 from sourceutil import line_of
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -15,21 +16,11 @@ CUFT_OPT = os.path.join(os.environ.get("CUFT_BUILD_DIR", os.path.join(REPO, "bui
                         "bin", "cuft-opt")
 
 
-@pytest.fixture(autouse=True)
-def host_target():
-    previous = cuft.target()
-    cuft.set_target("host")
-    yield
-    cuft.set_target(previous)
+pytestmark = pytest.mark.usefixtures("on_host")
 
 
 # -- 3. integer division and modulo by zero -------------------------------------------
-@cuft.kernel
-def divide_mod(a, b, q, r):
-    i = cuft.grid(1)
-    if i < a.shape[0]:
-        q[i] = a[i] // b[i]
-        r[i] = a[i] % b[i]
+divide_mod = python_int_semantics  # q = a // b, r = a % b per element
 
 
 def test_integer_division_by_zero_is_zero_and_min_by_minus_one_wraps():

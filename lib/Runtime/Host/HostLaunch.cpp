@@ -335,37 +335,35 @@ extern "C" void cuftHostYield() {
   fiberSwitch(w->current->context, w->scheduler);
 }
 
-extern "C" void cuftHostIndexError(int64_t site, int64_t dim, int64_t index, int64_t size,
-                                   int64_t tx, int64_t ty, int64_t tz) {
-  Worker *w = currentWorker;
+/// The error of a failed check at `site` by thread (tx, ty, tz).
+LaunchError checkError(LaunchError::Kind kind, int64_t site, int64_t tx, int64_t ty,
+                       int64_t tz) {
   LaunchError e;
-  e.kind = LaunchError::Kind::Index;
-  const auto &sites = w->job->kernel->indexSites();
+  e.kind = kind;
+  const auto &sites = currentWorker->job->kernel->indexSites();
   if (site >= 0 && static_cast<size_t>(site) < sites.size())
     e.site = sites[site];
+  e.thread[0] = static_cast<uint32_t>(tx);
+  e.thread[1] = static_cast<uint32_t>(ty);
+  e.thread[2] = static_cast<uint32_t>(tz);
+  return e;
+}
+
+extern "C" void cuftHostIndexError(int64_t site, int64_t dim, int64_t index, int64_t size,
+                                   int64_t tx, int64_t ty, int64_t tz) {
+  LaunchError e = checkError(LaunchError::Kind::Index, site, tx, ty, tz);
   e.dim = dim;
   e.index = index;
   e.size = size;
-  e.thread[0] = static_cast<uint32_t>(tx);
-  e.thread[1] = static_cast<uint32_t>(ty);
-  e.thread[2] = static_cast<uint32_t>(tz);
   e.message = "index " + std::to_string(index) + " is out of bounds for axis " +
               std::to_string(dim) + " with size " + std::to_string(size);
-  w->abandonCurrent(std::move(e));
+  currentWorker->abandonCurrent(std::move(e));
 }
 
 extern "C" void cuftHostZeroDivisionError(int64_t site, int64_t tx, int64_t ty, int64_t tz) {
-  Worker *w = currentWorker;
-  LaunchError e;
-  e.kind = LaunchError::Kind::ZeroDivision;
-  const auto &sites = w->job->kernel->indexSites();
-  if (site >= 0 && static_cast<size_t>(site) < sites.size())
-    e.site = sites[site];
-  e.thread[0] = static_cast<uint32_t>(tx);
-  e.thread[1] = static_cast<uint32_t>(ty);
-  e.thread[2] = static_cast<uint32_t>(tz);
+  LaunchError e = checkError(LaunchError::Kind::ZeroDivision, site, tx, ty, tz);
   e.message = "integer division or modulo by zero";
-  w->abandonCurrent(std::move(e));
+  currentWorker->abandonCurrent(std::move(e));
 }
 
 // -- hardware traps --------------------------------------------------------------
