@@ -308,6 +308,9 @@ def test_atomics_on_a_read_only_array_are_refused_and_reads_are_not():
 # -- 13. Ctrl-C, and a trap in a huge grid ------------------------------------------------
 INTERRUPT = r"""
 import os, signal, sys, threading, time
+# Python's own SIGINT handler, whatever this process inherited: a shell starts
+# background jobs (and so CI steps, sometimes) with SIGINT ignored.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 import numpy as np, cuft
 cuft.set_target("host")
 
@@ -454,6 +457,7 @@ def test_spin_waits_run_as_fibers_and_plain_loops_do_not():
 
 COMPILE_INTERRUPT = """
 import os, signal, sys, threading, time
+signal.signal(signal.SIGINT, signal.default_int_handler)  # as in INTERRUPT
 import numpy as np, cuft
 cuft.set_target("host")
 
@@ -560,3 +564,19 @@ def test_a_trap_names_the_line_of_the_faulting_access():
     err = info.value
     assert (err.filename, err.lineno) == (__file__, line_of(gather_twice, "x[i] = d[v]")[0])
     assert "x[i] = d[v]" in str(err)
+
+
+# -- 8. 64-bit thread indices ---------------------------------------------------------------
+@cuft.kernel
+def past_2_31(out):
+    i = cuft.blockIdx.x * cuft.blockDim.x + cuft.threadIdx.x  # as numba-cuda users write it
+    if i >= out[1]:
+        cuft.atomic.max(out, 0, i)
+
+
+def test_the_global_index_of_a_grid_past_2_31_threads_does_not_wrap():
+    n = 2**31 + 5  # 2**21 + 1 blocks of 1024 threads: about 2 s on two cores
+    grid = (n + 1023) // 1024
+    out = np.array([-1, n - 1], np.int64)
+    past_2_31[grid, 1024](out)
+    assert out[0] == grid * 1024 - 1  # in i32 it wrapped to a negative index
