@@ -639,6 +639,9 @@ void kernelDealloc(PyObject *self) {
   PyTypeObject *type = Py_TYPE(self);
   type->tp_free(self);
   Py_DECREF(type); // instances of heap types hold their type
+  // cuft.Kernel's attributes (its tables, and with them its modules' leases)
+  // went before this base's dealloc: its specializations may be unused now.
+  cuft::python::kernelReleased();
 }
 
 /// How many replaced warm states the kernel still keeps (after freeing those

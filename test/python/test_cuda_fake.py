@@ -485,14 +485,23 @@ def test_each_linkables_callbacks_set_up_modules_of_their_own(tmp_path):
     x = cuft.zeros(8, np.float32)
     a = cuft.Linkable({str(cu)!r}, setup=lambda m: runs.append("a"))
     b = cuft.Linkable({str(cu)!r}, setup=lambda m: runs.append("b"))
-    make([a])[1, 8](x)
-    make([a])[1, 8](x)  # the same Linkable: the same module, set up once
+    kernels = [make([a])]  # kept: a module lives while a kernel launching it does
+    kernels[-1][1, 8](x)
+    kernels.append(make([a]))
+    kernels[-1][1, 8](x)  # the same Linkable: the same module, set up once
     assert runs == ["a"] and counter("loads") == 1, (runs, counter("loads"))
-    make([b])[1, 8](x)  # the same code, other callbacks: a module of its own
+    kernels.append(make([b]))
+    kernels[-1][1, 8](x)  # the same code, other callbacks: a module of its own
     assert runs == ["a", "b"] and counter("loads") == 2, (runs, counter("loads"))
-    make([{str(cu)!r}])[1, 8](x)
-    make([cuft.Linkable({str(cu)!r})])[1, 8](x)  # no callbacks: equal code shares
+    kernels.append(make([{str(cu)!r}]))
+    kernels[-1][1, 8](x)
+    kernels.append(make([cuft.Linkable({str(cu)!r})]))
+    kernels[-1][1, 8](x)  # no callbacks: equal code shares
     assert counter("loads") == 3, counter("loads")
+    del kernels
+    import gc
+    gc.collect()
+    assert live("modules") == 0 and counter("unloads") == 3, (live("modules"), counter("unloads"))
     """)
 
 
