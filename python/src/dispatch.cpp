@@ -32,11 +32,13 @@
 
 #include <algorithm>
 #include <array>
+#include <iterator>
 #include <mutex>
 #include <new>
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace py = pybind11;
 using cuft::python::KernelCounters;
@@ -322,6 +324,9 @@ public:
     const void *typed = py::isinstance<PyHostModule>(module)
                             ? static_cast<const void *>(&module.cast<const PyHostModule &>())
                             : &module.cast<const PyCudaModule &>();
+    // Declared before the lock: tables are freed after it is released (a
+    // module freed with them may run a teardown callback, any Python code).
+    std::vector<Retired> freed;
     std::lock_guard<std::mutex> lock(writeMutex);
     const Table *old = table.load(std::memory_order_relaxed);
     auto next = std::make_unique<Table>();
@@ -336,7 +341,7 @@ public:
     const Table *replaced = table.exchange(next.release(), std::memory_order_seq_cst);
     if (replaced)
       retired.push_back({cuft::cache::launchEpochs().stamp(), std::unique_ptr<const Table>(replaced)});
-    collectRetired();
+    takePassed(freed);
     return true;
   }
 
@@ -348,8 +353,9 @@ public:
 
   /// Replaced tables not freed yet (a launch may still read them).
   size_t retiredCount() {
+    std::vector<Retired> freed; // freed after the lock, as in insert
     std::lock_guard<std::mutex> lock(writeMutex);
-    collectRetired();
+    takePassed(freed);
     return retired.size();
   }
 
@@ -367,20 +373,22 @@ private:
   struct Table {
     std::vector<Row> rows;
   };
-  /// Frees the retired tables no launch can read any more (oldest first:
-  /// stamps never decrease). Their rows' modules are Python objects: called
-  /// with the GIL held (or attached, on the free-threaded build).
-  void collectRetired() {
-    size_t done = 0;
-    while (done < retired.size() && cuft::cache::launchEpochs().passed(retired[done].stamp))
-      ++done;
-    retired.erase(retired.begin(), retired.begin() + ptrdiff_t(done));
-  }
-
   struct Retired {
     uint64_t stamp; // launchEpochs().stamp() after the table was replaced
     std::unique_ptr<const Table> table;
   };
+
+  /// Moves the retired tables no launch can read any more (oldest first:
+  /// stamps never decrease) to `out`, for the caller to free once it has
+  /// released writeMutex. Their rows' modules are Python objects: freed with
+  /// the GIL held (or attached, on the free-threaded build).
+  void takePassed(std::vector<Retired> &out) {
+    size_t done = 0;
+    while (done < retired.size() && cuft::cache::launchEpochs().passed(retired[done].stamp))
+      ++done;
+    std::move(retired.begin(), retired.begin() + ptrdiff_t(done), std::back_inserter(out));
+    retired.erase(retired.begin(), retired.begin() + ptrdiff_t(done));
+  }
 
   std::atomic<const Table *> table{nullptr}; // owned; readers load it seq_cst
   std::mutex writeMutex;         // guards the swap and `retired`
