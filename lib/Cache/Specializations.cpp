@@ -23,7 +23,8 @@ cuft::HostModuleRegistry &cuft::hostModules() {
       },
       // Nothing to do in place: the code is freed with the last reference to
       // the Kernel (the module's, and those of the launches using it).
-      [](HostModule &, HostModuleRegistry::ContextId) {}});
+      [](HostModule &, HostModuleRegistry::ContextId) {}},
+      /*shards=*/64, /*unloadWhenUnused=*/true);
   return *registry;
 }
 

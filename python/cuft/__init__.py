@@ -4,6 +4,8 @@ The compiler core is the extension module ``cuft._cuft`` (C++, declared safe
 without the GIL); tools/setup.sh builds it in place for each interpreter.
 """
 import atexit as _atexit
+import os as _os
+import warnings as _warnings
 
 from . import _cuft  # noqa: F401  (the compiler core)
 from .constexpr import constexpr
@@ -20,23 +22,62 @@ from .target import cuda_status, set_target, target
 
 __all__ = ["constexpr", "CompileError", "CudaError", "LinkError", "cuda_status", "KernelArgumentError", "KernelError",
            "KernelIndexError", "KernelZeroDivisionError", "kernel", "func", "Kernel", "DeviceFunction", "set_target",
-           "target", "cache_info", "unload_modules", "declare_device", "Linkable", "DeviceArray", "Event", "Stream",
+           "target", "cache_info", "set_cache_limit", "unload_modules", "declare_device", "Linkable", "DeviceArray", "Event", "Stream",
            "default_stream", "device_array", "to_device", "zeros", *_dsl_all]
 
 
 def cache_info():
     """Process-wide cache counters: ``compiles``, ``hits``, ``waits`` (calls that
     waited for another thread's compile or load), ``failures`` (compiles that
-    failed), ``entries`` (specializations cached), ``loads`` and ``unloads`` of
+    failed), ``entries`` (specializations cached: the cache's size), ``unused``
+    (entries no live kernel or loaded module uses), ``limit`` (unused entries
+    kept at most, None for no bound; see ``set_cache_limit``), ``evictions``
+    (unused entries dropped to stay within it), ``loads`` and ``unloads`` of
     modules, and ``modules`` (loaded now). Read without stopping other threads."""
     return _cuft.cache_info()
+
+
+# Unused specializations kept by default: enough for a program's working set of
+# kernels made and dropped again (a factory called in a loop), small enough to
+# bound a program that makes new kernels forever (~150 KiB each).
+DEFAULT_CACHE_LIMIT = 256
+
+
+def set_cache_limit(limit):
+    """Keep at most ``limit`` compiled specializations that no live kernel uses
+    (``None``: keep every one), evicting the least recently used ones now and
+    whenever the cache grows past it; an evicted one is compiled again if a
+    kernel needs it. Specializations of live kernels are never evicted and do
+    not count. Returns the previous limit. The environment variable
+    ``CUFT_CACHE_MAX_ENTRIES`` sets it at import (default 256)."""
+    if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool) or limit < 0):
+        raise ValueError(f"set_cache_limit: a non-negative int or None, got {limit!r}")
+    return _cuft.set_cache_limit(limit)
+
+
+def _limit_from_environment():
+    text = _os.environ.get("CUFT_CACHE_MAX_ENTRIES", "").strip()
+    if not text:
+        return DEFAULT_CACHE_LIMIT
+    if text.lower() in ("none", "unlimited"):
+        return None
+    if text.isdigit():
+        return int(text)
+    _warnings.warn(f"CUFT_CACHE_MAX_ENTRIES={text!r} is not a non-negative int or 'none': "
+                   f"using {DEFAULT_CACHE_LIMIT}", RuntimeWarning, stacklevel=2)
+    return DEFAULT_CACHE_LIMIT
+
+
+_cuft.set_cache_limit(_limit_from_environment())
 
 
 def unload_modules():
     """Unload every module cuft has loaded (JIT-compiled kernels on the host
     target, cubins in each CUDA context), running teardown callbacks first. Compiled specializations stay
     cached: the next launch of a kernel loads it again. Returns how many modules
-    were unloaded. A launch already running finishes with its module."""
+    were unloaded. A launch already running finishes with its module. (A
+    module is also unloaded by itself when the last kernel that launches it is
+    garbage collected.)"""
     from .cuda import _CONTEXTS
     return _cuft.unload_host_modules() + sum(
         _cuft.unload_cuda_context(context) for context in list(_CONTEXTS.values()))

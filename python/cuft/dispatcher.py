@@ -67,8 +67,12 @@ def check_options(options, where):
 # insert of an equal result is harmless (either may win). Code objects compare
 # equal without their file: equal functions of two files (at the same lines)
 # are told apart by it, so that each compiles its own text with its own
-# locations.
+# locations. Bounded: 8 results per code, _FRONTEND_CODES codes (the oldest
+# inserted goes first), so a program that makes new functions forever (exec)
+# does not keep them all; a dropped one is only generated again.
 _FRONTENDS = {}
+_FRONTEND_CODES = 512
+_FRONTENDS_LOCK = threading.Lock()  # writers only: readers use one dict lookup
 
 
 def _frontend_for(fn):
@@ -76,8 +80,11 @@ def _frontend_for(fn):
         if fe.filename == fn.__code__.co_filename and fe.captures_match(fn):
             return fe
     fe = generate(fn, is_kernel=True)
-    # Copy-on-write: readers iterate a tuple that is never mutated.
-    _FRONTENDS[fn.__code__] = (*_FRONTENDS.get(fn.__code__, ())[-7:], fe)
+    with _FRONTENDS_LOCK:
+        # Copy-on-write: readers iterate a tuple that is never mutated.
+        _FRONTENDS[fn.__code__] = (*_FRONTENDS.get(fn.__code__, ())[-7:], fe)
+        while len(_FRONTENDS) > _FRONTEND_CODES:
+            del _FRONTENDS[next(iter(_FRONTENDS))]
     return fe
 
 

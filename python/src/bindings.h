@@ -21,11 +21,14 @@ struct PySpecialization {
 };
 
 /// A loaded host module as Python holds it: the registry's handle (alive()
-/// turns false when it is unloaded) and the kernel, kept mapped by this
-/// reference for as long as a launch may use it.
+/// turns false when it is unloaded), the kernel, kept mapped by this
+/// reference for as long as a launch may use it, and the registry's lease:
+/// when the last object holding it goes (the kernels that launch it died),
+/// the module is unloaded.
 struct PyHostModule {
   std::shared_ptr<const HostModuleRegistry::Loaded> handle;
   std::shared_ptr<const host::Kernel> kernel;
+  std::shared_ptr<void> lease;
 };
 
 /// cuda_driver_status, cuda_result_name, cuda_driver_init_count
@@ -62,12 +65,18 @@ PyObject *launchWarmHost(void *dispatcher, const uint32_t grid[3], const uint32_
 int capturesUnchanged(PyObject *checks);
 /// Every kernel's fast-path hits, for cache_info().
 cache::StripedCounter &dispatchHits();
+/// A kernel died: its modules are unloaded (their last leases went with its
+/// tables), so its specializations may be unused now; trims the cache to its
+/// limit. Never on a launch path.
+void kernelReleased();
 
 /// A loaded CUDA module, as Python holds it: the registry's handle (alive()
-/// turns false when it is unloaded) and its context.
+/// turns false when it is unloaded), its context and the registry's lease
+/// (as PyHostModule's).
 struct PyCudaModule {
   std::shared_ptr<const cuda::ModuleRegistry::Loaded> handle;
   uintptr_t context;
+  std::shared_ptr<void> lease;
 };
 
 /// One kernel's counters, read by kernel.stats(). Hits are striped: every

@@ -165,6 +165,7 @@ SpecializationPtr compileSpecialization(const std::string &ir, const std::string
 }
 
 py::dict cacheInfo() {
+  cuft::specializationCache().trim(); // what died since the last trim
   auto cache = cuft::specializationCache().stats();
   auto modules = cuft::hostModules().stats();
   auto gpu = cuft::cuda::modules().stats(); // every CUDA context's
@@ -178,6 +179,10 @@ py::dict cacheInfo() {
   d["waits"] = cache.waits + modules.waits;
   d["failures"] = cache.failures;
   d["entries"] = cache.entries;
+  d["unused"] = cache.unused;
+  d["limit"] = cache.limit == cuft::SpecializationCache::kUnlimited ? py::object(py::none())
+                                                                   : py::int_(cache.limit);
+  d["evictions"] = cache.evictions;
   d["loads"] = modules.loads;
   d["unloads"] = modules.unloads;
   d["modules"] = modules.live;
@@ -185,6 +190,12 @@ py::dict cacheInfo() {
 }
 
 } // namespace
+
+void cuft::python::kernelReleased() {
+  cuft::SpecializationCache &cache = cuft::specializationCache();
+  if (cache.limit() != cuft::SpecializationCache::kUnlimited)
+    cache.trim();
+}
 
 cuft::cache::StripedCounter &cuft::python::dispatchHits() {
   static auto *counter = new cuft::cache::StripedCounter();
@@ -294,7 +305,11 @@ void cuft::python::bindCache(py::module_ &m) {
         cuft::HostModuleRegistry::Result r;
         {
           py::gil_scoped_release release;
-          r = cuft::hostModules().get(s.value->hostObject, cuft::kHostContext);
+          // The artifact shares the specialization's count: while the module
+          // is loaded, its cache entry is in use and never evicted.
+          r = cuft::hostModules().get(
+              std::shared_ptr<const cuft::host::Object>(s.value, s.value->hostObject.get()),
+              cuft::kHostContext);
         }
         if (r.loadedNow)
           counters.loads.fetch_add(1, std::memory_order_relaxed);
@@ -302,7 +317,7 @@ void cuft::python::bindCache(py::module_ &m) {
           return py::make_tuple(py::none(), r.error);
         // Taken while the module is alive: the code stays mapped for as long
         // as this object (and any launch from it) lives, even past an unload.
-        return py::make_tuple(PyHostModule{r.module, r.module->module().kernel}, "");
+        return py::make_tuple(PyHostModule{r.module, r.module->module().kernel, r.lease}, "");
       },
       py::arg("specialization"), py::arg("counters"),
       "The host module of a specialization: JIT-loaded once per process. Returns "
@@ -318,6 +333,25 @@ void cuft::python::bindCache(py::module_ &m) {
 
   m.def("cache_info", &cacheInfo,
         "Process-wide counters: compiles, hits, waits, failures, entries (cached "
-        "specializations; a linked cubin is an entry of its own beside its PTX), loads, "
-        "unloads, modules (loaded now, on the host and in every CUDA context).");
+        "specializations; a linked cubin is an entry of its own beside its PTX), unused "
+        "(entries no live kernel or loaded module uses), limit (unused entries kept at "
+        "most; None: no bound), evictions, loads, unloads, modules (loaded now, on the "
+        "host and in every CUDA context).");
+  m.def(
+      "set_cache_limit",
+      [](std::optional<size_t> limit) -> py::object {
+        size_t old;
+        {
+          py::gil_scoped_release release;
+          old = cuft::specializationCache().setLimit(
+              limit ? *limit : cuft::SpecializationCache::kUnlimited);
+        }
+        if (old == cuft::SpecializationCache::kUnlimited)
+          return py::none();
+        return py::int_(old);
+      },
+      py::arg("limit"),
+      "Keep at most `limit` compiled specializations that no live kernel uses (None: "
+      "all), evicting the least recently used now and whenever the cache grows past it. "
+      "Returns the previous limit.");
 }

@@ -388,7 +388,10 @@ void cuft::python::bindCudaRuntime(py::module_ &m) {
         cuft::cuda::ModuleRegistry::Result r;
         {
           py::gil_scoped_release release;
-          r = cuft::cuda::modules().get(s.value->cubin, context, callbacks);
+          // The artifact shares the specialization's count, as load_host's.
+          r = cuft::cuda::modules().get(
+              std::shared_ptr<const cuft::cuda::Cubin>(s.value, s.value->cubin.get()), context,
+              callbacks);
         }
         if (r.loadedNow)
           counters.loads.fetch_add(1, std::memory_order_relaxed);
@@ -408,7 +411,7 @@ void cuft::python::bindCudaRuntime(py::module_ &m) {
             what.pop_back();
           raise({code, "cannot load the kernel's module" + (what.empty() ? "" : " (" + what + ")")});
         }
-        return PyCudaModule{r.module, context};
+        return PyCudaModule{r.module, context, r.lease};
       },
       py::arg("specialization"), py::arg("context"), py::arg("counters"),
       py::arg("setup") = py::none(), py::arg("teardown") = py::none(),

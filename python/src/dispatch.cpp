@@ -10,25 +10,35 @@
 // takes the slow path, which raises the precise error or compiles, loads and
 // inserts the new entry here.
 //
-// The table is immutable and swapped whole through an atomic pointer. Old
-// tables stay alive with the Dispatcher (readers never take a reference), so
-// the table is capped: past kMaxEntries signatures, new ones stay on the slow
+// The table is immutable and swapped whole through an atomic pointer. Readers
+// never take a reference: a warm launch reads the table, and the module a row
+// holds, inside a guard of the launch path's EpochDomain (cuft/Cache/Epochs.h)
+// for as long as it runs. A replaced table (a new signature, or a module
+// loaded again after cuft.unload_modules()) is kept on the Dispatcher's
+// retired list until the domain says no launch can still read it, and then
+// freed with the modules only it held: checked at every insert, so a program
+// that unloads and relaunches forever keeps a few tables, not all of them.
+// The table is capped: past kMaxEntries signatures, new ones stay on the slow
 // path, where the process-wide cache still serves them.
 //
 //===----------------------------------------------------------------------===//
 
 #include "bindings.h"
 
+#include "cuft/Cache/Epochs.h"
+
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
 #include <algorithm>
 #include <array>
+#include <iterator>
 #include <mutex>
 #include <new>
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace py = pybind11;
 using cuft::python::KernelCounters;
@@ -302,9 +312,10 @@ public:
     return true;
   }
 
-  /// The row of `sig`, or null.
+  /// The row of `sig`, or null. The caller holds a launchEpochs() guard for
+  /// as long as it uses the module.
   const void *find(const std::string &sig) const {
-    const Table *t = table.load(std::memory_order_acquire);
+    const Table *t = table.load(std::memory_order_seq_cst); // see Epochs.h
     if (!t)
       return nullptr;
     for (const Row &r : t->rows)
@@ -319,6 +330,9 @@ public:
     const void *typed = py::isinstance<PyHostModule>(module)
                             ? static_cast<const void *>(&module.cast<const PyHostModule &>())
                             : &module.cast<const PyCudaModule &>();
+    // Declared before the lock: tables are freed after it is released (a
+    // module freed with them may run a teardown callback, any Python code).
+    std::vector<Retired> freed;
     std::lock_guard<std::mutex> lock(writeMutex);
     const Table *old = table.load(std::memory_order_relaxed);
     auto next = std::make_unique<Table>();
@@ -330,15 +344,28 @@ public:
           next->rows.push_back(r);
     }
     next->rows.push_back({sig, std::move(module), typed});
-    table.store(next.get(), std::memory_order_release);
-    tables.push_back(std::move(next));
+    const Table *replaced = table.exchange(next.release(), std::memory_order_seq_cst);
+    if (replaced)
+      retired.push_back({cuft::cache::launchEpochs().stamp(), std::unique_ptr<const Table>(replaced)});
+    takePassed(freed);
     return true;
   }
 
   size_t size() const {
-    const Table *t = table.load(std::memory_order_acquire);
+    auto guard = cuft::cache::launchEpochs().enter();
+    const Table *t = table.load(std::memory_order_seq_cst);
     return t ? t->rows.size() : 0;
   }
+
+  /// Replaced tables not freed yet (a launch may still read them).
+  size_t retiredCount() {
+    std::vector<Retired> freed; // freed after the lock, as in insert
+    std::lock_guard<std::mutex> lock(writeMutex);
+    takePassed(freed);
+    return retired.size();
+  }
+
+  ~Dispatcher() { delete table.load(std::memory_order_relaxed); } // no launch reaches it now
 
   const std::vector<bool> constexprArgs;
   KernelCounters &counters;
@@ -352,9 +379,26 @@ private:
   struct Table {
     std::vector<Row> rows;
   };
-  std::atomic<const Table *> table{nullptr};
-  std::mutex writeMutex; // guards tables and the swap
-  std::vector<std::unique_ptr<Table>> tables;
+  struct Retired {
+    uint64_t stamp; // launchEpochs().stamp() after the table was replaced
+    std::unique_ptr<const Table> table;
+  };
+
+  /// Moves the retired tables no launch can read any more (oldest first:
+  /// stamps never decrease) to `out`, for the caller to free once it has
+  /// released writeMutex. Their rows' modules are Python objects: freed with
+  /// the GIL held (or attached, on the free-threaded build).
+  void takePassed(std::vector<Retired> &out) {
+    size_t done = 0;
+    while (done < retired.size() && cuft::cache::launchEpochs().passed(retired[done].stamp))
+      ++done;
+    std::move(retired.begin(), retired.begin() + ptrdiff_t(done), std::back_inserter(out));
+    retired.erase(retired.begin(), retired.begin() + ptrdiff_t(done));
+  }
+
+  std::atomic<const Table *> table{nullptr}; // owned; readers load it seq_cst
+  std::mutex writeMutex;         // guards the swap and `retired`
+  std::vector<Retired> retired;  // replaced tables a launch may still read
 };
 
 /// The miss sentinel: the Python dispatcher takes the slow path.
@@ -445,6 +489,8 @@ const Module *lookup(const Dispatcher &d, Args args, ArgInfos &infos) {
 
 py::object launchFast(Dispatcher &d, std::array<uint32_t, 3> grid, std::array<uint32_t, 3> block,
                       Args args) {
+  // The table and its module stay valid until the launch is done.
+  auto guard = cuft::cache::launchEpochs().enter();
   ArgInfos infos(args.size());
   const PyHostModule *module = lookup<PyHostModule>(d, args, infos);
   if (!module)
@@ -480,6 +526,7 @@ py::object launchFast(Dispatcher &d, std::array<uint32_t, 3> grid, std::array<ui
 py::object launchFastCuda(Dispatcher &d, std::array<uint32_t, 3> grid,
                           std::array<uint32_t, 3> block, uint32_t sharedBytes, uintptr_t stream,
                           Args args) {
+  auto guard = cuft::cache::launchEpochs().enter(); // as launchFast
   ArgInfos infos(args.size());
   const PyCudaModule *module = lookup<PyCudaModule>(d, args, infos);
   if (!module)
@@ -733,7 +780,10 @@ void cuft::python::bindDispatch(py::module_ &m) {
            "can tell.")
       .def("insert", &Dispatcher::insert, py::arg("signature"), py::arg("module"),
            "Adds a HostModule for a signature; False when the table is full.")
-      .def("__len__", &Dispatcher::size);
+      .def("__len__", &Dispatcher::size)
+      .def("retired_tables", &Dispatcher::retiredCount,
+           "Replaced tables kept because a launch may still read them (after freeing "
+           "those no launch can).");
 
   m.def(
       "register_numpy",

@@ -20,9 +20,12 @@
 // installed by an atomic exchange and read without taking a reference (on the
 // free-threaded build, a reference taken to an object another thread made is
 // an atomic add on that object's count: a line every launching thread would
-// write). A replaced state is kept, not freed, until the kernel dies, so a
-// launch reading it is never left with freed memory; past kMaxRetired
-// replacements the kernel stays on the Python path. The hooks and the target
+// write). A launch reads the state inside a guard of the launch path's
+// EpochDomain (cuft/Cache/Epochs.h); a replaced state goes on the kernel's
+// retired list, stamped, and is freed by a later replacement (or with the
+// kernel) once the domain says no launch can still read it. So a kernel whose
+// captured global is rebound before every launch keeps a few states, not one
+// per launch, and never leaves a launch with freed memory. The hooks and the target
 // are atomics written by cuft's import and cuft.set_target. What a launch
 // still writes that other threads may read: the reference counts of the
 // kernel, of each captured global (the identity check's dictionary lookup)
@@ -31,6 +34,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "bindings.h"
+
+#include "cuft/Cache/Epochs.h"
 
 #include <structmember.h>
 
@@ -72,27 +77,23 @@ struct WarmState {
   uintptr_t word;       // cuda: the default stream; host: the option (0, 1, 2: None)
   PyObject *checks;     // the tuple's capture checks
   WarmState *retiredNext = nullptr;
+  uint64_t stamp = 0; // retired: launchEpochs().stamp() after it was replaced
 };
 
 enum Slot { kCudaSlot = 0, kHostSlot = 1 };
-
-/// Replacements a kernel keeps before it stops installing warm states (a
-/// program that rebinds a captured global to a new, equal object before every
-/// launch would otherwise grow the list without end).
-constexpr size_t kMaxRetired = 256;
 
 /// cuft.Kernel's C part (KernelBase). Fields are read and written with
 /// atomics: launches read `warm` from any thread while a slow launch replaces it.
 struct KernelObject {
   PyObject_HEAD
   WarmState *warm[2]; // per Slot; null: no warm state
-  WarmState *retired; // replaced states, freed with the kernel
-  size_t retiredCount;
-  bool stopped;       // kMaxRetired reached: no more warm states
+  WarmState *retired; // replaced states a launch may still read
 };
 
+/// The kernel's warm state for `slot`; a launch reads it (and uses it) under
+/// a launchEpochs() guard. Sequentially consistent, as Epochs.h requires.
 WarmState *warmOf(PyObject *kernel, Slot slot) {
-  return __atomic_load_n(&reinterpret_cast<KernelObject *>(kernel)->warm[slot], __ATOMIC_ACQUIRE);
+  return __atomic_load_n(&reinterpret_cast<KernelObject *>(kernel)->warm[slot], __ATOMIC_SEQ_CST);
 }
 
 void freeStates(WarmState *s) {
@@ -418,6 +419,9 @@ PyObject *configCall(PyObject *self, PyObject *const *args, size_t nargsf, PyObj
   size_t nargs = size_t(PyVectorcall_NARGS(nargsf));
   int target = currentTarget.load(std::memory_order_relaxed);
   if (!kwnames && target != kUnknown) {
+    // The warm state (and the Dispatchers it names) stays valid until the
+    // launch is done.
+    auto guard = cuft::cache::launchEpochs().enter();
     auto *c = reinterpret_cast<Config *>(self);
     int done = target == kCuda ? warmCuda(c, args, nargs) : warmHost(c, args, nargs);
     if (done < 0)
@@ -491,18 +495,35 @@ void pushRetired(KernelObject *k, WarmState *s) {
   }
 }
 
-/// Keeps `old` (just replaced) until the kernel dies; past kMaxRetired, stops
-/// the kernel's warm paths.
+/// Frees the retired states no launch can read any more, keeps the others.
+/// The list is taken whole, so two threads collecting at once never share a
+/// state; the GIL (or, free-threaded, an attached thread) is held: freeing
+/// drops the tuples. Returns how many it kept.
+size_t collectRetired(KernelObject *k) {
+  size_t kept = 0;
+  WarmState *s = __atomic_exchange_n(&k->retired, nullptr, __ATOMIC_ACQ_REL);
+  while (s) {
+    WarmState *next = s->retiredNext;
+    if (cuft::cache::launchEpochs().passed(s->stamp)) {
+      Py_DECREF(s->tuple);
+      delete s;
+    } else {
+      pushRetired(k, s);
+      ++kept;
+    }
+    s = next;
+  }
+  return kept;
+}
+
+/// Keeps `old` (just replaced, so no new launch finds it) until no launch
+/// can still be reading it, and frees the states that got there.
 void retire(KernelObject *k, WarmState *old) {
-  if (!old)
-    return;
-  pushRetired(k, old);
-  if (__atomic_add_fetch(&k->retiredCount, 1, __ATOMIC_RELAXED) < kMaxRetired)
-    return;
-  __atomic_store_n(&k->stopped, true, __ATOMIC_RELAXED);
-  for (WarmState *&slot : k->warm)
-    if (WarmState *last = __atomic_exchange_n(&slot, nullptr, __ATOMIC_ACQ_REL))
-      pushRetired(k, last);
+  if (old) {
+    old->stamp = cuft::cache::launchEpochs().stamp();
+    pushRetired(k, old);
+  }
+  collectRetired(k);
 }
 
 /// Whether two warm tuples hold the same objects (the checks, last, compared
@@ -532,6 +553,7 @@ bool sameWarm(PyObject *a, PyObject *b) {
 }
 
 PyObject *getWarm(PyObject *self, void *slot) {
+  auto guard = cuft::cache::launchEpochs().enter(); // another thread may replace it
   WarmState *w = warmOf(self, Slot(reinterpret_cast<uintptr_t>(slot)));
   return Py_NewRef(w ? w->tuple : Py_None);
 }
@@ -573,18 +595,20 @@ int setWarm(PyObject *self, PyObject *value, void *slotArg) {
   auto *k = reinterpret_cast<KernelObject *>(self);
   auto slot = Slot(reinterpret_cast<uintptr_t>(slotArg));
   if (!value || value == Py_None) {
-    retire(k, __atomic_exchange_n(&k->warm[slot], nullptr, __ATOMIC_ACQ_REL));
+    retire(k, __atomic_exchange_n(&k->warm[slot], nullptr, __ATOMIC_SEQ_CST));
     return 0;
   }
   WarmState state{};
   if (!(slot == kCudaSlot ? readCudaWarm(value, state) : readHostWarm(value, state)))
     return -1;
-  WarmState *current = warmOf(self, slot);
-  if ((current && sameWarm(current->tuple, value)) ||
-      __atomic_load_n(&k->stopped, __ATOMIC_RELAXED))
-    return 0;
+  {
+    auto guard = cuft::cache::launchEpochs().enter(); // another thread may replace it
+    WarmState *current = warmOf(self, slot);
+    if (current && sameWarm(current->tuple, value))
+      return 0;
+  }
   state.tuple = Py_NewRef(value);
-  retire(k, __atomic_exchange_n(&k->warm[slot], new WarmState(state), __ATOMIC_ACQ_REL));
+  retire(k, __atomic_exchange_n(&k->warm[slot], new WarmState(state), __ATOMIC_SEQ_CST));
   return 0;
 }
 
@@ -615,6 +639,15 @@ void kernelDealloc(PyObject *self) {
   PyTypeObject *type = Py_TYPE(self);
   type->tp_free(self);
   Py_DECREF(type); // instances of heap types hold their type
+  // cuft.Kernel's attributes (its tables, and with them its modules' leases)
+  // went before this base's dealloc: its specializations may be unused now.
+  cuft::python::kernelReleased();
+}
+
+/// How many replaced warm states the kernel still keeps (after freeing those
+/// no launch can read): a few at most, however often it was replaced.
+PyObject *getRetired(PyObject *self, void *) {
+  return PyLong_FromSize_t(collectRetired(reinterpret_cast<KernelObject *>(self)));
 }
 
 PyGetSetDef kernelGetSet[] = {
@@ -626,6 +659,8 @@ PyGetSetDef kernelGetSet[] = {
      "(frontend, Dispatcher, Dispatcher with bounds checks, boundscheck option, capture "
      "checks) of the last slow host launch, or None.",
      reinterpret_cast<void *>(uintptr_t(kHostSlot))},
+    {"_retired_warm_states", getRetired, nullptr,
+     "Replaced warm states kept because a launch may still read them.", nullptr},
     {nullptr, nullptr, nullptr, nullptr, nullptr}};
 
 PyType_Slot kernelSlots[] = {

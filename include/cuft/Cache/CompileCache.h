@@ -13,6 +13,15 @@
 //    reaches every waiter of that attempt, and then leaves the map, so a later
 //    call compiles again.
 //  - A hit takes one shard lock and no global one; its count is striped.
+//  - Bounded: an entry is "unused" while the cache holds the only reference to
+//    its value (no kernel, loaded module or caller holds it). At most limit()
+//    unused entries are kept; trim() evicts the least recently used of the
+//    others (used: looked up, or found in use by a trim). It runs after a
+//    compile publishes, when the limit changes and when the owner asks (a
+//    kernel died) — never on the hit path, which only stamps its entry with
+//    the cache's clock, a read of a line only trims write. An
+//    evicted key is compiled again by its next caller; whoever still holds
+//    its value keeps it.
 //
 // Errors are values: the cache never stores an exception in a future, so it
 // works in -fno-exceptions code. It is also unwind-safe for callers built with
@@ -28,6 +37,7 @@
 #include "cuft/Cache/Counter.h"
 #include "cuft/Cache/Key.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -37,6 +47,7 @@
 #include <optional>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 namespace cuft::cache {
 
@@ -63,8 +74,13 @@ public:
     uint64_t hits = 0;
     uint64_t waits = 0;
     uint64_t failures = 0; // compiles that gave a failed or null value
+    uint64_t evictions = 0; // unused entries trim() evicted
     size_t entries = 0;    // keys in the map, finished or being compiled
+    size_t unused = 0;     // finished entries only the cache holds
+    size_t limit = 0;      // unused entries kept at most (kUnlimited: no bound)
   };
+
+  static constexpr size_t kUnlimited = SIZE_MAX;
 
   explicit CompileCache(unsigned shards = 64)
       : numShards(shards ? shards : 1), shardTable(new Shard[numShards]) {}
@@ -88,6 +104,7 @@ public:
           // The hot path: copy the value under the lock, skipping a
           // reference count on the shared state.
           Value value = it->second.future.get();
+          it->second.lastUse = clock.load(std::memory_order_relaxed);
           hits.add();
           return {std::move(value), Outcome::Hit};
         }
@@ -99,7 +116,7 @@ public:
         promise.emplace();
         future = promise->get_future().share();
         attempt = ++shard.attempts;
-        shard.map.emplace(key, Entry{future, attempt});
+        shard.map.emplace(key, Entry{future, attempt, clock.load(std::memory_order_relaxed)});
       }
     }
 
@@ -114,7 +131,89 @@ public:
     Publisher publisher{*this, shard, key, attempt, std::move(*promise)};
     Value value = std::forward<Compile>(compile)();
     publisher.publish(value);
+    // A new entry may take the cache past its bound. `value` is held here,
+    // so the entry just made is in use and stays.
+    if (value && value->ok() && limit() != kUnlimited)
+      trim();
     return {std::move(value), Outcome::Compiled};
+  }
+
+  /// Unused entries kept at most; kUnlimited (the default) keeps every one.
+  size_t limit() const { return maxUnused.load(std::memory_order_relaxed); }
+
+  /// Sets limit() and trims to it. Returns the previous limit.
+  size_t setLimit(size_t n) {
+    size_t old = maxUnused.exchange(n, std::memory_order_relaxed);
+    trim();
+    return old;
+  }
+
+  /// Evicts the least recently used unused entries past limit(); refreshes
+  /// the stamps of entries in use. Returns how many it evicted. One trim at
+  /// a time: a call that finds another trimming returns 0 (that one trims).
+  /// Values are released outside the shard locks.
+  size_t trim() {
+    std::unique_lock<std::mutex> trimLock(trimming, std::try_to_lock);
+    if (!trimLock.owns_lock())
+      return 0;
+    size_t max = limit();
+    if (max == kUnlimited)
+      return 0;
+    uint64_t now = clock.fetch_add(1, std::memory_order_relaxed) + 1;
+    struct Candidate {
+      uint64_t lastUse;
+      unsigned shard;
+      uint64_t attempt;
+    };
+    std::vector<Candidate> unusedNow;
+    for (unsigned i = 0; i < numShards; ++i) {
+      std::lock_guard<std::mutex> lock(shardTable[i].mutex);
+      for (auto &[key, entry] : shardTable[i].map) {
+        if (!isReady(entry.future))
+          continue;
+        if (onlyCacheHolds(entry))
+          unusedNow.push_back({entry.lastUse, i, entry.attempt});
+        else
+          entry.lastUse = now; // in use: as recent as can be
+      }
+    }
+    if (unusedNow.size() <= max)
+      return 0;
+    size_t excess = unusedNow.size() - max;
+    std::nth_element(unusedNow.begin(), unusedNow.begin() + ptrdiff_t(excess), unusedNow.end(),
+                     [](const Candidate &a, const Candidate &b) { return a.lastUse < b.lastUse; });
+    unusedNow.resize(excess);
+    std::sort(unusedNow.begin(), unusedNow.end(), [](const Candidate &a, const Candidate &b) {
+      return a.shard != b.shard ? a.shard < b.shard : a.attempt < b.attempt;
+    });
+    size_t evicted = 0;
+    std::vector<std::shared_future<Value>> released; // dropped after the locks
+    for (size_t at = 0; at < unusedNow.size();) {
+      unsigned i = unusedNow[at].shard;
+      size_t end = at;
+      while (end < unusedNow.size() && unusedNow[end].shard == i)
+        ++end;
+      std::lock_guard<std::mutex> lock(shardTable[i].mutex);
+      Map &map = shardTable[i].map;
+      for (auto it = map.begin(); it != map.end();) {
+        bool chosen = std::binary_search(
+            unusedNow.begin() + ptrdiff_t(at), unusedNow.begin() + ptrdiff_t(end),
+            Candidate{0, i, it->second.attempt},
+            [](const Candidate &a, const Candidate &b) { return a.attempt < b.attempt; });
+        // Still unused: a hit since the scan holds the value or stamped it.
+        if (chosen && isReady(it->second.future) && onlyCacheHolds(it->second) &&
+            it->second.lastUse < now) {
+          released.push_back(std::move(it->second.future));
+          it = map.erase(it);
+          ++evicted;
+        } else {
+          ++it;
+        }
+      }
+      at = end;
+    }
+    evictions.add(evicted);
+    return evicted;
   }
 
   /// The finished value of `key`, or null if it is absent or still compiling.
@@ -155,7 +254,15 @@ public:
     s.hits = hits.read();
     s.waits = waits.read();
     s.failures = failures.read();
-    s.entries = size();
+    s.evictions = evictions.read();
+    s.limit = limit();
+    for (unsigned i = 0; i < numShards; ++i) {
+      std::lock_guard<std::mutex> lock(shardTable[i].mutex);
+      s.entries += shardTable[i].map.size();
+      for (const auto &item : shardTable[i].map)
+        if (isReady(item.second.future) && onlyCacheHolds(item.second))
+          ++s.unused;
+    }
     return s;
   }
 
@@ -163,8 +270,11 @@ private:
   struct Entry {
     std::shared_future<Value> future;
     /// Tells this attempt's entry from a later one of the same key (after a
-    /// clear()), so an owner erases only its own failed entry.
+    /// clear()), so an owner erases only its own failed entry; unique in its
+    /// shard, it also names the entry to trim().
     uint64_t attempt;
+    /// The clock when it was last looked up or found in use (shard mutex).
+    uint64_t lastUse = 0;
   };
   using Map = std::unordered_map<Key, Entry, KeyHash>;
 
@@ -217,12 +327,26 @@ private:
     return future.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
   }
 
+  /// A ready entry's value is held by the map alone. Exact under the shard
+  /// mutex in the direction that matters: a new holder can only come from a
+  /// lookup, which takes the same mutex, so an entry seen unused stays so
+  /// until the mutex is released (a holder letting go meanwhile may be seen
+  /// late: the entry is then kept one trim longer).
+  static bool onlyCacheHolds(const Entry &entry) {
+    const Value &value = entry.future.get();
+    return value && value.use_count() == 1;
+  }
+
   Shard &shardFor(const Key &key) const { return shardTable[mixHash(key.hash()) % numShards]; }
 
   const unsigned numShards;
   const std::unique_ptr<Shard[]> shardTable;
-  PaddedCounter compiles, waits, failures;
+  PaddedCounter compiles, waits, failures, evictions;
   StripedCounter hits;
+  /// Ticks at every trim; entries are stamped with it (read-mostly).
+  alignas(kCacheLine) std::atomic<uint64_t> clock{0};
+  std::atomic<size_t> maxUnused{kUnlimited};
+  std::mutex trimming; // one trim at a time
 };
 
 } // namespace cuft::cache

@@ -23,6 +23,14 @@
 // launching from it is the caller's bug. Callers that cache handles check
 // epoch() (bumped at every unload) to know when to look again.
 //
+// Leases (a registry made with unloadWhenUnused): every successful get()
+// returns a Lease, shared by all the gets of one loaded module. When its last
+// copy goes, the module is torn down and unloaded as by unload() — unless a
+// get() took a new lease meanwhile, or an unload is already under way. So a
+// module lives exactly as long as something that launches it (a kernel's
+// tables) holds a lease. The release never waits: it is run by whoever drops
+// the last copy, possibly a Python object's deallocation.
+//
 // Callbacks and the loader run with no lock held. They must not throw from
 // teardown or unload (std::terminate); load and setup may throw in code built
 // with exceptions: the attempt then fails with an error for its waiters, a
@@ -101,8 +109,26 @@ public:
   };
   using Handle = std::shared_ptr<const Loaded>;
 
+  /// Keeps a module of a registry made with unloadWhenUnused loaded.
+  class Lease {
+  public:
+    Lease(const Lease &) = delete;
+    Lease &operator=(const Lease &) = delete;
+    ~Lease() { registry.release(MapKey{artifact, context}, attempt); }
+
+  private:
+    friend class ModuleRegistry;
+    Lease(ModuleRegistry &owner, const Artifact *art, ContextId ctx, uint64_t ownAttempt)
+        : registry(owner), artifact(art), context(ctx), attempt(ownAttempt) {}
+    ModuleRegistry &registry; // outlives its leases (the process-wide ones are never destroyed)
+    const Artifact *const artifact;
+    const ContextId context;
+    const uint64_t attempt;
+  };
+
   struct Result {
     Handle module; // null on failure
+    std::shared_ptr<Lease> lease; // unloadWhenUnused: keeps `module` loaded
     std::string error;
     bool loadedNow = false; // this call loaded it (and ran setup)
     bool waited = false;    // this call waited for another call's load
@@ -116,12 +142,15 @@ public:
     uint64_t failures = 0;  // attempts that failed (load, setup or interrupted)
     uint64_t waits = 0;
     uint64_t hits = 0;
+    uint64_t unusedUnloads = 0; // unloads because the last lease went
     size_t live = 0; // modules loaded and not unloaded
   };
 
-  explicit ModuleRegistry(Loader loader, unsigned shards = 64)
+  /// With `unloadWhenUnused`, get() hands out leases and a module whose last
+  /// lease is gone is unloaded; without, modules stay until an unload call.
+  explicit ModuleRegistry(Loader loader, unsigned shards = 64, bool unloadWhenUnused = false)
       : loaderFns(std::move(loader)), numShards(shards ? shards : 1),
-        shardTable(new Shard[numShards]) {}
+        shardTable(new Shard[numShards]), leased(unloadWhenUnused) {}
   ModuleRegistry(const ModuleRegistry &) = delete;
   ModuleRegistry &operator=(const ModuleRegistry &) = delete;
   ~ModuleRegistry() { shutdown(); }
@@ -155,6 +184,7 @@ public:
           // entry holds a module.
           Result result;
           result.module = entry.future.get().loaded;
+          result.lease = leaseOf(key, entry);
           hits.add();
           return result;
         }
@@ -176,6 +206,7 @@ public:
       waits.add();
       Result result;
       result.module = published.loaded;
+      result.lease = leaseAfterLoad(shard, key, published.loaded.get());
       result.error = published.error;
       result.waited = true;
       return result;
@@ -199,6 +230,7 @@ public:
         new Loaded(artifact, context, std::move(owner.module), std::move(teardown)));
     owner.publish(Published{loaded, {}});
     Result result;
+    result.lease = leaseAfterLoad(shard, key, loaded.get());
     result.module = std::move(loaded);
     result.loadedNow = true;
     return result;
@@ -234,6 +266,9 @@ public:
     return n;
   }
 
+  /// Modules loaded now, as stats().live, read alone.
+  size_t liveModules() const { return liveCount.load(std::memory_order_relaxed); }
+
   /// Bumped (before the teardown) at every unload: handles cached before may
   /// be stale when it changed.
   uint64_t epoch() const { return epochCount.load(std::memory_order_acquire); }
@@ -247,6 +282,7 @@ public:
     s.failures = failures.read();
     s.waits = waits.read();
     s.hits = hits.read();
+    s.unusedUnloads = unusedUnloads.read();
     s.live = liveCount.load(std::memory_order_relaxed);
     return s;
   }
@@ -280,6 +316,9 @@ private:
     /// Set by the one call that tears the module down; the entry leaves the
     /// map when it is done, and the shard's `unloaded` is notified.
     bool unloading = false;
+    /// unloadWhenUnused: the lease the gets of this module share, if any
+    /// is still held (guarded by the shard mutex, like the rest).
+    std::weak_ptr<Lease> lease;
   };
 
   struct alignas(kCacheLine) Shard {
@@ -342,6 +381,67 @@ private:
     std::promise<Published> promise;
     bool done = false;
   };
+
+  /// The lease of a ready entry: the one its holders share, or a new one when
+  /// the last went (its release then finds this one and leaves the module
+  /// loaded). Shard mutex held; null for a registry without leases.
+  std::shared_ptr<Lease> leaseOf(const MapKey &key, Entry &entry) {
+    if (!leased)
+      return nullptr;
+    std::shared_ptr<Lease> lease = entry.lease.lock();
+    if (!lease) {
+      lease.reset(new Lease(*this, key.artifact, key.context, entry.attempt));
+      entry.lease = lease;
+    }
+    return lease;
+  }
+
+  /// The lease of `loaded`, just published: null if it was unloaded since.
+  std::shared_ptr<Lease> leaseAfterLoad(Shard &shard, const MapKey &key, const Loaded *loaded) {
+    if (!leased || !loaded)
+      return nullptr;
+    std::lock_guard<std::mutex> lock(shard.mutex);
+    auto it = shard.map.find(key);
+    if (it == shard.map.end() || it->second.unloading || !isReady(it->second.future) ||
+        it->second.future.get().loaded.get() != loaded)
+      return nullptr; // unloaded meanwhile: the handle is !alive(), the caller loads again
+    return leaseOf(key, it->second);
+  }
+
+  /// The last copy of the lease of attempt `attempt` of `key` went: tears the
+  /// module down and unloads it, unless another call is unloading it, the
+  /// entry is a later load of the same key, or a get() took a new lease.
+  /// Never waits for another call.
+  void release(const MapKey &key, uint64_t attempt) noexcept {
+    Shard &shard = shardFor(key);
+    std::shared_ptr<Loaded> mine; // released after the lock
+    {
+      std::lock_guard<std::mutex> lock(shard.mutex);
+      auto it = shard.map.find(key);
+      if (it == shard.map.end())
+        return;
+      Entry &entry = it->second;
+      if (entry.attempt != attempt || entry.unloading || !isReady(entry.future) ||
+          !entry.lease.expired())
+        return;
+      entry.unloading = true;
+      mine = entry.future.get().loaded;
+      mine->live.store(false, std::memory_order_release);
+      epochCount.fetch_add(1, std::memory_order_release);
+    }
+    tearDown(*mine);
+    std::shared_ptr<const Artifact> pinned; // the artifact too goes after the lock
+    {
+      std::lock_guard<std::mutex> lock(shard.mutex);
+      auto it = shard.map.find(key);
+      if (it != shard.map.end() && it->second.attempt == attempt) {
+        pinned = std::move(it->second.artifact);
+        shard.map.erase(it);
+      }
+      shard.unloaded.notify_all();
+    }
+    unusedUnloads.add();
+  }
 
   static Result failed(std::string error) {
     Result result;
@@ -422,10 +522,11 @@ private:
   const Loader loaderFns;
   const unsigned numShards;
   const std::unique_ptr<Shard[]> shardTable;
+  const bool leased;
   std::atomic<bool> closed{false};
   alignas(kCacheLine) std::atomic<uint64_t> epochCount{0};
   alignas(kCacheLine) std::atomic<size_t> liveCount{0};
-  PaddedCounter loads, setups, teardowns, unloads, failures, waits;
+  PaddedCounter loads, setups, teardowns, unloads, failures, waits, unusedUnloads;
   StripedCounter hits;
 };
 

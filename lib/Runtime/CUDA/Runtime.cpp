@@ -391,7 +391,8 @@ ModuleRegistry &cuft::cuda::modules() {
             a->ctxSynchronize(); // no queued kernel of the module still to run
             a->moduleUnload(m.module);
           }
-      }});
+      }},
+      /*shards=*/64, /*unloadWhenUnused=*/true); // a module no kernel launches is unloaded
   return *registry;
 }
 
