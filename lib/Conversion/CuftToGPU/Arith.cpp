@@ -229,7 +229,7 @@ struct CmpLowering : public OpConversionPattern<CmpOp> {
     Value x = adaptor.getLhs(), y = adaptor.getRhs();
     Location loc = op.getLoc();
     if (isa<FloatType>(x.getType())) {
-      arith::CmpFPredicate p;
+      arith::CmpFPredicate p = arith::CmpFPredicate::OEQ;
       switch (op.getPredicate()) {
       case CmpPredicate::eq: p = arith::CmpFPredicate::OEQ; break;
       case CmpPredicate::ne: p = arith::CmpFPredicate::UNE; break;
@@ -242,7 +242,7 @@ struct CmpLowering : public OpConversionPattern<CmpOp> {
       return success();
     }
     bool u = isUnsigned(op.getLhs().getType());
-    arith::CmpIPredicate p;
+    arith::CmpIPredicate p = arith::CmpIPredicate::eq;
     switch (op.getPredicate()) {
     case CmpPredicate::eq: p = arith::CmpIPredicate::eq; break;
     case CmpPredicate::ne: p = arith::CmpIPredicate::ne; break;
