@@ -43,13 +43,19 @@ struct GridLowering : public OpConversionPattern<SrcOp> {
     for (int64_t i = 0; i < op.getNdim(); ++i) {
       auto d = static_cast<gpu::Dimension>(i);
       Value bdim = gpu::BlockDimOp::create(rewriter, loc, d);
+      // Products and sums of 32-bit registers: they never wrap, and LLVM may
+      // rely on it (the result is non-negative, so an index from grid() needs
+      // no negative-index wrap).
+      auto exact = arith::IntegerOverflowFlags::nsw | arith::IntegerOverflowFlags::nuw;
       Value v;
       if (isSize) {
-        v = arith::MulIOp::create(rewriter, loc, bdim, gpu::GridDimOp::create(rewriter, loc, d));
+        v = arith::MulIOp::create(rewriter, loc, bdim, gpu::GridDimOp::create(rewriter, loc, d),
+                                  exact);
       } else {
         Value prod = arith::MulIOp::create(rewriter, loc,
-                                           gpu::BlockIdOp::create(rewriter, loc, d), bdim);
-        v = arith::AddIOp::create(rewriter, loc, prod, gpu::ThreadIdOp::create(rewriter, loc, d));
+                                           gpu::BlockIdOp::create(rewriter, loc, d), bdim, exact);
+        v = arith::AddIOp::create(rewriter, loc, prod, gpu::ThreadIdOp::create(rewriter, loc, d),
+                                  exact);
       }
       results.push_back(arith::IndexCastUIOp::create(rewriter, loc, rewriter.getI64Type(), v));
     }

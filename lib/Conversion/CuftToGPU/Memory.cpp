@@ -40,7 +40,10 @@ Indices toIndices(OpBuilder &b, Location loc, Value array, ValueRange cuftIndice
     Value idx = arith::IndexCastOp::create(b, loc, b.getIndexType(), v);
     result.raw.push_back(idx);
     APInt constant;
-    if (matchPattern(orig, m_ConstantInt(&constant)) && !constant.isNegative()) {
+    bool nonNegative = (matchPattern(orig, m_ConstantInt(&constant)) && !constant.isNegative()) ||
+                       isa_and_nonnull<GridIndexOp, ThreadIdxOp, BlockIdxOp, BlockDimOp,
+                                       GridDimOp>(orig.getDefiningOp());
+    if (nonNegative) { // a hardware register, or grid(): never negative
       result.wrapped.push_back(idx);
       continue;
     }

@@ -41,34 +41,35 @@ cuft.kernel @indexing(%out: !cuft.array<i64, 1, C>, %out32: !cuft.array<i32, 1, 
 }
 
 // grid(2) is blockIdx * blockDim + threadIdx per dimension; gridsize(2) is
-// blockDim * gridDim; both widened to i64 without sign extension.
+// blockDim * gridDim; both widened to i64 without sign extension. The arithmetic
+// of 32-bit registers never wraps (nsw, nuw), and an index from grid() is never
+// negative: it needs no wrap from the end.
 // CHECK-LABEL: gpu.func @grid2(
 // CHECK-SAME: %[[OUT:.*]]: memref<?x?xi64>) kernel
 // CHECK: %[[BDX:.*]] = gpu.block_dim x
 // CHECK: %[[BIX:.*]] = gpu.block_id x
-// CHECK: %[[PX:.*]] = arith.muli %[[BIX]], %[[BDX]] : index
+// CHECK: %[[PX:.*]] = arith.muli %[[BIX]], %[[BDX]] overflow<nsw, nuw> : index
 // CHECK: %[[TX:.*]] = gpu.thread_id x
-// CHECK: %[[SX:.*]] = arith.addi %[[PX]], %[[TX]] : index
+// CHECK: %[[SX:.*]] = arith.addi %[[PX]], %[[TX]] overflow<nsw, nuw> : index
 // CHECK: %[[I:.*]] = arith.index_castui %[[SX]] : index to i64
 // CHECK: %[[BDY:.*]] = gpu.block_dim y
 // CHECK: %[[BIY:.*]] = gpu.block_id y
-// CHECK: %[[PY:.*]] = arith.muli %[[BIY]], %[[BDY]] : index
+// CHECK: %[[PY:.*]] = arith.muli %[[BIY]], %[[BDY]] overflow<nsw, nuw> : index
 // CHECK: %[[TY:.*]] = gpu.thread_id y
-// CHECK: %[[SY:.*]] = arith.addi %[[PY]], %[[TY]] : index
+// CHECK: %[[SY:.*]] = arith.addi %[[PY]], %[[TY]] overflow<nsw, nuw> : index
 // CHECK: %[[J:.*]] = arith.index_castui %[[SY]] : index to i64
 // CHECK: %[[BDX2:.*]] = gpu.block_dim x
 // CHECK: %[[GDX:.*]] = gpu.grid_dim x
-// CHECK: %[[NX:.*]] = arith.muli %[[BDX2]], %[[GDX]] : index
+// CHECK: %[[NX:.*]] = arith.muli %[[BDX2]], %[[GDX]] overflow<nsw, nuw> : index
 // CHECK: %[[N:.*]] = arith.index_castui %[[NX]] : index to i64
 // CHECK: %[[BDY2:.*]] = gpu.block_dim y
 // CHECK: %[[GDY:.*]] = gpu.grid_dim y
-// CHECK: %[[NY:.*]] = arith.muli %[[BDY2]], %[[GDY]] : index
+// CHECK: %[[NY:.*]] = arith.muli %[[BDY2]], %[[GDY]] overflow<nsw, nuw> : index
 // CHECK: %[[M:.*]] = arith.index_castui %[[NY]] : index to i64
 // CHECK: %[[S:.*]] = arith.addi %[[N]], %[[M]] : i64
-// CHECK: arith.index_cast %[[I]] : i64 to index
-// CHECK: %[[II:.*]] = arith.select
-// CHECK: arith.index_cast %[[J]] : i64 to index
-// CHECK: %[[JJ:.*]] = arith.select
+// CHECK: %[[II:.*]] = arith.index_cast %[[I]] : i64 to index
+// CHECK: %[[JJ:.*]] = arith.index_cast %[[J]] : i64 to index
+// CHECK-NOT: arith.select
 // CHECK: memref.store %[[S]], %[[OUT]][%[[II]], %[[JJ]]]
 cuft.kernel @grid2(%out: !cuft.array<i64, 2, C>) {
   %i, %j = cuft.grid 2 : i64, i64
