@@ -358,6 +358,9 @@ def test_unloading_while_threads_launch_loses_no_launch():
     arrays = [cuft.zeros(4, np.float32) for _ in range(4)]
     it = iter(arrays)
     stop = threading.Event()
+    # Compiled and loaded first: on a loaded machine a cold compile outlasted
+    # all 30 unloads, and the module was then loaded only once.
+    touch[1, 1](arrays[0])
 
     def launch():
         x, n = next(it), 0
@@ -380,7 +383,7 @@ def test_unloading_while_threads_launch_loses_no_launch():
     for t in threads:
         t.join()
     assert len(results) == 4
-    assert counter("launches") == sum(results), (counter("launches"), results)
+    assert counter("launches") == sum(results) + 1, (counter("launches"), results)
     assert counter("loads") >= 2 and counter("loads") - counter("unloads") == live("modules") == 1
     """)
 
