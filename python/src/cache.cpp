@@ -258,7 +258,9 @@ void cuft::python::bindCache(py::module_ &m) {
         for (const auto &[kind, name, data] : inputs)
           r.inputs.push_back({static_cast<cuft::nvptx::InputKind>(kind), name, std::string(data)});
         cuft::SpecializationCache::Lookup found;
-        if (cuft::python::onMainThread()) {
+        // A finished entry is a hit that cannot block: no thread for it.
+        if (cuft::python::onMainThread() &&
+            !cuft::specializationCache().find(keyOf(ir, signature, r))) {
           found = interruptibleLookup(ir, signature, r);
         } else {
           py::gil_scoped_release release;
