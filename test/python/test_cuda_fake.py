@@ -11,14 +11,13 @@ GPU code computes the right numbers is test_cuda_gpu.py's job, on a GPU."""
 import os
 import re
 import struct
-import subprocess
 import sys
-import tempfile
 import textwrap
 
 import pytest
 
 import cuft
+from scriptutil import run_script
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -74,18 +73,9 @@ cuft.set_target("cuda")
 def run_fake(code, **env):
     """Runs ``code`` (after PREAMBLE) in a fresh interpreter whose CUDA driver
     is the double; fails the test on a non-zero exit. Returns stdout."""
-    environ = {k: v for k, v in os.environ.items()
-               if k not in ("CUFT_TARGET", "CUFT_PER_THREAD_DEFAULT_STREAM")}
-    environ.update({"CUFT_LIBCUDA": FAKE, **env})
-    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as f:
-        f.write(PREAMBLE + textwrap.dedent(code))
-    try:
-        run = subprocess.run([sys.executable, f.name], env=environ, capture_output=True,
-                             text=True, timeout=300)
-    finally:
-        os.unlink(f.name)
-    assert run.returncode == 0, run.stdout + run.stderr
-    return run.stdout
+    return run_script(PREAMBLE + textwrap.dedent(code),
+                      drop=("CUFT_TARGET", "CUFT_PER_THREAD_DEFAULT_STREAM"),
+                      **{"CUFT_LIBCUDA": FAKE, **env})
 
 
 def test_the_double_reads_the_parameter_layout_ptx_declares():

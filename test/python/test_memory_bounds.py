@@ -17,10 +17,8 @@ with PYTHON_GIL=0 they are free-threading tests.
 """
 import gc
 import os
-import subprocess
 import sys
 import sysconfig
-import tempfile
 import textwrap
 import threading
 
@@ -28,6 +26,7 @@ import numpy as np
 import pytest
 
 import cuft
+from scriptutil import run_script
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -61,18 +60,8 @@ def malloc_in_use():
 def run_python(code, **env):
     """Runs ``code`` (after PREAMBLE) in a fresh interpreter; fails the test on
     a non-zero exit. Returns stdout."""
-    environ = {k: v for k, v in os.environ.items()
-               if k not in ("CUFT_TARGET", "CUFT_CACHE_MAX_ENTRIES")}
-    environ.update(env)
-    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as f:
-        f.write(PREAMBLE + textwrap.dedent(code))  # kernels' source is read from a file
-    try:
-        run = subprocess.run([sys.executable, f.name], env=environ, capture_output=True,
-                             text=True, timeout=300)
-    finally:
-        os.unlink(f.name)
-    assert run.returncode == 0, run.stdout + run.stderr
-    return run.stdout
+    return run_script(PREAMBLE + textwrap.dedent(code),
+                      drop=("CUFT_TARGET", "CUFT_CACHE_MAX_ENTRIES"), **env)
 
 
 # -- item 15: unload_modules() and relaunch --------------------------------------
@@ -269,6 +258,7 @@ def test_a_collected_kernel_unloads_its_modules_and_its_entries_become_unused(ho
     x = np.zeros(8)
     k[1, 8](x)
     assert x[0] == salt
+    gc.collect()  # kernels earlier tests left for the collector go now, not below
     before = cuft.cache_info()
     # A second kernel of the same IR shares the module: one lease each.
     twin = cuft.kernel(fn)

@@ -9,9 +9,12 @@ import pytest
 
 import cuft
 from gallery import python_int_semantics
+from scriptutil import run_script
 from sourceutil import line_of
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+# The in-tree package first, for the scripts run in a process of their own.
+PYTHONPATH = os.pathsep.join([os.path.join(REPO, "python"), os.environ.get("PYTHONPATH", "")])
 CUFT_OPT = os.path.join(os.environ.get("CUFT_BUILD_DIR", os.path.join(REPO, "build")),
                         "bin", "cuft-opt")
 
@@ -349,15 +352,9 @@ print("ok")
 """
 
 
-def test_ctrl_c_interrupts_a_running_host_launch(tmp_path):
-    import sys
-    script = tmp_path / "interrupt.py"
-    script.write_text(INTERRUPT)
-    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
-                         timeout=120, env={**os.environ, "PYTHONPATH": os.pathsep.join(
-                             [os.path.join(REPO, "python"), os.environ.get("PYTHONPATH", "")])})
-    assert run.returncode == 0, run.stdout + run.stderr
-    *delays, ok = run.stdout.split()
+def test_ctrl_c_interrupts_a_running_host_launch():
+    out = run_script(INTERRUPT, timeout=120, PYTHONPATH=PYTHONPATH)
+    *delays, ok = out.split()
     assert ok == "ok" and len(delays) == 2
     assert all(float(d) < 2.0 for d in delays), delays  # seconds from SIGINT to the exception
 
@@ -467,9 +464,7 @@ def big(x):
               for i in range(1500))  # seconds of LLVM at -O3
 
 
-def test_ctrl_c_interrupts_a_wait_for_a_compile_which_still_finishes_and_is_cached(tmp_path):
-    import sys
-    script = tmp_path / "compile_interrupt.py"
+def test_ctrl_c_interrupts_a_wait_for_a_compile_which_still_finishes_and_is_cached():
     body = COMPILE_INTERRUPT + r"""
 before = cuft.cache_info()["compiles"]
 def send():
@@ -486,13 +481,8 @@ else:
 big[1, 1](np.zeros(8))  # waits for the compile that went on
 print(cuft.cache_info()["compiles"] - before)
 """
-    script.write_text(body)
-    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
-                         timeout=300, env={**os.environ, "PYTHONPATH": os.pathsep.join(
-                             [os.path.join(REPO, "python"), os.environ.get("PYTHONPATH", "")])})
-    assert run.returncode == 0, run.stdout + run.stderr
-    delay, compiles = run.stdout.split()
-    assert float(delay) < 1.0 and compiles == "1", run.stdout
+    delay, compiles = run_script(body, PYTHONPATH=PYTHONPATH).split()
+    assert float(delay) < 1.0 and compiles == "1", (delay, compiles)
 
 
 # -- 19. argument and launch messages ------------------------------------------------------
