@@ -232,6 +232,19 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
     return success();
   }
 
+  /// `kernel` and every function it calls, directly or not.
+  static llvm::SetVector<Operation *> reachedFrom(func::FuncOp kernel) {
+    llvm::SetVector<Operation *> reached;
+    reached.insert(kernel);
+    for (size_t i = 0; i < reached.size(); ++i)
+      reached[i]->walk([&](func::CallOp call) {
+        if (auto callee =
+                SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(call, call.getCalleeAttr()))
+          reached.insert(callee);
+      });
+    return reached;
+  }
+
   /// The shared memory a kernel's block needs: up to the end of the last
   /// shared array that it or a function it calls uses (offsets are per module).
   /// And the bytes of stack slots (local arrays, variables) of those functions
@@ -241,10 +254,8 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
     auto sizeOf = [](MemRefType type) {
       return type.getNumElements() * llvm::divideCeil(type.getElementTypeBitWidth(), 8);
     };
-    llvm::SetVector<Operation *> reached;
-    reached.insert(kernel);
-    for (size_t i = 0; i < reached.size(); ++i) {
-      reached[i]->walk([&](Operation *op) {
+    for (Operation *fn : reachedFrom(kernel))
+      fn->walk([&](Operation *op) {
         if (auto view = dyn_cast<memref::ViewOp>(op)) {
           MemRefType type = view.getType();
           if (auto offset = getConstantIntValue(view.getByteShift()))
@@ -252,13 +263,8 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
         } else if (auto alloca = dyn_cast<memref::AllocaOp>(op)) {
           if (alloca.getType().hasStaticShape())
             local += sizeOf(alloca.getType());
-        } else if (auto call = dyn_cast<func::CallOp>(op)) {
-          if (auto callee = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
-                  call, call.getCalleeAttr()))
-            reached.insert(callee);
         }
       });
-    }
     return {bytes, local};
   }
 
@@ -269,19 +275,13 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
   /// as fibers that take turns at the latches of such loops (cuftHostYield).
   bool mayWaitInLoop(func::FuncOp kernel) {
     bool loop = false, sync = false;
-    llvm::SetVector<Operation *> reached;
-    reached.insert(kernel);
-    for (size_t i = 0; i < reached.size() && !(loop && sync); ++i) {
-      DominanceInfo dom(reached[i]);
-      reached[i]->walk([&](Operation *op) {
+    for (Operation *fn : reachedFrom(kernel)) {
+      DominanceInfo dom(fn);
+      fn->walk([&](Operation *op) {
         if (isa<memref::AtomicRMWOp, memref::GenericAtomicRMWOp, LLVM::FenceOp>(op))
           sync = true;
         for (Block *next : op->getSuccessors())
           loop |= dom.dominates(next, op->getBlock()); // a back edge
-        if (auto call = dyn_cast<func::CallOp>(op))
-          if (auto callee = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
-                  call, call.getCalleeAttr()))
-            reached.insert(callee);
       });
     }
     return loop && sync;
