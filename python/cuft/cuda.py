@@ -10,13 +10,11 @@ protocol, as an argument.
 """
 
 import os
-import sys
 import sysconfig
 
 import numpy as np
 
 from . import _cuft
-from .host import pack_with
 from .target import require_cuda
 
 __all__ = ["DeviceArray", "Event", "Stream", "to_device", "device_array", "zeros", "default_stream",
@@ -42,7 +40,6 @@ _PER_THREAD = 2  # CU_STREAM_PER_THREAD
 # launch needs it.
 _DEFAULT_STREAM = _PER_THREAD if _per_thread_default_stream_setting() else 0
 _KDLCUDA = 2  # DLPack's device type of CUDA device memory
-_GPU_DLPACK_DEVICES = (_KDLCUDA, 3, 13)  # device, pinned host, managed memory
 _DLPACK_CODES = {"i": 0, "u": 1, "f": 2, "b": 6}  # numpy kind -> DLDataTypeCode
 
 
@@ -126,25 +123,10 @@ def default_stream(device=0):
 
 
 def stream_handle(stream):
-    """A CUstream handle from None, a cuft.Stream, an int, an object with the
-    ``__cuda_stream__`` protocol, a PyTorch stream (``.cuda_stream``) or a CuPy
-    stream (``.ptr``)."""
-    if stream is None:
-        return _DEFAULT_STREAM
-    if isinstance(stream, Stream):
-        return stream.handle
-    if isinstance(stream, int) and not isinstance(stream, bool):
-        return stream
-    proto = getattr(stream, "__cuda_stream__", None)
-    if proto is not None:
-        version, handle = proto() if callable(proto) else proto
-        return int(handle)
-    for attribute in ("cuda_stream", "ptr"):  # torch.cuda.Stream, cupy.cuda.Stream
-        handle = getattr(stream, attribute, None)
-        if isinstance(handle, int) and not isinstance(handle, bool):
-            return handle
-    raise TypeError(f"not a stream: {stream!r} (pass a cuft.Stream, an object with "
-                    "__cuda_stream__, a PyTorch or CuPy stream, or None)")
+    """A CUstream handle from None (the default stream), a cuft.Stream, an int,
+    an object with the ``__cuda_stream__`` protocol, a PyTorch stream
+    (``.cuda_stream``) or a CuPy stream (``.ptr``): the launch path's rule."""
+    return _DEFAULT_STREAM if stream is None else _cuft.stream_handle(stream)
 
 
 class DeviceArray:
@@ -164,20 +146,10 @@ class DeviceArray:
         self._launch = self._launch_form()
 
     def _launch_form(self):
-        """(signature entry, pointer, shape, strides in elements, context):
-        what the C++ warm launch reads (one attribute instead of the interface
-        dict; a launch in another context steps aside); None when kernels
-        cannot take this array (the slow path says why)."""
-        from .signature import ArgumentError, _cuda_array
-        itemsize = self.dtype.itemsize
-        if any(s % itemsize for s in self.strides):
-            return None
-        try:
-            entry = _cuda_array(0, self.__cuda_array_interface__)
-        except ArgumentError:
-            return None
-        return (sys.intern(entry), self.ptr, self.shape, tuple(s // itemsize for s in self.strides),
-                self.context)
+        """(typestr, pointer, shape, byte strides, context, device): what the
+        launch's argument reader takes from a DeviceArray (one attribute
+        instead of the interface dict)."""
+        return (self.dtype.str, self.ptr, self.shape, self.strides, self.context, self.device)
 
     @property
     def ptr(self):
@@ -273,91 +245,10 @@ def to_device(array, device=0, stream=None):
     return a
 
 
-def _dlpack_slot(index, value, stream, device=0):
-    """(pointer, shape, strides in elements) of a DLPack tensor in GPU memory,
-    made ready for ``stream`` by its producer."""
-    from .signature import ArgumentError
-    try:
-        device_type, device_id = value.__dlpack_device__()
-    except Exception as e:  # noqa: BLE001  (the producer's error, reported as ours)
-        raise ArgumentError(index, f"__dlpack_device__() of a {type(value).__name__} failed: "
-                                   f"{e}") from None
-    if device_type not in _GPU_DLPACK_DEVICES:
-        raise ArgumentError(index, f"it is a DLPack tensor on device type {device_type}, not "
-                                   "GPU memory, and the cuda target runs on the GPU: pass "
-                                   "cuft.to_device(array), or a GPU tensor")
-    if device_type == _KDLCUDA and device_id != device:
-        raise ArgumentError(index, _other_device(device_id, device))
-    # DLPack's stream numbers: 1 is the legacy default stream (0 is not allowed).
-    try:
-        capsule = value.__dlpack__(stream=stream if stream else 1)
-    except Exception as e:  # noqa: BLE001
-        raise ArgumentError(index, f"__dlpack__() of a {type(value).__name__} failed: "
-                                   f"{e}") from None
-    _, bits, _, shape, strides = _cuft.dlpack_layout(capsule)
-    _, _, ptr = _cuft.dlpack_data(capsule)
-    if strides is None:  # C-contiguous
-        strides = tuple(s // 8 for s in _c_strides(shape, np.int64))
-    return (ptr, tuple(shape), tuple(strides))
-
-
-def _other_device(where, device):
-    return (f"it is on CUDA device {where}, and this launch runs on device {device} (the "
-            "device of its stream: a cuft.Stream(device=N) launches on device N)")
-
-
-def _gpu_array_slot(index, value, stream=0, device=0):
-    """(pointer, shape, strides in elements) of a GPU array for a launch on
-    ``device``; a numpy array is host memory: a TypeError, never a silent copy."""
-    from .signature import ArgumentError
-    if isinstance(value, DeviceArray) and value.device != device:
-        raise ArgumentError(index, _other_device(value.device, device))
-    iface = getattr(value, "__cuda_array_interface__", None)
-    if iface is None and not isinstance(value, np.ndarray) and hasattr(value, "__dlpack__"):
-        return _dlpack_slot(index, value, stream, device)
-    if iface is None:
-        what = "a numpy array (host memory)" if isinstance(value, np.ndarray) else \
-            f"a {type(value).__name__} without __cuda_array_interface__"
-        raise ArgumentError(index, f"it is {what} and the cuda target runs on the GPU: pass "
-                                   "cuft.to_device(array), or a CuPy/PyTorch GPU array")
-    itemsize = np.dtype(iface["typestr"]).itemsize
-    shape = tuple(iface["shape"])
-    strides = iface.get("strides") or _c_strides(shape, iface["typestr"])
-    if any(s % itemsize for s in strides):
-        raise ArgumentError(index, f"array strides {strides} are not multiples of its item "
-                                   f"size ({itemsize} bytes)")
-    _wait_for_producer(iface.get("stream"), stream, device)
-    return (iface["data"][0], shape, tuple(s // itemsize for s in strides))
-
-
-def _wait_for_producer(producer, stream, device=0):
-    """The interface's ``stream`` (v3) is where the producer's work on the
-    array is queued: the launch's ``stream`` waits for it on the GPU, unless
-    CUDA orders the two already (the C++ warm path's ``ordered`` agrees)."""
-    if isinstance(producer, int) and not isinstance(producer, bool):
-        _order_streams(producer, stream, device)  # None, or anything else, names no stream
-
-
-# The legacy default stream (0, or CU_STREAM_LEGACY) and the per-thread one:
-# CUDA orders them with each other, and with every stream that is not
-# non-blocking.
-_DEFAULT_STREAMS = (0, 1, _PER_THREAD)
-
-
 def _order_streams(producer, consumer, device=0):
     """Later work on stream ``consumer`` waits, on the GPU, for the work
     queued on ``producer`` now (CUstream handles), unless CUDA orders them."""
-    if producer == consumer or (producer in _DEFAULT_STREAMS and consumer in _DEFAULT_STREAMS):
-        return
-    Stream(device, _handle=consumer).wait(Event(device).record(producer))
-
-
-def pack_arguments(args, entries, constexpr_args, stream=0, device=0):
-    """The kernel's runtime arguments for ``_cuft.launch_cuda`` on ``stream``
-    (a CUstream) of ``device``: GPU arrays (any object with
-    ``__cuda_array_interface__`` or a GPU ``__dlpack__``) and scalars."""
-    return pack_with(lambda i, v: _gpu_array_slot(i, v, stream, device), args, entries,
-                     constexpr_args)
+    _cuft.order_streams(current_context(device), producer, consumer)
 
 
 _cuft.register_device_array(DeviceArray)

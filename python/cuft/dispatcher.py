@@ -10,8 +10,6 @@ many threads ask, with the GIL released, and the ModuleRegistry loads it once
 and is then forgotten, so a later call tries again. See docs/threading.md.
 """
 
-import functools
-import operator
 import os
 import sys
 import threading
@@ -20,11 +18,11 @@ from . import _cuft
 from .errors import CompileError, CudaError, KernelArgumentError, from_diagnostics
 from .frontend import generate
 from .frontend.source import capture as capture_source
-from .host import pack_arguments, raise_launch_error
+from .host import raise_launch_error
 from .link import Linkable, link_inputs, sass
 from .link import callbacks as link_callbacks
 from .link import identity as link_identity
-from .signature import _NUMPY_NUMS, ArgumentError, _np, parse_signature, signature_entries
+from .signature import ArgumentError, parse_signature
 from .target import require_cuda, target
 
 __all__ = ["Kernel", "DeviceFunction", "KERNEL_OPTIONS", "STAGES"]
@@ -94,34 +92,25 @@ _FAST_TABLE_SIZE = 64
 _EMPTY = {}
 _MISS = _cuft.MISS
 _captures_unchanged = _cuft.captures_unchanged
-if _np is not None:  # the C++ warm path reads numpy arrays and scalars itself
-    _cuft.register_numpy(_np.ndarray, _np.generic, _NUMPY_NUMS)
+_read_arguments = _cuft.read_arguments
 _intern = sys.intern
 
 
-def _is_int(d):
-    """An int, or an integer numpy scalar (anything with __index__), not a bool."""
-    if isinstance(d, bool) or (_np is not None and isinstance(d, _np.bool_)):
-        return False
-    try:
-        operator.index(d)
-    except TypeError:
-        return False
-    return True
+def _constexpr_mask(fe):
+    """A bool per parameter: whether it is a cuft.constexpr one."""
+    mask = fe.__dict__.get("_constexpr_mask")
+    if mask is None:
+        constexprs = fe.constexpr_args
+        mask = fe.__dict__["_constexpr_mask"] = [i in constexprs for i in range(len(fe.arg_names))]
+    return mask
 
 
-def _dim3(value, what, kernel):
-    dims = value if isinstance(value, tuple) else (value,)
-    where = f"cannot launch kernel '{kernel.__name__}'"
-    if not 1 <= len(dims) <= 3 or not all(_is_int(d) for d in dims):
-        raise TypeError(f"{where}: {what} must be an int or a tuple of 1 to 3 ints, "
-                        f"got {value!r}")
-    dims = tuple(operator.index(d) for d in dims)
-    if any(d < 1 for d in dims):
-        raise ValueError(f"{where}: {what} sizes must be positive, got {value!r}")
-    if any(d >= 2**32 for d in dims):
-        raise ValueError(f"{where}: {what} sizes must be below 2**32, got {value!r}")
-    return dims + (1,) * (3 - len(dims))
+def _program(fe):
+    """The frontend result's _cuft.Program: its IR and digest, made once."""
+    program = fe.__dict__.get("_program")
+    if program is None:
+        program = fe.__dict__["_program"] = _cuft.Program(fe.ir, fe.name)
+    return program
 
 
 def _wrap(obj, fn):
@@ -142,24 +131,10 @@ def _device_chip(device=0):
     return chip
 
 
-# kernel[grid, block, stream, shared_bytes]: a _cuft.LaunchConfig, made in C
-# for two positive ints (the common case) and by _make_config otherwise.
-# Calling it takes the warm CUDA launch in C; everything else comes to _launch.
+# kernel[grid, block, stream, shared_bytes]: a _cuft.LaunchConfig, made (and
+# checked) in C by _cuft.KernelBase's subscript. Calling it takes the warm
+# launch in C; everything else comes to _launch.
 LaunchConfig = _cuft.LaunchConfig
-
-
-def _make_config(kernel, config):
-    if not isinstance(config, tuple) or not 2 <= len(config) <= 4:
-        raise TypeError(f"launch '{kernel.__name__}' as kernel[grid, block] or "
-                        "kernel[grid, block, stream, shared_bytes]")
-    grid, block = _dim3(config[0], "grid", kernel), _dim3(config[1], "block", kernel)
-    stream = config[2] if len(config) > 2 else None
-    shared = config[3] if len(config) > 3 else 0
-    if not _is_int(shared) or not 0 <= operator.index(shared) < 2**32:
-        raise ValueError(f"cannot launch kernel '{kernel.__name__}': shared_bytes must be a "
-                         f"non-negative int below 2**32, got {shared!r}")
-    shared = operator.index(shared)
-    return LaunchConfig(kernel, grid, block, stream, shared)
 
 
 def _launch_keywords(config, kwargs):
@@ -178,9 +153,8 @@ def _launch_keywords(config, kwargs):
         raise TypeError(f"launch of '{kernel.__name__}' got shared_bytes twice: "
                         f"kernel[grid, block, stream, shared_bytes] and shared_bytes=")
     stream = given.get("stream")
-    config = _make_config(kernel, (config.grid, config.block,
-                                   config.stream if stream is None else stream,
-                                   given.get("shared_bytes", config.shared_bytes)))
+    config = kernel[config.grid, config.block, config.stream if stream is None else stream,
+                    given.get("shared_bytes", config.shared_bytes)]
     return config, {k: v for k, v in kwargs.items() if k not in given}
 
 
@@ -209,9 +183,7 @@ def _host_error(kernel, error):
     raise_launch_error(kernel.__name__, error)
 
 
-_cuft.set_launch_hooks(_make_config, _launch, _host_error)
-if isinstance(getattr(os.environ, "_data", None), dict):  # CPython's: bytes to bytes on POSIX
-    _cuft.register_environ(os.environ._data)  # the C host path reads CUFT_BOUNDSCHECK there
+_cuft.set_launch_hooks(_launch, _host_error)
 
 
 class Kernel(_cuft.KernelBase):
@@ -288,9 +260,13 @@ class Kernel(_cuft.KernelBase):
                           f"({', '.join(names)}) but {len(args)} were given")
         return args
 
-    def _entries(self, fe, args):
+    def _read(self, fe, args, memory="none", context=0, device=0, stream=0):
+        """(signature text, KernelArgs or None) of bound ``args``, read for a
+        launch into ``memory`` ("host", "cuda": on ``stream`` of ``context``,
+        ``device``; "none": the signature only) by the reader every launch
+        uses; an argument it refuses is a KernelArgumentError at its parameter."""
         try:
-            return signature_entries(args, fe.constexpr_args)
+            return _read_arguments(args, _constexpr_mask(fe), memory, context, device, stream)
         except ArgumentError as e:
             raise self._arg_error(fe, e.index, f"argument '{fe.arg_names[e.index]}' of "
                                                f"{self.__name__}(): {e}") from None
@@ -298,7 +274,7 @@ class Kernel(_cuft.KernelBase):
     def signature(self, *args, **kwargs):
         """The signature text these arguments specialize the kernel for."""
         fe = self.frontend
-        return ",".join(self._entries(fe, self._bind(fe, args, kwargs)))
+        return self._read(fe, self._bind(fe, args, kwargs))[0]
 
     # -- compiling -------------------------------------------------------------
     def _compile(self, fe, sig, stage, chip):
@@ -312,9 +288,7 @@ class Kernel(_cuft.KernelBase):
 
     def _boundscheck(self):
         option = self.options["boundscheck"]
-        if option is None:
-            return os.environ.get("CUFT_BOUNDSCHECK", "0") not in ("", "0")
-        return option
+        return _cuft.boundscheck_from_environment() if option is None else option
 
     # The fast table: {table: {signature: value}}, a table per target ("host",
     # "host+boundscheck", a chip). Signatures are interned, and table names are
@@ -347,7 +321,7 @@ class Kernel(_cuft.KernelBase):
         ``link_inputs`` (a chip target), its PTX linked with them into a cubin
         (one per set of linked callbacks: they set up the module loaded from it)."""
         ok, spec, diags = _cuft.specialize(
-            fe.ir, sig, target_name, fe.name, opt_level=self.options["opt_level"],
+            _program(fe), sig, target_name, opt_level=self.options["opt_level"],
             fast_math=self.options["fastmath"], bounds_check=boundscheck,
             counters=self._counters, cubin=link_inputs is not None,
             link_inputs=link_inputs or [],
@@ -438,7 +412,7 @@ class Kernel(_cuft.KernelBase):
     def configure(self, grid, block, stream=None, shared_bytes=0):
         """``kernel[grid, block, stream, shared_bytes]`` with keywords: the
         launch configuration, to call with the kernel's arguments."""
-        return _make_config(self, (grid, block, stream, shared_bytes))
+        return self[grid, block, stream, shared_bytes]
 
     def __call__(self, *args, **kwargs):
         raise TypeError(f"launch kernel '{self.__name__}' with {self.__name__}[grid, block]"
@@ -452,22 +426,13 @@ class Kernel(_cuft.KernelBase):
         (sig, module, packed). No lock on the warm path."""
         fe = self.frontend
         args = self._bind(fe, args, kwargs)
-        entries = self._entries(fe, args)
-        sig = ",".join(entries)
         if context is None:
-            module, pack = self.specialize_host(sig), pack_arguments
-        else:
-            module = self.specialize_cuda(sig, context, device=device)
-            pack = functools.partial((_CUDA or _import_cuda()).pack_arguments, stream=stream,
-                                     device=device)
-        try:
-            packed = pack(args, entries, fe.constexpr_args)
-        except ArgumentError as e:
-            raise self._arg_error(fe, e.index, f"argument '{fe.arg_names[e.index]}' of "
-                                               f"{self.__name__}(): {e}") from None
-        return sig, module, packed
+            sig, packed = self._read(fe, args, "host")
+            return sig, self.specialize_host(sig), packed
+        sig, packed = self._read(fe, args, "cuda", context, device, stream)
+        return sig, self.specialize_cuda(sig, context, device=device), packed
 
-    def _dispatcher(self, fe, table):
+    def _dispatcher(self, fe, table, device=0):
         frontend, dispatchers = self._dispatchers
         if frontend is fe:
             d = dispatchers.get(table)
@@ -475,8 +440,9 @@ class Kernel(_cuft.KernelBase):
                 return d
         else:
             dispatchers = {}
-        constexprs = fe.constexpr_args
-        d = _cuft.Dispatcher([i in constexprs for i in range(len(fe.arg_names))], self._counters)
+        # A cuda table's name is its context (device 0's: the C path launches there).
+        d = _cuft.Dispatcher(_constexpr_mask(fe), self._counters,
+                             table if isinstance(table, int) else 0, device)
         # Two threads racing here each make one; the one stored is kept.
         self._dispatchers = (fe, {**dispatchers, table: d})
         return d
@@ -535,7 +501,7 @@ class Kernel(_cuft.KernelBase):
         stream = cuda._DEFAULT_STREAM if stream is None else cuda.stream_handle(stream)
         d = None
         if not kwargs:
-            d = self._dispatcher(self.frontend, context)  # the table of this context
+            d = self._dispatcher(self.frontend, context, device)  # the table of this context
             if _cuft.launch_fast_cuda(d, config.grid, config.block, config.shared_bytes, stream,
                                       args) is not _MISS:
                 return  # the warm path: everything was done in C++
@@ -543,7 +509,7 @@ class Kernel(_cuft.KernelBase):
         while not _cuft.launch_cuda(module, config.grid, config.block, config.shared_bytes,
                                     stream, packed):
             module = self.specialize_cuda(sig, module.context, _reload=True, device=device)
-        if d is not None and d.signature(args) == sig:
+        if d is not None:
             d.insert(sig, module)  # the next launch with these types takes the warm path
         if d is not None and context == cuda._CONTEXTS.get(0):
             fe = self._frontend
@@ -568,7 +534,7 @@ class Kernel(_cuft.KernelBase):
         while error == "unloaded":  # cuft.unload_modules() since it was cached: load again
             module = self.specialize_host(sig, _reload=True)
             error = _cuft.launch_host(module, config.grid, config.block, packed)
-        if d is not None and d.signature(args) == sig:
+        if d is not None:
             d.insert(sig, module)  # the next launch with these types takes the warm path
             self._leave_host_warm(fe)
         if error is not None:

@@ -4,17 +4,25 @@
 
 #include "cuft/Cache/Counter.h"
 #include "cuft/Cache/Specializations.h"
+#include "cuft/Compiler/Specialize.h"
 #include "cuft/Runtime/CUDA/Runtime.h"
+#include "cuft/Runtime/KernelArgs.h"
 
 #include <pybind11/pybind11.h>
 
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
 namespace cuft::python {
+/// A kernel's Program (cuft/Compiler/Specialize.h), as Python holds it.
+struct PyProgram {
+  std::shared_ptr<const Program> value;
+};
+
 /// A compiled specialization from the process-wide cache, as Python holds it.
 struct PySpecialization {
   std::shared_ptr<const Specialization> value;
@@ -39,7 +47,7 @@ void bindCudaRuntime(pybind11::module_ &m);
 void bindCudaBench(pybind11::module_ &m);
 /// link_cubin, compile_cuda, linker_problem
 void bindLink(pybind11::module_ &m);
-/// Dispatcher, register_numpy, launch_fast
+/// Dispatcher, read_arguments, KernelArgs, register_device_array, launch_fast
 void bindDispatch(pybind11::module_ &m);
 /// KernelCounters, Specialization, HostModule, specialize, load_host,
 /// unload_host_modules, cache_info
@@ -95,48 +103,67 @@ public:
   std::atomic<uint64_t> compiles{0}, waits{0}, loads{0};
 };
 
-/// Kernel arguments in the host entry's packed form: each scalar of the LLVM
-/// signature in an 8-byte cell (an array: allocated and aligned pointers,
-/// offset, sizes, strides in elements).
-class PackedArgs {
-public:
-  PackedArgs() = default;
-  PackedArgs(const PackedArgs &) = delete; // cells may live inside the object
-  PackedArgs &operator=(const PackedArgs &) = delete;
-
-  void addArray(void *data, const int64_t *shape, const int64_t *strides, size_t rank);
-  void addScalar(std::string_view type, pybind11::handle value);
-  /// A scalar of `n` bytes (at most 8) copied from `src`, zero-extended.
-  void addBytes(const void *src, size_t n);
-  /// Python's packed form: (pointer, shape, strides in elements) per array,
-  /// (type, value) per scalar.
-  void addAll(const pybind11::list &args);
-  /// The entry's argument pointers, one per cell; valid until the next add.
-  void *const *finish();
-  size_t size() const { return count; }
-
-private:
-  union Cell {
-    void *pointer;
-    int64_t i64;
-    uint64_t u64;
-    double f64;
-    float f32;
-    uint8_t b;
-  };
-  /// A new cell, zeroed: the first kInline without allocating (a warm launch
-  /// of up to 30 rank-3 arrays, or 256 scalars and a few arrays, allocates
-  /// nothing).
-  Cell &add();
-
-  static constexpr size_t kInline = 272;
-  Cell inlineCells[kInline];
-  void *inlineSlots[kInline];
-  std::vector<Cell> heapCells; // past kInline: every cell, moved here
-  std::vector<void *> heapSlots;
-  Cell *cells = inlineCells;
-  size_t count = 0;
+/// A launch's arguments in the kernel ABI, as Python holds them between
+/// read_arguments and a launch: the cells, and the objects whose memory they
+/// point at that nothing else keeps alive (DLPack capsules).
+struct PyKernelArgs {
+  KernelArgs args;
+  std::vector<pybind11::object> keep;
 };
+
+/// Where a launch's arguments go: their memory must be there.
+enum class Memory {
+  None, // the signature only (kernel.signature(), inspect())
+  Host, // the host target: host memory
+  Cuda, // a GPU: its memory, and ordered after its producer's stream
+};
+struct Destination {
+  Memory memory = Memory::None;
+  uintptr_t context = 0; // Cuda: the launch's context,
+  long long device = 0;  // its device,
+  uintptr_t stream = 0;  // and its stream
+  /// Whether reading may make the stream wait for an array's producer (the
+  /// slow path's read). The warm path's may not: it steps aside (returns
+  /// false with an empty message) for an array that needs it, so each launch
+  /// waits once.
+  bool mayOrder = true;
+};
+/// An argument the reader refuses: its index and why.
+struct ArgumentProblem {
+  size_t index = 0;
+  std::string message;
+};
+
+/// The one reader of a launch's arguments (arguments.cpp): the signature
+/// text of `args` into `sig` and, unless to.memory is None, their cells into
+/// `packed` (objects the launch must keep alive into `keep`). False with
+/// `problem` set when an argument cannot be passed; a Python error (a
+/// driver's, while ordering streams) is thrown.
+bool readArguments(PyObject *const *args, size_t n, const std::vector<bool> &constexprArgs,
+                   const Destination &to, std::string &sig, KernelArgs *packed,
+                   std::vector<pybind11::object> &keep, ArgumentProblem &problem);
+/// Raises cuft.signature.ArgumentError(index, message).
+[[noreturn]] void raiseArgumentProblem(const ArgumentProblem &problem);
+/// cuft.DeviceArray: the reader reads its `_launch` tuple.
+void registerDeviceArray(PyTypeObject *type);
+
+/// The fields of a DLPack capsule (dlpack.cpp).
+struct DLPackView {
+  int deviceType = 0, deviceId = 0;
+  int code = 0, bits = 0, lanes = 0;
+  std::vector<int64_t> shape, strides; // strides in elements; empty: C-contiguous
+  void *data = nullptr;                // the first element
+};
+/// False when `capsule` is not an unconsumed "dltensor" capsule.
+bool readDLPack(pybind11::handle capsule, DLPackView &out);
+
+/// Whether CUDA orders work queued on `consumer` after work queued on
+/// `producer` already: the same stream, or both default streams.
+bool streamsOrdered(uintptr_t producer, uintptr_t consumer);
+/// Later work on stream `consumer` of `context` waits, on the GPU, for the
+/// work queued on `producer` now, unless CUDA orders the two already (the
+/// same stream, or both default streams). Raises cuft.CudaError.
+void orderStreams(uintptr_t context, uintptr_t producer, uintptr_t consumer);
 
 /// Runs `kernel` (GIL released) and returns None or the error tuple of
 /// launch_host.
@@ -145,12 +172,12 @@ private:
 bool onMainThread();
 
 pybind11::object launchHost(const host::Kernel &kernel, const uint32_t grid[3],
-                            const uint32_t block[3], PackedArgs &packed);
+                            const uint32_t block[3], KernelArgs &packed);
 
 /// Launches a CudaModule's kernel, packed; false when the module was unloaded
 /// (load it again); raises cuft.CudaError or ValueError on failure.
 bool launchCuda(const PyCudaModule &module, const uint32_t grid[3], const uint32_t block[3],
-                uint32_t sharedBytes, uintptr_t stream, PackedArgs &packed);
+                uint32_t sharedBytes, uintptr_t stream, KernelArgs &packed);
 
 /// Diagnostics as (severity, file, line, column, message) tuples.
 pybind11::list diagnosticsToPython(const std::vector<Diagnostic> &diagnostics);

@@ -13,7 +13,7 @@
 #include "cuft/Cache/Counter.h"
 #include "cuft/Cache/Specializations.h"
 
-#include "cuft/Target/NVPTX/Link.h"
+#include "cuft/Compiler/Specialize.h"
 
 #include <pybind11/stl.h>
 
@@ -28,59 +28,18 @@ namespace py = pybind11;
 using cuft::Specialization;
 using cuft::python::PyHostModule;
 using cuft::python::KernelCounters;
+using cuft::python::PyProgram;
 using cuft::python::PySpecialization;
 using cuft::python::dispatchHits;
-using SpecializationPtr = std::shared_ptr<const Specialization>;
 
 namespace {
 
-
-/// What the key of a specialization holds besides the IR and the signature.
-struct Request {
-  std::string target; // "host" or a chip ("sm_90")
-  std::string kernel;
-  unsigned optLevel = 3;
-  bool fastMath = false, boundsCheck = false;
-  bool cubin = false; // link the PTX (with `inputs`) into a cubin
-  std::vector<cuft::nvptx::LinkInput> inputs;
-  std::string callbacks; // which linked callbacks set up its modules ("" for none)
-};
-
-cuft::cache::Key keyOf(const std::string &ir, const std::string &signature, const Request &r) {
-  cuft::cache::Key key;
-  key.add(cuft::buildId())
-      .add(r.target)
-      .add(r.kernel)
-      .add(uint64_t(r.optLevel))
-      .add(uint64_t(r.fastMath) | uint64_t(r.boundsCheck) << 1 | uint64_t(r.cubin) << 2)
-      .add(signature)
-      .add(ir);
-  // What the kernel links is part of what it is.
-  for (const auto &in : r.inputs)
-    key.add(uint64_t(in.kind)).add(in.name).add(in.data);
-  if (!r.callbacks.empty())
-    key.add(r.callbacks);
-  return key;
-}
-
-SpecializationPtr compileSpecialization(const std::string &ir, const std::string &signature,
-                                        const Request &r);
-
-/// The specialization of `r` from the process-wide cache: compiled by the
-/// first caller, waited for by the others.
-cuft::SpecializationCache::Lookup lookup(const std::string &ir, const std::string &signature,
-                                         const Request &r) {
-  return cuft::specializationCache().getOrCompile(
-      keyOf(ir, signature, r), [&] { return compileSpecialization(ir, signature, r); });
-}
 
 /// `lookup` on a thread of its own while Python's main thread waits for it:
 /// Ctrl-C raises KeyboardInterrupt within 20 ms, and the compile goes on in the
 /// background, so its result is cached for the next call. The thread holds
 /// copies of what it compiles.
-cuft::SpecializationCache::Lookup interruptibleLookup(const std::string &ir,
-                                                      const std::string &signature,
-                                                      const Request &r) {
+cuft::SpecializationCache::Lookup interruptibleLookup(const cuft::SpecializationRequest &r) {
   struct State {
     std::mutex mutex;
     std::condition_variable cv;
@@ -88,8 +47,8 @@ cuft::SpecializationCache::Lookup interruptibleLookup(const std::string &ir,
     cuft::SpecializationCache::Lookup result;
   };
   auto state = std::make_shared<State>();
-  std::thread([state, ir, signature, r] {
-    cuft::SpecializationCache::Lookup found = lookup(ir, signature, r);
+  std::thread([state, r] {
+    cuft::SpecializationCache::Lookup found = cuft::lookupSpecialization(r);
     std::lock_guard<std::mutex> lock(state->mutex);
     state->result = std::move(found);
     state->done = true;
@@ -105,63 +64,6 @@ cuft::SpecializationCache::Lookup interruptibleLookup(const std::string &ir,
     if (PyErr_CheckSignals() != 0)
       throw py::error_already_set();
   }
-}
-
-/// The PTX of `r` (from the cache, so a cubin and inspect(stage="ptx") share
-/// one compile) linked with `r.inputs` into a cubin.
-SpecializationPtr linkSpecialization(const std::string &ir, const std::string &signature,
-                                     const Request &r) {
-  Request ptxOnly = r;
-  ptxOnly.cubin = false;
-  ptxOnly.inputs.clear();
-  ptxOnly.callbacks.clear();
-  SpecializationPtr ptx = lookup(ir, signature, ptxOnly).value;
-  if (!ptx || !ptx->ok())
-    return ptx;
-  auto out = std::make_shared<Specialization>(*ptx);
-  std::vector<cuft::nvptx::LinkInput> inputs = r.inputs;
-  inputs.insert(inputs.begin(), {cuft::nvptx::InputKind::PTX, r.kernel + ".ptx", out->ptx});
-  bool lto = false;
-  for (const auto &in : inputs)
-    lto |= in.kind == cuft::nvptx::InputKind::LTOIR;
-  cuft::nvptx::LinkResult linked = cuft::nvptx::link(inputs, r.target, r.optLevel, lto);
-  if (!linked.ok) {
-    out->succeeded = false;
-    // Severity "link-error": Python raises cuft.LinkError for it.
-    out->diagnostics.push_back(
-        {"link-error", "", 0, 0, "cannot link for " + r.target + ": " + linked.error});
-  } else {
-    out->cubin =
-        std::make_shared<cuft::cuda::Cubin>(cuft::cuda::Cubin{std::move(linked.cubin), r.kernel});
-  }
-  return out;
-}
-
-SpecializationPtr compileSpecialization(const std::string &ir, const std::string &signature,
-                                        const Request &r) {
-  if (r.cubin)
-    return linkSpecialization(ir, signature, r);
-  auto out = std::make_shared<Specialization>();
-  if (r.target == "host") {
-    cuft::host::Options options;
-    options.optLevel = r.optLevel;
-    options.fastMath = r.fastMath;
-    options.boundsCheck = r.boundsCheck;
-    cuft::host::ObjectResult result = cuft::host::compileObject(ir, signature, r.kernel, options);
-    out->succeeded = result.ok;
-    out->diagnostics = std::move(result.diagnostics);
-    out->hostObject = std::move(result.object);
-  } else {
-    cuft::CompileOptions options;
-    options.chip = r.target;
-    options.optLevel = r.optLevel;
-    options.fastMath = r.fastMath;
-    cuft::CompileResult result = cuft::compile(ir, signature, r.kernel, cuft::Stage::PTX, options);
-    out->succeeded = result.ok;
-    out->diagnostics = std::move(result.diagnostics);
-    out->ptx = std::move(result.text);
-  }
-  return out;
 }
 
 py::dict cacheInfo() {
@@ -222,6 +124,17 @@ py::dict KernelCounters::snapshot() const {
 }
 
 void cuft::python::bindCache(py::module_ &m) {
+  py::class_<PyProgram>(m, "Program",
+                        "A kernel's generic IR and its digest, what its specializations are "
+                        "compiled from and keyed by; made once per frontend result.")
+      .def(py::init([](std::string ir, std::string kernel) {
+             return PyProgram{cuft::Program::make(std::move(ir), std::move(kernel))};
+           }),
+           py::arg("ir"), py::arg("kernel"))
+      .def_property_readonly("kernel", [](const PyProgram &p) { return p.value->kernel; })
+      .def_property_readonly("digest",
+                             [](const PyProgram &p) { return py::bytes(p.value->digest); });
+
   py::class_<KernelCounters>(m, "KernelCounters", "A kernel's cache counters (atomics).")
       .def(py::init<>())
       .def("hit", &KernelCounters::hit, "Count a fast-path hit.")
@@ -248,23 +161,22 @@ void cuft::python::bindCache(py::module_ &m) {
 
   m.def(
       "specialize",
-      [](const std::string &ir, const std::string &signature, const std::string &target,
-         const std::string &kernel, unsigned optLevel, bool fastMath, bool boundsCheck,
-         KernelCounters &counters, bool cubin,
+      [](const PyProgram &program, const std::string &signature, const std::string &target,
+         unsigned optLevel, bool fastMath, bool boundsCheck, KernelCounters &counters, bool cubin,
          const std::vector<std::tuple<int, std::string, py::bytes>> &inputs,
          const std::string &callbacks) -> py::tuple {
-        Request r{target, kernel, optLevel, fastMath, boundsCheck && target == "host",
-                  cubin && target != "host", {}, callbacks};
+        cuft::SpecializationRequest r{program.value, signature, target, optLevel, fastMath,
+                                      boundsCheck && target == "host", cubin && target != "host",
+                                      {}, callbacks};
         for (const auto &[kind, name, data] : inputs)
           r.inputs.push_back({static_cast<cuft::nvptx::InputKind>(kind), name, std::string(data)});
         cuft::SpecializationCache::Lookup found;
         // A finished entry is a hit that cannot block: no thread for it.
-        if (cuft::python::onMainThread() &&
-            !cuft::specializationCache().find(keyOf(ir, signature, r))) {
-          found = interruptibleLookup(ir, signature, r);
+        if (cuft::python::onMainThread() && !cuft::specializationCache().find(cuft::keyOf(r))) {
+          found = interruptibleLookup(r);
         } else {
           py::gil_scoped_release release;
-          found = lookup(ir, signature, r);
+          found = cuft::lookupSpecialization(r);
         }
         counters.count(found.outcome);
         if (!found.value)
@@ -274,12 +186,11 @@ void cuft::python::bindCache(py::module_ &m) {
         return py::make_tuple(found.value->ok(), PySpecialization{found.value},
                               cuft::python::diagnosticsToPython(found.value->diagnostics));
       },
-      py::arg("ir"), py::arg("signature"), py::arg("target"), py::arg("kernel"),
-      py::arg("opt_level"), py::arg("fast_math"), py::arg("bounds_check"),
+      py::arg("program"), py::arg("signature"), py::arg("target"), py::arg("opt_level"), py::arg("fast_math"), py::arg("bounds_check"),
       py::arg("counters"), py::arg("cubin") = false,
       py::arg("link_inputs") = std::vector<std::tuple<int, std::string, py::bytes>>(),
       py::arg("callbacks") = "",
-      "The specialization of kernel `kernel` of generic IR `ir` for `signature` on "
+      "The specialization of a Program for `signature` on "
       "`target` ('host' or a chip), compiled once per process however many threads ask "
       "(with `cubin`, its PTX linked with `link_inputs`; `callbacks` names the setup and "
       "teardown callbacks its modules get, so different ones get different modules). "

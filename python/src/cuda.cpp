@@ -15,7 +15,7 @@
 
 namespace py = pybind11;
 using cuft::python::KernelCounters;
-using cuft::python::PackedArgs;
+using cuft::python::PyKernelArgs;
 using cuft::python::PyCudaModule;
 using cuft::python::PySpecialization;
 
@@ -153,9 +153,28 @@ struct ModuleView {
 
 } // namespace
 
+bool cuft::python::streamsOrdered(uintptr_t producer, uintptr_t consumer) {
+  auto isDefault = [](uintptr_t s) { return s <= 2; }; // 0, legacy, per-thread
+  return producer == consumer || (isDefault(producer) && isDefault(consumer));
+}
+
+void cuft::python::orderStreams(uintptr_t context, uintptr_t producer, uintptr_t consumer) {
+  if (streamsOrdered(producer, consumer))
+    return;
+  Context c = contextOf(context);
+  cuft::cuda::Event event = nullptr;
+  check(cuft::cuda::eventCreate(c, event));
+  cuft::cuda::Error e =
+      cuft::cuda::eventRecord(c, event, reinterpret_cast<cuft::cuda::Stream>(producer));
+  if (!e)
+    e = cuft::cuda::streamWaitEvent(c, reinterpret_cast<cuft::cuda::Stream>(consumer), event);
+  cuft::cuda::eventDestroy(c, event); // the driver keeps it until the wait is done
+  check(e);
+}
+
 bool cuft::python::launchCuda(const PyCudaModule &module, const uint32_t grid[3],
                               const uint32_t block[3], uint32_t sharedBytes, uintptr_t stream,
-                              PackedArgs &packed) {
+                              KernelArgs &packed) {
   void *const *params = packed.finish();
   cuft::cuda::Error e;
   {
@@ -329,6 +348,10 @@ void cuft::python::bindCudaRuntime(py::module_ &m) {
                                           reinterpret_cast<Event>(event)));
       },
       "Makes a stream wait (on the GPU) for an event.");
+  m.def("order_streams", &cuft::python::orderStreams, py::arg("context"), py::arg("producer"),
+        py::arg("consumer"),
+        "Later work on stream `consumer` waits, on the GPU, for the work queued on `producer` "
+        "now, unless CUDA orders them already (the same stream, or both default streams).");
 
   py::class_<PyCudaModule>(m, "CudaModule", "A specialization loaded into a CUDA context.")
       .def_property_readonly("alive", [](const PyCudaModule &c) { return c.handle->alive(); })
@@ -422,17 +445,14 @@ void cuft::python::bindCudaRuntime(py::module_ &m) {
   m.def(
       "launch_cuda",
       [](const PyCudaModule &module, std::array<uint32_t, 3> grid, std::array<uint32_t, 3> block,
-         uint32_t sharedBytes, uintptr_t stream, const py::list &args) {
-        // The kernel ABI: per array, allocated and aligned pointers, offset,
-        // sizes and strides (in elements), each a parameter of its own.
-        PackedArgs packed;
-        packed.addAll(args);
+         uint32_t sharedBytes, uintptr_t stream, PyKernelArgs &args) {
         return cuft::python::launchCuda(module, grid.data(), block.data(), sharedBytes, stream,
-                                        packed); // false: unloaded, load again
+                                        args.args); // false: unloaded, load again
       },
       py::arg("module"), py::arg("grid"), py::arg("block"), py::arg("shared_bytes"),
       py::arg("stream"), py::arg("args"),
-      "Launches a CudaModule's kernel (asynchronously on `stream`); args as for launch_host. "
+      "Launches a CudaModule's kernel (asynchronously on `stream`) with read_arguments' "
+      "KernelArgs. "
       "False when the module was unloaded (load it again).");
 }
 
@@ -440,12 +460,10 @@ void cuft::python::bindCudaBench(py::module_ &m) {
   m.def(
       "launch_floor",
       [](const PyCudaModule &module, std::array<uint32_t, 3> grid, std::array<uint32_t, 3> block,
-         uintptr_t stream, const py::list &args, unsigned iterations) {
+         uintptr_t stream, PyKernelArgs &args, unsigned iterations) {
         // The floor of a launch: cuLaunchKernel alone, in a C++ loop, with the
         // parameters packed once. What cuft's own launch adds is above it.
-        PackedArgs packed;
-        packed.addAll(args);
-        void *const *params = packed.finish();
+        void *const *params = args.args.finish();
         cuft::cuda::Error e;
         double seconds = 0;
         {

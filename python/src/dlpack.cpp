@@ -42,12 +42,6 @@ struct DLManagedTensor {
   void *managerCtx;
   void (*deleter)(DLManagedTensor *);
 };
-const DLTensor &tensorOf(py::capsule &capsule) {
-  if (std::string(capsule.name() ? capsule.name() : "") != "dltensor")
-    throw py::type_error("expected an unconsumed DLPack capsule named 'dltensor'");
-  return capsule.get_pointer<DLManagedTensor>()->tensor;
-}
-
 /// A DLManagedTensor with its shape, strides and owner in one allocation.
 struct Exported {
   DLManagedTensor managed;
@@ -74,31 +68,51 @@ void capsuleDestructor(PyObject *capsule) {
 
 } // namespace
 
+bool cuft::python::readDLPack(py::handle capsule, DLPackView &out) {
+  if (!PyCapsule_IsValid(capsule.ptr(), "dltensor"))
+    return false;
+  auto *managed = static_cast<DLManagedTensor *>(PyCapsule_GetPointer(capsule.ptr(), "dltensor"));
+  if (!managed)
+    return false;
+  const DLTensor &t = managed->tensor;
+  out.deviceType = t.device.deviceType;
+  out.deviceId = t.device.deviceId;
+  out.code = t.dtype.code;
+  out.bits = t.dtype.bits;
+  out.lanes = t.dtype.lanes;
+  out.shape.assign(t.shape, t.shape + t.ndim);
+  out.strides.clear();
+  if (t.strides)
+    out.strides.assign(t.strides, t.strides + t.ndim);
+  out.data = static_cast<char *>(t.data) + t.byteOffset;
+  return true;
+}
+
+namespace {
+cuft::python::DLPackView view(py::handle capsule) {
+  cuft::python::DLPackView t;
+  if (!cuft::python::readDLPack(capsule, t))
+    throw py::type_error("expected an unconsumed DLPack capsule named 'dltensor'");
+  return t;
+}
+} // namespace
+
 void cuft::python::bindDLPack(py::module_ &m) {
   m.def(
       "dlpack_layout",
-      [](py::capsule capsule) {
-        const DLTensor &t = tensorOf(capsule);
-        py::tuple shape(t.ndim);
-        for (int32_t i = 0; i < t.ndim; ++i)
-          shape[i] = t.shape[i];
-        py::object strides = py::none();
-        if (t.strides) {
-          py::tuple s(t.ndim);
-          for (int32_t i = 0; i < t.ndim; ++i)
-            s[i] = t.strides[i];
-          strides = s;
-        }
-        return py::make_tuple(t.dtype.code, t.dtype.bits, t.dtype.lanes, shape, strides);
+      [](py::object capsule) {
+        DLPackView t = view(capsule);
+        py::tuple shape(py::cast(t.shape));
+        py::object strides = t.strides.empty() ? py::object(py::none()) : py::object(py::tuple(py::cast(t.strides)));
+        return py::make_tuple(t.code, t.bits, t.lanes, shape, strides);
       },
       py::arg("capsule"),
       "(type code, bits, lanes, shape, strides in elements or None) of a DLPack capsule");
   m.def(
       "dlpack_data",
-      [](py::capsule capsule) {
-        const DLTensor &t = tensorOf(capsule);
-        return py::make_tuple(t.device.deviceType, t.device.deviceId,
-                              reinterpret_cast<uintptr_t>(t.data) + t.byteOffset);
+      [](py::object capsule) {
+        DLPackView t = view(capsule);
+        return py::make_tuple(t.deviceType, t.deviceId, reinterpret_cast<uintptr_t>(t.data));
       },
       py::arg("capsule"),
       "(device type, device id, address of the first element) of a DLPack capsule");

@@ -6,84 +6,10 @@
 
 #include <pybind11/stl.h>
 
-#include <cstring>
 
 namespace py = pybind11;
 using cuft::host::Kernel;
 using cuft::host::LaunchError;
-
-cuft::python::PackedArgs::Cell &cuft::python::PackedArgs::add() {
-  if (count == kInline) // moving to the heap: nothing points at the cells before finish()
-    heapCells.assign(inlineCells, inlineCells + kInline);
-  Cell *c;
-  if (count >= kInline) {
-    heapCells.emplace_back();
-    cells = heapCells.data();
-    c = &heapCells.back();
-  } else {
-    c = &inlineCells[count];
-  }
-  ++count;
-  c->u64 = 0;
-  return *c;
-}
-
-void cuft::python::PackedArgs::addArray(void *data, const int64_t *shape, const int64_t *strides,
-                                        size_t rank) {
-  add().pointer = data; // allocated
-  add().pointer = data; // aligned
-  add().i64 = 0;        // offset
-  for (size_t i = 0; i < rank; ++i)
-    add().i64 = shape[i];
-  for (size_t i = 0; i < rank; ++i)
-    add().i64 = strides[i];
-}
-
-void cuft::python::PackedArgs::addBytes(const void *src, size_t n) {
-  std::memcpy(&add(), src, n < sizeof(Cell) ? n : sizeof(Cell));
-}
-
-void cuft::python::PackedArgs::addScalar(std::string_view type, py::handle value) {
-  Cell &c = add();
-  if (type == "f64")
-    c.f64 = value.cast<double>();
-  else if (type == "f32")
-    c.f32 = value.cast<float>();
-  else if (type == "bool")
-    c.b = value.cast<bool>() ? 1 : 0;
-  else if (type[0] == 'u')
-    c.u64 = value.cast<uint64_t>(); // little-endian: narrower loads read the low bytes
-  else
-    c.i64 = value.cast<int64_t>();
-}
-
-void cuft::python::PackedArgs::addAll(const py::list &args) {
-  for (py::handle item : args) {
-    auto t = py::reinterpret_borrow<py::tuple>(item);
-    if (t.size() != 3) {
-      addScalar(t[0].cast<std::string>(), t[1]);
-      continue;
-    }
-    std::vector<int64_t> shape, strides;
-    for (py::handle n : py::reinterpret_borrow<py::tuple>(t[1]))
-      shape.push_back(n.cast<int64_t>());
-    for (py::handle n : py::reinterpret_borrow<py::tuple>(t[2]))
-      strides.push_back(n.cast<int64_t>());
-    addArray(reinterpret_cast<void *>(t[0].cast<uintptr_t>()), shape.data(), strides.data(),
-             shape.size());
-  }
-}
-
-void *const *cuft::python::PackedArgs::finish() {
-  void **slots = inlineSlots;
-  if (count > kInline) {
-    heapSlots.resize(count);
-    slots = heapSlots.data();
-  }
-  for (size_t i = 0; i < count; ++i)
-    slots[i] = &cells[i];
-  return slots;
-}
 
 namespace {
 py::tuple dim3(const uint32_t (&d)[3]) {
@@ -111,7 +37,7 @@ unsigned long mainThread = 0;
 bool cuft::python::onMainThread() { return PyThread_get_thread_ident() == mainThread; }
 
 py::object cuft::python::launchHost(const Kernel &kernel, const uint32_t grid[3],
-                                    const uint32_t block[3], PackedArgs &packed) {
+                                    const uint32_t block[3], KernelArgs &packed) {
   void *const *slots = packed.finish();
   LaunchError e;
   bool interruptible = onMainThread();
@@ -159,16 +85,13 @@ void cuft::python::bindHost(py::module_ &m) {
   m.def(
       "launch_host",
       [](const cuft::python::PyHostModule &module, std::array<uint32_t, 3> grid,
-         std::array<uint32_t, 3> block, const py::list &args) -> py::object {
+         std::array<uint32_t, 3> block, cuft::python::PyKernelArgs &args) -> py::object {
         if (!module.handle->alive())
           return py::str("unloaded");
-        cuft::python::PackedArgs packed;
-        packed.addAll(args);
-        return cuft::python::launchHost(*module.kernel, grid.data(), block.data(), packed);
+        return cuft::python::launchHost(*module.kernel, grid.data(), block.data(), args.args);
       },
       py::arg("module"), py::arg("grid"), py::arg("block"), py::arg("args"),
-      "Run a HostModule over grid x block threads; args are (pointer, shape, strides) "
-      "for arrays and (type, value) for scalars. Returns None, or (kind, message, file, "
+      "Run a HostModule over grid x block threads with read_arguments' KernelArgs. Returns None, or (kind, message, file, "
       "line, column, dim, index, size, block, thread or None) for the launch's first error, "
       "or 'unloaded' when the module was unloaded (load it again).");
 

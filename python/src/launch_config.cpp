@@ -50,18 +50,18 @@ enum Target : int { kUnknown = 0, kHost = 1, kCuda = 2 };
 /// cuft.target(), as cuft.target tells it (kUnknown until it is first read).
 std::atomic<int> currentTarget{kUnknown};
 
-/// cuft.dispatcher's hooks: make_config(kernel, config), launch(config,
-/// args, kwargs) and host_error(kernel, error) (raises launch_host's error
-/// tuple). Set once, held for the life of the process.
+/// cuft.dispatcher's hooks: launch(config, args, kwargs) and
+/// host_error(kernel, error) (raises launch_host's error tuple). Set once,
+/// held for the life of the process.
 struct Hooks {
-  PyObject *makeConfig, *launch, *hostError;
+  PyObject *launch, *hostError;
 };
 std::atomic<const Hooks *> hooks{nullptr};
 /// cuft.cuda.Stream: a launch on one reads its `_launch_handle`.
 std::atomic<PyObject *> streamType{nullptr};
 
 /// Interned attribute names, made when the module is bound.
-PyObject *strLaunchHandle, *strName, *strCudaStreamProtocol, *strCudaStream, *strPtr;
+PyObject *strLaunchHandle, *strHandle, *strName, *strCudaStreamProtocol, *strCudaStream, *strPtr;
 PyTypeObject *configType;
 
 PyTypeObject *kernelType;
@@ -231,15 +231,15 @@ int optionalAttr(PyObject *o, PyObject *name, PyObject *&out) {
 #endif
 }
 
-/// A stream object's handle as cuft.cuda.stream_handle reads it, in its
-/// order: the `__cuda_stream__` protocol ((version, handle), or a method
-/// giving it), then PyTorch's `cuda_stream`, then CuPy's `ptr`. New
-/// reference, or null (none of them, or an error: the slow path explains).
+/// A stream object's handle from the `__cuda_stream__` protocol ((version,
+/// handle), or a method giving it), PyTorch's `cuda_stream` or CuPy's `ptr`,
+/// in that order. New reference, or null (none of them; an error set when a
+/// getter raised).
 PyObject *foreignStreamHandle(PyObject *stream) {
   PyObject *value = nullptr;
   int found = optionalAttr(stream, strCudaStreamProtocol, value);
   if (found < 0)
-    return nullptr; // the getter raised: the slow path raises it again
+    return nullptr;
   if (found > 0) {
     if (PyCallable_Check(value)) {
       PyObject *called = PyObject_CallNoArgs(value);
@@ -265,29 +265,36 @@ PyObject *foreignStreamHandle(PyObject *stream) {
   return nullptr;
 }
 
-/// The CUstream of a launch on a stream given in its configuration: an int,
-/// a cuft.Stream of device 0 (its `_launch_handle`; None for another
-/// device's), or a PyTorch, CuPy or `__cuda_stream__` stream. 1 found, 0 not
-/// one the warm path reads (the slow path does, and raises what is wrong).
-int streamOf(PyObject *stream, uintptr_t &out) {
+/// The CUstream `stream` names: an int, a cuft.Stream, a PyTorch, CuPy or
+/// `__cuda_stream__` stream. `forLaunch`: a cuft.Stream gives its
+/// `_launch_handle` (None for another device's: that launch takes the Python
+/// path). 1 found, 0 not a stream (no error set), -1 a getter raised.
+int streamHandle(PyObject *stream, bool forLaunch, uintptr_t &out) {
   PyObject *handle = nullptr;
-  if (PyLong_CheckExact(stream))
+  if (PyLong_Check(stream) && !PyBool_Check(stream))
     handle = Py_NewRef(stream);
   else if (PyObject *type = streamType.load(std::memory_order_acquire);
            type && PyObject_TypeCheck(stream, reinterpret_cast<PyTypeObject *>(type)))
-    handle = PyObject_GetAttr(stream, strLaunchHandle); // a subclass too
+    handle = PyObject_GetAttr(stream, forLaunch ? strLaunchHandle : strHandle); // a subclass too
   else if (!PyUnicode_Check(stream))
     handle = foreignStreamHandle(stream);
-  if (!handle) {
-    PyErr_Clear();
-    return 0;
-  }
+  if (!handle)
+    return PyErr_Occurred() ? -1 : 0;
   unsigned long long v = PyLong_Check(handle) ? PyLong_AsUnsignedLongLong(handle) : 0;
   bool ok = PyLong_Check(handle) && !(v == static_cast<unsigned long long>(-1) && PyErr_Occurred());
-  PyErr_Clear(); // a negative int: the slow path explains
+  PyErr_Clear(); // a negative int: no stream
   Py_DECREF(handle);
   out = uintptr_t(v);
   return ok ? 1 : 0;
+}
+
+/// streamHandle for the warm path: 1 found, 0 not one it reads (the slow path
+/// reads it again, and raises what is wrong).
+int streamOf(PyObject *stream, uintptr_t &out) {
+  int found = streamHandle(stream, true, out);
+  if (found < 0)
+    PyErr_Clear();
+  return found > 0 ? 1 : 0;
 }
 
 /// The warm CUDA launch: 1 launched, 0 a miss (the slow path takes it), -1
@@ -312,28 +319,54 @@ int warmCuda(Config *c, PyObject *const *args, size_t nargs) {
   return done;
 }
 
-/// os.environ's mapping (os.environ._data: bytes to bytes on POSIX) and
-/// the key b"CUFT_BOUNDSCHECK", registered by cuft.dispatcher; held for the
-/// life of the process.
+/// os.environ's mapping (os.environ._data: bytes to bytes on POSIX), found
+/// at the first read and held for the life of the process; None where it is
+/// not a dict (then os.environ.get is called).
 std::atomic<PyObject *> environData{nullptr};
-PyObject *boundscheckKey = nullptr;
 
-/// CUFT_BOUNDSCHECK as cuft.dispatcher reads it, from os.environ (a
-/// thread-safe dict lookup; getenv would race with os.environ's putenv on
-/// the free-threaded build): 1 on, 0 off (unset, "" or "0"), -1 unknown (no
-/// mapping registered: the Python path reads it).
+/// CUFT_BOUNDSCHECK as both launch paths read it: on unless unset, "" or "0".
+/// From os.environ (a thread-safe dict lookup; getenv would race with
+/// os.environ's putenv on the free-threaded build). -1 with an error set.
 int boundscheckFromEnvironment() {
+  static PyObject *key = PyBytes_FromString("CUFT_BOUNDSCHECK"); // held for the process
   PyObject *data = environData.load(std::memory_order_acquire);
-  if (!data)
-    return -1;
-#if PY_VERSION_HEX >= 0x030D0000
+  if (!data) {
+    PyObject *os = PyImport_ImportModule("os");
+    PyObject *environ = os ? PyObject_GetAttrString(os, "environ") : nullptr;
+    PyObject *found = environ ? PyObject_GetAttrString(environ, "_data") : nullptr;
+    Py_XDECREF(os);
+    Py_XDECREF(environ);
+    if (!found && !os)
+      return -1;
+    PyErr_Clear();
+    if (!found || !PyDict_Check(found)) {
+      Py_XDECREF(found);
+      found = Py_NewRef(Py_None);
+    }
+    PyObject *expected = nullptr;
+    if (!environData.compare_exchange_strong(expected, found)) {
+      Py_DECREF(found);
+      found = expected;
+    }
+    data = found;
+  }
   PyObject *v = nullptr;
-  if (PyDict_GetItemRef(data, boundscheckKey, &v) <= 0) {
+  if (data == Py_None) { // not CPython's POSIX environ: ask it
+    v = PyObject_CallMethod(PyImport_AddModule("os"), "getenv", "s", "CUFT_BOUNDSCHECK");
+    if (!v)
+      return -1;
+    bool on = v != Py_None && PyUnicode_Check(v) && PyUnicode_GetLength(v) > 0 &&
+              PyUnicode_CompareWithASCIIString(v, "0") != 0;
+    Py_DECREF(v);
+    return on ? 1 : 0;
+  }
+#if PY_VERSION_HEX >= 0x030D0000
+  if (PyDict_GetItemRef(data, key, &v) <= 0) {
     PyErr_Clear();
     return 0;
   }
 #else
-  PyObject *v = PyDict_GetItemWithError(data, boundscheckKey); // the GIL is held
+  v = PyDict_GetItemWithError(data, key); // the GIL is held
   if (!v) {
     PyErr_Clear();
     return 0;
@@ -356,7 +389,7 @@ int warmHost(Config *c, PyObject *const *args, size_t nargs) {
     return 0;
   int boundscheck = warm->word == 2 ? boundscheckFromEnvironment() : warm->word == 1;
   if (boundscheck < 0)
-    return 0;
+    return -1;
   int ok = cuft::python::capturesUnchanged(warm->checks);
   if (ok <= 0)
     return ok;
@@ -432,23 +465,104 @@ PyObject *configCall(PyObject *self, PyObject *const *args, size_t nargsf, PyObj
   return slowLaunch(self, args, nargs, kwnames);
 }
 
-/// kernel[grid, block, stream, shared_bytes] with int grid and block (and
-/// shared_bytes) here; tuples and anything to explain in Python. The stream
-/// is taken as it is: the launch reads it.
-PyObject *kernelSubscript(PyObject *kernel, PyObject *config) {
-  Py_ssize_t n = PyTuple_CheckExact(config) ? PyTuple_GET_SIZE(config) : 0;
-  if (n >= 2 && n <= 4) {
-    uint32_t grid[3] = {0, 1, 1}, block[3] = {0, 1, 1}, shared = 0;
-    PyObject *g = PyTuple_GET_ITEM(config, 0), *b = PyTuple_GET_ITEM(config, 1);
-    PyObject *stream = n > 2 ? PyTuple_GET_ITEM(config, 2) : Py_None;
-    if (PyLong_CheckExact(g) && PyLong_CheckExact(b) && uint32From(g, grid[0], 1) &&
-        uint32From(b, block[0], 1) &&
-        (n < 4 || (PyLong_CheckExact(PyTuple_GET_ITEM(config, 3)) &&
-                   uint32From(PyTuple_GET_ITEM(config, 3), shared, 0))))
-      return newConfig(kernel, grid, block, stream, shared);
+/// Whether `o` may size a launch: an int or anything with __index__ (numpy's
+/// integers), but not a bool, Python's or numpy's.
+bool isLaunchInt(PyObject *o) {
+  if (PyLong_CheckExact(o))
+    return true;
+  if (PyBool_Check(o) || !PyIndex_Check(o))
+    return false;
+  std::string_view type = Py_TYPE(o)->tp_name;
+  return type != "numpy.bool" && type != "numpy.bool_";
+}
+
+/// Sets `type`: "cannot launch kernel 'name': <what>, got <repr(value)>".
+/// Returns false.
+bool configError(PyObject *type, PyObject *kernel, const char *what, PyObject *value) {
+  PyObject *name = PyObject_GetAttr(kernel, strName);
+  if (name)
+    PyErr_Format(type, "cannot launch kernel '%U': %s, got %R", name, what, value);
+  Py_XDECREF(name);
+  return false;
+}
+
+/// An int sizing a launch into `out`: -1 below `lo`, 1 at 2**32 or above, 0 in range.
+int launchIntRange(PyObject *o, long long lo, uint32_t &out) {
+  PyObject *index = PyNumber_Index(o);
+  if (!index)
+    return -2;
+  int overflow = 0;
+  long long v = PyLong_AsLongLongAndOverflow(index, &overflow);
+  Py_DECREF(index);
+  if (overflow)
+    return overflow;
+  if (v < lo)
+    return -1;
+  if (v > static_cast<long long>(UINT32_MAX))
+    return 1;
+  out = uint32_t(v);
+  return 0;
+}
+
+/// A grid or block: an int or a tuple of 1 to 3 ints, positive and below 2**32.
+bool dim3Of(PyObject *kernel, PyObject *value, const char *what, uint32_t out[3]) {
+  out[0] = out[1] = out[2] = 1;
+  bool tuple = PyTuple_Check(value);
+  Py_ssize_t n = tuple ? PyTuple_GET_SIZE(value) : 1;
+  auto item = [&](Py_ssize_t k) { return tuple ? PyTuple_GET_ITEM(value, k) : value; };
+  std::string type = std::string(what) + " must be an int or a tuple of 1 to 3 ints";
+  bool ints = n >= 1 && n <= 3;
+  for (Py_ssize_t k = 0; ints && k < n; ++k)
+    ints = isLaunchInt(item(k));
+  if (!ints)
+    return configError(PyExc_TypeError, kernel, type.c_str(), value);
+  int worst = 0;
+  for (Py_ssize_t k = 0; k < n; ++k) {
+    int range = launchIntRange(item(k), 1, out[k]);
+    if (range == -2)
+      return false;
+    if (range == -1 || (range == 1 && worst == 0))
+      worst = range;
   }
-  const Hooks *h = requireHooks();
-  return h ? PyObject_CallFunctionObjArgs(h->makeConfig, kernel, config, nullptr) : nullptr;
+  if (worst) {
+    std::string why = std::string(what) + (worst < 0 ? " sizes must be positive"
+                                                     : " sizes must be below 2**32");
+    return configError(PyExc_ValueError, kernel, why.c_str(), value);
+  }
+  return true;
+}
+
+/// kernel[grid, block, stream, shared_bytes]: every check of a launch
+/// configuration, with its message. The stream is taken as it is: the launch
+/// reads it.
+PyObject *kernelSubscript(PyObject *kernel, PyObject *config) {
+  Py_ssize_t n = PyTuple_Check(config) ? PyTuple_GET_SIZE(config) : 0;
+  if (n < 2 || n > 4) {
+    PyObject *name = PyObject_GetAttr(kernel, strName);
+    if (name)
+      PyErr_Format(PyExc_TypeError,
+                   "launch '%U' as kernel[grid, block] or kernel[grid, block, stream, "
+                   "shared_bytes]",
+                   name);
+    Py_XDECREF(name);
+    return nullptr;
+  }
+  uint32_t grid[3], block[3], shared = 0;
+  if (!dim3Of(kernel, PyTuple_GET_ITEM(config, 0), "grid", grid) ||
+      !dim3Of(kernel, PyTuple_GET_ITEM(config, 1), "block", block))
+    return nullptr;
+  PyObject *stream = n > 2 ? PyTuple_GET_ITEM(config, 2) : Py_None;
+  if (n > 3) {
+    PyObject *s = PyTuple_GET_ITEM(config, 3);
+    int range = isLaunchInt(s) ? launchIntRange(s, 0, shared) : -1;
+    if (range == -2)
+      return nullptr;
+    if (range)
+      return configError(PyExc_ValueError, kernel,
+                         "shared_bytes must be a non-negative int below 2**32", s),
+             nullptr;
+  }
+  return newConfig(kernel, grid, block, stream, shared);
 }
 
 PyGetSetDef configGetSet[] = {
@@ -688,6 +802,7 @@ PyObject *intern(const char *s) {
 
 void cuft::python::bindLaunchConfig(py::module_ &m) {
   strLaunchHandle = intern("_launch_handle");
+  strHandle = intern("handle");
   strCudaStreamProtocol = intern("__cuda_stream__");
   strCudaStream = intern("cuda_stream");
   strPtr = intern("ptr");
@@ -702,21 +817,19 @@ void cuft::python::bindLaunchConfig(py::module_ &m) {
       reinterpret_cast<PyObject *>(kernelType)); // held for the process, like configType
   m.def(
       "set_launch_hooks",
-      [](py::object makeConfig, py::object launch, py::object hostError) {
-        auto *h = new Hooks{makeConfig.release().ptr(), launch.release().ptr(),
-                            hostError.release().ptr()};
+      [](py::object launch, py::object hostError) {
+        auto *h = new Hooks{launch.release().ptr(), hostError.release().ptr()};
         const Hooks *expected = nullptr;
         if (!hooks.compare_exchange_strong(expected, h)) { // once per process
-          Py_DECREF(h->makeConfig);
           Py_DECREF(h->launch);
           Py_DECREF(h->hostError);
           delete h;
         }
       },
-      py::arg("make_config"), py::arg("launch"), py::arg("host_error"),
-      "Registers cuft.dispatcher's make_config(kernel, config), launch(config, args, "
-      "kwargs), which take what the C path does not, and host_error(kernel, error), "
-      "which raises a host launch's error tuple.");
+      py::arg("launch"), py::arg("host_error"),
+      "Registers cuft.dispatcher's launch(config, args, kwargs), which takes what the C "
+      "path does not, and host_error(kernel, error), which raises a host launch's error "
+      "tuple.");
   m.def(
       "register_stream_type",
       [](py::type cls) {
@@ -727,18 +840,31 @@ void cuft::python::bindLaunchConfig(py::module_ &m) {
       },
       py::arg("cls"), "Registers cuft.Stream: a launch on one reads its `_launch_handle`.");
   m.def(
-      "register_environ",
-      [](py::dict data) {
-        PyObject *expected = nullptr;
-        if (!boundscheckKey)
-          boundscheckKey = PyBytes_FromString("CUFT_BOUNDSCHECK"); // held for the process
-        PyObject *d = data.ptr();
-        if (environData.compare_exchange_strong(expected, d))
-          Py_INCREF(d); // held for the life of the process
+      "boundscheck_from_environment",
+      [] {
+        int on = boundscheckFromEnvironment();
+        if (on < 0)
+          throw py::error_already_set();
+        return on == 1;
       },
-      py::arg("data"),
-      "Registers os.environ's mapping (os.environ._data), where the C host path reads "
-      "CUFT_BOUNDSCHECK.");
+      "CUFT_BOUNDSCHECK, as every launch reads it: on unless unset, '' or '0'.");
+  m.def(
+      "stream_handle",
+      [](py::handle stream) {
+        uintptr_t handle = 0;
+        int found = streamHandle(stream.ptr(), false, handle);
+        if (found < 0)
+          throw py::error_already_set();
+        if (!found)
+          throw py::type_error("not a stream: " + std::string(py::repr(stream)) +
+                               " (pass a cuft.Stream, an object with __cuda_stream__, a "
+                               "PyTorch or CuPy stream, or None)");
+        return handle;
+      },
+      py::arg("stream"),
+      "The CUstream of a cuft.Stream, an int, an object with __cuda_stream__, a PyTorch "
+      "stream (.cuda_stream) or a CuPy stream (.ptr); the launch path reads streams the "
+      "same way.");
   m.def(
       "note_target",
       [](const std::string &name) {

@@ -11,6 +11,7 @@
 
 #include "cuft/Cache/CompileCache.h"
 #include "cuft/Cache/ModuleRegistry.h"
+#include "cuft/Compiler/Specialize.h"
 
 #include <algorithm>
 #include <atomic>
@@ -34,16 +35,15 @@ struct Module {};
 using Cache = CompileCache<Artifact>;
 using Registry = ModuleRegistry<Artifact, Module>;
 
-/// A key shaped like the dispatcher's: function hash, signature, target,
-/// options, build id.
+/// A real key (cuft::keyOf, the recipe every client uses) of a saxpy-like
+/// specialization of program number `function`.
 Key makeKey(uint64_t function) {
-  return Key()
-      .reserve(80)
-      .add(function)
-      .add("f32,array<f32,1,C>,array<f32,1,C>")
-      .add("sm_90")
-      .add(uint64_t{3})
-      .add("cuft-0.1");
+  cuft::SpecializationRequest r;
+  r.program = cuft::Program::make("func.func @k_" + std::to_string(function) + "() { return }",
+                                  "k_" + std::to_string(function));
+  r.signature = "f32,array<f32,1,C>,array<f32,1,C>";
+  r.target = "sm_90";
+  return cuft::keyOf(r);
 }
 
 /// Runs body(thread, iterations) on `threads` threads started together and

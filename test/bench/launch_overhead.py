@@ -115,12 +115,10 @@ def cuft_cases(zeros=None):
 def cuft_floor(kernel, args, iterations):
     from cuft import cuda
     fe = kernel.frontend
-    entries = kernel._entries(fe, list(args))
-    sig = ",".join(entries)
     context = cuda.current_context()
-    module = kernel.specialize_cuda(sig, context)
-    packed = cuda.pack_arguments(list(args), entries, fe.constexpr_args)
     stream = cuda.stream_handle(None)
+    sig, packed = kernel._read(fe, args, "cuda", context, 0, stream)
+    module = kernel.specialize_cuda(sig, context)
     cuft._cuft.launch_floor(module, (1, 1, 1), (32, 1, 1), stream, packed, 100)
     return statistics.median(
         cuft._cuft.launch_floor(module, (1, 1, 1), (32, 1, 1), stream, packed, iterations)

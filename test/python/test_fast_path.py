@@ -1,58 +1,65 @@
-"""The C++ warm launch path (_cuft.launch_fast): it must read every argument
-exactly as cuft.signature does (or step aside), pack scalars and arrays of
-every type right, and report errors like the slow path."""
+"""The one argument reader (_cuft.read_arguments, python/src/arguments.cpp),
+which the warm launch (_cuft.launch_fast) and the slow one share: every
+argument's signature entry, written out here independently, its problems,
+and the warm path's packing of scalars and arrays of every type."""
 import numpy as np
 import pytest
 
 import cuft
 from cuft import _cuft
-from cuft.signature import ArgumentError, signature_entries
+from cuft.signature import ArgumentError
 
 
 pytestmark = pytest.mark.usefixtures("on_host")
 
 
-DTYPES = [np.bool_, np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32,
-          np.uint64, np.float32, np.float64, np.intc, np.longlong, np.ulonglong]
+def read(*args, constexprs=()):
+    """The signature text of ``args`` as every launch reads it."""
+    return _cuft.read_arguments(args, [i in constexprs for i in range(len(args))])[0]
 
 
-def arrays():
-    for dt in DTYPES:
-        yield np.zeros(6, dt)
-    base = np.zeros((4, 6, 8), np.float32)
-    yield base                      # C, rank 3
-    yield base[:, 0, :]             # strided
-    yield np.asfortranarray(base)   # F
-    yield base[:, :, ::2]           # strided
-    yield base[:1, :1, :]           # C (extent-1 axes do not matter)
-    yield np.zeros((3, 0), np.float64)  # empty
-    yield np.zeros((5, 1), np.float64)[:, 0]
-    yield np.asfortranarray(np.zeros((3, 4)))[:, 1:3]
+BASE = np.zeros((4, 6, 8), np.float32)
+ARRAYS = [
+    (np.zeros(6, np.bool_), "array<bool,1,C>"), (np.zeros(6, np.int8), "array<i8,1,C>"),
+    (np.zeros(6, np.int16), "array<i16,1,C>"), (np.zeros(6, np.int32), "array<i32,1,C>"),
+    (np.zeros(6, np.int64), "array<i64,1,C>"), (np.zeros(6, np.uint8), "array<u8,1,C>"),
+    (np.zeros(6, np.uint16), "array<u16,1,C>"), (np.zeros(6, np.uint32), "array<u32,1,C>"),
+    (np.zeros(6, np.uint64), "array<u64,1,C>"), (np.zeros(6, np.float32), "array<f32,1,C>"),
+    (np.zeros(6, np.float64), "array<f64,1,C>"), (np.zeros(6, np.intc), "array<i32,1,C>"),
+    (np.zeros(6, np.longlong), "array<i64,1,C>"), (np.zeros(6, np.ulonglong), "array<u64,1,C>"),
+    (BASE, "array<f32,3,C>"), (BASE[:, 0, :], "array<f32,2,strided>"),
+    (np.asfortranarray(BASE), "array<f32,3,F>"), (BASE[:, :, ::2], "array<f32,3,strided>"),
+    (BASE[:1, :1, :], "array<f32,3,C>"),  # extent-1 axes do not matter
+    (np.zeros((3, 0), np.float64), "array<f64,2,C>"),  # empty
+    (np.zeros((5, 1), np.float64)[:, 0], "array<f64,1,C>"),
+    (np.zeros((5, 2), np.float64)[:, 0], "array<f64,1,strided>"),
+    (np.asfortranarray(np.zeros((3, 4)))[:, 1:3], "array<f64,2,F>"),
+    (np.zeros(3).view(type("Sub", (np.ndarray,), {})), "array<f64,1,C>"),  # a subclass
+    (np.frombuffer(b"\0" * 8, np.int32), "array<i32,1,C,readonly>"),
+]
+SCALARS = [
+    (True, "bool"), (False, "bool"), (0, "i64"), (-1, "i64"), (2**63 - 1, "i64"), (-2**63, "i64"),
+    (1.5, "f64"), (float("nan"), "f64"), (np.bool_(True), "bool"), (np.int8(3), "i8"),
+    (np.int16(3), "i16"), (np.int32(3), "i32"), (np.int64(3), "i64"), (np.uint8(3), "u8"),
+    (np.uint16(3), "u16"), (np.uint32(3), "u32"), (np.uint64(3), "u64"),
+    (np.float32(3), "f32"), (np.float64(3), "f64"), (np.intc(3), "i32"),
+]
 
 
-SCALARS = [True, False, 0, -1, 2**63 - 1, -2**63, 1.5, float("nan")] + \
-    [dt(3) for dt in DTYPES]
+@pytest.mark.parametrize("value, entry", ARRAYS + SCALARS, ids=repr)
+def test_the_reader_gives_each_argument_its_entry(value, entry):
+    assert read(value) == entry
+    assert read(value, value) == f"{entry},{entry}"
 
 
-def python_signature(args, constexprs=()):
-    return ",".join(signature_entries(list(args), constexprs))
-
-
-@pytest.mark.parametrize("value", list(arrays()) + SCALARS, ids=repr)
-def test_cpp_signature_matches_python(value):
-    d = _cuft.Dispatcher([False], _cuft.KernelCounters())
-    assert d.signature((value,)) == python_signature((value,))
-
-
-@pytest.mark.parametrize("value", [True, 7, -2**63, 0.1, 1e300, 2.0, float("inf"), np.float32(0.1),
-                                   np.int16(-5), np.uint64(2**64 - 1), np.bool_(True)], ids=repr)
-def test_cpp_constexpr_signature_matches_python(value):
-    d = _cuft.Dispatcher([True], _cuft.KernelCounters())
-    assert d.signature((value,)) == python_signature((value,), (0,))
-
-
-class Sub(np.ndarray):
-    pass
+@pytest.mark.parametrize("value, entry", [
+    (True, "bool=true"), (7, "i64=7"), (-2**63, "i64=-9223372036854775808"), (0.1, "f64=0.1"),
+    (1e300, "f64=1e+300"), (2.0, "f64=2.0"), (float("inf"), "f64=inf"),
+    (np.float32(0.1), "f32=0.10000000149011612"), (np.int16(-5), "i16=-5"),
+    (np.uint64(2**64 - 1), "u64=18446744073709551615"), (np.bool_(True), "bool=true"),
+], ids=repr)
+def test_constexpr_entries_carry_their_value(value, entry):
+    assert read(value, constexprs=(0,)) == entry
 
 
 class DLPackOnly:
@@ -66,14 +73,27 @@ class DLPackOnly:
         return self.a.__dlpack_device__()
 
 
-@pytest.mark.parametrize("value", [
-    np.zeros(3).view(Sub), DLPackOnly(np.zeros(3)), np.zeros(3, ">f8"), np.zeros(()),
-    np.zeros((1, 1, 1, 1)), 2**63, "text", np.zeros(3, np.complex64), None,
+@pytest.mark.parametrize("value, message", [
+    (np.zeros(3, ">f8"), "numpy array of dtype >f8 is not supported"),
+    (np.zeros(()), "0-dimensional array cannot be a kernel argument"),
+    (np.zeros((1, 1, 1, 1)), "numpy array has 4 dimensions; cuft kernels take arrays of 1 to 3"),
+    (2**63, "integer 9223372036854775808 does not fit in int64"),
+    ("text", "cannot pass a str to a kernel"), (None, "cannot pass a NoneType to a kernel"),
+    (np.zeros(3, np.complex64), "numpy array of dtype complex64 is not supported"),
+    (1j, "complex numbers are not supported"),
+    (np.complex64(1), "numpy scalar of dtype complex64 is not supported"),
 ], ids=lambda v: type(v).__name__)
-def test_what_only_python_can_tell_steps_aside(value):
-    d = _cuft.Dispatcher([False], _cuft.KernelCounters())
-    assert d.signature((value,)) is None
-    assert _cuft.Dispatcher([False, False], _cuft.KernelCounters()).signature((value,)) is None
+def test_the_reader_names_what_it_refuses(value, message):
+    with pytest.raises(ArgumentError, match=message) as info:
+        read(1.0, value)
+    assert info.value.index == 1
+
+
+def test_dlpack_arguments_are_read_on_the_host():
+    a = np.arange(6, dtype=np.float64).reshape(2, 3)
+    assert read(DLPackOnly(a), DLPackOnly(a.T)) == "array<f64,2,C>,array<f64,2,F>"
+    sig, packed = _cuft.read_arguments((DLPackOnly(a),), [False], "host")
+    assert sig == "array<f64,2,C>" and len(packed) == 3 + 2 * 2
 
 
 @cuft.kernel
@@ -146,21 +166,27 @@ class CudaLike:
                                          "data": (0x1000, False), "version": 3}
 
 
-@pytest.mark.parametrize("value", [
-    CudaLike((8,), "<f4"), CudaLike((4, 6), "<f8"), CudaLike((4, 6), "|u1", (6, 1)),
-    CudaLike((4, 6), "<i4", (4, 16)), CudaLike((4, 6), "<i4", (48, 4)), CudaLike((4, 6), "<i2", (24, 4)),
-    CudaLike((3, 0), "<f4", (0, 4)), CudaLike((2, 3, 4), "<f8", (8, 16, 48)), CudaLike((5, 1), "<i8", (8, 8)),
-    CudaLike((2,), "|b1"),
-], ids=lambda v: repr(v.__cuda_array_interface__["shape"]) + v.__cuda_array_interface__["typestr"])
-def test_cpp_signature_of_cuda_arrays_matches_python(value):
-    d = _cuft.Dispatcher([False], _cuft.KernelCounters())
-    assert d.signature((value,)) == python_signature((value,))
+@pytest.mark.parametrize("value, entry", [
+    (CudaLike((8,), "<f4"), "array<f32,1,C>"), (CudaLike((4, 6), "<f8"), "array<f64,2,C>"),
+    (CudaLike((4, 6), "|u1", (6, 1)), "array<u8,2,C>"),
+    (CudaLike((4, 6), "<i4", (4, 16)), "array<i32,2,F>"),
+    (CudaLike((4, 6), "<i4", (48, 4)), "array<i32,2,strided>"),
+    (CudaLike((4, 6), "<i2", (24, 4)), "array<i16,2,strided>"),
+    (CudaLike((3, 0), "<f4", (0, 4)), "array<f32,2,C>"),
+    (CudaLike((2, 3, 4), "<f8", (8, 16, 48)), "array<f64,3,F>"),
+    (CudaLike((5, 1), "<i8", (8, 8)), "array<i64,2,C>"), (CudaLike((2,), "|b1"), "array<bool,1,C>"),
+], ids=lambda v: repr(v.__cuda_array_interface__["shape"]) + v.__cuda_array_interface__["typestr"]
+    if isinstance(v, CudaLike) else v)
+def test_the_reader_reads_cuda_array_interfaces(value, entry):
+    assert read(value) == entry
 
 
-@pytest.mark.parametrize("value", [CudaLike((8,), ">f4"), CudaLike((8,), "<c8"),
-                                   CudaLike((1, 1, 1, 1), "<f4")], ids=repr)
-def test_cuda_arrays_only_python_can_tell_step_aside(value):
-    assert _cuft.Dispatcher([False], _cuft.KernelCounters()).signature((value,)) is None
+@pytest.mark.parametrize("value, message", [
+    (CudaLike((8,), ">f4"), "typestr '>f4'"), (CudaLike((8,), "<c8"), "typestr '<c8'"),
+    (CudaLike((1, 1, 1, 1), "<f4"), "has 4 dimensions")], ids=repr)
+def test_the_reader_refuses_cuda_arrays_kernels_cannot_take(value, message):
+    with pytest.raises(ArgumentError, match=message):
+        read(value)
 
 
 class Buffer:
@@ -178,23 +204,18 @@ def device_array(shape, dtype, strides=None):
     ("<i2", (4, 6), (24, 4)), ("<f4", (3, 0), None), ("<f8", (2, 3, 4), (8, 16, 48)),
     ("|b1", (2,), None), ("<i8", (5, 1), (8, 8)),
 ], ids=repr)
-def test_cpp_signature_of_device_arrays_matches_python(args):
-    # DeviceArrays take their own warm path (their `_launch` tuple), not the
-    # interface dict: it must give the same signature.
+def test_device_arrays_read_like_their_interface(args):
+    # DeviceArrays are read from their `_launch` tuple, not the interface
+    # dict: it must give the same signature.
     typestr, shape, strides = args
     a = device_array(shape, typestr, strides)
-    d = _cuft.Dispatcher([False], _cuft.KernelCounters())
-    assert d.signature((a,)) == python_signature((a,)) == a._launch[0]
-    itemsize = np.dtype(typestr).itemsize
-    assert a._launch[1:] == (a.ptr, a.shape, tuple(s // itemsize for s in a.strides), a.context)
+    assert read(a) == read(CudaLike(shape, typestr, strides if strides else None))
+    assert a._launch == (a.dtype.str, a.ptr, a.shape, a.strides, a.context, a.device)
 
 
-def test_device_arrays_kernels_cannot_take_step_aside():
-    a = device_array((8,), np.complex64)
-    assert a._launch is None
-    assert _cuft.Dispatcher([False], _cuft.KernelCounters()).signature((a,)) is None
-    with pytest.raises(ArgumentError, match="not supported"):
-        python_signature((a,))
+def test_device_arrays_kernels_cannot_take_are_refused():
+    with pytest.raises(ArgumentError, match="typestr '<c8'"):
+        read(device_array((8,), np.complex64))
 
 
 def test_gpu_memory_on_the_host_target_takes_the_slow_path_and_its_error():
@@ -204,6 +225,7 @@ def test_gpu_memory_on_the_host_target_takes_the_slow_path_and_its_error():
 
 def test_the_raw_cuda_warm_call_checks_its_arguments():
     d = _cuft.Dispatcher([False], _cuft.KernelCounters())
+    # An empty table: a miss, whatever the arguments.
     x = CudaLike((8,), "<f4")
     assert _cuft.launch_fast_cuda(d, (1, 1, 1), (32, 1, 1), 0, 0, (x,)) is _cuft.MISS
     for bad in [((1, 1), (32, 1, 1), 0, 0, (x,)), ((1, 1, 1), [32, 1, 1], 0, 0, (x,)),

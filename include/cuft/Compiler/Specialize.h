@@ -1,0 +1,63 @@
+//===- Specialize.h - a kernel's specializations, compiled once -*- C++ -*-===//
+//
+// The key recipe and the compile/link policy of the process-wide cache, in
+// one place for every client (the Python binding, cuft-bench-cache-hit, a
+// C++ program embedding cuft):
+//
+// - a Program is a kernel's generic IR and its digest (BLAKE3), made once
+//   when the frontend produced the IR; keys carry the digest, never the text;
+// - a SpecializationRequest names one specialization: program, signature,
+//   target ("host" or a chip), options and, for a cubin, what it links;
+// - lookupSpecialization compiles it once however many threads ask. A cubin
+//   is its PTX (itself a cache entry, shared with inspect(stage="ptx")) linked
+//   by nvJitLink with the request's inputs.
+//
+//===----------------------------------------------------------------------===//
+#ifndef CUFT_COMPILER_SPECIALIZE_H
+#define CUFT_COMPILER_SPECIALIZE_H
+
+#include "cuft/Cache/Key.h"
+#include "cuft/Cache/Specializations.h"
+#include "cuft/Target/NVPTX/Link.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace cuft {
+
+/// A kernel's generic IR (its entry and every device function it reaches,
+/// with the values it captured compiled in) and what keys it. Immutable.
+struct Program {
+  std::string ir;
+  std::string kernel; // the entry's symbol
+  std::string digest; // BLAKE3 of `ir`, 32 bytes
+  static std::shared_ptr<const Program> make(std::string ir, std::string kernel);
+};
+
+struct SpecializationRequest {
+  std::shared_ptr<const Program> program;
+  std::string signature; // the sig= text (Signature.h)
+  std::string target;    // "host" or a chip ("sm_90")
+  unsigned optLevel = 3;
+  bool fastMath = false;
+  bool boundsCheck = false; // the host target's checked mode
+  bool cubin = false;       // a chip target: link the PTX (with `inputs`) into a cubin
+  std::vector<nvptx::LinkInput> inputs;
+  std::string callbacks; // which linked callbacks set up its modules ("" for none)
+};
+
+/// Everything that decides what the request compiles to, cuft's build id first.
+cache::Key keyOf(const SpecializationRequest &request);
+
+/// Compiles the request outside every cache (what lookupSpecialization runs
+/// once per key).
+std::shared_ptr<const Specialization> compileSpecialization(const SpecializationRequest &request);
+
+/// The request's specialization from specializationCache(): compiled by the
+/// first caller, waited for by the others. Thread-safe.
+SpecializationCache::Lookup lookupSpecialization(const SpecializationRequest &request);
+
+} // namespace cuft
+
+#endif

@@ -1,0 +1,53 @@
+//===- KernelArgs.cpp - a launch's arguments in the kernel's ABI ----------===//
+
+#include "cuft/Runtime/KernelArgs.h"
+
+#include <cstring>
+
+cuft::KernelArgs::Cell &cuft::KernelArgs::add() {
+  if (count == kInline) // moving to the heap: nothing points at the cells before finish()
+    heapCells.assign(inlineCells, inlineCells + kInline);
+  Cell *c;
+  if (count >= kInline) {
+    heapCells.emplace_back();
+    cells = heapCells.data();
+    c = &heapCells.back();
+  } else {
+    c = &inlineCells[count];
+  }
+  ++count;
+  c->u64 = 0;
+  return *c;
+}
+
+void cuft::KernelArgs::addArray(void *data, const int64_t *shape, const int64_t *strides,
+                                size_t rank) {
+  add().pointer = data; // allocated
+  add().pointer = data; // aligned
+  add().i64 = 0;        // offset
+  for (size_t i = 0; i < rank; ++i)
+    add().i64 = shape[i];
+  for (size_t i = 0; i < rank; ++i)
+    add().i64 = strides[i];
+}
+
+void cuft::KernelArgs::addBytes(const void *src, size_t n) {
+  std::memcpy(&add(), src, n < sizeof(Cell) ? n : sizeof(Cell));
+}
+
+void *const *cuft::KernelArgs::finish() {
+  void **slots = inlineSlots;
+  if (count > kInline) {
+    heapSlots.resize(count);
+    slots = heapSlots.data();
+  }
+  for (size_t i = 0; i < count; ++i)
+    slots[i] = &cells[i];
+  return slots;
+}
+
+void cuft::KernelArgs::clear() {
+  count = 0;
+  cells = inlineCells;
+  heapCells.clear();
+}

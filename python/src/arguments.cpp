@@ -1,0 +1,728 @@
+//===- arguments.cpp - the one reader of a launch's arguments -------------===//
+//
+// Every rule that turns a Python object into a kernel argument lives here,
+// once: which objects are arrays (numpy arrays, cuft.DeviceArray, anything
+// with __cuda_array_interface__ or __dlpack__) and which are scalars (Python
+// and numpy bools, ints and floats), the signature entry each one gets
+// (element type, rank, layout, read-only), whether its memory is where the
+// launch runs, and its cells in the kernel ABI (cuft/Runtime/KernelArgs.h).
+// The warm launch and the slow one both call readArguments; so do
+// kernel.signature() and inspect() (Memory::None: signature only). What it
+// refuses comes back as a Problem (argument index, message), which Python
+// raises as a KernelArgumentError located at the parameter.
+//
+//===----------------------------------------------------------------------===//
+
+#include "bindings.h"
+
+#include "cuft/Runtime/CUDA/Runtime.h"
+
+#include <pybind11/numpy.h>
+
+#include <array>
+#include <atomic>
+#include <cstring>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace py = pybind11;
+using cuft::python::ArgumentProblem;
+using cuft::python::Destination;
+using cuft::python::Memory;
+
+namespace {
+
+constexpr size_t kMaxRank = 3;
+constexpr bool kLittleEndian = true; // x86-64 and aarch64 Linux, where cuft runs
+
+/// cuft's element types by numpy dtype name, in the order messages list them.
+constexpr std::pair<const char *, const char *> kDtypes[] = {
+    {"bool", "bool"},     {"int8", "i8"},     {"int16", "i16"},     {"int32", "i32"},
+    {"int64", "i64"},     {"uint8", "u8"},    {"uint16", "u16"},    {"uint32", "u32"},
+    {"uint64", "u64"},    {"float32", "f32"}, {"float64", "f64"}};
+
+/// numpy's types as the reader needs them, made at the first read (numpy is
+/// imported then, if it can be) and only read after.
+struct Numpy {
+  PyTypeObject *ndarray = nullptr; // null: numpy cannot be imported
+  PyObject *generic = nullptr;
+  /// dtype number → cuft element type (int64 has two numbers on LP64).
+  std::unordered_map<int, const char *> elems;
+  /// numpy's scalar types and their cuft names: found by one pointer comparison.
+  std::vector<std::pair<PyTypeObject *, const char *>> scalarTypes;
+};
+std::atomic<const Numpy *> numpyTypes{nullptr};
+
+const Numpy &numpy() {
+  if (const Numpy *np = numpyTypes.load(std::memory_order_acquire))
+    return *np;
+  auto *np = new Numpy();
+  try {
+    py::module_ m = py::module_::import("numpy");
+    // Held for the life of the process, like the record.
+    np->ndarray = reinterpret_cast<PyTypeObject *>(py::object(m.attr("ndarray")).release().ptr());
+    np->generic = py::object(m.attr("generic")).release().ptr();
+    py::object dtype = m.attr("dtype");
+    for (py::handle code : m.attr("typecodes")["All"]) {
+      py::object dt = dtype(code);
+      std::string name = py::str(dt.attr("name"));
+      for (const auto &[numpyName, cuftName] : kDtypes) {
+        if (name != numpyName)
+          continue;
+        np->elems[dt.attr("num").cast<int>()] = cuftName;
+        auto *type = reinterpret_cast<PyTypeObject *>(dt.attr("type").ptr());
+        bool known = false;
+        for (const auto &[seen, _] : np->scalarTypes)
+          known |= seen == type;
+        if (!known) {
+          Py_INCREF(type);
+          np->scalarTypes.emplace_back(type, cuftName);
+        }
+      }
+    }
+  } catch (py::error_already_set &) {
+    PyErr_Clear(); // no numpy: no numpy arguments either
+    np->ndarray = nullptr;
+  }
+  const Numpy *expected = nullptr;
+  if (!numpyTypes.compare_exchange_strong(expected, np, std::memory_order_acq_rel))
+    return *expected; // another thread made it first (this one is leaked: rare, small)
+  return *np;
+}
+
+/// cuft.DeviceArray, registered by cuft.cuda: its `_launch` tuple
+/// (typestr, pointer, shape, byte strides, context, device) is read instead
+/// of its interface dict.
+std::atomic<PyTypeObject *> deviceArrayType{nullptr};
+
+/// Interned attribute names, made at the first read.
+struct Names {
+  PyObject *cai, *dlpack, *dlpackDevice, *launch, *dtype, *stream;
+};
+const Names &names() {
+  static const Names n = [] {
+    auto intern = [](const char *s) { return PyUnicode_InternFromString(s); };
+    return Names{intern("__cuda_array_interface__"), intern("__dlpack__"),
+                 intern("__dlpack_device__"), intern("_launch"), intern("dtype"),
+                 intern("stream")};
+  }();
+  return n;
+}
+
+std::string typeName(py::handle v) { return Py_TYPE(v.ptr())->tp_name; }
+
+/// repr(obj), cut to `limit` characters, for messages.
+std::string shortRepr(py::handle obj, size_t limit = 80) {
+  std::string text;
+  try {
+    text = py::repr(obj);
+  } catch (py::error_already_set &) {
+    text = "<" + typeName(obj) + ">";
+  }
+  return text.size() <= limit ? text : text.substr(0, limit - 3) + "...";
+}
+
+/// "RuntimeError: message" of the Python error set now, which is cleared.
+std::string takeError() {
+  py::error_already_set e;
+  std::string type = py::str(e.type().attr("__name__"));
+  std::string message = py::str(e.value());
+  return type + ": " + message;
+}
+
+/// Attribute `name` of `o` into `out` (a new reference): 1 found, 0 absent
+/// (an AttributeError, cleared), -1 another error (set).
+int optionalAttr(PyObject *o, PyObject *name, PyObject *&out) {
+#if PY_VERSION_HEX >= 0x030D0000
+  return PyObject_GetOptionalAttr(o, name, &out);
+#else
+  return _PyObject_LookupAttr(o, name, &out);
+#endif
+}
+
+std::string tupleText(const int64_t *v, size_t n) {
+  std::string s = "(";
+  for (size_t i = 0; i < n; ++i)
+    s += (i ? ", " : "") + std::to_string(v[i]);
+  return s + (n == 1 ? ",)" : ")");
+}
+
+/// One array argument as read: element type, shape, strides in bytes (none:
+/// C-contiguous), where its data is.
+struct ArrayView {
+  const char *elem = nullptr;
+  int64_t itemsize = 0;
+  size_t rank = 0;
+  std::array<int64_t, kMaxRank> shape{}, strides{};
+  bool hasStrides = true;
+  bool readOnly = false;
+  void *data = nullptr;
+};
+
+/// C, F or strided, from shape and byte strides.
+const char *layoutOf(const ArrayView &a) {
+  if (!a.hasStrides)
+    return "C";
+  auto contiguous = [&](bool reversed) {
+    int64_t expected = a.itemsize;
+    for (size_t k = 0; k < a.rank; ++k) {
+      size_t i = reversed ? a.rank - 1 - k : k;
+      if (a.shape[i] != 1 && a.strides[i] != expected)
+        return false;
+      expected *= a.shape[i];
+    }
+    return true;
+  };
+  for (size_t i = 0; i < a.rank; ++i)
+    if (a.shape[i] == 0)
+      return "C";
+  return contiguous(true) ? "C" : contiguous(false) ? "F" : "strided";
+}
+
+void appendArrayEntry(std::string &sig, const ArrayView &a, const char *layout) {
+  sig += "array<";
+  sig += a.elem;
+  sig += ',';
+  sig += char('0' + a.rank);
+  sig += ',';
+  sig += layout;
+  // Part of the signature, so a read-only array never meets a
+  // specialization that writes it.
+  sig += a.readOnly ? ",readonly>" : ">";
+}
+
+/// The reader of one launch's arguments.
+class Reader {
+public:
+  Reader(const Destination &to, std::string &sig, cuft::KernelArgs *packed,
+         std::vector<py::object> &keep, ArgumentProblem &problem)
+      : to(to), np(numpy()), sig(sig), packed(packed), keep(keep), problem(problem) {}
+
+  bool read(PyObject *const *args, size_t n, const std::vector<bool> &constexprArgs) {
+    sig.clear();
+    for (index = 0; index < n; ++index) {
+      if (index)
+        sig += ',';
+      py::handle v = args[index];
+      if (!(constexprArgs[index] ? constexprEntry(v) : entry(v)))
+        return false;
+    }
+    return true;
+  }
+
+private:
+  bool fail(std::string message) {
+    problem.index = index;
+    problem.message = std::move(message);
+    return false;
+  }
+
+  /// The cuft type of scalar `v` into `type`: 1, 0 when `v` is no scalar,
+  /// -1 with a problem. `inPlace`: a numpy scalar, its value right after the
+  /// object header (numpy's PyArrayScalar_VAL).
+  int scalarType(py::handle v, const char *&type, bool &inPlace) {
+    PyObject *o = v.ptr();
+    inPlace = false;
+    if (PyFloat_CheckExact(o)) {
+      type = "f64";
+      return 1;
+    }
+    if (PyLong_CheckExact(o))
+      return pythonInt(o, type);
+    if (PyBool_Check(o)) {
+      type = "bool";
+      return 1;
+    }
+    if (np.ndarray) {
+      if (Py_TYPE(o) == memo.first) {
+        type = memo.second;
+        inPlace = true;
+        return 1;
+      }
+      for (const auto &entry : np.scalarTypes)
+        if (Py_TYPE(o) == entry.first) {
+          memo = entry;
+          type = entry.second;
+          inPlace = true;
+          return 1;
+        }
+      int generic = PyObject_IsInstance(o, np.generic);
+      if (generic < 0)
+        throw py::error_already_set();
+      if (generic) { // a subclass of a numpy scalar type: the same layout
+        py::object dtype = v.attr("dtype");
+        auto it = np.elems.find(dtype.attr("num").cast<int>());
+        if (it == np.elems.end())
+          return fail("numpy scalar of dtype " + std::string(py::str(dtype)) +
+                      " is not supported"),
+                 -1;
+        type = it->second;
+        inPlace = true;
+        return 1;
+      }
+    }
+    if (PyLong_Check(o))
+      return pythonInt(o, type);
+    if (PyFloat_Check(o)) {
+      type = "f64";
+      return 1;
+    }
+    return 0;
+  }
+
+  int pythonInt(PyObject *o, const char *&type) {
+    int overflow = 0;
+    PyLong_AsLongLongAndOverflow(o, &overflow);
+    if (PyErr_Occurred())
+      throw py::error_already_set();
+    if (overflow)
+      return fail("integer " + std::string(py::str(o)) + " does not fit in int64"), -1;
+    type = "i64";
+    return 1;
+  }
+
+  bool constexprEntry(py::handle v) {
+    const char *t = nullptr;
+    bool inPlace = false;
+    int found = scalarType(v, t, inPlace);
+    if (found < 0)
+      return false;
+    if (found == 0)
+      return fail("a cuft.constexpr argument must be a bool, int or float, got " + typeName(v));
+    sig += t;
+    sig += '=';
+    py::object value = py::reinterpret_borrow<py::object>(v);
+    if (t[0] == 'b')
+      sig += PyObject_IsTrue(v.ptr()) ? "true" : "false";
+    else if (t[0] == 'f')
+      sig += std::string(py::repr(py::float_(value)));
+    else
+      sig += std::string(py::str(py::int_(value)));
+    return true;
+  }
+
+  bool entry(py::handle v) {
+    PyTypeObject *type = Py_TYPE(v.ptr());
+    if (np.ndarray && type == np.ndarray)
+      return numpyArray(v);
+    const char *t = nullptr;
+    bool inPlace = false;
+    int found = scalarType(v, t, inPlace);
+    if (found < 0)
+      return false;
+    if (found) {
+      sig += t;
+      if (packed)
+        packScalar(v, t, inPlace);
+      return true;
+    }
+    if (type == deviceArrayType.load(std::memory_order_acquire))
+      return deviceArray(v);
+    PyObject *iface = nullptr;
+    int has = optionalAttr(v.ptr(), names().cai, iface);
+    if (has < 0)
+      return fail("__cuda_array_interface__ of a " + typeName(v) + " raised " + takeError());
+    if (has && iface != Py_None)
+      return cudaArray(v, py::reinterpret_steal<py::object>(iface));
+    Py_XDECREF(iface);
+    if (np.ndarray && PyObject_TypeCheck(v.ptr(), np.ndarray))
+      return numpyArray(v); // a subclass
+    PyObject *dlpack = nullptr;
+    has = optionalAttr(v.ptr(), names().dlpack, dlpack);
+    if (has < 0)
+      PyErr_Clear(); // as hasattr: no __dlpack__
+    if (has > 0)
+      return dlpackArray(v, py::reinterpret_steal<py::object>(dlpack));
+    static PyObject *complexType = [] {
+      return py::object(py::module_::import("numbers").attr("Complex")).release().ptr();
+    }();
+    int isComplex = PyObject_IsInstance(v.ptr(), complexType);
+    if (isComplex < 0)
+      PyErr_Clear();
+    if (isComplex > 0)
+      return fail("complex numbers are not supported");
+    return fail("cannot pass a " + typeName(v) +
+                " to a kernel (pass an array, a bool, an int or a float)");
+  }
+
+  bool rankOk(size_t rank, const char *what) {
+    if (rank >= 1 && rank <= kMaxRank)
+      return true;
+    return fail(std::string(what) + " has " + std::to_string(rank) +
+                " dimensions; cuft kernels take arrays of 1 to " + std::to_string(kMaxRank) +
+                " dimensions");
+  }
+
+  // -- numpy arrays: host memory ---------------------------------------------
+
+  bool numpyArray(py::handle v) {
+    auto a = py::reinterpret_borrow<py::array>(v);
+    py::dtype dt = a.dtype();
+    auto it = np.elems.find(dt.num());
+    char order = dt.byteorder();
+    bool native = order == '=' || order == '|' || (order == '<') == kLittleEndian;
+    if (it == np.elems.end() || !native) {
+      std::string supported;
+      for (const auto &[numpyName, _] : kDtypes)
+        supported += std::string(supported.empty() ? "" : ", ") + numpyName;
+      return fail("numpy array of dtype " + std::string(py::str(dt)) +
+                  " is not supported (supported: " + supported + ", in native byte order)");
+    }
+    if (a.ndim() == 0)
+      return fail("a 0-dimensional array cannot be a kernel argument; pass a scalar instead");
+    if (!rankOk(size_t(a.ndim()), "numpy array"))
+      return false;
+    int flags = a.flags();
+    ArrayView view;
+    view.elem = it->second;
+    view.itemsize = a.itemsize();
+    view.rank = size_t(a.ndim());
+    view.readOnly = !(flags & py::detail::npy_api::NPY_ARRAY_WRITEABLE_);
+    // numpy's flags follow layoutOf's rule (extent-1 axes and empty arrays
+    // do not break contiguity).
+    appendArrayEntry(sig, view, flags & py::array::c_style   ? "C"
+                                : flags & py::array::f_style ? "F"
+                                                             : "strided");
+    if (!packed)
+      return true;
+    if (to.memory == Memory::Cuda)
+      return fail("it is a numpy array (host memory) and the cuda target runs on the GPU: pass "
+                  "cuft.to_device(array), or a CuPy/PyTorch GPU array");
+    for (size_t k = 0; k < view.rank; ++k) {
+      view.shape[k] = a.shape(ssize_t(k));
+      view.strides[k] = a.strides(ssize_t(k));
+    }
+    view.data = const_cast<void *>(a.data());
+    return packArray(view);
+  }
+
+  // -- __cuda_array_interface__: GPU memory ---------------------------------
+
+  /// The interface's element type and size from its typestr; false with a problem.
+  bool typestrElem(py::handle typestr, ArrayView &view) {
+    if (!PyUnicode_Check(typestr.ptr()))
+      return fail("__cuda_array_interface__ has a typestr that is not a str: " +
+                  shortRepr(typestr));
+    static const std::pair<std::string_view, const char *> table[] = {
+        {"b1", "bool"}, {"i1", "i8"},  {"i2", "i16"}, {"i4", "i32"}, {"i8", "i64"}, {"u1", "u8"},
+        {"u2", "u16"},  {"u4", "u32"}, {"u8", "u64"}, {"f4", "f32"}, {"f8", "f64"}};
+    std::string text = py::str(typestr);
+    if (!text.empty() && std::string_view("<|=").find(text[0]) != std::string_view::npos)
+      for (const auto &[k, elem] : table)
+        if (std::string_view(text).substr(1) == k) {
+          view.elem = elem;
+          view.itemsize = text[2] - '0';
+          return true;
+        }
+    return fail("array of typestr " + std::string(py::repr(typestr)) +
+                " (__cuda_array_interface__) is not supported");
+  }
+
+  /// A sequence of ints (anything with __index__) into `out`; false when it is not one.
+  static bool intsOf(py::handle seq, std::vector<int64_t> &out) {
+    PyObject *fast = PySequence_Fast(seq.ptr(), "");
+    if (!fast) {
+      PyErr_Clear();
+      return false;
+    }
+    auto owner = py::reinterpret_steal<py::object>(fast);
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(fast);
+    for (Py_ssize_t i = 0; i < n; ++i) {
+      PyObject *index = PyNumber_Index(PySequence_Fast_GET_ITEM(fast, i));
+      if (!index) {
+        PyErr_Clear();
+        return false;
+      }
+      long long value = PyLong_AsLongLong(index);
+      Py_DECREF(index);
+      if (value == -1 && PyErr_Occurred()) {
+        PyErr_Clear();
+        return false;
+      }
+      out.push_back(value);
+    }
+    return true;
+  }
+
+  bool cudaArray(py::handle v, py::object ifaceObject) {
+    PyObject *iface = ifaceObject.ptr();
+    auto item = [&](const char *key) -> py::object {
+      PyObject *k = PyUnicode_FromString(key);
+      PyObject *found = PyDict_GetItemWithError(iface, k); // borrowed
+      Py_DECREF(k);
+      if (!found && PyErr_Occurred())
+        throw py::error_already_set();
+      return py::reinterpret_borrow<py::object>(found);
+    };
+    py::object shape, typestr, data;
+    if (PyDict_Check(iface)) {
+      shape = item("shape");
+      typestr = item("typestr");
+      data = item("data");
+    }
+    if (!shape || !typestr || !data)
+      return fail("__cuda_array_interface__ must be a dict with 'shape', 'typestr' and 'data', "
+                  "got " + shortRepr(iface));
+    ArrayView view;
+    if (!typestrElem(typestr, view))
+      return false;
+    py::object stridesObject = item("strides");
+    std::vector<int64_t> dims, strides;
+    if (!intsOf(shape, dims) ||
+        (stridesObject && !stridesObject.is_none() && !intsOf(stridesObject, strides)))
+      return fail("__cuda_array_interface__ has a shape or strides that are not tuples of ints: " +
+                  shortRepr(iface));
+    if (!rankOk(dims.size(), "array (__cuda_array_interface__)"))
+      return false;
+    view.rank = dims.size();
+    std::copy(dims.begin(), dims.end(), view.shape.begin());
+    view.hasStrides = stridesObject && !stridesObject.is_none();
+    if (view.hasStrides) {
+      if (strides.size() != dims.size())
+        return fail("__cuda_array_interface__ has a shape or strides that are not tuples of "
+                    "ints: " + shortRepr(iface));
+      std::copy(strides.begin(), strides.end(), view.strides.begin());
+    }
+    // `data` is (pointer, read-only flag).
+    bool pair = PyTuple_Check(data.ptr()) && PyTuple_GET_SIZE(data.ptr()) == 2;
+    if (pair) {
+      int ro = PyObject_IsTrue(PyTuple_GET_ITEM(data.ptr(), 1));
+      if (ro < 0)
+        throw py::error_already_set();
+      view.readOnly = ro == 1;
+    }
+    appendArrayEntry(sig, view, layoutOf(view));
+    if (!packed)
+      return true;
+    if (to.memory == Memory::Host)
+      return gpuMemoryOnHost();
+    if (!pair)
+      return fail("__cuda_array_interface__ has 'data' that is not a (pointer, read-only) "
+                  "tuple: " + shortRepr(data));
+    view.data = PyLong_AsVoidPtr(PyTuple_GET_ITEM(data.ptr(), 0));
+    if (PyErr_Occurred())
+      throw py::error_already_set();
+    // v3: the stream the producer queued its work on; this launch waits for it.
+    if (py::object producer = item("stream"); producer && PyLong_Check(producer.ptr()) &&
+                                              !PyBool_Check(producer.ptr())) {
+      auto p = producer.cast<uintptr_t>();
+      if (!to.mayOrder && !cuft::python::streamsOrdered(p, to.stream))
+        return fail(""); // the slow path reads it again, and waits once
+      cuft::python::orderStreams(to.context, p, to.stream);
+    }
+    return packArray(view);
+  }
+
+  bool gpuMemoryOnHost() {
+    return fail("it is GPU memory (__cuda_array_interface__) and the host target runs on the "
+                "CPU: pass a numpy array, or use the cuda target");
+  }
+
+  std::string otherDevice(long long where) {
+    return "it is on CUDA device " + std::to_string(where) + ", and this launch runs on device " +
+           std::to_string(to.device) +
+           " (the device of its stream: a cuft.Stream(device=N) launches on device N)";
+  }
+
+  /// cuft.DeviceArray: its `_launch` tuple (typestr, pointer, shape, byte
+  /// strides, context, device), made once per array.
+  bool deviceArray(py::handle v) {
+    PyObject *raw = nullptr;
+    if (optionalAttr(v.ptr(), names().launch, raw) < 0)
+      throw py::error_already_set();
+    auto launch = py::reinterpret_steal<py::object>(raw);
+    if (!raw || !PyTuple_Check(raw) || PyTuple_GET_SIZE(raw) != 6)
+      return fail("a cuft.DeviceArray without its launch form (was it made by "
+                  "DeviceArray()?)");
+    ArrayView view;
+    if (!typestrElem(PyTuple_GET_ITEM(raw, 0), view))
+      return false;
+    PyObject *shape = PyTuple_GET_ITEM(raw, 2), *strides = PyTuple_GET_ITEM(raw, 3);
+    view.rank = size_t(PyTuple_GET_SIZE(shape));
+    if (!rankOk(view.rank, "array (__cuda_array_interface__)"))
+      return false;
+    for (size_t k = 0; k < view.rank; ++k) {
+      view.shape[k] = PyLong_AsLongLong(PyTuple_GET_ITEM(shape, Py_ssize_t(k)));
+      view.strides[k] = PyLong_AsLongLong(PyTuple_GET_ITEM(strides, Py_ssize_t(k)));
+    }
+    appendArrayEntry(sig, view, layoutOf(view));
+    if (!packed)
+      return true;
+    if (to.memory == Memory::Host)
+      return gpuMemoryOnHost();
+    long long device = PyLong_AsLongLong(PyTuple_GET_ITEM(raw, 5));
+    if (device != to.device)
+      return fail(otherDevice(device));
+    view.data = PyLong_AsVoidPtr(PyTuple_GET_ITEM(raw, 1));
+    if (PyErr_Occurred())
+      throw py::error_already_set();
+    return packArray(view);
+  }
+
+  // -- DLPack ----------------------------------------------------------------
+
+  bool dlpackArray(py::handle v, py::object exporter) {
+    py::object capsule;
+    try {
+      if (to.memory == Memory::Cuda) {
+        if (!dlpackOnDevice(v))
+          return false;
+        // DLPack's stream numbers: 1 is the legacy default stream (0 is not allowed).
+        capsule = exporter(py::arg("stream") = to.stream ? to.stream : 1);
+      } else {
+        capsule = exporter();
+      }
+    } catch (py::error_already_set &e) {
+      if (!problem.message.empty())
+        return false;
+      return fail("__dlpack__() of a " + typeName(v) + " failed: " + std::string(py::str(e.value())));
+    }
+    cuft::python::DLPackView t;
+    if (!cuft::python::readDLPack(capsule, t))
+      return fail("__dlpack__() of a " + typeName(v) + " returned " + shortRepr(capsule) +
+                  ", not a DLPack capsule");
+    static const std::pair<std::pair<int, int>, const char *> table[] = {
+        {{0, 8}, "i8"},  {{0, 16}, "i16"}, {{0, 32}, "i32"}, {{0, 64}, "i64"},
+        {{1, 8}, "u8"},  {{1, 16}, "u16"}, {{1, 32}, "u32"}, {{1, 64}, "u64"},
+        {{2, 32}, "f32"}, {{2, 64}, "f64"}, {{6, 8}, "bool"}};
+    ArrayView view;
+    if (t.lanes == 1)
+      for (const auto &[key, elem] : table)
+        if (key.first == t.code && key.second == t.bits)
+          view.elem = elem;
+    if (!view.elem) {
+      static const char *codeNames[] = {"int", "uint", "float", nullptr, "bfloat", "complex", "bool"};
+      std::string name = t.code < 7 && codeNames[t.code] ? codeNames[t.code]
+                                                        : "code " + std::to_string(t.code);
+      name += std::to_string(t.bits);
+      if (t.lanes != 1)
+        name += "x" + std::to_string(t.lanes);
+      return fail("DLPack tensor of dtype " + name + " is not supported");
+    }
+    if (!rankOk(t.shape.size(), "DLPack tensor"))
+      return false;
+    view.itemsize = t.bits / 8;
+    view.rank = t.shape.size();
+    std::copy(t.shape.begin(), t.shape.end(), view.shape.begin());
+    view.hasStrides = !t.strides.empty();
+    for (size_t k = 0; k < t.strides.size() && k < kMaxRank; ++k)
+      view.strides[k] = t.strides[k] * view.itemsize;
+    appendArrayEntry(sig, view, layoutOf(view));
+    if (!packed)
+      return true;
+    if (to.memory == Memory::Host && t.deviceType != kDLCPU)
+      return fail("the host target cannot read this DLPack tensor: it is on DLPack device type " +
+                  std::to_string(t.deviceType) + ", not the CPU (1)");
+    view.data = t.data;
+    keep.push_back(std::move(capsule)); // the producer's memory, for the launch
+    return packArray(view);
+  }
+
+  /// Whether a DLPack exporter's memory is on this launch's GPU (else a problem).
+  bool dlpackOnDevice(py::handle v) {
+    py::tuple where;
+    try {
+      where = v.attr(names().dlpackDevice)();
+    } catch (py::error_already_set &e) {
+      return fail("__dlpack_device__() of a " + typeName(v) + " failed: " +
+                  std::string(py::str(e.value())));
+    }
+    int type = where[0].cast<int>();
+    long long id = where[1].cast<long long>();
+    if (type != kDLCUDA && type != kDLCUDAHost && type != kDLCUDAManaged)
+      return fail("it is a DLPack tensor on device type " + std::to_string(type) +
+                  ", not GPU memory, and the cuda target runs on the GPU: pass "
+                  "cuft.to_device(array), or a GPU tensor");
+    if (type == kDLCUDA && id != to.device)
+      return fail(otherDevice(id));
+    return true;
+  }
+
+  // -- packing -----------------------------------------------------------------
+
+  bool packArray(ArrayView &view) {
+    if (!view.hasStrides) {
+      int64_t step = view.itemsize;
+      for (size_t k = view.rank; k-- > 0;) {
+        view.strides[k] = step;
+        step *= std::max<int64_t>(view.shape[k], 1);
+      }
+    }
+    std::array<int64_t, kMaxRank> elements{};
+    for (size_t k = 0; k < view.rank; ++k) {
+      if (view.strides[k] % view.itemsize)
+        return fail("array strides " + tupleText(view.strides.data(), view.rank) +
+                    " are not multiples of its item size (" + std::to_string(view.itemsize) +
+                    " bytes)");
+      elements[k] = view.strides[k] / view.itemsize;
+    }
+    packed->addArray(view.data, view.shape.data(), elements.data(), view.rank);
+    return true;
+  }
+
+  void packScalar(py::handle v, const char *type, bool inPlace) {
+    PyObject *o = v.ptr();
+    size_t bytes = type[0] == 'b' ? 1 : std::string_view(type + 1) == "64" ? 8
+                                    : std::string_view(type + 1) == "32"   ? 4
+                                    : std::string_view(type + 1) == "16"   ? 2
+                                                                           : 1;
+    if (inPlace) {
+      packed->addBytes(reinterpret_cast<const char *>(o) + sizeof(PyObject), bytes);
+      return;
+    }
+    if (type[0] == 'f') {
+      double d = PyFloat_AsDouble(o);
+      if (d == -1.0 && PyErr_Occurred())
+        throw py::error_already_set();
+      packed->addScalar(d);
+    } else if (type[0] == 'b') {
+      packed->addScalar(uint8_t(o == Py_True ? 1 : 0));
+    } else {
+      long long i = PyLong_AsLongLong(o);
+      if (i == -1 && PyErr_Occurred())
+        throw py::error_already_set();
+      packed->addScalar(int64_t(i));
+    }
+  }
+
+  static constexpr int kDLCPU = 1, kDLCUDA = 2, kDLCUDAHost = 3, kDLCUDAManaged = 13;
+
+  const Destination &to;
+  const Numpy &np;
+  std::string &sig;
+  cuft::KernelArgs *packed;
+  std::vector<py::object> &keep;
+  ArgumentProblem &problem;
+  size_t index = 0;
+  /// The numpy scalar type met last: a kernel's scalars are mostly of one type.
+  std::pair<PyTypeObject *, const char *> memo{nullptr, nullptr};
+};
+
+} // namespace
+
+bool cuft::python::readArguments(PyObject *const *args, size_t n,
+                                 const std::vector<bool> &constexprArgs, const Destination &to,
+                                 std::string &sig, cuft::KernelArgs *packed,
+                                 std::vector<py::object> &keep, ArgumentProblem &problem) {
+  if (constexprArgs.size() != n) {
+    problem = {0, "expected " + std::to_string(constexprArgs.size()) + " arguments, got " +
+                      std::to_string(n)};
+    return false;
+  }
+  return Reader(to, sig, packed, keep, problem).read(args, n, constexprArgs);
+}
+
+void cuft::python::registerDeviceArray(PyTypeObject *type) {
+  Py_INCREF(type); // a module-level class: held for the life of the process
+  deviceArrayType.store(type, std::memory_order_release);
+}
+
+[[noreturn]] void cuft::python::raiseArgumentProblem(const ArgumentProblem &problem) {
+  static PyObject *cls = [] {
+    return py::object(py::module_::import("cuft.signature").attr("ArgumentError")).release().ptr();
+  }();
+  py::object e = py::reinterpret_borrow<py::object>(cls)(problem.index, problem.message);
+  PyErr_SetObject(cls, e.ptr());
+  throw py::error_already_set();
+}
