@@ -9,8 +9,6 @@ Numba read it without a copy; kernels take it, and any GPU object with either
 protocol, as an argument.
 """
 
-import os
-import sysconfig
 
 import numpy as np
 
@@ -21,13 +19,6 @@ __all__ = ["DeviceArray", "Event", "Stream", "to_device", "device_array", "zeros
            "current_context", "per_thread_default_stream"]
 
 
-def _per_thread_default_stream_setting():
-    env = os.environ.get("CUFT_PER_THREAD_DEFAULT_STREAM")
-    if env is not None and env != "":
-        return env not in ("0", "false", "no")
-    return bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
-
-
 def per_thread_default_stream():
     """Whether launches without a stream use each thread's own default stream:
     CUFT_PER_THREAD_DEFAULT_STREAM=0|1 (read when cuft.cuda is first imported),
@@ -36,9 +27,9 @@ def per_thread_default_stream():
 
 
 _PER_THREAD = 2  # CU_STREAM_PER_THREAD
-# The CUstream of launches and copies given no stream: read once, since every
-# launch needs it.
-_DEFAULT_STREAM = _PER_THREAD if _per_thread_default_stream_setting() else 0
+# The CUstream of launches and copies given no stream: decided once per process
+# by the C launch path (CUFT_PER_THREAD_DEFAULT_STREAM, else the build).
+_DEFAULT_STREAM = _cuft.default_stream()
 _KDLCUDA = 2  # DLPack's device type of CUDA device memory
 _DLPACK_CODES = {"i": 0, "u": 1, "f": 2, "b": 6}  # numpy kind -> DLDataTypeCode
 

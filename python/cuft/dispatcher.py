@@ -1,17 +1,17 @@
 """``@cuft.kernel`` and ``@cuft.func``: the objects users decorate functions into.
 
 A ``Kernel`` turns its Python function into generic IR once (the frontend), then
-compiles one specialization per argument signature. Warm calls find it in the
-kernel's fast table: an immutable dict, replaced whole (never mutated) when an
-entry is added, so readers take no lock. A miss goes to C++ (``_cuft.specialize``):
-the process-wide CompileCache compiles each specialization exactly once however
-many threads ask, with the GIL released, and the ModuleRegistry loads it once
-(``_cuft.load_host``). A failed compile reaches every thread that waited for it
-and is then forgotten, so a later call tries again. See docs/threading.md.
+launches through its ``_cuft.Launcher`` (python/src/launcher.cpp), one per
+frontend: the C++ table (place, signature) -> loaded module in front of the
+process-wide CompileCache. Every launch, warm or cold, on the host or a GPU,
+runs there: the one argument reader, the lookup, and on a miss the compile
+(once per process however many threads ask, the GIL released) and the load
+(once per context). Python keeps the frontend, keyword arguments, options,
+``inspect`` and the rendering of errors. See docs/Architecture.md and
+docs/threading.md.
 """
 
 import os
-import sys
 import threading
 
 from . import _cuft
@@ -86,14 +86,7 @@ def _frontend_for(fn):
     return fe
 
 
-# Entries a kernel's fast table keeps; past it, the table starts again (the
-# process-wide cache still holds every specialization).
-_FAST_TABLE_SIZE = 64
-_EMPTY = {}
-_MISS = _cuft.MISS
-_captures_unchanged = _cuft.captures_unchanged
 _read_arguments = _cuft.read_arguments
-_intern = sys.intern
 
 
 def _constexpr_mask(fe):
@@ -159,31 +152,41 @@ def _launch_keywords(config, kwargs):
 
 
 def _launch(config, args, kwargs):
-    """A launch the C path did not take: keywords, the host target, a cold or
-    changed kernel."""
+    """A launch the C call did not take: keywords, a cold or changed kernel,
+    a stream of another device, an argument error to locate."""
     if kwargs and ("stream" in kwargs or "shared_bytes" in kwargs):
         config, kwargs = _launch_keywords(config, kwargs)
-    kernel = config.kernel
-    if target() == "host":
-        return kernel._launch_host(config, args, kwargs)
-    # A captured global or closure cell may have been rebound to an equal
-    # value: then the warm path still holds (the C path only compares identity).
-    warm = kernel._cuda_warm
-    if warm is not None and not kwargs and config.stream is None:
-        fe, d, stream, checks = warm
-        if fe is kernel._frontend and not _captures_unchanged(checks) \
-                and kernel._recheck_captures(warm) \
-                and _cuft.launch_fast_cuda(d, config.grid, config.block, config.shared_bytes,
-                                           stream, args) is not _MISS:
-            return None
-    return kernel._launch_cuda(config, args, kwargs)
+    return config.kernel._launch(config, args, kwargs)
 
 
-def _host_error(kernel, error):
-    raise_launch_error(kernel.__name__, error)
+def _raise_error(kind, kernel, payload):
+    """Raises a launch's failure (launcher.cpp's raise_error hook)."""
+    fe = kernel._frontend
+    if kind == "compile":
+        raise from_diagnostics(payload, fe.filename, fe.firstlineno)
+    if kind == "load-host":
+        raise CompileError(f"cannot load kernel '{kernel.__name__}' on the host: {payload}",
+                           fe.filename, fe.firstlineno)
+    if kind == "load-cuda":  # a CudaError, or the exception a setup callback raised
+        if not isinstance(payload, CudaError):
+            raise payload
+        raise payload.within(f"kernel '{kernel.__name__}' ({fe.filename}:{fe.firstlineno})") \
+            from None
+    raise_launch_error(kernel.__name__, payload)  # "launch-host"
 
 
-_cuft.set_launch_hooks(_launch, _host_error)
+def _link_for(kernel, chip):
+    """What the kernel's cubin for ``chip`` links (launcher.cpp's link_for
+    hook): (inputs, setup, teardown, identity of the callbacks)."""
+    fe = kernel._frontend
+    linked = kernel.options["link"]
+    setup, teardown = link_callbacks(linked)
+    return (link_inputs(linked, chip, (fe.filename, fe.firstlineno)), setup, teardown,
+            link_identity(linked))
+
+
+_cuft.set_launch_hooks(_launch, lambda kernel, error: raise_launch_error(kernel.__name__, error))
+_cuft.set_error_hooks(_raise_error, _link_for)
 
 
 class Kernel(_cuft.KernelBase):
@@ -199,14 +202,12 @@ class Kernel(_cuft.KernelBase):
         self._frontend = None
         self._frontend_lock = threading.Lock()
         self._counters = _cuft.KernelCounters()
-        # (frontend, {table: {signature: specialization or module}}): immutable,
-        # swapped whole.
-        self._fast = (None, {})
-        # (frontend, {table: _cuft.Dispatcher}): the C++ warm launch path.
-        self._dispatchers = (None, {})
-        # _cuda_warm, (frontend, Dispatcher, default stream, identity checks of
-        # the frontend's captures) of the last slow cuda launch, is a field of
-        # _cuft.KernelBase: the C warm path reads it without a reference.
+        # (frontend, _cuft.Launcher): every launch of that frontend's code
+        # runs through the Launcher; replaced whole with the frontend.
+        self._launchers = (None, None)
+        # _warm, (frontend, Launcher, identity checks of the frontend's
+        # captures), is a field of _cuft.KernelBase: the C call of
+        # kernel[grid, block](*args) reads it without a reference.
 
     def __repr__(self):
         return f"<cuft.kernel {self.__qualname__}>"
@@ -224,8 +225,8 @@ class Kernel(_cuft.KernelBase):
                 # First use, or a captured global was rebound since: the new value
                 # is compiled in, as if the kernel had been defined now.
                 fe = self._frontend = _frontend_for(self.py_func)
-                # The C warm paths launched the old frontend's code.
-                self._cuda_warm = self._host_warm = None
+                # The C call launched the old frontend's code.
+                self._warm = None
         return fe
 
     # -- arguments -> signature ------------------------------------------------
@@ -290,72 +291,39 @@ class Kernel(_cuft.KernelBase):
         option = self.options["boundscheck"]
         return _cuft.boundscheck_from_environment() if option is None else option
 
-    # The fast table: {table: {signature: value}}, a table per target ("host",
-    # "host+boundscheck", a chip). Signatures are interned, and table names are
-    # literals: on free-threaded 3.13, looking up a key that is equal but not
-    # identical to the stored one, from a thread that does not own the dict,
-    # takes ~16 us instead of ~60 ns (measured), and interning makes them one
-    # object.
-    def _fast_get(self, fe, table, sig):
-        frontend, tables = self._fast
+    def _launcher(self, fe):
+        """The Launcher of frontend ``fe``: made once (under the frontend lock,
+        so that two racing threads share one table and load each module once)."""
+        frontend, launcher = self._launchers
         if frontend is fe:
-            value = tables.get(table, _EMPTY).get(_intern(sig))
-            if value is not None:
-                self._counters.hit()
-                return value
-        return None
-
-    def _fast_put(self, fe, table, sig, value):
-        frontend, tables = self._fast
-        if frontend is not fe:
-            tables = {}
-        entries = tables.get(table, _EMPTY)
-        entries = {**entries, _intern(sig): value} if len(entries) < _FAST_TABLE_SIZE \
-            else {_intern(sig): value}
-        # A racing put may replace these tables: the entry it loses just takes
-        # the slow path once more, where the process-wide cache has it.
-        self._fast = (fe, {**tables, table: entries})
-
-    def _specialization(self, fe, sig, target_name, boundscheck=False, link_inputs=None):
-        """The compiled Specialization from the process-wide cache; with
-        ``link_inputs`` (a chip target), its PTX linked with them into a cubin
-        (one per set of linked callbacks: they set up the module loaded from it)."""
-        ok, spec, diags = _cuft.specialize(
-            _program(fe), sig, target_name, opt_level=self.options["opt_level"],
-            fast_math=self.options["fastmath"], bounds_check=boundscheck,
-            counters=self._counters, cubin=link_inputs is not None,
-            link_inputs=link_inputs or [],
-            callbacks=link_identity(self.options["link"]) if link_inputs is not None else "")
-        if not ok:
-            raise from_diagnostics(diags, fe.filename, fe.firstlineno)
-        return spec
+            return launcher
+        with self._frontend_lock:
+            frontend, launcher = self._launchers
+            if frontend is not fe:
+                launcher = _cuft.Launcher(_program(fe), _constexpr_mask(fe), self._counters,
+                                          self.options["opt_level"], self.options["fastmath"],
+                                          self.options["boundscheck"], bool(self.options["link"]))
+                self._launchers = (fe, launcher)
+        return launcher
 
     def specialize(self, sig, chip=DEFAULT_CHIP):
         """The PTX of the specialization for signature text ``sig``: compiled by
         the first caller, shared with every other."""
-        fe = self.frontend
-        spec = self._fast_get(fe, chip, sig)
-        if spec is None:
-            spec = self._specialization(fe, sig, chip)
-            self._fast_put(fe, chip, sig, spec)
-        return spec.ptx
+        return self._launcher(self.frontend).specialization(self, chip, sig).ptx
 
-    def specialize_host(self, sig, _reload=False):
+    def specialize_host(self, sig):
         """The HostModule (compiled for this CPU, loaded into this process) for
         signature text ``sig``, with bounds checks when they are on; compiled
         and loaded once, like ``specialize``."""
-        fe = self.frontend
-        boundscheck = self._boundscheck()
-        table = "host+boundscheck" if boundscheck else "host"
-        module = None if _reload else self._fast_get(fe, table, sig)
-        if module is None:
-            spec = self._specialization(fe, sig, "host", boundscheck)
-            module, error = _cuft.load_host(spec, self._counters)
-            if module is None:
-                raise CompileError(f"cannot load kernel '{self.__name__}' on the host: {error}",
-                                   fe.filename, fe.firstlineno)
-            self._fast_put(fe, table, sig, module)
-        return module
+        place = "host+boundscheck" if self._boundscheck() else "host"
+        return self._launcher(self.frontend).module(self, place, sig)
+
+    def specialize_cuda(self, sig, context, device=0):
+        """The CudaModule (PTX linked with the kernel's ``link`` files into a
+        cubin for ``device``'s chip, loaded into ``context``, its primary
+        context) for signature text ``sig``: compiled once per process and
+        chip, and loaded once per context."""
+        return self._launcher(self.frontend).module(self, "cuda", sig, context, device)
 
     def inspect(self, *args, stage="ptx", signature=None, chip=None, **kwargs):
         """The kernel's code for these arguments (or for ``signature``, written
@@ -386,8 +354,7 @@ class Kernel(_cuft.KernelBase):
             return self.specialize(sig, chip)
         if stage in ("cubin", "sass"):
             # The cubin a launch on this chip loads: one cache entry, shared.
-            inputs = link_inputs(self.options["link"], chip, (fe.filename, fe.firstlineno))
-            cubin = self._specialization(fe, sig, chip, link_inputs=inputs).cubin
+            cubin = self._launcher(fe).specialization(self, chip, sig, cubin=True).cubin
             return cubin if stage == "cubin" else sass(cubin)
         if stage == "host-llvm":
             ok, text, diags = _cuft.compile_host_llvm(
@@ -418,136 +385,38 @@ class Kernel(_cuft.KernelBase):
         raise TypeError(f"launch kernel '{self.__name__}' with {self.__name__}[grid, block]"
                         "(*args); a kernel cannot be called directly")
 
-    def _dispatch(self, args, kwargs, context=None, stream=0, device=0):
-        """Everything a launch does before running: bind the arguments, find
-        the specialization (compiling and loading it if no thread has: on the
-        host, or with ``context``, the primary context of ``device``, in that
-        CUDA context), pack the arguments (for ``stream`` on the GPU). Returns
-        (sig, module, packed). No lock on the warm path."""
+    def _launch(self, config, args, kwargs):
+        """The launch Python takes: binds keyword arguments, finds the place
+        (a stream of another device launches there), and runs the Launcher's
+        one launch; then leaves the C call the warm state."""
         fe = self.frontend
-        args = self._bind(fe, args, kwargs)
-        if context is None:
-            sig, packed = self._read(fe, args, "host")
-            return sig, self.specialize_host(sig), packed
-        sig, packed = self._read(fe, args, "cuda", context, device, stream)
-        return sig, self.specialize_cuda(sig, context, device=device), packed
-
-    def _dispatcher(self, fe, table, device=0):
-        frontend, dispatchers = self._dispatchers
-        if frontend is fe:
-            d = dispatchers.get(table)
-            if d is not None:
-                return d
+        launcher = self._launcher(fe)
+        args = tuple(self._bind(fe, args, kwargs))
+        if target() == "host":
+            where = ("host+boundscheck" if self._boundscheck() else "host", 0, 0, 0)
         else:
-            dispatchers = {}
-        # A cuda table's name is its context (device 0's: the C path launches there).
-        d = _cuft.Dispatcher(_constexpr_mask(fe), self._counters,
-                             table if isinstance(table, int) else 0, device)
-        # Two threads racing here each make one; the one stored is kept.
-        self._dispatchers = (fe, {**dispatchers, table: d})
-        return d
-
-    def specialize_cuda(self, sig, context, _reload=False, device=0):
-        """The CudaModule (PTX linked with the kernel's ``link`` files into a
-        cubin for ``device``'s chip, loaded into ``context``, its primary
-        context) for signature text ``sig``: compiled once per process and
-        chip, and loaded once per context."""
-        fe = self.frontend
-        table = f"cuda:{context}"
-        module = None if _reload else self._fast_get(fe, table, sig)
-        if module is None:
-            chip = _device_chip(device)
-            inputs = link_inputs(self.options["link"], chip, (fe.filename, fe.firstlineno))
-            spec = self._specialization(fe, sig, chip, link_inputs=inputs)
-            setup, teardown = link_callbacks(self.options["link"])
-            try:
-                module = _cuft.load_cuda(spec, context, self._counters, setup=setup,
-                                         teardown=teardown)
-            except CudaError as e:
-                raise e.within(f"kernel '{self.__name__}' ({fe.filename}:{fe.firstlineno})") \
-                    from None
-            self._fast_put(fe, table, sig, module)
-        return module
-
-    def _recheck_captures(self, warm):
-        """A captured name finds another object than last time: True when its
-        value is still equal (the checks then follow the new object)."""
-        fe, d, stream, _ = warm
-        checks = fe.matching_identity_checks(self.py_func)
-        if checks is None:
-            return False
-        self._install_warm("_cuda_warm", fe, (fe, d, stream, checks))
-        return True
-
-    def _install_warm(self, slot, fe, state):
-        """Sets the C warm path's state for a target (``_cuda_warm`` or
-        ``_host_warm``) unless ``fe`` is no longer the kernel's frontend (a
-        thread that saw a captured name rebound replaced it meanwhile)."""
-        with self._frontend_lock:  # Kernel.frontend replaces _frontend under it
-            if fe is self._frontend:
-                setattr(self, slot, state)
-
-    def _launch_cuda(self, config, args, kwargs):
-        cuda = _CUDA or _import_cuda()
-        context = cuda._CONTEXTS.get(0)
-        if context is None:  # the first launch on the GPU: is there one?
-            require_cuda(f"cannot launch '{self.__name__}' on the cuda target")
-            context = cuda.current_context()
-        stream, device = config.stream, 0
-        if isinstance(stream, cuda.Stream) and stream.device != 0:
-            # A stream of another device: the launch runs there (its primary
-            # context, its chip), on the Python path.
-            device, context = stream.device, stream.context
-        stream = cuda._DEFAULT_STREAM if stream is None else cuda.stream_handle(stream)
-        d = None
-        if not kwargs:
-            d = self._dispatcher(self.frontend, context, device)  # the table of this context
-            if _cuft.launch_fast_cuda(d, config.grid, config.block, config.shared_bytes, stream,
-                                      args) is not _MISS:
-                return  # the warm path: everything was done in C++
-        sig, module, packed = self._dispatch(args, kwargs, context, stream, device)
-        while not _cuft.launch_cuda(module, config.grid, config.block, config.shared_bytes,
-                                    stream, packed):
-            module = self.specialize_cuda(sig, module.context, _reload=True, device=device)
-        if d is not None:
-            d.insert(sig, module)  # the next launch with these types takes the warm path
-        if d is not None and context == cuda._CONTEXTS.get(0):
-            fe = self._frontend
-            checks = fe.matching_identity_checks(self.py_func)
-            if checks is not None:
-                self._install_warm("_cuda_warm", fe, (fe, d, cuda._DEFAULT_STREAM, checks))
-
-    def _launch_host(self, config, args, kwargs):
-        d = None
-        if not kwargs:
-            fe = self.frontend
-            table = "host+boundscheck" if self._boundscheck() else "host"
-            d = self._dispatcher(fe, table)
-            error = _cuft.launch_fast(d, config.grid, config.block, args)
-            if error is not _MISS:  # the warm path: everything was done in C++
-                self._leave_host_warm(fe)
-                if error is not None:
-                    raise_launch_error(self.__name__, error)
-                return
-        sig, module, packed = self._dispatch(args, kwargs)
-        error = _cuft.launch_host(module, config.grid, config.block, packed)
-        while error == "unloaded":  # cuft.unload_modules() since it was cached: load again
-            module = self.specialize_host(sig, _reload=True)
-            error = _cuft.launch_host(module, config.grid, config.block, packed)
-        if d is not None:
-            d.insert(sig, module)  # the next launch with these types takes the warm path
-            self._leave_host_warm(fe)
-        if error is not None:
-            raise_launch_error(self.__name__, error)
-
-    def _leave_host_warm(self, fe):
-        """Lets the C path launch this kernel on the host (LaunchConfig's call):
-        both host tables, the boundscheck option and the capture checks."""
+            where = self._cuda_place(config.stream)
+        try:
+            _cuft.launch(launcher, self, *where, config.grid, config.block, config.shared_bytes,
+                         args)
+        except ArgumentError as e:
+            raise self._arg_error(fe, e.index, f"argument '{fe.arg_names[e.index]}' of "
+                                               f"{self.__name__}(): {e}") from None
         checks = fe.matching_identity_checks(self.py_func)
         if checks is not None:
-            self._install_warm("_host_warm", fe, (
-                fe, self._dispatcher(fe, "host"), self._dispatcher(fe, "host+boundscheck"),
-                self.options["boundscheck"], checks))
+            with self._frontend_lock:  # Kernel.frontend replaces _frontend under it
+                if fe is self._frontend:
+                    self._warm = (fe, launcher, checks)
+
+    def _cuda_place(self, stream):
+        """("cuda", context, device, CUstream) of a launch on ``stream``."""
+        cuda = _CUDA or _import_cuda()
+        device = stream.device if isinstance(stream, cuda.Stream) else 0
+        context = cuda._CONTEXTS.get(device)
+        if context is None:  # the first launch on this GPU: is there one?
+            require_cuda(f"cannot launch '{self.__name__}' on the cuda target")
+            context = cuda.current_context(device)
+        return ("cuda", context, device, cuda.stream_handle(stream))
 
 
 _UNSET = object()

@@ -47,30 +47,63 @@ void bindCudaRuntime(pybind11::module_ &m);
 void bindCudaBench(pybind11::module_ &m);
 /// link_cubin, compile_cuda, linker_problem
 void bindLink(pybind11::module_ &m);
-/// Dispatcher, read_arguments, KernelArgs, register_device_array, launch_fast
-void bindDispatch(pybind11::module_ &m);
+/// Launcher, launch, read_arguments, KernelArgs, register_device_array,
+/// set_error_hooks, captures_unchanged
+void bindLauncher(pybind11::module_ &m);
 /// KernelCounters, Specialization, HostModule, specialize, load_host,
 /// unload_host_modules, cache_info
 void bindCache(pybind11::module_ &m);
-/// LaunchConfig (kernel[grid, block, ...]), KernelBase, set_launch_hooks, note_target
+/// LaunchConfig (kernel[grid, block, ...]), KernelBase, set_launch_hooks,
+/// note_target, stream_handle, boundscheck_from_environment
 void bindLaunchConfig(pybind11::module_ &m);
-/// The C++ Dispatcher (dispatch.cpp) of a Python Dispatcher object, or null
-/// when `o` is not one. Read without pybind11's type lookup, which takes a
-/// process-wide lock on the free-threaded build: the warm paths never cast.
-void *dispatcherOf(PyObject *o);
-/// The warm CUDA launch (dispatch.cpp) for C callers, on dispatcherOf's
-/// result: a new reference to None (launched) or to MISS (the slow path must
-/// take it), or null with a Python error set.
-PyObject *launchWarmCuda(void *dispatcher, const uint32_t grid[3], const uint32_t block[3],
-                         uint32_t sharedBytes, uintptr_t stream, PyObject *const *args,
-                         size_t nargs);
-/// The warm host launch (launch_fast) for C callers: a new reference to
-/// None (done), to MISS, or to launch_host's error tuple; null with a Python
-/// error set.
-PyObject *launchWarmHost(void *dispatcher, const uint32_t grid[3], const uint32_t block[3],
-                         PyObject *const *args, size_t nargs);
+
+/// Where a launch runs: the host (its one context, this process), with or
+/// without bounds checks, or a CUDA context.
+struct Place {
+  enum Kind : uint8_t { Host, HostChecked, Cuda } kind = Host;
+  uintptr_t context = 0; // Cuda: the CUcontext
+  friend bool operator==(const Place &a, const Place &b) {
+    return a.kind == b.kind && a.context == b.context;
+  }
+};
+/// One launch: where, and its configuration.
+struct Launch {
+  Place place;
+  long long device = 0;  // Cuda: the context's device
+  uintptr_t stream = 0;  // Cuda: the CUstream
+  uint32_t grid[3] = {1, 1, 1}, block[3] = {1, 1, 1};
+  uint32_t shared = 0;   // Cuda: dynamic shared memory, in bytes
+};
+/// A launch's arguments as the reader read them.
+struct Read {
+  std::string sig;
+  KernelArgs packed;
+  std::vector<pybind11::object> keep;
+};
+/// The Launcher (launcher.cpp) of a Python Launcher object, or null when `o`
+/// is not one. Read without pybind11's type lookup, which takes a
+/// process-wide lock on the free-threaded build: the warm path never casts.
+void *launcherOf(PyObject *o);
+/// The place of a host launch by `launcher` (a Launcher object) now: with
+/// bounds checks when its kernel's option, or CUFT_BOUNDSCHECK, says so.
+/// False with a Python error set.
+bool hostPlaceOf(PyObject *launcher, Place &out);
+/// The one launch (launcher.cpp): reads `args`, launches the Launcher's
+/// module for their signature at `l.place`, compiling and loading it on a
+/// miss. A new reference to None, or null with a Python error set; with
+/// `refusedIsMiss` (the C call path, whose errors Python locates), an
+/// argument the reader refuses returns the miss sentinel instead of raising.
+PyObject *runLaunch(PyObject *kernel, PyObject *launcher, const Launch &l, PyObject *const *args,
+                    size_t nargs, bool refusedIsMiss);
+/// The object that means "take Python's slow path" (_cuft.MISS).
+PyObject *missSentinel();
 /// captures_unchanged for C callers: 1, 0, or -1 with a Python error set.
 int capturesUnchanged(PyObject *checks);
+/// CUFT_BOUNDSCHECK as every launch reads it: 1 on, 0 off, -1 an error set.
+int boundscheckFromEnvironment();
+/// Raises cuft.CudaError for a driver error (ValueError for a launch
+/// configuration cuft refused); nothing for success.
+void checkCuda(const cuda::Error &e);
 /// Every kernel's fast-path hits, for cache_info().
 cache::StripedCounter &dispatchHits();
 /// A kernel died: its modules are unloaded (their last leases went with its
@@ -178,6 +211,28 @@ pybind11::object launchHost(const host::Kernel &kernel, const uint32_t grid[3],
 /// (load it again); raises cuft.CudaError or ValueError on failure.
 bool launchCuda(const PyCudaModule &module, const uint32_t grid[3], const uint32_t block[3],
                 uint32_t sharedBytes, uintptr_t stream, KernelArgs &packed);
+
+/// The request's specialization from the process-wide cache, for a Python
+/// caller: on Python's main thread a compile is waited for so that Ctrl-C
+/// interrupts it (null value then); the GIL is released while waiting.
+SpecializationCache::Lookup lookupForPython(const SpecializationRequest &request);
+/// The host module of a host specialization (a PyHostModule), loaded once
+/// per process; None with `error` set when it cannot be loaded.
+pybind11::object loadHost(const std::shared_ptr<const Specialization> &spec,
+                          KernelCounters &counters, std::string &error);
+/// The CUDA module of a linked specialization in `context` (a PyCudaModule),
+/// loaded once per context, `setup` and `teardown` (Python callables or
+/// None) its callbacks; raises cuft.CudaError.
+pybind11::object loadCuda(const std::shared_ptr<const Specialization> &spec, uintptr_t context,
+                          KernelCounters &counters, pybind11::object setup,
+                          pybind11::object teardown);
+/// The stream launches without one use: each thread's own default stream
+/// (CU_STREAM_PER_THREAD) or the legacy one (0), decided once per process by
+/// CUFT_PER_THREAD_DEFAULT_STREAM, else by the build (per-thread on
+/// free-threaded ones).
+uintptr_t defaultStream();
+/// The primary context of device 0 once cuda_context(0) made it, else 0.
+uintptr_t deviceZeroContext();
 
 /// Diagnostics as (severity, file, line, column, message) tuples.
 pybind11::list diagnosticsToPython(const std::vector<Diagnostic> &diagnostics);

@@ -93,6 +93,39 @@ py::dict cacheInfo() {
 
 } // namespace
 
+cuft::SpecializationCache::Lookup
+cuft::python::lookupForPython(const cuft::SpecializationRequest &r) {
+  // A finished entry is a hit that cannot block: no thread for it.
+  if (onMainThread() && !cuft::specializationCache().find(cuft::keyOf(r)))
+    return interruptibleLookup(r);
+  py::gil_scoped_release release;
+  return cuft::lookupSpecialization(r);
+}
+
+py::object cuft::python::loadHost(const std::shared_ptr<const Specialization> &spec,
+                                  KernelCounters &counters, std::string &error) {
+  if (!spec->hostObject)
+    throw py::value_error("not a host specialization");
+  cuft::HostModuleRegistry::Result r;
+  {
+    py::gil_scoped_release release;
+    // The artifact shares the specialization's count: while the module
+    // is loaded, its cache entry is in use and never evicted.
+    r = cuft::hostModules().get(
+        std::shared_ptr<const cuft::host::Object>(spec, spec->hostObject.get()),
+        cuft::kHostContext);
+  }
+  if (r.loadedNow)
+    counters.loads.fetch_add(1, std::memory_order_relaxed);
+  if (!r.module) {
+    error = r.error;
+    return py::none();
+  }
+  // Taken while the module is alive: the code stays mapped for as long
+  // as this object (and any launch from it) lives, even past an unload.
+  return py::cast(PyHostModule{r.module, r.module->module().kernel, r.lease});
+}
+
 void cuft::python::kernelReleased() {
   cuft::SpecializationCache &cache = cuft::specializationCache();
   if (cache.limit() != cuft::SpecializationCache::kUnlimited)
@@ -170,14 +203,7 @@ void cuft::python::bindCache(py::module_ &m) {
                                       {}, callbacks};
         for (const auto &[kind, name, data] : inputs)
           r.inputs.push_back({static_cast<cuft::nvptx::InputKind>(kind), name, std::string(data)});
-        cuft::SpecializationCache::Lookup found;
-        // A finished entry is a hit that cannot block: no thread for it.
-        if (cuft::python::onMainThread() && !cuft::specializationCache().find(cuft::keyOf(r))) {
-          found = interruptibleLookup(r);
-        } else {
-          py::gil_scoped_release release;
-          found = cuft::lookupSpecialization(r);
-        }
+        cuft::SpecializationCache::Lookup found = cuft::python::lookupForPython(r);
         counters.count(found.outcome);
         if (!found.value)
           return py::make_tuple(false, py::none(),
@@ -213,24 +239,9 @@ void cuft::python::bindCache(py::module_ &m) {
   m.def(
       "load_host",
       [](const PySpecialization &s, KernelCounters &counters) -> py::tuple {
-        if (!s.value->hostObject)
-          throw py::value_error("not a host specialization");
-        cuft::HostModuleRegistry::Result r;
-        {
-          py::gil_scoped_release release;
-          // The artifact shares the specialization's count: while the module
-          // is loaded, its cache entry is in use and never evicted.
-          r = cuft::hostModules().get(
-              std::shared_ptr<const cuft::host::Object>(s.value, s.value->hostObject.get()),
-              cuft::kHostContext);
-        }
-        if (r.loadedNow)
-          counters.loads.fetch_add(1, std::memory_order_relaxed);
-        if (!r.module)
-          return py::make_tuple(py::none(), r.error);
-        // Taken while the module is alive: the code stays mapped for as long
-        // as this object (and any launch from it) lives, even past an unload.
-        return py::make_tuple(PyHostModule{r.module, r.module->module().kernel, r.lease}, "");
+        std::string error;
+        py::object module = cuft::python::loadHost(s.value, counters, error);
+        return py::make_tuple(module, error);
       },
       py::arg("specialization"), py::arg("counters"),
       "The host module of a specialization: JIT-loaded once per process. Returns "

@@ -9,6 +9,9 @@
 #include <pybind11/stl.h>
 
 #include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <string_view>
 #include <chrono>
 #include <array>
 #include <tuple>
@@ -153,6 +156,8 @@ struct ModuleView {
 
 } // namespace
 
+void cuft::python::checkCuda(const cuft::cuda::Error &e) { check(e); }
+
 bool cuft::python::streamsOrdered(uintptr_t producer, uintptr_t consumer) {
   auto isDefault = [](uintptr_t s) { return s <= 2; }; // 0, legacy, per-thread
   return producer == consumer || (isDefault(producer) && isDefault(consumer));
@@ -189,6 +194,96 @@ bool cuft::python::launchCuda(const PyCudaModule &module, const uint32_t grid[3]
   return true;
 }
 
+py::object cuft::python::loadCuda(const std::shared_ptr<const Specialization> &spec,
+                                  uintptr_t context, KernelCounters &counters, py::object setup,
+                                  py::object teardown) {
+  if (!spec->cubin)
+    throw py::value_error("not a linked CUDA specialization");
+  cuft::cuda::ModuleRegistry::Callbacks callbacks;
+  // The registry runs them once per (module, context), on a thread
+  // without the GIL: take it to call into Python.
+  if (!setup.is_none())
+    callbacks.setup = [fn = heldPython(setup)](
+                          cuft::cuda::Module &module,
+                          cuft::cuda::ModuleRegistry::ContextId id) -> std::string {
+      py::gil_scoped_acquire gil;
+      try {
+        (*fn)(ModuleView{&module, static_cast<uintptr_t>(id)});
+        return "";
+      } catch (py::error_already_set &e) {
+        // This thread loads (the registry runs setup on the caller's
+        // thread): the exception stays set on its thread state, and
+        // load_cuda raises it as it is. Threads that waited for this
+        // load get the text.
+        std::string text = std::string("the setup callback failed: ") + e.what();
+        e.restore();
+        return text;
+      }
+    };
+  if (!teardown.is_none())
+    callbacks.teardown = [fn = heldPython(teardown)](
+                             cuft::cuda::Module &module,
+                             cuft::cuda::ModuleRegistry::ContextId id) {
+      py::gil_scoped_acquire gil;
+      try {
+        (*fn)(ModuleView{&module, static_cast<uintptr_t>(id)});
+      } catch (py::error_already_set &e) {
+        e.discard_as_unraisable("cuft: a module's teardown callback");
+      }
+    };
+  cuft::cuda::ModuleRegistry::Result r;
+  {
+    py::gil_scoped_release release;
+    // The artifact shares the specialization's count, as load_host's.
+    r = cuft::cuda::modules().get(
+        std::shared_ptr<const cuft::cuda::Cubin>(spec, spec->cubin.get()), context,
+        callbacks);
+  }
+  if (r.loadedNow)
+    counters.loads.fetch_add(1, std::memory_order_relaxed);
+  if (!r.module) {
+    if (PyErr_Occurred()) // this thread's setup callback raised: that exception
+      throw py::error_already_set();
+    // The CUresult crossed the registry as text ("cuModuleLoadData:
+    // CUDA_ERROR_X (...)"): read it back, so CudaError carries it.
+    size_t at = 0;
+    bool fromSetup = r.error.rfind("the setup callback failed: ", 0) == 0;
+    cuft::cuda::Result code =
+        fromSetup ? cuft::cuda::kSuccess : cuft::cuda::resultNamedIn(r.error, at);
+    if (code == cuft::cuda::kSuccess)
+      raise({999 /* CUDA_ERROR_UNKNOWN */, "cannot load the kernel's module: " + r.error});
+    std::string what = r.error.substr(0, at);
+    while (!what.empty() && (what.back() == ' ' || what.back() == ':'))
+      what.pop_back();
+    raise({code, "cannot load the kernel's module" + (what.empty() ? "" : " (" + what + ")")});
+  }
+  return py::cast(PyCudaModule{r.module, context, r.lease});
+}
+
+namespace {
+std::atomic<uintptr_t> deviceZero{0};
+} // namespace
+
+uintptr_t cuft::python::deviceZeroContext() { return deviceZero.load(std::memory_order_acquire); }
+
+uintptr_t cuft::python::defaultStream() {
+  static const uintptr_t stream = [] {
+    const char *env = std::getenv("CUFT_PER_THREAD_DEFAULT_STREAM");
+    bool perThread;
+    if (env && *env)
+      perThread = std::string_view(env) != "0" && std::string_view(env) != "false" &&
+                  std::string_view(env) != "no";
+    else
+#ifdef Py_GIL_DISABLED
+      perThread = true;
+#else
+      perThread = false;
+#endif
+    return perThread ? uintptr_t(2) : uintptr_t(0); // CU_STREAM_PER_THREAD, legacy
+  }();
+  return stream;
+}
+
 void cuft::python::bindCudaRuntime(py::module_ &m) {
   m.def(
       "cuda_context",
@@ -200,11 +295,16 @@ void cuft::python::bindCudaRuntime(py::module_ &m) {
           e = cuft::cuda::primaryContext(device, context);
         }
         check(e);
+        if (device == 0)
+          deviceZero.store(reinterpret_cast<uintptr_t>(context), std::memory_order_release);
         return reinterpret_cast<uintptr_t>(context);
       },
       py::arg("device") = 0,
       "The primary context of `device` (retained once per process), current on this thread.");
 
+  m.def("default_stream", &cuft::python::defaultStream,
+        "The CUstream of launches given none: 2 (each thread's own) or 0 (the legacy one), "
+        "from CUFT_PER_THREAD_DEFAULT_STREAM, else per-thread on free-threaded builds.");
   m.def(
       "cuda_chip",
       [](int device) {
@@ -374,67 +474,7 @@ void cuft::python::bindCudaRuntime(py::module_ &m) {
       "load_cuda",
       [](const PySpecialization &s, uintptr_t context, KernelCounters &counters,
          py::object setup, py::object teardown) {
-        if (!s.value->cubin)
-          throw py::value_error("not a linked CUDA specialization");
-        cuft::cuda::ModuleRegistry::Callbacks callbacks;
-        // The registry runs them once per (module, context), on a thread
-        // without the GIL: take it to call into Python.
-        if (!setup.is_none())
-          callbacks.setup = [fn = heldPython(setup)](
-                                cuft::cuda::Module &module,
-                                cuft::cuda::ModuleRegistry::ContextId id) -> std::string {
-            py::gil_scoped_acquire gil;
-            try {
-              (*fn)(ModuleView{&module, static_cast<uintptr_t>(id)});
-              return "";
-            } catch (py::error_already_set &e) {
-              // This thread loads (the registry runs setup on the caller's
-              // thread): the exception stays set on its thread state, and
-              // load_cuda raises it as it is. Threads that waited for this
-              // load get the text.
-              std::string text = std::string("the setup callback failed: ") + e.what();
-              e.restore();
-              return text;
-            }
-          };
-        if (!teardown.is_none())
-          callbacks.teardown = [fn = heldPython(teardown)](
-                                   cuft::cuda::Module &module,
-                                   cuft::cuda::ModuleRegistry::ContextId id) {
-            py::gil_scoped_acquire gil;
-            try {
-              (*fn)(ModuleView{&module, static_cast<uintptr_t>(id)});
-            } catch (py::error_already_set &e) {
-              e.discard_as_unraisable("cuft: a module's teardown callback");
-            }
-          };
-        cuft::cuda::ModuleRegistry::Result r;
-        {
-          py::gil_scoped_release release;
-          // The artifact shares the specialization's count, as load_host's.
-          r = cuft::cuda::modules().get(
-              std::shared_ptr<const cuft::cuda::Cubin>(s.value, s.value->cubin.get()), context,
-              callbacks);
-        }
-        if (r.loadedNow)
-          counters.loads.fetch_add(1, std::memory_order_relaxed);
-        if (!r.module) {
-          if (PyErr_Occurred()) // this thread's setup callback raised: that exception
-            throw py::error_already_set();
-          // The CUresult crossed the registry as text ("cuModuleLoadData:
-          // CUDA_ERROR_X (...)"): read it back, so CudaError carries it.
-          size_t at = 0;
-          bool fromSetup = r.error.rfind("the setup callback failed: ", 0) == 0;
-          cuft::cuda::Result code =
-              fromSetup ? cuft::cuda::kSuccess : cuft::cuda::resultNamedIn(r.error, at);
-          if (code == cuft::cuda::kSuccess)
-            raise({999 /* CUDA_ERROR_UNKNOWN */, "cannot load the kernel's module: " + r.error});
-          std::string what = r.error.substr(0, at);
-          while (!what.empty() && (what.back() == ' ' || what.back() == ':'))
-            what.pop_back();
-          raise({code, "cannot load the kernel's module" + (what.empty() ? "" : " (" + what + ")")});
-        }
-        return PyCudaModule{r.module, context, r.lease};
+        return cuft::python::loadCuda(s.value, context, counters, setup, teardown);
       },
       py::arg("specialization"), py::arg("context"), py::arg("counters"),
       py::arg("setup") = py::none(), py::arg("teardown") = py::none(),

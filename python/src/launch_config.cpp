@@ -66,34 +66,30 @@ PyTypeObject *configType;
 
 PyTypeObject *kernelType;
 
-/// A kernel's warm state for one target: what its last slow launch there
-/// left. The tuple owns the objects; the other fields are read from it.
-///   cuda: (frontend, Dispatcher, default stream, capture checks)
-///   host: (frontend, Dispatcher, Dispatcher with bounds checks,
-///          boundscheck option (None: CUFT_BOUNDSCHECK decides), capture checks)
+/// A kernel's warm state: its current frontend's Launcher and the identity
+/// checks of the values that frontend captured, installed by Python's slow
+/// path. The tuple (frontend, Launcher, capture checks) owns the objects; the
+/// other fields are read from it.
 struct WarmState {
   PyObject *tuple;
-  void *dispatchers[2]; // cuda: [0]; host: [0] without, [1] with bounds checks
-  uintptr_t word;       // cuda: the default stream; host: the option (0, 1, 2: None)
-  PyObject *checks;     // the tuple's capture checks
+  PyObject *launcher;
+  PyObject *checks;
   WarmState *retiredNext = nullptr;
   uint64_t stamp = 0; // retired: launchEpochs().stamp() after it was replaced
 };
-
-enum Slot { kCudaSlot = 0, kHostSlot = 1 };
 
 /// cuft.Kernel's C part (KernelBase). Fields are read and written with
 /// atomics: launches read `warm` from any thread while a slow launch replaces it.
 struct KernelObject {
   PyObject_HEAD
-  WarmState *warm[2]; // per Slot; null: no warm state
+  WarmState *warm;    // null: no warm state
   WarmState *retired; // replaced states a launch may still read
 };
 
-/// The kernel's warm state for `slot`; a launch reads it (and uses it) under
-/// a launchEpochs() guard. Sequentially consistent, as Epochs.h requires.
-WarmState *warmOf(PyObject *kernel, Slot slot) {
-  return __atomic_load_n(&reinterpret_cast<KernelObject *>(kernel)->warm[slot], __ATOMIC_SEQ_CST);
+/// The kernel's warm state; a launch reads it (and uses it) under a
+/// launchEpochs() guard. Sequentially consistent, as Epochs.h requires.
+WarmState *warmOf(PyObject *kernel) {
+  return __atomic_load_n(&reinterpret_cast<KernelObject *>(kernel)->warm, __ATOMIC_SEQ_CST);
 }
 
 void freeStates(WarmState *s) {
@@ -297,28 +293,6 @@ int streamOf(PyObject *stream, uintptr_t &out) {
   return found > 0 ? 1 : 0;
 }
 
-/// The warm CUDA launch: 1 launched, 0 a miss (the slow path takes it), -1
-/// an error (a CudaError, a bad configuration).
-int warmCuda(Config *c, PyObject *const *args, size_t nargs) {
-  WarmState *warm = c->isKernel ? warmOf(c->kernel, kCudaSlot) : nullptr;
-  if (!warm)
-    return 0;
-  // No reference is taken: the state lives as long as the kernel, which this
-  // config holds. The values the frontend compiled in must be unchanged (a
-  // new frontend clears the state: Kernel.frontend).
-  uintptr_t stream = warm->word;
-  int ok = c->stream == Py_None ? 1 : streamOf(c->stream, stream);
-  if (ok > 0)
-    ok = cuft::python::capturesUnchanged(warm->checks);
-  if (ok <= 0)
-    return ok;
-  PyObject *r = cuft::python::launchWarmCuda(warm->dispatchers[0], c->grid, c->block, c->shared,
-                                             stream, args, nargs);
-  int done = !r ? -1 : r == Py_None ? 1 : 0;
-  Py_XDECREF(r);
-  return done;
-}
-
 /// os.environ's mapping (os.environ._data: bytes to bytes on POSIX), found
 /// at the first read and held for the life of the process; None where it is
 /// not a dict (then os.environ.get is called).
@@ -327,7 +301,9 @@ std::atomic<PyObject *> environData{nullptr};
 /// CUFT_BOUNDSCHECK as both launch paths read it: on unless unset, "" or "0".
 /// From os.environ (a thread-safe dict lookup; getenv would race with
 /// os.environ's putenv on the free-threaded build). -1 with an error set.
-int boundscheckFromEnvironment() {
+} // namespace
+
+int cuft::python::boundscheckFromEnvironment() {
   static PyObject *key = PyBytes_FromString("CUFT_BOUNDSCHECK"); // held for the process
   PyObject *data = environData.load(std::memory_order_acquire);
   if (!data) {
@@ -381,38 +357,7 @@ int boundscheckFromEnvironment() {
   return on ? 1 : 0;
 }
 
-/// The warm host launch, as warmCuda: 1 done, 0 a miss, -1 an error (the
-/// kernel's own, raised as cuft.dispatcher raises launch_host's errors).
-int warmHost(Config *c, PyObject *const *args, size_t nargs) {
-  WarmState *warm = c->isKernel ? warmOf(c->kernel, kHostSlot) : nullptr;
-  if (!warm)
-    return 0;
-  int boundscheck = warm->word == 2 ? boundscheckFromEnvironment() : warm->word == 1;
-  if (boundscheck < 0)
-    return -1;
-  int ok = cuft::python::capturesUnchanged(warm->checks);
-  if (ok <= 0)
-    return ok;
-  PyObject *r = cuft::python::launchWarmHost(warm->dispatchers[boundscheck ? 1 : 0], c->grid,
-                                             c->block, args, nargs);
-  if (!r || r == Py_None) {
-    Py_XDECREF(r);
-    return r ? 1 : -1;
-  }
-  if (!PyTuple_Check(r)) { // MISS
-    Py_DECREF(r);
-    return 0;
-  }
-  // The kernel ran and failed (a trap, an index out of range, a bad
-  // configuration): the hook raises its exception.
-  const Hooks *h = hooks.load(std::memory_order_acquire);
-  PyObject *none = h ? PyObject_CallFunctionObjArgs(h->hostError, c->kernel, r, nullptr) : nullptr;
-  Py_DECREF(r);
-  Py_XDECREF(none);
-  if (!PyErr_Occurred())
-    PyErr_SetString(PyExc_RuntimeError, "a host launch failed and its error was not raised");
-  return -1;
-}
+namespace {
 
 const Hooks *requireHooks() {
   const Hooks *h = hooks.load(std::memory_order_acquire);
@@ -448,19 +393,52 @@ PyObject *slowLaunch(PyObject *self, PyObject *const *args, size_t nargs, PyObje
   return r;
 }
 
+/// The warm launch: the kernel's warm state is current (its captured values
+/// unchanged), so its Launcher takes the launch, misses included. A new
+/// reference to None, null with an error, or the miss sentinel (Python's
+/// slow path takes it: no state, a changed capture, a stream of another
+/// device, an argument to explain).
+PyObject *warmLaunch(Config *c, int target, PyObject *const *args, size_t nargs) {
+  using cuft::python::Place;
+  WarmState *warm = c->isKernel ? warmOf(c->kernel) : nullptr;
+  if (!warm)
+    return Py_NewRef(cuft::python::missSentinel());
+  // No reference is taken: the state lives until the guard is gone. The
+  // values the frontend compiled in must be unchanged (a new frontend clears
+  // the state: Kernel.frontend).
+  int same = cuft::python::capturesUnchanged(warm->checks);
+  if (same <= 0)
+    return same < 0 ? nullptr : Py_NewRef(cuft::python::missSentinel());
+  cuft::python::Launch l;
+  for (int k = 0; k < 3; ++k) {
+    l.grid[k] = c->grid[k];
+    l.block[k] = c->block[k];
+  }
+  l.shared = c->shared;
+  if (target == kCuda) {
+    uintptr_t context = cuft::python::deviceZeroContext(), stream = cuft::python::defaultStream();
+    if (!context || (c->stream != Py_None && !streamOf(c->stream, stream)))
+      return Py_NewRef(cuft::python::missSentinel());
+    l.place = {Place::Cuda, context};
+    l.stream = stream;
+  } else if (!cuft::python::hostPlaceOf(warm->launcher, l.place)) {
+    return nullptr;
+  }
+  return cuft::python::runLaunch(c->kernel, warm->launcher, l, args, nargs,
+                                 /*refusedIsMiss=*/true);
+}
+
 PyObject *configCall(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwnames) {
   size_t nargs = size_t(PyVectorcall_NARGS(nargsf));
   int target = currentTarget.load(std::memory_order_relaxed);
   if (!kwnames && target != kUnknown) {
-    // The warm state (and the Dispatchers it names) stays valid until the
-    // launch is done.
+    // The warm state (and the Launcher it names) stays valid until the
+    // launch is done, a miss's compile included.
     auto guard = cuft::cache::launchEpochs().enter();
-    auto *c = reinterpret_cast<Config *>(self);
-    int done = target == kCuda ? warmCuda(c, args, nargs) : warmHost(c, args, nargs);
-    if (done < 0)
-      return nullptr;
-    if (done)
-      Py_RETURN_NONE;
+    PyObject *r = warmLaunch(reinterpret_cast<Config *>(self), target, args, nargs);
+    if (r != cuft::python::missSentinel())
+      return r;
+    Py_DECREF(r);
   }
   return slowLaunch(self, args, nargs, kwnames);
 }
@@ -666,72 +644,51 @@ bool sameWarm(PyObject *a, PyObject *b) {
   return true;
 }
 
-PyObject *getWarm(PyObject *self, void *slot) {
+PyObject *getWarm(PyObject *self, void *) {
   auto guard = cuft::cache::launchEpochs().enter(); // another thread may replace it
-  WarmState *w = warmOf(self, Slot(reinterpret_cast<uintptr_t>(slot)));
+  WarmState *w = warmOf(self);
   return Py_NewRef(w ? w->tuple : Py_None);
 }
 
-/// A cuda warm tuple's fields into `state`; false (a TypeError set) if it is not one.
-bool readCudaWarm(PyObject *value, WarmState &state) {
-  if (PyTuple_CheckExact(value) && PyTuple_GET_SIZE(value) == 4 &&
-      PyTuple_Check(PyTuple_GET_ITEM(value, 3)) &&
-      (state.dispatchers[0] = cuft::python::dispatcherOf(PyTuple_GET_ITEM(value, 1))) &&
-      streamOf(PyTuple_GET_ITEM(value, 2), state.word) == 1) {
-    state.checks = PyTuple_GET_ITEM(value, 3);
+/// A warm tuple's fields into `state`; false (a TypeError set) if it is not one.
+bool readWarm(PyObject *value, WarmState &state) {
+  if (PyTuple_CheckExact(value) && PyTuple_GET_SIZE(value) == 3 &&
+      cuft::python::launcherOf(PyTuple_GET_ITEM(value, 1)) &&
+      PyTuple_Check(PyTuple_GET_ITEM(value, 2))) {
+    state.launcher = PyTuple_GET_ITEM(value, 1);
+    state.checks = PyTuple_GET_ITEM(value, 2);
     return true;
   }
-  if (!PyErr_Occurred())
-    PyErr_SetString(PyExc_TypeError, "_cuda_warm: (frontend, Dispatcher, default stream as an "
-                                     "int, tuple of capture checks) or None");
+  PyErr_SetString(PyExc_TypeError,
+                  "_warm: (frontend, Launcher, tuple of capture checks) or None");
   return false;
 }
 
-/// A host warm tuple's fields into `state`; false (a TypeError set) if it is not one.
-bool readHostWarm(PyObject *value, WarmState &state) {
-  PyObject *option = PyTuple_CheckExact(value) && PyTuple_GET_SIZE(value) == 5
-                         ? PyTuple_GET_ITEM(value, 3)
-                         : nullptr;
-  if (option && (option == Py_None || PyBool_Check(option)) &&
-      PyTuple_Check(PyTuple_GET_ITEM(value, 4)) &&
-      (state.dispatchers[0] = cuft::python::dispatcherOf(PyTuple_GET_ITEM(value, 1))) &&
-      (state.dispatchers[1] = cuft::python::dispatcherOf(PyTuple_GET_ITEM(value, 2)))) {
-    state.word = option == Py_None ? 2 : option == Py_True ? 1 : 0;
-    state.checks = PyTuple_GET_ITEM(value, 4);
-    return true;
-  }
-  PyErr_SetString(PyExc_TypeError, "_host_warm: (frontend, Dispatcher, Dispatcher with bounds "
-                                   "checks, boundscheck option, tuple of capture checks) or None");
-  return false;
-}
-
-int setWarm(PyObject *self, PyObject *value, void *slotArg) {
+int setWarm(PyObject *self, PyObject *value, void *) {
   auto *k = reinterpret_cast<KernelObject *>(self);
-  auto slot = Slot(reinterpret_cast<uintptr_t>(slotArg));
   if (!value || value == Py_None) {
-    retire(k, __atomic_exchange_n(&k->warm[slot], nullptr, __ATOMIC_SEQ_CST));
+    retire(k, __atomic_exchange_n(&k->warm, nullptr, __ATOMIC_SEQ_CST));
     return 0;
   }
   WarmState state{};
-  if (!(slot == kCudaSlot ? readCudaWarm(value, state) : readHostWarm(value, state)))
+  if (!readWarm(value, state))
     return -1;
   {
     auto guard = cuft::cache::launchEpochs().enter(); // another thread may replace it
-    WarmState *current = warmOf(self, slot);
+    WarmState *current = warmOf(self);
     if (current && sameWarm(current->tuple, value))
       return 0;
   }
   state.tuple = Py_NewRef(value);
-  retire(k, __atomic_exchange_n(&k->warm[slot], new WarmState(state), __ATOMIC_SEQ_CST));
+  retire(k, __atomic_exchange_n(&k->warm, new WarmState(state), __ATOMIC_SEQ_CST));
   return 0;
 }
 
 int kernelTraverse(PyObject *self, visitproc visit, void *arg) {
   auto *k = reinterpret_cast<KernelObject *>(self);
   Py_VISIT(Py_TYPE(self)); // instances of heap types hold their type
-  for (Slot slot : {kCudaSlot, kHostSlot})
-    if (WarmState *w = warmOf(self, slot))
-      Py_VISIT(w->tuple);
+  if (WarmState *w = warmOf(self))
+    Py_VISIT(w->tuple);
   for (WarmState *s = __atomic_load_n(&k->retired, __ATOMIC_ACQUIRE); s; s = s->retiredNext)
     Py_VISIT(s->tuple);
   return 0;
@@ -741,8 +698,7 @@ int kernelTraverse(PyObject *self, visitproc visit, void *arg) {
 /// the collector's clear of an unreachable cycle, or the dealloc.
 int kernelClear(PyObject *self) {
   auto *k = reinterpret_cast<KernelObject *>(self);
-  for (WarmState *&slot : k->warm)
-    freeStates(__atomic_exchange_n(&slot, nullptr, __ATOMIC_ACQ_REL));
+  freeStates(__atomic_exchange_n(&k->warm, nullptr, __ATOMIC_ACQ_REL));
   freeStates(__atomic_exchange_n(&k->retired, nullptr, __ATOMIC_ACQ_REL));
   return 0;
 }
@@ -765,14 +721,9 @@ PyObject *getRetired(PyObject *self, void *) {
 }
 
 PyGetSetDef kernelGetSet[] = {
-    {"_cuda_warm", getWarm, setWarm,
-     "(frontend, Dispatcher, default stream, capture checks) of the last slow CUDA launch, "
-     "or None: what the C warm path launches with.",
-     reinterpret_cast<void *>(uintptr_t(kCudaSlot))},
-    {"_host_warm", getWarm, setWarm,
-     "(frontend, Dispatcher, Dispatcher with bounds checks, boundscheck option, capture "
-     "checks) of the last slow host launch, or None.",
-     reinterpret_cast<void *>(uintptr_t(kHostSlot))},
+    {"_warm", getWarm, setWarm,
+     "(frontend, Launcher, capture checks) the C launch path launches with, or None.",
+     nullptr},
     {"_retired_warm_states", getRetired, nullptr,
      "Replaced warm states kept because a launch may still read them.", nullptr},
     {nullptr, nullptr, nullptr, nullptr, nullptr}};

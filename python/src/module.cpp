@@ -14,7 +14,7 @@ PYBIND11_MODULE(_cuft, m, pybind11::mod_gil_not_used()) {
   cuft::python::bindDLPack(m);
   cuft::python::bindHost(m);
   cuft::python::bindCache(m);
-  cuft::python::bindDispatch(m);
+  cuft::python::bindLauncher(m);
   cuft::python::bindLaunchConfig(m);
   cuft::python::bindCuda(m);
   cuft::python::bindLink(m);

@@ -562,8 +562,8 @@ def test_pytorch_and_cupy_style_streams_are_read():
         assert last_launch()["stream"] == s.handle
     # Warm, they stay on the C path: the Python launch is never called.
     slow = []
-    python_launch = touch._launch_cuda
-    touch._launch_cuda = lambda *a: slow.append(a) or python_launch(*a)
+    python_launch = touch._launch
+    touch._launch = lambda *a: slow.append(a) or python_launch(*a)
     for stream in (TorchStream(), CupyStream(), Protocol(), s.handle, s):
         touch[1, 1, stream](x)
         assert last_launch()["stream"] == s.handle
@@ -593,7 +593,7 @@ def test_the_warm_launch_sees_rebound_globals_and_closures():
     scaled[1, 1](x)
     assert scaled.stats()["compiles"] == 1
     # The warm path's identity checks now follow the new object.
-    assert any(check[3] is SCALE for check in scaled._cuda_warm[3])
+    assert any(check[3] is SCALE for check in scaled._warm[2])
     SCALE = 7  # changed: the next launch compiles it in
     scaled[1, 1](x)
     scaled[1, 1](x)
@@ -712,10 +712,10 @@ def test_replaced_warm_states_are_freed_once_no_launch_reads_them():
 
     x = cuft.zeros(4, np.int64)
     scaled[1, 1](x)
-    assert scaled._cuda_warm is not None
-    first = scaled._cuda_warm
+    assert scaled._warm is not None
+    first = scaled._warm
     scaled[1, 1](x)
-    assert scaled._cuda_warm is first  # nothing new: nothing replaced
+    assert scaled._warm is first  # nothing new: nothing replaced
     launches = counter("launches")
     for _ in range(300):  # an equal, new object each launch: a new warm state each time
         SCALE = int("1000")
@@ -724,14 +724,14 @@ def test_replaced_warm_states_are_freed_once_no_launch_reads_them():
     assert scaled.stats()["compiles"] == 1
     # Each replaced state was freed by a later replacement (no launch could
     # still read it): a few are kept, not 300, and the C path still launches.
-    assert scaled._cuda_warm is not None
+    assert scaled._warm is not None
     assert scaled._retired_warm_states <= 2, scaled._retired_warm_states
     scaled[1, 1](x)
-    assert counter("launches") == launches + 301 and scaled._cuda_warm is not None
+    assert counter("launches") == launches + 301 and scaled._warm is not None
     try:
-        scaled._cuda_warm = (1, 2)
+        scaled._warm = (1, 2)
     except TypeError as e:
-        assert "_cuda_warm" in str(e)
+        assert "_warm" in str(e)
     else:
         raise AssertionError("a bad warm state was taken")
 
@@ -743,7 +743,7 @@ def test_replaced_warm_states_are_freed_once_no_launch_reads_them():
     k = factory(3)
     k[1, 1](x)
     k[1, 1](x)
-    assert k._cuda_warm is not None
+    assert k._warm is not None
     dead = weakref.ref(k)
     del k
     gc.collect()

@@ -1,5 +1,5 @@
 """The one argument reader (_cuft.read_arguments, python/src/arguments.cpp),
-which the warm launch (_cuft.launch_fast) and the slow one share: every
+which every launch (_cuft.launch, and the C call of kernel[grid, block]) uses: every
 argument's signature entry, written out here independently, its problems,
 and the warm path's packing of scalars and arrays of every type."""
 import numpy as np
@@ -112,7 +112,7 @@ def test_warm_launches_pack_every_scalar_type(dt):
         out = np.zeros(10, dt)
         add_scalar[1, 16](x, out, s)
         np.testing.assert_array_equal(out, x + s)
-    d = add_scalar._dispatchers[1]["host"]
+    d = add_scalar._launchers[1]
     assert len(d) >= 1
 
 
@@ -128,7 +128,7 @@ def test_the_warm_path_counts_hits_and_survives_unloads():
         fill[1, 32](out, 4)
     s1 = fill.stats()
     assert s1["hits"] - s0["hits"] == 5 and s1["compiles"] == 1 and s1["loads"] == 1
-    assert len(fill._dispatchers[1]["host"]) == 1
+    assert len(fill._launchers[1]) == 1
     cuft.unload_modules()
     out[:] = 0
     fill[1, 32](out, 4)  # the warm path misses (unloaded), the slow path loads again
@@ -223,20 +223,23 @@ def test_gpu_memory_on_the_host_target_takes_the_slow_path_and_its_error():
         add_scalar[1, 8](CudaLike((8,), "<f8"), CudaLike((8,), "<f8"), 1.0)
 
 
-def test_the_raw_cuda_warm_call_checks_its_arguments():
-    d = _cuft.Dispatcher([False], _cuft.KernelCounters())
-    # An empty table: a miss, whatever the arguments.
-    x = CudaLike((8,), "<f4")
-    assert _cuft.launch_fast_cuda(d, (1, 1, 1), (32, 1, 1), 0, 0, (x,)) is _cuft.MISS
-    for bad in [((1, 1), (32, 1, 1), 0, 0, (x,)), ((1, 1, 1), [32, 1, 1], 0, 0, (x,)),
-                ((1, 1, -1), (32, 1, 1), 0, 0, (x,)), ((1, 1, 1), (32, 1, 1), 0, 0, [x]),
-                ((1, 1, 1), (32, 1, 1), 0, 0)]:
-        with pytest.raises(TypeError, match="launch_fast_cuda"):
-            _cuft.launch_fast_cuda(d, *bad)
+def test_the_raw_launch_call_checks_its_arguments():
+    x = np.zeros(8)
+    add_scalar[1, 8](x, x, 1.0)
+    launcher = add_scalar._launchers[1]
+    ok = (add_scalar, "host", 0, 0, 0, (1, 1, 1), (8, 1, 1), 0, (x, x, 2.0))
+    _cuft.launch(launcher, *ok)
+    assert (x == 3).all()  # x[i] + 2 into x, after x[i] + 1 into x
+    for bad in [ok[:-1], ok[:5] + ((1, 1),) + ok[6:], ok[:6] + ([8, 1, 1],) + ok[7:],
+                ok[:8] + ([x, x, 1.0],)]:
+        with pytest.raises(TypeError, match="launch"):
+            _cuft.launch(launcher, *bad)
     with pytest.raises(ValueError, match="shared_bytes"):
-        _cuft.launch_fast_cuda(d, (1, 1, 1), (32, 1, 1), -1, 0, (x,))
+        _cuft.launch(launcher, *ok[:7], -1, ok[8])
     with pytest.raises(TypeError):
-        _cuft.launch_fast_cuda("not a dispatcher", (1, 1, 1), (32, 1, 1), 0, 0, (x,))
+        _cuft.launch("not a launcher", *ok)
+    with pytest.raises(ArgumentError, match="cannot pass a str"):
+        _cuft.launch(launcher, *ok[:8], (x, x, "two"))
 
 
 def test_launches_with_more_parameters_than_the_inline_buffer(tmp_path):
@@ -278,7 +281,7 @@ def test_the_c_host_path_follows_boundscheck_rebinding_and_raises_kernel_errors(
     x = np.zeros(4, np.float32)
     fill[1, 8](x, 4)
     fill[1, 8](x, 4)
-    assert fill._host_warm is not None and list(x) == [4] * 4
+    assert fill._warm is not None and list(x) == [4] * 4
     hits, compiles = fill.stats()["hits"], fill.stats()["compiles"]
     for _ in range(3):
         fill[1, 8](x, 4)
@@ -302,7 +305,7 @@ def test_the_c_host_path_follows_boundscheck_rebinding_and_raises_kernel_errors(
     y = np.zeros(2, np.int64)
     divide[1, 2](y, 1)
     divide[1, 2](y, 1)
-    assert divide._host_warm is not None
+    assert divide._warm is not None
     for _ in range(2):
         with pytest.raises(cuft.KernelError, match="divide"):
             divide[1, 2](y, 1 << 40)

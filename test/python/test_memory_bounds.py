@@ -1,7 +1,7 @@
 """Memory stays bounded where programs repeat themselves (issue 14, items 15
 and 16):
 
-- ``cuft.unload_modules()`` then a relaunch, over and over: the Dispatcher's
+- ``cuft.unload_modules()`` then a relaunch, over and over: the Launcher's
   replaced tables (and the modules only they held) are freed once no launch
   can read them, instead of kept until the kernel dies (~142 KiB a cycle).
 - New kernels made forever (a factory in a loop, a rebound global): the
@@ -92,9 +92,7 @@ def test_unloading_and_relaunching_keeps_memory_flat():
     print(f"{grown:.1f}", flush=True)
     assert grown < 40, f"2,000 unload+relaunch cycles grew RSS by {grown:.1f} MiB"
     assert x[0] == 2020, x[0]
-    tables = add_one._dispatchers[1]
-    assert all(d.retired_tables() <= 2 for d in tables.values()), \
-        [d.retired_tables() for d in tables.values()]
+    assert add_one._launchers[1].retired_tables() <= 2, add_one._launchers[1].retired_tables()
     assert cuft.cache_info()["modules"] == 1, cuft.cache_info()
     """)
     assert float(out.split()[-1]) < 40
@@ -135,8 +133,7 @@ def test_unloading_and_relaunching_on_the_cuda_driver_double_keeps_memory_flat()
     assert fake.fakecuda_live(b"modules") == 1
     assert fake.fakecuda_counter(b"loads") == 3050
     assert fake.fakecuda_counter(b"unloads") == 3049
-    tables = add_one._dispatchers[1]
-    assert all(d.retired_tables() <= 2 for d in tables.values())
+    assert add_one._launchers[1].retired_tables() <= 2
     """, CUFT_LIBCUDA=FAKE)
     assert int(out.split()[-1]) < 1_000_000
 
@@ -207,7 +204,7 @@ def test_rebinding_a_global_keeps_memory_bounded():
     assert x[0] == sum(range(20)) + sum(range(1000, 1250)), x[0]
     info = cuft.cache_info()
     assert info["entries"] <= 16 + 1 and info["modules"] == 1, info
-    assert k._host_warm is not None and k._retired_warm_states <= 2
+    assert k._warm is not None and k._retired_warm_states <= 2
     """, CUFT_CACHE_MAX_ENTRIES="16")
     assert float(out.split()[-1]) < 16
 
@@ -312,7 +309,7 @@ def test_the_environment_sets_the_limit():
 # -- stress: launches racing unloads, evictions and dying kernels ------------------
 
 def test_launches_survive_unloads_evictions_and_dying_kernels(host_target):
-    """Launching threads (the C warm path: Dispatcher tables, warm states)
+    """Launching threads (the C warm path: Launcher tables, warm states)
     while one thread unloads every module, one flips the cache limit between
     0 and a few, and one makes, launches and drops kernels and collects them.
     Every launch must run its kernel exactly once on memory that is still
@@ -371,8 +368,7 @@ def test_launches_survive_unloads_evictions_and_dying_kernels(host_target):
     if errors:
         raise errors[0]
     for k, _ in kernels:
-        for d in k._dispatchers[1].values():
-            assert d.retired_tables() <= 2
+        assert k._launchers[1].retired_tables() <= 2
         assert k._retired_warm_states <= 2
     if FREE_THREADED and os.environ.get("PYTHON_GIL") == "0":
         assert not sys._is_gil_enabled(), "something re-enabled the GIL"

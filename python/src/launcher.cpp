@@ -1,0 +1,662 @@
+//===- launcher.cpp - one kernel's launches, on every target ---------------===//
+//
+// A Launcher is one kernel's one table in front of the process-wide cache:
+// (place, signature) → the loaded module, where a place is the host (with or
+// without bounds checks) or a CUDA context. Every launch, from the C call of
+// kernel[grid, block](*args) or from Python's slow path, runs here:
+//
+//   1. the one reader (arguments.cpp) reads the arguments: the signature and
+//      their cells in the kernel ABI, in one pass;
+//   2. the table is looked up; a live module is launched (the warm launch:
+//      no lock, no reference taken, nothing allocated);
+//   3. otherwise the specialization comes from the process-wide cache
+//      (compiled once however many threads ask: cuft/Compiler/Specialize.h),
+//      is loaded once per context (the ModuleRegistry), inserted here and
+//      launched with the arguments already read.
+//
+// Python keeps the frontend (the generic IR, made per captured values: a new
+// frontend gets a new Launcher), keyword arguments, and the rendering of
+// errors (the hook raise_error). A Launcher made for one frontend never sees
+// another's IR, so its table needs no frontend in its key.
+//
+// The table is immutable and swapped whole through an atomic pointer. Readers
+// never take a reference: a warm launch reads the table, and the module a row
+// holds, inside a guard of the launch path's EpochDomain (cuft/Cache/Epochs.h)
+// for as long as it runs. A replaced table (a new signature, or a module
+// loaded again after cuft.unload_modules()) is kept on the retired list until
+// the domain says no launch can still read it, and then freed with the
+// modules only it held: checked at every insert, so a program that unloads
+// and relaunches forever keeps a few tables, not all of them. Past
+// kMaxEntries rows, new signatures are launched without a row: the
+// process-wide cache still serves them.
+//
+//===----------------------------------------------------------------------===//
+
+#include "bindings.h"
+
+#include "cuft/Cache/Epochs.h"
+
+#include <pybind11/stl.h>
+
+#include <array>
+#include <iterator>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace py = pybind11;
+using cuft::python::KernelCounters;
+using cuft::python::Launch;
+using cuft::python::PyCudaModule;
+using cuft::python::PyHostModule;
+
+namespace {
+
+constexpr size_t kMaxEntries = 64;
+
+/// cuft.dispatcher's raise_error(kernel, kind, payload): renders a launch's
+/// failure as the Python exception it is ("compile": diagnostics;
+/// "load-host": the loader's message; "load-cuda": the CudaError;
+/// "launch-host": launch_host's error tuple) and raises it. Set once.
+std::atomic<PyObject *> raiseErrorHook{nullptr};
+/// cuft.dispatcher's link_for(kernel, chip) -> (inputs, setup, teardown,
+/// identity): what a kernel with `link=` files links on `chip`. Set once.
+std::atomic<PyObject *> linkHook{nullptr};
+
+[[noreturn]] void raiseError(PyObject *kernel, const char *kind, py::handle payload) {
+  PyObject *hook = raiseErrorHook.load(std::memory_order_acquire);
+  if (!hook)
+    throw std::runtime_error("cuft.dispatcher has not registered its launch hooks");
+  PyObject *r = PyObject_CallFunction(hook, "sOO", kind, kernel, payload.ptr());
+  Py_XDECREF(r);
+  if (!PyErr_Occurred())
+    PyErr_SetString(PyExc_RuntimeError, "a launch failed and its error was not raised");
+  throw py::error_already_set();
+}
+
+} // namespace
+
+namespace cuft::python {
+
+/// What a Launcher was made with: the kernel's program and options.
+struct LauncherOptions {
+  std::shared_ptr<const Program> program;
+  std::vector<bool> constexprArgs;
+  unsigned optLevel = 3;
+  bool fastMath = false;
+  int boundscheck = -1; // the kernel's option: 1, 0, or -1 (CUFT_BOUNDSCHECK decides)
+  bool links = false;   // the kernel has link= files (CUDA: asks link_for)
+};
+
+class Launcher {
+public:
+  Launcher(LauncherOptions options, KernelCounters &counters)
+      : options(std::move(options)), counters(counters) {}
+  Launcher(const Launcher &) = delete;
+  Launcher &operator=(const Launcher &) = delete;
+  ~Launcher() { delete table.load(std::memory_order_relaxed); } // no launch reaches it now
+
+  /// Reads `args` and, when the table holds a live module for their
+  /// signature at `l.place`, launches it. The caller holds a launchEpochs()
+  /// guard. Returns Done (`result`: None, or a host launch's error tuple),
+  /// Miss (`read` holds the arguments read) or Refused (`problem`).
+  enum class Outcome { Done, Miss, Refused };
+  Outcome tryLaunch(const Launch &l, PyObject *const *args, size_t n, Read &read,
+                    ArgumentProblem &problem, py::object &result) {
+    if (!readArguments(args, n, options.constexprArgs, destination(l, /*warm=*/true),
+                       read.sig, &read.packed, read.keep, problem))
+      return Outcome::Refused;
+    const void *module = find(l.place, read.sig);
+    if (!module)
+      return Outcome::Miss;
+    if (l.place.kind == Place::Cuda) {
+      if (!launchCuda(*static_cast<const PyCudaModule *>(module), l.grid, l.block, l.shared,
+                      l.stream, read.packed))
+        return Outcome::Miss; // unloaded since the lookup
+    } else {
+      auto *host = static_cast<const PyHostModule *>(module);
+      if (!host->handle->alive())
+        return Outcome::Miss;
+      // The module object (and so its kernel) stays alive: the table holds it.
+      result = launchHost(*host->kernel, l.grid, l.block, read.packed);
+    }
+    counters.hit();
+    return Outcome::Done;
+  }
+
+  /// The miss: the module of `read.sig` at `l.place` (compiled and loaded if
+  /// need be), inserted, and launched with `read`'s arguments. No guard is
+  /// held (compiles take seconds); the caller holds a reference to this.
+  void launchMiss(PyObject *kernel, const Launch &l, Read &read) {
+    for (bool reload = false;; reload = true) {
+      py::object module = moduleFor(kernel, l.place, l.device, read.sig, reload);
+      if (l.place.kind == Place::Cuda) {
+        if (launchCuda(module.cast<const PyCudaModule &>(), l.grid, l.block, l.shared, l.stream,
+                       read.packed))
+          return;
+        continue; // unloaded since it was loaded: load it again
+      }
+      const PyHostModule &host = module.cast<const PyHostModule &>();
+      if (!host.handle->alive())
+        continue;
+      py::object error = launchHost(*host.kernel, l.grid, l.block, read.packed);
+      if (!error.is_none())
+        raiseError(kernel, "launch-host", error);
+      return;
+    }
+  }
+
+  /// The loaded module of `sig` at `place` (of `device`): the table's, or
+  /// compiled, loaded and inserted now (`reload`: the table's was unloaded).
+  py::object moduleFor(PyObject *kernel, const Place &place, long long device,
+                       const std::string &sig, bool reload) {
+    if (!reload) {
+      auto guard = cuft::cache::launchEpochs().enter();
+      if (const Row *row = findRow(place, sig)) {
+        bool alive = place.kind == Place::Cuda
+                         ? static_cast<const PyCudaModule *>(row->module)->handle->alive()
+                         : static_cast<const PyHostModule *>(row->module)->handle->alive();
+        if (alive)
+          return row->owner;
+      }
+    }
+    py::object module;
+    if (place.kind == Place::Cuda) {
+      std::string chip;
+      checkCuda(cuda::deviceChip(int(device), chip));
+      Linked linked = linkFor(kernel, chip);
+      auto spec = specialization(kernel, chip, sig, &linked);
+      try {
+        module = loadCuda(spec, place.context, counters, linked.setup, linked.teardown);
+      } catch (py::error_already_set &e) {
+        // A CudaError: Python names the kernel in it.
+        py::object exception = e.value();
+        raiseError(kernel, "load-cuda", exception);
+      }
+    } else {
+      auto spec = specialization(kernel, "host", sig, nullptr, place.kind == Place::HostChecked);
+      std::string error;
+      module = loadHost(spec, counters, error);
+      if (module.is_none())
+        raiseError(kernel, "load-host", py::str(error));
+    }
+    insert(place, sig, module);
+    return module;
+  }
+
+  /// What a chip's cubin links: the kernel's link= files, compiled for it.
+  struct Linked {
+    std::vector<nvptx::LinkInput> inputs;
+    py::object setup = py::none(), teardown = py::none();
+    std::string identity;
+  };
+
+  Linked linkFor(PyObject *kernel, const std::string &chip) {
+    Linked linked;
+    PyObject *hook = linkHook.load(std::memory_order_acquire);
+    if (!options.links || !hook)
+      return linked;
+    py::tuple r = py::reinterpret_steal<py::object>(
+        PyObject_CallFunction(hook, "Os", kernel, chip.c_str()));
+    if (!r)
+      throw py::error_already_set();
+    for (py::handle in : r[0]) {
+      auto t = py::reinterpret_borrow<py::tuple>(in);
+      linked.inputs.push_back({static_cast<nvptx::InputKind>(t[0].cast<int>()),
+                               t[1].cast<std::string>(), t[2].cast<std::string>()});
+    }
+    linked.setup = r[1];
+    linked.teardown = r[2];
+    linked.identity = r[3].cast<std::string>();
+    return linked;
+  }
+
+  /// The specialization of `sig` for `target` ("host" or a chip) from the
+  /// process-wide cache; with `linked`, the cubin linking it. Raises the
+  /// compile's errors.
+  std::shared_ptr<const Specialization> specialization(PyObject *kernel, const std::string &target,
+                                                       const std::string &sig,
+                                                       const Linked *linked,
+                                                       bool boundsCheck = false) {
+    SpecializationRequest r;
+    r.program = options.program;
+    r.signature = sig;
+    r.target = target;
+    r.optLevel = options.optLevel;
+    r.fastMath = options.fastMath;
+    r.boundsCheck = boundsCheck;
+    if (linked) {
+      r.cubin = true;
+      r.inputs = linked->inputs;
+      r.callbacks = linked->identity;
+    }
+    SpecializationCache::Lookup found = lookupForPython(r);
+    counters.count(found.outcome);
+    if (!found.value)
+      raiseError(kernel, "compile",
+                 diagnosticsToPython({{"error", "", 0, 0, "the compile was interrupted"}}));
+    if (!found.value->ok())
+      raiseError(kernel, "compile", diagnosticsToPython(found.value->diagnostics));
+    return found.value;
+  }
+
+  size_t size() const {
+    auto guard = cuft::cache::launchEpochs().enter();
+    const Table *t = table.load(std::memory_order_seq_cst);
+    return t ? t->rows.size() : 0;
+  }
+
+  /// Replaced tables not freed yet (a launch may still read them).
+  size_t retiredCount() {
+    std::vector<Retired> freed; // freed after the lock, as in insert
+    std::lock_guard<std::mutex> lock(writeMutex);
+    takePassed(freed);
+    return retired.size();
+  }
+
+  const LauncherOptions options;
+  KernelCounters &counters;
+
+private:
+  struct Row {
+    Place place;
+    std::string sig;
+    py::object owner;   // keeps `module` alive
+    const void *module; // a PyHostModule, or a PyCudaModule at a Cuda place
+  };
+  struct Table {
+    std::vector<Row> rows;
+  };
+  struct Retired {
+    uint64_t stamp; // launchEpochs().stamp() after the table was replaced
+    std::unique_ptr<const Table> table;
+  };
+
+  Destination destination(const Launch &l, bool warm) const {
+    if (l.place.kind != Place::Cuda)
+      return {Memory::Host};
+    return {Memory::Cuda, l.place.context, l.device, l.stream, /*mayOrder=*/!warm};
+  }
+
+  /// The row of (place, sig), or null; the caller holds a launchEpochs() guard.
+  const Row *findRow(const Place &place, const std::string &sig) const {
+    const Table *t = table.load(std::memory_order_seq_cst); // see Epochs.h
+    if (!t)
+      return nullptr;
+    for (const Row &r : t->rows)
+      if (r.place == place && r.sig == sig)
+        return &r;
+    return nullptr;
+  }
+
+  const void *find(const Place &place, const std::string &sig) const {
+    const Row *r = findRow(place, sig);
+    return r ? r->module : nullptr;
+  }
+
+  /// Adds (place, sig) → module, replacing an unloaded module's row; false
+  /// when the table is full.
+  bool insert(const Place &place, const std::string &sig, py::object module) {
+    const void *typed = place.kind == Place::Cuda
+                            ? static_cast<const void *>(&module.cast<const PyCudaModule &>())
+                            : &module.cast<const PyHostModule &>();
+    // Declared before the lock: tables are freed after it is released (a
+    // module freed with them may run a teardown callback, any Python code).
+    std::vector<Retired> freed;
+    std::lock_guard<std::mutex> lock(writeMutex);
+    const Table *old = table.load(std::memory_order_relaxed);
+    auto next = std::make_unique<Table>();
+    if (old) {
+      if (old->rows.size() >= kMaxEntries)
+        return false;
+      for (const Row &r : old->rows)
+        if (!(r.place == place && r.sig == sig))
+          next->rows.push_back(r);
+    }
+    next->rows.push_back({place, sig, std::move(module), typed});
+    const Table *replaced = table.exchange(next.release(), std::memory_order_seq_cst);
+    if (replaced)
+      retired.push_back(
+          {cuft::cache::launchEpochs().stamp(), std::unique_ptr<const Table>(replaced)});
+    takePassed(freed);
+    return true;
+  }
+
+  /// Moves the retired tables no launch can read any more (oldest first:
+  /// stamps never decrease) to `out`, for the caller to free once it has
+  /// released writeMutex. Their rows' modules are Python objects: freed with
+  /// the GIL held (or attached, on the free-threaded build).
+  void takePassed(std::vector<Retired> &out) {
+    size_t done = 0;
+    while (done < retired.size() && cuft::cache::launchEpochs().passed(retired[done].stamp))
+      ++done;
+    std::move(retired.begin(), retired.begin() + ptrdiff_t(done), std::back_inserter(out));
+    retired.erase(retired.begin(), retired.begin() + ptrdiff_t(done));
+  }
+
+  std::atomic<const Table *> table{nullptr}; // owned; readers load it seq_cst
+  std::mutex writeMutex;                     // guards the swap and `retired`
+  std::vector<Retired> retired;              // replaced tables a launch may still read
+};
+
+} // namespace cuft::python
+
+using cuft::python::Launcher;
+
+namespace {
+
+/// Launcher's Python type, set when it is bound.
+PyTypeObject *launcherType = nullptr;
+
+/// A 3-tuple of ints in [0, 2^32) into `out`.
+bool dim3From(PyObject *o, uint32_t out[3]) {
+  if (!PyTuple_Check(o) || PyTuple_GET_SIZE(o) != 3)
+    return false;
+  for (Py_ssize_t k = 0; k < 3; ++k) {
+    unsigned long long v = PyLong_AsUnsignedLongLong(PyTuple_GET_ITEM(o, k));
+    if ((v == static_cast<unsigned long long>(-1) && PyErr_Occurred()) || v > UINT32_MAX) {
+      PyErr_Clear();
+      return false;
+    }
+    out[k] = uint32_t(v);
+  }
+  return true;
+}
+
+/// The value of `key` in dict `d` as a new reference, or null (no error).
+PyObject *dictItem(PyObject *d, PyObject *key) {
+#if PY_VERSION_HEX >= 0x030D0000
+  PyObject *out = nullptr;
+  if (PyDict_GetItemRef(d, key, &out) < 0)
+    PyErr_Clear();
+  return out;
+#else
+  PyObject *out = PyDict_GetItemWithError(d, key);
+  if (!out)
+    PyErr_Clear();
+  Py_XINCREF(out);
+  return out;
+#endif
+}
+
+/// Whether every (cell, None, name, value) or (globals, builtins, name,
+/// value) check still finds that very value object: what a kernel's generic
+/// IR compiled in. False means "maybe changed": Python then compares values.
+int capturesUnchangedIn(PyObject *checks) {
+  if (!PyTuple_Check(checks)) {
+    PyErr_SetString(PyExc_TypeError, "captures_unchanged(tuple of 4-tuples)");
+    return -1;
+  }
+  for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(checks); ++i) {
+    PyObject *c = PyTuple_GET_ITEM(checks, i);
+    if (!PyTuple_Check(c) || PyTuple_GET_SIZE(c) != 4) {
+      PyErr_SetString(PyExc_TypeError, "captures_unchanged(tuple of 4-tuples)");
+      return -1;
+    }
+    PyObject *where = PyTuple_GET_ITEM(c, 0), *builtins = PyTuple_GET_ITEM(c, 1);
+    PyObject *name = PyTuple_GET_ITEM(c, 2), *value = PyTuple_GET_ITEM(c, 3);
+    if (builtins == Py_None) { // a closure cell
+      // Its content's address is compared, never used: no reference, and no
+      // PyCell_Get (a lock on the cell in the free-threaded build). `value`
+      // is held by the check, so no other object can take its address.
+      if (!PyCell_Check(where) ||
+          __atomic_load_n(&reinterpret_cast<PyCellObject *>(where)->ob_ref, __ATOMIC_RELAXED) !=
+              value)
+        return 0;
+      continue;
+    }
+    PyObject *now = nullptr;
+    if (PyDict_Check(where) && PyDict_Check(builtins)) {
+      now = dictItem(where, name);
+      if (!now)
+        now = dictItem(builtins, name);
+    }
+    bool same = now == value;
+    Py_XDECREF(now);
+    if (!same)
+      return 0;
+  }
+  return 1;
+}
+
+PyObject *capturesUnchangedPy(PyObject *, PyObject *checks) {
+  int same = capturesUnchangedIn(checks);
+  return same < 0 ? nullptr : PyBool_FromLong(same);
+}
+
+/// Runs `f` (returning a PyObject * new reference) for a C caller: its
+/// result, or null with the Python error its exception stands for.
+template <typename F>
+PyObject *callForC(F &&f) {
+  try {
+    return f();
+  } catch (py::error_already_set &e) {
+    e.restore();
+  } catch (py::builtin_exception &e) {
+    e.set_error();
+  } catch (const std::bad_alloc &) {
+    PyErr_NoMemory();
+  } catch (const std::exception &e) {
+    PyErr_SetString(PyExc_RuntimeError, e.what());
+  }
+  return nullptr;
+}
+
+/// launch(launcher, kernel, place, context, device, stream, grid, block,
+/// shared_bytes, args): Python's slow path into the one launch, bound by hand
+/// like LaunchConfig's call.
+PyObject *launchPy(PyObject *, PyObject *const *args, Py_ssize_t nargs) {
+  void *launcher = nargs == 10 ? cuft::python::launcherOf(args[0]) : nullptr;
+  Launch l;
+  const char *place = nargs == 10 ? PyUnicode_AsUTF8(args[2]) : nullptr;
+  if (!launcher || !place || !dim3From(args[6], l.grid) || !dim3From(args[7], l.block) ||
+      !PyTuple_Check(args[9])) {
+    PyErr_Clear();
+    PyErr_SetString(PyExc_TypeError,
+                    "launch(launcher, kernel, 'host'|'host+boundscheck'|'cuda', context, device, "
+                    "stream, (3 ints), (3 ints), shared_bytes, tuple of arguments)");
+    return nullptr;
+  }
+  std::string_view p = place;
+  l.place = {p == "cuda" ? cuft::python::Place::Cuda
+             : p == "host+boundscheck" ? cuft::python::Place::HostChecked
+                                       : cuft::python::Place::Host,
+             p == "cuda" ? uintptr_t(PyLong_AsUnsignedLongLong(args[3])) : 0};
+  l.device = PyLong_AsLongLong(args[4]);
+  l.stream = uintptr_t(PyLong_AsUnsignedLongLong(args[5]));
+  unsigned long long shared = PyLong_AsUnsignedLongLong(args[8]);
+  if (PyErr_Occurred() || shared > UINT32_MAX) {
+    PyErr_Clear();
+    PyErr_SetString(PyExc_ValueError, "launch: bad context, device, stream or shared_bytes");
+    return nullptr;
+  }
+  l.shared = uint32_t(shared);
+  return cuft::python::runLaunch(args[1], args[0], l, &PyTuple_GET_ITEM(args[9], 0),
+                                 size_t(PyTuple_GET_SIZE(args[9])), /*refusedIsMiss=*/false);
+}
+
+} // namespace
+
+void *cuft::python::launcherOf(PyObject *o) {
+  if (!launcherType || Py_TYPE(o) != launcherType)
+    return nullptr;
+  // A pybind11 instance of one registered type (simple layout): its value
+  // pointer, read without pybind11's type lookup (a process-wide lock on the
+  // free-threaded build).
+  return reinterpret_cast<py::detail::instance *>(o)->get_value_and_holder().value_ptr();
+}
+
+int cuft::python::capturesUnchanged(PyObject *checks) { return capturesUnchangedIn(checks); }
+
+bool cuft::python::hostPlaceOf(PyObject *launcher, Place &out) {
+  auto *l = static_cast<Launcher *>(launcherOf(launcher));
+  int on = l->options.boundscheck >= 0 ? l->options.boundscheck : boundscheckFromEnvironment();
+  if (on < 0)
+    return false;
+  out = {on ? Place::HostChecked : Place::Host, 0};
+  return true;
+}
+
+PyObject *cuft::python::runLaunch(PyObject *kernel, PyObject *launcherObject, const Launch &l,
+                                  PyObject *const *args, size_t nargs, bool refusedIsMiss) {
+  return callForC([&]() -> PyObject * {
+    auto &launcher = *static_cast<Launcher *>(launcherOf(launcherObject));
+    auto read = std::make_unique<Read>(); // KernelArgs' cells: 4 KiB, not on a fiber's stack
+    ArgumentProblem problem;
+    py::object result;
+    Launcher::Outcome outcome;
+    {
+      // The table and its module stay valid until the launch is done.
+      auto guard = cuft::cache::launchEpochs().enter();
+      outcome = launcher.tryLaunch(l, args, nargs, *read, problem, result);
+    }
+    if (outcome == Launcher::Outcome::Done) {
+      if (result && !result.is_none())
+        raiseError(kernel, "launch-host", result);
+      return Py_NewRef(Py_None);
+    }
+    if (outcome == Launcher::Outcome::Refused) {
+      // Read again with the slow path's rights (it may order streams).
+      read = std::make_unique<Read>();
+      problem = {};
+      if (!readArguments(args, nargs, launcher.options.constexprArgs,
+                         l.place.kind == Place::Cuda
+                             ? Destination{Memory::Cuda, l.place.context, l.device, l.stream}
+                             : Destination{Memory::Host},
+                         read->sig, &read->packed, read->keep, problem)) {
+        if (refusedIsMiss)
+          return Py_NewRef(missSentinel()); // Python's slow path locates the problem
+        raiseArgumentProblem(problem);
+      }
+    }
+    py::object hold = py::reinterpret_borrow<py::object>(launcherObject); // past the guard
+    launcher.launchMiss(kernel, l, *read);
+    return Py_NewRef(Py_None);
+  });
+}
+
+PyObject *cuft::python::missSentinel() {
+  static PyObject *sentinel = PyObject_CallNoArgs(reinterpret_cast<PyObject *>(&PyBaseObject_Type));
+  return sentinel;
+}
+
+void cuft::python::bindLauncher(py::module_ &m) {
+  auto launcher = py::class_<Launcher>(
+      m, "Launcher",
+      "One kernel's table, for one frontend: (place, signature) -> loaded module, in front "
+      "of the process-wide cache. Every launch of the kernel runs through it.");
+  launcherType = reinterpret_cast<PyTypeObject *>(launcher.ptr());
+  launcher
+      .def(py::init([](const PyProgram &program, const std::vector<bool> &constexprArgs,
+                       KernelCounters &counters, unsigned optLevel, bool fastMath,
+                       py::object boundscheck, bool links) {
+             LauncherOptions o{program.value, constexprArgs, optLevel, fastMath,
+                               boundscheck.is_none() ? -1 : int(boundscheck.cast<bool>()), links};
+             return new Launcher(std::move(o), counters);
+           }),
+           py::arg("program"), py::arg("constexpr_args"), py::arg("counters"),
+           py::arg("opt_level"), py::arg("fast_math"), py::arg("boundscheck"), py::arg("links"),
+           py::keep_alive<1, 4>())
+      .def(
+          "module",
+          [](Launcher &l, py::object kernel, const std::string &place, const std::string &sig,
+             uintptr_t context, long long device, bool reload) {
+            Place where = place == "cuda" ? Place{Place::Cuda, context}
+                          : place == "host+boundscheck" ? Place{Place::HostChecked, 0}
+                                                        : Place{Place::Host, 0};
+            return l.moduleFor(kernel.ptr(), where, device, sig, reload);
+          },
+          py::arg("kernel"), py::arg("place"), py::arg("signature"), py::arg("context") = 0,
+          py::arg("device") = 0, py::arg("reload") = false,
+          "The loaded module of a signature at a place ('host', 'host+boundscheck', or "
+          "'cuda' with its context and device): the table's, or compiled, loaded and "
+          "inserted now.")
+      .def(
+          "specialization",
+          [](Launcher &l, py::object kernel, const std::string &target, const std::string &sig,
+             bool cubin) {
+            Launcher::Linked linked;
+            if (cubin)
+              linked = l.linkFor(kernel.ptr(), target);
+            return PySpecialization{
+                l.specialization(kernel.ptr(), target, sig, cubin ? &linked : nullptr)};
+          },
+          py::arg("kernel"), py::arg("target"), py::arg("signature"), py::arg("cubin") = false,
+          "The compiled specialization of a signature for a target ('host' or a chip; "
+          "with cubin, linked with the kernel's link= files), from the process-wide cache.")
+      .def("__len__", &Launcher::size)
+      .def("retired_tables", &Launcher::retiredCount,
+           "Replaced tables kept because a launch may still read them (after freeing "
+           "those no launch can).");
+
+  m.def(
+      "set_error_hooks",
+      [](py::object raiseError, py::object link) {
+        PyObject *expected = nullptr;
+        if (raiseErrorHook.compare_exchange_strong(expected, raiseError.ptr()))
+          raiseError.release(); // held for the life of the process
+        expected = nullptr;
+        if (linkHook.compare_exchange_strong(expected, link.ptr()))
+          link.release();
+      },
+      py::arg("raise_error"), py::arg("link_for"),
+      "Registers cuft.dispatcher's raise_error(kind, kernel, payload) and link_for(kernel, "
+      "chip) -> (inputs, setup, teardown, identity).");
+  m.attr("MISS") = py::reinterpret_borrow<py::object>(missSentinel());
+  m.def(
+      "register_device_array",
+      [](py::type cls) {
+        cuft::python::registerDeviceArray(reinterpret_cast<PyTypeObject *>(cls.ptr()));
+      },
+      py::arg("cls"),
+      "Registers cuft.DeviceArray: launches read its instances' `_launch` tuple "
+      "(typestr, pointer, shape, byte strides, context, device).");
+  py::class_<PyKernelArgs>(m, "KernelArgs", "A launch's arguments in the kernel ABI (read_arguments).")
+      .def("__len__", [](const PyKernelArgs &a) { return a.args.size(); });
+  m.def(
+      "read_arguments",
+      [](py::sequence args, const std::vector<bool> &constexprArgs, const std::string &memory,
+         uintptr_t context, long long device, uintptr_t stream) -> py::tuple {
+        Destination to;
+        if (memory == "host")
+          to.memory = Memory::Host;
+        else if (memory == "cuda")
+          to = {Memory::Cuda, context, device, stream};
+        else if (memory != "none")
+          throw py::value_error("read_arguments: memory is 'none', 'host' or 'cuda'");
+        py::tuple items(args);
+        auto packed = std::make_unique<PyKernelArgs>();
+        std::string sig;
+        ArgumentProblem problem;
+        if (!readArguments(&PyTuple_GET_ITEM(items.ptr(), 0), items.size(), constexprArgs, to,
+                           sig, to.memory == Memory::None ? nullptr : &packed->args, packed->keep,
+                           problem))
+          raiseArgumentProblem(problem);
+        if (to.memory == Memory::None)
+          return py::make_tuple(sig, py::none());
+        return py::make_tuple(sig, py::cast(std::move(packed)));
+      },
+      py::arg("args"), py::arg("constexpr_args"), py::arg("memory") = "none",
+      py::arg("context") = 0, py::arg("device") = 0, py::arg("stream") = 0,
+      "The signature text of a launch's arguments (constexpr_args: a bool per parameter) "
+      "and, for memory 'host' or 'cuda' (a launch on `stream` of `context`, on `device`), "
+      "their KernelArgs; raises cuft.signature.ArgumentError(index, message) for an "
+      "argument no kernel can take there. The one reader every launch uses.");
+  // Bound by hand (METH_FASTCALL): pybind11's general argument dispatch, and on
+  // the free-threaded build its casts to a bound class (a process-wide lock),
+  // would cost more than the rest of a launch.
+  static PyMethodDef raw[] = {
+      {"launch", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&launchPy)),
+       METH_FASTCALL,
+       "launch(launcher, kernel, place, context, device, stream, grid, block, shared_bytes, "
+       "args): the one launch path (read, look up, compile and load on a miss, launch); "
+       "place is 'host', 'host+boundscheck' or 'cuda'. Raises cuft.signature.ArgumentError "
+       "for an argument it refuses."},
+      {"captures_unchanged", &capturesUnchangedPy, METH_O,
+       "captures_unchanged(checks): whether each (cell, None, name, value) or (globals, "
+       "builtins, name, value) still finds that very value (see "
+       "FrontendResult.identity_checks); False means it may have changed."},
+      {nullptr, nullptr, 0, nullptr}};
+  if (PyModule_AddFunctions(m.ptr(), raw) != 0)
+    throw py::error_already_set();
+}
