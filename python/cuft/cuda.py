@@ -137,10 +137,11 @@ class DeviceArray:
         self._launch = self._launch_form()
 
     def _launch_form(self):
-        """(typestr, pointer, shape, byte strides, context, device): what the
-        launch's argument reader takes from a DeviceArray (one attribute
-        instead of the interface dict)."""
-        return (self.dtype.str, self.ptr, self.shape, self.strides, self.context, self.device)
+        """What launches read of this array: the argument reader's rules
+        applied once (its signature entry and cells, or why no kernel can
+        take it)."""
+        return _cuft.device_array_form(self.dtype.str, self.ptr, self.shape, self.strides,
+                                       self.device)
 
     @property
     def ptr(self):

@@ -192,6 +192,19 @@ void appendArrayEntry(std::string &sig, const ArrayView &a, const char *layout) 
   sig += a.readOnly ? ",readonly>" : ">";
 }
 
+/// A cuft.DeviceArray's launch form (its `_launch` capsule): what the reader
+/// would make of it, made once when the array is.
+constexpr const char *kArrayForm = "cuft.ArrayForm";
+struct ArrayForm {
+  std::string entry;   // its signature entry
+  std::string problem; // or why no kernel can take it
+  std::string packProblem; // why no launch can pass it (its strides)
+  void *data = nullptr;
+  size_t rank = 0;
+  int64_t shape[kMaxRank] = {}, strides[kMaxRank] = {}; // strides in elements
+  long long device = 0;
+};
+
 /// The reader of one launch's arguments.
 class Reader {
 public:
@@ -306,6 +319,8 @@ private:
     PyTypeObject *type = Py_TYPE(v.ptr());
     if (np.ndarray && type == np.ndarray)
       return numpyArray(v);
+    if (type == deviceArrayType.load(std::memory_order_acquire))
+      return deviceArray(v);
     const char *t = nullptr;
     bool inPlace = false;
     int found = scalarType(v, t, inPlace);
@@ -317,8 +332,6 @@ private:
         packScalar(v, t, inPlace);
       return true;
     }
-    if (type == deviceArrayType.load(std::memory_order_acquire))
-      return deviceArray(v);
     PyObject *iface = nullptr;
     int has = optionalAttr(v.ptr(), names().cai, iface);
     if (has < 0)
@@ -407,10 +420,14 @@ private:
     static const std::pair<std::string_view, const char *> table[] = {
         {"b1", "bool"}, {"i1", "i8"},  {"i2", "i16"}, {"i4", "i32"}, {"i8", "i64"}, {"u1", "u8"},
         {"u2", "u16"},  {"u4", "u32"}, {"u8", "u64"}, {"f4", "f32"}, {"f8", "f64"}};
-    std::string text = py::str(typestr);
+    Py_ssize_t length = 0;
+    const char *utf8 = PyUnicode_AsUTF8AndSize(typestr.ptr(), &length); // no copy
+    if (!utf8)
+      throw py::error_already_set();
+    std::string_view text(utf8, size_t(length));
     if (!text.empty() && std::string_view("<|=").find(text[0]) != std::string_view::npos)
       for (const auto &[k, elem] : table)
-        if (std::string_view(text).substr(1) == k) {
+        if (text.substr(1) == k) {
           view.elem = elem;
           view.itemsize = text[2] - '0';
           return true;
@@ -525,41 +542,74 @@ private:
            " (the device of its stream: a cuft.Stream(device=N) launches on device N)";
   }
 
-  /// cuft.DeviceArray: its `_launch` tuple (typestr, pointer, shape, byte
-  /// strides, context, device), made once per array.
+  /// cuft.DeviceArray: its `_launch` form, made once per array by
+  /// makeArrayForm (these rules, applied when the array was made).
   bool deviceArray(py::handle v) {
     PyObject *raw = nullptr;
     if (optionalAttr(v.ptr(), names().launch, raw) < 0)
       throw py::error_already_set();
     auto launch = py::reinterpret_steal<py::object>(raw);
-    if (!raw || !PyTuple_Check(raw) || PyTuple_GET_SIZE(raw) != 6)
+    // The name is compared by address (ours), and the form read from the
+    // capsule's context: PyCapsule_GetPointer would strcmp the name.
+    auto *form = raw && PyCapsule_CheckExact(raw) && PyCapsule_GetName(raw) == kArrayForm
+                     ? static_cast<const ArrayForm *>(PyCapsule_GetContext(raw))
+                     : nullptr;
+    if (!form) {
+      PyErr_Clear();
       return fail("a cuft.DeviceArray without its launch form (was it made by "
                   "DeviceArray()?)");
-    ArrayView view;
-    if (!typestrElem(PyTuple_GET_ITEM(raw, 0), view))
-      return false;
-    PyObject *shape = PyTuple_GET_ITEM(raw, 2), *strides = PyTuple_GET_ITEM(raw, 3);
-    view.rank = size_t(PyTuple_GET_SIZE(shape));
-    if (!rankOk(view.rank, "array (__cuda_array_interface__)"))
-      return false;
-    for (size_t k = 0; k < view.rank; ++k) {
-      view.shape[k] = PyLong_AsLongLong(PyTuple_GET_ITEM(shape, Py_ssize_t(k)));
-      view.strides[k] = PyLong_AsLongLong(PyTuple_GET_ITEM(strides, Py_ssize_t(k)));
     }
-    appendArrayEntry(sig, view, layoutOf(view));
+    if (!form->problem.empty())
+      return fail(form->problem);
+    sig += form->entry;
     if (!packed)
       return true;
     if (to.memory == Memory::Host)
       return gpuMemoryOnHost();
-    long long device = PyLong_AsLongLong(PyTuple_GET_ITEM(raw, 5));
-    if (device != to.device)
-      return fail(otherDevice(device));
-    view.data = PyLong_AsVoidPtr(PyTuple_GET_ITEM(raw, 1));
-    if (PyErr_Occurred())
-      throw py::error_already_set();
-    return packArray(view);
+    if (!form->packProblem.empty())
+      return fail(form->packProblem);
+    if (form->device != to.device)
+      return fail(otherDevice(form->device));
+    packed->addArray(form->data, form->shape, form->strides, form->rank);
+    return true;
   }
 
+public:
+  /// A DeviceArray's launch form: its entry and cells, or the problem a
+  /// launch would report.
+  ArrayForm makeArrayForm(py::handle typestr, void *data, const std::vector<int64_t> &shape,
+                          const std::vector<int64_t> &strides, long long device) {
+    ArrayForm form;
+    form.device = device;
+    ArrayView view;
+    if (!typestrElem(typestr, view) || !rankOk(shape.size(), "array (__cuda_array_interface__)") ||
+        strides.size() != shape.size()) {
+      form.problem = problem.message.empty() ? "a shape and strides of different ranks"
+                                             : problem.message;
+      return form;
+    }
+    view.rank = shape.size();
+    std::copy(shape.begin(), shape.end(), view.shape.begin());
+    std::copy(strides.begin(), strides.end(), view.strides.begin());
+    view.data = data;
+    appendArrayEntry(sig, view, layoutOf(view));
+    form.entry = sig;
+    form.rank = view.rank;
+    form.data = data;
+    for (size_t k = 0; k < view.rank; ++k) {
+      if (view.strides[k] % view.itemsize) {
+        form.packProblem = "array strides " + tupleText(view.strides.data(), view.rank) +
+                           " are not multiples of its item size (" +
+                           std::to_string(view.itemsize) + " bytes)";
+        return form;
+      }
+      form.shape[k] = view.shape[k];
+      form.strides[k] = view.strides[k] / view.itemsize;
+    }
+    return form;
+  }
+
+private:
   // -- DLPack ----------------------------------------------------------------
 
   bool dlpackArray(py::handle v, py::object exporter) {
@@ -711,6 +761,29 @@ bool cuft::python::readArguments(PyObject *const *args, size_t n,
     return false;
   }
   return Reader(to, sig, packed, keep, problem).read(args, n, constexprArgs);
+}
+
+py::object cuft::python::deviceArrayForm(py::handle typestr, uintptr_t data,
+                                         const std::vector<int64_t> &shape,
+                                         const std::vector<int64_t> &strides, long long device) {
+  std::string sig;
+  std::vector<py::object> keep;
+  ArgumentProblem problem;
+  Destination none;
+  auto *form = new ArrayForm(Reader(none, sig, nullptr, keep, problem)
+                                 .makeArrayForm(typestr, reinterpret_cast<void *>(data), shape,
+                                                strides, device));
+  PyObject *capsule = PyCapsule_New(form, kArrayForm, [](PyObject *c) {
+    delete static_cast<ArrayForm *>(PyCapsule_GetPointer(c, kArrayForm));
+  });
+  if (!capsule || PyCapsule_SetContext(capsule, form) != 0) {
+    if (capsule)
+      Py_DECREF(capsule); // its destructor deletes the form
+    else
+      delete form;
+    throw py::error_already_set();
+  }
+  return py::reinterpret_steal<py::object>(capsule);
 }
 
 void cuft::python::registerDeviceArray(PyTypeObject *type) {

@@ -93,8 +93,9 @@ bool hostPlaceOf(PyObject *launcher, Place &out);
 /// miss. A new reference to None, or null with a Python error set; with
 /// `refusedIsMiss` (the C call path, whose errors Python locates), an
 /// argument the reader refuses returns the miss sentinel instead of raising.
+/// `guarded`: the caller holds a launchEpochs() guard for the whole call.
 PyObject *runLaunch(PyObject *kernel, PyObject *launcher, const Launch &l, PyObject *const *args,
-                    size_t nargs, bool refusedIsMiss);
+                    size_t nargs, bool refusedIsMiss, bool guarded);
 /// The object that means "take Python's slow path" (_cuft.MISS).
 PyObject *missSentinel();
 /// captures_unchanged for C callers: 1, 0, or -1 with a Python error set.
@@ -177,8 +178,14 @@ bool readArguments(PyObject *const *args, size_t n, const std::vector<bool> &con
                    std::vector<pybind11::object> &keep, ArgumentProblem &problem);
 /// Raises cuft.signature.ArgumentError(index, message).
 [[noreturn]] void raiseArgumentProblem(const ArgumentProblem &problem);
-/// cuft.DeviceArray: the reader reads its `_launch` tuple.
+/// cuft.DeviceArray: the reader reads its `_launch` form.
 void registerDeviceArray(PyTypeObject *type);
+/// A DeviceArray's launch form (a capsule): the reader's rules applied once
+/// to its typestr, pointer, shape, byte strides and device, so a launch only
+/// appends its entry and copies its cells.
+pybind11::object deviceArrayForm(pybind11::handle typestr, uintptr_t data,
+                                 const std::vector<int64_t> &shape,
+                                 const std::vector<int64_t> &strides, long long device);
 
 /// The fields of a DLPack capsule (dlpack.cpp).
 struct DLPackView {

@@ -425,7 +425,7 @@ PyObject *warmLaunch(Config *c, int target, PyObject *const *args, size_t nargs)
     return nullptr;
   }
   return cuft::python::runLaunch(c->kernel, warm->launcher, l, args, nargs,
-                                 /*refusedIsMiss=*/true);
+                                 /*refusedIsMiss=*/true, /*guarded=*/true);
 }
 
 PyObject *configCall(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwnames) {
@@ -488,12 +488,13 @@ bool dim3Of(PyObject *kernel, PyObject *value, const char *what, uint32_t out[3]
   bool tuple = PyTuple_Check(value);
   Py_ssize_t n = tuple ? PyTuple_GET_SIZE(value) : 1;
   auto item = [&](Py_ssize_t k) { return tuple ? PyTuple_GET_ITEM(value, k) : value; };
-  std::string type = std::string(what) + " must be an int or a tuple of 1 to 3 ints";
   bool ints = n >= 1 && n <= 3;
   for (Py_ssize_t k = 0; ints && k < n; ++k)
     ints = isLaunchInt(item(k));
-  if (!ints)
+  if (!ints) {
+    std::string type = std::string(what) + " must be an int or a tuple of 1 to 3 ints";
     return configError(PyExc_TypeError, kernel, type.c_str(), value);
+  }
   int worst = 0;
   for (Py_ssize_t k = 0; k < n; ++k) {
     int range = launchIntRange(item(k), 1, out[k]);

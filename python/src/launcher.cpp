@@ -41,6 +41,7 @@
 #include <array>
 #include <iterator>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -472,7 +473,8 @@ PyObject *launchPy(PyObject *, PyObject *const *args, Py_ssize_t nargs) {
   }
   l.shared = uint32_t(shared);
   return cuft::python::runLaunch(args[1], args[0], l, &PyTuple_GET_ITEM(args[9], 0),
-                                 size_t(PyTuple_GET_SIZE(args[9])), /*refusedIsMiss=*/false);
+                                 size_t(PyTuple_GET_SIZE(args[9])), /*refusedIsMiss=*/false,
+                                 /*guarded=*/false);
 }
 
 } // namespace
@@ -497,17 +499,64 @@ bool cuft::python::hostPlaceOf(PyObject *launcher, Place &out) {
   return true;
 }
 
+namespace {
+/// The calling thread's Read, reused launch after launch: its signature
+/// buffer and cells keep their capacity, so a warm launch allocates nothing
+/// (a 256-scalar signature is a kilobyte). A launch nested in another on the
+/// same thread (a callback of a miss that launches) gets one of its own.
+class ThreadRead {
+public:
+  ThreadRead() : mine(state()) {
+    if (mine.busy) {
+      owned = std::make_unique<cuft::python::Read>();
+      read = owned.get();
+      return;
+    }
+    mine.busy = true;
+    read = &mine.read;
+    read->packed.clear();
+  }
+  ~ThreadRead() {
+    read->keep.clear(); // DLPack capsules: released with the launch
+    if (!owned)
+      mine.busy = false;
+  }
+  ThreadRead(const ThreadRead &) = delete;
+  ThreadRead &operator=(const ThreadRead &) = delete;
+  cuft::python::Read *get() { return read; }
+
+private:
+  struct State {
+    bool busy = false;
+    cuft::python::Read read;
+  };
+  /// One thread-local access per launch (each costs a call in a shared library).
+  static State &state() {
+    static thread_local State s;
+    return s;
+  }
+  State &mine;
+  std::unique_ptr<cuft::python::Read> owned;
+  cuft::python::Read *read;
+};
+} // namespace
+
 PyObject *cuft::python::runLaunch(PyObject *kernel, PyObject *launcherObject, const Launch &l,
-                                  PyObject *const *args, size_t nargs, bool refusedIsMiss) {
+                                  PyObject *const *args, size_t nargs, bool refusedIsMiss,
+                                  bool guarded) {
   return callForC([&]() -> PyObject * {
     auto &launcher = *static_cast<Launcher *>(launcherOf(launcherObject));
-    auto read = std::make_unique<Read>(); // KernelArgs' cells: 4 KiB, not on a fiber's stack
+    ThreadRead slot;
+    Read *read = slot.get();
     ArgumentProblem problem;
     py::object result;
     Launcher::Outcome outcome;
     {
-      // The table and its module stay valid until the launch is done.
-      auto guard = cuft::cache::launchEpochs().enter();
+      // The table and its module stay valid until the launch is done (the C
+      // call holds a guard already: guards nest, but each costs a fence).
+      std::optional<cuft::cache::EpochDomain::Guard> guard;
+      if (!guarded)
+        guard.emplace(cuft::cache::launchEpochs().enter());
       outcome = launcher.tryLaunch(l, args, nargs, *read, problem, result);
     }
     if (outcome == Launcher::Outcome::Done) {
@@ -517,7 +566,8 @@ PyObject *cuft::python::runLaunch(PyObject *kernel, PyObject *launcherObject, co
     }
     if (outcome == Launcher::Outcome::Refused) {
       // Read again with the slow path's rights (it may order streams).
-      read = std::make_unique<Read>();
+      read->packed.clear();
+      read->keep.clear();
       problem = {};
       if (!readArguments(args, nargs, launcher.options.constexprArgs,
                          l.place.kind == Place::Cuda
@@ -535,10 +585,12 @@ PyObject *cuft::python::runLaunch(PyObject *kernel, PyObject *launcherObject, co
   });
 }
 
-PyObject *cuft::python::missSentinel() {
-  static PyObject *sentinel = PyObject_CallNoArgs(reinterpret_cast<PyObject *>(&PyBaseObject_Type));
-  return sentinel;
-}
+namespace {
+/// _cuft.MISS: made when the module is bound, held for the process.
+PyObject *miss = nullptr;
+} // namespace
+
+PyObject *cuft::python::missSentinel() { return miss; }
 
 void cuft::python::bindLauncher(py::module_ &m) {
   auto launcher = py::class_<Launcher>(
@@ -602,15 +654,21 @@ void cuft::python::bindLauncher(py::module_ &m) {
       py::arg("raise_error"), py::arg("link_for"),
       "Registers cuft.dispatcher's raise_error(kind, kernel, payload) and link_for(kernel, "
       "chip) -> (inputs, setup, teardown, identity).");
-  m.attr("MISS") = py::reinterpret_borrow<py::object>(missSentinel());
+  if (!miss && !(miss = PyObject_CallNoArgs(reinterpret_cast<PyObject *>(&PyBaseObject_Type))))
+    throw py::error_already_set();
+  m.attr("MISS") = py::reinterpret_borrow<py::object>(miss);
   m.def(
       "register_device_array",
       [](py::type cls) {
         cuft::python::registerDeviceArray(reinterpret_cast<PyTypeObject *>(cls.ptr()));
       },
       py::arg("cls"),
-      "Registers cuft.DeviceArray: launches read its instances' `_launch` tuple "
-      "(typestr, pointer, shape, byte strides, context, device).");
+      "Registers cuft.DeviceArray: launches read its instances' `_launch` form "
+      "(device_array_form).");
+  m.def("device_array_form", &cuft::python::deviceArrayForm, py::arg("typestr"), py::arg("data"),
+        py::arg("shape"), py::arg("strides"), py::arg("device"),
+        "A DeviceArray's launch form: the argument reader's rules applied once to its "
+        "typestr, pointer, shape, byte strides and device.");
   py::class_<PyKernelArgs>(m, "KernelArgs", "A launch's arguments in the kernel ABI (read_arguments).")
       .def("__len__", [](const PyKernelArgs &a) { return a.args.size(); });
   m.def(

@@ -210,7 +210,6 @@ def test_device_arrays_read_like_their_interface(args):
     typestr, shape, strides = args
     a = device_array(shape, typestr, strides)
     assert read(a) == read(CudaLike(shape, typestr, strides if strides else None))
-    assert a._launch == (a.dtype.str, a.ptr, a.shape, a.strides, a.context, a.device)
 
 
 def test_device_arrays_kernels_cannot_take_are_refused():
