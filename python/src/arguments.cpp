@@ -30,6 +30,7 @@ namespace py = pybind11;
 using cuft::python::ArgumentProblem;
 using cuft::python::Destination;
 using cuft::python::Memory;
+using cuft::python::optionalAttr;
 
 namespace {
 
@@ -131,15 +132,6 @@ std::string takeError() {
   return type + ": " + message;
 }
 
-/// Attribute `name` of `o` into `out` (a new reference): 1 found, 0 absent
-/// (an AttributeError, cleared), -1 another error (set).
-int optionalAttr(PyObject *o, PyObject *name, PyObject *&out) {
-#if PY_VERSION_HEX >= 0x030D0000
-  return PyObject_GetOptionalAttr(o, name, &out);
-#else
-  return _PyObject_LookupAttr(o, name, &out);
-#endif
-}
 
 std::string tupleText(const int64_t *v, size_t n) {
   std::string s = "(";

@@ -18,6 +18,16 @@
 #include <vector>
 
 namespace cuft::python {
+/// Attribute `name` of `o` into `out` (a new reference): 1 found, 0 absent
+/// (an AttributeError, cleared), -1 another error (set).
+inline int optionalAttr(PyObject *o, PyObject *name, PyObject *&out) {
+#if PY_VERSION_HEX >= 0x030D0000
+  return PyObject_GetOptionalAttr(o, name, &out);
+#else
+  return _PyObject_LookupAttr(o, name, &out);
+#endif
+}
+
 /// A kernel's Program (cuft/Compiler/Specialize.h), as Python holds it.
 struct PyProgram {
   std::shared_ptr<const Program> value;

@@ -43,6 +43,7 @@
 #include <cstdint>
 
 namespace py = pybind11;
+using cuft::python::optionalAttr;
 
 namespace {
 
@@ -217,15 +218,6 @@ PyObject *configRepr(PyObject *self) {
   return out;
 }
 
-/// Attribute `name` of `o` into `out` (a new reference): 1 found, 0 absent
-/// (no error), -1 an error.
-int optionalAttr(PyObject *o, PyObject *name, PyObject *&out) {
-#if PY_VERSION_HEX >= 0x030D0000
-  return PyObject_GetOptionalAttr(o, name, &out);
-#else
-  return _PyObject_LookupAttr(o, name, &out);
-#endif
-}
 
 /// A stream object's handle from the `__cuda_stream__` protocol ((version,
 /// handle), or a method giving it), PyTorch's `cuda_stream` or CuPy's `ptr`,
