@@ -7,7 +7,7 @@ __all__ = ["raise_launch_error"]
 
 
 def raise_launch_error(kernel_name, error):
-    """Raises the exception for ``_cuft.launch_host``'s error tuple."""
+    """Raises the exception for a host launch's error tuple (launcher.cpp)."""
     kind, message, file, line, col, dim, index, size, block, thread = error
     if kind == "config":
         raise ValueError(f"cannot launch kernel '{kernel_name}': {message}")

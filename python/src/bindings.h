@@ -51,7 +51,7 @@ struct PyHostModule {
 
 /// cuda_driver_status, cuda_result_name, cuda_driver_init_count
 void bindCuda(pybind11::module_ &m);
-/// cuda_context, DeviceBuffer, copies, streams, CudaModule, load_cuda, launch_cuda
+/// cuda_context, DeviceBuffer, copies, streams, events, CudaModule
 void bindCudaRuntime(pybind11::module_ &m);
 /// launch_floor (the launch-overhead benchmark's C++ loop)
 void bindCudaBench(pybind11::module_ &m);
@@ -60,7 +60,7 @@ void bindLink(pybind11::module_ &m);
 /// Launcher, launch, read_arguments, KernelArgs, register_device_array,
 /// set_error_hooks, captures_unchanged
 void bindLauncher(pybind11::module_ &m);
-/// KernelCounters, Specialization, HostModule, specialize, load_host,
+/// KernelCounters, Specialization, HostModule,
 /// unload_host_modules, cache_info
 void bindCache(pybind11::module_ &m);
 /// LaunchConfig (kernel[grid, block, ...]), KernelBase, set_launch_hooks,

@@ -192,37 +192,6 @@ void cuft::python::bindCache(py::module_ &m) {
         return s.value->hostObject ? "host" : "cuda";
       });
 
-  m.def(
-      "specialize",
-      [](const PyProgram &program, const std::string &signature, const std::string &target,
-         unsigned optLevel, bool fastMath, bool boundsCheck, KernelCounters &counters, bool cubin,
-         const std::vector<std::tuple<int, std::string, py::bytes>> &inputs,
-         const std::string &callbacks) -> py::tuple {
-        cuft::SpecializationRequest r{program.value, signature, target, optLevel, fastMath,
-                                      boundsCheck && target == "host", cubin && target != "host",
-                                      {}, callbacks};
-        for (const auto &[kind, name, data] : inputs)
-          r.inputs.push_back({static_cast<cuft::nvptx::InputKind>(kind), name, std::string(data)});
-        cuft::SpecializationCache::Lookup found = cuft::python::lookupForPython(r);
-        counters.count(found.outcome);
-        if (!found.value)
-          return py::make_tuple(false, py::none(),
-                                cuft::python::diagnosticsToPython({{"error", "", 0, 0,
-                                                      "the compile was interrupted"}}));
-        return py::make_tuple(found.value->ok(), PySpecialization{found.value},
-                              cuft::python::diagnosticsToPython(found.value->diagnostics));
-      },
-      py::arg("program"), py::arg("signature"), py::arg("target"), py::arg("opt_level"), py::arg("fast_math"), py::arg("bounds_check"),
-      py::arg("counters"), py::arg("cubin") = false,
-      py::arg("link_inputs") = std::vector<std::tuple<int, std::string, py::bytes>>(),
-      py::arg("callbacks") = "",
-      "The specialization of a Program for `signature` on "
-      "`target` ('host' or a chip), compiled once per process however many threads ask "
-      "(with `cubin`, its PTX linked with `link_inputs`; `callbacks` names the setup and "
-      "teardown callbacks its modules get, so different ones get different modules). "
-      "Returns (ok, Specialization, diagnostics); a failed compile reaches every thread "
-      "that waited for it, and the next call compiles again.");
-
   py::class_<PyHostModule>(m, "HostModule",
                            "A specialization loaded into this process (the host context).")
       .def_property_readonly("alive", [](const PyHostModule &h) { return h.handle->alive(); })
@@ -235,17 +204,6 @@ void cuft::python::bindCache(py::module_ &m) {
                (h.kernel->usesFibers() ? " (fibers)" : "") +
                (h.handle->alive() ? "" : " (unloaded)") + ">";
       });
-
-  m.def(
-      "load_host",
-      [](const PySpecialization &s, KernelCounters &counters) -> py::tuple {
-        std::string error;
-        py::object module = cuft::python::loadHost(s.value, counters, error);
-        return py::make_tuple(module, error);
-      },
-      py::arg("specialization"), py::arg("counters"),
-      "The host module of a specialization: JIT-loaded once per process. Returns "
-      "(HostModule, '') or (None, error).");
 
   m.def(
       "unload_host_modules", [] {

@@ -470,30 +470,6 @@ void cuft::python::bindCudaRuntime(py::module_ &m) {
           },
           py::arg("name"), "(device pointer, size in bytes) of a __device__ global.");
 
-  m.def(
-      "load_cuda",
-      [](const PySpecialization &s, uintptr_t context, KernelCounters &counters,
-         py::object setup, py::object teardown) {
-        return cuft::python::loadCuda(s.value, context, counters, setup, teardown);
-      },
-      py::arg("specialization"), py::arg("context"), py::arg("counters"),
-      py::arg("setup") = py::none(), py::arg("teardown") = py::none(),
-      "The module of a specialization in `context`: loaded once per context, shared by "
-      "every thread. `setup(LoadedModule)` runs once after the load, before any launch; "
-      "`teardown(LoadedModule)` once before the unload.");
-
-  m.def(
-      "launch_cuda",
-      [](const PyCudaModule &module, std::array<uint32_t, 3> grid, std::array<uint32_t, 3> block,
-         uint32_t sharedBytes, uintptr_t stream, PyKernelArgs &args) {
-        return cuft::python::launchCuda(module, grid.data(), block.data(), sharedBytes, stream,
-                                        args.args); // false: unloaded, load again
-      },
-      py::arg("module"), py::arg("grid"), py::arg("block"), py::arg("shared_bytes"),
-      py::arg("stream"), py::arg("args"),
-      "Launches a CudaModule's kernel (asynchronously on `stream`) with read_arguments' "
-      "KernelArgs. "
-      "False when the module was unloaded (load it again).");
 }
 
 void cuft::python::bindCudaBench(py::module_ &m) {

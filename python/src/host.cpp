@@ -82,19 +82,6 @@ void cuft::python::bindHost(py::module_ &m) {
       "Compile generic cuft IR for a signature for this CPU, outside the cache, and return "
       "(ok, optimized LLVM IR, diagnostics): for inspect(stage='host-llvm').");
 
-  m.def(
-      "launch_host",
-      [](const cuft::python::PyHostModule &module, std::array<uint32_t, 3> grid,
-         std::array<uint32_t, 3> block, cuft::python::PyKernelArgs &args) -> py::object {
-        if (!module.handle->alive())
-          return py::str("unloaded");
-        return cuft::python::launchHost(*module.kernel, grid.data(), block.data(), args.args);
-      },
-      py::arg("module"), py::arg("grid"), py::arg("block"), py::arg("args"),
-      "Run a HostModule over grid x block threads with read_arguments' KernelArgs. Returns None, or (kind, message, file, "
-      "line, column, dim, index, size, block, thread or None) for the launch's first error, "
-      "or 'unloaded' when the module was unloaded (load it again).");
-
   m.def("host_pool_size", &cuft::host::poolSize,
         "Worker threads that run host blocks (CUFT_HOST_THREADS, else the CPU count).");
 }

@@ -10,10 +10,11 @@ On the host target, in one run:
    of them holds it, as a ratio to one uncontended compile of an identical
    kernel. Goal: <= 1.2 (the N-1 others wait for the one compile, they do not
    redo it or queue behind a lock).
-2. Warm dispatch: calls per second, summed over threads, of the Python path a
-   launch takes on a miss, up to the launch (Kernel._dispatch: binding,
-   signature, fast-table hit, packing), and of whole warm launches (the C++
-   path: signature, fast-table hit, packing, run) of a one-block, 128-thread
+2. Warm dispatch: calls per second, summed over threads, of the steps of a
+   launch up to running it, called from Python (Kernel._bind, Kernel._read:
+   the one reader's signature and packing, and the Launcher's table hit
+   through specialize_host), and of whole warm launches (the C call: the same
+   reader, table hit, run) of a one-block, 128-thread
    kernel with barriers and of a one-thread kernel (nearly all dispatch), from
    1, 2, ... threads. Goal: >= 1.8x from 1 to 2 threads on a 2-core machine.
 3. The C++ cache hit: build/bin/cuft-bench-cache-hit, when built.
@@ -145,7 +146,9 @@ def main():
     k = fresh_kernel()
     launch = k[1, 128]
     launch(X, OUT)
-    dispatch = lambda: k._dispatch((X, OUT), {})  # noqa: E731
+    fe = k.frontend
+    dispatch = lambda: k.specialize_host(  # noqa: E731
+        k._read(fe, k._bind(fe, (X, OUT), {}), "host")[0])
     print(f"\n2. warm dispatch, calls per second summed over threads ({opts.seconds:.0f} s each)")
     tiny1 = tiny[1, 1]
     tiny1(np.zeros(1))
