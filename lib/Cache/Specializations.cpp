@@ -2,6 +2,8 @@
 
 #include "cuft/Cache/Specializations.h"
 
+#include "cuft/Cache/Epochs.h"
+
 #ifndef CUFT_BUILD_ID
 #define CUFT_BUILD_ID "dev"
 #endif
@@ -29,3 +31,9 @@ cuft::HostModuleRegistry &cuft::hostModules() {
 }
 
 const char *cuft::buildId() { return CUFT_BUILD_ID; }
+
+cuft::cache::EpochDomain &cuft::cache::launchEpochs() {
+  // Never destroyed: launches may still run while the process exits.
+  static auto *domain = new EpochDomain();
+  return *domain;
+}

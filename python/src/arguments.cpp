@@ -172,16 +172,18 @@ const char *layoutOf(const ArrayView &a) {
   return contiguous(true) ? "C" : contiguous(false) ? "F" : "strided";
 }
 
-void appendArrayEntry(std::string &sig, const ArrayView &a, const char *layout) {
-  sig += "array<";
-  sig += a.elem;
-  sig += ',';
-  sig += char('0' + a.rank);
-  sig += ',';
-  sig += layout;
+void appendArrayEntry(std::string &sig, const ArrayView &a, std::string_view layout) {
+  // Lengths known, no strlen: every launch appends an entry per array.
+  static constexpr std::string_view open = "array<", readOnly = ",readonly>";
+  sig.append(open).append(a.elem, std::char_traits<char>::length(a.elem));
+  char rank[3] = {',', char('0' + a.rank), ','};
+  sig.append(rank, 3).append(layout);
   // Part of the signature, so a read-only array never meets a
   // specialization that writes it.
-  sig += a.readOnly ? ",readonly>" : ">";
+  if (a.readOnly)
+    sig.append(readOnly);
+  else
+    sig += '>';
 }
 
 /// A cuft.DeviceArray's launch form (its `_launch` capsule): what the reader

@@ -3,16 +3,20 @@
 #define CUFT_PYTHON_BINDINGS_H
 
 #include "cuft/Cache/Counter.h"
+#include "cuft/Cache/Epochs.h"
 #include "cuft/Cache/Specializations.h"
 #include "cuft/Compiler/Specialize.h"
 #include "cuft/Runtime/CUDA/Runtime.h"
 #include "cuft/Runtime/KernelArgs.h"
+#include "cuft/Runtime/LaunchTable.h"
+#include "cuft/Runtime/Target.h"
 
 #include <pybind11/pybind11.h>
 
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,15 +42,10 @@ struct PySpecialization {
   std::shared_ptr<const Specialization> value;
 };
 
-/// A loaded host module as Python holds it: the registry's handle (alive()
-/// turns false when it is unloaded), the kernel, kept mapped by this
-/// reference for as long as a launch may use it, and the registry's lease:
-/// when the last object holding it goes (the kernels that launch it died),
-/// the module is unloaded.
-struct PyHostModule {
-  std::shared_ptr<const HostModuleRegistry::Loaded> handle;
-  std::shared_ptr<const host::Kernel> kernel;
-  std::shared_ptr<void> lease;
+/// A loaded kernel (cuft/Runtime/Target.h) as Python holds it: the module
+/// stays loaded, and its code mapped, while this lives.
+struct PyLoaded {
+  std::shared_ptr<const LoadedKernel> kernel;
 };
 
 /// cuda_driver_status, cuda_result_name, cuda_driver_init_count
@@ -67,23 +66,6 @@ void bindCache(pybind11::module_ &m);
 /// note_target, stream_handle, boundscheck_from_environment
 void bindLaunchConfig(pybind11::module_ &m);
 
-/// Where a launch runs: the host (its one context, this process), with or
-/// without bounds checks, or a CUDA context.
-struct Place {
-  enum Kind : uint8_t { Host, HostChecked, Cuda } kind = Host;
-  uintptr_t context = 0; // Cuda: the CUcontext
-  friend bool operator==(const Place &a, const Place &b) {
-    return a.kind == b.kind && a.context == b.context;
-  }
-};
-/// One launch: where, and its configuration.
-struct Launch {
-  Place place;
-  long long device = 0;  // Cuda: the context's device
-  uintptr_t stream = 0;  // Cuda: the CUstream
-  uint32_t grid[3] = {1, 1, 1}, block[3] = {1, 1, 1};
-  uint32_t shared = 0;   // Cuda: dynamic shared memory, in bytes
-};
 /// A launch's arguments as the reader read them.
 struct Read {
   std::string sig;
@@ -103,9 +85,12 @@ bool hostPlaceOf(PyObject *launcher, Place &out);
 /// miss. A new reference to None, or null with a Python error set; with
 /// `refusedIsMiss` (the C call path, whose errors Python locates), an
 /// argument the reader refuses returns the miss sentinel instead of raising.
-/// `guarded`: the caller holds a launchEpochs() guard for the whole call.
-PyObject *runLaunch(PyObject *kernel, PyObject *launcher, const Launch &l, PyObject *const *args,
-                    size_t nargs, bool refusedIsMiss, bool guarded);
+/// `callerGuard`: the launchEpochs() guard under which the caller read
+/// `launcher` (null: none; the launch takes its own); a miss takes a
+/// reference to the launcher and ends that guard before it compiles.
+PyObject *runLaunch(PyObject *kernel, PyObject *launcher, const LaunchConfig &l,
+                    PyObject *const *args, size_t nargs, bool refusedIsMiss,
+                    std::optional<cache::EpochDomain::Guard> *callerGuard);
 /// The object that means "take Python's slow path" (_cuft.MISS).
 PyObject *missSentinel();
 /// captures_unchanged for C callers: 1, 0, or -1 with a Python error set.
@@ -121,15 +106,6 @@ cache::StripedCounter &dispatchHits();
 /// tables), so its specializations may be unused now; trims the cache to its
 /// limit. Never on a launch path.
 void kernelReleased();
-
-/// A loaded CUDA module, as Python holds it: the registry's handle (alive()
-/// turns false when it is unloaded), its context and the registry's lease
-/// (as PyHostModule's).
-struct PyCudaModule {
-  std::shared_ptr<const cuda::ModuleRegistry::Loaded> handle;
-  uintptr_t context;
-  std::shared_ptr<void> lease;
-};
 
 /// One kernel's counters, read by kernel.stats(). Hits are striped: every
 /// warm launch counts one, from every thread.
@@ -215,34 +191,25 @@ bool streamsOrdered(uintptr_t producer, uintptr_t consumer);
 /// same stream, or both default streams). Raises cuft.CudaError.
 void orderStreams(uintptr_t context, uintptr_t producer, uintptr_t consumer);
 
-/// Runs `kernel` (GIL released) and returns None or the error tuple of
-/// launch_host.
 /// Whether the calling thread is Python's main thread, the one that gets
 /// KeyboardInterrupt: its host launches and compile waits stop at Ctrl-C.
 bool onMainThread();
 
-pybind11::object launchHost(const host::Kernel &kernel, const uint32_t grid[3],
-                            const uint32_t block[3], KernelArgs &packed);
-
-/// Launches a CudaModule's kernel, packed; false when the module was unloaded
-/// (load it again); raises cuft.CudaError or ValueError on failure.
-bool launchCuda(const PyCudaModule &module, const uint32_t grid[3], const uint32_t block[3],
-                uint32_t sharedBytes, uintptr_t stream, KernelArgs &packed);
+/// A host launch's failure as the tuple cuft.host.raise_launch_error takes
+/// (kind, message, file, line, column, dim, index, size, block, thread or
+/// None), or None when it ran; Ctrl-C raises KeyboardInterrupt.
+pybind11::object hostLaunchError(const host::LaunchError &e, const host::Kernel &kernel);
+/// A CUDA module's setup and teardown callbacks from Python callables (or
+/// None): run once per (module, context) on a thread without the GIL, they
+/// take it to call Python.
+cuda::ModuleRegistry::Callbacks cudaCallbacks(pybind11::object setup, pybind11::object teardown);
+/// The cuft.CudaError of a failed CUDA load (the registry's error text).
+pybind11::object cudaLoadError(const std::string &error);
 
 /// The request's specialization from the process-wide cache, for a Python
 /// caller: on Python's main thread a compile is waited for so that Ctrl-C
 /// interrupts it (null value then); the GIL is released while waiting.
 SpecializationCache::Lookup lookupForPython(const SpecializationRequest &request);
-/// The host module of a host specialization (a PyHostModule), loaded once
-/// per process; None with `error` set when it cannot be loaded.
-pybind11::object loadHost(const std::shared_ptr<const Specialization> &spec,
-                          KernelCounters &counters, std::string &error);
-/// The CUDA module of a linked specialization in `context` (a PyCudaModule),
-/// loaded once per context, `setup` and `teardown` (Python callables or
-/// None) its callbacks; raises cuft.CudaError.
-pybind11::object loadCuda(const std::shared_ptr<const Specialization> &spec, uintptr_t context,
-                          KernelCounters &counters, pybind11::object setup,
-                          pybind11::object teardown);
 /// The stream launches without one use: each thread's own default stream
 /// (CU_STREAM_PER_THREAD) or the legacy one (0), decided once per process by
 /// CUFT_PER_THREAD_DEFAULT_STREAM, else by the build (per-thread on

@@ -26,7 +26,6 @@
 
 namespace py = pybind11;
 using cuft::Specialization;
-using cuft::python::PyHostModule;
 using cuft::python::KernelCounters;
 using cuft::python::PyProgram;
 using cuft::python::PySpecialization;
@@ -102,30 +101,6 @@ cuft::python::lookupForPython(const cuft::SpecializationRequest &r) {
   return cuft::lookupSpecialization(r);
 }
 
-py::object cuft::python::loadHost(const std::shared_ptr<const Specialization> &spec,
-                                  KernelCounters &counters, std::string &error) {
-  if (!spec->hostObject)
-    throw py::value_error("not a host specialization");
-  cuft::HostModuleRegistry::Result r;
-  {
-    py::gil_scoped_release release;
-    // The artifact shares the specialization's count: while the module
-    // is loaded, its cache entry is in use and never evicted.
-    r = cuft::hostModules().get(
-        std::shared_ptr<const cuft::host::Object>(spec, spec->hostObject.get()),
-        cuft::kHostContext);
-  }
-  if (r.loadedNow)
-    counters.loads.fetch_add(1, std::memory_order_relaxed);
-  if (!r.module) {
-    error = r.error;
-    return py::none();
-  }
-  // Taken while the module is alive: the code stays mapped for as long
-  // as this object (and any launch from it) lives, even past an unload.
-  return py::cast(PyHostModule{r.module, r.module->module().kernel, r.lease});
-}
-
 void cuft::python::kernelReleased() {
   cuft::SpecializationCache &cache = cuft::specializationCache();
   if (cache.limit() != cuft::SpecializationCache::kUnlimited)
@@ -190,19 +165,6 @@ void cuft::python::bindCache(py::module_ &m) {
                              })
       .def_property_readonly("target", [](const PySpecialization &s) {
         return s.value->hostObject ? "host" : "cuda";
-      });
-
-  py::class_<PyHostModule>(m, "HostModule",
-                           "A specialization loaded into this process (the host context).")
-      .def_property_readonly("alive", [](const PyHostModule &h) { return h.handle->alive(); })
-      .def_property_readonly("uses_fibers",
-                             [](const PyHostModule &h) { return h.kernel->usesFibers(); })
-      .def_property_readonly("shared_bytes",
-                             [](const PyHostModule &h) { return h.kernel->sharedBytes(); })
-      .def("__repr__", [](const PyHostModule &h) {
-        return "<cuft host module " + h.kernel->name() +
-               (h.kernel->usesFibers() ? " (fibers)" : "") +
-               (h.handle->alive() ? "" : " (unloaded)") + ">";
       });
 
   m.def(

@@ -17,10 +17,7 @@
 #include <tuple>
 
 namespace py = pybind11;
-using cuft::python::KernelCounters;
 using cuft::python::PyKernelArgs;
-using cuft::python::PyCudaModule;
-using cuft::python::PySpecialization;
 
 void cuft::python::bindCuda(py::module_ &m) {
   m.def(
@@ -177,28 +174,8 @@ void cuft::python::orderStreams(uintptr_t context, uintptr_t producer, uintptr_t
   check(e);
 }
 
-bool cuft::python::launchCuda(const PyCudaModule &module, const uint32_t grid[3],
-                              const uint32_t block[3], uint32_t sharedBytes, uintptr_t stream,
-                              KernelArgs &packed) {
-  void *const *params = packed.finish();
-  cuft::cuda::Error e;
-  {
-    py::gil_scoped_release release;
-    e = cuft::cuda::launch(contextOf(module.context), module.handle->module(), grid, block,
-                           sharedBytes, reinterpret_cast<cuft::cuda::Stream>(stream),
-                           const_cast<void **>(params));
-  }
-  if (e.kind == cuft::cuda::Error::Kind::Unloaded)
-    return false;
-  check(e);
-  return true;
-}
-
-py::object cuft::python::loadCuda(const std::shared_ptr<const Specialization> &spec,
-                                  uintptr_t context, KernelCounters &counters, py::object setup,
-                                  py::object teardown) {
-  if (!spec->cubin)
-    throw py::value_error("not a linked CUDA specialization");
+cuft::cuda::ModuleRegistry::Callbacks cuft::python::cudaCallbacks(py::object setup,
+                                                                  py::object teardown) {
   cuft::cuda::ModuleRegistry::Callbacks callbacks;
   // The registry runs them once per (module, context), on a thread
   // without the GIL: take it to call into Python.
@@ -213,7 +190,7 @@ py::object cuft::python::loadCuda(const std::shared_ptr<const Specialization> &s
       } catch (py::error_already_set &e) {
         // This thread loads (the registry runs setup on the caller's
         // thread): the exception stays set on its thread state, and
-        // load_cuda raises it as it is. Threads that waited for this
+        // the launch raises it as it is. Threads that waited for this
         // load get the text.
         std::string text = std::string("the setup callback failed: ") + e.what();
         e.restore();
@@ -231,33 +208,24 @@ py::object cuft::python::loadCuda(const std::shared_ptr<const Specialization> &s
         e.discard_as_unraisable("cuft: a module's teardown callback");
       }
     };
-  cuft::cuda::ModuleRegistry::Result r;
-  {
-    py::gil_scoped_release release;
-    // The artifact shares the specialization's count, as load_host's.
-    r = cuft::cuda::modules().get(
-        std::shared_ptr<const cuft::cuda::Cubin>(spec, spec->cubin.get()), context,
-        callbacks);
-  }
-  if (r.loadedNow)
-    counters.loads.fetch_add(1, std::memory_order_relaxed);
-  if (!r.module) {
-    if (PyErr_Occurred()) // this thread's setup callback raised: that exception
-      throw py::error_already_set();
-    // The CUresult crossed the registry as text ("cuModuleLoadData:
-    // CUDA_ERROR_X (...)"): read it back, so CudaError carries it.
+  return callbacks;
+}
+
+py::object cuft::python::cudaLoadError(const std::string &error) {
+  try {
     size_t at = 0;
-    bool fromSetup = r.error.rfind("the setup callback failed: ", 0) == 0;
+    bool fromSetup = error.rfind("the setup callback failed: ", 0) == 0;
     cuft::cuda::Result code =
-        fromSetup ? cuft::cuda::kSuccess : cuft::cuda::resultNamedIn(r.error, at);
+        fromSetup ? cuft::cuda::kSuccess : cuft::cuda::resultNamedIn(error, at);
     if (code == cuft::cuda::kSuccess)
-      raise({999 /* CUDA_ERROR_UNKNOWN */, "cannot load the kernel's module: " + r.error});
-    std::string what = r.error.substr(0, at);
+      raise({999 /* CUDA_ERROR_UNKNOWN */, "cannot load the kernel's module: " + error});
+    std::string what = error.substr(0, at);
     while (!what.empty() && (what.back() == ' ' || what.back() == ':'))
       what.pop_back();
     raise({code, "cannot load the kernel's module" + (what.empty() ? "" : " (" + what + ")")});
+  } catch (py::error_already_set &e) {
+    return e.value();
   }
-  return py::cast(PyCudaModule{r.module, context, r.lease});
 }
 
 namespace {
@@ -453,10 +421,6 @@ void cuft::python::bindCudaRuntime(py::module_ &m) {
         "Later work on stream `consumer` waits, on the GPU, for the work queued on `producer` "
         "now, unless CUDA orders them already (the same stream, or both default streams).");
 
-  py::class_<PyCudaModule>(m, "CudaModule", "A specialization loaded into a CUDA context.")
-      .def_property_readonly("alive", [](const PyCudaModule &c) { return c.handle->alive(); })
-      .def_readonly("context", &PyCudaModule::context);
-
   py::class_<ModuleView>(m, "LoadedModule",
                          "What a setup or teardown callback gets: the module in one context.")
       .def_readonly("context", &ModuleView::context)
@@ -475,8 +439,11 @@ void cuft::python::bindCudaRuntime(py::module_ &m) {
 void cuft::python::bindCudaBench(py::module_ &m) {
   m.def(
       "launch_floor",
-      [](const PyCudaModule &module, std::array<uint32_t, 3> grid, std::array<uint32_t, 3> block,
-         uintptr_t stream, PyKernelArgs &args, unsigned iterations) {
+      [](const cuft::python::PyLoaded &module, std::array<uint32_t, 3> grid,
+         std::array<uint32_t, 3> block, uintptr_t stream, PyKernelArgs &args,
+         unsigned iterations) {
+        if (module.kernel->place.host())
+          throw py::value_error("launch_floor: a CUDA module");
         // The floor of a launch: cuLaunchKernel alone, in a C++ loop, with the
         // parameters packed once. What cuft's own launch adds is above it.
         void *const *params = args.args.finish();
@@ -484,10 +451,11 @@ void cuft::python::bindCudaBench(py::module_ &m) {
         double seconds = 0;
         {
           py::gil_scoped_release release;
-          e = cuft::cuda::makeCurrent(contextOf(module.context));
+          e = cuft::cuda::makeCurrent(contextOf(module.kernel->place.context));
           auto start = std::chrono::steady_clock::now();
           for (unsigned i = 0; i < iterations && !e; ++i)
-            e = cuft::cuda::launchUnchecked(module.handle->module(), grid.data(), block.data(), 0,
+            e = cuft::cuda::launchUnchecked(module.kernel->cudaModule->module(), grid.data(),
+                                            block.data(), 0,
                                             reinterpret_cast<cuft::cuda::Stream>(stream),
                                             const_cast<void **>(params));
           seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -36,16 +36,7 @@ unsigned long mainThread = 0;
 
 bool cuft::python::onMainThread() { return PyThread_get_thread_ident() == mainThread; }
 
-py::object cuft::python::launchHost(const Kernel &kernel, const uint32_t grid[3],
-                                    const uint32_t block[3], KernelArgs &packed) {
-  void *const *slots = packed.finish();
-  LaunchError e;
-  bool interruptible = onMainThread();
-  {
-    // Blocks run on cuft's worker threads; this thread only waits.
-    py::gil_scoped_release release;
-    e = cuft::host::launch(kernel, grid, block, slots, packed.size(), interruptible);
-  }
+py::object cuft::python::hostLaunchError(const LaunchError &e, const Kernel &kernel) {
   if (!e)
     return py::none();
   // Ctrl-C stopped the launch: Python's handler runs now (KeyboardInterrupt).

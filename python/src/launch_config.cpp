@@ -390,8 +390,9 @@ PyObject *slowLaunch(PyObject *self, PyObject *const *args, size_t nargs, PyObje
 /// reference to None, null with an error, or the miss sentinel (Python's
 /// slow path takes it: no state, a changed capture, a stream of another
 /// device, an argument to explain).
-PyObject *warmLaunch(Config *c, int target, PyObject *const *args, size_t nargs) {
-  using cuft::python::Place;
+PyObject *warmLaunch(Config *c, int target, PyObject *const *args, size_t nargs,
+                     std::optional<cuft::cache::EpochDomain::Guard> &guard) {
+  using cuft::Place;
   WarmState *warm = c->isKernel ? warmOf(c->kernel) : nullptr;
   if (!warm)
     return Py_NewRef(cuft::python::missSentinel());
@@ -401,7 +402,7 @@ PyObject *warmLaunch(Config *c, int target, PyObject *const *args, size_t nargs)
   int same = cuft::python::capturesUnchanged(warm->checks);
   if (same <= 0)
     return same < 0 ? nullptr : Py_NewRef(cuft::python::missSentinel());
-  cuft::python::Launch l;
+  cuft::LaunchConfig l;
   for (int k = 0; k < 3; ++k) {
     l.grid[k] = c->grid[k];
     l.block[k] = c->block[k];
@@ -417,7 +418,7 @@ PyObject *warmLaunch(Config *c, int target, PyObject *const *args, size_t nargs)
     return nullptr;
   }
   return cuft::python::runLaunch(c->kernel, warm->launcher, l, args, nargs,
-                                 /*refusedIsMiss=*/true, /*guarded=*/true);
+                                 /*refusedIsMiss=*/true, &guard);
 }
 
 PyObject *configCall(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwnames) {
@@ -425,9 +426,9 @@ PyObject *configCall(PyObject *self, PyObject *const *args, size_t nargsf, PyObj
   int target = currentTarget.load(std::memory_order_relaxed);
   if (!kwnames && target != kUnknown) {
     // The warm state (and the Launcher it names) stays valid until the
-    // launch is done, a miss's compile included.
-    auto guard = cuft::cache::launchEpochs().enter();
-    PyObject *r = warmLaunch(reinterpret_cast<Config *>(self), target, args, nargs);
+    // launch is done; a miss trades the guard for a reference (runLaunch).
+    std::optional<cuft::cache::EpochDomain::Guard> guard(cuft::cache::launchEpochs().enter());
+    PyObject *r = warmLaunch(reinterpret_cast<Config *>(self), target, args, nargs, guard);
     if (r != cuft::python::missSentinel())
       return r;
     Py_DECREF(r);

@@ -46,10 +46,10 @@
 #include <vector>
 
 namespace py = pybind11;
+using cuft::LaunchConfig;
+using cuft::Place;
 using cuft::python::KernelCounters;
-using cuft::python::Launch;
-using cuft::python::PyCudaModule;
-using cuft::python::PyHostModule;
+using cuft::python::PyLoaded;
 
 namespace {
 
@@ -95,110 +95,93 @@ public:
       : options(std::move(options)), counters(counters) {}
   Launcher(const Launcher &) = delete;
   Launcher &operator=(const Launcher &) = delete;
-  ~Launcher() { delete table.load(std::memory_order_relaxed); } // no launch reaches it now
 
-  /// Reads `args` and, when the table holds a live module for their
+  /// Reads `args` and, when the table holds a live kernel for their
   /// signature at `l.place`, launches it. The caller holds a launchEpochs()
-  /// guard. Returns Done (`result`: None, or a host launch's error tuple),
+  /// guard. Returns Done (`error`: None, or a host launch's error tuple),
   /// Miss (`read` holds the arguments read) or Refused (`problem`).
   enum class Outcome { Done, Miss, Refused };
-  Outcome tryLaunch(const Launch &l, PyObject *const *args, size_t n, Read &read,
-                    ArgumentProblem &problem, py::object &result) {
-    if (!readArguments(args, n, options.constexprArgs, destination(l, /*warm=*/true),
-                       read.sig, &read.packed, read.keep, problem))
+  Outcome tryLaunch(const LaunchConfig &l, PyObject *const *args, size_t n, Read &read,
+                    ArgumentProblem &problem, py::object &error) {
+    if (!readArguments(args, n, options.constexprArgs, destination(l, /*warm=*/true), read.sig,
+                       &read.packed, read.keep, problem))
       return Outcome::Refused;
-    const void *module = find(l.place, read.sig);
-    if (!module)
-      return Outcome::Miss;
-    if (l.place.kind == Place::Cuda) {
-      if (!launchCuda(*static_cast<const PyCudaModule *>(module), l.grid, l.block, l.shared,
-                      l.stream, read.packed))
-        return Outcome::Miss; // unloaded since the lookup
-    } else {
-      auto *host = static_cast<const PyHostModule *>(module);
-      if (!host->handle->alive())
-        return Outcome::Miss;
-      // The module object (and so its kernel) stays alive: the table holds it.
-      result = launchHost(*host->kernel, l.grid, l.block, read.packed);
-    }
+    const LoadedKernel *kernel = table.find(l.place, read.sig);
+    if (!kernel || !run(*kernel, l, read.packed, error))
+      return Outcome::Miss; // not loaded here yet, or unloaded since
     counters.hit();
     return Outcome::Done;
   }
 
-  /// The miss: the module of `read.sig` at `l.place` (compiled and loaded if
+  /// The miss: the kernel of `read.sig` at `l.place` (compiled and loaded if
   /// need be), inserted, and launched with `read`'s arguments. No guard is
   /// held (compiles take seconds); the caller holds a reference to this.
-  void launchMiss(PyObject *kernel, const Launch &l, Read &read) {
+  void launchMiss(PyObject *pyKernel, const LaunchConfig &l, Read &read) {
     for (bool reload = false;; reload = true) {
-      py::object module = moduleFor(kernel, l.place, l.device, read.sig, reload);
-      if (l.place.kind == Place::Cuda) {
-        if (launchCuda(module.cast<const PyCudaModule &>(), l.grid, l.block, l.shared, l.stream,
-                       read.packed))
-          return;
+      std::shared_ptr<const LoadedKernel> kernel =
+          kernelFor(pyKernel, l.place, l.device, read.sig, reload);
+      py::object error;
+      if (!run(*kernel, l, read.packed, error))
         continue; // unloaded since it was loaded: load it again
-      }
-      const PyHostModule &host = module.cast<const PyHostModule &>();
-      if (!host.handle->alive())
-        continue;
-      py::object error = launchHost(*host.kernel, l.grid, l.block, read.packed);
       if (!error.is_none())
-        raiseError(kernel, "launch-host", error);
+        raiseError(pyKernel, "launch-host", error);
       return;
     }
   }
 
-  /// The loaded module of `sig` at `place` (of `device`): the table's, or
+  /// The loaded kernel of `sig` at `place` (of `device`): the table's, or
   /// compiled, loaded and inserted now (`reload`: the table's was unloaded).
-  py::object moduleFor(PyObject *kernel, const Place &place, long long device,
-                       const std::string &sig, bool reload) {
-    if (!reload) {
-      auto guard = cuft::cache::launchEpochs().enter();
-      if (const Row *row = findRow(place, sig)) {
-        bool alive = place.kind == Place::Cuda
-                         ? static_cast<const PyCudaModule *>(row->module)->handle->alive()
-                         : static_cast<const PyHostModule *>(row->module)->handle->alive();
-        if (alive)
-          return row->owner;
-      }
-    }
-    py::object module;
-    if (place.kind == Place::Cuda) {
+  std::shared_ptr<const LoadedKernel> kernelFor(PyObject *pyKernel, const Place &place,
+                                                long long device, const std::string &sig,
+                                                bool reload) {
+    if (!reload)
+      if (std::shared_ptr<const LoadedKernel> k = table.get(place, sig); k && k->alive())
+        return k;
+    Linked linked;
+    std::shared_ptr<const Specialization> spec;
+    if (place.host()) {
+      spec = specialization(pyKernel, "host", sig, nullptr, place.kind == Place::HostChecked);
+    } else {
       std::string chip;
       checkCuda(cuda::deviceChip(int(device), chip));
-      Linked linked = linkFor(kernel, chip);
-      auto spec = specialization(kernel, chip, sig, &linked);
-      try {
-        module = loadCuda(spec, place.context, counters, linked.setup, linked.teardown);
-      } catch (py::error_already_set &e) {
-        // A CudaError: Python names the kernel in it.
-        py::object exception = e.value();
-        raiseError(kernel, "load-cuda", exception);
-      }
-    } else {
-      auto spec = specialization(kernel, "host", sig, nullptr, place.kind == Place::HostChecked);
-      std::string error;
-      module = loadHost(spec, counters, error);
-      if (module.is_none())
-        raiseError(kernel, "load-host", py::str(error));
+      linked = linkFor(pyKernel, chip);
+      spec = specialization(pyKernel, chip, sig, &linked);
     }
-    insert(place, sig, module);
-    return module;
+    LoadResult r;
+    {
+      // The registry may wait for another thread's load; setup callbacks
+      // take the GIL themselves.
+      py::gil_scoped_release release;
+      r = cuft::load(spec, place, linked.callbacks);
+    }
+    if (r.loadedNow)
+      counters.loads.fetch_add(1, std::memory_order_relaxed);
+    if (!r.kernel) {
+      if (place.host())
+        raiseError(pyKernel, "load-host", py::str(r.error));
+      if (PyErr_Occurred()) // this thread's setup callback raised: that exception
+        raiseError(pyKernel, "load-cuda", py::error_already_set().value());
+      raiseError(pyKernel, "load-cuda", cudaLoadError(r.error));
+    }
+    table.insert(place, sig, r.kernel);
+    return r.kernel;
   }
 
-  /// What a chip's cubin links: the kernel's link= files, compiled for it.
+  /// What a chip's cubin links: the kernel's link= files, compiled for it,
+  /// and the callbacks its modules get.
   struct Linked {
     std::vector<nvptx::LinkInput> inputs;
-    py::object setup = py::none(), teardown = py::none();
+    cuda::ModuleRegistry::Callbacks callbacks;
     std::string identity;
   };
 
-  Linked linkFor(PyObject *kernel, const std::string &chip) {
+  Linked linkFor(PyObject *pyKernel, const std::string &chip) {
     Linked linked;
     PyObject *hook = linkHook.load(std::memory_order_acquire);
     if (!options.links || !hook)
       return linked;
     py::tuple r = py::reinterpret_steal<py::object>(
-        PyObject_CallFunction(hook, "Os", kernel, chip.c_str()));
+        PyObject_CallFunction(hook, "Os", pyKernel, chip.c_str()));
     if (!r)
       throw py::error_already_set();
     for (py::handle in : r[0]) {
@@ -206,8 +189,7 @@ public:
       linked.inputs.push_back({static_cast<nvptx::InputKind>(t[0].cast<int>()),
                                t[1].cast<std::string>(), t[2].cast<std::string>()});
     }
-    linked.setup = r[1];
-    linked.teardown = r[2];
+    linked.callbacks = cudaCallbacks(r[1], r[2]);
     linked.identity = r[3].cast<std::string>();
     return linked;
   }
@@ -215,7 +197,8 @@ public:
   /// The specialization of `sig` for `target` ("host" or a chip) from the
   /// process-wide cache; with `linked`, the cubin linking it. Raises the
   /// compile's errors.
-  std::shared_ptr<const Specialization> specialization(PyObject *kernel, const std::string &target,
+  std::shared_ptr<const Specialization> specialization(PyObject *pyKernel,
+                                                       const std::string &target,
                                                        const std::string &sig,
                                                        const Linked *linked,
                                                        bool boundsCheck = false) {
@@ -234,110 +217,47 @@ public:
     SpecializationCache::Lookup found = lookupForPython(r);
     counters.count(found.outcome);
     if (!found.value)
-      raiseError(kernel, "compile",
+      raiseError(pyKernel, "compile",
                  diagnosticsToPython({{"error", "", 0, 0, "the compile was interrupted"}}));
     if (!found.value->ok())
-      raiseError(kernel, "compile", diagnosticsToPython(found.value->diagnostics));
+      raiseError(pyKernel, "compile", diagnosticsToPython(found.value->diagnostics));
     return found.value;
   }
 
-  size_t size() const {
-    auto guard = cuft::cache::launchEpochs().enter();
-    const Table *t = table.load(std::memory_order_seq_cst);
-    return t ? t->rows.size() : 0;
-  }
-
-  /// Replaced tables not freed yet (a launch may still read them).
-  size_t retiredCount() {
-    std::vector<Retired> freed; // freed after the lock, as in insert
-    std::lock_guard<std::mutex> lock(writeMutex);
-    takePassed(freed);
-    return retired.size();
-  }
+  size_t size() const { return table.size(); }
+  size_t retiredCount() { return table.retiredCount(); }
 
   const LauncherOptions options;
   KernelCounters &counters;
 
 private:
-  struct Row {
-    Place place;
-    std::string sig;
-    py::object owner;   // keeps `module` alive
-    const void *module; // a PyHostModule, or a PyCudaModule at a Cuda place
-  };
-  struct Table {
-    std::vector<Row> rows;
-  };
-  struct Retired {
-    uint64_t stamp; // launchEpochs().stamp() after the table was replaced
-    std::unique_ptr<const Table> table;
-  };
+  /// Runs `kernel` (the GIL released): false when it was unloaded; `error`
+  /// is None or a host launch's error tuple; a CUDA failure raises.
+  static bool run(const LoadedKernel &kernel, const LaunchConfig &l, KernelArgs &args,
+                  py::object &error) {
+    LaunchResult r;
+    {
+      py::gil_scoped_release release;
+      r = cuft::launch(kernel, l, args);
+    }
+    if (r.unloaded)
+      return false;
+    if (kernel.place.host()) {
+      error = hostLaunchError(r.host, *kernel.hostKernel);
+    } else {
+      checkCuda(r.cuda);
+      error = py::none();
+    }
+    return true;
+  }
 
-  Destination destination(const Launch &l, bool warm) const {
-    if (l.place.kind != Place::Cuda)
+  Destination destination(const LaunchConfig &l, bool warm) const {
+    if (l.place.host())
       return {Memory::Host};
     return {Memory::Cuda, l.place.context, l.device, l.stream, /*mayOrder=*/!warm};
   }
 
-  /// The row of (place, sig), or null; the caller holds a launchEpochs() guard.
-  const Row *findRow(const Place &place, const std::string &sig) const {
-    const Table *t = table.load(std::memory_order_seq_cst); // see Epochs.h
-    if (!t)
-      return nullptr;
-    for (const Row &r : t->rows)
-      if (r.place == place && r.sig == sig)
-        return &r;
-    return nullptr;
-  }
-
-  const void *find(const Place &place, const std::string &sig) const {
-    const Row *r = findRow(place, sig);
-    return r ? r->module : nullptr;
-  }
-
-  /// Adds (place, sig) → module, replacing an unloaded module's row; false
-  /// when the table is full.
-  bool insert(const Place &place, const std::string &sig, py::object module) {
-    const void *typed = place.kind == Place::Cuda
-                            ? static_cast<const void *>(&module.cast<const PyCudaModule &>())
-                            : &module.cast<const PyHostModule &>();
-    // Declared before the lock: tables are freed after it is released (a
-    // module freed with them may run a teardown callback, any Python code).
-    std::vector<Retired> freed;
-    std::lock_guard<std::mutex> lock(writeMutex);
-    const Table *old = table.load(std::memory_order_relaxed);
-    auto next = std::make_unique<Table>();
-    if (old) {
-      if (old->rows.size() >= kMaxEntries)
-        return false;
-      for (const Row &r : old->rows)
-        if (!(r.place == place && r.sig == sig))
-          next->rows.push_back(r);
-    }
-    next->rows.push_back({place, sig, std::move(module), typed});
-    const Table *replaced = table.exchange(next.release(), std::memory_order_seq_cst);
-    if (replaced)
-      retired.push_back(
-          {cuft::cache::launchEpochs().stamp(), std::unique_ptr<const Table>(replaced)});
-    takePassed(freed);
-    return true;
-  }
-
-  /// Moves the retired tables no launch can read any more (oldest first:
-  /// stamps never decrease) to `out`, for the caller to free once it has
-  /// released writeMutex. Their rows' modules are Python objects: freed with
-  /// the GIL held (or attached, on the free-threaded build).
-  void takePassed(std::vector<Retired> &out) {
-    size_t done = 0;
-    while (done < retired.size() && cuft::cache::launchEpochs().passed(retired[done].stamp))
-      ++done;
-    std::move(retired.begin(), retired.begin() + ptrdiff_t(done), std::back_inserter(out));
-    retired.erase(retired.begin(), retired.begin() + ptrdiff_t(done));
-  }
-
-  std::atomic<const Table *> table{nullptr}; // owned; readers load it seq_cst
-  std::mutex writeMutex;                     // guards the swap and `retired`
-  std::vector<Retired> retired;              // replaced tables a launch may still read
+  LaunchTable table;
 };
 
 } // namespace cuft::python
@@ -448,7 +368,7 @@ PyObject *callForC(F &&f) {
 /// like LaunchConfig's call.
 PyObject *launchPy(PyObject *, PyObject *const *args, Py_ssize_t nargs) {
   void *launcher = nargs == 10 ? cuft::python::launcherOf(args[0]) : nullptr;
-  Launch l;
+  LaunchConfig l;
   const char *place = nargs == 10 ? PyUnicode_AsUTF8(args[2]) : nullptr;
   if (!launcher || !place || !dim3From(args[6], l.grid) || !dim3From(args[7], l.block) ||
       !PyTuple_Check(args[9])) {
@@ -459,9 +379,9 @@ PyObject *launchPy(PyObject *, PyObject *const *args, Py_ssize_t nargs) {
     return nullptr;
   }
   std::string_view p = place;
-  l.place = {p == "cuda" ? cuft::python::Place::Cuda
-             : p == "host+boundscheck" ? cuft::python::Place::HostChecked
-                                       : cuft::python::Place::Host,
+  l.place = {p == "cuda" ? Place::Cuda
+             : p == "host+boundscheck" ? Place::HostChecked
+                                       : Place::Host,
              p == "cuda" ? uintptr_t(PyLong_AsUnsignedLongLong(args[3])) : 0};
   l.device = PyLong_AsLongLong(args[4]);
   l.stream = uintptr_t(PyLong_AsUnsignedLongLong(args[5]));
@@ -474,7 +394,7 @@ PyObject *launchPy(PyObject *, PyObject *const *args, Py_ssize_t nargs) {
   l.shared = uint32_t(shared);
   return cuft::python::runLaunch(args[1], args[0], l, &PyTuple_GET_ITEM(args[9], 0),
                                  size_t(PyTuple_GET_SIZE(args[9])), /*refusedIsMiss=*/false,
-                                 /*guarded=*/false);
+                                 /*callerGuard=*/nullptr);
 }
 
 } // namespace
@@ -541,27 +461,30 @@ private:
 };
 } // namespace
 
-PyObject *cuft::python::runLaunch(PyObject *kernel, PyObject *launcherObject, const Launch &l,
-                                  PyObject *const *args, size_t nargs, bool refusedIsMiss,
-                                  bool guarded) {
+PyObject *cuft::python::runLaunch(PyObject *kernel, PyObject *launcherObject,
+                                  const LaunchConfig &config, PyObject *const *args, size_t nargs,
+                                  bool refusedIsMiss,
+                                  std::optional<cuft::cache::EpochDomain::Guard> *callerGuard) {
   return callForC([&]() -> PyObject * {
+    LaunchConfig l = config;
+    l.interruptible = l.place.host() && onMainThread(); // Ctrl-C reaches the main thread
     auto &launcher = *static_cast<Launcher *>(launcherOf(launcherObject));
     ThreadRead slot;
     Read *read = slot.get();
     ArgumentProblem problem;
-    py::object result;
+    py::object error;
     Launcher::Outcome outcome;
     {
       // The table and its module stay valid until the launch is done (the C
       // call holds a guard already: guards nest, but each costs a fence).
       std::optional<cuft::cache::EpochDomain::Guard> guard;
-      if (!guarded)
+      if (!callerGuard)
         guard.emplace(cuft::cache::launchEpochs().enter());
-      outcome = launcher.tryLaunch(l, args, nargs, *read, problem, result);
+      outcome = launcher.tryLaunch(l, args, nargs, *read, problem, error);
     }
     if (outcome == Launcher::Outcome::Done) {
-      if (result && !result.is_none())
-        raiseError(kernel, "launch-host", result);
+      if (error && !error.is_none())
+        raiseError(kernel, "launch-host", error);
       return Py_NewRef(Py_None);
     }
     if (outcome == Launcher::Outcome::Refused) {
@@ -570,16 +493,22 @@ PyObject *cuft::python::runLaunch(PyObject *kernel, PyObject *launcherObject, co
       read->keep.clear();
       problem = {};
       if (!readArguments(args, nargs, launcher.options.constexprArgs,
-                         l.place.kind == Place::Cuda
-                             ? Destination{Memory::Cuda, l.place.context, l.device, l.stream}
-                             : Destination{Memory::Host},
+                         l.place.host()
+                             ? Destination{Memory::Host}
+                             : Destination{Memory::Cuda, l.place.context, l.device, l.stream},
                          read->sig, &read->packed, read->keep, problem)) {
         if (refusedIsMiss)
           return Py_NewRef(missSentinel()); // Python's slow path locates the problem
         raiseArgumentProblem(problem);
       }
     }
-    py::object hold = py::reinterpret_borrow<py::object>(launcherObject); // past the guard
+    // A miss compiles and loads (seconds, and waits for other threads'
+    // loads): it holds a reference to the Launcher instead of the caller's
+    // guard, so that replaced tables can be freed meanwhile (a guard held
+    // for as long would keep every one, and every module they hold).
+    py::object hold = py::reinterpret_borrow<py::object>(launcherObject);
+    if (callerGuard)
+      callerGuard->reset();
     launcher.launchMiss(kernel, l, *read);
     return Py_NewRef(Py_None);
   });
@@ -616,7 +545,7 @@ void cuft::python::bindLauncher(py::module_ &m) {
             Place where = place == "cuda" ? Place{Place::Cuda, context}
                           : place == "host+boundscheck" ? Place{Place::HostChecked, 0}
                                                         : Place{Place::Host, 0};
-            return l.moduleFor(kernel.ptr(), where, device, sig, reload);
+            return PyLoaded{l.kernelFor(kernel.ptr(), where, device, sig, reload)};
           },
           py::arg("kernel"), py::arg("place"), py::arg("signature"), py::arg("context") = 0,
           py::arg("device") = 0, py::arg("reload") = false,
@@ -641,6 +570,29 @@ void cuft::python::bindLauncher(py::module_ &m) {
            "Replaced tables kept because a launch may still read them (after freeing "
            "those no launch can).");
 
+  py::class_<PyLoaded>(m, "Module",
+                       "A kernel's specialization loaded at a place (the host, or a CUDA "
+                       "context); the module stays loaded while this lives.")
+      .def_property_readonly("alive", [](const PyLoaded &m) { return m.kernel->alive(); })
+      .def_property_readonly("context",
+                             [](const PyLoaded &m) { return m.kernel->place.context; })
+      .def_property_readonly("uses_fibers",
+                             [](const PyLoaded &m) {
+                               return m.kernel->hostKernel && m.kernel->hostKernel->usesFibers();
+                             })
+      .def_property_readonly("shared_bytes",
+                             [](const PyLoaded &m) -> uint64_t {
+                               return m.kernel->hostKernel ? m.kernel->hostKernel->sharedBytes()
+                                                           : 0;
+                             })
+      .def("__repr__", [](const PyLoaded &m) {
+        const LoadedKernel &k = *m.kernel;
+        std::string where = k.place.host() ? "host" : "cuda";
+        std::string name = k.hostKernel ? k.hostKernel->name() : k.cudaModule->module().kernel;
+        return "<cuft " + where + " module " + name +
+               (k.hostKernel && k.hostKernel->usesFibers() ? " (fibers)" : "") +
+               (k.alive() ? "" : " (unloaded)") + ">";
+      });
   m.def(
       "set_error_hooks",
       [](py::object raiseError, py::object link) {

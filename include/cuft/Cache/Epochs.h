@@ -119,12 +119,12 @@ private:
   PaddedCounter advances;
 };
 
-/// The domain of the warm launch path (Dispatcher tables, kernels' warm
-/// states): one per process, never destroyed.
-inline EpochDomain &launchEpochs() {
-  static auto *domain = new EpochDomain();
-  return *domain;
-}
+/// The domain of the launch path (launch tables, kernels' warm states): one
+/// per process, never destroyed. Defined in libcuft.so, not inline: an inline
+/// function's static would be one per shared object (the Python extension is
+/// built with hidden visibility), and a writer in libcuft.so would then never
+/// see the readers the extension counts in, and free what they still read.
+EpochDomain &launchEpochs();
 
 } // namespace cuft::cache
 
