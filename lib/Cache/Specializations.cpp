@@ -2,8 +2,6 @@
 
 #include "cuft/Cache/Specializations.h"
 
-#include "cuft/Cache/Epochs.h"
-
 #ifndef CUFT_BUILD_ID
 #define CUFT_BUILD_ID "dev"
 #endif
@@ -31,9 +29,3 @@ cuft::HostModuleRegistry &cuft::hostModules() {
 }
 
 const char *cuft::buildId() { return CUFT_BUILD_ID; }
-
-cuft::cache::EpochDomain &cuft::cache::launchEpochs() {
-  // Never destroyed: launches may still run while the process exits.
-  static auto *domain = new EpochDomain();
-  return *domain;
-}
