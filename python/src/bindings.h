@@ -91,10 +91,13 @@ bool hostPlaceOf(PyObject *launcher, Place &out);
 PyObject *runLaunch(PyObject *kernel, PyObject *launcher, const LaunchConfig &l,
                     PyObject *const *args, size_t nargs, bool refusedIsMiss,
                     std::optional<cache::EpochDomain::Guard> *callerGuard);
-/// The object that means "take Python's slow path" (_cuft.MISS).
+/// The object that means "take Python's slow path" (the C call's miss).
 PyObject *missSentinel();
 /// captures_unchanged for C callers: 1, 0, or -1 with a Python error set.
 int capturesUnchanged(PyObject *checks);
+/// A 3-tuple of ints in [1, 2**32) into `out` (a grid or block made by
+/// kernel[...]); false, with no error set, when it is not one.
+bool dimsFrom(PyObject *o, uint32_t out[3]);
 /// CUFT_BOUNDSCHECK as every launch reads it: 1 on, 0 off, -1 an error set.
 int boundscheckFromEnvironment();
 /// Raises cuft.CudaError for a driver error (ValueError for a launch

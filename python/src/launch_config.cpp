@@ -43,6 +43,7 @@
 #include <cstdint>
 
 namespace py = pybind11;
+using cuft::python::dimsFrom;
 using cuft::python::optionalAttr;
 
 namespace {
@@ -155,7 +156,9 @@ bool uint32From(PyObject *o, uint32_t &out, long long lo) {
   return true;
 }
 
-bool dimsFrom(PyObject *o, uint32_t out[3]) {
+} // namespace
+
+bool cuft::python::dimsFrom(PyObject *o, uint32_t out[3]) {
   if (!PyTuple_Check(o) || PyTuple_GET_SIZE(o) != 3)
     return false;
   for (Py_ssize_t k = 0; k < 3; ++k)
@@ -163,6 +166,8 @@ bool dimsFrom(PyObject *o, uint32_t out[3]) {
       return false;
   return true;
 }
+
+namespace {
 
 /// LaunchConfig(kernel, grid, block, stream, shared_bytes), with grid and
 /// block 3-tuples of positive ints below 2^32 (cuft.dispatcher checks them

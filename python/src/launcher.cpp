@@ -19,16 +19,10 @@
 // errors (the hook raise_error). A Launcher made for one frontend never sees
 // another's IR, so its table needs no frontend in its key.
 //
-// The table is immutable and swapped whole through an atomic pointer. Readers
-// never take a reference: a warm launch reads the table, and the module a row
-// holds, inside a guard of the launch path's EpochDomain (cuft/Cache/Epochs.h)
-// for as long as it runs. A replaced table (a new signature, or a module
-// loaded again after cuft.unload_modules()) is kept on the retired list until
-// the domain says no launch can still read it, and then freed with the
-// modules only it held: checked at every insert, so a program that unloads
-// and relaunches forever keeps a few tables, not all of them. Past
-// kMaxEntries rows, new signatures are launched without a row: the
-// process-wide cache still serves them.
+// The table is a LaunchTable (cuft/Runtime/LaunchTable.h): immutable, swapped
+// whole, read inside a launchEpochs() guard without a lock or a reference,
+// replaced tables freed once no launch can read them. Past its 64 rows, new
+// signatures are launched without a row: the process-wide cache serves them.
 //
 //===----------------------------------------------------------------------===//
 
@@ -48,12 +42,11 @@
 namespace py = pybind11;
 using cuft::LaunchConfig;
 using cuft::Place;
+using cuft::python::dimsFrom;
 using cuft::python::KernelCounters;
 using cuft::python::PyLoaded;
 
 namespace {
-
-constexpr size_t kMaxEntries = 64;
 
 /// cuft.dispatcher's raise_error(kernel, kind, payload): renders a launch's
 /// failure as the Python exception it is ("compile": diagnostics;
@@ -63,6 +56,14 @@ std::atomic<PyObject *> raiseErrorHook{nullptr};
 /// cuft.dispatcher's link_for(kernel, chip) -> (inputs, setup, teardown,
 /// identity): what a kernel with `link=` files links on `chip`. Set once.
 std::atomic<PyObject *> linkHook{nullptr};
+
+/// The place a Python caller names: "host", "host+boundscheck", or "cuda"
+/// (in `context`).
+Place placeNamed(std::string_view name, uintptr_t context) {
+  return name == "cuda"               ? Place{Place::Cuda, context}
+         : name == "host+boundscheck" ? Place{Place::HostChecked, 0}
+                                      : Place{Place::Host, 0};
+}
 
 [[noreturn]] void raiseError(PyObject *kernel, const char *kind, py::handle payload) {
   PyObject *hook = raiseErrorHook.load(std::memory_order_acquire);
@@ -224,6 +225,14 @@ public:
     return found.value;
   }
 
+  /// Where a launch's arguments go; a warm read may not order streams (it
+  /// steps aside, and the slow read orders them once).
+  Destination destination(const LaunchConfig &l, bool warm) const {
+    if (l.place.host())
+      return {Memory::Host};
+    return {Memory::Cuda, l.place.context, l.device, l.stream, /*mayOrder=*/!warm};
+  }
+
   size_t size() const { return table.size(); }
   size_t retiredCount() { return table.retiredCount(); }
 
@@ -251,11 +260,6 @@ private:
     return true;
   }
 
-  Destination destination(const LaunchConfig &l, bool warm) const {
-    if (l.place.host())
-      return {Memory::Host};
-    return {Memory::Cuda, l.place.context, l.device, l.stream, /*mayOrder=*/!warm};
-  }
 
   LaunchTable table;
 };
@@ -268,21 +272,6 @@ namespace {
 
 /// Launcher's Python type, set when it is bound.
 PyTypeObject *launcherType = nullptr;
-
-/// A 3-tuple of ints in [0, 2^32) into `out`.
-bool dim3From(PyObject *o, uint32_t out[3]) {
-  if (!PyTuple_Check(o) || PyTuple_GET_SIZE(o) != 3)
-    return false;
-  for (Py_ssize_t k = 0; k < 3; ++k) {
-    unsigned long long v = PyLong_AsUnsignedLongLong(PyTuple_GET_ITEM(o, k));
-    if ((v == static_cast<unsigned long long>(-1) && PyErr_Occurred()) || v > UINT32_MAX) {
-      PyErr_Clear();
-      return false;
-    }
-    out[k] = uint32_t(v);
-  }
-  return true;
-}
 
 /// The value of `key` in dict `d` as a new reference, or null (no error).
 PyObject *dictItem(PyObject *d, PyObject *key) {
@@ -370,7 +359,7 @@ PyObject *launchPy(PyObject *, PyObject *const *args, Py_ssize_t nargs) {
   void *launcher = nargs == 10 ? cuft::python::launcherOf(args[0]) : nullptr;
   LaunchConfig l;
   const char *place = nargs == 10 ? PyUnicode_AsUTF8(args[2]) : nullptr;
-  if (!launcher || !place || !dim3From(args[6], l.grid) || !dim3From(args[7], l.block) ||
+  if (!launcher || !place || !dimsFrom(args[6], l.grid) || !dimsFrom(args[7], l.block) ||
       !PyTuple_Check(args[9])) {
     PyErr_Clear();
     PyErr_SetString(PyExc_TypeError,
@@ -378,11 +367,7 @@ PyObject *launchPy(PyObject *, PyObject *const *args, Py_ssize_t nargs) {
                     "stream, (3 ints), (3 ints), shared_bytes, tuple of arguments)");
     return nullptr;
   }
-  std::string_view p = place;
-  l.place = {p == "cuda" ? Place::Cuda
-             : p == "host+boundscheck" ? Place::HostChecked
-                                       : Place::Host,
-             p == "cuda" ? uintptr_t(PyLong_AsUnsignedLongLong(args[3])) : 0};
+  l.place = placeNamed(place, uintptr_t(PyLong_AsUnsignedLongLong(args[3])));
   l.device = PyLong_AsLongLong(args[4]);
   l.stream = uintptr_t(PyLong_AsUnsignedLongLong(args[5]));
   unsigned long long shared = PyLong_AsUnsignedLongLong(args[8]);
@@ -493,10 +478,8 @@ PyObject *cuft::python::runLaunch(PyObject *kernel, PyObject *launcherObject,
       read->keep.clear();
       problem = {};
       if (!readArguments(args, nargs, launcher.options.constexprArgs,
-                         l.place.host()
-                             ? Destination{Memory::Host}
-                             : Destination{Memory::Cuda, l.place.context, l.device, l.stream},
-                         read->sig, &read->packed, read->keep, problem)) {
+                         launcher.destination(l, /*warm=*/false), read->sig, &read->packed,
+                         read->keep, problem)) {
         if (refusedIsMiss)
           return Py_NewRef(missSentinel()); // Python's slow path locates the problem
         raiseArgumentProblem(problem);
@@ -515,7 +498,7 @@ PyObject *cuft::python::runLaunch(PyObject *kernel, PyObject *launcherObject,
 }
 
 namespace {
-/// _cuft.MISS: made when the module is bound, held for the process.
+/// The miss sentinel: made when the module is bound, held for the process.
 PyObject *miss = nullptr;
 } // namespace
 
@@ -542,10 +525,8 @@ void cuft::python::bindLauncher(py::module_ &m) {
           "module",
           [](Launcher &l, py::object kernel, const std::string &place, const std::string &sig,
              uintptr_t context, long long device, bool reload) {
-            Place where = place == "cuda" ? Place{Place::Cuda, context}
-                          : place == "host+boundscheck" ? Place{Place::HostChecked, 0}
-                                                        : Place{Place::Host, 0};
-            return PyLoaded{l.kernelFor(kernel.ptr(), where, device, sig, reload)};
+            return PyLoaded{
+                l.kernelFor(kernel.ptr(), placeNamed(place, context), device, sig, reload)};
           },
           py::arg("kernel"), py::arg("place"), py::arg("signature"), py::arg("context") = 0,
           py::arg("device") = 0, py::arg("reload") = false,
@@ -608,7 +589,6 @@ void cuft::python::bindLauncher(py::module_ &m) {
       "chip) -> (inputs, setup, teardown, identity).");
   if (!miss && !(miss = PyObject_CallNoArgs(reinterpret_cast<PyObject *>(&PyBaseObject_Type))))
     throw py::error_already_set();
-  m.attr("MISS") = py::reinterpret_borrow<py::object>(miss);
   m.def(
       "register_device_array",
       [](py::type cls) {
