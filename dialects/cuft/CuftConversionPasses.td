@@ -69,4 +69,30 @@ def ConvertGPUToHost : Pass<"convert-gpu-to-host", "::mlir::ModuleOp"> {
   ];
 }
 
+def PrepareNVPTX : Pass<"prepare-nvptx", "::mlir::ModuleOp"> {
+  let summary = "the NVPTX target's own lowering, before convert-gpu-to-nvvm";
+  let description = [{
+    `convert-cuft-to-gpu` produces target-independent IR: math-dialect ops, and
+    calls of the C math library (private `func.func` declarations marked
+    `cuft.libm`) for the functions the math dialect lacks. This pass makes the
+    kernels of each `gpu.module` NVPTX's:
+
+    - the `gpu.module` gets NVPTX's 64-bit data layout (`llvm.data_layout`), so
+      that LLVM IR is built with the target's alignments (without it an `i64`
+      access is 4-byte aligned and NVPTX splits it in two);
+    - each C math library call becomes a call of libdevice's function of the
+      same name (`lgammaf` -> `__nv_lgammaf`), through an `llvm.func`
+      declaration (a `func.func` would get a `_mlir_ciface_` wrapper from
+      convert-gpu-to-nvvm, which libdevice does not define);
+    - `math.sqrt` on f32 without the `afn` fast-math flag calls the correctly
+      rounded `__nv_fsqrt_rn` (convert-gpu-to-nvvm's `__nv_sqrtf` is
+      approximate unless `__CUDA_PREC_SQRT` reflects as 1, and LLVM has no
+      per-module way to set that); `math.trunc`, which convert-gpu-to-nvvm
+      does not lower, calls `__nv_trunc`/`__nv_truncf`.
+
+    Every other math op is left to convert-gpu-to-nvvm's libdevice patterns.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 #endif // CUFT_CONVERSION_PASSES_TD

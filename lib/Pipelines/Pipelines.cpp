@@ -48,6 +48,7 @@ void cuft::buildCuftToPTXPipeline(OpPassManager &pm, const CuftToPTXOptions &opt
       options.libdevice.empty() ? defaultLibdevicePath() : std::string(options.libdevice);
   target.linkLibs.push_back(libdevice);
   pm.addPass(createGpuNVVMAttachTarget(target));
+  pm.addPass(createPrepareNVPTX());
 
   OpPassManager &gpuPm = pm.nest<gpu::GPUModuleOp>();
   gpuPm.addPass(createSCFToControlFlowPass());

@@ -340,42 +340,18 @@ struct CastLowering : public OpConversionPattern<CastOp> {
   }
 };
 
-/// Functions with no math-dialect op, or whose math op convert-gpu-to-nvvm does not
-/// lower (math.trunc): a direct libdevice call.
-StringRef libdeviceName(MathFn fn, bool f32) {
+/// The C math library's name of a function the math dialect lacks.
+StringRef libmName(MathFn fn, bool f32) {
   switch (fn) {
-  case MathFn::lgamma: return f32 ? "__nv_lgammaf" : "__nv_lgamma";
-  case MathFn::gamma: return f32 ? "__nv_tgammaf" : "__nv_tgamma";
-  case MathFn::hypot: return f32 ? "__nv_hypotf" : "__nv_hypot";
-  case MathFn::trunc: return f32 ? "__nv_truncf" : "__nv_trunc";
-  default: return "";
+  case MathFn::lgamma: return f32 ? "lgammaf" : "lgamma";
+  case MathFn::gamma: return f32 ? "tgammaf" : "tgamma";
+  case MathFn::hypot: return f32 ? "hypotf" : "hypot";
+  default: llvm_unreachable("the math dialect has this function");
   }
-}
-
-/// Declares `name` as an `llvm.func` and calls it with `llvm.call`. A `func.func`
-/// declaration would not do: convert-gpu-to-nvvm marks every func.func with
-/// `llvm.emit_c_interface`, so the call would target `_mlir_ciface_<name>`, which
-/// libdevice does not define (the PTX would keep an unresolved `.extern .func`).
-Value callLibdevice(ConversionPatternRewriter &rewriter, Operation *op, StringRef name,
-                    ValueRange args) {
-  Type t = args[0].getType();
-  Operation *symbolTableOp = op->getParentWithTrait<OpTrait::SymbolTable>();
-  auto fn = SymbolTable::lookupNearestSymbolFrom<LLVM::LLVMFuncOp>(
-      op, StringAttr::get(op->getContext(), name));
-  if (!fn) {
-    OpBuilder::InsertionGuard guard(rewriter);
-    rewriter.setInsertionPointToStart(&symbolTableOp->getRegion(0).front());
-    SmallVector<Type> argTypes(args.size(), t);
-    fn = LLVM::LLVMFuncOp::create(rewriter, op->getLoc(), name,
-                                  LLVM::LLVMFunctionType::get(t, argTypes));
-  }
-  return LLVM::CallOp::create(rewriter, op->getLoc(), fn, args).getResult();
 }
 
 struct MathLowering : public OpConversionPattern<MathOp> {
-  MathLowering(const TypeConverter &converter, MLIRContext *ctx, bool fastMath)
-      : OpConversionPattern(converter, ctx), fastMath(fastMath) {}
-  bool fastMath;
+  using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(MathOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
@@ -384,16 +360,7 @@ struct MathLowering : public OpConversionPattern<MathOp> {
     auto &b = rewriter;
     Value r;
     switch (op.getFn()) {
-    case MathFn::sqrt:
-      // convert-gpu-to-nvvm turns math.sqrt into libdevice's __nv_sqrtf, which is
-      // approximate (sqrt.approx.f32) unless __CUDA_PREC_SQRT reflects as 1, and
-      // LLVM has no per-module way to set that. Python's sqrt is correctly
-      // rounded: call __nv_fsqrt_rn, unless fast-math asks for the approximation.
-      if (x.getType().isF32() && !fastMath)
-        r = callLibdevice(rewriter, op, "__nv_fsqrt_rn", a);
-      else
-        r = math::SqrtOp::create(b, loc, x);
-      break;
+    case MathFn::sqrt: r = math::SqrtOp::create(b, loc, x); break;
     case MathFn::rsqrt: r = math::RsqrtOp::create(b, loc, x); break;
     case MathFn::cbrt: r = math::CbrtOp::create(b, loc, x); break;
     case MathFn::exp: r = math::ExpOp::create(b, loc, x); break;
@@ -424,12 +391,19 @@ struct MathLowering : public OpConversionPattern<MathOp> {
     case MathFn::pow: r = math::PowFOp::create(b, loc, x, a[1]); break;
     case MathFn::copysign: r = math::CopySignOp::create(b, loc, x, a[1]); break;
     case MathFn::fmod: r = arith::RemFOp::create(b, loc, x, a[1]); break;
-    case MathFn::trunc:
+    case MathFn::trunc: r = math::TruncOp::create(b, loc, x); break;
     case MathFn::lgamma:
     case MathFn::gamma:
-    case MathFn::hypot:
-      r = callLibdevice(rewriter, op, libdeviceName(op.getFn(), x.getType().isF32()), a);
+    case MathFn::hypot: {
+      // Target-independent: a call of the C library's function, which each
+      // target supplies (prepare-nvptx: libdevice's; the host: libm's).
+      auto call = cuft::detail::callDeclared(b, loc, libmName(op.getFn(), x.getType().isF32()),
+                                       x.getType(), a);
+      SymbolTable::lookupNearestSymbolFrom(call, call.getCalleeAttr())
+          ->setAttr(kLibmAttr, b.getUnitAttr());
+      r = call.getResult(0);
       break;
+    }
     }
     rewriter.replaceOp(op, r);
     return success();
@@ -449,6 +423,6 @@ void cuft::populateCuftArithToArithPatterns(CuftTypeConverter &converter,
                BinaryLowering<ShlOp>, BinaryLowering<ShrOp>>(converter, ctx,
                                                              options.boundsCheck);
   patterns.add<CmpLowering, ConstantLowering, CastLowering>(converter, ctx);
-  patterns.add<MathLowering>(converter, ctx, options.fastMath);
+  patterns.add<MathLowering>(converter, ctx);
   patterns.add<UnaryLowering>(converter, ctx);
 }

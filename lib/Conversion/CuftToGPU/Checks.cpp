@@ -11,22 +11,18 @@
 
 using namespace mlir;
 
-namespace {
-
-/// `name(args...)`, declaring `name` once in the enclosing module.
-void callRuntime(OpBuilder &b, Location loc, StringRef name, ValueRange args) {
+func::CallOp cuft::detail::callDeclared(OpBuilder &b, Location loc, StringRef name,
+                                        TypeRange results, ValueRange args) {
   Operation *symbolTableOp =
       b.getInsertionBlock()->getParentOp()->getParentWithTrait<OpTrait::SymbolTable>();
   if (!SymbolTable::lookupSymbolIn(symbolTableOp, name)) {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(&symbolTableOp->getRegion(0).front());
-    auto decl = func::FuncOp::create(b, loc, name, b.getFunctionType(args.getTypes(), {}));
+    auto decl = func::FuncOp::create(b, loc, name, b.getFunctionType(args.getTypes(), results));
     decl.setPrivate();
   }
-  func::CallOp::create(b, loc, name, TypeRange{}, args);
+  return func::CallOp::create(b, loc, name, results, args);
 }
-
-} // namespace
 
 void cuft::detail::checkBounds(OpBuilder &b, Location loc, Value array, ValueRange indices,
                                ValueRange raw) {
@@ -41,7 +37,7 @@ void cuft::detail::checkBounds(OpBuilder &b, Location loc, Value array, ValueRan
     Value args[] = {arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(dim)),
                     arith::IndexCastOp::create(b, loc, i64, written),
                     arith::IndexCastOp::create(b, loc, i64, size)};
-    callRuntime(b, loc, kIndexErrorFunction, args);
+    cuft::detail::callDeclared(b, loc, kIndexErrorFunction, {}, args);
   }
 }
 
@@ -52,5 +48,5 @@ void cuft::detail::checkDivisor(OpBuilder &b, Location loc, Value divisor) {
   auto ifOp = scf::IfOp::create(b, loc, isZero, /*withElseRegion=*/false);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(ifOp.thenBlock());
-  callRuntime(b, loc, kZeroDivisionFunction, {});
+  cuft::detail::callDeclared(b, loc, kZeroDivisionFunction, {}, {});
 }

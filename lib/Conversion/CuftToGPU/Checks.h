@@ -9,10 +9,16 @@
 #ifndef CUFT_LIB_CONVERSION_CUFTTOGPU_CHECKS_H
 #define CUFT_LIB_CONVERSION_CUFTTOGPU_CHECKS_H
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Value.h"
 
 namespace cuft::detail {
+
+/// `name(args...) -> results`, declaring `name` once (a private func.func) in
+/// the nearest symbol table.
+mlir::func::CallOp callDeclared(mlir::OpBuilder &b, mlir::Location loc, llvm::StringRef name,
+                                mlir::TypeRange results, mlir::ValueRange args);
 
 /// Before an access to `array[indices]`, calls `__cuft_index_error(dim, index,
 /// size)` for the first index out of range, with the index as written (`raw`:

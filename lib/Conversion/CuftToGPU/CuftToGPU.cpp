@@ -12,10 +12,6 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
-#include "llvm/MC/TargetRegistry.h"
-#include "llvm/Support/TargetSelect.h"
-#include "llvm/Target/TargetMachine.h"
-#include "llvm/TargetParser/Triple.h"
 
 namespace cuft {
 #define GEN_PASS_DEF_CONVERTCUFTTOGPU
@@ -26,26 +22,6 @@ using namespace mlir;
 using namespace cuft;
 
 namespace {
-
-/// NVPTX's 64-bit data layout, from the LLVM we link. The gpu.module carries it
-/// so that LLVM IR is built with the target's alignments from the start: without
-/// it an i64 access is 4-byte aligned and NVPTX splits it in two.
-const std::string &nvptxDataLayout() {
-  static const std::string layout = [] {
-    LLVMInitializeNVPTXTargetInfo();
-    LLVMInitializeNVPTXTarget();
-    LLVMInitializeNVPTXTargetMC();
-    llvm::Triple triple("nvptx64-nvidia-cuda");
-    std::string error;
-    const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
-    if (!target)
-      return std::string();
-    std::unique_ptr<llvm::TargetMachine> tm(
-        target->createTargetMachine(triple, "sm_90", "", {}, std::nullopt));
-    return tm ? tm->createDataLayout().getStringRepresentation() : std::string();
-  }();
-  return layout;
-}
 
 struct ConvertCuftToGPUPass : public cuft::impl::ConvertCuftToGPUBase<ConvertCuftToGPUPass> {
   using ConvertCuftToGPUBase::ConvertCuftToGPUBase;
@@ -101,8 +77,6 @@ struct ConvertCuftToGPUPass : public cuft::impl::ConvertCuftToGPUBase<ConvertCuf
       gpuModule = gpu::GPUModuleOp::create(builder, module.getLoc(), moduleName);
     }
     module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(), builder.getUnitAttr());
-    if (!nvptxDataLayout().empty())
-      gpuModule->setAttr("llvm.data_layout", builder.getStringAttr(nvptxDataLayout()));
     Block &gpuBody = gpuModule.getBodyRegion().front();
     for (Operation *fn : fns)
       fn->moveBefore(&gpuBody, gpuBody.end());

@@ -21,6 +21,8 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/Dominance.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/WalkPatternRewriteDriver.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/Support/MathExtras.h"
 
@@ -104,131 +106,159 @@ func::FuncOp funcFromGpuFunc(OpBuilder &b, gpu::GPUFuncOp kernel) {
   return fn;
 }
 
+/// The trailing `ids` and `shared` arguments of the function holding `op`.
+Value idsOf(Operation *op) {
+  auto fn = op->getParentOfType<func::FuncOp>();
+  return fn.getArgument(fn.getNumArguments() - 2);
+}
+Value sharedOf(Operation *op) {
+  auto fn = op->getParentOfType<func::FuncOp>();
+  return fn.getArgument(fn.getNumArguments() - 1);
+}
+
+/// `ids[slot]` as an index.
+Value readId(OpBuilder &b, Location loc, Value ids, unsigned slot) {
+  Value v = memref::LoadOp::create(b, loc, ids, ValueRange{arith::ConstantIndexOp::create(b, loc, slot)});
+  return arith::IndexCastUIOp::create(b, loc, b.getIndexType(), v);
+}
+Value readId(OpBuilder &b, Location loc, Value ids, unsigned base, gpu::Dimension d) {
+  return readId(b, loc, ids, base + static_cast<unsigned>(d));
+}
+
+/// gpu.thread_id, block_id, block_dim, grid_dim -> a slot of `ids`.
+template <typename IdOp, unsigned Base>
+struct IdLowering : public OpRewritePattern<IdOp> {
+  using OpRewritePattern<IdOp>::OpRewritePattern;
+  LogicalResult matchAndRewrite(IdOp op, PatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, readId(rewriter, op.getLoc(), idsOf(op), Base, op.getDimension()));
+    return success();
+  }
+};
+
+/// gpu.lane_id: lanes are consecutive threads in x-major order, 32 to a warp.
+struct LaneIdLowering : public OpRewritePattern<gpu::LaneIdOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(gpu::LaneIdOp op, PatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    Value ids = idsOf(op);
+    Value tz = readId(b, loc, ids, kThreadIdSlot, gpu::Dimension::z);
+    Value ty = readId(b, loc, ids, kThreadIdSlot, gpu::Dimension::y);
+    Value tx = readId(b, loc, ids, kThreadIdSlot, gpu::Dimension::x);
+    Value by = readId(b, loc, ids, kBlockDimSlot, gpu::Dimension::y);
+    Value bx = readId(b, loc, ids, kBlockDimSlot, gpu::Dimension::x);
+    Value linear = arith::AddIOp::create(
+        b, loc, tx,
+        arith::MulIOp::create(
+            b, loc, bx, arith::AddIOp::create(b, loc, ty, arith::MulIOp::create(b, loc, by, tz))));
+    b.replaceOpWithNewOp<arith::RemUIOp>(op, linear, arith::ConstantIndexOp::create(b, loc, 32));
+    return success();
+  }
+};
+
+/// gpu.barrier -> the runtime's barrier.
+struct BarrierLowering : public OpRewritePattern<gpu::BarrierOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(gpu::BarrierOp op, PatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<func::CallOp>(op, kBarrierFunction, TypeRange{}, ValueRange{});
+    return success();
+  }
+};
+
+/// A shared-memory global -> a view of the block's shared buffer at its offset.
+struct SharedGlobalLowering : public OpRewritePattern<memref::GetGlobalOp> {
+  SharedGlobalLowering(MLIRContext *ctx, const SharedLayout &shared)
+      : OpRewritePattern(ctx), shared(shared) {}
+  const SharedLayout &shared;
+  LogicalResult matchAndRewrite(memref::GetGlobalOp get, PatternRewriter &rewriter) const override {
+    auto it = shared.offsets.find(get.getName());
+    if (it == shared.offsets.end())
+      return failure();
+    auto type = cast<MemRefType>(stripMemorySpace(get.getType()));
+    Value offset = arith::ConstantIndexOp::create(rewriter, get.getLoc(), it->second);
+    rewriter.replaceOpWithNewOp<memref::ViewOp>(get, type, sharedOf(get), offset, ValueRange{});
+    return success();
+  }
+};
+
+/// A failed check's runtime call gets its site number and the thread:
+/// (site, [dim, index, size,] threadIdx.x, .y, .z). `sites` collects the
+/// location of each site, by number.
+struct CheckSiteLowering : public OpRewritePattern<func::CallOp> {
+  CheckSiteLowering(MLIRContext *ctx, SmallVectorImpl<Attribute> &sites)
+      : OpRewritePattern(ctx), sites(sites) {}
+  SmallVectorImpl<Attribute> &sites;
+  LogicalResult matchAndRewrite(func::CallOp call, PatternRewriter &b) const override {
+    if (call.getCallee() != kIndexErrorFunction && call.getCallee() != kZeroDivisionFunction)
+      return failure();
+    auto decl = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(call, call.getCalleeAttr());
+    if (!decl || decl.getNumArguments() != call.getNumOperands())
+      return failure(); // already has its site
+    Location loc = call.getLoc();
+    SmallVector<Value> args{arith::ConstantOp::create(
+        b, loc, b.getI64IntegerAttr(static_cast<int64_t>(sites.size())))};
+    llvm::append_range(args, call.getOperands());
+    for (auto d : {gpu::Dimension::x, gpu::Dimension::y, gpu::Dimension::z})
+      args.push_back(arith::IndexCastUIOp::create(
+          b, loc, b.getI64Type(), readId(b, loc, idsOf(call), kThreadIdSlot, d)));
+    sites.push_back(LocationAttr(loc));
+    b.replaceOpWithNewOp<func::CallOp>(call, call.getCallee(), TypeRange{}, args);
+    return success();
+  }
+};
+
+/// A call of a kernel or device function passes on `ids` and `shared`.
+struct DeviceCallLowering : public OpRewritePattern<func::CallOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(func::CallOp call, PatternRewriter &rewriter) const override {
+    auto callee = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(call, call.getCalleeAttr());
+    if (!callee || callee.isExternal() || callee.getNumArguments() != call.getNumOperands() + 2)
+      return failure();
+    SmallVector<Value> args(call.getOperands());
+    args.push_back(idsOf(call));
+    args.push_back(sharedOf(call));
+    rewriter.replaceOpWithNewOp<func::CallOp>(call, call.getCallee(), call.getResultTypes(), args);
+    return success();
+  }
+};
+
+/// Block and device scopes are GPU notions; the CPU fences the system.
+struct FenceLowering : public OpRewritePattern<LLVM::FenceOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(LLVM::FenceOp fence, PatternRewriter &rewriter) const override {
+    if (!fence.getSyncscopeAttr())
+      return failure();
+    rewriter.modifyOpInPlace(fence, [&] { fence.removeSyncscopeAttr(); });
+    return success();
+  }
+};
+
 struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPUToHostPass> {
   using ConvertGPUToHostBase::ConvertGPUToHostBase;
 
   SmallVector<Attribute> indexSites;
 
-  /// Rewrites the ops of `fn`, whose last two arguments are `ids` and `shared`.
-  void rewriteBody(func::FuncOp fn, const SharedLayout &shared,
-                   const llvm::SmallPtrSetImpl<Operation *> &moved) {
-    Value ids = fn.getArgument(fn.getNumArguments() - 2);
-    Value sharedBuffer = fn.getArgument(fn.getNumArguments() - 1);
-    auto readId = [&](OpBuilder &b, Location loc, unsigned base, gpu::Dimension d) -> Value {
-      Value slot = arith::ConstantIndexOp::create(b, loc, base + static_cast<unsigned>(d));
-      Value v = memref::LoadOp::create(b, loc, ids, slot);
-      return arith::IndexCastUIOp::create(b, loc, b.getIndexType(), v);
-    };
-    fn.walk([&](Operation *op) {
-      OpBuilder b(op);
-      Location loc = op->getLoc();
-      if (auto t = dyn_cast<gpu::ThreadIdOp>(op)) {
-        op->getResult(0).replaceAllUsesWith(readId(b, loc, kThreadIdSlot, t.getDimension()));
-      } else if (auto t = dyn_cast<gpu::BlockIdOp>(op)) {
-        op->getResult(0).replaceAllUsesWith(readId(b, loc, kBlockIdSlot, t.getDimension()));
-      } else if (auto t = dyn_cast<gpu::BlockDimOp>(op)) {
-        op->getResult(0).replaceAllUsesWith(readId(b, loc, kBlockDimSlot, t.getDimension()));
-      } else if (auto t = dyn_cast<gpu::GridDimOp>(op)) {
-        op->getResult(0).replaceAllUsesWith(readId(b, loc, kGridDimSlot, t.getDimension()));
-      } else if (isa<gpu::LaneIdOp>(op)) {
-        // Lanes are consecutive threads in x-major order, 32 to a warp.
-        Value tz = readId(b, loc, kThreadIdSlot, gpu::Dimension::z);
-        Value ty = readId(b, loc, kThreadIdSlot, gpu::Dimension::y);
-        Value tx = readId(b, loc, kThreadIdSlot, gpu::Dimension::x);
-        Value by = readId(b, loc, kBlockDimSlot, gpu::Dimension::y);
-        Value bx = readId(b, loc, kBlockDimSlot, gpu::Dimension::x);
-        Value linear = arith::AddIOp::create(
-            b, loc, tx,
-            arith::MulIOp::create(b, loc, bx,
-                                  arith::AddIOp::create(b, loc, ty,
-                                                        arith::MulIOp::create(b, loc, by, tz))));
-        Value lane = arith::RemUIOp::create(b, loc, linear,
-                                            arith::ConstantIndexOp::create(b, loc, 32));
-        op->getResult(0).replaceAllUsesWith(lane);
-      } else if (isa<gpu::BarrierOp>(op)) {
-        func::CallOp::create(b, loc, kBarrierFunction, TypeRange{}, ValueRange{});
-      } else if (auto get = dyn_cast<memref::GetGlobalOp>(op)) {
-        auto it = shared.offsets.find(get.getName());
-        if (it == shared.offsets.end())
-          return;
-        auto type = cast<MemRefType>(stripMemorySpace(get.getType()));
-        Value offset = arith::ConstantIndexOp::create(b, loc, it->second);
-        op->getResult(0).replaceAllUsesWith(
-            memref::ViewOp::create(b, loc, type, sharedBuffer, offset, ValueRange{}));
-      } else if (auto call = dyn_cast<func::CallOp>(op)) {
-        if (call.getCallee() == kIndexErrorFunction ||
-            call.getCallee() == kZeroDivisionFunction) {
-          // The runtime reports the site's source location and the thread:
-          // (site, [dim, index, size,] threadIdx.x, .y, .z).
-          SmallVector<Value> args{arith::ConstantOp::create(
-              b, loc, b.getI64IntegerAttr(static_cast<int64_t>(indexSites.size())))};
-          llvm::append_range(args, call.getOperands());
-          for (auto d : {gpu::Dimension::x, gpu::Dimension::y, gpu::Dimension::z})
-            args.push_back(arith::IndexCastUIOp::create(b, loc, b.getI64Type(),
-                                                        readId(b, loc, kThreadIdSlot, d)));
-          indexSites.push_back(LocationAttr(loc));
-          func::CallOp::create(b, loc, call.getCallee(), TypeRange{}, args);
-        } else {
-          auto callee = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
-              call, call.getCalleeAttr());
-          if (!callee || !moved.contains(callee))
-            return;
-          SmallVector<Value> args(call.getOperands());
-          args.push_back(ids);
-          args.push_back(sharedBuffer);
-          auto newCall = func::CallOp::create(b, loc, call.getCallee(),
-                                              call.getResultTypes(), args);
-          call.replaceAllUsesWith(newCall.getResults());
-        }
-      } else if (auto call = dyn_cast<LLVM::CallOp>(op)) {
-        if (!call.getCallee())
-          return;
-        if (!call.getCallee()->starts_with("__nv_")) {
-          // A declared external device function: GPU code linked at load time.
-          call.emitError("the host target cannot call external device function '")
-              << *call.getCallee() << "': it is GPU code linked by the cuda target";
-          return signalPassFailure();
-        }
-        if (failed(replaceLibdeviceCall(b, call)))
-          return signalPassFailure();
-      } else if (auto fence = dyn_cast<LLVM::FenceOp>(op)) {
-        // Block and device scopes are GPU notions; the CPU fences the system.
-        fence.removeSyncscopeAttr();
-        return;
-      } else {
-        return;
-      }
-      op->erase();
+  /// Rewrites the GPU ops of `fn`, whose last two arguments are `ids` and `shared`.
+  LogicalResult rewriteBody(func::FuncOp fn, const SharedLayout &shared) {
+    // A declared external device function is GPU code linked at load time.
+    WalkResult external = fn.walk([](LLVM::CallOp call) {
+      if (!call.getCallee())
+        return WalkResult::advance();
+      call.emitError("the host target cannot call external device function '")
+          << *call.getCallee() << "': it is GPU code linked by the cuda target";
+      return WalkResult::interrupt();
     });
-  }
-
-  /// convert-cuft-to-gpu calls a few libdevice functions directly; the host has
-  /// an LLVM intrinsic or the C library's function of the same name.
-  LogicalResult replaceLibdeviceCall(OpBuilder &b, LLVM::CallOp call) {
-    StringRef name = call.getCallee()->drop_front(strlen("__nv_"));
-    Location loc = call.getLoc();
-    Value result;
-    if (name == "fsqrt_rn") {
-      result = math::SqrtOp::create(b, loc, call.getOperand(0));
-    } else if (name == "truncf" || name == "trunc") {
-      result = math::TruncOp::create(b, loc, call.getOperand(0));
-    } else if (llvm::is_contained({"lgammaf", "lgamma", "tgammaf", "tgamma", "hypotf", "hypot"},
-                                  name)) {
-      auto module = call->getParentOfType<ModuleOp>();
-      auto fn = module.lookupSymbol<LLVM::LLVMFuncOp>(name);
-      if (!fn) {
-        OpBuilder::InsertionGuard guard(b);
-        b.setInsertionPointToStart(module.getBody());
-        SmallVector<Type> argTypes(call.getOperandTypes());
-        fn = LLVM::LLVMFuncOp::create(
-            b, loc, name, LLVM::LLVMFunctionType::get(call.getResult().getType(), argTypes));
-      }
-      result = LLVM::CallOp::create(b, loc, fn, call.getOperands()).getResult();
-    } else {
-      return call.emitError("the host target has no equivalent of libdevice's ")
-             << *call.getCallee();
-    }
-    call.getResult().replaceAllUsesWith(result);
+    if (external.wasInterrupted())
+      return failure();
+    MLIRContext *ctx = fn.getContext();
+    RewritePatternSet patterns(ctx);
+    patterns.add<IdLowering<gpu::ThreadIdOp, kThreadIdSlot>,
+                 IdLowering<gpu::BlockIdOp, kBlockIdSlot>,
+                 IdLowering<gpu::BlockDimOp, kBlockDimSlot>,
+                 IdLowering<gpu::GridDimOp, kGridDimSlot>, LaneIdLowering, BarrierLowering,
+                 DeviceCallLowering, FenceLowering>(ctx);
+    patterns.add<SharedGlobalLowering>(ctx, shared);
+    patterns.add<CheckSiteLowering>(ctx, indexSites);
+    walkAndApplyPatterns(fn, std::move(patterns));
     return success();
   }
 
@@ -379,7 +409,6 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
     for (auto gpuModule : llvm::make_early_inc_range(module.getOps<gpu::GPUModuleOp>())) {
       SharedLayout shared = layOutShared(gpuModule);
       SmallVector<func::FuncOp> fns, kernels;
-      llvm::SmallPtrSet<Operation *, 16> moved;
       b.setInsertionPoint(gpuModule);
       for (Operation &op : llvm::make_early_inc_range(gpuModule.getBody()->getOperations())) {
         if (auto kernel = dyn_cast<gpu::GPUFuncOp>(op)) {
@@ -405,11 +434,11 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
         // drops it, and no packed wrapper is made for it.
         fn->setAttr("llvm.linkage",
                     LLVM::LinkageAttr::get(ctx, LLVM::linkage::Linkage::Internal));
-        moved.insert(fn);
       }
       auto withBarriers = functionsWithBarriers(fns);
       for (func::FuncOp fn : fns) {
-        rewriteBody(fn, shared, moved);
+        if (failed(rewriteBody(fn, shared)))
+          return signalPassFailure();
         stripMemorySpaces(fn);
       }
       if (!withBarriers.empty() && !module.lookupSymbol(kBarrierFunction)) {

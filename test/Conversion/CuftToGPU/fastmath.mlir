@@ -9,7 +9,7 @@
 // CHECK-NEXT: arith.mulf %{{.*}}, %{{.*}} fastmath<fast> : f32
 // CHECK-NEXT: arith.addf %{{.*}}, %{{.*}} fastmath<fast> : f32
 // CHECK-NEXT: arith.divf %{{.*}}, %{{.*}} fastmath<fast> : f32
-// Under fast-math, f32 sqrt may be approximate: math.sqrt, not __nv_fsqrt_rn.
+// Under fast-math, f32 sqrt carries afn: prepare-nvptx leaves it approximate.
 // CHECK-NEXT: math.sqrt %{{.*}} fastmath<fast> : f32
 // CHECK-NEXT: math.exp %{{.*}} fastmath<fast> : f32
 // CHECK-NEXT: arith.addi %{{.*}}, %{{.*}} : i32
@@ -17,7 +17,7 @@
 // PRECISE-LABEL: func.func private @f(
 // PRECISE-NOT: denormal_fp_math
 // PRECISE-NOT: fastmath
-// PRECISE: llvm.call @__nv_fsqrt_rn(
+// PRECISE: math.sqrt %{{.*}} : f32
 // PRECISE-NOT: fastmath
 // PRECISE: return
 cuft.func @f(%x: f32, %y: f32, %i: i32) -> f32 {

@@ -1,16 +1,12 @@
 // RUN: cuft-opt %s --convert-cuft-to-cf --convert-cuft-to-gpu | FileCheck %s
-// RUN: cuft-opt %s --convert-cuft-to-cf --convert-cuft-to-gpu | FileCheck %s --check-prefix=DL
 // RUN: cuft-opt %s --convert-cuft-to-cf --convert-cuft-to-gpu="module-name=my_kernels" | FileCheck %s --check-prefix=NAME
-
-// The gpu.module carries NVPTX's 64-bit data layout (i64 is 8-byte aligned).
-// DL: gpu.module @cuft_kernels attributes {llvm.data_layout = "{{.*}}i64:64{{.*}}"}
 
 // Kernels and device functions move into one gpu.module of a container module:
 // kernels become gpu.func kernels, device functions private func.funcs, calls
 // func.call, and array arguments memrefs.
 // CHECK: module attributes {gpu.container_module} {
-// CHECK-NEXT: gpu.module @cuft_kernels attributes {llvm.data_layout = {{.*}}} {
-// NAME: gpu.module @my_kernels attributes
+// CHECK-NEXT: gpu.module @cuft_kernels {
+// NAME: gpu.module @my_kernels {
 // NAME: gpu.func @k(
 // CHECK-NOT: cuft.
 // CHECK-LABEL: func.func private @clamp(

@@ -1,24 +1,21 @@
 // RUN: cuft-opt %s --convert-cuft-to-cf --convert-cuft-to-gpu | FileCheck %s
 
-// Functions that have a math-dialect op lower to it (convert-gpu-to-nvvm later
-// turns them into libdevice calls). Those without one, and trunc (which
-// convert-gpu-to-nvvm does not handle), call libdevice directly through an
-// llvm.func declaration, declared once per name.
+// The lowering is target-independent: functions that have a math-dialect op
+// lower to it; those without one (lgamma, gamma, hypot) call the C math
+// library's function, declared once per name and marked cuft.libm, which each
+// target supplies (prepare-nvptx: libdevice's; the host: libm's). No libdevice
+// name (__nv_*) appears before the target's own lowering.
 // CHECK-LABEL: gpu.module @cuft_kernels
-// CHECK-DAG: llvm.func @__nv_fsqrt_rn(f32) -> f32
-// CHECK-DAG: llvm.func @__nv_lgammaf(f32) -> f32
-// CHECK-DAG: llvm.func @__nv_tgammaf(f32) -> f32
-// CHECK-DAG: llvm.func @__nv_hypotf(f32, f32) -> f32
-// CHECK-DAG: llvm.func @__nv_truncf(f32) -> f32
-// CHECK-DAG: llvm.func @__nv_lgamma(f64) -> f64
-// CHECK-DAG: llvm.func @__nv_tgamma(f64) -> f64
-// CHECK-DAG: llvm.func @__nv_hypot(f64, f64) -> f64
-// CHECK-DAG: llvm.func @__nv_trunc(f64) -> f64
-// CHECK-NOT: llvm.func @__nv_lgammaf
-// f32 sqrt is correctly rounded: libdevice's __nv_fsqrt_rn, not math.sqrt (whose
-// __nv_sqrtf is approximate by default).
+// CHECK-NOT: __nv_
+// CHECK-DAG: func.func private @lgammaf(f32) -> f32 attributes {cuft.libm}
+// CHECK-DAG: func.func private @tgammaf(f32) -> f32 attributes {cuft.libm}
+// CHECK-DAG: func.func private @hypotf(f32, f32) -> f32 attributes {cuft.libm}
+// CHECK-DAG: func.func private @lgamma(f64) -> f64 attributes {cuft.libm}
+// CHECK-DAG: func.func private @tgamma(f64) -> f64 attributes {cuft.libm}
+// CHECK-DAG: func.func private @hypot(f64, f64) -> f64 attributes {cuft.libm}
+// CHECK-NOT: func.func private @lgammaf
 // CHECK-LABEL: func.func private @unary_f32(
-// CHECK-NEXT: llvm.call @__nv_fsqrt_rn(%{{.*}}) : (f32) -> f32
+// CHECK-NEXT: math.sqrt %{{.*}} : f32
 // CHECK-NEXT: math.rsqrt
 // CHECK-NEXT: math.cbrt
 // CHECK-NEXT: math.exp %
@@ -93,14 +90,14 @@ cuft.func @binary_f64(%x: f64, %y: f64) -> f64 {
   cuft.return %3 : f64
 }
 
-// CHECK-LABEL: func.func private @libdevice_f32(
+// CHECK-LABEL: func.func private @libm_f32(
 // CHECK-SAME: %[[X:.*]]: f32) -> f32
-// CHECK-NEXT: %[[A:.*]] = llvm.call @__nv_lgammaf(%[[X]]) : (f32) -> f32
-// CHECK-NEXT: %[[B:.*]] = llvm.call @__nv_tgammaf(%[[A]]) : (f32) -> f32
-// CHECK-NEXT: %[[C:.*]] = llvm.call @__nv_hypotf(%[[B]], %[[X]]) : (f32, f32) -> f32
-// CHECK-NEXT: %[[D:.*]] = llvm.call @__nv_truncf(%[[C]]) : (f32) -> f32
-// CHECK-NEXT: llvm.call @__nv_lgammaf(%[[D]]) : (f32) -> f32
-cuft.func @libdevice_f32(%x: f32) -> f32 {
+// CHECK-NEXT: %[[A:.*]] = call @lgammaf(%[[X]]) : (f32) -> f32
+// CHECK-NEXT: %[[B:.*]] = call @tgammaf(%[[A]]) : (f32) -> f32
+// CHECK-NEXT: %[[C:.*]] = call @hypotf(%[[B]], %[[X]]) : (f32, f32) -> f32
+// CHECK-NEXT: %[[D:.*]] = math.trunc %[[C]] : f32
+// CHECK-NEXT: call @lgammaf(%[[D]]) : (f32) -> f32
+cuft.func @libm_f32(%x: f32) -> f32 {
   %0 = cuft.math lgamma(%x) : (f32) -> f32
   %1 = cuft.math gamma(%0) : (f32) -> f32
   %2 = cuft.math hypot(%1, %x) : (f32, f32) -> f32
@@ -109,13 +106,13 @@ cuft.func @libdevice_f32(%x: f32) -> f32 {
   cuft.return %4 : f32
 }
 
-// CHECK-LABEL: func.func private @libdevice_f64(
+// CHECK-LABEL: func.func private @libm_f64(
 // CHECK-NEXT: math.sqrt %{{.*}} : f64
-// CHECK-NEXT: llvm.call @__nv_lgamma(%{{.*}}) : (f64) -> f64
-// CHECK-NEXT: llvm.call @__nv_tgamma(%{{.*}}) : (f64) -> f64
-// CHECK-NEXT: llvm.call @__nv_hypot(%{{.*}}, %{{.*}}) : (f64, f64) -> f64
-// CHECK-NEXT: llvm.call @__nv_trunc(%{{.*}}) : (f64) -> f64
-cuft.func @libdevice_f64(%x: f64) -> f64 {
+// CHECK-NEXT: call @lgamma(%{{.*}}) : (f64) -> f64
+// CHECK-NEXT: call @tgamma(%{{.*}}) : (f64) -> f64
+// CHECK-NEXT: call @hypot(%{{.*}}, %{{.*}}) : (f64, f64) -> f64
+// CHECK-NEXT: math.trunc %{{.*}} : f64
+cuft.func @libm_f64(%x: f64) -> f64 {
   %s = cuft.math sqrt(%x) : (f64) -> f64
   %0 = cuft.math lgamma(%s) : (f64) -> f64
   %1 = cuft.math gamma(%0) : (f64) -> f64

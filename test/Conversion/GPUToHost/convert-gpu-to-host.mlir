@@ -1,4 +1,5 @@
 // RUN: cuft-opt %s --convert-cuft-to-cf --convert-cuft-to-gpu=bounds-check --canonicalize --convert-gpu-to-host | FileCheck %s
+// RUN: cuft-opt %s --convert-cuft-to-cf --convert-cuft-to-gpu --canonicalize --convert-gpu-to-host | FileCheck %s --check-prefix=LIBM
 
 // Typed kernels moved out of the gpu.module into host functions that take the
 // thread indices (`ids`) and the block's shared memory as trailing arguments.
@@ -58,3 +59,17 @@ cuft.kernel @stage(%out: !cuft.array<f64, 1, C>) {
 // CHECK-SAME: attributes {cuft.host.fibers, cuft.host.local_bytes = 0 : i64, cuft.host.shared_bytes = 528 : i64}
 // CHECK-NEXT: call @stage(
 // CHECK-NEXT: return
+
+// The C math library's functions stay calls of the C library on the host (the
+// declaration moves out of the gpu.module); no libdevice name appears.
+// LIBM-NOT: __nv_
+// LIBM: func.func private @lgammaf(f32) -> f32 attributes {cuft.libm}
+// LIBM-LABEL: func.func private @gamma_of(
+// LIBM: call @lgammaf(%{{.*}}) : (f32) -> f32
+// LIBM: math.trunc
+// LIBM-NOT: __nv_
+cuft.func @gamma_of(%x: f32) -> f32 {
+  %0 = cuft.math lgamma(%x) : (f32) -> f32
+  %1 = cuft.math trunc(%0) : (f32) -> f32
+  cuft.return %1 : f32
+}

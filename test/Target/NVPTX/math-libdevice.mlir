@@ -1,15 +1,17 @@
 // RUN: cuft-opt %s --cuft-to-ptx -o %t.ptx
 // RUN: FileCheck %s --input-file %t.ptx
 // RUN: %if ptxas %{ %ptxas -arch=sm_90 %t.ptx -o %t.cubin %}
-// RUN: cuft-opt %s --pass-pipeline='builtin.module(convert-cuft-to-cf,convert-cuft-to-gpu,gpu.module(convert-scf-to-cf,convert-gpu-to-nvvm),reconcile-unrealized-casts)' | FileCheck %s --check-prefix=NVVM
+// RUN: cuft-opt %s --pass-pipeline='builtin.module(convert-cuft-to-cf,convert-cuft-to-gpu,prepare-nvptx,gpu.module(convert-scf-to-cf,convert-gpu-to-nvvm),reconcile-unrealized-casts)' | FileCheck %s --check-prefix=NVVM
 
 // Every function of Python's math module that cuft supports, in f32 and f64,
 // through the whole pipeline: each becomes a libdevice call (__nv_*), either
-// from convert-gpu-to-nvvm or directly, and libdevice is linked in, so the PTX
-// keeps no external function and ptxas accepts it.
+// from convert-gpu-to-nvvm or from prepare-nvptx (the C math library's
+// functions, trunc and correctly rounded f32 sqrt), and libdevice is linked in,
+// so the PTX keeps no external function and ptxas accepts it.
 
 // Before linking: the calls are plain llvm.calls of libdevice names, with no
 // C-interface wrapper (_mlir_ciface_) that libdevice would not define.
+// NVVM-DAG: llvm.call @__nv_fsqrt_rn(
 // NVVM-DAG: llvm.call @__nv_sinf(
 // NVVM-DAG: llvm.call @__nv_sin(
 // NVVM-DAG: llvm.call @__nv_lgammaf(

@@ -27,6 +27,12 @@ inline constexpr const char *kIndexErrorFunction = "__cuft_index_error";
 /// `//` and `%` with a zero divisor; convert-gpu-to-host prepends a site number.
 inline constexpr const char *kZeroDivisionFunction = "__cuft_zero_division_error";
 
+/// On a private `func.func` declaration: a function of the C math library
+/// (`lgamma`, `tgammaf`, `hypot`...) that the math dialect lacks. The IR stays
+/// target-independent; each target supplies the function: the host links the C
+/// library's, prepare-nvptx calls libdevice's `__nv_` function of that name.
+inline constexpr const char *kLibmAttr = "cuft.libm";
+
 /// Scalar arithmetic, comparisons, casts and math functions.
 void populateCuftArithToArithPatterns(CuftTypeConverter &converter,
                                       mlir::RewritePatternSet &patterns,
