@@ -15,6 +15,7 @@
 
 #include "bindings.h"
 
+#include "cuft/Dialect/Cuft/Transforms/SignatureText.h"
 #include "cuft/Runtime/CUDA/Runtime.h"
 
 #include <pybind11/numpy.h>
@@ -34,14 +35,9 @@ using cuft::python::optionalAttr;
 
 namespace {
 
-constexpr size_t kMaxRank = 3;
+namespace spelling = cuft::signature;
+constexpr size_t kMaxRank = spelling::kMaxLaunchRank;
 constexpr bool kLittleEndian = true; // x86-64 and aarch64 Linux, where cuft runs
-
-/// cuft's element types by numpy dtype name, in the order messages list them.
-constexpr std::pair<const char *, const char *> kDtypes[] = {
-    {"bool", "bool"},     {"int8", "i8"},     {"int16", "i16"},     {"int32", "i32"},
-    {"int64", "i64"},     {"uint8", "u8"},    {"uint16", "u16"},    {"uint32", "u32"},
-    {"uint64", "u64"},    {"float32", "f32"}, {"float64", "f64"}};
 
 /// numpy's types as the reader needs them, made at the first read (numpy is
 /// imported then, if it can be) and only read after.
@@ -68,9 +64,10 @@ const Numpy &numpy() {
     for (py::handle code : m.attr("typecodes")["All"]) {
       py::object dt = dtype(code);
       std::string name = py::str(dt.attr("name"));
-      for (const auto &[numpyName, cuftName] : kDtypes) {
-        if (name != numpyName)
+      for (const spelling::Scalar &scalar : spelling::kScalars) {
+        if (name != scalar.numpy)
           continue;
+        const char *cuftName = scalar.name.data(); // a literal: NUL-terminated
         np->elems[dt.attr("num").cast<int>()] = cuftName;
         auto *type = reinterpret_cast<PyTypeObject *>(dt.attr("type").ptr());
         bool known = false;
@@ -155,7 +152,7 @@ struct ArrayView {
 /// C, F or strided, from shape and byte strides.
 const char *layoutOf(const ArrayView &a) {
   if (!a.hasStrides)
-    return "C";
+    return spelling::kLayoutC.data();
   auto contiguous = [&](bool reversed) {
     int64_t expected = a.itemsize;
     for (size_t k = 0; k < a.rank; ++k) {
@@ -168,22 +165,14 @@ const char *layoutOf(const ArrayView &a) {
   };
   for (size_t i = 0; i < a.rank; ++i)
     if (a.shape[i] == 0)
-      return "C";
-  return contiguous(true) ? "C" : contiguous(false) ? "F" : "strided";
+      return spelling::kLayoutC.data();
+  return contiguous(true)    ? spelling::kLayoutC.data()
+         : contiguous(false) ? spelling::kLayoutF.data()
+                             : spelling::kLayoutStrided.data();
 }
 
 void appendArrayEntry(std::string &sig, const ArrayView &a, std::string_view layout) {
-  // Lengths known, no strlen: every launch appends an entry per array.
-  static constexpr std::string_view open = "array<", readOnly = ",readonly>";
-  sig.append(open).append(a.elem, std::char_traits<char>::length(a.elem));
-  char rank[3] = {',', char('0' + a.rank), ','};
-  sig.append(rank, 3).append(layout);
-  // Part of the signature, so a read-only array never meets a
-  // specialization that writes it.
-  if (a.readOnly)
-    sig.append(readOnly);
-  else
-    sig += '>';
+  spelling::appendArray(sig, a.elem, a.rank, layout, a.readOnly);
 }
 
 /// A cuft.DeviceArray's launch form (its `_launch` capsule): what the reader
@@ -297,15 +286,11 @@ private:
       return false;
     if (found == 0)
       return fail("a cuft.constexpr argument must be a bool, int or float, got " + typeName(v));
-    sig += t;
-    sig += '=';
     py::object value = py::reinterpret_borrow<py::object>(v);
-    if (t[0] == 'b')
-      sig += PyObject_IsTrue(v.ptr()) ? "true" : "false";
-    else if (t[0] == 'f')
-      sig += std::string(py::repr(py::float_(value)));
-    else
-      sig += std::string(py::str(py::int_(value)));
+    spelling::appendConstant(sig, t,
+                             t[0] == 'b'   ? std::string(PyObject_IsTrue(v.ptr()) ? "true" : "false")
+                             : t[0] == 'f' ? std::string(py::repr(py::float_(value)))
+                                           : std::string(py::str(py::int_(value))));
     return true;
   }
 
@@ -371,8 +356,8 @@ private:
     bool native = order == '=' || order == '|' || (order == '<') == kLittleEndian;
     if (it == np.elems.end() || !native) {
       std::string supported;
-      for (const auto &[numpyName, _] : kDtypes)
-        supported += std::string(supported.empty() ? "" : ", ") + numpyName;
+      for (const spelling::Scalar &scalar : spelling::kScalars)
+        supported.append(supported.empty() ? "" : ", ").append(scalar.numpy);
       return fail("numpy array of dtype " + std::string(py::str(dt)) +
                   " is not supported (supported: " + supported + ", in native byte order)");
     }
@@ -388,9 +373,9 @@ private:
     view.readOnly = !(flags & py::detail::npy_api::NPY_ARRAY_WRITEABLE_);
     // numpy's flags follow layoutOf's rule (extent-1 axes and empty arrays
     // do not break contiguity).
-    appendArrayEntry(sig, view, flags & py::array::c_style   ? "C"
-                                : flags & py::array::f_style ? "F"
-                                                             : "strided");
+    appendArrayEntry(sig, view, flags & py::array::c_style   ? spelling::kLayoutC
+                                : flags & py::array::f_style ? spelling::kLayoutF
+                                                             : spelling::kLayoutStrided);
     if (!packed)
       return true;
     if (to.memory == Memory::Cuda)

@@ -3,6 +3,7 @@
 #include "bindings.h"
 
 #include "cuft/Compiler/Compiler.h"
+#include "cuft/Dialect/Cuft/Transforms/SignatureText.h"
 
 #include <pybind11/stl.h>
 
@@ -16,6 +17,18 @@ py::list cuft::python::diagnosticsToPython(const std::vector<Diagnostic> &diagno
 }
 
 void cuft::python::bindCompiler(py::module_ &m) {
+  m.def(
+      "canonical_signature",
+      [](const std::string &text) {
+        std::string out, error;
+        if (!cuft::signature::canonicalSignature(text, out, error))
+          throw py::value_error(error);
+        return out;
+      },
+      py::arg("text"),
+      "The signature text of a signature as a person writes it (numpy names, numba's "
+      "f32[:, ::1]); ValueError when it is not one. The grammar: "
+      "cuft/Dialect/Cuft/Transforms/SignatureText.h.");
   m.def(
       "compile",
       [](const std::string &ir, const std::string &signature, const std::string &stageName,

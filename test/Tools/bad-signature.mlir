@@ -21,8 +21,8 @@
 // RUN: not cuft-opt %s --cuft-specialize="sig=f32,f32>" 2>&1 | FileCheck %s --check-prefix=CLOSE
 // CLOSE: bad-signature.mlir:0:0: error: invalid signature "f32,f32>": unbalanced '>'
 
-// RUN: not cuft-opt %s --cuft-specialize="sig=f32,float" 2>&1 | FileCheck %s --check-prefix=TYPE
-// TYPE: bad-signature.mlir:0:0: error: invalid signature "f32,float": entry #1 ('float'): unknown type 'float' (expected bool, i8-i64, u8-u64, f32, f64 or array<elem,rank,layout>)
+// RUN: not cuft-opt %s --cuft-specialize="sig=f32,half" 2>&1 | FileCheck %s --check-prefix=TYPE
+// TYPE: bad-signature.mlir:0:0: error: invalid signature "f32,half": entry #1 ('half'): unknown type 'half' (expected bool, i8-i64, u8-u64, f32, f64 or array<elem,rank,layout>)
 
 // RUN: not cuft-opt %s --cuft-specialize="sig=f32,,f32" 2>&1 | FileCheck %s --check-prefix=EMPTY
 // EMPTY: bad-signature.mlir:0:0: error: invalid signature "f32,,f32": entry #1 (''): empty type

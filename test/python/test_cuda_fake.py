@@ -507,7 +507,7 @@ def test_every_gallery_kernel_launches_with_the_parameters_its_cubin_reads():
     from gallery import GALLERY
     from gallery_runs import RUNS
     from test_cuda_gallery import launch_on_the_gpu
-    from cuft.signature import _split_top
+    import re
 
     FORMATS = {"bool": "?", "i8": "b", "u8": "B", "i16": "h", "u16": "H", "i32": "i",
                "u32": "I", "i64": "q", "u64": "Q", "f32": "f", "f64": "d"}
@@ -517,7 +517,7 @@ def test_every_gallery_kernel_launches_with_the_parameters_its_cubin_reads():
         device_args = launch_on_the_gpu(kernel, run, args)
         launch = last_launch()
         assert launch["kernel"] == kernel.frontend.name, (name, launch["kernel"])
-        entries = _split_top(kernel.signature(*args))
+        entries = re.split(r",(?![^<]*>)", kernel.signature(*args))  # not inside <...>
         values = []
         for i, (value, d, entry) in enumerate(zip(args, device_args, entries)):
             if i in kernel.frontend.constexpr_args:

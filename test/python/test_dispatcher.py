@@ -103,7 +103,11 @@ def test_numba_style_signatures():
     assert parse_signature("f32, f32[:], float64[:, ::1], i64[::1, :], int=4") == \
         "f32,array<f32,1,strided>,array<f64,2,C>,array<i64,2,F>,i64=4"
     assert parse_signature("array<f32,1,C>, bool=true") == "array<f32,1,C>,bool=true"
-    for bad in ("f16", "f32[:,:,:,:]", "f32[::2]", "f32[::1, ::1]"):
+    assert parse_signature("array< float32 , 2 , A , readonly >, uint8, b1") == \
+        "array<f32,2,strided,readonly>,u8,bool"
+    assert parse_signature("") == ""
+    for bad in ("f16", "f32[:,:,:,:]", "f32[::2]", "f32[::1, ::1]", "array<f32,9,C>",
+                "array<f32,1,X>", "array<f16,1,C>", "f32[:", "array<f32,1>"):
         with pytest.raises(ValueError):
             parse_signature(bad)
 

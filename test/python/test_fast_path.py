@@ -7,7 +7,7 @@ import pytest
 
 import cuft
 from cuft import _cuft
-from cuft.signature import ArgumentError
+from cuft.signature import ArgumentError, parse_signature
 
 
 pytestmark = pytest.mark.usefixtures("on_host")
@@ -50,6 +50,8 @@ SCALARS = [
 def test_the_reader_gives_each_argument_its_entry(value, entry):
     assert read(value) == entry
     assert read(value, value) == f"{entry},{entry}"
+    # What the reader writes, the grammar (SignatureText.h) reads back unchanged.
+    assert parse_signature(read(value, value)) == f"{entry},{entry}"
 
 
 @pytest.mark.parametrize("value, entry", [
@@ -60,6 +62,7 @@ def test_the_reader_gives_each_argument_its_entry(value, entry):
 ], ids=repr)
 def test_constexpr_entries_carry_their_value(value, entry):
     assert read(value, constexprs=(0,)) == entry
+    assert parse_signature(entry) == entry
 
 
 class DLPackOnly:

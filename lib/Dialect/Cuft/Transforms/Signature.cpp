@@ -1,6 +1,7 @@
 //===- Signature.cpp - parsing kernel argument signatures -----------------===//
 
 #include "cuft/Dialect/Cuft/Transforms/Signature.h"
+#include "cuft/Dialect/Cuft/Transforms/SignatureText.h"
 #include "cuft/Dialect/Cuft/IR/CuftTypes.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
@@ -9,22 +10,34 @@
 using namespace mlir;
 using namespace cuft;
 
-Type cuft::parseScalarTypeName(MLIRContext *ctx, StringRef name) {
-  auto sint = [&](unsigned w) { return IntegerType::get(ctx, w); };
-  auto uint = [&](unsigned w) { return IntegerType::get(ctx, w, IntegerType::Unsigned); };
-  return llvm::StringSwitch<Type>(name)
-      .Cases({"bool", "i1"}, sint(1))
-      .Cases({"i8", "int8"}, sint(8))
-      .Cases({"i16", "int16"}, sint(16))
-      .Cases({"i32", "int32"}, sint(32))
-      .Cases({"i64", "int64"}, sint(64))
-      .Cases({"u8", "ui8", "uint8"}, uint(8))
-      .Cases({"u16", "ui16", "uint16"}, uint(16))
-      .Cases({"u32", "ui32", "uint32"}, uint(32))
-      .Cases({"u64", "ui64", "uint64"}, uint(64))
-      .Cases({"f32", "float32"}, Float32Type::get(ctx))
-      .Cases({"f64", "float64"}, Float64Type::get(ctx))
-      .Default(Type());
+std::string_view cuft::signature::scalarName(std::string_view spelled) {
+  for (const Scalar &t : kScalars)
+    if (spelled == t.name || spelled == t.numpy)
+      return t.name;
+  return llvm::StringSwitch<std::string_view>(llvm::StringRef(spelled.data(), spelled.size()))
+      .Cases({"i1", "b1"}, "bool")
+      .Case("ui8", "u8")
+      .Case("ui16", "u16")
+      .Case("ui32", "u32")
+      .Case("ui64", "u64")
+      .Case("int", "i64")
+      .Case("float", "f64")
+      .Default("");
+}
+
+Type cuft::parseScalarTypeName(MLIRContext *ctx, StringRef spelled) {
+  std::string_view name = signature::scalarName(spelled);
+  if (name.empty())
+    return {};
+  if (name == "bool")
+    return IntegerType::get(ctx, 1);
+  unsigned width = 0;
+  StringRef(name).drop_front().getAsInteger(10, width);
+  switch (name[0]) {
+  case 'i': return IntegerType::get(ctx, width);
+  case 'u': return IntegerType::get(ctx, width, IntegerType::Unsigned);
+  default: return width == 32 ? Type(Float32Type::get(ctx)) : Type(Float64Type::get(ctx));
+  }
 }
 
 /// Splits on commas that are not inside <...>.
@@ -33,10 +46,10 @@ static std::vector<std::string> splitTopLevel(StringRef text, std::string &error
   int depth = 0;
   std::string current;
   for (char c : text) {
-    if (c == '<')
+    if (c == '<' || c == '[')
       ++depth;
-    if (c == '>' && --depth < 0) {
-      error = "unbalanced '>'";
+    if ((c == '>' || c == ']') && --depth < 0) {
+      error = std::string("unbalanced '") + c + "'";
       return {};
     }
     if (c == ',' && depth == 0) {
@@ -47,42 +60,65 @@ static std::vector<std::string> splitTopLevel(StringRef text, std::string &error
     current.push_back(c);
   }
   if (depth != 0) {
-    error = "unbalanced '<'";
+    error = "unbalanced '<' or '['";
     return {};
   }
   parts.push_back(StringRef(current).trim().str());
   return parts;
 }
 
-static Type parseArray(MLIRContext *ctx, StringRef body, bool &readOnly, std::string &error) {
+namespace {
+/// The fields of `array<elem,rank,layout[,readonly]>`.
+struct ArrayFields {
+  std::string_view elem; // its signature name
+  unsigned rank = 0;
+  Layout layout = Layout::C;
+  bool readOnly = false;
+};
+} // namespace
+
+static std::optional<ArrayFields> parseArrayFields(StringRef body, std::string &error) {
   std::string splitError;
   std::vector<std::string> fields = splitTopLevel(body, splitError);
-  readOnly = fields.size() == 4 && fields[3] == "readonly";
-  if (fields.size() != 3 && !readOnly) {
+  ArrayFields result;
+  result.readOnly = fields.size() == 4 && fields[3] == "readonly";
+  if (fields.size() != 3 && !result.readOnly) {
     error = "an array type needs <element,rank,layout> or <element,rank,layout,readonly>, "
             "got '" + body.str() + "'";
-    return {};
+    return std::nullopt;
   }
-  Type elem = parseScalarTypeName(ctx, fields[0]);
-  if (!elem) {
+  result.elem = signature::scalarName(fields[0]);
+  if (result.elem.empty()) {
     error = "unknown element type '" + fields[0] + "'";
-    return {};
+    return std::nullopt;
   }
-  unsigned rank = 0;
-  if (StringRef(fields[1]).getAsInteger(10, rank) || rank < 1 || rank > 8) {
-    error = "array rank must be an integer from 1 to 8, got '" + fields[1] + "'";
-    return {};
+  if (StringRef(fields[1]).getAsInteger(10, result.rank) || result.rank < 1 ||
+      result.rank > signature::kMaxRank) {
+    error = "array rank must be an integer from 1 to " + std::to_string(signature::kMaxRank) +
+            ", got '" + fields[1] + "'";
+    return std::nullopt;
   }
-  std::optional<Layout> layout = llvm::StringSwitch<std::optional<Layout>>(fields[2])
-                                     .Case("C", Layout::C)
-                                     .Case("F", Layout::F)
-                                     .Cases({"A", "strided"}, Layout::Strided)
-                                     .Default(std::nullopt);
+  std::string_view name = fields[2];
+  std::optional<Layout> layout = name == signature::kLayoutC   ? Layout::C
+                                 : name == signature::kLayoutF ? Layout::F
+                                 : name == signature::kLayoutStrided || name == "A"
+                                     ? std::optional<Layout>(Layout::Strided)
+                                     : std::nullopt;
   if (!layout) {
     error = "array layout must be C, F or strided, got '" + fields[2] + "'";
-    return {};
+    return std::nullopt;
   }
-  return ArrayType::get(elem, rank, *layout, MemorySpace::Global);
+  result.layout = *layout;
+  return result;
+}
+
+static Type parseArray(MLIRContext *ctx, StringRef body, bool &readOnly, std::string &error) {
+  std::optional<ArrayFields> fields = parseArrayFields(body, error);
+  if (!fields)
+    return {};
+  readOnly = fields->readOnly;
+  return ArrayType::get(parseScalarTypeName(ctx, fields->elem), fields->rank, fields->layout,
+                        MemorySpace::Global);
 }
 
 static TypedAttr parseValue(Type type, StringRef text, std::string &error) {
@@ -174,6 +210,92 @@ bool cuft::parseSignature(MLIRContext *ctx, StringRef text,
       }
     }
     entries.push_back(result);
+  }
+  return true;
+}
+
+/// numba's array spelling `elem[dims]` as an array entry: `::1` on the last
+/// axis is C, on the first F, on none strided.
+static bool numbaArray(StringRef elem, StringRef dims, std::string &out, std::string &error) {
+  SmallVector<StringRef> axes;
+  dims.split(axes, ',');
+  auto bad = [&](StringRef why) {
+    error = ("bad array dimensions '[" + dims + "]'" + why).str();
+    return false;
+  };
+  if (axes.size() > signature::kMaxLaunchRank)
+    return bad(": kernels take arrays of 1 to " + std::to_string(signature::kMaxLaunchRank) +
+               " dimensions");
+  SmallVector<size_t> unit;
+  for (auto [i, axis] : llvm::enumerate(axes)) {
+    axis = axis.trim();
+    if (axis == "::1")
+      unit.push_back(i);
+    else if (axis != ":")
+      return bad(" (write e.g. [:], [:, :] or [:, ::1])");
+  }
+  std::string_view layout;
+  if (unit.empty())
+    layout = signature::kLayoutStrided;
+  else if (unit.size() == 1 && unit[0] == axes.size() - 1)
+    layout = signature::kLayoutC;
+  else if (unit.size() == 1 && unit[0] == 0)
+    layout = signature::kLayoutF;
+  else
+    return bad(": '::1' goes on the first or last axis");
+  std::string_view name = signature::scalarName(elem.trim());
+  if (name.empty()) {
+    error = ("unknown element type '" + elem.trim() + "'").str();
+    return false;
+  }
+  signature::appendArray(out, name, axes.size(), layout, /*readOnly=*/false);
+  return true;
+}
+
+bool cuft::signature::canonicalSignature(std::string_view text, std::string &out,
+                                         std::string &error) {
+  out.clear();
+  StringRef all(text.data(), text.size());
+  if (all.trim().empty())
+    return true;
+  std::vector<std::string> parts = splitTopLevel(all, error);
+  if (!error.empty())
+    return false;
+  for (const std::string &part : parts) {
+    StringRef entry = StringRef(part).trim(), value;
+    if (entry.empty())
+      continue;
+    if (!out.empty())
+      out += ',';
+    size_t eq = entry.rfind('=');
+    bool constant = eq != StringRef::npos && entry.find_first_of(">]", eq) == StringRef::npos;
+    if (constant) {
+      value = entry.drop_front(eq + 1).trim();
+      entry = entry.take_front(eq).trim();
+    }
+    if (entry.starts_with("array<") && entry.ends_with(">")) {
+      std::optional<ArrayFields> a = parseArrayFields(entry.drop_front(6).drop_back(), error);
+      if (!a)
+        return false;
+      std::string_view layout = a->layout == Layout::C   ? kLayoutC
+                                : a->layout == Layout::F ? kLayoutF
+                                                         : kLayoutStrided;
+      appendArray(out, a->elem, a->rank, layout, a->readOnly);
+    } else if (size_t open = entry.find('['); open != StringRef::npos && entry.ends_with("]")) {
+      if (!numbaArray(entry.take_front(open), entry.drop_front(open + 1).drop_back(), out, error))
+        return false;
+    } else {
+      std::string_view name = scalarName(entry);
+      if (name.empty()) {
+        error = ("unknown type '" + entry +
+                 "' (expected bool, int8-int64, uint8-uint64, float32, float64 or their "
+                 "short names, or an array like f32[:])").str();
+        return false;
+      }
+      out.append(name);
+    }
+    if (constant)
+      out.append(1, '=').append(value.data(), value.size());
   }
   return true;
 }
