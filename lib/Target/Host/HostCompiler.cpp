@@ -28,10 +28,6 @@
 
 using namespace mlir;
 
-std::string cuft::host::entrySymbol(const std::string &name) {
-  return "__cuft_packed_" + name;
-}
-
 namespace {
 
 /// The entry's facts and the bounds-check sites, read before LLVM IR exists.

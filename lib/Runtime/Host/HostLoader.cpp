@@ -7,9 +7,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "../../Runtime/Host/HostRuntime.h"
-#include "HostTarget.h"
+#include "HostRuntime.h"
+#include "../../Target/Host/HostTarget.h"
 
+#include "cuft/Cache/Specializations.h"
 #include "cuft/Runtime/Host.h"
 
 #include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
@@ -87,6 +88,10 @@ llvm::Expected<llvm::orc::JITTargetMachineBuilder> hostBuilder() {
 
 } // namespace
 
+std::string cuft::host::entrySymbol(const std::string &name) {
+  return "__cuft_packed_" + name;
+}
+
 std::unique_ptr<llvm::TargetMachine>
 cuft::host::detail::hostTargetMachine(unsigned optLevel, std::string &error) {
   auto builder = hostBuilder();
@@ -144,4 +149,20 @@ std::unique_ptr<Kernel> cuft::host::load(const Object &object, std::string &erro
   impl->entry = entry->toPtr<void (*)(void **)>();
   impl->jit = std::move(*jit);
   return std::make_unique<Kernel>(std::move(impl));
+}
+
+cuft::HostModuleRegistry &cuft::hostModules() {
+  static auto *registry = new HostModuleRegistry(HostModuleRegistry::Loader{
+      [](const host::Object &object, HostModuleRegistry::ContextId,
+         std::string &error) -> std::unique_ptr<HostModule> {
+        std::unique_ptr<host::Kernel> kernel = host::load(object, error);
+        if (!kernel)
+          return nullptr;
+        return std::make_unique<HostModule>(HostModule{std::move(kernel)});
+      },
+      // Nothing to do in place: the code is freed with the last reference to
+      // the Kernel (the module's, and those of the launches using it).
+      [](HostModule &, HostModuleRegistry::ContextId) {}},
+      /*shards=*/64, /*unloadWhenUnused=*/true);
+  return *registry;
 }
