@@ -8,7 +8,6 @@ driver and a device are present) and ``"host"`` otherwise.
 """
 
 import os
-import threading
 
 __all__ = ["TARGETS", "target", "set_target", "cuda_available", "cuda_status", "require_cuda"]
 
@@ -19,8 +18,8 @@ TARGETS = ("host", "cuda")
 # the "cuda" target compiles (inspect) but does not launch.
 CUDA_LAUNCH_SUPPORTED = False
 
-_target = None  # one str; assignment is atomic, readers need no lock
-_lock = threading.RLock()  # writers: _target and the C launch path's copy together
+# The target in effect lives in one place, the C launch path
+# (_cuft.current_target / exchange_target); this module picks the default.
 
 
 def _check(name, where):
@@ -57,32 +56,19 @@ def cuda_available():
 
 def target():
     """The target launches run on now: "host" or "cuda"."""
-    global _target
-    t = _target
+    from . import _cuft
+    t = _cuft.current_target()
     if t is None:
-        with _lock:
-            t = _target
-            if t is None:
-                env = os.environ.get("CUFT_TARGET")
-                t = (_check(env, "CUFT_TARGET") if env
-                     else "cuda" if cuda_available() else "host")
-                _note(t)
-                _target = t
+        env = os.environ.get("CUFT_TARGET")
+        t = _check(env, "CUFT_TARGET") if env else "cuda" if cuda_available() else "host"
+        # Threads racing here agree: the first to set it wins.
+        t = _cuft.exchange_target(t, only_if_unset=True) or t
     return t
 
 
 def set_target(name):
     """Run later launches on ``name`` ("host" or "cuda"); returns the previous one."""
-    global _target
-    _check(name, "cuft.set_target")
-    previous = target()
-    with _lock:  # the C launch path's copy changes with it
-        previous, _target = _target, name
-        _note(name)
-    return previous
-
-
-def _note(name):
-    """Tells the C launch path (cuft._cuft) the target."""
     from . import _cuft
-    _cuft.note_target(name)
+    _check(name, "cuft.set_target")
+    previous = target()  # the default, if none was set yet
+    return _cuft.exchange_target(name) or previous

@@ -49,8 +49,20 @@ using cuft::python::optionalAttr;
 namespace {
 
 enum Target : int { kUnknown = 0, kHost = 1, kCuda = 2 };
-/// cuft.target(), as cuft.target tells it (kUnknown until it is first read).
+/// cuft.target(): its one home (cuft.target reads and sets it here).
+/// kUnknown until the first cuft.target() picks the default.
 std::atomic<int> currentTarget{kUnknown};
+constexpr const char *kTargetNames[] = {nullptr, "host", "cuda"};
+int targetNamed(const std::string &name) {
+  if (name == "host")
+    return kHost;
+  if (name == "cuda")
+    return kCuda;
+  throw py::value_error("unknown target '" + name + "'");
+}
+py::object targetObject(int t) {
+  return t == kUnknown ? py::object(py::none()) : py::object(py::str(kTargetNames[t]));
+}
 
 /// cuft.dispatcher's hooks: launch(config, args, kwargs) and
 /// host_error(kernel, error) (raises launch_host's error tuple). Set once,
@@ -816,10 +828,21 @@ void cuft::python::bindLaunchConfig(py::module_ &m) {
       "stream (.cuda_stream) or a CuPy stream (.ptr); the launch path reads streams the "
       "same way.");
   m.def(
-      "note_target",
-      [](const std::string &name) {
-        currentTarget.store(name == "cuda" ? kCuda : name == "host" ? kHost : kUnknown,
-                            std::memory_order_relaxed);
+      "current_target", [] { return targetObject(currentTarget.load(std::memory_order_acquire)); },
+      "cuft.target() as every launch reads it: 'host', 'cuda', or None before the first "
+      "cuft.target() picked one.");
+  m.def(
+      "exchange_target",
+      [](const std::string &name, bool onlyIfUnset) {
+        int t = targetNamed(name);
+        if (onlyIfUnset) {
+          int expected = kUnknown;
+          currentTarget.compare_exchange_strong(expected, t, std::memory_order_acq_rel);
+          return targetObject(expected); // None: this call set it
+        }
+        return targetObject(currentTarget.exchange(t, std::memory_order_acq_rel));
       },
-      py::arg("name"), "Tells the C launch path what cuft.target() is now.");
+      py::arg("name"), py::arg("only_if_unset") = false,
+      "Sets cuft.target() and returns the previous one (None if there was none); with "
+      "only_if_unset, sets it only if none is set yet.");
 }

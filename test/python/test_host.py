@@ -14,6 +14,7 @@ import pytest
 import cuft
 from threadutil import run_concurrently
 from sourceutil import line_of
+from scriptutil import run_script
 
 
 pytestmark = pytest.mark.usefixtures("on_host")
@@ -413,6 +414,40 @@ def test_target_from_the_environment(env, expected):
                          text=True, check=True).stdout.strip()
     # Without CUFT_TARGET: host, since cuft's CUDA runtime cannot launch yet.
     assert out == expected
+
+
+def test_threads_racing_to_the_first_target_and_to_set_it_agree():
+    # The target lives in one place, the C launch path: the first cuft.target()
+    # of a process picks the default once, however many threads ask at once,
+    # and each set_target returns the target some other call left.
+    out = run_script(r"""
+import threading, cuft
+from cuft import _cuft
+assert _cuft.current_target() is None
+n = 32
+start = threading.Barrier(n)
+seen = []
+def first():
+    start.wait()
+    seen.append(cuft.target())
+threads = [threading.Thread(target=first) for _ in range(n)]
+for t in threads: t.start()
+for t in threads: t.join()
+assert set(seen) == {"host"} and _cuft.current_target() == "host", seen
+previous = []
+def flip(i):
+    start.wait()
+    for k in range(200):
+        previous.append(cuft.set_target("cuda" if (i + k) % 2 else "host"))
+threads = [threading.Thread(target=flip, args=(i,)) for i in range(n)]
+for t in threads: t.start()
+for t in threads: t.join()
+assert set(previous) <= {"host", "cuda"} and len(previous) == n * 200
+cuft.set_target("host")
+assert cuft.target() == "host"
+print("ok")
+""", drop=("CUFT_TARGET",))
+    assert out.strip() == "ok"
 
 
 def test_inspect_host_llvm():
