@@ -96,6 +96,11 @@ def Cuft_AtomicKind : I32EnumAttr<"AtomicKind", "atomic read-modify-write kind",
 }
 def Cuft_AtomicKindAttr : EnumAttr<Cuft_Dialect, Cuft_AtomicKind, "atomic_kind">;
 
+// The functions of Python's `math` module that cuft.math computes: this enum
+// names them, CuftBinaryMathFns gives those that take two arguments. The
+// arity (MathOp::getArity) and the frontend's table (_cuft.math_functions())
+// come from these two declarations.
+defvar CuftBinaryMathFns = ["atan2", "pow", "hypot", "copysign", "fmod"];
 def Cuft_MathFn : I32EnumAttr<"MathFn", "math library function", [
     I32EnumAttrCase<"sqrt", 0>, I32EnumAttrCase<"rsqrt", 1>, I32EnumAttrCase<"cbrt", 2>,
     I32EnumAttrCase<"exp", 3>, I32EnumAttrCase<"exp2", 4>, I32EnumAttrCase<"expm1", 5>,

@@ -287,7 +287,9 @@ def Cuft_MathOp : Cuft_Op<"math", [Pure]> {
     Calls a function of Python's `math` module. Typed IR: every operand and the
     result share one float type; specialization converts integer arguments to `f64`
     and, for `floor`, `ceil` and `trunc`, casts the result to `i64` as Python does.
-    Functions lower to the math dialect and then to libdevice (`__nv_*`).
+    Functions lower to the math dialect (or, where it has none, to a call of the
+    C math library), which each target supplies: libdevice on NVPTX, LLVM
+    intrinsics and the C library on the host.
 
     Example: `%y = cuft.math sin(%x) : (f32) -> f32`
   }];
@@ -295,10 +297,18 @@ def Cuft_MathOp : Cuft_Op<"math", [Pure]> {
   let results = (outs AnyType:$result);
   let assemblyFormat = "$fn `(` $operands `)` attr-dict `:` functional-type($operands, results)";
   let hasVerifier = 1;
-  let extraClassDeclaration = [{
-    /// The number of arguments `fn` takes.
-    static unsigned getArity(::cuft::MathFn fn);
-  }];
+  let extraClassDeclaration = !strconcat([{
+    /// The number of arguments `fn` takes (CuftBinaryMathFns, CuftDialect.td).
+    static unsigned getArity(::cuft::MathFn fn) {
+      switch (fn) {
+  }], !interleave(!foreach(name, CuftBinaryMathFns, "case ::cuft::MathFn::" # name # ":"), "\n"),
+  [{
+        return 2;
+      default:
+        return 1;
+      }
+    }
+  }]);
 }
 
 //===----------------------------------------------------------------------------===//

@@ -3,6 +3,7 @@
 #include "cuft/Compiler/Compiler.h"
 #include "Session.h"
 
+#include "cuft/Dialect/Cuft/IR/CuftOps.h"
 #include "cuft/Dialect/Cuft/Transforms/Passes.h"
 #include "cuft/Pipelines/Pipelines.h"
 #include "cuft/Registration/Registration.h"
@@ -184,4 +185,12 @@ cuft::CompileResult cuft::compile(const std::string &ir, const std::string &sign
                                   const std::string &kernel, Stage stage,
                                   const CompileOptions &options) {
   return detail::onCompileStack([&] { return compileHere(ir, signature, kernel, stage, options); });
+}
+
+std::vector<std::pair<std::string, unsigned>> cuft::mathFunctions() {
+  std::vector<std::pair<std::string, unsigned>> result;
+  for (uint32_t v = 0; v <= getMaxEnumValForMathFn(); ++v)
+    if (std::optional<MathFn> fn = symbolizeMathFn(v))
+      result.emplace_back(stringifyMathFn(*fn).str(), MathOp::getArity(*fn));
+  return result;
 }

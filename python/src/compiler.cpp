@@ -17,6 +17,9 @@ py::list cuft::python::diagnosticsToPython(const std::vector<Diagnostic> &diagno
 }
 
 void cuft::python::bindCompiler(py::module_ &m) {
+  m.def("math_functions", &cuft::mathFunctions,
+        "The math module functions cuft.math computes: [(name, arity)], from the dialect's "
+        "MathFn enum.");
   m.def(
       "canonical_signature",
       [](const std::string &text) {

@@ -10,6 +10,7 @@
 #define CUFT_COMPILER_COMPILER_H
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace cuft {
@@ -44,6 +45,11 @@ struct CompileResult {
 CompileResult compile(const std::string &ir, const std::string &signature,
                       const std::string &kernel, Stage stage,
                       const CompileOptions &options);
+
+/// The functions of Python's `math` module that cuft.math computes, by name,
+/// with the number of arguments each takes (the MathFn enum of the dialect):
+/// what a frontend may emit.
+std::vector<std::pair<std::string, unsigned>> mathFunctions();
 
 /// Parses "generic", "typed", "llvm" or "ptx"; false when unknown.
 bool parseStage(const std::string &name, Stage &stage);

@@ -6,21 +6,15 @@ import inspect
 import math
 import numbers
 
-from .. import dsl
+from .. import _cuft, dsl
 from .expressions import _NOT_STATIC, Shape
 from .ir import UNKNOWN, Value
 from .source import unwrap
 
 __all__ = ["BuiltinsMixin", "MATH_FUNCTIONS"]
 
-# The MathFn enum of dialects/cuft/CuftDialect.td: name -> arity.
-MATH_FUNCTIONS = {
-    **{n: 1 for n in [
-        "sqrt", "rsqrt", "cbrt", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p",
-        "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh",
-        "acosh", "atanh", "fabs", "floor", "ceil", "trunc", "erf", "erfc", "lgamma", "gamma"]},
-    **{n: 2 for n in ["atan2", "pow", "hypot", "copysign", "fmod"]},
-}
+# name -> arity, from the MathFn enum of dialects/cuft/CuftDialect.td.
+MATH_FUNCTIONS = dict(_cuft.math_functions())
 _MATH_BY_OBJECT = {getattr(math, n): n for n in MATH_FUNCTIONS if hasattr(math, n)}
 _FENCES = {"threadfence": "device", "threadfence_block": "block", "threadfence_system": "system"}
 _NUMPY_DTYPES = {

@@ -362,19 +362,6 @@ LogicalResult InvertOp::verify() { return verifyUnary(*this, OperandKind::Int); 
 LogicalResult NotOp::verify() { return verifyUnary(*this, OperandKind::Any); }
 LogicalResult AbsOp::verify() { return verifyUnary(*this, OperandKind::Numeric); }
 
-unsigned MathOp::getArity(MathFn fn) {
-  switch (fn) {
-  case MathFn::atan2:
-  case MathFn::pow:
-  case MathFn::hypot:
-  case MathFn::copysign:
-  case MathFn::fmod:
-    return 2;
-  default:
-    return 1;
-  }
-}
-
 LogicalResult MathOp::verify() {
   unsigned arity = getArity(getFn());
   if (getOperands().size() != arity)
