@@ -10,6 +10,7 @@
 #define CUFT_OPS_TD
 
 include "CuftTypes.td"
+include "CuftInterfaces.td"
 include "mlir/IR/SymbolInterfaces.td"
 include "mlir/IR/RegionKindInterface.td"
 include "mlir/Interfaces/CallInterfaces.td"
@@ -88,7 +89,7 @@ def Cuft_FuncOp : Cuft_FunctionLikeOp<"func"> {
   }];
 }
 
-def Cuft_ReturnOp : Cuft_Op<"return", [Terminator, ReturnLike]> {
+def Cuft_ReturnOp : Cuft_Op<"return", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>, Terminator, ReturnLike]> {
   let summary = "return from a kernel or device function";
   let description = [{
     May appear at the end of any block of a kernel or function body, including
@@ -102,7 +103,7 @@ def Cuft_ReturnOp : Cuft_Op<"return", [Terminator, ReturnLike]> {
   let builders = [OpBuilder<(ins), [{ build($_builder, $_state, ::mlir::ValueRange()); }]>];
 }
 
-def Cuft_CallOp : Cuft_Op<"call", [CallOpInterface, DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
+def Cuft_CallOp : Cuft_Op<"call", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>, CallOpInterface, DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
   let summary = "call a device function";
   let description = [{
     In generic IR the call's result types are unknown; specialization resolves the
@@ -132,7 +133,7 @@ def Cuft_CallOp : Cuft_Op<"call", [CallOpInterface, DeclareOpInterfaceMethods<Sy
 // Values: constants, variables, casts
 //===----------------------------------------------------------------------------===//
 
-def Cuft_ConstantOp : Cuft_Op<"constant", [ConstantLike, Pure, AllTypesMatch<["value", "result"]>]> {
+def Cuft_ConstantOp : Cuft_Op<"constant", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>, ConstantLike, Pure, AllTypesMatch<["value", "result"]>]> {
   let summary = "a Python literal";
   let description = [{
     A literal's type is that of its attribute (`i1`, `i64` or `f64` for Python
@@ -149,7 +150,7 @@ def Cuft_ConstantOp : Cuft_Op<"constant", [ConstantLike, Pure, AllTypesMatch<["v
   let hasVerifier = 1;
 }
 
-def Cuft_VarOp : Cuft_Op<"var"> {
+def Cuft_VarOp : Cuft_Op<"var", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>]> {
   let summary = "declare a Python local variable";
   let description = [{
     Declares a mutable local. It must sit in the entry block of its kernel or
@@ -164,7 +165,7 @@ def Cuft_VarOp : Cuft_Op<"var"> {
   let hasVerifier = 1;
 }
 
-def Cuft_VarLoadOp : Cuft_Op<"var_load"> {
+def Cuft_VarLoadOp : Cuft_Op<"var_load", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>]> {
   let summary = "read a local variable";
   let description = [{
     Yields the variable's current value; typed IR gives the result the variable's
@@ -178,7 +179,7 @@ def Cuft_VarLoadOp : Cuft_Op<"var_load"> {
   let hasVerifier = 1;
 }
 
-def Cuft_VarStoreOp : Cuft_Op<"var_store"> {
+def Cuft_VarStoreOp : Cuft_Op<"var_store", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>]> {
   let summary = "assign a local variable";
   let description = [{
     Replaces the variable's value. Specialization widens the variable's type to
@@ -191,7 +192,7 @@ def Cuft_VarStoreOp : Cuft_Op<"var_store"> {
   let hasVerifier = 1;
 }
 
-def Cuft_CastOp : Cuft_Op<"cast", [Pure]> {
+def Cuft_CastOp : Cuft_Op<"cast", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>, Pure]> {
   let summary = "convert a scalar to another scalar type (Python/NumPy semantics)";
   let description = [{
     float → int truncates toward zero; int/float → `i1` tests for non-zero; `i1` →
@@ -212,8 +213,10 @@ def Cuft_CastOp : Cuft_Op<"cast", [Pure]> {
 // Arithmetic, comparison, logic
 //===----------------------------------------------------------------------------===//
 
-class Cuft_BinaryOp<string mnemonic, string pyop, string rule>
-    : Cuft_Op<mnemonic, [Pure]> {
+// `kind` (an OperandKind) is the op's rule: what its verifier accepts in typed
+// IR and what its typing rule accepts in Python and computes in.
+class Cuft_BinaryOp<string mnemonic, string pyop, string rule, string kind>
+    : Cuft_Op<mnemonic, [Pure, DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>]> {
   let summary = "Python `" # pyop # "`";
   let description = [{
     Generic IR accepts any operand types. In typed IR both operands and the result
@@ -226,29 +229,45 @@ class Cuft_BinaryOp<string mnemonic, string pyop, string rule>
   let assemblyFormat = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
   let hasFolder = 1;
   let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// How Python spells the operator, for messages.
+    static ::llvm::StringRef getPythonOperator() { return "}] # pyop # [{"; }
+  }];
+  let extraClassDefinition = [{
+    ::llvm::LogicalResult $cppClass::verify() {
+      return verifyBinary(*this, ::cuft::OperandKind::}] # kind # [{);
+    }
+    ::llvm::LogicalResult $cppClass::inferTypes(::cuft::TypeInference &typing) {
+      return ::cuft::detail::inferBinary(*this, typing, ::cuft::OperandKind::}] # kind # [{,
+                                         getPythonOperator());
+    }
+    void $cppClass::castOperands(::cuft::TypeInference &typing) {
+      ::cuft::detail::castToResultType(*this, typing);
+    }
+  }];
 }
 
-def Cuft_AddOp : Cuft_BinaryOp<"add", "+", "an integer or float type.">;
-def Cuft_SubOp : Cuft_BinaryOp<"sub", "-", "an integer or float type.">;
-def Cuft_MulOp : Cuft_BinaryOp<"mul", "*", "an integer or float type.">;
+def Cuft_AddOp : Cuft_BinaryOp<"add", "+", "an integer or float type.", "Numeric">;
+def Cuft_SubOp : Cuft_BinaryOp<"sub", "-", "an integer or float type.", "Numeric">;
+def Cuft_MulOp : Cuft_BinaryOp<"mul", "*", "an integer or float type.", "Numeric">;
 def Cuft_TrueDivOp : Cuft_BinaryOp<"truediv", "/",
-    "a float type (specialization converts integer operands to `f64`).">;
+    "a float type (specialization converts integer operands to `f64`).", "Float">;
 def Cuft_FloorDivOp : Cuft_BinaryOp<"floordiv", "//",
-    "an integer or float type; the quotient rounds toward negative infinity.">;
+    "an integer or float type; the quotient rounds toward negative infinity.", "Numeric">;
 def Cuft_ModOp : Cuft_BinaryOp<"mod", "%",
-    "an integer or float type; a non-zero result has the sign of the divisor.">;
+    "an integer or float type; a non-zero result has the sign of the divisor.", "Numeric">;
 def Cuft_PowOp : Cuft_BinaryOp<"pow", "**",
-    "an integer or float type. An integer power with a negative exponent is 0 unless the base is 1 or -1.">;
-def Cuft_MinOp : Cuft_BinaryOp<"min", "min(a, b)", "a boolean, integer or float type.">;
-def Cuft_MaxOp : Cuft_BinaryOp<"max", "max(a, b)", "a boolean, integer or float type.">;
-def Cuft_BitAndOp : Cuft_BinaryOp<"bitand", "&", "a boolean or integer type.">;
-def Cuft_BitOrOp : Cuft_BinaryOp<"bitor", "|", "a boolean or integer type.">;
-def Cuft_BitXorOp : Cuft_BinaryOp<"bitxor", "^", "a boolean or integer type.">;
-def Cuft_ShlOp : Cuft_BinaryOp<"shl", "<<", "an integer type.">;
+    "an integer or float type. An integer power with a negative exponent is 0 unless the base is 1 or -1.", "Numeric">;
+def Cuft_MinOp : Cuft_BinaryOp<"min", "min(a, b)", "a boolean, integer or float type.", "Any">;
+def Cuft_MaxOp : Cuft_BinaryOp<"max", "max(a, b)", "a boolean, integer or float type.", "Any">;
+def Cuft_BitAndOp : Cuft_BinaryOp<"bitand", "&", "a boolean or integer type.", "BoolOrInt">;
+def Cuft_BitOrOp : Cuft_BinaryOp<"bitor", "|", "a boolean or integer type.", "BoolOrInt">;
+def Cuft_BitXorOp : Cuft_BinaryOp<"bitxor", "^", "a boolean or integer type.", "BoolOrInt">;
+def Cuft_ShlOp : Cuft_BinaryOp<"shl", "<<", "an integer type.", "Int">;
 def Cuft_ShrOp : Cuft_BinaryOp<"shr", ">>",
-    "an integer type; arithmetic shift for signed, logical for unsigned types.">;
+    "an integer type; arithmetic shift for signed, logical for unsigned types.", "Int">;
 
-def Cuft_CmpOp : Cuft_Op<"cmp", [Pure]> {
+def Cuft_CmpOp : Cuft_Op<"cmp", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>, Pure]> {
   let summary = "Python comparison (`==`, `!=`, `<`, `<=`, `>`, `>=`)";
   let description = [{
     Typed IR compares two values of one type and yields `i1`. Float comparisons are
@@ -263,7 +282,8 @@ def Cuft_CmpOp : Cuft_Op<"cmp", [Pure]> {
   let hasVerifier = 1;
 }
 
-class Cuft_UnaryOp<string mnemonic, string pyop, string rule> : Cuft_Op<mnemonic, [Pure]> {
+class Cuft_UnaryOp<string mnemonic, string pyop, string rule, string kind>
+    : Cuft_Op<mnemonic, [Pure, DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>]> {
   let summary = "Python `" # pyop # "`";
   let description = [{ }] # rule # [{
 
@@ -274,14 +294,25 @@ class Cuft_UnaryOp<string mnemonic, string pyop, string rule> : Cuft_Op<mnemonic
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasFolder = 1;
   let hasVerifier = 1;
+  let extraClassDefinition = [{
+    ::llvm::LogicalResult $cppClass::verify() {
+      return verifyUnary(*this, ::cuft::OperandKind::}] # kind # [{);
+    }
+    ::llvm::LogicalResult $cppClass::inferTypes(::cuft::TypeInference &typing) {
+      return ::cuft::detail::inferUnary(*this, typing, ::cuft::OperandKind::}] # kind # [{);
+    }
+    void $cppClass::castOperands(::cuft::TypeInference &typing) {
+      ::cuft::detail::castToResultType(*this, typing);
+    }
+  }];
 }
 
-def Cuft_NegOp : Cuft_UnaryOp<"neg", "-x", "Typed IR: an integer or float; the result has the operand's type.">;
-def Cuft_InvertOp : Cuft_UnaryOp<"invert", "~x", "Typed IR: an integer; the result has the operand's type.">;
-def Cuft_NotOp : Cuft_UnaryOp<"not", "not x", "Typed IR: `i1` to `i1` (specialization inserts the truth test).">;
-def Cuft_AbsOp : Cuft_UnaryOp<"abs", "abs(x)", "Typed IR: an integer or float; the result has the operand's type.">;
+def Cuft_NegOp : Cuft_UnaryOp<"neg", "-x", "Typed IR: an integer or float; the result has the operand's type.", "Numeric">;
+def Cuft_InvertOp : Cuft_UnaryOp<"invert", "~x", "Typed IR: an integer; the result has the operand's type.", "Int">;
+def Cuft_NotOp : Cuft_UnaryOp<"not", "not x", "Typed IR: `i1` to `i1` (specialization inserts the truth test).", "Any">;
+def Cuft_AbsOp : Cuft_UnaryOp<"abs", "abs(x)", "Typed IR: an integer or float; the result has the operand's type.", "Numeric">;
 
-def Cuft_MathOp : Cuft_Op<"math", [Pure]> {
+def Cuft_MathOp : Cuft_Op<"math", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>, Pure]> {
   let summary = "a `math` module function";
   let description = [{
     Calls a function of Python's `math` module. Typed IR: every operand and the
@@ -383,7 +414,7 @@ def Cuft_WarpSizeOp : Cuft_Op<"warp_size", [Pure]> {
 // Arrays
 //===----------------------------------------------------------------------------===//
 
-def Cuft_LoadOp : Cuft_Op<"load"> {
+def Cuft_LoadOp : Cuft_Op<"load", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>]> {
   let summary = "read an array element: `a[i, j]`";
   let description = [{
     Typed IR: one integer index per dimension; the result is the element type.
@@ -399,7 +430,7 @@ def Cuft_LoadOp : Cuft_Op<"load"> {
   let hasVerifier = 1;
 }
 
-def Cuft_StoreOp : Cuft_Op<"store"> {
+def Cuft_StoreOp : Cuft_Op<"store", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>]> {
   let summary = "write an array element: `a[i, j] = v`";
   let description = [{
     Typed IR: the value has the element type (specialization casts it).
@@ -413,7 +444,7 @@ def Cuft_StoreOp : Cuft_Op<"store"> {
   let hasVerifier = 1;
 }
 
-def Cuft_DimOp : Cuft_Op<"dim", [Pure]> {
+def Cuft_DimOp : Cuft_Op<"dim", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>, Pure]> {
   let summary = "`a.shape[d]`: the extent of one dimension";
   let description = [{
     Folds to a constant for shared and local arrays, whose shapes are static.
@@ -427,7 +458,7 @@ def Cuft_DimOp : Cuft_Op<"dim", [Pure]> {
   let hasFolder = 1;
 }
 
-def Cuft_StrideOp : Cuft_Op<"stride", [Pure]> {
+def Cuft_StrideOp : Cuft_Op<"stride", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>, Pure]> {
   let summary = "the stride of one dimension, in elements";
   let description = [{
     The distance in elements between neighbours along dimension `dim` (NumPy's
@@ -441,7 +472,7 @@ def Cuft_StrideOp : Cuft_Op<"stride", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Cuft_NDimOp : Cuft_Op<"ndim", [Pure]> {
+def Cuft_NDimOp : Cuft_Op<"ndim", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>, Pure]> {
   let summary = "`a.ndim`: the rank, a compile-time constant once typed";
   let description = [{
     The number of dimensions of an array; it is part of the array's type, so the
@@ -455,7 +486,8 @@ def Cuft_NDimOp : Cuft_Op<"ndim", [Pure]> {
   let hasFolder = 1;
 }
 
-class Cuft_AllocOp<string mnemonic, string pyname, string space> : Cuft_Op<mnemonic> {
+class Cuft_AllocOp<string mnemonic, string pyname, string space>
+    : Cuft_Op<mnemonic, [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>]> {
   let summary = "`cuft." # pyname # ".array(shape, dtype)`";
   let description = [{
     Allocates a C-contiguous array in }] # space # [{ memory. The shape must
@@ -509,7 +541,7 @@ def Cuft_ThreadFenceOp : Cuft_Op<"threadfence"> {
   let assemblyFormat = "$scope attr-dict";
 }
 
-def Cuft_AtomicRMWOp : Cuft_Op<"atomic"> {
+def Cuft_AtomicRMWOp : Cuft_Op<"atomic", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>]> {
   let summary = "`cuft.atomic.add|sub|min|max|exch(a, idx, v)`";
   let description = [{
     Atomically updates one array element and returns its old value. Typed IR: the
@@ -529,7 +561,7 @@ def Cuft_AtomicRMWOp : Cuft_Op<"atomic"> {
   let hasVerifier = 1;
 }
 
-def Cuft_AtomicCASOp : Cuft_Op<"atomic_cas"> {
+def Cuft_AtomicCASOp : Cuft_Op<"atomic_cas", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>]> {
   let summary = "`cuft.atomic.cas(a, idx, expected, v)`: compare and swap";
   let description = [{
     Atomically replaces the element with `value` if it equals `expected`, and
@@ -589,7 +621,7 @@ def Cuft_ContinueOp : Cuft_Op<"continue", [Terminator]> {
   let hasVerifier = 1;
 }
 
-def Cuft_ConditionOp : Cuft_Op<"condition", [Terminator, HasParent<"WhileOp">]> {
+def Cuft_ConditionOp : Cuft_Op<"condition", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>, Terminator, HasParent<"WhileOp">]> {
   let summary = "end of a `while` condition region: the loop test";
   let description = [{
     Terminates the condition region of a `cuft.while`: the loop runs its body
@@ -603,7 +635,7 @@ def Cuft_ConditionOp : Cuft_Op<"condition", [Terminator, HasParent<"WhileOp">]> 
   let hasVerifier = 1;
 }
 
-def Cuft_IfOp : Cuft_Op<"if", [NoRegionArguments]> {
+def Cuft_IfOp : Cuft_Op<"if", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>, NoRegionArguments]> {
   let summary = "Python `if`/`else`";
   let description = [{
     Runs `then` when the condition is true and `else` (which may be empty)
@@ -625,7 +657,7 @@ def Cuft_IfOp : Cuft_Op<"if", [NoRegionArguments]> {
   let hasVerifier = 1;
 }
 
-def Cuft_ForOp : Cuft_Op<"for"> {
+def Cuft_ForOp : Cuft_Op<"for", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>]> {
   let summary = "Python `for i in range(lo, hi, step)`";
   let description = [{
     Iterates `%i` from `lo` while `i < hi` (step > 0) or `i > hi` (step < 0),

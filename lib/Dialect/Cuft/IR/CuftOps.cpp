@@ -1,6 +1,7 @@
 //===- CuftOps.cpp - cuft op verifiers and custom assembly ----------------===//
 
 #include "cuft/Dialect/Cuft/IR/CuftOps.h"
+#include "cuft/Dialect/Cuft/Transforms/TypeInference.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
@@ -279,10 +280,6 @@ LogicalResult CastOp::verify() {
 // Arithmetic
 //===----------------------------------------------------------------------===//
 
-namespace {
-enum class OperandKind { Numeric, Float, BoolOrInt, Int, Any };
-} // namespace
-
 static LogicalResult verifyBinary(Operation *op, OperandKind kind) {
   if (isGeneric(op))
     return success();
@@ -314,20 +311,6 @@ static LogicalResult verifyBinary(Operation *op, OperandKind kind) {
   return success();
 }
 
-LogicalResult AddOp::verify() { return verifyBinary(*this, OperandKind::Numeric); }
-LogicalResult SubOp::verify() { return verifyBinary(*this, OperandKind::Numeric); }
-LogicalResult MulOp::verify() { return verifyBinary(*this, OperandKind::Numeric); }
-LogicalResult TrueDivOp::verify() { return verifyBinary(*this, OperandKind::Float); }
-LogicalResult FloorDivOp::verify() { return verifyBinary(*this, OperandKind::Numeric); }
-LogicalResult ModOp::verify() { return verifyBinary(*this, OperandKind::Numeric); }
-LogicalResult PowOp::verify() { return verifyBinary(*this, OperandKind::Numeric); }
-LogicalResult MinOp::verify() { return verifyBinary(*this, OperandKind::Any); }
-LogicalResult MaxOp::verify() { return verifyBinary(*this, OperandKind::Any); }
-LogicalResult BitAndOp::verify() { return verifyBinary(*this, OperandKind::BoolOrInt); }
-LogicalResult BitOrOp::verify() { return verifyBinary(*this, OperandKind::BoolOrInt); }
-LogicalResult BitXorOp::verify() { return verifyBinary(*this, OperandKind::BoolOrInt); }
-LogicalResult ShlOp::verify() { return verifyBinary(*this, OperandKind::Int); }
-LogicalResult ShrOp::verify() { return verifyBinary(*this, OperandKind::Int); }
 
 LogicalResult CmpOp::verify() {
   if (isGeneric(*this))
@@ -357,10 +340,6 @@ static LogicalResult verifyUnary(Operation *op, OperandKind kind) {
   return success();
 }
 
-LogicalResult NegOp::verify() { return verifyUnary(*this, OperandKind::Numeric); }
-LogicalResult InvertOp::verify() { return verifyUnary(*this, OperandKind::Int); }
-LogicalResult NotOp::verify() { return verifyUnary(*this, OperandKind::Any); }
-LogicalResult AbsOp::verify() { return verifyUnary(*this, OperandKind::Numeric); }
 
 LogicalResult MathOp::verify() {
   unsigned arity = getArity(getFn());
@@ -698,4 +677,5 @@ LogicalResult WhileOp::verify() {
 }
 
 #define GET_OP_CLASSES
+#include "cuft/Dialect/Cuft/IR/CuftInterfaces.cpp.inc"
 #include "cuft/Dialect/Cuft/IR/CuftOps.cpp.inc"

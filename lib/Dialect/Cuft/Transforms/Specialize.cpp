@@ -15,12 +15,12 @@
 #include "cuft/Dialect/Cuft/IR/CuftOps.h"
 #include "cuft/Dialect/Cuft/Transforms/Passes.h"
 #include "cuft/Dialect/Cuft/Transforms/Signature.h"
+#include "cuft/Dialect/Cuft/Transforms/TypeInference.h"
 #include "cuft/Dialect/Cuft/Transforms/TypeRules.h"
 
 #include "mlir/IR/Dominance.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
-#include "llvm/ADT/TypeSwitch.h"
 
 #include <map>
 #include <set>
@@ -44,45 +44,7 @@ struct ModuleState {
   llvm::DenseSet<Operation *> inProgress;
 };
 
-bool isIntOrBool(Type t) { return isScalarType(t) && t.isInteger(); }
-
-std::string opSymbol(Operation *op) {
-  return llvm::TypeSwitch<Operation *, std::string>(op)
-      .Case<AddOp>([](auto) { return "+"; })
-      .Case<SubOp>([](auto) { return "-"; })
-      .Case<MulOp>([](auto) { return "*"; })
-      .Case<TrueDivOp>([](auto) { return "/"; })
-      .Case<FloorDivOp>([](auto) { return "//"; })
-      .Case<ModOp>([](auto) { return "%"; })
-      .Case<PowOp>([](auto) { return "**"; })
-      .Case<MinOp>([](auto) { return "min()"; })
-      .Case<MaxOp>([](auto) { return "max()"; })
-      .Case<BitAndOp>([](auto) { return "&"; })
-      .Case<BitOrOp>([](auto) { return "|"; })
-      .Case<BitXorOp>([](auto) { return "^"; })
-      .Case<ShlOp>([](auto) { return "<<"; })
-      .Case<ShrOp>([](auto) { return ">>"; })
-      .Case<CmpOp>([](CmpOp c) {
-        switch (c.getPredicate()) {
-        case CmpPredicate::eq: return "==";
-        case CmpPredicate::ne: return "!=";
-        case CmpPredicate::lt: return "<";
-        case CmpPredicate::le: return "<=";
-        case CmpPredicate::gt: return ">";
-        case CmpPredicate::ge: return ">=";
-        }
-        return "?";
-      })
-      .Default([](Operation *o) { return o->getName().getStringRef().str(); });
-}
-
-std::string varName(Value var) {
-  if (auto v = var.getDefiningOp<VarOp>())
-    return v.getName().str();
-  return "?";
-}
-
-class FunctionSpecializer {
+class FunctionSpecializer : public TypeInference {
 public:
   FunctionSpecializer(ModuleState &state, Operation *fn)
       : state(state), fn(fn), body(fn->getRegion(0)), ctx(fn->getContext()) {}
@@ -90,38 +52,53 @@ public:
   /// Types the function for `args` (one per entry block argument).
   LogicalResult run(ArrayRef<TypeInfo> args);
   /// The return type after run() (null for no value).
-  Type returnType() const { return returnInfo.type; }
+  Type returnType() const override { return returnInfo.type; }
 
-private:
-  LogicalResult inferAll(bool emit, bool &changed);
-  LogicalResult infer(Operation *op, bool emit, bool &changed);
-  LogicalResult inferBinary(Operation *op, bool emit, bool &changed);
-  std::optional<APInt> exactLiteral(Value v, bool &overflow);
-  LogicalResult checkArrayAccess(Operation *op, Value array, ValueRange indices, bool emit,
-                                 ArrayType &arr);
-  LogicalResult rewrite();
-  LogicalResult rewriteOp(Operation *op);
-  LogicalResult forwardArrayVariables();
-  LogicalResult finalizeAllocations();
-  FailureOr<FuncOp> specializeCallee(CallOp call, ArrayRef<TypeInfo> args, bool emit);
-
-  TypeInfo get(Value v) const {
+  // TypeInference, for the ops' TypedByRules rules.
+  TypeInfo get(Value v) const override {
     auto it = types.find(v);
     return it == types.end() ? TypeInfo{} : it->second;
   }
-  void set(Value v, const TypeInfo &t, bool &changed) {
+  void set(Value v, const TypeInfo &t) override {
     TypeInfo &slot = types[v];
     if (slot != t) {
       slot = t;
       changed = true;
     }
   }
-  Value castTo(Value v, Type t, Operation *before) {
-    if (v.getType() == t)
-      return v;
-    OpBuilder b(before);
-    return CastOp::create(b, v.getLoc(), t, v);
+  bool emitting() const override { return emit; }
+  std::optional<APInt> exactLiteral(Value v, bool &overflow) override;
+  FailureOr<FuncOp> specializeCall(CallOp call, ArrayRef<TypeInfo> args) override {
+    FailureOr<FuncOp> target = specializeCallee(call, args);
+    if (succeeded(target))
+      callTargets[call] = *target;
+    return target;
   }
+  LogicalResult joinReturn(ReturnOp ret, const TypeInfo &t) override {
+    std::optional<TypeInfo> j = joinVariable(returnInfo, t);
+    if (!j) {
+      if (emit)
+        ret.emitError("returns '") << describe(t.type) << "' where another return gives '"
+                                   << describe(returnInfo.type) << "'";
+      return failure();
+    }
+    if (*j != returnInfo) {
+      returnInfo = *j;
+      changed = true;
+    }
+    return success();
+  }
+  FuncOp callTarget(CallOp call) const override { return callTargets.lookup(call); }
+
+private:
+  /// One round of every op's rule; `changed` tells whether a type moved.
+  LogicalResult inferAll();
+  LogicalResult infer(Operation *op);
+  LogicalResult rewrite();
+  LogicalResult rewriteOp(Operation *op);
+  LogicalResult forwardArrayVariables();
+  LogicalResult finalizeAllocations();
+  FailureOr<FuncOp> specializeCallee(CallOp call, ArrayRef<TypeInfo> args);
 
   ModuleState &state;
   Operation *fn;
@@ -132,6 +109,8 @@ private:
   /// exactLiteral's results: a value, or none (not a literal expression).
   llvm::DenseMap<Value, std::optional<APInt>> exactValues;
   TypeInfo returnInfo;
+  /// The round's state: whether rules report errors, whether a type moved.
+  bool emit = false, changed = false;
 };
 
 /// The exact value of `v` when it is an integer literal or integer arithmetic
@@ -202,345 +181,25 @@ std::optional<APInt> FunctionSpecializer::exactLiteral(Value v, bool &overflow) 
   return result;
 }
 
-LogicalResult FunctionSpecializer::checkArrayAccess(Operation *op, Value array,
-                                                    ValueRange indices, bool emit,
-                                                    ArrayType &arr) {
-  TypeInfo a = get(array);
-  arr = dyn_cast_or_null<ArrayType>(a.type);
-  if (!arr) {
-    if (emit)
-      op->emitError("cannot index a value of type '") << describe(a.type) << "'";
-    return failure();
-  }
-  if (indices.size() != arr.getRank()) {
-    if (emit)
-      op->emitError("a rank-") << arr.getRank() << " array needs " << arr.getRank()
-                               << " index(es), got " << indices.size();
-    return failure();
-  }
-  for (Value idx : indices) {
-    TypeInfo t = get(idx);
-    if (t && !isIntOrBool(t.type)) {
+LogicalResult FunctionSpecializer::infer(Operation *op) {
+  if (auto rules = dyn_cast<TypedByRules>(op))
+    return rules.inferTypes(*this);
+  // An op without rules types itself: its results must have concrete types.
+  for (Value r : op->getResults())
+    if (isUnknown(r.getType())) {
       if (emit)
-        op->emitError("array indices must be integers, got '") << describe(t.type) << "'";
+        op->emitError("cannot specialize '") << op->getName() << "'";
       return failure();
     }
-  }
+  for (Value r : op->getResults())
+    set(r, TypeInfo::strong(r.getType()));
   return success();
 }
 
-LogicalResult FunctionSpecializer::inferBinary(Operation *op, bool emit, bool &changed) {
-  TypeInfo a = get(op->getOperand(0)), b = get(op->getOperand(1));
-  if (!a || !b)
-    return success();
-  std::optional<TypeInfo> p = promote(a, b);
-  if (!p) {
-    if (emit)
-      op->emitError("unsupported operand types for ")
-          << opSymbol(op) << ": '" << describe(a.type) << "' and '" << describe(b.type) << "'";
-    return failure();
-  }
-  TypeInfo r = *p;
-  r.literal.reset();
-  ScalarKind k = kindOf(r.type);
-  if (a.weak && b.weak && k == ScalarKind::Int) {
-    bool overflow = false;
-    (void)exactLiteral(op->getResult(0), overflow);
-    if (overflow) {
-      if (emit)
-        op->emitError("the result of ")
-            << opSymbol(op) << " on integer literals does not fit in 64 bits";
-      return failure();
-    }
-  }
-  Type i64 = IntegerType::get(ctx, 64), f64 = Float64Type::get(ctx);
-  if (isa<CmpOp>(op)) {
-    r = TypeInfo::strong(IntegerType::get(ctx, 1));
-  } else if (isa<TrueDivOp>(op)) {
-    if (k != ScalarKind::Float)
-      r.type = f64;
-  } else if (isa<BitAndOp, BitOrOp, BitXorOp, ShlOp, ShrOp>(op)) {
-    if (k == ScalarKind::Float) {
-      if (emit)
-        op->emitError("unsupported operand types for ")
-            << opSymbol(op) << ": '" << describe(a.type) << "' and '" << describe(b.type)
-            << "' (bitwise operators need integers)";
-      return failure();
-    }
-    if (isa<ShlOp, ShrOp>(op) && k == ScalarKind::Bool)
-      r.type = i64;
-  } else if (!isa<MinOp, MaxOp>(op) && k == ScalarKind::Bool) {
-    r.type = i64;
-  }
-  set(op->getResult(0), r, changed);
-  return success();
-}
-
-LogicalResult FunctionSpecializer::infer(Operation *op, bool emit, bool &changed) {
-  Type i64 = IntegerType::get(ctx, 64), i1 = IntegerType::get(ctx, 1);
-  Type f64 = Float64Type::get(ctx);
-  auto requireScalar = [&](Value v, StringRef what) -> bool {
-    TypeInfo t = get(v);
-    if (!t || isScalarType(t.type))
-      return true;
-    if (emit)
-      op->emitError(what) << " must be a scalar, got '" << describe(t.type) << "'";
-    return false;
-  };
-
-  return llvm::TypeSwitch<Operation *, LogicalResult>(op)
-      .Case<ConstantOp>([&](ConstantOp c) {
-        TypeInfo t{c.getType(), true, std::nullopt};
-        if (auto i = dyn_cast<IntegerAttr>(c.getValue()); i && !c.getType().isInteger(1))
-          t.literal = i.getValue();
-        set(c.getResult(), t, changed);
-        return success();
-      })
-      .Case<VarOp>([&](VarOp) { return success(); })
-      .Case<VarStoreOp>([&](VarStoreOp s) {
-        TypeInfo v = get(s.getValue());
-        if (!v)
-          return success();
-        TypeInfo old = get(s.getVar());
-        std::optional<TypeInfo> j = joinVariable(old, v);
-        if (!j) {
-          if (emit)
-            s.emitError("cannot assign a value of type '")
-                << describe(v.type) << "' to variable '" << varName(s.getVar())
-                << "', which holds '" << describe(old.type) << "'";
-          return failure();
-        }
-        set(s.getVar(), *j, changed);
-        return success();
-      })
-      .Case<VarLoadOp>([&](VarLoadOp l) {
-        TypeInfo t = get(l.getVar());
-        if (!t) {
-          if (emit)
-            l.emitError("variable '") << varName(l.getVar()) << "' is read but never assigned";
-          return emit ? failure() : success();
-        }
-        set(l.getResult(), TypeInfo{t.type, t.weak, std::nullopt}, changed);
-        return success();
-      })
-      .Case<CastOp>([&](CastOp c) {
-        if (!requireScalar(c.getInput(), "the operand of a cast"))
-          return failure();
-        set(c.getResult(), TypeInfo::strong(c.getType()), changed);
-        return success();
-      })
-      .Case<AddOp, SubOp, MulOp, TrueDivOp, FloorDivOp, ModOp, PowOp, MinOp, MaxOp, BitAndOp,
-            BitOrOp, BitXorOp, ShlOp, ShrOp, CmpOp>(
-          [&](Operation *o) { return inferBinary(o, emit, changed); })
-      .Case<NegOp, InvertOp, AbsOp, NotOp>([&](Operation *o) {
-        TypeInfo a = get(o->getOperand(0));
-        if (!a)
-          return success();
-        if (!requireScalar(o->getOperand(0), "the operand"))
-          return failure();
-        if (isa<NotOp>(o)) {
-          set(o->getResult(0), TypeInfo::strong(i1), changed);
-          return success();
-        }
-        ScalarKind k = kindOf(a.type);
-        if (isa<InvertOp>(o) && k == ScalarKind::Float) {
-          if (emit)
-            o->emitError("bad operand type for unary ~: '") << describe(a.type) << "'";
-          return failure();
-        }
-        TypeInfo r{k == ScalarKind::Bool ? i64 : a.type, a.weak, std::nullopt};
-        set(o->getResult(0), r, changed);
-        return success();
-      })
-      .Case<MathOp>([&](MathOp m) {
-        std::optional<TypeInfo> acc;
-        for (Value v : m.getOperands()) {
-          TypeInfo t = get(v);
-          if (!t)
-            return success();
-          if (!requireScalar(v, "a math function argument"))
-            return failure();
-          acc = acc ? promote(*acc, t) : std::optional<TypeInfo>(t);
-        }
-        TypeInfo r = *acc;
-        r.literal.reset();
-        if (kindOf(r.type) != ScalarKind::Float)
-          r.type = f64;
-        if (m.getFn() == MathFn::floor || m.getFn() == MathFn::ceil || m.getFn() == MathFn::trunc)
-          r = TypeInfo::strong(i64);
-        set(m.getResult(), r, changed);
-        return success();
-      })
-      .Case<ThreadIdxOp, BlockIdxOp, BlockDimOp, GridDimOp, GridIndexOp, GridSizeOp, LaneIdOp,
-            WarpSizeOp>([&](Operation *o) {
-        for (Value r : o->getResults())
-          set(r, TypeInfo::strong(r.getType()), changed);
-        return success();
-      })
-      .Case<LoadOp>([&](LoadOp l) {
-        if (!get(l.getArray()))
-          return success();
-        ArrayType arr;
-        if (failed(checkArrayAccess(l, l.getArray(), l.getIndices(), emit, arr)))
-          return failure();
-        set(l.getResult(), TypeInfo::strong(arr.getElementType()), changed);
-        return success();
-      })
-      .Case<StoreOp>([&](StoreOp s) {
-        if (!get(s.getArray()))
-          return success();
-        ArrayType arr;
-        if (failed(checkArrayAccess(s, s.getArray(), s.getIndices(), emit, arr)) ||
-            !requireScalar(s.getValue(), "a stored value"))
-          return failure();
-        return success();
-      })
-      .Case<DimOp, StrideOp, NDimOp>([&](Operation *o) {
-        TypeInfo a = get(o->getOperand(0));
-        if (!a)
-          return success();
-        auto arr = dyn_cast<ArrayType>(a.type);
-        if (!arr) {
-          if (emit)
-            o->emitError("'") << describe(a.type) << "' has no shape: expected an array";
-          return failure();
-        }
-        if (auto dimAttr = o->getAttrOfType<IntegerAttr>("dim")) {
-          int64_t d = dimAttr.getInt();
-          if (d < 0 || d >= static_cast<int64_t>(arr.getRank())) {
-            if (emit)
-              o->emitError("dimension ") << d << " is out of range for a rank-"
-                                         << arr.getRank() << " array";
-            return failure();
-          }
-        }
-        set(o->getResult(0), TypeInfo::strong(i64), changed);
-        return success();
-      })
-      .Case<AllocSharedOp, AllocLocalOp>([&](Operation *o) {
-        for (Value s : o->getOperands()) {
-          TypeInfo t = get(s);
-          if (t && !isIntOrBool(t.type)) {
-            if (emit)
-              o->emitError("array shapes must be integers, got '") << describe(t.type) << "'";
-            return failure();
-          }
-        }
-        auto dtype = cast<TypeAttr>(o->getAttr("dtype")).getValue();
-        unsigned rank = o->getNumOperands();
-        if (auto shape = o->getAttrOfType<DenseI64ArrayAttr>("shape"))
-          rank = shape.size();
-        MemorySpace space = isa<AllocSharedOp>(o) ? MemorySpace::Shared : MemorySpace::Local;
-        set(o->getResult(0), TypeInfo::strong(ArrayType::get(dtype, rank, Layout::C, space)),
-            changed);
-        return success();
-      })
-      .Case<AtomicRMWOp, AtomicCASOp>([&](Operation *o) {
-        Value array = o->getOperand(0);
-        if (!get(array))
-          return success();
-        ArrayType arr;
-        ValueRange indices = isa<AtomicRMWOp>(o) ? cast<AtomicRMWOp>(o).getIndices()
-                                                 : cast<AtomicCASOp>(o).getIndices();
-        if (failed(checkArrayAccess(o, array, indices, emit, arr)))
-          return failure();
-        Type elem = arr.getElementType();
-        unsigned w = elem.getIntOrFloatBitWidth();
-        if ((w != 32 && w != 64) || arr.getMemorySpace() == MemorySpace::Local) {
-          if (emit)
-            o->emitError("atomics need a 32- or 64-bit element in global or shared memory, "
-                         "got '")
-                << describe(arr) << "'";
-          return failure();
-        }
-        set(o->getResult(0), TypeInfo::strong(elem), changed);
-        return success();
-      })
-      .Case<IfOp, ConditionOp>([&](Operation *o) {
-        return success(requireScalar(o->getOperand(0), "a condition"));
-      })
-      .Case<ForOp>([&](ForOp f) {
-        std::optional<TypeInfo> acc;
-        for (Value v : {f.getLowerBound(), f.getUpperBound(), f.getStep()}) {
-          TypeInfo t = get(v);
-          if (!t)
-            return success();
-          if (!isIntOrBool(t.type)) {
-            if (emit)
-              f.emitError("range() arguments must be integers, got '") << describe(t.type) << "'";
-            return failure();
-          }
-          acc = acc ? promote(*acc, t) : std::optional<TypeInfo>(t);
-        }
-        // Unsigned ranges count in i64, so that a descending loop can end below 0.
-        Type t = acc->type.isInteger(1) || acc->type.isUnsignedInteger() ? i64 : acc->type;
-        set(f.getInductionVar(), TypeInfo::strong(t), changed);
-        return success();
-      })
-      .Case<CallOp>([&](CallOp c) {
-        SmallVector<TypeInfo> args;
-        for (Value v : c.getOperands()) {
-          TypeInfo t = get(v);
-          if (!t)
-            return success();
-          args.push_back(t);
-        }
-        FailureOr<FuncOp> target = specializeCallee(c, args, emit);
-        if (failed(target))
-          return failure();
-        callTargets[c] = *target;
-        ArrayRef<Type> results = target->getFunctionType().getResults();
-        for (auto [i, r] : llvm::enumerate(c.getResults()))
-          if (i < results.size())
-            set(r, TypeInfo::strong(results[i]), changed);
-        if (c.getNumResults() > results.size() && emit) {
-          for (Value r : c.getResults().drop_front(results.size()))
-            if (!r.use_empty())
-              return LogicalResult(c.emitError("device function '")
-                                   << c.getCallee() << "' does not return a value");
-        }
-        return success();
-      })
-      .Case<ReturnOp>([&](ReturnOp r) {
-        if (r.getNumOperands() == 0)
-          return success();
-        TypeInfo t = get(r.getOperand(0));
-        if (!t)
-          return success();
-        if (!requireScalar(r.getOperand(0), "a returned value"))
-          return failure();
-        std::optional<TypeInfo> j = joinVariable(returnInfo, t);
-        if (!j) {
-          if (emit)
-            r.emitError("returns '") << describe(t.type) << "' where another return gives '"
-                                     << describe(returnInfo.type) << "'";
-          return failure();
-        }
-        if (*j != returnInfo) {
-          returnInfo = *j;
-          changed = true;
-        }
-        return success();
-      })
-      .Case<YieldOp, BreakOp, ContinueOp, SyncThreadsOp, ThreadFenceOp>(
-          [&](Operation *) { return success(); })
-      .Default([&](Operation *o) {
-        for (Value r : o->getResults())
-          if (isUnknown(r.getType())) {
-            if (emit)
-              o->emitError("cannot specialize '") << o->getName() << "'";
-            return failure();
-          }
-        for (Value r : o->getResults())
-          set(r, TypeInfo::strong(r.getType()), changed);
-        return success();
-      });
-}
-
-LogicalResult FunctionSpecializer::inferAll(bool emit, bool &changed) {
+LogicalResult FunctionSpecializer::inferAll() {
   LogicalResult result = success();
   body.walk<WalkOrder::PreOrder>([&](Operation *op) {
-    if (failed(infer(op, emit, changed))) {
+    if (failed(infer(op))) {
       result = failure();
       if (emit)
         return WalkResult::interrupt();
@@ -550,8 +209,7 @@ LogicalResult FunctionSpecializer::inferAll(bool emit, bool &changed) {
   return result;
 }
 
-FailureOr<FuncOp> FunctionSpecializer::specializeCallee(CallOp call, ArrayRef<TypeInfo> args,
-                                                        bool emit) {
+FailureOr<FuncOp> FunctionSpecializer::specializeCallee(CallOp call, ArrayRef<TypeInfo> args) {
   auto callee = SymbolTable::lookupNearestSymbolFrom<FuncOp>(call, call.getCalleeAttr());
   if (!callee) {
     call.emitError("'") << call.getCallee() << "' is not a device function";
@@ -617,22 +275,22 @@ FailureOr<FuncOp> FunctionSpecializer::specializeCallee(CallOp call, ArrayRef<Ty
 }
 
 LogicalResult FunctionSpecializer::run(ArrayRef<TypeInfo> args) {
-  bool changed = false;
   for (auto [arg, t] : llvm::zip(body.getArguments(), args))
-    set(arg, t, changed);
+    set(arg, t);
   constexpr int kMaxIterations = 32;
   int iter = 0;
+  emit = false;
   for (; iter < kMaxIterations; ++iter) {
     changed = false;
-    if (failed(inferAll(/*emit=*/false, changed)) && !changed)
+    if (failed(inferAll()) && !changed)
       break;
     if (!changed)
       break;
   }
   if (iter == kMaxIterations)
     return fn->emitError("type inference did not converge");
-  bool ignored = false;
-  if (failed(inferAll(/*emit=*/true, ignored)))
+  emit = true;
+  if (failed(inferAll()))
     return failure();
   // Every value must now have a type.
   WalkResult missing = body.walk([&](Operation *op) {
@@ -685,7 +343,6 @@ LogicalResult FunctionSpecializer::rewrite() {
 }
 
 LogicalResult FunctionSpecializer::rewriteOp(Operation *op) {
-  Type i1 = IntegerType::get(ctx, 1), i64 = IntegerType::get(ctx, 64);
   if (auto var = dyn_cast<VarOp>(op)) {
     if (TypeInfo t = get(var.getVar()))
       var.getVar().setType(VarType::get(ctx, t.type));
@@ -694,111 +351,25 @@ LogicalResult FunctionSpecializer::rewriteOp(Operation *op) {
   for (Value r : op->getResults())
     if (TypeInfo t = get(r))
       r.setType(t.type);
-  auto castOperand = [&](unsigned i, Type t) {
-    op->setOperand(i, castTo(op->getOperand(i), t, op));
-  };
-  auto castIndices = [&](unsigned first, unsigned count) {
-    for (unsigned i = first; i < first + count; ++i)
-      if (op->getOperand(i).getType().isInteger(1))
-        castOperand(i, i64);
-  };
-
-  return llvm::TypeSwitch<Operation *, LogicalResult>(op)
-      .Case<CmpOp>([&](CmpOp c) {
-        Type t = promote(get(c.getLhs()), get(c.getRhs()))->type;
-        castOperand(0, t);
-        castOperand(1, t);
-        return success();
-      })
-      .Case<AddOp, SubOp, MulOp, TrueDivOp, FloorDivOp, ModOp, PowOp, MinOp, MaxOp, BitAndOp,
-            BitOrOp, BitXorOp, ShlOp, ShrOp, NegOp, InvertOp, AbsOp>([&](Operation *o) {
-        for (unsigned i = 0; i < o->getNumOperands(); ++i)
-          castOperand(i, o->getResult(0).getType());
-        return success();
-      })
-      .Case<NotOp>([&](NotOp) {
-        castOperand(0, i1);
-        return success();
-      })
-      .Case<MathOp>([&](MathOp m) {
-        std::optional<TypeInfo> acc;
-        for (Value v : m.getOperands())
-          acc = acc ? promote(*acc, get(v)) : std::optional<TypeInfo>(get(v));
-        Type t = kindOf(acc->type) == ScalarKind::Float ? acc->type : Float64Type::get(ctx);
-        for (unsigned i = 0; i < m->getNumOperands(); ++i)
-          castOperand(i, t);
-        if (m.getType() != t) {
-          // floor/ceil/trunc: compute in float, then convert as Python's int() does.
-          Type intType = m.getType();
-          m.getResult().setType(t);
-          OpBuilder b(ctx);
-          b.setInsertionPointAfter(m);
-          auto cast = CastOp::create(b, m.getLoc(), intType, m.getResult());
-          m.getResult().replaceAllUsesExcept(cast, cast);
-        }
-        return success();
-      })
-      .Case<LoadOp>([&](LoadOp l) {
-        castIndices(1, l.getIndices().size());
-        return success();
-      })
-      .Case<StoreOp>([&](StoreOp s) {
-        castOperand(0, cast<ArrayType>(s.getArray().getType()).getElementType());
-        castIndices(2, s.getIndices().size());
-        return success();
-      })
-      .Case<AtomicRMWOp>([&](AtomicRMWOp a) {
-        Type elem = cast<ArrayType>(a.getArray().getType()).getElementType();
-        castIndices(1, a.getIndices().size());
-        castOperand(a->getNumOperands() - 1, elem);
-        return success();
-      })
-      .Case<AtomicCASOp>([&](AtomicCASOp a) {
-        Type elem = cast<ArrayType>(a.getArray().getType()).getElementType();
-        castIndices(1, a.getIndices().size());
-        castOperand(a->getNumOperands() - 2, elem);
-        castOperand(a->getNumOperands() - 1, elem);
-        return success();
-      })
-      .Case<VarStoreOp>([&](VarStoreOp s) {
-        castOperand(0, s.getVar().getType().getValueType());
-        return success();
-      })
-      .Case<IfOp, ConditionOp>([&](Operation *) {
-        castOperand(0, i1);
-        return success();
-      })
-      .Case<ForOp>([&](ForOp f) {
-        Type t = f.getInductionVar().getType();
-        for (unsigned i = 0; i < 3; ++i)
-          castOperand(i, t);
-        return success();
-      })
-      .Case<CallOp>([&](CallOp c) {
-        FuncOp target = callTargets.lookup(c);
-        if (!target)
-          return LogicalResult(c.emitError("cannot resolve the call of '")
-                               << c.getCallee() << "'");
-        FunctionType type = target.getFunctionType();
-        for (unsigned i = 0; i < c.getNumOperands(); ++i)
-          castOperand(i, type.getInput(i));
-        c.setCalleeAttr(FlatSymbolRefAttr::get(target.getSymNameAttr()));
-        if (c.getNumResults() != type.getNumResults()) {
-          OpBuilder b(c);
-          auto newCall = CallOp::create(b, c.getLoc(), type.getResults(), c.getCalleeAttr(),
-                                        c.getOperands(), nullptr, nullptr);
-          for (auto [o, n] : llvm::zip(c.getResults(), newCall.getResults()))
-            o.replaceAllUsesWith(n);
-          c.erase();
-        }
-        return success();
-      })
-      .Case<ReturnOp>([&](ReturnOp r) {
-        if (r.getNumOperands() == 1 && returnInfo)
-          castOperand(0, returnInfo.type);
-        return success();
-      })
-      .Default([&](Operation *) { return success(); });
+  if (auto c = dyn_cast<CallOp>(op); c && !callTargets.lookup(c))
+    return c.emitError("cannot resolve the call of '") << c.getCallee() << "'";
+  if (auto rules = dyn_cast<TypedByRules>(op))
+    rules.castOperands(*this);
+  if (auto c = dyn_cast<CallOp>(op)) {
+    // Retarget the call to its typed clone, with the clone's results.
+    FuncOp target = callTargets.lookup(c);
+    FunctionType type = target.getFunctionType();
+    c.setCalleeAttr(FlatSymbolRefAttr::get(target.getSymNameAttr()));
+    if (c.getNumResults() != type.getNumResults()) {
+      OpBuilder b(c);
+      auto newCall = CallOp::create(b, c.getLoc(), type.getResults(), c.getCalleeAttr(),
+                                    c.getOperands(), nullptr, nullptr);
+      for (auto [o, n] : llvm::zip(c.getResults(), newCall.getResults()))
+        o.replaceAllUsesWith(n);
+      c.erase();
+    }
+  }
+  return success();
 }
 
 LogicalResult FunctionSpecializer::forwardArrayVariables() {

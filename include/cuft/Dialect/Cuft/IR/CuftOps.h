@@ -15,6 +15,18 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 namespace cuft {
+/// The operands a binary or unary op computes on, in typed IR (its verifier)
+/// and in Python (its typing rule, which also gives its result type):
+///   Numeric    integers and floats; bool operands compute in i64
+///   Float      floats; other operands compute in f64 (true division)
+///   BoolOrInt  booleans and integers, not floats (bitwise operators)
+///   Int        integers, not floats; bool operands compute in i64 (shifts, ~)
+///   Any        any scalar, bool included (min, max)
+enum class OperandKind { Numeric, Float, BoolOrInt, Int, Any };
+
+/// cuft-specialize's view for the TypedByRules interface (TypeInference.h).
+class TypeInference;
+
 /// Static shared memory per block on sm_70 and later: each array, and all of a
 /// kernel's arrays together (checked by cuft-specialize).
 inline constexpr int64_t kMaxStaticSharedBytes = 48 * 1024;
@@ -22,6 +34,8 @@ inline constexpr int64_t kMaxStaticSharedBytes = 48 * 1024;
 /// its device functions' included, together (checked by cuft-specialize).
 inline constexpr int64_t kMaxLocalBytes = 512 * 1024;
 } // namespace cuft
+
+#include "cuft/Dialect/Cuft/IR/CuftInterfaces.h.inc"
 
 #define GET_OP_CLASSES
 #include "cuft/Dialect/Cuft/IR/CuftOps.h.inc"

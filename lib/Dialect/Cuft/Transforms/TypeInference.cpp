@@ -1,0 +1,533 @@
+//===- TypeInference.cpp - each op's typing rule ---------------------------===//
+//
+// The TypedByRules interface of every cuft op that cuft-specialize types: how
+// its results' types follow from its operands' (inferTypes), and the casts its
+// operands need once all types are known (castOperands). The binary and unary
+// ops get theirs from ODS (their OperandKind) through inferBinary, inferUnary
+// and castToResultType below. Python's promotion rules are in TypeRules.cpp;
+// the fixpoint that runs these rules is cuft-specialize (Specialize.cpp).
+//
+//===----------------------------------------------------------------------===//
+
+#include "cuft/Dialect/Cuft/Transforms/TypeInference.h"
+
+#include "mlir/IR/Builders.h"
+
+using namespace mlir;
+using namespace cuft;
+
+namespace {
+
+bool isIntOrBool(Type t) { return isScalarType(t) && t.isInteger(); }
+
+Type i1Type(MLIRContext *ctx) { return IntegerType::get(ctx, 1); }
+Type i64Type(MLIRContext *ctx) { return IntegerType::get(ctx, 64); }
+Type f64Type(MLIRContext *ctx) { return Float64Type::get(ctx); }
+
+std::string varName(Value var) {
+  if (auto v = var.getDefiningOp<VarOp>())
+    return v.getName().str();
+  return "?";
+}
+
+StringRef cmpSpelling(CmpPredicate p) {
+  switch (p) {
+  case CmpPredicate::eq: return "==";
+  case CmpPredicate::ne: return "!=";
+  case CmpPredicate::lt: return "<";
+  case CmpPredicate::le: return "<=";
+  case CmpPredicate::gt: return ">";
+  case CmpPredicate::ge: return ">=";
+  }
+  return "?";
+}
+
+/// The promoted type of the typed operands of `op` (none until all are typed).
+std::optional<TypeInfo> promoteOperands(TypeInference &typing, ValueRange operands) {
+  std::optional<TypeInfo> acc;
+  for (Value v : operands) {
+    TypeInfo t = typing.get(v);
+    if (!t)
+      return std::nullopt;
+    acc = acc ? promote(*acc, t) : std::optional<TypeInfo>(t);
+  }
+  return acc;
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// TypeInference's helpers
+//===----------------------------------------------------------------------===//
+
+LogicalResult TypeInference::requireScalar(Operation *op, Value v, StringRef what) {
+  TypeInfo t = get(v);
+  if (!t || isScalarType(t.type))
+    return success();
+  if (emitting())
+    op->emitError(what) << " must be a scalar, got '" << describe(t.type) << "'";
+  return failure();
+}
+
+LogicalResult TypeInference::checkArrayAccess(Operation *op, Value array, ValueRange indices,
+                                              ArrayType &arr) {
+  TypeInfo a = get(array);
+  arr = dyn_cast_or_null<ArrayType>(a.type);
+  if (!arr) {
+    if (emitting())
+      op->emitError("cannot index a value of type '") << describe(a.type) << "'";
+    return failure();
+  }
+  if (indices.size() != arr.getRank()) {
+    if (emitting())
+      op->emitError("a rank-") << arr.getRank() << " array needs " << arr.getRank()
+                               << " index(es), got " << indices.size();
+    return failure();
+  }
+  for (Value idx : indices) {
+    TypeInfo t = get(idx);
+    if (t && !isIntOrBool(t.type)) {
+      if (emitting())
+        op->emitError("array indices must be integers, got '") << describe(t.type) << "'";
+      return failure();
+    }
+  }
+  return success();
+}
+
+void TypeInference::castOperand(Operation *op, unsigned i, Type t) {
+  Value v = op->getOperand(i);
+  if (v.getType() == t)
+    return;
+  OpBuilder b(op);
+  op->setOperand(i, CastOp::create(b, v.getLoc(), t, v));
+}
+
+void TypeInference::castIndices(Operation *op, unsigned first, unsigned count) {
+  for (unsigned i = first; i < first + count; ++i)
+    if (op->getOperand(i).getType().isInteger(1))
+      castOperand(op, i, i64Type(op->getContext()));
+}
+
+//===----------------------------------------------------------------------===//
+// Binary and unary ops: the rule of their OperandKind
+//===----------------------------------------------------------------------===//
+
+/// Python's result of `a <op> b` for operands of kind `kind`: the promoted type;
+/// bools compute in i64 for Numeric and Int, non-floats in f64 for Float; Int
+/// and BoolOrInt refuse floats.
+static LogicalResult binaryResult(Operation *op, TypeInference &typing, OperandKind kind,
+                                  StringRef spelling, TypeInfo a, TypeInfo b, TypeInfo &r) {
+  std::optional<TypeInfo> p = promote(a, b);
+  auto refuse = [&](StringRef why) {
+    if (typing.emitting())
+      op->emitError("unsupported operand types for ")
+          << spelling << ": '" << describe(a.type) << "' and '" << describe(b.type) << "'"
+          << why;
+    return failure();
+  };
+  if (!p)
+    return refuse("");
+  r = *p;
+  r.literal.reset();
+  ScalarKind k = kindOf(r.type);
+  MLIRContext *ctx = op->getContext();
+  switch (kind) {
+  case OperandKind::Float:
+    if (k != ScalarKind::Float)
+      r.type = f64Type(ctx);
+    break;
+  case OperandKind::BoolOrInt:
+  case OperandKind::Int:
+    if (k == ScalarKind::Float)
+      return refuse(" (bitwise operators need integers)");
+    if (kind == OperandKind::Int && k == ScalarKind::Bool)
+      r.type = i64Type(ctx);
+    break;
+  case OperandKind::Numeric:
+    if (k == ScalarKind::Bool)
+      r.type = i64Type(ctx);
+    break;
+  case OperandKind::Any:
+    break;
+  }
+  return success();
+}
+
+LogicalResult cuft::detail::inferBinary(Operation *op, TypeInference &typing, OperandKind kind,
+                                        StringRef spelling) {
+  TypeInfo a = typing.get(op->getOperand(0)), b = typing.get(op->getOperand(1));
+  if (!a || !b)
+    return success();
+  TypeInfo r;
+  if (failed(binaryResult(op, typing, kind, spelling, a, b, r)))
+    return failure();
+  if (a.weak && b.weak && kindOf(r.type) == ScalarKind::Int) {
+    // Integer arithmetic on literals only is computed exactly, as Python does:
+    // a result past 64 bits would otherwise fold to a wrapped value.
+    bool overflow = false;
+    (void)typing.exactLiteral(op->getResult(0), overflow);
+    if (overflow) {
+      if (typing.emitting())
+        op->emitError("the result of ")
+            << spelling << " on integer literals does not fit in 64 bits";
+      return failure();
+    }
+  }
+  typing.set(op->getResult(0), r);
+  return success();
+}
+
+LogicalResult cuft::detail::inferUnary(Operation *op, TypeInference &typing, OperandKind kind) {
+  TypeInfo a = typing.get(op->getOperand(0));
+  if (!a)
+    return success();
+  if (failed(typing.requireScalar(op, op->getOperand(0), "the operand")))
+    return failure();
+  MLIRContext *ctx = op->getContext();
+  if (isa<NotOp>(op)) {
+    typing.set(op->getResult(0), TypeInfo::strong(i1Type(ctx)));
+    return success();
+  }
+  ScalarKind k = kindOf(a.type);
+  if (kind == OperandKind::Int && k == ScalarKind::Float) {
+    if (typing.emitting())
+      op->emitError("bad operand type for unary ~: '") << describe(a.type) << "'";
+    return failure();
+  }
+  typing.set(op->getResult(0),
+             TypeInfo{k == ScalarKind::Bool ? i64Type(ctx) : a.type, a.weak, std::nullopt});
+  return success();
+}
+
+void cuft::detail::castToResultType(Operation *op, TypeInference &typing) {
+  for (unsigned i = 0; i < op->getNumOperands(); ++i)
+    typing.castOperand(op, i, op->getResult(0).getType());
+}
+
+LogicalResult CmpOp::inferTypes(TypeInference &typing) {
+  TypeInfo a = typing.get(getLhs()), b = typing.get(getRhs());
+  if (!a || !b)
+    return success();
+  TypeInfo r;
+  if (failed(binaryResult(*this, typing, OperandKind::Any, cmpSpelling(getPredicate()), a, b,
+                          r)))
+    return failure();
+  typing.set(getResult(), TypeInfo::strong(i1Type(getContext())));
+  return success();
+}
+
+void CmpOp::castOperands(TypeInference &typing) {
+  Type t = promote(typing.get(getLhs()), typing.get(getRhs()))->type;
+  typing.castOperand(*this, 0, t);
+  typing.castOperand(*this, 1, t);
+}
+
+//===----------------------------------------------------------------------===//
+// Values and variables
+//===----------------------------------------------------------------------===//
+
+LogicalResult ConstantOp::inferTypes(TypeInference &typing) {
+  TypeInfo t{getType(), true, std::nullopt};
+  if (auto i = dyn_cast<IntegerAttr>(getValue()); i && !getType().isInteger(1))
+    t.literal = i.getValue();
+  typing.set(getResult(), t);
+  return success();
+}
+void ConstantOp::castOperands(TypeInference &) {}
+
+// A variable's type is the join of what is stored to it (VarStoreOp).
+LogicalResult VarOp::inferTypes(TypeInference &) { return success(); }
+void VarOp::castOperands(TypeInference &) {}
+
+LogicalResult VarStoreOp::inferTypes(TypeInference &typing) {
+  TypeInfo v = typing.get(getValue());
+  if (!v)
+    return success();
+  TypeInfo old = typing.get(getVar());
+  std::optional<TypeInfo> j = joinVariable(old, v);
+  if (!j) {
+    if (typing.emitting())
+      emitError("cannot assign a value of type '")
+          << describe(v.type) << "' to variable '" << varName(getVar()) << "', which holds '"
+          << describe(old.type) << "'";
+    return failure();
+  }
+  typing.set(getVar(), *j);
+  return success();
+}
+void VarStoreOp::castOperands(TypeInference &typing) {
+  typing.castOperand(*this, 0, getVar().getType().getValueType());
+}
+
+LogicalResult VarLoadOp::inferTypes(TypeInference &typing) {
+  TypeInfo t = typing.get(getVar());
+  if (!t) {
+    if (!typing.emitting())
+      return success();
+    emitError("variable '") << varName(getVar()) << "' is read but never assigned";
+    return failure();
+  }
+  typing.set(getResult(), TypeInfo{t.type, t.weak, std::nullopt});
+  return success();
+}
+void VarLoadOp::castOperands(TypeInference &) {}
+
+LogicalResult CastOp::inferTypes(TypeInference &typing) {
+  if (failed(typing.requireScalar(*this, getInput(), "the operand of a cast")))
+    return failure();
+  typing.set(getResult(), TypeInfo::strong(getType()));
+  return success();
+}
+void CastOp::castOperands(TypeInference &) {}
+
+//===----------------------------------------------------------------------===//
+// Math
+//===----------------------------------------------------------------------===//
+
+LogicalResult MathOp::inferTypes(TypeInference &typing) {
+  for (Value v : getOperands())
+    if (typing.get(v) && failed(typing.requireScalar(*this, v, "a math function argument")))
+      return failure();
+  std::optional<TypeInfo> acc = promoteOperands(typing, getOperands());
+  if (!acc)
+    return success();
+  TypeInfo r = *acc;
+  r.literal.reset();
+  if (kindOf(r.type) != ScalarKind::Float)
+    r.type = f64Type(getContext());
+  if (getFn() == MathFn::floor || getFn() == MathFn::ceil || getFn() == MathFn::trunc)
+    r = TypeInfo::strong(i64Type(getContext()));
+  typing.set(getResult(), r);
+  return success();
+}
+
+void MathOp::castOperands(TypeInference &typing) {
+  std::optional<TypeInfo> acc = promoteOperands(typing, getOperands());
+  Type t = kindOf(acc->type) == ScalarKind::Float ? acc->type : f64Type(getContext());
+  for (unsigned i = 0; i < getNumOperands(); ++i)
+    typing.castOperand(*this, i, t);
+  if (getType() != t) {
+    // floor/ceil/trunc: compute in float, then convert as Python's int() does.
+    Type intType = getType();
+    getResult().setType(t);
+    OpBuilder b(getContext());
+    b.setInsertionPointAfter(*this);
+    auto cast = CastOp::create(b, getLoc(), intType, getResult());
+    getResult().replaceAllUsesExcept(cast, cast);
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Arrays
+//===----------------------------------------------------------------------===//
+
+LogicalResult LoadOp::inferTypes(TypeInference &typing) {
+  if (!typing.get(getArray()))
+    return success();
+  ArrayType arr;
+  if (failed(typing.checkArrayAccess(*this, getArray(), getIndices(), arr)))
+    return failure();
+  typing.set(getResult(), TypeInfo::strong(arr.getElementType()));
+  return success();
+}
+void LoadOp::castOperands(TypeInference &typing) {
+  typing.castIndices(*this, 1, getIndices().size());
+}
+
+LogicalResult StoreOp::inferTypes(TypeInference &typing) {
+  if (!typing.get(getArray()))
+    return success();
+  ArrayType arr;
+  if (failed(typing.checkArrayAccess(*this, getArray(), getIndices(), arr)) ||
+      failed(typing.requireScalar(*this, getValue(), "a stored value")))
+    return failure();
+  return success();
+}
+void StoreOp::castOperands(TypeInference &typing) {
+  typing.castOperand(*this, 0, cast<ArrayType>(getArray().getType()).getElementType());
+  typing.castIndices(*this, 2, getIndices().size());
+}
+
+/// dim, stride, ndim: an i64 of an array (`dim`: an axis the array has).
+static LogicalResult inferArrayQuery(Operation *op, TypeInference &typing) {
+  TypeInfo a = typing.get(op->getOperand(0));
+  if (!a)
+    return success();
+  auto arr = dyn_cast<ArrayType>(a.type);
+  if (!arr) {
+    if (typing.emitting())
+      op->emitError("'") << describe(a.type) << "' has no shape: expected an array";
+    return failure();
+  }
+  if (auto dimAttr = op->getAttrOfType<IntegerAttr>("dim")) {
+    int64_t d = dimAttr.getInt();
+    if (d < 0 || d >= static_cast<int64_t>(arr.getRank())) {
+      if (typing.emitting())
+        op->emitError("dimension ") << d << " is out of range for a rank-" << arr.getRank()
+                                    << " array";
+      return failure();
+    }
+  }
+  typing.set(op->getResult(0), TypeInfo::strong(i64Type(op->getContext())));
+  return success();
+}
+LogicalResult DimOp::inferTypes(TypeInference &typing) { return inferArrayQuery(*this, typing); }
+void DimOp::castOperands(TypeInference &) {}
+LogicalResult StrideOp::inferTypes(TypeInference &typing) {
+  return inferArrayQuery(*this, typing);
+}
+void StrideOp::castOperands(TypeInference &) {}
+LogicalResult NDimOp::inferTypes(TypeInference &typing) { return inferArrayQuery(*this, typing); }
+void NDimOp::castOperands(TypeInference &) {}
+
+/// alloc_shared, alloc_local: a C-layout array of the op's dtype and rank.
+static LogicalResult inferAlloc(Operation *op, TypeInference &typing, MemorySpace space) {
+  for (Value s : op->getOperands()) {
+    TypeInfo t = typing.get(s);
+    if (t && !isIntOrBool(t.type)) {
+      if (typing.emitting())
+        op->emitError("array shapes must be integers, got '") << describe(t.type) << "'";
+      return failure();
+    }
+  }
+  auto dtype = cast<TypeAttr>(op->getAttr("dtype")).getValue();
+  unsigned rank = op->getNumOperands();
+  if (auto shape = op->getAttrOfType<DenseI64ArrayAttr>("shape"))
+    rank = shape.size();
+  typing.set(op->getResult(0),
+             TypeInfo::strong(ArrayType::get(dtype, rank, Layout::C, space)));
+  return success();
+}
+LogicalResult AllocSharedOp::inferTypes(TypeInference &typing) {
+  return inferAlloc(*this, typing, MemorySpace::Shared);
+}
+void AllocSharedOp::castOperands(TypeInference &) {}
+LogicalResult AllocLocalOp::inferTypes(TypeInference &typing) {
+  return inferAlloc(*this, typing, MemorySpace::Local);
+}
+void AllocLocalOp::castOperands(TypeInference &) {}
+
+/// atomic, atomic_cas: the old element, of a 32- or 64-bit global or shared array.
+static LogicalResult inferAtomic(Operation *op, TypeInference &typing, ValueRange indices) {
+  Value array = op->getOperand(0);
+  if (!typing.get(array))
+    return success();
+  ArrayType arr;
+  if (failed(typing.checkArrayAccess(op, array, indices, arr)))
+    return failure();
+  Type elem = arr.getElementType();
+  unsigned w = elem.getIntOrFloatBitWidth();
+  if ((w != 32 && w != 64) || arr.getMemorySpace() == MemorySpace::Local) {
+    if (typing.emitting())
+      op->emitError("atomics need a 32- or 64-bit element in global or shared memory, got '")
+          << describe(arr) << "'";
+    return failure();
+  }
+  typing.set(op->getResult(0), TypeInfo::strong(elem));
+  return success();
+}
+LogicalResult AtomicRMWOp::inferTypes(TypeInference &typing) {
+  return inferAtomic(*this, typing, getIndices());
+}
+void AtomicRMWOp::castOperands(TypeInference &typing) {
+  Type elem = cast<ArrayType>(getArray().getType()).getElementType();
+  typing.castIndices(*this, 1, getIndices().size());
+  typing.castOperand(*this, getNumOperands() - 1, elem);
+}
+LogicalResult AtomicCASOp::inferTypes(TypeInference &typing) {
+  return inferAtomic(*this, typing, getIndices());
+}
+void AtomicCASOp::castOperands(TypeInference &typing) {
+  Type elem = cast<ArrayType>(getArray().getType()).getElementType();
+  typing.castIndices(*this, 1, getIndices().size());
+  typing.castOperand(*this, getNumOperands() - 2, elem);
+  typing.castOperand(*this, getNumOperands() - 1, elem);
+}
+
+//===----------------------------------------------------------------------===//
+// Control flow and calls
+//===----------------------------------------------------------------------===//
+
+LogicalResult IfOp::inferTypes(TypeInference &typing) {
+  return typing.requireScalar(*this, getCondition(), "a condition");
+}
+void IfOp::castOperands(TypeInference &typing) {
+  typing.castOperand(*this, 0, i1Type(getContext()));
+}
+LogicalResult ConditionOp::inferTypes(TypeInference &typing) {
+  return typing.requireScalar(*this, getCondition(), "a condition");
+}
+void ConditionOp::castOperands(TypeInference &typing) {
+  typing.castOperand(*this, 0, i1Type(getContext()));
+}
+
+LogicalResult ForOp::inferTypes(TypeInference &typing) {
+  std::optional<TypeInfo> acc;
+  for (Value v : {getLowerBound(), getUpperBound(), getStep()}) {
+    TypeInfo t = typing.get(v);
+    if (!t)
+      return success();
+    if (!isIntOrBool(t.type)) {
+      if (typing.emitting())
+        emitError("range() arguments must be integers, got '") << describe(t.type) << "'";
+      return failure();
+    }
+    acc = acc ? promote(*acc, t) : std::optional<TypeInfo>(t);
+  }
+  // Unsigned ranges count in i64, so that a descending loop can end below 0.
+  Type t = acc->type.isInteger(1) || acc->type.isUnsignedInteger() ? i64Type(getContext())
+                                                                   : acc->type;
+  typing.set(getInductionVar(), TypeInfo::strong(t));
+  return success();
+}
+void ForOp::castOperands(TypeInference &typing) {
+  Type t = getInductionVar().getType();
+  for (unsigned i = 0; i < 3; ++i)
+    typing.castOperand(*this, i, t);
+}
+
+LogicalResult CallOp::inferTypes(TypeInference &typing) {
+  SmallVector<TypeInfo> args;
+  for (Value v : getOperands()) {
+    TypeInfo t = typing.get(v);
+    if (!t)
+      return success();
+    args.push_back(t);
+  }
+  FailureOr<FuncOp> target = typing.specializeCall(*this, args);
+  if (failed(target))
+    return failure();
+  ArrayRef<Type> results = target->getFunctionType().getResults();
+  for (auto [i, r] : llvm::enumerate(getResults()))
+    if (i < results.size())
+      typing.set(r, TypeInfo::strong(results[i]));
+  if (getNumResults() > results.size() && typing.emitting()) {
+    for (Value r : getResults().drop_front(results.size()))
+      if (!r.use_empty())
+        return emitError("device function '") << getCallee() << "' does not return a value";
+  }
+  return success();
+}
+void CallOp::castOperands(TypeInference &typing) {
+  // The specializer retargets the call to the clone (Specialize.cpp); the
+  // arguments take the clone's parameter types.
+  FunctionType type = typing.callTarget(*this).getFunctionType();
+  for (unsigned i = 0; i < getNumOperands(); ++i)
+    typing.castOperand(*this, i, type.getInput(i));
+}
+
+LogicalResult ReturnOp::inferTypes(TypeInference &typing) {
+  if (getNumOperands() == 0)
+    return success();
+  TypeInfo t = typing.get(getOperand(0));
+  if (!t)
+    return success();
+  if (failed(typing.requireScalar(*this, getOperand(0), "a returned value")))
+    return failure();
+  return typing.joinReturn(*this, t);
+}
+void ReturnOp::castOperands(TypeInference &typing) {
+  if (getNumOperands() == 1 && typing.returnType())
+    typing.castOperand(*this, 0, typing.returnType());
+}
