@@ -2,22 +2,16 @@
 
 #include "cuft/Runtime/KernelArgs.h"
 
-#include <cstring>
 
-cuft::KernelArgs::Cell &cuft::KernelArgs::add() {
+cuft::KernelArgs::Cell &cuft::KernelArgs::addOnHeap() {
   if (count == kInline) // moving to the heap: nothing points at the cells before finish()
     heapCells.assign(inlineCells, inlineCells + kInline);
-  Cell *c;
-  if (count >= kInline) {
-    heapCells.emplace_back();
-    cells = heapCells.data();
-    c = &heapCells.back();
-  } else {
-    c = &inlineCells[count];
-  }
+  heapCells.emplace_back();
+  cells = heapCells.data();
   ++count;
-  c->u64 = 0;
-  return *c;
+  Cell &c = heapCells.back();
+  c.u64 = 0;
+  return c;
 }
 
 void cuft::KernelArgs::addArray(void *data, const int64_t *shape, const int64_t *strides,
@@ -29,10 +23,6 @@ void cuft::KernelArgs::addArray(void *data, const int64_t *shape, const int64_t 
     add().i64 = shape[i];
   for (size_t i = 0; i < rank; ++i)
     add().i64 = strides[i];
-}
-
-void cuft::KernelArgs::addBytes(const void *src, size_t n) {
-  std::memcpy(&add(), src, n < sizeof(Cell) ? n : sizeof(Cell));
 }
 
 void *const *cuft::KernelArgs::finish() {

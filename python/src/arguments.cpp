@@ -45,9 +45,9 @@ struct Numpy {
   PyTypeObject *ndarray = nullptr; // null: numpy cannot be imported
   PyObject *generic = nullptr;
   /// dtype number → cuft element type (int64 has two numbers on LP64).
-  std::unordered_map<int, const char *> elems;
+  std::unordered_map<int, const spelling::Scalar *> elems;
   /// numpy's scalar types and their cuft names: found by one pointer comparison.
-  std::vector<std::pair<PyTypeObject *, const char *>> scalarTypes;
+  std::vector<std::pair<PyTypeObject *, const spelling::Scalar *>> scalarTypes;
 };
 std::atomic<const Numpy *> numpyTypes{nullptr};
 
@@ -67,7 +67,7 @@ const Numpy &numpy() {
       for (const spelling::Scalar &scalar : spelling::kScalars) {
         if (name != scalar.numpy)
           continue;
-        const char *cuftName = scalar.name.data(); // a literal: NUL-terminated
+        const spelling::Scalar *cuftName = &scalar;
         np->elems[dt.attr("num").cast<int>()] = cuftName;
         auto *type = reinterpret_cast<PyTypeObject *>(dt.attr("type").ptr());
         bool known = false;
@@ -140,7 +140,7 @@ std::string tupleText(const int64_t *v, size_t n) {
 /// One array argument as read: element type, shape, strides in bytes (none:
 /// C-contiguous), where its data is.
 struct ArrayView {
-  const char *elem = nullptr;
+  const spelling::Scalar *elem = nullptr;
   int64_t itemsize = 0;
   size_t rank = 0;
   std::array<int64_t, kMaxRank> shape{}, strides{};
@@ -172,7 +172,7 @@ const char *layoutOf(const ArrayView &a) {
 }
 
 void appendArrayEntry(std::string &sig, const ArrayView &a, std::string_view layout) {
-  spelling::appendArray(sig, a.elem, a.rank, layout, a.readOnly);
+  spelling::appendArray(sig, a.elem->name, a.rank, layout, a.readOnly);
 }
 
 /// A cuft.DeviceArray's launch form (its `_launch` capsule): what the reader
@@ -217,17 +217,17 @@ private:
   /// The cuft type of scalar `v` into `type`: 1, 0 when `v` is no scalar,
   /// -1 with a problem. `inPlace`: a numpy scalar, its value right after the
   /// object header (numpy's PyArrayScalar_VAL).
-  int scalarType(py::handle v, const char *&type, bool &inPlace) {
+  int scalarType(py::handle v, const spelling::Scalar *&type, bool &inPlace) {
     PyObject *o = v.ptr();
     inPlace = false;
     if (PyFloat_CheckExact(o)) {
-      type = "f64";
+      type = spelling::kF64Scalar;
       return 1;
     }
     if (PyLong_CheckExact(o))
       return pythonInt(o, type);
     if (PyBool_Check(o)) {
-      type = "bool";
+      type = spelling::kBoolScalar;
       return 1;
     }
     if (np.ndarray) {
@@ -261,25 +261,25 @@ private:
     if (PyLong_Check(o))
       return pythonInt(o, type);
     if (PyFloat_Check(o)) {
-      type = "f64";
+      type = spelling::kF64Scalar;
       return 1;
     }
     return 0;
   }
 
-  int pythonInt(PyObject *o, const char *&type) {
+  int pythonInt(PyObject *o, const spelling::Scalar *&type) {
     int overflow = 0;
     PyLong_AsLongLongAndOverflow(o, &overflow);
     if (PyErr_Occurred())
       throw py::error_already_set();
     if (overflow)
       return fail("integer " + std::string(py::str(o)) + " does not fit in int64"), -1;
-    type = "i64";
+    type = spelling::kI64Scalar;
     return 1;
   }
 
   bool constexprEntry(py::handle v) {
-    const char *t = nullptr;
+    const spelling::Scalar *t = nullptr;
     bool inPlace = false;
     int found = scalarType(v, t, inPlace);
     if (found < 0)
@@ -287,10 +287,10 @@ private:
     if (found == 0)
       return fail("a cuft.constexpr argument must be a bool, int or float, got " + typeName(v));
     py::object value = py::reinterpret_borrow<py::object>(v);
-    spelling::appendConstant(sig, t,
-                             t[0] == 'b'   ? std::string(PyObject_IsTrue(v.ptr()) ? "true" : "false")
-                             : t[0] == 'f' ? std::string(py::repr(py::float_(value)))
-                                           : std::string(py::str(py::int_(value))));
+    spelling::appendConstant(sig, t->name,
+                             t->kind == 'b'   ? std::string(PyObject_IsTrue(v.ptr()) ? "true" : "false")
+                             : t->kind == 'f' ? std::string(py::repr(py::float_(value)))
+                                              : std::string(py::str(py::int_(value))));
     return true;
   }
 
@@ -300,13 +300,13 @@ private:
       return numpyArray(v);
     if (type == deviceArrayType.load(std::memory_order_acquire))
       return deviceArray(v);
-    const char *t = nullptr;
+    const spelling::Scalar *t = nullptr;
     bool inPlace = false;
     int found = scalarType(v, t, inPlace);
     if (found < 0)
       return false;
     if (found) {
-      sig += t;
+      sig.append(t->name);
       if (packed)
         packScalar(v, t, inPlace);
       return true;
@@ -396,21 +396,19 @@ private:
     if (!PyUnicode_Check(typestr.ptr()))
       return fail("__cuda_array_interface__ has a typestr that is not a str: " +
                   shortRepr(typestr));
-    static const std::pair<std::string_view, const char *> table[] = {
-        {"b1", "bool"}, {"i1", "i8"},  {"i2", "i16"}, {"i4", "i32"}, {"i8", "i64"}, {"u1", "u8"},
-        {"u2", "u16"},  {"u4", "u32"}, {"u8", "u64"}, {"f4", "f32"}, {"f8", "f64"}};
     Py_ssize_t length = 0;
     const char *utf8 = PyUnicode_AsUTF8AndSize(typestr.ptr(), &length); // no copy
     if (!utf8)
       throw py::error_already_set();
+    // <i4, |b1, =f8: byte order, numpy's kind, bytes.
     std::string_view text(utf8, size_t(length));
-    if (!text.empty() && std::string_view("<|=").find(text[0]) != std::string_view::npos)
-      for (const auto &[k, elem] : table)
-        if (text.substr(1) == k) {
-          view.elem = elem;
-          view.itemsize = text[2] - '0';
-          return true;
-        }
+    if (text.size() == 3 && std::string_view("<|=").find(text[0]) != std::string_view::npos &&
+        text[2] >= '1' && text[2] <= '8')
+      if (const spelling::Scalar *elem = spelling::scalarOf(text[1], 8 * (text[2] - '0'))) {
+        view.elem = elem;
+        view.itemsize = text[2] - '0';
+        return true;
+      }
     return fail("array of typestr " + std::string(py::repr(typestr)) +
                 " (__cuda_array_interface__) is not supported");
   }
@@ -611,15 +609,11 @@ private:
     if (!cuft::python::readDLPack(capsule, t))
       return fail("__dlpack__() of a " + typeName(v) + " returned " + shortRepr(capsule) +
                   ", not a DLPack capsule");
-    static const std::pair<std::pair<int, int>, const char *> table[] = {
-        {{0, 8}, "i8"},  {{0, 16}, "i16"}, {{0, 32}, "i32"}, {{0, 64}, "i64"},
-        {{1, 8}, "u8"},  {{1, 16}, "u16"}, {{1, 32}, "u32"}, {{1, 64}, "u64"},
-        {{2, 32}, "f32"}, {{2, 64}, "f64"}, {{6, 8}, "bool"}};
     ArrayView view;
-    if (t.lanes == 1)
-      for (const auto &[key, elem] : table)
-        if (key.first == t.code && key.second == t.bits)
-          view.elem = elem;
+    // DLPack's type codes: 0 int, 1 uint, 2 float, 6 bool.
+    static constexpr char kinds[] = {'i', 'u', 'f', 0, 0, 0, 'b'};
+    if (t.lanes == 1 && t.code < 7 && kinds[t.code])
+      view.elem = spelling::scalarOf(kinds[t.code], t.bits);
     if (!view.elem) {
       static const char *codeNames[] = {"int", "uint", "float", nullptr, "bfloat", "complex", "bool"};
       std::string name = t.code < 7 && codeNames[t.code] ? codeNames[t.code]
@@ -690,22 +684,18 @@ private:
     return true;
   }
 
-  void packScalar(py::handle v, const char *type, bool inPlace) {
+  void packScalar(py::handle v, const spelling::Scalar *type, bool inPlace) {
     PyObject *o = v.ptr();
-    size_t bytes = type[0] == 'b' ? 1 : std::string_view(type + 1) == "64" ? 8
-                                    : std::string_view(type + 1) == "32"   ? 4
-                                    : std::string_view(type + 1) == "16"   ? 2
-                                                                           : 1;
     if (inPlace) {
-      packed->addBytes(reinterpret_cast<const char *>(o) + sizeof(PyObject), bytes);
+      packed->addBytes(reinterpret_cast<const char *>(o) + sizeof(PyObject), type->bytes());
       return;
     }
-    if (type[0] == 'f') {
+    if (type->kind == 'f') {
       double d = PyFloat_AsDouble(o);
       if (d == -1.0 && PyErr_Occurred())
         throw py::error_already_set();
       packed->addScalar(d);
-    } else if (type[0] == 'b') {
+    } else if (type->kind == 'b') {
       packed->addScalar(uint8_t(o == Py_True ? 1 : 0));
     } else {
       long long i = PyLong_AsLongLong(o);
@@ -725,7 +715,7 @@ private:
   ArgumentProblem &problem;
   size_t index = 0;
   /// The numpy scalar type met last: a kernel's scalars are mostly of one type.
-  std::pair<PyTypeObject *, const char *> memo{nullptr, nullptr};
+  std::pair<PyTypeObject *, const spelling::Scalar *> memo{nullptr, nullptr};
 };
 
 } // namespace

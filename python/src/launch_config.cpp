@@ -476,7 +476,8 @@ bool configError(PyObject *type, PyObject *kernel, const char *what, PyObject *v
 
 /// An int sizing a launch into `out`: -1 below `lo`, 1 at 2**32 or above, 0 in range.
 int launchIntRange(PyObject *o, long long lo, uint32_t &out) {
-  PyObject *index = PyNumber_Index(o);
+  // An exact int (the usual spelling) needs no __index__ call.
+  PyObject *index = PyLong_CheckExact(o) ? Py_NewRef(o) : PyNumber_Index(o);
   if (!index)
     return -2;
   int overflow = 0;

@@ -390,7 +390,9 @@ void *cuft::python::launcherOf(PyObject *o) {
   // A pybind11 instance of one registered type (simple layout): its value
   // pointer, read without pybind11's type lookup (a process-wide lock on the
   // free-threaded build).
-  return reinterpret_cast<py::detail::instance *>(o)->get_value_and_holder().value_ptr();
+  auto *inst = reinterpret_cast<py::detail::instance *>(o);
+  return inst->simple_layout ? inst->simple_value_holder[0]
+                             : inst->get_value_and_holder().value_ptr();
 }
 
 int cuft::python::capturesUnchanged(PyObject *checks) { return capturesUnchangedIn(checks); }

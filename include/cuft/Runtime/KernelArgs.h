@@ -14,6 +14,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 namespace cuft {
@@ -28,7 +29,9 @@ public:
   void addArray(void *data, const int64_t *shape, const int64_t *strides, size_t rank);
   /// A scalar of `n` bytes (at most 8) copied from `src`, zero-extended:
   /// the kernel loads the low bytes of its cell (every target is little-endian).
-  void addBytes(const void *src, size_t n);
+  void addBytes(const void *src, size_t n) {
+    std::memcpy(&add(), src, n < sizeof(Cell) ? n : sizeof(Cell));
+  }
   template <typename T> void addScalar(T value) {
     static_assert(sizeof(T) <= 8, "a kernel scalar fits a cell");
     addBytes(&value, sizeof(T));
@@ -48,8 +51,15 @@ private:
   };
   /// A new cell, zeroed: the first kInline without allocating (a warm launch
   /// of up to 30 rank-3 arrays, or 256 scalars and a few arrays, allocates
-  /// nothing).
-  Cell &add();
+  /// nothing). Inline: a launch adds one per scalar.
+  Cell &add() {
+    if (count >= kInline)
+      return addOnHeap();
+    Cell &c = inlineCells[count++];
+    c.u64 = 0;
+    return c;
+  }
+  Cell &addOnHeap();
 
   static constexpr size_t kInline = 272;
   Cell inlineCells[kInline];

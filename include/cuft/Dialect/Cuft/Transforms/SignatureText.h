@@ -24,15 +24,32 @@
 
 namespace cuft::signature {
 
-/// cuft's scalar types: the signature's name and numpy's dtype name, in the
-/// order messages list them.
+/// cuft's scalar types, in the order messages list them: the signature's name,
+/// numpy's dtype name, the kind as numpy's typestr spells it (b, i, u, f: also
+/// what __cuda_array_interface__ and, by DLPack's type code, DLPack name) and
+/// the width in bits. Every reader of an element type finds its row here.
 struct Scalar {
   std::string_view name, numpy;
+  char kind;
+  unsigned bits;
+  unsigned bytes() const { return bits == 1 ? 1 : bits / 8; }
 };
 inline constexpr Scalar kScalars[] = {
-    {"bool", "bool"},     {"i8", "int8"},       {"i16", "int16"},   {"i32", "int32"},
-    {"i64", "int64"},     {"u8", "uint8"},      {"u16", "uint16"},  {"u32", "uint32"},
-    {"u64", "uint64"},    {"f32", "float32"},   {"f64", "float64"}};
+    {"bool", "bool", 'b', 1},       {"i8", "int8", 'i', 8},      {"i16", "int16", 'i', 16},
+    {"i32", "int32", 'i', 32},      {"i64", "int64", 'i', 64},   {"u8", "uint8", 'u', 8},
+    {"u16", "uint16", 'u', 16},     {"u32", "uint32", 'u', 32},  {"u64", "uint64", 'u', 64},
+    {"f32", "float32", 'f', 32},    {"f64", "float64", 'f', 64}};
+/// The types of Python's bool, int and float arguments (as numba-cuda).
+inline constexpr const Scalar *kBoolScalar = &kScalars[0];
+inline constexpr const Scalar *kI64Scalar = &kScalars[4];
+inline constexpr const Scalar *kF64Scalar = &kScalars[10];
+/// The row of kind `kind` and `bits` bits (bool: 'b', 8 bits in memory), or null.
+inline const Scalar *scalarOf(char kind, unsigned bits) {
+  for (const Scalar &s : kScalars)
+    if (s.kind == kind && (s.bits == bits || (kind == 'b' && bits == 8)))
+      return &s;
+  return nullptr;
+}
 
 /// The ranks a launch passes arrays of (cuft-opt's sig= takes up to 8).
 inline constexpr size_t kMaxLaunchRank = 3;
