@@ -54,8 +54,9 @@ cuft::LaunchResult cuft::launch(const LoadedKernel &kernel, const LaunchConfig &
       out.unloaded = true;
       return out;
     }
-    out.host = host::launch(*kernel.hostKernel, config.grid, config.block, params, args.size(),
-                            config.interruptible);
+    if (host::LaunchError e = host::launch(*kernel.hostKernel, config.grid, config.block, params,
+                                           args.size(), config.interruptible))
+      out.host = std::move(e);
     return out;
   }
   out.cuda = cuda::launch(reinterpret_cast<cuda::Context>(config.place.context),

@@ -244,11 +244,9 @@ private:
   /// is None or a host launch's error tuple; a CUDA failure raises.
   static bool run(const LoadedKernel &kernel, const LaunchConfig &l, KernelArgs &args,
                   py::object &error) {
-    LaunchResult r;
-    {
-      py::gil_scoped_release release;
-      r = cuft::launch(kernel, l, args);
-    }
+    std::optional<py::gil_scoped_release> release(std::in_place);
+    LaunchResult r = cuft::launch(kernel, l, args); // constructed in place, not assigned
+    release.reset();
     if (r.unloaded)
       return false;
     if (kernel.place.host()) {

@@ -19,6 +19,7 @@
 #define CUFT_DIALECT_CUFT_TRANSFORMS_SIGNATURETEXT_H
 
 #include <cstddef>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -66,15 +67,23 @@ std::string_view scalarName(std::string_view spelled);
 /// allocation beyond `sig`'s: every launch appends one per array argument.
 inline void appendArray(std::string &sig, std::string_view elem, size_t rank,
                         std::string_view layout, bool readOnly) {
+  // Built in a buffer and appended once: one capacity check, not five.
   static constexpr std::string_view open = "array<", closeReadOnly = ",readonly>";
+  char buffer[40];
+  size_t n = 0;
+  auto put = [&](std::string_view s) {
+    std::memcpy(buffer + n, s.data(), s.size());
+    n += s.size();
+  };
+  put(open);
+  put(elem);
   const char middle[3] = {',', char('0' + rank), ','};
-  sig.append(open).append(elem).append(middle, 3).append(layout);
+  put(std::string_view(middle, 3));
+  put(layout);
   // Part of the signature, so a read-only array never meets a specialization
   // that writes it.
-  if (readOnly)
-    sig.append(closeReadOnly);
-  else
-    sig += '>';
+  put(readOnly ? closeReadOnly : std::string_view(">"));
+  sig.append(buffer, n);
 }
 
 /// Appends constexpr entry `type=value`; `value` is already spelled.
