@@ -100,7 +100,8 @@ def Cuft_AtomicKindAttr : EnumAttr<Cuft_Dialect, Cuft_AtomicKind, "atomic_kind">
 // names them, CuftBinaryMathFns gives those that take two arguments. The
 // arity (MathOp::getArity) and the frontend's table (_cuft.math_functions())
 // come from these two declarations.
-defvar CuftBinaryMathFns = ["atan2", "pow", "hypot", "copysign", "fmod"];
+defvar CuftBinaryMathFns = ["atan2", "pow", "hypot", "copysign", "fmod", "remainder",
+                             "nextafter"];
 def Cuft_MathFn : I32EnumAttr<"MathFn", "math library function", [
     I32EnumAttrCase<"sqrt", 0>, I32EnumAttrCase<"rsqrt", 1>, I32EnumAttrCase<"cbrt", 2>,
     I32EnumAttrCase<"exp", 3>, I32EnumAttrCase<"exp2", 4>, I32EnumAttrCase<"expm1", 5>,
@@ -113,7 +114,11 @@ def Cuft_MathFn : I32EnumAttr<"MathFn", "math library function", [
     I32EnumAttrCase<"ceil", 24>, I32EnumAttrCase<"trunc", 25>, I32EnumAttrCase<"erf", 26>,
     I32EnumAttrCase<"erfc", 27>, I32EnumAttrCase<"lgamma", 28>, I32EnumAttrCase<"gamma", 29>,
     I32EnumAttrCase<"atan2", 30>, I32EnumAttrCase<"pow", 31>, I32EnumAttrCase<"hypot", 32>,
-    I32EnumAttrCase<"copysign", 33>, I32EnumAttrCase<"fmod", 34>]> {
+    I32EnumAttrCase<"copysign", 33>, I32EnumAttrCase<"fmod", 34>,
+    I32EnumAttrCase<"remainder", 35>, I32EnumAttrCase<"nextafter", 36>,
+    // Not in Python's math module: round-half-to-even to a float (numpy's rint),
+    // what round() and numpy.rint compute in.
+    I32EnumAttrCase<"rint", 37>]> {
   let cppNamespace = "::cuft";
   let genSpecializedAttr = 0;
 }

@@ -25,7 +25,8 @@ def Cuft_TypedByRulesOpInterface : OpInterface<"TypedByRules"> {
       }], "::llvm::LogicalResult", "inferTypes", (ins "::cuft::TypeInference &":$typing)>,
     InterfaceMethod<[{
         Once every result has its type: casts the operands the op computes on
-        to the types it computes in (`typing.castOperand`).
+        to the types it computes in (`typing.castOperand`). It may replace the
+        op by its operand when the typed op would do nothing (rint of an int).
       }], "void", "castOperands", (ins "::cuft::TypeInference &":$typing)>,
   ];
 }

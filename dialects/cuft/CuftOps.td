@@ -486,6 +486,18 @@ def Cuft_NDimOp : Cuft_Op<"ndim", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOp
   let hasFolder = 1;
 }
 
+def Cuft_SizeOp : Cuft_Op<"size", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>, Pure]> {
+  let summary = "`a.size`: the number of elements";
+  let description = [{
+    The product of an array's extents (0 when one is 0), as NumPy's `a.size`.
+
+    Example: `%n = cuft.size %a : !cuft.array<f32, 2, C> -> i64`
+  }];
+  let arguments = (ins AnyType:$array);
+  let results = (outs I64:$result);
+  let assemblyFormat = "$array attr-dict `:` type($array) `->` type($result)";
+}
+
 class Cuft_AllocOp<string mnemonic, string pyname, string space>
     : Cuft_Op<mnemonic, [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>]> {
   let summary = "`cuft." # pyname # ".array(shape, dtype)`";

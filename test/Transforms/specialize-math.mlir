@@ -1,4 +1,4 @@
-// RUN: cuft-opt %s --cuft-specialize="sig=i32,f32,array<f64,1,C>" | FileCheck %s
+// RUN: cuft-opt %s --cuft-specialize="kernel=m sig=i32,f32,array<f64,1,C>" | FileCheck %s
 
 // math.sin(i) on an int computes in f64; on an f32 in f32; floor/ceil/trunc
 // return i64 through a cast, as Python does; two-argument functions promote.
@@ -37,5 +37,31 @@ cuft.kernel @m(%i: !cuft.unknown, %f: !cuft.unknown, %o: !cuft.unknown) {
   cuft.store %at, %o[%c0] : !cuft.unknown, !cuft.unknown[i64]
   %p = cuft.math pow(%f, %two) : (!cuft.unknown, f64) -> !cuft.unknown
   cuft.store %p, %o[%c0] : !cuft.unknown, !cuft.unknown[i64]
+  cuft.return
+}
+
+// rint (what round() computes in) of an int is the int itself: the op goes;
+// of a float it stays a float op. a.size is an i64 of an array.
+// RUN: cuft-opt %s --cuft-specialize="kernel=r sig=i32,f32,array<i64,2,C>" | FileCheck %s --check-prefix=RINT
+// RINT-LABEL: cuft.kernel @r(
+// RINT-SAME: %[[I:.*]]: i32, %[[F:.*]]: f32, %[[O:.*]]: !cuft.array<i64, 2, C>)
+// RINT-NOT: cuft.math rint(%[[I]]
+// RINT: %[[II:.*]] = cuft.cast %[[I]] : i32 to i64
+// RINT: cuft.store %[[II]], %[[O]]
+// RINT: %[[R:.*]] = cuft.math rint(%[[F]]) : (f32) -> f32
+// RINT: %[[RI:.*]] = cuft.cast %[[R]] : f32 to i64
+// RINT: cuft.store %[[RI]], %[[O]]
+// RINT: %[[N:.*]] = cuft.size %[[O]] : !cuft.array<i64, 2, C> -> i64
+// RINT: cuft.store %[[N]], %[[O]]
+cuft.kernel @r(%i: !cuft.unknown, %f: !cuft.unknown, %o: !cuft.unknown) {
+  %c0 = cuft.constant 0 : i64
+  %ri = cuft.math rint(%i) : (!cuft.unknown) -> !cuft.unknown
+  %rii = cuft.cast %ri : !cuft.unknown to i64
+  cuft.store %rii, %o[%c0, %c0] : i64, !cuft.unknown[i64, i64]
+  %rf = cuft.math rint(%f) : (!cuft.unknown) -> !cuft.unknown
+  %rfi = cuft.cast %rf : !cuft.unknown to i64
+  cuft.store %rfi, %o[%c0, %c0] : i64, !cuft.unknown[i64, i64]
+  %n = cuft.size %o : !cuft.unknown -> i64
+  cuft.store %n, %o[%c0, %c0] : i64, !cuft.unknown[i64, i64]
   cuft.return
 }

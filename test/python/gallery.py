@@ -6,6 +6,7 @@ targets will run the same kernels against numpy references.
 """
 
 import math
+import operator
 
 import numpy as np
 
@@ -474,6 +475,26 @@ def wide_thread_index(out, scale):
     out[cuft.threadIdx.x] = cuft.blockDim.x * scale + cuft.threadIdx.x
 
 
+@cuft.kernel
+def numpy_in_kernels(x, n, out, iout):
+    # numba-cuda kernels' other spellings of arithmetic: numpy's scalar
+    # functions and types, the operator module, round/divmod/pow, a.size.
+    i = cuft.grid(1)
+    if i < x.size:
+        v = x[i]
+        out[i, 0] = np.sin(v) + np.arctan2(v, 2.0) + np.abs(-v) + np.power(v, 2)
+        out[i, 1] = np.float32(v) * np.float64(2)
+        out[i, 2] = math.degrees(v) + np.deg2rad(v)
+        out[i, 3] = math.remainder(v, 0.75) + math.nextafter(v, 10.0)
+        out[i, 4] = operator.add(v, operator.mul(v, 3.0)) + operator.neg(v)
+        out[i, 5] = 1.0 if math.isfinite(v) else 0.0
+        q, r = divmod(n[i], 3)
+        iout[i, 0] = round(v * 3.0)
+        iout[i, 1] = q * 10 + r
+        iout[i, 2] = round(n[i]) + pow(n[i], 2)
+        iout[i, 3] = operator.lt(n[i], 2) + np.remainder(n[i], -7)
+
+
 def _f32(*shape):
     return np.ones(shape, np.float32)
 
@@ -517,6 +538,8 @@ GALLERY = {
     "flag_select": (flag_select, lambda: (_f32(16), _f32(16), True)),
     "collatz_steps": (collatz_steps, lambda: (np.arange(1, 33, dtype=np.int64),
                                               np.zeros(32, np.int64))),
+    "numpy_in_kernels": (numpy_in_kernels, lambda: (_f64(16), np.arange(16), _f64(16, 6),
+                                                    np.zeros((16, 4), np.int64))),
     "popcount": (popcount, lambda: (np.arange(32, dtype=np.uint32), np.zeros(32, np.uint32))),
     "python_int_semantics": (python_int_semantics, lambda: (np.arange(-8, 8, dtype=np.int32),
                                                             np.full(16, -3, np.int32),

@@ -316,6 +316,23 @@ def _casts_args():
     return x, np.full(N, 99, np.int32), np.full(N, 99, f32)
 
 
+def _numpy_in_kernels_args():
+    x = _rng(5).uniform(-20, 20, N)
+    x[:6] = [0.5, -0.5, 1.5, 2.5, -3.75, 1e9]  # round() takes halves to even
+    return x, _ints(-50, 50, N, np.int64), np.zeros((N, 6)), np.zeros((N, 4), np.int64)
+
+
+def _numpy_in_kernels(x, n, out, iout):
+    out, iout = np.zeros_like(out), np.zeros_like(iout)
+    for i, (v, k) in enumerate(zip(x.tolist(), n.tolist())):
+        out[i] = [math.sin(v) + math.atan2(v, 2.0) + abs(-v) + v ** 2, float(f32(v)) * 2.0,
+                  math.degrees(v) + math.radians(v), math.remainder(v, 0.75)
+                  + math.nextafter(v, 10.0), v + v * 3.0 + -v, 1.0]
+        q, r = divmod(k, 3)
+        iout[i] = [round(v * 3.0), q * 10 + r, k + k ** 2, (k < 2) + k % -7]
+    return {2: out, 3: iout}
+
+
 def _popcount_args():
     x = _rng().integers(0, 2**32, N, dtype=np.uint32)
     x[:4] = [0, 1, 0x80000000, 0xFFFFFFFF]  # the top bit set: >> must be logical
@@ -435,6 +452,8 @@ RUNS = {
     "first_multiple": Run(2, 32, _first_multiple_args, _first_multiple),
     "local_sort": _per_element(50, 16, lambda: (np.round(3 * _normal((50, 7))), 7),
                                lambda data, width: {0: np.sort(data, axis=1)}),
+    "numpy_in_kernels": _per_element(N, 128, _numpy_in_kernels_args, _numpy_in_kernels,
+                                     **F64),
     "casts": _per_element(N, 128, _casts_args,
                           lambda x, out_i, out_f: {1: (x * 10.0).astype(np.int32),
                                                    2: (x.astype(np.int64) + 1).astype(f32)}),

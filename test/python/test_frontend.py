@@ -8,6 +8,7 @@ import re
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pytest
 from sourceutil import line_of
 
@@ -632,7 +633,22 @@ def err_method(x):
     x[0] = x.sum()
 
 
+def err_round_digits(x):
+    x[0] = round(x[1], 2)
+
+
+def err_pow_modulus(x):
+    x[0] = pow(x[1], 2, 7)
+
+
+def err_numpy_floor(x):
+    x[0] = np.floor(x[1])
+
+
 ERROR_CASES = [
+    (err_round_digits, "2)", "round() with ndigits is not supported"),
+    (err_pow_modulus, "7)", "pow() with a modulus is not supported"),
+    (err_numpy_floor, "np.floor", "cannot call 'floor'"),
     (err_lambda, "lambda v", "'lambda' is not supported"),
     (err_try, "try:", "'try' is not supported"),
     (err_with, "with open", "'with' is not supported"),

@@ -615,7 +615,7 @@ except ZeroDivisionError as e:
 MATH_UNARY = ["sqrt", "cbrt", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sin",
               "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh", "acosh",
               "atanh", "fabs", "floor", "ceil", "trunc", "erf", "erfc", "lgamma", "gamma"]
-MATH_BINARY = ["atan2", "pow", "hypot", "copysign", "fmod"]
+MATH_BINARY = ["atan2", "pow", "hypot", "copysign", "fmod", "remainder", "nextafter"]
 
 
 @pytest.mark.parametrize("name", [n for n in MATH_UNARY + MATH_BINARY if hasattr(math, n)])

@@ -346,6 +346,8 @@ StringRef libmName(MathFn fn, bool f32) {
   case MathFn::lgamma: return f32 ? "lgammaf" : "lgamma";
   case MathFn::gamma: return f32 ? "tgammaf" : "tgamma";
   case MathFn::hypot: return f32 ? "hypotf" : "hypot";
+  case MathFn::remainder: return f32 ? "remainderf" : "remainder";
+  case MathFn::nextafter: return f32 ? "nextafterf" : "nextafter";
   default: llvm_unreachable("the math dialect has this function");
   }
 }
@@ -392,9 +394,12 @@ struct MathLowering : public OpConversionPattern<MathOp> {
     case MathFn::copysign: r = math::CopySignOp::create(b, loc, x, a[1]); break;
     case MathFn::fmod: r = arith::RemFOp::create(b, loc, x, a[1]); break;
     case MathFn::trunc: r = math::TruncOp::create(b, loc, x); break;
+    case MathFn::rint: r = math::RoundEvenOp::create(b, loc, x); break;
     case MathFn::lgamma:
     case MathFn::gamma:
-    case MathFn::hypot: {
+    case MathFn::hypot:
+    case MathFn::remainder:
+    case MathFn::nextafter: {
       // Target-independent: a call of the C library's function, which each
       // target supplies (prepare-nvptx: libdevice's; the host: libm's).
       auto call = cuft::detail::callDeclared(b, loc, libmName(op.getFn(), x.getType().isF32()),

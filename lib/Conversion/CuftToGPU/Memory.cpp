@@ -155,6 +155,21 @@ struct StrideLowering : public OpConversionPattern<StrideOp> {
   }
 };
 
+struct SizeLowering : public OpConversionPattern<SizeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(SizeOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto arr = cast<ArrayType>(op.getArray().getType());
+    Value n = arith::ConstantIndexOp::create(rewriter, loc, 1);
+    for (unsigned d = 0; d < arr.getRank(); ++d)
+      n = arith::MulIOp::create(rewriter, loc, n,
+                                memref::DimOp::create(rewriter, loc, adaptor.getArray(), d));
+    rewriter.replaceOpWithNewOp<arith::IndexCastOp>(op, rewriter.getI64Type(), n);
+    return success();
+  }
+};
+
 struct NDimLowering : public OpConversionPattern<NDimOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(NDimOp op, OpAdaptor,
@@ -286,7 +301,7 @@ void cuft::populateCuftMemoryToMemRefPatterns(CuftTypeConverter &converter,
                                               const CuftLoweringOptions &options) {
   MLIRContext *ctx = patterns.getContext();
   patterns.add<VarLowering, VarLoadLowering, VarStoreLowering, DimLowering, StrideLowering,
-               NDimLowering, AllocSharedLowering, AllocLocalLowering>(converter, ctx);
+               NDimLowering, SizeLowering, AllocSharedLowering, AllocLocalLowering>(converter, ctx);
   patterns.add<LoadLowering, StoreLowering, AtomicRMWLowering, AtomicCASLowering>(
       converter, ctx, options.boundsCheck);
 }

@@ -5,6 +5,7 @@ import builtins
 import inspect
 import math
 import numbers
+import operator
 
 from .. import _cuft, dsl
 from .expressions import _NOT_STATIC, Shape
@@ -16,6 +17,49 @@ __all__ = ["BuiltinsMixin", "MATH_FUNCTIONS"]
 # name -> arity, from the MathFn enum of dialects/cuft/CuftDialect.td.
 MATH_FUNCTIONS = dict(_cuft.math_functions())
 _MATH_BY_OBJECT = {getattr(math, n): n for n in MATH_FUNCTIONS if hasattr(math, n)}
+# NumPy's scalar math under numba's names (ufuncs on scalars) -> cuft.math.
+# np.floor, np.ceil and np.trunc are not here: they return floats, math's ints.
+_NUMPY_MATH = {
+    "sin": "sin", "cos": "cos", "tan": "tan", "arcsin": "asin", "arccos": "acos",
+    "arctan": "atan", "arctan2": "atan2", "sinh": "sinh", "cosh": "cosh", "tanh": "tanh",
+    "arcsinh": "asinh", "arccosh": "acosh", "arctanh": "atanh", "exp": "exp", "exp2": "exp2",
+    "expm1": "expm1", "log": "log", "log2": "log2", "log10": "log10", "log1p": "log1p",
+    "sqrt": "sqrt", "cbrt": "cbrt", "fabs": "fabs", "hypot": "hypot", "copysign": "copysign",
+    "fmod": "fmod", "nextafter": "nextafter", "rint": "rint",
+}
+# The operator module's functions -> the AST operator they are.
+_OPERATOR_BINARY = {
+    operator.add: ast.Add, operator.sub: ast.Sub, operator.mul: ast.Mult,
+    operator.truediv: ast.Div, operator.floordiv: ast.FloorDiv, operator.mod: ast.Mod,
+    operator.pow: ast.Pow, operator.and_: ast.BitAnd, operator.or_: ast.BitOr,
+    operator.xor: ast.BitXor, operator.lshift: ast.LShift, operator.rshift: ast.RShift,
+}
+_OPERATOR_COMPARE = {
+    operator.lt: ast.Lt, operator.le: ast.LtE, operator.eq: ast.Eq, operator.ne: ast.NotEq,
+    operator.gt: ast.Gt, operator.ge: ast.GtE,
+}
+_OPERATOR_UNARY = {operator.neg: "neg", operator.invert: "invert", operator.not_: "not",
+                   operator.abs: "abs"}
+_numpy_functions = None
+
+
+def _numpy_function(obj):
+    """The name of ``obj`` if it is a NumPy function of the scalar tables
+    (numpy is looked at only when a kernel calls something of it)."""
+    global _numpy_functions
+    if _numpy_functions is None:
+        table = {}
+        try:
+            import numpy
+            for name in (*_NUMPY_MATH, "abs", "absolute", "power", "remainder", "mod",
+                         "isnan", "isinf", "isfinite", "degrees", "radians", "deg2rad",
+                         "rad2deg"):
+                if hasattr(numpy, name):
+                    table[getattr(numpy, name)] = name
+        except ImportError:
+            pass
+        _numpy_functions = table
+    return _numpy_functions.get(obj)
 _FENCES = {"threadfence": "device", "threadfence_block": "block", "threadfence_system": "system"}
 _NUMPY_DTYPES = {
     "float32": "f32", "float64": "f64", "int8": "i8", "int16": "i16", "int32": "i32",
@@ -73,12 +117,26 @@ class BuiltinsMixin:
         hashable = _hashable(obj)
         if hashable and obj in _MATH_BY_OBJECT:
             return self.call_math(node, _MATH_BY_OBJECT[obj])
-        if obj is math.isnan or obj is math.isinf:
-            (x,) = self.call_args(node, obj.__name__, ["x"], 1)
-            x = self.value_of(x)
-            if obj is math.isnan:
-                return self.cmp(ast.NotEq(), x, x, node)
-            return self.cmp(ast.Eq(), self.unop("abs", x, node), self.constant(math.inf, node), node)
+        if hashable and obj in _MATH_EXTRA:
+            return _MATH_EXTRA[obj](self, node, obj.__name__)
+        numpy_name = _numpy_function(obj) if hashable else None
+        if numpy_name is not None:
+            return self.call_numpy(node, numpy_name)
+        if isinstance(obj, type) and _numpy_dtype_name(obj) in _NUMPY_DTYPES:
+            # numpy.float32(x) and the other scalar types: a cast, as numba does.
+            mlir_type = _NUMPY_DTYPES[_numpy_dtype_name(obj)]
+            if not node.args and not node.keywords:  # numpy.float32(): a zero of that type
+                return self.cast(self.constant(0, node), mlir_type, node)
+            return self._py_conversion(node, obj, mlir_type)
+        if hashable and obj in _OPERATOR_BINARY:
+            a, b = self.call_args(node, obj.__name__, ["a", "b"], 2)
+            return self.binop(_OPERATOR_BINARY[obj](), self.value_of(a), self.value_of(b), node)
+        if hashable and obj in _OPERATOR_COMPARE:
+            a, b = self.call_args(node, obj.__name__, ["a", "b"], 2)
+            return self.cmp(_OPERATOR_COMPARE[obj](), self.value_of(a), self.value_of(b), node)
+        if hashable and obj in _OPERATOR_UNARY:
+            (a,) = self.call_args(node, obj.__name__, ["a"], 1)
+            return self.unop(_OPERATOR_UNARY[obj], self.value_of(a), node)
         handler = _PY_BUILTINS.get(obj) if hashable else None
         if handler is not None:
             return handler(self, node)
@@ -116,14 +174,73 @@ class BuiltinsMixin:
     def cast(self, x, mlir_type, node):
         return self.em.op(f"cuft.cast {x.name} : {x.type} to {mlir_type}", self.pos(node), mlir_type)
 
-    def call_math(self, node, fn):
+    def call_math(self, node, fn, spelled=None):
         arity = MATH_FUNCTIONS[fn]
         if node.keywords or len(node.args) != arity:
-            raise self.error(f"math.{fn}() takes {arity} positional argument"
+            raise self.error(f"{spelled or 'math.' + fn}() takes {arity} positional argument"
                              + ("s" if arity > 1 else ""), node)
         xs = [self.value_of(a) for a in node.args]
         return self.em.op(f"cuft.math {fn}({', '.join(x.name for x in xs)}) : "
                           f"({', '.join(x.type for x in xs)}) -> {UNKNOWN}", self.pos(node))
+
+    def _math_isnan(self, node, name):
+        (x,) = self.call_args(node, name, ["x"], 1)
+        x = self.value_of(x)
+        return self.cmp(ast.NotEq(), x, x, node)
+
+    def _math_isinf(self, node, name):
+        (x,) = self.call_args(node, name, ["x"], 1)
+        x = self.value_of(x)
+        return self.cmp(ast.Eq(), self.unop("abs", x, node), self.constant(math.inf, node), node)
+
+    def _math_isfinite(self, node, name):
+        # |x| < inf: false for NaN and for infinities; true for every integer.
+        (x,) = self.call_args(node, name, ["x"], 1)
+        x = self.value_of(x)
+        return self.cmp(ast.Lt(), self.unop("abs", x, node), self.constant(math.inf, node), node)
+
+    def _math_scale(self, node, name, factor):
+        (x,) = self.call_args(node, name, ["x"], 1)
+        return self.binop(ast.Mult(), self.value_of(x), self.constant(factor, node), node)
+
+    def call_numpy(self, node, name):
+        """numpy's functions on scalars, as numba allows in kernels."""
+        if name in _NUMPY_MATH:
+            return self.call_math(node, _NUMPY_MATH[name], f"numpy.{name}")
+        if name in ("abs", "absolute"):
+            (x,) = self.call_args(node, f"numpy.{name}", ["x"], 1)
+            return self.unop("abs", self.value_of(x), node)
+        if name in ("power", "remainder", "mod"):
+            a, b = self.call_args(node, f"numpy.{name}", ["x1", "x2"], 2)
+            op = ast.Pow() if name == "power" else ast.Mod()  # numpy's remainder is Python's %
+            return self.binop(op, self.value_of(a), self.value_of(b), node)
+        if name in ("degrees", "rad2deg"):
+            return self._math_scale(node, f"numpy.{name}", 180.0 / math.pi)
+        if name in ("radians", "deg2rad"):
+            return self._math_scale(node, f"numpy.{name}", math.pi / 180.0)
+        return {"isnan": self._math_isnan, "isinf": self._math_isinf,
+                "isfinite": self._math_isfinite}[name](node, f"numpy.{name}")
+
+    def _py_round(self, node):
+        x, ndigits = self.call_args(node, "round", ["number", "ndigits"], 1)
+        if ndigits is not None:
+            raise self.error("round() with ndigits is not supported in kernels (round(x) is)",
+                             ndigits)
+        # Half to even, then an int, as Python's round(x); an int stays itself.
+        x = self.value_of(x)
+        r = self.em.op(f"cuft.math rint({x.name}) : ({x.type}) -> {UNKNOWN}", self.pos(node))
+        return self.cast(r, "i64", node)
+
+    def _py_pow(self, node):
+        base, exp, mod = self.call_args(node, "pow", ["base", "exp", "mod"], 2)
+        if mod is not None:
+            raise self.error("pow() with a modulus is not supported in kernels", mod)
+        return self.binop(ast.Pow(), self.value_of(base), self.value_of(exp), node)
+
+    def _py_divmod(self, node):
+        a, b = self.call_args(node, "divmod", ["a", "b"], 2)
+        a, b = self.value_of(a), self.value_of(b)
+        return (self.binop(ast.FloorDiv(), a, b, node), self.binop(ast.Mod(), a, b, node))
 
     def _py_minmax(self, node, which):
         if node.keywords or len(node.args) < 2:
@@ -275,7 +392,19 @@ def _hashable(obj):
         return False
 
 
+# math functions that are not a cuft.math op of their own.
+_MATH_EXTRA = {
+    math.isnan: BuiltinsMixin._math_isnan,
+    math.isinf: BuiltinsMixin._math_isinf,
+    math.isfinite: BuiltinsMixin._math_isfinite,
+    math.degrees: lambda self, node, name: self._math_scale(node, name, 180.0 / math.pi),
+    math.radians: lambda self, node, name: self._math_scale(node, name, math.pi / 180.0),
+}
+
 _PY_BUILTINS = {
+    builtins.round: BuiltinsMixin._py_round,
+    builtins.pow: BuiltinsMixin._py_pow,
+    builtins.divmod: BuiltinsMixin._py_divmod,
     builtins.min: lambda self, node: self._py_minmax(node, "min"),
     builtins.max: lambda self, node: self._py_minmax(node, "max"),
     builtins.abs: BuiltinsMixin._py_abs,

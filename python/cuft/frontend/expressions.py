@@ -176,8 +176,9 @@ class ExpressionsMixin:
         if isinstance(base, Value):
             if node.attr == "shape":
                 return Shape(base)
-            if node.attr == "ndim":
-                return self.em.op(f"cuft.ndim {base.name} : {base.type} -> i64", self.pos(node), "i64")
+            if node.attr in ("ndim", "size"):
+                return self.em.op(f"cuft.{node.attr} {base.name} : {base.type} -> i64",
+                                  self.pos(node), "i64")
         raise self.error(f"unsupported attribute '{node.attr}'", node)
 
     # -- arrays -----------------------------------------------------------------

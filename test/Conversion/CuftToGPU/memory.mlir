@@ -77,6 +77,22 @@ cuft.kernel @shape(%a: !cuft.array<f64, 2, strided>, %out: !cuft.array<i64, 1, C
   cuft.return
 }
 
+// a.size: the product of the extents, as an index, then i64.
+// CHECK-LABEL: gpu.func @size(
+// CHECK-SAME: %[[A:.*]]: memref<?x?xf64, strided<[?, ?], offset: ?>>, %[[OUT:.*]]: memref<?xi64>) kernel
+// CHECK: %[[D0:.*]] = memref.dim %[[A]], %c0
+// CHECK: %[[P0:.*]] = arith.muli %{{.*}}, %[[D0]] : index
+// CHECK: %[[D1:.*]] = memref.dim %[[A]], %c1
+// CHECK: %[[P1:.*]] = arith.muli %[[P0]], %[[D1]] : index
+// CHECK: %[[N:.*]] = arith.index_cast %[[P1]] : index to i64
+// CHECK: memref.store %[[N]], %[[OUT]]
+cuft.kernel @size(%a: !cuft.array<f64, 2, strided>, %out: !cuft.array<i64, 1, C>) {
+  %c0 = cuft.constant 0 : i64
+  %n = cuft.size %a : !cuft.array<f64, 2, strided> -> i64
+  cuft.store %n, %out[%c0] : i64, !cuft.array<i64, 1, C>[i64]
+  cuft.return
+}
+
 // F-layout arrays are strided memrefs too: the strides come from the caller.
 // CHECK-LABEL: gpu.func @fortran(
 // CHECK-SAME: %[[A:.*]]: memref<?x?xf32, strided<[?, ?], offset: ?>>, %{{.*}}: i64) kernel

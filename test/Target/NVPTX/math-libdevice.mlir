@@ -23,6 +23,8 @@
 // NVVM-DAG: llvm.call @__nv_erfcf(
 // NVVM-DAG: llvm.call @__nv_atan2(
 // NVVM-DAG: llvm.call @__nv_powf(
+// NVVM-DAG: llvm.call @__nv_remainderf(
+// NVVM-DAG: llvm.call @__nv_nextafter(
 // NVVM-NOT: _mlir_ciface
 // NVVM-NOT: math.
 // NVVM-NOT: cuft.
@@ -75,7 +77,10 @@ cuft.kernel @math_f32(%a: !cuft.array<f32, 1, C>) {
   %hypot32 = cuft.math hypot(%pow31, %x) : (f32, f32) -> f32
   %copysign33 = cuft.math copysign(%hypot32, %x) : (f32, f32) -> f32
   %fmod34 = cuft.math fmod(%copysign33, %x) : (f32, f32) -> f32
-  cuft.store %fmod34, %a[%c0] : f32, !cuft.array<f32, 1, C>[i64]
+  %rem35 = cuft.math remainder(%fmod34, %x) : (f32, f32) -> f32
+  %next36 = cuft.math nextafter(%rem35, %x) : (f32, f32) -> f32
+  %rint37 = cuft.math rint(%next36) : (f32) -> f32
+  cuft.store %rint37, %a[%c0] : f32, !cuft.array<f32, 1, C>[i64]
   cuft.return
 }
 
@@ -117,6 +122,9 @@ cuft.kernel @math_f64(%a: !cuft.array<f64, 1, C>) {
   %hypot32 = cuft.math hypot(%pow31, %x) : (f64, f64) -> f64
   %copysign33 = cuft.math copysign(%hypot32, %x) : (f64, f64) -> f64
   %fmod34 = cuft.math fmod(%copysign33, %x) : (f64, f64) -> f64
-  cuft.store %fmod34, %a[%c0] : f64, !cuft.array<f64, 1, C>[i64]
+  %rem35 = cuft.math remainder(%fmod34, %x) : (f64, f64) -> f64
+  %next36 = cuft.math nextafter(%rem35, %x) : (f64, f64) -> f64
+  %rint37 = cuft.math rint(%next36) : (f64) -> f64
+  cuft.store %rint37, %a[%c0] : f64, !cuft.array<f64, 1, C>[i64]
   cuft.return
 }

@@ -351,11 +351,13 @@ LogicalResult FunctionSpecializer::rewriteOp(Operation *op) {
   for (Value r : op->getResults())
     if (TypeInfo t = get(r))
       r.setType(t.type);
-  if (auto c = dyn_cast<CallOp>(op); c && !callTargets.lookup(c))
+  auto c = dyn_cast<CallOp>(op);
+  if (c && !callTargets.lookup(c))
     return c.emitError("cannot resolve the call of '") << c.getCallee() << "'";
+  // A rule may replace its op (rint of an integer): `op` is not used after.
   if (auto rules = dyn_cast<TypedByRules>(op))
     rules.castOperands(*this);
-  if (auto c = dyn_cast<CallOp>(op)) {
+  if (c) {
     // Retarget the call to its typed clone, with the clone's results.
     FuncOp target = callTargets.lookup(c);
     FunctionType type = target.getFunctionType();

@@ -294,6 +294,13 @@ LogicalResult MathOp::inferTypes(TypeInference &typing) {
     return success();
   TypeInfo r = *acc;
   r.literal.reset();
+  if (getFn() == MathFn::rint && kindOf(r.type) != ScalarKind::Float) {
+    // An integer is already integral: rint of it is itself (bool: an i64).
+    if (kindOf(r.type) == ScalarKind::Bool)
+      r.type = i64Type(getContext());
+    typing.set(getResult(), r);
+    return success();
+  }
   if (kindOf(r.type) != ScalarKind::Float)
     r.type = f64Type(getContext());
   if (getFn() == MathFn::floor || getFn() == MathFn::ceil || getFn() == MathFn::trunc)
@@ -303,6 +310,13 @@ LogicalResult MathOp::inferTypes(TypeInference &typing) {
 }
 
 void MathOp::castOperands(TypeInference &typing) {
+  if (getFn() == MathFn::rint && !isa<FloatType>(getType())) {
+    // rint of an integer: the integer, in the result's type; the op goes.
+    typing.castOperand(*this, 0, getType());
+    getResult().replaceAllUsesWith(getOperand(0));
+    erase();
+    return;
+  }
   std::optional<TypeInfo> acc = promoteOperands(typing, getOperands());
   Type t = kindOf(acc->type) == ScalarKind::Float ? acc->type : f64Type(getContext());
   for (unsigned i = 0; i < getNumOperands(); ++i)
@@ -349,7 +363,7 @@ void StoreOp::castOperands(TypeInference &typing) {
   typing.castIndices(*this, 2, getIndices().size());
 }
 
-/// dim, stride, ndim: an i64 of an array (`dim`: an axis the array has).
+/// dim, stride, ndim, size: an i64 of an array (`dim`: an axis the array has).
 static LogicalResult inferArrayQuery(Operation *op, TypeInference &typing) {
   TypeInfo a = typing.get(op->getOperand(0));
   if (!a)
@@ -380,6 +394,8 @@ LogicalResult StrideOp::inferTypes(TypeInference &typing) {
 void StrideOp::castOperands(TypeInference &) {}
 LogicalResult NDimOp::inferTypes(TypeInference &typing) { return inferArrayQuery(*this, typing); }
 void NDimOp::castOperands(TypeInference &) {}
+LogicalResult SizeOp::inferTypes(TypeInference &typing) { return inferArrayQuery(*this, typing); }
+void SizeOp::castOperands(TypeInference &) {}
 
 /// alloc_shared, alloc_local: a C-layout array of the op's dtype and rank.
 static LogicalResult inferAlloc(Operation *op, TypeInference &typing, MemorySpace space) {
