@@ -21,7 +21,7 @@ from .frontend.source import unwrap
 from .target import cuda_status, set_target, target
 
 __all__ = ["constexpr", "CompileError", "CudaError", "LinkError", "cuda_status", "KernelArgumentError", "KernelError",
-           "KernelIndexError", "KernelZeroDivisionError", "kernel", "func", "Kernel", "DeviceFunction", "set_target",
+           "KernelIndexError", "KernelZeroDivisionError", "kernel", "func", "jit", "Kernel", "DeviceFunction", "set_target",
            "target", "cache_info", "set_cache_limit", "unload_modules", "declare_device", "Linkable", "DeviceArray", "Event", "Stream",
            "default_stream", "device_array", "to_device", "zeros", *_dsl_all]
 
@@ -106,3 +106,14 @@ def kernel(fn=None, **options):
 def func(fn=None, **options):
     """Make ``fn`` a device function, callable from kernels: ``@cuft.func``."""
     return _decorator(DeviceFunction, fn, options, "func")
+
+
+def jit(fn=None, device=False, **options):
+    """numba-cuda's spelling, so that ``import cuft as cuda`` keeps a kernel's
+    decorators: ``@cuft.jit`` is ``@cuft.kernel``, ``@cuft.jit(device=True)``
+    is ``@cuft.func``; options as theirs (``fastmath=True``...)."""
+    if isinstance(fn, (str, list, tuple)):
+        raise TypeError("@cuft.jit: declared signatures are not supported yet; drop the "
+                        "signature (cuft specializes each kernel for the arguments of its "
+                        "launches)")
+    return (func if device else kernel)(fn, **options)

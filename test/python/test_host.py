@@ -649,3 +649,31 @@ def test_every_math_function_gives_pythons_answer(name, dtype):
                      for v in x])
     np.testing.assert_allclose(out, want.astype(dtype), rtol=1e-14 if dtype == np.float64 else 2e-6,
                                atol=1e-300 if dtype == np.float64 else 1e-37)
+
+
+# -- numba-cuda's spellings ---------------------------------------------------------
+def test_numba_cudas_jit_decorators_port_by_changing_the_import():
+    import cuft as cuda  # what a numba-cuda user writes in place of `from numba import cuda`
+
+    @cuda.jit(device=True)
+    def twice(v):
+        return v * 2
+
+    @cuda.jit
+    def double_all(x):
+        i = cuda.grid(1)
+        if i < x.size:
+            x[i] = twice(x[i])
+
+    @cuda.jit(fastmath=True)
+    def first(x):
+        x[0] = 1.0
+
+    x = np.arange(5.0)
+    double_all[1, 8](x)
+    np.testing.assert_array_equal(x, [0, 2, 4, 6, 8])
+    first[1, 1](x)
+    assert x[0] == 1.0
+    assert isinstance(double_all, cuda.Kernel) and isinstance(twice, cuda.DeviceFunction)
+    with pytest.raises(TypeError, match="declared signatures are not supported yet"):
+        cuda.jit("void(float64[:])")
