@@ -495,6 +495,29 @@ def numpy_in_kernels(x, n, out, iout):
         iout[i, 3] = operator.lt(n[i], 2) + np.remainder(n[i], -7)
 
 
+@cuft.func
+def clamp_index(v, n):
+    return min(max(v, 0), n - 1)
+
+
+@cuft.kernel
+def tuple_values(a, out):
+    # Tuples held in names, indexed, measured, unpacked, nested, rebound and
+    # iterated, as numba-cuda kernels write them.
+    gid = cuft.grid(2)
+    rows, cols = a.shape
+    t = (rows, (gid[0], gid[1]))
+    x, y = gid
+    if x < rows and y < cols:
+        total = 0.0
+        for v in (a[x, y], 2.0, a[clamp_index(x + 1, rows), y]):
+            total += v
+        pair = (x, y)
+        if x > 0:
+            pair = (y, x)
+        out[x, y] = total + len(gid) * 100 + t[1][0] * 1000 + pair[0] * 10000
+
+
 def _f32(*shape):
     return np.ones(shape, np.float32)
 
@@ -538,6 +561,7 @@ GALLERY = {
     "flag_select": (flag_select, lambda: (_f32(16), _f32(16), True)),
     "collatz_steps": (collatz_steps, lambda: (np.arange(1, 33, dtype=np.int64),
                                               np.zeros(32, np.int64))),
+    "tuple_values": (tuple_values, lambda: (_f64(6, 5), _f64(6, 5))),
     "numpy_in_kernels": (numpy_in_kernels, lambda: (_f64(16), np.arange(16), _f64(16, 6),
                                                     np.zeros((16, 4), np.int64))),
     "popcount": (popcount, lambda: (np.arange(32, dtype=np.uint32), np.zeros(32, np.uint32))),

@@ -333,6 +333,16 @@ def _numpy_in_kernels(x, n, out, iout):
     return {2: out, 3: iout}
 
 
+def _tuple_values(a, out):
+    rows, cols = a.shape
+    want = np.zeros_like(out)
+    for x in range(rows):
+        for y in range(cols):
+            total = a[x, y] + 2.0 + a[min(x + 1, rows - 1), y]
+            want[x, y] = total + 200 + x * 1000 + (y if x > 0 else x) * 10000
+    return {1: want}
+
+
 def _popcount_args():
     x = _rng().integers(0, 2**32, N, dtype=np.uint32)
     x[:4] = [0, 1, 0x80000000, 0xFFFFFFFF]  # the top bit set: >> must be logical
@@ -452,6 +462,8 @@ RUNS = {
     "first_multiple": Run(2, 32, _first_multiple_args, _first_multiple),
     "local_sort": _per_element(50, 16, lambda: (np.round(3 * _normal((50, 7))), 7),
                                lambda data, width: {0: np.sort(data, axis=1)}),
+    "tuple_values": Run((4, 5), (8, 8), lambda: (_normal((30, 37), f64), np.zeros((30, 37))),
+                        _tuple_values, **F64),
     "numpy_in_kernels": _per_element(N, 128, _numpy_in_kernels_args, _numpy_in_kernels,
                                      **F64),
     "casts": _per_element(N, 128, _casts_args,

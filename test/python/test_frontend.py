@@ -597,7 +597,24 @@ def err_slice(x):
 
 
 def err_tuple_var(x):
-    t = cuft.grid(2)
+    x[0] = cuft.grid(2)
+
+
+def err_tuple_reshaped(x):
+    t = (x[0], x[1])
+    if x[2] > 0:
+        t = (x[0], x[1], x[2])
+
+
+def err_tuple_then_value(x):
+    t = (x[0], x[1])
+    t = x[2]
+
+
+def err_tuple_loop_exit(x):
+    for v in (x[0], x[1]):
+        if v > 0:
+            break
 
 
 def err_is(x):
@@ -660,6 +677,9 @@ ERROR_CASES = [
     (err_return_value, "return x[0]", "a kernel cannot return a value"),
     (err_slice, "1:2", "slicing is not supported"),
     (err_tuple_var, "cuft.grid(2)", "a tuple cannot be used here"),
+    (err_tuple_reshaped, "(x[0], x[1], x[2])", "'t' holds a tuple of 2; cannot assign a tuple of 3"),
+    (err_tuple_then_value, "x[2]", "cannot assign a value to it"),
+    (err_tuple_loop_exit, "break", "'break' in a loop over a tuple is not supported"),
     (err_is, "x[1] is", "comparison 'is' is not supported"),
     (err_grid, "4)", "takes 1, 2 or 3 dimensions"),
     (err_void_value, "put(x", "has no value"),

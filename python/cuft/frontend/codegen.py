@@ -253,7 +253,7 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
             raise self.error("*args, **kwargs and keyword-only parameters are not supported", fdef)
         params = a.posonlyargs + a.args
         assigned = self._assigned_names(fdef)
-        self.params, self.vars = {}, {}
+        self.params, self.vars, self.tuple_vars = {}, {}, {}
         arg_texts, constexprs = [], []
         for i, p in enumerate(params):
             v = Value(_ssa_name(p.arg, f"%arg.{i}"))
@@ -353,13 +353,62 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
 
     # -- variables ----------------------------------------------------------
     def store_var(self, name, value, node, value_node=None):
+        if isinstance(value, tuple) or name in self.tuple_vars:
+            return self.store_tuple_var(name, value, node, value_node)
         value = self.as_value(value, value_node or node, what=f"assign to '{name}'")
         var = self.vars[name]
         self.em.emit(f"cuft.var_store {value.name}, {var.name} : {value.type}, {VAR}", self.pos(node))
 
     def load_var(self, name, node):
+        if name in self.tuple_vars:
+            return self._load_tuple(self.tuple_vars[name], node)
         var = self.vars[name]
         return self.em.op(f"cuft.var_load {var.name} : {VAR} -> {UNKNOWN}", self.pos(node))
+
+    # A name bound to a tuple (`gid = cuft.grid(2)`, `t = (a, (b, c))`) is one
+    # variable per element, in the tuple's shape, made at its first tuple
+    # assignment; every later assignment must give a tuple of that shape.
+    def store_tuple_var(self, name, value, node, value_node=None):
+        shape = self._tuple_shape(value)
+        held = self.tuple_vars.get(name)
+        if held is None:
+            if shape is None:
+                raise self.error(f"'{name}' is assigned a tuple elsewhere and a value here",
+                                 value_node or node)
+            held = self.tuple_vars[name] = self._declare_tuple(name, value, node)
+        if self._tuple_shape(held) != shape:
+            raise self.error(f"'{name}' holds {self._describe_shape(self._tuple_shape(held))}; "
+                             f"cannot assign {self._describe_shape(shape)} to it",
+                             value_node or node)
+        self._store_tuple(held, value, node, value_node)
+
+    def _tuple_shape(self, value):
+        """The nesting of a tuple (a count per level), None for a single value."""
+        if not isinstance(value, tuple):
+            return None
+        return tuple(self._tuple_shape(v) for v in value)
+
+    def _describe_shape(self, shape):
+        return "a value" if shape is None else f"a tuple of {len(shape)}"
+
+    def _declare_tuple(self, name, value, node, path=""):
+        if not isinstance(value, tuple):
+            return self.em.declare_var(self.em.fresh(), f"{name}{path}", self.pos(node))
+        return tuple(self._declare_tuple(name, v, node, f"{path}[{i}]")
+                     for i, v in enumerate(value))
+
+    def _store_tuple(self, held, value, node, value_node):
+        if isinstance(held, tuple):
+            for h, v in zip(held, value):
+                self._store_tuple(h, v, node, value_node)
+            return
+        v = self.as_value(value, value_node or node)
+        self.em.emit(f"cuft.var_store {v.name}, {held.name} : {v.type}, {VAR}", self.pos(node))
+
+    def _load_tuple(self, held, node):
+        if isinstance(held, tuple):
+            return tuple(self._load_tuple(h, node) for h in held)
+        return self.em.op(f"cuft.var_load {held.name} : {VAR} -> {UNKNOWN}", self.pos(node))
 
     def temp(self, kind, node):
         """A fresh compiler temporary (and/or, conditional expressions, chains)."""
@@ -511,11 +560,11 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
     def visit_For(self, node):
         if node.orelse:
             raise self.error("'for ... else' is not supported", node.orelse[0])
-        if not isinstance(node.target, ast.Name):
-            raise self.error("the loop variable must be a single name", node.target)
         it = node.iter
         if not (isinstance(it, ast.Call) and self.static_value_or_none(it.func) is range):
-            raise self.error("cuft loops support only 'for <name> in range(...)'", it)
+            return self.for_over_tuple(node)
+        if not isinstance(node.target, ast.Name):
+            raise self.error("the loop variable must be a single name", node.target)
         if it.keywords or not 1 <= len(it.args) <= 3:
             raise self.error("range() takes 1 to 3 positional arguments", it)
         args = [self.as_value(self.visit(a), a) for a in it.args]
@@ -532,6 +581,31 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
         self.body(node.body)
         self.loop_depth -= 1
         self.em.end()
+
+    def for_over_tuple(self, node):
+        """``for v in tup``: the body once per element, unrolled (a tuple's
+        length is known when the kernel is compiled)."""
+        items = self.visit(node.iter)
+        if not isinstance(items, tuple):
+            raise self.error("cuft loops iterate over range(...) or a tuple", node.iter)
+        for s in ast.walk(ast.Module(body=node.body, type_ignores=[])):
+            if isinstance(s, (ast.Break, ast.Continue)) and not self._in_inner_loop(node, s):
+                raise self.error(f"'{type(s).__name__.lower()}' in a loop over a tuple is not "
+                                 "supported (the loop is unrolled)", s)
+        for item in items:
+            if self.em.terminated:
+                break
+            self.assign(node.target, item, node.iter)
+            self.body(node.body)
+
+    @staticmethod
+    def _in_inner_loop(outer, stmt):
+        """Whether ``stmt`` (a break or continue in ``outer``'s body) belongs
+        to a loop nested in ``outer``."""
+        for n in ast.walk(ast.Module(body=outer.body, type_ignores=[])):
+            if isinstance(n, (ast.For, ast.While)) and any(m is stmt for m in ast.walk(n)):
+                return True
+        return False
 
     def visit_While(self, node):
         if node.orelse:

@@ -346,6 +346,8 @@ LogicalResult FunctionSpecializer::rewriteOp(Operation *op) {
   if (auto var = dyn_cast<VarOp>(op)) {
     if (TypeInfo t = get(var.getVar()))
       var.getVar().setType(VarType::get(ctx, t.type));
+    else if (var.getVar().use_empty())
+      var.erase(); // never used (a name the frontend holds as a tuple's elements)
     return success();
   }
   for (Value r : op->getResults())
