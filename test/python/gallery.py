@@ -518,6 +518,31 @@ def tuple_values(a, out):
         out[x, y] = total + len(gid) * 100 + t[1][0] * 1000 + pair[0] * 10000
 
 
+@cuft.kernel
+def iterate_sequences(x, y, out):
+    # for over arrays, enumerate, zip, and their nesting; a break in a zip.
+    total = 0.0
+    for v in x:
+        total += v
+    out[0] = total
+    acc = 0.0
+    for i, v in enumerate(y):
+        acc += i * v
+    out[1] = acc
+    dot = 0.0
+    for a, b in zip(x, y):
+        dot += a * b
+    out[2] = dot
+    w = 0.0
+    for i, (a, b) in enumerate(zip(x, y)):
+        if i == 3:
+            break
+        w += i * (a - b)
+    out[3] = w
+    for k, t in enumerate((2.0, 3.0)):
+        out[4 + k] = t * 10 + k
+
+
 def _f32(*shape):
     return np.ones(shape, np.float32)
 
@@ -561,6 +586,7 @@ GALLERY = {
     "flag_select": (flag_select, lambda: (_f32(16), _f32(16), True)),
     "collatz_steps": (collatz_steps, lambda: (np.arange(1, 33, dtype=np.int64),
                                               np.zeros(32, np.int64))),
+    "iterate_sequences": (iterate_sequences, lambda: (_f64(5), _f64(7), _f64(6))),
     "tuple_values": (tuple_values, lambda: (_f64(6, 5), _f64(6, 5))),
     "numpy_in_kernels": (numpy_in_kernels, lambda: (_f64(16), np.arange(16), _f64(16, 6),
                                                     np.zeros((16, 4), np.int64))),

@@ -333,6 +333,12 @@ def _numpy_in_kernels(x, n, out, iout):
     return {2: out, 3: iout}
 
 
+def _iterate_sequences(x, y, out):
+    n = min(len(x), len(y))
+    return {2: np.array([x.sum(), (np.arange(len(y)) * y).sum(), (x[:n] * y[:n]).sum(),
+                         sum(i * (x[i] - y[i]) for i in range(min(3, n))), 20.0, 31.0])}
+
+
 def _tuple_values(a, out):
     rows, cols = a.shape
     want = np.zeros_like(out)
@@ -462,6 +468,8 @@ RUNS = {
     "first_multiple": Run(2, 32, _first_multiple_args, _first_multiple),
     "local_sort": _per_element(50, 16, lambda: (np.round(3 * _normal((50, 7))), 7),
                                lambda data, width: {0: np.sort(data, axis=1)}),
+    "iterate_sequences": Run(1, 1, lambda: (_normal(37, f64), _normal(23, f64, seed=1),
+                                             np.zeros(6)), _iterate_sequences, **F64),
     "tuple_values": Run((4, 5), (8, 8), lambda: (_normal((30, 37), f64), np.zeros((30, 37))),
                         _tuple_values, **F64),
     "numpy_in_kernels": _per_element(N, 128, _numpy_in_kernels_args, _numpy_in_kernels,

@@ -611,6 +611,16 @@ def err_tuple_then_value(x):
     t = x[2]
 
 
+def err_zip_mixed(x):
+    for a, b in zip(x, (1, 2)):
+        x[0] = a
+
+
+def err_enumerate_range(x):
+    for i, v in enumerate(range(3)):
+        x[i] = v
+
+
 def err_tuple_loop_exit(x):
     for v in (x[0], x[1]):
         if v > 0:
@@ -679,6 +689,8 @@ ERROR_CASES = [
     (err_tuple_var, "cuft.grid(2)", "a tuple cannot be used here"),
     (err_tuple_reshaped, "(x[0], x[1], x[2])", "'t' holds a tuple of 2; cannot assign a tuple of 3"),
     (err_tuple_then_value, "x[2]", "cannot assign a value to it"),
+    (err_zip_mixed, "zip(x", "zip() of a tuple and an array is not supported"),
+    (err_enumerate_range, "range(3)", "range() here is not supported"),
     (err_tuple_loop_exit, "break", "'break' in a loop over a tuple is not supported"),
     (err_is, "x[1] is", "comparison 'is' is not supported"),
     (err_grid, "4)", "takes 1, 2 or 3 dimensions"),

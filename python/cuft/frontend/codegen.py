@@ -583,11 +583,23 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
         self.em.end()
 
     def for_over_tuple(self, node):
-        """``for v in tup``: the body once per element, unrolled (a tuple's
-        length is known when the kernel is compiled)."""
-        items = self.visit(node.iter)
-        if not isinstance(items, tuple):
-            raise self.error("cuft loops iterate over range(...) or a tuple", node.iter)
+        """``for`` over anything but ``range``: a tuple (unrolled: its length is
+        known when the kernel is compiled), a 1-D array (its elements), and
+        ``enumerate``/``zip`` of those."""
+        kind, *what = self.iteration(node.iter)
+        if kind == "indexed":
+            n, get = what
+            iv = self.em.fresh()
+            zero, one = self.constant(0, node.iter), self.constant(1, node.iter)
+            self.em.begin(f"cuft.for {iv} = {zero.name} to {n.name} step {one.name} : "
+                          f"({zero.type}, {n.type}, {one.type}) -> {UNKNOWN}", self.pos(node))
+            self.assign(node.target, get(Value(iv)), node.iter)
+            self.loop_depth += 1
+            self.body(node.body)
+            self.loop_depth -= 1
+            self.em.end()
+            return
+        (items,) = what
         for s in ast.walk(ast.Module(body=node.body, type_ignores=[])):
             if isinstance(s, (ast.Break, ast.Continue)) and not self._in_inner_loop(node, s):
                 raise self.error(f"'{type(s).__name__.lower()}' in a loop over a tuple is not "
@@ -597,6 +609,44 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
                 break
             self.assign(node.target, item, node.iter)
             self.body(node.body)
+
+    def iteration(self, it):
+        """What ``for`` walks: ("tuple", items) or ("indexed", count, get), where
+        ``get(i)`` gives the i-th item (a value or a tuple) in the loop body."""
+        if isinstance(it, ast.Call) and not it.keywords:
+            fn = self.static_value_or_none(it.func)
+            if fn is enumerate:
+                if len(it.args) != 1:
+                    raise self.error("enumerate() in a kernel takes one argument", it)
+                kind, *what = self.iteration(it.args[0])
+                if kind == "tuple":
+                    return ("tuple", tuple((self.constant(k, it), v)
+                                           for k, v in enumerate(what[0])))
+                n, get = what
+                return ("indexed", n, lambda i: (i, get(i)))
+            if fn is zip:
+                parts = [self.iteration(a) for a in it.args]
+                if not parts:
+                    raise self.error("zip() in a kernel takes one or more arguments", it)
+                if all(p[0] == "tuple" for p in parts):
+                    return ("tuple", tuple(zip(*(p[1] for p in parts))))
+                if any(p[0] == "tuple" for p in parts):
+                    raise self.error("zip() of a tuple and an array is not supported", it)
+                n = parts[0][1]
+                for p in parts[1:]:  # the shortest, as zip stops
+                    n = self.em.op(f"cuft.min {n.name}, {p[1].name} : ({n.type}, {p[1].type}) "
+                                   f"-> {UNKNOWN}", self.pos(it))
+                gets = [p[2] for p in parts]
+                return ("indexed", n, lambda i: tuple(g(i) for g in gets))
+            if fn is range:
+                raise self.error("range() here is not supported: write 'for <name> in "
+                                 "range(...)'", it)
+        v = self.visit(it)
+        if isinstance(v, tuple):
+            return ("tuple", v)
+        array = self.as_value(v, it, what="iterate over it")
+        return ("indexed", self.dim(array, 0, it),
+                lambda i: self.emit_load(array, [i], it))
 
     @staticmethod
     def _in_inner_loop(outer, stmt):
