@@ -11,7 +11,7 @@ launch uses (``python/src/arguments.cpp``; see docs/Python.md for the table):
 
 - ``numpy.ndarray``, ``cuft.DeviceArray``, objects with
   ``__cuda_array_interface__`` (CuPy, PyTorch CUDA tensors, Numba device
-  arrays) and objects with ``__dlpack__``: their dtype, rank (1-3) and layout
+  arrays) and objects with ``__dlpack__``: their dtype, rank (1-8) and layout
   (``C``, ``F`` when only Fortran-contiguous, else ``strided``);
 - Python ``bool`` -> ``bool``, ``int`` -> ``i64``, ``float`` -> ``f64`` (like
   numba-cuda); numpy scalars keep their dtype.

@@ -36,7 +36,7 @@ using cuft::python::optionalAttr;
 namespace {
 
 namespace spelling = cuft::signature;
-constexpr size_t kMaxRank = spelling::kMaxLaunchRank;
+constexpr size_t kMaxRank = spelling::kMaxRank;
 constexpr bool kLittleEndian = true; // x86-64 and aarch64 Linux, where cuft runs
 
 /// numpy's types as the reader needs them, made at the first read (numpy is

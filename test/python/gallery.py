@@ -543,6 +543,16 @@ def iterate_sequences(x, y, out):
         out[4 + k] = t * 10 + k
 
 
+@cuft.kernel
+def scale_4d(a, out):
+    # Arrays of more than 3 dimensions (up to 8), C, F or strided.
+    i, j = cuft.grid(2)
+    if i < a.shape[0] and j < a.shape[1]:
+        for k in range(a.shape[2]):
+            for m in range(a.shape[3]):
+                out[i, j, k, m] = a[i, j, k, m] * 2 + a.ndim
+
+
 def _f32(*shape):
     return np.ones(shape, np.float32)
 
@@ -586,6 +596,7 @@ GALLERY = {
     "flag_select": (flag_select, lambda: (_f32(16), _f32(16), True)),
     "collatz_steps": (collatz_steps, lambda: (np.arange(1, 33, dtype=np.int64),
                                               np.zeros(32, np.int64))),
+    "scale_4d": (scale_4d, lambda: (_f64(3, 4, 5, 6), _f64(3, 4, 5, 6))),
     "iterate_sequences": (iterate_sequences, lambda: (_f64(5), _f64(7), _f64(6))),
     "tuple_values": (tuple_values, lambda: (_f64(6, 5), _f64(6, 5))),
     "numpy_in_kernels": (numpy_in_kernels, lambda: (_f64(16), np.arange(16), _f64(16, 6),

@@ -28,6 +28,7 @@ ARRAYS = [
     (np.zeros(6, np.float64), "array<f64,1,C>"), (np.zeros(6, np.intc), "array<i32,1,C>"),
     (np.zeros(6, np.longlong), "array<i64,1,C>"), (np.zeros(6, np.ulonglong), "array<u64,1,C>"),
     (BASE, "array<f32,3,C>"), (BASE[:, 0, :], "array<f32,2,strided>"),
+    (np.zeros((2,) * 8), "array<f64,8,C>"), (np.zeros((2, 3, 4, 5)).T, "array<f64,4,F>"),
     (np.asfortranarray(BASE), "array<f32,3,F>"), (BASE[:, :, ::2], "array<f32,3,strided>"),
     (BASE[:1, :1, :], "array<f32,3,C>"),  # extent-1 axes do not matter
     (np.zeros((3, 0), np.float64), "array<f64,2,C>"),  # empty
@@ -79,7 +80,7 @@ class DLPackOnly:
 @pytest.mark.parametrize("value, message", [
     (np.zeros(3, ">f8"), "numpy array of dtype >f8 is not supported"),
     (np.zeros(()), "0-dimensional array cannot be a kernel argument"),
-    (np.zeros((1, 1, 1, 1)), "numpy array has 4 dimensions; cuft kernels take arrays of 1 to 3"),
+    (np.zeros((1,) * 9), "numpy array has 9 dimensions; cuft kernels take arrays of 1 to 8"),
     (2**63, "integer 9223372036854775808 does not fit in int64"),
     ("text", "cannot pass a str to a kernel"), (None, "cannot pass a NoneType to a kernel"),
     (np.zeros(3, np.complex64), "numpy array of dtype complex64 is not supported"),
@@ -177,7 +178,8 @@ class CudaLike:
     (CudaLike((4, 6), "<i2", (24, 4)), "array<i16,2,strided>"),
     (CudaLike((3, 0), "<f4", (0, 4)), "array<f32,2,C>"),
     (CudaLike((2, 3, 4), "<f8", (8, 16, 48)), "array<f64,3,F>"),
-    (CudaLike((5, 1), "<i8", (8, 8)), "array<i64,2,C>"), (CudaLike((2,), "|b1"), "array<bool,1,C>"),
+    (CudaLike((5, 1), "<i8", (8, 8)), "array<i64,2,C>"), (CudaLike((2,) * 5, "<f4"),
+                                                          "array<f32,5,C>"), (CudaLike((2,), "|b1"), "array<bool,1,C>"),
 ], ids=lambda v: repr(v.__cuda_array_interface__["shape"]) + v.__cuda_array_interface__["typestr"]
     if isinstance(v, CudaLike) else v)
 def test_the_reader_reads_cuda_array_interfaces(value, entry):
@@ -186,7 +188,7 @@ def test_the_reader_reads_cuda_array_interfaces(value, entry):
 
 @pytest.mark.parametrize("value, message", [
     (CudaLike((8,), ">f4"), "typestr '>f4'"), (CudaLike((8,), "<c8"), "typestr '<c8'"),
-    (CudaLike((1, 1, 1, 1), "<f4"), "has 4 dimensions")], ids=repr)
+    (CudaLike((1,) * 9, "<f4"), "has 9 dimensions")], ids=repr)
 def test_the_reader_refuses_cuda_arrays_kernels_cannot_take(value, message):
     with pytest.raises(ArgumentError, match=message):
         read(value)

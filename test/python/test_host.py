@@ -677,3 +677,22 @@ def test_numba_cudas_jit_decorators_port_by_changing_the_import():
     assert isinstance(double_all, cuda.Kernel) and isinstance(twice, cuda.DeviceFunction)
     with pytest.raises(TypeError, match="declared signatures are not supported yet"):
         cuda.jit("void(float64[:])")
+
+
+# -- arrays of any rank the signature allows --------------------------------------------
+@cuft.kernel
+def touch_8d(a, out):
+    out[0] = a.size * 10 + a.ndim
+    a[1, 0, 1, 0, 1, 0, 1, 0] = 5.0
+
+
+def test_arrays_of_four_to_eight_dimensions():
+    from gallery import scale_4d
+    a = np.random.default_rng(3).random((3, 4, 5, 6))
+    for src, out in [(a, np.zeros_like(a)), (np.asfortranarray(a), np.zeros((3, 4, 10, 6))[:, :, ::2])]:
+        scale_4d[(1, 1), (4, 4)](src, out)
+        np.testing.assert_array_equal(out, a * 2 + 4)
+    b, o = np.zeros((2,) * 8), np.zeros(1)
+    touch_8d[1, 1](b, o)
+    assert o[0] == 256 * 10 + 8 and b[1, 0, 1, 0, 1, 0, 1, 0] == 5.0 and b.sum() == 5.0
+    assert "array<f64,8,C>" in touch_8d.signature(b, o)

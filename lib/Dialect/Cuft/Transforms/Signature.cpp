@@ -223,8 +223,8 @@ static bool numbaArray(StringRef elem, StringRef dims, std::string &out, std::st
     error = ("bad array dimensions '[" + dims + "]'" + why).str();
     return false;
   };
-  if (axes.size() > signature::kMaxLaunchRank)
-    return bad(": kernels take arrays of 1 to " + std::to_string(signature::kMaxLaunchRank) +
+  if (axes.size() > signature::kMaxRank)
+    return bad(": kernels take arrays of 1 to " + std::to_string(signature::kMaxRank) +
                " dimensions");
   SmallVector<size_t> unit;
   for (auto [i, axis] : llvm::enumerate(axes)) {

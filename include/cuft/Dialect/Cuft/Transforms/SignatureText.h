@@ -52,8 +52,8 @@ inline const Scalar *scalarOf(char kind, unsigned bits) {
   return nullptr;
 }
 
-/// The ranks a launch passes arrays of (cuft-opt's sig= takes up to 8).
-inline constexpr size_t kMaxLaunchRank = 3;
+/// Arrays have 1 to kMaxRank dimensions (a 0-d array is refused for now: pass
+/// its scalar).
 inline constexpr size_t kMaxRank = 8;
 
 inline constexpr std::string_view kLayoutC = "C", kLayoutF = "F", kLayoutStrided = "strided";
@@ -94,7 +94,7 @@ inline void appendConstant(std::string &sig, std::string_view type, std::string_
 /// The signature text of `text` as a person writes it: entries as above with
 /// any scalar spelling scalarName takes, or numba's array spelling `f32[:]`
 /// (strided), `f32[::1]` and `f32[:, ::1]` (C), `f32[::1, :]` (F), ranks 1 to
-/// kMaxLaunchRank. False with `error` when it is not one.
+/// kMaxRank. False with `error` when it is not one.
 bool canonicalSignature(std::string_view text, std::string &out, std::string &error);
 
 } // namespace cuft::signature
