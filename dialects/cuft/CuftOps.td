@@ -530,6 +530,24 @@ def Cuft_AllocLocalOp : Cuft_AllocOp<"alloc_local", "local",
 // Synchronization and atomics
 //===----------------------------------------------------------------------------===//
 
+def Cuft_PrintOp : Cuft_Op<"print", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>]> {
+  let summary = "Python `print(...)`: one line, written at once";
+  let description = [{
+    Prints `pieces[0] values[0] pieces[1] ... values[n-1] pieces[n]`: the text
+    around the values (string arguments, separators and the end of the line)
+    is in `pieces`, one more than there are values. Values are scalars, printed
+    as numba-cuda prints them: integers in full (`%lld`, `%llu`), floats as
+    `%f`, booleans as `1` or `0`. On the GPU it is one `vprintf` (`gpu.printf`);
+    on the host one `printf` per call, so lines of threads never interleave.
+
+    Example: `cuft.print ["x = ", "
+"] %x : f32`
+  }];
+  let arguments = (ins StrArrayAttr:$pieces, Variadic<AnyType>:$values);
+  let assemblyFormat = "$pieces ($values^ `:` type($values))? attr-dict";
+  let hasVerifier = 1;
+}
+
 def Cuft_SyncThreadsOp : Cuft_Op<"syncthreads"> {
   let summary = "`cuft.syncthreads()`: block-wide barrier";
   let description = [{

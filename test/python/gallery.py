@@ -553,6 +553,15 @@ def scale_4d(a, out):
                 out[i, j, k, m] = a[i, j, k, m] * 2 + a.ndim
 
 
+@cuft.kernel
+def print_values(x, n, out):
+    # print in a kernel: vprintf on the GPU, one printf per line on the host.
+    i = cuft.grid(1)
+    if i < x.size:
+        print("thread", i, "x =", x[i], "n% =", n[i], (i, x[i] > 0), end=";\n")
+        out[i] = x[i]
+
+
 def _f32(*shape):
     return np.ones(shape, np.float32)
 
@@ -596,6 +605,7 @@ GALLERY = {
     "flag_select": (flag_select, lambda: (_f32(16), _f32(16), True)),
     "collatz_steps": (collatz_steps, lambda: (np.arange(1, 33, dtype=np.int64),
                                               np.zeros(32, np.int64))),
+    "print_values": (print_values, lambda: (_f32(4), np.arange(4), _f32(4))),
     "scale_4d": (scale_4d, lambda: (_f64(3, 4, 5, 6), _f64(3, 4, 5, 6))),
     "iterate_sequences": (iterate_sequences, lambda: (_f64(5), _f64(7), _f64(6))),
     "tuple_values": (tuple_values, lambda: (_f64(6, 5), _f64(6, 5))),

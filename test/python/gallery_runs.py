@@ -468,6 +468,8 @@ RUNS = {
     "first_multiple": Run(2, 32, _first_multiple_args, _first_multiple),
     "local_sort": _per_element(50, 16, lambda: (np.round(3 * _normal((50, 7))), 7),
                                lambda data, width: {0: np.sort(data, axis=1)}),
+    "print_values": Run(1, 8, lambda: (_normal(5), np.arange(5), np.zeros(5, f32)),
+                        lambda x, n, out: {2: x}),
     "scale_4d": Run((2, 3), (8, 8), lambda: (_normal((11, 20, 3, 4), f64), np.zeros((11, 20, 3, 4))),
                     lambda a, out: {1: a * 2 + 4}, **F64),
     "iterate_sequences": Run(1, 1, lambda: (_normal(37, f64), _normal(23, f64, seed=1),

@@ -570,7 +570,15 @@ def err_list(x):
 
 
 def err_unknown_call(x):
+    x[0] = input(1)
+
+
+def err_print_value(x):
     x[0] = print(1)
+
+
+def err_print_file(x):
+    print(x[0], file=None)
 
 
 def err_unknown_attr(x):
@@ -680,7 +688,9 @@ ERROR_CASES = [
     (err_try, "try:", "'try' is not supported"),
     (err_with, "with open", "'with' is not supported"),
     (err_list, "[1, 2]", "a list literal is not supported"),
-    (err_unknown_call, "print(1)", "cannot call 'print'"),
+    (err_unknown_call, "input(1)", "cannot call 'input'"),
+    (err_print_value, "print(1)", "this expression has no value"),
+    (err_print_file, "file=None", "print() in a kernel takes sep= and end= only"),
     (err_unknown_attr, "cuft.nosuchthing", "has no attribute 'nosuchthing'"),
     (err_undefined, "undefined_name", "name 'undefined_name' is not defined"),
     (err_for_else, "x[0] = 2", "'for ... else' is not supported"),

@@ -696,3 +696,26 @@ def test_arrays_of_four_to_eight_dimensions():
     touch_8d[1, 1](b, o)
     assert o[0] == 256 * 10 + 8 and b[1, 0, 1, 0, 1, 0, 1, 0] == 5.0 and b.sum() == 5.0
     assert "array<f64,8,C>" in touch_8d.signature(b, o)
+
+
+# -- print ---------------------------------------------------------------------------
+def test_print_writes_one_whole_line_per_call_from_every_thread():
+    out = run_script(r"""
+import numpy as np, cuft
+cuft.set_target("host")
+
+@cuft.kernel
+def show(x, n):
+    i = cuft.grid(1)
+    if i < x.size:
+        print("thread", i, "x =", x[i], "100%", n[i], (i, x[i] > 0), sep=" ", end="!\n")
+
+x = np.array([1.5, -2.0, 0.25] * 100, np.float32)
+n = np.array([2**40, -3, 7] * 100, np.int64)
+show[10, 32](x, n)
+""")
+    lines = out.splitlines()
+    assert len(lines) == 300  # no line lost, none torn apart
+    want = {f"thread {i} x = {['1.500000', '-2.000000', '0.250000'][i % 3]} 100% "
+            f"{[2**40, -3, 7][i % 3]} ({i}, {[1, 0, 1][i % 3]})!" for i in range(300)}
+    assert set(lines) == want

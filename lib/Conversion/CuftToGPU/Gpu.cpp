@@ -83,6 +83,49 @@ struct WarpSizeLowering : public OpConversionPattern<WarpSizeOp> {
   }
 };
 
+/// print -> gpu.printf: one format for the line, each value widened as
+/// numba-cuda prints it (integers to 64 bits, floats to f64 by the printf
+/// lowering of each target).
+struct PrintLowering : public OpConversionPattern<PrintOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(PrintOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto escaped = [](StringRef text) {
+      std::string out;
+      for (char c : text) {
+        out += c;
+        if (c == '%')
+          out += '%';
+      }
+      return out;
+    };
+    std::string format = escaped(cast<StringAttr>(op.getPieces()[0]).getValue());
+    SmallVector<Value> args;
+    Type i64 = rewriter.getI64Type();
+    for (auto [i, v] : llvm::enumerate(adaptor.getValues())) {
+      Type cuftType = op.getValues()[i].getType();
+      if (isa<FloatType>(v.getType())) {
+        format += "%f";
+        args.push_back(v);
+      } else if (cuftType.isInteger(1) || cuftType.isUnsignedInteger()) {
+        format += cuftType.isInteger(1) ? "%lld" : "%llu";
+        args.push_back(v.getType().isInteger(64)
+                           ? v
+                           : Value(arith::ExtUIOp::create(rewriter, loc, i64, v)));
+      } else {
+        format += "%lld";
+        args.push_back(v.getType().isInteger(64)
+                           ? v
+                           : Value(arith::ExtSIOp::create(rewriter, loc, i64, v)));
+      }
+      format += escaped(cast<StringAttr>(op.getPieces()[i + 1]).getValue());
+    }
+    rewriter.replaceOpWithNewOp<gpu::PrintfOp>(op, rewriter.getStringAttr(format), args);
+    return success();
+  }
+};
+
 struct SyncThreadsLowering : public OpConversionPattern<SyncThreadsOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(SyncThreadsOp op, OpAdaptor,
@@ -114,5 +157,6 @@ void cuft::populateCuftGpuToGpuPatterns(CuftTypeConverter &converter,
                IndexLowering<BlockDimOp, gpu::BlockDimOp>,
                IndexLowering<GridDimOp, gpu::GridDimOp>, GridLowering<GridIndexOp, false>,
                GridLowering<GridSizeOp, true>, LaneIdLowering, WarpSizeLowering,
-               SyncThreadsLowering, ThreadFenceLowering>(converter, patterns.getContext());
+               SyncThreadsLowering, ThreadFenceLowering, PrintLowering>(converter,
+                                                                       patterns.getContext());
 }

@@ -24,7 +24,9 @@
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/WalkPatternRewriteDriver.h"
 #include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/MathExtras.h"
+#include "llvm/Support/xxhash.h"
 
 namespace cuft {
 #define GEN_PASS_DEF_CONVERTGPUTOHOST
@@ -221,6 +223,52 @@ struct DeviceCallLowering : public OpRewritePattern<func::CallOp> {
   }
 };
 
+/// gpu.printf -> one printf of the whole line (C's stream lock keeps lines of
+/// threads apart), then fflush, so that it shows at once, as vprintf's output
+/// does at the end of a launch. f32 values are passed as doubles, as C's
+/// varargs and vprintf want.
+struct PrintfLowering : public OpRewritePattern<gpu::PrintfOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(gpu::PrintfOp op, PatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    auto module = op->getParentOfType<ModuleOp>();
+    MLIRContext *ctx = b.getContext();
+    auto ptr = LLVM::LLVMPointerType::get(ctx);
+    auto i32 = b.getI32Type();
+    auto declare = [&](StringRef name, LLVM::LLVMFunctionType type) {
+      if (auto fn = module.lookupSymbol<LLVM::LLVMFuncOp>(name))
+        return fn;
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(module.getBody());
+      return LLVM::LLVMFuncOp::create(b, loc, name, type);
+    };
+    auto printf = declare("printf", LLVM::LLVMFunctionType::get(i32, {ptr}, /*isVarArg=*/true));
+    auto fflush = declare("fflush", LLVM::LLVMFunctionType::get(i32, {ptr}));
+    // The format: a private constant, NUL-terminated, one per distinct text.
+    std::string text = op.getFormat().str();
+    text.push_back('\0');
+    std::string name = "__cuft_format_" + llvm::utohexstr(llvm::xxh3_64bits(text));
+    auto global = module.lookupSymbol<LLVM::GlobalOp>(name);
+    if (!global) {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(module.getBody());
+      auto type = LLVM::LLVMArrayType::get(b.getI8Type(), text.size());
+      global = LLVM::GlobalOp::create(b, loc, type, /*isConstant=*/true,
+                                      LLVM::Linkage::Private, name, b.getStringAttr(text));
+    }
+    SmallVector<Value> args{LLVM::AddressOfOp::create(b, loc, global)};
+    for (Value v : op.getArgs())
+      args.push_back(v.getType().isF32()
+                         ? Value(LLVM::FPExtOp::create(b, loc, b.getF64Type(), v))
+                         : v);
+    LLVM::CallOp::create(b, loc, printf, args);
+    Value null = LLVM::ZeroOp::create(b, loc, ptr);
+    LLVM::CallOp::create(b, loc, fflush, ValueRange{null});
+    b.eraseOp(op);
+    return success();
+  }
+};
+
 /// Block and device scopes are GPU notions; the CPU fences the system.
 struct FenceLowering : public OpRewritePattern<LLVM::FenceOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -255,7 +303,7 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
                  IdLowering<gpu::BlockIdOp, kBlockIdSlot>,
                  IdLowering<gpu::BlockDimOp, kBlockDimSlot>,
                  IdLowering<gpu::GridDimOp, kGridDimSlot>, LaneIdLowering, BarrierLowering,
-                 DeviceCallLowering, FenceLowering>(ctx);
+                 DeviceCallLowering, FenceLowering, PrintfLowering>(ctx);
     patterns.add<SharedGlobalLowering>(ctx, shared);
     patterns.add<CheckSiteLowering>(ctx, indexSites);
     walkAndApplyPatterns(fn, std::move(patterns));

@@ -9,7 +9,7 @@ import operator
 
 from .. import _cuft, dsl
 from .expressions import _NOT_STATIC, Shape
-from .ir import UNKNOWN, Value
+from .ir import UNKNOWN, Value, quote
 from .source import unwrap
 
 __all__ = ["BuiltinsMixin", "MATH_FUNCTIONS"]
@@ -231,6 +231,47 @@ class BuiltinsMixin:
         r = self.em.op(f"cuft.math rint({x.name}) : ({x.type}) -> {UNKNOWN}", self.pos(node))
         return self.cast(r, "i64", node)
 
+    def _py_print(self, node):
+        """print(...): one line, printed at once (cuft.print)."""
+        options = {"sep": " ", "end": "\n"}
+        for kw in node.keywords:
+            if kw.arg not in options:
+                raise self.error("print() in a kernel takes sep= and end= only", kw)
+            v = kw.value
+            if isinstance(v, ast.Constant) and v.value is None:
+                continue
+            if not (isinstance(v, ast.Constant) and isinstance(v.value, str)):
+                raise self.error(f"print()'s {kw.arg}= must be a string literal", v)
+            options[kw.arg] = v.value
+        pieces, values = [""], []
+
+        def add(v, where):
+            if isinstance(v, tuple):  # as Python prints a tuple: (a, b) or (a,)
+                pieces[-1] += "("
+                for k, item in enumerate(v):
+                    if k:
+                        pieces[-1] += ", "
+                    add(item, where)
+                pieces[-1] += ",)" if len(v) == 1 else ")"
+                return
+            values.append(self.as_value(v, where))
+            pieces.append("")
+
+        for i, a in enumerate(node.args):
+            if i:
+                pieces[-1] += options["sep"]
+            if isinstance(a, ast.Constant) and isinstance(a.value, str):
+                pieces[-1] += a.value
+            else:
+                add(self.visit(a), a)
+        pieces[-1] += options["end"]
+        text = f"cuft.print [{', '.join(quote(p) for p in pieces)}]"
+        if values:
+            text += (f" {', '.join(v.name for v in values)} : "
+                     f"{', '.join(v.type for v in values)}")
+        self.em.emit(text, self.pos(node))
+        return None
+
     def _py_pow(self, node):
         base, exp, mod = self.call_args(node, "pow", ["base", "exp", "mod"], 2)
         if mod is not None:
@@ -403,6 +444,7 @@ _MATH_EXTRA = {
 
 _PY_BUILTINS = {
     builtins.round: BuiltinsMixin._py_round,
+    builtins.print: BuiltinsMixin._py_print,
     builtins.pow: BuiltinsMixin._py_pow,
     builtins.divmod: BuiltinsMixin._py_divmod,
     builtins.min: lambda self, node: self._py_minmax(node, "min"),

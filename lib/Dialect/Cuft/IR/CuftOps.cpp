@@ -496,6 +496,18 @@ static LogicalResult verifyAtomicOperands(Operation *op, Type arrayType,
   return verifyElement(op, arrayType, op->getResult(0).getType(), "result");
 }
 
+LogicalResult PrintOp::verify() {
+  if (getPieces().size() != getValues().size() + 1)
+    return emitOpError("expects one more piece of text than values, got ")
+           << getPieces().size() << " and " << getValues().size();
+  if (isGeneric(*this))
+    return success();
+  for (Value v : getValues())
+    if (!isScalarType(v.getType()))
+      return emitOpError("prints scalars, got ") << v.getType();
+  return success();
+}
+
 LogicalResult AtomicRMWOp::verify() {
   return verifyAtomicOperands(*this, getArray().getType(), getIndices(), {getValue()},
                               /*allowFloat=*/true);

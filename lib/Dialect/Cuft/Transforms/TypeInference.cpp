@@ -461,6 +461,14 @@ void AtomicCASOp::castOperands(TypeInference &typing) {
   typing.castOperand(*this, getNumOperands() - 1, elem);
 }
 
+LogicalResult PrintOp::inferTypes(TypeInference &typing) {
+  for (Value v : getValues())
+    if (failed(typing.requireScalar(*this, v, "a printed value")))
+      return failure();
+  return success();
+}
+void PrintOp::castOperands(TypeInference &) {}
+
 //===----------------------------------------------------------------------===//
 // Control flow and calls
 //===----------------------------------------------------------------------===//
