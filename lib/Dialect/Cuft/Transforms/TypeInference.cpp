@@ -443,22 +443,26 @@ static LogicalResult inferAtomic(Operation *op, TypeInference &typing, ValueRang
   typing.set(op->getResult(0), TypeInfo::strong(elem));
   return success();
 }
+/// An atomic's indices (booleans to i64) and its last `values` operands (the
+/// element type).
+static void castAtomic(Operation *op, TypeInference &typing, size_t indices,
+                       unsigned values) {
+  Type elem = cast<ArrayType>(op->getOperand(0).getType()).getElementType();
+  typing.castIndices(op, 1, indices);
+  for (unsigned k = 1; k <= values; ++k)
+    typing.castOperand(op, op->getNumOperands() - k, elem);
+}
 LogicalResult AtomicRMWOp::inferTypes(TypeInference &typing) {
   return inferAtomic(*this, typing, getIndices());
 }
 void AtomicRMWOp::castOperands(TypeInference &typing) {
-  Type elem = cast<ArrayType>(getArray().getType()).getElementType();
-  typing.castIndices(*this, 1, getIndices().size());
-  typing.castOperand(*this, getNumOperands() - 1, elem);
+  castAtomic(*this, typing, getIndices().size(), 1);
 }
 LogicalResult AtomicCASOp::inferTypes(TypeInference &typing) {
   return inferAtomic(*this, typing, getIndices());
 }
 void AtomicCASOp::castOperands(TypeInference &typing) {
-  Type elem = cast<ArrayType>(getArray().getType()).getElementType();
-  typing.castIndices(*this, 1, getIndices().size());
-  typing.castOperand(*this, getNumOperands() - 2, elem);
-  typing.castOperand(*this, getNumOperands() - 1, elem);
+  castAtomic(*this, typing, getIndices().size(), 2);
 }
 
 LogicalResult PrintOp::inferTypes(TypeInference &typing) {
