@@ -5,6 +5,8 @@ resolving ``cuft.x.y`` through the kernel's globals) and emits cuft ops; calling
 them from ordinary Python raises.
 """
 
+from . import _cuft
+
 __all__ = [
     "grid", "gridsize", "threadIdx", "blockIdx", "blockDim", "gridDim", "laneid",
     "warpsize", "shared", "local", "syncthreads", "threadfence", "threadfence_block",
@@ -66,14 +68,13 @@ threadfence_block = Intrinsic("threadfence_block")
 threadfence_system = Intrinsic("threadfence_system")
 atomic = _Namespace("atomic", ["add", "sub", "min", "max", "exch", "cas"])
 
-float32 = DType("float32", "f32")
-float64 = DType("float64", "f64")
-int8 = DType("int8", "i8")
-int16 = DType("int16", "i16")
-int32 = DType("int32", "i32")
-int64 = DType("int64", "i64")
-uint8 = DType("uint8", "ui8")
-uint16 = DType("uint16", "ui16")
-uint32 = DType("uint32", "ui32")
-uint64 = DType("uint64", "ui64")
-bool_ = DType("bool_", "i1")
+# The dtypes, by numpy name, from the one table of scalar types (_cuft's,
+# SignatureText.h): each with its MLIR spelling (i32, ui8, f64, i1 for bool).
+DTYPES = {numpy: DType("bool_" if kind == "b" else numpy,
+                       "i1" if kind == "b" else f"{'ui' if kind == 'u' else kind}{bits}")
+          for _, numpy, kind, bits in _cuft.scalar_types()}
+float32, float64 = DTYPES["float32"], DTYPES["float64"]
+int8, int16, int32, int64 = DTYPES["int8"], DTYPES["int16"], DTYPES["int32"], DTYPES["int64"]
+uint8, uint16, uint32, uint64 = (DTYPES["uint8"], DTYPES["uint16"], DTYPES["uint32"],
+                                 DTYPES["uint64"])
+bool_ = DTYPES["bool"]

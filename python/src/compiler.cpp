@@ -17,6 +17,17 @@ py::list cuft::python::diagnosticsToPython(const std::vector<Diagnostic> &diagno
 }
 
 void cuft::python::bindCompiler(py::module_ &m) {
+  m.def(
+      "scalar_types",
+      [] {
+        py::list out;
+        for (const cuft::signature::Scalar &s : cuft::signature::kScalars)
+          out.append(py::make_tuple(std::string(s.name), std::string(s.numpy),
+                                    std::string(1, s.kind), s.bits));
+        return out;
+      },
+      "cuft's scalar types: [(signature name, numpy name, kind b/i/u/f, bits)], from "
+      "SignatureText.h's one table.");
   m.def("math_functions", &cuft::mathFunctions,
         "The math module functions cuft.math computes: [(name, arity)], from the dialect's "
         "MathFn enum.");

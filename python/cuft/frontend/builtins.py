@@ -61,11 +61,7 @@ def _numpy_function(obj):
         _numpy_functions = table
     return _numpy_functions.get(obj)
 _FENCES = {"threadfence": "device", "threadfence_block": "block", "threadfence_system": "system"}
-_NUMPY_DTYPES = {
-    "float32": "f32", "float64": "f64", "int8": "i8", "int16": "i16", "int32": "i32",
-    "int64": "i64", "uint8": "ui8", "uint16": "ui16", "uint32": "ui32", "uint64": "ui64",
-    "bool": "i1",
-}
+_NUMPY_DTYPES = {name: dtype.mlir for name, dtype in dsl.DTYPES.items()}
 
 
 def _numpy_dtype_name(obj):
