@@ -498,6 +498,19 @@ def Cuft_SizeOp : Cuft_Op<"size", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOp
   let assemblyFormat = "$array attr-dict `:` type($array) `->` type($result)";
 }
 
+def Cuft_ItemSizeOp : Cuft_Op<"itemsize", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>, Pure]> {
+  let summary = "`a.itemsize`: the bytes of one element, a constant once typed";
+  let description = [{
+    NumPy's `a.itemsize` (1 for bool). With `cuft.stride` it gives `a.strides`
+    in bytes.
+
+    Example: `%n = cuft.itemsize %a : !cuft.array<f32, 2, C> -> i64`
+  }];
+  let arguments = (ins AnyType:$array);
+  let results = (outs I64:$result);
+  let assemblyFormat = "$array attr-dict `:` type($array) `->` type($result)";
+}
+
 class Cuft_AllocOp<string mnemonic, string pyname, string space>
     : Cuft_Op<mnemonic, [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>]> {
   let summary = "`cuft." # pyname # ".array(shape, dtype)`";

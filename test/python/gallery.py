@@ -562,6 +562,16 @@ def print_values(x, n, out):
         out[i] = x[i]
 
 
+@cuft.kernel
+def array_metadata(a, flags, out):
+    # NumPy's array attributes: strides in bytes, itemsize, size, ndim.
+    s0, s1 = a.strides
+    out[0] = s0
+    out[1] = s1
+    out[2] = flags.strides[0] + flags.itemsize * 10 + a.itemsize * 100
+    out[3] = a.size + len(a.strides) * 1000 + a.ndim * 10000
+
+
 def _f32(*shape):
     return np.ones(shape, np.float32)
 
@@ -605,6 +615,8 @@ GALLERY = {
     "flag_select": (flag_select, lambda: (_f32(16), _f32(16), True)),
     "collatz_steps": (collatz_steps, lambda: (np.arange(1, 33, dtype=np.int64),
                                               np.zeros(32, np.int64))),
+    "array_metadata": (array_metadata, lambda: (_f32(3, 5)[:, ::2], np.zeros(4, np.bool_),
+                                                np.zeros(4, np.int64))),
     "print_values": (print_values, lambda: (_f32(4), np.arange(4), _f32(4))),
     "scale_4d": (scale_4d, lambda: (_f64(3, 4, 5, 6), _f64(3, 4, 5, 6))),
     "iterate_sequences": (iterate_sequences, lambda: (_f64(5), _f64(7), _f64(6))),

@@ -468,6 +468,12 @@ RUNS = {
     "first_multiple": Run(2, 32, _first_multiple_args, _first_multiple),
     "local_sort": _per_element(50, 16, lambda: (np.round(3 * _normal((50, 7))), 7),
                                lambda data, width: {0: np.sort(data, axis=1)}),
+    "array_metadata": Run(1, 1, lambda: (np.zeros((7, 9), f32)[::2, ::3], np.zeros(6, np.bool_),
+                                          np.zeros(4, np.int64)),
+                          # the view's strides (the reference gets copies): 2 rows of 9
+                          # float32, 3 columns
+                          lambda a, flags, out: {2: np.array(
+                              [2 * 9 * 4, 3 * 4, 1 + 10 + 400, a.size + 2000 + 20000])}),
     "print_values": Run(1, 8, lambda: (_normal(5), np.arange(5), np.zeros(5, f32)),
                         lambda x, n, out: {2: x}),
     "scale_4d": Run((2, 3), (8, 8), lambda: (_normal((11, 20, 3, 4), f64), np.zeros((11, 20, 3, 4))),

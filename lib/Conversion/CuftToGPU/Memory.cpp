@@ -170,6 +170,17 @@ struct SizeLowering : public OpConversionPattern<SizeOp> {
   }
 };
 
+struct ItemSizeLowering : public OpConversionPattern<ItemSizeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(ItemSizeOp op, OpAdaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Type elem = cast<ArrayType>(op.getArray().getType()).getElementType();
+    int64_t bytes = std::max<int64_t>(1, elem.getIntOrFloatBitWidth() / 8);
+    rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, rewriter.getI64IntegerAttr(bytes));
+    return success();
+  }
+};
+
 struct NDimLowering : public OpConversionPattern<NDimOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(NDimOp op, OpAdaptor,
@@ -301,7 +312,7 @@ void cuft::populateCuftMemoryToMemRefPatterns(CuftTypeConverter &converter,
                                               const CuftLoweringOptions &options) {
   MLIRContext *ctx = patterns.getContext();
   patterns.add<VarLowering, VarLoadLowering, VarStoreLowering, DimLowering, StrideLowering,
-               NDimLowering, SizeLowering, AllocSharedLowering, AllocLocalLowering>(converter, ctx);
+               NDimLowering, SizeLowering, ItemSizeLowering, AllocSharedLowering, AllocLocalLowering>(converter, ctx);
   patterns.add<LoadLowering, StoreLowering, AtomicRMWLowering, AtomicCASLowering>(
       converter, ctx, options.boundsCheck);
 }

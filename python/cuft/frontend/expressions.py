@@ -22,12 +22,14 @@ class PyObj:
 
 
 class Shape:
-    """``a.shape`` before it is indexed or unpacked (the rank is not known yet)."""
+    """``a.shape`` (or ``a.strides``: ``strides``) before it is indexed or
+    unpacked (the rank is not known yet)."""
 
-    __slots__ = ("array",)
+    __slots__ = ("array", "strides")
 
-    def __init__(self, array):
+    def __init__(self, array, strides=False):
         self.array = array
+        self.strides = strides
 
 
 _BINOPS = {
@@ -137,12 +139,13 @@ class ExpressionsMixin:
             raise self.error("a tuple cannot be used here" + (f" ({what})" if what else "")
                              + "; unpack it into names", node)
         if isinstance(v, Shape):
-            raise self.error("'.shape' must be indexed with a constant or unpacked", node)
+            which = "strides" if v.strides else "shape"
+            raise self.error(f"'.{which}' must be indexed with a constant or unpacked", node)
         raise self.error(f"{_describe(v.obj)} cannot be used as a value", node)
 
     def unpack(self, value, n, node):
         if isinstance(value, Shape):
-            return [self.dim(value.array, k, node) for k in range(n)]
+            return [self.extent(value, k, node) for k in range(n)]
         if isinstance(value, tuple):
             if len(value) != n:
                 raise self.error(f"cannot unpack {len(value)} values into {n} names", node)
@@ -174,9 +177,9 @@ class ExpressionsMixin:
                 raise self.error(f"{_describe(base.obj)} has no attribute '{node.attr}'", node) from None
             return self.from_python(obj, node)
         if isinstance(base, Value):
-            if node.attr == "shape":
-                return Shape(base)
-            if node.attr in ("ndim", "size"):
+            if node.attr in ("shape", "strides"):
+                return Shape(base, strides=node.attr == "strides")
+            if node.attr in ("ndim", "size", "itemsize"):
                 return self.em.op(f"cuft.{node.attr} {base.name} : {base.type} -> i64",
                                   self.pos(node), "i64")
         raise self.error(f"unsupported attribute '{node.attr}'", node)
@@ -184,6 +187,15 @@ class ExpressionsMixin:
     # -- arrays -----------------------------------------------------------------
     def dim(self, array, k, node):
         return self.em.op(f"cuft.dim {array.name}, {k} : {array.type} -> i64", self.pos(node), "i64")
+
+    def extent(self, shape, k, node):
+        """``a.shape[k]``, or ``a.strides[k]``: in bytes, as NumPy's."""
+        if not shape.strides:
+            return self.dim(shape.array, k, node)
+        a, pos = shape.array, self.pos(node)
+        elements = self.em.op(f"cuft.stride {a.name}, {k} : {a.type} -> i64", pos, "i64")
+        size = self.em.op(f"cuft.itemsize {a.name} : {a.type} -> i64", pos, "i64")
+        return self.em.op(f"cuft.mul {elements.name}, {size.name} : (i64, i64) -> {UNKNOWN}", pos)
 
     def indices(self, node):
         if isinstance(node, ast.Slice):
@@ -219,9 +231,10 @@ class ExpressionsMixin:
                     raise self.error(f"tuple index {k} out of range", node.slice)
                 return base[k]
             if k < 0:
-                raise self.error("'.shape' needs a non-negative index (the rank is not known "
+                which = "strides" if base.strides else "shape"
+                raise self.error(f"'.{which}' needs a non-negative index (the rank is not known "
                                  "until the kernel is specialized)", node.slice)
-            return self.dim(base.array, k, node)
+            return self.extent(base, k, node)
         array = self.as_value(base, node.value)
         return self.emit_load(array, self.indices(node.slice), node)
 

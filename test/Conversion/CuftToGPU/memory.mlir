@@ -93,6 +93,21 @@ cuft.kernel @size(%a: !cuft.array<f64, 2, strided>, %out: !cuft.array<i64, 1, C>
   cuft.return
 }
 
+// a.itemsize: a constant of the element type (bool: 1 byte).
+// CHECK-LABEL: gpu.func @itemsize(
+// CHECK-DAG: %[[EIGHT:.*]] = arith.constant 8 : i64
+// CHECK-DAG: %[[ONE:.*]] = arith.constant 1 : i64
+// CHECK: memref.store %[[EIGHT]]
+// CHECK: memref.store %[[ONE]]
+cuft.kernel @itemsize(%a: !cuft.array<f64, 2, strided>, %b: !cuft.array<i1, 1, C>, %out: !cuft.array<i64, 1, C>) {
+  %c0 = cuft.constant 0 : i64
+  %n = cuft.itemsize %a : !cuft.array<f64, 2, strided> -> i64
+  %m = cuft.itemsize %b : !cuft.array<i1, 1, C> -> i64
+  cuft.store %n, %out[%c0] : i64, !cuft.array<i64, 1, C>[i64]
+  cuft.store %m, %out[%c0] : i64, !cuft.array<i64, 1, C>[i64]
+  cuft.return
+}
+
 // F-layout arrays are strided memrefs too: the strides come from the caller.
 // CHECK-LABEL: gpu.func @fortran(
 // CHECK-SAME: %[[A:.*]]: memref<?x?xf32, strided<[?, ?], offset: ?>>, %{{.*}}: i64) kernel

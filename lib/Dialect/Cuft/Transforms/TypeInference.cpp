@@ -363,7 +363,7 @@ void StoreOp::castOperands(TypeInference &typing) {
   typing.castIndices(*this, 2, getIndices().size());
 }
 
-/// dim, stride, ndim, size: an i64 of an array (`dim`: an axis the array has).
+/// dim, stride, ndim, size, itemsize: an i64 of an array (`dim`: an axis the array has).
 static LogicalResult inferArrayQuery(Operation *op, TypeInference &typing) {
   TypeInfo a = typing.get(op->getOperand(0));
   if (!a)
@@ -396,6 +396,10 @@ LogicalResult NDimOp::inferTypes(TypeInference &typing) { return inferArrayQuery
 void NDimOp::castOperands(TypeInference &) {}
 LogicalResult SizeOp::inferTypes(TypeInference &typing) { return inferArrayQuery(*this, typing); }
 void SizeOp::castOperands(TypeInference &) {}
+LogicalResult ItemSizeOp::inferTypes(TypeInference &typing) {
+  return inferArrayQuery(*this, typing);
+}
+void ItemSizeOp::castOperands(TypeInference &) {}
 
 /// alloc_shared, alloc_local: a C-layout array of the op's dtype and rank.
 static LogicalResult inferAlloc(Operation *op, TypeInference &typing, MemorySpace space) {
