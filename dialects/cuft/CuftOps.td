@@ -498,6 +498,21 @@ def Cuft_SizeOp : Cuft_Op<"size", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOp
   let assemblyFormat = "$array attr-dict `:` type($array) `->` type($result)";
 }
 
+def Cuft_CastLikeOp : Cuft_Op<"cast_like", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>, Pure]> {
+  let summary = "`a.dtype.type(x)`: a cast to an array's element type";
+  let description = [{
+    Converts a scalar to the element type of `array` (NumPy's `a.dtype.type(x)`
+    or `a.dtype(x)`), which generic IR does not know yet. cuft-specialize
+    replaces it by a `cuft.cast` (or by `input` when the types agree): typed IR
+    never holds it.
+
+    Example: `%y = cuft.cast_like %x, %a : (i64, !cuft.unknown) -> !cuft.unknown`
+  }];
+  let arguments = (ins AnyType:$input, AnyType:$array);
+  let results = (outs AnyType:$result);
+  let assemblyFormat = "$input `,` $array attr-dict `:` functional-type(operands, results)";
+}
+
 def Cuft_ItemSizeOp : Cuft_Op<"itemsize", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>, Pure]> {
   let summary = "`a.itemsize`: the bytes of one element, a constant once typed";
   let description = [{

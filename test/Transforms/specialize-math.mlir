@@ -65,3 +65,19 @@ cuft.kernel @r(%i: !cuft.unknown, %f: !cuft.unknown, %o: !cuft.unknown) {
   cuft.store %n, %o[%c0, %c0] : i64, !cuft.unknown[i64, i64]
   cuft.return
 }
+
+// cast_like: a cast to an array's element type, which cuft-specialize makes a
+// cuft.cast (or nothing, when the types agree); typed IR never holds it.
+// RUN: cuft-opt %s --cuft-specialize="kernel=c sig=f64,array<i16,1,C>" | FileCheck %s --check-prefix=LIKE
+// LIKE-LABEL: cuft.kernel @c(
+// LIKE-SAME: %[[X:.*]]: f64, %[[A:.*]]: !cuft.array<i16, 1, C>)
+// LIKE-NOT: cast_like
+// LIKE: %[[C:.*]] = cuft.cast %[[X]] : f64 to i16
+// LIKE: cuft.store %[[C]], %[[A]]
+// LIKE-NOT: cast_like
+cuft.kernel @c(%x: !cuft.unknown, %a: !cuft.unknown) {
+  %c0 = cuft.constant 0 : i64
+  %y = cuft.cast_like %x, %a : (!cuft.unknown, !cuft.unknown) -> !cuft.unknown
+  cuft.store %y, %a[%c0] : !cuft.unknown, !cuft.unknown[i64]
+  cuft.return
+}

@@ -572,6 +572,14 @@ def array_metadata(a, flags, out):
     out[3] = a.size + len(a.strides) * 1000 + a.ndim * 10000
 
 
+@cuft.kernel
+def dtype_casts(a, b):
+    # a.dtype.type(x) and a.dtype(x): casts to an array's element type.
+    i = cuft.grid(1)
+    if i < a.size:
+        a[i] = a.dtype.type(i) * a.dtype.type(1.75) + b.dtype(2.9)
+
+
 def _f32(*shape):
     return np.ones(shape, np.float32)
 
@@ -615,6 +623,7 @@ GALLERY = {
     "flag_select": (flag_select, lambda: (_f32(16), _f32(16), True)),
     "collatz_steps": (collatz_steps, lambda: (np.arange(1, 33, dtype=np.int64),
                                               np.zeros(32, np.int64))),
+    "dtype_casts": (dtype_casts, lambda: (np.zeros(4, np.int16), np.zeros(1, np.uint8))),
     "array_metadata": (array_metadata, lambda: (_f32(3, 5)[:, ::2], np.zeros(4, np.bool_),
                                                 np.zeros(4, np.int64))),
     "print_values": (print_values, lambda: (_f32(4), np.arange(4), _f32(4))),

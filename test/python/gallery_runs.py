@@ -468,6 +468,8 @@ RUNS = {
     "first_multiple": Run(2, 32, _first_multiple_args, _first_multiple),
     "local_sort": _per_element(50, 16, lambda: (np.round(3 * _normal((50, 7))), 7),
                                lambda data, width: {0: np.sort(data, axis=1)}),
+    "dtype_casts": _per_element(N, 128, lambda: (np.zeros(N, np.int16), np.zeros(1, np.uint8)),
+                                lambda a, b: {0: (np.arange(N) * 1 + 2).astype(np.int16)}),
     "array_metadata": Run(1, 1, lambda: (np.zeros((7, 9), f32)[::2, ::3], np.zeros(6, np.bool_),
                                           np.zeros(4, np.int64)),
                           # the view's strides (the reference gets copies): 2 rows of 9

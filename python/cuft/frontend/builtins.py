@@ -98,6 +98,12 @@ class BuiltinsMixin:
                 raise self.error("'*' arguments are not supported in kernels", a)
         if any(kw.arg is None for kw in node.keywords):
             raise self.error("'**' arguments are not supported in kernels", node)
+        array = self._dtype_of(node.func)
+        if array is not None:  # a.dtype.type(x), a.dtype(x): a cast to a's element type
+            (x,) = self.call_args(node, "dtype.type", ["x"], 1)
+            x = self.value_of(x)
+            return self.em.op(f"cuft.cast_like {x.name}, {array.name} : ({x.type}, "
+                              f"{array.type}) -> {UNKNOWN}", self.pos(node))
         obj = self.static_value_or_none(node.func)
         if obj is _NOT_STATIC:
             raise self.error("only device functions, cuft intrinsics, math functions and "
@@ -143,6 +149,18 @@ class BuiltinsMixin:
         name = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None) or repr(obj)
         raise self.error(f"cannot call '{name}' in a kernel: only @cuft.func device functions, "
                          "cuft intrinsics, math functions, min, max, abs and casts", node.func)
+
+    def _dtype_of(self, func):
+        """The array ``a`` when ``func`` is ``a.dtype.type`` or ``a.dtype`` of a
+        local array, else None."""
+        if isinstance(func, ast.Attribute) and func.attr == "type":
+            func = func.value
+        if not (isinstance(func, ast.Attribute) and func.attr == "dtype"
+                and isinstance(func.value, ast.Name)
+                and (func.value.id in self.vars or func.value.id in self.params)):
+            return None
+        v = self.visit(func.value)
+        return v if isinstance(v, Value) else None
 
     def call_external(self, node, ext):
         """A call of a cuft.declare_device function: arguments cast to its types."""

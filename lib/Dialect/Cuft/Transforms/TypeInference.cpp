@@ -273,6 +273,28 @@ LogicalResult VarLoadOp::inferTypes(TypeInference &typing) {
 }
 void VarLoadOp::castOperands(TypeInference &) {}
 
+LogicalResult CastLikeOp::inferTypes(TypeInference &typing) {
+  TypeInfo a = typing.get(getArray());
+  if (!a)
+    return success();
+  auto arr = dyn_cast<ArrayType>(a.type);
+  if (!arr) {
+    if (typing.emitting())
+      emitError("'") << describe(a.type) << "' has no dtype: expected an array";
+    return failure();
+  }
+  if (failed(typing.requireScalar(*this, getInput(), "the operand of a cast")))
+    return failure();
+  typing.set(getResult(), TypeInfo::strong(arr.getElementType()));
+  return success();
+}
+void CastLikeOp::castOperands(TypeInference &typing) {
+  // A plain cast now that the element type is known; the op goes.
+  typing.castOperand(*this, 0, getType());
+  getResult().replaceAllUsesWith(getInput());
+  erase();
+}
+
 LogicalResult CastOp::inferTypes(TypeInference &typing) {
   if (failed(typing.requireScalar(*this, getInput(), "the operand of a cast")))
     return failure();
