@@ -316,8 +316,10 @@ def Cuft_MathOp : Cuft_Op<"math", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOp
   let summary = "a `math` module function";
   let description = [{
     Calls a function of Python's `math` module. Typed IR: every operand and the
-    result share one float type; specialization converts integer arguments to `f64`
-    and, for `floor`, `ceil` and `trunc`, casts the result to `i64` as Python does.
+    result share one float type; specialization converts integer arguments to
+    `f64`, except that `rint`, `floor`, `ceil` and `trunc` of an integer are the
+    integer itself (the op goes). Their float result is NumPy's; `math.floor`'s
+    int is a cast the frontend adds.
     Functions lower to the math dialect (or, where it has none, to a call of the
     C math library), which each target supplies: libdevice on NVPTX, LLVM
     intrinsics and the C library on the host.

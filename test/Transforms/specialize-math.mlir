@@ -1,7 +1,8 @@
 // RUN: cuft-opt %s --cuft-specialize="kernel=m sig=i32,f32,array<f64,1,C>" | FileCheck %s
 
 // math.sin(i) on an int computes in f64; on an f32 in f32; floor/ceil/trunc
-// return i64 through a cast, as Python does; two-argument functions promote.
+// keep the float type (NumPy's rule; the frontend casts math.floor's result to
+// i64, as Python does), and of an int are the int; two-argument functions promote.
 // CHECK-LABEL: cuft.kernel @m(
 // CHECK-SAME: %[[I:.*]]: i32, %[[F:.*]]: f32, %[[O:.*]]: !cuft.array<f64, 1, C>)
 // CHECK: %[[IF:.*]] = cuft.cast %[[I]] : i32 to f64
@@ -13,9 +14,9 @@
 // CHECK: %[[FL:.*]] = cuft.math floor(%[[F]]) : (f32) -> f32
 // CHECK: %[[FLI:.*]] = cuft.cast %[[FL]] : f32 to i64
 // CHECK: cuft.var_store %[[FLI]], %{{.*}} : i64, !cuft.var<i64>
-// CHECK: %[[IF2:.*]] = cuft.cast %[[I]] : i32 to f64
-// CHECK: %[[CE:.*]] = cuft.math ceil(%[[IF2]]) : (f64) -> f64
-// CHECK: cuft.cast %[[CE]] : f64 to i64
+// ceil of an int is the int: only the frontend's cast to i64 is left.
+// CHECK-NOT: cuft.math ceil
+// CHECK: cuft.cast %[[I]] : i32 to i64
 // CHECK-DAG: %[[A1:.*]] = cuft.cast %[[F]] : f32 to f64
 // CHECK-DAG: %[[A2:.*]] = cuft.cast %[[I]] : i32 to f64
 // CHECK: cuft.math atan2(%[[A1]], %[[A2]]) : (f64, f64) -> f64
@@ -30,9 +31,11 @@ cuft.kernel @m(%i: !cuft.unknown, %f: !cuft.unknown, %o: !cuft.unknown) {
   %q = cuft.math sqrt(%f) : (!cuft.unknown) -> !cuft.unknown
   cuft.store %q, %o[%c0] : !cuft.unknown, !cuft.unknown[i64]
   %fl = cuft.math floor(%f) : (!cuft.unknown) -> !cuft.unknown
-  cuft.var_store %fl, %v : !cuft.unknown, !cuft.var<!cuft.unknown>
+  %fli = cuft.cast %fl : !cuft.unknown to i64
+  cuft.var_store %fli, %v : i64, !cuft.var<!cuft.unknown>
   %ce = cuft.math ceil(%i) : (!cuft.unknown) -> !cuft.unknown
-  cuft.var_store %ce, %v : !cuft.unknown, !cuft.var<!cuft.unknown>
+  %cei = cuft.cast %ce : !cuft.unknown to i64
+  cuft.var_store %cei, %v : i64, !cuft.var<!cuft.unknown>
   %at = cuft.math atan2(%f, %i) : (!cuft.unknown, !cuft.unknown) -> !cuft.unknown
   cuft.store %at, %o[%c0] : !cuft.unknown, !cuft.unknown[i64]
   %p = cuft.math pow(%f, %two) : (!cuft.unknown, f64) -> !cuft.unknown

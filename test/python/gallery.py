@@ -487,10 +487,10 @@ def numpy_in_kernels(x, n, out, iout):
         out[i, 2] = math.degrees(v) + np.deg2rad(v)
         out[i, 3] = math.remainder(v, 0.75) + math.nextafter(v, 10.0)
         out[i, 4] = operator.add(v, operator.mul(v, 3.0)) + operator.neg(v)
-        out[i, 5] = 1.0 if math.isfinite(v) else 0.0
+        out[i, 5] = (1.0 if math.isfinite(v) else 0.0) + np.floor(v) + np.trunc(-v) * 10
         q, r = divmod(n[i], 3)
         iout[i, 0] = round(v * 3.0)
-        iout[i, 1] = q * 10 + r
+        iout[i, 1] = q * 10 + r + math.floor(v) * 1000
         iout[i, 2] = round(n[i]) + pow(n[i], 2)
         iout[i, 3] = operator.lt(n[i], 2) + np.remainder(n[i], -7)
 

@@ -327,9 +327,11 @@ def _numpy_in_kernels(x, n, out, iout):
     for i, (v, k) in enumerate(zip(x.tolist(), n.tolist())):
         out[i] = [math.sin(v) + math.atan2(v, 2.0) + abs(-v) + v ** 2, float(f32(v)) * 2.0,
                   math.degrees(v) + math.radians(v), math.remainder(v, 0.75)
-                  + math.nextafter(v, 10.0), v + v * 3.0 + -v, 1.0]
+                  + math.nextafter(v, 10.0), v + v * 3.0 + -v,
+                  1.0 + math.floor(v) + math.trunc(-v) * 10]
         q, r = divmod(k, 3)
-        iout[i] = [round(v * 3.0), q * 10 + r, k + k ** 2, (k < 2) + k % -7]
+        iout[i] = [round(v * 3.0), q * 10 + r + math.floor(v) * 1000, k + k ** 2,
+                   (k < 2) + k % -7]
     return {2: out, 3: iout}
 
 

@@ -676,14 +676,14 @@ def err_pow_modulus(x):
     x[0] = pow(x[1], 2, 7)
 
 
-def err_numpy_floor(x):
-    x[0] = np.floor(x[1])
+def err_numpy_sign(x):
+    x[0] = np.sign(x[1])
 
 
 ERROR_CASES = [
     (err_round_digits, "2)", "round() with ndigits is not supported"),
     (err_pow_modulus, "7)", "pow() with a modulus is not supported"),
-    (err_numpy_floor, "np.floor", "cannot call 'floor'"),
+    (err_numpy_sign, "np.sign", "cannot call 'sign'"),
     (err_lambda, "lambda v", "'lambda' is not supported"),
     (err_try, "try:", "'try' is not supported"),
     (err_with, "with open", "'with' is not supported"),

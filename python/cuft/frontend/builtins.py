@@ -18,14 +18,15 @@ __all__ = ["BuiltinsMixin", "MATH_FUNCTIONS"]
 MATH_FUNCTIONS = dict(_cuft.math_functions())
 _MATH_BY_OBJECT = {getattr(math, n): n for n in MATH_FUNCTIONS if hasattr(math, n)}
 # NumPy's scalar math under numba's names (ufuncs on scalars) -> cuft.math.
-# np.floor, np.ceil and np.trunc are not here: they return floats, math's ints.
+# np.floor, np.ceil, np.trunc give floats; math's give ints (a cast after).
 _NUMPY_MATH = {
     "sin": "sin", "cos": "cos", "tan": "tan", "arcsin": "asin", "arccos": "acos",
     "arctan": "atan", "arctan2": "atan2", "sinh": "sinh", "cosh": "cosh", "tanh": "tanh",
     "arcsinh": "asinh", "arccosh": "acosh", "arctanh": "atanh", "exp": "exp", "exp2": "exp2",
     "expm1": "expm1", "log": "log", "log2": "log2", "log10": "log10", "log1p": "log1p",
     "sqrt": "sqrt", "cbrt": "cbrt", "fabs": "fabs", "hypot": "hypot", "copysign": "copysign",
-    "fmod": "fmod", "nextafter": "nextafter", "rint": "rint",
+    "fmod": "fmod", "nextafter": "nextafter", "rint": "rint", "floor": "floor", "ceil": "ceil",
+    "trunc": "trunc",
 }
 # The operator module's functions -> the AST operator they are.
 _OPERATOR_BINARY = {
@@ -118,7 +119,10 @@ class BuiltinsMixin:
             return handler(node, obj)
         hashable = _hashable(obj)
         if hashable and obj in _MATH_BY_OBJECT:
-            return self.call_math(node, _MATH_BY_OBJECT[obj])
+            fn = _MATH_BY_OBJECT[obj]
+            r = self.call_math(node, fn)
+            # math.floor, ceil, trunc return an int in Python; numpy's a float.
+            return self.cast(r, "i64", node) if fn in ("floor", "ceil", "trunc") else r
         if hashable and obj in _MATH_EXTRA:
             return _MATH_EXTRA[obj](self, node, obj.__name__)
         numpy_name = _numpy_function(obj) if hashable else None

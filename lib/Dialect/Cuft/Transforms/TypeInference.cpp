@@ -307,6 +307,13 @@ void CastOp::castOperands(TypeInference &) {}
 // Math
 //===----------------------------------------------------------------------===//
 
+/// rint, floor, ceil, trunc: integral results, in the operand's float type
+/// (NumPy's rule; math.floor's int is the frontend's cast). Of an integer, the
+/// integer itself.
+static bool isRounding(MathFn fn) {
+  return fn == MathFn::rint || fn == MathFn::floor || fn == MathFn::ceil || fn == MathFn::trunc;
+}
+
 LogicalResult MathOp::inferTypes(TypeInference &typing) {
   for (Value v : getOperands())
     if (typing.get(v) && failed(typing.requireScalar(*this, v, "a math function argument")))
@@ -316,8 +323,8 @@ LogicalResult MathOp::inferTypes(TypeInference &typing) {
     return success();
   TypeInfo r = *acc;
   r.literal.reset();
-  if (getFn() == MathFn::rint && kindOf(r.type) != ScalarKind::Float) {
-    // An integer is already integral: rint of it is itself (bool: an i64).
+  if (isRounding(getFn()) && kindOf(r.type) != ScalarKind::Float) {
+    // An integer is already integral: the result is itself (bool: an i64).
     if (kindOf(r.type) == ScalarKind::Bool)
       r.type = i64Type(getContext());
     typing.set(getResult(), r);
@@ -325,33 +332,20 @@ LogicalResult MathOp::inferTypes(TypeInference &typing) {
   }
   if (kindOf(r.type) != ScalarKind::Float)
     r.type = f64Type(getContext());
-  if (getFn() == MathFn::floor || getFn() == MathFn::ceil || getFn() == MathFn::trunc)
-    r = TypeInfo::strong(i64Type(getContext()));
   typing.set(getResult(), r);
   return success();
 }
 
 void MathOp::castOperands(TypeInference &typing) {
-  if (getFn() == MathFn::rint && !isa<FloatType>(getType())) {
-    // rint of an integer: the integer, in the result's type; the op goes.
+  if (isRounding(getFn()) && !isa<FloatType>(getType())) {
+    // Of an integer: the integer, in the result's type; the op goes.
     typing.castOperand(*this, 0, getType());
     getResult().replaceAllUsesWith(getOperand(0));
     erase();
     return;
   }
-  std::optional<TypeInfo> acc = promoteOperands(typing, getOperands());
-  Type t = kindOf(acc->type) == ScalarKind::Float ? acc->type : f64Type(getContext());
   for (unsigned i = 0; i < getNumOperands(); ++i)
-    typing.castOperand(*this, i, t);
-  if (getType() != t) {
-    // floor/ceil/trunc: compute in float, then convert as Python's int() does.
-    Type intType = getType();
-    getResult().setType(t);
-    OpBuilder b(getContext());
-    b.setInsertionPointAfter(*this);
-    auto cast = CastOp::create(b, getLoc(), intType, getResult());
-    getResult().replaceAllUsesExcept(cast, cast);
-  }
+    typing.castOperand(*this, i, getType());
 }
 
 //===----------------------------------------------------------------------===//
