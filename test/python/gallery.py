@@ -518,6 +518,49 @@ def tuple_values(a, out):
         out[x, y] = total + len(gid) * 100 + t[1][0] * 1000 + pair[0] * 10000
 
 
+@cuft.func
+def split_number(v):
+    whole = math.floor(v)
+    return whole, v - whole
+
+
+@cuft.func
+def ordered(a, b):
+    if b < a:
+        return b, a
+    return a, b
+
+
+@cuft.func
+def dot2(p, q, weights=(1.0, 1.0)):
+    return p[0] * q[0] * weights[0] + p[1] * q[1] * weights[1]
+
+
+@cuft.func
+def rotate(t):
+    a, (b, c) = t
+    return (b, c), ordered(a, c)
+
+
+@cuft.kernel
+def tuple_calls(x, y, out):
+    # Tuples passed to and returned from device functions (nested, defaults),
+    # compared as Python compares them, and tested with 'in'.
+    i = cuft.grid(1)
+    if i < x.size:
+        whole, frac = split_number(x[i])
+        lo, hi = ordered(x[i], y[i])
+        p = (lo, hi)
+        out[i, 0] = whole + frac * 10
+        out[i, 1] = dot2(p, (y[i], 2.0)) + dot2(p, p, (0.5, 0.25))
+        (b, c), (m, n) = rotate((x[i], (y[i], 1.0)))
+        out[i, 2] = b + 10 * c + 100 * m + 1000 * n
+        out[i, 3] = ((x[i], y[i]) < (y[i], x[i])) + 2 * ((whole, 1) <= (whole, 1)) \
+            + 4 * (split_number(x[i]) == (whole, frac)) + 8 * ((1, 2) != (1, 2, 3))
+        out[i, 4] = (i % 5 in (1, 3)) + 2 * ((i % 4, 0) not in ((0, 0), (2, 0)))
+        out[i, 5] = ((whole, frac) > (1.0, 0.5)) + 2 * ((whole,) >= (whole, frac))
+
+
 @cuft.kernel
 def iterate_sequences(x, y, out):
     # for over arrays, enumerate, zip, and their nesting; a break in a zip.
@@ -630,6 +673,7 @@ GALLERY = {
     "scale_4d": (scale_4d, lambda: (_f64(3, 4, 5, 6), _f64(3, 4, 5, 6))),
     "iterate_sequences": (iterate_sequences, lambda: (_f64(5), _f64(7), _f64(6))),
     "tuple_values": (tuple_values, lambda: (_f64(6, 5), _f64(6, 5))),
+    "tuple_calls": (tuple_calls, lambda: (_f64(8), _f64(8), _f64(8, 6))),
     "numpy_in_kernels": (numpy_in_kernels, lambda: (_f64(16), np.arange(16), _f64(16, 6),
                                                     np.zeros((16, 4), np.int64))),
     "popcount": (popcount, lambda: (np.arange(32, dtype=np.uint32), np.zeros(32, np.uint32))),

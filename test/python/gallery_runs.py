@@ -351,6 +351,22 @@ def _tuple_values(a, out):
     return {1: want}
 
 
+def _tuple_calls(x, y, out):
+    want = np.zeros_like(out)
+    for i, (a, b) in enumerate(zip(x, y)):
+        whole = math.floor(a)
+        frac = a - whole
+        lo, hi = (b, a) if b < a else (a, b)
+        want[i, 0] = whole + frac * 10
+        want[i, 1] = (lo * b + hi * 2.0) + (lo * lo * 0.5 + hi * hi * 0.25)
+        m, n = (1.0, a) if 1.0 < a else (a, 1.0)
+        want[i, 2] = b + 10 * 1.0 + 100 * m + 1000 * n
+        want[i, 3] = ((a, b) < (b, a)) + 2 + 4 + 8
+        want[i, 4] = (i % 5 in (1, 3)) + 2 * (i % 4 not in (0, 2))
+        want[i, 5] = ((whole, frac) > (1.0, 0.5)) + 0
+    return {2: want}
+
+
 def _popcount_args():
     x = _rng().integers(0, 2**32, N, dtype=np.uint32)
     x[:4] = [0, 1, 0x80000000, 0xFFFFFFFF]  # the top bit set: >> must be logical
@@ -486,6 +502,10 @@ RUNS = {
                                              np.zeros(6)), _iterate_sequences, **F64),
     "tuple_values": Run((4, 5), (8, 8), lambda: (_normal((30, 37), f64), np.zeros((30, 37))),
                         _tuple_values, **F64),
+    "tuple_calls": Run(_cover(N, 128), 128,
+                       lambda: (np.round(_normal(N, f64) * 2, 1),
+                                np.round(_normal(N, f64, seed=1) * 2, 1), np.zeros((N, 6))),
+                       _tuple_calls, **F64),
     "numpy_in_kernels": _per_element(N, 128, _numpy_in_kernels_args, _numpy_in_kernels,
                                      **F64),
     "casts": _per_element(N, 128, _casts_args,

@@ -680,7 +680,17 @@ def err_numpy_sign(x):
     x[0] = np.sign(x[1])
 
 
+def err_tuple_order(x):
+    x[0] = (x[0], x[1]) < x[2]
+
+
+def err_in_array(x):
+    x[0] = x[1] in x
+
+
 ERROR_CASES = [
+    (err_tuple_order, "(x[0], x[1]) <", "'<' between a tuple and a value is not supported"),
+    (err_in_array, "x[1] in", "'in' in a kernel needs a tuple on its right"),
     (err_round_digits, "2)", "round() with ndigits is not supported"),
     (err_pow_modulus, "7)", "pow() with a modulus is not supported"),
     (err_numpy_sign, "np.sign", "cannot call 'sign'"),
@@ -729,6 +739,42 @@ def test_missing_return_in_device_function():
         generate(err_missing_return)
     assert "can reach its end without a return" in str(info.value)
     assert info.value.lineno == line_of(half_return, "def half_return")[0]
+
+
+@cuft.func
+def pair_or_value(v):
+    if v > 0:
+        return v, v
+    return v
+
+
+def err_return_shapes(x):
+    x[0] = pair_or_value(x[1])
+
+
+def test_device_function_returns_one_shape():
+    with pytest.raises(CompileError) as info:
+        generate(err_return_shapes)
+    assert "returns a value here and a tuple of 2 elsewhere" in str(info.value)
+    assert info.value.lineno == line_of(pair_or_value, "return v\n")[0]
+
+
+@cuft.func
+def first_of(t):
+    return t[0]
+
+
+def tuple_shapes_clone(x):
+    x[0] = first_of((x[1], x[2])) + first_of((x[1], (x[2], x[3]))) + first_of(x[4])
+
+
+def test_a_device_function_per_shape_of_its_tuple_arguments():
+    # Each shape of arguments is a function of its own: a tuple's elements
+    # are its parameters.
+    ir = generate(tuple_shapes_clone).ir
+    has(ir, r"cuft.func @first_of\(%t.0: [^,]*, %t.1: ", 1)
+    has(ir, r"cuft.func @first_of_2\(%t.0: [^,]*, %t.1.0: [^,]*, %t.1.1: ", 1)
+    has(ir, r"cuft.func @first_of_3\(%t: ", 1)
 
 
 def test_compile_error_str_without_location():

@@ -9,7 +9,7 @@ import operator
 
 from .. import _cuft, dsl
 from .expressions import _NOT_STATIC, Shape
-from .ir import UNKNOWN, Value, quote
+from .ir import NO_RESULT, UNKNOWN, Value, count_leaves, leaves, quote, rebuild
 from .source import unwrap
 
 __all__ = ["BuiltinsMixin", "MATH_FUNCTIONS"]
@@ -139,7 +139,7 @@ class BuiltinsMixin:
             return self.binop(_OPERATOR_BINARY[obj](), self.value_of(a), self.value_of(b), node)
         if hashable and obj in _OPERATOR_COMPARE:
             a, b = self.call_args(node, obj.__name__, ["a", "b"], 2)
-            return self.cmp(_OPERATOR_COMPARE[obj](), self.value_of(a), self.value_of(b), node)
+            return self.cmp(_OPERATOR_COMPARE[obj](), self.visit(a), self.visit(b), node)
         if hashable and obj in _OPERATOR_UNARY:
             (a,) = self.call_args(node, obj.__name__, ["a"], 1)
             return self.unop(_OPERATOR_UNARY[obj], self.value_of(a), node)
@@ -411,36 +411,53 @@ class BuiltinsMixin:
     call_atomic_exch = call_atomic_cas = _atomic
 
     # -- device functions -----------------------------------------------------
+    def _compiled(self, v, node):
+        """``v`` with every Python object in it (a default argument) made a value."""
+        if isinstance(v, tuple):
+            return tuple(self._compiled(e, node) for e in v)
+        return v if isinstance(v, Value) else self.from_python(v, node)
+
     def call_device_function(self, node, obj):
         fn = unwrap(obj)
-        pos_vals = [self.value_of(a) for a in node.args]
-        kw_vals = {kw.arg: self.value_of(kw.value) for kw in node.keywords}
+        signature = inspect.signature(fn)
+        if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+               for p in signature.parameters.values()):
+            raise self.error(f"device function '{fn.__name__}': *args and **kwargs "
+                             "are not supported", node)
+        pos_vals = [self.visit(a) for a in node.args]
+        kw_vals = {kw.arg: self.visit(kw.value) for kw in node.keywords}
         try:
-            bound = inspect.signature(fn).bind(*pos_vals, **kw_vals)
+            bound = signature.bind(*pos_vals, **kw_vals)
         except TypeError as e:
             raise self.error(f"bad call of device function '{fn.__name__}': {e}", node) from None
         bound.apply_defaults()
         args = []
         for name, v in bound.arguments.items():
-            if not isinstance(v, Value):
-                if isinstance(v, (tuple, dict)):
-                    raise self.error(f"device function '{fn.__name__}': *args and **kwargs "
-                                     "are not supported", node)
-                v = self.constant(v, node)  # a literal default
-            args.append(v)
+            # A default is a Python object: a literal, a tuple of them.
+            args.append(self._compiled(v, node))
+        shapes = tuple(self.shape(v) for v in args)
+        if all(s is None for s in shapes):
+            shapes = ()
+        flat = [self.as_value(leaf, node, what=f"an argument of '{fn.__name__}'")
+                for v in args for leaf in leaves(v)]
         try:
-            symbol, returns = self.module.callee(fn)
+            symbol, result = self.module.callee(fn, shapes)
         except Exception as e:
             if hasattr(e, "lineno"):
                 raise
             raise self.error(str(e), node) from None
-        result = UNKNOWN if returns else "()"
-        text = (f"cuft.call @{symbol}({', '.join(a.name for a in args)}) : "
-                f"({', '.join(a.type for a in args)}) -> {result}")
-        if returns:
-            return self.em.op(text, self.pos(node))
-        self.em.emit(text, self.pos(node))
-        return None
+        n = 0 if result is NO_RESULT else count_leaves(result)
+        results = ", ".join([UNKNOWN] * n)
+        text = (f"cuft.call @{symbol}({', '.join(a.name for a in flat)}) : "
+                f"({', '.join(a.type for a in flat)}) -> " + (f"({results})" if n != 1 else results))
+        if result is NO_RESULT:
+            self.em.emit(text, self.pos(node))
+            return None
+        if n == 0:
+            self.em.emit(text, self.pos(node))
+            return ()
+        values = self.em.op(text, self.pos(node), count=n)
+        return rebuild(result, iter(values if n > 1 else (values,)))
 
 
 def _hashable(obj):

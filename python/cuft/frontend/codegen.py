@@ -18,7 +18,7 @@ from ..errors import CompileError
 from .assignment import check_definite_assignment
 from .builtins import BuiltinsMixin
 from .expressions import _NOT_STATIC, ExpressionsMixin, PyObj
-from .ir import UNKNOWN, VAR, Emitter, Value, quote
+from .ir import NO_RESULT, UNKNOWN, VAR, Emitter, Value, count_leaves, leaves, quote, rebuild
 from .source import Source, unwrap
 
 __all__ = ["generate", "FrontendResult", "is_device_function"]
@@ -39,6 +39,8 @@ class FrontendResult:
     # the generic IR is only valid while each name still has that value.
     captures: tuple = field(default=())
     externals: tuple = field(default=())  # symbols of external device functions called
+    # Per parameter, None or the shape of the tuple it takes (see generate); ().
+    param_shapes: tuple = field(default=())
 
     def captures_match(self, fn):
         """Whether ``fn`` (this result's entry function, or a new function with the
@@ -159,13 +161,21 @@ _NESTED_ARMS = 16
 
 
 class ModuleBuilder:
-    """Names and queues the device functions reached from the entry function."""
+    """Names and compiles the device functions reached from the entry function.
+
+    A device function is compiled once per shape of its arguments (which are
+    tuples, of what nesting): a tuple is passed as its elements, so each shape
+    is a function of its own. It is compiled at its first call, where the
+    caller learns what it returns (a value, a tuple of what shape, nothing)."""
 
     def __init__(self):
-        self._symbols = {}   # python function -> symbol name
+        self._symbols = {}   # (python function, argument shapes) -> symbol name
         self._sources = {}   # python function -> Source
         self._taken = set()
-        self.queue = []
+        self._results = {}   # (function, shapes) -> result shape, once compiled
+        self._guessed = {}   # (function, shapes) -> result shape a recursive call assumed
+        self.parts = []      # IR text of each device function compiled
+        self.callees = []    # and its symbol
         self.entry = None
         self.captures = []
         self.externals = {}  # symbol -> ExternalFunction, declared once per module
@@ -176,8 +186,9 @@ class ModuleBuilder:
             src = self._sources[fn] = Source(fn)
         return src
 
-    def symbol(self, fn, enqueue=True):
-        sym = self._symbols.get(fn)
+    def symbol(self, fn, shapes=()):
+        key = (fn, shapes)
+        sym = self._symbols.get(key)
         if sym is None:
             base = sym = fn.__name__
             n = 1
@@ -185,9 +196,7 @@ class ModuleBuilder:
                 n += 1
                 sym = f"{base}_{n}"
             self._taken.add(sym)
-            self._symbols[fn] = sym
-            if enqueue:
-                self.queue.append(fn)
+            self._symbols[key] = sym
         return sym
 
     def external(self, ext):
@@ -204,16 +213,38 @@ class ModuleBuilder:
                              f"disagree: '{known.signature}' and '{ext.signature}'")
         return ext
 
-    def callee(self, fn):
-        """(symbol, returns a value) for a call of the device function ``fn``."""
-        return self.symbol(fn), _returns_value(self.source(fn).node)
+    def callee(self, fn, shapes):
+        """(symbol, result shape) of the device function ``fn`` called with
+        arguments of ``shapes``; compiled here at its first call."""
+        key = (fn, shapes)
+        sym = self.symbol(fn, shapes)
+        if key in self._results:
+            result = self._results[key]
+            if result is _COMPILING:  # a recursive call: what the syntax says
+                result = None if _returns_value(self.source(fn).node) else NO_RESULT
+                self._guessed[key] = result
+            return sym, result
+        self._results[key] = _COMPILING
+        text, result = FunctionCodegen(fn, self, False, shapes).run()[::5]
+        guessed = self._guessed.get(key, result)
+        if guessed != result:
+            raise ValueError(f"device function '{fn.__name__}' calls itself and returns a "
+                             "tuple: a recursive device function must return one value")
+        self._results[key] = result
+        self.parts.append(text)
+        self.callees.append(sym)
+        return sym, result
+
+
+_COMPILING = object()
 
 
 class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
     """Walks one function's AST and emits its generic IR."""
 
-    def __init__(self, fn, module, is_kernel):
+    def __init__(self, fn, module, is_kernel, param_shapes=()):
         self.fn = fn
+        self.param_shapes = param_shapes  # per parameter: None, or its tuple's shape
         self.module = module
         self.is_kernel = is_kernel
         self.src = module.source(fn)
@@ -222,6 +253,7 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
         self.statement = None  # the innermost statement being compiled
         self.globals = fn.__globals__
         self.returns_value = (not is_kernel) and _returns_value(self.src.node)
+        self.result_shape = _COMPILING  # what its returns give, once one is compiled
 
     # -- helpers ------------------------------------------------------------
     def pos(self, node):
@@ -255,14 +287,21 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
         assigned = self._assigned_names(fdef)
         self.params, self.vars, self.tuple_vars = {}, {}, {}
         arg_texts, constexprs = [], []
-        for i, p in enumerate(params):
-            v = Value(_ssa_name(p.arg, f"%arg.{i}"))
+        shapes = self.param_shapes or (None,) * len(params)
+        for i, (p, shape) in enumerate(zip(params, shapes)):
+            base = _ssa_name(p.arg, f"%arg.{i}")
+            # A tuple is passed as its elements, %t.0, %t.1.0, ... (no Python
+            # name has a '.').
+            v = rebuild(shape, iter(Value(f"{base}{path}") for path in _leaf_paths(shape)))
             self.params[p.arg] = v
             attrs = ""
             if self.is_kernel and p.annotation is not None and self._is_constexpr(p.annotation):
+                if shape is not None:
+                    raise self.error("a cuft.constexpr parameter cannot be a tuple", p)
                 attrs = " {cuft.constexpr}"
                 constexprs.append(i)
-            arg_texts.append(f"{v.name}: {UNKNOWN}{attrs} {self.em.loc(self.pos(p))}")
+            for leaf in leaves(v):
+                arg_texts.append(f"{leaf.name}: {UNKNOWN}{attrs} {self.em.loc(self.pos(p))}")
         for j, (name, node) in enumerate(assigned):
             self.vars[name] = self.em.declare_var(_ssa_name(name + ".var", f"%var.{j}"), name,
                                                   self.pos(node))
@@ -288,13 +327,18 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
                                  "its end without a return statement", fdef)
             self.em.terminator("cuft.return", self.pos(fdef))
         kind = "cuft.kernel" if self.is_kernel else "cuft.func"
-        result = f" -> {UNKNOWN}" if self.returns_value else ""
-        sym = self.module.symbol(self.fn, enqueue=False)
+        shape = self.result_shape
+        if shape is _COMPILING:  # no return compiled (all unreachable): one value
+            shape = None if self.returns_value else NO_RESULT
+        n = 0 if shape is NO_RESULT else count_leaves(shape)
+        result = "" if n == 0 else f" -> {UNKNOWN}" if n == 1 else \
+            f" -> ({', '.join([UNKNOWN] * n)})"
+        sym = self.module.symbol(self.fn, self.param_shapes)
         text = "\n".join([f"{kind} {_symbol(sym)}({', '.join(arg_texts)}){result} {{",
                           *self.em.decls, *self.em.lines,
                           f"}} {self.em.loc(self.pos(fdef))}"])
         return (text, [p.arg for p in params], constexprs, [self.pos(p) for p in params],
-                self.pos(fdef))
+                self.pos(fdef), shape)
 
     def _is_constexpr(self, annotation):
         try:
@@ -369,26 +413,27 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
     # variable per element, in the tuple's shape, made at its first tuple
     # assignment; every later assignment must give a tuple of that shape.
     def store_tuple_var(self, name, value, node, value_node=None):
-        shape = self._tuple_shape(value)
+        shape = self.shape(value)
         held = self.tuple_vars.get(name)
         if held is None:
             if shape is None:
                 raise self.error(f"'{name}' is assigned a tuple elsewhere and a value here",
                                  value_node or node)
             held = self.tuple_vars[name] = self._declare_tuple(name, value, node)
-        if self._tuple_shape(held) != shape:
-            raise self.error(f"'{name}' holds {self._describe_shape(self._tuple_shape(held))}; "
-                             f"cannot assign {self._describe_shape(shape)} to it",
+        if self.shape(held) != shape:
+            raise self.error(f"'{name}' holds {self.describe_shape(self.shape(held))}; "
+                             f"cannot assign {self.describe_shape(shape)} to it",
                              value_node or node)
         self._store_tuple(held, value, node, value_node)
 
-    def _tuple_shape(self, value):
+    def shape(self, value):
         """The nesting of a tuple (a count per level), None for a single value."""
         if not isinstance(value, tuple):
             return None
-        return tuple(self._tuple_shape(v) for v in value)
+        return tuple(self.shape(v) for v in value)
 
-    def _describe_shape(self, shape):
+    @staticmethod
+    def describe_shape(shape):
         return "a value" if shape is None else f"a tuple of {len(shape)}"
 
     def _declare_tuple(self, name, value, node, path=""):
@@ -688,38 +733,46 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
             return
         if self.is_kernel:
             raise self.error("a kernel cannot return a value", node)
-        value = self.as_value(self.visit(node.value), node.value, what="return")
-        self.em.terminator(f"cuft.return {value.name} : {value.type}", self.pos(node))
+        value = self.visit(node.value)
+        shape = self.shape(value)
+        if self.result_shape is not _COMPILING and self.result_shape != shape:
+            raise self.error(f"returns {self.describe_shape(shape)} here and "
+                             f"{self.describe_shape(self.result_shape)} elsewhere", node.value)
+        self.result_shape = shape
+        values = [self.as_value(v, node.value, what="return") for v in leaves(value)]
+        if not values:
+            self.em.terminator("cuft.return", self.pos(node))
+            return
+        self.em.terminator(f"cuft.return {', '.join(v.name for v in values)} : "
+                           f"{', '.join(v.type for v in values)}", self.pos(node))
 
 
-def _compile(fn, module, is_kernel):
-    return FunctionCodegen(fn, module, is_kernel).run()
+def _leaf_paths(shape, path=""):
+    """The suffix of each element's name, in ``leaves`` order: "" for a value."""
+    if shape is None:
+        return [path]
+    return [p for k, s in enumerate(shape) for p in _leaf_paths(s, f"{path}.{k}")]
 
 
-def generate(fn, *, is_kernel=True):
-    """Generic cuft IR for ``fn`` and, transitively, every device function it calls."""
+def generate(fn, *, is_kernel=True, param_shapes=()):
+    """Generic cuft IR for ``fn`` and, transitively, every device function it
+    calls. ``param_shapes``: per parameter, None or the shape of the tuple it
+    is given (a tuple's elements are parameters of their own); () for none."""
     fn = unwrap(fn)
     module = ModuleBuilder()
     module.entry = fn
-    name = module.symbol(fn, enqueue=False)
-    text, arg_names, constexprs, positions, position = _compile(fn, module, is_kernel)
-    parts, callees, done = [text], [], {fn}
-    while module.queue:
-        callee = module.queue.pop(0)
-        if callee in done:
-            continue
-        done.add(callee)
-        parts.append(_compile(callee, module, False)[0])
-        callees.append(module.symbol(callee, enqueue=False))
+    name = module.symbol(fn, param_shapes)
+    text, arg_names, constexprs, positions, position, _ = \
+        FunctionCodegen(fn, module, is_kernel, param_shapes).run()
     src = module.source(fn)
-    parts += [ext.declaration() for ext in module.externals.values()]
+    parts = [text, *module.parts, *(ext.declaration() for ext in module.externals.values())]
     ir = "module {\n" + "\n".join(parts) + "\n}\n"
     return FrontendResult(ir=ir, name=name, arg_names=tuple(arg_names),
                           constexpr_args=tuple(constexprs), filename=src.filename,
-                          firstlineno=src.firstlineno, callees=tuple(callees),
+                          firstlineno=src.firstlineno, callees=tuple(module.callees),
                           arg_positions=tuple(positions), position=position,
                           captures=_dedup(module.captures),
-                          externals=tuple(module.externals))
+                          externals=tuple(module.externals), param_shapes=param_shapes)
 
 
 def _dedup(captures):

@@ -3,6 +3,7 @@
 import ast
 import contextlib
 import numbers
+import operator
 import types
 
 from .. import dsl
@@ -39,6 +40,7 @@ _BINOPS = {
 }
 _CMPOPS = {ast.Eq: "eq", ast.NotEq: "ne", ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge"}
 _CMP_SPELLING = {ast.Is: "is", ast.IsNot: "is not", ast.In: "in", ast.NotIn: "not in"}
+_ORDER_SPELLING = {"lt": "<", "le": "<=", "gt": ">", "ge": ">="}
 # Intrinsics that are values rather than calls: name -> (op text, result type).
 _VALUE_INTRINSICS = {
     f"{ns}.{d}": (f"cuft.{op} {d}", "i64")
@@ -250,12 +252,55 @@ class ExpressionsMixin:
         return self.em.op(f"cuft.{mnemonic} {a.name} : ({a.type}) -> {UNKNOWN}", self.pos(node))
 
     def cmp(self, op, a, b, node):
+        """``a <op> b``: values, tuples (compared as Python does), or ``in`` a tuple."""
+        if isinstance(op, (ast.In, ast.NotIn)):
+            if not isinstance(b, tuple):
+                raise self.error(f"'{_CMP_SPELLING[type(op)]}' in a kernel needs a tuple on its "
+                                 "right", node)
+            found = self.constant(False, node)
+            for item in b:
+                found = self.logical("bitor", found, self.cmp(ast.Eq(), a, item, node), node)
+            return found if isinstance(op, ast.In) else self.unop("not", found, node)
         pred = _CMPOPS.get(type(op))
         if pred is None:
             spelled = _CMP_SPELLING.get(type(op), type(op).__name__)
             raise self.error(f"comparison '{spelled}' is not supported in kernels", node)
+        if isinstance(a, tuple) or isinstance(b, tuple):
+            return self.compare_tuples(op, pred, a, b, node)
+        a, b = self.as_value(a, node), self.as_value(b, node)
         return self.em.op(f"cuft.cmp {pred}, {a.name}, {b.name} : ({a.type}, {b.type}) -> {UNKNOWN}",
                           self.pos(node))
+
+    def logical(self, mnemonic, a, b, node):
+        return self.em.op(f"cuft.{mnemonic} {a.name}, {b.name} : ({a.type}, {b.type}) -> "
+                          f"{UNKNOWN}", self.pos(node))
+
+    def compare_tuples(self, op, pred, a, b, node):
+        """Python's rules: == and != element by element (a tuple is never equal
+        to a value, nor to a tuple of another length); <, <=, >, >= by the first
+        elements that differ, else by the lengths. Every element is compared
+        (they are values, without side effects), and the results combined."""
+        both = isinstance(a, tuple) and isinstance(b, tuple)
+        if pred in ("eq", "ne"):
+            if not both or len(a) != len(b):
+                return self.constant(pred == "ne", node)
+            equal = self.constant(True, node)
+            for x, y in zip(a, b):
+                equal = self.logical("bitand", equal, self.cmp(ast.Eq(), x, y, node), node)
+            return equal if pred == "eq" else self.unop("not", equal, node)
+        if not both:
+            raise self.error(f"'{_ORDER_SPELLING[pred]}' between a tuple and a value is not "
+                             "supported (Python raises TypeError)", node)
+        lengths = {"lt": operator.lt, "le": operator.le, "gt": operator.gt, "ge": operator.ge}
+        result = self.constant(lengths[pred](len(a), len(b)), node)
+        for x, y in reversed(list(zip(a, b))):
+            # result = (x == y) ? result : (x op y)
+            same = self.cmp(ast.Eq(), x, y, node)
+            kept = self.logical("bitand", same, result, node)
+            differs = self.logical("bitand", self.unop("not", same, node),
+                                   self.cmp(op, x, y, node), node)
+            result = self.logical("bitor", kept, differs, node)
+        return result
 
     def visit_BinOp(self, node):
         # A tree of binary operators (a long sum x0 + x1 + ... + xn, a chain
@@ -293,9 +338,11 @@ class ExpressionsMixin:
     # deeper than two operands do.
 
     def visit_Compare(self, node):
-        left = self.as_value(self.visit(node.left), node.left)
+        # Operands may be tuples (compared as Python does), so they stay as
+        # they are; cmp checks them.
+        left = self.visit(node.left)
         first = node.comparators[0]
-        right = self.as_value(self.visit(first), first)
+        right = self.visit(first)
         result = self.cmp(node.ops[0], left, right, node)
         if len(node.ops) == 1:
             return result
@@ -307,7 +354,7 @@ class ExpressionsMixin:
             for k in range(1, len(node.ops)):
                 self.exit_when(result, False, node)
                 left, nxt = right, node.comparators[k]
-                right = self.as_value(self.visit(nxt), nxt)
+                right = self.visit(nxt)
                 result = self.cmp(node.ops[k], left, right, node.comparators[k - 1])
                 self.store_temp(tmp, result, node)
         return self.load_temp(tmp, node)

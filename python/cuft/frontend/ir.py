@@ -2,10 +2,33 @@
 
 import math
 
-__all__ = ["UNKNOWN", "VAR", "Value", "Emitter", "float_literal", "quote"]
+__all__ = ["UNKNOWN", "VAR", "NO_RESULT", "Value", "Emitter", "float_literal", "quote",
+           "leaves", "count_leaves", "rebuild"]
 
 UNKNOWN = "!cuft.unknown"
 VAR = "!cuft.var<!cuft.unknown>"
+
+# A device function's result: this for none, else the shape of what it returns
+# (None: one value; a tuple: a tuple of that shape, see FunctionCodegen.shape).
+NO_RESULT = "no result"
+
+
+def leaves(value):
+    """The values of a (nested) tuple, depth first; a value alone is its own."""
+    if not isinstance(value, tuple):
+        return [value]
+    return [leaf for v in value for leaf in leaves(v)]
+
+
+def count_leaves(shape):
+    return 1 if shape is None else sum(count_leaves(s) for s in shape)
+
+
+def rebuild(shape, values):
+    """The inverse of ``leaves``: ``values`` (an iterator) in ``shape``."""
+    if shape is None:
+        return next(values)
+    return tuple(rebuild(s, values) for s in shape)
 
 
 class Value:

@@ -145,8 +145,6 @@ static LogicalResult verifyFunction(FnOp op) {
       return op.emitOpError("expects kernel array argument #")
              << i << " to be in global memory";
   }
-  if (op.getFunctionType().getNumResults() > 1)
-    return op.emitOpError("expects at most one result");
   return success();
 }
 

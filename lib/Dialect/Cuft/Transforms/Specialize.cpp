@@ -51,8 +51,10 @@ public:
 
   /// Types the function for `args` (one per entry block argument).
   LogicalResult run(ArrayRef<TypeInfo> args);
-  /// The return type after run() (null for no value).
-  Type returnType() const override { return returnInfo.type; }
+  /// The type of result #`index` after run() (null for none).
+  Type returnType(unsigned index) const override {
+    return index < returnInfo.size() ? returnInfo[index].type : Type();
+  }
 
   // TypeInference, for the ops' TypedByRules rules.
   TypeInfo get(Value v) const override {
@@ -74,16 +76,23 @@ public:
       callTargets[call] = *target;
     return target;
   }
-  LogicalResult joinReturn(ReturnOp ret, const TypeInfo &t) override {
-    std::optional<TypeInfo> j = joinVariable(returnInfo, t);
+  LogicalResult joinReturn(ReturnOp ret, unsigned index, const TypeInfo &t) override {
+    if (returnInfo.size() <= index)
+      returnInfo.resize(index + 1);
+    TypeInfo &slot = returnInfo[index];
+    std::optional<TypeInfo> j = joinVariable(slot, t);
     if (!j) {
-      if (emit)
-        ret.emitError("returns '") << describe(t.type) << "' where another return gives '"
-                                   << describe(returnInfo.type) << "'";
+      if (emit) {
+        InFlightDiagnostic d = ret.emitError("returns '");
+        d << describe(t.type) << "'";
+        if (ret.getNumOperands() > 1)
+          d << " as element " << index;
+        d << " where another return gives '" << describe(slot.type) << "'";
+      }
       return failure();
     }
-    if (*j != returnInfo) {
-      returnInfo = *j;
+    if (*j != slot) {
+      slot = *j;
       changed = true;
     }
     return success();
@@ -108,7 +117,8 @@ private:
   llvm::DenseMap<Operation *, FuncOp> callTargets;
   /// exactLiteral's results: a value, or none (not a literal expression).
   llvm::DenseMap<Value, std::optional<APInt>> exactValues;
-  TypeInfo returnInfo;
+  /// The type of each result, joined over the function's returns.
+  SmallVector<TypeInfo, 1> returnInfo;
   /// The round's state: whether rules report errors, whether a type moved.
   bool emit = false, changed = false;
 };
@@ -321,8 +331,9 @@ LogicalResult FunctionSpecializer::run(ArrayRef<TypeInfo> args) {
   (void)applyPatternsGreedily(body, folds, config);
 
   SmallVector<Type> results;
-  if (isa<FuncOp>(fn) && returnInfo)
-    results.push_back(returnInfo.type);
+  if (isa<FuncOp>(fn))
+    for (const TypeInfo &r : returnInfo)
+      results.push_back(r.type);
   auto fnIface = cast<FunctionOpInterface>(fn);
   fnIface.setType(FunctionType::get(ctx, body.getArgumentTypes(), results));
   return success();

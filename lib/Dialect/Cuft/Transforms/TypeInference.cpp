@@ -566,16 +566,18 @@ void CallOp::castOperands(TypeInference &typing) {
 }
 
 LogicalResult ReturnOp::inferTypes(TypeInference &typing) {
-  if (getNumOperands() == 0)
-    return success();
-  TypeInfo t = typing.get(getOperand(0));
-  if (!t)
-    return success();
-  if (failed(typing.requireScalar(*this, getOperand(0), "a returned value")))
-    return failure();
-  return typing.joinReturn(*this, t);
+  for (auto [i, v] : llvm::enumerate(getOperands())) {
+    TypeInfo t = typing.get(v);
+    if (!t)
+      continue;
+    if (failed(typing.requireScalar(*this, v, "a returned value")) ||
+        failed(typing.joinReturn(*this, i, t)))
+      return failure();
+  }
+  return success();
 }
 void ReturnOp::castOperands(TypeInference &typing) {
-  if (getNumOperands() == 1 && typing.returnType())
-    typing.castOperand(*this, 0, typing.returnType());
+  for (unsigned i = 0; i < getNumOperands(); ++i)
+    if (Type t = typing.returnType(i))
+      typing.castOperand(*this, i, t);
 }

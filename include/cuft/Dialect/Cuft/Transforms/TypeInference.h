@@ -36,14 +36,16 @@ public:
   /// argument types); remembered as the call's target.
   virtual mlir::FailureOr<FuncOp> specializeCall(CallOp call,
                                                  llvm::ArrayRef<TypeInfo> args) = 0;
-  /// Joins `t` into the function's return type; fails when they cannot join.
-  virtual mlir::LogicalResult joinReturn(ReturnOp ret, const TypeInfo &t) = 0;
+  /// Joins `t` into the type of the function's result #`index` (a device
+  /// function returning a tuple has one result per element); fails when they
+  /// cannot join.
+  virtual mlir::LogicalResult joinReturn(ReturnOp ret, unsigned index, const TypeInfo &t) = 0;
 
   // -- casts (castOperands) ---------------------------------------------------
   /// The device function `call` was typed against.
   virtual FuncOp callTarget(CallOp call) const = 0;
-  /// The function's return type (null for none).
-  virtual mlir::Type returnType() const = 0;
+  /// The type of the function's result #`index` (null when not known).
+  virtual mlir::Type returnType(unsigned index) const = 0;
 
   // -- helpers for rules ------------------------------------------------------
   /// Succeeds unless `v` is typed and not a scalar ("<what> must be a scalar").
