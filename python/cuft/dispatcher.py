@@ -11,6 +11,7 @@ runs there: the one argument reader, the lookup, and on a miss the compile
 docs/threading.md.
 """
 
+import dataclasses
 import os
 import threading
 
@@ -73,11 +74,18 @@ _FRONTEND_CODES = 512
 _FRONTENDS_LOCK = threading.Lock()  # writers only: readers use one dict lookup
 
 
-def _frontend_for(fn):
+def _frontend_for(fn, tuples=("", ())):
+    """The generic IR of kernel ``fn`` for arguments whose tuples have
+    ``tuples``: (skeleton, shapes) of ``_cuft.tuple_shapes`` ("", () for none)."""
+    skeleton, shapes = tuples
     for fe in _FRONTENDS.get(fn.__code__, ()):
-        if fe.filename == fn.__code__.co_filename and fe.captures_match(fn):
+        if (fe.tuples == skeleton and fe.filename == fn.__code__.co_filename
+                and fe.captures_match(fn)):
             return fe
-    fe = generate(fn, is_kernel=True)
+    # The kernel's own frontend defers a compile error until its IR is used:
+    # its parameters are known, and a launch with tuples gets the IR for them.
+    fe = dataclasses.replace(generate(fn, is_kernel=True, param_shapes=shapes,
+                                      defer_errors=not skeleton), tuples=skeleton)
     with _FRONTENDS_LOCK:
         # Copy-on-write: readers iterate a tuple that is never mutated.
         _FRONTENDS[fn.__code__] = (*_FRONTENDS.get(fn.__code__, ())[-7:], fe)
@@ -102,6 +110,7 @@ def _program(fe):
     """The frontend result's _cuft.Program: its IR and digest, made once."""
     program = fe.__dict__.get("_program")
     if program is None:
+        fe.require()
         program = fe.__dict__["_program"] = _cuft.Program(fe.ir, fe.name)
     return program
 
@@ -202,9 +211,12 @@ class Kernel(_cuft.KernelBase):
         self._frontend = None
         self._frontend_lock = threading.Lock()
         self._counters = _cuft.KernelCounters()
-        # (frontend, _cuft.Launcher): every launch of that frontend's code
-        # runs through the Launcher; replaced whole with the frontend.
-        self._launchers = (None, None)
+        # (frontend, {frontend: _cuft.Launcher}): every launch of a frontend's
+        # code runs through its Launcher. The kernel's frontend, and those
+        # generated for the shapes of tuple arguments (_tupled); replaced
+        # whole with the kernel's frontend.
+        self._launchers = (None, {})
+        self._tupled = (None, {})  # (frontend, {tuple skeleton: frontend})
         # _warm, (frontend, Launcher, identity checks of the frontend's
         # captures), is a field of _cuft.KernelBase: the C call of
         # kernel[grid, block](*args) reads it without a reference.
@@ -280,6 +292,7 @@ class Kernel(_cuft.KernelBase):
     # -- compiling -------------------------------------------------------------
     def _compile(self, fe, sig, stage, chip):
         """One stage's text, compiled apart from the cache (for inspect)."""
+        fe.require()
         ok, text, diags = _cuft.compile(fe.ir, sig, stage, kernel=fe.name, chip=chip,
                                         opt_level=self.options["opt_level"],
                                         fast_math=self.options["fastmath"])
@@ -291,39 +304,69 @@ class Kernel(_cuft.KernelBase):
         option = self.options["boundscheck"]
         return _cuft.boundscheck_from_environment() if option is None else option
 
-    def _launcher(self, fe):
-        """The Launcher of frontend ``fe``: made once (under the frontend lock,
-        so that two racing threads share one table and load each module once)."""
-        frontend, launcher = self._launchers
-        if frontend is fe:
+    def _launcher(self, fe, base=None):
+        """The Launcher of frontend ``fe`` (the kernel's frontend ``base``, or
+        one made from it for tuple arguments): made once (under the frontend
+        lock, so that two racing threads share one table and load each module
+        once)."""
+        base = fe if base is None else base
+        frontend, launchers = self._launchers
+        launcher = launchers.get(fe) if frontend is base else None
+        if launcher is not None:
             return launcher
         with self._frontend_lock:
-            frontend, launcher = self._launchers
-            if frontend is not fe:
+            frontend, launchers = self._launchers
+            if frontend is not base:
+                launchers = {}
+            launcher = launchers.get(fe)
+            if launcher is None:
                 launcher = _cuft.Launcher(_program(fe), _constexpr_mask(fe), self._counters,
                                           self.options["opt_level"], self.options["fastmath"],
-                                          self.options["boundscheck"], bool(self.options["link"]))
-                self._launchers = (fe, launcher)
+                                          self.options["boundscheck"], bool(self.options["link"]),
+                                          fe.tuples)
+                # Copy-on-write: readers look up a dict that is never mutated.
+                self._launchers = (base, {**launchers, fe: launcher})
         return launcher
+
+    def _for_signature(self, fe, sig):
+        """(frontend, its Launcher) for signature text ``sig`` of the kernel's
+        frontend ``fe``: ``fe``'s own unless ``sig`` has tuples, else the
+        frontend generated for their shapes (a tuple is passed as its
+        elements, so its shape is part of the code), made once per shape."""
+        skeleton, shapes = _cuft.tuple_shapes(sig)
+        if not skeleton:
+            return fe, self._launcher(fe)
+        frontend, tupled = self._tupled
+        shaped = tupled.get(skeleton) if frontend is fe else None
+        if shaped is None:
+            shaped = _frontend_for(self.py_func, (skeleton, shapes))
+            with self._frontend_lock:
+                frontend, tupled = self._tupled
+                if frontend is not fe:
+                    tupled = {}
+                shaped = tupled.get(skeleton, shaped)
+                self._tupled = (fe, {**tupled, skeleton: shaped})
+        return shaped, self._launcher(shaped, fe)
 
     def specialize(self, sig, chip=DEFAULT_CHIP):
         """The PTX of the specialization for signature text ``sig``: compiled by
         the first caller, shared with every other."""
-        return self._launcher(self.frontend).specialization(self, chip, sig).ptx
+        return self._for_signature(self.frontend, sig)[1].specialization(self, chip, sig).ptx
 
     def specialize_host(self, sig):
         """The HostModule (compiled for this CPU, loaded into this process) for
         signature text ``sig``, with bounds checks when they are on; compiled
         and loaded once, like ``specialize``."""
         place = "host+boundscheck" if self._boundscheck() else "host"
-        return self._launcher(self.frontend).module(self, place, sig)
+        return self._for_signature(self.frontend, sig)[1].module(self, place, sig)
 
     def specialize_cuda(self, sig, context, device=0):
         """The CudaModule (PTX linked with the kernel's ``link`` files into a
         cubin for ``device``'s chip, loaded into ``context``, its primary
         context) for signature text ``sig``: compiled once per process and
         chip, and loaded once per context."""
-        return self._launcher(self.frontend).module(self, "cuda", sig, context, device)
+        return self._for_signature(self.frontend, sig)[1].module(self, "cuda", sig, context,
+                                                                 device)
 
     def inspect(self, *args, stage="ptx", signature=None, chip=None, **kwargs):
         """The kernel's code for these arguments (or for ``signature``, written
@@ -346,6 +389,8 @@ class Kernel(_cuft.KernelBase):
                 raise ValueError(f"bad signature {signature!r}: {e}") from None
         else:
             sig = self.signature(*args, **kwargs)
+        fe, launcher = self._for_signature(fe, sig)
+        fe.require()
         if stage == "generic":
             return fe.ir
         if chip is None:
@@ -354,7 +399,7 @@ class Kernel(_cuft.KernelBase):
             return self.specialize(sig, chip)
         if stage in ("cubin", "sass"):
             # The cubin a launch on this chip loads: one cache entry, shared.
-            cubin = self._launcher(fe).specialization(self, chip, sig, cubin=True).cubin
+            cubin = launcher.specialization(self, chip, sig, cubin=True).cubin
             return cubin if stage == "cubin" else sass(cubin)
         if stage == "host-llvm":
             ok, text, diags = _cuft.compile_host_llvm(
@@ -389,9 +434,10 @@ class Kernel(_cuft.KernelBase):
         """The launch Python takes: binds keyword arguments, finds the place
         (a stream of another device launches there), and runs the Launcher's
         one launch; then leaves the C call the warm state."""
-        fe = self.frontend
-        launcher = self._launcher(fe)
-        args = tuple(self._bind(fe, args, kwargs))
+        base = self.frontend
+        args = tuple(self._bind(base, args, kwargs))
+        # The frontend for the shapes of tuple arguments, if any.
+        fe, launcher = self._for_signature(base, self._read(base, args)[0])
         if target() == "host":
             where = ("host+boundscheck" if self._boundscheck() else "host", 0, 0, 0)
         else:
@@ -405,7 +451,7 @@ class Kernel(_cuft.KernelBase):
         checks = fe.matching_identity_checks(self.py_func)
         if checks is not None:
             with self._frontend_lock:  # Kernel.frontend replaces _frontend under it
-                if fe is self._frontend:
+                if base is self._frontend:
                     self._warm = (fe, launcher, checks)
 
     def _cuda_place(self, stream):

@@ -311,6 +311,8 @@ private:
         packScalar(v, t, inPlace);
       return true;
     }
+    if (PyTuple_Check(v.ptr())) // a namedtuple too
+      return tupleEntry(v);
     PyObject *iface = nullptr;
     int has = optionalAttr(v.ptr(), names().cai, iface);
     if (has < 0)
@@ -337,6 +339,28 @@ private:
     return fail("cannot pass a " + typeName(v) +
                 " to a kernel (pass an array, a bool, an int or a float)");
   }
+
+  /// A tuple: `(entry,entry,...)`, its elements passed one after the other.
+  bool tupleEntry(py::handle v) {
+    if (++tupleDepth > kMaxTupleDepth)
+      return fail("tuples nested more than " + std::to_string(kMaxTupleDepth) +
+                  " deep cannot be kernel arguments");
+    sig += '(';
+    Py_ssize_t n = PyTuple_GET_SIZE(v.ptr());
+    for (Py_ssize_t k = 0; k < n; ++k) {
+      if (k)
+        sig += ',';
+      if (!entry(PyTuple_GET_ITEM(v.ptr(), k))) {
+        problem.message = "element " + std::to_string(k) + " of the tuple: " + problem.message;
+        return false;
+      }
+    }
+    sig += ')';
+    --tupleDepth;
+    return true;
+  }
+  static constexpr int kMaxTupleDepth = 32;
+  int tupleDepth = 0;
 
   bool rankOk(size_t rank, const char *what) {
     if (rank >= 1 && rank <= kMaxRank)

@@ -7,6 +7,8 @@
 
 #include <pybind11/stl.h>
 
+#include <functional>
+
 namespace py = pybind11;
 
 py::list cuft::python::diagnosticsToPython(const std::vector<Diagnostic> &diagnostics) {
@@ -43,6 +45,33 @@ void cuft::python::bindCompiler(py::module_ &m) {
       "The signature text of a signature as a person writes it (numpy names, numba's "
       "f32[:, ::1]); ValueError when it is not one. The grammar: "
       "cuft/Dialect/Cuft/Transforms/SignatureText.h.");
+  m.def(
+      "tuple_shapes",
+      [](const std::string &sig) -> py::tuple {
+        std::string skeleton = cuft::signature::tupleSkeleton(sig);
+        if (skeleton.empty())
+          return py::make_tuple(skeleton, py::tuple());
+        // Entries of the skeleton: '.' a value (None), '(...)' a tuple.
+        size_t at = 0;
+        std::function<py::list(char)> entries = [&](char close) {
+          py::list out;
+          while (at < skeleton.size() && skeleton[at] != close) {
+            char c = skeleton[at++];
+            if (c == '.')
+              out.append(py::none());
+            else if (c == '(') {
+              out.append(py::tuple(entries(')')));
+              ++at; // the ')'
+            }
+          }
+          return out;
+        };
+        return py::make_tuple(skeleton, py::tuple(entries('\0')));
+      },
+      py::arg("signature"),
+      "(skeleton, shapes) of signature text: its tuple skeleton (SignatureText.h; '' when it "
+      "has no tuple) and per parameter None, or its tuple's shape (a tuple of those); () "
+      "when it has no tuple.");
   m.def(
       "compile",
       [](const std::string &ir, const std::string &signature, const std::string &stageName,

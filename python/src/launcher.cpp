@@ -29,6 +29,7 @@
 #include "bindings.h"
 
 #include "cuft/Cache/Epochs.h"
+#include "cuft/Dialect/Cuft/Transforms/SignatureText.h"
 
 #include <pybind11/stl.h>
 
@@ -88,6 +89,9 @@ struct LauncherOptions {
   bool fastMath = false;
   int boundscheck = -1; // the kernel's option: 1, 0, or -1 (CUFT_BOUNDSCHECK decides)
   bool links = false;   // the kernel has link= files (CUDA: asks link_for)
+  /// The tuple skeleton (SignatureText.h) of the signatures the program's
+  /// IR takes: empty when its parameters take no tuples.
+  std::string tuples;
 };
 
 class Launcher {
@@ -104,14 +108,35 @@ public:
   enum class Outcome { Done, Miss, Refused };
   Outcome tryLaunch(const LaunchConfig &l, PyObject *const *args, size_t n, Read &read,
                     ArgumentProblem &problem, py::object &error) {
-    if (!readArguments(args, n, options.constexprArgs, destination(l, /*warm=*/true), read.sig,
-                       &read.packed, read.keep, problem))
+    if (!readFor(args, n, destination(l, /*warm=*/true), read, problem))
       return Outcome::Refused;
     const LoadedKernel *kernel = table.find(l.place, read.sig);
     if (!kernel || !run(*kernel, l, read.packed, error))
       return Outcome::Miss; // not loaded here yet, or unloaded since
     counters.hit();
     return Outcome::Done;
+  }
+
+  /// Reads `args` into `read` for a launch of this Launcher's program: false
+  /// with `problem` when the reader refuses them, or when their tuples have
+  /// other shapes than the program's (then Python's slow path takes the
+  /// launch, with the program made for those).
+  bool readFor(PyObject *const *args, size_t n, const Destination &to, Read &read,
+               ArgumentProblem &problem) {
+    if (!readArguments(args, n, options.constexprArgs, to, read.sig, &read.packed, read.keep,
+                       problem))
+      return false;
+    if (takesTuplesOf(read.sig))
+      return true;
+    problem = {0, "the kernel's code was generated for tuple arguments of other shapes"};
+    return false;
+  }
+
+  /// Whether signature `sig` has the tuples of the program's parameters.
+  bool takesTuplesOf(const std::string &sig) const {
+    if (options.tuples.empty())
+      return sig.find('(') == std::string::npos;
+    return cuft::signature::tupleSkeleton(sig) == options.tuples;
   }
 
   /// The miss: the kernel of `read.sig` at `l.place` (compiled and loaded if
@@ -203,6 +228,9 @@ public:
                                                        const std::string &sig,
                                                        const Linked *linked,
                                                        bool boundsCheck = false) {
+    if (!takesTuplesOf(sig))
+      throw py::value_error("signature '" + sig + "' has tuples of other shapes than the "
+                            "program of this Launcher takes");
     SpecializationRequest r;
     r.program = options.program;
     r.signature = sig;
@@ -477,9 +505,8 @@ PyObject *cuft::python::runLaunch(PyObject *kernel, PyObject *launcherObject,
       read->packed.clear();
       read->keep.clear();
       problem = {};
-      if (!readArguments(args, nargs, launcher.options.constexprArgs,
-                         launcher.destination(l, /*warm=*/false), read->sig, &read->packed,
-                         read->keep, problem)) {
+      if (!launcher.readFor(args, nargs, launcher.destination(l, /*warm=*/false), *read,
+                            problem)) {
         if (refusedIsMiss)
           return Py_NewRef(missSentinel()); // Python's slow path locates the problem
         raiseArgumentProblem(problem);
@@ -513,14 +540,15 @@ void cuft::python::bindLauncher(py::module_ &m) {
   launcher
       .def(py::init([](const PyProgram &program, const std::vector<bool> &constexprArgs,
                        KernelCounters &counters, unsigned optLevel, bool fastMath,
-                       py::object boundscheck, bool links) {
+                       py::object boundscheck, bool links, std::string tuples) {
              LauncherOptions o{program.value, constexprArgs, optLevel, fastMath,
-                               boundscheck.is_none() ? -1 : int(boundscheck.cast<bool>()), links};
+                               boundscheck.is_none() ? -1 : int(boundscheck.cast<bool>()), links,
+                               std::move(tuples)};
              return new Launcher(std::move(o), counters);
            }),
            py::arg("program"), py::arg("constexpr_args"), py::arg("counters"),
            py::arg("opt_level"), py::arg("fast_math"), py::arg("boundscheck"), py::arg("links"),
-           py::keep_alive<1, 4>())
+           py::arg("tuples") = std::string(), py::keep_alive<1, 4>())
       .def(
           "module",
           [](Launcher &l, py::object kernel, const std::string &place, const std::string &sig,

@@ -23,6 +23,12 @@
 // RUN: cuft-opt %s --cuft-specialize="kernel=k sig=f32,i16,u8,bool,array<f64,3,F>,array<u32,1,C>,bool=True" | FileCheck %s --check-prefix=BOOL
 // BOOL: cuft.constant true
 
+// A tuple entry is its elements, one parameter each, nested or empty.
+// RUN: cuft-opt %s --cuft-specialize="kernel=k sig=(float32,(int16,()),u8),(bool),array<float64,3,F>,(array<u32,1,A>,i64=7)" | FileCheck %s --check-prefix=TUPLE
+// TUPLE-LABEL: cuft.kernel @k(
+// TUPLE-SAME: f32, %{{.*}}: i16, %{{.*}}: ui8, %{{.*}}: i1, %{{.*}}: !cuft.array<f64, 3, F>, %{{.*}}: !cuft.array<ui32, 1, strided>)
+// TUPLE: cuft.constant 7 : i64
+
 // `kernel=` selects one kernel; the other one keeps its generic arguments.
 // RUN: cuft-opt %s --cuft-specialize="kernel=other sig=i32" | FileCheck %s --check-prefix=ONE
 // ONE: cuft.kernel @k(%{{.*}}: !cuft.unknown,

@@ -561,6 +561,27 @@ def tuple_calls(x, y, out):
         out[i, 5] = ((whole, frac) > (1.0, 0.5)) + 2 * ((whole,) >= (whole, frac))
 
 
+@cuft.func
+def weighted_at(arrays, i, weights):
+    x, y = arrays
+    return x[i] * weights[0] + y[i] * weights[1]
+
+
+@cuft.kernel
+def tuple_arguments(coeffs, arrays, out):
+    # Tuples of scalars and of arrays as kernel arguments (nested, unpacked,
+    # indexed, iterated, passed on to a device function).
+    i = cuft.grid(1)
+    scale, (shift, weights) = coeffs
+    if i < out.shape[0]:
+        total = 0.0
+        for a in arrays:
+            total += a[i]
+        out[i, 0] = total * scale + shift
+        out[i, 1] = weighted_at(arrays, i, weights)
+        out[i, 2] = len(arrays) + len(coeffs[1][1])
+
+
 @cuft.kernel
 def iterate_sequences(x, y, out):
     # for over arrays, enumerate, zip, and their nesting; a break in a zip.
@@ -673,6 +694,9 @@ GALLERY = {
     "scale_4d": (scale_4d, lambda: (_f64(3, 4, 5, 6), _f64(3, 4, 5, 6))),
     "iterate_sequences": (iterate_sequences, lambda: (_f64(5), _f64(7), _f64(6))),
     "tuple_values": (tuple_values, lambda: (_f64(6, 5), _f64(6, 5))),
+    "tuple_arguments": (tuple_arguments,
+                        lambda: ((np.float32(2), (3, (0.5, np.float32(0.25)))), (_f32(8), _f64(8)),
+                                 _f64(8, 3))),
     "tuple_calls": (tuple_calls, lambda: (_f64(8), _f64(8), _f64(8, 6))),
     "numpy_in_kernels": (numpy_in_kernels, lambda: (_f64(16), np.arange(16), _f64(16, 6),
                                                     np.zeros((16, 4), np.int64))),

@@ -351,6 +351,16 @@ def _tuple_values(a, out):
     return {1: want}
 
 
+def _tuple_arguments(coeffs, arrays, out):
+    (scale, (shift, (w0, w1))), (x, y) = coeffs, arrays
+    want = np.zeros_like(out)
+    # Arguments are strong: f32 + f64 is f64, and so on.
+    want[:, 0] = (f64(0) + x + y) * f64(scale) + shift
+    want[:, 1] = x.astype(f64) * f64(w0) + y * f64(w1)
+    want[:, 2] = 2 + 2
+    return {2: want}
+
+
 def _tuple_calls(x, y, out):
     want = np.zeros_like(out)
     for i, (a, b) in enumerate(zip(x, y)):
@@ -502,6 +512,10 @@ RUNS = {
                                              np.zeros(6)), _iterate_sequences, **F64),
     "tuple_values": Run((4, 5), (8, 8), lambda: (_normal((30, 37), f64), np.zeros((30, 37))),
                         _tuple_values, **F64),
+    "tuple_arguments": Run(_cover(N, 128), 128,
+                           lambda: ((f32(2), (3, (0.5, f32(0.25)))),
+                                    (_normal(N), _normal(N, f64, seed=1)), np.zeros((N, 3))),
+                           _tuple_arguments, **F64),
     "tuple_calls": Run(_cover(N, 128), 128,
                        lambda: (np.round(_normal(N, f64) * 2, 1),
                                 np.round(_normal(N, f64, seed=1) * 2, 1), np.zeros((N, 6))),

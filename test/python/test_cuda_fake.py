@@ -517,10 +517,17 @@ def test_every_gallery_kernel_launches_with_the_parameters_its_cubin_reads():
         device_args = launch_on_the_gpu(kernel, run, args)
         launch = last_launch()
         assert launch["kernel"] == kernel.frontend.name, (name, launch["kernel"])
-        entries = re.split(r",(?![^<]*>)", kernel.signature(*args))  # not inside <...>
+        def flat(a):  # a tuple argument is passed as its elements
+            return [x for e in a for x in flat(e)] if isinstance(a, tuple) else [a]
+
+        constexprs = [i in kernel.frontend.constexpr_args for i in range(len(args))]
+        entries = re.split(r",(?![^<]*>)", kernel.signature(*args).replace("(", "")
+                           .replace(")", ""))  # not inside <...>
         values = []
-        for i, (value, d, entry) in enumerate(zip(args, device_args, entries)):
-            if i in kernel.frontend.constexpr_args:
+        flags = [c for a, c in zip(args, constexprs) for _ in flat(a)]
+        for value, d, entry, constexpr in zip(flat(args), flat(tuple(device_args)), entries,
+                                              flags):
+            if constexpr:
                 continue
             if isinstance(value, np.ndarray):
                 values += [("q", d.ptr), ("q", d.ptr), ("q", 0)]

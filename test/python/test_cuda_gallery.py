@@ -25,19 +25,22 @@ def launch_on_the_gpu(kernel, run, args):
     byte for byte, the argument becomes a DeviceArray with its offset, shape
     and strides there, and after the launch the memory comes back into the
     numpy arrays. Returns the launch's arguments."""
-    roots, device_args = {}, []
-    for a in args:
+    roots = {}
+
+    def on_device(a):
+        if isinstance(a, tuple):  # a tuple argument: its arrays too
+            return tuple(on_device(e) for e in a)
         if not isinstance(a, np.ndarray):
-            device_args.append(a)
-            continue
+            return a
         root = _root(a)
         assert root.flags.c_contiguous or root.flags.f_contiguous
         if id(root) not in roots:  # its memory in memory order, as one flat array
             roots[id(root)] = (root, cuft.to_device(root.reshape(-1, order="A").view(np.uint8)))
         flat = roots[id(root)][1]
-        device_args.append(cuft.DeviceArray(a.shape, a.dtype, strides=a.strides,
-                                            buffer=flat._buffer,
-                                            offset=a.ctypes.data - root.ctypes.data))
+        return cuft.DeviceArray(a.shape, a.dtype, strides=a.strides, buffer=flat._buffer,
+                                offset=a.ctypes.data - root.ctypes.data)
+
+    device_args = [on_device(a) for a in args]
     kernel[run.grid, run.block](*device_args)
     for root, flat in roots.values():
         flat.copy_to_host(out=root.reshape(-1, order="A").view(np.uint8))

@@ -55,6 +55,19 @@ def test_the_reader_gives_each_argument_its_entry(value, entry):
     assert parse_signature(read(value, value)) == f"{entry},{entry}"
 
 
+def test_tuples_are_read_element_by_element():
+    a = np.zeros(3, np.float32)
+    value = (1, (a, np.int8(2)), (), (True,))
+    entry = "(i64,(array<f32,1,C>,i8),(),(bool))"
+    assert read(value) == entry
+    assert parse_signature(read(value, value)) == f"{entry},{entry}"
+    assert _cuft.tuple_shapes(entry) == ("(.,(.,.),(),(.))", ((None, (None, None), (), (None,)),))
+    # A cell per element, as if passed one by one (the driver double's gallery
+    # test compares the cells themselves with the cubin's parameters).
+    assert len(_cuft.read_arguments(((1, (a, 2.5)), True), [False, False], "host")[1]) == \
+        len(_cuft.read_arguments((1, a, 2.5, True), [False] * 4, "host")[1])
+
+
 @pytest.mark.parametrize("value, entry", [
     (True, "bool=true"), (7, "i64=7"), (-2**63, "i64=-9223372036854775808"), (0.1, "f64=0.1"),
     (1e300, "f64=1e+300"), (2.0, "f64=2.0"), (float("inf"), "f64=inf"),
@@ -116,7 +129,7 @@ def test_warm_launches_pack_every_scalar_type(dt):
         out = np.zeros(10, dt)
         add_scalar[1, 16](x, out, s)
         np.testing.assert_array_equal(out, x + s)
-    d = add_scalar._launchers[1]
+    d = add_scalar._launcher(add_scalar.frontend)
     assert len(d) >= 1
 
 
@@ -132,7 +145,7 @@ def test_the_warm_path_counts_hits_and_survives_unloads():
         fill[1, 32](out, 4)
     s1 = fill.stats()
     assert s1["hits"] - s0["hits"] == 5 and s1["compiles"] == 1 and s1["loads"] == 1
-    assert len(fill._launchers[1]) == 1
+    assert len(fill._launcher(fill.frontend)) == 1
     cuft.unload_modules()
     out[:] = 0
     fill[1, 32](out, 4)  # the warm path misses (unloaded), the slow path loads again
@@ -230,7 +243,7 @@ def test_gpu_memory_on_the_host_target_takes_the_slow_path_and_its_error():
 def test_the_raw_launch_call_checks_its_arguments():
     x = np.zeros(8)
     add_scalar[1, 8](x, x, 1.0)
-    launcher = add_scalar._launchers[1]
+    launcher = add_scalar._launcher(add_scalar.frontend)
     ok = (add_scalar, "host", 0, 0, 0, (1, 1, 1), (8, 1, 1), 0, (x, x, 2.0))
     _cuft.launch(launcher, *ok)
     assert (x == 3).all()  # x[i] + 2 into x, after x[i] + 1 into x

@@ -244,8 +244,9 @@ def test_code_that_assigns_on_every_path_compiles_and_runs():
 
 def test_the_gallery_still_compiles():
     from gallery import GALLERY
-    for kernel, _ in GALLERY.values():
-        generate(kernel)
+    for kernel, make_args in GALLERY.values():
+        # For the shapes of its tuple arguments, if it takes any.
+        generate(kernel, param_shapes=cuft._cuft.tuple_shapes(kernel.signature(*make_args()))[1])
 
 
 # ---------------------------------------------------------------------------

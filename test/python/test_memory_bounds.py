@@ -92,7 +92,7 @@ def test_unloading_and_relaunching_keeps_memory_flat():
     print(f"{grown:.1f}", flush=True)
     assert grown < 40, f"2,000 unload+relaunch cycles grew RSS by {grown:.1f} MiB"
     assert x[0] == 2020, x[0]
-    assert add_one._launchers[1].retired_tables() <= 2, add_one._launchers[1].retired_tables()
+    assert add_one._launcher(add_one.frontend).retired_tables() <= 2, add_one._launcher(add_one.frontend).retired_tables()
     assert cuft.cache_info()["modules"] == 1, cuft.cache_info()
     """)
     assert float(out.split()[-1]) < 40
@@ -133,7 +133,7 @@ def test_unloading_and_relaunching_on_the_cuda_driver_double_keeps_memory_flat()
     assert fake.fakecuda_live(b"modules") == 1
     assert fake.fakecuda_counter(b"loads") == 3050
     assert fake.fakecuda_counter(b"unloads") == 3049
-    assert add_one._launchers[1].retired_tables() <= 2
+    assert add_one._launcher(add_one.frontend).retired_tables() <= 2
     """, CUFT_LIBCUDA=FAKE)
     assert int(out.split()[-1]) < 1_000_000
 
@@ -368,7 +368,7 @@ def test_launches_survive_unloads_evictions_and_dying_kernels(host_target):
     if errors:
         raise errors[0]
     for k, _ in kernels:
-        assert k._launchers[1].retired_tables() <= 2
+        assert k._launcher(k.frontend).retired_tables() <= 2
         assert k._retired_warm_states <= 2
     if FREE_THREADED and os.environ.get("PYTHON_GIL") == "0":
         assert not sys._is_gil_enabled(), "something re-enabled the GIL"

@@ -41,6 +41,15 @@ class FrontendResult:
     externals: tuple = field(default=())  # symbols of external device functions called
     # Per parameter, None or the shape of the tuple it takes (see generate); ().
     param_shapes: tuple = field(default=())
+    # The tuple skeleton of the signatures it takes ('' for no tuple): what
+    # _cuft.tuple_shapes gave for param_shapes.
+    tuples: str = ""
+    error: object = None  # the CompileError of generate(defer_errors=True), if any
+
+    def require(self):
+        """Raises the error the IR could not be generated for, if any."""
+        if self.error is not None:
+            raise self.error.with_traceback(None)
 
     def captures_match(self, fn):
         """Whether ``fn`` (this result's entry function, or a new function with the
@@ -286,6 +295,7 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
         params = a.posonlyargs + a.args
         assigned = self._assigned_names(fdef)
         self.params, self.vars, self.tuple_vars = {}, {}, {}
+        self.bound = {}  # names an unrolled loop binds to each item (see for_over_tuple)
         arg_texts, constexprs = [], []
         shapes = self.param_shapes or (None,) * len(params)
         for i, (p, shape) in enumerate(zip(params, shapes)):
@@ -302,6 +312,9 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
                 constexprs.append(i)
             for leaf in leaves(v):
                 arg_texts.append(f"{leaf.name}: {UNKNOWN}{attrs} {self.em.loc(self.pos(p))}")
+        # What a caller needs to bind arguments, known before the body is compiled.
+        self.parameters = ([p.arg for p in params], constexprs, [self.pos(p) for p in params],
+                           self.pos(fdef))
         for j, (name, node) in enumerate(assigned):
             self.vars[name] = self.em.declare_var(_ssa_name(name + ".var", f"%var.{j}"), name,
                                                   self.pos(node))
@@ -384,12 +397,15 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
             return False
 
     def _assigned_names(self, fdef):
-        """Locals in order of first assignment: every name the body stores to."""
+        """Locals in order of first assignment: every name the body stores to.
+        Records where each is stored (``self.stores``)."""
         found = {}
+        self.stores = {}
         for node in ast.walk(fdef):
             if isinstance(node, (ast.Global, ast.Nonlocal)):
                 raise self.error("'global' and 'nonlocal' are not supported in kernels", node)
             if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+                self.stores.setdefault(node.id, []).append(node)
                 key = (node.lineno, node.col_offset)
                 if node.id not in found or key < found[node.id][0]:
                     found[node.id] = (key, node)
@@ -649,11 +665,31 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
             if isinstance(s, (ast.Break, ast.Continue)) and not self._in_inner_loop(node, s):
                 raise self.error(f"'{type(s).__name__.lower()}' in a loop over a tuple is not "
                                  "supported (the loop is unrolled)", s)
+        # Names only this loop assigns are bound to each item as it is, not
+        # stored in a variable: items of a tuple may have different types
+        # (`for a in (x_f32, y_f64)`), as they do in Python.
+        targets = [n for n in ast.walk(node.target) if isinstance(n, ast.Name)]
+        in_target = {id(n) for n in targets}
+        rebind = _names_only(node.target) and all(
+            id(site) in in_target for n in targets for site in self.stores[n.id])
         for item in items:
             if self.em.terminated:
                 break
-            self.assign(node.target, item, node.iter)
+            if rebind:
+                self.bind(node.target, item, node.iter)
+            else:
+                self.assign(node.target, item, node.iter)
             self.body(node.body)
+
+    def bind(self, target, value, value_node):
+        """``target = value`` for names that are bound, not stored (for_over_tuple)."""
+        if isinstance(target, ast.Name):
+            self.bound[target.id] = value
+            return
+        if any(isinstance(e, ast.Starred) for e in target.elts):
+            raise self.error("starred assignment is not supported", target)
+        for t, v in zip(target.elts, self.unpack(value, len(target.elts), value_node)):
+            self.bind(t, v, value_node)
 
     def iteration(self, it):
         """What ``for`` walks: ("tuple", items) or ("indexed", count, get), where
@@ -747,6 +783,13 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
                            f"{', '.join(v.type for v in values)}", self.pos(node))
 
 
+def _names_only(target):
+    """Whether an assignment target is names and tuples of names only."""
+    if isinstance(target, ast.Name):
+        return True
+    return isinstance(target, (ast.Tuple, ast.List)) and all(_names_only(e) for e in target.elts)
+
+
 def _leaf_paths(shape, path=""):
     """The suffix of each element's name, in ``leaves`` order: "" for a value."""
     if shape is None:
@@ -754,17 +797,32 @@ def _leaf_paths(shape, path=""):
     return [p for k, s in enumerate(shape) for p in _leaf_paths(s, f"{path}.{k}")]
 
 
-def generate(fn, *, is_kernel=True, param_shapes=()):
+def generate(fn, *, is_kernel=True, param_shapes=(), defer_errors=False):
     """Generic cuft IR for ``fn`` and, transitively, every device function it
     calls. ``param_shapes``: per parameter, None or the shape of the tuple it
-    is given (a tuple's elements are parameters of their own); () for none."""
+    is given (a tuple's elements are parameters of their own); () for none.
+
+    ``defer_errors``: an error in the body is kept in the result (``error``,
+    ``ir`` None) with the parameters and the captures read before it (the
+    same values reach the same error), and raised by ``require()``: a
+    kernel that unpacks a parameter can still take a tuple there."""
     fn = unwrap(fn)
     module = ModuleBuilder()
     module.entry = fn
     name = module.symbol(fn, param_shapes)
-    text, arg_names, constexprs, positions, position, _ = \
-        FunctionCodegen(fn, module, is_kernel, param_shapes).run()
+    codegen = FunctionCodegen(fn, module, is_kernel, param_shapes)
     src = module.source(fn)
+    try:
+        text, arg_names, constexprs, positions, position, _ = codegen.run()
+    except CompileError as e:
+        if not defer_errors or not hasattr(codegen, "parameters"):
+            raise
+        arg_names, constexprs, positions, position = codegen.parameters
+        return FrontendResult(ir=None, name=name, arg_names=tuple(arg_names),
+                              constexpr_args=tuple(constexprs), filename=src.filename,
+                              firstlineno=src.firstlineno, arg_positions=tuple(positions),
+                              position=position, captures=_dedup(module.captures),
+                              param_shapes=param_shapes, error=e)
     parts = [text, *module.parts, *(ext.declaration() for ext in module.externals.values())]
     ir = "module {\n" + "\n".join(parts) + "\n}\n"
     return FrontendResult(ir=ir, name=name, arg_names=tuple(arg_names),

@@ -161,6 +161,8 @@ class ExpressionsMixin:
         return self.constant(node.value, node)
 
     def visit_Name(self, node):
+        if node.id in self.bound:
+            return self.bound[node.id]
         if node.id in self.vars:
             return self.load_var(node.id, node)
         if node.id in self.params:

@@ -40,15 +40,15 @@ Type cuft::parseScalarTypeName(MLIRContext *ctx, StringRef spelled) {
   }
 }
 
-/// Splits on commas that are not inside <...>.
+/// Splits on commas that are not inside <...>, [...] or (...).
 static std::vector<std::string> splitTopLevel(StringRef text, std::string &error) {
   std::vector<std::string> parts;
   int depth = 0;
   std::string current;
   for (char c : text) {
-    if (c == '<' || c == '[')
+    if (c == '<' || c == '[' || c == '(')
       ++depth;
-    if ((c == '>' || c == ']') && --depth < 0) {
+    if ((c == '>' || c == ']' || c == ')') && --depth < 0) {
       error = std::string("unbalanced '") + c + "'";
       return {};
     }
@@ -60,7 +60,7 @@ static std::vector<std::string> splitTopLevel(StringRef text, std::string &error
     current.push_back(c);
   }
   if (depth != 0) {
-    error = "unbalanced '<' or '['";
+    error = "unbalanced '<', '[' or '('";
     return {};
   }
   parts.push_back(StringRef(current).trim().str());
@@ -178,6 +178,16 @@ bool cuft::parseSignature(MLIRContext *ctx, StringRef text,
       error = where + "empty type";
       return false;
     }
+    if (entry.starts_with("(") && entry.ends_with(")")) {
+      // A tuple: its elements are arguments of their own.
+      std::vector<SignatureEntry> elements;
+      if (!parseSignature(ctx, entry.drop_front().drop_back(), elements, error)) {
+        error = where + error;
+        return false;
+      }
+      entries.insert(entries.end(), elements.begin(), elements.end());
+      continue;
+    }
     StringRef typeText = entry, valueText;
     size_t eq = entry.rfind('=');
     if (eq != StringRef::npos && entry.find('>', eq) == StringRef::npos) {
@@ -273,7 +283,13 @@ bool cuft::signature::canonicalSignature(std::string_view text, std::string &out
       value = entry.drop_front(eq + 1).trim();
       entry = entry.take_front(eq).trim();
     }
-    if (entry.starts_with("array<") && entry.ends_with(">")) {
+    if (entry.starts_with("(") && entry.ends_with(")") && !constant) {
+      std::string inner;
+      if (!canonicalSignature(std::string_view(entry.data() + 1, entry.size() - 2), inner,
+                              error))
+        return false;
+      out.append(1, '(').append(inner).append(1, ')');
+    } else if (entry.starts_with("array<") && entry.ends_with(">")) {
       std::optional<ArrayFields> a = parseArrayFields(entry.drop_front(6).drop_back(), error);
       if (!a)
         return false;

@@ -6,6 +6,8 @@
 //   array       array<elem,rank,layout> or array<elem,rank,layout,readonly>,
 //               layout C, F or strided
 //   constexpr   scalar=value (i64=128, bool=true, f64=0.5)
+//   tuple       (entry,entry,...): a tuple argument, its elements passed
+//               one after the other (the kernel has a parameter each)
 //
 // It is the `sig=` option of cuft-specialize and the key of a specialization
 // (the process-wide cache, each kernel's launch table). Its grammar lives here
@@ -89,6 +91,32 @@ inline void appendArray(std::string &sig, std::string_view elem, size_t rank,
 /// Appends constexpr entry `type=value`; `value` is already spelled.
 inline void appendConstant(std::string &sig, std::string_view type, std::string_view value) {
   sig.append(type).append(1, '=').append(value);
+}
+
+/// The tuple structure of signature `sig`: each entry that is no tuple a '.',
+/// with the '(' ',' ')' of its tuples (`f32,(i64,(f32,array<f32,1,C>))` is
+/// `.,(.,(.,.))`); empty when it has no tuple. Signatures whose tuples have
+/// the same shapes have the same skeleton; a kernel's IR is made for one.
+inline std::string tupleSkeleton(std::string_view sig) {
+  std::string out;
+  if (sig.find('(') == std::string_view::npos)
+    return out;
+  int angle = 0;
+  bool inEntry = false;
+  for (char c : sig) {
+    if (angle > 0) {
+      angle += c == '<' ? 1 : c == '>' ? -1 : 0;
+    } else if (c == '(' || c == ',' || c == ')') {
+      out += c;
+      inEntry = false;
+    } else {
+      angle += c == '<';
+      if (!inEntry)
+        out += '.';
+      inEntry = true;
+    }
+  }
+  return out;
 }
 
 /// The signature text of `text` as a person writes it: entries as above with
