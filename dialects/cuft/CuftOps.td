@@ -420,7 +420,9 @@ def Cuft_LoadOp : Cuft_Op<"load", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOp
   let summary = "read an array element: `a[i, j]`";
   let description = [{
     Typed IR: one integer index per dimension; the result is the element type.
-    Indices are not wrapped: a negative index is out of bounds, as in CUDA C++.
+    A negative index counts from the end, as in NumPy and numba-cuda. Generic
+    IR may give fewer indices than the array has dimensions (`a[i]` of a 2-d
+    array): specialization makes that a `cuft.view`.
 
     Example: `%v = cuft.load %a[%i, %j] : !cuft.array<f32, 2, C>[i64, i64] -> f32`
   }];
@@ -430,6 +432,41 @@ def Cuft_LoadOp : Cuft_Op<"load", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOp
     $array `[` $indices `]` attr-dict `:` type($array) `[` type($indices) `]` `->` type($result)
   }];
   let hasVerifier = 1;
+}
+
+def Cuft_ViewOp : Cuft_Op<"view", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>, Pure]> {
+  let summary = "a view of an array: `a[i, lo:hi:step, :]`";
+  let description = [{
+    Basic indexing as NumPy does it, without a copy: the result shares the
+    array's memory. `spec` has an entry per dimension indexed, from the first:
+    `-1` for an integer index (it takes one operand, counts from the end when
+    negative, and drops the dimension), else a slice whose bits say which
+    parts it has, each an operand in this order: 1 start, 2 stop, 4 step (0 is
+    `:`). Dimensions past `spec` are taken whole. A slice follows Python's
+    `slice.indices`: negative bounds count from the end, bounds past the ends
+    are clamped, a negative step walks backwards; a step of 0 gives an empty
+    view (an error when bounds are checked). The result is a `strided` array
+    of the remaining dimensions, in the array's memory space.
+
+    Example (`a[i, 1:]` of a 2-d array):
+    `%r = cuft.view %a[%i, %c1] {spec = array<i32: -1, 1>} : !cuft.array<f32, 2, C>[i64, i64] -> !cuft.array<f32, 1, strided>`
+  }];
+  let arguments = (ins AnyType:$array, Variadic<AnyType>:$parts, DenseI32ArrayAttr:$spec);
+  let results = (outs AnyType:$result);
+  let assemblyFormat = [{
+    $array `[` $parts `]` attr-dict `:` type($array) `[` type($parts) `]` `->` type($result)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The bits of a slice entry of `spec`; an integer index is kIndex.
+    static constexpr int32_t kIndex = -1, kStart = 1, kStop = 2, kStep = 4;
+    /// How many operands entry `e` of `spec` takes.
+    static unsigned operandsOf(int32_t e) {
+      return e == kIndex ? 1 : unsigned(bool(e & kStart)) + bool(e & kStop) + bool(e & kStep);
+    }
+    /// The dimensions the view drops (its integer indices).
+    unsigned droppedDims() { return llvm::count(getSpec(), kIndex); }
+  }];
 }
 
 def Cuft_StoreOp : Cuft_Op<"store", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>]> {

@@ -53,6 +53,9 @@ void cuft::buildCuftToPTXPipeline(OpPassManager &pm, const CuftToPTXOptions &opt
   OpPassManager &gpuPm = pm.nest<gpu::GPUModuleOp>();
   gpuPm.addPass(createSCFToControlFlowPass());
   gpuPm.addPass(arith::createArithExpandOpsPass());
+  // Views (memref.subview) become descriptor arithmetic, in affine.apply.
+  gpuPm.addPass(memref::createExpandStridedMetadataPass());
+  gpuPm.addPass(createLowerAffinePass());
   gpuPm.addPass(createConvertGpuOpsToNVVMOps());
   pm.addPass(createReconcileUnrealizedCastsPass());
 
@@ -73,6 +76,7 @@ void cuft::buildCuftToHostPipeline(OpPassManager &pm, const CuftToHostOptions &o
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(arith::createArithExpandOpsPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
   pm.addPass(createConvertToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
 }

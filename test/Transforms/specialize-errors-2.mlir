@@ -23,8 +23,8 @@ cuft.kernel @store_to_scalar(%f: !cuft.unknown, %i: !cuft.unknown, %a: !cuft.unk
 
 cuft.kernel @index_count(%f: !cuft.unknown, %i: !cuft.unknown, %a: !cuft.unknown, %b: !cuft.unknown) {
   %c0 = cuft.constant 0 : i64
-  // expected-error@+1 {{a rank-2 array needs 2 index(es), got 1}}
-  %r = cuft.load %a[%c0] : !cuft.unknown[i64] -> !cuft.unknown
+  // expected-error@+1 {{a rank-2 array needs 2 index(es), got 3}}
+  %r = cuft.load %a[%c0, %c0, %c0] : !cuft.unknown[i64, i64, i64] -> !cuft.unknown
   cuft.return
 }
 

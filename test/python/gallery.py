@@ -582,6 +582,28 @@ def tuple_arguments(coeffs, arrays, out):
         out[i, 2] = len(arrays) + len(coeffs[1][1])
 
 
+@cuft.func
+def view_total(v):
+    s = 0.0
+    for x in v:
+        s += x
+    return s
+
+
+@cuft.kernel
+def array_views(a, out, lo, step):
+    # Slices as views: rows, columns, reversed, with bounds and steps known
+    # when compiled or at run time, passed to a device function.
+    i = cuft.grid(1)
+    if i < a.shape[0]:
+        row = a[i]
+        out[i, 0] = view_total(row[1:])
+        tail = a[i, lo::step]
+        out[i, 1] = tail.size
+        out[i, 2] = tail[0] if tail.size > 0 else -1.0
+        out[i, 3] = a[::-1][i, -1] + a[:, 0][i] * 10
+
+
 @cuft.kernel
 def iterate_sequences(x, y, out):
     # for over arrays, enumerate, zip, and their nesting; a break in a zip.
@@ -697,6 +719,7 @@ GALLERY = {
     "tuple_arguments": (tuple_arguments,
                         lambda: ((np.float32(2), (3, (0.5, np.float32(0.25)))), (_f32(8), _f64(8)),
                                  _f64(8, 3))),
+    "array_views": (array_views, lambda: (_f32(8, 6), _f64(8, 4), 1, 2)),
     "tuple_calls": (tuple_calls, lambda: (_f64(8), _f64(8), _f64(8, 6))),
     "numpy_in_kernels": (numpy_in_kernels, lambda: (_f64(16), np.arange(16), _f64(16, 6),
                                                     np.zeros((16, 4), np.int64))),

@@ -361,6 +361,20 @@ def _tuple_arguments(coeffs, arrays, out):
     return {2: want}
 
 
+def _array_views(a, out, lo, step):
+    want = np.zeros_like(out)
+    for i in range(a.shape[0]):
+        total = f32(0)
+        for x in a[i, 1:]:
+            total += x  # in f32: the device function's 0.0 is weak
+        want[i, 0] = total
+        tail = a[i, lo::step]
+        want[i, 1] = tail.size
+        want[i, 2] = tail[0] if tail.size else -1.0
+        want[i, 3] = a[::-1][i, -1] + a[:, 0][i] * 10
+    return {1: want}
+
+
 def _tuple_calls(x, y, out):
     want = np.zeros_like(out)
     for i, (a, b) in enumerate(zip(x, y)):
@@ -516,6 +530,9 @@ RUNS = {
                            lambda: ((f32(2), (3, (0.5, f32(0.25)))),
                                     (_normal(N), _normal(N, f64, seed=1)), np.zeros((N, 3))),
                            _tuple_arguments, **F64),
+    "array_views": Run(_cover(300, 128), 128,
+                       lambda: (_normal((300, 9)), np.zeros((300, 4)), -7, 3), _array_views,
+                       **F32),
     "tuple_calls": Run(_cover(N, 128), 128,
                        lambda: (np.round(_normal(N, f64) * 2, 1),
                                 np.round(_normal(N, f64, seed=1) * 2, 1), np.zeros((N, 6))),

@@ -24,21 +24,25 @@ func::CallOp cuft::detail::callDeclared(OpBuilder &b, Location loc, StringRef na
   return func::CallOp::create(b, loc, name, results, args);
 }
 
+void cuft::detail::checkIndex(OpBuilder &b, Location loc, Value array, unsigned dim,
+                              Value index, Value written) {
+  auto i64 = b.getI64Type();
+  Value size = memref::DimOp::create(b, loc, array, dim);
+  Value bad = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, index, size);
+  // The arguments are computed in the branch: they are only needed there.
+  auto ifOp = scf::IfOp::create(b, loc, bad, /*withElseRegion=*/false);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(ifOp.thenBlock());
+  Value args[] = {arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(dim)),
+                  arith::IndexCastOp::create(b, loc, i64, written),
+                  arith::IndexCastOp::create(b, loc, i64, size)};
+  cuft::detail::callDeclared(b, loc, kIndexErrorFunction, {}, args);
+}
+
 void cuft::detail::checkBounds(OpBuilder &b, Location loc, Value array, ValueRange indices,
                                ValueRange raw) {
-  auto i64 = b.getI64Type();
-  for (auto [dim, index, written] : llvm::enumerate(indices, raw)) {
-    Value size = memref::DimOp::create(b, loc, array, dim);
-    Value bad = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, index, size);
-    // The arguments are computed in the branch: they are only needed there.
-    auto ifOp = scf::IfOp::create(b, loc, bad, /*withElseRegion=*/false);
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(ifOp.thenBlock());
-    Value args[] = {arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(dim)),
-                    arith::IndexCastOp::create(b, loc, i64, written),
-                    arith::IndexCastOp::create(b, loc, i64, size)};
-    cuft::detail::callDeclared(b, loc, kIndexErrorFunction, {}, args);
-  }
+  for (auto [dim, index, written] : llvm::enumerate(indices, raw))
+    checkIndex(b, loc, array, dim, index, written);
 }
 
 void cuft::detail::checkDivisor(OpBuilder &b, Location loc, Value divisor) {

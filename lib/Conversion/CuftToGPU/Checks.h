@@ -27,6 +27,10 @@ mlir::func::CallOp callDeclared(mlir::OpBuilder &b, mlir::Location loc, llvm::St
 void checkBounds(mlir::OpBuilder &b, mlir::Location loc, mlir::Value array,
                  mlir::ValueRange indices, mlir::ValueRange raw);
 
+/// The check of one index of checkBounds: `index` of dimension `dim`.
+void checkIndex(mlir::OpBuilder &b, mlir::Location loc, mlir::Value array, unsigned dim,
+                mlir::Value index, mlir::Value raw);
+
 /// Before an integer `//` or `%`, calls `__cuft_zero_division_error()` when
 /// `divisor` is zero.
 void checkDivisor(mlir::OpBuilder &b, mlir::Location loc, mlir::Value divisor);

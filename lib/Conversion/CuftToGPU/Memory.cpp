@@ -26,33 +26,44 @@ struct Indices {
   SmallVector<Value> wrapped, raw;
 };
 
+/// A cuft integer `orig` (converted: `v`) as an `index`, by its signedness.
+Value asIndex(OpBuilder &b, Location loc, Value orig, Value v) {
+  if (orig.getType().isUnsignedInteger() || orig.getType().isInteger(1))
+    return arith::IndexCastUIOp::create(b, loc, b.getIndexType(), v);
+  return arith::IndexCastOp::create(b, loc, b.getIndexType(), v);
+}
+
+/// Whether cuft integer `orig` is never negative: unsigned, a non-negative
+/// literal, a hardware register or grid().
+bool neverNegative(Value orig) {
+  APInt constant;
+  return orig.getType().isUnsignedInteger() || orig.getType().isInteger(1) ||
+         (matchPattern(orig, m_ConstantInt(&constant)) && !constant.isNegative()) ||
+         isa_and_nonnull<GridIndexOp, ThreadIdxOp, BlockIdxOp, BlockDimOp, GridDimOp>(
+             orig.getDefiningOp());
+}
+
+/// Index `orig` of dimension `dim` of `array` (converted: `v`) into `result`.
+void addIndex(OpBuilder &b, Location loc, Value array, unsigned dim, Value orig, Value v,
+              Indices &result) {
+  Value idx = asIndex(b, loc, orig, v);
+  result.raw.push_back(idx);
+  if (neverNegative(orig)) {
+    result.wrapped.push_back(idx);
+    return;
+  }
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value negative = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, idx, zero);
+  Value size = memref::DimOp::create(b, loc, array, dim);
+  Value fromEnd = arith::AddIOp::create(b, loc, idx, size);
+  result.wrapped.push_back(arith::SelectOp::create(b, loc, negative, fromEnd, idx));
+}
+
 Indices toIndices(OpBuilder &b, Location loc, Value array, ValueRange cuftIndices,
                   ValueRange converted) {
   Indices result;
-  for (auto [dim, pair] : llvm::enumerate(llvm::zip(cuftIndices, converted))) {
-    auto [orig, v] = pair;
-    if (orig.getType().isUnsignedInteger() || orig.getType().isInteger(1)) {
-      Value idx = arith::IndexCastUIOp::create(b, loc, b.getIndexType(), v);
-      result.wrapped.push_back(idx);
-      result.raw.push_back(idx);
-      continue;
-    }
-    Value idx = arith::IndexCastOp::create(b, loc, b.getIndexType(), v);
-    result.raw.push_back(idx);
-    APInt constant;
-    bool nonNegative = (matchPattern(orig, m_ConstantInt(&constant)) && !constant.isNegative()) ||
-                       isa_and_nonnull<GridIndexOp, ThreadIdxOp, BlockIdxOp, BlockDimOp,
-                                       GridDimOp>(orig.getDefiningOp());
-    if (nonNegative) { // a hardware register, or grid(): never negative
-      result.wrapped.push_back(idx);
-      continue;
-    }
-    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-    Value negative = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, idx, zero);
-    Value size = memref::DimOp::create(b, loc, array, dim);
-    Value fromEnd = arith::AddIOp::create(b, loc, idx, size);
-    result.wrapped.push_back(arith::SelectOp::create(b, loc, negative, fromEnd, idx));
-  }
+  for (auto [dim, pair] : llvm::enumerate(llvm::zip(cuftIndices, converted)))
+    addIndex(b, loc, array, dim, std::get<0>(pair), std::get<1>(pair), result);
   return result;
 }
 
@@ -113,6 +124,132 @@ struct LoadLowering : public ElementPattern<LoadOp> {
                                 arith::ConstantOp::create(rewriter, op.getLoc(), v.getType(),
                                                           rewriter.getZeroAttr(v.getType())));
     rewriter.replaceOp(op, v);
+    return success();
+  }
+};
+
+/// One slice of a dimension of extent `n`, as Python's `slice.indices` and
+/// the length of its range give it: (first index, length). `start`/`stop`
+/// are null when omitted; `step` is not zero and has the sign `positive`.
+std::pair<Value, Value> sliceRange(OpBuilder &b, Location loc, Value n, Value start, Value stop,
+                                   Value step, bool positive) {
+  using P = arith::CmpIPredicate;
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  auto select = [&](Value c, Value x, Value y) { return arith::SelectOp::create(b, loc, c, x, y); };
+  auto cmp = [&](P p, Value x, Value y) { return arith::CmpIOp::create(b, loc, p, x, y); };
+  // A bound: from the end when negative, then clamped to [low, high].
+  auto bound = [&](Value v, Value low, Value high) {
+    Value fromEnd = arith::AddIOp::create(b, loc, v, n);
+    Value negative = cmp(P::slt, v, zero);
+    return select(negative, arith::MaxSIOp::create(b, loc, fromEnd, low),
+                  arith::MinSIOp::create(b, loc, v, high));
+  };
+  Value lo, hi, distance, stride;
+  if (positive) {
+    lo = start ? bound(start, zero, n) : zero;
+    hi = stop ? bound(stop, zero, n) : n;
+    distance = arith::SubIOp::create(b, loc, hi, lo);
+    stride = step;
+  } else {
+    Value minusOne = arith::ConstantIndexOp::create(b, loc, -1);
+    Value last = arith::SubIOp::create(b, loc, n, one);
+    lo = start ? bound(start, minusOne, last) : last;
+    hi = stop ? bound(stop, minusOne, last) : minusOne;
+    distance = arith::SubIOp::create(b, loc, lo, hi);
+    stride = arith::SubIOp::create(b, loc, zero, step);
+  }
+  // ceil(distance / stride) when positive, else 0
+  Value rounded = arith::AddIOp::create(b, loc, distance,
+                                        arith::SubIOp::create(b, loc, stride, one));
+  Value length = select(cmp(P::sgt, distance, zero),
+                        arith::DivSIOp::create(b, loc, rounded, stride), zero);
+  // An empty view starts at 0: its first index may be past either end.
+  Value first = select(cmp(P::sgt, length, zero), lo, zero);
+  return {first, length};
+}
+
+struct ViewLowering : public ElementPattern<ViewOp> {
+  using ElementPattern::ElementPattern;
+  LogicalResult matchAndRewrite(ViewOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value array = adaptor.getArray();
+    auto arrayType = cast<MemRefType>(array.getType());
+    ArrayRef<int32_t> spec = op.getSpec();
+    ValueRange cuftOperands = op.getParts(), operands = adaptor.getParts();
+    Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+    Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
+    SmallVector<OpFoldResult> offsets, sizes, strides;
+    SmallVector<int64_t> resultShape;
+    Indices indices;     // the integer indices, for bounds checks
+    SmallVector<unsigned> indexedDims;
+    unsigned next = 0;
+    auto operand = [&]() {
+      unsigned i = next++;
+      return std::make_pair(cuftOperands[i], operands[i]);
+    };
+    for (unsigned d = 0; d < arrayType.getRank(); ++d) {
+      int32_t e = d < spec.size() ? spec[d] : 0;
+      if (e == ViewOp::kIndex) {
+        auto [orig, v] = operand();
+        addIndex(rewriter, loc, array, d, orig, v, indices);
+        indexedDims.push_back(d);
+        offsets.push_back(indices.wrapped.back());
+        sizes.push_back(rewriter.getIndexAttr(1));
+        strides.push_back(rewriter.getIndexAttr(1));
+        continue;
+      }
+      Value n = memref::DimOp::create(rewriter, loc, array, d);
+      Value start, stop, step = one;
+      if (e & ViewOp::kStart) {
+        auto [orig, v] = operand();
+        start = asIndex(rewriter, loc, orig, v);
+      }
+      if (e & ViewOp::kStop) {
+        auto [orig, v] = operand();
+        stop = asIndex(rewriter, loc, orig, v);
+      }
+      std::optional<bool> positive = true;
+      if (e & ViewOp::kStep) {
+        auto [orig, v] = operand();
+        step = asIndex(rewriter, loc, orig, v);
+        APInt constant;
+        positive = matchPattern(orig, m_ConstantInt(&constant)) && !constant.isZero()
+                       ? std::optional<bool>(!constant.isNegative())
+                       : std::nullopt;
+      }
+      Value first, length;
+      if (positive) {
+        std::tie(first, length) = sliceRange(rewriter, loc, n, start, stop, step, *positive);
+      } else {
+        // A step known at run time: both directions, chosen by its sign; a
+        // step of 0 gives an empty view (and is not divided by).
+        Value isZero = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, step, zero);
+        step = arith::SelectOp::create(rewriter, loc, isZero, one, step);
+        auto up = sliceRange(rewriter, loc, n, start, stop, step, true);
+        auto down = sliceRange(rewriter, loc, n, start, stop, step, false);
+        Value isUp = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::sgt, step, zero);
+        first = arith::SelectOp::create(rewriter, loc, isUp, up.first, down.first);
+        length = arith::SelectOp::create(
+            rewriter, loc, isZero, zero,
+            arith::SelectOp::create(rewriter, loc, isUp, up.second, down.second));
+        first = arith::SelectOp::create(rewriter, loc, isZero, zero, first);
+      }
+      offsets.push_back(first);
+      sizes.push_back(length);
+      strides.push_back(step);
+      resultShape.push_back(ShapedType::kDynamic);
+    }
+    if (boundsCheck)
+      for (auto [dim, wrapped, raw] : llvm::zip(indexedDims, indices.wrapped, indices.raw))
+        cuft::detail::checkIndex(rewriter, loc, array, dim, wrapped, raw);
+    auto viewType = memref::SubViewOp::inferRankReducedResultType(resultShape, arrayType,
+                                                                  offsets, sizes, strides);
+    Value view = memref::SubViewOp::create(rewriter, loc, cast<MemRefType>(viewType), array,
+                                           offsets, sizes, strides);
+    Type resultType = getTypeConverter()->convertType(op.getType());
+    rewriter.replaceOpWithNewOp<memref::CastOp>(op, resultType, view);
     return success();
   }
 };
@@ -313,6 +450,6 @@ void cuft::populateCuftMemoryToMemRefPatterns(CuftTypeConverter &converter,
   MLIRContext *ctx = patterns.getContext();
   patterns.add<VarLowering, VarLoadLowering, VarStoreLowering, DimLowering, StrideLowering,
                NDimLowering, SizeLowering, ItemSizeLowering, AllocSharedLowering, AllocLocalLowering>(converter, ctx);
-  patterns.add<LoadLowering, StoreLowering, AtomicRMWLowering, AtomicCASLowering>(
+  patterns.add<LoadLowering, StoreLowering, ViewLowering, AtomicRMWLowering, AtomicCASLowering>(
       converter, ctx, options.boundsCheck);
 }

@@ -202,17 +202,40 @@ class ExpressionsMixin:
         return self.em.op(f"cuft.mul {elements.name}, {size.name} : (i64, i64) -> {UNKNOWN}", pos)
 
     def indices(self, node):
-        if isinstance(node, ast.Slice):
-            raise self.error("slicing is not supported in kernels", node)
+        """The indices of an element (a load, a store): no slice."""
+        for e in node.elts if isinstance(node, ast.Tuple) else [node]:
+            if isinstance(e, ast.Slice):
+                raise self.error("assigning to a slice is not supported in kernels (assign "
+                                 "its elements in a loop)", e)
         items = self.visit(node)
         items = list(items) if isinstance(items, tuple) else [items]
         if not items:
             raise self.error("an array index needs at least one subscript", node)
         elts = node.elts if isinstance(node, ast.Tuple) else [node] * len(items)
-        for e in elts:
-            if isinstance(e, ast.Slice):
-                raise self.error("slicing is not supported in kernels", e)
         return [self.as_value(v, e) for v, e in zip(items, elts)]
+
+    def view(self, array, elts, node):
+        """``a[i, lo:hi:step, :]``: a cuft.view (spec: -1 for an index, else
+        the bits of the slice's parts: 1 start, 2 stop, 4 step)."""
+        spec, parts = [], []
+        for e in elts:
+            if not isinstance(e, ast.Slice):
+                spec.append(-1)
+                parts.append(self.as_value(self.visit(e), e))
+                continue
+            bits = 0
+            for bit, part in ((1, e.lower), (2, e.upper), (4, e.step)):
+                if part is not None:
+                    bits |= bit
+                    parts.append(self.as_value(self.visit(part), part))
+            spec.append(bits)
+        if not parts:  # a[:], a[:, :]: the array itself
+            return array
+        names = ", ".join(p.name for p in parts)
+        types = ", ".join(p.type for p in parts)
+        return self.em.op(f"cuft.view {array.name}[{names}] {{spec = array<i32: "
+                          f"{', '.join(map(str, spec))}>}} : {array.type}[{types}] -> {UNKNOWN}",
+                          self.pos(node))
 
     def emit_load(self, array, indices, node):
         names = ", ".join(v.name for v in indices)
@@ -228,6 +251,12 @@ class ExpressionsMixin:
 
     def visit_Subscript(self, node):
         base = self.visit(node.value)
+        if isinstance(base, tuple) and isinstance(node.slice, ast.Slice):  # t[1:], t[::-1]
+            bounds = [None if p is None else self.static_int(p, "a tuple slice's bound")
+                      for p in (node.slice.lower, node.slice.upper, node.slice.step)]
+            if bounds[2] == 0:
+                raise self.error("slice step cannot be zero", node.slice.step)
+            return base[slice(*bounds)]
         if isinstance(base, (Shape, tuple)):
             k = self.static_int(node.slice, "a shape or tuple index")
             if isinstance(base, tuple):
@@ -240,6 +269,9 @@ class ExpressionsMixin:
                                  "until the kernel is specialized)", node.slice)
             return self.extent(base, k, node)
         array = self.as_value(base, node.value)
+        elts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        if any(isinstance(e, ast.Slice) for e in elts):
+            return self.view(array, elts, node)
         return self.emit_load(array, self.indices(node.slice), node)
 
     # -- operators --------------------------------------------------------------

@@ -245,3 +245,19 @@ cuft.func private @ext(!cuft.unknown) -> f32
 // expected-error@+1 {{'cuft.func' op expects an external device function (no body) to be private}}
 "cuft.func"() <{function_type = (f32) -> f32, sym_name = "ext"}> ({
 }) : () -> ()
+
+// -----
+
+cuft.kernel @view_spec(%a: !cuft.array<f32, 1, C>, %i: i64) {
+  // expected-error@+1 {{'cuft.view' op expects 2 operand(s) for its spec, got 1}}
+  %v = cuft.view %a[%i] {spec = array<i32: 3>} : !cuft.array<f32, 1, C>[i64] -> !cuft.array<f32, 1, strided>
+  cuft.return
+}
+
+// -----
+
+cuft.kernel @view_result(%a: !cuft.array<f32, 2, C>, %i: i64) {
+  // expected-error@+1 {{'cuft.view' op expects result type '!cuft.array<f32, 1, strided>', got '!cuft.array<f32, 1, C>'}}
+  %v = cuft.view %a[%i] {spec = array<i32: -1>} : !cuft.array<f32, 2, C>[i64] -> !cuft.array<f32, 1, C>
+  cuft.return
+}

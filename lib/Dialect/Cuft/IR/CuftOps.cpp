@@ -409,6 +409,40 @@ LogicalResult StoreOp::verify() {
   return verifyElement(*this, getArray().getType(), getValue().getType(), "stored value");
 }
 
+LogicalResult ViewOp::verify() {
+  ArrayRef<int32_t> spec = getSpec();
+  unsigned operands = 0;
+  for (int32_t e : spec) {
+    if (e < kIndex || e > (kStart | kStop | kStep))
+      return emitOpError("expects each spec entry to be -1 or a slice's bits (0 to 7), got ")
+             << e;
+    operands += operandsOf(e);
+  }
+  if (operands != getParts().size())
+    return emitOpError("expects ") << operands << " operand(s) for its spec, got "
+                                   << getParts().size();
+  if (isUnknown(getArray().getType()))
+    return success(); // generic IR: specialization checks the operands
+  for (Type t : getParts().getTypes())
+    if (!isUnknown(t) && !isIntType(t))
+      return emitOpError("expects integer operands, got ") << t;
+  auto arr = dyn_cast<ArrayType>(getArray().getType());
+  if (!arr)
+    return emitOpError("expects an array operand, got ") << getArray().getType();
+  if (spec.size() > arr.getRank())
+    return emitOpError("expects at most ") << arr.getRank() << " spec entries, got "
+                                           << spec.size();
+  if (isUnknown(getType()))
+    return success();
+  unsigned rank = arr.getRank() - droppedDims();
+  auto want = rank ? ArrayType::get(arr.getElementType(), rank, Layout::Strided,
+                                    arr.getMemorySpace())
+                   : ArrayType();
+  if (getType() != Type(want))
+    return emitOpError("expects result type ") << want << ", got " << getType();
+  return success();
+}
+
 static LogicalResult verifyDimQuery(Operation *op, Type arrayType, int64_t dim) {
   if (isUnknown(arrayType))
     return success();

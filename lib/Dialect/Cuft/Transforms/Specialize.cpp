@@ -465,6 +465,11 @@ Operation *firstWrite(Value arg, llvm::DenseMap<std::pair<Operation *, unsigned>
       return user;
     if (isa<AtomicRMWOp, AtomicCASOp>(user))
       return user;
+    if (auto view = dyn_cast<ViewOp>(user)) { // writes through a view write the array
+      if (Operation *w = firstWrite(view.getResult(), memo))
+        return w;
+      continue;
+    }
     auto call = dyn_cast<CallOp>(user);
     if (!call)
       continue;

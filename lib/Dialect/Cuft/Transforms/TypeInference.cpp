@@ -84,6 +84,10 @@ LogicalResult TypeInference::checkArrayAccess(Operation *op, Value array, ValueR
                                << " index(es), got " << indices.size();
     return failure();
   }
+  return checkIndices(op, indices);
+}
+
+LogicalResult TypeInference::checkIndices(Operation *op, ValueRange indices) {
   for (Value idx : indices) {
     TypeInfo t = get(idx);
     if (t && !isIntOrBool(t.type)) {
@@ -352,9 +356,27 @@ void MathOp::castOperands(TypeInference &typing) {
 // Arrays
 //===----------------------------------------------------------------------===//
 
+/// The type of a view of `arr` that drops `dropped` dimensions.
+static ArrayType viewType(ArrayType arr, unsigned dropped) {
+  return ArrayType::get(arr.getElementType(), arr.getRank() - dropped, Layout::Strided,
+                        arr.getMemorySpace());
+}
+
+/// `a[i]` of an array of more dimensions: a view (NumPy's rule); the array.
+static ArrayType partialIndexing(TypeInference &typing, Value array, size_t indices) {
+  auto arr = dyn_cast_or_null<ArrayType>(typing.get(array).type);
+  return arr && indices < arr.getRank() ? arr : ArrayType();
+}
+
 LogicalResult LoadOp::inferTypes(TypeInference &typing) {
   if (!typing.get(getArray()))
     return success();
+  if (ArrayType arr = partialIndexing(typing, getArray(), getIndices().size())) {
+    if (failed(typing.checkIndices(*this, getIndices())))
+      return failure();
+    typing.set(getResult(), TypeInfo::strong(viewType(arr, getIndices().size())));
+    return success();
+  }
   ArrayType arr;
   if (failed(typing.checkArrayAccess(*this, getArray(), getIndices(), arr)))
     return failure();
@@ -363,6 +385,45 @@ LogicalResult LoadOp::inferTypes(TypeInference &typing) {
 }
 void LoadOp::castOperands(TypeInference &typing) {
   typing.castIndices(*this, 1, getIndices().size());
+  if (!isa<ArrayType>(getType()))
+    return;
+  // A view: the same indices, each dropping its dimension.
+  OpBuilder b(*this);
+  SmallVector<int32_t> spec(getIndices().size(), ViewOp::kIndex);
+  auto view = ViewOp::create(b, getLoc(), getType(), getArray(), getIndices(),
+                             b.getDenseI32ArrayAttr(spec));
+  getResult().replaceAllUsesWith(view.getResult());
+  erase();
+}
+
+LogicalResult ViewOp::inferTypes(TypeInference &typing) {
+  TypeInfo a = typing.get(getArray());
+  if (!a)
+    return success();
+  auto arr = dyn_cast<ArrayType>(a.type);
+  if (!arr) {
+    if (typing.emitting())
+      emitError("cannot slice a value of type '") << describe(a.type) << "'";
+    return failure();
+  }
+  if (getSpec().size() > arr.getRank()) {
+    if (typing.emitting())
+      emitError("too many indices for a rank-") << arr.getRank() << " array: "
+                                                << getSpec().size();
+    return failure();
+  }
+  if (failed(typing.checkIndices(*this, getParts())))
+    return failure();
+  if (droppedDims() == arr.getRank()) { // the frontend sees a slice: never all indices
+    if (typing.emitting())
+      emitError("a view needs at least one dimension");
+    return failure();
+  }
+  typing.set(getResult(), TypeInfo::strong(viewType(arr, droppedDims())));
+  return success();
+}
+void ViewOp::castOperands(TypeInference &typing) {
+  typing.castIndices(*this, 1, getParts().size());
 }
 
 LogicalResult StoreOp::inferTypes(TypeInference &typing) {

@@ -54,6 +54,8 @@ public:
   /// and gives the array's type.
   mlir::LogicalResult checkArrayAccess(mlir::Operation *op, mlir::Value array,
                                        mlir::ValueRange indices, ArrayType &arr);
+  /// Succeeds unless an index of `indices` is typed and not an integer or bool.
+  mlir::LogicalResult checkIndices(mlir::Operation *op, mlir::ValueRange indices);
   /// Replaces operand `i` of `op` by its cast to `t` (nothing when it has `t`).
   void castOperand(mlir::Operation *op, unsigned i, mlir::Type t);
   /// Casts the operands `first`..`first+count` that are booleans to i64 (indices).

@@ -1,0 +1,180 @@
+"""Slicing in kernels: views of arrays (cuft.view), as NumPy makes them."""
+import itertools
+
+import numpy as np
+import pytest
+
+import cuft
+from cuft import CompileError, KernelArgumentError
+
+pytestmark = pytest.mark.usefixtures("on_host")
+
+
+@cuft.kernel
+def slice_runtime(a, lo, hi, step, out, n):
+    v = a[lo:hi:step]
+    n[0] = v.size
+    for k in range(v.size):
+        out[k] = v[k]
+
+
+@cuft.kernel
+def slice_runtime_bounds(a, lo, hi, out, n):
+    v = a[lo:hi]
+    n[0] = len(v)
+    for k in range(len(v)):
+        out[k] = v[k]
+
+
+def test_runtime_slices_follow_python():
+    a = np.arange(7.0)
+    out, n = np.zeros(16), np.zeros(1, np.int64)
+    values = range(-9, 10)
+    for lo, hi, step in itertools.product(values, values, [-3, -2, -1, 1, 2, 3]):
+        slice_runtime[1, 1](a, lo, hi, step, out, n)
+        want = a[lo:hi:step]
+        assert n[0] == want.size, (lo, hi, step)
+        np.testing.assert_array_equal(out[:want.size], want, err_msg=str((lo, hi, step)))
+    for lo, hi in itertools.product(values, values):
+        slice_runtime_bounds[1, 1](a, lo, hi, out, n)
+        want = a[lo:hi]
+        assert n[0] == want.size
+        np.testing.assert_array_equal(out[:want.size], want)
+
+
+def test_a_zero_step_gives_an_empty_view():
+    out, n = np.zeros(4), np.full(1, 99, np.int64)
+    slice_runtime[1, 1](np.arange(3.0), 0, 3, 0, out, n)
+    assert n[0] == 0
+
+
+@cuft.kernel
+def literal_slices(a, out):
+    # Steps known when compiled take one direction's code only.
+    r = 0
+    for v in (a[1:-1], a[::-1], a[::2], a[-3:], a[:2], a[::-2], a[5:1:-1], a[:], a[100:],
+              a[-100:2]):
+        out[r, 0] = v.size
+        for k in range(v.size):
+            out[r, 1 + k] = v[k]
+        r += 1
+
+
+def test_literal_slices_follow_python():
+    a = np.arange(7.0)
+    out = np.zeros((10, 9))
+    literal_slices[1, 1](a, out)
+    for r, v in enumerate([a[1:-1], a[::-1], a[::2], a[-3:], a[:2], a[::-2], a[5:1:-1], a[:],
+                           a[100:], a[-100:2]]):
+        assert out[r, 0] == v.size, r
+        np.testing.assert_array_equal(out[r, 1:1 + v.size], v)
+
+
+@cuft.func
+def row_sum(row):
+    s = 0.0
+    for x in row:
+        s += x
+    return s
+
+
+@cuft.kernel
+def views_2d(a, out):
+    i = cuft.grid(1)
+    if i < a.shape[0]:
+        row = a[i]                    # a row: fewer indices than dimensions
+        out[i, 0] = row_sum(row)
+        out[i, 1] = row_sum(a[i, 1:])
+        out[i, 2] = row_sum(a[:, i % a.shape[1]])   # a column of a C array: strided
+        out[i, 3] = a[::-1, ::2][i, 1]               # a view of a view's element
+        out[i, 4] = a[1:, 1:][1:].shape[0] * 10 + a[1:, 1:].shape[1]
+        out[i, 5] = a[i][-1] + a[-1][i % a.shape[1]]
+        out[i, 6] = a[i, ::-1][0]
+        out[i, 7] = a[i, ::2].strides[0]
+
+
+def test_views_of_2d_arrays():
+    # C, Fortran-ordered and strided arrays: every view of each.
+    a = np.arange(20.0).reshape(4, 5)
+    for b in (a, np.asfortranarray(a), np.arange(40.0).reshape(4, 10)[:, ::2]):
+        out = np.zeros((4, 8))
+        views_2d[1, 4](b, out)
+        for i in range(4):
+            want = [b[i].sum(), b[i, 1:].sum(), b[:, i % 5].sum(), b[::-1, ::2][i, 1],
+                    b[1:, 1:][1:].shape[0] * 10 + b[1:, 1:].shape[1], b[i][-1] + b[-1][i % 5],
+                    b[i, ::-1][0], b[i, ::2].strides[0]]
+            np.testing.assert_array_equal(out[i], want)
+
+
+@cuft.kernel
+def write_through_view(a):
+    v = a[1:]
+    v[0] = 5.0
+
+
+def test_writing_through_a_view_writes_the_array_and_is_refused_on_read_only_arrays():
+    a = np.zeros(3)
+    write_through_view[1, 1](a)
+    np.testing.assert_array_equal(a, [0, 5, 0])
+    ro = np.zeros(3)
+    ro.setflags(write=False)
+    with pytest.raises(KernelArgumentError, match="read-only"):
+        write_through_view[1, 1](ro)
+
+
+@cuft.kernel
+def index_in_view(a, i, out):
+    out[0] = a[i, :][0]
+
+
+def test_an_index_of_a_view_is_bounds_checked():
+    k = cuft.kernel(index_in_view.py_func, boundscheck=True)
+    a, out = np.arange(6.0).reshape(2, 3), np.zeros(1)
+    k[1, 1](a, -1, out)
+    assert out[0] == 3.0
+    with pytest.raises(IndexError, match="index 2 is out of bounds for axis 0 with size 2"):
+        k[1, 1](a, 2, out)
+
+
+@cuft.kernel
+def shared_view(out):
+    sh = cuft.shared.array(8, cuft.float32)
+    t = cuft.threadIdx.x
+    sh[t] = t
+    cuft.syncthreads()
+    if t == 0:
+        tail = sh[4:]
+        for k in range(tail.size):
+            out[k] = tail[k]
+
+
+def test_views_of_shared_arrays():
+    out = np.zeros(4, np.float32)
+    shared_view[1, 8](out)
+    np.testing.assert_array_equal(out, [4, 5, 6, 7])
+
+
+def err_float_bound(a):
+    v = a[0.5:]
+
+
+def err_slice_store(a):
+    a[1:3] = 0
+
+
+def err_too_many(a, out):
+    out[0] = a[1, 2:][0]
+
+
+@pytest.mark.parametrize("fn, message", [
+    (err_float_bound, "array indices must be integers, got 'f64'"),
+    (err_slice_store, "assigning to a slice is not supported"),
+])
+def test_slice_errors(fn, message):
+    with pytest.raises(CompileError, match=message):
+        cuft.kernel(fn)[1, 1](np.zeros(4))
+
+
+def test_too_many_indices_for_a_view():
+    with pytest.raises(CompileError, match="too many indices for a rank-1 array"):
+        cuft.kernel(err_too_many)[1, 1](np.zeros(4), np.zeros(1))
