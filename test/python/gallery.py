@@ -605,6 +605,24 @@ def array_views(a, out, lo, step):
 
 
 @cuft.kernel
+def iterate_rows(a, out, lo, hi):
+    # for over a 2-d array's rows (views), enumerate and zip of range().
+    i = cuft.grid(1)
+    if i < out.shape[0]:
+        r = 0
+        for row in a:
+            t = 0.0
+            for x in row:
+                t += x
+            out[i, r] = t
+            r += 1
+        for k, v in enumerate(range(hi, lo, -3)):
+            out[i, 3 + k] += v * (i + 1)
+        for v, w in zip(range(2, 10, 4), a[i % 3]):
+            out[i, 8 + v // 4] = w * v
+
+
+@cuft.kernel
 def iterate_sequences(x, y, out):
     # for over arrays, enumerate, zip, and their nesting; a break in a zip.
     total = 0.0
@@ -719,6 +737,7 @@ GALLERY = {
     "tuple_arguments": (tuple_arguments,
                         lambda: ((np.float32(2), (3, (0.5, np.float32(0.25)))), (_f32(8), _f64(8)),
                                  _f64(8, 3))),
+    "iterate_rows": (iterate_rows, lambda: (_f64(3, 4), _f64(8, 10), -2, 9)),
     "array_views": (array_views, lambda: (_f32(8, 6), _f64(8, 4), 1, 2)),
     "tuple_calls": (tuple_calls, lambda: (_f64(8), _f64(8), _f64(8, 6))),
     "numpy_in_kernels": (numpy_in_kernels, lambda: (_f64(16), np.arange(16), _f64(16, 6),

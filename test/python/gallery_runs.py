@@ -361,6 +361,18 @@ def _tuple_arguments(coeffs, arrays, out):
     return {2: want}
 
 
+def _iterate_rows(a, out, lo, hi):
+    want = out.copy()
+    for i in range(out.shape[0]):
+        for r, row in enumerate(a):
+            want[i, r] = sum(row)
+        for k, v in enumerate(range(hi, lo, -3)):
+            want[i, 3 + k] += v * (i + 1)
+        for v, w in zip(range(2, 10, 4), a[i % 3]):
+            want[i, 8 + v // 4] = w * v
+    return {1: want}
+
+
 def _array_views(a, out, lo, step):
     want = np.zeros_like(out)
     for i in range(a.shape[0]):
@@ -530,6 +542,8 @@ RUNS = {
                            lambda: ((f32(2), (3, (0.5, f32(0.25)))),
                                     (_normal(N), _normal(N, f64, seed=1)), np.zeros((N, 3))),
                            _tuple_arguments, **F64),
+    "iterate_rows": Run(2, 64, lambda: (_normal((3, 4), f64), np.zeros((100, 10)), -2, 9),
+                        _iterate_rows, **F64),
     "array_views": Run(_cover(300, 128), 128,
                        lambda: (_normal((300, 9)), np.zeros((300, 4)), -7, 3), _array_views,
                        **F32),

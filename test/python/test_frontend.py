@@ -625,7 +625,7 @@ def err_zip_mixed(x):
 
 
 def err_enumerate_range(x):
-    for i, v in enumerate(range(3)):
+    for i, v in enumerate(range(0, 3, x[0])):
         x[i] = v
 
 
@@ -710,7 +710,7 @@ ERROR_CASES = [
     (err_tuple_reshaped, "(x[0], x[1], x[2])", "'t' holds a tuple of 2; cannot assign a tuple of 3"),
     (err_tuple_then_value, "x[2]", "cannot assign a value to it"),
     (err_zip_mixed, "zip(x", "zip() of a tuple and an array is not supported"),
-    (err_enumerate_range, "range(3)", "range() here is not supported"),
+    (err_enumerate_range, "x[0])", "range() needs a step that is a non-zero integer constant"),
     (err_tuple_loop_exit, "break", "'break' in a loop over a tuple is not supported"),
     (err_is, "x[1] is", "comparison 'is' is not supported"),
     (err_grid, "4)", "takes 1, 2 or 3 dimensions"),

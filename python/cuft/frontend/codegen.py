@@ -720,14 +720,40 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
                 gets = [p[2] for p in parts]
                 return ("indexed", n, lambda i: tuple(g(i) for g in gets))
             if fn is range:
-                raise self.error("range() here is not supported: write 'for <name> in "
-                                 "range(...)'", it)
+                return self._range_items(it)
         v = self.visit(it)
         if isinstance(v, tuple):
             return ("tuple", v)
         array = self.as_value(v, it, what="iterate over it")
         return ("indexed", self.dim(array, 0, it),
                 lambda i: self.emit_load(array, [i], it))
+
+    def _range_items(self, it):
+        """``range(...)`` inside enumerate or zip: ("indexed", its length,
+        lo + i * step). The step must be known when compiled (its sign picks
+        the length's formula)."""
+        if it.keywords or not 1 <= len(it.args) <= 3:
+            raise self.error("range() takes 1 to 3 positional arguments", it)
+        step = 1
+        if len(it.args) == 3:
+            step = self._static_number(it.args[2])
+            if not isinstance(step, numbers.Integral) or isinstance(step, bool) or step == 0:
+                raise self.error("in enumerate() or zip(), range() needs a step that is a "
+                                 "non-zero integer constant", it.args[2])
+        bounds = [self.as_value(self.visit(a), a) for a in it.args[:2]]
+        lo, hi = bounds if len(bounds) == 2 else (self.constant(0, it), bounds[0])
+        pos = self.pos(it)
+
+        def op(mnemonic, a, b):
+            return self.em.op(f"cuft.{mnemonic} {a.name}, {b.name} : ({a.type}, {b.type}) -> "
+                              f"{UNKNOWN}", pos)
+        # len(range(lo, hi, step)): ceil((hi - lo) / step), at least 0
+        span = op("sub", hi, lo) if step > 0 else op("sub", lo, hi)
+        n = op("floordiv", op("add", span, self.constant(abs(step) - 1, it)),
+               self.constant(abs(step), it))
+        n = op("max", n, self.constant(0, it))
+        k = self.constant(step, it)
+        return ("indexed", n, lambda i: op("add", lo, op("mul", i, k)))
 
     @staticmethod
     def _in_inner_loop(outer, stmt):
