@@ -10,9 +10,11 @@ def ConvertCuftToCF : Pass<"convert-cuft-to-cf", "::mlir::ModuleOp"> {
   let description = [{
     Rewrites `cuft.if`, `cuft.for`, `cuft.while`, `cuft.break` and `cuft.continue`
     in typed kernels and device functions into blocks joined by `cf.br` and
-    `cf.cond_br`. Other cuft ops are left for `convert-cuft-to-gpu`.
+    `cf.cond_br`, then promotes array variables (assigned more than once:
+    cuft-specialize forwards the others) to SSA values with MLIR's mem2reg.
+    Other cuft ops are left for `convert-cuft-to-gpu`.
   }];
-  let dependentDialects = ["::mlir::cf::ControlFlowDialect"];
+  let dependentDialects = ["::mlir::cf::ControlFlowDialect", "::mlir::ub::UBDialect"];
 }
 
 def ConvertCuftToGPU : Pass<"convert-cuft-to-gpu", "::mlir::ModuleOp"> {
@@ -39,7 +41,7 @@ def ConvertCuftToGPU : Pass<"convert-cuft-to-gpu", "::mlir::ModuleOp"> {
     "::mlir::arith::ArithDialect", "::mlir::cf::ControlFlowDialect",
     "::mlir::func::FuncDialect", "::mlir::gpu::GPUDialect",
     "::mlir::LLVM::LLVMDialect", "::mlir::math::MathDialect",
-    "::mlir::memref::MemRefDialect", "::mlir::scf::SCFDialect",
+    "::mlir::memref::MemRefDialect", "::mlir::scf::SCFDialect", "::mlir::ub::UBDialect",
   ];
 }
 

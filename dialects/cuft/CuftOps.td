@@ -16,6 +16,7 @@ include "mlir/IR/RegionKindInterface.td"
 include "mlir/Interfaces/CallInterfaces.td"
 include "mlir/Interfaces/ControlFlowInterfaces.td"
 include "mlir/Interfaces/FunctionInterfaces.td"
+include "mlir/Interfaces/MemorySlotInterfaces.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/IR/BuiltinAttributeInterfaces.td"
 
@@ -150,7 +151,7 @@ def Cuft_ConstantOp : Cuft_Op<"constant", [DeclareOpInterfaceMethods<Cuft_TypedB
   let hasVerifier = 1;
 }
 
-def Cuft_VarOp : Cuft_Op<"var", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>]> {
+def Cuft_VarOp : Cuft_Op<"var", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>, DeclareOpInterfaceMethods<PromotableAllocationOpInterface>]> {
   let summary = "declare a Python local variable";
   let description = [{
     Declares a mutable local. It must sit in the entry block of its kernel or
@@ -165,7 +166,7 @@ def Cuft_VarOp : Cuft_Op<"var", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpIn
   let hasVerifier = 1;
 }
 
-def Cuft_VarLoadOp : Cuft_Op<"var_load", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>]> {
+def Cuft_VarLoadOp : Cuft_Op<"var_load", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>, DeclareOpInterfaceMethods<PromotableMemOpInterface>]> {
   let summary = "read a local variable";
   let description = [{
     Yields the variable's current value; typed IR gives the result the variable's
@@ -179,7 +180,7 @@ def Cuft_VarLoadOp : Cuft_Op<"var_load", [DeclareOpInterfaceMethods<Cuft_TypedBy
   let hasVerifier = 1;
 }
 
-def Cuft_VarStoreOp : Cuft_Op<"var_store", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>]> {
+def Cuft_VarStoreOp : Cuft_Op<"var_store", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>, DeclareOpInterfaceMethods<PromotableMemOpInterface>]> {
   let summary = "assign a local variable";
   let description = [{
     Replaces the variable's value. Specialization widens the variable's type to

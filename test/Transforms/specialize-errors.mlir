@@ -80,12 +80,14 @@ cuft.kernel @read_unassigned() {
 
 // -----
 
-cuft.kernel @array_var_twice(%a: !cuft.array<f32, 1, C>, %p: i1) {
-  // expected-error@+1 {{array variable 't' must be assigned exactly once, got 2 assignments}}
+// An array variable assigned twice (it becomes SSA values after
+// convert-cuft-to-cf) holds arrays of one type.
+cuft.kernel @array_var_twice(%a: !cuft.array<f32, 1, C>, %b: !cuft.array<f32, 1, strided>, %p: i1) {
   %t = cuft.var "t" : !cuft.var<!cuft.unknown>
   cuft.var_store %a, %t : !cuft.array<f32, 1, C>, !cuft.var<!cuft.unknown>
   cuft.if %p : i1 {
-    cuft.var_store %a, %t : !cuft.array<f32, 1, C>, !cuft.var<!cuft.unknown>
+    // expected-error@+1 {{cannot assign a value of type 'array<f32,1,strided>' to variable 't', which holds 'array<f32,1,C>'}}
+    cuft.var_store %b, %t : !cuft.array<f32, 1, strided>, !cuft.var<!cuft.unknown>
   }
   cuft.return
 }

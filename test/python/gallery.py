@@ -623,6 +623,21 @@ def iterate_rows(a, out, lo, hi):
 
 
 @cuft.kernel
+def ping_pong_smooth(a, b, steps):
+    # Two buffers swapped after each step (array variables assigned again and
+    # again); one block, a barrier between steps.
+    i = cuft.grid(1)
+    src, dst = a, b
+    for _ in range(steps):
+        if 0 < i < src.size - 1:
+            dst[i] = (src[i - 1] + src[i] + src[i + 1]) / 3
+        elif i < src.size:
+            dst[i] = src[i]
+        cuft.syncthreads()
+        src, dst = dst, src
+
+
+@cuft.kernel
 def iterate_sequences(x, y, out):
     # for over arrays, enumerate, zip, and their nesting; a break in a zip.
     total = 0.0
@@ -737,6 +752,7 @@ GALLERY = {
     "tuple_arguments": (tuple_arguments,
                         lambda: ((np.float32(2), (3, (0.5, np.float32(0.25)))), (_f32(8), _f64(8)),
                                  _f64(8, 3))),
+    "ping_pong_smooth": (ping_pong_smooth, lambda: (_f32(64), _f32(64), 5)),
     "iterate_rows": (iterate_rows, lambda: (_f64(3, 4), _f64(8, 10), -2, 9)),
     "array_views": (array_views, lambda: (_f32(8, 6), _f64(8, 4), 1, 2)),
     "tuple_calls": (tuple_calls, lambda: (_f64(8), _f64(8), _f64(8, 6))),

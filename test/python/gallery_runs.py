@@ -361,6 +361,16 @@ def _tuple_arguments(coeffs, arrays, out):
     return {2: want}
 
 
+def _ping_pong_smooth(a, b, steps):
+    a, b = a.copy(), b.copy()
+    src, dst = a, b
+    for _ in range(steps):
+        dst[1:-1] = (src[:-2] + src[1:-1] + src[2:]) / f32(3)
+        dst[0], dst[-1] = src[0], src[-1]
+        src, dst = dst, src
+    return {0: a, 1: b}
+
+
 def _iterate_rows(a, out, lo, hi):
     want = out.copy()
     for i in range(out.shape[0]):
@@ -542,6 +552,8 @@ RUNS = {
                            lambda: ((f32(2), (3, (0.5, f32(0.25)))),
                                     (_normal(N), _normal(N, f64, seed=1)), np.zeros((N, 3))),
                            _tuple_arguments, **F64),
+    "ping_pong_smooth": Run(1, 128, lambda: (_normal(128), np.zeros(128, f32), 7),
+                            _ping_pong_smooth, **F32),
     "iterate_rows": Run(2, 64, lambda: (_normal((3, 4), f64), np.zeros((100, 10)), -2, 9),
                         _iterate_rows, **F64),
     "array_views": Run(_cover(300, 128), 128,

@@ -178,3 +178,24 @@ def test_slice_errors(fn, message):
 def test_too_many_indices_for_a_view():
     with pytest.raises(CompileError, match="too many indices for a rank-1 array"):
         cuft.kernel(err_too_many)[1, 1](np.zeros(4), np.zeros(1))
+
+
+@cuft.kernel
+def write_chosen(a, b, flag):
+    x = a
+    if flag:
+        x = b
+    x[0] = 1.0
+
+
+def test_array_variables_assigned_twice_and_read_only_arrays():
+    a, b = np.zeros(2), np.zeros(2)
+    write_chosen[1, 1](a, b, True)
+    assert (a[0], b[0]) == (0.0, 1.0)
+    write_chosen[1, 1](a, b, False)
+    assert (a[0], b[0]) == (1.0, 1.0)
+    ro = np.zeros(2)
+    ro.setflags(write=False)
+    # Either may be written: a read-only one is refused.
+    with pytest.raises(KernelArgumentError, match="read-only"):
+        write_chosen[1, 1](ro, b, True)

@@ -10,6 +10,9 @@
 #include "cuft/Dialect/Cuft/IR/CuftOps.h"
 
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
+#include "mlir/IR/Dominance.h"
+#include "mlir/Interfaces/DataLayoutInterfaces.h"
+#include "mlir/Transforms/Mem2Reg.h"
 #include "mlir/IR/Iterators.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
@@ -196,6 +199,25 @@ struct ConvertCuftToCFPass : public cuft::impl::ConvertCuftToCFBase<ConvertCuftT
     for (Operation *fn : fns)
       if (failed(lowerFunction(fn)))
         return signalPassFailure();
+    // Array variables assigned more than once become SSA values now that
+    // the control flow is blocks (CuftMemorySlots.cpp).
+    for (Operation *fn : fns) {
+      SmallVector<PromotableAllocationOpInterface> arrays;
+      fn->walk([&](VarOp v) {
+        if (!v.getPromotableSlots().empty())
+          arrays.push_back(v);
+      });
+      if (arrays.empty())
+        continue;
+      OpBuilder b(fn->getContext());
+      DominanceInfo dominance(fn);
+      (void)tryToPromoteMemorySlots(arrays, b, DataLayout::closest(fn), dominance);
+      for (PromotableAllocationOpInterface v : arrays)
+        if (v->getBlock()) { // still there: a use mem2reg cannot remove
+          v->emitError("cannot promote this array variable");
+          return signalPassFailure();
+        }
+    }
   }
 };
 

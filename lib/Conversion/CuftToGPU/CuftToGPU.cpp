@@ -7,6 +7,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Func/Transforms/FuncConversions.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -22,6 +23,20 @@ using namespace mlir;
 using namespace cuft;
 
 namespace {
+
+/// A poison of a cuft type (an array variable no path assigned, see
+/// convert-cuft-to-cf): the poison of the converted type.
+struct PoisonLowering : public OpConversionPattern<ub::PoisonOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(ub::PoisonOp op, OpAdaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Type type = getTypeConverter()->convertType(op.getType());
+    if (!type)
+      return failure();
+    rewriter.replaceOpWithNewOp<ub::PoisonOp>(op, type);
+    return success();
+  }
+};
 
 struct ConvertCuftToGPUPass : public cuft::impl::ConvertCuftToGPUBase<ConvertCuftToGPUPass> {
   using ConvertCuftToGPUBase::ConvertCuftToGPUBase;
@@ -97,6 +112,15 @@ struct ConvertCuftToGPUPass : public cuft::impl::ConvertCuftToGPUBase<ConvertCuf
                            gpu::GPUDialect, LLVM::LLVMDialect, math::MathDialect,
                            memref::MemRefDialect, scf::SCFDialect>();
     target.addLegalOp<UnrealizedConversionCastOp>();
+    // Array variables promoted by convert-cuft-to-cf are block arguments,
+    // passed by branches, with a poison value where a path has none.
+    populateBranchOpInterfaceTypeConversionPattern(patterns, converter);
+    target.addDynamicallyLegalOp<cf::BranchOp, cf::CondBranchOp>([&](Operation *op) {
+      return isLegalForBranchOpInterfaceTypeConversionPattern(op, converter);
+    });
+    patterns.add<PoisonLowering>(converter, ctx);
+    target.addDynamicallyLegalOp<ub::PoisonOp>(
+        [&](ub::PoisonOp op) { return converter.isLegal(op.getType()); });
     if (failed(applyPartialConversion(gpuModule, target, std::move(patterns))))
       return signalPassFailure();
 

@@ -406,9 +406,7 @@ LogicalResult FunctionSpecializer::forwardArrayVariables() {
         loads.push_back(l);
     }
     if (stores.size() != 1)
-      return v.emitError("array variable '")
-             << v.getName() << "' must be assigned exactly once, got " << stores.size()
-             << " assignments";
+      continue; // promoted to SSA values after convert-cuft-to-cf (mem2reg)
     for (VarLoadOp l : loads) {
       if (!dom.properlyDominates(stores[0].getOperation(), l.getOperation()))
         return l.emitError("array variable '") << v.getName() << "' may be read before it is assigned";
@@ -456,8 +454,8 @@ LogicalResult FunctionSpecializer::finalizeAllocations() {
 
 /// The first op that writes array `arg` (a block argument of `fn`): a store, an
 /// atomic, or a call whose callee writes its parameter. Null when none does.
-/// Array values are never copied into variables after specialization
-/// (forwardArrayVariables), so their uses are all direct.
+/// Array values reach their uses directly, through views, or through a
+/// variable assigned more than once (forwardArrayVariables forwards the others).
 Operation *firstWrite(Value arg, llvm::DenseMap<std::pair<Operation *, unsigned>, Operation *> &memo) {
   for (OpOperand &use : arg.getUses()) {
     Operation *user = use.getOwner();
@@ -465,6 +463,13 @@ Operation *firstWrite(Value arg, llvm::DenseMap<std::pair<Operation *, unsigned>
       return user;
     if (isa<AtomicRMWOp, AtomicCASOp>(user))
       return user;
+    if (auto store = dyn_cast<VarStoreOp>(user)) { // held in a variable: its reads
+      for (Operation *read : store.getVar().getUsers())
+        if (auto load = dyn_cast<VarLoadOp>(read))
+          if (Operation *w = firstWrite(load.getResult(), memo))
+            return w;
+      continue;
+    }
     if (auto view = dyn_cast<ViewOp>(user)) { // writes through a view write the array
       if (Operation *w = firstWrite(view.getResult(), memo))
         return w;
