@@ -11,6 +11,7 @@ from . import _cuft  # noqa: F401  (the compiler core)
 from .constexpr import constexpr
 from .dsl import *  # noqa: F401,F403  (kernel-only names: grid, threadIdx, ...)
 from .dsl import __all__ as _dsl_all
+from . import dsl as _dsl
 from .dispatcher import DeviceFunction, Kernel
 from .errors import (CompileError, CudaError, KernelArgumentError, KernelError,
                      KernelIndexError, KernelZeroDivisionError, LinkError)
@@ -88,17 +89,27 @@ _atexit.register(_cuft.unload_host_modules)
 _atexit.register(_cuft.unload_cuda_modules)  # a no-op where nothing was loaded
 
 
-def _decorator(cls, fn, options, name):
+def _is_signature(obj):
+    """A declared signature, or a list of them (numba's first argument)."""
+    if isinstance(obj, (list, tuple)):
+        return bool(obj) and all(_is_signature(o) for o in obj)
+    return isinstance(obj, str) or isinstance(obj, _dsl.TypeSpec)
+
+
+def _decorator(cls, fn, options, name, signatures=()):
     if fn is None:  # @cuft.kernel(fastmath=True): options first, then the function
-        return lambda f: _decorator(cls, f, options, name)
+        return lambda f: _decorator(cls, f, options, name, signatures)
+    if _is_signature(fn):  # @cuft.kernel("void(float32[:])", ...): declared signatures
+        return lambda f: _decorator(cls, f, options, name, fn)
     if not callable(fn) or isinstance(fn, (Kernel, DeviceFunction)):
         raise TypeError(f"@cuft.{name} decorates a Python function, got {fn!r}")
-    return cls(unwrap(fn), options)
+    return cls(unwrap(fn), options, signatures)
 
 
 def kernel(fn=None, **options):
-    """Make ``fn`` a kernel: ``@cuft.kernel`` or ``@cuft.kernel(fastmath=True,
-    opt_level=3)``. Launch it with ``k[grid, block](*args)``; see its code with
+    """Make ``fn`` a kernel: ``@cuft.kernel``, ``@cuft.kernel(fastmath=True,
+    opt_level=3)`` or, with declared signatures, ``@cuft.kernel("void(f4[:])")``.
+    Launch it with ``k[grid, block](*args)``; see its code with
     ``k.inspect(*args, stage="ptx")``."""
     return _decorator(Kernel, fn, options, "kernel")
 
@@ -111,9 +122,6 @@ def func(fn=None, **options):
 def jit(fn=None, device=False, **options):
     """numba-cuda's spelling, so that ``import cuft as cuda`` keeps a kernel's
     decorators: ``@cuft.jit`` is ``@cuft.kernel``, ``@cuft.jit(device=True)``
-    is ``@cuft.func``; options as theirs (``fastmath=True``...)."""
-    if isinstance(fn, (str, list, tuple)):
-        raise TypeError("@cuft.jit: declared signatures are not supported yet; drop the "
-                        "signature (cuft specializes each kernel for the arguments of its "
-                        "launches)")
+    is ``@cuft.func``; options as theirs (``fastmath=True``...), and declared
+    signatures (``@cuft.jit("void(float32[::1], int32)")``, docs/Python.md)."""
     return (func if device else kernel)(fn, **options)

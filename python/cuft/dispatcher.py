@@ -45,6 +45,24 @@ KERNEL_OPTIONS = {
              ".cu (CUDA C++, compiled by NVRTC), or cuft.Linkable(path, setup, teardown)"),
 }
 
+def declarations(signatures, where):
+    """[(result entry, argument signature text)] of signatures declared as
+    numba writes them: a string ``"void(float32[::1], int32)"``, a
+    ``cuft.float32[:]``-style object whose str() is one, or a list of those.
+    ValueError naming ``where`` when one is not a signature."""
+    if isinstance(signatures, (list, tuple)):
+        items = list(signatures)
+    else:
+        items = [signatures]
+    out = []
+    for item in items:
+        try:
+            out.append(_cuft.declared_signature(str(item)))
+        except ValueError as e:
+            raise ValueError(f"{where}: bad signature {str(item)!r}: {e}") from None
+    return tuple(out)
+
+
 # The GPU architecture compiled for until the CUDA runtime picks the device's.
 DEFAULT_CHIP = "sm_90"
 
@@ -202,10 +220,18 @@ class Kernel(_cuft.KernelBase):
     """A ``@cuft.kernel``: launch with ``kernel[grid, block](*args)``, look at its
     code with ``inspect(*args, stage=...)``, count its cache with ``stats()``."""
 
-    def __init__(self, fn, options):
+    def __init__(self, fn, options, signatures=()):
         _wrap(self, fn)
         self.__cuft_kernel__ = fn
         self.options = check_options(options, f"@cuft.kernel {fn.__qualname__}")
+        # Declared signatures (argument signature texts): launches run one of
+        # them, converting scalars as numba does; each compiles now.
+        where = f"@cuft.kernel {fn.__qualname__}"
+        for result, _ in declarations(signatures, where):
+            if result:
+                raise TypeError(f"{where}: a kernel returns nothing; declare it "
+                                f"'void(...)', not '{result}(...)'")
+        self._declared = tuple(args for _, args in declarations(signatures, where))
         # The text compiled is the text of now, not of the first launch.
         capture_source(fn)
         self._frontend = None
@@ -220,6 +246,8 @@ class Kernel(_cuft.KernelBase):
         # _warm, (frontend, Launcher, identity checks of the frontend's
         # captures), is a field of _cuft.KernelBase: the C call of
         # kernel[grid, block](*args) reads it without a reference.
+        for sig in self._declared:  # compiled eagerly, as numba does
+            self._precompile(sig)
 
     def __repr__(self):
         return f"<cuft.kernel {self.__qualname__}>"
@@ -323,10 +351,40 @@ class Kernel(_cuft.KernelBase):
                 launcher = _cuft.Launcher(_program(fe), _constexpr_mask(fe), self._counters,
                                           self.options["opt_level"], self.options["fastmath"],
                                           self.options["boundscheck"], bool(self.options["link"]),
-                                          fe.tuples)
+                                          fe.tuples, list(self._declared))
                 # Copy-on-write: readers look up a dict that is never mutated.
                 self._launchers = (base, {**launchers, fe: launcher})
         return launcher
+
+    def _precompile(self, sig):
+        """Compiles declared signature ``sig`` for the current target."""
+        if self.frontend.constexpr_args:
+            raise TypeError(f"@cuft.kernel {self.__qualname__}: declared signatures cannot "
+                            "be used with cuft.constexpr parameters")
+        if target() == "host":
+            self.specialize_host(sig)
+        else:
+            self.specialize(sig, _device_chip() if _cuft.cuda_driver_status()["available"]
+                            else DEFAULT_CHIP)
+
+    def _to_declared(self, fe, args, sig):
+        """``args`` (read as ``sig``) converted to the first declared signature
+        they fit, scalars cast to its types as numba does (an int passed where
+        ``float32`` is declared becomes a numpy float32); arrays must have the
+        declared element type and rank (any layout where ``[:]`` is declared)."""
+        for declared in self._declared:
+            if _cuft.takes_declared(declared, sig):
+                return args
+        for declared in self._declared:
+            if not _cuft.takes_declared(declared, sig, True):
+                continue
+            want, got = _cuft.signature_entries(declared), _cuft.signature_entries(sig)
+            scalars = _scalar_types()
+            return tuple(scalars[w](a) if w != g and w in scalars else a
+                         for a, w, g in zip(args, want, got))
+        raise self._arg_error(fe, None, f"{self.__name__}() has no declared signature for "
+                                        f"arguments ({sig}); declared: "
+                                        f"{'; '.join(self._declared)}")
 
     def _for_signature(self, fe, sig):
         """(frontend, its Launcher) for signature text ``sig`` of the kernel's
@@ -436,8 +494,11 @@ class Kernel(_cuft.KernelBase):
         one launch; then leaves the C call the warm state."""
         base = self.frontend
         args = tuple(self._bind(base, args, kwargs))
+        sig = self._read(base, args)[0]
+        if self._declared:
+            args = self._to_declared(base, args, sig)
         # The frontend for the shapes of tuple arguments, if any.
-        fe, launcher = self._for_signature(base, self._read(base, args)[0])
+        fe, launcher = self._for_signature(base, sig)
         if target() == "host":
             where = ("host+boundscheck" if self._boundscheck() else "host", 0, 0, 0)
         else:
@@ -476,15 +537,33 @@ def _import_cuda():
     return cuda
 
 
-class DeviceFunction:
-    """A ``@cuft.func``: callable from kernels and other device functions."""
+def _scalar_types():
+    """Signature scalar name -> numpy scalar type (numpy imported on first use)."""
+    global _SCALARS
+    if _SCALARS is None:
+        import numpy
+        _SCALARS = {name: numpy.dtype(np_name).type
+                    for name, np_name, _, _ in _cuft.scalar_types()}
+    return _SCALARS
 
-    def __init__(self, fn, options):
+
+_SCALARS = None
+
+
+class DeviceFunction:
+    """A ``@cuft.func``: callable from kernels and other device functions.
+    With declared signatures (``@cuft.func("float32(float32, int32)")``), a
+    call casts its arguments, and the result, to the first declaration with as
+    many arguments."""
+
+    def __init__(self, fn, options, signatures=()):
         if options:
             raise TypeError(f"@cuft.func {fn.__qualname__}: unknown option(s) "
                             f"{', '.join(options)} (device functions take their kernel's options)")
         _wrap(self, fn)
         self.__cuft_func__ = fn
+        self.declared = tuple((result, _cuft.signature_entries(args)) for result, args in
+                              declarations(signatures, f"@cuft.func {fn.__qualname__}"))
         capture_source(fn)  # the text of now, as for a kernel
 
     def __repr__(self):

@@ -11,7 +11,8 @@ __all__ = [
     "grid", "gridsize", "threadIdx", "blockIdx", "blockDim", "gridDim", "laneid",
     "warpsize", "shared", "local", "syncthreads", "threadfence", "threadfence_block",
     "threadfence_system", "atomic", "float32", "float64", "int8", "int16", "int32",
-    "int64", "uint8", "uint16", "uint32", "uint64", "bool_", "Intrinsic", "DType",
+    "int64", "uint8", "uint16", "uint32", "uint64", "bool_", "void", "Intrinsic", "DType",
+    "TypeSpec",
 ]
 
 
@@ -30,14 +31,71 @@ class Intrinsic:
         raise RuntimeError(f"cuft.{self.name} can only be used inside a @cuft.kernel or @cuft.func")
 
 
-class DType(Intrinsic):
-    """A scalar type: an array dtype, and a cast when called in a kernel."""
+class TypeSpec:
+    """A type in a declared signature, numba's way: ``cuft.float32[:, ::1]``,
+    ``cuft.void(cuft.float32[:], cuft.int32)``; its str() is the signature
+    text that ``@cuft.kernel(...)`` and ``@cuft.func(...)`` read."""
+
+    __slots__ = ()
+    text = None  # the signature text (a property of DType)
+
+    def __str__(self):
+        return self.text
+
+    __repr__ = __str__
+
+    def __call__(self, *args):
+        if not all(isinstance(a, TypeSpec) for a in args):
+            raise TypeError(f"{self.text}(...) takes types (cuft.float32, cuft.int32[:], ...)")
+        return _Spec(f"{self.text}({', '.join(a.text for a in args)})")
+
+
+class _Spec(TypeSpec):
+    __slots__ = ("text",)
+
+    def __init__(self, text):
+        self.text = text
+
+
+def _axes(item):
+    """numba's array spelling of a subscript: ``[:]``, ``[:, ::1]``, ``[::1, :]``."""
+    axes = item if isinstance(item, tuple) else (item,)
+    out = []
+    for a in axes:
+        if not (isinstance(a, slice) and a.start is None and a.stop is None
+                and a.step in (None, 1)):
+            raise TypeError("an array type is written with ':' or '::1' per axis, "
+                            "as cuft.float32[:, ::1]")
+        out.append("::1" if a.step == 1 else ":")
+    return ", ".join(out)
+
+
+class DType(Intrinsic, TypeSpec):
+    """A scalar type: an array dtype, a cast when called in a kernel, and a
+    type of declared signatures (``cuft.float32[::1]``, ``cuft.float32(...)``)."""
 
     __slots__ = ("mlir",)
 
     def __init__(self, name, mlir):
         super().__init__(name)
         self.mlir = mlir
+
+    __repr__ = Intrinsic.__repr__
+
+    @property
+    def text(self):
+        return "bool" if self.name == "bool_" else self.name
+
+    def __getitem__(self, item):
+        return _Spec(f"{self.text}[{_axes(item)}]")
+
+    def __call__(self, *args, **kwargs):
+        if args and not kwargs and all(isinstance(a, TypeSpec) for a in args):
+            return TypeSpec.__call__(self, *args)  # a signature: float32(float32, int32)
+        return Intrinsic.__call__(self, *args, **kwargs)
+
+
+void = _Spec("void")
 
 
 class _Namespace:

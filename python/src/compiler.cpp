@@ -46,6 +46,35 @@ void cuft::python::bindCompiler(py::module_ &m) {
       "f32[:, ::1]); ValueError when it is not one. The grammar: "
       "cuft/Dialect/Cuft/Transforms/SignatureText.h.");
   m.def(
+      "declared_signature",
+      [](const std::string &text) {
+        std::string result, args, error;
+        if (!cuft::signature::canonicalDeclaration(text, result, args, error))
+          throw py::value_error(error);
+        return py::make_tuple(result, args);
+      },
+      py::arg("text"),
+      "(result, arguments) of a signature declared as numba spells it ('void(f4[::1], i8)'): "
+      "the result's entry ('' for none) and the arguments' signature text; ValueError when "
+      "it is not one.");
+  m.def(
+      "takes_declared",
+      [](const std::string &declared, const std::string &sig, bool convertScalars) {
+        return cuft::signature::takesDeclared(declared, sig, convertScalars);
+      },
+      py::arg("declared"), py::arg("signature"), py::arg("convert_scalars") = false,
+      "Whether arguments read as `signature` launch a kernel declared for `declared` "
+      "(SignatureText.h's takesDeclared).");
+  m.def(
+      "signature_entries",
+      [](const std::string &sig) {
+        std::vector<std::string> out;
+        for (std::string_view e : cuft::signature::signatureEntries(sig))
+          out.emplace_back(e);
+        return out;
+      },
+      py::arg("signature"), "The top-level entries of signature text.");
+  m.def(
       "tuple_shapes",
       [](const std::string &sig) -> py::tuple {
         std::string skeleton = cuft::signature::tupleSkeleton(sig);

@@ -92,6 +92,9 @@ struct LauncherOptions {
   /// The tuple skeleton (SignatureText.h) of the signatures the program's
   /// IR takes: empty when its parameters take no tuples.
   std::string tuples;
+  /// The kernel's declared signatures (`@cuft.jit("void(f4[:])")`): when
+  /// there are some, a launch runs one of them and nothing else compiles.
+  std::vector<std::string> declared;
 };
 
 class Launcher {
@@ -126,9 +129,21 @@ public:
     if (!readArguments(args, n, options.constexprArgs, to, read.sig, &read.packed, read.keep,
                        problem))
       return false;
-    if (takesTuplesOf(read.sig))
+    if (!takesTuplesOf(read.sig)) {
+      problem = {0, "the kernel's code was generated for tuple arguments of other shapes"};
+      return false;
+    }
+    if (options.declared.empty())
       return true;
-    problem = {0, "the kernel's code was generated for tuple arguments of other shapes"};
+    // A declared kernel launches the declaration its arguments fit: a C or F
+    // array passes where it declares a strided one (same cells). Scalars of
+    // other types are converted by Python's slow path.
+    for (const std::string &d : options.declared)
+      if (cuft::signature::takesDeclared(d, read.sig, /*convertScalars=*/false)) {
+        read.sig = d;
+        return true;
+      }
+    problem = {0, "no declared signature takes these arguments as they are"};
     return false;
   }
 
@@ -540,15 +555,17 @@ void cuft::python::bindLauncher(py::module_ &m) {
   launcher
       .def(py::init([](const PyProgram &program, const std::vector<bool> &constexprArgs,
                        KernelCounters &counters, unsigned optLevel, bool fastMath,
-                       py::object boundscheck, bool links, std::string tuples) {
+                       py::object boundscheck, bool links, std::string tuples,
+                       std::vector<std::string> declared) {
              LauncherOptions o{program.value, constexprArgs, optLevel, fastMath,
                                boundscheck.is_none() ? -1 : int(boundscheck.cast<bool>()), links,
-                               std::move(tuples)};
+                               std::move(tuples), std::move(declared)};
              return new Launcher(std::move(o), counters);
            }),
            py::arg("program"), py::arg("constexpr_args"), py::arg("counters"),
            py::arg("opt_level"), py::arg("fast_math"), py::arg("boundscheck"), py::arg("links"),
-           py::arg("tuples") = std::string(), py::keep_alive<1, 4>())
+           py::arg("tuples") = std::string(), py::arg("declared") = std::vector<std::string>(),
+           py::keep_alive<1, 4>())
       .def(
           "module",
           [](Launcher &l, py::object kernel, const std::string &place, const std::string &sig,

@@ -675,8 +675,13 @@ def test_numba_cudas_jit_decorators_port_by_changing_the_import():
     first[1, 1](x)
     assert x[0] == 1.0
     assert isinstance(double_all, cuda.Kernel) and isinstance(twice, cuda.DeviceFunction)
-    with pytest.raises(TypeError, match="declared signatures are not supported yet"):
-        cuda.jit("void(float64[:])")
+
+    @cuda.jit("void(float64[:])")  # a declared signature (test_declared_signatures.py)
+    def declared(x):
+        x[1] = 7.0
+
+    declared[1, 1](x)
+    assert x[1] == 7.0
 
 
 # -- arrays of any rank the signature allows --------------------------------------------

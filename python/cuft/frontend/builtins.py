@@ -63,6 +63,8 @@ def _numpy_function(obj):
     return _numpy_functions.get(obj)
 _FENCES = {"threadfence": "device", "threadfence_block": "block", "threadfence_system": "system"}
 _NUMPY_DTYPES = {name: dtype.mlir for name, dtype in dsl.DTYPES.items()}
+# A signature's scalar names (f32, i64, bool) -> their MLIR types.
+_SIGNATURE_SCALARS = {name: dsl.DTYPES[numpy].mlir for name, numpy, _, _ in _cuft.scalar_types()}
 
 
 def _numpy_dtype_name(obj):
@@ -435,6 +437,17 @@ class BuiltinsMixin:
         for name, v in bound.arguments.items():
             # A default is a Python object: a literal, a tuple of them.
             args.append(self._compiled(v, node))
+        result_type = None
+        declared = getattr(obj, "declared", ())
+        if declared:  # @cuft.func("f4(f4, i4)"): casts to the declared types
+            match = next(((r, e) for r, e in declared if len(e) == len(args)), None)
+            if match is None:
+                raise self.error(f"device function '{fn.__name__}' has no declared signature "
+                                 f"of {len(args)} argument(s)", node)
+            result, entries = match
+            args = [self.cast(self.as_value(a, node), _SIGNATURE_SCALARS[e], node)
+                    if e in _SIGNATURE_SCALARS else a for a, e in zip(args, entries)]
+            result_type = _SIGNATURE_SCALARS.get(result)
         shapes = tuple(self.shape(v) for v in args)
         if all(s is None for s in shapes):
             shapes = ()
@@ -457,6 +470,8 @@ class BuiltinsMixin:
             self.em.emit(text, self.pos(node))
             return ()
         values = self.em.op(text, self.pos(node), count=n)
+        if result_type is not None and n == 1:
+            return self.cast(values, result_type, node)
         return rebuild(result, iter(values if n > 1 else (values,)))
 
 

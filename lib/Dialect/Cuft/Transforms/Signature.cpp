@@ -10,7 +10,25 @@
 using namespace mlir;
 using namespace cuft;
 
-std::string_view cuft::signature::scalarName(std::string_view spelled) {
+std::string_view cuft::signature::scalarName(std::string_view spelled, bool numba) {
+  if (numba) {
+    std::string_view byBytes =
+        llvm::StringSwitch<std::string_view>(llvm::StringRef(spelled.data(), spelled.size()))
+            .Cases({"b1", "boolean", "bool_"}, "bool")
+            .Case("i1", "i8")
+            .Case("i2", "i16")
+            .Case("i4", "i32")
+            .Cases({"i8", "intp", "int_"}, "i64")
+            .Case("u1", "u8")
+            .Case("u2", "u16")
+            .Case("u4", "u32")
+            .Cases({"u8", "uintp"}, "u64")
+            .Case("f4", "f32")
+            .Cases({"f8", "double"}, "f64")
+            .Default("");
+    if (!byBytes.empty())
+      return byBytes;
+  }
   for (const Scalar &t : kScalars)
     if (spelled == t.name || spelled == t.numpy)
       return t.name;
@@ -226,7 +244,8 @@ bool cuft::parseSignature(MLIRContext *ctx, StringRef text,
 
 /// numba's array spelling `elem[dims]` as an array entry: `::1` on the last
 /// axis is C, on the first F, on none strided.
-static bool numbaArray(StringRef elem, StringRef dims, std::string &out, std::string &error) {
+static bool numbaArray(StringRef elem, StringRef dims, std::string &out, std::string &error,
+                       bool numba) {
   SmallVector<StringRef> axes;
   dims.split(axes, ',');
   auto bad = [&](StringRef why) {
@@ -253,7 +272,7 @@ static bool numbaArray(StringRef elem, StringRef dims, std::string &out, std::st
     layout = signature::kLayoutF;
   else
     return bad(": '::1' goes on the first or last axis");
-  std::string_view name = signature::scalarName(elem.trim());
+  std::string_view name = signature::scalarName(elem.trim(), numba);
   if (name.empty()) {
     error = ("unknown element type '" + elem.trim() + "'").str();
     return false;
@@ -263,7 +282,7 @@ static bool numbaArray(StringRef elem, StringRef dims, std::string &out, std::st
 }
 
 bool cuft::signature::canonicalSignature(std::string_view text, std::string &out,
-                                         std::string &error) {
+                                         std::string &error, bool numba) {
   out.clear();
   StringRef all(text.data(), text.size());
   if (all.trim().empty())
@@ -286,7 +305,7 @@ bool cuft::signature::canonicalSignature(std::string_view text, std::string &out
     if (entry.starts_with("(") && entry.ends_with(")") && !constant) {
       std::string inner;
       if (!canonicalSignature(std::string_view(entry.data() + 1, entry.size() - 2), inner,
-                              error))
+                              error, numba))
         return false;
       out.append(1, '(').append(inner).append(1, ')');
     } else if (entry.starts_with("array<") && entry.ends_with(">")) {
@@ -298,10 +317,11 @@ bool cuft::signature::canonicalSignature(std::string_view text, std::string &out
                                                          : kLayoutStrided;
       appendArray(out, a->elem, a->rank, layout, a->readOnly);
     } else if (size_t open = entry.find('['); open != StringRef::npos && entry.ends_with("]")) {
-      if (!numbaArray(entry.take_front(open), entry.drop_front(open + 1).drop_back(), out, error))
+      if (!numbaArray(entry.take_front(open), entry.drop_front(open + 1).drop_back(), out, error,
+                      numba))
         return false;
     } else {
-      std::string_view name = scalarName(entry);
+      std::string_view name = scalarName(entry, numba);
       if (name.empty()) {
         error = ("unknown type '" + entry +
                  "' (expected bool, int8-int64, uint8-uint64, float32, float64 or their "
@@ -314,4 +334,28 @@ bool cuft::signature::canonicalSignature(std::string_view text, std::string &out
       out.append(1, '=').append(value.data(), value.size());
   }
   return true;
+}
+
+bool cuft::signature::canonicalDeclaration(std::string_view text, std::string &result,
+                                           std::string &args, std::string &error) {
+  StringRef all = StringRef(text.data(), text.size()).trim();
+  StringRef resultText, argsText = all;
+  size_t open = all.find('(');
+  if (open != StringRef::npos && all.ends_with(")")) {
+    resultText = all.take_front(open).trim();
+    argsText = all.drop_front(open + 1).drop_back();
+  }
+  result.clear();
+  if (!resultText.empty() && resultText != "void" && resultText != "none" &&
+      !canonicalSignature(std::string_view(resultText.data(), resultText.size()), result, error,
+                          /*numba=*/true)) {
+    error = "the result type: " + error;
+    return false;
+  }
+  if (result.find_first_of("<(=") != std::string::npos) {
+    error = "the result type must be a scalar, got '" + resultText.str() + "'";
+    return false;
+  }
+  return canonicalSignature(std::string_view(argsText.data(), argsText.size()), args, error,
+                            /*numba=*/true);
 }

@@ -24,6 +24,7 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace cuft::signature {
 
@@ -61,9 +62,11 @@ inline constexpr size_t kMaxRank = 8;
 inline constexpr std::string_view kLayoutC = "C", kLayoutF = "F", kLayoutStrided = "strided";
 
 /// The signature name of scalar type `spelled`: a signature name, a numpy
-/// dtype name, or one of i1, b1, ui8..ui64, int (i64), float (f64). Empty when
-/// unknown.
-std::string_view scalarName(std::string_view spelled);
+/// dtype name, or one of i1, b1, ui8..ui64, int (i64), float (f64). With
+/// `numba`, numba's names instead where they differ: sizes in bytes (i1 is
+/// int8, i8 int64, u4 uint32, f4 float32, b1 bool), boolean, double, intp.
+/// Empty when unknown.
+std::string_view scalarName(std::string_view spelled, bool numba = false);
 
 /// Appends array entry `array<elem,rank,layout[,readonly]>`. Lengths known, no
 /// allocation beyond `sig`'s: every launch appends one per array argument.
@@ -123,7 +126,68 @@ inline std::string tupleSkeleton(std::string_view sig) {
 /// any scalar spelling scalarName takes, or numba's array spelling `f32[:]`
 /// (strided), `f32[::1]` and `f32[:, ::1]` (C), `f32[::1, :]` (F), ranks 1 to
 /// kMaxRank. False with `error` when it is not one.
-bool canonicalSignature(std::string_view text, std::string &out, std::string &error);
+bool canonicalSignature(std::string_view text, std::string &out, std::string &error,
+                        bool numba = false);
+
+/// A signature declared as numba spells it (`@cuft.jit("void(f4[::1], i8)")`):
+/// `result(args)`, or `(args)` / `args` alone, in numba's names (scalarName's
+/// `numba`). Gives the result's entry (empty for `void`/`none` or none) and the
+/// arguments' signature text. False with `error` when it is not one.
+bool canonicalDeclaration(std::string_view text, std::string &result, std::string &args,
+                          std::string &error);
+
+/// The entries of signature text `sig` (split at its top-level commas).
+inline std::vector<std::string_view> signatureEntries(std::string_view sig) {
+  std::vector<std::string_view> out;
+  if (sig.empty())
+    return out;
+  int depth = 0;
+  size_t start = 0;
+  for (size_t i = 0; i < sig.size(); ++i) {
+    char c = sig[i];
+    depth += (c == '<' || c == '(') - (c == '>' || c == ')');
+    if (c == ',' && depth == 0) {
+      out.push_back(sig.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  out.push_back(sig.substr(start));
+  return out;
+}
+
+/// Whether arguments read as `sig` launch a kernel declared for `declared`:
+/// the same entries, except that an array of any layout passes where
+/// `declared` has a `strided` one of its element type, rank and writability
+/// (the kernel ABI passes every layout alike), and, with `convertScalars`, a
+/// scalar of any type where `declared` has a scalar (the caller converts it).
+inline bool takesDeclared(std::string_view declared, std::string_view sig,
+                          bool convertScalars) {
+  if (declared == sig)
+    return true;
+  std::vector<std::string_view> want = signatureEntries(declared), got = signatureEntries(sig);
+  if (want.size() != got.size())
+    return false;
+  auto isScalar = [](std::string_view e) {
+    return e.find_first_of("<(=") == std::string_view::npos;
+  };
+  for (size_t i = 0; i < want.size(); ++i) {
+    std::string_view w = want[i], g = got[i];
+    if (w == g || (convertScalars && isScalar(w) && isScalar(g)))
+      continue;
+    // array<elem,rank,strided[,readonly]> takes array<elem,rank,LAYOUT[,readonly]>.
+    static constexpr std::string_view strided = ",strided";
+    size_t at = w.find(strided);
+    if (w.rfind("array<", 0) != 0 || g.rfind("array<", 0) != 0 || at == std::string_view::npos)
+      return false;
+    size_t prefix = at + 1; // through the rank's ','
+    std::string_view rest = w.substr(at + strided.size());
+    size_t layoutEnd = g.find_first_of(",>", prefix);
+    if (g.substr(0, prefix) != w.substr(0, prefix) || layoutEnd == std::string_view::npos ||
+        g.substr(layoutEnd) != rest)
+      return false;
+  }
+  return true;
+}
 
 } // namespace cuft::signature
 
