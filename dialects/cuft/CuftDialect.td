@@ -101,7 +101,7 @@ def Cuft_AtomicKindAttr : EnumAttr<Cuft_Dialect, Cuft_AtomicKind, "atomic_kind">
 // arity (MathOp::getArity) and the frontend's table (_cuft.math_functions())
 // come from these two declarations.
 defvar CuftBinaryMathFns = ["atan2", "pow", "hypot", "copysign", "fmod", "remainder",
-                             "nextafter"];
+                             "nextafter", "ldexp"];
 def Cuft_MathFn : I32EnumAttr<"MathFn", "math library function", [
     I32EnumAttrCase<"sqrt", 0>, I32EnumAttrCase<"rsqrt", 1>, I32EnumAttrCase<"cbrt", 2>,
     I32EnumAttrCase<"exp", 3>, I32EnumAttrCase<"exp2", 4>, I32EnumAttrCase<"expm1", 5>,
@@ -118,7 +118,10 @@ def Cuft_MathFn : I32EnumAttr<"MathFn", "math library function", [
     I32EnumAttrCase<"remainder", 35>, I32EnumAttrCase<"nextafter", 36>,
     // Not in Python's math module: round-half-to-even to a float (numpy's rint),
     // what round() and numpy.rint compute in.
-    I32EnumAttrCase<"rint", 37>]> {
+    I32EnumAttrCase<"rint", 37>,
+    // ldexp(x, i): x * 2**i, its second operand an i32 (C's int; specialization
+    // saturates a wider integer, as a larger exponent gives the same result).
+    I32EnumAttrCase<"ldexp", 38>]> {
   let cppNamespace = "::cuft";
   let genSpecializedAttr = 0;
 }

@@ -84,3 +84,23 @@ cuft.kernel @c(%x: !cuft.unknown, %a: !cuft.unknown) {
   cuft.store %y, %a[%c0] : !cuft.unknown, !cuft.unknown[i64]
   cuft.return
 }
+
+// ldexp(x, e): the float of x (an int's is f64), the exponent C's int: an
+// i64 saturated to the i32 range, then narrowed; an i32 is passed as it is.
+// RUN: cuft-opt %s --cuft-specialize="kernel=l sig=i32,f32,i64,array<f64,1,C>" | FileCheck %s --check-prefix=LDEXP
+// LDEXP-LABEL: cuft.kernel @l(
+// LDEXP-SAME: %[[I:.*]]: i32, %[[F:.*]]: f32, %[[E:.*]]: i64,
+// LDEXP: %[[LO:.*]] = cuft.max %[[E]], %{{.*}} : (i64, i64) -> i64
+// LDEXP: %[[HI:.*]] = cuft.min %[[LO]], %{{.*}} : (i64, i64) -> i64
+// LDEXP: %[[N:.*]] = cuft.cast %[[HI]] : i64 to i32
+// LDEXP: cuft.math ldexp(%[[F]], %[[N]]) : (f32, i32) -> f32
+// LDEXP: %[[IF:.*]] = cuft.cast %[[I]] : i32 to f64
+// LDEXP: cuft.math ldexp(%[[IF]], %[[I]]) : (f64, i32) -> f64
+cuft.kernel @l(%i: !cuft.unknown, %f: !cuft.unknown, %e: !cuft.unknown, %o: !cuft.unknown) {
+  %c0 = cuft.constant 0 : i64
+  %0 = cuft.math ldexp(%f, %e) : (!cuft.unknown, !cuft.unknown) -> !cuft.unknown
+  cuft.store %0, %o[%c0] : !cuft.unknown, !cuft.unknown[i64]
+  %1 = cuft.math ldexp(%i, %i) : (!cuft.unknown, !cuft.unknown) -> !cuft.unknown
+  cuft.store %1, %o[%c0] : !cuft.unknown, !cuft.unknown[i64]
+  cuft.return
+}

@@ -638,6 +638,26 @@ def ping_pong_smooth(a, b, steps):
 
 
 @cuft.kernel
+def float_parts(x, exps, out):
+    # math.modf and math.frexp (tuples), math.ldexp, and numpy's sign,
+    # minimum/maximum (NaN-propagating), fmin, ldexp and frexp on scalars.
+    i = cuft.grid(1)
+    if i < x.size:
+        frac, whole = math.modf(x[i])
+        mant, expo = math.frexp(x[i])
+        out[i, 0] = frac
+        out[i, 1] = whole
+        out[i, 2] = mant
+        out[i, 3] = expo
+        out[i, 4] = math.ldexp(x[i], exps[i])
+        out[i, 5] = np.sign(x[i])
+        out[i, 6] = np.minimum(x[i], 1.0)
+        out[i, 7] = np.maximum(x[i], 1.0)
+        out[i, 8] = np.fmin(x[i], 1.0)
+        out[i, 9] = np.ldexp(np.float32(x[i]), 3) + np.frexp(np.float32(x[i]))[1]
+
+
+@cuft.kernel
 def iterate_sequences(x, y, out):
     # for over arrays, enumerate, zip, and their nesting; a break in a zip.
     total = 0.0
@@ -752,6 +772,7 @@ GALLERY = {
     "tuple_arguments": (tuple_arguments,
                         lambda: ((np.float32(2), (3, (0.5, np.float32(0.25)))), (_f32(8), _f64(8)),
                                  _f64(8, 3))),
+    "float_parts": (float_parts, lambda: (_f64(8), np.zeros(8, np.int64), _f64(8, 10))),
     "ping_pong_smooth": (ping_pong_smooth, lambda: (_f32(64), _f32(64), 5)),
     "iterate_rows": (iterate_rows, lambda: (_f64(3, 4), _f64(8, 10), -2, 9)),
     "array_views": (array_views, lambda: (_f32(8, 6), _f64(8, 4), 1, 2)),

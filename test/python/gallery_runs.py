@@ -361,6 +361,34 @@ def _tuple_arguments(coeffs, arrays, out):
     return {2: want}
 
 
+# Zeros, a subnormal, the smallest double, infinities, NaN, values near powers
+# of two (where log2 rounds), with exponents past both ends of C's int.
+_FLOAT_PARTS = [0.0, -0.0, 1.5, -2.0, 3.75, 1e-310, 5e-324, math.inf, -math.inf, math.nan,
+                1e300, 0.1, 8.0, 1023.9999999, 2.0**-1022, 2.0**53 - 1, -0.75]
+_FLOAT_EXPS = [0, 1, 2, -3, 2000, 1100, 1074, 3, -5, 1, -2000, 2**40, -2**40, 10, -1, -60, 7]
+
+
+def _float_parts_args():
+    n = 200
+    x = _normal(n, f64) * 10.0 ** _rng(3).integers(-300, 300, n)
+    x[:len(_FLOAT_PARTS)] = _FLOAT_PARTS
+    exps = _rng(4).integers(-1100, 1100, n)
+    exps[:len(_FLOAT_EXPS)] = _FLOAT_EXPS
+    return x, exps, np.zeros((n, 10))
+
+
+def _float_parts(x, exps, out):
+    want = np.zeros_like(out)
+    with np.errstate(all="ignore"):
+        for i, (v, e) in enumerate(zip(x, exps)):
+            e32 = int(min(max(e, -2**31), 2**31 - 1))  # C's int: saturated
+            v32 = f32(v)
+            want[i] = [*math.modf(v), *math.frexp(v), np.ldexp(v, e32), np.sign(v),
+                       np.minimum(v, 1.0), np.maximum(v, 1.0), np.fmin(v, 1.0),
+                       np.ldexp(v32, 3) + np.frexp(v32)[1]]
+    return {2: want}
+
+
 def _ping_pong_smooth(a, b, steps):
     a, b = a.copy(), b.copy()
     src, dst = a, b
@@ -552,6 +580,7 @@ RUNS = {
                            lambda: ((f32(2), (3, (0.5, f32(0.25)))),
                                     (_normal(N), _normal(N, f64, seed=1)), np.zeros((N, 3))),
                            _tuple_arguments, **F64),
+    "float_parts": Run(2, 128, _float_parts_args, _float_parts),
     "ping_pong_smooth": Run(1, 128, lambda: (_normal(128), np.zeros(128, f32), 7),
                             _ping_pong_smooth, **F32),
     "iterate_rows": Run(2, 64, lambda: (_normal((3, 4), f64), np.zeros((100, 10)), -2, 9),

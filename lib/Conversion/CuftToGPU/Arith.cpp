@@ -348,6 +348,7 @@ StringRef libmName(MathFn fn, bool f32) {
   case MathFn::hypot: return f32 ? "hypotf" : "hypot";
   case MathFn::remainder: return f32 ? "remainderf" : "remainder";
   case MathFn::nextafter: return f32 ? "nextafterf" : "nextafter";
+  case MathFn::ldexp: return f32 ? "ldexpf" : "ldexp";
   default: llvm_unreachable("the math dialect has this function");
   }
 }
@@ -399,7 +400,8 @@ struct MathLowering : public OpConversionPattern<MathOp> {
     case MathFn::gamma:
     case MathFn::hypot:
     case MathFn::remainder:
-    case MathFn::nextafter: {
+    case MathFn::nextafter:
+    case MathFn::ldexp: {
       // Target-independent: a call of the C library's function, which each
       // target supplies (prepare-nvptx: libdevice's; the host: libm's).
       auto call = cuft::detail::callDeclared(b, loc, libmName(op.getFn(), x.getType().isF32()),

@@ -26,7 +26,7 @@ _NUMPY_MATH = {
     "expm1": "expm1", "log": "log", "log2": "log2", "log10": "log10", "log1p": "log1p",
     "sqrt": "sqrt", "cbrt": "cbrt", "fabs": "fabs", "hypot": "hypot", "copysign": "copysign",
     "fmod": "fmod", "nextafter": "nextafter", "rint": "rint", "floor": "floor", "ceil": "ceil",
-    "trunc": "trunc",
+    "trunc": "trunc", "ldexp": "ldexp",
 }
 # The operator module's functions -> the AST operator they are.
 _OPERATOR_BINARY = {
@@ -54,7 +54,8 @@ def _numpy_function(obj):
             import numpy
             for name in (*_NUMPY_MATH, "abs", "absolute", "power", "remainder", "mod",
                          "isnan", "isinf", "isfinite", "degrees", "radians", "deg2rad",
-                         "rad2deg"):
+                         "rad2deg", "minimum", "maximum", "fmin", "fmax", "sign", "modf",
+                         "frexp"):
                 if hasattr(numpy, name):
                     table[getattr(numpy, name)] = name
         except ImportError:
@@ -219,6 +220,82 @@ class BuiltinsMixin:
         x = self.value_of(x)
         return self.cmp(ast.Lt(), self.unop("abs", x, node), self.constant(math.inf, node), node)
 
+    def select(self, cond, a, b, node):
+        """``a if cond else b`` of values already computed (both are)."""
+        tmp = self.temp("$select", node)
+        self.em.begin(f"cuft.if {cond.name} : {cond.type}", self.pos(node))
+        self.store_temp(tmp, a, node)
+        self.em.middle("else")
+        self.store_temp(tmp, b, node)
+        self.em.end()
+        return self.load_temp(tmp, node)
+
+    def _as_float(self, x, node):
+        """``x`` as a float: itself if it is one, else float64 (x * 1.0, which
+        LLVM drops for a float)."""
+        return self.binop(ast.Mult(), x, self.constant(1.0, node), node)
+
+    def _math_modf(self, node, name):
+        """(fractional part, integral part), both floats, as math.modf: the
+        fraction has x's sign; of an infinity it is 0."""
+        (x,) = self.call_args(node, name, ["x"], 1)
+        x = self._as_float(self.value_of(x), node)
+        whole = self.em.op(f"cuft.math trunc(%s) : ({x.type}) -> {UNKNOWN}" % x.name,
+                           self.pos(node))
+        inf = self.cmp(ast.Eq(), self.unop("abs", x, node), self.constant(math.inf, node), node)
+        frac = self.select(inf, self.constant(0.0, node), self.binop(ast.Sub(), x, whole, node),
+                           node)
+        return (self.em.op(f"cuft.math copysign(%s, %s) : ({frac.type}, {x.type}) -> {UNKNOWN}"
+                           % (frac.name, x.name), self.pos(node)), whole)
+
+    def _math_frexp(self, node, name, exponent_type="i64"):
+        """(m, e) with x = m * 2**e and 0.5 <= |m| < 1, as math.frexp; (x, 0)
+        for 0, infinities and NaN. e from log2(|x|), then corrected by one
+        where log2 rounded across a power of two."""
+        (x,) = self.call_args(node, name, ["x"], 1)
+        x = self._as_float(self.value_of(x), node)
+        pos = self.pos(node)
+
+        def math_op(fn, *args):
+            return self.em.op(f"cuft.math {fn}({', '.join(a.name for a in args)}) : "
+                              f"({', '.join(a.type for a in args)}) -> {UNKNOWN}", pos)
+        size = self.unop("abs", x, node)
+        regular = self.logical("bitand", self.cmp(ast.Gt(), size, self.constant(0, node), node),
+                               self.cmp(ast.Lt(), size, self.constant(math.inf, node), node),
+                               node)
+        one = self.constant(1, node)
+        e = self.binop(ast.Add(), self.cast(math_op("floor", math_op("log2", size)), "i64", node),
+                       one, node)
+        e = self.select(regular, e, self.constant(0, node), node)
+        m = math_op("ldexp", x, self.unop("neg", e, node))
+        big = self.logical("bitand", regular, self.cmp(
+            ast.GtE(), self.unop("abs", m, node), self.constant(1.0, node), node), node)
+        m = self.select(big, self.binop(ast.Mult(), m, self.constant(0.5, node), node), m, node)
+        e = self.select(big, self.binop(ast.Add(), e, one, node), e, node)
+        small = self.logical("bitand", regular, self.cmp(
+            ast.Lt(), self.unop("abs", m, node), self.constant(0.5, node), node), node)
+        m = self.select(small, self.binop(ast.Mult(), m, self.constant(2.0, node), node), m, node)
+        e = self.select(small, self.binop(ast.Sub(), e, one, node), e, node)
+        return (m, self.cast(e, exponent_type, node))
+
+    def _numpy_sign(self, node, name):
+        """-1, 0 or 1 in x's type; NaN for NaN; +0.0 for either zero (numpy's)."""
+        (x,) = self.call_args(node, name, ["x"], 1)
+        x = self.value_of(x)
+        zero = self.constant(0, node)
+        inner = self.select(self.cmp(ast.Lt(), x, zero, node), self.constant(-1, node),
+                            self.binop(ast.Sub(), x, x, node), node)
+        return self.select(self.cmp(ast.Gt(), x, zero, node), self.constant(1, node), inner, node)
+
+    def _numpy_extreme(self, node, name, which):
+        """numpy.minimum/maximum: a NaN operand gives NaN (the first one)."""
+        a, b = self.call_args(node, name, ["x1", "x2"], 2)
+        a, b = self.value_of(a), self.value_of(b)
+        r = self.em.op(f"cuft.{which} {a.name}, {b.name} : ({a.type}, {b.type}) -> {UNKNOWN}",
+                       self.pos(node))
+        r = self.select(self.cmp(ast.NotEq(), b, b, node), b, r, node)
+        return self.select(self.cmp(ast.NotEq(), a, a, node), a, r, node)
+
     def _math_scale(self, node, name, factor):
         (x,) = self.call_args(node, name, ["x"], 1)
         return self.binop(ast.Mult(), self.value_of(x), self.constant(factor, node), node)
@@ -234,6 +311,19 @@ class BuiltinsMixin:
             a, b = self.call_args(node, f"numpy.{name}", ["x1", "x2"], 2)
             op = ast.Pow() if name == "power" else ast.Mod()  # numpy's remainder is Python's %
             return self.binop(op, self.value_of(a), self.value_of(b), node)
+        if name in ("minimum", "maximum"):
+            return self._numpy_extreme(node, f"numpy.{name}", name[:3])
+        if name in ("fmin", "fmax"):  # the NaN-skipping ones: cuft.min, cuft.max
+            a, b = self.call_args(node, f"numpy.{name}", ["x1", "x2"], 2)
+            a, b = self.value_of(a), self.value_of(b)
+            return self.em.op(f"cuft.{name[1:]} {a.name}, {b.name} : ({a.type}, {b.type}) -> "
+                              f"{UNKNOWN}", self.pos(node))
+        if name == "sign":
+            return self._numpy_sign(node, "numpy.sign")
+        if name == "modf":
+            return self._math_modf(node, "numpy.modf")
+        if name == "frexp":  # numpy's exponent is an int32
+            return self._math_frexp(node, "numpy.frexp", "i32")
         if name in ("degrees", "rad2deg"):
             return self._math_scale(node, f"numpy.{name}", 180.0 / math.pi)
         if name in ("radians", "deg2rad"):
@@ -488,6 +578,8 @@ _MATH_EXTRA = {
     math.isnan: BuiltinsMixin._math_isnan,
     math.isinf: BuiltinsMixin._math_isinf,
     math.isfinite: BuiltinsMixin._math_isfinite,
+    math.modf: BuiltinsMixin._math_modf,
+    math.frexp: BuiltinsMixin._math_frexp,
     math.degrees: lambda self, node, name: self._math_scale(node, name, 180.0 / math.pi),
     math.radians: lambda self, node, name: self._math_scale(node, name, math.pi / 180.0),
 }

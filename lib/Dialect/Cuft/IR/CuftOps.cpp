@@ -347,10 +347,16 @@ LogicalResult MathOp::verify() {
                                    << getOperands().size();
   if (isGeneric(*this))
     return success();
-  for (Value v : getOperands())
+  for (auto [i, v] : llvm::enumerate(getOperands())) {
+    if (getFn() == MathFn::ldexp && i == 1) {
+      if (!v.getType().isSignlessInteger(32) && !v.getType().isSignedInteger(32))
+        return emitOpError("expects an i32 exponent for 'ldexp', got ") << v.getType();
+      continue;
+    }
     if (v.getType() != getType() || !isFloatType(getType()))
       return emitOpError("expects float operands and result of one type, got ")
              << v.getType() << " -> " << getType();
+  }
   return success();
 }
 

@@ -322,6 +322,20 @@ LogicalResult MathOp::inferTypes(TypeInference &typing) {
   for (Value v : getOperands())
     if (typing.get(v) && failed(typing.requireScalar(*this, v, "a math function argument")))
       return failure();
+  if (getFn() == MathFn::ldexp) { // the float of x; the exponent an integer
+    TypeInfo x = typing.get(getOperand(0)), e = typing.get(getOperand(1));
+    if (!x || !e)
+      return success();
+    if (kindOf(e.type) == ScalarKind::Float) {
+      if (typing.emitting())
+        emitError("ldexp() takes an integer exponent, got '") << describe(e.type) << "'";
+      return failure();
+    }
+    Type t = kindOf(x.type) == ScalarKind::Float ? x.type : f64Type(getContext());
+    typing.set(getResult(), TypeInfo{t, x.weak && kindOf(x.type) == ScalarKind::Float,
+                                     std::nullopt});
+    return success();
+  }
   std::optional<TypeInfo> acc = promoteOperands(typing, getOperands());
   if (!acc)
     return success();
@@ -346,6 +360,27 @@ void MathOp::castOperands(TypeInference &typing) {
     typing.castOperand(*this, 0, getType());
     getResult().replaceAllUsesWith(getOperand(0));
     erase();
+    return;
+  }
+  if (getFn() == MathFn::ldexp) {
+    typing.castOperand(*this, 0, getType());
+    // The exponent as C's int: a wider one saturates (the result is 0 or
+    // infinity past +-2**31 already), then narrows.
+    Value e = getOperand(1);
+    auto i32 = IntegerType::get(getContext(), 32);
+    if (e.getType() != i32) {
+      OpBuilder b(*this);
+      Location loc = getLoc();
+      auto i64 = i64Type(getContext());
+      if (e.getType() != i64)
+        e = CastOp::create(b, loc, i64, e);
+      auto bound = [&](int64_t v) {
+        return ConstantOp::create(b, loc, i64, IntegerAttr::get(i64, v));
+      };
+      e = MaxOp::create(b, loc, i64, e, bound(INT32_MIN));
+      e = MinOp::create(b, loc, i64, e, bound(INT32_MAX));
+      setOperand(1, CastOp::create(b, loc, i32, e));
+    }
     return;
   }
   for (unsigned i = 0; i < getNumOperands(); ++i)
