@@ -53,7 +53,10 @@ def Cuft_KernelOp : Cuft_FunctionLikeOp<"kernel"> {
     region; before `convert-cuft-to-cf` it is one block whose ops use structured
     control flow (`cuft.if`, `cuft.for`, `cuft.while`). An argument with the
     `cuft.constexpr` attribute is specialized on its value and is not passed at
-    launch.
+    launch. The kernel's code options are attributes: `cuft.max_registers`
+    (i64) and `cuft.launch_bounds` (array<i64> of 1 to 3: threads per block
+    at most, blocks per SM at least, blocks per cluster at most); a module
+    with `cuft.lineinfo` gets PTX line tables.
 
     Example:
     ```mlir
@@ -69,9 +72,11 @@ def Cuft_KernelOp : Cuft_FunctionLikeOp<"kernel"> {
 def Cuft_FuncOp : Cuft_FunctionLikeOp<"func"> {
   let summary = "a device function, callable from kernels and other device functions";
   let description = [{
-    A device function returns zero or one value. Generic device functions are
-    templates: specialization clones one per distinct argument signature at its
-    call sites (named `<name>__<types>`), and removes the generic template.
+    A device function returns zero, one or several values (a Python tuple's
+    elements). Generic device functions are templates: specialization clones
+    one per distinct argument signature at its call sites (named
+    `<name>__<types>`), and removes the generic template. `cuft.inline =
+    "always"` or `"never"` asks LLVM to inline it everywhere, or nowhere.
 
     A private `cuft.func` without a body declares an external device function:
     code the kernel links (PTX, a cubin, LTO-IR, CUDA C++), called by its own

@@ -155,6 +155,8 @@ cuft::CompileResult compileHere(const std::string &ir, const std::string &signat
     ptx.fastMath = options.fastMath;
     ptx.libdevice = options.libdevice;
     ptx.binaryFormat = stage == Stage::LLVM ? "llvm" : "isa";
+    // @cuft.kernel(lineinfo=True) marks the module (the IR is the cache key).
+    ptx.lineInfo = (*module)->hasAttr(kLineInfoAttr);
     buildCuftToPTXPipeline(pm, ptx);
   }
   if (failed(pm.run(*module)))

@@ -39,6 +39,17 @@ KERNEL_OPTIONS = {
     "boundscheck": (None, lambda v: v is None or isinstance(v, bool),
                     "check array indices on the host target and raise IndexError; None: "
                     "when the environment has CUFT_BOUNDSCHECK=1"),
+    "max_registers": (None, lambda v: v is None or (isinstance(v, int) and not isinstance(v, bool)
+                                                    and 1 <= v <= 255),
+                      "the most registers a thread may use (PTX .maxnreg), 1 to 255"),
+    "launch_bounds": (None, lambda v: v is None or _launch_bounds(v) is not None,
+                      "the most threads a block may have, or a tuple (threads, blocks per SM "
+                      "at least, blocks per cluster at most): PTX .maxntid, .minnctapersm, "
+                      ".maxclusterrank; a larger block is refused on both targets"),
+    "lineinfo": (False, lambda v: isinstance(v, bool),
+                 "source lines in the PTX (.loc, .file), for profilers and compute-sanitizer"),
+    "cache": (False, lambda v: isinstance(v, bool),
+              "numba's option, accepted: every process compiles anew for now"),
     "link": ((), lambda v: isinstance(v, (list, tuple)) and all(
         isinstance(p, (str, os.PathLike, Linkable)) for p in v),
              "a list of files whose code the kernel links: .ptx, .cubin, .fatbin, .ltoir, "
@@ -65,6 +76,16 @@ def declarations(signatures, where):
 
 # The GPU architecture compiled for until the CUDA runtime picks the device's.
 DEFAULT_CHIP = "sm_90"
+
+
+def _launch_bounds(v):
+    """launch_bounds as a tuple of 1 to 3 positive ints, or None when it is not one."""
+    t = (v,) if isinstance(v, int) else v
+    if (isinstance(t, tuple) and 1 <= len(t) <= 3
+            and all(isinstance(x, int) and not isinstance(x, bool) and x > 0 for x in t)
+            and t[0] <= 1024):
+        return t
+    return None
 
 
 def check_options(options, where):
@@ -318,10 +339,33 @@ class Kernel(_cuft.KernelBase):
         return self._read(fe, self._bind(fe, args, kwargs))[0]
 
     # -- compiling -------------------------------------------------------------
+    def _ir_of(self, fe):
+        """``fe``'s IR with this kernel's code options as attributes
+        (max_registers, launch_bounds: of its cuft.kernel; lineinfo: of the
+        module): part of the IR, so of the cache's key."""
+        fe.require()
+        attrs = []
+        if self.options["max_registers"] is not None:
+            attrs.append(f"cuft.max_registers = {self.options['max_registers']} : i64")
+        if self.options["launch_bounds"] is not None:
+            bounds = _launch_bounds(self.options["launch_bounds"])
+            attrs.append(f"cuft.launch_bounds = array<i64: {', '.join(map(str, bounds))}>")
+        lineinfo = self.options["lineinfo"]
+        if not attrs and not lineinfo:
+            return fe.ir
+        # The module's first line is `module {`, the entry function's header its
+        # second: `... {`.
+        first, header, rest = fe.ir.split("\n", 2)
+        if lineinfo:
+            first = "module attributes {cuft.lineinfo} {"
+        if attrs:
+            header = f"{header[:-2]} attributes {{{', '.join(attrs)}}} {{"
+        return "\n".join([first, header, rest])
+
     def _compile(self, fe, sig, stage, chip):
         """One stage's text, compiled apart from the cache (for inspect)."""
         fe.require()
-        ok, text, diags = _cuft.compile(fe.ir, sig, stage, kernel=fe.name, chip=chip,
+        ok, text, diags = _cuft.compile(self._ir_of(fe), sig, stage, kernel=fe.name, chip=chip,
                                         opt_level=self.options["opt_level"],
                                         fast_math=self.options["fastmath"])
         if not ok:
@@ -348,7 +392,9 @@ class Kernel(_cuft.KernelBase):
                 launchers = {}
             launcher = launchers.get(fe)
             if launcher is None:
-                launcher = _cuft.Launcher(_program(fe), _constexpr_mask(fe), self._counters,
+                ir = self._ir_of(fe)
+                program = _program(fe) if ir is fe.ir else _cuft.Program(ir, fe.name)
+                launcher = _cuft.Launcher(program, _constexpr_mask(fe), self._counters,
                                           self.options["opt_level"], self.options["fastmath"],
                                           self.options["boundscheck"], bool(self.options["link"]),
                                           fe.tuples, list(self._declared))
@@ -461,7 +507,7 @@ class Kernel(_cuft.KernelBase):
             return cubin if stage == "cubin" else sass(cubin)
         if stage == "host-llvm":
             ok, text, diags = _cuft.compile_host_llvm(
-                fe.ir, sig, kernel=fe.name, opt_level=self.options["opt_level"],
+                self._ir_of(fe), sig, kernel=fe.name, opt_level=self.options["opt_level"],
                 fast_math=self.options["fastmath"], bounds_check=self._boundscheck())
             if not ok:
                 raise from_diagnostics(diags, fe.filename, fe.firstlineno)
@@ -557,9 +603,16 @@ class DeviceFunction:
     many arguments."""
 
     def __init__(self, fn, options, signatures=()):
+        inline = options.pop("inline", None)
         if options:
             raise TypeError(f"@cuft.func {fn.__qualname__}: unknown option(s) "
-                            f"{', '.join(options)} (device functions take their kernel's options)")
+                            f"{', '.join(options)} (device functions take their kernel's "
+                            "options, and inline=)")
+        if inline not in (None, "always", "never", True, False):
+            raise TypeError(f"@cuft.func {fn.__qualname__}: inline is 'always', 'never', True "
+                            f"or False, got {inline!r}")
+        # numba's inline="always" | "never" (True: always): LLVM's attribute.
+        self.inline = {True: "always", False: "never"}.get(inline, inline)
         _wrap(self, fn)
         self.__cuft_func__ = fn
         self.declared = tuple((result, _cuft.signature_entries(args)) for result, args in

@@ -239,13 +239,15 @@ def test_kernel_options():
     fast_ptx, precise_ptx = fast.inspect(x), precise.inspect(x)
     assert "sin.approx" in fast_ptx and "div.approx" in fast_ptx
     assert "sin.approx" not in precise_ptx and "div.rn.f32" in precise_ptx
-    assert fast.options == {"fastmath": True, "opt_level": 3, "boundscheck": None, "link": ()}
+    assert fast.options == {"fastmath": True, "opt_level": 3, "boundscheck": None,
+                            "max_registers": None, "launch_bounds": None, "lineinfo": False,
+                            "cache": False, "link": ()}
     with pytest.raises(TypeError, match="unknown option 'fast_math'"):
         cuft.kernel(fast_math=True)(precise.py_func)
     with pytest.raises(TypeError, match="bad value 7 for option 'opt_level'"):
         cuft.kernel(opt_level=7)(precise.py_func)
     with pytest.raises(TypeError, match="unknown option"):
-        cuft.func(inline=True)(precise.py_func)
+        cuft.func(fastmath=True)(precise.py_func)
 
 
 def test_launch_configuration_is_checked():

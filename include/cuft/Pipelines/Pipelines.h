@@ -30,6 +30,10 @@ struct CuftToPTXOptions : public mlir::PassPipelineOptions<CuftToPTXOptions> {
       llvm::cl::desc("path of libdevice.10.bc (default: from $CUDA_HOME or the "
                      "toolkit cuft was built with)"),
       llvm::cl::init("")};
+  Option<bool> lineInfo{*this, "lineinfo",
+                        llvm::cl::desc("PTX .loc/.file lines of the source (line tables "
+                                       "only), for profilers and compute-sanitizer"),
+                        llvm::cl::init(false)};
 };
 
 /// Options of the `cuft-to-host` pipeline (the host target, see docs/HostTarget.md).

@@ -43,6 +43,8 @@ struct Object {
   uint64_t sharedBytes = 0;
   /// Stack slots of one thread (local arrays, variables), in bytes.
   uint64_t localBytes = 0;
+  /// The most threads a block may have (the kernel's launch_bounds; 0: CUDA's).
+  uint64_t maxThreads = 0;
   std::vector<SourceSite> sites;
   /// The source line of each address of the code, from its line table (read
   /// when compiled), so that a trap names its line. Addresses are offsets from
@@ -76,6 +78,8 @@ public:
   uint64_t sharedBytes() const;
   /// Stack slots of one thread (local arrays, variables), in bytes.
   uint64_t localBytes() const;
+  /// The most threads a block may have (launch_bounds; 0: CUDA's limit).
+  uint64_t maxThreads() const;
   const std::vector<SourceSite> &indexSites() const;
   /// The source line of the kernel code at address `pc` (a trap's), or an
   /// empty site when unknown.

@@ -41,7 +41,8 @@ inline std::string launchShapeProblem(const uint32_t grid[3], const uint32_t blo
   if (threads > maxThreads)
     return "block " + dim3Text(block) + " has " + std::to_string(threads) +
            " threads; this kernel allows " + std::to_string(maxThreads) +
-           " at most on this device (its registers per thread limit it)";
+           " at most on this device (its launch_bounds, or its registers per thread, "
+           "limit it)";
   return "";
 }
 

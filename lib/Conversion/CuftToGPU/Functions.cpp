@@ -31,6 +31,26 @@ LogicalResult moveBody(ConversionPatternRewriter &rewriter, const TypeConverter 
   return success();
 }
 
+/// A kernel's `max_registers` and `launch_bounds` options (attributes of its
+/// cuft.kernel) as NVVM's (`.maxnreg`, `.maxntid`, `.minnctapersm`,
+/// `.maxclusterrank` in the PTX), and the most threads a block may have as
+/// `cuft.max_threads` for the host target, which refuses larger blocks as a
+/// GPU does.
+void setLaunchAttributes(KernelOp op, gpu::GPUFuncOp fn, OpBuilder &b) {
+  if (auto regs = op->getAttrOfType<IntegerAttr>(kMaxRegistersAttr))
+    fn->setAttr("nvvm.maxnreg", b.getI32IntegerAttr(int32_t(regs.getInt())));
+  auto bounds = op->getAttrOfType<DenseI64ArrayAttr>(kLaunchBoundsAttr);
+  if (!bounds || bounds.empty())
+    return;
+  ArrayRef<int64_t> v = bounds.asArrayRef();
+  fn->setAttr("nvvm.maxntid", b.getDenseI32ArrayAttr({int32_t(v[0]), 1, 1}));
+  fn->setAttr(kMaxThreadsAttr, b.getI64IntegerAttr(v[0]));
+  if (v.size() > 1)
+    fn->setAttr("nvvm.minctasm", b.getI32IntegerAttr(int32_t(v[1])));
+  if (v.size() > 2)
+    fn->setAttr("nvvm.maxclusterrank", b.getI32IntegerAttr(int32_t(v[2])));
+}
+
 struct KernelLowering : public OpConversionPattern<KernelOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(KernelOp op, OpAdaptor,
@@ -43,6 +63,7 @@ struct KernelLowering : public OpConversionPattern<KernelOp> {
         rewriter, op.getLoc(), op.getSymName(),
         rewriter.getFunctionType(signature.getConvertedTypes(), {}));
     fn->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), rewriter.getUnitAttr());
+    setLaunchAttributes(op, fn, rewriter);
     if (failed(moveBody(rewriter, *getTypeConverter(), op, fn.getBody(), signature)))
       return failure();
     rewriter.eraseOp(op);
@@ -72,6 +93,12 @@ struct FuncLowering : public OpConversionPattern<FuncOp> {
         rewriter, op.getLoc(), op.getSymName(),
         rewriter.getFunctionType(signature.getConvertedTypes(), results));
     fn.setPrivate();
+    // @cuft.func(inline="always" | "never"): LLVM's alwaysinline or noinline
+    // (func.func passes `passthrough` on to the llvm.func).
+    if (auto inl = op->getAttrOfType<StringAttr>(kInlineAttr))
+      fn->setAttr("passthrough",
+                  rewriter.getStrArrayAttr({inl.getValue() == "always" ? "alwaysinline"
+                                                                       : "noinline"}));
     if (failed(moveBody(rewriter, *getTypeConverter(), op, fn.getBody(), signature)))
       return failure();
     rewriter.eraseOp(op);

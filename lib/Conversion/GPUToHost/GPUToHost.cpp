@@ -98,6 +98,8 @@ SharedLayout layOutShared(gpu::GPUModuleOp gpuModule) {
 /// A func.func with the body of gpu.func `kernel` (its arguments unchanged).
 func::FuncOp funcFromGpuFunc(OpBuilder &b, gpu::GPUFuncOp kernel) {
   auto fn = func::FuncOp::create(b, kernel.getLoc(), kernel.getName(), kernel.getFunctionType());
+  if (Attribute threads = kernel->getAttr(kMaxThreadsAttr))
+    fn->setAttr(kMaxThreadsAttr, threads);
   fn.getBody().takeBody(kernel.getBody());
   fn.walk([&](gpu::ReturnOp ret) {
     OpBuilder rb(ret);
@@ -401,6 +403,8 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
     entry->setAttr(kLocalBytesAttr, b.getI64IntegerAttr(localBytes));
     if (fibers)
       entry->setAttr(kFibersAttr, b.getUnitAttr());
+    if (Attribute threads = kernel->getAttr(kMaxThreadsAttr))
+      entry->setAttr(kHostMaxThreadsAttr, threads);
     Block *body = entry.addEntryBlock();
     b.setInsertionPointToStart(body);
     SmallVector<Value> args(body->getArguments());

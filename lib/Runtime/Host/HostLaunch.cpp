@@ -655,7 +655,8 @@ LaunchError cuft::host::launch(const Kernel &kernel, const uint32_t grid[3],
                                const uint32_t block[3], void *const *args, size_t numArgs,
                                bool interruptible) {
   // CUDA's limits, kept on the host so that a launch that works here works there.
-  std::string problem = cuft::launchShapeProblem(grid, block);
+  std::string problem = cuft::launchShapeProblem(
+      grid, block, kernel.maxThreads() ? kernel.maxThreads() : kMaxThreadsPerBlock);
   if (!problem.empty())
     return configError(problem);
   ensureTrapHandlers();

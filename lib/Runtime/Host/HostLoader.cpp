@@ -29,6 +29,7 @@ struct cuft::host::Kernel::Impl {
   bool fibers = false;
   uint64_t sharedBytes = 0;
   uint64_t localBytes = 0;
+  uint64_t maxThreads = 0;
   std::vector<SourceSite> sites;
   std::vector<Object::LineRow> lines;
   std::vector<std::string> files;
@@ -43,6 +44,7 @@ bool Kernel::usesFibers() const { return impl->fibers; }
 uint64_t Kernel::sharedBytes() const { return impl->sharedBytes; }
 uint64_t Kernel::localBytes() const { return impl->localBytes; }
 const std::vector<SourceSite> &Kernel::indexSites() const { return impl->sites; }
+uint64_t Kernel::maxThreads() const { return impl->maxThreads; }
 
 SourceSite Kernel::siteOf(uint64_t pc) const {
   SourceSite site;
@@ -143,6 +145,7 @@ std::unique_ptr<Kernel> cuft::host::load(const Object &object, std::string &erro
   impl->fibers = object.fibers;
   impl->sharedBytes = object.sharedBytes;
   impl->localBytes = object.localBytes;
+  impl->maxThreads = object.maxThreads;
   impl->sites = object.sites;
   impl->lines = object.lines;
   impl->files = object.files;

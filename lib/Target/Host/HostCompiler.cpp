@@ -56,6 +56,8 @@ bool readKernelFacts(ModuleOp module, const std::string &kernel,
     impl.sharedBytes = bytes.getInt();
   if (auto bytes = entry->getAttrOfType<IntegerAttr>(cuft::kLocalBytesAttr))
     impl.localBytes = bytes.getInt();
+  if (auto threads = entry->getAttrOfType<IntegerAttr>(cuft::kHostMaxThreadsAttr))
+    impl.maxThreads = threads.getInt();
   if (auto sites = module->getAttrOfType<ArrayAttr>(cuft::kIndexSitesAttr))
     for (Attribute a : sites) {
       cuft::host::SourceSite site;

@@ -544,7 +544,7 @@ class BuiltinsMixin:
         flat = [self.as_value(leaf, node, what=f"an argument of '{fn.__name__}'")
                 for v in args for leaf in leaves(v)]
         try:
-            symbol, result = self.module.callee(fn, shapes)
+            symbol, result = self.module.callee(fn, shapes, getattr(obj, "inline", None))
         except Exception as e:
             if hasattr(e, "lineno"):
                 raise

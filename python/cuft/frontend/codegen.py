@@ -222,9 +222,10 @@ class ModuleBuilder:
                              f"disagree: '{known.signature}' and '{ext.signature}'")
         return ext
 
-    def callee(self, fn, shapes):
+    def callee(self, fn, shapes, inline=None):
         """(symbol, result shape) of the device function ``fn`` called with
-        arguments of ``shapes``; compiled here at its first call."""
+        arguments of ``shapes``; compiled here at its first call (``inline``:
+        its @cuft.func(inline=...), "always" or "never")."""
         key = (fn, shapes)
         sym = self.symbol(fn, shapes)
         if key in self._results:
@@ -234,7 +235,9 @@ class ModuleBuilder:
                 self._guessed[key] = result
             return sym, result
         self._results[key] = _COMPILING
-        text, result = FunctionCodegen(fn, self, False, shapes).run()[::5]
+        codegen = FunctionCodegen(fn, self, False, shapes)
+        codegen.attributes = {} if inline is None else {"cuft.inline": quote(inline)}
+        text, result = codegen.run()[::5]
         guessed = self._guessed.get(key, result)
         if guessed != result:
             raise ValueError(f"device function '{fn.__name__}' calls itself and returns a "
@@ -263,6 +266,7 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
         self.globals = fn.__globals__
         self.returns_value = (not is_kernel) and _returns_value(self.src.node)
         self.result_shape = _COMPILING  # what its returns give, once one is compiled
+        self.attributes = {}  # of the function op: name -> attribute text
 
     # -- helpers ------------------------------------------------------------
     def pos(self, node):
@@ -347,6 +351,9 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
         result = "" if n == 0 else f" -> {UNKNOWN}" if n == 1 else \
             f" -> ({', '.join([UNKNOWN] * n)})"
         sym = self.module.symbol(self.fn, self.param_shapes)
+        if self.attributes:
+            result += " attributes {" + ", ".join(f"{k} = {v}" for k, v in
+                                                 self.attributes.items()) + "}"
         text = "\n".join([f"{kind} {_symbol(sym)}({', '.join(arg_texts)}){result} {{",
                           *self.em.decls, *self.em.lines,
                           f"}} {self.em.loc(self.pos(fdef))}"])

@@ -33,6 +33,11 @@ inline constexpr const char *kZeroDivisionFunction = "__cuft_zero_division_error
 /// library's, prepare-nvptx calls libdevice's `__nv_` function of that name.
 inline constexpr const char *kLibmAttr = "cuft.libm";
 
+/// On a kernel's gpu.func: the most threads its blocks may have (its
+/// launch_bounds), for the host target, which refuses larger blocks as a GPU
+/// does (NVVM's `nvvm.maxntid` says it to the GPU).
+inline constexpr const char *kMaxThreadsAttr = "cuft.max_threads";
+
 /// Scalar arithmetic, comparisons, casts and math functions.
 void populateCuftArithToArithPatterns(CuftTypeConverter &converter,
                                       mlir::RewritePatternSet &patterns,

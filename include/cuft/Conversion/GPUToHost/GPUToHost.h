@@ -26,6 +26,9 @@ inline constexpr const char *kSharedBytesAttr = "cuft.host.shared_bytes";
 /// kernel and the functions it calls, together (i64): the runtime gives its
 /// threads stacks that hold them.
 inline constexpr const char *kLocalBytesAttr = "cuft.host.local_bytes";
+/// On an entry: the most threads a block may have (the kernel's launch_bounds,
+/// i64); absent: CUDA's limit.
+inline constexpr const char *kHostMaxThreadsAttr = "cuft.host.max_threads";
 /// On the module: the location of each checked access or division, by site
 /// number.
 inline constexpr const char *kIndexSitesAttr = "cuft.host.index_sites";

@@ -41,4 +41,17 @@ inline constexpr int64_t kMaxLocalBytes = 512 * 1024;
 #define GET_OP_CLASSES
 #include "cuft/Dialect/Cuft/IR/CuftOps.h.inc"
 
+namespace cuft {
+/// A kernel's options, as discardable attributes of its cuft.kernel (what
+/// `@cuft.kernel(max_registers=32, launch_bounds=(256, 2))` writes): an i64,
+/// and an array<i64> of 1 to 3 (threads per block at most, blocks per SM at
+/// least, blocks per cluster at most).
+inline constexpr const char *kMaxRegistersAttr = "cuft.max_registers";
+inline constexpr const char *kLaunchBoundsAttr = "cuft.launch_bounds";
+/// On the module: emit PTX line tables (`@cuft.kernel(lineinfo=True)`).
+inline constexpr const char *kLineInfoAttr = "cuft.lineinfo";
+/// On a cuft.func: "always" or "never" (`@cuft.func(inline="always")`).
+inline constexpr const char *kInlineAttr = "cuft.inline";
+} // namespace cuft
+
 #endif

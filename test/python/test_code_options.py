@@ -1,0 +1,108 @@
+"""Kernel options that shape the code: max_registers, launch_bounds, lineinfo,
+inline (device functions), cache; each in the PTX that ptxas checks, and
+launch_bounds enforced on the host target as a GPU enforces it."""
+import re
+import subprocess
+
+import numpy as np
+import pytest
+
+import cuft
+from test_gallery import PTXAS
+
+
+def scale(x):
+    i = cuft.grid(1)
+    if i < x.size:
+        x[i] = x[i] * 2
+
+
+def ptxas(ptx, tmp_path, *flags):
+    if PTXAS is None:
+        pytest.skip("ptxas is not installed")
+    path = tmp_path / "k.ptx"
+    path.write_text(ptx)
+    run = subprocess.run([PTXAS, "-arch=sm_90", *flags, str(path), "-o", str(tmp_path / "k.cubin")],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+
+
+def test_max_registers_and_launch_bounds_are_ptx_directives(tmp_path):
+    x = np.zeros(4)
+    plain = cuft.kernel(scale).inspect(x, stage="ptx")
+    k = cuft.kernel(scale, max_registers=40, launch_bounds=(128, 2))
+    ptx = k.inspect(x, stage="ptx")
+    assert ".maxnreg 40" in ptx and ".maxntid 128, 1, 1" in ptx and ".minnctapersm 2" in ptx
+    assert ".maxnreg" not in plain and ".maxntid" not in plain  # options key the code
+    ptxas(ptx, tmp_path)
+    assert ".maxntid 64, 1, 1" in cuft.kernel(scale, launch_bounds=64).inspect(x, stage="ptx")
+
+
+def test_a_block_past_launch_bounds_is_refused_on_the_host(on_host):
+    k = cuft.kernel(scale, launch_bounds=128)
+    x = np.ones(256)
+    k[2, 128](x)
+    np.testing.assert_array_equal(x, 2)
+    with pytest.raises(ValueError, match=r"block \(256, 1, 1\) has 256 threads; this kernel "
+                                         r"allows 128 at most"):
+        k[1, 256](x)
+
+
+@cuft.func(inline="never")
+def twice_apart(v):
+    return v * 2
+
+
+@cuft.func(inline="always")
+def twice_inline(v):
+    return v * 2
+
+
+def calls_apart(x):
+    x[0] = twice_apart(x[0])
+
+
+def calls_inline(x):
+    x[0] = twice_inline(x[0])
+
+
+@cuft.func
+def twice_plain(v):
+    return v * 2
+
+
+def calls_plain(x):
+    x[0] = twice_plain(x[0])
+
+
+def test_inline_never_keeps_a_call_and_always_inlines(tmp_path):
+    x = np.zeros(4)
+
+    def calls(fn, opt_level):
+        ptx = cuft.kernel(fn, opt_level=opt_level).inspect(x, stage="ptx")
+        return re.findall(r"call\.uni .*(twice_\w+?)__", ptx), ptx
+
+    found, apart = calls(calls_apart, 3)  # LLVM would inline it at -O3
+    assert "twice_apart" in found
+    ptxas(apart, tmp_path)
+    assert "twice_plain" in calls(calls_plain, 0)[0]  # at -O0 a call stays a call,
+    assert calls(calls_inline, 0)[0] == []            # unless it is inline="always"
+
+
+def test_lineinfo_puts_this_files_lines_in_the_ptx(tmp_path):
+    ptx = cuft.kernel(scale, lineinfo=True).inspect(np.zeros(4), stage="ptx")
+    assert re.search(r'\.file\s+1 ".*test_code_options\.py"', ptx)
+    line = scale.__code__.co_firstlineno + 3  # x[i] = x[i] * 2
+    assert re.search(rf"\.loc\s+1 {line} ", ptx)
+    ptxas(ptx, tmp_path, "-lineinfo")
+
+
+def test_option_values_are_checked():
+    for bad in [{"max_registers": 0}, {"max_registers": 300}, {"launch_bounds": (0,)},
+                {"launch_bounds": (2048,)}, {"launch_bounds": (1, 2, 3, 4)},
+                {"lineinfo": 1}, {"cache": "yes"}]:
+        with pytest.raises(TypeError, match="bad value"):
+            cuft.kernel(scale, **bad)
+    cuft.kernel(scale, cache=True)  # numba's option: accepted
+    with pytest.raises(TypeError, match="inline is 'always', 'never'"):
+        cuft.func(inline="sometimes")(lambda v: v)
