@@ -594,6 +594,22 @@ class Cuft_AllocOp<string mnemonic, string pyname, string space>
   let hasVerifier = 1;
 }
 
+def Cuft_ConstArrayOp : Cuft_Op<"const_array", [Pure]> {
+  let summary = "a module-level numpy array read in a kernel: constant data";
+  let description = [{
+    The array's values when the kernel was compiled (numba-cuda freezes global
+    arrays the same way; `cuft.const.array_like(arr)` spells it too), laid out
+    C-contiguous in a read-only global of the module. A kernel that writes it
+    is refused. A bool array's values are bytes (`i8`), as its memory is.
+
+    Example: `%t = cuft.const_array dense<[1.0, 2.0]> : tensor<2xf32> -> !cuft.array<f32, 1, C>`
+  }];
+  let arguments = (ins ElementsAttr:$value);
+  let results = (outs AnyType:$result);
+  let assemblyFormat = "$value attr-dict `->` type($result)";
+  let hasVerifier = 1;
+}
+
 def Cuft_AllocSharedOp : Cuft_AllocOp<"alloc_shared", "shared",
     "shared memory: one buffer per thread block, visible to all its threads,">;
 def Cuft_AllocLocalOp : Cuft_AllocOp<"alloc_local", "local",

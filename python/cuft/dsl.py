@@ -10,7 +10,7 @@ from . import _cuft
 __all__ = [
     "grid", "gridsize", "threadIdx", "blockIdx", "blockDim", "gridDim", "laneid",
     "warpsize", "shared", "local", "syncthreads", "threadfence", "threadfence_block",
-    "threadfence_system", "atomic", "float32", "float64", "int8", "int16", "int32",
+    "threadfence_system", "atomic", "const", "float32", "float64", "int8", "int16", "int32",
     "int64", "uint8", "uint16", "uint32", "uint64", "bool_", "void", "Intrinsic", "DType",
     "TypeSpec",
 ]
@@ -125,6 +125,7 @@ threadfence = Intrinsic("threadfence")
 threadfence_block = Intrinsic("threadfence_block")
 threadfence_system = Intrinsic("threadfence_system")
 atomic = _Namespace("atomic", ["add", "sub", "min", "max", "exch", "cas"])
+const = _Namespace("const", ["array_like"])
 
 # The dtypes, by numpy name, from the one table of scalar types (_cuft's,
 # SignatureText.h): each with its MLIR spelling (i32, ui8, f64, i1 for bool).

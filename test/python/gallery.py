@@ -657,6 +657,27 @@ def float_parts(x, exps, out):
         out[i, 9] = np.ldexp(np.float32(x[i]), 3) + np.frexp(np.float32(x[i]))[1]
 
 
+# Module-level arrays a kernel reads: compiled in as constant data.
+WEIGHTS = np.array([[0.25, 0.5, 0.25], [-1.0, 0.0, 1.0]], dtype=np.float32)
+PRIMES = np.array([2, 3, 5, 7, 11, 13, 17, 19], dtype=np.int64)
+MASK = np.array([True, False, True, True, False, False, True, False])
+
+
+@cuft.kernel
+def lookup_tables(x, out):
+    # Global numpy arrays read in a kernel (as numba freezes them), and
+    # cuft.const.array_like; their shapes too.
+    i = cuft.grid(1)
+    n = x.size
+    if i < n:
+        w = cuft.const.array_like(WEIGHTS)
+        left, right = x[max(i - 1, 0)], x[min(i + 1, n - 1)]
+        for r in range(WEIGHTS.shape[0]):
+            out[i, r] = w[r, 0] * left + w[r, 1] * x[i] + w[r, 2] * right
+        k = i % PRIMES.size
+        out[i, 2] = PRIMES[k] * MASK[k]
+
+
 @cuft.kernel
 def iterate_sequences(x, y, out):
     # for over arrays, enumerate, zip, and their nesting; a break in a zip.
@@ -772,6 +793,7 @@ GALLERY = {
     "tuple_arguments": (tuple_arguments,
                         lambda: ((np.float32(2), (3, (0.5, np.float32(0.25)))), (_f32(8), _f64(8)),
                                  _f64(8, 3))),
+    "lookup_tables": (lookup_tables, lambda: (_f32(16), _f32(16, 3))),
     "float_parts": (float_parts, lambda: (_f64(8), np.zeros(8, np.int64), _f64(8, 10))),
     "ping_pong_smooth": (ping_pong_smooth, lambda: (_f32(64), _f32(64), 5)),
     "iterate_rows": (iterate_rows, lambda: (_f64(3, 4), _f64(8, 10), -2, 9)),

@@ -361,6 +361,20 @@ def _tuple_arguments(coeffs, arrays, out):
     return {2: want}
 
 
+def _lookup_tables(x, out):
+    from gallery import MASK, PRIMES, WEIGHTS
+    want = np.zeros_like(out)
+    n = x.size
+    for i in range(n):
+        left, right = x[max(i - 1, 0)], x[min(i + 1, n - 1)]
+        for r in range(2):
+            w = WEIGHTS[r]
+            want[i, r] = w[0] * left + w[1] * x[i] + w[2] * right  # in f32
+        k = i % PRIMES.size
+        want[i, 2] = PRIMES[k] * MASK[k]
+    return {1: want}
+
+
 # Zeros, a subnormal, the smallest double, infinities, NaN, values near powers
 # of two (where log2 rounds), with exponents past both ends of C's int.
 _FLOAT_PARTS = [0.0, -0.0, 1.5, -2.0, 3.75, 1e-310, 5e-324, math.inf, -math.inf, math.nan,
@@ -580,6 +594,8 @@ RUNS = {
                            lambda: ((f32(2), (3, (0.5, f32(0.25)))),
                                     (_normal(N), _normal(N, f64, seed=1)), np.zeros((N, 3))),
                            _tuple_arguments, **F64),
+    "lookup_tables": Run(_cover(N, 128), 128, lambda: (_normal(N), np.zeros((N, 3), f32)),
+                         _lookup_tables, **F32),
     "float_parts": Run(2, 128, _float_parts_args, _float_parts),
     "ping_pong_smooth": Run(1, 128, lambda: (_normal(128), np.zeros(128, f32), 7),
                             _ping_pong_smooth, **F32),

@@ -356,6 +356,33 @@ struct AllocSharedLowering : public OpConversionPattern<AllocSharedOp> {
   }
 };
 
+/// A global array's values -> a constant memref.global of the module (the
+/// values' own type: a bool array's are bytes, as the converted memref's).
+struct ConstArrayLowering : public OpConversionPattern<ConstArrayOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(ConstArrayOp op, OpAdaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    auto dynType = cast<MemRefType>(getTypeConverter()->convertType(op.getType()));
+    auto value = cast<DenseElementsAttr>(op.getValue());
+    auto staticType = MemRefType::get(value.getType().getShape(), dynType.getElementType());
+    Operation *symbolTableOp = op->getParentWithTrait<OpTrait::SymbolTable>();
+    SymbolTable symbols(symbolTableOp);
+    memref::GlobalOp global;
+    {
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointToStart(&symbolTableOp->getRegion(0).front());
+      global = memref::GlobalOp::create(rewriter, op.getLoc(), "__cuft_const",
+                                        rewriter.getStringAttr("private"), staticType, value,
+                                        /*constant=*/true, rewriter.getI64IntegerAttr(16));
+      symbols.insert(global); // makes the name unique
+    }
+    Value buffer = memref::GetGlobalOp::create(rewriter, op.getLoc(), staticType,
+                                               global.getSymName());
+    rewriter.replaceOpWithNewOp<memref::CastOp>(op, dynType, buffer);
+    return success();
+  }
+};
+
 struct AllocLocalLowering : public OpConversionPattern<AllocLocalOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(AllocLocalOp op, OpAdaptor,
@@ -448,6 +475,7 @@ void cuft::populateCuftMemoryToMemRefPatterns(CuftTypeConverter &converter,
                                               RewritePatternSet &patterns,
                                               const CuftLoweringOptions &options) {
   MLIRContext *ctx = patterns.getContext();
+  patterns.add<ConstArrayLowering>(converter, patterns.getContext());
   patterns.add<VarLowering, VarLoadLowering, VarStoreLowering, DimLowering, StrideLowering,
                NDimLowering, SizeLowering, ItemSizeLowering, AllocSharedLowering, AllocLocalLowering>(converter, ctx);
   patterns.add<LoadLowering, StoreLowering, ViewLowering, AtomicRMWLowering, AtomicCASLowering>(

@@ -8,7 +8,7 @@ import numbers
 import operator
 
 from .. import _cuft, dsl
-from .expressions import _NOT_STATIC, Shape
+from .expressions import _NOT_STATIC, Shape, _is_ndarray
 from .ir import NO_RESULT, UNKNOWN, Value, count_leaves, leaves, quote, rebuild
 from .source import unwrap
 
@@ -472,6 +472,15 @@ class BuiltinsMixin:
 
     def call_local_array(self, node, obj):
         return self._alloc(node, obj, "alloc_local")
+
+    def call_const_array_like(self, node, obj):
+        """cuft.const.array_like(arr): a global array as constant data (what
+        reading the global array gives too)."""
+        (arr,) = self.call_args(node, "const.array_like", ["ary"], 1)
+        value = self.static_value_or_none(arr)
+        if value is _NOT_STATIC or not _is_ndarray(value):
+            raise self.error("const.array_like() takes a global numpy array", arr)
+        return self.const_array(value, node)
 
     def call_syncthreads(self, node, obj):
         self.call_args(node, obj.name, [], 0)

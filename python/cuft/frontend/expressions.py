@@ -52,6 +52,16 @@ _VALUE_INTRINSICS["laneid"] = ("cuft.lane_id", "i32")
 _VALUE_INTRINSICS["warpsize"] = ("cuft.warp_size", "i32")
 
 _NOT_STATIC = object()
+# Numpy dtype name -> MLIR type of the element, from the one scalar table.
+_SCALAR_MLIR = {name: d.mlir for name, d in dsl.DTYPES.items()}
+_MAX_CONST_BYTES = 16 << 20  # global arrays compiled in: at most 16 MiB
+
+
+def _is_ndarray(obj):
+    """Whether ``obj`` is a numpy array (numpy imported only if it is loaded)."""
+    import sys
+    numpy = sys.modules.get("numpy")
+    return numpy is not None and isinstance(obj, numpy.ndarray)
 
 
 def _describe(obj):
@@ -126,10 +136,43 @@ class ExpressionsMixin:
             return self.constant(obj, node)
         if isinstance(obj, tuple):
             return tuple(self.from_python(e, node) for e in obj)  # e.g. a global shape
+        if _is_ndarray(obj):
+            return self.const_array(obj, node)
         if isinstance(obj, (types.ModuleType, type, dsl._Namespace)) or callable(obj):
             return PyObj(obj)
         raise self.error(f"{_describe(obj)} cannot be used in a kernel (pass arrays and other "
                          "values as arguments)", node)
+
+    def const_array(self, arr, node):
+        """A global numpy array: its values now, compiled in as constant data
+        (cuft.const_array), as numba-cuda freezes them."""
+        import numpy
+        mlir = _SCALAR_MLIR.get(arr.dtype.name) if arr.dtype.isnative or \
+            arr.dtype.byteorder == "|" else None
+        if mlir is None:
+            mlir = _SCALAR_MLIR.get(arr.dtype.newbyteorder("=").name)
+        if mlir is None:
+            raise self.error(f"a global array of dtype {arr.dtype} cannot be used in a kernel",
+                             node)
+        if arr.ndim == 0:  # a 0-d array: its value
+            return self.em.op(f"cuft.cast {self.constant(arr.item(), node).name} : "
+                              f"{'i1' if arr.dtype.kind == 'b' else self._literal_type(arr)} "
+                              f"to {mlir}", self.pos(node), mlir)
+        if arr.nbytes > _MAX_CONST_BYTES:
+            raise self.error(f"a global array of {arr.nbytes} bytes is too large to compile in "
+                             f"(at most {_MAX_CONST_BYTES}); pass it as an argument", node)
+        data = numpy.ascontiguousarray(arr, dtype=arr.dtype.newbyteorder("<"))
+        stored = "i8" if arr.dtype.kind == "b" else mlir
+        shape = "x".join(map(str, arr.shape))
+        hexdata = data.view(numpy.uint8).tobytes().hex().upper() if data.size else ""
+        return self.em.op(f'cuft.const_array dense<"0x{hexdata}"> : tensor<{shape}x{stored}> '
+                          f"-> !cuft.array<{mlir}, {arr.ndim}, C>", self.pos(node),
+                          f"!cuft.array<{mlir}, {arr.ndim}, C>")
+
+    @staticmethod
+    def _literal_type(arr):
+        """The type of the literal an item of ``arr`` is: i64 or f64."""
+        return "f64" if arr.dtype.kind == "f" else "i64"
 
     def as_value(self, v, node, what=None):
         """Check that an expression produced one runtime value."""

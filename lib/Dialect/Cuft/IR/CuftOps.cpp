@@ -415,6 +415,20 @@ LogicalResult StoreOp::verify() {
   return verifyElement(*this, getArray().getType(), getValue().getType(), "stored value");
 }
 
+LogicalResult ConstArrayOp::verify() {
+  auto arr = dyn_cast<ArrayType>(getType());
+  auto shaped = cast<ShapedType>(getValue().getType());
+  if (!arr || arr.getLayout() != Layout::C || arr.getMemorySpace() != MemorySpace::Global)
+    return emitOpError("expects a C-contiguous global array result, got ") << getType();
+  Type elem = arr.getElementType(), stored = shaped.getElementType();
+  if (stored != elem && !(elem.isInteger(1) && stored.isInteger(8)))
+    return emitOpError("expects values of the element type ") << elem << ", got " << stored;
+  if (shaped.getRank() != int64_t(arr.getRank()))
+    return emitOpError("expects values of rank ") << arr.getRank() << ", got "
+                                                  << shaped.getRank();
+  return success();
+}
+
 LogicalResult ViewOp::verify() {
   ArrayRef<int32_t> spec = getSpec();
   unsigned operands = 0;

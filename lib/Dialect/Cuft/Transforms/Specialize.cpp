@@ -495,6 +495,24 @@ Operation *firstWrite(Value arg, llvm::DenseMap<std::pair<Operation *, unsigned>
   return nullptr;
 }
 
+/// Nothing may write a global array compiled in as constant data.
+LogicalResult checkConstArrays(ModuleOp module) {
+  llvm::DenseMap<std::pair<Operation *, unsigned>, Operation *> memo;
+  LogicalResult result = success();
+  module.walk([&](ConstArrayOp c) {
+    if (Operation *write = firstWrite(c.getResult(), memo)) {
+      InFlightDiagnostic d = write->emitError(
+          "this writes a global array, which kernels read as constant data (pass it as an "
+          "argument to write it)");
+      d.attachNote(c.getLoc()) << "the global array is read here";
+      result = failure();
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  return result;
+}
+
 /// A kernel may not write an array argument the signature marks read-only.
 LogicalResult checkReadOnlyArguments(KernelOp kernel, ArrayRef<SignatureEntry> sig) {
   llvm::DenseMap<std::pair<Operation *, unsigned>, Operation *> memo;
@@ -622,7 +640,7 @@ struct CuftSpecializePass : public cuft::impl::CuftSpecializeBase<CuftSpecialize
       f.erase();
     for (KernelOp k : kernels)
       ok &= succeeded(checkStaticMemory(k));
-    if (!ok)
+    if (!ok || failed(checkConstArrays(module)))
       return signalPassFailure();
   }
 
