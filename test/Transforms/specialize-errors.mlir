@@ -145,7 +145,7 @@ cuft.kernel @constexpr_no_sig(%n: i64 {cuft.constexpr}) {
 // -----
 
 cuft.func @rec(%x: !cuft.unknown) -> !cuft.unknown {
-  // expected-error@+1 {{recursive device function calls are not supported ('rec' calls itself)}}
+  // expected-error@+1 {{cannot infer the result of recursive device function 'rec': give it a return that does not depend on a call of itself (a base case)}}
   %r = cuft.call @rec(%x) : (!cuft.unknown) -> !cuft.unknown
   cuft.return %r : !cuft.unknown
 }

@@ -657,6 +657,47 @@ def float_parts(x, exps, out):
         out[i, 9] = np.ldexp(np.float32(x[i]), 3) + np.frexp(np.float32(x[i]))[1]
 
 
+@cuft.func
+def fib(n):
+    if n < 2:
+        return n
+    return fib(n - 1) + fib(n - 2)
+
+
+@cuft.func
+def range_sum(a, lo, hi):
+    # Divide and conquer: the sum of a[lo:hi], split in halves.
+    if hi - lo == 1:
+        return a[lo]
+    mid = (lo + hi) // 2
+    return range_sum(a, lo, mid) + range_sum(a, mid, hi)
+
+
+@cuft.func
+def is_even(n):
+    if n == 0:
+        return True
+    return is_odd(n - 1)
+
+
+@cuft.func
+def is_odd(n):
+    if n == 0:
+        return False
+    return is_even(n - 1)
+
+
+@cuft.kernel
+def recursion(x, out):
+    # Recursive device functions: direct (fib, range_sum) and mutual
+    # (is_even, is_odd), result types inferred from their base cases.
+    i = cuft.grid(1)
+    if i < out.shape[0]:
+        out[i, 0] = fib(i % 12)
+        out[i, 1] = range_sum(x, 0, i % x.size + 1)
+        out[i, 2] = is_even(i % 9)
+
+
 # Module-level arrays a kernel reads: compiled in as constant data.
 WEIGHTS = np.array([[0.25, 0.5, 0.25], [-1.0, 0.0, 1.0]], dtype=np.float32)
 PRIMES = np.array([2, 3, 5, 7, 11, 13, 17, 19], dtype=np.int64)
@@ -793,6 +834,7 @@ GALLERY = {
     "tuple_arguments": (tuple_arguments,
                         lambda: ((np.float32(2), (3, (0.5, np.float32(0.25)))), (_f32(8), _f64(8)),
                                  _f64(8, 3))),
+    "recursion": (recursion, lambda: (_f64(16), _f64(16, 3))),
     "lookup_tables": (lookup_tables, lambda: (_f32(16), _f32(16, 3))),
     "float_parts": (float_parts, lambda: (_f64(8), np.zeros(8, np.int64), _f64(8, 10))),
     "ping_pong_smooth": (ping_pong_smooth, lambda: (_f32(64), _f32(64), 5)),

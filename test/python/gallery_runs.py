@@ -361,6 +361,22 @@ def _tuple_arguments(coeffs, arrays, out):
     return {2: want}
 
 
+def _recursion(x, out):
+    def fib(n):
+        return n if n < 2 else fib(n - 1) + fib(n - 2)
+
+    def range_sum(lo, hi):
+        if hi - lo == 1:
+            return x[lo]
+        mid = (lo + hi) // 2
+        return range_sum(lo, mid) + range_sum(mid, hi)
+
+    want = np.zeros_like(out)
+    for i in range(out.shape[0]):
+        want[i] = [fib(i % 12), range_sum(0, i % x.size + 1), (i % 9) % 2 == 0]
+    return {1: want}
+
+
 def _lookup_tables(x, out):
     from gallery import MASK, PRIMES, WEIGHTS
     want = np.zeros_like(out)
@@ -594,6 +610,7 @@ RUNS = {
                            lambda: ((f32(2), (3, (0.5, f32(0.25)))),
                                     (_normal(N), _normal(N, f64, seed=1)), np.zeros((N, 3))),
                            _tuple_arguments, **F64),
+    "recursion": Run(2, 64, lambda: (_normal(37, f64), np.zeros((100, 3))), _recursion),
     "lookup_tables": Run(_cover(N, 128), 128, lambda: (_normal(N), np.zeros((N, 3), f32)),
                          _lookup_tables, **F32),
     "float_parts": Run(2, 128, _float_parts_args, _float_parts),

@@ -41,7 +41,9 @@ struct ModuleState {
   std::map<std::string, FuncOp> clones;
   /// Clones whose specialization failed: their errors were reported once.
   std::set<std::string> failedClones;
-  llvm::DenseSet<Operation *> inProgress;
+  /// Clones being specialized, by name: a recursive call is typed against
+  /// the results its clone has inferred so far.
+  std::map<std::string, FuncOp> inProgress;
 };
 
 class FunctionSpecializer : public TypeInference {
@@ -94,6 +96,7 @@ public:
     if (*j != slot) {
       slot = *j;
       changed = true;
+      publishType();
     }
     return success();
   }
@@ -108,6 +111,9 @@ private:
   LogicalResult forwardArrayVariables();
   LogicalResult finalizeAllocations();
   FailureOr<FuncOp> specializeCallee(CallOp call, ArrayRef<TypeInfo> args);
+  /// A device function's type as inferred so far (argument types, and the
+  /// results once every one is known), for recursive calls of it.
+  void publishType();
 
   ModuleState &state;
   Operation *fn;
@@ -260,20 +266,18 @@ FailureOr<FuncOp> FunctionSpecializer::specializeCallee(CallOp call, ArrayRef<Ty
     return it->second;
   if (state.failedClones.count(name))
     return failure();
-  if (state.inProgress.contains(callee)) {
-    call.emitError("recursive device function calls are not supported ('")
-        << call.getCallee() << "' calls itself)";
-    state.failedClones.insert(name);
-    return failure();
-  }
+  // A recursive call (the clone is being specialized): its results are what
+  // the clone's other returns gave so far; the fixpoint widens them.
+  if (auto it = state.inProgress.find(name); it != state.inProgress.end())
+    return it->second;
   OpBuilder b(callee);
   b.setInsertionPointAfter(callee);
   auto clone = cast<FuncOp>(b.clone(*callee));
   clone.setSymName(name);
-  state.inProgress.insert(callee);
+  state.inProgress[name] = clone;
   FunctionSpecializer inner(state, clone);
   LogicalResult ok = inner.run(args);
-  state.inProgress.erase(callee);
+  state.inProgress.erase(name);
   if (failed(ok)) {
     call.emitRemark("in the call of '") << call.getCallee() << "' from here";
     state.failedClones.insert(name);
@@ -284,9 +288,26 @@ FailureOr<FuncOp> FunctionSpecializer::specializeCallee(CallOp call, ArrayRef<Ty
   return clone;
 }
 
+void FunctionSpecializer::publishType() {
+  if (!isa<FuncOp>(fn))
+    return;
+  SmallVector<Type> inputs, results;
+  for (BlockArgument a : body.getArguments())
+    inputs.push_back(get(a).type);
+  for (const TypeInfo &r : returnInfo) {
+    if (!r) {
+      results.clear();
+      break;
+    }
+    results.push_back(r.type);
+  }
+  cast<FunctionOpInterface>(fn).setType(FunctionType::get(ctx, inputs, results));
+}
+
 LogicalResult FunctionSpecializer::run(ArrayRef<TypeInfo> args) {
   for (auto [arg, t] : llvm::zip(body.getArguments(), args))
     set(arg, t);
+  publishType();
   constexpr int kMaxIterations = 32;
   int iter = 0;
   emit = false;
@@ -484,10 +505,13 @@ Operation *firstWrite(Value arg, llvm::DenseMap<std::pair<Operation *, unsigned>
     auto key = std::make_pair(callee.getOperation(), use.getOperandNumber());
     auto it = memo.find(key);
     if (it == memo.end()) {
-      // Device functions do not recurse: no cycle reaches this key again.
+      // Entered before the callee is walked: a recursive call meets this key
+      // again, and adds no write of its own.
+      memo[key] = nullptr;
       Operation *w = firstWrite(callee.getBody().front().getArgument(use.getOperandNumber()),
                                 memo);
-      it = memo.try_emplace(key, w).first;
+      memo[key] = w;
+      it = memo.find(key);
     }
     if (it->second)
       return user;

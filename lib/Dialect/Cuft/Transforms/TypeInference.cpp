@@ -647,9 +647,18 @@ LogicalResult CallOp::inferTypes(TypeInference &typing) {
     if (i < results.size())
       typing.set(r, TypeInfo::strong(results[i]));
   if (getNumResults() > results.size() && typing.emitting()) {
+    // A recursive call of a function being specialized whose returns all
+    // wait for this call's result: nothing gives them a type.
+    bool returnsValues = false;
+    target->walk([&](ReturnOp r) { returnsValues |= r.getNumOperands() > 0; });
     for (Value r : getResults().drop_front(results.size()))
-      if (!r.use_empty())
+      if (!r.use_empty()) {
+        if (returnsValues)
+          return emitError("cannot infer the result of recursive device function '")
+                 << getCallee() << "': give it a return that does not depend on a call of "
+                                   "itself (a base case)";
         return emitError("device function '") << getCallee() << "' does not return a value";
+      }
   }
   return success();
 }
