@@ -572,12 +572,16 @@ def Cuft_ItemSizeOp : Cuft_Op<"itemsize", [DeclareOpInterfaceMethods<Cuft_TypedB
 }
 
 class Cuft_AllocOp<string mnemonic, string pyname, string space>
-    : Cuft_Op<mnemonic, [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>]> {
+    : Cuft_Op<mnemonic, [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>,
+                         AttrSizedOperandSegments]> {
   let summary = "`cuft." # pyname # ".array(shape, dtype)`";
   let description = [{
     Allocates a C-contiguous array in }] # space # [{ memory. The shape must
     be known at compile time: generic IR gives it as operands (which may come from
-    constexpr arguments), and specialization folds them into `shape`.
+    constexpr arguments), and specialization folds them into `shape`. Generic
+    IR may take the element type of an array instead (`dtype=a.dtype`): the
+    dtype is then `!cuft.unknown` and the array the `like` operand, which
+    specialization replaces by its element type.
 
     Examples:
     ```mlir
@@ -585,11 +589,12 @@ class Cuft_AllocOp<string mnemonic, string pyname, string space>
     %t = cuft.}] # mnemonic # [{ f32 shape [16, 16] -> !cuft.array<f32, 2, C, }] # pyname # [{>
     ```
   }];
-  let arguments = (ins TypeAttr:$dtype, Variadic<AnyType>:$sizes,
+  let arguments = (ins TypeAttr:$dtype, Optional<AnyType>:$like, Variadic<AnyType>:$sizes,
                        OptionalAttr<DenseI64ArrayAttr>:$shape);
   let results = (outs AnyType:$result);
   let assemblyFormat = [{
-    $dtype (`[` $sizes^ `:` type($sizes) `]`)? (`shape` $shape^)? attr-dict `->` type($result)
+    $dtype (`like` $like^ `:` type($like))? (`[` $sizes^ `:` type($sizes) `]`)? (`shape` $shape^)?
+    attr-dict `->` type($result)
   }];
   let hasVerifier = 1;
 }

@@ -698,6 +698,29 @@ def recursion(x, out):
         out[i, 2] = is_even(i % 9)
 
 
+@cuft.kernel
+def reverse_chunks(x, out):
+    # Scratch arrays of the arguments' dtype (dtype=x.dtype), numba style.
+    i = cuft.grid(1)
+    tmp = cuft.local.array(4, x.dtype)
+    if (i + 1) * 4 <= x.size:
+        for k in range(4):
+            tmp[k] = x[i * 4 + k]
+        for k in range(4):
+            out[i * 4 + k] = tmp[3 - k]
+
+
+@cuft.kernel
+def asserted_double(x):
+    # assert is compiled out, as numba-cuda compiles it out without debug=True:
+    # its test is not evaluated (the second would fail to compile).
+    i = cuft.grid(1)
+    assert i < x.size, "in range"
+    assert undefined_in_kernels  # noqa: F821
+    if i < x.size:
+        x[i] *= 2
+
+
 # Module-level arrays a kernel reads: compiled in as constant data.
 WEIGHTS = np.array([[0.25, 0.5, 0.25], [-1.0, 0.0, 1.0]], dtype=np.float32)
 PRIMES = np.array([2, 3, 5, 7, 11, 13, 17, 19], dtype=np.int64)
@@ -834,6 +857,9 @@ GALLERY = {
     "tuple_arguments": (tuple_arguments,
                         lambda: ((np.float32(2), (3, (0.5, np.float32(0.25)))), (_f32(8), _f64(8)),
                                  _f64(8, 3))),
+    "asserted_double": (asserted_double, lambda: (_f64(8),)),
+    "reverse_chunks": (reverse_chunks, lambda: (np.arange(16, dtype=np.int16),
+                                                np.zeros(16, np.int16))),
     "recursion": (recursion, lambda: (_f64(16), _f64(16, 3))),
     "lookup_tables": (lookup_tables, lambda: (_f32(16), _f32(16, 3))),
     "float_parts": (float_parts, lambda: (_f64(8), np.zeros(8, np.int64), _f64(8, 10))),

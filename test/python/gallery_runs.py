@@ -361,6 +361,13 @@ def _tuple_arguments(coeffs, arrays, out):
     return {2: want}
 
 
+def _reverse_chunks(x, out):
+    want = out.copy()
+    n = x.size // 4 * 4
+    want[:n] = x[:n].reshape(-1, 4)[:, ::-1].reshape(-1)
+    return {1: want}
+
+
 def _recursion(x, out):
     def fib(n):
         return n if n < 2 else fib(n - 1) + fib(n - 2)
@@ -610,6 +617,10 @@ RUNS = {
                            lambda: ((f32(2), (3, (0.5, f32(0.25)))),
                                     (_normal(N), _normal(N, f64, seed=1)), np.zeros((N, 3))),
                            _tuple_arguments, **F64),
+    "asserted_double": _per_element(N, 128, lambda: (_normal(N, f64),),
+                                    lambda x: {0: x * 2}),
+    "reverse_chunks": Run(2, 128, lambda: (_ints(-30000, 30000, 1002, np.int16),
+                                           np.zeros(1002, np.int16)), _reverse_chunks),
     "recursion": Run(2, 64, lambda: (_normal(37, f64), np.zeros((100, 3))), _recursion),
     "lookup_tables": Run(_cover(N, 128), 128, lambda: (_normal(N), np.zeros((N, 3), f32)),
                          _lookup_tables, **F32),

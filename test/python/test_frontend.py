@@ -792,3 +792,4 @@ def test_type_error_reported_at_user_line():
     assert r.returncode != 0
     lineno, col = line_of(type_error, "x[i] & 1.5")
     assert f"{THIS}:{lineno}:{col}: error:" in r.stderr, r.stderr
+

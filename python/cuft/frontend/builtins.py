@@ -458,7 +458,9 @@ class BuiltinsMixin:
 
     def _alloc(self, node, obj, mnemonic):
         shape, dtype = self.call_args(node, obj.name, ["shape", "dtype"], 2)
-        elem = self.dtype(dtype)
+        like = self._dtype_of(dtype)  # dtype=a.dtype: the element type of array a
+        elem = f"{UNKNOWN} like {like.name} : {like.type}" if like is not None else \
+            self.dtype(dtype)
         sizes = self.visit(shape)
         sizes = list(sizes) if isinstance(sizes, tuple) else [sizes]
         if not sizes:

@@ -153,7 +153,7 @@ def _returns_value(fndef):
 # What to call the constructs the frontend rejects, in error messages.
 _UNSUPPORTED = {
     "Try": "'try'", "TryStar": "'try'", "With": "'with'", "AsyncWith": "'async with'",
-    "AsyncFor": "'async for'", "Raise": "'raise'", "Assert": "'assert'", "Delete": "'del'",
+    "AsyncFor": "'async for'", "Raise": "'raise'", "Delete": "'del'",
     "Import": "'import'", "ImportFrom": "'import'", "FunctionDef": "a nested function",
     "AsyncFunctionDef": "a nested function", "ClassDef": "a class definition",
     "Match": "'match'", "TypeAlias": "'type'", "Lambda": "'lambda'",
@@ -500,6 +500,11 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
         self.statement = outer
 
     def visit_Pass(self, node):
+        pass
+
+    def visit_Assert(self, node):
+        # Compiled out, as numba-cuda compiles assertions out without
+        # debug=True (and as `python -O` does): the test is not evaluated.
         pass
 
     def visit_Expr(self, node):

@@ -483,6 +483,13 @@ LogicalResult StrideOp::verify() {
 template <typename AllocOpT>
 static LogicalResult verifyAlloc(AllocOpT op, MemorySpace space) {
   Type dtype = op.getDtype();
+  if (op.getLike()) {
+    if (!isUnknown(dtype))
+      return op.emitOpError("expects dtype !cuft.unknown with a `like` array, got ") << dtype;
+    if (!isUnknown(op.getType()))
+      return op.emitOpError("expects an unknown result type with a `like` array");
+    return success(); // generic IR: specialization takes the array's element type
+  }
   if (!isScalarType(dtype))
     return op.emitOpError("expects a scalar element type, got ") << dtype;
   bool hasSizes = !op.getSizes().empty();

@@ -464,7 +464,11 @@ LogicalResult FunctionSpecializer::finalizeAllocations() {
       shape.push_back(value.getSExtValue());
     }
     op->setAttr("shape", DenseI64ArrayAttr::get(ctx, shape));
-    op->eraseOperands(0, op->getNumOperands());
+    // The sizes are the only operands left (castOperands dropped `like`).
+    if (auto shared = dyn_cast<AllocSharedOp>(op))
+      shared.getSizesMutable().clear();
+    else
+      cast<AllocLocalOp>(op).getSizesMutable().clear();
   });
   return result;
 }

@@ -513,32 +513,53 @@ LogicalResult ItemSizeOp::inferTypes(TypeInference &typing) {
 }
 void ItemSizeOp::castOperands(TypeInference &) {}
 
-/// alloc_shared, alloc_local: a C-layout array of the op's dtype and rank.
-static LogicalResult inferAlloc(Operation *op, TypeInference &typing, MemorySpace space) {
-  for (Value s : op->getOperands()) {
+/// alloc_shared, alloc_local: a C-layout array of the op's dtype (or its
+/// `like` array's element type) and rank.
+template <typename AllocOpT>
+static LogicalResult inferAlloc(AllocOpT op, TypeInference &typing, MemorySpace space) {
+  for (Value s : op.getSizes()) {
     TypeInfo t = typing.get(s);
     if (t && !isIntOrBool(t.type)) {
       if (typing.emitting())
-        op->emitError("array shapes must be integers, got '") << describe(t.type) << "'";
+        op.emitError("array shapes must be integers, got '") << describe(t.type) << "'";
       return failure();
     }
   }
-  auto dtype = cast<TypeAttr>(op->getAttr("dtype")).getValue();
-  unsigned rank = op->getNumOperands();
-  if (auto shape = op->getAttrOfType<DenseI64ArrayAttr>("shape"))
-    rank = shape.size();
-  typing.set(op->getResult(0),
-             TypeInfo::strong(ArrayType::get(dtype, rank, Layout::C, space)));
+  Type dtype = op.getDtype();
+  if (Value like = op.getLike()) {
+    TypeInfo t = typing.get(like);
+    if (!t)
+      return success();
+    auto arr = dyn_cast<ArrayType>(t.type);
+    if (!arr) {
+      if (typing.emitting())
+        op.emitError("'") << describe(t.type) << "' has no dtype: expected an array";
+      return failure();
+    }
+    dtype = arr.getElementType();
+  }
+  unsigned rank = op.getSizes().size();
+  if (std::optional<ArrayRef<int64_t>> shape = op.getShape())
+    rank = shape->size();
+  typing.set(op.getResult(), TypeInfo::strong(ArrayType::get(dtype, rank, Layout::C, space)));
   return success();
+}
+/// The `like` array's element type becomes the dtype; the operand goes.
+template <typename AllocOpT>
+static void castAlloc(AllocOpT op) {
+  if (!op.getLike())
+    return;
+  op.setDtype(cast<ArrayType>(op.getType()).getElementType());
+  op.getLikeMutable().clear();
 }
 LogicalResult AllocSharedOp::inferTypes(TypeInference &typing) {
   return inferAlloc(*this, typing, MemorySpace::Shared);
 }
-void AllocSharedOp::castOperands(TypeInference &) {}
+void AllocSharedOp::castOperands(TypeInference &) { castAlloc(*this); }
 LogicalResult AllocLocalOp::inferTypes(TypeInference &typing) {
   return inferAlloc(*this, typing, MemorySpace::Local);
 }
-void AllocLocalOp::castOperands(TypeInference &) {}
+void AllocLocalOp::castOperands(TypeInference &) { castAlloc(*this); }
 
 /// atomic, atomic_cas: the old element, of a 32- or 64-bit global or shared array.
 static LogicalResult inferAtomic(Operation *op, TypeInference &typing, ValueRange indices) {
