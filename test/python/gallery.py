@@ -721,6 +721,28 @@ def asserted_double(x):
         x[i] *= 2
 
 
+@cuft.kernel
+def tuple_loop_exits(x, out):
+    # break and continue in loops over tuples (unrolled), the loop variable
+    # keeping the item a break left it at.
+    i = cuft.grid(1)
+    if i < x.shape[0]:
+        total = 0.0
+        for v in (x[i, 0], x[i, 1], x[i, 2], x[i, 3]):
+            if v < 0:
+                continue
+            if v > 1:
+                break
+            total += v
+        out[i, 0] = total
+        last = -1.0
+        for j, v in enumerate((x[i, 0], x[i, 1], x[i, 2])):
+            last = v
+            if v > 0.5:
+                break
+        out[i, 1] = last
+
+
 # Module-level arrays a kernel reads: compiled in as constant data.
 WEIGHTS = np.array([[0.25, 0.5, 0.25], [-1.0, 0.0, 1.0]], dtype=np.float32)
 PRIMES = np.array([2, 3, 5, 7, 11, 13, 17, 19], dtype=np.int64)
@@ -857,6 +879,7 @@ GALLERY = {
     "tuple_arguments": (tuple_arguments,
                         lambda: ((np.float32(2), (3, (0.5, np.float32(0.25)))), (_f32(8), _f64(8)),
                                  _f64(8, 3))),
+    "tuple_loop_exits": (tuple_loop_exits, lambda: (_f64(8, 4), _f64(8, 2))),
     "asserted_double": (asserted_double, lambda: (_f64(8),)),
     "reverse_chunks": (reverse_chunks, lambda: (np.arange(16, dtype=np.int16),
                                                 np.zeros(16, np.int16))),

@@ -361,6 +361,25 @@ def _tuple_arguments(coeffs, arrays, out):
     return {2: want}
 
 
+def _tuple_loop_exits(x, out):
+    want = np.zeros_like(out)
+    for i, row in enumerate(x):
+        total = 0.0
+        for v in row[:4]:
+            if v < 0:
+                continue
+            if v > 1:
+                break
+            total += v
+        last = -1.0
+        for v in row[:3]:
+            last = v
+            if v > 0.5:
+                break
+        want[i] = [total, last]
+    return {1: want}
+
+
 def _reverse_chunks(x, out):
     want = out.copy()
     n = x.size // 4 * 4
@@ -617,6 +636,9 @@ RUNS = {
                            lambda: ((f32(2), (3, (0.5, f32(0.25)))),
                                     (_normal(N), _normal(N, f64, seed=1)), np.zeros((N, 3))),
                            _tuple_arguments, **F64),
+    "tuple_loop_exits": Run(_cover(300, 128), 128,
+                            lambda: (_normal((300, 4), f64), np.zeros((300, 2))),
+                            _tuple_loop_exits, **F64),
     "asserted_double": _per_element(N, 128, lambda: (_normal(N, f64),),
                                     lambda x: {0: x * 2}),
     "reverse_chunks": Run(2, 128, lambda: (_ints(-30000, 30000, 1002, np.int16),

@@ -629,12 +629,6 @@ def err_enumerate_range(x):
         x[i] = v
 
 
-def err_tuple_loop_exit(x):
-    for v in (x[0], x[1]):
-        if v > 0:
-            break
-
-
 def err_is(x):
     x[0] = x[1] is x[2]
 
@@ -711,7 +705,6 @@ ERROR_CASES = [
     (err_tuple_then_value, "x[2]", "cannot assign a value to it"),
     (err_zip_mixed, "zip(x", "zip() of a tuple and an array is not supported"),
     (err_enumerate_range, "x[0])", "range() needs a step that is a non-zero integer constant"),
-    (err_tuple_loop_exit, "break", "'break' in a loop over a tuple is not supported"),
     (err_is, "x[1] is", "comparison 'is' is not supported"),
     (err_grid, "4)", "takes 1, 2 or 3 dimensions"),
     (err_void_value, "put(x", "has no value"),

@@ -249,6 +249,7 @@ class ModuleBuilder:
 
 
 _COMPILING = object()
+_UNROLLED = object()  # an unrolled loop without a break, in FunctionCodegen.loops
 
 
 class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
@@ -261,7 +262,9 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
         self.is_kernel = is_kernel
         self.src = module.source(fn)
         self.em = Emitter(self.src.filename)
-        self.loop_depth = 0
+        # The loops the statement is in, innermost last: None for a loop of
+        # the IR, else an unrolled loop over a tuple (see for_over_tuple).
+        self.loops = []
         self.statement = None  # the innermost statement being compiled
         self.globals = fn.__globals__
         self.returns_value = (not is_kernel) and _returns_value(self.src.node)
@@ -650,9 +653,9 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
         self.em.begin(f"cuft.for {iv} = {lo.name} to {hi.name} step {step.name} : "
                       f"({lo.type}, {hi.type}, {step.type}) -> {UNKNOWN}", self.pos(node))
         self.store_var(node.target.id, Value(iv), node.target)
-        self.loop_depth += 1
+        self.loops.append(None)
         self.body(node.body)
-        self.loop_depth -= 1
+        self.loops.pop()
         self.em.end()
 
     def for_over_tuple(self, node):
@@ -667,31 +670,54 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
             self.em.begin(f"cuft.for {iv} = {zero.name} to {n.name} step {one.name} : "
                           f"({zero.type}, {n.type}, {one.type}) -> {UNKNOWN}", self.pos(node))
             self.assign(node.target, get(Value(iv)), node.iter)
-            self.loop_depth += 1
+            self.loops.append(None)
             self.body(node.body)
-            self.loop_depth -= 1
+            self.loops.pop()
             self.em.end()
             return
         (items,) = what
-        for s in ast.walk(ast.Module(body=node.body, type_ignores=[])):
-            if isinstance(s, (ast.Break, ast.Continue)) and not self._in_inner_loop(node, s):
-                raise self.error(f"'{type(s).__name__.lower()}' in a loop over a tuple is not "
-                                 "supported (the loop is unrolled)", s)
+        exits = {type(s) for s in ast.walk(ast.Module(body=node.body, type_ignores=[]))
+                 if isinstance(s, (ast.Break, ast.Continue)) and not self._in_inner_loop(node, s)}
         # Names only this loop assigns are bound to each item as it is, not
         # stored in a variable: items of a tuple may have different types
-        # (`for a in (x_f32, y_f64)`), as they do in Python.
+        # (`for a in (x_f32, y_f64)`), as they do in Python. After a `break`
+        # the name keeps the item it broke at: a variable holds it then.
         targets = [n for n in ast.walk(node.target) if isinstance(n, ast.Name)]
         in_target = {id(n) for n in targets}
-        rebind = _names_only(node.target) and all(
+        rebind = ast.Break not in exits and _names_only(node.target) and all(
             id(site) in in_target for n in targets for site in self.stores[n.id])
+        pos = self.pos(node)
+        broke = None  # with a break: whether it ran, skipping the items after
+        if ast.Break in exits:
+            broke = self.temp("$break", node)
+            self.store_temp(broke, self.constant(False, node), node)
         for item in items:
             if self.em.terminated:
                 break
+            if broke is not None:
+                go = self.unop("not", self.load_temp(broke, node), node)
+                self.em.begin(f"cuft.if {go.name} : {go.type}", pos)
             if rebind:
                 self.bind(node.target, item, node.iter)
             else:
                 self.assign(node.target, item, node.iter)
-            self.body(node.body)
+            if exits:
+                # The item's body runs in a loop that runs once: `continue`
+                # leaves it (cuft.break), `break` too, after setting `broke`.
+                self.em.begin("cuft.while", pos)
+                true = self.constant(True, node)
+                self.em.terminator(f"cuft.condition {true.name} : {true.type}", pos)
+                self.em.middle("do")
+                self.loops.append(broke if broke is not None else _UNROLLED)
+                self.body(node.body)
+                self.loops.pop()
+                if not self.em.terminated:
+                    self.em.terminator("cuft.break", pos)
+                self.em.end()
+            else:
+                self.body(node.body)
+            if broke is not None:
+                self.em.end()
 
     def bind(self, target, value, value_node):
         """``target = value`` for names that are bound, not stored (for_over_tuple)."""
@@ -783,20 +809,24 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
         cond = self.as_value(self.visit(node.test), node.test)
         self.em.terminator(f"cuft.condition {cond.name} : {cond.type}", self.pos(node.test))
         self.em.middle("do")
-        self.loop_depth += 1
+        self.loops.append(None)
         self.body(node.body)
-        self.loop_depth -= 1
+        self.loops.pop()
         self.em.end()
 
     def visit_Break(self, node):
-        if not self.loop_depth:
+        if not self.loops:
             raise self.error("'break' outside a loop", node)
+        if self.loops[-1] is not None:  # an unrolled loop: skip its other items
+            self.store_temp(self.loops[-1], self.constant(True, node), node)
         self.em.terminator("cuft.break", self.pos(node))
 
     def visit_Continue(self, node):
-        if not self.loop_depth:
+        if not self.loops:
             raise self.error("'continue' outside a loop", node)
-        self.em.terminator("cuft.continue", self.pos(node))
+        # In an unrolled loop: leave this item's one-trip loop.
+        self.em.terminator("cuft.continue" if self.loops[-1] is None else "cuft.break",
+                           self.pos(node))
 
     def visit_Return(self, node):
         if node.value is None:

@@ -87,6 +87,17 @@ LogicalResult TypeInference::checkArrayAccess(Operation *op, Value array, ValueR
   return checkIndices(op, indices);
 }
 
+LogicalResult TypeInference::arrayOperand(Operation *op, Value v, StringRef before,
+                                          StringRef after, ArrayType &arr) {
+  TypeInfo t = get(v);
+  arr = t ? dyn_cast<ArrayType>(t.type) : ArrayType();
+  if (!t || arr)
+    return success();
+  if (emitting())
+    op->emitError(before) << describe(t.type) << after;
+  return failure();
+}
+
 LogicalResult TypeInference::checkIndices(Operation *op, ValueRange indices) {
   for (Value idx : indices) {
     TypeInfo t = get(idx);
@@ -277,16 +288,15 @@ LogicalResult VarLoadOp::inferTypes(TypeInference &typing) {
 }
 void VarLoadOp::castOperands(TypeInference &) {}
 
+/// What an op that takes an array's dtype says of a value that is no array.
+static constexpr StringLiteral kNoDtype = "' has no dtype: expected an array";
+
 LogicalResult CastLikeOp::inferTypes(TypeInference &typing) {
-  TypeInfo a = typing.get(getArray());
-  if (!a)
-    return success();
-  auto arr = dyn_cast<ArrayType>(a.type);
-  if (!arr) {
-    if (typing.emitting())
-      emitError("'") << describe(a.type) << "' has no dtype: expected an array";
+  ArrayType arr;
+  if (failed(typing.arrayOperand(*this, getArray(), "'", kNoDtype, arr)))
     return failure();
-  }
+  if (!arr)
+    return success();
   if (failed(typing.requireScalar(*this, getInput(), "the operand of a cast")))
     return failure();
   typing.set(getResult(), TypeInfo::strong(arr.getElementType()));
@@ -432,15 +442,11 @@ void LoadOp::castOperands(TypeInference &typing) {
 }
 
 LogicalResult ViewOp::inferTypes(TypeInference &typing) {
-  TypeInfo a = typing.get(getArray());
-  if (!a)
-    return success();
-  auto arr = dyn_cast<ArrayType>(a.type);
-  if (!arr) {
-    if (typing.emitting())
-      emitError("cannot slice a value of type '") << describe(a.type) << "'";
+  ArrayType arr;
+  if (failed(typing.arrayOperand(*this, getArray(), "cannot slice a value of type '", "'", arr)))
     return failure();
-  }
+  if (!arr)
+    return success();
   if (getSpec().size() > arr.getRank()) {
     if (typing.emitting())
       emitError("too many indices for a rank-") << arr.getRank() << " array: "
@@ -527,15 +533,11 @@ static LogicalResult inferAlloc(AllocOpT op, TypeInference &typing, MemorySpace 
   }
   Type dtype = op.getDtype();
   if (Value like = op.getLike()) {
-    TypeInfo t = typing.get(like);
-    if (!t)
-      return success();
-    auto arr = dyn_cast<ArrayType>(t.type);
-    if (!arr) {
-      if (typing.emitting())
-        op.emitError("'") << describe(t.type) << "' has no dtype: expected an array";
+    ArrayType arr;
+    if (failed(typing.arrayOperand(op, like, "'", kNoDtype, arr)))
       return failure();
-    }
+    if (!arr)
+      return success();
     dtype = arr.getElementType();
   }
   unsigned rank = op.getSizes().size();

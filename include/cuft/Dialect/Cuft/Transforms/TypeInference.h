@@ -54,6 +54,10 @@ public:
   /// and gives the array's type.
   mlir::LogicalResult checkArrayAccess(mlir::Operation *op, mlir::Value array,
                                        mlir::ValueRange indices, ArrayType &arr);
+  /// The array type of `v` into `arr` (null while `v` has no type); fails
+  /// when `v` is typed and no array, with "<before>'<type>'<after>".
+  mlir::LogicalResult arrayOperand(mlir::Operation *op, mlir::Value v, llvm::StringRef before,
+                                   llvm::StringRef after, ArrayType &arr);
   /// Succeeds unless an index of `indices` is typed and not an integer or bool.
   mlir::LogicalResult checkIndices(mlir::Operation *op, mlir::ValueRange indices);
   /// Replaces operand `i` of `op` by its cast to `t` (nothing when it has `t`).
