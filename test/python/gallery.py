@@ -711,6 +711,17 @@ def reverse_chunks(x, out):
 
 
 @cuft.kernel
+def checked_sqrt(x, out):
+    # raise in a kernel: without debug=True the raising thread stops there
+    # (numba-cuda's behaviour), leaving its element as it was.
+    i = cuft.grid(1)
+    if i < x.size:
+        if x[i] < 0:
+            raise ValueError("negative input")
+        out[i] = math.sqrt(x[i])
+
+
+@cuft.kernel
 def asserted_double(x):
     # assert is compiled out, as numba-cuda compiles it out without debug=True:
     # its test is not evaluated (the second would fail to compile).
@@ -880,6 +891,7 @@ GALLERY = {
                         lambda: ((np.float32(2), (3, (0.5, np.float32(0.25)))), (_f32(8), _f64(8)),
                                  _f64(8, 3))),
     "tuple_loop_exits": (tuple_loop_exits, lambda: (_f64(8, 4), _f64(8, 2))),
+    "checked_sqrt": (checked_sqrt, lambda: (_f64(8), _f64(8))),
     "asserted_double": (asserted_double, lambda: (_f64(8),)),
     "reverse_chunks": (reverse_chunks, lambda: (np.arange(16, dtype=np.int16),
                                                 np.zeros(16, np.int16))),

@@ -770,6 +770,24 @@ def test_a_device_function_per_shape_of_its_tuple_arguments():
     has(ir, r"cuft.func @first_of_3\(%t: ", 1)
 
 
+@cuft.func
+def raises_inside(v):
+    if v < 0:
+        raise ValueError("negative")
+    return v
+
+
+def err_raise_in_device_function(x):
+    x[0] = raises_inside(x[0])
+
+
+def test_raise_in_a_device_function_is_refused_at_the_raise():
+    with pytest.raises(CompileError) as info:
+        generate(err_raise_in_device_function)
+    assert "'raise' in a device function is not supported yet" in str(info.value)
+    assert info.value.lineno == line_of(raises_inside, "raise ValueError")[0]
+
+
 def test_compile_error_str_without_location():
     assert str(CompileError("boom")) == "error: boom"
 

@@ -131,6 +131,8 @@ class _Checker:
         elif isinstance(s, ast.Return):
             self.reads(s.value, state)
             return None
+        elif isinstance(s, ast.Raise):  # the thread stops: nothing after it runs
+            return None
         return state
 
     def if_chain(self, node, state):

@@ -153,7 +153,7 @@ def _returns_value(fndef):
 # What to call the constructs the frontend rejects, in error messages.
 _UNSUPPORTED = {
     "Try": "'try'", "TryStar": "'try'", "With": "'with'", "AsyncWith": "'async with'",
-    "AsyncFor": "'async for'", "Raise": "'raise'", "Delete": "'del'",
+    "AsyncFor": "'async for'", "Delete": "'del'",
     "Import": "'import'", "ImportFrom": "'import'", "FunctionDef": "a nested function",
     "AsyncFunctionDef": "a nested function", "ClassDef": "a class definition",
     "Match": "'match'", "TypeAlias": "'type'", "Lambda": "'lambda'",
@@ -504,6 +504,15 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
 
     def visit_Pass(self, node):
         pass
+
+    def visit_Raise(self, node):
+        # Without debug=True numba-cuda ignores a kernel's exception: the
+        # thread that raises stops there. The exception is not evaluated.
+        if not self.is_kernel:
+            raise self.error("'raise' in a device function is not supported yet (in a "
+                             "kernel it stops the thread, as numba-cuda does without "
+                             "debug=True)", node)
+        self.em.terminator("cuft.return", self.pos(node))
 
     def visit_Assert(self, node):
         # Compiled out, as numba-cuda compiles assertions out without
