@@ -328,6 +328,28 @@ struct NDimLowering : public OpConversionPattern<NDimOp> {
   }
 };
 
+/// Replaces `op` by a view (of the converted, dynamic type `dynType`) of a new
+/// private global of the nearest symbol table, of `staticType`, named after
+/// `name` (made unique), holding `value` (uninitialized when null).
+void replaceByGlobal(ConversionPatternRewriter &rewriter, Operation *op, MemRefType dynType,
+                     MemRefType staticType, StringRef name, Attribute value, bool constant) {
+  Operation *symbolTableOp = op->getParentWithTrait<OpTrait::SymbolTable>();
+  SymbolTable symbols(symbolTableOp);
+  memref::GlobalOp global;
+  {
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPointToStart(&symbolTableOp->getRegion(0).front());
+    global = memref::GlobalOp::create(rewriter, op->getLoc(), name,
+                                      rewriter.getStringAttr("private"), staticType,
+                                      value ? value : rewriter.getUnitAttr(), constant,
+                                      rewriter.getI64IntegerAttr(16));
+    symbols.insert(global); // makes the name unique
+  }
+  Value buffer =
+      memref::GetGlobalOp::create(rewriter, op->getLoc(), staticType, global.getSymName());
+  rewriter.replaceOpWithNewOp<memref::CastOp>(op, dynType, buffer);
+}
+
 /// Static shared arrays become uninitialized globals in address space 3; each
 /// allocation site gets its own buffer.
 struct AllocSharedLowering : public OpConversionPattern<AllocSharedOp> {
@@ -337,21 +359,7 @@ struct AllocSharedLowering : public OpConversionPattern<AllocSharedOp> {
     auto dynType = cast<MemRefType>(getTypeConverter()->convertType(op.getType()));
     auto staticType = MemRefType::get(*op.getShape(), dynType.getElementType(),
                                       MemRefLayoutAttrInterface(), dynType.getMemorySpace());
-    Operation *symbolTableOp = op->getParentWithTrait<OpTrait::SymbolTable>();
-    SymbolTable symbols(symbolTableOp);
-    memref::GlobalOp global;
-    {
-      OpBuilder::InsertionGuard guard(rewriter);
-      rewriter.setInsertionPointToStart(&symbolTableOp->getRegion(0).front());
-      global = memref::GlobalOp::create(
-          rewriter, op.getLoc(), "__cuft_shared", rewriter.getStringAttr("private"),
-          staticType, rewriter.getUnitAttr(), /*constant=*/false,
-          rewriter.getI64IntegerAttr(16));
-      symbols.insert(global); // makes the name unique
-    }
-    Value buffer = memref::GetGlobalOp::create(rewriter, op.getLoc(), staticType,
-                                               global.getSymName());
-    rewriter.replaceOpWithNewOp<memref::CastOp>(op, dynType, buffer);
+    replaceByGlobal(rewriter, op, dynType, staticType, "__cuft_shared", {}, /*constant=*/false);
     return success();
   }
 };
@@ -365,20 +373,7 @@ struct ConstArrayLowering : public OpConversionPattern<ConstArrayOp> {
     auto dynType = cast<MemRefType>(getTypeConverter()->convertType(op.getType()));
     auto value = cast<DenseElementsAttr>(op.getValue());
     auto staticType = MemRefType::get(value.getType().getShape(), dynType.getElementType());
-    Operation *symbolTableOp = op->getParentWithTrait<OpTrait::SymbolTable>();
-    SymbolTable symbols(symbolTableOp);
-    memref::GlobalOp global;
-    {
-      OpBuilder::InsertionGuard guard(rewriter);
-      rewriter.setInsertionPointToStart(&symbolTableOp->getRegion(0).front());
-      global = memref::GlobalOp::create(rewriter, op.getLoc(), "__cuft_const",
-                                        rewriter.getStringAttr("private"), staticType, value,
-                                        /*constant=*/true, rewriter.getI64IntegerAttr(16));
-      symbols.insert(global); // makes the name unique
-    }
-    Value buffer = memref::GetGlobalOp::create(rewriter, op.getLoc(), staticType,
-                                               global.getSymName());
-    rewriter.replaceOpWithNewOp<memref::CastOp>(op, dynType, buffer);
+    replaceByGlobal(rewriter, op, dynType, staticType, "__cuft_const", value, /*constant=*/true);
     return success();
   }
 };
