@@ -200,9 +200,7 @@ class BuiltinsMixin:
         if node.keywords or len(node.args) != arity:
             raise self.error(f"{spelled or 'math.' + fn}() takes {arity} positional argument"
                              + ("s" if arity > 1 else ""), node)
-        xs = [self.value_of(a) for a in node.args]
-        return self.em.op(f"cuft.math {fn}({', '.join(x.name for x in xs)}) : "
-                          f"({', '.join(x.type for x in xs)}) -> {UNKNOWN}", self.pos(node))
+        return self.math_op(fn, [self.value_of(a) for a in node.args], node)
 
     def _math_isnan(self, node, name):
         (x,) = self.call_args(node, name, ["x"], 1)
@@ -240,13 +238,11 @@ class BuiltinsMixin:
         fraction has x's sign; of an infinity it is 0."""
         (x,) = self.call_args(node, name, ["x"], 1)
         x = self._as_float(self.value_of(x), node)
-        whole = self.em.op(f"cuft.math trunc(%s) : ({x.type}) -> {UNKNOWN}" % x.name,
-                           self.pos(node))
+        whole = self.math_op("trunc", [x], node)
         inf = self.cmp(ast.Eq(), self.unop("abs", x, node), self.constant(math.inf, node), node)
         frac = self.select(inf, self.constant(0.0, node), self.binop(ast.Sub(), x, whole, node),
                            node)
-        return (self.em.op(f"cuft.math copysign(%s, %s) : ({frac.type}, {x.type}) -> {UNKNOWN}"
-                           % (frac.name, x.name), self.pos(node)), whole)
+        return (self.math_op("copysign", [frac, x], node), whole)
 
     def _math_frexp(self, node, name, exponent_type="i64"):
         """(m, e) with x = m * 2**e and 0.5 <= |m| < 1, as math.frexp; (x, 0)
@@ -254,25 +250,21 @@ class BuiltinsMixin:
         where log2 rounded across a power of two."""
         (x,) = self.call_args(node, name, ["x"], 1)
         x = self._as_float(self.value_of(x), node)
-        pos = self.pos(node)
-
-        def math_op(fn, *args):
-            return self.em.op(f"cuft.math {fn}({', '.join(a.name for a in args)}) : "
-                              f"({', '.join(a.type for a in args)}) -> {UNKNOWN}", pos)
         size = self.unop("abs", x, node)
-        regular = self.logical("bitand", self.cmp(ast.Gt(), size, self.constant(0, node), node),
+        regular = self.binary("bitand", self.cmp(ast.Gt(), size, self.constant(0, node), node),
                                self.cmp(ast.Lt(), size, self.constant(math.inf, node), node),
                                node)
         one = self.constant(1, node)
-        e = self.binop(ast.Add(), self.cast(math_op("floor", math_op("log2", size)), "i64", node),
+        e = self.binop(ast.Add(), self.cast(self.math_op("floor", [self.math_op("log2", [size], node)], node),
+                                 "i64", node),
                        one, node)
         e = self.select(regular, e, self.constant(0, node), node)
-        m = math_op("ldexp", x, self.unop("neg", e, node))
-        big = self.logical("bitand", regular, self.cmp(
+        m = self.math_op("ldexp", [x, self.unop("neg", e, node)], node)
+        big = self.binary("bitand", regular, self.cmp(
             ast.GtE(), self.unop("abs", m, node), self.constant(1.0, node), node), node)
         m = self.select(big, self.binop(ast.Mult(), m, self.constant(0.5, node), node), m, node)
         e = self.select(big, self.binop(ast.Add(), e, one, node), e, node)
-        small = self.logical("bitand", regular, self.cmp(
+        small = self.binary("bitand", regular, self.cmp(
             ast.Lt(), self.unop("abs", m, node), self.constant(0.5, node), node), node)
         m = self.select(small, self.binop(ast.Mult(), m, self.constant(2.0, node), node), m, node)
         e = self.select(small, self.binop(ast.Sub(), e, one, node), e, node)
@@ -291,8 +283,7 @@ class BuiltinsMixin:
         """numpy.minimum/maximum: a NaN operand gives NaN (the first one)."""
         a, b = self.call_args(node, name, ["x1", "x2"], 2)
         a, b = self.value_of(a), self.value_of(b)
-        r = self.em.op(f"cuft.{which} {a.name}, {b.name} : ({a.type}, {b.type}) -> {UNKNOWN}",
-                       self.pos(node))
+        r = self.binary(which, a, b, node)
         r = self.select(self.cmp(ast.NotEq(), b, b, node), b, r, node)
         return self.select(self.cmp(ast.NotEq(), a, a, node), a, r, node)
 
@@ -316,8 +307,7 @@ class BuiltinsMixin:
         if name in ("fmin", "fmax"):  # the NaN-skipping ones: cuft.min, cuft.max
             a, b = self.call_args(node, f"numpy.{name}", ["x1", "x2"], 2)
             a, b = self.value_of(a), self.value_of(b)
-            return self.em.op(f"cuft.{name[1:]} {a.name}, {b.name} : ({a.type}, {b.type}) -> "
-                              f"{UNKNOWN}", self.pos(node))
+            return self.binary(name[1:], a, b, node)
         if name == "sign":
             return self._numpy_sign(node, "numpy.sign")
         if name == "modf":
@@ -338,7 +328,7 @@ class BuiltinsMixin:
                              ndigits)
         # Half to even, then an int, as Python's round(x); an int stays itself.
         x = self.value_of(x)
-        r = self.em.op(f"cuft.math rint({x.name}) : ({x.type}) -> {UNKNOWN}", self.pos(node))
+        r = self.math_op("rint", [x], node)
         return self.cast(r, "i64", node)
 
     def _py_print(self, node):
@@ -399,8 +389,7 @@ class BuiltinsMixin:
         acc = self.value_of(node.args[0])
         for a in node.args[1:]:
             b = self.value_of(a)
-            acc = self.em.op(f"cuft.{which} {acc.name}, {b.name} : ({acc.type}, {b.type}) -> {UNKNOWN}",
-                             self.pos(node))
+            acc = self.binary(which, acc, b, node)
         return acc
 
     def _py_abs(self, node):

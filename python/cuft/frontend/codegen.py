@@ -8,7 +8,6 @@ function it calls into one module.
 
 import ast
 import builtins
-import inspect
 import numbers
 import sys
 from dataclasses import dataclass, field
@@ -762,8 +761,7 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
                     raise self.error("zip() of a tuple and an array is not supported", it)
                 n = parts[0][1]
                 for p in parts[1:]:  # the shortest, as zip stops
-                    n = self.em.op(f"cuft.min {n.name}, {p[1].name} : ({n.type}, {p[1].type}) "
-                                   f"-> {UNKNOWN}", self.pos(it))
+                    n = self.binary("min", n, p[1], it)
                 gets = [p[2] for p in parts]
                 return ("indexed", n, lambda i: tuple(g(i) for g in gets))
             if fn is range:
@@ -789,11 +787,9 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
                                  "non-zero integer constant", it.args[2])
         bounds = [self.as_value(self.visit(a), a) for a in it.args[:2]]
         lo, hi = bounds if len(bounds) == 2 else (self.constant(0, it), bounds[0])
-        pos = self.pos(it)
 
         def op(mnemonic, a, b):
-            return self.em.op(f"cuft.{mnemonic} {a.name}, {b.name} : ({a.type}, {b.type}) -> "
-                              f"{UNKNOWN}", pos)
+            return self.binary(mnemonic, a, b, it)
         # len(range(lo, hi, step)): ceil((hi - lo) / step), at least 0
         span = op("sub", hi, lo) if step > 0 else op("sub", lo, hi)
         n = op("floordiv", op("add", span, self.constant(abs(step) - 1, it)),

@@ -322,8 +322,17 @@ class ExpressionsMixin:
         mnemonic = _BINOPS.get(type(op))
         if mnemonic is None:
             raise self.error(f"operator '{type(op).__name__}' is not supported", node)
+        return self.binary(mnemonic, a, b, node)
+
+    def binary(self, mnemonic, a, b, node):
+        """``cuft.<mnemonic> a, b``: any two-operand op of one result."""
         return self.em.op(f"cuft.{mnemonic} {a.name}, {b.name} : ({a.type}, {b.type}) -> {UNKNOWN}",
                           self.pos(node))
+
+    def math_op(self, fn, args, node):
+        """``cuft.math fn(args...)``."""
+        return self.em.op(f"cuft.math {fn}({', '.join(a.name for a in args)}) : "
+                          f"({', '.join(a.type for a in args)}) -> {UNKNOWN}", self.pos(node))
 
     def unop(self, mnemonic, a, node):
         return self.em.op(f"cuft.{mnemonic} {a.name} : ({a.type}) -> {UNKNOWN}", self.pos(node))
@@ -336,7 +345,7 @@ class ExpressionsMixin:
                                  "right", node)
             found = self.constant(False, node)
             for item in b:
-                found = self.logical("bitor", found, self.cmp(ast.Eq(), a, item, node), node)
+                found = self.binary("bitor", found, self.cmp(ast.Eq(), a, item, node), node)
             return found if isinstance(op, ast.In) else self.unop("not", found, node)
         pred = _CMPOPS.get(type(op))
         if pred is None:
@@ -347,10 +356,6 @@ class ExpressionsMixin:
         a, b = self.as_value(a, node), self.as_value(b, node)
         return self.em.op(f"cuft.cmp {pred}, {a.name}, {b.name} : ({a.type}, {b.type}) -> {UNKNOWN}",
                           self.pos(node))
-
-    def logical(self, mnemonic, a, b, node):
-        return self.em.op(f"cuft.{mnemonic} {a.name}, {b.name} : ({a.type}, {b.type}) -> "
-                          f"{UNKNOWN}", self.pos(node))
 
     def compare_tuples(self, op, pred, a, b, node):
         """Python's rules: == and != element by element (a tuple is never equal
@@ -363,7 +368,7 @@ class ExpressionsMixin:
                 return self.constant(pred == "ne", node)
             equal = self.constant(True, node)
             for x, y in zip(a, b):
-                equal = self.logical("bitand", equal, self.cmp(ast.Eq(), x, y, node), node)
+                equal = self.binary("bitand", equal, self.cmp(ast.Eq(), x, y, node), node)
             return equal if pred == "eq" else self.unop("not", equal, node)
         if not both:
             raise self.error(f"'{_ORDER_SPELLING[pred]}' between a tuple and a value is not "
@@ -373,10 +378,10 @@ class ExpressionsMixin:
         for x, y in reversed(list(zip(a, b))):
             # result = (x == y) ? result : (x op y)
             same = self.cmp(ast.Eq(), x, y, node)
-            kept = self.logical("bitand", same, result, node)
-            differs = self.logical("bitand", self.unop("not", same, node),
+            kept = self.binary("bitand", same, result, node)
+            differs = self.binary("bitand", self.unop("not", same, node),
                                    self.cmp(op, x, y, node), node)
-            result = self.logical("bitor", kept, differs, node)
+            result = self.binary("bitor", kept, differs, node)
         return result
 
     def visit_BinOp(self, node):
