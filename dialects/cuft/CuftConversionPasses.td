@@ -18,7 +18,7 @@ def ConvertCuftToCF : Pass<"convert-cuft-to-cf", "::mlir::ModuleOp"> {
 }
 
 def ConvertCuftToGPU : Pass<"convert-cuft-to-gpu", "::mlir::ModuleOp"> {
-  let summary = "lower typed cuft IR to the gpu, func, arith, math, memref and llvm dialects";
+  let summary = "lower typed cuft IR to the gpu, func, arith, complex, math, memref and llvm dialects";
   let description = [{
     Moves kernels and device functions into a `gpu.module` (kernels become
     `gpu.func` kernels, device functions `func.func`), arrays become memrefs
@@ -39,6 +39,7 @@ def ConvertCuftToGPU : Pass<"convert-cuft-to-gpu", "::mlir::ModuleOp"> {
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::cf::ControlFlowDialect",
+    "::mlir::complex::ComplexDialect",
     "::mlir::func::FuncDialect", "::mlir::gpu::GPUDialect",
     "::mlir::LLVM::LLVMDialect", "::mlir::math::MathDialect",
     "::mlir::memref::MemRefDialect", "::mlir::scf::SCFDialect", "::mlir::ub::UBDialect",

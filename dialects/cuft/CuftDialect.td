@@ -102,6 +102,11 @@ def Cuft_AtomicKindAttr : EnumAttr<Cuft_Dialect, Cuft_AtomicKind, "atomic_kind">
 // come from these two declarations.
 defvar CuftBinaryMathFns = ["atan2", "pow", "hypot", "copysign", "fmod", "remainder",
                              "nextafter", "ldexp"];
+// Those that Python's cmath module has too: cuft.math with `cmath` computes
+// them on complex numbers.
+defvar CuftComplexMathFns = ["sqrt", "exp", "log", "log10", "sin", "cos", "tan", "asin",
+                             "acos", "atan", "sinh", "cosh", "tanh", "asinh", "acosh",
+                             "atanh"];
 def Cuft_MathFn : I32EnumAttr<"MathFn", "math library function", [
     I32EnumAttrCase<"sqrt", 0>, I32EnumAttrCase<"rsqrt", 1>, I32EnumAttrCase<"cbrt", 2>,
     I32EnumAttrCase<"exp", 3>, I32EnumAttrCase<"exp2", 4>, I32EnumAttrCase<"expm1", 5>,

@@ -253,19 +253,19 @@ class Cuft_BinaryOp<string mnemonic, string pyop, string rule, string kind>
   }];
 }
 
-def Cuft_AddOp : Cuft_BinaryOp<"add", "+", "an integer or float type.", "Numeric">;
-def Cuft_SubOp : Cuft_BinaryOp<"sub", "-", "an integer or float type.", "Numeric">;
-def Cuft_MulOp : Cuft_BinaryOp<"mul", "*", "an integer or float type.", "Numeric">;
+def Cuft_AddOp : Cuft_BinaryOp<"add", "+", "an integer, float or complex type.", "Numeric">;
+def Cuft_SubOp : Cuft_BinaryOp<"sub", "-", "an integer, float or complex type.", "Numeric">;
+def Cuft_MulOp : Cuft_BinaryOp<"mul", "*", "an integer, float or complex type.", "Numeric">;
 def Cuft_TrueDivOp : Cuft_BinaryOp<"truediv", "/",
-    "a float type (specialization converts integer operands to `f64`).", "Float">;
+    "a float or complex type (specialization converts integer operands to `f64`).", "Float">;
 def Cuft_FloorDivOp : Cuft_BinaryOp<"floordiv", "//",
-    "an integer or float type; the quotient rounds toward negative infinity.", "Numeric">;
+    "an integer or float type; the quotient rounds toward negative infinity.", "Real">;
 def Cuft_ModOp : Cuft_BinaryOp<"mod", "%",
-    "an integer or float type; a non-zero result has the sign of the divisor.", "Numeric">;
+    "an integer or float type; a non-zero result has the sign of the divisor.", "Real">;
 def Cuft_PowOp : Cuft_BinaryOp<"pow", "**",
-    "an integer or float type. An integer power with a negative exponent is 0 unless the base is 1 or -1.", "Numeric">;
-def Cuft_MinOp : Cuft_BinaryOp<"min", "min(a, b)", "a boolean, integer or float type.", "Any">;
-def Cuft_MaxOp : Cuft_BinaryOp<"max", "max(a, b)", "a boolean, integer or float type.", "Any">;
+    "an integer, float or complex type. An integer power with a negative exponent is 0 unless the base is 1 or -1.", "Numeric">;
+def Cuft_MinOp : Cuft_BinaryOp<"min", "min(a, b)", "a boolean, integer or float type.", "Ordered">;
+def Cuft_MaxOp : Cuft_BinaryOp<"max", "max(a, b)", "a boolean, integer or float type.", "Ordered">;
 def Cuft_BitAndOp : Cuft_BinaryOp<"bitand", "&", "a boolean or integer type.", "BoolOrInt">;
 def Cuft_BitOrOp : Cuft_BinaryOp<"bitor", "|", "a boolean or integer type.", "BoolOrInt">;
 def Cuft_BitXorOp : Cuft_BinaryOp<"bitxor", "^", "a boolean or integer type.", "BoolOrInt">;
@@ -278,6 +278,7 @@ def Cuft_CmpOp : Cuft_Op<"cmp", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpIn
   let description = [{
     Typed IR compares two values of one type and yields `i1`. Float comparisons are
     ordered except `ne`, which is true when either side is NaN, as in Python.
+    Complex values have only `eq` and `ne` (both parts).
 
     Example: `%b = cuft.cmp lt, %i, %n : (i64, i64) -> i1`
   }];
@@ -313,10 +314,45 @@ class Cuft_UnaryOp<string mnemonic, string pyop, string rule, string kind>
   }];
 }
 
-def Cuft_NegOp : Cuft_UnaryOp<"neg", "-x", "Typed IR: an integer or float; the result has the operand's type.", "Numeric">;
+def Cuft_NegOp : Cuft_UnaryOp<"neg", "-x", "Typed IR: an integer, float or complex; the result has the operand's type.", "Numeric">;
 def Cuft_InvertOp : Cuft_UnaryOp<"invert", "~x", "Typed IR: an integer; the result has the operand's type.", "Int">;
 def Cuft_NotOp : Cuft_UnaryOp<"not", "not x", "Typed IR: `i1` to `i1` (specialization inserts the truth test).", "Any">;
-def Cuft_AbsOp : Cuft_UnaryOp<"abs", "abs(x)", "Typed IR: an integer or float; the result has the operand's type.", "Numeric">;
+def Cuft_AbsOp : Cuft_UnaryOp<"abs", "abs(x)", "Typed IR: an integer or float, the result of the operand's type; or a complex, the result its parts' float type (the modulus, computed without overflow).", "Numeric">;
+def Cuft_ConjOp : Cuft_UnaryOp<"conj", "x.conjugate()", "Typed IR: a complex; the result has the operand's type. Specialization replaces the conjugate of a real number by the number.", "Numeric">;
+
+def Cuft_ComplexOp : Cuft_Op<"complex", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>, Pure]> {
+  let summary = "Python `complex(re, im)`: a complex number from two real parts";
+  let description = [{
+    Typed IR: two operands of one float type `T`, the result `complex<T>`.
+    Specialization promotes the parts (integers give `f64`), so the result is
+    `complex<f32>` (NumPy's complex64) or `complex<f64>` (complex128); it is weak
+    when both parts are (a literal such as `2j` is this op of two `f64` constants).
+
+    Example: `%z = cuft.complex %re, %im : (f32, f32) -> complex<f32>`
+  }];
+  let arguments = (ins AnyType:$re, AnyType:$im);
+  let results = (outs AnyType:$result);
+  let assemblyFormat = "$re `,` $im attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+class Cuft_PartOp<string mnemonic, string pyname, string ofReal>
+    : Cuft_Op<mnemonic, [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>, Pure]> {
+  let summary = "Python `x." # pyname # "`";
+  let description = [{
+    Typed IR: a `complex<T>` operand, a `T` result. Of a real number,
+    specialization replaces the op by }] # ofReal # [{, as Python's numbers have
+    `.real` and `.imag` too.
+
+    Example: `%r = cuft.}] # mnemonic # [{ %z : (complex<f64>) -> f64`
+  }];
+  let arguments = (ins AnyType:$input);
+  let results = (outs AnyType:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+def Cuft_RealOp : Cuft_PartOp<"real", "real", "the number">;
+def Cuft_ImagOp : Cuft_PartOp<"imag", "imag", "a zero of its type">;
 
 def Cuft_MathOp : Cuft_Op<"math", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>, Pure]> {
   let summary = "a `math` module function";
@@ -326,13 +362,19 @@ def Cuft_MathOp : Cuft_Op<"math", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOp
     `f64`, except that `rint`, `floor`, `ceil` and `trunc` of an integer are the
     integer itself (the op goes). Their float result is NumPy's; `math.floor`'s
     int is a cast the frontend adds.
+
+    A function that Python's `cmath` module has too (CuftComplexMathFns) takes
+    a complex operand as well, as NumPy's ufuncs do (`numpy.sqrt(z)`): operand
+    and result share one complex type. With `cmath` (a call of the cmath
+    module), the result is complex for a real argument too (`cmath.sqrt(-1.0)`
+    is `1j`): specialization converts it, integers to `complex<f64>`.
     Functions lower to the math dialect (or, where it has none, to a call of the
     C math library), which each target supplies: libdevice on NVPTX, LLVM
     intrinsics and the C library on the host.
 
     Example: `%y = cuft.math sin(%x) : (f32) -> f32`
   }];
-  let arguments = (ins Cuft_MathFnAttr:$fn, Variadic<AnyType>:$operands);
+  let arguments = (ins Cuft_MathFnAttr:$fn, Variadic<AnyType>:$operands, UnitAttr:$cmath);
   let results = (outs AnyType:$result);
   let assemblyFormat = "$fn `(` $operands `)` attr-dict `:` functional-type($operands, results)";
   let hasVerifier = 1;
@@ -345,6 +387,16 @@ def Cuft_MathOp : Cuft_Op<"math", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOp
         return 2;
       default:
         return 1;
+      }
+    }
+    /// Whether Python's cmath module has `fn` (CuftComplexMathFns, CuftDialect.td).
+    static bool hasComplexForm(::cuft::MathFn fn) {
+      switch (fn) {
+  }], !interleave(!foreach(name, CuftComplexMathFns, "case ::cuft::MathFn::" # name # ":"), "\n"),
+  [{
+        return true;
+      default:
+        return false;
       }
     }
   }]);

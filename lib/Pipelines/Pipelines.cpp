@@ -36,6 +36,8 @@ void cuft::buildCuftToPTXPipeline(OpPassManager &pm, const CuftToPTXOptions &opt
   ConvertCuftToGPUOptions lower;
   lower.fastMath = options.fastMath;
   pm.addPass(createConvertCuftToGPU(lower));
+  // Complex arithmetic and functions to arith/math on the parts.
+  pm.addPass(createConvertComplexToStandardPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 
@@ -73,6 +75,8 @@ void cuft::buildCuftToHostPipeline(OpPassManager &pm, const CuftToHostOptions &o
   lower.fastMath = options.fastMath;
   lower.boundsCheck = options.boundsCheck;
   pm.addPass(createConvertCuftToGPU(lower));
+  // Complex arithmetic and functions to arith/math on the parts.
+  pm.addPass(createConvertComplexToStandardPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addPass(createConvertGPUToHost());

@@ -11,7 +11,8 @@ __all__ = [
     "grid", "gridsize", "threadIdx", "blockIdx", "blockDim", "gridDim", "laneid",
     "warpsize", "shared", "local", "syncthreads", "threadfence", "threadfence_block",
     "threadfence_system", "atomic", "const", "float32", "float64", "int8", "int16", "int32",
-    "int64", "uint8", "uint16", "uint32", "uint64", "bool_", "void", "Intrinsic", "DType",
+    "int64", "uint8", "uint16", "uint32", "uint64", "bool_", "complex64", "complex128", "void",
+    "Intrinsic", "DType",
     "TypeSpec",
 ]
 
@@ -127,13 +128,24 @@ threadfence_system = Intrinsic("threadfence_system")
 atomic = _Namespace("atomic", ["add", "sub", "min", "max", "exch", "cas"])
 const = _Namespace("const", ["array_like"])
 
+
+
+def _mlir_scalar(kind, bits):
+    """The MLIR spelling of a scalar type: i1 (bool), i32, ui8, f64, complex<f32>."""
+    if kind == "b":
+        return "i1"
+    if kind == "c":
+        return f"complex<f{bits // 2}>"
+    return f"{'ui' if kind == 'u' else kind}{bits}"
+
+
 # The dtypes, by numpy name, from the one table of scalar types (_cuft's,
-# SignatureText.h): each with its MLIR spelling (i32, ui8, f64, i1 for bool).
-DTYPES = {numpy: DType("bool_" if kind == "b" else numpy,
-                       "i1" if kind == "b" else f"{'ui' if kind == 'u' else kind}{bits}")
+# SignatureText.h): each with its MLIR spelling.
+DTYPES = {numpy: DType("bool_" if kind == "b" else numpy, _mlir_scalar(kind, bits))
           for _, numpy, kind, bits in _cuft.scalar_types()}
 float32, float64 = DTYPES["float32"], DTYPES["float64"]
 int8, int16, int32, int64 = DTYPES["int8"], DTYPES["int16"], DTYPES["int32"], DTYPES["int64"]
 uint8, uint16, uint32, uint64 = (DTYPES["uint8"], DTYPES["uint16"], DTYPES["uint32"],
                                  DTYPES["uint64"])
 bool_ = DTYPES["bool"]
+complex64, complex128 = DTYPES["complex64"], DTYPES["complex128"]

@@ -226,6 +226,10 @@ private:
     }
     if (PyLong_CheckExact(o))
       return pythonInt(o, type);
+    if (PyComplex_CheckExact(o)) {
+      type = spelling::kC128Scalar;
+      return 1;
+    }
     if (PyBool_Check(o)) {
       type = spelling::kBoolScalar;
       return 1;
@@ -264,6 +268,10 @@ private:
       type = spelling::kF64Scalar;
       return 1;
     }
+    if (PyComplex_Check(o)) {
+      type = spelling::kC128Scalar;
+      return 1;
+    }
     return 0;
   }
 
@@ -284,7 +292,7 @@ private:
     int found = scalarType(v, t, inPlace);
     if (found < 0)
       return false;
-    if (found == 0)
+    if (found == 0 || t->kind == 'c')
       return fail("a cuft.constexpr argument must be a bool, int or float, got " + typeName(v));
     py::object value = py::reinterpret_borrow<py::object>(v);
     spelling::appendConstant(sig, t->name,
@@ -424,13 +432,17 @@ private:
     const char *utf8 = PyUnicode_AsUTF8AndSize(typestr.ptr(), &length); // no copy
     if (!utf8)
       throw py::error_already_set();
-    // <i4, |b1, =f8: byte order, numpy's kind, bytes.
+    // <i4, |b1, =f8, <c16: byte order, numpy's kind, bytes.
     std::string_view text(utf8, size_t(length));
-    if (text.size() == 3 && std::string_view("<|=").find(text[0]) != std::string_view::npos &&
-        text[2] >= '1' && text[2] <= '8')
-      if (const spelling::Scalar *elem = spelling::scalarOf(text[1], 8 * (text[2] - '0'))) {
+    unsigned bytes = 0;
+    for (char c : text.size() > 2 ? text.substr(2) : std::string_view())
+      bytes = c >= '0' && c <= '9' && bytes < 100 ? bytes * 10 + unsigned(c - '0') : 1000;
+    if ((text.size() == 3 || text.size() == 4) &&
+        std::string_view("<|=").find(text[0]) != std::string_view::npos && bytes >= 1 &&
+        bytes <= 16)
+      if (const spelling::Scalar *elem = spelling::scalarOf(text[1], 8 * bytes)) {
         view.elem = elem;
-        view.itemsize = text[2] - '0';
+        view.itemsize = bytes;
         return true;
       }
     return fail("array of typestr " + std::string(py::repr(typestr)) +
@@ -634,8 +646,8 @@ private:
       return fail("__dlpack__() of a " + typeName(v) + " returned " + shortRepr(capsule) +
                   ", not a DLPack capsule");
     ArrayView view;
-    // DLPack's type codes: 0 int, 1 uint, 2 float, 6 bool.
-    static constexpr char kinds[] = {'i', 'u', 'f', 0, 0, 0, 'b'};
+    // DLPack's type codes: 0 int, 1 uint, 2 float, 5 complex, 6 bool.
+    static constexpr char kinds[] = {'i', 'u', 'f', 0, 0, 'c', 'b'};
     if (t.lanes == 1 && t.code < 7 && kinds[t.code])
       view.elem = spelling::scalarOf(kinds[t.code], t.bits);
     if (!view.elem) {
@@ -711,10 +723,22 @@ private:
   void packScalar(py::handle v, const spelling::Scalar *type, bool inPlace) {
     PyObject *o = v.ptr();
     if (inPlace) {
-      packed->addBytes(reinterpret_cast<const char *>(o) + sizeof(PyObject), type->bytes());
+      const char *value = reinterpret_cast<const char *>(o) + sizeof(PyObject);
+      if (type->kind == 'c') { // two parameters: the real part, the imaginary part
+        packed->addBytes(value, type->bytes() / 2);
+        packed->addBytes(value + type->bytes() / 2, type->bytes() / 2);
+        return;
+      }
+      packed->addBytes(value, type->bytes());
       return;
     }
-    if (type->kind == 'f') {
+    if (type->kind == 'c') {
+      Py_complex c = PyComplex_AsCComplex(o);
+      if (c.real == -1.0 && PyErr_Occurred())
+        throw py::error_already_set();
+      packed->addScalar(c.real);
+      packed->addScalar(c.imag);
+    } else if (type->kind == 'f') {
       double d = PyFloat_AsDouble(o);
       if (d == -1.0 && PyErr_Occurred())
         throw py::error_already_set();

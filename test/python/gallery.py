@@ -5,6 +5,7 @@ test_gallery.py compiles each to PTX and checks it with ptxas; the host and CUDA
 targets will run the same kernels against numpy references.
 """
 
+import cmath
 import math
 import operator
 
@@ -837,6 +838,58 @@ def dtype_casts(a, b):
         a[i] = a.dtype.type(i) * a.dtype.type(1.75) + b.dtype(2.9)
 
 
+# -- complex numbers --------------------------------------------------------------
+@cuft.func
+def complex_turn(z, turns):
+    # A complex argument and result through a device function.
+    return z * cmath.exp(2j * math.pi * turns)
+
+
+@cuft.kernel
+def complex_arith(a, b, scale, shift, out, flags):
+    # complex64 arrays and scalars (a numpy complex64 and a Python complex),
+    # the literal 1j meeting float32 (complex64), conjugates, parts, moduli,
+    # integer powers, division, and the truth and equality of complex values.
+    i = cuft.grid(1)
+    if i < a.size:
+        z, w = a[i], b[i]
+        out[i, 0] = z * w + scale * z.conjugate()
+        out[i, 1] = z / w - shift
+        out[i, 2] = complex(abs(z), z.imag) + z.real * 1j
+        out[i, 3] = z ** 3 + w ** -2
+        out[i, 4] = complex_turn(z, 0.25)
+        acc = cuft.local.array(2, cuft.complex64)
+        acc[0] = z
+        acc[1] = np.conj(w) + np.real(z)
+        out[i, 5] = acc[0] * acc[1]
+        flags[i, 0] = z == w
+        flags[i, 1] = z != z.conjugate()
+        flags[i, 2] = bool(z - z)
+        flags[i, 3] = cmath.isnan(z / w.real)
+
+
+@cuft.kernel
+def cmath_functions(z, out, polar):
+    # Every cmath function cuft computes, on complex128 (numpy's spellings
+    # for a few), and cmath of a float argument.
+    i = cuft.grid(1)
+    if i < z.size:
+        v = z[i]
+        out[i, 0] = cmath.sqrt(v) + cmath.exp(v)
+        out[i, 1] = cmath.log(v) + cmath.log10(v) + cmath.log(v, 2.0)
+        out[i, 2] = cmath.sin(v) + cmath.cos(v) + cmath.tan(v)
+        out[i, 3] = cmath.asin(v) + cmath.acos(v) + cmath.atan(v)
+        out[i, 4] = cmath.sinh(v) + cmath.cosh(v) + cmath.tanh(v)
+        out[i, 5] = cmath.asinh(v) + cmath.acosh(v) + cmath.atanh(v)
+        out[i, 6] = np.sqrt(v) * np.exp(v) / np.arctan(v)
+        out[i, 7] = cmath.sqrt(v.real - 0.5) + cmath.rect(1.5, v.imag)
+        r, phi = cmath.polar(v)
+        polar[i, 0] = r
+        polar[i, 1] = phi
+        polar[i, 2] = cmath.phase(v) + np.angle(v)
+        polar[i, 3] = cmath.isinf(v * 1e308) + 2 * cmath.isfinite(v)
+
+
 def _f32(*shape):
     return np.ones(shape, np.float32)
 
@@ -898,6 +951,13 @@ GALLERY = {
     "recursion": (recursion, lambda: (_f64(16), _f64(16, 3))),
     "lookup_tables": (lookup_tables, lambda: (_f32(16), _f32(16, 3))),
     "float_parts": (float_parts, lambda: (_f64(8), np.zeros(8, np.int64), _f64(8, 10))),
+    "complex_arith": (complex_arith, lambda: (np.ones(4, np.complex64), np.ones(4, np.complex64),
+                                              np.complex64(2 + 1j), 0.5 - 0.25j,
+                                              np.zeros((4, 6), np.complex64),
+                                              np.zeros((4, 4), np.bool_))),
+    "cmath_functions": (cmath_functions, lambda: (np.ones(4, np.complex128),
+                                                  np.zeros((4, 8), np.complex128),
+                                                  np.zeros((4, 4)))),
     "ping_pong_smooth": (ping_pong_smooth, lambda: (_f32(64), _f32(64), 5)),
     "iterate_rows": (iterate_rows, lambda: (_f64(3, 4), _f64(8, 10), -2, 9)),
     "array_views": (array_views, lambda: (_f32(8, 6), _f64(8, 4), 1, 2)),

@@ -70,6 +70,61 @@ def _normal(shape, dtype=f32, seed=0):
 N = 1000  # elements of the 1-D runs: 8 blocks of 128, the last one partial
 
 
+def _complex(shape, dtype=np.complex64, seed=0):
+    rng = _rng(seed)
+    return (rng.normal(size=shape) + 1j * rng.normal(size=shape)).astype(dtype)
+
+
+def _complex_arith_args():
+    a, b = _complex(N), _complex(N, seed=1)
+    a[:5] = b[:5]  # some equal pairs
+    a[5] = 0  # a zero: its truth
+    b[6] = 3j  # a real part of 0: a NaN from z / w.real
+    return (a, b, np.complex64(2 + 1j), 0.5 - 0.25j, np.zeros((N, 6), np.complex64),
+            np.zeros((N, 4), np.bool_))
+
+
+def _complex_arith(a, b, scale, shift, out, flags):
+    c64 = np.complex64
+    z, w = a, b
+    out = np.stack([z * w + scale * np.conj(z),
+                    (z / w - c64(shift)).astype(c64),
+                    (np.abs(z) + 1j * z.imag + z.real * c64(1j)).astype(c64),
+                    z * z * z + c64(1) / (w * w),
+                    (z * np.exp(2j * np.pi * 0.25)).astype(c64),
+                    z * (np.conj(w) + z.real)], axis=1)
+    with np.errstate(all="ignore"):
+        flags = np.stack([z == w, z != np.conj(z), (z - z) != 0, np.isnan(z / w.real)], axis=1)
+    return {4: out, 5: flags}
+
+
+def _cmath_args():
+    # Away from the branch cuts, where the formulas of libraries differ by a sign.
+    z = _complex(N, np.complex128) * 0.7 + (0.1 + 0.2j)
+    z[0] = 0.3  # a real number: acos, asin, atanh of it are real
+    return z, np.zeros((N, 8), np.complex128), np.zeros((N, 4))
+
+
+def _cmath_functions(z, out, polar):
+    import cmath
+    v = z
+    with np.errstate(all="ignore"):
+        out = np.stack([np.sqrt(v) + np.exp(v),
+                        np.log(v) + np.log10(v) + np.log(v) / np.log(2.0),
+                        np.sin(v) + np.cos(v) + np.tan(v),
+                        np.arcsin(v) + np.arccos(v) + np.arctan(v),
+                        np.sinh(v) + np.cosh(v) + np.tanh(v),
+                        np.arcsinh(v) + np.arccosh(v) + np.arctanh(v),
+                        np.sqrt(v) * np.exp(v) / np.arctan(v),
+                        np.sqrt((v.real - 0.5).astype(complex)) + np.array(
+                            [cmath.rect(1.5, t) for t in v.imag])], axis=1)
+        big = v * 1e308
+        polar = np.stack([np.abs(v), np.angle(v), 2 * np.angle(v),
+                          np.isinf(big) + 2.0 * np.isfinite(v)], axis=1)
+    return {1: out, 2: polar}
+
+
+
 def _int_edges_args():
     rng = _rng()
     a = rng.integers(-2**62, 2**62, N, dtype=np.int64)
@@ -650,6 +705,8 @@ RUNS = {
     "lookup_tables": Run(_cover(N, 128), 128, lambda: (_normal(N), np.zeros((N, 3), f32)),
                          _lookup_tables, **F32),
     "float_parts": Run(2, 128, _float_parts_args, _float_parts),
+    "complex_arith": _per_element(N, 128, _complex_arith_args, _complex_arith, **F32),
+    "cmath_functions": _per_element(N, 128, _cmath_args, _cmath_functions, **F64),
     "ping_pong_smooth": Run(1, 128, lambda: (_normal(128), np.zeros(128, f32), 7),
                             _ping_pong_smooth, **F32),
     "iterate_rows": Run(2, 64, lambda: (_normal((3, 4), f64), np.zeros((100, 10)), -2, 9),

@@ -96,9 +96,9 @@ class DLPackOnly:
     (np.zeros((1,) * 9), "numpy array has 9 dimensions; cuft kernels take arrays of 1 to 8"),
     (2**63, "integer 9223372036854775808 does not fit in int64"),
     ("text", "cannot pass a str to a kernel"), (None, "cannot pass a NoneType to a kernel"),
-    (np.zeros(3, np.complex64), "numpy array of dtype complex64 is not supported"),
-    (1j, "complex numbers are not supported"),
-    (np.complex64(1), "numpy scalar of dtype complex64 is not supported"),
+    (np.zeros(3, np.float16), "numpy array of dtype float16 is not supported"),
+    (np.float16(1), "numpy scalar of dtype float16 is not supported"),
+    (np.zeros(3, ">c8"), "numpy array of dtype >c8 is not supported"),
 ], ids=lambda v: type(v).__name__)
 def test_the_reader_names_what_it_refuses(value, message):
     with pytest.raises(ArgumentError, match=message) as info:
@@ -200,7 +200,8 @@ def test_the_reader_reads_cuda_array_interfaces(value, entry):
 
 
 @pytest.mark.parametrize("value, message", [
-    (CudaLike((8,), ">f4"), "typestr '>f4'"), (CudaLike((8,), "<c8"), "typestr '<c8'"),
+    (CudaLike((8,), ">f4"), "typestr '>f4'"), (CudaLike((8,), "<f2"), "typestr '<f2'"),
+    (CudaLike((8,), "<c32"), "typestr '<c32'"), (CudaLike((8,), "<c1x"), "typestr '<c1x'"),
     (CudaLike((1,) * 9, "<f4"), "has 9 dimensions")], ids=repr)
 def test_the_reader_refuses_cuda_arrays_kernels_cannot_take(value, message):
     with pytest.raises(ArgumentError, match=message):
@@ -231,8 +232,24 @@ def test_device_arrays_read_like_their_interface(args):
 
 
 def test_device_arrays_kernels_cannot_take_are_refused():
-    with pytest.raises(ArgumentError, match="typestr '<c8'"):
-        read(device_array((8,), np.complex64))
+    with pytest.raises(ArgumentError, match="typestr '<f2'"):
+        read(device_array((8,), np.float16))
+
+
+def test_complex_numbers_are_read_as_c64_and_c128():
+    # Python complex as numba: complex128; numpy's scalars and arrays by dtype,
+    # from every producer (numpy, __cuda_array_interface__ typestr '<c8'/'<c16',
+    # DLPack's complex code).
+    assert read(1j, np.complex64(1), np.complex128(2)) == "c128,c64,c128"
+    a = np.zeros((3, 4), np.complex64)
+    assert read(a, a.astype(np.complex128).T) == "array<c64,2,C>,array<c128,2,F>"
+    assert read(CudaLike((8,), "<c8"), CudaLike((8,), "<c16")) == \
+        "array<c64,1,C>,array<c128,1,C>"
+    assert read(device_array((8,), np.complex128)) == "array<c128,1,C>"
+    if hasattr(np, "from_dlpack"):
+        assert read(DLPackOnly(a)) == "array<c64,2,C>"
+    with pytest.raises(ArgumentError, match="constexpr argument must be a bool, int or float"):
+        read(1j, constexprs=(0,))
 
 
 def test_gpu_memory_on_the_host_target_takes_the_slow_path_and_its_error():

@@ -3,7 +3,9 @@
 // The one place that knows the kernel ABI both targets share: every scalar of
 // the LLVM signature is a parameter of its own, and an array parameter is a
 // memref descriptor expanded to its fields (allocated pointer, aligned
-// pointer, offset, then each size, then each stride, in elements). The host
+// pointer, offset, then each size, then each stride, in elements). A complex
+// scalar is two parameters, its real and imaginary parts (convert-cuft-to-gpu
+// splits a kernel's complex parameters). The host
 // entry takes a pointer per parameter (`void **`), and so does
 // cuLaunchKernel: KernelArgs holds one 8-byte cell per parameter and gives
 // out their addresses.

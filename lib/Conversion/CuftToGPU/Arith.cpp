@@ -19,6 +19,7 @@
 #include "cuft/Dialect/Cuft/IR/CuftOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Complex/IR/Complex.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -155,8 +156,181 @@ Value shift(OpBuilder &b, Location loc, bool left, bool u, Value x, Value y) {
   return arith::SelectOp::create(b, loc, tooFar, zeroOf(b, loc, x.getType()), r);
 }
 
+//===----------------------------------------------------------------------===//
+// Complex numbers: the complex dialect (complex-to-standard expands it after
+// this pass), and formulas for what it lacks (cmath's inverse functions, as
+// CPython computes them)
+//===----------------------------------------------------------------------===//
+
+Value floatConst(OpBuilder &b, Location loc, Type t, double v) {
+  return arith::ConstantOp::create(b, loc, t, b.getFloatAttr(t, v));
+}
+
+/// The integer value of a constant exponent written as a literal (`z ** 2`:
+/// specialization casts it to the complex type), if it is one.
+std::optional<int64_t> integerExponent(Value cuftExponent) {
+  if (auto c = cuftExponent.getDefiningOp<CastOp>())
+    cuftExponent = c.getInput();
+  Attribute a;
+  if (!matchPattern(cuftExponent, m_Constant(&a)))
+    return std::nullopt;
+  if (auto i = dyn_cast<IntegerAttr>(a))
+    return i.getValue().getSignificantBits() <= 64 ? std::optional(i.getValue().getSExtValue())
+                                                  : std::nullopt;
+  if (auto f = dyn_cast<FloatAttr>(a)) {
+    double d = f.getValueAsDouble();
+    if (d == std::trunc(d) && std::abs(d) <= 1e6)
+      return int64_t(d);
+  }
+  return std::nullopt;
+}
+
+/// `z ** y`: by repeated multiplication for an integer literal exponent of at
+/// most 100 (CPython's rule, exact where exp(y log z) would round), else
+/// complex.pow.
+Value complexPow(OpBuilder &b, Location loc, Value z, Value y, Value cuftExponent) {
+  std::optional<int64_t> n = integerExponent(cuftExponent);
+  if (!n || *n < -100 || *n > 100)
+    return complex::PowOp::create(b, loc, z, y);
+  auto type = cast<ComplexType>(z.getType());
+  Type f = type.getElementType();
+  Value one = complex::CreateOp::create(b, loc, type, floatConst(b, loc, f, 1.0),
+                                        floatConst(b, loc, f, 0.0));
+  Value result = one, square = z;
+  for (uint64_t e = uint64_t(std::abs(*n)); e; e >>= 1) {
+    if (e & 1)
+      result = result == one ? square : Value(complex::MulOp::create(b, loc, result, square));
+    if (e > 1)
+      square = complex::MulOp::create(b, loc, square, square);
+  }
+  return *n < 0 ? Value(complex::DivOp::create(b, loc, one, result)) : result;
+}
+
+struct Parts {
+  Value re, im;
+};
+Parts partsOf(OpBuilder &b, Location loc, Value z) {
+  return {complex::ReOp::create(b, loc, z), complex::ImOp::create(b, loc, z)};
+}
+Value complexOfParts(OpBuilder &b, Location loc, Type type, Value re, Value im) {
+  return complex::CreateOp::create(b, loc, type, re, im);
+}
+
+/// asinh, as CPython's cmath computes it away from overflow.
+Value complexAsinh(OpBuilder &b, Location loc, Value z) {
+  Type type = z.getType();
+  Type f = cast<ComplexType>(type).getElementType();
+  auto [x, y] = partsOf(b, loc, z);
+  Value one = floatConst(b, loc, f, 1.0);
+  auto sqrtOf = [&](Value re, Value im) {
+    return partsOf(b, loc, complex::SqrtOp::create(b, loc, complexOfParts(b, loc, type, re, im)));
+  };
+  Parts s1 = sqrtOf(arith::AddFOp::create(b, loc, one, y), arith::NegFOp::create(b, loc, x));
+  Parts s2 = sqrtOf(arith::SubFOp::create(b, loc, one, y), x);
+  auto mul = [&](Value p, Value q) { return arith::MulFOp::create(b, loc, p, q); };
+  Value re = math::AsinhOp::create(
+      b, loc, arith::SubFOp::create(b, loc, mul(s1.re, s2.im), mul(s2.re, s1.im)));
+  Value im = math::Atan2Op::create(
+      b, loc, y, arith::SubFOp::create(b, loc, mul(s1.re, s2.re), mul(s1.im, s2.im)));
+  return complexOfParts(b, loc, type, re, im);
+}
+
+/// acos (`acosh`: false) or acosh (true), as CPython's cmath computes them.
+Value complexAcos(OpBuilder &b, Location loc, Value z, bool hyperbolic) {
+  Type type = z.getType();
+  Type f = cast<ComplexType>(type).getElementType();
+  Value one = complexOfParts(b, loc, type, floatConst(b, loc, f, 1.0), floatConst(b, loc, f, 0.0));
+  auto mul = [&](Value p, Value q) { return arith::MulFOp::create(b, loc, p, q); };
+  Value two = floatConst(b, loc, f, 2.0);
+  if (hyperbolic) {
+    Parts s1 = partsOf(b, loc, complex::SqrtOp::create(b, loc, complex::SubOp::create(b, loc, z, one)));
+    Parts s2 = partsOf(b, loc, complex::SqrtOp::create(b, loc, complex::AddOp::create(b, loc, z, one)));
+    Value re = math::AsinhOp::create(
+        b, loc, arith::AddFOp::create(b, loc, mul(s1.re, s2.re), mul(s1.im, s2.im)));
+    Value im = mul(two, math::Atan2Op::create(b, loc, s1.im, s2.re));
+    return complexOfParts(b, loc, type, re, im);
+  }
+  Parts s1 = partsOf(b, loc, complex::SqrtOp::create(b, loc, complex::SubOp::create(b, loc, one, z)));
+  Parts s2 = partsOf(b, loc, complex::SqrtOp::create(b, loc, complex::AddOp::create(b, loc, one, z)));
+  Value re = mul(two, math::Atan2Op::create(b, loc, s1.re, s2.re));
+  Value im = math::AsinhOp::create(
+      b, loc, arith::SubFOp::create(b, loc, mul(s2.re, s1.im), mul(s2.im, s1.re)));
+  return complexOfParts(b, loc, type, re, im);
+}
+
+/// i * z (`sign` 1) or -i * z (`sign` -1): the parts swapped, one negated.
+Value timesI(OpBuilder &b, Location loc, Value z, int sign) {
+  auto [x, y] = partsOf(b, loc, z);
+  return sign > 0 ? complexOfParts(b, loc, z.getType(), arith::NegFOp::create(b, loc, y), x)
+                  : complexOfParts(b, loc, z.getType(), y, arith::NegFOp::create(b, loc, x));
+}
+
+/// atanh(z) = (log1p(z) - log1p(-z)) / 2.
+Value complexAtanh(OpBuilder &b, Location loc, Value z) {
+  Type f = cast<ComplexType>(z.getType()).getElementType();
+  Value d = complex::SubOp::create(b, loc, complex::Log1pOp::create(b, loc, z),
+                                   complex::Log1pOp::create(b, loc, complex::NegOp::create(b, loc, z)));
+  auto [re, im] = partsOf(b, loc, d);
+  Value half = floatConst(b, loc, f, 0.5);
+  return complexOfParts(b, loc, z.getType(), arith::MulFOp::create(b, loc, re, half),
+                        arith::MulFOp::create(b, loc, im, half));
+}
+
+/// sinh (`cosh` false) or cosh of z = x + iy from the real functions:
+/// sinh x cos y + i cosh x sin y, cosh x cos y + i sinh x sin y.
+Value complexSinhCosh(OpBuilder &b, Location loc, Value z, bool cosh) {
+  auto [x, y] = partsOf(b, loc, z);
+  Value sh = math::SinhOp::create(b, loc, x), ch = math::CoshOp::create(b, loc, x);
+  Value c = math::CosOp::create(b, loc, y), s = math::SinOp::create(b, loc, y);
+  auto mul = [&](Value p, Value q) { return arith::MulFOp::create(b, loc, p, q); };
+  return cosh ? complexOfParts(b, loc, z.getType(), mul(ch, c), mul(sh, s))
+              : complexOfParts(b, loc, z.getType(), mul(sh, c), mul(ch, s));
+}
+
+/// A cmath function of complex `z`.
+Value complexMath(OpBuilder &b, Location loc, MathFn fn, Value z) {
+  Type f = cast<ComplexType>(z.getType()).getElementType();
+  switch (fn) {
+  case MathFn::sqrt: return complex::SqrtOp::create(b, loc, z);
+  case MathFn::exp: return complex::ExpOp::create(b, loc, z);
+  case MathFn::log: return complex::LogOp::create(b, loc, z);
+  case MathFn::log10: {
+    auto [re, im] = partsOf(b, loc, complex::LogOp::create(b, loc, z));
+    Value k = floatConst(b, loc, f, 1.0 / std::log(10.0));
+    return complexOfParts(b, loc, z.getType(), arith::MulFOp::create(b, loc, re, k),
+                          arith::MulFOp::create(b, loc, im, k));
+  }
+  case MathFn::sin: return complex::SinOp::create(b, loc, z);
+  case MathFn::cos: return complex::CosOp::create(b, loc, z);
+  case MathFn::tan: return complex::TanOp::create(b, loc, z);
+  case MathFn::tanh: return complex::TanhOp::create(b, loc, z);
+  case MathFn::sinh: return complexSinhCosh(b, loc, z, /*cosh=*/false);
+  case MathFn::cosh: return complexSinhCosh(b, loc, z, /*cosh=*/true);
+  case MathFn::asinh: return complexAsinh(b, loc, z);
+  // asin(z) = -i asinh(iz); atan(z) = -i atanh(iz).
+  case MathFn::asin: return timesI(b, loc, complexAsinh(b, loc, timesI(b, loc, z, 1)), -1);
+  case MathFn::acos: return complexAcos(b, loc, z, /*hyperbolic=*/false);
+  case MathFn::acosh: return complexAcos(b, loc, z, /*hyperbolic=*/true);
+  case MathFn::atanh: return complexAtanh(b, loc, z);
+  case MathFn::atan: return timesI(b, loc, complexAtanh(b, loc, timesI(b, loc, z, 1)), -1);
+  default: llvm_unreachable("the verifier allows cmath's functions only");
+  }
+}
+
+Value emitComplexBinary(OpBuilder &b, Location loc, Operation *op, Value x, Value y) {
+  return llvm::TypeSwitch<Operation *, Value>(op)
+      .Case<AddOp>([&](auto) { return complex::AddOp::create(b, loc, x, y); })
+      .Case<SubOp>([&](auto) { return complex::SubOp::create(b, loc, x, y); })
+      .Case<MulOp>([&](auto) { return complex::MulOp::create(b, loc, x, y); })
+      .Case<TrueDivOp>([&](auto) { return complex::DivOp::create(b, loc, x, y); })
+      .Case<PowOp>([&](auto) { return complexPow(b, loc, x, y, op->getOperand(1)); })
+      .Default([](Operation *) -> Value { return {}; });
+}
+
 Value emitBinary(OpBuilder &b, Location loc, Operation *op, Type cuftType, Value x, Value y,
                  bool checked) {
+  if (isa<ComplexType>(x.getType()))
+    return emitComplexBinary(b, loc, op, x, y);
   bool isFloat = isa<FloatType>(x.getType());
   bool u = isUnsigned(cuftType);
   return llvm::TypeSwitch<Operation *, Value>(op)
@@ -228,6 +402,13 @@ struct CmpLowering : public OpConversionPattern<CmpOp> {
                                 ConversionPatternRewriter &rewriter) const override {
     Value x = adaptor.getLhs(), y = adaptor.getRhs();
     Location loc = op.getLoc();
+    if (isa<ComplexType>(x.getType())) { // eq or ne (the verifier): both parts
+      if (op.getPredicate() == CmpPredicate::eq)
+        rewriter.replaceOpWithNewOp<complex::EqualOp>(op, x, y);
+      else
+        rewriter.replaceOpWithNewOp<complex::NotEqualOp>(op, x, y);
+      return success();
+    }
     if (isa<FloatType>(x.getType())) {
       arith::CmpFPredicate p = arith::CmpFPredicate::OEQ;
       switch (op.getPredicate()) {
@@ -262,14 +443,18 @@ struct UnaryLowering : public ConversionPattern {
       : ConversionPattern(tc, MatchAnyOpTypeTag(), 1, ctx) {}
   LogicalResult matchAndRewrite(Operation *op, ArrayRef<Value> operands,
                                 ConversionPatternRewriter &rewriter) const override {
-    if (!isa<NegOp, InvertOp, NotOp, AbsOp>(op))
+    if (!isa<NegOp, InvertOp, NotOp, AbsOp, ConjOp>(op))
       return failure();
     Location loc = op->getLoc();
     Value x = operands[0];
     Type t = x.getType();
     bool isFloat = isa<FloatType>(t);
     Value r;
-    if (isa<NegOp>(op))
+    if (isa<ComplexType>(t))
+      r = isa<NegOp>(op)   ? Value(complex::NegOp::create(rewriter, loc, x))
+          : isa<AbsOp>(op) ? Value(complex::AbsOp::create(rewriter, loc, x))
+                           : Value(complex::ConjOp::create(rewriter, loc, x));
+    else if (isa<NegOp>(op))
       r = isFloat ? Value(arith::NegFOp::create(rewriter, loc, x))
                   : Value(arith::SubIOp::create(rewriter, loc, zeroOf(rewriter, loc, t), x));
     else if (isa<InvertOp, NotOp>(op))
@@ -300,42 +485,80 @@ struct ConstantLowering : public OpConversionPattern<ConstantOp> {
   }
 };
 
+/// `x` (of cuft type `from`, converted to `src`) as cuft type `to` (converted:
+/// `dst`), with cuft.cast's semantics.
+Value castScalar(OpBuilder &b, Location loc, Value x, Type from, Type to, Type dst) {
+  Type src = x.getType();
+  if (src == dst && !(to.isInteger(1) && !from.isInteger(1)))
+    return x;
+  if (auto c = dyn_cast<ComplexType>(src)) {
+    auto [re, im] = partsOf(b, loc, x);
+    if (to.isInteger(1)) { // true unless both parts are 0 (NaN is true)
+      Value zero = zeroOf(b, loc, c.getElementType());
+      return arith::OrIOp::create(
+          b, loc, arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, re, zero),
+          arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, im, zero));
+    }
+    // Complex to complex (specialization refuses complex to a real number).
+    Type part = cast<ComplexType>(dst).getElementType();
+    return complexOfParts(b, loc, dst, castScalar(b, loc, re, c.getElementType(), part, part),
+                          castScalar(b, loc, im, c.getElementType(), part, part));
+  }
+  if (auto c = dyn_cast<ComplexType>(dst)) { // a real number: no imaginary part
+    Type part = c.getElementType();
+    return complexOfParts(b, loc, dst, castScalar(b, loc, x, from, part, part),
+                          zeroOf(b, loc, part));
+  }
+  if (to.isInteger(1))
+    return isa<FloatType>(src)
+               ? Value(arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, x,
+                                             zeroOf(b, loc, src)))
+               : Value(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, x,
+                                             zeroOf(b, loc, src)));
+  if (isa<FloatType>(src) && isa<FloatType>(dst))
+    return src.getIntOrFloatBitWidth() < dst.getIntOrFloatBitWidth()
+               ? Value(arith::ExtFOp::create(b, loc, dst, x))
+               : Value(arith::TruncFOp::create(b, loc, dst, x));
+  if (isa<FloatType>(src))
+    return to.isUnsignedInteger() ? Value(arith::FPToUIOp::create(b, loc, dst, x))
+                                  : Value(arith::FPToSIOp::create(b, loc, dst, x));
+  if (isa<FloatType>(dst))
+    return isUnsigned(from) ? Value(arith::UIToFPOp::create(b, loc, dst, x))
+                            : Value(arith::SIToFPOp::create(b, loc, dst, x));
+  unsigned ws = src.getIntOrFloatBitWidth(), wd = dst.getIntOrFloatBitWidth();
+  if (ws > wd)
+    return arith::TruncIOp::create(b, loc, dst, x);
+  return isUnsigned(from) ? Value(arith::ExtUIOp::create(b, loc, dst, x))
+                          : Value(arith::ExtSIOp::create(b, loc, dst, x));
+}
+
 struct CastLowering : public OpConversionPattern<CastOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(CastOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    Value x = adaptor.getInput();
-    Type from = op.getInput().getType(), to = op.getType();
-    Type src = x.getType(), dst = getTypeConverter()->convertType(to);
-    Value r;
-    if (src == dst && !(to.isInteger(1) && !from.isInteger(1))) {
-      r = x;
-    } else if (to.isInteger(1)) {
-      r = isa<FloatType>(src)
-              ? Value(arith::CmpFOp::create(rewriter, loc, arith::CmpFPredicate::UNE, x,
-                                            zeroOf(rewriter, loc, src)))
-              : Value(arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ne, x,
-                                            zeroOf(rewriter, loc, src)));
-    } else if (isa<FloatType>(src) && isa<FloatType>(dst)) {
-      r = src.getIntOrFloatBitWidth() < dst.getIntOrFloatBitWidth()
-              ? Value(arith::ExtFOp::create(rewriter, loc, dst, x))
-              : Value(arith::TruncFOp::create(rewriter, loc, dst, x));
-    } else if (isa<FloatType>(src)) {
-      r = to.isUnsignedInteger() ? Value(arith::FPToUIOp::create(rewriter, loc, dst, x))
-                                 : Value(arith::FPToSIOp::create(rewriter, loc, dst, x));
-    } else if (isa<FloatType>(dst)) {
-      r = isUnsigned(from) ? Value(arith::UIToFPOp::create(rewriter, loc, dst, x))
-                           : Value(arith::SIToFPOp::create(rewriter, loc, dst, x));
-    } else {
-      unsigned ws = src.getIntOrFloatBitWidth(), wd = dst.getIntOrFloatBitWidth();
-      if (ws > wd)
-        r = arith::TruncIOp::create(rewriter, loc, dst, x);
-      else
-        r = isUnsigned(from) ? Value(arith::ExtUIOp::create(rewriter, loc, dst, x))
-                             : Value(arith::ExtSIOp::create(rewriter, loc, dst, x));
-    }
-    rewriter.replaceOp(op, r);
+    rewriter.replaceOp(op, castScalar(rewriter, op.getLoc(), adaptor.getInput(),
+                                      op.getInput().getType(), op.getType(),
+                                      getTypeConverter()->convertType(op.getType())));
+    return success();
+  }
+};
+
+/// complex(re, im), z.real, z.imag.
+struct ComplexLowering : public OpConversionPattern<ComplexOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(ComplexOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<complex::CreateOp>(op, op.getType(), adaptor.getRe(),
+                                                   adaptor.getIm());
+    return success();
+  }
+};
+template <typename PartOp, typename ComplexPartOp>
+struct PartLowering : public OpConversionPattern<PartOp> {
+  using OpConversionPattern<PartOp>::OpConversionPattern;
+  LogicalResult matchAndRewrite(PartOp op, typename PartOp::Adaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<ComplexPartOp>(op, adaptor.getInput());
     return success();
   }
 };
@@ -361,6 +584,10 @@ struct MathLowering : public OpConversionPattern<MathOp> {
     ValueRange a = adaptor.getOperands();
     Value x = a[0];
     auto &b = rewriter;
+    if (isa<ComplexType>(x.getType())) {
+      rewriter.replaceOp(op, complexMath(b, loc, op.getFn(), x));
+      return success();
+    }
     Value r;
     switch (op.getFn()) {
     case MathFn::sqrt: r = math::SqrtOp::create(b, loc, x); break;
@@ -430,6 +657,7 @@ void cuft::populateCuftArithToArithPatterns(CuftTypeConverter &converter,
                BinaryLowering<ShlOp>, BinaryLowering<ShrOp>>(converter, ctx,
                                                              options.boundsCheck);
   patterns.add<CmpLowering, ConstantLowering, CastLowering>(converter, ctx);
-  patterns.add<MathLowering>(converter, ctx);
+  patterns.add<MathLowering, ComplexLowering, PartLowering<RealOp, complex::ReOp>,
+               PartLowering<ImagOp, complex::ImOp>>(converter, ctx);
   patterns.add<UnaryLowering>(converter, ctx);
 }

@@ -5,6 +5,7 @@
 #include "cuft/Dialect/Cuft/IR/CuftOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Complex/IR/Complex.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
@@ -37,6 +38,31 @@ struct PoisonLowering : public OpConversionPattern<ub::PoisonOp> {
     return success();
   }
 };
+
+/// The kernel ABI passes a complex scalar as two parameters, its real and
+/// imaginary parts (cuft/Runtime/KernelArgs.h): the kernel rebuilds it at entry.
+void splitComplexParameters(KernelOp kernel) {
+  Block &entry = kernel.getBody().front();
+  OpBuilder b = OpBuilder::atBlockBegin(&entry);
+  SmallVector<Type> inputs;
+  for (unsigned i = 0; i < entry.getNumArguments(); ++i) {
+    BlockArgument arg = entry.getArgument(i);
+    auto c = dyn_cast<ComplexType>(arg.getType());
+    if (!c) {
+      inputs.push_back(arg.getType());
+      continue;
+    }
+    Type part = c.getElementType();
+    Value re = entry.insertArgument(i, part, arg.getLoc());
+    Value im = entry.insertArgument(i + 1, part, arg.getLoc());
+    auto z = ComplexOp::create(b, arg.getLoc(), c, re, im);
+    entry.getArgument(i + 2).replaceAllUsesWith(z.getResult());
+    entry.eraseArgument(i + 2);
+    inputs.append({part, part});
+    ++i;
+  }
+  kernel.setFunctionType(FunctionType::get(kernel.getContext(), inputs, {}));
+}
 
 struct ConvertCuftToGPUPass : public cuft::impl::ConvertCuftToGPUBase<ConvertCuftToGPUPass> {
   using ConvertCuftToGPUBase::ConvertCuftToGPUBase;
@@ -75,6 +101,10 @@ struct ConvertCuftToGPUPass : public cuft::impl::ConvertCuftToGPUBase<ConvertCuf
     if (failed(checkInput(fns)))
       return signalPassFailure();
 
+    for (Operation *fn : fns)
+      if (auto kernel = dyn_cast<KernelOp>(fn))
+        splitComplexParameters(kernel);
+
     // Local arrays are stack slots: allocate them once, at function entry.
     for (Operation *fn : fns) {
       Block &entry = fn->getRegion(0).front();
@@ -108,7 +138,8 @@ struct ConvertCuftToGPUPass : public cuft::impl::ConvertCuftToGPUBase<ConvertCuf
 
     ConversionTarget target(*ctx);
     target.addIllegalDialect<CuftDialect>();
-    target.addLegalDialect<arith::ArithDialect, cf::ControlFlowDialect, func::FuncDialect,
+    target.addLegalDialect<arith::ArithDialect, cf::ControlFlowDialect,
+                           complex::ComplexDialect, func::FuncDialect,
                            gpu::GPUDialect, LLVM::LLVMDialect, math::MathDialect,
                            memref::MemRefDialect, scf::SCFDialect>();
     target.addLegalOp<UnrealizedConversionCastOp>();

@@ -4,6 +4,7 @@
 #include "cuft/Dialect/Cuft/IR/CuftOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Complex/IR/Complex.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 
@@ -105,7 +106,11 @@ struct PrintLowering : public OpConversionPattern<PrintOp> {
     Type i64 = rewriter.getI64Type();
     for (auto [i, v] : llvm::enumerate(adaptor.getValues())) {
       Type cuftType = op.getValues()[i].getType();
-      if (isa<FloatType>(v.getType())) {
+      if (isa<ComplexType>(v.getType())) { // as Python: (1+2j)
+        format += "(%f%+fj)";
+        args.push_back(complex::ReOp::create(rewriter, loc, v));
+        args.push_back(complex::ImOp::create(rewriter, loc, v));
+      } else if (isa<FloatType>(v.getType())) {
         format += "%f";
         args.push_back(v);
       } else if (cuftType.isInteger(1) || cuftType.isUnsignedInteger()) {

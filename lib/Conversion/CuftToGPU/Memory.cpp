@@ -312,7 +312,7 @@ struct ItemSizeLowering : public OpConversionPattern<ItemSizeOp> {
   LogicalResult matchAndRewrite(ItemSizeOp op, OpAdaptor,
                                 ConversionPatternRewriter &rewriter) const override {
     Type elem = cast<ArrayType>(op.getArray().getType()).getElementType();
-    int64_t bytes = std::max<int64_t>(1, elem.getIntOrFloatBitWidth() / 8);
+    int64_t bytes = int64_t(scalarBytes(elem));
     rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, rewriter.getI64IntegerAttr(bytes));
     return success();
   }

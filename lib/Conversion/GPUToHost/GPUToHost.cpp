@@ -10,6 +10,7 @@
 #include "cuft/Conversion/CuftToGPU/CuftToGPU.h"
 #include "cuft/Conversion/GPUToHost/GPUToHost.h"
 #include "cuft/Conversion/Passes.h"
+#include "cuft/Dialect/Cuft/IR/CuftTypes.h"
 
 #include "mlir/Conversion/MathToLibm/MathToLibm.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -86,7 +87,7 @@ SharedLayout layOutShared(gpu::GPUModuleOp gpuModule) {
     if (!isWorkgroupSpace(global.getType().getMemorySpace()))
       continue;
     MemRefType type = global.getType();
-    int64_t elementBytes = llvm::divideCeil(type.getElementTypeBitWidth(), 8);
+    int64_t elementBytes = scalarBytes(type.getElementType());
     int64_t offset = llvm::alignTo(layout.bytes, kSharedAlignment);
     layout.offsets[global.getSymName()] = offset;
     layout.bytes = offset + type.getNumElements() * elementBytes;
@@ -332,7 +333,7 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
   std::pair<int64_t, int64_t> memoryOf(func::FuncOp kernel) {
     int64_t bytes = 0, local = 0;
     auto sizeOf = [](MemRefType type) {
-      return type.getNumElements() * llvm::divideCeil(type.getElementTypeBitWidth(), 8);
+      return type.getNumElements() * int64_t(scalarBytes(type.getElementType()));
     };
     for (Operation *fn : reachedFrom(kernel))
       fn->walk([&](Operation *op) {

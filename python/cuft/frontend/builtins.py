@@ -2,6 +2,7 @@
 
 import ast
 import builtins
+import cmath
 import inspect
 import math
 import numbers
@@ -55,7 +56,7 @@ def _numpy_function(obj):
             for name in (*_NUMPY_MATH, "abs", "absolute", "power", "remainder", "mod",
                          "isnan", "isinf", "isfinite", "degrees", "radians", "deg2rad",
                          "rad2deg", "minimum", "maximum", "fmin", "fmax", "sign", "modf",
-                         "frexp"):
+                         "frexp", "real", "imag", "conj", "conjugate", "angle"):
                 if hasattr(numpy, name):
                     table[getattr(numpy, name)] = name
         except ImportError:
@@ -109,6 +110,10 @@ class BuiltinsMixin:
             return self.em.op(f"cuft.cast_like {x.name}, {array.name} : ({x.type}, "
                               f"{array.type}) -> {UNKNOWN}", self.pos(node))
         obj = self.static_value_or_none(node.func)
+        if obj is _NOT_STATIC and isinstance(node.func, ast.Attribute) \
+                and node.func.attr == "conjugate":  # z.conjugate() of a number
+            self.call_args(node, "conjugate", [], 0)
+            return self.unop("conj", self.value_of(node.func.value), node)
         if obj is _NOT_STATIC:
             raise self.error("only device functions, cuft intrinsics, math functions and "
                              "builtins can be called in kernels", node.func)
@@ -128,6 +133,8 @@ class BuiltinsMixin:
             return self.cast(r, "i64", node) if fn in ("floor", "ceil", "trunc") else r
         if hashable and obj in _MATH_EXTRA:
             return _MATH_EXTRA[obj](self, node, obj.__name__)
+        if hashable and obj in _CMATH:
+            return _CMATH[obj](self, node, f"cmath.{obj.__name__}")
         numpy_name = _numpy_function(obj) if hashable else None
         if numpy_name is not None:
             return self.call_numpy(node, numpy_name)
@@ -195,12 +202,12 @@ class BuiltinsMixin:
     def cast(self, x, mlir_type, node):
         return self.em.op(f"cuft.cast {x.name} : {x.type} to {mlir_type}", self.pos(node), mlir_type)
 
-    def call_math(self, node, fn, spelled=None):
+    def call_math(self, node, fn, spelled=None, cmath=False):
         arity = MATH_FUNCTIONS[fn]
         if node.keywords or len(node.args) != arity:
             raise self.error(f"{spelled or 'math.' + fn}() takes {arity} positional argument"
                              + ("s" if arity > 1 else ""), node)
-        return self.math_op(fn, [self.value_of(a) for a in node.args], node)
+        return self.math_op(fn, [self.value_of(a) for a in node.args], node, cmath)
 
     def _math_isnan(self, node, name):
         (x,) = self.call_args(node, name, ["x"], 1)
@@ -208,15 +215,23 @@ class BuiltinsMixin:
         return self.cmp(ast.NotEq(), x, x, node)
 
     def _math_isinf(self, node, name):
+        # max(|x.real|, |x.imag|) == inf: max skips a NaN, so complex(inf, nan)
+        # is infinite, as in cmath (a real number's .imag is 0, and goes).
         (x,) = self.call_args(node, name, ["x"], 1)
         x = self.value_of(x)
-        return self.cmp(ast.Eq(), self.unop("abs", x, node), self.constant(math.inf, node), node)
+        size = self.binary("max", self.unop("abs", self.unop("real", x, node), node),
+                           self.unop("abs", self.unop("imag", x, node), node), node)
+        return self.cmp(ast.Eq(), size, self.constant(math.inf, node), node)
 
     def _math_isfinite(self, node, name):
-        # |x| < inf: false for NaN and for infinities; true for every integer.
+        # |part| < inf for both parts: false for NaN and for infinities; true
+        # for every integer.
         (x,) = self.call_args(node, name, ["x"], 1)
         x = self.value_of(x)
-        return self.cmp(ast.Lt(), self.unop("abs", x, node), self.constant(math.inf, node), node)
+        inf = self.constant(math.inf, node)
+        re, im = (self.cmp(ast.Lt(), self.unop("abs", self.unop(part, x, node), node), inf, node)
+                  for part in ("real", "imag"))
+        return self.binop(ast.BitAnd(), re, im, node)
 
     def select(self, cond, a, b, node):
         """``a if cond else b`` of values already computed (both are)."""
@@ -318,6 +333,11 @@ class BuiltinsMixin:
             return self._math_scale(node, f"numpy.{name}", 180.0 / math.pi)
         if name in ("radians", "deg2rad"):
             return self._math_scale(node, f"numpy.{name}", math.pi / 180.0)
+        if name in ("real", "imag", "conj", "conjugate"):
+            (x,) = self.call_args(node, f"numpy.{name}", ["val"], 1)
+            return self.unop(name[:4], self.value_of(x), node)
+        if name == "angle":
+            return self._cmath_phase(node, "numpy.angle")
         return {"isnan": self._math_isnan, "isinf": self._math_isinf,
                 "isfinite": self._math_isfinite}[name](node, f"numpy.{name}")
 
@@ -391,6 +411,47 @@ class BuiltinsMixin:
             b = self.value_of(a)
             acc = self.binary(which, acc, b, node)
         return acc
+
+    # -- complex numbers -------------------------------------------------------
+    def _py_complex(self, node):
+        """complex(real=0, imag=0): of real parts (cuft.complex)."""
+        re, im = self.call_args(node, "complex", ["real", "imag"], 0)
+        zero = self.constant(0.0, node)
+        if isinstance(re, ast.Constant) and isinstance(re.value, str):
+            raise self.error("complex() of a string is not supported in kernels", re)
+        return self.complex_of(zero if re is None else self.value_of(re),
+                               zero if im is None else self.value_of(im), node)
+
+    def _cmath_log(self, node, name):
+        """cmath.log(z[, base]): log(z) / log(base)."""
+        z, base = self.call_args(node, name, ["x", "base"], 1)
+        r = self.math_op("log", [self.value_of(z)], node, cmath=True)
+        if base is None:
+            return r
+        return self.binop(ast.Div(), r, self.math_op("log", [self.value_of(base)], node,
+                                                      cmath=True), node)
+
+    def _cmath_phase(self, node, name):
+        """cmath.phase(z): atan2(z.imag, z.real) (a real number's: 0 or pi)."""
+        (z,) = self.call_args(node, name, ["z"], 1)
+        z = self.value_of(z)
+        return self.math_op("atan2", [self.unop("imag", z, node), self.unop("real", z, node)], node)
+
+    def _cmath_polar(self, node, name):
+        """cmath.polar(z): (abs(z), phase(z))."""
+        (z,) = self.call_args(node, name, ["z"], 1)
+        z = self.value_of(z)
+        phase = self.math_op("atan2", [self.unop("imag", z, node), self.unop("real", z, node)],
+                             node)
+        return (self.unop("abs", z, node), phase)
+
+    def _cmath_rect(self, node, name):
+        """cmath.rect(r, phi): r * (cos(phi) + sin(phi) j)."""
+        r, phi = self.call_args(node, name, ["r", "phi"], 2)
+        r, phi = self.value_of(r), self.value_of(phi)
+        return self.complex_of(self.binop(ast.Mult(), r, self.math_op("cos", [phi], node), node),
+                               self.binop(ast.Mult(), r, self.math_op("sin", [phi], node), node),
+                               node)
 
     def _py_abs(self, node):
         (x,) = self.call_args(node, "abs", ["x"], 1)
@@ -584,7 +645,27 @@ _MATH_EXTRA = {
     math.radians: lambda self, node, name: self._math_scale(node, name, math.pi / 180.0),
 }
 
+# cmath's functions: cuft.math with {cmath} (a complex result for any number)
+# or built from it.
+def _cmath_call(fn):
+    return lambda self, node, name: self.call_math(node, fn, name, cmath=True)
+
+
+_CMATH = {getattr(cmath, n): _cmath_call(n)
+          for n in ("sqrt", "exp", "log10", "sin", "cos", "tan", "asin", "acos", "atan",
+                    "sinh", "cosh", "tanh", "asinh", "acosh", "atanh")}
+_CMATH.update({
+    cmath.log: BuiltinsMixin._cmath_log,
+    cmath.phase: BuiltinsMixin._cmath_phase,
+    cmath.polar: BuiltinsMixin._cmath_polar,
+    cmath.rect: BuiltinsMixin._cmath_rect,
+    cmath.isnan: BuiltinsMixin._math_isnan,
+    cmath.isinf: BuiltinsMixin._math_isinf,
+    cmath.isfinite: BuiltinsMixin._math_isfinite,
+})
+
 _PY_BUILTINS = {
+    builtins.complex: BuiltinsMixin._py_complex,
     builtins.round: BuiltinsMixin._py_round,
     builtins.print: BuiltinsMixin._py_print,
     builtins.pow: BuiltinsMixin._py_pow,

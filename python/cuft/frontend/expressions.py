@@ -125,14 +125,22 @@ class ExpressionsMixin:
             return self.em.op(f"cuft.constant {v} : i64", pos, "i64")
         if isinstance(v, numbers.Real):
             return self.em.op(f"cuft.constant {float_literal(float(v))} : f64", pos, "f64")
+        if isinstance(v, numbers.Complex):  # 2j: a weak complex of two f64 literals
+            v = complex(v)
+            return self.complex_of(self.constant(v.real, node), self.constant(v.imag, node), node)
         raise self.error(f"{_describe(v)} cannot be used in a kernel", node)
+
+    def complex_of(self, re, im, node):
+        """``complex(re, im)``: cuft.complex of two real values."""
+        return self.em.op(f"cuft.complex {re.name}, {im.name} : ({re.type}, {im.type}) -> "
+                          f"{UNKNOWN}", self.pos(node))
 
     def from_python(self, obj, node):
         """The compile-time meaning of a global, closure or attribute value."""
         if isinstance(obj, dsl.Intrinsic) and obj.name in _VALUE_INTRINSICS:
             text, type_ = _VALUE_INTRINSICS[obj.name]
             return self.em.op(f"{text} : {type_}", self.pos(node), type_)
-        if isinstance(obj, (bool, numbers.Real)) and not isinstance(obj, type):
+        if isinstance(obj, (bool, numbers.Number)) and not isinstance(obj, type):
             return self.constant(obj, node)
         if isinstance(obj, tuple):
             return tuple(self.from_python(e, node) for e in obj)  # e.g. a global shape
@@ -229,6 +237,8 @@ class ExpressionsMixin:
             if node.attr in ("ndim", "size", "itemsize"):
                 return self.em.op(f"cuft.{node.attr} {base.name} : {base.type} -> i64",
                                   self.pos(node), "i64")
+            if node.attr in ("real", "imag"):  # of a number: its parts
+                return self.unop(node.attr, base, node)
         raise self.error(f"unsupported attribute '{node.attr}'", node)
 
     # -- arrays -----------------------------------------------------------------
@@ -329,9 +339,10 @@ class ExpressionsMixin:
         return self.em.op(f"cuft.{mnemonic} {a.name}, {b.name} : ({a.type}, {b.type}) -> {UNKNOWN}",
                           self.pos(node))
 
-    def math_op(self, fn, args, node):
-        """``cuft.math fn(args...)``."""
-        return self.em.op(f"cuft.math {fn}({', '.join(a.name for a in args)}) : "
+    def math_op(self, fn, args, node, cmath=False):
+        """``cuft.math fn(args...)``; with ``cmath``, the cmath module's function."""
+        attrs = " {cmath}" if cmath else ""
+        return self.em.op(f"cuft.math {fn}({', '.join(a.name for a in args)}){attrs} : "
                           f"({', '.join(a.type for a in args)}) -> {UNKNOWN}", self.pos(node))
 
     def unop(self, mnemonic, a, node):

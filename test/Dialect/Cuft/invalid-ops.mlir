@@ -148,7 +148,7 @@ cuft.func @f(%a: i64) {
 // -----
 
 cuft.func @f(%a: i32) {
-  // expected-error@+1 {{expects operand and result of one type, got 'i32' -> 'i64'}}
+  // expected-error@+1 {{expects a result of type 'i32', got 'i64'}}
   %0 = cuft.neg %a : (i32) -> i64
   cuft.return
 }
@@ -205,7 +205,7 @@ cuft.func @f(%a: !cuft.unknown) {
 // -----
 
 cuft.func @f(%a: f32) {
-  // expected-error@+1 {{expects float operands and result of one type, got 'f32' -> 'f64'}}
+  // expected-error@+1 {{expects float (or, for a function cmath has, complex) operands and result of one type, got 'f32' -> 'f64'}}
   %0 = cuft.math sqrt(%a) : (f32) -> f64
   cuft.return
 }
@@ -213,7 +213,7 @@ cuft.func @f(%a: f32) {
 // -----
 
 cuft.func @f(%a: i64) {
-  // expected-error@+1 {{expects float operands and result of one type, got 'i64' -> 'i64'}}
+  // expected-error@+1 {{expects float (or, for a function cmath has, complex) operands and result of one type, got 'i64' -> 'i64'}}
   %0 = cuft.math exp(%a) : (i64) -> i64
   cuft.return
 }
@@ -299,5 +299,61 @@ cuft.kernel @k() {
   // expected-error@+2 {{expected ::cuft::FenceScope to be one of: block, device, system}}
   // expected-error@+2 {{custom op 'cuft.threadfence' failed to parse Cuft_FenceScopeAttr parameter 'value'}}
   cuft.threadfence grid
+  cuft.return
+}
+
+// -----
+
+cuft.func @f(%a: f32, %b: f64) {
+  // expected-error@+1 {{expects two parts of one float type T and a complex<T> result, got 'f32', 'f64' -> 'complex<f64>'}}
+  %0 = cuft.complex %a, %b : (f32, f64) -> complex<f64>
+  cuft.return
+}
+
+// -----
+
+cuft.func @f(%z: complex<f32>) {
+  // expected-error@+1 {{expects complex<T> to T, got 'complex<f32>' -> 'f64'}}
+  %0 = cuft.real %z : (complex<f32>) -> f64
+  cuft.return
+}
+
+// -----
+
+cuft.func @f(%z: complex<f64>) {
+  // expected-error@+1 {{expects eq or ne for complex operands}}
+  %0 = cuft.cmp lt, %z, %z : (complex<f64>, complex<f64>) -> i1
+  cuft.return
+}
+
+// -----
+
+cuft.func @f(%z: complex<f64>) {
+  // expected-error@+1 {{does not accept operands of type 'complex<f64>'}}
+  %0 = cuft.floordiv %z, %z : (complex<f64>, complex<f64>) -> complex<f64>
+  cuft.return
+}
+
+// -----
+
+cuft.func @f(%z: complex<f64>) {
+  // expected-error@+1 {{expects float (or, for a function cmath has, complex) operands and result of one type, got 'complex<f64>' -> 'complex<f64>'}}
+  %0 = cuft.math floor(%z) : (complex<f64>) -> complex<f64>
+  cuft.return
+}
+
+// -----
+
+cuft.func @f(%x: f64) {
+  // expected-error@+1 {{expects float (or, for a function cmath has, complex) operands and result of one type, got 'f64' -> 'f64'}}
+  %0 = cuft.math sqrt(%x) {cmath} : (f64) -> f64
+  cuft.return
+}
+
+// -----
+
+cuft.func @f(%z: complex<f32>) {
+  // expected-error@+1 {{expects a result of type 'f32', got 'complex<f32>'}}
+  %0 = cuft.abs %z : (complex<f32>) -> complex<f32>
   cuft.return
 }

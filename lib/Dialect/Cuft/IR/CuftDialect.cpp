@@ -47,7 +47,18 @@ bool cuft::isScalarType(Type type) {
       return intTy.isSignless();
     return !intTy.isSigned() && (w == 8 || w == 16 || w == 32 || w == 64);
   }
-  return type.isF32() || type.isF64();
+  return type.isF32() || type.isF64() || isComplexType(type);
+}
+
+bool cuft::isComplexType(Type type) {
+  auto c = dyn_cast<ComplexType>(type);
+  return c && (c.getElementType().isF32() || c.getElementType().isF64());
+}
+
+unsigned cuft::scalarBytes(Type scalar) {
+  if (auto c = dyn_cast<ComplexType>(scalar))
+    return 2 * scalarBytes(c.getElementType());
+  return std::max(1u, scalar.getIntOrFloatBitWidth() / 8);
 }
 
 bool cuft::isUnknown(Type type) {
@@ -66,6 +77,8 @@ std::string cuft::typeName(Type type) {
     return "f32";
   if (type.isF64())
     return "f64";
+  if (isComplexType(type))
+    return cast<ComplexType>(type).getElementType().isF32() ? "c64" : "c128";
   if (auto arr = dyn_cast<ArrayType>(type)) {
     std::string s = "array<" + typeName(arr.getElementType()) + "," +
                     std::to_string(arr.getRank()) + "," +
@@ -85,7 +98,7 @@ LogicalResult ArrayType::verify(function_ref<InFlightDiagnostic()> emitError,
                                 MemorySpace memorySpace) {
   if (!isScalarType(elementType))
     return emitError() << "expects a scalar element type (bool, i8-i64, u8-u64, "
-                          "f32, f64), got "
+                          "f32, f64, complex<f32>, complex<f64>), got "
                        << elementType;
   if (rank < 1 || rank > 8)
     return emitError() << "expects a rank between 1 and 8, got " << rank;

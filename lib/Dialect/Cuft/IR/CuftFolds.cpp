@@ -233,7 +233,7 @@ OpFoldResult CmpOp::fold(FoldAdaptor adaptor) {
 /// Converts a constant to `to` as cuft.cast does; nullopt where the result would
 /// be undefined (a float out of the target integer's range, NaN to integer).
 static std::optional<Attribute> castConstant(Attribute value, Type from, Type to) {
-  if (!isScalarType(from) || !isScalarType(to))
+  if (!isScalarType(from) || !isScalarType(to) || isComplexType(from) || isComplexType(to))
     return std::nullopt;
   if (to.isInteger(1)) {
     if (auto i = intValue(value))
@@ -312,6 +312,13 @@ OpFoldResult AbsOp::fold(FoldAdaptor adaptor) {
     return IntegerAttr::get(t, isUnsignedType(t) ? *i : i->abs());
   if (auto f = floatValue(adaptor.getInput()))
     return floatAttr(t, std::fabs(*f));
+  return {};
+}
+
+OpFoldResult ConjOp::fold(FoldAdaptor) {
+  // conj(conj(z)) is z.
+  if (auto inner = getInput().getDefiningOp<ConjOp>())
+    return inner.getInput();
   return {};
 }
 

@@ -24,6 +24,7 @@ static bool isGeneric(Operation *op) {
 static bool isIntType(Type t) { return isScalarType(t) && t.isInteger() && !t.isInteger(1); }
 static bool isBoolType(Type t) { return t.isInteger(1); }
 static bool isFloatType(Type t) { return t.isF32() || t.isF64(); }
+static bool isRealType(Type t) { return isIntType(t) || isFloatType(t); }
 
 static Operation *enclosingFunction(Operation *op) {
   Operation *parent = op->getParentOp();
@@ -289,16 +290,22 @@ static LogicalResult verifyBinary(Operation *op, OperandKind kind) {
   bool ok = false;
   switch (kind) {
   case OperandKind::Numeric:
-    ok = isIntType(lhs) || isFloatType(lhs);
+    ok = isRealType(lhs) || isComplexType(lhs);
+    break;
+  case OperandKind::Real:
+    ok = isRealType(lhs);
     break;
   case OperandKind::Float:
-    ok = isFloatType(lhs);
+    ok = isFloatType(lhs) || isComplexType(lhs);
     break;
   case OperandKind::BoolOrInt:
     ok = isIntType(lhs) || isBoolType(lhs);
     break;
   case OperandKind::Int:
     ok = isIntType(lhs);
+    break;
+  case OperandKind::Ordered:
+    ok = isScalarType(lhs) && !isComplexType(lhs);
     break;
   case OperandKind::Any:
     ok = isScalarType(lhs);
@@ -320,6 +327,9 @@ LogicalResult CmpOp::verify() {
     return emitOpError("expects scalar operands, got ") << getLhs().getType();
   if (!getType().isInteger(1))
     return emitOpError("expects an i1 result, got ") << getType();
+  if (isComplexType(getLhs().getType()) && getPredicate() != CmpPredicate::eq &&
+      getPredicate() != CmpPredicate::ne)
+    return emitOpError("expects eq or ne for complex operands");
   return success();
 }
 
@@ -327,12 +337,14 @@ static LogicalResult verifyUnary(Operation *op, OperandKind kind) {
   if (isGeneric(op))
     return success();
   Type in = op->getOperand(0).getType(), res = op->getResult(0).getType();
-  if (in != res)
-    return op->emitOpError("expects operand and result of one type, got ")
-           << in << " -> " << res;
-  bool ok = kind == OperandKind::Numeric ? (isIntType(in) || isFloatType(in))
-            : kind == OperandKind::Int   ? isIntType(in)
-                                         : isBoolType(in);
+  // The modulus of a complex is real.
+  Type expected = isa<AbsOp>(op) && isComplexType(in) ? cast<ComplexType>(in).getElementType() : in;
+  if (res != expected)
+    return op->emitOpError("expects a result of type ") << expected << ", got " << res;
+  bool ok = isa<ConjOp>(op)                ? isComplexType(in)
+            : kind == OperandKind::Numeric ? (isRealType(in) || isComplexType(in))
+            : kind == OperandKind::Int     ? isIntType(in)
+                                           : isBoolType(in);
   if (!ok)
     return op->emitOpError("does not accept an operand of type ") << in;
   return success();
@@ -353,12 +365,39 @@ LogicalResult MathOp::verify() {
         return emitOpError("expects an i32 exponent for 'ldexp', got ") << v.getType();
       continue;
     }
-    if (v.getType() != getType() || !isFloatType(getType()))
-      return emitOpError("expects float operands and result of one type, got ")
+    bool ok = (!getCmath() && isFloatType(getType())) ||
+              (hasComplexForm(getFn()) && isComplexType(getType()));
+    if (v.getType() != getType() || !ok)
+      return emitOpError("expects float (or, for a function cmath has, complex) operands "
+                         "and result of one type, got ")
              << v.getType() << " -> " << getType();
   }
+  if (getCmath() && !hasComplexForm(getFn()))
+    return emitOpError("cmath has no function '") << stringifyMathFn(getFn()) << "'";
   return success();
 }
+
+LogicalResult ComplexOp::verify() {
+  if (isGeneric(*this))
+    return success();
+  Type t = getRe().getType();
+  if (!isFloatType(t) || getIm().getType() != t || getType() != ComplexType::get(t))
+    return emitOpError("expects two parts of one float type T and a complex<T> result, got ")
+           << getRe().getType() << ", " << getIm().getType() << " -> " << getType();
+  return success();
+}
+
+static LogicalResult verifyPart(Operation *op) {
+  if (isGeneric(op))
+    return success();
+  Type in = op->getOperand(0).getType();
+  if (!isComplexType(in) || cast<ComplexType>(in).getElementType() != op->getResult(0).getType())
+    return op->emitOpError("expects complex<T> to T, got ")
+           << in << " -> " << op->getResult(0).getType();
+  return success();
+}
+LogicalResult RealOp::verify() { return verifyPart(*this); }
+LogicalResult ImagOp::verify() { return verifyPart(*this); }
 
 //===----------------------------------------------------------------------===//
 // Indexing
@@ -511,7 +550,7 @@ static LogicalResult verifyAlloc(AllocOpT op, MemorySpace space) {
         return op.emitOpError("expects a shape of reasonable size");
       elems *= d;
     }
-    int64_t bytes = elems * std::max<int64_t>(1, dtype.getIntOrFloatBitWidth() / 8);
+    int64_t bytes = elems * int64_t(scalarBytes(dtype));
     if (space == MemorySpace::Shared && bytes > kMaxStaticSharedBytes)
       return op.emitOpError("allocates ")
              << bytes << " bytes of static shared memory, more than the "
@@ -542,7 +581,7 @@ static LogicalResult verifyAtomicOperands(Operation *op, Type arrayType,
   if (!arr)
     return success();
   Type elem = arr.getElementType();
-  unsigned width = elem.getIntOrFloatBitWidth();
+  unsigned width = 8 * scalarBytes(elem);
   bool isInt = isIntType(elem);
   if ((width != 32 && width != 64) || (!isInt && !(allowFloat && isFloatType(elem))))
     return op->emitOpError("does not support arrays of ") << elem

@@ -25,6 +25,8 @@ std::string_view cuft::signature::scalarName(std::string_view spelled, bool numb
             .Cases({"u8", "uintp"}, "u64")
             .Case("f4", "f32")
             .Cases({"f8", "double"}, "f64")
+            .Case("c8", "c64")
+            .Case("c16", "c128")
             .Default("");
     if (!byBytes.empty())
       return byBytes;
@@ -40,6 +42,7 @@ std::string_view cuft::signature::scalarName(std::string_view spelled, bool numb
       .Case("ui64", "u64")
       .Case("int", "i64")
       .Case("float", "f64")
+      .Case("complex", "c128")
       .Default("");
 }
 
@@ -54,6 +57,8 @@ Type cuft::parseScalarTypeName(MLIRContext *ctx, StringRef spelled) {
   switch (name[0]) {
   case 'i': return IntegerType::get(ctx, width);
   case 'u': return IntegerType::get(ctx, width, IntegerType::Unsigned);
+  case 'c':
+    return ComplexType::get(width == 64 ? Type(Float32Type::get(ctx)) : Float64Type::get(ctx));
   default: return width == 32 ? Type(Float32Type::get(ctx)) : Type(Float64Type::get(ctx));
   }
 }

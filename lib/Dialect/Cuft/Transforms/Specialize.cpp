@@ -697,7 +697,7 @@ struct CuftSpecializePass : public cuft::impl::CuftSpecializeBase<CuftSpecialize
         auto dtype = op->getAttrOfType<TypeAttr>("dtype");
         if (!shape || !dtype)
           return WalkResult::advance();
-        int64_t bytes = std::max<int64_t>(1, dtype.getValue().getIntOrFloatBitWidth() / 8);
+        int64_t bytes = int64_t(scalarBytes(dtype.getValue()));
         for (int64_t d : shape.asArrayRef())
           bytes *= d; // at most 2^40 elements (the verifier): no overflow
         bool isShared = isa<AllocSharedOp>(op);

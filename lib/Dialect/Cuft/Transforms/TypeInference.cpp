@@ -98,6 +98,19 @@ LogicalResult TypeInference::arrayOperand(Operation *op, Value v, StringRef befo
   return failure();
 }
 
+LogicalResult TypeInference::requireConvertible(Operation *op, Value v, Type to,
+                                                StringRef verb) {
+  TypeInfo t = get(v);
+  if (!t || !isComplexType(t.type) || isComplexType(to) || to.isInteger(1))
+    return success();
+  // NumPy drops the imaginary part with a warning; cuft never loses it quietly.
+  if (emitting())
+    op->emitError("cannot ") << verb << " a complex value ('" << describe(t.type)
+                             << "') as '" << describe(to)
+                             << "': the imaginary part would be lost (take .real or abs())";
+  return failure();
+}
+
 LogicalResult TypeInference::checkIndices(Operation *op, ValueRange indices) {
   for (Value idx : indices) {
     TypeInfo t = get(idx);
@@ -149,19 +162,26 @@ static LogicalResult binaryResult(Operation *op, TypeInference &typing, OperandK
   MLIRContext *ctx = op->getContext();
   switch (kind) {
   case OperandKind::Float:
-    if (k != ScalarKind::Float)
+    if (k < ScalarKind::Float)
       r.type = f64Type(ctx);
     break;
   case OperandKind::BoolOrInt:
   case OperandKind::Int:
-    if (k == ScalarKind::Float)
+    if (k >= ScalarKind::Float)
       return refuse(" (bitwise operators need integers)");
     if (kind == OperandKind::Int && k == ScalarKind::Bool)
       r.type = i64Type(ctx);
     break;
+  case OperandKind::Real:
   case OperandKind::Numeric:
+    if (kind == OperandKind::Real && k == ScalarKind::Complex)
+      return refuse(" (complex numbers have no floor division or modulo)");
     if (k == ScalarKind::Bool)
       r.type = i64Type(ctx);
+    break;
+  case OperandKind::Ordered:
+    if (k == ScalarKind::Complex)
+      return refuse(" (complex numbers are not ordered)");
     break;
   case OperandKind::Any:
     break;
@@ -205,19 +225,29 @@ LogicalResult cuft::detail::inferUnary(Operation *op, TypeInference &typing, Ope
     return success();
   }
   ScalarKind k = kindOf(a.type);
-  if (kind == OperandKind::Int && k == ScalarKind::Float) {
+  if (kind == OperandKind::Int && k >= ScalarKind::Float) {
     if (typing.emitting())
       op->emitError("bad operand type for unary ~: '") << describe(a.type) << "'";
     return failure();
   }
-  typing.set(op->getResult(0),
-             TypeInfo{k == ScalarKind::Bool ? i64Type(ctx) : a.type, a.weak, std::nullopt});
+  Type t = k == ScalarKind::Bool ? i64Type(ctx) : a.type;
+  if (isa<AbsOp>(op)) // the modulus of a complex is real
+    t = realPart(t);
+  typing.set(op->getResult(0), TypeInfo{t, a.weak, std::nullopt});
   return success();
 }
 
 void cuft::detail::castToResultType(Operation *op, TypeInference &typing) {
+  Type t = op->getResult(0).getType();
+  if (isa<AbsOp>(op) && isComplexType(op->getOperand(0).getType()))
+    return; // complex to real: the operand is already of its type
   for (unsigned i = 0; i < op->getNumOperands(); ++i)
-    typing.castOperand(op, i, op->getResult(0).getType());
+    typing.castOperand(op, i, t);
+  if (isa<ConjOp>(op) && !isComplexType(t)) {
+    // A real number is its own conjugate: the op goes.
+    op->getResult(0).replaceAllUsesWith(op->getOperand(0));
+    op->erase();
+  }
 }
 
 LogicalResult CmpOp::inferTypes(TypeInference &typing) {
@@ -225,8 +255,9 @@ LogicalResult CmpOp::inferTypes(TypeInference &typing) {
   if (!a || !b)
     return success();
   TypeInfo r;
-  if (failed(binaryResult(*this, typing, OperandKind::Any, cmpSpelling(getPredicate()), a, b,
-                          r)))
+  bool ordering = getPredicate() != CmpPredicate::eq && getPredicate() != CmpPredicate::ne;
+  if (failed(binaryResult(*this, typing, ordering ? OperandKind::Ordered : OperandKind::Any,
+                          cmpSpelling(getPredicate()), a, b, r)))
     return failure();
   typing.set(getResult(), TypeInfo::strong(i1Type(getContext())));
   return success();
@@ -310,10 +341,73 @@ void CastLikeOp::castOperands(TypeInference &typing) {
 }
 
 LogicalResult CastOp::inferTypes(TypeInference &typing) {
-  if (failed(typing.requireScalar(*this, getInput(), "the operand of a cast")))
+  if (failed(typing.requireScalar(*this, getInput(), "the operand of a cast")) ||
+      failed(typing.requireConvertible(*this, getInput(), getType(), "convert")))
     return failure();
   typing.set(getResult(), TypeInfo::strong(getType()));
   return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Complex numbers
+//===----------------------------------------------------------------------===//
+
+LogicalResult ComplexOp::inferTypes(TypeInference &typing) {
+  for (Value v : getOperands()) {
+    TypeInfo t = typing.get(v);
+    if (!t)
+      return success();
+    if (failed(typing.requireScalar(*this, v, "a part of complex()")))
+      return failure();
+    if (kindOf(t.type) == ScalarKind::Complex) {
+      if (typing.emitting())
+        emitError("complex() takes real parts, got '") << describe(t.type) << "'";
+      return failure();
+    }
+  }
+  TypeInfo r = *promoteOperands(typing, getOperands());
+  r.literal.reset();
+  if (kindOf(r.type) != ScalarKind::Float)
+    r.type = f64Type(getContext());
+  r.type = complexOf(r.type);
+  typing.set(getResult(), r);
+  return success();
+}
+void ComplexOp::castOperands(TypeInference &typing) {
+  Type part = realPart(getType());
+  typing.castOperand(*this, 0, part);
+  typing.castOperand(*this, 1, part);
+}
+
+/// real, imag: the part's type of a complex; of a real number, its own type
+/// (a bool's: i64).
+static LogicalResult inferPart(Operation *op, TypeInference &typing) {
+  TypeInfo t = typing.get(op->getOperand(0));
+  if (!t)
+    return success();
+  if (failed(typing.requireScalar(op, op->getOperand(0), "the operand of .real or .imag")))
+    return failure();
+  Type r = t.type.isInteger(1) ? i64Type(op->getContext()) : realPart(t.type);
+  typing.set(op->getResult(0), TypeInfo{r, t.weak, std::nullopt});
+  return success();
+}
+LogicalResult RealOp::inferTypes(TypeInference &typing) { return inferPart(*this, typing); }
+void RealOp::castOperands(TypeInference &typing) {
+  if (isComplexType(getInput().getType()))
+    return;
+  typing.castOperand(*this, 0, getType()); // a real number's .real is itself
+  getResult().replaceAllUsesWith(getInput());
+  erase();
+}
+LogicalResult ImagOp::inferTypes(TypeInference &typing) { return inferPart(*this, typing); }
+void ImagOp::castOperands(TypeInference &) {
+  if (isComplexType(getInput().getType()))
+    return;
+  OpBuilder b(*this); // a real number's .imag is 0
+  Type t = getType();
+  Attribute zero = isa<FloatType>(t) ? Attribute(FloatAttr::get(t, 0.0)) : IntegerAttr::get(t, 0);
+  getResult().replaceAllUsesWith(ConstantOp::create(b, getLoc(), t, cast<TypedAttr>(zero)));
+  erase();
 }
 void CastOp::castOperands(TypeInference &) {}
 
@@ -351,6 +445,22 @@ LogicalResult MathOp::inferTypes(TypeInference &typing) {
     return success();
   TypeInfo r = *acc;
   r.literal.reset();
+  // cmath's functions compute on complex numbers (a real argument converted,
+  // integers to complex<f64>); the others on a complex argument too where cmath
+  // has the function (NumPy's ufuncs: numpy.sqrt(z)).
+  if (getCmath() || kindOf(r.type) == ScalarKind::Complex) {
+    if (!hasComplexForm(getFn())) {
+      if (typing.emitting())
+        emitError(stringifyMathFn(getFn())) << "() takes real numbers, got '"
+                                            << describe(r.type) << "'";
+      return failure();
+    }
+    if (kindOf(r.type) < ScalarKind::Float)
+      r.type = f64Type(getContext());
+    r.type = complexOf(r.type);
+    typing.set(getResult(), r);
+    return success();
+  }
   if (isRounding(getFn()) && kindOf(r.type) != ScalarKind::Float) {
     // An integer is already integral: the result is itself (bool: an i64).
     if (kindOf(r.type) == ScalarKind::Bool)
@@ -472,7 +582,8 @@ LogicalResult StoreOp::inferTypes(TypeInference &typing) {
     return success();
   ArrayType arr;
   if (failed(typing.checkArrayAccess(*this, getArray(), getIndices(), arr)) ||
-      failed(typing.requireScalar(*this, getValue(), "a stored value")))
+      failed(typing.requireScalar(*this, getValue(), "a stored value")) ||
+      failed(typing.requireConvertible(*this, getValue(), arr.getElementType(), "store")))
     return failure();
   return success();
 }
@@ -572,13 +683,17 @@ static LogicalResult inferAtomic(Operation *op, TypeInference &typing, ValueRang
   if (failed(typing.checkArrayAccess(op, array, indices, arr)))
     return failure();
   Type elem = arr.getElementType();
-  unsigned w = elem.getIntOrFloatBitWidth();
-  if ((w != 32 && w != 64) || arr.getMemorySpace() == MemorySpace::Local) {
+  unsigned w = 8 * scalarBytes(elem);
+  if ((w != 32 && w != 64) || isComplexType(elem) ||
+      arr.getMemorySpace() == MemorySpace::Local) {
     if (typing.emitting())
       op->emitError("atomics need a 32- or 64-bit element in global or shared memory, got '")
           << describe(arr) << "'";
     return failure();
   }
+  for (Value v : op->getOperands().drop_front(1 + indices.size()))
+    if (failed(typing.requireConvertible(op, v, elem, "use")))
+      return failure();
   typing.set(op->getResult(0), TypeInfo::strong(elem));
   return success();
 }

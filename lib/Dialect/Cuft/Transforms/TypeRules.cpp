@@ -19,8 +19,21 @@ using namespace cuft;
 ScalarKind cuft::kindOf(Type t) {
   if (t.isInteger(1))
     return ScalarKind::Bool;
+  if (isa<ComplexType>(t))
+    return ScalarKind::Complex;
   return t.isInteger() ? ScalarKind::Int : ScalarKind::Float;
 }
+
+Type cuft::realPart(Type t) {
+  if (auto c = dyn_cast<ComplexType>(t))
+    return c.getElementType();
+  return t;
+}
+
+Type cuft::complexOf(Type t) { return isa<ComplexType>(t) ? t : ComplexType::get(t); }
+
+/// Bits for ordering types of one kind (a complex: its parts' width).
+static unsigned widthOf(Type t) { return realPart(t).getIntOrFloatBitWidth(); }
 
 static Type signedInt(MLIRContext *ctx, unsigned w) { return IntegerType::get(ctx, w); }
 
@@ -34,6 +47,10 @@ static Type promoteStrong(Type a, Type b) {
     return b;
   if (kb == ScalarKind::Bool)
     return a;
+  // A complex with anything: the complex of its parts' type promoted with the
+  // other's (real) type: c64 with i32 is c128, as f32 with i32 is f64.
+  if (ka == ScalarKind::Complex || kb == ScalarKind::Complex)
+    return complexOf(promoteStrong(realPart(a), realPart(b)));
   unsigned wa = a.getIntOrFloatBitWidth(), wb = b.getIntOrFloatBitWidth();
   if (ka == ScalarKind::Float && kb == ScalarKind::Float)
     return wa >= wb ? a : b;
@@ -67,9 +84,7 @@ std::optional<TypeInfo> cuft::promote(const TypeInfo &a, const TypeInfo &b) {
     return std::nullopt;
   ScalarKind ka = kindOf(a.type), kb = kindOf(b.type);
   if (a.weak && b.weak) {
-    Type t = ka == kb ? (a.type.getIntOrFloatBitWidth() >= b.type.getIntOrFloatBitWidth()
-                             ? a.type
-                             : b.type)
+    Type t = ka == kb ? (widthOf(a.type) >= widthOf(b.type) ? a.type : b.type)
                       : (ka > kb ? a.type : b.type);
     return TypeInfo{t, true, std::nullopt};
   }
@@ -77,6 +92,10 @@ std::optional<TypeInfo> cuft::promote(const TypeInfo &a, const TypeInfo &b) {
     const TypeInfo &w = a.weak ? a : b;
     const TypeInfo &s = a.weak ? b : a;
     ScalarKind kw = kindOf(w.type), ks = kindOf(s.type);
+    // A complex literal meeting a strong float takes its precision
+    // (f32 * 1j is c64, as in NumPy 2).
+    if (kw == ScalarKind::Complex && ks == ScalarKind::Float)
+      return TypeInfo::strong(complexOf(s.type));
     // A literal of a higher kind keeps its own type: i32 * 0.5 is f64.
     if (kw > ks)
       return TypeInfo::strong(w.type);

@@ -18,12 +18,14 @@
 namespace cuft {
 /// The operands a binary or unary op computes on, in typed IR (its verifier)
 /// and in Python (its typing rule, which also gives its result type):
-///   Numeric    integers and floats; bool operands compute in i64
-///   Float      floats; other operands compute in f64 (true division)
-///   BoolOrInt  booleans and integers, not floats (bitwise operators)
-///   Int        integers, not floats; bool operands compute in i64 (shifts, ~)
-///   Any        any scalar, bool included (min, max)
-enum class OperandKind { Numeric, Float, BoolOrInt, Int, Any };
+///   Numeric    integers, floats and complex numbers; bool operands compute in i64
+///   Real       integers and floats, not complex numbers (//, %)
+///   Float      floats and complex numbers; other operands compute in f64 (/)
+///   BoolOrInt  booleans and integers (bitwise operators)
+///   Int        integers; bool operands compute in i64 (shifts, ~)
+///   Ordered    booleans, integers and floats (min, max)
+///   Any        any scalar (not)
+enum class OperandKind { Numeric, Real, Float, BoolOrInt, Int, Ordered, Any };
 
 /// cuft-specialize's view for the TypedByRules interface (TypeInference.h).
 class TypeInference;

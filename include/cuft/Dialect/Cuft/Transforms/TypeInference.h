@@ -50,6 +50,10 @@ public:
   // -- helpers for rules ------------------------------------------------------
   /// Succeeds unless `v` is typed and not a scalar ("<what> must be a scalar").
   mlir::LogicalResult requireScalar(mlir::Operation *op, mlir::Value v, llvm::StringRef what);
+  /// Succeeds unless `v` is complex and `to` real (not bool): a conversion that
+  /// would drop the imaginary part ("cannot <verb> a complex value as ...").
+  mlir::LogicalResult requireConvertible(mlir::Operation *op, mlir::Value v, mlir::Type to,
+                                         llvm::StringRef verb);
   /// Checks `array[indices]` (an array, as many integer indices as its rank)
   /// and gives the array's type.
   mlir::LogicalResult checkArrayAccess(mlir::Operation *op, mlir::Value array,

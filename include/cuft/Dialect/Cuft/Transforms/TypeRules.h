@@ -32,8 +32,12 @@ struct TypeInfo {
   static TypeInfo strong(mlir::Type t) { return TypeInfo{t, false, std::nullopt}; }
 };
 
-enum class ScalarKind { Bool = 0, Int = 1, Float = 2 };
+enum class ScalarKind { Bool = 0, Int = 1, Float = 2, Complex = 3 };
 ScalarKind kindOf(mlir::Type scalar);
+/// The float type of a complex scalar's parts; other scalars are themselves.
+mlir::Type realPart(mlir::Type scalar);
+/// complex<t> of float `t`; a complex type stays itself.
+mlir::Type complexOf(mlir::Type t);
 
 /// The common type of two scalars in arithmetic (Python/NumPy promotion with weak
 /// literals). Fails for non-scalars.

@@ -1,0 +1,44 @@
+// RUN: cuft-opt %s --convert-cuft-to-cf --convert-cuft-to-gpu | FileCheck %s
+// RUN: cuft-opt %s --cuft-to-host | FileCheck %s --check-prefix=HOST
+
+// A kernel's complex parameter is two float parameters (the kernel ABI, see
+// KernelArgs.h), made complex again at entry; complex ops lower to the complex
+// dialect, cmath's inverses to formulas on the parts, a literal integer power
+// to multiplications, print to "(re+imj)". The host pipeline expands all of it.
+
+// CHECK-LABEL: gpu.func @k(
+// CHECK-SAME: %[[A:.*]]: memref<?xcomplex<f32>>, %[[RE:.*]]: f32, %[[IM:.*]]: f32, %[[X:.*]]: f32) kernel
+// CHECK: %[[Z:.*]] = complex.create %[[RE]], %[[IM]] : complex<f32>
+// CHECK: %[[V:.*]] = memref.load %[[A]]
+// CHECK: %[[W:.*]] = complex.mul %[[V]], %[[Z]] : complex<f32>
+// CHECK: %[[S:.*]] = complex.sqrt %[[W]] : complex<f32>
+// CHECK: math.atan2
+// CHECK: math.asinh
+// CHECK: complex.abs
+// CHECK: %[[C:.*]] = complex.create %{{.*}}, %[[X]] : complex<f32>
+// CHECK: complex.neq %[[C]], %[[Z]] : complex<f32>
+// CHECK: gpu.printf "x(%f%+fj) %lld\0A"
+// CHECK: %[[SQ:.*]] = complex.mul %[[C]], %[[C]] : complex<f32>
+// CHECK: %[[CUBE:.*]] = complex.mul %[[C]], %[[SQ]] : complex<f32>
+// CHECK-NOT: complex.pow
+// CHECK: memref.store %[[CUBE]], %[[A]]
+// HOST-LABEL: llvm.func @__cuft_entry_k
+// HOST-NOT: complex.
+cuft.kernel @k(%a: !cuft.array<complex<f32>, 1, C>, %z: complex<f32>, %x: f32) {
+  %i = cuft.thread_idx x : i64
+  %v = cuft.load %a[%i] : !cuft.array<complex<f32>, 1, C>[i64] -> complex<f32>
+  %w = cuft.mul %v, %z : (complex<f32>, complex<f32>) -> complex<f32>
+  %s = cuft.math sqrt(%w) {cmath} : (complex<f32>) -> complex<f32>
+  %t = cuft.math acos(%s) {cmath} : (complex<f32>) -> complex<f32>
+  %r = cuft.real %t : (complex<f32>) -> f32
+  %m = cuft.abs %t : (complex<f32>) -> f32
+  %y = cuft.add %r, %m : (f32, f32) -> f32
+  %c = cuft.complex %y, %x : (f32, f32) -> complex<f32>
+  %b = cuft.cmp ne, %c, %z : (complex<f32>, complex<f32>) -> i1
+  cuft.print ["x", " ", "\0A"] %c, %b : complex<f32>, i1
+  %three = cuft.constant 3 : i64
+  %three_c = cuft.cast %three : i64 to complex<f32>
+  %p = cuft.pow %c, %three_c : (complex<f32>, complex<f32>) -> complex<f32>
+  cuft.store %p, %a[%i] : complex<f32>, !cuft.array<complex<f32>, 1, C>[i64]
+  cuft.return
+}
