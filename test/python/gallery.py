@@ -890,6 +890,22 @@ def cmath_functions(z, out, polar):
         polar[i, 3] = cmath.isinf(v * 1e308) + 2 * cmath.isfinite(v)
 
 
+ROOTS_OF_UNITY = np.exp(2j * np.pi * np.arange(4) / 4).astype(np.complex64)
+
+
+@cuft.kernel
+def complex_shared_reverse(x, out):
+    # A complex128 shared array, a complex64 global table (constant data).
+    t = cuft.threadIdx.x
+    i = cuft.grid(1)
+    s = cuft.shared.array(128, cuft.complex128)
+    s[t] = x[i] * ROOTS_OF_UNITY[i % 4] if i < x.size else 0
+    cuft.syncthreads()
+    j = cuft.blockIdx.x * cuft.blockDim.x + 127 - t
+    if j < x.size:
+        out[j] = s[t]
+
+
 def _f32(*shape):
     return np.ones(shape, np.float32)
 
@@ -955,6 +971,8 @@ GALLERY = {
                                               np.complex64(2 + 1j), 0.5 - 0.25j,
                                               np.zeros((4, 6), np.complex64),
                                               np.zeros((4, 4), np.bool_))),
+    "complex_shared_reverse": (complex_shared_reverse,
+                               lambda: (np.ones(256, np.complex128), np.zeros(256, np.complex128))),
     "cmath_functions": (cmath_functions, lambda: (np.ones(4, np.complex128),
                                                   np.zeros((4, 8), np.complex128),
                                                   np.zeros((4, 4)))),

@@ -98,6 +98,14 @@ def _complex_arith(a, b, scale, shift, out, flags):
     return {4: out, 5: flags}
 
 
+def _complex_shared_reverse(x, out):
+    roots = np.exp(2j * np.pi * np.arange(4) / 4).astype(np.complex64)
+    y = np.zeros(_cover(N, 128) * 128, np.complex128)
+    y[:N] = x * roots[np.arange(N) % 4]
+    out = y.reshape(-1, 128)[:, ::-1].reshape(-1)[:N]
+    return {1: out}
+
+
 def _cmath_args():
     # Away from the branch cuts, where the formulas of libraries differ by a sign.
     z = _complex(N, np.complex128) * 0.7 + (0.1 + 0.2j)
@@ -706,6 +714,9 @@ RUNS = {
                          _lookup_tables, **F32),
     "float_parts": Run(2, 128, _float_parts_args, _float_parts),
     "complex_arith": _per_element(N, 128, _complex_arith_args, _complex_arith, **F32),
+    "complex_shared_reverse": Run(_cover(N, 128), 128,
+                                  lambda: (_complex(N, np.complex128), np.zeros(N, np.complex128)),
+                                  _complex_shared_reverse),
     "cmath_functions": _per_element(N, 128, _cmath_args, _cmath_functions, **F64),
     "ping_pong_smooth": Run(1, 128, lambda: (_normal(128), np.zeros(128, f32), 7),
                             _ping_pong_smooth, **F32),
