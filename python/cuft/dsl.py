@@ -10,7 +10,8 @@ from . import _cuft
 __all__ = [
     "grid", "gridsize", "threadIdx", "blockIdx", "blockDim", "gridDim", "laneid",
     "warpsize", "shared", "local", "syncthreads", "threadfence", "threadfence_block",
-    "threadfence_system", "atomic", "const", "float32", "float64", "int8", "int16", "int32",
+    "threadfence_system", "atomic", "const", "fp16", "float16", "float32", "float64", "int8", "int16",
+    "int32",
     "int64", "uint8", "uint16", "uint32", "uint64", "bool_", "complex64", "complex128", "void",
     "Intrinsic", "DType",
     "TypeSpec",
@@ -127,6 +128,12 @@ threadfence_block = Intrinsic("threadfence_block")
 threadfence_system = Intrinsic("threadfence_system")
 atomic = _Namespace("atomic", ["add", "sub", "min", "max", "exch", "cas"])
 const = _Namespace("const", ["array_like"])
+# numba-cuda's cuda.fp16: half-precision arithmetic under CUDA's names.
+FP16_FUNCTIONS = ("hadd", "hsub", "hmul", "hdiv", "hneg", "habs", "hfma", "hmax", "hmin",
+                  "heq", "hne", "hgt", "hge", "hlt", "hle", "hsin", "hcos", "hlog", "hlog2",
+                  "hlog10", "hexp", "hexp2", "hexp10", "hsqrt", "hrsqrt", "hrcp", "hceil",
+                  "hfloor", "hrint", "htrunc")
+fp16 = _Namespace("fp16", FP16_FUNCTIONS)
 
 
 
@@ -143,7 +150,7 @@ def _mlir_scalar(kind, bits):
 # SignatureText.h): each with its MLIR spelling.
 DTYPES = {numpy: DType("bool_" if kind == "b" else numpy, _mlir_scalar(kind, bits))
           for _, numpy, kind, bits in _cuft.scalar_types()}
-float32, float64 = DTYPES["float32"], DTYPES["float64"]
+float16, float32, float64 = DTYPES["float16"], DTYPES["float32"], DTYPES["float64"]
 int8, int16, int32, int64 = DTYPES["int8"], DTYPES["int16"], DTYPES["int32"], DTYPES["int64"]
 uint8, uint16, uint32, uint64 = (DTYPES["uint8"], DTYPES["uint16"], DTYPES["uint32"],
                                  DTYPES["uint64"])

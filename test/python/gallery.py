@@ -890,6 +890,30 @@ def cmath_functions(z, out, polar):
         polar[i, 3] = cmath.isinf(v * 1e308) + 2 * cmath.isfinite(v)
 
 
+# -- float16 ----------------------------------------------------------------------
+@cuft.kernel
+def half_precision(x, y, k8, k16, scale, out, wide, flags):
+    # float16 arrays and a float16 scalar: arithmetic rounded to half each
+    # operation (native f16 instructions on the GPU), math functions computed in
+    # float32 and rounded, cuft.fp16's functions (hfma rounds once), NumPy's
+    # promotion (int8 keeps float16, int16 makes float32), a float16 shared array.
+    t = cuft.threadIdx.x
+    i = cuft.grid(1)
+    s = cuft.shared.array(128, cuft.float16)
+    s[t] = x[i] if i < x.size else 0
+    cuft.syncthreads()
+    if i < x.size:
+        a, b = s[t], y[i]
+        out[i, 0] = a * b + scale
+        out[i, 1] = a / b - a // b + a % b
+        out[i, 2] = math.sqrt(abs(a)) + math.exp(b) - math.sin(a)
+        out[i, 3] = cuft.fp16.hfma(a, b, scale)
+        out[i, 4] = cuft.fp16.hmax(a, b) + cuft.fp16.hrcp(b) + cuft.fp16.hfloor(a)
+        out[i, 5] = a + k8[i]
+        wide[i] = a + k16[i]  # float32
+        flags[i] = cuft.fp16.hlt(a, b) + 2 * (a == b) + 4 * math.isfinite(a / b)
+
+
 ROOTS_OF_UNITY = np.exp(2j * np.pi * np.arange(4) / 4).astype(np.complex64)
 
 
@@ -971,6 +995,10 @@ GALLERY = {
                                               np.complex64(2 + 1j), 0.5 - 0.25j,
                                               np.zeros((4, 6), np.complex64),
                                               np.zeros((4, 4), np.bool_))),
+    "half_precision": (half_precision, lambda: (np.ones(256, np.float16), np.ones(256, np.float16),
+                                                np.ones(256, np.int8), np.ones(256, np.int16),
+                                                np.float16(0.5), np.zeros((256, 6), np.float16),
+                                                np.zeros(256, np.float32), np.zeros(256, np.int32))),
     "complex_shared_reverse": (complex_shared_reverse,
                                lambda: (np.ones(256, np.complex128), np.zeros(256, np.complex128))),
     "cmath_functions": (cmath_functions, lambda: (np.ones(4, np.complex128),

@@ -98,6 +98,28 @@ def _complex_arith(a, b, scale, shift, out, flags):
     return {4: out, 5: flags}
 
 
+def _half_precision_args():
+    x, y = _normal(N, np.float16), _normal(N, np.float16, seed=1)
+    y[:3] = [0, x[3], np.inf]  # a zero divisor, an equal pair, an infinity
+    return (x, y, _ints(-100, 100, N, np.int8), _ints(-3000, 3000, N, np.int16),
+            np.float16(0.375), np.zeros((N, 6), np.float16), np.zeros(N, f32),
+            np.zeros(N, np.int32))
+
+
+def _half_precision(x, y, k8, k16, scale, out, wide, flags):
+    # NumPy computes float16 ufuncs in float32 and rounds each result, as the
+    # kernel does; hfma rounds the exact a * b + c once.
+    h = np.float16
+    a, b = x, y
+    with np.errstate(all="ignore"):
+        out = np.stack([a * b + scale, a / b - a // b + a % b,
+                        np.sqrt(np.abs(a)) + np.exp(b) - np.sin(a),
+                        (a.astype(f64) * b + scale).astype(h),
+                        np.fmax(a, b) + h(1) / b + np.floor(a), a + k8], axis=1)
+        flags = (a < b) + 2 * (a == b) + 4 * np.isfinite(a / b)
+    return {5: out, 6: a + k16, 7: flags.astype(np.int32)}
+
+
 def _complex_shared_reverse(x, out):
     roots = np.exp(2j * np.pi * np.arange(4) / 4).astype(np.complex64)
     y = np.zeros(_cover(N, 128) * 128, np.complex128)
@@ -714,6 +736,7 @@ RUNS = {
                          _lookup_tables, **F32),
     "float_parts": Run(2, 128, _float_parts_args, _float_parts),
     "complex_arith": _per_element(N, 128, _complex_arith_args, _complex_arith, **F32),
+    "half_precision": _per_element(N, 128, _half_precision_args, _half_precision),
     "complex_shared_reverse": Run(_cover(N, 128), 128,
                                   lambda: (_complex(N, np.complex128), np.zeros(N, np.complex128)),
                                   _complex_shared_reverse),

@@ -510,7 +510,7 @@ def test_every_gallery_kernel_launches_with_the_parameters_its_cubin_reads():
     import re
 
     FORMATS = {"bool": "?", "i8": "b", "u8": "B", "i16": "h", "u16": "H", "i32": "i",
-               "u32": "I", "i64": "q", "u64": "Q", "f32": "f", "f64": "d"}
+               "u32": "I", "i64": "q", "u64": "Q", "f16": "e", "f32": "f", "f64": "d"}
     for name in sorted(GALLERY):
         kernel, run = GALLERY[name][0], RUNS[name]
         args = run.make()
@@ -543,7 +543,7 @@ def test_every_gallery_kernel_launches_with_the_parameters_its_cubin_reads():
         for (offset, size), (fmt, want) in zip(layout, values):
             assert struct.calcsize(fmt) == size, (name, fmt, size)
             got = struct.unpack_from("<" + fmt, launch["params"], offset)[0]
-            assert got == want or (fmt in "fd" and got == struct.unpack(
+            assert got == want or (fmt in "efd" and got == struct.unpack(
                 "<" + fmt, struct.pack("<" + fmt, want))[0]), (name, offset, got, want)
     print(len(GALLERY))
     """)

@@ -96,8 +96,8 @@ class DLPackOnly:
     (np.zeros((1,) * 9), "numpy array has 9 dimensions; cuft kernels take arrays of 1 to 8"),
     (2**63, "integer 9223372036854775808 does not fit in int64"),
     ("text", "cannot pass a str to a kernel"), (None, "cannot pass a NoneType to a kernel"),
-    (np.zeros(3, np.float16), "numpy array of dtype float16 is not supported"),
-    (np.float16(1), "numpy scalar of dtype float16 is not supported"),
+    (np.zeros(3, "M8[s]"), "numpy array of dtype datetime64\\[s\\] is not supported"),
+    (np.datetime64(1, "s"), "numpy scalar of dtype datetime64\\[s\\] is not supported"),
     (np.zeros(3, ">c8"), "numpy array of dtype >c8 is not supported"),
 ], ids=lambda v: type(v).__name__)
 def test_the_reader_names_what_it_refuses(value, message):
@@ -200,7 +200,7 @@ def test_the_reader_reads_cuda_array_interfaces(value, entry):
 
 
 @pytest.mark.parametrize("value, message", [
-    (CudaLike((8,), ">f4"), "typestr '>f4'"), (CudaLike((8,), "<f2"), "typestr '<f2'"),
+    (CudaLike((8,), ">f4"), "typestr '>f4'"), (CudaLike((8,), "<f3"), "typestr '<f3'"),
     (CudaLike((8,), "<c32"), "typestr '<c32'"), (CudaLike((8,), "<c1x"), "typestr '<c1x'"),
     (CudaLike((1,) * 9, "<f4"), "has 9 dimensions")], ids=repr)
 def test_the_reader_refuses_cuda_arrays_kernels_cannot_take(value, message):
@@ -232,8 +232,15 @@ def test_device_arrays_read_like_their_interface(args):
 
 
 def test_device_arrays_kernels_cannot_take_are_refused():
-    with pytest.raises(ArgumentError, match="typestr '<f2'"):
-        read(device_array((8,), np.float16))
+    with pytest.raises(ArgumentError, match="typestr '<M8\\[s\\]'"):
+        read(device_array((8,), "M8[s]"))
+
+
+def test_float16_is_read_from_every_producer():
+    a = np.zeros(4, np.float16)
+    assert read(np.float16(1), a, CudaLike((8,), "<f2")) == "f16,array<f16,1,C>,array<f16,1,C>"
+    assert read(device_array((8,), np.float16), DLPackOnly(a)) == \
+        "array<f16,1,C>,array<f16,1,C>"
 
 
 def test_complex_numbers_are_read_as_c64_and_c128():

@@ -39,6 +39,22 @@ Value zeroOf(OpBuilder &b, Location loc, Type t) {
   return arith::ConstantOp::create(b, loc, t, b.getZeroAttr(t));
 }
 
+/// `values` with each f16 extended to f32 (what half-precision functions
+/// compute in), the others as they are.
+SmallVector<Value> widenHalves(OpBuilder &b, Location loc, ValueRange values) {
+  SmallVector<Value> out;
+  for (Value v : values)
+    out.push_back(v.getType().isF16() ? Value(arith::ExtFOp::create(b, loc, b.getF32Type(), v))
+                                      : v);
+  return out;
+}
+/// `r` rounded to `type` if that is f16 (and `r` is not).
+Value narrowTo(OpBuilder &b, Location loc, Value r, Type type) {
+  if (!type.isF16() || r.getType().isF16())
+    return r;
+  return arith::TruncFOp::create(b, loc, type, r);
+}
+
 /// `r` adjusted to take the sign of `d` (Python's modulo), for ints or floats.
 Value pythonModFixup(OpBuilder &b, Location loc, Value r, Value d) {
   Type t = r.getType();
@@ -64,6 +80,41 @@ Value pythonModFixup(OpBuilder &b, Location loc, Value r, Value d) {
   Value isZero = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, r, zero);
   Value signedZero = math::CopySignOp::create(b, loc, zero, d);
   return arith::SelectOp::create(b, loc, isZero, signedZero, result);
+}
+
+/// Float `x // y` as CPython computes it (float_floor_div, numpy's
+/// npy_divmod): the floor of the exact quotient, where floor(x / y) would be 1
+/// too large when x / y rounds up to an integer. A zero divisor gives x / y
+/// (inf or NaN), as NumPy does. float16 computes in float32 (the quotient is an
+/// integer, rounded once). CuftFolds.cpp's pyFloorDiv is the same.
+Value floatFloorDiv(OpBuilder &b, Location loc, Value x0, Value y0) {
+  SmallVector<Value> xy = widenHalves(b, loc, {x0, y0});
+  Value x = xy[0], y = xy[1];
+  Type t = x.getType();
+  Value zero = zeroOf(b, loc, t);
+  auto cmp = [&](arith::CmpFPredicate p, Value l, Value r) {
+    return arith::CmpFOp::create(b, loc, p, l, r);
+  };
+  Value mod = arith::RemFOp::create(b, loc, x, y);
+  Value div = arith::DivFOp::create(b, loc, arith::SubFOp::create(b, loc, x, mod), y);
+  Value signsDiffer = arith::XOrIOp::create(b, loc, cmp(arith::CmpFPredicate::OLT, y, zero),
+                                            cmp(arith::CmpFPredicate::OLT, mod, zero));
+  Value adjust = arith::AndIOp::create(b, loc, cmp(arith::CmpFPredicate::ONE, mod, zero),
+                                       signsDiffer);
+  Value one = arith::ConstantOp::create(b, loc, t, b.getFloatAttr(t, 1.0));
+  div = arith::SelectOp::create(b, loc, adjust, arith::SubFOp::create(b, loc, div, one), div);
+  Value floorDiv = math::FloorOp::create(b, loc, div);
+  Value half = arith::ConstantOp::create(b, loc, t, b.getFloatAttr(t, 0.5));
+  Value roundUp = cmp(arith::CmpFPredicate::OGT, arith::SubFOp::create(b, loc, div, floorDiv),
+                      half);
+  floorDiv = arith::SelectOp::create(b, loc, roundUp,
+                                     arith::AddFOp::create(b, loc, floorDiv, one), floorDiv);
+  Value quotient = arith::DivFOp::create(b, loc, x, y);
+  // A zero result takes the sign of the exact quotient; a zero divisor gives x / y.
+  Value r = arith::SelectOp::create(b, loc, cmp(arith::CmpFPredicate::OEQ, div, zero),
+                                    math::CopySignOp::create(b, loc, zero, quotient), floorDiv);
+  r = arith::SelectOp::create(b, loc, cmp(arith::CmpFPredicate::OEQ, y, zero), quotient, r);
+  return narrowTo(b, loc, r, x0.getType());
 }
 
 /// Integer power by squaring; a negative exponent gives 0 unless |base| == 1.
@@ -346,7 +397,7 @@ Value emitBinary(OpBuilder &b, Location loc, Operation *op, Type cuftType, Value
       .Case<TrueDivOp>([&](auto) -> Value { return arith::DivFOp::create(b, loc, x, y); })
       .Case<FloorDivOp>([&](auto) -> Value {
         if (isFloat)
-          return math::FloorOp::create(b, loc, arith::DivFOp::create(b, loc, x, y));
+          return floatFloorDiv(b, loc, x, y);
         return integerDivision(b, loc, /*isMod=*/false, u, x, y, checked);
       })
       .Case<ModOp>([&](auto) -> Value {
@@ -360,7 +411,8 @@ Value emitBinary(OpBuilder &b, Location loc, Operation *op, Type cuftType, Value
         FloatAttr exponent;
         if (matchPattern(y, m_Constant(&exponent)) && exponent.getValueAsDouble() == 2.0)
           return arith::MulFOp::create(b, loc, x, x);
-        return math::PowFOp::create(b, loc, x, y);
+        SmallVector<Value> xy = widenHalves(b, loc, {x, y});
+        return narrowTo(b, loc, math::PowFOp::create(b, loc, xy[0], xy[1]), x.getType());
       })
       .Case<MinOp>([&](auto) -> Value {
         if (isFloat)
@@ -581,13 +633,15 @@ struct MathLowering : public OpConversionPattern<MathOp> {
   LogicalResult matchAndRewrite(MathOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    ValueRange a = adaptor.getOperands();
-    Value x = a[0];
     auto &b = rewriter;
-    if (isa<ComplexType>(x.getType())) {
-      rewriter.replaceOp(op, complexMath(b, loc, op.getFn(), x));
+    if (isa<ComplexType>(adaptor.getOperands()[0].getType())) {
+      rewriter.replaceOp(op, complexMath(b, loc, op.getFn(), adaptor.getOperands()[0]));
       return success();
     }
+    // float16: computed in float32, then rounded (neither libdevice nor the C
+    // library has half-precision functions).
+    SmallVector<Value> a = widenHalves(b, loc, adaptor.getOperands());
+    Value x = a[0];
     Value r;
     switch (op.getFn()) {
     case MathFn::sqrt: r = math::SqrtOp::create(b, loc, x); break;
@@ -639,7 +693,7 @@ struct MathLowering : public OpConversionPattern<MathOp> {
       break;
     }
     }
-    rewriter.replaceOp(op, r);
+    rewriter.replaceOp(op, narrowTo(b, loc, r, op.getType()));
     return success();
   }
 };

@@ -112,7 +112,9 @@ struct PrintLowering : public OpConversionPattern<PrintOp> {
         args.push_back(complex::ImOp::create(rewriter, loc, v));
       } else if (isa<FloatType>(v.getType())) {
         format += "%f";
-        args.push_back(v);
+        args.push_back(v.getType().isF16()
+                           ? Value(arith::ExtFOp::create(rewriter, loc, rewriter.getF64Type(), v))
+                           : v);
       } else if (cuftType.isInteger(1) || cuftType.isUnsignedInteger()) {
         format += cuftType.isInteger(1) ? "%lld" : "%llu";
         args.push_back(v.getType().isInteger(64)

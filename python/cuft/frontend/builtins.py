@@ -120,6 +120,8 @@ class BuiltinsMixin:
         if isinstance(obj, dsl.DType):
             (x,) = self.call_args(node, obj.name, ["x"], 1)
             return self.cast(self.value_of(x), obj.mlir, node)
+        if isinstance(obj, dsl.Intrinsic) and obj.name.startswith("fp16."):
+            return self.call_fp16(node, obj.name[len("fp16."):])
         if isinstance(obj, dsl.Intrinsic):
             handler = getattr(self, "call_" + obj.name.replace(".", "_"), None)
             if handler is None:
@@ -412,6 +414,31 @@ class BuiltinsMixin:
             acc = self.binary(which, acc, b, node)
         return acc
 
+    # -- float16 ---------------------------------------------------------------
+    def call_fp16(self, node, name):
+        """cuft.fp16.<name>(...): numba-cuda's cuda.fp16 functions, on arguments
+        converted to float16; each result rounded once, as CUDA's __h* are."""
+        arity = _FP16_ARITY.get(name, 1)
+        args = self.call_args(node, f"cuft.fp16.{name}", ["a", "b", "c"][:arity], arity)
+        x = [self.cast(self.value_of(a), "f16", a) for a in args]
+        if name == "hfma":  # one rounding: the product is exact in float64
+            wide = [self.cast(v, "f64", node) for v in x]
+            r = self.binop(ast.Add(), self.binop(ast.Mult(), wide[0], wide[1], node), wide[2], node)
+            return self.cast(r, "f16", node)
+        if name in _FP16_BINARY:
+            return self.binop(_FP16_BINARY[name](), x[0], x[1], node)
+        if name in _FP16_COMPARE:
+            return self.cmp(_FP16_COMPARE[name](), x[0], x[1], node)
+        if name in ("hmax", "hmin"):  # a NaN operand gives the other, as CUDA's
+            return self.binary(name[1:], x[0], x[1], node)
+        if name in ("hneg", "habs"):
+            return self.unop(name[1:], x[0], node)
+        if name == "hrcp":
+            return self.binop(ast.Div(), self.constant(1.0, node), x[0], node)
+        if name == "hexp10":
+            return self.math_op("pow", [self.constant(10.0, node), x[0]], node)
+        return self.math_op(_FP16_MATH.get(name, name[1:]), [x[0]], node)
+
     # -- complex numbers -------------------------------------------------------
     def _py_complex(self, node):
         """complex(real=0, imag=0): of real parts (cuft.complex)."""
@@ -644,6 +671,13 @@ _MATH_EXTRA = {
     math.degrees: lambda self, node, name: self._math_scale(node, name, 180.0 / math.pi),
     math.radians: lambda self, node, name: self._math_scale(node, name, math.pi / 180.0),
 }
+
+_FP16_ARITY = {"hfma": 3, **{n: 2 for n in ("hadd", "hsub", "hmul", "hdiv", "hmax", "hmin", "heq",
+                                             "hne", "hgt", "hge", "hlt", "hle")}}
+_FP16_BINARY = {"hadd": ast.Add, "hsub": ast.Sub, "hmul": ast.Mult, "hdiv": ast.Div}
+_FP16_COMPARE = {"heq": ast.Eq, "hne": ast.NotEq, "hgt": ast.Gt, "hge": ast.GtE, "hlt": ast.Lt,
+                 "hle": ast.LtE}
+_FP16_MATH = {"hrint": "rint"}
 
 # cmath's functions: cuft.math with {cmath} (a complex result for any number)
 # or built from it.

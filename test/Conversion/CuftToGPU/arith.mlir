@@ -86,13 +86,17 @@ cuft.func @signed_shr(%a: i32, %b: i32) -> i32 {
   cuft.return %s : i32
 }
 
-// Float `//` is floor(a / b); float `%` is remf with the same sign fixup as ints,
-// and a zero remainder gets the divisor's sign.
+// Float `//` is CPython's: the floor of the exact quotient from the remainder
+// ((a - fmod(a, b)) / b, adjusted), not floor(a / b), which is 1 too large
+// where a / b rounds up to an integer; float `%` is remf with the same sign
+// fixup as ints, and a zero remainder gets the divisor's sign.
 // CHECK-LABEL: func.func private @float_floordiv_mod(
 // CHECK-SAME: %[[A:.*]]: f64, %[[B:.*]]: f64) -> f64
-// CHECK: %[[DIV:.*]] = arith.divf %[[A]], %[[B]] : f64
-// CHECK: %[[Q:.*]] = math.floor %[[DIV]] : f64
-// CHECK: %[[REM:.*]] = arith.remf %[[Q]], %[[B]] : f64
+// CHECK: %[[M:.*]] = arith.remf %[[A]], %[[B]] : f64
+// CHECK: %[[AM:.*]] = arith.subf %[[A]], %[[M]] : f64
+// CHECK: arith.divf %[[AM]], %[[B]] : f64
+// CHECK: math.floor
+// CHECK: %[[REM:.*]] = arith.remf %{{.*}}, %[[B]] : f64
 // CHECK: %[[ZERO:.*]] = arith.constant 0.0{{.*}} : f64
 // CHECK: %[[NZ:.*]] = arith.cmpf one, %[[REM]], %[[ZERO]]
 // CHECK: %[[RNEG:.*]] = arith.cmpf olt, %[[REM]], %[[ZERO]]

@@ -42,7 +42,21 @@ Attribute floatAttr(Type type, double v) {
   return FloatAttr::get(type, v);
 }
 
-double pyFloorDiv(double a, double b) { return std::floor(a / b); }
+/// CPython's float floor division (float_floor_div, numpy's npy_divmod): the
+/// floor of the exact quotient, which floor(a / b) misses where a / b rounds
+/// up to an integer. Arith.cpp's floatFloorDiv computes the same at run time.
+double pyFloorDiv(double a, double b) {
+  double mod = std::fmod(a, b);
+  double div = (a - mod) / b;
+  if (mod != 0 && ((b < 0) != (mod < 0)))
+    div -= 1.0;
+  if (div == 0)
+    return std::copysign(0.0, a / b);
+  double floorDiv = std::floor(div);
+  if (div - floorDiv > 0.5)
+    floorDiv += 1.0;
+  return floorDiv;
+}
 
 double pyMod(double a, double b) {
   double r = std::fmod(a, b);

@@ -23,6 +23,7 @@ std::string_view cuft::signature::scalarName(std::string_view spelled, bool numb
             .Case("u2", "u16")
             .Case("u4", "u32")
             .Cases({"u8", "uintp"}, "u64")
+            .Case("f2", "f16")
             .Case("f4", "f32")
             .Cases({"f8", "double"}, "f64")
             .Case("c8", "c64")
@@ -59,7 +60,10 @@ Type cuft::parseScalarTypeName(MLIRContext *ctx, StringRef spelled) {
   case 'u': return IntegerType::get(ctx, width, IntegerType::Unsigned);
   case 'c':
     return ComplexType::get(width == 64 ? Type(Float32Type::get(ctx)) : Float64Type::get(ctx));
-  default: return width == 32 ? Type(Float32Type::get(ctx)) : Type(Float64Type::get(ctx));
+  default:
+    return width == 16   ? Type(Float16Type::get(ctx))
+           : width == 32 ? Type(Float32Type::get(ctx))
+                         : Type(Float64Type::get(ctx));
   }
 }
 
@@ -225,7 +229,7 @@ bool cuft::parseSignature(MLIRContext *ctx, StringRef text,
       result.type = parseScalarTypeName(ctx, typeText);
       if (!result.type)
         error = "unknown type '" + typeText.str() +
-                "' (expected bool, i8-i64, u8-u64, f32, f64 or array<elem,rank,layout>)";
+                "' (expected bool, i8-i64, u8-u64, f16, f32, f64, c64, c128 or array<elem,rank,layout>)";
     }
     if (!result.type) {
       error = where + error;

@@ -30,7 +30,12 @@ Type cuft::realPart(Type t) {
   return t;
 }
 
-Type cuft::complexOf(Type t) { return isa<ComplexType>(t) ? t : ComplexType::get(t); }
+Type cuft::complexOf(Type t) {
+  if (isa<ComplexType>(t))
+    return t;
+  // NumPy has no complex32: a float16's complex is complex64.
+  return ComplexType::get(t.isF16() ? Float32Type::get(t.getContext()) : t);
+}
 
 /// Bits for ordering types of one kind (a complex: its parts' width).
 static unsigned widthOf(Type t) { return realPart(t).getIntOrFloatBitWidth(); }
@@ -55,11 +60,15 @@ static Type promoteStrong(Type a, Type b) {
   if (ka == ScalarKind::Float && kb == ScalarKind::Float)
     return wa >= wb ? a : b;
   if (ka != kb) {
+    // The float, widened to one that holds every value of the integer:
+    // 8-bit integers fit f16, 16-bit ones f32, wider ones only f64.
     Type f = ka == ScalarKind::Float ? a : b;
     Type i = ka == ScalarKind::Float ? b : a;
-    if (f.isF64() || i.getIntOrFloatBitWidth() > 16)
-      return Float64Type::get(ctx);
-    return f;
+    unsigned wi = i.getIntOrFloatBitWidth();
+    Type holds = wi <= 8    ? Type(Float16Type::get(ctx))
+                 : wi <= 16 ? Type(Float32Type::get(ctx))
+                            : Type(Float64Type::get(ctx));
+    return widthOf(holds) > widthOf(f) ? holds : f;
   }
   bool ua = a.isUnsignedInteger(), ub = b.isUnsignedInteger();
   if (ua == ub)

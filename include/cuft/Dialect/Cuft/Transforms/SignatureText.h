@@ -2,7 +2,7 @@
 //
 // A signature is text, one entry per kernel parameter, joined by ',':
 //
-//   scalar      bool i8 i16 i32 i64 u8 u16 u32 u64 f32 f64 c64 c128
+//   scalar      bool i8 i16 i32 i64 u8 u16 u32 u64 f16 f32 f64 c64 c128
 //   array       array<elem,rank,layout> or array<elem,rank,layout,readonly>,
 //               layout C, F or strided
 //   constexpr   scalar=value (i64=128, bool=true, f64=0.5)
@@ -43,13 +43,13 @@ inline constexpr Scalar kScalars[] = {
     {"bool", "bool", 'b', 1},       {"i8", "int8", 'i', 8},      {"i16", "int16", 'i', 16},
     {"i32", "int32", 'i', 32},      {"i64", "int64", 'i', 64},   {"u8", "uint8", 'u', 8},
     {"u16", "uint16", 'u', 16},     {"u32", "uint32", 'u', 32},  {"u64", "uint64", 'u', 64},
-    {"f32", "float32", 'f', 32},    {"f64", "float64", 'f', 64},
+    {"f16", "float16", 'f', 16},    {"f32", "float32", 'f', 32}, {"f64", "float64", 'f', 64},
     {"c64", "complex64", 'c', 64},  {"c128", "complex128", 'c', 128}};
 /// The types of Python's bool, int and float arguments (as numba-cuda).
 inline constexpr const Scalar *kBoolScalar = &kScalars[0];
 inline constexpr const Scalar *kI64Scalar = &kScalars[4];
-inline constexpr const Scalar *kF64Scalar = &kScalars[10];
-inline constexpr const Scalar *kC128Scalar = &kScalars[12];
+inline constexpr const Scalar *kF64Scalar = &kScalars[11];
+inline constexpr const Scalar *kC128Scalar = &kScalars[13];
 /// The row of kind `kind` and `bits` bits (bool: 'b', 8 bits in memory), or null.
 inline const Scalar *scalarOf(char kind, unsigned bits) {
   for (const Scalar &s : kScalars)
