@@ -11,12 +11,7 @@ import cuft
 from sourceutil import line_of
 
 
-@pytest.fixture(scope="module", autouse=True)
-def host_target():
-    previous = cuft.target()
-    cuft.set_target("host")
-    yield
-    cuft.set_target(previous)
+pytestmark = pytest.mark.usefixtures("on_host")
 
 
 @cuft.kernel

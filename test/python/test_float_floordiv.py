@@ -7,12 +7,7 @@ import pytest
 import cuft
 
 
-@pytest.fixture(scope="module", autouse=True)
-def host_target():
-    previous = cuft.target()
-    cuft.set_target("host")
-    yield
-    cuft.set_target(previous)
+pytestmark = pytest.mark.usefixtures("on_host")
 
 
 @cuft.kernel

@@ -8,12 +8,7 @@ from gallery import GALLERY
 from gallery_runs import RUNS
 
 
-@pytest.fixture(scope="module", autouse=True)
-def host_target():
-    previous = cuft.target()
-    cuft.set_target("host")
-    yield
-    cuft.set_target(previous)
+pytestmark = pytest.mark.usefixtures("on_host")
 
 
 def _copies(args):
