@@ -81,7 +81,11 @@ void cuft::buildCuftToHostPipeline(OpPassManager &pm, const CuftToHostOptions &o
   pm.addPass(createCSEPass());
   pm.addPass(createConvertGPUToHost());
   pm.addPass(createSCFToControlFlowPass());
-  pm.addPass(arith::createArithExpandOpsPass());
+  // bfloat16 conversions as integer operations: x86 has no instructions (and
+  // the JIT no runtime library) for them.
+  arith::ArithExpandOpsPassOptions expand;
+  expand.includeBf16 = true;
+  pm.addPass(arith::createArithExpandOpsPass(expand));
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createConvertToLLVMPass());

@@ -140,7 +140,10 @@ class DeviceArray:
         """What launches read of this array: the argument reader's rules
         applied once (its signature entry and cells, or why no kernel can
         take it)."""
-        return _cuft.device_array_form(self.dtype.str, self.ptr, self.shape, self.strides,
+        # numpy's typestr of bfloat16 (ml_dtypes) is '<V2', which says nothing:
+        # the reader takes cuft's '<B2' (kind B of SignatureText.h's table).
+        typestr = "<B2" if self.dtype.name == "bfloat16" else self.dtype.str
+        return _cuft.device_array_form(typestr, self.ptr, self.shape, self.strides,
                                        self.device)
 
     @property

@@ -588,8 +588,16 @@ def _scalar_types():
     global _SCALARS
     if _SCALARS is None:
         import numpy
-        _SCALARS = {name: numpy.dtype(np_name).type
-                    for name, np_name, _, _ in _cuft.scalar_types()}
+        _SCALARS = {}
+        for name, np_name, kind, _ in _cuft.scalar_types():
+            if kind == "B":  # bfloat16: numpy knows it through ml_dtypes, if installed
+                try:
+                    import ml_dtypes
+                except ImportError:
+                    continue
+                _SCALARS[name] = ml_dtypes.bfloat16
+            else:
+                _SCALARS[name] = numpy.dtype(np_name).type
     return _SCALARS
 
 

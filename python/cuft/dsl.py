@@ -10,7 +10,8 @@ from . import _cuft
 __all__ = [
     "grid", "gridsize", "threadIdx", "blockIdx", "blockDim", "gridDim", "laneid",
     "warpsize", "shared", "local", "syncthreads", "threadfence", "threadfence_block",
-    "threadfence_system", "atomic", "const", "fp16", "float16", "float32", "float64", "int8", "int16",
+    "threadfence_system", "atomic", "const", "fp16", "float16", "bfloat16", "float32", "float64",
+    "int8", "int16",
     "int32",
     "int64", "uint8", "uint16", "uint32", "uint64", "bool_", "complex64", "complex128", "void",
     "Intrinsic", "DType",
@@ -138,9 +139,12 @@ fp16 = _Namespace("fp16", FP16_FUNCTIONS)
 
 
 def _mlir_scalar(kind, bits):
-    """The MLIR spelling of a scalar type: i1 (bool), i32, ui8, f64, complex<f32>."""
+    """The MLIR spelling of a scalar type: i1 (bool), i32, ui8, f64, complex<f32>,
+    bf16 (kind B)."""
     if kind == "b":
         return "i1"
+    if kind == "B":
+        return f"bf{bits}"
     if kind == "c":
         return f"complex<f{bits // 2}>"
     return f"{'ui' if kind == 'u' else kind}{bits}"
@@ -151,6 +155,7 @@ def _mlir_scalar(kind, bits):
 DTYPES = {numpy: DType("bool_" if kind == "b" else numpy, _mlir_scalar(kind, bits))
           for _, numpy, kind, bits in _cuft.scalar_types()}
 float16, float32, float64 = DTYPES["float16"], DTYPES["float32"], DTYPES["float64"]
+bfloat16 = DTYPES["bfloat16"]
 int8, int16, int32, int64 = DTYPES["int8"], DTYPES["int16"], DTYPES["int32"], DTYPES["int64"]
 uint8, uint16, uint32, uint64 = (DTYPES["uint8"], DTYPES["uint16"], DTYPES["uint32"],
                                  DTYPES["uint64"])

@@ -21,6 +21,7 @@
 #include <pybind11/numpy.h>
 
 #include <array>
+#include <iterator>
 #include <atomic>
 #include <cstring>
 #include <string>
@@ -87,6 +88,26 @@ const Numpy &numpy() {
   if (!numpyTypes.compare_exchange_strong(expected, np, std::memory_order_acq_rel))
     return *expected; // another thread made it first (this one is leaked: rare, small)
   return *np;
+}
+
+/// The row of a numpy dtype numpy registered at run time (a number from
+/// NPY_USERDEF on: ml_dtypes' bfloat16), matched by name once and then by its
+/// number, which numpy keeps for the life of the process.
+std::atomic<int> userDtypeNumbers[std::size(spelling::kScalars)];
+const spelling::Scalar *userDtype(int num, py::handle dtype) {
+  constexpr int kNpyUserDef = 256;
+  if (num < kNpyUserDef)
+    return nullptr;
+  for (size_t k = 0; k < std::size(spelling::kScalars); ++k)
+    if (userDtypeNumbers[k].load(std::memory_order_relaxed) == num)
+      return &spelling::kScalars[k];
+  std::string name = py::str(dtype.attr("name"));
+  for (size_t k = 0; k < std::size(spelling::kScalars); ++k)
+    if (name == spelling::kScalars[k].numpy) {
+      userDtypeNumbers[k].store(num, std::memory_order_relaxed);
+      return &spelling::kScalars[k];
+    }
+  return nullptr;
 }
 
 /// cuft.DeviceArray, registered by cuft.cuda: its `_launch` tuple
@@ -252,12 +273,13 @@ private:
         throw py::error_already_set();
       if (generic) { // a subclass of a numpy scalar type: the same layout
         py::object dtype = v.attr("dtype");
-        auto it = np.elems.find(dtype.attr("num").cast<int>());
-        if (it == np.elems.end())
+        int num = dtype.attr("num").cast<int>();
+        auto it = np.elems.find(num);
+        type = it != np.elems.end() ? it->second : userDtype(num, dtype);
+        if (!type)
           return fail("numpy scalar of dtype " + std::string(py::str(dtype)) +
                       " is not supported"),
                  -1;
-        type = it->second;
         inPlace = true;
         return 1;
       }
@@ -384,9 +406,10 @@ private:
     auto a = py::reinterpret_borrow<py::array>(v);
     py::dtype dt = a.dtype();
     auto it = np.elems.find(dt.num());
+    const spelling::Scalar *elem = it != np.elems.end() ? it->second : userDtype(dt.num(), dt);
     char order = dt.byteorder();
     bool native = order == '=' || order == '|' || (order == '<') == kLittleEndian;
-    if (it == np.elems.end() || !native) {
+    if (!elem || !native) {
       std::string supported;
       for (const spelling::Scalar &scalar : spelling::kScalars)
         supported.append(supported.empty() ? "" : ", ").append(scalar.numpy);
@@ -399,7 +422,7 @@ private:
       return false;
     int flags = a.flags();
     ArrayView view;
-    view.elem = it->second;
+    view.elem = elem;
     view.itemsize = a.itemsize();
     view.rank = size_t(a.ndim());
     view.readOnly = !(flags & py::detail::npy_api::NPY_ARRAY_WRITEABLE_);
@@ -646,8 +669,8 @@ private:
       return fail("__dlpack__() of a " + typeName(v) + " returned " + shortRepr(capsule) +
                   ", not a DLPack capsule");
     ArrayView view;
-    // DLPack's type codes: 0 int, 1 uint, 2 float, 5 complex, 6 bool.
-    static constexpr char kinds[] = {'i', 'u', 'f', 0, 0, 'c', 'b'};
+    // DLPack's type codes: 0 int, 1 uint, 2 float, 4 bfloat, 5 complex, 6 bool.
+    static constexpr char kinds[] = {'i', 'u', 'f', 0, 'B', 'c', 'b'};
     if (t.lanes == 1 && t.code < 7 && kinds[t.code])
       view.elem = spelling::scalarOf(kinds[t.code], t.bits);
     if (!view.elem) {

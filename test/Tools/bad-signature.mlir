@@ -3,8 +3,8 @@
 // The signature has no place in the source, so the location is the file's
 // (line 0).
 
-// RUN: not cuft-opt %s --cuft-specialize="sig=f32,array<bf16,1,C>" 2>&1 | FileCheck %s --check-prefix=ELEM
-// ELEM: bad-signature.mlir:0:0: error: invalid signature "f32,array<bf16,1,C>": entry #1 ('array<bf16,1,C>'): unknown element type 'bf16'
+// RUN: not cuft-opt %s --cuft-specialize="sig=f32,array<f80,1,C>" 2>&1 | FileCheck %s --check-prefix=ELEM
+// ELEM: bad-signature.mlir:0:0: error: invalid signature "f32,array<f80,1,C>": entry #1 ('array<f80,1,C>'): unknown element type 'f80'
 
 // RUN: not cuft-opt %s --cuft-specialize="sig=f32,array<f32,9,C>" 2>&1 | FileCheck %s --check-prefix=RANK
 // RANK: bad-signature.mlir:0:0: error: invalid signature "f32,array<f32,9,C>": entry #1 ('array<f32,9,C>'): array rank must be an integer from 1 to 8, got '9'
@@ -22,7 +22,7 @@
 // CLOSE: bad-signature.mlir:0:0: error: invalid signature "f32,f32>": unbalanced '>'
 
 // RUN: not cuft-opt %s --cuft-specialize="sig=f32,half" 2>&1 | FileCheck %s --check-prefix=TYPE
-// TYPE: bad-signature.mlir:0:0: error: invalid signature "f32,half": entry #1 ('half'): unknown type 'half' (expected bool, i8-i64, u8-u64, f16, f32, f64, c64, c128 or array<elem,rank,layout>)
+// TYPE: bad-signature.mlir:0:0: error: invalid signature "f32,half": entry #1 ('half'): unknown type 'half' (expected bool, i8-i64, u8-u64, f16, bf16, f32, f64, c64, c128 or array<elem,rank,layout>)
 
 // RUN: not cuft-opt %s --cuft-specialize="sig=f32,,f32" 2>&1 | FileCheck %s --check-prefix=EMPTY
 // EMPTY: bad-signature.mlir:0:0: error: invalid signature "f32,,f32": entry #1 (''): empty type

@@ -35,8 +35,8 @@
 // ONE: cuft.kernel @other(%{{.*}}: i32)
 
 // Errors in the signature string.
-// RUN: not cuft-opt %s --cuft-specialize="sig=f32,bf16" 2>&1 | FileCheck %s --check-prefix=UNKNOWN
-// UNKNOWN: error: invalid signature "f32,bf16": entry #1 ('bf16'): unknown type 'bf16' (expected bool, i8-i64, u8-u64, f16, f32, f64, c64, c128 or array<elem,rank,layout>)
+// RUN: not cuft-opt %s --cuft-specialize="sig=f32,f80" 2>&1 | FileCheck %s --check-prefix=UNKNOWN
+// UNKNOWN: error: invalid signature "f32,f80": entry #1 ('f80'): unknown type 'f80' (expected bool, i8-i64, u8-u64, f16, bf16, f32, f64, c64, c128 or array<elem,rank,layout>)
 // RUN: not cuft-opt %s --cuft-specialize="sig=array<f32,1,X>" 2>&1 | FileCheck %s --check-prefix=LAYOUT
 // LAYOUT: error: invalid signature "array<f32,1,X>": entry #0 ('array<f32,1,X>'): array layout must be C, F or strided, got 'X'
 // RUN: not cuft-opt %s --cuft-specialize="sig=array<f32,0,C>" 2>&1 | FileCheck %s --check-prefix=RANK0
@@ -47,8 +47,8 @@
 // RANKX: array rank must be an integer from 1 to 8, got 'two'
 // RUN: not cuft-opt %s --cuft-specialize="sig=array<f32,1>" 2>&1 | FileCheck %s --check-prefix=FIELDS
 // FIELDS: error: invalid signature "array<f32,1>": entry #0 ('array<f32,1>'): an array type needs <element,rank,layout> or <element,rank,layout,readonly>, got 'f32,1'
-// RUN: not cuft-opt %s --cuft-specialize="sig=array<bf16,1,C>" 2>&1 | FileCheck %s --check-prefix=ELEM
-// ELEM: entry #0 ('array<bf16,1,C>'): unknown element type 'bf16'
+// RUN: not cuft-opt %s --cuft-specialize="sig=array<f80,1,C>" 2>&1 | FileCheck %s --check-prefix=ELEM
+// ELEM: entry #0 ('array<f80,1,C>'): unknown element type 'f80'
 // RUN: not cuft-opt %s --cuft-specialize="sig=f32,array<f32,1,C" 2>&1 | FileCheck %s --check-prefix=OPEN
 // OPEN: error: invalid signature "f32,array<f32,1,C": unbalanced '<'
 // RUN: not cuft-opt %s --cuft-specialize="sig=f32>" 2>&1 | FileCheck %s --check-prefix=CLOSE

@@ -13,6 +13,11 @@ import numpy as np
 
 import cuft
 
+try:  # bfloat16 arrays come from ml_dtypes (requirements-dev.txt)
+    import ml_dtypes
+except ImportError:
+    ml_dtypes = None
+
 TPB = 128  # a module-level constant, compiled in as a literal
 
 
@@ -914,6 +919,21 @@ def half_precision(x, y, k8, k16, scale, out, wide, flags):
         flags[i] = cuft.fp16.hlt(a, b) + 2 * (a == b) + 4 * math.isfinite(a / b)
 
 
+@cuft.kernel
+def brain_float(x, y, k8, scale, out, wide):
+    # bfloat16 (ml_dtypes' numpy arrays): each operation computed in float32
+    # and rounded once, conversions through float32 (as ml_dtypes converts),
+    # int8 keeps bfloat16, float16 with bfloat16 gives float32.
+    i = cuft.grid(1)
+    if i < x.size:
+        a, b = x[i], y[i]
+        out[i, 0] = a * b + scale
+        out[i, 1] = a / b - a // b + a % b
+        out[i, 2] = math.sqrt(abs(a)) + math.exp(b) - max(a, b)
+        out[i, 3] = -a + k8[i] + cuft.bfloat16(i * 0.1)
+        wide[i] = a + cuft.float16(0.5) + (a < b)
+
+
 ROOTS_OF_UNITY = np.exp(2j * np.pi * np.arange(4) / 4).astype(np.complex64)
 
 
@@ -999,6 +1019,9 @@ GALLERY = {
                                                 np.ones(256, np.int8), np.ones(256, np.int16),
                                                 np.float16(0.5), np.zeros((256, 6), np.float16),
                                                 np.zeros(256, np.float32), np.zeros(256, np.int32))),
+    **({} if ml_dtypes is None else {"brain_float": (brain_float, lambda: (
+        np.ones(256, ml_dtypes.bfloat16), np.ones(256, ml_dtypes.bfloat16), np.ones(256, np.int8),
+        ml_dtypes.bfloat16(0.5), np.zeros((256, 4), ml_dtypes.bfloat16), np.zeros(256, np.float32)))}),
     "complex_shared_reverse": (complex_shared_reverse,
                                lambda: (np.ones(256, np.complex128), np.zeros(256, np.complex128))),
     "cmath_functions": (cmath_functions, lambda: (np.ones(4, np.complex128),

@@ -14,6 +14,11 @@ from typing import Callable
 
 import numpy as np
 
+try:  # bfloat16 arrays (gallery.py's brain_float runs where ml_dtypes is installed)
+    import ml_dtypes
+except ImportError:
+    ml_dtypes = None
+
 f32, f64 = np.float32, np.float64
 
 # The references repeat the kernels' float operations in their order, so most
@@ -96,6 +101,28 @@ def _complex_arith(a, b, scale, shift, out, flags):
     with np.errstate(all="ignore"):
         flags = np.stack([z == w, z != np.conj(z), (z - z) != 0, np.isnan(z / w.real)], axis=1)
     return {4: out, 5: flags}
+
+
+def _brain_float_args():
+    bf = ml_dtypes.bfloat16
+    x, y = _normal(N).astype(bf), _normal(N, seed=1).astype(bf)
+    y[:2] = [0, x[2]]
+    return (x, y, _ints(-100, 100, N, np.int8), bf(0.375), np.zeros((N, 4), bf),
+            np.zeros(N, f32))
+
+
+def _brain_float(x, y, k8, scale, out, wide):
+    # ml_dtypes computes each bfloat16 operation in float32 and rounds once, as
+    # the kernel does.
+    bf = ml_dtypes.bfloat16
+    a, b = x, y
+    with np.errstate(all="ignore"):
+        out = np.stack([a * b + scale, a / b - a // b + a % b,
+                        np.sqrt(np.abs(a)) + np.exp(b) - np.fmax(a, b),
+                        -a + k8.astype(bf) + (np.arange(N) * 0.1).astype(f32).astype(bf)],
+                       axis=1)
+        wide = a.astype(f32) + f32(0.5) + (a < b)
+    return {4: out, 5: wide}
 
 
 def _half_precision_args():
@@ -770,3 +797,5 @@ RUNS = {
     "wide_thread_index": Run(1, 1024, lambda: (np.zeros(1024, np.int64), 3_000_000),
                              lambda out, scale: {0: 1024 * 3_000_000 + np.arange(1024)}),
 }
+if ml_dtypes is not None:
+    RUNS["brain_float"] = _per_element(N, 128, _brain_float_args, _brain_float, **F32)

@@ -533,6 +533,8 @@ def test_every_gallery_kernel_launches_with_the_parameters_its_cubin_reads():
                 values += [("q", d.ptr), ("q", d.ptr), ("q", 0)]
                 values += [("q", n) for n in d.shape]
                 values += [("q", s // d.dtype.itemsize) for s in d.strides]
+            elif entry == "bf16":  # no struct format: its 16 bits
+                values.append(("H", int(np.array(value).view(np.uint16))))
             elif entry in ("c64", "c128"):  # two parameters: the parts
                 fmt = "f" if entry == "c64" else "d"
                 values += [(fmt, complex(value).real), (fmt, complex(value).imag)]

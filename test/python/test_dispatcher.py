@@ -108,7 +108,7 @@ def test_numba_style_signatures():
     assert parse_signature("") == ""
     assert parse_signature("f32[:,:,:,::1]") == "array<f32,4,C>"
     for bad in ("f8x", "f32[:,:,:,:,:,:,:,:,:]", "f32[::2]", "f32[::1, ::1]", "array<f32,9,C>",
-                "array<f32,1,X>", "array<bf16,1,C>", "f32[:", "array<f32,1>"):
+                "array<f32,1,X>", "array<f80,1,C>", "f32[:", "array<f32,1>"):
         with pytest.raises(ValueError):
             parse_signature(bad)
 
@@ -468,8 +468,8 @@ def test_cli_reports_errors(tmp_path):
     assert "Traceback" not in run.stderr
     run = run_cli("inspect", f"{src}:nope", "--sig", "f32[:]")
     assert run.returncode != 0 and "no @cuft.kernel named 'nope'" in run.stderr
-    run = run_cli("inspect", f"{src}:k", "--sig", "bf16[:]")
-    assert run.returncode == 2 and "unknown element type 'bf16'" in run.stderr
+    run = run_cli("inspect", f"{src}:k", "--sig", "f80[:]")
+    assert run.returncode == 2 and "unknown element type 'f80'" in run.stderr
 
 
 @pytest.mark.skipif(not FREE_THREADED, reason="needs a free-threaded interpreter")

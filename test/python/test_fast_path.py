@@ -243,6 +243,18 @@ def test_float16_is_read_from_every_producer():
         "array<f16,1,C>,array<f16,1,C>"
 
 
+def test_bfloat16_is_read_from_ml_dtypes_arrays_and_scalars():
+    # numpy registers ml_dtypes' bfloat16 at run time (a user dtype number,
+    # typestr '<V2'): the reader matches it by name, then by its number.
+    ml_dtypes = pytest.importorskip("ml_dtypes")
+    a = np.zeros((2, 3), ml_dtypes.bfloat16)
+    for _ in range(2):  # the second read finds the remembered number
+        assert read(ml_dtypes.bfloat16(1), a, a.T) == "bf16,array<bf16,2,C>,array<bf16,2,F>"
+    assert read(device_array((8,), ml_dtypes.bfloat16)) == "array<bf16,1,C>"
+    with pytest.raises(ArgumentError, match="typestr '<V2'"):  # a V2 says nothing
+        read(CudaLike((8,), "<V2"))
+
+
 def test_complex_numbers_are_read_as_c64_and_c128():
     # Python complex as numba: complex128; numpy's scalars and arrays by dtype,
     # from every producer (numpy, __cuda_array_interface__ typestr '<c8'/'<c16',

@@ -39,18 +39,22 @@ Value zeroOf(OpBuilder &b, Location loc, Type t) {
   return arith::ConstantOp::create(b, loc, t, b.getZeroAttr(t));
 }
 
-/// `values` with each f16 extended to f32 (what half-precision functions
-/// compute in), the others as they are.
+bool isHalf(Type t) { return t.isF16() || t.isBF16(); }
+
+/// `values` with each f16 or bf16 extended to f32 (what half-precision
+/// functions compute in, and bfloat16 arithmetic: the host has no bf16
+/// instructions, and f32 rounds +, -, *, / and sqrt exactly once to bf16), the
+/// others as they are.
 SmallVector<Value> widenHalves(OpBuilder &b, Location loc, ValueRange values) {
   SmallVector<Value> out;
   for (Value v : values)
-    out.push_back(v.getType().isF16() ? Value(arith::ExtFOp::create(b, loc, b.getF32Type(), v))
+    out.push_back(isHalf(v.getType()) ? Value(arith::ExtFOp::create(b, loc, b.getF32Type(), v))
                                       : v);
   return out;
 }
-/// `r` rounded to `type` if that is f16 (and `r` is not).
+/// `r` rounded to `type` if that is f16 or bf16 (and `r` is not).
 Value narrowTo(OpBuilder &b, Location loc, Value r, Type type) {
-  if (!type.isF16() || r.getType().isF16())
+  if (!isHalf(type) || r.getType() == type)
     return r;
   return arith::TruncFOp::create(b, loc, type, r);
 }
@@ -382,6 +386,11 @@ Value emitBinary(OpBuilder &b, Location loc, Operation *op, Type cuftType, Value
                  bool checked) {
   if (isa<ComplexType>(x.getType()))
     return emitComplexBinary(b, loc, op, x, y);
+  if (x.getType().isBF16()) { // in f32, rounded once (see widenHalves)
+    SmallVector<Value> xy = widenHalves(b, loc, {x, y});
+    Value r = emitBinary(b, loc, op, b.getF32Type(), xy[0], xy[1], checked);
+    return r ? narrowTo(b, loc, r, x.getType()) : r;
+  }
   bool isFloat = isa<FloatType>(x.getType());
   bool u = isUnsigned(cuftType);
   return llvm::TypeSwitch<Operation *, Value>(op)
@@ -461,6 +470,11 @@ struct CmpLowering : public OpConversionPattern<CmpOp> {
         rewriter.replaceOpWithNewOp<complex::NotEqualOp>(op, x, y);
       return success();
     }
+    if (x.getType().isBF16()) {
+      SmallVector<Value> xy = widenHalves(rewriter, loc, {x, y});
+      x = xy[0];
+      y = xy[1];
+    }
     if (isa<FloatType>(x.getType())) {
       arith::CmpFPredicate p = arith::CmpFPredicate::OEQ;
       switch (op.getPredicate()) {
@@ -500,6 +514,10 @@ struct UnaryLowering : public ConversionPattern {
     Location loc = op->getLoc();
     Value x = operands[0];
     Type t = x.getType();
+    if (t.isBF16() && !isa<NotOp, InvertOp>(op)) { // in f32 (see widenHalves)
+      x = widenHalves(rewriter, loc, x)[0];
+      t = x.getType();
+    }
     bool isFloat = isa<FloatType>(t);
     Value r;
     if (isa<ComplexType>(t))
@@ -519,7 +537,7 @@ struct UnaryLowering : public ConversionPattern {
       r = x;
     else
       r = math::AbsIOp::create(rewriter, loc, x);
-    rewriter.replaceOp(op, r);
+    rewriter.replaceOp(op, narrowTo(rewriter, loc, r, operands[0].getType()));
     return success();
   }
 };
@@ -543,6 +561,14 @@ Value castScalar(OpBuilder &b, Location loc, Value x, Type from, Type to, Type d
   Type src = x.getType();
   if (src == dst && !(to.isInteger(1) && !from.isInteger(1)))
     return x;
+  // bfloat16 converts through float32 only, as ml_dtypes does (and the host
+  // has no other conversions): f64 and integers round to f32 first.
+  Type f32 = b.getF32Type();
+  if ((src.isBF16() || dst.isBF16()) && src != f32 && dst != f32 && !to.isInteger(1) &&
+      !isa<ComplexType>(src) && !isa<ComplexType>(dst)) {
+    Value mid = castScalar(b, loc, x, from, f32, f32);
+    return castScalar(b, loc, mid, f32, to, dst);
+  }
   if (auto c = dyn_cast<ComplexType>(src)) {
     auto [re, im] = partsOf(b, loc, x);
     if (to.isInteger(1)) { // true unless both parts are 0 (NaN is true)

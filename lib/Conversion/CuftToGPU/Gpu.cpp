@@ -112,6 +112,8 @@ struct PrintLowering : public OpConversionPattern<PrintOp> {
         args.push_back(complex::ImOp::create(rewriter, loc, v));
       } else if (isa<FloatType>(v.getType())) {
         format += "%f";
+        if (v.getType().isBF16()) // bf16 extends through f32 only
+          v = arith::ExtFOp::create(rewriter, loc, rewriter.getF32Type(), v);
         args.push_back(v.getType().isF16()
                            ? Value(arith::ExtFOp::create(rewriter, loc, rewriter.getF64Type(), v))
                            : v);

@@ -70,7 +70,8 @@ _SIGNATURE_SCALARS = {name: dsl.DTYPES[numpy].mlir for name, numpy, _, _ in _cuf
 
 
 def _numpy_dtype_name(obj):
-    if "numpy" not in (getattr(obj, "__module__", "") or type(obj).__module__ or ""):
+    module = getattr(obj, "__module__", "") or type(obj).__module__ or ""
+    if "numpy" not in module and "ml_dtypes" not in module:  # ml_dtypes.bfloat16 too
         return None
     try:
         import numpy

@@ -12,7 +12,7 @@ cuft.func @f() {
 
 cuft.func @f() {
   // expected-error@+1 {{expects a bool, integer or float literal of a scalar type}}
-  %0 = cuft.constant 1.0 : bf16
+  %0 = cuft.constant 1.0 : f80
   cuft.return
 }
 

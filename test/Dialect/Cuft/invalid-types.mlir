@@ -2,43 +2,43 @@
 
 // ArrayType::verify: the element type must be a cuft scalar.
 
-// expected-error@+1 {{expects a scalar element type (bool, i8-i64, u8-u64, f16, f32, f64, complex<f32>, complex<f64>), got 'index'}}
+// expected-error@+1 {{expects a scalar element type (bool, i8-i64, u8-u64, f16, bf16, f32, f64, complex<f32>, complex<f64>), got 'index'}}
 cuft.func @f(%a: !cuft.array<index, 1, C>) {
   cuft.return
 }
 
 // -----
 
-// expected-error@+1 {{expects a scalar element type (bool, i8-i64, u8-u64, f16, f32, f64, complex<f32>, complex<f64>), got 'bf16'}}
-cuft.func @f(%a: !cuft.array<bf16, 1, C>) {
+// expected-error@+1 {{expects a scalar element type (bool, i8-i64, u8-u64, f16, bf16, f32, f64, complex<f32>, complex<f64>), got 'f80'}}
+cuft.func @f(%a: !cuft.array<f80, 1, C>) {
   cuft.return
 }
 
 // -----
 
 // Signed integers (si32) are not a cuft scalar: cuft uses signless for signed.
-// expected-error@+1 {{expects a scalar element type (bool, i8-i64, u8-u64, f16, f32, f64, complex<f32>, complex<f64>), got 'si32'}}
+// expected-error@+1 {{expects a scalar element type (bool, i8-i64, u8-u64, f16, bf16, f32, f64, complex<f32>, complex<f64>), got 'si32'}}
 cuft.func @f(%a: !cuft.array<si32, 1, C>) {
   cuft.return
 }
 
 // -----
 
-// expected-error@+1 {{expects a scalar element type (bool, i8-i64, u8-u64, f16, f32, f64, complex<f32>, complex<f64>), got 'i3'}}
+// expected-error@+1 {{expects a scalar element type (bool, i8-i64, u8-u64, f16, bf16, f32, f64, complex<f32>, complex<f64>), got 'i3'}}
 cuft.func @f(%a: !cuft.array<i3, 1, C>) {
   cuft.return
 }
 
 // -----
 
-// expected-error@+1 {{expects a scalar element type (bool, i8-i64, u8-u64, f16, f32, f64, complex<f32>, complex<f64>), got '!cuft.unknown'}}
+// expected-error@+1 {{expects a scalar element type (bool, i8-i64, u8-u64, f16, bf16, f32, f64, complex<f32>, complex<f64>), got '!cuft.unknown'}}
 cuft.func @f(%a: !cuft.array<!cuft.unknown, 1, C>) {
   cuft.return
 }
 
 // -----
 
-// expected-error@+1 {{expects a scalar element type (bool, i8-i64, u8-u64, f16, f32, f64, complex<f32>, complex<f64>), got '!cuft.array<f32, 1, C>'}}
+// expected-error@+1 {{expects a scalar element type (bool, i8-i64, u8-u64, f16, bf16, f32, f64, complex<f32>, complex<f64>), got '!cuft.array<f32, 1, C>'}}
 cuft.func @f(%a: !cuft.array<!cuft.array<f32, 1, C>, 1, C>) {
   cuft.return
 }

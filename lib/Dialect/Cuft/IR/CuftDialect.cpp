@@ -47,7 +47,8 @@ bool cuft::isScalarType(Type type) {
       return intTy.isSignless();
     return !intTy.isSigned() && (w == 8 || w == 16 || w == 32 || w == 64);
   }
-  return type.isF16() || type.isF32() || type.isF64() || isComplexType(type);
+  return type.isF16() || type.isBF16() || type.isF32() || type.isF64() ||
+         isComplexType(type);
 }
 
 bool cuft::isComplexType(Type type) {
@@ -75,6 +76,8 @@ std::string cuft::typeName(Type type) {
   }
   if (type.isF16())
     return "f16";
+  if (type.isBF16())
+    return "bf16";
   if (type.isF32())
     return "f32";
   if (type.isF64())
@@ -100,7 +103,7 @@ LogicalResult ArrayType::verify(function_ref<InFlightDiagnostic()> emitError,
                                 MemorySpace memorySpace) {
   if (!isScalarType(elementType))
     return emitError() << "expects a scalar element type (bool, i8-i64, u8-u64, "
-                          "f16, f32, f64, complex<f32>, complex<f64>), got "
+                          "f16, bf16, f32, f64, complex<f32>, complex<f64>), got "
                        << elementType;
   if (rank < 1 || rank > 8)
     return emitError() << "expects a rank between 1 and 8, got " << rank;

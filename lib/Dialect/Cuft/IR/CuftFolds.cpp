@@ -37,6 +37,8 @@ std::optional<double> floatValue(Attribute a) {
 
 /// A float result rounded to the precision of `type`.
 Attribute floatAttr(Type type, double v) {
+  if (type.isBF16()) // through float32, as the conversion at run time
+    return FloatAttr::get(type, static_cast<double>(static_cast<float>(v)));
   if (type.isF32())
     return FloatAttr::get(type, static_cast<double>(static_cast<float>(v)));
   return FloatAttr::get(type, v);

@@ -23,7 +23,7 @@ static bool isGeneric(Operation *op) {
 
 static bool isIntType(Type t) { return isScalarType(t) && t.isInteger() && !t.isInteger(1); }
 static bool isBoolType(Type t) { return t.isInteger(1); }
-static bool isFloatType(Type t) { return t.isF16() || t.isF32() || t.isF64(); }
+static bool isFloatType(Type t) { return t.isF16() || t.isBF16() || t.isF32() || t.isF64(); }
 static bool isRealType(Type t) { return isIntType(t) || isFloatType(t); }
 
 static Operation *enclosingFunction(Operation *op) {

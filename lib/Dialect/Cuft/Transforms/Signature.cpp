@@ -53,6 +53,8 @@ Type cuft::parseScalarTypeName(MLIRContext *ctx, StringRef spelled) {
     return {};
   if (name == "bool")
     return IntegerType::get(ctx, 1);
+  if (name == "bf16")
+    return BFloat16Type::get(ctx);
   unsigned width = 0;
   StringRef(name).drop_front().getAsInteger(10, width);
   switch (name[0]) {
@@ -229,7 +231,8 @@ bool cuft::parseSignature(MLIRContext *ctx, StringRef text,
       result.type = parseScalarTypeName(ctx, typeText);
       if (!result.type)
         error = "unknown type '" + typeText.str() +
-                "' (expected bool, i8-i64, u8-u64, f16, f32, f64, c64, c128 or array<elem,rank,layout>)";
+                "' (expected bool, i8-i64, u8-u64, f16, bf16, f32, f64, c64, c128 or "
+                "array<elem,rank,layout>)";
     }
     if (!result.type) {
       error = where + error;

@@ -33,8 +33,8 @@ Type cuft::realPart(Type t) {
 Type cuft::complexOf(Type t) {
   if (isa<ComplexType>(t))
     return t;
-  // NumPy has no complex32: a float16's complex is complex64.
-  return ComplexType::get(t.isF16() ? Float32Type::get(t.getContext()) : t);
+  // NumPy has no complex32: a float16's (or bfloat16's) complex is complex64.
+  return ComplexType::get(t.isF16() || t.isBF16() ? Float32Type::get(t.getContext()) : t);
 }
 
 /// Bits for ordering types of one kind (a complex: its parts' width).
@@ -57,8 +57,11 @@ static Type promoteStrong(Type a, Type b) {
   if (ka == ScalarKind::Complex || kb == ScalarKind::Complex)
     return complexOf(promoteStrong(realPart(a), realPart(b)));
   unsigned wa = a.getIntOrFloatBitWidth(), wb = b.getIntOrFloatBitWidth();
-  if (ka == ScalarKind::Float && kb == ScalarKind::Float)
-    return wa >= wb ? a : b;
+  if (ka == ScalarKind::Float && kb == ScalarKind::Float) {
+    if (wa == wb) // float16 with bfloat16: neither holds the other (ml_dtypes' rule)
+      return Float32Type::get(ctx);
+    return wa > wb ? a : b;
+  }
   if (ka != kb) {
     // The float, widened to one that holds every value of the integer:
     // 8-bit integers fit f16, 16-bit ones f32, wider ones only f64.

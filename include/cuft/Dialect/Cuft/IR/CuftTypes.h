@@ -11,7 +11,7 @@
 
 namespace cuft {
 /// Scalars of typed cuft IR: i1, signless (signed) or unsigned integers of 8 to 64
-/// bits, f16, f32 and f64, complex<f32> and complex<f64> (NumPy's complex64
+/// bits, f16, bf16, f32 and f64, complex<f32> and complex<f64> (NumPy's complex64
 /// and complex128).
 bool isScalarType(mlir::Type type);
 /// complex<f32> or complex<f64>.

@@ -2,7 +2,7 @@
 //
 // A signature is text, one entry per kernel parameter, joined by ',':
 //
-//   scalar      bool i8 i16 i32 i64 u8 u16 u32 u64 f16 f32 f64 c64 c128
+//   scalar      bool i8 i16 i32 i64 u8 u16 u32 u64 f16 f32 f64 c64 c128 bf16
 //   array       array<elem,rank,layout> or array<elem,rank,layout,readonly>,
 //               layout C, F or strided
 //   constexpr   scalar=value (i64=128, bool=true, f64=0.5)
@@ -30,8 +30,10 @@ namespace cuft::signature {
 
 /// cuft's scalar types, in the order messages list them: the signature's name,
 /// numpy's dtype name, the kind as numpy's typestr spells it (b, i, u, f, c:
-/// also what __cuda_array_interface__ and, by DLPack's type code, DLPack name)
-/// and the width in bits. Every reader of an element type finds its row here.
+/// also what __cuda_array_interface__ and, by DLPack's type code, DLPack name;
+/// B for bfloat16, which numpy knows only through ml_dtypes and whose numpy
+/// typestr is '<V2': cuft.DeviceArray spells it '<B2') and the width in bits. Every reader of an element type finds its row
+/// here.
 /// A complex scalar argument is passed as two parameters, its parts.
 struct Scalar {
   std::string_view name, numpy;
@@ -44,7 +46,8 @@ inline constexpr Scalar kScalars[] = {
     {"i32", "int32", 'i', 32},      {"i64", "int64", 'i', 64},   {"u8", "uint8", 'u', 8},
     {"u16", "uint16", 'u', 16},     {"u32", "uint32", 'u', 32},  {"u64", "uint64", 'u', 64},
     {"f16", "float16", 'f', 16},    {"f32", "float32", 'f', 32}, {"f64", "float64", 'f', 64},
-    {"c64", "complex64", 'c', 64},  {"c128", "complex128", 'c', 128}};
+    {"c64", "complex64", 'c', 64},  {"c128", "complex128", 'c', 128},
+    {"bf16", "bfloat16", 'B', 16}};
 /// The types of Python's bool, int and float arguments (as numba-cuda).
 inline constexpr const Scalar *kBoolScalar = &kScalars[0];
 inline constexpr const Scalar *kI64Scalar = &kScalars[4];
