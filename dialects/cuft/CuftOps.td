@@ -477,8 +477,9 @@ def Cuft_WarpSizeOp : Cuft_Op<"warp_size", [Pure]> {
 def Cuft_LoadOp : Cuft_Op<"load", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>]> {
   let summary = "read an array element: `a[i, j]`";
   let description = [{
-    Typed IR: one integer index per dimension; the result is the element type.
-    A negative index counts from the end, as in NumPy and numba-cuda. Generic
+    Typed IR: one integer index per dimension (none for a 0-d array, `a[()]`);
+    the result is the element type. A negative index counts from the end, as
+    in NumPy and numba-cuda. Generic
     IR may give fewer indices than the array has dimensions (`a[i]` of a 2-d
     array): specialization makes that a `cuft.view`.
 
@@ -487,7 +488,7 @@ def Cuft_LoadOp : Cuft_Op<"load", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOp
   let arguments = (ins AnyType:$array, Variadic<AnyType>:$indices);
   let results = (outs AnyType:$result);
   let assemblyFormat = [{
-    $array `[` $indices `]` attr-dict `:` type($array) `[` type($indices) `]` `->` type($result)
+    $array `[` $indices `]` attr-dict `:` type($array) (`[` type($indices)^ `]`)? `->` type($result)
   }];
   let hasVerifier = 1;
 }
@@ -536,7 +537,7 @@ def Cuft_StoreOp : Cuft_Op<"store", [DeclareOpInterfaceMethods<Cuft_TypedByRules
   }];
   let arguments = (ins AnyType:$value, AnyType:$array, Variadic<AnyType>:$indices);
   let assemblyFormat = [{
-    $value `,` $array `[` $indices `]` attr-dict `:` type($value) `,` type($array) `[` type($indices) `]`
+    $value `,` $array `[` $indices `]` attr-dict `:` type($value) `,` type($array) (`[` type($indices)^ `]`)?
   }];
   let hasVerifier = 1;
 }
@@ -731,7 +732,7 @@ def Cuft_AtomicRMWOp : Cuft_Op<"atomic", [DeclareOpInterfaceMethods<Cuft_TypedBy
                        Variadic<AnyType>:$indices, AnyType:$value);
   let results = (outs AnyType:$result);
   let assemblyFormat = [{
-    $kind $array `[` $indices `]` `,` $value attr-dict `:` type($array) `[` type($indices) `]`
+    $kind $array `[` $indices `]` `,` $value attr-dict `:` type($array) (`[` type($indices)^ `]`)?
     `,` type($value) `->` type($result)
   }];
   let hasVerifier = 1;
@@ -750,7 +751,7 @@ def Cuft_AtomicCASOp : Cuft_Op<"atomic_cas", [DeclareOpInterfaceMethods<Cuft_Typ
                        AnyType:$value);
   let results = (outs AnyType:$result);
   let assemblyFormat = [{
-    $array `[` $indices `]` `,` $expected `,` $value attr-dict `:` type($array) `[` type($indices) `]`
+    $array `[` $indices `]` `,` $expected `,` $value attr-dict `:` type($array) (`[` type($indices)^ `]`)?
     `,` type($expected) `,` type($value) `->` type($result)
   }];
   let hasVerifier = 1;

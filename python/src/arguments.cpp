@@ -393,10 +393,10 @@ private:
   int tupleDepth = 0;
 
   bool rankOk(size_t rank, const char *what) {
-    if (rank >= 1 && rank <= kMaxRank)
+    if (rank <= kMaxRank)
       return true;
     return fail(std::string(what) + " has " + std::to_string(rank) +
-                " dimensions; cuft kernels take arrays of 1 to " + std::to_string(kMaxRank) +
+                " dimensions; cuft kernels take arrays of 0 to " + std::to_string(kMaxRank) +
                 " dimensions");
   }
 
@@ -416,8 +416,6 @@ private:
       return fail("numpy array of dtype " + std::string(py::str(dt)) +
                   " is not supported (supported: " + supported + ", in native byte order)");
     }
-    if (a.ndim() == 0)
-      return fail("a 0-dimensional array cannot be a kernel argument; pass a scalar instead");
     if (!rankOk(size_t(a.ndim()), "numpy array"))
       return false;
     int flags = a.flags();

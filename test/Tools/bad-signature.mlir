@@ -7,7 +7,7 @@
 // ELEM: bad-signature.mlir:0:0: error: invalid signature "f32,array<f80,1,C>": entry #1 ('array<f80,1,C>'): unknown element type 'f80'
 
 // RUN: not cuft-opt %s --cuft-specialize="sig=f32,array<f32,9,C>" 2>&1 | FileCheck %s --check-prefix=RANK
-// RANK: bad-signature.mlir:0:0: error: invalid signature "f32,array<f32,9,C>": entry #1 ('array<f32,9,C>'): array rank must be an integer from 1 to 8, got '9'
+// RANK: bad-signature.mlir:0:0: error: invalid signature "f32,array<f32,9,C>": entry #1 ('array<f32,9,C>'): array rank must be an integer from 0 to 8, got '9'
 
 // RUN: not cuft-opt %s --cuft-specialize="sig=f32,array<f32,1,X>" 2>&1 | FileCheck %s --check-prefix=LAYOUT
 // LAYOUT: bad-signature.mlir:0:0: error: invalid signature "f32,array<f32,1,X>": entry #1 ('array<f32,1,X>'): array layout must be C, F or strided, got 'X'

@@ -934,6 +934,19 @@ def brain_float(x, y, k8, scale, out, wide):
         wide[i] = a + cuft.float16(0.5) + (a < b)
 
 
+@cuft.kernel
+def zero_d_arrays(x, total, biggest, scale, meta):
+    # 0-d arrays (numpy's np.zeros(())): a[()] reads and writes the element,
+    # atomics take () as their index; size 1, ndim 0, shape ().
+    i = cuft.grid(1)
+    if i < x.size:
+        v = x[i] * scale[()]
+        cuft.atomic.add(total, (), v)
+        cuft.atomic.max(biggest, (), v)
+    if i == 0:
+        meta[()] = scale.size * 100 + scale.ndim * 10 + len(scale.shape)
+
+
 ROOTS_OF_UNITY = np.exp(2j * np.pi * np.arange(4) / 4).astype(np.complex64)
 
 
@@ -1022,6 +1035,8 @@ GALLERY = {
     **({} if ml_dtypes is None else {"brain_float": (brain_float, lambda: (
         np.ones(256, ml_dtypes.bfloat16), np.ones(256, ml_dtypes.bfloat16), np.ones(256, np.int8),
         ml_dtypes.bfloat16(0.5), np.zeros((256, 4), ml_dtypes.bfloat16), np.zeros(256, np.float32)))}),
+    "zero_d_arrays": (zero_d_arrays, lambda: (_f64(64), np.zeros(()), np.zeros(()),
+                                              np.ones(()), np.zeros((), np.int32))),
     "complex_shared_reverse": (complex_shared_reverse,
                                lambda: (np.ones(256, np.complex128), np.zeros(256, np.complex128))),
     "cmath_functions": (cmath_functions, lambda: (np.ones(4, np.complex128),

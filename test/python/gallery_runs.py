@@ -763,6 +763,12 @@ RUNS = {
                          _lookup_tables, **F32),
     "float_parts": Run(2, 128, _float_parts_args, _float_parts),
     "complex_arith": _per_element(N, 128, _complex_arith_args, _complex_arith, **F32),
+    "zero_d_arrays": _per_element(N, 128, lambda: (_normal(N, f64), np.zeros(()),
+                                                   np.full((), -np.inf), np.full((), 2.5),
+                                                   np.zeros((), np.int32)),
+                                  lambda x, total, biggest, scale, meta: {
+                                      1: np.sum(x * 2.5), 2: np.max(x * 2.5),
+                                      4: np.full((), 100, np.int32)}, **F64),
     "half_precision": _per_element(N, 128, _half_precision_args, _half_precision),
     "complex_shared_reverse": Run(_cover(N, 128), 128,
                                   lambda: (_complex(N, np.complex128), np.zeros(N, np.complex128)),

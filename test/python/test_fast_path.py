@@ -92,8 +92,7 @@ class DLPackOnly:
 
 @pytest.mark.parametrize("value, message", [
     (np.zeros(3, ">f8"), "numpy array of dtype >f8 is not supported"),
-    (np.zeros(()), "0-dimensional array cannot be a kernel argument"),
-    (np.zeros((1,) * 9), "numpy array has 9 dimensions; cuft kernels take arrays of 1 to 8"),
+    (np.zeros((1,) * 9), "numpy array has 9 dimensions; cuft kernels take arrays of 0 to 8"),
     (2**63, "integer 9223372036854775808 does not fit in int64"),
     ("text", "cannot pass a str to a kernel"), (None, "cannot pass a NoneType to a kernel"),
     (np.zeros(3, "M8[s]"), "numpy array of dtype datetime64\\[s\\] is not supported"),
@@ -253,6 +252,13 @@ def test_bfloat16_is_read_from_ml_dtypes_arrays_and_scalars():
     assert read(device_array((8,), ml_dtypes.bfloat16)) == "array<bf16,1,C>"
     with pytest.raises(ArgumentError, match="typestr '<V2'"):  # a V2 says nothing
         read(CudaLike((8,), "<V2"))
+
+
+def test_0d_arrays_are_read_from_every_producer():
+    a = np.zeros((), np.float32)
+    assert read(a, CudaLike((), "<f8"), DLPackOnly(a)) == \
+        "array<f32,0,C>,array<f64,0,C>,array<f32,0,C>"
+    assert read(device_array((), np.int32)) == "array<i32,0,C>"
 
 
 def test_complex_numbers_are_read_as_c64_and_c128():

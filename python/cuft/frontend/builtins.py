@@ -579,8 +579,8 @@ class BuiltinsMixin:
         array = self.value_of(nodes[0])
         idx = self.indices(nodes[1])
         vals = [self.value_of(n) for n in nodes[2:]]
-        ix = f"{array.name}[{', '.join(i.name for i in idx)}]"
-        ixt = f"{array.type}[{', '.join(i.type for i in idx)}]"
+        names, types = self._index_text(idx)
+        ix, ixt = f"{array.name}[{names}]", f"{array.type}{types}"
         if kind == "cas":
             return self.em.op(f"cuft.atomic_cas {ix}, {vals[0].name}, {vals[1].name} : {ixt}, "
                               f"{vals[0].type}, {vals[1].type} -> {UNKNOWN}", self.pos(node))

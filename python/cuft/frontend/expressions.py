@@ -261,9 +261,7 @@ class ExpressionsMixin:
                 raise self.error("assigning to a slice is not supported in kernels (assign "
                                  "its elements in a loop)", e)
         items = self.visit(node)
-        items = list(items) if isinstance(items, tuple) else [items]
-        if not items:
-            raise self.error("an array index needs at least one subscript", node)
+        items = list(items) if isinstance(items, tuple) else [items]  # a[()]: none (0-d)
         elts = node.elts if isinstance(node, ast.Tuple) else [node] * len(items)
         return [self.as_value(v, e) for v, e in zip(items, elts)]
 
@@ -290,17 +288,21 @@ class ExpressionsMixin:
                           f"{', '.join(map(str, spec))}>}} : {array.type}[{types}] -> {UNKNOWN}",
                           self.pos(node))
 
-    def emit_load(self, array, indices, node):
-        names = ", ".join(v.name for v in indices)
+    @staticmethod
+    def _index_text(indices):
+        """The operands and types of an index list (no types for a 0-d array's)."""
         types = ", ".join(v.type for v in indices)
-        return self.em.op(f"cuft.load {array.name}[{names}] : {array.type}[{types}] -> {UNKNOWN}",
+        return ", ".join(v.name for v in indices), f"[{types}]" if indices else ""
+
+    def emit_load(self, array, indices, node):
+        names, types = self._index_text(indices)
+        return self.em.op(f"cuft.load {array.name}[{names}] : {array.type}{types} -> {UNKNOWN}",
                           self.pos(node))
 
     def emit_store(self, value, array, indices, node):
-        names = ", ".join(v.name for v in indices)
-        types = ", ".join(v.type for v in indices)
+        names, types = self._index_text(indices)
         self.em.emit(f"cuft.store {value.name}, {array.name}[{names}] : {value.type}, "
-                     f"{array.type}[{types}]", self.pos(node))
+                     f"{array.type}{types}", self.pos(node))
 
     def visit_Subscript(self, node):
         base = self.visit(node.value)

@@ -45,14 +45,7 @@ cuft.func @f(%a: !cuft.array<!cuft.array<f32, 1, C>, 1, C>) {
 
 // -----
 
-// expected-error@+1 {{expects a rank between 1 and 8, got 0}}
-cuft.func @f(%a: !cuft.array<f32, 0, C>) {
-  cuft.return
-}
-
-// -----
-
-// expected-error@+1 {{expects a rank between 1 and 8, got 9}}
+// expected-error@+1 {{expects a rank between 0 and 8, got 9}}
 cuft.func @f(%a: !cuft.array<f32, 9, C>) {
   cuft.return
 }

@@ -58,3 +58,17 @@ cuft.kernel @alloc(%n: !cuft.unknown, %m: i64) {
   cuft.store %6, %3[%m] : f64, !cuft.array<f64, 1, C, local>[i64]
   cuft.return
 }
+
+// A 0-d array has no indices (Python's a[()]): the index types are left out.
+// CHECK-LABEL: cuft.kernel @zero_d
+// CHECK: %[[V:.*]] = cuft.load %{{.*}}[] : !cuft.array<f64, 0, C> -> f64
+// CHECK: cuft.store %[[V]], %{{.*}}[] : f64, !cuft.array<f64, 0, strided>
+// CHECK: cuft.atomic add %{{.*}}[], %[[V]] : !cuft.array<f64, 0, C>, f64 -> f64
+// CHECK: cuft.atomic_cas %{{.*}}[], %[[V]], %[[V]] : !cuft.array<f64, 0, C>, f64, f64 -> f64
+cuft.kernel @zero_d(%a: !cuft.array<f64, 0, C>, %b: !cuft.array<f64, 0, strided>) {
+  %v = cuft.load %a[] : !cuft.array<f64, 0, C> -> f64
+  cuft.store %v, %b[] : f64, !cuft.array<f64, 0, strided>
+  %o = cuft.atomic add %a[], %v : !cuft.array<f64, 0, C>, f64 -> f64
+  %c = cuft.atomic_cas %a[], %v, %v : !cuft.array<f64, 0, C>, f64, f64 -> f64
+  cuft.return
+}

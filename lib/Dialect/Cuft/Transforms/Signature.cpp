@@ -121,9 +121,9 @@ static std::optional<ArrayFields> parseArrayFields(StringRef body, std::string &
     error = "unknown element type '" + fields[0] + "'";
     return std::nullopt;
   }
-  if (StringRef(fields[1]).getAsInteger(10, result.rank) || result.rank < 1 ||
+  if (StringRef(fields[1]).getAsInteger(10, result.rank) ||
       result.rank > signature::kMaxRank) {
-    error = "array rank must be an integer from 1 to " + std::to_string(signature::kMaxRank) +
+    error = "array rank must be an integer from 0 to " + std::to_string(signature::kMaxRank) +
             ", got '" + fields[1] + "'";
     return std::nullopt;
   }

@@ -61,8 +61,7 @@ inline const Scalar *scalarOf(char kind, unsigned bits) {
   return nullptr;
 }
 
-/// Arrays have 1 to kMaxRank dimensions (a 0-d array is refused for now: pass
-/// its scalar).
+/// Arrays have 0 to kMaxRank dimensions (a 0-d array: `a[()]` is its element).
 inline constexpr size_t kMaxRank = 8;
 
 inline constexpr std::string_view kLayoutC = "C", kLayoutF = "F", kLayoutStrided = "strided";
