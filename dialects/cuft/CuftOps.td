@@ -109,6 +109,24 @@ def Cuft_ReturnOp : Cuft_Op<"return", [DeclareOpInterfaceMethods<Cuft_TypedByRul
   let builders = [OpBuilder<(ins), [{ build($_builder, $_state, ::mlir::ValueRange()); }]>];
 }
 
+def Cuft_RaiseOp : Cuft_Op<"raise", [Terminator]> {
+  let summary = "`raise` or a failed `assert` with debug=True: report, stop the thread";
+  let description = [{
+    Reports exception `code` (an entry of the Python frontend's table of raise
+    sites: the exception's class, arguments and source line) and stops the
+    thread that raises, from a kernel or any device function it calls. The
+    host target raises it as a Python exception after the launch (the launch
+    stops, as at a failed check); on a GPU the first report of a launch goes
+    to the module's error record (`__cuft_error`), which the launch reads
+    back. Without debug=True the frontend emits none: a kernel's `raise`
+    returns, an `assert` is compiled out.
+
+    Example: `cuft.raise 3`
+  }];
+  let arguments = (ins I64Attr:$code);
+  let assemblyFormat = "$code attr-dict";
+}
+
 def Cuft_CallOp : Cuft_Op<"call", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>, CallOpInterface, DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
   let summary = "call a device function";
   let description = [{

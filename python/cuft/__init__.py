@@ -14,7 +14,8 @@ from .dsl import __all__ as _dsl_all
 from . import dsl as _dsl
 from .dispatcher import DeviceFunction, Kernel
 from .errors import (CompileError, CudaError, KernelArgumentError, KernelError,
-                     KernelIndexError, KernelZeroDivisionError, LinkError)
+                     KernelIndexError, KernelZeroDivisionError, KernelAssertionError,
+                     LinkError)
 from .cuda import DeviceArray, Event, Stream, default_stream, device_array, to_device, zeros
 from .external import declare_device
 from .link import Linkable
@@ -22,7 +23,7 @@ from .frontend.source import unwrap
 from .target import cuda_status, set_target, target
 
 __all__ = ["constexpr", "CompileError", "CudaError", "LinkError", "cuda_status", "KernelArgumentError", "KernelError",
-           "KernelIndexError", "KernelZeroDivisionError", "kernel", "func", "jit", "Kernel", "DeviceFunction", "set_target",
+           "KernelIndexError", "KernelZeroDivisionError", "KernelAssertionError", "kernel", "func", "jit", "Kernel", "DeviceFunction", "set_target",
            "target", "cache_info", "set_cache_limit", "unload_modules", "declare_device", "Linkable", "DeviceArray", "Event", "Stream",
            "default_stream", "device_array", "to_device", "zeros", *_dsl_all]
 

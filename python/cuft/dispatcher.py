@@ -39,6 +39,10 @@ KERNEL_OPTIONS = {
     "boundscheck": (None, lambda v: v is None or isinstance(v, bool),
                     "check array indices on the host target and raise IndexError; None: "
                     "when the environment has CUFT_BOUNDSCHECK=1"),
+    "debug": (None, lambda v: v is None or isinstance(v, bool),
+              "compile assert in and report a failed assert or a raise as a Python exception "
+              "after the launch, located at its line (implies boundscheck on the host); None: "
+              "when the environment has CUFT_DEBUG=1"),
     "max_registers": (None, lambda v: v is None or (isinstance(v, int) and not isinstance(v, bool)
                                                     and 1 <= v <= 255),
                       "the most registers a thread may use (PTX .maxnreg), 1 to 255"),
@@ -113,18 +117,20 @@ _FRONTEND_CODES = 512
 _FRONTENDS_LOCK = threading.Lock()  # writers only: readers use one dict lookup
 
 
-def _frontend_for(fn, tuples=("", ())):
+def _frontend_for(fn, tuples=("", ()), debug=False):
     """The generic IR of kernel ``fn`` for arguments whose tuples have
-    ``tuples``: (skeleton, shapes) of ``_cuft.tuple_shapes`` ("", () for none)."""
+    ``tuples``: (skeleton, shapes) of ``_cuft.tuple_shapes`` ("", () for none);
+    with ``debug``, its asserts and raises report (debug=True)."""
     skeleton, shapes = tuples
     for fe in _FRONTENDS.get(fn.__code__, ()):
-        if (fe.tuples == skeleton and fe.filename == fn.__code__.co_filename
-                and fe.captures_match(fn)):
+        if (fe.tuples == skeleton and fe.debug == debug
+                and fe.filename == fn.__code__.co_filename and fe.captures_match(fn)):
             return fe
     # The kernel's own frontend defers a compile error until its IR is used:
     # its parameters are known, and a launch with tuples gets the IR for them.
     fe = dataclasses.replace(generate(fn, is_kernel=True, param_shapes=shapes,
-                                      defer_errors=not skeleton), tuples=skeleton)
+                                      defer_errors=not skeleton, debug=debug),
+                             tuples=skeleton, debug=debug)
     with _FRONTENDS_LOCK:
         # Copy-on-write: readers iterate a tuple that is never mutated.
         _FRONTENDS[fn.__code__] = (*_FRONTENDS.get(fn.__code__, ())[-7:], fe)
@@ -245,6 +251,11 @@ class Kernel(_cuft.KernelBase):
         _wrap(self, fn)
         self.__cuft_kernel__ = fn
         self.options = check_options(options, f"@cuft.kernel {fn.__qualname__}")
+        # debug=True (or CUFT_DEBUG=1 when the kernel is declared): asserts and
+        # raises report; the host checks indices and divisors as well.
+        debug = self.options["debug"]
+        self._debug = os.environ.get("CUFT_DEBUG") == "1" if debug is None else debug
+        self._checked = True if self._debug else self.options["boundscheck"]
         # Declared signatures (argument signature texts): launches run one of
         # them, converting scalars as numba does; each compiles now.
         where = f"@cuft.kernel {fn.__qualname__}"
@@ -285,7 +296,7 @@ class Kernel(_cuft.KernelBase):
             if fe is None or not fe.captures_match(self.py_func):
                 # First use, or a captured global was rebound since: the new value
                 # is compiled in, as if the kernel had been defined now.
-                fe = self._frontend = _frontend_for(self.py_func)
+                fe = self._frontend = _frontend_for(self.py_func, debug=self._debug)
                 # The C call launched the old frontend's code.
                 self._warm = None
         return fe
@@ -373,7 +384,7 @@ class Kernel(_cuft.KernelBase):
         return text
 
     def _boundscheck(self):
-        option = self.options["boundscheck"]
+        option = self._checked
         return _cuft.boundscheck_from_environment() if option is None else option
 
     def _launcher(self, fe, base=None):
@@ -396,7 +407,7 @@ class Kernel(_cuft.KernelBase):
                 program = _program(fe) if ir is fe.ir else _cuft.Program(ir, fe.name)
                 launcher = _cuft.Launcher(program, _constexpr_mask(fe), self._counters,
                                           self.options["opt_level"], self.options["fastmath"],
-                                          self.options["boundscheck"], bool(self.options["link"]),
+                                          self._checked, bool(self.options["link"]),
                                           fe.tuples, list(self._declared))
                 # Copy-on-write: readers look up a dict that is never mutated.
                 self._launchers = (base, {**launchers, fe: launcher})
@@ -443,7 +454,7 @@ class Kernel(_cuft.KernelBase):
         frontend, tupled = self._tupled
         shaped = tupled.get(skeleton) if frontend is fe else None
         if shaped is None:
-            shaped = _frontend_for(self.py_func, (skeleton, shapes))
+            shaped = _frontend_for(self.py_func, (skeleton, shapes), debug=self._debug)
             with self._frontend_lock:
                 frontend, tupled = self._tupled
                 if frontend is not fe:

@@ -1,9 +1,9 @@
 """Errors reported to cuft users, with the location in their own source file."""
-
 import linecache
+import threading
 
 __all__ = ["CompileError", "KernelArgumentError", "KernelError", "KernelIndexError",
-           "KernelZeroDivisionError", "from_diagnostics"]
+           "KernelZeroDivisionError", "KernelAssertionError", "from_diagnostics"]
 
 
 def _excerpt(filename, lineno, col, source_line=None):
@@ -167,3 +167,52 @@ class KernelZeroDivisionError(KernelError, ZeroDivisionError):
     (``CUFT_BOUNDSCHECK=1`` or ``@cuft.kernel(boundscheck=True)``); a
     ``ZeroDivisionError`` too. Unchecked, the result is 0, as in NumPy and
     numba-cuda."""
+
+
+class KernelAssertionError(KernelError, AssertionError):
+    """An ``assert`` that failed in a kernel compiled with ``debug=True`` (or
+    ``CUFT_DEBUG=1``); an ``AssertionError`` too, whose ``args`` are the
+    assertion's message, if any."""
+
+
+# -- raise sites of debug=True kernels ---------------------------------------------
+# Each `raise` (and `assert`) a debug kernel compiles gets a code, the index of
+# its entry here: (exception class, constant arguments, file, line, column).
+# cuft.raise carries the code; a launch that reports it raises the exception.
+_RAISES = []
+_RAISE_CODES = {}
+_RAISES_LOCK = threading.Lock()
+_KERNEL_EXCEPTIONS = {AssertionError: KernelAssertionError}
+
+
+def register_raise(cls, args, filename, lineno, col):
+    """The code of a raise site (the same site and exception: the same code)."""
+    key = (cls, args, filename, lineno, col)
+    with _RAISES_LOCK:
+        code = _RAISE_CODES.get(key)
+        if code is None:
+            code = _RAISE_CODES[key] = len(_RAISES)
+            _RAISES.append(key)
+    return code
+
+
+def raised(code, kernel, block, thread):
+    """The exception a kernel raised with code ``code``: the class it raised
+    (a subclass also of KernelError, carrying the kernel, block, thread and
+    source line) with the arguments it was given."""
+    cls, args, filename, lineno, col = _RAISES[code]
+    with _RAISES_LOCK:
+        kernel_cls = _KERNEL_EXCEPTIONS.get(cls)
+        if kernel_cls is None:
+            try:
+                kernel_cls = type(f"Kernel{cls.__name__}", (KernelError, cls),
+                                  {"__module__": cls.__module__})
+            except TypeError:  # an exception whose layout KernelError cannot share
+                kernel_cls = None
+            _KERNEL_EXCEPTIONS[cls] = kernel_cls
+    text = ": ".join(filter(None, [cls.__name__, ", ".join(map(str, args))]))
+    if kernel_cls is None:
+        return KernelError(text, kernel, block, thread, filename, lineno, col)
+    e = kernel_cls(text, kernel, block, thread, filename, lineno, col)
+    e.args = args  # as the exception raised in Python would have them
+    return e

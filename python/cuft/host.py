@@ -1,7 +1,7 @@
 """Launching on the host target: the launch's errors as Python exceptions.
 See docs/HostTarget.md."""
 
-from .errors import KernelError, KernelIndexError, KernelZeroDivisionError
+from .errors import KernelError, KernelIndexError, KernelZeroDivisionError, raised
 
 __all__ = ["raise_launch_error"]
 
@@ -16,6 +16,8 @@ def raise_launch_error(kernel_name, error):
                                col or None, index, dim, size)
     if kind == "interrupted":  # Python's SIGINT handler did not raise
         raise KernelError(message, kernel_name, block, thread)
+    if kind == "raise":  # debug=True: `index` is the raise site's code
+        raise raised(index, kernel_name, block, thread)
     if kind == "zerodivision":
         raise KernelZeroDivisionError(message, kernel_name, block, thread, file or None,
                                       line or None, col or None)

@@ -238,7 +238,7 @@ def test_kernel_options():
     fast_ptx, precise_ptx = fast.inspect(x), precise.inspect(x)
     assert "sin.approx" in fast_ptx and "div.approx" in fast_ptx
     assert "sin.approx" not in precise_ptx and "div.rn.f32" in precise_ptx
-    assert fast.options == {"fastmath": True, "opt_level": 3, "boundscheck": None,
+    assert fast.options == {"fastmath": True, "opt_level": 3, "boundscheck": None, "debug": None,
                             "max_registers": None, "launch_bounds": None, "lineinfo": False,
                             "cache": False, "link": ()}
     with pytest.raises(TypeError, match="unknown option 'fast_math'"):

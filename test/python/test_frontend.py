@@ -784,7 +784,7 @@ def err_raise_in_device_function(x):
 def test_raise_in_a_device_function_is_refused_at_the_raise():
     with pytest.raises(CompileError) as info:
         generate(err_raise_in_device_function)
-    assert "'raise' in a device function is not supported yet" in str(info.value)
+    assert "'raise' in a device function needs debug=True" in str(info.value)
     assert info.value.lineno == line_of(raises_inside, "raise ValueError")[0]
 
 

@@ -119,13 +119,13 @@ CompileResult compile(const std::string &ir, const std::string &signature,
                       const std::string &kernel, const Options &options);
 
 struct LaunchError {
-  enum class Kind { None, Config, Index, ZeroDivision, Trap, Interrupted };
+  enum class Kind { None, Config, Index, ZeroDivision, Raise, Trap, Interrupted };
   Kind kind = Kind::None;
   std::string message;
   SourceSite site; // Index, ZeroDivision: where the access or division is; Trap: where
                    // the faulting instruction comes from, when known
   uint64_t pc = 0; // Trap: the faulting instruction's address
-  int64_t dim = 0, index = 0, size = 0;
+  int64_t dim = 0, index = 0, size = 0; // Raise: `index` is the raise's code
   uint32_t block[3] = {0, 0, 0}, thread[3] = {0, 0, 0};
   explicit operator bool() const { return kind != Kind::None; }
 };

@@ -1,8 +1,11 @@
 //===- Functions.cpp - cuft kernels, functions and calls to gpu/func ------===//
 
+#include "Checks.h"
+
 #include "cuft/Conversion/CuftToGPU/CuftToGPU.h"
 #include "cuft/Dialect/Cuft/IR/CuftOps.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -119,6 +122,19 @@ struct ReturnLowering : public OpConversionPattern<ReturnOp> {
   }
 };
 
+/// cuft.raise: a call of kRaiseFunction that does not return.
+struct RaiseLowering : public OpConversionPattern<RaiseOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(RaiseOp op, OpAdaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value code = arith::ConstantOp::create(rewriter, loc, rewriter.getI64IntegerAttr(op.getCode()));
+    cuft::detail::callDeclared(rewriter, loc, kRaiseFunction, {}, code);
+    rewriter.replaceOpWithNewOp<LLVM::UnreachableOp>(op);
+    return success();
+  }
+};
+
 struct CallLowering : public OpConversionPattern<CallOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(CallOp op, OpAdaptor adaptor,
@@ -144,6 +160,6 @@ struct CallLowering : public OpConversionPattern<CallOp> {
 
 void cuft::populateCuftFuncToGpuPatterns(CuftTypeConverter &converter,
                                          RewritePatternSet &patterns) {
-  patterns.add<KernelLowering, FuncLowering, ReturnLowering, CallLowering>(
+  patterns.add<KernelLowering, FuncLowering, ReturnLowering, CallLowering, RaiseLowering>(
       converter, patterns.getContext());
 }

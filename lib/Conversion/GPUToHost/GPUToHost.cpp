@@ -193,7 +193,8 @@ struct CheckSiteLowering : public OpRewritePattern<func::CallOp> {
       : OpRewritePattern(ctx), sites(sites) {}
   SmallVectorImpl<Attribute> &sites;
   LogicalResult matchAndRewrite(func::CallOp call, PatternRewriter &b) const override {
-    if (call.getCallee() != kIndexErrorFunction && call.getCallee() != kZeroDivisionFunction)
+    if (call.getCallee() != kIndexErrorFunction && call.getCallee() != kZeroDivisionFunction &&
+        call.getCallee() != kRaiseFunction)
       return failure();
     auto decl = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(call, call.getCalleeAttr());
     if (!decl || decl.getNumArguments() != call.getNumOperands())
@@ -506,6 +507,10 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
       }
       if (auto decl = module.lookupSymbol<func::FuncOp>(kZeroDivisionFunction)) {
         SmallVector<Type> i64s(4, b.getI64Type());
+        decl.setFunctionType(b.getFunctionType(i64s, {}));
+      }
+      if (auto decl = module.lookupSymbol<func::FuncOp>(kRaiseFunction)) {
+        SmallVector<Type> i64s(5, b.getI64Type()); // site, code, thread x, y, z
         decl.setFunctionType(b.getFunctionType(i64s, {}));
       }
       SmallVector<bool> fibers;

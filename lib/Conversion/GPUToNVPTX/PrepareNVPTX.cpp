@@ -10,6 +10,7 @@
 #include "cuft/Conversion/CuftToGPU/CuftToGPU.h"
 #include "cuft/Conversion/Passes.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -102,18 +103,75 @@ struct TruncLowering : public OpRewritePattern<math::TruncOp> {
   }
 };
 
+/// `func.call @__cuft_raise(code)` -> the module's error record: the first
+/// raise of a launch sets [code + 1, block x, y, z, thread x, y, z] (a
+/// compare-and-swap on the code; a later one writes a scratch copy instead),
+/// then the thread exits (PTX `exit`, from any device function). The launch
+/// reads the record back (cuft's CUDA runtime) and raises the exception.
+struct RaiseLowering : public OpRewritePattern<func::CallOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(func::CallOp call, PatternRewriter &b) const override {
+    if (call.getCallee() != kRaiseFunction)
+      return failure();
+    Location loc = call.getLoc();
+    auto gpuModule = call->getParentOfType<gpu::GPUModuleOp>();
+    constexpr unsigned kGlobalSpace = 1, kFields = 7;
+    auto i64 = b.getI64Type();
+    auto recordType = LLVM::LLVMArrayType::get(i64, kFields);
+    if (!gpuModule.lookupSymbol<LLVM::GlobalOp>(kErrorRecordGlobal)) {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(gpuModule.getBody());
+      LLVM::GlobalOp::create(b, loc, recordType, /*isConstant=*/false, LLVM::Linkage::External,
+                             kErrorRecordGlobal,
+                             DenseElementsAttr::get(RankedTensorType::get({kFields}, i64),
+                                                    APInt(64, 0)),
+                             /*alignment=*/8,
+                             kGlobalSpace);
+    }
+    auto globalPtr = LLVM::LLVMPointerType::get(b.getContext(), kGlobalSpace);
+    auto ptr = LLVM::LLVMPointerType::get(b.getContext());
+    Value record = LLVM::AddressOfOp::create(b, loc, globalPtr, kErrorRecordGlobal);
+    Value one = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(1));
+    Value code = arith::AddIOp::create(b, loc, call.getOperand(0), one);
+    Value zero = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(0));
+    auto cas = LLVM::AtomicCmpXchgOp::create(b, loc, record, zero, code,
+                                             LLVM::AtomicOrdering::acq_rel,
+                                             LLVM::AtomicOrdering::monotonic);
+    Value first = LLVM::ExtractValueOp::create(b, loc, cas, 1);
+    Value scratch = LLVM::AllocaOp::create(b, loc, ptr, recordType, one);
+    Value generic = LLVM::AddrSpaceCastOp::create(b, loc, ptr, record);
+    Value base = LLVM::SelectOp::create(b, loc, first, generic, scratch);
+    SmallVector<Value> ids;
+    for (auto d : {gpu::Dimension::x, gpu::Dimension::y, gpu::Dimension::z})
+      ids.push_back(gpu::BlockIdOp::create(b, loc, d));
+    for (auto d : {gpu::Dimension::x, gpu::Dimension::y, gpu::Dimension::z})
+      ids.push_back(gpu::ThreadIdOp::create(b, loc, d));
+    for (auto [k, id] : llvm::enumerate(ids)) {
+      Value field = LLVM::GEPOp::create(b, loc, ptr, recordType, base,
+                                        ArrayRef<LLVM::GEPArg>{0, int32_t(k + 1)});
+      LLVM::StoreOp::create(b, loc, arith::IndexCastUIOp::create(b, loc, i64, id), field);
+    }
+    LLVM::InlineAsmOp::create(b, loc, TypeRange{}, ValueRange{}, "exit;", "",
+                              /*has_side_effects=*/true, /*is_align_stack=*/false,
+                              LLVM::TailCallKind::None, LLVM::AsmDialectAttr(), ArrayAttr());
+    b.eraseOp(call);
+    return success();
+  }
+};
+
 struct PrepareNVPTXPass : public cuft::impl::PrepareNVPTXBase<PrepareNVPTXPass> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     RewritePatternSet patterns(ctx);
-    patterns.add<LibmCallLowering, PreciseSqrtLowering, TruncLowering>(ctx);
+    patterns.add<LibmCallLowering, PreciseSqrtLowering, TruncLowering, RaiseLowering>(ctx);
     FrozenRewritePatternSet frozen(std::move(patterns));
     for (auto gpuModule : getOperation().getOps<gpu::GPUModuleOp>()) {
       if (!nvptxDataLayout().empty())
         gpuModule->setAttr("llvm.data_layout", StringAttr::get(ctx, nvptxDataLayout()));
       walkAndApplyPatterns(gpuModule, frozen);
       for (auto decl : llvm::make_early_inc_range(gpuModule.getOps<func::FuncOp>()))
-        if (decl->hasAttr(kLibmAttr) && decl.symbolKnownUseEmpty(gpuModule))
+        if ((decl->hasAttr(kLibmAttr) || decl.getName() == kRaiseFunction) &&
+            decl.symbolKnownUseEmpty(gpuModule))
           decl.erase();
     }
   }

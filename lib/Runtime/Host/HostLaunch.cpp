@@ -366,6 +366,15 @@ extern "C" void cuftHostZeroDivisionError(int64_t site, int64_t tx, int64_t ty, 
   currentWorker->abandonCurrent(std::move(e));
 }
 
+/// `raise` (or a failed assert) with debug=True: exception `code` of the
+/// frontend's table; the launch stops as at a failed check.
+extern "C" void cuftHostRaise(int64_t site, int64_t code, int64_t tx, int64_t ty, int64_t tz) {
+  LaunchError e = checkError(LaunchError::Kind::Raise, site, tx, ty, tz);
+  e.index = code;
+  e.message = "raised";
+  currentWorker->abandonCurrent(std::move(e));
+}
+
 // -- hardware traps --------------------------------------------------------------
 
 constexpr int kTrapSignals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP};
@@ -642,6 +651,7 @@ const std::vector<RuntimeSymbol> &cuft::host::detail::runtimeSymbols() {
       {cuft::kBarrierFunction, reinterpret_cast<void *>(&cuftHostBarrier)},
       {"__cuft_index_error", reinterpret_cast<void *>(&cuftHostIndexError)},
       {"__cuft_zero_division_error", reinterpret_cast<void *>(&cuftHostZeroDivisionError)},
+      {"__cuft_raise", reinterpret_cast<void *>(&cuftHostRaise)},
       {"__cuft_host_poll", reinterpret_cast<void *>(&cuftHostPoll)},
       {"__cuft_host_yield", reinterpret_cast<void *>(&cuftHostYield)},
       {"__cuft_host_interrupt", reinterpret_cast<void *>(&interruptFlag)},

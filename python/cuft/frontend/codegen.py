@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass, field
 
 from ..constexpr import constexpr
-from ..errors import CompileError
+from ..errors import CompileError, register_raise
 from .assignment import check_definite_assignment
 from .builtins import BuiltinsMixin
 from .expressions import _NOT_STATIC, ExpressionsMixin, PyObj
@@ -43,6 +43,7 @@ class FrontendResult:
     # The tuple skeleton of the signatures it takes ('' for no tuple): what
     # _cuft.tuple_shapes gave for param_shapes.
     tuples: str = ""
+    debug: bool = False  # generated with debug=True: asserts and raises report
     error: object = None  # the CompileError of generate(defer_errors=True), if any
 
     def require(self):
@@ -176,7 +177,8 @@ class ModuleBuilder:
     is a function of its own. It is compiled at its first call, where the
     caller learns what it returns (a value, a tuple of what shape, nothing)."""
 
-    def __init__(self):
+    def __init__(self, debug=False):
+        self.debug = debug   # debug=True: assert and raise report (cuft.raise)
         self._symbols = {}   # (python function, argument shapes) -> symbol name
         self._sources = {}   # python function -> Source
         self._taken = set()
@@ -505,18 +507,59 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
         pass
 
     def visit_Raise(self, node):
+        if self.module.debug:  # reported after the launch (cuft.raise)
+            code = self._raise_code(node)
+            self.em.terminator(f"cuft.raise {code}", self.pos(node))
+            return
         # Without debug=True numba-cuda ignores a kernel's exception: the
         # thread that raises stops there. The exception is not evaluated.
         if not self.is_kernel:
-            raise self.error("'raise' in a device function is not supported yet (in a "
-                             "kernel it stops the thread, as numba-cuda does without "
-                             "debug=True)", node)
+            raise self.error("'raise' in a device function needs debug=True (in a kernel "
+                             "it stops the thread without it, as numba-cuda does)", node)
         self.em.terminator("cuft.return", self.pos(node))
 
+    def _raise_code(self, node):
+        """The raise site's code (errors.register_raise): the exception's class
+        and arguments must be known when the kernel compiles, as numba requires."""
+        exc = node.exc
+        if exc is None:
+            raise self.error("a bare 'raise' is not supported in kernels", node)
+        target = exc.func if isinstance(exc, ast.Call) else exc
+        cls = self.static_value_or_none(target)
+        if isinstance(exc, ast.Call) and exc.keywords:
+            raise self.error("an exception raised in a kernel takes positional arguments "
+                             "only", exc)
+        args = ()
+        if isinstance(cls, BaseException):  # an instance: its class and arguments
+            cls, args = type(cls), cls.args
+        if not (isinstance(cls, type) and issubclass(cls, BaseException)):
+            raise self.error("a kernel can raise an exception class or a call of one with "
+                             "constant arguments", target)
+        if isinstance(exc, ast.Call):
+            args = []
+            for a in exc.args:
+                v = self.static_value_or_none(a)
+                if v is _NOT_STATIC or not isinstance(v, (str, int, float, bool, type(None))):
+                    raise self.error("the arguments of an exception raised in a kernel "
+                                     "must be constants (numbers or strings)", a)
+                args.append(v)
+            args = tuple(args)
+        line, col = self.pos(node)
+        return register_raise(cls, args, self.src.filename, line, col)
+
     def visit_Assert(self, node):
+        if self.module.debug:
+            # `if not test: raise AssertionError(msg)`, reported after the launch.
+            exc = ast.Call(func=ast.Name("AssertionError", ast.Load()),
+                           args=[] if node.msg is None else [node.msg], keywords=[])
+            check = ast.If(test=ast.UnaryOp(ast.Not(), node.test),
+                           body=[ast.Raise(exc=exc, cause=None)], orelse=[])
+            for n in ast.walk(check):
+                if not hasattr(n, "lineno"):
+                    ast.copy_location(n, node)
+            return self.visit_If(check)
         # Compiled out, as numba-cuda compiles assertions out without
         # debug=True (and as `python -O` does): the test is not evaluated.
-        pass
 
     def visit_Expr(self, node):
         if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
@@ -870,7 +913,7 @@ def _leaf_paths(shape, path=""):
     return [p for k, s in enumerate(shape) for p in _leaf_paths(s, f"{path}.{k}")]
 
 
-def generate(fn, *, is_kernel=True, param_shapes=(), defer_errors=False):
+def generate(fn, *, is_kernel=True, param_shapes=(), defer_errors=False, debug=False):
     """Generic cuft IR for ``fn`` and, transitively, every device function it
     calls. ``param_shapes``: per parameter, None or the shape of the tuple it
     is given (a tuple's elements are parameters of their own); () for none.
@@ -880,7 +923,7 @@ def generate(fn, *, is_kernel=True, param_shapes=(), defer_errors=False):
     same values reach the same error), and raised by ``require()``: a
     kernel that unpacks a parameter can still take a tuple there."""
     fn = unwrap(fn)
-    module = ModuleBuilder()
+    module = ModuleBuilder(debug)
     module.entry = fn
     name = module.symbol(fn, param_shapes)
     codegen = FunctionCodegen(fn, module, is_kernel, param_shapes)

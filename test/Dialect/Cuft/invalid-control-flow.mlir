@@ -50,7 +50,7 @@ cuft.kernel @k(%c: i1) {
 // -----
 
 cuft.kernel @k(%c: i1) {
-  // expected-error@+1 {{'cuft.if' op expects the then region to end in cuft.yield, cuft.break, cuft.continue or cuft.return, got cuft.condition}}
+  // expected-error@+1 {{'cuft.if' op expects the then region to end in cuft.yield, cuft.break, cuft.continue, cuft.return or cuft.raise, got cuft.condition}}
   "cuft.if"(%c) ({
     "cuft.condition"(%c) : (i1) -> ()
   }, {
@@ -127,7 +127,7 @@ cuft.kernel @k(%n: i64) {
 // -----
 
 cuft.kernel @k(%n: i64) {
-  // expected-error@+1 {{'cuft.for' op expects the body region to end in cuft.yield, cuft.break, cuft.continue or cuft.return, got cuft.condition}}
+  // expected-error@+1 {{'cuft.for' op expects the body region to end in cuft.yield, cuft.break, cuft.continue, cuft.return or cuft.raise, got cuft.condition}}
   cuft.for %i = %n to %n step %n : i64 {
     %c = cuft.constant true
     "cuft.condition"(%c) : (i1) -> ()

@@ -26,6 +26,13 @@ inline constexpr const char *kIndexErrorFunction = "__cuft_index_error";
 /// `func.func private @__cuft_zero_division_error()`, called by checked integer
 /// `//` and `%` with a zero divisor; convert-gpu-to-host prepends a site number.
 inline constexpr const char *kZeroDivisionFunction = "__cuft_zero_division_error";
+/// `raise` (cuft.raise) calls `__cuft_raise(code)`, which does not return: the
+/// host target reports it (a check site, as the two above); prepare-nvptx
+/// writes the module's error record (kErrorRecordGlobal) and exits the thread.
+inline constexpr const char *kRaiseFunction = "__cuft_raise";
+/// The GPU module's error record: i64 [code + 1, block x, y, z, thread x, y, z],
+/// zero while nothing was raised; the first raise of a launch wins.
+inline constexpr const char *kErrorRecordGlobal = "__cuft_error";
 
 /// On a private `func.func` declaration: a function of the C math library
 /// (`lgamma`, `tgammaf`, `hypot`...) that the math dialect lacks. The IR stays

@@ -42,10 +42,10 @@ static LogicalResult verifyStructuredTerminator(Operation *op, Region &region,
   if (block.empty() || !block.back().hasTrait<OpTrait::IsTerminator>())
     return op->emitOpError("expects the ") << what << " region to end in a terminator";
   Operation *term = &block.back();
-  if (!isa<YieldOp, BreakOp, ContinueOp, ReturnOp>(term))
+  if (!isa<YieldOp, BreakOp, ContinueOp, ReturnOp, RaiseOp>(term))
     return op->emitOpError("expects the ")
-           << what << " region to end in cuft.yield, cuft.break, cuft.continue or "
-           << "cuft.return, got " << term->getName();
+           << what << " region to end in cuft.yield, cuft.break, cuft.continue, "
+           << "cuft.return or cuft.raise, got " << term->getName();
   return success();
 }
 
