@@ -202,6 +202,8 @@ bool onMainThread();
 /// (kind, message, file, line, column, dim, index, size, block, thread or
 /// None), or None when it ran; Ctrl-C raises KeyboardInterrupt.
 pybind11::object hostLaunchError(const host::LaunchError &e, const host::Kernel &kernel);
+/// The same error tuple for a raise a GPU kernel reported (cuda::Error::Kind::Raised).
+pybind11::object raisedOnGpu(const cuda::Error &e);
 /// A CUDA module's setup and teardown callbacks from Python callables (or
 /// None): run once per (module, context) on a thread without the GIL, they
 /// take it to call Python.

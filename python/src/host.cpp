@@ -50,6 +50,14 @@ py::object cuft::python::hostLaunchError(const LaunchError &e, const Kernel &ker
                         threadKnown ? py::object(dim3(e.thread)) : py::none());
 }
 
+py::object cuft::python::raisedOnGpu(const cuda::Error &e) {
+  // The error record: code + 1, block, thread; the location is the raise
+  // table's (Python), as on the host.
+  const int64_t *r = e.raised;
+  return py::make_tuple("raise", e.what, "", 0, 0, 0, r[0] - 1, 0,
+                        py::make_tuple(r[1], r[2], r[3]), py::make_tuple(r[4], r[5], r[6]));
+}
+
 void cuft::python::bindHost(py::module_ &m) {
   mainThread = py::module_::import("threading").attr("main_thread")().attr("ident").cast<unsigned long>();
   m.def(

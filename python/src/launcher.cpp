@@ -294,6 +294,8 @@ private:
       return false;
     if (kernel.place.host()) {
       error = hostLaunchError(r.host, *kernel.hostKernel);
+    } else if (r.cuda.kind == cuda::Error::Kind::Raised) {
+      error = raisedOnGpu(r.cuda);
     } else {
       checkCuda(r.cuda);
       error = py::none();

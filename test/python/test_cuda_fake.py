@@ -886,3 +886,44 @@ def test_a_launch_runs_on_the_device_of_its_stream_and_refuses_other_devices_mem
         else:
             raise AssertionError("a broken stream was launched on")
     """, FAKECUDA_DEVICES="2")
+
+
+def test_a_debug_kernel_reads_its_error_record_after_each_launch(tmp_path):
+    # A module whose code can raise (debug=True) has the error record
+    # __cuft_error; each launch waits for the kernel and reads it back. The
+    # double runs no kernel code, so a setup callback writes the record as a
+    # raising thread would (code + 1, block, thread): the launch then raises
+    # that exception, located, and clears the record for the next launch.
+    cu = tmp_path / "empty.cu"
+    cu.write_text('extern "C" __device__ int unused_by_the_kernel;\n')
+    run_fake(rf"""
+    import cuft.errors as errors
+
+    class Boom(Exception):
+        pass
+
+    def setup(module):
+        ptr, size = module.get_global("__cuft_error")
+        assert size == 56
+        code = next(k for k, e in enumerate(errors._RAISES) if e[0] is Boom)
+        record = np.array([code + 1, 2, 0, 0, 5, 0, 0], np.int64)
+        cuft._cuft.copy_to_device(module.context, ptr, record.ctypes.data, 56, 0)
+
+    @cuft.kernel(debug=True, link=[cuft.Linkable({str(cu)!r}, setup=setup)])
+    def checked(x):
+        i = cuft.grid(1)
+        if x[i] < 0:
+            raise Boom("negative", 7)
+        x[i] = 1
+
+    x = cuft.to_device(np.ones(32, np.float32))
+    checked.inspect(x)  # generates the IR: the raise site has its code
+    try:
+        checked[1, 32](x)
+        raise AssertionError("no raise reported")
+    except Boom as e:
+        assert isinstance(e, cuft.KernelError) and e.args == ("negative", 7), e
+        assert (e.block, e.thread) == ((2, 0, 0), (5, 0, 0)), (e.block, e.thread)
+        assert e.lineno is not None and "raise Boom" in str(e), str(e)
+    checked[1, 32](x)  # the record was cleared: this launch reports nothing
+    """)

@@ -174,8 +174,34 @@ Error loadModule(const Cubin &cubin, Context context, Module &m) {
     }
     m.dynamicSharedNow.store(dynamicNow, std::memory_order_relaxed);
     m.maxDynamicShared = std::max(dynamicNow, optin - m.staticShared);
+    // Code that can raise has an error record (debug=True); no record: not found.
+    size_t recordBytes = 0;
+    DevicePtr record = 0;
+    if (a.moduleGetGlobal(&record, &recordBytes, m.module, "__cuft_error") == kSuccess &&
+        recordBytes == sizeof(Error::raised))
+      m.errorRecord = record;
     return e;
   });
+}
+
+/// The first raise of the launch just queued on `stream`, if any, from the
+/// module's error record (cleared for the next launch): the launch waits.
+Error readErrorRecord(const Api &a, const Module &module, Stream stream) {
+  int64_t record[7] = {};
+  if (Error e = check(a.memcpyDtoHAsync(record, module.errorRecord, sizeof record, stream),
+                      "cuMemcpyDtoHAsync"))
+    return e;
+  if (Error e = check(a.streamSynchronize(stream), "cuStreamSynchronize"))
+    return e;
+  if (record[0] == 0)
+    return Error{};
+  if (Error e = check(a.memsetD8Async(module.errorRecord, 0, sizeof record, stream),
+                      "cuMemsetD8Async"))
+    return e;
+  Error raised{1, "kernel '" + module.kernel + "' raised"};
+  raised.kind = Error::Kind::Raised;
+  std::copy(std::begin(record), std::end(record), std::begin(raised.raised));
+  return raised;
 }
 
 Error configError(const Module &module, const std::string &problem) {
@@ -417,7 +443,12 @@ Error cuft::cuda::launch(Context context, const Module &module, const uint32_t g
   }
   if (Error e = allowDynamicShared(module, sharedBytes))
     return e;
-  return launchUnchecked(module, grid, block, sharedBytes, stream, params);
+  if (Error e = launchUnchecked(module, grid, block, sharedBytes, stream, params))
+    return e;
+  if (!module.errorRecord)
+    return Error{};
+  CUFT_API("cannot read the kernel's error record");
+  return readErrorRecord(*a, module, stream);
 }
 
 Error cuft::cuda::launchUnchecked(const Module &module, const uint32_t grid[3],

@@ -38,7 +38,10 @@ struct Error {
     Driver,    // the driver failed, or there is none
     BadConfig, // a launch configuration cuft refused before asking the driver
     Unloaded,  // the module was unloaded: load it again and relaunch
+    Raised,    // a thread raised (debug=True): `raised` is the module's error record
   } kind = Kind::Driver;
+  /// Kind::Raised: [code + 1, block x, y, z, thread x, y, z] (the record).
+  int64_t raised[7] = {};
   explicit operator bool() const { return result != kSuccess; }
   /// "what: CUDA_ERROR_X (the driver's description)".
   std::string message() const;
@@ -87,6 +90,10 @@ struct Module {
   int maxThreadsPerBlock = 0; // what the kernel's resources allow on its device
   int staticShared = 0;       // bytes of shared memory the kernel declares
   int maxDynamicShared = 0;   // bytes a launch may add, after opting in
+  /// The module's error record (`__cuft_error`, in modules whose code can
+  /// raise: debug=True), or 0: a launch of such a module waits for the kernel
+  /// and reads it back (and clears it) to report the first raise.
+  DevicePtr errorRecord = 0;
   /// Dynamic shared bytes allowed without opting in; raised (once, by the
   /// first launch that needs more) to maxDynamicShared.
   mutable std::atomic<int> dynamicSharedNow{0};
@@ -113,6 +120,8 @@ ModuleRegistry &modules();
 /// 48 KiB of dynamic shared memory when a launch asks for it), makes
 /// `context` current and launches. Kind::Unloaded when the module was
 /// unloaded, even by a racing thread. `params` points at each kernel parameter, in order.
+/// For a module with an error record, the launch waits for the kernel and
+/// returns Kind::Raised when a thread raised.
 Error launch(Context context, const Module &module, const uint32_t grid[3],
              const uint32_t block[3], uint32_t sharedBytes, Stream stream, void **params);
 
