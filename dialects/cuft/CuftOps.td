@@ -560,6 +560,21 @@ def Cuft_StoreOp : Cuft_Op<"store", [DeclareOpInterfaceMethods<Cuft_TypedByRules
   let hasVerifier = 1;
 }
 
+def Cuft_FillOp : Cuft_Op<"fill", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>]> {
+  let summary = "assignment to a slice: `a[1:n] = v`, `a[:, j] = b`";
+  let description = [{
+    Stores into every element of array `dest` (a view the slice made): a
+    scalar `value` to each (converted to the element type), or the element of
+    array `value` at the same indices (of the same rank; its extents must
+    cover the destination's, checked with bounds checking). The thread that
+    runs it runs the whole loop, as numba-cuda does.
+
+    Example: `cuft.fill %v, %x : !cuft.array<f32, 1, strided>, f32`
+  }];
+  let arguments = (ins AnyType:$dest, AnyType:$value);
+  let assemblyFormat = "$dest `,` $value attr-dict `:` type($dest) `,` type($value)";
+}
+
 def Cuft_DimOp : Cuft_Op<"dim", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>, Pure]> {
   let summary = "`a.shape[d]`: the extent of one dimension";
   let description = [{

@@ -947,6 +947,21 @@ def zero_d_arrays(x, total, biggest, scale, meta):
         meta[()] = scale.size * 100 + scale.ndim * 10 + len(scale.shape)
 
 
+@cuft.kernel
+def slice_assign(rows, src, flags, n):
+    # Assignment to slices: a scalar to every element of the view, or an
+    # array of the view's shape (elements converted: float to int, to bool).
+    r = cuft.grid(1)
+    if r < rows.shape[0]:
+        row = rows[r]
+        row[:] = -1
+        row[1:n] = r
+        row[::-4] = src[r, :3]
+        rows[r, n:n + 2] = src[r, 1:3]
+        flags[r, ::2] = src[r, :2]
+        flags[r, 1::2] = False
+
+
 ROOTS_OF_UNITY = np.exp(2j * np.pi * np.arange(4) / 4).astype(np.complex64)
 
 
@@ -1037,6 +1052,8 @@ GALLERY = {
         ml_dtypes.bfloat16(0.5), np.zeros((256, 4), ml_dtypes.bfloat16), np.zeros(256, np.float32)))}),
     "zero_d_arrays": (zero_d_arrays, lambda: (_f64(64), np.zeros(()), np.zeros(()),
                                               np.ones(()), np.zeros((), np.int32))),
+    "slice_assign": (slice_assign, lambda: (np.zeros((4, 10), np.int32), _f64(4, 3),
+                                            np.zeros((4, 4), np.bool_), 5)),
     "complex_shared_reverse": (complex_shared_reverse,
                                lambda: (np.ones(256, np.complex128), np.zeros(256, np.complex128))),
     "cmath_functions": (cmath_functions, lambda: (np.ones(4, np.complex128),

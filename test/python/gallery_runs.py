@@ -103,6 +103,18 @@ def _complex_arith(a, b, scale, shift, out, flags):
     return {4: out, 5: flags}
 
 
+def _slice_assign(rows, src, flags, n):
+    for r in range(rows.shape[0]):
+        row = rows[r]
+        row[:] = -1
+        row[1:n] = r
+        row[::-4] = src[r, :3]  # numpy's casting: float64 to int32 truncates
+        rows[r, n:n + 2] = src[r, 1:3]
+        flags[r, ::2] = src[r, :2]
+        flags[r, 1::2] = False
+    return {0: rows, 2: flags}
+
+
 def _brain_float_args():
     bf = ml_dtypes.bfloat16
     x, y = _normal(N).astype(bf), _normal(N, seed=1).astype(bf)
@@ -769,6 +781,9 @@ RUNS = {
                                   lambda x, total, biggest, scale, meta: {
                                       1: np.sum(x * 2.5), 2: np.max(x * 2.5),
                                       4: np.full((), 100, np.int32)}, **F64),
+    "slice_assign": Run(_cover(300, 128), 128,
+                        lambda: (np.zeros((300, 10), np.int32), np.round(_normal((300, 3), f64) * 5),
+                                 np.zeros((300, 4), np.bool_), 5), _slice_assign),
     "half_precision": _per_element(N, 128, _half_precision_args, _half_precision),
     "complex_shared_reverse": Run(_cover(N, 128), 128,
                                   lambda: (_complex(N, np.complex128), np.zeros(N, np.complex128)),

@@ -601,7 +601,7 @@ def err_return_value(x):
 
 
 def err_slice(x):
-    x[1:2] = x[0]
+    x[1:3] = (x[0], x[1])
 
 
 def err_tuple_var(x):
@@ -699,7 +699,7 @@ ERROR_CASES = [
     (err_undefined, "undefined_name", "name 'undefined_name' is not defined"),
     (err_for_else, "x[0] = 2", "'for ... else' is not supported"),
     (err_return_value, "return x[0]", "a kernel cannot return a value"),
-    (err_slice, "1:2", "assigning to a slice is not supported"),
+    (err_slice, "(x[0], x[1])", "a tuple cannot be used here"),
     (err_tuple_var, "cuft.grid(2)", "a tuple cannot be used here"),
     (err_tuple_reshaped, "(x[0], x[1], x[2])", "'t' holds a tuple of 2; cannot assign a tuple of 3"),
     (err_tuple_then_value, "x[2]", "cannot assign a value to it"),

@@ -159,7 +159,8 @@ def err_float_bound(a):
 
 
 def err_slice_store(a):
-    a[1:3] = 0
+    m = cuft.local.array((2, 2), cuft.float64)
+    a[1:3] = m
 
 
 def err_too_many(a, out):
@@ -168,7 +169,7 @@ def err_too_many(a, out):
 
 @pytest.mark.parametrize("fn, message", [
     (err_float_bound, "array indices must be integers, got 'f64'"),
-    (err_slice_store, "assigning to a slice is not supported"),
+    (err_slice_store, "cannot assign a rank-2 array to a rank-1 slice"),
 ])
 def test_slice_errors(fn, message):
     with pytest.raises(CompileError, match=message):

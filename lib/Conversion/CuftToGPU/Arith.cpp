@@ -555,9 +555,10 @@ struct ConstantLowering : public OpConversionPattern<ConstantOp> {
   }
 };
 
-/// `x` (of cuft type `from`, converted to `src`) as cuft type `to` (converted:
-/// `dst`), with cuft.cast's semantics.
-Value castScalar(OpBuilder &b, Location loc, Value x, Type from, Type to, Type dst) {
+} // namespace
+
+Value cuft::detail::castScalar(OpBuilder &b, Location loc, Value x, Type from, Type to,
+                               Type dst) {
   Type src = x.getType();
   if (src == dst && !(to.isInteger(1) && !from.isInteger(1)))
     return x;
@@ -609,6 +610,10 @@ Value castScalar(OpBuilder &b, Location loc, Value x, Type from, Type to, Type d
   return isUnsigned(from) ? Value(arith::ExtUIOp::create(b, loc, dst, x))
                           : Value(arith::ExtSIOp::create(b, loc, dst, x));
 }
+
+namespace {
+
+using cuft::detail::castScalar;
 
 struct CastLowering : public OpConversionPattern<CastOp> {
   using OpConversionPattern::OpConversionPattern;

@@ -35,6 +35,12 @@ void checkIndex(mlir::OpBuilder &b, mlir::Location loc, mlir::Value array, unsig
 /// `divisor` is zero.
 void checkDivisor(mlir::OpBuilder &b, mlir::Location loc, mlir::Value divisor);
 
+/// `x` (of cuft type `from`, converted to `src`) as cuft type `to` (converted:
+/// `dst`), with cuft.cast's semantics (Arith.cpp; the fill of a slice converts
+/// elements with it too).
+mlir::Value castScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x, mlir::Type from,
+                       mlir::Type to, mlir::Type dst);
+
 } // namespace cuft::detail
 
 #endif

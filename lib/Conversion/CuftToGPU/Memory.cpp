@@ -270,6 +270,51 @@ struct StoreLowering : public ElementPattern<StoreOp> {
   }
 };
 
+/// `a[1:n] = v`: a loop nest over the view's extents storing `v` (a scalar)
+/// or the source array's element at the same indices, converted to the
+/// destination's element type (a bool is a byte in memory).
+struct FillLowering : public ElementPattern<FillOp> {
+  using ElementPattern::ElementPattern;
+  LogicalResult matchAndRewrite(FillOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value dest = adaptor.getDest(), value = adaptor.getValue();
+    auto destType = cast<ArrayType>(op.getDest().getType());
+    auto srcType = dyn_cast<ArrayType>(op.getValue().getType());
+    Type destElem = cast<MemRefType>(dest.getType()).getElementType();
+    OpBuilder::InsertionGuard guard(rewriter);
+    SmallVector<Value> ivs;
+    Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+    Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
+    for (unsigned d = 0; d < destType.getRank(); ++d) {
+      Value n = memref::DimOp::create(rewriter, loc, dest, d);
+      auto loop = scf::ForOp::create(rewriter, loc, zero, n, one);
+      ivs.push_back(loop.getInductionVar());
+      rewriter.setInsertionPointToStart(loop.getBody());
+    }
+    Value v = value;
+    if (srcType) {
+      if (boundsCheck)
+        for (auto [d, iv] : llvm::enumerate(ivs))
+          cuft::detail::checkIndex(rewriter, loc, value, unsigned(d), iv, iv);
+      v = memref::LoadOp::create(rewriter, loc, value, ivs);
+      Type srcElem = srcType.getElementType();
+      if (srcElem.isInteger(1)) // a bool byte: any nonzero byte is true
+        v = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ne, v,
+                                  arith::ConstantOp::create(rewriter, loc, v.getType(),
+                                                            rewriter.getZeroAttr(v.getType())));
+      Type to = destType.getElementType();
+      v = cuft::detail::castScalar(rewriter, loc, v, srcElem, to,
+                                   getTypeConverter()->convertType(to));
+    }
+    if (v.getType() != destElem) // a bool stored as a byte
+      v = arith::ExtUIOp::create(rewriter, loc, destElem, v);
+    memref::StoreOp::create(rewriter, loc, v, dest, ivs);
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
 struct DimLowering : public OpConversionPattern<DimOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(DimOp op, OpAdaptor adaptor,
@@ -473,6 +518,7 @@ void cuft::populateCuftMemoryToMemRefPatterns(CuftTypeConverter &converter,
   patterns.add<ConstArrayLowering>(converter, patterns.getContext());
   patterns.add<VarLowering, VarLoadLowering, VarStoreLowering, DimLowering, StrideLowering,
                NDimLowering, SizeLowering, ItemSizeLowering, AllocSharedLowering, AllocLocalLowering>(converter, ctx);
-  patterns.add<LoadLowering, StoreLowering, ViewLowering, AtomicRMWLowering, AtomicCASLowering>(
+  patterns.add<LoadLowering, StoreLowering, FillLowering, ViewLowering, AtomicRMWLowering,
+               AtomicCASLowering>(
       converter, ctx, options.boundsCheck);
 }

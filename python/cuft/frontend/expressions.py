@@ -256,10 +256,6 @@ class ExpressionsMixin:
 
     def indices(self, node):
         """The indices of an element (a load, a store): no slice."""
-        for e in node.elts if isinstance(node, ast.Tuple) else [node]:
-            if isinstance(e, ast.Slice):
-                raise self.error("assigning to a slice is not supported in kernels (assign "
-                                 "its elements in a loop)", e)
         items = self.visit(node)
         items = list(items) if isinstance(items, tuple) else [items]  # a[()]: none (0-d)
         elts = node.elts if isinstance(node, ast.Tuple) else [node] * len(items)

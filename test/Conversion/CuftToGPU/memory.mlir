@@ -153,3 +153,16 @@ cuft.kernel @local(%a: !cuft.array<f32, 1, C>, %n: i64) {
   }
   cuft.return
 }
+
+// Assignment to a slice: a loop nest over the view's extents; an array source
+// is read at the same indices and converted (i8 to f32 here).
+// CHECK-LABEL: gpu.func @fill(
+// CHECK: scf.for %[[I:.*]] = %{{.*}} to %{{.*}} step
+// CHECK: scf.for %[[J:.*]] = %{{.*}} to %{{.*}} step
+// CHECK: %[[V:.*]] = memref.load %{{.*}}[%[[I]], %[[J]]] : memref<?x?xi8>
+// CHECK: %[[F:.*]] = arith.sitofp %[[V]] : i8 to f32
+// CHECK: memref.store %[[F]], %{{.*}}[%[[I]], %[[J]]]
+cuft.kernel @fill(%a: !cuft.array<f32, 2, strided>, %b: !cuft.array<i8, 2, C>) {
+  cuft.fill %a, %b : !cuft.array<f32, 2, strided>, !cuft.array<i8, 2, C>
+  cuft.return
+}

@@ -72,3 +72,13 @@ cuft.kernel @zero_d(%a: !cuft.array<f64, 0, C>, %b: !cuft.array<f64, 0, strided>
   %c = cuft.atomic_cas %a[], %v, %v : !cuft.array<f64, 0, C>, f64, f64 -> f64
   cuft.return
 }
+
+// Assignment to a slice: a scalar or an array into every element of a view.
+// CHECK-LABEL: cuft.kernel @fill
+// CHECK: cuft.fill %{{.*}}, %{{.*}} : !cuft.array<f32, 2, strided>, f32
+// CHECK: cuft.fill %{{.*}}, %{{.*}} : !cuft.array<f32, 2, strided>, !cuft.array<i8, 2, C>
+cuft.kernel @fill(%a: !cuft.array<f32, 2, strided>, %x: f32, %b: !cuft.array<i8, 2, C>) {
+  cuft.fill %a, %x : !cuft.array<f32, 2, strided>, f32
+  cuft.fill %a, %b : !cuft.array<f32, 2, strided>, !cuft.array<i8, 2, C>
+  cuft.return
+}

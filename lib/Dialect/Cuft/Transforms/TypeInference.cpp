@@ -592,6 +592,38 @@ void StoreOp::castOperands(TypeInference &typing) {
   typing.castIndices(*this, 2, getIndices().size());
 }
 
+LogicalResult FillOp::inferTypes(TypeInference &typing) {
+  ArrayType dest;
+  if (failed(typing.arrayOperand(*this, getDest(), "cannot assign to a slice of '", "'", dest)))
+    return failure();
+  TypeInfo v = typing.get(getValue());
+  if (!dest || !v)
+    return success();
+  if (auto src = dyn_cast<ArrayType>(v.type)) {
+    if (src.getRank() != dest.getRank()) {
+      if (typing.emitting())
+        emitError("cannot assign a rank-") << src.getRank() << " array to a rank-"
+                                           << dest.getRank() << " slice";
+      return failure();
+    }
+    if (isComplexType(src.getElementType()) && !isComplexType(dest.getElementType())) {
+      if (typing.emitting())
+        emitError("cannot store complex elements ('") << describe(src.getElementType())
+                                                      << "') into '" << describe(dest) << "'";
+      return failure();
+    }
+    return success();
+  }
+  if (failed(typing.requireScalar(*this, getValue(), "an assigned value")) ||
+      failed(typing.requireConvertible(*this, getValue(), dest.getElementType(), "store")))
+    return failure();
+  return success();
+}
+void FillOp::castOperands(TypeInference &typing) {
+  if (!isa<ArrayType>(getValue().getType()))
+    typing.castOperand(*this, 1, cast<ArrayType>(getDest().getType()).getElementType());
+}
+
 /// dim, stride, ndim, size, itemsize: an i64 of an array (`dim`: an axis the array has).
 static LogicalResult inferArrayQuery(Operation *op, TypeInference &typing) {
   TypeInfo a = typing.get(op->getOperand(0));

@@ -56,3 +56,19 @@ cuft.kernel @complex_atomics(%a: !cuft.array<complex<f32>, 1, C>, %z: complex<f3
   %r = cuft.atomic add %a[%i], %z : !cuft.array<complex<f32>, 1, C>[i64], complex<f32> -> !cuft.unknown
   cuft.return
 }
+
+// -----
+
+cuft.kernel @fill_rank(%a: !cuft.array<f32, 2, C>, %b: !cuft.array<f32, 1, C>) {
+  // expected-error@+1 {{cannot assign a rank-1 array to a rank-2 slice}}
+  cuft.fill %a, %b : !cuft.array<f32, 2, C>, !cuft.array<f32, 1, C>
+  cuft.return
+}
+
+// -----
+
+cuft.kernel @fill_complex(%a: !cuft.array<f32, 1, C>, %z: complex<f32>) {
+  // expected-error@+1 {{cannot store a complex value ('c64') as 'f32'}}
+  cuft.fill %a, %z : !cuft.array<f32, 1, C>, complex<f32>
+  cuft.return
+}
