@@ -1,6 +1,6 @@
 // RUN: cuft-opt %s --split-input-file --cuft-specialize | FileCheck %s
 
-// Complex numbers promote as NumPy 2 does: c64 with i32 is c128 (as f32 with
+// New scalar types. Complex numbers promote as NumPy 2 does: c64 with i32 is c128 (as f32 with
 // i32 is f64), a complex literal meeting a strong f32 is c64, abs() of a
 // complex is real, .real/.imag/conjugate() of a real number are folded away.
 
@@ -70,5 +70,29 @@ cuft.kernel @cmath_of_reals(%n: i64, %x: f32, %z: complex<f32>) {
   cuft.var_store %a, %o : !cuft.unknown, !cuft.var<!cuft.unknown>
   cuft.var_store %b, %o : !cuft.unknown, !cuft.var<!cuft.unknown>
   cuft.var_store %c, %o : !cuft.unknown, !cuft.var<!cuft.unknown>
+  cuft.return
+}
+
+// -----
+
+// float16 and bfloat16 promote as NumPy (with ml_dtypes) does: an 8-bit
+// integer keeps f16, a 16-bit one gives f32, f16 with bf16 gives f32.
+// CHECK-LABEL: cuft.kernel @halves(
+// CHECK-DAG: cuft.cast %{{.*}} : i8 to f16
+// CHECK-DAG: cuft.add %{{.*}}, %{{.*}} : (f16, f16) -> f16
+// CHECK-DAG: cuft.cast %{{.*}} : i16 to f32
+// CHECK-DAG: cuft.cast %{{.*}} : f16 to f32
+// CHECK-DAG: cuft.cast %{{.*}} : bf16 to f32
+// CHECK-DAG: cuft.mul %{{.*}}, %{{.*}} : (f32, f32) -> f32
+cuft.kernel @halves(%h: f16, %b: bf16, %i8: i8, %i16: i16) {
+  %o = cuft.var "o" : !cuft.var<!cuft.unknown>
+  %p = cuft.var "p" : !cuft.var<!cuft.unknown>
+  %q = cuft.var "q" : !cuft.var<!cuft.unknown>
+  %r1 = cuft.add %h, %i8 : (f16, i8) -> !cuft.unknown
+  %r2 = cuft.add %h, %i16 : (f16, i16) -> !cuft.unknown
+  %r3 = cuft.mul %h, %b : (f16, bf16) -> !cuft.unknown
+  cuft.var_store %r1, %o : !cuft.unknown, !cuft.var<!cuft.unknown>
+  cuft.var_store %r2, %p : !cuft.unknown, !cuft.var<!cuft.unknown>
+  cuft.var_store %r3, %q : !cuft.unknown, !cuft.var<!cuft.unknown>
   cuft.return
 }
