@@ -560,6 +560,36 @@ def Cuft_StoreOp : Cuft_Op<"store", [DeclareOpInterfaceMethods<Cuft_TypedByRules
   let hasVerifier = 1;
 }
 
+def Cuft_GetFieldOp : Cuft_Op<"getfield", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>]> {
+  let summary = "read a record's field: `r.x`, `r['x']`, `r.v[j]`";
+  let description = [{
+    Typed IR: a `!cuft.record` operand (an element of an array of records),
+    the field's scalar type as the result; a subarray field takes one integer
+    index per dimension (negative ones count from the end).
+
+    Example: `%x = cuft.getfield %r, "x" : (!cuft.record<"rec<8;x=f32@0;n=i32@4>">) -> f32`
+  }];
+  let arguments = (ins AnyType:$record, StrAttr:$field, Variadic<AnyType>:$indices);
+  let results = (outs AnyType:$result);
+  let assemblyFormat = [{
+    $record `,` $field (`[` $indices^ `]`)? attr-dict `:` `(` type($record) (`,` type($indices)^)? `)` `->` type($result)
+  }];
+}
+
+def Cuft_SetFieldOp : Cuft_Op<"setfield", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>]> {
+  let summary = "write a record's field: `r.x = v`, `r['x'] = v`, `r.v[j] = v`";
+  let description = [{
+    Writes the array element the record is (numba's reference semantics); the
+    value is converted to the field's type. Indices as cuft.getfield's.
+
+    Example: `cuft.setfield %v, %r, "x" : f32, !cuft.record<"rec<8;x=f32@0;n=i32@4>">`
+  }];
+  let arguments = (ins AnyType:$value, AnyType:$record, StrAttr:$field, Variadic<AnyType>:$indices);
+  let assemblyFormat = [{
+    $value `,` $record `,` $field (`[` $indices^ `]`)? attr-dict `:` type($value) `,` type($record) (`,` type($indices)^)?
+  }];
+}
+
 def Cuft_FillOp : Cuft_Op<"fill", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>]> {
   let summary = "assignment to a slice: `a[1:n] = v`, `a[:, j] = b`";
   let description = [{

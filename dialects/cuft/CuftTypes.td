@@ -46,6 +46,39 @@ def Cuft_ArrayType : Cuft_Type<"Array", "array"> {
   ];
 }
 
+def Cuft_RecordType : Cuft_Type<"Record", "record"> {
+  let summary = "a numpy structured dtype: named fields at byte offsets";
+  let description = [{
+    The element type of an array of records (numpy's structured dtypes,
+    aligned or packed as numpy lays them out). `layout` is the record's text
+    in a signature (SignatureText.h): `rec<size;name=type@offset;...>`, a
+    subarray field with its shape (`v=f64[3]@8`). `a[i]` of such an array is a
+    record value: the element's address, so that `r.x = 1` writes the array
+    (numba's reference semantics). Fields are read and written with
+    `cuft.getfield` and `cuft.setfield`.
+
+    Example: `!cuft.record<"rec<16;x=f32@0;n=i32@4;w=f64@8>">`
+  }];
+  let parameters = (ins StringRefParameter<"the record's signature text">:$layout);
+  let assemblyFormat = "`<` $layout `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// One field: its name, scalar type, byte offset, subarray shape, and the
+    /// alignment its loads may assume (numpy's packed layouts misalign).
+    struct Field {
+      std::string name;
+      ::mlir::Type type;
+      int64_t offset = 0;
+      ::llvm::SmallVector<int64_t> shape;
+      unsigned alignment = 1;
+    };
+    int64_t getSize() const;
+    ::llvm::SmallVector<Field> getFields() const;
+    /// The field `name`, if the record has it.
+    std::optional<Field> getField(::llvm::StringRef name) const;
+  }];
+}
+
 def Cuft_VarType : Cuft_Type<"Var", "var"> {
   let summary = "a mutable Python local variable holding a value of one type";
   let description = [{

@@ -143,6 +143,8 @@ class DeviceArray:
         # numpy's typestr of bfloat16 (ml_dtypes) is '<V2', which says nothing:
         # the reader takes cuft's '<B2' (kind B of SignatureText.h's table).
         typestr = "<B2" if self.dtype.name == "bfloat16" else self.dtype.str
+        if self.dtype.fields is not None:  # records: the reader reads the dtype
+            typestr = self.dtype
         return _cuft.device_array_form(typestr, self.ptr, self.shape, self.strides,
                                        self.device)
 

@@ -21,7 +21,9 @@
 #include <pybind11/numpy.h>
 
 #include <array>
+#include <cctype>
 #include <iterator>
+#include <mutex>
 #include <atomic>
 #include <cstring>
 #include <string>
@@ -110,6 +112,66 @@ const spelling::Scalar *userDtype(int num, py::handle dtype) {
   return nullptr;
 }
 
+/// The record text (`rec<...>`, SignatureText.h) of numpy structured dtype
+/// `dtype`, made once per dtype object (held for the life of the process, as
+/// its text), or null with `why` when a kernel cannot take it: a field of a
+/// dtype that is not a cuft scalar in native byte order, a nested record, a
+/// name that is not an identifier. Read under a lock: only arrays of records
+/// take this path.
+const std::string *recordText(py::handle dtype, std::string &why) {
+  static std::mutex mutex;
+  static auto *texts = new std::unordered_map<PyObject *, std::string>();
+  static auto *problems = new std::unordered_map<PyObject *, std::string>();
+  std::lock_guard<std::mutex> lock(mutex);
+  if (auto it = texts->find(dtype.ptr()); it != texts->end())
+    return &it->second;
+  if (auto it = problems->find(dtype.ptr()); it != problems->end()) {
+    why = it->second;
+    return nullptr;
+  }
+  std::vector<spelling::RecordField> fields;
+  py::dict byName = dtype.attr("fields");
+  for (py::handle nameObject : dtype.attr("names")) {
+    std::string name = py::str(nameObject);
+    bool identifier = !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0]));
+    for (char c : name)
+      identifier &= std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+    py::tuple info = byName[nameObject];
+    py::object fieldType = info[0];
+    spelling::RecordField f;
+    f.name = name;
+    f.offset = info[1].cast<int64_t>();
+    if (!fieldType.attr("subdtype").is_none()) {
+      py::tuple sub = fieldType.attr("subdtype");
+      fieldType = sub[0];
+      for (py::handle d : sub[1])
+        f.shape.push_back(d.cast<int64_t>());
+    }
+    std::string fieldName = py::str(fieldType.attr("name"));
+    std::string order = py::str(fieldType.attr("byteorder"));
+    const spelling::Scalar *row = nullptr;
+    for (const spelling::Scalar &s : spelling::kScalars)
+      if (fieldName == s.numpy)
+        row = &s;
+    if (!identifier)
+      why = "record field name '" + name + "' is not an identifier";
+    else if (!row || order == ">")
+      why = "record field '" + name + "' has dtype " + std::string(py::str(fieldType)) +
+            " (a field must be a cuft scalar type or an array of one, in native byte order)";
+    if (!why.empty()) {
+      (*problems)[dtype.ptr()] = why;
+      dtype.inc_ref();
+      return nullptr;
+    }
+    f.type = std::string(row->name);
+    fields.push_back(std::move(f));
+  }
+  std::string text;
+  spelling::appendRecord(text, dtype.attr("itemsize").cast<int64_t>(), fields);
+  dtype.inc_ref();
+  return &texts->emplace(dtype.ptr(), std::move(text)).first->second;
+}
+
 /// cuft.DeviceArray, registered by cuft.cuda: its `_launch` tuple
 /// (typestr, pointer, shape, byte strides, context, device) is read instead
 /// of its interface dict.
@@ -162,6 +224,7 @@ std::string tupleText(const int64_t *v, size_t n) {
 /// C-contiguous), where its data is.
 struct ArrayView {
   const spelling::Scalar *elem = nullptr;
+  const std::string *record = nullptr; // a record element: its rec<...> text
   int64_t itemsize = 0;
   size_t rank = 0;
   std::array<int64_t, kMaxRank> shape{}, strides{};
@@ -193,7 +256,8 @@ const char *layoutOf(const ArrayView &a) {
 }
 
 void appendArrayEntry(std::string &sig, const ArrayView &a, std::string_view layout) {
-  spelling::appendArray(sig, a.elem->name, a.rank, layout, a.readOnly);
+  spelling::appendArray(sig, a.record ? std::string_view(*a.record) : a.elem->name, a.rank,
+                        layout, a.readOnly);
 }
 
 /// A cuft.DeviceArray's launch form (its `_launch` capsule): what the reader
@@ -407,9 +471,16 @@ private:
     py::dtype dt = a.dtype();
     auto it = np.elems.find(dt.num());
     const spelling::Scalar *elem = it != np.elems.end() ? it->second : userDtype(dt.num(), dt);
+    const std::string *record = nullptr;
+    if (!elem && !dt.attr("fields").is_none()) { // a structured dtype: records
+      std::string why;
+      record = recordText(dt, why);
+      if (!record)
+        return fail("numpy array of records: " + why);
+    }
     char order = dt.byteorder();
     bool native = order == '=' || order == '|' || (order == '<') == kLittleEndian;
-    if (!elem || !native) {
+    if ((!elem && !record) || !native) {
       std::string supported;
       for (const spelling::Scalar &scalar : spelling::kScalars)
         supported.append(supported.empty() ? "" : ", ").append(scalar.numpy);
@@ -421,6 +492,7 @@ private:
     int flags = a.flags();
     ArrayView view;
     view.elem = elem;
+    view.record = record;
     view.itemsize = a.itemsize();
     view.rank = size_t(a.ndim());
     view.readOnly = !(flags & py::detail::npy_api::NPY_ARRAY_WRITEABLE_);
@@ -446,6 +518,18 @@ private:
 
   /// The interface's element type and size from its typestr; false with a problem.
   bool typestrElem(py::handle typestr, ArrayView &view) {
+    if (np.ndarray && !PyUnicode_Check(typestr.ptr()) &&
+        PyObject_HasAttrString(typestr.ptr(), "fields") &&
+        !typestr.attr("fields").is_none()) {
+      // A cuft.DeviceArray of records passes its numpy dtype (typestrs say
+      // only |V<size>).
+      std::string why;
+      view.record = recordText(typestr, why);
+      if (!view.record)
+        return fail("array of records: " + why);
+      view.itemsize = typestr.attr("itemsize").cast<int64_t>();
+      return true;
+    }
     if (!PyUnicode_Check(typestr.ptr()))
       return fail("__cuda_array_interface__ has a typestr that is not a str: " +
                   shortRepr(typestr));

@@ -72,3 +72,29 @@ cuft.kernel @fill_complex(%a: !cuft.array<f32, 1, C>, %z: complex<f32>) {
   cuft.fill %a, %z : !cuft.array<f32, 1, C>, complex<f32>
   cuft.return
 }
+
+// -----
+
+cuft.kernel @no_field(%a: !cuft.array<!cuft.record<"rec<8;x=f32@0;n=i32@4>">, 1, C>, %i: i64) {
+  %r = cuft.load %a[%i] : !cuft.array<!cuft.record<"rec<8;x=f32@0;n=i32@4>">, 1, C>[i64] -> !cuft.unknown
+  // expected-error@+1 {{the record has no field 'y' (its fields: rec<8;x=f32@0;n=i32@4>)}}
+  %y = cuft.getfield %r, "y" : (!cuft.unknown) -> !cuft.unknown
+  cuft.return
+}
+
+// -----
+
+cuft.kernel @subarray_index(%a: !cuft.array<!cuft.record<"rec<8;v=f32[2]@0>">, 1, C>, %i: i64) {
+  %r = cuft.load %a[%i] : !cuft.array<!cuft.record<"rec<8;v=f32[2]@0>">, 1, C>[i64] -> !cuft.unknown
+  // expected-error@+1 {{record field 'v' is an array of 1 dimension(s): index each element of it}}
+  %v = cuft.getfield %r, "v" : (!cuft.unknown) -> !cuft.unknown
+  cuft.return
+}
+
+// -----
+
+cuft.kernel @field_of_a_number(%x: f32) {
+  // expected-error@+1 {{'f32' has no attribute 'y'}}
+  %y = cuft.getfield %x, "y" : (f32) -> !cuft.unknown
+  cuft.return
+}

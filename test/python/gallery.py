@@ -962,6 +962,29 @@ def slice_assign(rows, src, flags, n):
         flags[r, 1::2] = False
 
 
+PARTICLE = np.dtype([("pos", np.float32, (3,)), ("mass", np.float64), ("id", np.int32),
+                     ("alive", np.bool_), ("q", np.complex64)], align=True)
+PACKED = np.dtype([("tag", np.int8), ("value", np.float64), ("count", np.uint16)])
+
+
+@cuft.kernel
+def records(particles, packed, out):
+    # Arrays of records (numpy structured dtypes), aligned and packed: fields
+    # read and written as p.x and p['x'], subarray fields by element; a
+    # record from a[i] refers to the element (writes reach the array).
+    i = cuft.grid(1)
+    if i < particles.size:
+        p = particles[i]
+        r = p.pos[0] * p.pos[0] + p.pos[1] * p.pos[1] + p.pos[-1] * p.pos[-1]
+        out[i] = r * p.mass + p['id'] + abs(p.q) + packed[i].value * packed[i]['count']
+        p.pos[2] = -p.pos[2]
+        p.mass += 1
+        p.alive = p.id % 2 == 0
+        p.q = p.q.conjugate()
+        packed[i].tag = packed[i].tag * 2
+        packed[i]['value'] = r
+
+
 ROOTS_OF_UNITY = np.exp(2j * np.pi * np.arange(4) / 4).astype(np.complex64)
 
 
@@ -1054,6 +1077,7 @@ GALLERY = {
                                               np.ones(()), np.zeros((), np.int32))),
     "slice_assign": (slice_assign, lambda: (np.zeros((4, 10), np.int32), _f64(4, 3),
                                             np.zeros((4, 4), np.bool_), 5)),
+    "records": (records, lambda: (np.zeros(8, PARTICLE), np.zeros(8, PACKED), _f64(8))),
     "complex_shared_reverse": (complex_shared_reverse,
                                lambda: (np.ones(256, np.complex128), np.zeros(256, np.complex128))),
     "cmath_functions": (cmath_functions, lambda: (np.ones(4, np.complex128),

@@ -115,6 +115,34 @@ def _slice_assign(rows, src, flags, n):
     return {0: rows, 2: flags}
 
 
+def _records_args():
+    from gallery import PACKED, PARTICLE
+    rng = _rng()
+    p = np.zeros(N, PARTICLE)
+    p["pos"] = rng.normal(size=(N, 3))
+    p["mass"] = rng.uniform(1, 2, N)
+    p["id"] = np.arange(N)
+    p["q"] = _complex(N)
+    q = np.zeros(N, PACKED)
+    q["tag"] = rng.integers(-60, 60, N)
+    q["value"] = rng.normal(size=N)
+    q["count"] = rng.integers(0, 1000, N)
+    return p, q, np.zeros(N)
+
+
+def _records(p, q, out):
+    pos = p["pos"].astype(f32)
+    r = pos[:, 0] * pos[:, 0] + pos[:, 1] * pos[:, 1] + pos[:, 2] * pos[:, 2]  # float32
+    out = r * p["mass"] + p["id"] + np.abs(p["q"]).astype(f64) + q["value"] * q["count"]
+    p["pos"][:, 2] = -p["pos"][:, 2]
+    p["mass"] += 1
+    p["alive"] = p["id"] % 2 == 0
+    p["q"] = np.conj(p["q"])
+    q["tag"] = (q["tag"] * 2).astype(np.int8)
+    q["value"] = r
+    return {0: p, 1: q, 2: out}
+
+
 def _brain_float_args():
     bf = ml_dtypes.bfloat16
     x, y = _normal(N).astype(bf), _normal(N, seed=1).astype(bf)
@@ -784,6 +812,7 @@ RUNS = {
     "slice_assign": Run(_cover(300, 128), 128,
                         lambda: (np.zeros((300, 10), np.int32), np.round(_normal((300, 3), f64) * 5),
                                  np.zeros((300, 4), np.bool_), 5), _slice_assign),
+    "records": _per_element(N, 128, lambda: _records_args(), lambda *a: _records(*a), **F32),
     "half_precision": _per_element(N, 128, _half_precision_args, _half_precision),
     "complex_shared_reverse": Run(_cover(N, 128), 128,
                                   lambda: (_complex(N, np.complex128), np.zeros(N, np.complex128)),

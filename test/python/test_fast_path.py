@@ -261,6 +261,21 @@ def test_0d_arrays_are_read_from_every_producer():
     assert read(device_array((), np.int32)) == "array<i32,0,C>"
 
 
+def test_arrays_of_records_are_read_with_their_fields_offsets_and_size():
+    aligned = np.dtype([("x", np.float32), ("v", np.int16, (2, 3)), ("w", np.float64)], align=True)
+    packed = np.dtype([("a", np.int8), ("b", np.float64)])
+    assert read(np.zeros(4, aligned), np.zeros((2, 2), packed)) == (
+        "array<rec<24;x=f32@0;v=i16[2x3]@4;w=f64@16>,1,C>,array<rec<9;a=i8@0;b=f64@1>,2,C>")
+    assert read(device_array((4,), aligned)) == "array<rec<24;x=f32@0;v=i16[2x3]@4;w=f64@16>,1,C>"
+    nested = np.dtype([("inner", aligned)])
+    with pytest.raises(ArgumentError, match="record field 'inner' has dtype"):
+        read(np.zeros(2, nested))
+    with pytest.raises(ArgumentError, match="record field name 'a b' is not an identifier"):
+        read(np.zeros(2, np.dtype([("a b", np.int32)])))
+    with pytest.raises(ArgumentError, match="record field 'x' has dtype >f4"):
+        read(np.zeros(2, np.dtype([("x", ">f4")])))
+
+
 def test_complex_numbers_are_read_as_c64_and_c128():
     # Python complex as numba: complex128; numpy's scalars and arrays by dtype,
     # from every producer (numpy, __cuda_array_interface__ typestr '<c8'/'<c16',

@@ -200,3 +200,24 @@ def test_array_variables_assigned_twice_and_read_only_arrays():
     # Either may be written: a read-only one is refused.
     with pytest.raises(KernelArgumentError, match="read-only"):
         write_chosen[1, 1](ro, b, True)
+
+
+POINT = np.dtype([("x", np.float32), ("y", np.float32), ("v", np.int32, (2,))])
+
+
+def err_no_field(a):
+    a[0].z = 1
+
+
+def err_subarray_whole(a, out):
+    out[0] = a[0].v
+
+
+def test_record_fields_are_checked_where_they_are_used():
+    for fn, args, message in [
+            (err_no_field, (np.zeros(2, POINT),), "the record has no field 'z'"),
+            (err_subarray_whole, (np.zeros(2, POINT), np.zeros(1)),
+             "record field 'v' is an array of 1 dimension(s): index each element of it")]:
+        with pytest.raises(CompileError) as info:
+            cuft.kernel(fn)[1, 1](*args)
+        assert message in str(info.value)

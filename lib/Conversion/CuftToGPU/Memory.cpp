@@ -6,8 +6,10 @@
 #include "cuft/Dialect/Cuft/IR/CuftOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Complex/IR/Complex.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Matchers.h"
@@ -111,6 +113,21 @@ struct VarStoreLowering : public OpConversionPattern<VarStoreOp> {
   }
 };
 
+/// The address (an i64) of element `indices` of an array of records: the
+/// aligned pointer plus (offset + sum of index * stride) records.
+Value recordAddress(OpBuilder &b, Location loc, Value array, ValueRange indices,
+                    int64_t recordBytes) {
+  auto meta = memref::ExtractStridedMetadataOp::create(b, loc, array);
+  Value element = meta.getOffset();
+  for (auto [idx, stride] : llvm::zip(indices, meta.getStrides()))
+    element = arith::AddIOp::create(b, loc, element, arith::MulIOp::create(b, loc, idx, stride));
+  Value bytes = arith::MulIOp::create(b, loc, element,
+                                      arith::ConstantIndexOp::create(b, loc, recordBytes));
+  Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, array);
+  return arith::IndexCastOp::create(b, loc, b.getI64Type(),
+                                    arith::AddIOp::create(b, loc, base, bytes));
+}
+
 struct LoadLowering : public ElementPattern<LoadOp> {
   using ElementPattern::ElementPattern;
   LogicalResult matchAndRewrite(LoadOp op, OpAdaptor adaptor,
@@ -118,6 +135,11 @@ struct LoadLowering : public ElementPattern<LoadOp> {
     auto idx = toIndices(rewriter, op.getLoc(), adaptor.getArray(), op.getIndices(),
                          adaptor.getIndices());
     checkBounds(rewriter, op.getLoc(), adaptor.getArray(), idx, boundsCheck);
+    if (auto rec = dyn_cast<RecordType>(op.getType())) { // a record: its address
+      rewriter.replaceOp(op, recordAddress(rewriter, op.getLoc(), adaptor.getArray(),
+                                           idx.wrapped, rec.getSize()));
+      return success();
+    }
     Value v = memref::LoadOp::create(rewriter, op.getLoc(), adaptor.getArray(), idx.wrapped);
     if (op.getType().isInteger(1) && !v.getType().isInteger(1))
       v = arith::CmpIOp::create(rewriter, op.getLoc(), arith::CmpIPredicate::ne, v,
@@ -266,6 +288,115 @@ struct StoreLowering : public ElementPattern<StoreOp> {
     if (v.getType() != elem) // a bool stored as a byte
       v = arith::ExtUIOp::create(rewriter, op.getLoc(), elem, v);
     rewriter.replaceOpWithNewOp<memref::StoreOp>(op, v, adaptor.getArray(), idx.wrapped);
+    return success();
+  }
+};
+
+/// The pointer to field `name` of record `op.getRecord()` (converted:
+/// `address`), element `indices` of a subarray field (negative ones count
+/// from the end; checked with bounds checking), and the field.
+template <typename FieldOp>
+std::pair<Value, RecordType::Field> fieldPointer(ConversionPatternRewriter &b, FieldOp op,
+                                                 Value address, ValueRange indices,
+                                                 bool boundsCheck) {
+  Location loc = op.getLoc();
+  auto rec = cast<RecordType>(op.getRecord().getType());
+  RecordType::Field field = *rec.getField(op.getField());
+  auto i64 = b.getI64Type();
+  auto constant = [&](int64_t v) { return arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(v)); };
+  Value element = constant(0);
+  for (auto [k, pair] : llvm::enumerate(llvm::zip(op.getIndices(), indices))) {
+    auto [orig, v] = pair;
+    Value idx = v.getType() == i64 ? v
+                : orig.getType().isUnsignedInteger() || orig.getType().isInteger(1)
+                    ? Value(arith::ExtUIOp::create(b, loc, i64, v))
+                    : Value(arith::ExtSIOp::create(b, loc, i64, v));
+    Value size = constant(field.shape[k]);
+    Value raw = idx;
+    if (!neverNegative(orig)) {
+      Value negative = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, idx, constant(0));
+      idx = arith::SelectOp::create(b, loc, negative, arith::AddIOp::create(b, loc, idx, size), idx);
+    }
+    if (boundsCheck) {
+      Value bad = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, idx, size);
+      auto ifOp = scf::IfOp::create(b, loc, bad, /*withElseRegion=*/false);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(ifOp.thenBlock());
+      cuft::detail::callDeclared(b, loc, kIndexErrorFunction, {},
+                                 ValueRange{constant(int64_t(k)), raw, size});
+    }
+    element = arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, element, size), idx);
+  }
+  Value bytes = arith::AddIOp::create(
+      b, loc, constant(field.offset),
+      arith::MulIOp::create(b, loc, element, constant(scalarBytes(field.type))));
+  Value at = arith::AddIOp::create(b, loc, address, bytes);
+  Value ptr = LLVM::IntToPtrOp::create(b, loc, LLVM::LLVMPointerType::get(b.getContext()), at);
+  return {ptr, field};
+}
+
+/// The LLVM types a field is loaded as: its converted type, a bool as a byte,
+/// a complex as its two parts.
+Type fieldMemoryType(OpBuilder &b, Type t) {
+  if (t.isInteger(1))
+    return b.getI8Type();
+  if (t.isUnsignedInteger())
+    return b.getIntegerType(t.getIntOrFloatBitWidth());
+  if (auto c = dyn_cast<ComplexType>(t))
+    return c.getElementType();
+  return t;
+}
+
+struct GetFieldLowering : public ElementPattern<GetFieldOp> {
+  using ElementPattern::ElementPattern;
+  LogicalResult matchAndRewrite(GetFieldOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto [ptr, field] = fieldPointer(rewriter, op, adaptor.getRecord(), adaptor.getIndices(),
+                                     boundsCheck);
+    Type mem = fieldMemoryType(rewriter, field.type);
+    auto load = [&](Value p) {
+      return LLVM::LoadOp::create(rewriter, loc, mem, p, field.alignment).getResult();
+    };
+    Value v;
+    if (auto c = dyn_cast<ComplexType>(field.type)) {
+      Value im = LLVM::GEPOp::create(rewriter, loc, ptr.getType(), mem, ptr,
+                                     ArrayRef<LLVM::GEPArg>{1});
+      v = complex::CreateOp::create(rewriter, loc, c, load(ptr), load(im));
+    } else {
+      v = load(ptr);
+      if (field.type.isInteger(1)) // any nonzero byte is true
+        v = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ne, v,
+                                  arith::ConstantOp::create(rewriter, loc, rewriter.getI8IntegerAttr(0)));
+    }
+    rewriter.replaceOp(op, v);
+    return success();
+  }
+};
+
+struct SetFieldLowering : public ElementPattern<SetFieldOp> {
+  using ElementPattern::ElementPattern;
+  LogicalResult matchAndRewrite(SetFieldOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto [ptr, field] = fieldPointer(rewriter, op, adaptor.getRecord(), adaptor.getIndices(),
+                                     boundsCheck);
+    Value v = adaptor.getValue();
+    auto store = [&](Value x, Value p) {
+      LLVM::StoreOp::create(rewriter, loc, x, p, field.alignment);
+    };
+    if (isa<ComplexType>(field.type)) {
+      Type part = fieldMemoryType(rewriter, field.type);
+      Value im = LLVM::GEPOp::create(rewriter, loc, ptr.getType(), part, ptr,
+                                     ArrayRef<LLVM::GEPArg>{1});
+      store(complex::ReOp::create(rewriter, loc, v), ptr);
+      store(complex::ImOp::create(rewriter, loc, v), im);
+    } else {
+      if (field.type.isInteger(1))
+        v = arith::ExtUIOp::create(rewriter, loc, rewriter.getI8Type(), v);
+      store(v, ptr);
+    }
+    rewriter.eraseOp(op);
     return success();
   }
 };
@@ -518,7 +649,7 @@ void cuft::populateCuftMemoryToMemRefPatterns(CuftTypeConverter &converter,
   patterns.add<ConstArrayLowering>(converter, patterns.getContext());
   patterns.add<VarLowering, VarLoadLowering, VarStoreLowering, DimLowering, StrideLowering,
                NDimLowering, SizeLowering, ItemSizeLowering, AllocSharedLowering, AllocLocalLowering>(converter, ctx);
-  patterns.add<LoadLowering, StoreLowering, FillLowering, ViewLowering, AtomicRMWLowering,
-               AtomicCASLowering>(
+  patterns.add<LoadLowering, StoreLowering, FillLowering, GetFieldLowering, SetFieldLowering,
+               ViewLowering, AtomicRMWLowering, AtomicCASLowering>(
       converter, ctx, options.boundsCheck);
 }

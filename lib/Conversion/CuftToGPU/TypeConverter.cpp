@@ -17,8 +17,15 @@ CuftTypeConverter::CuftTypeConverter(MLIRContext *ctx) {
   addConversion([ctx](IntegerType t) -> Type {
     return t.isSignless() ? t : IntegerType::get(ctx, t.getWidth());
   });
+  // A record value is the address of its element (as an i64), so that field
+  // writes reach the array.
+  addConversion([ctx](RecordType) -> Type { return IntegerType::get(ctx, 64); });
   addConversion([this, ctx](ArrayType t) -> Type {
-    Type elem = convertType(t.getElementType());
+    // An array of records: a memref whose element stands for one record
+    // (offsets and strides count records); fields are read at byte offsets
+    // from its aligned pointer (Memory.cpp), never through the memref's type.
+    Type elem = isa<RecordType>(t.getElementType()) ? IntegerType::get(ctx, 8)
+                                                    : convertType(t.getElementType());
     // A bool element is a byte, as in NumPy: loads read any nonzero byte as
     // true (LLVM's i1 load would keep the byte's other bits).
     if (elem.isInteger(1))

@@ -576,7 +576,11 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
             self.assign(node.target, self.visit(node.value), node.value)
 
     def assign(self, target, value, value_node):
-        if isinstance(target, ast.Name):
+        ref = self.field_target(target)
+        if ref is not None:  # r.x = v, r['x'] = v, r.v[j] = v
+            record, name, indices = ref
+            self.setfield(self.as_value(value, value_node), record, name, indices, target)
+        elif isinstance(target, ast.Name):
             self.store_var(target.id, value, target, value_node)
         elif isinstance(target, ast.Subscript):
             array = self.as_value(self.visit(target.value), target.value)
@@ -600,9 +604,33 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
         else:
             raise self.error(f"cannot assign to {type(target).__name__.lower()} in a kernel", target)
 
+    def field_target(self, target):
+        """(record, field name, indices) when assigning ``target`` writes a
+        record's field, else None."""
+        if isinstance(target, ast.Attribute):
+            field = self.field_of(target)
+            if field is None:
+                raise self.error(f"cannot assign to attribute '{target.attr}' in a kernel",
+                                 target)
+            return (*field, [])
+        if isinstance(target, ast.Subscript):
+            field = self.field_of(target)
+            if field is not None:
+                return (*field, [])
+            field = self.field_of(target.value)
+            if field is not None:
+                return (*field, self.indices(target.slice))
+        return None
+
     def visit_AugAssign(self, node):
         target = node.target
-        if isinstance(target, ast.Name):
+        ref = self.field_target(target)
+        if ref is not None:  # r.x += v
+            record, name, indices = ref
+            current = self.getfield(record, name, indices, target)
+            rhs = self.as_value(self.visit(node.value), node.value)
+            self.setfield(self.binop(node.op, current, rhs, node), record, name, indices, target)
+        elif isinstance(target, ast.Name):
             current = self.visit(target)
             rhs = self.as_value(self.visit(node.value), node.value)
             self.store_var(target.id, self.binop(node.op, current, rhs, node), target)

@@ -8,7 +8,7 @@ import types
 
 from .. import dsl
 from ..errors import CompileError
-from .ir import UNKNOWN, Value, float_literal
+from .ir import UNKNOWN, Value, float_literal, quote
 
 __all__ = ["ExpressionsMixin", "PyObj", "Shape"]
 
@@ -239,7 +239,38 @@ class ExpressionsMixin:
                                   self.pos(node), "i64")
             if node.attr in ("real", "imag"):  # of a number: its parts
                 return self.unop(node.attr, base, node)
+            return self.getfield(base, node.attr, [], node)  # a record's field: r.x
         raise self.error(f"unsupported attribute '{node.attr}'", node)
+
+    # -- records ------------------------------------------------------------------
+    _NOT_FIELDS = ("shape", "strides", "ndim", "size", "itemsize", "real", "imag", "dtype")
+
+    def field_of(self, node):
+        """(record value, field name) when ``node`` names a record's field
+        (``r.x``, ``r['x']``), else None; the record is evaluated once."""
+        if isinstance(node, ast.Attribute) and node.attr not in self._NOT_FIELDS:
+            if self.static_value_or_none(node.value) is not _NOT_STATIC:
+                return None
+            base = self.visit(node.value)
+            return (base, node.attr) if isinstance(base, Value) else None
+        if (isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant)
+                and isinstance(node.slice.value, str)):
+            return self.as_value(self.visit(node.value), node.value), node.slice.value
+        return None
+
+    def getfield(self, record, name, indices, node):
+        names, types = self._index_text(indices)
+        types = f", {types[1:-1]}" if indices else ""
+        where = f"[{names}]" if indices else ""
+        return self.em.op(f"cuft.getfield {record.name}, {quote(name)}{where} : "
+                          f"({record.type}{types}) -> {UNKNOWN}", self.pos(node))
+
+    def setfield(self, value, record, name, indices, node):
+        names, types = self._index_text(indices)
+        types = f", {types[1:-1]}" if indices else ""
+        where = f"[{names}]" if indices else ""
+        self.em.emit(f"cuft.setfield {value.name}, {record.name}, {quote(name)}{where} : "
+                     f"{value.type}, {record.type}{types}", self.pos(node))
 
     # -- arrays -----------------------------------------------------------------
     def dim(self, array, k, node):
@@ -301,6 +332,9 @@ class ExpressionsMixin:
                      f"{array.type}{types}", self.pos(node))
 
     def visit_Subscript(self, node):
+        field = self.field_of(node.value)
+        if field is not None:  # r.v[j]: an element of a record's subarray field
+            return self.getfield(field[0], field[1], self.indices(node.slice), node)
         base = self.visit(node.value)
         if isinstance(base, tuple) and isinstance(node.slice, ast.Slice):  # t[1:], t[::-1]
             bounds = [None if p is None else self.static_int(p, "a tuple slice's bound")
@@ -319,6 +353,8 @@ class ExpressionsMixin:
                 raise self.error(f"'.{which}' needs a non-negative index (the rank is not known "
                                  "until the kernel is specialized)", node.slice)
             return self.extent(base, k, node)
+        if isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
+            return self.getfield(self.as_value(base, node.value), node.slice.value, [], node)
         array = self.as_value(base, node.value)
         elts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
         if any(isinstance(e, ast.Slice) for e in elts):

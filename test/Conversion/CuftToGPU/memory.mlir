@@ -166,3 +166,20 @@ cuft.kernel @fill(%a: !cuft.array<f32, 2, strided>, %b: !cuft.array<i8, 2, C>) {
   cuft.fill %a, %b : !cuft.array<f32, 2, strided>, !cuft.array<i8, 2, C>
   cuft.return
 }
+
+// A record is its element's address: aligned pointer + (offset + i * stride)
+// records of 11 bytes; a field is loaded at its byte offset with the
+// alignment the packed layout gives it (1 for the f64 at offset 1).
+// CHECK-LABEL: gpu.func @packed_record(
+// CHECK: memref.extract_strided_metadata
+// CHECK: %[[SIZE:.*]] = arith.constant 11 : index
+// CHECK: memref.extract_aligned_pointer_as_index
+// CHECK: %[[P:.*]] = llvm.inttoptr %{{.*}} : i64 to !llvm.ptr
+// CHECK: llvm.load %[[P]] {alignment = 1 : i64} : !llvm.ptr -> f64
+// CHECK: llvm.store %{{.*}}, %{{.*}} {alignment = 1 : i64} : f64, !llvm.ptr
+cuft.kernel @packed_record(%a: !cuft.array<!cuft.record<"rec<11;a=i8@0;b=f64@1;c=i16@9>">, 1, C>, %i: i64) {
+  %r = cuft.load %a[%i] : !cuft.array<!cuft.record<"rec<11;a=i8@0;b=f64@1;c=i16@9>">, 1, C>[i64] -> !cuft.record<"rec<11;a=i8@0;b=f64@1;c=i16@9>">
+  %b = cuft.getfield %r, "b" : (!cuft.record<"rec<11;a=i8@0;b=f64@1;c=i16@9>">) -> f64
+  cuft.setfield %b, %r, "b" : f64, !cuft.record<"rec<11;a=i8@0;b=f64@1;c=i16@9>">
+  cuft.return
+}

@@ -197,7 +197,7 @@ cuft.kernel @k(%c: i1) {
 // -----
 
 cuft.kernel @k() {
-  // expected-error@+1 {{'cuft.var' op expects a scalar, array or unknown value type, got 'index'}}
+  // expected-error@+1 {{'cuft.var' op expects a scalar, array, record or unknown value type, got 'index'}}
   %v = cuft.var "x" : !cuft.var<index>
   cuft.return
 }

@@ -111,3 +111,19 @@ cuft.func @f(%a: !cuft.var<>) {
 cuft.func @f(%a: !cuft.tensor<f32>) {
   cuft.return
 }
+
+// -----
+
+// expected-error@+2 {{record field 'w' ends past the record's 8 bytes}}
+// expected-error@+1 {{failed to parse Cuft_ArrayType parameter 'elementType'}}
+cuft.func @f(%a: !cuft.array<!cuft.record<"rec<8;x=f32@0;w=f64@4>">, 1, C>) {
+  cuft.return
+}
+
+// -----
+
+// expected-error@+2 {{unknown type 'f8x' of record field 'x'}}
+// expected-error@+1 {{failed to parse Cuft_ArrayType parameter 'elementType'}}
+cuft.func @f(%a: !cuft.array<!cuft.record<"rec<8;x=f8x@0>">, 1, C>) {
+  cuft.return
+}

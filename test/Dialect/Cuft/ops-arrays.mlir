@@ -82,3 +82,17 @@ cuft.kernel @fill(%a: !cuft.array<f32, 2, strided>, %x: f32, %b: !cuft.array<i8,
   cuft.fill %a, %b : !cuft.array<f32, 2, strided>, !cuft.array<i8, 2, C>
   cuft.return
 }
+
+// Records: a[i] of an array of records, its fields read and written.
+// CHECK-LABEL: cuft.kernel @records
+// CHECK: %[[R:.*]] = cuft.load %{{.*}}[%{{.*}}] : !cuft.array<!cuft.record<"rec<16;x=f32@0;v=i32[2]@4;w=f32@12>">, 1, C>[i64] -> !cuft.record<"rec<16;x=f32@0;v=i32[2]@4;w=f32@12>">
+// CHECK: %[[X:.*]] = cuft.getfield %[[R]], "x" : (!cuft.record<"rec<16;x=f32@0;v=i32[2]@4;w=f32@12>">) -> f32
+// CHECK: cuft.getfield %[[R]], "v"[%{{.*}}] : (!cuft.record<"rec<16;x=f32@0;v=i32[2]@4;w=f32@12>">, i64) -> i32
+// CHECK: cuft.setfield %[[X]], %[[R]], "w" : f32, !cuft.record<"rec<16;x=f32@0;v=i32[2]@4;w=f32@12>">
+cuft.kernel @records(%a: !cuft.array<!cuft.record<"rec<16;x=f32@0;v=i32[2]@4;w=f32@12>">, 1, C>, %i: i64) {
+  %r = cuft.load %a[%i] : !cuft.array<!cuft.record<"rec<16;x=f32@0;v=i32[2]@4;w=f32@12>">, 1, C>[i64] -> !cuft.record<"rec<16;x=f32@0;v=i32[2]@4;w=f32@12>">
+  %x = cuft.getfield %r, "x" : (!cuft.record<"rec<16;x=f32@0;v=i32[2]@4;w=f32@12>">) -> f32
+  %v = cuft.getfield %r, "v"[%i] : (!cuft.record<"rec<16;x=f32@0;v=i32[2]@4;w=f32@12>">, i64) -> i32
+  cuft.setfield %x, %r, "w" : f32, !cuft.record<"rec<16;x=f32@0;v=i32[2]@4;w=f32@12>">
+  cuft.return
+}

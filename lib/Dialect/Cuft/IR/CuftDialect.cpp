@@ -2,9 +2,14 @@
 
 #include "cuft/Dialect/Cuft/IR/CuftOps.h"
 
+#include "cuft/Dialect/Cuft/Transforms/Signature.h"
+#include "cuft/Dialect/Cuft/Transforms/SignatureText.h"
+
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/TypeSwitch.h"
+
+#include <numeric>
 
 using namespace mlir;
 using namespace cuft;
@@ -57,6 +62,8 @@ bool cuft::isComplexType(Type type) {
 }
 
 unsigned cuft::scalarBytes(Type scalar) {
+  if (auto r = dyn_cast<RecordType>(scalar))
+    return unsigned(r.getSize());
   if (auto c = dyn_cast<ComplexType>(scalar))
     return 2 * scalarBytes(c.getElementType());
   return std::max(1u, scalar.getIntOrFloatBitWidth() / 8);
@@ -84,6 +91,8 @@ std::string cuft::typeName(Type type) {
     return "f64";
   if (isComplexType(type))
     return cast<ComplexType>(type).getElementType().isF32() ? "c64" : "c128";
+  if (auto rec = dyn_cast<RecordType>(type))
+    return rec.getLayout().str();
   if (auto arr = dyn_cast<ArrayType>(type)) {
     std::string s = "array<" + typeName(arr.getElementType()) + "," +
                     std::to_string(arr.getRank()) + "," +
@@ -98,10 +107,91 @@ std::string cuft::typeName(Type type) {
   return s;
 }
 
+//===----------------------------------------------------------------------===//
+// Records
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// The fields of record text `layout`, or an error.
+LogicalResult parseFields(MLIRContext *ctx, StringRef layout, int64_t &size,
+                          SmallVector<RecordType::Field> &out, std::string &error) {
+  std::vector<signature::RecordField> fields;
+  if (!signature::parseRecord(std::string_view(layout.data(), layout.size()), size, fields,
+                              error))
+    return failure();
+  for (const signature::RecordField &f : fields) {
+    RecordType::Field field;
+    field.name = f.name;
+    std::string_view name = signature::scalarName(f.type);
+    const signature::Scalar *row = nullptr;
+    for (const signature::Scalar &r : signature::kScalars)
+      if (r.name == name)
+        row = &r;
+    if (!row) {
+      error = "unknown type '" + f.type + "' of record field '" + f.name + "'";
+      return failure();
+    }
+    if (ctx) // null: verifying the text only
+      field.type = parseScalarTypeName(ctx, f.type);
+    field.offset = f.offset;
+    field.shape.assign(f.shape.begin(), f.shape.end());
+    int64_t elems = 1;
+    for (int64_t d : f.shape)
+      elems *= d;
+    int64_t bytes = elems * int64_t(row->bytes());
+    if (f.offset + bytes > size) {
+      error = "record field '" + f.name + "' ends past the record's " + std::to_string(size) +
+              " bytes";
+      return failure();
+    }
+    // A load may assume the alignment every element of the array gives it.
+    unsigned natural = row->kind == 'c' ? row->bytes() / 2 : row->bytes();
+    field.alignment = unsigned(std::gcd(std::gcd(int64_t(natural), f.offset), size));
+    out.push_back(std::move(field));
+  }
+  return success();
+}
+} // namespace
+
+LogicalResult RecordType::verify(function_ref<InFlightDiagnostic()> emitError, StringRef layout) {
+  int64_t size = 0;
+  SmallVector<Field> fields;
+  std::string error;
+  if (failed(parseFields(nullptr, layout, size, fields, error)))
+    return emitError() << error;
+  return success();
+}
+
+int64_t RecordType::getSize() const {
+  int64_t size = 0;
+  SmallVector<Field> fields;
+  std::string error;
+  (void)parseFields(getContext(), getLayout(), size, fields, error);
+  return size;
+}
+
+SmallVector<RecordType::Field> RecordType::getFields() const {
+  int64_t size = 0;
+  SmallVector<Field> fields;
+  std::string error;
+  (void)parseFields(getContext(), getLayout(), size, fields, error);
+  return fields;
+}
+
+std::optional<RecordType::Field> RecordType::getField(StringRef name) const {
+  for (Field &f : getFields())
+    if (f.name == name)
+      return f;
+  return std::nullopt;
+}
+
 LogicalResult ArrayType::verify(function_ref<InFlightDiagnostic()> emitError,
                                 Type elementType, unsigned rank, Layout layout,
                                 MemorySpace memorySpace) {
-  if (!isScalarType(elementType))
+  if (isa<RecordType>(elementType)) {
+    if (memorySpace != MemorySpace::Global)
+      return emitError() << "expects records in global memory only";
+  } else if (!isScalarType(elementType))
     return emitError() << "expects a scalar element type (bool, i8-i64, u8-u64, "
                           "f16, bf16, f32, f64, complex<f32>, complex<f64>), got "
                        << elementType;

@@ -245,8 +245,8 @@ LogicalResult VarOp::verify() {
   if (!fn || (*this)->getBlock() != &fn->getRegion(0).front())
     return emitOpError("expects to be in the entry block of its kernel or function");
   Type t = getVar().getType().getValueType();
-  if (!isa<UnknownType, ArrayType>(t) && !isScalarType(t))
-    return emitOpError("expects a scalar, array or unknown value type, got ") << t;
+  if (!isa<UnknownType, ArrayType, RecordType>(t) && !isScalarType(t))
+    return emitOpError("expects a scalar, array, record or unknown value type, got ") << t;
   return success();
 }
 

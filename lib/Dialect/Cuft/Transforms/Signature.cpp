@@ -99,7 +99,7 @@ static std::vector<std::string> splitTopLevel(StringRef text, std::string &error
 namespace {
 /// The fields of `array<elem,rank,layout[,readonly]>`.
 struct ArrayFields {
-  std::string_view elem; // its signature name
+  std::string elem; // its signature name, or a record's text
   unsigned rank = 0;
   Layout layout = Layout::C;
   bool readOnly = false;
@@ -116,7 +116,15 @@ static std::optional<ArrayFields> parseArrayFields(StringRef body, std::string &
             "got '" + body.str() + "'";
     return std::nullopt;
   }
-  result.elem = signature::scalarName(fields[0]);
+  if (StringRef(fields[0]).starts_with("rec<")) { // a record: checked when typed
+    int64_t size = 0;
+    std::vector<signature::RecordField> recordFields;
+    if (!signature::parseRecord(fields[0], size, recordFields, error))
+      return std::nullopt;
+    result.elem = fields[0];
+  } else {
+    result.elem = std::string(signature::scalarName(fields[0]));
+  }
   if (result.elem.empty()) {
     error = "unknown element type '" + fields[0] + "'";
     return std::nullopt;
@@ -146,8 +154,18 @@ static Type parseArray(MLIRContext *ctx, StringRef body, bool &readOnly, std::st
   if (!fields)
     return {};
   readOnly = fields->readOnly;
-  return ArrayType::get(parseScalarTypeName(ctx, fields->elem), fields->rank, fields->layout,
-                        MemorySpace::Global);
+  Type elem;
+  if (StringRef(fields->elem).starts_with("rec<")) {
+    elem = RecordType::getChecked([&] { return emitError(UnknownLoc::get(ctx)); }, ctx,
+                                  StringRef(fields->elem));
+    if (!elem) {
+      error = "bad record type '" + fields->elem + "'";
+      return {};
+    }
+  } else {
+    elem = parseScalarTypeName(ctx, fields->elem);
+  }
+  return ArrayType::get(elem, fields->rank, fields->layout, MemorySpace::Global);
 }
 
 static TypedAttr parseValue(Type type, StringRef text, std::string &error) {

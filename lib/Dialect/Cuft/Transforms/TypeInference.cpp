@@ -592,6 +592,70 @@ void StoreOp::castOperands(TypeInference &typing) {
   typing.castIndices(*this, 2, getIndices().size());
 }
 
+/// The field of getfield/setfield `op` (null while the record is untyped);
+/// fails when the operand is no record, it has no such field, or the indices
+/// do not fit the field's shape.
+static LogicalResult recordField(Operation *op, TypeInference &typing, Value record,
+                                 StringRef name, ValueRange indices,
+                                 std::optional<RecordType::Field> &field) {
+  TypeInfo t = typing.get(record);
+  if (!t)
+    return success();
+  auto rec = dyn_cast<RecordType>(t.type);
+  if (!rec) {
+    if (typing.emitting())
+      op->emitError("'") << describe(t.type) << "' has no attribute '" << name << "'";
+    return failure();
+  }
+  field = rec.getField(name);
+  if (!field) {
+    if (typing.emitting())
+      op->emitError("the record has no field '") << name << "' (its fields: "
+                                                 << rec.getLayout() << ")";
+    return failure();
+  }
+  if (indices.size() != field->shape.size()) {
+    if (typing.emitting()) {
+      if (field->shape.empty())
+        op->emitError("record field '") << name << "' is a scalar: it takes no index";
+      else
+        op->emitError("record field '") << name << "' is an array of " << field->shape.size()
+                                        << " dimension(s): index each element of it";
+    }
+    return failure();
+  }
+  return typing.checkIndices(op, indices);
+}
+
+LogicalResult GetFieldOp::inferTypes(TypeInference &typing) {
+  std::optional<RecordType::Field> field;
+  if (failed(recordField(*this, typing, getRecord(), getField(), getIndices(), field)))
+    return failure();
+  if (field)
+    typing.set(getResult(), TypeInfo::strong(field->type));
+  return success();
+}
+void GetFieldOp::castOperands(TypeInference &typing) {
+  typing.castIndices(*this, 1, getIndices().size());
+}
+
+LogicalResult SetFieldOp::inferTypes(TypeInference &typing) {
+  std::optional<RecordType::Field> field;
+  if (failed(recordField(*this, typing, getRecord(), getField(), getIndices(), field)))
+    return failure();
+  if (!field || !typing.get(getValue()))
+    return success();
+  if (failed(typing.requireScalar(*this, getValue(), "a stored value")) ||
+      failed(typing.requireConvertible(*this, getValue(), field->type, "store")))
+    return failure();
+  return success();
+}
+void SetFieldOp::castOperands(TypeInference &typing) {
+  auto rec = cast<RecordType>(getRecord().getType());
+  typing.castOperand(*this, 0, rec.getField(getField())->type);
+  typing.castIndices(*this, 2, getIndices().size());
+}
+
 LogicalResult FillOp::inferTypes(TypeInference &typing) {
   ArrayType dest;
   if (failed(typing.arrayOperand(*this, getDest(), "cannot assign to a slice of '", "'", dest)))

@@ -123,7 +123,7 @@ std::optional<TypeInfo> cuft::promote(const TypeInfo &a, const TypeInfo &b) {
 std::optional<TypeInfo> cuft::joinVariable(const TypeInfo &a, const TypeInfo &b) {
   if (!a)
     return TypeInfo{b.type, b.weak, std::nullopt};
-  if (isa<ArrayType>(a.type) || isa<ArrayType>(b.type)) {
+  if (isa<ArrayType, RecordType>(a.type) || isa<ArrayType, RecordType>(b.type)) {
     if (a.type != b.type)
       return std::nullopt;
     return TypeInfo::strong(a.type);

@@ -5,6 +5,10 @@
 #include "cuft/Dialect/Cuft/IR/CuftDialect.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Types.h"
+#include "llvm/ADT/SmallVector.h"
+
+#include <optional>
+#include <string>
 
 #define GET_TYPEDEF_CLASSES
 #include "cuft/Dialect/Cuft/IR/CuftTypes.h.inc"

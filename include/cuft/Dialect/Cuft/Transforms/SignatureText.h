@@ -4,7 +4,10 @@
 //
 //   scalar      bool i8 i16 i32 i64 u8 u16 u32 u64 f16 f32 f64 c64 c128 bf16
 //   array       array<elem,rank,layout> or array<elem,rank,layout,readonly>,
-//               layout C, F or strided
+//               layout C, F or strided; elem a scalar or a record
+//   record      rec<size;name=scalar@offset;name=scalar[d0xd1]@offset;...>: a
+//               numpy structured dtype's fields (a subarray field with its
+//               shape), at their byte offsets, in a record of `size` bytes
 //   constexpr   scalar=value (i64=128, bool=true, f64=0.5)
 //   tuple       (entry,entry,...): a tuple argument, its elements passed
 //               one after the other (the kernel has a parameter each)
@@ -77,6 +80,11 @@ std::string_view scalarName(std::string_view spelled, bool numba = false);
 /// allocation beyond `sig`'s: every launch appends one per array argument.
 inline void appendArray(std::string &sig, std::string_view elem, size_t rank,
                         std::string_view layout, bool readOnly) {
+  if (elem.size() > 20) { // a record: longer than the buffer below
+    sig.append("array<").append(elem).append(1, ',').append(std::to_string(rank));
+    sig.append(1, ',').append(layout).append(readOnly ? ",readonly>" : ">");
+    return;
+  }
   // Built in a buffer and appended once: one capacity check, not five.
   static constexpr std::string_view open = "array<", closeReadOnly = ",readonly>";
   char buffer[40];
@@ -190,6 +198,100 @@ inline bool takesDeclared(std::string_view declared, std::string_view sig,
     if (g.substr(0, prefix) != w.substr(0, prefix) || layoutEnd == std::string_view::npos ||
         g.substr(layoutEnd) != rest)
       return false;
+  }
+  return true;
+}
+
+/// A field of a record element (`rec<...>`): its name, its scalar type's
+/// signature name, its byte offset, and its shape when it is a subarray.
+struct RecordField {
+  std::string name;
+  std::string type;
+  int64_t offset = 0;
+  std::vector<int64_t> shape;
+};
+
+/// Appends `rec<size;field;...>` (the reader writes a numpy structured dtype so).
+inline void appendRecord(std::string &sig, int64_t size, const std::vector<RecordField> &fields) {
+  sig.append("rec<").append(std::to_string(size));
+  for (const RecordField &f : fields) {
+    sig.append(1, ';').append(f.name).append(1, '=').append(f.type);
+    if (!f.shape.empty()) {
+      sig.append(1, '[');
+      for (size_t k = 0; k < f.shape.size(); ++k)
+        sig.append(k ? "x" : "").append(std::to_string(f.shape[k]));
+      sig.append(1, ']');
+    }
+    sig.append(1, '@').append(std::to_string(f.offset));
+  }
+  sig.append(1, '>');
+}
+
+/// Reads `rec<...>` (the whole text) into its size and fields; false with
+/// `error` when it is not one (a field type is checked by the caller).
+inline bool parseRecord(std::string_view text, int64_t &size, std::vector<RecordField> &fields,
+                        std::string &error) {
+  auto number = [](std::string_view s, int64_t &out) {
+    if (s.empty() || s.size() > 15)
+      return false;
+    out = 0;
+    for (char c : s) {
+      if (c < '0' || c > '9')
+        return false;
+      out = out * 10 + (c - '0');
+    }
+    return true;
+  };
+  fields.clear();
+  if (text.size() < 5 || text.substr(0, 4) != "rec<" || text.back() != '>') {
+    error = "a record type is rec<size;name=type@offset;...>, got '" + std::string(text) + "'";
+    return false;
+  }
+  std::string_view body = text.substr(4, text.size() - 5);
+  size_t semi = body.find(';');
+  if (!number(body.substr(0, semi), size) || size <= 0) {
+    error = "a record needs its size in bytes first, got '" + std::string(text) + "'";
+    return false;
+  }
+  while (semi != std::string_view::npos) {
+    body = body.substr(semi + 1);
+    semi = body.find(';');
+    std::string_view item = body.substr(0, semi);
+    size_t eq = item.find('='), at = item.rfind('@');
+    RecordField f;
+    if (eq == std::string_view::npos || at == std::string_view::npos || at < eq || eq == 0 ||
+        !number(item.substr(at + 1), f.offset)) {
+      error = "a record field is name=type@offset, got '" + std::string(item) + "'";
+      return false;
+    }
+    f.name = std::string(item.substr(0, eq));
+    std::string_view type = item.substr(eq + 1, at - eq - 1);
+    if (size_t open = type.find('['); open != std::string_view::npos) {
+      if (type.back() != ']') {
+        error = "a record field's shape is [d0xd1...], got '" + std::string(type) + "'";
+        return false;
+      }
+      std::string_view dims = type.substr(open + 1, type.size() - open - 2);
+      while (true) {
+        size_t x = dims.find('x');
+        int64_t d = 0;
+        if (!number(dims.substr(0, x), d) || d <= 0 || f.shape.size() >= kMaxRank) {
+          error = "a record field's shape is [d0xd1...], got '" + std::string(type) + "'";
+          return false;
+        }
+        f.shape.push_back(d);
+        if (x == std::string_view::npos)
+          break;
+        dims = dims.substr(x + 1);
+      }
+      type = type.substr(0, open);
+    }
+    f.type = std::string(type);
+    fields.push_back(std::move(f));
+  }
+  if (fields.empty()) {
+    error = "a record needs at least one field, got '" + std::string(text) + "'";
+    return false;
   }
   return true;
 }
