@@ -985,6 +985,15 @@ def records(particles, packed, out):
         packed[i]['value'] = r
 
 
+@cuft.kernel
+def half_atomics(x, bins):
+    # Atomic add and sub on float16 (CUDA's atomicAdd(__half); native on sm_70+).
+    i = cuft.grid(1)
+    if i < x.size:
+        cuft.atomic.add(bins, i % bins.size, x[i])
+        cuft.atomic.sub(bins, 0, cuft.float16(0.125))
+
+
 ROOTS_OF_UNITY = np.exp(2j * np.pi * np.arange(4) / 4).astype(np.complex64)
 
 
@@ -1078,6 +1087,7 @@ GALLERY = {
     "slice_assign": (slice_assign, lambda: (np.zeros((4, 10), np.int32), _f64(4, 3),
                                             np.zeros((4, 4), np.bool_), 5)),
     "records": (records, lambda: (np.zeros(8, PARTICLE), np.zeros(8, PACKED), _f64(8))),
+    "half_atomics": (half_atomics, lambda: (np.ones(64, np.float16), np.zeros(4, np.float16))),
     "complex_shared_reverse": (complex_shared_reverse,
                                lambda: (np.ones(256, np.complex128), np.zeros(256, np.complex128))),
     "cmath_functions": (cmath_functions, lambda: (np.ones(4, np.complex128),

@@ -813,6 +813,11 @@ RUNS = {
                         lambda: (np.zeros((300, 10), np.int32), np.round(_normal((300, 3), f64) * 5),
                                  np.zeros((300, 4), np.bool_), 5), _slice_assign),
     "records": _per_element(N, 128, lambda: _records_args(), lambda *a: _records(*a), **F32),
+    # Quarters and eighths: every partial sum is exact in float16, in any order.
+    "half_atomics": _per_element(N, 128, lambda: (np.full(N, 0.25, np.float16),
+                                                  np.zeros(8, np.float16)),
+                                 lambda x, bins: {1: np.array([125 * 0.25 - N * 0.125] +
+                                                              [125 * 0.25] * 7, np.float16)}),
     "half_precision": _per_element(N, 128, _half_precision_args, _half_precision),
     "complex_shared_reverse": Run(_cover(N, 128), 128,
                                   lambda: (_complex(N, np.complex128), np.zeros(N, np.complex128)),

@@ -581,11 +581,19 @@ static LogicalResult verifyAtomicOperands(Operation *op, Type arrayType,
   if (!arr)
     return success();
   Type elem = arr.getElementType();
+  if (isa<RecordType>(elem))
+    return op->emitOpError("does not support arrays of records");
   unsigned width = 8 * scalarBytes(elem);
   bool isInt = isIntType(elem);
-  if ((width != 32 && width != 64) || (!isInt && !(allowFloat && isFloatType(elem))))
+  // float16: add and sub only (atomicAdd(__half)).
+  auto rmw = dyn_cast<AtomicRMWOp>(op);
+  bool half = elem.isF16() && rmw &&
+              (rmw.getKind() == AtomicKind::Add || rmw.getKind() == AtomicKind::Sub);
+  if (!half &&
+      ((width != 32 && width != 64) || (!isInt && !(allowFloat && isFloatType(elem)))))
     return op->emitOpError("does not support arrays of ") << elem
-           << ": atomics need 32- or 64-bit " << (allowFloat ? "integers or floats" : "integers");
+           << ": atomics need 32- or 64-bit " << (allowFloat ? "integers or floats" : "integers")
+           << " (float16: add and sub)";
   if (arr.getMemorySpace() == MemorySpace::Local)
     return op->emitOpError("expects an array in global or shared memory");
   for (Value v : values)

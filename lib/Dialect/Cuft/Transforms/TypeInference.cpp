@@ -770,6 +770,12 @@ LogicalResult AllocLocalOp::inferTypes(TypeInference &typing) {
 }
 void AllocLocalOp::castOperands(TypeInference &) { castAlloc(*this); }
 
+/// atomic add or sub: what float16 arrays take (CUDA's atomicAdd(__half)).
+static bool isHalfAtomic(Operation *op) {
+  auto rmw = dyn_cast<AtomicRMWOp>(op);
+  return rmw && (rmw.getKind() == AtomicKind::Add || rmw.getKind() == AtomicKind::Sub);
+}
+
 /// atomic, atomic_cas: the old element, of a 32- or 64-bit global or shared array.
 static LogicalResult inferAtomic(Operation *op, TypeInference &typing, ValueRange indices) {
   Value array = op->getOperand(0);
@@ -780,10 +786,16 @@ static LogicalResult inferAtomic(Operation *op, TypeInference &typing, ValueRang
     return failure();
   Type elem = arr.getElementType();
   unsigned w = 8 * scalarBytes(elem);
-  if ((w != 32 && w != 64) || isComplexType(elem) ||
+  if (elem.isF16() && !isHalfAtomic(op)) {
+    if (typing.emitting())
+      op->emitError("float16 arrays take atomic add and sub only (CUDA's atomicAdd(__half))");
+    return failure();
+  }
+  if ((w != 32 && w != 64 && !elem.isF16()) || isComplexType(elem) || isa<RecordType>(elem) ||
       arr.getMemorySpace() == MemorySpace::Local) {
     if (typing.emitting())
-      op->emitError("atomics need a 32- or 64-bit element in global or shared memory, got '")
+      op->emitError("atomics need a 32- or 64-bit element (or float16, for add and sub) in "
+                    "global or shared memory, got '")
           << describe(arr) << "'";
     return failure();
   }
