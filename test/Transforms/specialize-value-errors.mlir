@@ -86,8 +86,8 @@ cuft.kernel @no_field(%a: !cuft.array<!cuft.record<"rec<8;x=f32@0;n=i32@4>">, 1,
 
 cuft.kernel @subarray_index(%a: !cuft.array<!cuft.record<"rec<8;v=f32[2]@0>">, 1, C>, %i: i64) {
   %r = cuft.load %a[%i] : !cuft.array<!cuft.record<"rec<8;v=f32[2]@0>">, 1, C>[i64] -> !cuft.unknown
-  // expected-error@+1 {{record field 'v' is an array of 1 dimension(s): index each element of it}}
-  %v = cuft.getfield %r, "v" : (!cuft.unknown) -> !cuft.unknown
+  // expected-error@+1 {{record field 'v' is an array of 1 dimension(s): index each element of it, or none (the field as an array)}}
+  %v = cuft.getfield %r, "v"[%i, %i] : (!cuft.unknown, i64, i64) -> !cuft.unknown
   cuft.return
 }
 

@@ -217,7 +217,57 @@ def test_record_fields_are_checked_where_they_are_used():
     for fn, args, message in [
             (err_no_field, (np.zeros(2, POINT),), "the record has no field 'z'"),
             (err_subarray_whole, (np.zeros(2, POINT), np.zeros(1)),
-             "record field 'v' is an array of 1 dimension(s): index each element of it")]:
+             "a stored value must be a scalar, got 'array<i32,1,C>'")]:
         with pytest.raises(CompileError) as info:
             cuft.kernel(fn)[1, 1](*args)
         assert message in str(info.value)
+
+
+RECORD = np.dtype([("x", np.float32), ("v", np.float64, (3,)), ("m", np.int16, (2, 2))],
+                  align=True)
+
+
+@cuft.func
+def total(v):
+    s = 0.0
+    for e in v:
+        s += e
+    return s
+
+
+@cuft.kernel
+def subarray_views(a, out):
+    i = cuft.grid(1)
+    if i < a.size:
+        r = a[i]
+        v = r.v  # a view of the field: passed on, measured, iterated, written
+        out[i] = total(v) + len(r.v) + r.m.shape[1] + r.m[1, 0]
+        v[0] = -1
+        r.m[0, :] = 9
+
+
+def test_a_subarray_field_is_a_view_of_the_record():
+    a = np.zeros(4, RECORD)
+    a["v"] = np.arange(12.0).reshape(4, 3)
+    a["m"] = 3
+    out = np.zeros(4)
+    subarray_views[1, 4](a, out)
+    np.testing.assert_array_equal(out, np.arange(12.0).reshape(4, 3).sum(axis=1) + 3 + 2 + 3)
+    assert (a["v"][:, 0] == -1).all() and (a["m"][:, 0] == 9).all() and (a["m"][:, 1] == 3).all()
+    assert ".entry subarray_views" in subarray_views.inspect(a, out, stage="ptx")
+
+
+@cuft.kernel
+def fill_slice(a):
+    a[1:3] = 0
+
+
+def test_writes_through_records_and_slices_refuse_read_only_arrays():
+    a = np.zeros(4, RECORD)
+    a.setflags(write=False)
+    with pytest.raises(KernelArgumentError, match="which writes to it"):
+        subarray_views[1, 4](a, np.zeros(4))
+    b = np.zeros(4)
+    b.setflags(write=False)
+    with pytest.raises(KernelArgumentError, match="which writes to it"):
+        fill_slice[1, 1](b)

@@ -354,6 +354,33 @@ struct GetFieldLowering : public ElementPattern<GetFieldOp> {
     Location loc = op.getLoc();
     auto [ptr, field] = fieldPointer(rewriter, op, adaptor.getRecord(), adaptor.getIndices(),
                                      boundsCheck);
+    if (auto arrayType = dyn_cast<ArrayType>(op.getType())) {
+      // r.v: a memref over the field's elements, its descriptor made here
+      // (pointer, offset 0, the static shape, C strides).
+      auto memref = cast<MemRefType>(getTypeConverter()->convertType(arrayType));
+      auto i64 = rewriter.getI64Type();
+      unsigned rank = unsigned(field.shape.size());
+      auto dims = LLVM::LLVMArrayType::get(i64, rank);
+      auto descriptorType = LLVM::LLVMStructType::getLiteral(
+          rewriter.getContext(), {ptr.getType(), ptr.getType(), i64, dims, dims});
+      Value d = LLVM::UndefOp::create(rewriter, loc, descriptorType);
+      auto constant = [&](int64_t v) {
+        return LLVM::ConstantOp::create(rewriter, loc, i64, rewriter.getI64IntegerAttr(v));
+      };
+      d = LLVM::InsertValueOp::create(rewriter, loc, d, ptr, ArrayRef<int64_t>{0});
+      d = LLVM::InsertValueOp::create(rewriter, loc, d, ptr, ArrayRef<int64_t>{1});
+      d = LLVM::InsertValueOp::create(rewriter, loc, d, constant(0), ArrayRef<int64_t>{2});
+      int64_t stride = 1;
+      for (int k = int(rank) - 1; k >= 0; --k) {
+        d = LLVM::InsertValueOp::create(rewriter, loc, d, constant(field.shape[k]),
+                                        ArrayRef<int64_t>{3, k});
+        d = LLVM::InsertValueOp::create(rewriter, loc, d, constant(stride),
+                                        ArrayRef<int64_t>{4, k});
+        stride *= field.shape[k];
+      }
+      rewriter.replaceOpWithNewOp<UnrealizedConversionCastOp>(op, memref, d);
+      return success();
+    }
     Type mem = fieldMemoryType(rewriter, field.type);
     auto load = [&](Value p) {
       return LLVM::LoadOp::create(rewriter, loc, mem, p, field.alignment).getResult();

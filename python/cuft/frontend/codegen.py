@@ -16,7 +16,7 @@ from ..constexpr import constexpr
 from ..errors import CompileError, register_raise
 from .assignment import check_definite_assignment
 from .builtins import BuiltinsMixin
-from .expressions import _NOT_STATIC, ExpressionsMixin, PyObj
+from .expressions import _NOT_STATIC, ExpressionsMixin, PyObj, _has_slice
 from .ir import NO_RESULT, UNKNOWN, VAR, Emitter, Value, count_leaves, leaves, quote, rebuild
 from .source import Source, unwrap
 
@@ -617,7 +617,7 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
             field = self.field_of(target)
             if field is not None:
                 return (*field, [])
-            field = self.field_of(target.value)
+            field = None if _has_slice(target.slice) else self.field_of(target.value)
             if field is not None:
                 return (*field, self.indices(target.slice))
         return None

@@ -71,6 +71,12 @@ def _describe(obj):
     return f"'{name}'" if name else f"a value of type '{type(obj).__name__}'"
 
 
+def _has_slice(index):
+    """Whether subscript ``index`` slices (``a[1:]``, ``a[i, :]``)."""
+    elts = index.elts if isinstance(index, ast.Tuple) else [index]
+    return any(isinstance(e, ast.Slice) for e in elts)
+
+
 class ExpressionsMixin:
     # -- compile-time values -------------------------------------------------
     def static_value(self, node):
@@ -332,7 +338,7 @@ class ExpressionsMixin:
                      f"{array.type}{types}", self.pos(node))
 
     def visit_Subscript(self, node):
-        field = self.field_of(node.value)
+        field = None if _has_slice(node.slice) else self.field_of(node.value)
         if field is not None:  # r.v[j]: an element of a record's subarray field
             return self.getfield(field[0], field[1], self.indices(node.slice), node)
         base = self.visit(node.value)

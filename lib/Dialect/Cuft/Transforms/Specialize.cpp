@@ -486,8 +486,24 @@ Operation *firstWrite(Value arg, llvm::DenseMap<std::pair<Operation *, unsigned>
     Operation *user = use.getOwner();
     if (auto store = dyn_cast<StoreOp>(user); store && store.getArray() == arg)
       return user;
+    if (auto fill = dyn_cast<FillOp>(user); fill && fill.getDest() == arg)
+      return user;
+    if (auto set = dyn_cast<SetFieldOp>(user); set && set.getRecord() == arg)
+      return user;
     if (isa<AtomicRMWOp, AtomicCASOp>(user))
       return user;
+    // A record of the array (its element) and a subarray field of a record
+    // (a view of it) write the array.
+    if (auto load = dyn_cast<LoadOp>(user); load && isa<RecordType>(load.getType())) {
+      if (Operation *w = firstWrite(load.getResult(), memo))
+        return w;
+      continue;
+    }
+    if (auto get = dyn_cast<GetFieldOp>(user); get && isa<ArrayType>(get.getType())) {
+      if (Operation *w = firstWrite(get.getResult(), memo))
+        return w;
+      continue;
+    }
     if (auto store = dyn_cast<VarStoreOp>(user)) { // held in a variable: its reads
       for (Operation *read : store.getVar().getUsers())
         if (auto load = dyn_cast<VarLoadOp>(read))

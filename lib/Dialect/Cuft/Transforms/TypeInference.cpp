@@ -614,13 +614,15 @@ static LogicalResult recordField(Operation *op, TypeInference &typing, Value rec
                                                  << rec.getLayout() << ")";
     return failure();
   }
-  if (indices.size() != field->shape.size()) {
+  if (indices.size() != field->shape.size() &&
+      !(indices.empty() && isa<GetFieldOp>(op))) { // r.v: the subarray as an array
     if (typing.emitting()) {
       if (field->shape.empty())
         op->emitError("record field '") << name << "' is a scalar: it takes no index";
       else
         op->emitError("record field '") << name << "' is an array of " << field->shape.size()
-                                        << " dimension(s): index each element of it";
+                                        << " dimension(s): index each element of it, or "
+                                           "none (the field as an array)";
     }
     return failure();
   }
@@ -631,7 +633,13 @@ LogicalResult GetFieldOp::inferTypes(TypeInference &typing) {
   std::optional<RecordType::Field> field;
   if (failed(recordField(*this, typing, getRecord(), getField(), getIndices(), field)))
     return failure();
-  if (field)
+  if (!field)
+    return success();
+  if (!field->shape.empty() && getIndices().empty()) // r.v: a C-contiguous view of it
+    typing.set(getResult(), TypeInfo::strong(ArrayType::get(field->type,
+                                                            unsigned(field->shape.size()),
+                                                            Layout::C, MemorySpace::Global)));
+  else
     typing.set(getResult(), TypeInfo::strong(field->type));
   return success();
 }
