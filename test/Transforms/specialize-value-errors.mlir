@@ -59,9 +59,9 @@ cuft.kernel @complex_atomics(%a: !cuft.array<complex<f32>, 1, C>, %z: complex<f3
 
 // -----
 
-cuft.kernel @fill_rank(%a: !cuft.array<f32, 2, C>, %b: !cuft.array<f32, 1, C>) {
-  // expected-error@+1 {{cannot assign a rank-1 array to a rank-2 slice}}
-  cuft.fill %a, %b : !cuft.array<f32, 2, C>, !cuft.array<f32, 1, C>
+cuft.kernel @fill_rank(%a: !cuft.array<f32, 1, C>, %b: !cuft.array<f32, 2, C>) {
+  // expected-error@+1 {{cannot assign a rank-2 array to a rank-1 slice}}
+  cuft.fill %a, %b : !cuft.array<f32, 1, C>, !cuft.array<f32, 2, C>
   cuft.return
 }
 

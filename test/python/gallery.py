@@ -950,7 +950,8 @@ def zero_d_arrays(x, total, biggest, scale, meta):
 @cuft.kernel
 def slice_assign(rows, src, flags, n):
     # Assignment to slices: a scalar to every element of the view, or an
-    # array of the view's shape (elements converted: float to int, to bool).
+    # array of the view's shape (elements converted: float to int, to bool),
+    # broadcast as NumPy broadcasts.
     r = cuft.grid(1)
     if r < rows.shape[0]:
         row = rows[r]
@@ -960,6 +961,7 @@ def slice_assign(rows, src, flags, n):
         rows[r, n:n + 2] = src[r, 1:3]
         flags[r, ::2] = src[r, :2]
         flags[r, 1::2] = False
+        rows[r, 7:] = src[r, 2:]  # one element, broadcast along the slice
 
 
 PARTICLE = np.dtype([("pos", np.float32, (3,)), ("mass", np.float64), ("id", np.int32),

@@ -112,6 +112,7 @@ def _slice_assign(rows, src, flags, n):
         rows[r, n:n + 2] = src[r, 1:3]
         flags[r, ::2] = src[r, :2]
         flags[r, 1::2] = False
+        rows[r, 7:] = src[r, 2:]
     return {0: rows, 2: flags}
 
 

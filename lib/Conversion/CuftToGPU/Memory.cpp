@@ -452,10 +452,19 @@ struct FillLowering : public ElementPattern<FillOp> {
     }
     Value v = value;
     if (srcType) {
+      // NumPy's broadcasting: the source's dimensions match the destination's
+      // last ones, and one of extent 1 is read at index 0 along the whole axis.
+      unsigned lead = destType.getRank() - srcType.getRank();
+      SmallVector<Value> at;
+      for (unsigned d = 0; d < srcType.getRank(); ++d) {
+        Value n = memref::DimOp::create(rewriter, loc, value, d);
+        Value single = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, n, one);
+        at.push_back(arith::SelectOp::create(rewriter, loc, single, zero, ivs[lead + d]));
+      }
       if (boundsCheck)
-        for (auto [d, iv] : llvm::enumerate(ivs))
+        for (auto [d, iv] : llvm::enumerate(at))
           cuft::detail::checkIndex(rewriter, loc, value, unsigned(d), iv, iv);
-      v = memref::LoadOp::create(rewriter, loc, value, ivs);
+      v = memref::LoadOp::create(rewriter, loc, value, at);
       Type srcElem = srcType.getElementType();
       if (srcElem.isInteger(1)) // a bool byte: any nonzero byte is true
         v = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ne, v,

@@ -155,11 +155,14 @@ cuft.kernel @local(%a: !cuft.array<f32, 1, C>, %n: i64) {
 }
 
 // Assignment to a slice: a loop nest over the view's extents; an array source
-// is read at the same indices and converted (i8 to f32 here).
+// is read at the same indices (index 0 along a dimension of extent 1: NumPy's
+// broadcasting) and converted (i8 to f32 here).
 // CHECK-LABEL: gpu.func @fill(
 // CHECK: scf.for %[[I:.*]] = %{{.*}} to %{{.*}} step
 // CHECK: scf.for %[[J:.*]] = %{{.*}} to %{{.*}} step
-// CHECK: %[[V:.*]] = memref.load %{{.*}}[%[[I]], %[[J]]] : memref<?x?xi8>
+// CHECK: %[[BI:.*]] = arith.select %{{.*}}, %{{.*}}, %[[I]] : index
+// CHECK: %[[BJ:.*]] = arith.select %{{.*}}, %{{.*}}, %[[J]] : index
+// CHECK: %[[V:.*]] = memref.load %{{.*}}[%[[BI]], %[[BJ]]] : memref<?x?xi8>
 // CHECK: %[[F:.*]] = arith.sitofp %[[V]] : i8 to f32
 // CHECK: memref.store %[[F]], %{{.*}}[%[[I]], %[[J]]]
 cuft.kernel @fill(%a: !cuft.array<f32, 2, strided>, %b: !cuft.array<i8, 2, C>) {

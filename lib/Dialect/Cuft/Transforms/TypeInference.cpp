@@ -672,7 +672,7 @@ LogicalResult FillOp::inferTypes(TypeInference &typing) {
   if (!dest || !v)
     return success();
   if (auto src = dyn_cast<ArrayType>(v.type)) {
-    if (src.getRank() != dest.getRank()) {
+    if (src.getRank() > dest.getRank()) { // fewer dimensions broadcast, as in NumPy
       if (typing.emitting())
         emitError("cannot assign a rank-") << src.getRank() << " array to a rank-"
                                            << dest.getRank() << " slice";
