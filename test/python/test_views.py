@@ -271,3 +271,38 @@ def test_writes_through_records_and_slices_refuse_read_only_arrays():
     b.setflags(write=False)
     with pytest.raises(KernelArgumentError, match="which writes to it"):
         fill_slice[1, 1](b)
+
+
+PT = np.dtype([("x", np.float32), ("y", np.float32)])
+
+
+@cuft.func
+def norm2(p):
+    return p.x * p.x + p.y * p.y
+
+
+@cuft.func
+def scale_point(p, s):
+    p.x *= s
+    p.y *= s
+
+
+@cuft.kernel
+def points(a, out):
+    i = cuft.grid(1)
+    if i < a.size:
+        out[i] = norm2(a[i])
+        scale_point(a[i], 2)
+
+
+def test_records_pass_to_device_functions_by_reference():
+    a = np.zeros(4, PT)
+    a["x"], a["y"] = np.arange(4), 1
+    out = np.zeros(4, np.float32)
+    points[1, 4](a, out)
+    np.testing.assert_array_equal(out, np.arange(4) ** 2 + 1)
+    np.testing.assert_array_equal(a["x"], np.arange(4) * 2)
+    ro = np.zeros(4, PT)
+    ro.setflags(write=False)  # the device function writes the record
+    with pytest.raises(KernelArgumentError, match="which writes to it"):
+        points[1, 4](ro, out)

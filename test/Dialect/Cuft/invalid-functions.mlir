@@ -18,14 +18,14 @@ cuft.func private @f(i64) -> (i64, i64)
 
 // -----
 
-// expected-error@+1 {{'cuft.func' op expects argument #1 to be a scalar, an array or !cuft.unknown, got 'index'}}
+// expected-error@+1 {{'cuft.func' op expects argument #1 to be a scalar, an array, a record or !cuft.unknown, got 'index'}}
 cuft.func @f(%a: i64, %b: index) {
   cuft.return
 }
 
 // -----
 
-// expected-error@+1 {{'cuft.kernel' op expects argument #0 to be a scalar, an array or !cuft.unknown, got '!cuft.var<f32>'}}
+// expected-error@+1 {{'cuft.kernel' op expects argument #0 to be a scalar, an array, a record or !cuft.unknown, got '!cuft.var<f32>'}}
 cuft.kernel @k(%a: !cuft.var<f32>) {
   cuft.return
 }

@@ -137,9 +137,9 @@ static LogicalResult verifyFunction(FnOp op) {
       return op.emitOpError("expects entry block argument #")
              << i << " to have type " << inputs[i] << ", got " << arg.getType();
     Type t = inputs[i];
-    if (!isa<UnknownType, ArrayType>(t) && !isScalarType(t))
+    if (!isa<UnknownType, ArrayType, RecordType>(t) && !isScalarType(t))
       return op.emitOpError("expects argument #")
-             << i << " to be a scalar, an array or !cuft.unknown, got " << t;
+             << i << " to be a scalar, an array, a record or !cuft.unknown, got " << t;
     if (auto arr = dyn_cast<ArrayType>(t);
         arr && isa<KernelOp>(op.getOperation()) &&
         arr.getMemorySpace() != MemorySpace::Global)
