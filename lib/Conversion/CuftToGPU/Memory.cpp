@@ -113,6 +113,17 @@ struct VarStoreLowering : public OpConversionPattern<VarStoreOp> {
   }
 };
 
+/// A bool element is a byte in memory, as in NumPy: read, any nonzero byte is
+/// true (an i1 load would keep the byte's other bits); written, 0 or 1.
+Value boolFromByte(OpBuilder &b, Location loc, Value byte) {
+  return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, byte,
+                               arith::ConstantOp::create(b, loc, byte.getType(),
+                                                         b.getZeroAttr(byte.getType())));
+}
+Value byteFromBool(OpBuilder &b, Location loc, Value flag, Type byte) {
+  return arith::ExtUIOp::create(b, loc, byte, flag);
+}
+
 /// The address (an i64) of element `indices` of an array of records: the
 /// aligned pointer plus (offset + sum of index * stride) records.
 Value recordAddress(OpBuilder &b, Location loc, Value array, ValueRange indices,
@@ -142,9 +153,7 @@ struct LoadLowering : public ElementPattern<LoadOp> {
     }
     Value v = memref::LoadOp::create(rewriter, op.getLoc(), adaptor.getArray(), idx.wrapped);
     if (op.getType().isInteger(1) && !v.getType().isInteger(1))
-      v = arith::CmpIOp::create(rewriter, op.getLoc(), arith::CmpIPredicate::ne, v,
-                                arith::ConstantOp::create(rewriter, op.getLoc(), v.getType(),
-                                                          rewriter.getZeroAttr(v.getType())));
+      v = boolFromByte(rewriter, op.getLoc(), v);
     rewriter.replaceOp(op, v);
     return success();
   }
@@ -286,7 +295,7 @@ struct StoreLowering : public ElementPattern<StoreOp> {
     Value v = adaptor.getValue();
     Type elem = cast<MemRefType>(adaptor.getArray().getType()).getElementType();
     if (v.getType() != elem) // a bool stored as a byte
-      v = arith::ExtUIOp::create(rewriter, op.getLoc(), elem, v);
+      v = byteFromBool(rewriter, op.getLoc(), v, elem);
     rewriter.replaceOpWithNewOp<memref::StoreOp>(op, v, adaptor.getArray(), idx.wrapped);
     return success();
   }
@@ -392,9 +401,8 @@ struct GetFieldLowering : public ElementPattern<GetFieldOp> {
       v = complex::CreateOp::create(rewriter, loc, c, load(ptr), load(im));
     } else {
       v = load(ptr);
-      if (field.type.isInteger(1)) // any nonzero byte is true
-        v = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ne, v,
-                                  arith::ConstantOp::create(rewriter, loc, rewriter.getI8IntegerAttr(0)));
+      if (field.type.isInteger(1))
+        v = boolFromByte(rewriter, loc, v);
     }
     rewriter.replaceOp(op, v);
     return success();
@@ -420,7 +428,7 @@ struct SetFieldLowering : public ElementPattern<SetFieldOp> {
       store(complex::ImOp::create(rewriter, loc, v), im);
     } else {
       if (field.type.isInteger(1))
-        v = arith::ExtUIOp::create(rewriter, loc, rewriter.getI8Type(), v);
+        v = byteFromBool(rewriter, loc, v, rewriter.getI8Type());
       store(v, ptr);
     }
     rewriter.eraseOp(op);
@@ -466,16 +474,14 @@ struct FillLowering : public ElementPattern<FillOp> {
           cuft::detail::checkIndex(rewriter, loc, value, unsigned(d), iv, iv);
       v = memref::LoadOp::create(rewriter, loc, value, at);
       Type srcElem = srcType.getElementType();
-      if (srcElem.isInteger(1)) // a bool byte: any nonzero byte is true
-        v = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ne, v,
-                                  arith::ConstantOp::create(rewriter, loc, v.getType(),
-                                                            rewriter.getZeroAttr(v.getType())));
+      if (srcElem.isInteger(1))
+        v = boolFromByte(rewriter, loc, v);
       Type to = destType.getElementType();
       v = cuft::detail::castScalar(rewriter, loc, v, srcElem, to,
                                    getTypeConverter()->convertType(to));
     }
     if (v.getType() != destElem) // a bool stored as a byte
-      v = arith::ExtUIOp::create(rewriter, loc, destElem, v);
+      v = byteFromBool(rewriter, loc, v, destElem);
     memref::StoreOp::create(rewriter, loc, v, dest, ivs);
     rewriter.eraseOp(op);
     return success();
