@@ -6,6 +6,7 @@ import pytest
 
 import cuft
 from cuft import CompileError, KernelArgumentError
+from gallery import view_total
 
 pytestmark = pytest.mark.usefixtures("on_host")
 
@@ -227,21 +228,13 @@ RECORD = np.dtype([("x", np.float32), ("v", np.float64, (3,)), ("m", np.int16, (
                   align=True)
 
 
-@cuft.func
-def total(v):
-    s = 0.0
-    for e in v:
-        s += e
-    return s
-
-
 @cuft.kernel
 def subarray_views(a, out):
     i = cuft.grid(1)
     if i < a.size:
         r = a[i]
         v = r.v  # a view of the field: passed on, measured, iterated, written
-        out[i] = total(v) + len(r.v) + r.m.shape[1] + r.m[1, 0]
+        out[i] = view_total(v) + len(r.v) + r.m.shape[1] + r.m[1, 0]
         v[0] = -1
         r.m[0, :] = 9
 
@@ -306,3 +299,16 @@ def test_records_pass_to_device_functions_by_reference():
     ro.setflags(write=False)  # the device function writes the record
     with pytest.raises(KernelArgumentError, match="which writes to it"):
         points[1, 4](ro, out)
+
+
+@cuft.kernel(boundscheck=True)
+def record_subarray_store(a, j):
+    a[0].v[j] = 1
+
+
+def test_subarray_field_indices_are_bounds_checked():
+    with pytest.raises(IndexError, match="index 3 is out of bounds for axis 0 with size 3"):
+        record_subarray_store[1, 1](np.zeros(2, RECORD), 3)
+    a = np.zeros(2, RECORD)
+    record_subarray_store[1, 1](a, -1)  # from the end
+    assert a["v"][0, 2] == 1

@@ -24,19 +24,25 @@ func::CallOp cuft::detail::callDeclared(OpBuilder &b, Location loc, StringRef na
   return func::CallOp::create(b, loc, name, results, args);
 }
 
-void cuft::detail::checkIndex(OpBuilder &b, Location loc, Value array, unsigned dim,
-                              Value index, Value written) {
+void cuft::detail::checkExtent(OpBuilder &b, Location loc, unsigned dim, Value index,
+                               Value written, Value size) {
   auto i64 = b.getI64Type();
-  Value size = memref::DimOp::create(b, loc, array, dim);
   Value bad = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, index, size);
   // The arguments are computed in the branch: they are only needed there.
   auto ifOp = scf::IfOp::create(b, loc, bad, /*withElseRegion=*/false);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(ifOp.thenBlock());
-  Value args[] = {arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(dim)),
-                  arith::IndexCastOp::create(b, loc, i64, written),
-                  arith::IndexCastOp::create(b, loc, i64, size)};
+  auto asI64 = [&](Value v) {
+    return v.getType() == i64 ? v : Value(arith::IndexCastOp::create(b, loc, i64, v));
+  };
+  Value args[] = {arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(dim)), asI64(written),
+                  asI64(size)};
   cuft::detail::callDeclared(b, loc, kIndexErrorFunction, {}, args);
+}
+
+void cuft::detail::checkIndex(OpBuilder &b, Location loc, Value array, unsigned dim,
+                              Value index, Value written) {
+  checkExtent(b, loc, dim, index, written, memref::DimOp::create(b, loc, array, dim));
 }
 
 void cuft::detail::checkBounds(OpBuilder &b, Location loc, Value array, ValueRange indices,

@@ -27,6 +27,11 @@ mlir::func::CallOp callDeclared(mlir::OpBuilder &b, mlir::Location loc, llvm::St
 void checkBounds(mlir::OpBuilder &b, mlir::Location loc, mlir::Value array,
                  mlir::ValueRange indices, mlir::ValueRange raw);
 
+/// The check of one index against extent `size` (index or i64 values, of one
+/// type): `__cuft_index_error(dim, written, size)` when it is out of range.
+void checkExtent(mlir::OpBuilder &b, mlir::Location loc, unsigned dim, mlir::Value index,
+                 mlir::Value written, mlir::Value size);
+
 /// The check of one index of checkBounds: `index` of dimension `dim`.
 void checkIndex(mlir::OpBuilder &b, mlir::Location loc, mlir::Value array, unsigned dim,
                 mlir::Value index, mlir::Value raw);

@@ -326,14 +326,8 @@ std::pair<Value, RecordType::Field> fieldPointer(ConversionPatternRewriter &b, F
       Value negative = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, idx, constant(0));
       idx = arith::SelectOp::create(b, loc, negative, arith::AddIOp::create(b, loc, idx, size), idx);
     }
-    if (boundsCheck) {
-      Value bad = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, idx, size);
-      auto ifOp = scf::IfOp::create(b, loc, bad, /*withElseRegion=*/false);
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(ifOp.thenBlock());
-      cuft::detail::callDeclared(b, loc, kIndexErrorFunction, {},
-                                 ValueRange{constant(int64_t(k)), raw, size});
-    }
+    if (boundsCheck)
+      cuft::detail::checkExtent(b, loc, unsigned(k), idx, raw, size);
     element = arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, element, size), idx);
   }
   Value bytes = arith::AddIOp::create(
