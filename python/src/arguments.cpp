@@ -47,6 +47,7 @@ constexpr bool kLittleEndian = true; // x86-64 and aarch64 Linux, where cuft run
 struct Numpy {
   PyTypeObject *ndarray = nullptr; // null: numpy cannot be imported
   PyObject *generic = nullptr;
+  PyTypeObject *voidType = nullptr; // numpy.void: a structured scalar (numpy.record too)
   /// dtype number → cuft element type (int64 has two numbers on LP64).
   std::unordered_map<int, const spelling::Scalar *> elems;
   /// numpy's scalar types and their cuft names: found by one pointer comparison.
@@ -63,6 +64,7 @@ const Numpy &numpy() {
     // Held for the life of the process, like the record.
     np->ndarray = reinterpret_cast<PyTypeObject *>(py::object(m.attr("ndarray")).release().ptr());
     np->generic = py::object(m.attr("generic")).release().ptr();
+    np->voidType = reinterpret_cast<PyTypeObject *>(py::object(m.attr("void")).release().ptr());
     py::object dtype = m.attr("dtype");
     for (py::handle code : m.attr("typecodes")["All"]) {
       py::object dt = dtype(code);
@@ -116,15 +118,22 @@ const spelling::Scalar *userDtype(int num, py::handle dtype) {
 /// `dtype`, made once per dtype object (held for the life of the process, as
 /// its text), or null with `why` when a kernel cannot take it: a field of a
 /// dtype that is not a cuft scalar in native byte order, a nested record, a
-/// name that is not an identifier. Read under a lock: only arrays of records
-/// take this path.
+/// name that is not an identifier. A thread finds the dtype it met last
+/// without a lock; others are looked up under one.
 const std::string *recordText(py::handle dtype, std::string &why) {
+  // Dtypes and texts are held for the life of the process: a pointer seen
+  // once always means the same text.
+  thread_local std::pair<PyObject *, const std::string *> last{nullptr, nullptr};
+  if (last.first == dtype.ptr())
+    return last.second;
   static std::mutex mutex;
   static auto *texts = new std::unordered_map<PyObject *, std::string>();
   static auto *problems = new std::unordered_map<PyObject *, std::string>();
   std::lock_guard<std::mutex> lock(mutex);
-  if (auto it = texts->find(dtype.ptr()); it != texts->end())
+  if (auto it = texts->find(dtype.ptr()); it != texts->end()) {
+    last = {dtype.ptr(), &it->second};
     return &it->second;
+  }
   if (auto it = problems->find(dtype.ptr()); it != problems->end()) {
     why = it->second;
     return nullptr;
@@ -169,7 +178,9 @@ const std::string *recordText(py::handle dtype, std::string &why) {
   std::string text;
   spelling::appendRecord(text, dtype.attr("itemsize").cast<int64_t>(), fields);
   dtype.inc_ref();
-  return &texts->emplace(dtype.ptr(), std::move(text)).first->second;
+  const std::string *made = &texts->emplace(dtype.ptr(), std::move(text)).first->second;
+  last = {dtype.ptr(), made};
+  return made;
 }
 
 /// cuft.DeviceArray, registered by cuft.cuda: its `_launch` tuple
@@ -335,6 +346,8 @@ private:
       int generic = PyObject_IsInstance(o, np.generic);
       if (generic < 0)
         throw py::error_already_set();
+      if (generic && PyObject_TypeCheck(o, np.voidType))
+        return 0; // a record scalar (recordScalar)
       if (generic) { // a subclass of a numpy scalar type: the same layout
         py::object dtype = v.attr("dtype");
         int num = dtype.attr("num").cast<int>();
@@ -407,6 +420,8 @@ private:
     }
     if (PyTuple_Check(v.ptr())) // a namedtuple too
       return tupleEntry(v);
+    if (np.voidType && PyObject_TypeCheck(v.ptr(), np.voidType))
+      return recordScalar(v);
     PyObject *iface = nullptr;
     int has = optionalAttr(v.ptr(), names().cai, iface);
     if (has < 0)
@@ -432,6 +447,30 @@ private:
       return fail("complex numbers are not supported");
     return fail("cannot pass a " + typeName(v) +
                 " to a kernel (pass an array, a bool, an int or a float)");
+  }
+
+  /// A numpy structured scalar (`a[i]` of an array of records): `rec<...>`,
+  /// passed by value as its bytes in 8-byte cells, the last zero-padded.
+  bool recordScalar(py::handle v) {
+    py::object dtype = v.attr(names().dtype);
+    if (dtype.attr("fields").is_none())
+      return fail("numpy.void scalar of dtype " + std::string(py::str(dtype)) +
+                  " is not supported (a record scalar needs a structured dtype)");
+    std::string why;
+    const std::string *record = recordText(dtype, why);
+    if (!record)
+      return fail("record scalar: " + why);
+    sig.append(*record);
+    if (!packed)
+      return true;
+    Py_buffer bytes;
+    if (PyObject_GetBuffer(v.ptr(), &bytes, PyBUF_SIMPLE) != 0)
+      throw py::error_already_set();
+    const char *at = static_cast<const char *>(bytes.buf);
+    for (Py_ssize_t done = 0; done < bytes.len; done += 8)
+      packed->addBytes(at + done, size_t(std::min<Py_ssize_t>(8, bytes.len - done)));
+    PyBuffer_Release(&bytes);
+    return true;
   }
 
   /// A tuple: `(entry,entry,...)`, its elements passed one after the other.

@@ -22,7 +22,7 @@
 // CLOSE: bad-signature.mlir:0:0: error: invalid signature "f32,f32>": unbalanced '>'
 
 // RUN: not cuft-opt %s --cuft-specialize="sig=f32,half" 2>&1 | FileCheck %s --check-prefix=TYPE
-// TYPE: bad-signature.mlir:0:0: error: invalid signature "f32,half": entry #1 ('half'): unknown type 'half' (expected bool, i8-i64, u8-u64, f16, bf16, f32, f64, c64, c128 or array<elem,rank,layout>)
+// TYPE: bad-signature.mlir:0:0: error: invalid signature "f32,half": entry #1 ('half'): unknown type 'half' (expected bool, i8-i64, u8-u64, f16, bf16, f32, f64, c64, c128, array<elem,rank,layout> or rec<...>)
 
 // RUN: not cuft-opt %s --cuft-specialize="sig=f32,,f32" 2>&1 | FileCheck %s --check-prefix=EMPTY
 // EMPTY: bad-signature.mlir:0:0: error: invalid signature "f32,,f32": entry #1 (''): empty type

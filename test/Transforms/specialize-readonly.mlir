@@ -13,6 +13,12 @@
 // CALL: readonly.py:7:3: note: the kernel writes to it here
 // RUN: not cuft-opt %t/atomic.mlir --cuft-specialize="sig=array<i32,1,C,readonly>" 2>&1 | FileCheck %s --check-prefix=ATOMIC
 // ATOMIC: error: read-only array passed as argument #0 of kernel 'atomic'
+// A record scalar is passed by value: a write to it would be lost.
+// RUN: not cuft-opt %t/record.mlir --cuft-specialize="sig=rec<8;x=f32@0;y=f32@4>" 2>&1 | FileCheck %s --check-prefix=RECORD
+// RECORD: readonly.py:9:5: error: record passed as argument #0 of kernel 'record', which writes to it: a record scalar is passed by value
+// RECORD: readonly.py:10:3: note: the kernel writes to it here
+// RUN: not cuft-opt %t/reads.mlir --cuft-specialize="sig=rec<8;x=f32@0;y=f32@4>=1,array<f32,1,C>" 2>&1 | FileCheck %s --check-prefix=RECVAL
+// RECVAL: a record argument cannot have a constant value
 
 //--- reads.mlir
 cuft.kernel @reads(%src: !cuft.unknown loc("readonly.py":1:5), %dst: !cuft.unknown loc("readonly.py":1:12)) {
@@ -40,5 +46,12 @@ cuft.kernel @atomic(%a: !cuft.unknown) {
   %c0 = cuft.constant 0 : i64
   %one = cuft.constant 1 : i64
   %old = cuft.atomic add %a[%c0], %one : !cuft.unknown[i64], i64 -> !cuft.unknown
+  cuft.return
+}
+
+//--- record.mlir
+cuft.kernel @record(%r: !cuft.unknown loc("readonly.py":9:5)) {
+  %one = cuft.constant 1.0 : f32
+  cuft.setfield %one, %r, "x" : f32, !cuft.unknown loc("readonly.py":10:3)
   cuft.return
 }

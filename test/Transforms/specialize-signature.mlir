@@ -36,7 +36,7 @@
 
 // Errors in the signature string.
 // RUN: not cuft-opt %s --cuft-specialize="sig=f32,f80" 2>&1 | FileCheck %s --check-prefix=UNKNOWN
-// UNKNOWN: error: invalid signature "f32,f80": entry #1 ('f80'): unknown type 'f80' (expected bool, i8-i64, u8-u64, f16, bf16, f32, f64, c64, c128 or array<elem,rank,layout>)
+// UNKNOWN: error: invalid signature "f32,f80": entry #1 ('f80'): unknown type 'f80' (expected bool, i8-i64, u8-u64, f16, bf16, f32, f64, c64, c128, array<elem,rank,layout> or rec<...>)
 // RUN: not cuft-opt %s --cuft-specialize="sig=array<f32,1,X>" 2>&1 | FileCheck %s --check-prefix=LAYOUT
 // LAYOUT: error: invalid signature "array<f32,1,X>": entry #0 ('array<f32,1,X>'): array layout must be C, F or strided, got 'X'
 // RUN: not cuft-opt %s --cuft-specialize="sig=array<f32,9,C>" 2>&1 | FileCheck %s --check-prefix=RANK9

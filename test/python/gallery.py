@@ -987,6 +987,24 @@ def records(particles, packed, out):
         packed[i]['value'] = r
 
 
+@cuft.func
+def particle_energy(p):
+    return p.mass * (p.pos[0] * p.pos[0] + p.pos[1] * p.pos[1] + p.pos[2] * p.pos[2])
+
+
+@cuft.kernel
+def record_scalars(x, center, settings, out):
+    # Record scalars (a[i] of a structured array: numpy.void) are passed by
+    # value, aligned or packed: every thread reads the copy, fields and
+    # subarray fields, and passes it to a device function.
+    i = cuft.grid(1)
+    if i < x.size:
+        v = x[i] * settings.value + settings['tag'] + particle_energy(center)
+        if center.alive:
+            v += center.q.imag
+        out[i] = v + center.pos[-1] * settings.count + center.id
+
+
 @cuft.kernel
 def half_atomics(x, bins):
     # Atomic add and sub on float16 (CUDA's atomicAdd(__half); native on sm_70+).
@@ -1089,6 +1107,8 @@ GALLERY = {
     "slice_assign": (slice_assign, lambda: (np.zeros((4, 10), np.int32), _f64(4, 3),
                                             np.zeros((4, 4), np.bool_), 5)),
     "records": (records, lambda: (np.zeros(8, PARTICLE), np.zeros(8, PACKED), _f64(8))),
+    "record_scalars": (record_scalars, lambda: (_f64(8), np.zeros(1, PARTICLE)[0],
+                                                np.zeros(1, PACKED)[0], _f64(8))),
     "half_atomics": (half_atomics, lambda: (np.ones(64, np.float16), np.zeros(4, np.float16))),
     "complex_shared_reverse": (complex_shared_reverse,
                                lambda: (np.ones(256, np.complex128), np.zeros(256, np.complex128))),

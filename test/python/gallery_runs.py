@@ -144,6 +144,19 @@ def _records(p, q, out):
     return {0: p, 1: q, 2: out}
 
 
+def _record_scalars_args():
+    p, q, _ = _records_args()
+    p["alive"][3] = True
+    return _normal(N, f64), p[3], q[7], np.zeros(N)
+
+
+def _record_scalars(x, p, q, out):
+    pos = p["pos"]  # float32: the energy's sum stays float32, as in the kernel
+    energy = p["mass"] * (pos[0] * pos[0] + pos[1] * pos[1] + pos[2] * pos[2])
+    v = x * q["value"] + q["tag"] + energy + (p["q"].imag if p["alive"] else 0)
+    return {3: v + pos[-1] * q["count"] + p["id"]}
+
+
 def _brain_float_args():
     bf = ml_dtypes.bfloat16
     x, y = _normal(N).astype(bf), _normal(N, seed=1).astype(bf)
@@ -815,6 +828,7 @@ RUNS = {
                                  np.zeros((300, 4), np.bool_), 5), _slice_assign),
     "records": _per_element(N, 128, lambda: _records_args(), lambda *a: _records(*a), **F32),
     # Quarters and eighths: every partial sum is exact in float16, in any order.
+    "record_scalars": _per_element(N, 128, _record_scalars_args, _record_scalars, **F32),
     "half_atomics": _per_element(N, 128, lambda: (np.full(N, 0.25, np.float16),
                                                   np.zeros(8, np.float16)),
                                  lambda x, bins: {1: np.array([125 * 0.25 - N * 0.125] +

@@ -502,7 +502,8 @@ def test_every_gallery_kernel_launches_with_the_parameters_its_cubin_reads():
     # Compiled for sm_90, linked by nvJitLink, loaded and launched through the
     # double; each launch's parameter space is compared with the ABI written
     # out independently here: per array (allocated pointer, aligned pointer,
-    # offset 0, sizes, strides in elements), per scalar its value.
+    # offset 0, sizes, strides in elements), per scalar its value, per record
+    # its bytes.
     run_fake(r"""
     from gallery import GALLERY
     from gallery_runs import RUNS
@@ -535,6 +536,9 @@ def test_every_gallery_kernel_launches_with_the_parameters_its_cubin_reads():
                 values += [("q", s // d.dtype.itemsize) for s in d.strides]
             elif entry == "bf16":  # no struct format: its 16 bits
                 values.append(("H", int(np.array(value).view(np.uint16))))
+            elif entry.startswith("rec<"):  # a record: its bytes in 8-byte words
+                raw = bytes(memoryview(value)) + bytes(-value.nbytes % 8)
+                values += [("q", w) for w in struct.unpack("<%dq" % (len(raw) // 8), raw)]
             elif entry in ("c64", "c128"):  # two parameters: the parts
                 fmt = "f" if entry == "c64" else "d"
                 values += [(fmt, complex(value).real), (fmt, complex(value).imag)]

@@ -312,3 +312,44 @@ def test_subarray_field_indices_are_bounds_checked():
     a = np.zeros(2, RECORD)
     record_subarray_store[1, 1](a, -1)  # from the end
     assert a["v"][0, 2] == 1
+
+
+@cuft.kernel
+def write_record_scalar(r):
+    r.x = 1
+
+
+@cuft.kernel
+def write_record_scalar_in_function(r):
+    scale_point(r, 2)
+
+
+@cuft.kernel
+def read_record_scalar(r, out):
+    out[0] = r.x + r.v[1] + r["m"][1, 1]
+
+
+def test_record_scalars_are_passed_by_value_and_refuse_writes():
+    a = np.zeros(3, RECORD)
+    a[2] = (1.5, (0, 2, 0), ((0, 0), (0, 4)))
+    out = np.zeros(1)
+    read_record_scalar[1, 1](a[2], out)
+    assert out[0] == 7.5
+    read_record_scalar[1, 1](np.rec.array(a)[2], out)  # numpy.record too
+    assert out[0] == 7.5
+    assert read_record_scalar.signature(a[2], out).startswith("rec<")
+    # A write to a copy would be lost: refused where it is written.
+    for kernel, line in [(write_record_scalar, "r.x = 1"),
+                         (write_record_scalar_in_function, "scale_point(r, 2)")]:
+        with pytest.raises(CompileError, match="a record scalar is passed by value") as info:
+            kernel[1, 1](np.zeros(1, PT)[0])
+        assert line in str(info.value)
+
+
+def test_unsupported_record_scalars_are_refused_at_the_argument():
+    out = np.zeros(1)
+    with pytest.raises(KernelArgumentError, match="needs a structured dtype"):
+        read_record_scalar[1, 1](np.void(b"abc"), out)
+    big_endian = np.zeros(1, np.dtype([("x", ">f4")]))[0]
+    with pytest.raises(KernelArgumentError, match="native byte order"):
+        read_record_scalar[1, 1](big_endian, out)

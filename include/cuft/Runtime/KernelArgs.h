@@ -4,8 +4,9 @@
 // the LLVM signature is a parameter of its own, and an array parameter is a
 // memref descriptor expanded to its fields (allocated pointer, aligned
 // pointer, offset, then each size, then each stride, in elements). A complex
-// scalar is two parameters, its real and imaginary parts (convert-cuft-to-gpu
-// splits a kernel's complex parameters). The host
+// scalar is two parameters, its real and imaginary parts, and a record scalar
+// its bytes in 8-byte words, the last zero-padded (convert-cuft-to-gpu splits
+// a kernel's complex and record parameters). The host
 // entry takes a pointer per parameter (`void **`), and so does
 // cuLaunchKernel: KernelArgs holds one 8-byte cell per parameter and gives
 // out their addresses.

@@ -40,26 +40,47 @@ struct PoisonLowering : public OpConversionPattern<ub::PoisonOp> {
 };
 
 /// The kernel ABI passes a complex scalar as two parameters, its real and
-/// imaginary parts (cuft/Runtime/KernelArgs.h): the kernel rebuilds it at entry.
-void splitComplexParameters(KernelOp kernel) {
+/// imaginary parts, and a record scalar (passed by value) as its bytes in
+/// 8-byte words (cuft/Runtime/KernelArgs.h): the kernel rebuilds each at
+/// entry, a record as a copy in the thread's local memory.
+void splitParameters(KernelOp kernel) {
   Block &entry = kernel.getBody().front();
   OpBuilder b = OpBuilder::atBlockBegin(&entry);
   SmallVector<Type> inputs;
   for (unsigned i = 0; i < entry.getNumArguments(); ++i) {
     BlockArgument arg = entry.getArgument(i);
-    auto c = dyn_cast<ComplexType>(arg.getType());
-    if (!c) {
+    Location loc = arg.getLoc();
+    Value rebuilt;
+    unsigned parts = 0;
+    if (auto c = dyn_cast<ComplexType>(arg.getType())) {
+      Type part = c.getElementType();
+      Value re = entry.insertArgument(i, part, loc);
+      Value im = entry.insertArgument(i + 1, part, loc);
+      rebuilt = ComplexOp::create(b, loc, c, re, im);
+      inputs.append({part, part});
+      parts = 2;
+    } else if (auto rec = dyn_cast<RecordType>(arg.getType())) {
+      Type word = b.getI64Type();
+      int64_t words = (rec.getSize() + 7) / 8;
+      auto copy = memref::AllocaOp::create(b, loc, MemRefType::get({words}, word),
+                                           b.getI64IntegerAttr(16));
+      for (int64_t k = 0; k < words; ++k) {
+        Value w = entry.insertArgument(i + unsigned(k), word, loc);
+        memref::StoreOp::create(b, loc, w, copy,
+                                ValueRange{arith::ConstantIndexOp::create(b, loc, k)});
+        inputs.push_back(word);
+      }
+      Value address = arith::IndexCastOp::create(
+          b, loc, word, memref::ExtractAlignedPointerAsIndexOp::create(b, loc, copy));
+      rebuilt = UnrealizedConversionCastOp::create(b, loc, rec, address).getResult(0);
+      parts = unsigned(words);
+    } else {
       inputs.push_back(arg.getType());
       continue;
     }
-    Type part = c.getElementType();
-    Value re = entry.insertArgument(i, part, arg.getLoc());
-    Value im = entry.insertArgument(i + 1, part, arg.getLoc());
-    auto z = ComplexOp::create(b, arg.getLoc(), c, re, im);
-    entry.getArgument(i + 2).replaceAllUsesWith(z.getResult());
-    entry.eraseArgument(i + 2);
-    inputs.append({part, part});
-    ++i;
+    entry.getArgument(i + parts).replaceAllUsesWith(rebuilt);
+    entry.eraseArgument(i + parts);
+    i += parts - 1;
   }
   kernel.setFunctionType(FunctionType::get(kernel.getContext(), inputs, {}));
 }
@@ -103,7 +124,7 @@ struct ConvertCuftToGPUPass : public cuft::impl::ConvertCuftToGPUBase<ConvertCuf
 
     for (Operation *fn : fns)
       if (auto kernel = dyn_cast<KernelOp>(fn))
-        splitComplexParameters(kernel);
+        splitParameters(kernel);
 
     // Local arrays are stack slots: allocate them once, at function entry.
     for (Operation *fn : fns) {

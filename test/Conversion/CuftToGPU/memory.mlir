@@ -186,3 +186,23 @@ cuft.kernel @packed_record(%a: !cuft.array<!cuft.record<"rec<11;a=i8@0;b=f64@1;c
   cuft.setfield %b, %r, "b" : f64, !cuft.record<"rec<11;a=i8@0;b=f64@1;c=i16@9>">
   cuft.return
 }
+
+// A record scalar parameter (passed by value) is its bytes in 8-byte words
+// (the kernel ABI, KernelArgs.h): stored at entry into a 16-byte aligned local
+// copy, whose address is the record.
+// CHECK-LABEL: gpu.func @record_scalar(
+// CHECK-SAME: %[[W0:.*]]: i64, %[[W1:.*]]: i64, %[[OUT:.*]]: memref<?xf64>) kernel
+// CHECK: %[[COPY:.*]] = memref.alloca() {alignment = 16 : i64} : memref<2xi64>
+// CHECK: memref.store %[[W0]], %[[COPY]][%{{.*}}] : memref<2xi64>
+// CHECK: memref.store %[[W1]], %[[COPY]][%{{.*}}] : memref<2xi64>
+// CHECK: %[[AT:.*]] = memref.extract_aligned_pointer_as_index %[[COPY]]
+// CHECK: %[[ADDR:.*]] = arith.index_cast %[[AT]] : index to i64
+// CHECK: %[[F:.*]] = arith.addi %[[ADDR]], %{{.*}} : i64
+// CHECK: %[[P:.*]] = llvm.inttoptr %[[F]] : i64 to !llvm.ptr
+// CHECK: llvm.load %[[P]] {alignment = 1 : i64} : !llvm.ptr -> f64
+cuft.kernel @record_scalar(%r: !cuft.record<"rec<11;a=i8@0;b=f64@1;c=i16@9>">, %out: !cuft.array<f64, 1, C>) {
+  %b = cuft.getfield %r, "b" : (!cuft.record<"rec<11;a=i8@0;b=f64@1;c=i16@9>">) -> f64
+  %c0 = cuft.constant 0 : i64
+  cuft.store %b, %out[%c0] : f64, !cuft.array<f64, 1, C>[i64]
+  cuft.return
+}

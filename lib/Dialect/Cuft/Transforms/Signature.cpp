@@ -149,22 +149,25 @@ static std::optional<ArrayFields> parseArrayFields(StringRef body, std::string &
   return result;
 }
 
+/// A record type from its text (`rec<...>`, SignatureText.h).
+static Type parseRecordType(MLIRContext *ctx, StringRef text, std::string &error) {
+  Type record =
+      RecordType::getChecked([&] { return emitError(UnknownLoc::get(ctx)); }, ctx, text);
+  if (!record)
+    error = "bad record type '" + text.str() + "'";
+  return record;
+}
+
 static Type parseArray(MLIRContext *ctx, StringRef body, bool &readOnly, std::string &error) {
   std::optional<ArrayFields> fields = parseArrayFields(body, error);
   if (!fields)
     return {};
   readOnly = fields->readOnly;
-  Type elem;
-  if (StringRef(fields->elem).starts_with("rec<")) {
-    elem = RecordType::getChecked([&] { return emitError(UnknownLoc::get(ctx)); }, ctx,
-                                  StringRef(fields->elem));
-    if (!elem) {
-      error = "bad record type '" + fields->elem + "'";
-      return {};
-    }
-  } else {
-    elem = parseScalarTypeName(ctx, fields->elem);
-  }
+  Type elem = StringRef(fields->elem).starts_with("rec<")
+                  ? parseRecordType(ctx, fields->elem, error)
+                  : parseScalarTypeName(ctx, fields->elem);
+  if (!elem)
+    return {};
   return ArrayType::get(elem, fields->rank, fields->layout, MemorySpace::Global);
 }
 
@@ -245,20 +248,25 @@ bool cuft::parseSignature(MLIRContext *ctx, StringRef text,
     if (typeText.starts_with("array<") && typeText.ends_with(">")) {
       result.type =
           parseArray(ctx, typeText.drop_front(6).drop_back(1), result.readOnly, error);
+    } else if (typeText.starts_with("rec<")) {
+      // A record passed by value: the kernel reads its copy, and may not write it.
+      result.type = parseRecordType(ctx, typeText, error);
+      result.readOnly = true;
     } else {
       result.type = parseScalarTypeName(ctx, typeText);
       if (!result.type)
         error = "unknown type '" + typeText.str() +
-                "' (expected bool, i8-i64, u8-u64, f16, bf16, f32, f64, c64, c128 or "
-                "array<elem,rank,layout>)";
+                "' (expected bool, i8-i64, u8-u64, f16, bf16, f32, f64, c64, c128, "
+                "array<elem,rank,layout> or rec<...>)";
     }
     if (!result.type) {
       error = where + error;
       return false;
     }
     if (eq != StringRef::npos && valueText.data()) {
-      if (isa<ArrayType>(result.type)) {
-        error = where + "an array argument cannot have a constant value";
+      if (isa<ArrayType, RecordType>(result.type)) {
+        error = where + (isa<ArrayType>(result.type) ? "an array" : "a record") +
+                " argument cannot have a constant value";
         return false;
       }
       result.value = parseValue(result.type, valueText, error);

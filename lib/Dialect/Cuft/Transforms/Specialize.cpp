@@ -557,7 +557,8 @@ LogicalResult checkConstArrays(ModuleOp module) {
   return result;
 }
 
-/// A kernel may not write an array argument the signature marks read-only.
+/// A kernel may not write an array argument the signature marks read-only,
+/// nor a record scalar (a copy, passed by value).
 LogicalResult checkReadOnlyArguments(KernelOp kernel, ArrayRef<SignatureEntry> sig) {
   llvm::DenseMap<std::pair<Operation *, unsigned>, Operation *> memo;
   Block &entry = kernel.getBody().front();
@@ -569,10 +570,16 @@ LogicalResult checkReadOnlyArguments(KernelOp kernel, ArrayRef<SignatureEntry> s
     if (!e.readOnly)
       continue;
     if (Operation *write = firstWrite(param, memo)) {
-      InFlightDiagnostic d = emitError(param.getLoc())
-                             << "read-only array passed as argument #" << i << " of kernel '"
-                             << kernel.getSymName() << "', which writes to it (pass a "
-                             << "writeable array, or copy it)";
+      InFlightDiagnostic d = emitError(param.getLoc());
+      if (isa<RecordType>(param.getType()))
+        d << "record passed as argument #" << i << " of kernel '" << kernel.getSymName()
+          << "', which writes to it: a record scalar is passed by value, so the write "
+          << "would be lost (pass an array of records, e.g. a[i:i + 1], and write its "
+          << "element)";
+      else
+        d << "read-only array passed as argument #" << i << " of kernel '"
+          << kernel.getSymName() << "', which writes to it (pass a writeable array, or "
+          << "copy it)";
       d.attachNote(write->getLoc()) << "the kernel writes to it here";
       return failure();
     }
