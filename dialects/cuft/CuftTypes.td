@@ -52,10 +52,13 @@ def Cuft_RecordType : Cuft_Type<"Record", "record"> {
     The element type of an array of records (numpy's structured dtypes,
     aligned or packed as numpy lays them out). `layout` is the record's text
     in a signature (SignatureText.h): `rec<size;name=type@offset;...>`, a
-    subarray field with its shape (`v=f64[3]@8`). `a[i]` of such an array is a
-    record value: the element's address, so that `r.x = 1` writes the array
-    (numba's reference semantics). Fields are read and written with
-    `cuft.getfield` and `cuft.setfield`.
+    subarray field with its shape (`v=f64[3]@8`), a nested record field with
+    its record's text (`p=rec<8;x=f32@0;y=f32@4>@0`). `a[i]` of such an array
+    is a record value: the element's address, so that `r.x = 1` writes the
+    array (numba's reference semantics); so is a nested record field (`r.p`).
+    Fields are read and written with `cuft.getfield` and `cuft.setfield`;
+    storing a record (`a[i] = b[j]`, `r.p = q`) copies the whole item. A
+    kernel parameter may be a record: a scalar passed by value.
 
     Example: `!cuft.record<"rec<16;x=f32@0;n=i32@4;w=f64@8>">`
   }];
@@ -73,6 +76,10 @@ def Cuft_RecordType : Cuft_Type<"Record", "record"> {
       unsigned alignment = 1;
     };
     int64_t getSize() const;
+    /// The largest alignment a field's type needs: a record's address is a
+    /// multiple of it or of its size, whichever is smaller, as numpy lays
+    /// arrays of records out.
+    unsigned getAlignment() const;
     ::llvm::SmallVector<Field> getFields() const;
     /// The field `name`, if the record has it.
     std::optional<Field> getField(::llvm::StringRef name) const;

@@ -114,30 +114,9 @@ const spelling::Scalar *userDtype(int num, py::handle dtype) {
   return nullptr;
 }
 
-/// The record text (`rec<...>`, SignatureText.h) of numpy structured dtype
-/// `dtype`, made once per dtype object (held for the life of the process, as
-/// its text), or null with `why` when a kernel cannot take it: a field of a
-/// dtype that is not a cuft scalar in native byte order, a nested record, a
-/// name that is not an identifier. A thread finds the dtype it met last
-/// without a lock; others are looked up under one.
-const std::string *recordText(py::handle dtype, std::string &why) {
-  // Dtypes and texts are held for the life of the process: a pointer seen
-  // once always means the same text.
-  thread_local std::pair<PyObject *, const std::string *> last{nullptr, nullptr};
-  if (last.first == dtype.ptr())
-    return last.second;
-  static std::mutex mutex;
-  static auto *texts = new std::unordered_map<PyObject *, std::string>();
-  static auto *problems = new std::unordered_map<PyObject *, std::string>();
-  std::lock_guard<std::mutex> lock(mutex);
-  if (auto it = texts->find(dtype.ptr()); it != texts->end()) {
-    last = {dtype.ptr(), &it->second};
-    return &it->second;
-  }
-  if (auto it = problems->find(dtype.ptr()); it != problems->end()) {
-    why = it->second;
-    return nullptr;
-  }
+/// Appends the record text of structured dtype `dtype` (nested records by
+/// their own text); false with `why` when a kernel cannot take it.
+bool appendRecordText(std::string &text, py::handle dtype, std::string &why) {
   std::vector<spelling::RecordField> fields;
   py::dict byName = dtype.attr("fields");
   for (py::handle nameObject : dtype.attr("names")) {
@@ -145,6 +124,10 @@ const std::string *recordText(py::handle dtype, std::string &why) {
     bool identifier = !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0]));
     for (char c : name)
       identifier &= std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+    if (!identifier) {
+      why = "record field name '" + name + "' is not an identifier";
+      return false;
+    }
     py::tuple info = byName[nameObject];
     py::object fieldType = info[0];
     spelling::RecordField f;
@@ -156,31 +139,76 @@ const std::string *recordText(py::handle dtype, std::string &why) {
       for (py::handle d : sub[1])
         f.shape.push_back(d.cast<int64_t>());
     }
+    if (!fieldType.attr("fields").is_none()) { // a nested record
+      if (!f.shape.empty()) {
+        why = "record field '" + name + "' is an array of records (not supported yet)";
+        return false;
+      }
+      if (!appendRecordText(f.type, fieldType, why))
+        return false;
+      fields.push_back(std::move(f));
+      continue;
+    }
     std::string fieldName = py::str(fieldType.attr("name"));
     std::string order = py::str(fieldType.attr("byteorder"));
     const spelling::Scalar *row = nullptr;
     for (const spelling::Scalar &s : spelling::kScalars)
       if (fieldName == s.numpy)
         row = &s;
-    if (!identifier)
-      why = "record field name '" + name + "' is not an identifier";
-    else if (!row || order == ">")
+    if (!row || order == ">") {
       why = "record field '" + name + "' has dtype " + std::string(py::str(fieldType)) +
-            " (a field must be a cuft scalar type or an array of one, in native byte order)";
-    if (!why.empty()) {
-      (*problems)[dtype.ptr()] = why;
-      dtype.inc_ref();
-      return nullptr;
+            " (a field must be a cuft scalar type, a record, or an array of a scalar type, in "
+            "native byte order)";
+      return false;
     }
     f.type = std::string(row->name);
     fields.push_back(std::move(f));
   }
-  std::string text;
   spelling::appendRecord(text, dtype.attr("itemsize").cast<int64_t>(), fields);
-  dtype.inc_ref();
-  const std::string *made = &texts->emplace(dtype.ptr(), std::move(text)).first->second;
-  last = {dtype.ptr(), made};
-  return made;
+  return true;
+}
+
+/// The record text (`rec<...>`, SignatureText.h) of numpy structured dtype
+/// `dtype`, made once per dtype object (held for the life of the process, as
+/// its text), or null with `why` when a kernel cannot take it: a field of a
+/// dtype that is not a cuft scalar in native byte order or a record, a name
+/// that is not an identifier. A thread finds the dtype it met last
+/// without a lock; others are looked up under one.
+const std::string *recordText(py::handle dtype, std::string &why) {
+  // Dtypes and texts are held for the life of the process: a pointer seen
+  // once always means the same text.
+  thread_local std::pair<PyObject *, const std::string *> last{nullptr, nullptr};
+  if (last.first == dtype.ptr())
+    return last.second;
+  static std::mutex mutex;
+  static auto *texts = new std::unordered_map<PyObject *, std::string>();
+  static auto *problems = new std::unordered_map<PyObject *, std::string>();
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (auto it = texts->find(dtype.ptr()); it != texts->end()) {
+      last = {dtype.ptr(), &it->second};
+      return &it->second;
+    }
+    if (auto it = problems->find(dtype.ptr()); it != problems->end()) {
+      why = it->second;
+      return nullptr;
+    }
+  }
+  // Made without the lock (it calls into Python); a thread that made it
+  // first wins, the same text either way.
+  std::string text;
+  bool ok = appendRecordText(text, dtype, why);
+  std::lock_guard<std::mutex> lock(mutex);
+  if (!ok) {
+    if (problems->emplace(dtype.ptr(), why).second)
+      dtype.inc_ref();
+    return nullptr;
+  }
+  auto [it, made] = texts->emplace(dtype.ptr(), std::move(text));
+  if (made)
+    dtype.inc_ref();
+  last = {dtype.ptr(), &it->second};
+  return &it->second;
 }
 
 /// cuft.DeviceArray, registered by cuft.cuda: its `_launch` tuple

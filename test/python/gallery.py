@@ -1005,6 +1005,27 @@ def record_scalars(x, center, settings, out):
         out[i] = v + center.pos[-1] * settings.count + center.id
 
 
+VEC2 = np.dtype([("x", np.float32), ("y", np.float32)])
+BODY = np.dtype([("pos", VEC2), ("vel", VEC2), ("mass", np.float64), ("tag", np.int16)],
+                align=True)
+
+
+@cuft.kernel
+def nested_records(bodies, positions, copies, origin, dt):
+    # Nested records: b.pos.x reads and writes through both levels (b.pos is
+    # the nested record itself); assigning a record to an array element or to
+    # a record field copies the whole item.
+    i = cuft.grid(1)
+    if i < bodies.size:
+        b = bodies[i]
+        b.pos.x += b.vel.x * dt
+        b.pos['y'] += b.vel.y * dt * b.mass
+        positions[i] = b.pos
+        if b.tag < 0:
+            b.vel = origin.vel
+        copies[i] = b
+
+
 @cuft.kernel
 def half_atomics(x, bins):
     # Atomic add and sub on float16 (CUDA's atomicAdd(__half); native on sm_70+).
@@ -1109,6 +1130,8 @@ GALLERY = {
     "records": (records, lambda: (np.zeros(8, PARTICLE), np.zeros(8, PACKED), _f64(8))),
     "record_scalars": (record_scalars, lambda: (_f64(8), np.zeros(1, PARTICLE)[0],
                                                 np.zeros(1, PACKED)[0], _f64(8))),
+    "nested_records": (nested_records, lambda: (np.zeros(8, BODY), np.zeros(8, VEC2),
+                                                np.zeros(8, BODY), np.zeros(1, BODY)[0], 0.5)),
     "half_atomics": (half_atomics, lambda: (np.ones(64, np.float16), np.zeros(4, np.float16))),
     "complex_shared_reverse": (complex_shared_reverse,
                                lambda: (np.ones(256, np.complex128), np.zeros(256, np.complex128))),

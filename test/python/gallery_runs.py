@@ -157,6 +157,27 @@ def _record_scalars(x, p, q, out):
     return {3: v + pos[-1] * q["count"] + p["id"]}
 
 
+def _nested_records_args():
+    from gallery import BODY, VEC2
+    rng = _rng()
+    b = np.zeros(N, BODY)
+    for name in ("pos", "vel"):
+        b[name]["x"], b[name]["y"] = rng.normal(size=N), rng.normal(size=N)
+    b["mass"] = rng.uniform(1, 2, N)
+    b["tag"] = rng.integers(-5, 5, N)
+    origin = np.zeros(1, BODY)[0]
+    origin["vel"] = (0.25, -0.5)
+    return b, np.zeros(N, VEC2), np.zeros(N, BODY), origin, 0.5
+
+
+def _nested_records(b, positions, copies, origin, dt):
+    pos, vel = b["pos"], b["vel"]
+    pos["x"] += vel["x"] * f32(dt)  # float32 fields, a weak float: float32
+    pos["y"] = (pos["y"] + vel["y"] * f32(dt) * b["mass"]).astype(f32)  # float64 mass
+    b["vel"][b["tag"] < 0] = origin["vel"]
+    return {0: b, 1: pos.copy(), 2: b.copy()}
+
+
 def _brain_float_args():
     bf = ml_dtypes.bfloat16
     x, y = _normal(N).astype(bf), _normal(N, seed=1).astype(bf)
@@ -829,6 +850,7 @@ RUNS = {
     "records": _per_element(N, 128, lambda: _records_args(), lambda *a: _records(*a), **F32),
     # Quarters and eighths: every partial sum is exact in float16, in any order.
     "record_scalars": _per_element(N, 128, _record_scalars_args, _record_scalars, **F32),
+    "nested_records": _per_element(N, 128, _nested_records_args, _nested_records, **F32),
     "half_atomics": _per_element(N, 128, lambda: (np.full(N, 0.25, np.float16),
                                                   np.zeros(8, np.float16)),
                                  lambda x, bins: {1: np.array([125 * 0.25 - N * 0.125] +

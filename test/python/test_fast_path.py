@@ -267,9 +267,13 @@ def test_arrays_of_records_are_read_with_their_fields_offsets_and_size():
     assert read(np.zeros(4, aligned), np.zeros((2, 2), packed)) == (
         "array<rec<24;x=f32@0;v=i16[2x3]@4;w=f64@16>,1,C>,array<rec<9;a=i8@0;b=f64@1>,2,C>")
     assert read(device_array((4,), aligned)) == "array<rec<24;x=f32@0;v=i16[2x3]@4;w=f64@16>,1,C>"
-    nested = np.dtype([("inner", aligned)])
-    with pytest.raises(ArgumentError, match="record field 'inner' has dtype"):
-        read(np.zeros(2, nested))
+    nested = np.dtype([("inner", aligned), ("t", np.int8)], align=True)
+    assert read(np.zeros(2, nested)) == (
+        "array<rec<32;inner=rec<24;x=f32@0;v=i16[2x3]@4;w=f64@16>@0;t=i8@24>,1,C>")
+    assert read(np.zeros(2, nested)[1]) == (  # a record scalar
+        "rec<32;inner=rec<24;x=f32@0;v=i16[2x3]@4;w=f64@16>@0;t=i8@24>")
+    with pytest.raises(ArgumentError, match="record field 'inner' is an array of records"):
+        read(np.zeros(2, np.dtype([("inner", aligned, (2,))])))
     with pytest.raises(ArgumentError, match="record field name 'a b' is not an identifier"):
         read(np.zeros(2, np.dtype([("a b", np.int32)])))
     with pytest.raises(ArgumentError, match="record field 'x' has dtype >f4"):

@@ -353,3 +353,30 @@ def test_unsupported_record_scalars_are_refused_at_the_argument():
     big_endian = np.zeros(1, np.dtype([("x", ">f4")]))[0]
     with pytest.raises(KernelArgumentError, match="native byte order"):
         read_record_scalar[1, 1](big_endian, out)
+
+
+INNER = np.dtype([("x", np.float32), ("y", np.float32)])
+
+
+@cuft.kernel
+def copy_record(a, b, i, j):
+    a[i] = b[j]
+
+
+def test_storing_a_record_copies_it_and_takes_its_own_dtype_only():
+    a, b = np.zeros(3, RECORD), np.zeros(3, RECORD)
+    b[1] = (2.5, (1, 2, 3), ((4, 5), (6, 7)))
+    copy_record[1, 1](a, b, 0, 1)
+    assert a[0] == b[1] and a[1] == a[2]
+    with pytest.raises(CompileError, match="cannot store a value of type 'rec<8;x=f32@0;y=f32@4>' "
+                                           "into a record of type 'rec<"):
+        copy_record[1, 1](a, np.zeros(2, INNER), 0, 1)
+
+
+def test_nested_records_the_kernel_cannot_lay_out_are_refused():
+    a = np.zeros(2, np.dtype([("t", np.int8), ("p", INNER)]))  # packed: p at byte 1
+    with pytest.raises(CompileError, match="record field 'p' is a record at byte offset 1"):
+        copy_record[1, 1](a, a, 0, 1)
+    many = np.zeros(2, np.dtype([("ps", INNER, (2,))]))
+    with pytest.raises(KernelArgumentError, match="'ps' is an array of records"):
+        copy_record[1, 1](many, many, 0, 1)

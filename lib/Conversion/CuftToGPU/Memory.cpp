@@ -139,6 +139,28 @@ Value recordAddress(OpBuilder &b, Location loc, Value array, ValueRange indices,
                                     arith::AddIOp::create(b, loc, base, bytes));
 }
 
+/// Copies a record of `type` from address `src` to `dst` (i64s): the whole
+/// item, padding too, as numpy's `a[i] = b[j]` does, in the widest unit both
+/// addresses are known to be aligned to.
+void copyRecord(OpBuilder &b, Location loc, Value dst, Value src, RecordType type) {
+  int64_t size = type.getSize();
+  int64_t unit = std::gcd(std::gcd(int64_t(type.getAlignment()), size), int64_t(8));
+  Type word = b.getIntegerType(unsigned(unit * 8));
+  auto ptrType = LLVM::LLVMPointerType::get(b.getContext());
+  Value from = LLVM::IntToPtrOp::create(b, loc, ptrType, src);
+  Value to = LLVM::IntToPtrOp::create(b, loc, ptrType, dst);
+  auto index = [&](int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); };
+  auto loop = scf::ForOp::create(b, loc, index(0), index(size / unit), index(1));
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(loop.getBody());
+  Value k = arith::IndexCastOp::create(b, loc, b.getI64Type(), loop.getInductionVar());
+  auto at = [&](Value base) {
+    return LLVM::GEPOp::create(b, loc, ptrType, word, base, ArrayRef<LLVM::GEPArg>{k});
+  };
+  Value v = LLVM::LoadOp::create(b, loc, word, at(from), unit);
+  LLVM::StoreOp::create(b, loc, v, at(to), unit);
+}
+
 struct LoadLowering : public ElementPattern<LoadOp> {
   using ElementPattern::ElementPattern;
   LogicalResult matchAndRewrite(LoadOp op, OpAdaptor adaptor,
@@ -293,6 +315,14 @@ struct StoreLowering : public ElementPattern<StoreOp> {
                          adaptor.getIndices());
     checkBounds(rewriter, op.getLoc(), adaptor.getArray(), idx, boundsCheck);
     Value v = adaptor.getValue();
+    if (auto rec = dyn_cast<RecordType>(op.getValue().getType())) { // a[i] = r: a copy
+      copyRecord(rewriter, op.getLoc(),
+                 recordAddress(rewriter, op.getLoc(), adaptor.getArray(), idx.wrapped,
+                               rec.getSize()),
+                 v, rec);
+      rewriter.eraseOp(op);
+      return success();
+    }
     Type elem = cast<MemRefType>(adaptor.getArray().getType()).getElementType();
     if (v.getType() != elem) // a bool stored as a byte
       v = byteFromBool(rewriter, op.getLoc(), v, elem);
@@ -357,6 +387,10 @@ struct GetFieldLowering : public ElementPattern<GetFieldOp> {
     Location loc = op.getLoc();
     auto [ptr, field] = fieldPointer(rewriter, op, adaptor.getRecord(), adaptor.getIndices(),
                                      boundsCheck);
+    if (isa<RecordType>(op.getType())) { // r.p, a nested record: its address
+      rewriter.replaceOpWithNewOp<LLVM::PtrToIntOp>(op, rewriter.getI64Type(), ptr);
+      return success();
+    }
     if (auto arrayType = dyn_cast<ArrayType>(op.getType())) {
       // r.v: a memref over the field's elements, its descriptor made here
       // (pointer, offset 0, the static shape, C strides).
@@ -414,7 +448,10 @@ struct SetFieldLowering : public ElementPattern<SetFieldOp> {
     auto store = [&](Value x, Value p) {
       LLVM::StoreOp::create(rewriter, loc, x, p, field.alignment);
     };
-    if (isa<ComplexType>(field.type)) {
+    if (auto rec = dyn_cast<RecordType>(field.type)) { // r.p = q: a copy
+      copyRecord(rewriter, loc,
+                 LLVM::PtrToIntOp::create(rewriter, loc, rewriter.getI64Type(), ptr), v, rec);
+    } else if (isa<ComplexType>(field.type)) {
       Type part = fieldMemoryType(rewriter, field.type);
       Value im = LLVM::GEPOp::create(rewriter, loc, ptr.getType(), part, ptr,
                                      ArrayRef<LLVM::GEPArg>{1});

@@ -206,3 +206,28 @@ cuft.kernel @record_scalar(%r: !cuft.record<"rec<11;a=i8@0;b=f64@1;c=i16@9>">, %
   cuft.store %b, %out[%c0] : f64, !cuft.array<f64, 1, C>[i64]
   cuft.return
 }
+
+// A nested record field is the address of its bytes; storing a record (into
+// an array element or a record field) copies the whole item in the widest
+// unit its alignment allows (8 bytes for a 24-byte record holding an f64).
+// CHECK-LABEL: gpu.func @nested_record(
+// CHECK: %[[C3:.*]] = arith.constant 3 : index
+// CHECK: scf.for %{{.*}} = %{{.*}} to %[[C3]]
+// CHECK: llvm.load %{{.*}} {alignment = 8 : i64} : !llvm.ptr -> i64
+// CHECK: llvm.store %{{.*}}, %{{.*}} {alignment = 8 : i64} : i64, !llvm.ptr
+// CHECK: %[[Q:.*]] = llvm.inttoptr %{{.*}} : i64 to !llvm.ptr
+// CHECK: llvm.ptrtoint %[[Q]] : !llvm.ptr to i64
+// CHECK: %[[P:.*]] = llvm.inttoptr %{{.*}} : i64 to !llvm.ptr
+// CHECK: llvm.ptrtoint %[[P]] : !llvm.ptr to i64
+// CHECK: %[[C2:.*]] = arith.constant 2 : index
+// CHECK: scf.for %{{.*}} = %{{.*}} to %[[C2]]
+// CHECK: llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr -> i32
+cuft.kernel @nested_record(%a: !cuft.array<!cuft.record<"rec<24;p=rec<8;x=f32@0;y=f32@4>@0;w=f64@8;q=rec<8;x=f32@0;y=f32@4>@16>">, 1, C>) {
+  %c0 = cuft.constant 0 : i64
+  %c1 = cuft.constant 1 : i64
+  %r = cuft.load %a[%c1] : !cuft.array<!cuft.record<"rec<24;p=rec<8;x=f32@0;y=f32@4>@0;w=f64@8;q=rec<8;x=f32@0;y=f32@4>@16>">, 1, C>[i64] -> !cuft.record<"rec<24;p=rec<8;x=f32@0;y=f32@4>@0;w=f64@8;q=rec<8;x=f32@0;y=f32@4>@16>">
+  cuft.store %r, %a[%c0] : !cuft.record<"rec<24;p=rec<8;x=f32@0;y=f32@4>@0;w=f64@8;q=rec<8;x=f32@0;y=f32@4>@16>">, !cuft.array<!cuft.record<"rec<24;p=rec<8;x=f32@0;y=f32@4>@0;w=f64@8;q=rec<8;x=f32@0;y=f32@4>@16>">, 1, C>[i64]
+  %q = cuft.getfield %r, "q" : (!cuft.record<"rec<24;p=rec<8;x=f32@0;y=f32@4>@0;w=f64@8;q=rec<8;x=f32@0;y=f32@4>@16>">) -> !cuft.record<"rec<8;x=f32@0;y=f32@4>">
+  cuft.setfield %q, %r, "p" : !cuft.record<"rec<8;x=f32@0;y=f32@4>">, !cuft.record<"rec<24;p=rec<8;x=f32@0;y=f32@4>@0;w=f64@8;q=rec<8;x=f32@0;y=f32@4>@16>">
+  cuft.return
+}

@@ -127,3 +127,30 @@ cuft.func @f(%a: !cuft.array<!cuft.record<"rec<8;x=f32@0;w=f64@4>">, 1, C>) {
 cuft.func @f(%a: !cuft.array<!cuft.record<"rec<8;x=f8x@0>">, 1, C>) {
   cuft.return
 }
+
+// -----
+
+// A nested record is checked as a record of its own.
+// expected-error@+2 {{record field 'p': unknown type 'f9' of record field 'x'}}
+// expected-error@+1 {{failed to parse Cuft_ArrayType parameter 'elementType'}}
+cuft.func @f(%a: !cuft.array<!cuft.record<"rec<16;p=rec<8;x=f9@0>@0;w=f64@8>">, 1, C>) {
+  cuft.return
+}
+
+// -----
+
+// A packed outer layout that puts a nested record where its fields' loads
+// would be misaligned is refused.
+// expected-error@+2 {{record field 'p' is a record at byte offset 1, which does not keep the 4-byte alignment its fields need}}
+// expected-error@+1 {{failed to parse Cuft_ArrayType parameter 'elementType'}}
+cuft.func @f(%a: !cuft.array<!cuft.record<"rec<9;t=i8@0;p=rec<8;x=f32@0;y=f32@4>@1>">, 1, C>) {
+  cuft.return
+}
+
+// -----
+
+// expected-error@+2 {{a nested record field is name=rec<...>@offset, without a shape}}
+// expected-error@+1 {{failed to parse Cuft_ArrayType parameter 'elementType'}}
+cuft.func @f(%a: !cuft.array<!cuft.record<"rec<16;p=rec<8;x=f32@0;y=f32@4>[2]@0>">, 1, C>) {
+  cuft.return
+}

@@ -112,71 +112,108 @@ std::string cuft::typeName(Type type) {
 //===----------------------------------------------------------------------===//
 
 namespace {
-/// The fields of record text `layout`, or an error.
+/// The fields of record text `layout`, its size and its alignment (the
+/// largest its fields need), or an error. A nested record's text is read
+/// the same way, so an error anywhere in it is found.
 LogicalResult parseFields(MLIRContext *ctx, StringRef layout, int64_t &size,
-                          SmallVector<RecordType::Field> &out, std::string &error) {
+                          SmallVector<RecordType::Field> &out, unsigned &alignment,
+                          std::string &error) {
   std::vector<signature::RecordField> fields;
   if (!signature::parseRecord(std::string_view(layout.data(), layout.size()), size, fields,
                               error))
     return failure();
+  alignment = 1;
+  SmallVector<std::tuple<std::string, int64_t, unsigned>> nestedBases;
   for (const signature::RecordField &f : fields) {
     RecordType::Field field;
     field.name = f.name;
-    std::string_view name = signature::scalarName(f.type);
-    const signature::Scalar *row = nullptr;
-    for (const signature::Scalar &r : signature::kScalars)
-      if (r.name == name)
-        row = &r;
-    if (!row) {
-      error = "unknown type '" + f.type + "' of record field '" + f.name + "'";
-      return failure();
+    unsigned natural = 0;
+    int64_t bytes = 0;
+    if (StringRef(f.type).starts_with("rec<")) {
+      int64_t nestedSize = 0;
+      SmallVector<RecordType::Field> nested;
+      if (failed(parseFields(nullptr, f.type, nestedSize, nested, natural, error))) {
+        error = "record field '" + f.name + "': " + error;
+        return failure();
+      }
+      // Its fields' loads assume its address a multiple of this.
+      natural = unsigned(std::gcd(int64_t(natural), nestedSize));
+      nestedBases.emplace_back(f.name, f.offset, natural);
+      if (ctx) // null: verifying the text only
+        field.type = RecordType::get(ctx, f.type);
+      bytes = nestedSize;
+    } else {
+      std::string_view name = signature::scalarName(f.type);
+      const signature::Scalar *row = nullptr;
+      for (const signature::Scalar &r : signature::kScalars)
+        if (r.name == name)
+          row = &r;
+      if (!row) {
+        error = "unknown type '" + f.type + "' of record field '" + f.name + "'";
+        return failure();
+      }
+      if (ctx)
+        field.type = parseScalarTypeName(ctx, f.type);
+      int64_t elems = 1;
+      for (int64_t d : f.shape)
+        elems *= d;
+      bytes = elems * int64_t(row->bytes());
+      natural = row->kind == 'c' ? row->bytes() / 2 : row->bytes();
     }
-    if (ctx) // null: verifying the text only
-      field.type = parseScalarTypeName(ctx, f.type);
     field.offset = f.offset;
     field.shape.assign(f.shape.begin(), f.shape.end());
-    int64_t elems = 1;
-    for (int64_t d : f.shape)
-      elems *= d;
-    int64_t bytes = elems * int64_t(row->bytes());
     if (f.offset + bytes > size) {
       error = "record field '" + f.name + "' ends past the record's " + std::to_string(size) +
               " bytes";
       return failure();
     }
     // A load may assume the alignment every element of the array gives it.
-    unsigned natural = row->kind == 'c' ? row->bytes() / 2 : row->bytes();
     field.alignment = unsigned(std::gcd(std::gcd(int64_t(natural), f.offset), size));
+    alignment = std::max(alignment, natural);
     out.push_back(std::move(field));
   }
+  // A nested record must be as aligned as its own fields' loads assume,
+  // wherever the outer record lies (a packed outer layout may misplace it).
+  int64_t base = std::gcd(int64_t(alignment), size);
+  for (auto &[name, offset, needed] : nestedBases)
+    if (std::gcd(base, offset) % needed) {
+      error = "record field '" + name + "' is a record at byte offset " +
+              std::to_string(offset) + ", which does not keep the " + std::to_string(needed) +
+              "-byte alignment its fields need (lay the outer dtype out with align=True)";
+      return failure();
+    }
   return success();
+}
+
+/// What parseFields reads of a (verified) record type.
+struct RecordLayout {
+  int64_t size = 0;
+  SmallVector<RecordType::Field> fields;
+  unsigned alignment = 1;
+};
+RecordLayout layoutOf(RecordType type) {
+  RecordLayout l;
+  std::string error;
+  (void)parseFields(type.getContext(), type.getLayout(), l.size, l.fields, l.alignment, error);
+  return l;
 }
 } // namespace
 
 LogicalResult RecordType::verify(function_ref<InFlightDiagnostic()> emitError, StringRef layout) {
   int64_t size = 0;
   SmallVector<Field> fields;
+  unsigned alignment = 1;
   std::string error;
-  if (failed(parseFields(nullptr, layout, size, fields, error)))
+  if (failed(parseFields(nullptr, layout, size, fields, alignment, error)))
     return emitError() << error;
   return success();
 }
 
-int64_t RecordType::getSize() const {
-  int64_t size = 0;
-  SmallVector<Field> fields;
-  std::string error;
-  (void)parseFields(getContext(), getLayout(), size, fields, error);
-  return size;
-}
+int64_t RecordType::getSize() const { return layoutOf(*this).size; }
 
-SmallVector<RecordType::Field> RecordType::getFields() const {
-  int64_t size = 0;
-  SmallVector<Field> fields;
-  std::string error;
-  (void)parseFields(getContext(), getLayout(), size, fields, error);
-  return fields;
-}
+unsigned RecordType::getAlignment() const { return layoutOf(*this).alignment; }
+
+SmallVector<RecordType::Field> RecordType::getFields() const { return layoutOf(*this).fields; }
 
 std::optional<RecordType::Field> RecordType::getField(StringRef name) const {
   for (Field &f : getFields())

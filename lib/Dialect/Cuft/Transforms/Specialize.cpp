@@ -492,14 +492,14 @@ Operation *firstWrite(Value arg, llvm::DenseMap<std::pair<Operation *, unsigned>
       return user;
     if (isa<AtomicRMWOp, AtomicCASOp>(user))
       return user;
-    // A record of the array (its element) and a subarray field of a record
-    // (a view of it) write the array.
+    // A record of the array (its element), a subarray field of a record (a
+    // view of it) and a nested record field write the array.
     if (auto load = dyn_cast<LoadOp>(user); load && isa<RecordType>(load.getType())) {
       if (Operation *w = firstWrite(load.getResult(), memo))
         return w;
       continue;
     }
-    if (auto get = dyn_cast<GetFieldOp>(user); get && isa<ArrayType>(get.getType())) {
+    if (auto get = dyn_cast<GetFieldOp>(user); get && isa<ArrayType, RecordType>(get.getType())) {
       if (Operation *w = firstWrite(get.getResult(), memo))
         return w;
       continue;

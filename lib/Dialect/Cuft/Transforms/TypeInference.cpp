@@ -111,6 +111,24 @@ LogicalResult TypeInference::requireConvertible(Operation *op, Value v, Type to,
   return failure();
 }
 
+LogicalResult TypeInference::requireStorable(Operation *op, Value v, Type to) {
+  TypeInfo t = get(v);
+  if (!t)
+    return success();
+  if (isa<RecordType>(to)) {
+    if (t.type == to)
+      return success();
+    if (emitting())
+      op->emitError("cannot store a value of type '")
+          << describe(t.type) << "' into a record of type '" << describe(to)
+          << "' (a record takes a record of the same dtype)";
+    return failure();
+  }
+  if (failed(requireScalar(op, v, "a stored value")))
+    return failure();
+  return requireConvertible(op, v, to, "store");
+}
+
 LogicalResult TypeInference::checkIndices(Operation *op, ValueRange indices) {
   for (Value idx : indices) {
     TypeInfo t = get(idx);
@@ -582,8 +600,7 @@ LogicalResult StoreOp::inferTypes(TypeInference &typing) {
     return success();
   ArrayType arr;
   if (failed(typing.checkArrayAccess(*this, getArray(), getIndices(), arr)) ||
-      failed(typing.requireScalar(*this, getValue(), "a stored value")) ||
-      failed(typing.requireConvertible(*this, getValue(), arr.getElementType(), "store")))
+      failed(typing.requireStorable(*this, getValue(), arr.getElementType())))
     return failure();
   return success();
 }
@@ -653,10 +670,7 @@ LogicalResult SetFieldOp::inferTypes(TypeInference &typing) {
     return failure();
   if (!field || !typing.get(getValue()))
     return success();
-  if (failed(typing.requireScalar(*this, getValue(), "a stored value")) ||
-      failed(typing.requireConvertible(*this, getValue(), field->type, "store")))
-    return failure();
-  return success();
+  return typing.requireStorable(*this, getValue(), field->type);
 }
 void SetFieldOp::castOperands(TypeInference &typing) {
   auto rec = cast<RecordType>(getRecord().getType());

@@ -203,7 +203,8 @@ inline bool takesDeclared(std::string_view declared, std::string_view sig,
 }
 
 /// A field of a record element (`rec<...>`): its name, its scalar type's
-/// signature name, its byte offset, and its shape when it is a subarray.
+/// signature name (or a nested record's text), its byte offset, and its shape
+/// when it is a subarray.
 struct RecordField {
   std::string name;
   std::string type;
@@ -253,9 +254,19 @@ inline bool parseRecord(std::string_view text, int64_t &size, std::vector<Record
     error = "a record needs its size in bytes first, got '" + std::string(text) + "'";
     return false;
   }
+  // The next ';' outside a nested record's <...>.
+  auto nextSemi = [](std::string_view s) {
+    int depth = 0;
+    for (size_t k = 0; k < s.size(); ++k) {
+      depth += s[k] == '<' ? 1 : s[k] == '>' ? -1 : 0;
+      if (s[k] == ';' && depth == 0)
+        return k;
+    }
+    return std::string_view::npos;
+  };
   while (semi != std::string_view::npos) {
     body = body.substr(semi + 1);
-    semi = body.find(';');
+    semi = nextSemi(body);
     std::string_view item = body.substr(0, semi);
     size_t eq = item.find('='), at = item.rfind('@');
     RecordField f;
@@ -266,7 +277,13 @@ inline bool parseRecord(std::string_view text, int64_t &size, std::vector<Record
     }
     f.name = std::string(item.substr(0, eq));
     std::string_view type = item.substr(eq + 1, at - eq - 1);
-    if (size_t open = type.find('['); open != std::string_view::npos) {
+    if (type.substr(0, 4) == "rec<") { // a nested record: its text, checked by the caller
+      if (type.back() != '>') {
+        error = "a nested record field is name=rec<...>@offset, without a shape, got '" +
+                std::string(item) + "'";
+        return false;
+      }
+    } else if (size_t open = type.find('['); open != std::string_view::npos) {
       if (type.back() != ']') {
         error = "a record field's shape is [d0xd1...], got '" + std::string(type) + "'";
         return false;

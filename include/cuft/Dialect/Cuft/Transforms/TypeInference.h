@@ -54,6 +54,10 @@ public:
   /// would drop the imaginary part ("cannot <verb> a complex value as ...").
   mlir::LogicalResult requireConvertible(mlir::Operation *op, mlir::Value v, mlir::Type to,
                                          llvm::StringRef verb);
+  /// Succeeds unless typed `v` cannot be stored into memory of type `to`: a
+  /// record takes a record of its own type only (the whole record is copied),
+  /// anything else a scalar requireConvertible lets through.
+  mlir::LogicalResult requireStorable(mlir::Operation *op, mlir::Value v, mlir::Type to);
   /// Checks `array[indices]` (an array, as many integer indices as its rank)
   /// and gives the array's type.
   mlir::LogicalResult checkArrayAccess(mlir::Operation *op, mlir::Value array,
