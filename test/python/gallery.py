@@ -1027,6 +1027,22 @@ def nested_records(bodies, positions, copies, origin, dt):
 
 
 @cuft.kernel
+def zip_mixed(x, out, step):
+    # zip of a tuple with an array (unrolled over the tuple, stopping at the
+    # array's end as zip does), and range() with a step known at run time
+    # inside enumerate.
+    i = cuft.grid(1)
+    if i < out.size:
+        row = x[i]
+        acc = 0.0
+        for w, v in zip((0.5, -1.0, 2.0, 0.25), row[i % 5:]):
+            acc += w * v
+        for k, j in enumerate(range(i % 3, row.size, step)):
+            acc += (k + 1) * row[j]
+        out[i] = acc
+
+
+@cuft.kernel
 def half_atomics(x, bins):
     # Atomic add and sub on float16 (CUDA's atomicAdd(__half); native on sm_70+).
     i = cuft.grid(1)
@@ -1132,6 +1148,7 @@ GALLERY = {
                                                 np.zeros(1, PACKED)[0], _f64(8))),
     "nested_records": (nested_records, lambda: (np.zeros(8, BODY), np.zeros(8, VEC2),
                                                 np.zeros(8, BODY), np.zeros(1, BODY)[0], 0.5)),
+    "zip_mixed": (zip_mixed, lambda: (_f64(8, 6), _f64(8), 2)),
     "half_atomics": (half_atomics, lambda: (np.ones(64, np.float16), np.zeros(4, np.float16))),
     "complex_shared_reverse": (complex_shared_reverse,
                                lambda: (np.ones(256, np.complex128), np.zeros(256, np.complex128))),

@@ -178,6 +178,14 @@ def _nested_records(b, positions, copies, origin, dt):
     return {0: b, 1: pos.copy(), 2: b.copy()}
 
 
+def _zip_mixed(x, out, step):
+    for i, row in enumerate(x):
+        acc = sum(w * v for w, v in zip((0.5, -1.0, 2.0, 0.25), row[i % 5:]))
+        acc += sum((k + 1) * row[j] for k, j in enumerate(range(i % 3, row.size, step)))
+        out[i] = acc
+    return {1: out}
+
+
 def _brain_float_args():
     bf = ml_dtypes.bfloat16
     x, y = _normal(N).astype(bf), _normal(N, seed=1).astype(bf)
@@ -851,6 +859,9 @@ RUNS = {
     # Quarters and eighths: every partial sum is exact in float16, in any order.
     "record_scalars": _per_element(N, 128, _record_scalars_args, _record_scalars, **F32),
     "nested_records": _per_element(N, 128, _nested_records_args, _nested_records, **F32),
+    # Row i from element i % 5 holds 1 to 6 values: the 4 weights outlast it, or not.
+    "zip_mixed": _per_element(N, 128, lambda: (_normal((N, 6), f64), np.zeros(N), 3),
+                              _zip_mixed, **F64),
     "half_atomics": _per_element(N, 128, lambda: (np.full(N, 0.25, np.float16),
                                                   np.zeros(8, np.float16)),
                                  lambda x, bins: {1: np.array([125 * 0.25 - N * 0.125] +

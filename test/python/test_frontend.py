@@ -619,13 +619,13 @@ def err_tuple_then_value(x):
     t = x[2]
 
 
-def err_zip_mixed(x):
-    for a, b in zip(x, (1, 2)):
+def err_zip_range_zero_step(x):
+    for a, b in zip(x, range(0, 3, 0)):
         x[0] = a
 
 
 def err_enumerate_range(x):
-    for i, v in enumerate(range(0, 3, x[0])):
+    for i, v in enumerate(range(0, 3, 0.5)):
         x[i] = v
 
 
@@ -703,8 +703,8 @@ ERROR_CASES = [
     (err_tuple_var, "cuft.grid(2)", "a tuple cannot be used here"),
     (err_tuple_reshaped, "(x[0], x[1], x[2])", "'t' holds a tuple of 2; cannot assign a tuple of 3"),
     (err_tuple_then_value, "x[2]", "cannot assign a value to it"),
-    (err_zip_mixed, "zip(x", "zip() of a tuple and an array is not supported"),
-    (err_enumerate_range, "x[0])", "range() needs a step that is a non-zero integer constant"),
+    (err_zip_range_zero_step, "0))", "range() arg 3 must not be zero"),
+    (err_enumerate_range, "0.5)", "range() needs an integer step"),
     (err_is, "x[1] is", "comparison 'is' is not supported"),
     (err_grid, "4)", "takes 1, 2 or 3 dimensions"),
     (err_void_value, "put(x", "has no value"),

@@ -724,3 +724,24 @@ show[10, 32](x, n)
     want = {f"thread {i} x = {['1.500000', '-2.000000', '0.250000'][i % 3]} 100% "
             f"{[2**40, -3, 7][i % 3]} ({i}, {[1, 0, 1][i % 3]})!" for i in range(300)}
     assert set(lines) == want
+
+
+@cuft.kernel
+def enumerate_runtime_range(x, out, lo, hi, step):
+    s = 0.0
+    count = 0
+    for k, i in enumerate(range(lo, hi, step)):
+        s += (k + 1) * x[i]
+        count += 1
+    out[0] = s
+    out[1] = count
+
+
+def test_enumerate_takes_a_range_whose_step_is_known_at_run_time():
+    x, out = np.arange(20.0), np.zeros(2)
+    for lo, hi, step in [(0, 20, 3), (19, -1, -3), (5, 5, 1), (3, 17, -2), (17, 3, -5),
+                         (2, 19, 7), (19, 0, -1), (0, 20, 0)]:
+        enumerate_runtime_range[1, 1](x, out, lo, hi, step)
+        r = range(lo, hi, step) if step else range(0)  # a zero step: no items, as in for
+        assert out[0] == sum((k + 1) * x[i] for k, i in enumerate(r)), (lo, hi, step)
+        assert out[1] == len(r), (lo, hi, step)

@@ -253,6 +253,18 @@ _COMPILING = object()
 _UNROLLED = object()  # an unrolled loop without a break, in FunctionCodegen.loops
 
 
+class _Lazy:
+    """An item of an unrolled loop made where the loop's body is emitted
+    (inside its guard: see FunctionCodegen._zip_guarded)."""
+
+    def __init__(self, make):
+        self.make = make
+
+    @staticmethod
+    def made(item):
+        return item.make() if isinstance(item, _Lazy) else item
+
+
 class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
     """Walks one function's AST and emits its generic IR."""
 
@@ -762,7 +774,7 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
             self.loops.pop()
             self.em.end()
             return
-        (items,) = what
+        items, limit = what[0], what[1] if len(what) > 1 else None
         exits = {type(s) for s in ast.walk(ast.Module(body=node.body, type_ignores=[]))
                  if isinstance(s, (ast.Break, ast.Continue)) and not self._in_inner_loop(node, s)}
         # Names only this loop assigns are bound to each item as it is, not
@@ -771,19 +783,24 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
         # the name keeps the item it broke at: a variable holds it then.
         targets = [n for n in ast.walk(node.target) if isinstance(n, ast.Name)]
         in_target = {id(n) for n in targets}
-        rebind = ast.Break not in exits and _names_only(node.target) and all(
+        # Items made inside a guard (a zip with an array) are stored too.
+        rebind = limit is None and ast.Break not in exits and _names_only(node.target) and all(
             id(site) in in_target for n in targets for site in self.stores[n.id])
         pos = self.pos(node)
         broke = None  # with a break: whether it ran, skipping the items after
         if ast.Break in exits:
             broke = self.temp("$break", node)
             self.store_temp(broke, self.constant(False, node), node)
-        for item in items:
+        for k, item in enumerate(items):
             if self.em.terminated:
                 break
             if broke is not None:
                 go = self.unop("not", self.load_temp(broke, node), node)
                 self.em.begin(f"cuft.if {go.name} : {go.type}", pos)
+            if limit is not None:
+                more = self.cmp(ast.Lt(), self.constant(k, node), limit, node)
+                self.em.begin(f"cuft.if {more.name} : {more.type}", pos)
+            item = _Lazy.made(item)
             if rebind:
                 self.bind(node.target, item, node.iter)
             else:
@@ -803,6 +820,8 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
                 self.em.end()
             else:
                 self.body(node.body)
+            if limit is not None:
+                self.em.end()
             if broke is not None:
                 self.em.end()
 
@@ -826,8 +845,10 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
                     raise self.error("enumerate() in a kernel takes one argument", it)
                 kind, *what = self.iteration(it.args[0])
                 if kind == "tuple":
-                    return ("tuple", tuple((self.constant(k, it), v)
-                                           for k, v in enumerate(what[0])))
+                    items = tuple(_Lazy(lambda k=k, v=v: (self.constant(k, it), _Lazy.made(v)))
+                                  if isinstance(v, _Lazy) else (self.constant(k, it), v)
+                                  for k, v in enumerate(what[0]))
+                    return ("tuple", items, *what[1:])
                 n, get = what
                 return ("indexed", n, lambda i: (i, get(i)))
             if fn is zip:
@@ -837,7 +858,7 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
                 if all(p[0] == "tuple" for p in parts):
                     return ("tuple", tuple(zip(*(p[1] for p in parts))))
                 if any(p[0] == "tuple" for p in parts):
-                    raise self.error("zip() of a tuple and an array is not supported", it)
+                    return self._zip_guarded(parts, it)
                 n = parts[0][1]
                 for p in parts[1:]:  # the shortest, as zip stops
                     n = self.binary("min", n, p[1], it)
@@ -852,23 +873,52 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
         return ("indexed", self.dim(array, 0, it),
                 lambda i: self.emit_load(array, [i], it))
 
+    def _zip_guarded(self, parts, it):
+        """``zip`` of tuples with arrays or ranges: unrolled over the shortest
+        tuple, item k made (its loads too) only while k is below every other
+        part's length, which is known at run time: ("tuple", items, limit),
+        each item a _Lazy."""
+        length = min(len(p[1]) for p in parts if p[0] == "tuple")
+        limit = None
+        for p in parts:
+            if p[0] != "tuple":
+                limit = p[1] if limit is None else self.binary("min", limit, p[1], it)
+
+        def item(k):
+            return tuple(p[1][k] if p[0] == "tuple" else p[2](self.constant(k, it))
+                         for p in parts)
+        return ("tuple", tuple(_Lazy(lambda k=k: item(k)) for k in range(length)), limit)
+
     def _range_items(self, it):
         """``range(...)`` inside enumerate or zip: ("indexed", its length,
-        lo + i * step). The step must be known when compiled (its sign picks
-        the length's formula)."""
+        lo + i * step). A step known when compiled picks the length's formula;
+        one known at run time takes Python's, and a zero step gives no items
+        (as ``for i in range(lo, hi, 0)`` runs none)."""
         if it.keywords or not 1 <= len(it.args) <= 3:
             raise self.error("range() takes 1 to 3 positional arguments", it)
-        step = 1
-        if len(it.args) == 3:
-            step = self._static_number(it.args[2])
-            if not isinstance(step, numbers.Integral) or isinstance(step, bool) or step == 0:
-                raise self.error("in enumerate() or zip(), range() needs a step that is a "
-                                 "non-zero integer constant", it.args[2])
-        bounds = [self.as_value(self.visit(a), a) for a in it.args[:2]]
-        lo, hi = bounds if len(bounds) == 2 else (self.constant(0, it), bounds[0])
 
         def op(mnemonic, a, b):
             return self.binary(mnemonic, a, b, it)
+        bounds = [self.as_value(self.visit(a), a) for a in it.args[:2]]
+        lo, hi = bounds if len(bounds) == 2 else (self.constant(0, it), bounds[0])
+        step = 1
+        if len(it.args) == 3:
+            step = self._static_number(it.args[2])
+            if isinstance(step, bool) or (step is not None and
+                                          not isinstance(step, numbers.Integral)):
+                raise self.error("range() needs an integer step", it.args[2])
+            if step == 0:
+                raise self.error("range() arg 3 must not be zero", it.args[2])
+        if step is None:  # known at run time
+            k = self.as_value(self.visit(it.args[2]), it.args[2])
+            # len(range(lo, hi, k)) = max(0, ceil((hi - lo) / k)), by a divisor
+            # made non-zero; a zero step counts none.
+            zero = self.constant(0, it)
+            nonzero = self.cmp(ast.NotEq(), k, zero, it)
+            divisor = op("add", k, self.cmp(ast.Eq(), k, zero, it))
+            n = op("sub", zero, op("floordiv", op("sub", lo, hi), divisor))
+            n = op("mul", op("max", n, zero), nonzero)
+            return ("indexed", n, lambda i: op("add", lo, op("mul", i, k)))
         # len(range(lo, hi, step)): ceil((hi - lo) / step), at least 0
         span = op("sub", hi, lo) if step > 0 else op("sub", lo, hi)
         n = op("floordiv", op("add", span, self.constant(abs(step) - 1, it)),
