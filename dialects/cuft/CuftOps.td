@@ -515,11 +515,13 @@ def Cuft_ViewOp : Cuft_Op<"view", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOp
   let summary = "a view of an array: `a[i, lo:hi:step, :]`";
   let description = [{
     Basic indexing as NumPy does it, without a copy: the result shares the
-    array's memory. `spec` has an entry per dimension indexed, from the first:
+    array's memory. `spec` has an entry per item of the index, from the first:
     `-1` for an integer index (it takes one operand, counts from the end when
-    negative, and drops the dimension), else a slice whose bits say which
-    parts it has, each an operand in this order: 1 start, 2 stop, 4 step (0 is
-    `:`). Dimensions past `spec` are taken whole. A slice follows Python's
+    negative, and drops the dimension), `-2` for `None` (a new dimension of
+    extent 1, stride 0), `-3` for `...` (at most one: as many whole dimensions
+    as the other entries leave), else a slice whose bits say which parts it
+    has, each an operand in this order: 1 start, 2 stop, 4 step (0 is `:`).
+    Dimensions past `spec` are taken whole. A slice follows Python's
     `slice.indices`: negative bounds count from the end, bounds past the ends
     are clamped, a negative step walks backwards; a step of 0 gives an empty
     view (an error when bounds are checked). The result is a `strided` array
@@ -531,18 +533,28 @@ def Cuft_ViewOp : Cuft_Op<"view", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOp
   let arguments = (ins AnyType:$array, Variadic<AnyType>:$parts, DenseI32ArrayAttr:$spec);
   let results = (outs AnyType:$result);
   let assemblyFormat = [{
-    $array `[` $parts `]` attr-dict `:` type($array) `[` type($parts) `]` `->` type($result)
+    $array `[` $parts `]` attr-dict `:` type($array) (`[` type($parts)^ `]`)? `->` type($result)
   }];
   let hasVerifier = 1;
   let extraClassDeclaration = [{
-    /// The bits of a slice entry of `spec`; an integer index is kIndex.
-    static constexpr int32_t kIndex = -1, kStart = 1, kStop = 2, kStep = 4;
+    /// The bits of a slice entry of `spec`; an integer index is kIndex,
+    /// `None` kNewAxis, `...` kEllipsis.
+    static constexpr int32_t kEllipsis = -3, kNewAxis = -2, kIndex = -1, kStart = 1,
+                             kStop = 2, kStep = 4;
     /// How many operands entry `e` of `spec` takes.
     static unsigned operandsOf(int32_t e) {
-      return e == kIndex ? 1 : unsigned(bool(e & kStart)) + bool(e & kStop) + bool(e & kStep);
+      return e == kIndex ? 1
+             : e < 0     ? 0
+                         : unsigned(bool(e & kStart)) + bool(e & kStop) + bool(e & kStep);
     }
     /// The dimensions the view drops (its integer indices).
     unsigned droppedDims() { return llvm::count(getSpec(), kIndex); }
+    /// `spec` for an array of `rank` dimensions: an entry per dimension
+    /// (kIndex or a slice's bits; `...` and the dimensions past `spec` are
+    /// whole), and where in the result each new axis is. False when `spec`
+    /// indexes more dimensions than `rank`.
+    bool perDimension(unsigned rank, ::llvm::SmallVectorImpl<int32_t> &dims,
+                      ::llvm::SmallVectorImpl<unsigned> &newAxes);
   }];
 }
 

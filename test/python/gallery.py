@@ -1043,6 +1043,19 @@ def zip_mixed(x, out, step):
 
 
 @cuft.kernel
+def new_axes(m, v, out):
+    # None (np.newaxis) and ... in an index, read as NumPy reads them: a new
+    # dimension of extent 1, and the dimensions the other items leave whole.
+    i = cuft.grid(1)
+    if i < m.shape[0]:
+        row = m[i, ...]
+        col = v[:, np.newaxis]
+        t = m[None, i, 1:]
+        out[i, ...] = row[::-1]
+        out[i, ..., 0] = col[i % v.size, 0] + t[0, 0] + t.shape[1] * t.shape[0] + m[..., 1][i]
+
+
+@cuft.kernel
 def half_atomics(x, bins):
     # Atomic add and sub on float16 (CUDA's atomicAdd(__half); native on sm_70+).
     i = cuft.grid(1)
@@ -1149,6 +1162,7 @@ GALLERY = {
     "nested_records": (nested_records, lambda: (np.zeros(8, BODY), np.zeros(8, VEC2),
                                                 np.zeros(8, BODY), np.zeros(1, BODY)[0], 0.5)),
     "zip_mixed": (zip_mixed, lambda: (_f64(8, 6), _f64(8), 2)),
+    "new_axes": (new_axes, lambda: (_f64(8, 5), _f64(3), _f64(8, 5))),
     "half_atomics": (half_atomics, lambda: (np.ones(64, np.float16), np.zeros(4, np.float16))),
     "complex_shared_reverse": (complex_shared_reverse,
                                lambda: (np.ones(256, np.complex128), np.zeros(256, np.complex128))),

@@ -186,6 +186,13 @@ def _zip_mixed(x, out, step):
     return {1: out}
 
 
+def _new_axes(m, v, out):
+    out = m[:, ::-1].copy()
+    i = np.arange(m.shape[0])
+    out[:, 0] = v[i % v.size] + m[:, 1] + (m.shape[1] - 1) + m[:, 1]
+    return {2: out}
+
+
 def _brain_float_args():
     bf = ml_dtypes.bfloat16
     x, y = _normal(N).astype(bf), _normal(N, seed=1).astype(bf)
@@ -862,6 +869,8 @@ RUNS = {
     # Row i from element i % 5 holds 1 to 6 values: the 4 weights outlast it, or not.
     "zip_mixed": _per_element(N, 128, lambda: (_normal((N, 6), f64), np.zeros(N), 3),
                               _zip_mixed, **F64),
+    "new_axes": _per_element(N, 128, lambda: (_normal((N, 5), f64), _normal(7, f64),
+                                              np.zeros((N, 5))), _new_axes, **F64),
     "half_atomics": _per_element(N, 128, lambda: (np.full(N, 0.25, np.float16),
                                                   np.zeros(8, np.float16)),
                                  lambda x, bins: {1: np.array([125 * 0.25 - N * 0.125] +

@@ -624,6 +624,10 @@ def err_zip_range_zero_step(x):
         x[0] = a
 
 
+def err_two_ellipses(x):
+    x[..., 0, ...] = 1
+
+
 def err_enumerate_range(x):
     for i, v in enumerate(range(0, 3, 0.5)):
         x[i] = v
@@ -705,6 +709,7 @@ ERROR_CASES = [
     (err_tuple_then_value, "x[2]", "cannot assign a value to it"),
     (err_zip_range_zero_step, "0))", "range() arg 3 must not be zero"),
     (err_enumerate_range, "0.5)", "range() needs an integer step"),
+    (err_two_ellipses, "...] = 1", "an index can only have a single ellipsis ('...')"),
     (err_is, "x[1] is", "comparison 'is' is not supported"),
     (err_grid, "4)", "takes 1, 2 or 3 dimensions"),
     (err_void_value, "put(x", "has no value"),

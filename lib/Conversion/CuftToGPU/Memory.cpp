@@ -229,7 +229,10 @@ struct ViewLowering : public ElementPattern<ViewOp> {
     Location loc = op.getLoc();
     Value array = adaptor.getArray();
     auto arrayType = cast<MemRefType>(array.getType());
-    ArrayRef<int32_t> spec = op.getSpec();
+    SmallVector<int32_t> spec;
+    SmallVector<unsigned> newAxes;
+    if (!op.perDimension(unsigned(arrayType.getRank()), spec, newAxes))
+      return failure();
     ValueRange cuftOperands = op.getParts(), operands = adaptor.getParts();
     Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
     Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
@@ -243,7 +246,7 @@ struct ViewLowering : public ElementPattern<ViewOp> {
       return std::make_pair(cuftOperands[i], operands[i]);
     };
     for (unsigned d = 0; d < arrayType.getRank(); ++d) {
-      int32_t e = d < spec.size() ? spec[d] : 0;
+      int32_t e = spec[d];
       if (e == ViewOp::kIndex) {
         auto [orig, v] = operand();
         addIndex(rewriter, loc, array, d, orig, v, indices);
@@ -301,8 +304,26 @@ struct ViewLowering : public ElementPattern<ViewOp> {
                                                                   offsets, sizes, strides);
     Value view = memref::SubViewOp::create(rewriter, loc, cast<MemRefType>(viewType), array,
                                            offsets, sizes, strides);
-    Type resultType = getTypeConverter()->convertType(op.getType());
-    rewriter.replaceOpWithNewOp<memref::CastOp>(op, resultType, view);
+    auto resultType = cast<MemRefType>(getTypeConverter()->convertType(op.getType()));
+    if (newAxes.empty()) {
+      rewriter.replaceOpWithNewOp<memref::CastOp>(op, resultType, view);
+      return success();
+    }
+    // `None`: dimensions of extent 1 and stride 0 (NumPy's), put in among the
+    // subview's.
+    auto meta = memref::ExtractStridedMetadataOp::create(rewriter, loc, view);
+    SmallVector<OpFoldResult> viewSizes, viewStrides;
+    for (unsigned k = 0, from = 0; k < unsigned(resultType.getRank()); ++k) {
+      if (llvm::is_contained(newAxes, k)) {
+        viewSizes.push_back(rewriter.getIndexAttr(1));
+        viewStrides.push_back(rewriter.getIndexAttr(0));
+        continue;
+      }
+      viewSizes.push_back(meta.getSizes()[from]);
+      viewStrides.push_back(meta.getStrides()[from++]);
+    }
+    rewriter.replaceOpWithNewOp<memref::ReinterpretCastOp>(
+        op, resultType, view, OpFoldResult(meta.getOffset()), viewSizes, viewStrides);
     return success();
   }
 };

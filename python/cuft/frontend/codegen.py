@@ -597,8 +597,8 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
         elif isinstance(target, ast.Subscript):
             array = self.as_value(self.visit(target.value), target.value)
             elts = target.slice.elts if isinstance(target.slice, ast.Tuple) else [target.slice]
-            if any(isinstance(e, ast.Slice) for e in elts):
-                # a[1:n] = v, a[:, j] = b: every element of the view (cuft.fill)
+            if self.is_view_index(elts):
+                # a[1:n] = v, a[:, j] = b, a[..., 0] = v: every element of the view (cuft.fill)
                 view = self.view(array, elts, target)
                 value = self.as_value(value, value_node)
                 self.em.emit(f"cuft.fill {view.name}, {value.name} : {view.type}, {value.type}",

@@ -71,10 +71,15 @@ def _describe(obj):
     return f"'{name}'" if name else f"a value of type '{type(obj).__name__}'"
 
 
+_NEW_AXIS, _ELLIPSIS = -2, -3  # view spec entries (cuft.view's kNewAxis, kEllipsis)
+
+
 def _has_slice(index):
-    """Whether subscript ``index`` slices (``a[1:]``, ``a[i, :]``)."""
+    """Whether subscript ``index`` slices (``a[1:]``, ``a[i, :]``, ``a[None]``, ``a[..., 0]``)."""
     elts = index.elts if isinstance(index, ast.Tuple) else [index]
-    return any(isinstance(e, ast.Slice) for e in elts)
+    return any(isinstance(e, ast.Slice) or
+               (isinstance(e, ast.Constant) and (e.value is None or e.value is ...))
+               for e in elts)
 
 
 class ExpressionsMixin:
@@ -298,11 +303,36 @@ class ExpressionsMixin:
         elts = node.elts if isinstance(node, ast.Tuple) else [node] * len(items)
         return [self.as_value(v, e) for v, e in zip(items, elts)]
 
+    def index_marker(self, e):
+        """The view spec entry of index item ``e`` when it is ``None`` (or
+        ``np.newaxis``: -2) or ``...`` (-3), else None."""
+        if isinstance(e, ast.Constant):
+            v = e.value
+        elif isinstance(e, (ast.Name, ast.Attribute)):
+            try:
+                v = self.static_value_or_none(e)
+            except CompileError:
+                return None
+        else:
+            return None
+        return _NEW_AXIS if v is None else _ELLIPSIS if v is ... else None
+
+    def is_view_index(self, elts):
+        """Whether index items ``elts`` make a view: a slice, None or ``...``."""
+        return any(isinstance(e, ast.Slice) or self.index_marker(e) is not None for e in elts)
+
     def view(self, array, elts, node):
-        """``a[i, lo:hi:step, :]``: a cuft.view (spec: -1 for an index, else
-        the bits of the slice's parts: 1 start, 2 stop, 4 step)."""
+        """``a[i, lo:hi:step, :]``: a cuft.view (spec: -1 for an index, -2 for
+        None, -3 for ``...``, else the bits of the slice's parts: 1 start, 2
+        stop, 4 step)."""
         spec, parts = [], []
         for e in elts:
+            marker = self.index_marker(e)
+            if marker is not None:
+                if marker == _ELLIPSIS and _ELLIPSIS in spec:
+                    raise self.error("an index can only have a single ellipsis ('...')", e)
+                spec.append(marker)
+                continue
             if not isinstance(e, ast.Slice):
                 spec.append(-1)
                 parts.append(self.as_value(self.visit(e), e))
@@ -313,12 +343,11 @@ class ExpressionsMixin:
                     bits |= bit
                     parts.append(self.as_value(self.visit(part), part))
             spec.append(bits)
-        if not parts:  # a[:], a[:, :]: the array itself
+        if not parts and _NEW_AXIS not in spec:  # a[:], a[:, :], a[...]: the array itself
             return array
-        names = ", ".join(p.name for p in parts)
-        types = ", ".join(p.type for p in parts)
+        names, types = self._index_text(parts)
         return self.em.op(f"cuft.view {array.name}[{names}] {{spec = array<i32: "
-                          f"{', '.join(map(str, spec))}>}} : {array.type}[{types}] -> {UNKNOWN}",
+                          f"{', '.join(map(str, spec))}>}} : {array.type}{types} -> {UNKNOWN}",
                           self.pos(node))
 
     @staticmethod
@@ -363,7 +392,7 @@ class ExpressionsMixin:
             return self.getfield(self.as_value(base, node.value), node.slice.value, [], node)
         array = self.as_value(base, node.value)
         elts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
-        if any(isinstance(e, ast.Slice) for e in elts):
+        if self.is_view_index(elts):
             return self.view(array, elts, node)
         return self.emit_load(array, self.indices(node.slice), node)
 

@@ -31,3 +31,18 @@ cuft.kernel @any_step(%a: !cuft.array<f64, 1, strided>, %step: i64, %out: !cuft.
   cuft.store %x, %out[%c0] : f64, !cuft.array<f64, 1, C>[i64]
   cuft.return
 }
+
+// `a[None, :, 1]`: the subview of the indexed array, then a reinterpret_cast
+// that puts the new axis (extent 1, stride 0, NumPy's) before its dimension.
+// CHECK-LABEL: gpu.func @new_axis(
+// CHECK: %[[SV:.*]] = memref.subview
+// CHECK: %{{.*}}, %[[OFF:.*]], %[[SIZE:.*]], %[[STRIDE:.*]] = memref.extract_strided_metadata %[[SV]]
+// CHECK: memref.reinterpret_cast %[[SV]] to offset: [{{.*}}], sizes: [1, %[[SIZE]]], strides: [0, %[[STRIDE]]]
+cuft.kernel @new_axis(%a: !cuft.array<f32, 2, C>, %out: !cuft.array<f32, 1, C>) {
+  %c1 = cuft.constant 1 : i64
+  %c0 = cuft.constant 0 : i64
+  %v = cuft.view %a[%c1] {spec = array<i32: -2, 0, -1>} : !cuft.array<f32, 2, C>[i64] -> !cuft.array<f32, 2, strided>
+  %x = cuft.load %v[%c0, %c0] : !cuft.array<f32, 2, strided>[i64, i64] -> f32
+  cuft.store %x, %out[%c0] : f32, !cuft.array<f32, 1, C>[i64]
+  cuft.return
+}

@@ -261,3 +261,11 @@ cuft.kernel @view_result(%a: !cuft.array<f32, 2, C>, %i: i64) {
   %v = cuft.view %a[%i] {spec = array<i32: -1>} : !cuft.array<f32, 2, C>[i64] -> !cuft.array<f32, 1, C>
   cuft.return
 }
+
+// -----
+
+cuft.kernel @view_ellipses(%a: !cuft.array<f32, 2, C>) {
+  // expected-error@+1 {{'cuft.view' op expects at most one ellipsis (-3) in its spec}}
+  %v = cuft.view %a[] {spec = array<i32: -3, -3>} : !cuft.array<f32, 2, C> -> !cuft.array<f32, 2, strided>
+  cuft.return
+}

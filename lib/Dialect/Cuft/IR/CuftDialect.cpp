@@ -232,8 +232,9 @@ LogicalResult ArrayType::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "expects a scalar element type (bool, i8-i64, u8-u64, "
                           "f16, bf16, f32, f64, complex<f32>, complex<f64>), got "
                        << elementType;
-  if (rank > 8)
-    return emitError() << "expects a rank between 0 and 8, got " << rank;
+  if (rank > signature::kMaxRank)
+    return emitError() << "expects a rank between 0 and " << signature::kMaxRank << ", got "
+                       << rank;
   if (memorySpace != MemorySpace::Global && layout != Layout::C)
     return emitError() << "expects shared and local arrays to be C-contiguous";
   return success();

@@ -468,15 +468,43 @@ LogicalResult ConstArrayOp::verify() {
   return success();
 }
 
+bool ViewOp::perDimension(unsigned rank, SmallVectorImpl<int32_t> &dims,
+                          SmallVectorImpl<unsigned> &newAxes) {
+  ArrayRef<int32_t> spec = getSpec();
+  unsigned consumed = unsigned(llvm::count_if(spec, [](int32_t e) { return e >= kIndex; }));
+  dims.clear();
+  newAxes.clear();
+  if (consumed > rank)
+    return false;
+  unsigned out = 0; // result dimensions so far
+  for (int32_t e : spec) {
+    if (e == kNewAxis) {
+      newAxes.push_back(out++);
+    } else if (e == kEllipsis) {
+      for (unsigned k = 0; k < rank - consumed; ++k, ++out)
+        dims.push_back(0);
+      consumed = rank; // the whole dimensions after it are the ellipsis's
+    } else {
+      dims.push_back(e);
+      out += e != kIndex;
+    }
+  }
+  dims.resize(rank, 0);
+  return true;
+}
+
 LogicalResult ViewOp::verify() {
   ArrayRef<int32_t> spec = getSpec();
   unsigned operands = 0;
   for (int32_t e : spec) {
-    if (e < kIndex || e > (kStart | kStop | kStep))
-      return emitOpError("expects each spec entry to be -1 or a slice's bits (0 to 7), got ")
+    if (e < kEllipsis || e > (kStart | kStop | kStep))
+      return emitOpError("expects each spec entry to be -3 to -1 or a slice's bits (0 to 7), "
+                         "got ")
              << e;
     operands += operandsOf(e);
   }
+  if (llvm::count(spec, kEllipsis) > 1)
+    return emitOpError("expects at most one ellipsis (-3) in its spec");
   if (operands != getParts().size())
     return emitOpError("expects ") << operands << " operand(s) for its spec, got "
                                    << getParts().size();
@@ -488,15 +516,15 @@ LogicalResult ViewOp::verify() {
   auto arr = dyn_cast<ArrayType>(getArray().getType());
   if (!arr)
     return emitOpError("expects an array operand, got ") << getArray().getType();
-  if (spec.size() > arr.getRank())
-    return emitOpError("expects at most ") << arr.getRank() << " spec entries, got "
+  SmallVector<int32_t> dims;
+  SmallVector<unsigned> newAxes;
+  if (!perDimension(arr.getRank(), dims, newAxes))
+    return emitOpError("expects at most ") << arr.getRank() << " indexing spec entries, got "
                                            << spec.size();
   if (isUnknown(getType()))
     return success();
-  unsigned rank = arr.getRank() - droppedDims();
-  auto want = rank ? ArrayType::get(arr.getElementType(), rank, Layout::Strided,
-                                    arr.getMemorySpace())
-                   : ArrayType();
+  unsigned rank = arr.getRank() - droppedDims() + unsigned(newAxes.size());
+  auto want = ArrayType::get(arr.getElementType(), rank, Layout::Strided, arr.getMemorySpace());
   if (getType() != Type(want))
     return emitOpError("expects result type ") << want << ", got " << getType();
   return success();

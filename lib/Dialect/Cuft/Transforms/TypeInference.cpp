@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "cuft/Dialect/Cuft/Transforms/TypeInference.h"
+#include "cuft/Dialect/Cuft/Transforms/SignatureText.h"
 
 #include "mlir/IR/Builders.h"
 
@@ -575,20 +576,27 @@ LogicalResult ViewOp::inferTypes(TypeInference &typing) {
     return failure();
   if (!arr)
     return success();
-  if (getSpec().size() > arr.getRank()) {
+  SmallVector<int32_t> dims;
+  SmallVector<unsigned> newAxes;
+  if (!perDimension(arr.getRank(), dims, newAxes)) {
     if (typing.emitting())
-      emitError("too many indices for a rank-") << arr.getRank() << " array: "
-                                                << getSpec().size();
+      emitError("too many indices for a rank-")
+          << arr.getRank() << " array: "
+          << llvm::count_if(getSpec(), [](int32_t e) { return e >= kIndex; });
     return failure();
   }
   if (failed(typing.checkIndices(*this, getParts())))
     return failure();
-  if (droppedDims() == arr.getRank()) { // the frontend sees a slice: never all indices
+  unsigned rank = arr.getRank() - droppedDims() + unsigned(newAxes.size());
+  if (rank > signature::kMaxRank) {
     if (typing.emitting())
-      emitError("a view needs at least one dimension");
+      emitError("the view would have ") << rank << " dimensions; arrays have at most "
+                                        << signature::kMaxRank;
     return failure();
   }
-  typing.set(getResult(), TypeInfo::strong(viewType(arr, droppedDims())));
+  typing.set(getResult(), TypeInfo::strong(ArrayType::get(arr.getElementType(), rank,
+                                                          Layout::Strided,
+                                                          arr.getMemorySpace())));
   return success();
 }
 void ViewOp::castOperands(TypeInference &typing) {
