@@ -90,7 +90,10 @@ def Cuft_FenceScopeAttr : EnumAttr<Cuft_Dialect, Cuft_FenceScope, "fence_scope">
 def Cuft_AtomicKind : I32EnumAttr<"AtomicKind", "atomic read-modify-write kind", [
     I32EnumAttrCase<"Add", 0, "add">, I32EnumAttrCase<"Sub", 1, "sub">,
     I32EnumAttrCase<"Min", 2, "min">, I32EnumAttrCase<"Max", 3, "max">,
-    I32EnumAttrCase<"Exch", 4, "exch">]> {
+    I32EnumAttrCase<"Exch", 4, "exch">, I32EnumAttrCase<"And", 5, "and">,
+    I32EnumAttrCase<"Or", 6, "or">, I32EnumAttrCase<"Xor", 7, "xor">,
+    I32EnumAttrCase<"Inc", 8, "inc">, I32EnumAttrCase<"Dec", 9, "dec">,
+    I32EnumAttrCase<"NanMin", 10, "nanmin">, I32EnumAttrCase<"NanMax", 11, "nanmax">]> {
   let cppNamespace = "::cuft";
   let genSpecializedAttr = 0;
 }

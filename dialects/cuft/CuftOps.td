@@ -794,11 +794,15 @@ def Cuft_ThreadFenceOp : Cuft_Op<"threadfence"> {
 }
 
 def Cuft_AtomicRMWOp : Cuft_Op<"atomic", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>]> {
-  let summary = "`cuft.atomic.add|sub|min|max|exch(a, idx, v)`";
+  let summary = "`cuft.atomic.add|sub|min|max|exch|and_|or_|xor|inc|dec|nanmin|nanmax(a, idx, v)`";
   let description = [{
     Atomically updates one array element and returns its old value. Typed IR: the
     value has the element type, which is a 32- or 64-bit integer or float; the
-    array is in global or shared memory.
+    array is in global or shared memory (`atomicElementProblem` is the rule).
+    `and`, `or` and `xor` take integers; `inc` and `dec` unsigned integers, with
+    CUDA's wrap-around (`inc`: `old >= v ? 0 : old + 1`; `dec`: `old == 0 || old
+    > v ? v : old - 1`); `min` and `max` propagate a NaN, `nanmin` and `nanmax`
+    ignore one (as `fmin`/`fmax`).
 
     Example:
     `%old = cuft.atomic add %a[%i], %v : !cuft.array<f32, 1, C>[i64], f32 -> f32`

@@ -127,7 +127,8 @@ syncthreads = Intrinsic("syncthreads")
 threadfence = Intrinsic("threadfence")
 threadfence_block = Intrinsic("threadfence_block")
 threadfence_system = Intrinsic("threadfence_system")
-atomic = _Namespace("atomic", ["add", "sub", "min", "max", "exch", "cas"])
+atomic = _Namespace("atomic", ["add", "sub", "min", "max", "exch", "cas", "and_", "or_", "xor",
+                              "inc", "dec", "nanmin", "nanmax", "compare_and_swap"])
 const = _Namespace("const", ["array_like"])
 # numba-cuda's cuda.fp16: half-precision arithmetic under CUDA's names.
 FP16_FUNCTIONS = ("hadd", "hsub", "hmul", "hdiv", "hneg", "habs", "hfma", "hmax", "hmin",

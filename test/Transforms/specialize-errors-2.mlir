@@ -172,7 +172,7 @@ cuft.kernel @array_stored(%f: !cuft.unknown, %i: !cuft.unknown, %a: !cuft.unknow
 
 cuft.kernel @atomic_i8(%f: !cuft.unknown, %i: !cuft.unknown, %a: !cuft.unknown, %b: !cuft.unknown) {
   %c0 = cuft.constant 0 : i64
-  // expected-error@+1 {{atomics need a 32- or 64-bit element (or float16, for add and sub) in global or shared memory, got 'array<i8,1,C>'}}
+  // expected-error@+1 {{atomics need a 32- or 64-bit integer or float element (or float16, for add and sub), got 'i8'}}
   %r = cuft.atomic add %b[%c0], %i : !cuft.unknown[i64], !cuft.unknown -> !cuft.unknown
   cuft.return
 }
@@ -181,7 +181,7 @@ cuft.kernel @atomic_i8(%f: !cuft.unknown, %i: !cuft.unknown, %a: !cuft.unknown, 
 
 cuft.kernel @atomic_cas_i8(%f: !cuft.unknown, %i: !cuft.unknown, %a: !cuft.unknown, %b: !cuft.unknown) {
   %c0 = cuft.constant 0 : i64
-  // expected-error@+1 {{atomics need a 32- or 64-bit element (or float16, for add and sub) in global or shared memory, got 'array<i8,1,C>'}}
+  // expected-error@+1 {{atomics need a 32- or 64-bit integer or float element (or float16, for add and sub), got 'i8'}}
   %r = cuft.atomic_cas %b[%c0], %i, %i : !cuft.unknown[i64], !cuft.unknown, !cuft.unknown -> !cuft.unknown
   cuft.return
 }
@@ -192,7 +192,7 @@ cuft.kernel @atomic_local(%f: !cuft.unknown, %i: !cuft.unknown, %a: !cuft.unknow
   %c0 = cuft.constant 0 : i64
   %c4 = cuft.constant 4 : i64
   %l = cuft.alloc_local f32 [%c4 : i64] -> !cuft.unknown
-  // expected-error@+1 {{atomics need a 32- or 64-bit element (or float16, for add and sub) in global or shared memory, got 'array<f32,1,C,local>'}}
+  // expected-error@+1 {{atomics need an array in global or shared memory, got 'array<f32,1,C,local>'}}
   %r = cuft.atomic max %l[%c0], %f : !cuft.unknown[i64], !cuft.unknown -> !cuft.unknown
   cuft.return
 }

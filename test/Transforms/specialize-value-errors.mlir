@@ -52,7 +52,7 @@ cuft.kernel @complex_parts(%z: complex<f32>) {
 
 cuft.kernel @complex_atomics(%a: !cuft.array<complex<f32>, 1, C>, %z: complex<f32>) {
   %i = cuft.constant 0 : i64
-  // expected-error@+1 {{does not support arrays of 'complex<f32>': atomics need 32- or 64-bit integers or floats}}
+  // expected-error@+1 {{does not support this array: atomics need a 32- or 64-bit integer or float element (or float16, for add and sub), got 'c64'}}
   %r = cuft.atomic add %a[%i], %z : !cuft.array<complex<f32>, 1, C>[i64], complex<f32> -> !cuft.unknown
   cuft.return
 }

@@ -1056,6 +1056,22 @@ def new_axes(m, v, out):
 
 
 @cuft.kernel
+def more_atomics(x, keys, bits, counters, extremes):
+    # and_/or_/xor, CUDA's wrap-around inc and dec, nanmin/nanmax (a NaN is
+    # ignored), with 1-d and tuple indices: results any thread order gives.
+    i = cuft.grid(1)
+    if i < x.size:
+        k = keys[i]
+        cuft.atomic.or_(bits, 0, np.int64(1) << (i % 64))
+        cuft.atomic.and_(bits, 1, ~(np.int64(1) << (k % 64)))
+        cuft.atomic.xor(bits, 2, k)
+        cuft.atomic.inc(counters, (0, 0), np.uint32(6))
+        cuft.atomic.dec(counters, (0, 1), np.uint32(9))
+        cuft.atomic.nanmax(extremes, 0, x[i])
+        cuft.atomic.nanmin(extremes, 1, x[i])
+
+
+@cuft.kernel
 def half_atomics(x, bins):
     # Atomic add and sub on float16 (CUDA's atomicAdd(__half); native on sm_70+).
     i = cuft.grid(1)
@@ -1163,6 +1179,8 @@ GALLERY = {
                                                 np.zeros(8, BODY), np.zeros(1, BODY)[0], 0.5)),
     "zip_mixed": (zip_mixed, lambda: (_f64(8, 6), _f64(8), 2)),
     "new_axes": (new_axes, lambda: (_f64(8, 5), _f64(3), _f64(8, 5))),
+    "more_atomics": (more_atomics, lambda: (_f32(64), np.arange(64), np.zeros(3, np.int64),
+                                            np.zeros((1, 2), np.uint32), np.zeros(2, np.float32))),
     "half_atomics": (half_atomics, lambda: (np.ones(64, np.float16), np.zeros(4, np.float16))),
     "complex_shared_reverse": (complex_shared_reverse,
                                lambda: (np.ones(256, np.complex128), np.zeros(256, np.complex128))),

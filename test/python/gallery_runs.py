@@ -193,6 +193,23 @@ def _new_axes(m, v, out):
     return {2: out}
 
 
+def _more_atomics_args():
+    x = _normal(N)
+    x[::7] = np.nan
+    bits = np.array([0, -1, 0x5A5A], np.int64)
+    extremes = np.array([np.nan, 10.0], f32)  # a NaN stored is replaced too
+    return x, _ints(0, 1 << 20, N, np.int64), bits, np.zeros((1, 2), np.uint32), extremes
+
+
+def _more_atomics(x, keys, bits, counters, extremes):
+    bits[0] |= np.bitwise_or.reduce(np.int64(1) << (np.arange(N) % 64))
+    bits[1] &= np.bitwise_and.reduce(~(np.int64(1) << (keys % 64)))
+    bits[2] ^= np.bitwise_xor.reduce(keys)
+    counters[0] = [N % 7, (-N) % 10]  # N incs wrapping at 6; N decs from 0 wrapping at 9
+    extremes[:] = [np.nanmax(x), min(np.nanmin(x), 10.0)]
+    return {2: bits, 3: counters, 4: extremes}
+
+
 def _brain_float_args():
     bf = ml_dtypes.bfloat16
     x, y = _normal(N).astype(bf), _normal(N, seed=1).astype(bf)
@@ -871,6 +888,7 @@ RUNS = {
                               _zip_mixed, **F64),
     "new_axes": _per_element(N, 128, lambda: (_normal((N, 5), f64), _normal(7, f64),
                                               np.zeros((N, 5))), _new_axes, **F64),
+    "more_atomics": _per_element(N, 128, _more_atomics_args, _more_atomics),
     "half_atomics": _per_element(N, 128, lambda: (np.full(N, 0.25, np.float16),
                                                   np.zeros(8, np.float16)),
                                  lambda x, bins: {1: np.array([125 * 0.25 - N * 0.125] +

@@ -745,3 +745,39 @@ def test_enumerate_takes_a_range_whose_step_is_known_at_run_time():
         r = range(lo, hi, step) if step else range(0)  # a zero step: no items, as in for
         assert out[0] == sum((k + 1) * x[i] for k, i in enumerate(r)), (lo, hi, step)
         assert out[1] == len(r), (lo, hi, step)
+
+
+@cuft.kernel
+def swap_once(a, old):
+    i = cuft.grid(1)
+    old[i] = cuft.atomic.compare_and_swap(a, 0, i + 1)
+
+
+def test_compare_and_swap_updates_element_0_and_returns_the_old_value():
+    a, old = np.zeros(3, np.int32), np.full(8, -1, np.int32)
+    swap_once[1, 8](a, old)
+    assert list(a) == [1, 0, 0]  # thread 0 swapped first: the host runs threads in order
+    assert list(old) == [0] + [1] * 7
+
+
+def inc_element(a):
+    cuft.atomic.inc(a, 0, 1)
+
+
+def xor_element(a):
+    cuft.atomic.xor(a, 0, 1)
+
+
+def nanmax_element(a):
+    cuft.atomic.nanmax(a, 0, 1)
+
+
+def test_atomics_refuse_elements_their_kind_does_not_take():
+    for fn, dtype, message in [
+            (inc_element, np.int32,
+             "atomic inc and dec take unsigned integer elements (uint32, uint64), got 'i32'"),
+            (xor_element, np.float32, "atomic and_, or_ and xor take integer elements, got 'f32'"),
+            (nanmax_element, np.int16, "atomics need a 32- or 64-bit integer or float element")]:
+        with pytest.raises(cuft.CompileError) as info:
+            cuft.kernel(fn)[1, 1](np.zeros(2, dtype))
+        assert message in str(info.value)

@@ -693,11 +693,66 @@ struct AtomicRMWLowering : public ElementPattern<AtomicRMWOp> {
     case AtomicKind::Exch:
       kind = arith::AtomicRMWKind::assign;
       break;
+    case AtomicKind::And:
+      kind = arith::AtomicRMWKind::andi;
+      break;
+    case AtomicKind::Or:
+      kind = arith::AtomicRMWKind::ori;
+      break;
+    case AtomicKind::NanMin:
+      kind = isFloat ? arith::AtomicRMWKind::minnumf
+                     : (u ? arith::AtomicRMWKind::minu : arith::AtomicRMWKind::mins);
+      break;
+    case AtomicKind::NanMax:
+      kind = isFloat ? arith::AtomicRMWKind::maxnumf
+                     : (u ? arith::AtomicRMWKind::maxu : arith::AtomicRMWKind::maxs);
+      break;
+    case AtomicKind::Xor:
+    case AtomicKind::Inc:
+    case AtomicKind::Dec:
+      return updateInLoop(op, adaptor, rewriter);
     }
     auto idx = toIndices(rewriter, loc, adaptor.getArray(), op.getIndices(), adaptor.getIndices());
     checkBounds(rewriter, loc, adaptor.getArray(), idx, boundsCheck);
     rewriter.replaceOpWithNewOp<memref::AtomicRMWOp>(op, kind, v, adaptor.getArray(),
                                                   idx.wrapped);
+    return success();
+  }
+
+  /// xor, and CUDA's wrap-around inc and dec (unsigned): a generic atomic
+  /// update (a compare-and-swap loop), which memref.atomic_rmw has no kind for.
+  LogicalResult updateInLoop(AtomicRMWOp op, OpAdaptor adaptor,
+                             ConversionPatternRewriter &rewriter) const {
+    Location loc = op.getLoc();
+    auto idx = toIndices(rewriter, loc, adaptor.getArray(), op.getIndices(), adaptor.getIndices());
+    checkBounds(rewriter, loc, adaptor.getArray(), idx, boundsCheck);
+    auto rmw = memref::GenericAtomicRMWOp::create(rewriter, loc, adaptor.getArray(),
+                                                  idx.wrapped);
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPointToStart(rmw.getBody());
+    Value old = rmw.getCurrentValue(), v = adaptor.getValue();
+    auto constant = [&](int64_t c) {
+      return arith::ConstantOp::create(rewriter, loc, rewriter.getIntegerAttr(v.getType(), c));
+    };
+    auto cmp = [&](arith::CmpIPredicate p, Value a, Value b) {
+      return arith::CmpIOp::create(rewriter, loc, p, a, b);
+    };
+    Value next;
+    if (op.getKind() == AtomicKind::Xor) {
+      next = arith::XOrIOp::create(rewriter, loc, old, v);
+    } else if (op.getKind() == AtomicKind::Inc) { // old >= v ? 0 : old + 1
+      next = arith::SelectOp::create(rewriter, loc, cmp(arith::CmpIPredicate::uge, old, v),
+                                     constant(0), arith::AddIOp::create(rewriter, loc, old,
+                                                                        constant(1)));
+    } else { // old == 0 || old > v ? v : old - 1
+      Value wraps = arith::OrIOp::create(rewriter, loc, cmp(arith::CmpIPredicate::eq, old,
+                                                            constant(0)),
+                                         cmp(arith::CmpIPredicate::ugt, old, v));
+      next = arith::SelectOp::create(rewriter, loc, wraps, v,
+                                     arith::SubIOp::create(rewriter, loc, old, constant(1)));
+    }
+    memref::AtomicYieldOp::create(rewriter, loc, next);
+    rewriter.replaceOp(op, rmw.getResult());
     return success();
   }
 };

@@ -573,11 +573,16 @@ class BuiltinsMixin:
     call_threadfence = call_threadfence_block = call_threadfence_system = _fence
 
     def _atomic(self, node, obj):
-        kind = obj.name.split(".")[1]
-        names = ["ary", "idx", "old", "val"] if kind == "cas" else ["ary", "idx", "val"]
-        nodes = self.call_args(node, obj.name, names, len(names))
-        array = self.value_of(nodes[0])
-        idx = self.indices(nodes[1])
+        kind = obj.name.split(".")[1].rstrip("_")  # and_, or_: and, or
+        if kind == "compare_and_swap":  # numba's: cas on element 0 of a 1-d array
+            nodes = self.call_args(node, obj.name, ["ary", "old", "val"], 3)
+            array, idx = self.value_of(nodes[0]), [self.constant(0, node)]
+            kind, nodes = "cas", [nodes[0], None, *nodes[1:]]
+        else:
+            names = ["ary", "idx", "old", "val"] if kind == "cas" else ["ary", "idx", "val"]
+            nodes = self.call_args(node, obj.name, names, len(names))
+            array = self.value_of(nodes[0])
+            idx = self.indices(nodes[1])
         vals = [self.value_of(n) for n in nodes[2:]]
         names, types = self._index_text(idx)
         ix, ixt = f"{array.name}[{names}]", f"{array.type}{types}"
@@ -589,7 +594,9 @@ class BuiltinsMixin:
                           self.pos(node))
 
     call_atomic_add = call_atomic_sub = call_atomic_min = call_atomic_max = _atomic
-    call_atomic_exch = call_atomic_cas = _atomic
+    call_atomic_exch = call_atomic_cas = call_atomic_and_ = call_atomic_or_ = _atomic
+    call_atomic_xor = call_atomic_inc = call_atomic_dec = _atomic
+    call_atomic_nanmin = call_atomic_nanmax = call_atomic_compare_and_swap = _atomic
 
     # -- device functions -----------------------------------------------------
     def _compiled(self, v, node):

@@ -74,3 +74,31 @@ cuft.kernel @shared_atomic(%k: i64, %y: i32) {
   %0 = cuft.atomic add %s[%k], %y : !cuft.array<i32, 1, C, shared>[i64], i32 -> i32
   cuft.return
 }
+
+// and/or, and nanmin/nanmax (fmin/fmax: a NaN is ignored) are memref kinds;
+// xor and CUDA's wrap-around inc and dec are compare-and-swap loops.
+// CHECK-LABEL: gpu.func @more(
+// CHECK: memref.atomic_rmw andi
+// CHECK: memref.atomic_rmw ori
+// CHECK: memref.atomic_rmw maxnumf
+// CHECK: memref.atomic_rmw minnumf
+// CHECK: memref.generic_atomic_rmw
+// CHECK: arith.xori
+// CHECK: memref.generic_atomic_rmw
+// CHECK: %[[GE:.*]] = arith.cmpi uge
+// CHECK: arith.select %[[GE]], %{{.*}}, %{{.*}} : i32
+// CHECK: memref.generic_atomic_rmw
+// CHECK-DAG: %[[ZERO:.*]] = arith.cmpi eq
+// CHECK-DAG: %[[ABOVE:.*]] = arith.cmpi ugt
+// CHECK: %[[WRAP:.*]] = arith.ori %[[ZERO]], %[[ABOVE]]
+// CHECK: arith.select %[[WRAP]]
+cuft.kernel @more(%f: !cuft.array<f32, 1, C>, %u: !cuft.array<ui32, 1, C>, %k: i64, %x: f32, %y: ui32) {
+  %0 = cuft.atomic and %u[%k], %y : !cuft.array<ui32, 1, C>[i64], ui32 -> ui32
+  %1 = cuft.atomic or %u[%k], %y : !cuft.array<ui32, 1, C>[i64], ui32 -> ui32
+  %2 = cuft.atomic nanmax %f[%k], %x : !cuft.array<f32, 1, C>[i64], f32 -> f32
+  %3 = cuft.atomic nanmin %f[%k], %x : !cuft.array<f32, 1, C>[i64], f32 -> f32
+  %4 = cuft.atomic xor %u[%k], %y : !cuft.array<ui32, 1, C>[i64], ui32 -> ui32
+  %5 = cuft.atomic inc %u[%k], %y : !cuft.array<ui32, 1, C>[i64], ui32 -> ui32
+  %6 = cuft.atomic dec %u[%k], %y : !cuft.array<ui32, 1, C>[i64], ui32 -> ui32
+  cuft.return
+}

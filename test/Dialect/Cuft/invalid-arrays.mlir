@@ -224,7 +224,7 @@ cuft.kernel @k() {
 // -----
 
 cuft.kernel @k(%a: !cuft.array<i8, 1, C>, %i: i64, %v: i8) {
-  // expected-error@+1 {{'cuft.atomic' op does not support arrays of 'i8': atomics need 32- or 64-bit integers or floats}}
+  // expected-error@+1 {{'cuft.atomic' op does not support this array: atomics need a 32- or 64-bit integer or float element (or float16, for add and sub), got 'i8'}}
   %0 = cuft.atomic add %a[%i], %v : !cuft.array<i8, 1, C>[i64], i8 -> i8
   cuft.return
 }
@@ -232,7 +232,7 @@ cuft.kernel @k(%a: !cuft.array<i8, 1, C>, %i: i64, %v: i8) {
 // -----
 
 cuft.kernel @k(%a: !cuft.array<i1, 1, C>, %i: i64, %v: i1) {
-  // expected-error@+1 {{'cuft.atomic_cas' op does not support arrays of 'i1'}}
+  // expected-error@+1 {{'cuft.atomic_cas' op does not support this array: atomics need a 32- or 64-bit integer or float element (or float16, for add and sub), got 'bool'}}
   %0 = cuft.atomic_cas %a[%i], %v, %v : !cuft.array<i1, 1, C>[i64], i1, i1 -> i1
   cuft.return
 }
@@ -289,8 +289,24 @@ cuft.kernel @k(%a: f32, %i: i64, %v: f32) {
 // -----
 
 cuft.kernel @k(%a: !cuft.array<i32, 1, C>, %i: i64, %v: i32) {
-  // expected-error@+2 {{expected ::cuft::AtomicKind to be one of: add, sub, min, max, exch}}
+  // expected-error@+2 {{expected ::cuft::AtomicKind to be one of: add, sub, min, max, exch, and, or, xor, inc, dec, nanmin, nanmax}}
   // expected-error@+1 {{custom op 'cuft.atomic' failed to parse Cuft_AtomicKindAttr parameter 'value'}}
-  %0 = cuft.atomic and %a[%i], %v : !cuft.array<i32, 1, C>[i64], i32 -> i32
+  %0 = cuft.atomic nand %a[%i], %v : !cuft.array<i32, 1, C>[i64], i32 -> i32
+  cuft.return
+}
+
+// -----
+
+cuft.kernel @k(%a: !cuft.array<i32, 1, C>, %i: i64, %v: i32) {
+  // expected-error@+1 {{'cuft.atomic' op does not support this array: atomic inc and dec take unsigned integer elements (uint32, uint64), got 'i32'}}
+  %0 = cuft.atomic inc %a[%i], %v : !cuft.array<i32, 1, C>[i64], i32 -> i32
+  cuft.return
+}
+
+// -----
+
+cuft.kernel @k(%a: !cuft.array<f64, 1, C>, %i: i64, %v: f64) {
+  // expected-error@+1 {{'cuft.atomic' op does not support this array: atomic and_, or_ and xor take integer elements, got 'f64'}}
+  %0 = cuft.atomic or %a[%i], %v : !cuft.array<f64, 1, C>[i64], f64 -> f64
   cuft.return
 }

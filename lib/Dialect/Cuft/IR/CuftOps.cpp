@@ -600,28 +600,36 @@ LogicalResult AllocLocalOp::verify() { return verifyAlloc(*this, MemorySpace::Lo
 // Atomics
 //===----------------------------------------------------------------------===//
 
+std::string cuft::atomicElementProblem(std::optional<AtomicKind> kind, Type elem) {
+  bool half = elem.isF16() && kind && (*kind == AtomicKind::Add || *kind == AtomicKind::Sub);
+  if (elem.isF16() && !half)
+    return "float16 arrays take atomic add and sub only (CUDA's atomicAdd(__half))";
+  unsigned width = isScalarType(elem) ? 8 * scalarBytes(elem) : 0;
+  if (!half && ((width != 32 && width != 64) || !(isIntType(elem) || isFloatType(elem)) ||
+                isComplexType(elem)))
+    return "atomics need a 32- or 64-bit integer or float element (or float16, for add "
+           "and sub), got '" + typeName(elem) + "'";
+  bool bitwise = kind && (*kind == AtomicKind::And || *kind == AtomicKind::Or ||
+                          *kind == AtomicKind::Xor);
+  if (bitwise && !isIntType(elem))
+    return "atomic and_, or_ and xor take integer elements, got '" + typeName(elem) + "'";
+  bool wrapping = kind && (*kind == AtomicKind::Inc || *kind == AtomicKind::Dec);
+  if (wrapping && !elem.isUnsignedInteger())
+    return "atomic inc and dec take unsigned integer elements (uint32, uint64), got '" +
+           typeName(elem) + "'";
+  return "";
+}
+
 static LogicalResult verifyAtomicOperands(Operation *op, Type arrayType,
                                           ValueRange indices, ValueRange values,
-                                          bool allowFloat) {
+                                          std::optional<AtomicKind> kind) {
   if (failed(verifyIndices(op, arrayType, indices)))
     return failure();
   auto arr = dyn_cast<ArrayType>(arrayType);
   if (!arr)
     return success();
-  Type elem = arr.getElementType();
-  if (isa<RecordType>(elem))
-    return op->emitOpError("does not support arrays of records");
-  unsigned width = 8 * scalarBytes(elem);
-  bool isInt = isIntType(elem);
-  // float16: add and sub only (atomicAdd(__half)).
-  auto rmw = dyn_cast<AtomicRMWOp>(op);
-  bool half = elem.isF16() && rmw &&
-              (rmw.getKind() == AtomicKind::Add || rmw.getKind() == AtomicKind::Sub);
-  if (!half &&
-      ((width != 32 && width != 64) || (!isInt && !(allowFloat && isFloatType(elem)))))
-    return op->emitOpError("does not support arrays of ") << elem
-           << ": atomics need 32- or 64-bit " << (allowFloat ? "integers or floats" : "integers")
-           << " (float16: add and sub)";
+  if (std::string problem = atomicElementProblem(kind, arr.getElementType()); !problem.empty())
+    return op->emitOpError("does not support this array: ") << problem;
   if (arr.getMemorySpace() == MemorySpace::Local)
     return op->emitOpError("expects an array in global or shared memory");
   for (Value v : values)
@@ -644,11 +652,11 @@ LogicalResult PrintOp::verify() {
 
 LogicalResult AtomicRMWOp::verify() {
   return verifyAtomicOperands(*this, getArray().getType(), getIndices(), {getValue()},
-                              /*allowFloat=*/true);
+                              getKind());
 }
 LogicalResult AtomicCASOp::verify() {
   return verifyAtomicOperands(*this, getArray().getType(), getIndices(),
-                              {getExpected(), getValue()}, /*allowFloat=*/true);
+                              {getExpected(), getValue()}, std::nullopt);
 }
 
 //===----------------------------------------------------------------------===//

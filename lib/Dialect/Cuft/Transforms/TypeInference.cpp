@@ -800,12 +800,6 @@ LogicalResult AllocLocalOp::inferTypes(TypeInference &typing) {
 }
 void AllocLocalOp::castOperands(TypeInference &) { castAlloc(*this); }
 
-/// atomic add or sub: what float16 arrays take (CUDA's atomicAdd(__half)).
-static bool isHalfAtomic(Operation *op) {
-  auto rmw = dyn_cast<AtomicRMWOp>(op);
-  return rmw && (rmw.getKind() == AtomicKind::Add || rmw.getKind() == AtomicKind::Sub);
-}
-
 /// atomic, atomic_cas: the old element, of a 32- or 64-bit global or shared array.
 static LogicalResult inferAtomic(Operation *op, TypeInference &typing, ValueRange indices) {
   Value array = op->getOperand(0);
@@ -815,18 +809,14 @@ static LogicalResult inferAtomic(Operation *op, TypeInference &typing, ValueRang
   if (failed(typing.checkArrayAccess(op, array, indices, arr)))
     return failure();
   Type elem = arr.getElementType();
-  unsigned w = 8 * scalarBytes(elem);
-  if (elem.isF16() && !isHalfAtomic(op)) {
+  auto rmw = dyn_cast<AtomicRMWOp>(op);
+  std::string problem =
+      atomicElementProblem(rmw ? std::optional<AtomicKind>(rmw.getKind()) : std::nullopt, elem);
+  if (problem.empty() && arr.getMemorySpace() == MemorySpace::Local)
+    problem = "atomics need an array in global or shared memory, got '" + describe(arr) + "'";
+  if (!problem.empty()) {
     if (typing.emitting())
-      op->emitError("float16 arrays take atomic add and sub only (CUDA's atomicAdd(__half))");
-    return failure();
-  }
-  if ((w != 32 && w != 64 && !elem.isF16()) || isComplexType(elem) || isa<RecordType>(elem) ||
-      arr.getMemorySpace() == MemorySpace::Local) {
-    if (typing.emitting())
-      op->emitError("atomics need a 32- or 64-bit element (or float16, for add and sub) in "
-                    "global or shared memory, got '")
-          << describe(arr) << "'";
+      op->emitError(problem);
     return failure();
   }
   for (Value v : op->getOperands().drop_front(1 + indices.size()))

@@ -40,6 +40,9 @@ inline constexpr int64_t kMaxLocalBytes = 512 * 1024;
 
 #include "cuft/Dialect/Cuft/IR/CuftInterfaces.h.inc"
 
+#include <optional>
+#include <string>
+
 #define GET_OP_CLASSES
 #include "cuft/Dialect/Cuft/IR/CuftOps.h.inc"
 
@@ -54,6 +57,11 @@ inline constexpr const char *kLaunchBoundsAttr = "cuft.launch_bounds";
 inline constexpr const char *kLineInfoAttr = "cuft.lineinfo";
 /// On a cuft.func: "always" or "never" (`@cuft.func(inline="always")`).
 inline constexpr const char *kInlineAttr = "cuft.inline";
+
+/// Why an atomic update of `kind` (none: compare-and-swap) cannot take array
+/// elements of type `elem`; empty when it can. The one rule of the verifier
+/// and of specialization.
+std::string atomicElementProblem(std::optional<AtomicKind> kind, mlir::Type elem);
 } // namespace cuft
 
 #endif
