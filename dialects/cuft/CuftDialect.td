@@ -100,7 +100,8 @@ def Cuft_AtomicKind : I32EnumAttr<"AtomicKind", "atomic read-modify-write kind",
 def Cuft_AtomicKindAttr : EnumAttr<Cuft_Dialect, Cuft_AtomicKind, "atomic_kind">;
 
 // The functions of Python's `math` module that cuft.math computes: this enum
-// names them, CuftBinaryMathFns gives those that take two arguments. The
+// names them, CuftBinaryMathFns gives those that take two arguments (fma
+// takes three). The
 // arity (MathOp::getArity) and the frontend's table (_cuft.math_functions())
 // come from these two declarations.
 defvar CuftBinaryMathFns = ["atan2", "pow", "hypot", "copysign", "fmod", "remainder",
@@ -129,10 +130,21 @@ def Cuft_MathFn : I32EnumAttr<"MathFn", "math library function", [
     I32EnumAttrCase<"rint", 37>,
     // ldexp(x, i): x * 2**i, its second operand an i32 (C's int; specialization
     // saturates a wider integer, as a larger exponent gives the same result).
-    I32EnumAttrCase<"ldexp", 38>]> {
+    I32EnumAttrCase<"ldexp", 38>,
+    // fma(x, y, z): x * y + z rounded once (Python 3.13's math.fma, CUDA's fma).
+    I32EnumAttrCase<"fma", 39>]> {
   let cppNamespace = "::cuft";
   let genSpecializedAttr = 0;
 }
 def Cuft_MathFnAttr : EnumAttr<Cuft_Dialect, Cuft_MathFn, "math_fn">;
+
+// numba-cuda's integer bit intrinsics (cuda.popc, ...), CUDA's __popc, ....
+def Cuft_BitFn : I32EnumAttr<"BitFn", "integer bit intrinsic", [
+    I32EnumAttrCase<"popc", 0>, I32EnumAttrCase<"clz", 1>, I32EnumAttrCase<"brev", 2>,
+    I32EnumAttrCase<"ffs", 3>]> {
+  let cppNamespace = "::cuft";
+  let genSpecializedAttr = 0;
+}
+def Cuft_BitFnAttr : EnumAttr<Cuft_Dialect, Cuft_BitFn, "bit_fn">;
 
 #endif // CUFT_DIALECT_TD

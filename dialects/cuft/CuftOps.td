@@ -338,6 +338,22 @@ def Cuft_NotOp : Cuft_UnaryOp<"not", "not x", "Typed IR: `i1` to `i1` (specializ
 def Cuft_AbsOp : Cuft_UnaryOp<"abs", "abs(x)", "Typed IR: an integer or float, the result of the operand's type; or a complex, the result its parts' float type (the modulus, computed without overflow).", "Numeric">;
 def Cuft_ConjOp : Cuft_UnaryOp<"conj", "x.conjugate()", "Typed IR: a complex; the result has the operand's type. Specialization replaces the conjugate of a real number by the number.", "Numeric">;
 
+def Cuft_BitsOp : Cuft_Op<"bits", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>, Pure]> {
+  let summary = "an integer bit intrinsic: `cuft.popc|clz|brev|ffs(x)`";
+  let description = [{
+    numba-cuda's bit intrinsics, on any integer type: `popc` counts the set
+    bits, `clz` the leading zeros (the type's width for 0), `brev` reverses the
+    bits; each gives the operand's type. `ffs` is the 1-based position of the
+    lowest set bit, 0 for 0, as a `ui32` (CUDA's `__ffs`).
+
+    Example: `%n = cuft.bits popc(%x) : (ui32) -> ui32`
+  }];
+  let arguments = (ins Cuft_BitFnAttr:$fn, AnyType:$operand);
+  let results = (outs AnyType:$result);
+  let assemblyFormat = "$fn `(` $operand `)` attr-dict `:` functional-type($operand, results)";
+  let hasVerifier = 1;
+}
+
 def Cuft_ComplexOp : Cuft_Op<"complex", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>, Pure]> {
   let summary = "Python `complex(re, im)`: a complex number from two real parts";
   let description = [{
@@ -403,6 +419,8 @@ def Cuft_MathOp : Cuft_Op<"math", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOp
   }], !interleave(!foreach(name, CuftBinaryMathFns, "case ::cuft::MathFn::" # name # ":"), "\n"),
   [{
         return 2;
+      case ::cuft::MathFn::fma:
+        return 3;
       default:
         return 1;
       }

@@ -10,7 +10,8 @@ from . import _cuft
 __all__ = [
     "grid", "gridsize", "threadIdx", "blockIdx", "blockDim", "gridDim", "laneid",
     "warpsize", "shared", "local", "syncthreads", "threadfence", "threadfence_block",
-    "threadfence_system", "atomic", "const", "fp16", "float16", "bfloat16", "float32", "float64",
+    "threadfence_system", "atomic", "const", "fp16", "popc", "clz", "brev", "ffs", "fma", "cbrt",
+    "selp", "float16", "bfloat16", "float32", "float64",
     "int8", "int16",
     "int32",
     "int64", "uint8", "uint16", "uint32", "uint64", "bool_", "complex64", "complex128", "void",
@@ -124,6 +125,9 @@ warpsize = Intrinsic("warpsize")
 shared = _Namespace("shared", ["array"])
 local = _Namespace("local", ["array"])
 syncthreads = Intrinsic("syncthreads")
+# numba-cuda's bit and arithmetic intrinsics (CUDA's __popc, __clz, __brev, __ffs).
+popc, clz, brev, ffs = (Intrinsic(n) for n in ("popc", "clz", "brev", "ffs"))
+fma, cbrt, selp = Intrinsic("fma"), Intrinsic("cbrt"), Intrinsic("selp")
 threadfence = Intrinsic("threadfence")
 threadfence_block = Intrinsic("threadfence_block")
 threadfence_system = Intrinsic("threadfence_system")

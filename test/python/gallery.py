@@ -1072,6 +1072,27 @@ def more_atomics(x, keys, bits, counters, extremes):
 
 
 @cuft.kernel
+def bit_intrinsics(u32, i64, u8, x, bits, floats):
+    # numba-cuda's popc, clz, brev and ffs on 8-, 32- and 64-bit integers, and
+    # fma (one rounding), cbrt and selp on floats.
+    i = cuft.grid(1)
+    if i < x.size:
+        a, b, c = u32[i], i64[i], u8[i]
+        bits[i, 0] = cuft.popc(a)
+        bits[i, 1] = cuft.clz(a)
+        bits[i, 2] = cuft.brev(a)
+        bits[i, 3] = cuft.ffs(a)
+        bits[i, 4] = cuft.popc(b)
+        bits[i, 5] = cuft.clz(b)
+        bits[i, 6] = cuft.ffs(b)
+        bits[i, 7] = cuft.clz(c) + cuft.int64(cuft.popc(c)) * 100  # uint8 would wrap
+        bits[i, 8] = cuft.brev(c)
+        floats[i, 0] = cuft.fma(x[i], x[i], np.float32(-1))
+        floats[i, 1] = cuft.cbrt(x[i])
+        floats[i, 2] = cuft.selp(x[i] > 0, x[i], -2 * x[i])
+
+
+@cuft.kernel
 def half_atomics(x, bins):
     # Atomic add and sub on float16 (CUDA's atomicAdd(__half); native on sm_70+).
     i = cuft.grid(1)
@@ -1181,6 +1202,10 @@ GALLERY = {
     "new_axes": (new_axes, lambda: (_f64(8, 5), _f64(3), _f64(8, 5))),
     "more_atomics": (more_atomics, lambda: (_f32(64), np.arange(64), np.zeros(3, np.int64),
                                             np.zeros((1, 2), np.uint32), np.zeros(2, np.float32))),
+    "bit_intrinsics": (bit_intrinsics, lambda: (np.ones(8, np.uint32), np.ones(8, np.int64),
+                                                np.ones(8, np.uint8), _f32(8),
+                                                np.zeros((8, 9), np.int64),
+                                                np.zeros((8, 3), np.float32))),
     "half_atomics": (half_atomics, lambda: (np.ones(64, np.float16), np.zeros(4, np.float16))),
     "complex_shared_reverse": (complex_shared_reverse,
                                lambda: (np.ones(256, np.complex128), np.zeros(256, np.complex128))),

@@ -210,6 +210,38 @@ def _more_atomics(x, keys, bits, counters, extremes):
     return {2: bits, 3: counters, 4: extremes}
 
 
+def _bit_intrinsics_args():
+    u32 = _ints(0, 1 << 32, N, np.uint64).astype(np.uint32)
+    i64 = _ints(-(1 << 63), (1 << 63) - 1, N, np.int64, seed=1) >> _ints(0, 63, N, np.int64)
+    u8 = _ints(0, 256, N, np.uint8)
+    u32[:4], i64[:4], u8[:2] = [0, 1, 1 << 31, (1 << 32) - 1], [0, -1, 1, -(1 << 63)], [0, 255]
+    return u32, i64, u8, _normal(N), np.zeros((N, 9), np.int64), np.zeros((N, 3), f32)
+
+
+def _bit_intrinsics(u32, i64, u8, x, bits, floats):
+    def popc(v):
+        return bin(v).count("1")
+
+    def clz(v, w):
+        return w - v.bit_length()
+
+    def brev(v, w):
+        return int(format(v, f"0{w}b")[::-1], 2)
+
+    def ffs(v):
+        return (v & -v).bit_length()
+
+    for i in range(N):
+        a, b, c = int(u32[i]), int(i64[i]) & ((1 << 64) - 1), int(u8[i])
+        bits[i] = [popc(a), clz(a, 32), brev(a, 32), ffs(a), popc(b), clz(b, 64), ffs(b),
+                   clz(c, 8) + popc(c) * 100, brev(c, 8)]
+    wide = x.astype(f64)
+    floats[:, 0] = wide * wide - 1  # exact product: one rounding, to float32 below
+    floats[:, 1] = np.cbrt(x)
+    floats[:, 2] = np.where(x > 0, x, -2 * x)
+    return {4: bits, 5: floats}
+
+
 def _brain_float_args():
     bf = ml_dtypes.bfloat16
     x, y = _normal(N).astype(bf), _normal(N, seed=1).astype(bf)
@@ -889,6 +921,7 @@ RUNS = {
     "new_axes": _per_element(N, 128, lambda: (_normal((N, 5), f64), _normal(7, f64),
                                               np.zeros((N, 5))), _new_axes, **F64),
     "more_atomics": _per_element(N, 128, _more_atomics_args, _more_atomics),
+    "bit_intrinsics": _per_element(N, 128, _bit_intrinsics_args, _bit_intrinsics, **F32),
     "half_atomics": _per_element(N, 128, lambda: (np.full(N, 0.25, np.float16),
                                                   np.zeros(8, np.float16)),
                                  lambda x, bins: {1: np.array([125 * 0.25 - N * 0.125] +

@@ -781,3 +781,13 @@ def test_atomics_refuse_elements_their_kind_does_not_take():
         with pytest.raises(cuft.CompileError) as info:
             cuft.kernel(fn)[1, 1](np.zeros(2, dtype))
         assert message in str(info.value)
+
+
+def popc_of_float(x):
+    x[0] = cuft.popc(x[1])
+
+
+def test_bit_intrinsics_take_integers():
+    with pytest.raises(cuft.CompileError) as info:
+        cuft.kernel(popc_of_float)[1, 1](np.zeros(2, np.float32))
+    assert "cuft.popc() takes an integer, got 'f32'" in str(info.value)

@@ -659,6 +659,49 @@ StringRef libmName(MathFn fn, bool f32) {
   }
 }
 
+struct BitsLowering : public OpConversionPattern<BitsOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(BitsOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    // LLVM's intrinsics, which both targets lower (the math dialect's forms
+    // are not lowered on the way to NVVM).
+    Location loc = op.getLoc();
+    Value x = adaptor.getOperand();
+    switch (op.getFn()) {
+    case BitFn::popc:
+      rewriter.replaceOpWithNewOp<LLVM::CtPopOp>(op, x.getType(), x);
+      return success();
+    case BitFn::clz:
+      rewriter.replaceOpWithNewOp<LLVM::CountLeadingZerosOp>(op, x.getType(), x, false);
+      return success();
+    case BitFn::brev:
+      rewriter.replaceOpWithNewOp<LLVM::BitReverseOp>(op, x.getType(), x);
+      return success();
+    case BitFn::ffs: {
+      // x == 0 ? 0 : cttz(x) + 1, as a 32-bit integer.
+      Type t = x.getType();
+      auto constant = [&](Type type, int64_t v) {
+        return arith::ConstantOp::create(rewriter, loc, rewriter.getIntegerAttr(type, v));
+      };
+      Value tz = LLVM::CountTrailingZerosOp::create(rewriter, loc, t, x, false);
+      Value pos = arith::AddIOp::create(rewriter, loc, tz, constant(t, 1));
+      Value zero = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, x,
+                                         constant(t, 0));
+      Value r = arith::SelectOp::create(rewriter, loc, zero, constant(t, 0), pos);
+      auto i32 = rewriter.getI32Type();
+      unsigned w = t.getIntOrFloatBitWidth();
+      if (w > 32)
+        r = arith::TruncIOp::create(rewriter, loc, i32, r);
+      else if (w < 32)
+        r = arith::ExtUIOp::create(rewriter, loc, i32, r);
+      rewriter.replaceOp(op, r);
+      return success();
+    }
+    }
+    return failure();
+  }
+};
+
 struct MathLowering : public OpConversionPattern<MathOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(MathOp op, OpAdaptor adaptor,
@@ -678,6 +721,7 @@ struct MathLowering : public OpConversionPattern<MathOp> {
     case MathFn::sqrt: r = math::SqrtOp::create(b, loc, x); break;
     case MathFn::rsqrt: r = math::RsqrtOp::create(b, loc, x); break;
     case MathFn::cbrt: r = math::CbrtOp::create(b, loc, x); break;
+    case MathFn::fma: r = math::FmaOp::create(b, loc, x, a[1], a[2]); break;
     case MathFn::exp: r = math::ExpOp::create(b, loc, x); break;
     case MathFn::exp2: r = math::Exp2Op::create(b, loc, x); break;
     case MathFn::expm1: r = math::ExpM1Op::create(b, loc, x); break;
@@ -742,7 +786,7 @@ void cuft::populateCuftArithToArithPatterns(CuftTypeConverter &converter,
                BinaryLowering<ShlOp>, BinaryLowering<ShrOp>>(converter, ctx,
                                                              options.boundsCheck);
   patterns.add<CmpLowering, ConstantLowering, CastLowering>(converter, ctx);
-  patterns.add<MathLowering, ComplexLowering, PartLowering<RealOp, complex::ReOp>,
+  patterns.add<MathLowering, BitsLowering, ComplexLowering, PartLowering<RealOp, complex::ReOp>,
                PartLowering<ImagOp, complex::ImOp>>(converter, ctx);
   patterns.add<UnaryLowering>(converter, ctx);
 }

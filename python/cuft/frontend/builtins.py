@@ -572,6 +572,26 @@ class BuiltinsMixin:
 
     call_threadfence = call_threadfence_block = call_threadfence_system = _fence
 
+    def _bits(self, node, obj):
+        (x,) = self.call_args(node, obj.name, ["x"], 1)
+        x = self.value_of(x)
+        return self.em.op(f"cuft.bits {obj.name}({x.name}) : ({x.type}) -> {UNKNOWN}",
+                          self.pos(node))
+
+    call_popc = call_clz = call_brev = call_ffs = _bits
+
+    def call_fma(self, node, obj):  # x * y + z, rounded once
+        nodes = self.call_args(node, "fma", ["x", "y", "z"], 3)
+        return self.math_op("fma", [self.value_of(n) for n in nodes], node)
+
+    def call_cbrt(self, node, obj):
+        (x,) = self.call_args(node, "cbrt", ["x"], 1)
+        return self.math_op("cbrt", [self.value_of(x)], node)
+
+    def call_selp(self, node, obj):  # both evaluated, one chosen (PTX selp)
+        test, a, b = (self.value_of(n) for n in self.call_args(node, "selp", ["test", "a", "b"], 3))
+        return self.select(test, a, b, node)
+
     def _atomic(self, node, obj):
         kind = obj.name.split(".")[1].rstrip("_")  # and_, or_: and, or
         if kind == "compare_and_swap":  # numba's: cas on element 0 of a 1-d array

@@ -259,3 +259,29 @@ cuft.func @minmax(%a: f32, %b: f32, %x: i64, %y: i64, %u: ui8, %v: ui8) -> f32 {
   %3 = cuft.truediv %a, %b : (f32, f32) -> f32
   cuft.return %0 : f32
 }
+
+// Bit intrinsics are LLVM's (both targets lower them); ffs is cttz + 1, 0 for
+// 0, as a 32-bit integer.
+// CHECK-LABEL: gpu.func @bits(
+// CHECK: llvm.intr.ctpop(%{{.*}}) : (i64) -> i64
+// CHECK: "llvm.intr.ctlz"(%{{.*}}) <{is_zero_poison = false}> : (i32) -> i32
+// CHECK: llvm.intr.bitreverse(%{{.*}}) : (i8) -> i8
+// CHECK: %[[TZ:.*]] = "llvm.intr.cttz"(%{{.*}}) <{is_zero_poison = false}> : (i64) -> i64
+// CHECK: %[[POS:.*]] = arith.addi %[[TZ]]
+// CHECK: %[[SEL:.*]] = arith.select %{{.*}}, %{{.*}}, %[[POS]] : i64
+// CHECK: arith.trunci %[[SEL]] : i64 to i32
+cuft.kernel @bits(%a: i64, %b: ui32, %c: ui8, %out: !cuft.array<i64, 1, C>) {
+  %0 = cuft.bits popc(%a) : (i64) -> i64
+  %1 = cuft.bits clz(%b) : (ui32) -> ui32
+  %2 = cuft.bits brev(%c) : (ui8) -> ui8
+  %3 = cuft.bits ffs(%a) : (i64) -> ui32
+  %c0 = cuft.constant 0 : i64
+  cuft.store %0, %out[%c0] : i64, !cuft.array<i64, 1, C>[i64]
+  %x1 = cuft.cast %1 : ui32 to i64
+  cuft.store %x1, %out[%c0] : i64, !cuft.array<i64, 1, C>[i64]
+  %x2 = cuft.cast %2 : ui8 to i64
+  cuft.store %x2, %out[%c0] : i64, !cuft.array<i64, 1, C>[i64]
+  %x3 = cuft.cast %3 : ui32 to i64
+  cuft.store %x3, %out[%c0] : i64, !cuft.array<i64, 1, C>[i64]
+  cuft.return
+}

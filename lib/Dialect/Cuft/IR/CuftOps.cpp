@@ -638,6 +638,19 @@ static LogicalResult verifyAtomicOperands(Operation *op, Type arrayType,
   return verifyElement(op, arrayType, op->getResult(0).getType(), "result");
 }
 
+LogicalResult BitsOp::verify() {
+  Type x = getOperand().getType(), r = getType();
+  if (isUnknown(x) || isUnknown(r))
+    return success();
+  if (!isIntType(x) || x.isInteger(1))
+    return emitOpError("expects an integer operand, got ") << x;
+  Type want = getFn() == BitFn::ffs ? Type(IntegerType::get(getContext(), 32, IntegerType::Unsigned))
+                                    : x;
+  if (r != want)
+    return emitOpError("expects result type ") << want << ", got " << r;
+  return success();
+}
+
 LogicalResult PrintOp::verify() {
   if (getPieces().size() != getValues().size() + 1)
     return emitOpError("expects one more piece of text than values, got ")

@@ -493,6 +493,25 @@ LogicalResult MathOp::inferTypes(TypeInference &typing) {
   return success();
 }
 
+LogicalResult BitsOp::inferTypes(TypeInference &typing) {
+  TypeInfo x = typing.get(getOperand());
+  if (!x)
+    return success();
+  if (kindOf(x.type) != ScalarKind::Int) {
+    if (typing.emitting())
+      emitError("cuft.") << stringifyBitFn(getFn()) << "() takes an integer, got '"
+                         << describe(x.type) << "'";
+    return failure();
+  }
+  if (getFn() == BitFn::ffs)
+    typing.set(getResult(),
+               TypeInfo::strong(IntegerType::get(getContext(), 32, IntegerType::Unsigned)));
+  else
+    typing.set(getResult(), TypeInfo::strong(x.type));
+  return success();
+}
+void BitsOp::castOperands(TypeInference &) {}
+
 void MathOp::castOperands(TypeInference &typing) {
   if (isRounding(getFn()) && !isa<FloatType>(getType())) {
     // Of an integer: the integer, in the result's type; the op goes.
