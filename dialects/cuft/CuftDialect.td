@@ -138,6 +138,20 @@ def Cuft_MathFn : I32EnumAttr<"MathFn", "math library function", [
 }
 def Cuft_MathFnAttr : EnumAttr<Cuft_Dialect, Cuft_MathFn, "math_fn">;
 
+// Warp and block collectives (cuft.collective); the order is the runtime's
+// Collective codes (CuftToGPU.h).
+def Cuft_CollectiveKind : I32EnumAttr<"CollectiveKind", "warp or block collective", [
+    I32EnumAttrCase<"shfl_idx", 0>, I32EnumAttrCase<"shfl_up", 1>,
+    I32EnumAttrCase<"shfl_down", 2>, I32EnumAttrCase<"shfl_xor", 3>,
+    I32EnumAttrCase<"all", 4>, I32EnumAttrCase<"any", 5>, I32EnumAttrCase<"eq", 6>,
+    I32EnumAttrCase<"ballot", 7>, I32EnumAttrCase<"syncwarp", 8>,
+    I32EnumAttrCase<"activemask", 9>, I32EnumAttrCase<"syncthreads_count", 10>,
+    I32EnumAttrCase<"syncthreads_and", 11>, I32EnumAttrCase<"syncthreads_or", 12>]> {
+  let cppNamespace = "::cuft";
+  let genSpecializedAttr = 0;
+}
+def Cuft_CollectiveKindAttr : EnumAttr<Cuft_Dialect, Cuft_CollectiveKind, "collective_kind">;
+
 // numba-cuda's integer bit intrinsics (cuda.popc, ...), CUDA's __popc, ....
 def Cuft_BitFn : I32EnumAttr<"BitFn", "integer bit intrinsic", [
     I32EnumAttrCase<"popc", 0>, I32EnumAttrCase<"clz", 1>, I32EnumAttrCase<"brev", 2>,

@@ -799,6 +799,58 @@ def Cuft_SyncThreadsOp : Cuft_Op<"syncthreads"> {
   let assemblyFormat = "attr-dict";
 }
 
+def Cuft_CollectiveOp : Cuft_Op<"collective", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>]> {
+  let summary = "a warp or block collective: shuffles, votes, syncwarp, syncthreads_count";
+  let description = [{
+    numba-cuda's warp intrinsics and block reductions, by `kind`, with CUDA's
+    semantics; every thread of `mask` (a `ui32` of lanes) must reach the same
+    collective. Operands and results of the typed IR:
+
+    - `shfl_idx|up|down|xor(mask, value, lane, width) -> T`: `value` a 32- or
+      64-bit integer or float, `lane` (the source lane, delta or lane mask) and
+      `width` (a power of 2 up to 32) `i32`s; a lane the shuffle cannot read
+      gives the thread's own value, as PTX's `shfl.sync` does.
+    - `all|any|eq(mask, pred) -> i1`, `ballot(mask, pred) -> ui32`.
+    - `syncwarp(mask) -> ui32` (0), `activemask() -> ui32`.
+    - `syncthreads_count|and|or(pred) -> i32`: a block barrier that counts,
+      ands or ors the threads' predicates.
+
+    Lowered to a call of the runtime's `__cuft_collective` (CuftToGPU.h), which
+    prepare-nvptx replaces by PTX and the host runs as a rendezvous of fibers.
+
+    Example: `%v = cuft.collective shfl_down(%m, %x, %d, %w) : (ui32, f32, i32, i32) -> f32`
+  }];
+  let arguments = (ins Cuft_CollectiveKindAttr:$kind, Variadic<AnyType>:$operands);
+  let results = (outs AnyType:$result);
+  let assemblyFormat = "$kind `(` $operands `)` attr-dict `:` functional-type($operands, results)";
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// How many operands `kind` takes.
+    static unsigned arity(::cuft::CollectiveKind kind) {
+      switch (kind) {
+      case ::cuft::CollectiveKind::shfl_idx:
+      case ::cuft::CollectiveKind::shfl_up:
+      case ::cuft::CollectiveKind::shfl_down:
+      case ::cuft::CollectiveKind::shfl_xor:
+        return 4;
+      case ::cuft::CollectiveKind::activemask:
+        return 0;
+      case ::cuft::CollectiveKind::syncwarp:
+      case ::cuft::CollectiveKind::syncthreads_count:
+      case ::cuft::CollectiveKind::syncthreads_and:
+      case ::cuft::CollectiveKind::syncthreads_or:
+        return 1;
+      default:
+        return 2;
+      }
+    }
+    bool isShuffle() { return arity(getKind()) == 4; }
+    bool isBlockReduction() {
+      return getKind() >= ::cuft::CollectiveKind::syncthreads_count;
+    }
+  }];
+}
+
 def Cuft_ThreadFenceOp : Cuft_Op<"threadfence"> {
   let summary = "memory fence: `cuft.threadfence_block()`, `threadfence()`, `threadfence_system()`";
   let description = [{

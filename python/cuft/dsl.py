@@ -11,7 +11,9 @@ __all__ = [
     "grid", "gridsize", "threadIdx", "blockIdx", "blockDim", "gridDim", "laneid",
     "warpsize", "shared", "local", "syncthreads", "threadfence", "threadfence_block",
     "threadfence_system", "atomic", "const", "fp16", "popc", "clz", "brev", "ffs", "fma", "cbrt",
-    "selp", "float16", "bfloat16", "float32", "float64",
+    "selp", "shfl_sync", "shfl_up_sync", "shfl_down_sync", "shfl_xor_sync", "all_sync",
+    "any_sync", "eq_sync", "ballot_sync", "syncwarp", "activemask", "lanemask_lt",
+    "syncthreads_count", "syncthreads_and", "syncthreads_or", "float16", "bfloat16", "float32", "float64",
     "int8", "int16",
     "int32",
     "int64", "uint8", "uint16", "uint32", "uint64", "bool_", "complex64", "complex128", "void",
@@ -128,6 +130,15 @@ syncthreads = Intrinsic("syncthreads")
 # numba-cuda's bit and arithmetic intrinsics (CUDA's __popc, __clz, __brev, __ffs).
 popc, clz, brev, ffs = (Intrinsic(n) for n in ("popc", "clz", "brev", "ffs"))
 fma, cbrt, selp = Intrinsic("fma"), Intrinsic("cbrt"), Intrinsic("selp")
+# Warp collectives and block reductions, under numba-cuda's names.
+shfl_sync, shfl_up_sync, shfl_down_sync, shfl_xor_sync = (
+    Intrinsic(n) for n in ("shfl_sync", "shfl_up_sync", "shfl_down_sync", "shfl_xor_sync"))
+all_sync, any_sync, eq_sync, ballot_sync = (
+    Intrinsic(n) for n in ("all_sync", "any_sync", "eq_sync", "ballot_sync"))
+syncwarp, activemask, lanemask_lt = (
+    Intrinsic(n) for n in ("syncwarp", "activemask", "lanemask_lt"))
+syncthreads_count, syncthreads_and, syncthreads_or = (
+    Intrinsic(n) for n in ("syncthreads_count", "syncthreads_and", "syncthreads_or"))
 threadfence = Intrinsic("threadfence")
 threadfence_block = Intrinsic("threadfence_block")
 threadfence_system = Intrinsic("threadfence_system")

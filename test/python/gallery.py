@@ -1093,6 +1093,45 @@ def bit_intrinsics(u32, i64, u8, x, bits, floats):
 
 
 @cuft.kernel
+def warp_collectives(x, sums, scans, votes, block_counts):
+    # Warp shuffles and votes the way kernels use them: a butterfly all-reduce
+    # (shfl_xor, float64: two 32-bit shuffles on the GPU), an inclusive scan
+    # (shfl_up), a broadcast (shfl_sync), ballot/all/any/eq, lanemask_lt, and
+    # syncthreads_count. Every thread takes part: the warps are full.
+    i = cuft.grid(1)
+    lane = cuft.laneid
+    v = x[i] if i < x.size else 0.0
+    s = v
+    m = 16
+    while m > 0:
+        s += cuft.shfl_xor_sync(0xFFFFFFFF, s, m)
+        m //= 2
+    t = v
+    d = 1
+    while d < 32:
+        u = cuft.shfl_up_sync(0xFFFFFFFF, t, d)
+        if lane >= d:
+            t += u
+        d *= 2
+    first = cuft.shfl_sync(0xFFFFFFFF, i, 0)
+    down = cuft.shfl_down_sync(0xFFFFFFFF, np.float32(v), 1)
+    positive = cuft.ballot_sync(0xFFFFFFFF, v > 0)
+    every = cuft.all_sync(0xFFFFFFFF, v > -2)
+    some = cuft.any_sync(0xFFFFFFFF, v > 2)
+    same = cuft.eq_sync(0xFFFFFFFF, lane < 40)
+    below = cuft.popc(positive & cuft.lanemask_lt())
+    count = cuft.syncthreads_count(v > 0)
+    if i < x.size:
+        sums[i] = s
+        scans[i] = t + down
+        votes[i, 0] = positive
+        votes[i, 1] = every * 1 + some * 2 + same * 4
+        votes[i, 2] = below
+        votes[i, 3] = first
+        block_counts[i] = count
+
+
+@cuft.kernel
 def half_atomics(x, bins):
     # Atomic add and sub on float16 (CUDA's atomicAdd(__half); native on sm_70+).
     i = cuft.grid(1)
@@ -1206,6 +1245,9 @@ GALLERY = {
                                                 np.ones(8, np.uint8), _f32(8),
                                                 np.zeros((8, 9), np.int64),
                                                 np.zeros((8, 3), np.float32))),
+    "warp_collectives": (warp_collectives, lambda: (_f64(64), _f64(64), _f64(64),
+                                                    np.zeros((64, 4), np.int64),
+                                                    np.zeros(64, np.int32))),
     "half_atomics": (half_atomics, lambda: (np.ones(64, np.float16), np.zeros(4, np.float16))),
     "complex_shared_reverse": (complex_shared_reverse,
                                lambda: (np.ones(256, np.complex128), np.zeros(256, np.complex128))),

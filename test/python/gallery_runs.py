@@ -242,6 +242,26 @@ def _bit_intrinsics(u32, i64, u8, x, bits, floats):
     return {4: bits, 5: floats}
 
 
+def _warp_collectives(x, sums, scans, votes, block_counts):
+    threads = _cover(N, 128) * 128
+    v = np.zeros(threads)
+    v[:N] = x
+    warps = v.reshape(-1, 32)
+    down = np.concatenate([warps[:, 1:], warps[:, -1:]], axis=1).astype(f32)  # lane 31: own
+    sums[:] = np.repeat(warps.sum(axis=1), 32)[:N]
+    scans[:] = (np.cumsum(warps, axis=1) + down).reshape(-1)[:N]
+    bits = (warps > 0).astype(np.int64) << np.arange(32)
+    ballot = bits.sum(axis=1)
+    below = np.cumsum(warps > 0, axis=1) - (warps > 0)
+    votes[:, 0] = np.repeat(ballot, 32)[:N]
+    votes[:, 1] = np.repeat((warps > -2).all(axis=1) * 1 + (warps > 2).any(axis=1) * 2 + 4,
+                            32)[:N]
+    votes[:, 2] = below.reshape(-1)[:N]
+    votes[:, 3] = np.repeat(np.arange(0, threads, 32), 32)[:N]
+    block_counts[:] = np.repeat((v.reshape(-1, 128) > 0).sum(axis=1), 128)[:N]
+    return {1: sums, 2: scans, 3: votes, 4: block_counts}
+
+
 def _brain_float_args():
     bf = ml_dtypes.bfloat16
     x, y = _normal(N).astype(bf), _normal(N, seed=1).astype(bf)
@@ -922,6 +942,10 @@ RUNS = {
                                               np.zeros((N, 5))), _new_axes, **F64),
     "more_atomics": _per_element(N, 128, _more_atomics_args, _more_atomics),
     "bit_intrinsics": _per_element(N, 128, _bit_intrinsics_args, _bit_intrinsics, **F32),
+    "warp_collectives": _per_element(N, 128, lambda: (_normal(N, f64), np.zeros(N), np.zeros(N),
+                                                      np.zeros((N, 4), np.int64),
+                                                      np.zeros(N, np.int32)),
+                                     _warp_collectives, **F64),
     "half_atomics": _per_element(N, 128, lambda: (np.full(N, 0.25, np.float16),
                                                   np.zeros(8, np.float16)),
                                  lambda x, bins: {1: np.array([125 * 0.25 - N * 0.125] +

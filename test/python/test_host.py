@@ -791,3 +791,48 @@ def test_bit_intrinsics_take_integers():
     with pytest.raises(cuft.CompileError) as info:
         cuft.kernel(popc_of_float)[1, 1](np.zeros(2, np.float32))
     assert "cuft.popc() takes an integer, got 'f32'" in str(info.value)
+
+
+@cuft.kernel
+def even_lanes_shuffle(out):
+    # Only the even lanes take part (mask 0x55555555); a partial last warp.
+    i = cuft.threadIdx.x
+    lane = cuft.laneid
+    out[i, 0] = cuft.activemask()
+    if lane % 2 == 0:
+        out[i, 1] = cuft.shfl_down_sync(0x55555555, i, 2)  # lane 30: its own
+        out[i, 2] = cuft.ballot_sync(0x55555555, lane % 4 == 0)
+        cuft.syncwarp(0x55555555)
+    out[i, 3] = cuft.shfl_sync(0xFFFFFFFF, i * 10, 33, 16)  # lane 1 of each 16-lane half
+
+
+def test_warp_collectives_follow_their_mask_and_partial_warps():
+    out = np.zeros((48, 4), np.int64)
+    even_lanes_shuffle[1, 48](out)
+    lanes = np.arange(48) % 32
+    full = (1 << 32) - 1
+    np.testing.assert_array_equal(out[:, 0], [full] * 32 + [(1 << 16) - 1] * 16)
+    even = lanes % 2 == 0
+    # lane + 2 within the warp and in the mask; the last even lane of a full
+    # warp reads its own; in the 16-lane warp, lane 14 reads lane 16, which
+    # does not exist (undefined on a GPU): its own value here.
+    want = np.where(lanes + 2 <= np.where(np.arange(48) < 32, 30, 14), np.arange(48) + 2,
+                    np.arange(48))
+    np.testing.assert_array_equal(out[even, 1], want[even])
+    np.testing.assert_array_equal(out[even, 2][:16], [0x11111111] * 16)
+    np.testing.assert_array_equal(out[even, 2][16:], [0x1111] * 8)
+    np.testing.assert_array_equal(out[:, 3], ((np.arange(48) // 16) * 16 + 1) * 10)
+
+
+@cuft.kernel
+def split_warp(out):
+    lane = cuft.laneid
+    if lane < 16:
+        cuft.syncthreads()
+    else:
+        out[lane] = cuft.shfl_sync(0xFFFFFFFF, lane, 0)
+
+
+def test_a_warp_collective_that_lanes_never_reach_is_a_reported_deadlock():
+    with pytest.raises(cuft.KernelError, match="deadlock"):
+        split_warp[1, 32](np.zeros(32, np.int64))

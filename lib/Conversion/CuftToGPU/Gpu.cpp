@@ -1,5 +1,7 @@
 //===- Gpu.cpp - cuft thread indexing and synchronization to gpu/llvm -----===//
 
+#include "Checks.h"
+
 #include "cuft/Conversion/CuftToGPU/CuftToGPU.h"
 #include "cuft/Dialect/Cuft/IR/CuftOps.h"
 
@@ -157,6 +159,56 @@ struct ThreadFenceLowering : public OpConversionPattern<ThreadFenceOp> {
   }
 };
 
+/// A warp or block collective: a call of kCollectiveFunction, the operand's
+/// bits in an i64 and the result's taken back from one.
+struct CollectiveLowering : public OpConversionPattern<CollectiveOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(CollectiveOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    auto i32 = b.getI32Type(), i64 = b.getI64Type();
+    auto constant = [&](Type t, int64_t v) {
+      return arith::ConstantOp::create(b, loc, b.getIntegerAttr(t, v)).getResult();
+    };
+    // To an i64 of the value's bits (a float bitcast, an integer zero-extended).
+    auto bits = [&](Value v) -> Value {
+      Type t = v.getType();
+      unsigned w = t.getIntOrFloatBitWidth();
+      if (isa<FloatType>(t))
+        v = arith::BitcastOp::create(b, loc, b.getIntegerType(w), v);
+      return w == 64 ? v : arith::ExtUIOp::create(b, loc, i64, v).getResult();
+    };
+    ValueRange in = adaptor.getOperands();
+    Value mask = constant(i32, -1), value = constant(i64, 0), arg = constant(i32, 0),
+          width = constant(i32, 32);
+    unsigned valueBits = 32;
+    if (op.isShuffle()) {
+      mask = in[0];
+      value = bits(in[1]);
+      valueBits = in[1].getType().getIntOrFloatBitWidth();
+      arg = in[2];
+      width = in[3];
+    } else if (op.isBlockReduction()) {
+      value = bits(in[0]);
+    } else if (!in.empty()) {
+      mask = in[0];
+      if (in.size() == 2)
+        value = bits(in[1]);
+    }
+    Value args[] = {constant(i32, int64_t(op.getKind())), mask, value, arg, width,
+                    constant(i32, valueBits)};
+    Value r = cuft::detail::callDeclared(b, loc, kCollectiveFunction, {i64}, args).getResult(0);
+    Type t = getTypeConverter()->convertType(op.getType());
+    unsigned w = t.getIntOrFloatBitWidth();
+    if (w < 64)
+      r = arith::TruncIOp::create(b, loc, b.getIntegerType(w), r);
+    if (isa<FloatType>(t))
+      r = arith::BitcastOp::create(b, loc, t, r);
+    b.replaceOp(op, r);
+    return success();
+  }
+};
+
 } // namespace
 
 void cuft::populateCuftGpuToGpuPatterns(CuftTypeConverter &converter,
@@ -166,6 +218,6 @@ void cuft::populateCuftGpuToGpuPatterns(CuftTypeConverter &converter,
                IndexLowering<BlockDimOp, gpu::BlockDimOp>,
                IndexLowering<GridDimOp, gpu::GridDimOp>, GridLowering<GridIndexOp, false>,
                GridLowering<GridSizeOp, true>, LaneIdLowering, WarpSizeLowering,
-               SyncThreadsLowering, ThreadFenceLowering, PrintLowering>(converter,
+               SyncThreadsLowering, ThreadFenceLowering, PrintLowering, CollectiveLowering>(converter,
                                                                        patterns.getContext());
 }

@@ -369,11 +369,18 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
     return loop && sync;
   }
 
-  /// The kernels and device functions that reach a gpu.barrier.
+  /// The kernels and device functions that reach a gpu.barrier or a warp or
+  /// block collective (kCollectiveFunction): their threads run as fibers.
   llvm::SmallPtrSet<Operation *, 8> functionsWithBarriers(ArrayRef<func::FuncOp> fns) {
     llvm::SmallPtrSet<Operation *, 8> result;
     for (func::FuncOp fn : fns)
-      if (fn.walk([](gpu::BarrierOp) { return WalkResult::interrupt(); }).wasInterrupted())
+      if (fn.walk([](Operation *op) {
+              auto call = dyn_cast<func::CallOp>(op);
+              return isa<gpu::BarrierOp>(op) ||
+                             (call && call.getCallee() == kCollectiveFunction)
+                         ? WalkResult::interrupt()
+                         : WalkResult::advance();
+            }).wasInterrupted())
         result.insert(fn);
     for (bool changed = true; changed;) {
       changed = false;

@@ -14,6 +14,8 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/WalkPatternRewriteDriver.h"
@@ -159,18 +161,119 @@ struct RaiseLowering : public OpRewritePattern<func::CallOp> {
   }
 };
 
+/// `func.call @__cuft_collective(kind, mask, value, arg, width, bits)`
+/// (Collectives.h) -> PTX: shfl.sync (twice for 64 bits), vote.sync,
+/// bar.warp.sync, activemask, and bar.red for the block reductions.
+struct CollectiveLowering : public OpRewritePattern<func::CallOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(func::CallOp call, PatternRewriter &b) const override {
+    if (call.getCallee() != kCollectiveFunction)
+      return failure();
+    APInt kindValue, bitsValue;
+    if (!matchPattern(call.getOperand(0), m_ConstantInt(&kindValue)) ||
+        !matchPattern(call.getOperand(5), m_ConstantInt(&bitsValue)))
+      return failure();
+    auto kind = static_cast<Collective>(kindValue.getSExtValue());
+    Location loc = call.getLoc();
+    auto i1 = b.getI1Type(), i32 = b.getI32Type(), i64 = b.getI64Type();
+    Value mask = call.getOperand(1), value = call.getOperand(2), arg = call.getOperand(3),
+          width = call.getOperand(4);
+    auto constant = [&](Type t, int64_t v) {
+      return arith::ConstantOp::create(b, loc, b.getIntegerAttr(t, v)).getResult();
+    };
+    auto asm32 = [&](StringRef text, StringRef constraints, ValueRange in) {
+      auto op = LLVM::InlineAsmOp::create(b, loc, TypeRange{i32}, in, text, constraints,
+                                          /*has_side_effects=*/true, /*is_align_stack=*/false,
+                                          LLVM::TailCallKind::None, LLVM::AsmDialectAttr(),
+                                          ArrayAttr());
+      return op.getResult(0);
+    };
+    Value low = arith::TruncIOp::create(b, loc, i32, value);
+    Value pred = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, value, constant(i64, 0));
+    Value r; // an i32 or i1, or the i64 itself
+    switch (kind) {
+    case Collective::ShflIdx:
+    case Collective::ShflUp:
+    case Collective::ShflDown:
+    case Collective::ShflXor: {
+      // c = ((32 - width) << 8) | clamp: CUDA's __shfl_*_sync.
+      NVVM::ShflKind mode = kind == Collective::ShflIdx    ? NVVM::ShflKind::idx
+                            : kind == Collective::ShflUp   ? NVVM::ShflKind::up
+                            : kind == Collective::ShflDown ? NVVM::ShflKind::down
+                                                           : NVVM::ShflKind::bfly;
+      Value segment = arith::ShLIOp::create(
+          b, loc, arith::SubIOp::create(b, loc, constant(i32, 32), width), constant(i32, 8));
+      Value c = kind == Collective::ShflUp
+                    ? segment
+                    : arith::OrIOp::create(b, loc, segment, constant(i32, 31)).getResult();
+      auto shfl = [&](Value v) {
+        return NVVM::ShflOp::create(b, loc, i32, mask, v, arg, c,
+                                    NVVM::ShflKindAttr::get(b.getContext(), mode), UnitAttr())
+            .getResult();
+      };
+      r = arith::ExtUIOp::create(b, loc, i64, shfl(low));
+      if (bitsValue == 64) {
+        Value high = arith::TruncIOp::create(
+            b, loc, i32, arith::ShRUIOp::create(b, loc, value, constant(i64, 32)));
+        Value h = arith::ExtUIOp::create(b, loc, i64, shfl(high));
+        r = arith::OrIOp::create(b, loc, r,
+                                 arith::ShLIOp::create(b, loc, h, constant(i64, 32)));
+      }
+      break;
+    }
+    case Collective::All:
+    case Collective::Any:
+    case Collective::Eq:
+      r = NVVM::VoteSyncOp::create(b, loc, i1, mask, pred,
+                                   kind == Collective::All   ? NVVM::VoteSyncKind::all
+                                   : kind == Collective::Any ? NVVM::VoteSyncKind::any
+                                                             : NVVM::VoteSyncKind::uni);
+      break;
+    case Collective::Ballot:
+      r = NVVM::VoteSyncOp::create(b, loc, i32, mask, pred, NVVM::VoteSyncKind::ballot);
+      break;
+    case Collective::SyncWarp:
+      NVVM::SyncWarpOp::create(b, loc, mask);
+      r = constant(i64, 0);
+      break;
+    case Collective::ActiveMask:
+      r = asm32("activemask.b32 $0;", "=r", {});
+      break;
+    case Collective::SyncThreadsCount:
+      r = asm32("{ .reg .pred p; setp.ne.b32 p, $1, 0; bar.red.popc.u32 $0, 0, p; }", "=r,r",
+                {low});
+      break;
+    case Collective::SyncThreadsAnd:
+    case Collective::SyncThreadsOr:
+      r = asm32(kind == Collective::SyncThreadsAnd
+                    ? "{ .reg .pred p, q; setp.ne.b32 p, $1, 0; bar.red.and.pred q, 0, p; "
+                      "selp.u32 $0, 1, 0, q; }"
+                    : "{ .reg .pred p, q; setp.ne.b32 p, $1, 0; bar.red.or.pred q, 0, p; "
+                      "selp.u32 $0, 1, 0, q; }",
+                "=r,r", {low});
+      break;
+    }
+    if (r.getType() != i64)
+      r = arith::ExtUIOp::create(b, loc, i64, r);
+    b.replaceOp(call, r);
+    return success();
+  }
+};
+
 struct PrepareNVPTXPass : public cuft::impl::PrepareNVPTXBase<PrepareNVPTXPass> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     RewritePatternSet patterns(ctx);
-    patterns.add<LibmCallLowering, PreciseSqrtLowering, TruncLowering, RaiseLowering>(ctx);
+    patterns.add<LibmCallLowering, PreciseSqrtLowering, TruncLowering, RaiseLowering,
+                 CollectiveLowering>(ctx);
     FrozenRewritePatternSet frozen(std::move(patterns));
     for (auto gpuModule : getOperation().getOps<gpu::GPUModuleOp>()) {
       if (!nvptxDataLayout().empty())
         gpuModule->setAttr("llvm.data_layout", StringAttr::get(ctx, nvptxDataLayout()));
       walkAndApplyPatterns(gpuModule, frozen);
       for (auto decl : llvm::make_early_inc_range(gpuModule.getOps<func::FuncOp>()))
-        if ((decl->hasAttr(kLibmAttr) || decl.getName() == kRaiseFunction) &&
+        if ((decl->hasAttr(kLibmAttr) || decl.getName() == kRaiseFunction ||
+             decl.getName() == kCollectiveFunction) &&
             decl.symbolKnownUseEmpty(gpuModule))
           decl.erase();
     }

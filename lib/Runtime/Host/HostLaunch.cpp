@@ -21,6 +21,7 @@
 #include "Interrupt.h"
 
 #include "cuft/Conversion/GPUToHost/GPUToHost.h"
+#include "cuft/Runtime/Collectives.h"
 #include "cuft/Runtime/Host.h"
 #include "cuft/Runtime/LaunchShape.h"
 
@@ -129,9 +130,16 @@ struct Worker;
 /// One CUDA thread (or, without barriers, a whole block's loop).
 struct Task {
   /// Yielded: gave the other threads a turn inside a loop that may wait on
-  /// them (a spin-wait); it runs again in the next round.
-  enum class State { Running, AtBarrier, Yielded, Done, Failed };
+  /// them (a spin-wait); it runs again in the next round. AtCollective: waits
+  /// for the lanes of its mask at a warp collective (cuftHostCollective).
+  enum class State { Running, AtBarrier, Yielded, AtCollective, Done, Failed };
   uint32_t latches = 0; // loop iterations seen by cuftHostYield
+  /// The collective it waits at (or the barrier's predicate), and its result.
+  cuft::Collective collective = cuft::Collective::SyncWarp;
+  uint32_t mask = 0;
+  uint64_t value = 0, result = 0;
+  int32_t arg = 0, width = 0;
+  size_t index = 0; // its thread's linear index in the block
   FiberContext context;
   State state = State::Running;
   Worker *worker = nullptr;
@@ -177,6 +185,12 @@ struct Worker {
 
   bool prepare(size_t numTasks, uint64_t sharedBytes, size_t stackBytes);
   void runBlock(Job &job, uint64_t linearBlock);
+  /// Completes the collectives of warp `warp` whose lanes have all arrived.
+  void completeWarp(size_t warp, size_t numTasks);
+  size_t blockTasks = 0; // the threads of the block running now
+  /// syncthreads_count/and/or of the barrier being released: over its threads.
+  int64_t barrierCount = 0;
+  bool barrierAll = true, barrierAny = false;
   [[noreturn]] void abandonCurrent(LaunchError error);
 };
 
@@ -246,6 +260,8 @@ void Worker::runBlock(Job &j, uint64_t linear) {
   for (size_t i = 0; i < numTasks; ++i) {
     Task &t = *tasks[i];
     t.state = Task::State::Running;
+    t.index = i;
+    t.value = 0;
     t.ids[cuft::kThreadIdSlot] = static_cast<uint32_t>(i % j.block[0]);
     t.ids[cuft::kThreadIdSlot + 1] = static_cast<uint32_t>(i / j.block[0] % j.block[1]);
     t.ids[cuft::kThreadIdSlot + 2] = static_cast<uint32_t>(i / (j.block[0] * j.block[1]));
@@ -264,16 +280,35 @@ void Worker::runBlock(Job &j, uint64_t linear) {
   // yield or its end. Threads at a barrier go on only once every live thread
   // is at it, so none passes a barrier early; a thread that yielded (a
   // spin-wait) runs again each round, so the thread it waits for runs too.
+  // A thread at a warp collective goes on once every live lane of its mask
+  // is at it (completeWarp); a round in which no thread can run is a
+  // deadlock, reported as such.
   size_t live = numTasks;
+  blockTasks = numTasks;
   while (live > 0 && !j.failed.load(std::memory_order_relaxed)) {
     size_t waiting = 0;
     for (size_t i = 0; i < numTasks; ++i)
       waiting += tasks[i]->state == Task::State::AtBarrier;
     bool release = waiting == live;
+    if (release) { // syncthreads_count/and/or: every thread's predicate
+      barrierCount = 0;
+      barrierAll = true;
+      barrierAny = false;
+      for (size_t i = 0; i < numTasks; ++i)
+        if (tasks[i]->state == Task::State::AtBarrier) {
+          bool p = tasks[i]->value != 0;
+          barrierCount += p;
+          barrierAll &= p;
+          barrierAny |= p;
+        }
+    }
+    bool ran = false;
     for (size_t i = 0; i < numTasks; ++i) {
       Task &t = *tasks[i];
-      if (t.state == Task::State::Done || (t.state == Task::State::AtBarrier && !release))
+      if (t.state == Task::State::Done || t.state == Task::State::AtCollective ||
+          (t.state == Task::State::AtBarrier && !release))
         continue;
+      ran = true;
       t.state = Task::State::Running;
       current = &t;
       fiberSwitch(scheduler, t.context);
@@ -284,9 +319,82 @@ void Worker::runBlock(Job &j, uint64_t linear) {
       }
       if (t.state == Task::State::Done)
         --live;
+      if (t.state == Task::State::Done || t.state == Task::State::AtCollective)
+        completeWarp(i / cuft::kWarpSize, numTasks);
+    }
+    if (!ran && live > 0) {
+      LaunchError e;
+      e.kind = LaunchError::Kind::Trap;
+      e.message = "deadlock: the threads of a block wait at warp collectives (shfl_sync, "
+                  "all_sync, syncwarp, ...) or barriers that not every thread of the mask "
+                  "or block reaches";
+      for (unsigned d = 0; d < 3; ++d)
+        e.block[d] = blockId[d];
+      j.fail(std::move(e));
+      break;
     }
   }
   job = nullptr;
+}
+
+void Worker::completeWarp(size_t warp, size_t numTasks) {
+  using cuft::Collective;
+  size_t first = warp * cuft::kWarpSize;
+  size_t lanes = std::min<size_t>(cuft::kWarpSize, numTasks - first);
+  auto lane = [&](size_t l) -> Task & { return *tasks[first + l]; };
+  for (bool progress = true; progress;) {
+    progress = false;
+    for (size_t l = 0; l < lanes; ++l) {
+      if (lane(l).state != Task::State::AtCollective)
+        continue;
+      // The live lanes of its mask: all must be at the collective.
+      uint32_t mask = lane(l).mask, present = 0;
+      bool ready = true;
+      for (size_t k = 0; k < lanes; ++k) {
+        if (!(mask >> k & 1) || lane(k).state == Task::State::Done)
+          continue;
+        ready &= lane(k).state == Task::State::AtCollective;
+        present |= 1u << k;
+      }
+      if (!ready)
+        continue;
+      Collective kind = lane(l).collective;
+      uint32_t ballot = 0;
+      bool all = true, any = false;
+      for (size_t k = 0; k < lanes; ++k)
+        if (present >> k & 1) {
+          bool p = lane(k).value != 0;
+          ballot |= uint32_t(p) << k;
+          all &= p;
+          any |= p;
+        }
+      for (size_t k = 0; k < lanes; ++k) {
+        if (!(present >> k & 1))
+          continue;
+        Task &t = lane(k);
+        switch (kind) {
+        case Collective::ShflIdx:
+        case Collective::ShflUp:
+        case Collective::ShflDown:
+        case Collective::ShflXor: {
+          // A lane that is not in the shuffle gives nothing defined on a GPU:
+          // the thread's own value here.
+          int src = cuft::shuffleSource(kind, int(k), t.arg, t.width);
+          bool in = src >= 0 && size_t(src) < lanes && (present >> src & 1);
+          t.result = in ? lane(size_t(src)).value : t.value;
+          break;
+        }
+        case Collective::All: t.result = all; break;
+        case Collective::Any: t.result = any; break;
+        case Collective::Eq: t.result = all || !any; break;
+        case Collective::Ballot: t.result = ballot; break;
+        default: t.result = 0; break; // SyncWarp
+        }
+        t.state = Task::State::Yielded; // runs on in the next turn
+      }
+      progress = true;
+    }
+  }
 }
 
 void Worker::abandonCurrent(LaunchError error) {
@@ -302,8 +410,42 @@ void Worker::abandonCurrent(LaunchError error) {
 
 extern "C" void cuftHostBarrier() {
   Worker *w = currentWorker;
+  w->current->value = 0; // no predicate (see cuftHostCollective)
   w->current->state = Task::State::AtBarrier;
   fiberSwitch(w->current->context, w->scheduler);
+}
+
+/// A warp collective, or a barrier that reduces the block's predicates
+/// (Collectives.h): a rendezvous in the block's scheduler.
+extern "C" uint64_t cuftHostCollective(int32_t kind, int32_t mask, uint64_t value, int32_t arg,
+                                       int32_t width, int32_t bits) {
+  using cuft::Collective;
+  Worker *w = currentWorker;
+  Task &t = *w->current;
+  auto k = static_cast<Collective>(kind);
+  if (k == Collective::ActiveMask) { // the warp's lanes that have not exited
+    size_t first = t.index / cuft::kWarpSize * cuft::kWarpSize;
+    uint32_t active = 0;
+    for (size_t l = 0; l < size_t(cuft::kWarpSize) && first + l < w->blockTasks; ++l)
+      if (w->tasks[first + l]->state != Task::State::Done)
+        active |= 1u << l;
+    return active;
+  }
+  t.value = bits == 32 ? value & 0xFFFFFFFFu : value;
+  if (k >= Collective::SyncThreadsCount) {
+    t.state = Task::State::AtBarrier;
+    fiberSwitch(t.context, w->scheduler);
+    return k == Collective::SyncThreadsCount ? uint64_t(w->barrierCount)
+           : k == Collective::SyncThreadsAnd ? uint64_t(w->barrierAll)
+                                             : uint64_t(w->barrierAny);
+  }
+  t.collective = k;
+  t.mask = uint32_t(mask);
+  t.arg = arg;
+  t.width = width;
+  t.state = Task::State::AtCollective;
+  fiberSwitch(t.context, w->scheduler);
+  return t.result;
 }
 
 /// Called at a loop latch of kernel code when interruptFlag is set.
@@ -649,6 +791,7 @@ LaunchError configError(std::string message) {
 const std::vector<RuntimeSymbol> &cuft::host::detail::runtimeSymbols() {
   static const std::vector<RuntimeSymbol> symbols = {
       {cuft::kBarrierFunction, reinterpret_cast<void *>(&cuftHostBarrier)},
+      {cuft::kCollectiveFunction, reinterpret_cast<void *>(&cuftHostCollective)},
       {"__cuft_index_error", reinterpret_cast<void *>(&cuftHostIndexError)},
       {"__cuft_zero_division_error", reinterpret_cast<void *>(&cuftHostZeroDivisionError)},
       {"__cuft_raise", reinterpret_cast<void *>(&cuftHostRaise)},

@@ -566,6 +566,53 @@ class BuiltinsMixin:
         self.call_args(node, obj.name, [], 0)
         self.em.emit("cuft.syncthreads", self.pos(node))
 
+    def _collective(self, kind, operands, node):
+        names = ", ".join(v.name for v in operands)
+        types = ", ".join(v.type for v in operands)
+        return self.em.op(f"cuft.collective {kind}({names}) : ({types}) -> {UNKNOWN}",
+                          self.pos(node))
+
+    _SHUFFLES = {"shfl_sync": ("shfl_idx", "src_lane"), "shfl_up_sync": ("shfl_up", "delta"),
+                 "shfl_down_sync": ("shfl_down", "delta"),
+                 "shfl_xor_sync": ("shfl_xor", "lane_mask")}
+
+    def _shuffle(self, node, obj):  # (mask, value, lane[, width=32]): CUDA's width too
+        kind, lane = self._SHUFFLES[obj.name]
+        nodes = self.call_args(node, obj.name, ["mask", "value", lane, "width"], 3)
+        args = [self.value_of(n) for n in nodes[:3]]
+        width = self.value_of(nodes[3]) if nodes[3] is not None else self.constant(32, node)
+        return self._collective(kind, [*args, width], node)
+
+    call_shfl_sync = call_shfl_up_sync = call_shfl_down_sync = call_shfl_xor_sync = _shuffle
+
+    def _vote(self, node, obj):  # (mask, predicate)
+        nodes = self.call_args(node, obj.name, ["mask", "predicate"], 2)
+        return self._collective(obj.name[:-len("_sync")], [self.value_of(n) for n in nodes],
+                                node)
+
+    call_all_sync = call_any_sync = call_eq_sync = call_ballot_sync = _vote
+
+    def call_syncwarp(self, node, obj):
+        (mask,) = self.call_args(node, "syncwarp", ["mask"], 0)
+        mask = self.value_of(mask) if mask is not None else self.constant(0xFFFFFFFF, node)
+        self._collective("syncwarp", [mask], node)
+
+    def call_activemask(self, node, obj):
+        self.call_args(node, "activemask", [], 0)
+        return self._collective("activemask", [], node)
+
+    def call_lanemask_lt(self, node, obj):  # the lanes below this one: (1 << laneid) - 1
+        self.call_args(node, "lanemask_lt", [], 0)
+        lane = self.em.op("cuft.lane_id : i32", self.pos(node), "i32")
+        bit = self.binary("shl", self.constant(1, node), lane, node)
+        return self.cast(self.binary("sub", bit, self.constant(1, node), node), "ui32", node)
+
+    def _block_reduction(self, node, obj):  # (predicate): a barrier that counts, ands, ors
+        (pred,) = self.call_args(node, obj.name, ["predicate"], 1)
+        return self._collective(obj.name, [self.value_of(pred)], node)
+
+    call_syncthreads_count = call_syncthreads_and = call_syncthreads_or = _block_reduction
+
     def _fence(self, node, obj):
         self.call_args(node, obj.name, [], 0)
         self.em.emit(f"cuft.threadfence {_FENCES[obj.name]}", self.pos(node))

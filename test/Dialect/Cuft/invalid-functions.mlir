@@ -269,3 +269,19 @@ cuft.kernel @view_ellipses(%a: !cuft.array<f32, 2, C>) {
   %v = cuft.view %a[] {spec = array<i32: -3, -3>} : !cuft.array<f32, 2, C> -> !cuft.array<f32, 2, strided>
   cuft.return
 }
+
+// -----
+
+cuft.kernel @collective_arity(%m: ui32, %x: f32) {
+  // expected-error@+1 {{'cuft.collective' op expects 4 operand(s) for shfl_idx, got 2}}
+  %v = cuft.collective shfl_idx(%m, %x) : (ui32, f32) -> f32
+  cuft.return
+}
+
+// -----
+
+cuft.kernel @collective_value(%m: ui32, %x: i16, %l: i32) {
+  // expected-error@+1 {{'cuft.collective' op shuffles 32- or 64-bit integers or floats, got 'i16'}}
+  %v = cuft.collective shfl_idx(%m, %x, %l, %l) : (ui32, i16, i32, i32) -> i16
+  cuft.return
+}

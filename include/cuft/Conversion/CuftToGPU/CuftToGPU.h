@@ -2,6 +2,8 @@
 #ifndef CUFT_CONVERSION_CUFTTOGPU_CUFTTOGPU_H
 #define CUFT_CONVERSION_CUFTTOGPU_CUFTTOGPU_H
 
+#include "cuft/Runtime/Collectives.h"
+
 #include "mlir/Transforms/DialectConversion.h"
 
 namespace cuft {

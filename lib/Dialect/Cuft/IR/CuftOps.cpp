@@ -638,6 +638,48 @@ static LogicalResult verifyAtomicOperands(Operation *op, Type arrayType,
   return verifyElement(op, arrayType, op->getResult(0).getType(), "result");
 }
 
+/// A value warp shuffles move: a 32- or 64-bit integer or float.
+static bool isShuffled(Type t) {
+  return (isIntType(t) || t.isF32() || t.isF64()) && !t.isInteger(1) &&
+         (t.getIntOrFloatBitWidth() == 32 || t.getIntOrFloatBitWidth() == 64);
+}
+
+LogicalResult CollectiveOp::verify() {
+  if (getOperands().size() != arity(getKind()))
+    return emitOpError("expects ") << arity(getKind()) << " operand(s) for "
+                                   << stringifyCollectiveKind(getKind()) << ", got "
+                                   << getOperands().size();
+  if (isGeneric(*this))
+    return success();
+  MLIRContext *ctx = getContext();
+  auto u32 = IntegerType::get(ctx, 32, IntegerType::Unsigned);
+  auto i32 = IntegerType::get(ctx, 32);
+  Type want;
+  if (isShuffle()) {
+    Type v = getOperand(1).getType();
+    if (!isShuffled(v))
+      return emitOpError("shuffles 32- or 64-bit integers or floats, got ") << v;
+    if (getOperand(0).getType() != u32 || getOperand(2).getType() != i32 ||
+        getOperand(3).getType() != i32)
+      return emitOpError("expects (ui32 mask, value, i32 lane, i32 width) operands");
+    want = v;
+  } else if (isBlockReduction()) {
+    want = i32;
+  } else {
+    if (getKind() != CollectiveKind::activemask && getOperand(0).getType() != u32)
+      return emitOpError("expects a ui32 mask, got ") << getOperand(0).getType();
+    bool vote = arity(getKind()) == 2;
+    if (vote && !getOperand(1).getType().isInteger(1))
+      return emitOpError("expects an i1 predicate, got ") << getOperand(1).getType();
+    want = vote && getKind() != CollectiveKind::ballot ? Type(IntegerType::get(ctx, 1)) : u32;
+  }
+  if (isBlockReduction() && !getOperand(0).getType().isInteger(1))
+    return emitOpError("expects an i1 predicate, got ") << getOperand(0).getType();
+  if (getType() != want)
+    return emitOpError("expects result type ") << want << ", got " << getType();
+  return success();
+}
+
 LogicalResult BitsOp::verify() {
   Type x = getOperand().getType(), r = getType();
   if (isUnknown(x) || isUnknown(r))

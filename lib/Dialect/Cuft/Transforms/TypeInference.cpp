@@ -493,6 +493,58 @@ LogicalResult MathOp::inferTypes(TypeInference &typing) {
   return success();
 }
 
+LogicalResult CollectiveOp::inferTypes(TypeInference &typing) {
+  MLIRContext *ctx = getContext();
+  for (Value v : getOperands())
+    if (typing.get(v) && failed(typing.requireScalar(*this, v, "an argument")))
+      return failure();
+  Type result;
+  if (isShuffle()) {
+    TypeInfo v = typing.get(getOperand(1));
+    if (!v)
+      return success();
+    Type t = v.type;
+    bool wide = kindOf(t) == ScalarKind::Int || t.isF32() || t.isF64();
+    if (!wide || (t.getIntOrFloatBitWidth() != 32 && t.getIntOrFloatBitWidth() != 64)) {
+      if (typing.emitting())
+        emitError("cuft.") << (getKind() == CollectiveKind::shfl_idx
+                                   ? StringRef("shfl")
+                                   : stringifyCollectiveKind(getKind()))
+                           << "_sync() shuffles 32- or 64-bit integers and floats, got '"
+                           << describe(t) << "'";
+      return failure();
+    }
+    result = t;
+  } else if (isBlockReduction()) {
+    result = IntegerType::get(ctx, 32);
+  } else if (getKind() == CollectiveKind::all || getKind() == CollectiveKind::any ||
+             getKind() == CollectiveKind::eq) {
+    result = i1Type(ctx);
+  } else {
+    result = IntegerType::get(ctx, 32, IntegerType::Unsigned);
+  }
+  typing.set(getResult(), TypeInfo::strong(result));
+  return success();
+}
+void CollectiveOp::castOperands(TypeInference &typing) {
+  MLIRContext *ctx = getContext();
+  auto u32 = IntegerType::get(ctx, 32, IntegerType::Unsigned);
+  auto i32 = IntegerType::get(ctx, 32);
+  if (isBlockReduction()) {
+    typing.castOperand(*this, 0, i1Type(ctx));
+    return;
+  }
+  if (getKind() == CollectiveKind::activemask)
+    return;
+  typing.castOperand(*this, 0, u32); // the mask
+  if (isShuffle()) {
+    typing.castOperand(*this, 2, i32);
+    typing.castOperand(*this, 3, i32);
+  } else if (getOperands().size() == 2) {
+    typing.castOperand(*this, 1, i1Type(ctx)); // the predicate's truth
+  }
+}
+
 LogicalResult BitsOp::inferTypes(TypeInference &typing) {
   TypeInfo x = typing.get(getOperand());
   if (!x)
