@@ -146,7 +146,8 @@ def Cuft_CollectiveKind : I32EnumAttr<"CollectiveKind", "warp or block collectiv
     I32EnumAttrCase<"all", 4>, I32EnumAttrCase<"any", 5>, I32EnumAttrCase<"eq", 6>,
     I32EnumAttrCase<"ballot", 7>, I32EnumAttrCase<"syncwarp", 8>,
     I32EnumAttrCase<"activemask", 9>, I32EnumAttrCase<"syncthreads_count", 10>,
-    I32EnumAttrCase<"syncthreads_and", 11>, I32EnumAttrCase<"syncthreads_or", 12>]> {
+    I32EnumAttrCase<"syncthreads_and", 11>, I32EnumAttrCase<"syncthreads_or", 12>,
+    I32EnumAttrCase<"match_any", 13>, I32EnumAttrCase<"match_all", 14>]> {
   let cppNamespace = "::cuft";
   let genSpecializedAttr = 0;
 }

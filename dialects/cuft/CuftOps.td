@@ -812,6 +812,9 @@ def Cuft_CollectiveOp : Cuft_Op<"collective", [DeclareOpInterfaceMethods<Cuft_Ty
       gives the thread's own value, as PTX's `shfl.sync` does.
     - `all|any|eq(mask, pred) -> i1`, `ballot(mask, pred) -> ui32`.
     - `syncwarp(mask) -> ui32` (0), `activemask() -> ui32`.
+    - `match_any|match_all(mask, value) -> i32`: the lanes whose value equals
+      this lane's; for `match_all`, all of them when every lane's value is
+      equal, else 0 (numba's second result is whether it is not 0).
     - `syncthreads_count|and|or(pred) -> i32`: a block barrier that counts,
       ands or ors the threads' predicates.
 
@@ -846,7 +849,13 @@ def Cuft_CollectiveOp : Cuft_Op<"collective", [DeclareOpInterfaceMethods<Cuft_Ty
     }
     bool isShuffle() { return arity(getKind()) == 4; }
     bool isBlockReduction() {
-      return getKind() >= ::cuft::CollectiveKind::syncthreads_count;
+      return getKind() == ::cuft::CollectiveKind::syncthreads_count ||
+             getKind() == ::cuft::CollectiveKind::syncthreads_and ||
+             getKind() == ::cuft::CollectiveKind::syncthreads_or;
+    }
+    bool isMatch() {
+      return getKind() == ::cuft::CollectiveKind::match_any ||
+             getKind() == ::cuft::CollectiveKind::match_all;
     }
   }];
 }

@@ -1096,8 +1096,9 @@ def bit_intrinsics(u32, i64, u8, x, bits, floats):
 def warp_collectives(x, sums, scans, votes, block_counts):
     # Warp shuffles and votes the way kernels use them: a butterfly all-reduce
     # (shfl_xor, float64: two 32-bit shuffles on the GPU), an inclusive scan
-    # (shfl_up), a broadcast (shfl_sync), ballot/all/any/eq, lanemask_lt, and
-    # syncthreads_count. Every thread takes part: the warps are full.
+    # (shfl_up), a broadcast (shfl_sync), ballot/all/any/eq, match_any/all,
+    # lanemask_lt, and syncthreads_count. Every thread takes part: the warps
+    # are full.
     i = cuft.grid(1)
     lane = cuft.laneid
     v = x[i] if i < x.size else 0.0
@@ -1121,6 +1122,8 @@ def warp_collectives(x, sums, scans, votes, block_counts):
     same = cuft.eq_sync(0xFFFFFFFF, lane < 40)
     below = cuft.popc(positive & cuft.lanemask_lt())
     count = cuft.syncthreads_count(v > 0)
+    same_sign = cuft.match_any_sync(0xFFFFFFFF, cuft.int32(v > 0))
+    all_mask, all_same = cuft.match_all_sync(0xFFFFFFFF, lane // 64)
     if i < x.size:
         sums[i] = s
         scans[i] = t + down
@@ -1128,6 +1131,8 @@ def warp_collectives(x, sums, scans, votes, block_counts):
         votes[i, 1] = every * 1 + some * 2 + same * 4
         votes[i, 2] = below
         votes[i, 3] = first
+        votes[i, 4] = cuft.uint32(same_sign)
+        votes[i, 5] = all_mask * 2 + all_same
         block_counts[i] = count
 
 
@@ -1246,7 +1251,7 @@ GALLERY = {
                                                 np.zeros((8, 9), np.int64),
                                                 np.zeros((8, 3), np.float32))),
     "warp_collectives": (warp_collectives, lambda: (_f64(64), _f64(64), _f64(64),
-                                                    np.zeros((64, 4), np.int64),
+                                                    np.zeros((64, 6), np.int64),
                                                     np.zeros(64, np.int32))),
     "half_atomics": (half_atomics, lambda: (np.ones(64, np.float16), np.zeros(4, np.float16))),
     "complex_shared_reverse": (complex_shared_reverse,

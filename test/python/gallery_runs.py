@@ -258,6 +258,9 @@ def _warp_collectives(x, sums, scans, votes, block_counts):
                             32)[:N]
     votes[:, 2] = below.reshape(-1)[:N]
     votes[:, 3] = np.repeat(np.arange(0, threads, 32), 32)[:N]
+    positive = np.repeat(ballot, 32)  # match_any of v > 0: the lanes of the same sign
+    votes[:, 4] = np.where(v > 0, positive, positive ^ 0xFFFFFFFF)[:N]
+    votes[:, 5] = -1  # all lanes equal (lane // 64 is 0): the mask, an int32 -1, * 2 + True
     block_counts[:] = np.repeat((v.reshape(-1, 128) > 0).sum(axis=1), 128)[:N]
     return {1: sums, 2: scans, 3: votes, 4: block_counts}
 
@@ -943,7 +946,7 @@ RUNS = {
     "more_atomics": _per_element(N, 128, _more_atomics_args, _more_atomics),
     "bit_intrinsics": _per_element(N, 128, _bit_intrinsics_args, _bit_intrinsics, **F32),
     "warp_collectives": _per_element(N, 128, lambda: (_normal(N, f64), np.zeros(N), np.zeros(N),
-                                                      np.zeros((N, 4), np.int64),
+                                                      np.zeros((N, 6), np.int64),
                                                       np.zeros(N, np.int32)),
                                      _warp_collectives, **F64),
     "half_atomics": _per_element(N, 128, lambda: (np.full(N, 0.25, np.float16),

@@ -836,3 +836,26 @@ def split_warp(out):
 def test_a_warp_collective_that_lanes_never_reach_is_a_reported_deadlock():
     with pytest.raises(cuft.KernelError, match="deadlock"):
         split_warp[1, 32](np.zeros(32, np.int64))
+
+
+@cuft.kernel
+def match_lanes(out):
+    lane = cuft.laneid
+    out[lane, 0] = cuft.match_any_sync(0xFFFFFFFF, lane % 3)
+    mask, same = cuft.match_all_sync(0xFFFFFFFF, lane % 2)
+    out[lane, 1] = mask
+    out[lane, 2] = same
+    mask, same = cuft.match_all_sync(0x0000FFFF if lane < 16 else 0xFFFF0000, np.float64(lane < 16))
+    out[lane, 3] = cuft.uint32(mask)
+    out[lane, 4] = same
+
+
+def test_match_any_and_match_all():
+    out = np.zeros((32, 5), np.int64)
+    match_lanes[1, 32](out)
+    lanes = np.arange(32)
+    same_rest = [sum(1 << k for k in lanes if k % 3 == r) for r in range(3)]
+    np.testing.assert_array_equal(out[:, 0].astype(np.uint32), [same_rest[k % 3] for k in lanes])
+    np.testing.assert_array_equal(out[:, 1:3], 0)
+    np.testing.assert_array_equal(out[:, 3], np.where(lanes < 16, 0xFFFF, 0xFFFF0000))
+    np.testing.assert_array_equal(out[:, 4], 1)

@@ -24,8 +24,14 @@ inline constexpr const char *kCollectiveFunction = "__cuft_collective";
 /// The `kind` codes (cuft.collective's CollectiveKind, in the same order).
 enum class Collective : int32_t {
   ShflIdx, ShflUp, ShflDown, ShflXor, All, Any, Eq, Ballot, SyncWarp, ActiveMask,
-  SyncThreadsCount, SyncThreadsAnd, SyncThreadsOr
+  SyncThreadsCount, SyncThreadsAnd, SyncThreadsOr, MatchAny, MatchAll
 };
+
+/// syncthreads_count/and/or: a barrier of the block, not of a warp.
+inline bool isBlockReduction(Collective k) {
+  return k == Collective::SyncThreadsCount || k == Collective::SyncThreadsAnd ||
+         k == Collective::SyncThreadsOr;
+}
 
 inline constexpr int kWarpSize = 32;
 

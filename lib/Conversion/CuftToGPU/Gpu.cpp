@@ -192,8 +192,10 @@ struct CollectiveLowering : public OpConversionPattern<CollectiveOp> {
       value = bits(in[0]);
     } else if (!in.empty()) {
       mask = in[0];
-      if (in.size() == 2)
+      if (in.size() == 2) {
         value = bits(in[1]);
+        valueBits = in[1].getType().getIntOrFloatBitWidth();
+      }
     }
     Value args[] = {constant(i32, int64_t(op.getKind())), mask, value, arg, width,
                     constant(i32, valueBits)};

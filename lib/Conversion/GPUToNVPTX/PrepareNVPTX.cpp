@@ -236,6 +236,18 @@ struct CollectiveLowering : public OpRewritePattern<func::CallOp> {
       NVVM::SyncWarpOp::create(b, loc, mask);
       r = constant(i64, 0);
       break;
+    case Collective::MatchAny:
+    case Collective::MatchAll: {
+      Value v = bitsValue == 64 ? value : low;
+      if (kind == Collective::MatchAny) {
+        r = NVVM::MatchSyncOp::create(b, loc, i32, mask, v, NVVM::MatchSyncKind::any);
+      } else {
+        auto pair = LLVM::LLVMStructType::getLiteral(b.getContext(), {i32, i1});
+        Value m = NVVM::MatchSyncOp::create(b, loc, pair, mask, v, NVVM::MatchSyncKind::all);
+        r = LLVM::ExtractValueOp::create(b, loc, m, ArrayRef<int64_t>{0});
+      }
+      break;
+    }
     case Collective::ActiveMask:
       r = asm32("activemask.b32 $0;", "=r", {});
       break;

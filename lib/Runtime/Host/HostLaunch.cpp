@@ -388,6 +388,15 @@ void Worker::completeWarp(size_t warp, size_t numTasks) {
         case Collective::Any: t.result = any; break;
         case Collective::Eq: t.result = all || !any; break;
         case Collective::Ballot: t.result = ballot; break;
+        case Collective::MatchAny:
+        case Collective::MatchAll: {
+          uint32_t same = 0;
+          for (size_t o = 0; o < lanes; ++o)
+            if ((present >> o & 1) && lane(o).value == t.value)
+              same |= 1u << o;
+          t.result = kind == Collective::MatchAny ? same : same == present ? present : 0;
+          break;
+        }
         default: t.result = 0; break; // SyncWarp
         }
         t.state = Task::State::Yielded; // runs on in the next turn
@@ -432,7 +441,7 @@ extern "C" uint64_t cuftHostCollective(int32_t kind, int32_t mask, uint64_t valu
     return active;
   }
   t.value = bits == 32 ? value & 0xFFFFFFFFu : value;
-  if (k >= Collective::SyncThreadsCount) {
+  if (cuft::isBlockReduction(k)) {
     t.state = Task::State::AtBarrier;
     fiberSwitch(t.context, w->scheduler);
     return k == Collective::SyncThreadsCount ? uint64_t(w->barrierCount)

@@ -592,6 +592,15 @@ class BuiltinsMixin:
 
     call_all_sync = call_any_sync = call_eq_sync = call_ballot_sync = _vote
 
+    def call_match_any_sync(self, node, obj):  # the lanes whose value equals this one's
+        nodes = self.call_args(node, obj.name, ["mask", "value"], 2)
+        return self._collective("match_any", [self.value_of(n) for n in nodes], node)
+
+    def call_match_all_sync(self, node, obj):  # (the mask if all are equal else 0, all equal)
+        nodes = self.call_args(node, obj.name, ["mask", "value"], 2)
+        m = self._collective("match_all", [self.value_of(n) for n in nodes], node)
+        return (m, self.cmp(ast.NotEq(), m, self.constant(0, node), node))
+
     def call_syncwarp(self, node, obj):
         (mask,) = self.call_args(node, "syncwarp", ["mask"], 0)
         mask = self.value_of(mask) if mask is not None else self.constant(0xFFFFFFFF, node)

@@ -39,3 +39,17 @@ cuft.kernel @warp(%x: f64, %out: !cuft.array<f64, 1, C>, %n: !cuft.array<ui32, 1
   cuft.store %cu, %n[%c0] : ui32, !cuft.array<ui32, 1, C>[i64]
   cuft.return
 }
+
+// match.sync takes the value's own width; match_all's mask is the first of
+// the pair PTX gives.
+// CHECK-LABEL: .visible .entry matches(
+// CHECK: match.any.sync.b64
+// CHECK: match.all.sync.b32
+cuft.kernel @matches(%x: i64, %y: f32, %n: !cuft.array<i32, 1, C>, %m: ui32) {
+  %c0 = cuft.constant 0 : i64
+  %a = cuft.collective match_any(%m, %x) : (ui32, i64) -> i32
+  cuft.store %a, %n[%c0] : i32, !cuft.array<i32, 1, C>[i64]
+  %b = cuft.collective match_all(%m, %y) : (ui32, f32) -> i32
+  cuft.store %b, %n[%c0] : i32, !cuft.array<i32, 1, C>[i64]
+  cuft.return
+}

@@ -665,6 +665,13 @@ LogicalResult CollectiveOp::verify() {
     want = v;
   } else if (isBlockReduction()) {
     want = i32;
+  } else if (isMatch()) {
+    Type v = getOperand(1).getType();
+    if (!isShuffled(v))
+      return emitOpError("matches 32- or 64-bit integers or floats, got ") << v;
+    if (getOperand(0).getType() != u32)
+      return emitOpError("expects a ui32 mask, got ") << getOperand(0).getType();
+    want = i32;
   } else {
     if (getKind() != CollectiveKind::activemask && getOperand(0).getType() != u32)
       return emitOpError("expects a ui32 mask, got ") << getOperand(0).getType();

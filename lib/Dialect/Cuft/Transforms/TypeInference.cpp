@@ -499,7 +499,7 @@ LogicalResult CollectiveOp::inferTypes(TypeInference &typing) {
     if (typing.get(v) && failed(typing.requireScalar(*this, v, "an argument")))
       return failure();
   Type result;
-  if (isShuffle()) {
+  if (isShuffle() || isMatch()) {
     TypeInfo v = typing.get(getOperand(1));
     if (!v)
       return success();
@@ -510,11 +510,11 @@ LogicalResult CollectiveOp::inferTypes(TypeInference &typing) {
         emitError("cuft.") << (getKind() == CollectiveKind::shfl_idx
                                    ? StringRef("shfl")
                                    : stringifyCollectiveKind(getKind()))
-                           << "_sync() shuffles 32- or 64-bit integers and floats, got '"
+                           << "_sync() takes 32- or 64-bit integers and floats, got '"
                            << describe(t) << "'";
       return failure();
     }
-    result = t;
+    result = isMatch() ? Type(IntegerType::get(ctx, 32)) : t;
   } else if (isBlockReduction()) {
     result = IntegerType::get(ctx, 32);
   } else if (getKind() == CollectiveKind::all || getKind() == CollectiveKind::any ||
@@ -540,7 +540,7 @@ void CollectiveOp::castOperands(TypeInference &typing) {
   if (isShuffle()) {
     typing.castOperand(*this, 2, i32);
     typing.castOperand(*this, 3, i32);
-  } else if (getOperands().size() == 2) {
+  } else if (getOperands().size() == 2 && !isMatch()) {
     typing.castOperand(*this, 1, i1Type(ctx)); // the predicate's truth
   }
 }
