@@ -762,7 +762,7 @@ def Cuft_ConstArrayOp : Cuft_Op<"const_array", [Pure]> {
 }
 
 def Cuft_AllocSharedOp : Cuft_AllocOp<"alloc_shared", "shared",
-    "shared memory: one buffer per thread block, visible to all its threads,">;
+    "shared memory: one buffer per thread block, visible to all its threads (a shape of `[0]` is the launch's dynamic shared memory, numba's `cuda.shared.array(0, dtype)`: every such array starts at the same address, its extent the dynamic bytes over the element size),">;
 def Cuft_AllocLocalOp : Cuft_AllocOp<"alloc_local", "local",
     "per-thread local memory">;
 

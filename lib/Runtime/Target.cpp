@@ -55,7 +55,7 @@ cuft::LaunchResult cuft::launch(const LoadedKernel &kernel, const LaunchConfig &
       return out;
     }
     if (host::LaunchError e = host::launch(*kernel.hostKernel, config.grid, config.block, params,
-                                           args.size(), config.interruptible))
+                                           args.size(), config.interruptible, config.shared))
       out.host = std::move(e);
     return out;
   }

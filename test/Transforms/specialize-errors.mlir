@@ -203,8 +203,9 @@ cuft.kernel @local_shape_runtime(%n: i32) {
 
 cuft.kernel @shape_zero() {
   %c0 = cuft.constant 0 : i64
-  // expected-error@+1 {{array dimensions must be positive, got 0}}
-  %s = cuft.alloc_shared f32 [%c0 : i64] -> !cuft.unknown
+  %c2 = cuft.constant 2 : i64
+  // expected-error@+1 {{array dimensions must be positive, got 0 (a shape of 0 is the launch's dynamic shared memory: one dimension)}}
+  %s = cuft.alloc_shared f32 [%c0, %c2 : i64, i64] -> !cuft.unknown
   cuft.return
 }
 

@@ -1137,6 +1137,28 @@ def warp_collectives(x, sums, scans, votes, block_counts):
 
 
 @cuft.kernel
+def dynamic_shared(x, out):
+    # Dynamic shared memory (cuft.shared.array(0, dtype), sized by the
+    # launch's shared_bytes): every such array starts at the same address, so
+    # float64 values and their int64 bits are two views of one buffer; a
+    # static array sits beside it.
+    vals = cuft.shared.array(0, cuft.float64)
+    bits = cuft.shared.array(0, cuft.int64)
+    total = cuft.shared.array(1, cuft.float64)
+    t = cuft.threadIdx.x
+    i = cuft.grid(1)
+    vals[t] = x[i] if i < x.size else 0.0
+    if t == 0:
+        total[0] = 0.0
+    cuft.syncthreads()
+    cuft.atomic.add(total, 0, vals[t])
+    cuft.syncthreads()
+    if i < x.size:
+        out[i, 0] = vals[vals.size - 1 - t] + total[0]
+        out[i, 1] = bits[t] == 0
+
+
+@cuft.kernel
 def half_atomics(x, bins):
     # Atomic add and sub on float16 (CUDA's atomicAdd(__half); native on sm_70+).
     i = cuft.grid(1)
@@ -1253,6 +1275,7 @@ GALLERY = {
     "warp_collectives": (warp_collectives, lambda: (_f64(64), _f64(64), _f64(64),
                                                     np.zeros((64, 6), np.int64),
                                                     np.zeros(64, np.int32))),
+    "dynamic_shared": (dynamic_shared, lambda: (_f64(64), np.zeros((64, 2)))),
     "half_atomics": (half_atomics, lambda: (np.ones(64, np.float16), np.zeros(4, np.float16))),
     "complex_shared_reverse": (complex_shared_reverse,
                                lambda: (np.ones(256, np.complex128), np.zeros(256, np.complex128))),

@@ -45,6 +45,7 @@ class Run:
     expected: Callable
     rtol: float = 0.0
     atol: float = 0.0
+    shared_bytes: int = 0  # the launch's dynamic shared memory
 
 
 def _rng(seed=0):
@@ -263,6 +264,16 @@ def _warp_collectives(x, sums, scans, votes, block_counts):
     votes[:, 5] = -1  # all lanes equal (lane // 64 is 0): the mask, an int32 -1, * 2 + True
     block_counts[:] = np.repeat((v.reshape(-1, 128) > 0).sum(axis=1), 128)[:N]
     return {1: sums, 2: scans, 3: votes, 4: block_counts}
+
+
+def _dynamic_shared(x, out):
+    v = np.zeros(_cover(N, 128) * 128)
+    v[:N] = x
+    blocks = v.reshape(-1, 128)
+    reversed_ = blocks[:, ::-1] + blocks.sum(axis=1, keepdims=True)
+    out[:, 0] = reversed_.reshape(-1)[:N]
+    out[:, 1] = (v == 0)[:N]
+    return {1: out}
 
 
 def _brain_float_args():
@@ -949,6 +960,10 @@ RUNS = {
                                                       np.zeros((N, 6), np.int64),
                                                       np.zeros(N, np.int32)),
                                      _warp_collectives, **F64),
+    # Integers summed as floats: exact in any order.
+    "dynamic_shared": Run(_cover(N, 128), 128,
+                          lambda: (_ints(-1000, 1000, N).astype(f64), np.zeros((N, 2))),
+                          _dynamic_shared, shared_bytes=128 * 8),
     "half_atomics": _per_element(N, 128, lambda: (np.full(N, 0.25, np.float16),
                                                   np.zeros(8, np.float16)),
                                  lambda x, bins: {1: np.array([125 * 0.25 - N * 0.125] +

@@ -41,7 +41,7 @@ def launch_on_the_gpu(kernel, run, args):
                                 offset=a.ctypes.data - root.ctypes.data)
 
     device_args = [on_device(a) for a in args]
-    kernel[run.grid, run.block](*device_args)
+    kernel[run.grid, run.block, 0, run.shared_bytes](*device_args)
     for root, flat in roots.values():
         flat.copy_to_host(out=root.reshape(-1, order="A").view(np.uint8))
     return device_args

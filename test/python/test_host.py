@@ -859,3 +859,35 @@ def test_match_any_and_match_all():
     np.testing.assert_array_equal(out[:, 1:3], 0)
     np.testing.assert_array_equal(out[:, 3], np.where(lanes < 16, 0xFFFF, 0xFFFF0000))
     np.testing.assert_array_equal(out[:, 4], 1)
+
+
+@cuft.kernel
+def dynamic_sum(x, out):
+    buf = cuft.shared.array(0, cuft.float32)
+    t = cuft.threadIdx.x
+    buf[t % buf.size] = x[t]
+    cuft.syncthreads()
+    if t == 0:
+        s = 0.0
+        for k in range(buf.size):
+            s += buf[k]
+        out[0] = s
+        out[1] = buf.size
+        out[2] = buf.shape[0] + len(buf)
+
+
+def dynamic_2d(out):
+    buf = cuft.shared.array((0, 2), cuft.float32)
+    out[0] = buf[0, 0]
+
+
+def test_dynamic_shared_memory_is_sized_by_the_launch_and_limited():
+    x, out = np.arange(32, dtype=np.float32), np.zeros(3)
+    dynamic_sum[1, 32, 0, 32 * 4](x, out)
+    assert list(out) == [x.sum(), 32, 64]
+    dynamic_sum[1, 16](x[:16], out, shared_bytes=16 * 4)  # the keyword form
+    assert list(out) == [x[:16].sum(), 16, 32]
+    with pytest.raises(ValueError, match="bytes of dynamic shared memory: this kernel can have"):
+        dynamic_sum[1, 32, 0, 300 * 1024](x, out)
+    with pytest.raises(cuft.CompileError, match="dynamic shared memory: one dimension"):
+        cuft.kernel(dynamic_2d)[1, 1](out)

@@ -52,7 +52,7 @@ def test_run_uses_the_gallery_signature(name):
 
 
 def _launch_on_the_host(kernel, run, args):
-    kernel[run.grid, run.block](*args)
+    kernel[run.grid, run.block, 0, run.shared_bytes](*args)
 
 
 def _compare(got, want, run, what):

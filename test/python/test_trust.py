@@ -461,7 +461,7 @@ cuft.set_target("host")
 @cuft.kernel
 def big(x):
 """ + "".join(f"    x[{i % 7}] = x[{(i * 3) % 7}] * 1.0001 + {i}.5\n"
-              for i in range(1500))  # seconds of LLVM at -O3
+              for i in range(4000))  # a second or more of LLVM at -O3
 
 
 def test_ctrl_c_interrupts_a_wait_for_a_compile_which_still_finishes_and_is_cached():

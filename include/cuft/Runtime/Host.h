@@ -134,11 +134,14 @@ struct LaunchError {
 /// `args` holds the kernel's own arguments in the entry's packed form; the
 /// runtime adds each thread's indices and its block's shared memory. Blocks run
 /// in parallel on a process-wide pool; the first error stops the launch.
+/// `dynamicSharedBytes` follow the kernel's static shared memory, 16-byte
+/// aligned (`cuft.shared.array(0, dtype)`).
 /// An `interruptible` launch (one of Python's main thread) stops at Ctrl-C:
 /// its kernel's loops and the runtime between blocks look for SIGINT, and the
 /// launch returns Kind::Interrupted.
 LaunchError launch(const Kernel &kernel, const uint32_t grid[3], const uint32_t block[3],
-                   void *const *args, size_t numArgs, bool interruptible = false);
+                   void *const *args, size_t numArgs, bool interruptible = false,
+                   uint32_t dynamicSharedBytes = 0);
 
 /// Threads of the pool that runs blocks (the machine's hardware threads, or
 /// CUFT_HOST_THREADS).

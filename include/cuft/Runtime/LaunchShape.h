@@ -16,6 +16,10 @@ namespace cuft {
 inline constexpr uint64_t kMaxThreadsPerBlock = 1024;
 inline constexpr uint32_t kMaxBlockDim[3] = {1024, 1024, 64};
 inline constexpr uint64_t kMaxGridDim[3] = {(1ull << 31) - 1, 65535, 65535};
+/// The most shared memory a block may have, static and dynamic together, on
+/// sm_90 (opted in): the host target's limit, so that a launch that fits
+/// there fits on a GPU of that class.
+inline constexpr uint64_t kMaxSharedBytesPerBlock = 227 * 1024;
 
 inline std::string dim3Text(const uint32_t d[3]) {
   return "(" + std::to_string(d[0]) + ", " + std::to_string(d[1]) + ", " +

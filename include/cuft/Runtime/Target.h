@@ -39,7 +39,7 @@ struct LaunchConfig {
   long long device = 0; // Cuda: the context's device
   uintptr_t stream = 0; // Cuda: the CUstream
   uint32_t grid[3] = {1, 1, 1}, block[3] = {1, 1, 1};
-  uint32_t shared = 0;        // Cuda: dynamic shared memory, in bytes
+  uint32_t shared = 0;        // dynamic shared memory, in bytes
   bool interruptible = false; // host: stop at Ctrl-C (Python's main thread)
 };
 

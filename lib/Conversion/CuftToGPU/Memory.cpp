@@ -627,9 +627,44 @@ struct AllocSharedLowering : public OpConversionPattern<AllocSharedOp> {
   LogicalResult matchAndRewrite(AllocSharedOp op, OpAdaptor,
                                 ConversionPatternRewriter &rewriter) const override {
     auto dynType = cast<MemRefType>(getTypeConverter()->convertType(op.getType()));
+    if (*op.getShape() == ArrayRef<int64_t>{0})
+      return dynamicShared(op, dynType, rewriter);
     auto staticType = MemRefType::get(*op.getShape(), dynType.getElementType(),
                                       MemRefLayoutAttrInterface(), dynType.getMemorySpace());
     replaceByGlobal(rewriter, op, dynType, staticType, "__cuft_shared", {}, /*constant=*/false);
+    return success();
+  }
+
+  /// The launch's dynamic shared memory: one external buffer of the module
+  /// (kDynamicSharedGlobal), as elements of the array's type; their number is
+  /// the launch's dynamic bytes (kDynamicSharedBytesFunction) over their size.
+  LogicalResult dynamicShared(AllocSharedOp op, MemRefType dynType,
+                              ConversionPatternRewriter &rewriter) const {
+    Location loc = op.getLoc();
+    auto bytesType = MemRefType::get({0}, rewriter.getI8Type(), MemRefLayoutAttrInterface(),
+                                     dynType.getMemorySpace());
+    Operation *symbolTableOp = op->getParentWithTrait<OpTrait::SymbolTable>();
+    if (!SymbolTable::lookupSymbolIn(symbolTableOp, kDynamicSharedGlobal)) {
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointToStart(&symbolTableOp->getRegion(0).front());
+      memref::GlobalOp::create(rewriter, loc, kDynamicSharedGlobal,
+                               rewriter.getStringAttr("public"), bytesType, Attribute(),
+                               /*constant=*/false, rewriter.getI64IntegerAttr(16));
+    }
+    Value base = memref::GetGlobalOp::create(rewriter, loc, bytesType, kDynamicSharedGlobal);
+    Value bytes = cuft::detail::callDeclared(rewriter, loc, kDynamicSharedBytesFunction,
+                                             {rewriter.getI32Type()}, {})
+                      .getResult(0);
+    Value n = arith::DivUIOp::create(
+        rewriter, loc, arith::IndexCastUIOp::create(rewriter, loc, rewriter.getIndexType(), bytes),
+        arith::ConstantIndexOp::create(rewriter, loc,
+                                       scalarBytes(cast<ArrayType>(op.getType()).getElementType())));
+    auto viewType = MemRefType::get({ShapedType::kDynamic}, dynType.getElementType(),
+                                    MemRefLayoutAttrInterface(), dynType.getMemorySpace());
+    Value view = memref::ViewOp::create(rewriter, loc, viewType, base,
+                                        arith::ConstantIndexOp::create(rewriter, loc, 0),
+                                        ValueRange{n});
+    rewriter.replaceOpWithNewOp<memref::CastOp>(op, dynType, view);
     return success();
   }
 };

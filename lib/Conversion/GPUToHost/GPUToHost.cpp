@@ -83,9 +83,15 @@ bool isWorkgroupSpace(Attribute space) {
 /// Takes a gpu.module's workgroup-memory globals out, laying them out in one buffer.
 SharedLayout layOutShared(gpu::GPUModuleOp gpuModule) {
   SharedLayout layout;
+  bool dynamic = false;
   for (auto global : llvm::make_early_inc_range(gpuModule.getOps<memref::GlobalOp>())) {
     if (!isWorkgroupSpace(global.getType().getMemorySpace()))
       continue;
+    if (global.getSymName() == kDynamicSharedGlobal) { // after the static arrays
+      dynamic = true;
+      global.erase();
+      continue;
+    }
     MemRefType type = global.getType();
     int64_t elementBytes = scalarBytes(type.getElementType());
     int64_t offset = llvm::alignTo(layout.bytes, kSharedAlignment);
@@ -93,6 +99,10 @@ SharedLayout layOutShared(gpu::GPUModuleOp gpuModule) {
     layout.bytes = offset + type.getNumElements() * elementBytes;
     global.erase();
   }
+  // The launch's dynamic shared memory follows, 16-byte aligned (the
+  // runtime's dynamicSharedOffset).
+  if (dynamic)
+    layout.offsets[kDynamicSharedGlobal] = llvm::alignTo(layout.bytes, kSharedAlignment);
   return layout;
 }
 

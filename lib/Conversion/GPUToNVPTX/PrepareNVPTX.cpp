@@ -272,12 +272,28 @@ struct CollectiveLowering : public OpRewritePattern<func::CallOp> {
   }
 };
 
+/// `func.call @__cuft_dynamic_shared_bytes()` -> PTX's %dynamic_smem_size.
+struct DynamicSharedBytesLowering : public OpRewritePattern<func::CallOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(func::CallOp call, PatternRewriter &b) const override {
+    if (call.getCallee() != kDynamicSharedBytesFunction)
+      return failure();
+    auto op = LLVM::InlineAsmOp::create(b, call.getLoc(), TypeRange{b.getI32Type()},
+                                        ValueRange{}, "mov.u32 $0, %dynamic_smem_size;", "=r",
+                                        /*has_side_effects=*/false, /*is_align_stack=*/false,
+                                        LLVM::TailCallKind::None, LLVM::AsmDialectAttr(),
+                                        ArrayAttr());
+    b.replaceOp(call, op.getResult(0));
+    return success();
+  }
+};
+
 struct PrepareNVPTXPass : public cuft::impl::PrepareNVPTXBase<PrepareNVPTXPass> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     RewritePatternSet patterns(ctx);
     patterns.add<LibmCallLowering, PreciseSqrtLowering, TruncLowering, RaiseLowering,
-                 CollectiveLowering>(ctx);
+                 CollectiveLowering, DynamicSharedBytesLowering>(ctx);
     FrozenRewritePatternSet frozen(std::move(patterns));
     for (auto gpuModule : getOperation().getOps<gpu::GPUModuleOp>()) {
       if (!nvptxDataLayout().empty())
@@ -285,7 +301,8 @@ struct PrepareNVPTXPass : public cuft::impl::PrepareNVPTXBase<PrepareNVPTXPass> 
       walkAndApplyPatterns(gpuModule, frozen);
       for (auto decl : llvm::make_early_inc_range(gpuModule.getOps<func::FuncOp>()))
         if ((decl->hasAttr(kLibmAttr) || decl.getName() == kRaiseFunction ||
-             decl.getName() == kCollectiveFunction) &&
+             decl.getName() == kCollectiveFunction ||
+             decl.getName() == kDynamicSharedBytesFunction) &&
             decl.symbolKnownUseEmpty(gpuModule))
           decl.erase();
     }

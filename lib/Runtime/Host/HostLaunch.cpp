@@ -98,6 +98,7 @@ struct Job {
   std::atomic<uint64_t> next{0}, finished{0};
   std::atomic<bool> failed{false};
   bool interruptible = false; // stops at Ctrl-C (Interrupt.h)
+  uint32_t dynamicShared = 0;  // bytes after the kernel's static shared memory
 
   std::mutex errorMutex;
   LaunchError error; // the first one
@@ -126,6 +127,10 @@ LaunchError interruptedError() {
 }
 
 struct Worker;
+
+/// Where a block's dynamic shared memory starts (convert-gpu-to-host lays it
+/// out so): after the static arrays, 16-byte aligned.
+uint64_t dynamicSharedOffset(const Kernel &kernel) { return (kernel.sharedBytes() + 15) & ~15ull; }
 
 /// One CUDA thread (or, without barriers, a whole block's loop).
 struct Task {
@@ -249,7 +254,8 @@ void Worker::runBlock(Job &j, uint64_t linear) {
   blockId[2] = static_cast<uint32_t>(linear / (uint64_t(j.grid[0]) * j.grid[1]));
   uint64_t threads = uint64_t(j.block[0]) * j.block[1] * j.block[2];
   size_t numTasks = kernel.usesFibers() ? threads : 1;
-  if (!prepare(numTasks, kernel.sharedBytes(), fiberStackBytesFor(kernel))) {
+  if (!prepare(numTasks, dynamicSharedOffset(kernel) + j.dynamicShared,
+               fiberStackBytesFor(kernel))) {
     LaunchError e;
     e.kind = LaunchError::Kind::Trap;
     e.message = "cannot map " + std::to_string(numTasks) + " fiber stacks";
@@ -455,6 +461,11 @@ extern "C" uint64_t cuftHostCollective(int32_t kind, int32_t mask, uint64_t valu
   t.state = Task::State::AtCollective;
   fiberSwitch(t.context, w->scheduler);
   return t.result;
+}
+
+/// The launch's dynamic shared memory, in bytes (cuft.shared.array(0, dtype)).
+extern "C" int32_t cuftHostDynamicSharedBytes() {
+  return int32_t(currentWorker->job->dynamicShared);
 }
 
 /// Called at a loop latch of kernel code when interruptFlag is set.
@@ -801,6 +812,7 @@ const std::vector<RuntimeSymbol> &cuft::host::detail::runtimeSymbols() {
   static const std::vector<RuntimeSymbol> symbols = {
       {cuft::kBarrierFunction, reinterpret_cast<void *>(&cuftHostBarrier)},
       {cuft::kCollectiveFunction, reinterpret_cast<void *>(&cuftHostCollective)},
+      {"__cuft_dynamic_shared_bytes", reinterpret_cast<void *>(&cuftHostDynamicSharedBytes)},
       {"__cuft_index_error", reinterpret_cast<void *>(&cuftHostIndexError)},
       {"__cuft_zero_division_error", reinterpret_cast<void *>(&cuftHostZeroDivisionError)},
       {"__cuft_raise", reinterpret_cast<void *>(&cuftHostRaise)},
@@ -815,16 +827,26 @@ unsigned cuft::host::poolSize() { return Pool::get().size(); }
 
 LaunchError cuft::host::launch(const Kernel &kernel, const uint32_t grid[3],
                                const uint32_t block[3], void *const *args, size_t numArgs,
-                               bool interruptible) {
+                               bool interruptible, uint32_t dynamicSharedBytes) {
   // CUDA's limits, kept on the host so that a launch that works here works there.
   std::string problem = cuft::launchShapeProblem(
       grid, block, kernel.maxThreads() ? kernel.maxThreads() : kMaxThreadsPerBlock);
   if (!problem.empty())
     return configError(problem);
+  if (dynamicSharedOffset(kernel) + dynamicSharedBytes > cuft::kMaxSharedBytesPerBlock)
+    return configError(std::to_string(dynamicSharedBytes) +
+                       " bytes of dynamic shared memory: this kernel can have " +
+                       std::to_string(cuft::kMaxSharedBytesPerBlock -
+                                      std::min<uint64_t>(dynamicSharedOffset(kernel),
+                                                         cuft::kMaxSharedBytesPerBlock)) +
+                       " at most (it declares " + std::to_string(kernel.sharedBytes()) +
+                       " bytes of its own; a block has " +
+                       std::to_string(cuft::kMaxSharedBytesPerBlock) + " on sm_90)");
   ensureTrapHandlers();
   InterruptibleLaunch counted(interruptible);
   auto job = std::make_shared<Job>();
   job->interruptible = interruptible;
+  job->dynamicShared = dynamicSharedBytes;
   job->kernel = &kernel;
   std::memcpy(job->grid, grid, sizeof job->grid);
   std::memcpy(job->block, block, sizeof job->block);

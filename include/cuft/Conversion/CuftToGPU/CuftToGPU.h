@@ -32,6 +32,12 @@ inline constexpr const char *kZeroDivisionFunction = "__cuft_zero_division_error
 /// host target reports it (a check site, as the two above); prepare-nvptx
 /// writes the module's error record (kErrorRecordGlobal) and exits the thread.
 inline constexpr const char *kRaiseFunction = "__cuft_raise";
+/// The launch's dynamic shared memory (`cuft.shared.array(0, dtype)`): an
+/// external workgroup buffer, and `i32 __cuft_dynamic_shared_bytes()`, its
+/// size, which prepare-nvptx reads from %dynamic_smem_size and the host
+/// runtime gives from the launch.
+inline constexpr const char *kDynamicSharedGlobal = "__cuft_dynamic_shared";
+inline constexpr const char *kDynamicSharedBytesFunction = "__cuft_dynamic_shared_bytes";
 /// The GPU module's error record: i64 [code + 1, block x, y, z, thread x, y, z],
 /// zero while nothing was raised; the first raise of a launch wins.
 inline constexpr const char *kErrorRecordGlobal = "__cuft_error";

@@ -357,5 +357,7 @@ OpFoldResult DimOp::fold(FoldAdaptor) {
     shape = l.getShape();
   if (!shape || getDim() < 0 || getDim() >= static_cast<int64_t>(shape->size()))
     return {};
+  if ((*shape)[getDim()] == 0) // dynamic shared memory: sized by the launch
+    return {};
   return IntegerAttr::get(getType(), (*shape)[getDim()]);
 }

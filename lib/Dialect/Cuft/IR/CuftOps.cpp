@@ -570,8 +570,9 @@ static LogicalResult verifyAlloc(AllocOpT op, MemorySpace space) {
   if (shape) {
     constexpr int64_t kMaxElems = int64_t(1) << 40;
     int64_t elems = 1;
+    bool dynamic = space == MemorySpace::Shared && shape->size() == 1 && (*shape)[0] == 0;
     for (int64_t d : *shape) {
-      if (d <= 0)
+      if (d <= 0 && !dynamic)
         return op.emitOpError("expects positive dimensions, got ") << d;
       // Checked before multiplying, so that a huge shape cannot wrap around.
       if (d > kMaxElems / elems)

@@ -456,8 +456,13 @@ LogicalResult FunctionSpecializer::finalizeAllocations() {
         result = failure();
         return;
       }
-      if (!value.isStrictlyPositive()) {
-        op->emitError("array dimensions must be positive, got ") << value.getSExtValue();
+      // cuft.shared.array(0, dtype): the launch's dynamic shared memory.
+      bool dynamic = isa<AllocSharedOp>(op) && op->getNumOperands() == 1 && value.isZero();
+      if (!value.isStrictlyPositive() && !dynamic) {
+        op->emitError("array dimensions must be positive, got ") << value.getSExtValue()
+            << (isa<AllocSharedOp>(op) && value.isZero()
+                    ? " (a shape of 0 is the launch's dynamic shared memory: one dimension)"
+                    : "");
         result = failure();
         return;
       }
