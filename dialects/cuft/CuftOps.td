@@ -860,6 +860,20 @@ def Cuft_CollectiveOp : Cuft_Op<"collective", [DeclareOpInterfaceMethods<Cuft_Ty
   }];
 }
 
+def Cuft_NanoSleepOp : Cuft_Op<"nanosleep", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>]> {
+  let summary = "`cuft.nanosleep(ns)`: suspends the thread for about `ns` nanoseconds";
+  let description = [{
+    PTX's `nanosleep.u32` (sm_70 and later), which sleeps between 0 and twice
+    `ns`. On the host the thread gives the block's other threads a turn (a
+    spin-wait that sleeps lets the thread it waits for run), and a loop that
+    calls it runs the block's threads as fibers. Typed IR: `ns` a `ui32`.
+
+    Example: `cuft.nanosleep %ns : ui32`
+  }];
+  let arguments = (ins AnyType:$ns);
+  let assemblyFormat = "$ns attr-dict `:` type($ns)";
+}
+
 def Cuft_ThreadFenceOp : Cuft_Op<"threadfence"> {
   let summary = "memory fence: `cuft.threadfence_block()`, `threadfence()`, `threadfence_system()`";
   let description = [{

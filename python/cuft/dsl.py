@@ -13,7 +13,8 @@ __all__ = [
     "threadfence_system", "atomic", "const", "fp16", "popc", "clz", "brev", "ffs", "fma", "cbrt",
     "selp", "shfl_sync", "shfl_up_sync", "shfl_down_sync", "shfl_xor_sync", "all_sync",
     "any_sync", "eq_sync", "ballot_sync", "syncwarp", "activemask", "lanemask_lt",
-    "syncthreads_count", "syncthreads_and", "syncthreads_or", "match_any_sync", "match_all_sync", "float16", "bfloat16", "float32", "float64",
+    "syncthreads_count", "syncthreads_and", "syncthreads_or", "match_any_sync", "match_all_sync",
+    "nanosleep", "float16", "bfloat16", "float32", "float64",
     "int8", "int16",
     "int32",
     "int64", "uint8", "uint16", "uint32", "uint64", "bool_", "complex64", "complex128", "void",
@@ -136,6 +137,7 @@ shfl_sync, shfl_up_sync, shfl_down_sync, shfl_xor_sync = (
 all_sync, any_sync, eq_sync, ballot_sync = (
     Intrinsic(n) for n in ("all_sync", "any_sync", "eq_sync", "ballot_sync"))
 match_any_sync, match_all_sync = Intrinsic("match_any_sync"), Intrinsic("match_all_sync")
+nanosleep = Intrinsic("nanosleep")
 syncwarp, activemask, lanemask_lt = (
     Intrinsic(n) for n in ("syncwarp", "activemask", "lanemask_lt"))
 syncthreads_count, syncthreads_and, syncthreads_or = (

@@ -891,3 +891,23 @@ def test_dynamic_shared_memory_is_sized_by_the_launch_and_limited():
         dynamic_sum[1, 32, 0, 300 * 1024](x, out)
     with pytest.raises(cuft.CompileError, match="dynamic shared memory: one dimension"):
         cuft.kernel(dynamic_2d)[1, 1](out)
+
+
+@cuft.kernel
+def sleepy_spin(flag, out):
+    # Thread 0 waits for the block's last thread, sleeping between looks: no
+    # atomic, no fence; the sleep lets the other threads run on the host.
+    t = cuft.threadIdx.x
+    if t == 0:
+        while flag[0] == 0:
+            cuft.nanosleep(100)
+        out[0] = flag[0]
+    if t == cuft.blockDim.x - 1:
+        flag[0] = 7
+
+
+def test_a_spin_wait_that_sleeps_lets_the_thread_it_waits_for_run():
+    flag, out = np.zeros(1, np.int32), np.zeros(1, np.int32)
+    sleepy_spin[1, 64](flag, out)
+    assert out[0] == 7
+    assert "nanosleep.u32" in sleepy_spin.inspect(flag, out, stage="ptx")

@@ -159,6 +159,16 @@ struct ThreadFenceLowering : public OpConversionPattern<ThreadFenceOp> {
   }
 };
 
+struct NanoSleepLowering : public OpConversionPattern<NanoSleepOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(NanoSleepOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &b) const override {
+    cuft::detail::callDeclared(b, op.getLoc(), kNanoSleepFunction, {}, adaptor.getNs());
+    b.eraseOp(op);
+    return success();
+  }
+};
+
 /// A warp or block collective: a call of kCollectiveFunction, the operand's
 /// bits in an i64 and the result's taken back from one.
 struct CollectiveLowering : public OpConversionPattern<CollectiveOp> {
@@ -220,6 +230,7 @@ void cuft::populateCuftGpuToGpuPatterns(CuftTypeConverter &converter,
                IndexLowering<BlockDimOp, gpu::BlockDimOp>,
                IndexLowering<GridDimOp, gpu::GridDimOp>, GridLowering<GridIndexOp, false>,
                GridLowering<GridSizeOp, true>, LaneIdLowering, WarpSizeLowering,
-               SyncThreadsLowering, ThreadFenceLowering, PrintLowering, CollectiveLowering>(converter,
+               SyncThreadsLowering, ThreadFenceLowering, PrintLowering, CollectiveLowering,
+               NanoSleepLowering>(converter,
                                                                        patterns.getContext());
 }

@@ -370,7 +370,9 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
     for (Operation *fn : reachedFrom(kernel)) {
       DominanceInfo dom(fn);
       fn->walk([&](Operation *op) {
-        if (isa<memref::AtomicRMWOp, memref::GenericAtomicRMWOp, LLVM::FenceOp>(op))
+        auto call = dyn_cast<func::CallOp>(op);
+        if (isa<memref::AtomicRMWOp, memref::GenericAtomicRMWOp, LLVM::FenceOp>(op) ||
+            (call && call.getCallee() == kNanoSleepFunction))
           sync = true;
         for (Block *next : op->getSuccessors())
           loop |= dom.dominates(next, op->getBlock()); // a back edge

@@ -272,6 +272,21 @@ struct CollectiveLowering : public OpRewritePattern<func::CallOp> {
   }
 };
 
+/// `func.call @__cuft_nanosleep(ns)` -> PTX's nanosleep.u32.
+struct NanoSleepCallLowering : public OpRewritePattern<func::CallOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(func::CallOp call, PatternRewriter &b) const override {
+    if (call.getCallee() != kNanoSleepFunction)
+      return failure();
+    LLVM::InlineAsmOp::create(b, call.getLoc(), TypeRange{}, call.getOperands(),
+                              "nanosleep.u32 $0;", "r,~{memory}", /*has_side_effects=*/true,
+                              /*is_align_stack=*/false, LLVM::TailCallKind::None,
+                              LLVM::AsmDialectAttr(), ArrayAttr());
+    b.eraseOp(call);
+    return success();
+  }
+};
+
 /// `func.call @__cuft_dynamic_shared_bytes()` -> PTX's %dynamic_smem_size.
 struct DynamicSharedBytesLowering : public OpRewritePattern<func::CallOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -293,7 +308,7 @@ struct PrepareNVPTXPass : public cuft::impl::PrepareNVPTXBase<PrepareNVPTXPass> 
     MLIRContext *ctx = &getContext();
     RewritePatternSet patterns(ctx);
     patterns.add<LibmCallLowering, PreciseSqrtLowering, TruncLowering, RaiseLowering,
-                 CollectiveLowering, DynamicSharedBytesLowering>(ctx);
+                 CollectiveLowering, DynamicSharedBytesLowering, NanoSleepCallLowering>(ctx);
     FrozenRewritePatternSet frozen(std::move(patterns));
     for (auto gpuModule : getOperation().getOps<gpu::GPUModuleOp>()) {
       if (!nvptxDataLayout().empty())
@@ -302,7 +317,8 @@ struct PrepareNVPTXPass : public cuft::impl::PrepareNVPTXBase<PrepareNVPTXPass> 
       for (auto decl : llvm::make_early_inc_range(gpuModule.getOps<func::FuncOp>()))
         if ((decl->hasAttr(kLibmAttr) || decl.getName() == kRaiseFunction ||
              decl.getName() == kCollectiveFunction ||
-             decl.getName() == kDynamicSharedBytesFunction) &&
+             decl.getName() == kDynamicSharedBytesFunction ||
+             decl.getName() == kNanoSleepFunction) &&
             decl.symbolKnownUseEmpty(gpuModule))
           decl.erase();
     }

@@ -497,6 +497,19 @@ extern "C" void cuftHostYield() {
   fiberSwitch(w->current->context, w->scheduler);
 }
 
+/// cuft.nanosleep: PTX may sleep for no time at all; a thread running as a
+/// fiber gives the block's other threads a turn (the one a spin-wait waits
+/// for among them).
+extern "C" void cuftHostNanosleep(uint32_t) {
+  Worker *w = currentWorker;
+  if (interruptFlag.load(std::memory_order_relaxed))
+    cuftHostPoll();
+  if (!w->job->kernel->usesFibers())
+    return;
+  w->current->state = Task::State::Yielded;
+  fiberSwitch(w->current->context, w->scheduler);
+}
+
 /// The error of a failed check at `site` by thread (tx, ty, tz).
 LaunchError checkError(LaunchError::Kind kind, int64_t site, int64_t tx, int64_t ty,
                        int64_t tz) {
@@ -813,6 +826,7 @@ const std::vector<RuntimeSymbol> &cuft::host::detail::runtimeSymbols() {
       {cuft::kBarrierFunction, reinterpret_cast<void *>(&cuftHostBarrier)},
       {cuft::kCollectiveFunction, reinterpret_cast<void *>(&cuftHostCollective)},
       {"__cuft_dynamic_shared_bytes", reinterpret_cast<void *>(&cuftHostDynamicSharedBytes)},
+      {"__cuft_nanosleep", reinterpret_cast<void *>(&cuftHostNanosleep)},
       {"__cuft_index_error", reinterpret_cast<void *>(&cuftHostIndexError)},
       {"__cuft_zero_division_error", reinterpret_cast<void *>(&cuftHostZeroDivisionError)},
       {"__cuft_raise", reinterpret_cast<void *>(&cuftHostRaise)},

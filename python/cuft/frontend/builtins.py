@@ -601,6 +601,11 @@ class BuiltinsMixin:
         m = self._collective("match_all", [self.value_of(n) for n in nodes], node)
         return (m, self.cmp(ast.NotEq(), m, self.constant(0, node), node))
 
+    def call_nanosleep(self, node, obj):
+        (ns,) = self.call_args(node, "nanosleep", ["ns"], 1)
+        ns = self.value_of(ns)
+        self.em.emit(f"cuft.nanosleep {ns.name} : {ns.type}", self.pos(node))
+
     def call_syncwarp(self, node, obj):
         (mask,) = self.call_args(node, "syncwarp", ["mask"], 0)
         mask = self.value_of(mask) if mask is not None else self.constant(0xFFFFFFFF, node)

@@ -53,3 +53,13 @@ cuft.kernel @matches(%x: i64, %y: f32, %n: !cuft.array<i32, 1, C>, %m: ui32) {
   cuft.store %b, %n[%c0] : i32, !cuft.array<i32, 1, C>[i64]
   cuft.return
 }
+
+// nanosleep: PTX's, which may not move loads across it (a spin-wait reads
+// its flag again each time).
+// CHECK-LABEL: .visible .entry sleep(
+// CHECK: nanosleep.u32
+// HOST: llvm.call @__cuft_nanosleep
+cuft.kernel @sleep(%ns: ui32) {
+  cuft.nanosleep %ns : ui32
+  cuft.return
+}

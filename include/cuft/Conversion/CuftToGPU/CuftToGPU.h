@@ -38,6 +38,9 @@ inline constexpr const char *kRaiseFunction = "__cuft_raise";
 /// runtime gives from the launch.
 inline constexpr const char *kDynamicSharedGlobal = "__cuft_dynamic_shared";
 inline constexpr const char *kDynamicSharedBytesFunction = "__cuft_dynamic_shared_bytes";
+/// cuft.nanosleep: `__cuft_nanosleep(i32 ns)`, PTX's nanosleep or, on the
+/// host, a turn for the block's other threads.
+inline constexpr const char *kNanoSleepFunction = "__cuft_nanosleep";
 /// The GPU module's error record: i64 [code + 1, block x, y, z, thread x, y, z],
 /// zero while nothing was raised; the first raise of a launch wins.
 inline constexpr const char *kErrorRecordGlobal = "__cuft_error";

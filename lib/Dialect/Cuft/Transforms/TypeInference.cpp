@@ -545,6 +545,19 @@ void CollectiveOp::castOperands(TypeInference &typing) {
   }
 }
 
+LogicalResult NanoSleepOp::inferTypes(TypeInference &typing) {
+  TypeInfo t = typing.get(getNs());
+  if (t && kindOf(t.type) != ScalarKind::Int && kindOf(t.type) != ScalarKind::Bool) {
+    if (typing.emitting())
+      emitError("cuft.nanosleep() takes an integer, got '") << describe(t.type) << "'";
+    return failure();
+  }
+  return success();
+}
+void NanoSleepOp::castOperands(TypeInference &typing) {
+  typing.castOperand(*this, 0, IntegerType::get(getContext(), 32, IntegerType::Unsigned));
+}
+
 LogicalResult BitsOp::inferTypes(TypeInference &typing) {
   TypeInfo x = typing.get(getOperand());
   if (!x)
