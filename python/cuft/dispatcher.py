@@ -541,6 +541,21 @@ class Kernel(_cuft.KernelBase):
         launch configuration, to call with the kernel's arguments."""
         return self[grid, block, stream, shared_bytes]
 
+    def forall(self, ntasks, tpb=0, stream=None, sharedmem=0):
+        """numba's ``kernel.forall(ntasks)``: a 1-D launch configuration of
+        enough blocks of ``tpb`` threads (0: 256, or the kernel's
+        ``launch_bounds`` when it allows fewer) to cover ``ntasks``; the kernel
+        maps ``cuft.grid(1)`` to a task and skips those past ``ntasks``."""
+        if isinstance(ntasks, bool) or not isinstance(ntasks, int) or ntasks < 0:
+            raise ValueError(f"forall() needs a non-negative int of tasks, got {ntasks!r}")
+        if isinstance(tpb, bool) or not isinstance(tpb, int) or tpb < 0:
+            raise ValueError(f"forall() needs a non-negative int tpb, got {tpb!r}")
+        if tpb == 0:
+            bounds = _launch_bounds(self.options["launch_bounds"]) \
+                if self.options["launch_bounds"] is not None else None
+            tpb = min(256, bounds[0]) if bounds else 256
+        return self[max(1, -(-ntasks // tpb)), tpb, stream, sharedmem]
+
     def __call__(self, *args, **kwargs):
         raise TypeError(f"launch kernel '{self.__name__}' with {self.__name__}[grid, block]"
                         "(*args); a kernel cannot be called directly")

@@ -911,3 +911,30 @@ def test_a_spin_wait_that_sleeps_lets_the_thread_it_waits_for_run():
     sleepy_spin[1, 64](flag, out)
     assert out[0] == 7
     assert "nanosleep.u32" in sleepy_spin.inspect(flag, out, stage="ptx")
+
+
+@cuft.kernel
+def count_tasks(out):
+    i = cuft.grid(1)
+    if i < out.size:
+        out[i] = cuft.blockDim.x
+
+
+@cuft.kernel(launch_bounds=64)
+def count_tasks_bounded(out):
+    i = cuft.grid(1)
+    if i < out.size:
+        out[i] = cuft.blockDim.x
+
+
+def test_forall_covers_the_tasks_with_one_dimensional_blocks():
+    out = np.zeros(1000, np.int32)
+    count_tasks.forall(out.size)(out)
+    assert (out == 256).all()
+    count_tasks.forall(out.size, tpb=32)(out)
+    assert (out == 32).all()
+    count_tasks_bounded.forall(out.size)(out)  # launch_bounds allow 64 threads
+    assert (out == 64).all()
+    count_tasks.forall(0)(out[:0])  # no tasks: one block, nothing done
+    with pytest.raises(ValueError, match="non-negative int of tasks"):
+        count_tasks.forall(-1)
