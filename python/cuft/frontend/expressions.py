@@ -64,6 +64,15 @@ def _is_ndarray(obj):
     return numpy is not None and isinstance(obj, numpy.ndarray)
 
 
+def _numpy_scalar_type(obj):
+    """The MLIR type of a numpy scalar (np.float32(1), np.uint64(7)), else None."""
+    import sys
+    numpy = sys.modules.get("numpy")
+    if numpy is None or not isinstance(obj, numpy.generic):
+        return None
+    return _SCALAR_MLIR.get(obj.dtype.name)
+
+
 def _describe(obj):
     if isinstance(obj, (dsl.Intrinsic, dsl._Namespace)):
         return repr(obj)
@@ -151,6 +160,12 @@ class ExpressionsMixin:
         if isinstance(obj, dsl.Intrinsic) and obj.name in _VALUE_INTRINSICS:
             text, type_ = _VALUE_INTRINSICS[obj.name]
             return self.em.op(f"{text} : {type_}", self.pos(node), type_)
+        mlir = _numpy_scalar_type(obj)
+        if mlir is not None:  # np.float32(0.5), np.uint64(...): a constant of that type
+            value = obj.item()
+            if isinstance(value, int) and value >= 1 << 63:  # uint64: the same bits
+                value -= 1 << 64
+            return self.cast(self.constant(value, node), mlir, node)
         if isinstance(obj, (bool, numbers.Number)) and not isinstance(obj, type):
             return self.constant(obj, node)
         if isinstance(obj, tuple):
