@@ -938,3 +938,23 @@ def test_forall_covers_the_tasks_with_one_dimensional_blocks():
     count_tasks.forall(0)(out[:0])  # no tasks: one block, nothing done
     with pytest.raises(ValueError, match="non-negative int of tasks"):
         count_tasks.forall(-1)
+
+
+@cuft.func
+def weighted(a, b, c):
+    return a * b + c
+
+
+@cuft.kernel
+def star_and_concat(x, out):
+    i = cuft.grid(1)
+    if i < out.size:
+        head = (x[i], 2.0)
+        t = head + (1.0,)  # tuple concatenation
+        out[i] = weighted(*t) + len(t + head)  # f(*t): the tuple's elements
+
+
+def test_star_arguments_and_tuple_concatenation():
+    x, out = np.arange(4.0), np.zeros(4)
+    star_and_concat[1, 4](x, out)
+    np.testing.assert_array_equal(out, x * 2 + 1 + 5)

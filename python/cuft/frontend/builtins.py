@@ -99,9 +99,11 @@ class BuiltinsMixin:
         return self.as_value(self.visit(node), node)
 
     def visit_Call(self, node):
-        for a in node.args:
-            if isinstance(a, ast.Starred):
-                raise self.error("'*' arguments are not supported in kernels", a)
+        for a in node.args:  # f(*t) of a tuple t: device functions only
+            if isinstance(a, ast.Starred) and getattr(
+                    self.static_value_or_none(node.func), "__cuft_func__", None) is None:
+                raise self.error("'*' arguments are not supported in kernels (except a "
+                                 "tuple's to a device function)", a)
         if any(kw.arg is None for kw in node.keywords):
             raise self.error("'**' arguments are not supported in kernels", node)
         array = self._dtype_of(node.func)
@@ -693,7 +695,15 @@ class BuiltinsMixin:
                for p in signature.parameters.values()):
             raise self.error(f"device function '{fn.__name__}': *args and **kwargs "
                              "are not supported", node)
-        pos_vals = [self.visit(a) for a in node.args]
+        pos_vals = []
+        for a in node.args:
+            if isinstance(a, ast.Starred):  # f(*t): the tuple's elements
+                t = self.visit(a.value)
+                if not isinstance(t, tuple):
+                    raise self.error("'*' needs a tuple here", a)
+                pos_vals.extend(t)
+            else:
+                pos_vals.append(self.visit(a))
         kw_vals = {kw.arg: self.visit(kw.value) for kw in node.keywords}
         try:
             bound = signature.bind(*pos_vals, **kw_vals)

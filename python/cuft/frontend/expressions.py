@@ -488,10 +488,19 @@ class ExpressionsMixin:
         while stack:
             n, operands_done = stack.pop()
             if not isinstance(n, ast.BinOp):
-                values.append(self.as_value(self.visit(n), n))
+                v = self.visit(n)
+                # A tuple is kept as it is for `t1 + t2` (checked below).
+                values.append(v if isinstance(v, tuple) else self.as_value(v, n))
             elif operands_done:
-                b = values.pop()
-                values.append(self.binop(n.op, values.pop(), b, n))
+                b, a = values.pop(), values.pop()
+                if isinstance(a, tuple) or isinstance(b, tuple):
+                    if not (isinstance(a, tuple) and isinstance(b, tuple) and
+                            isinstance(n.op, ast.Add)):
+                        raise self.error("a tuple cannot be used here; unpack it into names "
+                                         "(tuples take + of another tuple)", n)
+                    values.append(a + b)  # concatenation, as Python's
+                else:
+                    values.append(self.binop(n.op, a, b, n))
             else:
                 if type(n.op) not in _BINOPS:
                     raise self.error("the '@' operator is not supported in kernels", n)
