@@ -695,6 +695,23 @@ struct AllocLocalLowering : public OpConversionPattern<AllocLocalOp> {
   }
 };
 
+/// A generic atomic update (a compare-and-swap loop) of `op`'s element:
+/// `next(current)` builds the value stored; the op's result is the old one.
+template <typename AtomicOp, typename Adaptor>
+void updateElement(AtomicOp op, Adaptor adaptor, ConversionPatternRewriter &rewriter,
+                   bool boundsCheck, function_ref<Value(Value)> next) {
+  Location loc = op.getLoc();
+  auto idx = toIndices(rewriter, loc, adaptor.getArray(), op.getIndices(), adaptor.getIndices());
+  checkBounds(rewriter, loc, adaptor.getArray(), idx, boundsCheck);
+  auto rmw = memref::GenericAtomicRMWOp::create(rewriter, loc, adaptor.getArray(), idx.wrapped);
+  {
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPointToStart(rmw.getBody());
+    memref::AtomicYieldOp::create(rewriter, loc, next(rmw.getCurrentValue()));
+  }
+  rewriter.replaceOp(op, rmw.getResult());
+}
+
 struct AtomicRMWLowering : public ElementPattern<AtomicRMWOp> {
   using ElementPattern::ElementPattern;
   LogicalResult matchAndRewrite(AtomicRMWOp op, OpAdaptor adaptor,
@@ -703,6 +720,12 @@ struct AtomicRMWLowering : public ElementPattern<AtomicRMWOp> {
     Type cuftElem = cast<ArrayType>(op.getArray().getType()).getElementType();
     bool isFloat = isa<FloatType>(cuftElem), u = cuftElem.isUnsignedInteger();
     Value v = adaptor.getValue();
+    // min/max: `floatKind` for floats, by signedness for integers.
+    auto ordered = [&](arith::AtomicRMWKind floatKind, bool max) {
+      return isFloat ? floatKind
+             : max   ? (u ? arith::AtomicRMWKind::maxu : arith::AtomicRMWKind::maxs)
+                     : (u ? arith::AtomicRMWKind::minu : arith::AtomicRMWKind::mins);
+    };
     arith::AtomicRMWKind kind;
     switch (op.getKind()) {
     case AtomicKind::Add:
@@ -718,12 +741,10 @@ struct AtomicRMWLowering : public ElementPattern<AtomicRMWOp> {
                         v));
       break;
     case AtomicKind::Min:
-      kind = isFloat ? arith::AtomicRMWKind::minimumf
-                     : (u ? arith::AtomicRMWKind::minu : arith::AtomicRMWKind::mins);
+      kind = ordered(arith::AtomicRMWKind::minimumf, /*max=*/false);
       break;
     case AtomicKind::Max:
-      kind = isFloat ? arith::AtomicRMWKind::maximumf
-                     : (u ? arith::AtomicRMWKind::maxu : arith::AtomicRMWKind::maxs);
+      kind = ordered(arith::AtomicRMWKind::maximumf, /*max=*/true);
       break;
     case AtomicKind::Exch:
       kind = arith::AtomicRMWKind::assign;
@@ -735,12 +756,10 @@ struct AtomicRMWLowering : public ElementPattern<AtomicRMWOp> {
       kind = arith::AtomicRMWKind::ori;
       break;
     case AtomicKind::NanMin:
-      kind = isFloat ? arith::AtomicRMWKind::minnumf
-                     : (u ? arith::AtomicRMWKind::minu : arith::AtomicRMWKind::mins);
+      kind = ordered(arith::AtomicRMWKind::minnumf, /*max=*/false);
       break;
     case AtomicKind::NanMax:
-      kind = isFloat ? arith::AtomicRMWKind::maxnumf
-                     : (u ? arith::AtomicRMWKind::maxu : arith::AtomicRMWKind::maxs);
+      kind = ordered(arith::AtomicRMWKind::maxnumf, /*max=*/true);
       break;
     case AtomicKind::Xor:
     case AtomicKind::Inc:
@@ -759,35 +778,27 @@ struct AtomicRMWLowering : public ElementPattern<AtomicRMWOp> {
   LogicalResult updateInLoop(AtomicRMWOp op, OpAdaptor adaptor,
                              ConversionPatternRewriter &rewriter) const {
     Location loc = op.getLoc();
-    auto idx = toIndices(rewriter, loc, adaptor.getArray(), op.getIndices(), adaptor.getIndices());
-    checkBounds(rewriter, loc, adaptor.getArray(), idx, boundsCheck);
-    auto rmw = memref::GenericAtomicRMWOp::create(rewriter, loc, adaptor.getArray(),
-                                                  idx.wrapped);
-    OpBuilder::InsertionGuard guard(rewriter);
-    rewriter.setInsertionPointToStart(rmw.getBody());
-    Value old = rmw.getCurrentValue(), v = adaptor.getValue();
+    Value v = adaptor.getValue();
     auto constant = [&](int64_t c) {
       return arith::ConstantOp::create(rewriter, loc, rewriter.getIntegerAttr(v.getType(), c));
     };
     auto cmp = [&](arith::CmpIPredicate p, Value a, Value b) {
       return arith::CmpIOp::create(rewriter, loc, p, a, b);
     };
-    Value next;
-    if (op.getKind() == AtomicKind::Xor) {
-      next = arith::XOrIOp::create(rewriter, loc, old, v);
-    } else if (op.getKind() == AtomicKind::Inc) { // old >= v ? 0 : old + 1
-      next = arith::SelectOp::create(rewriter, loc, cmp(arith::CmpIPredicate::uge, old, v),
-                                     constant(0), arith::AddIOp::create(rewriter, loc, old,
-                                                                        constant(1)));
-    } else { // old == 0 || old > v ? v : old - 1
-      Value wraps = arith::OrIOp::create(rewriter, loc, cmp(arith::CmpIPredicate::eq, old,
-                                                            constant(0)),
+    updateElement(op, adaptor, rewriter, boundsCheck, [&](Value old) -> Value {
+      if (op.getKind() == AtomicKind::Xor)
+        return arith::XOrIOp::create(rewriter, loc, old, v);
+      if (op.getKind() == AtomicKind::Inc) // old >= v ? 0 : old + 1
+        return arith::SelectOp::create(rewriter, loc, cmp(arith::CmpIPredicate::uge, old, v),
+                                       constant(0),
+                                       arith::AddIOp::create(rewriter, loc, old, constant(1)));
+      // dec: old == 0 || old > v ? v : old - 1
+      Value wraps = arith::OrIOp::create(rewriter, loc,
+                                         cmp(arith::CmpIPredicate::eq, old, constant(0)),
                                          cmp(arith::CmpIPredicate::ugt, old, v));
-      next = arith::SelectOp::create(rewriter, loc, wraps, v,
+      return arith::SelectOp::create(rewriter, loc, wraps, v,
                                      arith::SubIOp::create(rewriter, loc, old, constant(1)));
-    }
-    memref::AtomicYieldOp::create(rewriter, loc, next);
-    rewriter.replaceOp(op, rmw.getResult());
+    });
     return success();
   }
 };
@@ -799,15 +810,8 @@ struct AtomicCASLowering : public ElementPattern<AtomicCASOp> {
   LogicalResult matchAndRewrite(AtomicCASOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto idx = toIndices(rewriter, loc, adaptor.getArray(), op.getIndices(), adaptor.getIndices());
-    checkBounds(rewriter, loc, adaptor.getArray(), idx, boundsCheck);
-    auto rmw = memref::GenericAtomicRMWOp::create(rewriter, loc, adaptor.getArray(),
-                                                  idx.wrapped);
-    {
-      OpBuilder::InsertionGuard guard(rewriter);
-      rewriter.setInsertionPointToStart(rmw.getBody());
-      Value cur = rmw.getCurrentValue();
-      Value expected = adaptor.getExpected();
+    updateElement(op, adaptor, rewriter, boundsCheck, [&](Value current) -> Value {
+      Value cur = current, expected = adaptor.getExpected();
       Type t = cur.getType();
       if (isa<FloatType>(t)) {
         Type bits = rewriter.getIntegerType(t.getIntOrFloatBitWidth());
@@ -815,11 +819,8 @@ struct AtomicCASLowering : public ElementPattern<AtomicCASOp> {
         expected = arith::BitcastOp::create(rewriter, loc, bits, expected);
       }
       Value eq = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, cur, expected);
-      Value next = arith::SelectOp::create(rewriter, loc, eq, adaptor.getValue(),
-                                           rmw.getCurrentValue());
-      memref::AtomicYieldOp::create(rewriter, loc, next);
-    }
-    rewriter.replaceOp(op, rmw.getResult());
+      return arith::SelectOp::create(rewriter, loc, eq, adaptor.getValue(), current);
+    });
     return success();
   }
 };
