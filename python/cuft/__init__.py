@@ -25,7 +25,7 @@ from .target import cuda_status, set_target, target
 __all__ = ["constexpr", "CompileError", "CudaError", "LinkError", "cuda_status", "KernelArgumentError", "KernelError",
            "KernelIndexError", "KernelZeroDivisionError", "KernelAssertionError", "kernel", "func", "jit", "Kernel", "DeviceFunction", "set_target",
            "target", "cache_info", "set_cache_limit", "unload_modules", "declare_device", "Linkable", "DeviceArray", "Event", "Stream",
-           "default_stream", "device_array", "to_device", "zeros", *_dsl_all]
+           "default_stream", "device_array", "to_device", "zeros", "vectorize", *_dsl_all]
 
 
 def cache_info():
@@ -126,3 +126,7 @@ def jit(fn=None, device=False, **options):
     is ``@cuft.func``; options as theirs (``fastmath=True``...), and declared
     signatures (``@cuft.jit("void(float32[::1], int32)")``, docs/Python.md)."""
     return (func if device else kernel)(fn, **options)
+
+
+# numba's @vectorize (cuft/ufunc.py builds on kernel and func, defined above).
+from .ufunc import vectorize  # noqa: E402

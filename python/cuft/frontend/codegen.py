@@ -9,6 +9,7 @@ function it calls into one module.
 import ast
 import builtins
 import numbers
+import operator
 import sys
 from dataclasses import dataclass, field
 
@@ -395,6 +396,38 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
             return None
         return -v if negate else v
 
+    def _tuple_length(self, node):
+        """``len(t)`` of a tuple ``t`` (a parameter, a name holding one), else None."""
+        if not (isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords
+                and isinstance(node.args[0], ast.Name)):
+            return None
+        try:
+            if self.static_value_or_none(node.func) is not len:
+                return None
+        except CompileError:
+            return None
+        name = node.args[0].id
+        held = self.bound.get(name, self.tuple_vars.get(name, self.params.get(name)))
+        return len(held) if isinstance(held, tuple) else None
+
+    def _tuple_length_test(self, test):
+        """The truth of ``len(t) <op> n`` (either side) for a tuple ``t`` and a
+        constant ``n``, else None."""
+        if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
+            return None
+        left, right = test.left, test.comparators[0]
+        a, b = self._tuple_length(left), self._tuple_length(right)
+        if a is None and b is None:
+            return None
+        a = a if a is not None else self._static_number(left)
+        b = b if b is not None else self._static_number(right)
+        compare = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt,
+                   ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge}
+        op = compare.get(type(test.ops[0]))
+        if a is None or b is None or op is None:
+            return None
+        return bool(op(a, b))
+
     def _static_truth(self, test):
         negate = False
         while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
@@ -684,6 +717,21 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
         when the test failed), which keeps a function whose arms all return
         ending in a return.
         """
+        # A test of a tuple's length (`if len(t) == 1:`) is decided here: only
+        # the arm taken is compiled, so each tuple shape gets its own code.
+        kept = []
+        for node, test, emit in arms:
+            decided = self._tuple_length_test(test)
+            if decided is None:
+                kept.append((node, test, emit))
+            elif decided:
+                final = emit  # taken whenever the arms before it are not
+                break
+        arms = kept
+        if not arms:
+            if final is not None:
+                final()
+            return
         if len(arms) > _NESTED_ARMS:
             return self._flat_branches(arms, final)
         opened = 0  # ifs whose else region the rest of the chain is in

@@ -1,0 +1,58 @@
+"""@cuft.vectorize: numba's ufuncs, checked against numpy on the host target
+(the apply kernel is also compiled to a cubin)."""
+
+import numpy as np
+import pytest
+
+import cuft
+
+pytestmark = pytest.mark.usefixtures("on_host")
+
+
+@cuft.vectorize(["float32(float32, float32)", "float64(float64, float64)"])
+def rel_diff(x, y):
+    return 2 * (x - y) / (x + y)
+
+
+@cuft.vectorize(["int64(int64, int64, int64)"])
+def clamp(x, lo, hi):
+    return min(max(x, lo), hi)
+
+
+@cuft.vectorize(["float64(float64)"])
+def halve(x):
+    return x / 2
+
+
+def test_signatures_are_chosen_as_numba_chooses_and_inputs_broadcast():
+    a = np.arange(1, 7, dtype=np.float32).reshape(2, 3)
+    r = rel_diff(a, np.float32(2))
+    assert r.dtype == np.float32
+    np.testing.assert_allclose(r, 2 * (a - 2) / (a + 2), rtol=1e-6)
+    b = np.arange(1.0, 4.0)  # float64: the second signature
+    r = rel_diff(a, b)
+    assert r.dtype == np.float64 and r.shape == (2, 3)
+    np.testing.assert_allclose(r, 2 * (a - b) / (a + b), rtol=1e-15)
+    x = np.arange(-5, 15)
+    np.testing.assert_array_equal(clamp(x, 0, 9), np.clip(x, 0, 9))
+    assert clamp(20, 0, 9) == 9  # scalars in, a scalar out
+
+
+def test_out_and_errors():
+    a = np.arange(6.0).reshape(3, 2)
+    out = np.zeros((3, 2))
+    assert halve(a, out=out) is out
+    np.testing.assert_array_equal(out, a / 2)
+    with pytest.raises(ValueError, match="out has shape"):
+        halve(a, out=np.zeros(6))
+    with pytest.raises(TypeError, match=r"no signature for inputs of types \(float64, int64, int64\)"):
+        clamp(np.arange(3.0), 0, 1)
+    with pytest.raises(TypeError, match="takes 1 arguments"):
+        halve(a, a)
+    with pytest.raises(TypeError, match="give its signatures"):
+        cuft.vectorize(lambda x: x)
+
+
+def test_the_apply_kernel_compiles_for_the_gpu():
+    f32 = np.zeros(4, np.float32)
+    assert len(rel_diff._kernel.inspect((f32, f32), f32, stage="cubin")) > 0
