@@ -380,3 +380,24 @@ def test_nested_records_the_kernel_cannot_lay_out_are_refused():
     many = np.zeros(2, np.dtype([("ps", INNER, (2,))]))
     with pytest.raises(KernelArgumentError, match="'ps' is an array of records"):
         copy_record[1, 1](many, many, 0, 1)
+
+
+def test_record_texts_are_made_once_per_dtype_under_racing_threads():
+    # Threads read arguments of the same fresh dtypes at once (the map's
+    # inserts race; the first wins) and of one dtype over and over (the
+    # thread's lock-free hit); every read gives the dtype's one text.
+    from threadutil import run_concurrently
+    dtypes = [np.dtype([("x", np.float32), ("n", np.int32, (k,))]) for k in range(1, 9)]
+    same = np.zeros(1, PT)
+
+    def read_all():
+        texts = []
+        for _ in range(20):
+            for dt in dtypes:
+                texts.append(read_record_scalar.signature(np.zeros(2, dt)[1], np.zeros(1)))
+            texts.append(read_record_scalar.signature(same[0], np.zeros(1)))
+        return texts
+
+    results = run_concurrently(16, read_all)
+    assert all(r == results[0] for r in results)
+    assert len(set(results[0])) == len(dtypes) + 1
