@@ -93,6 +93,11 @@ def PrepareNVPTX : Pass<"prepare-nvptx", "::mlir::ModuleOp"> {
       per-module way to set that); `math.trunc`, which convert-gpu-to-nvvm
       does not lower, calls `__nv_trunc`/`__nv_truncf`.
 
+    Module-level arrays' values (`__cuft_const` globals) move to address space
+    4, PTX's `.const`, the smallest first while the module's 64 KiB constant
+    bank holds them; their users read them through a `memref.memory_space_cast`
+    to the generic memref they had.
+
     Every other math op is left to convert-gpu-to-nvvm's libdevice patterns.
   }];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];

@@ -1,5 +1,8 @@
 """Module-level numpy arrays read in kernels: compiled in as constant data,
 as numba-cuda freezes them."""
+import math
+import re
+
 import numpy as np
 import pytest
 
@@ -75,3 +78,29 @@ def test_bad_global_arrays():
 
     with pytest.raises(CompileError, match="takes a global numpy array"):
         cuft.kernel(not_an_array)[1, 1](np.zeros(1))
+
+
+SMALL = np.arange(16, dtype=np.float32)
+LARGE = np.arange(20000, dtype=np.float64)  # 160,000 bytes: over the 64 KiB bank
+
+
+@cuft.kernel
+def reads_both(out):
+    i = cuft.grid(1)
+    if i < out.size:
+        out[i] = cuft.const.array_like(SMALL)[i % 16] + LARGE[i] + math.sin(out[i])
+
+
+def test_constant_data_is_placed_in_the_constant_bank_while_it_fits(tmp_path):
+    # numba's const.array_like: PTX .const, read through the constant cache;
+    # what the 64 KiB bank cannot hold stays read-only global data.
+    out = np.zeros(64)
+    ptx = reads_both.inspect(out, stage="ptx")
+    spaces = {int(size): space for space, size in
+              re.findall(r"^\.(const|global) \.align \d+ \.b8 __cuft_const\w*\[(\d+)\]", ptx, re.M)}
+    assert spaces == {SMALL.nbytes: "const", LARGE.nbytes: "global"}
+    assert "ld.const" in ptx
+    from test_code_options import ptxas
+    ptxas(ptx, tmp_path)
+    reads_both[1, 64](out)
+    np.testing.assert_array_equal(out, SMALL[np.arange(64) % 16] + LARGE[:64])

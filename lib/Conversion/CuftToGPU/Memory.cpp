@@ -678,7 +678,7 @@ struct ConstArrayLowering : public OpConversionPattern<ConstArrayOp> {
     auto dynType = cast<MemRefType>(getTypeConverter()->convertType(op.getType()));
     auto value = cast<DenseElementsAttr>(op.getValue());
     auto staticType = MemRefType::get(value.getType().getShape(), dynType.getElementType());
-    replaceByGlobal(rewriter, op, dynType, staticType, "__cuft_const", value, /*constant=*/true);
+    replaceByGlobal(rewriter, op, dynType, staticType, kConstArrayGlobal, value, /*constant=*/true);
     return success();
   }
 };

@@ -9,6 +9,7 @@
 
 #include "cuft/Conversion/CuftToGPU/CuftToGPU.h"
 #include "cuft/Conversion/Passes.h"
+#include "cuft/Dialect/Cuft/IR/CuftTypes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -17,6 +18,7 @@
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/WalkPatternRewriteDriver.h"
 #include "llvm/MC/TargetRegistry.h"
@@ -303,6 +305,52 @@ struct DynamicSharedBytesLowering : public OpRewritePattern<func::CallOp> {
   }
 };
 
+/// PTX's constant bank for a module's own data (.const), 64 KiB.
+constexpr int64_t kConstBankBytes = 64 * 1024;
+/// NVVM's constant address space.
+constexpr unsigned kConstAddressSpace = 4;
+
+/// Module-level arrays' values (kConstArrayGlobal) move to PTX's .const space,
+/// read through the constant cache, as numba's const.array_like places them:
+/// the smallest first while the bank holds them (small tables are the ones
+/// read uniformly), the rest stay read-only .global data. Their users keep the
+/// generic memref type (a memref.memory_space_cast), so device functions are
+/// unchanged; LLVM's address-space inference turns the loads it can trace
+/// into ld.const.
+void placeConstArrays(gpu::GPUModuleOp gpuModule) {
+  auto bytesOf = [](memref::GlobalOp g) {
+    return g.getType().getNumElements() * scalarBytes(g.getType().getElementType());
+  };
+  SmallVector<memref::GlobalOp> globals;
+  for (auto global : gpuModule.getOps<memref::GlobalOp>())
+    if (global.getConstant() && global.getSymName().starts_with(kConstArrayGlobal) &&
+        !global.getType().getMemorySpace())
+      globals.push_back(global);
+  llvm::stable_sort(globals, [&](memref::GlobalOp a, memref::GlobalOp b) {
+    return bytesOf(a) < bytesOf(b);
+  });
+  OpBuilder b(gpuModule.getContext());
+  int64_t used = 0;
+  for (memref::GlobalOp global : globals) {
+    if (used + bytesOf(global) > kConstBankBytes)
+      break;
+    used += bytesOf(global);
+    MemRefType type = global.getType();
+    auto constType = MemRefType::get(type.getShape(), type.getElementType(), type.getLayout(),
+                                     b.getI64IntegerAttr(kConstAddressSpace));
+    global.setType(constType);
+    std::optional<SymbolTable::UseRange> uses = SymbolTable::getSymbolUses(global, gpuModule);
+    for (const SymbolTable::SymbolUse &use : *uses) {
+      auto get = cast<memref::GetGlobalOp>(use.getUser());
+      b.setInsertionPoint(get);
+      Value inConst = memref::GetGlobalOp::create(b, get.getLoc(), constType, get.getName());
+      get.replaceAllUsesWith(
+          memref::MemorySpaceCastOp::create(b, get.getLoc(), type, inConst).getResult());
+      get.erase();
+    }
+  }
+}
+
 struct PrepareNVPTXPass : public cuft::impl::PrepareNVPTXBase<PrepareNVPTXPass> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
@@ -314,6 +362,7 @@ struct PrepareNVPTXPass : public cuft::impl::PrepareNVPTXBase<PrepareNVPTXPass> 
       if (!nvptxDataLayout().empty())
         gpuModule->setAttr("llvm.data_layout", StringAttr::get(ctx, nvptxDataLayout()));
       walkAndApplyPatterns(gpuModule, frozen);
+      placeConstArrays(gpuModule);
       for (auto decl : llvm::make_early_inc_range(gpuModule.getOps<func::FuncOp>()))
         if ((decl->hasAttr(kLibmAttr) || decl.getName() == kRaiseFunction ||
              decl.getName() == kCollectiveFunction ||

@@ -32,6 +32,10 @@ inline constexpr const char *kZeroDivisionFunction = "__cuft_zero_division_error
 /// host target reports it (a check site, as the two above); prepare-nvptx
 /// writes the module's error record (kErrorRecordGlobal) and exits the thread.
 inline constexpr const char *kRaiseFunction = "__cuft_raise";
+/// The name (made unique by a suffix) of the read-only globals holding a
+/// module-level array's values (cuft.const_array); prepare-nvptx moves them to
+/// PTX's .const space.
+inline constexpr const char *kConstArrayGlobal = "__cuft_const";
 /// The launch's dynamic shared memory (`cuft.shared.array(0, dtype)`): an
 /// external workgroup buffer, and `i32 __cuft_dynamic_shared_bytes()`, its
 /// size, which prepare-nvptx reads from %dynamic_smem_size and the host
