@@ -130,3 +130,5 @@ def jit(fn=None, device=False, **options):
 
 # numba's @vectorize (cuft/ufunc.py builds on kernel and func, defined above).
 from .ufunc import vectorize  # noqa: E402
+# numba's cuda.libdevice integer functions (device functions, as above).
+from . import libdevice  # noqa: E402,F401
