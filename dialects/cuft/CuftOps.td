@@ -734,13 +734,19 @@ class Cuft_AllocOp<string mnemonic, string pyname, string space>
     %g = cuft.}] # mnemonic # [{ f32 [%n, %n : !cuft.unknown, !cuft.unknown] -> !cuft.unknown
     %t = cuft.}] # mnemonic # [{ f32 shape [16, 16] -> !cuft.array<f32, 2, C, }] # pyname # [{>
     ```
+
+    `align` (numba's `alignment=`) asks for the array's first element to be
+    aligned to that many bytes: a power of 2, a multiple of 8, at most 4096
+    (`kMaxArrayAlignment`). Without it, shared arrays are 16-byte aligned and
+    local arrays aligned as their element.
   }];
   let arguments = (ins TypeAttr:$dtype, Optional<AnyType>:$like, Variadic<AnyType>:$sizes,
-                       OptionalAttr<DenseI64ArrayAttr>:$shape);
+                       OptionalAttr<DenseI64ArrayAttr>:$shape,
+                       OptionalAttr<I64Attr>:$alignment);
   let results = (outs AnyType:$result);
   let assemblyFormat = [{
     $dtype (`like` $like^ `:` type($like))? (`[` $sizes^ `:` type($sizes) `]`)? (`shape` $shape^)?
-    attr-dict `->` type($result)
+    (`align` $alignment^)? attr-dict `->` type($result)
   }];
   let hasVerifier = 1;
 }

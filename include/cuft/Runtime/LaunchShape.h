@@ -20,6 +20,10 @@ inline constexpr uint64_t kMaxGridDim[3] = {(1ull << 31) - 1, 65535, 65535};
 /// sm_90 (opted in): the host target's limit, so that a launch that fits
 /// there fits on a GPU of that class.
 inline constexpr uint64_t kMaxSharedBytesPerBlock = 227 * 1024;
+/// The largest `alignment=` of a shared or local array (numba's option: a
+/// power of 2, a multiple of 8): a page, which the host target's block
+/// buffers are aligned to.
+inline constexpr uint64_t kMaxArrayAlignment = 4096;
 
 inline std::string dim3Text(const uint32_t d[3]) {
   return "(" + std::to_string(d[0]) + ", " + std::to_string(d[1]) + ", " +

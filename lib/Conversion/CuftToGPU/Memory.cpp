@@ -602,7 +602,8 @@ struct NDimLowering : public OpConversionPattern<NDimOp> {
 /// private global of the nearest symbol table, of `staticType`, named after
 /// `name` (made unique), holding `value` (uninitialized when null).
 void replaceByGlobal(ConversionPatternRewriter &rewriter, Operation *op, MemRefType dynType,
-                     MemRefType staticType, StringRef name, Attribute value, bool constant) {
+                     MemRefType staticType, StringRef name, Attribute value, bool constant,
+                     int64_t alignment = kArrayAlignment) {
   Operation *symbolTableOp = op->getParentWithTrait<OpTrait::SymbolTable>();
   SymbolTable symbols(symbolTableOp);
   memref::GlobalOp global;
@@ -612,12 +613,17 @@ void replaceByGlobal(ConversionPatternRewriter &rewriter, Operation *op, MemRefT
     global = memref::GlobalOp::create(rewriter, op->getLoc(), name,
                                       rewriter.getStringAttr("private"), staticType,
                                       value ? value : rewriter.getUnitAttr(), constant,
-                                      rewriter.getI64IntegerAttr(16));
+                                      rewriter.getI64IntegerAttr(alignment));
     symbols.insert(global); // makes the name unique
   }
   Value buffer =
       memref::GetGlobalOp::create(rewriter, op->getLoc(), staticType, global.getSymName());
   rewriter.replaceOpWithNewOp<memref::CastOp>(op, dynType, buffer);
+}
+
+/// The alignment of a shared array: its `alignment=`, at least the default.
+template <typename AllocOpT> int64_t alignmentOf(AllocOpT op) {
+  return std::max<int64_t>(kArrayAlignment, op.getAlignment().value_or(0));
 }
 
 /// Static shared arrays become uninitialized globals in address space 3; each
@@ -631,7 +637,8 @@ struct AllocSharedLowering : public OpConversionPattern<AllocSharedOp> {
       return dynamicShared(op, dynType, rewriter);
     auto staticType = MemRefType::get(*op.getShape(), dynType.getElementType(),
                                       MemRefLayoutAttrInterface(), dynType.getMemorySpace());
-    replaceByGlobal(rewriter, op, dynType, staticType, "__cuft_shared", {}, /*constant=*/false);
+    replaceByGlobal(rewriter, op, dynType, staticType, "__cuft_shared", {}, /*constant=*/false,
+                    alignmentOf(op));
     return success();
   }
 
@@ -644,13 +651,19 @@ struct AllocSharedLowering : public OpConversionPattern<AllocSharedOp> {
     auto bytesType = MemRefType::get({0}, rewriter.getI8Type(), MemRefLayoutAttrInterface(),
                                      dynType.getMemorySpace());
     Operation *symbolTableOp = op->getParentWithTrait<OpTrait::SymbolTable>();
-    if (!SymbolTable::lookupSymbolIn(symbolTableOp, kDynamicSharedGlobal)) {
+    auto global = dyn_cast_or_null<memref::GlobalOp>(
+        SymbolTable::lookupSymbolIn(symbolTableOp, kDynamicSharedGlobal));
+    if (!global) {
       OpBuilder::InsertionGuard guard(rewriter);
       rewriter.setInsertionPointToStart(&symbolTableOp->getRegion(0).front());
-      memref::GlobalOp::create(rewriter, loc, kDynamicSharedGlobal,
-                               rewriter.getStringAttr("public"), bytesType, Attribute(),
-                               /*constant=*/false, rewriter.getI64IntegerAttr(16));
+      global = memref::GlobalOp::create(rewriter, loc, kDynamicSharedGlobal,
+                                        rewriter.getStringAttr("public"), bytesType, Attribute(),
+                                        /*constant=*/false, rewriter.getI64IntegerAttr(0));
     }
+    // Every dynamic array starts at the one buffer: aligned for the most
+    // demanding of them.
+    global.setAlignmentAttr(rewriter.getI64IntegerAttr(
+        std::max<int64_t>(global.getAlignment().value_or(0), alignmentOf(op))));
     Value base = memref::GetGlobalOp::create(rewriter, loc, bytesType, kDynamicSharedGlobal);
     Value bytes = cuft::detail::callDeclared(rewriter, loc, kDynamicSharedBytesFunction,
                                              {rewriter.getI32Type()}, {})
@@ -689,7 +702,12 @@ struct AllocLocalLowering : public OpConversionPattern<AllocLocalOp> {
                                 ConversionPatternRewriter &rewriter) const override {
     auto dynType = cast<MemRefType>(getTypeConverter()->convertType(op.getType()));
     auto staticType = MemRefType::get(*op.getShape(), dynType.getElementType());
-    Value buffer = memref::AllocaOp::create(rewriter, op.getLoc(), staticType);
+    // Aligned as the element unless `alignment=` asks for more.
+    IntegerAttr alignment;
+    if (std::optional<uint64_t> asked = op.getAlignment())
+      alignment = rewriter.getI64IntegerAttr(int64_t(*asked));
+    Value buffer =
+        memref::AllocaOp::create(rewriter, op.getLoc(), staticType, ValueRange{}, alignment);
     rewriter.replaceOpWithNewOp<memref::CastOp>(op, dynType, buffer);
     return success();
   }

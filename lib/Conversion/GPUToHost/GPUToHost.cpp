@@ -69,8 +69,6 @@ struct SharedLayout {
   int64_t bytes = 0;
 };
 
-constexpr int64_t kSharedAlignment = 16;
-
 /// convert-cuft-to-gpu puts shared arrays in NVPTX's address space 3.
 bool isWorkgroupSpace(Attribute space) {
   if (auto gpuSpace = dyn_cast_or_null<gpu::AddressSpaceAttr>(space))
@@ -83,26 +81,27 @@ bool isWorkgroupSpace(Attribute space) {
 /// Takes a gpu.module's workgroup-memory globals out, laying them out in one buffer.
 SharedLayout layOutShared(gpu::GPUModuleOp gpuModule) {
   SharedLayout layout;
-  bool dynamic = false;
+  std::optional<uint64_t> dynamicAlignment;
   for (auto global : llvm::make_early_inc_range(gpuModule.getOps<memref::GlobalOp>())) {
     if (!isWorkgroupSpace(global.getType().getMemorySpace()))
       continue;
     if (global.getSymName() == kDynamicSharedGlobal) { // after the static arrays
-      dynamic = true;
+      dynamicAlignment = global.getAlignment().value_or(1);
       global.erase();
       continue;
     }
     MemRefType type = global.getType();
     int64_t elementBytes = scalarBytes(type.getElementType());
-    int64_t offset = llvm::alignTo(layout.bytes, kSharedAlignment);
+    int64_t offset = llvm::alignTo(layout.bytes, global.getAlignment().value_or(1));
     layout.offsets[global.getSymName()] = offset;
     layout.bytes = offset + type.getNumElements() * elementBytes;
     global.erase();
   }
-  // The launch's dynamic shared memory follows, 16-byte aligned (the
-  // runtime's dynamicSharedOffset).
-  if (dynamic)
-    layout.offsets[kDynamicSharedGlobal] = llvm::alignTo(layout.bytes, kSharedAlignment);
+  // The launch's dynamic shared memory follows, aligned as its global asks.
+  // A kernel that uses it needs shared memory up to there (memoryOf), which
+  // is where the runtime puts it (dynamicSharedOffset).
+  if (dynamicAlignment)
+    layout.offsets[kDynamicSharedGlobal] = llvm::alignTo(layout.bytes, *dynamicAlignment);
   return layout;
 }
 
@@ -350,11 +349,12 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
       fn->walk([&](Operation *op) {
         if (auto view = dyn_cast<memref::ViewOp>(op)) {
           MemRefType type = view.getType();
-          if (auto offset = getConstantIntValue(view.getByteShift()))
+          if (auto offset = getConstantIntValue(view.getByteShift());
+              offset && type.hasStaticShape())
             bytes = std::max<int64_t>(bytes, *offset + sizeOf(type));
         } else if (auto alloca = dyn_cast<memref::AllocaOp>(op)) {
-          if (alloca.getType().hasStaticShape())
-            local += sizeOf(alloca.getType());
+          if (alloca.getType().hasStaticShape()) // and what aligning it may skip
+            local += sizeOf(alloca.getType()) + alloca.getAlignment().value_or(0);
         }
       });
     return {bytes, local};

@@ -128,9 +128,10 @@ LaunchError interruptedError() {
 
 struct Worker;
 
-/// Where a block's dynamic shared memory starts (convert-gpu-to-host lays it
-/// out so): after the static arrays, 16-byte aligned.
-uint64_t dynamicSharedOffset(const Kernel &kernel) { return (kernel.sharedBytes() + 15) & ~15ull; }
+/// Where a block's dynamic shared memory starts: convert-gpu-to-host places it
+/// after the static arrays, aligned as asked, and a kernel that uses it needs
+/// shared memory up to there.
+uint64_t dynamicSharedOffset(const Kernel &kernel) { return kernel.sharedBytes(); }
 
 /// One CUDA thread (or, without barriers, a whole block's loop).
 struct Task {
@@ -239,10 +240,12 @@ bool Worker::prepare(size_t numTasks, uint64_t sharedBytes, size_t stackBytes) {
   }
   if (sharedCapacity < sharedBytes) {
     sharedCapacity = std::max<size_t>(sharedBytes, 4096);
-    sharedStorage.reset(new char[sharedCapacity + 64]);
+    sharedStorage.reset(new char[sharedCapacity + cuft::kMaxArrayAlignment]);
   }
-  // 64-byte aligned, more than any shared array asks for.
-  auto base = (reinterpret_cast<uintptr_t>(sharedStorage.get()) + 63) & ~uintptr_t(63);
+  // Aligned for any shared array's alignment (offsets in the block's memory
+  // are aligned as their arrays ask).
+  auto base = (reinterpret_cast<uintptr_t>(sharedStorage.get()) + cuft::kMaxArrayAlignment - 1) &
+              ~uintptr_t(cuft::kMaxArrayAlignment - 1);
   shared.point(reinterpret_cast<char *>(base), static_cast<int64_t>(sharedBytes));
   return true;
 }

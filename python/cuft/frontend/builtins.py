@@ -537,7 +537,15 @@ class BuiltinsMixin:
         raise self.error("expected a dtype such as cuft.float32", node)
 
     def _alloc(self, node, obj, mnemonic):
-        shape, dtype = self.call_args(node, obj.name, ["shape", "dtype"], 2)
+        shape, dtype, alignment = self.call_args(node, obj.name, ["shape", "dtype", "alignment"], 2)
+        align = ""
+        if alignment is not None:  # numba's alignment=: a constant (the op checks its value)
+            value = self.static_value_or_none(alignment)
+            if value is not None:
+                if value is _NOT_STATIC or isinstance(value, bool) or \
+                        not isinstance(value, numbers.Integral):
+                    raise self.error("alignment must be a constant integer", alignment)
+                align = f" align {int(value)}"
         like = self._dtype_of(dtype)  # dtype=a.dtype: the element type of array a
         elem = f"{UNKNOWN} like {like.name} : {like.type}" if like is not None else \
             self.dtype(dtype)
@@ -547,7 +555,8 @@ class BuiltinsMixin:
             raise self.error("an array needs at least one dimension", shape)
         sizes = [self.as_value(s, shape) for s in sizes]
         return self.em.op(f"cuft.{mnemonic} {elem} [{', '.join(s.name for s in sizes)} : "
-                          f"{', '.join(s.type for s in sizes)}] -> {UNKNOWN}", self.pos(node))
+                          f"{', '.join(s.type for s in sizes)}]{align} -> {UNKNOWN}",
+                          self.pos(node))
 
     def call_shared_array(self, node, obj):
         return self._alloc(node, obj, "alloc_shared")

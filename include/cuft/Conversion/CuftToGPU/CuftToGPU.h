@@ -36,6 +36,9 @@ inline constexpr const char *kRaiseFunction = "__cuft_raise";
 /// module-level array's values (cuft.const_array); prepare-nvptx moves them to
 /// PTX's .const space.
 inline constexpr const char *kConstArrayGlobal = "__cuft_const";
+/// The alignment of shared arrays (their globals) that ask for no more
+/// (`alignment=`): 16 bytes, a vector load's.
+inline constexpr int64_t kArrayAlignment = 16;
 /// The launch's dynamic shared memory (`cuft.shared.array(0, dtype)`): an
 /// external workgroup buffer, and `i32 __cuft_dynamic_shared_bytes()`, its
 /// size, which prepare-nvptx reads from %dynamic_smem_size and the host

@@ -2,6 +2,7 @@
 
 #include "cuft/Dialect/Cuft/IR/CuftOps.h"
 #include "cuft/Dialect/Cuft/Transforms/TypeInference.h"
+#include "cuft/Runtime/LaunchShape.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
@@ -550,6 +551,11 @@ LogicalResult StrideOp::verify() {
 template <typename AllocOpT>
 static LogicalResult verifyAlloc(AllocOpT op, MemorySpace space) {
   Type dtype = op.getDtype();
+  if (std::optional<uint64_t> align = op.getAlignment())
+    if (!llvm::isPowerOf2_64(*align) || *align % 8 != 0 || *align > kMaxArrayAlignment)
+      return op.emitOpError("expects an alignment that is a power of 2, a multiple of 8 and at "
+                            "most ")
+             << kMaxArrayAlignment << ", got " << int64_t(*align);
   if (op.getLike()) {
     if (!isUnknown(dtype))
       return op.emitOpError("expects dtype !cuft.unknown with a `like` array, got ") << dtype;
