@@ -65,6 +65,9 @@ find "$stage" -name __pycache__ -prune -exec rm -rf {} +
 # libdevice, in case the GPU machine has no toolkit where cuft looks (run.sh).
 mkdir -p "$stage/cuda/nvvm/libdevice"
 cp /usr/local/cuda/nvvm/libdevice/libdevice.10.bc "$stage/cuda/nvvm/libdevice/"
+# libcudadevrt, which kernels that sync their grid (cuft.cg) link.
+mkdir -p "$stage/cuda/lib64"
+cp /usr/local/cuda/lib64/libcudadevrt.a "$stage/cuda/lib64/"
 cp "$build"/extensions/_cuft*.so "$build/lib/libcuft.so" "$stage/python/cuft/"
 cp -r "$root/test/python" "$root/test/bench" "$stage/test/"
 mkdir -p "$stage/docs" && cp -r "$root/docs/examples" "$stage/docs/"  # inputs of the tests
@@ -97,6 +100,10 @@ if [ ! -e "${CUDA_HOME:-/usr/local/cuda}/nvvm/libdevice/libdevice.10.bc" ]; then
   done
 fi
 echo "CUDA_HOME=${CUDA_HOME:-/usr/local/cuda}"
+if [ ! -e "${CUDA_HOME:-/usr/local/cuda}/lib64/libcudadevrt.a" ]; then
+  export CUFT_CUDADEVRT=$here/cuda/lib64/libcudadevrt.a
+  echo "CUFT_CUDADEVRT=$CUFT_CUDADEVRT"
+fi
 for lib in nvjitlink:CUFT_NVJITLINK:libnvJitLink.so.13 cuda_nvrtc:CUFT_NVRTC:libnvrtc.so.13; do
   IFS=: read -r pkg var so <<<"$lib"
   [ -e "${CUDA_HOME:-/usr/local/cuda}/lib64/${so%.13}" ] && continue

@@ -69,6 +69,7 @@ def ConvertGPUToHost : Pass<"convert-gpu-to-host", "::mlir::ModuleOp"> {
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
     "::mlir::memref::MemRefDialect", "::mlir::scf::SCFDialect",
+    "::mlir::LLVM::LLVMDialect",
   ];
 }
 
@@ -98,9 +99,14 @@ def PrepareNVPTX : Pass<"prepare-nvptx", "::mlir::ModuleOp"> {
     bank holds them; their users read them through a `memref.memory_space_cast`
     to the generic memref they had.
 
+    A grid sync (`__cuft_grid_sync()`, cuft.cg) becomes libcudadevrt's
+    `cudaCGSynchronize(cudaCGGetIntrinsicHandle(1), 0)`, and the module gets
+    the public global `__cuft_cooperative` that tells the CUDA runtime to
+    launch it cooperatively; the link adds libcudadevrt.
+
     Every other math op is left to convert-gpu-to-nvvm's libdevice patterns.
   }];
-  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect", "::mlir::memref::MemRefDialect"];
 }
 
 #endif // CUFT_CONVERSION_PASSES_TD

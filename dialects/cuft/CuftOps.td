@@ -880,6 +880,21 @@ def Cuft_NanoSleepOp : Cuft_Op<"nanosleep", [DeclareOpInterfaceMethods<Cuft_Type
   let assemblyFormat = "$ns attr-dict `:` type($ns)";
 }
 
+def Cuft_GridSyncOp : Cuft_Op<"grid_sync"> {
+  let summary = "`cuft.cg.this_grid().sync()`: a barrier of every thread of the grid";
+  let description = [{
+    numba-cuda's grid group sync: each thread waits until every thread of the
+    launch's grid reached it, and sees the memory they wrote before. A kernel
+    that uses it is launched cooperatively: every block must be resident at
+    once, so the grid may not pass what the device holds (the launch checks).
+    On the GPU it is libcudadevrt's `cudaCGSynchronize`; on the host every
+    block runs at once, as fibers across the pool (docs/HostTarget.md).
+
+    Example: `cuft.grid_sync`
+  }];
+  let assemblyFormat = "attr-dict";
+}
+
 def Cuft_ThreadFenceOp : Cuft_Op<"threadfence"> {
   let summary = "memory fence: `cuft.threadfence_block()`, `threadfence()`, `threadfence_system()`";
   let description = [{

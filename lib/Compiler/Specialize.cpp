@@ -52,6 +52,16 @@ SpecializationPtr linkSpecialization(const cuft::SpecializationRequest &r) {
   const std::string &kernel = r.program->kernel;
   std::vector<cuft::nvptx::LinkInput> inputs = r.inputs;
   inputs.insert(inputs.begin(), {cuft::nvptx::InputKind::PTX, kernel + ".ptx", out->ptx});
+  if (cuft::nvptx::needsDeviceRuntime(out->ptx)) {
+    cuft::nvptx::LinkInput devrt;
+    std::string error;
+    if (!cuft::nvptx::deviceRuntime(devrt, error)) {
+      out->succeeded = false;
+      out->diagnostics.push_back({"link-error", "", 0, 0, "cannot link for " + r.target + ": " + error});
+      return out;
+    }
+    inputs.push_back(std::move(devrt));
+  }
   bool lto = false;
   for (const auto &in : inputs)
     lto |= in.kind == cuft::nvptx::InputKind::LTOIR;

@@ -556,6 +556,42 @@ class Kernel(_cuft.KernelBase):
             tpb = min(256, bounds[0]) if bounds else 256
         return self[max(1, -(-ntasks // tpb)), tpb, stream, sharedmem]
 
+    def max_cooperative_grid_blocks(self, blockdim, dynsmemsize=0, *, signature=None,
+                                    args=None):
+        """numba's ``max_cooperative_grid_blocks``: the most blocks of
+        ``blockdim`` (an int or a tuple) threads, with ``dynsmemsize`` bytes of
+        dynamic shared memory, that run at once on the current target, the
+        largest grid a kernel that syncs it (``cuft.cg``) may be launched with.
+        For the specialization of ``signature`` (text, as ``inspect``'s), of
+        example arguments ``args`` (a tuple), or the kernel's first declared
+        signature (numba asks it of ``kernel.overloads[sig]``)."""
+        if signature is not None and args is not None:
+            raise TypeError("max_cooperative_grid_blocks() takes signature= or args=, not both")
+        if signature is not None:
+            try:
+                sig = parse_signature(signature)
+            except ValueError as e:
+                raise ValueError(f"bad signature {signature!r}: {e}") from None
+        elif args is not None:
+            sig = self.signature(*args)
+        elif self._declared:
+            sig = self._declared[0]
+        else:
+            raise TypeError("max_cooperative_grid_blocks() needs the specialization: pass "
+                            "signature='...' or args=(...), or declare the kernel's signature")
+        dims = blockdim if isinstance(blockdim, tuple) else (blockdim,)
+        threads = 1
+        for d in dims:
+            if isinstance(d, bool) or not isinstance(d, int) or d < 1:
+                raise ValueError(f"blockdim must be positive ints, got {blockdim!r}")
+            threads *= d
+        if target() == "host":
+            module = self.specialize_host(sig)
+        else:
+            cuda = _CUDA or _import_cuda()
+            module = self.specialize_cuda(sig, cuda.current_context(0))
+        return module.max_cooperative_blocks(threads, dynsmemsize)
+
     def __call__(self, *args, **kwargs):
         raise TypeError(f"launch kernel '{self.__name__}' with {self.__name__}[grid, block]"
                         "(*args); a kernel cannot be called directly")

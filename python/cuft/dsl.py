@@ -14,7 +14,7 @@ __all__ = [
     "selp", "shfl_sync", "shfl_up_sync", "shfl_down_sync", "shfl_xor_sync", "all_sync",
     "any_sync", "eq_sync", "ballot_sync", "syncwarp", "activemask", "lanemask_lt",
     "syncthreads_count", "syncthreads_and", "syncthreads_or", "match_any_sync", "match_all_sync",
-    "nanosleep", "float16", "bfloat16", "float32", "float64",
+    "nanosleep", "cg", "float16", "bfloat16", "float32", "float64",
     "int8", "int16",
     "int32",
     "int64", "uint8", "uint16", "uint32", "uint64", "bool_", "complex64", "complex128", "void",
@@ -148,6 +148,24 @@ threadfence_system = Intrinsic("threadfence_system")
 atomic = _Namespace("atomic", ["add", "sub", "min", "max", "exch", "cas", "and_", "or_", "xor",
                               "inc", "dec", "nanmin", "nanmax", "compare_and_swap"])
 const = _Namespace("const", ["array_like"])
+
+
+class GridGroup(_Namespace):
+    """What ``cuft.cg.this_grid()`` gives in a kernel (numba's ``GridGroup``):
+    the launch's whole grid; ``sync()`` waits until every thread of the grid
+    reached it. A kernel that calls it is launched cooperatively."""
+
+    def __init__(self):
+        super().__init__("cg", [])
+        self.sync = Intrinsic("cg.grid_sync")
+
+    def __repr__(self):
+        return "cuft.cg.this_grid()"
+
+
+GRID_GROUP = GridGroup()
+# numba-cuda's cuda.cg: cooperative groups (the grid).
+cg = _Namespace("cg", ["this_grid"])
 # numba-cuda's cuda.fp16: half-precision arithmetic under CUDA's names.
 FP16_FUNCTIONS = ("hadd", "hsub", "hmul", "hdiv", "hneg", "habs", "hfma", "hmax", "hmin",
                   "heq", "hne", "hgt", "hge", "hlt", "hle", "hsin", "hcos", "hlog", "hlog2",

@@ -608,6 +608,27 @@ void cuft::python::bindLauncher(py::module_ &m) {
                              [](const PyLoaded &m) {
                                return m.kernel->hostKernel && m.kernel->hostKernel->usesFibers();
                              })
+      .def(
+          "max_cooperative_blocks",
+          [](const PyLoaded &m, uint64_t threads, uint64_t dynamicShared) -> uint64_t {
+            const LoadedKernel &k = *m.kernel;
+            if (k.hostKernel)
+              return cuft::host::maxCooperativeBlocks(*k.hostKernel, threads, dynamicShared);
+            uint64_t blocks = 0;
+            cuft::cuda::Error e;
+            {
+              py::gil_scoped_release release;
+              e = cuft::cuda::maxCooperativeBlocks(
+                  reinterpret_cast<cuft::cuda::Context>(k.place.context), k.cudaModule->module(),
+                  threads, dynamicShared, blocks);
+            }
+            if (e)
+              throw py::value_error(e.message());
+            return blocks;
+          },
+          py::arg("threads"), py::arg("dynamic_shared") = 0,
+          "The most blocks of `threads` threads (and dynamic shared bytes) that run at once "
+          "here: the largest grid that may sync (cuft.cg).")
       .def_property_readonly("shared_bytes",
                              [](const PyLoaded &m) -> uint64_t {
                                return m.kernel->hostKernel ? m.kernel->hostKernel->sharedBytes()

@@ -33,12 +33,15 @@
 #include <string>
 #include <vector>
 
+#include "cuft/Runtime/LaunchShape.h" // an H100 SM's limits (blocksPerSM)
+
 namespace {
 
 using CUresult = int;
 constexpr CUresult kOk = 0, kInvalidValue = 1, kNotInitialized = 3, kInvalidDevice = 101,
                    kInvalidImage = 200, kInvalidContext = 201, kInvalidHandle = 400,
-                   kNotFound = 500;
+                   kNotFound = 500, kCooperativeLaunchTooLarge = 720;
+constexpr int kMultiprocessors = 132; // an H100 SXM's
 
 struct Context {
   int device;
@@ -72,6 +75,7 @@ struct Module {
 struct Launch {
   unsigned grid[3], block[3], shared;
   uintptr_t stream;
+  bool cooperative;
   std::string kernel;
   std::vector<char> params; // the kernel's parameter space, as laid out in the cubin
 };
@@ -344,7 +348,7 @@ CUresult cuDeviceGetAttribute(int *value, int attribute, int device) {
   case 5: *value = 2147483647; break;                 // max grid x
   case 6: case 7: *value = 65535; break;              // max grid y, z
   case 8: *value = 49152; break;                      // shared memory per block
-  case 16: *value = 132; break;                       // multiprocessors
+  case 16: *value = kMultiprocessors; break;          // multiprocessors
   case 75: *value = envInt("FAKECUDA_MAJOR", 9); break;
   case 76: *value = envInt("FAKECUDA_MINOR", 0); break;
   case 97: *value = 232448; break;                    // shared memory per block, opt-in
@@ -623,9 +627,15 @@ CUresult cuModuleGetGlobal_v2(uintptr_t *ptr, size_t *bytes, void *module, const
   return kOk;
 }
 
-CUresult cuLaunchKernel(void *function, unsigned gx, unsigned gy, unsigned gz, unsigned bx,
-                        unsigned by, unsigned bz, unsigned shared, uintptr_t stream,
-                        void **params, void **extra) {
+/// An H100's occupancy, registers aside: blocks of `threads` threads with
+/// `shared` bytes of shared memory in all (1 KiB more reserved per block).
+static int blocksPerSM(unsigned threads, uint64_t shared) {
+  return int(cuft::blocksPerSM(threads, shared + 1024));
+}
+
+static CUresult launch(void *function, unsigned gx, unsigned gy, unsigned gz, unsigned bx,
+                       unsigned by, unsigned bz, unsigned shared, uintptr_t stream,
+                       void **params, void **extra, bool cooperative) {
   if (CUresult r = needContext())
     return r;
   const Function *f = static_cast<const Function *>(function);
@@ -645,7 +655,12 @@ CUresult cuLaunchKernel(void *function, unsigned gx, unsigned gy, unsigned gz, u
     return kInvalidValue;
   if (int64_t(shared) > f->dynamicAllowed())
     return kInvalidValue;
+  if (cooperative && uint64_t(gx) * gy * gz >
+                         uint64_t(blocksPerSM(bx * by * bz, f->staticShared + shared)) *
+                             kMultiprocessors)
+    return kCooperativeLaunchTooLarge;
   Launch &l = lastLaunch; // fields assigned one by one: their buffers are reused
+  l.cooperative = cooperative;
   l.grid[0] = gx, l.grid[1] = gy, l.grid[2] = gz;
   l.block[0] = bx, l.block[1] = by, l.block[2] = bz;
   l.shared = shared;
@@ -658,6 +673,31 @@ CUresult cuLaunchKernel(void *function, unsigned gx, unsigned gy, unsigned gz, u
   for (size_t i = 0; i < f->params.size(); ++i)
     memcpy(l.params.data() + f->params[i].offset, params[i], f->params[i].size);
   launches.fetch_add(1);
+  if (cooperative)
+    count("cooperative_launches");
+  return kOk;
+}
+
+CUresult cuLaunchKernel(void *function, unsigned gx, unsigned gy, unsigned gz, unsigned bx,
+                        unsigned by, unsigned bz, unsigned shared, uintptr_t stream,
+                        void **params, void **extra) {
+  return launch(function, gx, gy, gz, bx, by, bz, shared, stream, params, extra, false);
+}
+
+CUresult cuLaunchCooperativeKernel(void *function, unsigned gx, unsigned gy, unsigned gz,
+                                   unsigned bx, unsigned by, unsigned bz, unsigned shared,
+                                   uintptr_t stream, void **params) {
+  return launch(function, gx, gy, gz, bx, by, bz, shared, stream, params, nullptr, true);
+}
+
+CUresult cuOccupancyMaxActiveBlocksPerMultiprocessor(int *blocks, void *function, int threads,
+                                                     size_t dynamicShared) {
+  if (CUresult r = needContext())
+    return r;
+  const Function *f = static_cast<const Function *>(function);
+  if (!f || f->module->context != current || threads <= 0 || threads > maxThreads())
+    return kInvalidValue;
+  *blocks = blocksPerSM(unsigned(threads), f->staticShared + dynamicShared);
   return kOk;
 }
 

@@ -1167,6 +1167,32 @@ def half_atomics(x, bins):
         cuft.atomic.sub(bins, 0, cuft.float16(0.125))
 
 
+@cuft.kernel
+def grid_sync_rows(M, partial, total):
+    # Grid-wide sync (cuft.cg, launched cooperatively): rows written one after
+    # another by the whole grid, each from the previous row as the opposite
+    # thread (in another block) wrote it; then a two-phase sum of the last row.
+    col = cuft.grid(1)
+    g = cuft.cg.this_grid()
+    for row in range(1, M.shape[0]):
+        M[row, col] = M[row - 1, M.shape[1] - col - 1] * 2 + col % 3
+        g.sync()
+    s = cuft.shared.array(64, cuft.int64)
+    s[cuft.threadIdx.x] = M[M.shape[0] - 1, col]
+    cuft.syncthreads()
+    if cuft.threadIdx.x == 0:
+        acc = 0
+        for k in range(cuft.blockDim.x):
+            acc += s[k]
+        partial[cuft.blockIdx.x] = acc
+    g.sync()
+    if col == 0:
+        acc = 0
+        for b in range(cuft.gridDim.x):
+            acc += partial[b]
+        total[0] = acc
+
+
 ROOTS_OF_UNITY = np.exp(2j * np.pi * np.arange(4) / 4).astype(np.complex64)
 
 
@@ -1192,6 +1218,8 @@ def _f64(*shape):
 
 
 GALLERY = {
+    "grid_sync_rows": (grid_sync_rows, lambda: (np.ones((5, 64), np.int64), np.zeros(1, np.int64),
+                                                np.zeros(1, np.int64))),
     "saxpy": (saxpy, lambda: (np.float32(2), _f32(64), _f32(64))),
     "vector_add": (vector_add, lambda: (np.arange(8, dtype=np.int32), np.arange(8, dtype=np.int32),
                                         np.zeros(8, np.int32))),

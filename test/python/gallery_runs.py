@@ -266,6 +266,16 @@ def _warp_collectives(x, sums, scans, votes, block_counts):
     return {1: sums, 2: scans, 3: votes, 4: block_counts}
 
 
+def _grid_sync_rows(M, partial, total):
+    cols = M.shape[1]
+    col = np.arange(cols)
+    for row in range(1, M.shape[0]):
+        M[row] = M[row - 1, cols - col - 1] * 2 + col % 3
+    partial[:] = M[-1].reshape(-1, 64).sum(axis=1)
+    total[0] = M[-1].sum()
+    return {0: M, 1: partial, 2: total}
+
+
 def _dynamic_shared(x, out):
     v = np.zeros(_cover(N, 128) * 128)
     v[:N] = x
@@ -960,6 +970,10 @@ RUNS = {
                                                       np.zeros((N, 6), np.int64),
                                                       np.zeros(N, np.int32)),
                                      _warp_collectives, **F64),
+    # 8 blocks of 64 threads at once (the host holds 32 per SM), 16 grid syncs.
+    "grid_sync_rows": Run(8, 64, lambda: (_ints(-9, 9, (17, 8 * 64)).astype(np.int64),
+                                          np.zeros(8, np.int64), np.zeros(1, np.int64)),
+                          _grid_sync_rows),
     # Integers summed as floats: exact in any order.
     "dynamic_shared": Run(_cover(N, 128), 128,
                           lambda: (_ints(-1000, 1000, N).astype(f64), np.zeros((N, 2))),

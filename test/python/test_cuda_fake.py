@@ -931,3 +931,38 @@ def test_a_debug_kernel_reads_its_error_record_after_each_launch(tmp_path):
         assert e.lineno is not None and "raise Boom" in str(e), str(e)
     checked[1, 32](x)  # the record was cleared: this launch reports nothing
     """)
+
+
+def test_a_kernel_that_syncs_its_grid_launches_cooperatively_within_the_gpus_limit():
+    run_fake(r"""
+    @cuft.kernel
+    def rows(M):
+        col = cuft.grid(1)
+        for row in range(1, M.shape[0]):
+            M[row, col] = M[row - 1, M.shape[1] - col - 1] + 1
+            cuft.cg.this_grid().sync()
+
+    @cuft.kernel
+    def plain(M):
+        M[0, cuft.grid(1)] = 1
+
+    M = cuft.zeros((4, 128 * 64), np.int32)
+    # An H100 (the double's): 16 blocks of 128 threads per SM (2048 threads),
+    # 132 SMs; 1024-thread blocks: 2 per SM.
+    assert rows.max_cooperative_grid_blocks(128, args=(M,)) == 16 * 132
+    assert rows.max_cooperative_grid_blocks((32, 32), args=(M,)) == 2 * 132
+    rows[64, 128](M)
+    assert counter("cooperative_launches") == 1
+    assert last_launch()["grid"] == (64, 1, 1) and last_launch()["kernel"] == "rows"
+    plain[64, 128](M)  # no grid sync: an ordinary launch
+    assert counter("cooperative_launches") == 1 and last_launch()["kernel"] == "plain"
+    before = counter("launches")
+    try:
+        rows[16 * 132 + 1, 128](M)
+    except ValueError as e:
+        assert "a grid of 2113 blocks cannot sync (cuft.cg): at most 2112 blocks of 128 " \
+               "threads run at once on this GPU (132 SMs" in str(e), e
+    else:
+        raise AssertionError("launched past the cooperative limit")
+    assert counter("launches") == before
+    """)

@@ -21,8 +21,11 @@ def test_compiles_to_ptx_that_ptxas_accepts(name, tmp_path):
         pytest.skip("ptxas is not installed")
     path = tmp_path / f"{name}.ptx"
     path.write_text(ptx)
-    run = subprocess.run([PTXAS, "-arch=sm_90", str(path), "-o", str(tmp_path / f"{name}.cubin")],
-                         capture_output=True, text=True)
+    # Code that calls CUDA's device runtime (cuft.cg's grid sync) is
+    # relocatable: the link adds libcudadevrt.
+    relocatable = ["-c"] if "cudaCGSynchronize" in ptx else []
+    run = subprocess.run([PTXAS, "-arch=sm_90", *relocatable, str(path),
+                          "-o", str(tmp_path / f"{name}.cubin")], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
 
 

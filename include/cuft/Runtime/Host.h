@@ -39,6 +39,8 @@ struct Object {
   std::string name;
   /// The kernel reaches a barrier: each thread runs on its own fiber.
   bool fibers = false;
+  /// The kernel syncs its grid (cuft.cg): a launch runs every block at once.
+  bool cooperative = false;
   /// Static shared memory of one block, in bytes.
   uint64_t sharedBytes = 0;
   /// Stack slots of one thread (local arrays, variables), in bytes.
@@ -75,6 +77,8 @@ public:
 
   const std::string &name() const;
   bool usesFibers() const;
+  /// It syncs its grid (cuft.cg): every block of a launch runs at once.
+  bool cooperative() const;
   uint64_t sharedBytes() const;
   /// Stack slots of one thread (local arrays, variables), in bytes.
   uint64_t localBytes() const;
@@ -146,6 +150,13 @@ LaunchError launch(const Kernel &kernel, const uint32_t grid[3], const uint32_t 
 /// Threads of the pool that runs blocks (the machine's hardware threads, or
 /// CUFT_HOST_THREADS).
 unsigned poolSize();
+
+/// The most blocks of `threadsPerBlock` threads and `dynamicSharedBytes` a
+/// cooperative launch of `kernel` (one that syncs its grid) may have: all
+/// run at once, the host counting as one SM (sm_90's limits: blocksPerSM)
+/// per thread that runs blocks (the pool's and the launching one).
+uint64_t maxCooperativeBlocks(const Kernel &kernel, uint64_t threadsPerBlock,
+                              uint64_t dynamicSharedBytes);
 
 } // namespace cuft::host
 

@@ -8,6 +8,7 @@
 #define CUFT_RUNTIME_LAUNCHSHAPE_H
 
 #include <cstdint>
+#include <algorithm>
 #include <string>
 
 namespace cuft {
@@ -24,6 +25,22 @@ inline constexpr uint64_t kMaxSharedBytesPerBlock = 227 * 1024;
 /// power of 2, a multiple of 8): a page, which the host target's block
 /// buffers are aligned to.
 inline constexpr uint64_t kMaxArrayAlignment = 4096;
+
+/// What one SM of sm_90 holds at once (registers aside): the rule of the host
+/// target's cooperative launches, whose "SMs" are the threads that run blocks.
+inline constexpr uint64_t kMaxThreadsPerSM = 2048;
+inline constexpr uint64_t kMaxBlocksPerSM = 32;
+inline constexpr uint64_t kSharedBytesPerSM = 228 * 1024;
+
+/// Blocks of `threads` threads (whole warps) and `sharedBytes` of shared
+/// memory each that one SM holds at once.
+inline uint64_t blocksPerSM(uint64_t threads, uint64_t sharedBytes) {
+  uint64_t warpThreads = (threads + 31) / 32 * 32;
+  uint64_t n = std::min(kMaxBlocksPerSM, kMaxThreadsPerSM / std::max<uint64_t>(warpThreads, 32));
+  if (sharedBytes)
+    n = std::min(n, kSharedBytesPerSM / sharedBytes);
+  return n;
+}
 
 inline std::string dim3Text(const uint32_t d[3]) {
   return "(" + std::to_string(d[0]) + ", " + std::to_string(d[1]) + ", " +

@@ -159,6 +159,16 @@ struct ThreadFenceLowering : public OpConversionPattern<ThreadFenceOp> {
   }
 };
 
+struct GridSyncLowering : public OpConversionPattern<GridSyncOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(GridSyncOp op, OpAdaptor,
+                                ConversionPatternRewriter &b) const override {
+    cuft::detail::callDeclared(b, op.getLoc(), kGridSyncFunction, {}, {});
+    b.eraseOp(op);
+    return success();
+  }
+};
+
 struct NanoSleepLowering : public OpConversionPattern<NanoSleepOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(NanoSleepOp op, OpAdaptor adaptor,
@@ -231,6 +241,6 @@ void cuft::populateCuftGpuToGpuPatterns(CuftTypeConverter &converter,
                IndexLowering<GridDimOp, gpu::GridDimOp>, GridLowering<GridIndexOp, false>,
                GridLowering<GridSizeOp, true>, LaneIdLowering, WarpSizeLowering,
                SyncThreadsLowering, ThreadFenceLowering, PrintLowering, CollectiveLowering,
-               NanoSleepLowering>(converter,
+               NanoSleepLowering, GridSyncLowering>(converter,
                                                                        patterns.getContext());
 }

@@ -381,17 +381,13 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
     return loop && sync;
   }
 
-  /// The kernels and device functions that reach a gpu.barrier or a warp or
-  /// block collective (kCollectiveFunction): their threads run as fibers.
-  llvm::SmallPtrSet<Operation *, 8> functionsWithBarriers(ArrayRef<func::FuncOp> fns) {
+  /// The kernels and device functions that reach an op for which `is` holds.
+  llvm::SmallPtrSet<Operation *, 8> functionsReaching(ArrayRef<func::FuncOp> fns,
+                                                      function_ref<bool(Operation *)> is) {
     llvm::SmallPtrSet<Operation *, 8> result;
     for (func::FuncOp fn : fns)
-      if (fn.walk([](Operation *op) {
-              auto call = dyn_cast<func::CallOp>(op);
-              return isa<gpu::BarrierOp>(op) ||
-                             (call && call.getCallee() == kCollectiveFunction)
-                         ? WalkResult::interrupt()
-                         : WalkResult::advance();
+      if (fn.walk([&](Operation *op) {
+              return is(op) ? WalkResult::interrupt() : WalkResult::advance();
             }).wasInterrupted())
         result.insert(fn);
     for (bool changed = true; changed;) {
@@ -414,7 +410,7 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
 
   /// `__cuft_entry_K(args..., ids, shared)`: runs kernel K's threads of one
   /// block in a loop (no barriers) or one thread (with barriers, on a fiber).
-  void buildEntry(OpBuilder &b, func::FuncOp kernel, bool fibers,
+  void buildEntry(OpBuilder &b, func::FuncOp kernel, bool fibers, bool cooperative,
                   std::pair<int64_t, int64_t> memory) {
     auto [sharedBytes, localBytes] = memory;
     Location loc = kernel.getLoc();
@@ -424,6 +420,8 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
     entry->setAttr(kLocalBytesAttr, b.getI64IntegerAttr(localBytes));
     if (fibers)
       entry->setAttr(kFibersAttr, b.getUnitAttr());
+    if (cooperative)
+      entry->setAttr(kCooperativeAttr, b.getUnitAttr());
     if (Attribute threads = kernel->getAttr(kMaxThreadsAttr))
       entry->setAttr(kHostMaxThreadsAttr, threads);
     Block *body = entry.addEntryBlock();
@@ -508,7 +506,20 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
         fn->setAttr("llvm.linkage",
                     LLVM::LinkageAttr::get(ctx, LLVM::linkage::Linkage::Internal));
       }
-      auto withBarriers = functionsWithBarriers(fns);
+      auto callsOf = [](StringRef callee) {
+        return [callee](Operation *op) {
+          auto call = dyn_cast<func::CallOp>(op);
+          return call && call.getCallee() == callee;
+        };
+      };
+      // Their threads run as fibers: barriers, warp and block collectives (a
+      // rendezvous of threads), grid syncs.
+      auto withBarriers = functionsReaching(fns, [&](Operation *op) {
+        return isa<gpu::BarrierOp>(op) || callsOf(kCollectiveFunction)(op) ||
+               callsOf(kGridSyncFunction)(op);
+      });
+      // Their blocks run all at once.
+      auto cooperative = functionsReaching(fns, callsOf(kGridSyncFunction));
       for (func::FuncOp fn : fns) {
         if (failed(rewriteBody(fn, shared)))
           return signalPassFailure();
@@ -537,7 +548,7 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
         fibers.push_back(withBarriers.contains(kernel) || mayWaitInLoop(kernel));
       for (auto [kernel, fiber] : llvm::zip(kernels, fibers)) {
         b.setInsertionPoint(gpuModule);
-        buildEntry(b, kernel, fiber, memoryOf(kernel));
+        buildEntry(b, kernel, fiber, cooperative.contains(kernel), memoryOf(kernel));
       }
       gpuModule.erase();
     }

@@ -289,6 +289,52 @@ struct NanoSleepCallLowering : public OpRewritePattern<func::CallOp> {
   }
 };
 
+/// The `llvm.func` `name` of `module` (declared on first use).
+LLVM::LLVMFuncOp declareLLVMFunc(PatternRewriter &b, gpu::GPUModuleOp module, StringRef name,
+                                 Type result, ArrayRef<Type> args) {
+  if (auto fn = module.lookupSymbol<LLVM::LLVMFuncOp>(name))
+    return fn;
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(module.getBody());
+  return LLVM::LLVMFuncOp::create(b, module.getLoc(), name,
+                                  LLVM::LLVMFunctionType::get(result, args));
+}
+
+/// `func.call @__cuft_grid_sync()` -> libcudadevrt's grid barrier, as numba
+/// and CUDA's cooperative groups call it:
+/// `cudaCGSynchronize(cudaCGGetIntrinsicHandle(cudaCGScopeGrid), 0)`. The
+/// module gets kCooperativeGlobal, so that the runtime launches it
+/// cooperatively (the handle is only valid then); the linker adds
+/// libcudadevrt.
+struct GridSyncCallLowering : public OpRewritePattern<func::CallOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(func::CallOp call, PatternRewriter &b) const override {
+    if (call.getCallee() != kGridSyncFunction)
+      return failure();
+    auto module = call->getParentOfType<gpu::GPUModuleOp>();
+    Location loc = call.getLoc();
+    Type i32 = b.getI32Type(), i64 = b.getI64Type();
+    auto getHandle = declareLLVMFunc(b, module, "cudaCGGetIntrinsicHandle", i64, {i32});
+    auto synchronize = declareLLVMFunc(b, module, "cudaCGSynchronize", i32, {i64, i32});
+    constexpr int32_t kScopeGrid = 1; // cudaCGScopeGrid
+    Value scope = LLVM::ConstantOp::create(b, loc, i32, b.getI32IntegerAttr(kScopeGrid));
+    Value handle = LLVM::CallOp::create(b, loc, getHandle, ValueRange{scope}).getResult();
+    Value flags = LLVM::ConstantOp::create(b, loc, i32, b.getI32IntegerAttr(0));
+    LLVM::CallOp::create(b, loc, synchronize, ValueRange{handle, flags});
+    if (!module.lookupSymbol(kCooperativeGlobal)) {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(module.getBody());
+      auto type = MemRefType::get({}, i32);
+      memref::GlobalOp::create(b, loc, kCooperativeGlobal, b.getStringAttr("public"), type,
+                               DenseElementsAttr::get(RankedTensorType::get({}, i32),
+                                                      b.getI32IntegerAttr(1)),
+                               /*constant=*/true, IntegerAttr());
+    }
+    b.eraseOp(call);
+    return success();
+  }
+};
+
 /// `func.call @__cuft_dynamic_shared_bytes()` -> PTX's %dynamic_smem_size.
 struct DynamicSharedBytesLowering : public OpRewritePattern<func::CallOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -356,7 +402,8 @@ struct PrepareNVPTXPass : public cuft::impl::PrepareNVPTXBase<PrepareNVPTXPass> 
     MLIRContext *ctx = &getContext();
     RewritePatternSet patterns(ctx);
     patterns.add<LibmCallLowering, PreciseSqrtLowering, TruncLowering, RaiseLowering,
-                 CollectiveLowering, DynamicSharedBytesLowering, NanoSleepCallLowering>(ctx);
+                 CollectiveLowering, DynamicSharedBytesLowering, NanoSleepCallLowering,
+                 GridSyncCallLowering>(ctx);
     FrozenRewritePatternSet frozen(std::move(patterns));
     for (auto gpuModule : getOperation().getOps<gpu::GPUModuleOp>()) {
       if (!nvptxDataLayout().empty())
@@ -367,7 +414,7 @@ struct PrepareNVPTXPass : public cuft::impl::PrepareNVPTXBase<PrepareNVPTXPass> 
         if ((decl->hasAttr(kLibmAttr) || decl.getName() == kRaiseFunction ||
              decl.getName() == kCollectiveFunction ||
              decl.getName() == kDynamicSharedBytesFunction ||
-             decl.getName() == kNanoSleepFunction) &&
+             decl.getName() == kNanoSleepFunction || decl.getName() == kGridSyncFunction) &&
             decl.symbolKnownUseEmpty(gpuModule))
           decl.erase();
     }

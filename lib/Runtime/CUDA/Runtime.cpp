@@ -46,6 +46,9 @@ struct Api {
   CUresult (*moduleGetGlobal)(DevicePtr *, size_t *, void *, const char *) = nullptr;
   CUresult (*launchKernel)(Function, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned,
                            unsigned, Stream, void **, void **) = nullptr;
+  CUresult (*launchCooperativeKernel)(Function, unsigned, unsigned, unsigned, unsigned, unsigned,
+                                      unsigned, unsigned, Stream, void **) = nullptr;
+  CUresult (*occupancyMaxActiveBlocksPerMultiprocessor)(int *, Function, int, size_t) = nullptr;
   CUresult (*getErrorString)(CUresult, const char **) = nullptr;
   CUresult (*eventCreate)(Event *, unsigned) = nullptr;
   CUresult (*eventDestroy)(Event) = nullptr;
@@ -90,6 +93,9 @@ const Api &api() {
     resolve(a, a.ctxSynchronize, "cuCtxSynchronize");
     resolve(a, a.moduleGetGlobal, "cuModuleGetGlobal_v2");
     resolve(a, a.launchKernel, "cuLaunchKernel");
+    resolve(a, a.launchCooperativeKernel, "cuLaunchCooperativeKernel");
+    resolve(a, a.occupancyMaxActiveBlocksPerMultiprocessor,
+            "cuOccupancyMaxActiveBlocksPerMultiprocessor");
     resolve(a, a.getErrorString, "cuGetErrorString");
     resolve(a, a.eventCreate, "cuEventCreate");
     resolve(a, a.eventDestroy, "cuEventDestroy_v2");
@@ -145,6 +151,7 @@ template <typename Call> Error inContext(Context context, const char *what, Call
 constexpr int kFuncMaxThreadsPerBlock = 0, kFuncSharedSizeBytes = 1,
               kFuncMaxDynamicSharedSizeBytes = 8;
 constexpr int kDeviceMaxSharedPerBlockOptin = 97;
+constexpr int kDeviceMultiprocessorCount = 16;
 
 Error loadModule(const Cubin &cubin, Context context, Module &m) {
   return inContext(context, "cannot load a module", [&](const Api &a) {
@@ -168,6 +175,9 @@ Error loadModule(const Cubin &cubin, Context context, Module &m) {
     if (!e)
       e = check(a.deviceGetAttribute(&optin, kDeviceMaxSharedPerBlockOptin, device),
                 "cuDeviceGetAttribute");
+    if (!e)
+      e = check(a.deviceGetAttribute(&m.multiprocessors, kDeviceMultiprocessorCount, device),
+                "cuDeviceGetAttribute");
     if (e) {
       a.moduleUnload(m.module);
       return e;
@@ -180,6 +190,11 @@ Error loadModule(const Cubin &cubin, Context context, Module &m) {
     if (a.moduleGetGlobal(&record, &recordBytes, m.module, "__cuft_error") == kSuccess &&
         recordBytes == sizeof(Error::raised))
       m.errorRecord = record;
+    // Code that syncs its grid (cuft.cg) marks its module (kCooperativeGlobal).
+    DevicePtr marker = 0;
+    size_t markerBytes = 0;
+    m.cooperative =
+        a.moduleGetGlobal(&marker, &markerBytes, m.module, "__cuft_cooperative") == kSuccess;
     return e;
   });
 }
@@ -443,6 +458,20 @@ Error cuft::cuda::launch(Context context, const Module &module, const uint32_t g
   }
   if (Error e = allowDynamicShared(module, sharedBytes))
     return e;
+  if (module.cooperative) { // every block at once: no more than the GPU holds
+    uint64_t most = 0, blocks = uint64_t(grid[0]) * grid[1] * grid[2];
+    uint64_t threads = uint64_t(block[0]) * block[1] * block[2];
+    if (Error e = maxCooperativeBlocks(context, module, threads, sharedBytes, most))
+      return e;
+    if (blocks > most)
+      return configError(module, "a grid of " + std::to_string(blocks) +
+                                     " blocks cannot sync (cuft.cg): at most " +
+                                     std::to_string(most) + " blocks of " +
+                                     std::to_string(threads) + " threads run at once on this "
+                                     "GPU (" + std::to_string(module.multiprocessors) +
+                                     " SMs; kernel.max_cooperative_grid_blocks(block) says how "
+                                     "many)");
+  }
   if (Error e = launchUnchecked(module, grid, block, sharedBytes, stream, params))
     return e;
   if (!module.errorRecord)
@@ -455,7 +484,27 @@ Error cuft::cuda::launchUnchecked(const Module &module, const uint32_t grid[3],
                                   const uint32_t block[3], uint32_t sharedBytes, Stream stream,
                                   void **params) {
   CUFT_API("cannot launch the kernel");
+  if (module.cooperative)
+    return check(a->launchCooperativeKernel(module.function, grid[0], grid[1], grid[2], block[0],
+                                            block[1], block[2], sharedBytes, stream, params),
+                 "cuLaunchCooperativeKernel");
   return check(a->launchKernel(module.function, grid[0], grid[1], grid[2], block[0], block[1],
                                block[2], sharedBytes, stream, params, nullptr),
                "cuLaunchKernel");
+}
+
+Error cuft::cuda::maxCooperativeBlocks(Context context, const Module &module,
+                                       uint64_t threadsPerBlock, uint64_t dynamicSharedBytes,
+                                       uint64_t &blocks) {
+  return inContext(context, "cannot query the kernel's occupancy", [&](const Api &a) {
+    int perSM = 0;
+    blocks = 0;
+    if (threadsPerBlock == 0 || threadsPerBlock > uint64_t(module.maxThreadsPerBlock))
+      return Error{};
+    Error e = check(a.occupancyMaxActiveBlocksPerMultiprocessor(
+                        &perSM, module.function, int(threadsPerBlock), dynamicSharedBytes),
+                    "cuOccupancyMaxActiveBlocksPerMultiprocessor");
+    blocks = uint64_t(perSM) * uint64_t(module.multiprocessors);
+    return e;
+  });
 }

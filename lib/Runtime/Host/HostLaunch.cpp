@@ -99,6 +99,17 @@ struct Job {
   std::atomic<bool> failed{false};
   bool interruptible = false; // stops at Ctrl-C (Interrupt.h)
   uint32_t dynamicShared = 0;  // bytes after the kernel's static shared memory
+  /// Blocks a worker takes at a time: 1, or for a cooperative launch (a
+  /// kernel that syncs its grid) as many as an SM holds; each runs them
+  /// together, and at a grid sync takes whatever no worker took yet.
+  uint64_t share = 1;
+
+  /// The grid barrier of a cooperative launch: blocks at it (their live
+  /// threads all waiting), blocks ended, and barriers passed.
+  std::mutex gridMutex;
+  std::condition_variable gridCv;
+  uint64_t gridArrived = 0, gridEnded = 0, gridGeneration = 0;
+  uint32_t endedBlock[3] = {0, 0, 0}; // the first block that ended
 
   std::mutex errorMutex;
   LaunchError error; // the first one
@@ -108,10 +119,20 @@ struct Job {
   bool done = false;
 
   void fail(LaunchError e) {
-    std::lock_guard<std::mutex> lock(errorMutex);
-    if (!failed.exchange(true))
-      error = std::move(e);
+    {
+      std::lock_guard<std::mutex> lock(errorMutex);
+      if (!failed.exchange(true))
+        error = std::move(e);
+    }
+    gridCv.notify_all(); // workers at the grid barrier give up
   }
+
+  /// `arriving` blocks (of a worker) are at the grid barrier: waits until
+  /// every block of the grid is, or the launch fails (false). Blocks that
+  /// ended instead make it a deadlock, as on a GPU.
+  bool gridBarrier(uint64_t arriving);
+  /// A block of a cooperative launch ended (all its threads).
+  void blockEnded(const uint32_t block[3]);
 
   /// Whether Ctrl-C stops this launch now.
   bool interrupted() const {
@@ -138,7 +159,8 @@ struct Task {
   /// Yielded: gave the other threads a turn inside a loop that may wait on
   /// them (a spin-wait); it runs again in the next round. AtCollective: waits
   /// for the lanes of its mask at a warp collective (cuftHostCollective).
-  enum class State { Running, AtBarrier, Yielded, AtCollective, Done, Failed };
+  /// AtGridSync: waits for every thread of the grid (cuftHostGridSync).
+  enum class State { Running, AtBarrier, Yielded, AtCollective, AtGridSync, Done, Failed };
   uint32_t latches = 0; // loop iterations seen by cuftHostYield
   /// The collective it waits at (or the barrier's predicate), and its result.
   cuft::Collective collective = cuft::Collective::SyncWarp;
@@ -146,6 +168,7 @@ struct Task {
   uint64_t value = 0, result = 0;
   int32_t arg = 0, width = 0;
   size_t index = 0; // its thread's linear index in the block
+  size_t block = 0; // which of its worker's blocks
   FiberContext context;
   State state = State::Running;
   Worker *worker = nullptr;
@@ -169,16 +192,29 @@ struct Stack {
   }
 };
 
+/// A block a worker runs: its ids, its shared memory, how many of its threads
+/// have not ended, and what its last barrier's predicates reduced to.
+struct BlockRun {
+  uint32_t id[3] = {0, 0, 0};
+  std::unique_ptr<char[]> storage;
+  size_t capacity = 0;
+  Buffer1D shared;
+  size_t live = 0;
+  /// syncthreads_count/and/or of the barrier being released: over its threads.
+  int64_t barrierCount = 0;
+  bool barrierAll = true, barrierAny = false;
+};
+
 struct Worker {
   FiberContext scheduler;
   Task *current = nullptr;
   Job *job = nullptr;
-  uint32_t blockId[3] = {0, 0, 0};
-  std::vector<std::unique_ptr<Task>> tasks;
+  std::vector<std::unique_ptr<Task>> tasks; // block after block, blockTasks each
   std::vector<Stack> stacks;
-  std::unique_ptr<char[]> sharedStorage;
-  size_t sharedCapacity = 0;
-  Buffer1D shared;
+  std::vector<std::unique_ptr<BlockRun>> blocks; // the first numBlocks run now
+  size_t numBlocks = 0;
+  size_t blockTasks = 0; // tasks per block: its threads, or 1 (a loop)
+  std::vector<char> release; // per block: its barrier releases this round
 
   Worker() = default;
   Worker(const Worker &) = delete;
@@ -189,14 +225,20 @@ struct Worker {
       munmap(s.base, s.bytes + pageSize());
   }
 
-  bool prepare(size_t numTasks, uint64_t sharedBytes, size_t stackBytes);
-  void runBlock(Job &job, uint64_t linearBlock);
-  /// Completes the collectives of warp `warp` whose lanes have all arrived.
-  void completeWarp(size_t warp, size_t numTasks);
-  size_t blockTasks = 0; // the threads of the block running now
-  /// syncthreads_count/and/or of the barrier being released: over its threads.
-  int64_t barrierCount = 0;
-  bool barrierAll = true, barrierAny = false;
+  Task &task(size_t block, size_t index) { return *tasks[block * blockTasks + index]; }
+  BlockRun &blockOf(const Task &t) { return *blocks[t.block]; }
+  bool prepare(size_t numTasks, size_t stackBytes);
+  /// Adds blocks [first, first + count) of `j` to those this worker runs, their
+  /// threads at their start. False (the launch failed) when no stacks map.
+  bool addBlocks(Job &j, uint64_t first, uint64_t count);
+  /// Runs blocks [first, first + count) of `j` together to their end; a
+  /// cooperative launch's worker takes more blocks of the launch and meets
+  /// the others at its grid barriers. Returns how many blocks it took (run,
+  /// or given up when the launch failed), for the launch to count.
+  uint64_t runBlocks(Job &j, uint64_t first, uint64_t count);
+  /// Completes the collectives of warp `warp` of block `block` whose lanes
+  /// have all arrived.
+  void completeWarp(size_t block, size_t warp);
   [[noreturn]] void abandonCurrent(LaunchError error);
 };
 
@@ -212,9 +254,10 @@ void taskMain(void *p) {
   __builtin_trap(); // a finished fiber is never resumed
 }
 
-bool Worker::prepare(size_t numTasks, uint64_t sharedBytes, size_t stackBytes) {
+bool Worker::prepare(size_t numTasks, size_t stackBytes) {
   // Stacks too small for this kernel (from the first one too small on) are
-  // given back and mapped again, larger.
+  // given back and mapped again, larger. (Blocks added to a running launch
+  // find the stacks in use large enough: the same kernel's.)
   size_t fit = 0;
   while (fit < stacks.size() && fit < numTasks && stacks[fit].bytes >= stackBytes)
     ++fit;
@@ -238,84 +281,168 @@ bool Worker::prepare(size_t numTasks, uint64_t sharedBytes, size_t stackBytes) {
     tasks.push_back(std::make_unique<Task>());
     tasks.back()->worker = this;
   }
-  if (sharedCapacity < sharedBytes) {
-    sharedCapacity = std::max<size_t>(sharedBytes, 4096);
-    sharedStorage.reset(new char[sharedCapacity + cuft::kMaxArrayAlignment]);
-  }
-  // Aligned for any shared array's alignment (offsets in the block's memory
-  // are aligned as their arrays ask).
-  auto base = (reinterpret_cast<uintptr_t>(sharedStorage.get()) + cuft::kMaxArrayAlignment - 1) &
-              ~uintptr_t(cuft::kMaxArrayAlignment - 1);
-  shared.point(reinterpret_cast<char *>(base), static_cast<int64_t>(sharedBytes));
   return true;
 }
 
-void Worker::runBlock(Job &j, uint64_t linear) {
+bool Worker::addBlocks(Job &j, uint64_t first, uint64_t count) {
   const Kernel &kernel = *j.kernel;
-  blockId[0] = static_cast<uint32_t>(linear % j.grid[0]);
-  blockId[1] = static_cast<uint32_t>(linear / j.grid[0] % j.grid[1]);
-  blockId[2] = static_cast<uint32_t>(linear / (uint64_t(j.grid[0]) * j.grid[1]));
-  uint64_t threads = uint64_t(j.block[0]) * j.block[1] * j.block[2];
-  size_t numTasks = kernel.usesFibers() ? threads : 1;
-  if (!prepare(numTasks, dynamicSharedOffset(kernel) + j.dynamicShared,
-               fiberStackBytesFor(kernel))) {
+  size_t from = numBlocks;
+  if (!prepare((from + count) * blockTasks, fiberStackBytesFor(kernel))) {
     LaunchError e;
     e.kind = LaunchError::Kind::Trap;
-    e.message = "cannot map " + std::to_string(numTasks) + " fiber stacks";
+    e.message = "cannot map " + std::to_string((from + count) * blockTasks) + " fiber stacks";
     j.fail(std::move(e));
-    return;
+    return false;
   }
-  job = &j;
-  for (size_t i = 0; i < numTasks; ++i) {
-    Task &t = *tasks[i];
-    t.state = Task::State::Running;
-    t.index = i;
-    t.value = 0;
-    t.ids[cuft::kThreadIdSlot] = static_cast<uint32_t>(i % j.block[0]);
-    t.ids[cuft::kThreadIdSlot + 1] = static_cast<uint32_t>(i / j.block[0] % j.block[1]);
-    t.ids[cuft::kThreadIdSlot + 2] = static_cast<uint32_t>(i / (j.block[0] * j.block[1]));
-    for (unsigned d = 0; d < 3; ++d) {
-      t.ids[cuft::kBlockIdSlot + d] = blockId[d];
-      t.ids[cuft::kBlockDimSlot + d] = j.block[d];
-      t.ids[cuft::kGridDimSlot + d] = j.grid[d];
+  uint64_t sharedBytes = dynamicSharedOffset(kernel) + j.dynamicShared;
+  while (blocks.size() < from + count)
+    blocks.push_back(std::make_unique<BlockRun>());
+  for (size_t b = from; b < from + count; ++b) {
+    BlockRun &run = *blocks[b];
+    uint64_t linear = first + (b - from);
+    run.id[0] = static_cast<uint32_t>(linear % j.grid[0]);
+    run.id[1] = static_cast<uint32_t>(linear / j.grid[0] % j.grid[1]);
+    run.id[2] = static_cast<uint32_t>(linear / (uint64_t(j.grid[0]) * j.grid[1]));
+    if (run.capacity < sharedBytes) {
+      run.capacity = std::max<size_t>(sharedBytes, 4096);
+      run.storage.reset(new char[run.capacity + cuft::kMaxArrayAlignment]);
     }
-    t.idsBuffer.point(t.ids, cuft::kIdSlots);
-    t.args.assign(j.userArgs.begin(), j.userArgs.end());
-    t.idsBuffer.appendSlots(t.args);
-    shared.appendSlots(t.args);
-    fiberInit(t.context, stacks[i].usable(), stacks[i].bytes, taskMain, &t);
+    // Aligned for any shared array's alignment (offsets in the block's memory
+    // are aligned as their arrays ask).
+    auto base = (reinterpret_cast<uintptr_t>(run.storage.get()) + cuft::kMaxArrayAlignment - 1) &
+                ~uintptr_t(cuft::kMaxArrayAlignment - 1);
+    run.shared.point(reinterpret_cast<char *>(base), static_cast<int64_t>(sharedBytes));
+    run.live = blockTasks;
+    for (size_t i = 0; i < blockTasks; ++i) {
+      size_t k = b * blockTasks + i;
+      Task &t = *tasks[k];
+      t.state = Task::State::Running;
+      t.block = b;
+      t.index = i;
+      t.value = 0;
+      t.ids[cuft::kThreadIdSlot] = static_cast<uint32_t>(i % j.block[0]);
+      t.ids[cuft::kThreadIdSlot + 1] = static_cast<uint32_t>(i / j.block[0] % j.block[1]);
+      t.ids[cuft::kThreadIdSlot + 2] = static_cast<uint32_t>(i / (j.block[0] * j.block[1]));
+      for (unsigned d = 0; d < 3; ++d) {
+        t.ids[cuft::kBlockIdSlot + d] = run.id[d];
+        t.ids[cuft::kBlockDimSlot + d] = j.block[d];
+        t.ids[cuft::kGridDimSlot + d] = j.grid[d];
+      }
+      t.idsBuffer.point(t.ids, cuft::kIdSlots);
+      t.args.assign(j.userArgs.begin(), j.userArgs.end());
+      t.idsBuffer.appendSlots(t.args);
+      run.shared.appendSlots(t.args);
+      fiberInit(t.context, stacks[k].usable(), stacks[k].bytes, taskMain, &t);
+    }
+  }
+  numBlocks = from + count;
+  return true;
+}
+
+LaunchError deadlockError(const uint32_t block[3], const std::string &what) {
+  LaunchError e;
+  e.kind = LaunchError::Kind::Trap;
+  e.message = "deadlock: " + what;
+  for (unsigned d = 0; d < 3; ++d)
+    e.block[d] = block[d];
+  return e;
+}
+
+LaunchError gridDeadlock(const uint32_t block[3]) {
+  return deadlockError(block, "blocks wait at a grid sync (cuft.cg.this_grid().sync()) that "
+                              "block (" + std::to_string(block[0]) + ", " +
+                              std::to_string(block[1]) + ", " + std::to_string(block[2]) +
+                              ") does not reach: it ended, or its threads wait elsewhere");
+}
+
+bool Job::gridBarrier(uint64_t arriving) {
+  std::unique_lock<std::mutex> lock(gridMutex);
+  uint64_t generation = gridGeneration;
+  gridArrived += arriving;
+  if (gridArrived + gridEnded == numBlocks) {
+    if (gridEnded) {
+      uint32_t ended[3] = {endedBlock[0], endedBlock[1], endedBlock[2]};
+      lock.unlock();
+      fail(gridDeadlock(ended));
+      return false;
+    }
+    gridArrived = 0;
+    ++gridGeneration;
+    gridCv.notify_all();
+    return true;
+  }
+  while (generation == gridGeneration) {
+    if (failed.load(std::memory_order_relaxed))
+      return false;
+    if (interrupted()) {
+      lock.unlock();
+      fail(interruptedError());
+      return false;
+    }
+    gridCv.wait_for(lock, std::chrono::milliseconds(20));
+  }
+  return true;
+}
+
+void Job::blockEnded(const uint32_t block[3]) {
+  std::unique_lock<std::mutex> lock(gridMutex);
+  if (gridEnded++ == 0)
+    std::copy(block, block + 3, endedBlock);
+  if (gridArrived > 0 && gridArrived + gridEnded == numBlocks) {
+    lock.unlock();
+    fail(gridDeadlock(endedBlock));
+  }
+}
+
+uint64_t Worker::runBlocks(Job &j, uint64_t first, uint64_t count) {
+  const Kernel &kernel = *j.kernel;
+  job = &j;
+  numBlocks = 0;
+  blockTasks = kernel.usesFibers() ? size_t(j.block[0]) * j.block[1] * j.block[2] : 1;
+  uint64_t taken = count;
+  if (!addBlocks(j, first, count)) {
+    job = nullptr;
+    return taken;
   }
   // Round-robin: each round runs every live thread up to its next barrier, a
   // yield or its end. Threads at a barrier go on only once every live thread
-  // is at it, so none passes a barrier early; a thread that yielded (a
-  // spin-wait) runs again each round, so the thread it waits for runs too.
-  // A thread at a warp collective goes on once every live lane of its mask
-  // is at it (completeWarp); a round in which no thread can run is a
-  // deadlock, reported as such.
-  size_t live = numTasks;
-  blockTasks = numTasks;
+  // of their block is at it, so none passes a barrier early; a thread that
+  // yielded (a spin-wait) runs again each round, so the thread it waits for
+  // runs too. A thread at a warp collective goes on once every live lane of
+  // its mask is at it (completeWarp). Once every live thread is at a grid
+  // sync, the worker takes the launch's blocks no one took yet, else meets
+  // the other workers at the launch's grid barrier. A round in which no
+  // thread can run otherwise is a deadlock, reported as such.
+  size_t live = numBlocks * blockTasks;
   while (live > 0 && !j.failed.load(std::memory_order_relaxed)) {
-    size_t waiting = 0;
-    for (size_t i = 0; i < numTasks; ++i)
-      waiting += tasks[i]->state == Task::State::AtBarrier;
-    bool release = waiting == live;
-    if (release) { // syncthreads_count/and/or: every thread's predicate
-      barrierCount = 0;
-      barrierAll = true;
-      barrierAny = false;
-      for (size_t i = 0; i < numTasks; ++i)
-        if (tasks[i]->state == Task::State::AtBarrier) {
-          bool p = tasks[i]->value != 0;
-          barrierCount += p;
-          barrierAll &= p;
-          barrierAny |= p;
-        }
+    release.assign(numBlocks, 0);
+    for (size_t b = 0; b < numBlocks; ++b) {
+      BlockRun &run = *blocks[b];
+      size_t waiting = 0;
+      for (size_t i = 0; i < blockTasks; ++i)
+        waiting += task(b, i).state == Task::State::AtBarrier;
+      if (run.live == 0 || waiting != run.live)
+        continue;
+      release[b] = 1; // syncthreads_count/and/or: every thread's predicate
+      run.barrierCount = 0;
+      run.barrierAll = true;
+      run.barrierAny = false;
+      for (size_t i = 0; i < blockTasks; ++i) {
+        bool p = task(b, i).value != 0;
+        run.barrierCount += p;
+        run.barrierAll &= p;
+        run.barrierAny |= p;
+      }
     }
     bool ran = false;
-    for (size_t i = 0; i < numTasks; ++i) {
-      Task &t = *tasks[i];
+    size_t atGridSync = 0;
+    for (size_t k = 0; k < numBlocks * blockTasks; ++k) {
+      Task &t = *tasks[k];
+      if (t.state == Task::State::AtGridSync)
+        ++atGridSync;
       if (t.state == Task::State::Done || t.state == Task::State::AtCollective ||
-          (t.state == Task::State::AtBarrier && !release))
+          t.state == Task::State::AtGridSync ||
+          (t.state == Task::State::AtBarrier && !release[t.block]))
         continue;
       ran = true;
       t.state = Task::State::Running;
@@ -324,33 +451,58 @@ void Worker::runBlock(Job &j, uint64_t linear) {
       current = nullptr;
       if (t.state == Task::State::Failed) {
         job = nullptr;
-        return;
+        return taken;
       }
-      if (t.state == Task::State::Done)
+      if (t.state == Task::State::Done) {
         --live;
+        if (--blockOf(t).live == 0 && kernel.cooperative())
+          j.blockEnded(blockOf(t).id);
+      }
       if (t.state == Task::State::Done || t.state == Task::State::AtCollective)
-        completeWarp(i / cuft::kWarpSize, numTasks);
+        completeWarp(t.block, t.index / cuft::kWarpSize);
     }
-    if (!ran && live > 0) {
-      LaunchError e;
-      e.kind = LaunchError::Kind::Trap;
-      e.message = "deadlock: the threads of a block wait at warp collectives (shfl_sync, "
-                  "all_sync, syncwarp, ...) or barriers that not every thread of the mask "
-                  "or block reaches";
-      for (unsigned d = 0; d < 3; ++d)
-        e.block[d] = blockId[d];
-      j.fail(std::move(e));
-      break;
+    if (ran || live == 0)
+      continue;
+    if (atGridSync == live) {
+      // Every live thread here waits at the grid's barrier: the blocks no
+      // worker took yet start first (no barrier can pass without them).
+      uint64_t more = j.next.exchange(j.numBlocks, std::memory_order_relaxed);
+      if (more < j.numBlocks) {
+        taken += j.numBlocks - more;
+        if (!addBlocks(j, more, j.numBlocks - more))
+          break;
+        live += (j.numBlocks - more) * blockTasks;
+        continue;
+      }
+      size_t arriving = 0;
+      for (size_t b = 0; b < numBlocks; ++b)
+        arriving += blocks[b]->live > 0;
+      if (!j.gridBarrier(arriving))
+        break;
+      for (size_t k = 0; k < numBlocks * blockTasks; ++k)
+        if (tasks[k]->state == Task::State::AtGridSync)
+          tasks[k]->state = Task::State::Yielded;
+      continue;
     }
+    size_t firstLive = 0;
+    while (tasks[firstLive]->state == Task::State::Done)
+      ++firstLive;
+    const BlockRun &stuck = *blocks[tasks[firstLive]->block];
+    j.fail(deadlockError(stuck.id,
+                         "the threads of a block wait at warp collectives (shfl_sync, "
+                         "all_sync, syncwarp, ...), barriers or grid syncs that not every "
+                         "thread of the mask, block or grid reaches"));
+    break;
   }
   job = nullptr;
+  return taken;
 }
 
-void Worker::completeWarp(size_t warp, size_t numTasks) {
+void Worker::completeWarp(size_t block, size_t warp) {
   using cuft::Collective;
   size_t first = warp * cuft::kWarpSize;
-  size_t lanes = std::min<size_t>(cuft::kWarpSize, numTasks - first);
-  auto lane = [&](size_t l) -> Task & { return *tasks[first + l]; };
+  size_t lanes = std::min<size_t>(cuft::kWarpSize, blockTasks - first);
+  auto lane = [&](size_t l) -> Task & { return task(block, first + l); };
   for (bool progress = true; progress;) {
     progress = false;
     for (size_t l = 0; l < lanes; ++l) {
@@ -417,7 +569,7 @@ void Worker::completeWarp(size_t warp, size_t numTasks) {
 
 void Worker::abandonCurrent(LaunchError error) {
   for (unsigned d = 0; d < 3; ++d)
-    error.block[d] = blockId[d];
+    error.block[d] = blockOf(*current).id[d];
   job->fail(std::move(error));
   current->state = Task::State::Failed;
   fiberSwitch(current->context, scheduler);
@@ -445,7 +597,7 @@ extern "C" uint64_t cuftHostCollective(int32_t kind, int32_t mask, uint64_t valu
     size_t first = t.index / cuft::kWarpSize * cuft::kWarpSize;
     uint32_t active = 0;
     for (size_t l = 0; l < size_t(cuft::kWarpSize) && first + l < w->blockTasks; ++l)
-      if (w->tasks[first + l]->state != Task::State::Done)
+      if (w->task(t.block, first + l).state != Task::State::Done)
         active |= 1u << l;
     return active;
   }
@@ -453,9 +605,10 @@ extern "C" uint64_t cuftHostCollective(int32_t kind, int32_t mask, uint64_t valu
   if (cuft::isBlockReduction(k)) {
     t.state = Task::State::AtBarrier;
     fiberSwitch(t.context, w->scheduler);
-    return k == Collective::SyncThreadsCount ? uint64_t(w->barrierCount)
-           : k == Collective::SyncThreadsAnd ? uint64_t(w->barrierAll)
-                                             : uint64_t(w->barrierAny);
+    const BlockRun &run = w->blockOf(t);
+    return k == Collective::SyncThreadsCount ? uint64_t(run.barrierCount)
+           : k == Collective::SyncThreadsAnd ? uint64_t(run.barrierAll)
+                                             : uint64_t(run.barrierAny);
   }
   t.collective = k;
   t.mask = uint32_t(mask);
@@ -464,6 +617,14 @@ extern "C" uint64_t cuftHostCollective(int32_t kind, int32_t mask, uint64_t valu
   t.state = Task::State::AtCollective;
   fiberSwitch(t.context, w->scheduler);
   return t.result;
+}
+
+/// cuft.cg.this_grid().sync(): waits in the block's scheduler until every
+/// live thread of the grid is at a grid sync (Worker::runBlocks).
+extern "C" void cuftHostGridSync() {
+  Worker *w = currentWorker;
+  w->current->state = Task::State::AtGridSync;
+  fiberSwitch(w->current->context, w->scheduler);
 }
 
 /// The launch's dynamic shared memory, in bytes (cuft.shared.array(0, dtype)).
@@ -691,19 +852,20 @@ void finishBlocks(Job &job, uint64_t n) {
 /// so a trap in block 0 of a 2^31-block grid is reported at once.
 void drain(Job &job, Worker &w) {
   for (;;) {
-    uint64_t b = job.next.fetch_add(1, std::memory_order_relaxed);
+    uint64_t take = job.share;
+    uint64_t b = job.next.fetch_add(take, std::memory_order_relaxed);
     if (b >= job.numBlocks)
       return;
+    take = std::min(take, job.numBlocks - b);
     if (job.interrupted())
       job.fail(interruptedError());
     if (!job.failed.load(std::memory_order_relaxed)) {
-      w.runBlock(job, b);
-      finishBlocks(job, 1);
+      finishBlocks(job, w.runBlocks(job, b, take));
       continue;
     }
     // Blocks below `untaken` were taken by someone, who counts them.
     uint64_t untaken = job.next.exchange(job.numBlocks, std::memory_order_relaxed);
-    finishBlocks(job, 1 + (untaken < job.numBlocks ? job.numBlocks - untaken : 0));
+    finishBlocks(job, take + (untaken < job.numBlocks ? job.numBlocks - untaken : 0));
   }
 }
 
@@ -830,6 +992,7 @@ const std::vector<RuntimeSymbol> &cuft::host::detail::runtimeSymbols() {
       {cuft::kCollectiveFunction, reinterpret_cast<void *>(&cuftHostCollective)},
       {"__cuft_dynamic_shared_bytes", reinterpret_cast<void *>(&cuftHostDynamicSharedBytes)},
       {"__cuft_nanosleep", reinterpret_cast<void *>(&cuftHostNanosleep)},
+      {"__cuft_grid_sync", reinterpret_cast<void *>(&cuftHostGridSync)},
       {"__cuft_index_error", reinterpret_cast<void *>(&cuftHostIndexError)},
       {"__cuft_zero_division_error", reinterpret_cast<void *>(&cuftHostZeroDivisionError)},
       {"__cuft_raise", reinterpret_cast<void *>(&cuftHostRaise)},
@@ -841,6 +1004,12 @@ const std::vector<RuntimeSymbol> &cuft::host::detail::runtimeSymbols() {
 }
 
 unsigned cuft::host::poolSize() { return Pool::get().size(); }
+
+uint64_t cuft::host::maxCooperativeBlocks(const Kernel &kernel, uint64_t threadsPerBlock,
+                                          uint64_t dynamicSharedBytes) {
+  return cuft::blocksPerSM(threadsPerBlock, dynamicSharedOffset(kernel) + dynamicSharedBytes) *
+         (uint64_t(poolSize()) + 1);
+}
 
 LaunchError cuft::host::launch(const Kernel &kernel, const uint32_t grid[3],
                                const uint32_t block[3], void *const *args, size_t numArgs,
@@ -859,6 +1028,20 @@ LaunchError cuft::host::launch(const Kernel &kernel, const uint32_t grid[3],
                        " at most (it declares " + std::to_string(kernel.sharedBytes()) +
                        " bytes of its own; a block has " +
                        std::to_string(cuft::kMaxSharedBytesPerBlock) + " on sm_90)");
+  uint64_t numBlocks = uint64_t(grid[0]) * grid[1] * grid[2];
+  uint64_t threads = uint64_t(block[0]) * block[1] * block[2];
+  uint64_t share = 1;
+  if (kernel.cooperative()) {
+    uint64_t most = maxCooperativeBlocks(kernel, threads, dynamicSharedBytes);
+    if (numBlocks > most)
+      return configError(
+          "a grid of " + std::to_string(numBlocks) + " blocks cannot sync (cuft.cg): at most " +
+          std::to_string(most) + " blocks of " + std::to_string(threads) +
+          " threads run at once on the host (" + std::to_string(poolSize() + 1) + " SMs of " +
+          std::to_string(most / (poolSize() + 1)) +
+          " blocks; kernel.max_cooperative_grid_blocks(block) says how many)");
+    share = most / (poolSize() + 1);
+  }
   ensureTrapHandlers();
   InterruptibleLaunch counted(interruptible);
   auto job = std::make_shared<Job>();
@@ -868,7 +1051,8 @@ LaunchError cuft::host::launch(const Kernel &kernel, const uint32_t grid[3],
   std::memcpy(job->grid, grid, sizeof job->grid);
   std::memcpy(job->block, block, sizeof job->block);
   job->userArgs.assign(args, args + numArgs);
-  job->numBlocks = uint64_t(grid[0]) * grid[1] * grid[2];
+  job->numBlocks = numBlocks;
+  job->share = share;
   if (job->numBlocks > 1)
     Pool::get().submit(job);
   runOnCaller(*job);

@@ -27,6 +27,7 @@ using namespace cuft::host;
 struct cuft::host::Kernel::Impl {
   std::string name;
   bool fibers = false;
+  bool cooperative = false;
   uint64_t sharedBytes = 0;
   uint64_t localBytes = 0;
   uint64_t maxThreads = 0;
@@ -41,6 +42,7 @@ Kernel::Kernel(std::unique_ptr<Impl> impl) : impl(std::move(impl)) {}
 Kernel::~Kernel() = default;
 const std::string &Kernel::name() const { return impl->name; }
 bool Kernel::usesFibers() const { return impl->fibers; }
+bool Kernel::cooperative() const { return impl->cooperative; }
 uint64_t Kernel::sharedBytes() const { return impl->sharedBytes; }
 uint64_t Kernel::localBytes() const { return impl->localBytes; }
 const std::vector<SourceSite> &Kernel::indexSites() const { return impl->sites; }
@@ -143,6 +145,7 @@ std::unique_ptr<Kernel> cuft::host::load(const Object &object, std::string &erro
   auto impl = std::make_unique<Kernel::Impl>();
   impl->name = object.name;
   impl->fibers = object.fibers;
+  impl->cooperative = object.cooperative;
   impl->sharedBytes = object.sharedBytes;
   impl->localBytes = object.localBytes;
   impl->maxThreads = object.maxThreads;

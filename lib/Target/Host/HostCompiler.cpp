@@ -52,6 +52,7 @@ bool readKernelFacts(ModuleOp module, const std::string &kernel,
   }
   impl.name = entry.getName().drop_front(std::strlen(cuft::kEntryPrefix)).str();
   impl.fibers = entry->hasAttr(cuft::kFibersAttr);
+  impl.cooperative = entry->hasAttr(cuft::kCooperativeAttr);
   if (auto bytes = entry->getAttrOfType<IntegerAttr>(cuft::kSharedBytesAttr))
     impl.sharedBytes = bytes.getInt();
   if (auto bytes = entry->getAttrOfType<IntegerAttr>(cuft::kLocalBytesAttr))

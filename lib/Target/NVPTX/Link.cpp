@@ -11,7 +11,9 @@
 #include "cuft/Target/NVPTX/Link.h"
 
 #include <cstdlib>
+#include <fstream>
 #include <mutex>
+#include <sstream>
 
 #include <dlfcn.h>
 
@@ -28,14 +30,10 @@ struct Library {
   }
 };
 
+std::vector<std::string> toolkitCandidates(const char *envVar, const char *file);
+
 Library open(const char *envVar, const char *file, const char *soname) {
-  std::vector<std::string> candidates;
-  if (const char *path = std::getenv(envVar); path && *path)
-    candidates.push_back(path);
-  for (const char *var : {"CUDA_HOME", "CUDA_PATH"})
-    if (const char *home = std::getenv(var); home && *home)
-      candidates.push_back(std::string(home) + "/lib64/" + file);
-  candidates.push_back(std::string(CUFT_DEFAULT_CUDA_HOME) + "/lib64/" + file);
+  std::vector<std::string> candidates = toolkitCandidates(envVar, file);
   candidates.push_back(soname);
   Library lib;
   std::string tried;
@@ -89,12 +87,26 @@ bool readOutput(const Library &lib, Handle h, const char *sizeFn, const char *co
   return true;
 }
 
+/// The toolkit's lib64 directories to look in, in order: `envVar`'s file
+/// first when set.
+std::vector<std::string> toolkitCandidates(const char *envVar, const char *file) {
+  std::vector<std::string> candidates;
+  if (const char *path = std::getenv(envVar); path && *path)
+    candidates.push_back(path);
+  for (const char *var : {"CUDA_HOME", "CUDA_PATH"})
+    if (const char *home = std::getenv(var); home && *home)
+      candidates.push_back(std::string(home) + "/lib64/" + file);
+  candidates.push_back(std::string(CUFT_DEFAULT_CUDA_HOME) + "/lib64/" + file);
+  return candidates;
+}
+
 const char *kindName(InputKind kind) {
   switch (kind) {
   case InputKind::Cubin: return "cubin";
   case InputKind::PTX: return "PTX";
   case InputKind::LTOIR: return "LTO-IR";
   case InputKind::Fatbin: return "fatbin";
+  case InputKind::Library: return "library";
   }
   return "input";
 }
@@ -102,6 +114,38 @@ const char *kindName(InputKind kind) {
 } // namespace
 
 std::string cuft::nvptx::linkerProblem() { return nvJitLink().problem; }
+
+bool cuft::nvptx::needsDeviceRuntime(const std::string &ptx) {
+  return ptx.find("cudaCGSynchronize") != std::string::npos;
+}
+
+bool cuft::nvptx::deviceRuntime(LinkInput &input, std::string &error) {
+  static std::once_flag once;
+  static LinkInput *found;
+  static std::string *problem;
+  std::call_once(once, [] {
+    std::string tried;
+    for (const std::string &path : toolkitCandidates("CUFT_CUDADEVRT", "libcudadevrt.a")) {
+      std::ifstream file(path, std::ios::binary);
+      if (file) {
+        std::ostringstream bytes;
+        bytes << file.rdbuf();
+        found = new LinkInput{InputKind::Library, path, bytes.str()};
+        return;
+      }
+      tried += (tried.empty() ? "" : ", ") + path;
+    }
+    problem = new std::string("cannot find libcudadevrt.a, CUDA's device runtime, which "
+                              "cuft.cg's grid sync needs (tried " +
+                              tried + "; set CUFT_CUDADEVRT to its path)");
+  });
+  if (!found) {
+    error = *problem;
+    return false;
+  }
+  input = *found;
+  return true;
+}
 
 LinkResult cuft::nvptx::link(const std::vector<LinkInput> &inputs, const std::string &chip,
                              unsigned optLevel, bool lto) {

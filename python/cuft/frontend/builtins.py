@@ -9,7 +9,7 @@ import numbers
 import operator
 
 from .. import _cuft, dsl
-from .expressions import _NOT_STATIC, Shape, _is_ndarray
+from .expressions import _NOT_STATIC, PyObj, Shape, _is_ndarray
 from .ir import NO_RESULT, UNKNOWN, Value, count_leaves, leaves, quote, rebuild
 from .source import unwrap
 
@@ -113,6 +113,8 @@ class BuiltinsMixin:
             return self.em.op(f"cuft.cast_like {x.name}, {array.name} : ({x.type}, "
                               f"{array.type}) -> {UNKNOWN}", self.pos(node))
         obj = self.static_value_or_none(node.func)
+        if obj is _NOT_STATIC and isinstance(node.func, ast.Attribute):
+            obj = self._group_method(node.func)
         if obj is _NOT_STATIC and isinstance(node.func, ast.Attribute) \
                 and node.func.attr == "conjugate":  # z.conjugate() of a number
             self.call_args(node, "conjugate", [], 0)
@@ -572,6 +574,33 @@ class BuiltinsMixin:
         if value is _NOT_STATIC or not _is_ndarray(value):
             raise self.error("const.array_like() takes a global numpy array", arr)
         return self.const_array(value, node)
+
+    def _group_method(self, func):
+        """``g.sync`` of a grid group (``g = cuft.cg.this_grid()``, or the call
+        itself): the method's intrinsic; else _NOT_STATIC."""
+        base = func.value
+        group = None
+        if isinstance(base, ast.Name) and isinstance(self.bound.get(base.id), PyObj):
+            group = self.bound[base.id].obj
+        elif isinstance(base, ast.Call) and self.static_value_or_none(base.func) is dsl.cg.this_grid:
+            group = self.visit(base).obj
+        if not isinstance(group, dsl.GridGroup):
+            return _NOT_STATIC
+        method = getattr(group, func.attr, None)
+        if not isinstance(method, dsl.Intrinsic):
+            raise self.error(f"a grid group has no method '{func.attr}' (it has sync())", func)
+        return method
+
+    def call_cg_this_grid(self, node, obj):
+        """cuft.cg.this_grid(): the grid group, a compile-time object (its one
+        method, sync(), is what compiles)."""
+        self.call_args(node, "cg.this_grid", [], 0)
+        return PyObj(dsl.GRID_GROUP)
+
+    def call_cg_grid_sync(self, node, obj):
+        """this_grid().sync(): a barrier of every thread of the grid."""
+        self.call_args(node, "sync", [], 0)
+        self.em.emit("cuft.grid_sync", self.pos(node))
 
     def call_syncthreads(self, node, obj):
         self.call_args(node, obj.name, [], 0)

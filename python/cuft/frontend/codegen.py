@@ -14,6 +14,7 @@ import sys
 from dataclasses import dataclass, field
 
 from ..constexpr import constexpr
+from .. import dsl
 from ..errors import CompileError, register_raise
 from .assignment import check_definite_assignment
 from .builtins import BuiltinsMixin
@@ -469,6 +470,9 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
 
     # -- variables ----------------------------------------------------------
     def store_var(self, name, value, node, value_node=None):
+        if isinstance(value, PyObj) and isinstance(value.obj, dsl.GridGroup):
+            self.bound[name] = value  # g = cuft.cg.this_grid(): a compile-time object
+            return
         if isinstance(value, tuple) or name in self.tuple_vars:
             return self.store_tuple_var(name, value, node, value_node)
         value = self.as_value(value, value_node or node, what=f"assign to '{name}'")

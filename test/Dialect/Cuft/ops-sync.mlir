@@ -11,6 +11,7 @@
 // CHECK-NEXT: cuft.threadfence device
 // CHECK-NEXT: cuft.threadfence system
 // CHECK-NEXT: cuft.syncthreads
+// CHECK-NEXT: cuft.grid_sync
 // CHECK-NEXT: cuft.return
 cuft.kernel @sync() {
   cuft.syncthreads
@@ -18,5 +19,6 @@ cuft.kernel @sync() {
   cuft.threadfence device
   cuft.threadfence system
   cuft.syncthreads
+  cuft.grid_sync
   cuft.return
 }

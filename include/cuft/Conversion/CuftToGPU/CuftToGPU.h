@@ -45,6 +45,12 @@ inline constexpr int64_t kArrayAlignment = 16;
 /// runtime gives from the launch.
 inline constexpr const char *kDynamicSharedGlobal = "__cuft_dynamic_shared";
 inline constexpr const char *kDynamicSharedBytesFunction = "__cuft_dynamic_shared_bytes";
+/// cuft.grid_sync: `__cuft_grid_sync()`, libcudadevrt's cudaCGSynchronize
+/// on the GPU (prepare-nvptx), the host runtime's grid barrier on the host.
+inline constexpr const char *kGridSyncFunction = "__cuft_grid_sync";
+/// A module whose kernel syncs its grid has this public i32 global (1): the
+/// CUDA runtime launches its kernel cooperatively.
+inline constexpr const char *kCooperativeGlobal = "__cuft_cooperative";
 /// cuft.nanosleep: `__cuft_nanosleep(i32 ns)`, PTX's nanosleep or, on the
 /// host, a turn for the block's other threads.
 inline constexpr const char *kNanoSleepFunction = "__cuft_nanosleep";

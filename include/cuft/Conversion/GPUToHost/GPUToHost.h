@@ -20,6 +20,9 @@ inline constexpr unsigned kGridDimSlot = 9;
 inline constexpr const char *kEntryPrefix = "__cuft_entry_";
 /// On an entry: the kernel reaches a barrier; run each thread on its own fiber.
 inline constexpr const char *kFibersAttr = "cuft.host.fibers";
+/// On an entry: the kernel syncs its grid (cuft.cg); all its blocks run at
+/// once, and the grid may have no more blocks than the host holds at once.
+inline constexpr const char *kCooperativeAttr = "cuft.host.cooperative";
 /// On an entry: bytes of shared memory a block needs (i64).
 inline constexpr const char *kSharedBytesAttr = "cuft.host.shared_bytes";
 /// On an entry: bytes of the stack slots (local arrays, variables) of the

@@ -94,6 +94,10 @@ struct Module {
   /// raise: debug=True), or 0: a launch of such a module waits for the kernel
   /// and reads it back (and clears it) to report the first raise.
   DevicePtr errorRecord = 0;
+  /// The kernel syncs its grid (cuft.cg): launched cooperatively
+  /// (cuLaunchCooperativeKernel), with no more blocks than the GPU holds.
+  bool cooperative = false;
+  int multiprocessors = 0; // the device's SMs
   /// Dynamic shared bytes allowed without opting in; raised (once, by the
   /// first launch that needs more) to maxDynamicShared.
   mutable std::atomic<int> dynamicSharedNow{0};
@@ -125,8 +129,16 @@ ModuleRegistry &modules();
 Error launch(Context context, const Module &module, const uint32_t grid[3],
              const uint32_t block[3], uint32_t sharedBytes, Stream stream, void **params);
 
-/// cuLaunchKernel alone: no check, the context already current (the floor
-/// the launch-overhead benchmark measures against).
+/// The most blocks of `threadsPerBlock` threads and `dynamicSharedBytes` that
+/// run at once on the module's GPU (occupancy per SM times its SMs): the
+/// largest grid a cooperative launch may have. 0 for a block the kernel
+/// cannot have.
+Error maxCooperativeBlocks(Context context, const Module &module, uint64_t threadsPerBlock,
+                           uint64_t dynamicSharedBytes, uint64_t &blocks);
+
+/// cuLaunchKernel alone (cuLaunchCooperativeKernel for a cooperative module):
+/// no check, the context already current (the floor the launch-overhead
+/// benchmark measures against).
 Error launchUnchecked(const Module &module, const uint32_t grid[3], const uint32_t block[3],
                       uint32_t sharedBytes, Stream stream, void **params);
 

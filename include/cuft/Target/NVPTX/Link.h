@@ -18,7 +18,7 @@
 namespace cuft::nvptx {
 
 /// What a link input holds (nvJitLinkInputType's values).
-enum class InputKind { Cubin = 1, PTX = 2, LTOIR = 3, Fatbin = 4 };
+enum class InputKind { Cubin = 1, PTX = 2, LTOIR = 3, Fatbin = 4, Library = 6 };
 
 struct LinkInput {
   InputKind kind;
@@ -49,6 +49,14 @@ struct CudaCompileResult {
 CudaCompileResult compileCUDA(const std::string &source, const std::string &name,
                               const std::string &chip, bool lto,
                               const std::vector<std::string> &options = {});
+
+/// Whether PTX calls CUDA's device runtime (libcudadevrt: the grid barrier
+/// of cuft.cg, cudaCGSynchronize), which its link then needs.
+bool needsDeviceRuntime(const std::string &ptx);
+/// libcudadevrt.a as a link input (read once per process): from
+/// CUFT_CUDADEVRT, $CUDA_HOME/lib64, or the toolkit cuft was configured with.
+/// False, with `error` why, when it is not found.
+bool deviceRuntime(LinkInput &input, std::string &error);
 
 /// Where the libraries come from: "" when nvJitLink loads, else why not.
 std::string linkerProblem();
