@@ -129,6 +129,6 @@ def jit(fn=None, device=False, **options):
 
 
 # numba's @vectorize (cuft/ufunc.py builds on kernel and func, defined above).
-from .ufunc import vectorize  # noqa: E402
+from .ufunc import Reduce, guvectorize, reduce, vectorize  # noqa: E402,F401
 # numba's cuda.libdevice integer functions (device functions, as above).
 from . import libdevice  # noqa: E402,F401

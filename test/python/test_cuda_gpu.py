@@ -350,3 +350,33 @@ def test_a_launch_on_a_stream_of_device_1_runs_there():
     assert list(y.copy_to_host()) == [2 * i for i in range(8)]
     with pytest.raises(cuft.KernelArgumentError, match="this launch runs on device 0"):
         saxpy[1, 8](np.float32(2), x, y)
+
+
+def test_grid_sync_reduce_and_gufuncs_on_the_gpu():
+    # The GPU halves of what the host runs in test_grid_sync.py,
+    # test_reduce.py and test_guvectorize.py (gallery kernels run in
+    # test_cuda_gallery.py).
+    from test_grid_sync import grid_sum, sequential_rows
+    from test_reduce import sum_reduce
+    from test_guvectorize import matmulcore_of
+    A = np.zeros((64, 1024), np.int32)
+    blocks = sequential_rows.max_cooperative_grid_blocks(32, args=(A,))
+    assert blocks >= 32
+    dA = cuft.to_device(A)
+    sequential_rows[32, 32](dA)
+    np.testing.assert_array_equal(dA.copy_to_host(),
+                                  np.tile(np.arange(64), (1024, 1)).T)
+    with pytest.raises(ValueError, match="cannot sync"):
+        sequential_rows[blocks + 1, 32](cuft.to_device(np.zeros((2, 32 * (blocks + 1)),
+                                                                 np.int32)))
+    x = np.random.default_rng(1).random(blocks * 128)
+    partial, out = cuft.zeros(blocks, np.float64), cuft.zeros(1, np.float64)
+    grid_sum[blocks, 128](cuft.to_device(x), partial, out)
+    assert out.copy_to_host()[0] == pytest.approx(x.sum(), rel=1e-12)
+    v = np.arange(1_000_003, dtype=np.int64)
+    assert sum_reduce(v) == v.sum() and sum_reduce(cuft.to_device(v)) == v.sum()
+    gufunc = matmulcore_of(cuft.float32)
+    P = np.arange(1001 * 8, dtype=np.float32).reshape(1001, 2, 4)
+    Q = np.arange(1001 * 20, dtype=np.float32).reshape(1001, 4, 5)
+    np.testing.assert_allclose(gufunc(P, Q), P @ Q, rtol=1e-6)
+    np.testing.assert_allclose(gufunc(P, cuft.to_device(Q)).copy_to_host(), P @ Q, rtol=1e-6)
