@@ -51,3 +51,25 @@ def test_any_binary_device_function_and_views():
 def test_the_reduction_kernel_compiles_for_the_gpu():
     x = np.zeros(256, np.float64)
     assert len(sum_reduce._kernel.inspect(x, x[:2], np.float64(0), True, stage="cubin")) > 0
+
+
+def test_lambdas_as_numbas_docs_write_them():
+    # numba's docs: sum_reduce = cuda.reduce(lambda a, b: a + b)
+    total = cuft.reduce(lambda a, b: a + b)
+    x = np.arange(5000, dtype=np.int64)
+    assert total(x) == x.sum()
+    # Two lambdas on one line: each compiles its own body.
+    add, mul = (lambda a, b: a + b), (lambda a, b: a * b)
+    assert cuft.Reduce(mul)(np.array([2, 3, 7], np.int64), init=1) == 42  # init 0 gives 0
+    assert cuft.Reduce(add)(np.array([2, 3, 7], np.int64)) == 12
+    scale = cuft.vectorize(["float64(float64)"])(lambda v: v * 2.5)
+    np.testing.assert_array_equal(scale(np.arange(4.0)), np.arange(4.0) * 2.5)
+
+
+def test_a_lambda_with_an_error_is_located():
+    bad = cuft.reduce(lambda a, b: a + undefined_name)  # noqa: F821
+    with pytest.raises(cuft.CompileError, match="undefined_name") as info:
+        bad(np.arange(3.0))
+    from sourceutil import line_of
+    assert info.value.lineno == line_of(test_a_lambda_with_an_error_is_located,
+                                        "undefined_name")[0]

@@ -202,7 +202,7 @@ class ModuleBuilder:
         key = (fn, shapes)
         sym = self._symbols.get(key)
         if sym is None:
-            base = sym = fn.__name__
+            base = sym = fn.__name__ if fn.__name__ != "<lambda>" else "lambda_"
             n = 1
             while sym in self._taken:
                 n += 1

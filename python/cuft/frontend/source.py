@@ -121,6 +121,8 @@ class Source:
         self._check_code(code)
 
     def _find_def(self, tree):
+        if self.fn.__code__.co_name == "<lambda>":
+            return self._lambda_def(tree)
         body = tree.body
         if self._prefix:
             body = body[0].body
@@ -130,8 +132,38 @@ class Source:
             if isinstance(stmt, ast.AsyncFunctionDef):
                 raise self.error("async functions cannot be compiled by cuft", stmt)
         raise CompileError(f"'{self.fn.__qualname__}' must be defined with 'def' to be "
-                           f"compiled by cuft (lambdas are not supported)", self.filename,
-                           self.firstlineno)
+                           f"compiled by cuft", self.filename, self.firstlineno)
+
+    def _lambda_def(self, tree):
+        """A lambda (``cuft.reduce(lambda a, b: a + b)``, numba's docs' way) as
+        the def it stands for: ``def <lambda>(a, b): return a + b``, at the
+        lambda's place. The lambda is the one on its first line with its
+        parameters; several such lambdas on one line are ambiguous."""
+        code = self.fn.__code__
+        params = list(code.co_varnames[:code.co_argcount])
+        found = [n for n in ast.walk(tree) if isinstance(n, ast.Lambda)
+                 and n.lineno + self._line_offset == code.co_firstlineno
+                 and [p.arg for p in n.args.posonlyargs + n.args.args] == params]
+        if len(found) > 1:  # the one whose body holds the code's first position
+            spans = [(line - self._line_offset, col, end)
+                     for line, _, col, end in code.co_positions()
+                     if line is not None and col is not None and end is not None and end > col]
+            if spans:
+                line, col, end = spans[0]
+                found = [n for n in found if (n.body.lineno, n.body.col_offset) <= (line, col)
+                         and (line, end) <= (n.body.end_lineno, n.body.end_col_offset)]
+        if len(found) != 1:
+            raise CompileError(
+                f"cannot tell which lambda of line {code.co_firstlineno} to compile "
+                f"({len(found)} take ({', '.join(params)})): write it with 'def'",
+                self.filename, code.co_firstlineno)
+        lam = found[0]
+        ret = ast.copy_location(ast.Return(value=lam.body), lam.body)
+        fdef = ast.FunctionDef(name="<lambda>", args=lam.args, body=[ret], decorator_list=[],
+                               returns=None, type_comment=None)
+        if "type_params" in ast.FunctionDef._fields:
+            fdef.type_params = []
+        return ast.copy_location(fdef, lam)
 
     def _check_code(self, code):
         """Refuse text that is not the function Python compiled: another
