@@ -32,6 +32,9 @@ def ConvertCuftToGPU : Pass<"convert-cuft-to-gpu", "::mlir::ModuleOp"> {
            "name of the gpu.module that receives the kernels">,
     Option<"fastMath", "fast-math", "bool", "false",
            "mark float arithmetic with fast-math flags">,
+    Option<"contract", "contract", "bool", "false",
+           "let float multiplies and adds contract into fused multiply-adds (the "
+           "`contract` fast-math flag alone; the GPU's default, as nvcc's and numba's)">,
     Option<"boundsCheck", "bounds-check", "bool", "false",
            "check every array index against its extent and call "
            "`__cuft_index_error(dim, index, size)` when it is out of range "

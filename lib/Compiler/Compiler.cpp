@@ -157,6 +157,8 @@ cuft::CompileResult compileHere(const std::string &ir, const std::string &signat
     ptx.binaryFormat = stage == Stage::LLVM ? "llvm" : "isa";
     // @cuft.kernel(lineinfo=True) marks the module (the IR is the cache key).
     ptx.lineInfo = (*module)->hasAttr(kLineInfoAttr);
+    // @cuft.kernel(fma=False) too.
+    ptx.fma = !(*module)->hasAttr(kNoFmaAttr);
     buildCuftToPTXPipeline(pm, ptx);
   }
   if (failed(pm.run(*module)))

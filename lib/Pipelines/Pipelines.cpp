@@ -35,6 +35,7 @@ void cuft::buildCuftToPTXPipeline(OpPassManager &pm, const CuftToPTXOptions &opt
   pm.addPass(createConvertCuftToCF());
   ConvertCuftToGPUOptions lower;
   lower.fastMath = options.fastMath;
+  lower.contract = options.fma;
   pm.addPass(createConvertCuftToGPU(lower));
   // Complex arithmetic and functions to arith/math on the parts.
   pm.addPass(createConvertComplexToStandardPass());

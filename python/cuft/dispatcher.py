@@ -50,6 +50,10 @@ KERNEL_OPTIONS = {
                       "the most threads a block may have, or a tuple (threads, blocks per SM "
                       "at least, blocks per cluster at most): PTX .maxntid, .minnctapersm, "
                       ".maxclusterrank; a larger block is refused on both targets"),
+    "fma": (True, lambda v: isinstance(v, bool),
+            "on the GPU, contract a float multiply and an add into one fused multiply-add "
+            "(rounded once: nvcc's and numba's default); False keeps them apart, as the "
+            "host target and numpy compute"),
     "lineinfo": (False, lambda v: isinstance(v, bool),
                  "source lines in the PTX (.loc, .file), for profilers and compute-sanitizer"),
     "cache": (False, lambda v: isinstance(v, bool),
@@ -352,7 +356,7 @@ class Kernel(_cuft.KernelBase):
     # -- compiling -------------------------------------------------------------
     def _ir_of(self, fe):
         """``fe``'s IR with this kernel's code options as attributes
-        (max_registers, launch_bounds: of its cuft.kernel; lineinfo: of the
+        (max_registers, launch_bounds: of its cuft.kernel; lineinfo, fma=False: of the
         module): part of the IR, so of the cache's key."""
         fe.require()
         attrs = []
@@ -361,14 +365,15 @@ class Kernel(_cuft.KernelBase):
         if self.options["launch_bounds"] is not None:
             bounds = _launch_bounds(self.options["launch_bounds"])
             attrs.append(f"cuft.launch_bounds = array<i64: {', '.join(map(str, bounds))}>")
-        lineinfo = self.options["lineinfo"]
-        if not attrs and not lineinfo:
+        module_attrs = (["cuft.lineinfo"] if self.options["lineinfo"] else []) + \
+            ([] if self.options["fma"] else ["cuft.no_fma"])
+        if not attrs and not module_attrs:
             return fe.ir
         # The module's first line is `module {`, the entry function's header its
         # second: `... {`.
         first, header, rest = fe.ir.split("\n", 2)
-        if lineinfo:
-            first = "module attributes {cuft.lineinfo} {"
+        if module_attrs:
+            first = f"module attributes {{{', '.join(module_attrs)}}} {{"
         if attrs:
             header = f"{header[:-2]} attributes {{{', '.join(attrs)}}} {{"
         return "\n".join([first, header, rest])

@@ -106,3 +106,28 @@ def test_option_values_are_checked():
     cuft.kernel(scale, cache=True)  # numba's option: accepted
     with pytest.raises(TypeError, match="inline is 'always', 'never'"):
         cuft.func(inline="sometimes")(lambda v: v)
+
+
+def test_fma_contraction_is_the_gpus_default_and_fma_false_turns_it_off(tmp_path):
+    # As nvcc and numba: a * x + y is one fused multiply-add on the GPU,
+    # rounded once; fma=False keeps a multiply and an add, each rounded (.rn:
+    # ptxas may not fuse them either). The host computes as numpy either way.
+    def axpy(a, x, y):
+        i = cuft.grid(1)
+        if i < x.size:
+            y[i] = a * x[i] + y[i]
+
+    x = np.linspace(0, 1, 64, dtype=np.float32)
+    contracted = cuft.kernel(axpy).inspect(np.float32(3), x, x, stage="ptx")
+    separate = cuft.kernel(axpy, fma=False).inspect(np.float32(3), x, x, stage="ptx")
+    assert "fma.rn.f32" in contracted and "mul.rn.f32" not in contracted
+    assert "fma.rn.f32" not in separate
+    assert "mul.rn.f32" in separate and "add.rn.f32" in separate
+    ptxas(contracted, tmp_path)
+    ptxas(separate, tmp_path)
+    for fma in (True, False):
+        y = np.full(64, 0.1, np.float32)
+        cuft.kernel(axpy, fma=fma)[1, 64](np.float32(3), x, y)
+        np.testing.assert_array_equal(y, np.float32(3) * x + np.float32(0.1))
+    with pytest.raises(TypeError, match="fma"):
+        cuft.kernel(axpy, fma=1)

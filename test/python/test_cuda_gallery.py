@@ -20,6 +20,19 @@ def cuda_target():
     cuft.set_target(previous)
 
 
+_EXACT = {}
+
+
+def as_numpy_computes(kernel):
+    """The kernel compiled without FMA contraction (fma=False), so that its
+    float results are numpy's to the bit, as the host target's are; the
+    default, contracted, is checked in test_cuda_gpu.py."""
+    if id(kernel) not in _EXACT:
+        options = {**kernel.options, "fma": False}
+        _EXACT[id(kernel)] = (kernel, cuft.kernel(kernel.py_func, **options))
+    return _EXACT[id(kernel)][1]
+
+
 def launch_on_the_gpu(kernel, run, args):
     """Each numpy argument's whole memory (its root array's) goes to the GPU
     byte for byte, the argument becomes a DeviceArray with its offset, shape
@@ -41,7 +54,7 @@ def launch_on_the_gpu(kernel, run, args):
                                 offset=a.ctypes.data - root.ctypes.data)
 
     device_args = [on_device(a) for a in args]
-    kernel[run.grid, run.block, 0, run.shared_bytes](*device_args)
+    as_numpy_computes(kernel)[run.grid, run.block, 0, run.shared_bytes](*device_args)
     for root, flat in roots.values():
         flat.copy_to_host(out=root.reshape(-1, order="A").view(np.uint8))
     return device_args

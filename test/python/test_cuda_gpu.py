@@ -380,3 +380,22 @@ def test_grid_sync_reduce_and_gufuncs_on_the_gpu():
     Q = np.arange(1001 * 20, dtype=np.float32).reshape(1001, 4, 5)
     np.testing.assert_allclose(gufunc(P, Q), P @ Q, rtol=1e-6)
     np.testing.assert_allclose(gufunc(P, cuft.to_device(Q)).copy_to_host(), P @ Q, rtol=1e-6)
+
+
+def test_the_gpu_contracts_a_multiply_and_an_add_into_one_rounding():
+    # The default (fma=True, as nvcc and numba): a * x + y rounded once. The
+    # inputs make a * x + y exact in float64, so rounding that to float32 is
+    # the fused result; unfused numpy rounds twice and differs somewhere.
+    rng = np.random.default_rng(4)
+    x = rng.random(4096).astype(np.float32)
+    y = rng.random(4096).astype(np.float32)
+    a = np.float32(3)
+    fused = (np.float64(a) * x.astype(np.float64) + y.astype(np.float64)).astype(np.float32)
+    d = cuft.to_device(y)
+    saxpy[16, 256](a, cuft.to_device(x), d)
+    np.testing.assert_array_equal(d.copy_to_host(), fused)
+    assert (fused != a * x + y).any()
+    exact = cuft.kernel(saxpy.py_func, fma=False)
+    d = cuft.to_device(y)
+    exact[16, 256](a, cuft.to_device(x), d)
+    np.testing.assert_array_equal(d.copy_to_host(), a * x + y)

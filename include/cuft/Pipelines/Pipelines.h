@@ -20,6 +20,10 @@ struct CuftToPTXOptions : public mlir::PassPipelineOptions<CuftToPTXOptions> {
   Option<bool> fastMath{*this, "fast-math",
                         llvm::cl::desc("fast-math flags and approximate libdevice"),
                         llvm::cl::init(false)};
+  Option<bool> fma{*this, "fma",
+                   llvm::cl::desc("contract float multiplies and adds into fused "
+                                  "multiply-adds (nvcc's and numba's default)"),
+                   llvm::cl::init(true)};
   Option<std::string> binaryFormat{
       *this, "format",
       llvm::cl::desc("what the gpu.binary holds: isa (PTX, the default) or llvm "

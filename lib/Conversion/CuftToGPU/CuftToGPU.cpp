@@ -176,6 +176,13 @@ struct ConvertCuftToGPUPass : public cuft::impl::ConvertCuftToGPUBase<ConvertCuf
     if (failed(applyPartialConversion(gpuModule, target, std::move(patterns))))
       return signalPassFailure();
 
+    if (contract && !fastMath) { // fast contracts too
+      auto flag = arith::FastMathFlagsAttr::get(ctx, arith::FastMathFlags::contract);
+      gpuModule.walk([&](arith::ArithFastMathInterface op) {
+        if (isa<arith::MulFOp, arith::AddFOp, arith::SubFOp, arith::NegFOp>(op))
+          op->setAttr(op.getFastMathAttrName(), flag);
+      });
+    }
     if (fastMath) {
       auto fast = arith::FastMathFlagsAttr::get(ctx, arith::FastMathFlags::fast);
       gpuModule.walk([&](arith::ArithFastMathInterface op) {

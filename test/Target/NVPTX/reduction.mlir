@@ -27,7 +27,7 @@
 // CHECK: mov.u32 {{.*}}%ctaid.x;
 // CHECK: mov.u32 {{.*}}%nctaid.x;
 // CHECK: ld.global.b64
-// CHECK: add.rn.f64
+// CHECK: add.f64
 // CHECK: st.shared.b64
 // CHECK: bar.sync 0;
 // The tree loop keeps its barrier inside the loop: the barrier is followed by the
@@ -38,7 +38,7 @@
 // CHECK: [[BODY]]:
 // CHECK: ld.shared.b64
 // CHECK: ld.shared.b64
-// CHECK: add.rn.f64
+// CHECK: add.f64
 // CHECK: st.shared.b64
 // CHECK: bra.uni
 // Thread 0 adds the block's sum.

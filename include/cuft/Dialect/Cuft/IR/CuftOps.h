@@ -55,6 +55,8 @@ inline constexpr const char *kMaxRegistersAttr = "cuft.max_registers";
 inline constexpr const char *kLaunchBoundsAttr = "cuft.launch_bounds";
 /// On the module: emit PTX line tables (`@cuft.kernel(lineinfo=True)`).
 inline constexpr const char *kLineInfoAttr = "cuft.lineinfo";
+/// On the module: no FMA contraction on the GPU (`@cuft.kernel(fma=False)`).
+inline constexpr const char *kNoFmaAttr = "cuft.no_fma";
 /// On a cuft.func: "always" or "never" (`@cuft.func(inline="always")`).
 inline constexpr const char *kInlineAttr = "cuft.inline";
 
