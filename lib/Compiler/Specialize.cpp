@@ -2,10 +2,17 @@
 
 #include "cuft/Compiler/Specialize.h"
 
+#include "cuft/Cache/DiskCache.h"
 #include "cuft/Compiler/Compiler.h"
+#include "cuft/Pipelines/Pipelines.h"
 #include "cuft/Runtime/Host.h"
 
+#include "llvm/Config/llvm-config.h"
 #include "llvm/Support/BLAKE3.h"
+
+#include <dlfcn.h>
+#include <fstream>
+#include <sstream>
 
 std::shared_ptr<const cuft::Program> cuft::Program::make(std::string ir, std::string kernel) {
   auto p = std::make_shared<Program>();
@@ -17,10 +24,44 @@ std::shared_ptr<const cuft::Program> cuft::Program::make(std::string ir, std::st
   return p;
 }
 
+namespace {
+
+/// BLAKE3 of a file's bytes ("" when it cannot be read).
+std::string fileDigest(const std::string &path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file)
+    return "";
+  std::ostringstream bytes;
+  bytes << file.rdbuf();
+  std::string data = bytes.str();
+  llvm::BLAKE3Result<> hash = llvm::BLAKE3::hash(
+      llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(data.data()), data.size()));
+  return std::string(reinterpret_cast<const char *>(hash.data()), hash.size());
+}
+
+/// What decides the code beyond the request, for a tier that outlives the
+/// process: the library itself (its bytes, so that any rebuild, committed or
+/// not, never loads another build's entries), LLVM's version and libdevice's
+/// bytes. Read once.
+const std::string &toolchainId() {
+  static const std::string id = [] {
+    std::string out = cuft::buildId();
+    Dl_info info{};
+    if (dladdr(reinterpret_cast<void *>(&toolchainId), &info) && info.dli_fname)
+      out += fileDigest(info.dli_fname);
+    out += LLVM_VERSION_STRING;
+    out += fileDigest(cuft::defaultLibdevicePath());
+    return out;
+  }();
+  return id;
+}
+
+} // namespace
+
 cuft::cache::Key cuft::keyOf(const SpecializationRequest &r) {
   cache::Key key;
   key.reserve(128 + r.signature.size())
-      .add(buildId())
+      .add(toolchainId())
       .add(r.target)
       .add(r.program->kernel)
       .add(uint64_t(r.optLevel))
@@ -79,6 +120,151 @@ SpecializationPtr linkSpecialization(const cuft::SpecializationRequest &r) {
 }
 } // namespace
 
+namespace {
+
+/// A Specialization's bytes for the disk tier (a successful one only).
+struct Writer {
+  std::string out;
+  void u64(uint64_t v) {
+    for (int i = 0; i < 8; ++i)
+      out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+  }
+  void str(const std::string &s) {
+    u64(s.size());
+    out += s;
+  }
+};
+
+struct Reader {
+  const std::string &in;
+  size_t at = 0;
+  bool ok = true;
+  uint64_t u64() {
+    if (!ok || at > in.size() || in.size() - at < 8)
+      return ok = false, 0;
+    uint64_t v = 0;
+    for (int i = 0; i < 8; ++i)
+      v |= uint64_t(static_cast<unsigned char>(in[at + i])) << (8 * i);
+    at += 8;
+    return v;
+  }
+  std::string str() {
+    uint64_t n = u64();
+    if (!ok || n > in.size() - at)
+      return ok = false, std::string();
+    std::string s = in.substr(at, n);
+    at += n;
+    return s;
+  }
+};
+
+constexpr uint64_t kPayloadVersion = 1;
+
+std::string serialize(const cuft::Specialization &s) {
+  Writer w;
+  w.u64(kPayloadVersion);
+  w.u64(s.diagnostics.size());
+  for (const auto &d : s.diagnostics) {
+    w.str(d.severity);
+    w.str(d.file);
+    w.u64(d.line);
+    w.u64(d.column);
+    w.str(d.message);
+  }
+  w.str(s.ptx);
+  w.u64(s.cubin != nullptr);
+  if (s.cubin) {
+    w.str(s.cubin->image);
+    w.str(s.cubin->kernel);
+  }
+  w.u64(s.hostObject != nullptr);
+  if (const cuft::host::Object *o = s.hostObject.get()) {
+    w.str(o->name);
+    w.u64(uint64_t(o->fibers) | uint64_t(o->cooperative) << 1);
+    w.u64(o->sharedBytes);
+    w.u64(o->localBytes);
+    w.u64(o->maxThreads);
+    w.u64(o->sites.size());
+    for (const auto &site : o->sites) {
+      w.str(site.file);
+      w.u64(site.line);
+      w.u64(site.column);
+    }
+    w.u64(o->lines.size());
+    for (const auto &row : o->lines) {
+      w.u64(uint64_t(row.offset));
+      w.u64(row.line);
+      w.u64(row.column);
+      w.u64(row.file);
+    }
+    w.u64(o->files.size());
+    for (const auto &f : o->files)
+      w.str(f);
+    w.str(o->code);
+    w.str(o->llvmIR);
+  }
+  return std::move(w.out);
+}
+
+SpecializationPtr deserialize(const std::string &bytes) {
+  Reader r{bytes};
+  if (r.u64() != kPayloadVersion)
+    return nullptr;
+  auto s = std::make_shared<cuft::Specialization>();
+  s->succeeded = true;
+  uint64_t n = r.u64();
+  for (uint64_t i = 0; r.ok && i < n; ++i) {
+    cuft::Diagnostic d;
+    d.severity = r.str();
+    d.file = r.str();
+    d.line = unsigned(r.u64());
+    d.column = unsigned(r.u64());
+    d.message = r.str();
+    s->diagnostics.push_back(std::move(d));
+  }
+  s->ptx = r.str();
+  if (r.u64()) {
+    std::string image = r.str();
+    std::string kernel = r.str();
+    s->cubin = std::make_shared<cuft::cuda::Cubin>(cuft::cuda::Cubin{std::move(image), kernel});
+  }
+  if (r.u64()) {
+    auto o = std::make_shared<cuft::host::Object>();
+    o->name = r.str();
+    uint64_t flags = r.u64();
+    o->fibers = flags & 1;
+    o->cooperative = flags >> 1 & 1;
+    o->sharedBytes = r.u64();
+    o->localBytes = r.u64();
+    o->maxThreads = r.u64();
+    for (uint64_t i = 0, k = r.u64(); r.ok && i < k; ++i) {
+      cuft::host::SourceSite site;
+      site.file = r.str();
+      site.line = unsigned(r.u64());
+      site.column = unsigned(r.u64());
+      o->sites.push_back(std::move(site));
+    }
+    for (uint64_t i = 0, k = r.u64(); r.ok && i < k; ++i) {
+      cuft::host::Object::LineRow row;
+      row.offset = int64_t(r.u64());
+      row.line = uint32_t(r.u64());
+      row.column = uint32_t(r.u64());
+      row.file = uint32_t(r.u64());
+      o->lines.push_back(row);
+    }
+    for (uint64_t i = 0, k = r.u64(); r.ok && i < k; ++i)
+      o->files.push_back(r.str());
+    o->code = r.str();
+    o->llvmIR = r.str();
+    s->hostObject = std::move(o);
+  }
+  if (!r.ok || r.at != bytes.size())
+    return nullptr;
+  return s;
+}
+
+} // namespace
+
 SpecializationPtr cuft::compileSpecialization(const SpecializationRequest &r) {
   if (r.cubin)
     return linkSpecialization(r);
@@ -108,6 +294,26 @@ SpecializationPtr cuft::compileSpecialization(const SpecializationRequest &r) {
 
 cuft::SpecializationCache::Lookup
 cuft::lookupSpecialization(const SpecializationRequest &request) {
-  return specializationCache().getOrCompile(keyOf(request),
-                                            [&] { return compileSpecialization(request); });
+  cache::Key key = keyOf(request);
+  return specializationCache().getOrCompile(key, [&]() -> SpecializationPtr {
+    cache::DiskCache &disk = cache::diskCache();
+    if (!disk.enabled())
+      return compileSpecialization(request);
+    // The disk tier under the memory one: one compile per key across
+    // processes; a failed compile is not stored (its diagnostics are this
+    // process's to report).
+    SpecializationPtr compiled;
+    std::optional<std::string> bytes = disk.getOrCompile(key, [&]() -> std::optional<std::string> {
+      compiled = compileSpecialization(request);
+      if (!compiled || !compiled->ok())
+        return std::nullopt;
+      return serialize(*compiled);
+    });
+    if (compiled)
+      return compiled;
+    if (bytes)
+      if (SpecializationPtr loaded = deserialize(*bytes))
+        return loaded;
+    return compileSpecialization(request); // an entry of another payload format
+  });
 }

@@ -57,7 +57,8 @@ KERNEL_OPTIONS = {
     "lineinfo": (False, lambda v: isinstance(v, bool),
                  "source lines in the PTX (.loc, .file), for profilers and compute-sanitizer"),
     "cache": (False, lambda v: isinstance(v, bool),
-              "numba's option, accepted: every process compiles anew for now"),
+              "numba's option, accepted: the disk tier is chosen by CUFT_CACHE_DIR / "
+              "CUFT_CACHE for now"),
     "link": ((), lambda v: isinstance(v, (list, tuple)) and all(
         isinstance(p, (str, os.PathLike, Linkable)) for p in v),
              "a list of files whose code the kernel links: .ptx, .cubin, .fatbin, .ltoir, "

@@ -11,6 +11,7 @@
 #include "bindings.h"
 
 #include "cuft/Cache/Counter.h"
+#include "cuft/Cache/DiskCache.h"
 #include "cuft/Cache/Specializations.h"
 
 #include "cuft/Compiler/Specialize.h"
@@ -87,6 +88,18 @@ py::dict cacheInfo() {
   d["loads"] = modules.loads;
   d["unloads"] = modules.unloads;
   d["modules"] = modules.live;
+  const cuft::cache::DiskCache &disk = cuft::cache::diskCache();
+  cuft::cache::DiskCache::Stats ds = disk.stats();
+  py::dict dd;
+  dd["directory"] = disk.enabled() ? py::object(py::str(disk.directory())) : py::object(py::none());
+  dd["status"] = disk.status().empty() ? std::string("on") : disk.status();
+  dd["hits"] = ds.hits;
+  dd["misses"] = ds.misses;
+  dd["writes"] = ds.writes;
+  dd["corrupt"] = ds.corrupt;
+  dd["waits"] = ds.waits;
+  dd["broken_locks"] = ds.brokenLocks;
+  d["disk"] = dd;
   return d;
 }
 
@@ -180,7 +193,9 @@ void cuft::python::bindCache(py::module_ &m) {
         "specializations; a linked cubin is an entry of its own beside its PTX), unused "
         "(entries no live kernel or loaded module uses), limit (unused entries kept at "
         "most; None: no bound), evictions, loads, unloads, modules (loaded now, on the "
-        "host and in every CUDA context).");
+        "host and in every CUDA context), disk (the disk tier: directory, status, hits, misses "
+        "(compiled here), writes, corrupt (bad entries recompiled), waits (for another "
+        "process's compile), broken_locks).");
   m.def(
       "set_cache_limit",
       [](std::optional<size_t> limit) -> py::object {

@@ -1,0 +1,135 @@
+"""The disk tier of the compile cache (issue 18, first part): entries survive
+the process, a bad entry is recompiled and replaced, processes racing for one
+missing key compile it once, and a lock left by a killed process blocks
+nobody. Real processes and real files throughout."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+KERNEL = textwrap.dedent("""
+    import json, os, sys, time
+    import numpy as np
+    import cuft
+    cuft.set_target("host")
+
+    @cuft.kernel
+    def chain(x, out):
+        # A long expression: a compile of a few hundred milliseconds.
+        out[0] = {expr}
+
+    go = os.environ.get("GO_FILE")
+    while go and not os.path.exists(go):
+        time.sleep(0.001)
+    x = np.arange(1, 401, dtype=np.float64)
+    out = np.zeros(1)
+    chain[1, 1](x, out)
+    info = cuft.cache_info()
+    print(json.dumps({{"out": out[0], "compiles": info["compiles"], **info["disk"]}}))
+""").format(expr=" + ".join(f"x[{i}] * {i % 7}" for i in range(400)))
+EXPECTED = float(sum((i + 1) * (i % 7) for i in range(400)))
+
+
+def script(tmp_path):
+    path = tmp_path / "chain_kernel.py"
+    path.write_text(KERNEL)
+    return str(path)
+
+
+def env_for(cache, **more):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CUFT_CACHE")}
+    env.update(CUFT_CACHE_DIR=str(cache), **more)
+    return env
+
+
+def run(tmp_path, cache, **more):
+    done = subprocess.run([sys.executable, script(tmp_path)], env=env_for(cache, **more),
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def entries(cache):
+    return sorted(p for p in os.listdir(cache) if p.endswith(".cuft"))
+
+
+def test_a_second_process_loads_the_entry_and_compiles_nothing(tmp_path):
+    cache = tmp_path / "cache"
+    first = run(tmp_path, cache)
+    assert first["out"] == EXPECTED and first["misses"] == 1 and first["writes"] == 1
+    assert oct(os.stat(cache).st_mode & 0o777) == "0o700"
+    assert len(entries(cache)) == 1
+    second = run(tmp_path, cache)
+    assert second["out"] == EXPECTED
+    assert second["hits"] == 1 and second["misses"] == 0 and second["writes"] == 0
+    off = run(tmp_path, cache, CUFT_CACHE="0")  # turned off: compiles anew
+    assert off["directory"] is None and off["hits"] == 0 and off["out"] == EXPECTED
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "empty", "foreign"])
+def test_a_bad_entry_is_recompiled_and_replaced(tmp_path, damage):
+    cache = tmp_path / "cache"
+    run(tmp_path, cache)
+    (name,) = entries(cache)
+    path = cache / name
+    data = path.read_bytes()
+    if damage == "truncate":
+        data = data[:len(data) // 2]
+    elif damage == "flip":
+        data = data[:-40] + bytes([data[-40] ^ 1]) + data[-39:]
+    elif damage == "empty":
+        data = b""
+    else:  # another key's entry under this name
+        data = data[:16] + b"X" + data[17:]
+    path.write_bytes(data)
+    again = run(tmp_path, cache)
+    assert again["out"] == EXPECTED
+    assert again["corrupt"] >= 1 and again["misses"] == 1 and again["writes"] == 1
+    assert run(tmp_path, cache)["hits"] == 1  # replaced by a good one
+
+
+def test_eight_racing_processes_compile_once(tmp_path):
+    cache = tmp_path / "cache"
+    go = tmp_path / "go"
+    path = script(tmp_path)
+    procs = [subprocess.Popen([sys.executable, path], env=env_for(cache, GO_FILE=str(go)),
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(8)]
+    time.sleep(2.0)  # every interpreter up and waiting (imports done)
+    go.write_text("go")
+    results = []
+    for p in procs:
+        out, err = p.communicate(timeout=300)
+        assert p.returncode == 0, out + err
+        results.append(json.loads(out.strip().splitlines()[-1]))
+    assert all(r["out"] == EXPECTED for r in results)
+    assert sum(r["misses"] for r in results) == 1, results  # one compile in all
+    assert sum(r["hits"] for r in results) == 7
+    assert len(entries(cache)) == 1 and not any(p.endswith(".lock") for p in os.listdir(cache))
+
+
+def test_a_lock_left_by_a_killed_compile_blocks_nobody(tmp_path):
+    cache = tmp_path / "cache"
+    path = script(tmp_path)
+    # A process killed while it holds the key's lock (SIGKILL: no clean-up).
+    victim = subprocess.Popen([sys.executable, path], env=env_for(cache),
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.time() + 120
+    while time.time() < deadline and not any(p.endswith(".lock") for p in
+                                             (os.listdir(cache) if cache.exists() else [])):
+        time.sleep(0.001)
+    victim.send_signal(signal.SIGKILL)
+    victim.wait()
+    locks = [p for p in os.listdir(cache) if p.endswith(".lock")]
+    if not locks:
+        pytest.skip("the compile finished before the kill")
+    start = time.time()
+    after = run(tmp_path, cache)
+    assert after["out"] == EXPECTED and after["broken_locks"] == 1 and after["misses"] == 1
+    assert time.time() - start < 60
+    assert not any(p.endswith(".lock") for p in os.listdir(cache))
