@@ -61,7 +61,7 @@ const std::string &toolchainId() {
 cuft::cache::Key cuft::keyOf(const SpecializationRequest &r) {
   cache::Key key;
   key.reserve(128 + r.signature.size())
-      .add(toolchainId())
+      .add(buildId())
       .add(r.target)
       .add(r.program->kernel)
       .add(uint64_t(r.optLevel))
@@ -301,9 +301,12 @@ cuft::lookupSpecialization(const SpecializationRequest &request) {
       return compileSpecialization(request);
     // The disk tier under the memory one: one compile per key across
     // processes; a failed compile is not stored (its diagnostics are this
-    // process's to report).
+    // process's to report). Its key also holds what a process cannot change
+    // but a later one can (the library's bytes, LLVM, libdevice).
+    cache::Key diskKey = key;
+    diskKey.add(toolchainId());
     SpecializationPtr compiled;
-    std::optional<std::string> bytes = disk.getOrCompile(key, [&]() -> std::optional<std::string> {
+    std::optional<std::string> bytes = disk.getOrCompile(diskKey, [&]() -> std::optional<std::string> {
       compiled = compileSpecialization(request);
       if (!compiled || !compiled->ok())
         return std::nullopt;
