@@ -11,6 +11,10 @@
 #include <cstring>
 #include <thread>
 
+#include <algorithm>
+#include <vector>
+
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -106,8 +110,66 @@ bool staleLock(const std::string &lock) {
 
 } // namespace
 
-DiskCache::DiskCache(std::string directory, bool writable, std::string status)
-    : dir(std::move(directory)), canWrite(writable), why(std::move(status)) {}
+DiskCache::DiskCache(std::string directory, bool writable, std::string status,
+                     uint64_t limitBytes)
+    : dir(std::move(directory)), canWrite(writable), why(std::move(status)),
+      limit(limitBytes) {}
+
+void DiskCache::sweep() {
+  if (!enabled() || !canWrite)
+    return;
+  struct Entry {
+    int64_t mtime;
+    uint64_t size;
+    std::string path;
+  };
+  auto statOf = [](const std::string &path, int64_t &mtime, uint64_t &size) {
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0)
+      return false;
+    mtime = int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+    size = uint64_t(st.st_size);
+    return true;
+  };
+  std::vector<Entry> found;
+  uint64_t total = 0;
+  DIR *d = ::opendir(dir.c_str());
+  if (!d)
+    return;
+  int64_t now = nowSeconds();
+  while (struct dirent *e = ::readdir(d)) {
+    std::string name = e->d_name;
+    Entry entry{0, 0, dir + "/" + name};
+    if (!statOf(entry.path, entry.mtime, entry.size))
+      continue;
+    if (name.rfind(".tmp-", 0) == 0) { // a writer killed before its rename
+      if (now - entry.mtime / 1000000000 > kStaleLockSeconds)
+        ::unlink(entry.path.c_str());
+      continue;
+    }
+    if (name.size() < 5 || name.compare(name.size() - 5, 5, ".cuft") != 0)
+      continue;
+    total += entry.size;
+    found.push_back(std::move(entry));
+  }
+  ::closedir(d);
+  if (total <= limit)
+    return;
+  std::sort(found.begin(), found.end(),
+            [](const Entry &a, const Entry &b) { return a.mtime < b.mtime; });
+  for (const Entry &e : found) {
+    if (total <= limit)
+      break;
+    int64_t mtime = 0;
+    uint64_t size = 0;
+    // Only what has not changed since it was examined (not used or rewritten since).
+    if (statOf(e.path, mtime, size) && mtime == e.mtime && size == e.size &&
+        ::unlink(e.path.c_str()) == 0) {
+      evictions.fetch_add(1, std::memory_order_relaxed);
+      total -= e.size;
+    }
+  }
+}
 
 std::string DiskCache::pathOf(const Key &key) const {
   std::string digest = checksum(key.bytes(), key.bytes().size());
@@ -154,8 +216,11 @@ std::optional<std::string> DiskCache::read(const Key &key) {
   if (!readFile(pathOf(key), file))
     return std::nullopt;
   std::optional<std::string> payload = decode(key, file);
-  if (payload)
+  if (payload) {
     hits.fetch_add(1, std::memory_order_relaxed);
+    if (canWrite) // used now: the sweep keeps it longest
+      ::utimensat(AT_FDCWD, pathOf(key).c_str(), nullptr, 0);
+  }
   else
     corrupt.fetch_add(1, std::memory_order_relaxed);
   return payload;
@@ -172,6 +237,7 @@ void DiskCache::write(const Key &key, const std::string &payload) {
   ok = ::close(fd) == 0 && ok;
   if (ok && ::rename(temp.c_str(), pathOf(key).c_str()) == 0) {
     writes.fetch_add(1, std::memory_order_relaxed);
+    sweep();
     return;
   }
   ::unlink(temp.c_str());
@@ -237,6 +303,7 @@ DiskCache::Stats DiskCache::stats() const {
   s.corrupt = corrupt.load(std::memory_order_relaxed);
   s.waits = waits.load(std::memory_order_relaxed);
   s.brokenLocks = brokenLocks.load(std::memory_order_relaxed);
+  s.evictions = evictions.load(std::memory_order_relaxed);
   return s;
 }
 
@@ -261,9 +328,29 @@ DiskCache &cuft::cache::diskCache() {
     if (std::error_code ec = llvm::sys::fs::create_directories(dir, true, llvm::sys::fs::owner_all);
         ec && !llvm::sys::fs::is_directory(dir))
       return new DiskCache("", false, "off: cannot make " + dir + ": " + ec.message());
+    uint64_t limit = DiskCache::kDefaultLimitBytes;
+    std::string sizeProblem;
+    if (const char *size = std::getenv("CUFT_CACHE_SIZE"); size && *size) {
+      // Bytes, or with a K, M or G suffix (binary units).
+      char *end = nullptr;
+      errno = 0;
+      unsigned long long n = std::strtoull(size, &end, 10);
+      int shift = 0;
+      if (end && (*end == 'K' || *end == 'k'))
+        shift = 10, ++end;
+      else if (end && (*end == 'M' || *end == 'm'))
+        shift = 20, ++end;
+      else if (end && (*end == 'G' || *end == 'g'))
+        shift = 30, ++end;
+      if (errno || end == size || *end || (shift && n >> (64 - shift)))
+        sizeProblem = std::string("CUFT_CACHE_SIZE=") + size + " is not a size (bytes, or "
+                      "with K, M or G): the default, 4G, is used";
+      else
+        limit = uint64_t(n) << shift;
+    }
     if (::access(dir.c_str(), W_OK) != 0)
-      return new DiskCache(dir, false, "read-only: " + dir + " cannot be written");
-    return new DiskCache(dir, true, "");
+      return new DiskCache(dir, false, "read-only: " + dir + " cannot be written", limit);
+    return new DiskCache(dir, true, sizeProblem, limit);
   }();
   return *cache;
 }

@@ -1,6 +1,8 @@
-"""``python -m cuft``: compile a kernel from the command line.
+"""``python -m cuft``: compile a kernel from the command line, and see or clear
+the disk cache.
 
     python -m cuft inspect FILE.py:KERNEL --sig "f32, f32[::1], f32[::1]" --stage ptx
+    python -m cuft cache info|list|clear
 
 FILE.py is run as a module named ``__cuft_inspect__`` (so its ``if __name__ ==
 "__main__":`` block does not run), then KERNEL, a ``@cuft.kernel`` in it, is
@@ -38,6 +40,49 @@ def _load_kernel(target):
     return kernel
 
 
+def _entries(directory):
+    """(path, bytes, last use) of each entry of the disk cache, oldest first."""
+    out = []
+    for name in os.listdir(directory):
+        if name.endswith(".cuft"):
+            path = os.path.join(directory, name)
+            try:
+                st = os.stat(path)
+            except OSError:  # deleted meanwhile (a sweep, another clear)
+                continue
+            out.append((path, st.st_size, st.st_mtime))
+    return sorted(out, key=lambda e: e[2])
+
+
+def _cache(action):
+    import time
+    from . import cache_info
+    disk = cache_info()["disk"]
+    directory = disk["directory"]
+    if directory is None:
+        print(f"the disk cache is {disk['status']}")
+        return 0 if action == "info" else 1
+    entries = _entries(directory)
+    if action == "info":
+        total = sum(size for _, size, _ in entries)
+        print(f"directory: {directory}\nstatus: {disk['status']}\nentries: {len(entries)}\n"
+              f"bytes: {total}\nlimit: {disk['limit_bytes']}")
+    elif action == "list":
+        now = time.time()
+        for path, size, used in entries:
+            print(f"{os.path.basename(path)}  {size:>10} bytes  used {now - used:,.0f} s ago")
+    else:
+        removed = 0
+        for path, _, _ in entries:
+            try:
+                os.unlink(path)
+                removed += 1
+            except FileNotFoundError:
+                pass
+        print(f"removed {removed} entries from {directory}")
+    return 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m cuft", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -46,7 +91,11 @@ def main(argv=None):
     p.add_argument("--sig", required=True, help='argument types, e.g. "f32, f32[::1], i64=4"')
     p.add_argument("--stage", choices=STAGES, default="ptx")
     p.add_argument("-o", "--output", help="write to this file instead of stdout")
+    c = sub.add_parser("cache", help="the disk cache (CUFT_CACHE_DIR): info, list or clear")
+    c.add_argument("action", choices=("info", "list", "clear"))
     args = parser.parse_args(argv)
+    if args.command == "cache":
+        return _cache(args.action)
 
     kernel = _load_kernel(args.target)
     try:

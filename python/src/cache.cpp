@@ -99,6 +99,8 @@ py::dict cacheInfo() {
   dd["corrupt"] = ds.corrupt;
   dd["waits"] = ds.waits;
   dd["broken_locks"] = ds.brokenLocks;
+  dd["evictions"] = ds.evictions;
+  dd["limit_bytes"] = disk.limitBytes();
   d["disk"] = dd;
   return d;
 }

@@ -133,3 +133,70 @@ def test_a_lock_left_by_a_killed_compile_blocks_nobody(tmp_path):
     assert after["out"] == EXPECTED and after["broken_locks"] == 1 and after["misses"] == 1
     assert time.time() - start < 60
     assert not any(p.endswith(".lock") for p in os.listdir(cache))
+
+
+def kernel_script(tmp_path, n):
+    """A script compiling a kernel of its own (constant n): one entry each."""
+    path = tmp_path / f"k{n}.py"
+    path.write_text(textwrap.dedent(f"""
+        import json
+        import numpy as np
+        import cuft
+        cuft.set_target("host")
+
+        @cuft.kernel
+        def add(x):
+            x[0] += {n}
+
+        x = np.zeros(1)
+        add[1, 1](x)
+        print(json.dumps({{"out": x[0], **cuft.cache_info()["disk"]}}))
+    """))
+    return str(path)
+
+
+def run_script_at(path, cache, **more):
+    done = subprocess.run([sys.executable, path], env=env_for(cache, **more),
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_the_directory_is_kept_under_its_size_by_least_recent_use(tmp_path):
+    cache = tmp_path / "cache"
+    paths = [kernel_script(tmp_path, n) for n in range(4)]
+    for p in paths[:3]:
+        run_script_at(p, cache)
+    sizes = {name: os.path.getsize(cache / name) for name in entries(cache)}
+    assert len(sizes) == 3
+    # Kernel 0's entry is used again: the least recently used is now kernel 1's.
+    assert run_script_at(paths[0], cache)["hits"] == 1
+    used_again = max(entries(cache), key=lambda n: os.path.getmtime(cache / n))
+    limit = 2 * max(sizes.values()) + 100  # room for two entries
+    last = run_script_at(paths[3], cache, CUFT_CACHE_SIZE=str(limit))
+    assert last["out"] == 3 and last["limit_bytes"] == limit and last["evictions"] == 2
+    left = entries(cache)
+    assert len(left) == 2 and used_again in left
+    assert sum(os.path.getsize(cache / n) for n in left) <= limit
+
+
+def test_the_cache_command(tmp_path):
+    cache = tmp_path / "cache"
+    run_script_at(kernel_script(tmp_path, 7), cache)
+
+    def command(action):
+        done = subprocess.run([sys.executable, "-m", "cuft", "cache", action],
+                              env=env_for(cache), capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout
+
+    info = command("info")
+    assert f"directory: {cache}" in info and "entries: 1" in info
+    (name,) = entries(cache)
+    assert name in command("list")
+    assert "removed 1 entries" in command("clear")
+    assert entries(cache) == []
+    off = subprocess.run([sys.executable, "-m", "cuft", "cache", "info"],
+                         env={**env_for(cache), "CUFT_CACHE": "0"}, capture_output=True,
+                         text=True, timeout=120)
+    assert "the disk cache is off" in off.stdout

@@ -46,16 +46,28 @@ public:
     uint64_t corrupt = 0;  // bad entries found (and recompiled)
     uint64_t waits = 0;    // times another process's compile was waited for
     uint64_t brokenLocks = 0;
+    uint64_t evictions = 0; // entries deleted to keep the directory under its limit
   };
 
-  /// `directory` empty: off. `writable` false: hits only.
-  DiskCache(std::string directory, bool writable, std::string status);
+  /// `directory` empty: off. `writable` false: hits only. `limitBytes`: the
+  /// most the entries may take (CUFT_CACHE_SIZE), kept by sweep().
+  DiskCache(std::string directory, bool writable, std::string status,
+            uint64_t limitBytes = kDefaultLimitBytes);
+  static constexpr uint64_t kDefaultLimitBytes = uint64_t(4) << 30;
 
   /// The payload of `key`: read from disk, or made by `compile` (which
   /// returns nullopt for what must not be stored, a failed compile) and
   /// written. Across processes, one compiles a key at a time.
   std::optional<std::string>
   getOrCompile(const Key &key, const std::function<std::optional<std::string>()> &compile);
+
+  /// Deletes the least recently used entries (by modification time: a hit
+  /// refreshes it) until the rest take at most the limit, and temporary files
+  /// a killed writer left; an entry that changed since it was examined is
+  /// kept. Runs after a write, never on the hit path; concurrent sweeps and
+  /// readers are safe (a reader of a deleted entry compiles it again).
+  void sweep();
+  uint64_t limitBytes() const { return limit; }
 
   bool enabled() const { return !dir.empty(); }
   bool writable() const { return canWrite; }
@@ -78,8 +90,9 @@ private:
   std::string dir;
   bool canWrite;
   std::string why;
+  uint64_t limit;
   mutable std::atomic<uint64_t> hits{0}, misses{0}, writes{0}, corrupt{0}, waits{0},
-      brokenLocks{0};
+      brokenLocks{0}, evictions{0};
 };
 
 /// The process's disk tier, configured from the environment on first use.
