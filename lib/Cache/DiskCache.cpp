@@ -311,11 +311,8 @@ DiskCache &cuft::cache::diskCache() {
   static DiskCache *cache = [] {
     const char *flag = std::getenv("CUFT_CACHE");
     const char *chosen = std::getenv("CUFT_CACHE_DIR");
-    bool on = (chosen && *chosen) || (flag && std::string(flag) == "1");
     if (flag && std::string(flag) == "0")
-      on = false;
-    if (!on)
-      return new DiskCache("", false, "off (set CUFT_CACHE_DIR, or CUFT_CACHE=1)");
+      return new DiskCache("", false, "off (CUFT_CACHE=0)");
     std::string dir;
     if (chosen && *chosen)
       dir = chosen;

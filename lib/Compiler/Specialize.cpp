@@ -297,7 +297,7 @@ cuft::lookupSpecialization(const SpecializationRequest &request) {
   cache::Key key = keyOf(request);
   return specializationCache().getOrCompile(key, [&]() -> SpecializationPtr {
     cache::DiskCache &disk = cache::diskCache();
-    if (!disk.enabled())
+    if (!request.diskCache || !disk.enabled())
       return compileSpecialization(request);
     // The disk tier under the memory one: one compile per key across
     // processes; a failed compile is not stored (its diagnostics are this

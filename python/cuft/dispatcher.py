@@ -56,9 +56,9 @@ KERNEL_OPTIONS = {
             "host target and numpy compute"),
     "lineinfo": (False, lambda v: isinstance(v, bool),
                  "source lines in the PTX (.loc, .file), for profilers and compute-sanitizer"),
-    "cache": (False, lambda v: isinstance(v, bool),
-              "numba's option, accepted: the disk tier is chosen by CUFT_CACHE_DIR / "
-              "CUFT_CACHE for now"),
+    "cache": (None, lambda v: v is None or isinstance(v, bool),
+              "keep this kernel's compiled code in the disk cache and load it from there "
+              "(None, the default, and True: when the disk cache is on; False: never)"),
     "link": ((), lambda v: isinstance(v, (list, tuple)) and all(
         isinstance(p, (str, os.PathLike, Linkable)) for p in v),
              "a list of files whose code the kernel links: .ptx, .cubin, .fatbin, .ltoir, "
@@ -414,7 +414,8 @@ class Kernel(_cuft.KernelBase):
                 launcher = _cuft.Launcher(program, _constexpr_mask(fe), self._counters,
                                           self.options["opt_level"], self.options["fastmath"],
                                           self._checked, bool(self.options["link"]),
-                                          fe.tuples, list(self._declared))
+                                          fe.tuples, list(self._declared),
+                                          self.options["cache"] is not False)
                 # Copy-on-write: readers look up a dict that is never mutated.
                 self._launchers = (base, {**launchers, fe: launcher})
         return launcher

@@ -95,6 +95,7 @@ struct LauncherOptions {
   /// The kernel's declared signatures (`@cuft.jit("void(f4[:])")`): when
   /// there are some, a launch runs one of them and nothing else compiles.
   std::vector<std::string> declared;
+  bool diskCache = true; // the kernel's cache= option (False: not from or to disk)
 };
 
 class Launcher {
@@ -253,6 +254,7 @@ public:
     r.optLevel = options.optLevel;
     r.fastMath = options.fastMath;
     r.boundsCheck = boundsCheck;
+    r.diskCache = options.diskCache;
     if (linked) {
       r.cubin = true;
       r.inputs = linked->inputs;
@@ -558,16 +560,16 @@ void cuft::python::bindLauncher(py::module_ &m) {
       .def(py::init([](const PyProgram &program, const std::vector<bool> &constexprArgs,
                        KernelCounters &counters, unsigned optLevel, bool fastMath,
                        py::object boundscheck, bool links, std::string tuples,
-                       std::vector<std::string> declared) {
+                       std::vector<std::string> declared, bool diskCache) {
              LauncherOptions o{program.value, constexprArgs, optLevel, fastMath,
                                boundscheck.is_none() ? -1 : int(boundscheck.cast<bool>()), links,
-                               std::move(tuples), std::move(declared)};
+                               std::move(tuples), std::move(declared), diskCache};
              return new Launcher(std::move(o), counters);
            }),
            py::arg("program"), py::arg("constexpr_args"), py::arg("counters"),
            py::arg("opt_level"), py::arg("fast_math"), py::arg("boundscheck"), py::arg("links"),
            py::arg("tuples") = std::string(), py::arg("declared") = std::vector<std::string>(),
-           py::keep_alive<1, 4>())
+           py::arg("disk_cache") = true, py::keep_alive<1, 4>())
       .def(
           "module",
           [](Launcher &l, py::object kernel, const std::string &place, const std::string &sig,

@@ -5,6 +5,10 @@ import sys
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(REPO, "python"))
+# Every test compiles what it measures (timings, Ctrl-C during a compile): the
+# disk cache stays off, in this process and the ones it starts, unless a test
+# turns it on (test_disk_cache.py gives its processes a directory of their own).
+os.environ.setdefault("CUFT_CACHE", "0")
 
 
 import pytest  # noqa: E402  (after the path set-up above)

@@ -200,3 +200,35 @@ def test_the_cache_command(tmp_path):
                          env={**env_for(cache), "CUFT_CACHE": "0"}, capture_output=True,
                          text=True, timeout=120)
     assert "the disk cache is off" in off.stdout
+
+
+def test_on_by_default_in_the_xdg_directory_and_off_per_kernel(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CUFT_CACHE")}
+    env["XDG_CACHE_HOME"] = str(tmp_path / "xdg")
+    path = tmp_path / "default.py"
+    path.write_text(textwrap.dedent("""
+        import json
+        import numpy as np
+        import cuft
+        cuft.set_target("host")
+
+        @cuft.kernel
+        def kept(x):
+            x[0] += 1
+
+        @cuft.kernel(cache=False)
+        def not_kept(x):
+            x[0] += 2
+
+        x = np.zeros(1)
+        kept[1, 1](x)
+        not_kept[1, 1](x)
+        print(json.dumps({"out": x[0], **cuft.cache_info()["disk"]}))
+    """))
+    done = subprocess.run([sys.executable, str(path)], env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    info = json.loads(done.stdout.strip().splitlines()[-1])
+    assert info["out"] == 3 and info["status"] == "on"
+    assert info["directory"] == str(tmp_path / "xdg" / "cuft")
+    assert info["writes"] == 1 and len(entries(tmp_path / "xdg" / "cuft")) == 1

@@ -240,7 +240,7 @@ def test_kernel_options():
     assert "sin.approx" not in precise_ptx and "div.rn.f32" in precise_ptx
     assert fast.options == {"fastmath": True, "opt_level": 3, "boundscheck": None, "debug": None,
                             "max_registers": None, "launch_bounds": None, "fma": True, "lineinfo": False,
-                            "cache": False, "link": ()}
+                            "cache": None, "link": ()}
     with pytest.raises(TypeError, match="unknown option 'fast_math'"):
         cuft.kernel(fast_math=True)(precise.py_func)
     with pytest.raises(TypeError, match="bad value 7 for option 'opt_level'"):

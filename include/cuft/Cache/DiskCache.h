@@ -19,9 +19,9 @@
 // wait on each other.
 //
 // Where: CUFT_CACHE_DIR, else $XDG_CACHE_HOME/cuft, else ~/.cache/cuft,
-// created 0700. Off unless CUFT_CACHE_DIR is set or CUFT_CACHE=1 (CUFT_CACHE=0
-// always turns it off). A directory that cannot be written gives hits only;
-// one that cannot be made turns the tier off; either says why in status().
+// created 0700; CUFT_CACHE=0 turns it off. A directory that cannot be written
+// gives hits only; one that cannot be made turns the tier off; either says
+// why in status().
 //
 //===----------------------------------------------------------------------===//
 #ifndef CUFT_CACHE_DISKCACHE_H

@@ -45,6 +45,9 @@ struct SpecializationRequest {
   bool cubin = false;       // a chip target: link the PTX (with `inputs`) into a cubin
   std::vector<nvptx::LinkInput> inputs;
   std::string callbacks; // which linked callbacks set up its modules ("" for none)
+  /// Whether the disk tier may serve and keep it (the kernel's `cache=`
+  /// option); not part of the key: it does not change the code.
+  bool diskCache = true;
 };
 
 /// Everything that decides what the request compiles to, cuft's build id first.
