@@ -966,3 +966,32 @@ def test_a_kernel_that_syncs_its_grid_launches_cooperatively_within_the_gpus_lim
         raise AssertionError("launched past the cooperative limit")
     assert counter("launches") == before
     """)
+
+
+def test_a_child_forked_after_cuda_was_initialized_gets_a_clear_error():
+    run_fake(r"""
+    import multiprocessing as mp
+
+    @cuft.kernel
+    def touch(x):
+        x[0] = 1
+
+    x = cuft.zeros(4, np.float32)
+    touch[1, 1](x)
+
+    def child(q):
+        try:
+            touch[1, 1](cuft.zeros(4, np.float32))
+            q.put("launched")
+        except cuft.CudaError as e:
+            q.put("CudaError: " + str(e))
+
+    ctx = mp.get_context("fork")
+    q = ctx.Queue()
+    p = ctx.Process(target=child, args=(q,))
+    p.start()
+    said = q.get(timeout=60)
+    p.join(timeout=60)
+    assert said.startswith("CudaError") and "forked" in said and "'spawn'" in said, said
+    touch[1, 1](x)  # the parent goes on
+    """)

@@ -17,6 +17,7 @@
 #include <utility>
 
 #include <dlfcn.h>
+#include <unistd.h>
 
 namespace {
 
@@ -141,6 +142,7 @@ void *libraryHandle = nullptr; // written once, inside the call_once
 cuft::cuda::DriverStatus initialize() {
   initCount.fetch_add(1, std::memory_order_relaxed);
   cuft::cuda::DriverStatus status;
+  status.pid = long(::getpid());
   const char *override = std::getenv("CUFT_LIBCUDA");
   status.library = override && *override ? override : "libcuda.so.1";
   // Never closed: the driver stays loaded for the life of the process.

@@ -16,6 +16,8 @@
 #include <mutex>
 #include <thread>
 
+#include <unistd.h>
+
 using namespace cuft::cuda;
 
 namespace {
@@ -122,6 +124,14 @@ const Api *ready(Error &error, const char *what) {
   if (!status.available) {
     error = {status.result ? status.result : kNotInitialized,
              std::string(what) + " (" + status.message + ")"};
+    return nullptr;
+  }
+  if (status.pid != long(::getpid())) { // CUDA does not survive fork (numba-cuda checks too)
+    error = {kNotInitialized,
+             std::string(what) + " (CUDA was initialized in process " +
+                 std::to_string(status.pid) + " and this one was forked from it after: a "
+                 "forked child cannot use CUDA; start it with multiprocessing's 'spawn' or "
+                 "'forkserver')"};
     return nullptr;
   }
   const Api &a = api();

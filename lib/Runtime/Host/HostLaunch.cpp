@@ -38,6 +38,7 @@
 #include <thread>
 #include <vector>
 
+#include <pthread.h>
 #include <sys/mman.h>
 #include <ucontext.h>
 #include <unistd.h>
@@ -920,12 +921,32 @@ void runOnCaller(Job &job) {
     sigaltstack(&previous, nullptr);
 }
 
+/// Set in a child process just forked: its pool's threads stayed in the parent.
+std::atomic<bool> forkedChild{false};
+
 class Pool {
 public:
   static Pool &get() {
     // Never destroyed: workers may still wait on it while the process exits.
-    static Pool *pool = new Pool();
-    return *pool;
+    static std::atomic<Pool *> pool{nullptr};
+    static std::mutex making;
+    Pool *p = pool.load(std::memory_order_acquire);
+    if (p && !forkedChild.load(std::memory_order_relaxed))
+      return *p;
+    std::lock_guard<std::mutex> lock(making);
+    p = pool.load(std::memory_order_relaxed);
+    if (!p || forkedChild.load(std::memory_order_relaxed)) {
+      // The first pool, or a forked child's own (the parent's is left as it is:
+      // its threads, and whatever they held, are not in this process).
+      static std::once_flag atFork;
+      std::call_once(atFork, [] {
+        pthread_atfork(nullptr, nullptr, [] { forkedChild.store(true); });
+      });
+      forkedChild.store(false);
+      p = new Pool();
+      pool.store(p, std::memory_order_release);
+    }
+    return *p;
   }
 
   unsigned size() const { return static_cast<unsigned>(threads.size()); }

@@ -35,6 +35,7 @@ struct DriverStatus {
   std::string message;      // why it is not available; empty when it is
   int version = 0;          // cuDriverGetVersion, e.g. 13000
   int devices = 0;
+  long pid = 0;             // the process that initialized it: a forked child cannot use it
 };
 
 /// Loads and initializes the driver on the first call, once per process;

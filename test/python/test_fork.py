@@ -1,0 +1,46 @@
+"""Processes forked from one that used cuft: on the host target the child gets
+a worker pool of its own (the parent's threads are not in it); on the CUDA
+target a child forked after CUDA was initialized gets a clear CudaError, not a
+hang (test_cuda_fake.py's driver double stands in for the driver)."""
+import multiprocessing as mp
+import os
+
+import numpy as np
+import pytest
+
+import cuft
+
+pytestmark = [pytest.mark.usefixtures("on_host"),
+              pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork here")]
+
+
+@cuft.kernel
+def bump(x):
+    i = cuft.grid(1)
+    if i < x.size:
+        x[i] += 1
+
+
+def _child(queue):
+    try:
+        y = np.zeros(1 << 16)
+        bump[256, 256](y)  # the pool is made anew in this process
+        threads = len(os.listdir("/proc/self/task"))
+        queue.put((float(y.sum()), threads, cuft._cuft.host_pool_size()))
+    except BaseException as e:  # reported to the parent
+        queue.put(repr(e))
+
+
+def test_a_forked_child_launches_with_a_pool_of_its_own():
+    x = np.zeros(1 << 16)
+    bump[256, 256](x)  # the parent's pool exists before the fork
+    ctx = mp.get_context("fork")
+    queue = ctx.Queue()
+    child = ctx.Process(target=_child, args=(queue,))
+    child.start()
+    result = queue.get(timeout=120)
+    child.join(timeout=120)
+    assert child.exitcode == 0, result
+    total, threads, pool = result
+    assert total == 1 << 16
+    assert threads >= pool + 1  # its own workers, besides the forked thread
