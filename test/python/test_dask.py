@@ -1,0 +1,36 @@
+"""cuft under Dask (issue 18): a real distributed.LocalCluster of 4 worker
+processes maps a kernel over 16 partitions; results are right and the
+cluster compiles the kernel's one specialization once in all, through the
+shared disk cache (each worker's cuft.cache_info() says who compiled)."""
+import os
+
+import numpy as np
+import pytest
+
+distributed = pytest.importorskip("distributed")
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def test_a_local_cluster_maps_a_kernel_and_compiles_it_once(tmp_path, monkeypatch):
+    # The workers are processes started from here: they read these.
+    monkeypatch.setenv("CUFT_CACHE", "1")
+    monkeypatch.setenv("CUFT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("CUFT_TARGET", "host")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(
+        [HERE] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]))
+    import dask_work
+    x = np.arange(16 * 1000, dtype=np.float64)
+    parts = np.split(x, 16)
+    with distributed.LocalCluster(n_workers=4, threads_per_worker=1, processes=True,
+                                  dashboard_address=None, worker_dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        futures = client.map(dask_work.scale_partition, parts, pure=False)
+        out = np.concatenate(client.gather(futures))
+        infos = client.run(dask_work.disk_info)
+    np.testing.assert_array_equal(out, 3.0 * x + 1.0)
+    assert len(infos) == 4
+    used = [i for i in infos.values() if i["hits"] + i["misses"] > 0]
+    assert len(used) >= 2, infos  # the partitions ran on several workers
+    assert sum(i["misses"] for i in infos.values()) == 1, infos  # one compile in the cluster
+    assert all(i["directory"] == str(tmp_path / "cache") for i in infos.values())
