@@ -29,9 +29,17 @@ from .target import target
 
 __all__ = ["vectorize", "Vectorized", "guvectorize", "GUVectorized", "Reduce", "reduce"]
 
+_NUMPY = None
+
+
 def _numpy_dtypes():
-    """cuft's scalar names -> numpy dtypes (bfloat16 with ml_dtypes only)."""
-    out = {}
+    """cuft's scalar names -> numpy dtypes (bfloat16 with ml_dtypes only), made
+    at the first signature read: importing ml_dtypes takes half a second, which
+    ``import cuft`` should not pay."""
+    global _NUMPY
+    if _NUMPY is not None:
+        return _NUMPY
+    out = {}  # whole before it is published: racing threads may both build it
     for name, numpy, _, _ in _cuft.scalar_types():
         try:
             out[name] = np.dtype(numpy)
@@ -41,10 +49,8 @@ def _numpy_dtypes():
                 out[name] = np.dtype(getattr(ml_dtypes, numpy))
             except (ImportError, AttributeError):
                 pass
+    _NUMPY = out
     return out
-
-
-_NUMPY = _numpy_dtypes()
 
 
 @func
@@ -95,10 +101,11 @@ class Vectorized:
         for text in signatures:
             result, args = _cuft.declared_signature(str(text))
             names = args.split(",") if args else []
-            if result not in _NUMPY or not all(n in _NUMPY for n in names):
+            numpy = _numpy_dtypes()
+            if result not in numpy or not all(n in numpy for n in names):
                 raise TypeError(f"@cuft.vectorize {fn.__name__}: signature {text!r} must be "
                                 "of scalars")
-            self.types.append((_NUMPY[result], [_NUMPY[n] for n in names]))
+            self.types.append((numpy[result], [numpy[n] for n in names]))
         self.nin = len(self.types[0][1])
         if any(len(ins) != self.nin for _, ins in self.types):
             raise TypeError(f"@cuft.vectorize {fn.__name__}: every signature must take "
@@ -195,10 +202,11 @@ def _gu_signature(sig, name):
     out = []
     for m in _ENTRY.finditer(args):
         elem, rank = (m.group(1), int(m.group(2))) if m.group(1) else (m.group(0), None)
-        if elem not in _NUMPY:
+        numpy = _numpy_dtypes()
+        if elem not in numpy:
             raise TypeError(f"@cuft.guvectorize {name}: signature {sig!r} must be of scalars "
                             "and arrays of scalars")
-        out.append((_NUMPY[elem], rank))
+        out.append((numpy[elem], rank))
     return out
 
 

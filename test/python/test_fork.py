@@ -11,7 +11,10 @@ import pytest
 import cuft
 
 pytestmark = [pytest.mark.usefixtures("on_host"),
-              pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork here")]
+              pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork here"),
+              # Forking a threaded process is what is tested (Python 3.12+ warns).
+              pytest.mark.filterwarnings("ignore:This process .* is multi-threaded"
+                                         ":DeprecationWarning")]
 
 
 @cuft.kernel

@@ -56,3 +56,15 @@ def test_out_and_errors():
 def test_the_apply_kernel_compiles_for_the_gpu():
     f32 = np.zeros(4, np.float32)
     assert len(rel_diff._kernel.inspect((f32, f32), f32, stage="cubin")) > 0
+
+
+def test_import_cuft_does_not_import_ml_dtypes():
+    # Importing ml_dtypes takes about half a second: cuft imports it only
+    # when a ufunc's signatures are first read.
+    import subprocess
+    import sys
+    done = subprocess.run([sys.executable, "-c",
+                           "import sys, cuft; print('ml_dtypes' in sys.modules)"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
