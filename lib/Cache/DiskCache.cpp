@@ -6,6 +6,7 @@
 #include "llvm/Support/FileSystem.h"
 
 #include <cerrno>
+#include <cstdio>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -216,6 +217,11 @@ std::optional<std::string> DiskCache::read(const Key &key) {
   if (!readFile(pathOf(key), file))
     return std::nullopt;
   std::optional<std::string> payload = decode(key, file);
+  if (!payload) // never an error: it is compiled again and replaced
+    std::fprintf(stderr,
+                 "cuft: warning: the disk cache entry %s is damaged (short, corrupt or "
+                 "another key's): compiling it again\n",
+                 pathOf(key).c_str());
   if (payload) {
     hits.fetch_add(1, std::memory_order_relaxed);
     if (canWrite) // used now: the sweep keeps it longest
@@ -308,7 +314,8 @@ DiskCache::Stats DiskCache::stats() const {
 }
 
 DiskCache &cuft::cache::diskCache() {
-  static DiskCache *cache = [] {
+  static DiskCache *cache = []() -> DiskCache * {
+    DiskCache *made = [] {
     const char *flag = std::getenv("CUFT_CACHE");
     const char *chosen = std::getenv("CUFT_CACHE_DIR");
     if (flag && std::string(flag) == "0")
@@ -348,6 +355,11 @@ DiskCache &cuft::cache::diskCache() {
     if (::access(dir.c_str(), W_OK) != 0)
       return new DiskCache(dir, false, "read-only: " + dir + " cannot be written", limit);
     return new DiskCache(dir, true, sizeProblem, limit);
+    }();
+    // One warning when it is not what was asked for (off by CUFT_CACHE=0 is).
+    if (!made->status().empty() && made->status().rfind("off (CUFT_CACHE=0)", 0) != 0)
+      std::fprintf(stderr, "cuft: warning: disk cache %s\n", made->status().c_str());
+    return made;
   }();
   return *cache;
 }

@@ -47,10 +47,12 @@ def env_for(cache, **more):
     return env
 
 
-def run(tmp_path, cache, **more):
+def run(tmp_path, cache, stderr=None, **more):
     done = subprocess.run([sys.executable, script(tmp_path)], env=env_for(cache, **more),
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
+    if stderr is not None:
+        stderr.append(done.stderr)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -87,7 +89,9 @@ def test_a_bad_entry_is_recompiled_and_replaced(tmp_path, damage):
     else:  # another key's entry under this name
         data = data[:16] + b"X" + data[17:]
     path.write_bytes(data)
-    again = run(tmp_path, cache)
+    said = []
+    again = run(tmp_path, cache, stderr=said)
+    assert f"cuft: warning: the disk cache entry {path} is damaged" in said[0]  # not an error
     assert again["out"] == EXPECTED
     assert again["corrupt"] >= 1 and again["misses"] == 1 and again["writes"] == 1
     assert run(tmp_path, cache)["hits"] == 1  # replaced by a good one
@@ -232,3 +236,12 @@ def test_on_by_default_in_the_xdg_directory_and_off_per_kernel(tmp_path):
     assert info["out"] == 3 and info["status"] == "on"
     assert info["directory"] == str(tmp_path / "xdg" / "cuft")
     assert info["writes"] == 1 and len(entries(tmp_path / "xdg" / "cuft")) == 1
+
+
+def test_a_directory_that_cannot_be_made_turns_the_tier_off_with_one_warning(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    said = []
+    info = run(tmp_path, blocker / "cache", stderr=said)
+    assert info["out"] == EXPECTED and info["directory"] is None
+    assert said[0].count("cuft: warning: disk cache off: cannot make") == 1
