@@ -79,13 +79,21 @@ def _fits(value, dtype):
     return np.can_cast(np.asarray(value).dtype, dtype, "safe")
 
 
-def _apply_kernel(scalar):
-    @kernel
+def _split_options(options):
+    """A ufunc's options: `inline=` for its function, the rest (fastmath,
+    opt_level, ...) for the kernel that applies it, whose options device
+    functions take."""
+    options = dict(options)
+    inline = {"inline": options.pop("inline")} if "inline" in options else {}
+    return inline, options
+
+
+def _apply_kernel(scalar, options):
     def apply(inputs, out):
         i = grid(1)
         if i < out.size:
             out[i] = scalar(*_elements(inputs, i))
-    return apply
+    return kernel(apply, **options)
 
 
 class Vectorized:
@@ -110,8 +118,9 @@ class Vectorized:
         if any(len(ins) != self.nin for _, ins in self.types):
             raise TypeError(f"@cuft.vectorize {fn.__name__}: every signature must take "
                             f"{self.nin} arguments")
-        self.scalar = func(fn, **options)
-        self._kernel = _apply_kernel(self.scalar)
+        inline, kernel_options = _split_options(options)
+        self.scalar = func(fn, **inline)
+        self._kernel = _apply_kernel(self.scalar, kernel_options)
 
     def _resolve(self, values):
         """The first signature every input converts to safely."""
@@ -210,7 +219,7 @@ def _gu_signature(sig, name):
     return out
 
 
-def _gu_kernel(core, nargs):
+def _gu_kernel(core, nargs, options):
     """The kernel that applies ``core`` to the i-th slice of each of its
     ``nargs`` arrays (flattened over the loop dimensions): ``core(a0[i],
     a1[i], ...)``, a view of the core dimensions, or a scalar for a
@@ -225,7 +234,7 @@ def _gu_kernel(core, nargs):
     linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
     namespace = {"grid": grid, "core": core}
     exec(compile(src, filename, "exec"), namespace)
-    return kernel(namespace["gufunc_apply"])
+    return kernel(namespace["gufunc_apply"], **options)
 
 
 class GUVectorized:
@@ -257,8 +266,9 @@ class GUVectorized:
                         not (rank == 1 and not dims):
                     raise TypeError(f"@cuft.guvectorize {name}: argument {k} of {sig!r} has "
                                     f"{rank} dimensions, the layout {len(dims)}")
-        self.core = func(fn, **options)
-        self._kernel = _gu_kernel(self.core, self.nin + self.nout)
+        inline, kernel_options = _split_options(options)
+        self.core = func(fn, **inline)
+        self._kernel = _gu_kernel(self.core, self.nin + self.nout, kernel_options)
 
     def _resolve(self, values):
         for types in self.types:

@@ -1,6 +1,8 @@
 """@cuft.vectorize: numba's ufuncs, checked against numpy on the host target
 (the apply kernel is also compiled to a cubin)."""
 
+import math
+
 import numpy as np
 import pytest
 
@@ -68,3 +70,22 @@ def test_import_cuft_does_not_import_ml_dtypes():
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"
+
+
+def test_kernel_options_reach_the_apply_kernel():
+    # numba's @vectorize(..., fastmath=True): the kernel that applies the
+    # function takes the options (device functions take their kernel's).
+    def sine(x):
+        return math.sin(x)
+
+    fast = cuft.vectorize(["float32(float32)"], fastmath=True)(sine)
+    precise = cuft.vectorize(["float32(float32)"])(sine)
+    x = np.linspace(0, 1, 8, dtype=np.float32)
+    assert "sin.approx" in fast._kernel.inspect((x,), x, stage="ptx")
+    assert "sin.approx" not in precise._kernel.inspect((x,), x, stage="ptx")
+    np.testing.assert_allclose(fast(x), np.sin(x), rtol=1e-6)
+    gu = cuft.guvectorize(["void(float32[:], float32[:])"], "(n)->(n)", fastmath=True,
+                          opt_level=2)(lambda a, b: None)
+    assert gu._kernel.options["fastmath"] and gu._kernel.options["opt_level"] == 2
+    with pytest.raises(TypeError, match="unknown option"):
+        cuft.vectorize(["float32(float32)"], nonsense=1)(sine)
