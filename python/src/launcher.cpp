@@ -177,8 +177,12 @@ public:
                                                 long long device, const std::string &sig,
                                                 bool reload) {
     if (!reload)
-      if (std::shared_ptr<const LoadedKernel> k = table.get(place, sig); k && k->alive())
+      if (std::shared_ptr<const LoadedKernel> k = table.get(place, sig); k && k->alive()) {
+        // Loaded by another thread since this launch missed the table: a hit
+        // (uncounted, kernel.stats() lost a launch now and then).
+        counters.hit();
         return k;
+      }
     Linked linked;
     std::shared_ptr<const Specialization> spec;
     if (place.host()) {
