@@ -14,11 +14,18 @@
 #include <fstream>
 #include <sstream>
 
+namespace {
+/// BLAKE3 of `bytes`, 32 bytes.
+std::string digestOf(const std::string &bytes) {
+  llvm::BLAKE3Result<> hash = llvm::BLAKE3::hash(
+      llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size()));
+  return std::string(reinterpret_cast<const char *>(hash.data()), hash.size());
+}
+} // namespace
+
 std::shared_ptr<const cuft::Program> cuft::Program::make(std::string ir, std::string kernel) {
   auto p = std::make_shared<Program>();
-  llvm::BLAKE3Result<> hash = llvm::BLAKE3::hash(
-      llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(ir.data()), ir.size()));
-  p->digest.assign(reinterpret_cast<const char *>(hash.data()), hash.size());
+  p->digest = digestOf(ir);
   p->ir = std::move(ir);
   p->kernel = std::move(kernel);
   return p;
@@ -33,10 +40,7 @@ std::string fileDigest(const std::string &path) {
     return "";
   std::ostringstream bytes;
   bytes << file.rdbuf();
-  std::string data = bytes.str();
-  llvm::BLAKE3Result<> hash = llvm::BLAKE3::hash(
-      llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(data.data()), data.size()));
-  return std::string(reinterpret_cast<const char *>(hash.data()), hash.size());
+  return digestOf(bytes.str());
 }
 
 /// What decides the code beyond the request, for a tier that outlives the

@@ -397,15 +397,18 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
             return None
         return -v if negate else v
 
+    def _is_builtin(self, func, fn):
+        """Whether expression ``func`` is the builtin ``fn`` (False for
+        anything that is not a compile-time value)."""
+        try:
+            return self.static_value_or_none(func) is fn
+        except CompileError:
+            return False
+
     def _tuple_length(self, node):
         """``len(t)`` of a tuple ``t`` (a parameter, a name holding one), else None."""
         if not (isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords
-                and isinstance(node.args[0], ast.Name)):
-            return None
-        try:
-            if self.static_value_or_none(node.func) is not len:
-                return None
-        except CompileError:
+                and isinstance(node.args[0], ast.Name) and self._is_builtin(node.func, len)):
             return None
         name = node.args[0].id
         held = self.bound.get(name, self.tuple_vars.get(name, self.params.get(name)))
@@ -438,12 +441,8 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
 
     def _range_runs(self, it):
         """Whether ``for ... in it`` surely runs its body: a range of constants."""
-        if not (isinstance(it, ast.Call) and not it.keywords and 1 <= len(it.args) <= 3):
-            return False
-        try:
-            if self.static_value_or_none(it.func) is not range:
-                return False
-        except CompileError:
+        if not (isinstance(it, ast.Call) and not it.keywords and 1 <= len(it.args) <= 3
+                and self._is_builtin(it.func, range)):
             return False
         args = [self._static_number(a) for a in it.args]
         if not all(isinstance(a, numbers.Integral) and not isinstance(a, bool) for a in args):
