@@ -20,6 +20,7 @@ config.substitutions.append(("%cuft_obj", config.cuft_obj_root))
 # %cuft_python runs the in-tree package with the first interpreter of CUFT_PYTHONS.
 if config.cuft_python:
     config.substitutions.append(("%cuft_python", config.cuft_python))
+    config.available_features.add("cuft-python")
     config.environment["PYTHONPATH"] = os.path.join(config.cuft_src_root, "python")
 
 # ptxas checks that the PTX we print is valid for sm_90. Tests that need it say

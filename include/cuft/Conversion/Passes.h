@@ -20,6 +20,18 @@ namespace cuft {
 #include "cuft/Conversion/Passes.h.inc"
 #define GEN_PASS_REGISTRATION
 #include "cuft/Conversion/Passes.h.inc"
+
+/// A function of more blocks than this (counted in its MLIR form, nested
+/// regions included) is optimized at `kLargeFunctionOptLevel` at most, on both
+/// targets: LLVM's -O2/-O3 passes and code generators spend too long per block
+/// on such functions (an and-chain of 10,000 operands took 5 s in GVN alone).
+inline constexpr size_t kLargeFunctionBlocks = 4096;
+inline constexpr unsigned kLargeFunctionOptLevel = 1;
+
+/// The optimization level for the functions under `root`: `requested`, capped
+/// at `kLargeFunctionOptLevel` when one of them is larger than
+/// `kLargeFunctionBlocks`.
+unsigned optLevelFor(mlir::Operation *root, unsigned requested);
 } // namespace cuft
 
 #endif

@@ -417,7 +417,26 @@ struct PrepareNVPTXPass : public cuft::impl::PrepareNVPTXBase<PrepareNVPTXPass> 
              decl.getName() == kNanoSleepFunction || decl.getName() == kGridSyncFunction) &&
             decl.symbolKnownUseEmpty(gpuModule))
           decl.erase();
+      capOptLevel(gpuModule);
     }
+  }
+
+  /// A very large kernel is optimized at a lower level (optLevelFor).
+  static void capOptLevel(gpu::GPUModuleOp gpuModule) {
+    ArrayAttr targets = gpuModule.getTargetsAttr();
+    if (!targets)
+      return;
+    SmallVector<Attribute> capped;
+    for (Attribute attr : targets) {
+      auto nvvm = dyn_cast<NVVM::NVVMTargetAttr>(attr);
+      unsigned level = nvvm ? optLevelFor(gpuModule, nvvm.getO()) : 0;
+      if (nvvm && level != static_cast<unsigned>(nvvm.getO()))
+        attr = NVVM::NVVMTargetAttr::get(gpuModule.getContext(), level, nvvm.getTriple(),
+                                         nvvm.getChip(), nvvm.getFeatures(), nvvm.getFlags(),
+                                         nvvm.getLink(), nvvm.getVerifyTarget());
+      capped.push_back(attr);
+    }
+    gpuModule.setTargetsAttr(ArrayAttr::get(gpuModule.getContext(), capped));
   }
 };
 

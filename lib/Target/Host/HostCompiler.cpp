@@ -11,6 +11,7 @@
 #include "HostTarget.h"
 
 #include "cuft/Conversion/GPUToHost/GPUToHost.h"
+#include "cuft/Conversion/Passes.h"
 #include "cuft/Dialect/Cuft/Transforms/Passes.h"
 #include "cuft/Pipelines/Pipelines.h"
 #include "cuft/Runtime/Host.h"
@@ -122,8 +123,9 @@ cuft::host::ObjectResult compileObjectHere(const std::string &ir, const std::str
 
   // This CPU, features included: the optimizer's cost model (vectorization)
   // and the backend need it.
+  const unsigned optLevel = optLevelFor(*module, options.optLevel);
   std::string error;
-  std::unique_ptr<llvm::TargetMachine> tm = cuft::host::detail::hostTargetMachine(options.optLevel, error);
+  std::unique_ptr<llvm::TargetMachine> tm = cuft::host::detail::hostTargetMachine(optLevel, error);
   if (!tm) {
     session.error("cannot target this CPU: " + error);
     return result;
@@ -149,7 +151,7 @@ cuft::host::ObjectResult compileObjectHere(const std::string &ir, const std::str
     if (!f.isDeclaration())
       f.addFnAttr("probe-stack", "inline-asm");
 
-  auto optimize = makeOptimizingTransformer(options.optLevel, /*sizeLevel=*/0, tm.get());
+  auto optimize = makeOptimizingTransformer(optLevel, /*sizeLevel=*/0, tm.get());
   if (llvm::Error e = optimize(llvmModule.get())) {
     session.error("LLVM's optimizer failed: " + llvm::toString(std::move(e)));
     return result;
