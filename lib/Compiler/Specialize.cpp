@@ -72,9 +72,15 @@ cuft::cache::Key cuft::keyOf(const SpecializationRequest &r) {
       .add(uint64_t(r.fastMath) | uint64_t(r.boundsCheck) << 1 | uint64_t(r.cubin) << 2)
       .add(r.signature)
       .add(r.program->digest);
-  // What the kernel links is part of what it is.
+  // Host code is compiled for this CPU's features: a cache shared between
+  // machines (a disk tier on a shared file system, a pickled kernel) must not
+  // hand it to another CPU.
+  if (r.target == "host")
+    key.add(host::cpuId());
+  // What the kernel links is part of what it is: its bytes (a file's name only
+  // names it in messages, and differs where a pickled kernel's files land).
   for (const auto &in : r.inputs)
-    key.add(uint64_t(in.kind)).add(in.name).add(in.data);
+    key.add(uint64_t(in.kind)).add(in.data);
   if (!r.callbacks.empty())
     key.add(r.callbacks);
   return key;
@@ -86,11 +92,7 @@ using SpecializationPtr = std::shared_ptr<const cuft::Specialization>;
 /// The PTX of `r` (from the cache, so a cubin and inspect(stage="ptx") share
 /// one compile) linked with `r.inputs` into a cubin.
 SpecializationPtr linkSpecialization(const cuft::SpecializationRequest &r) {
-  cuft::SpecializationRequest ptxOnly = r;
-  ptxOnly.cubin = false;
-  ptxOnly.inputs.clear();
-  ptxOnly.callbacks.clear();
-  SpecializationPtr ptx = cuft::lookupSpecialization(ptxOnly).value;
+  SpecializationPtr ptx = cuft::lookupSpecialization(cuft::ptxRequestOf(r)).value;
   if (!ptx || !ptx->ok())
     return ptx;
   auto out = std::make_shared<cuft::Specialization>(*ptx);
@@ -267,7 +269,47 @@ SpecializationPtr deserialize(const std::string &bytes) {
   return s;
 }
 
+constexpr uint64_t kExportVersion = 1;
+
 } // namespace
+
+cuft::SpecializationRequest cuft::ptxRequestOf(const SpecializationRequest &request) {
+  SpecializationRequest ptxOnly = request;
+  ptxOnly.cubin = false;
+  ptxOnly.inputs.clear();
+  ptxOnly.callbacks.clear();
+  return ptxOnly;
+}
+
+std::string cuft::exportSpecialization(const cache::Key &key) {
+  SpecializationPtr s = specializationCache().find(key);
+  if (!s || !s->ok())
+    return std::string();
+  Writer w;
+  w.u64(kExportVersion);
+  w.str(key.bytes());
+  w.str(toolchainId());
+  w.str(serialize(*s));
+  return std::move(w.out);
+}
+
+bool cuft::importSpecialization(const std::string &bytes, cache::Key *keyOut) {
+  Reader r{bytes};
+  if (r.u64() != kExportVersion)
+    return false;
+  std::string keyBytes = r.str();
+  std::string toolchain = r.str();
+  std::string payload = r.str();
+  if (!r.ok || r.at != bytes.size() || toolchain != toolchainId())
+    return false;
+  std::optional<cache::Key> key = cache::Key::fromBytes(keyBytes);
+  SpecializationPtr s = key ? deserialize(payload) : nullptr;
+  if (!s)
+    return false;
+  if (keyOut)
+    *keyOut = *key;
+  return specializationCache().insert(*key, std::move(s));
+}
 
 SpecializationPtr cuft::compileSpecialization(const SpecializationRequest &r) {
   if (r.cubin)

@@ -13,6 +13,7 @@ docs/threading.md.
 
 import dataclasses
 import os
+import pickle
 import threading
 
 from . import _cuft
@@ -23,6 +24,7 @@ from .host import raise_launch_error
 from .link import Linkable, link_inputs, sass
 from .link import callbacks as link_callbacks
 from .link import identity as link_identity
+from .pickling import FunctionRef, importable, imported, received_links, shipped_links
 from .signature import ArgumentError, parse_signature
 from .target import require_cuda, target
 
@@ -271,6 +273,12 @@ class Kernel(_cuft.KernelBase):
         self._declared = tuple(args for _, args in declarations(signatures, where))
         # The text compiled is the text of now, not of the first launch.
         capture_source(fn)
+        self._init_state()
+        for sig in self._declared:  # compiled eagerly, as numba does
+            self._precompile(sig)
+
+    def _init_state(self):
+        """The state a kernel starts with: no frontend, no launcher yet."""
         self._frontend = None
         self._frontend_lock = threading.Lock()
         self._counters = _cuft.KernelCounters()
@@ -283,11 +291,38 @@ class Kernel(_cuft.KernelBase):
         # _warm, (frontend, Launcher, identity checks of the frontend's
         # captures), is a field of _cuft.KernelBase: the C call of
         # kernel[grid, block](*args) reads it without a reference.
-        for sig in self._declared:  # compiled eagerly, as numba does
-            self._precompile(sig)
 
     def __repr__(self):
         return f"<cuft.kernel {self.__qualname__}>"
+
+    # -- pickling (cuft/pickling.py) -------------------------------------------
+    def __reduce__(self):
+        """A pickle of the kernel's IR, options, linked files and compiled
+        specializations (docs/Distributed.md)."""
+        fe = self.frontend
+        frontends = [fe]
+        base, tupled = self._tupled
+        if base is fe:
+            frontends += list(tupled.values())
+        base, launchers = self._launchers
+        compiled = [launchers[f].exported() if base is fe and f in launchers else []
+                    for f in frontends]
+        options = dict(self.options)
+        options["link"] = shipped_links(self.__name__, self.options["link"])
+        state = {
+            "version": _PICKLE_VERSION,
+            "names": {a: getattr(self, a) for a in ("__name__", "__qualname__", "__doc__",
+                                                    "__module__")},
+            "function": FunctionRef(self.py_func, self),
+            "options": options,
+            "debug": self._debug,
+            "declared": self._declared,
+            # The values captured are compiled into the IR: the receiver
+            # neither reads nor checks the sender's globals.
+            "frontends": [dataclasses.replace(f, captures=()) for f in frontends],
+            "compiled": compiled,  # per frontend
+        }
+        return _rebuild_kernel, (state,)
 
     # -- the generic IR, once per function identity ----------------------------
     @property
@@ -461,6 +496,12 @@ class Kernel(_cuft.KernelBase):
         frontend, tupled = self._tupled
         shaped = tupled.get(skeleton) if frontend is fe else None
         if shaped is None:
+            if self.py_func is None:
+                raise CompileError(
+                    f"kernel '{self.__name__}' was unpickled without its Python function "
+                    f"(not importable here, and no cloudpickle where it was pickled): its "
+                    f"code for tuple arguments of a new shape ({skeleton}) cannot be made",
+                    fe.filename, fe.firstlineno)
             shaped = _frontend_for(self.py_func, (skeleton, shapes), debug=self._debug)
             with self._frontend_lock:
                 frontend, tupled = self._tupled
@@ -641,6 +682,38 @@ class Kernel(_cuft.KernelBase):
         return ("cuda", context, device, cuda.stream_handle(stream))
 
 
+_PICKLE_VERSION = 1
+
+
+def _rebuild_kernel(state):
+    """A Kernel from its pickle (Kernel.__reduce__): the frontends it came
+    with, its specializations added to this process's cache."""
+    if not isinstance(state, dict) or state.get("version") != _PICKLE_VERSION:
+        raise pickle.UnpicklingError("a cuft kernel pickled by another version of cuft")
+    k = Kernel.__new__(Kernel)
+    fn = state["function"]
+    k.py_func = k.__wrapped__ = k.__cuft_kernel__ = fn
+    for attr, value in state["names"].items():
+        setattr(k, attr, value)
+    options = dict(state["options"])
+    options["link"] = tuple(Linkable(p) for p in received_links(options["link"]))
+    k.options = options  # checked where the kernel was declared
+    k._debug = state["debug"]
+    k._checked = True if k._debug else options["boundscheck"]
+    k._declared = tuple(state["declared"])
+    k._init_state()
+    main, *tupled = state["frontends"]
+    k._frontend = main
+    k._tupled = (main, {fe.tuples: fe for fe in tupled})
+    # Each frontend's Launcher adds its specializations to this process's
+    # cache, and ships them again if this kernel is pickled.
+    for fe, entries in zip(state["frontends"], state["compiled"]):
+        k._launcher(fe, main).adopt(entries)
+    for sig in k._declared:
+        k._precompile(sig)
+    return k
+
+
 _UNSET = object()
 _CUDA = None  # cuft.cuda, imported by the first cuda-target launch
 
@@ -694,11 +767,30 @@ class DeviceFunction:
         self.__cuft_func__ = fn
         self.declared = tuple((result, _cuft.signature_entries(args)) for result, args in
                               declarations(signatures, f"@cuft.func {fn.__qualname__}"))
+        self._signatures = tuple(signatures)
         capture_source(fn)  # the text of now, as for a kernel
 
     def __repr__(self):
         return f"<cuft.func {self.__qualname__}>"
 
+    def __reduce__(self):
+        """By reference to its module, or by value through cloudpickle (a
+        kernel's IR holds its device functions: they travel in a kernel's
+        pickle only with the kernel's Python function)."""
+        where = importable(self, self.py_func)
+        if where is not None:
+            return imported, where
+        return _rebuild_device_function, (FunctionRef(self.py_func, self), self.__qualname__,
+                                          self.inline, self._signatures)
+
     def __call__(self, *args, **kwargs):
         raise TypeError(f"device function '{self.__name__}' can only be called from a "
                         "@cuft.kernel or another @cuft.func")
+
+
+def _rebuild_device_function(fn, qualname, inline, signatures):
+    if fn is None:
+        raise pickle.UnpicklingError(f"device function '{qualname}' cannot be rebuilt here: its "
+                                     "Python function is not importable (pickle it with "
+                                     "cloudpickle)")
+    return DeviceFunction(fn, {"inline": inline}, signatures)

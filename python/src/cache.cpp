@@ -190,6 +190,22 @@ void cuft::python::bindCache(py::module_ &m) {
       "Unloads every host module (teardown callbacks first); later launches load again. "
       "Returns how many were loaded.");
 
+  m.def("build_id", [] { return std::string(cuft::buildId()); },
+        "This build of cuft's identity, part of every cache key.");
+  m.def(
+      "import_specializations",
+      [](const std::vector<py::bytes> &entries) {
+        std::vector<std::string> bytes(entries.begin(), entries.end());
+        size_t added = 0;
+        py::gil_scoped_release release;
+        for (const std::string &b : bytes)
+          added += cuft::importSpecialization(b);
+        return added;
+      },
+      py::arg("entries"),
+      "Adds specializations another process compiled (Launcher.exported's bytes) to the "
+      "process-wide cache; bytes of another build of cuft, LLVM, libdevice or CPU are "
+      "left out (a launch compiles). Returns how many were added.");
   m.def("cache_info", &cacheInfo,
         "Process-wide counters: compiles, hits, waits, failures, entries (cached "
         "specializations; a linked cubin is an entry of its own beside its PTX), unused "

@@ -33,6 +33,7 @@
 
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <array>
 #include <iterator>
 #include <mutex>
@@ -271,7 +272,24 @@ public:
                  diagnosticsToPython({{"error", "", 0, 0, "the compile was interrupted"}}));
     if (!found.value->ok())
       raiseError(pyKernel, "compile", diagnosticsToPython(found.value->diagnostics));
+    remember(r);
     return found.value;
+  }
+
+  /// The cache entries of the specializations this Launcher found (a cubin's
+  /// PTX as well), as exportSpecialization's bytes: what a pickled kernel
+  /// carries. Entries the cache has evicted since are left out.
+  std::vector<std::string> exported() {
+    std::vector<cache::Key> keys;
+    {
+      std::lock_guard<std::mutex> lock(foundMutex);
+      keys = found;
+    }
+    std::vector<std::string> out;
+    for (const cache::Key &key : keys)
+      if (std::string bytes = exportSpecialization(key); !bytes.empty())
+        out.push_back(std::move(bytes));
+    return out;
   }
 
   /// Where a launch's arguments go; a warm read may not order streams (it
@@ -309,8 +327,36 @@ private:
     return true;
   }
 
+public:
+  /// Adds exported specializations (a pickled kernel's) to the process-wide
+  /// cache and remembers them as found: this Launcher exports them again.
+  /// Returns how many were added.
+  size_t adopt(const std::vector<std::string> &entries) {
+    size_t added = 0;
+    for (const std::string &bytes : entries) {
+      cache::Key key; // set when the bytes are this toolchain's
+      added += importSpecialization(bytes, &key);
+      if (!key.bytes().empty())
+        remember(std::move(key));
+    }
+    return added;
+  }
+
+private:
+  /// Remembers the keys of `r` and of its PTX (a miss: not the warm path).
+  void remember(const SpecializationRequest &r) {
+    remember(keyOf(r));
+    remember(keyOf(ptxRequestOf(r)));
+  }
+  void remember(cache::Key key) {
+    std::lock_guard<std::mutex> lock(foundMutex);
+    if (std::find(found.begin(), found.end(), key) == found.end())
+      found.push_back(std::move(key));
+  }
 
   LaunchTable table;
+  std::mutex foundMutex;
+  std::vector<cache::Key> found; // guarded by foundMutex
 };
 
 } // namespace cuft::python
@@ -599,6 +645,33 @@ void cuft::python::bindLauncher(py::module_ &m) {
           py::arg("kernel"), py::arg("target"), py::arg("signature"), py::arg("cubin") = false,
           "The compiled specialization of a signature for a target ('host' or a chip; "
           "with cubin, linked with the kernel's link= files), from the process-wide cache.")
+      .def(
+          "exported",
+          [](Launcher &l) {
+            std::vector<std::string> entries;
+            {
+              py::gil_scoped_release release;
+              entries = l.exported();
+            }
+            py::list out;
+            for (const std::string &e : entries)
+              out.append(py::bytes(e));
+            return out;
+          },
+          "The compiled specializations this Launcher found, as bytes another process "
+          "adds to its cache with import_specializations (a pickled kernel carries them).")
+      .def(
+          "adopt",
+          [](Launcher &l, const std::vector<py::bytes> &entries) {
+            std::vector<std::string> bytes(entries.begin(), entries.end());
+            py::gil_scoped_release release;
+            return l.adopt(bytes);
+          },
+          py::arg("entries"),
+          "Adds exported specializations (another process's, from a pickled kernel) to the "
+          "process-wide cache, and exports them again with this Launcher's. Bytes of another "
+          "build of cuft, LLVM, libdevice or CPU are left out (a launch compiles). Returns "
+          "how many were added.")
       .def("__len__", &Launcher::size)
       .def("retired_tables", &Launcher::retiredCount,
            "Replaced tables kept because a launch may still read them (after freeing "

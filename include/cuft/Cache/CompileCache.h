@@ -138,6 +138,27 @@ public:
     return {std::move(value), Outcome::Compiled};
   }
 
+  /// Adds `value` as the finished value of `key` unless the key is there
+  /// (compiled, or being compiled): a value made elsewhere (another process
+  /// compiled it and sent it). Counts nothing. Returns whether it was added.
+  bool insert(const Key &key, Value value) {
+    if (!value || !value->ok())
+      return false;
+    std::promise<Value> ready;
+    ready.set_value(std::move(value));
+    Shard &shard = shardFor(key);
+    {
+      std::lock_guard<std::mutex> lock(shard.mutex);
+      if (shard.map.count(key))
+        return false;
+      shard.map.emplace(key, Entry{ready.get_future().share(), ++shard.attempts,
+                                   clock.load(std::memory_order_relaxed)});
+    }
+    if (limit() != kUnlimited)
+      trim();
+    return true;
+  }
+
   /// Unused entries kept at most; kUnlimited (the default) keeps every one.
   size_t limit() const { return maxUnused.load(std::memory_order_relaxed); }
 

@@ -18,6 +18,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -74,6 +75,45 @@ public:
   Key &reserve(size_t bytes) {
     data.reserve(data.size() + bytes);
     return *this;
+  }
+
+  /// The key whose bytes() are `bytes` (its fields read back and added in
+  /// order), or nullopt when they are not a key's.
+  static std::optional<Key> fromBytes(std::string_view bytes) {
+    Key key;
+    key.reserve(bytes.size());
+    size_t at = 0;
+    while (at < bytes.size()) {
+      char tag = bytes[at++];
+      if (tag == kIntegerTag) {
+        if (bytes.size() - at < 8)
+          return std::nullopt;
+        uint64_t value = 0;
+        for (int i = 0; i < 8; ++i)
+          value |= uint64_t(static_cast<unsigned char>(bytes[at + i])) << (8 * i);
+        key.add(value);
+        at += 8;
+        continue;
+      }
+      if (tag != kStringTag)
+        return std::nullopt;
+      uint64_t length = 0;
+      for (unsigned shift = 0;; shift += 7) {
+        if (at >= bytes.size() || shift > 63)
+          return std::nullopt;
+        unsigned char b = static_cast<unsigned char>(bytes[at++]);
+        length |= uint64_t(b & 0x7f) << shift;
+        if (!(b & 0x80))
+          break;
+      }
+      if (length > bytes.size() - at)
+        return std::nullopt;
+      key.add(bytes.substr(at, length));
+      at += length;
+    }
+    if (key.data != bytes) // a non-minimal length: not bytes add() makes
+      return std::nullopt;
+    return key;
   }
 
   const std::string &bytes() const { return data; }

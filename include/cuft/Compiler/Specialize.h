@@ -53,6 +53,24 @@ struct SpecializationRequest {
 /// Everything that decides what the request compiles to, cuft's build id first.
 cache::Key keyOf(const SpecializationRequest &request);
 
+/// The request for the PTX a cubin request links (the request itself when
+/// it is not a cubin's): a cache entry of its own.
+SpecializationRequest ptxRequestOf(const SpecializationRequest &request);
+
+/// The finished entry of `key` in specializationCache() as bytes that another
+/// process adds to its own cache with importSpecialization (a pickled kernel
+/// carries them): the key, this toolchain's identity, the artifacts. Empty
+/// when the key has no successful entry. Compiles nothing.
+std::string exportSpecialization(const cache::Key &key);
+
+/// Adds exported bytes to specializationCache(), when this process runs the
+/// very toolchain that made them (cuft's library, LLVM, libdevice, and for
+/// host code this CPU: the key says): otherwise, or when the bytes are
+/// damaged, nothing is added and a launch compiles. Returns whether added;
+/// `key`, when given, gets the entry's key if the bytes are this toolchain's
+/// (added now, or there already).
+bool importSpecialization(const std::string &bytes, cache::Key *key = nullptr);
+
 /// Compiles the request outside every cache (what lookupSpecialization runs
 /// once per key).
 std::shared_ptr<const Specialization> compileSpecialization(const SpecializationRequest &request);

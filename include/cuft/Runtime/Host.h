@@ -65,6 +65,10 @@ struct Object {
 /// `void entry(void **args)`.
 std::string entrySymbol(const std::string &name);
 
+/// This CPU as the host target compiles for it: its name and features
+/// (LLVM's). Host code is keyed by it. Computed once.
+const std::string &cpuId();
+
 /// A kernel loaded into this process: its JIT-linked entry and what launching
 /// needs. Immutable; launch it from any number of threads at once.
 class Kernel {

@@ -18,9 +18,11 @@
 #include "llvm/ExecutionEngine/Orc/LLJIT.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/TargetSelect.h"
+#include "llvm/TargetParser/Host.h"
 
 #include <algorithm>
 #include <mutex>
+#include <vector>
 
 using namespace cuft::host;
 
@@ -91,6 +93,21 @@ llvm::Expected<llvm::orc::JITTargetMachineBuilder> hostBuilder() {
 }
 
 } // namespace
+
+const std::string &cuft::host::cpuId() {
+  static const std::string id = [] {
+    std::vector<std::string> features;
+    for (const auto &feature : llvm::sys::getHostCPUFeatures())
+      if (feature.second)
+        features.push_back(feature.first().str());
+    std::sort(features.begin(), features.end());
+    std::string out = llvm::sys::getHostCPUName().str();
+    for (const std::string &f : features)
+      out += "," + f;
+    return out;
+  }();
+  return id;
+}
 
 std::string cuft::host::entrySymbol(const std::string &name) {
   return "__cuft_packed_" + name;

@@ -14,7 +14,7 @@ import weakref
 
 from ..errors import CompileError
 
-__all__ = ["Source", "unwrap", "capture"]
+__all__ = ["Source", "unwrap", "capture", "captured_text", "adopt_text"]
 
 # id(code object) -> (weak reference to it, source lines, first line, error):
 # the text read when a function with that code was first decorated. Kernels
@@ -54,6 +54,31 @@ def capture(fn):
     except TypeError:  # no weak references to code objects: read at compile time
         return
     _CAPTURED[key] = (ref, lines, start, error)
+
+
+def captured_text(fn):
+    """(source lines, first line) that ``capture`` kept for ``fn``, or None:
+    what a pickled kernel carries, so the receiver can generate IR for it."""
+    code = getattr(fn, "__code__", None)
+    entry = _captured(code) if isinstance(code, types.CodeType) else None
+    if entry is None or entry[0] is None:
+        return None
+    return tuple(entry[0]), entry[1]
+
+
+def adopt_text(fn, text):
+    """Keeps ``text`` (``captured_text`` of the sender's function) as the
+    source of ``fn``, a function unpickled by value, unless its own source was
+    captured (a function imported by reference has its module's)."""
+    code = getattr(fn, "__code__", None)
+    if text is None or not isinstance(code, types.CodeType) or _captured(code) is not None:
+        return
+    key = id(code)
+    try:
+        ref = weakref.ref(code, lambda r, key=key: _forget(key, r))
+    except TypeError:
+        return
+    _CAPTURED[key] = (ref, list(text[0]), text[1], None)
 
 
 def _captured(code):

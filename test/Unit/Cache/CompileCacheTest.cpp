@@ -15,6 +15,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <random>
 #include <set>
 #include <stdexcept>
@@ -66,6 +67,36 @@ TEST(KeyTest, FieldsJoinUnambiguously) {
   EXPECT_EQ(a.hash(), b.hash());
   EXPECT_EQ(KeyHash()(a), a.hash());
   EXPECT_NE(a.hash(), Key().add("saxpy").add("f32,array<f32,1,C>").add(80).hash());
+}
+
+TEST(KeyTest, ReadBackFromItsBytes) {
+  std::string big(300, 'x');
+  for (const Key &k : {Key(), Key().add(""), Key().add("saxpy").add(7).add(big).add(0)}) {
+    std::optional<Key> back = Key::fromBytes(k.bytes());
+    ASSERT_TRUE(back.has_value());
+    EXPECT_EQ(*back, k);
+    EXPECT_EQ(back->hash(), k.hash());
+  }
+  const std::string bytes = Key().add("saxpy").add(7).bytes();
+  EXPECT_FALSE(Key::fromBytes(bytes.substr(0, bytes.size() - 1))); // cut short
+  EXPECT_FALSE(Key::fromBytes("z"));                                // no such field
+  EXPECT_FALSE(Key::fromBytes(std::string("s\x80\x00", 3)));       // a padded length
+}
+
+TEST(CompileCacheTest, InsertAddsAFinishedValueOnceAndCountsNothing) {
+  Cache cache;
+  EXPECT_TRUE(cache.insert(keyOf(1), makeArtifact(true, "", 7)));
+  EXPECT_FALSE(cache.insert(keyOf(1), makeArtifact(true, "", 8))); // there already
+  EXPECT_FALSE(cache.insert(keyOf(2), makeArtifact(false, "error", 9))); // failures never
+  EXPECT_FALSE(cache.insert(keyOf(3), nullptr));
+  Cache::Lookup hit = cache.getOrCompile(keyOf(1), [] { return makeArtifact(true, "", 0); });
+  EXPECT_EQ(hit.outcome, Cache::Outcome::Hit);
+  EXPECT_EQ(hit.value->serial, 7);
+  EXPECT_EQ(cache.getOrCompile(keyOf(1), [] { return makeArtifact(true, "", 0); }).value->serial,
+            7);
+  Cache::Stats s = cache.stats();
+  EXPECT_EQ(s.compiles, 0u);
+  EXPECT_EQ(s.entries, 1u);
 }
 
 TEST(CompileCacheTest, OneKeyManyThreadsCompilesOnce) {
