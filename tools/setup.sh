@@ -15,7 +15,8 @@ say() { printf '[setup] %s\n' "$*" >&2; }
 
 # --- Debian packages ---------------------------------------------------------
 "$root/tools/apt-ensure.sh" llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools lld-22 \
-  cmake ninja-build ccache g++ python3 python3-venv python3-dev libgtest-dev googletest
+  cmake ninja-build ccache g++ python3 python3-venv python3-dev libgtest-dev googletest \
+  libzstd-dev  # libzstd.a, linked into the self-contained libcuft.so of wheels
 [ -x "$llvm/bin/mlir-opt" ] || { say "LLVM/MLIR 22 not found under $llvm"; exit 1; }
 
 # --- CUDA toolkit (ptxas, libdevice) -------------------------------------------
