@@ -72,5 +72,8 @@ if [ ! -f "$build/build.ninja" ] ||
         -DCUFT_CUDA_HOME="$cuda" -DCUFT_PYTHONS="$pythons" "${launcher[@]}" >/dev/null
 fi
 say "building"
+# ccache hits across clones (CI's fresh ones): paths under the source tree are
+# hashed relative to it.
+export CCACHE_BASEDIR="$root"
 ninja -C "$build" ${CUFT_JOBS:+-j "$CUFT_JOBS"} | grep -v '^\[' || true
 test "${PIPESTATUS[0]}" = 0

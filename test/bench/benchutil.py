@@ -1,6 +1,20 @@
 """What the benchmarks share."""
+import contextlib
+import fcntl
 import threading
 import time
+
+
+@contextlib.contextmanager
+def exclusive(path="/tmp/cuft-bench.lock"):
+    """Holds an flock on ``path`` while the benchmark runs: two benchmarks that
+    take it never overlap (one waits for the other)."""
+    with open(path, "w") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
 
 
 def busy_fraction(seconds=1.0):
