@@ -325,6 +325,54 @@ def test_a_reloaded_module_compiles_its_new_text(tmp_path, monkeypatch):
     assert run(m.compute) == 21000 and run(m.make()) == 8
 
 
+NESTED = '''import cuft
+
+try:
+    @cuft.kernel
+    def in_try(out):
+        out[0] = 1
+except ImportError:
+    pass
+finally:
+    @cuft.kernel
+    def in_finally(out):
+        out[0] = 2
+
+with open(__file__) as f:
+    class Holder:
+        @staticmethod
+        @cuft.kernel
+        def in_class(out):
+            out[0] = 3
+
+match 3:
+    case 3:
+        def factory(k):
+            @cuft.kernel
+            def in_case(out):
+                out[0] = k
+            return in_case
+
+        @cuft.kernel
+        def located(out):
+            out[0] = undefined_name
+'''
+
+
+def test_defs_in_every_kind_of_statement_are_found_with_their_lines(tmp_path):
+    # Decorating keeps the file's lines (no tokenizing); compiling finds each
+    # def in the file's one parse, at its real line and column.
+    m = load_module(tmp_path, NESTED)
+    assert [run(k) for k in (m.in_try, m.in_finally, m.Holder.in_class, m.factory(4))] \
+        == [1, 2, 3, 4]
+    with pytest.raises(CompileError) as info:
+        run(m.located)
+    e = info.value
+    assert "undefined_name" in e.message
+    line = NESTED.splitlines().index("            out[0] = undefined_name") + 1
+    assert (e.lineno, e.col) == (line, 22) and e.source_line.strip() == "out[0] = undefined_name"
+
+
 def test_a_function_without_source_fails_at_compile_time_not_at_decoration():
     namespace = {"cuft": cuft}
     exec(compile("def nosource(out):\n    out[0] = 1\n", "<no file>", "exec"), namespace)

@@ -9,6 +9,8 @@ function Python compiled is refused rather than compiled.
 
 import ast
 import inspect
+import linecache
+import threading
 import types
 import weakref
 
@@ -16,12 +18,14 @@ from ..errors import CompileError
 
 __all__ = ["Source", "unwrap", "capture", "captured_text", "adopt_text"]
 
-# id(code object) -> (weak reference to it, source lines, first line, error):
-# the text read when a function with that code was first decorated. Kernels
-# made by one factory share their code, so a factory called again after the
-# file was edited still finds the text of when it was first called. An entry
-# goes with its code object. Entries are immutable tuples; a racing insert
-# stores an equal one.
+# id(code object) -> (weak reference to it, source lines, first line, error,
+# whole): the text read when a function with that code was first decorated;
+# with `whole`, the lines are its file's as linecache held them then (a list
+# linecache replaces, never changes, when it reads the file again), else the
+# function's own. Kernels made by one factory share their code, so a factory
+# called again after the file was edited still finds the text of when it was
+# first called. An entry goes with its code object. Entries are immutable
+# tuples; a racing insert stores an equal one.
 _CAPTURED = {}
 
 
@@ -40,6 +44,23 @@ def _read(fn):
         return None, None, str(e) or type(e).__name__
 
 
+def _snapshot(fn):
+    """(the lines of ``fn``'s file as linecache holds them now, its first line,
+    None, True): nothing read but what linecache has (a decoration costs a
+    stat, not a tokenize); a lambda, or a function whose file linecache cannot
+    give, gets its own lines (``_read``, whole False)."""
+    code = fn.__code__
+    if code.co_name != "<lambda>":
+        try:
+            linecache.checkcache(code.co_filename)
+            lines = linecache.getlines(code.co_filename, getattr(fn, "__globals__", None))
+        except Exception:  # never fail a decoration
+            lines = None
+        if lines and 0 < code.co_firstlineno <= len(lines):
+            return lines, code.co_firstlineno, None, True
+    return (*_read(fn), False)
+
+
 def capture(fn):
     """Read ``fn``'s source now (``@cuft.kernel`` and ``@cuft.func`` call this
     when they decorate it) and keep it for its code object. Never raises: a
@@ -47,23 +68,72 @@ def capture(fn):
     code = getattr(fn, "__code__", None)
     if not isinstance(code, types.CodeType) or _captured(code) is not None:
         return
-    lines, start, error = _read(fn)
+    captured = _snapshot(fn)
     key = id(code)
     try:
         ref = weakref.ref(code, lambda r, key=key: _forget(key, r))
     except TypeError:  # no weak references to code objects: read at compile time
         return
-    _CAPTURED[key] = (ref, lines, start, error)
+    _CAPTURED[key] = (ref, *captured)
+
+
+# (filename, id(lines)) -> (lines, {first line: def node}): each file snapshot
+# parsed once for all the functions it defines. Bounded (the oldest goes
+# first); the lines are held, so their id names them.
+_FILE_DEFS = {}
+_FILE_DEFS_MAX = 4
+_FILE_DEFS_LOCK = threading.Lock()
+
+
+def _collect_defs(body, defs):
+    """Every def in statements ``body`` and the statements they hold (a def is
+    a statement: expressions are not walked)."""
+    for stmt in body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            defs[min([stmt.lineno] + [d.lineno for d in stmt.decorator_list])] = stmt
+        for field in ("body", "orelse", "finalbody"):
+            inner = getattr(stmt, field, None)
+            if isinstance(inner, list):
+                _collect_defs(inner, defs)
+        for part in [*getattr(stmt, "handlers", ()), *getattr(stmt, "cases", ())]:
+            _collect_defs(part.body, defs)
+
+
+def _defs_of(filename, lines):
+    """{first line (its first decorator's, or its def's): node} of every def
+    in a file snapshot, or None when the text does not parse."""
+    key = (filename, id(lines))
+    entry = _FILE_DEFS.get(key)
+    if entry is not None and entry[0] is lines:
+        return entry[1]
+    try:
+        tree = ast.parse("".join(lines), filename=filename)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    defs = {}
+    _collect_defs(tree.body, defs)
+    with _FILE_DEFS_LOCK:
+        _FILE_DEFS[key] = (lines, defs)
+        while len(_FILE_DEFS) > _FILE_DEFS_MAX:
+            del _FILE_DEFS[next(iter(_FILE_DEFS))]
+    return defs
 
 
 def captured_text(fn):
-    """(source lines, first line) that ``capture`` kept for ``fn``, or None:
-    what a pickled kernel carries, so the receiver can generate IR for it."""
+    """(source lines, first line) that ``capture`` kept for ``fn`` (its own
+    lines), or None: what a pickled kernel carries, so the receiver can
+    generate IR for it."""
     code = getattr(fn, "__code__", None)
     entry = _captured(code) if isinstance(code, types.CodeType) else None
     if entry is None or entry[0] is None:
         return None
-    return tuple(entry[0]), entry[1]
+    lines, start, _, whole = entry
+    if whole:
+        node = (_defs_of(code.co_filename, lines) or {}).get(start)
+        block = lines[start - 1:node.end_lineno] if node is not None else \
+            inspect.getblock(lines[start - 1:])
+        return tuple(block), start
+    return tuple(lines), start
 
 
 def adopt_text(fn, text):
@@ -78,7 +148,7 @@ def adopt_text(fn, text):
         ref = weakref.ref(code, lambda r, key=key: _forget(key, r))
     except TypeError:
         return
-    _CAPTURED[key] = (ref, list(text[0]), text[1], None)
+    _CAPTURED[key] = (ref, list(text[0]), text[1], None, False)
 
 
 def _captured(code):
@@ -117,11 +187,27 @@ class Source:
         if captured is None or captured[2] is not None:
             # Not decorated, or its source could not be read then: read it now
             # (the checks below still refuse text that is not its code's).
-            captured = _read(fn)
-        lines, start, error = captured
+            captured = _snapshot(fn)
+        lines, start, error, whole = captured
         if error is not None:
             raise CompileError(f"cannot read the source of '{fn.__qualname__}': {error}",
                                self.filename, code.co_firstlineno)
+        if whole:
+            node = (_defs_of(self.filename, lines) or {}).get(start)
+            if node is not None:  # from the file's one parse: its own positions
+                self.lines = [l.rstrip("\r\n") for l in lines[start - 1:node.end_lineno]]
+                self._char_columns = {}
+                self._line_offset = self._prefix = 0
+                self.firstlineno = start
+                if isinstance(node, ast.AsyncFunctionDef):
+                    raise self.error("async functions cannot be compiled by cuft", node)
+                self.node = node
+                self._check_code(code)
+                return
+            try:  # the file does not parse (edited since?): the def's own lines
+                lines = inspect.getblock(lines[start - 1:])
+            except Exception:
+                raise self._not_its_text(code) from None
         if start != code.co_firstlineno:  # inspect found a def elsewhere
             raise self._not_its_text(code)
         self.lines = [l.rstrip("\r\n") for l in lines]
