@@ -392,7 +392,11 @@ SpecializationPtr cuft::compileSpecialization(const SpecializationRequest &r) {
 
 cuft::SpecializationCache::Lookup
 cuft::lookupSpecialization(const SpecializationRequest &request) {
-  cache::Key key = keyOf(request);
+  return lookupSpecialization(request, keyOf(request));
+}
+
+cuft::SpecializationCache::Lookup
+cuft::lookupSpecialization(const SpecializationRequest &request, const cache::Key &key) {
   return specializationCache().getOrCompile(key, [&]() -> SpecializationPtr {
     cache::DiskCache &disk = cache::diskCache();
     if (!request.diskCache || !disk.enabled())

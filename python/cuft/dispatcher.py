@@ -185,6 +185,38 @@ def _device_chip(device=0):
     return chip
 
 
+_DEFAULT_CHIP = []
+
+
+def _default_chip():
+    """The chip GPU stages are for by default: device 0's where a driver is,
+    else sm_90. Asked once (the driver is loaded once per process)."""
+    if not _DEFAULT_CHIP:
+        _DEFAULT_CHIP.append(_device_chip() if _cuft.cuda_driver_status()["available"]
+                             else DEFAULT_CHIP)
+    return _DEFAULT_CHIP[0]
+
+
+_SIGNATURES = {}  # signature text a person wrote -> cuft's: parsed once
+_SIGNATURES_LOCK = threading.Lock()
+
+
+def _parse_signature(text):
+    """``parse_signature(text)``, remembered (at most 256 texts): what
+    ``inspect(signature=...)`` and friends call on every hit."""
+    sig = _SIGNATURES.get(text) if isinstance(text, str) else None
+    if sig is None:
+        try:
+            sig = parse_signature(text)
+        except ValueError as e:
+            raise ValueError(f"bad signature {text!r}: {e}") from None
+        with _SIGNATURES_LOCK:
+            if len(_SIGNATURES) >= 256:
+                _SIGNATURES.clear()
+            _SIGNATURES[text] = sig
+    return sig
+
+
 # kernel[grid, block, stream, shared_bytes]: a _cuft.LaunchConfig, made (and
 # checked) in C by _cuft.KernelBase's subscript. Calling it takes the warm
 # launch in C; everything else comes to _launch.
@@ -280,6 +312,7 @@ class Kernel(_cuft.KernelBase):
     def _init_state(self):
         """The state a kernel starts with: no frontend, no launcher yet."""
         self._frontend = None
+        self._frontend_checks = (None, None)  # (frontend, its identity checks)
         self._frontend_lock = threading.Lock()
         self._counters = _cuft.KernelCounters()
         # (frontend, {frontend: _cuft.Launcher}): every launch of a frontend's
@@ -329,8 +362,16 @@ class Kernel(_cuft.KernelBase):
     def frontend(self):
         """The FrontendResult: generic IR, parameter names, constexpr positions."""
         fe = self._frontend
-        if fe is not None and (not fe.captures or fe.captures_match(self.py_func)):
-            return fe
+        if fe is not None:
+            if not fe.captures:
+                return fe
+            # Each captured name still finds the very object compiled in (a C
+            # loop), else compare values.
+            seen, checks = self._frontend_checks
+            if seen is fe and checks is not None and _cuft.captures_unchanged(checks):
+                return fe
+            if fe.captures_match(self.py_func):
+                return fe
         with self._frontend_lock:
             fe = self._frontend
             if fe is None or not fe.captures_match(self.py_func):
@@ -339,6 +380,7 @@ class Kernel(_cuft.KernelBase):
                 fe = self._frontend = _frontend_for(self.py_func, debug=self._debug)
                 # The C call launched the old frontend's code.
                 self._warm = None
+            self._frontend_checks = (fe, fe.matching_identity_checks(self.py_func))
         return fe
 
     # -- arguments -> signature ------------------------------------------------
@@ -463,8 +505,7 @@ class Kernel(_cuft.KernelBase):
         if target() == "host":
             self.specialize_host(sig)
         else:
-            self.specialize(sig, _device_chip() if _cuft.cuda_driver_status()["available"]
-                            else DEFAULT_CHIP)
+            self.specialize(sig, _default_chip())
 
     def _to_declared(self, fe, args, sig):
         """``args`` (read as ``sig``) converted to the first declared signature
@@ -546,10 +587,7 @@ class Kernel(_cuft.KernelBase):
         if signature is not None:
             if args or kwargs:
                 raise TypeError("inspect() takes either arguments or signature=, not both")
-            try:
-                sig = parse_signature(signature)
-            except ValueError as e:
-                raise ValueError(f"bad signature {signature!r}: {e}") from None
+            sig = _parse_signature(signature)
         else:
             sig = self.signature(*args, **kwargs)
         fe, launcher = self._for_signature(fe, sig)
@@ -557,9 +595,9 @@ class Kernel(_cuft.KernelBase):
         if stage == "generic":
             return fe.ir
         if chip is None:
-            chip = _device_chip() if _cuft.cuda_driver_status()["available"] else DEFAULT_CHIP
+            chip = _default_chip()
         if stage == "ptx":
-            return self.specialize(sig, chip)
+            return launcher.specialization(self, chip, sig).ptx
         if stage in ("cubin", "sass"):
             # The cubin a launch on this chip loads: one cache entry, shared.
             cubin = launcher.specialization(self, chip, sig, cubin=True).cubin
@@ -616,10 +654,7 @@ class Kernel(_cuft.KernelBase):
         if signature is not None and args is not None:
             raise TypeError("max_cooperative_grid_blocks() takes signature= or args=, not both")
         if signature is not None:
-            try:
-                sig = parse_signature(signature)
-            except ValueError as e:
-                raise ValueError(f"bad signature {signature!r}: {e}") from None
+            sig = _parse_signature(signature)
         elif args is not None:
             sig = self.signature(*args)
         elif self._declared:

@@ -214,7 +214,8 @@ pybind11::object cudaLoadError(const std::string &error);
 /// The request's specialization from the process-wide cache, for a Python
 /// caller: on Python's main thread a compile is waited for so that Ctrl-C
 /// interrupts it (null value then); the GIL is released while waiting.
-SpecializationCache::Lookup lookupForPython(const SpecializationRequest &request);
+SpecializationCache::Lookup lookupForPython(const SpecializationRequest &request,
+                                            const cache::Key &key);
 /// The stream launches without one use: each thread's own default stream
 /// (CU_STREAM_PER_THREAD) or the legacy one (0), decided once per process by
 /// CUFT_PER_THREAD_DEFAULT_STREAM, else by the build (per-thread on

@@ -108,12 +108,14 @@ py::dict cacheInfo() {
 } // namespace
 
 cuft::SpecializationCache::Lookup
-cuft::python::lookupForPython(const cuft::SpecializationRequest &r) {
-  // A finished entry is a hit that cannot block: no thread for it.
-  if (onMainThread() && !cuft::specializationCache().find(cuft::keyOf(r)))
+cuft::python::lookupForPython(const cuft::SpecializationRequest &r, const cuft::cache::Key &key) {
+  // A finished entry is a hit that cannot block: no thread, no GIL released.
+  if (cuft::SpecializationCache::Value found = cuft::specializationCache().tryHit(key))
+    return {std::move(found), cuft::SpecializationCache::Outcome::Hit};
+  if (onMainThread())
     return interruptibleLookup(r);
   py::gil_scoped_release release;
-  return cuft::lookupSpecialization(r);
+  return cuft::lookupSpecialization(r, key);
 }
 
 void cuft::python::kernelReleased() {

@@ -39,6 +39,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 namespace py = pybind11;
@@ -265,14 +266,15 @@ public:
       r.inputs = linked->inputs;
       r.callbacks = linked->identity;
     }
-    SpecializationCache::Lookup found = lookupForPython(r);
+    cache::Key key = keyOf(r);
+    SpecializationCache::Lookup found = lookupForPython(r, key);
     counters.count(found.outcome);
     if (!found.value)
       raiseError(pyKernel, "compile",
                  diagnosticsToPython({{"error", "", 0, 0, "the compile was interrupted"}}));
     if (!found.value->ok())
       raiseError(pyKernel, "compile", diagnosticsToPython(found.value->diagnostics));
-    remember(r);
+    remember(r, std::move(key));
     return found.value;
   }
 
@@ -283,7 +285,7 @@ public:
     std::vector<cache::Key> keys;
     {
       std::lock_guard<std::mutex> lock(foundMutex);
-      keys = found;
+      keys.assign(found.begin(), found.end());
     }
     std::vector<std::string> out;
     for (const cache::Key &key : keys)
@@ -343,20 +345,21 @@ public:
   }
 
 private:
-  /// Remembers the keys of `r` and of its PTX (a miss: not the warm path).
-  void remember(const SpecializationRequest &r) {
-    remember(keyOf(r));
-    remember(keyOf(ptxRequestOf(r)));
+  /// Remembers `key`, `r`'s, and for a cubin the key of its PTX (not the
+  /// warm launch's path).
+  void remember(const SpecializationRequest &r, cache::Key key) {
+    if (r.cubin)
+      remember(keyOf(ptxRequestOf(r)));
+    remember(std::move(key));
   }
   void remember(cache::Key key) {
     std::lock_guard<std::mutex> lock(foundMutex);
-    if (std::find(found.begin(), found.end(), key) == found.end())
-      found.push_back(std::move(key));
+    found.insert(std::move(key));
   }
 
   LaunchTable table;
   std::mutex foundMutex;
-  std::vector<cache::Key> found; // guarded by foundMutex
+  std::unordered_set<cache::Key, cache::KeyHash> found; // guarded by foundMutex
 };
 
 } // namespace cuft::python

@@ -237,6 +237,20 @@ public:
     return evicted;
   }
 
+  /// getOrCompile's hit, alone: the finished value of `key` (counted as a hit,
+  /// its entry's last use stamped), or null if it is absent or still compiling
+  /// (counted as nothing: the caller then looks it up).
+  Value tryHit(const Key &key) {
+    Shard &shard = shardFor(key);
+    std::lock_guard<std::mutex> lock(shard.mutex);
+    auto it = shard.map.find(key);
+    if (it == shard.map.end() || !isReady(it->second.future))
+      return nullptr;
+    it->second.lastUse = clock.load(std::memory_order_relaxed);
+    hits.add();
+    return it->second.future.get();
+  }
+
   /// The finished value of `key`, or null if it is absent or still compiling.
   /// Counts nothing.
   Value find(const Key &key) const {

@@ -78,6 +78,9 @@ std::shared_ptr<const Specialization> compileSpecialization(const Specialization
 /// The request's specialization from specializationCache(): compiled by the
 /// first caller, waited for by the others. Thread-safe.
 SpecializationCache::Lookup lookupSpecialization(const SpecializationRequest &request);
+/// The same, with the request's key (keyOf) already made.
+SpecializationCache::Lookup lookupSpecialization(const SpecializationRequest &request,
+                                                 const cache::Key &key);
 
 } // namespace cuft
 

@@ -99,6 +99,18 @@ TEST(CompileCacheTest, InsertAddsAFinishedValueOnceAndCountsNothing) {
   EXPECT_EQ(s.entries, 1u);
 }
 
+TEST(CompileCacheTest, TryHitCountsAHitAndNothingElse) {
+  Cache cache;
+  EXPECT_EQ(cache.tryHit(keyOf(1)), nullptr); // absent: nothing counted, nothing made
+  EXPECT_EQ(cache.stats().entries, 0u);
+  cache.getOrCompile(keyOf(1), [] { return makeArtifact(true, "", 5); });
+  ASSERT_NE(cache.tryHit(keyOf(1)), nullptr);
+  EXPECT_EQ(cache.tryHit(keyOf(1))->serial, 5);
+  Cache::Stats s = cache.stats();
+  EXPECT_EQ(s.hits, 2u);
+  EXPECT_EQ(s.compiles, 1u);
+}
+
 TEST(CompileCacheTest, OneKeyManyThreadsCompilesOnce) {
   constexpr unsigned kThreads = 64;
   Cache cache;
