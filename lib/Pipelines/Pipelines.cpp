@@ -62,6 +62,10 @@ void cuft::buildCuftToPTXPipeline(OpPassManager &pm, const CuftToPTXOptions &opt
   gpuPm.addPass(createLowerAffinePass());
   gpuPm.addPass(createConvertGpuOpsToNVVMOps());
   pm.addPass(createReconcileUnrealizedCastsPass());
+  // libdevice only for kernels that call it.
+  DropUnusedLibraryOptions drop;
+  drop.library = libdevice;
+  pm.addPass(createDropUnusedLibrary(drop));
   if (options.lineInfo)
     pm.addPass(LLVM::createDIScopeForLLVMFuncOpPass());
 
