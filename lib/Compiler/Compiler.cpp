@@ -20,6 +20,12 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <pthread.h>
+
+#include <mutex>
+#include <tuple>
+#include <vector>
+
 using namespace mlir;
 
 namespace {
@@ -95,18 +101,75 @@ void cuft::detail::fillLocation(Location loc, std::string &file, unsigned &line,
   });
 }
 
-cuft::detail::Session::Session(std::vector<Diagnostic> &diagnostics)
-    : diagnostics(diagnostics), ctx(registry(), MLIRContext::Threading::DISABLED) {
-  // Diagnostics point at the user's source; a dump of the failing op is noise.
-  ctx.printOpOnDiagnostic(false);
-  handler.emplace(&ctx, [this](mlir::Diagnostic &diag) {
+namespace {
+
+/// MLIR contexts between compiles. A context serves one compile at a time; it
+/// is dropped after kContextUses compiles, since what it uniques (types,
+/// attributes, locations) only grows. A forked child starts an empty pool (a
+/// compile of the parent's other threads may have held the lock).
+class ContextPool {
+public:
+  static constexpr unsigned kContextUses = 64;
+  static constexpr size_t kKept = 16;
+
+  static ContextPool &get() {
+    static bool registered = [] {
+      pthread_atfork(nullptr, nullptr, [] { current = new ContextPool(); });
+      return true;
+    }();
+    (void)registered;
+    return *current;
+  }
+
+  /// A context with cuft's dialects registered, and how many compiles it served.
+  std::pair<std::unique_ptr<MLIRContext>, unsigned> take() {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (!kept.empty()) {
+        auto out = std::move(kept.back());
+        kept.pop_back();
+        return out;
+      }
+    }
+    auto ctx = std::make_unique<MLIRContext>(registry(), MLIRContext::Threading::DISABLED);
+    // Diagnostics point at the user's source; a dump of the failing op is noise.
+    ctx->printOpOnDiagnostic(false);
+    return {std::move(ctx), 0};
+  }
+
+  void give(std::unique_ptr<MLIRContext> ctx, unsigned uses) {
+    if (uses >= kContextUses)
+      return; // destroyed here, outside the lock
+    std::lock_guard<std::mutex> lock(mutex);
+    if (kept.size() < kKept)
+      kept.emplace_back(std::move(ctx), uses);
+  }
+
+private:
+  static ContextPool *current; // never destroyed: no exit-time race
+  std::mutex mutex;
+  std::vector<std::pair<std::unique_ptr<MLIRContext>, unsigned>> kept; // guarded by mutex
+};
+
+ContextPool *ContextPool::current = new ContextPool();
+
+} // namespace
+
+cuft::detail::Session::Session(std::vector<Diagnostic> &diagnostics) : diagnostics(diagnostics) {
+  std::tie(ctx, uses) = ContextPool::get().take();
+  handler.emplace(ctx.get(), [this](mlir::Diagnostic &diag) {
     record(diag, this->diagnostics);
     return success();
   });
 }
 
+cuft::detail::Session::~Session() {
+  handler.reset();
+  ContextPool::get().give(std::move(ctx), uses + 1);
+}
+
 OwningOpRef<ModuleOp> cuft::detail::Session::parse(const std::string &ir) {
-  return parseSourceString<ModuleOp>(ir, ParserConfig(&ctx), "<cuft generic IR>");
+  return parseSourceString<ModuleOp>(ir, ParserConfig(ctx.get()), "<cuft generic IR>");
 }
 
 void cuft::detail::Session::error(const std::string &message) {

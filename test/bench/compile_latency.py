@@ -4,9 +4,9 @@
     PYTHON_GIL=0 .venv-ft/bin/python test/bench/compile_latency.py --threads 2
 
 Times generic IR -> typed IR, -> LLVM IR and -> PTX for the examples in
-docs/examples, each the median of N in-process compiles (every compile builds a
-fresh MLIRContext, as a cache miss will). With --threads T, T threads compile
-at once and the aggregate throughput is printed.
+docs/examples, each the median of N in-process compiles (each takes an
+MLIRContext from cuft's pool, as a cache miss does). With --threads T, T
+threads compile at once and the aggregate throughput is printed.
 """
 import argparse
 import os

@@ -75,6 +75,31 @@ def test_concurrent_compiles_agree():
     assert all(ok and text == expected for ok, text, _ in results)
 
 
+def test_reused_contexts_keep_compiles_apart():
+    """Compiles reuse MLIR contexts (a pool, each context dropped after 64
+    compiles): 150 compiles alternating a failure and a success, past two
+    context lifetimes, each get their own diagnostics and the same PTX, on
+    several threads at once too."""
+    expected = _cuft.compile(SAXPY, SIG, "ptx")[1]
+    bad = "f32,array<f32,1,C>"
+
+    def alternate(n):
+        out = []
+        for i in range(n):
+            if i % 2:
+                out.append(_cuft.compile(SAXPY, SIG, "ptx"))
+            else:
+                out.append(_cuft.compile(SAXPY, bad, "typed"))
+        return out
+
+    for results in [alternate(150)] + run_concurrently(4, lambda: alternate(40)):
+        for i, (ok, text, diags) in enumerate(results):
+            if i % 2:
+                assert ok and text == expected and diags == []
+            else:
+                assert not ok and len(diags) == 1 and "2 entries" in diags[0][4]
+
+
 @pytest.mark.skipif(not sysconfig.get_config_var("Py_GIL_DISABLED"),
                     reason="needs a free-threaded interpreter")
 def test_import_keeps_the_gil_disabled():
