@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Creates .venv-peers (git-ignored): the peers the benchmarks print beside cuft,
-# never installed into .venv. Now: Triton (triton.compile with a GPUTarget makes
-# a cubin without a GPU, through its disk cache: test/bench/disk_cache.py).
-# Idempotent: a second run with nothing changed is quick.
+# never installed into .venv: Triton (triton.compile with a GPUTarget makes PTX
+# and a cubin without a GPU) and numba-cuda (cuda.compile_ptx, with the CUDA
+# toolkit's NVVM: 13.0 here, so ptxas takes its PTX; cuda-bindings pinned to
+# 13.0 to match). Idempotent: a second run with nothing changed is quick.
 #
 #   test/bench/setup-peers.sh && .venv/bin/python test/bench/disk_cache.py
+#   test/bench/setup-peers.sh && .venv/bin/python test/bench/compile_vs_peers.py
 #
 # numba-cuda's disk cache (cuda.jit(cache=True)) saves a kernel only after
 # binding it to a CUDA context: it needs a GPU, so it is not here.
@@ -18,8 +20,9 @@ if [ ! -x "$venv/bin/python" ]; then
   say "creating $venv from $python"
   "$python" -m venv "$venv"
 fi
-if ! "$venv/bin/python" -c "import triton, numpy" 2>/dev/null; then
-  say "installing triton and numpy"
-  "$venv/bin/python" -m pip install -q --disable-pip-version-check triton numpy
+if ! "$venv/bin/python" -c "import triton, numpy, numba.cuda" 2>/dev/null; then
+  say "installing triton, numba-cuda and numpy"
+  "$venv/bin/python" -m pip install -q --disable-pip-version-check triton numpy numba-cuda \
+    "cuda-bindings==13.0.*"
 fi
-"$venv/bin/python" -c "import triton; print('triton', triton.__version__)"
+"$venv/bin/python" -c "import triton, numba, numba_cuda; print('triton', triton.__version__, '/ numba', numba.__version__, '/ numba-cuda', numba_cuda.__version__)"

@@ -1,0 +1,301 @@
+"""A new kernel to PTX, warm, beside the peers (issue 19; prints figures, not a
+test): saxpy, a shared-memory tree reduction, a 16x16-tile matmul and a kernel
+of ten math calls, each in its framework's idiom, for sm_90.
+
+- cuft: ``kernel.inspect(..., stage="ptx")`` of a kernel never compiled before
+  in the process (frontend, specialization, MLIR and LLVM), the disk cache off;
+- numba-cuda: ``cuda.compile_ptx(fn, sig, cc=(9, 0))`` (its NVVM: the CUDA
+  toolkit's, 13.0 here, so ptxas takes the PTX);
+- Triton: ``triton.compile(ASTSource, target=GPUTarget("cuda", 90, 32))`` up to
+  its PTX and cubin (it always makes both), its disk cache in a fresh directory.
+
+"Warm": the framework imported and one kernel compiled first; every timed
+compile is of a kernel new to the process (the source differs by a constant),
+the median of 7. Peers run from .venv-peers (test/bench/setup-peers.sh), each
+framework in a process of its own. Runs under an flock (benchutil.exclusive).
+
+    test/bench/setup-peers.sh; .venv/bin/python test/bench/compile_vs_peers.py
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import textwrap
+
+from benchutil import busy_fraction, exclusive
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PEERS = os.path.join(HERE, "..", "..", ".venv-peers", "bin", "python")
+KERNELS = ("saxpy", "reduction", "matmul", "math10")
+REPEAT = 7
+
+CUFT = '''
+import cuft
+import math
+
+@cuft.kernel
+def saxpy(a, x, y):
+    i = cuft.grid(1)
+    if i < x.size:
+        y[i] = a * x[i] + y[i] + {c}
+
+@cuft.kernel
+def reduction(x, out):
+    buf = cuft.shared.array(256, cuft.float32)
+    tid = cuft.threadIdx.x
+    i = cuft.grid(1)
+    buf[tid] = x[i] if i < x.size else {c}
+    cuft.syncthreads()
+    s = 128
+    while s > 0:
+        if tid < s:
+            buf[tid] += buf[tid + s]
+        cuft.syncthreads()
+        s //= 2
+    if tid == 0:
+        cuft.atomic.add(out, 0, buf[0])
+
+@cuft.kernel
+def matmul(a, b, c):
+    sa = cuft.shared.array((16, 16), cuft.float32)
+    sb = cuft.shared.array((16, 16), cuft.float32)
+    tx = cuft.threadIdx.x
+    ty = cuft.threadIdx.y
+    row = cuft.blockIdx.y * 16 + ty
+    col = cuft.blockIdx.x * 16 + tx
+    acc = cuft.float32({c})
+    for t in range((a.shape[1] + 15) // 16):
+        k = t * 16
+        sa[ty, tx] = a[row, k + tx] if row < a.shape[0] and k + tx < a.shape[1] else 0
+        sb[ty, tx] = b[k + ty, col] if k + ty < b.shape[0] and col < b.shape[1] else 0
+        cuft.syncthreads()
+        for kk in range(16):
+            acc += sa[ty, kk] * sb[kk, tx]
+        cuft.syncthreads()
+    if row < c.shape[0] and col < c.shape[1]:
+        c[row, col] = acc
+
+@cuft.kernel
+def math10(x, y):
+    i = cuft.grid(1)
+    if i < x.size:
+        v = x[i] + {c}
+        y[i] = (math.sin(v) + math.cos(v) + math.exp(v) + math.log(v) + math.sqrt(v)
+                + math.tanh(v) + math.atan(v) + math.erf(v) + math.pow(v, 1.5)
+                + math.floor(v))
+'''
+
+CUFT_MAIN = '''
+import json, os, statistics, sys, time
+import numpy as np
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+f = np.zeros(16, np.float32)
+m = np.zeros((16, 16), np.float32)
+ARGS = {"saxpy": (np.float32(2), f, f), "reduction": (f, f), "matmul": (m, m, m),
+        "math10": (f, f)}
+def compile_one(name, n):
+    mod = __import__(f"variant{n}")
+    t = time.perf_counter()
+    getattr(mod, name).inspect(*ARGS[name], stage="ptx", chip="sm_90")
+    return (time.perf_counter() - t) * 1e3
+for name in ARGS:
+    compile_one(name, 0)  # warm: imported, one compiled
+out = {name: statistics.median(compile_one(name, n) for n in range(1, REPEAT + 1))
+       for name in ARGS}
+print(json.dumps(out))
+'''
+
+NUMBA = '''
+from numba import cuda, float32
+import math
+
+def saxpy(a, x, y):
+    i = cuda.grid(1)
+    if i < x.size:
+        y[i] = a * x[i] + y[i] + {c}
+
+def reduction(x, out):
+    buf = cuda.shared.array(256, float32)
+    tid = cuda.threadIdx.x
+    i = cuda.grid(1)
+    buf[tid] = x[i] if i < x.size else {c}
+    cuda.syncthreads()
+    s = 128
+    while s > 0:
+        if tid < s:
+            buf[tid] += buf[tid + s]
+        cuda.syncthreads()
+        s //= 2
+    if tid == 0:
+        cuda.atomic.add(out, 0, buf[0])
+
+def matmul(a, b, c):
+    sa = cuda.shared.array((16, 16), float32)
+    sb = cuda.shared.array((16, 16), float32)
+    tx = cuda.threadIdx.x
+    ty = cuda.threadIdx.y
+    row = cuda.blockIdx.y * 16 + ty
+    col = cuda.blockIdx.x * 16 + tx
+    acc = float32({c})
+    for t in range((a.shape[1] + 15) // 16):
+        k = t * 16
+        sa[ty, tx] = a[row, k + tx] if row < a.shape[0] and k + tx < a.shape[1] else 0
+        sb[ty, tx] = b[k + ty, col] if k + ty < b.shape[0] and col < b.shape[1] else 0
+        cuda.syncthreads()
+        for kk in range(16):
+            acc += sa[ty, kk] * sb[kk, tx]
+        cuda.syncthreads()
+    if row < c.shape[0] and col < c.shape[1]:
+        c[row, col] = acc
+
+def math10(x, y):
+    i = cuda.grid(1)
+    if i < x.size:
+        v = x[i] + {c}
+        y[i] = (math.sin(v) + math.cos(v) + math.exp(v) + math.log(v) + math.sqrt(v)
+                + math.tanh(v) + math.atan(v) + math.erf(v) + math.pow(v, 1.5)
+                + math.floor(v))
+'''
+
+NUMBA_MAIN = '''
+import json, os, statistics, sys, time
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from numba import cuda, float32
+v1 = float32[::1]
+v2 = float32[:, ::1]
+SIGS = {"saxpy": (float32, v1, v1), "reduction": (v1, v1), "matmul": (v2, v2, v2),
+        "math10": (v1, v1)}
+def compile_one(name, n):
+    mod = __import__(f"variant{n}")
+    t = time.perf_counter()
+    cuda.compile_ptx(getattr(mod, name), SIGS[name], cc=(9, 0))
+    return (time.perf_counter() - t) * 1e3
+for name in SIGS:
+    compile_one(name, 0)
+out = {name: statistics.median(compile_one(name, n) for n in range(1, REPEAT + 1))
+       for name in SIGS}
+print(json.dumps(out))
+'''
+
+TRITON = '''
+import triton
+import triton.language as tl
+from triton.language.extra.cuda import libdevice
+
+@triton.jit
+def saxpy(a, x, y, n, BLOCK: tl.constexpr):
+    offs = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
+    m = offs < n
+    tl.store(y + offs, a * tl.load(x + offs, mask=m) + tl.load(y + offs, mask=m) + {c},
+             mask=m)
+
+@triton.jit
+def reduction(x, out, n, BLOCK: tl.constexpr):
+    offs = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
+    v = tl.load(x + offs, mask=offs < n, other={c})
+    tl.atomic_add(out, tl.sum(v, axis=0))
+
+@triton.jit
+def matmul(a, b, c, M, N, K, BLOCK: tl.constexpr):
+    rm = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
+    rn = tl.program_id(1) * BLOCK + tl.arange(0, BLOCK)
+    rk = tl.arange(0, BLOCK)
+    acc = tl.zeros((BLOCK, BLOCK), dtype=tl.float32) + {c}
+    for k in range(0, K, BLOCK):
+        ta = tl.load(a + rm[:, None] * K + (k + rk)[None, :],
+                     mask=(rm[:, None] < M) & ((k + rk)[None, :] < K), other=0.0)
+        tb = tl.load(b + (k + rk)[:, None] * N + rn[None, :],
+                     mask=((k + rk)[:, None] < K) & (rn[None, :] < N), other=0.0)
+        acc += tl.dot(ta, tb)
+    tl.store(c + rm[:, None] * N + rn[None, :], acc, mask=(rm[:, None] < M) & (rn[None, :] < N))
+
+@triton.jit
+def math10(x, y, n, BLOCK: tl.constexpr):
+    offs = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
+    m = offs < n
+    v = tl.load(x + offs, mask=m) + {c}
+    r = (tl.sin(v) + tl.cos(v) + tl.exp(v) + tl.log(v) + tl.sqrt(v) + libdevice.tanh(v)
+         + libdevice.atan(v) + libdevice.erf(v) + libdevice.pow(v, 1.5) + tl.floor(v))
+    tl.store(y + offs, r, mask=m)
+'''
+
+TRITON_MAIN = '''
+import json, os, statistics, sys, time
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import triton
+from triton.backends.compiler import GPUTarget
+TARGET = GPUTarget("cuda", 90, 32)
+p = "*fp32"
+SIGS = {"saxpy": {"a": "fp32", "x": p, "y": p, "n": "i32", "BLOCK": "constexpr"},
+        "reduction": {"x": p, "out": p, "n": "i32", "BLOCK": "constexpr"},
+        "matmul": {"a": p, "b": p, "c": p, "M": "i32", "N": "i32", "K": "i32",
+                   "BLOCK": "constexpr"},
+        "math10": {"x": p, "y": p, "n": "i32", "BLOCK": "constexpr"}}
+BLOCKS = {"saxpy": 256, "reduction": 256, "matmul": 16, "math10": 256}
+def compile_one(name, n):
+    mod = __import__(f"variant{n}")
+    src = triton.compiler.ASTSource(fn=getattr(mod, name), signature=SIGS[name],
+                                    constexprs={"BLOCK": BLOCKS[name]})
+    t = time.perf_counter()
+    assert "ptx" in triton.compile(src, target=TARGET).asm
+    return (time.perf_counter() - t) * 1e3
+for name in SIGS:
+    compile_one(name, 0)
+out = {name: statistics.median(compile_one(name, n) for n in range(1, REPEAT + 1))
+       for name in SIGS}
+print(json.dumps(out))
+'''
+
+
+def measure(python, source, main, tmp, env):
+    os.makedirs(tmp)
+    for n in range(REPEAT + 1):
+        with open(os.path.join(tmp, f"variant{n}.py"), "w") as f:
+            f.write(textwrap.dedent(source).replace("{c}", f"{n}.5"))
+    script = os.path.join(tmp, "main.py")
+    with open(script, "w") as f:
+        f.write(main.replace("REPEAT", str(REPEAT)))
+    e = {**os.environ, **env}
+    done = subprocess.run([python, script], env=e, capture_output=True, text=True, cwd=tmp)
+    if done.returncode:
+        return None, done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "failed"
+    return json.loads(done.stdout.strip().splitlines()[-1]), None
+
+
+def main():
+    with exclusive(), tempfile.TemporaryDirectory() as tmp:
+        print(f"python {sys.version.split()[0]}; machine busy "
+              f"{100 * (busy_fraction(0.5) or 0):.0f}% before the run")
+        print("a new kernel to sm_90 PTX, warm, median of 7 (ms)\n")
+        results = {"cuft": measure(sys.executable, CUFT, CUFT_MAIN, os.path.join(tmp, "cuft"),
+                                   {"CUFT_CACHE": "0"})}
+        if os.path.exists(PEERS):
+            cuda = os.environ.get("CUDA_HOME", "/usr/local/cuda")
+            results["numba-cuda"] = measure(PEERS, NUMBA, NUMBA_MAIN, os.path.join(tmp, "numba"),
+                                            {"CUDA_HOME": cuda})
+            results["Triton"] = measure(PEERS, TRITON, TRITON_MAIN, os.path.join(tmp, "triton"),
+                                        {"TRITON_CACHE_DIR": os.path.join(tmp, "triton-cache"),
+                                         "TRITON_DEFAULT_FP_FUSION": "1"})
+        names = list(results)
+        print(f"{'kernel':>10} " + " ".join(f"{n:>12}" for n in names)
+              + "".join(f" {n + '/cuft':>17}" for n in names[1:]))
+        for k in KERNELS:
+            row = f"{k:>10} "
+            cuft_ms = results["cuft"][0][k] if results["cuft"][0] else None
+            for n in names:
+                r = results[n][0]
+                row += f" {r[k]:>11.2f}" if r else f" {'-':>11}"
+            for n in names[1:]:
+                r = results[n][0]
+                row += f" {r[k] / cuft_ms:>16.1f}x" if r and cuft_ms else f" {'-':>17}"
+            print(row)
+        for n, (r, error) in results.items():
+            if error:
+                print(f"{n}: {error}")
+        if not os.path.exists(PEERS):
+            print("(peers: not installed; test/bench/setup-peers.sh makes .venv-peers)")
+
+
+if __name__ == "__main__":
+    main()
