@@ -48,7 +48,7 @@ def receive(tmp_path, data, code, path=(HERE,), sender_has_cloudpickle=True):
     env.update(CUFT_CACHE="0", PYTHONPATH=os.pathsep.join(
         list(path) + [os.path.join(os.path.dirname(HERE), "..", "python")]))
     done = subprocess.run([sys.executable, "-c", RECEIVER, str(blob), code], env=env,
-                          capture_output=True, text=True, timeout=120, cwd=str(tmp_path))
+                          capture_output=True, text=True, timeout=60, cwd=str(tmp_path))
     assert done.returncode == 0, done.stdout + done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -157,7 +157,7 @@ def test_without_its_function_a_kernel_runs_the_ir_it_got(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("CUFT_")}
     env["CUFT_CACHE"] = "0"
     data = subprocess.run([sys.executable, "-c", sender, HERE], env=env, capture_output=True,
-                          timeout=120, check=True).stdout
+                          timeout=60, check=True).stdout
     got = receive(tmp_path, data, textwrap.dedent("""
         out = np.zeros(1)
         k[1, 1]((1.0, 2.0), out)
