@@ -106,57 +106,10 @@ out = {name: statistics.median(compile_one(name, n) for n in range(1, REPEAT + 1
 print(json.dumps(out))
 '''
 
-NUMBA = '''
-from numba import cuda, float32
-import math
-
-def saxpy(a, x, y):
-    i = cuda.grid(1)
-    if i < x.size:
-        y[i] = a * x[i] + y[i] + {c}
-
-def reduction(x, out):
-    buf = cuda.shared.array(256, float32)
-    tid = cuda.threadIdx.x
-    i = cuda.grid(1)
-    buf[tid] = x[i] if i < x.size else {c}
-    cuda.syncthreads()
-    s = 128
-    while s > 0:
-        if tid < s:
-            buf[tid] += buf[tid + s]
-        cuda.syncthreads()
-        s //= 2
-    if tid == 0:
-        cuda.atomic.add(out, 0, buf[0])
-
-def matmul(a, b, c):
-    sa = cuda.shared.array((16, 16), float32)
-    sb = cuda.shared.array((16, 16), float32)
-    tx = cuda.threadIdx.x
-    ty = cuda.threadIdx.y
-    row = cuda.blockIdx.y * 16 + ty
-    col = cuda.blockIdx.x * 16 + tx
-    acc = float32({c})
-    for t in range((a.shape[1] + 15) // 16):
-        k = t * 16
-        sa[ty, tx] = a[row, k + tx] if row < a.shape[0] and k + tx < a.shape[1] else 0
-        sb[ty, tx] = b[k + ty, col] if k + ty < b.shape[0] and col < b.shape[1] else 0
-        cuda.syncthreads()
-        for kk in range(16):
-            acc += sa[ty, kk] * sb[kk, tx]
-        cuda.syncthreads()
-    if row < c.shape[0] and col < c.shape[1]:
-        c[row, col] = acc
-
-def math10(x, y):
-    i = cuda.grid(1)
-    if i < x.size:
-        v = x[i] + {c}
-        y[i] = (math.sin(v) + math.cos(v) + math.exp(v) + math.log(v) + math.sqrt(v)
-                + math.tanh(v) + math.atan(v) + math.erf(v) + math.pow(v, 1.5)
-                + math.floor(v))
-'''
+# The same kernels in numba-cuda's idiom: its names for cuft's.
+NUMBA = (CUFT.replace("import cuft\n", "from numba import cuda, float32\n")
+         .replace("@cuft.kernel\n", "").replace("cuft.float32", "float32")
+         .replace("cuft.", "cuda."))
 
 NUMBA_MAIN = '''
 import json, os, statistics, sys, time
