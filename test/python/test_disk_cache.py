@@ -50,7 +50,7 @@ def env_for(cache, **more):
 
 def run(tmp_path, cache, stderr=None, **more):
     done = subprocess.run([sys.executable, script(tmp_path)], env=env_for(cache, **more),
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stdout + done.stderr
     if stderr is not None:
         stderr.append(done.stderr)
@@ -109,7 +109,7 @@ def test_eight_racing_processes_compile_once(tmp_path):
     go.write_text("go")
     results = []
     for p in procs:
-        out, err = p.communicate(timeout=300)
+        out, err = p.communicate(timeout=60)
         assert p.returncode == 0, out + err
         results.append(json.loads(out.strip().splitlines()[-1]))
     assert all(r["out"] == EXPECTED for r in results)
@@ -162,7 +162,7 @@ def kernel_script(tmp_path, n):
 
 def run_script_at(path, cache, **more):
     done = subprocess.run([sys.executable, path], env=env_for(cache, **more),
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stdout + done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -191,7 +191,7 @@ def test_the_cache_command(tmp_path):
 
     def command(action):
         done = subprocess.run([sys.executable, "-m", "cuft", "cache", action],
-                              env=env_for(cache), capture_output=True, text=True, timeout=120)
+                              env=env_for(cache), capture_output=True, text=True, timeout=60)
         assert done.returncode == 0, done.stdout + done.stderr
         return done.stdout
 
@@ -203,7 +203,7 @@ def test_the_cache_command(tmp_path):
     assert entries(cache) == []
     off = subprocess.run([sys.executable, "-m", "cuft", "cache", "info"],
                          env={**env_for(cache), "CUFT_CACHE": "0"}, capture_output=True,
-                         text=True, timeout=120)
+                         text=True, timeout=60)
     assert "the disk cache is off" in off.stdout
 
 
@@ -231,7 +231,7 @@ def test_on_by_default_in_the_xdg_directory_and_off_per_kernel(tmp_path):
         print(json.dumps({"out": x[0], **cuft.cache_info()["disk"]}))
     """))
     done = subprocess.run([sys.executable, str(path)], env=env, capture_output=True, text=True,
-                          timeout=300)
+                          timeout=60)
     assert done.returncode == 0, done.stdout + done.stderr
     info = json.loads(done.stdout.strip().splitlines()[-1])
     assert info["out"] == 3 and info["status"] == "on"

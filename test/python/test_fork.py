@@ -41,8 +41,8 @@ def test_a_forked_child_launches_with_a_pool_of_its_own():
     queue = ctx.Queue()
     child = ctx.Process(target=_child, args=(queue,))
     child.start()
-    result = queue.get(timeout=120)
-    child.join(timeout=120)
+    result = queue.get(timeout=60)
+    child.join(timeout=60)
     assert child.exitcode == 0, result
     total, threads, pool = result
     assert total == 1 << 16
