@@ -99,12 +99,7 @@ def compile_one(name, n):
     t = time.perf_counter()
     getattr(mod, name).inspect(*ARGS[name], stage="ptx", chip="sm_90")
     return (time.perf_counter() - t) * 1e3
-for name in ARGS:
-    compile_one(name, 0)  # warm: imported, one compiled
-out = {name: statistics.median(compile_one(name, n) for n in range(1, REPEAT + 1))
-       for name in ARGS}
-print(json.dumps(out))
-'''
+'''''
 
 # The same kernels in numba-cuda's idiom: its names for cuft's.
 NUMBA = (CUFT.replace("import cuft\n", "from numba import cuda, float32\n")
@@ -124,12 +119,7 @@ def compile_one(name, n):
     t = time.perf_counter()
     cuda.compile_ptx(getattr(mod, name), SIGS[name], cc=(9, 0))
     return (time.perf_counter() - t) * 1e3
-for name in SIGS:
-    compile_one(name, 0)
-out = {name: statistics.median(compile_one(name, n) for n in range(1, REPEAT + 1))
-       for name in SIGS}
-print(json.dumps(out))
-'''
+'''''
 
 TRITON = '''
 import triton
@@ -193,10 +183,16 @@ def compile_one(name, n):
     t = time.perf_counter()
     assert "ptx" in triton.compile(src, target=TARGET).asm
     return (time.perf_counter() - t) * 1e3
-for name in SIGS:
+'''''
+
+
+# Every runner ends alike: warm (the framework imported, one kernel compiled),
+# then the median of REPEAT compiles of new kernels, per kernel, as JSON.
+RUN = '''
+for name in KERNELS:
     compile_one(name, 0)
 out = {name: statistics.median(compile_one(name, n) for n in range(1, REPEAT + 1))
-       for name in SIGS}
+       for name in KERNELS}
 print(json.dumps(out))
 '''
 
@@ -208,7 +204,7 @@ def measure(python, source, main, tmp, env):
             f.write(textwrap.dedent(source).replace("{c}", f"{n}.5"))
     script = os.path.join(tmp, "main.py")
     with open(script, "w") as f:
-        f.write(main.replace("REPEAT", str(REPEAT)))
+        f.write(f"KERNELS = {KERNELS!r}\n" + (main + RUN).replace("REPEAT", str(REPEAT)))
     e = {**os.environ, **env}
     done = subprocess.run([python, script], env=e, capture_output=True, text=True, cwd=tmp)
     if done.returncode:
