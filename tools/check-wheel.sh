@@ -18,13 +18,8 @@ cat > "$tmp/smoke.py" <<'PY'
 import os, sys
 import numpy as np
 import cuft
+from kern import saxpy
 assert cuft.__file__.startswith(sys.argv[1]), cuft.__file__
-
-@cuft.kernel
-def saxpy(a, x, y):
-    i = cuft.grid(1)
-    if i < x.shape[0]:
-        y[i] = a * x[i] + y[i]
 
 x = np.arange(1000, dtype=np.float32)
 y = np.ones(1000, np.float32)
