@@ -85,7 +85,8 @@ def test_barrier_inside_a_device_function():
     out = np.zeros_like(x)
     reverse_via_device_function[4, 64](x, out)
     np.testing.assert_array_equal(out, x.reshape(4, 64)[:, ::-1].ravel())
-    assert "fibers" in repr(reverse_via_device_function.specialize_host(
+    # Inlined into the kernel, whose threads run as loops between barriers.
+    assert "fibers" not in repr(reverse_via_device_function.specialize_host(
         reverse_via_device_function.signature(x, out)))
 
 
@@ -366,6 +367,13 @@ def gather_after_barrier(x, d):
     x[i] = x[d[i]]
 
 
+@cuft.kernel
+def gather_after_syncwarp(x, d):
+    i = cuft.grid(1)
+    cuft.syncwarp()
+    x[i] = x[d[i]]
+
+
 def test_a_trap_is_an_exception_and_later_launches_work():
     x, d = np.zeros(1000, np.int64), np.arange(1000)
     d[500] = 1 << 40
@@ -375,12 +383,17 @@ def test_a_trap_is_an_exception_and_later_launches_work():
     d[500] = 500
     gather[8, 128](x, d)
     np.testing.assert_array_equal(x, np.arange(1000))
-    # With barriers each thread runs on its own fiber: the thread is known.
+    # Threads that run as fibers (a warp collective) are known; a kernel
+    # split at its barriers runs a block's threads in loops, as one without
+    # barriers does: the block is known.
     x, d = np.full(64, 7, np.int64), np.zeros(64, np.int64)
     d[37] = 1 << 40
     with pytest.raises(cuft.KernelError) as info:
-        gather_after_barrier[2, 32](x, d)
+        gather_after_syncwarp[2, 32](x, d)
     assert (info.value.block, info.value.thread) == ((1, 0, 0), (5, 0, 0))
+    with pytest.raises(cuft.KernelError) as info:
+        gather_after_barrier[2, 32](x, d)
+    assert (info.value.block, info.value.thread) == ((1, 0, 0), None)
 
 
 def test_bad_launch_configurations():

@@ -37,13 +37,16 @@ struct SourceSite {
 /// between every thread, and each load JIT-links its own copy of the code.
 struct Object {
   std::string name;
-  /// The kernel reaches a barrier: each thread runs on its own fiber.
+  /// Each thread runs on its own fiber: the kernel reaches a warp or block
+  /// collective, a grid sync, a possible spin-wait, or a barrier the compiler
+  /// could not split at (else a block's threads run in loops).
   bool fibers = false;
   /// The kernel syncs its grid (cuft.cg): a launch runs every block at once.
   bool cooperative = false;
   /// Static shared memory of one block, in bytes.
   uint64_t sharedBytes = 0;
-  /// Stack slots of one thread (local arrays, variables), in bytes.
+  /// Stack slots of one thread (local arrays, variables), in bytes; for a
+  /// kernel split at its barriers, its block's frame at the most threads.
   uint64_t localBytes = 0;
   /// The most threads a block may have (the kernel's launch_bounds; 0: CUDA's).
   uint64_t maxThreads = 0;
@@ -84,7 +87,8 @@ public:
   /// It syncs its grid (cuft.cg): every block of a launch runs at once.
   bool cooperative() const;
   uint64_t sharedBytes() const;
-  /// Stack slots of one thread (local arrays, variables), in bytes.
+  /// Stack slots of one thread (local arrays, variables), in bytes; for a
+  /// kernel split at its barriers, its block's frame at the most threads.
   uint64_t localBytes() const;
   /// The most threads a block may have (launch_bounds; 0: CUDA's limit).
   uint64_t maxThreads() const;

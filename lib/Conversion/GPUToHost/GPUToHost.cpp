@@ -23,6 +23,7 @@
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/Dominance.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/LoopLikeInterface.h"
 #include "mlir/Transforms/WalkPatternRewriteDriver.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/StringExtras.h"
@@ -360,25 +361,61 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
     return {bytes, local};
   }
 
+  /// An op after which another thread's writes may be seen: an atomic, a
+  /// fence, a nanosleep.
+  static bool synchronizes(Operation *op) {
+    auto call = dyn_cast<func::CallOp>(op);
+    return isa<memref::AtomicRMWOp, memref::GenericAtomicRMWOp, LLVM::FenceOp>(op) ||
+           (call && call.getCallee() == kNanoSleepFunction);
+  }
+
   /// Whether the threads of `kernel` may wait for one another in a loop: a
   /// spin-wait on memory another thread writes (valid on every GPU since
-  /// Volta's independent thread scheduling). Said of a kernel that, with the
-  /// functions it calls, has a loop and an atomic or a fence. Its threads run
-  /// as fibers that take turns at the latches of such loops (cuftHostYield).
-  bool mayWaitInLoop(func::FuncOp kernel) {
-    bool loop = false, sync = false;
+  /// Volta's independent thread scheduling). Said of a kernel with a loop
+  /// whose body synchronizes, itself or in a function it calls (`syncing`).
+  /// Its threads run as fibers that take turns at the latches of such loops
+  /// (cuftHostYield).
+  bool mayWaitInLoop(func::FuncOp kernel, const llvm::SmallPtrSetImpl<Operation *> &syncing) {
+    auto syncs = [&](Operation *op) {
+      return op
+          ->walk([&](Operation *inner) {
+            auto call = dyn_cast<func::CallOp>(inner);
+            bool reaches = call && syncing.contains(SymbolTable::lookupNearestSymbolFrom(
+                                       call, call.getCalleeAttr()));
+            return synchronizes(inner) || reaches ? WalkResult::interrupt()
+                                                  : WalkResult::advance();
+          })
+          .wasInterrupted();
+    };
     for (Operation *fn : reachedFrom(kernel)) {
       DominanceInfo dom(fn);
+      bool waits = false;
       fn->walk([&](Operation *op) {
-        auto call = dyn_cast<func::CallOp>(op);
-        if (isa<memref::AtomicRMWOp, memref::GenericAtomicRMWOp, LLVM::FenceOp>(op) ||
-            (call && call.getCallee() == kNanoSleepFunction))
-          sync = true;
-        for (Block *next : op->getSuccessors())
-          loop |= dom.dominates(next, op->getBlock()); // a back edge
+        if (isa<LoopLikeOpInterface>(op) && syncs(op))
+          waits = true;
+        Block *latch = op->getBlock();
+        for (Block *header : op->getSuccessors()) {
+          if (!dom.dominates(header, latch))
+            continue; // not a back edge
+          // The natural loop: the blocks that reach the latch without the header.
+          llvm::SmallPtrSet<Block *, 16> body{header, latch};
+          SmallVector<Block *> work{latch};
+          while (!work.empty()) {
+            Block *block = work.pop_back_val();
+            if (block != header)
+              for (Block *pred : block->getPredecessors())
+                if (body.insert(pred).second)
+                  work.push_back(pred);
+          }
+          for (Block *block : body)
+            for (Operation &inner : *block)
+              waits |= syncs(&inner);
+        }
       });
+      if (waits)
+        return true;
     }
-    return loop && sync;
+    return false;
   }
 
   /// The kernels and device functions that reach an op for which `is` holds.
@@ -408,9 +445,14 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
     return result;
   }
 
+  /// Whether a kernel's threads run as fibers: not at all (no barrier: one
+  /// loop runs them), unless the host compiler splits the kernel at its
+  /// barriers (SplitBarriers.cpp; they meet at nothing else), always.
+  enum class Fibers { No, UnlessSplit, Always };
+
   /// `__cuft_entry_K(args..., ids, shared)`: runs kernel K's threads of one
   /// block in a loop (no barriers) or one thread (with barriers, on a fiber).
-  void buildEntry(OpBuilder &b, func::FuncOp kernel, bool fibers, bool cooperative,
+  void buildEntry(OpBuilder &b, func::FuncOp kernel, Fibers fibers, bool cooperative,
                   std::pair<int64_t, int64_t> memory) {
     auto [sharedBytes, localBytes] = memory;
     Location loc = kernel.getLoc();
@@ -418,8 +460,10 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
                                       kernel.getFunctionType());
     entry->setAttr(kSharedBytesAttr, b.getI64IntegerAttr(sharedBytes));
     entry->setAttr(kLocalBytesAttr, b.getI64IntegerAttr(localBytes));
-    if (fibers)
+    if (fibers != Fibers::No)
       entry->setAttr(kFibersAttr, b.getUnitAttr());
+    if (fibers == Fibers::UnlessSplit)
+      entry->setAttr(kSplitBarriersAttr, b.getUnitAttr());
     if (cooperative)
       entry->setAttr(kCooperativeAttr, b.getUnitAttr());
     if (Attribute threads = kernel->getAttr(kMaxThreadsAttr))
@@ -427,7 +471,7 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
     Block *body = entry.addEntryBlock();
     b.setInsertionPointToStart(body);
     SmallVector<Value> args(body->getArguments());
-    if (fibers) {
+    if (fibers != Fibers::No) {
       func::CallOp::create(b, loc, kernel, args);
       func::ReturnOp::create(b, loc);
       return;
@@ -520,6 +564,10 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
       });
       // Their blocks run all at once.
       auto cooperative = functionsReaching(fns, callsOf(kGridSyncFunction));
+      // Their threads meet at something else than a barrier too.
+      auto collective = functionsReaching(fns, [&](Operation *op) {
+        return callsOf(kCollectiveFunction)(op) || callsOf(kGridSyncFunction)(op);
+      });
       for (func::FuncOp fn : fns) {
         if (failed(rewriteBody(fn, shared)))
           return signalPassFailure();
@@ -543,12 +591,14 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
         SmallVector<Type> i64s(5, b.getI64Type()); // site, code, thread x, y, z
         decl.setFunctionType(b.getFunctionType(i64s, {}));
       }
-      SmallVector<bool> fibers;
-      for (func::FuncOp kernel : kernels)
-        fibers.push_back(withBarriers.contains(kernel) || mayWaitInLoop(kernel));
-      for (auto [kernel, fiber] : llvm::zip(kernels, fibers)) {
+      auto syncing = functionsReaching(fns, synchronizes);
+      for (func::FuncOp kernel : kernels) {
+        bool spins = mayWaitInLoop(kernel, syncing);
+        Fibers fibers = spins || collective.contains(kernel) ? Fibers::Always
+                        : withBarriers.contains(kernel)      ? Fibers::UnlessSplit
+                                                             : Fibers::No;
         b.setInsertionPoint(gpuModule);
-        buildEntry(b, kernel, fiber, cooperative.contains(kernel), memoryOf(kernel));
+        buildEntry(b, kernel, fibers, cooperative.contains(kernel), memoryOf(kernel));
       }
       gpuModule.erase();
     }

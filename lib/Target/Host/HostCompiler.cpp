@@ -15,6 +15,7 @@
 #include "cuft/Dialect/Cuft/Transforms/Passes.h"
 #include "cuft/Pipelines/Pipelines.h"
 #include "cuft/Runtime/Host.h"
+#include "cuft/Runtime/LaunchShape.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/Transforms/Passes.h"
@@ -32,8 +33,8 @@ using namespace mlir;
 namespace {
 
 /// The entry's facts and the bounds-check sites, read before LLVM IR exists.
-bool readKernelFacts(ModuleOp module, const std::string &kernel,
-                     cuft::host::Object &impl, cuft::detail::Session &session) {
+bool readKernelFacts(ModuleOp module, const std::string &kernel, cuft::host::Object &impl,
+                     bool &splittable, cuft::detail::Session &session) {
   std::string entryName = cuft::kEntryPrefix + kernel;
   LLVM::LLVMFuncOp entry;
   for (auto fn : module.getOps<LLVM::LLVMFuncOp>()) {
@@ -54,6 +55,7 @@ bool readKernelFacts(ModuleOp module, const std::string &kernel,
   impl.name = entry.getName().drop_front(std::strlen(cuft::kEntryPrefix)).str();
   impl.fibers = entry->hasAttr(cuft::kFibersAttr);
   impl.cooperative = entry->hasAttr(cuft::kCooperativeAttr);
+  splittable = entry->hasAttr(cuft::kSplitBarriersAttr);
   if (auto bytes = entry->getAttrOfType<IntegerAttr>(cuft::kSharedBytesAttr))
     impl.sharedBytes = bytes.getInt();
   if (auto bytes = entry->getAttrOfType<IntegerAttr>(cuft::kLocalBytesAttr))
@@ -118,7 +120,8 @@ cuft::host::ObjectResult compileObjectHere(const std::string &ir, const std::str
     return result;
 
   auto object = std::make_shared<Object>();
-  if (!readKernelFacts(*module, kernel, *object, session))
+  bool splittable = false;
+  if (!readKernelFacts(*module, kernel, *object, splittable, session))
     return result;
 
   // This CPU, features included: the optimizer's cost model (vectorization)
@@ -144,6 +147,14 @@ cuft::host::ObjectResult compileObjectHere(const std::string &ir, const std::str
     return result;
   }
   addPackedEntry(*llvmModule, *entry, entrySymbol(object->name));
+  // Threads that meet only at barriers run as loops between them, not fibers.
+  uint64_t frameBytes = 0;
+  std::string why;
+  if (splittable &&
+      cuft::host::detail::splitAtBarriers(*llvmModule, *entry, *tm, frameBytes, why)) {
+    object->fibers = false;
+    object->localBytes = (object->maxThreads ? object->maxThreads : kMaxThreadsPerBlock) * frameBytes;
+  }
   // A frame larger than a page is probed page by page, so a local array that
   // does not fit in the fiber's stack faults on its guard page instead of
   // writing past it into a neighbouring mapping.
@@ -156,7 +167,7 @@ cuft::host::ObjectResult compileObjectHere(const std::string &ir, const std::str
     session.error("LLVM's optimizer failed: " + llvm::toString(std::move(e)));
     return result;
   }
-  cuft::host::detail::instrumentLoops(*llvmModule);
+  cuft::host::detail::instrumentLoops(*llvmModule, object->fibers);
   if (options.keepLLVMIR) {
     llvm::raw_string_ostream os(object->llvmIR);
     llvmModule->print(os, nullptr);

@@ -13,6 +13,7 @@
 #include <string>
 
 namespace llvm {
+class Function;
 class Module;
 }
 
@@ -32,7 +33,18 @@ std::unique_ptr<llvm::TargetMachine> hostTargetMachine(unsigned optLevel, std::s
 /// `__cuft_host_poll` when set), except in innermost loops of a small
 /// constant trip count; loops that use atomics or fences call
 /// `__cuft_host_yield` instead, which lets a block's other threads run.
-void instrumentLoops(llvm::Module &module);
+/// `yields`: the kernel's threads run as fibers (else a yield has nothing to
+/// switch to, and those loops get the plain poll).
+void instrumentLoops(llvm::Module &module, bool yields);
+
+/// Splits the kernel that fiber entry `entry` calls per thread at its barriers
+/// (SplitBarriers.cpp): `entry` then runs the block's threads in loops, a
+/// round of loops from barrier to barrier, and needs `frameBytesPerThread`
+/// of stack per thread of the block. False with `why` set when it cannot (a
+/// barrier in a recursive function, a local array of dynamic size): the
+/// module is left valid and the kernel keeps its fibers.
+bool splitAtBarriers(llvm::Module &module, llvm::Function &entry, llvm::TargetMachine &tm,
+                     uint64_t &frameBytesPerThread, std::string &why);
 
 /// Reads the line table of `object.code` (LineTable.cpp) into `object.lines`
 /// and `object.files`, with offsets from symbol `entry`. Leaves them empty when

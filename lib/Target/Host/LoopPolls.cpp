@@ -42,7 +42,7 @@ bool usesAtomicsOrFences(const Loop &loop) {
 
 } // namespace
 
-void cuft::host::detail::instrumentLoops(Module &module) {
+void cuft::host::detail::instrumentLoops(Module &module, bool yields) {
   LLVMContext &ctx = module.getContext();
   Type *i32 = Type::getInt32Ty(ctx);
   FunctionType *voidFn = FunctionType::get(Type::getVoidTy(ctx), false);
@@ -69,7 +69,7 @@ void cuft::host::detail::instrumentLoops(Module &module) {
       // Innermost first, so an outer loop sees its inner loops' yields.
       SmallVector<Loop *> order = loops.getLoopsInPreorder();
       for (Loop *loop : llvm::reverse(order)) {
-        bool spin = usesAtomicsOrFences(*loop);
+        bool spin = yields && usesAtomicsOrFences(*loop);
         unsigned trips = scev.getSmallConstantMaxTripCount(loop);
         if (!spin && loop->isInnermost() && trips != 0 && trips < kShortTripCount)
           continue;

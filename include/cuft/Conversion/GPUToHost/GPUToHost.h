@@ -20,6 +20,10 @@ inline constexpr unsigned kGridDimSlot = 9;
 inline constexpr const char *kEntryPrefix = "__cuft_entry_";
 /// On an entry: the kernel reaches a barrier; run each thread on its own fiber.
 inline constexpr const char *kFibersAttr = "cuft.host.fibers";
+/// On an entry with kFibersAttr: its threads meet at barriers only (no warp or
+/// block collective, grid sync or possible spin-wait), so the host compiler
+/// may split the kernel at its barriers into loops over the block's threads.
+inline constexpr const char *kSplitBarriersAttr = "cuft.host.split_barriers";
 /// On an entry: the kernel syncs its grid (cuft.cg); all its blocks run at
 /// once, and the grid may have no more blocks than the host holds at once.
 inline constexpr const char *kCooperativeAttr = "cuft.host.cooperative";

@@ -1,0 +1,603 @@
+//===- SplitBarriers.cpp - a block's threads as loops between barriers ----===//
+//
+// The host target's answer to barriers, after Polygeist (PPoPP 2023) and the
+// "work-item loops" of PoCL: a kernel whose threads meet only at barriers is
+// cut at them into regions, and its entry runs a block as rounds of plain
+// loops over the block's threads, one loop per region, instead of a fiber per
+// thread. LLVM then optimizes (and vectorizes) those loops as ordinary code.
+//
+// - Region k is the kernel entered at the point after its k-th barrier (region
+//   0 at its start) and left at the next barrier it reaches (returning that
+//   barrier's number) or at its end (returning kExited): a clone of the kernel
+//   with its entry moved and its barriers turned into returns.
+// - A value that a region uses without defining it first (it was defined
+//   before a barrier, or on another path) comes from the thread's slot in the
+//   block's frame, where every region that defines it stores it right away;
+//   values computed from the arguments and the thread's ids only are computed
+//   again instead. Local arrays (allocas) move into the frame, a copy per
+//   thread, since a thread's array lives from region to region.
+// - The entry runs region 0 for every thread, then, round after round, each
+//   live thread's next region: one loop over the threads when they all wait
+//   at the same barrier (the usual case, the fast one), else one guarded loop
+//   per region. A round ends when every live thread has reached its next
+//   barrier or its end, so no thread passes a barrier before every live
+//   thread of its block has reached one: the fibers' semantics exactly, with
+//   threads that returned out of the count as on a GPU.
+//
+// Kernels whose fibers are for something else (warp collectives, grid syncs,
+// spin-waits), or with a barrier in a recursive function or a local array of
+// dynamic size, keep the fibers. docs/HostTarget.md has the model.
+//
+//===----------------------------------------------------------------------===//
+
+#include "HostTarget.h"
+
+#include "cuft/Conversion/GPUToHost/GPUToHost.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SetVector.h"
+#include "llvm/Analysis/ValueTracking.h"
+#include "llvm/IR/Dominators.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/InstIterator.h"
+#include "llvm/IR/Module.h"
+#include "llvm/IR/Verifier.h"
+#include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Transforms/Utils/BasicBlockUtils.h"
+#include "llvm/Transforms/Utils/Cloning.h"
+#include "llvm/Transforms/Utils/Local.h"
+
+using namespace llvm;
+
+namespace {
+
+/// A region's result when the thread returned.
+constexpr int32_t kExited = INT32_MAX;
+/// The per-thread arguments that follow the kernel's own in a region.
+constexpr unsigned kRegionExtraArgs = 3; // frame, thread, threads
+/// The kernel's `ids` descriptor (allocated, aligned, offset, size, stride),
+/// counted from its last argument: `shared`'s five come after it.
+constexpr unsigned kIdsFromEnd = 10;
+
+/// Every function that calls `barrier`, directly or not.
+SmallPtrSet<Function *, 8> reachingBarrier(Module &module, Function *barrier) {
+  SmallPtrSet<Function *, 8> reaching;
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (Function &f : module) {
+      if (f.isDeclaration() || reaching.contains(&f))
+        continue;
+      for (Instruction &i : instructions(f)) {
+        auto *call = dyn_cast<CallBase>(&i);
+        Function *callee = call ? call->getCalledFunction() : nullptr;
+        if (callee && (callee == barrier || reaching.contains(callee))) {
+          reaching.insert(&f);
+          changed = true;
+          break;
+        }
+      }
+    }
+  }
+  return reaching;
+}
+
+class Splitter {
+public:
+  Splitter(Module &module, Function &entry, Function &barrier, TargetMachine &tm)
+      : module(module), ctx(module.getContext()), layout(module.getDataLayout()), entry(entry),
+        barrier(barrier), tm(tm), i8(Type::getInt8Ty(ctx)), i32(Type::getInt32Ty(ctx)),
+        i64(Type::getInt64Ty(ctx)), ptr(PointerType::getUnqual(ctx)) {}
+
+  /// Splits; false with `why` set when the kernel keeps its fibers (the
+  /// module is then still valid, and means what it meant).
+  bool run(uint64_t &frameBytesPerThread, std::string &why);
+
+private:
+  struct Region {
+    Function *fn = nullptr;
+    ValueToValueMapTy map;                 // template value -> this region's
+    DenseMap<Value *, Value *> origin;     // this region's value -> template's
+    SmallVector<Use *> fromFrame;          // uses whose definition may not run first
+    DenseMap<Value *, Value *> slots;      // template value -> its slot here
+  };
+
+  bool findKernel(std::string &why);
+  bool inlineBarrierCallees(std::string &why);
+  void simplify(Function &fn);
+  bool makeTemplate(std::string &why);
+  void cutAtBarriers();
+  void cloneRegions();
+  bool recomputable(Value *v);
+  Value *recompute(Value *v, Region &region, Instruction *before);
+  Value *slot(Region &region, Value *v);
+  void rewriteRegion(Region &region);
+  void buildEntry();
+
+  Module &module;
+  LLVMContext &ctx;
+  const DataLayout &layout;
+  Function &entry, &barrier;
+  TargetMachine &tm;
+  Type *i8, *i32, *i64;
+  PointerType *ptr;
+
+  Function *kernel = nullptr;      // what the fiber entry called per thread
+  DebugLoc callLoc;                // that call's location
+  Function *templ = nullptr;       // the kernel as a region function
+  SmallVector<BasicBlock *> resume; // where region k starts, in the template
+  std::vector<std::unique_ptr<Region>> regions;
+  SetVector<Value *> spilled;      // template values kept in the frame
+  DenseMap<Value *, bool> recomputableMemo;
+  DenseMap<Value *, uint64_t> slotOffset; // per-thread bytes before a spill's array
+  uint64_t localBytes = 0;         // one thread's local arrays
+  uint64_t spillBytes = 0;         // one thread's spilled values
+  Align frameAlign = Align(64);
+};
+
+bool Splitter::findKernel(std::string &why) {
+  if (entry.size() != 1) {
+    why = "the entry is not a fiber entry";
+    return false;
+  }
+  for (Instruction &i : entry.getEntryBlock()) {
+    auto *call = dyn_cast<CallInst>(&i);
+    if (!call)
+      continue;
+    Function *callee = call->getCalledFunction();
+    if (!callee || callee->isDeclaration() || kernel) {
+      why = "the entry is not a fiber entry";
+      return false;
+    }
+    kernel = callee;
+    callLoc = call->getDebugLoc();
+  }
+  if (!kernel || kernel->arg_size() < kIdsFromEnd ||
+      kernel->getFunctionType() != entry.getFunctionType()) {
+    why = "the entry does not call its kernel";
+    return false;
+  }
+  return true;
+}
+
+/// Device functions that reach a barrier are inlined into the kernel, so that
+/// every barrier is in the kernel's own body.
+bool Splitter::inlineBarrierCallees(std::string &why) {
+  for (unsigned depth = 0; depth < 64; ++depth) {
+    SmallPtrSet<Function *, 8> reaching = reachingBarrier(module, &barrier);
+    SmallVector<CallBase *> calls;
+    for (Instruction &i : instructions(*kernel))
+      if (auto *call = dyn_cast<CallBase>(&i))
+        if (Function *callee = call->getCalledFunction(); callee && reaching.contains(callee))
+          calls.push_back(call);
+    if (calls.empty())
+      return true;
+    for (CallBase *call : calls) {
+      InlineFunctionInfo info;
+      if (call->getCalledFunction() == kernel || !InlineFunction(*call, info).isSuccess()) {
+        why = "a barrier is in a function that cannot be inlined";
+        return false;
+      }
+    }
+  }
+  why = "a barrier is in a recursive function";
+  return false;
+}
+
+/// Promotes the kernel's variables to values and simplifies it, so that what
+/// lives across a barrier is what the kernel needs, not its stack slots.
+void Splitter::simplify(Function &fn) {
+  LoopAnalysisManager lam;
+  FunctionAnalysisManager fam;
+  CGSCCAnalysisManager cgam;
+  ModuleAnalysisManager mam;
+  PassBuilder builder(&tm);
+  builder.registerModuleAnalyses(mam);
+  builder.registerCGSCCAnalyses(cgam);
+  builder.registerFunctionAnalyses(fam);
+  builder.registerLoopAnalyses(lam);
+  builder.crossRegisterProxies(lam, fam, cgam, mam);
+  FunctionPassManager passes =
+      builder.buildFunctionSimplificationPipeline(OptimizationLevel::O2, ThinOrFullLTOPhase::None);
+  passes.run(fn, fam);
+}
+
+/// The template: the kernel with three more arguments (the block's frame, the
+/// thread's linear index, the block's thread count), returning where the
+/// thread stopped; its local arrays in the frame.
+bool Splitter::makeTemplate(std::string &why) {
+  SmallVector<Type *> params(kernel->getFunctionType()->params());
+  params.append({ptr, i64, i64});
+  templ = Function::Create(FunctionType::get(i32, params, false), GlobalValue::InternalLinkage,
+                           kernel->getName() + ".threads", module);
+  ValueToValueMapTy map;
+  for (auto [from, to] : llvm::zip_first(kernel->args(), templ->args()))
+    map[&from] = &to;
+  SmallVector<ReturnInst *> returns;
+  CloneFunctionInto(templ, kernel, map, CloneFunctionChangeType::LocalChangesOnly, returns);
+  templ->removeFnAttr(Attribute::NoInline);
+  templ->removeFnAttr(Attribute::OptimizeNone);
+  for (ReturnInst *ret : returns) {
+    ReturnInst::Create(ctx, ConstantInt::get(i32, kExited), ret->getIterator());
+    ret->eraseFromParent();
+  }
+  // Local arrays: thread t's at frame + t * localBytes.
+  BasicBlock &start = templ->getEntryBlock();
+  SmallVector<std::pair<AllocaInst *, uint64_t>> allocas;
+  for (Instruction &i : instructions(*templ)) {
+    auto *alloca = dyn_cast<AllocaInst>(&i);
+    if (!alloca)
+      continue;
+    std::optional<TypeSize> size = alloca->getAllocationSize(layout);
+    if (alloca->getParent() != &start || !alloca->isStaticAlloca() || !size ||
+        size->isScalable()) {
+      why = "a local array has a size known only at run time";
+      templ->eraseFromParent();
+      templ = nullptr;
+      return false;
+    }
+    uint64_t offset = alignTo(localBytes, alloca->getAlign());
+    allocas.push_back({alloca, offset});
+    localBytes = offset + size->getFixedValue();
+    frameAlign = std::max(frameAlign, alloca->getAlign());
+  }
+  localBytes = alignTo(localBytes, frameAlign);
+  IRBuilder<> b(&start, start.getFirstInsertionPt());
+  Argument *frame = templ->getArg(kernel->arg_size());
+  Argument *thread = templ->getArg(kernel->arg_size() + 1);
+  Value *mine = b.CreateGEP(i8, frame, b.CreateMul(thread, b.getInt64(localBytes)), "locals");
+  for (auto [alloca, offset] : allocas) {
+    alloca->replaceAllUsesWith(b.CreateGEP(i8, mine, b.getInt64(offset), alloca->getName()));
+    alloca->eraseFromParent();
+  }
+  return true;
+}
+
+/// Each barrier ends its block with `return k` (k counted from 1); region k
+/// starts at what followed it.
+void Splitter::cutAtBarriers() {
+  SmallVector<CallInst *> barriers;
+  for (Instruction &i : instructions(*templ))
+    if (auto *call = dyn_cast<CallInst>(&i); call && call->getCalledFunction() == &barrier)
+      barriers.push_back(call);
+  resume.push_back(&templ->getEntryBlock());
+  for (CallInst *call : barriers) {
+    BasicBlock *block = call->getParent();
+    BasicBlock *after = SplitBlock(block, call->getNextNode());
+    block->getTerminator()->eraseFromParent();
+    ReturnInst::Create(ctx, ConstantInt::get(i32, int32_t(resume.size())), block);
+    call->eraseFromParent();
+    resume.push_back(after);
+  }
+}
+
+/// A clone of the template per region, entered at its resume point; notes
+/// the uses whose definition does not dominate them there.
+void Splitter::cloneRegions() {
+  for (auto [k, start] : llvm::enumerate(resume)) {
+    auto region = std::make_unique<Region>();
+    region->fn = CloneFunction(templ, region->map);
+    region->fn->setName(kernel->getName() + ".region" + Twine(k));
+    if (k > 0) {
+      BasicBlock *enter = BasicBlock::Create(ctx, "resume", region->fn, &region->fn->front());
+      BranchInst::Create(cast<BasicBlock>(region->map[start]), enter);
+    }
+    for (auto entry : region->map)
+      if (isa<Instruction>(entry.first))
+        region->origin[entry.second] = const_cast<Value *>(entry.first);
+    DominatorTree dom(*region->fn);
+    for (BasicBlock &block : *region->fn) {
+      if (!dom.isReachableFromEntry(&block))
+        continue;
+      for (Instruction &i : block)
+        for (Use &use : i.operands())
+          if (auto *def = dyn_cast<Instruction>(use.get()); def && !dom.dominates(def, use)) {
+            region->fromFrame.push_back(&use);
+            Value *original = region->origin.lookup(def);
+            if (!recomputable(original))
+              spilled.insert(original);
+          }
+    }
+    regions.push_back(std::move(region));
+  }
+}
+
+/// Whether `v` (of the template) can be computed again wherever it is needed:
+/// it depends on the arguments and the thread's ids only, without effects.
+bool Splitter::recomputable(Value *v) {
+  if (isa<Argument, Constant>(v))
+    return true;
+  auto *i = dyn_cast<Instruction>(v);
+  if (!i)
+    return false;
+  if (auto it = recomputableMemo.find(i); it != recomputableMemo.end())
+    return it->second;
+  recomputableMemo[i] = false; // cycles (through phis) are not recomputable
+  bool pure = isa<GetElementPtrInst, CastInst, BinaryOperator, UnaryOperator, CmpInst,
+                  SelectInst, ExtractValueInst, InsertValueInst, FreezeInst>(i);
+  if (auto *load = dyn_cast<LoadInst>(i)) {
+    Argument *ids = templ->getArg(kernel->arg_size() - kIdsFromEnd + 1);
+    pure = load->isSimple() && getUnderlyingObject(load->getPointerOperand()) == ids;
+  }
+  bool ok = pure && llvm::all_of(i->operands(), [&](Value *op) { return recomputable(op); });
+  recomputableMemo[i] = ok;
+  return ok;
+}
+
+Value *Splitter::recompute(Value *v, Region &region, Instruction *before) {
+  if (auto *arg = dyn_cast<Argument>(v))
+    return region.fn->getArg(arg->getArgNo());
+  if (isa<Constant>(v))
+    return v;
+  Instruction *copy = cast<Instruction>(v)->clone();
+  for (Use &op : copy->operands())
+    op.set(recompute(op.get(), region, before));
+  copy->setDebugLoc(before->getDebugLoc());
+  copy->insertBefore(before->getIterator());
+  return copy;
+}
+
+/// Thread t's slot for template value `v` in `region`: the spills are arrays
+/// of the block's threads, after the local arrays of all of them.
+Value *Splitter::slot(Region &region, Value *v) {
+  Value *&address = region.slots[v];
+  if (address)
+    return address;
+  Function *fn = region.fn;
+  unsigned n = kernel->arg_size();
+  BasicBlock &start = fn->getEntryBlock();
+  IRBuilder<> b(&start, start.getFirstInsertionPt());
+  Value *threads = fn->getArg(n + 2);
+  Value *arrayStart = b.CreateMul(threads, b.getInt64(localBytes + slotOffset.lookup(v)));
+  Value *mine = b.CreateMul(fn->getArg(n + 1), b.getInt64(layout.getTypeAllocSize(v->getType())));
+  address = b.CreateGEP(i8, fn->getArg(n), b.CreateAdd(arrayStart, mine), "slot");
+  return address;
+}
+
+void Splitter::rewriteRegion(Region &region) {
+  DominatorTree dom(*region.fn);
+  // Every definition of a spilled value stores it at once.
+  for (Value *v : spilled) {
+    auto *def = dyn_cast_or_null<Instruction>(region.map.lookup(v));
+    if (!def || !dom.isReachableFromEntry(def->getParent()))
+      continue;
+    Instruction *after = isa<PHINode>(def) ? &*def->getParent()->getFirstInsertionPt()
+                                           : def->getNextNode();
+    IRBuilder<> b(after);
+    b.CreateStore(def, slot(region, v));
+  }
+  // Each use its definition may not precede reads the slot, or recomputes.
+  for (Use *use : region.fromFrame) {
+    auto *user = cast<Instruction>(use->getUser());
+    Instruction *before = user;
+    if (auto *phi = dyn_cast<PHINode>(user))
+      before = phi->getIncomingBlock(*use)->getTerminator();
+    Value *original = region.origin.lookup(use->get());
+    Value *value;
+    if (recomputable(original)) {
+      value = recompute(original, region, before);
+    } else {
+      auto *load = new LoadInst(original->getType(), slot(region, original), "", before->getIterator());
+      load->setDebugLoc(before->getDebugLoc());
+      value = load;
+    }
+    use->set(value);
+  }
+  removeUnreachableBlocks(*region.fn);
+}
+
+/// `for (i = 0; i < n; ++i)` with values carried from one iteration to the
+/// next: `body(i, carried)` returns the next ones. Leaves `b` after the loop
+/// and returns the carried values' last.
+SmallVector<Value *> emitLoop(IRBuilder<> &b, Value *n, const Twine &name,
+                              ArrayRef<Value *> initial,
+                              function_ref<SmallVector<Value *>(Value *, ArrayRef<Value *>)> body) {
+  LLVMContext &ctx = b.getContext();
+  Function *fn = b.GetInsertBlock()->getParent();
+  BasicBlock *before = b.GetInsertBlock();
+  BasicBlock *head = BasicBlock::Create(ctx, name + ".head", fn);
+  BasicBlock *inside = BasicBlock::Create(ctx, name + ".body", fn);
+  BasicBlock *exit = BasicBlock::Create(ctx, name + ".exit", fn);
+  b.CreateBr(head);
+  b.SetInsertPoint(head);
+  PHINode *i = b.CreatePHI(b.getInt64Ty(), 2, name);
+  i->addIncoming(b.getInt64(0), before);
+  SmallVector<PHINode *> phis;
+  SmallVector<Value *> carried;
+  for (Value *v : initial) {
+    phis.push_back(b.CreatePHI(v->getType(), 2));
+    phis.back()->addIncoming(v, before);
+    carried.push_back(phis.back());
+  }
+  b.CreateCondBr(b.CreateICmpULT(i, n), inside, exit);
+  b.SetInsertPoint(inside);
+  SmallVector<Value *> next = body(i, carried);
+  BasicBlock *latch = b.GetInsertBlock();
+  i->addIncoming(b.CreateNUWAdd(i, b.getInt64(1)), latch);
+  for (auto [phi, v] : llvm::zip_equal(phis, next))
+    phi->addIncoming(v, latch);
+  b.CreateBr(head);
+  b.SetInsertPoint(exit);
+  return carried;
+}
+
+void emitLoop(IRBuilder<> &b, Value *n, const Twine &name, function_ref<void(Value *)> body) {
+  emitLoop(b, n, name, {}, [&](Value *i, ArrayRef<Value *>) {
+    body(i);
+    return SmallVector<Value *>();
+  });
+}
+
+/// The entry: a block's rounds of loops over its threads.
+void Splitter::buildEntry() {
+  BasicBlock &start = entry.getEntryBlock();
+  while (!start.empty())
+    start.back().eraseFromParent();
+  IRBuilder<> b(&start);
+  unsigned n = entry.arg_size();
+  Argument *idsAligned = entry.getArg(n - kIdsFromEnd + 1);
+  Argument *idsOffset = entry.getArg(n - kIdsFromEnd + 2);
+  // The thread's ids: the block's, with threadIdx set by the loops below.
+  auto *idsType = ArrayType::get(i32, cuft::kIdSlots);
+  AllocaInst *ids = b.CreateAlloca(idsType, nullptr, "ids");
+  ids->setAlignment(Align(16));
+  b.CreateMemCpy(ids, Align(16), b.CreateGEP(i32, idsAligned, idsOffset), Align(4),
+                 cuft::kIdSlots * 4);
+  auto idSlot = [&](unsigned slot) { return b.CreateConstGEP1_32(i32, ids, slot); };
+  auto dim = [&](unsigned d) {
+    return b.CreateZExt(b.CreateLoad(i32, idSlot(cuft::kBlockDimSlot + d)), i64);
+  };
+  Value *bx = dim(0), *by = dim(1), *bz = dim(2);
+  Value *threads = b.CreateNUWMul(bx, b.CreateNUWMul(by, bz), "threads");
+  uint64_t perThread = localBytes + spillBytes + 8;
+  AllocaInst *frame = b.CreateAlloca(i8, b.CreateNUWMul(threads, b.getInt64(perThread)), "frame");
+  frame->setAlignment(frameAlign);
+  Value *now = b.CreateGEP(i8, frame, b.CreateNUWMul(threads, b.getInt64(localBytes + spillBytes)),
+                           "state");
+  Value *next = b.CreateGEP(i32, now, threads, "next");
+
+  SmallVector<Value *> args(llvm::make_pointer_range(entry.args()));
+  args[n - kIdsFromEnd] = ids;
+  args[n - kIdsFromEnd + 1] = ids;
+  args[n - kIdsFromEnd + 2] = b.getInt64(0);
+  args[n - kIdsFromEnd + 3] = b.getInt64(cuft::kIdSlots);
+  args[n - kIdsFromEnd + 4] = b.getInt64(1);
+  args.append({frame, nullptr, threads});
+  auto callRegion = [&](unsigned k, Value *t, bool inlined) {
+    args[n + 1] = t;
+    CallInst *call = b.CreateCall(regions[k]->fn, args);
+    call->setDebugLoc(callLoc);
+    if (inlined)
+      call->addFnAttr(Attribute::AlwaysInline);
+    return call;
+  };
+  auto setTid = [&](unsigned d, Value *v) {
+    b.CreateStore(b.CreateTrunc(v, i32), idSlot(cuft::kThreadIdSlot + d));
+  };
+  // Every thread of the block, x fastest, as the GPU numbers them.
+  auto eachThread = [&](const Twine &name, function_ref<void(Value *)> body) {
+    emitLoop(b, bz, name + ".z", [&](Value *z) {
+      setTid(2, z);
+      emitLoop(b, by, name + ".y", [&](Value *y) {
+        setTid(1, y);
+        Value *row = b.CreateNUWMul(b.CreateNUWAdd(b.CreateNUWMul(z, by), y), bx);
+        emitLoop(b, bx, name + ".x", [&](Value *x) {
+          setTid(0, x);
+          body(b.CreateNUWAdd(row, x));
+        });
+      });
+    });
+  };
+  auto stateOf = [&](Value *array, Value *t) { return b.CreateGEP(i32, array, t); };
+
+  BasicBlock *round = BasicBlock::Create(ctx, "round", &entry);
+  BasicBlock *done = BasicBlock::Create(ctx, "done", &entry);
+  BasicBlock *same = BasicBlock::Create(ctx, "same", &entry);
+  BasicBlock *mixed = BasicBlock::Create(ctx, "mixed", &entry);
+  eachThread("start", [&](Value *t) { b.CreateStore(callRegion(0, t, true), stateOf(now, t)); });
+  b.CreateBr(round);
+
+  // Where the live threads are: the least and greatest barrier, and whether
+  // some returned.
+  b.SetInsertPoint(round);
+  SmallVector<Value *> seen = emitLoop(
+      b, threads, "scan", {b.getInt32(kExited), b.getInt32(-1), b.getFalse()},
+      [&](Value *t, ArrayRef<Value *> c) {
+        Value *s = b.CreateLoad(i32, stateOf(now, t));
+        Value *exited = b.CreateICmpEQ(s, b.getInt32(kExited));
+        Value *lo = b.CreateSelect(exited, c[0], b.CreateBinaryIntrinsic(Intrinsic::smin, c[0], s));
+        Value *hi = b.CreateSelect(exited, c[1], b.CreateBinaryIntrinsic(Intrinsic::smax, c[1], s));
+        return SmallVector<Value *>{lo, hi, b.CreateOr(c[2], exited)};
+      });
+  Value *lo = seen[0], *hi = seen[1], *someExited = seen[2];
+  BasicBlock *live = BasicBlock::Create(ctx, "live", &entry, same);
+  b.CreateCondBr(b.CreateICmpSLT(hi, b.getInt32(0)), done, live);
+  b.SetInsertPoint(live);
+  b.CreateCondBr(b.CreateAnd(b.CreateICmpEQ(lo, hi), b.CreateNot(someExited)), same, mixed);
+
+  // Every thread at barrier k: region k for each, in one loop.
+  b.SetInsertPoint(same);
+  SwitchInst *which = b.CreateSwitch(lo, round, regions.size() - 1);
+  for (unsigned k = 1; k < regions.size(); ++k) {
+    BasicBlock *run = BasicBlock::Create(ctx, "region" + Twine(k), &entry, mixed);
+    which->addCase(b.getInt32(k), run);
+    b.SetInsertPoint(run);
+    eachThread("r" + Twine(k),
+               [&](Value *t) { b.CreateStore(callRegion(k, t, true), stateOf(now, t)); });
+    b.CreateBr(round);
+  }
+
+  // Threads at different barriers, or some returned: each live thread runs
+  // the region after its barrier, read from `now`, its next written to `next`.
+  b.SetInsertPoint(mixed);
+  emitLoop(b, threads, "copy", [&](Value *t) {
+    b.CreateStore(b.CreateLoad(i32, stateOf(now, t)), stateOf(next, t));
+  });
+  for (unsigned k = 1; k < regions.size(); ++k) {
+    BasicBlock *run = BasicBlock::Create(ctx, "mixed" + Twine(k), &entry, done);
+    BasicBlock *after = BasicBlock::Create(ctx, "mixed" + Twine(k) + ".end", &entry, done);
+    Value *present = b.CreateAnd(b.CreateICmpSLE(lo, b.getInt32(k)),
+                                 b.CreateICmpSGE(hi, b.getInt32(k)));
+    b.CreateCondBr(present, run, after);
+    b.SetInsertPoint(run);
+    eachThread("m" + Twine(k), [&](Value *t) {
+      BasicBlock *go = BasicBlock::Create(ctx, "go", &entry, after);
+      BasicBlock *skip = BasicBlock::Create(ctx, "skip", &entry, after);
+      b.CreateCondBr(b.CreateICmpEQ(b.CreateLoad(i32, stateOf(now, t)), b.getInt32(k)), go, skip);
+      b.SetInsertPoint(go);
+      b.CreateStore(callRegion(k, t, false), stateOf(next, t));
+      b.CreateBr(skip);
+      b.SetInsertPoint(skip);
+    });
+    b.CreateBr(after);
+    b.SetInsertPoint(after);
+  }
+  emitLoop(b, threads, "back", [&](Value *t) {
+    b.CreateStore(b.CreateLoad(i32, stateOf(next, t)), stateOf(now, t));
+  });
+  b.CreateBr(round);
+
+  b.SetInsertPoint(done);
+  b.CreateRetVoid();
+}
+
+bool Splitter::run(uint64_t &frameBytesPerThread, std::string &why) {
+  if (!findKernel(why) || !inlineBarrierCallees(why))
+    return false;
+  simplify(*kernel);
+  if (!makeTemplate(why))
+    return false;
+  cutAtBarriers();
+  cloneRegions();
+  // Spilled values: arrays of the block's threads, the most aligned first so
+  // that every array is aligned for its type.
+  SmallVector<Value *> order(spilled.begin(), spilled.end());
+  llvm::stable_sort(order, [&](Value *a, Value *b) {
+    return layout.getABITypeAlign(a->getType()) > layout.getABITypeAlign(b->getType());
+  });
+  for (Value *v : order) {
+    slotOffset[v] = spillBytes;
+    spillBytes += layout.getTypeAllocSize(v->getType());
+  }
+  spillBytes = alignTo(spillBytes, 8);
+  for (auto &region : regions)
+    rewriteRegion(*region);
+  templ->eraseFromParent();
+  buildEntry();
+  if (kernel->use_empty())
+    kernel->eraseFromParent();
+  frameBytesPerThread = localBytes + spillBytes + 8;
+  return true;
+}
+
+} // namespace
+
+bool cuft::host::detail::splitAtBarriers(Module &module, Function &entry, TargetMachine &tm,
+                                         uint64_t &frameBytesPerThread, std::string &why) {
+  Function *barrier = module.getFunction(kBarrierFunction);
+  if (!barrier) {
+    why = "no barrier";
+    return false;
+  }
+  return Splitter(module, entry, *barrier, tm).run(frameBytesPerThread, why);
+}

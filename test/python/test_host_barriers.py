@@ -1,0 +1,280 @@
+"""Kernels with barriers on the host target: split at their barriers into loops
+over a block's threads (lib/Target/Host/SplitBarriers.cpp), every result
+against numpy, and the kernels that keep their fibers (docs/HostTarget.md)."""
+import numpy as np
+import pytest
+
+import cuft
+
+pytestmark = pytest.mark.usefixtures("on_host")
+
+
+def runs_as_loops(kernel, *args):
+    return "fibers" not in repr(kernel.specialize_host(kernel.signature(*args)))
+
+
+@cuft.kernel
+def tree_sum(x, out):
+    sh = cuft.shared.array(256, cuft.float32)
+    t = cuft.threadIdx.x
+    i = cuft.grid(1)
+    sh[t] = x[i] if i < x.shape[0] else 0.0
+    cuft.syncthreads()
+    s = cuft.blockDim.x // 2
+    while s > 0:
+        if t < s:
+            sh[t] += sh[t + s]
+        cuft.syncthreads()
+        s //= 2
+    if t == 0:
+        out[cuft.blockIdx.x] = sh[0]
+
+
+def test_a_tree_reduction_runs_as_loops():
+    x = np.random.default_rng(0).random(5000).astype(np.float32)
+    out = np.zeros(20, np.float32)
+    tree_sum[20, 256](x, out)
+    np.testing.assert_allclose(out, np.add.reduceat(np.pad(x, (0, 120)), range(0, 5120, 256)),
+                               rtol=1e-5)
+    assert runs_as_loops(tree_sum, x, out)
+
+
+@cuft.kernel
+def tiled_matmul(a, b, c):
+    sa = cuft.shared.array((16, 16), cuft.float32)
+    sb = cuft.shared.array((16, 16), cuft.float32)
+    tx, ty = cuft.threadIdx.x, cuft.threadIdx.y
+    row = cuft.blockIdx.y * 16 + ty
+    col = cuft.blockIdx.x * 16 + tx
+    acc = cuft.float32(0)
+    for k in range(a.shape[1] // 16):
+        sa[ty, tx] = a[row, k * 16 + tx]
+        sb[ty, tx] = b[k * 16 + ty, col]
+        cuft.syncthreads()
+        for j in range(16):
+            acc += sa[ty, j] * sb[j, tx]
+        cuft.syncthreads()
+    c[row, col] = acc
+
+
+def test_a_tiled_matmul_keeps_its_accumulator_across_barriers():
+    rng = np.random.default_rng(1)
+    a = rng.random((64, 96)).astype(np.float32)
+    b = rng.random((96, 48)).astype(np.float32)
+    c = np.zeros((64, 48), np.float32)
+    tiled_matmul[(3, 4), (16, 16)](a, b, c)
+    np.testing.assert_allclose(c, a @ b, rtol=1e-5)
+    assert runs_as_loops(tiled_matmul, a, b, c)
+
+
+@cuft.kernel
+def early_exit(x, out, n):
+    sh = cuft.shared.array(64, cuft.int64)
+    t = cuft.threadIdx.x
+    if t >= n:
+        return
+    sh[t] = x[t] * 2
+    cuft.syncthreads()
+    out[t] = sh[n - 1 - t]
+
+
+def test_threads_that_returned_no_longer_take_part():
+    x = np.arange(64, dtype=np.int64)
+    for n in (64, 40, 1):
+        out = np.full(64, -1, np.int64)
+        early_exit[1, 64](x, out, n)
+        np.testing.assert_array_equal(out[:n], 2 * x[:n][::-1])
+        assert (out[n:] == -1).all()
+
+
+@cuft.kernel
+def divergent_barriers(out):
+    # Half the threads wait at one barrier, half at another: any barrier
+    # counts (PTX's bar.sync 0), so each half sees the other's first write.
+    sh = cuft.shared.array(64, cuft.int32)
+    t = cuft.threadIdx.x
+    sh[t] = t
+    if t < 32:
+        cuft.syncthreads()
+        v = sh[63 - t]
+    else:
+        cuft.syncthreads()
+        v = sh[63 - t] * 100
+    out[t] = v
+
+
+def test_threads_at_different_barriers_meet():
+    out = np.zeros(64, np.int32)
+    divergent_barriers[1, 64](out)
+    t = np.arange(64)
+    np.testing.assert_array_equal(out, np.where(t < 32, 63 - t, (63 - t) * 100))
+
+
+@cuft.kernel
+def uneven_rounds(out, counts):
+    # Thread t passes counts[t] barriers, adding the round number each time;
+    # rounds stay in step for the threads still going.
+    sh = cuft.shared.array(32, cuft.int64)
+    t = cuft.threadIdx.x
+    total = 0
+    for r in range(counts[t]):
+        sh[t] = r
+        cuft.syncthreads()
+        total += sh[(t + 1) % 32] * 10 + r
+        cuft.syncthreads()
+    out[t] = total
+
+
+def test_threads_passing_different_numbers_of_barriers():
+    counts = np.random.default_rng(3).integers(1, 6, 32)
+    out = np.zeros(32, np.int64)
+    uneven_rounds[1, 32](out, counts)
+    # Iteration r: thread t+1 wrote r if it got that far, else its last r.
+    expect = np.zeros(32, np.int64)
+    nxt = (np.arange(32) + 1) % 32
+    for t in range(32):
+        for r in range(counts[t]):
+            seen = min(r, counts[nxt[t]] - 1)
+            expect[t] += seen * 10 + r
+    np.testing.assert_array_equal(out, expect)
+
+
+@cuft.kernel
+def local_across_barrier(out):
+    mine = cuft.local.array(8, cuft.int32)
+    t = cuft.threadIdx.x + 4 * cuft.threadIdx.y + 16 * cuft.threadIdx.z
+    for j in range(8):
+        mine[j] = t * j
+    cuft.syncthreads()
+    s = 0
+    for j in range(8):
+        s += mine[j]
+    cuft.syncthreads()
+    out[t] = s + mine[7]
+
+
+def test_each_thread_keeps_its_local_array_across_barriers_in_3d_blocks():
+    out = np.zeros(64, np.int64)
+    local_across_barrier[1, (4, 4, 4)](out)
+    t = np.arange(64)
+    np.testing.assert_array_equal(out, t * 28 + t * 7)
+    assert runs_as_loops(local_across_barrier, out)
+
+
+@cuft.func
+def exchange(sh, t, v):
+    sh[t] = v
+    cuft.syncthreads()
+    w = sh[cuft.blockDim.x - 1 - t]
+    cuft.syncthreads()
+    return w
+
+
+@cuft.kernel
+def exchange_twice(x, out):
+    sh = cuft.shared.array(64, cuft.float64)
+    t = cuft.threadIdx.x
+    a = exchange(sh, t, x[t])
+    out[t] = exchange(sh, t, a + 1.0) + (1.0 if a > 10 else 0.0)
+
+
+def test_a_device_function_with_barriers_called_twice():
+    x = np.arange(64, dtype=np.float64)
+    out = np.zeros(64)
+    exchange_twice[1, 64](x, out)
+    np.testing.assert_array_equal(out, x + 1.0 + (x[::-1] > 10))
+    assert runs_as_loops(exchange_twice, x, out)
+
+
+@cuft.func
+def countdown(sh, n):
+    if n <= 0:
+        return 0
+    cuft.syncthreads()
+    return countdown(sh, n - 1) + countdown(sh, n - 2) + sh[0]
+
+
+@cuft.kernel
+def recursive_barrier(out, n):
+    sh = cuft.shared.array(1, cuft.int64)
+    if cuft.threadIdx.x == 0:
+        sh[0] = 3
+    out[cuft.threadIdx.x] = countdown(sh, n)
+
+
+def test_a_barrier_in_a_recursive_function_keeps_the_fibers():
+    out = np.zeros(8, np.int64)
+    recursive_barrier[1, 8](out, 4)
+    np.testing.assert_array_equal(out, np.full(8, 21))  # 3 * (fib(6) - 1)
+    assert not runs_as_loops(recursive_barrier, out, 4)
+
+
+@cuft.kernel
+def barrier_and_shuffle(x, out):
+    sh = cuft.shared.array(32, cuft.int32)
+    t = cuft.threadIdx.x
+    sh[t] = x[t]
+    cuft.syncthreads()
+    out[t] = cuft.shfl_down_sync(0xFFFFFFFF, sh[31 - t], 1)
+
+
+def test_a_warp_collective_keeps_the_fibers():
+    x = np.arange(32, dtype=np.int32)
+    out = np.zeros(32, np.int32)
+    barrier_and_shuffle[1, 32](x, out)
+    r = x[::-1]
+    np.testing.assert_array_equal(out, np.append(r[1:], r[31]))
+    assert not runs_as_loops(barrier_and_shuffle, x, out)
+
+
+@cuft.kernel
+def atomic_after_loop(x, out):
+    # An atomic outside any loop is no spin-wait: the kernel is split.
+    sh = cuft.shared.array(128, cuft.int64)
+    t = cuft.threadIdx.x
+    sh[t] = x[cuft.grid(1)]
+    cuft.syncthreads()
+    s = 64
+    while s > 0:
+        if t < s:
+            sh[t] += sh[t + s]
+        cuft.syncthreads()
+        s //= 2
+    if t == 0:
+        cuft.atomic.add(out, 0, sh[0])
+
+
+def test_an_atomic_outside_loops_does_not_need_fibers():
+    x = np.arange(128 * 50, dtype=np.int64)
+    out = np.zeros(1, np.int64)
+    atomic_after_loop[50, 128](x, out)
+    assert out[0] == x.sum()
+    assert runs_as_loops(atomic_after_loop, x, out)
+
+
+@cuft.kernel
+def many_values_across(x, out):
+    # Values of several types live across barriers: ints, floats, bools,
+    # tuples, array views, a complex.
+    sh = cuft.shared.array(64, cuft.float32)
+    t = cuft.threadIdx.x
+    i8 = cuft.int8(t % 100)
+    f = x[t] * 0.5
+    flag = t % 3 == 0
+    pair = (t, f)
+    row = x[t:]
+    z = complex(f, t)
+    sh[t] = f
+    cuft.syncthreads()
+    g = sh[63 - t]
+    cuft.syncthreads()
+    out[t] = i8 + g + (1.0 if flag else 0.0) + pair[0] + pair[1] + row[0] + z.imag
+
+
+def test_values_of_every_kind_live_across_barriers():
+    x = np.arange(64, dtype=np.float32)
+    out = np.zeros(64, np.float64)
+    many_values_across[1, 64](x, out)
+    t = np.arange(64)
+    f = x * 0.5
+    np.testing.assert_allclose(out, t % 100 + f[::-1] + (t % 3 == 0) + t + f + x + t)
