@@ -3,10 +3,13 @@
 # never installed into .venv: Triton (triton.compile with a GPUTarget makes PTX
 # and a cubin without a GPU) and numba-cuda (cuda.compile_ptx, with the CUDA
 # toolkit's NVVM: 13.0 here, so ptxas takes its PTX; cuda-bindings pinned to
-# 13.0 to match). Idempotent: a second run with nothing changed is quick.
+# 13.0 to match), and NVIDIA Warp (warp-lang; its "cpu" device is the host
+# target's peer, beside numba's CPU njit(parallel=True)). Idempotent: a second
+# run with nothing changed is quick.
 #
 #   test/bench/setup-peers.sh && .venv/bin/python test/bench/disk_cache.py
 #   test/bench/setup-peers.sh && .venv/bin/python test/bench/compile_vs_peers.py
+#   test/bench/setup-peers.sh && .venv/bin/python test/bench/host_vs_peers.py
 #
 # numba-cuda's disk cache (cuda.jit(cache=True)) saves a kernel only after
 # binding it to a CUDA context: it needs a GPU, so it is not here.
@@ -25,4 +28,8 @@ if ! "$venv/bin/python" -c "import triton, numpy, numba.cuda" 2>/dev/null; then
   "$venv/bin/python" -m pip install -q --disable-pip-version-check triton numpy numba-cuda \
     "cuda-bindings==13.0.*"
 fi
-"$venv/bin/python" -c "import triton, numba, numba_cuda; print('triton', triton.__version__, '/ numba', numba.__version__, '/ numba-cuda', numba_cuda.__version__)"
+if ! "$venv/bin/python" -c "import warp" 2>/dev/null; then
+  say "installing warp-lang"
+  "$venv/bin/python" -m pip install -q --disable-pip-version-check warp-lang
+fi
+"$venv/bin/python" -c "import triton, numba, numba_cuda, warp; print('triton', triton.__version__, '/ numba', numba.__version__, '/ numba-cuda', numba_cuda.__version__, '/ warp', warp.__version__)"
