@@ -278,3 +278,35 @@ def test_values_of_every_kind_live_across_barriers():
     t = np.arange(64)
     f = x * 0.5
     np.testing.assert_allclose(out, t % 100 + f[::-1] + (t % 3 == 0) + t + f + x + t)
+
+
+@cuft.kernel
+def block_ids(out):
+    b = cuft.blockIdx.x + cuft.gridDim.x * (cuft.blockIdx.y + cuft.gridDim.y * cuft.blockIdx.z)
+    t = cuft.threadIdx.x
+    out[b, t, 0] = cuft.blockIdx.x
+    out[b, t, 1] = cuft.blockIdx.y
+    out[b, t, 2] = cuft.blockIdx.z
+
+
+@cuft.kernel
+def block_ids_after_barrier(out):
+    b = cuft.blockIdx.x + cuft.gridDim.x * (cuft.blockIdx.y + cuft.gridDim.y * cuft.blockIdx.z)
+    t = cuft.threadIdx.x
+    cuft.syncthreads()
+    out[b, t, 0] = cuft.blockIdx.x
+    out[b, t, 1] = cuft.blockIdx.y
+    out[b, t, 2] = cuft.blockIdx.z
+
+
+@pytest.mark.parametrize("kernel", [block_ids, block_ids_after_barrier])
+def test_workers_run_blocks_one_after_another_with_their_own_ids(kernel):
+    # Blocks are handed out in runs: every block of a 3-d grid still runs
+    # once, with its own ids.
+    grid = (37, 11, 5)
+    out = np.full((37 * 11 * 5, 3, 3), -1, np.int64)
+    kernel[grid, 3](out)
+    z, y, x = np.meshgrid(range(5), range(11), range(37), indexing="ij")
+    expect = np.stack([x.ravel(), y.ravel(), z.ravel()], axis=1)
+    for t in range(3):
+        np.testing.assert_array_equal(out[:, t, :], expect)

@@ -100,9 +100,11 @@ struct Job {
   std::atomic<bool> failed{false};
   bool interruptible = false; // stops at Ctrl-C (Interrupt.h)
   uint32_t dynamicShared = 0;  // bytes after the kernel's static shared memory
-  /// Blocks a worker takes at a time: 1, or for a cooperative launch (a
-  /// kernel that syncs its grid) as many as an SM holds; each runs them
-  /// together, and at a grid sync takes whatever no worker took yet.
+  /// Blocks a worker takes at a time: for a cooperative launch (a kernel
+  /// that syncs its grid) as many as an SM holds, which it runs together,
+  /// taking at a grid sync whatever no worker took yet; for a kernel whose
+  /// threads run in loops, a run of blocks it runs one after another
+  /// (sharesOf); else 1.
   uint64_t share = 1;
 
   /// The grid barrier of a cooperative launch: blocks at it (their live
@@ -163,6 +165,7 @@ struct Task {
   /// AtGridSync: waits for every thread of the grid (cuftHostGridSync).
   enum class State { Running, AtBarrier, Yielded, AtCollective, AtGridSync, Done, Failed };
   uint32_t latches = 0; // loop iterations seen by cuftHostYield
+  uint64_t more = 0;     // blocks to run after this one (a kernel without fibers)
   /// The collective it waits at (or the barrier's predicate), and its result.
   cuft::Collective collective = cuft::Collective::SyncWarp;
   uint32_t mask = 0;
@@ -245,11 +248,36 @@ struct Worker {
 
 thread_local Worker *currentWorker = nullptr;
 
+/// Sets the ids of `run` and of its task `t` to those of block `linear`.
+void setBlock(const Job &j, BlockRun &run, Task &t, uint64_t linear) {
+  run.id[0] = static_cast<uint32_t>(linear % j.grid[0]);
+  run.id[1] = static_cast<uint32_t>(linear / j.grid[0] % j.grid[1]);
+  run.id[2] = static_cast<uint32_t>(linear / (uint64_t(j.grid[0]) * j.grid[1]));
+  for (unsigned d = 0; d < 3; ++d)
+    t.ids[cuft::kBlockIdSlot + d] = run.id[d];
+}
+
 /// The fiber's body: the kernel entry, then back to the scheduler for good.
+/// A task that runs a block's threads in a loop runs `more` blocks after its
+/// first, one after another (the same shared memory: its contents are
+/// undefined when a block starts), unless the launch fails or is
+/// interrupted first.
 void taskMain(void *p) {
   auto *task = static_cast<Task *>(p);
   Worker &w = *task->worker;
-  w.job->kernel->entry()(task->args.data());
+  Job &j = *w.job;
+  auto entry = j.kernel->entry();
+  entry(task->args.data());
+  for (BlockRun &run = w.blockOf(*task); task->more > 0; --task->more) {
+    if (j.interrupted())
+      j.fail(interruptedError());
+    if (j.failed.load(std::memory_order_relaxed))
+      break;
+    uint64_t linear =
+        run.id[0] + j.grid[0] * (uint64_t(run.id[1]) + uint64_t(j.grid[1]) * run.id[2]);
+    setBlock(j, run, *task, linear + 1);
+    entry(task->args.data());
+  }
   task->state = Task::State::Done;
   fiberSwitch(task->context, w.scheduler);
   __builtin_trap(); // a finished fiber is never resumed
@@ -300,10 +328,6 @@ bool Worker::addBlocks(Job &j, uint64_t first, uint64_t count) {
     blocks.push_back(std::make_unique<BlockRun>());
   for (size_t b = from; b < from + count; ++b) {
     BlockRun &run = *blocks[b];
-    uint64_t linear = first + (b - from);
-    run.id[0] = static_cast<uint32_t>(linear % j.grid[0]);
-    run.id[1] = static_cast<uint32_t>(linear / j.grid[0] % j.grid[1]);
-    run.id[2] = static_cast<uint32_t>(linear / (uint64_t(j.grid[0]) * j.grid[1]));
     if (run.capacity < sharedBytes) {
       run.capacity = std::max<size_t>(sharedBytes, 4096);
       run.storage.reset(new char[run.capacity + cuft::kMaxArrayAlignment]);
@@ -321,11 +345,12 @@ bool Worker::addBlocks(Job &j, uint64_t first, uint64_t count) {
       t.block = b;
       t.index = i;
       t.value = 0;
+      t.more = 0;
       t.ids[cuft::kThreadIdSlot] = static_cast<uint32_t>(i % j.block[0]);
       t.ids[cuft::kThreadIdSlot + 1] = static_cast<uint32_t>(i / j.block[0] % j.block[1]);
       t.ids[cuft::kThreadIdSlot + 2] = static_cast<uint32_t>(i / (j.block[0] * j.block[1]));
+      setBlock(j, run, t, first + (b - from));
       for (unsigned d = 0; d < 3; ++d) {
-        t.ids[cuft::kBlockIdSlot + d] = run.id[d];
         t.ids[cuft::kBlockDimSlot + d] = j.block[d];
         t.ids[cuft::kGridDimSlot + d] = j.grid[d];
       }
@@ -401,6 +426,18 @@ uint64_t Worker::runBlocks(Job &j, uint64_t first, uint64_t count) {
   numBlocks = 0;
   blockTasks = kernel.usesFibers() ? size_t(j.block[0]) * j.block[1] * j.block[2] : 1;
   uint64_t taken = count;
+  if (!kernel.usesFibers() && !kernel.cooperative()) {
+    // One task runs the blocks one after another (taskMain).
+    if (addBlocks(j, first, 1)) {
+      Task &t = *tasks[0];
+      t.more = count - 1;
+      current = &t;
+      fiberSwitch(scheduler, t.context);
+      current = nullptr;
+    }
+    job = nullptr;
+    return taken;
+  }
   if (!addBlocks(j, first, count)) {
     job = nullptr;
     return taken;
@@ -870,6 +907,16 @@ void drain(Job &job, Worker &w) {
   }
 }
 
+/// Blocks a worker takes at a time when it runs them one after another:
+/// about eight takes per thread that runs blocks (a slow block leaves the
+/// others little to wait for), at most 64 (a take is one atomic add on the
+/// launch's counter, shared by every worker: once per 64 blocks, its cost
+/// disappears even for blocks of a few hundred nanoseconds).
+uint64_t sharesOf(uint64_t numBlocks) {
+  uint64_t runners = poolSize() + 1;
+  return std::clamp<uint64_t>(numBlocks / (8 * runners), 1, 64);
+}
+
 constexpr size_t kSignalStackBytes = 1 << 16;
 
 /// The launching thread runs blocks of its own launch too, on a worker of its
@@ -1062,6 +1109,8 @@ LaunchError cuft::host::launch(const Kernel &kernel, const uint32_t grid[3],
           std::to_string(most / (poolSize() + 1)) +
           " blocks; kernel.max_cooperative_grid_blocks(block) says how many)");
     share = most / (poolSize() + 1);
+  } else if (!kernel.usesFibers()) {
+    share = sharesOf(numBlocks);
   }
   ensureTrapHandlers();
   InterruptibleLaunch counted(interruptible);

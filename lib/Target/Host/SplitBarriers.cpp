@@ -16,6 +16,13 @@
 //   values computed from the arguments and the thread's ids only are computed
 //   again instead. Local arrays (allocas) move into the frame, a copy per
 //   thread, since a thread's array lives from region to region.
+// - A value the same for every thread of the block (a loop counter over
+//   tiles, the stride of a tree reduction: uniform, by a divergence analysis
+//   of the kernel) has one slot for the block, not one per thread, when no
+//   region can store it and then read it back: regions read it as it was when
+//   the round began and store it into a second copy, which becomes the first
+//   between rounds. In a region's loop it is then loop-invariant, and LLVM
+//   hoists it and can vectorize what it guards.
 // - The entry runs region 0 for every thread, then, round after round, each
 //   live thread's next region: one loop over the threads when they all wait
 //   at the same barrier (the usual case, the fast one), else one guarded loop
@@ -36,6 +43,8 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SetVector.h"
+#include "llvm/Analysis/LoopInfo.h"
+#include "llvm/Analysis/PostDominators.h"
 #include "llvm/Analysis/ValueTracking.h"
 #include "llvm/IR/Dominators.h"
 #include "llvm/IR/IRBuilder.h"
@@ -47,6 +56,7 @@
 #include "llvm/Transforms/Utils/BasicBlockUtils.h"
 #include "llvm/Transforms/Utils/Cloning.h"
 #include "llvm/Transforms/Utils/Local.h"
+#include "llvm/Transforms/Utils/LoopUtils.h"
 
 using namespace llvm;
 
@@ -55,7 +65,7 @@ namespace {
 /// A region's result when the thread returned.
 constexpr int32_t kExited = INT32_MAX;
 /// The per-thread arguments that follow the kernel's own in a region.
-constexpr unsigned kRegionExtraArgs = 3; // frame, thread, threads
+constexpr unsigned kRegionExtraArgs = 4; // frame, thread, threads, uniform slots
 /// The kernel's `ids` descriptor (allocated, aligned, offset, size, stride),
 /// counted from its last argument: `shared`'s five come after it.
 constexpr unsigned kIdsFromEnd = 10;
@@ -99,10 +109,12 @@ private:
     ValueToValueMapTy map;                 // template value -> this region's
     DenseMap<Value *, Value *> origin;     // this region's value -> template's
     SmallVector<Use *> fromFrame;          // uses whose definition may not run first
-    DenseMap<Value *, Value *> slots;      // template value -> its slot here
+    DenseMap<std::pair<Value *, unsigned>, Value *> slots; // (template value, store) -> its slot
   };
 
   bool findKernel(std::string &why);
+  void findVarying();
+  bool storedThenRead(Region &region, Value *v);
   bool inlineBarrierCallees(std::string &why);
   void simplify(Function &fn);
   bool makeTemplate(std::string &why);
@@ -110,7 +122,7 @@ private:
   void cloneRegions();
   bool recomputable(Value *v);
   Value *recompute(Value *v, Region &region, Instruction *before);
-  Value *slot(Region &region, Value *v);
+  Value *slot(Region &region, Value *v, bool store);
   void rewriteRegion(Region &region);
   void buildEntry();
 
@@ -128,8 +140,11 @@ private:
   SmallVector<BasicBlock *> resume; // where region k starts, in the template
   std::vector<std::unique_ptr<Region>> regions;
   SetVector<Value *> spilled;      // template values kept in the frame
+  DenseSet<Value *> varying;       // template values that may differ between threads
+  DenseSet<Value *> uniformSlots;  // spilled values with one slot for the block
   DenseMap<Value *, bool> recomputableMemo;
   DenseMap<Value *, uint64_t> slotOffset; // per-thread bytes before a spill's array
+  uint64_t uniformBytes = 0;       // the block's uniform slots (one copy of two)
   uint64_t localBytes = 0;         // one thread's local arrays
   uint64_t spillBytes = 0;         // one thread's spilled values
   Align frameAlign = Align(64);
@@ -163,8 +178,30 @@ bool Splitter::findKernel(std::string &why) {
 /// Device functions that reach a barrier are inlined into the kernel, so that
 /// every barrier is in the kernel's own body.
 bool Splitter::inlineBarrierCallees(std::string &why) {
-  for (unsigned depth = 0; depth < 64; ++depth) {
-    SmallPtrSet<Function *, 8> reaching = reachingBarrier(module, &barrier);
+  SmallPtrSet<Function *, 8> reaching = reachingBarrier(module, &barrier);
+  // A function calls itself, directly or not: its barriers stay in it.
+  auto callees = [](Function *f) {
+    SmallVector<Function *> result;
+    for (Instruction &i : instructions(*f))
+      if (auto *call = dyn_cast<CallBase>(&i))
+        if (Function *callee = call->getCalledFunction(); callee && !callee->isDeclaration())
+          result.push_back(callee);
+    return result;
+  };
+  for (Function *f : reaching) {
+    SmallVector<Function *> work = callees(f);
+    SmallPtrSet<Function *, 8> seen;
+    while (!work.empty()) {
+      Function *g = work.pop_back_val();
+      if (g == f) {
+        why = "a barrier is in a recursive function";
+        return false;
+      }
+      if (seen.insert(g).second)
+        llvm::append_range(work, callees(g));
+    }
+  }
+  while (true) {
     SmallVector<CallBase *> calls;
     for (Instruction &i : instructions(*kernel))
       if (auto *call = dyn_cast<CallBase>(&i))
@@ -174,14 +211,12 @@ bool Splitter::inlineBarrierCallees(std::string &why) {
       return true;
     for (CallBase *call : calls) {
       InlineFunctionInfo info;
-      if (call->getCalledFunction() == kernel || !InlineFunction(*call, info).isSuccess()) {
+      if (!InlineFunction(*call, info).isSuccess()) {
         why = "a barrier is in a function that cannot be inlined";
         return false;
       }
     }
   }
-  why = "a barrier is in a recursive function";
-  return false;
 }
 
 /// Promotes the kernel's variables to values and simplifies it, so that what
@@ -202,12 +237,13 @@ void Splitter::simplify(Function &fn) {
   passes.run(fn, fam);
 }
 
-/// The template: the kernel with three more arguments (the block's frame, the
-/// thread's linear index, the block's thread count), returning where the
-/// thread stopped; its local arrays in the frame.
+/// The template: the kernel with four more arguments (the block's frame, the
+/// thread's linear index, the block's thread count, the block's uniform
+/// slots), returning where the thread stopped; its local arrays in the frame.
 bool Splitter::makeTemplate(std::string &why) {
   SmallVector<Type *> params(kernel->getFunctionType()->params());
-  params.append({ptr, i64, i64});
+  params.append({ptr, i64, i64, ptr});
+  static_assert(kRegionExtraArgs == 4);
   templ = Function::Create(FunctionType::get(i32, params, false), GlobalValue::InternalLinkage,
                            kernel->getName() + ".threads", module);
   ValueToValueMapTy map;
@@ -251,6 +287,104 @@ bool Splitter::makeTemplate(std::string &why) {
     alloca->eraseFromParent();
   }
   return true;
+}
+
+/// The template's values that may differ between the threads of a block:
+/// what depends on threadIdx, memory (but the ids), atomics and calls with
+/// effects, through data or through a branch on such a value (a phi where
+/// paths from that branch join again, or anywhere after it when they never
+/// do; loop exits go through LCSSA phis, so that a value of a loop that
+/// threads leave at different iterations is one of those).
+void Splitter::findVarying() {
+  {
+    DominatorTree dom(*templ);
+    LoopInfo loops(dom);
+    for (Loop *loop : loops)
+      formLCSSARecursively(*loop, dom, &loops, nullptr);
+  }
+  PostDominatorTree postDom(*templ);
+  unsigned n = kernel->arg_size();
+  Argument *ids = templ->getArg(n - kIdsFromEnd + 1);
+  varying.insert(templ->getArg(n + 1)); // the thread
+  DenseSet<BasicBlock *> joins;         // blocks whose phis are varying
+  auto markJoins = [&](Instruction *branch) {
+    DomTreeNode *node = postDom.getNode(branch->getParent());
+    BasicBlock *meet = node && node->getIDom() ? node->getIDom()->getBlock() : nullptr;
+    if (meet)
+      joins.insert(meet);
+    SmallVector<BasicBlock *> work(successors(branch));
+    DenseSet<BasicBlock *> seen;
+    while (!work.empty()) {
+      BasicBlock *block = work.pop_back_val();
+      if (block == meet || !seen.insert(block).second)
+        continue;
+      joins.insert(block);
+      llvm::append_range(work, successors(block));
+    }
+  };
+  auto isVarying = [&](Instruction &i) {
+    if (auto *phi = dyn_cast<PHINode>(&i))
+      if (joins.contains(phi->getParent()))
+        return true;
+    if (auto *load = dyn_cast<LoadInst>(&i)) {
+      int64_t offset = 0;
+      Value *base =
+          GetPointerBaseWithConstantOffset(load->getPointerOperand(), offset, layout);
+      // blockIdx, blockDim and gridDim are the block's; threadIdx is not.
+      if (base != ids || offset < int64_t(4 * cuft::kBlockIdSlot))
+        return true;
+    } else if (auto *call = dyn_cast<CallBase>(&i)) {
+      if (!call->doesNotAccessMemory() || call->isConvergent())
+        return true;
+    } else if (i.mayReadOrWriteMemory() || isa<AllocaInst>(i)) {
+      return true;
+    }
+    return llvm::any_of(i.operands(), [&](Value *op) { return varying.contains(op); });
+  };
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (BasicBlock &block : *templ)
+      for (Instruction &i : block) {
+        if (varying.contains(&i) || !isVarying(i))
+          continue;
+        varying.insert(&i);
+        changed = true;
+        if (i.isTerminator())
+          markJoins(&i);
+      }
+  }
+}
+
+/// Whether a thread running `region` may store template value `v` and then
+/// read it from the frame there: a uniform value so used needs its slots per
+/// thread (the block's one would hold another thread's newer value).
+bool Splitter::storedThenRead(Region &region, Value *v) {
+  auto *def = dyn_cast_or_null<Instruction>(region.map.lookup(v));
+  if (!def || def->getFunction() != region.fn)
+    return false;
+  SmallPtrSet<Instruction *, 8> reads;
+  for (Use *use : region.fromFrame)
+    if (region.origin.lookup(use->get()) == v)
+      reads.insert(cast<Instruction>(use->getUser()));
+  if (reads.empty())
+    return false;
+  // Reads after the store in its block, then any block reachable from it.
+  BasicBlock *start = def->getParent();
+  for (Instruction *i = def->getNextNode(); i; i = i->getNextNode())
+    if (reads.contains(i) && !isa<PHINode>(i))
+      return true;
+  SmallVector<BasicBlock *> work(successors(start));
+  SmallPtrSet<BasicBlock *, 16> seen;
+  while (!work.empty()) {
+    BasicBlock *block = work.pop_back_val();
+    if (!seen.insert(block).second)
+      continue;
+    for (Instruction &i : *block)
+      if (reads.contains(&i))
+        return true;
+    llvm::append_range(work, successors(block));
+  }
+  return false;
 }
 
 /// Each barrier ends its block with `return k` (k counted from 1); region k
@@ -339,18 +473,28 @@ Value *Splitter::recompute(Value *v, Region &region, Instruction *before) {
 
 /// Thread t's slot for template value `v` in `region`: the spills are arrays
 /// of the block's threads, after the local arrays of all of them.
-Value *Splitter::slot(Region &region, Value *v) {
-  Value *&address = region.slots[v];
+/// A uniform value's slot is the block's: read at `uniform + offset` (as the
+/// round began), stored at `uniform + uniformBytes + offset`.
+Value *Splitter::slot(Region &region, Value *v, bool store) {
+  bool uniform = uniformSlots.contains(v);
+  Value *&address = region.slots[{v, unsigned(uniform && store)}];
   if (address)
     return address;
   Function *fn = region.fn;
   unsigned n = kernel->arg_size();
   BasicBlock &start = fn->getEntryBlock();
   IRBuilder<> b(&start, start.getFirstInsertionPt());
+  Value *frame = fn->getArg(n);
+  if (uniform) {
+    uint64_t offset = slotOffset.lookup(v) + (store ? uniformBytes : 0);
+    address = b.CreateConstGEP1_64(i8, fn->getArg(n + 3), offset, "uniform");
+    return address;
+  }
   Value *threads = fn->getArg(n + 2);
-  Value *arrayStart = b.CreateMul(threads, b.getInt64(localBytes + slotOffset.lookup(v)));
+  Value *arrayStart =
+      b.CreateMul(threads, b.getInt64(localBytes + slotOffset.lookup(v)));
   Value *mine = b.CreateMul(fn->getArg(n + 1), b.getInt64(layout.getTypeAllocSize(v->getType())));
-  address = b.CreateGEP(i8, fn->getArg(n), b.CreateAdd(arrayStart, mine), "slot");
+  address = b.CreateGEP(i8, frame, b.CreateAdd(arrayStart, mine), "slot");
   return address;
 }
 
@@ -364,7 +508,7 @@ void Splitter::rewriteRegion(Region &region) {
     Instruction *after = isa<PHINode>(def) ? &*def->getParent()->getFirstInsertionPt()
                                            : def->getNextNode();
     IRBuilder<> b(after);
-    b.CreateStore(def, slot(region, v));
+    b.CreateStore(def, slot(region, v, /*store=*/true));
   }
   // Each use its definition may not precede reads the slot, or recomputes.
   for (Use *use : region.fromFrame) {
@@ -377,7 +521,8 @@ void Splitter::rewriteRegion(Region &region) {
     if (recomputable(original)) {
       value = recompute(original, region, before);
     } else {
-      auto *load = new LoadInst(original->getType(), slot(region, original), "", before->getIterator());
+      auto *load = new LoadInst(original->getType(), slot(region, original, /*store=*/false), "",
+                                before->getIterator());
       load->setDebugLoc(before->getDebugLoc());
       value = load;
     }
@@ -455,6 +600,10 @@ void Splitter::buildEntry() {
   Value *now = b.CreateGEP(i8, frame, b.CreateNUWMul(threads, b.getInt64(localBytes + spillBytes)),
                            "state");
   Value *next = b.CreateGEP(i32, now, threads, "next");
+  // The uniform slots: as the round began, then as stored in it.
+  AllocaInst *uniform = b.CreateAlloca(i8, b.getInt64(std::max<uint64_t>(2 * uniformBytes, 16)),
+                                       "uniform");
+  uniform->setAlignment(Align(16));
 
   SmallVector<Value *> args(llvm::make_pointer_range(entry.args()));
   args[n - kIdsFromEnd] = ids;
@@ -462,7 +611,7 @@ void Splitter::buildEntry() {
   args[n - kIdsFromEnd + 2] = b.getInt64(0);
   args[n - kIdsFromEnd + 3] = b.getInt64(cuft::kIdSlots);
   args[n - kIdsFromEnd + 4] = b.getInt64(1);
-  args.append({frame, nullptr, threads});
+  args.append({frame, nullptr, threads, uniform});
   auto callRegion = [&](unsigned k, Value *t, bool inlined) {
     args[n + 1] = t;
     CallInst *call = b.CreateCall(regions[k]->fn, args);
@@ -498,8 +647,12 @@ void Splitter::buildEntry() {
   b.CreateBr(round);
 
   // Where the live threads are: the least and greatest barrier, and whether
-  // some returned.
+  // some returned. The uniform values stored in the last round are read in
+  // this one.
   b.SetInsertPoint(round);
+  if (uniformBytes)
+    b.CreateMemCpy(uniform, Align(16), b.CreateConstGEP1_64(i8, uniform, uniformBytes), Align(16),
+                   uniformBytes);
   SmallVector<Value *> seen = emitLoop(
       b, threads, "scan", {b.getInt32(kExited), b.getInt32(-1), b.getFalse()},
       [&](Value *t, ArrayRef<Value *> c) {
@@ -567,19 +720,28 @@ bool Splitter::run(uint64_t &frameBytesPerThread, std::string &why) {
   simplify(*kernel);
   if (!makeTemplate(why))
     return false;
+  findVarying();
   cutAtBarriers();
   cloneRegions();
-  // Spilled values: arrays of the block's threads, the most aligned first so
-  // that every array is aligned for its type.
+  for (Value *v : spilled)
+    if (!varying.contains(v) && llvm::none_of(regions, [&](auto &region) {
+          return storedThenRead(*region, v);
+        }))
+      uniformSlots.insert(v);
+  // Spilled values: the uniform ones in the block's slots, the others in
+  // arrays of the block's threads; the most aligned first, so that every
+  // slot is aligned for its type.
   SmallVector<Value *> order(spilled.begin(), spilled.end());
   llvm::stable_sort(order, [&](Value *a, Value *b) {
     return layout.getABITypeAlign(a->getType()) > layout.getABITypeAlign(b->getType());
   });
   for (Value *v : order) {
-    slotOffset[v] = spillBytes;
-    spillBytes += layout.getTypeAllocSize(v->getType());
+    uint64_t &bytes = uniformSlots.contains(v) ? uniformBytes : spillBytes;
+    slotOffset[v] = bytes;
+    bytes += layout.getTypeAllocSize(v->getType());
   }
   spillBytes = alignTo(spillBytes, 8);
+  uniformBytes = alignTo(uniformBytes, 16);
   for (auto &region : regions)
     rewriteRegion(*region);
   templ->eraseFromParent();

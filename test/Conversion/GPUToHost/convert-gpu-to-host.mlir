@@ -56,7 +56,7 @@ cuft.kernel @stage(%out: !cuft.array<f64, 1, C>) {
 // CHECK: scf.for
 // CHECK: call @scale(
 // CHECK-LABEL: func.func @__cuft_entry_stage(
-// CHECK-SAME: attributes {cuft.host.fibers, cuft.host.local_bytes = 0 : i64, cuft.host.shared_bytes = 528 : i64}
+// CHECK-SAME: attributes {cuft.host.fibers, cuft.host.local_bytes = 0 : i64, cuft.host.shared_bytes = 528 : i64, cuft.host.split_barriers}
 // CHECK-NEXT: call @stage(
 // CHECK-NEXT: return
 
