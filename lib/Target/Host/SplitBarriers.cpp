@@ -566,13 +566,6 @@ SmallVector<Value *> emitLoop(IRBuilder<> &b, Value *n, const Twine &name,
   return carried;
 }
 
-void emitLoop(IRBuilder<> &b, Value *n, const Twine &name, function_ref<void(Value *)> body) {
-  emitLoop(b, n, name, {}, [&](Value *i, ArrayRef<Value *>) {
-    body(i);
-    return SmallVector<Value *>();
-  });
-}
-
 /// The entry: a block's rounds of loops over its threads.
 void Splitter::buildEntry() {
   BasicBlock &start = entry.getEntryBlock();
@@ -624,67 +617,83 @@ void Splitter::buildEntry() {
     b.CreateStore(b.CreateTrunc(v, i32), idSlot(cuft::kThreadIdSlot + d));
   };
   // Every thread of the block, x fastest, as the GPU numbers them.
-  auto eachThread = [&](const Twine &name, function_ref<void(Value *)> body) {
-    emitLoop(b, bz, name + ".z", [&](Value *z) {
+  using Carried = SmallVector<Value *>;
+  // Every thread of the block, x fastest as the GPU numbers them; `body(t,
+  // carried)` returns the carried values for the next thread.
+  auto eachThread = [&](const Twine &name, ArrayRef<Value *> initial,
+                        function_ref<Carried(Value *, ArrayRef<Value *>)> body) {
+    return emitLoop(b, bz, name + ".z", initial, [&](Value *z, ArrayRef<Value *> cz) {
       setTid(2, z);
-      emitLoop(b, by, name + ".y", [&](Value *y) {
+      return emitLoop(b, by, name + ".y", cz, [&](Value *y, ArrayRef<Value *> cy) {
         setTid(1, y);
         Value *row = b.CreateNUWMul(b.CreateNUWAdd(b.CreateNUWMul(z, by), y), bx);
-        emitLoop(b, bx, name + ".x", [&](Value *x) {
+        return emitLoop(b, bx, name + ".x", cy, [&](Value *x, ArrayRef<Value *> cx) {
           setTid(0, x);
-          body(b.CreateNUWAdd(row, x));
+          return body(b.CreateNUWAdd(row, x), cx);
         });
       });
     });
   };
   auto stateOf = [&](Value *array, Value *t) { return b.CreateGEP(i32, array, t); };
+  // Where the threads stopped, as min/max reductions (which vectorize): the
+  // least barrier (kExited counts as the greatest), the greatest barrier of a
+  // live thread (-1: none), the greatest of all (kExited: some returned).
+  Carried noneYet{b.getInt32(kExited), b.getInt32(-1), b.getInt32(-1)};
+  auto see = [&](ArrayRef<Value *> c, Value *s) {
+    Value *live = b.CreateSelect(b.CreateICmpEQ(s, b.getInt32(kExited)), b.getInt32(-1), s);
+    return Carried{b.CreateBinaryIntrinsic(Intrinsic::smin, c[0], s),
+                   b.CreateBinaryIntrinsic(Intrinsic::smax, c[1], live),
+                   b.CreateBinaryIntrinsic(Intrinsic::smax, c[2], s)};
+  };
+  // Runs region k for every thread, as one loop, noting where each stopped.
+  auto runEveryThread = [&](unsigned k, const Twine &name) {
+    return eachThread(name, noneYet, [&](Value *t, ArrayRef<Value *> c) {
+      Value *s = callRegion(k, t, true);
+      b.CreateStore(s, stateOf(now, t));
+      return see(c, s);
+    });
+  };
 
   BasicBlock *round = BasicBlock::Create(ctx, "round", &entry);
   BasicBlock *done = BasicBlock::Create(ctx, "done", &entry);
   BasicBlock *same = BasicBlock::Create(ctx, "same", &entry);
   BasicBlock *mixed = BasicBlock::Create(ctx, "mixed", &entry);
-  eachThread("start", [&](Value *t) { b.CreateStore(callRegion(0, t, true), stateOf(now, t)); });
+  SmallVector<std::pair<Carried, BasicBlock *>> arrivals;
+  arrivals.push_back({runEveryThread(0, "start"), b.GetInsertBlock()});
   b.CreateBr(round);
 
-  // Where the live threads are: the least and greatest barrier, and whether
-  // some returned. The uniform values stored in the last round are read in
-  // this one.
+  // The uniform values stored in the last round are read in this one.
   b.SetInsertPoint(round);
+  SmallVector<PHINode *> where;
+  for (Value *v : noneYet)
+    where.push_back(b.CreatePHI(v->getType(), 4));
+  Value *lo = where[0], *hi = where[1], *top = where[2];
   if (uniformBytes)
     b.CreateMemCpy(uniform, Align(16), b.CreateConstGEP1_64(i8, uniform, uniformBytes), Align(16),
                    uniformBytes);
-  SmallVector<Value *> seen = emitLoop(
-      b, threads, "scan", {b.getInt32(kExited), b.getInt32(-1), b.getFalse()},
-      [&](Value *t, ArrayRef<Value *> c) {
-        Value *s = b.CreateLoad(i32, stateOf(now, t));
-        Value *exited = b.CreateICmpEQ(s, b.getInt32(kExited));
-        Value *lo = b.CreateSelect(exited, c[0], b.CreateBinaryIntrinsic(Intrinsic::smin, c[0], s));
-        Value *hi = b.CreateSelect(exited, c[1], b.CreateBinaryIntrinsic(Intrinsic::smax, c[1], s));
-        return SmallVector<Value *>{lo, hi, b.CreateOr(c[2], exited)};
-      });
-  Value *lo = seen[0], *hi = seen[1], *someExited = seen[2];
   BasicBlock *live = BasicBlock::Create(ctx, "live", &entry, same);
   b.CreateCondBr(b.CreateICmpSLT(hi, b.getInt32(0)), done, live);
   b.SetInsertPoint(live);
-  b.CreateCondBr(b.CreateAnd(b.CreateICmpEQ(lo, hi), b.CreateNot(someExited)), same, mixed);
+  Value *together = b.CreateAnd(b.CreateICmpEQ(lo, hi), b.CreateICmpNE(top, b.getInt32(kExited)));
+  b.CreateCondBr(together, same, mixed);
 
   // Every thread at barrier k: region k for each, in one loop.
   b.SetInsertPoint(same);
-  SwitchInst *which = b.CreateSwitch(lo, round, regions.size() - 1);
+  SwitchInst *which = b.CreateSwitch(lo, done, regions.size() - 1);
   for (unsigned k = 1; k < regions.size(); ++k) {
     BasicBlock *run = BasicBlock::Create(ctx, "region" + Twine(k), &entry, mixed);
     which->addCase(b.getInt32(k), run);
     b.SetInsertPoint(run);
-    eachThread("r" + Twine(k),
-               [&](Value *t) { b.CreateStore(callRegion(k, t, true), stateOf(now, t)); });
+    arrivals.push_back({runEveryThread(k, "r" + Twine(k)), b.GetInsertBlock()});
     b.CreateBr(round);
   }
 
   // Threads at different barriers, or some returned: each live thread runs
   // the region after its barrier, read from `now`, its next written to `next`.
   b.SetInsertPoint(mixed);
-  emitLoop(b, threads, "copy", [&](Value *t) {
+  emitLoop(b, threads, "copy", {}, [&](Value *t, ArrayRef<Value *>) {
     b.CreateStore(b.CreateLoad(i32, stateOf(now, t)), stateOf(next, t));
+    return Carried();
   });
   for (unsigned k = 1; k < regions.size(); ++k) {
     BasicBlock *run = BasicBlock::Create(ctx, "mixed" + Twine(k), &entry, done);
@@ -693,7 +702,7 @@ void Splitter::buildEntry() {
                                  b.CreateICmpSGE(hi, b.getInt32(k)));
     b.CreateCondBr(present, run, after);
     b.SetInsertPoint(run);
-    eachThread("m" + Twine(k), [&](Value *t) {
+    eachThread("m" + Twine(k), {}, [&](Value *t, ArrayRef<Value *>) {
       BasicBlock *go = BasicBlock::Create(ctx, "go", &entry, after);
       BasicBlock *skip = BasicBlock::Create(ctx, "skip", &entry, after);
       b.CreateCondBr(b.CreateICmpEQ(b.CreateLoad(i32, stateOf(now, t)), b.getInt32(k)), go, skip);
@@ -701,14 +710,22 @@ void Splitter::buildEntry() {
       b.CreateStore(callRegion(k, t, false), stateOf(next, t));
       b.CreateBr(skip);
       b.SetInsertPoint(skip);
+      return Carried();
     });
     b.CreateBr(after);
     b.SetInsertPoint(after);
   }
-  emitLoop(b, threads, "back", [&](Value *t) {
-    b.CreateStore(b.CreateLoad(i32, stateOf(next, t)), stateOf(now, t));
-  });
+  arrivals.push_back({emitLoop(b, threads, "back", noneYet,
+                               [&](Value *t, ArrayRef<Value *> c) {
+                                 Value *s = b.CreateLoad(i32, stateOf(next, t));
+                                 b.CreateStore(s, stateOf(now, t));
+                                 return see(c, s);
+                               }),
+                      b.GetInsertBlock()});
   b.CreateBr(round);
+  for (auto &[values, from] : arrivals)
+    for (auto [phi, v] : llvm::zip_equal(where, values))
+      phi->addIncoming(v, from);
 
   b.SetInsertPoint(done);
   b.CreateRetVoid();
