@@ -310,3 +310,41 @@ def test_workers_run_blocks_one_after_another_with_their_own_ids(kernel):
     expect = np.stack([x.ravel(), y.ravel(), z.ravel()], axis=1)
     for t in range(3):
         np.testing.assert_array_equal(out[:, t, :], expect)
+
+
+@cuft.kernel
+def grid_stride_histogram(v, bins):
+    # A loop of atomics whose end does not depend on what it reads: no
+    # spin-wait, so no fibers.
+    start, stride = cuft.grid(1), cuft.gridsize(1)
+    for i in range(start, v.shape[0], stride):
+        cuft.atomic.add(bins, v[i], 1)
+
+
+@cuft.kernel
+def wait_for_flag(flag, out):
+    # Thread 1 waits for thread 0 (valid since Volta): fibers.
+    t = cuft.threadIdx.x
+    if t == 0:
+        out[0] = 42
+        cuft.threadfence()
+        cuft.atomic.exch(flag, 0, 1)
+    else:
+        while cuft.atomic.add(flag, 0, 0) == 0:
+            pass
+        out[t] = out[0] + t
+
+
+def test_a_grid_stride_loop_of_atomics_runs_as_loops():
+    v = np.random.default_rng(4).integers(0, 64, 100_000).astype(np.int64)
+    bins = np.zeros(64, np.int64)
+    grid_stride_histogram[7, 128](v, bins)
+    np.testing.assert_array_equal(bins, np.bincount(v, minlength=64))
+    assert runs_as_loops(grid_stride_histogram, v, bins)
+
+
+def test_a_spin_wait_keeps_the_fibers():
+    flag, out = np.zeros(1, np.int32), np.zeros(4, np.int64)
+    wait_for_flag[1, 4](flag, out)
+    np.testing.assert_array_equal(out, [42, 43, 44, 45])
+    assert not runs_as_loops(wait_for_flag, flag, out)

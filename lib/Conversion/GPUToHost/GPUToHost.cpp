@@ -14,6 +14,7 @@
 
 #include "mlir/Conversion/MathToLibm/MathToLibm.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -24,6 +25,7 @@
 #include "mlir/IR/Dominance.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/LoopLikeInterface.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Transforms/WalkPatternRewriteDriver.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/StringExtras.h"
@@ -369,12 +371,74 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
            (call && call.getCallee() == kNanoSleepFunction);
   }
 
+  /// Whether the loop of blocks `body` can leave on something it reads from
+  /// memory: an exit branch's condition depends, through values computed in
+  /// the loop, on a load, an atomic or a call there. A loop that cannot (a
+  /// grid-stride loop of atomic adds) runs as many iterations whatever other
+  /// threads write: it never waits for them.
+  static bool exitReadsMemory(const llvm::SmallPtrSetImpl<Block *> &body) {
+    auto inLoop = [&](Operation *op) {
+      for (Block *block = op->getBlock(); block; block = block->getParentOp()->getBlock())
+        if (body.contains(block))
+          return true;
+        else if (!block->getParentOp())
+          return false;
+      return false;
+    };
+    SmallVector<Value> work;
+    for (Block *block : body) {
+      Operation *end = block->getTerminator();
+      if (llvm::all_of(end->getSuccessors(), [&](Block *next) { return body.contains(next); }))
+        continue;
+      if (auto branch = dyn_cast<cf::CondBranchOp>(end))
+        work.push_back(branch.getCondition());
+      else if (auto branch = dyn_cast<cf::SwitchOp>(end))
+        work.push_back(branch.getFlag());
+      else
+        return true;
+    }
+    llvm::DenseSet<Value> seen;
+    while (!work.empty()) {
+      Value v = work.pop_back_val();
+      if (!seen.insert(v).second)
+        continue;
+      if (auto arg = dyn_cast<BlockArgument>(v)) {
+        Block *owner = arg.getOwner();
+        if (!body.contains(owner))
+          continue; // the same at every iteration
+        for (Block *pred : owner->getPredecessors()) {
+          if (!body.contains(pred))
+            continue;
+          auto branch = dyn_cast<BranchOpInterface>(pred->getTerminator());
+          if (!branch)
+            return true;
+          for (unsigned i = 0; i < branch->getNumSuccessors(); ++i) {
+            if (branch->getSuccessor(i) != owner)
+              continue;
+            Value in = branch.getSuccessorOperands(i)[arg.getArgNumber()];
+            if (!in)
+              return true;
+            work.push_back(in);
+          }
+        }
+        continue;
+      }
+      Operation *def = v.getDefiningOp();
+      if (!inLoop(def))
+        continue;
+      if (def->getNumRegions() || !isMemoryEffectFree(def))
+        return true;
+      llvm::append_range(work, def->getOperands());
+    }
+    return false;
+  }
+
   /// Whether the threads of `kernel` may wait for one another in a loop: a
   /// spin-wait on memory another thread writes (valid on every GPU since
   /// Volta's independent thread scheduling). Said of a kernel with a loop
-  /// whose body synchronizes, itself or in a function it calls (`syncing`).
-  /// Its threads run as fibers that take turns at the latches of such loops
-  /// (cuftHostYield).
+  /// whose body synchronizes, itself or in a function it calls (`syncing`),
+  /// and that can leave on what it reads (exitReadsMemory). Its threads run
+  /// as fibers that take turns at the latches of such loops (cuftHostYield).
   bool mayWaitInLoop(func::FuncOp kernel, const llvm::SmallPtrSetImpl<Operation *> &syncing) {
     auto syncs = [&](Operation *op) {
       return op
@@ -407,9 +471,11 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
                 if (body.insert(pred).second)
                   work.push_back(pred);
           }
+          bool synced = false;
           for (Block *block : body)
             for (Operation &inner : *block)
-              waits |= syncs(&inner);
+              synced |= syncs(&inner);
+          waits |= synced && exitReadsMemory(body);
         }
       });
       if (waits)
