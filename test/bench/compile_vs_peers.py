@@ -6,6 +6,11 @@ of ten math calls, each in its framework's idiom, for sm_90.
   in the process (frontend, specialization, MLIR and LLVM), the disk cache off;
 - numba-cuda: ``cuda.compile_ptx(fn, sig, cc=(9, 0))`` (its NVVM: the CUDA
   toolkit's, 13.0 here, so ptxas takes the PTX);
+- numba-cuda-mlir: the same kernels and call, ``from numba_cuda_mlir import
+  cuda`` (its typing, then MLIR, then the toolkit's libNVVM to PTX; it also
+  links a cubin with nvJitLink, always); it asks the driver for the device's
+  compute capability even when given ``cc``, so the runner sets its private
+  ``numba_cuda_mlir.tools._cached_cc = (9, 0)`` to compile with no GPU;
 - Triton: ``triton.compile(ASTSource, target=GPUTarget("cuda", 90, 32))`` up to
   its PTX and cubin (it always makes both), its disk cache in a fresh directory.
 
@@ -102,7 +107,8 @@ def compile_one(name, n):
 '''''
 
 # The same kernels in numba-cuda's idiom: its names for cuft's.
-NUMBA = (CUFT.replace("import cuft\n", "from numba import cuda, float32\n")
+NUMBA_IMPORT = "from numba import cuda, float32\n"
+NUMBA = (CUFT.replace("import cuft\n", NUMBA_IMPORT)
          .replace("@cuft.kernel\n", "").replace("cuft.float32", "float32")
          .replace("cuft.", "cuda."))
 
@@ -120,6 +126,13 @@ def compile_one(name, n):
     cuda.compile_ptx(getattr(mod, name), SIGS[name], cc=(9, 0))
     return (time.perf_counter() - t) * 1e3
 '''''
+
+# numba-cuda-mlir takes numba-cuda's kernels and calls with its own import (its
+# migration guide's one change); the runner first names the device (no GPU here).
+MLIR_IMPORT = "from numba_cuda_mlir import cuda\nfrom numba_cuda_mlir.cuda import float32\n"
+NUMBA_MLIR = NUMBA.replace(NUMBA_IMPORT, MLIR_IMPORT)
+NUMBA_MLIR_MAIN = NUMBA_MAIN.replace(NUMBA_IMPORT, "import numba_cuda_mlir.tools\n"
+                                     "numba_cuda_mlir.tools._cached_cc = (9, 0)\n" + MLIR_IMPORT)
 
 TRITON = '''
 import triton
@@ -208,7 +221,13 @@ def measure(python, source, main, tmp, env):
     e = {**os.environ, **env}
     done = subprocess.run([python, script], env=e, capture_output=True, text=True, cwd=tmp)
     if done.returncode:
-        return None, done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "failed"
+        # The exception it ended on, whose message may span lines: all after the
+        # traceback's last indented line (or stderr's last line), joined.
+        lines = done.stderr.strip().splitlines()
+        start = max((i + 1 for i, line in enumerate(lines) if line[:1].isspace()),
+                    default=len(lines) - 1)
+        return None, (" ".join(line.strip() for line in lines[start:] if line.strip())
+                      or f"exit status {done.returncode}")
     return json.loads(done.stdout.strip().splitlines()[-1]), None
 
 
@@ -223,25 +242,32 @@ def main():
             cuda = os.environ.get("CUDA_HOME", "/usr/local/cuda")
             results["numba-cuda"] = measure(PEERS, NUMBA, NUMBA_MAIN, os.path.join(tmp, "numba"),
                                             {"CUDA_HOME": cuda})
+            results["numba-cuda-mlir"] = measure(PEERS, NUMBA_MLIR, NUMBA_MLIR_MAIN,
+                                                 os.path.join(tmp, "numba-mlir"),
+                                                 {"CUDA_HOME": cuda})
             results["Triton"] = measure(PEERS, TRITON, TRITON_MAIN, os.path.join(tmp, "triton"),
                                         {"TRITON_CACHE_DIR": os.path.join(tmp, "triton-cache"),
                                          "TRITON_DEFAULT_FP_FUSION": "1"})
-        names = list(results)
-        print(f"{'kernel':>10} " + " ".join(f"{n:>12}" for n in names)
-              + "".join(f" {n + '/cuft':>17}" for n in names[1:]))
+        # One column per framework (ms), then one per peer: its time over cuft's.
+        cuft = results["cuft"][0]
+        cols = ([(n, r, False) for n, (r, _) in results.items()]
+                + [(n + "/cuft", r, True) for n, (r, _) in results.items() if n != "cuft"])
+        widths = [max(12, len(label) + 1) for label, _, _ in cols]
+        print(f"{'kernel':>10}" + "".join(f" {label:>{w}}" for (label, _, _), w in zip(cols, widths)))
         for k in KERNELS:
-            row = f"{k:>10} "
-            cuft_ms = results["cuft"][0][k] if results["cuft"][0] else None
-            for n in names:
-                r = results[n][0]
-                row += f" {r[k]:>11.2f}" if r else f" {'-':>11}"
-            for n in names[1:]:
-                r = results[n][0]
-                row += f" {r[k] / cuft_ms:>16.1f}x" if r and cuft_ms else f" {'-':>17}"
+            row = f"{k:>10}"
+            for (_, r, ratio), w in zip(cols, widths):
+                if not r:
+                    cell = "unavailable"
+                elif ratio:
+                    cell = f"{r[k] / cuft[k]:.1f}x" if cuft else "-"
+                else:
+                    cell = f"{r[k]:.2f}"
+                row += f" {cell:>{w}}"
             print(row)
-        for n, (r, error) in results.items():
+        for n, (_, error) in results.items():
             if error:
-                print(f"{n}: {error}")
+                print(f"{n} unavailable: {error}")
         if not os.path.exists(PEERS):
             print("(peers: not installed; test/bench/setup-peers.sh makes .venv-peers)")
 

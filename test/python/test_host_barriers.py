@@ -348,3 +348,73 @@ def test_a_spin_wait_keeps_the_fibers():
     wait_for_flag[1, 4](flag, out)
     np.testing.assert_array_equal(out, [42, 43, 44, 45])
     assert not runs_as_loops(wait_for_flag, flag, out)
+
+
+@cuft.kernel(boundscheck=True)
+def checked_after_barrier(x, out):
+    sh = cuft.shared.array(32, cuft.int64)
+    t = cuft.threadIdx.x
+    sh[t] = x[t]
+    cuft.syncthreads()
+    out[t] = sh[t] + x[t + cuft.blockIdx.x * 3]  # thread 29 of block 1 reads x[32]
+
+
+def test_a_failed_bounds_check_after_a_barrier_names_its_thread():
+    x, out = np.arange(32, dtype=np.int64), np.zeros(32, np.int64)
+    with pytest.raises(cuft.KernelIndexError) as info:
+        checked_after_barrier[2, 32](x, out)
+    assert info.value.block == (1, 0, 0) and info.value.thread == (29, 0, 0)
+    assert info.value.index == 32
+    assert runs_as_loops(checked_after_barrier, x, out)
+
+
+@cuft.kernel
+def nested_loops_with_barriers(x, out, rounds):
+    # Barriers in a loop nest with uniform bounds read from memory, a value
+    # carried across both loops, and an early return of some threads.
+    sh = cuft.shared.array(64, cuft.float64)
+    t = cuft.threadIdx.x
+    if t >= 48:
+        return
+    acc = 0.0
+    for r in range(rounds[0]):
+        for k in range(3):
+            sh[t] = x[t] * (r + 1) + k
+            cuft.syncthreads()
+            acc += sh[(t + 1) % 48]
+            cuft.syncthreads()
+    out[t] = acc
+
+
+def test_barriers_in_nested_loops_with_threads_returned():
+    x = np.arange(64, dtype=np.float64)
+    out = np.zeros(64)
+    nested_loops_with_barriers[1, 64](x, out, np.array([4]))
+    nxt = (np.arange(48) + 1) % 48
+    want = sum(x[nxt] * (r + 1) + k for r in range(4) for k in range(3))
+    np.testing.assert_array_equal(out[:48], want)
+    assert (out[48:] == 0).all()
+    assert runs_as_loops(nested_loops_with_barriers, x, out, np.array([4]))
+
+
+@cuft.func
+def pair_after_sync(sh, t):
+    cuft.syncthreads()
+    return sh[t], sh[31 - t]
+
+
+@cuft.kernel
+def tuple_from_device_function(x, out):
+    sh = cuft.shared.array(32, cuft.float32)
+    t = cuft.threadIdx.x
+    sh[t] = x[t]
+    a, b = pair_after_sync(sh, t)
+    out[t] = a - b
+
+
+def test_a_device_function_returning_a_tuple_across_a_barrier():
+    x = np.arange(32, dtype=np.float32) ** 2
+    out = np.zeros(32, np.float32)
+    tuple_from_device_function[1, 32](x, out)
+    np.testing.assert_array_equal(out, x - x[::-1])
+    assert runs_as_loops(tuple_from_device_function, x, out)

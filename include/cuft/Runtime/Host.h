@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -43,6 +44,9 @@ struct Object {
   bool fibers = false;
   /// The kernel syncs its grid (cuft.cg): a launch runs every block at once.
   bool cooperative = false;
+  /// Its code has atomics on memory other than the block's shared memory:
+  /// blocks on several cores may contend for it (HostLaunch.cpp's widths).
+  bool globalAtomics = false;
   /// Static shared memory of one block, in bytes.
   uint64_t sharedBytes = 0;
   /// Stack slots of one thread (local arrays, variables), in bytes; for a
@@ -86,6 +90,16 @@ public:
   bool usesFibers() const;
   /// It syncs its grid (cuft.cg): every block of a launch runs at once.
   bool cooperative() const;
+  /// It has atomics on memory other than shared memory.
+  bool globalAtomics() const;
+  /// How a kernel with global atomics runs best, as launches measured it
+  /// (HostLaunch.cpp): nanoseconds per block with the pool's threads, and
+  /// with the launching thread alone; 0 until measured.
+  struct Widths {
+    std::atomic<uint64_t> poolNanos{0}, aloneNanos{0};
+    std::atomic<uint64_t> launches{0}; // measured launches since both were
+  };
+  Widths &widths() const;
   uint64_t sharedBytes() const;
   /// Stack slots of one thread (local arrays, variables), in bytes; for a
   /// kernel split at its barriers, its block's frame at the most threads.

@@ -917,6 +917,46 @@ uint64_t sharesOf(uint64_t numBlocks) {
   return std::clamp<uint64_t>(numBlocks / (8 * runners), 1, 64);
 }
 
+/// How many threads run a launch's blocks: the pool's and the launching one,
+/// or the launching one alone. A kernel with atomics on global memory can run
+/// slower on several cores than on one (a histogram: blocks on two cores
+/// contend for the same cache lines), so its launches measure both, keep
+/// the faster, and measure the other again now and then (every 16th launch),
+/// in case the data changed. Other kernels (and small launches) always use
+/// the pool; so do kernels whose threads run as fibers, which may wait for
+/// another block's thread (a spin-wait), and cooperative ones.
+enum class Width { Unmeasured, Pool, Alone };
+constexpr uint64_t kMeasuredBlocks = 64;
+constexpr uint64_t kRemeasureEvery = 16;
+
+Width widthOf(const Kernel &kernel, uint64_t numBlocks) {
+  if (!kernel.globalAtomics() || kernel.usesFibers() || kernel.cooperative() ||
+      numBlocks < kMeasuredBlocks || poolSize() == 0)
+    return Width::Unmeasured;
+  Kernel::Widths &w = kernel.widths();
+  uint64_t pool = w.poolNanos.load(std::memory_order_relaxed);
+  uint64_t alone = w.aloneNanos.load(std::memory_order_relaxed);
+  if (!pool || !alone)
+    return pool ? Width::Alone : Width::Pool;
+  Width best = alone < pool ? Width::Alone : Width::Pool;
+  bool other = w.launches.fetch_add(1, std::memory_order_relaxed) % kRemeasureEvery == 0;
+  return other ? (best == Width::Alone ? Width::Pool : Width::Alone) : best;
+}
+
+/// Records a launch of `width` that took `elapsed` for `numBlocks` blocks:
+/// nanoseconds per block, averaged with the figure before (the latest
+/// counts for half; concurrent launches may lose one another's figure).
+void measured(const Kernel &kernel, Width width, std::chrono::steady_clock::duration elapsed,
+              uint64_t numBlocks) {
+  Kernel::Widths &w = kernel.widths();
+  std::atomic<uint64_t> &figure = width == Width::Alone ? w.aloneNanos : w.poolNanos;
+  uint64_t nanos = std::max<uint64_t>(
+      1, uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count()) /
+             numBlocks);
+  uint64_t before = figure.load(std::memory_order_relaxed);
+  figure.store(before ? (before + nanos) / 2 : nanos, std::memory_order_relaxed);
+}
+
 constexpr size_t kSignalStackBytes = 1 << 16;
 
 /// The launching thread runs blocks of its own launch too, on a worker of its
@@ -1123,11 +1163,15 @@ LaunchError cuft::host::launch(const Kernel &kernel, const uint32_t grid[3],
   job->userArgs.assign(args, args + numArgs);
   job->numBlocks = numBlocks;
   job->share = share;
-  if (job->numBlocks > 1)
+  Width width = widthOf(kernel, numBlocks);
+  auto start = std::chrono::steady_clock::now();
+  if (job->numBlocks > 1 && width != Width::Alone)
     Pool::get().submit(job);
   runOnCaller(*job);
   std::unique_lock<std::mutex> lock(job->doneMutex);
   job->doneCv.wait(lock, [&] { return job->done; });
+  if (width != Width::Unmeasured && !job->failed.load())
+    measured(kernel, width, std::chrono::steady_clock::now() - start, numBlocks);
   std::lock_guard<std::mutex> errorLock(job->errorMutex);
   if (job->error.kind == LaunchError::Kind::Trap && job->error.pc)
     job->error.site = kernel.siteOf(job->error.pc);

@@ -30,6 +30,8 @@ struct cuft::host::Kernel::Impl {
   std::string name;
   bool fibers = false;
   bool cooperative = false;
+  bool globalAtomics = false;
+  mutable Kernel::Widths widths;
   uint64_t sharedBytes = 0;
   uint64_t localBytes = 0;
   uint64_t maxThreads = 0;
@@ -45,6 +47,8 @@ Kernel::~Kernel() = default;
 const std::string &Kernel::name() const { return impl->name; }
 bool Kernel::usesFibers() const { return impl->fibers; }
 bool Kernel::cooperative() const { return impl->cooperative; }
+bool Kernel::globalAtomics() const { return impl->globalAtomics; }
+Kernel::Widths &Kernel::widths() const { return impl->widths; }
 uint64_t Kernel::sharedBytes() const { return impl->sharedBytes; }
 uint64_t Kernel::localBytes() const { return impl->localBytes; }
 const std::vector<SourceSite> &Kernel::indexSites() const { return impl->sites; }
@@ -161,6 +165,7 @@ std::unique_ptr<Kernel> cuft::host::load(const Object &object, std::string &erro
 
   auto impl = std::make_unique<Kernel::Impl>();
   impl->name = object.name;
+  impl->globalAtomics = object.globalAtomics;
   impl->fibers = object.fibers;
   impl->cooperative = object.cooperative;
   impl->sharedBytes = object.sharedBytes;

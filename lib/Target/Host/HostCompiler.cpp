@@ -22,6 +22,7 @@
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/Analysis/ValueTracking.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
@@ -89,6 +90,25 @@ void addPackedEntry(llvm::Module &module, llvm::Function &entry, const std::stri
   // Kept out of line: inlined into this wrapper, which has no debug scope,
   // the kernel's code would lose its line table.
   entry.addFnAttr(llvm::Attribute::NoInline);
+}
+
+/// Whether the optimized code has an atomic on memory that may be another
+/// block's too: anything but the entry's shared memory (the aligned pointer
+/// of its last argument, a memref descriptor of five).
+bool hasGlobalAtomics(llvm::Module &module, llvm::Function &entry) {
+  const llvm::Value *shared = entry.getArg(entry.arg_size() - 4);
+  for (llvm::Function &f : module)
+    for (llvm::BasicBlock &block : f)
+      for (llvm::Instruction &i : block) {
+        const llvm::Value *address = nullptr;
+        if (auto *rmw = llvm::dyn_cast<llvm::AtomicRMWInst>(&i))
+          address = rmw->getPointerOperand();
+        else if (auto *cas = llvm::dyn_cast<llvm::AtomicCmpXchgInst>(&i))
+          address = cas->getPointerOperand();
+        if (address && (&f != &entry || llvm::getUnderlyingObject(address) != shared))
+          return true;
+      }
+  return false;
 }
 
 } // namespace
@@ -167,6 +187,7 @@ cuft::host::ObjectResult compileObjectHere(const std::string &ir, const std::str
     session.error("LLVM's optimizer failed: " + llvm::toString(std::move(e)));
     return result;
   }
+  object->globalAtomics = hasGlobalAtomics(*llvmModule, *entry);
   cuft::host::detail::instrumentLoops(*llvmModule, object->fibers);
   if (options.keepLLVMIR) {
     llvm::raw_string_ostream os(object->llvmIR);
