@@ -11,6 +11,7 @@
 #include "cuft/Conversion/GPUToHost/GPUToHost.h"
 #include "cuft/Conversion/Passes.h"
 #include "cuft/Dialect/Cuft/IR/CuftTypes.h"
+#include "cuft/Runtime/LaunchShape.h"
 
 #include "mlir/Conversion/MathToLibm/MathToLibm.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -133,9 +134,27 @@ Value sharedOf(Operation *op) {
   return fn.getArgument(fn.getNumArguments() - 1);
 }
 
-/// `ids[slot]` as an index.
+/// The bound (exclusive) of `ids[slot]`: CUDA's limits, which every launch
+/// is checked against (LaunchShape.h).
+uint64_t idBound(unsigned slot) {
+  unsigned d = slot % 3;
+  switch (slot / 3) {
+  case kThreadIdSlot / 3: return kMaxBlockDim[d];
+  case kBlockIdSlot / 3: return kMaxGridDim[d];
+  case kBlockDimSlot / 3: return uint64_t(kMaxBlockDim[d]) + 1;
+  default: return kMaxGridDim[d] + 1;
+  }
+}
+
+/// `ids[slot]` as an index. LLVM is told its bound (an assume), so that it
+/// knows an index computed from ids non-negative: a negative index's
+/// wrap-around (a[-1]) then folds away, and accesses stay contiguous.
 Value readId(OpBuilder &b, Location loc, Value ids, unsigned slot) {
   Value v = memref::LoadOp::create(b, loc, ids, ValueRange{arith::ConstantIndexOp::create(b, loc, slot)});
+  // Every bound fits in 32 bits unsigned (2^31 at most), as ult compares.
+  Value bound = arith::ConstantOp::create(
+      b, loc, b.getI32IntegerAttr(static_cast<int32_t>(static_cast<uint32_t>(idBound(slot)))));
+  LLVM::AssumeOp::create(b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, v, bound));
   return arith::IndexCastUIOp::create(b, loc, b.getIndexType(), v);
 }
 Value readId(OpBuilder &b, Location loc, Value ids, unsigned base, gpu::Dimension d) {

@@ -43,12 +43,16 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SetVector.h"
+#include "llvm/Analysis/AssumptionCache.h"
 #include "llvm/Analysis/LoopInfo.h"
+#include "llvm/Analysis/ScalarEvolution.h"
+#include "llvm/Analysis/TargetLibraryInfo.h"
 #include "llvm/Analysis/PostDominators.h"
 #include "llvm/Analysis/ValueTracking.h"
 #include "llvm/IR/Dominators.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/InstIterator.h"
+#include "llvm/IR/MDBuilder.h"
 #include "llvm/IR/Module.h"
 #include "llvm/IR/Verifier.h"
 #include "llvm/Passes/PassBuilder.h"
@@ -114,6 +118,7 @@ private:
 
   bool findKernel(std::string &why);
   void findVarying();
+  void findRanges();
   bool storedThenRead(Region &region, Value *v);
   bool inlineBarrierCallees(std::string &why);
   void simplify(Function &fn);
@@ -142,6 +147,7 @@ private:
   SetVector<Value *> spilled;      // template values kept in the frame
   DenseSet<Value *> varying;       // template values that may differ between threads
   DenseSet<Value *> uniformSlots;  // spilled values with one slot for the block
+  DenseMap<Value *, ConstantRange> ranges; // integer values' known ranges (not full)
   DenseMap<Value *, bool> recomputableMemo;
   DenseMap<Value *, uint64_t> slotOffset; // per-thread bytes before a spill's array
   uint64_t uniformBytes = 0;       // the block's uniform slots (one copy of two)
@@ -355,6 +361,28 @@ void Splitter::findVarying() {
   }
 }
 
+/// The signed ranges of the template's integer values, as ScalarEvolution
+/// knows them before the cut (a tile counter of a loop with a barrier is
+/// [0, n)): a value read back from the frame keeps its range (`!range` on the
+/// load), so that, say, an index computed from it is known non-negative and
+/// its accesses stay contiguous.
+void Splitter::findRanges() {
+  DominatorTree dom(*templ);
+  LoopInfo loops(dom);
+  TargetLibraryInfoImpl libraryInfo(module.getTargetTriple());
+  TargetLibraryInfo tli(libraryInfo, templ);
+  AssumptionCache assumptions(*templ);
+  ScalarEvolution scev(*templ, tli, assumptions, dom, loops);
+  for (Instruction &i : instructions(*templ)) {
+    if (!i.getType()->isIntegerTy() || i.getType()->getIntegerBitWidth() < 2 ||
+        !scev.isSCEVable(i.getType()))
+      continue;
+    ConstantRange range = scev.getSignedRange(scev.getSCEV(&i));
+    if (!range.isFullSet() && !range.isEmptySet())
+      ranges.try_emplace(&i, range);
+  }
+}
+
 /// Whether a thread running `region` may store template value `v` and then
 /// read it from the frame there: a uniform value so used needs its slots per
 /// thread (the block's one would hold another thread's newer value).
@@ -524,6 +552,10 @@ void Splitter::rewriteRegion(Region &region) {
       auto *load = new LoadInst(original->getType(), slot(region, original, /*store=*/false), "",
                                 before->getIterator());
       load->setDebugLoc(before->getDebugLoc());
+      if (auto range = ranges.find(original); range != ranges.end())
+        load->setMetadata(LLVMContext::MD_range,
+                          MDBuilder(ctx).createRange(range->second.getLower(),
+                                                     range->second.getUpper()));
       value = load;
     }
     use->set(value);
@@ -536,7 +568,8 @@ void Splitter::rewriteRegion(Region &region) {
 /// and returns the carried values' last.
 SmallVector<Value *> emitLoop(IRBuilder<> &b, Value *n, const Twine &name,
                               ArrayRef<Value *> initial,
-                              function_ref<SmallVector<Value *>(Value *, ArrayRef<Value *>)> body) {
+                              function_ref<SmallVector<Value *>(Value *, ArrayRef<Value *>)> body,
+                              MDNode *parallel = nullptr) {
   LLVMContext &ctx = b.getContext();
   Function *fn = b.GetInsertBlock()->getParent();
   BasicBlock *before = b.GetInsertBlock();
@@ -561,7 +594,15 @@ SmallVector<Value *> emitLoop(IRBuilder<> &b, Value *n, const Twine &name,
   i->addIncoming(b.CreateNUWAdd(i, b.getInt64(1)), latch);
   for (auto [phi, v] : llvm::zip_equal(phis, next))
     phi->addIncoming(v, latch);
-  b.CreateBr(head);
+  BranchInst *back = b.CreateBr(head);
+  if (parallel) {
+    // Its iterations do not depend on one another through the memory
+    // accesses of access group `parallel`.
+    auto *property = MDNode::get(ctx, {MDString::get(ctx, "llvm.loop.parallel_accesses"), parallel});
+    MDNode *loop = MDNode::getDistinct(ctx, {nullptr, property});
+    loop->replaceOperandWith(0, loop);
+    back->setMetadata(LLVMContext::MD_loop, loop);
+  }
   b.SetInsertPoint(exit);
   return carried;
 }
@@ -621,16 +662,20 @@ void Splitter::buildEntry() {
   // Every thread of the block, x fastest as the GPU numbers them; `body(t,
   // carried)` returns the carried values for the next thread.
   auto eachThread = [&](const Twine &name, ArrayRef<Value *> initial,
-                        function_ref<Carried(Value *, ArrayRef<Value *>)> body) {
+                        function_ref<Carried(Value *, ArrayRef<Value *>)> body,
+                        MDNode *parallel = nullptr) {
     return emitLoop(b, bz, name + ".z", initial, [&](Value *z, ArrayRef<Value *> cz) {
       setTid(2, z);
       return emitLoop(b, by, name + ".y", cz, [&](Value *y, ArrayRef<Value *> cy) {
         setTid(1, y);
         Value *row = b.CreateNUWMul(b.CreateNUWAdd(b.CreateNUWMul(z, by), y), bx);
-        return emitLoop(b, bx, name + ".x", cy, [&](Value *x, ArrayRef<Value *> cx) {
-          setTid(0, x);
-          return body(b.CreateNUWAdd(row, x), cx);
-        });
+        return emitLoop(
+            b, bx, name + ".x", cy,
+            [&](Value *x, ArrayRef<Value *> cx) {
+              setTid(0, x);
+              return body(b.CreateNUWAdd(row, x), cx);
+            },
+            parallel);
       });
     });
   };
@@ -646,12 +691,23 @@ void Splitter::buildEntry() {
                    b.CreateBinaryIntrinsic(Intrinsic::smax, c[2], s)};
   };
   // Runs region k for every thread, as one loop, noting where each stopped.
+  // Between two barriers no two threads of a race-free kernel touch the same
+  // memory unless all read it (a GPU runs them at once): the loop's
+  // iterations are independent, which LLVM's vectorizer is told (the
+  // region's memory accesses join the loop's access group when it is
+  // inlined), so that it needs no run-time overlap checks, which accesses
+  // like sh[t] and sh[t + s] would fail.
   auto runEveryThread = [&](unsigned k, const Twine &name) {
-    return eachThread(name, noneYet, [&](Value *t, ArrayRef<Value *> c) {
-      Value *s = callRegion(k, t, true);
-      b.CreateStore(s, stateOf(now, t));
-      return see(c, s);
-    });
+    MDNode *group = MDNode::getDistinct(ctx, {});
+    return eachThread(
+        name, noneYet,
+        [&](Value *t, ArrayRef<Value *> c) {
+          CallInst *s = callRegion(k, t, true);
+          s->setMetadata(LLVMContext::MD_access_group, group);
+          b.CreateStore(s, stateOf(now, t))->setMetadata(LLVMContext::MD_access_group, group);
+          return see(c, s);
+        },
+        group);
   };
 
   BasicBlock *round = BasicBlock::Create(ctx, "round", &entry);
@@ -732,12 +788,18 @@ void Splitter::buildEntry() {
 }
 
 bool Splitter::run(uint64_t &frameBytesPerThread, std::string &why) {
+  // The optimizer may not copy a barrier (jump threading would give the two
+  // sides of an `if` a barrier each, which threads then wait at apart: a
+  // round per side), nor make it depend on more branches than it does.
+  barrier.addFnAttr(Attribute::NoDuplicate);
+  barrier.addFnAttr(Attribute::Convergent);
   if (!findKernel(why) || !inlineBarrierCallees(why))
     return false;
   simplify(*kernel);
   if (!makeTemplate(why))
     return false;
   findVarying();
+  findRanges();
   cutAtBarriers();
   cloneRegions();
   for (Value *v : spilled)
