@@ -6,11 +6,12 @@ of ten math calls, each in its framework's idiom, for sm_90.
   in the process (frontend, specialization, MLIR and LLVM), the disk cache off;
 - numba-cuda: ``cuda.compile_ptx(fn, sig, cc=(9, 0))`` (its NVVM: the CUDA
   toolkit's, 13.0 here, so ptxas takes the PTX);
-- numba-cuda-mlir: the same kernels and call, ``from numba_cuda_mlir import
-  cuda`` (its typing, then MLIR, then the toolkit's libNVVM to PTX; it also
-  links a cubin with nvJitLink, always); it asks the driver for the device's
-  compute capability even when given ``cc``, so the runner sets its private
-  ``numba_cuda_mlir.tools._cached_cc = (9, 0)`` to compile with no GPU;
+- numba-cuda-mlir: numba-cuda's kernels and call, ``from numba_cuda_mlir
+  import cuda`` (numba's typing, vendored, lowered to MLIR, then the toolkit's
+  libNVVM to PTX; it always links a cubin too, with nvJitLink); it asks the
+  driver for the device's compute capability even when given ``cc``, so the
+  runner first sets its private ``numba_cuda_mlir.tools._cached_cc = (9, 0)``
+  and needs no GPU;
 - Triton: ``triton.compile(ASTSource, target=GPUTarget("cuda", 90, 32))`` up to
   its PTX and cubin (it always makes both), its disk cache in a fresh directory.
 
@@ -253,7 +254,8 @@ def main():
         cols = ([(n, r, False) for n, (r, _) in results.items()]
                 + [(n + "/cuft", r, True) for n, (r, _) in results.items() if n != "cuft"])
         widths = [max(12, len(label) + 1) for label, _, _ in cols]
-        print(f"{'kernel':>10}" + "".join(f" {label:>{w}}" for (label, _, _), w in zip(cols, widths)))
+        print(f"{'kernel':>10}"
+              + "".join(f" {label:>{w}}" for (label, _, _), w in zip(cols, widths)))
         for k in KERNELS:
             row = f"{k:>10}"
             for (_, r, ratio), w in zip(cols, widths):
