@@ -126,9 +126,9 @@ cuft::cache::Key cuft::keyOf(const SpecializationRequest &r) {
       .add(r.program->digest);
   // Host code is compiled for this CPU's features: a cache shared between
   // machines (a disk tier on a shared file system, a pickled kernel) must not
-  // hand it to another CPU.
+  // hand it to another CPU. And split at barriers or not (CUFT_HOST_FIBERS).
   if (r.target == "host")
-    key.add(host::cpuId());
+    key.add(host::cpuId()).add(uint64_t(host::splitsBarriers()));
   // What the kernel links is part of what it is: its bytes (a file's name only
   // names it in messages, and differs where a pickled kernel's files land).
   for (const auto &in : r.inputs)

@@ -418,3 +418,35 @@ def test_a_device_function_returning_a_tuple_across_a_barrier():
     tuple_from_device_function[1, 32](x, out)
     np.testing.assert_array_equal(out, x - x[::-1])
     assert runs_as_loops(tuple_from_device_function, x, out)
+
+
+FIBERS_SCRIPT = r"""
+import sys
+sys.path.insert(0, sys.argv[1])
+import numpy as np, cuft
+cuft.set_target("host")
+import test_host_barriers as t
+x = np.random.default_rng(0).random(5000).astype(np.float32)
+out = np.zeros(20, np.float32)
+t.tree_sum[20, 256](x, out)
+np.testing.assert_allclose(out, np.add.reduceat(np.pad(x, (0, 120)), range(0, 5120, 256)),
+                           rtol=1e-5)
+t.test_threads_passing_different_numbers_of_barriers()
+print("fibers" if not t.runs_as_loops(t.tree_sum, x, out) else "loops")
+"""
+
+
+def test_cuft_host_fibers_runs_kernels_with_barriers_as_fibers():
+    # The way back to fibers (CUFT_HOST_FIBERS=1), in a fresh process: the
+    # same results; and host code is keyed by it, so a disk cache shared with
+    # processes that split never hands one the other's code.
+    import os
+    import subprocess
+    import sys
+    here = os.path.dirname(os.path.abspath(__file__))
+    for value, expect in (("1", "fibers"), ("0", "loops")):
+        env = dict(os.environ, CUFT_HOST_FIBERS=value, CUFT_TARGET="host")
+        done = subprocess.run([sys.executable, "-c", FIBERS_SCRIPT, here], env=env,
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.split()[-1] == expect

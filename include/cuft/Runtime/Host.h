@@ -76,6 +76,13 @@ std::string entrySymbol(const std::string &name);
 /// (LLVM's). Host code is keyed by it. Computed once.
 const std::string &cpuId();
 
+/// Whether the host compiler splits kernels whose threads meet only at
+/// barriers into loops between them (SplitBarriers.cpp); false with
+/// CUFT_HOST_FIBERS=1 in the environment, which runs them as fibers (to
+/// compare, or to work around a problem). Read once; host code is keyed by
+/// it.
+bool splitsBarriers();
+
 /// A kernel loaded into this process: its JIT-linked entry and what launching
 /// needs. Immutable; launch it from any number of threads at once.
 class Kernel {

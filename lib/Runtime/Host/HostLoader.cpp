@@ -20,6 +20,8 @@
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/TargetParser/Host.h"
 
+#include <cstdlib>
+
 #include <algorithm>
 #include <mutex>
 #include <vector>
@@ -97,6 +99,14 @@ llvm::Expected<llvm::orc::JITTargetMachineBuilder> hostBuilder() {
 }
 
 } // namespace
+
+bool cuft::host::splitsBarriers() {
+  static const bool splits = [] {
+    const char *fibers = std::getenv("CUFT_HOST_FIBERS");
+    return !(fibers && *fibers && std::string(fibers) != "0");
+  }();
+  return splits;
+}
 
 const std::string &cuft::host::cpuId() {
   static const std::string id = [] {

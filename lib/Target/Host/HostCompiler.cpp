@@ -170,7 +170,7 @@ cuft::host::ObjectResult compileObjectHere(const std::string &ir, const std::str
   // Threads that meet only at barriers run as loops between them, not fibers.
   uint64_t frameBytes = 0;
   std::string why;
-  if (splittable &&
+  if (splittable && splitsBarriers() &&
       cuft::host::detail::splitAtBarriers(*llvmModule, *entry, *tm, frameBytes, why)) {
     object->fibers = false;
     object->localBytes = (object->maxThreads ? object->maxThreads : kMaxThreadsPerBlock) * frameBytes;

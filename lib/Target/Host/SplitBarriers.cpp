@@ -569,7 +569,7 @@ void Splitter::rewriteRegion(Region &region) {
 SmallVector<Value *> emitLoop(IRBuilder<> &b, Value *n, const Twine &name,
                               ArrayRef<Value *> initial,
                               function_ref<SmallVector<Value *>(Value *, ArrayRef<Value *>)> body,
-                              MDNode *parallel = nullptr) {
+                              ArrayRef<Metadata *> properties = {}) {
   LLVMContext &ctx = b.getContext();
   Function *fn = b.GetInsertBlock()->getParent();
   BasicBlock *before = b.GetInsertBlock();
@@ -595,16 +595,33 @@ SmallVector<Value *> emitLoop(IRBuilder<> &b, Value *n, const Twine &name,
   for (auto [phi, v] : llvm::zip_equal(phis, next))
     phi->addIncoming(v, latch);
   BranchInst *back = b.CreateBr(head);
-  if (parallel) {
-    // Its iterations do not depend on one another through the memory
-    // accesses of access group `parallel`.
-    auto *property = MDNode::get(ctx, {MDString::get(ctx, "llvm.loop.parallel_accesses"), parallel});
-    MDNode *loop = MDNode::getDistinct(ctx, {nullptr, property});
+  if (!properties.empty()) {
+    SmallVector<Metadata *> operands{nullptr};
+    llvm::append_range(operands, properties);
+    MDNode *loop = MDNode::getDistinct(ctx, operands);
     loop->replaceOperandWith(0, loop);
     back->setMetadata(LLVMContext::MD_loop, loop);
   }
   b.SetInsertPoint(exit);
   return carried;
+}
+
+/// Loop properties (llvm.loop metadata) of a region's loop over the threads.
+/// The loop over all of them: its iterations do not depend on one another
+/// through the memory accesses of access group `group`, and it is not
+/// unrolled beyond what the vectorizer interleaves (a block has 1024 threads
+/// at most; unrolling its loops mostly grew the code, and the compile time).
+SmallVector<Metadata *> everyThreadLoop(LLVMContext &ctx, MDNode *group) {
+  auto flag = [&](StringRef name) { return MDNode::get(ctx, {MDString::get(ctx, name)}); };
+  return {MDNode::get(ctx, {MDString::get(ctx, "llvm.loop.parallel_accesses"), group})};
+}
+/// A loop over the threads at one barrier among several (rare): neither
+/// vectorized nor unrolled, so its code stays small.
+SmallVector<Metadata *> someThreadsLoop(LLVMContext &ctx) {
+  auto flag = [&](StringRef name) { return MDNode::get(ctx, {MDString::get(ctx, name)}); };
+  return {MDNode::get(ctx, {MDString::get(ctx, "llvm.loop.vectorize.enable"),
+                            ConstantAsMetadata::get(ConstantInt::getFalse(ctx))}),
+          flag("llvm.loop.unroll.disable")};
 }
 
 /// The entry: a block's rounds of loops over its threads.
@@ -646,12 +663,13 @@ void Splitter::buildEntry() {
   args[n - kIdsFromEnd + 3] = b.getInt64(cuft::kIdSlots);
   args[n - kIdsFromEnd + 4] = b.getInt64(1);
   args.append({frame, nullptr, threads, uniform});
+  // Inlined in the loop over every thread; called out of line (compiled
+  // once) from the loops over some.
   auto callRegion = [&](unsigned k, Value *t, bool inlined) {
     args[n + 1] = t;
     CallInst *call = b.CreateCall(regions[k]->fn, args);
     call->setDebugLoc(callLoc);
-    if (inlined)
-      call->addFnAttr(Attribute::AlwaysInline);
+    call->addFnAttr(inlined ? Attribute::AlwaysInline : Attribute::NoInline);
     return call;
   };
   auto setTid = [&](unsigned d, Value *v) {
@@ -663,7 +681,7 @@ void Splitter::buildEntry() {
   // carried)` returns the carried values for the next thread.
   auto eachThread = [&](const Twine &name, ArrayRef<Value *> initial,
                         function_ref<Carried(Value *, ArrayRef<Value *>)> body,
-                        MDNode *parallel = nullptr) {
+                        ArrayRef<Metadata *> properties = {}) {
     return emitLoop(b, bz, name + ".z", initial, [&](Value *z, ArrayRef<Value *> cz) {
       setTid(2, z);
       return emitLoop(b, by, name + ".y", cz, [&](Value *y, ArrayRef<Value *> cy) {
@@ -675,7 +693,7 @@ void Splitter::buildEntry() {
               setTid(0, x);
               return body(b.CreateNUWAdd(row, x), cx);
             },
-            parallel);
+            properties);
       });
     });
   };
@@ -707,7 +725,7 @@ void Splitter::buildEntry() {
           b.CreateStore(s, stateOf(now, t))->setMetadata(LLVMContext::MD_access_group, group);
           return see(c, s);
         },
-        group);
+        everyThreadLoop(ctx, group));
   };
 
   BasicBlock *round = BasicBlock::Create(ctx, "round", &entry);
@@ -758,6 +776,7 @@ void Splitter::buildEntry() {
                                  b.CreateICmpSGE(hi, b.getInt32(k)));
     b.CreateCondBr(present, run, after);
     b.SetInsertPoint(run);
+    SmallVector<Metadata *> cold = someThreadsLoop(ctx);
     eachThread("m" + Twine(k), {}, [&](Value *t, ArrayRef<Value *>) {
       BasicBlock *go = BasicBlock::Create(ctx, "go", &entry, after);
       BasicBlock *skip = BasicBlock::Create(ctx, "skip", &entry, after);
@@ -767,7 +786,7 @@ void Splitter::buildEntry() {
       b.CreateBr(skip);
       b.SetInsertPoint(skip);
       return Carried();
-    });
+    }, cold);
     b.CreateBr(after);
     b.SetInsertPoint(after);
   }
