@@ -29,6 +29,10 @@ constexpr char kMagic[8] = {'C', 'U', 'F', 'T', 'D', 'C', '0', '1'};
 /// A lock older than this is broken even if its owner seems alive (a hung
 /// process, or one on another host of a shared file system).
 constexpr int64_t kStaleLockSeconds = 600;
+/// A lock whose text is not cuft's is broken once it is this old: a fresh one
+/// may be another cuft's being made where locks cannot be made whole at once
+/// (below, acquireLock).
+constexpr int64_t kForeignLockSeconds = 5;
 
 void putU64(std::string &out, uint64_t v) {
   for (int i = 0; i < 8; ++i)
@@ -94,6 +98,35 @@ int64_t nowSeconds() {
       .count();
 }
 
+/// Takes the lock file `lock`, whole: its owner's pid, host and time are
+/// written to a file of this process's, which is then linked to the lock's
+/// name (link fails if the name exists), so no other process ever reads a
+/// lock without its owner in it (an empty one had looked foreign, and was
+/// broken while its owner compiled: two compiles). Where links cannot be
+/// made, the lock is created (O_EXCL) and then written. 1: taken, 0: held by
+/// another, -1: no locks here (errno).
+int acquireLock(const std::string &lock, const std::string &owner) {
+  std::string mine = lock + "." + std::to_string(::getpid()) + ".owner";
+  int fd = ::open(mine.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0600);
+  if (fd >= 0) {
+    bool written = writeAll(fd, owner);
+    ::close(fd);
+    int linked = written ? ::link(mine.c_str(), lock.c_str()) : -1;
+    int error = errno;
+    ::unlink(mine.c_str());
+    if (linked == 0)
+      return 1;
+    if (written && error == EEXIST)
+      return 0;
+  }
+  fd = ::open(lock.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return errno == EEXIST ? 0 : -1;
+  writeAll(fd, owner);
+  ::close(fd);
+  return 1;
+}
+
 /// Whether the lock file's owner is gone (dead on this host) or it is too old.
 bool staleLock(const std::string &lock) {
   std::string text;
@@ -102,8 +135,11 @@ bool staleLock(const std::string &lock) {
   long pid = 0;
   long long since = 0;
   char host[256] = {};
-  if (std::sscanf(text.c_str(), "%ld %255s %lld", &pid, host, &since) != 3)
-    return true; // not a lock cuft wrote (or a torn one): take it
+  if (std::sscanf(text.c_str(), "%ld %255s %lld", &pid, host, &since) != 3) {
+    // Not a lock cuft wrote, or one being written: take it once it is old.
+    struct stat st;
+    return ::stat(lock.c_str(), &st) == 0 && nowSeconds() - st.st_mtime > kForeignLockSeconds;
+  }
   if (nowSeconds() - since > kStaleLockSeconds)
     return true;
   return host == hostName() && pid > 0 && ::kill(pid_t(pid), 0) != 0 && errno == ESRCH;
@@ -267,12 +303,10 @@ DiskCache::getOrCompile(const Key &key,
     return compileHere(false);
   std::string lock = pathOf(key) + ".lock";
   for (;;) {
-    int fd = ::open(lock.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
-    if (fd >= 0) {
-      std::string owner = std::to_string(::getpid()) + " " + hostName() + " " +
-                          std::to_string(nowSeconds()) + "\n";
-      writeAll(fd, owner);
-      ::close(fd);
+    std::string owner = std::to_string(::getpid()) + " " + hostName() + " " +
+                        std::to_string(nowSeconds()) + "\n";
+    int taken = acquireLock(lock, owner);
+    if (taken == 1) {
       // Another process may have written it between the read and the lock.
       std::optional<std::string> payload = read(key);
       if (!payload)
@@ -280,7 +314,7 @@ DiskCache::getOrCompile(const Key &key,
       ::unlink(lock.c_str());
       return payload;
     }
-    if (errno != EEXIST)
+    if (taken < 0)
       return compileHere(true); // no locks here (a strange file system): compile alone
     // Another process compiles it: wait for the entry, or for the lock to go.
     waits.fetch_add(1, std::memory_order_relaxed);

@@ -118,6 +118,30 @@ def test_eight_racing_processes_compile_once(tmp_path):
     assert len(entries(cache)) == 1 and not any(p.endswith(".lock") for p in os.listdir(cache))
 
 
+def test_a_lock_being_written_is_waited_for_not_broken(tmp_path):
+    # A lock with no owner in it yet is a compile starting (where a lock
+    # cannot be made whole at once): a process waits for it. It had broken
+    # such locks, and two processes compiled.
+    cache = tmp_path / "cache"
+    run(tmp_path, cache)
+    [entry] = entries(cache)
+    os.unlink(cache / entry)
+    go = tmp_path / "go"
+    proc = subprocess.Popen([sys.executable, script(tmp_path)], env=env_for(cache, GO_FILE=str(go)),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(2.0)  # its imports done; it waits for `go`
+    lock = cache / (entry + ".lock")
+    lock.write_text("")
+    go.write_text("go")
+    time.sleep(1.5)
+    lock.unlink(missing_ok=True)  # (broken already, before the fix)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, out + err
+    after = json.loads(out.strip().splitlines()[-1])
+    assert after["out"] == EXPECTED and after["waits"] == 1
+    assert after["broken_locks"] == 0 and after["misses"] == 1
+
+
 def test_a_lock_left_by_a_killed_compile_blocks_nobody(tmp_path):
     cache = tmp_path / "cache"
     path = script(tmp_path)
