@@ -146,6 +146,10 @@ private:
   std::vector<std::unique_ptr<Region>> regions;
   SetVector<Value *> spilled;      // template values kept in the frame
   DenseSet<Value *> varying;       // template values that may differ between threads
+  /// Threads may pass different numbers of barriers and then run the same
+  /// code again (findVarying): they can be rounds apart there, so no value
+  /// has a block slot.
+  bool outOfStep = false;
   DenseSet<Value *> uniformSlots;  // spilled values with one slot for the block
   DenseMap<Value *, ConstantRange> ranges; // integer values' known ranges (not full)
   DenseMap<Value *, bool> recomputableMemo;
@@ -313,6 +317,26 @@ void Splitter::findVarying() {
   Argument *ids = templ->getArg(n - kIdsFromEnd + 1);
   varying.insert(templ->getArg(n + 1)); // the thread
   DenseSet<BasicBlock *> joins;         // blocks whose phis are varying
+  auto hasBarrier = [&](BasicBlock *block) {
+    return llvm::any_of(*block, [&](Instruction &i) {
+      auto *call = dyn_cast<CallInst>(&i);
+      return call && call->getCalledFunction() == &barrier;
+    });
+  };
+  // Whether a barrier can run at or after `block`.
+  auto reachesBarrier = [&](BasicBlock *block) {
+    SmallVector<BasicBlock *> work{block};
+    DenseSet<BasicBlock *> seen;
+    while (!work.empty()) {
+      BasicBlock *b = work.pop_back_val();
+      if (!seen.insert(b).second)
+        continue;
+      if (hasBarrier(b))
+        return true;
+      llvm::append_range(work, successors(b));
+    }
+    return false;
+  };
   auto markJoins = [&](Instruction *branch) {
     DomTreeNode *node = postDom.getNode(branch->getParent());
     BasicBlock *meet = node && node->getIDom() ? node->getIDom()->getBlock() : nullptr;
@@ -320,13 +344,21 @@ void Splitter::findVarying() {
       joins.insert(meet);
     SmallVector<BasicBlock *> work(successors(branch));
     DenseSet<BasicBlock *> seen;
+    bool barriers = false;
     while (!work.empty()) {
       BasicBlock *block = work.pop_back_val();
       if (block == meet || !seen.insert(block).second)
         continue;
       joins.insert(block);
+      barriers |= hasBarrier(block);
       llvm::append_range(work, successors(block));
     }
+    // Barriers between a varying branch and where its paths meet, and more
+    // after: the threads of either side may pass different numbers of them
+    // (which CUDA leaves undefined but PTX counts) and then run the same
+    // code rounds apart, where a block slot would hold another round's
+    // value. (Threads that return early never meet the others: no matter.)
+    outOfStep |= barriers && meet && reachesBarrier(meet);
   };
   auto isVarying = [&](Instruction &i) {
     if (auto *phi = dyn_cast<PHINode>(&i))
@@ -825,7 +857,7 @@ bool Splitter::run(uint64_t &frameBytesPerThread, std::string &why) {
   cutAtBarriers();
   cloneRegions();
   for (Value *v : spilled)
-    if (!varying.contains(v) && llvm::none_of(regions, [&](auto &region) {
+    if (!outOfStep && !varying.contains(v) && llvm::none_of(regions, [&](auto &region) {
           return storedThenRead(*region, v);
         }))
       uniformSlots.insert(v);
