@@ -200,6 +200,7 @@ struct Stack {
 /// have not ended, and what its last barrier's predicates reduced to.
 struct BlockRun {
   uint32_t id[3] = {0, 0, 0};
+  uint64_t linear = 0; // the same, as the block's index in the grid
   std::unique_ptr<char[]> storage;
   size_t capacity = 0;
   Buffer1D shared;
@@ -250,6 +251,7 @@ thread_local Worker *currentWorker = nullptr;
 
 /// Sets the ids of `run` and of its task `t` to those of block `linear`.
 void setBlock(const Job &j, BlockRun &run, Task &t, uint64_t linear) {
+  run.linear = linear;
   run.id[0] = static_cast<uint32_t>(linear % j.grid[0]);
   run.id[1] = static_cast<uint32_t>(linear / j.grid[0] % j.grid[1]);
   run.id[2] = static_cast<uint32_t>(linear / (uint64_t(j.grid[0]) * j.grid[1]));
@@ -273,9 +275,7 @@ void taskMain(void *p) {
       j.fail(interruptedError());
     if (j.failed.load(std::memory_order_relaxed))
       break;
-    uint64_t linear =
-        run.id[0] + j.grid[0] * (uint64_t(run.id[1]) + uint64_t(j.grid[1]) * run.id[2]);
-    setBlock(j, run, *task, linear + 1);
+    setBlock(j, run, *task, run.linear + 1);
     entry(task->args.data());
   }
   task->state = Task::State::Done;

@@ -74,6 +74,12 @@ constexpr unsigned kRegionExtraArgs = 4; // frame, thread, threads, uniform slot
 /// counted from its last argument: `shared`'s five come after it.
 constexpr unsigned kIdsFromEnd = 10;
 
+/// `i` as a call of `barrier`, or null.
+CallInst *barrierCall(Instruction &i, const Function &barrier) {
+  auto *call = dyn_cast<CallInst>(&i);
+  return call && call->getCalledFunction() == &barrier ? call : nullptr;
+}
+
 /// Every function that calls `barrier`, directly or not.
 SmallPtrSet<Function *, 8> reachingBarrier(Module &module, Function *barrier) {
   SmallPtrSet<Function *, 8> reaching;
@@ -318,10 +324,7 @@ void Splitter::findVarying() {
   varying.insert(templ->getArg(n + 1)); // the thread
   DenseSet<BasicBlock *> joins;         // blocks whose phis are varying
   auto hasBarrier = [&](BasicBlock *block) {
-    return llvm::any_of(*block, [&](Instruction &i) {
-      auto *call = dyn_cast<CallInst>(&i);
-      return call && call->getCalledFunction() == &barrier;
-    });
+    return llvm::any_of(*block, [&](Instruction &i) { return barrierCall(i, barrier); });
   };
   // Whether a barrier can run at or after `block`.
   auto reachesBarrier = [&](BasicBlock *block) {
@@ -452,7 +455,7 @@ bool Splitter::storedThenRead(Region &region, Value *v) {
 void Splitter::cutAtBarriers() {
   SmallVector<CallInst *> barriers;
   for (Instruction &i : instructions(*templ))
-    if (auto *call = dyn_cast<CallInst>(&i); call && call->getCalledFunction() == &barrier)
+    if (CallInst *call = barrierCall(i, barrier))
       barriers.push_back(call);
   resume.push_back(&templ->getEntryBlock());
   for (CallInst *call : barriers) {
@@ -640,11 +643,8 @@ SmallVector<Value *> emitLoop(IRBuilder<> &b, Value *n, const Twine &name,
 
 /// Loop properties (llvm.loop metadata) of a region's loop over the threads.
 /// The loop over all of them: its iterations do not depend on one another
-/// through the memory accesses of access group `group`, and it is not
-/// unrolled beyond what the vectorizer interleaves (a block has 1024 threads
-/// at most; unrolling its loops mostly grew the code, and the compile time).
+/// through the memory accesses of access group `group`.
 SmallVector<Metadata *> everyThreadLoop(LLVMContext &ctx, MDNode *group) {
-  auto flag = [&](StringRef name) { return MDNode::get(ctx, {MDString::get(ctx, name)}); };
   return {MDNode::get(ctx, {MDString::get(ctx, "llvm.loop.parallel_accesses"), group})};
 }
 /// A loop over the threads at one barrier among several (rare): neither
