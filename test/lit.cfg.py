@@ -31,3 +31,9 @@ if not os.path.exists(ptxas):
 if ptxas:
     config.available_features.add("ptxas")
     config.substitutions.append(("%ptxas", ptxas))
+
+# The toolkit's libdevice, for tests that link it (`REQUIRES: libdevice`).
+libdevice = os.path.join(config.cuda_home, "nvvm", "libdevice", "libdevice.10.bc")
+if os.path.exists(libdevice):
+    config.available_features.add("libdevice")
+    config.substitutions.append(("%libdevice", libdevice))

@@ -111,25 +111,32 @@ def PrepareNVPTX : Pass<"prepare-nvptx", "::mlir::ModuleOp"> {
 
     A `gpu.module` with a function of more than 4096 blocks gets its NVVM
     target's optimization level capped at 1 (`cuft::optLevelFor`, the host
-    target's rule too): LLVM's -O3 passes and NVPTX's aggressive code
-    generator take seconds on such functions.
+    target's rule too) and is marked `cuft.large_function` (serialize-ptx
+    generates its code at level None): LLVM's -O3 passes and NVPTX's
+    aggressive code generator take seconds on such functions.
   }];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect", "::mlir::memref::MemRefDialect"];
 }
 
-def DropUnusedLibrary : Pass<"drop-unused-library", "::mlir::ModuleOp"> {
-  let summary = "link a bitcode library only into gpu.modules that call it";
+def SerializePTX : Pass<"serialize-ptx", "::mlir::ModuleOp"> {
+  let summary = "each NVVM-targeted gpu.module to PTX: a gpu.binary";
   let description = [{
-    Runs after convert-gpu-to-nvvm, when every call of libdevice is an
-    `llvm.func` declaration named `__nv_...`: a `gpu.module` that declares none
-    has `library` taken out of its NVVM target's link files, so that
-    gpu-module-to-binary does not load and link it. (MLIR's NVVM serializer
-    still loads the libdevice of the CUDA toolkit it finds, lazily; cuft's copy
-    came on top of it: 1.2 ms of saxpy's 8.4 ms compile to PTX.)
+    cuft's NVPTX serializer, in place of MLIR's gpu-module-to-binary (whose
+    result it makes: a `gpu.binary` with one object per target). Each
+    `gpu.module` is translated to LLVM IR, linked with its NVVM target's link
+    files (bitcode: read once per process, loaded lazily, and only when the
+    module calls a function it does not define; only the functions it needs
+    are taken, internalized), optimized at the target's level `O` and
+    generated with a target machine kept per thread (chip, features, level).
+    A module that prepare-nvptx marked `cuft.large_function` is generated at
+    level None: ptxas optimizes the PTX again.
+
+    `format=isa` gives PTX text; `format=llvm` the optimized module's bitcode
+    (cuft's `stage="llvm"`).
   }];
   let options = [
-    Option<"library", "library", "std::string", /*default=*/"\"\"",
-           "the link file to drop (the path the NVVM target has)">,
+    Option<"format", "format", "std::string", /*default=*/"\"isa\"",
+           "isa (PTX text) or llvm (the optimized module's bitcode)">,
   ];
 }
 

@@ -62,16 +62,12 @@ void cuft::buildCuftToPTXPipeline(OpPassManager &pm, const CuftToPTXOptions &opt
   gpuPm.addPass(createLowerAffinePass());
   gpuPm.addPass(createConvertGpuOpsToNVVMOps());
   pm.addPass(createReconcileUnrealizedCastsPass());
-  // libdevice only for kernels that call it.
-  DropUnusedLibraryOptions drop;
-  drop.library = libdevice;
-  pm.addPass(createDropUnusedLibrary(drop));
   if (options.lineInfo)
     pm.addPass(LLVM::createDIScopeForLLVMFuncOpPass());
 
-  GpuModuleToBinaryPassOptions binary;
-  binary.compilationTarget = options.binaryFormat;
-  pm.addPass(createGpuModuleToBinaryPass(binary));
+  SerializePTXOptions serialize;
+  serialize.format = options.binaryFormat;
+  pm.addPass(createSerializePTX(serialize));
 }
 
 void cuft::buildCuftToHostPipeline(OpPassManager &pm, const CuftToHostOptions &options) {

@@ -32,6 +32,10 @@ inline constexpr unsigned kLargeFunctionOptLevel = 1;
 /// at `kLargeFunctionOptLevel` when one of them is larger than
 /// `kLargeFunctionBlocks`.
 unsigned optLevelFor(mlir::Operation *root, unsigned requested);
+
+/// The unit attribute prepare-nvptx puts on a `gpu.module` whose level it
+/// capped (optLevelFor): serialize-ptx generates its code at level None.
+inline constexpr const char kLargeModuleAttr[] = "cuft.large_function";
 } // namespace cuft
 
 #endif

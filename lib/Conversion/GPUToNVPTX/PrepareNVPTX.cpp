@@ -28,7 +28,6 @@
 
 namespace cuft {
 #define GEN_PASS_DEF_PREPARENVPTX
-#define GEN_PASS_DEF_DROPUNUSEDLIBRARY
 #include "cuft/Conversion/Passes.h.inc"
 } // namespace cuft
 
@@ -431,45 +430,15 @@ struct PrepareNVPTXPass : public cuft::impl::PrepareNVPTXBase<PrepareNVPTXPass> 
     for (Attribute attr : targets) {
       auto nvvm = dyn_cast<NVVM::NVVMTargetAttr>(attr);
       unsigned level = nvvm ? optLevelFor(gpuModule, nvvm.getO()) : 0;
-      if (nvvm && level != static_cast<unsigned>(nvvm.getO()))
+      if (nvvm && level != static_cast<unsigned>(nvvm.getO())) {
+        gpuModule->setAttr(kLargeModuleAttr, UnitAttr::get(gpuModule.getContext()));
         attr = NVVM::NVVMTargetAttr::get(gpuModule.getContext(), level, nvvm.getTriple(),
                                          nvvm.getChip(), nvvm.getFeatures(), nvvm.getFlags(),
                                          nvvm.getLink(), nvvm.getVerifyTarget());
+      }
       capped.push_back(attr);
     }
     gpuModule.setTargetsAttr(ArrayAttr::get(gpuModule.getContext(), capped));
-  }
-};
-
-struct DropUnusedLibraryPass
-    : public cuft::impl::DropUnusedLibraryBase<DropUnusedLibraryPass> {
-  using DropUnusedLibraryBase::DropUnusedLibraryBase;
-  void runOnOperation() override {
-    MLIRContext *ctx = &getContext();
-    for (auto gpuModule : getOperation().getOps<gpu::GPUModuleOp>()) {
-      ArrayAttr targets = gpuModule.getTargetsAttr();
-      bool calls = llvm::any_of(gpuModule.getOps<LLVM::LLVMFuncOp>(), [](LLVM::LLVMFuncOp f) {
-        return f.getSymName().starts_with("__nv_");
-      });
-      if (!targets || calls)
-        continue;
-      SmallVector<Attribute> kept;
-      for (Attribute attr : targets) {
-        auto nvvm = dyn_cast<NVVM::NVVMTargetAttr>(attr);
-        if (nvvm && nvvm.getLink()) {
-          SmallVector<Attribute> files;
-          for (Attribute file : nvvm.getLink())
-            if (!(isa<StringAttr>(file) && cast<StringAttr>(file).getValue() == library))
-              files.push_back(file);
-          attr = NVVM::NVVMTargetAttr::get(ctx, nvvm.getO(), nvvm.getTriple(), nvvm.getChip(),
-                                           nvvm.getFeatures(), nvvm.getFlags(),
-                                           files.empty() ? ArrayAttr() : ArrayAttr::get(ctx, files),
-                                           nvvm.getVerifyTarget());
-        }
-        kept.push_back(attr);
-      }
-      gpuModule.setTargetsAttr(ArrayAttr::get(ctx, kept));
-    }
   }
 };
 

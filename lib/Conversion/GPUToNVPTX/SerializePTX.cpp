@@ -1,0 +1,240 @@
+//===- SerializePTX.cpp - serialize-ptx: gpu.modules to PTX ----------------===//
+//
+// cuft's own NVPTX serializer, in place of MLIR's gpu-module-to-binary, which
+// made a new NVPTX TargetMachine per compile, read the CUDA toolkit's libdevice
+// from disk (and parsed its index) for every kernel, math or not, and generated
+// code at the aggressive level whatever the function's size. Here:
+//
+// - one TargetMachine per thread and (chip, features, level), reused for
+//   kTargetMachineUses compiles (a TargetMachine is not safe to share between
+//   threads; NVPTX's keeps strings made during code generation);
+// - each bitcode library is read once per process and kept in memory; a
+//   compile loads it lazily (its functions are materialized only when the
+//   linker takes them) and only when the module declares a function that is
+//   not an LLVM intrinsic: a kernel without math links nothing;
+// - a module marked `cuft.large` (PrepareNVPTX capped its level: a function of
+//   thousands of blocks) is generated at level None: ptxas optimizes the PTX
+//   again (the 10,000-operand and-chain: the same cubin, 0.5 s less).
+//
+// The result is what gpu-module-to-binary makes: a gpu.binary with one object,
+// PTX text (format isa) or the optimized module's bitcode (format llvm).
+//
+//===----------------------------------------------------------------------===//
+
+#include "cuft/Conversion/Passes.h"
+
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Bitcode/BitcodeReader.h"
+#include "llvm/Bitcode/BitcodeWriter.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Linker/Linker.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/TargetParser/Triple.h"
+#include "llvm/Transforms/IPO/Internalize.h"
+
+#include <mutex>
+
+namespace cuft {
+#define GEN_PASS_DEF_SERIALIZEPTX
+#include "cuft/Conversion/Passes.h.inc"
+} // namespace cuft
+
+using namespace mlir;
+
+namespace {
+
+constexpr unsigned kTargetMachineUses = 256;
+
+/// This thread's NVPTX target machine for `chip`, `features` and `level`.
+llvm::TargetMachine *targetMachine(const llvm::Triple &triple, StringRef chip,
+                                   StringRef features, llvm::CodeGenOptLevel level,
+                                   std::string &error) {
+  static std::once_flag initialized;
+  std::call_once(initialized, [] {
+    LLVMInitializeNVPTXTargetInfo();
+    LLVMInitializeNVPTXTarget();
+    LLVMInitializeNVPTXTargetMC();
+    LLVMInitializeNVPTXAsmPrinter();
+  });
+  struct Kept {
+    std::unique_ptr<llvm::TargetMachine> machine;
+    unsigned uses = 0;
+  };
+  thread_local llvm::StringMap<Kept> kept;
+  std::string key = (triple.str() + "|" + chip + "|" + features + "|" +
+                     std::to_string(static_cast<int>(level)))
+                        .str();
+  Kept &entry = kept[key];
+  if (entry.machine && ++entry.uses <= kTargetMachineUses)
+    return entry.machine.get();
+  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target)
+    return nullptr;
+  entry.machine.reset(target->createTargetMachine(triple, chip, features, {}, std::nullopt,
+                                                  std::nullopt, level));
+  entry.uses = 1;
+  if (!entry.machine)
+    error = "cannot create the NVPTX target machine for " + chip.str();
+  return entry.machine.get();
+}
+
+/// The bytes of the bitcode library at `path`, read on first use and kept for
+/// the process (libdevice: 470 KB).
+llvm::Expected<llvm::MemoryBufferRef> libraryBytes(StringRef path) {
+  static std::mutex mutex;
+  static auto *kept = new llvm::StringMap<std::unique_ptr<llvm::MemoryBuffer>>();
+  std::lock_guard<std::mutex> lock(mutex);
+  auto found = kept->find(path);
+  if (found != kept->end())
+    return found->second->getMemBufferRef();
+  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> read = llvm::MemoryBuffer::getFile(path);
+  if (!read)
+    return llvm::createStringError(read.getError(), "cannot read the bitcode library " +
+                                                        path + ": " + read.getError().message());
+  llvm::MemoryBufferRef ref = (*read)->getMemBufferRef();
+  kept->try_emplace(path, std::move(*read));
+  return ref;
+}
+
+/// Whether `module` calls a function it does not define (other than LLVM's
+/// intrinsics): only then can a library give it anything.
+bool needsLibraries(const llvm::Module &module) {
+  for (const llvm::Function &f : module)
+    if (f.isDeclaration() && !f.isIntrinsic() && !f.use_empty())
+      return true;
+  return false;
+}
+
+/// Links the libraries of `target` into `module`: only the functions it needs,
+/// internalized.
+LogicalResult linkLibraries(gpu::GPUModuleOp gpuModule, NVVM::NVVMTargetAttr target,
+                            llvm::Module &module) {
+  if (!target.getLink() || !needsLibraries(module))
+    return success();
+  llvm::Linker linker(module);
+  for (Attribute file : target.getLink()) {
+    auto path = dyn_cast<StringAttr>(file);
+    if (!path)
+      return gpuModule.emitError("a link file of the NVVM target is not a path: ") << file;
+    llvm::Expected<llvm::MemoryBufferRef> bytes = libraryBytes(path.getValue());
+    llvm::Expected<std::unique_ptr<llvm::Module>> library =
+        bytes ? llvm::getLazyBitcodeModule(*bytes, module.getContext())
+              : llvm::Expected<std::unique_ptr<llvm::Module>>(bytes.takeError());
+    if (!library)
+      return gpuModule.emitError(llvm::toString(library.takeError()));
+    // The library's own triple and layout (libdevice: nvptx64-nvidia-gpulibs)
+    // would make the linker warn.
+    (*library)->setTargetTriple(module.getTargetTriple());
+    (*library)->setDataLayout(module.getDataLayout());
+    bool failed = linker.linkInModule(
+        std::move(*library), llvm::Linker::Flags::LinkOnlyNeeded,
+        [](llvm::Module &m, const llvm::StringSet<> &linked) {
+          llvm::internalizeModule(m, [&linked](const llvm::GlobalValue &gv) {
+            return !gv.hasName() || !linked.contains(gv.getName());
+          });
+        });
+    if (failed)
+      return gpuModule.emitError("cannot link the bitcode library ") << path.getValue();
+  }
+  return success();
+}
+
+/// `gpuModule`'s object for `target`: PTX, or with `bitcode` the optimized
+/// module's bitcode.
+FailureOr<std::string> serialize(gpu::GPUModuleOp gpuModule, NVVM::NVVMTargetAttr target,
+                                 bool bitcode) {
+  unsigned optLevel = target.getO();
+  if (optLevel > 3)
+    return gpuModule.emitError("invalid optimization level ") << optLevel;
+  llvm::Triple triple(target.getTriple());
+  llvm::CodeGenOptLevel codegenLevel = gpuModule->hasAttr(cuft::kLargeModuleAttr)
+                                           ? llvm::CodeGenOptLevel::None
+                                           : static_cast<llvm::CodeGenOptLevel>(optLevel);
+  std::string error;
+  llvm::TargetMachine *tm =
+      targetMachine(triple, target.getChip(), target.getFeatures(), codegenLevel, error);
+  if (!tm)
+    return gpuModule.emitError(error);
+
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> module = translateModuleToLLVMIR(gpuModule, llvmContext);
+  if (!module)
+    return gpuModule.emitError("cannot translate the kernels to LLVM IR");
+  module->setDataLayout(tm->createDataLayout());
+  module->setTargetTriple(triple);
+  if (failed(linkLibraries(gpuModule, target, *module)))
+    return failure();
+  auto optimize = makeOptimizingTransformer(optLevel, /*sizeLevel=*/0, tm);
+  if (llvm::Error e = optimize(module.get()))
+    return gpuModule.emitError("LLVM's optimizer failed: ") << llvm::toString(std::move(e));
+
+  std::string object;
+  llvm::raw_string_ostream os(object);
+  if (bitcode) {
+    llvm::WriteBitcodeToFile(*module, os);
+    return object;
+  }
+  {
+    llvm::buffer_ostream out(os);
+    llvm::legacy::PassManager codegen;
+    if (tm->addPassesToEmitFile(codegen, out, nullptr, llvm::CodeGenFileType::AssemblyFile))
+      return gpuModule.emitError("the NVPTX backend cannot emit PTX");
+    codegen.run(*module);
+  }
+  return object;
+}
+
+struct SerializePTXPass : public cuft::impl::SerializePTXBase<SerializePTXPass> {
+  using SerializePTXBase::SerializePTXBase;
+
+  void runOnOperation() override {
+    bool bitcode = format == "llvm";
+    if (!bitcode && format != "isa") {
+      getOperation().emitError("serialize-ptx: format must be isa or llvm, not ") << format;
+      return signalPassFailure();
+    }
+    for (auto gpuModule :
+         llvm::make_early_inc_range(getOperation().getOps<gpu::GPUModuleOp>())) {
+      ArrayAttr targets = gpuModule.getTargetsAttr();
+      SmallVector<Attribute> objects;
+      for (Attribute attr : targets ? targets : ArrayAttr()) {
+        auto target = dyn_cast<NVVM::NVVMTargetAttr>(attr);
+        if (!target) {
+          gpuModule.emitError("serialize-ptx serializes NVVM targets only, not ") << attr;
+          return signalPassFailure();
+        }
+        FailureOr<std::string> object = serialize(gpuModule, target, bitcode);
+        if (failed(object))
+          return signalPassFailure();
+        Builder b(&getContext());
+        DictionaryAttr properties;
+        if (!bitcode)
+          properties = b.getDictionaryAttr(b.getNamedAttr("O", b.getI32IntegerAttr(target.getO())));
+        objects.push_back(gpu::ObjectAttr::get(
+            &getContext(), target,
+            bitcode ? gpu::CompilationTarget::Offload : gpu::CompilationTarget::Assembly,
+            b.getStringAttr(*object), properties, /*kernels=*/nullptr));
+      }
+      if (objects.empty()) {
+        gpuModule.emitError("a gpu.module without an NVVM target");
+        return signalPassFailure();
+      }
+      OpBuilder builder(gpuModule);
+      gpu::BinaryOp::create(builder, gpuModule.getLoc(), gpuModule.getName(),
+                            gpuModule.getOffloadingHandlerAttr(), builder.getArrayAttr(objects));
+      gpuModule.erase();
+    }
+  }
+};
+
+} // namespace
