@@ -19,9 +19,14 @@
 #include "llvm/IR/Module.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
+#include "llvm/Support/thread.h"
 
 #include <pthread.h>
 
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
 #include <mutex>
 #include <tuple>
 #include <vector>
@@ -154,6 +159,99 @@ private:
 ContextPool *ContextPool::current = new ContextPool();
 
 } // namespace
+
+namespace {
+
+/// The compile threads (submitCompile). A forked child gets a pool of its
+/// own: the parent's threads are not in it (the old pool is left as it is).
+class CompileThreads {
+public:
+  static constexpr size_t kIdleKept = 4;
+  static constexpr std::chrono::seconds kIdleFor{60};
+
+  static CompileThreads &get() {
+    static bool registered = [] {
+      pthread_atfork(nullptr, nullptr, [] { current = new CompileThreads(); });
+      return true;
+    }();
+    (void)registered;
+    return *current;
+  }
+
+  void submit(std::function<void()> task) {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      queue.push_back(std::move(task));
+      // Each queued task has an idle thread of its own, or a new one.
+      if (queue.size() <= idle) {
+        ready.notify_one();
+        return;
+      }
+    }
+    CompileThreads *pool = this;
+    llvm::thread(std::optional<unsigned>(cuft::detail::kCompileStackBytes),
+                 [pool] { pool->serve(); })
+        .detach();
+  }
+
+  /// Whether this thread is a compile thread.
+  static bool onCompileThread() { return serving; }
+
+private:
+  void serve() {
+    serving = true;
+    std::unique_lock<std::mutex> lock(mutex);
+    for (;;) {
+      if (queue.empty()) {
+        if (idle >= kIdleKept)
+          return;
+        ++idle;
+        bool got = ready.wait_for(lock, kIdleFor, [this] { return !queue.empty(); });
+        --idle;
+        if (!got)
+          return;
+      }
+      std::function<void()> task = std::move(queue.front());
+      queue.pop_front();
+      lock.unlock();
+      task();
+      task = nullptr; // what it holds goes before the next wait
+      lock.lock();
+    }
+  }
+
+  static CompileThreads *current; // never destroyed: detached threads use it
+  static thread_local bool serving;
+  std::mutex mutex;
+  std::condition_variable ready;
+  std::deque<std::function<void()>> queue; // guarded by mutex
+  size_t idle = 0;                         // threads waiting for a task; guarded by mutex
+};
+
+CompileThreads *CompileThreads::current = new CompileThreads();
+thread_local bool CompileThreads::serving = false;
+
+} // namespace
+
+void cuft::submitCompile(std::function<void()> task) {
+  CompileThreads::get().submit(std::move(task));
+}
+
+void cuft::detail::runOnCompileStack(llvm::function_ref<void()> fn) {
+  if (CompileThreads::onCompileThread())
+    return fn();
+  std::mutex mutex;
+  std::condition_variable cv;
+  bool done = false;
+  submitCompile([&] {
+    fn();
+    std::lock_guard<std::mutex> lock(mutex);
+    done = true;
+    cv.notify_all();
+  });
+  std::unique_lock<std::mutex> lock(mutex);
+  cv.wait(lock, [&] { return done; });
+}
 
 cuft::detail::Session::Session(std::vector<Diagnostic> &diagnostics) : diagnostics(diagnostics) {
   std::tie(ctx, uses) = ContextPool::get().take();

@@ -17,7 +17,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/OwningOpRef.h"
 
-#include "llvm/Support/thread.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 
 #include <memory>
 #include <optional>
@@ -55,14 +55,18 @@ private:
 /// end of it, where a Python thread's 8 MiB crashed the interpreter.
 inline constexpr unsigned kCompileStackBytes = 256u << 20;
 
-/// Runs `fn()` on a thread of its own with kCompileStackBytes of stack and
-/// returns its result; the caller waits (a compile is milliseconds, the thread
-/// microseconds).
+/// Runs `fn` on a compile thread (submitCompile), which has kCompileStackBytes
+/// of stack, and waits for it; on a compile thread, runs it there. The threads
+/// are kept between compiles: a new thread per compile cost its creation and
+/// the page faults of a fresh stack, and what LLVM keeps per thread (the NVPTX
+/// target machines) did not last.
+void runOnCompileStack(llvm::function_ref<void()> fn);
+
+/// `fn()`, run by runOnCompileStack.
 template <typename Fn>
 auto onCompileStack(Fn &&fn) -> decltype(fn()) {
   std::optional<decltype(fn())> result;
-  llvm::thread worker(std::optional<unsigned>(kCompileStackBytes), [&] { result.emplace(fn()); });
-  worker.join();
+  runOnCompileStack([&] { result.emplace(fn()); });
   return std::move(*result);
 }
 

@@ -35,7 +35,7 @@ using cuft::python::dispatchHits;
 namespace {
 
 
-/// `lookup` on a thread of its own while Python's main thread waits for it:
+/// `lookup` on a compile thread (cuft::submitCompile) while Python's main thread waits for it:
 /// Ctrl-C raises KeyboardInterrupt within 20 ms, and the compile goes on in the
 /// background, so its result is cached for the next call. The thread holds
 /// copies of what it compiles.
@@ -47,13 +47,13 @@ cuft::SpecializationCache::Lookup interruptibleLookup(const cuft::Specialization
     cuft::SpecializationCache::Lookup result;
   };
   auto state = std::make_shared<State>();
-  std::thread([state, r] {
+  cuft::submitCompile([state, r] {
     cuft::SpecializationCache::Lookup found = cuft::lookupSpecialization(r);
     std::lock_guard<std::mutex> lock(state->mutex);
     state->result = std::move(found);
     state->done = true;
     state->cv.notify_all();
-  }).detach();
+  });
   for (;;) {
     {
       py::gil_scoped_release release;

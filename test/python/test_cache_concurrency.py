@@ -197,3 +197,44 @@ def test_stress_many_kernels_from_many_threads():
         assert s["compiles"] == s["loads"] == 3  # scales 1..3 of its own kernel
     for k, _ in shared:
         assert k.stats()["compiles"] == k.stats()["loads"] == 3
+
+
+def test_compile_threads_are_pooled_and_do_not_pile_up():
+    """Compiles run on pooled compile threads (a large stack each), made when
+    none is idle: 16 threads compiling 16 new signatures at once each get a
+    right result, and afterwards at most 4 idle compile threads stay."""
+    import os
+
+    @cuft.kernel
+    def triple(x):
+        i = cuft.grid(1)
+        if i < x.size:
+            x[i] = x[i] * 3
+
+    def tasks():
+        return len(os.listdir("/proc/self/task"))
+
+    triple.inspect(np.zeros(2, np.float64), stage="ptx")  # this thread's, kept
+    before = tasks()
+    dtypes = [np.int8, np.int16, np.int32, np.int64, np.uint16, np.uint32, np.float32,
+              np.complex64]
+    results = {}
+
+    def compile_twice(k):
+        x = np.zeros(4, dtypes[k % 8])
+        x = x[::2] if k >= 8 else x  # contiguous and strided: 16 signatures
+        results[k] = [triple.inspect(x, stage="ptx") for _ in range(2)]
+
+    threads = [threading.Thread(target=compile_twice, args=(k,)) for k in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == list(range(16))
+    assert all(".entry triple" in a and a == b for a, b in results.values())
+    # The compile threads beyond four end as they find no work (a thread ends
+    # just after join() returns: wait for it; kept, 16 would stay for ever).
+    deadline = time.monotonic() + 10
+    while tasks() > before + 4 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert tasks() <= before + 4

@@ -47,3 +47,31 @@ def test_a_forked_child_launches_with_a_pool_of_its_own():
     total, threads, pool = result
     assert total == 1 << 16
     assert threads >= pool + 1  # its own workers, besides the forked thread
+
+
+@cuft.kernel
+def fresh(x):
+    i = cuft.grid(1)
+    if i < x.size:
+        x[i] = x[i] * 3 + 1
+
+
+def _compile_child(queue):
+    try:
+        # A signature new to the process: the parent's compile thread (this
+        # thread's) is not in the child; the child makes its own.
+        ptx = fresh.inspect(np.zeros(4, np.int16), stage="ptx")
+        queue.put(".entry fresh" in ptx)
+    except BaseException as e:
+        queue.put(repr(e))
+
+
+def test_a_forked_child_compiles_on_a_compile_thread_of_its_own():
+    fresh.inspect(np.zeros(4, np.int32), stage="ptx")  # the parent's compile thread exists
+    ctx = mp.get_context("fork")
+    queue = ctx.Queue()
+    child = ctx.Process(target=_compile_child, args=(queue,))
+    child.start()
+    result = queue.get(timeout=60)
+    child.join(timeout=60)
+    assert child.exitcode == 0 and result is True, result

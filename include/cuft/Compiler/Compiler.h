@@ -9,6 +9,7 @@
 #ifndef CUFT_COMPILER_COMPILER_H
 #define CUFT_COMPILER_COMPILER_H
 
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -38,6 +39,12 @@ struct CompileResult {
   std::string text; // the requested stage's output when ok
   std::vector<Diagnostic> diagnostics;
 };
+
+/// Runs `task` on one of cuft's compile threads, without waiting for it. The
+/// threads have a stack for deeply nested IR (256 MiB, reserved), are kept
+/// between compiles (up to four idle ones; an idle one ends after a minute)
+/// and are made when none is idle, so tasks never wait for one another.
+void submitCompile(std::function<void()> task);
 
 /// Compiles the generic IR module `ir`, specialized for `signature` (the
 /// cuft-specialize syntax, e.g. "f32,array<f32,1,C>,i64=128"), up to `stage`.
