@@ -34,17 +34,23 @@ def _child(queue):
         queue.put(repr(e))
 
 
-def test_a_forked_child_launches_with_a_pool_of_its_own():
-    x = np.zeros(1 << 16)
-    bump[256, 256](x)  # the parent's pool exists before the fork
+def in_forked_child(target):
+    """What `target(queue)` put in its queue, run in a forked child; the child
+    must exit cleanly."""
     ctx = mp.get_context("fork")
     queue = ctx.Queue()
-    child = ctx.Process(target=_child, args=(queue,))
+    child = ctx.Process(target=target, args=(queue,))
     child.start()
     result = queue.get(timeout=60)
     child.join(timeout=60)
     assert child.exitcode == 0, result
-    total, threads, pool = result
+    return result
+
+
+def test_a_forked_child_launches_with_a_pool_of_its_own():
+    x = np.zeros(1 << 16)
+    bump[256, 256](x)  # the parent's pool exists before the fork
+    total, threads, pool = in_forked_child(_child)
     assert total == 1 << 16
     assert threads >= pool + 1  # its own workers, besides the forked thread
 
@@ -58,8 +64,8 @@ def fresh(x):
 
 def _compile_child(queue):
     try:
-        # A signature new to the process: the parent's compile thread (this
-        # thread's) is not in the child; the child makes its own.
+        # A signature new to the process: the parent's compile threads are
+        # not in the child; the child makes its own.
         ptx = fresh.inspect(np.zeros(4, np.int16), stage="ptx")
         queue.put(".entry fresh" in ptx)
     except BaseException as e:
@@ -67,11 +73,5 @@ def _compile_child(queue):
 
 
 def test_a_forked_child_compiles_on_a_compile_thread_of_its_own():
-    fresh.inspect(np.zeros(4, np.int32), stage="ptx")  # the parent's compile thread exists
-    ctx = mp.get_context("fork")
-    queue = ctx.Queue()
-    child = ctx.Process(target=_compile_child, args=(queue,))
-    child.start()
-    result = queue.get(timeout=60)
-    child.join(timeout=60)
-    assert child.exitcode == 0 and result is True, result
+    fresh.inspect(np.zeros(4, np.int32), stage="ptx")  # the parent's compile threads exist
+    assert in_forked_child(_compile_child) is True
