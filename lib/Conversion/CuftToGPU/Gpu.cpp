@@ -43,7 +43,7 @@ struct GridLowering : public OpConversionPattern<SrcOp> {
                                 ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     SmallVector<Value> results;
-    for (int64_t i = 0; i < op.getNdim(); ++i) {
+    for (uint64_t i = 0; i < op.getNdim(); ++i) {
       auto d = static_cast<gpu::Dimension>(i);
       Value bdim = gpu::BlockDimOp::create(rewriter, loc, d);
       // Products and sums of 32-bit registers: they never wrap, and LLVM may
