@@ -7,7 +7,7 @@
 //
 // - one TargetMachine per thread and (chip, features, level), reused for
 //   kTargetMachineUses compiles (a TargetMachine is not safe to share between
-//   threads; NVPTX's keeps strings made during code generation);
+//   threads; remaking it now and then bounds whatever it accumulates);
 // - each bitcode library is read once per process and kept in memory; a
 //   compile loads it lazily (its functions are materialized only when the
 //   linker takes them) and only when the module declares a function that is
