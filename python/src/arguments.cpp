@@ -759,6 +759,19 @@ private:
     return true;
   }
 
+  /// Why an array of this shape cannot be passed (empty: it can): kernels
+  /// assume every dimension below cuft::kMaxArrayDim (KernelArgs.h), which
+  /// only a broadcast view exceeds.
+  static std::string dimsTooLarge(const int64_t *shape, size_t rank) {
+    for (size_t k = 0; k < rank; ++k)
+      if (shape[k] >= cuft::kMaxArrayDim)
+        return "array shape " + tupleText(shape, rank) + " has a dimension of 2**48 (" +
+               std::to_string(cuft::kMaxArrayDim) +
+               ") or more: kernels take dimensions below it (a view of that size "
+               "can only be a broadcast; pass a smaller one)";
+    return std::string();
+  }
+
 public:
   /// A DeviceArray's launch form: its entry and cells, or the problem a
   /// launch would report.
@@ -781,6 +794,9 @@ public:
     form.entry = sig;
     form.rank = view.rank;
     form.data = data;
+    form.packProblem = dimsTooLarge(view.shape.data(), view.rank);
+    if (!form.packProblem.empty())
+      return form;
     for (size_t k = 0; k < view.rank; ++k) {
       if (view.strides[k] % view.itemsize) {
         form.packProblem = "array strides " + tupleText(view.strides.data(), view.rank) +
@@ -873,6 +889,8 @@ private:
   // -- packing -----------------------------------------------------------------
 
   bool packArray(ArrayView &view) {
+    if (std::string why = dimsTooLarge(view.shape.data(), view.rank); !why.empty())
+      return fail(why);
     if (!view.hasStrides) {
       int64_t step = view.itemsize;
       for (size_t k = view.rank; k-- > 0;) {

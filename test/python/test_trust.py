@@ -570,3 +570,43 @@ def test_the_global_index_of_a_grid_past_2_31_threads_does_not_wrap():
     out = np.array([-1, n - 1], np.int64)
     past_2_31[grid, 1024](out)
     assert out[0] == grid * 1024 - 1  # in i32 it wrapped to a negative index
+
+
+# -- array dimensions below 2**48 ---------------------------------------------------------
+@cuft.kernel
+def first(x, out):
+    out[0] = x[0]
+
+
+def test_an_array_dimension_of_2_48_or_more_is_refused_at_launch():
+    # Kernels assume every array dimension below 2**48 (the lowering tells LLVM,
+    # so index arithmetic on sizes cannot wrap); only a broadcast view reaches it.
+    out = np.zeros(1)
+    first[1, 1](np.broadcast_to(np.float64(7), (2**48 - 1,)), out)
+    assert out[0] == 7
+    with pytest.raises(cuft.KernelArgumentError, match=r"array shape \(281474976710656,\) has a "
+                                                       r"dimension of 2\*\*48") as info:
+        first[1, 1](np.broadcast_to(np.float64(7), (2**48,)), out)
+    assert info.value.lineno == line_of(first, "def first")[0]
+    with pytest.raises(cuft.KernelArgumentError, match="dimension of 2"):
+        first[1, 1](np.broadcast_to(np.float64(7), (2, 2**50))[0], out)
+
+
+@cuft.kernel
+def tiles(a, out):
+    tx = cuft.threadIdx.x
+    for t in range((a.shape[0] + 15) // 16):
+        out[t * 16 + tx] = a[t * 16 + tx] * 2
+
+
+def test_indices_from_sizes_need_no_negative_index_select():
+    # `t * 16 + tx` with t below (n + 15) // 16 is never negative once n is below
+    # 2**48: the `index < 0` test of negative-index wrapping folds away, on both
+    # targets (the host's vector loads were gathers before).
+    a = np.arange(64, dtype=np.float32)
+    out = np.zeros(64, np.float32)
+    tiles[1, 16](a, out)
+    np.testing.assert_array_equal(out, a * 2)
+    for stage in ("host-llvm", "llvm"):
+        ir = tiles.inspect(a, out, stage=stage)
+        assert " slt " not in ir and "icmp sgt" not in ir, stage

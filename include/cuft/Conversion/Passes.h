@@ -15,6 +15,10 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 
+namespace llvm {
+class Module;
+} // namespace llvm
+
 namespace cuft {
 #define GEN_PASS_DECL
 #include "cuft/Conversion/Passes.h.inc"
@@ -32,6 +36,14 @@ inline constexpr unsigned kLargeFunctionOptLevel = 1;
 /// at `kLargeFunctionOptLevel` when one of them is larger than
 /// `kLargeFunctionBlocks`.
 unsigned optLevelFor(mlir::Operation *root, unsigned requested);
+
+/// Gives each parameter of a function of `module` that an assume at the start
+/// of its entry block bounds (`assume(p < C)`, unsigned, `p` possibly read back
+/// out of a descriptor built from the parameters) the `range` attribute
+/// [0, C), and passes such ranges on to a caller's parameters that it hands on
+/// unchanged: LLVM's ScalarEvolution reads ranges, not assumes. Both targets'
+/// compilers run it on the LLVM IR before optimizing (array dimensions' bound).
+void rangesFromEntryAssumes(llvm::Module &module);
 
 /// The unit attribute prepare-nvptx puts on a `gpu.module` whose level it
 /// capped (optLevelFor): serialize-ptx generates its code at level None.

@@ -22,6 +22,13 @@
 
 namespace cuft {
 
+/// Every dimension of an array a kernel receives is below this (2^48; the
+/// launch refuses a larger one, which only a broadcast view can have). The
+/// lowering tells LLVM so at each kernel's entry: index arithmetic on sizes
+/// and ids cannot wrap, and the negative-index select of an index computed
+/// from them (`t * 16 + threadIdx.x`) folds away.
+inline constexpr int64_t kMaxArrayDim = int64_t(1) << 48;
+
 class KernelArgs {
 public:
   KernelArgs() = default;

@@ -2,6 +2,7 @@
 
 #include "cuft/Conversion/CuftToGPU/CuftToGPU.h"
 #include "cuft/Conversion/Passes.h"
+#include "cuft/Runtime/KernelArgs.h"
 #include "cuft/Dialect/Cuft/IR/CuftOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -110,6 +111,30 @@ struct ConvertCuftToGPUPass : public cuft::impl::ConvertCuftToGPUBase<ConvertCuf
     return success();
   }
 
+  /// At each kernel's entry: every dimension of an array parameter is below
+  /// kMaxArrayDim (the launch checks it, KernelArgs.h).
+  static void assumeArrayDims(gpu::GPUModuleOp gpuModule) {
+    gpuModule.walk([](gpu::GPUFuncOp fn) {
+      if (!fn.isKernel() || fn.getBody().empty())
+        return;
+      auto b = OpBuilder::atBlockBegin(&fn.getBody().front());
+      Location loc = fn.getLoc();
+      Value bound;
+      for (BlockArgument arg : fn.getArguments()) {
+        auto type = dyn_cast<MemRefType>(arg.getType());
+        for (int64_t d = 0; type && d < type.getRank(); ++d) {
+          if (!type.isDynamicDim(d))
+            continue;
+          if (!bound)
+            bound = arith::ConstantIndexOp::create(b, loc, kMaxArrayDim);
+          Value size = memref::DimOp::create(b, loc, arg, d);
+          LLVM::AssumeOp::create(
+              b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, size, bound));
+        }
+      }
+    });
+  }
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
     MLIRContext *ctx = &getContext();
@@ -175,6 +200,7 @@ struct ConvertCuftToGPUPass : public cuft::impl::ConvertCuftToGPUBase<ConvertCuf
         [&](ub::PoisonOp op) { return converter.isLegal(op.getType()); });
     if (failed(applyPartialConversion(gpuModule, target, std::move(patterns))))
       return signalPassFailure();
+    assumeArrayDims(gpuModule);
 
     if (contract && !fastMath) { // fast contracts too
       auto flag = arith::FastMathFlagsAttr::get(ctx, arith::FastMathFlags::contract);

@@ -172,6 +172,7 @@ FailureOr<std::string> serialize(gpu::GPUModuleOp gpuModule, NVVM::NVVMTargetAtt
     return gpuModule.emitError("cannot translate the kernels to LLVM IR");
   module->setDataLayout(tm->createDataLayout());
   module->setTargetTriple(triple);
+  cuft::rangesFromEntryAssumes(*module);
   if (failed(linkLibraries(gpuModule, target, *module)))
     return failure();
   auto optimize = makeOptimizingTransformer(optLevel, /*sizeLevel=*/0, tm);

@@ -166,6 +166,7 @@ cuft::host::ObjectResult compileObjectHere(const std::string &ir, const std::str
     session.error("the kernel's entry is missing from its LLVM IR");
     return result;
   }
+  cuft::rangesFromEntryAssumes(*llvmModule);
   addPackedEntry(*llvmModule, *entry, entrySymbol(object->name));
   // Threads that meet only at barriers run as loops between them, not fibers.
   uint64_t frameBytes = 0;

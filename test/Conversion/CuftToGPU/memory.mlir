@@ -53,9 +53,21 @@ cuft.kernel @indices(%a: !cuft.array<i32, 2, C>, %i: i32, %j: ui32) {
 }
 
 // Strided arrays carry dynamic strides and offset; shape and strides come from
-// the memref, ndim is a constant.
+// the memref, ndim is a constant. At a kernel's entry, every dimension of its
+// arrays is assumed below 2**48 (the launch checks it).
 // CHECK-LABEL: gpu.func @shape(
 // CHECK-SAME: %[[A:.*]]: memref<?x?xf64, strided<[?, ?], offset: ?>>, %[[OUT:.*]]: memref<?xi64>) kernel
+// CHECK-NEXT: %[[MAX:.*]] = arith.constant 281474976710656 : index
+// CHECK-NEXT: %[[Z:.*]] = arith.constant 0 : index
+// CHECK-NEXT: %[[A0:.*]] = memref.dim %[[A]], %[[Z]]
+// CHECK-NEXT: %[[OK0:.*]] = arith.cmpi ult, %[[A0]], %[[MAX]] : index
+// CHECK-NEXT: llvm.intr.assume %[[OK0]] : i1
+// CHECK: memref.dim %[[A]], %{{.*}}
+// CHECK-NEXT: arith.cmpi ult
+// CHECK-NEXT: llvm.intr.assume
+// CHECK: memref.dim %[[OUT]], %{{.*}}
+// CHECK-NEXT: arith.cmpi ult
+// CHECK-NEXT: llvm.intr.assume
 // CHECK: %[[ONE:.*]] = arith.constant 1 : index
 // CHECK: %[[DIM:.*]] = memref.dim %[[A]], %[[ONE]]
 // CHECK: %[[N:.*]] = arith.index_cast %[[DIM]] : index to i64
@@ -80,6 +92,9 @@ cuft.kernel @shape(%a: !cuft.array<f64, 2, strided>, %out: !cuft.array<i64, 1, C
 // a.size: the product of the extents, as an index, then i64.
 // CHECK-LABEL: gpu.func @size(
 // CHECK-SAME: %[[A:.*]]: memref<?x?xf64, strided<[?, ?], offset: ?>>, %[[OUT:.*]]: memref<?xi64>) kernel
+// CHECK: llvm.intr.assume
+// CHECK: llvm.intr.assume
+// CHECK: llvm.intr.assume
 // CHECK: %[[D0:.*]] = memref.dim %[[A]], %c0
 // CHECK: %[[P0:.*]] = arith.muli %{{.*}}, %[[D0]] : index
 // CHECK: %[[D1:.*]] = memref.dim %[[A]], %c1
@@ -136,7 +151,7 @@ cuft.kernel @shared(%a: !cuft.array<f32, 1, C>, %i: i64) {
 // A local array allocated in a loop is hoisted to the entry block, so the loop
 // does not grow the stack.
 // CHECK-LABEL: gpu.func @local(
-// CHECK-NEXT: %[[BUF:.*]] = memref.alloca() : memref<4xf32>
+// CHECK: %[[BUF:.*]] = memref.alloca() : memref<4xf32>
 // CHECK-NEXT: %[[CAST:.*]] = memref.cast %[[BUF]] : memref<4xf32> to memref<?xf32>
 // CHECK: cf.br ^[[HEAD:.*]](
 // CHECK: ^[[HEAD]](
