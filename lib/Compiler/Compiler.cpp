@@ -23,7 +23,6 @@
 
 #include <pthread.h>
 
-#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -108,6 +107,17 @@ void cuft::detail::fillLocation(Location loc, std::string &file, unsigned &line,
 
 namespace {
 
+/// The process's one `T`, never destroyed (no exit-time race); a forked child
+/// gets a new one, since the parent's threads, and the locks they may have
+/// held at the fork, are not in it (the old one is left as it is).
+template <typename T> T &perProcess() {
+  static T *current = [] {
+    pthread_atfork(nullptr, nullptr, [] { current = new T(); });
+    return new T();
+  }();
+  return *current;
+}
+
 /// MLIR contexts between compiles. A context serves one compile at a time; it
 /// is dropped after kContextUses compiles, since what it uniques (types,
 /// attributes, locations) only grows. A forked child starts an empty pool (a
@@ -117,14 +127,7 @@ public:
   static constexpr unsigned kContextUses = 64;
   static constexpr size_t kKept = 16;
 
-  static ContextPool &get() {
-    static bool registered = [] {
-      pthread_atfork(nullptr, nullptr, [] { current = new ContextPool(); });
-      return true;
-    }();
-    (void)registered;
-    return *current;
-  }
+  static ContextPool &get() { return perProcess<ContextPool>(); }
 
   /// A context with cuft's dialects registered, and how many compiles it served.
   std::pair<std::unique_ptr<MLIRContext>, unsigned> take() {
@@ -151,32 +154,23 @@ public:
   }
 
 private:
-  static ContextPool *current; // never destroyed: no exit-time race
   std::mutex mutex;
   std::vector<std::pair<std::unique_ptr<MLIRContext>, unsigned>> kept; // guarded by mutex
 };
 
-ContextPool *ContextPool::current = new ContextPool();
 
 } // namespace
 
 namespace {
 
-/// The compile threads (submitCompile). A forked child gets a pool of its
-/// own: the parent's threads are not in it (the old pool is left as it is).
+/// The compile threads (submitCompile); one per process (perProcess: never
+/// destroyed, as detached threads use it, and made anew in a forked child).
 class CompileThreads {
 public:
   static constexpr size_t kIdleKept = 4;
   static constexpr std::chrono::seconds kIdleFor{60};
 
-  static CompileThreads &get() {
-    static bool registered = [] {
-      pthread_atfork(nullptr, nullptr, [] { current = new CompileThreads(); });
-      return true;
-    }();
-    (void)registered;
-    return *current;
-  }
+  static CompileThreads &get() { return perProcess<CompileThreads>(); }
 
   void submit(std::function<void()> task) {
     {
@@ -220,7 +214,6 @@ private:
     }
   }
 
-  static CompileThreads *current; // never destroyed: detached threads use it
   static thread_local bool serving;
   std::mutex mutex;
   std::condition_variable ready;
@@ -228,7 +221,6 @@ private:
   size_t idle = 0;                         // threads waiting for a task; guarded by mutex
 };
 
-CompileThreads *CompileThreads::current = new CompileThreads();
 thread_local bool CompileThreads::serving = false;
 
 } // namespace

@@ -765,7 +765,8 @@ private:
   static std::string dimsTooLarge(const int64_t *shape, size_t rank) {
     for (size_t k = 0; k < rank; ++k)
       if (shape[k] >= cuft::kMaxArrayDim)
-        return "array shape " + tupleText(shape, rank) + " has a dimension of 2**48 (" +
+        return "array shape " + tupleText(shape, rank) + " has a dimension of 2**" +
+               std::to_string(__builtin_ctzll(cuft::kMaxArrayDim)) + " (" +
                std::to_string(cuft::kMaxArrayDim) +
                ") or more: kernels take dimensions below it (a view of that size "
                "can only be a broadcast; pass a smaller one)";
