@@ -118,10 +118,11 @@ template <typename T> T &perProcess() {
   return *current;
 }
 
-/// MLIR contexts between compiles. A context serves one compile at a time; it
-/// is dropped after kContextUses compiles, since what it uniques (types,
-/// attributes, locations) only grows. A forked child starts an empty pool (a
-/// compile of the parent's other threads may have held the lock).
+/// MLIR contexts between compiles, with the pass managers built in them. A
+/// context serves one compile at a time; it is dropped after kContextUses
+/// compiles, since what it uniques (types, attributes, locations) only grows.
+/// A forked child starts an empty pool (a compile of the parent's other
+/// threads may have held the lock).
 class ContextPool {
 public:
   static constexpr unsigned kContextUses = 64;
@@ -129,8 +130,8 @@ public:
 
   static ContextPool &get() { return perProcess<ContextPool>(); }
 
-  /// A context with cuft's dialects registered, and how many compiles it served.
-  std::pair<std::unique_ptr<MLIRContext>, unsigned> take() {
+  /// A context with cuft's dialects registered (and what it served before).
+  std::unique_ptr<cuft::detail::PooledContext> take() {
     {
       std::lock_guard<std::mutex> lock(mutex);
       if (!kept.empty()) {
@@ -139,25 +140,35 @@ public:
         return out;
       }
     }
-    auto ctx = std::make_unique<MLIRContext>(registry(), MLIRContext::Threading::DISABLED);
+    auto pooled = std::make_unique<cuft::detail::PooledContext>();
+    pooled->ctx = std::make_unique<MLIRContext>(registry(), MLIRContext::Threading::DISABLED);
     // Diagnostics point at the user's source; a dump of the failing op is noise.
-    ctx->printOpOnDiagnostic(false);
-    return {std::move(ctx), 0};
+    pooled->ctx->printOpOnDiagnostic(false);
+    return pooled;
   }
 
-  void give(std::unique_ptr<MLIRContext> ctx, unsigned uses) {
-    if (uses >= kContextUses)
+  void give(std::unique_ptr<cuft::detail::PooledContext> pooled) {
+    if (++pooled->uses >= kContextUses)
       return; // destroyed here, outside the lock
     std::lock_guard<std::mutex> lock(mutex);
     if (kept.size() < kKept)
-      kept.emplace_back(std::move(ctx), uses);
+      kept.push_back(std::move(pooled));
   }
 
 private:
   std::mutex mutex;
-  std::vector<std::pair<std::unique_ptr<MLIRContext>, unsigned>> kept; // guarded by mutex
+  std::vector<std::unique_ptr<cuft::detail::PooledContext>> kept; // guarded by mutex
 };
 
+/// CUFT_VERIFY_PASSES=1 (the test suite sets it): verify the IR after every
+/// pass, as cuft-opt does, not only where it reaches LLVM.
+bool verifyEachPass() {
+  static const bool on = [] {
+    const char *v = std::getenv("CUFT_VERIFY_PASSES");
+    return v && *v && std::string(v) != "0";
+  }();
+  return on;
+}
 
 } // namespace
 
@@ -245,9 +256,9 @@ void cuft::detail::runOnCompileStack(llvm::function_ref<void()> fn) {
   cv.wait(lock, [&] { return done; });
 }
 
-cuft::detail::Session::Session(std::vector<Diagnostic> &diagnostics) : diagnostics(diagnostics) {
-  std::tie(ctx, uses) = ContextPool::get().take();
-  handler.emplace(ctx.get(), [this](mlir::Diagnostic &diag) {
+cuft::detail::Session::Session(std::vector<Diagnostic> &diagnostics)
+    : diagnostics(diagnostics), pooled(ContextPool::get().take()) {
+  handler.emplace(pooled->ctx.get(), [this](mlir::Diagnostic &diag) {
     record(diag, this->diagnostics);
     return success();
   });
@@ -255,11 +266,30 @@ cuft::detail::Session::Session(std::vector<Diagnostic> &diagnostics) : diagnosti
 
 cuft::detail::Session::~Session() {
   handler.reset();
-  ContextPool::get().give(std::move(ctx), uses + 1);
+  ContextPool::get().give(std::move(pooled));
+}
+
+LogicalResult cuft::detail::Session::run(ModuleOp module, llvm::StringRef key,
+                                         llvm::function_ref<void(OpPassManager &)> build) {
+  std::unique_ptr<PassManager> &pm = pooled->pipelines[key];
+  if (!pm) {
+    pm = std::make_unique<PassManager>(pooled->ctx.get());
+    pm->enableVerifier(verifyEachPass());
+    build(*pm);
+  }
+  return pm->run(module);
+}
+
+LogicalResult cuft::detail::Session::runOnce(ModuleOp module,
+                                             llvm::function_ref<void(OpPassManager &)> build) {
+  PassManager pm(pooled->ctx.get());
+  pm.enableVerifier(verifyEachPass());
+  build(pm);
+  return pm.run(module);
 }
 
 OwningOpRef<ModuleOp> cuft::detail::Session::parse(const std::string &ir) {
-  return parseSourceString<ModuleOp>(ir, ParserConfig(ctx.get()), "<cuft generic IR>");
+  return parseSourceString<ModuleOp>(ir, ParserConfig(pooled->ctx.get()), "<cuft generic IR>");
 }
 
 void cuft::detail::Session::error(const std::string &message) {
@@ -296,11 +326,13 @@ cuft::CompileResult compileHere(const std::string &ir, const std::string &signat
     return result;
   }
 
-  PassManager pm(&session.context());
   CuftSpecializeOptions specialize;
   specialize.sig = signature;
   specialize.kernel = kernel;
-  pm.addPass(createCuftSpecialize(specialize));
+  if (failed(session.runOnce(*module, [&](OpPassManager &pm) {
+        pm.addPass(createCuftSpecialize(specialize));
+      })))
+    return result;
   if (stage != Stage::Typed) {
     CuftToPTXOptions ptx;
     ptx.chip = options.chip;
@@ -312,10 +344,14 @@ cuft::CompileResult compileHere(const std::string &ir, const std::string &signat
     ptx.lineInfo = (*module)->hasAttr(kLineInfoAttr);
     // @cuft.kernel(fma=False) too.
     ptx.fma = !(*module)->hasAttr(kNoFmaAttr);
-    buildCuftToPTXPipeline(pm, ptx);
+    std::string key = "ptx|" + ptx.chip + "|" + std::to_string(ptx.optLevel) + "|" +
+                      std::to_string(ptx.fastMath) + "|" + ptx.libdevice + "|" +
+                      ptx.binaryFormat + "|" + std::to_string(ptx.lineInfo) + "|" +
+                      std::to_string(ptx.fma);
+    if (failed(session.run(*module, key,
+                           [&](OpPassManager &pm) { buildCuftToPTXPipeline(pm, ptx); })))
+      return result;
   }
-  if (failed(pm.run(*module)))
-    return result;
 
   switch (stage) {
   case Stage::Generic:

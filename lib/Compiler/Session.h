@@ -16,6 +16,9 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/OwningOpRef.h"
+#include "mlir/Pass/PassManager.h"
+
+#include "llvm/ADT/StringMap.h"
 
 #include "llvm/ADT/STLFunctionalExtras.h"
 
@@ -25,6 +28,15 @@
 #include <vector>
 
 namespace cuft::detail {
+
+/// A pooled MLIR context and the pass managers built in it (kept with it: a
+/// pass manager's passes set up once, e.g. the canonicalizer's pattern sets,
+/// and the verifier's and the passes' own per-run cost is what remains).
+struct PooledContext {
+  std::unique_ptr<mlir::MLIRContext> ctx;
+  llvm::StringMap<std::unique_ptr<mlir::PassManager>> pipelines; // destroyed before ctx
+  unsigned uses = 0; // compiles served
+};
 
 class Session {
 public:
@@ -36,16 +48,24 @@ public:
   Session(const Session &) = delete;
   Session &operator=(const Session &) = delete;
 
-  mlir::MLIRContext &context() { return *ctx; }
+  mlir::MLIRContext &context() { return *pooled->ctx; }
   /// Parses generic IR; null (with a diagnostic) when it does not parse.
   mlir::OwningOpRef<mlir::ModuleOp> parse(const std::string &ir);
+  /// Runs `module` through this context's pass manager named `key`, built by
+  /// `build` the first time the context runs that key: `key` must name
+  /// everything `build` depends on.
+  mlir::LogicalResult run(mlir::ModuleOp module, llvm::StringRef key,
+                          llvm::function_ref<void(mlir::OpPassManager &)> build);
+  /// Runs `module` through a pass manager built by `build` for this run only
+  /// (passes with per-compile options: the specialization).
+  mlir::LogicalResult runOnce(mlir::ModuleOp module,
+                              llvm::function_ref<void(mlir::OpPassManager &)> build);
   /// Records a diagnostic that has no MLIR location.
   void error(const std::string &message);
 
 private:
   std::vector<Diagnostic> &diagnostics;
-  std::unique_ptr<mlir::MLIRContext> ctx;
-  unsigned uses = 0; // compiles the context served before this one
+  std::unique_ptr<PooledContext> pooled;
   std::optional<mlir::ScopedDiagnosticHandler> handler;
 };
 

@@ -9,6 +9,9 @@ sys.path.insert(0, os.path.join(REPO, "python"))
 # disk cache stays off, in this process and the ones it starts, unless a test
 # turns it on (test_disk_cache.py gives its processes a directory of their own).
 os.environ.setdefault("CUFT_CACHE", "0")
+# Every compile verifies its IR after each pass, as cuft-opt does (users' compiles
+# verify it once, where it reaches LLVM): a pass that breaks the IR fails here.
+os.environ.setdefault("CUFT_VERIFY_PASSES", "1")
 
 
 import pytest  # noqa: E402  (after the path set-up above)

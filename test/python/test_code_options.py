@@ -131,3 +131,54 @@ def test_fma_contraction_is_the_gpus_default_and_fma_false_turns_it_off(tmp_path
         np.testing.assert_array_equal(y, np.float32(3) * x + np.float32(0.1))
     with pytest.raises(TypeError, match="fma"):
         cuft.kernel(axpy, fma=1)
+
+
+def test_each_option_reaches_the_code_when_compiles_reuse_their_pass_managers(tmp_path):
+    # A compile thread keeps its pass managers with its MLIR context and reuses
+    # them for the next compile of the same options: each option that builds
+    # the pipeline must select its own. Round after round on the same thread,
+    # a new kernel each time (no cache hit), every option still shows.
+    import math
+
+    def make(c):
+        def k(x):
+            i = cuft.grid(1)
+            if i < x.size:
+                x[i] = math.sqrt(x[i]) / x[i] * c + 1
+        return k
+
+    x = np.ones(4, np.float32)
+    checks = [
+        ({}, {}, lambda t: "sqrt.rn.f32" in t and "fma.rn.f32" in t and ".loc" not in t),
+        ({"fastmath": True}, {}, lambda t: "sqrt.approx" in t and "div.approx" in t),
+        ({"fma": False}, {}, lambda t: "fma.rn.f32" not in t and "mul.rn.f32" in t),
+        ({"lineinfo": True}, {}, lambda t: re.search(r"\.loc\s+1 ", t) is not None),
+        ({}, {"chip": "sm_80"}, lambda t: ".target sm_80" in t),
+        ({}, {"stage": "llvm"}, lambda t: 'target triple = "nvptx64-nvidia-cuda"' in t),
+    ]
+    c = 3.0
+    for _ in range(3):
+        for options, inspect, check in checks:
+            c += 1
+            text = cuft.kernel(make(c), **options).inspect(x, **{"stage": "ptx", **inspect})
+            assert check(text), (options, inspect, text)
+    ptxas(cuft.kernel(make(c + 1)).inspect(x, stage="ptx"), tmp_path)
+
+
+def test_host_options_reach_the_code_when_compiles_reuse_their_pass_managers(on_host):
+    # Bounds checks on and off, alternating on one thread: each compile keeps
+    # its own (an index past the end raises only where they are on).
+    def make(c):
+        def k(x, j):
+            x[j] = c
+        return k
+
+    x = np.zeros(4)
+    for round in range(3):
+        for boundscheck in (True, False, True):
+            k = cuft.kernel(make(float(round)), boundscheck=boundscheck)
+            k[1, 1](x, 1)
+            assert x[1] == round
+            if boundscheck:
+                with pytest.raises(IndexError):
+                    k[1, 1](x, 4)

@@ -26,6 +26,7 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/Verifier.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Bitcode/BitcodeReader.h"
@@ -153,6 +154,10 @@ LogicalResult linkLibraries(gpu::GPUModuleOp gpuModule, NVVM::NVVMTargetAttr tar
 /// module's bitcode.
 FailureOr<std::string> serialize(gpu::GPUModuleOp gpuModule, NVVM::NVVMTargetAttr target,
                                  bool bitcode) {
+  // cuft's compiles verify the IR here, where it reaches LLVM, rather than
+  // after every pass (CUFT_VERIFY_PASSES=1 does that too).
+  if (failed(mlir::verify(gpuModule)))
+    return failure();
   unsigned optLevel = target.getO();
   if (optLevel > 3)
     return gpuModule.emitError("invalid optimization level ") << optLevel;

@@ -20,6 +20,7 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/Transforms/Passes.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/Verifier.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/Analysis/ValueTracking.h"
@@ -125,18 +126,26 @@ cuft::host::ObjectResult compileObjectHere(const std::string &ir, const std::str
   if (!module)
     return result;
 
-  PassManager pm(&session.context());
   CuftSpecializeOptions specialize;
   specialize.sig = signature;
   specialize.kernel = kernel;
-  pm.addPass(createCuftSpecialize(specialize));
+  if (failed(session.runOnce(*module, [&](OpPassManager &pm) {
+        pm.addPass(createCuftSpecialize(specialize));
+      })))
+    return result;
   CuftToHostOptions host;
   host.fastMath = options.fastMath;
   host.boundsCheck = options.boundsCheck;
-  buildCuftToHostPipeline(pm, host);
-  // Line tables (no other debug info): a trap names the kernel's line.
-  pm.addPass(LLVM::createDIScopeForLLVMFuncOpPass());
-  if (failed(pm.run(*module)))
+  std::string key = "host|" + std::to_string(host.fastMath) + "|" +
+                    std::to_string(host.boundsCheck);
+  if (failed(session.run(*module, key, [&](OpPassManager &pm) {
+        buildCuftToHostPipeline(pm, host);
+        // Line tables (no other debug info): a trap names the kernel's line.
+        pm.addPass(LLVM::createDIScopeForLLVMFuncOpPass());
+      })))
+    return result;
+  // What reaches LLVM is verified (after each pass too with CUFT_VERIFY_PASSES).
+  if (failed(mlir::verify(*module)))
     return result;
 
   auto object = std::make_shared<Object>();
