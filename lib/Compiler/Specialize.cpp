@@ -216,7 +216,7 @@ struct Reader {
   }
 };
 
-constexpr uint64_t kPayloadVersion = 1;
+constexpr uint64_t kPayloadVersion = 2;
 
 std::string serialize(const cuft::Specialization &s) {
   Writer w;
@@ -242,6 +242,17 @@ std::string serialize(const cuft::Specialization &s) {
     w.u64(o->sharedBytes);
     w.u64(o->localBytes);
     w.u64(o->maxThreads);
+    w.u64(o->arrays.size());
+    for (const auto &a : o->arrays) {
+      w.u64(a.cell);
+      w.u64(a.rank);
+      w.u64(a.bytes);
+    }
+    w.u64(o->privateAtomics.size());
+    for (const auto &p : o->privateAtomics) {
+      w.u64(p.array);
+      w.u64(p.kind);
+    }
     w.u64(o->sites.size());
     for (const auto &site : o->sites) {
       w.str(site.file);
@@ -296,6 +307,19 @@ SpecializationPtr deserialize(const std::string &bytes) {
     o->sharedBytes = r.u64();
     o->localBytes = r.u64();
     o->maxThreads = r.u64();
+    for (uint64_t i = 0, k = r.u64(); r.ok && i < k; ++i) {
+      cuft::host::Object::ArrayParam a;
+      a.cell = uint32_t(r.u64());
+      a.rank = uint32_t(r.u64());
+      a.bytes = uint32_t(r.u64());
+      o->arrays.push_back(a);
+    }
+    for (uint64_t i = 0, k = r.u64(); r.ok && i < k; ++i) {
+      cuft::host::Object::PrivateArray p;
+      p.array = uint32_t(r.u64());
+      p.kind = uint32_t(r.u64());
+      o->privateAtomics.push_back(p);
+    }
     for (uint64_t i = 0, k = r.u64(); r.ok && i < k; ++i) {
       cuft::host::SourceSite site;
       site.file = r.str();

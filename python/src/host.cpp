@@ -84,4 +84,7 @@ void cuft::python::bindHost(py::module_ &m) {
 
   m.def("host_pool_size", &cuft::host::poolSize,
         "Worker threads that run host blocks (CUFT_HOST_THREADS, else the CPU count).");
+  m.def("host_privatized_launches", &cuft::host::privatizedLaunches,
+        "Host launches so far whose workers applied an array's atomic updates to private "
+        "copies, merged after (for tests).");
 }

@@ -54,6 +54,19 @@ struct Object {
   uint64_t localBytes = 0;
   /// The most threads a block may have (the kernel's launch_bounds; 0: CUDA's).
   uint64_t maxThreads = 0;
+  /// Its array parameters (kArraysAttr): where each descriptor starts among the
+  /// arguments' cells, its rank and its element's bytes. Empty when unknown.
+  struct ArrayParam {
+    uint32_t cell = 0, rank = 0, bytes = 0;
+  };
+  std::vector<ArrayParam> arrays;
+  /// The arrays whose atomic updates a worker may apply to a copy of its own
+  /// (kPrivateAtomicsAttr): which of `arrays`, and the update's PrivateKind;
+  /// the k-th is bit k of the ids' private mask.
+  struct PrivateArray {
+    uint32_t array = 0, kind = 0;
+  };
+  std::vector<PrivateArray> privateAtomics;
   std::vector<SourceSite> sites;
   /// The source line of each address of the code, from its line table (read
   /// when compiled), so that a trap names its line. Addresses are offsets from
@@ -113,6 +126,8 @@ public:
   uint64_t localBytes() const;
   /// The most threads a block may have (launch_bounds; 0: CUDA's limit).
   uint64_t maxThreads() const;
+  const std::vector<Object::ArrayParam> &arrays() const;
+  const std::vector<Object::PrivateArray> &privateAtomics() const;
   const std::vector<SourceSite> &indexSites() const;
   /// The source line of the kernel code at address `pc` (a trap's), or an
   /// empty site when unknown.
@@ -179,6 +194,10 @@ LaunchError launch(const Kernel &kernel, const uint32_t grid[3], const uint32_t 
 /// Threads of the pool that runs blocks (the machine's hardware threads, or
 /// CUFT_HOST_THREADS).
 unsigned poolSize();
+
+/// Launches so far, in this process, whose workers updated private copies of
+/// an array (PrivateAtomics.h): for tests.
+uint64_t privatizedLaunches();
 
 /// The most blocks of `threadsPerBlock` threads and `dynamicSharedBytes` a
 /// cooperative launch of `kernel` (one that syncs its grid) may have: all

@@ -161,6 +161,118 @@ Value readId(OpBuilder &b, Location loc, Value ids, unsigned base, gpu::Dimensio
   return readId(b, loc, ids, base + static_cast<unsigned>(d));
 }
 
+/// Bytes of an array element of type `t`; 0 when not known here.
+int64_t elementBytes(Type t) {
+  if (t.isIntOrFloat())
+    return std::max<int64_t>(1, int64_t(t.getIntOrFloatBitWidth()) / 8);
+  if (auto c = dyn_cast<ComplexType>(t))
+    return 2 * elementBytes(c.getElementType());
+  if (auto v = dyn_cast<VectorType>(t); v && v.hasStaticShape())
+    return v.getNumElements() * elementBytes(v.getElementType());
+  return 0;
+}
+
+/// The kind of privatizable update `rmw` makes, if it is one: an integer
+/// add, and, or, min or max whose old value is unused (an update merged
+/// into the array later gives the same final values in any order; a float
+/// add's rounding would depend on the grouping).
+std::optional<PrivateKind> privateKindOf(memref::AtomicRMWOp rmw) {
+  if (!rmw.getResult().use_empty())
+    return std::nullopt;
+  switch (rmw.getKind()) {
+  case arith::AtomicRMWKind::addi: return PrivateKind::Add;
+  case arith::AtomicRMWKind::andi: return PrivateKind::And;
+  case arith::AtomicRMWKind::ori: return PrivateKind::Or;
+  case arith::AtomicRMWKind::maxs: return PrivateKind::MaxS;
+  case arith::AtomicRMWKind::maxu: return PrivateKind::MaxU;
+  case arith::AtomicRMWKind::mins: return PrivateKind::MinS;
+  case arith::AtomicRMWKind::minu: return PrivateKind::MinU;
+  default: return std::nullopt;
+  }
+}
+
+/// `old op v` as a plain integer operation, for a privatized update.
+Value applyKind(OpBuilder &b, Location loc, PrivateKind kind, Value old, Value v) {
+  switch (kind) {
+  case PrivateKind::Add: return arith::AddIOp::create(b, loc, old, v);
+  case PrivateKind::And: return arith::AndIOp::create(b, loc, old, v);
+  case PrivateKind::Or: return arith::OrIOp::create(b, loc, old, v);
+  case PrivateKind::MaxS: return arith::MaxSIOp::create(b, loc, old, v);
+  case PrivateKind::MaxU: return arith::MaxUIOp::create(b, loc, old, v);
+  case PrivateKind::MinS: return arith::MinSIOp::create(b, loc, old, v);
+  case PrivateKind::MinU: return arith::MinUIOp::create(b, loc, old, v);
+  }
+  llvm_unreachable("a privatizable kind");
+}
+
+/// Marks kernel `fn`'s array parameters (kArraysAttr) and makes the atomic
+/// updates of those that only receive them privatizable (kPrivateAtomicsAttr):
+/// each such update becomes `if (ids[kPrivateSlot] has the array's bit) a
+/// plain load, op and store, else the atomic`. An array passed to a call, used
+/// through a view, loaded, stored or updated otherwise stays atomic. Whether a
+/// launch privatizes is the runtime's choice (HostLaunch.cpp): it checks that
+/// no other argument overlaps the array and that the copy is small.
+void markPrivateAtomics(func::FuncOp fn) {
+  OpBuilder b(fn.getContext());
+  SmallVector<int64_t> arrays, privates;
+  int64_t cell = 0;
+  unsigned users = fn.getNumArguments() - 2; // then ids, shared
+  Value ids = fn.getArgument(users);
+  for (unsigned i = 0; i < users; ++i) {
+    BlockArgument arg = fn.getArgument(i);
+    auto type = dyn_cast<MemRefType>(arg.getType());
+    if (!type) {
+      ++cell;
+      continue;
+    }
+    int64_t bytes = elementBytes(type.getElementType());
+    if (bytes == 0)
+      return; // not privatized: the runtime could not check overlaps
+    int64_t index = int64_t(arrays.size() / 3);
+    arrays.append({cell, type.getRank(), bytes});
+    cell += 3 + 2 * type.getRank();
+    std::optional<PrivateKind> kind;
+    bool only = true;
+    SmallVector<memref::AtomicRMWOp> updates;
+    for (OpOperand &use : arg.getUses()) {
+      if (isa<memref::DimOp>(use.getOwner()))
+        continue;
+      auto rmw = dyn_cast<memref::AtomicRMWOp>(use.getOwner());
+      std::optional<PrivateKind> k = rmw && rmw.getMemref() == arg ? privateKindOf(rmw)
+                                                                  : std::nullopt;
+      if (!k || (kind && *k != *kind)) {
+        only = false;
+        break;
+      }
+      kind = k;
+      updates.push_back(rmw);
+    }
+    if (!only || updates.empty() || privates.size() / 2 >= kMaxPrivateArrays)
+      continue;
+    int64_t bit = int64_t(privates.size() / 2);
+    privates.append({index, int64_t(*kind)});
+    for (memref::AtomicRMWOp rmw : updates) {
+      Location loc = rmw.getLoc();
+      b.setInsertionPoint(rmw);
+      Value mask = memref::LoadOp::create(
+          b, loc, ids, ValueRange{arith::ConstantIndexOp::create(b, loc, kPrivateSlot)});
+      Value bitValue = arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(1 << bit));
+      Value mine = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
+                                         arith::AndIOp::create(b, loc, mask, bitValue),
+                                         arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0)));
+      auto branch = scf::IfOp::create(b, loc, mine, /*withElseRegion=*/true);
+      b.setInsertionPointToStart(branch.thenBlock());
+      Value old = memref::LoadOp::create(b, loc, arg, rmw.getIndices());
+      memref::StoreOp::create(b, loc, applyKind(b, loc, *kind, old, rmw.getValue()), arg,
+                              rmw.getIndices());
+      rmw->moveBefore(branch.elseBlock(), branch.elseBlock()->begin());
+    }
+  }
+  fn->setAttr(kArraysAttr, b.getDenseI64ArrayAttr(arrays));
+  if (!privates.empty())
+    fn->setAttr(kPrivateAtomicsAttr, b.getDenseI64ArrayAttr(privates));
+}
+
 /// gpu.thread_id, block_id, block_dim, grid_dim -> a slot of `ids`.
 template <typename IdOp, unsigned Base>
 struct IdLowering : public OpRewritePattern<IdOp> {
@@ -553,6 +665,9 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
       entry->setAttr(kCooperativeAttr, b.getUnitAttr());
     if (Attribute threads = kernel->getAttr(kMaxThreadsAttr))
       entry->setAttr(kHostMaxThreadsAttr, threads);
+    for (const char *name : {kArraysAttr, kPrivateAtomicsAttr})
+      if (Attribute a = kernel->getAttr(name))
+        entry->setAttr(name, a);
     Block *body = entry.addEntryBlock();
     b.setInsertionPointToStart(body);
     SmallVector<Value> args(body->getArguments());
@@ -635,6 +750,8 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
         fn->setAttr("llvm.linkage",
                     LLVM::LinkageAttr::get(ctx, LLVM::linkage::Linkage::Internal));
       }
+      for (func::FuncOp kernel : kernels)
+        markPrivateAtomics(kernel);
       auto callsOf = [](StringRef callee) {
         return [callee](Operation *op) {
           auto call = dyn_cast<func::CallOp>(op);

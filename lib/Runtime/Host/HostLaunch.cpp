@@ -19,6 +19,7 @@
 #include "Fiber.h"
 #include "HostRuntime.h"
 #include "Interrupt.h"
+#include "PrivateAtomics.h"
 
 #include "cuft/Conversion/GPUToHost/GPUToHost.h"
 #include "cuft/Runtime/Collectives.h"
@@ -106,6 +107,9 @@ struct Job {
   /// threads run in loops, a run of blocks it runs one after another
   /// (sharesOf); else 1.
   uint64_t share = 1;
+  /// The arrays whose atomic updates each worker applies to a copy of its own
+  /// (PrivateAtomics.h), merged after each run of blocks.
+  std::vector<PrivatePlan> privates;
 
   /// The grid barrier of a cooperative launch: blocks at it (their live
   /// threads all waiting), blocks ended, and barriers passed.
@@ -220,6 +224,7 @@ struct Worker {
   size_t numBlocks = 0;
   size_t blockTasks = 0; // tasks per block: its threads, or 1 (a loop)
   std::vector<char> release; // per block: its barrier releases this round
+  PrivateCopies copies;
 
   Worker() = default;
   Worker(const Worker &) = delete;
@@ -354,6 +359,7 @@ bool Worker::addBlocks(Job &j, uint64_t first, uint64_t count) {
         t.ids[cuft::kBlockDimSlot + d] = j.block[d];
         t.ids[cuft::kGridDimSlot + d] = j.grid[d];
       }
+      t.ids[cuft::kPrivateSlot] = 0; // atomics stay atomic, unless runBlocks says
       t.idsBuffer.point(t.ids, cuft::kIdSlots);
       t.args.assign(j.userArgs.begin(), j.userArgs.end());
       t.idsBuffer.appendSlots(t.args);
@@ -431,9 +437,14 @@ uint64_t Worker::runBlocks(Job &j, uint64_t first, uint64_t count) {
     if (addBlocks(j, first, 1)) {
       Task &t = *tasks[0];
       t.more = count - 1;
+      if (!j.privates.empty())
+        t.ids[cuft::kPrivateSlot] = copies.begin(j.privates, t.args);
       current = &t;
       fiberSwitch(scheduler, t.context);
       current = nullptr;
+      // Also after a trap or Ctrl-C: the updates made count, as on a GPU.
+      if (!j.privates.empty())
+        copies.merge(j.privates);
     }
     job = nullptr;
     return taken;
@@ -1113,6 +1124,12 @@ const std::vector<RuntimeSymbol> &cuft::host::detail::runtimeSymbols() {
 
 unsigned cuft::host::poolSize() { return Pool::get().size(); }
 
+namespace {
+std::atomic<uint64_t> privatized{0};
+}
+
+uint64_t cuft::host::privatizedLaunches() { return privatized.load(std::memory_order_relaxed); }
+
 uint64_t cuft::host::maxCooperativeBlocks(const Kernel &kernel, uint64_t threadsPerBlock,
                                           uint64_t dynamicSharedBytes) {
   return cuft::blocksPerSM(threadsPerBlock, dynamicSharedOffset(kernel) + dynamicSharedBytes) *
@@ -1163,6 +1180,10 @@ LaunchError cuft::host::launch(const Kernel &kernel, const uint32_t grid[3],
   job->userArgs.assign(args, args + numArgs);
   job->numBlocks = numBlocks;
   job->share = share;
+  if (!kernel.privateAtomics().empty() && !kernel.usesFibers() && !kernel.cooperative())
+    job->privates = planPrivateAtomics(kernel, args, share * threads);
+  if (!job->privates.empty())
+    privatized.fetch_add(1, std::memory_order_relaxed);
   Width width = widthOf(kernel, numBlocks);
   auto start = std::chrono::steady_clock::now();
   if (job->numBlocks > 1 && width != Width::Alone)

@@ -37,6 +37,8 @@ struct cuft::host::Kernel::Impl {
   uint64_t sharedBytes = 0;
   uint64_t localBytes = 0;
   uint64_t maxThreads = 0;
+  std::vector<Object::ArrayParam> arrays;
+  std::vector<Object::PrivateArray> privateAtomics;
   std::vector<SourceSite> sites;
   std::vector<Object::LineRow> lines;
   std::vector<std::string> files;
@@ -55,6 +57,10 @@ uint64_t Kernel::sharedBytes() const { return impl->sharedBytes; }
 uint64_t Kernel::localBytes() const { return impl->localBytes; }
 const std::vector<SourceSite> &Kernel::indexSites() const { return impl->sites; }
 uint64_t Kernel::maxThreads() const { return impl->maxThreads; }
+const std::vector<Object::ArrayParam> &Kernel::arrays() const { return impl->arrays; }
+const std::vector<Object::PrivateArray> &Kernel::privateAtomics() const {
+  return impl->privateAtomics;
+}
 
 SourceSite Kernel::siteOf(uint64_t pc) const {
   SourceSite site;
@@ -181,6 +187,8 @@ std::unique_ptr<Kernel> cuft::host::load(const Object &object, std::string &erro
   impl->sharedBytes = object.sharedBytes;
   impl->localBytes = object.localBytes;
   impl->maxThreads = object.maxThreads;
+  impl->arrays = object.arrays;
+  impl->privateAtomics = object.privateAtomics;
   impl->sites = object.sites;
   impl->lines = object.lines;
   impl->files = object.files;

@@ -64,6 +64,14 @@ bool readKernelFacts(ModuleOp module, const std::string &kernel, cuft::host::Obj
     impl.localBytes = bytes.getInt();
   if (auto threads = entry->getAttrOfType<IntegerAttr>(cuft::kHostMaxThreadsAttr))
     impl.maxThreads = threads.getInt();
+  if (auto arrays = entry->getAttrOfType<DenseI64ArrayAttr>(cuft::kArraysAttr)) {
+    for (size_t i = 0; i + 2 < size_t(arrays.size()); i += 3)
+      impl.arrays.push_back({uint32_t(arrays[i]), uint32_t(arrays[i + 1]),
+                             uint32_t(arrays[i + 2])});
+    if (auto privates = entry->getAttrOfType<DenseI64ArrayAttr>(cuft::kPrivateAtomicsAttr))
+      for (size_t i = 0; i + 1 < size_t(privates.size()); i += 2)
+        impl.privateAtomics.push_back({uint32_t(privates[i]), uint32_t(privates[i + 1])});
+  }
   if (auto sites = module->getAttrOfType<ArrayAttr>(cuft::kIndexSitesAttr))
     for (Attribute a : sites) {
       cuft::host::SourceSite site;
@@ -91,6 +99,25 @@ void addPackedEntry(llvm::Module &module, llvm::Function &entry, const std::stri
   // Kept out of line: inlined into this wrapper, which has no debug scope,
   // the kernel's code would lose its line table.
   entry.addFnAttr(llvm::Attribute::NoInline);
+}
+
+/// Makes the kernel's atomic read-modify-writes relaxed (LLVM's monotonic), as
+/// CUDA's atomics are: what orders memory around them is a fence
+/// (cuft.threadfence, a seq_cst fence here). MLIR's memref lowering makes
+/// them acq_rel, which x86 executes the same (a locked instruction) but which
+/// keeps LLVM from moving loads across them: a loop that updates an array
+/// atomically reloaded every invariant it had.
+void relaxAtomics(llvm::Module &module) {
+  for (llvm::Function &f : module)
+    for (llvm::BasicBlock &block : f)
+      for (llvm::Instruction &i : block) {
+        if (auto *rmw = llvm::dyn_cast<llvm::AtomicRMWInst>(&i)) {
+          rmw->setOrdering(llvm::AtomicOrdering::Monotonic);
+        } else if (auto *cas = llvm::dyn_cast<llvm::AtomicCmpXchgInst>(&i)) {
+          cas->setSuccessOrdering(llvm::AtomicOrdering::Monotonic);
+          cas->setFailureOrdering(llvm::AtomicOrdering::Monotonic);
+        }
+      }
 }
 
 /// Whether the optimized code has an atomic on memory that may be another
@@ -176,6 +203,7 @@ cuft::host::ObjectResult compileObjectHere(const std::string &ir, const std::str
     return result;
   }
   cuft::rangesFromEntryAssumes(*llvmModule);
+  relaxAtomics(*llvmModule);
   addPackedEntry(*llvmModule, *entry, entrySymbol(object->name));
   // Threads that meet only at barriers run as loops between them, not fibers.
   uint64_t frameBytes = 0;

@@ -9,12 +9,12 @@
 
 // A barrier-free kernel: its entry loops over the block's threads.
 // CHECK-LABEL: func.func private @scale(
-// CHECK-SAME: %[[X:.*]]: memref<?xf32>, %{{.*}}: f32, %[[IDS:.*]]: memref<12xi32>, %{{.*}}: memref<?xi8>)
+// CHECK-SAME: %[[X:.*]]: memref<?xf32>, %{{.*}}: f32, %[[IDS:.*]]: memref<13xi32>, %{{.*}}: memref<?xi8>)
 // CHECK-SAME: llvm.linkage = #llvm.linkage<internal>
 // threadIdx.x is ids[0], blockIdx.x ids[3], blockDim.x ids[6].
-// CHECK-DAG: memref.load %[[IDS]][%c0{{[_0-9]*}}] : memref<12xi32>
-// CHECK-DAG: memref.load %[[IDS]][%c3{{[_0-9]*}}] : memref<12xi32>
-// CHECK-DAG: memref.load %[[IDS]][%c6{{[_0-9]*}}] : memref<12xi32>
+// CHECK-DAG: memref.load %[[IDS]][%c0{{[_0-9]*}}] : memref<13xi32>
+// CHECK-DAG: memref.load %[[IDS]][%c3{{[_0-9]*}}] : memref<13xi32>
+// CHECK-DAG: memref.load %[[IDS]][%c6{{[_0-9]*}}] : memref<13xi32>
 // Bounds checks call the runtime with a site number, the index and the thread.
 // CHECK: scf.if
 // CHECK: call @__cuft_index_error({{.*}}) : (i64, i64, i64, i64, i64, i64, i64) -> ()
@@ -48,15 +48,15 @@ cuft.kernel @stage(%out: !cuft.array<f64, 1, C>) {
 }
 // The entries follow the kernels.
 // CHECK-LABEL: func.func @__cuft_entry_scale(
-// CHECK-SAME: attributes {cuft.host.local_bytes = 0 : i64, cuft.host.shared_bytes = 0 : i64}
-// CHECK: memref.alloca() : memref<12xi32>
+// CHECK-SAME: attributes {cuft.host.arrays = array<i64: 0, 1, 4>, cuft.host.local_bytes = 0 : i64, cuft.host.shared_bytes = 0 : i64}
+// CHECK: memref.alloca() : memref<13xi32>
 // CHECK: memref.copy
 // CHECK: scf.for
 // CHECK: scf.for
 // CHECK: scf.for
 // CHECK: call @scale(
 // CHECK-LABEL: func.func @__cuft_entry_stage(
-// CHECK-SAME: attributes {cuft.host.fibers, cuft.host.local_bytes = 0 : i64, cuft.host.shared_bytes = 528 : i64, cuft.host.split_barriers}
+// CHECK-SAME: attributes {cuft.host.arrays = array<i64: 0, 1, 8>, cuft.host.fibers, cuft.host.local_bytes = 0 : i64, cuft.host.shared_bytes = 528 : i64, cuft.host.split_barriers}
 // CHECK-NEXT: call @stage(
 // CHECK-NEXT: return
 

@@ -17,7 +17,7 @@
 // its threads as fibers and its blocks all at once.
 // HOST-LABEL: func.func private @step(
 // HOST: call @__cuft_grid_sync() : () -> ()
-// HOST: func.func @__cuft_entry_k({{.*}} attributes {cuft.host.cooperative, cuft.host.fibers
+// HOST: func.func @__cuft_entry_k({{.*}} attributes {cuft.host.arrays = array<i64>, cuft.host.cooperative, cuft.host.fibers
 module attributes {gpu.container_module} {
   gpu.module @cuft_kernels {
     func.func private @__cuft_grid_sync()

@@ -11,7 +11,7 @@
 // CHECK-DAG: llvm.func internal @block_sum(
 // CHECK-DAG: llvm.call @__cuft_host_barrier()
 // CHECK-DAG: llvm.atomicrmw fadd
-// CHECK: llvm.func @__cuft_entry_block_sum({{.*}}) attributes {cuft.host.fibers, cuft.host.local_bytes = {{[0-9]+}} : i64, cuft.host.shared_bytes = 512 : i64, cuft.host.split_barriers}
+// CHECK: llvm.func @__cuft_entry_block_sum({{.*}}) attributes {cuft.host.arrays = array<i64: 0, 1, 4, 5, 1, 4>, cuft.host.fibers, cuft.host.local_bytes = {{[0-9]+}} : i64, cuft.host.shared_bytes = 512 : i64, cuft.host.split_barriers}
 
 // BOUNDS: module attributes {cuft.host.index_sites = [
 // BOUNDS: llvm.call @__cuft_index_error(

@@ -7,14 +7,34 @@
 #ifndef CUFT_CONVERSION_GPUTOHOST_GPUTOHOST_H
 #define CUFT_CONVERSION_GPUTOHOST_GPUTOHOST_H
 
+#include <cstdint>
+
 namespace cuft {
 
-/// The `ids` argument: 12 x i32, threadIdx, blockIdx, blockDim, gridDim (x, y, z each).
-inline constexpr unsigned kIdSlots = 12;
+/// The `ids` argument: 13 x i32, threadIdx, blockIdx, blockDim, gridDim (x, y,
+/// z each), then the private-atomics mask.
+inline constexpr unsigned kIdSlots = 13;
 inline constexpr unsigned kThreadIdSlot = 0;
 inline constexpr unsigned kBlockIdSlot = 3;
 inline constexpr unsigned kBlockDimSlot = 6;
 inline constexpr unsigned kGridDimSlot = 9;
+/// Bit k set: the kernel's k-th private-atomics array (kPrivateAtomicsAttr) is
+/// the worker's own copy in this run, and the kernel updates it with plain
+/// loads and stores, not atomics (the runtime merges the copy into the array,
+/// atomically, after the blocks it ran).
+inline constexpr unsigned kPrivateSlot = 12;
+inline constexpr unsigned kMaxPrivateArrays = 32;
+
+/// On an entry: its array parameters, three i64 each: the first cell of the
+/// descriptor (KernelArgs.h), the rank, the element's bytes. Absent when an
+/// element's size is unknown: the runtime then privatizes nothing.
+inline constexpr const char *kArraysAttr = "cuft.host.arrays";
+/// On an entry: the array parameters whose only uses are atomic updates of
+/// one kind with unused results (integer add, and, or, min, max), which a
+/// worker may then apply to a private copy: two i64 each, the index of the
+/// parameter in kArraysAttr and the kind (PrivateKind).
+inline constexpr const char *kPrivateAtomicsAttr = "cuft.host.private_atomics";
+enum class PrivateKind : int64_t { Add, And, Or, MaxS, MaxU, MinS, MinU };
 
 /// `__cuft_entry_<kernel>`: what the runtime calls, per block or per thread.
 inline constexpr const char *kEntryPrefix = "__cuft_entry_";
