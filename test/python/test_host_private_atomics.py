@@ -159,3 +159,18 @@ def test_host_atomics_are_relaxed_as_cudas():
     ir = histogram.inspect(np.zeros(4, np.int32), np.zeros(4, np.int32), stage="host-llvm")
     rmws = [line for line in ir.splitlines() if "atomicrmw" in line]
     assert rmws and all(" monotonic" in line for line in rmws), rmws
+
+
+def test_a_trap_midway_leaves_no_copy_behind():
+    # An index past the bins traps (bounds checks on); the launch reports it,
+    # and the next launch starts from fresh copies: its counts are exact.
+    checked = cuft.kernel(histogram.py_func, boundscheck=True)
+    v = np.arange(N, dtype=np.int32) % 256
+    bins = np.zeros(256, np.int32)
+    bad = v.copy()
+    bad[N // 2] = 300
+    with pytest.raises(IndexError):
+        checked[BLOCKS, THREADS](bad, bins)
+    bins[:] = 0
+    assert privatized(lambda: checked[BLOCKS, THREADS](v, bins)) == 1
+    np.testing.assert_array_equal(bins, N // 256)

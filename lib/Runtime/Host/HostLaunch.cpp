@@ -437,14 +437,13 @@ uint64_t Worker::runBlocks(Job &j, uint64_t first, uint64_t count) {
     if (addBlocks(j, first, 1)) {
       Task &t = *tasks[0];
       t.more = count - 1;
+      // The worker's copies, filled at its first run of blocks of the launch
+      // and merged once it takes no more (drain).
       if (!j.privates.empty())
-        t.ids[cuft::kPrivateSlot] = copies.begin(j.privates, t.args);
+        t.ids[cuft::kPrivateSlot] = copies.use(j.privates, t.args);
       current = &t;
       fiberSwitch(scheduler, t.context);
       current = nullptr;
-      // Also after a trap or Ctrl-C: the updates made count, as on a GPU.
-      if (!j.privates.empty())
-        copies.merge(j.privates);
     }
     job = nullptr;
     return taken;
@@ -900,21 +899,34 @@ void finishBlocks(Job &job, uint64_t n) {
 /// failed or is interrupted, the blocks no one took are skipped all at once,
 /// so a trap in block 0 of a 2^31-block grid is reported at once.
 void drain(Job &job, Worker &w) {
+  // Blocks run into the worker's private copies (PrivateAtomics.h) are
+  // counted once the copies are merged: the launch ends after the merge.
+  bool privates = !job.privates.empty();
+  uint64_t held = 0;
   for (;;) {
     uint64_t take = job.share;
     uint64_t b = job.next.fetch_add(take, std::memory_order_relaxed);
     if (b >= job.numBlocks)
-      return;
+      break;
     take = std::min(take, job.numBlocks - b);
     if (job.interrupted())
       job.fail(interruptedError());
     if (!job.failed.load(std::memory_order_relaxed)) {
-      finishBlocks(job, w.runBlocks(job, b, take));
+      uint64_t ran = w.runBlocks(job, b, take);
+      if (privates)
+        held += ran;
+      else
+        finishBlocks(job, ran);
       continue;
     }
     // Blocks below `untaken` were taken by someone, who counts them.
     uint64_t untaken = job.next.exchange(job.numBlocks, std::memory_order_relaxed);
     finishBlocks(job, take + (untaken < job.numBlocks ? job.numBlocks - untaken : 0));
+  }
+  if (held) {
+    // Also after a trap or Ctrl-C: the updates made count, as on a GPU.
+    w.copies.merge(job.privates);
+    finishBlocks(job, held);
   }
 }
 
@@ -1181,7 +1193,7 @@ LaunchError cuft::host::launch(const Kernel &kernel, const uint32_t grid[3],
   job->numBlocks = numBlocks;
   job->share = share;
   if (!kernel.privateAtomics().empty() && !kernel.usesFibers() && !kernel.cooperative())
-    job->privates = planPrivateAtomics(kernel, args, share * threads);
+    job->privates = planPrivateAtomics(kernel, args, numBlocks * threads / (poolSize() + 1));
   if (!job->privates.empty())
     privatized.fetch_add(1, std::memory_order_relaxed);
   Width width = widthOf(kernel, numBlocks);

@@ -91,7 +91,7 @@ template <typename Fn> void withType(const PrivatePlan &p, Fn &&fn) {
 
 std::vector<PrivatePlan> cuft::host::detail::planPrivateAtomics(const Kernel &kernel,
                                                                 void *const *args,
-                                                                uint64_t threadsPerRun) {
+                                                                uint64_t threadsPerWorker) {
   std::vector<PrivatePlan> plans;
   const auto &arrays = kernel.arrays();
   const auto &privates = kernel.privateAtomics();
@@ -102,7 +102,7 @@ std::vector<PrivatePlan> cuft::host::detail::planPrivateAtomics(const Kernel &ke
         !spanOf(args, a, lowest, highest))
       continue;
     uint64_t elements = uint64_t(highest - lowest) + 1;
-    if (elements > threadsPerRun || elements * a.bytes > kMaxCopyBytes)
+    if (elements > threadsPerWorker || elements * a.bytes > kMaxCopyBytes)
       continue;
     char *aligned = *static_cast<char *const *>(args[a.cell + 1]);
     uintptr_t begin = uintptr_t(aligned) + lowest * int64_t(a.bytes);
@@ -132,7 +132,7 @@ std::vector<PrivatePlan> cuft::host::detail::planPrivateAtomics(const Kernel &ke
   return plans;
 }
 
-uint32_t PrivateCopies::begin(const std::vector<PrivatePlan> &plans, std::vector<void *> &args) {
+uint32_t PrivateCopies::use(const std::vector<PrivatePlan> &plans, std::vector<void *> &args) {
   if (buffers.size() < plans.size()) {
     buffers.resize(plans.size());
     cells.resize(plans.size());
@@ -141,19 +141,23 @@ uint32_t PrivateCopies::begin(const std::vector<PrivatePlan> &plans, std::vector
   for (size_t i = 0; i < plans.size(); ++i) {
     const PrivatePlan &p = plans[i];
     std::vector<uint64_t> &buffer = buffers[i];
-    buffer.resize((p.elements * p.bytes + 7) / 8);
-    withType(p, [&](auto type) {
-      fill<decltype(type)>(buffer.data(), p.elements, p.kind);
-    });
-    // Indexed as the array: element `lowest` is the copy's first.
-    cells[i] = reinterpret_cast<char *>(buffer.data()) - p.lowest * int64_t(p.bytes);
+    if (!filled) {
+      buffer.resize((p.elements * p.bytes + 7) / 8);
+      withType(p, [&](auto type) { fill<decltype(type)>(buffer.data(), p.elements, p.kind); });
+      // Indexed as the array: element `lowest` is the copy's first.
+      cells[i] = reinterpret_cast<char *>(buffer.data()) - p.lowest * int64_t(p.bytes);
+    }
     args[p.alignedCell] = &cells[i];
     mask |= 1u << p.bit;
   }
+  filled = true;
   return mask;
 }
 
 void PrivateCopies::merge(const std::vector<PrivatePlan> &plans) {
+  if (!filled) // no block ran into them (its stacks did not map)
+    return;
+  filled = false;
   for (size_t i = 0; i < plans.size(); ++i) {
     const PrivatePlan &p = plans[i];
     withType(p, [&](auto type) {

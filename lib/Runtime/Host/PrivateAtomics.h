@@ -4,7 +4,7 @@
 // atomic integer updates of one kind with unused results (a histogram's bins;
 // convert-gpu-to-host marks it, kPrivateAtomicsAttr) runs faster when each
 // worker updates a copy of its own with plain loads and stores and merges the
-// copy into the array after the blocks it ran: a locked read-modify-write
+// copy into the array once it takes no more blocks of the launch: a locked read-modify-write
 // costs ~5 ns on x86 even uncontended, and two cores contending for the same
 // lines made a histogram no faster on two cores than on one. The final values
 // are the same in any order (integers; the kernel never reads the array), and
@@ -37,23 +37,28 @@ struct PrivatePlan {
 };
 
 /// The arrays a launch of `kernel` with argument cells `args` privatizes,
-/// when a worker merges after running `threadsPerRun` threads at least: the
+/// when a worker runs `threadsPerWorker` threads of it (about its share): a
 /// copy holds no more elements than that, and 256 KiB at most.
 std::vector<PrivatePlan> planPrivateAtomics(const Kernel &kernel, void *const *args,
-                                            uint64_t threadsPerRun);
+                                            uint64_t threadsPerWorker);
 
-/// A worker's copies, reused from launch to launch.
+/// A worker's copies, reused from launch to launch. A worker fills them at
+/// its first run of blocks of a launch, runs each of its blocks of the launch
+/// into them, and merges them once it takes no more blocks of it.
 class PrivateCopies {
 public:
-  /// Fills a copy per plan with its update's identity and points `args` (a
-  /// task's argument cells) at it; returns the ids' private mask.
-  uint32_t begin(const std::vector<PrivatePlan> &plans, std::vector<void *> &args);
-  /// Applies each copy's updated elements to its array, atomically.
+  /// Points `args` (a task's argument cells) at a copy per plan, each filled
+  /// with its update's identity unless this launch already filled it; returns
+  /// the ids' private mask.
+  uint32_t use(const std::vector<PrivatePlan> &plans, std::vector<void *> &args);
+  /// Applies each copy's updated elements to its array, atomically; the next
+  /// use fills them again.
   void merge(const std::vector<PrivatePlan> &plans);
 
 private:
   std::vector<std::vector<uint64_t>> buffers;
   std::vector<char *> cells; // each copy's aligned pointer, as a cell
+  bool filled = false;       // for the launch being run
 };
 
 } // namespace cuft::host::detail
