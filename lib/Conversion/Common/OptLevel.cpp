@@ -4,7 +4,8 @@
 // per block that is too large on functions of many thousands of blocks (GVN's
 // memory dependence walks, run once by the -O3 pipeline and twice by NVPTX's
 // aggressive code generator, dominate an and-chain of 10,000 operands). Such a
-// function is optimized at level 1 at most. See docs/Python.md ("Options").
+// function is optimized at level 1 at most, and its code generated at level 0
+// (codegenLevelFor). See docs/Python.md ("Options").
 //
 //===----------------------------------------------------------------------===//
 

@@ -184,7 +184,8 @@ cuft::host::ObjectResult compileObjectHere(const std::string &ir, const std::str
   // and the backend need it.
   const unsigned optLevel = optLevelFor(*module, options.optLevel);
   std::string error;
-  std::unique_ptr<llvm::TargetMachine> tm = cuft::host::detail::hostTargetMachine(optLevel, error);
+  std::unique_ptr<llvm::TargetMachine> tm = cuft::host::detail::hostTargetMachine(
+      codegenLevelFor(options.optLevel, optLevel), error);
   if (!tm) {
     session.error("cannot target this CPU: " + error);
     return result;
