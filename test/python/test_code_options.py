@@ -182,3 +182,22 @@ def test_host_options_reach_the_code_when_compiles_reuse_their_pass_managers(on_
             if boundscheck:
                 with pytest.raises(IndexError):
                     k[1, 1](x, 4)
+
+
+def test_atomics_are_relaxed_and_device_wide_as_cudas(tmp_path):
+    # CUDA's atomicCAS (and the compare-and-swap loops of xor, inc, dec and
+    # float min/max) is relaxed at device scope: no acquire-release fence at
+    # system scope around each attempt.
+    @cuft.kernel
+    def updates(a, u, f):
+        cuft.atomic.cas(a, 0, 1, 2)
+        cuft.atomic.xor(a, 1, 3)
+        cuft.atomic.inc(u, 0, 9)
+        cuft.atomic.max(f, 0, 1.5)
+
+    ptx = updates.inspect(np.zeros(4, np.int32), np.zeros(4, np.uint32), np.zeros(4, np.float32),
+                          stage="ptx")
+    cas = [line.split()[0] for line in ptx.splitlines() if ".cas." in line]
+    assert cas and all(op.startswith("atom.relaxed.gpu.global.cas") for op in cas), cas
+    assert "acq_rel" not in ptx and ".sys." not in ptx
+    ptxas(ptx, tmp_path)

@@ -53,6 +53,15 @@ inline unsigned codegenLevelFor(unsigned requested, unsigned level) {
 /// compilers run it on the LLVM IR before optimizing (array dimensions' bound).
 void rangesFromEntryAssumes(llvm::Module &module);
 
+/// Makes every atomic read-modify-write and compare-and-swap of `module`
+/// relaxed (LLVM's monotonic), as CUDA's atomics are: what orders memory
+/// around them is a fence (cuft.threadfence: a seq_cst fence). MLIR's memref
+/// lowering makes them acq_rel, which x86 runs alike (a locked instruction)
+/// but which kept LLVM from moving loads across them (a loop of atomic
+/// updates reloaded every invariant), and which NVPTX could make a fenced
+/// atom. Both targets' compilers run it on the LLVM IR before optimizing.
+void relaxAtomics(llvm::Module &module, llvm::StringRef scope = "");
+
 /// The unit attribute prepare-nvptx puts on a `gpu.module` whose level it
 /// capped (optLevelFor): serialize-ptx generates its code at level None.
 inline constexpr const char kLargeModuleAttr[] = "cuft.large_function";

@@ -138,8 +138,10 @@ struct RaiseLowering : public OpRewritePattern<func::CallOp> {
     Value one = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(1));
     Value code = arith::AddIOp::create(b, loc, call.getOperand(0), one);
     Value zero = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(0));
+    // Relaxed, as every atomic (relaxAtomics): the host reads the record
+    // once the kernel has ended.
     auto cas = LLVM::AtomicCmpXchgOp::create(b, loc, record, zero, code,
-                                             LLVM::AtomicOrdering::acq_rel,
+                                             LLVM::AtomicOrdering::monotonic,
                                              LLVM::AtomicOrdering::monotonic);
     Value first = LLVM::ExtractValueOp::create(b, loc, cas, 1);
     Value scratch = LLVM::AllocaOp::create(b, loc, ptr, recordType, one);

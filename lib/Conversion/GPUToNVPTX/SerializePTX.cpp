@@ -178,6 +178,7 @@ FailureOr<std::string> serialize(gpu::GPUModuleOp gpuModule, NVVM::NVVMTargetAtt
   module->setDataLayout(tm->createDataLayout());
   module->setTargetTriple(triple);
   cuft::rangesFromEntryAssumes(*module);
+  cuft::relaxAtomics(*module, "device");
   if (failed(linkLibraries(gpuModule, target, *module)))
     return failure();
   auto optimize = makeOptimizingTransformer(optLevel, /*sizeLevel=*/0, tm);

@@ -101,25 +101,6 @@ void addPackedEntry(llvm::Module &module, llvm::Function &entry, const std::stri
   entry.addFnAttr(llvm::Attribute::NoInline);
 }
 
-/// Makes the kernel's atomic read-modify-writes relaxed (LLVM's monotonic), as
-/// CUDA's atomics are: what orders memory around them is a fence
-/// (cuft.threadfence, a seq_cst fence here). MLIR's memref lowering makes
-/// them acq_rel, which x86 executes the same (a locked instruction) but which
-/// keeps LLVM from moving loads across them: a loop that updates an array
-/// atomically reloaded every invariant it had.
-void relaxAtomics(llvm::Module &module) {
-  for (llvm::Function &f : module)
-    for (llvm::BasicBlock &block : f)
-      for (llvm::Instruction &i : block) {
-        if (auto *rmw = llvm::dyn_cast<llvm::AtomicRMWInst>(&i)) {
-          rmw->setOrdering(llvm::AtomicOrdering::Monotonic);
-        } else if (auto *cas = llvm::dyn_cast<llvm::AtomicCmpXchgInst>(&i)) {
-          cas->setSuccessOrdering(llvm::AtomicOrdering::Monotonic);
-          cas->setFailureOrdering(llvm::AtomicOrdering::Monotonic);
-        }
-      }
-}
-
 /// Whether the optimized code has an atomic on memory that may be another
 /// block's too: anything but the entry's shared memory (the aligned pointer
 /// of its last argument, a memref descriptor of five).
@@ -204,7 +185,7 @@ cuft::host::ObjectResult compileObjectHere(const std::string &ir, const std::str
     return result;
   }
   cuft::rangesFromEntryAssumes(*llvmModule);
-  relaxAtomics(*llvmModule);
+  cuft::relaxAtomics(*llvmModule);
   addPackedEntry(*llvmModule, *entry, entrySymbol(object->name));
   // Threads that meet only at barriers run as loops between them, not fibers.
   uint64_t frameBytes = 0;
