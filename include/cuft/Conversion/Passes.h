@@ -15,8 +15,12 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 
+#include <memory>
+#include <string>
+
 namespace llvm {
 class Module;
+class TargetMachine;
 } // namespace llvm
 
 namespace cuft {
@@ -61,6 +65,20 @@ void rangesFromEntryAssumes(llvm::Module &module);
 /// updates reloaded every invariant), and which NVPTX could make a fenced
 /// atom. Both targets' compilers run it on the LLVM IR before optimizing.
 void relaxAtomics(llvm::Module &module, llvm::StringRef scope = "");
+
+/// This thread's target machine named `key` (its triple, CPU, features and
+/// code generation level), made by `make` on first use and again after
+/// kTargetMachineUses compiles, which bounds what it accumulates. A
+/// TargetMachine is not safe to share between threads, and one made per
+/// compile rebuilt its subtarget every time (x86's lowering tables: a few ms
+/// of a small host compile; NVPTX's: most of MLIR's serializer's set-up).
+/// Null with `error` set when `make` fails. Valid until this thread's next
+/// call with `key`.
+inline constexpr unsigned kTargetMachineUses = 256;
+llvm::TargetMachine *threadTargetMachine(
+    llvm::StringRef key,
+    llvm::function_ref<std::unique_ptr<llvm::TargetMachine>(std::string &)> make,
+    std::string &error);
 
 /// The unit attribute prepare-nvptx puts on a `gpu.module` whose level it
 /// capped (optLevelFor): serialize-ptx generates its code at level None.

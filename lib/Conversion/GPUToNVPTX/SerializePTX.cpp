@@ -6,8 +6,7 @@
 // code at the aggressive level whatever the function's size. Here:
 //
 // - one TargetMachine per thread and (chip, features, level), reused for
-//   kTargetMachineUses compiles (a TargetMachine is not safe to share between
-//   threads; remaking it now and then bounds whatever it accumulates);
+//   kTargetMachineUses compiles (threadTargetMachine);
 // - each bitcode library is read once per process and kept in memory; a
 //   compile loads it lazily (its functions are materialized only when the
 //   linker takes them) and only when the module declares a function that is
@@ -54,8 +53,6 @@ using namespace mlir;
 
 namespace {
 
-constexpr unsigned kTargetMachineUses = 256;
-
 /// This thread's NVPTX target machine for `chip`, `features` and `level`.
 llvm::TargetMachine *targetMachine(const llvm::Triple &triple, StringRef chip,
                                    StringRef features, llvm::CodeGenOptLevel level,
@@ -67,26 +64,22 @@ llvm::TargetMachine *targetMachine(const llvm::Triple &triple, StringRef chip,
     LLVMInitializeNVPTXTargetMC();
     LLVMInitializeNVPTXAsmPrinter();
   });
-  struct Kept {
-    std::unique_ptr<llvm::TargetMachine> machine;
-    unsigned uses = 0;
-  };
-  thread_local llvm::StringMap<Kept> kept;
   std::string key = (triple.str() + "|" + chip + "|" + features + "|" +
                      std::to_string(static_cast<int>(level)))
                         .str();
-  Kept &entry = kept[key];
-  if (entry.machine && ++entry.uses <= kTargetMachineUses)
-    return entry.machine.get();
-  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
-  if (!target)
-    return nullptr;
-  entry.machine.reset(target->createTargetMachine(triple, chip, features, {}, std::nullopt,
-                                                  std::nullopt, level));
-  entry.uses = 1;
-  if (!entry.machine)
-    error = "cannot create the NVPTX target machine for " + chip.str();
-  return entry.machine.get();
+  return cuft::threadTargetMachine(
+      key,
+      [&](std::string &error) -> std::unique_ptr<llvm::TargetMachine> {
+        const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
+        if (!target)
+          return nullptr;
+        std::unique_ptr<llvm::TargetMachine> tm(target->createTargetMachine(
+            triple, chip, features, {}, std::nullopt, std::nullopt, level));
+        if (!tm)
+          error = "cannot create the NVPTX target machine for " + chip.str();
+        return tm;
+      },
+      error);
 }
 
 /// The bytes of the bitcode library at `path`, read on first use and kept for

@@ -165,8 +165,13 @@ cuft::host::ObjectResult compileObjectHere(const std::string &ir, const std::str
   // and the backend need it.
   const unsigned optLevel = optLevelFor(*module, options.optLevel);
   std::string error;
-  std::unique_ptr<llvm::TargetMachine> tm = cuft::host::detail::hostTargetMachine(
-      codegenLevelFor(options.optLevel, optLevel), error);
+  const unsigned codegenLevel = codegenLevelFor(options.optLevel, optLevel);
+  llvm::TargetMachine *tm = cuft::threadTargetMachine(
+      "host|" + std::to_string(codegenLevel),
+      [&](std::string &error) {
+        return cuft::host::detail::hostTargetMachine(codegenLevel, error);
+      },
+      error);
   if (!tm) {
     session.error("cannot target this CPU: " + error);
     return result;
@@ -202,7 +207,7 @@ cuft::host::ObjectResult compileObjectHere(const std::string &ir, const std::str
     if (!f.isDeclaration())
       f.addFnAttr("probe-stack", "inline-asm");
 
-  auto optimize = makeOptimizingTransformer(optLevel, /*sizeLevel=*/0, tm.get());
+  auto optimize = makeOptimizingTransformer(optLevel, /*sizeLevel=*/0, tm);
   if (llvm::Error e = optimize(llvmModule.get())) {
     session.error("LLVM's optimizer failed: " + llvm::toString(std::move(e)));
     return result;
