@@ -108,7 +108,7 @@ struct Job {
   /// (sharesOf); else 1.
   uint64_t share = 1;
   /// The arrays whose atomic updates each worker applies to a copy of its own
-  /// (PrivateAtomics.h), merged after each run of blocks.
+  /// (PrivateAtomics.h), merged once it takes no more blocks (drain).
   std::vector<PrivatePlan> privates;
 
   /// The grid barrier of a cooperative launch: blocks at it (their live
