@@ -55,7 +55,8 @@ def ConvertGPUToHost : Pass<"convert-gpu-to-host", "::mlir::ModuleOp"> {
     Takes the output of `convert-cuft-to-gpu` and makes it runnable on the CPU.
     Every kernel and device function moves out of its `gpu.module` into the
     top-level module as a `func.func` and gains two trailing arguments: `ids`
-    (`memref<12xi32>`: threadIdx, blockIdx, blockDim, gridDim, each x/y/z) and
+    (`memref<13xi32>`: threadIdx, blockIdx, blockDim, gridDim, each x/y/z,
+    then the private-atomics mask) and
     `shared` (`memref<?xi8>`, the block's shared memory). Thread indexing ops
     read `ids`; each shared-memory global becomes a `memref.view` at a fixed
     offset of `shared`; `gpu.barrier` calls the runtime's `__cuft_host_barrier`;
@@ -67,7 +68,12 @@ def ConvertGPUToHost : Pass<"convert-gpu-to-host", "::mlir::ModuleOp"> {
     `cuft.host.fibers` attribute) the runtime calls the entry once per thread,
     each on its own fiber. `cuft.host.shared_bytes` gives the shared memory a
     block needs; the module's `cuft.host.index_sites` lists the source location
-    of every bounds-check site.
+    of every bounds-check site. `cuft.host.arrays` lists the entry's array
+    parameters (first argument cell, rank, element bytes), and
+    `cuft.host.private_atomics` those only updated by integer atomics of one
+    kind with unused results: each such update is a plain load, op and store
+    when the mask in `ids` has the array's bit (a worker's private copy, which
+    the runtime merges), the atomic otherwise.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
@@ -123,7 +129,9 @@ def SerializePTX : Pass<"serialize-ptx", "::mlir::ModuleOp"> {
   let description = [{
     cuft's NVPTX serializer, in place of MLIR's gpu-module-to-binary (whose
     result it makes: a `gpu.binary` with one object per target). Each
-    `gpu.module` is translated to LLVM IR, linked with its NVVM target's link
+    `gpu.module` is verified (cuft's compiles verify the IR here, not after
+    every pass), translated to LLVM IR, its atomics made relaxed at device
+    scope as CUDA's (`relaxAtomics`), linked with its NVVM target's link
     files (bitcode: read once per process, loaded lazily, and only when the
     module calls a function it does not define; only the functions it needs
     are taken, internalized), optimized at the target's level `O` and
