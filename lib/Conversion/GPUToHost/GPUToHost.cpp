@@ -256,7 +256,8 @@ void markPrivateAtomics(func::FuncOp fn) {
       b.setInsertionPoint(rmw);
       Value mask = memref::LoadOp::create(
           b, loc, ids, ValueRange{arith::ConstantIndexOp::create(b, loc, kPrivateSlot)});
-      Value bitValue = arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(1 << bit));
+      Value bitValue =
+          arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(int32_t(uint32_t(1) << bit)));
       Value mine = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
                                          arith::AndIOp::create(b, loc, mask, bitValue),
                                          arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0)));
