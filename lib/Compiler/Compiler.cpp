@@ -273,19 +273,26 @@ LogicalResult cuft::detail::Session::run(ModuleOp module, llvm::StringRef key,
                                          llvm::function_ref<void(OpPassManager &)> build) {
   std::unique_ptr<PassManager> &pm = pooled->pipelines[key];
   if (!pm) {
-    pm = std::make_unique<PassManager>(pooled->ctx.get());
-    pm->enableVerifier(verifyEachPass());
+    pm = newPassManager();
     build(*pm);
   }
   return pm->run(module);
 }
 
-LogicalResult cuft::detail::Session::runOnce(ModuleOp module,
-                                             llvm::function_ref<void(OpPassManager &)> build) {
-  PassManager pm(pooled->ctx.get());
-  pm.enableVerifier(verifyEachPass());
-  build(pm);
-  return pm.run(module);
+LogicalResult cuft::detail::Session::specialize(ModuleOp module, const std::string &signature,
+                                                const std::string &kernel) {
+  CuftSpecializeOptions options;
+  options.sig = signature;
+  options.kernel = kernel;
+  std::unique_ptr<PassManager> pm = newPassManager();
+  pm->addPass(createCuftSpecialize(options));
+  return pm->run(module);
+}
+
+std::unique_ptr<PassManager> cuft::detail::Session::newPassManager() {
+  auto pm = std::make_unique<PassManager>(pooled->ctx.get());
+  pm->enableVerifier(verifyEachPass());
+  return pm;
 }
 
 OwningOpRef<ModuleOp> cuft::detail::Session::parse(const std::string &ir) {
@@ -326,12 +333,7 @@ cuft::CompileResult compileHere(const std::string &ir, const std::string &signat
     return result;
   }
 
-  CuftSpecializeOptions specialize;
-  specialize.sig = signature;
-  specialize.kernel = kernel;
-  if (failed(session.runOnce(*module, [&](OpPassManager &pm) {
-        pm.addPass(createCuftSpecialize(specialize));
-      })))
+  if (failed(session.specialize(*module, signature, kernel)))
     return result;
   if (stage != Stage::Typed) {
     CuftToPTXOptions ptx;

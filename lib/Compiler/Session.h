@@ -48,7 +48,6 @@ public:
   Session(const Session &) = delete;
   Session &operator=(const Session &) = delete;
 
-  mlir::MLIRContext &context() { return *pooled->ctx; }
   /// Parses generic IR; null (with a diagnostic) when it does not parse.
   mlir::OwningOpRef<mlir::ModuleOp> parse(const std::string &ir);
   /// Runs `module` through this context's pass manager named `key`, built by
@@ -56,14 +55,17 @@ public:
   /// everything `build` depends on.
   mlir::LogicalResult run(mlir::ModuleOp module, llvm::StringRef key,
                           llvm::function_ref<void(mlir::OpPassManager &)> build);
-  /// Runs `module` through a pass manager built by `build` for this run only
-  /// (passes with per-compile options: the specialization).
-  mlir::LogicalResult runOnce(mlir::ModuleOp module,
-                              llvm::function_ref<void(mlir::OpPassManager &)> build);
+  /// Specializes `module`'s kernel (`kernel`; empty: its only one) for
+  /// `signature`, in a pass manager of its own (its options are per compile).
+  mlir::LogicalResult specialize(mlir::ModuleOp module, const std::string &signature,
+                                 const std::string &kernel);
   /// Records a diagnostic that has no MLIR location.
   void error(const std::string &message);
 
 private:
+  /// A pass manager in this context, verifying after every pass or not
+  /// (CUFT_VERIFY_PASSES).
+  std::unique_ptr<mlir::PassManager> newPassManager();
   std::vector<Diagnostic> &diagnostics;
   std::unique_ptr<PooledContext> pooled;
   std::optional<mlir::ScopedDiagnosticHandler> handler;

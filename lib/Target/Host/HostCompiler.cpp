@@ -134,12 +134,7 @@ cuft::host::ObjectResult compileObjectHere(const std::string &ir, const std::str
   if (!module)
     return result;
 
-  CuftSpecializeOptions specialize;
-  specialize.sig = signature;
-  specialize.kernel = kernel;
-  if (failed(session.runOnce(*module, [&](OpPassManager &pm) {
-        pm.addPass(createCuftSpecialize(specialize));
-      })))
+  if (failed(session.specialize(*module, signature, kernel)))
     return result;
   CuftToHostOptions host;
   host.fastMath = options.fastMath;
