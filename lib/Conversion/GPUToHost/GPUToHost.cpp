@@ -214,23 +214,28 @@ Value applyKind(OpBuilder &b, Location loc, PrivateKind kind, Value old, Value v
 /// no other argument overlaps the array and that the copy is small.
 void markPrivateAtomics(func::FuncOp fn) {
   OpBuilder b(fn.getContext());
-  SmallVector<int64_t> arrays, privates;
-  int64_t cell = 0;
   unsigned users = fn.getNumArguments() - 2; // then ids, shared
   Value ids = fn.getArgument(users);
+  // Every array parameter's cells first: with an element of unknown size the
+  // runtime could not check overlaps, and nothing is privatized.
+  SmallVector<int64_t> arrays;
+  SmallVector<BlockArgument> arrayArgs;
+  int64_t cell = 0;
   for (unsigned i = 0; i < users; ++i) {
-    BlockArgument arg = fn.getArgument(i);
-    auto type = dyn_cast<MemRefType>(arg.getType());
+    auto type = dyn_cast<MemRefType>(fn.getArgument(i).getType());
     if (!type) {
       ++cell;
       continue;
     }
     int64_t bytes = elementBytes(type.getElementType());
     if (bytes == 0)
-      return; // not privatized: the runtime could not check overlaps
-    int64_t index = int64_t(arrays.size() / 3);
+      return;
     arrays.append({cell, type.getRank(), bytes});
+    arrayArgs.push_back(fn.getArgument(i));
     cell += 3 + 2 * type.getRank();
+  }
+  SmallVector<int64_t> privates;
+  for (auto [index, arg] : llvm::enumerate(arrayArgs)) {
     std::optional<PrivateKind> kind;
     bool only = true;
     SmallVector<memref::AtomicRMWOp> updates;
@@ -250,7 +255,7 @@ void markPrivateAtomics(func::FuncOp fn) {
     if (!only || updates.empty() || privates.size() / 2 >= kMaxPrivateArrays)
       continue;
     int64_t bit = int64_t(privates.size() / 2);
-    privates.append({index, int64_t(*kind)});
+    privates.append({int64_t(index), int64_t(*kind)});
     for (memref::AtomicRMWOp rmw : updates) {
       Location loc = rmw.getLoc();
       b.setInsertionPoint(rmw);
