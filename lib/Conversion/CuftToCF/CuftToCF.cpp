@@ -49,21 +49,44 @@ SmallVector<Block *> inlineBefore(IRRewriter &rewriter, Region &region, Block *b
   return blocks;
 }
 
+/// Where a branch to `b` can go instead: the target of `b`'s only op when that
+/// is a branch without operands (an `if`'s `yield`, a loop's `break` or
+/// `continue` once retargeted), and `b` then goes; else `b`. A chain of
+/// 10,000 `and`s made 20,000 such blocks, which the canonicalizer took a
+/// tenth of a second to remove.
+Block *forwardTrivial(IRRewriter &rewriter, Block *b) {
+  auto br = dyn_cast<cf::BranchOp>(&b->front());
+  if (!br || br->getNumOperands() || b->getNumArguments() || br.getDest() == b ||
+      b->isEntryBlock())
+    return b;
+  Block *dest = br.getDest();
+  rewriter.replaceAllUsesWith(b, dest);
+  rewriter.eraseBlock(b);
+  return dest;
+}
+
+/// forwardTrivial for each of `blocks` (the body of a lowered loop).
+void forwardTrivial(IRRewriter &rewriter, ArrayRef<Block *> blocks) {
+  for (Block *b : blocks)
+    forwardTrivial(rewriter, b);
+}
+
 void lowerIf(IRRewriter &rewriter, IfOp op) {
   Block *block = op->getBlock();
   Block *cont = rewriter.splitBlock(block, std::next(op->getIterator()));
   auto toCont = [&](Operation *t) { return isa<YieldOp>(t) ? cont : nullptr; };
+  // The then blocks, the else blocks, then what follows the if.
+  SmallVector<Block *> thenBlocks = inlineBefore(rewriter, op.getThenRegion(), cont);
+  retargetTerminators(rewriter, thenBlocks, toCont);
+  Block *thenEntry = forwardTrivial(rewriter, thenBlocks.front());
   Block *elseEntry = cont;
   if (!op.getElseRegion().empty()) {
     SmallVector<Block *> elseBlocks = inlineBefore(rewriter, op.getElseRegion(), cont);
-    elseEntry = elseBlocks.front();
     retargetTerminators(rewriter, elseBlocks, toCont);
+    elseEntry = forwardTrivial(rewriter, elseBlocks.front());
   }
-  SmallVector<Block *> thenBlocks = inlineBefore(rewriter, op.getThenRegion(), elseEntry);
-  retargetTerminators(rewriter, thenBlocks, toCont);
   rewriter.setInsertionPoint(op);
-  cf::CondBranchOp::create(rewriter, op.getLoc(), op.getCondition(), thenBlocks.front(),
-                           elseEntry);
+  cf::CondBranchOp::create(rewriter, op.getLoc(), op.getCondition(), thenEntry, elseEntry);
   rewriter.eraseOp(op);
 }
 
@@ -121,6 +144,8 @@ void lowerFor(IRRewriter &rewriter, ForOp op) {
   SmallVector<Block *> bodyBlocks = inlineBefore(rewriter, op.getBody(), latch);
   retargetTerminators(rewriter, bodyBlocks,
                       [&](Operation *t) { return loopTarget(t, latch, exit); });
+  if (bodyBlocks.size() > 1)
+    forwardTrivial(rewriter, ArrayRef<Block *>(bodyBlocks).drop_front());
   // retargetTerminators moved the insertion point into the body.
   rewriter.setInsertionPointToEnd(header);
   cf::CondBranchOp::create(rewriter, loc, cond, bodyEntry, exit);
@@ -150,6 +175,7 @@ void lowerWhile(IRRewriter &rewriter, WhileOp op) {
   }
   retargetTerminators(rewriter, bodyBlocks,
                       [&](Operation *t) { return loopTarget(t, condEntry, exit); });
+  forwardTrivial(rewriter, ArrayRef<Block *>(bodyBlocks).drop_front());
   rewriter.setInsertionPoint(op);
   cf::BranchOp::create(rewriter, loc, condEntry);
   rewriter.eraseOp(op);

@@ -71,7 +71,8 @@ cuft.kernel @for_dyn(%lo: i32, %hi: i32, %step: i32, %a: !cuft.array<i32, 1, C>)
   cuft.return
 }
 
-// while i < n: with `continue` back to the condition and `break` to the exit.
+// while i < n: with `continue` back to the condition and `break` to the exit,
+// each branched to directly (no block that only branches on).
 // CHECK-LABEL: cuft.kernel @while_break_continue(
 // CHECK: cuft.var "i"
 // CHECK: cf.br ^[[COND:[a-z0-9]+]]
@@ -81,15 +82,11 @@ cuft.kernel @for_dyn(%lo: i32, %hi: i32, %step: i32, %a: !cuft.array<i32, 1, C>)
 // CHECK-NEXT: cf.cond_br %[[MORE]], ^[[BODY:.*]], ^[[EXIT:[a-z0-9]+]]
 // CHECK: ^[[BODY]]:
 // CHECK: %[[SKIP:.*]] = cuft.cmp eq
-// CHECK-NEXT: cf.cond_br %[[SKIP]], ^[[CONT:.*]], ^[[REST:[a-z0-9]+]]
-// CHECK: ^[[CONT]]:
-// CHECK-NEXT: cf.br ^[[COND]]
-// CHECK: ^[[REST]]:
+// CHECK-NEXT: cf.cond_br %[[SKIP]], ^[[COND]], ^[[REST:[a-z0-9]+]]
+// CHECK-NEXT: ^[[REST]]:
 // CHECK: %[[STOP:.*]] = cuft.cmp eq
-// CHECK-NEXT: cf.cond_br %[[STOP]], ^[[BRK:.*]], ^[[TAIL:[a-z0-9]+]]
-// CHECK: ^[[BRK]]:
-// CHECK-NEXT: cf.br ^[[EXIT]]
-// CHECK: ^[[TAIL]]:
+// CHECK-NEXT: cf.cond_br %[[STOP]], ^[[EXIT]], ^[[TAIL:[a-z0-9]+]]
+// CHECK-NEXT: ^[[TAIL]]:
 // CHECK-NEXT: cuft.store
 // CHECK-NEXT: cf.br ^[[COND]]
 // CHECK: ^[[EXIT]]:
@@ -125,8 +122,9 @@ cuft.kernel @while_break_continue(%n: i64, %a: !cuft.array<i64, 1, C>) {
   cuft.return
 }
 
-// A break in the inner loop leaves only the inner loop: it branches to the outer
-// loop's latch, not to the function's exit.
+// A break in the inner loop leaves only the inner loop: it branches to what
+// follows it in the outer loop (here the outer latch), not to the function's
+// exit.
 // CHECK-LABEL: cuft.kernel @nested_break(
 // CHECK: cf.br ^[[OHEAD:.*]](%{{.*}} : i64)
 // CHECK: ^[[OHEAD]](%[[I:.*]]: i64):
@@ -137,13 +135,9 @@ cuft.kernel @while_break_continue(%n: i64, %a: !cuft.array<i64, 1, C>) {
 // CHECK: cf.cond_br %{{.*}}, ^[[IBODY:.*]], ^[[IEXIT:[a-z0-9]+]]
 // CHECK: ^[[IBODY]]:
 // CHECK-NEXT: %[[PAST:.*]] = cuft.cmp gt, %[[J]], %[[I]]
-// CHECK-NEXT: cf.cond_br %[[PAST]], ^[[BRK:.*]], ^{{[a-z0-9]+}}
-// CHECK: ^[[BRK]]:
-// CHECK-NEXT: cf.br ^[[IEXIT]]
+// CHECK-NEXT: cf.cond_br %[[PAST]], ^[[IEXIT]], ^{{[a-z0-9]+}}
 // CHECK: cf.br ^[[IHEAD]](
 // CHECK: ^[[IEXIT]]:
-// CHECK-NEXT: cf.br ^[[OLATCH:[a-z0-9]+]]
-// CHECK: ^[[OLATCH]]:
 // CHECK-NEXT: cuft.add %[[I]]
 // CHECK-NEXT: cf.br ^[[OHEAD]](
 // CHECK: ^[[OEXIT]]:
