@@ -115,10 +115,11 @@ def PrepareNVPTX : Pass<"prepare-nvptx", "::mlir::ModuleOp"> {
 
     Every other math op is left to convert-gpu-to-nvvm's libdevice patterns.
 
-    A `gpu.module` with a function of more than 4096 blocks gets its NVVM
-    target's optimization level capped at 1 (`cuft::optLevelFor`, the host
-    target's rule too) and is marked `cuft.large_function` (serialize-ptx
-    generates its code at level None): LLVM's -O3 passes and NVPTX's
+    A `gpu.module` with a function of more than 1000 blocks
+    (`cuft::hasLargeFunction`, the host target's rule too), at a level above
+    0, is marked `cuft.large_function`: serialize-ptx optimizes it with a
+    short clean-up pipeline and generates its code at level None
+    (`cuft::optimizeModule`), as LLVM's -O1..-O3 pipelines and NVPTX's
     aggressive code generator take seconds on such functions.
   }];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect", "::mlir::memref::MemRefDialect"];
@@ -136,8 +137,9 @@ def SerializePTX : Pass<"serialize-ptx", "::mlir::ModuleOp"> {
     module calls a function it does not define; only the functions it needs
     are taken, internalized), optimized at the target's level `O` and
     generated with a target machine kept per thread (chip, features, level).
-    A module that prepare-nvptx marked `cuft.large_function` is generated at
-    level None: ptxas optimizes the PTX again.
+    A module that prepare-nvptx marked `cuft.large_function` gets a short
+    clean-up pipeline (InstSimplify, SROA, EarlyCSE, SimplifyCFG) and is
+    generated at level None: ptxas optimizes the PTX again.
 
     `format=isa` gives PTX text; `format=llvm` the optimized module's bitcode
     (cuft's `stage="llvm"`).

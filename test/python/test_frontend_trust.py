@@ -413,11 +413,11 @@ def test_a_10000_operand_and_chain(tmp_path):
     assert_linear(ir, n, 10)
 
 
-def test_a_kernel_of_over_4096_blocks_compiles_at_level_1_and_is_right(tmp_path):
-    # A 5,000-operand chain is a kernel of more than 4096 blocks: LLVM optimizes
-    # it at level 1 (its -O3 passes took 5 s on 10,000 operands) and generates
-    # its code at level 0 (codegenLevelFor), on both targets, and the result is
-    # still Python's: the first falsy operand.
+def test_a_kernel_of_over_1000_blocks_gets_the_clean_up_and_is_right(tmp_path):
+    # A 5,000-operand chain is a kernel of more than 1000 blocks: LLVM cleans
+    # it up (optimizeModule: its -O3 passes took 5 s on 10,000 operands) and
+    # generates its code at level 0, on both targets, and the result is still
+    # Python's: the first falsy operand.
     from test_code_options import ptxas
     n = 5000
     k = chain_module(tmp_path, f"    out[0] = {' and '.join(operands(n))}\n", decorate=True)

@@ -19,6 +19,7 @@
 #include <string>
 
 namespace llvm {
+class Error;
 class Module;
 class TargetMachine;
 } // namespace llvm
@@ -30,24 +31,25 @@ namespace cuft {
 #include "cuft/Conversion/Passes.h.inc"
 
 /// A function of more blocks than this (counted in its MLIR form, nested
-/// regions included) is optimized at `kLargeFunctionOptLevel` at most, on both
-/// targets: LLVM's -O2/-O3 passes and code generators spend too long per block
-/// on such functions (an and-chain of 10,000 operands took 5 s in GVN alone).
-inline constexpr size_t kLargeFunctionBlocks = 4096;
-inline constexpr unsigned kLargeFunctionOptLevel = 1;
+/// regions included) is large: LLVM's -O1..-O3 pipelines and aggressive code
+/// generators spend too long per block on it (an and-chain of 10,000
+/// operands: 5 s in GVN alone at -O3; at -O1, 0.6 s, most in SimplifyCFG's
+/// walks over a merge block of 10,000 predecessors).
+inline constexpr size_t kLargeFunctionBlocks = 1000;
 
-/// The optimization level for the functions under `root`: `requested`, capped
-/// at `kLargeFunctionOptLevel` when one of them is larger than
-/// `kLargeFunctionBlocks`.
-unsigned optLevelFor(mlir::Operation *root, unsigned requested);
+/// Whether a function under `root` is large (kLargeFunctionBlocks).
+bool hasLargeFunction(mlir::Operation *root);
 
-/// The code generator's level for a module optimized at `level` (optLevelFor)
-/// when `requested` was asked: 0 where optLevelFor capped it (fast instruction
-/// selection and register allocation: on the host, a 10,000-operand and-chain
-/// compiled in 2.8 s instead of 5 s), else `level`.
-inline unsigned codegenLevelFor(unsigned requested, unsigned level) {
-  return level < requested ? 0 : level;
-}
+/// The one rule for how both targets' compilers optimize a kernel's LLVM IR:
+/// at `level` with LLVM's pipeline for it, except a `large` module (a level
+/// above 0 and hasLargeFunction) gets a short clean-up (always-inline,
+/// InstSimplify, SROA, EarlyCSE, SimplifyCFG, once each: variables become
+/// registers, and each pass is about linear in the function's size); ptxas
+/// optimizes the PTX again. `codegenLevel` is the code generator's level to use with it: 0 for
+/// a large module, else `level`.
+llvm::Error optimizeModule(llvm::Module &module, unsigned level, bool large,
+                           llvm::TargetMachine *tm);
+inline unsigned codegenLevel(unsigned level, bool large) { return large ? 0 : level; }
 
 /// Gives each parameter of a function of `module` that an assume at the start
 /// of its entry block bounds (`assume(p < C)`, unsigned, `p` possibly read back
@@ -80,8 +82,9 @@ llvm::TargetMachine *threadTargetMachine(
     llvm::function_ref<std::unique_ptr<llvm::TargetMachine>(std::string &)> make,
     std::string &error);
 
-/// The unit attribute prepare-nvptx puts on a `gpu.module` whose level it
-/// capped (optLevelFor): serialize-ptx generates its code at level None.
+/// The unit attribute prepare-nvptx puts on a `gpu.module` that is large
+/// (hasLargeFunction, at a level above 0): serialize-ptx optimizes it as such
+/// (optimizeModule).
 inline constexpr const char kLargeModuleAttr[] = "cuft.large_function";
 } // namespace cuft
 

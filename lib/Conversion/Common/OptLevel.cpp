@@ -1,23 +1,33 @@
-//===- OptLevel.cpp - the optimization level a module gets ----------------===//
+//===- OptLevel.cpp - how a kernel's LLVM IR is optimized -----------------===//
 //
-// One rule for both targets: LLVM's optimizer and code generators spend time
-// per block that is too large on functions of many thousands of blocks (GVN's
-// memory dependence walks, run once by the -O3 pipeline and twice by NVPTX's
-// aggressive code generator, dominate an and-chain of 10,000 operands). Such a
-// function is optimized at level 1 at most, and its code generated at level 0
-// (codegenLevelFor). See docs/Python.md ("Options").
+// One rule for both targets (serialize-ptx and the host compiler): LLVM's
+// pipeline for the requested level, except on a function of many thousands
+// of blocks, where LLVM's optimizer and code generators spend time per block
+// that grows with the function (GVN's memory dependence walks at -O3,
+// SimplifyCFG's over the predecessors of a merge block at -O1, the
+// aggressive register allocators): there a short clean-up pipeline and level
+// 0 code generation. See docs/Python.md ("Options").
 //
 //===----------------------------------------------------------------------===//
 
 #include "cuft/Conversion/Passes.h"
 
+#include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
+#include "llvm/Analysis/CGSCCPassManager.h"
+#include "llvm/Analysis/LoopAnalysisManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/IR/PassManager.h"
+#include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/Transforms/IPO/AlwaysInliner.h"
+#include "llvm/Transforms/Scalar/EarlyCSE.h"
+#include "llvm/Transforms/Scalar/InstSimplifyPass.h"
+#include "llvm/Transforms/Scalar/SROA.h"
+#include "llvm/Transforms/Scalar/SimplifyCFG.h"
 
-#include <algorithm>
-
-unsigned cuft::optLevelFor(mlir::Operation *root, unsigned requested) {
-  if (requested <= kLargeFunctionOptLevel)
-    return requested;
+bool cuft::hasLargeFunction(mlir::Operation *root) {
   bool large = false;
   root->walk<mlir::WalkOrder::PreOrder>([&](mlir::FunctionOpInterface function) {
     size_t blocks = 0;
@@ -28,5 +38,34 @@ unsigned cuft::optLevelFor(mlir::Operation *root, unsigned requested) {
     }
     return mlir::WalkResult::skip();
   });
-  return large ? kLargeFunctionOptLevel : requested;
+  return large;
+}
+
+llvm::Error cuft::optimizeModule(llvm::Module &module, unsigned level, bool large,
+                                 llvm::TargetMachine *tm) {
+  if (!large || level == 0)
+    return mlir::makeOptimizingTransformer(level, /*sizeLevel=*/0, tm)(&module);
+  llvm::LoopAnalysisManager lam;
+  llvm::FunctionAnalysisManager fam;
+  llvm::CGSCCAnalysisManager cgam;
+  llvm::ModuleAnalysisManager mam;
+  llvm::PassBuilder pb(tm);
+  pb.registerModuleAnalyses(mam);
+  pb.registerCGSCCAnalyses(cgam);
+  pb.registerFunctionAnalyses(fam);
+  pb.registerLoopAnalyses(lam);
+  pb.crossRegisterProxies(lam, fam, cgam, mam);
+  llvm::FunctionPassManager clean;
+  // InstSimplify first: it folds the memref descriptors' insertvalue and
+  // extractvalue pairs, which hide a variable's alloca from SROA. No
+  // InstCombine: on the and-chain's merge of 10,000 values it took 10 s.
+  clean.addPass(llvm::InstSimplifyPass());
+  clean.addPass(llvm::SROAPass(llvm::SROAOptions::ModifyCFG));
+  clean.addPass(llvm::EarlyCSEPass());
+  clean.addPass(llvm::SimplifyCFGPass());
+  llvm::ModulePassManager mpm;
+  mpm.addPass(llvm::AlwaysInlinerPass());
+  mpm.addPass(llvm::createModuleToFunctionPassAdaptor(std::move(clean)));
+  mpm.run(module, mam);
+  return llvm::Error::success();
 }

@@ -71,6 +71,15 @@ void replaceWithLibdeviceCall(PatternRewriter &rewriter, Operation *op, StringRe
 }
 
 /// `func.call @lgammaf(x)` of a `cuft.libm` declaration -> `llvm.call @__nv_lgammaf(x)`.
+/// Whether a target of `gpuModule` asks for a level above 0.
+bool optimizes(gpu::GPUModuleOp gpuModule) {
+  ArrayAttr targets = gpuModule.getTargetsAttr();
+  return targets && llvm::any_of(targets, [](Attribute attr) {
+           auto nvvm = dyn_cast<NVVM::NVVMTargetAttr>(attr);
+           return nvvm && nvvm.getO() > 0;
+         });
+}
+
 struct LibmCallLowering : public OpRewritePattern<func::CallOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(func::CallOp call, PatternRewriter &rewriter) const override {
@@ -419,28 +428,11 @@ struct PrepareNVPTXPass : public cuft::impl::PrepareNVPTXBase<PrepareNVPTXPass> 
              decl.getName() == kNanoSleepFunction || decl.getName() == kGridSyncFunction) &&
             decl.symbolKnownUseEmpty(gpuModule))
           decl.erase();
-      capOptLevel(gpuModule);
-    }
-  }
-
-  /// A very large kernel is optimized at a lower level (optLevelFor).
-  static void capOptLevel(gpu::GPUModuleOp gpuModule) {
-    ArrayAttr targets = gpuModule.getTargetsAttr();
-    if (!targets)
-      return;
-    SmallVector<Attribute> capped;
-    for (Attribute attr : targets) {
-      auto nvvm = dyn_cast<NVVM::NVVMTargetAttr>(attr);
-      unsigned level = nvvm ? optLevelFor(gpuModule, nvvm.getO()) : 0;
-      if (nvvm && level != static_cast<unsigned>(nvvm.getO())) {
+      // A very large kernel is optimized as such (optimizeModule); level 0
+      // is as fast already.
+      if (optimizes(gpuModule) && hasLargeFunction(gpuModule))
         gpuModule->setAttr(kLargeModuleAttr, UnitAttr::get(gpuModule.getContext()));
-        attr = NVVM::NVVMTargetAttr::get(gpuModule.getContext(), level, nvvm.getTriple(),
-                                         nvvm.getChip(), nvvm.getFeatures(), nvvm.getFlags(),
-                                         nvvm.getLink(), nvvm.getVerifyTarget());
-      }
-      capped.push_back(attr);
     }
-    gpuModule.setTargetsAttr(ArrayAttr::get(gpuModule.getContext(), capped));
   }
 };
 

@@ -11,9 +11,9 @@
 //   compile loads it lazily (its functions are materialized only when the
 //   linker takes them) and only when the module declares a function that is
 //   not an LLVM intrinsic: a kernel without math links nothing;
-// - a module marked `cuft.large` (PrepareNVPTX capped its level: a function of
-//   thousands of blocks) is generated at level None: ptxas optimizes the PTX
-//   again (the 10,000-operand and-chain: the same cubin, 0.5 s less).
+// - a module marked large (PrepareNVPTX: a function of thousands of blocks)
+//   gets a short clean-up pipeline and level None code generation
+//   (optimizeModule): ptxas optimizes the PTX again.
 //
 // The result is what gpu-module-to-binary makes: a gpu.binary with one object,
 // PTX text (format isa) or the optimized module's bitcode (format llvm).
@@ -24,7 +24,6 @@
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
-#include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/ADT/StringMap.h"
@@ -155,9 +154,8 @@ FailureOr<std::string> serialize(gpu::GPUModuleOp gpuModule, NVVM::NVVMTargetAtt
   if (optLevel > 3)
     return gpuModule.emitError("invalid optimization level ") << optLevel;
   llvm::Triple triple(target.getTriple());
-  llvm::CodeGenOptLevel codegenLevel = gpuModule->hasAttr(cuft::kLargeModuleAttr)
-                                           ? llvm::CodeGenOptLevel::None
-                                           : static_cast<llvm::CodeGenOptLevel>(optLevel);
+  const bool large = gpuModule->hasAttr(cuft::kLargeModuleAttr);
+  auto codegenLevel = static_cast<llvm::CodeGenOptLevel>(cuft::codegenLevel(optLevel, large));
   std::string error;
   llvm::TargetMachine *tm =
       targetMachine(triple, target.getChip(), target.getFeatures(), codegenLevel, error);
@@ -174,8 +172,7 @@ FailureOr<std::string> serialize(gpu::GPUModuleOp gpuModule, NVVM::NVVMTargetAtt
   cuft::relaxAtomics(*module, "device");
   if (failed(linkLibraries(gpuModule, target, *module)))
     return failure();
-  auto optimize = makeOptimizingTransformer(optLevel, /*sizeLevel=*/0, tm);
-  if (llvm::Error e = optimize(module.get()))
+  if (llvm::Error e = cuft::optimizeModule(*module, optLevel, large, tm))
     return gpuModule.emitError("LLVM's optimizer failed: ") << llvm::toString(std::move(e));
 
   std::string object;

@@ -19,7 +19,6 @@
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/Transforms/Passes.h"
-#include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Export.h"
@@ -158,9 +157,10 @@ cuft::host::ObjectResult compileObjectHere(const std::string &ir, const std::str
 
   // This CPU, features included: the optimizer's cost model (vectorization)
   // and the backend need it.
-  const unsigned optLevel = optLevelFor(*module, options.optLevel);
+  const unsigned optLevel = options.optLevel;
+  const bool large = optLevel > 0 && hasLargeFunction(*module);
   std::string error;
-  const unsigned codegenLevel = codegenLevelFor(options.optLevel, optLevel);
+  const unsigned codegenLevel = cuft::codegenLevel(optLevel, large);
   llvm::TargetMachine *tm = cuft::threadTargetMachine(
       "host|" + std::to_string(codegenLevel),
       [&](std::string &error) {
@@ -202,8 +202,7 @@ cuft::host::ObjectResult compileObjectHere(const std::string &ir, const std::str
     if (!f.isDeclaration())
       f.addFnAttr("probe-stack", "inline-asm");
 
-  auto optimize = makeOptimizingTransformer(optLevel, /*sizeLevel=*/0, tm);
-  if (llvm::Error e = optimize(llvmModule.get())) {
+  if (llvm::Error e = optimizeModule(*llvmModule, optLevel, large, tm)) {
     session.error("LLVM's optimizer failed: " + llvm::toString(std::move(e)));
     return result;
   }
