@@ -198,9 +198,11 @@ LogicalResult lowerFunction(Operation *fn) {
   // Children before their parents (post-order), and within a block the last
   // op first: lowering an op splits its block after it, and moving only what
   // follows it up to the next lowered op keeps a block of n ifs linear, not
-  // quadratic.
+  // quadratic. (Walked from the function: Region::walk and Block::walk visit
+  // their own ops first to last whatever the iterator; 10,000 ifs in a row
+  // took 2.5 s.)
   SmallVector<Operation *> structured;
-  body.walk<WalkOrder::PostOrder, ReverseIterator>([&](Operation *op) {
+  fn->walk<WalkOrder::PostOrder, ReverseIterator>([&](Operation *op) {
     if (isa<IfOp, ForOp, WhileOp>(op))
       structured.push_back(op);
   });

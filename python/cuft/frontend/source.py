@@ -87,16 +87,19 @@ _FILE_DEFS_LOCK = threading.Lock()
 
 def _collect_defs(body, defs):
     """Every def in statements ``body`` and the statements they hold (a def is
-    a statement: expressions are not walked)."""
-    for stmt in body:
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            defs[min([stmt.lineno] + [d.lineno for d in stmt.decorator_list])] = stmt
-        for field in ("body", "orelse", "finalbody"):
-            inner = getattr(stmt, field, None)
-            if isinstance(inner, list):
-                _collect_defs(inner, defs)
-        for part in [*getattr(stmt, "handlers", ()), *getattr(stmt, "cases", ())]:
-            _collect_defs(part.body, defs)
+    a statement: expressions are not walked). With a stack, not recursion: an
+    elif chain nests as deep as it is long."""
+    stack = [body]
+    while stack:
+        for stmt in stack.pop():
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                defs[min([stmt.lineno] + [d.lineno for d in stmt.decorator_list])] = stmt
+            for field in ("body", "orelse", "finalbody"):
+                inner = getattr(stmt, field, None)
+                if isinstance(inner, list):
+                    stack.append(inner)
+            for part in [*getattr(stmt, "handlers", ()), *getattr(stmt, "cases", ())]:
+                stack.append(part.body)
 
 
 def _defs_of(filename, lines):
