@@ -12,7 +12,6 @@
 
 #include "cuft/Conversion/Passes.h"
 
-#include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "llvm/Analysis/CGSCCPassManager.h"
 #include "llvm/Analysis/LoopAnalysisManager.h"
@@ -23,6 +22,7 @@
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/Transforms/IPO/AlwaysInliner.h"
 #include "llvm/Transforms/Scalar/EarlyCSE.h"
+#include "llvm/Transforms/Scalar/InductiveRangeCheckElimination.h"
 #include "llvm/Transforms/Scalar/InstSimplifyPass.h"
 #include "llvm/Transforms/Scalar/SROA.h"
 #include "llvm/Transforms/Scalar/SimplifyCFG.h"
@@ -42,30 +42,54 @@ bool cuft::hasLargeFunction(mlir::Operation *root) {
 }
 
 llvm::Error cuft::optimizeModule(llvm::Module &module, unsigned level, bool large,
-                                 llvm::TargetMachine *tm) {
-  if (!large || level == 0)
-    return mlir::makeOptimizingTransformer(level, /*sizeLevel=*/0, tm)(&module);
+                                 llvm::TargetMachine *tm, bool splitRangeChecks) {
+  if (level > 3)
+    return llvm::createStringError("invalid optimization level " + std::to_string(level));
   llvm::LoopAnalysisManager lam;
   llvm::FunctionAnalysisManager fam;
   llvm::CGSCCAnalysisManager cgam;
   llvm::ModuleAnalysisManager mam;
-  llvm::PassBuilder pb(tm);
+  // MLIR's makeOptimizingTransformer's tuning, which this replaces.
+  llvm::PipelineTuningOptions tuning;
+  tuning.LoopUnrolling = true;
+  tuning.LoopInterleaving = true;
+  tuning.LoopVectorization = true;
+  tuning.SLPVectorization = true;
+  llvm::PassBuilder pb(tm, tuning);
+  if (splitRangeChecks && !large)
+    // After the function simplification pipeline's loop passes (the kernel
+    // is inlined into its thread loops by then): the simplifications that
+    // follow leave the split loop in the form the vectorizer takes (at the
+    // vectorizer's start, it left the main loop unvectorized).
+    pb.registerScalarOptimizerLateEPCallback(
+        [](llvm::FunctionPassManager &fpm, llvm::OptimizationLevel) {
+          fpm.addPass(llvm::IRCEPass());
+        });
   pb.registerModuleAnalyses(mam);
   pb.registerCGSCCAnalyses(cgam);
   pb.registerFunctionAnalyses(fam);
   pb.registerLoopAnalyses(lam);
   pb.crossRegisterProxies(lam, fam, cgam, mam);
-  llvm::FunctionPassManager clean;
-  // InstSimplify first: it folds the memref descriptors' insertvalue and
-  // extractvalue pairs, which hide a variable's alloca from SROA. No
-  // InstCombine: on the and-chain's merge of 10,000 values it took 10 s.
-  clean.addPass(llvm::InstSimplifyPass());
-  clean.addPass(llvm::SROAPass(llvm::SROAOptions::ModifyCFG));
-  clean.addPass(llvm::EarlyCSEPass());
-  clean.addPass(llvm::SimplifyCFGPass());
   llvm::ModulePassManager mpm;
-  mpm.addPass(llvm::AlwaysInlinerPass());
-  mpm.addPass(llvm::createModuleToFunctionPassAdaptor(std::move(clean)));
+  if (level == 0) {
+    mpm = pb.buildO0DefaultPipeline(llvm::OptimizationLevel::O0);
+  } else if (!large) {
+    static const llvm::OptimizationLevel levels[] = {
+        llvm::OptimizationLevel::O0, llvm::OptimizationLevel::O1, llvm::OptimizationLevel::O2,
+        llvm::OptimizationLevel::O3};
+    mpm = pb.buildPerModuleDefaultPipeline(levels[level]);
+  } else {
+    llvm::FunctionPassManager clean;
+    // InstSimplify first: it folds the memref descriptors' insertvalue and
+    // extractvalue pairs, which hide a variable's alloca from SROA. No
+    // InstCombine: on the and-chain's merge of 10,000 values it took 10 s.
+    clean.addPass(llvm::InstSimplifyPass());
+    clean.addPass(llvm::SROAPass(llvm::SROAOptions::ModifyCFG));
+    clean.addPass(llvm::EarlyCSEPass());
+    clean.addPass(llvm::SimplifyCFGPass());
+    mpm.addPass(llvm::AlwaysInlinerPass());
+    mpm.addPass(llvm::createModuleToFunctionPassAdaptor(std::move(clean)));
+  }
   mpm.run(module, mam);
   return llvm::Error::success();
 }

@@ -687,18 +687,20 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
     Value ids = memref::AllocaOp::create(b, loc, idsType);
     memref::CopyOp::create(b, loc, args[args.size() - 2], ids);
     args[args.size() - 2] = ids;
+    // The loops count in unsigned i32, as the ids hold the indices: a thread index
+    // stays the loop's induction variable in LLVM (an i64 loop truncated to
+    // i32 and widened back became `iv & 1023`, which neither the vectorizer's
+    // address computation nor ScalarEvolution sees through).
     auto dimOf = [&](unsigned slot) -> Value {
-      Value v = memref::LoadOp::create(b, loc, ids,
-                                       ValueRange{arith::ConstantIndexOp::create(b, loc, slot)});
-      return arith::IndexCastUIOp::create(b, loc, b.getIndexType(), v);
+      return memref::LoadOp::create(b, loc, ids,
+                                    ValueRange{arith::ConstantIndexOp::create(b, loc, slot)});
     };
-    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-    Value one = arith::ConstantIndexOp::create(b, loc, 1);
+    Value zero = arith::ConstantIntOp::create(b, loc, 0, 32);
+    Value one = arith::ConstantIntOp::create(b, loc, 1, 32);
     Value bz = dimOf(kBlockDimSlot + 2), by = dimOf(kBlockDimSlot + 1),
           bx = dimOf(kBlockDimSlot);
     auto setTid = [&](OpBuilder &lb, unsigned d, Value v) {
-      Value i32 = arith::IndexCastUIOp::create(lb, loc, lb.getI32Type(), v);
-      memref::StoreOp::create(lb, loc, i32, ids,
+      memref::StoreOp::create(lb, loc, v, ids,
                               ValueRange{arith::ConstantIndexOp::create(lb, loc, kThreadIdSlot + d)});
     };
     scf::ForOp::create(b, loc, zero, bz, one, ValueRange{},
@@ -712,11 +714,11 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
           setTid(bx_, 0, x);
           func::CallOp::create(bx_, loc, kernel, args);
           scf::YieldOp::create(bx_, loc);
-        });
+        }, /*unsignedCmp=*/true);
         scf::YieldOp::create(by_, loc);
-      });
+      }, /*unsignedCmp=*/true);
       scf::YieldOp::create(bz_, loc);
-    });
+    }, /*unsignedCmp=*/true);
     func::ReturnOp::create(b, loc);
   }
 

@@ -202,7 +202,7 @@ cuft::host::ObjectResult compileObjectHere(const std::string &ir, const std::str
     if (!f.isDeclaration())
       f.addFnAttr("probe-stack", "inline-asm");
 
-  if (llvm::Error e = optimizeModule(*llvmModule, optLevel, large, tm)) {
+  if (llvm::Error e = optimizeModule(*llvmModule, optLevel, large, tm, /*splitRangeChecks=*/true)) {
     session.error("LLVM's optimizer failed: " + llvm::toString(std::move(e)));
     return result;
   }

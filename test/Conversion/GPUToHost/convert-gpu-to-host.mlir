@@ -46,14 +46,19 @@ cuft.kernel @stage(%out: !cuft.array<f64, 1, C>) {
   cuft.store %v, %out[%t] : f64, !cuft.array<f64, 1, C>[i64]
   cuft.return
 }
-// The entries follow the kernels.
+// The entries follow the kernels. A block's threads are three unsigned loops counting
+// in i32, as the ids hold them: each stores its induction variable itself, so
+// that LLVM sees threadIdx as the loop's (no truncation and widening between).
 // CHECK-LABEL: func.func @__cuft_entry_scale(
 // CHECK-SAME: attributes {cuft.host.arrays = array<i64: 0, 1, 4>, cuft.host.local_bytes = 0 : i64, cuft.host.shared_bytes = 0 : i64}
-// CHECK: memref.alloca() : memref<13xi32>
+// CHECK: %[[IDS:.*]] = memref.alloca() : memref<13xi32>
 // CHECK: memref.copy
-// CHECK: scf.for
-// CHECK: scf.for
-// CHECK: scf.for
+// CHECK: scf.for unsigned %[[Z:.*]] = %{{.*}} to %{{.*}} step %{{.*}} : i32 {
+// CHECK: memref.store %[[Z]], %[[IDS]]
+// CHECK: scf.for unsigned %[[Y:.*]] = %{{.*}} to %{{.*}} step %{{.*}} : i32 {
+// CHECK: memref.store %[[Y]], %[[IDS]]
+// CHECK: scf.for unsigned %[[X:.*]] = %{{.*}} to %{{.*}} step %{{.*}} : i32 {
+// CHECK: memref.store %[[X]], %[[IDS]]
 // CHECK: call @scale(
 // CHECK-LABEL: func.func @__cuft_entry_stage(
 // CHECK-SAME: attributes {cuft.host.arrays = array<i64: 0, 1, 8>, cuft.host.fibers, cuft.host.local_bytes = 0 : i64, cuft.host.shared_bytes = 528 : i64, cuft.host.split_barriers}
