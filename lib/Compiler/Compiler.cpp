@@ -160,17 +160,15 @@ private:
   std::vector<std::unique_ptr<cuft::detail::PooledContext>> kept; // guarded by mutex
 };
 
-/// CUFT_VERIFY_PASSES=1 (the test suite sets it): verify the IR after every
-/// pass, as cuft-opt does, not only where it reaches LLVM.
-bool verifyEachPass() {
+} // namespace
+
+bool cuft::detail::verifyEachPass() {
   static const bool on = [] {
     const char *v = std::getenv("CUFT_VERIFY_PASSES");
     return v && *v && std::string(v) != "0";
   }();
   return on;
 }
-
-} // namespace
 
 namespace {
 

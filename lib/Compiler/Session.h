@@ -29,6 +29,11 @@
 
 namespace cuft::detail {
 
+/// CUFT_VERIFY_PASSES=1 (the test suite sets it): verify the IR after every
+/// MLIR pass, as cuft-opt does, not only where it reaches LLVM, and the host
+/// compiler's LLVM IR after LLVM's optimizer (its own passes run in it).
+bool verifyEachPass();
+
 /// A pooled MLIR context and the pass managers built in it (kept with it: a
 /// pass manager's passes set up once, e.g. the canonicalizer's pattern sets,
 /// and the verifier's and the passes' own per-run cost is what remains).

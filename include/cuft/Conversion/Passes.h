@@ -21,6 +21,7 @@
 namespace llvm {
 class Error;
 class Module;
+class PassBuilder;
 class TargetMachine;
 } // namespace llvm
 
@@ -48,14 +49,12 @@ bool hasLargeFunction(mlir::Operation *root);
 /// optimizes the PTX again. `codegenLevel` is the code generator's level to
 /// use with it: 0 for a large module, else `level`.
 ///
-/// `splitRangeChecks` (the host): LLVM's inductive range check elimination
-/// runs after the scalar loop passes, before the loop vectorizer. A host block's threads are a loop, and a
-/// kernel's `if i < n:` (i = blockIdx.x * blockDim.x + threadIdx.x) a range
-/// check of its induction variable: the loop is split where the check turns
-/// false, and the part where it holds is vectorized without masks (masked
-/// loads and stores made a 2^22-element saxpy 20% slower).
+/// `extend` adds a target's own passes to LLVM's pipeline (the host's
+/// GuardedLoopsPass), through the PassBuilder's extension points; it is not
+/// called for a large module.
 llvm::Error optimizeModule(llvm::Module &module, unsigned level, bool large,
-                           llvm::TargetMachine *tm, bool splitRangeChecks = false);
+                           llvm::TargetMachine *tm,
+                           llvm::function_ref<void(llvm::PassBuilder &)> extend = {});
 inline unsigned codegenLevel(unsigned level, bool large) { return large ? 0 : level; }
 
 /// Gives each parameter of a function of `module` that an assume at the start

@@ -22,7 +22,6 @@
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/Transforms/IPO/AlwaysInliner.h"
 #include "llvm/Transforms/Scalar/EarlyCSE.h"
-#include "llvm/Transforms/Scalar/InductiveRangeCheckElimination.h"
 #include "llvm/Transforms/Scalar/InstSimplifyPass.h"
 #include "llvm/Transforms/Scalar/SROA.h"
 #include "llvm/Transforms/Scalar/SimplifyCFG.h"
@@ -42,7 +41,8 @@ bool cuft::hasLargeFunction(mlir::Operation *root) {
 }
 
 llvm::Error cuft::optimizeModule(llvm::Module &module, unsigned level, bool large,
-                                 llvm::TargetMachine *tm, bool splitRangeChecks) {
+                                 llvm::TargetMachine *tm,
+                                 llvm::function_ref<void(llvm::PassBuilder &)> extend) {
   if (level > 3)
     return llvm::createStringError("invalid optimization level " + std::to_string(level));
   llvm::LoopAnalysisManager lam;
@@ -56,15 +56,8 @@ llvm::Error cuft::optimizeModule(llvm::Module &module, unsigned level, bool larg
   tuning.LoopVectorization = true;
   tuning.SLPVectorization = true;
   llvm::PassBuilder pb(tm, tuning);
-  if (splitRangeChecks && !large)
-    // After the function simplification pipeline's loop passes (the kernel
-    // is inlined into its thread loops by then): the simplifications that
-    // follow leave the split loop in the form the vectorizer takes (at the
-    // vectorizer's start, it left the main loop unvectorized).
-    pb.registerScalarOptimizerLateEPCallback(
-        [](llvm::FunctionPassManager &fpm, llvm::OptimizationLevel) {
-          fpm.addPass(llvm::IRCEPass());
-        });
+  if (extend && !large)
+    extend(pb);
   pb.registerModuleAnalyses(mam);
   pb.registerCGSCCAnalyses(cgam);
   pb.registerFunctionAnalyses(fam);

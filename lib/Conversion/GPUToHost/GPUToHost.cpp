@@ -682,10 +682,16 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
       func::ReturnOp::create(b, loc);
       return;
     }
-    // A private copy of ids, so that LLVM keeps the thread indices in registers.
+    // A private copy of ids, so that LLVM keeps the thread indices in registers:
+    // slot by slot (memref.copy is a call of memcpy per block, its size read
+    // from the descriptor).
     auto idsType = cast<MemRefType>(args[args.size() - 2].getType());
     Value ids = memref::AllocaOp::create(b, loc, idsType);
-    memref::CopyOp::create(b, loc, args[args.size() - 2], ids);
+    for (int64_t slot = 0; slot < idsType.getDimSize(0); ++slot) {
+      Value at = arith::ConstantIndexOp::create(b, loc, slot);
+      Value v = memref::LoadOp::create(b, loc, args[args.size() - 2], ValueRange{at});
+      memref::StoreOp::create(b, loc, v, ids, ValueRange{at});
+    }
     args[args.size() - 2] = ids;
     // The loops count in unsigned i32, as the ids hold the indices: a thread index
     // stays the loop's induction variable in LLVM (an i64 loop truncated to

@@ -25,6 +25,9 @@
 #include "llvm/Analysis/ValueTracking.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Verifier.h"
+#include "llvm/Passes/PassBuilder.h"
+#include "llvm/Transforms/Utils/LoopSimplify.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Target/TargetMachine.h"
@@ -202,12 +205,41 @@ cuft::host::ObjectResult compileObjectHere(const std::string &ir, const std::str
     if (!f.isDeclaration())
       f.addFnAttr("probe-stack", "inline-asm");
 
-  if (llvm::Error e = optimizeModule(*llvmModule, optLevel, large, tm, /*splitRangeChecks=*/true)) {
+  // With CUFT_VERIFY_PASSES (the test suite), the IR cuft's own LLVM passes
+  // make is verified: before LLVM's optimizer (ranges, atomics, the packed
+  // entry, the barrier split), after GuardedLoopsPass in it, and before the
+  // code generator (the loops' polls).
+  const bool verify = cuft::detail::verifyEachPass();
+  auto invalid = [&](const char *where) {
+    std::string problems;
+    llvm::raw_string_ostream os(problems);
+    if (!verify || !llvm::verifyModule(*llvmModule, &os))
+      return false;
+    session.error(std::string("invalid LLVM IR ") + where + ": " + problems);
+    return true;
+  };
+  if (invalid("before optimizing"))
+    return result;
+  if (llvm::Error e = optimizeModule(
+          *llvmModule, optLevel, large, tm, [verify](llvm::PassBuilder &pb) {
+            // At LLVM's peephole points, the first of which is before the
+            // loop passes of the function simplification pipeline (the
+            // kernel's body is inlined into its entry's thread loops by then).
+            pb.registerPeepholeEPCallback(
+                [verify](llvm::FunctionPassManager &fpm, llvm::OptimizationLevel) {
+                  fpm.addPass(llvm::LoopSimplifyPass()); // preheaders
+                  fpm.addPass(cuft::host::detail::GuardedLoopsPass());
+                  if (verify)
+                    fpm.addPass(llvm::VerifierPass());
+                });
+          })) {
     session.error("LLVM's optimizer failed: " + llvm::toString(std::move(e)));
     return result;
   }
   object->globalAtomics = hasGlobalAtomics(*llvmModule, *entry);
   cuft::host::detail::instrumentLoops(*llvmModule, object->fibers);
+  if (invalid("after instrumenting loops"))
+    return result;
   if (options.keepLLVMIR) {
     llvm::raw_string_ostream os(object->llvmIR);
     llvmModule->print(os, nullptr);

@@ -7,6 +7,7 @@
 #ifndef CUFT_LIB_TARGET_HOST_HOSTTARGET_H
 #define CUFT_LIB_TARGET_HOST_HOSTTARGET_H
 
+#include "llvm/IR/PassManager.h"
 #include "llvm/Target/TargetMachine.h"
 
 #include <memory>
@@ -45,6 +46,16 @@ void instrumentLoops(llvm::Module &module, bool yields);
 /// module is left valid and the kernel keeps its fibers.
 bool splitAtBarriers(llvm::Module &module, llvm::Function &entry, llvm::TargetMachine &tm,
                      uint64_t &frameBytesPerThread, std::string &why);
+
+/// Gives each monotone comparison `c` of an innermost loop's induction
+/// variable with an invariant (a thread loop's `if i < n:`) the loop-invariant
+/// fact that it holds for every iteration, `all | c` (GuardedLoops.cpp), so
+/// that loop unswitching makes a copy of the loop where the guards fold away
+/// and it vectorizes without masks. Runs in LLVM's function simplification
+/// pipeline before the loop passes (optimizeModule's `extend`).
+struct GuardedLoopsPass : llvm::PassInfoMixin<GuardedLoopsPass> {
+  llvm::PreservedAnalyses run(llvm::Function &f, llvm::FunctionAnalysisManager &am);
+};
 
 /// Reads the line table of `object.code` (LineTable.cpp) into `object.lines`
 /// and `object.files`, with offsets from symbol `entry`. Leaves them empty when

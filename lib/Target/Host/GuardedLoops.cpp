@@ -1,0 +1,183 @@
+//===- GuardedLoops.cpp - thread loops whose guard holds throughout --------===//
+//
+// A host block's threads are a loop, and a kernel's `if i < n:` (i =
+// blockIdx.x * blockDim.x + threadIdx.x) a comparison of the loop's induction
+// variable with a value the loop does not change. LLVM vectorizes such a loop
+// with masked loads and stores (a 2^22-element saxpy: 0.96 ms, 0.76 ms
+// without the guard), although in every block but the grid's last the guard
+// holds for all threads.
+//
+// Such a comparison is monotone over the loop (its induction variable moves
+// one way without wrapping), so it holds for every iteration when it holds
+// for the first and the last: a loop-invariant fact, computed before the
+// loop. An innermost loop with a computable trip count and such comparisons
+// is versioned: when all of them hold throughout, a copy of the loop runs in
+// which they are `true` (it vectorizes without masks); else the loop as it
+// was.
+//
+// Unlike LLVM's inductive range check elimination (which splits the loop into
+// a checked part and a scalar remainder: the remainder of a block's tree
+// reduction, `if tid < s:` with s halving, ran 1,800 scalar iterations per
+// block and made it 3x slower), nothing changes where the guard does not
+// hold throughout. LLVM's loop unswitching does not do this itself: it left
+// `all | c` (the same fact) to the vectorizer's masks.
+//
+//===----------------------------------------------------------------------===//
+
+#include "HostTarget.h"
+
+#include "llvm/Analysis/LoopInfo.h"
+#include "llvm/Analysis/ScalarEvolution.h"
+#include "llvm/Analysis/ScalarEvolutionExpressions.h"
+#include "llvm/IR/Dominators.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/Transforms/Utils/BasicBlockUtils.h"
+#include "llvm/Transforms/Utils/Cloning.h"
+#include "llvm/Transforms/Utils/LoopUtils.h"
+#include "llvm/Transforms/Utils/ScalarEvolutionExpander.h"
+#include "llvm/Transforms/Utils/ValueMapper.h"
+
+using namespace llvm;
+
+namespace {
+
+/// Marks a loop this pass has versioned (both copies).
+constexpr const char kGuarded[] = "cuft.guarded";
+
+/// Whether `pred` applied to the values of `rec` (an affine recurrence of the
+/// loop) and the invariant `bound` is monotone across the loop's iterations:
+/// the recurrence does not wrap in the predicate's signedness.
+bool monotone(ICmpInst::Predicate pred, const SCEVAddRecExpr *rec) {
+  if (!rec->isAffine() || ICmpInst::isEquality(pred))
+    return false;
+  return ICmpInst::isSigned(pred) ? rec->hasNoSignedWrap() : rec->hasNoUnsignedWrap();
+}
+
+/// Versions `loop` on whether its monotone comparisons hold throughout.
+bool guardLoop(Loop &loop, ScalarEvolution &se, LoopInfo &loops, DominatorTree &dt) {
+  BasicBlock *preheader = loop.getLoopPreheader();
+  BasicBlock *exit = loop.getUniqueExitBlock();
+  BasicBlock *latch = loop.getLoopLatch();
+  if (!preheader || !exit || !latch || !loop.isInnermost() || !loop.isLoopSimplifyForm() ||
+      latch->getTerminator()->getMetadata(kGuarded))
+    return false;
+  const SCEV *trips = se.getBackedgeTakenCount(&loop);
+  if (isa<SCEVCouldNotCompute>(trips))
+    return false;
+  struct Check {
+    ICmpInst *cmp;
+    const SCEVAddRecExpr *rec;
+    const SCEV *bound;
+    ICmpInst::Predicate pred; // rec pred bound
+  };
+  SmallVector<Check> checks;
+  for (BasicBlock *block : loop.blocks())
+    for (Instruction &inst : *block) {
+      auto *cmp = dyn_cast<ICmpInst>(&inst);
+      if (!cmp || !cmp->getOperand(0)->getType()->isIntegerTy() ||
+          llvm::all_of(cmp->users(), [&](User *u) {
+            // The loop's own exit test is not a guard.
+            auto *br = dyn_cast<BranchInst>(u);
+            return br && loop.isLoopExiting(br->getParent());
+          }))
+        continue;
+      const SCEV *lhs = se.getSCEV(cmp->getOperand(0));
+      const SCEV *rhs = se.getSCEV(cmp->getOperand(1));
+      ICmpInst::Predicate pred = cmp->getPredicate();
+      if (!isa<SCEVAddRecExpr>(lhs)) {
+        std::swap(lhs, rhs);
+        pred = ICmpInst::getSwappedPredicate(pred);
+      }
+      auto *rec = dyn_cast<SCEVAddRecExpr>(lhs);
+      if (!rec || rec->getLoop() != &loop || !se.isLoopInvariant(rhs, &loop) ||
+          !monotone(pred, rec))
+        continue;
+      checks.push_back({cmp, rec, rhs, pred});
+    }
+  if (checks.empty())
+    return false;
+  SCEVExpander expander(se, "cuft.guard");
+  for (const Check &c : checks)
+    if (!expander.isSafeToExpand(c.rec->getStart()) || !expander.isSafeToExpand(c.bound) ||
+        !expander.isSafeToExpand(c.rec->evaluateAtIteration(trips, se)))
+      return false;
+
+  // Values of the loop used after it pass through the exit's phis, which
+  // get the copy's values too.
+  formLCSSA(loop, dt, &loops, &se);
+
+  // preheader: whether every check holds throughout, then to the copy of the
+  // loop where they do (entered through `fast`) or to the loop (`slow`).
+  Instruction *at = preheader->getTerminator();
+  IRBuilder<> b(at);
+  Value *all = b.getTrue();
+  for (const Check &c : checks) {
+    Type *type = c.rec->getType();
+    Value *bound = expander.expandCodeFor(c.bound, type, at);
+    for (const SCEV *end : {c.rec->getStart(), c.rec->evaluateAtIteration(trips, se)})
+      all = b.CreateAnd(all, b.CreateICmp(c.pred, expander.expandCodeFor(end, type, at), bound),
+                        "cuft.guard.holds");
+  }
+  BasicBlock *slow = SplitBlock(preheader, at, &dt, &loops, nullptr, "cuft.guard.slow");
+  ValueToValueMapTy map;
+  SmallVector<BasicBlock *> blocks;
+  Loop *copy = cloneLoopWithPreheader(slow, preheader, &loop, map, ".held", &loops, &dt, blocks);
+  remapInstructionsInBlocks(blocks, map);
+  auto *fast = cast<BasicBlock>(map[slow]);
+  preheader->getTerminator()->eraseFromParent();
+  BranchInst::Create(fast, slow, all, preheader);
+  // The exit's values from the copy's exiting blocks.
+  SmallVector<BasicBlock *> exiting;
+  loop.getExitingBlocks(exiting);
+  for (PHINode &phi : exit->phis())
+    for (BasicBlock *from : exiting) {
+      int index = phi.getBasicBlockIndex(from);
+      if (index < 0)
+        continue;
+      Value *v = phi.getIncomingValue(index);
+      auto mapped = map.find(v);
+      phi.addIncoming(mapped != map.end() ? static_cast<Value *>(mapped->second) : v,
+                      cast<BasicBlock>(map[from]));
+    }
+  dt.changeImmediateDominator(exit, dt.findNearestCommonDominator(exit, preheader));
+  for (const Check &c : checks) {
+    auto *held = cast<Instruction>(map[c.cmp]);
+    held->replaceAllUsesWith(ConstantInt::getTrue(held->getType()));
+    held->eraseFromParent();
+  }
+  // Both latches are marked (neither is versioned again), and the copy gets
+  // a loop ID of its own (the vectorizer marks what it did on it).
+  for (Loop *l : {&loop, copy}) {
+    Instruction *term = l->getLoopLatch()->getTerminator();
+    term->setMetadata(kGuarded, MDNode::get(term->getContext(), {}));
+    if (MDNode *id = l->getLoopID(); id && l == copy) {
+      SmallVector<Metadata *> ops{nullptr};
+      for (unsigned i = 1; i < id->getNumOperands(); ++i)
+        ops.push_back(id->getOperand(i));
+      MDNode *fresh = MDNode::getDistinct(term->getContext(), ops);
+      fresh->replaceOperandWith(0, fresh);
+      l->setLoopID(fresh);
+    }
+  }
+  se.forgetLoop(&loop);
+  return true;
+}
+
+} // namespace
+
+PreservedAnalyses cuft::host::detail::GuardedLoopsPass::run(Function &f,
+                                                            FunctionAnalysisManager &am) {
+  auto &loops = am.getResult<LoopAnalysis>(f);
+  auto &se = am.getResult<ScalarEvolutionAnalysis>(f);
+  auto &dt = am.getResult<DominatorTreeAnalysis>(f);
+  bool changed = false;
+  for (Loop *loop : loops.getLoopsInPreorder())
+    changed |= guardLoop(*loop, se, loops, dt);
+  if (!changed)
+    return PreservedAnalyses::all();
+  PreservedAnalyses kept;
+  kept.preserve<DominatorTreeAnalysis>();
+  kept.preserve<LoopAnalysis>();
+  return kept;
+}
