@@ -493,8 +493,31 @@ def test_a_guarded_thread_loop_is_vectorized_without_masks():
     # for the grid's last block, keeps the masks.
     x = np.zeros(8, np.float32)
     text = guarded_saxpy.inspect(np.float32(2), x, x, stage="host-llvm")
-    assert "cuft.guard.holds" in text
+    assert "cuft.guard.slow" in text  # the loop as written, for the last block
     assert re.search(r"= load <\d+ x float>", text) and re.search(r"store <\d+ x float>", text)
+
+
+@cuft.kernel
+def five_point(u, out):
+    j, i = cuft.grid(2)
+    if i > 0 and j > 0 and i < u.shape[0] - 1 and j < u.shape[1] - 1:
+        out[i, j] = (u[i, j] + u[i - 1, j] + u[i + 1, j] + u[i, j - 1] + u[i, j + 1]) / 5
+
+
+def test_a_two_sided_guard_versions_the_loop_too():
+    # `j > 0` becomes `j != 0` in LLVM (j >= 0 is known): it holds throughout
+    # when 0 is outside the block's range of j; the copy for the inner blocks
+    # has no masks; the edges are exact.
+    u = np.random.default_rng(5).random((70, 45)).astype(np.float32)
+    out = np.full_like(u, -1)
+    five_point[(3, 5), (16, 16)](u, out)
+    want = np.full_like(u, -1)
+    want[1:-1, 1:-1] = (u[1:-1, 1:-1] + u[:-2, 1:-1] + u[2:, 1:-1] + u[1:-1, :-2]
+                        + u[1:-1, 2:]) / np.float32(5)
+    np.testing.assert_allclose(out, want, rtol=1e-6)
+    assert (out[0] == -1).all() and (out[:, 0] == -1).all() and (out[:, -1] == -1).all()
+    text = five_point.inspect(u, out, stage="host-llvm")
+    assert "cuft.guard.slow" in text and re.search(r"store <\d+ x float>", text)
 
 
 @pytest.mark.parametrize("n", [1, 7, 255, 256, 257, 1000, 4096 + 3])

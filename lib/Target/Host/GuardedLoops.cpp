@@ -45,13 +45,34 @@ namespace {
 /// Marks a loop this pass has versioned (both copies).
 constexpr const char kGuarded[] = "cuft.guarded";
 
-/// Whether `pred` applied to the values of `rec` (an affine recurrence of the
-/// loop) and the invariant `bound` is monotone across the loop's iterations:
-/// the recurrence does not wrap in the predicate's signedness.
+/// Whether `rec pred bound` (`rec` an affine recurrence of the loop, `bound`
+/// invariant) holds for every iteration when a test before the loop says so
+/// (holdsThroughout): an ordering whose recurrence does not wrap in the
+/// ordering's signedness, or `!=` with a constant step and no wrap (which
+/// InstCombine makes of `j > 0` once it knows `j >= 0`).
 bool monotone(ICmpInst::Predicate pred, const SCEVAddRecExpr *rec) {
-  if (!rec->isAffine() || ICmpInst::isEquality(pred))
+  if (!rec->isAffine() || pred == ICmpInst::ICMP_EQ)
     return false;
+  if (pred == ICmpInst::ICMP_NE) {
+    auto *step = dyn_cast<SCEVConstant>(rec->getOperand(1));
+    return step && !step->getValue()->isZero() &&
+           (rec->hasNoSignedWrap() || rec->hasNoUnsignedWrap());
+  }
   return ICmpInst::isSigned(pred) ? rec->hasNoSignedWrap() : rec->hasNoUnsignedWrap();
+}
+
+/// Whether `first pred bound` and so on to `last` (the recurrence's values
+/// at the first and the last iteration) all hold, for `monotone` comparisons:
+/// an ordering holds at both ends; `!=` has `bound` outside [first, last]
+/// (the recurrence's order, in the signedness it does not wrap in).
+Value *holdsThroughout(IRBuilder<> &b, ICmpInst::Predicate pred, const SCEVAddRecExpr *rec,
+                       Value *first, Value *last, Value *bound) {
+  if (pred != ICmpInst::ICMP_NE)
+    return b.CreateAnd(b.CreateICmp(pred, first, bound), b.CreateICmp(pred, last, bound));
+  bool down = cast<SCEVConstant>(rec->getOperand(1))->getValue()->isNegative();
+  Value *lo = down ? last : first, *hi = down ? first : last;
+  ICmpInst::Predicate less = rec->hasNoSignedWrap() ? ICmpInst::ICMP_SLT : ICmpInst::ICMP_ULT;
+  return b.CreateOr(b.CreateICmp(less, bound, lo), b.CreateICmp(less, hi, bound));
 }
 
 /// Versions `loop` on whether its monotone comparisons hold throughout.
@@ -115,10 +136,11 @@ bool guardLoop(Loop &loop, ScalarEvolution &se, LoopInfo &loops, DominatorTree &
   for (const Check &c : checks) {
     Type *type = c.rec->getType();
     Value *bound = expander.expandCodeFor(c.bound, type, at);
-    for (const SCEV *end : {c.rec->getStart(), c.rec->evaluateAtIteration(trips, se)})
-      all = b.CreateAnd(all, b.CreateICmp(c.pred, expander.expandCodeFor(end, type, at), bound),
-                        "cuft.guard.holds");
+    Value *first = expander.expandCodeFor(c.rec->getStart(), type, at);
+    Value *last = expander.expandCodeFor(c.rec->evaluateAtIteration(trips, se), type, at);
+    all = b.CreateAnd(all, holdsThroughout(b, c.pred, c.rec, first, last, bound));
   }
+  all->setName("cuft.guard.holds");
   BasicBlock *slow = SplitBlock(preheader, at, &dt, &loops, nullptr, "cuft.guard.slow");
   ValueToValueMapTy map;
   SmallVector<BasicBlock *> blocks;
