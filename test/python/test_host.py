@@ -523,6 +523,33 @@ def test_a_two_sided_guard_versions_the_loop_too():
     assert re.search(r"store <\d+ x float>", text) and "llvm.masked" not in text
 
 
+@cuft.kernel
+def local_rotation(x, out):
+    i = cuft.grid(1)
+    if i < x.size:
+        tmp = cuft.local.array(8, cuft.float32)
+        for k in range(8):
+            tmp[(i + k) % 8] = x[i] * (k + 1)
+        out[i] = tmp[i % 8] - tmp[(i + 1) % 8]
+
+
+def test_thread_loops_are_parallel_for_llvm_unless_threads_share_memory():
+    # A kernel without barriers: its loop over the threads is marked parallel
+    # for LLVM's vectorizer (no run-time overlap checks), except where the
+    # threads would share memory: atomics, or a local array (one stack slot
+    # for every thread of the loop).
+    u = np.zeros((4, 4), np.float32)
+    assert "llvm.loop.parallel_accesses" in five_point.inspect(u, u, stage="host-llvm")
+    v, bins = np.zeros(4, np.int32), np.zeros(4, np.int32)
+    assert "llvm.loop.parallel_accesses" not in contended_histogram.inspect(
+        v, bins, stage="host-llvm")
+    x = np.arange(1000, dtype=np.float32)
+    out = np.zeros_like(x)
+    assert "llvm.loop.parallel_accesses" not in local_rotation.inspect(x, out, stage="host-llvm")
+    local_rotation[4, 256](x, out)
+    np.testing.assert_array_equal(out, x * 1 - x * 2)  # k = 0 at i % 8, k = 1 at (i + 1) % 8
+
+
 @pytest.mark.parametrize("n", [1, 7, 255, 256, 257, 1000, 4096 + 3])
 def test_a_guarded_kernel_is_exact_on_partial_blocks(n):
     rng = np.random.default_rng(n)

@@ -26,7 +26,12 @@
 
 #include "HostTarget.h"
 
+using cuft::host::detail::addLoopProperties;
+using cuft::host::detail::scalarLoop;
+
 #include "llvm/Analysis/LoopInfo.h"
+#include "llvm/Analysis/ValueTracking.h"
+#include "llvm/Analysis/VectorUtils.h"
 #include "llvm/Analysis/ScalarEvolution.h"
 #include "llvm/Analysis/ScalarEvolutionExpressions.h"
 #include "llvm/IR/Dominators.h"
@@ -178,26 +183,57 @@ bool guardLoop(Loop &loop, ScalarEvolution &se, LoopInfo &loops, DominatorTree &
   // written now runs in edge blocks only, and stays scalar and rolled: it
   // would double the time LLVM's vectorizer and x86's code generator take
   // (a host compile of saxpy: 24 -> 48 ms).
-  LLVMContext &ctx = latch->getContext();
-  auto withId = [&](Loop *l, ArrayRef<Metadata *> extra) {
-    SmallVector<Metadata *> ops{nullptr};
-    if (MDNode *id = l->getLoopID())
-      for (unsigned i = 1; i < id->getNumOperands(); ++i)
-        ops.push_back(id->getOperand(i));
-    llvm::append_range(ops, extra);
-    MDNode *fresh = MDNode::getDistinct(ctx, ops);
-    fresh->replaceOperandWith(0, fresh);
-    l->setLoopID(fresh);
-    l->getLoopLatch()->getTerminator()->setMetadata(kGuarded, MDNode::get(ctx, {}));
-  };
-  auto flag = [&](const char *name, bool on) -> Metadata * {
-    return MDNode::get(ctx, {MDString::get(ctx, name),
-                             ConstantAsMetadata::get(ConstantInt::get(Type::getInt1Ty(ctx), on))});
-  };
-  withId(copy, {});
-  withId(&loop, {flag("llvm.loop.vectorize.enable", false),
-                 MDNode::get(ctx, {MDString::get(ctx, "llvm.loop.unroll.disable")})});
+  for (Loop *l : {&loop, copy})
+    l->getLoopLatch()->getTerminator()->setMetadata(kGuarded,
+                                                    MDNode::get(latch->getContext(), {}));
+  addLoopProperties(*copy, {});
+  addLoopProperties(loop, scalarLoop(latch->getContext()));
   se.forgetLoop(&loop);
+  return true;
+}
+
+/// The parallel marking of a thread loop (HostTarget.h, GuardedLoopsPass).
+bool markParallel(Loop &loop) {
+  MDNode *id = loop.getLoopID();
+  if (!id || !llvm::any_of(id->operands(), [](const MDOperand &op) {
+        auto *node = dyn_cast_or_null<MDNode>(op.get());
+        auto *name = node && node->getNumOperands() ? dyn_cast<MDString>(node->getOperand(0))
+                                                    : nullptr;
+        return name && name->getString() == cuft::host::detail::kThreadLoop;
+      }))
+    return false;
+  SmallVector<Instruction *> accesses;
+  for (BasicBlock *block : loop.blocks())
+    for (Instruction &inst : *block) {
+      if (!inst.mayReadOrWriteMemory())
+        continue;
+      // llvm.assume and the like touch no memory of the program.
+      auto *call = dyn_cast<CallBase>(&inst);
+      Value *pointer = getLoadStorePointerOperand(&inst);
+      if (!(call && call->onlyAccessesInaccessibleMemory()) &&
+          (!pointer || isa<AllocaInst>(getUnderlyingObject(pointer))))
+        return false; // a call, or a stack slot every thread shares
+      accesses.push_back(&inst);
+    }
+  LLVMContext &ctx = loop.getHeader()->getContext();
+  MDNode *group = MDNode::getDistinct(ctx, {});
+  for (Instruction *inst : accesses)
+    inst->setMetadata(LLVMContext::MD_access_group,
+                      uniteAccessGroups(inst->getMetadata(LLVMContext::MD_access_group), group));
+  // The marker goes: the loop is marked once.
+  SmallVector<Metadata *> properties = cuft::host::detail::parallelThreadsLoop(ctx, group);
+  SmallVector<Metadata *> ops{nullptr};
+  for (unsigned i = 1; i < id->getNumOperands(); ++i) {
+    auto *node = dyn_cast_or_null<MDNode>(id->getOperand(i).get());
+    auto *name = node && node->getNumOperands() ? dyn_cast<MDString>(node->getOperand(0))
+                                                : nullptr;
+    if (!name || name->getString() != cuft::host::detail::kThreadLoop)
+      ops.push_back(id->getOperand(i));
+  }
+  llvm::append_range(ops, properties);
+  MDNode *fresh = MDNode::getDistinct(ctx, ops);
+  fresh->replaceOperandWith(0, fresh);
+  loop.setLoopID(fresh);
   return true;
 }
 
@@ -208,13 +244,17 @@ PreservedAnalyses cuft::host::detail::GuardedLoopsPass::run(Function &f,
   auto &loops = am.getResult<LoopAnalysis>(f);
   auto &se = am.getResult<ScalarEvolutionAnalysis>(f);
   auto &dt = am.getResult<DominatorTreeAnalysis>(f);
-  bool changed = false;
+  bool marked = false, changed = false;
+  for (Loop *loop : loops.getLoopsInPreorder())
+    marked |= markParallel(*loop);
   for (Loop *loop : loops.getLoopsInPreorder())
     changed |= guardLoop(*loop, se, loops, dt);
-  if (!changed)
+  if (!changed && !marked)
     return PreservedAnalyses::all();
   PreservedAnalyses kept;
   kept.preserve<DominatorTreeAnalysis>();
   kept.preserve<LoopAnalysis>();
+  if (!changed)
+    kept.preserveSet<CFGAnalyses>();
   return kept;
 }

@@ -198,6 +198,9 @@ cuft::host::ObjectResult compileObjectHere(const std::string &ir, const std::str
     object->fibers = false;
     object->localBytes = (object->maxThreads ? object->maxThreads : kMaxThreadsPerBlock) * frameBytes;
   }
+  // A kernel without barriers: its threads' loop, for GuardedLoopsPass.
+  if (llvm::Function *body = llvmModule->getFunction(object->name))
+    cuft::host::detail::markThreadLoop(*entry, *body);
   // A frame larger than a page is probed page by page, so a local array that
   // does not fit in the fiber's stack faults on its guard page instead of
   // writing past it into a neighbouring mapping.

@@ -7,6 +7,8 @@
 #ifndef CUFT_LIB_TARGET_HOST_HOSTTARGET_H
 #define CUFT_LIB_TARGET_HOST_HOSTTARGET_H
 
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/IR/PassManager.h"
 #include "llvm/Target/TargetMachine.h"
 
@@ -15,6 +17,10 @@
 
 namespace llvm {
 class Function;
+class LLVMContext;
+class Loop;
+class MDNode;
+class Metadata;
 class Module;
 }
 
@@ -47,12 +53,41 @@ void instrumentLoops(llvm::Module &module, bool yields);
 bool splitAtBarriers(llvm::Module &module, llvm::Function &entry, llvm::TargetMachine &tm,
                      uint64_t &frameBytesPerThread, std::string &why);
 
-/// Gives each monotone comparison `c` of an innermost loop's induction
-/// variable with an invariant (a thread loop's `if i < n:`) the loop-invariant
-/// fact that it holds for every iteration, `all | c` (GuardedLoops.cpp), so
-/// that loop unswitching makes a copy of the loop where the guards fold away
-/// and it vectorizes without masks. Runs in LLVM's function simplification
-/// pipeline before the loop passes (optimizeModule's `extend`).
+/// llvm.loop properties of a loop over a block's threads whose iterations do
+/// not depend on one another through the memory accesses of access group
+/// `group` (between two barriers, no two threads of a race-free kernel touch
+/// the same memory unless all of them only read it): LLVM's vectorizer needs
+/// no run-time overlap checks for them.
+llvm::SmallVector<llvm::Metadata *> parallelThreadsLoop(llvm::LLVMContext &ctx,
+                                                        llvm::MDNode *group);
+/// llvm.loop properties of a loop that runs rarely: neither vectorized nor
+/// unrolled, so its code stays small.
+llvm::SmallVector<llvm::Metadata *> scalarLoop(llvm::LLVMContext &ctx);
+/// Gives `loop` a new loop ID with its properties and `properties`.
+void addLoopProperties(llvm::Loop &loop, llvm::ArrayRef<llvm::Metadata *> properties);
+
+/// The llvm.loop property of a loop over a block's threads that
+/// GuardedLoopsPass may mark parallel.
+inline constexpr const char kThreadLoop[] = "cuft.host.threads";
+
+/// Gives the loop over a block's threads of `entry` (a kernel without
+/// barriers: `entry`'s innermost loop that calls `kernel`) the property
+/// kThreadLoop, unless the kernel has atomics, fences or volatile accesses
+/// (its threads may meet in memory; the host's private copies of an
+/// atomically updated array are plain loads and stores) or an indirect call.
+/// False when it does not.
+bool markThreadLoop(llvm::Function &entry, llvm::Function &kernel);
+
+/// In LLVM's pipeline before its loop passes (at its peephole points, once
+/// the kernel is inlined into its entry's thread loops; GuardedLoops.cpp):
+/// - a loop marked kThreadLoop whose memory accesses all reach the kernel's
+///   arrays (none a stack slot: a local array is one slot for every thread
+///   of the loop) gets them in an access group and parallelThreadsLoop, so
+///   it vectorizes without run-time overlap checks (a stencil's rows of 16
+///   threads spent most of their time in them);
+/// - an innermost loop whose comparisons of a block-offset index with an
+///   invariant (`if i < n:`) are monotone is versioned on whether they hold
+///   for every iteration, the copy where they do vectorizing without masks.
 struct GuardedLoopsPass : llvm::PassInfoMixin<GuardedLoopsPass> {
   llvm::PreservedAnalyses run(llvm::Function &f, llvm::FunctionAnalysisManager &am);
 };

@@ -42,6 +42,7 @@
 #include "cuft/Conversion/GPUToHost/GPUToHost.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/Analysis/AssumptionCache.h"
 #include "llvm/Analysis/LoopInfo.h"
@@ -641,21 +642,6 @@ SmallVector<Value *> emitLoop(IRBuilder<> &b, Value *n, const Twine &name,
   return carried;
 }
 
-/// Loop properties (llvm.loop metadata) of a region's loop over the threads.
-/// The loop over all of them: its iterations do not depend on one another
-/// through the memory accesses of access group `group`.
-SmallVector<Metadata *> everyThreadLoop(LLVMContext &ctx, MDNode *group) {
-  return {MDNode::get(ctx, {MDString::get(ctx, "llvm.loop.parallel_accesses"), group})};
-}
-/// A loop over the threads at one barrier among several (rare): neither
-/// vectorized nor unrolled, so its code stays small.
-SmallVector<Metadata *> someThreadsLoop(LLVMContext &ctx) {
-  auto flag = [&](StringRef name) { return MDNode::get(ctx, {MDString::get(ctx, name)}); };
-  return {MDNode::get(ctx, {MDString::get(ctx, "llvm.loop.vectorize.enable"),
-                            ConstantAsMetadata::get(ConstantInt::getFalse(ctx))}),
-          flag("llvm.loop.unroll.disable")};
-}
-
 /// The entry: a block's rounds of loops over its threads.
 void Splitter::buildEntry() {
   BasicBlock &start = entry.getEntryBlock();
@@ -760,7 +746,7 @@ void Splitter::buildEntry() {
           b.CreateStore(s, stateOf(now, t))->setMetadata(LLVMContext::MD_access_group, group);
           return see(c, s);
         },
-        everyThreadLoop(ctx, group));
+        cuft::host::detail::parallelThreadsLoop(ctx, group));
   };
 
   BasicBlock *round = BasicBlock::Create(ctx, "round", &entry);
@@ -811,7 +797,7 @@ void Splitter::buildEntry() {
                                  b.CreateICmpSGE(hi, b.getInt32(k)));
     b.CreateCondBr(present, run, after);
     b.SetInsertPoint(run);
-    SmallVector<Metadata *> cold = someThreadsLoop(ctx);
+    SmallVector<Metadata *> cold = cuft::host::detail::scalarLoop(ctx);
     eachThread("m" + Twine(k), {}, [&](Value *t, ArrayRef<Value *>) {
       BasicBlock *go = BasicBlock::Create(ctx, "go", &entry, after);
       BasicBlock *skip = BasicBlock::Create(ctx, "skip", &entry, after);
@@ -895,4 +881,76 @@ bool cuft::host::detail::splitAtBarriers(Module &module, Function &entry, Target
     return false;
   }
   return Splitter(module, entry, *barrier, tm).run(frameBytesPerThread, why);
+}
+
+SmallVector<Metadata *> cuft::host::detail::parallelThreadsLoop(LLVMContext &ctx, MDNode *group) {
+  return {MDNode::get(ctx, {MDString::get(ctx, "llvm.loop.parallel_accesses"), group})};
+}
+
+SmallVector<Metadata *> cuft::host::detail::scalarLoop(LLVMContext &ctx) {
+  auto flag = [&](StringRef name) { return MDNode::get(ctx, {MDString::get(ctx, name)}); };
+  return {MDNode::get(ctx, {MDString::get(ctx, "llvm.loop.vectorize.enable"),
+                            ConstantAsMetadata::get(ConstantInt::getFalse(ctx))}),
+          flag("llvm.loop.unroll.disable")};
+}
+
+void cuft::host::detail::addLoopProperties(Loop &loop, ArrayRef<Metadata *> properties) {
+  LLVMContext &ctx = loop.getHeader()->getContext();
+  SmallVector<Metadata *> ops{nullptr};
+  if (MDNode *id = loop.getLoopID())
+    for (unsigned i = 1; i < id->getNumOperands(); ++i)
+      ops.push_back(id->getOperand(i));
+  llvm::append_range(ops, properties);
+  MDNode *fresh = MDNode::getDistinct(ctx, ops);
+  fresh->replaceOperandWith(0, fresh);
+  loop.setLoopID(fresh);
+}
+
+/// Whether `fn` and what it calls leave threads of a block no way to meet in
+/// memory that a loop running them in parallel would break: no atomic (the
+/// host's private copies of an atomically updated array are updated with
+/// plain loads and stores), fence, volatile or atomic access, no indirect
+/// call.
+static bool threadsMeetOnlyAtBarriers(Function &fn) {
+  SmallPtrSet<Function *, 8> seen;
+  SmallVector<Function *> work{&fn};
+  while (!work.empty()) {
+    Function *f = work.pop_back_val();
+    if (!seen.insert(f).second || f->isDeclaration())
+      continue;
+    for (Instruction &inst : instructions(*f)) {
+      if (isa<AtomicRMWInst, AtomicCmpXchgInst, FenceInst>(inst) || inst.isAtomic())
+        return false;
+      if (auto *load = dyn_cast<LoadInst>(&inst); load && load->isVolatile())
+        return false;
+      if (auto *store = dyn_cast<StoreInst>(&inst); store && store->isVolatile())
+        return false;
+      if (auto *call = dyn_cast<CallBase>(&inst)) {
+        Function *callee = call->getCalledFunction();
+        if (!callee)
+          return false;
+        work.push_back(callee);
+      }
+    }
+  }
+  return true;
+}
+
+bool cuft::host::detail::markThreadLoop(Function &entry, Function &kernel) {
+  if (!threadsMeetOnlyAtBarriers(kernel))
+    return false;
+  DominatorTree dom(entry);
+  LoopInfo loops(dom);
+  for (Loop *loop : loops.getLoopsInPreorder()) {
+    if (!loop->isInnermost() || !loop->getLoopLatch())
+      continue;
+    for (BasicBlock *block : loop->blocks())
+      for (Instruction &inst : *block)
+        if (auto *call = dyn_cast<CallInst>(&inst); call && call->getCalledFunction() == &kernel) {
+          LLVMContext &ctx = entry.getContext();
+          addLoopProperties(*loop, {MDNode::get(ctx, {MDString::get(ctx, kThreadLoop)})});
+          return true;
+        }
+  }
+  return false;
 }
