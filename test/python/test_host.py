@@ -506,6 +506,25 @@ def five_point(u, out):
         out[i, j] = (u[i, j] + u[i - 1, j] + u[i + 1, j] + u[i, j - 1] + u[i, j + 1]) / 5
 
 
+@cuft.kernel
+def guarded_3d(a, out):
+    i, j, k = cuft.grid(3)
+    if i < a.shape[2] and j < a.shape[1] and k < a.shape[0]:
+        out[k, j, i] = a[k, j, i] + i - 2 * j + 3 * k
+
+
+def test_a_guard_is_tested_outside_the_loops_it_does_not_change():
+    # The x guard's test does not change along y and z: the loops over a
+    # 3-D block's rows and planes are versioned as a whole; partial blocks
+    # in every dimension stay exact.
+    a = np.random.default_rng(3).random((5, 19, 23))
+    out = np.full((6, 20, 24), -1.0)
+    guarded_3d[(3, 3, 2), (8, 8, 4)](a, out[:5, :19, :23])
+    k, j, i = np.meshgrid(np.arange(5), np.arange(19), np.arange(23), indexing="ij")
+    np.testing.assert_array_equal(out[:5, :19, :23], a + i - 2 * j + 3 * k)
+    assert (out[5] == -1).all() and (out[:, 19] == -1).all() and (out[:, :, 23] == -1).all()
+
+
 def test_a_two_sided_guard_versions_the_loop_too():
     # `j > 0` becomes `j != 0` in LLVM (j >= 0 is known): it holds throughout
     # when 0 is outside the block's range of j; the copy for the inner blocks

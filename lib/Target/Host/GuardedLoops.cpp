@@ -134,9 +134,26 @@ bool guardLoop(Loop &loop, ScalarEvolution &se, LoopInfo &loops, DominatorTree &
         !expander.isSafeToExpand(c.rec->evaluateAtIteration(trips, se)))
       return false;
 
+  // The loop versioned is the outermost around `loop` in which the test is
+  // invariant: a 2-D block's loop over its rows for a guard of x (whose test
+  // would otherwise run per row of 16 threads).
+  Loop *outer = &loop;
+  auto invariantIn = [&](Loop *l) {
+    if (!l->getLoopPreheader() || !l->getUniqueExitBlock() || !l->isLoopSimplifyForm() ||
+        !se.isLoopInvariant(trips, l))
+      return false;
+    return llvm::all_of(checks, [&](const Check &c) {
+      return se.isLoopInvariant(c.rec->getStart(), l) && se.isLoopInvariant(c.bound, l);
+    });
+  };
+  while (outer->getParentLoop() && invariantIn(outer->getParentLoop()))
+    outer = outer->getParentLoop();
+  preheader = outer->getLoopPreheader();
+  exit = outer->getUniqueExitBlock();
+
   // Values of the loop used after it pass through the exit's phis, which
   // get the copy's values too.
-  formLCSSA(loop, dt, &loops, &se);
+  formLCSSARecursively(*outer, dt, &loops, &se);
 
   // preheader: whether every check holds throughout, then to the copy of the
   // loop where they do (entered through `fast`) or to the loop (`slow`).
@@ -154,14 +171,14 @@ bool guardLoop(Loop &loop, ScalarEvolution &se, LoopInfo &loops, DominatorTree &
   BasicBlock *slow = SplitBlock(preheader, at, &dt, &loops, nullptr, "cuft.guard.slow");
   ValueToValueMapTy map;
   SmallVector<BasicBlock *> blocks;
-  Loop *copy = cloneLoopWithPreheader(slow, preheader, &loop, map, ".held", &loops, &dt, blocks);
+  Loop *copy = cloneLoopWithPreheader(slow, preheader, outer, map, ".held", &loops, &dt, blocks);
   remapInstructionsInBlocks(blocks, map);
   auto *fast = cast<BasicBlock>(map[slow]);
   preheader->getTerminator()->eraseFromParent();
   BranchInst::Create(fast, slow, all, preheader);
   // The exit's values from the copy's exiting blocks.
   SmallVector<BasicBlock *> exiting;
-  loop.getExitingBlocks(exiting);
+  outer->getExitingBlocks(exiting);
   for (PHINode &phi : exit->phis())
     for (BasicBlock *from : exiting) {
       int index = phi.getBasicBlockIndex(from);
@@ -183,12 +200,15 @@ bool guardLoop(Loop &loop, ScalarEvolution &se, LoopInfo &loops, DominatorTree &
   // written now runs in edge blocks only, and stays scalar and rolled: it
   // would double the time LLVM's vectorizer and x86's code generator take
   // (a host compile of saxpy: 24 -> 48 ms).
-  for (Loop *l : {&loop, copy})
+  Loop *copied = loops.getLoopFor(cast<BasicBlock>(map[loop.getHeader()]));
+  for (Loop *l : {&loop, copied})
     l->getLoopLatch()->getTerminator()->setMetadata(kGuarded,
                                                     MDNode::get(latch->getContext(), {}));
-  addLoopProperties(*copy, {});
+  if (copy != copied && copy->getLoopID())
+    addLoopProperties(*copy, {});
+  addLoopProperties(*copied, {});
   addLoopProperties(loop, scalarLoop(latch->getContext()));
-  se.forgetLoop(&loop);
+  se.forgetLoop(outer);
   return true;
 }
 
