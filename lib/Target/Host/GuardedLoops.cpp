@@ -11,9 +11,14 @@
 // one way without wrapping), so it holds for every iteration when it holds
 // for the first and the last: a loop-invariant fact, computed before the
 // loop. An innermost loop with a computable trip count and such comparisons
-// is versioned: when all of them hold throughout, a copy of the loop runs in
-// which they are `true` (it vectorizes without masks); else the loop as it
-// was.
+// of an index that starts where the block does is versioned (with the loops
+// around it in which the test does not change: a 2-D block's rows): when all
+// of them hold throughout, a copy runs in which they are `true` (it
+// vectorizes without masks); else the loops as they were, the innermost kept
+// scalar (it runs in the grid's edge blocks only).
+//
+// The same pass marks a kernel's thread loop parallel for LLVM (markParallel,
+// HostTarget.h's kThreadLoop).
 //
 // Unlike LLVM's inductive range check elimination (which splits the loop into
 // a checked part and a scalar remainder: the remainder of a block's tree
@@ -26,14 +31,11 @@
 
 #include "HostTarget.h"
 
-using cuft::host::detail::addLoopProperties;
-using cuft::host::detail::scalarLoop;
-
 #include "llvm/Analysis/LoopInfo.h"
-#include "llvm/Analysis/ValueTracking.h"
-#include "llvm/Analysis/VectorUtils.h"
 #include "llvm/Analysis/ScalarEvolution.h"
 #include "llvm/Analysis/ScalarEvolutionExpressions.h"
+#include "llvm/Analysis/ValueTracking.h"
+#include "llvm/Analysis/VectorUtils.h"
 #include "llvm/IR/Dominators.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/Instructions.h"
@@ -44,6 +46,8 @@ using cuft::host::detail::scalarLoop;
 #include "llvm/Transforms/Utils/ValueMapper.h"
 
 using namespace llvm;
+using cuft::host::detail::addLoopProperties;
+using cuft::host::detail::scalarLoop;
 
 namespace {
 
