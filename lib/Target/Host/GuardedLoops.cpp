@@ -218,13 +218,7 @@ bool guardLoop(Loop &loop, ScalarEvolution &se, LoopInfo &loops, DominatorTree &
 
 /// The parallel marking of a thread loop (HostTarget.h, GuardedLoopsPass).
 bool markParallel(Loop &loop) {
-  MDNode *id = loop.getLoopID();
-  if (!id || !llvm::any_of(id->operands(), [](const MDOperand &op) {
-        auto *node = dyn_cast_or_null<MDNode>(op.get());
-        auto *name = node && node->getNumOperands() ? dyn_cast<MDString>(node->getOperand(0))
-                                                    : nullptr;
-        return name && name->getString() == cuft::host::detail::kThreadLoop;
-      }))
+  if (!findOptionMDForLoopID(loop.getLoopID(), cuft::host::detail::kThreadLoop))
     return false;
   SmallVector<Instruction *> accesses;
   for (BasicBlock *block : loop.blocks())
@@ -245,19 +239,8 @@ bool markParallel(Loop &loop) {
     inst->setMetadata(LLVMContext::MD_access_group,
                       uniteAccessGroups(inst->getMetadata(LLVMContext::MD_access_group), group));
   // The marker goes: the loop is marked once.
-  SmallVector<Metadata *> properties = cuft::host::detail::parallelThreadsLoop(ctx, group);
-  SmallVector<Metadata *> ops{nullptr};
-  for (unsigned i = 1; i < id->getNumOperands(); ++i) {
-    auto *node = dyn_cast_or_null<MDNode>(id->getOperand(i).get());
-    auto *name = node && node->getNumOperands() ? dyn_cast<MDString>(node->getOperand(0))
-                                                : nullptr;
-    if (!name || name->getString() != cuft::host::detail::kThreadLoop)
-      ops.push_back(id->getOperand(i));
-  }
-  llvm::append_range(ops, properties);
-  MDNode *fresh = MDNode::getDistinct(ctx, ops);
-  fresh->replaceOperandWith(0, fresh);
-  loop.setLoopID(fresh);
+  addLoopProperties(loop, cuft::host::detail::parallelThreadsLoop(ctx, group),
+                    cuft::host::detail::kThreadLoop);
   return true;
 }
 

@@ -63,8 +63,10 @@ llvm::SmallVector<llvm::Metadata *> parallelThreadsLoop(llvm::LLVMContext &ctx,
 /// llvm.loop properties of a loop that runs rarely: neither vectorized nor
 /// unrolled, so its code stays small.
 llvm::SmallVector<llvm::Metadata *> scalarLoop(llvm::LLVMContext &ctx);
-/// Gives `loop` a new loop ID with its properties and `properties`.
-void addLoopProperties(llvm::Loop &loop, llvm::ArrayRef<llvm::Metadata *> properties);
+/// Gives `loop` a new loop ID with its properties (less the one named
+/// `dropped`, if any) and `properties`.
+void addLoopProperties(llvm::Loop &loop, llvm::ArrayRef<llvm::Metadata *> properties,
+                       llvm::StringRef dropped = "");
 
 /// The llvm.loop property of a loop over a block's threads that
 /// GuardedLoopsPass may mark parallel.

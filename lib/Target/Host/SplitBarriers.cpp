@@ -894,12 +894,18 @@ SmallVector<Metadata *> cuft::host::detail::scalarLoop(LLVMContext &ctx) {
           flag("llvm.loop.unroll.disable")};
 }
 
-void cuft::host::detail::addLoopProperties(Loop &loop, ArrayRef<Metadata *> properties) {
+void cuft::host::detail::addLoopProperties(Loop &loop, ArrayRef<Metadata *> properties,
+                                           StringRef dropped) {
   LLVMContext &ctx = loop.getHeader()->getContext();
   SmallVector<Metadata *> ops{nullptr};
   if (MDNode *id = loop.getLoopID())
-    for (unsigned i = 1; i < id->getNumOperands(); ++i)
-      ops.push_back(id->getOperand(i));
+    for (unsigned i = 1; i < id->getNumOperands(); ++i) {
+      auto *node = dyn_cast_or_null<MDNode>(id->getOperand(i).get());
+      auto *name = node && node->getNumOperands() ? dyn_cast<MDString>(node->getOperand(0))
+                                                  : nullptr;
+      if (dropped.empty() || !name || name->getString() != dropped)
+        ops.push_back(id->getOperand(i));
+    }
   llvm::append_range(ops, properties);
   MDNode *fresh = MDNode::getDistinct(ctx, ops);
   fresh->replaceOperandWith(0, fresh);
