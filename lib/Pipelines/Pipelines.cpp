@@ -69,6 +69,11 @@ void cuft::buildCuftToPTXPipeline(OpPassManager &pm, const CuftToPTXOptions &opt
   lower.fastMath = options.fastMath;
   lower.contract = options.fma;
   pm.addPass(createConvertCuftToGPU(lower));
+  // Scalar variables (rank-0 allocas) become SSA values now rather than in
+  // LLVM's SROA: every later stage sees two operations fewer per assignment.
+  // opt-level=0 keeps them in memory, as LLVM would.
+  if (options.optLevel > 0)
+    pm.addPass(createMem2Reg());
   // Complex arithmetic and functions to arith/math on the parts.
   pm.addPass(std::make_unique<LowerComplexIfAny>());
   pm.addPass(createCanonicalizerPass());
@@ -108,6 +113,7 @@ void cuft::buildCuftToHostPipeline(OpPassManager &pm, const CuftToHostOptions &o
   lower.fastMath = options.fastMath;
   lower.boundsCheck = options.boundsCheck;
   pm.addPass(createConvertCuftToGPU(lower));
+  pm.addPass(createMem2Reg());
   // Complex arithmetic and functions to arith/math on the parts.
   pm.addPass(std::make_unique<LowerComplexIfAny>());
   pm.addPass(createCanonicalizerPass());
