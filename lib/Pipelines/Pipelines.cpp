@@ -9,6 +9,7 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/Dialect/LLVMIR/Transforms/Passes.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
@@ -34,32 +35,57 @@ std::string cuft::defaultLibdevicePath() {
 
 namespace {
 
-/// convert-complex-to-standard, run only on a module that has complex
-/// arithmetic: most kernels have none, and the conversion's set-up was ~0.1 ms
-/// of a small kernel's compile (80 ms of a 10,000-operand one's).
-struct LowerComplexIfAny : public PassWrapper<LowerComplexIfAny, OperationPass<ModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(LowerComplexIfAny)
+/// A pass run only on an operation that holds an op it has work for; the
+/// scan is far cheaper than the pass's own set-up and walk. Used for
+/// convert-complex-to-standard (most kernels have no complex arithmetic: its
+/// set-up was ~0.1 ms of a small kernel's compile, 80 ms of a
+/// 10,000-operand one's) and expand-strided-metadata (only views need it: its
+/// greedy walk was 34 ms of the 10,000-operand kernel).
+struct RunIfAny : public PassWrapper<RunIfAny, OperationPass<>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(RunIfAny)
 
-  LowerComplexIfAny() { lower.addPass(createConvertComplexToStandardPass()); }
-  LowerComplexIfAny(const LowerComplexIfAny &) : LowerComplexIfAny() {}
+  using Factory = std::unique_ptr<Pass> (*)();
+  using Needs = bool (*)(Operation *);
 
-  StringRef getArgument() const override { return "cuft-lower-complex-if-any"; }
+  RunIfAny(Factory make, Needs needs) : make(make), needs(needs) { inner.addPass(make()); }
+  RunIfAny(const RunIfAny &other) : RunIfAny(other.make, other.needs) {}
+
+  StringRef getArgument() const override { return "cuft-run-if-any"; }
+  StringRef getName() const override { return inner.begin()->getName(); }
   void getDependentDialects(DialectRegistry &registry) const override {
-    lower.getDependentDialects(registry);
+    inner.getDependentDialects(registry);
   }
   void runOnOperation() override {
     bool any = getOperation()
-                   ->walk([](Operation *op) {
-                     return isa<complex::ComplexDialect>(op->getDialect()) ? WalkResult::interrupt()
-                                                                            : WalkResult::advance();
+                   ->walk([&](Operation *op) {
+                     return needs(op) ? WalkResult::interrupt() : WalkResult::advance();
                    })
                    .wasInterrupted();
-    if (any && failed(runPipeline(lower, getOperation())))
+    if (any && failed(runPipeline(inner, getOperation())))
       signalPassFailure();
   }
 
-  OpPassManager lower{ModuleOp::getOperationName()};
+  Factory make;
+  Needs needs;
+  OpPassManager inner{OpPassManager::Nesting::Implicit};
 };
+
+std::unique_ptr<Pass> lowerComplexIfAny() {
+  return std::make_unique<RunIfAny>(
+      [] { return createConvertComplexToStandardPass(); },
+      [](Operation *op) { return isa<complex::ComplexDialect>(op->getDialect()); });
+}
+
+/// expand-strided-metadata where there is a view or reshape to expand.
+std::unique_ptr<Pass> expandStridedMetadataIfAny() {
+  return std::make_unique<RunIfAny>(
+      [] { return memref::createExpandStridedMetadataPass(); },
+      [](Operation *op) {
+        return isa<memref::SubViewOp, memref::ExpandShapeOp, memref::CollapseShapeOp,
+                   memref::ReinterpretCastOp, memref::CastOp, memref::ExtractStridedMetadataOp,
+                   memref::ExtractAlignedPointerAsIndexOp>(op);
+      });
+}
 
 } // namespace
 
@@ -75,7 +101,7 @@ void cuft::buildCuftToPTXPipeline(OpPassManager &pm, const CuftToPTXOptions &opt
   if (options.optLevel > 0)
     pm.addPass(createMem2Reg());
   // Complex arithmetic and functions to arith/math on the parts.
-  pm.addPass(std::make_unique<LowerComplexIfAny>());
+  pm.addPass(lowerComplexIfAny());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 
@@ -95,7 +121,7 @@ void cuft::buildCuftToPTXPipeline(OpPassManager &pm, const CuftToPTXOptions &opt
   gpuPm.addPass(createSCFToControlFlowPass());
   gpuPm.addPass(arith::createArithExpandOpsPass());
   // Views (memref.subview) become descriptor arithmetic, in affine.apply.
-  gpuPm.addPass(memref::createExpandStridedMetadataPass());
+  gpuPm.addPass(expandStridedMetadataIfAny());
   gpuPm.addPass(createLowerAffinePass());
   gpuPm.addPass(createConvertGpuOpsToNVVMOps());
   pm.addPass(createReconcileUnrealizedCastsPass());
@@ -115,7 +141,7 @@ void cuft::buildCuftToHostPipeline(OpPassManager &pm, const CuftToHostOptions &o
   pm.addPass(createConvertCuftToGPU(lower));
   pm.addPass(createMem2Reg());
   // Complex arithmetic and functions to arith/math on the parts.
-  pm.addPass(std::make_unique<LowerComplexIfAny>());
+  pm.addPass(lowerComplexIfAny());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addPass(createConvertGPUToHost());
@@ -125,7 +151,7 @@ void cuft::buildCuftToHostPipeline(OpPassManager &pm, const CuftToHostOptions &o
   arith::ArithExpandOpsPassOptions expand;
   expand.includeBf16 = true;
   pm.addPass(arith::createArithExpandOpsPass(expand));
-  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(expandStridedMetadataIfAny());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createConvertToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
