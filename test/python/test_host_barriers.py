@@ -477,3 +477,106 @@ def test_threads_rounds_apart_keep_their_own_values():
     out = np.zeros(32, np.int64)
     out_of_step[1, 32](out, 10)
     np.testing.assert_array_equal(out, sum((2 * k + 1) * (k + 1) for k in range(10)))
+
+
+def tree_sum_as_a_gpu_would(x, blocks, threads):
+    """tree_sum's rounds, a block at a time, in float32 as the kernel adds."""
+    padded = np.zeros(blocks * threads, np.float32)
+    padded[:x.size] = x
+    sums = []
+    for sh in padded.reshape(blocks, threads).copy():
+        s = threads // 2
+        while s > 0:
+            sh[:s] += sh[s:2 * s]
+            s //= 2
+        sums.append(sh[0])
+    return np.array(sums, np.float32)
+
+
+@pytest.mark.parametrize("threads", [256, 100, 64, 7, 2, 1])
+def test_a_tree_reduction_round_runs_its_active_threads_only(threads):
+    # Every round's loop over the block's threads is trimmed to the s threads
+    # that add (GuardedLoops.cpp, trimLoop) and vectorizes without masks; the
+    # barriers are in uniform control flow, so no thread's stop is recorded
+    # (SplitBarriers.cpp: no `mixed` rounds). Exact for odd block sizes too.
+    x = np.random.default_rng(threads).random(3000).astype(np.float32)
+    blocks = (x.size + threads - 1) // threads
+    out = np.zeros(blocks, np.float32)
+    tree_sum[blocks, threads](x, out)
+    np.testing.assert_array_equal(out, tree_sum_as_a_gpu_would(x, blocks, threads))
+    text = tree_sum.inspect(x, out, stage="host-llvm")
+    assert "llvm.masked" not in text and "mixed" not in text
+    assert "mixed" in early_exit.inspect(x.astype(np.int64), out.astype(np.int64), 3,
+                                         stage="host-llvm")
+
+
+@cuft.kernel
+def halving_rounds(out, s0, floor):
+    # `s > t` (the comparison reversed), s signed and down to zero and below
+    # (no thread adds then), and an `else` with an effect: a loop whose
+    # skipped threads would do something is not trimmed.
+    sh = cuft.shared.array(128, cuft.int64)
+    fill = cuft.shared.array(128, cuft.int64)
+    t = cuft.threadIdx.x
+    sh[t] = t + 1
+    fill[t] = 0
+    cuft.syncthreads()
+    s = s0
+    while s > floor:
+        if s > t:
+            sh[t] += sh[t + s]
+        cuft.syncthreads()
+        if t >= s:
+            pass
+        else:
+            fill[t] += 1
+        cuft.syncthreads()
+        if t < s:
+            sh[t] += 0
+        else:
+            fill[t] -= 1
+        cuft.syncthreads()
+        s = s // 2 if s > 0 else s - 1
+    out[t] = sh[t] * 1000 + fill[t]
+
+
+def test_rounds_with_reversed_signed_and_effectful_guards_are_exact():
+    for s0, floor in ((64, 0), (64, -3), (5, -1), (0, -2)):
+        out = np.zeros(128, np.int64)
+        halving_rounds[1, 128](out, s0, floor)
+        sh, fill, s = np.arange(1, 129), np.zeros(128, np.int64), s0
+        while s > floor:
+            if s > 0:
+                sh[:s] += sh[s:2 * s]
+            fill[:max(s, 0)] += 1
+            fill[max(s, 0):] -= 1
+            s = s // 2 if s > 0 else s - 1
+        np.testing.assert_array_equal(out, sh * 1000 + fill, err_msg=f"s0={s0} floor={floor}")
+
+
+@cuft.kernel
+def signed_rounds(out, s0):
+    sh = cuft.shared.array(128, cuft.int64)
+    t = cuft.threadIdx.x
+    sh[t] = t + 1
+    cuft.syncthreads()
+    s = s0
+    while s > -3:
+        if s > t:  # signed: s may be negative, and then no thread adds
+            sh[t] += sh[t + s]
+        cuft.syncthreads()
+        s = s // 2 if s > 0 else s - 1
+    out[t] = sh[t]
+
+
+def test_a_signed_round_guard_is_trimmed_and_exact():
+    out = np.zeros(128, np.int64)
+    assert "cuft.trim" in signed_rounds.inspect(out, 64, stage="host-llvm")
+    for s0 in (64, 5, 1, 0, -1):
+        signed_rounds[1, 128](out, s0)
+        sh, s = np.arange(1, 129), s0
+        while s > -3:
+            if s > 0:
+                sh[:s] += sh[s:2 * s]
+            s = s // 2 if s > 0 else s - 1
+        np.testing.assert_array_equal(out, sh, err_msg=f"s0={s0}")

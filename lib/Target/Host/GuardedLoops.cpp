@@ -18,7 +18,9 @@
 // scalar (it runs in the grid's edge blocks only).
 //
 // The same pass marks a kernel's thread loop parallel for LLVM (markParallel,
-// HostTarget.h's kThreadLoop).
+// HostTarget.h's kThreadLoop), and trims a loop whose iterations from the
+// s-th on do nothing (trimLoop: a tree reduction's `if tid < s:` round, which
+// ran every thread of the block, masked, for s of them).
 //
 // Unlike LLVM's inductive range check elimination (which splits the loop into
 // a checked part and a scalar remainder: the remainder of a block's tree
@@ -82,6 +84,54 @@ Value *holdsThroughout(IRBuilder<> &b, ICmpInst::Predicate pred, const SCEVAddRe
   Value *lo = down ? last : first, *hi = down ? first : last;
   ICmpInst::Predicate less = rec->hasNoSignedWrap() ? ICmpInst::ICMP_SLT : ICmpInst::ICMP_ULT;
   return b.CreateOr(b.CreateICmp(less, bound, lo), b.CreateICmp(less, hi, bound));
+}
+
+/// Versions `outer` on `condition` (computed in its preheader): when it
+/// holds, a copy of the loop runs (`map` takes the loop's values to the
+/// copy's), else the loop as it was. `outer` is in LCSSA form: values used
+/// after it pass through its exit's phis, which get the copy's values too.
+void versionLoop(Loop &outer, Value *condition, LoopInfo &loops, DominatorTree &dt,
+                 ValueToValueMapTy &map) {
+  BasicBlock *preheader = outer.getLoopPreheader();
+  BasicBlock *exit = outer.getUniqueExitBlock();
+  Instruction *at = preheader->getTerminator();
+  BasicBlock *slow = SplitBlock(preheader, at, &dt, &loops, nullptr, "cuft.guard.slow");
+  SmallVector<BasicBlock *> blocks;
+  cloneLoopWithPreheader(slow, preheader, &outer, map, ".held", &loops, &dt, blocks);
+  remapInstructionsInBlocks(blocks, map);
+  auto *fast = cast<BasicBlock>(map[slow]);
+  preheader->getTerminator()->eraseFromParent();
+  BranchInst::Create(fast, slow, condition, preheader);
+  // The exit's values from the copy's exiting blocks.
+  SmallVector<BasicBlock *> exiting;
+  outer.getExitingBlocks(exiting);
+  for (PHINode &phi : exit->phis())
+    for (BasicBlock *from : exiting) {
+      int index = phi.getBasicBlockIndex(from);
+      if (index < 0)
+        continue;
+      Value *v = phi.getIncomingValue(index);
+      auto mapped = map.find(v);
+      phi.addIncoming(mapped != map.end() ? static_cast<Value *>(mapped->second) : v,
+                      cast<BasicBlock>(map[from]));
+    }
+  dt.changeImmediateDominator(exit, dt.findNearestCommonDominator(exit, preheader));
+}
+
+/// After versionLoop of `outer` around innermost `loop`: both latches are
+/// marked (neither is versioned again), the copies get loop IDs of their
+/// own (the vectorizer marks what it did on them), and `loop` as written,
+/// which runs in the rare case only, stays scalar and rolled.
+void markVersions(Loop &outer, Loop &loop, ValueToValueMapTy &map, LoopInfo &loops) {
+  LLVMContext &ctx = loop.getHeader()->getContext();
+  Loop *copy = loops.getLoopFor(cast<BasicBlock>(map[outer.getHeader()]));
+  Loop *copied = loops.getLoopFor(cast<BasicBlock>(map[loop.getHeader()]));
+  for (Loop *l : {&loop, copied})
+    l->getLoopLatch()->getTerminator()->setMetadata(kGuarded, MDNode::get(ctx, {}));
+  if (copy != copied && copy->getLoopID())
+    addLoopProperties(*copy, {});
+  addLoopProperties(*copied, {});
+  addLoopProperties(loop, scalarLoop(ctx));
 }
 
 /// Versions `loop` on whether its monotone comparisons hold throughout.
@@ -153,14 +203,10 @@ bool guardLoop(Loop &loop, ScalarEvolution &se, LoopInfo &loops, DominatorTree &
   while (outer->getParentLoop() && invariantIn(outer->getParentLoop()))
     outer = outer->getParentLoop();
   preheader = outer->getLoopPreheader();
-  exit = outer->getUniqueExitBlock();
-
-  // Values of the loop used after it pass through the exit's phis, which
-  // get the copy's values too.
-  formLCSSARecursively(*outer, dt, &loops, &se);
 
   // preheader: whether every check holds throughout, then to the copy of the
-  // loop where they do (entered through `fast`) or to the loop (`slow`).
+  // loop where they do or to the loop.
+  formLCSSARecursively(*outer, dt, &loops, &se);
   Instruction *at = preheader->getTerminator();
   IRBuilder<> b(at);
   Value *all = b.getTrue();
@@ -172,47 +218,152 @@ bool guardLoop(Loop &loop, ScalarEvolution &se, LoopInfo &loops, DominatorTree &
     all = b.CreateAnd(all, holdsThroughout(b, c.pred, c.rec, first, last, bound));
   }
   all->setName("cuft.guard.holds");
-  BasicBlock *slow = SplitBlock(preheader, at, &dt, &loops, nullptr, "cuft.guard.slow");
   ValueToValueMapTy map;
-  SmallVector<BasicBlock *> blocks;
-  Loop *copy = cloneLoopWithPreheader(slow, preheader, outer, map, ".held", &loops, &dt, blocks);
-  remapInstructionsInBlocks(blocks, map);
-  auto *fast = cast<BasicBlock>(map[slow]);
-  preheader->getTerminator()->eraseFromParent();
-  BranchInst::Create(fast, slow, all, preheader);
-  // The exit's values from the copy's exiting blocks.
-  SmallVector<BasicBlock *> exiting;
-  outer->getExitingBlocks(exiting);
-  for (PHINode &phi : exit->phis())
-    for (BasicBlock *from : exiting) {
-      int index = phi.getBasicBlockIndex(from);
-      if (index < 0)
-        continue;
-      Value *v = phi.getIncomingValue(index);
-      auto mapped = map.find(v);
-      phi.addIncoming(mapped != map.end() ? static_cast<Value *>(mapped->second) : v,
-                      cast<BasicBlock>(map[from]));
-    }
-  dt.changeImmediateDominator(exit, dt.findNearestCommonDominator(exit, preheader));
+  versionLoop(*outer, all, loops, dt, map);
   for (const Check &c : checks) {
     auto *held = cast<Instruction>(map[c.cmp]);
     held->replaceAllUsesWith(ConstantInt::getTrue(held->getType()));
     held->eraseFromParent();
   }
-  // Both latches are marked (neither is versioned again). The copy gets a
-  // loop ID of its own (the vectorizer marks what it did on it); the loop as
-  // written now runs in edge blocks only, and stays scalar and rolled: it
-  // would double the time LLVM's vectorizer and x86's code generator take
-  // (a host compile of saxpy: 24 -> 48 ms).
-  Loop *copied = loops.getLoopFor(cast<BasicBlock>(map[loop.getHeader()]));
-  for (Loop *l : {&loop, copied})
-    l->getLoopLatch()->getTerminator()->setMetadata(kGuarded,
-                                                    MDNode::get(latch->getContext(), {}));
-  if (copy != copied && copy->getLoopID())
-    addLoopProperties(*copy, {});
-  addLoopProperties(*copied, {});
-  addLoopProperties(loop, scalarLoop(latch->getContext()));
+  // The loop as written now runs in edge blocks only, and stays scalar and
+  // rolled: it would double the time LLVM's vectorizer and x86's code
+  // generator take (a host compile of saxpy: 24 -> 48 ms).
+  markVersions(*outer, loop, map, loops);
   se.forgetLoop(outer);
+  return true;
+}
+
+/// Whether `v`, a header phi's value from the latch of `loop`, gives the
+/// same value after one iteration as after any more: the phi itself, an
+/// invariant, or a min or max of the phi and an invariant (the barrier
+/// rounds' record of where threads stopped).
+bool idempotent(Loop &loop, PHINode &phi, Value *v) {
+  if (v == &phi || loop.isLoopInvariant(v))
+    return true;
+  auto *minMax = dyn_cast<MinMaxIntrinsic>(v);
+  return minMax && ((minMax->getLHS() == &phi && loop.isLoopInvariant(minMax->getRHS())) ||
+                    (minMax->getRHS() == &phi && loop.isLoopInvariant(minMax->getLHS())));
+}
+
+/// Trims a loop whose iterations from the s-th on do nothing: a loop over a
+/// block's threads whose body is `if tid < s:` (a tree reduction's round,
+/// s halving from 128 to 1, ran 256 iterations, masked, for s active
+/// threads). With `iv` the loop's counter from 0, a branch on `iv < s` (s
+/// invariant; unsigned, or signed with iv non-negative) whose other side,
+/// and everything an iteration runs when it is not taken, has no effect
+/// but on values carried idempotently (idempotent) and used after the loop
+/// no other way: the loop is versioned on `s > 0`, the copy running
+/// min(trips, s) iterations with the branch taken always (it vectorizes
+/// without masks), the loop as written the rest (s <= 0: no iteration
+/// takes the branch).
+bool trimLoop(Loop &loop, ScalarEvolution &se, LoopInfo &loops, DominatorTree &dt) {
+  BasicBlock *preheader = loop.getLoopPreheader();
+  BasicBlock *latch = loop.getLoopLatch();
+  if (!preheader || !latch || !loop.getUniqueExitBlock() || !loop.isInnermost() ||
+      !loop.isLoopSimplifyForm() || loop.getExitingBlock() != latch ||
+      latch->getTerminator()->getMetadata(kGuarded))
+    return false;
+  auto *exitBranch = dyn_cast<BranchInst>(latch->getTerminator());
+  PHINode *iv = loop.getCanonicalInductionVariable();
+  const SCEV *taken = se.getBackedgeTakenCount(&loop);
+  if (!exitBranch || !exitBranch->isConditional() || !iv || isa<SCEVCouldNotCompute>(taken))
+    return false;
+  const SCEV *counter = se.getSCEV(iv);
+
+  // The guard: a branch on `iv < s`, and the side where it holds.
+  BranchInst *guard = nullptr;
+  ICmpInst::Predicate pred = ICmpInst::BAD_ICMP_PREDICATE;
+  Value *bound = nullptr;
+  BasicBlock *active = nullptr;
+  for (BasicBlock *block : loop.blocks()) {
+    auto *br = dyn_cast<BranchInst>(block->getTerminator());
+    auto *cmp = br && br->isConditional() && br != exitBranch
+                    ? dyn_cast<ICmpInst>(br->getCondition())
+                    : nullptr;
+    if (!cmp)
+      continue;
+    ICmpInst::Predicate p = cmp->getPredicate();
+    Value *lhs = cmp->getOperand(0), *rhs = cmp->getOperand(1);
+    if (se.getSCEV(rhs) == counter) {
+      std::swap(lhs, rhs);
+      p = ICmpInst::getSwappedPredicate(p);
+    }
+    if (se.getSCEV(lhs) != counter || !loop.isLoopInvariant(rhs))
+      continue;
+    bool holds = true; // whether the branch's first successor is where iv < s
+    if (p == ICmpInst::ICMP_UGE || p == ICmpInst::ICMP_SGE) {
+      p = ICmpInst::getInversePredicate(p);
+      holds = false;
+    }
+    if (p != ICmpInst::ICMP_ULT &&
+        !(p == ICmpInst::ICMP_SLT && se.isKnownNonNegative(counter) &&
+          se.isKnownNonNegative(se.getAddExpr(taken, se.getOne(taken->getType())))))
+      continue;
+    guard = br, pred = p, bound = rhs, active = br->getSuccessor(holds ? 0 : 1);
+    break;
+  }
+  if (!guard)
+    return false;
+
+  // What an iteration that does not take the guard's side runs: no effect.
+  SmallPtrSet<BasicBlock *, 16> idle;
+  SmallVector<BasicBlock *> work{loop.getHeader()};
+  while (!work.empty()) {
+    BasicBlock *block = work.pop_back_val();
+    if (!idle.insert(block).second)
+      continue;
+    for (Instruction &inst : *block)
+      if (inst.mayHaveSideEffects() && !isAssumeLikeIntrinsic(&inst))
+        return false;
+    for (BasicBlock *next : successors(block))
+      if (loop.contains(next) && next != loop.getHeader() &&
+          !(block == guard->getParent() && next == active))
+        work.push_back(next);
+  }
+  // Carried values: idempotent; nothing else of the loop used after it.
+  SmallPtrSet<Value *, 8> carried;
+  for (PHINode &phi : loop.getHeader()->phis()) {
+    if (&phi == iv)
+      continue;
+    Value *next = phi.getIncomingValueForBlock(latch);
+    if (!idempotent(loop, phi, next))
+      return false;
+    carried.insert(&phi);
+    carried.insert(next);
+  }
+  for (BasicBlock *block : loop.blocks())
+    for (Instruction &inst : *block)
+      if (!carried.contains(&inst) && llvm::any_of(inst.users(), [&](User *u) {
+            return !loop.contains(cast<Instruction>(u)->getParent());
+          }))
+        return false;
+
+  // preheader: s > 0, then to the trimmed copy.
+  formLCSSARecursively(loop, dt, &loops, &se);
+  Instruction *at = preheader->getTerminator();
+  IRBuilder<> b(at);
+  Type *type = iv->getType();
+  Value *zero = ConstantInt::get(type, 0);
+  Value *some = pred == ICmpInst::ICMP_ULT ? b.CreateICmpNE(bound, zero, "cuft.trim.some")
+                                           : b.CreateICmpSGT(bound, zero, "cuft.trim.some");
+  SCEVExpander expander(se, "cuft.trim");
+  // The copy's last iteration: min(taken, s - 1), s > 0 there.
+  Value *last = b.CreateBinaryIntrinsic(
+      Intrinsic::umin, expander.expandCodeFor(taken, type, at),
+      b.CreateSub(bound, ConstantInt::get(type, 1)), nullptr, "cuft.trim.last");
+  ValueToValueMapTy map;
+  versionLoop(loop, some, loops, dt, map);
+  // The copy: the guard's side always, iterations 0 to `last`.
+  auto *heldGuard = cast<BranchInst>(map[guard]);
+  heldGuard->setCondition(heldGuard->getSuccessor(0) == map[active] ? b.getTrue() : b.getFalse());
+  auto *heldExit = cast<BranchInst>(map[exitBranch]);
+  b.SetInsertPoint(heldExit);
+  Value *now = map[iv];
+  bool continues = heldExit->getSuccessor(0) == map[loop.getHeader()];
+  heldExit->setCondition(continues ? b.CreateICmpULT(now, last, "cuft.trim.more")
+                                   : b.CreateICmpUGE(now, last, "cuft.trim.done"));
+  markVersions(loop, loop, map, loops);
+  se.forgetLoop(&loop);
   return true;
 }
 
@@ -256,6 +407,8 @@ PreservedAnalyses cuft::host::detail::GuardedLoopsPass::run(Function &f,
     marked |= markParallel(*loop);
   for (Loop *loop : loops.getLoopsInPreorder())
     changed |= guardLoop(*loop, se, loops, dt);
+  for (Loop *loop : loops.getLoopsInPreorder())
+    changed |= trimLoop(*loop, se, loops, dt);
   if (!changed && !marked)
     return PreservedAnalyses::all();
   PreservedAnalyses kept;

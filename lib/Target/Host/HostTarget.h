@@ -89,7 +89,10 @@ bool markThreadLoop(llvm::Function &entry, llvm::Function &kernel);
 ///   threads spent most of their time in them);
 /// - an innermost loop whose comparisons of a block-offset index with an
 ///   invariant (`if i < n:`) are monotone is versioned on whether they hold
-///   for every iteration, the copy where they do vectorizing without masks.
+///   for every iteration, the copy where they do vectorizing without masks;
+/// - an innermost loop from 0 whose iterations from the s-th on do nothing
+///   (a branch on `index < s` and nothing done without it: a tree
+///   reduction's round) is trimmed to its first s iterations.
 struct GuardedLoopsPass : llvm::PassInfoMixin<GuardedLoopsPass> {
   llvm::PreservedAnalyses run(llvm::Function &f, llvm::FunctionAnalysisManager &am);
 };

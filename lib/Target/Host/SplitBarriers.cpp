@@ -29,7 +29,10 @@
 //   per region. A round ends when every live thread has reached its next
 //   barrier or its end, so no thread passes a barrier before every live
 //   thread of its block has reached one: the fibers' semantics exactly, with
-//   threads that returned out of the count as on a GPU.
+//   threads that returned out of the count as on a GPU. Where no barrier or
+//   return depends on a varying branch (stopsApart false), the threads
+//   always stop together: each round is one loop, and no thread's stop is
+//   recorded (GuardedLoops.cpp can then trim a round's loop).
 //
 // Kernels whose fibers are for something else (warp collectives, grid syncs,
 // spin-waits), or with a barrier in a recursive function or a local array of
@@ -157,6 +160,11 @@ private:
   /// code again (findVarying): they can be rounds apart there, so no value
   /// has a block slot.
   bool outOfStep = false;
+  /// Threads of a block may stop at different barriers or return apart
+  /// (findVarying: a barrier or a return depends on a varying branch). When
+  /// not, every round runs every live thread to the same barrier, and the
+  /// entry keeps no per-thread record of where each stopped.
+  bool stopsApart = false;
   DenseSet<Value *> uniformSlots;  // spilled values with one slot for the block
   DenseMap<Value *, ConstantRange> ranges; // integer values' known ranges (not full)
   DenseMap<Value *, bool> recomputableMemo;
@@ -363,6 +371,9 @@ void Splitter::findVarying() {
     // code rounds apart, where a block slot would hold another round's
     // value. (Threads that return early never meet the others: no matter.)
     outOfStep |= barriers && meet && reachesBarrier(meet);
+    // Without a meet (a side returns, traps or loops for ever) the sides may
+    // stop apart too.
+    stopsApart |= barriers || !meet;
   };
   auto isVarying = [&](Instruction &i) {
     if (auto *phi = dyn_cast<PHINode>(&i))
@@ -743,7 +754,8 @@ void Splitter::buildEntry() {
         [&](Value *t, ArrayRef<Value *> c) {
           CallInst *s = callRegion(k, t, true);
           s->setMetadata(LLVMContext::MD_access_group, group);
-          b.CreateStore(s, stateOf(now, t))->setMetadata(LLVMContext::MD_access_group, group);
+          if (stopsApart)
+            b.CreateStore(s, stateOf(now, t))->setMetadata(LLVMContext::MD_access_group, group);
           return see(c, s);
         },
         cuft::host::detail::parallelThreadsLoop(ctx, group));
@@ -752,7 +764,7 @@ void Splitter::buildEntry() {
   BasicBlock *round = BasicBlock::Create(ctx, "round", &entry);
   BasicBlock *done = BasicBlock::Create(ctx, "done", &entry);
   BasicBlock *same = BasicBlock::Create(ctx, "same", &entry);
-  BasicBlock *mixed = BasicBlock::Create(ctx, "mixed", &entry);
+  BasicBlock *mixed = stopsApart ? BasicBlock::Create(ctx, "mixed", &entry) : nullptr;
   SmallVector<std::pair<Carried, BasicBlock *>> arrivals;
   arrivals.push_back({runEveryThread(0, "start"), b.GetInsertBlock()});
   b.CreateBr(round);
@@ -769,14 +781,21 @@ void Splitter::buildEntry() {
   BasicBlock *live = BasicBlock::Create(ctx, "live", &entry, same);
   b.CreateCondBr(b.CreateICmpSLT(hi, b.getInt32(0)), done, live);
   b.SetInsertPoint(live);
-  Value *together = b.CreateAnd(b.CreateICmpEQ(lo, hi), b.CreateICmpNE(top, b.getInt32(kExited)));
-  b.CreateCondBr(together, same, mixed);
+  if (stopsApart) {
+    Value *together =
+        b.CreateAnd(b.CreateICmpEQ(lo, hi), b.CreateICmpNE(top, b.getInt32(kExited)));
+    b.CreateCondBr(together, same, mixed);
+  } else {
+    // Every live thread stopped where the others did: each round is one
+    // loop, and no record of each thread's stop is kept for `mixed`.
+    b.CreateBr(same);
+  }
 
   // Every thread at barrier k: region k for each, in one loop.
   b.SetInsertPoint(same);
   SwitchInst *which = b.CreateSwitch(lo, done, regions.size() - 1);
   for (unsigned k = 1; k < regions.size(); ++k) {
-    BasicBlock *run = BasicBlock::Create(ctx, "region" + Twine(k), &entry, mixed);
+    BasicBlock *run = BasicBlock::Create(ctx, "region" + Twine(k), &entry, done);
     which->addCase(b.getInt32(k), run);
     b.SetInsertPoint(run);
     arrivals.push_back({runEveryThread(k, "r" + Twine(k)), b.GetInsertBlock()});
@@ -785,40 +804,42 @@ void Splitter::buildEntry() {
 
   // Threads at different barriers, or some returned: each live thread runs
   // the region after its barrier, read from `now`, its next written to `next`.
-  b.SetInsertPoint(mixed);
-  emitLoop(b, threads, "copy", {}, [&](Value *t, ArrayRef<Value *>) {
-    b.CreateStore(b.CreateLoad(i32, stateOf(now, t)), stateOf(next, t));
-    return Carried();
-  });
-  for (unsigned k = 1; k < regions.size(); ++k) {
-    BasicBlock *run = BasicBlock::Create(ctx, "mixed" + Twine(k), &entry, done);
-    BasicBlock *after = BasicBlock::Create(ctx, "mixed" + Twine(k) + ".end", &entry, done);
-    Value *present = b.CreateAnd(b.CreateICmpSLE(lo, b.getInt32(k)),
-                                 b.CreateICmpSGE(hi, b.getInt32(k)));
-    b.CreateCondBr(present, run, after);
-    b.SetInsertPoint(run);
-    SmallVector<Metadata *> cold = cuft::host::detail::scalarLoop(ctx);
-    eachThread("m" + Twine(k), {}, [&](Value *t, ArrayRef<Value *>) {
-      BasicBlock *go = BasicBlock::Create(ctx, "go", &entry, after);
-      BasicBlock *skip = BasicBlock::Create(ctx, "skip", &entry, after);
-      b.CreateCondBr(b.CreateICmpEQ(b.CreateLoad(i32, stateOf(now, t)), b.getInt32(k)), go, skip);
-      b.SetInsertPoint(go);
-      b.CreateStore(callRegion(k, t, false), stateOf(next, t));
-      b.CreateBr(skip);
-      b.SetInsertPoint(skip);
+  if (stopsApart) {
+    b.SetInsertPoint(mixed);
+    emitLoop(b, threads, "copy", {}, [&](Value *t, ArrayRef<Value *>) {
+      b.CreateStore(b.CreateLoad(i32, stateOf(now, t)), stateOf(next, t));
       return Carried();
-    }, cold);
-    b.CreateBr(after);
-    b.SetInsertPoint(after);
+    });
+    for (unsigned k = 1; k < regions.size(); ++k) {
+      BasicBlock *run = BasicBlock::Create(ctx, "mixed" + Twine(k), &entry, done);
+      BasicBlock *after = BasicBlock::Create(ctx, "mixed" + Twine(k) + ".end", &entry, done);
+      Value *present = b.CreateAnd(b.CreateICmpSLE(lo, b.getInt32(k)),
+                                   b.CreateICmpSGE(hi, b.getInt32(k)));
+      b.CreateCondBr(present, run, after);
+      b.SetInsertPoint(run);
+      SmallVector<Metadata *> cold = cuft::host::detail::scalarLoop(ctx);
+      eachThread("m" + Twine(k), {}, [&](Value *t, ArrayRef<Value *>) {
+        BasicBlock *go = BasicBlock::Create(ctx, "go", &entry, after);
+        BasicBlock *skip = BasicBlock::Create(ctx, "skip", &entry, after);
+        b.CreateCondBr(b.CreateICmpEQ(b.CreateLoad(i32, stateOf(now, t)), b.getInt32(k)), go, skip);
+        b.SetInsertPoint(go);
+        b.CreateStore(callRegion(k, t, false), stateOf(next, t));
+        b.CreateBr(skip);
+        b.SetInsertPoint(skip);
+        return Carried();
+      }, cold);
+      b.CreateBr(after);
+      b.SetInsertPoint(after);
+    }
+    arrivals.push_back({emitLoop(b, threads, "back", noneYet,
+                                 [&](Value *t, ArrayRef<Value *> c) {
+                                   Value *s = b.CreateLoad(i32, stateOf(next, t));
+                                   b.CreateStore(s, stateOf(now, t));
+                                   return see(c, s);
+                                 }),
+                        b.GetInsertBlock()});
+    b.CreateBr(round);
   }
-  arrivals.push_back({emitLoop(b, threads, "back", noneYet,
-                               [&](Value *t, ArrayRef<Value *> c) {
-                                 Value *s = b.CreateLoad(i32, stateOf(next, t));
-                                 b.CreateStore(s, stateOf(now, t));
-                                 return see(c, s);
-                               }),
-                      b.GetInsertBlock()});
-  b.CreateBr(round);
   for (auto &[values, from] : arrivals)
     for (auto [phi, v] : llvm::zip_equal(where, values))
       phi->addIncoming(v, from);
