@@ -115,8 +115,9 @@ def PrepareNVPTX : Pass<"prepare-nvptx", "::mlir::ModuleOp"> {
 
     Every other math op is left to convert-gpu-to-nvvm's libdevice patterns.
 
-    A `gpu.module` with a function of more than 1000 blocks
-    (`cuft::hasLargeFunction`, the host target's rule too), at a level above
+    A `gpu.module` with a function of more than 1000 blocks or with a block
+    of more than 2000 operations (`cuft::hasLargeFunction`, the host
+    target's rule too), at a level above
     0, is marked `cuft.large_function`: serialize-ptx optimizes it with a
     short clean-up pipeline and generates its code at level None
     (`cuft::optimizeModule`), as LLVM's -O1..-O3 pipelines and NVPTX's

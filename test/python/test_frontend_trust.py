@@ -431,6 +431,23 @@ def test_a_kernel_of_over_1000_blocks_gets_the_clean_up_and_is_right(tmp_path):
     ptxas(k.inspect(x, out, stage="ptx"), tmp_path)
 
 
+def test_a_block_of_thousands_of_operations_is_large_and_right(tmp_path):
+    # One block of ~5,000 similar integer operations: large (kLargeBlockOperations),
+    # so LLVM's ScalarEvolution-based passes, quadratic in the block (2.9 s to
+    # PTX), do not run on it; still Python's result on the host, and ptxas
+    # takes its PTX.
+    from test_code_options import ptxas
+    n = 1000
+    body = " & ".join(f"(a * {i} + b > c - {i})" for i in range(n))
+    k = chain_module(tmp_path, f"    out[0] = {body}\n", params="a, b, c, out", decorate=True)
+    out = np.full(1, -1, np.int64)
+    k[1, 1](1, 0, -2 * n, out)  # i > -2n - i for every i
+    assert out[0] == 1
+    k[1, 1](1, 0, n // 2, out)  # fails at i = 0
+    assert out[0] == 0
+    ptxas(k.inspect(1, 0, 5, out, stage="ptx"), tmp_path)
+
+
 def test_long_comparison_chain_and_conditional_expressions_are_flat(tmp_path):
     k = chain_module(tmp_path, f"    out[0] = {' < '.join(operands(1000))}\n")
     ir = generate(k).ir

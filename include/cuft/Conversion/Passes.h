@@ -38,7 +38,15 @@ namespace cuft {
 /// walks over a merge block of 10,000 predecessors).
 inline constexpr size_t kLargeFunctionBlocks = 1000;
 
-/// Whether a function under `root` is large (kLargeFunctionBlocks).
+/// A function with a block of more operations than this is large too:
+/// LLVM's ScalarEvolution-based passes (NVPTX's straight-line strength
+/// reduction, constraint elimination) take time quadratic in a block of
+/// similar integer expressions (1,000 terms `(a * i + b > c - i) & ...`,
+/// about 5,000 operations: 2.9 s to PTX).
+inline constexpr size_t kLargeBlockOperations = 2000;
+
+/// Whether a function under `root` is large (kLargeFunctionBlocks,
+/// kLargeBlockOperations).
 bool hasLargeFunction(mlir::Operation *root);
 
 /// The one rule for how both targets' compilers optimize a kernel's LLVM IR:

@@ -30,8 +30,12 @@ bool cuft::hasLargeFunction(mlir::Operation *root) {
   bool large = false;
   root->walk<mlir::WalkOrder::PreOrder>([&](mlir::FunctionOpInterface function) {
     size_t blocks = 0;
-    function->walk([&](mlir::Block *) { ++blocks; });
-    if (blocks > kLargeFunctionBlocks) {
+    bool longBlock = false;
+    function->walk([&](mlir::Block *block) {
+      ++blocks;
+      longBlock |= block->getOperations().size() > kLargeBlockOperations;
+    });
+    if (blocks > kLargeFunctionBlocks || longBlock) {
       large = true;
       return mlir::WalkResult::interrupt();
     }
