@@ -23,6 +23,7 @@ class Error;
 class Module;
 class PassBuilder;
 class TargetMachine;
+class TargetLibraryInfoImpl;
 } // namespace llvm
 
 namespace cuft {
@@ -59,10 +60,12 @@ bool hasLargeFunction(mlir::Operation *root);
 ///
 /// `extend` adds a target's own passes to LLVM's pipeline (the host's
 /// GuardedLoopsPass), through the PassBuilder's extension points; it is not
-/// called for a large module.
+/// called for a large module. `library`, when given, is what LLVM knows of
+/// the target's library functions (the host's vector math).
 llvm::Error optimizeModule(llvm::Module &module, unsigned level, bool large,
                            llvm::TargetMachine *tm,
-                           llvm::function_ref<void(llvm::PassBuilder &)> extend = {});
+                           llvm::function_ref<void(llvm::PassBuilder &)> extend = {},
+                           const llvm::TargetLibraryInfoImpl *library = nullptr);
 inline unsigned codegenLevel(unsigned level, bool large) { return large ? 0 : level; }
 
 /// Gives each parameter of a function of `module` that an assume at the start

@@ -15,6 +15,7 @@
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "llvm/Analysis/CGSCCPassManager.h"
 #include "llvm/Analysis/LoopAnalysisManager.h"
+#include "llvm/Analysis/TargetLibraryInfo.h"
 #include "llvm/IR/Module.h"
 #include "llvm/IR/PassManager.h"
 #include "llvm/Passes/PassBuilder.h"
@@ -46,7 +47,8 @@ bool cuft::hasLargeFunction(mlir::Operation *root) {
 
 llvm::Error cuft::optimizeModule(llvm::Module &module, unsigned level, bool large,
                                  llvm::TargetMachine *tm,
-                                 llvm::function_ref<void(llvm::PassBuilder &)> extend) {
+                                 llvm::function_ref<void(llvm::PassBuilder &)> extend,
+                                 const llvm::TargetLibraryInfoImpl *library) {
   if (level > 3)
     return llvm::createStringError("invalid optimization level " + std::to_string(level));
   llvm::LoopAnalysisManager lam;
@@ -62,6 +64,8 @@ llvm::Error cuft::optimizeModule(llvm::Module &module, unsigned level, bool larg
   llvm::PassBuilder pb(tm, tuning);
   if (extend && !large)
     extend(pb);
+  if (library) // registered first: registerFunctionAnalyses keeps it
+    fam.registerPass([library] { return llvm::TargetLibraryAnalysis(*library); });
   pb.registerModuleAnalyses(mam);
   pb.registerCGSCCAnalyses(cgam);
   pb.registerFunctionAnalyses(fam);

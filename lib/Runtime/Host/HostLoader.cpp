@@ -13,9 +13,11 @@
 #include "cuft/Cache/Specializations.h"
 #include "cuft/Runtime/Host.h"
 
+#include "llvm/Analysis/TargetLibraryInfo.h"
 #include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/ExecutionEngine/Orc/LLJIT.h"
+#include "llvm/Support/DynamicLibrary.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/TargetParser/Host.h"
@@ -149,6 +151,61 @@ cuft::host::detail::hostTargetMachine(unsigned optLevel, std::string &error) {
   return std::move(*tm);
 }
 
+const llvm::TargetLibraryInfoImpl *cuft::host::detail::vectorMathLibrary() {
+  static const llvm::TargetLibraryInfoImpl *library = []() -> llvm::TargetLibraryInfoImpl * {
+    std::string error;
+    if (llvm::sys::DynamicLibrary::LoadLibraryPermanently("libmvec.so.1", &error))
+      return nullptr;
+    llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+    // libmvec's unary functions, each with an LLVM intrinsic where one
+    // exists; the x86 vector ABI's ISA letters: b SSE4, d AVX2, e AVX-512.
+    static const char *const unary[] = {
+        "acos", "acosh", "asin", "asinh", "atan",  "atanh", "cbrt", "cos",
+        "cosh", "erf",   "erfc", "exp",   "exp10", "exp2",  "expm1", "log",
+        "log10", "log1p", "log2", "sin",  "sinh",  "tan",   "tanh"};
+    static const char *const intrinsics[] = {"acos", "asin", "atan", "cos",   "cosh", "exp",
+                                             "exp10", "exp2", "log",  "log10", "log2", "sin",
+                                             "sinh", "tan",  "tanh"};
+    struct Isa {
+      char letter;
+      unsigned bits;
+      bool present;
+    };
+    const Isa isas[] = {{'b', 128, features.lookup("sse4.2")},
+                        {'d', 256, features.lookup("avx2")},
+                        {'e', 512, features.lookup("avx512f")}};
+    // The names outlive the TargetLibraryInfoImpl, which keeps StringRefs.
+    static std::vector<std::unique_ptr<std::string>> names;
+    auto keep = [](std::string s) { return llvm::StringRef(*names.emplace_back(
+                                        std::make_unique<std::string>(std::move(s)))); };
+    std::vector<llvm::VecDesc> descs;
+    for (const char *fn : unary)
+      for (bool f32 : {false, true})
+        for (const Isa &isa : isas) {
+          if (!isa.present)
+            continue;
+          unsigned lanes = isa.bits / (f32 ? 32 : 64);
+          std::string scalar = std::string(fn) + (f32 ? "f" : "");
+          std::string vector = "_ZGV" + std::string(1, isa.letter) + "N" +
+                               std::to_string(lanes) + "v_" + scalar;
+          // An older glibc has fewer of them: only those it has.
+          if (!llvm::sys::DynamicLibrary::SearchForAddressOfSymbol(vector))
+            continue;
+          std::string abi = "_ZGV_LLVM_N" + std::to_string(lanes) + "v";
+          llvm::SmallVector<std::string, 2> from{scalar};
+          if (llvm::is_contained(llvm::ArrayRef(intrinsics), llvm::StringRef(fn)))
+            from.push_back("llvm." + std::string(fn) + (f32 ? ".f32" : ".f64"));
+          for (const std::string &name : from)
+            descs.push_back({keep(name), keep(vector), llvm::ElementCount::getFixed(lanes),
+                             false, keep(abi), std::nullopt});
+        }
+    auto *made = new llvm::TargetLibraryInfoImpl(llvm::Triple(llvm::sys::getProcessTriple()));
+    made->addVectorizableFunctions(descs);
+    return made;
+  }();
+  return library;
+}
+
 std::unique_ptr<Kernel> cuft::host::load(const Object &object, std::string &error) {
   auto fail = [&](llvm::Error e) -> std::unique_ptr<Kernel> {
     error = llvm::toString(std::move(e));
@@ -167,6 +224,7 @@ std::unique_ptr<Kernel> cuft::host::load(const Object &object, std::string &erro
                                                 llvm::JITSymbolFlags::Exported};
   if (llvm::Error e = dylib.define(llvm::orc::absoluteSymbols(std::move(runtime))))
     return fail(std::move(e));
+  detail::vectorMathLibrary(); // loaded before symbols are resolved
   auto process = llvm::orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(
       (*jit)->getDataLayout().getGlobalPrefix());
   if (!process)

@@ -235,7 +235,8 @@ cuft::host::ObjectResult compileObjectHere(const std::string &ir, const std::str
                   if (verify)
                     fpm.addPass(llvm::VerifierPass());
                 });
-          })) {
+          },
+          cuft::host::detail::vectorMathLibrary())) {
     session.error("LLVM's optimizer failed: " + llvm::toString(std::move(e)));
     return result;
   }
