@@ -580,3 +580,33 @@ def test_a_signed_round_guard_is_trimmed_and_exact():
                 sh[:s] += sh[s:2 * s]
             s = s // 2 if s > 0 else s - 1
         np.testing.assert_array_equal(out, sh, err_msg=f"s0={s0}")
+
+
+@cuft.kernel
+def rounds_with_work_for_all(out, count):
+    # Each round's loop has a store every thread makes after `if t < s:`:
+    # the threads past s do something, so the round is not trimmed.
+    sh = cuft.shared.array(64, cuft.int64)
+    t = cuft.threadIdx.x
+    sh[t] = t
+    count[t] = 0
+    cuft.syncthreads()
+    s = cuft.blockDim.x // 2
+    while s > 0:
+        if t < s:
+            sh[t] += sh[t + s]
+        count[t] += s
+        cuft.syncthreads()
+        s //= 2
+    out[t] = sh[t]
+
+
+def test_a_round_whose_other_threads_store_is_not_trimmed():
+    out = np.zeros(64, np.int64)
+    count = np.full(64, -1, np.int64)
+    rounds_with_work_for_all[1, 64](out, count)
+    sh = np.arange(64)
+    for s in (32, 16, 8, 4, 2, 1):
+        sh[:s] += sh[s:2 * s]
+    np.testing.assert_array_equal(out, sh)
+    np.testing.assert_array_equal(count, 63)  # 32 + 16 + ... + 1, every thread
