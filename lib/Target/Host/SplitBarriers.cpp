@@ -165,6 +165,9 @@ private:
   /// not, every round runs every live thread to the same barrier, and the
   /// entry keeps no per-thread record of where each stopped.
   bool stopsApart = false;
+  /// A thread's bytes of the frame: its local arrays, its spilled values and,
+  /// when threads may stop apart, its stop now and next (two i32).
+  uint64_t frameBytes() const { return localBytes + spillBytes + (stopsApart ? 8 : 0); }
   DenseSet<Value *> uniformSlots;  // spilled values with one slot for the block
   DenseMap<Value *, ConstantRange> ranges; // integer values' known ranges (not full)
   DenseMap<Value *, bool> recomputableMemo;
@@ -674,8 +677,8 @@ void Splitter::buildEntry() {
   };
   Value *bx = dim(0), *by = dim(1), *bz = dim(2);
   Value *threads = b.CreateNUWMul(bx, b.CreateNUWMul(by, bz), "threads");
-  uint64_t perThread = localBytes + spillBytes + 8;
-  AllocaInst *frame = b.CreateAlloca(i8, b.CreateNUWMul(threads, b.getInt64(perThread)), "frame");
+  AllocaInst *frame =
+      b.CreateAlloca(i8, b.CreateNUWMul(threads, b.getInt64(frameBytes())), "frame");
   frame->setAlignment(frameAlign);
   Value *now = b.CreateGEP(i8, frame, b.CreateNUWMul(threads, b.getInt64(localBytes + spillBytes)),
                            "state");
@@ -888,7 +891,7 @@ bool Splitter::run(uint64_t &frameBytesPerThread, std::string &why) {
   buildEntry();
   if (kernel->use_empty())
     kernel->eraseFromParent();
-  frameBytesPerThread = localBytes + spillBytes + 8;
+  frameBytesPerThread = frameBytes();
   return true;
 }
 
