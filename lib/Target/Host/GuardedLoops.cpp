@@ -338,6 +338,10 @@ bool trimLoop(Loop &loop, ScalarEvolution &se, LoopInfo &loops, DominatorTree &d
           }))
         return false;
 
+  SCEVExpander expander(se, "cuft.trim");
+  if (!expander.isSafeToExpand(taken))
+    return false;
+
   // preheader: s > 0, then to the trimmed copy.
   formLCSSARecursively(loop, dt, &loops, &se);
   Instruction *at = preheader->getTerminator();
@@ -346,7 +350,6 @@ bool trimLoop(Loop &loop, ScalarEvolution &se, LoopInfo &loops, DominatorTree &d
   Value *zero = ConstantInt::get(type, 0);
   Value *some = pred == ICmpInst::ICMP_ULT ? b.CreateICmpNE(bound, zero, "cuft.trim.some")
                                            : b.CreateICmpSGT(bound, zero, "cuft.trim.some");
-  SCEVExpander expander(se, "cuft.trim");
   // The copy's last iteration: min(taken, s - 1), s > 0 there.
   Value *last = b.CreateBinaryIntrinsic(
       Intrinsic::umin, expander.expandCodeFor(taken, type, at),
