@@ -14,6 +14,7 @@
 #include "mlir/Dialect/UB/IR/UBOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
+#include "llvm/IR/PassManager.h"
 
 #include <memory>
 #include <string>
@@ -67,6 +68,11 @@ llvm::Error optimizeModule(llvm::Module &module, unsigned level, bool large,
                            llvm::function_ref<void(llvm::PassBuilder &)> extend = {},
                            const llvm::TargetLibraryInfoImpl *library = nullptr);
 inline unsigned codegenLevel(unsigned level, bool large) { return large ? 0 : level; }
+
+/// Runs `mpm` over `module` with `pb`'s analyses (and `library`'s, when
+/// given, in place of LLVM's default knowledge of library functions).
+void runPasses(llvm::Module &module, llvm::PassBuilder &pb, llvm::ModulePassManager &mpm,
+               const llvm::TargetLibraryInfoImpl *library = nullptr);
 
 /// Gives each parameter of a function of `module` that an assume at the start
 /// of its entry block bounds (`assume(p < C)`, unsigned, `p` possibly read back

@@ -51,10 +51,6 @@ llvm::Error cuft::optimizeModule(llvm::Module &module, unsigned level, bool larg
                                  const llvm::TargetLibraryInfoImpl *library) {
   if (level > 3)
     return llvm::createStringError("invalid optimization level " + std::to_string(level));
-  llvm::LoopAnalysisManager lam;
-  llvm::FunctionAnalysisManager fam;
-  llvm::CGSCCAnalysisManager cgam;
-  llvm::ModuleAnalysisManager mam;
   // MLIR's makeOptimizingTransformer's tuning, which this replaces.
   llvm::PipelineTuningOptions tuning;
   tuning.LoopUnrolling = true;
@@ -64,13 +60,6 @@ llvm::Error cuft::optimizeModule(llvm::Module &module, unsigned level, bool larg
   llvm::PassBuilder pb(tm, tuning);
   if (extend && !large)
     extend(pb);
-  if (library) // registered first: registerFunctionAnalyses keeps it
-    fam.registerPass([library] { return llvm::TargetLibraryAnalysis(*library); });
-  pb.registerModuleAnalyses(mam);
-  pb.registerCGSCCAnalyses(cgam);
-  pb.registerFunctionAnalyses(fam);
-  pb.registerLoopAnalyses(lam);
-  pb.crossRegisterProxies(lam, fam, cgam, mam);
   llvm::ModulePassManager mpm;
   if (level == 0) {
     mpm = pb.buildO0DefaultPipeline(llvm::OptimizationLevel::O0);
@@ -91,6 +80,22 @@ llvm::Error cuft::optimizeModule(llvm::Module &module, unsigned level, bool larg
     mpm.addPass(llvm::AlwaysInlinerPass());
     mpm.addPass(llvm::createModuleToFunctionPassAdaptor(std::move(clean)));
   }
-  mpm.run(module, mam);
+  cuft::runPasses(module, pb, mpm, library);
   return llvm::Error::success();
+}
+
+void cuft::runPasses(llvm::Module &module, llvm::PassBuilder &pb, llvm::ModulePassManager &mpm,
+                     const llvm::TargetLibraryInfoImpl *library) {
+  llvm::LoopAnalysisManager lam;
+  llvm::FunctionAnalysisManager fam;
+  llvm::CGSCCAnalysisManager cgam;
+  llvm::ModuleAnalysisManager mam;
+  if (library) // registered first: registerFunctionAnalyses keeps it
+    fam.registerPass([library] { return llvm::TargetLibraryAnalysis(*library); });
+  pb.registerModuleAnalyses(mam);
+  pb.registerCGSCCAnalyses(cgam);
+  pb.registerFunctionAnalyses(fam);
+  pb.registerLoopAnalyses(lam);
+  pb.crossRegisterProxies(lam, fam, cgam, mam);
+  mpm.run(module, mam);
 }

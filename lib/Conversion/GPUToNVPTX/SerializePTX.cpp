@@ -7,10 +7,9 @@
 //
 // - one TargetMachine per thread and (chip, features, level), reused for
 //   kTargetMachineUses compiles (threadTargetMachine);
-// - each bitcode library is read once per process and kept in memory; a
-//   compile loads it lazily (its functions are materialized only when the
-//   linker takes them) and only when the module declares a function that is
-//   not an LLVM intrinsic: a kernel without math links nothing;
+// - each bitcode library is read once per process and kept in memory, and
+//   each of its functions a kernel calls is optimized once per process
+//   (Libraries.cpp): a kernel without math links nothing;
 // - a module marked large (PrepareNVPTX: a function of thousands of blocks)
 //   gets a short clean-up pipeline and level None code generation
 //   (optimizeModule): ptxas optimizes the PTX again.
@@ -20,26 +19,23 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Libraries.h"
+
 #include "cuft/Conversion/Passes.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Target/LLVMIR/Export.h"
-#include "llvm/ADT/StringMap.h"
-#include "llvm/Bitcode/BitcodeReader.h"
 #include "llvm/Bitcode/BitcodeWriter.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
-#include "llvm/Linker/Linker.h"
 #include "llvm/MC/TargetRegistry.h"
-#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/TargetParser/Triple.h"
-#include "llvm/Transforms/IPO/Internalize.h"
 
 #include <mutex>
 
@@ -81,65 +77,17 @@ llvm::TargetMachine *targetMachine(const llvm::Triple &triple, StringRef chip,
       error);
 }
 
-/// The bytes of the bitcode library at `path`, read on first use and kept for
-/// the process (libdevice: 470 KB).
-llvm::Expected<llvm::MemoryBufferRef> libraryBytes(StringRef path) {
-  static std::mutex mutex;
-  static auto *kept = new llvm::StringMap<std::unique_ptr<llvm::MemoryBuffer>>();
-  std::lock_guard<std::mutex> lock(mutex);
-  auto found = kept->find(path);
-  if (found != kept->end())
-    return found->second->getMemBufferRef();
-  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> read = llvm::MemoryBuffer::getFile(path);
-  if (!read)
-    return llvm::createStringError(read.getError(), "cannot read the bitcode library " +
-                                                        path + ": " + read.getError().message());
-  llvm::MemoryBufferRef ref = (*read)->getMemBufferRef();
-  kept->try_emplace(path, std::move(*read));
-  return ref;
-}
-
-/// Whether `module` calls a function it does not define (other than LLVM's
-/// intrinsics): only then can a library give it anything.
-bool needsLibraries(const llvm::Module &module) {
-  for (const llvm::Function &f : module)
-    if (f.isDeclaration() && !f.isIntrinsic() && !f.use_empty())
-      return true;
-  return false;
-}
-
-/// Links the libraries of `target` into `module`: only the functions it needs,
-/// internalized.
-LogicalResult linkLibraries(gpu::GPUModuleOp gpuModule, NVVM::NVVMTargetAttr target,
-                            llvm::Module &module) {
-  if (!target.getLink() || !needsLibraries(module))
-    return success();
-  llvm::Linker linker(module);
-  for (Attribute file : target.getLink()) {
+/// The paths of `target`'s bitcode libraries.
+FailureOr<SmallVector<std::string>> libraryPaths(gpu::GPUModuleOp gpuModule,
+                                                 NVVM::NVVMTargetAttr target) {
+  SmallVector<std::string> paths;
+  for (Attribute file : target.getLink() ? target.getLink() : ArrayAttr()) {
     auto path = dyn_cast<StringAttr>(file);
     if (!path)
       return gpuModule.emitError("a link file of the NVVM target is not a path: ") << file;
-    llvm::Expected<llvm::MemoryBufferRef> bytes = libraryBytes(path.getValue());
-    llvm::Expected<std::unique_ptr<llvm::Module>> library =
-        bytes ? llvm::getLazyBitcodeModule(*bytes, module.getContext())
-              : llvm::Expected<std::unique_ptr<llvm::Module>>(bytes.takeError());
-    if (!library)
-      return gpuModule.emitError(llvm::toString(library.takeError()));
-    // The library's own triple and layout (libdevice: nvptx64-nvidia-gpulibs)
-    // would make the linker warn.
-    (*library)->setTargetTriple(module.getTargetTriple());
-    (*library)->setDataLayout(module.getDataLayout());
-    bool failed = linker.linkInModule(
-        std::move(*library), llvm::Linker::Flags::LinkOnlyNeeded,
-        [](llvm::Module &m, const llvm::StringSet<> &linked) {
-          llvm::internalizeModule(m, [&linked](const llvm::GlobalValue &gv) {
-            return !gv.hasName() || !linked.contains(gv.getName());
-          });
-        });
-    if (failed)
-      return gpuModule.emitError("cannot link the bitcode library ") << path.getValue();
+    paths.push_back(path.str());
   }
-  return success();
+  return paths;
 }
 
 /// `gpuModule`'s object for `target`: PTX, or with `bitcode` the optimized
@@ -170,10 +118,23 @@ FailureOr<std::string> serialize(gpu::GPUModuleOp gpuModule, NVVM::NVVMTargetAtt
   module->setTargetTriple(triple);
   cuft::rangesFromEntryAssumes(*module);
   cuft::relaxAtomics(*module, "device");
-  if (failed(linkLibraries(gpuModule, target, *module)))
+  FailureOr<SmallVector<std::string>> paths = libraryPaths(gpuModule, target);
+  if (failed(paths))
     return failure();
+  llvm::Expected<cuft::LibraryFunctions> libraries =
+      cuft::LibraryFunctions::find(*module, *paths, tm, optLevel, large);
+  if (!libraries)
+    return gpuModule.emitError(llvm::toString(libraries.takeError()));
+  if (!libraries->linkAfter())
+    if (llvm::Error e = libraries->link(*module))
+      return gpuModule.emitError(llvm::toString(std::move(e)));
   if (llvm::Error e = cuft::optimizeModule(*module, optLevel, large, tm))
     return gpuModule.emitError("LLVM's optimizer failed: ") << llvm::toString(std::move(e));
+  if (libraries->linkAfter()) {
+    if (llvm::Error e = libraries->link(*module))
+      return gpuModule.emitError(llvm::toString(std::move(e)));
+    libraries->inlineLinked(*module, tm);
+  }
 
   std::string object;
   llvm::raw_string_ostream os(object);
