@@ -116,3 +116,27 @@ print(json.dumps(k.inspect(f64, f64, stage="ptx")))
 ''')
     assert "__nv_" not in text
     ptxas(text, tmp_path)
+
+
+def test_math_reached_from_a_loop_is_not_copied_into_every_iteration():
+    # sin reached through a device function called in a loop: linked before
+    # -O3, which sees how big it is and keeps the loop (linked after, the
+    # unroller took each call for one instruction and made eight copies).
+    text = fresh('''
+@cuft.func
+def wave(v):
+    return math.sin(v) * math.exp(-v)
+
+@cuft.kernel
+def through_func(x, y):
+    i = cuft.grid(1)
+    if i < x.size:
+        acc = 0.0
+        for k in range(8):
+            acc += wave(x[i] + k)
+        y[i] = acc
+
+print(json.dumps(through_func.inspect(f64, f64, stage="ptx")))
+''')
+    two_over_pi = "0d3FE45F306DC9C883"  # sin's argument reduction, once a copy
+    assert 0 < text.count(two_over_pi) < 8

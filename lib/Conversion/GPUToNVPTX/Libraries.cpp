@@ -262,13 +262,25 @@ void mergeTables(llvm::Module &module) {
   }
 }
 
-/// Whether a call to one of `functions` sits in a loop.
+/// Whether a call to one of `functions` sits in a loop, or a call to a
+/// function that (itself or through others) calls one: the optimizer may
+/// inline that function into the loop.
 bool calledInLoop(llvm::ArrayRef<llvm::Function *> functions) {
+  llvm::SmallPtrSet<llvm::Function *, 8> reaching(functions.begin(), functions.end());
+  llvm::SmallVector<llvm::Function *> work(functions.begin(), functions.end());
   llvm::DenseMap<llvm::Function *, llvm::SmallVector<llvm::BasicBlock *>> callers;
-  for (llvm::Function *function : functions)
-    for (llvm::User *user : function->users())
-      if (auto *call = llvm::dyn_cast<llvm::CallBase>(user))
-        callers[call->getFunction()].push_back(call->getParent());
+  while (!work.empty()) {
+    llvm::Function *function = work.pop_back_val();
+    for (llvm::User *user : function->users()) {
+      auto *call = llvm::dyn_cast<llvm::CallBase>(user);
+      if (!call)
+        continue;
+      llvm::Function *caller = call->getFunction();
+      callers[caller].push_back(call->getParent());
+      if (reaching.insert(caller).second)
+        work.push_back(caller);
+    }
+  }
   for (auto &[caller, blocks] : callers) {
     llvm::DominatorTree dominance(*caller);
     llvm::LoopInfo loops(dominance);
