@@ -611,3 +611,23 @@ def test_non_ascii_names_do_not_collide_with_generated_ones():
     out = np.zeros(1, np.int64)
     non_ascii_locals[1, 1](np.array([5, 6], np.int64), out)
     assert out[0] == 22
+
+
+def test_a_cast_to_a_dtype_compared_compiles(tmp_path):
+    # a.dtype.type(x) == y: the cast the specializer put in cast_like's place
+    # had no type recorded, and the comparison's casts read it: the
+    # interpreter crashed (SIGSEGV) in promote().
+    @cuft.kernel
+    def compared(a, out):
+        i = cuft.grid(1)
+        if i < a.size:
+            out[i] = 1 if a.dtype.type(2.5) == 2 else 0
+            out[i] += 2 if a.dtype.type(2.5) == a[i] + 2.5 else 0
+
+    a = np.zeros(4, np.int32)
+    out = np.zeros(4, np.int64)
+    compared[1, 4](a, out)
+    assert out.tolist() == [1, 1, 1, 1]
+    f = np.zeros(4, np.float32)
+    compared[1, 4](f, out)
+    assert out.tolist() == [2, 2, 2, 2]

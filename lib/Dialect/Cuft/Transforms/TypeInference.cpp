@@ -147,7 +147,11 @@ void TypeInference::castOperand(Operation *op, unsigned i, Type t) {
   if (v.getType() == t)
     return;
   OpBuilder b(op);
-  op->setOperand(i, CastOp::create(b, v.getLoc(), t, v));
+  Value cast = CastOp::create(b, v.getLoc(), t, v);
+  op->setOperand(i, cast);
+  // Typed too: an op that hands its operand on (cast_like) gives this cast to
+  // users whose own casts read their operands' types (a == b: promote).
+  set(cast, TypeInfo::strong(t));
 }
 
 void TypeInference::castIndices(Operation *op, unsigned first, unsigned count) {
