@@ -693,9 +693,11 @@ def Cuft_CastLikeOp : Cuft_Op<"cast_like", [DeclareOpInterfaceMethods<Cuft_Typed
   let summary = "`a.dtype.type(x)`: a cast to an array's element type";
   let description = [{
     Converts a scalar to the element type of `array` (NumPy's `a.dtype.type(x)`
-    or `a.dtype(x)`), which generic IR does not know yet. cuft-specialize
-    replaces it by a `cuft.cast` (or by `input` when the types agree): typed IR
-    never holds it.
+    or `a.dtype(x)`), which generic IR does not know yet; given a scalar in
+    place of the array, to that scalar's type (the frontend's
+    `round(x, ndigits)`, which returns `x`'s type). cuft-specialize replaces it
+    by a `cuft.cast` (or by `input` when the types agree): typed IR never holds
+    it.
 
     Example: `%y = cuft.cast_like %x, %a : (i64, !cuft.unknown) -> !cuft.unknown`
   }];

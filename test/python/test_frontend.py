@@ -666,10 +666,6 @@ def err_method(x):
     x[0] = x.sum()
 
 
-def err_round_digits(x):
-    x[0] = round(x[1], 2)
-
-
 def err_pow_modulus(x):
     x[0] = pow(x[1], 2, 7)
 
@@ -689,7 +685,6 @@ def err_in_array(x):
 ERROR_CASES = [
     (err_tuple_order, "(x[0], x[1]) <", "'<' between a tuple and a value is not supported"),
     (err_in_array, "x[1] in", "'in' in a kernel needs a tuple on its right"),
-    (err_round_digits, "2)", "round() with ndigits is not supported"),
     (err_pow_modulus, "7)", "pow() with a modulus is not supported"),
     (err_numpy_sign, "np.cumsum", "cannot call 'cumsum'"),
     (err_lambda, "lambda v", "'lambda' is not supported"),

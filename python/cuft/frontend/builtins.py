@@ -349,14 +349,17 @@ class BuiltinsMixin:
                 "isfinite": self._math_isfinite}[name](node, f"numpy.{name}")
 
     def _py_round(self, node):
-        x, ndigits = self.call_args(node, "round", ["number", "ndigits"], 1)
-        if ndigits is not None:
-            raise self.error("round() with ndigits is not supported in kernels (round(x) is)",
-                             ndigits)
-        # Half to even, then an int, as Python's round(x); an int stays itself.
-        x = self.value_of(x)
-        r = self.math_op("rint", [x], node)
-        return self.cast(r, "i64", node)
+        x_node, digits_node = self.call_args(node, "round", ["number", "ndigits"], 1)
+        x = self.value_of(x_node)
+        if digits_node is None or (isinstance(digits_node, ast.Constant)
+                                   and digits_node.value is None):
+            # Half to even, then an int, as Python's round(x); an int stays itself.
+            r = self.math_op("rint", [x], node)
+            return self.cast(r, "i64", node)
+        # round(x, n): x's type, Python's result (cuft/_rounding.py).
+        from .. import _rounding
+        return self.emit_device_call(_rounding.round_ndigits,
+                                     [x, self.value_of(digits_node)], node)
 
     def _py_print(self, node):
         """print(...): one line, printed at once (cuft.print)."""
@@ -748,10 +751,14 @@ class BuiltinsMixin:
         except TypeError as e:
             raise self.error(f"bad call of device function '{fn.__name__}': {e}", node) from None
         bound.apply_defaults()
-        args = []
-        for name, v in bound.arguments.items():
-            # A default is a Python object: a literal, a tuple of them.
-            args.append(self._compiled(v, node))
+        # A default is a Python object: a literal, a tuple of them.
+        args = [self._compiled(v, node) for v in bound.arguments.values()]
+        return self.emit_device_call(obj, args, node)
+
+    def emit_device_call(self, obj, args, node):
+        """A call of device function ``obj`` with ``args`` (values, tuples of
+        them), its arguments bound already; its result."""
+        fn = unwrap(obj)
         result_type = None
         declared = getattr(obj, "declared", ())
         if declared:  # @cuft.func("f4(f4, i4)"): casts to the declared types

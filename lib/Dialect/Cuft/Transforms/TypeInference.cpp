@@ -346,14 +346,23 @@ void VarLoadOp::castOperands(TypeInference &) {}
 static constexpr StringLiteral kNoDtype = "' has no dtype: expected an array";
 
 LogicalResult CastLikeOp::inferTypes(TypeInference &typing) {
-  ArrayType arr;
-  if (failed(typing.arrayOperand(*this, getArray(), "'", kNoDtype, arr)))
-    return failure();
-  if (!arr)
-    return success();
+  // A scalar reference gives its own type (the frontend's round(x, ndigits)
+  // returns x's type).
+  TypeInfo like = typing.get(getArray());
+  Type to;
+  if (like && isScalarType(like.type)) {
+    to = like.type;
+  } else {
+    ArrayType arr;
+    if (failed(typing.arrayOperand(*this, getArray(), "'", kNoDtype, arr)))
+      return failure();
+    if (!arr)
+      return success();
+    to = arr.getElementType();
+  }
   if (failed(typing.requireScalar(*this, getInput(), "the operand of a cast")))
     return failure();
-  typing.set(getResult(), TypeInfo::strong(arr.getElementType()));
+  typing.set(getResult(), TypeInfo::strong(to));
   return success();
 }
 void CastLikeOp::castOperands(TypeInference &typing) {
