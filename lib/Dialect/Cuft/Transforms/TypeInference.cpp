@@ -663,6 +663,7 @@ void LoadOp::castOperands(TypeInference &typing) {
   SmallVector<int32_t> spec(getIndices().size(), ViewOp::kIndex);
   auto view = ViewOp::create(b, getLoc(), getType(), getArray(), getIndices(),
                              b.getDenseI32ArrayAttr(spec));
+  typing.set(view.getResult(), typing.get(getResult())); // for users' castOperands
   getResult().replaceAllUsesWith(view.getResult());
   erase();
 }
