@@ -170,6 +170,34 @@ class Vectorized:
         return value if shape else value[()]
 
 
+    def reduce(self, arr, stream=None):
+        """numba-cuda's ``ufunc.reduce`` of a binary ufunc: a 1-d array folded
+        in numba-cuda's order, halves combined pairwise (``x[i]`` with
+        ``x[i + n // 2]``) and an odd array's last element last, each round
+        one call of the ufunc; the result in the array's dtype."""
+        if self.nin != 2:
+            raise TypeError(f"ufunc '{self.__name__}': reduce needs a ufunc of two "
+                            f"arguments, not {self.nin}")
+        if getattr(arr, "ndim", None) != 1:
+            raise TypeError(f"ufunc '{self.__name__}': reduce takes a 1-d array")
+        host = arr.copy_to_host() if hasattr(arr, "copy_to_host") else np.asarray(arr)
+        if host.shape[0] == 0:
+            raise TypeError("Reduction on an empty array.")
+        work = host.copy()  # rounds write their results into its first half
+        return host.dtype.type(self._fold(work, stream)[0])
+
+    def _fold(self, mem, stream):
+        n = mem.shape[0]
+        if n == 1:
+            return mem
+        if n % 2:
+            head = self._fold(mem[:n - 1], stream)
+            return self(head, mem[n - 1:], out=head, stream=stream)
+        left, right = mem[:n // 2], mem[n // 2:]
+        self(left, right, out=left, stream=stream)
+        return self._fold(left, stream)
+
+
 def vectorize(signatures=None, **options):
     """numba's ``@vectorize(signatures)`` (``target=`` is taken and ignored:
     the target is cuft's, ``cuft.set_target``)."""

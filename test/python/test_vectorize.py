@@ -89,3 +89,51 @@ def test_kernel_options_reach_the_apply_kernel():
     assert gu._kernel.options["fastmath"] and gu._kernel.options["opt_level"] == 2
     with pytest.raises(TypeError, match="unknown option"):
         cuft.vectorize(["float32(float32)"], nonsense=1)(sine)
+
+
+@cuft.vectorize(["float32(float32, float32)", "float64(float64, float64)",
+                 "int64(int64, int64)"])
+def add(x, y):
+    return x + y
+
+
+@cuft.vectorize(["float64(float64, float64)"])
+def bigger(x, y):
+    return max(x, y)
+
+
+def pairwise(op, a):
+    """numba-cuda's order of ufunc.reduce, in numpy: halves combined
+    pairwise, an odd array's last element last."""
+    a = a.copy()
+    n = a.size
+    if n == 1:
+        return a[:1]
+    if n % 2:
+        head = pairwise(op, a[:n - 1])
+        return op(head, a[n - 1:]).astype(a.dtype)
+    left = op(a[:n // 2], a[n // 2:]).astype(a.dtype)
+    return pairwise(op, left)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 7, 64, 1000, 1023])
+def test_reduce_folds_in_numba_cudas_order(n):
+    rng = np.random.default_rng(n)
+    for x in (rng.random(n).astype(np.float32), rng.random(n) * 1e3,
+              rng.integers(-10**12, 10**12, n)):
+        r = add.reduce(x)
+        assert type(r) is x.dtype.type
+        assert r == pairwise(np.add, x)[0]  # the same order: the same bits
+    x = rng.standard_normal(n)
+    before = x.copy()
+    assert bigger.reduce(x) == x.max()
+    np.testing.assert_array_equal(x, before)  # the rounds work on a copy
+
+
+def test_reduce_errors_are_numba_cudas():
+    with pytest.raises(TypeError, match="Reduction on an empty array"):
+        add.reduce(np.zeros(0))
+    with pytest.raises(TypeError, match="1-d array"):
+        add.reduce(np.zeros((2, 2)))
+    with pytest.raises(TypeError, match="two arguments"):
+        halve.reduce(np.zeros(3))
