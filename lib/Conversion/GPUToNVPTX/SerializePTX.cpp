@@ -30,6 +30,7 @@
 #include "llvm/Bitcode/BitcodeWriter.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/CallingConv.h"
 #include "llvm/IR/Module.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/TargetSelect.h"
@@ -78,6 +79,27 @@ llvm::TargetMachine *targetMachine(const llvm::Triple &triple, StringRef chip,
         return tm;
       },
       error);
+}
+
+/// Makes every function of `module` but its kernels internal, and drops those
+/// nothing calls. Only kernels are entry points (cuft links no code that calls
+/// back into a kernel's module), but convert-gpu-to-nvvm leaves each device
+/// function external, with a C-interface wrapper (`_mlir_ciface_<name>`) of
+/// its own: both came out in the PTX as `.visible .func`s, each with the
+/// function's whole body (a device function calling sin: two more copies of
+/// sin for ptxas), and kept LLVM from dropping an inlined function.
+void keepKernelsOnly(llvm::Module &module) {
+  for (llvm::Function &f : module)
+    if (!f.isDeclaration() && f.getCallingConv() != llvm::CallingConv::PTX_Kernel)
+      f.setLinkage(llvm::GlobalValue::InternalLinkage);
+  for (bool dropped = true; dropped;) {
+    dropped = false;
+    for (llvm::Function &f : llvm::make_early_inc_range(module))
+      if (f.hasLocalLinkage() && f.use_empty()) {
+        f.eraseFromParent();
+        dropped = true;
+      }
+  }
 }
 
 /// The paths of `target`'s bitcode libraries.
@@ -130,6 +152,7 @@ FailureOr<std::string> serialize(gpu::GPUModuleOp gpuModule, NVVM::NVVMTargetAtt
   module->setTargetTriple(triple);
   cuft::rangesFromEntryAssumes(*module);
   cuft::relaxAtomics(*module, "device");
+  keepKernelsOnly(*module);
   FailureOr<SmallVector<std::string>> paths = libraryPaths(gpuModule, target);
   if (failed(paths))
     return failure();

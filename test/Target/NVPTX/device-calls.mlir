@@ -3,8 +3,9 @@
 // RUN: %if ptxas %{ %ptxas -arch=sm_90 %t.ptx -o %t.cubin %}
 
 // A generic device function called from a generic kernel: specialization clones
-// it for (f32, f32, f32) as clamp__f32_f32_f32; the PTX keeps that as a .func,
-// and LLVM inlines it into the kernel.
+// it for (f32, f32, f32) as clamp__f32_f32_f32, and LLVM inlines it into the
+// kernel. Only kernels are entry points: the function is internal, and once
+// inlined it is gone from the PTX, as is its C-interface wrapper.
 //
 //   @cuft.func
 //   def clamp(v, lo, hi):
@@ -17,7 +18,8 @@
 //           x[i] = clamp(x[i], lo, hi)
 
 // CHECK-NOT: .extern
-// CHECK: .func {{.*}}clamp__f32_f32_f32(
+// CHECK-NOT: clamp__f32_f32_f32
+// CHECK-NOT: _mlir_ciface
 // CHECK-LABEL: .visible .entry clip(
 // CHECK: ld.global.b32
 // max then min of floats: compare-and-select that skips NaN operands.
@@ -27,6 +29,7 @@
 // CHECK: selp.f32
 // CHECK: st.global.b32
 // CHECK-NOT: .extern
+// CHECK-NOT: .func
 cuft.func @clamp(%v: !cuft.unknown, %lo: !cuft.unknown, %hi: !cuft.unknown) -> !cuft.unknown {
   %0 = cuft.max %v, %lo : (!cuft.unknown, !cuft.unknown) -> !cuft.unknown
   %1 = cuft.min %0, %hi : (!cuft.unknown, !cuft.unknown) -> !cuft.unknown
