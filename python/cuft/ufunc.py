@@ -169,7 +169,6 @@ class Vectorized:
             return to_device(value)
         return value if shape else value[()]
 
-
     def reduce(self, arr, stream=None):
         """numba-cuda's ``ufunc.reduce`` of a binary ufunc: a 1-d array folded
         in numba-cuda's order, halves combined pairwise (``x[i]`` with
