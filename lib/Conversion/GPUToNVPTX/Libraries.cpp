@@ -293,27 +293,27 @@ bool calledInLoop(llvm::ArrayRef<llvm::Function *> functions) {
 
 } // namespace
 
-bool cuft::needsLibraries(const llvm::Module &module) {
-  for (const llvm::Function &f : module)
+/// What `module` calls and does not define, LLVM's intrinsics aside: all a
+/// library can give it.
+static llvm::SmallVector<llvm::Function *> calledUndefined(llvm::Module &module) {
+  llvm::SmallVector<llvm::Function *> called;
+  for (llvm::Function &f : module)
     if (f.isDeclaration() && !f.isIntrinsic() && !f.use_empty())
-      return true;
-  return false;
+      called.push_back(&f);
+  return called;
 }
 
 llvm::Expected<cuft::LibraryFunctions>
 cuft::LibraryFunctions::find(llvm::Module &module, llvm::ArrayRef<std::string> paths,
                              llvm::TargetMachine *tm, unsigned level, bool large) {
   LibraryFunctions found;
-  if (paths.empty() || !needsLibraries(module))
+  llvm::SmallVector<llvm::Function *> wanted = calledUndefined(module);
+  if (paths.empty() || wanted.empty())
     return found;
   found.paths.assign(paths.begin(), paths.end());
   found.asStored = level == 0 || large;
   if (found.asStored)
     return found;
-  llvm::SmallVector<llvm::Function *> wanted;
-  for (llvm::Function &f : module)
-    if (f.isDeclaration() && !f.isIntrinsic() && !f.use_empty())
-      wanted.push_back(&f);
   llvm::SmallVector<llvm::Function *> called;
   for (const std::string &path : paths) {
     llvm::SmallVector<std::string> names;
@@ -343,9 +343,7 @@ cuft::LibraryFunctions::find(llvm::Module &module, llvm::ArrayRef<std::string> p
 }
 
 llvm::Error cuft::LibraryFunctions::link(llvm::Module &module) {
-  if (asStored) {
-    if (!needsLibraries(module))
-      return llvm::Error::success();
+  if (asStored) { // find saw calls to link (paths is empty otherwise)
     for (const std::string &path : paths) {
       llvm::Expected<std::unique_ptr<llvm::Module>> library =
           loadLibrary(path, module, module.getContext());

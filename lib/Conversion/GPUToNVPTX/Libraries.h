@@ -23,10 +23,6 @@ class TargetMachine;
 
 namespace cuft {
 
-/// Whether `module` calls a function it does not define (other than LLVM's
-/// intrinsics): only then can a library give it anything.
-bool needsLibraries(const llvm::Module &module);
-
 struct OptimizedCopy;
 
 /// The functions a module calls from the bitcode libraries at `paths` (each
