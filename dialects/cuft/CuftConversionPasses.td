@@ -74,6 +74,11 @@ def ConvertGPUToHost : Pass<"convert-gpu-to-host", "::mlir::ModuleOp"> {
     kind with unused results: each such update is a plain load, op and store
     when the mask in `ids` has the array's bit (a worker's private copy, which
     the runtime merges), the atomic otherwise.
+
+    A module with `cuft.host.block_shape = array<i64: x, y, z>` is code for
+    launches of that block shape only (the host target compiles a copy per
+    shape): `gpu.block_dim` is a constant and the entry's thread loops count
+    to it, so LLVM knows their trip counts.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",

@@ -128,7 +128,9 @@ cuft::cache::Key cuft::keyOf(const SpecializationRequest &r) {
   // machines (a disk tier on a shared file system, a pickled kernel) must not
   // hand it to another CPU. And split at barriers or not (CUFT_HOST_FIBERS).
   if (r.target == "host")
-    key.add(host::cpuId()).add(uint64_t(host::splitsBarriers()));
+    key.add(host::cpuId())
+        .add(uint64_t(host::splitsBarriers()))
+        .add(uint64_t(r.block[0]) | uint64_t(r.block[1]) << 16 | uint64_t(r.block[2]) << 32);
   // What the kernel links is part of what it is: its bytes (a file's name only
   // names it in messages, and differs where a pickled kernel's files land).
   for (const auto &in : r.inputs)
@@ -398,6 +400,7 @@ SpecializationPtr cuft::compileSpecialization(const SpecializationRequest &r) {
     options.optLevel = r.optLevel;
     options.fastMath = r.fastMath;
     options.boundsCheck = r.boundsCheck;
+    options.block = r.block;
     host::ObjectResult result = host::compileObject(p.ir, r.signature, p.kernel, options);
     out->succeeded = result.ok;
     out->diagnostics = std::move(result.diagnostics);

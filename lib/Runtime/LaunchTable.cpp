@@ -8,29 +8,29 @@
 
 cuft::LaunchTable::~LaunchTable() { delete table.load(std::memory_order_relaxed); }
 
-const cuft::LoadedKernel *cuft::LaunchTable::find(const Place &place,
+const cuft::LoadedKernel *cuft::LaunchTable::find(const Place &place, const Block &block,
                                                   std::string_view sig) const {
   const Table *t = table.load(std::memory_order_seq_cst); // see Epochs.h
   if (!t)
     return nullptr;
   for (const Row &r : t->rows)
-    if (r.place == place && r.sig == sig)
+    if (r.place == place && r.block == block && r.sig == sig)
       return r.kernel.get();
   return nullptr;
 }
 
-std::shared_ptr<const cuft::LoadedKernel> cuft::LaunchTable::get(const Place &place,
-                                                                std::string_view sig) const {
+std::shared_ptr<const cuft::LoadedKernel>
+cuft::LaunchTable::get(const Place &place, const Block &block, std::string_view sig) const {
   auto guard = cache::launchEpochs().enter();
   const Table *t = table.load(std::memory_order_seq_cst);
   if (t)
     for (const Row &r : t->rows)
-      if (r.place == place && r.sig == sig)
+      if (r.place == place && r.block == block && r.sig == sig)
         return r.kernel;
   return nullptr;
 }
 
-bool cuft::LaunchTable::insert(const Place &place, const std::string &sig,
+bool cuft::LaunchTable::insert(const Place &place, const Block &block, const std::string &sig,
                                std::shared_ptr<const LoadedKernel> kernel) {
   // Declared before the lock: tables are freed after it is released (a
   // kernel freed with them may unload its module and run a teardown
@@ -43,10 +43,10 @@ bool cuft::LaunchTable::insert(const Place &place, const std::string &sig,
     if (old->rows.size() >= kMaxRows)
       return false;
     for (const Row &r : old->rows)
-      if (!(r.place == place && r.sig == sig))
+      if (!(r.place == place && r.block == block && r.sig == sig))
         next->rows.push_back(r);
   }
-  next->rows.push_back({place, sig, std::move(kernel)});
+  next->rows.push_back({place, block, sig, std::move(kernel)});
   const Table *replaced = table.exchange(next.release(), std::memory_order_seq_cst);
   if (replaced)
     retired.push_back({cache::launchEpochs().stamp(), std::unique_ptr<const Table>(replaced)});

@@ -296,6 +296,18 @@ def column_of(a, out, col):
         out[i] = a[i, col]
 
 
+def test_a_checked_kernels_code_does_not_depend_on_what_compiled_before():
+    # Bounds-check sites are numbered per module: a compile that reuses a
+    # pooled pass manager starts again from 0 (they once ran on, so a
+    # kernel's code grew with the process's history of checked kernels).
+    a, out = np.zeros((4, 3)), np.zeros(4)
+    first = column_of.inspect(a, out, 1, stage="host-llvm")
+    for _ in range(3):
+        shift_left.inspect(a[:, 0], out, stage="host-llvm")
+        cuft.kernel(boundscheck=True)(shift_left.py_func).inspect(a[:, 0], out, stage="host-llvm")
+    assert column_of.inspect(a, out, 1, stage="host-llvm") == first
+
+
 def test_bounds_check_from_the_environment(monkeypatch):
     x, out = np.arange(64.0), np.zeros(64)
     monkeypatch.setenv("CUFT_BOUNDSCHECK", "1")

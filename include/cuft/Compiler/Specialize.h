@@ -20,6 +20,7 @@
 #include "cuft/Cache/Specializations.h"
 #include "cuft/Target/NVPTX/Link.h"
 
+#include <array>
 #include <memory>
 #include <string>
 #include <vector>
@@ -42,6 +43,9 @@ struct SpecializationRequest {
   unsigned optLevel = 3;
   bool fastMath = false;
   bool boundsCheck = false; // the host target's checked mode
+  /// The host target's code for launches of this block shape only (x, y, z);
+  /// zeros: for any.
+  std::array<uint32_t, 3> block{0, 0, 0};
   bool cubin = false;       // a chip target: link the PTX (with `inputs`) into a cubin
   std::vector<nvptx::LinkInput> inputs;
   std::string callbacks; // which linked callbacks set up its modules ("" for none)

@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <atomic>
+#include <array>
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,6 +26,10 @@ struct Options {
   bool fastMath = false;
   bool boundsCheck = false;
   bool keepLLVMIR = false; // fill CompileResult::llvmIR (optimized LLVM IR)
+  /// The block shape (x, y, z) every launch of the code has: blockDim is a
+  /// constant in it and its thread loops have known trip counts. All zero:
+  /// code for any block shape.
+  std::array<uint32_t, 3> block{0, 0, 0};
 };
 
 /// Where a bounds-checked access is in the user's source.

@@ -1,6 +1,6 @@
 //===- LaunchTable.h - one kernel's loaded modules, read without a lock -*- C++ -*-===//
 //
-// (place, signature) → LoadedKernel: what a kernel's launches find before
+// (place, block shape, signature) → LoadedKernel: what a kernel's launches find before
 // they ask the process-wide cache. The table is immutable and swapped whole
 // through an atomic pointer. Readers never take a reference or a lock: a
 // launch reads the table, and the kernel a row holds, inside a guard of the
@@ -18,6 +18,7 @@
 
 #include "cuft/Runtime/Target.h"
 
+#include <array>
 #include <atomic>
 #include <memory>
 #include <mutex>
@@ -36,14 +37,20 @@ public:
   LaunchTable &operator=(const LaunchTable &) = delete;
   ~LaunchTable(); // no launch reaches it any more
 
-  /// The kernel of (place, sig), alive or not, or null. The caller holds a
-  /// launchEpochs() guard for as long as it uses it.
-  const LoadedKernel *find(const Place &place, std::string_view sig) const;
+  /// The block shape a row's code is for (the host target compiles a copy
+  /// per shape); zeros: any shape (every CUDA row).
+  using Block = std::array<uint32_t, 3>;
+  static constexpr Block kAnyBlock{0, 0, 0};
+
+  /// The kernel of (place, block, sig), alive or not, or null. The caller
+  /// holds a launchEpochs() guard for as long as it uses it.
+  const LoadedKernel *find(const Place &place, const Block &block, std::string_view sig) const;
   /// find(), for a caller that keeps the kernel past its guard.
-  std::shared_ptr<const LoadedKernel> get(const Place &place, std::string_view sig) const;
-  /// Adds (place, sig) → kernel, replacing that row (an unloaded kernel's);
-  /// false when the table is full.
-  bool insert(const Place &place, const std::string &sig,
+  std::shared_ptr<const LoadedKernel> get(const Place &place, const Block &block,
+                                          std::string_view sig) const;
+  /// Adds (place, block, sig) → kernel, replacing that row (an unloaded
+  /// kernel's); false when the table is full.
+  bool insert(const Place &place, const Block &block, const std::string &sig,
               std::shared_ptr<const LoadedKernel> kernel);
   size_t size() const;
   /// Replaced tables not freed yet (a launch may still read them), after
@@ -53,6 +60,7 @@ public:
 private:
   struct Row {
     Place place;
+    Block block;
     std::string sig;
     std::shared_ptr<const LoadedKernel> kernel;
   };

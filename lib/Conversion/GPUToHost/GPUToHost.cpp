@@ -161,6 +161,15 @@ Value readId(OpBuilder &b, Location loc, Value ids, unsigned base, gpu::Dimensio
   return readId(b, loc, ids, base + static_cast<unsigned>(d));
 }
 
+/// blockDim's `d` as an index: a constant when the code is for one block
+/// shape (`shape`: x, y, z; empty when any), else read from `ids`.
+Value blockDim(OpBuilder &b, Location loc, Value ids, ArrayRef<int64_t> shape,
+               gpu::Dimension d) {
+  if (!shape.empty())
+    return arith::ConstantIndexOp::create(b, loc, shape[static_cast<unsigned>(d)]);
+  return readId(b, loc, ids, kBlockDimSlot, d);
+}
+
 /// Bytes of an array element of type `t`; 0 when not known here.
 int64_t elementBytes(Type t) {
   if (t.isIntOrFloat())
@@ -289,17 +298,30 @@ struct IdLowering : public OpRewritePattern<IdOp> {
   }
 };
 
+/// gpu.block_dim -> a constant of the block shape the code is for, or a slot
+/// of `ids`.
+struct BlockDimLowering : public OpRewritePattern<gpu::BlockDimOp> {
+  BlockDimLowering(MLIRContext *ctx, ArrayRef<int64_t> shape)
+      : OpRewritePattern(ctx), shape(shape) {}
+  LogicalResult matchAndRewrite(gpu::BlockDimOp op, PatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, blockDim(rewriter, op.getLoc(), idsOf(op), shape, op.getDimension()));
+    return success();
+  }
+  ArrayRef<int64_t> shape;
+};
+
 /// gpu.lane_id: lanes are consecutive threads in x-major order, 32 to a warp.
 struct LaneIdLowering : public OpRewritePattern<gpu::LaneIdOp> {
-  using OpRewritePattern::OpRewritePattern;
+  LaneIdLowering(MLIRContext *ctx, ArrayRef<int64_t> shape)
+      : OpRewritePattern(ctx), shape(shape) {}
   LogicalResult matchAndRewrite(gpu::LaneIdOp op, PatternRewriter &b) const override {
     Location loc = op.getLoc();
     Value ids = idsOf(op);
     Value tz = readId(b, loc, ids, kThreadIdSlot, gpu::Dimension::z);
     Value ty = readId(b, loc, ids, kThreadIdSlot, gpu::Dimension::y);
     Value tx = readId(b, loc, ids, kThreadIdSlot, gpu::Dimension::x);
-    Value by = readId(b, loc, ids, kBlockDimSlot, gpu::Dimension::y);
-    Value bx = readId(b, loc, ids, kBlockDimSlot, gpu::Dimension::x);
+    Value by = blockDim(b, loc, ids, shape, gpu::Dimension::y);
+    Value bx = blockDim(b, loc, ids, shape, gpu::Dimension::x);
     Value linear = arith::AddIOp::create(
         b, loc, tx,
         arith::MulIOp::create(
@@ -307,6 +329,7 @@ struct LaneIdLowering : public OpRewritePattern<gpu::LaneIdOp> {
     b.replaceOpWithNewOp<arith::RemUIOp>(op, linear, arith::ConstantIndexOp::create(b, loc, 32));
     return success();
   }
+  ArrayRef<int64_t> shape;
 };
 
 /// gpu.barrier -> the runtime's barrier.
@@ -438,6 +461,11 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
 
   SmallVector<Attribute> indexSites;
 
+  /// The block shape (x, y, z) the code is for (kBlockShapeAttr); empty
+  /// when it is for any.
+  SmallVector<int64_t, 3> blockShape;
+  ArrayRef<int64_t> shape() const { return blockShape; }
+
   /// Rewrites the GPU ops of `fn`, whose last two arguments are `ids` and `shared`.
   LogicalResult rewriteBody(func::FuncOp fn, const SharedLayout &shared) {
     // A declared external device function is GPU code linked at load time.
@@ -454,9 +482,9 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
     RewritePatternSet patterns(ctx);
     patterns.add<IdLowering<gpu::ThreadIdOp, kThreadIdSlot>,
                  IdLowering<gpu::BlockIdOp, kBlockIdSlot>,
-                 IdLowering<gpu::BlockDimOp, kBlockDimSlot>,
-                 IdLowering<gpu::GridDimOp, kGridDimSlot>, LaneIdLowering, BarrierLowering,
+                 IdLowering<gpu::GridDimOp, kGridDimSlot>, BarrierLowering,
                  DeviceCallLowering, FenceLowering, PrintfLowering>(ctx);
+    patterns.add<BlockDimLowering, LaneIdLowering>(ctx, shape());
     patterns.add<SharedGlobalLowering>(ctx, shared);
     patterns.add<CheckSiteLowering>(ctx, indexSites);
     walkAndApplyPatterns(fn, std::move(patterns));
@@ -698,6 +726,8 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
     // i32 and widened back became `iv & 1023`, which neither the vectorizer's
     // address computation nor ScalarEvolution sees through).
     auto dimOf = [&](unsigned slot) -> Value {
+      if (!shape().empty())
+        return arith::ConstantIntOp::create(b, loc, shape()[slot - kBlockDimSlot], 32);
       return memref::LoadOp::create(b, loc, ids,
                                     ValueRange{arith::ConstantIndexOp::create(b, loc, slot)});
     };
@@ -731,6 +761,21 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
   void runOnOperation() override {
     ModuleOp module = getOperation();
     MLIRContext *ctx = &getContext();
+    // A pooled pass manager runs this pass again, on other modules.
+    indexSites.clear();
+    blockShape.clear();
+    if (Attribute a = module->getAttr(kBlockShapeAttr)) {
+      auto extents = dyn_cast<DenseI64ArrayAttr>(a);
+      bool valid = extents && extents.size() == 3;
+      for (unsigned d = 0; valid && d < 3; ++d)
+        valid = extents[d] >= 1 && uint64_t(extents[d]) <= kMaxBlockDim[d];
+      if (!valid) {
+        module.emitError() << kBlockShapeAttr
+                           << " must be array<i64: x, y, z> within CUDA's limits";
+        return signalPassFailure();
+      }
+      blockShape.assign(extents.asArrayRef().begin(), extents.asArrayRef().end());
+    }
     OpBuilder b(ctx);
     auto idsType = MemRefType::get({kIdSlots}, b.getI32Type());
     auto sharedType = MemRefType::get({ShapedType::kDynamic}, b.getI8Type());

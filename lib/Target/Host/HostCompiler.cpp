@@ -141,6 +141,12 @@ cuft::host::ObjectResult compileObjectHere(const std::string &ir, const std::str
   CuftToHostOptions host;
   host.fastMath = options.fastMath;
   host.boundsCheck = options.boundsCheck;
+  const bool oneShape = options.block[0] != 0;
+  if (oneShape)
+    (*module)->setAttr(kBlockShapeAttr,
+                       DenseI64ArrayAttr::get(module->getContext(),
+                                              {options.block[0], options.block[1],
+                                               options.block[2]}));
   std::string key = "host|" + std::to_string(host.fastMath) + "|" +
                     std::to_string(host.boundsCheck);
   if (failed(session.run(*module, key, [&](OpPassManager &pm) {
@@ -194,9 +200,13 @@ cuft::host::ObjectResult compileObjectHere(const std::string &ir, const std::str
   uint64_t frameBytes = 0;
   std::string why;
   if (splittable && splitsBarriers() &&
-      cuft::host::detail::splitAtBarriers(*llvmModule, *entry, *tm, frameBytes, why)) {
+      cuft::host::detail::splitAtBarriers(*llvmModule, *entry, *tm, options.block, frameBytes,
+                                          why)) {
     object->fibers = false;
-    object->localBytes = (object->maxThreads ? object->maxThreads : kMaxThreadsPerBlock) * frameBytes;
+    uint64_t threads = object->maxThreads ? object->maxThreads : kMaxThreadsPerBlock;
+    if (oneShape)
+      threads = uint64_t(options.block[0]) * options.block[1] * options.block[2];
+    object->localBytes = threads * frameBytes;
   }
   // A kernel without barriers: its threads' loop, for GuardedLoopsPass.
   if (llvm::Function *body = llvmModule->getFunction(object->name))

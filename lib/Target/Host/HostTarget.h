@@ -12,6 +12,7 @@
 #include "llvm/IR/PassManager.h"
 #include "llvm/Target/TargetMachine.h"
 
+#include <array>
 #include <memory>
 #include <string>
 
@@ -56,11 +57,14 @@ void instrumentLoops(llvm::Module &module, bool yields);
 /// Splits the kernel that fiber entry `entry` calls per thread at its barriers
 /// (SplitBarriers.cpp): `entry` then runs the block's threads in loops, a
 /// round of loops from barrier to barrier, and needs `frameBytesPerThread`
-/// of stack per thread of the block. False with `why` set when it cannot (a
-/// barrier in a recursive function, a local array of dynamic size): the
-/// module is left valid and the kernel keeps its fibers.
+/// of stack per thread of the block. `block`: the block shape every launch
+/// has (its loops' trip counts), or zeros (read at run time). False with
+/// `why` set when it cannot (a barrier in a recursive function, a local
+/// array of dynamic size): the module is left valid and the kernel keeps its
+/// fibers.
 bool splitAtBarriers(llvm::Module &module, llvm::Function &entry, llvm::TargetMachine &tm,
-                     uint64_t &frameBytesPerThread, std::string &why);
+                     const std::array<uint32_t, 3> &block, uint64_t &frameBytesPerThread,
+                     std::string &why);
 
 /// llvm.loop properties of a loop over a block's threads whose iterations do
 /// not depend on one another through the memory accesses of access group

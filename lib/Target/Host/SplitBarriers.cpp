@@ -108,10 +108,12 @@ SmallPtrSet<Function *, 8> reachingBarrier(Module &module, Function *barrier) {
 
 class Splitter {
 public:
-  Splitter(Module &module, Function &entry, Function &barrier, TargetMachine &tm)
+  Splitter(Module &module, Function &entry, Function &barrier, TargetMachine &tm,
+           const std::array<uint32_t, 3> &block)
       : module(module), ctx(module.getContext()), layout(module.getDataLayout()), entry(entry),
-        barrier(barrier), tm(tm), i8(Type::getInt8Ty(ctx)), i32(Type::getInt32Ty(ctx)),
-        i64(Type::getInt64Ty(ctx)), ptr(PointerType::getUnqual(ctx)) {}
+        barrier(barrier), tm(tm), block(block), i8(Type::getInt8Ty(ctx)),
+        i32(Type::getInt32Ty(ctx)), i64(Type::getInt64Ty(ctx)),
+        ptr(PointerType::getUnqual(ctx)) {}
 
   /// Splits; false with `why` set when the kernel keeps its fibers (the
   /// module is then still valid, and means what it meant).
@@ -146,6 +148,7 @@ private:
   const DataLayout &layout;
   Function &entry, &barrier;
   TargetMachine &tm;
+  const std::array<uint32_t, 3> block; // the block shape the code is for, or zeros
   Type *i8, *i32, *i64;
   PointerType *ptr;
 
@@ -672,6 +675,14 @@ void Splitter::buildEntry() {
   b.CreateMemCpy(ids, Align(16), b.CreateGEP(i32, idsAligned, idsOffset), Align(4),
                  cuft::kIdSlots * 4);
   auto idSlot = [&](unsigned slot) { return b.CreateConstGEP1_32(i32, ids, slot); };
+  // Code for one block shape: its extents go into the copy of the ids, and
+  // the optimizer forwards them to every read. (Built as constants here
+  // instead, the loops' trip counts known from the start, LLVM fully
+  // unrolled a tile copy's 16-thread rows into scalar code rather than
+  // vectorize them: a 16x16-tile matmul 1.7x slower.)
+  if (block[0])
+    for (unsigned d = 0; d < 3; ++d)
+      b.CreateStore(b.getInt32(block[d]), idSlot(cuft::kBlockDimSlot + d));
   auto dim = [&](unsigned d) {
     return b.CreateZExt(b.CreateLoad(i32, idSlot(cuft::kBlockDimSlot + d)), i64);
   };
@@ -898,13 +909,14 @@ bool Splitter::run(uint64_t &frameBytesPerThread, std::string &why) {
 } // namespace
 
 bool cuft::host::detail::splitAtBarriers(Module &module, Function &entry, TargetMachine &tm,
+                                         const std::array<uint32_t, 3> &block,
                                          uint64_t &frameBytesPerThread, std::string &why) {
   Function *barrier = module.getFunction(kBarrierFunction);
   if (!barrier) {
     why = "no barrier";
     return false;
   }
-  return Splitter(module, entry, *barrier, tm).run(frameBytesPerThread, why);
+  return Splitter(module, entry, *barrier, tm, block).run(frameBytesPerThread, why);
 }
 
 SmallVector<Metadata *> cuft::host::detail::parallelThreadsLoop(LLVMContext &ctx, MDNode *group) {

@@ -41,6 +41,7 @@ TEST(LaunchTableTest, ReadersNeverSeeAFreedKernelAndReplacedTablesAreFreed) {
   {
     cuft::LaunchTable table;
     const cuft::Place host{cuft::Place::Host, 0};
+    const cuft::LaunchTable::Block any = cuft::LaunchTable::kAnyBlock;
     std::atomic<bool> stop{false};
     std::atomic<uint64_t> reads{0}, poisoned{0};
     std::vector<std::thread> threads;
@@ -48,7 +49,7 @@ TEST(LaunchTableTest, ReadersNeverSeeAFreedKernelAndReplacedTablesAreFreed) {
       threads.emplace_back([&] {
         while (!stop.load()) {
           auto guard = cuft::cache::launchEpochs().enter();
-          if (const cuft::LoadedKernel *k = table.find(host, "f32,array<f32,1,C>")) {
+          if (const cuft::LoadedKernel *k = table.find(host, any, "f32,array<f32,1,C>")) {
             // What a launch does with the kernel: read it, for a while.
             for (int i = 0; i < 8; ++i)
               if (__atomic_load_n(&k->place.context, __ATOMIC_RELAXED) != kLive)
@@ -60,9 +61,9 @@ TEST(LaunchTableTest, ReadersNeverSeeAFreedKernelAndReplacedTablesAreFreed) {
     for (int w = 0; w < 2; ++w)
       threads.emplace_back([&] {
         for (int i = 0; i < 2000; ++i) {
-          ASSERT_TRUE(table.insert(host, "f32,array<f32,1,C>", makeKernel(counts)));
+          ASSERT_TRUE(table.insert(host, any, "f32,array<f32,1,C>", makeKernel(counts)));
           if (i % 7 == 0) // another signature, and another place, come and go
-            table.insert({cuft::Place::HostChecked, 0}, "i64", makeKernel(counts));
+            table.insert({cuft::Place::HostChecked, 0}, any, "i64", makeKernel(counts));
         }
       });
     for (size_t t = 4; t < threads.size(); ++t)

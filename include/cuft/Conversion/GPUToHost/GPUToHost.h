@@ -59,6 +59,8 @@ inline constexpr const char *kHostMaxThreadsAttr = "cuft.host.max_threads";
 /// On the module: the location of each checked access or division, by site
 /// number.
 inline constexpr const char *kIndexSitesAttr = "cuft.host.index_sites";
+/// On the module: the block shape (x, y, z) every launch of its code has.
+inline constexpr const char *kBlockShapeAttr = "cuft.host.block_shape";
 /// `void __cuft_host_barrier(void)`: cuft.syncthreads on the host.
 inline constexpr const char *kBarrierFunction = "__cuft_host_barrier";
 
