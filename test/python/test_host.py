@@ -555,6 +555,31 @@ def test_a_two_sided_guard_versions_the_loop_too():
 
 
 @cuft.kernel
+def rows_between(u, out, lo, hi, skip):
+    j, i = cuft.grid(2)
+    if i >= lo and i < hi and i != skip and j < u.shape[1] and i < u.shape[0]:
+        out[i, j] = u[i, j] * 2 + i
+
+
+def test_guards_of_the_row_index_hold_for_whole_blocks_or_run_as_written():
+    # Tests of i (a 2-D block's row index) are tested once per block too, with
+    # those of j: blocks where every one holds for every row run a copy
+    # without them; the others (edges, the row `skip`, rows outside [lo, hi))
+    # run the kernel as written. Every launch shape and every bound: exact.
+    u = np.random.default_rng(7).random((53, 37))
+    for block in ((16, 16), (8, 4), (32, 2), (5, 7)):
+        for lo, hi, skip in ((0, 53, -1), (3, 50, 7), (16, 32, 40), (1, 2, 1)):
+            out = np.full_like(u, -1.0)
+            grid = ((37 + block[0] - 1) // block[0], (53 + block[1] - 1) // block[1])
+            rows_between[grid, block](u, out, lo, hi, skip)
+            want = np.full_like(u, -1.0)
+            i = np.arange(53)[:, None]
+            keep = (i >= lo) & (i < hi) & (i != skip)
+            want = np.where(keep, u * 2 + i, want)
+            np.testing.assert_array_equal(out, want, f"{block} {lo} {hi} {skip}")
+
+
+@cuft.kernel
 def local_rotation(x, out):
     i = cuft.grid(1)
     if i < x.size:

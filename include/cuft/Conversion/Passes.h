@@ -78,8 +78,10 @@ void runPasses(llvm::Module &module, llvm::PassBuilder &pb, llvm::ModulePassMana
 /// of its entry block bounds (`assume(p < C)`, unsigned, `p` possibly read back
 /// out of a descriptor built from the parameters) the `range` attribute
 /// [0, C), and passes such ranges on to a caller's parameters that it hands on
-/// unchanged: LLVM's ScalarEvolution reads ranges, not assumes. Both targets'
-/// compilers run it on the LLVM IR before optimizing (array dimensions' bound).
+/// unchanged: LLVM's ScalarEvolution reads ranges, not assumes. A load an
+/// assume in its block bounds so gets `!range` (the host's reads of thread
+/// ids). Both targets' compilers run it on the LLVM IR before optimizing
+/// (array dimensions' bound).
 void rangesFromEntryAssumes(llvm::Module &module);
 
 /// Makes every atomic read-modify-write and compare-and-swap of `module`

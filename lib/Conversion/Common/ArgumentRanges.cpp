@@ -19,6 +19,7 @@
 #include "llvm/IR/Function.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/IntrinsicInst.h"
+#include "llvm/IR/MDBuilder.h"
 #include "llvm/IR/Module.h"
 #include "llvm/IR/PatternMatch.h"
 
@@ -61,6 +62,45 @@ void fromAssumes(Function &f) {
   }
 }
 
+/// A load followed in its block by an assume that its value is below a
+/// constant (the host's reads of `ids`: threadIdx.x < 1024, blockIdx.y <
+/// 65535) gets that range (`!range`): a value outside it was undefined
+/// behaviour at the assume, and is poison now, as the load is read. Then
+/// ScalarEvolution knows `blockIdx.y * 16 + ty` does not wrap without a
+/// position in the code to ask from.
+void loadsFromAssumes(Function &f) {
+  for (BasicBlock &block : f)
+    for (Instruction &i : block) {
+      auto *assume = dyn_cast<AssumeInst>(&i);
+      Value *v;
+      const APInt *bound;
+      if (!assume || !PatternMatch::match(assume->getArgOperand(0),
+                                          PatternMatch::m_SpecificICmp(
+                                              ICmpInst::ICMP_ULT, PatternMatch::m_Value(v),
+                                              PatternMatch::m_APInt(bound))))
+        continue;
+      auto *load = dyn_cast<LoadInst>(v);
+      if (!load || bound->isZero() || load->getParent() != &block ||
+          !load->getType()->isIntegerTy())
+        continue;
+      bool reached = true; // the assume runs whenever the load does
+      for (auto it = std::next(load->getIterator()); reached && &*it != assume; ++it)
+        reached = isGuaranteedToTransferExecutionToSuccessor(&*it);
+      if (!reached)
+        continue;
+      ConstantRange range(APInt::getZero(bound->getBitWidth()), *bound);
+      if (MDNode *known = load->getMetadata(LLVMContext::MD_range))
+        range = range.intersectWith(getConstantRangeFromMetadata(*known));
+      if (range.isEmptySet() || range.isFullSet())
+        continue;
+      Type *type = load->getType();
+      load->setMetadata(LLVMContext::MD_range,
+                        MDBuilder(f.getContext())
+                            .createRange(ConstantInt::get(type, range.getLower()),
+                                         ConstantInt::get(type, range.getUpper())));
+    }
+}
+
 /// `f`'s parameters that it passes unchanged, in its entry block, to a
 /// parameter with a range get that range.
 void fromCallees(Function &f) {
@@ -81,8 +121,10 @@ void fromCallees(Function &f) {
 
 void cuft::rangesFromEntryAssumes(Module &module) {
   for (Function &f : module)
-    if (!f.isDeclaration())
+    if (!f.isDeclaration()) {
       fromAssumes(f);
+      loadsFromAssumes(f);
+    }
   for (Function &f : module)
     if (!f.isDeclaration())
       fromCallees(f);

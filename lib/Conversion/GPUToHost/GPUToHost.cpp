@@ -149,12 +149,17 @@ uint64_t idBound(unsigned slot) {
 /// `ids[slot]` as an index. LLVM is told its bound (an assume), so that it
 /// knows an index computed from ids non-negative: a negative index's
 /// wrap-around (a[-1]) then folds away, and accesses stay contiguous.
+/// assume(v < bound), `v` an i32 id, unsigned.
+void assumeBelow(OpBuilder &b, Location loc, Value v, uint64_t bound) {
+  // Every bound fits in 32 bits unsigned (2^31 at most), as ult compares.
+  Value c = arith::ConstantOp::create(
+      b, loc, b.getI32IntegerAttr(static_cast<int32_t>(static_cast<uint32_t>(bound))));
+  LLVM::AssumeOp::create(b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, v, c));
+}
+
 Value readId(OpBuilder &b, Location loc, Value ids, unsigned slot) {
   Value v = memref::LoadOp::create(b, loc, ids, ValueRange{arith::ConstantIndexOp::create(b, loc, slot)});
-  // Every bound fits in 32 bits unsigned (2^31 at most), as ult compares.
-  Value bound = arith::ConstantOp::create(
-      b, loc, b.getI32IntegerAttr(static_cast<int32_t>(static_cast<uint32_t>(idBound(slot)))));
-  LLVM::AssumeOp::create(b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, v, bound));
+  assumeBelow(b, loc, v, idBound(slot));
   return arith::IndexCastUIOp::create(b, loc, b.getIndexType(), v);
 }
 Value readId(OpBuilder &b, Location loc, Value ids, unsigned base, gpu::Dimension d) {
@@ -718,6 +723,10 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
     for (int64_t slot = 0; slot < idsType.getDimSize(0); ++slot) {
       Value at = arith::ConstantIndexOp::create(b, loc, slot);
       Value v = memref::LoadOp::create(b, loc, args[args.size() - 2], ValueRange{at});
+      // The block's ids are below CUDA's limits (readId): LLVM reads the
+      // kernel's ids out of this copy, and keeps the bound as the load's range.
+      if (slot >= kBlockIdSlot && slot < kPrivateSlot)
+        assumeBelow(b, loc, v, idBound(slot));
       memref::StoreOp::create(b, loc, v, ids, ValueRange{at});
     }
     args[args.size() - 2] = ids;

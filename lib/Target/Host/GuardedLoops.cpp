@@ -14,8 +14,11 @@
 // of an index that starts where the block does is versioned (with the loops
 // around it in which the test does not change: a 2-D block's rows): when all
 // of them hold throughout, a copy runs in which they are `true` (it
-// vectorizes without masks); else the loops as they were, the innermost kept
-// scalar (it runs in the grid's edge blocks only).
+// vectorizes without masks, and is not unrolled before the vectorizer sees
+// it); else the loops as they were, the innermost kept scalar (it runs in the
+// grid's edge blocks only). Comparisons of an index of a loop around the
+// innermost (a row index, in the loop over a row's threads or in the loop
+// over the rows, where unswitching moved it) are taken in too.
 //
 // The same pass marks a kernel's thread loop parallel for LLVM (markParallel,
 // HostTarget.h's kThreadLoop), and trims a loop whose iterations from the
@@ -56,20 +59,47 @@ namespace {
 /// Marks a loop this pass has versioned (both copies).
 constexpr const char kGuarded[] = "cuft.guarded";
 
+/// Which ways an affine recurrence does not wrap over its loop's iterations
+/// 0..trips: its flags, or ranges that prove it (an increasing index whose
+/// largest start plus its most steps stays in range; SCEV gives no flags to
+/// `(y << 4) | ty` before LLVM's passes turn the `or` into an `add`).
+struct NoWrap {
+  bool sign = false, unsign = false;
+};
+NoWrap noWrapOf(const SCEVAddRecExpr *rec, const SCEV *trips, ScalarEvolution &se) {
+  NoWrap w{rec->hasNoSignedWrap(), rec->hasNoUnsignedWrap()};
+  auto *step = dyn_cast<SCEVConstant>(rec->getOperand(1));
+  if ((w.sign && w.unsign) || !step || !step->getAPInt().isStrictlyPositive() ||
+      se.getTypeSizeInBits(trips->getType()) > se.getTypeSizeInBits(rec->getType()))
+    return w;
+  trips = se.getNoopOrZeroExtend(trips, rec->getType()); // a count: unsigned
+  const APInt &by = step->getAPInt();
+  bool overflow = false;
+  APInt most = se.getUnsignedRangeMax(trips).umul_ov(by, overflow);
+  if (overflow)
+    return w;
+  bool unsignedOverflow = false, signedOverflow = false;
+  (void)se.getUnsignedRangeMax(rec->getStart()).uadd_ov(most, unsignedOverflow);
+  w.unsign |= !unsignedOverflow;
+  if (!most.isNegative())
+    (void)se.getSignedRangeMax(rec->getStart()).sadd_ov(most, signedOverflow);
+  w.sign |= !most.isNegative() && !signedOverflow;
+  return w;
+}
+
 /// Whether `rec pred bound` (`rec` an affine recurrence of the loop, `bound`
 /// invariant) holds for every iteration when a test before the loop says so
 /// (holdsThroughout): an ordering whose recurrence does not wrap in the
 /// ordering's signedness, or `!=` with a constant step and no wrap (which
 /// InstCombine makes of `j > 0` once it knows `j >= 0`).
-bool monotone(ICmpInst::Predicate pred, const SCEVAddRecExpr *rec) {
+bool monotone(ICmpInst::Predicate pred, const SCEVAddRecExpr *rec, NoWrap w) {
   if (!rec->isAffine() || pred == ICmpInst::ICMP_EQ)
     return false;
   if (pred == ICmpInst::ICMP_NE) {
     auto *step = dyn_cast<SCEVConstant>(rec->getOperand(1));
-    return step && !step->getValue()->isZero() &&
-           (rec->hasNoSignedWrap() || rec->hasNoUnsignedWrap());
+    return step && !step->getValue()->isZero() && (w.sign || w.unsign);
   }
-  return ICmpInst::isSigned(pred) ? rec->hasNoSignedWrap() : rec->hasNoUnsignedWrap();
+  return ICmpInst::isSigned(pred) ? w.sign : w.unsign;
 }
 
 /// Whether `first pred bound` and so on to `last` (the recurrence's values
@@ -77,12 +107,12 @@ bool monotone(ICmpInst::Predicate pred, const SCEVAddRecExpr *rec) {
 /// an ordering holds at both ends; `!=` has `bound` outside [first, last]
 /// (the recurrence's order, in the signedness it does not wrap in).
 Value *holdsThroughout(IRBuilder<> &b, ICmpInst::Predicate pred, const SCEVAddRecExpr *rec,
-                       Value *first, Value *last, Value *bound) {
+                       NoWrap w, Value *first, Value *last, Value *bound) {
   if (pred != ICmpInst::ICMP_NE)
     return b.CreateAnd(b.CreateICmp(pred, first, bound), b.CreateICmp(pred, last, bound));
   bool down = cast<SCEVConstant>(rec->getOperand(1))->getValue()->isNegative();
   Value *lo = down ? last : first, *hi = down ? first : last;
-  ICmpInst::Predicate less = rec->hasNoSignedWrap() ? ICmpInst::ICMP_SLT : ICmpInst::ICMP_ULT;
+  ICmpInst::Predicate less = w.sign ? ICmpInst::ICMP_SLT : ICmpInst::ICMP_ULT;
   return b.CreateOr(b.CreateICmp(less, bound, lo), b.CreateICmp(less, hi, bound));
 }
 
@@ -130,7 +160,7 @@ void markVersions(Loop &outer, Loop &loop, ValueToValueMapTy &map, LoopInfo &loo
     l->getLoopLatch()->getTerminator()->setMetadata(kGuarded, MDNode::get(ctx, {}));
   if (copy != copied && copy->getLoopID())
     addLoopProperties(*copy, {});
-  addLoopProperties(*copied, {});
+  addLoopProperties(*copied, {MDNode::get(ctx, {MDString::get(ctx, "llvm.loop.unroll.disable")})});
   addLoopProperties(loop, scalarLoop(ctx));
 }
 
@@ -142,28 +172,43 @@ bool guardLoop(Loop &loop, ScalarEvolution &se, LoopInfo &loops, DominatorTree &
   if (!preheader || !exit || !latch || !loop.isInnermost() || !loop.isLoopSimplifyForm() ||
       latch->getTerminator()->getMetadata(kGuarded))
     return false;
-  const SCEV *trips = se.getBackedgeTakenCount(&loop);
-  if (isa<SCEVCouldNotCompute>(trips))
+  if (isa<SCEVCouldNotCompute>(se.getBackedgeTakenCount(&loop)))
     return false;
   struct Check {
     ICmpInst *cmp;
-    const SCEVAddRecExpr *rec;
+    const SCEVAddRecExpr *rec; // of `loop` or of a loop around it
     const SCEV *bound;
     ICmpInst::Predicate pred; // rec pred bound
+    const SCEV *trips;        // of the rec's loop
+    NoWrap noWrap;            // of the rec over those
+  };
+  // The comparisons in `loop` and in the loops around it (outside their
+  // inner loops: LLVM's unswitching takes a guard of y out of the loop over
+  // x, into the loop over a 2-D block's rows, frozen).
+  SmallVector<BasicBlock *> chain;
+  for (Loop *l = &loop; l; l = l->getParentLoop())
+    for (BasicBlock *block : l->blocks())
+      if (loops.getLoopFor(block) == l)
+        chain.push_back(block);
+  auto scev = [&](Value *v) {
+    if (auto *frozen = dyn_cast<FreezeInst>(v))
+      v = frozen->getOperand(0);
+    return se.getSCEV(v);
   };
   SmallVector<Check> checks;
-  for (BasicBlock *block : loop.blocks())
+  for (BasicBlock *block : chain)
     for (Instruction &inst : *block) {
       auto *cmp = dyn_cast<ICmpInst>(&inst);
       if (!cmp || !cmp->getOperand(0)->getType()->isIntegerTy() ||
           llvm::all_of(cmp->users(), [&](User *u) {
-            // The loop's own exit test is not a guard.
+            // A loop's own exit test is not a guard.
             auto *br = dyn_cast<BranchInst>(u);
-            return br && loop.isLoopExiting(br->getParent());
+            return br && loops.getLoopFor(br->getParent()) &&
+                   loops.getLoopFor(br->getParent())->isLoopExiting(br->getParent());
           }))
         continue;
-      const SCEV *lhs = se.getSCEV(cmp->getOperand(0));
-      const SCEV *rhs = se.getSCEV(cmp->getOperand(1));
+      const SCEV *lhs = scev(cmp->getOperand(0));
+      const SCEV *rhs = scev(cmp->getOperand(1));
       ICmpInst::Predicate pred = cmp->getPredicate();
       if (!isa<SCEVAddRecExpr>(lhs)) {
         std::swap(lhs, rhs);
@@ -174,32 +219,47 @@ bool guardLoop(Loop &loop, ScalarEvolution &se, LoopInfo &loops, DominatorTree &
       // threadIdx): its guard fails in the grid's edge blocks alone. A
       // guard of the thread index itself (a tree reduction's `tid < s`)
       // may fail in every block: not versioned (the copy would be dead
-      // code, and the loop's code twice as long to compile).
-      if (!rec || rec->getLoop() != &loop || isa<SCEVConstant>(rec->getStart()) ||
-          !se.isLoopInvariant(rhs, &loop) || !monotone(pred, rec))
+      // code, and the loop's code twice as long to compile). The index
+      // may be of a loop around this one (a 2-D block's row, for a guard
+      // of y inside the loop over x: its test ran once per row).
+      if (!rec || !rec->getLoop()->contains(&loop) || !rec->getLoop()->contains(block) ||
+          isa<SCEVConstant>(rec->getStart()) ||
+          !se.isLoopInvariant(rhs, rec->getLoop()))
         continue;
-      checks.push_back({cmp, rec, rhs, pred});
+      const SCEV *trips = se.getBackedgeTakenCount(rec->getLoop());
+      if (isa<SCEVCouldNotCompute>(trips))
+        continue;
+      NoWrap noWrap = noWrapOf(rec, trips, se);
+      if (!monotone(pred, rec, noWrap))
+        continue;
+      checks.push_back({cmp, rec, rhs, pred, trips, noWrap});
     }
   if (checks.empty())
     return false;
   SCEVExpander expander(se, "cuft.guard");
   for (const Check &c : checks)
     if (!expander.isSafeToExpand(c.rec->getStart()) || !expander.isSafeToExpand(c.bound) ||
-        !expander.isSafeToExpand(c.rec->evaluateAtIteration(trips, se)))
+        !expander.isSafeToExpand(c.rec->evaluateAtIteration(c.trips, se)))
       return false;
 
-  // The loop versioned is the outermost around `loop` in which the test is
-  // invariant: a 2-D block's loop over its rows for a guard of x (whose test
-  // would otherwise run per row of 16 threads).
-  Loop *outer = &loop;
+  // The loop versioned is the outermost around `loop` in which every test
+  // is invariant (each holds throughout or not): a 2-D block's loop over
+  // its rows for a guard of x (whose test would otherwise run per row of 16
+  // threads), and at least the loop of each test's index.
   auto invariantIn = [&](Loop *l) {
-    if (!l->getLoopPreheader() || !l->getUniqueExitBlock() || !l->isLoopSimplifyForm() ||
-        !se.isLoopInvariant(trips, l))
+    if (!l->getLoopPreheader() || !l->getUniqueExitBlock() || !l->isLoopSimplifyForm())
       return false;
     return llvm::all_of(checks, [&](const Check &c) {
-      return se.isLoopInvariant(c.rec->getStart(), l) && se.isLoopInvariant(c.bound, l);
+      return se.isLoopInvariant(c.rec->getStart(), l) && se.isLoopInvariant(c.bound, l) &&
+             se.isLoopInvariant(c.trips, l);
     });
   };
+  Loop *outer = &loop;
+  for (const Check &c : checks)
+    if (c.rec->getLoop()->contains(outer))
+      outer = loops.getLoopFor(c.rec->getLoop()->getHeader());
+  if (!invariantIn(outer))
+    return false;
   while (outer->getParentLoop() && invariantIn(outer->getParentLoop()))
     outer = outer->getParentLoop();
   preheader = outer->getLoopPreheader();
@@ -214,10 +274,11 @@ bool guardLoop(Loop &loop, ScalarEvolution &se, LoopInfo &loops, DominatorTree &
     Type *type = c.rec->getType();
     Value *bound = expander.expandCodeFor(c.bound, type, at);
     Value *first = expander.expandCodeFor(c.rec->getStart(), type, at);
-    Value *last = expander.expandCodeFor(c.rec->evaluateAtIteration(trips, se), type, at);
-    all = b.CreateAnd(all, holdsThroughout(b, c.pred, c.rec, first, last, bound));
+    Value *last = expander.expandCodeFor(c.rec->evaluateAtIteration(c.trips, se), type, at);
+    all = b.CreateAnd(all, holdsThroughout(b, c.pred, c.rec, c.noWrap, first, last, bound));
   }
-  all->setName("cuft.guard.holds");
+  // Frozen: a guard LLVM's unswitching froze is read here unfrozen.
+  all = b.CreateFreeze(all, "cuft.guard.holds");
   ValueToValueMapTy map;
   versionLoop(*outer, all, loops, dt, map);
   for (const Check &c : checks) {

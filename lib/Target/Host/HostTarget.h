@@ -100,9 +100,10 @@ bool markThreadLoop(llvm::Function &entry, llvm::Function &kernel);
 ///   of the loop) gets them in an access group and parallelThreadsLoop, so
 ///   it vectorizes without run-time overlap checks (a stencil's rows of 16
 ///   threads spent most of their time in them);
-/// - an innermost loop whose comparisons of a block-offset index with an
-///   invariant (`if i < n:`) are monotone is versioned on whether they hold
-///   for every iteration, the copy where they do vectorizing without masks;
+/// - an innermost loop whose comparisons of a block-offset index (its own,
+///   or a loop's around it) with an invariant (`if i < n:`) are monotone is
+///   versioned on whether they hold for every iteration, the copy where they
+///   do vectorizing without masks;
 /// - an innermost loop from 0 whose iterations from the s-th on do nothing
 ///   (a branch on `index < s` and nothing done without it: a tree
 ///   reduction's round) is trimmed to its first s iterations.
