@@ -13,15 +13,9 @@ import pytest
 import cuft
 from threadutil import run_concurrently
 
+pytestmark = pytest.mark.usefixtures("on_host")
+
 _serial = iter(range(1 << 30))
-
-
-@pytest.fixture(autouse=True)
-def host_target():
-    before = cuft.target()
-    cuft.set_target("host")
-    yield
-    cuft.set_target(before)
 
 
 def ids_kernel():
