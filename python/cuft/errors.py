@@ -1,5 +1,7 @@
 """Errors reported to cuft users, with the location in their own source file."""
 import linecache
+import os
+import re
 import threading
 
 __all__ = ["CompileError", "KernelArgumentError", "KernelError", "KernelIndexError",
@@ -86,12 +88,34 @@ def from_diagnostics(diagnostics, fallback_file=None, fallback_line=None):
     notes = [(f or fallback_file, l or None, c or None, m) for s, f, l, c, m in diags
              if (s, f, l, c, m) != tuple(lead)]
     _, file, line, col, message = lead
+    # An error inside one of cuft's own device functions (round(x, n) is
+    # cuft/_rounding.py's) is reported at the user's call of it, the
+    # innermost call from outside the package; where in cuft it arose
+    # becomes a note.
+    if _in_package(file):
+        call = next((n for n in notes if not _in_package(n[0]) and n[1]
+                     and _CALL_NOTE.match(n[3])), None)
+        if call is not None:
+            notes = [(file, line, col, "here, in cuft's own code")] + \
+                [n for n in notes if n is not call]
+            message = f"{message} (in cuft's {_CALL_NOTE.match(call[3]).group(1)}, called here)"
+            file, line, col = call[0], call[1], call[2]
     if not file or not line:
         file, line, col = fallback_file, fallback_line, None
     kind = LinkError if lead[0] == "link-error" else CompileError
     if message.startswith(READ_ONLY_ARGUMENT):
         kind = KernelArgumentError  # the argument is wrong, not the kernel
     return kind(message, file, line, col or None, notes=notes)
+
+
+_PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
+# cuft-specialize's note at a call of a device function (Specialize.cpp).
+_CALL_NOTE = re.compile(r"in the call of '([^']*)' from here")
+
+
+def _in_package(path):
+    """Whether ``path`` is a file of the cuft package itself."""
+    return bool(path) and os.path.abspath(path).startswith(_PACKAGE)
 
 
 # How cuft-specialize's message for a read-only array that the kernel writes

@@ -1,11 +1,13 @@
 """round(x, ndigits) in kernels (cuft/_rounding.py): Python's result, bit for
 bit, on the host target, and PTX that ptxas takes."""
 import math
+import os
 
 import numpy as np
 import pytest
 
 import cuft
+from sourceutil import line_of
 from test_code_options import ptxas
 
 pytestmark = pytest.mark.usefixtures("on_host")
@@ -124,7 +126,9 @@ def test_ptx_passes_ptxas(dtype, tmp_path):
     ptxas(rounded.inspect(x, np.zeros(4, np.int64), x, stage="ptx"), tmp_path)
 
 
-def test_a_float_ndigits_or_a_complex_x_is_a_compile_error_naming_the_call():
+def test_a_float_ndigits_or_a_complex_x_is_a_compile_error_at_the_call():
+    # The error arises inside cuft's own device function (cuft/_rounding.py):
+    # it is reported at the user's call, where in cuft it arose a note.
     @cuft.kernel
     def float_digits(x):
         x[0] = round(x[1], 2.5)
@@ -137,6 +141,7 @@ def test_a_float_ndigits_or_a_complex_x_is_a_compile_error_naming_the_call():
                              (complex_x, np.zeros(4, np.complex128), "complex numbers have no")):
         with pytest.raises(cuft.CompileError) as info:
             kernel[1, 1](x)
-        text = str(info.value)
-        assert words in text
-        assert f"{__file__}:" in text and "round(x[1]" in text
+        e = info.value
+        assert words in str(e) and "in cuft's round_ndigits, called here" in str(e)
+        assert (e.filename, e.lineno, e.col) == (__file__, *line_of(kernel, "round(x[1]"))
+        assert any(n[0].endswith(os.path.join("cuft", "_rounding.py")) for n in e.notes)
