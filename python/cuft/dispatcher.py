@@ -741,9 +741,12 @@ def _rebuild_kernel(state):
     k._frontend = main
     k._tupled = (main, {fe.tuples: fe for fe in tupled})
     # Each frontend's Launcher adds its specializations to this process's
-    # cache, and ships them again if this kernel is pickled.
+    # cache, and ships them again if this kernel is pickled. A frontend that
+    # compiled nothing makes no Launcher: a kernel whose code exists only per
+    # shape of its tuple arguments (a ufunc's) has a main frontend that fails.
     for fe, entries in zip(state["frontends"], state["compiled"]):
-        k._launcher(fe, main).adopt(entries)
+        if entries:
+            k._launcher(fe, main).adopt(entries)
     for sig in k._declared:
         k._precompile(sig)
     return k

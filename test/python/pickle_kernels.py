@@ -23,3 +23,16 @@ def tuple_sum(t, out):
     for v in t:
         s += v
     out[0] = s
+
+
+@cuft.vectorize(["float64(float64, float64)"])
+def hypot2(a, b):
+    return a * a + b * b
+
+
+@cuft.guvectorize(["void(float64[:], float64[:])"], "(n)->()")
+def row_sum(x, out):
+    s = 0.0
+    for i in range(x.shape[0]):
+        s += x[i]
+    out[0] = s
