@@ -25,6 +25,7 @@ import linecache
 import re
 
 from . import _cuft, dsl, func, grid, kernel
+from .pickling import FunctionRef
 from .target import target
 
 __all__ = ["vectorize", "Vectorized", "guvectorize", "GUVectorized", "Reduce", "reduce"]
@@ -469,6 +470,18 @@ class Reduce:
         self.__doc__ = getattr(functor, "__doc__", None)
         self._op = func(functor)
         self._kernel = _reduce_kernel(self._op)
+
+    @property
+    def py_func(self):
+        return self._functor
+
+    def __getstate__(self):
+        # The function its module's name now gives this object: pickle's
+        # reference to it would fail ("not the same object"). A FunctionRef
+        # takes it by reference through this object, or by value.
+        state = dict(self.__dict__)
+        state["_functor"] = FunctionRef(self._functor, self)
+        return state
 
     def __call__(self, arr, size=None, res=None, init=0, stream=None):
         if getattr(arr, "ndim", None) != 1:

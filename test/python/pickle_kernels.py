@@ -36,3 +36,8 @@ def row_sum(x, out):
     for i in range(x.shape[0]):
         s += x[i]
     out[0] = s
+
+
+@cuft.reduce
+def biggest(a, b):
+    return max(a, b)

@@ -257,18 +257,22 @@ def test_a_received_kernel_ships_what_it_got_again(tmp_path):
     assert got["out"] == [4.0, 5.0, 6.0, 7.0] and got["process_compiles"] == 0
 
 
-def test_vectorize_and_guvectorize_ufuncs_are_received_and_run_without_compiling(tmp_path):
+def test_ufuncs_and_reductions_are_received_and_run_without_compiling(tmp_path):
     # A ufunc's kernel has code only per shape of its tuple of arrays; the
-    # receiver adopts that code (its generic frontend compiled nothing).
+    # receiver adopts that code (its generic frontend compiled nothing). A
+    # cuft.reduce's function is its module's name for the reduction itself.
     import pickle_kernels as m
     x, y = np.arange(5.0), np.full(5, 2.0)
     np.testing.assert_array_equal(m.hypot2(x, y), x * x + 4)
     a = np.arange(12.0).reshape(3, 4)
     np.testing.assert_array_equal(m.row_sum(a), a.sum(axis=1))
+    v = np.array([3.0, 9.0, -1.0, 4.0])
+    assert m.biggest(v) == 9.0
     for ufunc, call, want in ((m.hypot2, "k(np.arange(5.0), np.full(5, 2.0))",
                                (x * x + 4).tolist()),
                               (m.row_sum, "k(np.arange(12.0).reshape(3, 4))",
-                               a.sum(axis=1).tolist())):
+                               a.sum(axis=1).tolist()),
+                              (m.biggest, "float(k(np.array([3.0, 9.0, -1.0, 4.0])))", 9.0)):
         got = receive(tmp_path, pickle.dumps(ufunc), textwrap.dedent(f"""
             report("out", {call})
             k = k._kernel  # what compiled (stats)
