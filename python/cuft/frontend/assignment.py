@@ -27,6 +27,22 @@ import ast
 __all__ = ["check_definite_assignment"]
 
 
+def _loads(node):
+    """The names ``node`` reads, iteratively (deep expressions are fine). A
+    lambda's body counts where the lambda is written (its reads of locals
+    must follow their assignment there), less its own parameters."""
+    stack = [(node, frozenset())]
+    while stack:
+        n, shadowed = stack.pop()
+        if isinstance(n, ast.Lambda):
+            a = n.args
+            stack.append((n.body, shadowed | {p.arg for p in a.posonlyargs + a.args}))
+            continue
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id not in shadowed:
+            yield n
+        stack.extend((c, shadowed) for c in ast.iter_child_nodes(n))
+
+
 class _Loop:
     __slots__ = ("breaks", "continues")
 
@@ -61,9 +77,8 @@ class _Checker:
         if node is None or len(state) == len(self.variables):
             return  # nothing to read, or every local is assigned here
         first = None
-        for n in ast.walk(node):  # iterative: deep expressions are fine
-            if (isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
-                    and n.id in self.variables and n.id not in state):
+        for n in _loads(node):
+            if n.id in self.variables and n.id not in state:
                 if first is None or (n.lineno, n.col_offset) < (first.lineno, first.col_offset):
                     first = n
         if first is not None:

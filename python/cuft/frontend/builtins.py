@@ -9,7 +9,7 @@ import numbers
 import operator
 
 from .. import _cuft, dsl
-from .expressions import _NOT_STATIC, PyObj, Shape, _is_ndarray
+from .expressions import _NOT_STATIC, LocalLambda, PyObj, Shape, _is_ndarray
 from .ir import NO_RESULT, UNKNOWN, Value, count_leaves, leaves, quote, rebuild
 from .source import unwrap
 
@@ -106,6 +106,11 @@ class BuiltinsMixin:
                                  "tuple's to a device function)", a)
         if any(kw.arg is None for kw in node.keywords):
             raise self.error("'**' arguments are not supported in kernels", node)
+        if isinstance(node.func, ast.Lambda):  # (lambda x: ...)(v)
+            return self.call_lambda(self.visit_Lambda(node.func), node)
+        if isinstance(node.func, ast.Name) and isinstance(self.bound.get(node.func.id),
+                                                          LocalLambda):
+            return self.call_lambda(self.bound[node.func.id], node)
         array = self._dtype_of(node.func)
         if array is not None:  # a.dtype.type(x), a.dtype(x): a cast to a's element type
             (x,) = self.call_args(node, "dtype.type", ["x"], 1)

@@ -18,7 +18,7 @@ from .. import dsl
 from ..errors import CompileError, register_raise
 from .assignment import check_definite_assignment
 from .builtins import BuiltinsMixin
-from .expressions import _NOT_STATIC, ExpressionsMixin, PyObj, _has_slice
+from .expressions import _NOT_STATIC, ExpressionsMixin, LocalLambda, PyObj, _has_slice
 from .ir import NO_RESULT, UNKNOWN, VAR, Emitter, Value, count_leaves, leaves, quote, rebuild
 from .source import Source, unwrap
 
@@ -158,7 +158,7 @@ _UNSUPPORTED = {
     "AsyncFor": "'async for'", "Delete": "'del'",
     "Import": "'import'", "ImportFrom": "'import'", "FunctionDef": "a nested function",
     "AsyncFunctionDef": "a nested function", "ClassDef": "a class definition",
-    "Match": "'match'", "TypeAlias": "'type'", "Lambda": "'lambda'",
+    "Match": "'match'", "TypeAlias": "'type'",
     "List": "a list literal", "ListComp": "a list comprehension", "Dict": "a dict literal",
     "DictComp": "a dict comprehension", "Set": "a set literal", "SetComp": "a set comprehension",
     "GeneratorExp": "a generator expression", "JoinedStr": "an f-string",
@@ -317,7 +317,9 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
         params = a.posonlyargs + a.args
         assigned = self._assigned_names(fdef)
         self.params, self.vars, self.tuple_vars = {}, {}, {}
-        self.bound = {}  # names an unrolled loop binds to each item (see for_over_tuple)
+        self.bound = {}  # names an unrolled loop binds to each item (see for_over_tuple),
+        # a lambda's name, and its parameters while its body is inlined (call_lambda)
+        self.inlining = []  # the lambdas being inlined, innermost last
         arg_texts, constexprs = [], []
         shapes = self.param_shapes or (None,) * len(params)
         for i, (p, shape) in enumerate(zip(params, shapes)):
@@ -471,6 +473,12 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
     def store_var(self, name, value, node, value_node=None):
         if isinstance(value, PyObj) and isinstance(value.obj, dsl.GridGroup):
             self.bound[name] = value  # g = cuft.cg.this_grid(): a compile-time object
+            return
+        if isinstance(value, LocalLambda):  # f = lambda x: ...: inlined where called
+            if len(self.stores.get(name, ())) != 1:
+                raise self.error(f"'{name}' holds a lambda: it must be assigned once",
+                                 value_node or node)
+            self.bound[name] = value
             return
         if isinstance(value, tuple) or name in self.tuple_vars:
             return self.store_tuple_var(name, value, node, value_node)

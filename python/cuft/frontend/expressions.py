@@ -10,7 +10,7 @@ from .. import dsl
 from ..errors import CompileError
 from .ir import UNKNOWN, Value, float_literal, quote
 
-__all__ = ["ExpressionsMixin", "PyObj", "Shape"]
+__all__ = ["ExpressionsMixin", "LocalLambda", "PyObj", "Shape"]
 
 
 class PyObj:
@@ -20,6 +20,18 @@ class PyObj:
 
     def __init__(self, obj):
         self.obj = obj
+
+
+class LocalLambda:
+    """``lambda x: ...`` in a kernel: inlined where it is called, its body read
+    with the parameters bound to the arguments and every other name as at the
+    call (Python's late binding), as numba inlines closures."""
+
+    __slots__ = ("node", "params")
+
+    def __init__(self, node, params):
+        self.node = node
+        self.params = params
 
 
 class Shape:
@@ -98,7 +110,10 @@ class ExpressionsMixin:
         if isinstance(node, ast.Constant):
             return node.value
         if isinstance(node, ast.Name):
-            if node.id in self.vars or node.id in self.params:
+            held = self.bound.get(node.id)
+            if isinstance(held, PyObj):  # a lambda's parameter given a Python object
+                return held.obj
+            if node.id in self.vars or node.id in self.params or node.id in self.bound:
                 raise self.error(f"'{node.id}' is not a compile-time constant", node)
             return self.lookup_static(node.id, node)
         if isinstance(node, ast.Attribute):
@@ -122,6 +137,9 @@ class ExpressionsMixin:
         while isinstance(n, ast.Attribute):
             n = n.value
         if isinstance(n, ast.Name) and (n.id in self.vars or n.id in self.params):
+            return _NOT_STATIC
+        if isinstance(n, ast.Name) and n.id in self.bound \
+                and not isinstance(self.bound[n.id], PyObj):
             return _NOT_STATIC
         if not isinstance(n, (ast.Name, ast.Constant)):
             return _NOT_STATIC
@@ -220,6 +238,9 @@ class ExpressionsMixin:
         if isinstance(v, Shape):
             which = "strides" if v.strides else "shape"
             raise self.error(f"'.{which}' must be indexed with a constant or unpacked", node)
+        if isinstance(v, LocalLambda):
+            raise self.error("a lambda can only be called or bound to a name in a kernel",
+                             node)
         raise self.error(f"{_describe(v.obj)} cannot be used as a value", node)
 
     def unpack(self, value, n, node):
@@ -245,6 +266,37 @@ class ExpressionsMixin:
         if node.id in self.params:
             return self.params[node.id]
         return self.from_python(self.lookup_static(node.id, node), node)
+
+    def visit_Lambda(self, node):
+        a = node.args
+        if a.vararg or a.kwarg or a.kwonlyargs or a.defaults or a.kw_defaults:
+            raise self.error("a lambda in a kernel takes positional parameters only (no "
+                             "defaults, no '*' or '**')", node)
+        return LocalLambda(node, [p.arg for p in a.posonlyargs + a.args])
+
+    def call_lambda(self, lam, node):
+        """``f(args)`` of a lambda: its body, inlined with its parameters bound."""
+        if node.keywords:
+            raise self.error("a lambda in a kernel is called with positional arguments",
+                             node.keywords[0])
+        if len(node.args) != len(lam.params):
+            raise self.error(f"the lambda takes {len(lam.params)} argument"
+                             f"{'s' if len(lam.params) != 1 else ''} "
+                             f"({len(node.args)} given)", node)
+        if lam.node in self.inlining:
+            raise self.error("a lambda cannot call itself in a kernel", node)
+        args = [self.visit(a) for a in node.args]
+        saved = {p: self.bound[p] for p in lam.params if p in self.bound}
+        self.inlining.append(lam.node)
+        try:
+            for p, v in zip(lam.params, args):
+                self.bound[p] = v
+            return self.visit(lam.node.body)
+        finally:
+            self.inlining.pop()
+            for p in lam.params:
+                self.bound.pop(p, None)
+            self.bound.update(saved)
 
     def visit_Tuple(self, node):
         return tuple(self.visit(e) for e in node.elts)
