@@ -160,7 +160,17 @@ void markVersions(Loop &outer, Loop &loop, ValueToValueMapTy &map, LoopInfo &loo
     l->getLoopLatch()->getTerminator()->setMetadata(kGuarded, MDNode::get(ctx, {}));
   if (copy != copied && copy->getLoopID())
     addLoopProperties(*copy, {});
-  addLoopProperties(*copied, {MDNode::get(ctx, {MDString::get(ctx, "llvm.loop.unroll.disable")})});
+  // A loop over a block's threads (of known length in code for one block
+  // shape) is left to the vectorizer: unrolled first, a 16-thread row became
+  // 16 scalar computations. A loop of the kernel's own is unrolled as LLVM
+  // sees fit.
+  MDNode *id = loop.getLoopID();
+  bool threads = findOptionMDForLoopID(id, "llvm.loop.parallel_accesses") ||
+                 findOptionMDForLoopID(id, cuft::host::detail::kThreadLoop);
+  SmallVector<Metadata *> properties;
+  if (threads)
+    properties.push_back(MDNode::get(ctx, {MDString::get(ctx, "llvm.loop.unroll.disable")}));
+  addLoopProperties(*copied, properties);
   addLoopProperties(loop, scalarLoop(ctx));
 }
 
