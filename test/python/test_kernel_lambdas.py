@@ -1,6 +1,7 @@
 """``lambda`` in kernels and device functions, as numba inlines closures: bound
 to a name (once) or called where written, inlined at each call with its
-parameters bound to the arguments and every other name read as at the call."""
+parameters bound to the arguments and every other name read as at the call.
+A nested ``def f(x): return <expression>`` is the lambda it stands for."""
 import math
 
 import numpy as np
@@ -69,6 +70,23 @@ def test_a_lambda_returning_a_tuple_unpacks():
     np.testing.assert_array_equal(out, a // 10 + 100 * (a % 10))
 
 
+def test_a_nested_def_of_one_return_is_a_lambda():
+    @cuft.kernel
+    def nested(a, out):
+        def g(x):
+            """Twice x, plus a[1] (read at the call)."""
+            return 2 * x + a[1]
+
+        def h(x, y):
+            return g(x) - y
+        out[0] = h(a[0], 1.0)
+
+    a = np.array([3.0, 10.0])
+    out = np.zeros(1)
+    nested[1, 1](a, out)
+    assert out[0] == 2 * 3 + 10 - 1
+
+
 def test_the_ptx_passes_ptxas(tmp_path):
     a = np.zeros(4)
     ptxas(with_lambdas.inspect(a, a, 1.0, stage="ptx"), tmp_path)
@@ -113,8 +131,28 @@ def test_what_a_lambda_cannot_do_is_a_located_error():
         later = 1.0
         out[0] = f()
 
+    @cuft.kernel
+    def long_def(out):
+        def g(x):
+            y = x + 1
+            return y
+        out[0] = g(1.0)
+
+    @cuft.kernel
+    def defined_twice(out):
+        def g(x):
+            return x
+
+        def g(x):  # noqa: F811 (what is tested)
+            return -x
+        out[0] = g(1.0)
+
     out = np.zeros(1)
     for kernel, words, where in (
+            (long_def, "a nested function in a kernel must be one 'return <expression>'",
+             "def g(x)"),
+            (defined_twice, "'g' is a nested function: it cannot be defined or assigned again",
+             "def g(x):  # noqa"),
             (rebound, "'f' holds a lambda: it must be assigned once", "lambda v: v"),
             (as_value, "a lambda can only be called or bound to a name", "out[0] = f"),
             (recursive, "a lambda cannot call itself", "f(n - 1)"),

@@ -24,6 +24,8 @@ checked (the frontend does not emit it).
 
 import ast
 
+from .expressions import def_as_lambda
+
 __all__ = ["check_definite_assignment"]
 
 
@@ -146,6 +148,10 @@ class _Checker:
         elif isinstance(s, ast.Return):
             self.reads(s.value, state)
             return None
+        elif isinstance(s, ast.FunctionDef):  # def f(x): return ...: a lambda
+            lam = def_as_lambda(s)
+            if lam is not None:
+                self.reads(lam, state)
         elif isinstance(s, ast.Raise):  # the thread stops: nothing after it runs
             return None
         return state

@@ -18,7 +18,8 @@ from .. import dsl
 from ..errors import CompileError, register_raise
 from .assignment import check_definite_assignment
 from .builtins import BuiltinsMixin
-from .expressions import _NOT_STATIC, ExpressionsMixin, LocalLambda, PyObj, _has_slice
+from .expressions import (_NOT_STATIC, ExpressionsMixin, LocalLambda, PyObj, _has_slice,
+                          def_as_lambda)
 from .ir import NO_RESULT, UNKNOWN, VAR, Emitter, Value, count_leaves, leaves, quote, rebuild
 from .source import Source, unwrap
 
@@ -156,7 +157,7 @@ def _returns_value(fndef):
 _UNSUPPORTED = {
     "Try": "'try'", "TryStar": "'try'", "With": "'with'", "AsyncWith": "'async with'",
     "AsyncFor": "'async for'", "Delete": "'del'",
-    "Import": "'import'", "ImportFrom": "'import'", "FunctionDef": "a nested function",
+    "Import": "'import'", "ImportFrom": "'import'",
     "AsyncFunctionDef": "a nested function", "ClassDef": "a class definition",
     "Match": "'match'", "TypeAlias": "'type'",
     "List": "a list literal", "ListComp": "a list comprehension", "Dict": "a dict literal",
@@ -468,6 +469,18 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
                 if node.id not in found or key < found[node.id][0]:
                     found[node.id] = (key, node)
         return [(name, n) for name, (_, n) in sorted(found.items(), key=lambda kv: kv[1][0])]
+
+    def visit_FunctionDef(self, node):
+        """A nested ``def f(x): return <expression>``: a lambda bound to ``f``."""
+        lam = def_as_lambda(node)
+        if lam is None:
+            raise self.error("a nested function in a kernel must be one 'return "
+                             "<expression>' (it is inlined, as a lambda), without decorators",
+                             node)
+        if node.name in self.vars or node.name in self.bound:
+            raise self.error(f"'{node.name}' is a nested function: it cannot be defined or "
+                             "assigned again", node)
+        self.bound[node.name] = self.visit_Lambda(lam)
 
     # -- variables ----------------------------------------------------------
     def store_var(self, name, value, node, value_node=None):

@@ -10,7 +10,7 @@ from .. import dsl
 from ..errors import CompileError
 from .ir import UNKNOWN, Value, float_literal, quote
 
-__all__ = ["ExpressionsMixin", "LocalLambda", "PyObj", "Shape"]
+__all__ = ["ExpressionsMixin", "LocalLambda", "PyObj", "Shape", "def_as_lambda"]
 
 
 class PyObj:
@@ -32,6 +32,19 @@ class LocalLambda:
     def __init__(self, node, params):
         self.node = node
         self.params = params
+
+
+def def_as_lambda(node):
+    """A nested ``def f(x): return <expression>`` (a docstring allowed, no
+    decorators) as the ``lambda`` it stands for, else None."""
+    body = node.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+            and isinstance(body[0].value.value, str):
+        body = body[1:]
+    if node.decorator_list or len(body) != 1 or not isinstance(body[0], ast.Return) \
+            or body[0].value is None:
+        return None
+    return ast.copy_location(ast.Lambda(args=node.args, body=body[0].value), node)
 
 
 class Shape:
