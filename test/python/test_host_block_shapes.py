@@ -119,3 +119,36 @@ def test_threads_racing_over_three_shapes_compile_and_load_each_once():
     s = k.stats()
     assert s["compiles"] == 3 and s["loads"] == 3
     assert s["hits"] + s["waits"] >= 16 * 12 - 3
+
+
+@cuft.func
+def _block_threads():
+    return cuft.blockDim.x * cuft.blockDim.y
+
+
+def test_warp_collectives_and_device_functions_see_each_shape():
+    # Threads as fibers (a shuffle), blockDim read in a device function.
+    salt = next(_serial) + 1000 * os.getpid()
+
+    @cuft.kernel
+    def warp_sums(x, out, lanes):
+        t = cuft.threadIdx.x + cuft.blockDim.x * cuft.threadIdx.y
+        g = cuft.blockIdx.x * _block_threads() + t
+        v = x[g]
+        off = 16
+        while off > 0:
+            v += cuft.shfl_down_sync(0xFFFFFFFF, v, off)
+            off //= 2
+        lanes[g] = cuft.laneid
+        if cuft.laneid == 0:
+            out[g // 32] = v + salt - salt
+
+    for block in ((32, 1), (64, 1), (16, 2), (8, 8), (32, 4), (128, 1)):
+        n = 3 * block[0] * block[1]
+        x = np.arange(n, dtype=np.int64) * 3 - 7
+        out = np.zeros(n // 32, np.int64)
+        lanes = np.zeros(n, np.int64)
+        warp_sums[3, block](x, out, lanes)
+        np.testing.assert_array_equal(out, x.reshape(-1, 32).sum(axis=1), str(block))
+        np.testing.assert_array_equal(lanes, np.arange(n) % 32, str(block))
+    assert warp_sums.stats()["compiles"] == 5
