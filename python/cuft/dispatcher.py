@@ -572,17 +572,23 @@ class Kernel(_cuft.KernelBase):
         return self._for_signature(self.frontend, sig)[1].module(self, "cuda", sig, context,
                                                                  device)
 
-    def inspect(self, *args, stage="ptx", signature=None, chip=None, **kwargs):
+    def inspect(self, *args, stage="ptx", signature=None, chip=None, block=None, **kwargs):
         """The kernel's code for these arguments (or for ``signature``, written
         numba style like ``"f32, f32[::1], f32[::1]"``) at ``stage``: "generic"
         (the frontend's IR), "typed" (after specialization), "llvm" or "ptx"
         (the GPU's LLVM IR or PTX), "cubin" (bytes: the PTX linked by nvJitLink),
         "sass" (the cubin disassembled by the toolkit's cuobjdump or nvdisasm),
-        or "host-llvm" (the host target's optimized LLVM IR for this CPU). GPU
-        stages are for ``chip`` ("sm_90"): by default the GPU's where there is
-        one, else sm_90."""
+        or "host-llvm" (the host target's optimized LLVM IR for this CPU: for
+        launches of block shape ``block``, as a launch compiles it, or for any
+        shape). GPU stages are for ``chip`` ("sm_90"): by default the GPU's
+        where there is one, else sm_90."""
         if stage not in STAGES:
             raise ValueError(f"unknown stage {stage!r} (expected one of {', '.join(STAGES)})")
+        if block is not None and stage != "host-llvm":
+            raise ValueError("inspect(block=...) is for stage='host-llvm' (the host "
+                             "target's code for one block shape)")
+        # Read as a launch reads kernel[grid, block] (CUDA's limits: compile_host_llvm).
+        shape = (0, 0, 0) if block is None else self[1, block].block
         fe = self.frontend
         if signature is not None:
             if args or kwargs:
@@ -605,7 +611,8 @@ class Kernel(_cuft.KernelBase):
         if stage == "host-llvm":
             ok, text, diags = _cuft.compile_host_llvm(
                 self._ir_of(fe), sig, kernel=fe.name, opt_level=self.options["opt_level"],
-                fast_math=self.options["fastmath"], bounds_check=self._boundscheck())
+                fast_math=self.options["fastmath"], bounds_check=self._boundscheck(),
+                block=shape)
             if not ok:
                 raise from_diagnostics(diags, fe.filename, fe.firstlineno)
             return text

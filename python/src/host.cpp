@@ -3,9 +3,9 @@
 #include "bindings.h"
 
 #include "cuft/Runtime/Host.h"
+#include "cuft/Runtime/LaunchShape.h"
 
 #include <pybind11/stl.h>
-
 
 namespace py = pybind11;
 using cuft::host::Kernel;
@@ -63,12 +63,17 @@ void cuft::python::bindHost(py::module_ &m) {
   m.def(
       "compile_host_llvm",
       [](const std::string &ir, const std::string &signature, const std::string &kernel,
-         unsigned optLevel, bool fastMath, bool boundsCheck) {
+         unsigned optLevel, bool fastMath, bool boundsCheck, std::array<uint32_t, 3> block) {
         cuft::host::Options options;
         options.optLevel = optLevel;
         options.fastMath = fastMath;
         options.boundsCheck = boundsCheck;
         options.keepLLVMIR = true;
+        options.block = block;
+        const uint32_t one[3] = {1, 1, 1};
+        if (block[0])
+          if (std::string problem = cuft::launchShapeProblem(one, block.data()); !problem.empty())
+            throw py::value_error(problem);
         cuft::host::ObjectResult result;
         {
           py::gil_scoped_release release;
@@ -79,8 +84,10 @@ void cuft::python::bindHost(py::module_ &m) {
       },
       py::arg("ir"), py::arg("signature"), py::arg("kernel") = "", py::arg("opt_level") = 3,
       py::arg("fast_math") = false, py::arg("bounds_check") = false,
+      py::arg("block") = std::array<uint32_t, 3>{0, 0, 0},
       "Compile generic cuft IR for a signature for this CPU, outside the cache, and return "
-      "(ok, optimized LLVM IR, diagnostics): for inspect(stage='host-llvm').");
+      "(ok, optimized LLVM IR, diagnostics): for inspect(stage='host-llvm'). `block`: the "
+      "block shape the code is for (zeros: any).");
 
   m.def("host_pool_size", &cuft::host::poolSize,
         "Worker threads that run host blocks (CUFT_HOST_THREADS, else the CPU count).");

@@ -152,3 +152,17 @@ def test_warp_collectives_and_device_functions_see_each_shape():
         np.testing.assert_array_equal(out, x.reshape(-1, 32).sum(axis=1), str(block))
         np.testing.assert_array_equal(lanes, np.arange(n) % 32, str(block))
     assert warp_sums.stats()["compiles"] == 5
+
+
+def test_inspect_shows_the_code_for_a_block_shape():
+    @cuft.kernel
+    def threads(out):
+        out[0] = cuft.blockDim.x * cuft.blockDim.y * cuft.blockDim.z
+
+    out = np.zeros(1, np.int64)
+    assert "store i64 32" in threads.inspect(out, stage="host-llvm", block=(8, 4))
+    assert "store i64 32" not in threads.inspect(out, stage="host-llvm")  # any shape
+    with pytest.raises(ValueError, match=r"block \(2048, 1, 1\) is out of range"):
+        threads.inspect(out, stage="host-llvm", block=2048)
+    with pytest.raises(ValueError, match="is for stage='host-llvm'"):
+        threads.inspect(out, stage="ptx", block=32)
