@@ -25,7 +25,6 @@ import linecache
 import re
 
 from . import _cuft, dsl, func, grid, kernel
-from .pickling import FunctionRef
 from .target import target
 
 __all__ = ["vectorize", "Vectorized", "guvectorize", "GUVectorized", "Reduce", "reduce"]
@@ -465,23 +464,10 @@ class Reduce:
     the result in its first element instead of it being returned."""
 
     def __init__(self, functor):
-        self._functor = functor
         self.__name__ = getattr(functor, "__name__", "reduce")
         self.__doc__ = getattr(functor, "__doc__", None)
         self._op = func(functor)
         self._kernel = _reduce_kernel(self._op)
-
-    @property
-    def py_func(self):
-        return self._functor
-
-    def __getstate__(self):
-        # The function its module's name now gives this object: pickle's
-        # reference to it would fail ("not the same object"). A FunctionRef
-        # takes it by reference through this object, or by value.
-        state = dict(self.__dict__)
-        state["_functor"] = FunctionRef(self._functor, self)
-        return state
 
     def __call__(self, arr, size=None, res=None, init=0, stream=None):
         if getattr(arr, "ndim", None) != 1:
