@@ -14,7 +14,7 @@ const cuft::LoadedKernel *cuft::LaunchTable::find(const Place &place, const Bloc
   if (!t)
     return nullptr;
   for (const Row &r : t->rows)
-    if (r.place == place && r.block == block && r.sig == sig)
+    if (r.is(place, block, sig))
       return r.kernel.get();
   return nullptr;
 }
@@ -25,7 +25,7 @@ cuft::LaunchTable::get(const Place &place, const Block &block, std::string_view 
   const Table *t = table.load(std::memory_order_seq_cst);
   if (t)
     for (const Row &r : t->rows)
-      if (r.place == place && r.block == block && r.sig == sig)
+      if (r.is(place, block, sig))
         return r.kernel;
   return nullptr;
 }
@@ -43,7 +43,7 @@ bool cuft::LaunchTable::insert(const Place &place, const Block &block, const std
     if (old->rows.size() >= kMaxRows)
       return false;
     for (const Row &r : old->rows)
-      if (!(r.place == place && r.block == block && r.sig == sig))
+      if (!r.is(place, block, sig))
         next->rows.push_back(r);
   }
   next->rows.push_back({place, block, sig, std::move(kernel)});

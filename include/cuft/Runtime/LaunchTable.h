@@ -63,6 +63,9 @@ private:
     Block block;
     std::string sig;
     std::shared_ptr<const LoadedKernel> kernel;
+    bool is(const Place &p, const Block &b, std::string_view s) const {
+      return place == p && block == b && sig == s;
+    }
   };
   struct Table {
     std::vector<Row> rows;

@@ -146,9 +146,6 @@ uint64_t idBound(unsigned slot) {
   }
 }
 
-/// `ids[slot]` as an index. LLVM is told its bound (an assume), so that it
-/// knows an index computed from ids non-negative: a negative index's
-/// wrap-around (a[-1]) then folds away, and accesses stay contiguous.
 /// assume(v < bound), `v` an i32 id, unsigned.
 void assumeBelow(OpBuilder &b, Location loc, Value v, uint64_t bound) {
   // Every bound fits in 32 bits unsigned (2^31 at most), as ult compares.
@@ -157,6 +154,9 @@ void assumeBelow(OpBuilder &b, Location loc, Value v, uint64_t bound) {
   LLVM::AssumeOp::create(b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, v, c));
 }
 
+/// `ids[slot]` as an index. LLVM is told its bound (an assume), so that it
+/// knows an index computed from ids non-negative: a negative index's
+/// wrap-around (a[-1]) then folds away, and accesses stay contiguous.
 Value readId(OpBuilder &b, Location loc, Value ids, unsigned slot) {
   Value v = memref::LoadOp::create(b, loc, ids, ValueRange{arith::ConstantIndexOp::create(b, loc, slot)});
   assumeBelow(b, loc, v, idBound(slot));
@@ -469,7 +469,6 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
   /// The block shape (x, y, z) the code is for (kBlockShapeAttr); empty
   /// when it is for any.
   SmallVector<int64_t, 3> blockShape;
-  ArrayRef<int64_t> shape() const { return blockShape; }
 
   /// Rewrites the GPU ops of `fn`, whose last two arguments are `ids` and `shared`.
   LogicalResult rewriteBody(func::FuncOp fn, const SharedLayout &shared) {
@@ -489,7 +488,7 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
                  IdLowering<gpu::BlockIdOp, kBlockIdSlot>,
                  IdLowering<gpu::GridDimOp, kGridDimSlot>, BarrierLowering,
                  DeviceCallLowering, FenceLowering, PrintfLowering>(ctx);
-    patterns.add<BlockDimLowering, LaneIdLowering>(ctx, shape());
+    patterns.add<BlockDimLowering, LaneIdLowering>(ctx, blockShape);
     patterns.add<SharedGlobalLowering>(ctx, shared);
     patterns.add<CheckSiteLowering>(ctx, indexSites);
     walkAndApplyPatterns(fn, std::move(patterns));
@@ -735,8 +734,8 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
     // i32 and widened back became `iv & 1023`, which neither the vectorizer's
     // address computation nor ScalarEvolution sees through).
     auto dimOf = [&](unsigned slot) -> Value {
-      if (!shape().empty())
-        return arith::ConstantIntOp::create(b, loc, shape()[slot - kBlockDimSlot], 32);
+      if (!blockShape.empty())
+        return arith::ConstantIntOp::create(b, loc, blockShape[slot - kBlockDimSlot], 32);
       return memref::LoadOp::create(b, loc, ids,
                                     ValueRange{arith::ConstantIndexOp::create(b, loc, slot)});
     };
@@ -775,12 +774,14 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
     blockShape.clear();
     if (Attribute a = module->getAttr(kBlockShapeAttr)) {
       auto extents = dyn_cast<DenseI64ArrayAttr>(a);
-      bool valid = extents && extents.size() == 3;
-      for (unsigned d = 0; valid && d < 3; ++d)
-        valid = extents[d] >= 1 && uint64_t(extents[d]) <= kMaxBlockDim[d];
-      if (!valid) {
+      uint32_t block[3] = {0, 0, 0}, grid[3] = {1, 1, 1};
+      for (unsigned d = 0; extents && extents.size() == 3 && d < 3; ++d)
+        if (extents[d] >= 1 && extents[d] <= int64_t(UINT32_MAX))
+          block[d] = uint32_t(extents[d]);
+      // A launch's rule (LaunchShape.h); a malformed attribute leaves zeros.
+      if (std::string problem = launchShapeProblem(grid, block); !problem.empty()) {
         module.emitError() << kBlockShapeAttr
-                           << " must be array<i64: x, y, z> within CUDA's limits";
+                           << " must be array<i64: x, y, z> within CUDA's limits: " << problem;
         return signalPassFailure();
       }
       blockShape.assign(extents.asArrayRef().begin(), extents.asArrayRef().end());
