@@ -131,6 +131,30 @@ def PrepareNVPTX : Pass<"prepare-nvptx", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::LLVM::LLVMDialect", "::mlir::memref::MemRefDialect"];
 }
 
+def LowerGPUToNVVM : Pass<"cuft-gpu-to-nvvm", "::mlir::gpu::GPUModuleOp"> {
+  let summary = "MLIR's convert-gpu-to-nvvm, its patterns made once per pass";
+  let description = [{
+    The rewrite of MLIR's `convert-gpu-to-nvvm` at its default options, with
+    the same patterns, type converter and legality: the GPU dialect's own
+    rewrites first (greedily), then one partial conversion with the GPU to
+    NVVM patterns (libdevice calls for math ops) at benefit 10 and the
+    ConvertToLLVM patterns of every loaded dialect but math, and the WMMA
+    patterns. `convert-gpu-to-nvvm` builds its type converter and its few
+    hundred patterns anew on every run, about 0.3 ms, a tenth of a small
+    kernel's compile; this pass builds them when the pass manager is
+    initialized, once for all the modules it runs on.
+
+    The type converter is made for a 64-bit index, NVPTX's (a `gpu.module`'s
+    data layout without a DLTI spec); a module whose data layout says
+    otherwise is an error. Each `func.func` is marked to get a C-interface
+    wrapper, as `convert-gpu-to-nvvm` does.
+  }];
+  let dependentDialects = [
+    "::mlir::cf::ControlFlowDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::NVVM::NVVMDialect", "::mlir::LLVM::LLVMDialect",
+  ];
+}
+
 def SerializePTX : Pass<"serialize-ptx", "::mlir::ModuleOp"> {
   let summary = "each NVVM-targeted gpu.module to PTX: a gpu.binary";
   let description = [{
@@ -142,7 +166,9 @@ def SerializePTX : Pass<"serialize-ptx", "::mlir::ModuleOp"> {
     files (bitcode: read once per process, loaded lazily, and only when the
     module calls a function it does not define; only the functions it needs
     are taken, internalized), optimized at the target's level `O` and
-    generated with a target machine kept per thread (chip, features, level).
+    generated with a target machine kept per thread (chip, features, level)
+    and a code generator that thread made ahead, when idle after its last
+    compile (`cuft::takeCodeGenerator`).
     A module that prepare-nvptx marked `cuft.large_function` gets a short
     clean-up pipeline (InstSimplify, SROA, EarlyCSE, SimplifyCFG) and is
     generated at level None: ptxas optimizes the PTX again.

@@ -3,6 +3,7 @@
 #include "cuft/Compiler/Compiler.h"
 #include "Session.h"
 
+#include "cuft/Conversion/Passes.h"
 #include "cuft/Dialect/Cuft/IR/CuftOps.h"
 #include "cuft/Dialect/Cuft/Transforms/Passes.h"
 #include "cuft/Pipelines/Pipelines.h"
@@ -203,9 +204,21 @@ public:
 private:
   void serve() {
     serving = true;
+    cuft::serveIdleJobs();
     std::unique_lock<std::mutex> lock(mutex);
     for (;;) {
       if (queue.empty()) {
+        // What the last compile left for later (a code generator made
+        // ahead: takeCodeGenerator), now that its result is delivered. The
+        // thread counts as idle meanwhile, so a task submitted now waits for
+        // it rather than starting a thread (with target machines to make).
+        ++idle;
+        lock.unlock();
+        bool ran = cuft::runIdleJobs();
+        lock.lock();
+        --idle;
+        if (ran)
+          continue;
         if (idle >= kIdleKept)
           return;
         ++idle;

@@ -123,7 +123,7 @@ void cuft::buildCuftToPTXPipeline(OpPassManager &pm, const CuftToPTXOptions &opt
   // Views (memref.subview) become descriptor arithmetic, in affine.apply.
   gpuPm.addPass(expandStridedMetadataIfAny());
   gpuPm.addPass(createLowerAffinePass());
-  gpuPm.addPass(createConvertGpuOpsToNVVMOps());
+  gpuPm.addPass(createLowerGPUToNVVM());
   pm.addPass(createReconcileUnrealizedCastsPass());
   if (options.lineInfo)
     pm.addPass(LLVM::createDIScopeForLLVMFuncOpPass());

@@ -14,8 +14,13 @@
 #include "mlir/Dialect/UB/IR/UBOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/PassManager.h"
+#include "llvm/Support/CodeGen.h"
+#include "llvm/Support/raw_ostream.h"
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -106,6 +111,35 @@ llvm::TargetMachine *threadTargetMachine(
     llvm::StringRef key,
     llvm::function_ref<std::unique_ptr<llvm::TargetMachine>(std::string &)> make,
     std::string &error);
+
+/// A code generator for one module: a legacy pass manager holding the passes
+/// `addPassesToEmitFile` adds for a target machine, writing into `text`. Run
+/// once (a second run of one such pass manager emits nothing).
+struct CodeGenerator {
+  llvm::SmallString<0> text;
+  llvm::raw_svector_ostream out{text};
+  llvm::legacy::PassManager passes;
+};
+
+/// A code generator of `type` for this thread's target machine `key`, `tm`
+/// (threadTargetMachine's, just returned): the one made while the thread was
+/// idle, or a new one. Making one (the passes, an MCContext, the asm printer)
+/// costs about 0.27 ms, a tenth of a small kernel's compile; so that the next
+/// compile on this thread finds one, another is made when the thread is idle
+/// next (whenIdle). Null with `error` set when the target cannot emit `type`.
+std::unique_ptr<CodeGenerator> takeCodeGenerator(llvm::StringRef key, llvm::TargetMachine *tm,
+                                                 llvm::CodeGenFileType type, std::string &error);
+
+/// Runs `job` when this thread is next idle: a compile thread, after its
+/// compile's result is delivered and before it waits for the next. On any
+/// other thread (cuft-opt's) the job is dropped: nothing would run it.
+void whenIdle(std::function<void()> job);
+
+/// Makes this thread one that runs the jobs of whenIdle (the compile threads).
+void serveIdleJobs();
+
+/// Runs this thread's jobs of whenIdle; whether there were any.
+bool runIdleJobs();
 
 /// The unit attribute prepare-nvptx puts on a `gpu.module` that is large
 /// (hasLargeFunction, at a level above 0): serialize-ptx optimizes it as such

@@ -52,6 +52,15 @@ namespace {
 /// The highest code generation level serialize-ptx uses (see serialize).
 constexpr unsigned kDefaultCodegenLevel = static_cast<unsigned>(llvm::CodeGenOptLevel::Default);
 
+/// The name of the thread's NVPTX target machine for `chip`, `features` and
+/// `level` (threadTargetMachine).
+std::string machineKey(const llvm::Triple &triple, StringRef chip, StringRef features,
+                       llvm::CodeGenOptLevel level) {
+  return (triple.str() + "|" + chip + "|" + features + "|" +
+          std::to_string(static_cast<int>(level)))
+      .str();
+}
+
 /// This thread's NVPTX target machine for `chip`, `features` and `level`.
 llvm::TargetMachine *targetMachine(const llvm::Triple &triple, StringRef chip,
                                    StringRef features, llvm::CodeGenOptLevel level,
@@ -63,11 +72,8 @@ llvm::TargetMachine *targetMachine(const llvm::Triple &triple, StringRef chip,
     LLVMInitializeNVPTXTargetMC();
     LLVMInitializeNVPTXAsmPrinter();
   });
-  std::string key = (triple.str() + "|" + chip + "|" + features + "|" +
-                     std::to_string(static_cast<int>(level)))
-                        .str();
   return cuft::threadTargetMachine(
-      key,
+      machineKey(triple, chip, features, level),
       [&](std::string &error) -> std::unique_ptr<llvm::TargetMachine> {
         const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
         if (!target)
@@ -177,14 +183,13 @@ FailureOr<std::string> serialize(gpu::GPUModuleOp gpuModule, NVVM::NVVMTargetAtt
     llvm::WriteBitcodeToFile(*module, os);
     return object;
   }
-  {
-    llvm::buffer_ostream out(os);
-    llvm::legacy::PassManager codegen;
-    if (tm->addPassesToEmitFile(codegen, out, nullptr, llvm::CodeGenFileType::AssemblyFile))
-      return gpuModule.emitError("the NVPTX backend cannot emit PTX");
-    codegen.run(*module);
-  }
-  return object;
+  std::unique_ptr<cuft::CodeGenerator> codegen = cuft::takeCodeGenerator(
+      machineKey(triple, target.getChip(), target.getFeatures(), codegenLevel), tm,
+      llvm::CodeGenFileType::AssemblyFile, error);
+  if (!codegen)
+    return gpuModule.emitError("the NVPTX backend cannot emit PTX: ") << error;
+  codegen->passes.run(*module);
+  return std::string(codegen->text.str());
 }
 
 struct SerializePTXPass : public cuft::impl::SerializePTXBase<SerializePTXPass> {

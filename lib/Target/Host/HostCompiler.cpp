@@ -170,8 +170,9 @@ cuft::host::ObjectResult compileObjectHere(const std::string &ir, const std::str
   const bool large = optLevel > 0 && hasLargeFunction(*module);
   std::string error;
   const unsigned codegenLevel = cuft::codegenLevel(optLevel, large);
+  const std::string machineKey = "host|" + std::to_string(codegenLevel);
   llvm::TargetMachine *tm = cuft::threadTargetMachine(
-      "host|" + std::to_string(codegenLevel),
+      machineKey,
       [&](std::string &error) {
         return cuft::host::detail::hostTargetMachine(codegenLevel, error);
       },
@@ -258,15 +259,14 @@ cuft::host::ObjectResult compileObjectHere(const std::string &ir, const std::str
     llvm::raw_string_ostream os(object->llvmIR);
     llvmModule->print(os, nullptr);
   }
-  llvm::SmallVector<char, 0> code;
-  llvm::raw_svector_ostream os(code);
-  llvm::legacy::PassManager codegen;
-  if (tm->addPassesToEmitFile(codegen, os, nullptr, llvm::CodeGenFileType::ObjectFile)) {
-    session.error("the X86 backend cannot emit object code");
+  std::unique_ptr<cuft::CodeGenerator> codegen =
+      cuft::takeCodeGenerator(machineKey, tm, llvm::CodeGenFileType::ObjectFile, error);
+  if (!codegen) {
+    session.error("the X86 backend cannot emit object code: " + error);
     return result;
   }
-  codegen.run(*llvmModule);
-  object->code.assign(code.begin(), code.end());
+  codegen->passes.run(*llvmModule);
+  object->code.assign(codegen->text.begin(), codegen->text.end());
   cuft::host::detail::readLineTable(*object, entrySymbol(object->name));
   result.object = std::move(object);
   result.ok = true;
