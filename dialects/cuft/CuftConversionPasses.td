@@ -136,7 +136,10 @@ def LowerGPUToNVVM : Pass<"cuft-gpu-to-nvvm", "::mlir::gpu::GPUModuleOp"> {
   let description = [{
     The rewrite of MLIR's `convert-gpu-to-nvvm` at its default options, with
     the same patterns, type converter and legality: the GPU dialect's own
-    rewrites first (greedily), then one partial conversion with the GPU to
+    rewrites first (greedily, and only on a module with a `gpu.all_reduce`,
+    `gpu.global_id` or `gpu.shuffle` for them to rewrite: the greedy driver
+    folds and simplifies every op it visits, 33 ms of a 10,000-operand
+    and-chain's compile), then one partial conversion with the GPU to
     NVVM patterns (libdevice calls for math ops) at benefit 10 and the
     ConvertToLLVM patterns of every loaded dialect but math, and the WMMA
     patterns. `convert-gpu-to-nvvm` builds its type converter and its few

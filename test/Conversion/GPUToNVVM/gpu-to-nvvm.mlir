@@ -36,3 +36,20 @@ gpu.module @second {
     return %a : f32
   }
 }
+
+// The GPU dialect's own rewrites run where they have something to rewrite: a
+// 64-bit shuffle is two 32-bit ones.
+// CHECK-LABEL: gpu.module @third
+// CHECK-COUNT-2: nvvm.shfl.sync bfly {{.*}} : i32 -> i32
+// CHECK-NOT: nvvm.shfl.sync
+gpu.module @third {
+  gpu.func @swap(%x: memref<?xf64>) kernel {
+    %i = gpu.thread_id x
+    %v = memref.load %x[%i] : memref<?xf64>
+    %c1 = arith.constant 1 : i32
+    %c32 = arith.constant 32 : i32
+    %s, %ok = gpu.shuffle xor %v, %c1, %c32 : f64
+    memref.store %s, %x[%i] : memref<?xf64>
+    gpu.return
+  }
+}
