@@ -113,8 +113,9 @@ llvm::TargetMachine *threadTargetMachine(
     std::string &error);
 
 /// A code generator for one module: a legacy pass manager holding the passes
-/// `addPassesToEmitFile` adds for a target machine, writing into `text`. Run
-/// once (a second run of one such pass manager emits nothing).
+/// `addPassesToEmitFile` adds for a target machine, writing into `text`. Used
+/// for one module, as LLVM's tools use one (an earlier attempt here to run
+/// one pass manager on module after module gave empty PTX and a crash).
 struct CodeGenerator {
   llvm::SmallString<0> text;
   llvm::raw_svector_ostream out{text};
