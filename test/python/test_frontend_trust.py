@@ -548,6 +548,58 @@ def test_long_chains_keep_python_semantics_when_run(tmp_path):
     np.testing.assert_array_equal(c, want[2])
 
 
+def looped_chain_module(tmp_path):
+    """Long elif chains with no break or continue of their loop: each arm
+    taken branches out of a loop of the chain's own (no flag per arm). One
+    falls through to the code after it, one's else part returns from the
+    device function, one's arms hold loops of their own that break."""
+    arms = "".join(f"        {'if' if k == 0 else 'elif'} v == {k}:\n            r = {1000 + k}\n"
+                   for k in range(N_ARMS)) + "        else:\n            r = -v\n"
+    inner = "".join(f"    {'if' if k == 0 else 'elif'} v == {k}:\n"
+                    f"        for j in range(10):\n            if j == {k % 10}:\n"
+                    f"                break\n            s += 1\n"
+                    for k in range(N_ARMS))
+    returns = "".join(f"    {'if' if k == 0 else 'elif'} v == {k}:\n        w = {3000 + k}\n"
+                      for k in range(N_ARMS)) + "    else:\n        return -1\n    return w\n"
+    text = (f"import cuft\n\n\n@cuft.func\ndef classify(v):\n{returns}\n\n"
+            f"@cuft.func\ndef steps(v):\n    s = 0\n{inner}    return s\n\n\n"
+            f"@cuft.kernel\ndef chain(x, out, c, t):\n"
+            f"    for i in range(x.shape[0]):\n        v = x[i]\n{arms}"
+            f"        out[i] = r\n        c[i] = classify(v)\n        t[i] = steps(v)\n")
+    return load_module(tmp_path, text)
+
+
+def test_long_chains_without_loop_exits_branch_out_of_a_loop_of_their_own(tmp_path):
+    m = looped_chain_module(tmp_path)
+    ir = m.chain.frontend.ir
+    assert "$elif" not in ir and region_depth(ir) <= 4
+    x = np.array([0, 3, 5, 10, 70, -4, 17, N_ARMS - 1, 2], np.int64)
+    out, c, t = (np.full(len(x), -9, np.int64) for _ in range(3))
+    m.chain[1, 1](x, out, c, t)
+    known = (x >= 0) & (x < N_ARMS)
+    np.testing.assert_array_equal(out, np.where(known, 1000 + x, -x))
+    np.testing.assert_array_equal(c, np.where(known, 3000 + x, -1))
+    np.testing.assert_array_equal(t, np.where(known, x % 10, 0))
+
+
+def test_a_2500_arm_elif_chain_runs_right(tmp_path):
+    # With a flag tested per arm, LLVM's SimplifyCFG threaded the tests in
+    # quadratic time: 5 s for these 2,500 arms to PTX (0.5 s in the loop
+    # form, the PTX as small: test/bench/large_kernels.py).
+    n = 2500
+    body = "".join(f"    {'if' if k == 0 else 'elif'} x[{k}] > 0:\n        out[0] = {k}\n"
+                   for k in range(n)) + "    else:\n        out[0] = -1\n"
+    k = chain_module(tmp_path, body, decorate=True)
+    assert "$elif" not in k.frontend.ir
+    x = np.zeros(n)
+    out = np.zeros(1)
+    k[1, 1](x, out)
+    assert out[0] == -1
+    x[1234] = x[2000] = 1
+    k[1, 1](x, out)
+    assert out[0] == 1234
+
+
 def test_chains_short_circuit_exactly(tmp_path):
     # Each operand counts its evaluations in its chain's counters: an operand
     # runs once, and only while its chain is undecided.

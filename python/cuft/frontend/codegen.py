@@ -158,6 +158,40 @@ def _nodes(tree):
                 stack.append(value)
 
 
+def _exits_loop(stmts):
+    """Whether statements ``stmts`` hold a break or continue of a loop around
+    them (one inside a loop of their own is that loop's)."""
+    stack = list(stmts)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.Break, ast.Continue)):
+            return True
+        if isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
+            stack.extend(node.orelse)  # its else part is outside it
+            continue
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        if isinstance(node, ast.stmt):
+            for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+                stack.extend(getattr(node, field, ()) or ())
+        elif isinstance(node, (ast.ExceptHandler, ast.match_case)):
+            stack.extend(node.body)
+    return False
+
+
+def _always_ends(stmts):
+    """Whether statements ``stmts`` surely end in a return or raise (an if
+    whose both branches do counts; anything subtler does not)."""
+    if not stmts:
+        return False
+    last = stmts[-1]
+    if isinstance(last, (ast.Return, ast.Raise)):
+        return True
+    if isinstance(last, ast.If):
+        return _always_ends(last.body) and _always_ends(last.orelse)
+    return False
+
+
 def _returns_value(fndef):
     """Whether a device function has a ``return <expr>`` (its own, not nested defs')."""
     stack = list(fndef.body)
@@ -760,6 +794,7 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
         """
         # A test of a tuple's length (`if len(t) == 1:`) is decided here: only
         # the arm taken is compiled, so each tuple shape gets its own code.
+        written = arms
         kept = []
         for node, test, emit in arms:
             decided = self._tuple_length_test(test)
@@ -774,7 +809,7 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
                 final()
             return
         if len(arms) > _NESTED_ARMS:
-            return self._flat_branches(arms, final)
+            return self._flat_branches(arms, final, written)
         opened = 0  # ifs whose else region the rest of the chain is in
         for k, (node, test, emit) in enumerate(arms):
             cond = self.as_value(self.visit(test), test)
@@ -792,7 +827,14 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
         for _ in range(opened):
             self.em.end()
 
-    def _flat_branches(self, arms, final):
+    def _flat_branches(self, arms, final, written):
+        """A long chain, flat: in a loop that runs once when the chain can
+        fall through and holds no break or continue of the user's (each arm
+        breaks out of it, as short_circuit's chains do), else with a flag.
+        ``written``: the chain's arms as written (before tuple-length tests
+        were decided)."""
+        if self._chain_in_loop_form(written, final):
+            return self._looped_branches(arms, final)
         first = arms[0][0]
         go = self.temp("$elif", first)  # no arm taken yet
         self.store_temp(go, self.constant(True, first), first)
@@ -819,6 +861,43 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
                 final()
                 self.em.end()
             else:
+                final()
+
+    @staticmethod
+    def _chain_in_loop_form(arms, final):
+        """Whether a long chain (its arms as written: ast.If nodes of an elif
+        chain, ast.IfExp of a conditional expression) suits _looped_branches: no
+        break or continue binds to a loop around the chain (the chain's own
+        loop would take it), and some arm, the else part, or its absence lets
+        the chain fall through (when every arm ends, the flag form has no flag
+        to test: see _flat_branches)."""
+        nodes = [node for node, _, _ in arms]
+        if not all(isinstance(n, (ast.If, ast.IfExp)) for n in nodes):
+            return False
+        if any(isinstance(n, ast.IfExp) for n in nodes):
+            return True  # expressions hold no break, continue or return
+        bodies = [n.body for n in nodes] + [nodes[-1].orelse]
+        if any(_exits_loop(body) for body in bodies):
+            return False
+        return final is None or not all(_always_ends(body) for body in bodies)
+
+    def _looped_branches(self, arms, final):
+        """``while true { if t0 { b0; break }; if t1 { b1; break }; ...;
+        final; break }``: every arm taken branches straight to the end, the
+        shape nested ifs give, without their nesting (MLIR's parser recursed
+        through thousands) or a flag tested per arm (LLVM's SimplifyCFG
+        threaded 2,500 such tests in 4 s, quadratically)."""
+        first = arms[0][0]
+        with self.short_circuit(first):
+            for node, test, emit in arms:
+                pos = self.pos(node)
+                cond = self.as_value(self.visit(test), test)
+                self.em.begin(f"cuft.if {cond.name} : {cond.type}", pos)
+                emit()
+                if not self.em.terminated:
+                    self.em.terminator("cuft.break", pos)
+                self.em.end()
+            if final is not None:
                 final()
 
     def visit_For(self, node):

@@ -633,14 +633,17 @@ class ExpressionsMixin:
         the shape nested ifs would give, without their nesting (MLIR's parser
         recursed through 4,000 of them) or a test of a flag per step (LLVM's jump
         threading took quadratic time over 10,000 of those). Expressions hold
-        no break or continue of the user's, so the loop sees only these."""
+        no break or continue of the user's, so the loop sees only these (a
+        long elif chain is emitted in one only when it holds none either:
+        FunctionCodegen._looped_branches)."""
         pos = self.pos(node)
         self.em.begin("cuft.while", pos)
         true = self.constant(True, node)
         self.em.terminator(f"cuft.condition {true.name} : {true.type}", pos)
         self.em.middle("do")
         yield
-        self.em.terminator("cuft.break", pos)
+        if not self.em.terminated:  # an elif chain's else part may return
+            self.em.terminator("cuft.break", pos)
         self.em.end()
 
     def exit_when(self, value, truth, node):
