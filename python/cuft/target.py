@@ -13,10 +13,11 @@ __all__ = ["TARGETS", "target", "set_target", "cuda_available", "cuda_status", "
 
 TARGETS = ("host", "cuda")
 
-# cuft cannot launch on a GPU yet: its CUDA runtime (driver, memory, streams,
-# loading) is still to come. Until then the default is the host everywhere and
-# the "cuda" target compiles (inspect) but does not launch.
-CUDA_LAUNCH_SUPPORTED = False
+# cuft launches on a GPU: its GPU suite (test_cuda_gpu.py, test_cuda_gallery.py
+# and the rest of the suite on the cuda target) passed on an H200 (2026-12-04,
+# 3.12 and 3.13t). False makes the host the default everywhere ("cuda" then
+# compiles, through inspect, but does not launch).
+CUDA_LAUNCH_SUPPORTED = True
 
 # The target in effect lives in one place, the C launch path
 # (_cuft.current_target / exchange_target); this module picks the default.

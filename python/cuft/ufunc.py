@@ -473,7 +473,9 @@ class Reduce:
         if getattr(arr, "ndim", None) != 1:
             raise TypeError("only support 1D array")
         if size is not None:
-            arr = arr[:size]
+            # A DeviceArray has no slicing: its first `size` elements go
+            # through the host (numba's reduce takes `size` for that prefix).
+            arr = (arr.copy_to_host() if hasattr(arr, "copy_to_host") else arr)[:size]
         init = arr.dtype.type(init)
         if arr.size < 1:
             if res is not None:
@@ -487,9 +489,11 @@ class Reduce:
             d_arr = arr if hasattr(arr, "copy_to_host") else to_device(np.ascontiguousarray(arr))
             partials = device_array(blocks, arr.dtype)
             self._kernel[blocks, _REDUCE_THREADS, stream](d_arr, partials, init, True)
-            if blocks > 1:
-                self._kernel[1, _REDUCE_THREADS, stream](partials, partials[:1], init, False)
-            value = partials[:1].copy_to_host()[0]
+            total = partials  # one block: its partial is the total
+            if blocks > 1:  # (a DeviceArray has no slicing: a one-element array)
+                total = device_array(1, arr.dtype)
+                self._kernel[1, _REDUCE_THREADS, stream](partials, total, init, False)
+            value = total.copy_to_host()[0]
         else:
             partials = np.empty(blocks, arr.dtype)
             self._kernel[blocks, _REDUCE_THREADS](arr, partials, init, True)

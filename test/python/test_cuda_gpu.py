@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import cuft
-from threadutil import run_concurrently
+from threadutil import run_concurrently, taker
 
 pytestmark = pytest.mark.skipif(not cuft.cuda_status()["available"],
                                 reason="needs a CUDA driver and a GPU: "
@@ -65,12 +65,13 @@ def test_16_threads_launch_a_new_kernel_once_compiled_once_loaded():
             x[i] += 1
 
     arrays = [cuft.zeros(256, np.int64) for _ in range(16)]
-    it = iter(arrays)
+    take = taker(arrays)
 
     def work():
-        a = next(it)
+        a = take()
         for _ in range(10):
             add_one[1, 256](a)
+        cuft.default_stream().synchronize()  # this thread's own, on 3.13t
         return a
     done = run_concurrently(16, work)
     cuft.default_stream().synchronize()
@@ -312,12 +313,14 @@ def test_setup_and_teardown_run_once_per_module_and_context(tmp_path):
     scaled = cuft.declare_device("ext_scaled", "f32(f32)")
     counts = {"setup": 0, "teardown": 0}
 
+    factor = np.array([3.0], np.float32)  # alive while copied (a temporary's
+    # memory was freed before the copy read it: garbage on 3.13t)
+
     def setup(module):
         counts["setup"] += 1
         ptr, size = module.get_global("ext_factor")
         assert size == 4
-        cuft._cuft.copy_to_device(module.context, ptr, np.array([3.0], np.float32).ctypes.data,
-                                  4, 0)
+        cuft._cuft.copy_to_device(module.context, ptr, factor.ctypes.data, 4, 0)
 
     def teardown(module):
         counts["teardown"] += 1
@@ -329,9 +332,14 @@ def test_setup_and_teardown_run_once_per_module_and_context(tmp_path):
             x[i] = scaled(x[i])
 
     arrays = [cuft.to_device(np.ones(32, np.float32)) for _ in range(16)]
-    it = iter(arrays)
-    run_concurrently(16, lambda: use[1, 32](next(it)))
-    cuft.default_stream().synchronize()
+    take = taker(arrays)  # each thread its own array
+
+    def launch():
+        use[1, 32](take())
+        # On 3.13t each thread launches on a default stream of its own: the
+        # main thread's synchronize() would not wait for this one.
+        cuft.default_stream().synchronize()
+    run_concurrently(16, launch)
     assert counts == {"setup": 1, "teardown": 0}
     assert all((a.copy_to_host() == 3).all() for a in arrays)
     cuft.unload_modules()
@@ -369,9 +377,14 @@ def test_grid_sync_reduce_and_gufuncs_on_the_gpu():
     with pytest.raises(ValueError, match="cannot sync"):
         sequential_rows[blocks + 1, 32](cuft.to_device(np.zeros((2, 32 * (blocks + 1)),
                                                                  np.int32)))
-    x = np.random.default_rng(1).random(blocks * 128)
-    partial, out = cuft.zeros(blocks, np.float64), cuft.zeros(1, np.float64)
-    grid_sum[blocks, 128](cuft.to_device(x), partial, out)
+    # grid_sum's own limit, for its own 128-thread blocks (fewer run at once
+    # than of sequential_rows' 32: on an H200, 2,112 against 4,224).
+    x = np.zeros(128)
+    sums = grid_sum.max_cooperative_grid_blocks(128, args=(x, x, x[:1]))
+    assert 0 < sums < blocks
+    x = np.random.default_rng(1).random(sums * 128)
+    partial, out = cuft.zeros(sums, np.float64), cuft.zeros(1, np.float64)
+    grid_sum[sums, 128](cuft.to_device(x), partial, out)
     assert out.copy_to_host()[0] == pytest.approx(x.sum(), rel=1e-12)
     v = np.arange(1_000_003, dtype=np.int64)
     assert sum_reduce(v) == v.sum() and sum_reduce(cuft.to_device(v)) == v.sum()

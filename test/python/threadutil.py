@@ -24,3 +24,16 @@ def run_concurrently(n_threads, fn):
     if errors:
         raise errors[0]
     return results
+
+
+def taker(items):
+    """A function handing out ``items`` one at a time to whichever thread
+    calls it, each once: next() of one shared iterator is not atomic without
+    the GIL (on 3.13t two threads can get one item, and another none)."""
+    lock = threading.Lock()
+    it = iter(items)
+
+    def take():
+        with lock:
+            return next(it)
+    return take
