@@ -280,7 +280,11 @@ def main():
                f"{kept * 1e6:.2f}"]
         for name, (fns, psync) in peers.items():
             fn = fns.get(case)
-            row.append(f"{timed(fn, opts.iterations, psync) * 1e6:.2f}" if fn else "n/a")
+            try:
+                row.append(f"{timed(fn, opts.iterations, psync) * 1e6:.2f}" if fn else "n/a")
+            except Exception as e:  # noqa: BLE001  (a peer failing to compile its kernel)
+                row.append("error")
+                print(f"{name} {case}: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}")
         rows.append(row)
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     print("\nwarm launch, us of host CPU per launch (median of 5; no synchronize in the loop)")
