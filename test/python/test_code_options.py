@@ -108,7 +108,7 @@ def test_option_values_are_checked():
         cuft.func(inline="sometimes")(lambda v: v)
 
 
-def test_fma_contraction_is_the_gpus_default_and_fma_false_turns_it_off(tmp_path):
+def test_fma_contraction_is_the_gpus_default_and_fma_false_turns_it_off(tmp_path, on_host):
     # As nvcc and numba: a * x + y is one fused multiply-add on the GPU,
     # rounded once; fma=False keeps a multiply and an add, each rounded (.rn:
     # ptxas may not fuse them either). The host computes as numpy either way.

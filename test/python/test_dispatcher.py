@@ -249,7 +249,7 @@ def test_kernel_options():
         cuft.func(fastmath=True)(precise.py_func)
 
 
-def test_launch_configuration_is_checked():
+def test_launch_configuration_is_checked(on_host):
     x = np.zeros(4, np.float32)
     for config, error in [((1,), TypeError), ((0, 32), ValueError), (((1, 2, 3, 4), 1), TypeError),
                           ((1, 1.5), TypeError), ((1, 1, None, -1), ValueError)]:
@@ -274,7 +274,7 @@ def test_launch_configuration_is_checked():
         cuft.set_target(previous)
 
 
-def test_stream_and_shared_bytes_are_launch_keywords_unless_the_kernel_has_such_a_parameter():
+def test_stream_and_shared_bytes_are_launch_keywords_unless_the_kernel_has_such_a_parameter(on_host):
     x, y = np.ones(4, np.float32), np.zeros(4, np.float32)
     saxpy[1, 4](np.float32(2), x, y, stream=None, shared_bytes=128)  # the launch's
     assert list(y) == [2, 2, 2, 2]
