@@ -373,6 +373,44 @@ def test_defs_in_every_kind_of_statement_are_found_with_their_lines(tmp_path):
     assert (e.lineno, e.col) == (line, 22) and e.source_line.strip() == "out[0] = undefined_name"
 
 
+TAILS = """\
+import cuft
+
+@cuft.kernel
+def paren(out):
+    out[0] = (1 +
+              2
+    )
+
+@cuft.kernel
+def else_pass(out):
+    if out.size > 0:
+        out[0] = 3
+    else:
+        pass
+    # a comment after the last statement
+
+@cuft.kernel
+def string_tail(out):
+    out[0] = 4
+    "a string statement: no code"
+@cuft.kernel
+def right_after(out):
+    out[0] = undefined_name
+"""
+
+
+def test_a_def_is_cut_where_its_code_ends_whatever_follows(tmp_path):
+    # A def's own lines end where its code's positions end (no tokenize): a
+    # closing bracket alone, a trailing else: pass, a comment or a string
+    # statement, a def right below; each compiles as the file says.
+    m = load_module(tmp_path, TAILS)
+    assert [run(k) for k in (m.paren, m.else_pass, m.string_tail)] == [3, 3, 4]
+    with pytest.raises(CompileError) as info:
+        run(m.right_after)
+    assert info.value.lineno == TAILS.splitlines().index("    out[0] = undefined_name") + 1
+
+
 def test_a_function_without_source_fails_at_compile_time_not_at_decoration():
     namespace = {"cuft": cuft}
     exec(compile("def nosource(out):\n    out[0] = 1\n", "<no file>", "exec"), namespace)

@@ -196,12 +196,13 @@ class Source:
             raise CompileError(f"cannot read the source of '{fn.__qualname__}': {error}",
                                self.filename, code.co_firstlineno)
         if whole:
-            # The def's own lines first (inspect's block): parsing a whole
-            # file for its first kernel cost a compile 0.2 ms per 50 lines.
-            # Anything amiss there (a block inspect cuts wrong, a lambda's
-            # line), and the file's one parse decides.
+            # The def's own lines first (_def_lines): parsing a whole file
+            # for its first kernel cost a compile 0.2 ms per 50 lines.
+            # Anything amiss there (a cut that does not parse, a lambda's
+            # line, text that is not its code's), and the file's one parse
+            # decides.
             try:
-                self._parse_block(inspect.getblock(lines[start - 1:]), start, code)
+                self._parse_block(_def_lines(lines, start, code), start, code)
                 return
             except Exception:
                 pass
@@ -350,6 +351,19 @@ def _fingerprint(code):
     names = {n for n in code.co_names + code.co_varnames + code.co_freevars + code.co_cellvars
              if "__" not in n}
     return consts, names
+
+
+def _def_lines(lines, start, code):
+    """A def's own lines, from its first (``start``) to the last line its
+    code's instructions span (what Python compiled of it): no tokenize, which
+    inspect.getblock runs over the whole block (a tenth of a second for a
+    generated kernel of 10,000 operands). What follows that line is nothing
+    that compiles to code (a comment, a trailing ``pass``): a cut that then
+    does not parse, or parses to other code, falls back to the file's parse."""
+    end = max((p[1] for p in code.co_positions() if p[1] is not None), default=0)
+    if end < start:
+        raise ValueError("no positions")
+    return lines[start - 1:end]
 
 
 def _same_body(node, code):
