@@ -20,6 +20,7 @@
 #include "HostRuntime.h"
 #include "Interrupt.h"
 #include "PrivateAtomics.h"
+#include "SoftFloat.h"
 
 #include "cuft/Conversion/GPUToHost/GPUToHost.h"
 #include "cuft/Runtime/Collectives.h"
@@ -722,6 +723,23 @@ extern "C" void cuftHostNanosleep(uint32_t) {
   fiberSwitch(w->current->context, w->scheduler);
 }
 
+/// The float16 and bfloat16 conversions LLVM's code generator calls where
+/// the CPU has no instruction for them (SoftFloat.h). Such a value travels in
+/// the low 16 bits of the first vector register (x86-64 and AArch64 alike):
+/// a float with those bits is returned, or taken, there.
+namespace sf = cuft::host::softfloat;
+extern "C" float cuftTruncSfBf2(float x) { return sf::floatOf(sf::bf16FromFloatBits(sf::bitsOf(x))); }
+extern "C" float cuftTruncDfBf2(double x) {
+  return sf::floatOf(sf::bf16FromFloatBits(sf::floatBitsRoundedToOdd(x)));
+}
+extern "C" float cuftTruncSfHf2(float x) { return sf::floatOf(sf::halfFromFloatBits(sf::bitsOf(x))); }
+extern "C" float cuftTruncDfHf2(double x) {
+  return sf::floatOf(sf::halfFromFloatBits(sf::floatBitsRoundedToOdd(x)));
+}
+extern "C" float cuftExtendHfSf2(float h) {
+  return sf::floatOf(sf::floatBitsFromHalf(static_cast<uint16_t>(sf::bitsOf(h))));
+}
+
 /// The error of a failed check at `site` by thread (tx, ty, tz).
 LaunchError checkError(LaunchError::Kind kind, int64_t site, int64_t tx, int64_t ty,
                        int64_t tz) {
@@ -1130,6 +1148,11 @@ const std::vector<RuntimeSymbol> &cuft::host::detail::runtimeSymbols() {
       {"__cuft_host_poll", reinterpret_cast<void *>(&cuftHostPoll)},
       {"__cuft_host_yield", reinterpret_cast<void *>(&cuftHostYield)},
       {"__cuft_host_interrupt", reinterpret_cast<void *>(&interruptFlag)},
+      {"__truncsfbf2", reinterpret_cast<void *>(&cuftTruncSfBf2)},
+      {"__truncdfbf2", reinterpret_cast<void *>(&cuftTruncDfBf2)},
+      {"__truncsfhf2", reinterpret_cast<void *>(&cuftTruncSfHf2)},
+      {"__truncdfhf2", reinterpret_cast<void *>(&cuftTruncDfHf2)},
+      {"__extendhfsf2", reinterpret_cast<void *>(&cuftExtendHfSf2)},
   };
   return symbols;
 }
