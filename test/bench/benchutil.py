@@ -33,18 +33,21 @@ def busy_fraction(seconds=1.0):
     return 1 - (i1 - i0) / max(1, t1 - t0)
 
 
-def rate(n, seconds, fn):
-    """Calls per second of fn, summed over n threads running for `seconds`."""
+def rate(n, seconds, fn=None, make=None):
+    """Calls per second of fn, summed over n threads running for `seconds`;
+    with ``make`` instead, thread i calls ``make(i)`` (made in that thread
+    before the start: its own objects)."""
     barrier = threading.Barrier(n + 1)
     stop = threading.Event()
     counts = [0] * n
 
     def work(i):
+        fn_i = make(i) if make is not None else fn
         barrier.wait()
         c = 0
         while not stop.is_set():
             for _ in range(100):
-                fn()
+                fn_i()
             c += 100
         counts[i] = c
     threads = [threading.Thread(target=work, args=(i,)) for i in range(n)]
