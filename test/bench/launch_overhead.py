@@ -24,7 +24,9 @@ Columns:
 Goals: cuft within 1.3x of the floor; below numba-cuda-mlir's published
 3.0 us for a 1-array kernel. Then launches per second of the 1-array kernel
 from 1, 2, 4, 8, 16 threads (on the free-threaded interpreter with
-PYTHON_GIL=0, each thread its own default stream); goal >= 0.8 x N-fold.
+PYTHON_GIL=0, each thread its own default stream); goal >= 0.8 x N-fold;
+beside them the floor's own rate from as many threads (launch_floor with the
+GIL released): how far the driver itself scales.
 """
 import argparse
 import statistics
@@ -292,17 +294,49 @@ def main():
         print("  ".join(str(v).rjust(w) for v, w in zip(r, widths)))
     print("goals: cuft <= 1.3x floor; 1 array below numba-cuda-mlir's published 3.0 us")
 
-    scaling(cases["1 array"][0], cuft.zeros, opts.threads)
+    scaling(cases["1 array"][0], cuft.zeros, opts.threads, opts.iterations)
     sync()
     print(f"stats: {copy1.stats()}")
 
 
-def scaling(kernel, zeros, threads):
+def floor_rate(kernel, zeros, n, iterations):
+    """cuLaunchKernel's own launches per second from ``n`` threads at once
+    (launch_floor, the GIL released; each thread its own arrays and default
+    stream), summed over the threads: what the driver allows, cuft or not."""
+    from cuft import cuda
+    fe = kernel.frontend
+    start = threading.Barrier(n)
+    rates = [0.0] * n
+
+    def work(i):
+        context = cuda.current_context()
+        stream = cuda.stream_handle(None)
+        args = (zeros(1024, np.float32), zeros(1024, np.float32))
+        sig, packed = kernel._read(fe, args, "cuda", context, 0, stream)
+        module = kernel.specialize_cuda(sig, context)
+        cuft._cuft.launch_floor(module, (1, 1, 1), (32, 1, 1), stream, packed, 100)
+        start.wait()
+        seconds = cuft._cuft.launch_floor(module, (1, 1, 1), (32, 1, 1), stream, packed,
+                                          iterations)
+        rates[i] = 1 / seconds
+        cuft.default_stream().synchronize()  # the arrays outlive their launches
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sum(rates)
+
+
+def scaling(kernel, zeros, threads, iterations=20000, floor=True):
     """Launches per second of the 1-array ``kernel`` from 1, 2, ... threads,
-    each with its own arrays (from ``zeros``)."""
+    each with its own arrays (from ``zeros``), beside cuLaunchKernel's own
+    (floor_rate)."""
     print("\nlaunches per second of the 1-array kernel, summed over threads (1 s each;\n"
-          "each thread its own arrays, kernel[1, 32](x, y) written out per launch)")
-    base = None
+          "each thread its own arrays, kernel[1, 32](x, y) written out per launch)" +
+          (", and\ncuLaunchKernel's own from as many threads (the floor: what the driver allows)"
+           if floor else ""))
+    base = floor_base = None
     for n in (int(t) for t in threads.split(",")):
         own = threading.local()
 
@@ -313,8 +347,13 @@ def scaling(kernel, zeros, threads):
             kernel[1, 32](*a)
         per_second = rate(n, 1.0, launch_own)
         base = base or per_second
-        print(f"  {n:>2} threads: {per_second:>12,.0f}/s  {per_second / base:5.2f}x  "
-              f"(goal >= {0.8 * n:.1f}x)")
+        line = (f"  {n:>2} threads: {per_second:>12,.0f}/s  {per_second / base:5.2f}x  "
+                f"(goal >= {0.8 * n:.1f}x)")
+        if floor:
+            f = floor_rate(kernel, zeros, n, iterations)
+            floor_base = floor_base or f
+            line += f"   floor {f:>12,.0f}/s  {f / floor_base:5.2f}x"
+        print(line)
 
 
 def host_main(opts):
@@ -328,7 +367,7 @@ def host_main(opts):
     for case, (kernel, args) in cuft_cases(np.zeros).items():
         t = timed(lambda: kernel[1, 32](*args), opts.iterations, lambda: None)
         print(f"  {case:>11}  {t * 1e6:6.2f}")
-    scaling(copy1, np.zeros, opts.threads)
+    scaling(copy1, np.zeros, opts.threads, floor=False)
 
 
 if __name__ == "__main__":
