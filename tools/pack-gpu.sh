@@ -116,6 +116,7 @@ python3 -c "import cuft, json; print(json.dumps(cuft.cuda_status()))" || status=
 python3 -m pytest -q -p no:cacheprovider "$here/test/python" "$@" || status=1
 PYTHON_GIL=0 "$here/ft/bin/python3.13t" -m pytest -q -p no:cacheprovider "$here/test/python" "$@" || status=1
 PYTHON_GIL=0 "$here/ft/bin/python3.13t" "$here/test/bench/cache_scaling.py" --threads 1,2,8,64 || status=1
+PYTHON_GIL=0 "$here/ft/bin/python3.13t" "$here/test/bench/python_scaling.py" || status=1
 python3 "$here/test/bench/launch_overhead.py" || status=1
 PYTHON_GIL=0 "$here/ft/bin/python3.13t" "$here/test/bench/launch_overhead.py" || status=1
 exit $status
