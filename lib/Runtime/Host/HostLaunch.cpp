@@ -728,11 +728,15 @@ extern "C" void cuftHostNanosleep(uint32_t) {
 /// the low 16 bits of the first vector register (x86-64 and AArch64 alike):
 /// a float with those bits is returned, or taken, there.
 namespace sf = cuft::host::softfloat;
-extern "C" float cuftTruncSfBf2(float x) { return sf::floatOf(sf::bf16FromFloatBits(sf::bitsOf(x))); }
+extern "C" float cuftTruncSfBf2(float x) {
+  return sf::floatOf(sf::bf16FromFloatBits(sf::bitsOf(x)));
+}
 extern "C" float cuftTruncDfBf2(double x) {
   return sf::floatOf(sf::bf16FromFloatBits(sf::floatBitsRoundedToOdd(x)));
 }
-extern "C" float cuftTruncSfHf2(float x) { return sf::floatOf(sf::halfFromFloatBits(sf::bitsOf(x))); }
+extern "C" float cuftTruncSfHf2(float x) {
+  return sf::floatOf(sf::halfFromFloatBits(sf::bitsOf(x)));
+}
 extern "C" float cuftTruncDfHf2(double x) {
   return sf::floatOf(sf::halfFromFloatBits(sf::floatBitsRoundedToOdd(x)));
 }
