@@ -114,17 +114,26 @@ def cuft_cases(zeros=None):
     }
 
 
-def cuft_floor(kernel, args, iterations):
+def floor_launcher(kernel, args):
+    """``launch(iterations)``: seconds per cuLaunchKernel of ``kernel`` on
+    ``args`` in a C++ loop (launch_floor, the GIL released; parameters packed
+    once, on this thread's default stream), after 100 untimed."""
     from cuft import cuda
-    fe = kernel.frontend
     context = cuda.current_context()
     stream = cuda.stream_handle(None)
-    sig, packed = kernel._read(fe, args, "cuda", context, 0, stream)
+    sig, packed = kernel._read(kernel.frontend, args, "cuda", context, 0, stream)
     module = kernel.specialize_cuda(sig, context)
-    cuft._cuft.launch_floor(module, (1, 1, 1), (32, 1, 1), stream, packed, 100)
-    return statistics.median(
-        cuft._cuft.launch_floor(module, (1, 1, 1), (32, 1, 1), stream, packed, iterations)
-        for _ in range(5))
+
+    def launch(iterations):
+        return cuft._cuft.launch_floor(module, (1, 1, 1), (32, 1, 1), stream, packed,
+                                       iterations)
+    launch(100)
+    return launch
+
+
+def cuft_floor(kernel, args, iterations):
+    launch = floor_launcher(kernel, args)
+    return statistics.median(launch(iterations) for _ in range(5))
 
 
 # -- peers -------------------------------------------------------------------------
@@ -303,22 +312,14 @@ def floor_rate(kernel, zeros, n, iterations):
     """cuLaunchKernel's own launches per second from ``n`` threads at once
     (launch_floor, the GIL released; each thread its own arrays and default
     stream), summed over the threads: what the driver allows, cuft or not."""
-    from cuft import cuda
-    fe = kernel.frontend
     start = threading.Barrier(n)
     rates = [0.0] * n
 
     def work(i):
-        context = cuda.current_context()
-        stream = cuda.stream_handle(None)
         args = (zeros(1024, np.float32), zeros(1024, np.float32))
-        sig, packed = kernel._read(fe, args, "cuda", context, 0, stream)
-        module = kernel.specialize_cuda(sig, context)
-        cuft._cuft.launch_floor(module, (1, 1, 1), (32, 1, 1), stream, packed, 100)
+        launch = floor_launcher(kernel, args)
         start.wait()
-        seconds = cuft._cuft.launch_floor(module, (1, 1, 1), (32, 1, 1), stream, packed,
-                                          iterations)
-        rates[i] = 1 / seconds
+        rates[i] = 1 / launch(iterations)
         cuft.default_stream().synchronize()  # the arrays outlive their launches
     threads = [threading.Thread(target=work, args=(i,)) for i in range(n)]
     for t in threads:
