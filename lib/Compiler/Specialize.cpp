@@ -218,7 +218,7 @@ struct Reader {
   }
 };
 
-constexpr uint64_t kPayloadVersion = 2;
+constexpr uint64_t kPayloadVersion = 3;
 
 std::string serialize(const cuft::Specialization &s) {
   Writer w;
@@ -240,7 +240,8 @@ std::string serialize(const cuft::Specialization &s) {
   w.u64(s.hostObject != nullptr);
   if (const cuft::host::Object *o = s.hostObject.get()) {
     w.str(o->name);
-    w.u64(uint64_t(o->fibers) | uint64_t(o->cooperative) << 1 | uint64_t(o->globalAtomics) << 2);
+    w.u64(uint64_t(o->fibers) | uint64_t(o->cooperative) << 1 | uint64_t(o->globalAtomics) << 2 |
+          uint64_t(o->blockRuns) << 3);
     w.u64(o->sharedBytes);
     w.u64(o->localBytes);
     w.u64(o->maxThreads);
@@ -306,6 +307,7 @@ SpecializationPtr deserialize(const std::string &bytes) {
     o->fibers = flags & 1;
     o->cooperative = flags >> 1 & 1;
     o->globalAtomics = flags >> 2 & 1;
+    o->blockRuns = flags >> 3 & 1;
     o->sharedBytes = r.u64();
     o->localBytes = r.u64();
     o->maxThreads = r.u64();

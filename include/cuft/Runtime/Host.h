@@ -49,6 +49,9 @@ struct Object {
   bool fibers = false;
   /// The kernel syncs its grid (cuft.cg): a launch runs every block at once.
   bool cooperative = false;
+  /// Its entry runs a run of blocks along x in one call (kRunSlot): its
+  /// threads run in one loop from the start (no barrier, no fibers).
+  bool blockRuns = false;
   /// Its code has atomics on memory other than the block's shared memory:
   /// blocks on several cores may contend for it (HostLaunch.cpp's widths).
   bool globalAtomics = false;
@@ -115,6 +118,8 @@ public:
   bool usesFibers() const;
   /// It syncs its grid (cuft.cg): every block of a launch runs at once.
   bool cooperative() const;
+  /// Its entry runs several blocks of a row of the grid in one call (Object).
+  bool blockRuns() const;
   /// It has atomics on memory other than shared memory.
   bool globalAtomics() const;
   /// How a kernel with global atomics runs best, as launches measured it

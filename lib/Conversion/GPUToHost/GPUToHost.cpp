@@ -685,8 +685,9 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
   /// barriers (SplitBarriers.cpp; they meet at nothing else), always.
   enum class Fibers { No, UnlessSplit, Always };
 
-  /// `__cuft_entry_K(args..., ids, shared)`: runs kernel K's threads of one
-  /// block in a loop (no barriers) or one thread (with barriers, on a fiber).
+  /// `__cuft_entry_K(args..., ids, shared)`: runs kernel K's threads of a run
+  /// of blocks in loops (no barriers; kRunSlot) or one thread (with barriers,
+  /// on a fiber).
   void buildEntry(OpBuilder &b, func::FuncOp kernel, Fibers fibers, bool cooperative,
                   std::pair<int64_t, int64_t> memory) {
     auto [sharedBytes, localBytes] = memory;
@@ -717,15 +718,23 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
     // A private copy of ids, so that LLVM keeps the thread indices in registers:
     // slot by slot (memref.copy is a call of memcpy per block, its size read
     // from the descriptor).
-    auto idsType = cast<MemRefType>(args[args.size() - 2].getType());
+    Value given = args[args.size() - 2];
+    auto idsType = cast<MemRefType>(given.getType());
     Value ids = memref::AllocaOp::create(b, loc, idsType);
+    Value firstX, run;
     for (int64_t slot = 0; slot < idsType.getDimSize(0); ++slot) {
       Value at = arith::ConstantIndexOp::create(b, loc, slot);
-      Value v = memref::LoadOp::create(b, loc, args[args.size() - 2], ValueRange{at});
+      Value v = memref::LoadOp::create(b, loc, given, ValueRange{at});
       // The block's ids are below CUDA's limits (readId): LLVM reads the
       // kernel's ids out of this copy, and keeps the bound as the load's range.
       if (slot >= kBlockIdSlot && slot < kPrivateSlot)
         assumeBelow(b, loc, v, idBound(slot));
+      if (slot == kRunSlot) // (x + run - 1) is a block of the grid
+        assumeBelow(b, loc, v, idBound(kGridDimSlot));
+      if (slot == kBlockIdSlot)
+        firstX = v;
+      if (slot == kRunSlot)
+        run = v;
       memref::StoreOp::create(b, loc, v, ids, ValueRange{at});
     }
     args[args.size() - 2] = ids;
@@ -753,11 +762,21 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
       scf::ForOp::create(bz_, loc, zero, by, one, ValueRange{},
                          [&](OpBuilder &by_, Location, Value y, ValueRange) {
         setTid(by_, 1, y);
-        scf::ForOp::create(by_, loc, zero, bx, one, ValueRange{},
-                           [&](OpBuilder &bx_, Location, Value x, ValueRange) {
-          setTid(bx_, 0, x);
-          func::CallOp::create(bx_, loc, kernel, args);
-          scf::YieldOp::create(bx_, loc);
+        // The run's blocks, a row of threads of each (kRunSlot).
+        scf::ForOp::create(by_, loc, zero, run, one, ValueRange{},
+                           [&](OpBuilder &br_, Location, Value k, ValueRange) {
+          Value blockX = arith::AddIOp::create(
+              br_, loc, firstX, k, arith::IntegerOverflowFlags::nsw | arith::IntegerOverflowFlags::nuw);
+          Value at = arith::ConstantIndexOp::create(br_, loc, kBlockIdSlot);
+          memref::StoreOp::create(br_, loc, blockX, ids, ValueRange{at});
+          memref::StoreOp::create(br_, loc, blockX, given, ValueRange{at});
+          scf::ForOp::create(br_, loc, zero, bx, one, ValueRange{},
+                             [&](OpBuilder &bx_, Location, Value x, ValueRange) {
+            setTid(bx_, 0, x);
+            func::CallOp::create(bx_, loc, kernel, args);
+            scf::YieldOp::create(bx_, loc);
+          }, /*unsignedCmp=*/true);
+          scf::YieldOp::create(br_, loc);
         }, /*unsignedCmp=*/true);
         scf::YieldOp::create(by_, loc);
       }, /*unsignedCmp=*/true);

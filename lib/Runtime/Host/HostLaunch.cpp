@@ -267,22 +267,35 @@ void setBlock(const Job &j, BlockRun &run, Task &t, uint64_t linear) {
 
 /// The fiber's body: the kernel entry, then back to the scheduler for good.
 /// A task that runs a block's threads in a loop runs `more` blocks after its
-/// first, one after another (the same shared memory: its contents are
-/// undefined when a block starts), unless the launch fails or is
-/// interrupted first.
+/// first, unless the launch fails or is interrupted first: those of a row of
+/// the grid together (kRunSlot), when the kernel has no shared memory, else
+/// one after another (the same shared memory: its contents are undefined
+/// when a block starts).
 void taskMain(void *p) {
   auto *task = static_cast<Task *>(p);
   Worker &w = *task->worker;
   Job &j = *w.job;
   auto entry = j.kernel->entry();
-  entry(task->args.data());
-  for (BlockRun &run = w.blockOf(*task); task->more > 0; --task->more) {
+  bool runs = j.kernel->blockRuns() && dynamicSharedOffset(*j.kernel) + j.dynamicShared == 0;
+  BlockRun &block = w.blockOf(*task);
+  for (uint64_t left = task->more + 1;;) {
+    // The first and the last block of a row of the grid run alone: a guard
+    // (`if 0 < i < n - 1:`) usually fails in them only, and a run's loops
+    // are versioned on whether the guards hold for all of its threads
+    // (GuardedLoops.cpp), the fast copy vectorized without masks.
+    uint32_t x = block.id[0];
+    uint64_t run = !runs || x == 0 || x + 1 >= j.grid[0]
+                       ? 1
+                       : std::min<uint64_t>(left, j.grid[0] - 1 - x);
+    task->ids[cuft::kRunSlot] = static_cast<uint32_t>(run);
+    entry(task->args.data());
+    if ((left -= run) == 0)
+      break;
     if (j.interrupted())
       j.fail(interruptedError());
     if (j.failed.load(std::memory_order_relaxed))
       break;
-    setBlock(j, run, *task, run.linear + 1);
-    entry(task->args.data());
+    setBlock(j, block, *task, block.linear + run);
   }
   task->state = Task::State::Done;
   fiberSwitch(task->context, w.scheduler);
@@ -361,6 +374,7 @@ bool Worker::addBlocks(Job &j, uint64_t first, uint64_t count) {
         t.ids[cuft::kGridDimSlot + d] = j.grid[d];
       }
       t.ids[cuft::kPrivateSlot] = 0; // atomics stay atomic, unless runBlocks says
+      t.ids[cuft::kRunSlot] = 1;
       t.idsBuffer.point(t.ids, cuft::kIdSlots);
       t.args.assign(j.userArgs.begin(), j.userArgs.end());
       t.idsBuffer.appendSlots(t.args);
@@ -617,8 +631,8 @@ void Worker::completeWarp(size_t block, size_t warp) {
 }
 
 void Worker::abandonCurrent(LaunchError error) {
-  for (unsigned d = 0; d < 3; ++d)
-    error.block[d] = blockOf(*current).id[d];
+  for (unsigned d = 0; d < 3; ++d) // a run's entry updates blockIdx.x (kRunSlot)
+    error.block[d] = current->ids[cuft::kBlockIdSlot + d];
   job->fail(std::move(error));
   current->state = Task::State::Failed;
   fiberSwitch(current->context, scheduler);

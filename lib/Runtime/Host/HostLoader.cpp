@@ -34,6 +34,7 @@ struct cuft::host::Kernel::Impl {
   std::string name;
   bool fibers = false;
   bool cooperative = false;
+  bool blockRuns = false;
   bool globalAtomics = false;
   mutable Kernel::Widths widths;
   uint64_t sharedBytes = 0;
@@ -53,6 +54,7 @@ Kernel::~Kernel() = default;
 const std::string &Kernel::name() const { return impl->name; }
 bool Kernel::usesFibers() const { return impl->fibers; }
 bool Kernel::cooperative() const { return impl->cooperative; }
+bool Kernel::blockRuns() const { return impl->blockRuns; }
 bool Kernel::globalAtomics() const { return impl->globalAtomics; }
 Kernel::Widths &Kernel::widths() const { return impl->widths; }
 uint64_t Kernel::sharedBytes() const { return impl->sharedBytes; }
@@ -242,6 +244,7 @@ std::unique_ptr<Kernel> cuft::host::load(const Object &object, std::string &erro
   impl->globalAtomics = object.globalAtomics;
   impl->fibers = object.fibers;
   impl->cooperative = object.cooperative;
+  impl->blockRuns = object.blockRuns;
   impl->sharedBytes = object.sharedBytes;
   impl->localBytes = object.localBytes;
   impl->maxThreads = object.maxThreads;

@@ -174,6 +174,50 @@ void markVersions(Loop &outer, Loop &loop, ValueToValueMapTy &map, LoopInfo &loo
   addLoopProperties(loop, scalarLoop(ctx));
 }
 
+/// The iteration of `loop` (counted by its backedge-taken count `trips`)
+/// whose values are the last that `block` in it sees: the last, or the one
+/// before when `block` is past the loop's only exit test, at its header (a
+/// loop not rotated yet, as at the peephole points: its header runs once
+/// more than its body, and its recurrences' last value reaches the test
+/// alone). Evaluated at -1 when the body never runs, which then checks nothing.
+const SCEV *lastIterationFor(const Loop &loop, const BasicBlock *block, const SCEV *trips,
+                             ScalarEvolution &se) {
+  if (block == loop.getHeader() || loop.getExitingBlock() != loop.getHeader())
+    return trips;
+  return se.getMinusSCEV(trips, se.getOne(trips->getType()));
+}
+
+/// Widens check `c` of a recurrence whose start moves with a loop around
+/// its own, the same way (the host's run of blocks, kRunSlot: a row of
+/// threads of each block in turn, x = (blockIdx.x + k) * blockDim.x + tx):
+/// its values over that loop too lie between the first of the first
+/// iteration and the last of the last, when neither recurrence wraps, so
+/// the check is versioned once for the whole run, not per block.
+template <typename Check> void liftCheck(Check &c, ScalarEvolution &se) {
+  auto positive = [&](const SCEVAddRecExpr *r) {
+    return r->isAffine() && se.isKnownPositive(r->getStepRecurrence(se));
+  };
+  if (!positive(c.rec))
+    return;
+  for (;;) {
+    auto *start = dyn_cast<SCEVAddRecExpr>(c.first);
+    auto *end = dyn_cast<SCEVAddRecExpr>(c.last);
+    if (!start || !end || start->getLoop() != end->getLoop() ||
+        !start->getLoop()->contains(c.over) || !positive(start) || !positive(end))
+      return;
+    const SCEV *trips = se.getBackedgeTakenCount(start->getLoop());
+    if (isa<SCEVCouldNotCompute>(trips))
+      return;
+    NoWrap w = noWrapOf(start, trips, se), v = noWrapOf(end, trips, se);
+    c.noWrap.sign &= w.sign && v.sign;
+    c.noWrap.unsign &= w.unsign && v.unsign;
+    c.first = start->getStart();
+    c.last = end->evaluateAtIteration(
+        lastIterationFor(*start->getLoop(), c.over->getHeader(), trips, se), se);
+    c.over = start->getLoop();
+  }
+}
+
 /// Versions `loop` on whether its monotone comparisons hold throughout.
 bool guardLoop(Loop &loop, ScalarEvolution &se, LoopInfo &loops, DominatorTree &dt) {
   BasicBlock *preheader = loop.getLoopPreheader();
@@ -189,7 +233,8 @@ bool guardLoop(Loop &loop, ScalarEvolution &se, LoopInfo &loops, DominatorTree &
     const SCEVAddRecExpr *rec; // of `loop` or of a loop around it
     const SCEV *bound;
     ICmpInst::Predicate pred; // rec pred bound
-    const SCEV *trips;        // of the rec's loop
+    const Loop *over;         // the rec's loop, or a loop around it (lifted)
+    const SCEV *first, *last; // the rec's least and greatest values over `over`
     NoWrap noWrap;            // of the rec over those
   };
   // The comparisons in `loop` and in the loops around it (outside their
@@ -240,16 +285,19 @@ bool guardLoop(Loop &loop, ScalarEvolution &se, LoopInfo &loops, DominatorTree &
       if (isa<SCEVCouldNotCompute>(trips))
         continue;
       NoWrap noWrap = noWrapOf(rec, trips, se);
-      if (!monotone(pred, rec, noWrap))
-        continue;
-      checks.push_back({cmp, rec, rhs, pred, trips, noWrap});
+      const SCEV *last =
+          rec->evaluateAtIteration(lastIterationFor(*rec->getLoop(), block, trips, se), se);
+      Check c{cmp, rec, rhs, pred, rec->getLoop(), rec->getStart(), last, noWrap};
+      liftCheck(c, se);
+      if (monotone(pred, rec, c.noWrap))
+        checks.push_back(c);
     }
   if (checks.empty())
     return false;
   SCEVExpander expander(se, "cuft.guard");
   for (const Check &c : checks)
-    if (!expander.isSafeToExpand(c.rec->getStart()) || !expander.isSafeToExpand(c.bound) ||
-        !expander.isSafeToExpand(c.rec->evaluateAtIteration(c.trips, se)))
+    if (!expander.isSafeToExpand(c.first) || !expander.isSafeToExpand(c.bound) ||
+        !expander.isSafeToExpand(c.last))
       return false;
 
   // The loop versioned is the outermost around `loop` in which every test
@@ -260,14 +308,14 @@ bool guardLoop(Loop &loop, ScalarEvolution &se, LoopInfo &loops, DominatorTree &
     if (!l->getLoopPreheader() || !l->getUniqueExitBlock() || !l->isLoopSimplifyForm())
       return false;
     return llvm::all_of(checks, [&](const Check &c) {
-      return se.isLoopInvariant(c.rec->getStart(), l) && se.isLoopInvariant(c.bound, l) &&
-             se.isLoopInvariant(c.trips, l);
+      return se.isLoopInvariant(c.first, l) && se.isLoopInvariant(c.bound, l) &&
+             se.isLoopInvariant(c.last, l);
     });
   };
   Loop *outer = &loop;
   for (const Check &c : checks)
-    if (c.rec->getLoop()->contains(outer))
-      outer = loops.getLoopFor(c.rec->getLoop()->getHeader());
+    if (c.over->contains(outer))
+      outer = loops.getLoopFor(c.over->getHeader());
   if (!invariantIn(outer))
     return false;
   while (outer->getParentLoop() && invariantIn(outer->getParentLoop()))
@@ -283,8 +331,8 @@ bool guardLoop(Loop &loop, ScalarEvolution &se, LoopInfo &loops, DominatorTree &
   for (const Check &c : checks) {
     Type *type = c.rec->getType();
     Value *bound = expander.expandCodeFor(c.bound, type, at);
-    Value *first = expander.expandCodeFor(c.rec->getStart(), type, at);
-    Value *last = expander.expandCodeFor(c.rec->evaluateAtIteration(c.trips, se), type, at);
+    Value *first = expander.expandCodeFor(c.first, type, at);
+    Value *last = expander.expandCodeFor(c.last, type, at);
     all = b.CreateAnd(all, holdsThroughout(b, c.pred, c.rec, c.noWrap, first, last, bound));
   }
   // Frozen: a guard LLVM's unswitching froze is read here unfrozen.

@@ -59,6 +59,7 @@ bool readKernelFacts(ModuleOp module, const std::string &kernel, cuft::host::Obj
   impl.name = entry.getName().drop_front(std::strlen(cuft::kEntryPrefix)).str();
   impl.fibers = entry->hasAttr(cuft::kFibersAttr);
   impl.cooperative = entry->hasAttr(cuft::kCooperativeAttr);
+  impl.blockRuns = !impl.fibers;
   splittable = entry->hasAttr(cuft::kSplitBarriersAttr);
   if (auto bytes = entry->getAttrOfType<IntegerAttr>(cuft::kSharedBytesAttr))
     impl.sharedBytes = bytes.getInt();

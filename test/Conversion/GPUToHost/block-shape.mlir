@@ -6,7 +6,7 @@
 // entry's thread loops count to the shape.
 
 // CHECK-LABEL: func.func private @rows(
-// CHECK-SAME: %[[IDS:[^:]*]]: memref<13xi32>, %{{[^:]*}}: memref<?xi8>)
+// CHECK-SAME: %[[IDS:[^:]*]]: memref<14xi32>, %{{[^:]*}}: memref<?xi8>)
 // CHECK-NOT: memref.load %[[IDS]][%c6
 // CHECK-NOT: memref.load %[[IDS]][%c7
 // CHECK: arith.constant 16 : index

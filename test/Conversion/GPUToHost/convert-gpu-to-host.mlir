@@ -9,12 +9,12 @@
 
 // A barrier-free kernel: its entry loops over the block's threads.
 // CHECK-LABEL: func.func private @scale(
-// CHECK-SAME: %[[X:.*]]: memref<?xf32>, %{{.*}}: f32, %[[IDS:.*]]: memref<13xi32>, %{{.*}}: memref<?xi8>)
+// CHECK-SAME: %[[X:.*]]: memref<?xf32>, %{{.*}}: f32, %[[IDS:.*]]: memref<14xi32>, %{{.*}}: memref<?xi8>)
 // CHECK-SAME: llvm.linkage = #llvm.linkage<internal>
 // threadIdx.x is ids[0], blockIdx.x ids[3], blockDim.x ids[6].
-// CHECK-DAG: memref.load %[[IDS]][%c0{{[_0-9]*}}] : memref<13xi32>
-// CHECK-DAG: memref.load %[[IDS]][%c3{{[_0-9]*}}] : memref<13xi32>
-// CHECK-DAG: memref.load %[[IDS]][%c6{{[_0-9]*}}] : memref<13xi32>
+// CHECK-DAG: memref.load %[[IDS]][%c0{{[_0-9]*}}] : memref<14xi32>
+// CHECK-DAG: memref.load %[[IDS]][%c3{{[_0-9]*}}] : memref<14xi32>
+// CHECK-DAG: memref.load %[[IDS]][%c6{{[_0-9]*}}] : memref<14xi32>
 // Bounds checks call the runtime with a site number, the index and the thread.
 // CHECK: scf.if
 // CHECK: call @__cuft_index_error({{.*}}) : (i64, i64, i64, i64, i64, i64, i64) -> ()
@@ -46,19 +46,27 @@ cuft.kernel @stage(%out: !cuft.array<f64, 1, C>) {
   cuft.store %v, %out[%t] : f64, !cuft.array<f64, 1, C>[i64]
   cuft.return
 }
-// The entries follow the kernels. A block's threads are three unsigned loops counting
+// The entries follow the kernels. A block's threads are unsigned loops counting
 // in i32, as the ids hold them: each stores its induction variable itself, so
 // that LLVM sees threadIdx as the loop's (no truncation and widening between).
+// Between the rows (y) and the threads of a row (x), a loop over the run of
+// blocks the call runs (ids[13]): blockIdx.x = ids[3] + k, stored into the copy
+// and into the runtime's ids (the block a trap names).
 // CHECK-LABEL: func.func @__cuft_entry_scale(
-// CHECK-SAME: attributes {cuft.host.arrays = array<i64: 0, 1, 4>, cuft.host.local_bytes = 0 : i64, cuft.host.shared_bytes = 0 : i64}
+// CHECK-SAME: %[[GIVEN:[^:]*]]: memref<14xi32>, %{{[^:]*}}: memref<?xi8>) attributes {cuft.host.arrays = array<i64: 0, 1, 4>, cuft.host.local_bytes = 0 : i64, cuft.host.shared_bytes = 0 : i64}
 // The ids are copied slot by slot (memref.copy was a call of memcpy per block).
-// CHECK: %[[IDS:.*]] = memref.alloca() : memref<13xi32>
+// CHECK: %[[IDS:.*]] = memref.alloca() : memref<14xi32>
 // CHECK-NOT: memref.copy
-// CHECK-COUNT-13: memref.store %{{.*}}, %[[IDS]]
+// CHECK: %[[FIRST:.*]] = memref.load %[[GIVEN]][%c3{{[_0-9]*}}]
+// CHECK: %[[BLOCKS:.*]] = memref.load %[[GIVEN]][%c13{{[_0-9]*}}]
 // CHECK: scf.for unsigned %[[Z:.*]] = %{{.*}} to %{{.*}} step %{{.*}} : i32 {
 // CHECK: memref.store %[[Z]], %[[IDS]]
 // CHECK: scf.for unsigned %[[Y:.*]] = %{{.*}} to %{{.*}} step %{{.*}} : i32 {
 // CHECK: memref.store %[[Y]], %[[IDS]]
+// CHECK: scf.for unsigned %[[K:.*]] = %{{.*}} to %[[BLOCKS]] step %{{.*}} : i32 {
+// CHECK: %[[BX:.*]] = arith.addi %[[FIRST]], %[[K]] overflow<nsw, nuw> : i32
+// CHECK: memref.store %[[BX]], %[[IDS]][%c3{{[_0-9]*}}]
+// CHECK: memref.store %[[BX]], %[[GIVEN]][%c3{{[_0-9]*}}]
 // CHECK: scf.for unsigned %[[X:.*]] = %{{.*}} to %{{.*}} step %{{.*}} : i32 {
 // CHECK: memref.store %[[X]], %[[IDS]]
 // CHECK: call @scale(

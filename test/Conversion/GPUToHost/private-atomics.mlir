@@ -8,8 +8,8 @@
 // the kind: 0 add, 3 signed max).
 
 // CHECK-LABEL: func.func private @hist(
-// CHECK-SAME: %[[V:[^:]*]]: memref<?xi32>, %[[BINS:[^:]*]]: memref<?xi32>, %[[PEAK:[^:]*]]: memref<?xi64>, %[[IDS:[^:]*]]: memref<13xi32>
-// CHECK: %[[MASK:.*]] = memref.load %[[IDS]][%c12{{[_0-9]*}}] : memref<13xi32>
+// CHECK-SAME: %[[V:[^:]*]]: memref<?xi32>, %[[BINS:[^:]*]]: memref<?xi32>, %[[PEAK:[^:]*]]: memref<?xi64>, %[[IDS:[^:]*]]: memref<14xi32>
+// CHECK: %[[MASK:.*]] = memref.load %[[IDS]][%c12{{[_0-9]*}}] : memref<14xi32>
 // CHECK: %[[BIT:.*]] = arith.andi %[[MASK]], %c1_i32
 // CHECK: %[[MINE:.*]] = arith.cmpi ne, %[[BIT]], %c0_i32
 // CHECK: scf.if %[[MINE]] {

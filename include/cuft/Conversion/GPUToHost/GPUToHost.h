@@ -11,9 +11,9 @@
 
 namespace cuft {
 
-/// The `ids` argument: 13 x i32, threadIdx, blockIdx, blockDim, gridDim (x, y,
-/// z each), then the private-atomics mask.
-inline constexpr unsigned kIdSlots = 13;
+/// The `ids` argument: 14 x i32, threadIdx, blockIdx, blockDim, gridDim (x, y,
+/// z each), then the private-atomics mask and the run of blocks.
+inline constexpr unsigned kIdSlots = 14;
 inline constexpr unsigned kThreadIdSlot = 0;
 inline constexpr unsigned kBlockIdSlot = 3;
 inline constexpr unsigned kBlockDimSlot = 6;
@@ -24,7 +24,15 @@ inline constexpr unsigned kGridDimSlot = 9;
 /// atomically, after the blocks it ran).
 inline constexpr unsigned kPrivateSlot = 12;
 inline constexpr unsigned kMaxPrivateArrays = 32;
-
+/// How many blocks an entry that loops over a block's threads (no fibers)
+/// runs, along x from blockIdx.x: blocks (x, y, z) ... (x + run - 1, y, z),
+/// row by row across them (for each z and y of threadIdx, every block's row
+/// of threads in turn), so that a 2-D kernel of small blocks reads and writes
+/// rows as long as the run's. The entry writes each block's x into
+/// ids[kBlockIdSlot] before running a row of it: the block a trap names. A
+/// kernel with shared memory runs one block at a time (its blocks' threads
+/// would share it).
+inline constexpr unsigned kRunSlot = 13;
 /// On an entry: its array parameters, three i64 each: the first cell of the
 /// descriptor (KernelArgs.h), the rank, the element's bytes. Absent when an
 /// element's size is unknown: the runtime then privatizes nothing.
