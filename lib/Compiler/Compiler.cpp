@@ -282,6 +282,7 @@ cuft::detail::Session::~Session() {
 
 LogicalResult cuft::detail::Session::run(ModuleOp module, llvm::StringRef key,
                                          llvm::function_ref<void(OpPassManager &)> build) {
+  timing::describeTarget(key.split('|').first);
   std::unique_ptr<PassManager> &pm = pooled->pipelines[key];
   if (!pm) {
     pm = newPassManager();
@@ -292,6 +293,8 @@ LogicalResult cuft::detail::Session::run(ModuleOp module, llvm::StringRef key,
 
 LogicalResult cuft::detail::Session::specialize(ModuleOp module, const std::string &signature,
                                                 const std::string &kernel) {
+  timing::describeKernel(kernel, signature);
+  timing::Stage stage("specialize");
   CuftSpecializeOptions options;
   options.sig = signature;
   options.kernel = kernel;
@@ -303,10 +306,12 @@ LogicalResult cuft::detail::Session::specialize(ModuleOp module, const std::stri
 std::unique_ptr<PassManager> cuft::detail::Session::newPassManager() {
   auto pm = std::make_unique<PassManager>(pooled->ctx.get());
   pm->enableVerifier(verifyEachPass());
+  timing::instrument(*pm);
   return pm;
 }
 
 OwningOpRef<ModuleOp> cuft::detail::Session::parse(const std::string &ir) {
+  timing::Stage stage("parse");
   return parseSourceString<ModuleOp>(ir, ParserConfig(pooled->ctx.get()), "<cuft generic IR>");
 }
 

@@ -11,6 +11,7 @@
 #define CUFT_LIB_COMPILER_SESSION_H
 
 #include "cuft/Compiler/Compiler.h"
+#include "cuft/Conversion/Timing.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
@@ -71,6 +72,8 @@ private:
   /// A pass manager in this context, verifying after every pass or not
   /// (CUFT_VERIFY_PASSES).
   std::unique_ptr<mlir::PassManager> newPassManager();
+  /// This compile's stage times (CUFT_TIMING), printed as the Session ends.
+  std::unique_ptr<timing::Compile> timed = timing::Compile::start();
   std::vector<Diagnostic> &diagnostics;
   std::unique_ptr<PooledContext> pooled;
   std::optional<mlir::ScopedDiagnosticHandler> handler;

@@ -14,7 +14,9 @@ docs/threading.md.
 import dataclasses
 import os
 import pickle
+import sys
 import threading
+import time
 
 from . import _cuft
 from .errors import CompileError, CudaError, KernelArgumentError, from_diagnostics
@@ -135,9 +137,13 @@ def _frontend_for(fn, tuples=("", ()), debug=False):
             return fe
     # The kernel's own frontend defers a compile error until its IR is used:
     # its parameters are known, and a launch with tuples gets the IR for them.
+    began = time.perf_counter()
     fe = dataclasses.replace(generate(fn, is_kernel=True, param_shapes=shapes,
                                       defer_errors=not skeleton, debug=debug),
                              tuples=skeleton, debug=debug)
+    if _TIMING:  # CUFT_TIMING: the line compiles print (cuft/Conversion/Timing.h)
+        sys.stderr.write(f"cuft-timing: frontend {fn.__qualname__}() "
+                         f"{(time.perf_counter() - began) * 1e3:.3f} ms\n")
     with _FRONTENDS_LOCK:
         # Copy-on-write: readers iterate a tuple that is never mutated.
         _FRONTENDS[fn.__code__] = (*_FRONTENDS.get(fn.__code__, ())[-7:], fe)
@@ -147,6 +153,7 @@ def _frontend_for(fn, tuples=("", ()), debug=False):
 
 
 _read_arguments = _cuft.read_arguments
+_TIMING = _cuft.timing_enabled()
 
 
 def _constexpr_mask(fe):

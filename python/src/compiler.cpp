@@ -3,6 +3,7 @@
 #include "bindings.h"
 
 #include "cuft/Compiler/Compiler.h"
+#include "cuft/Conversion/Timing.h"
 #include "cuft/Dialect/Cuft/Transforms/SignatureText.h"
 
 #include <pybind11/stl.h>
@@ -19,6 +20,8 @@ py::list cuft::python::diagnosticsToPython(const std::vector<Diagnostic> &diagno
 }
 
 void cuft::python::bindCompiler(py::module_ &m) {
+  m.def("timing_enabled", &cuft::timing::enabled,
+        "Whether CUFT_TIMING asks compiles to print their stages' times (read once).");
   m.def(
       "scalar_types",
       [] {

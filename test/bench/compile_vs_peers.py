@@ -17,8 +17,16 @@ of ten math calls, each in its framework's idiom, for sm_90.
 
 "Warm": the framework imported and one kernel compiled first; every timed
 compile is of a kernel new to the process (the source differs by a constant),
-the median of 7. Peers run from .venv-peers (test/bench/setup-peers.sh), each
-framework in a process of its own. Runs under an flock (benchutil.exclusive).
+the median of 7. "Cold": a fresh process's first compile, from before the
+framework's import (numpy's too, which each imports) to the PTX, one process
+per framework and kernel (the interpreter's own start not counted). cuft's warm
+compiles are also timed to each of its stages, in new kernels of their own:
+"generic" (the Python frontend's IR), "typed" (parsed and specialized), "llvm"
+(lowered through MLIR, translated, optimized by LLVM at -O3 with libdevice's
+functions linked) and "ptx" (NVPTX's code generator); a stage's figure is its
+median less the one before. Peers run from .venv-peers
+(test/bench/setup-peers.sh), each framework in a process of its own. Runs
+under an flock (benchutil.exclusive).
 
     test/bench/setup-peers.sh; .venv/bin/python test/bench/compile_vs_peers.py
 """
@@ -100,12 +108,13 @@ f = np.zeros(16, np.float32)
 m = np.zeros((16, 16), np.float32)
 ARGS = {"saxpy": (np.float32(2), f, f), "reduction": (f, f), "matmul": (m, m, m),
         "math10": (f, f)}
-def compile_one(name, n):
+def compile_one(name, n, stage="ptx"):
     mod = __import__(f"variant{n}")
     t = time.perf_counter()
-    getattr(mod, name).inspect(*ARGS[name], stage="ptx", chip="sm_90")
+    getattr(mod, name).inspect(*ARGS[name], stage=stage, chip="sm_90")
     return (time.perf_counter() - t) * 1e3
 '''''
+CUFT_STAGES = ("generic", "typed", "llvm", "ptx")
 
 # The same kernels in numba-cuda's idiom: its names for cuft's.
 NUMBA_IMPORT = "from numba import cuda, float32\n"
@@ -210,15 +219,38 @@ out = {name: statistics.median(compile_one(name, n) for n in range(1, REPEAT + 1
 print(json.dumps(out))
 '''
 
+# cuft's warm compiles to each stage (CUFT_STAGES), each of new kernels.
+STAGES_RUN = f"CUFT_STAGES = {CUFT_STAGES!r}\n" + '''
+for name in KERNELS:
+    compile_one(name, 0)
+out = {}
+for k, stage in enumerate(CUFT_STAGES):
+    first = 1 + k * REPEAT
+    out[stage] = {name: statistics.median(compile_one(name, n, stage)
+                                          for n in range(first, first + REPEAT))
+                  for name in KERNELS}
+print(json.dumps(out))
+'''
 
-def measure(python, source, main, tmp, env):
-    os.makedirs(tmp)
-    for n in range(REPEAT + 1):
+# A fresh process's first compile of kernel NAME, timed from before the imports.
+COLD_START = "import time\n_cold = time.perf_counter()\n"
+COLD_END = '''
+compile_one(NAME, 0)
+print(json.dumps((time.perf_counter() - _cold) * 1e3))
+'''
+
+
+def measure(python, source, main, tmp, env, run=RUN, variants=REPEAT + 1):
+    """Runs `main` + `run` in a process of `python`, in `tmp` with `variants`
+    versions of the kernels' module: its last line of output, as JSON, or
+    None and the error it ended on."""
+    os.makedirs(tmp, exist_ok=True)
+    for n in range(variants):
         with open(os.path.join(tmp, f"variant{n}.py"), "w") as f:
             f.write(textwrap.dedent(source).replace("{c}", f"{n}.5"))
     script = os.path.join(tmp, "main.py")
     with open(script, "w") as f:
-        f.write(f"KERNELS = {KERNELS!r}\n" + (main + RUN).replace("REPEAT", str(REPEAT)))
+        f.write(f"KERNELS = {KERNELS!r}\n" + (main + run).replace("REPEAT", str(REPEAT)))
     e = {**os.environ, **env}
     done = subprocess.run([python, script], env=e, capture_output=True, text=True, cwd=tmp)
     if done.returncode:
@@ -232,44 +264,87 @@ def measure(python, source, main, tmp, env):
     return json.loads(done.stdout.strip().splitlines()[-1]), None
 
 
+def table(title, results):
+    """One row per kernel: each framework's figure (ms), then each peer's over
+    cuft's."""
+    print(title + "\n")
+    cuft = results["cuft"][0]
+    cols = ([(n, r, False) for n, (r, _) in results.items()]
+            + [(n + "/cuft", r, True) for n, (r, _) in results.items() if n != "cuft"])
+    widths = [max(12, len(label) + 1) for label, _, _ in cols]
+    print(f"{'kernel':>10}" + "".join(f" {label:>{w}}" for (label, _, _), w in zip(cols, widths)))
+    for k in KERNELS:
+        row = f"{k:>10}"
+        for (_, r, ratio), w in zip(cols, widths):
+            if not r:
+                cell = "unavailable"
+            elif ratio:
+                cell = f"{r[k] / cuft[k]:.1f}x" if cuft else "-"
+            else:
+                cell = f"{r[k]:.2f}"
+            row += f" {cell:>{w}}"
+        print(row)
+    for n, (_, error) in results.items():
+        if error:
+            print(f"{n} unavailable: {error}")
+    print()
+
+
+def cold(python, source, main, tmp, env):
+    """Each kernel's first compile in a fresh process (COLD_START..COLD_END)."""
+    out = {}
+    for k in KERNELS:
+        script = COLD_START + main + COLD_END.replace("NAME", repr(k))
+        e = {key: v.replace("COLD", k) for key, v in env.items()}
+        r, error = measure(python, source, script, os.path.join(tmp, k), e, run="", variants=1)
+        if error:
+            return None, error
+        out[k] = r
+    return out, None
+
+
+def stages(tmp):
+    """cuft's warm compile to each stage (STAGES_RUN), as the time each adds."""
+    r, error = measure(sys.executable, CUFT, CUFT_MAIN, tmp, {"CUFT_CACHE": "0"},
+                       run=STAGES_RUN, variants=1 + len(CUFT_STAGES) * REPEAT)
+    if error:
+        print(f"cuft's stages unavailable: {error}")
+        return
+    names = ("frontend", "specialize", "MLIR + LLVM -O3", "codegen", "to PTX")
+    print("cuft's warm compile by stage (ms; each stage's median less the one "
+          "before it)\n")
+    print(f"{'kernel':>10}" + "".join(f" {n:>16}" for n in names))
+    for k in KERNELS:
+        t = [r[stage][k] for stage in CUFT_STAGES]
+        cells = [t[0]] + [b - a for a, b in zip(t, t[1:])] + [t[-1]]
+        print(f"{k:>10}" + "".join(f" {c:>16.2f}" for c in cells))
+    print()
+
+
 def main():
     with exclusive(), tempfile.TemporaryDirectory() as tmp:
         print(f"python {sys.version.split()[0]}; machine busy "
-              f"{100 * (busy_fraction(0.5) or 0):.0f}% before the run")
-        print("a new kernel to sm_90 PTX, warm, median of 7 (ms)\n")
-        results = {"cuft": measure(sys.executable, CUFT, CUFT_MAIN, os.path.join(tmp, "cuft"),
-                                   {"CUFT_CACHE": "0"})}
+              f"{100 * (busy_fraction(0.5) or 0):.0f}% before the run\n")
+        cuda = os.environ.get("CUDA_HOME", "/usr/local/cuda")
+        # name -> (python, kernels' source, runner, environment); COLD in a
+        # value is the kernel's name in a cold run (Triton's cache: fresh).
+        frameworks = {"cuft": (sys.executable, CUFT, CUFT_MAIN, {"CUFT_CACHE": "0"})}
         if os.path.exists(PEERS):
-            cuda = os.environ.get("CUDA_HOME", "/usr/local/cuda")
-            results["numba-cuda"] = measure(PEERS, NUMBA, NUMBA_MAIN, os.path.join(tmp, "numba"),
-                                            {"CUDA_HOME": cuda})
-            results["numba-cuda-mlir"] = measure(PEERS, NUMBA_MLIR, NUMBA_MLIR_MAIN,
-                                                 os.path.join(tmp, "numba-mlir"),
-                                                 {"CUDA_HOME": cuda})
-            results["Triton"] = measure(PEERS, TRITON, TRITON_MAIN, os.path.join(tmp, "triton"),
-                                        {"TRITON_CACHE_DIR": os.path.join(tmp, "triton-cache"),
-                                         "TRITON_DEFAULT_FP_FUSION": "1"})
-        # One column per framework (ms), then one per peer: its time over cuft's.
-        cuft = results["cuft"][0]
-        cols = ([(n, r, False) for n, (r, _) in results.items()]
-                + [(n + "/cuft", r, True) for n, (r, _) in results.items() if n != "cuft"])
-        widths = [max(12, len(label) + 1) for label, _, _ in cols]
-        print(f"{'kernel':>10}"
-              + "".join(f" {label:>{w}}" for (label, _, _), w in zip(cols, widths)))
-        for k in KERNELS:
-            row = f"{k:>10}"
-            for (_, r, ratio), w in zip(cols, widths):
-                if not r:
-                    cell = "unavailable"
-                elif ratio:
-                    cell = f"{r[k] / cuft[k]:.1f}x" if cuft else "-"
-                else:
-                    cell = f"{r[k]:.2f}"
-                row += f" {cell:>{w}}"
-            print(row)
-        for n, (_, error) in results.items():
-            if error:
-                print(f"{n} unavailable: {error}")
+            frameworks["numba-cuda"] = (PEERS, NUMBA, NUMBA_MAIN, {"CUDA_HOME": cuda})
+            frameworks["numba-cuda-mlir"] = (PEERS, NUMBA_MLIR, NUMBA_MLIR_MAIN,
+                                             {"CUDA_HOME": cuda})
+            frameworks["Triton"] = (PEERS, TRITON, TRITON_MAIN,
+                                    {"TRITON_CACHE_DIR": os.path.join(tmp, "triton-cache-COLD"),
+                                     "TRITON_DEFAULT_FP_FUSION": "1"})
+        warm = {n: measure(py, src, m, os.path.join(tmp, "warm", n),
+                           {k: v.replace("COLD", "warm") for k, v in env.items()})
+                for n, (py, src, m, env) in frameworks.items()}
+        table(f"a new kernel to sm_90 PTX, warm, median of {REPEAT} (ms)", warm)
+        stages(os.path.join(tmp, "stages"))
+        table("a fresh process's first kernel to sm_90 PTX, cold: the framework's "
+              "import and its first compile (ms)",
+              {n: cold(py, src, m, os.path.join(tmp, "cold", n), env)
+               for n, (py, src, m, env) in frameworks.items()})
         if not os.path.exists(PEERS):
             print("(peers: not installed; test/bench/setup-peers.sh makes .venv-peers)")
 

@@ -22,6 +22,7 @@
 #include "Libraries.h"
 
 #include "cuft/Conversion/Passes.h"
+#include "cuft/Conversion/Timing.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
@@ -151,6 +152,8 @@ FailureOr<std::string> serialize(gpu::GPUModuleOp gpuModule, NVVM::NVVMTargetAtt
     return gpuModule.emitError(error);
 
   llvm::LLVMContext llvmContext;
+  std::optional<cuft::timing::Stage> stage;
+  stage.emplace("llvm-translate");
   std::unique_ptr<llvm::Module> module = translateModuleToLLVMIR(gpuModule, llvmContext);
   if (!module)
     return gpuModule.emitError("cannot translate the kernels to LLVM IR");
@@ -159,6 +162,8 @@ FailureOr<std::string> serialize(gpu::GPUModuleOp gpuModule, NVVM::NVVMTargetAtt
   cuft::rangesFromEntryAssumes(*module);
   cuft::relaxAtomics(*module, "device");
   keepKernelsOnly(*module);
+  stage.reset();
+  stage.emplace("libraries");
   FailureOr<SmallVector<std::string>> paths = libraryPaths(gpuModule, target);
   if (failed(paths))
     return failure();
@@ -169,14 +174,20 @@ FailureOr<std::string> serialize(gpu::GPUModuleOp gpuModule, NVVM::NVVMTargetAtt
   if (!libraries->linkAfter())
     if (llvm::Error e = libraries->link(*module))
       return gpuModule.emitError(llvm::toString(std::move(e)));
+  stage.reset();
+  stage.emplace("llvm-optimize");
   if (llvm::Error e = cuft::optimizeModule(*module, optLevel, large, tm))
     return gpuModule.emitError("LLVM's optimizer failed: ") << llvm::toString(std::move(e));
+  stage.reset();
   if (libraries->linkAfter()) {
+    stage.emplace("libraries");
     if (llvm::Error e = libraries->link(*module))
       return gpuModule.emitError(llvm::toString(std::move(e)));
     libraries->inlineLinked(*module, tm);
   }
 
+  stage.reset();
+  stage.emplace("llvm-codegen");
   std::string object;
   llvm::raw_string_ostream os(object);
   if (bitcode) {

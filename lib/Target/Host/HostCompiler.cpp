@@ -12,6 +12,7 @@
 
 #include "cuft/Conversion/GPUToHost/GPUToHost.h"
 #include "cuft/Conversion/Passes.h"
+#include "cuft/Conversion/Timing.h"
 #include "cuft/Dialect/Cuft/Transforms/Passes.h"
 #include "cuft/Pipelines/Pipelines.h"
 #include "cuft/Runtime/Host.h"
@@ -183,6 +184,8 @@ cuft::host::ObjectResult compileObjectHere(const std::string &ir, const std::str
     return result;
   }
   llvm::LLVMContext llvmContext;
+  std::optional<cuft::timing::Stage> stage;
+  stage.emplace("llvm-translate");
   std::unique_ptr<llvm::Module> llvmModule = translateModuleToLLVMIR(*module, llvmContext);
   if (!llvmModule) {
     session.error("cannot translate the kernel to LLVM IR");
@@ -235,6 +238,8 @@ cuft::host::ObjectResult compileObjectHere(const std::string &ir, const std::str
   };
   if (invalid("before optimizing"))
     return result;
+  stage.reset();
+  stage.emplace("llvm-optimize");
   if (llvm::Error e = optimizeModule(
           *llvmModule, optLevel, large, tm, [verify](llvm::PassBuilder &pb) {
             // At LLVM's peephole points, the first of which is before the
@@ -260,6 +265,8 @@ cuft::host::ObjectResult compileObjectHere(const std::string &ir, const std::str
     llvm::raw_string_ostream os(object->llvmIR);
     llvmModule->print(os, nullptr);
   }
+  stage.reset();
+  stage.emplace("llvm-codegen");
   std::unique_ptr<cuft::CodeGenerator> codegen =
       cuft::takeCodeGenerator(machineKey, tm, llvm::CodeGenFileType::ObjectFile, error);
   if (!codegen) {
