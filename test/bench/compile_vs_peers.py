@@ -20,11 +20,10 @@ compile is of a kernel new to the process (the source differs by a constant),
 the median of 7. "Cold": a fresh process's first compile, from before the
 framework's import (numpy's too, which each imports) to the PTX, one process
 per framework and kernel (the interpreter's own start not counted). cuft's warm
-compiles are also timed to each of its stages, in new kernels of their own:
-"generic" (the Python frontend's IR), "typed" (parsed and specialized), "llvm"
-(lowered through MLIR, translated, optimized by LLVM at -O3 with libdevice's
-functions linked) and "ptx" (NVPTX's code generator); a stage's figure is its
-median less the one before. Peers run from .venv-peers
+compiles are run again with CUFT_TIMING=1, whose lines give each stage's wall
+time (medians): the Python frontend, parsing and specialization, the MLIR
+passes, and in serialize-ptx LLVM's translation, libdevice's functions (linked,
+and inlined where linked after -O3), optimizer (-O3) and code generator. Peers run from .venv-peers
 (test/bench/setup-peers.sh), each framework in a process of its own. Runs
 under an flock (benchutil.exclusive).
 
@@ -32,6 +31,8 @@ under an flock (benchutil.exclusive).
 """
 import json
 import os
+import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -108,13 +109,12 @@ f = np.zeros(16, np.float32)
 m = np.zeros((16, 16), np.float32)
 ARGS = {"saxpy": (np.float32(2), f, f), "reduction": (f, f), "matmul": (m, m, m),
         "math10": (f, f)}
-def compile_one(name, n, stage="ptx"):
+def compile_one(name, n):
     mod = __import__(f"variant{n}")
     t = time.perf_counter()
-    getattr(mod, name).inspect(*ARGS[name], stage=stage, chip="sm_90")
+    getattr(mod, name).inspect(*ARGS[name], stage="ptx", chip="sm_90")
     return (time.perf_counter() - t) * 1e3
 '''''
-CUFT_STAGES = ("generic", "typed", "llvm", "ptx")
 
 # The same kernels in numba-cuda's idiom: its names for cuft's.
 NUMBA_IMPORT = "from numba import cuda, float32\n"
@@ -219,19 +219,6 @@ out = {name: statistics.median(compile_one(name, n) for n in range(1, REPEAT + 1
 print(json.dumps(out))
 '''
 
-# cuft's warm compiles to each stage (CUFT_STAGES), each of new kernels.
-STAGES_RUN = f"CUFT_STAGES = {CUFT_STAGES!r}\n" + '''
-for name in KERNELS:
-    compile_one(name, 0)
-out = {}
-for k, stage in enumerate(CUFT_STAGES):
-    first = 1 + k * REPEAT
-    out[stage] = {name: statistics.median(compile_one(name, n, stage)
-                                          for n in range(first, first + REPEAT))
-                  for name in KERNELS}
-print(json.dumps(out))
-'''
-
 # A fresh process's first compile of kernel NAME, timed from before the imports.
 COLD_START = "import time\n_cold = time.perf_counter()\n"
 COLD_END = '''
@@ -240,10 +227,10 @@ print(json.dumps((time.perf_counter() - _cold) * 1e3))
 '''
 
 
-def measure(python, source, main, tmp, env, run=RUN, variants=REPEAT + 1):
+def run_runner(python, source, main, tmp, env, run=RUN, variants=REPEAT + 1):
     """Runs `main` + `run` in a process of `python`, in `tmp` with `variants`
-    versions of the kernels' module: its last line of output, as JSON, or
-    None and the error it ended on."""
+    versions of the kernels' module: the finished process, or the error it
+    ended on (a string)."""
     os.makedirs(tmp, exist_ok=True)
     for n in range(variants):
         with open(os.path.join(tmp, f"variant{n}.py"), "w") as f:
@@ -259,8 +246,17 @@ def measure(python, source, main, tmp, env, run=RUN, variants=REPEAT + 1):
         lines = done.stderr.strip().splitlines()
         start = max((i + 1 for i, line in enumerate(lines) if line[:1].isspace()),
                     default=len(lines) - 1)
-        return None, (" ".join(line.strip() for line in lines[start:] if line.strip())
-                      or f"exit status {done.returncode}")
+        return (" ".join(line.strip() for line in lines[start:] if line.strip())
+                or f"exit status {done.returncode}")
+    return done
+
+
+def measure(*args, **kwargs):
+    """run_runner's last line of output, as JSON, and None; or None and the
+    error it ended on."""
+    done = run_runner(*args, **kwargs)
+    if isinstance(done, str):
+        return None, done
     return json.loads(done.stdout.strip().splitlines()[-1]), None
 
 
@@ -303,21 +299,56 @@ def cold(python, source, main, tmp, env):
     return out, None
 
 
+TIMING = re.compile(r"cuft-timing: (\S+) (\w+)\(([^)]*)\) ([0-9.]+) ms(?:: (.*))?$")
+STAGE_COLUMNS = ("frontend", "parse+specialize", "MLIR passes", "llvm-translate", "libraries",
+                 "llvm-optimize", "llvm-codegen", "compile")
+
+
+def stage_times(stages):
+    """A ptx line's stages ('parse 0.2, ..., serialize-ptx 2.8 (llvm-translate
+    0.2, ...)') as STAGE_COLUMNS' figures, but the frontend's."""
+    top = dict((n, float(ms)) for n, ms in re.findall(r"(?:^|, )([\w-]+) ([0-9.]+)",
+                                                      re.sub(r"\([^)]*\)", "", stages)))
+    inner = dict((n, float(ms)) for n, ms in
+                 re.findall(r"([\w-]+) ([0-9.]+)",
+                            re.search(r"serialize-ptx [0-9.]+ \(([^)]*)\)", stages).group(1)))
+    early = top.get("parse", 0) + top.get("specialize", 0)
+    passes = sum(ms for n, ms in top.items() if n not in ("parse", "specialize", "serialize-ptx"))
+    times = {"parse+specialize": early, "MLIR passes": passes,
+             **{k: inner.get(k, 0.0) for k in STAGE_COLUMNS[3:7]}}
+    times["libraries"] += inner.get("libraries-inline", 0.0)  # linked after -O3
+    return times
+
+
 def stages(tmp):
-    """cuft's warm compile to each stage (STAGES_RUN), as the time each adds."""
-    r, error = measure(sys.executable, CUFT, CUFT_MAIN, tmp, {"CUFT_CACHE": "0"},
-                       run=STAGES_RUN, variants=1 + len(CUFT_STAGES) * REPEAT)
-    if error:
-        print(f"cuft's stages unavailable: {error}")
+    """cuft's warm compiles again, with CUFT_TIMING=1: each stage's median."""
+    done = run_runner(sys.executable, CUFT, CUFT_MAIN, tmp, {"CUFT_CACHE": "0",
+                                                            "CUFT_TIMING": "1"})
+    if isinstance(done, str):
+        print(f"cuft's stages unavailable: {done}\n")
         return
-    names = ("frontend", "specialize", "MLIR + LLVM -O3", "codegen", "to PTX")
-    print("cuft's warm compile by stage (ms; each stage's median less the one "
-          "before it)\n")
-    print(f"{'kernel':>10}" + "".join(f" {n:>16}" for n in names))
+    seen, figures = set(), {k: {c: [] for c in STAGE_COLUMNS} for k in KERNELS}
+    for line in done.stderr.splitlines():
+        m = TIMING.match(line)
+        if not m or m.group(2) not in figures:
+            continue
+        what, kernel, _, total, stages = m.groups()
+        if (what, kernel) not in seen:  # the warm-up compile
+            seen.add((what, kernel))
+            continue
+        f = figures[kernel]
+        if what == "frontend":
+            f["frontend"].append(float(total))
+        elif what == "ptx":
+            f["compile"].append(float(total))
+            for column, ms in stage_times(stages).items():
+                f[column].append(ms)
+    print(f"cuft's warm compile by stage, CUFT_TIMING=1 (ms, median of {REPEAT}; "
+          "'compile': the C++ compile, all but the frontend)\n")
+    print(f"{'kernel':>10}" + "".join(f" {c:>16}" for c in STAGE_COLUMNS))
     for k in KERNELS:
-        t = [r[stage][k] for stage in CUFT_STAGES]
-        cells = [t[0]] + [b - a for a, b in zip(t, t[1:])] + [t[-1]]
-        print(f"{k:>10}" + "".join(f" {c:>16.2f}" for c in cells))
+        print(f"{k:>10}" + "".join(f" {statistics.median(figures[k][c] or [0]):>16.2f}"
+                                   for c in STAGE_COLUMNS))
     print()
 
 

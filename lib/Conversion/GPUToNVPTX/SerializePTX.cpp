@@ -183,6 +183,8 @@ FailureOr<std::string> serialize(gpu::GPUModuleOp gpuModule, NVVM::NVVMTargetAtt
     stage.emplace("libraries");
     if (llvm::Error e = libraries->link(*module))
       return gpuModule.emitError(llvm::toString(std::move(e)));
+    stage.reset();
+    stage.emplace("libraries-inline");
     libraries->inlineLinked(*module, tm);
   }
 
