@@ -182,6 +182,9 @@ def SerializePTX : Pass<"serialize-ptx", "::mlir::ModuleOp"> {
   let options = [
     Option<"format", "format", "std::string", /*default=*/"\"isa\"",
            "isa (PTX text) or llvm (the optimized module's bitcode)">,
+    Option<"inlinerWalk", "inliner-walk", "bool", /*default=*/"false",
+           "LLVM's per-module pipeline as LLVM builds it even where no function "
+           "calls another (optimizeModule; a test's reference)">,
   ];
 }
 

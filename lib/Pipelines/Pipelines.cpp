@@ -137,6 +137,7 @@ void cuft::buildCuftToPTXPipeline(OpPassManager &pm, const CuftToPTXOptions &opt
 
   SerializePTXOptions serialize;
   serialize.format = options.binaryFormat;
+  serialize.inlinerWalk = options.inlinerWalk;
   pm.addPass(createSerializePTX(serialize));
 }
 

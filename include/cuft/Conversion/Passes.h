@@ -64,6 +64,11 @@ bool hasLargeFunction(mlir::Operation *root);
 /// optimizes the PTX again. `codegenLevel` is the code generator's level to
 /// use with it: 0 for a large module, else `level`.
 ///
+/// A module none of whose functions calls another it defines (a GPU kernel,
+/// its device functions inlined) gets LLVM's pipeline without the inliner's
+/// walk of the call graph, which had nothing to inline (OptLevel.cpp's
+/// flatPipeline: the same passes, the same code); `inlinerWalk` keeps it.
+///
 /// `extend` adds a target's own passes to LLVM's pipeline (the host's
 /// GuardedLoopsPass), through the PassBuilder's extension points; it is not
 /// called for a large module. `library`, when given, is what LLVM knows of
@@ -71,7 +76,8 @@ bool hasLargeFunction(mlir::Operation *root);
 llvm::Error optimizeModule(llvm::Module &module, unsigned level, bool large,
                            llvm::TargetMachine *tm,
                            llvm::function_ref<void(llvm::PassBuilder &)> extend = {},
-                           const llvm::TargetLibraryInfoImpl *library = nullptr);
+                           const llvm::TargetLibraryInfoImpl *library = nullptr,
+                           bool inlinerWalk = false);
 inline unsigned codegenLevel(unsigned level, bool large) { return large ? 0 : level; }
 
 /// Runs `mpm` over `module` with `pb`'s analyses (and `library`'s, when

@@ -38,6 +38,12 @@ struct CuftToPTXOptions : public mlir::PassPipelineOptions<CuftToPTXOptions> {
                         llvm::cl::desc("PTX .loc/.file lines of the source (line tables "
                                        "only), for profilers and compute-sanitizer"),
                         llvm::cl::init(false)};
+  Option<bool> inlinerWalk{
+      *this, "inliner-walk",
+      llvm::cl::desc("LLVM's per-module pipeline as LLVM builds it, with the inliner's "
+                     "walk of the call graph where no function calls another too "
+                     "(a test's reference: the same code, slower)"),
+      llvm::cl::init(false)};
 };
 
 /// Options of the `cuft-to-host` pipeline (the host target, see docs/HostTarget.md).

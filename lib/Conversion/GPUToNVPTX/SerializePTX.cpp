@@ -125,7 +125,7 @@ FailureOr<SmallVector<std::string>> libraryPaths(gpu::GPUModuleOp gpuModule,
 /// `gpuModule`'s object for `target`: PTX, or with `bitcode` the optimized
 /// module's bitcode.
 FailureOr<std::string> serialize(gpu::GPUModuleOp gpuModule, NVVM::NVVMTargetAttr target,
-                                 bool bitcode) {
+                                 bool bitcode, bool inlinerWalk) {
   // cuft's compiles verify the IR here, where it reaches LLVM, rather than
   // after every pass (CUFT_VERIFY_PASSES=1 does that too).
   if (failed(mlir::verify(gpuModule)))
@@ -176,7 +176,8 @@ FailureOr<std::string> serialize(gpu::GPUModuleOp gpuModule, NVVM::NVVMTargetAtt
       return gpuModule.emitError(llvm::toString(std::move(e)));
   stage.reset();
   stage.emplace("llvm-optimize");
-  if (llvm::Error e = cuft::optimizeModule(*module, optLevel, large, tm))
+  if (llvm::Error e = cuft::optimizeModule(*module, optLevel, large, tm, {}, nullptr,
+                                           inlinerWalk))
     return gpuModule.emitError("LLVM's optimizer failed: ") << llvm::toString(std::move(e));
   stage.reset();
   if (libraries->linkAfter()) {
@@ -224,7 +225,7 @@ struct SerializePTXPass : public cuft::impl::SerializePTXBase<SerializePTXPass> 
           gpuModule.emitError("serialize-ptx serializes NVVM targets only, not ") << attr;
           return signalPassFailure();
         }
-        FailureOr<std::string> object = serialize(gpuModule, target, bitcode);
+        FailureOr<std::string> object = serialize(gpuModule, target, bitcode, inlinerWalk);
         if (failed(object))
           return signalPassFailure();
         Builder b(&getContext());
