@@ -765,8 +765,8 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
         // The run's blocks, a row of threads of each (kRunSlot).
         scf::ForOp::create(by_, loc, zero, run, one, ValueRange{},
                            [&](OpBuilder &br_, Location, Value k, ValueRange) {
-          Value blockX = arith::AddIOp::create(
-              br_, loc, firstX, k, arith::IntegerOverflowFlags::nsw | arith::IntegerOverflowFlags::nuw);
+          auto noWrap = arith::IntegerOverflowFlags::nsw | arith::IntegerOverflowFlags::nuw;
+          Value blockX = arith::AddIOp::create(br_, loc, firstX, k, noWrap);
           Value at = arith::ConstantIndexOp::create(br_, loc, kBlockIdSlot);
           memref::StoreOp::create(br_, loc, blockX, ids, ValueRange{at});
           memref::StoreOp::create(br_, loc, blockX, given, ValueRange{at});
