@@ -8,6 +8,7 @@
 #include "cuft/Dialect/Cuft/Transforms/Passes.h"
 #include "cuft/Pipelines/Pipelines.h"
 #include "cuft/Registration/Registration.h"
+#include "cuft/Support/Environment.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -164,10 +165,7 @@ private:
 } // namespace
 
 bool cuft::detail::verifyEachPass() {
-  static const bool on = [] {
-    const char *v = std::getenv("CUFT_VERIFY_PASSES");
-    return v && *v && std::string(v) != "0";
-  }();
+  static const bool on = cuft::environmentFlag("CUFT_VERIFY_PASSES");
   return on;
 }
 

@@ -1,6 +1,7 @@
 //===- Timing.cpp - the wall time of a compile's stages -------------------===//
 
 #include "cuft/Conversion/Timing.h"
+#include "cuft/Support/Environment.h"
 
 #include "mlir/Pass/Pass.h"
 #include "mlir/Pass/PassInstrumentation.h"
@@ -10,7 +11,6 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstdio>
-#include <cstdlib>
 #include <functional>
 
 using Clock = std::chrono::steady_clock;
@@ -77,10 +77,7 @@ struct PassTimes : public mlir::PassInstrumentation {
 } // namespace
 
 bool cuft::timing::enabled() {
-  static const bool on = [] {
-    const char *v = std::getenv("CUFT_TIMING");
-    return v && *v && std::string(v) != "0";
-  }();
+  static const bool on = cuft::environmentFlag("CUFT_TIMING");
   return on;
 }
 

@@ -12,6 +12,7 @@
 
 #include "cuft/Cache/Specializations.h"
 #include "cuft/Runtime/Host.h"
+#include "cuft/Support/Environment.h"
 
 #include "llvm/Analysis/TargetLibraryInfo.h"
 #include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
@@ -111,10 +112,7 @@ llvm::Expected<llvm::orc::JITTargetMachineBuilder> hostBuilder() {
 } // namespace
 
 bool cuft::host::splitsBarriers() {
-  static const bool splits = [] {
-    const char *fibers = std::getenv("CUFT_HOST_FIBERS");
-    return !(fibers && *fibers && std::string(fibers) != "0");
-  }();
+  static const bool splits = !cuft::environmentFlag("CUFT_HOST_FIBERS");
   return splits;
 }
 
