@@ -32,17 +32,28 @@ __all__ = ["check_definite_assignment"]
 def _loads(node):
     """The names ``node`` reads, iteratively (deep expressions are fine). A
     lambda's body counts where the lambda is written (its reads of locals
-    must follow their assignment there), less its own parameters."""
+    must follow their assignment there), less its own parameters. (Fields
+    read directly: ast.iter_child_nodes made this a fifth of a tiled
+    matmul's frontend.)"""
+    AST, Name, Load, Lambda = ast.AST, ast.Name, ast.Load, ast.Lambda
     stack = [(node, frozenset())]
     while stack:
         n, shadowed = stack.pop()
-        if isinstance(n, ast.Lambda):
+        kind = type(n)
+        if kind is Name:
+            if type(n.ctx) is Load and n.id not in shadowed:
+                yield n
+            continue
+        if kind is Lambda:
             a = n.args
             stack.append((n.body, shadowed | {p.arg for p in a.posonlyargs + a.args}))
             continue
-        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id not in shadowed:
-            yield n
-        stack.extend((c, shadowed) for c in ast.iter_child_nodes(n))
+        for field in n._fields:
+            value = getattr(n, field, None)
+            if type(value) is list:
+                stack.extend((v, shadowed) for v in value if isinstance(v, AST))
+            elif isinstance(value, AST):
+                stack.append((value, shadowed))
 
 
 class _Loop:
