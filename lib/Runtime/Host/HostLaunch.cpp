@@ -969,13 +969,16 @@ void drain(Job &job, Worker &w) {
 /// Blocks a worker takes at a time when it runs them one after another:
 /// about eight takes per thread that runs blocks (a slow block leaves the
 /// others little to wait for; a take is one atomic add on the launch's
-/// counter, shared by every worker). No more than that: a worker's blocks
-/// are then a contiguous part of the grid, its rows' runs as long as the
-/// grid's (a 2048^2 stencil in 16x16 blocks, at most 64 blocks a take: its
-/// two cores interleaved in 256 takes, 1.9 ms; in 24: 1.4).
+/// counter, shared by every worker), so that a worker's blocks are a few
+/// contiguous parts of the grid and its rows' runs long (a 2048^2 stencil in
+/// 16x16 blocks, at most 64 blocks a take: its two cores interleaved in 256
+/// takes, 1.9 ms; in 24: 1.4). At most kMaxShare: a worker sees that the
+/// launch failed (a trap, in another worker) between takes and between runs,
+/// so a take bounds the work left after a trap in block 0 of 2^31.
+constexpr uint64_t kMaxShare = 4096;
 uint64_t sharesOf(uint64_t numBlocks) {
   uint64_t runners = poolSize() + 1;
-  return std::max<uint64_t>(numBlocks / (8 * runners), 1);
+  return std::clamp<uint64_t>(numBlocks / (8 * runners), 1, kMaxShare);
 }
 
 /// How many threads run a launch's blocks: the pool's and the launching one,
