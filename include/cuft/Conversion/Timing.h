@@ -49,6 +49,8 @@ void describeKernel(llvm::StringRef kernel, llvm::StringRef signature);
 
 /// The wall time from construction to destruction, added to stage `name`
 /// (a string that outlives the compile) of this thread's compile, if timed.
+/// Stages one after another: a std::optional<Stage>, whose emplace ends the
+/// stage before it and starts the next.
 class Stage {
 public:
   explicit Stage(const char *name);

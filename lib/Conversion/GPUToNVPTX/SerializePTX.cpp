@@ -162,7 +162,6 @@ FailureOr<std::string> serialize(gpu::GPUModuleOp gpuModule, NVVM::NVVMTargetAtt
   cuft::rangesFromEntryAssumes(*module);
   cuft::relaxAtomics(*module, "device");
   keepKernelsOnly(*module);
-  stage.reset();
   stage.emplace("libraries");
   FailureOr<SmallVector<std::string>> paths = libraryPaths(gpuModule, target);
   if (failed(paths))
@@ -174,7 +173,6 @@ FailureOr<std::string> serialize(gpu::GPUModuleOp gpuModule, NVVM::NVVMTargetAtt
   if (!libraries->linkAfter())
     if (llvm::Error e = libraries->link(*module))
       return gpuModule.emitError(llvm::toString(std::move(e)));
-  stage.reset();
   stage.emplace("llvm-optimize");
   if (llvm::Error e = cuft::optimizeModule(*module, optLevel, large, tm, {}, nullptr,
                                            inlinerWalk))
@@ -184,12 +182,10 @@ FailureOr<std::string> serialize(gpu::GPUModuleOp gpuModule, NVVM::NVVMTargetAtt
     stage.emplace("libraries");
     if (llvm::Error e = libraries->link(*module))
       return gpuModule.emitError(llvm::toString(std::move(e)));
-    stage.reset();
     stage.emplace("libraries-inline");
     libraries->inlineLinked(*module, tm);
   }
 
-  stage.reset();
   stage.emplace("llvm-codegen");
   std::string object;
   llvm::raw_string_ostream os(object);

@@ -238,7 +238,6 @@ cuft::host::ObjectResult compileObjectHere(const std::string &ir, const std::str
   };
   if (invalid("before optimizing"))
     return result;
-  stage.reset();
   stage.emplace("llvm-optimize");
   if (llvm::Error e = optimizeModule(
           *llvmModule, optLevel, large, tm, [verify](llvm::PassBuilder &pb) {
@@ -265,7 +264,6 @@ cuft::host::ObjectResult compileObjectHere(const std::string &ir, const std::str
     llvm::raw_string_ostream os(object->llvmIR);
     llvmModule->print(os, nullptr);
   }
-  stage.reset();
   stage.emplace("llvm-codegen");
   std::unique_ptr<cuft::CodeGenerator> codegen =
       cuft::takeCodeGenerator(machineKey, tm, llvm::CodeGenFileType::ObjectFile, error);
