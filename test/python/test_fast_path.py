@@ -181,6 +181,12 @@ class CudaLike:
         self.__cuda_array_interface__ = {"shape": shape, "typestr": typestr, "strides": strides,
                                          "data": (0x1000, False), "version": 3}
 
+    def __repr__(self):
+        # Test ids name it by its interface, the same in every process (pytest-xdist
+        # requires each worker to collect the same ids; an address differs).
+        i = self.__cuda_array_interface__
+        return f"CudaLike({i['shape']}, {i['typestr']!r}, {i['strides']})"
+
 
 @pytest.mark.parametrize("value, entry", [
     (CudaLike((8,), "<f4"), "array<f32,1,C>"), (CudaLike((4, 6), "<f8"), "array<f64,2,C>"),
