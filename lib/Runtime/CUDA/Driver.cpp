@@ -17,6 +17,7 @@
 #include <utility>
 
 #include <dlfcn.h>
+#include <pthread.h>
 #include <unistd.h>
 
 namespace {
@@ -137,12 +138,14 @@ using CuDeviceGetCount = int (*)(int *);
 using CuGetErrorString = int (*)(int, const char **);
 
 std::atomic<unsigned> initCount{0};
+std::atomic<bool> forked{false}; // set in a child forked after initialize
 void *libraryHandle = nullptr; // written once, inside the call_once
 
 cuft::cuda::DriverStatus initialize() {
   initCount.fetch_add(1, std::memory_order_relaxed);
   cuft::cuda::DriverStatus status;
   status.pid = long(::getpid());
+  pthread_atfork(nullptr, nullptr, [] { forked.store(true, std::memory_order_relaxed); });
   const char *override = std::getenv("CUFT_LIBCUDA");
   status.library = override && *override ? override : "libcuda.so.1";
   // Never closed: the driver stays loaded for the life of the process.
@@ -221,6 +224,8 @@ const cuft::cuda::DriverStatus &cuft::cuda::driverStatus() {
   std::call_once(once, [] { status = new DriverStatus(initialize()); });
   return *status;
 }
+
+bool cuft::cuda::forkedAfterInit() { return forked.load(std::memory_order_relaxed); }
 
 unsigned cuft::cuda::driverInitCount() { return initCount.load(std::memory_order_relaxed); }
 

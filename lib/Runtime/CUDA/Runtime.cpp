@@ -126,7 +126,7 @@ const Api *ready(Error &error, const char *what) {
              std::string(what) + " (" + status.message + ")"};
     return nullptr;
   }
-  if (status.pid != long(::getpid())) { // CUDA does not survive fork (numba-cuda checks too)
+  if (forkedAfterInit()) { // CUDA does not survive fork (numba-cuda checks too)
     error = {kNotInitialized,
              std::string(what) + " (CUDA was initialized in process " +
                  std::to_string(status.pid) + " and this one was forked from it after: a "

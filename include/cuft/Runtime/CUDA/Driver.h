@@ -42,6 +42,13 @@ struct DriverStatus {
 /// thread-safe, and never throws or aborts: a missing driver is a status.
 const DriverStatus &driverStatus();
 
+/// Whether this process was forked from the one that initialized the driver
+/// (driverStatus().pid): CUDA does not survive fork. A flag the child's
+/// pthread_atfork handler sets, read without a system call: every CUDA call
+/// asks, and getpid() was a fifth of a warm launch's own cost (a system call
+/// each, dearer still under gVisor).
+bool forkedAfterInit();
+
 /// The driver's entry point `name` (its versioned name, e.g. "cuMemAlloc_v2"),
 /// or null when the driver is not available or lacks it.
 void *driverSymbol(const char *name);
