@@ -1,5 +1,7 @@
 """GPU memory and streams: ``cuft.to_device``, ``cuft.device_array``,
-``cuft.zeros``, ``DeviceArray.copy_to_host``, ``cuft.Stream``.
+``cuft.device_array_like``, ``cuft.zeros``, ``DeviceArray`` (numba-cuda's
+DeviceNDArray: views by slicing, ``copy_to_host``, ``copy_to_device``...),
+``cuft.Stream``, ``cuft.synchronize``.
 
 Every call needs a CUDA driver and a device; without one it raises
 ``cuft.CudaError`` saying why. Device memory is freed when the last reference
@@ -10,13 +12,16 @@ protocol, as an argument.
 """
 
 
+import operator
+
 import numpy as np
 
 from . import _cuft
 from .target import require_cuda
 
-__all__ = ["DeviceArray", "Event", "Stream", "to_device", "device_array", "zeros", "default_stream",
-           "current_context", "per_thread_default_stream"]
+__all__ = ["DeviceArray", "Event", "Stream", "to_device", "device_array", "device_array_like",
+           "zeros", "default_stream", "current_context", "per_thread_default_stream", "synchronize",
+           "stream", "event", "is_cuda_array"]
 
 
 def per_thread_default_stream():
@@ -197,21 +202,223 @@ class DeviceArray:
                                    _DLPACK_CODES[self.dtype.kind], itemsize * 8, _KDLCUDA,
                                    self.device)
 
+    # -- numba-cuda's DeviceNDArray: views, lengths, copies ----------------------
+    def __len__(self):
+        if not self.shape:
+            raise TypeError("len() of a 0-d device array")
+        return self.shape[0]
+
+    def is_c_contiguous(self):
+        """Whether the elements lie in C order without gaps (numpy's rule:
+        dimensions of one element do not count)."""
+        return _contiguous(self.shape, self.strides, self.dtype.itemsize, reversed)
+
+    def is_f_contiguous(self):
+        """Whether the elements lie in Fortran order without gaps."""
+        return _contiguous(self.shape, self.strides, self.dtype.itemsize, iter)
+
+    def _view(self, shape, strides, offset=0):
+        """This memory seen with ``shape`` and byte ``strides``, starting
+        ``offset`` bytes after this array's first element."""
+        return DeviceArray(shape, self.dtype, strides=strides, buffer=self._buffer,
+                           offset=self._offset + offset, device=self.device)
+
+    def __getitem__(self, item):
+        """``a[1:n]``, ``a[i, :]``, ``a[..., ::2]``: a view sharing this
+        memory, as numba-cuda's; ``a[i, j]`` (every dimension an integer) is
+        the element, copied to the host (waits for the default stream)."""
+        shape, strides, offset = _index(self, item)
+        view = self._view(shape, strides, offset)
+        return view._element() if not shape else view
+
+    def _element(self):
+        host = np.empty((), self.dtype)
+        _cuft.copy_to_host(self.context, host.ctypes.data, self.ptr, self.dtype.itemsize,
+                           stream_handle(None))
+        return host[()]
+
+    def __setitem__(self, item, value):
+        """``a[i] = x``, ``a[1:n] = host_array_or_scalar``: copies to the
+        device (waits for the copy); the value is broadcast to the target's
+        shape and converted to its dtype as numpy would. The target must be
+        contiguous (a slice of step 1 of a contiguous array, a row...)."""
+        target = self._view(*_index(self, item))
+        if not target.is_c_contiguous():
+            raise ValueError(f"cannot assign to a view of shape {target.shape} and strides "
+                             f"{target.strides} of a device array: its elements are not one "
+                             "block of memory (assign to a contiguous view, or copy_to_host, "
+                             "change and copy_to_device)")
+        target.copy_to_device(np.broadcast_to(np.asarray(value, dtype=self.dtype), target.shape))
+
+    @property
+    def T(self):
+        return self.transpose()
+
+    def transpose(self, axes=None):
+        """A view with the dimensions in the order ``axes`` (reversed: None)."""
+        axes = tuple(reversed(range(self.ndim))) if axes is None else tuple(axes)
+        if sorted(axes) != list(range(self.ndim)):
+            raise ValueError(f"axes {axes} do not permute the {self.ndim} dimensions")
+        return self._view(tuple(self.shape[a] for a in axes),
+                          tuple(self.strides[a] for a in axes))
+
+    def reshape(self, *shape, order="C"):
+        """A view of another shape (one dimension may be -1) of a contiguous
+        array, in C or Fortran order, as numba-cuda's (which copies nothing
+        either: a non-contiguous array raises)."""
+        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+            shape = tuple(shape[0])
+        if order not in ("C", "F"):
+            raise ValueError("reshape's order must be 'C' or 'F'")
+        shape = _reshaped(self.shape, self.size, shape)
+        contiguous = self.is_c_contiguous() if order == "C" else self.is_f_contiguous()
+        if not contiguous:
+            raise NotImplementedError(
+                f"reshape in {order} order of a device array that is not {order}-contiguous "
+                "(it would need a copy)")
+        strides = _c_strides(shape, self.dtype) if order == "C" else \
+            _f_strides(shape, self.dtype)
+        return self._view(shape, strides)
+
+    def ravel(self, order="C"):
+        """A 1-d view of a contiguous array."""
+        return self.reshape(-1, order=order)
+
+    def _span(self):
+        """(first, end): the byte offsets from ``ptr`` of the lowest element
+        and just past the highest: the memory this view spans."""
+        low = sum((n - 1) * s for n, s in zip(self.shape, self.strides) if s < 0)
+        high = sum((n - 1) * s for n, s in zip(self.shape, self.strides) if s > 0)
+        return low, high + self.dtype.itemsize
+
     def copy_to_host(self, out=None, stream=None):
-        """The contents as a numpy array (into ``out`` when given)."""
-        if out is None:
-            out = np.empty(self.shape, self.dtype)
-        if not out.flags.c_contiguous or out.nbytes != self.nbytes or out.dtype != self.dtype:
-            raise ValueError("copy_to_host needs a C-contiguous numpy array of the same dtype "
-                             "and size")
-        if self.strides != _c_strides(self.shape, self.dtype):
-            raise ValueError("copy_to_host of a non-contiguous device array is not supported")
-        _cuft.copy_to_host(self.context, out.ctypes.data, self.ptr, self.nbytes,
+        """The contents as a numpy array (into ``out`` when given, of the same
+        shape and dtype); waits for the copy. A view that is not contiguous is
+        copied whole (the memory it spans) and read with its strides."""
+        if out is not None and (out.shape != self.shape or out.dtype != self.dtype):
+            raise ValueError(f"copy_to_host needs an array of shape {self.shape} and dtype "
+                             f"{self.dtype}, got {out.shape} and {out.dtype}")
+        if self.size == 0:
+            return np.empty(self.shape, self.dtype) if out is None else out
+        if self.is_c_contiguous():
+            if out is None or not out.flags.c_contiguous:
+                host = np.empty(self.shape, self.dtype)
+                _cuft.copy_to_host(self.context, host.ctypes.data, self.ptr, self.nbytes,
+                                   stream_handle(stream))
+                if out is None:
+                    return host
+                out[...] = host
+                return out
+            _cuft.copy_to_host(self.context, out.ctypes.data, self.ptr, self.nbytes,
+                               stream_handle(stream))
+            return out
+        low, end = self._span()
+        raw = np.empty(end - low, np.uint8)
+        _cuft.copy_to_host(self.context, raw.ctypes.data, self.ptr + low, end - low,
                            stream_handle(stream))
+        strided = np.ndarray(self.shape, self.dtype, buffer=raw, offset=-low,
+                             strides=self.strides)
+        if out is None:
+            return np.ascontiguousarray(strided)
+        out[...] = strided
         return out
+
+    def copy_to_device(self, ary, stream=None):
+        """Copies ``ary`` (a numpy array, or a DeviceArray: a copy on the
+        device, queued on ``stream``) into this array, which must be
+        contiguous: the same shape and dtype, as numba-cuda asks. A host copy
+        waits for the copy."""
+        if not self.is_c_contiguous():
+            raise ValueError("copy_to_device into a device array that is not C-contiguous is "
+                             "not supported (copy into a contiguous one, then slice it)")
+        if isinstance(ary, DeviceArray):
+            if ary.shape != self.shape or ary.dtype != self.dtype:
+                raise ValueError(f"copy_to_device from a device array of shape {ary.shape} and "
+                                 f"dtype {ary.dtype} into one of {self.shape} and {self.dtype}")
+            if not ary.is_c_contiguous():
+                raise ValueError("copy_to_device from a device array that is not C-contiguous "
+                                 "is not supported")
+            if ary.context != self.context:
+                raise ValueError(f"copy_to_device from device {ary.device} to device "
+                                 f"{self.device} is not supported")
+            if self.nbytes:
+                _cuft.copy_on_device(self.context, self.ptr, ary.ptr, self.nbytes,
+                                     stream_handle(stream))
+            return
+        host = np.asarray(ary)
+        if host.dtype != self.dtype:
+            raise TypeError(f"copy_to_device: incompatible dtype {host.dtype} vs. {self.dtype}")
+        if host.shape != self.shape:
+            raise ValueError(f"copy_to_device: shape {host.shape} vs. {self.shape}")
+        if self.nbytes:
+            host = np.ascontiguousarray(host)
+            _cuft.copy_to_device(self.context, self.ptr, host.ctypes.data, self.nbytes,
+                                 stream_handle(stream))
 
     def __repr__(self):
         return f"<cuft.DeviceArray shape={self.shape} dtype={self.dtype}>"
+
+
+def _contiguous(shape, strides, itemsize, order):
+    """numpy's contiguity: each dimension of more than one element steps over
+    exactly the ones inside it, in ``order`` (reversed: C, iter: Fortran)."""
+    step = itemsize
+    for n, s in order(list(zip(shape, strides))):
+        if n == 0:
+            return True
+        if n != 1 and s != step:
+            return False
+        step *= n
+    return True
+
+
+def _index(array, item):
+    """(shape, byte strides, byte offset from the first element) of numpy's
+    view ``array[item]``, made over no memory. Integers, slices and ``...``
+    only: an integer on every dimension gives a 0-d view (the dummy's memory
+    is never read)."""
+    items = item if isinstance(item, tuple) else (item,)
+    for i in items:
+        if i is Ellipsis or isinstance(i, slice):
+            continue
+        if i is None:
+            raise IndexError("a device array cannot gain dimensions by indexing with None "
+                             "(reshape it)")
+        if isinstance(i, (bool, np.bool_)) or not _is_integer(i):
+            raise IndexError(f"device arrays take integers, slices and ... as indices, not "
+                             f"{type(i).__name__} (fancy indexing copies: copy_to_host first)")
+    if Ellipsis not in items:
+        items = items + (Ellipsis,)
+    dummy = np.lib.stride_tricks.as_strided(np.zeros(1, np.uint8), shape=array.shape,
+                                            strides=array.strides, writeable=False)
+    view = dummy[items]
+    offset = view.__array_interface__["data"][0] - dummy.__array_interface__["data"][0]
+    return view.shape, view.strides, offset
+
+
+def _reshaped(old, size, shape):
+    """``shape`` with its one -1 worked out, as numpy's reshape takes it."""
+    shape = tuple(operator.index(n) for n in shape)
+    if shape.count(-1) > 1 or any(n < -1 for n in shape):
+        raise ValueError(f"cannot reshape into shape {shape}: at most one -1, no other "
+                         "negative size")
+    known = int(np.prod([n for n in shape if n != -1], dtype=np.int64))
+    if -1 in shape:
+        if known == 0 or size % known:
+            raise ValueError(f"cannot reshape an array of size {size} into shape {shape}")
+        shape = tuple(size // known if n == -1 else n for n in shape)
+    elif known != size:
+        raise ValueError(f"cannot reshape an array of shape {old} (size {size}) into shape "
+                         f"{shape}")
+    return shape
+
+
+def _is_integer(i):
+    try:
+        operator.index(i)
+    except TypeError:
+        return False
+    return True
 
 
 def _c_strides(shape, dtype):
@@ -222,9 +429,58 @@ def _c_strides(shape, dtype):
     return tuple(reversed(strides))
 
 
-def device_array(shape, dtype=np.float64, device=0):
-    """Uninitialized GPU memory for an array of ``shape`` and ``dtype``."""
-    return DeviceArray(shape, dtype, device=device)
+def _f_strides(shape, dtype):
+    return tuple(reversed(_c_strides(tuple(reversed(shape)), dtype)))
+
+
+def device_array(shape, dtype=np.float64, device=0, *, strides=None, order="C", stream=None):
+    """Uninitialized GPU memory for an array of ``shape`` and ``dtype``, laid
+    out in ``order`` ("C" or "F") unless ``strides`` (bytes) say otherwise.
+    ``stream`` is accepted for numba-cuda's calls: allocation waits for no
+    stream."""
+    if strides is None and order == "F":
+        shape = tuple(int(n) for n in (shape if isinstance(shape, tuple) else (shape,)))
+        strides = _f_strides(shape, dtype)
+    elif order not in ("C", "F"):
+        raise ValueError("device_array's order must be 'C' or 'F'")
+    return DeviceArray(shape, dtype, strides=strides, device=device)
+
+
+def device_array_like(ary, device=0, stream=None):
+    """Uninitialized GPU memory for an array of ``ary``'s shape and dtype, in
+    Fortran order where ``ary`` is Fortran-contiguous and not C-contiguous
+    (numba-cuda's rule), else in C order."""
+    shape, dtype = tuple(ary.shape), np.dtype(ary.dtype)
+    flags = getattr(ary, "flags", None)
+    fortran = (ary.is_f_contiguous() and not ary.is_c_contiguous()
+               if isinstance(ary, DeviceArray)
+               else flags is not None and flags.f_contiguous and not flags.c_contiguous)
+    return device_array(shape, dtype, device, order="F" if fortran else "C")
+
+
+def synchronize():
+    """Waits for everything queued on the GPU by this process, on every stream
+    of every device cuft has used (numba-cuda's ``cuda.synchronize``). Host
+    launches finish before they return: with no GPU used, nothing to wait for."""
+    for context in list(_CONTEXTS.values()):
+        _cuft.context_synchronize(context)
+
+
+def stream(device=0):
+    """A new stream (numba-cuda's ``cuda.stream()``): ``cuft.Stream(device)``."""
+    return Stream(device)
+
+
+def event(timing=True, device=0):
+    """A new event (numba-cuda's ``cuda.event()``): ``cuft.Event(device)``;
+    cuft's events always time."""
+    return Event(device)
+
+
+def is_cuda_array(obj):
+    """Whether ``obj`` exports ``__cuda_array_interface__`` (numba-cuda's
+    ``cuda.is_cuda_array``)."""
+    return hasattr(obj, "__cuda_array_interface__")
 
 
 def zeros(shape, dtype=np.float64, device=0, stream=None):

@@ -332,6 +332,24 @@ void cuft::python::bindCudaRuntime(py::module_ &m) {
       },
       "Copies device memory to the host and waits for the copy.");
   m.def(
+      "copy_on_device",
+      [](uintptr_t context, DevicePtr dst, DevicePtr src, size_t bytes, uintptr_t stream) {
+        check(cuft::cuda::copyOnDevice(contextOf(context), dst, src, bytes,
+                                       reinterpret_cast<cuft::cuda::Stream>(stream)));
+      },
+      "Copies device memory to device memory (asynchronously on `stream`).");
+  m.def(
+      "context_synchronize",
+      [](uintptr_t context) {
+        cuft::cuda::Error e;
+        {
+          py::gil_scoped_release release;
+          e = cuft::cuda::contextSynchronize(contextOf(context));
+        }
+        check(e);
+      },
+      "Waits for all work queued in `context`, on every stream.");
+  m.def(
       "memset_zero",
       [](uintptr_t context, DevicePtr ptr, size_t bytes, uintptr_t stream) {
         check(cuft::cuda::memsetZero(contextOf(context), ptr, bytes,

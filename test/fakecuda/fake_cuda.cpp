@@ -418,6 +418,16 @@ CUresult cuMemcpyDtoHAsync_v2(void *dst, uintptr_t src, size_t bytes, uintptr_t 
   return onDevice(src, bytes, stream, [&] { memcpy(dst, reinterpret_cast<void *>(src), bytes); });
 }
 
+CUresult cuMemcpyDtoDAsync_v2(uintptr_t dst, uintptr_t src, size_t bytes, uintptr_t stream) {
+  if (CUresult r = needContext())
+    return r;
+  std::lock_guard<std::mutex> lock(state().mutex);
+  if (!allocated(dst, bytes) || !allocated(src, bytes) || !knownStream(stream))
+    return kInvalidValue;
+  memmove(reinterpret_cast<void *>(dst), reinterpret_cast<void *>(src), bytes);
+  return kOk;
+}
+
 CUresult cuMemsetD8Async(uintptr_t dst, unsigned char value, size_t bytes, uintptr_t stream) {
   return onDevice(dst, bytes, stream,
                   [&] { memset(reinterpret_cast<void *>(dst), value, bytes); });

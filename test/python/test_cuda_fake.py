@@ -258,6 +258,97 @@ def test_device_memory_round_trips_and_is_freed_from_any_thread():
     """)
 
 
+def test_device_arrays_slice_copy_and_assign_as_numba_cudas():
+    run_fake(r"""
+    a = np.arange(24, dtype=np.float32).reshape(4, 6)
+    d = cuft.to_device(a)
+    assert len(d) == 4 and d.is_c_contiguous() and not d.is_f_contiguous()
+    # Views share the memory; each reads back as numpy's view of the host array.
+    for index in [np.s_[1:3, ::2], np.s_[::-1, ::-2], np.s_[2], np.s_[:, 1], np.s_[..., -1],
+                  np.s_[1:1], np.s_[-3:, 2:5], np.s_[np.int64(1), 1:]]:
+        view = d[index]
+        assert view.shape == a[index].shape and view.strides == a[index].strides, index
+        assert view.ptr == d.ptr + (a[index].ctypes.data - a.ctypes.data), index
+        np.testing.assert_array_equal(view.copy_to_host(), a[index])
+        out = np.empty(a[index].shape, np.float32)
+        assert view.copy_to_host(out) is out
+        np.testing.assert_array_equal(out, a[index])
+    np.testing.assert_array_equal(d.T.copy_to_host(), a.T)
+    np.testing.assert_array_equal(d.reshape(6, -1).copy_to_host(), a.reshape(6, -1))
+    np.testing.assert_array_equal(d.ravel().copy_to_host(), a.ravel())
+    assert d[2, 3] == a[2, 3] and d[-1, -1] == a[-1, -1] and type(d[0, 0]) is np.float32
+    # Assignment to contiguous targets: broadcast and converted as numpy's.
+    d[1, 2:4] = 99
+    a[1, 2:4] = 99
+    d[3] = np.arange(6)
+    a[3] = np.arange(6)
+    d[0, 0] = 7.9
+    a[0, 0] = 7.9
+    np.testing.assert_array_equal(d.copy_to_host(), a)
+    # copy_to_device from the host and from another device array.
+    like = cuft.device_array_like(a)
+    assert like.shape == a.shape and like.dtype == a.dtype and like.is_c_contiguous()
+    like.copy_to_device(d)
+    np.testing.assert_array_equal(like.copy_to_host(), a)
+    like[2].copy_to_device(np.full(6, -1, np.float32))
+    a[2] = -1
+    np.testing.assert_array_equal(like.copy_to_host(), a)
+    fortran = cuft.device_array_like(np.asfortranarray(a))
+    assert fortran.is_f_contiguous() and fortran.strides == np.asfortranarray(a).strides
+    assert cuft.device_array((3, 4), np.float64, order="F").strides == (8, 24)
+    assert counter("context_synchronizes") == 0
+    cuft.synchronize()
+    assert counter("context_synchronizes") == 1
+    # What numba-cuda refuses, or what would need a copy, is refused clearly.
+    for index, error, says in [([1, 2], IndexError, "fancy indexing"),
+                               (np.s_[None, :], IndexError, "None"),
+                               (np.s_[1, 2, 3], IndexError, "too many indices"),
+                               (5, IndexError, "out of bounds"),
+                               (True, IndexError, "bool")]:
+        try:
+            d[index]
+        except error as e:
+            assert says in str(e), (index, e)
+        else:
+            raise AssertionError(f"d[{index!r}] was not refused")
+    for attempt, error, says in [
+            (lambda: d.__setitem__(np.s_[:, 1], 0), ValueError, "not one block of memory"),
+            (lambda: d.T.reshape(-1), NotImplementedError, "not C-contiguous"),
+            (lambda: d.reshape(5, -1), ValueError, "cannot reshape"),
+            (lambda: like.copy_to_device(np.zeros((4, 6))), TypeError, "incompatible dtype"),
+            (lambda: like.copy_to_device(np.zeros((6, 4), np.float32)), ValueError, "shape"),
+            (lambda: d[:, 1].copy_to_device(np.zeros(4, np.float32)), ValueError,
+             "not C-contiguous")]:
+        try:
+            attempt()
+        except error as e:
+            assert says in str(e), e
+        else:
+            raise AssertionError(f"not refused: {says}")
+    """)
+
+
+def test_a_kernel_gets_a_views_pointer_shape_and_strides():
+    run_fake(r"""
+    @cuft.kernel
+    def inc(x):
+        i, j = cuft.grid(2)
+        if i < x.shape[0] and j < x.shape[1]:
+            x[i, j] += 1
+
+    d = cuft.zeros((4, 6), np.float64)
+    for index, (sizes, strides) in [(np.s_[1:3, ::2], ((2, 3), (6, 2))),
+                                    (np.s_[::-1, ::-3], ((4, 2), (-6, -3))),
+                                    (np.s_[:, 1:2], ((4, 1), (6, 1)))]:
+        view = d[index]
+        inc[1, (4, 4)](view)
+        p = last_launch()["params"]
+        values = struct.unpack_from("<7q", p)
+        assert values == (view.ptr, view.ptr, 0, *sizes, *strides), (index, values)
+    assert d[::-1, ::-3].ptr == d.ptr + (3 * 6 + 5) * 8
+    """)
+
+
 def test_a_numpy_array_is_refused_with_a_clear_error():
     run_fake(r"""
     @cuft.kernel

@@ -41,6 +41,27 @@ def test_memory_round_trip():
     assert iface["version"] == 3 and iface["data"][0] == d.ptr and iface["typestr"] == "<f4"
 
 
+@cuft.kernel
+def add_one_2d(x):
+    i, j = cuft.grid(2)
+    if i < x.shape[0] and j < x.shape[1]:
+        x[i, j] += 1
+
+
+def test_kernels_compute_on_views_of_device_arrays():
+    host = np.arange(48, dtype=np.float32).reshape(6, 8)
+    d = cuft.to_device(host)
+    for index in [np.s_[1:4, ::2], np.s_[::-1, ::-3], np.s_[:, 5:6], np.s_[2:3, :]]:
+        add_one_2d[(1, 1), (8, 8)](d[index])
+        host[index] += 1
+        np.testing.assert_array_equal(d.copy_to_host(), host, err_msg=str(index))
+    d[0, :4] = 0.5
+    host[0, :4] = 0.5
+    cuft.synchronize()
+    np.testing.assert_array_equal(d.copy_to_host(), host)
+    assert d[5, 7] == host[5, 7]
+
+
 def test_saxpy_on_the_gpu():
     n = 1 << 20
     x = np.random.default_rng(1).random(n, dtype=np.float32)

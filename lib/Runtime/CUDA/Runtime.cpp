@@ -45,6 +45,7 @@ struct Api {
   CUresult (*funcSetAttribute)(Function, int, int) = nullptr;
   CUresult (*ctxGetDevice)(int *) = nullptr;
   CUresult (*ctxSynchronize)() = nullptr;
+  CUresult (*memcpyDtoDAsync)(DevicePtr, DevicePtr, size_t, Stream) = nullptr;
   CUresult (*moduleGetGlobal)(DevicePtr *, size_t *, void *, const char *) = nullptr;
   CUresult (*launchKernel)(Function, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned,
                            unsigned, Stream, void **, void **) = nullptr;
@@ -83,6 +84,7 @@ const Api &api() {
     resolve(a, a.memcpyHtoDAsync, "cuMemcpyHtoDAsync_v2");
     resolve(a, a.memcpyDtoHAsync, "cuMemcpyDtoHAsync_v2");
     resolve(a, a.memsetD8Async, "cuMemsetD8Async");
+    resolve(a, a.memcpyDtoDAsync, "cuMemcpyDtoDAsync_v2");
     resolve(a, a.streamCreate, "cuStreamCreate");
     resolve(a, a.streamDestroy, "cuStreamDestroy_v2");
     resolve(a, a.streamSynchronize, "cuStreamSynchronize");
@@ -346,6 +348,19 @@ Error cuft::cuda::copyToHost(Context context, void *dst, DevicePtr src, size_t b
     if (Error e = check(a.memcpyDtoHAsync(dst, src, bytes, stream), "cuMemcpyDtoHAsync"))
       return e;
     return check(a.streamSynchronize(stream), "cuStreamSynchronize");
+  });
+}
+
+Error cuft::cuda::copyOnDevice(Context context, DevicePtr dst, DevicePtr src, size_t bytes,
+                               Stream stream) {
+  return inContext(context, "cannot copy on the device", [&](const Api &a) {
+    return check(a.memcpyDtoDAsync(dst, src, bytes, stream), "cuMemcpyDtoDAsync");
+  });
+}
+
+Error cuft::cuda::contextSynchronize(Context context) {
+  return inContext(context, "cannot synchronize the device", [&](const Api &a) {
+    return check(a.ctxSynchronize(), "cuCtxSynchronize");
   });
 }
 

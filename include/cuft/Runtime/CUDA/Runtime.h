@@ -61,6 +61,10 @@ Error memAlloc(Context context, size_t bytes, DevicePtr &ptr);
 Error memFree(Context context, DevicePtr ptr);
 Error copyToDevice(Context context, DevicePtr dst, const void *src, size_t bytes, Stream stream);
 Error copyToHost(Context context, void *dst, DevicePtr src, size_t bytes, Stream stream);
+/// Copies `bytes` between device buffers of `context`, queued on `stream`.
+Error copyOnDevice(Context context, DevicePtr dst, DevicePtr src, size_t bytes, Stream stream);
+/// Waits for everything queued in `context`, on every stream.
+Error contextSynchronize(Context context);
 Error memsetZero(Context context, DevicePtr ptr, size_t bytes, Stream stream);
 Error streamCreate(Context context, Stream &stream);
 Error streamDestroy(Context context, Stream stream);
