@@ -12,6 +12,7 @@ protocol, as an argument.
 """
 
 
+import contextlib
 import operator
 
 import numpy as np
@@ -21,7 +22,7 @@ from .target import require_cuda
 
 __all__ = ["DeviceArray", "Event", "Stream", "to_device", "device_array", "device_array_like",
            "zeros", "default_stream", "current_context", "per_thread_default_stream", "synchronize",
-           "stream", "event", "is_cuda_array"]
+           "stream", "event", "event_elapsed_time", "is_cuda_array"]
 
 
 def per_thread_default_stream():
@@ -71,6 +72,13 @@ class Stream:
         """Later work on this stream waits (on the GPU) until ``event`` happened."""
         _cuft.stream_wait_event(self.context, self.handle, event.handle)
 
+    @contextlib.contextmanager
+    def auto_synchronize(self):
+        """``with stream.auto_synchronize():`` synchronizes the stream when
+        the block ends, as numba-cuda's."""
+        yield self
+        self.synchronize()
+
     @property
     def __cuda_stream__(self):
         return (0, self.handle)
@@ -103,6 +111,11 @@ class Event:
 
     def elapsed_time(self, end):
         return _cuft.event_elapsed(self.context, self.handle, end.handle)
+
+    def wait(self, stream=None):
+        """Later work on ``stream`` (the default stream: None) waits, on the
+        GPU, until this event happened (numba-cuda's ``Event.wait``)."""
+        _cuft.stream_wait_event(self.context, stream_handle(stream), self.handle)
 
     def __del__(self):
         if getattr(self, "handle", None):
@@ -475,6 +488,11 @@ def event(timing=True, device=0):
     """A new event (numba-cuda's ``cuda.event()``): ``cuft.Event(device)``;
     cuft's events always time."""
     return Event(device)
+
+
+def event_elapsed_time(start, end):
+    """Milliseconds between two recorded events (numba-cuda's name)."""
+    return start.elapsed_time(end)
 
 
 def is_cuda_array(obj):

@@ -299,6 +299,17 @@ def test_device_arrays_slice_copy_and_assign_as_numba_cudas():
     assert counter("context_synchronizes") == 0
     cuft.synchronize()
     assert counter("context_synchronizes") == 1
+    # numba-cuda's stream and event names.
+    s = cuft.stream()
+    with s.auto_synchronize() as same:
+        assert same is s
+        start, end = cuft.event().record(s), cuft.event()
+        start.wait()  # the default stream waits for it, on the GPU
+        end.record(s)
+    end.synchronize()
+    assert cuft.event_elapsed_time(start, end) >= 0
+    assert cuft.is_cuda_array(d) and not cuft.is_cuda_array(a)
+    assert cuft.is_available() == (cuft.cuda_status()["available"])
     # What numba-cuda refuses, or what would need a copy, is refused clearly.
     for index, error, says in [([1, 2], IndexError, "fancy indexing"),
                                (np.s_[None, :], IndexError, "None"),
