@@ -22,7 +22,7 @@ from .target import require_cuda
 
 __all__ = ["DeviceArray", "Event", "Stream", "to_device", "device_array", "device_array_like",
            "zeros", "default_stream", "current_context", "per_thread_default_stream", "synchronize",
-           "stream", "event", "event_elapsed_time", "is_cuda_array"]
+           "stream", "event", "event_elapsed_time", "is_cuda_array", "as_cuda_array"]
 
 
 def per_thread_default_stream():
@@ -488,6 +488,39 @@ def event(timing=True, device=0):
     """A new event (numba-cuda's ``cuda.event()``): ``cuft.Event(device)``;
     cuft's events always time."""
     return Event(device)
+
+
+class _Borrowed:
+    """GPU memory another library owns, as a DeviceArray's buffer: it holds
+    the owner, so the memory lives as long as an array over it."""
+
+    def __init__(self, owner, ptr, context):
+        self.owner, self.ptr, self.context = owner, ptr, context
+
+
+def as_cuda_array(obj, sync=True, device=0):
+    """A DeviceArray over the GPU memory of ``obj`` (anything with
+    ``__cuda_array_interface__``: CuPy, PyTorch, numba), sharing it, not
+    copying; it keeps ``obj`` alive. With ``sync`` (numba-cuda's default) it
+    first waits for the stream the interface names (v3). The memory must be on
+    ``device``. Read-only memory is refused: a kernel could write it (pass the
+    object itself to kernels, which refuse to write it)."""
+    iface = obj.__cuda_array_interface__
+    ptr, readonly = iface["data"]
+    if readonly:
+        raise ValueError("as_cuda_array of read-only GPU memory: pass the object itself to "
+                         "kernels (they take __cuda_array_interface__ and refuse to write it)")
+    typestr = iface["typestr"]
+    dtype = np.dtype(iface["descr"]) if typestr.startswith("|V") and "descr" in iface \
+        else np.dtype(typestr)
+    shape = tuple(int(n) for n in iface["shape"])
+    context = current_context(device)
+    s = iface.get("stream")
+    if sync and s:
+        _cuft.stream_synchronize(context, int(s))
+    strides = iface.get("strides")
+    return DeviceArray(shape, dtype, strides=None if strides is None else tuple(strides),
+                       buffer=_Borrowed(obj, int(ptr), context), device=device)
 
 
 def event_elapsed_time(start, end):

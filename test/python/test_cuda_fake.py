@@ -309,6 +309,26 @@ def test_device_arrays_slice_copy_and_assign_as_numba_cudas():
     end.synchronize()
     assert cuft.event_elapsed_time(start, end) >= 0
     assert cuft.is_cuda_array(d) and not cuft.is_cuda_array(a)
+    # Another library's GPU array, shared without a copy (kept alive by the view).
+    class Foreign:
+        def __init__(self, base, strides=(24, 8), readonly=False):
+            self.__cuda_array_interface__ = {
+                "shape": (4, 3), "strides": strides, "typestr": "<f4", "version": 3,
+                "data": (base.ptr, readonly), "stream": None}
+    base = cuft.to_device(a)
+    shared = cuft.as_cuda_array(Foreign(base))
+    assert shared.ptr == base.ptr and shared.strides == (24, 8)
+    np.testing.assert_array_equal(shared.copy_to_host(), a[:, ::2])
+    dense = cuft.as_cuda_array(Foreign(base, strides=None))  # the first 12 elements, (4, 3)
+    dense[1] = 5
+    a.reshape(-1)[3:6] = 5
+    np.testing.assert_array_equal(base.copy_to_host(), a)
+    try:
+        cuft.as_cuda_array(Foreign(base, readonly=True))
+    except ValueError as e:
+        assert "read-only" in str(e)
+    else:
+        raise AssertionError("read-only memory was wrapped")
     assert cuft.is_available() == (cuft.cuda_status()["available"])
     # What numba-cuda refuses, or what would need a copy, is refused clearly.
     for index, error, says in [([1, 2], IndexError, "fancy indexing"),
