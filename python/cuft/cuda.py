@@ -251,17 +251,35 @@ class DeviceArray:
         return host[()]
 
     def __setitem__(self, item, value):
-        """``a[i] = x``, ``a[1:n] = host_array_or_scalar``: copies to the
-        device (waits for the copy); the value is broadcast to the target's
-        shape and converted to its dtype as numpy would. The target must be
-        contiguous (a slice of step 1 of a contiguous array, a row...)."""
+        """``a[i] = x``, ``a[1:n] = host_array_or_scalar``, ``a[:, j] = x``:
+        copies to the device (waits for the copy); the value is broadcast to
+        the target's shape and converted to its dtype as numpy would. A target
+        that is not one block of memory (a column) is written by a kernel, as
+        numba-cuda's (views of 1 to 3 dimensions)."""
         target = self._view(*_index(self, item))
-        if not target.is_c_contiguous():
-            raise ValueError(f"cannot assign to a view of shape {target.shape} and strides "
-                             f"{target.strides} of a device array: its elements are not one "
-                             "block of memory (assign to a contiguous view, or copy_to_host, "
-                             "change and copy_to_device)")
-        target.copy_to_device(np.broadcast_to(np.asarray(value, dtype=self.dtype), target.shape))
+        value = np.broadcast_to(np.asarray(value, dtype=self.dtype), target.shape)
+        if target.is_c_contiguous():
+            target.copy_to_device(value)
+        else:
+            target._assign_strided(value)
+
+    def _assign_strided(self, value):
+        """Copies host ``value`` (this view's shape and dtype) into this view,
+        whose elements are not one block of memory: through a contiguous
+        temporary and a kernel (cuft._device_copy), waiting for both."""
+        from ._device_copy import KERNELS
+        kernel = KERNELS.get(self.ndim)
+        if kernel is None or self.dtype.fields is not None:
+            raise ValueError(f"cannot assign to a view of shape {self.shape} and strides "
+                             f"{self.strides} of a device array: its elements are not one "
+                             "block of memory, and cuft copies into such views of 1 to 3 "
+                             "dimensions of scalars only (assign to a contiguous view, or "
+                             "copy_to_host, change and copy_to_device)")
+        if self.size == 0:
+            return
+        source = to_device(value, device=self.device)
+        kernel[(self.size + 255) // 256, 256](self, source)
+        _cuft.stream_synchronize(self.context, _DEFAULT_STREAM)
 
     @property
     def T(self):

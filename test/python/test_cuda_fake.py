@@ -299,6 +299,19 @@ def test_device_arrays_slice_copy_and_assign_as_numba_cudas():
     assert counter("context_synchronizes") == 0
     cuft.synchronize()
     assert counter("context_synchronizes") == 1
+    # A view that is not one block of memory is written by a kernel (numba's
+    # way too): the double runs no kernel, so only its launch is checked here
+    # (test_cuda_gpu.py checks the numbers).
+    launches = counter("launches")
+    d[:, 1] = 3  # a column: 4 elements 6 apart
+    assert counter("launches") == launches + 1
+    launch = last_launch()
+    assert launch["kernel"] == "copy1" and launch["grid"] == (1, 1, 1), launch
+    assert struct.unpack_from("<5q", launch["params"]) == (d.ptr + 4, d.ptr + 4, 0, 4, 6)
+    d[::2, 1:5:2] = 3  # 2 x 2 elements, rows 12 and columns 2 apart
+    launch = last_launch()
+    assert launch["kernel"] == "copy2", launch
+    assert struct.unpack_from("<7q", launch["params"]) == (d.ptr + 4, d.ptr + 4, 0, 2, 2, 12, 2)
     # numba-cuda's stream and event names.
     s = cuft.stream()
     with s.auto_synchronize() as same:
@@ -343,7 +356,8 @@ def test_device_arrays_slice_copy_and_assign_as_numba_cudas():
         else:
             raise AssertionError(f"d[{index!r}] was not refused")
     for attempt, error, says in [
-            (lambda: d.__setitem__(np.s_[:, 1], 0), ValueError, "not one block of memory"),
+            (lambda: cuft.zeros((2, 2, 2, 2, 2))[..., 0].__setitem__(..., 0), ValueError,
+             "1 to 3 dimensions"),
             (lambda: d.T.reshape(-1), NotImplementedError, "not C-contiguous"),
             (lambda: d.reshape(5, -1), ValueError, "cannot reshape"),
             (lambda: like.copy_to_device(np.zeros((4, 6))), TypeError, "incompatible dtype"),

@@ -57,6 +57,10 @@ def test_kernels_compute_on_views_of_device_arrays():
         np.testing.assert_array_equal(d.copy_to_host(), host, err_msg=str(index))
     d[0, :4] = 0.5
     host[0, :4] = 0.5
+    d[:, 6] = np.arange(6)  # a column: not one block of memory, written by a kernel
+    host[:, 6] = np.arange(6)
+    d[::2, 1:7:3] = -2
+    host[::2, 1:7:3] = -2
     cuft.synchronize()
     np.testing.assert_array_equal(d.copy_to_host(), host)
     assert d[5, 7] == host[5, 7]

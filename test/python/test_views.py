@@ -401,3 +401,21 @@ def test_record_texts_are_made_once_per_dtype_under_racing_threads():
     results = run_concurrently(16, read_all)
     assert all(r == results[0] for r in results)
     assert len(set(results[0])) == len(dtypes) + 1
+
+
+@pytest.mark.parametrize("shape, index", [((7,), np.s_[::3]), ((9,), np.s_[::-2]),
+                                          ((5, 6), np.s_[:, 1]), ((5, 6), np.s_[::2, 1:6:2]),
+                                          ((4, 5, 6), np.s_[1:, ::-2, ::3]),
+                                          ((3, 4, 5), np.s_[..., 2:4])])
+def test_the_kernels_that_assign_to_device_views_write_every_element(shape, index):
+    # cuft._device_copy's kernels write `d[index] = value` where the view is
+    # not one block of memory; here on the host, into numpy views.
+    from cuft._device_copy import KERNELS
+    rng = np.random.default_rng(7)
+    base = np.zeros(shape, np.float32)
+    view = base[index]
+    value = rng.random(view.shape).astype(np.float32)
+    KERNELS[view.ndim][(view.size + 255) // 256, 256](view, value)
+    expected = np.zeros(shape, np.float32)
+    expected[index] = value
+    np.testing.assert_array_equal(base, expected)
