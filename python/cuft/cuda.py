@@ -559,12 +559,38 @@ def zeros(shape, dtype=np.float64, device=0, stream=None):
     return a
 
 
-def to_device(array, device=0, stream=None):
-    """A copy of the numpy ``array`` in GPU memory."""
+def to_device(array, device=0, stream=None, copy=True, to=None):
+    """A copy of the numpy ``array`` in GPU memory (waits for the copy).
+    numba-cuda's forms work too: a stream as the second argument
+    (``to_device(a, stream)``: its device), ``to=`` (copy into that
+    DeviceArray and return it), ``copy=False`` (the memory, not filled; a
+    DeviceArray is returned as it is)."""
+    if isinstance(device, Stream) or (not isinstance(device, (int, np.integer))
+                                      and hasattr(device, "__cuda_stream__")):
+        if stream is not None:
+            raise TypeError("to_device: a stream given twice (second argument and stream=)")
+        stream, device = device, getattr(device, "device", 0)
+    if to is not None:
+        to.copy_to_device(array, stream=stream)
+        return to
+    if isinstance(array, DeviceArray):
+        return array if not copy else _copied(array, stream)
     host = np.ascontiguousarray(array)
     a = DeviceArray(host.shape, host.dtype, device=device)
-    _cuft.copy_to_device(a.context, a.ptr, host.ctypes.data, a.nbytes, stream_handle(stream))
+    if copy and a.nbytes:
+        _cuft.copy_to_device(a.context, a.ptr, host.ctypes.data, a.nbytes,
+                             stream_handle(stream))
     return a
+
+
+def _copied(array, stream):
+    """A new contiguous DeviceArray with ``array``'s elements."""
+    out = DeviceArray(array.shape, array.dtype, device=array.device)
+    if array.is_c_contiguous():
+        out.copy_to_device(array, stream=stream)
+    else:
+        out.copy_to_device(array.copy_to_host(stream=stream), stream=stream)
+    return out
 
 
 def _order_streams(producer, consumer, device=0):

@@ -312,6 +312,17 @@ def test_device_arrays_slice_copy_and_assign_as_numba_cudas():
     launch = last_launch()
     assert launch["kernel"] == "copy2", launch
     assert struct.unpack_from("<7q", launch["params"]) == (d.ptr + 4, d.ptr + 4, 0, 2, 2, 12, 2)
+    # numba-cuda's forms of to_device: a stream second, to=, copy=False.
+    s = cuft.Stream()
+    by_stream = cuft.to_device(a, s)
+    s.synchronize()
+    np.testing.assert_array_equal(by_stream.copy_to_host(), a)
+    assert cuft.to_device(a * 2, to=by_stream) is by_stream
+    np.testing.assert_array_equal(by_stream.copy_to_host(), a * 2)
+    assert cuft.to_device(by_stream, copy=False) is by_stream
+    again = cuft.to_device(by_stream[:, ::2])  # a device array copied, contiguous
+    np.testing.assert_array_equal(again.copy_to_host(), (a * 2)[:, ::2])
+    assert cuft.to_device(np.zeros(0)).shape == (0,)
     # numba-cuda's stream and event names.
     s = cuft.stream()
     with s.auto_synchronize() as same:
