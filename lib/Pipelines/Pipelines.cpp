@@ -73,10 +73,25 @@ struct RunIfAny : public PassWrapper<RunIfAny, OperationPass<>> {
   OpPassManager inner{OpPassManager::Nesting::Implicit};
 };
 
-std::unique_ptr<Pass> lowerComplexIfAny() {
+/// `make`'s pass where there is an op of `Dialect`: convert-complex-to-standard
+/// where there is complex arithmetic, convert-scf-to-cf where there is scf
+/// (cuft lowers its own control flow to cf: scf comes only from the complex and
+/// view lowerings), lower-affine where there is affine (expand-strided-metadata's).
+template <typename Dialect> std::unique_ptr<Pass> ifDialect(RunIfAny::Factory make) {
   return std::make_unique<RunIfAny>(
-      [] { return createConvertComplexToStandardPass(); },
-      [](Operation *op) { return isa<complex::ComplexDialect>(op->getDialect()); });
+      make, [](Operation *op) { return isa<Dialect>(op->getDialect()); });
+}
+
+std::unique_ptr<Pass> lowerComplexIfAny() {
+  return ifDialect<complex::ComplexDialect>([] { return createConvertComplexToStandardPass(); });
+}
+
+std::unique_ptr<Pass> controlFlowIfAny() {
+  return ifDialect<scf::SCFDialect>([] { return createSCFToControlFlowPass(); });
+}
+
+std::unique_ptr<Pass> lowerAffineIfAny() {
+  return ifDialect<affine::AffineDialect>([] { return createLowerAffinePass(); });
 }
 
 /// expand-strided-metadata where there is a view or reshape to expand.
@@ -88,21 +103,6 @@ std::unique_ptr<Pass> expandStridedMetadataIfAny() {
                    memref::ReinterpretCastOp, memref::CastOp, memref::ExtractStridedMetadataOp,
                    memref::ExtractAlignedPointerAsIndexOp>(op);
       });
-}
-
-/// convert-scf-to-cf where there is an scf op (cuft lowers its own control
-/// flow to cf; scf comes only from the complex and view lowerings).
-std::unique_ptr<Pass> controlFlowIfAny() {
-  return std::make_unique<RunIfAny>(
-      [] { return createSCFToControlFlowPass(); },
-      [](Operation *op) { return isa<scf::SCFDialect>(op->getDialect()); });
-}
-
-/// lower-affine where there is an affine op (expand-strided-metadata's).
-std::unique_ptr<Pass> lowerAffineIfAny() {
-  return std::make_unique<RunIfAny>(
-      [] { return createLowerAffinePass(); },
-      [](Operation *op) { return isa<affine::AffineDialect>(op->getDialect()); });
 }
 
 /// Whether arith-expand leaves `op` as it is, whatever its options: the
