@@ -477,10 +477,14 @@ def device_array(shape, dtype=np.float64, device=0, *, strides=None, order="C", 
     return DeviceArray(shape, dtype, strides=strides, device=device)
 
 
-def device_array_like(ary, device=0, stream=None):
+def device_array_like(ary, stream=None, device=None):
     """Uninitialized GPU memory for an array of ``ary``'s shape and dtype, in
     Fortran order where ``ary`` is Fortran-contiguous and not C-contiguous
-    (numba-cuda's rule), else in C order."""
+    (numba-cuda's rule), else in C order; on ``device`` (by default a
+    DeviceArray's own, else 0). ``stream`` second, as numba-cuda's: allocation
+    waits for no stream."""
+    if device is None:
+        device = ary.device if isinstance(ary, DeviceArray) else 0
     shape, dtype = tuple(ary.shape), np.dtype(ary.dtype)
     flags = getattr(ary, "flags", None)
     fortran = (ary.is_f_contiguous() and not ary.is_c_contiguous()

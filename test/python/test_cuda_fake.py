@@ -286,7 +286,7 @@ def test_device_arrays_slice_copy_and_assign_as_numba_cudas():
     a[0, 0] = 7.9
     np.testing.assert_array_equal(d.copy_to_host(), a)
     # copy_to_device from the host and from another device array.
-    like = cuft.device_array_like(a)
+    like = cuft.device_array_like(a, cuft.Stream())  # numba's order: the stream second
     assert like.shape == a.shape and like.dtype == a.dtype and like.is_c_contiguous()
     like.copy_to_device(d)
     np.testing.assert_array_equal(like.copy_to_host(), a)
