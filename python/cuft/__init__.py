@@ -18,7 +18,7 @@ from .errors import (CompileError, CudaError, KernelArgumentError, KernelError,
                      LinkError)
 from .cuda import (DeviceArray, Event, Stream, as_cuda_array, default_stream, device_array,
                    device_array_like,
-                   event, event_elapsed_time, is_cuda_array, stream, synchronize,
+                   event, event_elapsed_time, is_cuda_array, pinned_array, stream, synchronize,
                    to_device, zeros)
 from .target import cuda_available as is_available
 from .external import declare_device
@@ -30,7 +30,8 @@ __all__ = ["constexpr", "CompileError", "CudaError", "LinkError", "cuda_status",
            "KernelIndexError", "KernelZeroDivisionError", "KernelAssertionError", "kernel", "func", "jit", "Kernel", "DeviceFunction", "set_target",
            "target", "cache_info", "set_cache_limit", "unload_modules", "declare_device", "Linkable", "DeviceArray", "Event", "Stream",
            "default_stream", "device_array", "device_array_like", "to_device", "zeros", "synchronize",
-           "stream", "event", "event_elapsed_time", "is_cuda_array", "as_cuda_array", "is_available",
+           "stream", "event", "event_elapsed_time", "is_cuda_array", "as_cuda_array", "pinned_array",
+           "is_available",
            "vectorize", *_dsl_all]
 
 

@@ -22,7 +22,8 @@ from .target import require_cuda
 
 __all__ = ["DeviceArray", "Event", "Stream", "to_device", "device_array", "device_array_like",
            "zeros", "default_stream", "current_context", "per_thread_default_stream", "synchronize",
-           "stream", "event", "event_elapsed_time", "is_cuda_array", "as_cuda_array"]
+           "stream", "event", "event_elapsed_time", "is_cuda_array", "as_cuda_array",
+           "pinned_array"]
 
 
 def per_thread_default_stream():
@@ -491,6 +492,28 @@ def device_array_like(ary, stream=None, device=None):
                if isinstance(ary, DeviceArray)
                else flags is not None and flags.f_contiguous and not flags.c_contiguous)
     return device_array(shape, dtype, device, order="F" if fortran else "C")
+
+
+def pinned_array(shape, dtype=np.float64, strides=None, order="C", device=0):
+    """A numpy array in page-locked host memory (numba-cuda's
+    ``cuda.pinned_array``): the GPU copies to and from it directly, without
+    staging through a driver buffer. Freed when the array and every view of
+    it are gone. Of ``shape`` and ``dtype``, in ``order`` unless ``strides``
+    (bytes) say otherwise."""
+    shape = tuple(int(n) for n in (shape if isinstance(shape, tuple) else (shape,)))
+    dtype = np.dtype(dtype)
+    if order not in ("C", "F"):
+        raise ValueError("pinned_array's order must be 'C' or 'F'")
+    if strides is None:
+        strides = _c_strides(shape, dtype) if order == "C" else _f_strides(shape, dtype)
+    strides = tuple(int(s) for s in strides)
+    if any(s < 0 for s in strides):
+        raise ValueError("pinned_array takes strides of 0 or more bytes")
+    if any(n == 0 for n in shape):
+        return np.ndarray(shape, dtype, strides=strides)
+    nbytes = sum((n - 1) * s for n, s in zip(shape, strides)) + dtype.itemsize
+    buffer = _cuft.PinnedBuffer(current_context(device), nbytes)
+    return np.ndarray(shape, dtype, buffer=buffer, strides=strides)
 
 
 def synchronize():

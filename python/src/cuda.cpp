@@ -136,6 +136,30 @@ public:
   DevicePtr ptr = 0;
 };
 
+/// Page-locked host memory, freed with its last reference (the numpy array
+/// over it holds this object as its base, through the buffer protocol).
+class PinnedBuffer {
+public:
+  PinnedBuffer(uintptr_t context, size_t bytes) : context(context), bytes(bytes) {
+    cuft::cuda::Error e;
+    {
+      py::gil_scoped_release release;
+      e = cuft::cuda::hostAlloc(contextOf(context), bytes, ptr);
+    }
+    check(e);
+  }
+  ~PinnedBuffer() {
+    if (ptr)
+      cuft::cuda::hostFree(contextOf(context), ptr); // errors at exit are not reportable
+  }
+  PinnedBuffer(const PinnedBuffer &) = delete;
+  PinnedBuffer &operator=(const PinnedBuffer &) = delete;
+
+  const uintptr_t context;
+  const size_t bytes;
+  void *ptr = nullptr;
+};
+
 /// A Python callable that C++ copies and drops on threads without the GIL:
 /// copies share one reference, and the last one takes the GIL to release it.
 std::shared_ptr<py::object> heldPython(py::object fn) {
@@ -306,6 +330,19 @@ void cuft::python::bindCudaRuntime(py::module_ &m) {
       .def_readonly("ptr", &DeviceBuffer::ptr)
       .def_readonly("nbytes", &DeviceBuffer::bytes)
       .def_readonly("context", &DeviceBuffer::context);
+
+  py::class_<PinnedBuffer, std::shared_ptr<PinnedBuffer>>(
+      m, "PinnedBuffer", py::buffer_protocol(),
+      "Page-locked host memory (cuMemHostAlloc), freed with its last reference; "
+      "numpy.frombuffer reads it.")
+      .def(py::init<uintptr_t, size_t>(), py::arg("context"), py::arg("nbytes"))
+      .def_readonly("nbytes", &PinnedBuffer::bytes)
+      .def_property_readonly("ptr",
+                             [](const PinnedBuffer &b) { return reinterpret_cast<uintptr_t>(b.ptr); })
+      .def_buffer([](PinnedBuffer &b) {
+        return py::buffer_info(b.ptr, 1, py::format_descriptor<uint8_t>::format(), 1,
+                               {py::ssize_t(b.bytes)}, {py::ssize_t(1)});
+      });
 
   m.def(
       "copy_to_device",

@@ -85,6 +85,7 @@ struct State {
   bool initialized = false;
   Context contexts[8];
   std::map<uintptr_t, size_t> allocations; // base -> bytes
+  std::map<uintptr_t, size_t> hostAllocations; // cuMemHostAlloc's: base -> bytes
   std::map<void *, std::unique_ptr<Module>> modules;
   std::map<void *, int> streams, events; // created handles
   std::map<std::string, std::atomic<long>> counters;
@@ -418,6 +419,30 @@ CUresult cuMemcpyDtoHAsync_v2(void *dst, uintptr_t src, size_t bytes, uintptr_t 
   return onDevice(src, bytes, stream, [&] { memcpy(dst, reinterpret_cast<void *>(src), bytes); });
 }
 
+CUresult cuMemHostAlloc(void **ptr, size_t bytes, unsigned) {
+  if (CUresult r = needContext())
+    return r;
+  if (bytes == 0)
+    return kInvalidValue;
+  void *p = aligned_alloc(4096, (bytes + 4095) / 4096 * 4096);
+  if (!p)
+    return 2; // CUDA_ERROR_OUT_OF_MEMORY
+  std::lock_guard<std::mutex> lock(state().mutex);
+  state().hostAllocations[reinterpret_cast<uintptr_t>(p)] = bytes;
+  *ptr = p;
+  return kOk;
+}
+
+CUresult cuMemFreeHost(void *ptr) {
+  if (CUresult r = needContext())
+    return r;
+  std::lock_guard<std::mutex> lock(state().mutex);
+  if (!state().hostAllocations.erase(reinterpret_cast<uintptr_t>(ptr)))
+    return kInvalidValue;
+  free(ptr);
+  return kOk;
+}
+
 CUresult cuMemcpyDtoDAsync_v2(uintptr_t dst, uintptr_t src, size_t bytes, uintptr_t stream) {
   if (CUresult r = needContext())
     return r;
@@ -727,6 +752,8 @@ long fakecuda_live(const char *what) {
   std::string w = what;
   if (w == "allocations")
     return long(s.allocations.size());
+  if (w == "host_allocations")
+    return long(s.hostAllocations.size());
   if (w == "modules")
     return long(s.modules.size());
   if (w == "streams")

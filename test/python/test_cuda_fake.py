@@ -323,6 +323,27 @@ def test_device_arrays_slice_copy_and_assign_as_numba_cudas():
     again = cuft.to_device(by_stream[:, ::2])  # a device array copied, contiguous
     np.testing.assert_array_equal(again.copy_to_host(), (a * 2)[:, ::2])
     assert cuft.to_device(np.zeros(0)).shape == (0,)
+    # Page-locked host memory, numba's pinned_array: copies both ways, freed with the array.
+    before = live("host_allocations")
+    pinned = cuft.pinned_array((4, 6), np.float32)
+    assert type(pinned) is np.ndarray and live("host_allocations") == before + 1
+    d.copy_to_host(pinned)
+    np.testing.assert_array_equal(pinned, d.copy_to_host())
+    pinned[:] = 4
+    d.copy_to_device(pinned)
+    assert (d.copy_to_host() == 4).all()
+    a[...] = 4
+    fortran = cuft.pinned_array((3, 5), np.int16, order="F")
+    assert fortran.flags.f_contiguous and fortran.strides == (2, 6)
+    row = pinned[1]  # a view keeps the memory
+    del pinned, fortran
+    import gc
+    gc.collect()
+    assert live("host_allocations") == before + 1
+    del row
+    gc.collect()
+    assert live("host_allocations") == before
+    assert cuft.pinned_array((0, 3)).shape == (0, 3)
     # numba-cuda's stream and event names.
     s = cuft.stream()
     with s.auto_synchronize() as same:

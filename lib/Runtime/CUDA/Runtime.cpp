@@ -46,6 +46,8 @@ struct Api {
   CUresult (*ctxGetDevice)(int *) = nullptr;
   CUresult (*ctxSynchronize)() = nullptr;
   CUresult (*memcpyDtoDAsync)(DevicePtr, DevicePtr, size_t, Stream) = nullptr;
+  CUresult (*memHostAlloc)(void **, size_t, unsigned) = nullptr;
+  CUresult (*memFreeHost)(void *) = nullptr;
   CUresult (*moduleGetGlobal)(DevicePtr *, size_t *, void *, const char *) = nullptr;
   CUresult (*launchKernel)(Function, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned,
                            unsigned, Stream, void **, void **) = nullptr;
@@ -85,6 +87,8 @@ const Api &api() {
     resolve(a, a.memcpyDtoHAsync, "cuMemcpyDtoHAsync_v2");
     resolve(a, a.memsetD8Async, "cuMemsetD8Async");
     resolve(a, a.memcpyDtoDAsync, "cuMemcpyDtoDAsync_v2");
+    resolve(a, a.memHostAlloc, "cuMemHostAlloc");
+    resolve(a, a.memFreeHost, "cuMemFreeHost");
     resolve(a, a.streamCreate, "cuStreamCreate");
     resolve(a, a.streamDestroy, "cuStreamDestroy_v2");
     resolve(a, a.streamSynchronize, "cuStreamSynchronize");
@@ -355,6 +359,18 @@ Error cuft::cuda::copyOnDevice(Context context, DevicePtr dst, DevicePtr src, si
                                Stream stream) {
   return inContext(context, "cannot copy on the device", [&](const Api &a) {
     return check(a.memcpyDtoDAsync(dst, src, bytes, stream), "cuMemcpyDtoDAsync");
+  });
+}
+
+Error cuft::cuda::hostAlloc(Context context, size_t bytes, void *&ptr) {
+  return inContext(context, "cannot allocate page-locked host memory", [&](const Api &a) {
+    return check(a.memHostAlloc(&ptr, bytes, 0), "cuMemHostAlloc");
+  });
+}
+
+Error cuft::cuda::hostFree(Context context, void *ptr) {
+  return inContext(context, "cannot free page-locked host memory", [&](const Api &a) {
+    return check(a.memFreeHost(ptr), "cuMemFreeHost");
   });
 }
 

@@ -63,6 +63,10 @@ Error copyToDevice(Context context, DevicePtr dst, const void *src, size_t bytes
 Error copyToHost(Context context, void *dst, DevicePtr src, size_t bytes, Stream stream);
 /// Copies `bytes` between device buffers of `context`, queued on `stream`.
 Error copyOnDevice(Context context, DevicePtr dst, DevicePtr src, size_t bytes, Stream stream);
+/// Page-locked host memory of `context` (cuMemHostAlloc): the GPU copies it
+/// without staging. Freed by hostFree from any thread.
+Error hostAlloc(Context context, size_t bytes, void *&ptr);
+Error hostFree(Context context, void *ptr);
 /// Waits for everything queued in `context`, on every stream.
 Error contextSynchronize(Context context);
 Error memsetZero(Context context, DevicePtr ptr, size_t bytes, Stream stream);
