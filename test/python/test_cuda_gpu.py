@@ -66,6 +66,19 @@ def test_kernels_compute_on_views_of_device_arrays():
     assert d[5, 7] == host[5, 7]
 
 
+def test_pinned_arrays_copy_both_ways_and_on_a_stream():
+    pinned = cuft.pinned_array((256, 64), np.float32)
+    pinned[:] = np.arange(pinned.size, dtype=np.float32).reshape(pinned.shape)
+    d = cuft.device_array_like(pinned)
+    s = cuft.stream()
+    d.copy_to_device(pinned, stream=s)
+    add_one_2d[(8, 32), (8, 8), s](d)
+    back = cuft.pinned_array(pinned.shape, np.float32)
+    d.copy_to_host(back, stream=s)
+    s.synchronize()
+    np.testing.assert_array_equal(back, pinned + 1)
+
+
 def test_saxpy_on_the_gpu():
     n = 1 << 20
     x = np.random.default_rng(1).random(n, dtype=np.float32)
