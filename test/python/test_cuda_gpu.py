@@ -72,7 +72,7 @@ def test_pinned_arrays_copy_both_ways_and_on_a_stream():
     d = cuft.device_array_like(pinned)
     s = cuft.stream()
     d.copy_to_device(pinned, stream=s)
-    add_one_2d[(8, 32), (8, 8), s](d)
+    add_one_2d[(32, 8), (8, 8), s](d)
     back = cuft.pinned_array(pinned.shape, np.float32)
     d.copy_to_host(back, stream=s)
     s.synchronize()
