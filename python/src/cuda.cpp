@@ -112,53 +112,38 @@ void check(const cuft::cuda::Error &e) {
 
 Context contextOf(uintptr_t handle) { return reinterpret_cast<Context>(handle); }
 
-/// Device memory owned by Python: freed when the last reference goes, from
-/// whichever thread drops it (the context is made current there first).
-class DeviceBuffer {
+/// Memory of a context owned by Python, allocated by `Alloc` when made and
+/// freed by `Free` when the last reference goes, from whichever thread drops
+/// it (the context is made current there first).
+template <typename Ptr, cuft::cuda::Error (*Alloc)(Context, size_t, Ptr &),
+          cuft::cuda::Error (*Free)(Context, Ptr)>
+class ContextMemory {
 public:
-  DeviceBuffer(uintptr_t context, size_t bytes) : context(context), bytes(bytes) {
+  ContextMemory(uintptr_t context, size_t bytes) : context(context), bytes(bytes) {
     cuft::cuda::Error e;
     {
       py::gil_scoped_release release;
-      e = cuft::cuda::memAlloc(contextOf(context), bytes, ptr);
+      e = Alloc(contextOf(context), bytes, ptr);
     }
     check(e);
   }
-  ~DeviceBuffer() {
+  ~ContextMemory() {
     if (ptr)
-      cuft::cuda::memFree(contextOf(context), ptr); // errors at exit are not reportable
+      Free(contextOf(context), ptr); // errors at exit are not reportable
   }
-  DeviceBuffer(const DeviceBuffer &) = delete;
-  DeviceBuffer &operator=(const DeviceBuffer &) = delete;
+  ContextMemory(const ContextMemory &) = delete;
+  ContextMemory &operator=(const ContextMemory &) = delete;
 
   const uintptr_t context;
   const size_t bytes;
-  DevicePtr ptr = 0;
+  Ptr ptr{};
 };
 
-/// Page-locked host memory, freed with its last reference (the numpy array
-/// over it holds this object as its base, through the buffer protocol).
-class PinnedBuffer {
-public:
-  PinnedBuffer(uintptr_t context, size_t bytes) : context(context), bytes(bytes) {
-    cuft::cuda::Error e;
-    {
-      py::gil_scoped_release release;
-      e = cuft::cuda::hostAlloc(contextOf(context), bytes, ptr);
-    }
-    check(e);
-  }
-  ~PinnedBuffer() {
-    if (ptr)
-      cuft::cuda::hostFree(contextOf(context), ptr); // errors at exit are not reportable
-  }
-  PinnedBuffer(const PinnedBuffer &) = delete;
-  PinnedBuffer &operator=(const PinnedBuffer &) = delete;
-
-  const uintptr_t context;
-  const size_t bytes;
-  void *ptr = nullptr;
-};
+/// Device memory (a DeviceArray's).
+using DeviceBuffer = ContextMemory<DevicePtr, cuft::cuda::memAlloc, cuft::cuda::memFree>;
+/// Page-locked host memory (a pinned_array's: the numpy array over it holds
+/// it as its base, through the buffer protocol).
+using PinnedBuffer = ContextMemory<void *, cuft::cuda::hostAlloc, cuft::cuda::hostFree>;
 
 /// A Python callable that C++ copies and drops on threads without the GIL:
 /// copies share one reference, and the last one takes the GIL to release it.

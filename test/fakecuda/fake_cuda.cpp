@@ -295,6 +295,24 @@ bool readParams(const Elf &elf, const std::string &kernel, std::vector<Param> &p
   return true;
 }
 
+/// `bytes` (not 0) aligned to `align`, filled with 0xcd (uninitialized,
+/// visibly) and recorded in `allocations` (which the state's mutex guards).
+CUresult allocate(std::map<uintptr_t, size_t> &allocations, size_t bytes, size_t align,
+                  void **out) {
+  if (CUresult r = needContext())
+    return r;
+  if (bytes == 0)
+    return kInvalidValue;
+  void *p = aligned_alloc(align, (bytes + align - 1) / align * align);
+  if (!p)
+    return 2; // CUDA_ERROR_OUT_OF_MEMORY
+  memset(p, 0xcd, bytes);
+  std::lock_guard<std::mutex> lock(state().mutex);
+  allocations[reinterpret_cast<uintptr_t>(p)] = bytes;
+  *out = p;
+  return kOk;
+}
+
 } // namespace
 
 extern "C" {
@@ -387,18 +405,10 @@ CUresult cuCtxSetCurrent(void *context) {
 
 // -- memory --------------------------------------------------------------------
 CUresult cuMemAlloc_v2(uintptr_t *ptr, size_t bytes) {
-  if (CUresult r = needContext())
-    return r;
-  if (bytes == 0)
-    return kInvalidValue;
-  void *p = aligned_alloc(256, (bytes + 255) / 256 * 256);
-  if (!p)
-    return 2; // CUDA_ERROR_OUT_OF_MEMORY
-  memset(p, 0xcd, bytes); // uninitialized, visibly
-  std::lock_guard<std::mutex> lock(state().mutex);
-  state().allocations[reinterpret_cast<uintptr_t>(p)] = bytes;
+  void *p = nullptr;
+  CUresult r = allocate(state().allocations, bytes, 256, &p);
   *ptr = reinterpret_cast<uintptr_t>(p);
-  return kOk;
+  return r;
 }
 
 CUresult cuMemFree_v2(uintptr_t ptr) {
@@ -420,17 +430,7 @@ CUresult cuMemcpyDtoHAsync_v2(void *dst, uintptr_t src, size_t bytes, uintptr_t 
 }
 
 CUresult cuMemHostAlloc(void **ptr, size_t bytes, unsigned) {
-  if (CUresult r = needContext())
-    return r;
-  if (bytes == 0)
-    return kInvalidValue;
-  void *p = aligned_alloc(4096, (bytes + 4095) / 4096 * 4096);
-  if (!p)
-    return 2; // CUDA_ERROR_OUT_OF_MEMORY
-  std::lock_guard<std::mutex> lock(state().mutex);
-  state().hostAllocations[reinterpret_cast<uintptr_t>(p)] = bytes;
-  *ptr = p;
-  return kOk;
+  return allocate(state().hostAllocations, bytes, 4096, ptr);
 }
 
 CUresult cuMemFreeHost(void *ptr) {
