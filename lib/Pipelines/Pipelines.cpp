@@ -79,7 +79,7 @@ struct RunIfAny : public PassWrapper<RunIfAny, OperationPass<>> {
 /// view lowerings), lower-affine where there is affine (expand-strided-metadata's).
 template <typename Dialect> std::unique_ptr<Pass> ifDialect(RunIfAny::Factory make) {
   return std::make_unique<RunIfAny>(
-      make, [](Operation *op) { return isa<Dialect>(op->getDialect()); });
+      make, [](Operation *op) { return isa_and_nonnull<Dialect>(op->getDialect()); });
 }
 
 std::unique_ptr<Pass> lowerComplexIfAny() {
@@ -138,7 +138,7 @@ std::unique_ptr<Pass> arithExpandIfAny() {
         return arith::createArithExpandOpsPass(expand);
       },
       [](Operation *op) {
-        return isa<arith::ArithDialect>(op->getDialect()) && !arithExpandKeeps(op);
+        return isa_and_nonnull<arith::ArithDialect>(op->getDialect()) && !arithExpandKeeps(op);
       });
 }
 
