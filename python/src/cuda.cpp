@@ -322,8 +322,8 @@ void cuft::python::bindCudaRuntime(py::module_ &m) {
       "numpy.frombuffer reads it.")
       .def(py::init<uintptr_t, size_t>(), py::arg("context"), py::arg("nbytes"))
       .def_readonly("nbytes", &PinnedBuffer::bytes)
-      .def_property_readonly("ptr",
-                             [](const PinnedBuffer &b) { return reinterpret_cast<uintptr_t>(b.ptr); })
+      .def_property_readonly(
+          "ptr", [](const PinnedBuffer &b) { return reinterpret_cast<uintptr_t>(b.ptr); })
       .def_buffer([](PinnedBuffer &b) {
         return py::buffer_info(b.ptr, 1, py::format_descriptor<uint8_t>::format(), 1,
                                {py::ssize_t(b.bytes)}, {py::ssize_t(1)});
