@@ -16,7 +16,8 @@ from .dispatcher import DeviceFunction, Kernel
 from .errors import (CompileError, CudaError, KernelArgumentError, KernelError,
                      KernelIndexError, KernelZeroDivisionError, KernelAssertionError,
                      LinkError)
-from .cuda import (DeviceArray, Event, Stream, as_cuda_array, default_stream, device_array,
+from .cuda import (Device, DeviceArray, Event, Stream, as_cuda_array, default_stream, detect,
+                   device_array, get_current_device, gpus,
                    device_array_like,
                    event, event_elapsed_time, is_cuda_array, pinned_array, stream, synchronize,
                    to_device, zeros)
@@ -31,7 +32,7 @@ __all__ = ["constexpr", "CompileError", "CudaError", "LinkError", "cuda_status",
            "target", "cache_info", "set_cache_limit", "unload_modules", "declare_device", "Linkable", "DeviceArray", "Event", "Stream",
            "default_stream", "device_array", "device_array_like", "to_device", "zeros", "synchronize",
            "stream", "event", "event_elapsed_time", "is_cuda_array", "as_cuda_array", "pinned_array",
-           "is_available",
+           "is_available", "Device", "get_current_device", "gpus", "detect",
            "vectorize", *_dsl_all]
 
 

@@ -23,7 +23,7 @@ from .target import require_cuda
 __all__ = ["DeviceArray", "Event", "Stream", "to_device", "device_array", "device_array_like",
            "zeros", "default_stream", "current_context", "per_thread_default_stream", "synchronize",
            "stream", "event", "event_elapsed_time", "is_cuda_array", "as_cuda_array",
-           "pinned_array"]
+           "pinned_array", "Device", "get_current_device", "gpus", "detect"]
 
 
 def per_thread_default_stream():
@@ -514,6 +514,102 @@ def pinned_array(shape, dtype=np.float64, strides=None, order="C", device=0):
     nbytes = sum((n - 1) * s for n, s in zip(shape, strides)) + dtype.itemsize
     buffer = _cuft.PinnedBuffer(current_context(device), nbytes)
     return np.ndarray(shape, dtype, buffer=buffer, strides=strides)
+
+
+# numba-cuda's names of the device attributes people ask for, with their
+# CU_DEVICE_ATTRIBUTE_* values (cuda.h).
+_DEVICE_ATTRIBUTES = {
+    "MAX_THREADS_PER_BLOCK": 1, "MAX_BLOCK_DIM_X": 2, "MAX_BLOCK_DIM_Y": 3,
+    "MAX_BLOCK_DIM_Z": 4, "MAX_GRID_DIM_X": 5, "MAX_GRID_DIM_Y": 6, "MAX_GRID_DIM_Z": 7,
+    "MAX_SHARED_MEMORY_PER_BLOCK": 8, "TOTAL_CONSTANT_MEMORY": 9, "WARP_SIZE": 10,
+    "MAX_PITCH": 11, "MAX_REGISTERS_PER_BLOCK": 12, "CLOCK_RATE": 13,
+    "TEXTURE_ALIGNMENT": 14, "GPU_OVERLAP": 15, "MULTIPROCESSOR_COUNT": 16,
+    "KERNEL_EXEC_TIMEOUT": 17, "INTEGRATED": 18, "CAN_MAP_HOST_MEMORY": 19,
+    "COMPUTE_MODE": 20, "CONCURRENT_KERNELS": 31, "ECC_ENABLED": 32, "PCI_BUS_ID": 33,
+    "PCI_DEVICE_ID": 34, "TCC_DRIVER": 35, "MEMORY_CLOCK_RATE": 36,
+    "GLOBAL_MEMORY_BUS_WIDTH": 37, "L2_CACHE_SIZE": 38, "MAX_THREADS_PER_MULTI_PROCESSOR": 39,
+    "ASYNC_ENGINE_COUNT": 40, "UNIFIED_ADDRESSING": 41, "PCI_DOMAIN_ID": 50,
+    "COMPUTE_CAPABILITY_MAJOR": 75, "COMPUTE_CAPABILITY_MINOR": 76,
+    "STREAM_PRIORITIES_SUPPORTED": 78, "MAX_SHARED_MEMORY_PER_MULTIPROCESSOR": 81,
+    "MAX_REGISTERS_PER_MULTIPROCESSOR": 82, "MANAGED_MEMORY": 83, "MULTI_GPU_BOARD": 84,
+    "CONCURRENT_MANAGED_ACCESS": 89, "COMPUTE_PREEMPTION_SUPPORTED": 90,
+    "COOPERATIVE_LAUNCH": 95, "MAX_SHARED_MEMORY_PER_BLOCK_OPTIN": 97,
+    "MAX_BLOCKS_PER_MULTIPROCESSOR": 106,
+}
+
+
+class Device:
+    """A GPU, as numba-cuda's device object: ``id``, ``name``,
+    ``compute_capability`` (``(9, 0)``), and its attributes by numba's
+    upper-case names (``MULTIPROCESSOR_COUNT``, ``MAX_THREADS_PER_BLOCK``...),
+    read from the driver when asked."""
+
+    def __init__(self, device=0):
+        require_cuda("cannot use the GPU")
+        count = _cuft.cuda_driver_status()["devices"]
+        if not 0 <= device < count:
+            raise ValueError(f"no CUDA device {device} (the driver has {count})")
+        self.id = device
+
+    @property
+    def name(self):
+        return _cuft.device_name(self.id)
+
+    @property
+    def compute_capability(self):
+        return (self.COMPUTE_CAPABILITY_MAJOR, self.COMPUTE_CAPABILITY_MINOR)
+
+    def __getattr__(self, name):
+        attribute = _DEVICE_ATTRIBUTES.get(name)
+        if attribute is None:
+            raise AttributeError(f"cuft.Device has no attribute {name!r}")
+        return _cuft.device_attribute(self.id, attribute)
+
+    def __repr__(self):
+        return f"<CUDA device {self.id} '{self.name}'>"
+
+
+def get_current_device():
+    """The device launches use when no stream says otherwise: device 0
+    (cuft has no per-thread current device; a launch on a stream of another
+    device runs there)."""
+    return Device(0)
+
+
+class _Gpus:
+    """``cuft.gpus``: the devices, as numba-cuda's ``cuda.gpus``."""
+
+    def __len__(self):
+        status = _cuft.cuda_driver_status()
+        return status["devices"] if status["available"] else 0
+
+    def __getitem__(self, i):
+        if not 0 <= i < len(self):
+            raise IndexError(f"no CUDA device {i}")
+        return Device(i)
+
+    def __iter__(self):
+        return (Device(i) for i in range(len(self)))
+
+    def __repr__(self):
+        return f"<cuft.gpus: {len(self)} device(s)>"
+
+
+gpus = _Gpus()
+
+
+def detect():
+    """Prints the devices the driver finds, each with its compute capability,
+    and returns whether there is one (numba-cuda's ``cuda.detect``)."""
+    status = _cuft.cuda_driver_status()
+    if not status["available"]:
+        print(f"no CUDA device: {status['message']}")
+        return False
+    print(f"Found {status['devices']} CUDA devices")
+    for device in gpus:
+        major, minor = device.compute_capability
+        print(f"id {device.id:>4} {device.name:>40}   compute capability {major}.{minor}")
+    return True
 
 
 def synchronize():

@@ -291,6 +291,22 @@ void cuft::python::bindCudaRuntime(py::module_ &m) {
       },
       py::arg("device") = 0, "The device's architecture as a chip name, e.g. 'sm_90'.");
   m.def(
+      "device_attribute",
+      [](int device, int attribute) {
+        int value = 0;
+        check(cuft::cuda::deviceAttribute(device, attribute, value));
+        return value;
+      },
+      py::arg("device"), py::arg("attribute"), "A CU_DEVICE_ATTRIBUTE_* of the device.");
+  m.def(
+      "device_name",
+      [](int device) {
+        std::string name;
+        check(cuft::cuda::deviceName(device, name));
+        return name;
+      },
+      py::arg("device"), "The device's name.");
+  m.def(
       "unload_cuda_modules",
       [] {
         py::gil_scoped_release release;

@@ -355,6 +355,17 @@ CUresult cuDeviceGet(int *device, int ordinal) {
   return kOk;
 }
 
+CUresult cuDeviceGetName(char *name, int length, int device) {
+  if (!state().initialized)
+    return kNotInitialized;
+  if (device < 0 || device >= devices())
+    return kInvalidDevice;
+  if (length <= 0)
+    return kInvalidValue;
+  snprintf(name, size_t(length), "cuft driver double %d", device);
+  return kOk;
+}
+
 CUresult cuDeviceGetAttribute(int *value, int attribute, int device) {
   if (!state().initialized)
     return kNotInitialized;
@@ -367,6 +378,7 @@ CUresult cuDeviceGetAttribute(int *value, int attribute, int device) {
   case 5: *value = 2147483647; break;                 // max grid x
   case 6: case 7: *value = 65535; break;              // max grid y, z
   case 8: *value = 49152; break;                      // shared memory per block
+  case 10: *value = 32; break;                        // warp size
   case 16: *value = kMultiprocessors; break;          // multiprocessors
   case 75: *value = envInt("FAKECUDA_MAJOR", 9); break;
   case 76: *value = envInt("FAKECUDA_MINOR", 0); break;

@@ -65,6 +65,22 @@ def test_without_a_driver_the_host_is_the_default_and_cuda_launches_say_why():
     assert run_python("import cuft; print(cuft.target())").strip() == "host"
 
 
+@pytest.mark.skipif(HAVE_DRIVER, reason="a driver and a device are present")
+def test_without_a_driver_numba_cudas_device_queries_say_so():
+    out = run_python("""
+        import cuft
+        print(len(cuft.gpus), list(cuft.gpus), cuft.is_available())
+        print(cuft.detect())
+        try:
+            cuft.get_current_device()
+        except cuft.CudaError as e:
+            print("CudaError", e.what)
+        """)
+    lines = out.splitlines()
+    assert lines[0] == "0 [] False" and lines[1].startswith("no CUDA device: ")
+    assert lines[2] == "False" and lines[3] == "CudaError cannot use the GPU", lines
+
+
 @pytest.mark.skipif(not os.path.exists(STUB), reason="no CUDA toolkit stub library")
 def test_the_toolkits_stub_library_gives_its_curesult():
     out = run_python(LAUNCH_ON_CUDA, CUFT_LIBCUDA=STUB)

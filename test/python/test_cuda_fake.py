@@ -344,6 +344,24 @@ def test_device_arrays_slice_copy_and_assign_as_numba_cudas():
     gc.collect()
     assert live("host_allocations") == before
     assert cuft.pinned_array((0, 3)).shape == (0, 3)
+    # numba-cuda's device queries.
+    device = cuft.get_current_device()
+    assert device.id == 0 and device.name == "cuft driver double 0"
+    assert device.compute_capability == (9, 0) and device.MULTIPROCESSOR_COUNT == 132
+    assert device.WARP_SIZE == 32 and device.MAX_THREADS_PER_BLOCK == 1024
+    assert len(cuft.gpus) == 1 and [g.id for g in cuft.gpus] == [0]
+    try:
+        cuft.gpus[1]
+    except IndexError:
+        pass
+    else:
+        raise AssertionError("cuft.gpus[1] of one device")
+    try:
+        device.NO_SUCH_ATTRIBUTE
+    except AttributeError:
+        pass
+    else:
+        raise AssertionError("an unknown attribute was read")
     # numba-cuda's stream and event names.
     s = cuft.stream()
     with s.auto_synchronize() as same:

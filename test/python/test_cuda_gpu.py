@@ -79,6 +79,14 @@ def test_pinned_arrays_copy_both_ways_and_on_a_stream():
     np.testing.assert_array_equal(back, pinned + 1)
 
 
+def test_the_current_device_is_the_one_kernels_compile_for():
+    device = cuft.get_current_device()
+    major, minor = device.compute_capability
+    assert cuft._cuft.cuda_chip(0) == f"sm_{major}{minor}"
+    assert device.MULTIPROCESSOR_COUNT > 0 and device.WARP_SIZE == 32 and device.name
+    assert len(cuft.gpus) == cuft.cuda_status()["devices"]
+
+
 def test_saxpy_on_the_gpu():
     n = 1 << 20
     x = np.random.default_rng(1).random(n, dtype=np.float32)

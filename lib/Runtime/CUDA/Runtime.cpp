@@ -26,6 +26,7 @@ using CUresult = int;
 
 struct Api {
   CUresult (*deviceGet)(int *, int) = nullptr;
+  CUresult (*deviceGetName)(char *, int, int) = nullptr;
   CUresult (*deviceGetAttribute)(int *, int, int) = nullptr;
   CUresult (*primaryCtxRetain)(Context *, int) = nullptr;
   CUresult (*ctxGetCurrent)(Context *) = nullptr;
@@ -78,6 +79,7 @@ const Api &api() {
     Api a;
     resolve(a, a.deviceGet, "cuDeviceGet");
     resolve(a, a.deviceGetAttribute, "cuDeviceGetAttribute");
+    resolve(a, a.deviceGetName, "cuDeviceGetName");
     resolve(a, a.primaryCtxRetain, "cuDevicePrimaryCtxRetain");
     resolve(a, a.ctxGetCurrent, "cuCtxGetCurrent");
     resolve(a, a.ctxSetCurrent, "cuCtxSetCurrent");
@@ -311,15 +313,32 @@ Error cuft::cuda::primaryContext(int device, Context &context) {
   return makeCurrent(context);
 }
 
-Error cuft::cuda::deviceChip(int device, std::string &chip) {
+Error cuft::cuda::deviceAttribute(int device, int attribute, int &value) {
   CUFT_API("cannot query the CUDA device");
-  constexpr int kMajor = 75, kMinor = 76; // CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_*
-  int handle = 0, major = 0, minor = 0;
+  int handle = 0;
   if (Error e = check(a->deviceGet(&handle, device), "cuDeviceGet"))
     return e;
-  if (Error e = check(a->deviceGetAttribute(&major, kMajor, handle), "cuDeviceGetAttribute"))
+  return check(a->deviceGetAttribute(&value, attribute, handle), "cuDeviceGetAttribute");
+}
+
+Error cuft::cuda::deviceName(int device, std::string &name) {
+  CUFT_API("cannot query the CUDA device");
+  int handle = 0;
+  if (Error e = check(a->deviceGet(&handle, device), "cuDeviceGet"))
     return e;
-  if (Error e = check(a->deviceGetAttribute(&minor, kMinor, handle), "cuDeviceGetAttribute"))
+  char text[256] = {};
+  if (Error e = check(a->deviceGetName(text, int(sizeof text) - 1, handle), "cuDeviceGetName"))
+    return e;
+  name = text;
+  return {};
+}
+
+Error cuft::cuda::deviceChip(int device, std::string &chip) {
+  constexpr int kMajor = 75, kMinor = 76; // CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_*
+  int major = 0, minor = 0;
+  if (Error e = deviceAttribute(device, kMajor, major))
+    return e;
+  if (Error e = deviceAttribute(device, kMinor, minor))
     return e;
   chip = "sm_" + std::to_string(major) + std::to_string(minor);
   return {};

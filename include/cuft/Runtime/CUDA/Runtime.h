@@ -53,6 +53,10 @@ Error primaryContext(int device, Context &context);
 /// The architecture of `device` as a chip name: "sm_90" for compute
 /// capability 9.0.
 Error deviceChip(int device, std::string &chip);
+/// A CU_DEVICE_ATTRIBUTE_* of `device`.
+Error deviceAttribute(int device, int attribute, int &value);
+/// The device's name, e.g. "NVIDIA H200".
+Error deviceName(int device, std::string &name);
 /// Makes `context` current on this thread unless it already is.
 Error makeCurrent(Context context);
 
