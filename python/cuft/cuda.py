@@ -143,7 +143,7 @@ class DeviceArray:
     """An array in GPU memory: ``shape``, ``dtype``, ``strides`` (bytes), like numpy."""
 
     def __init__(self, shape, dtype, strides=None, buffer=None, offset=0, device=0):
-        self.shape = tuple(int(n) for n in (shape if isinstance(shape, tuple) else (shape,)))
+        self.shape = _shape_tuple(shape)
         self.dtype = np.dtype(dtype)
         self.strides = tuple(strides) if strides is not None else _c_strides(self.shape,
                                                                               self.dtype)
@@ -316,13 +316,6 @@ class DeviceArray:
         """A 1-d view of a contiguous array."""
         return self.reshape(-1, order=order)
 
-    def _span(self):
-        """(first, end): the byte offsets from ``ptr`` of the lowest element
-        and just past the highest: the memory this view spans."""
-        low = sum((n - 1) * s for n, s in zip(self.shape, self.strides) if s < 0)
-        high = sum((n - 1) * s for n, s in zip(self.shape, self.strides) if s > 0)
-        return low, high + self.dtype.itemsize
-
     def copy_to_host(self, out=None, stream=None):
         """The contents as a numpy array (into ``out`` when given, of the same
         shape and dtype); waits for the copy. A view that is not contiguous is
@@ -344,7 +337,7 @@ class DeviceArray:
             _cuft.copy_to_host(self.context, out.ctypes.data, self.ptr, self.nbytes,
                                stream_handle(stream))
             return out
-        low, end = self._span()
+        low, end = _span(self.shape, self.strides, self.dtype.itemsize)
         raw = np.empty(end - low, np.uint8)
         _cuft.copy_to_host(self.context, raw.ctypes.data, self.ptr + low, end - low,
                            stream_handle(stream))
@@ -465,16 +458,36 @@ def _f_strides(shape, dtype):
     return tuple(reversed(_c_strides(tuple(reversed(shape)), dtype)))
 
 
+def _shape_tuple(shape):
+    """A shape given as an int or a sequence, as a tuple of ints."""
+    return tuple(int(n) for n in (shape if isinstance(shape, tuple) else (shape,)))
+
+
+def _layout(shape, dtype, strides, order, what):
+    """(shape, byte strides) of a new array: ``strides`` when given, else
+    ``order``'s ("C" or "F"; ``what`` names the caller in the error)."""
+    shape = _shape_tuple(shape)
+    if order not in ("C", "F"):
+        raise ValueError(f"{what}'s order must be 'C' or 'F'")
+    if strides is None:
+        strides = _c_strides(shape, dtype) if order == "C" else _f_strides(shape, dtype)
+    return shape, tuple(int(s) for s in strides)
+
+
+def _span(shape, strides, itemsize):
+    """(first, end): the byte offsets, from an array's first element, of its
+    lowest element and just past its highest: the memory it spans."""
+    low = sum((n - 1) * s for n, s in zip(shape, strides) if s < 0)
+    high = sum((n - 1) * s for n, s in zip(shape, strides) if s > 0)
+    return low, high + itemsize
+
+
 def device_array(shape, dtype=np.float64, device=0, *, strides=None, order="C", stream=None):
     """Uninitialized GPU memory for an array of ``shape`` and ``dtype``, laid
     out in ``order`` ("C" or "F") unless ``strides`` (bytes) say otherwise.
     ``stream`` is accepted for numba-cuda's calls: allocation waits for no
     stream."""
-    if strides is None and order == "F":
-        shape = tuple(int(n) for n in (shape if isinstance(shape, tuple) else (shape,)))
-        strides = _f_strides(shape, dtype)
-    elif order not in ("C", "F"):
-        raise ValueError("device_array's order must be 'C' or 'F'")
+    shape, strides = _layout(shape, dtype, strides, order, "device_array")
     return DeviceArray(shape, dtype, strides=strides, device=device)
 
 
@@ -500,19 +513,13 @@ def pinned_array(shape, dtype=np.float64, strides=None, order="C", device=0):
     staging through a driver buffer. Freed when the array and every view of
     it are gone. Of ``shape`` and ``dtype``, in ``order`` unless ``strides``
     (bytes) say otherwise."""
-    shape = tuple(int(n) for n in (shape if isinstance(shape, tuple) else (shape,)))
     dtype = np.dtype(dtype)
-    if order not in ("C", "F"):
-        raise ValueError("pinned_array's order must be 'C' or 'F'")
-    if strides is None:
-        strides = _c_strides(shape, dtype) if order == "C" else _f_strides(shape, dtype)
-    strides = tuple(int(s) for s in strides)
+    shape, strides = _layout(shape, dtype, strides, order, "pinned_array")
     if any(s < 0 for s in strides):
         raise ValueError("pinned_array takes strides of 0 or more bytes")
     if any(n == 0 for n in shape):
         return np.ndarray(shape, dtype, strides=strides)
-    nbytes = sum((n - 1) * s for n, s in zip(shape, strides)) + dtype.itemsize
-    buffer = _cuft.PinnedBuffer(current_context(device), nbytes)
+    buffer = _cuft.PinnedBuffer(current_context(device), _span(shape, strides, dtype.itemsize)[1])
     return np.ndarray(shape, dtype, buffer=buffer, strides=strides)
 
 
