@@ -127,6 +127,66 @@ def test_folded_shifts_agree_with_run_time_shifts():
         assert list(out) == [run[0], right[1], right[2], run[3]], (k, m)
 
 
+# -- float to integer conversions past the type's range -------------------------------
+@cuft.kernel
+def to_integers(x, i8, u8, i32, u32, i64, u64):
+    i = cuft.grid(1)
+    if i < x.size:
+        i8[i] = cuft.int8(x[i])
+        u8[i] = cuft.uint8(x[i])
+        i32[i] = cuft.int32(x[i])
+        u32[i] = cuft.uint32(x[i])
+        i64[i] = x[i]  # an implicit conversion on store: the same rule
+        u64[i] = cuft.uint64(x[i])
+
+
+def saturated(x, dtype):
+    """What PTX's cvt.rzi gives: toward zero, clamped to the type, NaN 0."""
+    info = np.iinfo(dtype)
+    t = np.trunc(np.nan_to_num(x, nan=0.0, posinf=np.inf, neginf=-np.inf))
+    t = [float(v) for v in t]  # Python compares a float and an int exactly
+    return [info.min if v < info.min else info.max if v > info.max else int(v) for v in t]
+
+
+@pytest.mark.parametrize("ftype", [np.float32, np.float64, np.float16])
+def test_float_to_integer_conversions_saturate_and_nan_gives_zero(ftype):
+    x = np.array([1e10, -1e10, np.nan, np.inf, -np.inf, 3e9, -1.5, 300.0, 255.9, -128.7,
+                  2.0**31, -2.0**31, 2.0**63, 2.0**64, 1e20, -1e20, 65504.0, 7.9], np.float64)
+    with np.errstate(over="ignore"):
+        x = x.astype(ftype)  # float16: the large ones become infinities
+    types = (np.int8, np.uint8, np.int32, np.uint32, np.int64, np.uint64)
+    outs = [np.full(x.size, 77, t) for t in types]
+    to_integers[1, 32](x, *outs)
+    for out, t in zip(outs, types):
+        assert list(out) == saturated(x.astype(np.float64), t), (ftype, t)
+
+
+def test_folded_float_to_integer_conversions_saturate_as_at_run_time():
+    @cuft.kernel
+    def folded(o32, o8):
+        o32[0] = cuft.int32(1e10)
+        o32[1] = cuft.int32(-1e10)
+        o32[2] = cuft.int32(float("nan"))
+        o32[3] = cuft.int32(-2.5)
+        o8[0] = cuft.uint8(-1.5)
+        o8[1] = cuft.uint8(300.0)
+
+    o32, o8 = np.full(4, 77, np.int32), np.full(2, 77, np.uint8)
+    folded[1, 1](o32, o8)
+    assert list(o32) == [2**31 - 1, -2**31, 0, -2] and list(o8) == [0, 255]
+
+
+def test_saturating_conversions_pass_ptxas(tmp_path):
+    from test_code_options import ptxas
+    for ftype in (np.float32, np.float64, np.float16):
+        x = np.zeros(4, ftype)
+        outs = [np.zeros(4, t) for t in (np.int8, np.uint8, np.int32, np.uint32, np.int64,
+                                          np.uint64)]
+        ptx = to_integers.inspect(x, *outs, stage="ptx", chip="sm_90")
+        assert "cvt.rzi" in ptx
+        ptxas(ptx, tmp_path)
+
+
 # -- 9. constant arithmetic that overflows, shared memory per kernel -------------------
 def test_literal_arithmetic_that_overflows_is_a_compile_error():
     @cuft.kernel

@@ -598,9 +598,17 @@ Value cuft::detail::castScalar(OpBuilder &b, Location loc, Value x, Type from, T
     return src.getIntOrFloatBitWidth() < dst.getIntOrFloatBitWidth()
                ? Value(arith::ExtFOp::create(b, loc, dst, x))
                : Value(arith::TruncFOp::create(b, loc, dst, x));
-  if (isa<FloatType>(src))
-    return to.isUnsignedInteger() ? Value(arith::FPToUIOp::create(b, loc, dst, x))
-                                  : Value(arith::FPToSIOp::create(b, loc, dst, x));
+  if (isa<FloatType>(src)) {
+    // Saturating, as PTX's cvt.rzi: a value past the type's range gives its
+    // end, NaN gives 0; LLVM's plain fptosi/fptoui would make those poison
+    // (x86 gave INT_MIN, a GPU the clamped value, constant folding anything).
+    // The rule's one home is LLVM's fptosi.sat/fptoui.sat (folding included).
+    std::string name = to.isUnsignedInteger() ? "llvm.fptoui.sat" : "llvm.fptosi.sat";
+    name += ".i" + std::to_string(dst.getIntOrFloatBitWidth()) + ".f" +
+            std::to_string(src.getIntOrFloatBitWidth());
+    return LLVM::CallIntrinsicOp::create(b, loc, dst, b.getStringAttr(name), ValueRange{x})
+        .getResult(0);
+  }
   if (isa<FloatType>(dst))
     return isUnsigned(from) ? Value(arith::UIToFPOp::create(b, loc, dst, x))
                             : Value(arith::SIToFPOp::create(b, loc, dst, x));

@@ -159,18 +159,19 @@ cuft.func @float_pow(%a: f32, %b: f32) -> f32 {
 }
 
 // Casts pick sign- or zero-extension and signed or unsigned conversions from the
-// cuft source type.
+// cuft source type; a float becomes an integer saturating (NaN gives 0), as PTX's
+// cvt.rzi does, through LLVM's fptosi.sat / fptoui.sat.
 // CHECK-LABEL: func.func private @casts(
 // CHECK-SAME: %[[I:.*]]: i32, %[[U:.*]]: i32, %[[F:.*]]: f32, %[[D:.*]]: f64) -> f64
 // CHECK-NEXT: arith.sitofp %[[I]] : i32 to f32
 // CHECK-NEXT: arith.uitofp %[[U]] : i32 to f64
-// CHECK-NEXT: %[[C:.*]] = arith.fptosi %[[F]] : f32 to i64
+// CHECK-NEXT: %[[C:.*]] = llvm.call_intrinsic "llvm.fptosi.sat.i64.f32"(%[[F]]) : (f32) -> i64
 // CHECK-NEXT: arith.extsi %[[I]] : i32 to i64
 // CHECK-NEXT: arith.extui %[[U]] : i32 to i64
 // CHECK-NEXT: arith.trunci %[[C]] : i64 to i16
 // CHECK-NEXT: arith.extf %[[F]] : f32 to f64
 // CHECK-NEXT: arith.truncf %[[D]] : f64 to f32
-// CHECK-NEXT: arith.fptoui %[[F]] : f32 to i32
+// CHECK-NEXT: llvm.call_intrinsic "llvm.fptoui.sat.i32.f32"(%[[F]]) : (f32) -> i32
 cuft.func @casts(%i: i32, %u: ui32, %f: f32, %d: f64) -> f64 {
   %a = cuft.cast %i : i32 to f32
   %b = cuft.cast %u : ui32 to f64
