@@ -187,6 +187,24 @@ def test_saturating_conversions_pass_ptxas(tmp_path):
         ptxas(ptx, tmp_path)
 
 
+@cuft.kernel
+def absolute(x, out):
+    i = cuft.grid(1)
+    if i < x.size:
+        out[i] = abs(x[i])
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.int16, np.int32, np.int64])
+def test_abs_of_every_integer_width_compiles_for_the_gpu_and_wraps_at_min(dtype, tmp_path):
+    from test_code_options import ptxas
+    info = np.iinfo(dtype)
+    x = np.array([0, 1, -1, 5, -7, info.max, info.min], dtype)
+    out = np.zeros_like(x)
+    absolute[1, 8](x, out)
+    assert list(out) == [0, 1, 1, 5, 7, info.max, info.min]  # NumPy's abs(MIN) is MIN
+    ptxas(absolute.inspect(x, out, stage="ptx", chip="sm_90"), tmp_path)
+
+
 # -- 9. constant arithmetic that overflows, shared memory per kernel -------------------
 def test_literal_arithmetic_that_overflows_is_a_compile_error():
     @cuft.kernel

@@ -535,8 +535,9 @@ struct UnaryLowering : public ConversionPattern {
       r = math::AbsFOp::create(rewriter, loc, x);
     else if (isUnsigned(op->getOperand(0).getType()))
       r = x;
-    else
-      r = math::AbsIOp::create(rewriter, loc, x);
+    else // LLVM's abs of every width (math.absi reached NVPTX only as libdevice's
+         // i32 __nv_abs); abs(MIN) wraps to MIN, as in NumPy
+      r = LLVM::AbsOp::create(rewriter, loc, x.getType(), x, rewriter.getBoolAttr(false));
     rewriter.replaceOp(op, narrowTo(rewriter, loc, r, operands[0].getType()));
     return success();
   }

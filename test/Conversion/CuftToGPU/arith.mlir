@@ -232,10 +232,11 @@ cuft.func @compares(%a: f32, %b: f32, %x: i32, %y: i32, %u: ui64, %v: ui64) -> i
 // CHECK: arith.xori %[[X]], %[[M1]] : i32
 // CHECK: %[[T:.*]] = arith.constant true
 // CHECK: arith.xori %[[B]], %[[T]] : i1
-// CHECK: math.absi %[[X]] : i32
+// abs of an integer is LLVM's, of any width (abs(MIN) wraps to MIN).
+// CHECK: "llvm.intr.abs"(%[[X]]) <{is_int_min_poison = false}> : (i32) -> i32
 // CHECK: math.absf %[[F]] : f64
 // abs of an unsigned value is the value itself.
-// CHECK-NOT: math.absi %[[U]]
+// CHECK-NOT: llvm.intr.abs{{.*}}%[[U]]
 // CHECK: return
 cuft.func @unary(%x: i32, %f: f64, %b: i1, %u: ui32) -> i32 {
   %0 = cuft.neg %x : (i32) -> i32
