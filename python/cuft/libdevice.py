@@ -13,14 +13,33 @@ that run on both targets with the GPU's results::
 
 Each converts its arguments to the type of libdevice's signature, as numba
 does (``mulhi(int32, int32) -> int32``: an int64 argument is truncated), and
-computes with that type's wrap-around arithmetic. The math functions of
-libdevice are Python's ``math`` and cuft's own names (``docs/Python.md``).
+computes with that type's wrap-around arithmetic.
+
+The math functions of numba's ``cuda.libdevice`` are here too, by the same
+names and signatures (``sinf(float32) -> float32``, ``frexp(float64) ->
+(float64, int32)``; ``libdevice.functions`` lists them): each is one of cuft's
+own operations (``math.sin`` at float32 is libdevice's ``__nv_sinf`` on the
+GPU, the C library's on the host) or a device function below, at the types of
+libdevice's signature, converted to them as numba converts. The ``fast_``
+ones are their accurate functions, on both targets (libdevice's use the GPU's
+approximate instructions, whose error the host could not reproduce); the
+float to integer conversions round as their suffix says (``_rn`` to nearest
+even, ``_rz`` toward zero, ``_rd`` down, ``_ru`` up) and saturate, NaN giving
+0, as the GPU's ``cvt`` does. Not here yet (an ``AttributeError``): the
+arithmetic with a rounding mode (``fadd_rz``...), the integer to float
+conversions that round other than to nearest, the bit reinterpretations
+(``float_as_int``...), ``sinpi``/``cospi``, ``erfinv``/``erfcinv``/``erfcx``,
+``normcdf``/``normcdfinv``, the Bessel functions, ``remquo`` and the half
+conversions.
 """
+import math
+
+import numpy as np
 
 from . import dsl, func
 
 __all__ = ["mulhi", "umulhi", "mul64hi", "umul64hi", "mul24", "umul24",
-           "hadd", "uhadd", "rhadd", "urhadd", "sad", "usad"]
+           "hadd", "uhadd", "rhadd", "urhadd", "sad", "usad", "byte_perm", "functions"]
 
 
 @func
@@ -123,3 +142,239 @@ def usad(x, y, z):
     a = dsl.uint32(x)
     b = dsl.uint32(y)
     return (a - b if a > b else b - a) + dsl.uint32(z)
+
+
+@func
+def byte_perm(x, y, s):
+    """Byte n of the result is byte ``(s >> 4n) & 7`` of y:x (x the low
+    four), as CUDA's __byte_perm; an int32, as numba declares it."""
+    value = (dsl.uint64(dsl.uint32(y)) << dsl.uint64(32)) | dsl.uint64(dsl.uint32(x))
+    selector = dsl.uint32(s)
+    result = dsl.uint32(0)
+    for n in range(4):
+        pick = dsl.uint64((selector >> dsl.uint32(4 * n)) & dsl.uint32(7))
+        byte = dsl.uint32((value >> (dsl.uint64(8) * pick)) & dsl.uint64(255))
+        result |= byte << dsl.uint32(8 * n)
+    return dsl.int32(result)
+
+
+# -- the math functions: device functions at the argument's type -------------------------
+# Each takes and gives what the table below converts to and from. The module's
+# names shadow Python's abs, min, max and round (libdevice has them): np.abs here.
+@func(inline="always")
+def _isnan(x):
+    return dsl.int32(x != x)
+
+
+@func(inline="always")
+def _isinf(x):
+    return dsl.int32(np.abs(x) == math.inf)
+
+
+@func(inline="always")
+def _isfinite(x):
+    return dsl.int32(np.abs(x) < math.inf)
+
+
+@func(inline="always")
+def _signbit(x):
+    """1 where x's sign bit is set: -0.0 and a negative NaN too."""
+    return dsl.int32(math.copysign(1.0, x) < 0)
+
+
+@func(inline="always")
+def _fdim(x, y):
+    """x - y where x > y, else +0; NaN for a NaN (C's fdim)."""
+    if x != x or y != y:
+        return x + y
+    return x - y if x > y else 0.0
+
+
+@func(inline="always")
+def _saturate(x):
+    """x clamped to [0, 1]; NaN gives 0 (the GPU's cvt.sat)."""
+    if x > 1.0:
+        return 1.0
+    return x if x > 0.0 else 0.0
+
+
+@func(inline="always")
+def _round(x):
+    """To the nearest integer, halves away from zero (C's round); x - t is
+    exact, so no sum rounds a value just under a half up."""
+    t = np.trunc(x)
+    if np.abs(x - t) >= 0.5:
+        t += math.copysign(1.0, x)
+    return t
+
+
+@func(inline="always")
+def _rcbrt(x):
+    return 1.0 / dsl.cbrt(x)
+
+
+@func(inline="always")
+def _exp10(x):
+    return 10.0 ** x
+
+
+@func(inline="always")
+def _sincos(x):
+    return math.sin(x), math.cos(x)
+
+
+@func(inline="always")
+def _frexp(x):
+    return math.frexp(x)
+
+
+@func(inline="always")
+def _modf(x):
+    return math.modf(x)
+
+
+@func(inline="always")
+def _logb(x):
+    """The exponent of x as a float: -inf for 0, +inf for an infinity."""
+    if x == 0.0:
+        return -math.inf
+    if not np.abs(x) < math.inf:
+        return np.abs(x)  # an infinity, or NaN
+    m, e = math.frexp(x)
+    return e - 1
+
+
+@func(inline="always")
+def _ilogb(x):
+    """The exponent of x: INT_MIN for 0 and NaN, INT_MAX for an infinity
+    (libdevice's __nv_ilogb)."""
+    if np.abs(x) == math.inf:
+        return dsl.int32(2**31 - 1)
+    if x == 0.0 or x != x:
+        return dsl.int32(-2**31)
+    m, e = math.frexp(x)
+    return dsl.int32(e - 1)
+
+
+class Function:
+    """A math function of numba-cuda's ``cuda.libdevice``: ``op`` computed at
+    libdevice's types. A call converts each argument to ``params`` (numba's
+    types for libdevice's signature), then to ``compute`` where the function
+    reads those bits otherwise (``umin``'s int32 as uint32, ``powi``'s
+    exponent as a float), runs ``op``, and converts each step of ``via`` and
+    then ``result``. ``op`` is ``("math", fn)`` (cuft.math), ``("binary",
+    mnemonic)`` (cuft.min, max), ``("unary", mnemonic)`` (abs), ``("bits",
+    fn)``, ``("divide",)``, ``("cast",)`` (the conversion alone) or
+    ``("func", device_function)``. Callable in kernels only."""
+
+    __cuft_libdevice__ = True
+
+    def __init__(self, name, op, params, result, compute=None, via=()):
+        self.__name__ = name
+        self.op = op
+        self.params = params
+        self.compute = compute or params
+        self.result = result
+        self.via = via
+
+    @property
+    def signature(self):
+        return f"{self.__name__}({', '.join(self.params)}) -> {self.result}"
+
+    def __call__(self, *args):
+        raise TypeError(f"cuft.libdevice.{self.__name__} is called in kernels and device "
+                        "functions only")
+
+    def __repr__(self):
+        return f"<cuft.libdevice {self.signature}>"
+
+
+def _table():
+    table = []
+
+    def add(name, op, params, result, compute=None, via=()):
+        table.append(Function(name, op, params, result, compute, via))
+
+    def both(name, op, arity=1, result=lambda t: t):
+        """name at float64 and name + 'f' at float32; result(t) its result."""
+        for suffix, t in (("", "f64"), ("f", "f32")):
+            add(name + suffix, op, (t,) * arity, result(t))
+
+    for fn in ("acos", "acosh", "asin", "asinh", "atan", "atanh", "cbrt", "ceil", "cos",
+               "cosh", "erf", "erfc", "exp", "exp2", "expm1", "fabs", "floor", "lgamma", "log",
+               "log10", "log1p", "log2", "rint", "sin", "sinh", "sqrt", "tan", "tanh", "trunc",
+               "rsqrt"):
+        both(fn, ("math", fn))
+    both("tgamma", ("math", "gamma"))
+    both("nearbyint", ("math", "rint"))
+    for fn in ("atan2", "copysign", "fmod", "hypot", "nextafter", "pow", "remainder"):
+        both(fn, ("math", fn), 2)
+    both("fmin", ("binary", "min"), 2)
+    both("fmax", ("binary", "max"), 2)
+    both("fdim", ("func", _fdim), 2)
+    both("fma", ("math", "fma"), 3)
+    add("fma_rn", ("math", "fma"), ("f64",) * 3, "f64")
+    add("fmaf_rn", ("math", "fma"), ("f32",) * 3, "f32")
+    for name in ("ldexp", "scalbn", "powi"):
+        fn = "pow" if name == "powi" else "ldexp"
+        for suffix, t in (("", "f64"), ("f", "f32")):
+            add(name + suffix, ("math", fn), (t, "i32"), t,
+                (t, t) if name == "powi" else None)
+    both("exp10", ("func", _exp10))
+    both("rcbrt", ("func", _rcbrt))
+    both("round", ("func", _round))
+    both("logb", ("func", _logb))
+    both("ilogb", ("func", _ilogb), result=lambda t: "i32")
+    both("sincos", ("func", _sincos), result=lambda t: (t, t))
+    both("modf", ("func", _modf), result=lambda t: (t, t))
+    both("frexp", ("func", _frexp), result=lambda t: (t, "i32"))
+    add("saturatef", ("func", _saturate), ("f32",), "f32")
+    for name, fn in (("isnand", _isnan), ("isinfd", _isinf), ("isfinited", _isfinite),
+                     ("signbitd", _signbit)):
+        add(name, ("func", fn), ("f64",), "i32")
+    for name, fn in (("isnanf", _isnan), ("isinff", _isinf), ("finitef", _isfinite),
+                     ("signbitf", _signbit)):
+        add(name, ("func", fn), ("f32",), "i32")
+    for name, fn in (("llrint", ("math", "rint")), ("llround", ("func", _round))):
+        for suffix, t in (("", "f64"), ("f", "f32")):
+            add(name + suffix, fn, (t,), "i64")
+
+    # The approximate functions, accurate (see the module's text).
+    for name, fn in (("cosf", "cos"), ("expf", "exp"), ("log10f", "log10"), ("log2f", "log2"),
+                     ("logf", "log"), ("sinf", "sin"), ("tanf", "tan")):
+        add("fast_" + name, ("math", fn), ("f32",), "f32")
+    add("fast_powf", ("math", "pow"), ("f32", "f32"), "f32")
+    add("fast_exp10f", ("func", _exp10), ("f32",), "f32")
+    add("fast_fdividef", ("divide",), ("f32", "f32"), "f32")
+    add("fast_sincosf", ("func", _sincos), ("f32",), ("f32", "f32"))
+
+    # Conversions: a float rounded to an integer (saturating; NaN gives 0),
+    # an integer to the nearest float. numba declares the unsigned ones'
+    # integers int32 and int64: the same bits.
+    modes = {"rn": "rint", "rz": "trunc", "rd": "floor", "ru": "ceil"}
+    floats = {"float": "f32", "double": "f64"}
+    ints = {"int": ("i32", "i32"), "uint": ("ui32", "i32"), "ll": ("i64", "i64"),
+            "ull": ("ui64", "i64")}
+    for fname, ft in floats.items():
+        for iname, (it, declared) in ints.items():
+            for mode, fn in modes.items():
+                add(f"{fname}2{iname}_{mode}", ("math", fn), (ft,), declared, via=(it,))
+            add(f"{iname}2{fname}_rn", ("cast",), (declared,), ft, (it,))
+    add("double2float_rn", ("cast",), ("f64",), "f32")
+
+    # Integers.
+    for name, t in (("abs", "i32"), ("llabs", "i64")):
+        add(name, ("unary", "abs"), (t,), t)
+    for prefix, t, compute in (("", "i32", "i32"), ("u", "i32", "ui32"), ("ll", "i64", "i64"),
+                               ("ull", "i64", "ui64")):
+        for which in ("min", "max"):
+            add(prefix + which, ("binary", which), (t, t), t, (compute, compute))
+    for fn in ("popc", "clz", "ffs", "brev"):
+        add(fn, ("bits", fn), ("i32",), "i32", ("ui32",))
+        add(fn + "ll", ("bits", fn), ("i64",), "i64" if fn == "brev" else "i32", ("ui64",))
+    return {f.__name__: f for f in table}
+
+
+functions = _table()
+globals().update(functions)
+__all__ += sorted(functions)

@@ -1,6 +1,10 @@
-"""cuft.libdevice: numba-cuda's libdevice integer functions, with the GPU's
+"""cuft.libdevice: numba-cuda's libdevice integer and math functions, with the GPU's
 results (wrap-around arithmetic of libdevice's argument types), on the host
-target against Python's exact integers, and through ptxas."""
+target against Python's exact integers and numpy (every math function: exactly
+where its result is exactly specified, else within a few ulps), and through
+ptxas."""
+import math
+
 import numpy as np
 import pytest
 
@@ -107,3 +111,250 @@ def test_ptx_passes_ptxas(tmp_path):
     for dtype in (np.int32, np.uint64):
         a = np.zeros(4, dtype)
         ptxas(binary.inspect(0, a, a, np.zeros(4, dtype), stage="ptx"), tmp_path)
+
+
+# -- the math functions --------------------------------------------------------------
+# Each libdevice.functions entry runs through one of these (F rebound per function:
+# a rebound global compiles the kernel again), on inputs of its parameters' types.
+F = None
+
+
+@cuft.kernel
+def call1(x, out):
+    i = cuft.grid(1)
+    if i < x.size:
+        out[i] = F(x[i])
+
+
+@cuft.kernel
+def call2(x, y, out):
+    i = cuft.grid(1)
+    if i < x.size:
+        out[i] = F(x[i], y[i])
+
+
+@cuft.kernel
+def call3(x, y, z, out):
+    i = cuft.grid(1)
+    if i < x.size:
+        out[i] = F(x[i], y[i], z[i])
+
+
+@cuft.kernel
+def call_pair(x, first, second):
+    i = cuft.grid(1)
+    if i < x.size:
+        a, b = F(x[i])
+        first[i] = a
+        second[i] = b
+
+
+DTYPES = {"f32": np.float32, "f64": np.float64, "i32": np.int32, "i64": np.int64,
+          "ui32": np.uint32, "ui64": np.uint64}
+FLOATS = [0.0, -0.0, 0.5, -0.5, 1.0, -1.0, 1.5, 2.5, -2.5, 3.7, -7.25, 1e-3, 0.999, 100.0,
+          1e10, -1e10, 3e9, -3e9, 1e-40, 1e300, np.inf, -np.inf, np.nan]
+INTS = [0, 1, -1, 2, 7, -8, 31, 2**31 - 1, -2**31, 0x12345678, 2**40 + 5, -2**63]
+
+
+def inputs(types, n_random=40):
+    """Columns of arguments: every combination of edge values' first few, then random."""
+    rng_local = np.random.default_rng(11)
+    cols = []
+    for k, t in enumerate(types):
+        edges = FLOATS if t.startswith("f") else INTS
+        grid = np.resize(np.roll(edges, 3 * k), len(FLOATS) * 2)
+        if t.startswith("f"):
+            drawn = rng_local.uniform(-12, 12, n_random)
+        else:
+            drawn = rng_local.integers(-2**31, 2**31, n_random)
+        with np.errstate(over="ignore"):
+            cols.append(np.concatenate([np.array(grid, np.float64) if t.startswith("f")
+                                        else np.array(grid, np.int64).astype(DTYPES[t]),
+                                        drawn]).astype(DTYPES[t]))
+    return cols
+
+
+def _exact(fn):
+    return np.vectorize(fn, otypes=[np.float64])
+
+
+def _fma(x, y, z):
+    from fractions import Fraction
+    if not all(np.isfinite(v) for v in (x, y, z)):
+        return float(x) * float(y) + float(z)
+    exact = Fraction(float(x)) * Fraction(float(y)) + Fraction(float(z))
+    try:
+        return float(exact)
+    except OverflowError:
+        return math.inf if exact > 0 else -math.inf
+
+
+def _round_away(x):
+    t = np.trunc(x)
+    return t + np.where(np.abs(x - t) >= 0.5, np.sign(x), 0.0)
+
+
+def _logb(x):
+    m, e = np.frexp(x)
+    return np.where(np.isfinite(x) & (x != 0), e - 1.0, np.where(x == 0, -np.inf, np.abs(x)))
+
+
+def _ilogb(x):
+    m, e = np.frexp(x)
+    return np.where(np.isinf(x), 2**31 - 1, np.where((x == 0) | np.isnan(x), -2**31, e - 1))
+
+
+def _lgamma(x):
+    try:
+        return math.lgamma(x)
+    except (ValueError, OverflowError):  # the poles, and past a double
+        return math.inf
+
+
+def _gamma(x):
+    try:
+        return math.gamma(x)
+    except OverflowError:
+        return math.inf
+    except ValueError:  # C's tgamma: +-inf at +-0, NaN at the negative integers
+        return math.copysign(math.inf, x) if x == 0 else math.nan
+
+
+MATH_REFERENCE = {  # cuft.math fn -> numpy on float64 arguments
+    "acos": np.arccos, "acosh": np.arccosh, "asin": np.arcsin, "asinh": np.arcsinh,
+    "atan": np.arctan, "atanh": np.arctanh, "cbrt": np.cbrt, "ceil": np.ceil, "cos": np.cos,
+    "cosh": np.cosh, "erf": _exact(math.erf), "erfc": _exact(math.erfc), "exp": np.exp,
+    "exp2": np.exp2, "expm1": np.expm1, "fabs": np.fabs, "floor": np.floor,
+    "lgamma": _exact(_lgamma), "gamma": _exact(_gamma), "log": np.log,
+    "log10": np.log10, "log1p": np.log1p, "log2": np.log2, "rint": np.rint, "sin": np.sin,
+    "sinh": np.sinh, "sqrt": np.sqrt, "tan": np.tan, "tanh": np.tanh, "trunc": np.trunc,
+    "rsqrt": lambda x: 1 / np.sqrt(x), "atan2": np.arctan2, "copysign": np.copysign,
+    "fmod": np.fmod, "hypot": np.hypot, "nextafter": np.nextafter, "pow": np.power,
+    "remainder": _exact(lambda x, y: math.remainder(x, y) if np.isfinite(x) and y else
+                        math.nan if not np.isnan(y) or np.isnan(x) else math.nan), "fma": np.vectorize(_fma, otypes=[np.float64]),
+    "ldexp": lambda x, n: np.ldexp(x, np.clip(n, -2**31, 2**31 - 1)),
+}
+FUNC_REFERENCE = {  # device functions of cuft.libdevice -> numpy
+    "_fdim": lambda x, y: np.where(np.isnan(x) | np.isnan(y), x + y,
+                                   np.where(x > y, x - y, 0.0)),
+    "_saturate": lambda x: np.where(x > 1, 1.0, np.where(x > 0, x, 0.0)),
+    "_round": _round_away, "_rcbrt": lambda x: 1 / np.cbrt(x), "_exp10": lambda x: 10.0 ** x,
+    "_logb": _logb, "_ilogb": _ilogb, "_isnan": np.isnan, "_isinf": np.isinf,
+    "_isfinite": np.isfinite, "_signbit": np.signbit,
+    "_sincos": lambda x: (np.sin(x), np.cos(x)), "_frexp": np.frexp,
+    "_modf": lambda x: np.modf(x),
+}
+# Functions whose result is exactly specified (the others within a few ulps).
+EXACT = {"ceil", "floor", "rint", "trunc", "fabs", "copysign", "fmod", "remainder",
+         "nextafter", "ldexp", "fma", "min", "max", "_fdim", "_saturate", "_round", "_logb",
+         "_ilogb", "_isnan", "_isinf", "_isfinite", "_signbit", "_frexp", "_modf", "sqrt",
+         "cast", "abs", "popc", "clz", "ffs", "brev"}
+
+
+def saturate_to(values, dtype):
+    """Float values as a saturating, NaN-to-0 conversion gives them."""
+    info = np.iinfo(dtype)
+    clean = np.nan_to_num(np.asarray(values, np.float64), nan=0.0)
+    return np.array([info.min if v < info.min else info.max if v > info.max else int(v)
+                     for v in clean.tolist()], dtype)
+
+
+def reference(fn, args):
+    """What fn gives for the argument columns, in its result's dtype."""
+    kind, *what = fn.op
+    with np.errstate(over="ignore", invalid="ignore"):  # numba converts as C does
+        cols = [a.astype(DTYPES[p]) for a, p in zip(args, fn.params)]
+        compute = [c if t == p else c.astype(DTYPES[t])
+                   for c, p, t in zip(cols, fn.params, fn.compute)]
+    wide = [c.astype(np.float64) if c.dtype.kind == "f" else c for c in compute]
+    with np.errstate(all="ignore"):
+        if kind == "math" and what[0] == "nextafter":  # in its own type
+            r = np.nextafter(*compute)
+        elif kind == "math":
+            r = MATH_REFERENCE[what[0]](*wide)
+        elif kind == "func":
+            r = FUNC_REFERENCE[what[0].__name__](*wide)
+        elif kind == "binary":  # fmin/fmax skip a NaN; the integer ones in their type
+            if compute[0].dtype.kind == "f":
+                r = (np.fmin if what[0] == "min" else np.fmax)(*wide)
+            else:
+                r = (np.minimum if what[0] == "min" else np.maximum)(*compute)
+        elif kind == "divide":
+            r = wide[0] / wide[1]
+        elif kind == "unary":
+            r = np.abs(compute[0])
+        elif kind == "bits":
+            r = bits_reference(what[0], compute[0])
+        else:
+            r = compute[0].astype(DTYPES[fn.result])
+        if isinstance(fn.result, tuple):
+            return tuple(np.asarray(v).astype(DTYPES[t]) for v, t in zip(r, fn.result))
+        if kind == "math" and fn.via:  # the rounding conversions
+            r = saturate_to(r, DTYPES[fn.via[0]])
+        if DTYPES[fn.result] in (np.int32, np.int64) and np.asarray(r).dtype.kind == "f":
+            r = saturate_to(r, DTYPES[fn.result])
+        return np.asarray(r).astype(DTYPES[fn.result])
+
+
+def bits_reference(fn, x):
+    bits = x.dtype.itemsize * 8
+    out = []
+    for v in x.tolist():
+        if fn == "popc":
+            out.append(bin(v).count("1"))
+        elif fn == "clz":
+            out.append(bits - v.bit_length())
+        elif fn == "ffs":
+            out.append((v & -v).bit_length())
+        else:
+            out.append(int(format(v, f"0{bits}b")[::-1], 2))
+    return np.array(out, np.uint64)
+
+
+def run(fn, args):
+    n = args[0].size
+    blocks = (n + 63) // 64
+    global F
+    F = fn
+    if isinstance(fn.result, tuple):
+        first, second = (np.zeros(n, DTYPES[t]) for t in fn.result)
+        call_pair[blocks, 64](args[0], first, second)
+        return first, second
+    out = np.zeros(n, DTYPES[fn.result])
+    (call1, call2, call3)[len(args) - 1][blocks, 64](*args, out)
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(libdevice.functions))
+def test_math_functions_compute_at_libdevices_types(name):
+    fn = libdevice.functions[name]
+    args = inputs(fn.params)
+    got = run(fn, args)
+    want = reference(fn, args)
+    exact = fn.op[0] in ("cast", "binary", "unary", "bits", "divide") or fn.op[-1] in EXACT \
+        or getattr(fn.op[-1], "__name__", None) in EXACT or bool(fn.via)
+    for g, w in zip(got if isinstance(got, tuple) else (got,),
+                    want if isinstance(want, tuple) else (want,)):
+        if exact or g.dtype.kind != "f":
+            np.testing.assert_array_equal(g, w, err_msg=name)
+        else:
+            # Python's lgamma, the reference, is a few ulps off near lgamma's zeros.
+            tol = (64 if fn.op[-1] == "lgamma" else 4) * np.finfo(g.dtype).eps
+            np.testing.assert_allclose(g, w, rtol=tol, atol=tol, equal_nan=True,
+                                       err_msg=f"{name}({args})")
+
+
+def test_the_math_functions_pass_ptxas(tmp_path):
+    from test_code_options import ptxas
+    global F
+    for name, fn in sorted(libdevice.functions.items()):
+        F = fn
+        args = [np.zeros(4, DTYPES[p]) for p in fn.params]
+        if isinstance(fn.result, tuple):
+            ptx = call_pair.inspect(args[0], *(np.zeros(4, DTYPES[t]) for t in fn.result),
+                                    stage="ptx", chip="sm_90")
+        else:
+            kernel = (call1, call2, call3)[len(args) - 1]
+            ptx = kernel.inspect(*args, np.zeros(4, DTYPES[fn.result]), stage="ptx",
+                                 chip="sm_90")
+        ptxas(ptx, tmp_path)

@@ -172,6 +172,8 @@ class BuiltinsMixin:
             return self.call_device_function(node, obj)
         if getattr(obj, "__cuft_extern__", False):
             return self.call_external(node, obj)
+        if getattr(obj, "__cuft_libdevice__", False):
+            return self.call_libdevice(node, obj)
         name = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None) or repr(obj)
         raise self.error(f"cannot call '{name}' in a kernel: only @cuft.func device functions, "
                          "cuft intrinsics, math functions, min, max, abs and casts", node.func)
@@ -209,6 +211,38 @@ class BuiltinsMixin:
             return self.em.op(text, self.pos(node), ext.result_type)
         self.em.emit(text, self.pos(node))
         return None
+
+    def call_libdevice(self, node, fn):
+        """A math function of cuft.libdevice (numba-cuda's cuda.libdevice):
+        its op at libdevice's types (cuft/libdevice.py, Function)."""
+        if node.keywords or len(node.args) != len(fn.params):
+            raise self.error(f"libdevice.{fn.__name__}() takes {len(fn.params)} positional "
+                             f"argument(s): {fn.signature}", node)
+        args = []
+        for a, declared, computed in zip(node.args, fn.params, fn.compute):
+            x = self.cast(self.value_of(a), declared, a)
+            args.append(x if computed == declared else self.cast(x, computed, a))
+        kind, *what = fn.op
+        if kind == "math":
+            r = self.math_op(what[0], args, node)
+        elif kind == "binary":
+            r = self.binary(what[0], args[0], args[1], node)
+        elif kind == "unary":
+            r = self.unop(what[0], args[0], node)
+        elif kind == "bits":
+            r = self.em.op(f"cuft.bits {what[0]}({args[0].name}) : ({args[0].type}) -> {UNKNOWN}",
+                           self.pos(node))
+        elif kind == "divide":
+            r = self.binop(ast.Div(), args[0], args[1], node)
+        elif kind == "func":
+            r = self.emit_device_call(what[0], args, node)
+        else:  # "cast": the conversions alone
+            r = args[0]
+        if isinstance(fn.result, tuple):
+            return tuple(self.cast(self.as_value(v, node), t, node) for v, t in zip(r, fn.result))
+        for t in (*fn.via, fn.result):
+            r = self.cast(self.as_value(r, node), t, node)
+        return r
 
     # -- conversions and math -----------------------------------------------
     def cast(self, x, mlir_type, node):
