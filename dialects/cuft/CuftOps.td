@@ -233,6 +233,22 @@ def Cuft_CastOp : Cuft_Op<"cast", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOp
   let hasVerifier = 1;
 }
 
+def Cuft_BitcastOp : Cuft_Op<"bitcast", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>, Pure]> {
+  let summary = "the same bits as another scalar type of their width: `x.view(np.int32)`";
+  let description = [{
+    Reinterprets an integer or float scalar's bits as another integer or float
+    type of the same width (NumPy's scalar `view`, numba-cuda's
+    `libdevice.float_as_int`); `bool` and complex numbers have no view.
+    A width that differs is an error located at the call.
+
+    Example: `%i = cuft.bitcast %f : f32 to i32`
+  }];
+  let arguments = (ins AnyType:$input);
+  let results = (outs AnyType:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `to` type($result)";
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------------===//
 // Arithmetic, comparison, logic
 //===----------------------------------------------------------------------------===//

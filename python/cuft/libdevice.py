@@ -25,12 +25,12 @@ ones are their accurate functions, on both targets (libdevice's use the GPU's
 approximate instructions, whose error the host could not reproduce); the
 float to integer conversions round as their suffix says (``_rn`` to nearest
 even, ``_rz`` toward zero, ``_rd`` down, ``_ru`` up) and saturate, NaN giving
-0, as the GPU's ``cvt`` does. Not here yet (an ``AttributeError``): the
-arithmetic with a rounding mode (``fadd_rz``...), the integer to float
-conversions that round other than to nearest, the bit reinterpretations
-(``float_as_int``...), ``sinpi``/``cospi``, ``erfinv``/``erfcinv``/``erfcx``,
-``normcdf``/``normcdfinv``, the Bessel functions, ``remquo`` and the half
-conversions.
+0, as the GPU's ``cvt`` does; the bit reinterpretations (``float_as_int``...)
+are ``cuft.bitcast``, as ``x.view(np.int32)`` is. Not here yet (an
+``AttributeError``): the arithmetic with a rounding mode (``fadd_rz``...), the
+integer to float conversions that round other than to nearest,
+``erfinv``/``erfcinv``/``erfcx``, ``normcdfinv``, the Bessel functions and
+``remquo``.
 """
 import math
 
@@ -256,6 +256,72 @@ def _ilogb(x):
     return dsl.int32(e - 1)
 
 
+@func(inline="always")
+def _high_word(x):
+    return dsl.int32(x.view(np.int64) >> 32)
+
+
+@func(inline="always")
+def _from_words(high, low):
+    return ((dsl.int64(high) << 32) | dsl.int64(dsl.uint32(low))).view(np.float64)
+
+
+@func(inline="always")
+def _half_turns(x):
+    """x - 2 * rint(x / 2): x's place on the circle in half turns, in [-1, 1],
+    exactly (NaN for an infinity)."""
+    return x - 2.0 * np.rint(x * 0.5)
+
+
+@func(inline="always")
+def _sinpi(x):
+    """sin(pi * x), reduced exactly first: +-0 at the integers (x's sign),
+    as IEEE 754's sinPi."""
+    r = _half_turns(x)
+    a = np.abs(r)
+    if a > 0.5:
+        a = 1.0 - a  # sin(pi * (1 - a)) == sin(pi * a)
+    if a == 0.0:  # an integer
+        return math.copysign(0.0, x)
+    s = math.cos(math.pi * (0.5 - a)) if a > 0.25 else math.sin(math.pi * a)
+    return math.copysign(s, r)
+
+
+@func(inline="always")
+def _cospi(x):
+    """cos(pi * x), reduced exactly first: +0 at the halves, as IEEE 754's
+    cosPi."""
+    a = np.abs(_half_turns(x))
+    flip = a > 0.5
+    if flip:
+        a = 1.0 - a  # cos(pi * (1 - a)) == -cos(pi * a)
+    c = math.sin(math.pi * (0.5 - a)) if a > 0.25 else math.cos(math.pi * a)
+    if a == 0.5:
+        return 0.0 * c
+    return -c if flip else c
+
+
+@func(inline="always")
+def _sincospi(x):
+    return _sinpi(x), _cospi(x)
+
+
+@func(inline="always")
+def _normcdf(x):
+    """P(N(0, 1) <= x) of a float64 (normcdff's too, rounded after), as
+    0.5 * erfc(-x / sqrt(2)) with the quotient's rounding error taken back
+    (erfc's slope times it; 1 / sqrt(2) as a sum of two doubles): accurate
+    far in the lower tail, where that error would be multiplied by 2 x**2."""
+    c = 0.7071067811865476  # 1 / sqrt(2) = c + c_low
+    c_low = -4.833646656726457e-17
+    t = -x * c
+    p = math.erfc(t)
+    if np.abs(t) < math.inf:
+        low = dsl.fma(-x, c, -t) - x * c_low  # -x / sqrt(2) - t
+        p -= 1.1283791670955126 * math.exp(-t * t) * low  # 2 / sqrt(pi) * exp(-t**2)
+    return 0.5 * p
+
+
 class Function:
     """A math function of numba-cuda's ``cuda.libdevice``: ``op`` computed at
     libdevice's types. A call converts each argument to ``params`` (numba's
@@ -264,8 +330,9 @@ class Function:
     exponent as a float), runs ``op``, and converts each step of ``via`` and
     then ``result``. ``op`` is ``("math", fn)`` (cuft.math), ``("binary",
     mnemonic)`` (cuft.min, max), ``("unary", mnemonic)`` (abs), ``("bits",
-    fn)``, ``("divide",)``, ``("cast",)`` (the conversion alone) or
-    ``("func", device_function)``. Callable in kernels only."""
+    fn)``, ``("divide",)``, ``("view", type)`` (the bits as that type),
+    ``("cast",)`` (the conversion alone) or ``("func", device_function)``.
+    Callable in kernels only."""
 
     __cuft_libdevice__ = True
 
@@ -326,6 +393,11 @@ def _table():
     both("logb", ("func", _logb))
     both("ilogb", ("func", _ilogb), result=lambda t: "i32")
     both("sincos", ("func", _sincos), result=lambda t: (t, t))
+    both("sinpi", ("func", _sinpi))
+    both("cospi", ("func", _cospi))
+    both("sincospi", ("func", _sincospi), result=lambda t: (t, t))
+    add("normcdf", ("func", _normcdf), ("f64",), "f64")
+    add("normcdff", ("func", _normcdf), ("f32",), "f32", ("f64",))
     both("modf", ("func", _modf), result=lambda t: (t, t))
     both("frexp", ("func", _frexp), result=lambda t: (t, "i32"))
     add("saturatef", ("func", _saturate), ("f32",), "f32")
@@ -361,6 +433,18 @@ def _table():
                 add(f"{fname}2{iname}_{mode}", ("math", fn), (ft,), declared, via=(it,))
             add(f"{iname}2{fname}_rn", ("cast",), (declared,), ft, (it,))
     add("double2float_rn", ("cast",), ("f64",), "f32")
+
+    # The bits as another type.
+    for name, param, view, result in (("float_as_int", "f32", "i32", "i32"),
+                                      ("int_as_float", "i32", "f32", "f32"),
+                                      ("double_as_longlong", "f64", "i64", "i64"),
+                                      ("longlong_as_double", "i64", "f64", "f64"),
+                                      ("double2loint", "f64", "i64", "i32"),
+                                      ("half2float", "i16", "f16", "f32")):
+        add(name, ("view", view), (param,), result)
+    add("double2hiint", ("func", _high_word), ("f64",), "i32")
+    add("hiloint2double", ("func", _from_words), ("i32", "i32"), "f64")
+    add("float2half_rn", ("view", "i16"), ("f32",), "i16", ("f16",))
 
     # Integers.
     for name, t in (("abs", "i32"), ("llabs", "i64")):

@@ -4,6 +4,7 @@ target against Python's exact integers and numpy (every math function: exactly
 where its result is exactly specified, else within a few ulps), and through
 ptxas."""
 import math
+import re
 
 import numpy as np
 import pytest
@@ -150,14 +151,15 @@ def call_pair(x, first, second):
 
 
 DTYPES = {"f32": np.float32, "f64": np.float64, "i32": np.int32, "i64": np.int64,
-          "ui32": np.uint32, "ui64": np.uint64}
+          "ui32": np.uint32, "ui64": np.uint64, "i16": np.int16, "f16": np.float16}
 FLOATS = [0.0, -0.0, 0.5, -0.5, 1.0, -1.0, 1.5, 2.5, -2.5, 3.7, -7.25, 1e-3, 0.999, 100.0,
           1e10, -1e10, 3e9, -3e9, 1e-40, 1e300, np.inf, -np.inf, np.nan]
 INTS = [0, 1, -1, 2, 7, -8, 31, 2**31 - 1, -2**31, 0x12345678, 2**40 + 5, -2**63]
 
 
 def inputs(types, n_random=40):
-    """Columns of arguments: every combination of edge values' first few, then random."""
+    """Columns of arguments: the edge values (each column rotated, so that pairs
+    differ), then random ones."""
     rng_local = np.random.default_rng(11)
     cols = []
     for k, t in enumerate(types):
@@ -204,6 +206,18 @@ def _ilogb(x):
     return np.where(np.isinf(x), 2**31 - 1, np.where((x == 0) | np.isnan(x), -2**31, e - 1))
 
 
+def _turns(x, fn):
+    """fn(pi * x) in long double, x reduced to [-1, 1] exactly first; the
+    zeros of sin and cos where IEEE 754's sinPi and cosPi put them."""
+    r = (x - 2 * np.rint(x / 2)).astype(np.longdouble)
+    pi = np.longdouble("3.14159265358979323846264338327950288")
+    v = fn(pi * r)
+    v = np.where(np.abs(v) < 1e-17, 0.0, v)  # sin(pi * n), cos(pi * (n + 1/2))
+    if fn is np.sin:
+        v = np.where(v == 0, np.copysign(0.0, np.where(r == 0, x, r)), v)
+    return v.astype(np.float64)
+
+
 def _lgamma(x):
     try:
         return math.lgamma(x)
@@ -243,12 +257,18 @@ FUNC_REFERENCE = {  # device functions of cuft.libdevice -> numpy
     "_isfinite": np.isfinite, "_signbit": np.signbit,
     "_sincos": lambda x: (np.sin(x), np.cos(x)), "_frexp": np.frexp,
     "_modf": lambda x: np.modf(x),
+    "_sinpi": lambda x: _turns(x, np.sin), "_cospi": lambda x: _turns(x, np.cos),
+    "_sincospi": lambda x: (_turns(x, np.sin), _turns(x, np.cos)),
+    "_normcdf": lambda x: 0.5 * _exact(math.erfc)(-x / np.sqrt(2)),
+    "_high_word": lambda x: (x.view(np.int64) >> 32).astype(np.int32),
+    "_from_words": lambda hi, lo: ((hi.astype(np.int64) << 32)
+                                   | lo.astype(np.uint32).astype(np.int64)).view(np.float64),
 }
 # Functions whose result is exactly specified (the others within a few ulps).
 EXACT = {"ceil", "floor", "rint", "trunc", "fabs", "copysign", "fmod", "remainder",
          "nextafter", "ldexp", "fma", "min", "max", "_fdim", "_saturate", "_round", "_logb",
          "_ilogb", "_isnan", "_isinf", "_isfinite", "_signbit", "_frexp", "_modf", "sqrt",
-         "cast", "abs", "popc", "clz", "ffs", "brev"}
+         "cast", "abs", "popc", "clz", "ffs", "brev", "_high_word", "_from_words"}
 
 
 def saturate_to(values, dtype):
@@ -281,6 +301,8 @@ def reference(fn, args):
                 r = (np.minimum if what[0] == "min" else np.maximum)(*compute)
         elif kind == "divide":
             r = wide[0] / wide[1]
+        elif kind == "view":
+            r = compute[0].view(DTYPES[what[0]])
         elif kind == "unary":
             r = np.abs(compute[0])
         elif kind == "bits":
@@ -331,15 +353,20 @@ def test_math_functions_compute_at_libdevices_types(name):
     args = inputs(fn.params)
     got = run(fn, args)
     want = reference(fn, args)
-    exact = fn.op[0] in ("cast", "binary", "unary", "bits", "divide") or fn.op[-1] in EXACT \
+    exact = fn.op[0] in ("cast", "binary", "unary", "bits", "divide", "view") \
+        or fn.op[-1] in EXACT \
         or getattr(fn.op[-1], "__name__", None) in EXACT or bool(fn.via)
     for g, w in zip(got if isinstance(got, tuple) else (got,),
                     want if isinstance(want, tuple) else (want,)):
         if exact or g.dtype.kind != "f":
             np.testing.assert_array_equal(g, w, err_msg=name)
         else:
-            # Python's lgamma, the reference, is a few ulps off near lgamma's zeros.
-            tol = (64 if fn.op[-1] == "lgamma" else 4) * np.finfo(g.dtype).eps
+            # Python's lgamma, the reference, is a few ulps off near lgamma's zeros;
+            # normcdf's, 0.5 * erfc(-x / sqrt(2)) in float64, in the tail
+            # (test_normcdf_is_accurate_in_the_lower_tail checks it there).
+            ulps = {"lgamma": 64, "_normcdf": 2048}.get(
+                getattr(fn.op[-1], "__name__", fn.op[-1]), 4)
+            tol = ulps * np.finfo(g.dtype).eps
             np.testing.assert_allclose(g, w, rtol=tol, atol=tol, equal_nan=True,
                                        err_msg=f"{name}({args})")
 
@@ -358,3 +385,78 @@ def test_the_math_functions_pass_ptxas(tmp_path):
             ptx = kernel.inspect(*args, np.zeros(4, DTYPES[fn.result]), stage="ptx",
                                  chip="sm_90")
         ptxas(ptx, tmp_path)
+
+
+@cuft.kernel
+def views(f, d, h, out32, out64, out16):
+    out32[0] = f[0].view(np.int32)
+    out32[1] = cuft.int32(-1).view(cuft.uint32) >> 31  # the bits, now unsigned
+    out64[0] = d[0].view(np.int64)
+    out16[0] = h[0].view(np.int16)
+    f[1] = out32[0].view(np.float32) * 2
+
+
+def test_a_scalar_view_keeps_the_bits_as_numpy_does(tmp_path):
+    from test_code_options import ptxas
+    f = np.array([1.5, 0], np.float32)
+    d, h = np.array([-2.75]), np.array([0.1], np.float16)
+    out32, out64, out16 = np.zeros(2, np.int32), np.zeros(1, np.int64), np.zeros(1, np.int16)
+    views[1, 1](f, d, h, out32, out64, out16)
+    assert out32[0] == np.float32(1.5).view(np.int32) and out32[1] == 1
+    assert out64[0] == d.view(np.int64)[0] and out16[0] == h.view(np.int16)[0]
+    assert f[1] == 3.0
+    ptxas(views.inspect(f, d, h, out32, out64, out16, stage="ptx", chip="sm_90"), tmp_path)
+
+
+@pytest.mark.parametrize("body,message", [
+    ("out[0] = x[0].view(np.int64)", "cannot view 'f32' as 'i64'"),
+    ("out[0] = x.view(np.int32)", "the operand of a view must be a scalar"),
+    ("out[0] = (x[0] > 0).view(np.int8)", "cannot view 'bool' as 'i8'"),
+    ("out[0] = x[0].view(3)", "view() takes a NumPy scalar type"),
+])
+def test_a_view_of_another_width_or_of_an_array_is_a_located_error(body, message, tmp_path):
+    path = tmp_path / "viewer.py"
+    path.write_text("import numpy as np\nimport cuft\n\n@cuft.kernel\ndef k(x, out):\n"
+                    f"    {body}\n")
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("viewer", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    with pytest.raises(cuft.CompileError, match=re.escape(message)) as e:
+        module.k[1, 1](np.zeros(2, np.float32), np.zeros(2, np.float64))
+    assert "viewer.py:6" in str(e.value)
+
+
+# P(N(0, 1) <= x) to 25 digits (mpmath's ncdf).
+NORMCDF = {-20.0: 2.753624118606233695075623e-89, -10.0: 7.619853024160526065973343e-24,
+           -5.0: 2.866515718791939116737523e-07, -2.0: 0.02275013194817920720028264,
+           -1.0: 0.1586552539314570514147675, -0.5: 0.3085375387259868963622954,
+           0.0: 0.5, 1.0: 0.8413447460685429485852325, 3.0: 0.9986501019683699054733482,
+           8.0: 0.9999999999999993779039426}
+
+
+def test_normcdf_is_accurate_in_the_lower_tail():
+    global F
+    x = np.array(list(NORMCDF) + [np.inf, -np.inf, np.nan])
+    for name, dtype, ulps in (("normcdf", np.float64, 4), ("normcdff", np.float32, 4)):
+        F = libdevice.functions[name]
+        out = np.zeros(x.size, dtype)
+        call1[1, 32](x.astype(dtype), out)
+        want = np.array(list(NORMCDF.values()) + [1.0, 0.0, np.nan]).astype(dtype)
+        np.testing.assert_allclose(out, want, rtol=ulps * np.finfo(dtype).eps, atol=0,
+                                   equal_nan=True, err_msg=name)
+
+
+def test_sinpi_and_cospi_are_exact_at_integers_and_halves():
+    global F
+    x = np.array([0.0, -0.0, 1.0, -1.0, 2.0, -3.0, 0.5, -0.5, 1.5, 2.5, 1e17, -1e17, 0.25])
+    out = np.zeros(x.size)
+    F = libdevice.sinpi
+    call1[1, 16](x, out)
+    assert [str(v) for v in out[:12]] == ["0.0", "-0.0", "0.0", "-0.0", "0.0", "-0.0", "1.0",
+                                          "-1.0", "-1.0", "1.0", "0.0", "-0.0"]
+    F = libdevice.cospi
+    call1[1, 16](x, out)
+    assert [str(v) for v in out[:12]] == ["1.0", "1.0", "-1.0", "-1.0", "1.0", "-1.0", "0.0",
+                                          "0.0", "0.0", "0.0", "1.0", "1.0"]
+    assert out[12] == np.float64(np.sqrt(0.5))

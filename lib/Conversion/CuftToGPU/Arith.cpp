@@ -635,6 +635,21 @@ struct CastLowering : public OpConversionPattern<CastOp> {
   }
 };
 
+/// A view of a scalar's bits (the converted types are signless: a view
+/// between ui32 and i32 is the value itself).
+struct BitcastLowering : public OpConversionPattern<BitcastOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(BitcastOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Type to = getTypeConverter()->convertType(op.getType());
+    Value x = adaptor.getInput();
+    rewriter.replaceOp(op, x.getType() == to
+                               ? x
+                               : Value(arith::BitcastOp::create(rewriter, op.getLoc(), to, x)));
+    return success();
+  }
+};
+
 /// complex(re, im), z.real, z.imag.
 struct ComplexLowering : public OpConversionPattern<ComplexOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -794,7 +809,7 @@ void cuft::populateCuftArithToArithPatterns(CuftTypeConverter &converter,
                BinaryLowering<BitAndOp>, BinaryLowering<BitOrOp>, BinaryLowering<BitXorOp>,
                BinaryLowering<ShlOp>, BinaryLowering<ShrOp>>(converter, ctx,
                                                              options.boundsCheck);
-  patterns.add<CmpLowering, ConstantLowering, CastLowering>(converter, ctx);
+  patterns.add<CmpLowering, ConstantLowering, CastLowering, BitcastLowering>(converter, ctx);
   patterns.add<MathLowering, BitsLowering, ComplexLowering, PartLowering<RealOp, complex::ReOp>,
                PartLowering<ImagOp, complex::ImOp>>(converter, ctx);
   patterns.add<UnaryLowering>(converter, ctx);

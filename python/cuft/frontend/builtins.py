@@ -121,6 +121,9 @@ class BuiltinsMixin:
         if obj is _NOT_STATIC and isinstance(node.func, ast.Attribute):
             obj = self._group_method(node.func)
         if obj is _NOT_STATIC and isinstance(node.func, ast.Attribute) \
+                and node.func.attr == "view":  # x.view(np.int32) of a scalar
+            return self._scalar_view(node)
+        if obj is _NOT_STATIC and isinstance(node.func, ast.Attribute) \
                 and node.func.attr == "conjugate":  # z.conjugate() of a number
             self.call_args(node, "conjugate", [], 0)
             return self.unop("conj", self.value_of(node.func.value), node)
@@ -178,6 +181,21 @@ class BuiltinsMixin:
         raise self.error(f"cannot call '{name}' in a kernel: only @cuft.func device functions, "
                          "cuft intrinsics, math functions, min, max, abs and casts", node.func)
 
+    def _scalar_view(self, node):
+        """``x.view(dtype)`` of a scalar (NumPy's): its bits as another
+        integer or float type of their width."""
+        (dtype,) = self.call_args(node, "view", ["dtype"], 1)
+        obj = self.static_value_or_none(dtype)
+        name = obj.name if isinstance(obj, dsl.DType) else _numpy_dtype_name(obj)
+        if name not in _NUMPY_DTYPES:
+            raise self.error("view() takes a NumPy scalar type or cuft dtype, such as "
+                             "np.int32", dtype)
+        return self.bitcast(self.value_of(node.func.value), _NUMPY_DTYPES[name], node)
+
+    def bitcast(self, x, mlir_type, node):
+        return self.em.op(f"cuft.bitcast {x.name} : {x.type} to {mlir_type}", self.pos(node),
+                          mlir_type)
+
     def _dtype_of(self, func):
         """The array ``a`` when ``func`` is ``a.dtype.type`` or ``a.dtype`` of a
         local array, else None."""
@@ -234,6 +252,8 @@ class BuiltinsMixin:
                            self.pos(node))
         elif kind == "divide":
             r = self.binop(ast.Div(), args[0], args[1], node)
+        elif kind == "view":
+            r = self.bitcast(args[0], what[0], node)
         elif kind == "func":
             r = self.emit_device_call(what[0], args, node)
         else:  # "cast": the conversions alone

@@ -158,6 +158,19 @@ cuft.func @float_pow(%a: f32, %b: f32) -> f32 {
   cuft.return %r : f32
 }
 
+// A view keeps the bits: arith.bitcast, or nothing between ui32 and i32 (the
+// converted types are signless).
+// CHECK-LABEL: func.func private @views(
+// CHECK-SAME: %[[F:.*]]: f32, %[[U:.*]]: i32)
+// CHECK-NEXT: %[[I:.*]] = arith.bitcast %[[F]] : f32 to i32
+// CHECK-NEXT: arith.addi %[[I]], %[[U]] : i32
+cuft.func @views(%f: f32, %u: ui32) -> i32 {
+  %i = cuft.bitcast %f : f32 to i32
+  %s = cuft.bitcast %u : ui32 to i32
+  %r = cuft.add %i, %s : (i32, i32) -> i32
+  cuft.return %r : i32
+}
+
 // Casts pick sign- or zero-extension and signed or unsigned conversions from the
 // cuft source type; a float becomes an integer saturating (NaN gives 0), as PTX's
 // cvt.rzi does, through LLVM's fptosi.sat / fptoui.sat.

@@ -42,6 +42,30 @@ cuft.func @f(%a: i64) {
 
 // -----
 
+cuft.func @f(%a: f32) {
+  // expected-error@+1 {{expects types of one width, got 'f32' and 'i64'}}
+  %0 = cuft.bitcast %a : f32 to i64
+  cuft.return
+}
+
+// -----
+
+cuft.func @f(%a: i1) {
+  // expected-error@+1 {{expects an integer or float operand, got 'i1'}}
+  %0 = cuft.bitcast %a : i1 to i8
+  cuft.return
+}
+
+// -----
+
+cuft.func @f(%a: !cuft.unknown) {
+  // expected-error@+1 {{expects an integer or float result type, got 'complex<f32>'}}
+  %0 = cuft.bitcast %a : !cuft.unknown to complex<f32>
+  cuft.return
+}
+
+// -----
+
 cuft.func @f(%a: !cuft.array<f32, 1, C>) {
   // expected-error@+1 {{expects a scalar operand, got '!cuft.array<f32, 1, C>'}}
   %0 = cuft.cast %a : !cuft.array<f32, 1, C> to f32

@@ -443,6 +443,26 @@ void ImagOp::castOperands(TypeInference &) {
 }
 void CastOp::castOperands(TypeInference &) {}
 
+LogicalResult BitcastOp::inferTypes(TypeInference &typing) {
+  TypeInfo t = typing.get(getInput());
+  if (!t)
+    return success();
+  if (failed(typing.requireScalar(*this, getInput(), "the operand of a view")))
+    return failure();
+  Type to = getType();
+  if (t.type.isInteger(1) || !t.type.isIntOrFloat() ||
+      t.type.getIntOrFloatBitWidth() != to.getIntOrFloatBitWidth()) {
+    if (typing.emitting())
+      emitError("cannot view '") << describe(t.type) << "' as '" << describe(to)
+                                 << "': a view keeps the bits, so both are integers or "
+                                    "floats of one width";
+    return failure();
+  }
+  typing.set(getResult(), TypeInfo::strong(to));
+  return success();
+}
+void BitcastOp::castOperands(TypeInference &) {}
+
 //===----------------------------------------------------------------------===//
 // Math
 //===----------------------------------------------------------------------===//
