@@ -28,9 +28,9 @@ even, ``_rz`` toward zero, ``_rd`` down, ``_ru`` up) and saturate, NaN giving
 0, as the GPU's ``cvt`` does; the bit reinterpretations (``float_as_int``...)
 are ``cuft.bitcast``, as ``x.view(np.int32)`` is. Not here yet (an
 ``AttributeError``): the arithmetic with a rounding mode (``fadd_rz``...), the
-integer to float conversions that round other than to nearest,
-``erfinv``/``erfcinv``/``erfcx``, ``normcdfinv``, the Bessel functions and
-``remquo``.
+integer to float conversions that round other than to nearest, the Bessel
+functions and ``remquo``. ``erfinv``, ``erfcinv``, ``erfcx``, ``normcdf`` and
+``normcdfinv`` compute in float64, their float32 forms too.
 """
 import math
 
@@ -322,6 +322,99 @@ def _normcdf(x):
     return 0.5 * p
 
 
+@func(inline="always")
+def _erfc_root(z, x):
+    """x >= 0 with erfc(x) == z (0 < z <= 1), from the guess x: Newton's steps
+    on erfc, each z's relative error from the last squared (times about x)."""
+    for _ in range(3):
+        slope = 1.1283791670955126 * math.exp(-x * x)  # -erfc'(x)
+        if slope == 0.0:  # past erfc's subnormals
+            break
+        x += (math.erfc(x) - z) / slope
+    return x
+
+
+@func(inline="always")
+def _erfinv_guess(a, z):
+    """About erfinv(a) (0 <= a < 1; z == 1 - a, exact where a >= 0.5): Giles's
+    single-precision approximation ("Approximating the erfinv function", GPU
+    Computing Gems, 2011) where it holds, else erfc's asymptotic form."""
+    w = -math.log(z * (1.0 + a))
+    if w < 5.0:
+        w -= 2.5
+        p = 2.81022636e-08
+        for c in (3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087,
+                  -0.00125372503, -0.00417768164, 0.246640727, 1.50140941):
+            p = c + p * w
+        return p * a
+    if w < 16.0:
+        w = math.sqrt(w) - 3.0
+        p = -0.000200214257
+        for c in (0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773,
+                  -0.0076224613, 0.00943887047, 1.00167406, 2.83297682):
+            p = c + p * w
+        return p * a
+    t = -math.log(z)  # erfc(x) ~ exp(-x**2) / (x sqrt(pi)): x**2 ~ t - log(pi t) / 2
+    return math.sqrt(t - 0.5 * math.log(math.pi * t))
+
+
+@func(inline="always")
+def _erfinv(y):
+    """erfinv of a float64 (erfinvf's too): the guess, then Newton's steps on
+    erf below |y| = 0.5 and on erfc above, where 1 - |y| is exact; +-inf at
+    +-1, NaN past them."""
+    a = np.abs(y)
+    if not a < 1.0:
+        return math.copysign(math.inf, y) if a == 1.0 else math.nan
+    x = _erfinv_guess(a, 1.0 - a)
+    if a < 0.5:
+        for _ in range(3):
+            x -= (math.erf(x) - a) / (1.1283791670955126 * math.exp(-x * x))
+    else:
+        x = _erfc_root(1.0 - a, x)
+    return math.copysign(x, y)
+
+
+@func(inline="always")
+def _erfcinv(z):
+    """erfcinv of a float64 (erfcinvf's too): x with erfc(x) == z, 0 <= z <= 2;
+    the tail (z < 0.5) solved on erfc itself, so that tiny z keep their
+    digits; erfcinv(2 - z) == -erfcinv(z)."""
+    if not (z > 0.0 and z < 2.0):
+        return math.inf if z == 0.0 else -math.inf if z == 2.0 else math.nan
+    if z < 0.5:
+        return _erfc_root(z, _erfinv_guess(1.0 - z, z))
+    if z <= 1.5:
+        return _erfinv(1.0 - z)
+    return -_erfc_root(2.0 - z, _erfinv_guess(z - 1.0, 2.0 - z))
+
+
+@func(inline="always")
+def _normcdfinv(p):
+    """x with P(N(0, 1) <= x) == p: -sqrt(2) * erfcinv(2 p)."""
+    return -1.4142135623730951 * _erfcinv(2.0 * p)
+
+
+@func(inline="always")
+def _erfcx(x):
+    """exp(x**2) * erfc(x) of a float64 (erfcxf's too): x**2 split exactly in
+    two (exp's argument would otherwise carry 2 x**2 ulps); past x = 26, where
+    erfc underflows, its asymptotic series."""
+    if x < -27.0:  # exp(x**2) past the largest double
+        return math.inf
+    if x > 26.0:
+        # 1 / (x sqrt(pi)) * sum of (-1)**k (2k - 1)!! / (2 x**2)**k: its terms fall
+        # below 1e-21 by k = 8 past x = 26.
+        u = 1.0 / (x * x)
+        series = 0.0
+        for c in (7918.06640625, 1055.7421875, 162.421875, 29.53125, 6.5625, 1.875, 0.75, 0.5):
+            series = c - u * series
+        return 0.5641895835477563 / x * (1.0 - u * series)
+    square = x * x
+    low = dsl.fma(x, x, -square)
+    return math.exp(square) * (1.0 + low) * math.erfc(x)
+
+
 class Function:
     """A math function of numba-cuda's ``cuda.libdevice``: ``op`` computed at
     libdevice's types. A call converts each argument to ``params`` (numba's
@@ -396,8 +489,11 @@ def _table():
     both("sinpi", ("func", _sinpi))
     both("cospi", ("func", _cospi))
     both("sincospi", ("func", _sincospi), result=lambda t: (t, t))
-    add("normcdf", ("func", _normcdf), ("f64",), "f64")
-    add("normcdff", ("func", _normcdf), ("f32",), "f32", ("f64",))
+    # These compute in float64, their float32 forms too (rounded once after).
+    for name, fn in (("normcdf", _normcdf), ("normcdfinv", _normcdfinv), ("erfinv", _erfinv),
+                     ("erfcinv", _erfcinv), ("erfcx", _erfcx)):
+        add(name, ("func", fn), ("f64",), "f64")
+        add(name + "f", ("func", fn), ("f32",), "f32", ("f64",))
     both("modf", ("func", _modf), result=lambda t: (t, t))
     both("frexp", ("func", _frexp), result=lambda t: (t, "i32"))
     add("saturatef", ("func", _saturate), ("f32",), "f32")

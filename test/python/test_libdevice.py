@@ -347,7 +347,12 @@ def run(fn, args):
     return out
 
 
-@pytest.mark.parametrize("name", sorted(libdevice.functions))
+# Checked against exact values in test_the_inverse_error_functions_and_erfcx_are_accurate.
+TABLED = {"erfinv", "erfinvf", "erfcinv", "erfcinvf", "erfcx", "erfcxf", "normcdfinv",
+          "normcdfinvf"}
+
+
+@pytest.mark.parametrize("name", sorted(set(libdevice.functions) - TABLED))
 def test_math_functions_compute_at_libdevices_types(name):
     fn = libdevice.functions[name]
     args = inputs(fn.params)
@@ -460,3 +465,40 @@ def test_sinpi_and_cospi_are_exact_at_integers_and_halves():
     assert [str(v) for v in out[:12]] == ["1.0", "1.0", "-1.0", "-1.0", "1.0", "-1.0", "0.0",
                                           "0.0", "0.0", "0.0", "1.0", "1.0"]
     assert out[12] == np.float64(np.sqrt(0.5))
+
+
+# erfinv, erfcinv, erfcx and normcdfinv of these doubles, to 20 digits (mpmath,
+# each argument the exact double written).
+INVERSES = {
+    "erfinv": [(0.0, 0.0), (1e-10, 8.8622692545275804594e-11), (0.1, 0.088855990494257691974), (0.5, 0.47693627620446987338), (0.9, 1.1630871536766741628), (0.999, 2.3267537655135244939), (0.999999, 3.4589107372754987775), (0.9999999999999999, 5.8635847487551679272), (-0.75, -0.81341984759761854169), (1e-300, 8.8622692545275803586e-301), (0.3, 0.27246271472675434502)],  # noqa: E501
+    "erfcinv": [(1e-300, 26.209469960516123886), (1e-100, 15.065574702592645704), (1e-20, 6.6015806223551425656), (1e-05, 3.1234132743408750177), (0.3, 0.73286907795921686905), (1.0, 0.0), (1.7, -0.73286907795921678488), (1.999, -2.3267537655135465806), (0.025, 1.5849110680594808787), (0.975, 0.022159299596052868672), (1e-10, 4.5728249673894852748)],  # noqa: E501
+    "erfcx": [(0.0, 1.0), (0.5, 0.61569034419292587487), (1.0, 0.42758357615580700441), (5.0, 0.11070463773306862637), (10.0, 0.056140992743822585858), (26.0, 0.021683584850562906616), (26.5, 0.021275046685371105955), (30.0, 0.018795888861416751497), (100.0, 0.0056416137829894329036), (10000000000.0, 5.6418958354775628695e-11), (-1.0, 5.0089800807622834663), (-5.0, 144009798674.66104041), (0.001, 0.9988726200811514086), (3.3, 0.1640072975729326311)],  # noqa: E501
+    "normcdfinv": [(1e-300, -37.047096299361199237), (1e-10, -6.3613409024040561991), (0.025, -1.9599639845400542118), (0.3, -0.52440051270804081597), (0.975, 1.9599639845400538556), (0.999999, 4.7534243088170877657), (1e-05, -4.2648907939228246102)],  # noqa: E501
+}
+# Where they are not finite (inf at the ends of their domains, NaN beyond).
+INVERSE_ENDS = {
+    "erfinv": [(1.0, np.inf), (-1.0, -np.inf), (1.5, np.nan), (np.nan, np.nan)],
+    "erfcinv": [(0.0, np.inf), (2.0, -np.inf), (-0.5, np.nan), (2.5, np.nan)],
+    "erfcx": [(-27.0, np.inf), (-np.inf, np.inf), (np.inf, 0.0), (np.nan, np.nan)],
+    "normcdfinv": [(0.0, -np.inf), (1.0, np.inf), (1.5, np.nan)],
+}
+
+
+@pytest.mark.parametrize("name", sorted(INVERSES))
+def test_the_inverse_error_functions_and_erfcx_are_accurate(name):
+    global F
+    rows = INVERSES[name] + INVERSE_ENDS[name]
+    x = np.array([r[0] for r in rows])
+    want = np.array([r[1] for r in rows])
+    for fname, dtype, ulps in ((name, np.float64, 4), (name + "f", np.float32, 1)):
+        F = libdevice.functions[fname]
+        out = np.zeros(x.size, dtype)
+        xs = x.astype(dtype)
+        call1[1, 32](xs, out)
+        if dtype == np.float32:  # of the float32 argument, to float32 (computed in float64)
+            F = libdevice.functions[name]
+            want = np.zeros(x.size)
+            call1[1, 32](xs.astype(np.float64), want)
+            want = want.astype(np.float32)
+        np.testing.assert_allclose(out, want, rtol=ulps * np.finfo(dtype).eps, atol=0,
+                                   equal_nan=True, err_msg=fname)
