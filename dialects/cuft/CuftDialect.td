@@ -132,7 +132,11 @@ def Cuft_MathFn : I32EnumAttr<"MathFn", "math library function", [
     // saturates a wider integer, as a larger exponent gives the same result).
     I32EnumAttrCase<"ldexp", 38>,
     // fma(x, y, z): x * y + z rounded once (Python 3.13's math.fma, CUDA's fma).
-    I32EnumAttrCase<"fma", 39>]> {
+    I32EnumAttrCase<"fma", 39>,
+    // The Bessel functions of the first and second kind, of order 0 and 1 (C's
+    // j0, j1, y0, y1; numba-cuda's libdevice.j0...).
+    I32EnumAttrCase<"j0", 40>, I32EnumAttrCase<"j1", 41>, I32EnumAttrCase<"y0", 42>,
+    I32EnumAttrCase<"y1", 43>]> {
   let cppNamespace = "::cuft";
   let genSpecializedAttr = 0;
 }

@@ -28,8 +28,8 @@ even, ``_rz`` toward zero, ``_rd`` down, ``_ru`` up) and saturate, NaN giving
 0, as the GPU's ``cvt`` does; the bit reinterpretations (``float_as_int``...)
 are ``cuft.bitcast``, as ``x.view(np.int32)`` is. Not here yet (an
 ``AttributeError``): the arithmetic with a rounding mode (``fadd_rz``...), the
-integer to float conversions that round other than to nearest, the Bessel
-functions and ``remquo``. ``erfinv``, ``erfcinv``, ``erfcx``, ``normcdf`` and
+integer to float conversions that round other than to nearest, ``jn``/``yn``
+and ``remquo``. ``erfinv``, ``erfcinv``, ``erfcx``, ``normcdf`` and
 ``normcdfinv`` compute in float64, their float32 forms too.
 """
 import math
@@ -463,7 +463,7 @@ def _table():
     for fn in ("acos", "acosh", "asin", "asinh", "atan", "atanh", "cbrt", "ceil", "cos",
                "cosh", "erf", "erfc", "exp", "exp2", "expm1", "fabs", "floor", "lgamma", "log",
                "log10", "log1p", "log2", "rint", "sin", "sinh", "sqrt", "tan", "tanh", "trunc",
-               "rsqrt"):
+               "rsqrt", "j0", "j1", "y0", "y1"):
         both(fn, ("math", fn))
     both("tgamma", ("math", "gamma"))
     both("nearbyint", ("math", "rint"))

@@ -679,6 +679,10 @@ StringRef libmName(MathFn fn, bool f32) {
   case MathFn::remainder: return f32 ? "remainderf" : "remainder";
   case MathFn::nextafter: return f32 ? "nextafterf" : "nextafter";
   case MathFn::ldexp: return f32 ? "ldexpf" : "ldexp";
+  case MathFn::j0: return f32 ? "j0f" : "j0";
+  case MathFn::j1: return f32 ? "j1f" : "j1";
+  case MathFn::y0: return f32 ? "y0f" : "y0";
+  case MathFn::y1: return f32 ? "y1f" : "y1";
   default: llvm_unreachable("the math dialect has this function");
   }
 }
@@ -781,7 +785,11 @@ struct MathLowering : public OpConversionPattern<MathOp> {
     case MathFn::hypot:
     case MathFn::remainder:
     case MathFn::nextafter:
-    case MathFn::ldexp: {
+    case MathFn::ldexp:
+    case MathFn::j0:
+    case MathFn::j1:
+    case MathFn::y0:
+    case MathFn::y1: {
       // Target-independent: a call of the C library's function, which each
       // target supplies (prepare-nvptx: libdevice's; the host: libm's).
       auto call = cuft::detail::callDeclared(b, loc, libmName(op.getFn(), x.getType().isF32()),
