@@ -805,7 +805,11 @@ class DeviceFunction:
     many arguments."""
 
     def __init__(self, fn, options, signatures=()):
+        options = dict(options)  # a decorator's, which may decorate more functions
         inline = options.pop("inline", None)
+        # cuft's own (cuft/libdevice.py's rounded arithmetic): its float operations
+        # never contracted nor fast, whatever the kernel's options.
+        self.exact_fp = options.pop("_exact_fp", False)
         if options:
             raise TypeError(f"@cuft.func {fn.__qualname__}: unknown option(s) "
                             f"{', '.join(options)} (device functions take their kernel's "

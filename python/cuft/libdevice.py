@@ -26,10 +26,10 @@ approximate instructions, whose error the host could not reproduce); the
 float to integer conversions round as their suffix says (``_rn`` to nearest
 even, ``_rz`` toward zero, ``_rd`` down, ``_ru`` up) and saturate, NaN giving
 0, as the GPU's ``cvt`` does; the bit reinterpretations (``float_as_int``...)
-are ``cuft.bitcast``, as ``x.view(np.int32)`` is. Not here yet (an
-``AttributeError``): the arithmetic with a rounding mode (``fadd_rz``...), the
-integer to float conversions that round other than to nearest, ``jn``/``yn``
-and ``remquo``. ``erfinv``, ``erfcinv``, ``erfcx``, ``normcdf`` and
+are ``cuft.bitcast``, as ``x.view(np.int32)`` is; the arithmetic and
+conversions with a rounding mode (``fadd_rz``, ``int2float_ru``...) are exact
+(below). Not here yet (an ``AttributeError``): the fused multiply-adds with a
+directed rounding (``fma_rz``...), ``jn``/``yn``, ``remquo`` and ``frsqrt_rn``. ``erfinv``, ``erfcinv``, ``erfcx``, ``normcdf`` and
 ``normcdfinv`` compute in float64, their float32 forms too.
 """
 import math
@@ -415,6 +415,132 @@ def _erfcx(x):
     return math.exp(square) * (1.0 + low) * math.erfc(x)
 
 
+# -- arithmetic rounded as a mode says -------------------------------------------------
+# mode: 0 to nearest (even), 1 toward zero, 2 down, 3 up; op: 0 x + z, 1 x - z,
+# 2 x * z, 3 x / z, 4 sqrt(z). Each result is the operation rounded to nearest,
+# then moved one step where the exact value lies beyond it on the mode's side:
+# the sign of (exact - rounded) comes from the operation's exact error (the sum's
+# by Knuth's TwoSum, the product's, quotient's and root's by a fused
+# multiply-add), with the operands' exponents taken out first (frexp), so that no
+# error is lost below the smallest float. The same steps in float32 and float64,
+# never contracted nor fast (_exact_fp), as CUDA's __fadd_rz and kin.
+_rounding = func(inline="always", _exact_fp=True)
+
+
+@_rounding
+def _sign(v):
+    return 1 if v > 0 else -1 if v < 0 else 0
+
+
+@_rounding
+def _step(y, d, mode):
+    """y (rounded to nearest) one step toward where mode rounds, when the
+    exact value lies d (its sign) from y on that side."""
+    if mode == 3 and d > 0:
+        return math.nextafter(y, math.inf)
+    if mode == 2 and d < 0:
+        return math.nextafter(y, -math.inf)
+    if mode == 1 and (d < 0 < y or y < 0 < d):
+        return math.nextafter(y, 0.0)
+    return y
+
+
+@_rounding
+def _side(s, y, tail):
+    """The sign of (exact - y), where exact = s + t, t of sign tail and below
+    half s's ulp, and y is exact rounded on a grid no finer than s's: s - y is
+    exact, and decides unless it is 0."""
+    t = s - y
+    if t != t:  # both infinite: y is exact
+        return 0
+    return _sign(t) if t != 0 else tail
+
+
+@_rounding
+def _rounded(op, mode, x, z):
+    if op <= 1:
+        if op == 1:
+            z = -z
+        y = x + z
+        if not np.abs(y) < math.inf:  # past the largest float: exact is below
+            d = -_sign(y) if np.abs(x) < math.inf and np.abs(z) < math.inf else 0
+        else:
+            bz = y - x
+            d = _sign((x - (y - bz)) + (z - bz))
+            if y == 0 and mode == 2:  # an exact 0 is -0 rounding down
+                y = -((-x) + (-z))
+        return _step(y, d, mode)
+    if op == 4:
+        m, e = math.frexp(z)
+        if e % 2 != 0:  # an even exponent: its root exact
+            m *= 2.0
+            e -= 1
+        y = math.sqrt(z)
+        r = math.sqrt(m)
+        return _step(y, _side(r, math.ldexp(y, -(e // 2)), _sign(dsl.fma(-r, r, m))), mode)
+    mx, ex = math.frexp(x)
+    mz, ez = math.frexp(z)
+    if op == 2:
+        y = x * z
+        p = mx * mz
+        return _step(y, _side(p, math.ldexp(y, -(ex + ez)), _sign(dsl.fma(mx, mz, -p))), mode)
+    y = x / z
+    q = mx / mz
+    tail = _sign(dsl.fma(-q, mz, mx)) * _sign(mz)
+    return _step(y, _side(q, math.ldexp(y, ez - ex), tail), mode)
+
+
+@_rounding
+def _narrowed(mode, x):
+    """x (a float64; an int32 or uint32, exact in one) to float32 rounded as
+    mode says."""
+    y = dsl.float32(x)
+    return _step(y, _side(dsl.float64(x), dsl.float64(y), 0), mode)
+
+
+@_rounding
+def _int64_side(x, s):
+    """The sign of x - s for an int64 x and s, its float64 (2**63 where x
+    rounds up to it), exactly."""
+    if s >= 9223372036854775808.0:
+        return -1
+    return _sign(x - dsl.int64(s))
+
+
+@_rounding
+def _uint64_side(x, s):
+    if s >= 18446744073709551616.0:
+        return -1
+    u = dsl.uint64(s)
+    return 1 if x > u else -1 if x < u else 0
+
+
+@_rounding
+def _from_int64(mode, x):
+    s = dsl.float64(x)
+    return _step(s, _int64_side(x, s), mode)
+
+
+@_rounding
+def _from_uint64(mode, x):
+    s = dsl.float64(x)
+    return _step(s, _uint64_side(x, s), mode)
+
+
+@_rounding
+def _int64_narrowed(mode, x):
+    s = dsl.float64(x)
+    y = dsl.float32(s)
+    return _step(y, _side(s, dsl.float64(y), _int64_side(x, s)), mode)
+
+
+@_rounding
+def _uint64_narrowed(mode, x):
+    s = dsl.float64(x)
+    y = dsl.float32(s)
+    return _step(y, _side(s, dsl.float64(y), _uint64_side(x, s)), mode)
+
+
 class Function:
     """A math function of numba-cuda's ``cuda.libdevice``: ``op`` computed at
     libdevice's types. A call converts each argument to ``params`` (numba's
@@ -529,6 +655,29 @@ def _table():
                 add(f"{fname}2{iname}_{mode}", ("math", fn), (ft,), declared, via=(it,))
             add(f"{iname}2{fname}_rn", ("cast",), (declared,), ft, (it,))
     add("double2float_rn", ("cast",), ("f64",), "f32")
+
+    # Rounded as the suffix says (the _rn ones too: never contracted). A device
+    # function's leading arguments: the op and mode (int32), and rcp's 1.
+    modes = {"rn": 0, "rz": 1, "rd": 2, "ru": 3}
+    for mode, m in modes.items():
+        const = (m, "i32")
+        for name, o in (("add", 0), ("sub", 1), ("mul", 2), ("div", 3)):
+            add(f"f{name}_{mode}", ("func", _rounded, (o, "i32"), const), ("f32",) * 2, "f32")
+            if name != "sub":
+                add(f"d{name}_{mode}", ("func", _rounded, (o, "i32"), const), ("f64",) * 2,
+                    "f64")
+        for p, t in (("f", "f32"), ("d", "f64")):
+            add(f"{p}rcp_{mode}", ("func", _rounded, (3, "i32"), const, (1.0, t)), (t,), t)
+            add(f"{p}sqrt_{mode}", ("func", _rounded, (4, "i32"), const, (0.0, t)), (t,), t)
+        if m == 0:
+            continue
+        add(f"double2float_{mode}", ("func", _narrowed, const), ("f64",), "f32")
+        add(f"int2float_{mode}", ("func", _narrowed, const), ("i32",), "f32")
+        add(f"uint2float_{mode}", ("func", _narrowed, const), ("i32",), "f32", ("ui32",))
+        add(f"ll2float_{mode}", ("func", _int64_narrowed, const), ("i64",), "f32")
+        add(f"ull2float_{mode}", ("func", _uint64_narrowed, const), ("i64",), "f32", ("ui64",))
+        add(f"ll2double_{mode}", ("func", _from_int64, const), ("i64",), "f64")
+        add(f"ull2double_{mode}", ("func", _from_uint64, const), ("i64",), "f64", ("ui64",))
 
     # The bits as another type.
     for name, param, view, result in (("float_as_int", "f32", "i32", "i32"),

@@ -89,6 +89,19 @@ def test_inline_never_keeps_a_call_and_always_inlines(tmp_path):
     assert calls(calls_inline, 0)[0] == []            # unless it is inline="always"
 
 
+def test_a_configured_decorator_keeps_its_options_for_every_function():
+    never = cuft.func(inline="never")  # numba's pattern: one decorator, many functions
+
+    @never
+    def first(v):
+        return v + 1
+
+    @never
+    def second(v):
+        return v + 2
+    assert first.inline == second.inline == "never"
+
+
 def test_lineinfo_puts_this_files_lines_in_the_ptx(tmp_path):
     ptx = cuft.kernel(scale, lineinfo=True).inspect(np.zeros(4), stage="ptx")
     assert re.search(r'\.file\s+1 ".*test_code_options\.py"', ptx)

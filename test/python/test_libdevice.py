@@ -348,8 +348,10 @@ def run(fn, args):
 
 
 # Checked against exact values in
-# test_the_inverse_error_and_bessel_functions_and_erfcx_are_accurate.
-TABLED = {"erfinv", "erfinvf", "erfcinv", "erfcinvf", "erfcx", "erfcxf", "normcdfinv",
+# test_the_inverse_error_and_bessel_functions_and_erfcx_are_accurate, and the
+# rounded arithmetic and conversions in the tests after it.
+TABLED = {n for n in libdevice.functions if n[-3:] in ("_rz", "_rd", "_ru")
+          or n[0] in "fd" and n[-3:] == "_rn" and "2" not in n and "fma" not in n} | {"erfinv", "erfinvf", "erfcinv", "erfcinvf", "erfcx", "erfcxf", "normcdfinv",
           "normcdfinvf", "j0", "j0f", "j1", "j1f", "y0", "y0f", "y1", "y1f"}
 
 
@@ -521,3 +523,201 @@ def test_the_inverse_error_and_bessel_functions_and_erfcx_are_accurate(name):
         atol = 4 * np.finfo(dtype).eps if name in BESSEL and dtype == np.float32 else 0
         np.testing.assert_allclose(out, want, rtol=ulps * np.finfo(dtype).eps, atol=atol,
                                    equal_nan=True, err_msg=fname)
+
+
+# -- arithmetic and conversions rounded as a mode says, against exact fractions -------
+def _round_exact(v, dtype, mode, zero_sign=1):
+    """The float of ``dtype`` that Fraction v rounds to in ``mode`` (rn, rz, rd, ru)."""
+    from fractions import Fraction
+    info = np.finfo(dtype)
+    if v == 0:
+        return dtype(0.0) * zero_sign
+    big = Fraction(float(info.max))
+    inf, top = dtype(np.inf), dtype(info.max)
+    if abs(v) > big:  # past the largest float: it, or an infinity
+        toward_inf = mode == "rn" and abs(v) >= big + Fraction(2) ** (info.maxexp - 2 - info.nmant) \
+            or mode == ("ru" if v > 0 else "rd")
+        r = inf if toward_inf else top
+        return r if v > 0 else -r
+    try:
+        c = dtype(float(v))  # within a step of the answer
+    except OverflowError:
+        c = dtype(np.inf if v > 0 else -np.inf)
+    with np.errstate(over="ignore"):
+        c = dtype(c)
+
+    def frac(f):
+        return Fraction(float(f)) if np.isfinite(f) else (big * 2 if f > 0 else -big * 2)
+    down = c
+    while frac(down) > v:
+        down = np.nextafter(down, -inf)
+    while frac(np.nextafter(down, inf)) <= v and np.isfinite(np.nextafter(down, inf)):
+        down = np.nextafter(down, inf)
+    up = down if frac(down) == v else np.nextafter(down, inf)
+    if mode == "rd":
+        r = down
+    elif mode == "ru":
+        r = up
+    elif mode == "rz":
+        r = down if v > 0 else up
+    else:
+        lo, hi = v - frac(down), frac(up) - v
+        r = down if lo < hi or (lo == hi and int(np.frombuffer(down.tobytes(), {
+            4: np.uint32, 8: np.uint64}[down.itemsize])[0]) % 2 == 0) else up
+    if r == 0:  # a nonzero value rounded to zero keeps its sign
+        r = dtype(0.0) * (1 if v > 0 else -1)
+    return dtype(r)
+
+
+def _exact_result(name, x, z=None):
+    """(exact Fraction value or None where IEEE's result is exact already, and
+    the sign a zero result has) of libdevice function ``name``."""
+    from fractions import Fraction
+    op = name[1:name.index("_")]
+    args = [x] if z is None else [x, z]
+    if not all(np.isfinite(a) for a in args):
+        return None, 1
+    if op in ("add", "sub"):
+        zz = -z if op == "sub" else z
+        v = Fraction(float(x)) + Fraction(float(zz))
+        both_negative = np.signbit(x) and np.signbit(zz)
+        return v, -1 if (v == 0 and (both_negative or name.endswith("_rd"))) else 1
+    if op == "mul":
+        return Fraction(float(x)) * Fraction(float(z)), -1 if np.signbit(x) != np.signbit(z) else 1
+    if op in ("div", "rcp"):
+        num, den = (1.0, x) if op == "rcp" else (x, z)
+        if den == 0:
+            return None, 1
+        return Fraction(float(num)) / Fraction(float(den)), \
+            -1 if np.signbit(num) != np.signbit(den) else 1
+    # sqrt: exact only as a comparison; the caller rounds the root of v.
+    return ("sqrt", Fraction(float(x))), -1 if np.signbit(x) else 1
+
+
+def _reference(name, dtype, x, z=None):
+    mode = name[-2:]
+    v, zero_sign = _exact_result(name, x, z)
+    with np.errstate(all="ignore"):
+        if v is None:  # infinities, NaN, division by 0: IEEE's exact result
+            op = name[1:name.index("_")]
+            return {"add": lambda: x + z, "sub": lambda: x - z, "mul": lambda: x * z,
+                    "div": lambda: x / z, "rcp": lambda: dtype(1) / x,
+                    "sqrt": lambda: np.sqrt(x)}[op]()
+        if isinstance(v, tuple):  # sqrt: the float whose square brackets v
+            s = v[1]
+            if s < 0:
+                return dtype(np.nan)
+            if s == 0:
+                return x
+            y = np.sqrt(x)
+            down = y
+            from fractions import Fraction
+            while Fraction(float(down)) ** 2 > s:
+                down = np.nextafter(down, dtype(0))
+            while Fraction(float(np.nextafter(down, dtype(np.inf)))) ** 2 <= s:
+                down = np.nextafter(down, dtype(np.inf))
+            if Fraction(float(down)) ** 2 == s or mode in ("rd", "rz"):
+                return down
+            up = np.nextafter(down, dtype(np.inf))
+            if mode == "ru":
+                return up
+            mid = (Fraction(float(down)) + Fraction(float(up))) / 2
+            return down if mid ** 2 > s else up  # never a tie for a root
+        return _round_exact(v, dtype, mode, zero_sign)
+
+
+def _rounding_inputs(dtype, n=150):
+    rng_local = np.random.default_rng(5)
+    info = np.finfo(dtype)
+    tiny = info.smallest_subnormal
+    edges = np.array([0.0, -0.0, 1.0, -1.0, 3.0, 0.1, -7.25, float(info.max), -float(info.max),
+                      float(info.tiny), float(tiny), -float(tiny), 3 * float(tiny), np.inf,
+                      -np.inf, np.nan, float(info.max) / 3, 2.0 ** (info.minexp + 1)],
+                     np.float64).astype(dtype)
+    exps = rng_local.integers(info.minexp - info.nmant, info.maxexp, n)
+    drawn = (rng_local.uniform(-2, 2, n) * np.exp2(exps.astype(np.float64))).astype(dtype)
+    near = (rng_local.uniform(0.5, 1.5, n)).astype(dtype)  # sums that cancel, products near 1
+    return np.concatenate([edges, drawn, near])
+
+
+ROUNDED = sorted(n for n in libdevice.functions
+                 if n[0] in "fd" and n[1:n.index("_") if "_" in n else 0] in
+                 ("add", "sub", "mul", "div", "rcp", "sqrt") and n[-3] == "_")
+
+
+@pytest.mark.parametrize("name", ROUNDED)
+def test_arithmetic_rounds_as_its_mode_says_exactly(name):
+    fn = libdevice.functions[name]
+    dtype = DTYPES[fn.result]
+    x = _rounding_inputs(dtype)
+    z = np.roll(_rounding_inputs(dtype)[::-1], 7)
+    args = [x] if len(fn.params) == 1 else [x, z]
+    got = run(fn, args)
+    want = np.array([_reference(name, dtype, a, b if len(args) > 1 else None)
+                     for a, b in zip(x, z)], dtype)
+    bad = [(a, b, g, w) for a, b, g, w in zip(x, z, got, want)
+           if not (g == w and np.signbit(g) == np.signbit(w) or np.isnan(g) and np.isnan(w))]
+    assert not bad, f"{name}: (x, z, got, exact) {bad[:5]}"
+
+
+CONVERSIONS = sorted(n for n in libdevice.functions
+                     if "2float_r" in n or "2double_r" in n)
+
+
+@pytest.mark.parametrize("name", CONVERSIONS)
+def test_conversions_round_as_their_mode_says_exactly(name):
+    from fractions import Fraction
+    fn = libdevice.functions[name]
+    dtype, source = DTYPES[fn.result], DTYPES[fn.compute[0]]
+    if source == np.float64:
+        x = _rounding_inputs(np.float64)
+    else:  # ends, values past float32's and float64's 24 and 53 bits, random ones
+        info = np.iinfo(source)
+        edges = [0, 1, -1, 2**24 + 1, -(2**24 + 3), 2**31 - 1, -2**31, 2**32 - 1, 2**53 + 1,
+                 (2**53 + 1) << 10, 2**63 - 1, -2**63, 2**64 - 1, 2**63 + 2**11 + 1]
+        x = np.concatenate([
+            np.array([e for e in edges if info.min <= e <= info.max], dtype=object).astype(source),
+            np.random.default_rng(9).integers(info.min, info.max, 200, dtype=source,
+                                              endpoint=True)])
+    declared = x.astype(DTYPES[fn.params[0]]) if source != np.float64 else x
+    got = run(fn, [declared])
+    want = []
+    for v in x:
+        if isinstance(v, np.floating) and not np.isfinite(v):
+            want.append(dtype(v))
+        else:
+            want.append(_round_exact(Fraction(int(v)) if source != np.float64 else
+                                     Fraction(float(v)), dtype, name[-2:],
+                                     -1 if np.signbit(v) else 1))
+    want = np.array(want, dtype)
+    bad = [(v, g, w) for v, g, w in zip(x, got, want)
+           if not (g == w and np.signbit(g) == np.signbit(w) or np.isnan(g) and np.isnan(w))]
+    assert not bad, f"{name}: (x, got, exact) {bad[:5]}"
+
+
+@cuft.kernel
+def product_then_sum(a, b, c, out):
+    i = cuft.grid(1)
+    if i < out.size:
+        out[i] = libdevice.fadd_rn(a[i] * b[i], c[i])
+
+
+@cuft.kernel(fastmath=True)
+def fast_kernel_divides(a, b, out):
+    i = cuft.grid(1)
+    if i < out.size:
+        out[i] = libdevice.fdiv_rn(a[i], b[i]) + b[i] / a[i]
+
+
+def test_rounded_arithmetic_is_never_contracted_nor_fast_on_the_gpu():
+    f = np.zeros(4, np.float32)
+    ptx = product_then_sum.inspect(f, f, f, f, stage="ptx", chip="sm_90")
+    # (.rn: ptxas may not fuse it either; the kernel's own product may be fused)
+    assert "fma.rn" not in ptx and "add.rn.f32" in ptx
+    # The kernel's own division is approximate; libdevice's is correctly rounded.
+    ptx = fast_kernel_divides.inspect(f, f, f, stage="ptx", chip="sm_90")
+    assert re.search(r"div\.rn(\.ftz)?\.f32", ptx) and re.search(r"div\.(approx|full)", ptx)
+    a, b, c = (np.float32(v) for v in (1 + 2**-12, 1 - 2**-12, -1.0))
+    out = np.zeros(1, np.float32)
+    product_then_sum[1, 1](np.array([a]), np.array([b]), np.array([c]), out)
+    assert out[0] == np.float32(a * b) + c  # the product rounded first: 0, not -2**-24

@@ -202,17 +202,23 @@ struct ConvertCuftToGPUPass : public cuft::impl::ConvertCuftToGPUBase<ConvertCuf
       return signalPassFailure();
     assumeArrayDims(gpuModule);
 
+    // Neither flag where a function asks for exact float operations.
+    auto exact = [](Operation *op) {
+      auto fn = op->getParentOfType<func::FuncOp>();
+      return fn && fn->hasAttr(kExactFpAttr);
+    };
     if (contract && !fastMath) { // fast contracts too
       auto flag = arith::FastMathFlagsAttr::get(ctx, arith::FastMathFlags::contract);
       gpuModule.walk([&](arith::ArithFastMathInterface op) {
-        if (isa<arith::MulFOp, arith::AddFOp, arith::SubFOp, arith::NegFOp>(op))
+        if (isa<arith::MulFOp, arith::AddFOp, arith::SubFOp, arith::NegFOp>(op) && !exact(op))
           op->setAttr(op.getFastMathAttrName(), flag);
       });
     }
     if (fastMath) {
       auto fast = arith::FastMathFlagsAttr::get(ctx, arith::FastMathFlags::fast);
       gpuModule.walk([&](arith::ArithFastMathInterface op) {
-        op->setAttr(op.getFastMathAttrName(), fast);
+        if (!exact(op))
+          op->setAttr(op.getFastMathAttrName(), fast);
       });
       // Flush f32 denormals to zero (the `.ftz` forms): convert-gpu-to-nvvm
       // carries the attribute over to the llvm.func, where NVPTX reads it.

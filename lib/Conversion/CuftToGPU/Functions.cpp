@@ -67,6 +67,8 @@ struct KernelLowering : public OpConversionPattern<KernelOp> {
         rewriter.getFunctionType(signature.getConvertedTypes(), {}));
     fn->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), rewriter.getUnitAttr());
     setLaunchAttributes(op, fn, rewriter);
+    if (op->hasAttr(kExactFpAttr))
+      fn->setAttr(kExactFpAttr, rewriter.getUnitAttr());
     if (failed(moveBody(rewriter, *getTypeConverter(), op, fn.getBody(), signature)))
       return failure();
     rewriter.eraseOp(op);
@@ -102,6 +104,8 @@ struct FuncLowering : public OpConversionPattern<FuncOp> {
       fn->setAttr("passthrough",
                   rewriter.getStrArrayAttr({inl.getValue() == "always" ? "alwaysinline"
                                                                        : "noinline"}));
+    if (op->hasAttr(kExactFpAttr))
+      fn->setAttr(kExactFpAttr, rewriter.getUnitAttr());
     if (failed(moveBody(rewriter, *getTypeConverter(), op, fn.getBody(), signature)))
       return failure();
     rewriter.eraseOp(op);

@@ -254,8 +254,9 @@ class BuiltinsMixin:
             r = self.binop(ast.Div(), args[0], args[1], node)
         elif kind == "view":
             r = self.bitcast(args[0], what[0], node)
-        elif kind == "func":
-            r = self.emit_device_call(what[0], args, node)
+        elif kind == "func":  # leading constants (value, type), then the arguments
+            consts = [self.cast(self.constant(v, node), t, node) for v, t in what[1:]]
+            r = self.emit_device_call(what[0], consts + args, node)
         else:  # "cast": the conversions alone
             r = args[0]
         if isinstance(fn.result, tuple):
@@ -835,7 +836,8 @@ class BuiltinsMixin:
         flat = [self.as_value(leaf, node, what=f"an argument of '{fn.__name__}'")
                 for v in args for leaf in leaves(v)]
         try:
-            symbol, result = self.module.callee(fn, shapes, getattr(obj, "inline", None))
+            symbol, result = self.module.callee(fn, shapes, getattr(obj, "inline", None),
+                                                getattr(obj, "exact_fp", False))
         except Exception as e:
             if hasattr(e, "lineno"):
                 raise

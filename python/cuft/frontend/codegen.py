@@ -277,10 +277,11 @@ class ModuleBuilder:
                              f"disagree: '{known.signature}' and '{ext.signature}'")
         return ext
 
-    def callee(self, fn, shapes, inline=None):
+    def callee(self, fn, shapes, inline=None, exact_fp=False):
         """(symbol, result shape) of the device function ``fn`` called with
         arguments of ``shapes``; compiled here at its first call (``inline``:
-        its @cuft.func(inline=...), "always" or "never")."""
+        its @cuft.func(inline=...), "always" or "never"; ``exact_fp``: its float
+        operations neither contracted nor fast)."""
         key = (fn, shapes)
         sym = self.symbol(fn, shapes)
         if key in self._results:
@@ -292,6 +293,8 @@ class ModuleBuilder:
         self._results[key] = _COMPILING
         codegen = FunctionCodegen(fn, self, False, shapes)
         codegen.attributes = {} if inline is None else {"cuft.inline": quote(inline)}
+        if exact_fp:
+            codegen.attributes["cuft.exact_fp"] = "unit"
         text, result = codegen.run()[::5]
         guessed = self._guessed.get(key, result)
         if guessed != result:

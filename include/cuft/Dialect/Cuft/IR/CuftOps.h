@@ -59,6 +59,10 @@ inline constexpr const char *kLineInfoAttr = "cuft.lineinfo";
 inline constexpr const char *kNoFmaAttr = "cuft.no_fma";
 /// On a cuft.func: "always" or "never" (`@cuft.func(inline="always")`).
 inline constexpr const char *kInlineAttr = "cuft.inline";
+/// On a cuft.func (and the func.func it becomes): its float operations are
+/// never contracted nor given fast-math flags, whatever the kernel's options
+/// (cuft.libdevice's arithmetic rounded as a mode says).
+inline constexpr const char *kExactFpAttr = "cuft.exact_fp";
 
 /// Why an atomic update of `kind` (none: compare-and-swap) cannot take array
 /// elements of type `elem`; empty when it can. The one rule of the verifier
