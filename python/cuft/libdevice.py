@@ -29,7 +29,7 @@ even, ``_rz`` toward zero, ``_rd`` down, ``_ru`` up) and saturate, NaN giving
 are ``cuft.bitcast``, as ``x.view(np.int32)`` is; the arithmetic and
 conversions with a rounding mode (``fadd_rz``, ``int2float_ru``...) are exact
 (below). Not here yet (an ``AttributeError``): the fused multiply-adds with a
-directed rounding (``fma_rz``...), ``jn``/``yn``, ``remquo`` and ``frsqrt_rn``. ``erfinv``, ``erfcinv``, ``erfcx``, ``normcdf`` and
+directed rounding (``fma_rz``...) and ``jn``/``yn``. ``erfinv``, ``erfcinv``, ``erfcx``, ``normcdf`` and
 ``normcdfinv`` compute in float64, their float32 forms too.
 """
 import math
@@ -541,6 +541,39 @@ def _uint64_narrowed(mode, x):
     return _step(y, _side(s, dsl.float64(y), _uint64_side(x, s)), mode)
 
 
+@_rounding
+def _remquo(x, y):
+    """(remainder(x, y), the low three bits of the integral quotient n it
+    takes away, with the sign of x / y), as libdevice's __nv_remquo: n mod 8
+    from the remainder of x by 8 y (exact), whatever n's size; 0 with NaN."""
+    r = math.remainder(x, y)
+    if r != r:
+        return r, 0
+    a = np.abs(x)
+    b = np.abs(y)
+    near = math.fmod(a, 8.0 * b) if 8.0 * b < math.inf else a  # a - 8 k b, exactly
+    m = dsl.int32(np.rint((near - math.remainder(near, b)) / b)) & 7
+    return r, -m if (math.copysign(1.0, x) < 0) != (math.copysign(1.0, y) < 0) else m
+
+
+@_rounding
+def _rsqrt_rn(x):
+    """1 / sqrt(x) of a float32, correctly rounded: its float64 value rounded,
+    then checked against the midpoints beside it (m * m * x - 1 by a fused
+    multiply-add: exact in sign; 1 / sqrt(x) is never a midpoint)."""
+    c = dsl.float32(1.0 / math.sqrt(dsl.float64(x)))
+    if not (c > 0 and c < math.inf):  # x 0, an infinity, negative or NaN
+        return c
+    d = dsl.float64(x)
+    low = (dsl.float64(c) + dsl.float64(math.nextafter(c, 0.0))) * 0.5
+    high = (dsl.float64(c) + dsl.float64(math.nextafter(c, math.inf))) * 0.5
+    if dsl.fma(low * low, d, -1.0) > 0:
+        return math.nextafter(c, 0.0)
+    if dsl.fma(high * high, d, -1.0) < 0:
+        return math.nextafter(c, math.inf)
+    return c
+
+
 class Function:
     """A math function of numba-cuda's ``cuda.libdevice``: ``op`` computed at
     libdevice's types. A call converts each argument to ``params`` (numba's
@@ -622,6 +655,8 @@ def _table():
         add(name + "f", ("func", fn), ("f32",), "f32", ("f64",))
     both("modf", ("func", _modf), result=lambda t: (t, t))
     both("frexp", ("func", _frexp), result=lambda t: (t, "i32"))
+    both("remquo", ("func", _remquo), 2, result=lambda t: (t, "i32"))
+    add("frsqrt_rn", ("func", _rsqrt_rn), ("f32",), "f32")
     add("saturatef", ("func", _saturate), ("f32",), "f32")
     for name, fn in (("isnand", _isnan), ("isinfd", _isinf), ("isfinited", _isfinite),
                      ("signbitd", _signbit)):

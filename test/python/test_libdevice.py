@@ -150,6 +150,15 @@ def call_pair(x, first, second):
         second[i] = b
 
 
+@cuft.kernel
+def call2_pair(x, y, first, second):
+    i = cuft.grid(1)
+    if i < x.size:
+        a, b = F(x[i], y[i])
+        first[i] = a
+        second[i] = b
+
+
 DTYPES = {"f32": np.float32, "f64": np.float64, "i32": np.int32, "i64": np.int64,
           "ui32": np.uint32, "ui64": np.uint64, "i16": np.int16, "f16": np.float16}
 FLOATS = [0.0, -0.0, 0.5, -0.5, 1.0, -1.0, 1.5, 2.5, -2.5, 3.7, -7.25, 1e-3, 0.999, 100.0,
@@ -340,7 +349,7 @@ def run(fn, args):
     F = fn
     if isinstance(fn.result, tuple):
         first, second = (np.zeros(n, DTYPES[t]) for t in fn.result)
-        call_pair[blocks, 64](args[0], first, second)
+        (call_pair, call2_pair)[len(args) - 1][blocks, 64](*args, first, second)
         return first, second
     out = np.zeros(n, DTYPES[fn.result])
     (call1, call2, call3)[len(args) - 1][blocks, 64](*args, out)
@@ -351,7 +360,8 @@ def run(fn, args):
 # test_the_inverse_error_and_bessel_functions_and_erfcx_are_accurate, and the
 # rounded arithmetic and conversions in the tests after it.
 TABLED = {n for n in libdevice.functions if n[-3:] in ("_rz", "_rd", "_ru")
-          or n[0] in "fd" and n[-3:] == "_rn" and "2" not in n and "fma" not in n} | {"erfinv", "erfinvf", "erfcinv", "erfcinvf", "erfcx", "erfcxf", "normcdfinv",
+          or n[0] in "fd" and n[-3:] == "_rn" and "2" not in n and "fma" not in n} | {
+              "remquo", "remquof", "erfinv", "erfinvf", "erfcinv", "erfcinvf", "erfcx", "erfcxf", "normcdfinv",
           "normcdfinvf", "j0", "j0f", "j1", "j1f", "y0", "y0f", "y1", "y1f"}
 
 
@@ -386,8 +396,8 @@ def test_the_math_functions_pass_ptxas(tmp_path):
         F = fn
         args = [np.zeros(4, DTYPES[p]) for p in fn.params]
         if isinstance(fn.result, tuple):
-            ptx = call_pair.inspect(args[0], *(np.zeros(4, DTYPES[t]) for t in fn.result),
-                                    stage="ptx", chip="sm_90")
+            ptx = (call_pair, call2_pair)[len(args) - 1].inspect(
+                *args, *(np.zeros(4, DTYPES[t]) for t in fn.result), stage="ptx", chip="sm_90")
         else:
             kernel = (call1, call2, call3)[len(args) - 1]
             ptx = kernel.inspect(*args, np.zeros(4, DTYPES[fn.result]), stage="ptx",
@@ -721,3 +731,44 @@ def test_rounded_arithmetic_is_never_contracted_nor_fast_on_the_gpu():
     out = np.zeros(1, np.float32)
     product_then_sum[1, 1](np.array([a]), np.array([b]), np.array([c]), out)
     assert out[0] == np.float32(a * b) + c  # the product rounded first: 0, not -2**-24
+
+
+def test_remquo_gives_the_remainder_and_the_quotients_low_bits():
+    from fractions import Fraction
+    rng_local = np.random.default_rng(3)
+    for name, dtype in (("remquo", np.float64), ("remquof", np.float32)):
+        x = np.concatenate([[10.0, -10.0, 7.5, 1e30, 5.0, 3.0, 0.0, -0.0, np.inf, 2.0, 1e-30],
+                            rng_local.uniform(-1e6, 1e6, 100)]).astype(dtype)
+        y = np.concatenate([[3.0, 3.0, 2.0, 3.0, -2.0, 2.0, 1.0, -1.0, 1.0, 0.0, 7e-33],
+                            rng_local.uniform(-50, 50, 100)]).astype(dtype)
+        first, second = run(libdevice.functions[name], [x, y])
+        for a, b, r, q in zip(x, y, first, second):
+            if not (np.isfinite(a) and b != 0):
+                assert np.isnan(r) and q == 0
+                continue
+            exact = Fraction(float(a)) / Fraction(float(b))
+            n = round(exact)  # Python's round: halves to even
+            assert r == dtype(float(Fraction(float(a)) - n * Fraction(float(b)))), (a, b)
+            sign = -1 if np.signbit(a) != np.signbit(b) else 1
+            assert q == sign * (abs(n) % 8), (a, b, q, n)
+
+
+def test_frsqrt_rn_is_correctly_rounded():
+    from fractions import Fraction
+    x = np.concatenate([[0.0, -0.0, 1.0, 4.0, 2.0, 3.0, np.inf, -1.0, np.nan, 1e-45, 3.4e38],
+                        np.random.default_rng(4).uniform(1e-3, 1e3, 300)]).astype(np.float32)
+    global F
+    F = libdevice.frsqrt_rn
+    out = np.zeros(x.size, np.float32)
+    call1[5, 64](x, out)
+    for v, got in zip(x, out):
+        if not (v > 0 and np.isfinite(v)):
+            with np.errstate(all="ignore"):
+                want = np.float32(1) / np.sqrt(v)
+            assert got == want or np.isnan(got) and np.isnan(want), v
+            continue
+        # got is the nearest: (got's neighbours' midpoints)**2 * v brackets 1
+        inf = np.float32(np.inf)
+        lo = (Fraction(float(got)) + Fraction(float(np.nextafter(got, np.float32(0))))) / 2
+        hi = (Fraction(float(got)) + Fraction(float(np.nextafter(got, inf)))) / 2
+        assert lo * lo * Fraction(float(v)) <= 1 <= hi * hi * Fraction(float(v)), v
