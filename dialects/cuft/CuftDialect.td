@@ -105,7 +105,7 @@ def Cuft_AtomicKindAttr : EnumAttr<Cuft_Dialect, Cuft_AtomicKind, "atomic_kind">
 // arity (MathOp::getArity) and the frontend's table (_cuft.math_functions())
 // come from these two declarations.
 defvar CuftBinaryMathFns = ["atan2", "pow", "hypot", "copysign", "fmod", "remainder",
-                             "nextafter", "ldexp"];
+                             "nextafter", "ldexp", "jn", "yn"];
 // Those that Python's cmath module has too: cuft.math with `cmath` computes
 // them on complex numbers.
 defvar CuftComplexMathFns = ["sqrt", "exp", "log", "log10", "sin", "cos", "tan", "asin",
@@ -136,7 +136,10 @@ def Cuft_MathFn : I32EnumAttr<"MathFn", "math library function", [
     // The Bessel functions of the first and second kind, of order 0 and 1 (C's
     // j0, j1, y0, y1; numba-cuda's libdevice.j0...).
     I32EnumAttrCase<"j0", 40>, I32EnumAttrCase<"j1", 41>, I32EnumAttrCase<"y0", 42>,
-    I32EnumAttrCase<"y1", 43>]> {
+    I32EnumAttrCase<"y1", 43>,
+    // jn(n, x), yn(n, x): of order n, an i32 first operand (C's int), as ldexp's
+    // exponent (MathOp::getIntegerOperand).
+    I32EnumAttrCase<"jn", 44>, I32EnumAttrCase<"yn", 45>]> {
   let cppNamespace = "::cuft";
   let genSpecializedAttr = 0;
 }

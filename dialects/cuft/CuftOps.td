@@ -408,8 +408,9 @@ def Cuft_MathOp : Cuft_Op<"math", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOp
   let summary = "a `math` module function";
   let description = [{
     Calls a function of Python's `math` module. Typed IR: every operand and the
-    result share one float type; specialization converts integer arguments to
-    `f64`, except that `rint`, `floor`, `ceil` and `trunc` of an integer are the
+    result share one float type (but an integer operand, `getIntegerOperand`:
+    `ldexp`'s exponent, `jn`'s and `yn`'s order, an `i32`); specialization
+    converts integer arguments to `f64`, except that `rint`, `floor`, `ceil` and `trunc` of an integer are the
     integer itself (the op goes). Their float result is NumPy's; `math.floor`'s
     int is a cast the frontend adds.
 
@@ -439,6 +440,19 @@ def Cuft_MathOp : Cuft_Op<"math", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOp
         return 3;
       default:
         return 1;
+      }
+    }
+    /// The operand of `fn` that is an integer (C's int, an i32 in typed IR:
+    /// ldexp's exponent, jn's and yn's order), if any; the others are floats.
+    static std::optional<unsigned> getIntegerOperand(::cuft::MathFn fn) {
+      switch (fn) {
+      case ::cuft::MathFn::ldexp:
+        return 1;
+      case ::cuft::MathFn::jn:
+      case ::cuft::MathFn::yn:
+        return 0;
+      default:
+        return std::nullopt;
       }
     }
     /// Whether Python's cmath module has `fn` (CuftComplexMathFns, CuftDialect.td).

@@ -29,7 +29,7 @@ even, ``_rz`` toward zero, ``_rd`` down, ``_ru`` up) and saturate, NaN giving
 are ``cuft.bitcast``, as ``x.view(np.int32)`` is; the arithmetic and
 conversions with a rounding mode (``fadd_rz``, ``int2float_ru``...) are exact
 (below). Not here yet (an ``AttributeError``): the fused multiply-adds with a
-directed rounding (``fma_rz``...) and ``jn``/``yn``. ``erfinv``, ``erfcinv``, ``erfcx``, ``normcdf`` and
+directed rounding (``fma_rz``...). ``erfinv``, ``erfcinv``, ``erfcx``, ``normcdf`` and
 ``normcdfinv`` compute in float64, their float32 forms too.
 """
 import math
@@ -634,6 +634,9 @@ def _table():
     both("fma", ("math", "fma"), 3)
     add("fma_rn", ("math", "fma"), ("f64",) * 3, "f64")
     add("fmaf_rn", ("math", "fma"), ("f32",) * 3, "f32")
+    for name in ("jn", "yn"):  # jn(int32 n, x): of order n
+        for suffix, t in (("", "f64"), ("f", "f32")):
+            add(name + suffix, ("math", name), ("i32", t), t)
     for name in ("ldexp", "scalbn", "powi"):
         fn = "pow" if name == "powi" else "ldexp"
         for suffix, t in (("", "f64"), ("f", "f32")):

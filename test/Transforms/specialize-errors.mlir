@@ -236,3 +236,11 @@ cuft.kernel @calls_bad(%a: !cuft.array<f32, 1, C>) {
   cuft.store %r, %a[%c0] : !cuft.unknown, !cuft.array<f32, 1, C>[i64]
   cuft.return
 }
+
+// -----
+
+cuft.kernel @float_order(%x: f32) {
+  // expected-error@+1 {{jn() takes an integer order, got 'f32'}}
+  %r = cuft.math jn(%x, %x) : (f32, f32) -> !cuft.unknown
+  cuft.return
+}

@@ -104,3 +104,21 @@ cuft.kernel @l(%i: !cuft.unknown, %f: !cuft.unknown, %e: !cuft.unknown, %o: !cuf
   cuft.store %1, %o[%c0] : !cuft.unknown, !cuft.unknown[i64]
   cuft.return
 }
+
+// jn(n, x), yn(n, x): the order is the integer operand, first, as ldexp's
+// exponent; the float is x's (an int's f64).
+// RUN: cuft-opt %s --cuft-specialize="kernel=bessel sig=i32,f32,i64,array<f64,1,C>" | FileCheck %s --check-prefix=JN
+// JN-LABEL: cuft.kernel @bessel(
+// JN-SAME: %[[I:.*]]: i32, %[[F:.*]]: f32, %[[E:.*]]: i64,
+// JN: %[[N:.*]] = cuft.cast %{{.*}} : i64 to i32
+// JN: cuft.math jn(%[[N]], %[[F]]) : (i32, f32) -> f32
+// JN: %[[IF:.*]] = cuft.cast %[[I]] : i32 to f64
+// JN: cuft.math yn(%[[I]], %[[IF]]) : (i32, f64) -> f64
+cuft.kernel @bessel(%i: !cuft.unknown, %f: !cuft.unknown, %e: !cuft.unknown, %o: !cuft.unknown) {
+  %c0 = cuft.constant 0 : i64
+  %0 = cuft.math jn(%e, %f) : (!cuft.unknown, !cuft.unknown) -> !cuft.unknown
+  cuft.store %0, %o[%c0] : !cuft.unknown, !cuft.unknown[i64]
+  %1 = cuft.math yn(%i, %i) : (!cuft.unknown, !cuft.unknown) -> !cuft.unknown
+  cuft.store %1, %o[%c0] : !cuft.unknown, !cuft.unknown[i64]
+  cuft.return
+}

@@ -361,7 +361,7 @@ def run(fn, args):
 # rounded arithmetic and conversions in the tests after it.
 TABLED = {n for n in libdevice.functions if n[-3:] in ("_rz", "_rd", "_ru")
           or n[0] in "fd" and n[-3:] == "_rn" and "2" not in n and "fma" not in n} | {
-              "remquo", "remquof", "erfinv", "erfinvf", "erfcinv", "erfcinvf", "erfcx", "erfcxf", "normcdfinv",
+              "remquo", "remquof", "jn", "jnf", "yn", "ynf", "erfinv", "erfinvf", "erfcinv", "erfcinvf", "erfcx", "erfcxf", "normcdfinv",
           "normcdfinvf", "j0", "j0f", "j1", "j1f", "y0", "y0f", "y1", "y1f"}
 
 
@@ -772,3 +772,21 @@ def test_frsqrt_rn_is_correctly_rounded():
         lo = (Fraction(float(got)) + Fraction(float(np.nextafter(got, np.float32(0))))) / 2
         hi = (Fraction(float(got)) + Fraction(float(np.nextafter(got, inf)))) / 2
         assert lo * lo * Fraction(float(v)) <= 1 <= hi * hi * Fraction(float(v)), v
+
+
+# jn(n, x) and yn(n, x) (mpmath).
+BESSEL_N = {
+    "jn": [((2, 1.0), 0.11490348493190048047), ((3, 2.5), 0.21660039103911352477), ((5, 10.0), -0.23406152818679364044), ((-2, 1.5), 0.23208767214421472724), ((0, 0.5), 0.93846980724081290423), ((10, 30.7), -0.14668950801947731502), ((1, 7.25), 0.068581700653131744531)],  # noqa: E501
+    "yn": [((2, 1.0), -1.6506826068162543911), ((3, 2.5), -0.75605549675367099684), ((5, 10.0), 0.1354030476893623032), ((-2, 1.5), -0.93219375976297390523), ((0, 0.5), -0.44451873350670655715), ((10, 30.7), -0.020233724105351191005), ((1, 7.25), -0.28934799419758704529)],  # noqa: E501
+}
+
+
+@pytest.mark.parametrize("name", sorted(BESSEL_N))
+def test_the_bessel_functions_of_order_n(name, tmp_path):
+    from test_code_options import ptxas
+    n = np.array([r[0][0] for r in BESSEL_N[name]], np.int64)  # an int64 order: C's int
+    x = np.array([r[0][1] for r in BESSEL_N[name]])
+    want = np.array([r[1] for r in BESSEL_N[name]])
+    out = run(libdevice.functions[name], [n, x])
+    np.testing.assert_allclose(out, want, rtol=64 * np.finfo(np.float64).eps, atol=1e-15)
+    ptxas(call2.inspect(n, x, out, stage="ptx", chip="sm_90"), tmp_path)

@@ -683,6 +683,8 @@ StringRef libmName(MathFn fn, bool f32) {
   case MathFn::j1: return f32 ? "j1f" : "j1";
   case MathFn::y0: return f32 ? "y0f" : "y0";
   case MathFn::y1: return f32 ? "y1f" : "y1";
+  case MathFn::jn: return f32 ? "jnf" : "jn";
+  case MathFn::yn: return f32 ? "ynf" : "yn";
   default: llvm_unreachable("the math dialect has this function");
   }
 }
@@ -743,7 +745,7 @@ struct MathLowering : public OpConversionPattern<MathOp> {
     // float16: computed in float32, then rounded (neither libdevice nor the C
     // library has half-precision functions).
     SmallVector<Value> a = widenHalves(b, loc, adaptor.getOperands());
-    Value x = a[0];
+    Value x = a[MathOp::getIntegerOperand(op.getFn()) == 0u ? 1 : 0]; // the (first) float
     Value r;
     switch (op.getFn()) {
     case MathFn::sqrt: r = math::SqrtOp::create(b, loc, x); break;
@@ -789,7 +791,9 @@ struct MathLowering : public OpConversionPattern<MathOp> {
     case MathFn::j0:
     case MathFn::j1:
     case MathFn::y0:
-    case MathFn::y1: {
+    case MathFn::y1:
+    case MathFn::jn:
+    case MathFn::yn: {
       // Target-independent: a call of the C library's function, which each
       // target supplies (prepare-nvptx: libdevice's; the host: libm's).
       auto call = cuft::detail::callDeclared(b, loc, libmName(op.getFn(), x.getType().isF32()),

@@ -379,9 +379,10 @@ LogicalResult MathOp::verify() {
   if (isGeneric(*this))
     return success();
   for (auto [i, v] : llvm::enumerate(getOperands())) {
-    if (getFn() == MathFn::ldexp && i == 1) {
+    if (getIntegerOperand(getFn()) == i) {
       if (!v.getType().isSignlessInteger(32) && !v.getType().isSignedInteger(32))
-        return emitOpError("expects an i32 exponent for 'ldexp', got ") << v.getType();
+        return emitOpError("expects an i32 operand ")
+               << i << " for '" << stringifyMathFn(getFn()) << "', got " << v.getType();
       continue;
     }
     bool ok = (!getCmath() && isFloatType(getType())) ||

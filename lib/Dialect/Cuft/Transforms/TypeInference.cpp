@@ -478,13 +478,16 @@ LogicalResult MathOp::inferTypes(TypeInference &typing) {
   for (Value v : getOperands())
     if (typing.get(v) && failed(typing.requireScalar(*this, v, "a math function argument")))
       return failure();
-  if (getFn() == MathFn::ldexp) { // the float of x; the exponent an integer
-    TypeInfo x = typing.get(getOperand(0)), e = typing.get(getOperand(1));
+  if (std::optional<unsigned> k = getIntegerOperand(getFn())) {
+    // The float of x; ldexp's exponent, jn's and yn's order an integer.
+    TypeInfo x = typing.get(getOperand(1 - *k)), e = typing.get(getOperand(*k));
     if (!x || !e)
       return success();
-    if (kindOf(e.type) == ScalarKind::Float) {
+    if (kindOf(e.type) == ScalarKind::Float || kindOf(e.type) == ScalarKind::Complex) {
       if (typing.emitting())
-        emitError("ldexp() takes an integer exponent, got '") << describe(e.type) << "'";
+        emitError(stringifyMathFn(getFn()))
+            << "() takes an integer " << (*k ? "exponent" : "order") << ", got '"
+            << describe(e.type) << "'";
       return failure();
     }
     Type t = kindOf(x.type) == ScalarKind::Float ? x.type : f64Type(getContext());
@@ -618,11 +621,11 @@ void MathOp::castOperands(TypeInference &typing) {
     erase();
     return;
   }
-  if (getFn() == MathFn::ldexp) {
-    typing.castOperand(*this, 0, getType());
-    // The exponent as C's int: a wider one saturates (the result is 0 or
+  if (std::optional<unsigned> k = getIntegerOperand(getFn())) {
+    typing.castOperand(*this, 1 - *k, getType());
+    // The integer as C's int: a wider one saturates (ldexp's result is 0 or
     // infinity past +-2**31 already), then narrows.
-    Value e = getOperand(1);
+    Value e = getOperand(*k);
     auto i32 = IntegerType::get(getContext(), 32);
     if (e.getType() != i32) {
       OpBuilder b(*this);
@@ -635,7 +638,7 @@ void MathOp::castOperands(TypeInference &typing) {
       };
       e = MaxOp::create(b, loc, i64, e, bound(INT32_MIN));
       e = MinOp::create(b, loc, i64, e, bound(INT32_MAX));
-      setOperand(1, CastOp::create(b, loc, i32, e));
+      setOperand(*k, CastOp::create(b, loc, i32, e));
     }
     return;
   }
