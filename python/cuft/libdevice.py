@@ -27,9 +27,8 @@ float to integer conversions round as their suffix says (``_rn`` to nearest
 even, ``_rz`` toward zero, ``_rd`` down, ``_ru`` up) and saturate, NaN giving
 0, as the GPU's ``cvt`` does; the bit reinterpretations (``float_as_int``...)
 are ``cuft.bitcast``, as ``x.view(np.int32)`` is; the arithmetic and
-conversions with a rounding mode (``fadd_rz``, ``int2float_ru``...) are exact
-(below). Not here yet (an ``AttributeError``): the fused multiply-adds with a
-directed rounding (``fma_rz``...). ``erfinv``, ``erfcinv``, ``erfcx``, ``normcdf`` and
+conversions with a rounding mode (``fadd_rz``, ``int2float_ru``, ``fma_rz``...)
+are exact (below): all 317 of numba's. ``erfinv``, ``erfcinv``, ``erfcx``, ``normcdf`` and
 ``normcdfinv`` compute in float64, their float32 forms too.
 """
 import math
@@ -491,6 +490,58 @@ def _rounded(op, mode, x, z):
 
 
 @_rounding
+def _two_sum(a, b):
+    """(s, t): s = a + b rounded, t its error, exactly (Knuth)."""
+    s = a + b
+    bb = s - a
+    return s, (a - (s - bb)) + (b - bb)
+
+
+@_rounding
+def _fma_rounded(mode, a, b, c):
+    """a * b + c rounded once as mode says. The sign of (exact - y), y the
+    fused multiply-add to nearest: exact = 2**E (ma * mb + c') with the
+    product's exponents E taken out (frexp); ma * mb is p + e exactly, and
+    p + e + c' - y' (y' = y / 2**E) is summed exactly as Shewchuk's expansion,
+    whose largest part's sign is the sum's. Past 60 binades above the product,
+    c is all y is (the product below half its ulp); past 110 below, c only breaks
+    a tie (p + e - y' is a multiple of 2**-106): the bounds hold in float32 too."""
+    y = dsl.fma(a, b, c)
+    if y == 0 and mode == 2:  # an exact 0 is -0 rounding down (a 0 product: +0 only with c)
+        y = -dsl.fma(-a, b, -c)
+    if not (np.abs(a) < math.inf and np.abs(b) < math.inf and np.abs(c) < math.inf):
+        return y  # an infinity or NaN: exact
+    if not np.abs(y) < math.inf:  # past the largest float: exact is below
+        return _step(y, -_sign(y), mode)
+    if a == 0 or b == 0:  # y is c (a signed zero aside): exact
+        return y
+    ma, ea = math.frexp(a)
+    mb, eb = math.frexp(b)
+    mc, ec = math.frexp(c)
+    shift = ec - (ea + eb)
+    if c != 0 and shift > 60:  # the product is below half c's ulp: y is c
+        return _step(y, _sign(a) * _sign(b), mode)
+    p = ma * mb
+    e = dsl.fma(ma, mb, -p)
+    low = math.ldexp(mc, shift) if shift >= -110 else 0.0 * mc
+    # Shewchuk's GROW-EXPANSION of low, then e, p and -y': each term taken
+    # through the parts so far, smallest first; the parts stay nonoverlapping.
+    q1, h1 = _two_sum(e, low)
+    q, g1 = _two_sum(p, h1)
+    q2, g2 = _two_sum(q, q1)
+    q, f1 = _two_sum(-math.ldexp(y, -(ea + eb)), g1)
+    q, f2 = _two_sum(q, g2)
+    q3, f3 = _two_sum(q, q2)
+    d = _sign(q3)
+    for part in (f3, f2, f1):
+        if d == 0:
+            d = _sign(part)
+    if d == 0 and shift < -110:  # c, below every part, breaks the tie
+        d = _sign(c)
+    return _step(y, d, mode)
+
+
+@_rounding
 def _narrowed(mode, x):
     """x (a float64; an int32 or uint32, exact in one) to float32 rounded as
     mode says."""
@@ -705,6 +756,9 @@ def _table():
                 add(f"d{name}_{mode}", ("func", _rounded, (o, "i32"), const), ("f64",) * 2,
                     "f64")
         for p, t in (("f", "f32"), ("d", "f64")):
+            if m:
+                add(f"fma{'f' if p == 'f' else ''}_{mode}", ("func", _fma_rounded, const),
+                    (t,) * 3, t)
             add(f"{p}rcp_{mode}", ("func", _rounded, (3, "i32"), const, (1.0, t)), (t,), t)
             add(f"{p}sqrt_{mode}", ("func", _rounded, (4, "i32"), const, (0.0, t)), (t,), t)
         if m == 0:

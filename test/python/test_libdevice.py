@@ -790,3 +790,44 @@ def test_the_bessel_functions_of_order_n(name, tmp_path):
     out = run(libdevice.functions[name], [n, x])
     np.testing.assert_allclose(out, want, rtol=64 * np.finfo(np.float64).eps, atol=1e-15)
     ptxas(call2.inspect(n, x, out, stage="ptx", chip="sm_90"), tmp_path)
+
+
+@pytest.mark.parametrize("name", ["fma_rz", "fma_rd", "fma_ru", "fmaf_rz", "fmaf_rd", "fmaf_ru"])
+def test_fused_multiply_adds_round_as_their_mode_says_exactly(name):
+    from fractions import Fraction
+    fn = libdevice.functions[name]
+    dtype = DTYPES[fn.result]
+    info = np.finfo(dtype)
+    rng_local = np.random.default_rng(13)
+    x = _rounding_inputs(dtype)
+    y = np.roll(_rounding_inputs(dtype)[::-1], 5)
+    z = np.roll(_rounding_inputs(dtype), 11)
+    # products that c cancels to their last bits, and c far below or above them
+    a = rng_local.uniform(1, 2, 60).astype(dtype)
+    b = rng_local.uniform(1, 2, 60).astype(dtype)
+    exact = [Fraction(float(u)) * Fraction(float(v)) for u, v in zip(a, b)]
+    c = np.array([-float(e) for e in exact], dtype)  # rounded: the rest is the residue
+    tiny = np.full(60, info.smallest_subnormal, dtype) * rng_local.choice([-1, 1], 60)
+    huge = (rng_local.uniform(1, 2, 60) * 2.0 ** (info.maxexp - 2)).astype(dtype)
+    x = np.concatenate([x, a, a, a, tiny]).astype(dtype)
+    y = np.concatenate([y, b, b, tiny, b]).astype(dtype)
+    z = np.concatenate([z, c, tiny, huge, c]).astype(dtype)
+    got = run(fn, [x, y, z])
+    bad = []
+    for u, v, w, g in zip(x, y, z, got):
+        if not all(np.isfinite(t) for t in (u, v, w)):
+            with np.errstate(all="ignore"):
+                want = dtype(u) * dtype(v) + dtype(w)  # an infinity or NaN: exact
+            if not (np.isnan(want) and np.isnan(g)) and want != g:
+                bad.append((u, v, w, g, want))
+            continue
+        product = Fraction(float(u)) * Fraction(float(v))
+        value = product + Fraction(float(w))
+        product_sign = -1 if np.signbit(u) != np.signbit(v) else 1
+        zero_sign = -1 if value == 0 and (name.endswith("_rd") and not (
+            product == 0 and w == 0 and product_sign > 0 and not np.signbit(w))
+            or product == 0 and w == 0 and product_sign < 0 and np.signbit(w)) else 1
+        want = _round_exact(value, dtype, name[-2:], zero_sign)
+        if not (g == want and np.signbit(g) == np.signbit(want)):
+            bad.append((u, v, w, g, want))
+    assert not bad, f"{name}: (a, b, c, got, exact) {bad[:4]}"
