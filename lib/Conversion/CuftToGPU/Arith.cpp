@@ -670,23 +670,12 @@ struct PartLowering : public OpConversionPattern<PartOp> {
   }
 };
 
-/// The C math library's name of a function the math dialect lacks.
-StringRef libmName(MathFn fn, bool f32) {
-  switch (fn) {
-  case MathFn::lgamma: return f32 ? "lgammaf" : "lgamma";
-  case MathFn::gamma: return f32 ? "tgammaf" : "tgamma";
-  case MathFn::hypot: return f32 ? "hypotf" : "hypot";
-  case MathFn::remainder: return f32 ? "remainderf" : "remainder";
-  case MathFn::nextafter: return f32 ? "nextafterf" : "nextafter";
-  case MathFn::ldexp: return f32 ? "ldexpf" : "ldexp";
-  case MathFn::j0: return f32 ? "j0f" : "j0";
-  case MathFn::j1: return f32 ? "j1f" : "j1";
-  case MathFn::y0: return f32 ? "y0f" : "y0";
-  case MathFn::y1: return f32 ? "y1f" : "y1";
-  case MathFn::jn: return f32 ? "jnf" : "jn";
-  case MathFn::yn: return f32 ? "ynf" : "yn";
-  default: llvm_unreachable("the math dialect has this function");
-  }
+/// The C math library's name of a function the math dialect lacks (lgamma,
+/// tgamma, hypot, remainder, nextafter, ldexp, the Bessel functions): cuft's
+/// own but gamma's, with C's `f` for float32.
+std::string libmName(MathFn fn, bool f32) {
+  std::string name = fn == MathFn::gamma ? "tgamma" : stringifyMathFn(fn).str();
+  return f32 ? name + "f" : name;
 }
 
 struct BitsLowering : public OpConversionPattern<BitsOp> {
