@@ -410,8 +410,8 @@ def Cuft_MathOp : Cuft_Op<"math", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOp
     Calls a function of Python's `math` module. Typed IR: every operand and the
     result share one float type (but an integer operand, `getIntegerOperand`:
     `ldexp`'s exponent, `jn`'s and `yn`'s order, an `i32`); specialization
-    converts integer arguments to `f64`, except that `rint`, `floor`, `ceil` and `trunc` of an integer are the
-    integer itself (the op goes). Their float result is NumPy's; `math.floor`'s
+    converts integer arguments to `f64`, except that `rint`, `floor`, `ceil`
+    and `trunc` of an integer are the integer itself (the op goes). Their float result is NumPy's; `math.floor`'s
     int is a cast the frontend adds.
 
     A function that Python's `cmath` module has too (CuftComplexMathFns) takes
