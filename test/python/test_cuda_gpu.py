@@ -458,3 +458,33 @@ def test_the_gpu_contracts_a_multiply_and_an_add_into_one_rounding():
     d = cuft.to_device(y)
     exact[16, 256](a, cuft.to_device(x), d)
     np.testing.assert_array_equal(d.copy_to_host(), a * x + y)
+
+
+def test_every_libdevice_function_gives_the_hosts_result_on_the_gpu():
+    """A kernel right on the host is right on the GPU: each of cuft.libdevice's
+    functions on test_libdevice.py's inputs, bit for bit where its result is
+    exactly specified (rounding modes, conversions, bits), else within the
+    math libraries' few ulps of each other (libdevice here, libm there)."""
+    import test_libdevice as L
+    from cuft import libdevice
+    wrong = []
+    for name, fn in sorted(libdevice.functions.items()):
+        args = L.inputs(fn.params)
+        if name.startswith(("jn", "yn")):  # orders the libraries loop over
+            args[0] = np.clip(args[0], -20, 20).astype(args[0].dtype)
+        cuft.set_target("host")
+        host = L.run(fn, args)
+        cuft.set_target("cuda")
+        gpu = L.run(fn, args)
+        for h, g in zip(host if isinstance(host, tuple) else (host,),
+                        gpu if isinstance(gpu, tuple) else (gpu,)):
+            if L.is_exact(fn) or h.dtype.kind != "f":
+                same = (h == g) | (np.isnan(h) & np.isnan(g)) if h.dtype.kind == "f" else h == g
+            else:
+                tol = 16 * np.finfo(h.dtype).eps
+                with np.errstate(invalid="ignore"):
+                    same = np.isclose(g, h, rtol=tol, atol=tol, equal_nan=True) | (h == g)
+            if not same.all():
+                i = int(np.argmin(same))
+                wrong.append(f"{name}{tuple(a[i] for a in args)}: host {h[i]!r}, gpu {g[i]!r}")
+    assert not wrong, "\n".join(wrong[:20])
