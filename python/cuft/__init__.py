@@ -138,5 +138,13 @@ def jit(fn=None, device=False, **options):
 
 # numba's @vectorize (cuft/ufunc.py builds on kernel and func, defined above).
 from .ufunc import Reduce, guvectorize, reduce, vectorize  # noqa: E402,F401
-# numba's cuda.libdevice integer functions (device functions, as above).
-from . import libdevice  # noqa: E402,F401
+
+
+def __getattr__(name):
+    """``cuft.libdevice`` (numba's cuda.libdevice: device functions and its
+    table of 300 math functions), imported at its first use, as ``cuft.random``
+    is: ``import cuft`` does not pay for it."""
+    if name == "libdevice":
+        import importlib
+        return importlib.import_module(".libdevice", __name__)
+    raise AttributeError(f"module 'cuft' has no attribute {name!r}")
