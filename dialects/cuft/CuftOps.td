@@ -247,6 +247,12 @@ def Cuft_BitcastOp : Cuft_Op<"bitcast", [DeclareOpInterfaceMethods<Cuft_TypedByR
   let results = (outs AnyType:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `to` type($result)";
   let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// Whether `t` has views: an integer (not bool) or a float.
+    static bool hasViews(::mlir::Type t);
+    /// Whether a view of a `from` may be a `to`: both have views, of one width.
+    static bool canView(::mlir::Type from, ::mlir::Type to);
+  }];
 }
 
 //===----------------------------------------------------------------------------===//

@@ -67,8 +67,6 @@ struct KernelLowering : public OpConversionPattern<KernelOp> {
         rewriter.getFunctionType(signature.getConvertedTypes(), {}));
     fn->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), rewriter.getUnitAttr());
     setLaunchAttributes(op, fn, rewriter);
-    if (op->hasAttr(kExactFpAttr))
-      fn->setAttr(kExactFpAttr, rewriter.getUnitAttr());
     if (failed(moveBody(rewriter, *getTypeConverter(), op, fn.getBody(), signature)))
       return failure();
     rewriter.eraseOp(op);

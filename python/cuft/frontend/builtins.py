@@ -248,8 +248,7 @@ class BuiltinsMixin:
         elif kind == "unary":
             r = self.unop(what[0], args[0], node)
         elif kind == "bits":
-            r = self.em.op(f"cuft.bits {what[0]}({args[0].name}) : ({args[0].type}) -> {UNKNOWN}",
-                           self.pos(node))
+            r = self.bits_op(what[0], args[0], node)
         elif kind == "divide":
             r = self.binop(ast.Div(), args[0], args[1], node)
         elif kind == "view":
@@ -738,9 +737,11 @@ class BuiltinsMixin:
 
     def _bits(self, node, obj):
         (x,) = self.call_args(node, obj.name, ["x"], 1)
-        x = self.value_of(x)
-        return self.em.op(f"cuft.bits {obj.name}({x.name}) : ({x.type}) -> {UNKNOWN}",
-                          self.pos(node))
+        return self.bits_op(obj.name, self.value_of(x), node)
+
+    def bits_op(self, fn, x, node):
+        """``cuft.bits fn(x)``: popc, clz, brev or ffs."""
+        return self.em.op(f"cuft.bits {fn}({x.name}) : ({x.type}) -> {UNKNOWN}", self.pos(node))
 
     call_popc = call_clz = call_brev = call_ffs = _bits
 

@@ -276,20 +276,24 @@ LogicalResult CastOp::verify() {
   return success();
 }
 
-/// What cuft.bitcast takes and gives: an integer (not bool) or a float.
-static bool bitcastable(Type t) {
+bool BitcastOp::hasViews(Type t) {
   return (t.isInteger() && !t.isInteger(1)) || isa<FloatType>(t);
+}
+
+bool BitcastOp::canView(Type from, Type to) {
+  return hasViews(from) && hasViews(to) &&
+         from.getIntOrFloatBitWidth() == to.getIntOrFloatBitWidth();
 }
 
 LogicalResult BitcastOp::verify() {
   Type from = getInput().getType(), to = getType();
-  if (!bitcastable(to))
+  if (!hasViews(to))
     return emitOpError("expects an integer or float result type, got ") << to;
   if (isUnknown(from))
     return success();
-  if (!bitcastable(from))
+  if (!hasViews(from))
     return emitOpError("expects an integer or float operand, got ") << from;
-  if (from.getIntOrFloatBitWidth() != to.getIntOrFloatBitWidth())
+  if (!canView(from, to))
     return emitOpError("expects types of one width, got ") << from << " and " << to;
   return success();
 }

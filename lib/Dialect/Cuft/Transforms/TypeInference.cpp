@@ -450,8 +450,7 @@ LogicalResult BitcastOp::inferTypes(TypeInference &typing) {
   if (failed(typing.requireScalar(*this, getInput(), "the operand of a view")))
     return failure();
   Type to = getType();
-  if (t.type.isInteger(1) || !t.type.isIntOrFloat() ||
-      t.type.getIntOrFloatBitWidth() != to.getIntOrFloatBitWidth()) {
+  if (!canView(t.type, to)) {
     if (typing.emitting())
       emitError("cannot view '") << describe(t.type) << "' as '" << describe(to)
                                  << "': a view keeps the bits, so both are integers or "
