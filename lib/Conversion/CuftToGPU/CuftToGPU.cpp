@@ -15,6 +15,9 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Rewrite/FrozenRewritePatternSet.h"
+
+#include <memory>
 
 namespace cuft {
 #define GEN_PASS_DEF_CONVERTCUFTTOGPU
@@ -86,8 +89,53 @@ void splitParameters(KernelOp kernel) {
   kernel.setFunctionType(FunctionType::get(kernel.getContext(), inputs, {}));
 }
 
+/// The type converter, conversion target and patterns of a pass instance,
+/// made once in initialize() (not per run: a fifth of a small kernel's
+/// convert-cuft-to-gpu went to building them).
+struct Lowering {
+  Lowering(MLIRContext *ctx, const CuftLoweringOptions &options)
+      : converter(ctx), target(*ctx) {
+    RewritePatternSet set(ctx);
+    populateCuftArithToArithPatterns(converter, set, options);
+    populateCuftMemoryToMemRefPatterns(converter, set, options);
+    populateCuftGpuToGpuPatterns(converter, set);
+    populateCuftFuncToGpuPatterns(converter, set);
+    target.addIllegalDialect<CuftDialect>();
+    target.addLegalDialect<arith::ArithDialect, cf::ControlFlowDialect,
+                           complex::ComplexDialect, func::FuncDialect,
+                           gpu::GPUDialect, LLVM::LLVMDialect, math::MathDialect,
+                           memref::MemRefDialect, scf::SCFDialect>();
+    target.addLegalOp<UnrealizedConversionCastOp>();
+    // Array variables promoted by convert-cuft-to-cf are block arguments,
+    // passed by branches, with a poison value where a path has none.
+    populateBranchOpInterfaceTypeConversionPattern(set, converter);
+    target.addDynamicallyLegalOp<cf::BranchOp, cf::CondBranchOp>([this](Operation *op) {
+      return isLegalForBranchOpInterfaceTypeConversionPattern(op, converter);
+    });
+    set.add<PoisonLowering>(converter, ctx);
+    target.addDynamicallyLegalOp<ub::PoisonOp>(
+        [this](ub::PoisonOp op) { return converter.isLegal(op.getType()); });
+    patterns = FrozenRewritePatternSet(std::move(set));
+  }
+  Lowering(const Lowering &) = delete;
+
+  CuftTypeConverter converter;
+  ConversionTarget target;
+  FrozenRewritePatternSet patterns;
+};
+
 struct ConvertCuftToGPUPass : public cuft::impl::ConvertCuftToGPUBase<ConvertCuftToGPUPass> {
   using ConvertCuftToGPUBase::ConvertCuftToGPUBase;
+
+  LogicalResult initialize(MLIRContext *ctx) override {
+    CuftLoweringOptions options;
+    options.fastMath = fastMath;
+    options.boundsCheck = boundsCheck;
+    lowering = std::make_shared<const Lowering>(ctx, options);
+    return success();
+  }
+
+  std::shared_ptr<const Lowering> lowering;
 
   /// The lowering needs typed IR whose control flow is already in cf form.
   LogicalResult checkInput(ArrayRef<Operation *> fns) {
@@ -172,33 +220,7 @@ struct ConvertCuftToGPUPass : public cuft::impl::ConvertCuftToGPUBase<ConvertCuf
     for (Operation *fn : fns)
       fn->moveBefore(&gpuBody, gpuBody.end());
 
-    CuftTypeConverter converter(ctx);
-    CuftLoweringOptions options;
-    options.fastMath = fastMath;
-    options.boundsCheck = boundsCheck;
-    RewritePatternSet patterns(ctx);
-    populateCuftArithToArithPatterns(converter, patterns, options);
-    populateCuftMemoryToMemRefPatterns(converter, patterns, options);
-    populateCuftGpuToGpuPatterns(converter, patterns);
-    populateCuftFuncToGpuPatterns(converter, patterns);
-
-    ConversionTarget target(*ctx);
-    target.addIllegalDialect<CuftDialect>();
-    target.addLegalDialect<arith::ArithDialect, cf::ControlFlowDialect,
-                           complex::ComplexDialect, func::FuncDialect,
-                           gpu::GPUDialect, LLVM::LLVMDialect, math::MathDialect,
-                           memref::MemRefDialect, scf::SCFDialect>();
-    target.addLegalOp<UnrealizedConversionCastOp>();
-    // Array variables promoted by convert-cuft-to-cf are block arguments,
-    // passed by branches, with a poison value where a path has none.
-    populateBranchOpInterfaceTypeConversionPattern(patterns, converter);
-    target.addDynamicallyLegalOp<cf::BranchOp, cf::CondBranchOp>([&](Operation *op) {
-      return isLegalForBranchOpInterfaceTypeConversionPattern(op, converter);
-    });
-    patterns.add<PoisonLowering>(converter, ctx);
-    target.addDynamicallyLegalOp<ub::PoisonOp>(
-        [&](ub::PoisonOp op) { return converter.isLegal(op.getType()); });
-    if (failed(applyPartialConversion(gpuModule, target, std::move(patterns))))
+    if (failed(applyPartialConversion(gpuModule, lowering->target, lowering->patterns)))
       return signalPassFailure();
     assumeArrayDims(gpuModule);
 
