@@ -100,9 +100,7 @@ _atexit.register(_cuft.unload_cuda_modules)  # a no-op where nothing was loaded
 
 def _is_signature(obj):
     """A declared signature, or a list of them (numba's first argument)."""
-    if isinstance(obj, (list, tuple)):
-        return bool(obj) and all(_is_signature(o) for o in obj)
-    return isinstance(obj, str) or isinstance(obj, _dsl.TypeSpec)
+    return _dsl.signature_list(obj) is not None
 
 
 def _decorator(cls, fn, options, name, signatures=()):

@@ -18,7 +18,7 @@ import sys
 import threading
 import time
 
-from . import _cuft
+from . import _cuft, dsl
 from .errors import CompileError, CudaError, KernelArgumentError, from_diagnostics
 from .frontend import generate
 from .frontend.source import capture as capture_source
@@ -72,18 +72,19 @@ KERNEL_OPTIONS = {
 def declarations(signatures, where):
     """[(result entry, argument signature text)] of signatures declared as
     numba writes them: a string ``"void(float32[::1], int32)"``, a
-    ``cuft.float32[:]``-style object whose str() is one, or a list of those.
+    ``cuft.float32[:]``-style object whose str() is one, a tuple of argument
+    types, numba's own type objects (dsl.signature_text), or a list of those.
     ValueError naming ``where`` when one is not a signature."""
-    if isinstance(signatures, (list, tuple)):
-        items = list(signatures)
-    else:
-        items = [signatures]
+    items = dsl.signature_list(signatures)
+    if items is None:
+        items = [str(s) for s in signatures] if isinstance(signatures, (list, tuple)) \
+            else [str(signatures)]
     out = []
     for item in items:
         try:
-            out.append(_cuft.declared_signature(str(item)))
+            out.append(_cuft.declared_signature(item))
         except ValueError as e:
-            raise ValueError(f"{where}: bad signature {str(item)!r}: {e}") from None
+            raise ValueError(f"{where}: bad signature {item!r}: {e}") from None
     return tuple(out)
 
 
@@ -515,16 +516,18 @@ class Kernel(_cuft.KernelBase):
             self.specialize(sig, _default_chip())
 
     def _to_declared(self, fe, args, sig):
-        """``args`` (read as ``sig``) converted to the first declared signature
-        they fit, scalars cast to its types as numba does (an int passed where
-        ``float32`` is declared becomes a numpy float32); arrays must have the
-        declared element type and rank (any layout where ``[:]`` is declared)."""
-        for declared in self._declared:
-            if _cuft.takes_declared(declared, sig):
-                return args
-        for declared in self._declared:
-            if not _cuft.takes_declared(declared, sig, True):
-                continue
+        """``args`` (read as ``sig``) converted to the declared signature they
+        fit best, as numba chooses (fewest unsafe conversions, then safe ones,
+        then promotions: ``(1, 2**-25)`` takes ``(float64, float64)`` over
+        ``(float32, float32)``), scalars cast to its types as numba does (an
+        int passed where ``float32`` is declared becomes a numpy float32);
+        arrays must have the declared element type and rank (any layout where
+        ``[:]`` is declared)."""
+        if _cuft.best_declared(list(self._declared), sig) >= 0:
+            return args
+        best = _cuft.best_declared(list(self._declared), sig, True)
+        if best >= 0:
+            declared = self._declared[best]
             want, got = _cuft.signature_entries(declared), _cuft.signature_entries(sig)
             scalars = _scalar_types()
             return tuple(scalars[w](a) if w != g and w in scalars else a
@@ -801,8 +804,9 @@ _SCALARS = None
 class DeviceFunction:
     """A ``@cuft.func``: callable from kernels and other device functions.
     With declared signatures (``@cuft.func("float32(float32, int32)")``), a
-    call casts its arguments, and the result, to the first declaration with as
-    many arguments."""
+    call casts its arguments, and the result, to the declaration its
+    arguments fit best (chosen at specialization: SignatureText.h's
+    bestDeclared)."""
 
     def __init__(self, fn, options, signatures=()):
         options = dict(options)  # a decorator's, which may decorate more functions
@@ -823,7 +827,7 @@ class DeviceFunction:
         self.__cuft_func__ = fn
         self.declared = tuple((result, _cuft.signature_entries(args)) for result, args in
                               declarations(signatures, f"@cuft.func {fn.__qualname__}"))
-        self._signatures = tuple(signatures)
+        self._signatures = tuple(dsl.signature_list(signatures) or ())  # texts: they pickle
         capture_source(fn)  # the text of now, as for a kernel
 
     def __repr__(self):

@@ -105,6 +105,78 @@ class DType(Intrinsic, TypeSpec):
 void = _Spec("void")
 
 
+def _numba_type_text(t):
+    """The signature text of one of numba's type objects (``numba.float32``,
+    ``numba.float32[:, ::1]``, ``numba.void``), read by their attributes (cuft
+    does not import numba): a program ported by changing ``from numba import
+    cuda`` keeps its ``from numba import float32, void``. None for anything
+    else."""
+    if not type(t).__module__.startswith("numba"):
+        return None
+    name = getattr(t, "name", None)
+    dtype, ndim, layout = (getattr(t, "dtype", None), getattr(t, "ndim", None),
+                           getattr(t, "layout", None))
+    if dtype is not None and isinstance(ndim, int) and ndim > 0 and layout in ("C", "F", "A"):
+        elem = _numba_type_text(dtype)
+        if elem is None:
+            return None
+        axes = [":"] * ndim
+        axes[-1 if layout == "C" else 0] = "::1" if layout != "A" else ":"
+        return f"{elem}[{', '.join(axes)}]"
+    if name == "none":
+        return "void"
+    return name if isinstance(name, str) and name.isidentifier() else None
+
+
+def numba_scalar_name(obj):
+    """numba's name of ``obj`` if it is one of numba's scalar types
+    (``numba.float32``: 'float32'), else None."""
+    text = _numba_type_text(obj)
+    return text if text is not None and "[" not in text and text != "void" else None
+
+
+def _type_text(t):
+    return t.text if isinstance(t, TypeSpec) else _numba_type_text(t)
+
+
+def signature_text(obj):
+    """The text of one declared signature, as numba takes one: a string, a
+    type object (``cuft.void(cuft.float32[:])``), a tuple of argument types
+    (``(float32[:], int32)``), or numba's own type objects (``void(float32[:])``
+    built from numba's types: its ``args`` and ``return_type``). None when
+    ``obj`` is none of these."""
+    if isinstance(obj, str):
+        return obj
+    if isinstance(obj, TypeSpec):
+        return obj.text
+    if isinstance(obj, tuple) and obj:
+        texts = [_type_text(t) for t in obj]
+        if None in texts or any("(" in t for t in texts):
+            return None
+        return f"({', '.join(texts)})"
+    args, result = getattr(obj, "args", None), getattr(obj, "return_type", None)
+    if type(obj).__module__.startswith("numba") and isinstance(args, tuple) and result is not None:
+        texts = [_type_text(t) for t in args] + [_type_text(result)]
+        if None not in texts:
+            return f"{texts[-1]}({', '.join(texts[:-1])})"
+    return None
+
+
+def signature_list(obj):
+    """The declared signatures ``obj`` holds (numba's first argument of
+    ``jit``: one signature, or a list of them), each a signature_text; None
+    when ``obj`` holds none. A tuple of types is one signature (numba's
+    argument types), a tuple of signatures a list."""
+    one = signature_text(obj)
+    if one is not None:
+        return [one]
+    if isinstance(obj, (list, tuple)) and obj:
+        texts = [signature_text(o) for o in obj]
+        if None not in texts:
+            return texts
+    return None
+
+
 class _Namespace:
     """``cuft.threadIdx``, ``cuft.shared``, ``cuft.atomic``: a group of intrinsics."""
 

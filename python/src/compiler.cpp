@@ -69,6 +69,14 @@ void cuft::python::bindCompiler(py::module_ &m) {
       "Whether arguments read as `signature` launch a kernel declared for `declared` "
       "(SignatureText.h's takesDeclared).");
   m.def(
+      "best_declared",
+      [](const std::vector<std::string> &declared, const std::string &sig, bool convertScalars) {
+        return cuft::signature::bestDeclared(declared, sig, convertScalars);
+      },
+      py::arg("declared"), py::arg("signature"), py::arg("convert_scalars") = false,
+      "The index of the declared signature that arguments read as `signature` take best, as "
+      "numba chooses among overloads (SignatureText.h's bestDeclared), or -1.");
+  m.def(
       "signature_entries",
       [](const std::string &sig) {
         std::vector<std::string> out;

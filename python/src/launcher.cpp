@@ -148,14 +148,15 @@ public:
     }
     if (options.declared.empty())
       return true;
-    // A declared kernel launches the declaration its arguments fit: a C or F
-    // array passes where it declares a strided one (same cells). Scalars of
-    // other types are converted by Python's slow path.
-    for (const std::string &d : options.declared)
-      if (cuft::signature::takesDeclared(d, read.sig, /*convertScalars=*/false)) {
-        read.sig = d;
-        return true;
-      }
+    // A declared kernel launches the declaration its arguments fit best: a C
+    // or F array passes where it declares a strided one (same cells), the
+    // exact declaration first. Scalars of other types are converted by
+    // Python's slow path.
+    int best = cuft::signature::bestDeclared(options.declared, read.sig, /*convertScalars=*/false);
+    if (best >= 0) {
+      read.sig = options.declared[best];
+      return true;
+    }
     problem = {0, "no declared signature takes these arguments as they are"};
     return false;
   }

@@ -31,6 +31,12 @@ if ! "$venv/bin/python" -c "import triton, numpy, numba.cuda" 2>/dev/null; then
   "$venv/bin/python" -m pip install -q --disable-pip-version-check triton numpy numba-cuda \
     "cuda-bindings==13.0.*"
 fi
+# numba-cuda's own tests (test/python/test_numba_ports.py runs them against
+# cuft, ported by changing the import) import pytest and filecheck.
+if ! "$venv/bin/python" -c "import pytest, filecheck" 2>/dev/null; then
+  say "installing pytest and filecheck (numba-cuda's tests)"
+  "$venv/bin/python" -m pip install -q --disable-pip-version-check pytest filecheck
+fi
 if ! "$venv/bin/python" -c "import numba_cuda_mlir" 2>/dev/null; then
   say "installing numba-cuda-mlir"
   "$venv/bin/python" -m pip install -q --disable-pip-version-check numba-cuda-mlir \

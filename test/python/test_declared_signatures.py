@@ -107,3 +107,118 @@ def test_a_declared_device_function_needs_a_declaration_of_the_arity():
 
     with pytest.raises(CompileError, match="no declared signature of 2 argument"):
         cuft.jit("void(float32[:])")(bad)
+
+
+# -- several declarations: the one the arguments fit best, as numba chooses ----
+
+def add(x, y):
+    return x + y
+
+
+def test_a_kernel_launches_the_declaration_its_arguments_fit_best():
+    # numba's ranking (numba-cuda's test_explicit_signatures_same_type_class):
+    # a Python int and float fit (float64, float64) with safe conversions,
+    # (float32, float32) only with unsafe ones, whatever the order declared.
+    def add_kernel(r, x, y):
+        r[0] = x + y
+
+    for sigs in (["(float64[::1], float32, float32)", "(float64[::1], float64, float64)"],
+                 ["(float64[::1], float64, float64)", "(float64[::1], float32, float32)"]):
+        k = cuft.jit(sigs)(add_kernel)
+        r = np.zeros(1)
+        k[1, 1](r, np.float32(1), np.float32(2**-25))  # exact: float32
+        assert r[0] == 1.0
+        k[1, 1](r, 1, 2**-25)
+        assert r[0] == 1.0000000298023224
+
+
+def test_a_kernel_prefers_the_declared_layout_its_array_has():
+    def copy(x, out):
+        out[0] = x[0]
+
+    k = cuft.jit(["void(float64[:], float64[:])", "void(float64[::1], float64[:])"])(copy)
+    assert cuft._cuft.best_declared(list(k._declared), "array<f64,1,C>,array<f64,1,C>") == 1
+    assert cuft._cuft.best_declared(list(k._declared), "array<f64,1,F>,array<f64,1,C>") == 0
+
+
+@pytest.mark.parametrize("arg, fits", [
+    ("i32", "f64"),   # int32 -> float64 safe, -> float32 unsafe
+    ("i16", "f32"),   # both safe: the first declared
+    ("u16", "f64"),   # uint16 -> float32 unsafe (numba's table)
+    ("f32", "f32"),   # exact
+    ("f64", "f64"),
+    ("bool", "f32"),  # safe to either: the first
+    ("i64", "f64"),   # int64 -> float64 counted safe by numba
+])
+def test_numbas_conversion_ranks_choose_the_declaration(arg, fits):
+    declared = ["f32", "f64"]
+    assert declared[cuft._cuft.best_declared(declared, arg, True)] == fits
+
+
+@pytest.mark.parametrize("arg, fits", [
+    ("i32", "i64"),    # a promotion beats a safe conversion (int32 -> float64)
+    ("u32", "f64"),    # safe (the first of them) beats unsafe (-> int32, -> complex64)
+    ("f32", "f64"),    # a promotion beats safe (-> complex64) and unsafe (-> int32)
+    ("f64", "c128"),
+])
+def test_promotions_beat_safe_conversions_beat_unsafe_ones(arg, fits):
+    declared = ["i32", "f64", "i64", "c64", "c128"]
+    ranked = [d for d in declared if d != arg]  # never the exact one
+    assert ranked[cuft._cuft.best_declared(ranked, arg, True)] == fits
+
+
+def test_a_device_function_calls_the_declaration_its_arguments_fit_best():
+    # numba-cuda's test_explicit_signatures_device: the float64 call of a
+    # function declared (int64, int64) then (float64, float64) adds in float64
+    # (cuft cast it to the first declaration of the arity: 1.5 + 2.5 == 3).
+    add_device = cuft.jit(["(int64, int64)", "(float64, float64)"], device=True)(add)
+
+    @cuft.jit
+    def f(r, x, y):
+        r[0] = add_device(x, y)
+
+    r = np.zeros(1, np.int64)
+    f[1, 1](r, 1, 2)
+    assert r[0] == 3
+    r = np.zeros(1)
+    f[1, 1](r, 1.5, 2.5)
+    assert r[0] == 4.0
+    add32 = cuft.jit(["(float32, float32)", "(float64, float64)"], device=True)(add)
+
+    @cuft.jit
+    def g(r, x, y):
+        r[0] = add32(x, y)
+
+    g[1, 1](r, np.float32(1), np.float32(2**-25))
+    assert r[0] == 1.0
+    g[1, 1](r, 1, 2**-25)
+    assert r[0] == 1.0000000298023224
+
+
+def test_each_declaration_of_a_device_function_returns_its_own_result_type(tmp_path):
+    from test_code_options import ptxas
+    scaled = cuft.func(["float32(float32)", "int16(int64)"])(lambda x: x * 3.0000001)
+
+    @cuft.jit
+    def k(r, x):
+        r[0] = scaled(x)
+
+    r = np.zeros(1)
+    k[1, 1](r, 1.0)  # float64 -> float32 (unsafe) beats -> int64 (unsafe too): the first
+    assert r[0] == float(np.float32(3.0000001))
+    k[1, 1](r, 7)    # int64: exact for the second, which returns int16
+    assert r[0] == 21.0
+    ptxas(k.inspect(r, 7, stage="ptx"), tmp_path)
+
+
+def test_a_device_call_that_fits_no_declaration_is_a_located_error():
+    two = cuft.func(["float32(float32, float32)", "int32(int32, int32)"])(add)
+
+    def bad(x):
+        x[0] = two(x, x[0])  # an array where a scalar is declared
+
+    k = cuft.jit(bad)
+    with pytest.raises(CompileError, match=r"has no declared signature for arguments "
+                                           r"\(array<f32,1,C>,f32\)") as e:
+        k[1, 1](np.zeros(1, np.float32))
+    assert e.value.lineno is not None

@@ -65,11 +65,14 @@ def _numpy_function(obj):
     return _numpy_functions.get(obj)
 _FENCES = {"threadfence": "device", "threadfence_block": "block", "threadfence_system": "system"}
 _NUMPY_DTYPES = {name: dtype.mlir for name, dtype in dsl.DTYPES.items()}
-# A signature's scalar names (f32, i64, bool) -> their MLIR types.
-_SIGNATURE_SCALARS = {name: dsl.DTYPES[numpy].mlir for name, numpy, _, _ in _cuft.scalar_types()}
 
 
 def _numpy_dtype_name(obj):
+    """NumPy's name of scalar type ``obj`` (numpy.float32, ml_dtypes.bfloat16,
+    numba's float32: dsl.numba_scalar_name), or None."""
+    numba_name = dsl.numba_scalar_name(obj)
+    if numba_name is not None:
+        return numba_name
     module = getattr(obj, "__module__", "") or type(obj).__module__ or ""
     if "numpy" not in module and "ml_dtypes" not in module:  # ml_dtypes.bfloat16 too
         return None
@@ -153,8 +156,10 @@ class BuiltinsMixin:
         numpy_name = _numpy_function(obj) if hashable else None
         if numpy_name is not None:
             return self.call_numpy(node, numpy_name)
-        if isinstance(obj, type) and _numpy_dtype_name(obj) in _NUMPY_DTYPES:
-            # numpy.float32(x) and the other scalar types: a cast, as numba does.
+        if ((isinstance(obj, type) or dsl.numba_scalar_name(obj) is not None)
+                and _numpy_dtype_name(obj) in _NUMPY_DTYPES):
+            # numpy.float32(x), numba's float32(x) and the other scalar types:
+            # a cast, as numba does.
             mlir_type = _NUMPY_DTYPES[_numpy_dtype_name(obj)]
             if not node.args and not node.keywords:  # numpy.float32(): a zero of that type
                 return self.cast(self.constant(0, node), mlir_type, node)
@@ -561,7 +566,7 @@ class BuiltinsMixin:
         return self.dim(self.as_value(v, x), 0, node)
 
     def _py_conversion(self, node, pytype, mlir_type):
-        (x,) = self.call_args(node, pytype.__name__, ["x"], 0)
+        (x,) = self.call_args(node, getattr(pytype, "__name__", None) or str(pytype), ["x"], 0)
         if x is None:
             return self.constant(pytype(), node)
         if isinstance(x, ast.Constant) and isinstance(x.value, str) and pytype is float:
@@ -820,17 +825,12 @@ class BuiltinsMixin:
         """A call of device function ``obj`` with ``args`` (values, tuples of
         them), its arguments bound already; its result."""
         fn = unwrap(obj)
-        result_type = None
-        declared = getattr(obj, "declared", ())
-        if declared:  # @cuft.func("f4(f4, i4)"): casts to the declared types
-            match = next(((r, e) for r, e in declared if len(e) == len(args)), None)
-            if match is None:
-                raise self.error(f"device function '{fn.__name__}' has no declared signature "
-                                 f"of {len(args)} argument(s)", node)
-            result, entries = match
-            args = [self.cast(self.as_value(a, node), _SIGNATURE_SCALARS[e], node)
-                    if e in _SIGNATURE_SCALARS else a for a, e in zip(args, entries)]
-            result_type = _SIGNATURE_SCALARS.get(result)
+        # @cuft.func(["i8(i8, i8)", "f8(f8, f8)"]): cuft-specialize calls the
+        # declaration the arguments' types fit best (they are known there).
+        declared = tuple((r, ",".join(e)) for r, e in getattr(obj, "declared", ()))
+        if declared and not any(len(e) == len(args) for _, e in obj.declared):
+            raise self.error(f"device function '{fn.__name__}' has no declared signature "
+                             f"of {len(args)} argument(s)", node)
         shapes = tuple(self.shape(v) for v in args)
         if all(s is None for s in shapes):
             shapes = ()
@@ -838,7 +838,7 @@ class BuiltinsMixin:
                 for v in args for leaf in leaves(v)]
         try:
             symbol, result = self.module.callee(fn, shapes, getattr(obj, "inline", None),
-                                                getattr(obj, "exact_fp", False))
+                                                getattr(obj, "exact_fp", False), declared)
         except Exception as e:
             if hasattr(e, "lineno"):
                 raise
@@ -854,8 +854,6 @@ class BuiltinsMixin:
             self.em.emit(text, self.pos(node))
             return ()
         values = self.em.op(text, self.pos(node), count=n)
-        if result_type is not None and n == 1:
-            return self.cast(values, result_type, node)
         return rebuild(result, iter(values if n > 1 else (values,)))
 
 

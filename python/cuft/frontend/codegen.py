@@ -250,8 +250,8 @@ class ModuleBuilder:
             src = self._sources[fn] = Source(fn)
         return src
 
-    def symbol(self, fn, shapes=()):
-        key = (fn, shapes)
+    def symbol(self, fn, shapes=(), declared=()):
+        key = (fn, shapes, declared)
         sym = self._symbols.get(key)
         if sym is None:
             base = sym = fn.__name__ if fn.__name__ != "<lambda>" else "lambda_"
@@ -277,13 +277,14 @@ class ModuleBuilder:
                              f"disagree: '{known.signature}' and '{ext.signature}'")
         return ext
 
-    def callee(self, fn, shapes, inline=None, exact_fp=False):
+    def callee(self, fn, shapes, inline=None, exact_fp=False, declared=()):
         """(symbol, result shape) of the device function ``fn`` called with
         arguments of ``shapes``; compiled here at its first call (``inline``:
         its @cuft.func(inline=...), "always" or "never"; ``exact_fp``: its float
-        operations neither contracted nor fast)."""
-        key = (fn, shapes)
-        sym = self.symbol(fn, shapes)
+        operations neither contracted nor fast; ``declared``: its declared
+        signatures, (result entry, arguments' signature text) pairs)."""
+        key = (fn, shapes, declared)
+        sym = self.symbol(fn, shapes, declared)
         if key in self._results:
             result = self._results[key]
             if result is _COMPILING:  # a recursive call: what the syntax says
@@ -292,9 +293,15 @@ class ModuleBuilder:
             return sym, result
         self._results[key] = _COMPILING
         codegen = FunctionCodegen(fn, self, False, shapes)
+        codegen.declared = declared
         codegen.attributes = {} if inline is None else {"cuft.inline": quote(inline)}
         if exact_fp:
             codegen.attributes["cuft.exact_fp"] = "unit"
+        if declared:
+            codegen.attributes["cuft.declared"] = \
+                "[" + ", ".join(quote(args) for _, args in declared) + "]"
+            codegen.attributes["cuft.declared_results"] = \
+                "[" + ", ".join(quote(result) for result, _ in declared) + "]"
         text, result = codegen.run()[::5]
         guessed = self._guessed.get(key, result)
         if guessed != result:
@@ -340,6 +347,7 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
         self.returns_value = (not is_kernel) and _returns_value(self.src.node)
         self.result_shape = _COMPILING  # what its returns give, once one is compiled
         self.attributes = {}  # of the function op: name -> attribute text
+        self.declared = ()  # a device function's declared signatures (Module.callee)
 
     # -- helpers ------------------------------------------------------------
     def pos(self, node):
@@ -425,7 +433,7 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
         n = 0 if shape is NO_RESULT else count_leaves(shape)
         result = "" if n == 0 else f" -> {UNKNOWN}" if n == 1 else \
             f" -> ({', '.join([UNKNOWN] * n)})"
-        sym = self.module.symbol(self.fn, self.param_shapes)
+        sym = self.module.symbol(self.fn, self.param_shapes, self.declared)
         if self.attributes:
             result += " attributes {" + ", ".join(f"{k} = {v}" for k, v in
                                                  self.attributes.items()) + "}"

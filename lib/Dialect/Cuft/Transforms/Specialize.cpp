@@ -15,6 +15,7 @@
 #include "cuft/Dialect/Cuft/IR/CuftOps.h"
 #include "cuft/Dialect/Cuft/Transforms/Passes.h"
 #include "cuft/Dialect/Cuft/Transforms/Signature.h"
+#include "cuft/Dialect/Cuft/Transforms/SignatureText.h"
 #include "cuft/Dialect/Cuft/Transforms/TypeInference.h"
 #include "cuft/Dialect/Cuft/Transforms/TypeRules.h"
 
@@ -239,12 +240,52 @@ FailureOr<FuncOp> FunctionSpecializer::specializeCallee(CallOp call, ArrayRef<Ty
   }
   if (callee.isSpecialized())
     return callee;
+  // Declared signatures: the one the arguments fit best; its scalar types
+  // are the parameters' (the call casts to them), its result the result's.
+  auto declared = callee->getAttrOfType<ArrayAttr>(kDeclaredAttr);
+  auto declaredResults = callee->getAttrOfType<ArrayAttr>(kDeclaredResultsAttr);
+  Type declaredResult;
+  SmallVector<TypeInfo> declaredArgs;
+  std::string declaredTag;
+  if (declared && declaredResults && declared.size() == declaredResults.size()) {
+    std::vector<std::string> texts;
+    for (Attribute d : declared)
+      texts.push_back(cast<StringAttr>(d).str());
+    std::string sig;
+    for (auto [i, a] : llvm::enumerate(args)) {
+      sig += i ? "," : "";
+      if (auto arr = dyn_cast<ArrayType>(a.type)) // any memory space
+        sig += "array<" + typeName(arr.getElementType()) + "," +
+               std::to_string(arr.getRank()) + "," + stringifyLayout(arr.getLayout()).str() + ">";
+      else
+        sig += typeName(a.type);
+    }
+    int best = signature::bestDeclared(texts, sig, /*convertScalars=*/true);
+    if (best < 0) {
+      InFlightDiagnostic d = call.emitError("device function '");
+      d << call.getCallee() << "' has no declared signature for arguments (" << sig
+        << "); declared:";
+      for (const std::string &t : texts)
+        d << " (" << t << ")";
+      return failure();
+    }
+    std::vector<std::string_view> entries = signature::signatureEntries(texts[best]);
+    for (auto [i, a] : llvm::enumerate(args)) {
+      Type t = signature::scalarNamed(entries[i]) ? parseScalarTypeName(ctx, entries[i]) : Type();
+      declaredArgs.push_back(t ? TypeInfo::strong(t) : a);
+    }
+    args = declaredArgs;
+    StringRef result = cast<StringAttr>(declaredResults[best]).getValue();
+    if (!result.empty())
+      declaredResult = parseScalarTypeName(ctx, result);
+    declaredTag = "d" + std::to_string(best) + "_";
+  }
   // A clone is shared by every call with the same argument types, so it cannot
   // see a weak argument's value. It sees the value's class instead: its sign and
   // significant bits, represented by the class's extreme value. A clone typed for
   // clamp(x_i32, 0, 10) stays i32, and clamp(x_i32, 10**10) gets its own clone.
   SmallVector<TypeInfo> params;
-  std::string name = callee.getSymName().str() + "__";
+  std::string name = callee.getSymName().str() + "__" + declaredTag;
   for (auto [i, a] : llvm::enumerate(args)) {
     TypeInfo p{a.type, a.weak, std::nullopt};
     std::string t = typeName(a.type) + (a.weak ? "w" : "");
@@ -274,6 +315,12 @@ FailureOr<FuncOp> FunctionSpecializer::specializeCallee(CallOp call, ArrayRef<Ty
   b.setInsertionPointAfter(callee);
   auto clone = cast<FuncOp>(b.clone(*callee));
   clone.setSymName(name);
+  if (declaredResult) // the declared result: each return casts to it
+    clone.walk([&](ReturnOp ret) {
+      OpBuilder rb(ret);
+      for (OpOperand &v : ret->getOpOperands())
+        v.set(CastOp::create(rb, ret.getLoc(), declaredResult, v.get()));
+    });
   state.inProgress[name] = clone;
   FunctionSpecializer inner(state, clone);
   LogicalResult ok = inner.run(args);

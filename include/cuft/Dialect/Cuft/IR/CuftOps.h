@@ -63,6 +63,12 @@ inline constexpr const char *kInlineAttr = "cuft.inline";
 /// never contracted nor given fast-math flags, whatever the kernel's options
 /// (cuft.libdevice's arithmetic rounded as a mode says).
 inline constexpr const char *kExactFpAttr = "cuft.exact_fp";
+/// A device function's declared signatures (`@cuft.func(["i8(i8, i8)",
+/// "f8(f8, f8)"])`): its arguments' signature texts and, aligned, its
+/// results' entries ("" for none). cuft-specialize calls the one the
+/// arguments fit best, as numba chooses (SignatureText.h's bestDeclared).
+inline constexpr const char *kDeclaredAttr = "cuft.declared";
+inline constexpr const char *kDeclaredResultsAttr = "cuft.declared_results";
 
 /// Why an atomic update of `kind` (none: compare-and-swap) cannot take array
 /// elements of type `elem`; empty when it can. The one rule of the verifier

@@ -27,6 +27,8 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <array>
+#include <optional>
 #include <vector>
 
 namespace cuft::signature {
@@ -168,38 +170,115 @@ inline std::vector<std::string_view> signatureEntries(std::string_view sig) {
   return out;
 }
 
-/// Whether arguments read as `sig` launch a kernel declared for `declared`:
-/// the same entries, except that an array of any layout passes where
-/// `declared` has a `strided` one of its element type, rank and writability
-/// (the kernel ABI passes every layout alike), and, with `convertScalars`, a
-/// scalar of any type where `declared` has a scalar (the caller converts it).
-inline bool takesDeclared(std::string_view declared, std::string_view sig,
-                          bool convertScalars) {
+/// How a scalar of one type converts to another, in numba's ranks for
+/// choosing among declared signatures (numba/core/typeconv/rules.py, its
+/// conversions through other types included): exact; promote (the same kind,
+/// wider); safe (from bool; unsigned to a wider signed; an integer to a float
+/// that holds it, int64 and uint64 to float64 as numba counts them; a real to a
+/// complex of parts as wide); unsafe (any other: narrowing, to bool, float to
+/// integer, signed to unsigned).
+enum class Conversion { Exact, Promote, Safe, Unsafe };
+
+/// The scalar row named `name` (a signature entry), or null.
+inline const Scalar *scalarNamed(std::string_view name) {
+  for (const Scalar &s : kScalars)
+    if (s.name == name)
+      return &s;
+  return nullptr;
+}
+
+inline Conversion scalarConversion(const Scalar &from, const Scalar &to) {
+  if (&from == &to)
+    return Conversion::Exact;
+  auto isInt = [](char k) { return k == 'i' || k == 'u'; };
+  auto isFloat = [](char k) { return k == 'f' || k == 'B'; };
+  char f = from.kind, t = to.kind;
+  if (f == 'b')
+    return Conversion::Safe;
+  if (f == t || (isFloat(f) && isFloat(t)))
+    return to.bits > from.bits ? Conversion::Promote : Conversion::Unsafe;
+  if (f == 'u' && t == 'i')
+    return to.bits > from.bits ? Conversion::Safe : Conversion::Unsafe;
+  // A real to a complex: as to its parts, then safe.
+  unsigned part = t == 'c' ? to.bits / 2 : to.bits;
+  if (isInt(f) && (t == 'f' || t == 'c')) {
+    if (part == 64)
+      return Conversion::Safe;
+    bool fits = part == 32 && (f == 'i' ? from.bits <= 16 : from.bits <= 8);
+    return fits ? Conversion::Safe : Conversion::Unsafe;
+  }
+  if (isFloat(f) && t == 'c')
+    return part >= from.bits ? Conversion::Safe : Conversion::Unsafe;
+  return Conversion::Unsafe;
+}
+
+/// numba's rating of a declared signature for arguments read as `sig`: its
+/// unsafe, safe and promoting conversions, counted (fewer unsafe first, then
+/// fewer safe, then fewer promotions, is better); none when `sig` does not
+/// fit `declared`. An array fits where `declared` has the same entry, or a
+/// `strided` one of its element type, rank and writability (the kernel ABI
+/// passes every layout alike: a safe conversion); a scalar fits another
+/// scalar only with `convertScalars` (the caller converts it).
+inline std::optional<std::array<unsigned, 3>>
+declaredRating(std::string_view declared, std::string_view sig, bool convertScalars) {
+  std::array<unsigned, 3> rating{0, 0, 0};
   if (declared == sig)
-    return true;
+    return rating;
   std::vector<std::string_view> want = signatureEntries(declared), got = signatureEntries(sig);
   if (want.size() != got.size())
-    return false;
-  auto isScalar = [](std::string_view e) {
-    return e.find_first_of("<(=") == std::string_view::npos;
-  };
+    return std::nullopt;
   for (size_t i = 0; i < want.size(); ++i) {
     std::string_view w = want[i], g = got[i];
-    if (w == g || (convertScalars && isScalar(w) && isScalar(g)))
+    if (w == g)
       continue;
+    const Scalar *ws = scalarNamed(w), *gs = scalarNamed(g);
+    if (ws && gs) {
+      if (!convertScalars)
+        return std::nullopt;
+      Conversion c = scalarConversion(*gs, *ws);
+      ++rating[c == Conversion::Unsafe ? 0 : c == Conversion::Safe ? 1 : 2];
+      continue;
+    }
     // array<elem,rank,strided[,readonly]> takes array<elem,rank,LAYOUT[,readonly]>.
     static constexpr std::string_view strided = ",strided";
     size_t at = w.find(strided);
     if (w.rfind("array<", 0) != 0 || g.rfind("array<", 0) != 0 || at == std::string_view::npos)
-      return false;
+      return std::nullopt;
     size_t prefix = at + 1; // through the rank's ','
     std::string_view rest = w.substr(at + strided.size());
     size_t layoutEnd = g.find_first_of(",>", prefix);
     if (g.substr(0, prefix) != w.substr(0, prefix) || layoutEnd == std::string_view::npos ||
         g.substr(layoutEnd) != rest)
-      return false;
+      return std::nullopt;
+    ++rating[1];
   }
-  return true;
+  return rating;
+}
+
+/// Whether arguments read as `sig` launch a kernel declared for `declared`
+/// (declaredRating).
+inline bool takesDeclared(std::string_view declared, std::string_view sig,
+                          bool convertScalars) {
+  return declaredRating(declared, sig, convertScalars).has_value();
+}
+
+/// The index of the declared signature that arguments read as `sig` take
+/// best, as numba chooses among overloads (declaredRating; the first of the
+/// best where several are as good), or -1 when none takes them.
+template <typename Strings>
+int bestDeclared(const Strings &declared, std::string_view sig, bool convertScalars) {
+  int best = -1;
+  std::array<unsigned, 3> bestRating{};
+  int index = 0;
+  for (const auto &d : declared) {
+    std::optional<std::array<unsigned, 3>> r = declaredRating(d, sig, convertScalars);
+    if (r && (best < 0 || *r < bestRating)) {
+      best = index;
+      bestRating = *r;
+    }
+    ++index;
+  }
+  return best;
 }
 
 /// A field of a record element (`rec<...>`): its name, its scalar type's
