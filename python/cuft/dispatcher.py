@@ -530,7 +530,7 @@ class Kernel(_cuft.KernelBase):
             declared = self._declared[best]
             want, got = _cuft.signature_entries(declared), _cuft.signature_entries(sig)
             scalars = _scalar_types()
-            return tuple(scalars[w](a) if w != g and w in scalars else a
+            return tuple(_convert_scalar(a, scalars[w]) if w != g and w in scalars else a
                          for a, w, g in zip(args, want, got))
         raise self._arg_error(fe, None, f"{self.__name__}() has no declared signature for "
                                         f"arguments ({sig}); declared: "
@@ -778,6 +778,20 @@ def _import_cuda():
     from . import cuda
     _CUDA = cuda
     return cuda
+
+
+def _convert_scalar(value, scalar):
+    """``value`` as numpy scalar type ``scalar``, converted as numba's launch
+    converts to a declared type: an integer wraps to the type's width, as C's
+    cast (0xFFFFFFFF for an int32 is -1; numpy refuses it), a float to an
+    integer truncates."""
+    import numpy
+    if (isinstance(value, (int, numpy.integer)) and not isinstance(value, (bool, numpy.bool_))
+            and issubclass(scalar, numpy.integer)):
+        size = numpy.dtype(scalar).itemsize
+        bits = numpy.array(int(value) & ((1 << (8 * size)) - 1), dtype=f"u{size}")
+        return bits.view(scalar)[()]
+    return scalar(value)
 
 
 def _scalar_types():

@@ -222,3 +222,21 @@ def test_a_device_call_that_fits_no_declaration_is_a_located_error():
                                            r"\(array<f32,1,C>,f32\)") as e:
         k[1, 1](np.zeros(1, np.float32))
     assert e.value.lineno is not None
+
+
+def test_an_integer_converted_to_a_declared_type_wraps_as_numbas_launch():
+    # numba-cuda's test_clz_i4_1s: 0xFFFFFFFF passed for an int32 is -1 (C's
+    # cast); numpy's own conversion refuses it
+    @cuft.jit(["void(int64[:], int32)", "void(int64[:], uint8)"])
+    def put(out, c):
+        out[0] = c
+
+    out = np.zeros(1, np.int64)
+    put[1, 1](out, 0xFFFFFFFF)
+    assert out[0] == -1
+    put[1, 1](out, 2**40 + 5)
+    assert out[0] == 5
+    put[1, 1](out, np.uint64(2**63))  # an unsafe conversion to either: the first
+    assert out[0] == 0
+    put[1, 1](out, 3.7)               # a float truncates
+    assert out[0] == 3

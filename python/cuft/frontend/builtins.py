@@ -127,6 +127,13 @@ class BuiltinsMixin:
                 and node.func.attr == "view":  # x.view(np.int32) of a scalar
             return self._scalar_view(node)
         if obj is _NOT_STATIC and isinstance(node.func, ast.Attribute) \
+                and node.func.attr == "bit_count":  # x.bit_count() of an integer
+            # Python's and NumPy's: the ones of |x| (numba-cuda's is popc(x),
+            # which differs for a negative x: docs/Porting.md)
+            self.call_args(node, "bit_count", [], 0)
+            x = self.unop("abs", self.value_of(node.func.value), node)
+            return self.bits_op("popc", x, node)
+        if obj is _NOT_STATIC and isinstance(node.func, ast.Attribute) \
                 and node.func.attr == "conjugate":  # z.conjugate() of a number
             self.call_args(node, "conjugate", [], 0)
             return self.unop("conj", self.value_of(node.func.value), node)
