@@ -103,6 +103,14 @@ def _launch_bounds(v):
 
 
 def check_options(options, where):
+    if "opt" in options:  # numba-cuda's name: opt=False compiles without optimizing
+        options = dict(options)
+        opt = options.pop("opt")
+        if not isinstance(opt, bool) or "opt_level" in options:
+            raise TypeError(f"{where}: opt is True or False (numba's; or opt_level=0 to 3), "
+                            f"got {opt!r}" + (" beside opt_level" if "opt_level" in options
+                                              else ""))
+        options["opt_level"] = 3 if opt else 0
     for name, value in options.items():
         if name not in KERNEL_OPTIONS:
             raise TypeError(f"{where}: unknown option '{name}' (known: {', '.join(KERNEL_OPTIONS)})")

@@ -60,6 +60,77 @@ def test_bit_count_counts_the_ones_of_the_absolute_value(dtype, tmp_path, on_hos
     ptxas(count.inspect(x, out, stage="ptx", chip="sm_90"), tmp_path)
 
 
+@cuft.func
+def _apply(op, a, i, v):
+    op(a, i, v)
+
+
+@cuft.func
+def _twice(x):
+    return 2 * x
+
+
+@cuft.func
+def _map(f, a, i):
+    a[i] = f(a[i])
+
+
+@cuft.func
+def _through(dtype, x):
+    t = cuft.local.array(2, dtype)
+    t[0] = x
+    return t[0]
+
+
+@cuft.jit
+def _first_class(a, b):
+    i = cuft.grid(1)
+    if i < b.size:
+        _apply(cuft.atomic.add, a, 0, 1)
+        _apply(cuft.atomic.max, a, 1, i)
+        _map(_twice, b, i)
+        b[i] += _through(np.int8, 300 + i)  # stored in an int8: wraps
+
+
+def test_device_functions_take_functions_intrinsics_and_dtypes(tmp_path, on_host):
+    # numba's first-class function arguments (numba-cuda's test_atomics passes
+    # cuda.atomic.add, a device function and a dtype to a device function):
+    # each is bound in a callee made for it
+    from test_code_options import ptxas
+    a, b = np.zeros(2, np.int64), np.arange(8, dtype=np.int64)
+    _first_class[1, 8](a, b)
+    assert a.tolist() == [8, 7]
+    assert b.tolist() == [2 * i + np.int8(300 + i - 256) for i in range(8)]
+    ptxas(_first_class.inspect(a, b, stage="ptx", chip="sm_90"), tmp_path)
+
+
+def test_numbas_opt_option_is_the_optimization_level():
+    def k(x):
+        x[0] = 1
+
+    assert cuft.jit(opt=False)(k).options["opt_level"] == 0
+    assert cuft.jit(debug=True, opt=True)(k).options["opt_level"] == 3
+    with pytest.raises(TypeError, match="opt is True or False"):
+        cuft.jit(opt=1)(k)
+    with pytest.raises(TypeError, match="beside opt_level"):
+        cuft.jit(opt=False, opt_level=2)(k)
+
+
+@cuft.func
+def _reassigns(f, x):
+    f = 2
+    return x * f
+
+
+def test_a_parameter_given_a_python_object_cannot_be_assigned(on_host):
+    @cuft.jit
+    def k(x):
+        x[0] = _reassigns(_twice, x[0])
+
+    with pytest.raises(cuft.CompileError, match="parameter 'f' is given a Python object"):
+        k[1, 1](np.zeros(1))
+
+
 @functools.lru_cache(maxsize=None)
 def _peer_python(*modules):
     """.venv-peers' interpreter if it imports ``modules``, else None."""

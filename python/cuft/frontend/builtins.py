@@ -9,7 +9,7 @@ import numbers
 import operator
 
 from .. import _cuft, dsl
-from .expressions import _NOT_STATIC, LocalLambda, PyObj, Shape, _is_ndarray
+from .expressions import _NOT_STATIC, LocalLambda, PyObj, Shape, StaticArgument, _is_ndarray
 from .ir import NO_RESULT, UNKNOWN, Value, count_leaves, leaves, quote, rebuild
 from .source import unwrap
 
@@ -800,7 +800,7 @@ class BuiltinsMixin:
         """``v`` with every Python object in it (a default argument) made a value."""
         if isinstance(v, tuple):
             return tuple(self._compiled(e, node) for e in v)
-        return v if isinstance(v, Value) else self.from_python(v, node)
+        return v if isinstance(v, (Value, PyObj)) else self.from_python(v, node)
 
     def call_device_function(self, node, obj):
         fn = unwrap(obj)
@@ -838,11 +838,14 @@ class BuiltinsMixin:
         if declared and not any(len(e) == len(args) for _, e in obj.declared):
             raise self.error(f"device function '{fn.__name__}' has no declared signature "
                              f"of {len(args)} argument(s)", node)
-        shapes = tuple(self.shape(v) for v in args)
+        # A Python object (a function, an intrinsic, a dtype) is bound in a
+        # callee made for it, not passed.
+        shapes = tuple(StaticArgument(v.obj) if isinstance(v, PyObj) else self.shape(v)
+                       for v in args)
         if all(s is None for s in shapes):
             shapes = ()
         flat = [self.as_value(leaf, node, what=f"an argument of '{fn.__name__}'")
-                for v in args for leaf in leaves(v)]
+                for v in args if not isinstance(v, PyObj) for leaf in leaves(v)]
         try:
             symbol, result = self.module.callee(fn, shapes, getattr(obj, "inline", None),
                                                 getattr(obj, "exact_fp", False), declared)

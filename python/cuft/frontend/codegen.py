@@ -18,8 +18,8 @@ from .. import dsl
 from ..errors import CompileError, register_raise
 from .assignment import check_definite_assignment
 from .builtins import BuiltinsMixin
-from .expressions import (_NOT_STATIC, ExpressionsMixin, LocalLambda, PyObj, _has_slice,
-                          def_as_lambda)
+from .expressions import (_NOT_STATIC, ExpressionsMixin, LocalLambda, PyObj, StaticArgument,
+                          _describe, _has_slice, def_as_lambda)
 from .ir import NO_RESULT, UNKNOWN, VAR, Emitter, Value, count_leaves, leaves, quote, rebuild
 from .source import Source, unwrap
 
@@ -386,6 +386,9 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
         arg_texts, constexprs = [], []
         shapes = self.param_shapes or (None,) * len(params)
         for i, (p, shape) in enumerate(zip(params, shapes)):
+            if isinstance(shape, StaticArgument):  # bound here, not passed
+                self.bound[p.arg] = PyObj(shape.obj)
+                continue
             base = _ssa_name(p.arg, f"%arg.{i}")
             # A tuple is passed as its elements, %t.0, %t.1.0, ... (no Python
             # name has a '.').
@@ -408,6 +411,10 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
         # A parameter that the body assigns is a variable initialized from the argument.
         for p in params:
             if p.arg in self.vars:
+                if p.arg not in self.params:
+                    raise self.error(f"parameter '{p.arg}' is given a Python object "
+                                     f"({_describe(self.bound[p.arg].obj)}): it cannot be "
+                                     "assigned", self.stores[p.arg][0])
                 self.store_var(p.arg, self.params.pop(p.arg), p)
         try:
             self.body(fdef.body)

@@ -22,6 +22,25 @@ class PyObj:
         self.obj = obj
 
 
+class StaticArgument:
+    """A device function's parameter given a Python object known at compile
+    time (a device function, an intrinsic such as ``cuft.atomic.add``, a
+    dtype: numba's first-class function arguments): not a value passed, but
+    bound to the name in a callee made for that object (its shape, in the
+    callee's key: Module.callee)."""
+
+    __slots__ = ("obj",)
+
+    def __init__(self, obj):
+        self.obj = obj
+
+    def __eq__(self, other):
+        return isinstance(other, StaticArgument) and other.obj is self.obj
+
+    def __hash__(self):
+        return id(self.obj)
+
+
 class LocalLambda:
     """``lambda x: ...`` in a kernel: inlined where it is called, its body read
     with the parameters bound to the arguments and every other name as at the
