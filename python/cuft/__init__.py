@@ -140,9 +140,9 @@ from .ufunc import Reduce, guvectorize, reduce, vectorize  # noqa: E402,F401
 
 def __getattr__(name):
     """``cuft.libdevice`` (numba's cuda.libdevice: device functions and its
-    table of 300 math functions), imported at its first use, as ``cuft.random``
-    is: ``import cuft`` does not pay for it."""
-    if name == "libdevice":
+    table of 300 math functions) and ``cuft.random`` (numba's cuda.random),
+    imported at their first use: ``import cuft`` does not pay for them."""
+    if name in ("libdevice", "random"):
         import importlib
-        return importlib.import_module(".libdevice", __name__)
+        return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'cuft' has no attribute {name!r}")

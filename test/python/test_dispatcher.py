@@ -499,3 +499,16 @@ def test_import_cuft_leaves_what_only_some_calls_need_unimported():
     if already != "[]":
         pytest.skip(f"numpy imports {already}")
     assert imported == "[]"
+
+
+def test_cuft_random_and_libdevice_are_attributes_imported_at_first_use():
+    # numba-cuda's programs write cuda.random.create_xoroshiro128p_states(...)
+    # and cuda.libdevice.sinf without importing the submodules themselves
+    env = dict(os.environ, PYTHONPATH=os.path.join(os.path.dirname(os.path.dirname(HERE)),
+                                                   "python"))
+    code = ("import sys, cuft\nbefore = [m for m in ('cuft.random', 'cuft.libdevice') "
+            "if m in sys.modules]\nprint(before, cuft.random.create_xoroshiro128p_states.__name__,"
+            " cuft.libdevice.sinf.__name__)")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["[]", "create_xoroshiro128p_states", "sinf"]
