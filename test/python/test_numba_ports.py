@@ -117,6 +117,42 @@ def test_numbas_opt_option_is_the_optimization_level():
 
 
 @cuft.func
+def _block_sum(x, n, dtype):
+    sm = cuft.shared.array(n, dtype)  # n: the caller's literal
+    t = cuft.threadIdx.x
+    if t < n:
+        sm[t] = x[t]
+    cuft.syncthreads()
+    s = dtype(0)
+    for i in range(n):
+        s += sm[i]
+    return s
+
+
+@cuft.jit
+def _block_sums(x, out):
+    out[0] = _block_sum(x, 32, cuft.float32)
+    out[1] = _block_sum(x, 16, np.float64)
+
+
+def test_a_shared_array_shaped_by_a_literal_argument(tmp_path, on_host):
+    # numba-cuda's test_atomics and test_sm: cuda.shared.array(n, dtype) in a
+    # device function called with a literal n: a callee per value
+    from test_code_options import ptxas
+    x, out = np.arange(32, dtype=np.float32), np.zeros(2)
+    _block_sums[1, 32](x, out)
+    assert out.tolist() == [x.sum(), x[:16].sum()]
+    ptxas(_block_sums.inspect(x, out, stage="ptx", chip="sm_90"), tmp_path)
+
+    @cuft.jit
+    def unknown(x, out, n):
+        out[0] = _block_sum(x, n, cuft.float32)
+
+    with pytest.raises(cuft.CompileError, match="must be a compile-time constant"):
+        unknown[1, 32](x, out, 32)
+
+
+@cuft.func
 def _reassigns(f, x):
     f = 2
     return x * f

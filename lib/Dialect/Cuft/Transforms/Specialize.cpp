@@ -20,6 +20,7 @@
 #include "cuft/Dialect/Cuft/Transforms/TypeRules.h"
 
 #include "mlir/IR/Dominance.h"
+#include "llvm/ADT/SmallBitVector.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -226,6 +227,37 @@ LogicalResult FunctionSpecializer::inferAll() {
   return result;
 }
 
+/// The parameters of device function `fn` that a shared or local array's
+/// shape is computed from (numba-cuda's `cuda.shared.array(n, dtype)` with
+/// `n` an argument): a call that passes an integer literal there gets a
+/// clone made for that value (numba specializes on the literal), where any
+/// other value would leave the shape unknown.
+static llvm::SmallBitVector shapeParameters(FuncOp fn) {
+  llvm::SmallBitVector found(fn.getNumArguments());
+  if (fn.getBody().empty())
+    return found;
+  Block &entry = fn.getBody().front();
+  SmallVector<Value> work;
+  llvm::SmallPtrSet<Value, 8> seen;
+  fn.walk([&](Operation *op) {
+    if (isa<AllocSharedOp, AllocLocalOp>(op))
+      work.append(op->operand_begin(), op->operand_end());
+  });
+  while (!work.empty()) {
+    Value v = work.pop_back_val();
+    if (!seen.insert(v).second)
+      continue;
+    if (auto arg = dyn_cast<BlockArgument>(v)) {
+      if (arg.getOwner() == &entry)
+        found.set(arg.getArgNumber());
+      continue;
+    }
+    if (Operation *def = v.getDefiningOp(); def && def->getNumRegions() == 0)
+      work.append(def->operand_begin(), def->operand_end());
+  }
+  return found;
+}
+
 FailureOr<FuncOp> FunctionSpecializer::specializeCallee(CallOp call, ArrayRef<TypeInfo> args) {
   auto callee = SymbolTable::lookupNearestSymbolFrom<FuncOp>(call, call.getCalleeAttr());
   if (!callee) {
@@ -286,10 +318,17 @@ FailureOr<FuncOp> FunctionSpecializer::specializeCallee(CallOp call, ArrayRef<Ty
   // clamp(x_i32, 0, 10) stays i32, and clamp(x_i32, 10**10) gets its own clone.
   SmallVector<TypeInfo> params;
   std::string name = callee.getSymName().str() + "__" + declaredTag;
+  llvm::SmallBitVector shapes = shapeParameters(callee);
+  SmallVector<std::pair<unsigned, APInt>> exact; // parameters made their literal
   for (auto [i, a] : llvm::enumerate(args)) {
     TypeInfo p{a.type, a.weak, std::nullopt};
     std::string t = typeName(a.type) + (a.weak ? "w" : "");
-    if (a.literal) {
+    if (a.literal && shapes.test(i) && a.type.isInteger(64)) {
+      p.literal = a.literal; // a shape's literal: the clone is for this value
+      exact.push_back({unsigned(i), *a.literal});
+      int64_t v = a.literal->getSExtValue();
+      t += "v" + (v < 0 ? "n" + std::to_string(-(v + 1)) + "m1" : std::to_string(v));
+    } else if (a.literal) {
       unsigned bits = a.literal->getSignificantBits(), w = a.literal->getBitWidth();
       bool negative = a.literal->isNegative();
       p.literal = negative ? APInt::getSignedMinValue(bits).sext(w)
@@ -315,6 +354,16 @@ FailureOr<FuncOp> FunctionSpecializer::specializeCallee(CallOp call, ArrayRef<Ty
   b.setInsertionPointAfter(callee);
   auto clone = cast<FuncOp>(b.clone(*callee));
   clone.setSymName(name);
+  if (!exact.empty()) { // the literal in place of the parameter
+    Block &entry = clone.getBody().front();
+    OpBuilder eb = OpBuilder::atBlockBegin(&entry);
+    for (auto [i, value] : exact) {
+      BlockArgument arg = entry.getArgument(i);
+      auto c = ConstantOp::create(eb, arg.getLoc(), eb.getI64Type(),
+                                  eb.getIntegerAttr(eb.getI64Type(), value));
+      arg.replaceAllUsesWith(c.getResult());
+    }
+  }
   if (declaredResult) // the declared result: each return casts to it
     clone.walk([&](ReturnOp ret) {
       OpBuilder rb(ret);
