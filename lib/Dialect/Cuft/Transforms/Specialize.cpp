@@ -20,9 +20,9 @@
 #include "cuft/Dialect/Cuft/Transforms/TypeRules.h"
 
 #include "mlir/IR/Dominance.h"
-#include "llvm/ADT/SmallBitVector.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/ADT/SmallBitVector.h"
 
 #include <map>
 #include <set>
@@ -318,7 +318,10 @@ FailureOr<FuncOp> FunctionSpecializer::specializeCallee(CallOp call, ArrayRef<Ty
   // clamp(x_i32, 0, 10) stays i32, and clamp(x_i32, 10**10) gets its own clone.
   SmallVector<TypeInfo> params;
   std::string name = callee.getSymName().str() + "__" + declaredTag;
-  llvm::SmallBitVector shapes = shapeParameters(callee);
+  llvm::SmallBitVector shapes =
+      llvm::any_of(args, [](const TypeInfo &a) { return a.literal.has_value(); })
+          ? shapeParameters(callee)
+          : llvm::SmallBitVector(args.size());
   SmallVector<std::pair<unsigned, APInt>> exact; // parameters made their literal
   for (auto [i, a] : llvm::enumerate(args)) {
     TypeInfo p{a.type, a.weak, std::nullopt};
@@ -327,7 +330,8 @@ FailureOr<FuncOp> FunctionSpecializer::specializeCallee(CallOp call, ArrayRef<Ty
       p.literal = a.literal; // a shape's literal: the clone is for this value
       exact.push_back({unsigned(i), *a.literal});
       int64_t v = a.literal->getSExtValue();
-      t += "v" + (v < 0 ? "n" + std::to_string(-(v + 1)) + "m1" : std::to_string(v));
+      t += "v" + (v < 0 ? "n" + std::to_string(0 - static_cast<uint64_t>(v)) // any int64
+                        : std::to_string(v));
     } else if (a.literal) {
       unsigned bits = a.literal->getSignificantBits(), w = a.literal->getBitWidth();
       bool negative = a.literal->isNegative();

@@ -23,12 +23,12 @@
 #ifndef CUFT_DIALECT_CUFT_TRANSFORMS_SIGNATURETEXT_H
 #define CUFT_DIALECT_CUFT_TRANSFORMS_SIGNATURETEXT_H
 
+#include <array>
 #include <cstddef>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <string_view>
-#include <array>
-#include <optional>
 #include <vector>
 
 namespace cuft::signature {
