@@ -75,6 +75,8 @@ def main():
         if run.returncode and not ran:  # the module did not load, or unittest's own error
             last = [line for line in out.splitlines() if line.strip()]
             note = f"  ({last[-1][:90]})" if last else ""
+        elif not ran:
+            note = "  (no TestCase: pytest functions, which need numba-cuda's conftest)"
         print(f"{m:40} {ran:5} {counts['skipped']:5} {counts['failures']:5} "
               f"{counts['errors']:5}{note}")
         totals.update(ran=ran, **counts)

@@ -243,12 +243,12 @@ def test_numbas_own_type_objects_declare_name_dtypes_and_cast(tmp_path):
 
 # numba-cuda's cudapy test modules that port whole: every test passes or skips
 # as in numba's simulator (those that skip there: no GPU). Others do not yet:
-# docs/Porting.md lists what is missing.
+# docs/Porting.md lists what is missing. (Modules of pytest functions, such as
+# test_matmul, need numba-cuda's conftest: unittest runs the TestCase classes.)
 PORTED_MODULES = ["test_boolean", "test_casting", "test_complex_kernel", "test_dispatcher",
                   "test_freevar", "test_frexp_ldexp", "test_globals", "test_intrinsics",
-                  "test_iterators",
-                  "test_lang", "test_math", "test_matmul", "test_montecarlo", "test_operator",
-                  "test_py2_div_issue"]
+                  "test_iterators", "test_lang", "test_math", "test_montecarlo",
+                  "test_operator", "test_powi", "test_py2_div_issue", "test_sm_creation"]
 
 
 def test_numba_cudas_own_tests_pass_when_ported_by_the_import(tmp_path):
