@@ -272,12 +272,34 @@ def test_module_constants_become_literals():
     ir = generate(constants).ir
     has(ir, r"cuft\.constant 3 : i64")
     has(ir, r"cuft\.constant 0\.25 : f64")
-    has(ir, r"cuft\.constant true")
+    # `if ENABLED:` is decided when the code is generated: its arm, unconditionally
+    assert "cuft.constant true" not in ir and ir.count("cuft.if") == 2
     has(ir, r"cuft\.constant 3\.141592653589793 : f64")
     has(ir, r"cuft\.constant 0x7FF0000000000000 : f64")
     has(ir, r"cuft\.constant 0x7FF8000000000000 : f64")
     typed_ir = compile_ir(ir, F32)
     has(typed_ir, r"cuft\.mul %\S+, %\S+ : \(f32, f32\) -> f32")
+
+
+DISABLED = False
+
+
+@cuft.kernel
+def pruned(x):
+    if DISABLED:
+        x[0] = x  # would not type (an array into an element): never compiled
+    elif not ENABLED:
+        x[0] = x
+    else:
+        x[0] = SCALE
+
+
+def test_an_if_known_when_generated_compiles_only_the_arm_taken(on_host):
+    # as numba prunes a branch on a global or a literal
+    x = np.zeros(2)
+    pruned[1, 1](x)
+    assert x[0] == SCALE
+    assert "cuft.if" not in generate(pruned).ir
 
 
 @cuft.kernel

@@ -153,6 +153,45 @@ def test_a_shared_array_shaped_by_a_literal_argument(tmp_path, on_host):
 
 
 @cuft.func
+def _count(a, i, wrap):
+    j = cuft.uint64(i)
+    if wrap:  # a bool literal: the arm not taken is not compiled
+        j = j % a.size  # uint64 % int64 is float64 (NumPy's rule): not an index
+    a[j] += wrap + 1  # the flag as a value
+
+
+@cuft.func
+def _toggled(x, flag):
+    flag = not flag  # assigned: a value, not bound
+    return x + 1 if flag else x
+
+
+@cuft.jit
+def _literal_flags(a, out):
+    i = cuft.grid(1)
+    if i < a.size:
+        _count(a, i, False)
+        out[i] = _toggled(out[i], True) + _toggled(out[i], False)
+
+
+def test_a_bool_literal_argument_prunes_the_arm_it_does_not_take(tmp_path, on_host):
+    # numba-cuda's test_atomics passes neg_idx=False to a device function
+    # whose `if neg_idx:` arm would not type; numba's literal dispatch prunes it
+    from test_code_options import ptxas
+    a, out = np.zeros(4, np.int64), np.full(4, 5.0)
+    _literal_flags[1, 4](a, out)
+    assert a.tolist() == [1, 1, 1, 1] and out.tolist() == [11.0] * 4
+    ptxas(_literal_flags.inspect(a, out, stage="ptx", chip="sm_90"), tmp_path)
+
+    @cuft.jit
+    def at_run_time(a, wrap):
+        _count(a, 0, wrap)
+
+    with pytest.raises(cuft.CompileError, match="array indices must be integers"):
+        at_run_time[1, 1](a, False)
+
+
+@cuft.func
 def _reassigns(f, x):
     f = 2
     return x * f

@@ -817,16 +817,38 @@ class BuiltinsMixin:
                     raise self.error("'*' needs a tuple here", a)
                 pos_vals.extend(t)
             else:
-                pos_vals.append(self.visit(a))
-        kw_vals = {kw.arg: self.visit(kw.value) for kw in node.keywords}
+                pos_vals.append(self._argument(a))
+        kw_vals = {kw.arg: self._argument(kw.value) for kw in node.keywords}
         try:
             bound = signature.bind(*pos_vals, **kw_vals)
         except TypeError as e:
             raise self.error(f"bad call of device function '{fn.__name__}': {e}", node) from None
         bound.apply_defaults()
-        # A default is a Python object: a literal, a tuple of them.
-        args = [self._compiled(v, node) for v in bound.arguments.values()]
+        # A bool literal (passed, or a default) is bound in the callee, whose
+        # `if flag:` then keeps the arm it takes, as numba's dispatch on the
+        # literal prunes it (the other arm may not even type), unless the
+        # callee assigns the parameter. A default is a Python object: a
+        # literal, a tuple of them.
+        assigned = None
+        args = []
+        for name, v in bound.arguments.items():
+            if isinstance(v, bool):
+                v = PyObj(v)
+            if isinstance(v, PyObj) and type(v.obj) is bool:
+                if assigned is None:
+                    assigned = {n.id for n in ast.walk(self.module.source(fn).node)
+                                if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+                if name in assigned:
+                    v = v.obj
+            args.append(self._compiled(v, node))
         return self.emit_device_call(obj, args, node)
+
+    def _argument(self, a):
+        """A device function's argument: a bool literal stays a Python object
+        (see call_device_function), anything else is compiled."""
+        if isinstance(a, ast.Constant) and type(a.value) is bool:
+            return PyObj(a.value)
+        return self.visit(a)
 
     def emit_device_call(self, obj, args, node):
         """A call of device function ``obj`` with ``args`` (values, tuples of

@@ -811,11 +811,16 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
         ending in a return.
         """
         # A test of a tuple's length (`if len(t) == 1:`) is decided here: only
-        # the arm taken is compiled, so each tuple shape gets its own code.
+        # the arm taken is compiled, so each tuple shape gets its own code. So
+        # is a test known at compile time (a global such as DEBUG, a bool
+        # literal a device function was given), as numba prunes it: the arm
+        # not taken need not even type.
         written = arms
         kept = []
         for node, test, emit in arms:
             decided = self._tuple_length_test(test)
+            if decided is None:
+                decided = self._static_truth(test)
             if decided is None:
                 kept.append((node, test, emit))
             elif decided:

@@ -273,6 +273,8 @@ class ExpressionsMixin:
         if isinstance(v, LocalLambda):
             raise self.error("a lambda can only be called or bound to a name in a kernel",
                              node)
+        if isinstance(v.obj, numbers.Number):  # a parameter bound to a literal
+            return self.constant(v.obj, node)
         raise self.error(f"{_describe(v.obj)} cannot be used as a value", node)
 
     def unpack(self, value, n, node):
