@@ -62,6 +62,10 @@ TEST(LaunchTableTest, ReadersNeverSeeAFreedKernelAndReplacedTablesAreFreed) {
       threads.emplace_back([&] {
         for (int i = 0; i < 2000; ++i) {
           ASSERT_TRUE(table.insert(host, any, "f32,array<f32,1,C>", makeKernel(counts)));
+          // The replacements race readers only once one has read: on a loaded
+          // machine the readers may not run at all during 2000 inserts.
+          while (i == 0 && reads.load() == 0)
+            std::this_thread::yield();
           if (i % 7 == 0) // another signature, and another place, come and go
             table.insert({cuft::Place::HostChecked, 0}, any, "i64", makeKernel(counts));
         }
