@@ -240,3 +240,18 @@ def test_an_integer_converted_to_a_declared_type_wraps_as_numbas_launch():
     assert out[0] == 0
     put[1, 1](out, 3.7)               # a float truncates
     assert out[0] == 3
+
+
+def test_a_declared_device_function_takes_a_bool_literal_as_its_declaration_says():
+    # a bool literal is otherwise bound in the callee (not passed): a declared
+    # function's signature counts it
+    scaled = cuft.func("float64(float64, boolean)")(lambda x, twice: x * 2 if twice else x)
+
+    @cuft.jit
+    def k(out):
+        out[0] = scaled(1.5, True)
+        out[1] = scaled(1.5, False)
+
+    out = np.zeros(2)
+    k[1, 1](out)
+    assert out.tolist() == [3.0, 1.5]

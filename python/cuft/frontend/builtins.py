@@ -827,9 +827,9 @@ class BuiltinsMixin:
         # A bool literal (passed, or a default) is bound in the callee, whose
         # `if flag:` then keeps the arm it takes, as numba's dispatch on the
         # literal prunes it (the other arm may not even type), unless the
-        # callee assigns the parameter. A default is a Python object: a
-        # literal, a tuple of them.
-        assigned = None
+        # callee assigns the parameter or declares its signatures (which
+        # count it). A default is a Python object: a literal, a tuple of them.
+        assigned = set(bound.arguments) if getattr(obj, "declared", ()) else None
         args = []
         for name, v in bound.arguments.items():
             if isinstance(v, bool):
