@@ -29,19 +29,12 @@ def port(text):
                   text, flags=re.M)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("modules", nargs="*", help="test modules (default: every ported one)")
-    parser.add_argument("--timeout", type=int, default=300, help="seconds per module")
-    args = parser.parse_args()
-    if not os.access(PEERS, os.X_OK):
-        sys.exit("no .venv-peers: run test/bench/setup-peers.sh")
-    source = subprocess.run([PEERS, "-c", "import numba.cuda.tests.cudapy as t, os; "
-                             "print(os.path.dirname(t.__file__))"], capture_output=True,
-                            text=True, check=True).stdout.strip()
-    work = tempfile.mkdtemp(prefix="cuft-numba-suite.")
+def port_tests(source, work):
+    """numba-cuda's cudapy test files of folder ``source``, ported (port) into
+    the package ``work``/tests; the names of the test modules the change
+    touched."""
     tests = os.path.join(work, "tests")
-    os.mkdir(tests)
+    os.makedirs(tests, exist_ok=True)
     open(os.path.join(tests, "__init__.py"), "w").close()
     ported = []
     for name in sorted(os.listdir(source)):
@@ -54,6 +47,21 @@ def main():
             f.write(new)
         if name.startswith("test_") and new != text:
             ported.append(name[:-3])
+    return ported
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("modules", nargs="*", help="test modules (default: every ported one)")
+    parser.add_argument("--timeout", type=int, default=300, help="seconds per module")
+    args = parser.parse_args()
+    if not os.access(PEERS, os.X_OK):
+        sys.exit("no .venv-peers: run test/bench/setup-peers.sh")
+    source = subprocess.run([PEERS, "-c", "import numba.cuda.tests.cudapy as t, os; "
+                             "print(os.path.dirname(t.__file__))"], capture_output=True,
+                            text=True, check=True).stdout.strip()
+    work = tempfile.mkdtemp(prefix="cuft-numba-suite.")
+    ported = port_tests(source, work)
     modules = args.modules or ported
     env = dict(os.environ, CUFT_TARGET="host", CUFT_CACHE="0", NUMBA_ENABLE_CUDASIM="1",
                PYTHONPATH=os.pathsep.join([os.path.join(ROOT, "python"), work]))

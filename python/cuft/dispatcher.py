@@ -847,8 +847,8 @@ class DeviceFunction:
         self.inline = {True: "always", False: "never"}.get(inline, inline)
         _wrap(self, fn)
         self.__cuft_func__ = fn
-        self.declared = tuple((result, _cuft.signature_entries(args)) for result, args in
-                              declarations(signatures, f"@cuft.func {fn.__qualname__}"))
+        # (result entry, arguments' signature text) per declaration
+        self.declared = declarations(signatures, f"@cuft.func {fn.__qualname__}")
         self._signatures = tuple(dsl.signature_list(signatures) or ())  # texts: they pickle
         capture_source(fn)  # the text of now, as for a kernel
 

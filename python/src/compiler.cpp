@@ -61,14 +61,6 @@ void cuft::python::bindCompiler(py::module_ &m) {
       "the result's entry ('' for none) and the arguments' signature text; ValueError when "
       "it is not one.");
   m.def(
-      "takes_declared",
-      [](const std::string &declared, const std::string &sig, bool convertScalars) {
-        return cuft::signature::takesDeclared(declared, sig, convertScalars);
-      },
-      py::arg("declared"), py::arg("signature"), py::arg("convert_scalars") = false,
-      "Whether arguments read as `signature` launch a kernel declared for `declared` "
-      "(SignatureText.h's takesDeclared).");
-  m.def(
       "best_declared",
       [](const std::vector<std::string> &declared, const std::string &sig, bool convertScalars) {
         return cuft::signature::bestDeclared(declared, sig, convertScalars);

@@ -8,11 +8,10 @@ The parts that need numba run in the interpreter of .venv-peers
 (test/bench/setup-peers.sh: numba-cuda, pytest, filecheck), which is never
 .venv's, with cuft on its path; they skip where it is missing."""
 import functools
+import importlib.util
 import os
 import re
 import subprocess
-import sys
-import textwrap
 
 import numpy as np
 import pytest
@@ -20,7 +19,12 @@ import pytest
 import cuft
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
-PEERS = os.path.join(ROOT, ".venv-peers", "bin", "python")
+# tools/numba-cuda-suite.py: the port (the one change a user makes) and .venv-peers
+_spec = importlib.util.spec_from_file_location("numba_cuda_suite",
+                                               os.path.join(ROOT, "tools", "numba-cuda-suite.py"))
+SUITE = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(SUITE)
+PEERS = SUITE.PEERS
 
 
 def test_a_tuple_of_argument_types_is_one_signature(on_host):
@@ -294,22 +298,9 @@ def test_numba_cudas_own_tests_pass_when_ported_by_the_import(tmp_path):
     find = run_with_numba("import numba.cuda.tests.cudapy as t, os; print(os.path.dirname("
                           "t.__file__))", "numba_cuda", "pytest", "filecheck")
     assert find.returncode == 0, find.stderr
-    source = find.stdout.strip()
-    tests = tmp_path / "tests"
-    tests.mkdir()
-    (tests / "__init__.py").write_text("")
-    for name in os.listdir(source):
-        if not name.endswith(".py"):
-            continue
-        with open(os.path.join(source, name)) as f:
-            text = f.read()
-        # the one change a user makes
-        text = re.sub(r"^from numba import cuda(, (.*))?$",
-                      lambda m: "import cuft as cuda" + (f"\nfrom numba import {m[2]}"
-                                                         if m[2] else ""), text, flags=re.M)
-        (tests / name).write_text(text)
+    ported = SUITE.port_tests(find.stdout.strip(), str(tmp_path))
     for m in PORTED_MODULES:
-        assert "import cuft as cuda" in (tests / f"{m}.py").read_text(), m
+        assert m in ported, m
     run = run_with_numba(None, "numba_cuda", args=["-m", "unittest", "-v",
                                                    *(f"tests.{m}" for m in PORTED_MODULES)],
                          cwd=str(tmp_path))

@@ -856,8 +856,9 @@ class BuiltinsMixin:
         fn = unwrap(obj)
         # @cuft.func(["i8(i8, i8)", "f8(f8, f8)"]): cuft-specialize calls the
         # declaration the arguments' types fit best (they are known there).
-        declared = tuple((r, ",".join(e)) for r, e in getattr(obj, "declared", ()))
-        if declared and not any(len(e) == len(args) for _, e in obj.declared):
+        declared = getattr(obj, "declared", ())
+        if declared and not any(len(_cuft.signature_entries(a)) == len(args)
+                                for _, a in declared):
             raise self.error(f"device function '{fn.__name__}' has no declared signature "
                              f"of {len(args)} argument(s)", node)
         # A Python object (a function, an intrinsic, a dtype) is bound in a

@@ -255,13 +255,6 @@ declaredRating(std::string_view declared, std::string_view sig, bool convertScal
   return rating;
 }
 
-/// Whether arguments read as `sig` launch a kernel declared for `declared`
-/// (declaredRating).
-inline bool takesDeclared(std::string_view declared, std::string_view sig,
-                          bool convertScalars) {
-  return declaredRating(declared, sig, convertScalars).has_value();
-}
-
 /// The index of the declared signature that arguments read as `sig` take
 /// best, as numba chooses among overloads (declaredRating; the first of the
 /// best where several are as good), or -1 when none takes them.
