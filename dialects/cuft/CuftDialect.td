@@ -105,7 +105,7 @@ def Cuft_AtomicKindAttr : EnumAttr<Cuft_Dialect, Cuft_AtomicKind, "atomic_kind">
 // arity (MathOp::getArity) and the frontend's table (_cuft.math_functions())
 // come from these two declarations.
 defvar CuftBinaryMathFns = ["atan2", "pow", "hypot", "copysign", "fmod", "remainder",
-                             "nextafter", "ldexp", "jn", "yn"];
+                             "nextafter", "ldexp", "jn", "yn", "rect"];
 // Those that Python's cmath module has too: cuft.math with `cmath` computes
 // them on complex numbers.
 defvar CuftComplexMathFns = ["sqrt", "exp", "log", "log10", "sin", "cos", "tan", "asin",
@@ -139,7 +139,10 @@ def Cuft_MathFn : I32EnumAttr<"MathFn", "math library function", [
     I32EnumAttrCase<"y1", 43>,
     // jn(n, x), yn(n, x): of order n, an i32 first operand (C's int), as ldexp's
     // exponent (MathOp::getIntegerOperand).
-    I32EnumAttrCase<"jn", 44>, I32EnumAttrCase<"yn", 45>]> {
+    I32EnumAttrCase<"jn", 44>, I32EnumAttrCase<"yn", 45>,
+    // cmath.rect(r, phi): cmath's only (`cmath` set), of two floats of one type
+    // T, a complex<T> result.
+    I32EnumAttrCase<"rect", 46>]> {
   let cppNamespace = "::cuft";
   let genSpecializedAttr = 0;
 }

@@ -425,6 +425,9 @@ def Cuft_MathOp : Cuft_Op<"math", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOp
     and result share one complex type. With `cmath` (a call of the cmath
     module), the result is complex for a real argument too (`cmath.sqrt(-1.0)`
     is `1j`): specialization converts it, integers to `complex<f64>`.
+    `rect` is cmath's only: `cmath.rect(r, phi)` of two floats of one type,
+    a complex of that type. The complex functions compute what CPython's cmath
+    computes, its special values (signed zeros, infinities, NaNs) included.
     Functions lower to the math dialect (or, where it has none, to a call of the
     C math library), which each target supplies: libdevice on NVPTX, LLVM
     intrinsics and the C library on the host.

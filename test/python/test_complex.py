@@ -9,6 +9,7 @@ import pytest
 
 import cuft
 from sourceutil import line_of
+from test_code_options import ptxas
 
 
 pytestmark = pytest.mark.usefixtures("on_host")
@@ -91,3 +92,134 @@ def test_declared_signatures_take_complex_types_and_convert_scalars():
     assert out[0] == 3
     declared[1, 1](out, np.complex64(1 - 2j))
     assert out[0] == 1 - 2j
+
+
+# -- cmath as CPython computes it ----------------------------------------------------
+_PARTS = [-math.inf, -1e300, -2.5, -1.0, -1e-310, -0.0, 0.0, 1e-310, 0.5, 1.0, 2.5, 3e38, 1e300,
+          math.inf, math.nan]
+_FUNCTIONS = ("sqrt", "exp", "log", "log10", "sin", "cos", "tan", "asin", "acos", "atan", "sinh",
+              "cosh", "tanh", "asinh", "acosh", "atanh")
+
+
+@cuft.kernel
+def every_cmath_function(z, out):
+    i = cuft.grid(1)
+    if i < z.size:
+        v = z[i]
+        out[i, 0] = cmath.sqrt(v)
+        out[i, 1] = cmath.exp(v)
+        out[i, 2] = cmath.log(v)
+        out[i, 3] = cmath.log10(v)
+        out[i, 4] = cmath.sin(v)
+        out[i, 5] = cmath.cos(v)
+        out[i, 6] = cmath.tan(v)
+        out[i, 7] = cmath.asin(v)
+        out[i, 8] = cmath.acos(v)
+        out[i, 9] = cmath.atan(v)
+        out[i, 10] = cmath.sinh(v)
+        out[i, 11] = cmath.cosh(v)
+        out[i, 12] = cmath.tanh(v)
+        out[i, 13] = cmath.asinh(v)
+        out[i, 14] = cmath.acosh(v)
+        out[i, 15] = cmath.atanh(v)
+        out[i, 16] = cmath.rect(v.real, v.imag)
+        out[i, 17] = v / z[z.size - 1 - i]
+
+
+def _python_result(j, z, w):
+    """What CPython gives for column j; None where it raises (a kernel returns C99's value)."""
+    try:
+        if j < len(_FUNCTIONS):
+            return getattr(cmath, _FUNCTIONS[j])(z)
+        if j == len(_FUNCTIONS):
+            return cmath.rect(z.real, z.imag)
+        return z / w
+    except (ValueError, OverflowError, ZeroDivisionError):
+        return None
+
+
+def _same(got, want, rel, tiny=0.0):
+    """Equal parts: NaN for NaN, the same infinity, zeros of one sign, else within
+    rel (and tiny, for subnormal results)."""
+    for g, w in ((got.real, want.real), (got.imag, want.imag)):
+        if math.isnan(w) or math.isinf(w) or w == 0:
+            if not (math.isnan(g) if math.isnan(w) else
+                    g == w and math.copysign(1, g) == math.copysign(1, w)):
+                return False
+        elif not abs(g - w) <= rel * abs(w) + tiny:
+            return False
+    return True
+
+
+def cmath_grid(dtype=np.complex128):
+    """Every pair of _PARTS (complex128: signed zeros, subnormals, values near
+    overflow, infinities, NaNs), or of float32's like values (complex64)."""
+    parts = _PARTS if dtype == np.complex128 else [
+        -math.inf, -2.5, -1.0, -1e-40, -0.0, 0.0, 1e-40, 0.5, 1.0, 2.5, 1e30, math.inf, math.nan]
+    return np.array([complex(a, b) for a in parts for b in parts], dtype)
+
+
+def run_every_cmath_function(z):
+    out = np.zeros((z.size, len(_FUNCTIONS) + 2), z.dtype)
+    every_cmath_function[(z.size + 127) // 128, 128](z, out)
+    return out
+
+
+def cmath_mismatches(z, out, rel, tiny=0.0):
+    """Where every_cmath_function's `out` of `z` is not CPython's value (rounded
+    to out's type) within `rel` (and `tiny`); special values must be equal."""
+    wrong = []
+    for i, v in enumerate(z):
+        for j in range(out.shape[1]):
+            want = _python_result(j, complex(v), complex(z[z.size - 1 - i]))
+            if want is None:
+                continue
+            with np.errstate(over="ignore"):  # rounded to float32 (may overflow to inf)
+                want = complex(out.dtype.type(want))
+            if not _same(complex(out[i, j]), want, rel, tiny):
+                wrong.append((j, v, out[i, j], want))
+    return wrong
+
+
+def test_cmath_functions_rect_and_division_give_cpythons_values_special_ones_included():
+    # The values CPython's cmath gives (C99 Annex G's), to the sign of a zero;
+    # where CPython raises, the GPU suite compares the GPU's result with the
+    # host's. Before, the complex dialect's formulas gave acos(0j) = pi/2+0j
+    # (CPython pi/2-0j), exp(-inf-infj) = nan+nanj (0j), rect(0, inf) nan+nanj
+    # (0j), 1j/(inf+nanj) 0j (nan+nanj).
+    z = cmath_grid()
+    wrong = cmath_mismatches(z, run_every_cmath_function(z), 1e-15)
+    assert not wrong, (len(wrong), wrong[:10])
+
+
+def test_complex64_cmath_keeps_the_special_values_and_float32_accuracy():
+    z = cmath_grid(np.complex64)
+    wrong = cmath_mismatches(z, run_every_cmath_function(z), 2e-6, 1e-44)
+    assert not wrong, (len(wrong), wrong[:10])
+
+
+@pytest.mark.parametrize("dtype", [np.complex64, np.complex128])
+def test_cmath_functions_pass_ptxas(dtype, tmp_path):
+    # Their branches (finite parts, special values) and the tables' bit masks
+    # on the GPU target; the GPU suite compares the values with the host's.
+    z = np.zeros(4, dtype)
+    ptxas(every_cmath_function.inspect(z, np.zeros((4, 18), dtype), stage="ptx", chip="sm_90"),
+          tmp_path)
+
+
+@cuft.kernel
+def unpacked_calls(z, out):
+    i = cuft.grid(1)
+    if i < z.size:
+        t = (z[i].real, 2.0)
+        out[i] = complex(*cmath.polar(z[i])) + complex(*t) + max(*t, 1.0)
+
+
+def test_a_tuple_unpacks_into_the_arguments_of_builtins():
+    # numba-cuda's polar round trip, complex(*cmath.polar(x)): '*' was taken by
+    # device functions only.
+    z = np.array([1 + 2j, -3j, -0.5 + 0j])
+    out = np.zeros_like(z)
+    unpacked_calls[1, 4](z, out)
+    want = [complex(*cmath.polar(v)) + complex(v.real, 2.0) + max(v.real, 2.0, 1.0) for v in z]
+    np.testing.assert_allclose(out, want, rtol=1e-15)

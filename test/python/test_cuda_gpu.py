@@ -488,3 +488,22 @@ def test_every_libdevice_function_gives_the_hosts_result_on_the_gpu():
                 i = int(np.argmin(same))
                 wrong.append(f"{name}{tuple(a[i] for a in args)}: host {h[i]!r}, gpu {g[i]!r}")
     assert not wrong, "\n".join(wrong[:20])
+
+
+@pytest.mark.parametrize("dtype", [np.complex64, np.complex128])
+def test_cmath_functions_give_cpythons_values_and_the_hosts_special_values_on_the_gpu(dtype):
+    """test_complex's grid of special and ordinary values through every cmath
+    function, rect and division: CPython's values (libdevice's few ulps from
+    libm's), and where CPython raises, the host's special value exactly."""
+    import test_complex as C
+    z = C.cmath_grid(dtype)
+    gpu = C.run_every_cmath_function(z)
+    eps = np.finfo(z.real.dtype).eps
+    tiny = 1e-44 if dtype == np.complex64 else 0.0
+    wrong = C.cmath_mismatches(z, gpu, 64 * eps, tiny)
+    cuft.set_target("host")
+    host = C.run_every_cmath_function(z)
+    cuft.set_target("cuda")
+    wrong += [(j, z[i], gpu[i, j], host[i, j]) for i in range(z.size) for j in range(gpu.shape[1])
+              if not C._same(complex(gpu[i, j]), complex(host[i, j]), 64 * eps, tiny)]
+    assert not wrong, (len(wrong), wrong[:10])

@@ -14,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Checks.h"
+#include "Complex.h"
 
 #include "cuft/Conversion/CuftToGPU/CuftToGPU.h"
 #include "cuft/Dialect/Cuft/IR/CuftOps.h"
@@ -211,181 +212,10 @@ Value shift(OpBuilder &b, Location loc, bool left, bool u, Value x, Value y) {
   return arith::SelectOp::create(b, loc, tooFar, zeroOf(b, loc, x.getType()), r);
 }
 
-//===----------------------------------------------------------------------===//
-// Complex numbers: the complex dialect (complex-to-standard expands it after
-// this pass), and formulas for what it lacks (cmath's inverse functions, as
-// CPython computes them)
-//===----------------------------------------------------------------------===//
-
-Value floatConst(OpBuilder &b, Location loc, Type t, double v) {
-  return arith::ConstantOp::create(b, loc, t, b.getFloatAttr(t, v));
-}
-
-/// The integer value of a constant exponent written as a literal (`z ** 2`:
-/// specialization casts it to the complex type), if it is one.
-std::optional<int64_t> integerExponent(Value cuftExponent) {
-  if (auto c = cuftExponent.getDefiningOp<CastOp>())
-    cuftExponent = c.getInput();
-  Attribute a;
-  if (!matchPattern(cuftExponent, m_Constant(&a)))
-    return std::nullopt;
-  if (auto i = dyn_cast<IntegerAttr>(a))
-    return i.getValue().getSignificantBits() <= 64 ? std::optional(i.getValue().getSExtValue())
-                                                  : std::nullopt;
-  if (auto f = dyn_cast<FloatAttr>(a)) {
-    double d = f.getValueAsDouble();
-    if (d == std::trunc(d) && std::abs(d) <= 1e6)
-      return int64_t(d);
-  }
-  return std::nullopt;
-}
-
-/// `z ** y`: by repeated multiplication for an integer literal exponent of at
-/// most 100 (CPython's rule, exact where exp(y log z) would round), else
-/// complex.pow.
-Value complexPow(OpBuilder &b, Location loc, Value z, Value y, Value cuftExponent) {
-  std::optional<int64_t> n = integerExponent(cuftExponent);
-  if (!n || *n < -100 || *n > 100)
-    return complex::PowOp::create(b, loc, z, y);
-  auto type = cast<ComplexType>(z.getType());
-  Type f = type.getElementType();
-  Value one = complex::CreateOp::create(b, loc, type, floatConst(b, loc, f, 1.0),
-                                        floatConst(b, loc, f, 0.0));
-  Value result = one, square = z;
-  for (uint64_t e = uint64_t(std::abs(*n)); e; e >>= 1) {
-    if (e & 1)
-      result = result == one ? square : Value(complex::MulOp::create(b, loc, result, square));
-    if (e > 1)
-      square = complex::MulOp::create(b, loc, square, square);
-  }
-  return *n < 0 ? Value(complex::DivOp::create(b, loc, one, result)) : result;
-}
-
-struct Parts {
-  Value re, im;
-};
-Parts partsOf(OpBuilder &b, Location loc, Value z) {
-  return {complex::ReOp::create(b, loc, z), complex::ImOp::create(b, loc, z)};
-}
-Value complexOfParts(OpBuilder &b, Location loc, Type type, Value re, Value im) {
-  return complex::CreateOp::create(b, loc, type, re, im);
-}
-
-/// asinh, as CPython's cmath computes it away from overflow.
-Value complexAsinh(OpBuilder &b, Location loc, Value z) {
-  Type type = z.getType();
-  Type f = cast<ComplexType>(type).getElementType();
-  auto [x, y] = partsOf(b, loc, z);
-  Value one = floatConst(b, loc, f, 1.0);
-  auto sqrtOf = [&](Value re, Value im) {
-    return partsOf(b, loc, complex::SqrtOp::create(b, loc, complexOfParts(b, loc, type, re, im)));
-  };
-  Parts s1 = sqrtOf(arith::AddFOp::create(b, loc, one, y), arith::NegFOp::create(b, loc, x));
-  Parts s2 = sqrtOf(arith::SubFOp::create(b, loc, one, y), x);
-  auto mul = [&](Value p, Value q) { return arith::MulFOp::create(b, loc, p, q); };
-  Value re = math::AsinhOp::create(
-      b, loc, arith::SubFOp::create(b, loc, mul(s1.re, s2.im), mul(s2.re, s1.im)));
-  Value im = math::Atan2Op::create(
-      b, loc, y, arith::SubFOp::create(b, loc, mul(s1.re, s2.re), mul(s1.im, s2.im)));
-  return complexOfParts(b, loc, type, re, im);
-}
-
-/// acos (`acosh`: false) or acosh (true), as CPython's cmath computes them.
-Value complexAcos(OpBuilder &b, Location loc, Value z, bool hyperbolic) {
-  Type type = z.getType();
-  Type f = cast<ComplexType>(type).getElementType();
-  Value one = complexOfParts(b, loc, type, floatConst(b, loc, f, 1.0), floatConst(b, loc, f, 0.0));
-  auto mul = [&](Value p, Value q) { return arith::MulFOp::create(b, loc, p, q); };
-  Value two = floatConst(b, loc, f, 2.0);
-  if (hyperbolic) {
-    Parts s1 = partsOf(b, loc, complex::SqrtOp::create(b, loc, complex::SubOp::create(b, loc, z, one)));
-    Parts s2 = partsOf(b, loc, complex::SqrtOp::create(b, loc, complex::AddOp::create(b, loc, z, one)));
-    Value re = math::AsinhOp::create(
-        b, loc, arith::AddFOp::create(b, loc, mul(s1.re, s2.re), mul(s1.im, s2.im)));
-    Value im = mul(two, math::Atan2Op::create(b, loc, s1.im, s2.re));
-    return complexOfParts(b, loc, type, re, im);
-  }
-  Parts s1 = partsOf(b, loc, complex::SqrtOp::create(b, loc, complex::SubOp::create(b, loc, one, z)));
-  Parts s2 = partsOf(b, loc, complex::SqrtOp::create(b, loc, complex::AddOp::create(b, loc, one, z)));
-  Value re = mul(two, math::Atan2Op::create(b, loc, s1.re, s2.re));
-  Value im = math::AsinhOp::create(
-      b, loc, arith::SubFOp::create(b, loc, mul(s2.re, s1.im), mul(s2.im, s1.re)));
-  return complexOfParts(b, loc, type, re, im);
-}
-
-/// i * z (`sign` 1) or -i * z (`sign` -1): the parts swapped, one negated.
-Value timesI(OpBuilder &b, Location loc, Value z, int sign) {
-  auto [x, y] = partsOf(b, loc, z);
-  return sign > 0 ? complexOfParts(b, loc, z.getType(), arith::NegFOp::create(b, loc, y), x)
-                  : complexOfParts(b, loc, z.getType(), y, arith::NegFOp::create(b, loc, x));
-}
-
-/// atanh(z) = (log1p(z) - log1p(-z)) / 2.
-Value complexAtanh(OpBuilder &b, Location loc, Value z) {
-  Type f = cast<ComplexType>(z.getType()).getElementType();
-  Value d = complex::SubOp::create(b, loc, complex::Log1pOp::create(b, loc, z),
-                                   complex::Log1pOp::create(b, loc, complex::NegOp::create(b, loc, z)));
-  auto [re, im] = partsOf(b, loc, d);
-  Value half = floatConst(b, loc, f, 0.5);
-  return complexOfParts(b, loc, z.getType(), arith::MulFOp::create(b, loc, re, half),
-                        arith::MulFOp::create(b, loc, im, half));
-}
-
-/// sinh (`cosh` false) or cosh of z = x + iy from the real functions:
-/// sinh x cos y + i cosh x sin y, cosh x cos y + i sinh x sin y.
-Value complexSinhCosh(OpBuilder &b, Location loc, Value z, bool cosh) {
-  auto [x, y] = partsOf(b, loc, z);
-  Value sh = math::SinhOp::create(b, loc, x), ch = math::CoshOp::create(b, loc, x);
-  Value c = math::CosOp::create(b, loc, y), s = math::SinOp::create(b, loc, y);
-  auto mul = [&](Value p, Value q) { return arith::MulFOp::create(b, loc, p, q); };
-  return cosh ? complexOfParts(b, loc, z.getType(), mul(ch, c), mul(sh, s))
-              : complexOfParts(b, loc, z.getType(), mul(sh, c), mul(ch, s));
-}
-
-/// A cmath function of complex `z`.
-Value complexMath(OpBuilder &b, Location loc, MathFn fn, Value z) {
-  Type f = cast<ComplexType>(z.getType()).getElementType();
-  switch (fn) {
-  case MathFn::sqrt: return complex::SqrtOp::create(b, loc, z);
-  case MathFn::exp: return complex::ExpOp::create(b, loc, z);
-  case MathFn::log: return complex::LogOp::create(b, loc, z);
-  case MathFn::log10: {
-    auto [re, im] = partsOf(b, loc, complex::LogOp::create(b, loc, z));
-    Value k = floatConst(b, loc, f, 1.0 / std::log(10.0));
-    return complexOfParts(b, loc, z.getType(), arith::MulFOp::create(b, loc, re, k),
-                          arith::MulFOp::create(b, loc, im, k));
-  }
-  case MathFn::sin: return complex::SinOp::create(b, loc, z);
-  case MathFn::cos: return complex::CosOp::create(b, loc, z);
-  case MathFn::tan: return complex::TanOp::create(b, loc, z);
-  case MathFn::tanh: return complex::TanhOp::create(b, loc, z);
-  case MathFn::sinh: return complexSinhCosh(b, loc, z, /*cosh=*/false);
-  case MathFn::cosh: return complexSinhCosh(b, loc, z, /*cosh=*/true);
-  case MathFn::asinh: return complexAsinh(b, loc, z);
-  // asin(z) = -i asinh(iz); atan(z) = -i atanh(iz).
-  case MathFn::asin: return timesI(b, loc, complexAsinh(b, loc, timesI(b, loc, z, 1)), -1);
-  case MathFn::acos: return complexAcos(b, loc, z, /*hyperbolic=*/false);
-  case MathFn::acosh: return complexAcos(b, loc, z, /*hyperbolic=*/true);
-  case MathFn::atanh: return complexAtanh(b, loc, z);
-  case MathFn::atan: return timesI(b, loc, complexAtanh(b, loc, timesI(b, loc, z, 1)), -1);
-  default: llvm_unreachable("the verifier allows cmath's functions only");
-  }
-}
-
-Value emitComplexBinary(OpBuilder &b, Location loc, Operation *op, Value x, Value y) {
-  return llvm::TypeSwitch<Operation *, Value>(op)
-      .Case<AddOp>([&](auto) { return complex::AddOp::create(b, loc, x, y); })
-      .Case<SubOp>([&](auto) { return complex::SubOp::create(b, loc, x, y); })
-      .Case<MulOp>([&](auto) { return complex::MulOp::create(b, loc, x, y); })
-      .Case<TrueDivOp>([&](auto) { return complex::DivOp::create(b, loc, x, y); })
-      .Case<PowOp>([&](auto) { return complexPow(b, loc, x, y, op->getOperand(1)); })
-      .Default([](Operation *) -> Value { return {}; });
-}
-
 Value emitBinary(OpBuilder &b, Location loc, Operation *op, Type cuftType, Value x, Value y,
                  bool checked) {
   if (isa<ComplexType>(x.getType()))
-    return emitComplexBinary(b, loc, op, x, y);
+    return cuft::detail::emitComplexBinary(b, loc, op, x, y);
   if (x.getType().isBF16()) { // in f32, rounded once (see widenHalves)
     SmallVector<Value> xy = widenHalves(b, loc, {x, y});
     Value r = emitBinary(b, loc, op, b.getF32Type(), xy[0], xy[1], checked);
@@ -572,7 +402,7 @@ Value cuft::detail::castScalar(OpBuilder &b, Location loc, Value x, Type from, T
     return castScalar(b, loc, mid, f32, to, dst);
   }
   if (auto c = dyn_cast<ComplexType>(src)) {
-    auto [re, im] = partsOf(b, loc, x);
+    Value re = complex::ReOp::create(b, loc, x), im = complex::ImOp::create(b, loc, x);
     if (to.isInteger(1)) { // true unless both parts are 0 (NaN is true)
       Value zero = zeroOf(b, loc, c.getElementType());
       return arith::OrIOp::create(
@@ -581,13 +411,14 @@ Value cuft::detail::castScalar(OpBuilder &b, Location loc, Value x, Type from, T
     }
     // Complex to complex (specialization refuses complex to a real number).
     Type part = cast<ComplexType>(dst).getElementType();
-    return complexOfParts(b, loc, dst, castScalar(b, loc, re, c.getElementType(), part, part),
-                          castScalar(b, loc, im, c.getElementType(), part, part));
+    return complex::CreateOp::create(b, loc, dst,
+                                     castScalar(b, loc, re, c.getElementType(), part, part),
+                                     castScalar(b, loc, im, c.getElementType(), part, part));
   }
   if (auto c = dyn_cast<ComplexType>(dst)) { // a real number: no imaginary part
     Type part = c.getElementType();
-    return complexOfParts(b, loc, dst, castScalar(b, loc, x, from, part, part),
-                          zeroOf(b, loc, part));
+    return complex::CreateOp::create(b, loc, dst, castScalar(b, loc, x, from, part, part),
+                                     zeroOf(b, loc, part));
   }
   if (to.isInteger(1))
     return isa<FloatType>(src)
@@ -727,8 +558,13 @@ struct MathLowering : public OpConversionPattern<MathOp> {
                                 ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     auto &b = rewriter;
+    if (op.getFn() == MathFn::rect) {
+      rewriter.replaceOp(op, cuft::detail::complexRect(b, loc, adaptor.getOperands()[0],
+                                                       adaptor.getOperands()[1]));
+      return success();
+    }
     if (isa<ComplexType>(adaptor.getOperands()[0].getType())) {
-      rewriter.replaceOp(op, complexMath(b, loc, op.getFn(), adaptor.getOperands()[0]));
+      rewriter.replaceOp(op, cuft::detail::complexMath(b, loc, op.getFn(), adaptor.getOperands()[0]));
       return success();
     }
     // float16: computed in float32, then rounded (neither libdevice nor the C
@@ -785,13 +621,11 @@ struct MathLowering : public OpConversionPattern<MathOp> {
     case MathFn::yn: {
       // Target-independent: a call of the C library's function, which each
       // target supplies (prepare-nvptx: libdevice's; the host: libm's).
-      auto call = cuft::detail::callDeclared(b, loc, libmName(op.getFn(), x.getType().isF32()),
-                                       x.getType(), a);
-      SymbolTable::lookupNearestSymbolFrom(call, call.getCalleeAttr())
-          ->setAttr(kLibmAttr, b.getUnitAttr());
-      r = call.getResult(0);
+      r = cuft::detail::callLibm(b, loc, libmName(op.getFn(), x.getType().isF32()),
+                                 x.getType(), a);
       break;
     }
+    case MathFn::rect: llvm_unreachable("rect is lowered above");
     }
     rewriter.replaceOp(op, narrowTo(b, loc, r, op.getType()));
     return success();
@@ -799,6 +633,14 @@ struct MathLowering : public OpConversionPattern<MathOp> {
 };
 
 } // namespace
+
+Value cuft::detail::callLibm(OpBuilder &b, Location loc, StringRef name, Type type,
+                             ValueRange args) {
+  auto call = callDeclared(b, loc, name, type, args);
+  SymbolTable::lookupNearestSymbolFrom(call, call.getCalleeAttr())
+      ->setAttr(kLibmAttr, b.getUnitAttr());
+  return call.getResult(0);
+}
 
 void cuft::populateCuftArithToArithPatterns(CuftTypeConverter &converter,
                                             RewritePatternSet &patterns,

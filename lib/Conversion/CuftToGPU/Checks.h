@@ -46,6 +46,11 @@ void checkDivisor(mlir::OpBuilder &b, mlir::Location loc, mlir::Value divisor);
 mlir::Value castScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x, mlir::Type from,
                        mlir::Type to, mlir::Type dst);
 
+/// `name(args...)`, a function of the C math library returning `type`, which
+/// each target supplies (prepare-nvptx: libdevice's; the host: libm's).
+mlir::Value callLibm(mlir::OpBuilder &b, mlir::Location loc, llvm::StringRef name,
+                     mlir::Type type, mlir::ValueRange args);
+
 } // namespace cuft::detail
 
 #endif

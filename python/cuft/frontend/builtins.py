@@ -84,6 +84,30 @@ def _numpy_dtype_name(obj):
 
 
 class BuiltinsMixin:
+    def _call_unpacked(self, node):
+        """``f(*t)`` of a tuple ``t`` (``complex(*cmath.polar(z))``): ``f`` called
+        with t's elements as positional arguments (device functions take the
+        tuple in call_device_function)."""
+        args, names = [], []
+        for a in node.args:
+            if not isinstance(a, ast.Starred):
+                args.append(a)
+                continue
+            t = self.visit(a.value)
+            if not isinstance(t, tuple):
+                raise self.error("'*' needs a tuple here", a)
+            for item in t:
+                name = f" unpacked{len(self.bound)}"  # no Python name has a space
+                self.bound[name] = item
+                names.append(name)
+                args.append(ast.copy_location(ast.Name(id=name, ctx=ast.Load()), a))
+        try:
+            return self.visit(ast.copy_location(
+                ast.Call(func=node.func, args=args, keywords=node.keywords), node))
+        finally:
+            for name in names:
+                del self.bound[name]
+
     def call_args(self, node, fname, names, required):
         """Map a call's positional and keyword arguments onto ``names``."""
         if len(node.args) > len(names):
@@ -102,11 +126,9 @@ class BuiltinsMixin:
         return self.as_value(self.visit(node), node)
 
     def visit_Call(self, node):
-        for a in node.args:  # f(*t) of a tuple t: device functions only
-            if isinstance(a, ast.Starred) and getattr(
-                    self.static_value_or_none(node.func), "__cuft_func__", None) is None:
-                raise self.error("'*' arguments are not supported in kernels (except a "
-                                 "tuple's to a device function)", a)
+        if any(isinstance(a, ast.Starred) for a in node.args) and getattr(
+                self.static_value_or_none(node.func), "__cuft_func__", None) is None:
+            return self._call_unpacked(node)
         if any(kw.arg is None for kw in node.keywords):
             raise self.error("'**' arguments are not supported in kernels", node)
         if isinstance(node.func, ast.Lambda):  # (lambda x: ...)(v)
@@ -552,12 +574,9 @@ class BuiltinsMixin:
         return (self.unop("abs", z, node), phase)
 
     def _cmath_rect(self, node, name):
-        """cmath.rect(r, phi): r * (cos(phi) + sin(phi) j)."""
+        """cmath.rect(r, phi): r * (cos(phi) + sin(phi) j), CPython's special values."""
         r, phi = self.call_args(node, name, ["r", "phi"], 2)
-        r, phi = self.value_of(r), self.value_of(phi)
-        return self.complex_of(self.binop(ast.Mult(), r, self.math_op("cos", [phi], node), node),
-                               self.binop(ast.Mult(), r, self.math_op("sin", [phi], node), node),
-                               node)
+        return self.math_op("rect", [self.value_of(r), self.value_of(phi)], node, cmath=True)
 
     def _py_abs(self, node):
         (x,) = self.call_args(node, "abs", ["x"], 1)

@@ -2,26 +2,43 @@
 // RUN: cuft-opt %s --cuft-to-host | FileCheck %s --check-prefix=HOST
 
 // A kernel's complex parameter is two float parameters (the kernel ABI, see
-// KernelArgs.h), made complex again at entry; complex ops lower to the complex
-// dialect, cmath's inverses to formulas on the parts, a literal integer power
-// to multiplications, print to "(re+imj)". The host pipeline expands all of it.
+// KernelArgs.h), made complex again at entry; +, -, * and abs lower to the
+// complex dialect; cmath's functions, rect and division to CPython's formulas
+// on the parts (finite parts in one branch, the special values' table,
+// looked up by bit masks, in the other); a literal integer power to
+// multiplications, print to "(re+imj)". The host pipeline expands all of it.
 
 // CHECK-LABEL: gpu.func @k(
 // CHECK-SAME: %[[A:.*]]: memref<?xcomplex<f32>>, %[[RE:.*]]: f32, %[[IM:.*]]: f32, %[[X:.*]]: f32) kernel
 // CHECK: %[[Z:.*]] = complex.create %[[RE]], %[[IM]] : complex<f32>
 // CHECK: %[[V:.*]] = memref.load %[[A]]
 // CHECK: %[[W:.*]] = complex.mul %[[V]], %[[Z]] : complex<f32>
-// CHECK: %[[S:.*]] = complex.sqrt %[[W]] : complex<f32>
+// CHECK-DAG: %[[WRE:.*]] = complex.re %[[W]] : complex<f32>
+// CHECK-DAG: %[[WIM:.*]] = complex.im %[[W]] : complex<f32>
+// CHECK: %[[SQ:.*]]:2 = scf.if %{{.*}} -> (f32, f32) {
+// CHECK: func.call @hypotf
+// CHECK: math.sqrt
+// CHECK: math.copysign
+// CHECK: } else {
+// CHECK: arith.shrui %{{.*}}, %{{.*}} : i64
+// CHECK: }
+// CHECK: complex.create %[[SQ]]#0, %[[SQ]]#1 : complex<f32>
 // CHECK: math.atan2
 // CHECK: math.asinh
+// CHECK-NOT: complex.sqrt
 // CHECK: complex.abs
 // CHECK: %[[C:.*]] = complex.create %{{.*}}, %[[X]] : complex<f32>
 // CHECK: complex.neq %[[C]], %[[Z]] : complex<f32>
 // CHECK: gpu.printf "x(%f%+fj) %lld\0A"
-// CHECK: %[[SQ:.*]] = complex.mul %[[C]], %[[C]] : complex<f32>
-// CHECK: %[[CUBE:.*]] = complex.mul %[[C]], %[[SQ]] : complex<f32>
+// CHECK: %[[C2:.*]] = complex.mul %[[C]], %[[C]] : complex<f32>
+// CHECK: %[[CUBE:.*]] = complex.mul %[[C]], %[[C2]] : complex<f32>
 // CHECK-NOT: complex.pow
 // CHECK: memref.store %[[CUBE]], %[[A]]
+// CHECK: math.cos %[[X]]
+// CHECK: math.sin %[[X]]
+// CHECK-NOT: complex.div
+// CHECK: arith.divf
+// CHECK: gpu.return
 // HOST-LABEL: llvm.func @__cuft_entry_k
 // HOST-NOT: complex.
 cuft.kernel @k(%a: !cuft.array<complex<f32>, 1, C>, %z: complex<f32>, %x: f32) {
@@ -40,5 +57,8 @@ cuft.kernel @k(%a: !cuft.array<complex<f32>, 1, C>, %z: complex<f32>, %x: f32) {
   %three_c = cuft.cast %three : i64 to complex<f32>
   %p = cuft.pow %c, %three_c : (complex<f32>, complex<f32>) -> complex<f32>
   cuft.store %p, %a[%i] : complex<f32>, !cuft.array<complex<f32>, 1, C>[i64]
+  %e = cuft.math rect(%x, %x) {cmath} : (f32, f32) -> complex<f32>
+  %q = cuft.truediv %e, %z : (complex<f32>, complex<f32>) -> complex<f32>
+  cuft.store %q, %a[%i] : complex<f32>, !cuft.array<complex<f32>, 1, C>[i64]
   cuft.return
 }

@@ -245,6 +245,22 @@ cuft.func @f(%a: i64) {
 // -----
 
 cuft.func @f(%a: f32) {
+  // expected-error@+1 {{expects cmath's rect of two floats of one type T to a complex<T>, got 'f32', 'f32' -> 'f32'}}
+  %0 = cuft.math rect(%a, %a) {cmath} : (f32, f32) -> f32
+  cuft.return
+}
+
+// -----
+
+cuft.func @f(%a: f32) {
+  // expected-error@+1 {{expects cmath's rect of two floats of one type T to a complex<T>}}
+  %0 = cuft.math rect(%a, %a) : (f32, f32) -> complex<f32>
+  cuft.return
+}
+
+// -----
+
+cuft.func @f(%a: f32) {
   // expected-error@+2 {{expected ::cuft::MathFn to be one of}}
   // expected-error@+1 {{custom op 'cuft.math' failed to parse Cuft_MathFnAttr parameter 'value'}}
   %0 = cuft.math sinc(%a) : (f32) -> f32

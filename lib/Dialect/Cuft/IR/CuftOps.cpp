@@ -382,6 +382,15 @@ LogicalResult MathOp::verify() {
                                    << getOperands().size();
   if (isGeneric(*this))
     return success();
+  if (getFn() == MathFn::rect) {
+    Type t = getOperand(0).getType();
+    if (!getCmath() || !isFloatType(t) || getOperand(1).getType() != t ||
+        getType() != ComplexType::get(t))
+      return emitOpError("expects cmath's rect of two floats of one type T to a complex<T>, "
+                         "got ")
+             << getOperandTypes() << " -> " << getType();
+    return success();
+  }
   for (auto [i, v] : llvm::enumerate(getOperands())) {
     if (getIntegerOperand(getFn()) == i) {
       if (!v.getType().isSignlessInteger(32) && !v.getType().isSignedInteger(32))

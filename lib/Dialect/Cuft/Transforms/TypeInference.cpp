@@ -499,6 +499,18 @@ LogicalResult MathOp::inferTypes(TypeInference &typing) {
     return success();
   TypeInfo r = *acc;
   r.literal.reset();
+  if (getFn() == MathFn::rect) { // two reals (integers: f64) to a complex
+    if (kindOf(r.type) == ScalarKind::Complex) {
+      if (typing.emitting())
+        emitError("rect() takes real numbers, got '") << describe(r.type) << "'";
+      return failure();
+    }
+    if (kindOf(r.type) != ScalarKind::Float)
+      r.type = f64Type(getContext());
+    r.type = complexOf(r.type);
+    typing.set(getResult(), r);
+    return success();
+  }
   // cmath's functions compute on complex numbers (a real argument converted,
   // integers to complex<f64>); the others on a complex argument too where cmath
   // has the function (NumPy's ufuncs: numpy.sqrt(z)).
@@ -641,8 +653,10 @@ void MathOp::castOperands(TypeInference &typing) {
     }
     return;
   }
+  // rect's operands are its complex result's parts.
+  Type t = getFn() == MathFn::rect ? cast<ComplexType>(getType()).getElementType() : getType();
   for (unsigned i = 0; i < getNumOperands(); ++i)
-    typing.castOperand(*this, i, getType());
+    typing.castOperand(*this, i, t);
 }
 
 //===----------------------------------------------------------------------===//
