@@ -189,6 +189,8 @@ public:
   Parts apply(MathFn fn, Parts z);
   Parts rect(Value r, Value phi);
   Parts divide(Parts a, Parts d);
+  Parts power(Parts a, Parts y, std::optional<int64_t> literal);
+  Parts powerByLog(Parts a, Parts y);
 
 private:
   OpBuilder &b;
@@ -654,6 +656,64 @@ Parts Cmath::divide(Parts a, Parts d) {
   return r;
 }
 
+// a ** y: CPython's complex_pow. An integer exponent n (no imaginary part,
+// |n| <= 100) multiplies as c_powi: 1 * a^(2^k) for n's bits (its first
+// product by 1 + 0j included: it makes CPython's NaNs of infinite parts), the
+// reciprocal of that for n < 0; else |a|^Re y e^(-arg(a) Im y) times
+// cis(arg(a) Re y + Im y log|a|) (_Py_c_pow), 1 for y = 0 and 0 for a = 0
+// (where Python raises ZeroDivisionError for a negative or complex y).
+Parts Cmath::power(Parts a, Parts y, std::optional<int64_t> literal) {
+  auto product = [&](Parts p, Parts q) {
+    return Parts{sub(mul(p.re, q.re), mul(p.im, q.im)), add(mul(p.re, q.im), mul(p.im, q.re))};
+  };
+  Parts one{c(1.0), c(0.0)};
+  if (literal && *literal >= -100 && *literal <= 100) {
+    Parts r = one, p = a;
+    for (int64_t n = std::abs(*literal), mask = 1; n >= mask; mask <<= 1) {
+      if (n & mask)
+        r = product(r, p);
+      if (n >= 2 * mask)
+        p = product(p, p);
+    }
+    return *literal < 0 ? divide(one, r) : r;
+  }
+  if (literal) // another literal: not an integer of at most 100
+    return powerByLog(a, y);
+  Value integral = both(both(eq(y.im, 0.0), le(fabs(y.re), 100.0)),
+                        cmp(arith::CmpFPredicate::OEQ, y.re, math::FloorOp::create(b, loc, y.re)));
+  return branch(
+      integral,
+      [&] {
+        // n's seven bits (|n| <= 100), each product selected where n has it.
+        Value n = arith::FPToSIOp::create(b, loc, b.getI64Type(), y.re);
+        Value negative = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, n, i64(0));
+        Value u = select(negative, arith::SubIOp::create(b, loc, i64(0), n), n);
+        Parts r = one, p = a;
+        for (int64_t mask = 1; mask <= 64; mask <<= 1) {
+          Value bit = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
+                                            arith::AndIOp::create(b, loc, u, i64(mask)), i64(0));
+          r = select(bit, product(r, p), r);
+          if (mask < 64)
+            p = product(p, p);
+        }
+        return select(negative, divide(one, r), r);
+      },
+      [&] { return powerByLog(a, y); });
+}
+
+Parts Cmath::powerByLog(Parts a, Parts y) {
+  Value vabs = hypot(a.re, a.im);
+  Value at = atan2(a.im, a.re);
+  Value complexY = ne(y.im, 0.0);
+  Value len = math::PowFOp::create(b, loc, vabs, y.re);
+  len = select(complexY, div(len, exp(mul(at, y.im))), len);
+  Value phase = mul(at, y.re);
+  phase = select(complexY, add(phase, mul(y.im, log(vabs))), phase);
+  Parts r{mul(len, cos(phase)), mul(len, sin(phase))};
+  r = select(both(eq(a.re, 0.0), eq(a.im, 0.0)), Parts{c(0.0), c(0.0)}, r);
+  return select(both(eq(y.re, 0.0), eq(y.im, 0.0)), Parts{c(1.0), c(0.0)}, r);
+}
+
 Parts partsOf(OpBuilder &b, Location loc, Value z) {
   return {complex::ReOp::create(b, loc, z), complex::ImOp::create(b, loc, z)};
 }
@@ -664,10 +724,6 @@ Value quotient(OpBuilder &b, Location loc, Value x, Value y) {
   Parts q = Cmath(b, loc, cast<FloatType>(type.getElementType()))
                 .divide(partsOf(b, loc, x), partsOf(b, loc, y));
   return complex::CreateOp::create(b, loc, type, q.re, q.im);
-}
-
-Value floatConst(OpBuilder &b, Location loc, Type t, double v) {
-  return arith::ConstantOp::create(b, loc, t, b.getFloatAttr(t, v));
 }
 
 /// The integer value of a constant exponent written as a literal (`z ** 2`:
@@ -689,25 +745,14 @@ std::optional<int64_t> integerExponent(Value cuftExponent) {
   return std::nullopt;
 }
 
-/// `z ** y`: by repeated multiplication for an integer literal exponent of at
-/// most 100 (CPython's rule, exact where exp(y log z) would round), else
-/// complex.pow.
+/// `z ** y` as CPython computes it: for an exponent with no imaginary part
+/// and an integer real part of at most 100 in magnitude (a literal one known
+/// here), by repeated multiplication; else exp(y log z) on the parts.
 Value complexPow(OpBuilder &b, Location loc, Value z, Value y, Value cuftExponent) {
-  std::optional<int64_t> n = integerExponent(cuftExponent);
-  if (!n || *n < -100 || *n > 100)
-    return complex::PowOp::create(b, loc, z, y);
   auto type = cast<ComplexType>(z.getType());
-  Type f = type.getElementType();
-  Value one = complex::CreateOp::create(b, loc, type, floatConst(b, loc, f, 1.0),
-                                        floatConst(b, loc, f, 0.0));
-  Value result = one, square = z;
-  for (uint64_t e = uint64_t(std::abs(*n)); e; e >>= 1) {
-    if (e & 1)
-      result = result == one ? square : Value(complex::MulOp::create(b, loc, result, square));
-    if (e > 1)
-      square = complex::MulOp::create(b, loc, square, square);
-  }
-  return *n < 0 ? quotient(b, loc, one, result) : result;
+  Cmath m(b, loc, cast<FloatType>(type.getElementType()));
+  Parts r = m.power(partsOf(b, loc, z), partsOf(b, loc, y), integerExponent(cuftExponent));
+  return complex::CreateOp::create(b, loc, type, r.re, r.im);
 }
 
 } // namespace
