@@ -124,6 +124,8 @@ def every_cmath_function(z, out):
         out[i, 15] = cmath.atanh(v)
         out[i, 16] = cmath.rect(v.real, v.imag)
         out[i, 17] = v / z[z.size - 1 - i]
+        out[i, 18] = abs(v)
+        out[i, 19] = cmath.phase(v)
 
 
 def _python_result(j, z, w):
@@ -131,9 +133,8 @@ def _python_result(j, z, w):
     try:
         if j < len(_FUNCTIONS):
             return getattr(cmath, _FUNCTIONS[j])(z)
-        if j == len(_FUNCTIONS):
-            return cmath.rect(z.real, z.imag)
-        return z / w
+        return (lambda: cmath.rect(z.real, z.imag), lambda: z / w, lambda: abs(z),
+                lambda: cmath.phase(z))[j - len(_FUNCTIONS)]()
     except (ValueError, OverflowError, ZeroDivisionError):
         return None
 
@@ -160,7 +161,7 @@ def cmath_grid(dtype=np.complex128):
 
 
 def run_every_cmath_function(z):
-    out = np.zeros((z.size, len(_FUNCTIONS) + 2), z.dtype)
+    out = np.zeros((z.size, len(_FUNCTIONS) + 4), z.dtype)
     every_cmath_function[(z.size + 127) // 128, 128](z, out)
     return out
 
@@ -186,7 +187,7 @@ def test_cmath_functions_rect_and_division_give_cpythons_values_special_ones_inc
     # where CPython raises, the GPU suite compares the GPU's result with the
     # host's. Before, the complex dialect's formulas gave acos(0j) = pi/2+0j
     # (CPython pi/2-0j), exp(-inf-infj) = nan+nanj (0j), rect(0, inf) nan+nanj
-    # (0j), 1j/(inf+nanj) 0j (nan+nanj).
+    # (0j), 1j/(inf+nanj) 0j (nan+nanj), abs(inf+nanj) nan (inf).
     z = cmath_grid()
     wrong = cmath_mismatches(z, run_every_cmath_function(z), 1e-15)
     assert not wrong, (len(wrong), wrong[:10])
@@ -203,7 +204,7 @@ def test_cmath_functions_pass_ptxas(dtype, tmp_path):
     # Their branches (finite parts, special values) and the tables' bit masks
     # on the GPU target; the GPU suite compares the values with the host's.
     z = np.zeros(4, dtype)
-    ptxas(every_cmath_function.inspect(z, np.zeros((4, 18), dtype), stage="ptx", chip="sm_90"),
+    ptxas(every_cmath_function.inspect(z, np.zeros((4, 20), dtype), stage="ptx", chip="sm_90"),
           tmp_path)
 
 

@@ -352,7 +352,7 @@ struct UnaryLowering : public ConversionPattern {
     Value r;
     if (isa<ComplexType>(t))
       r = isa<NegOp>(op)   ? Value(complex::NegOp::create(rewriter, loc, x))
-          : isa<AbsOp>(op) ? Value(complex::AbsOp::create(rewriter, loc, x))
+          : isa<AbsOp>(op) ? cuft::detail::complexAbs(rewriter, loc, x)
                            : Value(complex::ConjOp::create(rewriter, loc, x));
     else if (isa<NegOp>(op))
       r = isFloat ? Value(arith::NegFOp::create(rewriter, loc, x))

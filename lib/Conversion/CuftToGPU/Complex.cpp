@@ -1,8 +1,9 @@
 //===- Complex.cpp - complex arithmetic and cmath's functions -------------===//
 //
-// +, -, *, / and abs of complex numbers lower to the complex dialect
-// (complex-to-standard expands it after this pass). cmath's functions are
-// computed from the parts as CPython's cmath module computes them
+// +, - and * of complex numbers lower to the complex dialect
+// (complex-to-standard expands it after this pass); abs is hypot of the parts
+// (C99's: infinite if a part is, even with a NaN), as in CPython and NumPy.
+// Division, powers and cmath's functions are computed from the parts as CPython's cmath module computes them
 // (Modules/cmathmodule.c, after C99 Annex G), so that a kernel gives what
 // Python gives, signed zeros, infinities and NaNs included, on every target:
 // the same formulas for finite arguments (with their rescalings near overflow
@@ -762,6 +763,12 @@ Value cuft::detail::complexMath(OpBuilder &b, Location loc, MathFn fn, Value z) 
   Cmath m(b, loc, cast<FloatType>(type.getElementType()));
   Parts r = m.apply(fn, partsOf(b, loc, z));
   return complex::CreateOp::create(b, loc, type, r.re, r.im);
+}
+
+Value cuft::detail::complexAbs(OpBuilder &b, Location loc, Value z) {
+  Parts p = partsOf(b, loc, z);
+  Type t = p.re.getType();
+  return cuft::detail::callLibm(b, loc, t.isF32() ? "hypotf" : "hypot", t, {p.re, p.im});
 }
 
 Value cuft::detail::complexRect(OpBuilder &b, Location loc, Value r, Value phi) {

@@ -1,6 +1,6 @@
 //===- Complex.h - complex arithmetic and cmath's functions -----*- C++ -*-===//
 //
-// Complex.cpp: complex +, -, *, /, ** to the complex dialect, and cmath's
+// Complex.cpp: complex +, -, * to the complex dialect; abs, /, ** and cmath's
 // functions computed as CPython computes them (special values included).
 //
 //===----------------------------------------------------------------------===//
@@ -15,6 +15,9 @@ namespace cuft::detail {
 
 /// cmath's `fn` (one that cmath has: MathOp::hasComplexForm) of complex `z`.
 mlir::Value complexMath(mlir::OpBuilder &b, mlir::Location loc, MathFn fn, mlir::Value z);
+
+/// abs(z): hypot of the parts, as CPython and NumPy compute it.
+mlir::Value complexAbs(mlir::OpBuilder &b, mlir::Location loc, mlir::Value z);
 
 /// cmath.rect(r, phi) of two floats of one type: a complex of that type.
 mlir::Value complexRect(mlir::OpBuilder &b, mlir::Location loc, mlir::Value r, mlir::Value phi);

@@ -2,8 +2,8 @@
 // RUN: cuft-opt %s --cuft-to-host | FileCheck %s --check-prefix=HOST
 
 // A kernel's complex parameter is two float parameters (the kernel ABI, see
-// KernelArgs.h), made complex again at entry; +, -, * and abs lower to the
-// complex dialect; cmath's functions, rect, division and powers to CPython's
+// KernelArgs.h), made complex again at entry; +, - and * lower to the complex
+// dialect, abs to hypot; cmath's functions, rect, division and powers to CPython's
 // formulas on the parts (finite parts in one branch, the special values'
 // table, looked up by bit masks, in the other; a literal integer power by
 // multiplications), print to "(re+imj)". The host pipeline expands all of it.
@@ -26,7 +26,9 @@
 // CHECK: math.atan2
 // CHECK: math.asinh
 // CHECK-NOT: complex.sqrt
-// CHECK: complex.abs
+// CHECK: %[[T:.*]] = complex.create
+// CHECK: complex.im %[[T]] : complex<f32>
+// CHECK-NEXT: func.call @hypotf(%{{.*}}, %{{.*}}) : (f32, f32) -> f32
 // CHECK: %[[C:.*]] = complex.create %{{.*}}, %[[X]] : complex<f32>
 // CHECK: complex.neq %[[C]], %[[Z]] : complex<f32>
 // CHECK: gpu.printf "x(%f%+fj) %lld\0A"
