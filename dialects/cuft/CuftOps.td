@@ -398,7 +398,10 @@ class Cuft_PartOp<string mnemonic, string pyname, string ofReal>
   let description = [{
     Typed IR: a `complex<T>` operand, a `T` result. Of a real number,
     specialization replaces the op by }] # ofReal # [{, as Python's numbers have
-    `.real` and `.imag` too.
+    `.real` and `.imag` too. Of an array of `complex<T>`, NumPy's view of the
+    parts: a strided array of `T` of its rank and memory space sharing its
+    memory (writes and atomics through it reach the array); `.real` of an
+    array of real numbers is the array.
 
     Example: `%r = cuft.}] # mnemonic # [{ %z : (complex<f64>) -> f64`
   }];

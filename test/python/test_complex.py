@@ -263,3 +263,57 @@ def test_complex_powers_are_cpythons_for_literal_and_run_time_exponents():
             if not _same(out[i, j], want, 1e-13):
                 wrong.append((j, a, e, out[i, j], want))
     assert not wrong, (len(wrong), wrong[:10])
+
+
+@cuft.kernel
+def add_to_parts(values, other, out):
+    i = cuft.grid(1)
+    if i < values.shape[0]:
+        cuft.atomic.add(values.real, i, 1)  # numba-cuda's test_atomic_on_real
+        values.imag[i] = values.imag[i] * 2
+        out[i] = other[::-1].imag[i] + out.real[i]  # stride -2 (parts)
+
+
+@cuft.kernel
+def parts_of_shared(out):
+    s = cuft.shared.array(32, cuft.complex64)
+    i = cuft.threadIdx.x
+    s.real[i] = i
+    s.imag[i] = 2 * i
+    cuft.syncthreads()
+    out[i] = s[31 - i]
+
+
+def test_real_and_imag_of_complex_arrays_are_views_of_their_parts(tmp_path):
+    # NumPy's a.real and a.imag: strided views sharing the array's memory, as
+    # numba-cuda's atomics on them use (before: refused).
+    # A negative stride of parts reached LLVM as `mul nuw` by -2 (MLIR's memref
+    # lowering claims non-negative steps): the loads were folded to garbage.
+    values = np.arange(8) + np.arange(8) * 1j
+    out = np.ones(8)
+    add_to_parts[1, 8](values, values * 3, out)
+    np.testing.assert_array_equal(values, np.arange(1, 9) + np.arange(8) * 2j)
+    np.testing.assert_array_equal(out, 1 + 3 * np.arange(7, -1, -1))
+    grid = np.zeros((3, 4), np.complex64).T  # a transposed view: strides (8, 32)
+    add_to_parts[1, 4](grid[:, 1], grid[:, 1].copy(), np.zeros(4))
+    assert (grid[:, 1] == 1).all() and (grid[:, [0, 2]] == 0).all()
+    shared = np.zeros(32, np.complex64)
+    parts_of_shared[1, 32](shared)
+    np.testing.assert_array_equal(shared, np.arange(31, -1, -1) * (1 + 2j))
+    frozen = values.copy()
+    frozen.setflags(write=False)  # a write through the view writes the array
+    with pytest.raises(cuft.KernelArgumentError, match="read-only array"):
+        add_to_parts[1, 8](frozen, values, out)
+    for k, args in ((add_to_parts, (values, values, out)), (parts_of_shared, (shared,))):
+        ptxas(k.inspect(*args, stage="ptx", chip="sm_90"), tmp_path)
+
+
+@cuft.kernel
+def imag_of_reals(a):
+    a.imag[0] = 1.0
+
+
+def test_imag_of_an_array_of_real_numbers_is_refused_where_it_is_written():
+    with pytest.raises(cuft.CompileError, match="the .imag of an array of real numbers") as e:
+        imag_of_reals[1, 1](np.zeros(2))
+    assert "test_complex.py:%d:%d:" % line_of(imag_of_reals, 'a.imag') in str(e.value)

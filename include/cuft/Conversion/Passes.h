@@ -95,6 +95,13 @@ void runPasses(llvm::Module &module, llvm::PassBuilder &pb, llvm::ModulePassMana
 /// (array dimensions' bound).
 void rangesFromEntryAssumes(llvm::Module &module);
 
+/// Drops `nuw` from the GEPs of `module` and from the index products that
+/// feed them, keeping `inbounds` and `nsw`: MLIR's memref lowering claims a
+/// non-negative step, which a view with a negative stride breaks
+/// (SignedOffsets.cpp). Both targets' compilers run it on the LLVM IR before
+/// optimizing.
+void signedMemrefOffsets(llvm::Module &module);
+
 /// Makes every atomic read-modify-write and compare-and-swap of `module`
 /// relaxed (LLVM's monotonic), as CUDA's atomics are: what orders memory
 /// around them is a fence (cuft.threadfence: a seq_cst fence). MLIR's memref

@@ -496,6 +496,12 @@ struct PartLowering : public OpConversionPattern<PartOp> {
   using OpConversionPattern<PartOp>::OpConversionPattern;
   LogicalResult matchAndRewrite(PartOp op, typename PartOp::Adaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
+    if (isa<MemRefType>(adaptor.getInput().getType())) {
+      auto type = cast<MemRefType>(this->getTypeConverter()->convertType(op.getType()));
+      rewriter.replaceOp(op, cuft::detail::partsView(rewriter, op.getLoc(), adaptor.getInput(),
+                                                     type, std::is_same_v<PartOp, ImagOp>));
+      return success();
+    }
     rewriter.replaceOpWithNewOp<ComplexPartOp>(op, adaptor.getInput());
     return success();
   }

@@ -19,6 +19,13 @@ mlir::Value complexMath(mlir::OpBuilder &b, mlir::Location loc, MathFn fn, mlir:
 /// abs(z): hypot of the parts, as CPython and NumPy compute it.
 mlir::Value complexAbs(mlir::OpBuilder &b, mlir::Location loc, mlir::Value z);
 
+/// `a.real` (`imag` false) or `a.imag` of a memref of complex numbers: a
+/// memref of `type` (strided, of the parts' type) over the same memory, its
+/// offset and strides counted in parts (twice as many; the imaginary part one
+/// further).
+mlir::Value partsView(mlir::OpBuilder &b, mlir::Location loc, mlir::Value array,
+                      mlir::MemRefType type, bool imag);
+
 /// cmath.rect(r, phi) of two floats of one type: a complex of that type.
 mlir::Value complexRect(mlir::OpBuilder &b, mlir::Location loc, mlir::Value r, mlir::Value phi);
 

@@ -43,10 +43,20 @@ using namespace cuft;
 
 namespace {
 
-/// `memref<...>` without its memory space: on the host all memory is one space.
+/// `memref<...>` without its memory space: on the host all memory is one space
+/// (and so a memref's descriptor built by hand, as a complex array's parts
+/// view: LLVM pointers of address space 0).
 Type stripMemorySpace(Type t) {
   if (auto m = dyn_cast<MemRefType>(t); m && m.getMemorySpace())
     return MemRefType::get(m.getShape(), m.getElementType(), m.getLayout(), Attribute());
+  if (auto p = dyn_cast<LLVM::LLVMPointerType>(t); p && p.getAddressSpace())
+    return LLVM::LLVMPointerType::get(t.getContext());
+  if (auto s = dyn_cast<LLVM::LLVMStructType>(t); s && !s.isIdentified()) {
+    SmallVector<Type> body;
+    for (Type f : s.getBody())
+      body.push_back(stripMemorySpace(f));
+    return LLVM::LLVMStructType::getLiteral(t.getContext(), body, s.isPacked());
+  }
   return t;
 }
 

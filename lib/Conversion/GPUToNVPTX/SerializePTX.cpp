@@ -160,6 +160,7 @@ FailureOr<std::string> serialize(gpu::GPUModuleOp gpuModule, NVVM::NVVMTargetAtt
   module->setDataLayout(tm->createDataLayout());
   module->setTargetTriple(triple);
   cuft::rangesFromEntryAssumes(*module);
+  cuft::signedMemrefOffsets(*module);
   cuft::relaxAtomics(*module, "device");
   keepKernelsOnly(*module);
   stage.emplace("libraries");

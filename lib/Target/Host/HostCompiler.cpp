@@ -199,6 +199,7 @@ cuft::host::ObjectResult compileObjectHere(const std::string &ir, const std::str
     return result;
   }
   cuft::rangesFromEntryAssumes(*llvmModule);
+  cuft::signedMemrefOffsets(*llvmModule);
   cuft::relaxAtomics(*llvmModule);
   addPackedEntry(*llvmModule, *entry, entrySymbol(object->name));
   // Threads that meet only at barriers run as loops between them, not fibers.

@@ -423,10 +423,18 @@ LogicalResult ComplexOp::verify() {
 static LogicalResult verifyPart(Operation *op) {
   if (isGeneric(op))
     return success();
-  Type in = op->getOperand(0).getType();
-  if (!isComplexType(in) || cast<ComplexType>(in).getElementType() != op->getResult(0).getType())
-    return op->emitOpError("expects complex<T> to T, got ")
-           << in << " -> " << op->getResult(0).getType();
+  Type in = op->getOperand(0).getType(), out = op->getResult(0).getType();
+  if (auto array = dyn_cast<ArrayType>(in)) { // a view of the parts
+    auto c = dyn_cast<ComplexType>(array.getElementType());
+    if (!c || out != ArrayType::get(c.getElementType(), array.getRank(), Layout::Strided,
+                                    array.getMemorySpace()))
+      return op->emitOpError("expects an array of complex<T> to a strided array of T of its "
+                             "rank and memory space, got ")
+             << in << " -> " << out;
+    return success();
+  }
+  if (!isComplexType(in) || cast<ComplexType>(in).getElementType() != out)
+    return op->emitOpError("expects complex<T> to T, got ") << in << " -> " << out;
   return success();
 }
 LogicalResult RealOp::verify() { return verifyPart(*this); }

@@ -616,8 +616,9 @@ Operation *firstWrite(Value arg, llvm::DenseMap<std::pair<Operation *, unsigned>
             return w;
       continue;
     }
-    if (auto view = dyn_cast<ViewOp>(user)) { // writes through a view write the array
-      if (Operation *w = firstWrite(view.getResult(), memo))
+    if (isa<ViewOp, RealOp, ImagOp>(user) && isa<ArrayType>(user->getResult(0).getType())) {
+      // Writes through a view (a[1:], a.real) write the array.
+      if (Operation *w = firstWrite(user->getResult(0), memo))
         return w;
       continue;
     }

@@ -412,11 +412,30 @@ void ComplexOp::castOperands(TypeInference &typing) {
 }
 
 /// real, imag: the part's type of a complex; of a real number, its own type
-/// (a bool's: i64).
+/// (a bool's: i64). Of an array of complex numbers, NumPy's view of the parts
+/// (strided); of another array, `.real` is the array itself.
 static LogicalResult inferPart(Operation *op, TypeInference &typing) {
   TypeInfo t = typing.get(op->getOperand(0));
   if (!t)
     return success();
+  if (auto array = dyn_cast<ArrayType>(t.type)) {
+    Type elem = array.getElementType();
+    if (isComplexType(elem)) {
+      typing.set(op->getResult(0),
+                 TypeInfo::strong(ArrayType::get(realPart(elem), array.getRank(), Layout::Strided,
+                                                 array.getMemorySpace())));
+      return success();
+    }
+    if (isa<RealOp>(op) && !isa<RecordType>(elem)) {
+      typing.set(op->getResult(0), TypeInfo::strong(array));
+      return success();
+    }
+    if (typing.emitting())
+      op->emitError("the .imag of an array of real numbers is not supported in kernels "
+                    "(NumPy's is a new array of zeros), got '")
+          << describe(array) << "'";
+    return failure();
+  }
   if (failed(typing.requireScalar(op, op->getOperand(0), "the operand of .real or .imag")))
     return failure();
   Type r = t.type.isInteger(1) ? i64Type(op->getContext()) : realPart(t.type);
@@ -425,6 +444,13 @@ static LogicalResult inferPart(Operation *op, TypeInference &typing) {
 }
 LogicalResult RealOp::inferTypes(TypeInference &typing) { return inferPart(*this, typing); }
 void RealOp::castOperands(TypeInference &typing) {
+  if (auto array = dyn_cast<ArrayType>(getInput().getType())) {
+    if (!isComplexType(array.getElementType())) { // an array of real numbers: itself
+      getResult().replaceAllUsesWith(getInput());
+      erase();
+    }
+    return;
+  }
   if (isComplexType(getInput().getType()))
     return;
   typing.castOperand(*this, 0, getType()); // a real number's .real is itself
@@ -433,7 +459,7 @@ void RealOp::castOperands(TypeInference &typing) {
 }
 LogicalResult ImagOp::inferTypes(TypeInference &typing) { return inferPart(*this, typing); }
 void ImagOp::castOperands(TypeInference &) {
-  if (isComplexType(getInput().getType()))
+  if (isComplexType(getInput().getType()) || isa<ArrayType>(getInput().getType()))
     return;
   OpBuilder b(*this); // a real number's .imag is 0
   Type t = getType();
