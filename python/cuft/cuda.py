@@ -3,8 +3,13 @@
 DeviceNDArray: views by slicing, ``copy_to_host``, ``copy_to_device``...),
 ``cuft.Stream``, ``cuft.synchronize``.
 
-Every call needs a CUDA driver and a device; without one it raises
-``cuft.CudaError`` saying why. Device memory is freed when the last reference
+On the cuda target every call needs a CUDA driver and a device; without one
+it raises ``cuft.CudaError`` saying why. On the host target (the CPU: the
+default without a GPU) the same calls work on the host's memory, as numba's
+simulator's do: a DeviceArray made there holds its own host memory, copies
+to and from it are copies, streams and events order nothing that is not
+already in order (host launches return when they are done), and host
+launches take it; a launch on the other target refuses it. Device memory is freed when the last reference
 to its array goes, from whichever thread drops it. A ``DeviceArray`` exports
 ``__cuda_array_interface__`` (v3) and ``__dlpack__``, so CuPy, PyTorch, JAX and
 Numba read it without a copy; kernels take it, and any GPU object with either
@@ -13,7 +18,9 @@ protocol, as an argument.
 
 
 import contextlib
+import ctypes
 import operator
+import time
 
 import numpy as np
 
@@ -23,7 +30,7 @@ from .target import require_cuda
 __all__ = ["DeviceArray", "Event", "Stream", "to_device", "device_array", "device_array_like",
            "zeros", "default_stream", "current_context", "per_thread_default_stream", "synchronize",
            "stream", "event", "event_elapsed_time", "is_cuda_array", "as_cuda_array",
-           "pinned_array", "Device", "get_current_device", "gpus", "detect"]
+           "pinned_array", "pinned_array_like", "Device", "get_current_device", "gpus", "detect"]
 
 
 def per_thread_default_stream():
@@ -38,6 +45,42 @@ _PER_THREAD = 2  # CU_STREAM_PER_THREAD
 # by the C launch path (CUFT_PER_THREAD_DEFAULT_STREAM, else the build).
 _DEFAULT_STREAM = _cuft.default_stream()
 _KDLCUDA = 2  # DLPack's device type of CUDA device memory
+_KDLCPU = 1  # DLPack's device type of host memory (a host target's DeviceArray)
+_HOST_DEVICE = -1  # the launch form's device of host memory
+
+
+def _on_host():
+    """Whether device memory made now is the host target's (host memory)."""
+    from .target import target
+    return target() == "host"
+
+
+class _HostBuffer:
+    """A host target's device memory: bytes in host memory, aligned for any
+    element (numpy's allocator gives 16 bytes; 64 are asked for here). Its
+    ``context`` is None: copies to and from it are host copies."""
+
+    context = None
+
+    def __init__(self, nbytes):
+        self._bytes = np.empty(nbytes + 64, np.uint8)
+        self.ptr = self._bytes.ctypes.data + (-self._bytes.ctypes.data) % 64
+
+
+def _copy(context, dst, src, nbytes, stream, kind):
+    """Copies ``nbytes`` from address ``src`` to ``dst``: in host memory when
+    ``context`` is None (the host target's), else with the driver (``kind``:
+    to_host, to_device, on_device) on ``stream``, waiting as the driver's
+    copy of that kind does."""
+    if context is None:
+        ctypes.memmove(dst, src, nbytes)
+    else:
+        getattr(_cuft, "copy_" + kind)(context, dst, src, nbytes, stream_handle(stream))
+
+
+def _synchronize(context, handle):
+    if context is not None:
+        _cuft.stream_synchronize(context, handle)
 _DLPACK_CODES = {"i": 0, "u": 1, "f": 2, "b": 6}  # numpy kind -> DLDataTypeCode
 
 
@@ -58,8 +101,11 @@ class Stream:
     """A CUDA stream of its own (non-blocking). ``handle`` is the CUstream."""
 
     def __init__(self, device=0, _handle=None):
-        self.context = current_context(device)
         self.device = device
+        if _on_host() and _handle is None:  # the host target's: orders nothing
+            self.context, self._owned, self.handle, self._launch_handle = None, False, 0, None
+            return
+        self.context = current_context(device)
         self._owned = _handle is None
         self.handle = _cuft.stream_create(self.context) if _handle is None else _handle
         # What the C launch path reads; it launches on device 0 only (a launch
@@ -67,11 +113,12 @@ class Stream:
         self._launch_handle = self.handle if device == 0 else None
 
     def synchronize(self):
-        _cuft.stream_synchronize(self.context, self.handle)
+        _synchronize(self.context, self.handle)
 
     def wait(self, event):
         """Later work on this stream waits (on the GPU) until ``event`` happened."""
-        _cuft.stream_wait_event(self.context, self.handle, event.handle)
+        if self.context is not None:
+            _cuft.stream_wait_event(self.context, self.handle, event.handle)
 
     @contextlib.contextmanager
     def auto_synchronize(self):
@@ -82,6 +129,8 @@ class Stream:
 
     @property
     def __cuda_stream__(self):
+        if self.context is None:
+            raise AttributeError("a host target's stream is not a CUDA stream")
         return (0, self.handle)
 
     def __del__(self):
@@ -92,7 +141,8 @@ class Stream:
                 pass
 
     def __repr__(self):
-        return f"<cuft.Stream {self.handle:#x}>"
+        return "<cuft.Stream (host)>" if self.context is None else \
+            f"<cuft.Stream {self.handle:#x}>"
 
 
 class Event:
@@ -100,23 +150,37 @@ class Event:
     in milliseconds; ``stream.wait(event)`` orders two streams on the GPU."""
 
     def __init__(self, device=0):
+        if _on_host():  # the host target's: the time it was recorded at
+            self.context, self.handle, self._time = None, 0, None
+            return
         self.context = current_context(device)
         self.handle = _cuft.event_create(self.context)
 
     def record(self, stream=None):
-        _cuft.event_record(self.context, self.handle, stream_handle(stream))
+        if self.context is None:
+            self._time = time.perf_counter()  # host launches are done when they return
+        else:
+            _cuft.event_record(self.context, self.handle, stream_handle(stream))
         return self
 
     def synchronize(self):
-        _cuft.event_synchronize(self.context, self.handle)
+        if self.context is not None:
+            _cuft.event_synchronize(self.context, self.handle)
 
     def elapsed_time(self, end):
+        if self.context is None or end.context is None:
+            if self.context is not None or end.context is not None:
+                raise ValueError("elapsed_time of a host target's event and a GPU's")
+            if self._time is None or end._time is None:
+                raise ValueError("elapsed_time of an event that was not recorded")
+            return (end._time - self._time) * 1e3
         return _cuft.event_elapsed(self.context, self.handle, end.handle)
 
     def wait(self, stream=None):
         """Later work on ``stream`` (the default stream: None) waits, on the
         GPU, until this event happened (numba-cuda's ``Event.wait``)."""
-        _cuft.stream_wait_event(self.context, stream_handle(stream), self.handle)
+        if self.context is not None:
+            _cuft.stream_wait_event(self.context, stream_handle(stream), self.handle)
 
     def __del__(self):
         if getattr(self, "handle", None):
@@ -149,7 +213,8 @@ class DeviceArray:
                                                                               self.dtype)
         self.nbytes = int(np.prod(self.shape, dtype=np.int64)) * self.dtype.itemsize
         if buffer is None:
-            buffer = _cuft.DeviceBuffer(current_context(device), self.nbytes)
+            buffer = _HostBuffer(self.nbytes) if _on_host() else \
+                _cuft.DeviceBuffer(current_context(device), self.nbytes)
         self._buffer = buffer
         self._offset = offset
         self.device = device
@@ -165,7 +230,12 @@ class DeviceArray:
         if self.dtype.fields is not None:  # records: the reader reads the dtype
             typestr = self.dtype
         return _cuft.device_array_form(typestr, self.ptr, self.shape, self.strides,
-                                       self.device)
+                                       _HOST_DEVICE if self.on_host else self.device)
+
+    @property
+    def on_host(self):
+        """Whether this is a host target's array (in host memory)."""
+        return self._buffer.context is None
 
     @property
     def ptr(self):
@@ -185,6 +255,9 @@ class DeviceArray:
 
     @property
     def __cuda_array_interface__(self):
+        if self.on_host:
+            raise AttributeError("a host target's DeviceArray is in host memory: it has no "
+                                 "__cuda_array_interface__ (copy_to_host, or __dlpack__)")
         # Made once: every launch reads it, and nothing in it ever changes.
         iface = self.__dict__.get("_iface")
         if iface is None:
@@ -196,7 +269,7 @@ class DeviceArray:
         return iface
 
     def __dlpack_device__(self):
-        return (_KDLCUDA, self.device)
+        return (_KDLCPU, 0) if self.on_host else (_KDLCUDA, self.device)
 
     def __dlpack__(self, stream=None, max_version=None, dl_device=None, copy=None):
         """A DLPack capsule of this array (no copy). ``stream`` is the
@@ -208,19 +281,26 @@ class DeviceArray:
             raise BufferError("cuft.DeviceArray exports without copying (copy=True asked)")
         if dl_device is not None and tuple(dl_device) != self.__dlpack_device__():
             raise BufferError(f"cuft.DeviceArray is on {self.__dlpack_device__()}, not {dl_device}")
-        if stream is not None and stream != -1:
+        if stream is not None and stream != -1 and not self.on_host:
             _order_streams(_DEFAULT_STREAM, int(stream), self.device)
         itemsize = self.dtype.itemsize
+        kind, device = self.__dlpack_device__()
         return _cuft.dlpack_export(self, self.ptr, list(self.shape),
                                    [s // itemsize for s in self.strides],
-                                   _DLPACK_CODES[self.dtype.kind], itemsize * 8, _KDLCUDA,
-                                   self.device)
+                                   _DLPACK_CODES[self.dtype.kind], itemsize * 8, kind, device)
 
     # -- numba-cuda's DeviceNDArray: views, lengths, copies ----------------------
     def __len__(self):
         if not self.shape:
             raise TypeError("len() of a 0-d device array")
         return self.shape[0]
+
+    @property
+    def flags(self):
+        """numpy's flags by name, as numba-cuda's device arrays have them:
+        ``C_CONTIGUOUS``, ``F_CONTIGUOUS``, ``WRITEABLE``, ``ALIGNED``."""
+        return {"C_CONTIGUOUS": self.is_c_contiguous(), "F_CONTIGUOUS": self.is_f_contiguous(),
+                "WRITEABLE": True, "ALIGNED": True}
 
     def is_c_contiguous(self):
         """Whether the elements lie in C order without gaps (numpy's rule:
@@ -247,8 +327,7 @@ class DeviceArray:
 
     def _element(self):
         host = np.empty((), self.dtype)
-        _cuft.copy_to_host(self.context, host.ctypes.data, self.ptr, self.dtype.itemsize,
-                           stream_handle(None))
+        _copy(self.context, host.ctypes.data, self.ptr, self.dtype.itemsize, None, "to_host")
         return host[()]
 
     def __setitem__(self, item, value):
@@ -280,7 +359,7 @@ class DeviceArray:
             return
         source = to_device(value, device=self.device)
         kernel[(self.size + 255) // 256, 256](self, source)
-        _cuft.stream_synchronize(self.context, _DEFAULT_STREAM)
+        _synchronize(self.context, _DEFAULT_STREAM)
 
     @property
     def T(self):
@@ -328,19 +407,16 @@ class DeviceArray:
         if self.is_c_contiguous():
             if out is None or not out.flags.c_contiguous:
                 host = np.empty(self.shape, self.dtype)
-                _cuft.copy_to_host(self.context, host.ctypes.data, self.ptr, self.nbytes,
-                                   stream_handle(stream))
+                _copy(self.context, host.ctypes.data, self.ptr, self.nbytes, stream, "to_host")
                 if out is None:
                     return host
                 out[...] = host
                 return out
-            _cuft.copy_to_host(self.context, out.ctypes.data, self.ptr, self.nbytes,
-                               stream_handle(stream))
+            _copy(self.context, out.ctypes.data, self.ptr, self.nbytes, stream, "to_host")
             return out
         low, end = _span(self.shape, self.strides, self.dtype.itemsize)
         raw = np.empty(end - low, np.uint8)
-        _cuft.copy_to_host(self.context, raw.ctypes.data, self.ptr + low, end - low,
-                           stream_handle(stream))
+        _copy(self.context, raw.ctypes.data, self.ptr + low, end - low, stream, "to_host")
         strided = np.ndarray(self.shape, self.dtype, buffer=raw, offset=-low,
                              strides=self.strides)
         if out is None:
@@ -364,11 +440,13 @@ class DeviceArray:
                 raise ValueError("copy_to_device from a device array that is not C-contiguous "
                                  "is not supported")
             if ary.context != self.context:
-                raise ValueError(f"copy_to_device from device {ary.device} to device "
+                raise ValueError("copy_to_device between the host target's memory and a GPU's "
+                                 "(copy_to_host, then copy_to_device)"
+                                 if ary.on_host or self.on_host else
+                                 f"copy_to_device from device {ary.device} to device "
                                  f"{self.device} is not supported")
             if self.nbytes:
-                _cuft.copy_on_device(self.context, self.ptr, ary.ptr, self.nbytes,
-                                     stream_handle(stream))
+                _copy(self.context, self.ptr, ary.ptr, self.nbytes, stream, "on_device")
             return
         host = np.asarray(ary)
         if host.dtype != self.dtype:
@@ -377,11 +455,11 @@ class DeviceArray:
             raise ValueError(f"copy_to_device: shape {host.shape} vs. {self.shape}")
         if self.nbytes:
             host = np.ascontiguousarray(host)
-            _cuft.copy_to_device(self.context, self.ptr, host.ctypes.data, self.nbytes,
-                                 stream_handle(stream))
+            _copy(self.context, self.ptr, host.ctypes.data, self.nbytes, stream, "to_device")
 
     def __repr__(self):
-        return f"<cuft.DeviceArray shape={self.shape} dtype={self.dtype}>"
+        where = " (host)" if self.on_host else ""
+        return f"<cuft.DeviceArray shape={self.shape} dtype={self.dtype}{where}>"
 
 
 def _contiguous(shape, strides, itemsize, order):
@@ -500,11 +578,15 @@ def device_array_like(ary, stream=None, device=None):
     if device is None:
         device = ary.device if isinstance(ary, DeviceArray) else 0
     shape, dtype = tuple(ary.shape), np.dtype(ary.dtype)
+    return device_array(shape, dtype, device, order="F" if _fortran(ary) else "C")
+
+
+def _fortran(ary):
+    """Whether ``ary`` (numpy or DeviceArray) is Fortran-contiguous and not C-contiguous."""
+    if isinstance(ary, DeviceArray):
+        return ary.is_f_contiguous() and not ary.is_c_contiguous()
     flags = getattr(ary, "flags", None)
-    fortran = (ary.is_f_contiguous() and not ary.is_c_contiguous()
-               if isinstance(ary, DeviceArray)
-               else flags is not None and flags.f_contiguous and not flags.c_contiguous)
-    return device_array(shape, dtype, device, order="F" if fortran else "C")
+    return flags is not None and flags.f_contiguous and not flags.c_contiguous
 
 
 def pinned_array(shape, dtype=np.float64, strides=None, order="C", device=0):
@@ -519,8 +601,18 @@ def pinned_array(shape, dtype=np.float64, strides=None, order="C", device=0):
         raise ValueError("pinned_array takes strides of 0 or more bytes")
     if any(n == 0 for n in shape):
         return np.ndarray(shape, dtype, strides=strides)
+    if _on_host():  # the host target's: host memory is all there is
+        span = _span(shape, strides, dtype.itemsize)[1]
+        return np.ndarray(shape, dtype, buffer=np.empty(span, np.uint8), strides=strides)
     buffer = _cuft.PinnedBuffer(current_context(device), _span(shape, strides, dtype.itemsize)[1])
     return np.ndarray(shape, dtype, buffer=buffer, strides=strides)
+
+
+def pinned_array_like(ary):
+    """A pinned_array of ``ary``'s shape and dtype, in Fortran order where
+    ``ary`` is Fortran-contiguous and not C-contiguous, else in C order
+    (numba-cuda's ``cuda.pinned_array_like``)."""
+    return pinned_array(tuple(ary.shape), ary.dtype, order="F" if _fortran(ary) else "C")
 
 
 # numba-cuda's names of the device attributes people ask for, with their
@@ -685,7 +777,10 @@ def is_cuda_array(obj):
 def zeros(shape, dtype=np.float64, device=0, stream=None):
     """A GPU array of zeros."""
     a = DeviceArray(shape, dtype, device=device)
-    _cuft.memset_zero(a.context, a.ptr, a.nbytes, stream_handle(stream))
+    if a.on_host:
+        ctypes.memset(a.ptr, 0, a.nbytes)
+    else:
+        _cuft.memset_zero(a.context, a.ptr, a.nbytes, stream_handle(stream))
     return a
 
 
@@ -708,8 +803,7 @@ def to_device(array, device=0, stream=None, copy=True, to=None):
     host = np.ascontiguousarray(array)
     a = DeviceArray(host.shape, host.dtype, device=device)
     if copy and a.nbytes:
-        _cuft.copy_to_device(a.context, a.ptr, host.ctypes.data, a.nbytes,
-                             stream_handle(stream))
+        _copy(a.context, a.ptr, host.ctypes.data, a.nbytes, stream, "to_device")
     return a
 
 

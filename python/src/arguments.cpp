@@ -302,6 +302,10 @@ void appendArrayEntry(std::string &sig, const ArrayView &a, std::string_view lay
 /// A cuft.DeviceArray's launch form (its `_launch` capsule): what the reader
 /// would make of it, made once when the array is.
 constexpr const char *kArrayForm = "cuft.ArrayForm";
+/// An ArrayForm's device for host memory: a host target's DeviceArray
+/// (cuft/cuda.py's _HOST_DEVICE), which host launches take.
+constexpr long long kHostMemoryDevice = -1;
+
 struct ArrayForm {
   std::string entry;   // its signature entry
   std::string problem; // or why no kernel can take it
@@ -749,11 +753,16 @@ private:
     sig += form->entry;
     if (!packed)
       return true;
-    if (to.memory == Memory::Host)
+    bool hostMemory = form->device == kHostMemoryDevice;
+    if (to.memory == Memory::Host && !hostMemory)
       return gpuMemoryOnHost();
+    if (to.memory != Memory::Host && hostMemory)
+      return fail("it is a DeviceArray of the host target (host memory, made while the target "
+                  "was 'host') and this launch runs on the GPU: make it with the cuda target, "
+                  "or pass a numpy array");
     if (!form->packProblem.empty())
       return fail(form->packProblem);
-    if (form->device != to.device)
+    if (!hostMemory && form->device != to.device)
       return fail(otherDevice(form->device));
     packed->addArray(form->data, form->shape, form->strides, form->rank);
     return true;

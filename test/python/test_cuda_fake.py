@@ -1189,3 +1189,37 @@ def test_a_child_forked_after_cuda_was_initialized_gets_a_clear_error():
     assert said.startswith("CudaError") and "forked" in said and "'spawn'" in said, said
     touch[1, 1](x)  # the parent goes on
     """)
+
+
+def test_host_and_gpu_device_arrays_stay_on_their_targets():
+    # A DeviceArray made on the host target is host memory: a GPU launch
+    # refuses it (and a host launch a GPU one), by name, before any copy.
+    run_fake(r"""
+    @cuft.kernel
+    def fill(x):
+        x[0] = 1
+
+    cuft.set_target("host")
+    on_host = cuft.to_device(np.zeros(4))
+    s = cuft.stream()
+    assert on_host.on_host and s.context is None
+    cuft.set_target("cuda")
+    on_gpu = cuft.to_device(np.zeros(4))
+    assert not on_gpu.on_host and cuft.stream().context is not None
+    launches = counter("cuLaunchKernel")
+    for target, array, needle in (("cuda", on_host, "DeviceArray of the host target"),
+                                  ("host", on_gpu, "it is GPU memory")):
+        cuft.set_target(target)
+        try:
+            fill[1, 1](array)
+            raise AssertionError("launched")
+        except cuft.KernelArgumentError as e:
+            assert needle in str(e) and "argument 'x' of fill()" in str(e), str(e)
+    cuft.set_target("cuda")
+    try:
+        on_gpu.copy_to_device(on_host)
+        raise AssertionError("copied")
+    except ValueError as e:
+        assert "between the host target's memory and a GPU's" in str(e)
+    assert counter("cuLaunchKernel") == launches
+    """)
