@@ -186,7 +186,7 @@ cuft.kernel @calls_returns_array(%a: !cuft.array<f32, 1, C>) {
 // -----
 
 cuft.kernel @shared_shape_runtime(%n: i64) {
-  // expected-error@+1 {{the shape of a shared array must be a compile-time constant (a literal, a module constant or a constexpr argument)}}
+  // expected-error@+1 {{the shape of a shared array must be a compile-time constant (a literal, a module constant, a variable assigned one before, or a constexpr argument)}}
   %s = cuft.alloc_shared f32 [%n : i64] -> !cuft.unknown
   cuft.return
 }
@@ -242,5 +242,23 @@ cuft.kernel @calls_bad(%a: !cuft.array<f32, 1, C>) {
 cuft.kernel @float_order(%x: f32) {
   // expected-error@+1 {{jn() takes an integer order, got 'f32'}}
   %r = cuft.math jn(%x, %x) : (f32, f32) -> !cuft.unknown
+  cuft.return
+}
+
+// -----
+
+// m = 8; if flag: m = 4; cuft.local.array(m, ...): assigned twice, a run-time value.
+cuft.kernel @local_shape_variable_assigned_twice(%flag: i1) {
+  %m = cuft.var "m" : !cuft.var<!cuft.unknown>
+  %c8 = cuft.constant 8 : i64
+  cuft.var_store %c8, %m : i64, !cuft.var<!cuft.unknown>
+  cuft.if %flag : i1 {
+    %c4 = cuft.constant 4 : i64
+    cuft.var_store %c4, %m : i64, !cuft.var<!cuft.unknown>
+    cuft.yield
+  }
+  %m0 = cuft.var_load %m : !cuft.var<!cuft.unknown> -> !cuft.unknown
+  // expected-error@+1 {{the shape of a local array must be a compile-time constant}}
+  %a = cuft.alloc_local f32 [%m0 : !cuft.unknown] -> !cuft.unknown
   cuft.return
 }

@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 import cuft
+from sourceutil import line_of
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 # tools/numba-cuda-suite.py: the port (the one change a user makes) and .venv-peers
@@ -154,6 +155,48 @@ def test_a_shared_array_shaped_by_a_literal_argument(tmp_path, on_host):
 
     with pytest.raises(cuft.CompileError, match="must be a compile-time constant"):
         unknown[1, 32](x, out, 32)
+
+
+@cuft.jit
+def _shaped_by_variables(out):
+    m = 8
+    n = m * 2
+    a = cuft.local.array(n, cuft.float32)
+    s = cuft.shared.array((m, 4), cuft.int32)
+    i = cuft.threadIdx.x
+    for j in range(n):
+        a[j] = j
+    s[i % m, 0] = i
+    out[i] = a[n - 1] + s.shape[0] + a.size + _doubled_buffer(3)
+
+
+@cuft.func
+def _doubled_buffer(n):
+    w = n * 2  # through a variable from the literal argument
+    buf = cuft.local.array(w, cuft.int64)
+    buf[w - 1] = 5
+    return buf[w - 1] + buf.size
+
+
+def test_a_local_or_shared_array_shaped_by_a_variable_assigned_once(tmp_path, on_host):
+    # numba accepts `m = 8` then cuda.local.array(m, ...) (its constant
+    # propagation); cuft read the variable at run time and refused the shape.
+    from test_code_options import ptxas
+    out = np.zeros(4, np.float32)
+    _shaped_by_variables[1, 4](out)
+    assert out.tolist() == [15 + 8 + 16 + 11] * 4
+    ptxas(_shaped_by_variables.inspect(out, stage="ptx", chip="sm_90"), tmp_path)
+
+    @cuft.jit
+    def assigned_twice(out, flag):
+        m = 8
+        if flag:
+            m = 4
+        out[0] = cuft.local.array(m, cuft.float32).size
+
+    with pytest.raises(cuft.CompileError, match="a variable assigned one before") as e:
+        assigned_twice[1, 1](np.zeros(1), True)
+    assert ":%d:" % line_of(assigned_twice, "cuft.local.array")[0] in str(e.value)
 
 
 @cuft.func

@@ -111,6 +111,7 @@ private:
   LogicalResult rewrite();
   LogicalResult rewriteOp(Operation *op);
   LogicalResult forwardArrayVariables();
+  bool forwardShapeVariables();
   LogicalResult finalizeAllocations();
   FailureOr<FuncOp> specializeCallee(CallOp call, ArrayRef<TypeInfo> args);
   /// A device function's type as inferred so far (argument types, and the
@@ -252,7 +253,14 @@ static llvm::SmallBitVector shapeParameters(FuncOp fn) {
         found.set(arg.getArgNumber());
       continue;
     }
-    if (Operation *def = v.getDefiningOp(); def && def->getNumRegions() == 0)
+    Operation *def = v.getDefiningOp();
+    if (auto load = dyn_cast_or_null<VarLoadOp>(def)) { // `m = n * 2`: what is stored
+      for (Operation *user : load.getVar().getUsers())
+        if (auto store = dyn_cast<VarStoreOp>(user))
+          work.push_back(store.getValue());
+      continue;
+    }
+    if (def && def->getNumRegions() == 0)
       work.append(def->operand_begin(), def->operand_end());
   }
   return found;
@@ -441,6 +449,7 @@ LogicalResult FunctionSpecializer::run(ArrayRef<TypeInfo> args) {
   if (failed(rewrite()) || failed(forwardArrayVariables()))
     return failure();
 
+  forwardShapeVariables();
   GreedyRewriteConfig config;
   config.setRegionSimplificationLevel(GreedySimplifyRegionLevel::Disabled);
   RewritePatternSet none(ctx);
@@ -540,6 +549,58 @@ LogicalResult FunctionSpecializer::forwardArrayVariables() {
   return success();
 }
 
+/// The one store of variable `var`, if it has exactly one.
+static VarStoreOp onlyStore(Value var) {
+  VarStoreOp only;
+  for (Operation *user : var.getUsers())
+    if (auto s = dyn_cast<VarStoreOp>(user)) {
+      if (only)
+        return {};
+      only = s;
+    }
+  return only;
+}
+
+/// A shared or local array's shape read from a variable assigned once before
+/// (`m = 8` ... `cuft.local.array(m, cuft.float32)`, or `2 * m`): the read
+/// takes the stored value, so that folding makes the shape the constant it
+/// is (numba's constant propagation sees it too). Variables become SSA values
+/// only after specialization. Whether any read was forwarded.
+bool FunctionSpecializer::forwardShapeVariables() {
+  SmallVector<Value> work;
+  body.walk([&](Operation *op) {
+    if (isa<AllocSharedOp, AllocLocalOp>(op))
+      work.append(op->operand_begin(), op->operand_end());
+  });
+  if (work.empty())
+    return false;
+  std::optional<DominanceInfo> dom;
+  llvm::SmallPtrSet<Value, 8> seen;
+  bool forwarded = false;
+  while (!work.empty()) {
+    Value v = work.pop_back_val();
+    Operation *def = v.getDefiningOp();
+    if (!def || !seen.insert(v).second)
+      continue;
+    if (auto load = dyn_cast<VarLoadOp>(def)) {
+      VarStoreOp store = onlyStore(load.getVar());
+      if (!dom)
+        dom.emplace(fn);
+      if (!store || store.getValue().getType() != load.getType() ||
+          !dom->properlyDominates(store.getOperation(), load.getOperation()))
+        continue;
+      load.getResult().replaceAllUsesWith(store.getValue());
+      load.erase();
+      work.push_back(store.getValue());
+      forwarded = true;
+      continue;
+    }
+    if (def->getNumRegions() == 0)
+      work.append(def->operand_begin(), def->operand_end());
+  }
+  return forwarded;
+}
+
 LogicalResult FunctionSpecializer::finalizeAllocations() {
   LogicalResult result = success();
   body.walk([&](Operation *op) {
@@ -551,8 +612,8 @@ LogicalResult FunctionSpecializer::finalizeAllocations() {
       if (!matchPattern(s, m_ConstantInt(&value))) {
         op->emitError("the shape of a ")
             << (isa<AllocSharedOp>(op) ? "shared" : "local")
-            << " array must be a compile-time constant (a literal, a module constant or "
-               "a constexpr argument)";
+            << " array must be a compile-time constant (a literal, a module constant, a "
+               "variable assigned one before, or a constexpr argument)";
         result = failure();
         return;
       }
