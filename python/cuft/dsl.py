@@ -270,3 +270,56 @@ uint8, uint16, uint32, uint64 = (DTYPES["uint8"], DTYPES["uint16"], DTYPES["uint
                                  DTYPES["uint64"])
 bool_ = DTYPES["bool"]
 complex64, complex128 = DTYPES["complex64"], DTYPES["complex128"]
+
+
+class VectorType(Intrinsic):
+    """One of numba-cuda's CUDA vector types (``cuft.float32x4``, or its C
+    name ``cuft.float4``): in a kernel, ``float32x4(x, y, z, w)`` is a value of
+    4 float32 components, each argument a number (converted to float32) or a
+    vector whose components continue the list (``float32x4(v2, z, w)``), read
+    as ``v.x``, ``v.y``, ``v.z``, ``v.w``. A value is immutable: a tuple of its
+    components, which device functions take and return."""
+
+    __slots__ = ("base", "count", "aliases")
+
+    def __init__(self, base, count):
+        super().__init__(f"{base.name}x{count}")
+        self.base, self.count, self.aliases = base, count, []
+
+
+def _vector_types():
+    """numba-cuda's vector types by name (int8x1 ... float64x4) and their C
+    aliases (char1 ... double4, by the C types' sizes as numpy has them)."""
+    import numpy as np
+    types = {}
+    for base in ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+                 "float32", "float64"):
+        for n in (1, 2, 3, 4):
+            types[f"{base}x{n}"] = VectorType(DTYPES[base], n)
+    c_types = {"char": np.byte, "short": np.short, "int": np.intc, "long": np.int_,
+               "longlong": np.longlong, "uchar": np.ubyte, "ushort": np.ushort,
+               "uint": np.uintc, "ulong": np.uint, "ulonglong": np.ulonglong,
+               "float": np.single, "double": np.double}
+    aliases = {}
+    for alias, c in c_types.items():
+        for n in (1, 2, 3, 4):
+            v = types[f"{np.dtype(c).name}x{n}"]
+            v.aliases.append(f"{alias}{n}")
+            aliases[f"{alias}{n}"] = v
+    return {**types, **aliases}
+
+
+VECTOR_TYPES = _vector_types()
+
+
+def vector_type_of(obj):
+    """The VectorType ``obj`` is: one of cuft's, or numba's class of that name
+    (``from numba.cuda import float32x4`` keeps working in a ported program,
+    as numba's scalar types do); else None."""
+    if isinstance(obj, VectorType):
+        return obj
+    if isinstance(obj, type) and obj.__module__.startswith("numba"):
+        return VECTOR_TYPES.get(obj.__name__)
+    return None
+globals().update(VECTOR_TYPES)
+__all__ += [*VECTOR_TYPES, "VectorType"]

@@ -10,7 +10,7 @@ import operator
 
 from .. import _cuft, dsl
 from .expressions import _NOT_STATIC, LocalLambda, PyObj, Shape, StaticArgument, _is_ndarray
-from .ir import NO_RESULT, UNKNOWN, Value, count_leaves, leaves, quote, rebuild
+from .ir import NO_RESULT, UNKNOWN, Value, Vector, count_leaves, leaves, quote, rebuild
 from .source import unwrap
 
 __all__ = ["BuiltinsMixin", "MATH_FUNCTIONS"]
@@ -108,6 +108,27 @@ class BuiltinsMixin:
             for name in names:
                 del self.bound[name]
 
+    def _make_vector(self, node, vtype):
+        """``float32x4(x, y, z, w)``: the components from numbers (converted to
+        the base type) and vectors (their components, in order), as numba-cuda
+        makes CUDA vector types."""
+        if node.keywords:
+            raise self.error(f"{vtype.name}() takes positional arguments", node.keywords[0])
+        parts = []
+        for a in node.args:
+            v = self.visit(a)
+            if isinstance(v, Vector):
+                parts.extend((c, a) for c in v)
+            elif isinstance(v, tuple):
+                raise self.error(f"{vtype.name}() takes numbers and vectors, not a tuple", a)
+            else:
+                parts.append((v, a))
+        if len(parts) != vtype.count:
+            raise self.error(f"{vtype.name}() takes {vtype.count} component"
+                             f"{'s' if vtype.count > 1 else ''}, got {len(parts)}", node)
+        return Vector(tuple(self.cast(self.as_value(v, a), vtype.base.mlir, a) for v, a in parts),
+                      vtype)
+
     def call_args(self, node, fname, names, required):
         """Map a call's positional and keyword arguments onto ``names``."""
         if len(node.args) > len(names):
@@ -165,6 +186,8 @@ class BuiltinsMixin:
         if isinstance(obj, dsl.DType):
             (x,) = self.call_args(node, obj.name, ["x"], 1)
             return self.cast(self.value_of(x), obj.mlir, node)
+        if dsl.vector_type_of(obj) is not None:
+            return self._make_vector(node, dsl.vector_type_of(obj))
         if isinstance(obj, dsl.Intrinsic) and obj.name.startswith("fp16."):
             return self.call_fp16(node, obj.name[len("fp16."):])
         if isinstance(obj, dsl.Intrinsic):
@@ -582,6 +605,16 @@ class BuiltinsMixin:
         (x,) = self.call_args(node, "abs", ["x"], 1)
         return self.unop("abs", self.value_of(x), node)
 
+    def _py_tuple(self, node):
+        """tuple(t) of a tuple (or a vector's components), tuple() the empty one."""
+        (x,) = self.call_args(node, "tuple", ["iterable"], 0)
+        if x is None:
+            return ()
+        v = self.visit(x)
+        if not isinstance(v, tuple):
+            raise self.error("tuple() in a kernel takes a tuple", x)
+        return tuple(v)
+
     def _py_len(self, node):
         (x,) = self.call_args(node, "len", ["obj"], 1)
         v = self.visit(x)
@@ -818,7 +851,8 @@ class BuiltinsMixin:
     def _compiled(self, v, node):
         """``v`` with every Python object in it (a default argument) made a value."""
         if isinstance(v, tuple):
-            return tuple(self._compiled(e, node) for e in v)
+            items = tuple(self._compiled(e, node) for e in v)
+            return v.like(items) if isinstance(v, Vector) else items
         return v if isinstance(v, (Value, PyObj)) else self.from_python(v, node)
 
     def call_device_function(self, node, obj):
@@ -964,6 +998,7 @@ _PY_BUILTINS = {
     builtins.max: lambda self, node: self._py_minmax(node, "max"),
     builtins.abs: BuiltinsMixin._py_abs,
     builtins.len: BuiltinsMixin._py_len,
+    builtins.tuple: BuiltinsMixin._py_tuple,
     builtins.range: BuiltinsMixin._py_range,
     builtins.int: lambda self, node: self._py_conversion(node, int, "i64"),
     builtins.float: lambda self, node: self._py_conversion(node, float, "f64"),

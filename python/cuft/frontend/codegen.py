@@ -20,7 +20,8 @@ from .assignment import check_definite_assignment
 from .builtins import BuiltinsMixin
 from .expressions import (_NOT_STATIC, ExpressionsMixin, LocalLambda, PyObj, StaticArgument,
                           _describe, _has_slice, def_as_lambda)
-from .ir import NO_RESULT, UNKNOWN, VAR, Emitter, Value, count_leaves, leaves, quote, rebuild
+from .ir import (NO_RESULT, UNKNOWN, VAR, Emitter, Value, Vector, VectorShape, count_leaves,
+                 leaves, quote, rebuild)
 from .source import Source, unwrap
 
 __all__ = ["generate", "FrontendResult", "is_device_function"]
@@ -380,6 +381,7 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
         params = a.posonlyargs + a.args
         assigned = self._assigned_names(fdef)
         self.params, self.vars, self.tuple_vars = {}, {}, {}
+        self._loop_names_found = None  # see _loop_names
         self.bound = {}  # names an unrolled loop binds to each item (see for_over_tuple),
         # a lambda's name, and its parameters while its body is inlined (call_lambda)
         self.inlining = []  # the lambdas being inlined, innermost last
@@ -595,7 +597,8 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
         """The nesting of a tuple (a count per level), None for a single value."""
         if not isinstance(value, tuple):
             return None
-        return tuple(self.shape(v) for v in value)
+        shape = tuple(self.shape(v) for v in value)
+        return VectorShape(shape, value.vtype) if isinstance(value, Vector) else shape
 
     @staticmethod
     def describe_shape(shape):
@@ -604,8 +607,9 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
     def _declare_tuple(self, name, value, node, path=""):
         if not isinstance(value, tuple):
             return self.em.declare_var(self.em.fresh(), f"{name}{path}", self.pos(node))
-        return tuple(self._declare_tuple(name, v, node, f"{path}[{i}]")
+        held = tuple(self._declare_tuple(name, v, node, f"{path}[{i}]")
                      for i, v in enumerate(value))
+        return value.like(held) if isinstance(value, Vector) else held
 
     def _store_tuple(self, held, value, node, value_node):
         if isinstance(held, tuple):
@@ -617,7 +621,8 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
 
     def _load_tuple(self, held, node):
         if isinstance(held, tuple):
-            return tuple(self._load_tuple(h, node) for h in held)
+            items = tuple(self._load_tuple(h, node) for h in held)
+            return held.like(items) if isinstance(held, Vector) else items
         return self.em.op(f"cuft.var_load {held.name} : {VAR} -> {UNKNOWN}", self.pos(node))
 
     def temp(self, kind, node):
@@ -955,6 +960,7 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
         kind, *what = self.iteration(node.iter)
         if kind == "indexed":
             n, get = what
+            self._unbind_loop_names([t for t in ast.walk(node.target) if isinstance(t, ast.Name)])
             iv = self.em.fresh()
             zero, one = self.constant(0, node.iter), self.constant(1, node.iter)
             self.em.begin(f"cuft.for {iv} = {zero.name} to {n.name} step {one.name} : "
@@ -975,8 +981,12 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
         targets = [n for n in ast.walk(node.target) if isinstance(n, ast.Name)]
         in_target = {id(n) for n in targets}
         # Items made inside a guard (a zip with an array) are stored too.
-        rebind = limit is None and ast.Break not in exits and _names_only(node.target) and all(
-            id(site) in in_target for n in targets for site in self.stores[n.id])
+        # So are names other loops assign as well (`for v in (a2, b2)` then
+        # `for v in (a4, b4)`, vectors of 2 then 4), where each loop binds
+        # them for its body and nothing reads them elsewhere (_loop_names).
+        own = all(id(site) in in_target for n in targets for site in self.stores[n.id])
+        rebind = limit is None and ast.Break not in exits and _names_only(node.target) and (
+            own or all(n.id in self._loop_names() for n in targets))
         pos = self.pos(node)
         broke = None  # with a break: whether it ran, skipping the items after
         if ast.Break in exits:
@@ -995,6 +1005,7 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
             if rebind:
                 self.bind(node.target, item, node.iter)
             else:
+                self._unbind_loop_names(targets)
                 self.assign(node.target, item, node.iter)
             if exits:
                 # The item's body runs in a loop that runs once: `continue`
@@ -1015,6 +1026,36 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
                 self.em.end()
             if broke is not None:
                 self.em.end()
+        if rebind and not own:
+            self._unbind_loop_names(targets)  # read nowhere after the loop
+
+    def _loop_names(self):
+        """The names every store of which is a ``for`` target and every read
+        of which is in the body of a loop over that name: an unrolled loop
+        binds them to its items (for_over_tuple), whatever other loops bind."""
+        if self._loop_names_found is None:
+            fdef = self.src.node
+            targets, inside, reads = set(), set(), {}
+            for f in ast.walk(fdef):
+                if isinstance(f, ast.Name) and isinstance(f.ctx, ast.Load):
+                    reads.setdefault(f.id, []).append(f)
+                if not isinstance(f, (ast.For, ast.AsyncFor)):
+                    continue
+                names = {n.id for n in ast.walk(f.target) if isinstance(n, ast.Name)}
+                targets.update(id(n) for n in ast.walk(f.target) if isinstance(n, ast.Name))
+                inside.update(id(n) for stmt in f.body for n in ast.walk(stmt)
+                              if isinstance(n, ast.Name) and n.id in names)
+            self._loop_names_found = {
+                name for name, sites in self.stores.items()
+                if all(id(site) in targets for site in sites)
+                and all(id(r) in inside for r in reads.get(name, ()))}
+        return self._loop_names_found
+
+    def _unbind_loop_names(self, targets):
+        """Names an earlier unrolled loop bound (_loop_names), now stored."""
+        for n in targets:
+            if n.id in (self._loop_names_found or ()):
+                self.bound.pop(n.id, None)
 
     def bind(self, target, value, value_node):
         """``target = value`` for names that are bound, not stored (for_over_tuple)."""

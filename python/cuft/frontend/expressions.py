@@ -8,7 +8,7 @@ import types
 
 from .. import dsl
 from ..errors import CompileError
-from .ir import UNKNOWN, Value, float_literal, quote
+from .ir import UNKNOWN, Value, Vector, float_literal, quote
 
 __all__ = ["ExpressionsMixin", "LocalLambda", "PyObj", "Shape", "def_as_lambda"]
 
@@ -337,6 +337,12 @@ class ExpressionsMixin:
 
     def visit_Attribute(self, node):
         base = self.visit(node.value)
+        if isinstance(base, Vector):  # v.x of a CUDA vector type's value
+            k = "xyzw".find(node.attr) if len(node.attr) == 1 else -1
+            if not 0 <= k < len(base):
+                raise self.error(f"{base.vtype.name} has no attribute '{node.attr}' (its "
+                                 f"components: {', '.join('xyzw'[:len(base)])})", node)
+            return base[k]
         if isinstance(base, PyObj):
             try:
                 obj = getattr(base.obj, node.attr)

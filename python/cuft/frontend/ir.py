@@ -28,7 +28,43 @@ def rebuild(shape, values):
     """The inverse of ``leaves``: ``values`` (an iterator) in ``shape``."""
     if shape is None:
         return next(values)
-    return tuple(rebuild(s, values) for s in shape)
+    items = tuple(rebuild(s, values) for s in shape)
+    return Vector(items, shape.vtype) if isinstance(shape, VectorShape) else items
+
+
+class Vector(tuple):
+    """A value of a CUDA vector type (``cuft.float32x4(...)``): a tuple of its
+    components (which variables, device functions and returns hold as they
+    hold tuples) that knows its ``vtype`` (a dsl.VectorType), for ``v.x``."""
+
+    def __new__(cls, items, vtype):
+        v = super().__new__(cls, items)
+        v.vtype = vtype
+        return v
+
+    def like(self, items):
+        """``items`` as a value of this vector's type."""
+        return Vector(items, self.vtype)
+
+
+class VectorShape(tuple):
+    """The shape of a Vector: a tuple's, and its vector type, which tells a
+    vector parameter from a tuple of as many values."""
+
+    def __new__(cls, items, vtype):
+        v = super().__new__(cls, items)
+        v.vtype = vtype
+        return v
+
+    def __eq__(self, other):
+        return (isinstance(other, VectorShape) and self.vtype is other.vtype
+                and tuple.__eq__(self, other))
+
+    def __ne__(self, other):
+        return not self == other
+
+    def __hash__(self):
+        return hash((tuple(self), self.vtype.name))
 
 
 class Value:
