@@ -13,7 +13,8 @@ from .dsl import *  # noqa: F401,F403  (kernel-only names: grid, threadIdx, ...)
 from .dsl import __all__ as _dsl_all
 from . import dsl as _dsl
 from .dispatcher import DeviceFunction, Kernel
-from .errors import (CompileError, CudaError, KernelArgumentError, KernelError,
+from .transfers import In, InOut, Out
+from .errors import (CompileError, CudaError, KernelArgumentError, KernelError, PerformanceWarning,
                      KernelIndexError, KernelZeroDivisionError, KernelAssertionError,
                      LinkError)
 from .cuda import (Device, DeviceArray, Event, Stream, as_cuda_array, default_stream, detect,
@@ -28,7 +29,7 @@ from .link import Linkable
 from .frontend.source import unwrap
 from .target import cuda_status, set_target, target
 
-__all__ = ["constexpr", "CompileError", "CudaError", "LinkError", "cuda_status", "KernelArgumentError", "KernelError",
+__all__ = ["constexpr", "CompileError", "CudaError", "PerformanceWarning", "In", "Out", "InOut", "LinkError", "cuda_status", "KernelArgumentError", "KernelError",
            "KernelIndexError", "KernelZeroDivisionError", "KernelAssertionError", "kernel", "func", "jit", "Kernel", "DeviceFunction", "set_target",
            "target", "cache_info", "set_cache_limit", "unload_modules", "declare_device", "Linkable", "DeviceArray", "Event", "Stream",
            "default_stream", "device_array", "device_array_like", "to_device", "zeros", "synchronize",

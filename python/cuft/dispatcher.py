@@ -18,6 +18,8 @@ import sys
 import threading
 import time
 
+import numpy as np
+
 from . import _cuft, dsl
 from .errors import CompileError, CudaError, KernelArgumentError, from_diagnostics
 from .frontend import generate
@@ -29,6 +31,7 @@ from .link import identity as link_identity
 from .pickling import FunctionRef, importable, imported, received_links, shipped_links
 from .signature import ArgumentError, parse_signature
 from .target import require_cuda, target
+from .transfers import _Transfer, finish_transfers, transfer_arguments
 
 __all__ = ["Kernel", "DeviceFunction", "KERNEL_OPTIONS", "STAGES"]
 
@@ -710,6 +713,12 @@ class Kernel(_cuft.KernelBase):
         one launch; then leaves the C call the warm state."""
         base = self.frontend
         args = tuple(self._bind(base, args, kwargs))
+        on_gpu = target() != "host"
+        back = None
+        if any(isinstance(a, _Transfer) or (on_gpu and isinstance(a, np.ndarray))
+               for a in args):  # numba's transfers of host arrays (transfers.py)
+            args, back = transfer_arguments(args, base.arg_names, self.__name__, on_gpu,
+                                            config.stream)
         sig = self._read(base, args)[0]
         if self._declared:
             args = self._to_declared(base, args, sig)
@@ -725,6 +734,8 @@ class Kernel(_cuft.KernelBase):
         except ArgumentError as e:
             raise self._arg_error(fe, e.index, f"argument '{fe.arg_names[e.index]}' of "
                                                f"{self.__name__}(): {e}") from None
+        if back:
+            finish_transfers(back, config.stream)
         checks = fe.matching_identity_checks(self.py_func)
         if checks is not None:
             with self._frontend_lock:  # Kernel.frontend replaces _frontend under it

@@ -72,6 +72,12 @@ class CompileError(Exception):
         return err
 
 
+class PerformanceWarning(UserWarning):
+    """Work cuft does that a program could avoid (numba's
+    NumbaPerformanceWarning): a host array given to a GPU launch is copied to
+    the GPU and back around it."""
+
+
 class KernelArgumentError(CompileError, TypeError):
     """An argument a kernel cannot take (wrong count, unsupported type); points
     at the kernel's parameter. A ``TypeError``, and a ``CompileError`` too."""

@@ -444,18 +444,30 @@ def test_a_kernel_gets_a_views_pointer_shape_and_strides():
     """)
 
 
-def test_a_numpy_array_is_refused_with_a_clear_error():
+def test_a_numpy_array_is_copied_with_a_warning_that_can_be_made_an_error():
+    # numba's rule (copies around the launch), never silent: the warning
+    # names the argument and the way to avoid the copies; as an error, nothing
+    # is copied or launched.
     run_fake(r"""
+    import warnings
+
     @cuft.kernel
     def touch(x):
         x[0] = 1
-    try:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         touch[1, 1](np.zeros(4, np.float32))
-    except cuft.KernelArgumentError as e:
-        assert "numpy array" in str(e) and "cuft.to_device" in str(e), e
-    else:
-        raise AssertionError("a host array was accepted")
-    assert counter("launches") == 0
+    assert len(caught) == 1 and "cuft.to_device" in str(caught[0].message), caught
+    assert counter("launches") == 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", cuft.PerformanceWarning)
+        try:
+            touch[1, 1](np.zeros(4, np.float32))
+        except cuft.PerformanceWarning as e:
+            assert "argument 'x' of touch() is a host (numpy) array" in str(e), e
+        else:
+            raise AssertionError("no error")
+    assert counter("launches") == 1
     """)
 
 
@@ -901,12 +913,15 @@ def test_the_c_launch_path_takes_warm_launches_follows_the_target_and_raises():
             assert text in str(e), e
         else:
             raise AssertionError(f"{config} was launched")
-    try:
-        touch[1, 4](h)  # host memory on the cuda target, warm
-    except cuft.KernelArgumentError as e:
-        assert "cuft.to_device" in str(e)
-    else:
-        raise AssertionError("a numpy array was launched on the GPU")
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", cuft.PerformanceWarning)
+        try:
+            touch[1, 4](h)  # host memory on the cuda target, warm: the Python path's copies
+        except cuft.PerformanceWarning as e:
+            assert "cuft.to_device" in str(e)
+        else:
+            raise AssertionError("a numpy array was launched on the GPU without a warning")
     assert counter("launches") == launches + 1
     """)
 
@@ -1222,4 +1237,57 @@ def test_host_and_gpu_device_arrays_stay_on_their_targets():
     except ValueError as e:
         assert "between the host target's memory and a GPU's" in str(e)
     assert counter("cuLaunchKernel") == launches
+    """)
+
+
+def test_host_arrays_given_to_a_gpu_launch_are_copied_there_and_back_as_numbas():
+    # numba-cuda's automatic transfers, with its warning: a numpy array is
+    # copied to the GPU and back, a read-only one only there, cuft.In only
+    # there, cuft.Out only back (the double fills new memory with 0xcd, so an
+    # Out array reads 0xcd back: it was never copied in). The copies back are
+    # counted on DeviceArray.copy_to_host.
+    run_fake(r"""
+    import gc, warnings
+
+    @cuft.kernel
+    def add(a, b, c):
+        i = cuft.grid(1)
+        if i < c.size:
+            c[i] = a[i] + b[i]
+
+    @cuft.kernel
+    def write(x):
+        x[0] = 1
+
+    back = []
+    copy_to_host = cuft.DeviceArray.copy_to_host
+    def counted(self, *args, **kwargs):
+        back.append(self.shape)
+        return copy_to_host(self, *args, **kwargs)
+    cuft.DeviceArray.copy_to_host = counted
+
+    base = live("allocations")
+    a, b, c = np.arange(4, dtype=np.int8), np.arange(4, dtype=np.int8), np.zeros(4, np.int8)
+    b.setflags(write=False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        add[1, 4](a, b, cuft.Out(c))
+    assert [str(w.message).split()[1] for w in caught] == ["'a'", "'b'"], caught
+    assert all(w.category is cuft.PerformanceWarning for w in caught)
+    assert caught[0].filename == __file__, caught[0].filename  # the launch's line
+    assert len(back) == 2 and (c == np.int8(-51)).all() and (a == np.arange(4)).all()
+    params = last_launch()["params"]
+    assert struct.pack("<Q", a.ctypes.data) not in params  # device copies were launched
+    back.clear()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # In/Out/InOut say what to copy: no warning
+        add[1, 4](cuft.In(a), cuft.In(b), cuft.InOut(c))
+    assert len(back) == 1
+    try:
+        write[1, 1](b)
+        raise AssertionError("launched")
+    except cuft.KernelArgumentError as e:
+        assert "read-only array" in str(e), str(e)
+    gc.collect()
+    assert live("allocations") == base, (live("allocations"), base)
     """)

@@ -98,9 +98,15 @@ def test_saxpy_on_the_gpu():
     assert s["loads"] >= 1
 
 
-def test_a_numpy_array_is_refused():
-    with pytest.raises(cuft.KernelArgumentError, match="numpy array .* cuft.to_device"):
-        saxpy[1, 32](np.float32(1), np.zeros(32, np.float32), np.zeros(32, np.float32))
+def test_numpy_arrays_are_copied_to_the_gpu_and_back_as_numbas():
+    x, y = np.arange(32, dtype=np.float32), np.ones(32, np.float32)
+    with pytest.warns(cuft.PerformanceWarning, match="argument 'x' of saxpy"):
+        saxpy[1, 32](np.float32(2), x, y)
+    np.testing.assert_array_equal(y, 2 * np.arange(32) + 1)
+    saxpy[1, 32](np.float32(2), cuft.In(x), cuft.InOut(y))
+    np.testing.assert_array_equal(y, 4 * np.arange(32) + 1)
+    saxpy[1, 32](np.float32(2), cuft.In(x), cuft.In(y))  # y is not copied back
+    np.testing.assert_array_equal(y, 4 * np.arange(32) + 1)
 
 
 def test_16_threads_launch_a_new_kernel_once_compiled_once_loaded():

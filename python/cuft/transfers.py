@@ -1,0 +1,98 @@
+"""numba-cuda's transfers of host arrays given to a launch: ``cuft.In``,
+``cuft.Out``, ``cuft.InOut``, and a plain numpy array on the GPU (copied there
+and back around the launch, with a ``cuft.PerformanceWarning``)."""
+import warnings
+
+import numpy as np
+
+from .errors import PerformanceWarning
+
+__all__ = ["In", "Out", "InOut"]
+
+
+class _Transfer:
+    """How a host array given to a launch moves (numba-cuda's ``cuda.In``,
+    ``cuda.Out``, ``cuda.InOut``): ``kernel[g, b](cuft.In(a))``."""
+
+    copy_in = copy_out = True
+
+    def __init__(self, value):
+        self.value = value
+
+    def __repr__(self):
+        return f"cuft.{type(self).__name__}({self.value!r})"
+
+
+class In(_Transfer):
+    """A host array the launch reads: copied to the GPU, not back."""
+
+    copy_out = False
+
+
+class Out(_Transfer):
+    """A host array the launch writes: not copied to the GPU (the kernel sees
+    uninitialized memory), copied back after it."""
+
+    copy_in = False
+
+
+class InOut(_Transfer):
+    """A host array copied to the GPU and back (what a plain numpy array gets)."""
+
+
+class _ReadOnlyDevice:
+    """A read-only host array's GPU copy, as launches read it: its interface
+    says read-only, so a kernel that writes it is refused, as on the host."""
+
+    def __init__(self, array):
+        self._array = array
+        self.__cuda_array_interface__ = dict(array.__cuda_array_interface__,
+                                             data=(array.ptr, True))
+
+
+def transfer_arguments(args, names, kernel, on_gpu, stream):
+    """numba-cuda's transfers of host arrays given to a launch: on the GPU, a
+    numpy array is copied there before it and back after (a read-only one
+    only there); ``In``/``Out``/``InOut`` say which way. On the host target
+    those three keep the GPU's meaning (an ``In`` array's writes are dropped,
+    an ``Out`` array starts uninitialized); a plain array is itself. Returns
+    (the arguments to launch with, the copies back to make after it)."""
+    from . import cuda
+    launched, back = [], []
+    for name, a in zip(names, args):
+        how = a if isinstance(a, _Transfer) else None
+        host = how.value if how is not None else a
+        if not isinstance(host, np.ndarray) or (how is None and not on_gpu):
+            if how is not None:
+                raise TypeError(f"argument '{name}' of {kernel}(): cuft.{type(how).__name__}() "
+                                f"takes a numpy array, got {type(host).__name__}")
+            launched.append(a)
+            continue
+        copy_in = how is None or how.copy_in
+        copy_out = (how is None or how.copy_out) and host.flags.writeable
+        if on_gpu:
+            if how is None:
+                warnings.warn(PerformanceWarning(
+                    f"argument '{name}' of {kernel}() is a host (numpy) array: cuft copies "
+                    "it to the GPU before the launch and back after it, waiting for both "
+                    "(pass cuft.to_device(a), or cuft.In(a) / cuft.Out(a) for one way)"),
+                    stacklevel=4)
+            d = cuda.to_device(host, stream=stream) if copy_in else cuda.device_array_like(host)
+            launched.append(d if host.flags.writeable else _ReadOnlyDevice(d))
+        else:
+            d = host if copy_in and copy_out else np.copy(host) if copy_in else \
+                np.empty_like(host)
+            launched.append(d)
+        if copy_out and d is not host:
+            back.append((d, host))
+    return tuple(launched), back
+
+
+def finish_transfers(back, stream):
+    """The copies back of transfer_arguments, after the launch (waiting)."""
+    from .cuda import DeviceArray
+    for d, host in back:
+        if isinstance(d, DeviceArray):
+            d.copy_to_host(host, stream=stream)
+        else:
+            host[...] = d
