@@ -30,7 +30,7 @@ from .target import require_cuda
 __all__ = ["DeviceArray", "Event", "Stream", "to_device", "device_array", "device_array_like",
            "zeros", "default_stream", "current_context", "per_thread_default_stream", "synchronize",
            "stream", "event", "event_elapsed_time", "is_cuda_array", "as_cuda_array",
-           "pinned_array", "pinned_array_like", "Device", "get_current_device", "gpus", "detect"]
+           "pinned_array", "pinned_array_like", "is_bfloat16_supported", "Device", "get_current_device", "gpus", "detect"]
 
 
 def per_thread_default_stream():
@@ -695,6 +695,16 @@ class _Gpus:
 
 
 gpus = _Gpus()
+
+
+def is_bfloat16_supported():
+    """Whether kernels may use bfloat16 (numba-cuda's
+    ``cuda.is_bfloat16_supported``): on the host target, yes (cuft computes
+    it in float32 there); on a GPU, from compute capability 8.0, as numba
+    answers."""
+    if _on_host():
+        return True
+    return get_current_device().compute_capability >= (8, 0)
 
 
 def detect():

@@ -98,6 +98,10 @@ def test_saxpy_on_the_gpu():
     assert s["loads"] >= 1
 
 
+def test_bfloat16_is_supported_from_compute_capability_8():
+    assert cuft.is_bfloat16_supported() == (cuft.get_current_device().compute_capability >= (8, 0))
+
+
 def test_numpy_arrays_are_copied_to_the_gpu_and_back_as_numbas():
     x, y = np.arange(32, dtype=np.float32), np.ones(32, np.float32)
     with pytest.warns(cuft.PerformanceWarning, match="argument 'x' of saxpy"):
