@@ -18,6 +18,7 @@ from .errors import (CompileError, CudaError, KernelArgumentError, KernelError, 
                      KernelIndexError, KernelZeroDivisionError, KernelAssertionError,
                      LinkError)
 from .cuda import (Device, DeviceArray, Event, Stream, as_cuda_array, default_stream, detect,
+                   external_stream, legacy_default_stream, per_thread_default_stream,
                    device_array, get_current_device, gpus,
                    device_array_like,
                    event, event_elapsed_time, is_bfloat16_supported, is_cuda_array, pinned_array,
@@ -35,7 +36,8 @@ __all__ = ["constexpr", "CompileError", "CudaError", "PerformanceWarning", "In",
            "target", "cache_info", "set_cache_limit", "unload_modules", "declare_device", "Linkable", "DeviceArray", "Event", "Stream",
            "default_stream", "device_array", "device_array_like", "to_device", "zeros", "synchronize",
            "stream", "event", "event_elapsed_time", "is_cuda_array", "as_cuda_array", "pinned_array",
-           "pinned_array_like", "is_bfloat16_supported", "is_available", "Device", "get_current_device", "gpus", "detect",
+           "pinned_array_like", "is_bfloat16_supported", "external_stream", "legacy_default_stream",
+           "per_thread_default_stream", "is_available", "Device", "get_current_device", "gpus", "detect",
            "vectorize", *_dsl_all]
 
 

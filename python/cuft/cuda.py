@@ -28,18 +28,21 @@ from . import _cuft
 from .target import require_cuda
 
 __all__ = ["DeviceArray", "Event", "Stream", "to_device", "device_array", "device_array_like",
-           "zeros", "default_stream", "current_context", "per_thread_default_stream", "synchronize",
+           "zeros", "default_stream", "current_context", "per_thread_default_stream",
+           "legacy_default_stream", "external_stream", "uses_per_thread_default_stream",
+           "synchronize",
            "stream", "event", "event_elapsed_time", "is_cuda_array", "as_cuda_array",
            "pinned_array", "pinned_array_like", "is_bfloat16_supported", "Device", "get_current_device", "gpus", "detect"]
 
 
-def per_thread_default_stream():
+def uses_per_thread_default_stream():
     """Whether launches without a stream use each thread's own default stream:
     CUFT_PER_THREAD_DEFAULT_STREAM=0|1 (read when cuft.cuda is first imported),
     else on for free-threaded builds."""
     return _DEFAULT_STREAM == _PER_THREAD
 
 
+_LEGACY = 1  # CU_STREAM_LEGACY
 _PER_THREAD = 2  # CU_STREAM_PER_THREAD
 # The CUstream of launches and copies given no stream: decided once per process
 # by the C launch path (CUFT_PER_THREAD_DEFAULT_STREAM, else the build).
@@ -102,7 +105,7 @@ class Stream:
 
     def __init__(self, device=0, _handle=None):
         self.device = device
-        if _on_host() and _handle is None:  # the host target's: orders nothing
+        if _on_host():  # the host target's: orders nothing
             self.context, self._owned, self.handle, self._launch_handle = None, False, 0, None
             return
         self.context = current_context(device)
@@ -194,6 +197,24 @@ def default_stream(device=0):
     """The default stream launches use: each thread's own on free-threaded
     builds (or with CUFT_PER_THREAD_DEFAULT_STREAM=1), else the legacy one."""
     return Stream(device, _handle=_DEFAULT_STREAM)
+
+
+def legacy_default_stream(device=0):
+    """CUDA's legacy default stream (numba-cuda's ``cuda.legacy_default_stream``)."""
+    return Stream(device, _handle=_LEGACY)
+
+
+def per_thread_default_stream(device=0):
+    """The calling thread's default stream (numba-cuda's
+    ``cuda.per_thread_default_stream``)."""
+    return Stream(device, _handle=_PER_THREAD)
+
+
+def external_stream(ptr, device=0):
+    """A Stream over a CUstream another library made (numba-cuda's
+    ``cuda.external_stream``): launches and copies queue on it; cuft does not
+    destroy it."""
+    return Stream(device, _handle=int(ptr))
 
 
 def stream_handle(stream):

@@ -64,7 +64,7 @@ def cubin_params(cubin, kernel):
     return [(out[2 * i], out[2 * i + 1]) for i in range(n)]
 
 def default_stream_handle():
-    return 2 if cuft.cuda.per_thread_default_stream() else 0
+    return 2 if cuft.cuda.uses_per_thread_default_stream() else 0
 
 cuft.set_target("cuda")
 """
@@ -1290,4 +1290,28 @@ def test_host_arrays_given_to_a_gpu_launch_are_copied_there_and_back_as_numbas()
         assert "read-only array" in str(e), str(e)
     gc.collect()
     assert live("allocations") == base, (live("allocations"), base)
+    """)
+
+
+def test_numba_cudas_stream_functions_name_the_streams_they_say():
+    run_fake(r"""
+    import gc
+
+    @cuft.kernel
+    def touch(x):
+        x[0] = 1
+
+    d = cuft.to_device(np.zeros(2))
+    own = cuft.stream()
+    theirs = cuft.external_stream(own.handle)  # another library's CUstream
+    touch[1, 1, theirs](d)
+    assert last_launch()["stream"] == own.handle
+    del theirs
+    gc.collect()  # not cuft's to destroy: the stream still works
+    touch[1, 1, own](d)
+    own.synchronize()
+    for stream, handle in ((cuft.legacy_default_stream(), 1),
+                           (cuft.per_thread_default_stream(), 2)):
+        touch[1, 1, stream](d)
+        assert stream.handle == handle and last_launch()["stream"] == handle
     """)

@@ -334,7 +334,7 @@ def test_events_time_a_launch():
     assert start.elapsed_time(end) >= 0
 
 
-@pytest.mark.skipif(not cuft.cuda.per_thread_default_stream(),
+@pytest.mark.skipif(not cuft.cuda.uses_per_thread_default_stream(),
                     reason="the per-thread default stream is off (CUFT_PER_THREAD_DEFAULT_STREAM)")
 def test_two_threads_kernels_overlap_on_their_default_streams():
     spin[1, 1](cuft.zeros(1, np.float32), 10)  # compiled and loaded before timing
