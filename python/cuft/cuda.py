@@ -831,7 +831,7 @@ def to_device(array, device=0, stream=None, copy=True, to=None):
         return to
     if isinstance(array, DeviceArray):
         return array if not copy else _copied(array, stream)
-    host = np.ascontiguousarray(array)
+    host = np.asarray(array, order="C")  # ascontiguousarray makes a 0-d array 1-d
     a = DeviceArray(host.shape, host.dtype, device=device)
     if copy and a.nbytes:
         _copy(a.context, a.ptr, host.ctypes.data, a.nbytes, stream, "to_device")

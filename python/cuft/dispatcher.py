@@ -715,8 +715,10 @@ class Kernel(_cuft.KernelBase):
         args = tuple(self._bind(base, args, kwargs))
         on_gpu = target() != "host"
         back = None
-        if any(isinstance(a, _Transfer) or (on_gpu and isinstance(a, np.ndarray))
+        if any(isinstance(a, _Transfer) or (on_gpu and isinstance(a, (np.ndarray, np.void)))
                for a in args):  # numba's transfers of host arrays (transfers.py)
+            if on_gpu:
+                self._cuda_place(config.stream)  # no GPU: say so before any copy
             args, back = transfer_arguments(args, base.arg_names, self.__name__, on_gpu,
                                             config.stream)
         sig = self._read(base, args)[0]

@@ -10,6 +10,29 @@ from .errors import PerformanceWarning
 __all__ = ["In", "Out", "InOut"]
 
 
+class _Bytes:
+    """Memory at an address, for numpy (record_reference): it holds the array
+    the memory belongs to."""
+
+    def __init__(self, owner, address, itemsize, readonly):
+        self.owner = owner
+        self.__array_interface__ = {"shape": (), "typestr": f"|V{itemsize}",
+                                    "data": (address, readonly), "version": 3}
+
+
+def record_reference(record):
+    """A record of an array (``a[i]``: a numpy.void over the array's memory)
+    as a 0-d array over the same bytes: kernels take such records by
+    reference, as numba does, so their writes reach the array. None for a
+    record of its own (``np.void(...)``: passed by value)."""
+    base = getattr(record, "base", None)
+    if not isinstance(base, np.ndarray) or record.dtype.fields is None:
+        return None
+    address = record.__array_interface__["data"][0]
+    view = np.asarray(_Bytes(base, address, record.dtype.itemsize, not base.flags.writeable))
+    return view.view(record.dtype)
+
+
 class _Transfer:
     """How a host array given to a launch moves (numba-cuda's ``cuda.In``,
     ``cuda.Out``, ``cuda.InOut``): ``kernel[g, b](cuft.In(a))``."""
@@ -62,6 +85,12 @@ def transfer_arguments(args, names, kernel, on_gpu, stream):
     for name, a in zip(names, args):
         how = a if isinstance(a, _Transfer) else None
         host = how.value if how is not None else a
+        what = "array"
+        if isinstance(host, np.void) and on_gpu:  # a record of an array: by reference
+            host, what = record_reference(host), "record (numpy.void)"
+            if host is None:  # its own record: passed by value
+                launched.append(a)
+                continue
         if not isinstance(host, np.ndarray) or (how is None and not on_gpu):
             if how is not None:
                 raise TypeError(f"argument '{name}' of {kernel}(): cuft.{type(how).__name__}() "
@@ -73,7 +102,7 @@ def transfer_arguments(args, names, kernel, on_gpu, stream):
         if on_gpu:
             if how is None:
                 warnings.warn(PerformanceWarning(
-                    f"argument '{name}' of {kernel}() is a host (numpy) array: cuft copies "
+                    f"argument '{name}' of {kernel}() is a host (numpy) {what}: cuft copies "
                     "it to the GPU before the launch and back after it, waiting for both "
                     "(pass cuft.to_device(a), or cuft.In(a) / cuft.Out(a) for one way)"),
                     stacklevel=4)

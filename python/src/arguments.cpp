@@ -481,13 +481,30 @@ private:
                 " to a kernel (pass an array, a bool, an int or a float)");
   }
 
-  /// A numpy structured scalar (`a[i]` of an array of records): `rec<...>`,
-  /// passed by value as its bytes in 8-byte cells, the last zero-padded.
+  /// A numpy structured scalar of its own (`np.void(...)`): `rec<...>`, passed
+  /// by value as its bytes in 8-byte cells, the last zero-padded; one of an
+  /// array (`a[i]`): by reference, a 0-d array of records.
   bool recordScalar(py::handle v) {
     py::object dtype = v.attr(names().dtype);
     if (dtype.attr("fields").is_none())
       return fail("numpy.void scalar of dtype " + std::string(py::str(dtype)) +
                   " is not supported (a record scalar needs a structured dtype)");
+    // A record of an array (`a[i]`) is passed by reference, as numba passes
+    // records: a 0-d array over the array's bytes (transfers.record_reference),
+    // so a kernel's writes reach the array. One of its own goes by value.
+    static PyObject *reference = [] {
+      return py::object(py::module_::import("cuft.transfers").attr("record_reference"))
+          .release()
+          .ptr();
+    }();
+    py::object view = py::reinterpret_steal<py::object>(
+        PyObject_CallOneArg(reference, v.ptr()));
+    if (!view)
+      throw py::error_already_set();
+    if (!view.is_none()) {
+      keep.push_back(view);
+      return numpyArray(view);
+    }
     std::string why;
     const std::string *record = recordText(dtype, why);
     if (!record)

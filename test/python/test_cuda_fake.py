@@ -736,7 +736,7 @@ def test_every_gallery_kernel_launches_with_the_parameters_its_cubin_reads():
                                               flags):
             if constexpr:
                 continue
-            if isinstance(value, np.ndarray):
+            if isinstance(d, cuft.DeviceArray):  # arrays, and records of arrays (0-d)
                 values += [("q", d.ptr), ("q", d.ptr), ("q", 0)]
                 values += [("q", n) for n in d.shape]
                 values += [("q", s // d.dtype.itemsize) for s in d.strides]
@@ -1314,4 +1314,31 @@ def test_numba_cudas_stream_functions_name_the_streams_they_say():
                            (cuft.per_thread_default_stream(), 2)):
         touch[1, 1, stream](d)
         assert stream.handle == handle and last_launch()["stream"] == handle
+    """)
+
+
+def test_a_record_of_a_host_array_goes_to_the_gpu_by_reference_as_numbas():
+    # numba passes records by reference: a[i] is copied to the GPU and back
+    # around the launch (with the warning), so a kernel's writes would reach
+    # a; the double fills new memory with 0xcd, which the copy back brings.
+    run_fake(r"""
+    import warnings
+    dt = np.dtype([("x", np.float64), ("n", np.int32)], align=True)
+
+    @cuft.kernel
+    def setx(r, v):
+        r.x = v
+
+    a = np.zeros(2, dt)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        setx[1, 1](a[1], 1.5)
+    assert "host (numpy) record" in str(caught[0].message), caught
+    params = last_launch()["params"]
+    assert struct.pack("<Q", a[1:].ctypes.data) not in params  # a device copy
+    assert a[0]["x"] == 0 and a[1].tobytes() == a[1].tobytes()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        setx[1, 1](cuft.Out(a[1:2].reshape(())), 2.5)  # Out: 0xcd comes back, not copied in
+    assert a[1].tobytes()[:8] == b"\xcd" * 8, a[1].tobytes()
     """)

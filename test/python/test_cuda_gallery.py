@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 import cuft
+from cuft.transfers import record_reference
 from gallery import GALLERY
 from test_host_gallery import _root, check_gallery_kernel
 
@@ -43,6 +44,8 @@ def launch_on_the_gpu(kernel, run, args):
     def on_device(a):
         if isinstance(a, tuple):  # a tuple argument: its arrays too
             return tuple(on_device(e) for e in a)
+        if isinstance(a, np.void) and record_reference(a) is not None:
+            a = record_reference(a)  # a record of an array: by reference, a 0-d array
         if not isinstance(a, np.ndarray):
             return a
         root = _root(a)

@@ -276,8 +276,8 @@ def test_arrays_of_records_are_read_with_their_fields_offsets_and_size():
     nested = np.dtype([("inner", aligned), ("t", np.int8)], align=True)
     assert read(np.zeros(2, nested)) == (
         "array<rec<32;inner=rec<24;x=f32@0;v=i16[2x3]@4;w=f64@16>@0;t=i8@24>,1,C>")
-    assert read(np.zeros(2, nested)[1]) == (  # a record scalar
-        "rec<32;inner=rec<24;x=f32@0;v=i16[2x3]@4;w=f64@16>@0;t=i8@24>")
+    assert read(np.zeros(2, nested)[1]) == (  # a record of an array: by reference
+        "array<rec<32;inner=rec<24;x=f32@0;v=i16[2x3]@4;w=f64@16>@0;t=i8@24>,0,C>")
     with pytest.raises(ArgumentError, match="record field 'inner' is an array of records"):
         read(np.zeros(2, np.dtype([("inner", aligned, (2,))])))
     with pytest.raises(ArgumentError, match="record field name 'a b' is not an identifier"):

@@ -787,6 +787,8 @@ static LogicalResult recordField(Operation *op, TypeInference &typing, Value rec
   if (!t)
     return success();
   auto rec = dyn_cast<RecordType>(t.type);
+  if (auto arr = dyn_cast<ArrayType>(t.type); arr && arr.getRank() == 0)
+    rec = dyn_cast<RecordType>(arr.getElementType()); // a record by reference: its element
   if (!rec) {
     if (typing.emitting())
       op->emitError("'") << describe(t.type) << "' has no attribute '" << name << "'";
@@ -828,7 +830,21 @@ LogicalResult GetFieldOp::inferTypes(TypeInference &typing) {
     typing.set(getResult(), TypeInfo::strong(field->type));
   return success();
 }
+/// The record of a getfield/setfield whose record operand is a 0-d array of
+/// records (a record passed by reference, `a[i]` of a host array): its
+/// element, loaded before `op` (a record value is its element's address).
+static void loadRecordByReference(Operation *op) {
+  Value record = op->getOperand(isa<SetFieldOp>(op) ? 1 : 0);
+  auto arr = dyn_cast<ArrayType>(record.getType());
+  if (!arr)
+    return;
+  OpBuilder b(op);
+  Value element = LoadOp::create(b, op->getLoc(), arr.getElementType(), record, ValueRange{});
+  op->setOperand(isa<SetFieldOp>(op) ? 1 : 0, element);
+}
+
 void GetFieldOp::castOperands(TypeInference &typing) {
+  loadRecordByReference(*this);
   typing.castIndices(*this, 1, getIndices().size());
 }
 
@@ -841,6 +857,7 @@ LogicalResult SetFieldOp::inferTypes(TypeInference &typing) {
   return typing.requireStorable(*this, getValue(), field->type);
 }
 void SetFieldOp::castOperands(TypeInference &typing) {
+  loadRecordByReference(*this);
   auto rec = cast<RecordType>(getRecord().getType());
   typing.castOperand(*this, 0, rec.getField(getField())->type);
   typing.castIndices(*this, 2, getIndices().size());
