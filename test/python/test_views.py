@@ -425,3 +425,29 @@ def test_the_kernels_that_assign_to_device_views_write_every_element(shape, inde
     expected = np.zeros(shape, np.float32)
     expected[index] = value
     np.testing.assert_array_equal(base, expected)
+
+
+SUB = np.dtype([("i", np.int32), ("j", np.float32, (3, 2))], align=True)
+
+
+@cuft.kernel
+def assign_subarrays(dest, src, row, a):
+    dest["j"] = src["j"]  # a record's subarray from another's
+    a[1].j = row  # from an array: broadcast over the first axis, as numpy's
+    a[0]["j"] = 7  # a scalar: every element
+
+
+def test_a_records_subarray_field_is_assigned_whole_as_numpys(tmp_path):
+    # numba-cuda's test_assign_array_to_nested and test_setitem (before: "an
+    # array of 2 dimension(s): index each element of it").
+    from test_code_options import ptxas
+    src, dest = np.zeros(1, SUB), np.zeros(1, SUB)
+    src[0]["j"] = np.arange(6).reshape(3, 2)
+    a = np.zeros(2, SUB)
+    row = np.array([1.5, 2.5], np.float32)
+    assign_subarrays[1, 1](dest[0], src[0], row, a)
+    want = np.zeros(2, SUB)
+    want[1]["j"] = row
+    want[0]["j"] = 7
+    assert (dest[0]["j"] == src[0]["j"]).all() and (a == want).all()
+    ptxas(assign_subarrays.inspect(dest[0], src[0], row, a, stage="ptx", chip="sm_90"), tmp_path)

@@ -801,8 +801,8 @@ static LogicalResult recordField(Operation *op, TypeInference &typing, Value rec
                                                  << rec.getLayout() << ")";
     return failure();
   }
-  if (indices.size() != field->shape.size() &&
-      !(indices.empty() && isa<GetFieldOp>(op))) { // r.v: the subarray as an array
+  // r.v: the subarray as an array; r.v = a: every element of it.
+  if (indices.size() != field->shape.size() && !indices.empty()) {
     if (typing.emitting()) {
       if (field->shape.empty())
         op->emitError("record field '") << name << "' is a scalar: it takes no index";
@@ -848,47 +848,78 @@ void GetFieldOp::castOperands(TypeInference &typing) {
   typing.castIndices(*this, 1, getIndices().size());
 }
 
+static LogicalResult checkFillValue(Operation *op, TypeInference &typing, Value value,
+                                    ArrayType dest);
+
+/// The array a record's subarray field `field` is, seen whole (r.v).
+static ArrayType fieldArray(const RecordType::Field &field) {
+  return ArrayType::get(field.type, unsigned(field.shape.size()), Layout::C, MemorySpace::Global);
+}
+
 LogicalResult SetFieldOp::inferTypes(TypeInference &typing) {
   std::optional<RecordType::Field> field;
   if (failed(recordField(*this, typing, getRecord(), getField(), getIndices(), field)))
     return failure();
   if (!field || !typing.get(getValue()))
     return success();
+  if (!field->shape.empty() && getIndices().empty()) // r.v = a: a fill of the subarray
+    return checkFillValue(*this, typing, getValue(), fieldArray(*field));
   return typing.requireStorable(*this, getValue(), field->type);
 }
 void SetFieldOp::castOperands(TypeInference &typing) {
   loadRecordByReference(*this);
   auto rec = cast<RecordType>(getRecord().getType());
+  const RecordType::Field &field = *rec.getField(getField());
+  if (!field.shape.empty() && getIndices().empty()) {
+    // r.v = a: the subarray seen whole, filled (as `r.v[...] = a`).
+    OpBuilder b(*this);
+    Value view = GetFieldOp::create(b, getLoc(), fieldArray(field), getRecord(), getFieldAttr(),
+                                    ValueRange{});
+    auto fill = FillOp::create(b, getLoc(), view, getValue());
+    fill.castOperands(typing);
+    erase();
+    return;
+  }
   typing.castOperand(*this, 0, rec.getField(getField())->type);
   typing.castIndices(*this, 2, getIndices().size());
+}
+
+/// Whether `value` may fill every element of `dest` (cuft.fill, and a
+/// record's subarray field assigned whole): an array of at most its rank
+/// (broadcast, as in NumPy) or a scalar it stores.
+static LogicalResult checkFillValue(Operation *op, TypeInference &typing, Value value,
+                                    ArrayType dest) {
+  TypeInfo v = typing.get(value);
+  if (!v)
+    return success();
+  if (auto src = dyn_cast<ArrayType>(v.type)) {
+    if (src.getRank() > dest.getRank()) { // fewer dimensions broadcast, as in NumPy
+      if (typing.emitting())
+        op->emitError("cannot assign a rank-") << src.getRank() << " array to a rank-"
+                                               << dest.getRank() << " slice";
+      return failure();
+    }
+    if (isComplexType(src.getElementType()) && !isComplexType(dest.getElementType())) {
+      if (typing.emitting())
+        op->emitError("cannot store complex elements ('")
+            << describe(src.getElementType()) << "') into '" << describe(dest) << "'";
+      return failure();
+    }
+    return success();
+  }
+  if (failed(typing.requireScalar(op, value, "an assigned value")) ||
+      failed(typing.requireConvertible(op, value, dest.getElementType(), "store")))
+    return failure();
+  return success();
 }
 
 LogicalResult FillOp::inferTypes(TypeInference &typing) {
   ArrayType dest;
   if (failed(typing.arrayOperand(*this, getDest(), "cannot assign to a slice of '", "'", dest)))
     return failure();
-  TypeInfo v = typing.get(getValue());
-  if (!dest || !v)
+  if (!dest)
     return success();
-  if (auto src = dyn_cast<ArrayType>(v.type)) {
-    if (src.getRank() > dest.getRank()) { // fewer dimensions broadcast, as in NumPy
-      if (typing.emitting())
-        emitError("cannot assign a rank-") << src.getRank() << " array to a rank-"
-                                           << dest.getRank() << " slice";
-      return failure();
-    }
-    if (isComplexType(src.getElementType()) && !isComplexType(dest.getElementType())) {
-      if (typing.emitting())
-        emitError("cannot store complex elements ('") << describe(src.getElementType())
-                                                      << "') into '" << describe(dest) << "'";
-      return failure();
-    }
-    return success();
-  }
-  if (failed(typing.requireScalar(*this, getValue(), "an assigned value")) ||
-      failed(typing.requireConvertible(*this, getValue(), dest.getElementType(), "store")))
-    return failure();
-  return success();
+  return checkFillValue(*this, typing, getValue(), dest);
 }
 void FillOp::castOperands(TypeInference &typing) {
   if (!isa<ArrayType>(getValue().getType()))
