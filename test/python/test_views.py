@@ -451,3 +451,40 @@ def test_a_records_subarray_field_is_assigned_whole_as_numpys(tmp_path):
     want[0]["j"] = 7
     assert (dest[0]["j"] == src[0]["j"]).all() and (a == want).all()
     ptxas(assign_subarrays.inspect(dest[0], src[0], row, a, stage="ptx", chip="sm_90"), tmp_path)
+
+
+@cuft.func
+def _pick(a, i):
+    return a[i]  # a record: its element, by reference
+
+
+@cuft.kernel
+def records_from_a_function(a, out):
+    r = _pick(a, 1)
+    out[0] = r.x + r.v[1]
+    _pick(a, 0).x = 9  # a write through the returned record
+
+
+@cuft.kernel
+def read_returned_record(a, out):
+    out[0] = _pick(a, 1).x
+
+
+def test_device_functions_return_records_and_writes_through_them_count(tmp_path):
+    # numba-cuda's test_getitem_idx (before: "a returned value must be a
+    # scalar"). The read-only check follows the returned record back to the
+    # array it may come from.
+    from test_code_options import ptxas
+    a = np.zeros(2, RECORD)
+    a[1] = (1.5, (0, 2, 0), ((0, 0), (0, 4)))
+    out = np.zeros(1)
+    records_from_a_function[1, 1](a, out)
+    assert out[0] == 3.5 and a[0]["x"] == 9
+    ptxas(records_from_a_function.inspect(a, out, stage="ptx", chip="sm_90"), tmp_path)
+    frozen = a.copy()
+    frozen.setflags(write=False)
+    read_returned_record[1, 1](frozen, out)
+    assert out[0] == 1.5
+    with pytest.raises(CompileError, match="read-only array passed as argument #0") as info:
+        records_from_a_function[1, 1](frozen, out)
+    assert "_pick(a, 0).x = 9" in str(info.value)

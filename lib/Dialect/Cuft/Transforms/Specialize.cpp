@@ -686,6 +686,12 @@ Operation *firstWrite(Value arg, llvm::DenseMap<std::pair<Operation *, unsigned>
     auto call = dyn_cast<CallOp>(user);
     if (!call)
       continue;
+    // A record the call returns may be one of this argument's: writes
+    // through it write the argument (conservatively, whichever it returns).
+    for (Value r : call.getResults())
+      if (isa<RecordType>(r.getType()))
+        if (firstWrite(r, memo))
+          return user;
     auto callee = SymbolTable::lookupNearestSymbolFrom<FuncOp>(call, call.getCalleeAttr());
     if (!callee || callee.getBody().empty())
       continue;

@@ -1149,7 +1149,9 @@ LogicalResult ReturnOp::inferTypes(TypeInference &typing) {
     TypeInfo t = typing.get(v);
     if (!t)
       continue;
-    if (failed(typing.requireScalar(*this, v, "a returned value")) ||
+    // A record (its element's address, in an array or the kernel's copy of a
+    // record argument, which outlive the call) may be returned as well.
+    if ((!isa<RecordType>(t.type) && failed(typing.requireScalar(*this, v, "a returned value"))) ||
         failed(typing.joinReturn(*this, i, t)))
       return failure();
   }
