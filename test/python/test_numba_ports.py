@@ -199,6 +199,37 @@ def test_a_local_or_shared_array_shaped_by_a_variable_assigned_once(tmp_path, on
     assert ":%d:" % line_of(assigned_twice, "cuft.local.array")[0] in str(e.value)
 
 
+@cuft.jit
+def _consumer(func, *args):  # numba-cuda's test_make_function_to_jit_function
+    return func(*args)
+
+
+@cuft.func
+def _add(a, b):
+    return a + b
+
+
+@cuft.func
+def _seven():
+    return 7
+
+
+@cuft.jit
+def _calls_a_jitted_function(out, x):
+    out[0] = _consumer(_add, x, 2)  # a @jit function called from a kernel: a device function
+    out[1] = _consumer(_seven)  # *args empty
+    out[2] = _consumer(_add, *(x, x))
+
+
+def test_a_jit_function_called_from_a_kernel_is_a_device_function_with_star_args(tmp_path,
+                                                                                 on_host):
+    from test_code_options import ptxas
+    out = np.zeros(3, np.int64)
+    _calls_a_jitted_function[1, 1](out, 5)
+    assert out.tolist() == [7, 7, 10]
+    ptxas(_calls_a_jitted_function.inspect(out, 5, stage="ptx", chip="sm_90"), tmp_path)
+
+
 @cuft.func
 def _count(a, i, wrap):
     j = cuft.uint64(i)

@@ -11,7 +11,7 @@ import operator
 from .. import _cuft, dsl
 from .expressions import _NOT_STATIC, LocalLambda, PyObj, Shape, StaticArgument, _is_ndarray
 from .ir import NO_RESULT, UNKNOWN, Value, Vector, count_leaves, leaves, quote, rebuild
-from .source import unwrap
+from .source import is_device_function, unwrap
 
 __all__ = ["BuiltinsMixin", "MATH_FUNCTIONS"]
 
@@ -147,8 +147,8 @@ class BuiltinsMixin:
         return self.as_value(self.visit(node), node)
 
     def visit_Call(self, node):
-        if any(isinstance(a, ast.Starred) for a in node.args) and getattr(
-                self.static_value_or_none(node.func), "__cuft_func__", None) is None:
+        if any(isinstance(a, ast.Starred) for a in node.args) and not is_device_function(
+                self.static_value_or_none(node.func)):
             return self._call_unpacked(node)
         if any(kw.arg is None for kw in node.keywords):
             raise self.error("'**' arguments are not supported in kernels", node)
@@ -228,7 +228,7 @@ class BuiltinsMixin:
         handler = _PY_BUILTINS.get(obj) if hashable else None
         if handler is not None:
             return handler(self, node)
-        if getattr(obj, "__cuft_func__", None) is not None:
+        if is_device_function(obj):
             return self.call_device_function(node, obj)
         if getattr(obj, "__cuft_extern__", False):
             return self.call_external(node, obj)
@@ -858,10 +858,9 @@ class BuiltinsMixin:
     def call_device_function(self, node, obj):
         fn = unwrap(obj)
         signature = inspect.signature(fn)
-        if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
-               for p in signature.parameters.values()):
-            raise self.error(f"device function '{fn.__name__}': *args and **kwargs "
-                             "are not supported", node)
+        if any(p.kind == p.VAR_KEYWORD for p in signature.parameters.values()):
+            raise self.error(f"device function '{fn.__name__}': **kwargs is not supported",
+                             node)
         pos_vals = []
         for a in node.args:
             if isinstance(a, ast.Starred):  # f(*t): the tuple's elements

@@ -22,7 +22,7 @@ from .expressions import (_NOT_STATIC, ExpressionsMixin, LocalLambda, PyObj, Sta
                           _describe, _has_slice, def_as_lambda)
 from .ir import (NO_RESULT, UNKNOWN, VAR, Emitter, Value, Vector, VectorShape, count_leaves,
                  leaves, quote, rebuild)
-from .source import Source, unwrap
+from .source import Source, is_device_function, unwrap
 
 __all__ = ["generate", "FrontendResult", "is_device_function"]
 
@@ -120,14 +120,6 @@ def lookup_name(fn, name, default=_MISSING):
     b = g.get("__builtins__", builtins)
     b = b if isinstance(b, dict) else vars(b)
     return b.get(name, default)
-
-
-def is_device_function(obj):
-    """Anything carrying ``__cuft_func__`` (set by ``@cuft.func``) is a device function."""
-    try:
-        return getattr(obj, "__cuft_func__", None) is not None
-    except Exception:
-        return False
 
 
 def _ssa_name(name, fallback):
@@ -376,9 +368,11 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
     def run(self):
         fdef = self.src.node
         a = fdef.args
-        if a.vararg or a.kwarg or a.kwonlyargs:
-            raise self.error("*args, **kwargs and keyword-only parameters are not supported", fdef)
-        params = a.posonlyargs + a.args
+        if a.kwarg or a.kwonlyargs or (a.vararg and self.is_kernel):
+            raise self.error("**kwargs and keyword-only parameters are not supported"
+                             if not a.vararg else "a kernel's *args is not supported", fdef)
+        # A device function's *args is a tuple parameter (its call packs it).
+        params = a.posonlyargs + a.args + ([a.vararg] if a.vararg else [])
         assigned = self._assigned_names(fdef)
         self.params, self.vars, self.tuple_vars = {}, {}, {}
         self._loop_names_found = None  # see _loop_names

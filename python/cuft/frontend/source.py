@@ -161,6 +161,17 @@ def _captured(code):
     return None
 
 
+def is_device_function(obj):
+    """Anything carrying ``__cuft_func__`` (set by ``@cuft.func``) is a device
+    function; so is a kernel (``__cuft_kernel__``) called from a kernel, as
+    numba-cuda compiles a ``@cuda.jit`` function called there."""
+    try:
+        return (getattr(obj, "__cuft_func__", None) is not None
+                or getattr(obj, "__cuft_kernel__", None) is not None)
+    except Exception:
+        return False
+
+
 def unwrap(obj):
     """The plain Python function behind a decorated kernel or device function."""
     seen = 0
