@@ -873,6 +873,8 @@ def test_arrays_of_four_to_eight_dimensions():
 
 # -- print ---------------------------------------------------------------------------
 def test_print_writes_one_whole_line_per_call_from_every_thread():
+    # Booleans print as Python prints them, True and False (numba-cuda's
+    # test_print; they printed 1 and 0).
     out = run_script(r"""
 import numpy as np, cuft
 cuft.set_target("host")
@@ -890,7 +892,7 @@ show[10, 32](x, n)
     lines = out.splitlines()
     assert len(lines) == 300  # no line lost, none torn apart
     want = {f"thread {i} x = {['1.500000', '-2.000000', '0.250000'][i % 3]} 100% "
-            f"{[2**40, -3, 7][i % 3]} ({i}, {[1, 0, 1][i % 3]})!" for i in range(300)}
+            f"{[2**40, -3, 7][i % 3]} ({i}, {[True, False, True][i % 3]})!" for i in range(300)}
     assert set(lines) == want
 
 

@@ -89,6 +89,28 @@ struct WarpSizeLowering : public OpConversionPattern<WarpSizeOp> {
 /// print -> gpu.printf: one format for the line, each value widened as
 /// numba-cuda prints it (integers to 64 bits, floats to f64 by the printf
 /// lowering of each target).
+/// The address (an i64) of NUL-terminated `text`, a private constant of the
+/// nearest symbol table (one per text): what printf's %s reads, on the GPU
+/// (vprintf's argument buffer holds it as a pointer) and on the host.
+Value stringAddress(OpBuilder &b, Location loc, StringRef text) {
+  // Where the code is being built (the gpu.module), as callDeclared.
+  Operation *table =
+      b.getInsertionBlock()->getParentOp()->getParentWithTrait<OpTrait::SymbolTable>();
+  std::string name = ("__cuft_str_" + text).str();
+  auto global = dyn_cast_or_null<LLVM::GlobalOp>(SymbolTable::lookupSymbolIn(table, name));
+  if (!global) {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(&table->getRegion(0).front());
+    std::string bytes = text.str();
+    bytes.push_back('\0');
+    global = LLVM::GlobalOp::create(b, loc, LLVM::LLVMArrayType::get(b.getI8Type(), bytes.size()),
+                                    /*isConstant=*/true, LLVM::Linkage::Private, name,
+                                    b.getStringAttr(bytes));
+  }
+  Value address = LLVM::AddressOfOp::create(b, loc, global);
+  return LLVM::PtrToIntOp::create(b, loc, b.getI64Type(), address);
+}
+
 struct PrintLowering : public OpConversionPattern<PrintOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(PrintOp op, OpAdaptor adaptor,
@@ -119,8 +141,13 @@ struct PrintLowering : public OpConversionPattern<PrintOp> {
         args.push_back(v.getType().isF16()
                            ? Value(arith::ExtFOp::create(rewriter, loc, rewriter.getF64Type(), v))
                            : v);
-      } else if (cuftType.isInteger(1) || cuftType.isUnsignedInteger()) {
-        format += cuftType.isInteger(1) ? "%lld" : "%llu";
+      } else if (cuftType.isInteger(1)) { // as Python: True, False
+        format += "%s";
+        args.push_back(arith::SelectOp::create(rewriter, loc, v,
+                                               stringAddress(rewriter, loc, "True"),
+                                               stringAddress(rewriter, loc, "False")));
+      } else if (cuftType.isUnsignedInteger()) {
+        format += "%llu";
         args.push_back(v.getType().isInteger(64)
                            ? v
                            : Value(arith::ExtUIOp::create(rewriter, loc, i64, v)));

@@ -832,8 +832,8 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
           fn->moveBefore(gpuModule);
           if (!fn.isExternal())
             fns.push_back(fn);
-        } else if (auto global = dyn_cast<memref::GlobalOp>(op)) {
-          global->moveBefore(gpuModule);
+        } else if (isa<memref::GlobalOp, LLVM::GlobalOp>(op)) {
+          op.moveBefore(gpuModule); // shared memory, constants, printed strings
         }
       }
       for (func::FuncOp fn : fns) {

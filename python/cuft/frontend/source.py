@@ -10,6 +10,7 @@ function Python compiled is refused rather than compiled.
 import ast
 import inspect
 import linecache
+import sys
 import threading
 import types
 import weakref
@@ -35,6 +36,16 @@ def _forget(key, ref):
         _CAPTURED.pop(key, None)
 
 
+def _command_lines():
+    """The lines of the program ``python -c CODE`` runs (its functions' file is
+    "<string>", which linecache cannot read), or None. exec'd code is
+    "<string>" too: the check against the code object refuses its text."""
+    argv = getattr(sys, "orig_argv", ())
+    if "-c" not in argv[:-1]:
+        return None
+    return argv[argv.index("-c") + 1].splitlines(True) or None
+
+
 def _read(fn):
     """(lines, first line, None), or (None, None, why not)."""
     try:
@@ -56,6 +67,8 @@ def _snapshot(fn):
             lines = linecache.getlines(code.co_filename, getattr(fn, "__globals__", None))
         except Exception:  # never fail a decoration
             lines = None
+        if not lines and code.co_filename == "<string>":
+            lines = _command_lines()
         if lines and 0 < code.co_firstlineno <= len(lines):
             return lines, code.co_firstlineno, None, True
     return (*_read(fn), False)

@@ -31,7 +31,7 @@
 // CHECK-NEXT: func.call @hypotf(%{{.*}}, %{{.*}}) : (f32, f32) -> f32
 // CHECK: %[[C:.*]] = complex.create %{{.*}}, %[[X]] : complex<f32>
 // CHECK: complex.neq %[[C]], %[[Z]] : complex<f32>
-// CHECK: gpu.printf "x(%f%+fj) %lld\0A"
+// CHECK: gpu.printf "x(%f%+fj) %s\0A"
 // The cube: CPython's 1 * c * c^2, products on the parts, no branch.
 // CHECK-DAG: %[[CRE:.*]] = complex.re %[[C]] : complex<f32>
 // CHECK-DAG: %[[CIM:.*]] = complex.im %[[C]] : complex<f32>
