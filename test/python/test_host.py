@@ -1147,3 +1147,16 @@ def test_contended_atomics_are_exact_whichever_width_runs_them():
         bins = np.zeros(16, np.int64)
         contended_histogram[64, 128](v, bins)
         np.testing.assert_array_equal(bins, want)
+
+
+def test_a_python_dash_c_programs_kernels_compile():
+    # Its functions' file is "<string>", which linecache cannot read: the
+    # source is the program the interpreter ran (numba-cuda's test_print runs
+    # its programs so).
+    code = ("import numpy as np, cuft\ncuft.set_target('host')\n\n@cuft.kernel\n"
+            "def k(x):\n    x[0] = 7\n    print(x[0] > 6)\n\nx = np.zeros(1)\nk[1, 1](x)\n"
+            "print(x[0])\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=dict(os.environ, CUFT_CACHE="0"))
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["True", "7.0"]
