@@ -280,6 +280,20 @@ private:
     return branch(both(isFinite(z.re), isFinite(z.im)), finite, special);
   }
 
+  /// An inverse function as CPython computes it: `near()` for finite parts,
+  /// `far()` past LARGE (where `near` would overflow), else `table`'s value.
+  Parts inverse(Parts z, const char *table, function_ref<Parts()> far,
+                function_ref<Parts()> near) {
+    return byFiniteness(
+        z, [&] { return branch(either(gt(fabs(z.re), large), gt(fabs(z.im), large)), far, near); },
+        [&] { return lookup(table, z.re, z.im); });
+  }
+
+  /// log|z| past LARGE, without overflow: log|z/2| + 2 log 2.
+  Value logModulusFar(Parts z) {
+    return add(log(hypot(div(z.re, 2.0), div(z.im, 2.0))), 2 * M_LN2);
+  }
+
   /// CPython's special_type of `x`: the index of its class in the tables.
   Value classOf(Value x) {
     Value negative = signbit(x);
@@ -338,8 +352,7 @@ private:
   Parts sqrt(Parts z);
   Parts exp(Parts z);
   Parts log(Parts z);
-  Parts cosh(Parts z);
-  Parts sinh(Parts z);
+  Parts coshOrSinh(Parts z, bool isCosh);
   Parts tanh(Parts z);
   Parts acos(Parts z);
   Parts acosh(Parts z);
@@ -427,38 +440,26 @@ Parts Cmath::log(Parts z) {
       [&] { return lookup(kLogTable, z.re, z.im); });
 }
 
-// cosh: cos y cosh x + i sin y sinh x; past log(LARGE), of x -+ 1 times e.
-Parts Cmath::cosh(Parts z) {
+// cosh (`isCosh`) or sinh: cos y cosh x + i sin y sinh x, cos y sinh x + i
+// sin y cosh x; past log(LARGE), of x -+ 1 times e. At an infinite x and a
+// finite y, +-inf of the signs of cos y and sin y, the part odd in x (cosh's
+// imaginary, sinh's real) negated for -inf.
+Parts Cmath::coshOrSinh(Parts z, bool isCosh) {
   return byFiniteness(
       z,
       [&] {
         Value big = gt(fabs(z.re), logLarge);
         Value x = select(big, sub(z.re, copysign(1.0, z.re)), z.re);
-        Parts r{mul(cos(z.im), cosh(x)), mul(sin(z.im), sinh(x))};
+        Value ch = cosh(x), sh = sinh(x);
+        Parts r{mul(cos(z.im), isCosh ? ch : sh), mul(sin(z.im), isCosh ? sh : ch)};
         return select(big, Parts{mul(r.re, M_E), mul(r.im, M_E)}, r);
       },
       [&] {
-        return specialOrComputed(kCoshTable, z, [&] {
-          Value im = copysign(INFINITY, sin(z.im));
-          return Parts{copysign(INFINITY, cos(z.im)), select(gt(z.re, 0.0), im, neg(im))};
-        });
-      });
-}
-
-// sinh: cos y sinh x + i sin y cosh x; past log(LARGE), of x -+ 1 times e.
-Parts Cmath::sinh(Parts z) {
-  return byFiniteness(
-      z,
-      [&] {
-        Value big = gt(fabs(z.re), logLarge);
-        Value x = select(big, sub(z.re, copysign(1.0, z.re)), z.re);
-        Parts r{mul(cos(z.im), sinh(x)), mul(sin(z.im), cosh(x))};
-        return select(big, Parts{mul(r.re, M_E), mul(r.im, M_E)}, r);
-      },
-      [&] {
-        return specialOrComputed(kSinhTable, z, [&] {
-          Value re = copysign(INFINITY, cos(z.im));
-          return Parts{select(gt(z.re, 0.0), re, neg(re)), copysign(INFINITY, sin(z.im))};
+        return specialOrComputed(isCosh ? kCoshTable : kSinhTable, z, [&] {
+          Parts r{copysign(INFINITY, cos(z.im)), copysign(INFINITY, sin(z.im))};
+          Value &odd = isCosh ? r.im : r.re;
+          odd = select(gt(z.re, 0.0), odd, neg(odd));
+          return r;
         });
       });
 }
@@ -495,73 +496,51 @@ Parts Cmath::tanh(Parts z) {
 // sqrt(1 - z), s2 = sqrt(1 + z); past LARGE, atan2(|y|, x) -+ i (log|z/2| +
 // 2 log 2).
 Parts Cmath::acos(Parts z) {
-  return byFiniteness(
-      z,
+  return inverse(
+      z, kAcosTable,
       [&] {
-        Value big = either(gt(fabs(z.re), large), gt(fabs(z.im), large));
-        return branch(
-            big,
-            [&] {
-              Value l = add(log(hypot(div(z.re, 2.0), div(z.im, 2.0))), 2 * M_LN2);
-              Value im = select(lt(z.re, 0.0), neg(copysign(l, z.im)), copysign(l, neg(z.im)));
-              return Parts{atan2(fabs(z.im), z.re), im};
-            },
-            [&] {
-              Parts s1 = sqrtFinite({sub(1.0, z.re), neg(z.im)});
-              Parts s2 = sqrtFinite({add(1.0, z.re), z.im});
-              return Parts{mul(2.0, atan2(s1.re, s2.re)),
-                           asinh(sub(mul(s2.re, s1.im), mul(s2.im, s1.re)))};
-            });
+        Value l = logModulusFar(z);
+        Value im = select(lt(z.re, 0.0), neg(copysign(l, z.im)), copysign(l, neg(z.im)));
+        return Parts{atan2(fabs(z.im), z.re), im};
       },
-      [&] { return lookup(kAcosTable, z.re, z.im); });
+      [&] {
+        Parts s1 = sqrtFinite({sub(1.0, z.re), neg(z.im)});
+        Parts s2 = sqrtFinite({add(1.0, z.re), z.im});
+        return Parts{mul(2.0, atan2(s1.re, s2.re)),
+                     asinh(sub(mul(s2.re, s1.im), mul(s2.im, s1.re)))};
+      });
 }
 
 // acosh: asinh(Re s1 Re s2 + Im s1 Im s2) + 2i atan2(Im s1, Re s2), s1 =
 // sqrt(z - 1), s2 = sqrt(z + 1); past LARGE, log|z/2| + 2 log 2 + i atan2(y, x).
 Parts Cmath::acosh(Parts z) {
-  return byFiniteness(
-      z,
+  return inverse(
+      z, kAcoshTable, [&] { return Parts{logModulusFar(z), atan2(z.im, z.re)}; },
       [&] {
-        Value big = either(gt(fabs(z.re), large), gt(fabs(z.im), large));
-        return branch(
-            big,
-            [&] {
-              return Parts{add(log(hypot(div(z.re, 2.0), div(z.im, 2.0))), 2 * M_LN2),
-                           atan2(z.im, z.re)};
-            },
-            [&] {
-              Parts s1 = sqrtFinite({sub(z.re, 1.0), z.im});
-              Parts s2 = sqrtFinite({add(z.re, 1.0), z.im});
-              return Parts{asinh(add(mul(s1.re, s2.re), mul(s1.im, s2.im))),
-                           mul(2.0, atan2(s1.im, s2.re))};
-            });
-      },
-      [&] { return lookup(kAcoshTable, z.re, z.im); });
+        Parts s1 = sqrtFinite({sub(z.re, 1.0), z.im});
+        Parts s2 = sqrtFinite({add(z.re, 1.0), z.im});
+        return Parts{asinh(add(mul(s1.re, s2.re), mul(s1.im, s2.im))),
+                     mul(2.0, atan2(s1.im, s2.re))};
+      });
 }
 
 // asinh: asinh(Re s1 Im s2 - Re s2 Im s1) + i atan2(y, Re s1 Re s2 - Im s1 Im
 // s2), s1 = sqrt(1 + iz), s2 = sqrt(1 - iz); past LARGE, +-(log|z/2| + 2 log 2)
 // + i atan2(y, |x|).
 Parts Cmath::asinh(Parts z) {
-  return byFiniteness(
-      z,
+  return inverse(
+      z, kAsinhTable,
       [&] {
-        Value big = either(gt(fabs(z.re), large), gt(fabs(z.im), large));
-        return branch(
-            big,
-            [&] {
-              Value l = add(log(hypot(div(z.re, 2.0), div(z.im, 2.0))), 2 * M_LN2);
-              Value re = select(ge(z.im, 0.0), copysign(l, z.re), neg(copysign(l, neg(z.re))));
-              return Parts{re, atan2(z.im, fabs(z.re))};
-            },
-            [&] {
-              Parts s1 = sqrtFinite({add(1.0, z.im), neg(z.re)});
-              Parts s2 = sqrtFinite({sub(1.0, z.im), z.re});
-              return Parts{asinh(sub(mul(s1.re, s2.im), mul(s2.re, s1.im))),
-                           atan2(z.im, sub(mul(s1.re, s2.re), mul(s1.im, s2.im)))};
-            });
+        Value l = logModulusFar(z);
+        Value re = select(ge(z.im, 0.0), copysign(l, z.re), neg(copysign(l, neg(z.re))));
+        return Parts{re, atan2(z.im, fabs(z.re))};
       },
-      [&] { return lookup(kAsinhTable, z.re, z.im); });
+      [&] {
+        Parts s1 = sqrtFinite({add(1.0, z.im), neg(z.re)});
+        Parts s2 = sqrtFinite({sub(1.0, z.im), z.re});
+        return Parts{asinh(sub(mul(s1.re, s2.im), mul(s2.re, s1.im))),
+                     atan2(z.im, sub(mul(s1.re, s2.re), mul(s1.im, s2.im)))};
+      });
 }
 
 // atanh, for x >= 0 (else -atanh(-z)): log1p(4x / ((1 - x)^2 + y^2)) / 4 -
@@ -607,16 +586,16 @@ Parts Cmath::apply(MathFn fn, Parts z) {
     Parts l = log(z);
     return {div(l.re, M_LN10), div(l.im, M_LN10)};
   }
-  case MathFn::cosh: return cosh(z);
-  case MathFn::sinh: return sinh(z);
+  case MathFn::cosh: return coshOrSinh(z, /*isCosh=*/true);
+  case MathFn::sinh: return coshOrSinh(z, /*isCosh=*/false);
   case MathFn::tanh: return tanh(z);
   case MathFn::acos: return acos(z);
   case MathFn::acosh: return acosh(z);
   case MathFn::asinh: return asinh(z);
   case MathFn::atanh: return atanh(z);
   // cos z = cosh iz; asin, atan, sin, tan z = -i f(iz) for asinh, atanh, sinh, tanh.
-  case MathFn::cos: return cosh(timesI(z));
-  case MathFn::sin: return timesMinusI(sinh(timesI(z)));
+  case MathFn::cos: return coshOrSinh(timesI(z), /*isCosh=*/true);
+  case MathFn::sin: return timesMinusI(coshOrSinh(timesI(z), /*isCosh=*/false));
   case MathFn::tan: return timesMinusI(tanh(timesI(z)));
   case MathFn::asin: return timesMinusI(asinh(timesI(z)));
   case MathFn::atan: return timesMinusI(atanh(timesI(z)));
