@@ -719,8 +719,7 @@ class Kernel(_cuft.KernelBase):
                for a in args):  # numba's transfers of host arrays (transfers.py)
             if on_gpu:
                 self._cuda_place(config.stream)  # no GPU: say so before any copy
-            args, back = transfer_arguments(args, base.arg_names, self.__name__, on_gpu,
-                                            config.stream)
+            args, back = transfer_arguments(args, base.arg_names, self, on_gpu, config.stream)
         sig = self._read(base, args)[0]
         if self._declared:
             args = self._to_declared(base, args, sig)

@@ -1341,4 +1341,22 @@ def test_a_record_of_a_host_array_goes_to_the_gpu_by_reference_as_numbas():
         warnings.simplefilter("ignore")
         setx[1, 1](cuft.Out(a[1:2].reshape(())), 2.5)  # Out: 0xcd comes back, not copied in
     assert a[1].tobytes()[:8] == b"\xcd" * 8, a[1].tobytes()
+
+    # A kernel that only reads the record (its fields as values): copied
+    # there only, without the warning.
+    @cuft.kernel
+    def getx(r, out):
+        out[0] = r.x + r["n"]
+
+    back = []
+    copy_to_host = cuft.DeviceArray.copy_to_host
+    def counted(self, *args, **kwargs):
+        back.append(self.shape)
+        return copy_to_host(self, *args, **kwargs)
+    cuft.DeviceArray.copy_to_host = counted
+    out = cuft.to_device(np.zeros(1))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", cuft.PerformanceWarning)
+        getx[1, 1](a[0], out)
+    assert back == []
     """)

@@ -488,3 +488,30 @@ def test_device_functions_return_records_and_writes_through_them_count(tmp_path)
     with pytest.raises(CompileError, match="read-only array passed as argument #0") as info:
         records_from_a_function[1, 1](frozen, out)
     assert "_pick(a, 0).x = 9" in str(info.value)
+
+
+def _reads_fields(r, out):
+    out[0] = r.x + r["v"][1] + max(r.m[1, 1], 0)
+
+
+def _writes_a_field(r):
+    r.v[0] += 1
+
+
+def _holds_a_subarray(r, out):
+    w = r.m[0:1]
+    w[0, 0] = 1
+
+
+def _passes_the_record(r, out):
+    out[0] = _pick(r, 0)
+
+
+@pytest.mark.parametrize("fn, only_read", [(_reads_fields, True), (_writes_a_field, False),
+                                           (_holds_a_subarray, False),
+                                           (_passes_the_record, False)])
+def test_a_record_a_kernel_only_reads_is_told_from_its_syntax(fn, only_read):
+    # On a GPU such a record is copied there only, without the warning
+    # (transfers.record_only_read, conservative: what might write says no).
+    from cuft.transfers import record_only_read
+    assert record_only_read(fn, "r", RECORD) is only_read
