@@ -31,13 +31,15 @@ from .link import Linkable
 from .frontend.source import unwrap
 from .target import cuda_status, set_target, target
 
-__all__ = ["constexpr", "CompileError", "CudaError", "PerformanceWarning", "In", "Out", "InOut", "LinkError", "cuda_status", "KernelArgumentError", "KernelError",
+__all__ = ["constexpr", "CompileError", "CudaError", "PerformanceWarning", "In", "Out", "InOut",
+           "LinkError", "cuda_status", "KernelArgumentError", "KernelError",
            "KernelIndexError", "KernelZeroDivisionError", "KernelAssertionError", "kernel", "func", "jit", "Kernel", "DeviceFunction", "set_target",
            "target", "cache_info", "set_cache_limit", "unload_modules", "declare_device", "Linkable", "DeviceArray", "Event", "Stream",
            "default_stream", "device_array", "device_array_like", "to_device", "zeros", "synchronize",
            "stream", "event", "event_elapsed_time", "is_cuda_array", "as_cuda_array", "pinned_array",
            "pinned_array_like", "is_bfloat16_supported", "external_stream", "legacy_default_stream",
-           "per_thread_default_stream", "is_available", "Device", "get_current_device", "gpus", "detect",
+           "per_thread_default_stream", "is_available", "Device", "get_current_device", "gpus",
+           "detect",
            "vectorize", *_dsl_all]
 
 

@@ -9,11 +9,11 @@ default without a GPU) the same calls work on the host's memory, as numba's
 simulator's do: a DeviceArray made there holds its own host memory, copies
 to and from it are copies, streams and events order nothing that is not
 already in order (host launches return when they are done), and host
-launches take it; a launch on the other target refuses it. Device memory is freed when the last reference
-to its array goes, from whichever thread drops it. A ``DeviceArray`` exports
-``__cuda_array_interface__`` (v3) and ``__dlpack__``, so CuPy, PyTorch, JAX and
-Numba read it without a copy; kernels take it, and any GPU object with either
-protocol, as an argument.
+launches take it; a launch on the other target refuses it. Device memory is
+freed when the last reference to its array goes, from whichever thread drops
+it. A GPU ``DeviceArray`` exports ``__cuda_array_interface__`` (v3) and
+``__dlpack__``, so CuPy, PyTorch, JAX and Numba read it without a copy;
+kernels take it, and any GPU object with either protocol, as an argument.
 """
 
 
@@ -32,7 +32,8 @@ __all__ = ["DeviceArray", "Event", "Stream", "to_device", "device_array", "devic
            "legacy_default_stream", "external_stream", "uses_per_thread_default_stream",
            "synchronize",
            "stream", "event", "event_elapsed_time", "is_cuda_array", "as_cuda_array",
-           "pinned_array", "pinned_array_like", "is_bfloat16_supported", "Device", "get_current_device", "gpus", "detect"]
+           "pinned_array", "pinned_array_like", "is_bfloat16_supported", "Device",
+           "get_current_device", "gpus", "detect"]
 
 
 def uses_per_thread_default_stream():

@@ -141,7 +141,7 @@ def transfer_arguments(args, names, kernel, on_gpu, stream):
         how = a if isinstance(a, _Transfer) else None
         host = how.value if how is not None else a
         what, only_read = "array", False
-        if isinstance(host, np.void) and on_gpu:  # a record of an array: by reference
+        if isinstance(host, np.void) and (on_gpu or how is not None):  # by reference
             if how is None:
                 cache = kernel.__dict__.setdefault("_records_only_read", {})
                 key = (name, host.dtype)
@@ -166,9 +166,9 @@ def transfer_arguments(args, names, kernel, on_gpu, stream):
         if on_gpu:
             if how is None and not only_read:
                 warnings.warn(PerformanceWarning(
-                    f"argument '{name}' of {kernel.__name__}() is a host (numpy) {what}: cuft copies "
-                    "it to the GPU before the launch and back after it, waiting for both "
-                    "(pass cuft.to_device(a), or cuft.In(a) / cuft.Out(a) for one way)"),
+                    f"argument '{name}' of {kernel.__name__}() is a host (numpy) {what}: cuft "
+                    "copies it to the GPU before the launch and back after it, waiting for "
+                    "both (pass cuft.to_device(a), or cuft.In(a) / cuft.Out(a) for one way)"),
                     stacklevel=4)
             d = cuda.to_device(host, stream=stream) if copy_in else cuda.device_array_like(host)
             launched.append(d if host.flags.writeable else _ReadOnlyDevice(d))

@@ -89,3 +89,21 @@ def test_host_device_memory_is_aligned_for_every_element():
         assert d.ptr % 64 == 0
         view = (ctypes.c_char * 3).from_address(d.ptr)  # the memory is there to write
         view[0] = b"x"
+
+
+@cuft.kernel
+def set_first(r, v):
+    r.x = v
+
+
+def test_in_out_and_records_keep_the_gpus_meaning_on_the_host():
+    # A record of an array is passed by reference (its writes reach the
+    # array); cuft.In drops a kernel's writes, as the GPU's copy there only.
+    dt = np.dtype([("x", np.float64), ("n", np.int32)])
+    a = np.zeros(2, dt)
+    set_first[1, 1](a[1], 2.5)
+    set_first[1, 1](cuft.In(a[0]), 9.0)
+    assert a.tolist() == [(0.0, 0), (2.5, 0)]
+    out = np.ones(3)
+    add[1, 32](cuft.In(np.arange(3.0)), np.ones(3), cuft.Out(out))
+    assert out.tolist() == [1.0, 2.0, 3.0]

@@ -570,7 +570,8 @@ struct MathLowering : public OpConversionPattern<MathOp> {
       return success();
     }
     if (isa<ComplexType>(adaptor.getOperands()[0].getType())) {
-      rewriter.replaceOp(op, cuft::detail::complexMath(b, loc, op.getFn(), adaptor.getOperands()[0]));
+      rewriter.replaceOp(op,
+                         cuft::detail::complexMath(b, loc, op.getFn(), adaptor.getOperands()[0]));
       return success();
     }
     // float16: computed in float32, then rounded (neither libdevice nor the C

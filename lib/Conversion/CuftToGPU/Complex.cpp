@@ -3,8 +3,9 @@
 // +, - and * of complex numbers lower to the complex dialect
 // (complex-to-standard expands it after this pass); abs is hypot of the parts
 // (C99's: infinite if a part is, even with a NaN), as in CPython and NumPy.
-// Division, powers and cmath's functions are computed from the parts as CPython's cmath module computes them
-// (Modules/cmathmodule.c, after C99 Annex G), so that a kernel gives what
+// Division, powers and cmath's functions are computed from the parts as
+// CPython computes them (Modules/cmathmodule.c, complexobject.c, after C99
+// Annex G), so that a kernel gives what
 // Python gives, signed zeros, infinities and NaNs included, on every target:
 // the same formulas for finite arguments (with their rescalings near overflow
 // and underflow), and for an infinite or NaN part the value of CPython's table
@@ -569,7 +570,8 @@ Parts Cmath::atanh(Parts z) {
             [&] {
               Value zr1 = sub(1.0, x);
               Value re = div(log1p(div(mul(4.0, x), add(mul(zr1, zr1), mul(ay, ay)))), 4.0);
-              Value im = neg(div(atan2(mul(-2.0, y), sub(mul(zr1, add(1.0, x)), mul(ay, ay))), 2.0));
+              Value d = sub(mul(zr1, add(1.0, x)), mul(ay, ay));
+              Value im = neg(div(atan2(mul(-2.0, y), d), 2.0));
               return Parts{re, im};
             });
         return select(negative, Parts{neg(r.re), neg(r.im)}, r);
