@@ -885,11 +885,18 @@ def show(x, n):
     if i < x.size:
         print("thread", i, "x =", x[i], "100%", n[i], (i, x[i] > 0), sep=" ", end="!\n")
 
+@cuft.kernel
+def dims():
+    print(cuft.threadIdx, cuft.blockDim)  # numba's dim3: (x, y, z)
+
 x = np.array([1.5, -2.0, 0.25] * 100, np.float32)
 n = np.array([2**40, -3, 7] * 100, np.int64)
 show[10, 32](x, n)
+dims[1, (1, 2, 1)]()
 """)
     lines = out.splitlines()
+    assert sorted(lines[300:]) == ["(0, 0, 0) (1, 2, 1)", "(0, 1, 0) (1, 2, 1)"]
+    lines = lines[:300]
     assert len(lines) == 300  # no line lost, none torn apart
     want = {f"thread {i} x = {['1.500000', '-2.000000', '0.250000'][i % 3]} 100% "
             f"{[2**40, -3, 7][i % 3]} ({i}, {[True, False, True][i % 3]})!" for i in range(300)}

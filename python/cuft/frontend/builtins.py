@@ -492,6 +492,8 @@ class BuiltinsMixin:
         pieces, values = [""], []
 
         def add(v, where):
+            if isinstance(v, PyObj) and v.obj in _DIM3:  # print(cuda.threadIdx): its x, y, z
+                v = tuple(self.from_python(getattr(v.obj, d), where) for d in "xyz")
             if isinstance(v, tuple):  # as Python prints a tuple: (a, b) or (a,)
                 pieces[-1] += "("
                 for k, item in enumerate(v):
@@ -986,6 +988,9 @@ _CMATH.update({
     cmath.isinf: BuiltinsMixin._math_isinf,
     cmath.isfinite: BuiltinsMixin._math_isfinite,
 })
+
+# numba's dim3 values, printed as the tuple (x, y, z).
+_DIM3 = (dsl.threadIdx, dsl.blockIdx, dsl.blockDim, dsl.gridDim)
 
 _PY_BUILTINS = {
     builtins.complex: BuiltinsMixin._py_complex,
