@@ -869,7 +869,7 @@ LogicalResult SetFieldOp::inferTypes(TypeInference &typing) {
 void SetFieldOp::castOperands(TypeInference &typing) {
   loadRecordByReference(*this);
   auto rec = cast<RecordType>(getRecord().getType());
-  const RecordType::Field &field = *rec.getField(getField());
+  RecordType::Field field = *rec.getField(getField()); // a copy: getField gives a temporary
   if (!field.shape.empty() && getIndices().empty()) {
     // r.v = a: the subarray seen whole, filled (as `r.v[...] = a`).
     OpBuilder b(*this);
