@@ -63,6 +63,15 @@ def cubin_params(cubin, kernel):
     assert n >= 0, "no parameter layout for " + kernel
     return [(out[2 * i], out[2 * i + 1]) for i in range(n)]
 
+def count_copies_back():  # the shapes of the DeviceArrays copied to the host from now on
+    back = []
+    copy_to_host = cuft.DeviceArray.copy_to_host
+    def counted(self, *args, **kwargs):
+        back.append(self.shape)
+        return copy_to_host(self, *args, **kwargs)
+    cuft.DeviceArray.copy_to_host = counted
+    return back
+
 def default_stream_handle():
     return 2 if cuft.cuda.uses_per_thread_default_stream() else 0
 
@@ -1259,12 +1268,7 @@ def test_host_arrays_given_to_a_gpu_launch_are_copied_there_and_back_as_numbas()
     def write(x):
         x[0] = 1
 
-    back = []
-    copy_to_host = cuft.DeviceArray.copy_to_host
-    def counted(self, *args, **kwargs):
-        back.append(self.shape)
-        return copy_to_host(self, *args, **kwargs)
-    cuft.DeviceArray.copy_to_host = counted
+    back = count_copies_back()
 
     base = live("allocations")
     a, b, c = np.arange(4, dtype=np.int8), np.arange(4, dtype=np.int8), np.zeros(4, np.int8)
@@ -1348,12 +1352,7 @@ def test_a_record_of_a_host_array_goes_to_the_gpu_by_reference_as_numbas():
     def getx(r, out):
         out[0] = r.x + r["n"]
 
-    back = []
-    copy_to_host = cuft.DeviceArray.copy_to_host
-    def counted(self, *args, **kwargs):
-        back.append(self.shape)
-        return copy_to_host(self, *args, **kwargs)
-    cuft.DeviceArray.copy_to_host = counted
+    back = count_copies_back()
     out = cuft.to_device(np.zeros(1))
     with warnings.catch_warnings():
         warnings.simplefilter("error", cuft.PerformanceWarning)
