@@ -96,8 +96,8 @@ class BuiltinsMixin:
             t = self.visit(a.value)
             if not isinstance(t, tuple):
                 raise self.error("'*' needs a tuple here", a)
-            for item in t:
-                name = f" unpacked{len(self.bound)}"  # no Python name has a space
+            for k, item in enumerate(t):
+                name = f" *{id(a)}.{k}"  # this call's own: no Python name has a space
                 self.bound[name] = item
                 names.append(name)
                 args.append(ast.copy_location(ast.Name(id=name, ctx=ast.Load()), a))
@@ -186,8 +186,9 @@ class BuiltinsMixin:
         if isinstance(obj, dsl.DType):
             (x,) = self.call_args(node, obj.name, ["x"], 1)
             return self.cast(self.value_of(x), obj.mlir, node)
-        if dsl.vector_type_of(obj) is not None:
-            return self._make_vector(node, dsl.vector_type_of(obj))
+        vtype = dsl.vector_type_of(obj)
+        if vtype is not None:
+            return self._make_vector(node, vtype)
         if isinstance(obj, dsl.Intrinsic) and obj.name.startswith("fp16."):
             return self.call_fp16(node, obj.name[len("fp16."):])
         if isinstance(obj, dsl.Intrinsic):
