@@ -411,9 +411,17 @@ private:
     PyLong_AsLongLongAndOverflow(o, &overflow);
     if (PyErr_Occurred())
       throw py::error_already_set();
-    if (overflow)
-      return fail("integer " + std::string(py::str(o)) + " does not fit in int64"), -1;
     type = spelling::kI64Scalar;
+    if (overflow > 0) { // from 2**63 up: a uint64, as numba types it
+      PyLong_AsUnsignedLongLong(o);
+      if (!PyErr_Occurred()) {
+        type = spelling::kU64Scalar;
+        return 1;
+      }
+      PyErr_Clear();
+    }
+    if (overflow)
+      return fail("integer " + std::string(py::str(o)) + " fits neither int64 nor uint64"), -1;
     return 1;
   }
 
@@ -964,6 +972,11 @@ private:
       packed->addScalar(d);
     } else if (type->kind == 'b') {
       packed->addScalar(uint8_t(o == Py_True ? 1 : 0));
+    } else if (type->kind == 'u') { // a Python int from 2**63 up
+      unsigned long long u = PyLong_AsUnsignedLongLong(o);
+      if (u == static_cast<unsigned long long>(-1) && PyErr_Occurred())
+        throw py::error_already_set();
+      packed->addScalar(uint64_t(u));
     } else {
       long long i = PyLong_AsLongLong(o);
       if (i == -1 && PyErr_Occurred())

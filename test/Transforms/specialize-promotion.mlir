@@ -338,3 +338,38 @@ cuft.kernel @pow_and_cast(%i: i32, %f: f32) {
   cuft.var_store %r2, %o2 : !cuft.unknown, !cuft.var<!cuft.unknown>
   cuft.return
 }
+
+// A literal from 2**63 up is a weak ui64: it takes a strong u64's type; of two
+// weak integers as wide the unsigned one wins; literal arithmetic takes its
+// exact value's type (1 << 63 is ui64, 2**63 - 1 back in i64).
+// CHECK-LABEL: cuft.kernel @u64_literals(
+// CHECK-SAME: %[[H:.*]]: ui64)
+// CHECK-DAG: %[[BACK:.*]] = cuft.constant 9223372036854775807 : i64
+// CHECK-DAG: %[[TOP:.*]] = cuft.constant 9223372036854775808 : ui64
+// CHECK-DAG: %[[K:.*]] = cuft.constant 14695981039346656037 : ui64
+// CHECK: cuft.bitxor %[[H]], %[[K]] : (ui64, ui64) -> ui64
+// CHECK: cuft.mul %{{.*}}, %{{.*}} : (ui64, ui64) -> ui64
+// CHECK: cuft.var_store %[[TOP]], %{{.*}} : ui64, !cuft.var<ui64>
+// CHECK: cuft.var_store %[[BACK]], %{{.*}} : i64, !cuft.var<i64>
+cuft.kernel @u64_literals(%h: ui64) {
+  %o = cuft.var "o" : !cuft.var<!cuft.unknown>
+  %k = cuft.constant 14695981039346656037 : ui64
+  %x = cuft.bitxor %h, %k : (ui64, ui64) -> !cuft.unknown
+  cuft.var_store %x, %o : !cuft.unknown, !cuft.var<!cuft.unknown>
+  %v = cuft.var "v" : !cuft.var<!cuft.unknown>
+  cuft.var_store %k, %v : ui64, !cuft.var<!cuft.unknown>
+  %kv = cuft.var_load %v : !cuft.var<!cuft.unknown> -> !cuft.unknown
+  %p = cuft.constant 1099511628211 : i64
+  %m = cuft.mul %kv, %p : (!cuft.unknown, i64) -> !cuft.unknown
+  %q = cuft.var "q" : !cuft.var<!cuft.unknown>
+  cuft.var_store %m, %q : !cuft.unknown, !cuft.var<!cuft.unknown>
+  %one = cuft.constant 1 : i64
+  %s63 = cuft.constant 63 : i64
+  %top = cuft.shl %one, %s63 : (i64, i64) -> !cuft.unknown
+  %t = cuft.var "t" : !cuft.var<!cuft.unknown>
+  cuft.var_store %top, %t : !cuft.unknown, !cuft.var<!cuft.unknown>
+  %back = cuft.sub %top, %one : (!cuft.unknown, i64) -> !cuft.unknown
+  %b = cuft.var "b" : !cuft.var<!cuft.unknown>
+  cuft.var_store %back, %b : !cuft.unknown, !cuft.var<!cuft.unknown>
+  cuft.return
+}

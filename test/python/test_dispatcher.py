@@ -142,7 +142,7 @@ def test_unsupported_argument_types_point_at_the_parameter():
         ((1.0, x, np.zeros(4, "M8[s]")), "dtype datetime64[s] is not supported", "y"),
         ((1.0, np.zeros(4, "m8[s]"), x), "dtype timedelta64[s] is not supported", "x"),
         ((1.0, np.zeros((1,) * 9, np.float32), x), "has 9 dimensions", "x"),
-        ((2 ** 70, x, x), "does not fit in int64", "a"),
+        ((2 ** 70, x, x), "fits neither int64 nor uint64", "a"),
         ((1.0, x, np.zeros(4, ">f4")), "native byte order", "y"),
     ]
     line = lineno_of(saxpy, "def saxpy")

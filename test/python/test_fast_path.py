@@ -40,6 +40,7 @@ ARRAYS = [
 ]
 SCALARS = [
     (True, "bool"), (False, "bool"), (0, "i64"), (-1, "i64"), (2**63 - 1, "i64"), (-2**63, "i64"),
+    (2**63, "u64"), (2**64 - 1, "u64"),
     (1.5, "f64"), (float("nan"), "f64"), (np.bool_(True), "bool"), (np.int8(3), "i8"),
     (np.int16(3), "i16"), (np.int32(3), "i32"), (np.int64(3), "i64"), (np.uint8(3), "u8"),
     (np.uint16(3), "u16"), (np.uint32(3), "u32"), (np.uint64(3), "u64"),
@@ -70,6 +71,7 @@ def test_tuples_are_read_element_by_element():
 
 @pytest.mark.parametrize("value, entry", [
     (True, "bool=true"), (7, "i64=7"), (-2**63, "i64=-9223372036854775808"), (0.1, "f64=0.1"),
+    (2**64 - 1, "u64=18446744073709551615"),
     (1e300, "f64=1e+300"), (2.0, "f64=2.0"), (float("inf"), "f64=inf"),
     (np.float32(0.1), "f32=0.10000000149011612"), (np.int16(-5), "i16=-5"),
     (np.uint64(2**64 - 1), "u64=18446744073709551615"), (np.bool_(True), "bool=true"),
@@ -93,7 +95,8 @@ class DLPackOnly:
 @pytest.mark.parametrize("value, message", [
     (np.zeros(3, ">f8"), "numpy array of dtype >f8 is not supported"),
     (np.zeros((1,) * 9), "numpy array has 9 dimensions; cuft kernels take arrays of 0 to 8"),
-    (2**63, "integer 9223372036854775808 does not fit in int64"),
+    (2**64, "integer 18446744073709551616 fits neither int64 nor uint64"),
+    (-2**63 - 1, "integer -9223372036854775809 fits neither int64 nor uint64"),
     ("text", "cannot pass a str to a kernel"), (None, "cannot pass a NoneType to a kernel"),
     (np.zeros(3, "M8[s]"), "numpy array of dtype datetime64\\[s\\] is not supported"),
     (np.datetime64(1, "s"), "numpy scalar of dtype datetime64\\[s\\] is not supported"),

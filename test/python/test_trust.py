@@ -233,6 +233,77 @@ def test_literal_arithmetic_that_overflows_is_a_compile_error():
     assert list(out) == [2**63 - 1, 0]
 
 
+MASK64 = 0xFFFFFFFFFFFFFFFF  # a module-level Python int from 2**63 up
+
+
+@cuft.kernel
+def hashes(data, out):
+    # FNV-1a and splitmix64: numba-cuda kernels whose constants are 2**63 or more
+    h = 0xcbf29ce484222325
+    for i in range(data.size):
+        h = (h ^ data[i]) * 0x100000001b3
+    out[0] = h
+    z = cuft.uint64(data.size) + 0x9E3779B97F4A7C15
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EB
+    out[1] = z ^ (z >> 31)
+    out[2] = 1 << 63
+    out[3] = MASK64 // 3
+    out[4] = (h & MASK64) >> 60
+    out[5] = 0x8000000000000000 - 1  # back in int64's range: an i64
+
+
+def test_integer_literals_from_2_63_up_are_uint64_as_in_numba(tmp_path):
+    from test_code_options import ptxas
+    data = np.arange(1, 12, dtype=np.uint8)
+    out = np.zeros(6, np.uint64)
+    hashes[1, 1](data, out)
+    m = (1 << 64) - 1
+    h = 0xcbf29ce484222325
+    for b in data:
+        h = ((h ^ int(b)) * 0x100000001b3) & m
+    z = (data.size + 0x9E3779B97F4A7C15) & m
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & m
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & m
+    assert [int(v) for v in out] == [h, z ^ (z >> 31), 1 << 63, m // 3, h >> 60, 2**63 - 1]
+    ptxas(hashes.inspect(data, out, stage="ptx", chip="sm_90"), tmp_path)
+
+    @cuft.kernel
+    def signed(x, out):
+        out[0] = x[0] + 0x8000000000000000  # int64 with uint64: float64, as NumPy and numba
+
+    f = np.zeros(1)
+    signed[1, 1](np.array([5]), f)
+    assert f[0] == 5.0 + 2.0**63
+
+    @cuft.kernel
+    def mixed(out):
+        out[0] = 0xFFFFFFFFFFFFFFFF % -3
+
+    with pytest.raises(cuft.CompileError, match=r"% of these integer literals needs both "
+                                                r"int64 and uint64") as info:
+        mixed[1, 1](np.zeros(1, np.int64))
+    assert info.value.lineno == line_of(mixed, "% -3")[0]
+
+    @cuft.kernel
+    def past(out):
+        out[0] = 0x10000000000000000
+
+    with pytest.raises(cuft.CompileError, match="integer 18446744073709551616 does not fit"):
+        past[1, 1](np.zeros(1, np.uint64))
+
+    @cuft.kernel
+    def given(out, v):
+        out[0] = v >> 1  # a uint64 argument: a logical shift
+
+    u = np.zeros(1, np.uint64)
+    given[1, 1](u, 2**64 - 1)  # a Python int from 2**63 up is a uint64 argument (numba's typeof)
+    assert int(u[0]) == 2**63 - 1
+    assert given.signature(u, 2**63).endswith("u64")
+    with pytest.raises(cuft.KernelArgumentError, match="fits neither int64 nor uint64"):
+        given[1, 1](u, 2**64)
+
+
 def test_static_shared_memory_is_limited_per_kernel_not_per_array():
     @cuft.func
     def helper(out):

@@ -190,9 +190,11 @@ class ExpressionsMixin:
             return self.em.op(f"cuft.constant {'true' if v else 'false'}", pos, "i1")
         if isinstance(v, numbers.Integral):
             v = int(v)
-            if not -(1 << 63) <= v < (1 << 63):
+            if not -(1 << 63) <= v < (1 << 64):
                 raise self.error(f"integer {v} does not fit in 64 bits", node)
-            return self.em.op(f"cuft.constant {v} : i64", pos, "i64")
+            # From 2**63 up a literal is a uint64, as in numba (0xcbf29ce484222325).
+            t = "i64" if v < (1 << 63) else "ui64"
+            return self.em.op(f"cuft.constant {v} : {t}", pos, t)
         if isinstance(v, numbers.Real):
             return self.em.op(f"cuft.constant {float_literal(float(v))} : f64", pos, "f64")
         if isinstance(v, numbers.Complex):  # 2j: a weak complex of two f64 literals

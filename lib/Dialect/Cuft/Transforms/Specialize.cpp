@@ -133,18 +133,22 @@ private:
 };
 
 /// The exact value of `v` when it is an integer literal or integer arithmetic
-/// on literals only (`2**70`, `1 << 40`), as Python computes it; `overflow`
-/// turns true when that value does not fit in 64 bits. Such arithmetic would
-/// otherwise fold to a wrapped value while the literal it equals is rejected.
+/// on literals only (`2**70`, `1 << 40`), as Python computes it (kExactBits
+/// wide); `overflow` turns true when that value fits neither `i64` nor `ui64`.
+/// Such arithmetic would otherwise fold to a wrapped value while the literal it
+/// equals is rejected.
 std::optional<APInt> FunctionSpecializer::exactLiteral(Value v, bool &overflow) {
   overflow = false;
   if (auto it = exactValues.find(v); it != exactValues.end())
     return it->second;
+  // Wide enough for a product of two 65-bit values: an overflow of this width
+  // is past 64 bits too.
+  constexpr unsigned kExactBits = 2 * kLiteralBits;
   std::optional<APInt> result;
   Operation *op = v.getDefiningOp();
   if (auto c = dyn_cast_or_null<ConstantOp>(op)) {
     if (auto i = dyn_cast<IntegerAttr>(c.getValue()); i && !c.getType().isInteger(1))
-      result = i.getValue().sextOrTrunc(64);
+      result = literalValue(i.getValue(), c.getType()).sext(kExactBits);
   } else if (op && op->getNumOperands() == 2 &&
              isa<AddOp, SubOp, MulOp, PowOp, ShlOp, FloorDivOp, ModOp>(op)) {
     bool lo = false, ro = false;
@@ -161,7 +165,7 @@ std::optional<APInt> FunctionSpecializer::exactLiteral(Value v, bool &overflow) 
       } else if (isa<PowOp>(op)) {
         if (!b->isNegative()) {
           // Past 64 multiplications, only 0, 1 and -1 stay in range.
-          r = APInt(64, 1);
+          r = APInt(kExactBits, 1);
           APInt base = *a;
           for (uint64_t e = b->getZExtValue(); e && !ov; e >>= 1) {
             if (e & 1)
@@ -175,8 +179,8 @@ std::optional<APInt> FunctionSpecializer::exactLiteral(Value v, bool &overflow) 
       } else if (isa<ShlOp>(op)) {
         if (b->isNegative())
           a.reset(); // a ValueError in Python; NumPy's rule applies at run time
-        else if (b->uge(64))
-          r = APInt(64, 0), ov = !a->isZero();
+        else if (b->uge(kExactBits))
+          r = APInt(kExactBits, 0), ov = !a->isZero();
         else
           r = a->sshl_ov(*b, ov);
       } else if (!b->isZero() && !(a->isMinSignedValue() && b->isAllOnes())) {
@@ -189,7 +193,7 @@ std::optional<APInt> FunctionSpecializer::exactLiteral(Value v, bool &overflow) 
       } else {
         a.reset(); // left to run time: x // 0 is 0, or raises when checked
       }
-      if (a && ov)
+      if (a && (ov || !literalType(ctx, r)))
         overflow = true;
       else if (a)
         result = r;
@@ -334,7 +338,7 @@ FailureOr<FuncOp> FunctionSpecializer::specializeCallee(CallOp call, ArrayRef<Ty
   for (auto [i, a] : llvm::enumerate(args)) {
     TypeInfo p{a.type, a.weak, std::nullopt};
     std::string t = typeName(a.type) + (a.weak ? "w" : "");
-    if (a.literal && shapes.test(i) && a.type.isInteger(64)) {
+    if (a.literal && shapes.test(i) && a.type.isSignlessInteger(64)) {
       p.literal = a.literal; // a shape's literal: the clone is for this value
       exact.push_back({unsigned(i), *a.literal});
       int64_t v = a.literal->getSExtValue();
@@ -372,7 +376,7 @@ FailureOr<FuncOp> FunctionSpecializer::specializeCallee(CallOp call, ArrayRef<Ty
     for (auto [i, value] : exact) {
       BlockArgument arg = entry.getArgument(i);
       auto c = ConstantOp::create(eb, arg.getLoc(), eb.getI64Type(),
-                                  eb.getIntegerAttr(eb.getI64Type(), value));
+                                  eb.getIntegerAttr(eb.getI64Type(), value.trunc(64)));
       arg.replaceAllUsesWith(c.getResult());
     }
   }

@@ -222,14 +222,40 @@ LogicalResult cuft::detail::inferBinary(Operation *op, TypeInference &typing, Op
     return failure();
   if (a.weak && b.weak && kindOf(r.type) == ScalarKind::Int) {
     // Integer arithmetic on literals only is computed exactly, as Python does:
-    // a result past 64 bits would otherwise fold to a wrapped value.
+    // a result past 64 bits would otherwise fold to a wrapped value. Its type
+    // is its value's, as a literal's: `1 << 63` is `ui64`, `2**63 - 1` `i64`.
     bool overflow = false;
-    (void)typing.exactLiteral(op->getResult(0), overflow);
+    std::optional<APInt> exact = typing.exactLiteral(op->getResult(0), overflow);
     if (overflow) {
       if (typing.emitting())
         op->emitError("the result of ")
             << spelling << " on integer literals does not fit in 64 bits";
       return failure();
+    }
+    if (exact && r.type.getIntOrFloatBitWidth() == 64) {
+      MLIRContext *ctx = op->getContext();
+      if (isa<FloorDivOp, ModOp>(op)) {
+        // `//` and `%` compute in one signedness: `ui64` where an operand is
+        // from 2**63 up, else `i64`; a negative operand (or `-2**63 // -1`)
+        // with it has no such type.
+        bool unused = false;
+        std::optional<APInt> x = typing.exactLiteral(op->getOperand(0), unused),
+                             y = typing.exactLiteral(op->getOperand(1), unused);
+        auto huge = [](const std::optional<APInt> &v) { return v && !v->isSignedIntN(64); };
+        auto negative = [](const std::optional<APInt> &v) { return v && v->isNegative(); };
+        bool unsignedOperands = huge(x) || huge(y);
+        if (unsignedOperands ? negative(x) || negative(y) : !exact->isSignedIntN(64)) {
+          if (typing.emitting())
+            op->emitError() << spelling
+                            << " of these integer literals needs both int64 and uint64: cast "
+                               "one of them (cuft.uint64(...) or cuft.int64(...))";
+          return failure();
+        }
+        r.type = IntegerType::get(ctx, 64, unsignedOperands ? IntegerType::Unsigned
+                                                            : IntegerType::Signless);
+      } else { // the same bits either way: the value's type
+        r.type = literalType(ctx, *exact);
+      }
     }
   }
   typing.set(op->getResult(0), r);
@@ -299,7 +325,7 @@ void CmpOp::castOperands(TypeInference &typing) {
 LogicalResult ConstantOp::inferTypes(TypeInference &typing) {
   TypeInfo t{getType(), true, std::nullopt};
   if (auto i = dyn_cast<IntegerAttr>(getValue()); i && !getType().isInteger(1))
-    t.literal = i.getValue();
+    t.literal = literalValue(i.getValue(), getType());
   typing.set(getResult(), t);
   return success();
 }

@@ -84,6 +84,19 @@ static Type promoteStrong(Type a, Type b) {
   return Float64Type::get(ctx);
 }
 
+APInt cuft::literalValue(const APInt &value, Type type) {
+  return type.isUnsignedInteger() ? value.zextOrTrunc(kLiteralBits)
+                                  : value.sextOrTrunc(kLiteralBits);
+}
+
+Type cuft::literalType(MLIRContext *ctx, const APInt &v) {
+  if (v.getSignificantBits() <= 64)
+    return IntegerType::get(ctx, 64);
+  if (!v.isNegative() && v.getActiveBits() <= 64)
+    return IntegerType::get(ctx, 64, IntegerType::Unsigned);
+  return {};
+}
+
 static bool literalFits(const APInt &value, Type t) {
   unsigned w = t.getIntOrFloatBitWidth();
   if (t.isUnsignedInteger())
@@ -96,8 +109,15 @@ std::optional<TypeInfo> cuft::promote(const TypeInfo &a, const TypeInfo &b) {
     return std::nullopt;
   ScalarKind ka = kindOf(a.type), kb = kindOf(b.type);
   if (a.weak && b.weak) {
-    Type t = ka == kb ? (widthOf(a.type) >= widthOf(b.type) ? a.type : b.type)
-                      : (ka > kb ? a.type : b.type);
+    // Of two weak integers as wide, the unsigned one: a literal from 2**63 up
+    // is `ui64`, which `i64` cannot hold.
+    auto wider = [&] {
+      unsigned wa = widthOf(a.type), wb = widthOf(b.type);
+      if (wa == wb && ka == ScalarKind::Int)
+        return b.type.isUnsignedInteger() ? b.type : a.type;
+      return wa >= wb ? a.type : b.type;
+    };
+    Type t = ka == kb ? wider() : (ka > kb ? a.type : b.type);
     return TypeInfo{t, true, std::nullopt};
   }
   if (a.weak != b.weak) {

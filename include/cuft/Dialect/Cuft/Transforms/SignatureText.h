@@ -53,9 +53,11 @@ inline constexpr Scalar kScalars[] = {
     {"f16", "float16", 'f', 16},    {"f32", "float32", 'f', 32}, {"f64", "float64", 'f', 64},
     {"c64", "complex64", 'c', 64},  {"c128", "complex128", 'c', 128},
     {"bf16", "bfloat16", 'B', 16}};
-/// The types of Python's bool, int and float arguments (as numba-cuda).
+/// The types of Python's bool, int and float arguments (as numba-cuda: an int
+/// from 2**63 up is a uint64).
 inline constexpr const Scalar *kBoolScalar = &kScalars[0];
 inline constexpr const Scalar *kI64Scalar = &kScalars[4];
+inline constexpr const Scalar *kU64Scalar = &kScalars[8];
 inline constexpr const Scalar *kF64Scalar = &kScalars[11];
 inline constexpr const Scalar *kC128Scalar = &kScalars[13];
 /// The row of kind `kind` and `bits` bits (bool: 'b', 8 bits in memory), or null.

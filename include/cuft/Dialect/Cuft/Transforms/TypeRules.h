@@ -17,7 +17,8 @@ namespace cuft {
 /// The inferred type of a value. A *weak* value is a Python literal (or computed
 /// from literals only): it adopts the type of a concretely typed operand it meets.
 /// `literal` holds an integer literal's value, so that it adopts a narrower integer
-/// type only when it fits.
+/// type only when it fits: kLiteralBits wide, signed, so that every literal
+/// (`i64`, and `ui64` from 2**63 up) is its own value (literalValue()).
 struct TypeInfo {
   mlir::Type type;
   bool weak = false;
@@ -31,6 +32,16 @@ struct TypeInfo {
   bool operator!=(const TypeInfo &o) const { return !(*this == o); }
   static TypeInfo strong(mlir::Type t) { return TypeInfo{t, false, std::nullopt}; }
 };
+
+/// The width of TypeInfo::literal: one bit past 64, so a signed APInt holds
+/// every value of i64 and of ui64.
+inline constexpr unsigned kLiteralBits = 65;
+/// The value of integer attribute `value` of type `type` as a literal:
+/// extended by the type's signedness.
+llvm::APInt literalValue(const llvm::APInt &value, mlir::Type type);
+/// The type of a weak integer of exact value `v` (kLiteralBits or wider):
+/// `i64` where it fits, `ui64` from 2**63 up; null past both.
+mlir::Type literalType(mlir::MLIRContext *ctx, const llvm::APInt &v);
 
 enum class ScalarKind { Bool = 0, Int = 1, Float = 2, Complex = 3 };
 ScalarKind kindOf(mlir::Type scalar);
