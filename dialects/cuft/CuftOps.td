@@ -234,16 +234,27 @@ def Cuft_CastOp : Cuft_Op<"cast", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOp
 }
 
 def Cuft_BitcastOp : Cuft_Op<"bitcast", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>, Pure]> {
-  let summary = "the same bits as another scalar type of their width: `x.view(np.int32)`";
+  let summary = "the same bits as another type: `x.view(np.int32)` of a scalar or an array";
   let description = [{
-    Reinterprets an integer or float scalar's bits as another integer or float
-    type of the same width (NumPy's scalar `view`, numba-cuda's
-    `libdevice.float_as_int`); `bool` and complex numbers have no view.
-    A width that differs is an error located at the call.
+    Of a scalar: reinterprets an integer or float scalar's bits as another
+    integer or float type of the same width (NumPy's scalar `view`, numba-cuda's
+    `libdevice.float_as_int`); `bool` and complex numbers have no view. A width
+    that differs is an error located at the call.
 
-    Example: `%i = cuft.bitcast %f : f32 to i32`
+    Of an array (NumPy's `a.view(dtype)`): the same memory as an array of
+    elements of type `to` (any scalar type). Of the same item size, the same
+    shape and strides, any layout; of an item size that divides the array's,
+    a C-contiguous array whose last axis grows by the ratio (`f64` as `u32`:
+    twice as long); a wider item size is an error.
+
+    The target type is `to` where the frontend cannot know whether the operand
+    is a scalar or an array (result `!cuft.unknown` until specialization), else
+    the result type.
+
+    Examples: `%i = cuft.bitcast %f : f32 to i32`,
+    `%v = cuft.bitcast %a {to = ui32} : !cuft.array<f32, 1, C> to !cuft.array<ui32, 1, C>`
   }];
-  let arguments = (ins AnyType:$input);
+  let arguments = (ins AnyType:$input, OptionalAttr<TypeAttr>:$to);
   let results = (outs AnyType:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `to` type($result)";
   let hasVerifier = 1;
@@ -252,6 +263,16 @@ def Cuft_BitcastOp : Cuft_Op<"bitcast", [DeclareOpInterfaceMethods<Cuft_TypedByR
     static bool hasViews(::mlir::Type t);
     /// Whether a view of a `from` may be a `to`: both have views, of one width.
     static bool canView(::mlir::Type from, ::mlir::Type to);
+    /// The view of array type `from` as elements of scalar type `to`, or null
+    /// with `why` set (see the description).
+    static ::cuft::ArrayType arrayView(::cuft::ArrayType from, ::mlir::Type to,
+                                       std::string &why);
+    /// The type viewed as: `to`, or the result type.
+    ::mlir::Type getTarget() {
+      if (auto t = getToAttr())
+        return t.getValue();
+      return getType();
+    }
   }];
 }
 

@@ -515,3 +515,99 @@ def test_a_record_a_kernel_only_reads_is_told_from_its_syntax(fn, only_read):
     # (transfers.record_only_read, conservative: what might write says no).
     from cuft.transfers import record_only_read
     assert record_only_read(fn, "r", RECORD) is only_read
+
+
+# -- a.view(dtype) of arrays (NumPy's; numba-cuda's array.view) --------------------------
+@cuft.kernel
+def view_copy(a, out):
+    v = a.view(np.uint32)
+    for i in range(v.shape[0]):
+        for j in range(v.shape[1]):
+            out[i, j] = v[i, j]
+
+
+@cuft.kernel
+def view_flat(a, out):
+    v = a.view(np.float32)  # complex64 as its parts, interleaved
+    for i in range(v.size):
+        out[i] = v[i]
+
+
+@cuft.kernel
+def view_bytes(a, out):
+    v = a.view(np.uint8)
+    for i in range(v.size):
+        out[i] = v[i]
+
+
+@cuft.kernel
+def view_write(a):
+    bits = a.view(cuft.int32)
+    i = cuft.grid(1)
+    if i < bits.size:
+        bits[i] = bits[i] ^ (1 << 31)  # the sign bit: a[i] = -a[i]
+
+
+@cuft.kernel
+def view_shared(out):
+    s = cuft.shared.array(4, cuft.float64)
+    for k in range(4):
+        s[k] = k + 0.5
+    words = s.view(np.uint32)
+    for k in range(8):
+        out[k] = words[k]
+
+
+@pytest.mark.parametrize("make", [
+    lambda: np.arange(12, dtype=np.float32).reshape(3, 4),  # same item size, C
+    lambda: np.asfortranarray(np.arange(12, dtype=np.float32).reshape(3, 4)),  # F
+    lambda: np.arange(24, dtype=np.float32).reshape(3, 8)[:, ::2],  # strided
+    lambda: np.arange(12, dtype=np.float64).reshape(3, 4) - 5.5,  # narrower: last axis x2
+    lambda: np.arange(12, dtype=np.uint64).reshape(3, 4) << 40,
+], ids=["f32-C", "f32-F", "f32-strided", "f64", "u64"])
+def test_array_views_see_the_arrays_memory_as_numpys(make, tmp_path):
+    from test_code_options import ptxas
+    a = make()
+    want = a.view(np.uint32) if a.dtype.itemsize == 4 or a.flags.c_contiguous else None
+    out = np.zeros(want.shape, np.uint32)
+    view_copy[1, 1](a, out)
+    np.testing.assert_array_equal(out, want)
+    ptxas(view_copy.inspect(a, out, stage="ptx", chip="sm_90"), tmp_path)
+
+
+def test_array_views_of_complex_bool_and_shared_arrays_and_writes_through_them(tmp_path):
+    from test_code_options import ptxas
+    z = (np.arange(5) + 1j * np.arange(5, 10)).astype(np.complex64)
+    out = np.zeros(10, np.float32)
+    view_flat[1, 1](z, out)
+    np.testing.assert_array_equal(out, z.view(np.float32))
+    m = np.array([1, 0, 2], np.uint8).view(np.bool_)  # a bool holding byte 2
+    bytes_ = np.zeros(3, np.uint8)
+    view_bytes[1, 1](m, bytes_)
+    assert list(bytes_) == [1, 0, 2]  # the bytes as they are
+
+    x = np.linspace(-2, 2, 9).astype(np.float32)
+    y = x.copy()
+    view_write[1, 16](y)
+    np.testing.assert_array_equal(y, -x)
+    ptxas(view_write.inspect(y, stage="ptx", chip="sm_90"), tmp_path)
+    with pytest.raises(KernelArgumentError, match="read-only"):
+        view_write[1, 16](np.frombuffer(x.tobytes(), np.float32))
+
+    w = np.zeros(8, np.uint32)
+    view_shared[1, 1](w)
+    np.testing.assert_array_equal(w, (np.arange(4) + 0.5).view(np.uint32))
+    ptxas(view_shared.inspect(w, stage="ptx", chip="sm_90"), tmp_path)
+
+
+def test_array_views_that_numpy_would_reshape_otherwise_are_located_errors():
+    @cuft.kernel
+    def wider(a, out):
+        out[0] = a.view(np.float32)[0]
+
+    with pytest.raises(CompileError, match="a view as a wider type is not supported") as info:
+        wider[1, 1](np.zeros(8, np.uint8), np.zeros(1, np.float32))
+    assert "a.view(np.float32)" in str(info.value)
+
+    with pytest.raises(CompileError, match="needs a C-contiguous array"):
+        view_copy[1, 1](np.asfortranarray(np.zeros((3, 4))), np.zeros((3, 8), np.uint32))

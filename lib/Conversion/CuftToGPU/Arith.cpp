@@ -467,13 +467,22 @@ struct CastLowering : public OpConversionPattern<CastOp> {
 };
 
 /// A view of a scalar's bits (the converted types are signless: a view
-/// between ui32 and i32 is the value itself).
+/// between ui32 and i32 is the value itself), or of an array's memory.
 struct BitcastLowering : public OpConversionPattern<BitcastOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(BitcastOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
     Type to = getTypeConverter()->convertType(op.getType());
     Value x = adaptor.getInput();
+    if (auto from = dyn_cast<ArrayType>(op.getInput().getType())) {
+      // Each old element holds `scale` new ones (BitcastOp::arrayView).
+      auto view = cast<ArrayType>(op.getType());
+      int64_t scale = scalarBytes(from.getElementType()) / scalarBytes(view.getElementType());
+      rewriter.replaceOp(op, cuft::detail::elementsView(rewriter, op.getLoc(), x,
+                                                        cast<MemRefType>(to), scale,
+                                                        /*lastAxisGrows=*/true));
+      return success();
+    }
     rewriter.replaceOp(op, x.getType() == to
                                ? x
                                : Value(arith::BitcastOp::create(rewriter, op.getLoc(), to, x)));

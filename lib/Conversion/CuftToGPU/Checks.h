@@ -51,6 +51,17 @@ mlir::Value castScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x, ml
 mlir::Value callLibm(mlir::OpBuilder &b, mlir::Location loc, llvm::StringRef name,
                      mlir::Type type, mlir::ValueRange args);
 
+/// Memref `array`'s memory as a memref of `type` (another element type, the
+/// same rank): its base buffer reinterpreted, with `array`'s offset and
+/// strides multiplied by `scale` (counted in the new elements: each old one
+/// holds `scale` of them), the last axis's stride kept and its size scaled
+/// where `lastAxisGrows` (a narrower type's view of a C-contiguous array),
+/// and `extra` added to the offset. Memref ops that fold into the accesses as
+/// a subview's do, so an access's index is computed whole.
+mlir::Value elementsView(mlir::OpBuilder &b, mlir::Location loc, mlir::Value array,
+                         mlir::MemRefType type, int64_t scale, bool lastAxisGrows,
+                         int64_t extra = 0);
+
 } // namespace cuft::detail
 
 #endif

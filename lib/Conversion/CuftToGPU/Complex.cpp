@@ -756,38 +756,9 @@ Value cuft::detail::complexAbs(OpBuilder &b, Location loc, Value z) {
 
 Value cuft::detail::partsView(OpBuilder &b, Location loc, Value array, MemRefType type,
                               bool imag) {
-  // The parts' view reinterprets the array's base buffer as one of parts
-  // (twice the offset and strides, the imaginary part one further), in memref
-  // ops that fold into the accesses as a subview's do, so an access's index
-  // is computed whole (a negative stride, `a[::-1].real`, stays in range). The
-  // buffer's element type changes in its descriptor (LLVM's lowering of a
-  // memref: two pointers and an offset for rank 0): the unrealized casts meet
-  // the descriptors that memref's lowering makes, as a record's array field's
-  // do (Memory.cpp).
-  auto meta = memref::ExtractStridedMetadataOp::create(b, loc, array);
-  auto sourceBase = cast<MemRefType>(meta.getBaseBuffer().getType());
-  unsigned space = 0;
-  if (auto s = dyn_cast_or_null<IntegerAttr>(sourceBase.getMemorySpace()))
-    space = unsigned(s.getInt());
-  MLIRContext *ctx = b.getContext();
-  auto ptr = LLVM::LLVMPointerType::get(ctx, space);
-  auto descriptor = LLVM::LLVMStructType::getLiteral(ctx, {ptr, ptr, b.getI64Type()});
-  auto base = MemRefType::get({}, type.getElementType(), MemRefLayoutAttrInterface(),
-                              sourceBase.getMemorySpace());
-  Value d = UnrealizedConversionCastOp::create(b, loc, descriptor, meta.getBaseBuffer())
-                .getResult(0);
-  Value parts = UnrealizedConversionCastOp::create(b, loc, base, d).getResult(0);
-  Value two = arith::ConstantIndexOp::create(b, loc, 2);
-  Value offset = arith::MulIOp::create(b, loc, meta.getOffset(), two);
-  if (imag)
-    offset = arith::AddIOp::create(b, loc, offset, arith::ConstantIndexOp::create(b, loc, 1));
-  SmallVector<OpFoldResult> sizes, strides;
-  for (auto [size, stride] : llvm::zip(meta.getSizes(), meta.getStrides())) {
-    sizes.push_back(size);
-    strides.push_back(Value(arith::MulIOp::create(b, loc, stride, two)));
-  }
-  return memref::ReinterpretCastOp::create(b, loc, type, parts, OpFoldResult(offset), sizes,
-                                           strides);
+  // Counted in parts: twice the offset and strides, the imaginary part one
+  // further (a negative stride, `a[::-1].real`, stays in range).
+  return elementsView(b, loc, array, type, 2, /*lastAxisGrows=*/false, imag ? 1 : 0);
 }
 
 Value cuft::detail::complexRect(OpBuilder &b, Location loc, Value r, Value phi) {

@@ -17,6 +17,52 @@
 using namespace mlir;
 using namespace cuft;
 
+Value cuft::detail::elementsView(OpBuilder &b, Location loc, Value array, MemRefType type,
+                                 int64_t scale, bool lastAxisGrows, int64_t extra) {
+  // The buffer's element type changes in its descriptor (LLVM's lowering of a
+  // memref: two pointers and an offset for rank 0): the unrealized casts meet
+  // the descriptors that memref's lowering makes, as a record's array field's
+  // do (below).
+  auto meta = memref::ExtractStridedMetadataOp::create(b, loc, array);
+  auto sourceBase = cast<MemRefType>(meta.getBaseBuffer().getType());
+  unsigned space = 0;
+  if (auto s = dyn_cast_or_null<IntegerAttr>(sourceBase.getMemorySpace()))
+    space = unsigned(s.getInt());
+  MLIRContext *ctx = b.getContext();
+  auto ptr = LLVM::LLVMPointerType::get(ctx, space);
+  auto descriptor = LLVM::LLVMStructType::getLiteral(ctx, {ptr, ptr, b.getI64Type()});
+  auto base = MemRefType::get({}, type.getElementType(), MemRefLayoutAttrInterface(),
+                              sourceBase.getMemorySpace());
+  Value d = UnrealizedConversionCastOp::create(b, loc, descriptor, meta.getBaseBuffer())
+                .getResult(0);
+  Value rebased = UnrealizedConversionCastOp::create(b, loc, base, d).getResult(0);
+  auto scaled = [&](Value v) -> Value {
+    if (scale == 1)
+      return v;
+    return arith::MulIOp::create(b, loc, v, arith::ConstantIndexOp::create(b, loc, scale));
+  };
+  Value offset = scaled(meta.getOffset());
+  if (extra)
+    offset = arith::AddIOp::create(b, loc, offset, arith::ConstantIndexOp::create(b, loc, extra));
+  // What `type`'s layout fixes (a C array's last stride, 1, and offset, 0)
+  // is given as the constant it is, as reinterpret_cast requires.
+  SmallVector<int64_t> fixedStrides;
+  int64_t fixedOffset;
+  (void)type.getStridesAndOffset(fixedStrides, fixedOffset);
+  auto fixed = [&](int64_t v, Value computed) -> OpFoldResult {
+    return ShapedType::isDynamic(v) ? OpFoldResult(computed) : OpFoldResult(b.getIndexAttr(v));
+  };
+  SmallVector<OpFoldResult> sizes, strides;
+  unsigned last = unsigned(type.getRank()) - 1;
+  for (auto [k, size, stride] : llvm::enumerate(meta.getSizes(), meta.getStrides())) {
+    bool grows = lastAxisGrows && k == last;
+    sizes.push_back(fixed(type.getDimSize(k), grows ? scaled(size) : size));
+    strides.push_back(fixed(fixedStrides[k], grows ? stride : scaled(stride)));
+  }
+  return memref::ReinterpretCastOp::create(b, loc, type, rebased, fixed(fixedOffset, offset),
+                                           sizes, strides);
+}
+
 namespace {
 
 /// Array indices as `index` values, respecting the cuft index's signedness. A

@@ -167,8 +167,8 @@ class BuiltinsMixin:
         if obj is _NOT_STATIC and isinstance(node.func, ast.Attribute):
             obj = self._group_method(node.func)
         if obj is _NOT_STATIC and isinstance(node.func, ast.Attribute) \
-                and node.func.attr == "view":  # x.view(np.int32) of a scalar
-            return self._scalar_view(node)
+                and node.func.attr == "view":  # x.view(np.int32) of a scalar or an array
+            return self._view(node)
         if obj is _NOT_STATIC and isinstance(node.func, ast.Attribute) \
                 and node.func.attr == "bit_count":  # x.bit_count() of an integer
             # Python's and NumPy's: the ones of |x| (numba-cuda's is popc(x),
@@ -239,16 +239,19 @@ class BuiltinsMixin:
         raise self.error(f"cannot call '{name}' in a kernel: only @cuft.func device functions, "
                          "cuft intrinsics, math functions, min, max, abs and casts", node.func)
 
-    def _scalar_view(self, node):
-        """``x.view(dtype)`` of a scalar (NumPy's): its bits as another
-        integer or float type of their width."""
+    def _view(self, node):
+        """``x.view(dtype)`` (NumPy's): a scalar's bits as another integer or
+        float type of their width, or an array's memory as elements of
+        another type (which the operand is, specialization knows)."""
         (dtype,) = self.call_args(node, "view", ["dtype"], 1)
         obj = self.static_value_or_none(dtype)
         name = obj.name if isinstance(obj, dsl.DType) else _numpy_dtype_name(obj)
         if name not in _NUMPY_DTYPES:
             raise self.error("view() takes a NumPy scalar type or cuft dtype, such as "
                              "np.int32", dtype)
-        return self.bitcast(self.value_of(node.func.value), _NUMPY_DTYPES[name], node)
+        x = self.value_of(node.func.value)
+        return self.em.op(f"cuft.bitcast {x.name} {{to = {_NUMPY_DTYPES[name]}}} : {x.type} "
+                          f"to {UNKNOWN}", self.pos(node))
 
     def bitcast(self, x, mlir_type, node):
         return self.em.op(f"cuft.bitcast {x.name} : {x.type} to {mlir_type}", self.pos(node),

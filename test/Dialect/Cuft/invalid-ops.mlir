@@ -66,6 +66,32 @@ cuft.func @f(%a: !cuft.unknown) {
 
 // -----
 
+// An array's view: of a narrower type, a C array's last axis grows; a wider
+// one is refused, as is a result other than the view.
+cuft.func @f(%a: !cuft.array<ui8, 1, C>) {
+  // expected-error@+1 {{cannot view '!cuft.array<ui8, 1, C>' as 'f32': a view as a wider type is not supported}}
+  %0 = cuft.bitcast %a {to = f32} : !cuft.array<ui8, 1, C> to !cuft.array<f32, 1, C>
+  cuft.return
+}
+
+// -----
+
+cuft.func @f(%a: !cuft.array<f64, 2, F>) {
+  // expected-error@+1 {{needs a C-contiguous array}}
+  %0 = cuft.bitcast %a {to = ui32} : !cuft.array<f64, 2, F> to !cuft.array<ui32, 2, C>
+  cuft.return
+}
+
+// -----
+
+cuft.func @f(%a: !cuft.array<f64, 2, C>) {
+  // expected-error@+1 {{expects result type '!cuft.array<ui32, 2, C>', got '!cuft.array<ui64, 2, C>'}}
+  %0 = cuft.bitcast %a {to = ui32} : !cuft.array<f64, 2, C> to !cuft.array<ui64, 2, C>
+  cuft.return
+}
+
+// -----
+
 cuft.func @f(%a: !cuft.array<f32, 1, C>) {
   // expected-error@+1 {{expects a scalar operand, got '!cuft.array<f32, 1, C>'}}
   %0 = cuft.cast %a : !cuft.array<f32, 1, C> to f32

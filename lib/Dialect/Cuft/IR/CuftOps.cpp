@@ -285,8 +285,42 @@ bool BitcastOp::canView(Type from, Type to) {
          from.getIntOrFloatBitWidth() == to.getIntOrFloatBitWidth();
 }
 
+ArrayType BitcastOp::arrayView(ArrayType from, Type to, std::string &why) {
+  Type elem = from.getElementType();
+  if (!isScalarType(to) || !isScalarType(elem)) {
+    why = "an array view is of arrays of numbers, as numbers";
+    return {};
+  }
+  unsigned old = scalarBytes(elem), now = scalarBytes(to);
+  if (old == now)
+    return ArrayType::get(to, from.getRank(), from.getLayout(), from.getMemorySpace());
+  if (old % now) {
+    why = "a view as a wider type is not supported in kernels (the last axis may not divide)";
+    return {};
+  }
+  if (from.getRank() == 0 || from.getLayout() != Layout::C) {
+    why = "a view as a narrower type needs a C-contiguous array of at least one dimension "
+          "(its last axis grows)";
+    return {};
+  }
+  return ArrayType::get(to, from.getRank(), Layout::C, from.getMemorySpace());
+}
+
 LogicalResult BitcastOp::verify() {
-  Type from = getInput().getType(), to = getType();
+  Type from = getInput().getType(), result = getType(), to = getTarget();
+  if (auto array = dyn_cast<ArrayType>(from)) {
+    if (isUnknown(result))
+      return success();
+    std::string why;
+    ArrayType view = arrayView(array, to, why);
+    if (!view)
+      return emitOpError("cannot view ") << from << " as " << to << ": " << why;
+    if (result != view)
+      return emitOpError("expects result type ") << view << ", got " << result;
+    return success();
+  }
+  if (getToAttr() && !isUnknown(result) && result != to)
+    return emitOpError("expects result type ") << to << ", got " << result;
   if (!hasViews(to))
     return emitOpError("expects an integer or float result type, got ") << to;
   if (isUnknown(from))

@@ -681,8 +681,9 @@ Operation *firstWrite(Value arg, llvm::DenseMap<std::pair<Operation *, unsigned>
             return w;
       continue;
     }
-    if (isa<ViewOp, RealOp, ImagOp>(user) && isa<ArrayType>(user->getResult(0).getType())) {
-      // Writes through a view (a[1:], a.real) write the array.
+    if (isa<ViewOp, RealOp, ImagOp, BitcastOp>(user) &&
+        isa<ArrayType>(user->getResult(0).getType())) {
+      // Writes through a view (a[1:], a.real, a.view(np.uint32)) write the array.
       if (Operation *w = firstWrite(user->getResult(0), memo))
         return w;
       continue;

@@ -499,9 +499,20 @@ LogicalResult BitcastOp::inferTypes(TypeInference &typing) {
   TypeInfo t = typing.get(getInput());
   if (!t)
     return success();
+  Type to = getTarget();
+  if (auto array = dyn_cast<ArrayType>(t.type)) { // a.view(np.uint32)
+    std::string why;
+    ArrayType view = arrayView(array, to, why);
+    if (!view) {
+      if (typing.emitting())
+        emitError("cannot view '") << describe(array) << "' as '" << describe(to) << "': " << why;
+      return failure();
+    }
+    typing.set(getResult(), TypeInfo::strong(view));
+    return success();
+  }
   if (failed(typing.requireScalar(*this, getInput(), "the operand of a view")))
     return failure();
-  Type to = getType();
   if (!canView(t.type, to)) {
     if (typing.emitting())
       emitError("cannot view '") << describe(t.type) << "' as '" << describe(to)
