@@ -286,6 +286,11 @@ class VectorType(Intrinsic):
         super().__init__(f"{base.name}x{count}")
         self.base, self.count, self.aliases = base, count, []
 
+    @property
+    def fields(self):
+        """The components' names, ``v.x`` ... ``v.w``."""
+        return ("x", "y", "z", "w")[:self.count]
+
 
 def _vector_types():
     """numba-cuda's vector types by name (int8x1 ... float64x4) and their C

@@ -537,9 +537,29 @@ private:
                   " deep cannot be kernel arguments");
     sig += '(';
     Py_ssize_t n = PyTuple_GET_SIZE(v.ptr());
+    // A namedtuple's elements carry their field names (`p.x` in the kernel).
+    py::object fields;
+    if (!PyTuple_CheckExact(v.ptr()) && py::hasattr(v, "_fields")) {
+      fields = v.attr("_fields");
+      if (!PyTuple_Check(fields.ptr()) || PyTuple_GET_SIZE(fields.ptr()) != n)
+        fields = py::object();
+    }
     for (Py_ssize_t k = 0; k < n; ++k) {
       if (k)
         sig += ',';
+      if (fields) {
+        PyObject *name = PyTuple_GET_ITEM(fields.ptr(), k);
+        Py_ssize_t size = 0;
+        const char *text = PyUnicode_Check(name) ? PyUnicode_AsUTF8AndSize(name, &size) : nullptr;
+        if (!text)
+          PyErr_Clear();
+        std::string_view field = text ? std::string_view(text, size_t(size)) : std::string_view();
+        std::string named = std::string(field) + ":";
+        if (!text || spelling::fieldNameLength(named) != named.size())
+          return fail("namedtuple field " + std::to_string(k) +
+                      " has a name that is not an ASCII identifier");
+        sig += named;
+      }
       if (!entry(PyTuple_GET_ITEM(v.ptr(), k))) {
         problem.message = "element " + std::to_string(k) + " of the tuple: " + problem.message;
         return false;

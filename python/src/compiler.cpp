@@ -83,22 +83,31 @@ void cuft::python::bindCompiler(py::module_ &m) {
         std::string skeleton = cuft::signature::tupleSkeleton(sig);
         if (skeleton.empty())
           return py::make_tuple(skeleton, py::tuple());
-        // Entries of the skeleton: '.' a value (None), '(...)' a tuple.
+        // Entries of the skeleton: '.' a value (None), '(...)' a tuple; a
+        // namedtuple's elements are named (`x:.`): its shape is made by
+        // cuft.frontend.ir.named_shape.
         size_t at = 0;
-        std::function<py::list(char)> entries = [&](char close) {
-          py::list out;
+        std::function<py::object(char)> entries = [&](char close) -> py::object {
+          py::list out, names;
           while (at < skeleton.size() && skeleton[at] != close) {
+            if (size_t n = cuft::signature::fieldNameLength(std::string_view(skeleton).substr(at))) {
+              names.append(py::str(skeleton.substr(at, n - 1)));
+              at += n;
+            }
             char c = skeleton[at++];
             if (c == '.')
               out.append(py::none());
             else if (c == '(') {
-              out.append(py::tuple(entries(')')));
+              out.append(entries(')'));
               ++at; // the ')'
             }
           }
-          return out;
+          if (names.empty() || py::len(names) != py::len(out))
+            return py::tuple(out);
+          return py::module_::import("cuft.frontend.ir")
+              .attr("named_shape")(py::tuple(names), py::tuple(out));
         };
-        return py::make_tuple(skeleton, py::tuple(entries('\0')));
+        return py::make_tuple(skeleton, entries('\0'));
       },
       py::arg("signature"),
       "(skeleton, shapes) of signature text: its tuple skeleton (SignatureText.h; '' when it "

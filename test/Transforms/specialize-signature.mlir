@@ -28,6 +28,8 @@
 // TUPLE-LABEL: cuft.kernel @k(
 // TUPLE-SAME: f32, %{{.*}}: i16, %{{.*}}: ui8, %{{.*}}: i1, %{{.*}}: !cuft.array<f64, 3, F>, %{{.*}}: !cuft.array<ui32, 1, strided>)
 // TUPLE: cuft.constant 7 : i64
+// A namedtuple's elements carry their field names, which typing ignores.
+// RUN: cuft-opt %s --cuft-specialize="kernel=k sig=(x:float32,y:(int16,()),z:u8),(bool),array<float64,3,F>,(array<u32,1,A>,i64=7)" | FileCheck %s --check-prefix=TUPLE
 
 // `kernel=` selects one kernel; the other one keeps its generic arguments.
 // RUN: cuft-opt %s --cuft-specialize="kernel=other sig=i32" | FileCheck %s --check-prefix=ONE

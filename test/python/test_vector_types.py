@@ -69,7 +69,7 @@ def no_such_component(out):
 
 @pytest.mark.parametrize("kernel, needle, message", [
     (too_few, "cuft.float32x3(1, 2)", "float32x3() takes 3 components, got 2"),
-    (no_such_component, "v.z", "int32x2 has no attribute 'z' (its components: x, y)"),
+    (no_such_component, "v.z", "int32x2 has no attribute 'z' (its fields: x, y)"),
 ])
 def test_a_vector_of_the_wrong_size_is_refused_where_it_is_written(kernel, needle, message):
     with pytest.raises(cuft.CompileError, match=message.replace("(", r"\(").replace(")", r"\)")) \

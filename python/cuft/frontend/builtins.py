@@ -117,7 +117,7 @@ class BuiltinsMixin:
         parts = []
         for a in node.args:
             v = self.visit(a)
-            if isinstance(v, Vector):
+            if isinstance(v, Vector) and isinstance(v.vtype, dsl.VectorType):
                 parts.extend((c, a) for c in v)
             elif isinstance(v, tuple):
                 raise self.error(f"{vtype.name}() takes numbers and vectors, not a tuple", a)

@@ -339,12 +339,12 @@ class ExpressionsMixin:
 
     def visit_Attribute(self, node):
         base = self.visit(node.value)
-        if isinstance(base, Vector):  # v.x of a CUDA vector type's value
-            k = "xyzw".find(node.attr) if len(node.attr) == 1 else -1
-            if not 0 <= k < len(base):
+        if isinstance(base, Vector):  # v.x of a CUDA vector type's or namedtuple's value
+            fields = base.vtype.fields
+            if node.attr not in fields:
                 raise self.error(f"{base.vtype.name} has no attribute '{node.attr}' (its "
-                                 f"components: {', '.join('xyzw'[:len(base)])})", node)
-            return base[k]
+                                 f"fields: {', '.join(fields)})", node)
+            return base[fields.index(node.attr)]
         if isinstance(base, PyObj):
             try:
                 obj = getattr(base.obj, node.attr)

@@ -3,7 +3,7 @@
 import math
 
 __all__ = ["UNKNOWN", "VAR", "NO_RESULT", "Value", "Emitter", "float_literal", "quote",
-           "leaves", "count_leaves", "rebuild"]
+           "leaves", "count_leaves", "rebuild", "named_shape"]
 
 UNKNOWN = "!cuft.unknown"
 VAR = "!cuft.var<!cuft.unknown>"
@@ -33,9 +33,10 @@ def rebuild(shape, values):
 
 
 class Vector(tuple):
-    """A value of a CUDA vector type (``cuft.float32x4(...)``): a tuple of its
-    components (which variables, device functions and returns hold as they
-    hold tuples) that knows its ``vtype`` (a dsl.VectorType), for ``v.x``."""
+    """A value of a CUDA vector type (``cuft.float32x4(...)``) or a namedtuple
+    argument's: a tuple of its components (which variables, device functions
+    and returns hold as they hold tuples) that knows its ``vtype`` (a
+    dsl.VectorType or a NamedTuple), whose ``fields`` name them, for ``v.x``."""
 
     def __new__(cls, items, vtype):
         v = super().__new__(cls, items)
@@ -45,6 +46,28 @@ class Vector(tuple):
     def like(self, items):
         """``items`` as a value of this vector's type."""
         return Vector(items, self.vtype)
+
+
+class NamedTuple:
+    """The kind of a namedtuple argument: its field names (interned, one
+    object per tuple of names, so shapes compare by identity)."""
+
+    __slots__ = ("fields", "name")
+    _interned = {}
+
+    def __init__(self, fields):
+        self.fields = fields
+        self.name = f"namedtuple({', '.join(fields)})"
+
+    @classmethod
+    def of(cls, fields):
+        return cls._interned.setdefault(fields, cls(fields))
+
+
+def named_shape(fields, items):
+    """The shape of a namedtuple argument with field names ``fields`` (a
+    tuple of str) and element shapes ``items`` (called by _cuft.tuple_shapes)."""
+    return VectorShape(items, NamedTuple.of(tuple(fields)))
 
 
 class VectorShape(tuple):

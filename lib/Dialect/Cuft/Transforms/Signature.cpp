@@ -223,6 +223,7 @@ bool cuft::parseSignature(MLIRContext *ctx, StringRef text,
     return false;
   for (auto [i, part] : llvm::enumerate(parts)) {
     StringRef entry(part);
+    entry = entry.drop_front(signature::fieldNameLength(part)); // a namedtuple's field name
     std::string where = "entry #" + std::to_string(i) + " ('" + part + "'): ";
     if (entry.empty()) {
       error = where + "empty type";
@@ -334,6 +335,10 @@ bool cuft::signature::canonicalSignature(std::string_view text, std::string &out
       continue;
     if (!out.empty())
       out += ',';
+    if (size_t name = signature::fieldNameLength(std::string_view(entry.data(), entry.size()))) {
+      out.append(entry.take_front(name).str()); // a namedtuple's field name, kept
+      entry = entry.drop_front(name).trim();
+    }
     size_t eq = entry.rfind('=');
     bool constant = eq != StringRef::npos && entry.find_first_of(">]", eq) == StringRef::npos;
     if (constant) {

@@ -10,7 +10,8 @@
 //               shape), at their byte offsets, in a record of `size` bytes
 //   constexpr   scalar=value (i64=128, bool=true, f64=0.5)
 //   tuple       (entry,entry,...): a tuple argument, its elements passed
-//               one after the other (the kernel has a parameter each)
+//               one after the other (the kernel has a parameter each); a
+//               namedtuple's elements carry their field names, (x:f64,y:f64)
 //
 // It is the `sig=` option of cuft-specialize and the key of a specialization
 // (the process-wide cache, each kernel's launch table). Its grammar lives here
@@ -113,22 +114,39 @@ inline void appendConstant(std::string &sig, std::string_view type, std::string_
   sig.append(type).append(1, '=').append(value);
 }
 
+/// The length of the field name that starts tuple element `entry` (a
+/// namedtuple's: `x:f64`), its ':' included; 0 when it has none.
+inline size_t fieldNameLength(std::string_view entry) {
+  auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
+  if (entry.empty() || !letter(entry[0]))
+    return 0;
+  size_t i = 1;
+  while (i < entry.size() && (letter(entry[i]) || (entry[i] >= '0' && entry[i] <= '9')))
+    ++i;
+  return i < entry.size() && entry[i] == ':' ? i + 1 : 0;
+}
+
 /// The tuple structure of signature `sig`: each entry that is no tuple a '.',
-/// with the '(' ',' ')' of its tuples (`f32,(i64,(f32,array<f32,1,C>))` is
-/// `.,(.,(.,.))`); empty when it has no tuple. Signatures whose tuples have
-/// the same shapes have the same skeleton; a kernel's IR is made for one.
+/// with the '(' ',' ')' of its tuples and a namedtuple's field names
+/// (`f32,(i64,(x:f32,y:array<f32,1,C>))` is `.,(.,(x:.,y:.))`); empty when it
+/// has no tuple. Signatures whose tuples have the same shapes (and names) have
+/// the same skeleton; a kernel's IR is made for one.
 inline std::string tupleSkeleton(std::string_view sig) {
   std::string out;
   if (sig.find('(') == std::string_view::npos)
     return out;
   int angle = 0;
   bool inEntry = false;
-  for (char c : sig) {
+  for (size_t i = 0; i < sig.size(); ++i) {
+    char c = sig[i];
     if (angle > 0) {
       angle += c == '<' ? 1 : c == '>' ? -1 : 0;
     } else if (c == '(' || c == ',' || c == ')') {
       out += c;
       inEntry = false;
+    } else if (size_t name = inEntry ? 0 : fieldNameLength(sig.substr(i))) {
+      out.append(sig.substr(i, name));
+      i += name - 1;
     } else {
       angle += c == '<';
       if (!inEntry)
