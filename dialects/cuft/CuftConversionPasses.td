@@ -39,6 +39,10 @@ def ConvertCuftToGPU : Pass<"convert-cuft-to-gpu", "::mlir::ModuleOp"> {
            "check every array index against its extent and call "
            "`__cuft_index_error(dim, index, size)` when it is out of range "
            "(the host target implements it; NVPTX has no such function)">,
+    Option<"cacheHints", "cache-hints", "bool", "false",
+           "lower cache-hinted loads and stores (`cache` of cuft.load and cuft.store) "
+           "to PTX's ld.global/st.global with their cache operator, in inline assembly "
+           "(the NVPTX pipeline); else to plain memref accesses">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::cf::ControlFlowDialect",

@@ -582,9 +582,14 @@ def Cuft_LoadOp : Cuft_Op<"load", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOp
     IR may give fewer indices than the array has dimensions (`a[i]` of a 2-d
     array): specialization makes that a `cuft.view`.
 
+    `cache` (numba-cuda's `ldca`, `ldcg`, `ldcs`, `ldlu`, `ldcv`: "ca", "cg",
+    "cs", "lu", "cv") asks for PTX's cache operator of that name: an element
+    of a global array of integers or floats, every index given. A hint only:
+    the host target reads the element as any load does.
+
     Example: `%v = cuft.load %a[%i, %j] : !cuft.array<f32, 2, C>[i64, i64] -> f32`
   }];
-  let arguments = (ins AnyType:$array, Variadic<AnyType>:$indices);
+  let arguments = (ins AnyType:$array, Variadic<AnyType>:$indices, OptionalAttr<StrAttr>:$cache);
   let results = (outs AnyType:$result);
   let assemblyFormat = [{
     $array `[` $indices `]` attr-dict `:` type($array) (`[` type($indices)^ `]`)? `->` type($result)
@@ -643,10 +648,13 @@ def Cuft_StoreOp : Cuft_Op<"store", [DeclareOpInterfaceMethods<Cuft_TypedByRules
   let summary = "write an array element: `a[i, j] = v`";
   let description = [{
     Typed IR: the value has the element type (specialization casts it).
+    `cache` (numba-cuda's `stcg`, `stcs`, `stwb`, `stwt`: "cg", "cs", "wb",
+    "wt") asks for PTX's cache operator of that name, as a load's does.
 
     Example: `cuft.store %v, %a[%i] : f32, !cuft.array<f32, 1, C>[i64]`
   }];
-  let arguments = (ins AnyType:$value, AnyType:$array, Variadic<AnyType>:$indices);
+  let arguments = (ins AnyType:$value, AnyType:$array, Variadic<AnyType>:$indices,
+                       OptionalAttr<StrAttr>:$cache);
   let assemblyFormat = [{
     $value `,` $array `[` $indices `]` attr-dict `:` type($value) `,` type($array) (`[` type($indices)^ `]`)?
   }];

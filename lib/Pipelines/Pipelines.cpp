@@ -149,6 +149,7 @@ void cuft::buildCuftToPTXPipeline(OpPassManager &pm, const CuftToPTXOptions &opt
   ConvertCuftToGPUOptions lower;
   lower.fastMath = options.fastMath;
   lower.contract = options.fma;
+  lower.cacheHints = true;
   pm.addPass(createConvertCuftToGPU(lower));
   // Scalar variables (rank-0 allocas) become SSA values now rather than in
   // LLVM's SROA: every later stage sees two operations fewer per assignment.

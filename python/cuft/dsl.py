@@ -14,7 +14,8 @@ __all__ = [
     "selp", "shfl_sync", "shfl_up_sync", "shfl_down_sync", "shfl_xor_sync", "all_sync",
     "any_sync", "eq_sync", "ballot_sync", "syncwarp", "activemask", "lanemask_lt",
     "syncthreads_count", "syncthreads_and", "syncthreads_or", "match_any_sync", "match_all_sync",
-    "nanosleep", "cg", "float16", "bfloat16", "float32", "float64",
+    "nanosleep", "ldca", "ldcg", "ldcs", "ldlu", "ldcv", "stcg", "stcs", "stwb", "stwt",
+    "cg", "float16", "bfloat16", "float32", "float64",
     "int8", "int16",
     "int32",
     "int64", "uint8", "uint16", "uint32", "uint64", "bool_", "complex64", "complex128", "void",
@@ -214,6 +215,10 @@ syncwarp, activemask, lanemask_lt = (
     Intrinsic(n) for n in ("syncwarp", "activemask", "lanemask_lt"))
 syncthreads_count, syncthreads_and, syncthreads_or = (
     Intrinsic(n) for n in ("syncthreads_count", "syncthreads_and", "syncthreads_or"))
+# numba-cuda's cache-hinted loads and stores: ldca(array, i), stcg(array, i, value),
+# PTX's ld.global.ca ... st.global.wt on the GPU, plain accesses on the host.
+ldca, ldcg, ldcs, ldlu, ldcv = (Intrinsic(n) for n in ("ldca", "ldcg", "ldcs", "ldlu", "ldcv"))
+stcg, stcs, stwb, stwt = (Intrinsic(n) for n in ("stcg", "stcs", "stwb", "stwt"))
 threadfence = Intrinsic("threadfence")
 threadfence_block = Intrinsic("threadfence_block")
 threadfence_system = Intrinsic("threadfence_system")

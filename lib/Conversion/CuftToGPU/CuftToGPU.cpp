@@ -131,6 +131,7 @@ struct ConvertCuftToGPUPass : public cuft::impl::ConvertCuftToGPUBase<ConvertCuf
     CuftLoweringOptions options;
     options.fastMath = fastMath;
     options.boundsCheck = boundsCheck;
+    options.cacheHints = cacheHints;
     lowering = std::make_shared<const Lowering>(ctx, options);
     return success();
   }

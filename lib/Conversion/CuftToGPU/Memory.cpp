@@ -125,9 +125,11 @@ void checkBounds(ConversionPatternRewriter &rewriter, Location loc, Value array,
 /// Patterns over array elements: they need to know whether to check bounds.
 template <typename Op>
 struct ElementPattern : public OpConversionPattern<Op> {
-  ElementPattern(const TypeConverter &converter, MLIRContext *ctx, bool boundsCheck)
-      : OpConversionPattern<Op>(converter, ctx), boundsCheck(boundsCheck) {}
-  bool boundsCheck;
+  ElementPattern(const TypeConverter &converter, MLIRContext *ctx,
+                 const CuftLoweringOptions &options)
+      : OpConversionPattern<Op>(converter, ctx), boundsCheck(options.boundsCheck),
+        cacheHints(options.cacheHints) {}
+  bool boundsCheck, cacheHints;
 };
 
 struct VarLowering : public OpConversionPattern<VarOp> {
@@ -170,7 +172,8 @@ Value byteFromBool(OpBuilder &b, Location loc, Value flag, Type byte) {
   return arith::ExtUIOp::create(b, loc, byte, flag);
 }
 
-/// The address (an i64) of element `indices` of an array of records: the
+/// The address (an i64) of element `indices` of an array of records (or of
+/// other items of `recordBytes` bytes): the
 /// aligned pointer plus (offset + sum of index * stride) records.
 Value recordAddress(OpBuilder &b, Location loc, Value array, ValueRange indices,
                     int64_t recordBytes) {
@@ -207,6 +210,41 @@ void copyRecord(OpBuilder &b, Location loc, Value dst, Value src, RecordType typ
   LLVM::StoreOp::create(b, loc, v, at(to), unit);
 }
 
+/// A cache-hinted access's PTX (numba-cuda's ldca ... stwt): `ld.global.<op>`
+/// into (or `st.global.<op>` from) an integer register of the element's width,
+/// 16 bits for a byte (PTX loads and stores a byte through a wider register),
+/// at the element's address. Memory clobbered by the store, as numba's.
+Value cacheHintedAccess(OpBuilder &b, Location loc, StringRef cache, Value array,
+                        ValueRange indices, Value stored) {
+  Type elem = cast<MemRefType>(array.getType()).getElementType();
+  unsigned bits = elem.getIntOrFloatBitWidth();
+  Value address = recordAddress(b, loc, array, indices, std::max(1u, bits / 8));
+  Type bitsType = b.getIntegerType(bits), reg = b.getIntegerType(std::max(bits, 16u));
+  char constraint = bits <= 16 ? 'h' : bits == 32 ? 'r' : 'l';
+  std::string width = std::to_string(bits);
+  if (!stored) {
+    auto ld = LLVM::InlineAsmOp::create(
+        b, loc, TypeRange{reg}, ValueRange{address}, ("ld.global." + cache + ".b" + width +
+                                                      " $0, [$1];").str(),
+        std::string("=") + constraint + ",l", /*has_side_effects=*/true,
+        /*is_align_stack=*/false, LLVM::TailCallKind::None, LLVM::AsmDialectAttr(), ArrayAttr());
+    Value v = ld.getResult(0);
+    if (reg != bitsType)
+      v = arith::TruncIOp::create(b, loc, bitsType, v);
+    return bitsType == elem ? v : Value(arith::BitcastOp::create(b, loc, elem, v));
+  }
+  Value v = stored.getType() == bitsType ? stored
+                                         : Value(arith::BitcastOp::create(b, loc, bitsType, stored));
+  if (reg != bitsType)
+    v = arith::ExtUIOp::create(b, loc, reg, v);
+  LLVM::InlineAsmOp::create(b, loc, TypeRange{}, ValueRange{address, v},
+                            ("st.global." + cache + ".b" + width + " [$0], $1;").str(),
+                            std::string("l,") + constraint + ",~{memory}",
+                            /*has_side_effects=*/true, /*is_align_stack=*/false,
+                            LLVM::TailCallKind::None, LLVM::AsmDialectAttr(), ArrayAttr());
+  return {};
+}
+
 struct LoadLowering : public ElementPattern<LoadOp> {
   using ElementPattern::ElementPattern;
   LogicalResult matchAndRewrite(LoadOp op, OpAdaptor adaptor,
@@ -217,6 +255,11 @@ struct LoadLowering : public ElementPattern<LoadOp> {
     if (auto rec = dyn_cast<RecordType>(op.getType())) { // a record: its address
       rewriter.replaceOp(op, recordAddress(rewriter, op.getLoc(), adaptor.getArray(),
                                            idx.wrapped, rec.getSize()));
+      return success();
+    }
+    if (op.getCache() && cacheHints) {
+      rewriter.replaceOp(op, cacheHintedAccess(rewriter, op.getLoc(), *op.getCache(),
+                                               adaptor.getArray(), idx.wrapped, {}));
       return success();
     }
     Value v = memref::LoadOp::create(rewriter, op.getLoc(), adaptor.getArray(), idx.wrapped);
@@ -387,6 +430,12 @@ struct StoreLowering : public ElementPattern<StoreOp> {
                  recordAddress(rewriter, op.getLoc(), adaptor.getArray(), idx.wrapped,
                                rec.getSize()),
                  v, rec);
+      rewriter.eraseOp(op);
+      return success();
+    }
+    if (op.getCache() && cacheHints) {
+      cacheHintedAccess(rewriter, op.getLoc(), *op.getCache(), adaptor.getArray(), idx.wrapped,
+                        v);
       rewriter.eraseOp(op);
       return success();
     }
@@ -900,5 +949,5 @@ void cuft::populateCuftMemoryToMemRefPatterns(CuftTypeConverter &converter,
                NDimLowering, SizeLowering, ItemSizeLowering, AllocSharedLowering, AllocLocalLowering>(converter, ctx);
   patterns.add<LoadLowering, StoreLowering, FillLowering, GetFieldLowering, SetFieldLowering,
                ViewLowering, AtomicRMWLowering, AtomicCASLowering>(
-      converter, ctx, options.boundsCheck);
+      converter, ctx, options);
 }

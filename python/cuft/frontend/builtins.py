@@ -848,6 +848,27 @@ class BuiltinsMixin:
         return self.em.op(f"cuft.atomic {kind} {ix}, {v.name} : {ixt}, {v.type} -> {UNKNOWN}",
                           self.pos(node))
 
+    def _cache_hinted(self, node, obj):
+        """numba-cuda's ``ldca(array, i)`` ... ``stwt(array, i, value)``: an
+        element read or written with PTX's cache operator (cuft.load's and
+        cuft.store's ``cache``); ``i`` an index or a tuple of one per dimension."""
+        store = obj.name.startswith("st")
+        names = ["array", "i", "value"] if store else ["array", "i"]
+        nodes = self.call_args(node, obj.name, names, len(names))
+        array, idx = self.value_of(nodes[0]), self.indices(nodes[1])
+        ix, types = self._index_text(idx)
+        hint = f'{{cache = "{obj.name[2:]}"}}'
+        if not store:
+            return self.em.op(f"cuft.load {array.name}[{ix}] {hint} : {array.type}{types} -> "
+                              f"{UNKNOWN}", self.pos(node))
+        v = self.value_of(nodes[2])
+        self.em.emit(f"cuft.store {v.name}, {array.name}[{ix}] {hint} : {v.type}, "
+                     f"{array.type}{types}", self.pos(node))
+        return None
+
+    call_ldca = call_ldcg = call_ldcs = call_ldlu = call_ldcv = _cache_hinted
+    call_stcg = call_stcs = call_stwb = call_stwt = _cache_hinted
+
     call_atomic_add = call_atomic_sub = call_atomic_min = call_atomic_max = _atomic
     call_atomic_exch = call_atomic_cas = call_atomic_and_ = call_atomic_or_ = _atomic
     call_atomic_xor = call_atomic_inc = call_atomic_dec = _atomic

@@ -20,6 +20,10 @@ struct CuftLoweringOptions {
   /// Check array indices and integer divisors; a failed check calls
   /// kIndexErrorFunction or kZeroDivisionFunction.
   bool boundsCheck = false;
+  /// Cache-hinted loads and stores (cuft.load's and cuft.store's `cache`) as
+  /// PTX's `ld.global.<op>`/`st.global.<op>` (the NVPTX pipeline); else plain
+  /// memref accesses (the host target).
+  bool cacheHints = false;
 };
 
 /// `func.func private @__cuft_index_error(i64 dim, i64 index, i64 size)`, called

@@ -5,6 +5,7 @@
 #include "cuft/Runtime/LaunchShape.h"
 
 #include "mlir/IR/Builders.h"
+#include "llvm/ADT/StringExtras.h"
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/Interfaces/FunctionImplementation.h"
 
@@ -517,14 +518,42 @@ static LogicalResult verifyElement(Operation *op, Type arrayType, Type valueType
   return success();
 }
 
+/// A cache-hinted access (cuft.load's and cuft.store's `cache`): one of
+/// `operators`, of an element of a global array of integers or floats once the
+/// array is typed, every index given.
+static LogicalResult verifyCacheHint(Operation *op, std::optional<StringRef> cache,
+                                     ArrayRef<StringRef> operators, Type arrayType,
+                                     size_t indices) {
+  if (!cache)
+    return success();
+  if (!llvm::is_contained(operators, *cache))
+    return op->emitOpError("expects a cache operator of ") << llvm::join(operators, ", ")
+                                                          << ", got '" << *cache << "'";
+  auto array = dyn_cast<ArrayType>(arrayType);
+  if (!array)
+    return success();
+  Type elem = array.getElementType();
+  if (array.getMemorySpace() != MemorySpace::Global ||
+      !((elem.isInteger() && !elem.isInteger(1)) || isa<FloatType>(elem)) ||
+      indices != array.getRank())
+    return op->emitOpError("expects an element of a global array of integers or floats for a "
+                           "cache-hinted access, every index given, got ")
+           << arrayType;
+  return success();
+}
+
 LogicalResult LoadOp::verify() {
-  if (failed(verifyIndices(*this, getArray().getType(), getIndices())))
+  if (failed(verifyIndices(*this, getArray().getType(), getIndices())) ||
+      failed(verifyCacheHint(*this, getCache(), {"ca", "cg", "cs", "lu", "cv"},
+                             getArray().getType(), getIndices().size())))
     return failure();
   return verifyElement(*this, getArray().getType(), getType(), "result");
 }
 
 LogicalResult StoreOp::verify() {
-  if (failed(verifyIndices(*this, getArray().getType(), getIndices())))
+  if (failed(verifyIndices(*this, getArray().getType(), getIndices())) ||
+      failed(verifyCacheHint(*this, getCache(), {"cg", "cs", "wb", "wt"}, getArray().getType(),
+                             getIndices().size())))
     return failure();
   return verifyElement(*this, getArray().getType(), getValue().getType(), "stored value");
 }

@@ -738,9 +738,35 @@ static ArrayType partialIndexing(TypeInference &typing, Value array, size_t indi
   return arr && indices < arr.getRank() ? arr : ArrayType();
 }
 
+/// A cache-hinted load or store (numba-cuda's ldca ... stwt): an element of a
+/// global array of integers or floats, every index given.
+static LogicalResult checkCacheHint(Operation *op, TypeInference &typing,
+                                    std::optional<StringRef> cache, Value array,
+                                    size_t indices) {
+  if (!cache)
+    return success();
+  auto arr = dyn_cast<ArrayType>(typing.get(array).type);
+  if (arr) {
+    Type elem = arr.getElementType();
+    if (arr.getMemorySpace() == MemorySpace::Global && indices == arr.getRank() &&
+        ((elem.isInteger() && !elem.isInteger(1)) || isa<FloatType>(elem)))
+      return success();
+  }
+  if (typing.emitting())
+    op->emitError("a cache-hinted ")
+        << (isa<LoadOp>(op) ? "load (ld" : "store (st") << *cache
+        << ") is of an element of a global array of integers or floats, one index per "
+           "dimension; got '"
+        << describe(typing.get(array).type) << "' with " << indices << " ind"
+        << (indices == 1 ? "ex" : "ices");
+  return failure();
+}
+
 LogicalResult LoadOp::inferTypes(TypeInference &typing) {
   if (!typing.get(getArray()))
     return success();
+  if (failed(checkCacheHint(*this, typing, getCache(), getArray(), getIndices().size())))
+    return failure();
   if (ArrayType arr = partialIndexing(typing, getArray(), getIndices().size())) {
     if (failed(typing.checkIndices(*this, getIndices())))
       return failure();
@@ -803,6 +829,8 @@ void ViewOp::castOperands(TypeInference &typing) {
 LogicalResult StoreOp::inferTypes(TypeInference &typing) {
   if (!typing.get(getArray()))
     return success();
+  if (failed(checkCacheHint(*this, typing, getCache(), getArray(), getIndices().size())))
+    return failure();
   ArrayType arr;
   if (failed(typing.checkArrayAccess(*this, getArray(), getIndices(), arr)) ||
       failed(typing.requireStorable(*this, getValue(), arr.getElementType())))
@@ -876,7 +904,8 @@ static void loadRecordByReference(Operation *op) {
   if (!arr)
     return;
   OpBuilder b(op);
-  Value element = LoadOp::create(b, op->getLoc(), arr.getElementType(), record, ValueRange{});
+  Value element = LoadOp::create(b, op->getLoc(), arr.getElementType(), record, ValueRange{},
+                                 StringAttr());
   op->setOperand(isa<SetFieldOp>(op) ? 1 : 0, element);
 }
 
