@@ -517,3 +517,37 @@ def test_cmath_functions_give_cpythons_values_and_the_hosts_special_values_on_th
     wrong += [(j, z[i], gpu[i, j], host[i, j]) for i in range(z.size) for j in range(gpu.shape[1])
               if not C._same(complex(gpu[i, j]), complex(host[i, j]), 64 * eps, tiny)]
     assert not wrong, (len(wrong), wrong[:10])
+
+
+def test_this_sessions_kernels_give_the_hosts_results_on_the_gpu():
+    """uint64 literals (hashes), array views, namedtuple arguments and
+    cache-hinted loads and stores: the same results as the host target's."""
+    from collections import namedtuple
+    import test_cache_hints
+    import test_trust
+    import test_views
+
+    data = np.arange(1, 12, dtype=np.uint8)
+    runs = {}
+    for target in ("host", "cuda"):
+        cuft.set_target(target)
+        out = np.zeros(6, np.uint64)
+        test_trust.hashes[1, 1](data, out)
+        a = np.arange(12, dtype=np.float64).reshape(3, 4) - 5.5
+        words = np.zeros((3, 8), np.uint32)
+        test_views.view_copy[1, 1](a, words)
+        y = np.linspace(-2, 2, 9).astype(np.float32)
+        test_views.view_write[1, 16](y)
+        p = namedtuple("P", "x y")(1.5, 2)
+        named = np.zeros(6)
+        test_tuple_named = __import__("test_tuple_arguments").named_fields
+        test_tuple_named[1, 1](named, p, namedtuple("B", "lo hi")(p, namedtuple("P", "x y")(4.0, 5)))
+        x = np.arange(5).astype(np.float16)
+        r, yy = np.zeros_like(x), np.ones((3, 2), np.float16)
+        test_cache_hints.loader(cuft.ldcs)[1, 1](r, x, yy)
+        s = np.zeros(5, np.int64)
+        test_cache_hints.storer(cuft.stwt)[1, 1](s, np.arange(5), np.zeros((3, 2), np.int64))
+        runs[target] = [out, words, y, named, r, yy, s]
+    cuft.set_target("cuda")
+    for h, g in zip(runs["host"], runs["cuda"]):
+        np.testing.assert_array_equal(g, h)

@@ -541,6 +541,13 @@ def view_bytes(a, out):
 
 
 @cuft.kernel
+def view_flags(a, out):
+    v = a.view(np.bool_)
+    for i in range(v.size):
+        out[i] = v[i]
+
+
+@cuft.kernel
 def view_write(a):
     bits = a.view(cuft.int32)
     i = cuft.grid(1)
@@ -585,6 +592,9 @@ def test_array_views_of_complex_bool_and_shared_arrays_and_writes_through_them(t
     bytes_ = np.zeros(3, np.uint8)
     view_bytes[1, 1](m, bytes_)
     assert list(bytes_) == [1, 0, 2]  # the bytes as they are
+    flags = np.zeros(3, np.bool_)
+    view_flags[1, 1](np.array([1, 0, 2], np.uint8), flags)
+    assert list(flags) == [True, False, True]  # any nonzero byte is true
 
     x = np.linspace(-2, 2, 9).astype(np.float32)
     y = x.copy()

@@ -320,7 +320,12 @@ LogicalResult BitcastOp::verify() {
       return emitOpError("expects result type ") << view << ", got " << result;
     return success();
   }
-  if (getToAttr() && !isUnknown(result) && result != to)
+  if (getToAttr() && isUnknown(result)) { // generic: typing checks `to` for the operand
+    if (!isScalarType(to))
+      return emitOpError("expects a scalar type to view as, got ") << to;
+    return success();
+  }
+  if (getToAttr() && result != to)
     return emitOpError("expects result type ") << to << ", got " << result;
   if (!hasViews(to))
     return emitOpError("expects an integer or float result type, got ") << to;
