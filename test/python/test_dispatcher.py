@@ -107,6 +107,9 @@ def test_numba_style_signatures():
         "array<f32,2,strided,readonly>,u8,bool"
     assert parse_signature("") == ""
     assert parse_signature("f32[:,:,:,::1]") == "array<f32,4,C>"
+    # A namedtuple's field names stay; typing ignores them.
+    assert parse_signature("(x: float32, y: (lo: i64, hi: f32[::1])), u64") == \
+        "(x:f32,y:(lo:i64,hi:array<f32,1,C>)),u64"
     for bad in ("f8x", "f32[:,:,:,:,:,:,:,:,:]", "f32[::2]", "f32[::1, ::1]", "array<f32,9,C>",
                 "array<f32,1,X>", "array<f80,1,C>", "f32[:", "array<f32,1>"):
         with pytest.raises(ValueError):
