@@ -595,6 +595,12 @@ def Cuft_LoadOp : Cuft_Op<"load", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOp
     $array `[` $indices `]` attr-dict `:` type($array) (`[` type($indices)^ `]`)? `->` type($result)
   }];
   let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// Whether an access of `array` with `indices` indices may carry a cache
+    /// hint (a load's or a store's): an element of a global array of integers
+    /// or floats, every index given.
+    static bool takesCacheHint(::cuft::ArrayType array, size_t indices);
+  }];
 }
 
 def Cuft_ViewOp : Cuft_Op<"view", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>, Pure]> {

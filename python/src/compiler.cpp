@@ -90,7 +90,8 @@ void cuft::python::bindCompiler(py::module_ &m) {
         std::function<py::object(char)> entries = [&](char close) -> py::object {
           py::list out, names;
           while (at < skeleton.size() && skeleton[at] != close) {
-            if (size_t n = cuft::signature::fieldNameLength(std::string_view(skeleton).substr(at))) {
+            std::string_view rest = std::string_view(skeleton).substr(at);
+            if (size_t n = cuft::signature::fieldNameLength(rest)) {
               names.append(py::str(skeleton.substr(at, n - 1)));
               at += n;
             }

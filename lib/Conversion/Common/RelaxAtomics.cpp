@@ -6,8 +6,9 @@
 #include "llvm/IR/Module.h"
 
 void cuft::relaxAtomics(llvm::Module &module, llvm::StringRef scope) {
-  llvm::SyncScope::ID id = scope.empty() ? llvm::SyncScope::System
-                                         : module.getContext().getOrInsertSyncScopeID(scope);
+  llvm::SyncScope::ID id = scope.empty()
+                               ? llvm::SyncScope::ID(llvm::SyncScope::System)
+                               : module.getContext().getOrInsertSyncScopeID(scope);
   for (llvm::Function &f : module)
     for (llvm::BasicBlock &block : f)
       for (llvm::Instruction &i : block) {

@@ -122,7 +122,8 @@ void checkBounds(ConversionPatternRewriter &rewriter, Location loc, Value array,
     cuft::detail::checkBounds(rewriter, loc, array, indices.wrapped, indices.raw);
 }
 
-/// Patterns over array elements: they need to know whether to check bounds.
+/// Patterns over array elements: they need to know whether to check bounds
+/// and whether cache hints become PTX.
 template <typename Op>
 struct ElementPattern : public OpConversionPattern<Op> {
   ElementPattern(const TypeConverter &converter, MLIRContext *ctx,
@@ -173,8 +174,8 @@ Value byteFromBool(OpBuilder &b, Location loc, Value flag, Type byte) {
 }
 
 /// The address (an i64) of element `indices` of an array of records (or of
-/// other items of `recordBytes` bytes): the
-/// aligned pointer plus (offset + sum of index * stride) records.
+/// other items of `recordBytes` bytes): the aligned pointer plus (offset + sum
+/// of index * stride) items.
 Value recordAddress(OpBuilder &b, Location loc, Value array, ValueRange indices,
                     int64_t recordBytes) {
   auto meta = memref::ExtractStridedMetadataOp::create(b, loc, array);
@@ -233,8 +234,9 @@ Value cacheHintedAccess(OpBuilder &b, Location loc, StringRef cache, Value array
       v = arith::TruncIOp::create(b, loc, bitsType, v);
     return bitsType == elem ? v : Value(arith::BitcastOp::create(b, loc, elem, v));
   }
-  Value v = stored.getType() == bitsType ? stored
-                                         : Value(arith::BitcastOp::create(b, loc, bitsType, stored));
+  Value v = stored;
+  if (v.getType() != bitsType)
+    v = arith::BitcastOp::create(b, loc, bitsType, v);
   if (reg != bitsType)
     v = arith::ExtUIOp::create(b, loc, reg, v);
   LLVM::InlineAsmOp::create(b, loc, TypeRange{}, ValueRange{address, v},
@@ -839,7 +841,7 @@ struct AtomicRMWLowering : public ElementPattern<AtomicRMWOp> {
              : max   ? (u ? arith::AtomicRMWKind::maxu : arith::AtomicRMWKind::maxs)
                      : (u ? arith::AtomicRMWKind::minu : arith::AtomicRMWKind::mins);
     };
-    arith::AtomicRMWKind kind;
+    arith::AtomicRMWKind kind = arith::AtomicRMWKind::assign; // every case sets it
     switch (op.getKind()) {
     case AtomicKind::Add:
       kind = isFloat ? arith::AtomicRMWKind::addf : arith::AtomicRMWKind::addi;

@@ -355,7 +355,7 @@ OpFoldResult DimOp::fold(FoldAdaptor) {
     shape = s.getShape();
   else if (auto l = dyn_cast_or_null<AllocLocalOp>(def))
     shape = l.getShape();
-  if (!shape || getDim() < 0 || getDim() >= static_cast<int64_t>(shape->size()))
+  if (!shape || getDim() >= shape->size())
     return {};
   if ((*shape)[getDim()] == 0) // dynamic shared memory: sized by the launch
     return {};

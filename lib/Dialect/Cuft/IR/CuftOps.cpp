@@ -523,6 +523,12 @@ static LogicalResult verifyElement(Operation *op, Type arrayType, Type valueType
   return success();
 }
 
+bool LoadOp::takesCacheHint(ArrayType array, size_t indices) {
+  Type elem = array.getElementType();
+  return array.getMemorySpace() == MemorySpace::Global && indices == array.getRank() &&
+         ((elem.isInteger() && !elem.isInteger(1)) || isa<FloatType>(elem));
+}
+
 /// A cache-hinted access (cuft.load's and cuft.store's `cache`): one of
 /// `operators`, of an element of a global array of integers or floats once the
 /// array is typed, every index given.
@@ -535,16 +541,11 @@ static LogicalResult verifyCacheHint(Operation *op, std::optional<StringRef> cac
     return op->emitOpError("expects a cache operator of ") << llvm::join(operators, ", ")
                                                           << ", got '" << *cache << "'";
   auto array = dyn_cast<ArrayType>(arrayType);
-  if (!array)
+  if (!array || LoadOp::takesCacheHint(array, indices))
     return success();
-  Type elem = array.getElementType();
-  if (array.getMemorySpace() != MemorySpace::Global ||
-      !((elem.isInteger() && !elem.isInteger(1)) || isa<FloatType>(elem)) ||
-      indices != array.getRank())
-    return op->emitOpError("expects an element of a global array of integers or floats for a "
-                           "cache-hinted access, every index given, got ")
-           << arrayType;
-  return success();
+  return op->emitOpError("expects an element of a global array of integers or floats for a "
+                         "cache-hinted access, every index given, got ")
+         << arrayType;
 }
 
 LogicalResult LoadOp::verify() {

@@ -746,12 +746,8 @@ static LogicalResult checkCacheHint(Operation *op, TypeInference &typing,
   if (!cache)
     return success();
   auto arr = dyn_cast<ArrayType>(typing.get(array).type);
-  if (arr) {
-    Type elem = arr.getElementType();
-    if (arr.getMemorySpace() == MemorySpace::Global && indices == arr.getRank() &&
-        ((elem.isInteger() && !elem.isInteger(1)) || isa<FloatType>(elem)))
-      return success();
-  }
+  if (arr && LoadOp::takesCacheHint(arr, indices))
+    return success();
   if (typing.emitting())
     op->emitError("a cache-hinted ")
         << (isa<LoadOp>(op) ? "load (ld" : "store (st") << *cache
