@@ -2,6 +2,7 @@
 the process, a bad entry is recompiled and replaced, processes racing for one
 missing key compile it once, and a lock left by a killed process blocks
 nobody. Real processes and real files throughout."""
+import glob
 import json
 import os
 import signal
@@ -24,6 +25,8 @@ KERNEL = textwrap.dedent("""
         out[0] = {expr}
 
     go = os.environ.get("GO_FILE")
+    if go:  # imports done: say so (wait_ready), then wait for `go`
+        open(f"{{go}}.ready.{{os.getpid()}}", "w").close()
     deadline = time.time() + 120  # an orphan (its test died) ends on its own
     while go and not os.path.exists(go) and time.time() < deadline:
         time.sleep(0.001)
@@ -105,7 +108,7 @@ def test_eight_racing_processes_compile_once(tmp_path):
     procs = [subprocess.Popen([sys.executable, path], env=env_for(cache, GO_FILE=str(go)),
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for _ in range(8)]
-    time.sleep(2.0)  # every interpreter up and waiting (imports done)
+    wait_ready(go, len(procs))  # every interpreter up and waiting (imports done)
     go.write_text("go")
     results = []
     for p in procs:
@@ -116,6 +119,14 @@ def test_eight_racing_processes_compile_once(tmp_path):
     assert sum(r["misses"] for r in results) == 1, results  # one compile in all
     assert sum(r["hits"] for r in results) == 7
     assert len(entries(cache)) == 1 and not any(p.endswith(".lock") for p in os.listdir(cache))
+
+
+def wait_ready(go, n):
+    """Until `n` processes given GO_FILE=`go` have done their imports (a
+    fixed sleep was too short on a loaded machine)."""
+    deadline = time.time() + 120
+    while len(glob.glob(f"{go}.ready.*")) < n and time.time() < deadline:
+        time.sleep(0.01)
 
 
 def test_a_lock_being_written_is_waited_for_not_broken(tmp_path):
@@ -129,7 +140,7 @@ def test_a_lock_being_written_is_waited_for_not_broken(tmp_path):
     go = tmp_path / "go"
     proc = subprocess.Popen([sys.executable, script(tmp_path)], env=env_for(cache, GO_FILE=str(go)),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(2.0)  # its imports done; it waits for `go`
+    wait_ready(go, 1)  # its imports done; it waits for `go`
     lock = cache / (entry + ".lock")
     lock.write_text("")
     go.write_text("go")
