@@ -369,7 +369,7 @@ PORTED_MODULES = ["test_blackscholes", "test_boolean", "test_casting", "test_com
                   "test_freevar", "test_frexp_ldexp", "test_globals", "test_intrinsics",
                   "test_iterators", "test_lang", "test_math", "test_montecarlo",
                   "test_operator", "test_powi", "test_py2_div_issue", "test_sm_creation",
-                  "test_vector_type"]
+                  "test_vector_type", "test_array_args"]
 
 
 def test_numba_cudas_own_tests_pass_when_ported_by_the_import(tmp_path):
