@@ -286,6 +286,19 @@ def test_integer_literals_from_2_63_up_are_uint64_as_in_numba(tmp_path):
     assert info.value.lineno == line_of(mixed, "% -3")[0]
 
     @cuft.kernel
+    def compare(out, n):
+        h = 0xFFFFFFFFFFFFFFFF
+        for _ in range(n):
+            h -= 1
+        out[0] = 0xFFFFFFFFFFFFFFFF > -1  # by value, as Python: not in wrapped uint64
+        out[1] = h > -1
+        out[2] = h == -1
+
+    flags = np.zeros(3, np.bool_)
+    compare[1, 1](flags, 2)
+    assert list(flags) == [True, True, False]
+
+    @cuft.kernel
     def past(out):
         out[0] = 0x10000000000000000
 

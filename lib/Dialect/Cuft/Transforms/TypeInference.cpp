@@ -314,6 +314,15 @@ LogicalResult CmpOp::inferTypes(TypeInference &typing) {
 
 void CmpOp::castOperands(TypeInference &typing) {
   Type t = promote(typing.get(getLhs()), typing.get(getRhs()))->type;
+  // A literal below zero against a weak uint64 (a literal from 2**63 up, or a
+  // variable holding one) compares by value, as Python's: in f64, which keeps
+  // the sign that ui64 would wrap (`0xFFFFFFFFFFFFFFFF > -1` is true).
+  if (t.isUnsignedInteger(64)) {
+    bool unused = false;
+    for (Value v : {getLhs(), getRhs()})
+      if (std::optional<APInt> e = typing.exactLiteral(v, unused); e && e->isNegative())
+        t = Float64Type::get(getContext());
+  }
   typing.castOperand(*this, 0, t);
   typing.castOperand(*this, 1, t);
 }
