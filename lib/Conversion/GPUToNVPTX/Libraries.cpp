@@ -37,12 +37,19 @@
 // lock: two threads asking for one function at once may both make it; the
 // first kept is used.
 //
+// Where the kernel is optimized before linking, its PTX may instead get each
+// function's own PTX at its calls (spliceable, splice; PtxSplice.cpp): the
+// module a copy was made in is printed as PTX once per target machine
+// (madePTX), and no compile links, inlines or generates the code of a copy
+// again. Not where linking gives better code: see spliceable.
+//
 // A large module (hasLargeFunction) or level 0 links the library as stored:
 // no optimizer runs there to need a copy.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Libraries.h"
+#include "PtxSplice.h"
 
 #include "cuft/Conversion/Passes.h"
 
@@ -54,6 +61,7 @@
 #include "llvm/IR/Dominators.h"
 #include "llvm/IR/Function.h"
 #include "llvm/IR/Instructions.h"
+#include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Linker/Linker.h"
@@ -76,11 +84,20 @@
 using llvm::StringRef;
 
 namespace cuft {
-/// A library function optimized on its own: the bitcode of the module made
-/// with it (shared with the other functions made at the same time), and what
-/// the optimizer found its body does, for a declaration of it to say.
+/// The library functions optimized together (optimizedFunctions): the
+/// module's bitcode, and its PTX for each target machine, as splice reads it
+/// (null where the splicer cannot read it), made on first use.
+struct MadeModule {
+  std::string bitcode;
+  std::mutex mutex;
+  llvm::StringMap<std::shared_ptr<const ptx::Library>> ptx; // guarded by mutex
+};
+
+/// A library function optimized on its own: the module made with it (shared
+/// with the other functions made at the same time), and what the optimizer
+/// found its body does, for a declaration of it to say.
 struct OptimizedCopy {
-  std::shared_ptr<const std::string> bitcode;
+  std::shared_ptr<MadeModule> made;
   uint32_t memory; // llvm::MemoryEffects
   llvm::SmallVector<llvm::Attribute::AttrKind, 4> facts;
 };
@@ -213,15 +230,15 @@ optimizedFunctions(StringRef path, llvm::ArrayRef<std::string> names,
       return std::move(e);
     if (llvm::Error e = cuft::optimizeModule(made, level, /*large=*/false, tm))
       return std::move(e);
-    auto bitcode = std::make_shared<std::string>();
-    llvm::raw_string_ostream os(*bitcode);
+    auto kept = std::make_shared<cuft::MadeModule>();
+    llvm::raw_string_ostream os(kept->bitcode);
     llvm::WriteBitcodeToFile(made, os);
     for (size_t i : missing) {
       const llvm::Function *optimized = made.getFunction(names[i]);
       if (!optimized || !exported.contains(names[i]))
         continue;
       auto copy = std::make_shared<cuft::OptimizedCopy>();
-      copy->bitcode = bitcode;
+      copy->made = kept;
       copy->memory = optimized->getMemoryEffects().toIntValue();
       for (llvm::Attribute::AttrKind fact :
            {llvm::Attribute::NoUnwind, llvm::Attribute::WillReturn, llvm::Attribute::NoSync,
@@ -291,7 +308,115 @@ bool calledInLoop(llvm::ArrayRef<llvm::Function *> functions) {
   return false;
 }
 
+/// The function attributes that set how a function's floating-point code is
+/// generated, which an inlined library function takes from its caller.
+constexpr llvm::StringRef kFloatModes[] = {"denormal-fp-math", "denormal-fp-math-f32"};
+
+/// `made`'s PTX for `tm` and the floating-point `modes` of its callers, read
+/// for splice (null where it cannot be): made on first use, by the code
+/// generator of `tm`, once per target machine's configuration and modes.
+/// Made outside the lock, as the copies are.
+std::shared_ptr<const cuft::ptx::Library> madePTX(cuft::MadeModule &made,
+                                                  llvm::TargetMachine *tm,
+                                                  llvm::ArrayRef<llvm::Attribute> modes) {
+  std::string key = (tm->getTargetTriple().str() + "|" + tm->getTargetCPU() + "|" +
+                     tm->getTargetFeatureString() + "|" +
+                     std::to_string(static_cast<int>(tm->getOptLevel())))
+                        .str();
+  for (llvm::Attribute mode : modes)
+    key += "|" + mode.getAsString();
+  {
+    std::lock_guard<std::mutex> lock(made.mutex);
+    auto found = made.ptx.find(key);
+    if (found != made.ptx.end())
+      return found->second;
+  }
+  std::shared_ptr<const cuft::ptx::Library> library;
+  llvm::LLVMContext context;
+  llvm::Expected<std::unique_ptr<llvm::Module>> module =
+      llvm::parseBitcodeFile(llvm::MemoryBufferRef(made.bitcode, "cuft.library"), context);
+  if (!module) {
+    llvm::consumeError(module.takeError());
+  } else {
+    // The functions' code as it would be inlined into the caller: in its
+    // floating-point modes (fast math's flushed f32 denormals: `.ftz`). The
+    // helpers they call keep their own, as they do linked.
+    for (llvm::Function &f : **module)
+      if (!f.isDeclaration() && !f.hasLocalLinkage())
+        for (llvm::Attribute mode : modes)
+          f.addFnAttr(mode);
+    llvm::SmallString<0> text;
+    llvm::raw_svector_ostream os(text);
+    llvm::legacy::PassManager passes;
+    if (!tm->addPassesToEmitFile(passes, os, nullptr, llvm::CodeGenFileType::AssemblyFile)) {
+      passes.run(**module);
+      library = cuft::ptx::Library::parse(text);
+    }
+  }
+  std::lock_guard<std::mutex> lock(made.mutex);
+  return made.ptx.try_emplace(key, std::move(library)).first->second;
+}
+
 } // namespace
+
+bool cuft::LibraryFunctions::spliceable(llvm::Module &module, llvm::TargetMachine *tm) {
+  spliceFrom.clear();
+  if (asStored || copies.empty())
+    return false;
+  // Each argument value, and the helpers of the copies called with it.
+  llvm::DenseMap<llvm::Value *, llvm::StringSet<>> helpersBy;
+  for (const Copy &copy : copies) {
+    llvm::Function *declared = module.getFunction(copy.name);
+    if (!declared || !declared->isDeclaration() || declared->use_empty())
+      continue; // -O3 removed every call to it
+    // The floating-point modes of the functions calling it: one set.
+    std::optional<llvm::SmallVector<llvm::Attribute, 2>> modes;
+    for (llvm::User *user : declared->users()) {
+      auto *call = llvm::dyn_cast<llvm::CallBase>(user);
+      if (!call)
+        return false;
+      llvm::SmallVector<llvm::Attribute, 2> own;
+      for (llvm::StringRef mode : kFloatModes)
+        if (llvm::Attribute a = call->getFunction()->getFnAttribute(mode); a.isValid())
+          own.push_back(a);
+      if (modes && *modes != own)
+        return false;
+      modes = std::move(own);
+    }
+    std::shared_ptr<const ptx::Library> library =
+        madePTX(*copy.optimized->made, tm, modes ? *modes : llvm::ArrayRef<llvm::Attribute>());
+    if (!library)
+      return false;
+    auto function = library->functions.find(copy.name);
+    if (function == library->functions.end() || !function->second.inlinable)
+      return false;
+    for (llvm::User *user : declared->users()) {
+      auto *call = llvm::dyn_cast<llvm::CallBase>(user);
+      if (!call)
+        return false;
+      if (llvm::all_of(call->args(), [](llvm::Value *a) { return llvm::isa<llvm::Constant>(a); }))
+        return false; // linked and inlined, the call folds to its value
+      llvm::SmallPtrSet<llvm::Value *, 4> args;
+      for (llvm::Value *arg : call->args()) {
+        if (llvm::isa<llvm::Constant>(arg) || !args.insert(arg).second)
+          continue;
+        llvm::StringSet<> &seen = helpersBy[arg];
+        for (const std::string &helper : function->second.calls)
+          if (!seen.insert(helper).second)
+            return false; // a helper another call with this argument calls too
+      }
+    }
+    spliceFrom[copy.name] = std::move(library);
+  }
+  return !spliceFrom.empty();
+}
+
+std::optional<std::string> cuft::LibraryFunctions::splice(llvm::StringRef ptx) const {
+  return ptx::splice(ptx, [&](llvm::StringRef name) -> const ptx::Library * {
+    auto found = spliceFrom.find(name);
+    return found == spliceFrom.end() ? nullptr : found->second.get();
+  });
+}
 
 /// What `module` calls and does not define, LLVM's intrinsics aside: all a
 /// library can give it.
@@ -360,18 +485,18 @@ llvm::Error cuft::LibraryFunctions::link(llvm::Module &module) {
   for (const llvm::Function &f : module)
     if (!f.isDeclaration())
       own.insert(&f);
-  llvm::SmallPtrSet<const std::string *, 4> linked;
+  llvm::SmallPtrSet<const cuft::MadeModule *, 4> linked;
   for (const Copy &copy : copies) {
     const llvm::Function *declared = module.getFunction(copy.name);
-    if (!declared || !declared->isDeclaration() || linked.contains(copy.optimized->bitcode.get()))
+    if (!declared || !declared->isDeclaration() || linked.contains(copy.optimized->made.get()))
       continue; // -O3 removed every call to it, or it came with another
     llvm::Expected<std::unique_ptr<llvm::Module>> parsed = llvm::getLazyBitcodeModule(
-        llvm::MemoryBufferRef(*copy.optimized->bitcode, copy.name), module.getContext());
+        llvm::MemoryBufferRef(copy.optimized->made->bitcode, copy.name), module.getContext());
     if (!parsed)
       return parsed.takeError();
     if (llvm::Error e = linkNeeded(module, std::move(*parsed), copy.path))
       return e;
-    linked.insert(copy.optimized->bitcode.get());
+    linked.insert(copy.optimized->made.get());
   }
   for (const llvm::Function &f : module)
     if (!f.isDeclaration() && !own.contains(&f))

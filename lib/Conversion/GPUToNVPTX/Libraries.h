@@ -10,10 +10,12 @@
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Error.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace llvm {
@@ -24,6 +26,9 @@ class TargetMachine;
 namespace cuft {
 
 struct OptimizedCopy;
+namespace ptx {
+struct Library;
+} // namespace ptx
 
 /// The functions a module calls from the bitcode libraries at `paths` (each
 /// from the first that defines it), and how to link them (Libraries.cpp).
@@ -49,6 +54,21 @@ public:
   /// module and cleans up where they meet the kernel.
   void inlineLinked(llvm::Module &module, llvm::TargetMachine *tm) const;
 
+  /// When linkAfter, for the optimized `module`: whether to splice the
+  /// copies' PTX into the module's (splice) rather than link them. Not where
+  /// a copy's PTX is not in a shape the splicer takes, nor where a call's
+  /// arguments are all constants (linked and inlined, it folds: exp(2j*pi/4)
+  /// is a constant), nor where two calls share an argument and their copies
+  /// a helper (double sin and cos of one value, both calling the slow path's
+  /// helper: linked and inlined, LLVM shares what they compute alike).
+  bool spliceable(llvm::Module &module, llvm::TargetMachine *tm);
+
+  /// After spliceable: `ptx`, the PTX generated for the module that still
+  /// calls the copies, with each call replaced by its copy's body, from the
+  /// copy's own PTX (PtxSplice.cpp); nothing where the splicer refuses a call
+  /// (then link).
+  std::optional<std::string> splice(llvm::StringRef ptx) const;
+
 private:
   struct Copy {
     std::string path, name;
@@ -57,6 +77,8 @@ private:
   llvm::SmallVector<std::string> paths;
   llvm::SmallVector<Copy> copies;
   llvm::StringSet<> brought; // what link brought: the copies and their helpers
+  /// spliceable's: each function called, the PTX of the module it was made in.
+  llvm::StringMap<std::shared_ptr<const ptx::Library>> spliceFrom;
   bool asStored = false;
   bool after = false;
 };

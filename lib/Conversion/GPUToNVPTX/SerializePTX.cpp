@@ -9,7 +9,9 @@
 //   kTargetMachineUses compiles (threadTargetMachine);
 // - each bitcode library is read once per process and kept in memory, and
 //   each of its functions a kernel calls is optimized once per process
-//   (Libraries.cpp): a kernel without math links nothing;
+//   (Libraries.cpp): a kernel without math links nothing, and where its
+//   calls sit outside loops it gets each function's PTX, made once per
+//   process, at its calls (PtxSplice.cpp);
 // - a module marked large (PrepareNVPTX: a function of thousands of blocks)
 //   gets a short clean-up pipeline and level None code generation
 //   (optimizeModule): ptxas optimizes the PTX again.
@@ -123,9 +125,10 @@ FailureOr<SmallVector<std::string>> libraryPaths(gpu::GPUModuleOp gpuModule,
 }
 
 /// `gpuModule`'s object for `target`: PTX, or with `bitcode` the optimized
-/// module's bitcode.
+/// module's bitcode. With `splice`, library functions called outside loops
+/// come into the PTX as their own PTX (LibraryFunctions::splice).
 FailureOr<std::string> serialize(gpu::GPUModuleOp gpuModule, NVVM::NVVMTargetAttr target,
-                                 bool bitcode, bool inlinerWalk) {
+                                 bool bitcode, bool inlinerWalk, bool splice = true) {
   // cuft's compiles verify the IR here, where it reaches LLVM, rather than
   // after every pass (CUFT_VERIFY_PASSES=1 does that too).
   if (failed(mlir::verify(gpuModule)))
@@ -179,6 +182,30 @@ FailureOr<std::string> serialize(gpu::GPUModuleOp gpuModule, NVVM::NVVMTargetAtt
                                            inlinerWalk))
     return gpuModule.emitError("LLVM's optimizer failed: ") << llvm::toString(std::move(e));
   stage.reset();
+  std::string machine =
+      machineKey(triple, target.getChip(), target.getFeatures(), codegenLevel);
+  auto generate = [&]() -> FailureOr<std::string> {
+    std::unique_ptr<cuft::CodeGenerator> codegen = cuft::takeCodeGenerator(
+        machine, tm, llvm::CodeGenFileType::AssemblyFile, error);
+    if (!codegen)
+      return gpuModule.emitError("the NVPTX backend cannot emit PTX: ") << error;
+    codegen->passes.run(*module);
+    return std::string(codegen->text.str());
+  };
+  if (libraries->linkAfter() && splice && !bitcode &&
+      libraries->spliceable(*module, tm)) {
+    // The kernel's code with the calls still calls, then the functions'
+    // PTX at them. Where the splicer refuses, what linking makes instead.
+    stage.emplace("llvm-codegen");
+    FailureOr<std::string> ptx = generate();
+    if (failed(ptx))
+      return failure();
+    stage.emplace("libraries-splice");
+    if (std::optional<std::string> spliced = libraries->splice(*ptx))
+      return std::move(*spliced);
+    stage.reset();
+    return serialize(gpuModule, target, bitcode, inlinerWalk, /*splice=*/false);
+  }
   if (libraries->linkAfter()) {
     stage.emplace("libraries");
     if (llvm::Error e = libraries->link(*module))
@@ -194,13 +221,7 @@ FailureOr<std::string> serialize(gpu::GPUModuleOp gpuModule, NVVM::NVVMTargetAtt
     llvm::WriteBitcodeToFile(*module, os);
     return object;
   }
-  std::unique_ptr<cuft::CodeGenerator> codegen = cuft::takeCodeGenerator(
-      machineKey(triple, target.getChip(), target.getFeatures(), codegenLevel), tm,
-      llvm::CodeGenFileType::AssemblyFile, error);
-  if (!codegen)
-    return gpuModule.emitError("the NVPTX backend cannot emit PTX: ") << error;
-  codegen->passes.run(*module);
-  return std::string(codegen->text.str());
+  return generate();
 }
 
 struct SerializePTXPass : public cuft::impl::SerializePTXBase<SerializePTXPass> {
