@@ -23,7 +23,8 @@ per framework and kernel (the interpreter's own start not counted). cuft's warm
 compiles are run again with CUFT_TIMING=1, whose lines give each stage's wall
 time (medians): the Python frontend, parsing and specialization, the MLIR
 passes, and in serialize-ptx LLVM's translation, libdevice's functions (linked,
-and inlined where linked after -O3), optimizer (-O3) and code generator. Peers run from .venv-peers
+and inlined where linked after -O3, or their PTX spliced in at the calls),
+optimizer (-O3) and code generator. Peers run from .venv-peers
 (test/bench/setup-peers.sh), each framework in a process of its own. Runs
 under an flock (benchutil.exclusive).
 
@@ -316,7 +317,8 @@ def stage_times(stages):
     passes = sum(ms for n, ms in top.items() if n not in ("parse", "specialize", "serialize-ptx"))
     times = {"parse+specialize": early, "MLIR passes": passes,
              **{k: inner.get(k, 0.0) for k in STAGE_COLUMNS[3:7]}}
-    times["libraries"] += inner.get("libraries-inline", 0.0)  # linked after -O3
+    # Linked after -O3 and inlined, or their PTX spliced in at the calls.
+    times["libraries"] += inner.get("libraries-inline", 0.0) + inner.get("libraries-splice", 0.0)
     return times
 
 
