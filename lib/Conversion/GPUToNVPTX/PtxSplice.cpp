@@ -11,7 +11,7 @@
 // generated with the calls still calls, and splice puts each function's body
 // at its call, in the PTX:
 //
-//   { // callseq 0, 0                      { // cuft: __nv_sinf, libdevice's PTX
+//   { // callseq 0, 0                      { // cuft: __nv_sinf, spliced ...
 //   .param .b32 param0;                    .reg .b32 %s0_r<53>; ...
 //   .param .b32 retval0;          -->      mov.b32 %s0_r5, %r2;    (its parameter)
 //   st.param.b32 [param0], %r2;            ... its body, renamed ...
@@ -20,11 +20,16 @@
 //   } // callseq 0                         }
 //
 // A nested block: its registers (renamed with the call's own prefix, so that
-// the caller's registers stay visible), labels and local memory are its own,
-// as an inlined body's. ptxas sees the instructions that LLVM's inlining gave
-// it (it does not inline calls itself: a call to a .func stays a CALL in the
-// SASS); over the gallery's math kernels the SASS is the same but for the
-// order of a few instructions (docs/Architecture.md). What the bodies use is
+// the caller's registers stay visible) and labels are its own, as an inlined
+// body's; the bodies of one function share one local depot (Depot), each
+// argument and the result a move (a truncation where NVPTX stored a wider
+// register), each `ret` a branch to the block's end. ptxas sees the
+// instructions that LLVM's inlining gave it (it does not inline calls itself:
+// a call to a .func stays a CALL in the SASS); over the gallery's math kernels
+// the SASS is as long give or take a few instructions (docs/Architecture.md).
+// A function's labels are numbered in order as it is read, and comments
+// dropped, so that its text does not depend on the module it was printed in
+// (NVPTX numbers labels by the function's place there). What the bodies use is
 // defined once, before the kernel's code: the library's constant tables
 // (sin's Payne-Hanek table) and the functions a body still calls (double
 // sin's slow path), each renamed with a hash of its text, so two libraries'
