@@ -192,8 +192,14 @@ FailureOr<std::string> serialize(gpu::GPUModuleOp gpuModule, NVVM::NVVMTargetAtt
     codegen->passes.run(*module);
     return std::string(codegen->text.str());
   };
-  if (libraries->linkAfter() && splice && !bitcode &&
-      libraries->spliceable(*module, tm)) {
+  if (libraries->linkAfter() && splice && !bitcode) {
+    // Whether to splice (the functions' PTX made on first use: its time is
+    // the splice's).
+    stage.emplace("libraries-splice");
+    splice = libraries->spliceable(*module, tm);
+    stage.reset();
+  }
+  if (libraries->linkAfter() && splice && !bitcode) {
     // The kernel's code with the calls still calls, then the functions'
     // PTX at them. Where the splicer refuses, what linking makes instead.
     stage.emplace("llvm-codegen");
