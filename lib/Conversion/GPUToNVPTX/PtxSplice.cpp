@@ -706,3 +706,34 @@ cuft::ptx::splice(StringRef kernel, llvm::function_ref<const Library *(StringRef
   out.insert(definitionsAt, defs.text);
   return out;
 }
+
+void cuft::ptx::numberCallSequences(std::string &ptx) {
+  static constexpr StringRef kMark = "// callseq ";
+  llvm::DenseMap<unsigned, unsigned> number;
+  std::string out;
+  out.reserve(ptx.size());
+  StringRef rest = ptx;
+  while (!rest.empty()) {
+    auto [line, tail] = rest.split('\n');
+    bool last = tail.empty() && !rest.ends_with("\n");
+    rest = tail;
+    size_t at = line.find(kMark);
+    StringRef before = line.take_front(at == StringRef::npos ? 0 : at).trim();
+    unsigned old;
+    StringRef digits = at == StringRef::npos ? StringRef() : line.drop_front(at + kMark.size());
+    StringRef after =
+        digits.drop_while([](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+    if (at == StringRef::npos || (before != "{" && before != "}") ||
+        digits.take_front(digits.size() - after.size()).getAsInteger(10, old)) {
+      out.append(line.begin(), line.end());
+    } else {
+      unsigned fresh = number.try_emplace(old, number.size()).first->second;
+      out.append(line.begin(), line.begin() + at + kMark.size());
+      out += std::to_string(fresh);
+      out.append(after.begin(), after.end());
+    }
+    if (!last)
+      out.push_back('\n');
+  }
+  ptx = std::move(out);
+}

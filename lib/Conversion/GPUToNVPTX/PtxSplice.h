@@ -55,6 +55,12 @@ struct Library {
 std::optional<std::string>
 splice(llvm::StringRef kernel, llvm::function_ref<const Library *(llvm::StringRef)> lookup);
 
+/// `ptx` with NVPTX's call sequence comments (`{ // callseq 6, 0`) numbered
+/// from 0 in order: NVPTX numbers them per target machine, which a thread
+/// keeps from compile to compile, so a kernel's PTX would depend on what
+/// the thread compiled before.
+void numberCallSequences(std::string &ptx);
+
 } // namespace cuft::ptx
 
 #endif

@@ -22,6 +22,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Libraries.h"
+#include "PtxSplice.h"
 
 #include "cuft/Conversion/Passes.h"
 #include "cuft/Conversion/Timing.h"
@@ -190,7 +191,9 @@ FailureOr<std::string> serialize(gpu::GPUModuleOp gpuModule, NVVM::NVVMTargetAtt
     if (!codegen)
       return gpuModule.emitError("the NVPTX backend cannot emit PTX: ") << error;
     codegen->passes.run(*module);
-    return std::string(codegen->text.str());
+    std::string ptx(codegen->text.str());
+    cuft::ptx::numberCallSequences(ptx);
+    return ptx;
   };
   if (libraries->linkAfter() && splice && !bitcode) {
     // Whether to splice (the functions' PTX made on first use: its time is
