@@ -369,12 +369,16 @@ bool cuft::LibraryFunctions::spliceable(llvm::Module &module, llvm::TargetMachin
     llvm::Function *declared = module.getFunction(copy.name);
     if (!declared || !declared->isDeclaration() || declared->use_empty())
       continue; // -O3 removed every call to it
-    // The floating-point modes of the functions calling it: one set.
-    std::optional<llvm::SmallVector<llvm::Attribute, 2>> modes;
+    llvm::SmallVector<llvm::CallBase *, 4> calls;
     for (llvm::User *user : declared->users()) {
       auto *call = llvm::dyn_cast<llvm::CallBase>(user);
       if (!call)
         return false;
+      calls.push_back(call);
+    }
+    // The floating-point modes of the functions calling it: one set.
+    std::optional<llvm::SmallVector<llvm::Attribute, 2>> modes;
+    for (llvm::CallBase *call : calls) {
       llvm::SmallVector<llvm::Attribute, 2> own;
       for (llvm::StringRef mode : kFloatModes)
         if (llvm::Attribute a = call->getFunction()->getFnAttribute(mode); a.isValid())
@@ -390,10 +394,7 @@ bool cuft::LibraryFunctions::spliceable(llvm::Module &module, llvm::TargetMachin
     auto function = library->functions.find(copy.name);
     if (function == library->functions.end() || !function->second.inlinable)
       return false;
-    for (llvm::User *user : declared->users()) {
-      auto *call = llvm::dyn_cast<llvm::CallBase>(user);
-      if (!call)
-        return false;
+    for (llvm::CallBase *call : calls) {
       if (llvm::all_of(call->args(), [](llvm::Value *a) { return llvm::isa<llvm::Constant>(a); }))
         return false; // linked and inlined, the call folds to its value
       llvm::SmallPtrSet<llvm::Value *, 4> args;

@@ -310,15 +310,20 @@ private:
     return (name + "_" + llvm::utohexstr(llvm::xxh3_64bits(text) & 0xffffffffu, true, 8)).str();
   }
 
+  /// `text` with the name `name` in it, and only that, made `fresh`.
+  static std::string renamedTo(StringRef text, StringRef name, StringRef fresh) {
+    return renameTokens(text, [&](StringRef t) -> std::optional<std::string> {
+      return t == name ? std::optional<std::string>(fresh.str()) : std::nullopt;
+    });
+  }
+
   std::optional<std::string> define(const cuft::ptx::Library &lib, StringRef name) {
     for (const auto &[varName, definition] : lib.variables) {
       if (varName != name)
         continue;
       std::string fresh = hashed(name, definition);
       if (done.insert(fresh).second)
-        text += renameTokens(definition, [&](StringRef t) -> std::optional<std::string> {
-                  return t == name ? std::optional<std::string>(fresh) : std::nullopt;
-                }) + "\n";
+        text += renamedTo(definition, name, fresh) + "\n";
       return fresh;
     }
     auto found = lib.functions.find(name);
@@ -326,40 +331,26 @@ private:
       return std::nullopt;
     const cuft::ptx::Library::Function &f = found->second;
     // What it uses is defined first (and renamed in its text); its own name
-    // stays until its text, hashed, names it.
-    std::string body;
+    // stays until its text, hashed, names it. Only the header names it (its
+    // parameters are `name_param_0`, other tokens).
     auto use = [&](StringRef t) -> std::optional<std::string> {
       return t == name ? std::nullopt : libraryName(lib, t);
     };
+    std::string header, body = "{\n";
     for (const std::string &line : f.header) {
       StringRef l = line;
       if (l.consume_front(".visible "))
         l = l.ltrim();
-      body += renameTokens(l, use) + "\n";
+      header += renameTokens(l, use) + "\n";
     }
-    body += "{\n";
     for (const std::string &line : f.body)
       body += renameTokens(line, use) + "\n";
     body += "}\n";
     if (failed)
       return std::nullopt;
-    std::string fresh = hashed(name, body);
-    if (done.insert(fresh).second) {
-      llvm::SmallVector<StringRef> lines;
-      StringRef(body).split(lines, '\n');
-      // Only the header names the function itself (its parameters are
-      // `name_param_0`, other tokens).
-      for (size_t i = 0; i < lines.size(); ++i) {
-        if (lines[i].empty() && i + 1 == lines.size())
-          break;
-        bool inHeader = i < f.header.size();
-        text += (inHeader ? renameTokens(lines[i], [&](StringRef t) -> std::optional<std::string> {
-                   return t == name ? std::optional<std::string>(fresh) : std::nullopt;
-                 })
-                          : lines[i].str()) +
-                "\n";
-      }
-    }
+    std::string fresh = hashed(name, header + body);
+    if (done.insert(fresh).second)
+      text += renamedTo(header, name, fresh) + body;
     return fresh;
   }
 

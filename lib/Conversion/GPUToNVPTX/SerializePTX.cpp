@@ -197,23 +197,22 @@ FailureOr<std::string> serialize(gpu::GPUModuleOp gpuModule, NVVM::NVVMTargetAtt
   };
   if (libraries->linkAfter() && splice && !bitcode) {
     // Whether to splice (the functions' PTX made on first use: its time is
-    // the splice's).
+    // the splice's), then the kernel's code with the calls still calls and
+    // the functions' PTX at them. Where the splicer refuses, what linking
+    // makes instead.
     stage.emplace("libraries-splice");
-    splice = libraries->spliceable(*module, tm);
+    if (libraries->spliceable(*module, tm)) {
+      stage.emplace("llvm-codegen");
+      FailureOr<std::string> ptx = generate();
+      if (failed(ptx))
+        return failure();
+      stage.emplace("libraries-splice");
+      if (std::optional<std::string> spliced = libraries->splice(*ptx))
+        return std::move(*spliced);
+      stage.reset();
+      return serialize(gpuModule, target, bitcode, inlinerWalk, /*splice=*/false);
+    }
     stage.reset();
-  }
-  if (libraries->linkAfter() && splice && !bitcode) {
-    // The kernel's code with the calls still calls, then the functions'
-    // PTX at them. Where the splicer refuses, what linking makes instead.
-    stage.emplace("llvm-codegen");
-    FailureOr<std::string> ptx = generate();
-    if (failed(ptx))
-      return failure();
-    stage.emplace("libraries-splice");
-    if (std::optional<std::string> spliced = libraries->splice(*ptx))
-      return std::move(*spliced);
-    stage.reset();
-    return serialize(gpuModule, target, bitcode, inlinerWalk, /*splice=*/false);
   }
   if (libraries->linkAfter()) {
     stage.emplace("libraries");
