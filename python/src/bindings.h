@@ -54,6 +54,8 @@ void bindCuda(pybind11::module_ &m);
 void bindCudaRuntime(pybind11::module_ &m);
 /// launch_floor (the launch-overhead benchmark's C++ loop)
 void bindCudaBench(pybind11::module_ &m);
+/// compiled_texts, compiled_texts_kept (and the audit hook that keeps them)
+void bindSources(pybind11::module_ &m);
 /// link_cubin, compile_cuda, linker_problem
 void bindLink(pybind11::module_ &m);
 /// Launcher, launch, read_arguments, KernelArgs, register_device_array,

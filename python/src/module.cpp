@@ -20,4 +20,5 @@ PYBIND11_MODULE(_cuft, m, pybind11::mod_gil_not_used()) {
   cuft::python::bindLink(m);
   cuft::python::bindCudaRuntime(m);
   cuft::python::bindCudaBench(m);
+  cuft::python::bindSources(m);
 }

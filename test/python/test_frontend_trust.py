@@ -5,6 +5,7 @@ expressions, sums) give flat IR quickly, and what still nests too deeply is a
 located CompileError; parameter and local names never collide with the
 frontend's own SSA names. Kernels run on the host target."""
 
+import ast
 import importlib
 import importlib.util
 import re
@@ -412,8 +413,11 @@ def test_a_def_is_cut_where_its_code_ends_whatever_follows(tmp_path):
 
 
 def test_a_function_without_source_fails_at_compile_time_not_at_decoration():
+    # Compiled from a tree: no text for cuft to keep (a string's text is
+    # kept: test_source_from_strings).
     namespace = {"cuft": cuft}
-    exec(compile("def nosource(out):\n    out[0] = 1\n", "<no file>", "exec"), namespace)
+    tree = ast.parse("def nosource(out):\n    out[0] = 1\n")
+    exec(compile(tree, "<no file>", "exec"), namespace)
     k = cuft.kernel(namespace["nosource"])  # decorating does not raise
     with pytest.raises(CompileError, match="cannot read the source of 'nosource'"):
         run(k)

@@ -7,8 +7,12 @@ then checked against the function's code object, so that text that is not the
 function Python compiled is refused rather than compiled.
 """
 
+import __future__
 import ast
+import functools
+import importlib.util
 import inspect
+import io
 import linecache
 import sys
 import threading
@@ -36,14 +40,75 @@ def _forget(key, ref):
         _CAPTURED.pop(key, None)
 
 
+@functools.lru_cache(maxsize=1)
 def _command_lines():
     """The lines of the program ``python -c CODE`` runs (its functions' file is
     "<string>", which linecache cannot read), or None. exec'd code is
-    "<string>" too: the check against the code object refuses its text."""
+    "<string>" too: _compiled_lines tells them apart."""
     argv = getattr(sys, "orig_argv", ())
     if "-c" not in argv[:-1]:
         return None
     return argv[argv.index("-c") + 1].splitlines(True) or None
+
+
+def _text_lines(data):
+    """A kept source's lines as linecache would give a file's: decoded (UTF-8,
+    else by its coding cookie) and split at line ends only."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = importlib.util.decode_source(data)
+    return io.StringIO(text, newline=None).readlines()
+
+
+# The future features a code object's flags carry: the flags to compile its
+# text again with (exec compiles a string with its caller's future imports).
+_FUTURE_FLAGS = functools.reduce(
+    lambda flags, name: flags | getattr(__future__, name).compiler_flag,
+    __future__.all_feature_names, 0)
+
+
+def _defines(lines, code):
+    """Whether ``lines``, compiled as a whole, define ``code`` exactly: a code
+    object at its first line, of its name, equal to it (the same bytecode,
+    constants, names and line table; ``a + b`` and ``a - b`` differ). The text
+    is parsed under ast.parse's own file name and compiled from the tree, so
+    the audit hook keeps neither."""
+    try:
+        module = compile(ast.parse("".join(lines)), code.co_filename, "exec",
+                         flags=code.co_flags & _FUTURE_FLAGS, dont_inherit=True)
+    except Exception:  # SyntaxError, RecursionError, MemoryError...
+        return False
+    stack = [module]
+    while stack:
+        for const in stack.pop().co_consts:
+            if isinstance(const, types.CodeType):
+                if (const.co_firstlineno == code.co_firstlineno
+                        and const.co_name == code.co_name and const == code):
+                    return True
+                stack.append(const)
+    return False
+
+
+def _compiled_lines(code):
+    """The lines of the text compiled from a string (exec of a template) that
+    defines ``code``: the ``python -c`` program, or the newest text the audit
+    hook kept (_cuft.compiled_texts, python/src/sources.cpp) under the code's
+    file name that compiles to ``code`` itself (_defines). None when no text
+    is the function's."""
+    name, start = code.co_filename, code.co_firstlineno
+    candidates = []
+    if name == "<string>":
+        candidates.append(_command_lines())
+    try:
+        from .._cuft import compiled_texts
+        candidates += [_text_lines(t) for t in compiled_texts(name, start, code.co_name)]
+    except Exception:  # never fail a decoration
+        pass
+    for lines in candidates:
+        if lines and 0 < start <= len(lines) and _defines(lines, code):
+            return lines
+    return None
 
 
 def _read(fn):
@@ -67,8 +132,8 @@ def _snapshot(fn):
             lines = linecache.getlines(code.co_filename, getattr(fn, "__globals__", None))
         except Exception:  # never fail a decoration
             lines = None
-        if not lines and code.co_filename == "<string>":
-            lines = _command_lines()
+        if not lines and code.co_filename.startswith("<"):
+            lines = _compiled_lines(code)
         if lines and 0 < code.co_firstlineno <= len(lines):
             return lines, code.co_firstlineno, None, True
     return (*_read(fn), False)
