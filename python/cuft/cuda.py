@@ -592,23 +592,34 @@ def device_array(shape, dtype=np.float64, device=0, *, strides=None, order="C", 
 
 
 def device_array_like(ary, stream=None, device=None):
-    """Uninitialized GPU memory for an array of ``ary``'s shape and dtype, in
-    Fortran order where ``ary`` is Fortran-contiguous and not C-contiguous
-    (numba-cuda's rule), else in C order; on ``device`` (by default a
-    DeviceArray's own, else 0). ``stream`` second, as numba-cuda's: allocation
-    waits for no stream."""
+    """Uninitialized GPU memory for an array of ``ary``'s shape and dtype,
+    contiguous, laid out like ``ary`` (_like_layout, numba-cuda's rule); on
+    ``device`` (by default a DeviceArray's own, else 0). ``stream`` second, as
+    numba-cuda's: allocation waits for no stream."""
     if device is None:
         device = ary.device if isinstance(ary, DeviceArray) else 0
     shape, dtype = tuple(ary.shape), np.dtype(ary.dtype)
-    return device_array(shape, dtype, device, order="F" if _fortran(ary) else "C")
+    return device_array(shape, dtype, device, **_like_layout(ary, dtype))
 
 
-def _fortran(ary):
-    """Whether ``ary`` (numpy or DeviceArray) is Fortran-contiguous and not C-contiguous."""
+def _like_layout(ary, dtype):
+    """The layout numba-cuda's ``*_array_like`` give a new contiguous array
+    like ``ary`` (numpy or DeviceArray), as device_array's keywords: Fortran
+    order where ``ary`` is Fortran-contiguous and not C-contiguous, else C
+    order; but where ``ary`` is neither (a 2-d or wider view), strides in the
+    order of ``ary``'s, smallest first (numpy's ``zeros_like``: a view of a
+    Fortran array gets Fortran strides, a transposed view transposed ones)."""
     if isinstance(ary, DeviceArray):
-        return ary.is_f_contiguous() and not ary.is_c_contiguous()
-    flags = getattr(ary, "flags", None)
-    return flags is not None and flags.f_contiguous and not flags.c_contiguous
+        c, f = ary.is_c_contiguous(), ary.is_f_contiguous()
+    else:
+        c, f = ary.flags.c_contiguous, ary.flags.f_contiguous
+    if c or f or len(ary.shape) <= 1:
+        return {"order": "F" if f and not c else "C"}
+    strides, stride = [0] * len(ary.shape), dtype.itemsize
+    for axis in sorted(range(len(ary.shape)), key=lambda a: ary.strides[a]):
+        strides[axis] = stride
+        stride *= ary.shape[axis]
+    return {"strides": tuple(strides)}
 
 
 def pinned_array(shape, dtype=np.float64, strides=None, order="C", device=0):
@@ -631,10 +642,10 @@ def pinned_array(shape, dtype=np.float64, strides=None, order="C", device=0):
 
 
 def pinned_array_like(ary):
-    """A pinned_array of ``ary``'s shape and dtype, in Fortran order where
-    ``ary`` is Fortran-contiguous and not C-contiguous, else in C order
-    (numba-cuda's ``cuda.pinned_array_like``)."""
-    return pinned_array(tuple(ary.shape), ary.dtype, order="F" if _fortran(ary) else "C")
+    """A pinned_array of ``ary``'s shape and dtype, contiguous, laid out like
+    ``ary`` (_like_layout: numba-cuda's ``cuda.pinned_array_like``)."""
+    dtype = np.dtype(ary.dtype)
+    return pinned_array(tuple(ary.shape), dtype, **_like_layout(ary, dtype))
 
 
 # numba-cuda's names of the device attributes people ask for, with their

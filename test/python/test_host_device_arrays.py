@@ -65,6 +65,22 @@ def test_views_assignment_and_copies_of_host_device_arrays():
     assert p.shape == g.shape and p.flags.f_contiguous and isinstance(p, np.ndarray)
 
 
+@pytest.mark.parametrize("make", [
+    lambda z: z((10, 12), order="F")[::2, ::2],        # a view of a Fortran array
+    lambda z: z((10, 12))[::2, ::2].T,                  # a transposed view
+    lambda z: z((4, 5, 6))[:, ::2].transpose((2, 0, 1)),  # axes permuted
+    lambda z: z((10, 12))[::2, ::3],                    # a C-ordered view
+])
+def test_arrays_like_a_view_are_contiguous_in_its_axis_order(make):
+    # numba-cuda's *_array_like: numpy's zeros_like strides (smallest first
+    # in the view's order), not C order, for a view contiguous neither way.
+    view, d_view = make(np.zeros), make(cuft.device_array)
+    want = np.zeros_like(view).strides
+    for like in (cuft.device_array_like(view), cuft.device_array_like(d_view),
+                 cuft.pinned_array_like(view), cuft.pinned_array_like(d_view)):
+        assert like.shape == view.shape and like.strides == want
+
+
 def test_streams_and_events_of_the_host_target_order_what_is_in_order():
     s = cuft.stream()
     start, end = cuft.event(), cuft.event()
