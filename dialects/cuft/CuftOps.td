@@ -650,6 +650,33 @@ def Cuft_ViewOp : Cuft_Op<"view", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOp
   }];
 }
 
+def Cuft_ReshapeOp : Cuft_Op<"reshape", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>, Pure]> {
+  let summary = "`a.reshape(d0, d1, ...)`, `a.ravel()`: a C-contiguous array with new extents";
+  let description = [{
+    NumPy's reshape in C order, without a copy: the result shares the array's
+    memory, which must be C-contiguous (a reshape that would need a copy is a
+    compile error, not a copy). One extent may be `-1`: the array's size
+    divided by the product of the others. The extents' product must be the
+    array's size; the host target's checked mode (bounds checking on) checks
+    it, as it checks indices. The result is a C array of as many dimensions
+    as there are extents, in the array's memory space.
+
+    Example (`a.reshape(4, -1)` of a 1-d array):
+    `%r = cuft.reshape %a(%c4, %cm1) : !cuft.array<f32, 1, C>[i64, i64] -> !cuft.array<f32, 2, C>`
+  }];
+  let arguments = (ins AnyType:$array, Variadic<AnyType>:$extents);
+  let results = (outs AnyType:$result);
+  let assemblyFormat = [{
+    $array `(` $extents `)` attr-dict `:` type($array) (`[` type($extents)^ `]`)? `->` type($result)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The result of reshaping `array` to `rank` dimensions, or null (with
+    /// `why`) where cuft cannot: a C-contiguous array only.
+    static ::cuft::ArrayType reshaped(::cuft::ArrayType array, unsigned rank, std::string &why);
+  }];
+}
+
 def Cuft_StoreOp : Cuft_Op<"store", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>]> {
   let summary = "write an array element: `a[i, j] = v`";
   let description = [{

@@ -15,8 +15,8 @@ from . import dsl as _dsl
 from .dispatcher import DeviceFunction, Kernel
 from .transfers import In, InOut, Out
 from .errors import (CompileError, CudaError, KernelArgumentError, KernelError, PerformanceWarning,
-                     KernelIndexError, KernelZeroDivisionError, KernelAssertionError,
-                     LinkError)
+                     KernelIndexError, KernelZeroDivisionError, KernelValueError,
+                     KernelAssertionError, LinkError)
 from .cuda import (Device, DeviceArray, Event, Stream, as_cuda_array, default_stream, detect,
                    external_stream, legacy_default_stream, per_thread_default_stream,
                    device_array, get_current_device, gpus,
@@ -33,7 +33,7 @@ from .target import cuda_status, set_target, target
 
 __all__ = ["constexpr", "CompileError", "CudaError", "PerformanceWarning", "In", "Out", "InOut",
            "LinkError", "cuda_status", "KernelArgumentError", "KernelError",
-           "KernelIndexError", "KernelZeroDivisionError", "KernelAssertionError", "kernel", "func", "jit", "Kernel", "DeviceFunction", "set_target",
+           "KernelIndexError", "KernelZeroDivisionError", "KernelValueError", "KernelAssertionError", "kernel", "func", "jit", "Kernel", "DeviceFunction", "set_target",
            "target", "cache_info", "set_cache_limit", "unload_modules", "declare_device", "Linkable", "DeviceArray", "Event", "Stream",
            "default_stream", "device_array", "device_array_like", "to_device", "zeros", "synchronize",
            "stream", "event", "event_elapsed_time", "is_cuda_array", "as_cuda_array", "pinned_array",

@@ -5,7 +5,8 @@ import re
 import threading
 
 __all__ = ["CompileError", "KernelArgumentError", "KernelError", "KernelIndexError",
-           "KernelZeroDivisionError", "KernelAssertionError", "from_diagnostics"]
+           "KernelZeroDivisionError", "KernelValueError", "KernelAssertionError",
+           "from_diagnostics"]
 
 
 def _excerpt(filename, lineno, col, source_line=None):
@@ -197,6 +198,12 @@ class KernelZeroDivisionError(KernelError, ZeroDivisionError):
     (``CUFT_BOUNDSCHECK=1`` or ``@cuft.kernel(boundscheck=True)``); a
     ``ZeroDivisionError`` too. Unchecked, the result is 0, as in NumPy and
     numba-cuda."""
+
+
+class KernelValueError(KernelError, ValueError):
+    """A reshape whose extents do not fit the array (``a.reshape(5, 3)`` of 12
+    elements), found by checked mode (``CUFT_BOUNDSCHECK=1`` or
+    ``@cuft.kernel(boundscheck=True)``); a ``ValueError`` too, as NumPy's."""
 
 
 class KernelAssertionError(KernelError, AssertionError):

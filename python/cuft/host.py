@@ -1,7 +1,8 @@
 """Launching on the host target: the launch's errors as Python exceptions.
 See docs/HostTarget.md."""
 
-from .errors import KernelError, KernelIndexError, KernelZeroDivisionError, raised
+from .errors import (KernelError, KernelIndexError, KernelValueError, KernelZeroDivisionError,
+                     raised)
 
 __all__ = ["raise_launch_error"]
 
@@ -18,6 +19,9 @@ def raise_launch_error(kernel_name, error):
         raise KernelError(message, kernel_name, block, thread)
     if kind == "raise":  # debug=True: `index` is the raise site's code
         raise raised(index, kernel_name, block, thread)
+    if kind == "reshape":
+        raise KernelValueError(message, kernel_name, block, thread, file or None, line or None,
+                               col or None)
     if kind == "zerodivision":
         raise KernelZeroDivisionError(message, kernel_name, block, thread, file or None,
                                       line or None, col or None)

@@ -22,6 +22,7 @@ const char *kindName(LaunchError::Kind kind) {
   case LaunchError::Kind::Config: return "config";
   case LaunchError::Kind::Index: return "index";
   case LaunchError::Kind::ZeroDivision: return "zerodivision";
+  case LaunchError::Kind::Reshape: return "reshape";
   case LaunchError::Kind::Raise: return "raise";
   case LaunchError::Kind::Interrupted: return "interrupted";
   case LaunchError::Kind::Trap: return "trap";

@@ -177,10 +177,10 @@ CompileResult compile(const std::string &ir, const std::string &signature,
                       const std::string &kernel, const Options &options);
 
 struct LaunchError {
-  enum class Kind { None, Config, Index, ZeroDivision, Raise, Trap, Interrupted };
+  enum class Kind { None, Config, Index, ZeroDivision, Reshape, Raise, Trap, Interrupted };
   Kind kind = Kind::None;
   std::string message;
-  SourceSite site; // Index, ZeroDivision: where the access or division is; Trap: where
+  SourceSite site; // Index, ZeroDivision, Reshape: where the access or division is; Trap: where
                    // the faulting instruction comes from, when known
   uint64_t pc = 0; // Trap: the faulting instruction's address
   int64_t dim = 0, index = 0, size = 0; // Raise: `index` is the raise's code

@@ -51,6 +51,41 @@ void cuft::detail::checkBounds(OpBuilder &b, Location loc, Value array, ValueRan
     checkIndex(b, loc, array, dim, index, written);
 }
 
+void cuft::detail::checkReshape(OpBuilder &b, Location loc, Value size, ValueRange extents,
+                                ValueRange inferred) {
+  auto constant = [&](int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); };
+  auto cmp = [&](arith::CmpIPredicate p, Value x, Value y) {
+    return arith::CmpIOp::create(b, loc, p, x, y).getResult();
+  };
+  Value minusOne = constant(-1), zero = constant(0), one = constant(1);
+  Value unknowns = zero, negative = cmp(arith::CmpIPredicate::ne, zero, zero);
+  Value elements = one;
+  for (auto [extent, value] : llvm::zip(extents, inferred)) {
+    Value isUnknown = cmp(arith::CmpIPredicate::eq, extent, minusOne);
+    unknowns = arith::AddIOp::create(b, loc, unknowns,
+                                     arith::SelectOp::create(b, loc, isUnknown, one, zero));
+    negative = arith::OrIOp::create(b, loc, negative,
+                                    cmp(arith::CmpIPredicate::slt, extent, minusOne));
+    elements = arith::MulIOp::create(b, loc, elements, value);
+  }
+  Value tooMany = cmp(arith::CmpIPredicate::sgt, unknowns, one);
+  Value differs = cmp(arith::CmpIPredicate::ne, elements, size);
+  Value bad = arith::OrIOp::create(b, loc, arith::OrIOp::create(b, loc, negative, tooMany),
+                                   differs);
+  auto ifOp = scf::IfOp::create(b, loc, bad, /*withElseRegion=*/false);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(ifOp.thenBlock());
+  auto i64 = b.getI64Type();
+  Value why = arith::SelectOp::create(
+      b, loc, negative, arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(2)),
+      arith::SelectOp::create(b, loc, tooMany,
+                              arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(1)),
+                              arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(0))));
+  Value args[] = {arith::IndexCastOp::create(b, loc, i64, size),
+                  arith::IndexCastOp::create(b, loc, i64, elements), why};
+  callDeclared(b, loc, kReshapeErrorFunction, {}, args);
+}
+
 void cuft::detail::checkDivisor(OpBuilder &b, Location loc, Value divisor) {
   Value zero = arith::ConstantOp::create(b, loc, divisor.getType(),
                                          b.getZeroAttr(divisor.getType()));

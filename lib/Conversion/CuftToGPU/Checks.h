@@ -40,6 +40,14 @@ void checkIndex(mlir::OpBuilder &b, mlir::Location loc, mlir::Value array, unsig
 /// `divisor` is zero.
 void checkDivisor(mlir::OpBuilder &b, mlir::Location loc, mlir::Value divisor);
 
+/// Before a reshape of an array of `size` elements to `extents` (index
+/// values, as written: -1 for the one inferred), calls
+/// `__cuft_reshape_error(size, elements, why)` when they do not fit it:
+/// `elements`, the product of the extents as inferred, is not `size`, or more
+/// than one extent is -1, or one is below -1.
+void checkReshape(mlir::OpBuilder &b, mlir::Location loc, mlir::Value size,
+                  mlir::ValueRange extents, mlir::ValueRange inferred);
+
 /// `x` (of cuft type `from`, converted to `src`) as cuft type `to` (converted:
 /// `dst`), with cuft.cast's semantics (Arith.cpp; the fill of a slice converts
 /// elements with it too).

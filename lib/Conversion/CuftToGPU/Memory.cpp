@@ -313,6 +313,62 @@ std::pair<Value, Value> sliceRange(OpBuilder &b, Location loc, Value n, Value st
   return {first, length};
 }
 
+/// `a.reshape(d0, ..., dn)` of a C-contiguous array: its memory with the new
+/// extents (a -1 the array's size over the product of the others) and C
+/// strides, at its offset (0: a C array's memref has the identity layout).
+/// Checked, extents that do not fit the array call __cuft_reshape_error.
+struct ReshapeLowering : public ElementPattern<ReshapeOp> {
+  using ElementPattern::ElementPattern;
+  LogicalResult matchAndRewrite(ReshapeOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value array = adaptor.getArray();
+    auto arrayType = cast<MemRefType>(array.getType());
+    auto type = cast<MemRefType>(getTypeConverter()->convertType(op.getType()));
+    auto constant = [&](int64_t v) { return arith::ConstantIndexOp::create(rewriter, loc, v); };
+    Value one = constant(1), minusOne = constant(-1);
+    Value size = one;
+    for (int64_t d = 0; d < arrayType.getRank(); ++d)
+      size = arith::MulIOp::create(rewriter, loc, size,
+                                   memref::DimOp::create(rewriter, loc, array, d));
+    SmallVector<Value> written, isUnknown;
+    Value known = one; // the product of the extents other than -1
+    for (auto [orig, v] : llvm::zip(op.getExtents(), adaptor.getExtents())) {
+      Value extent = asIndex(rewriter, loc, orig, v);
+      written.push_back(extent);
+      isUnknown.push_back(
+          arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, extent, minusOne));
+      known = arith::MulIOp::create(
+          rewriter, loc, known,
+          arith::SelectOp::create(rewriter, loc, isUnknown.back(), one, extent));
+    }
+    // The -1's extent; a product of 0 divides nothing (NumPy refuses it: the
+    // check does, unchecked the extent is the size).
+    Value isZero = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, known,
+                                         constant(0));
+    Value inferred = arith::DivUIOp::create(
+        rewriter, loc, size, arith::SelectOp::create(rewriter, loc, isZero, one, known));
+    SmallVector<Value> extents;
+    for (auto [extent, unknown] : llvm::zip(written, isUnknown))
+      extents.push_back(arith::SelectOp::create(rewriter, loc, unknown, inferred, extent));
+    if (boundsCheck)
+      cuft::detail::checkReshape(rewriter, loc, size, written, extents);
+    SmallVector<int64_t> fixedStrides;
+    int64_t fixedOffset;
+    (void)type.getStridesAndOffset(fixedStrides, fixedOffset);
+    SmallVector<OpFoldResult> sizes(extents.begin(), extents.end()), strides(extents.size());
+    Value stride = one;
+    for (int64_t k = int64_t(extents.size()) - 1; k >= 0; --k) {
+      strides[k] = ShapedType::isDynamic(fixedStrides[k]) ? OpFoldResult(stride)
+                                                          : rewriter.getIndexAttr(fixedStrides[k]);
+      stride = arith::MulIOp::create(rewriter, loc, stride, extents[k]);
+    }
+    rewriter.replaceOpWithNewOp<memref::ReinterpretCastOp>(
+        op, type, array, OpFoldResult(rewriter.getIndexAttr(fixedOffset)), sizes, strides);
+    return success();
+  }
+};
+
 struct ViewLowering : public ElementPattern<ViewOp> {
   using ElementPattern::ElementPattern;
   LogicalResult matchAndRewrite(ViewOp op, OpAdaptor adaptor,
@@ -950,6 +1006,6 @@ void cuft::populateCuftMemoryToMemRefPatterns(CuftTypeConverter &converter,
   patterns.add<VarLowering, VarLoadLowering, VarStoreLowering, DimLowering, StrideLowering,
                NDimLowering, SizeLowering, ItemSizeLowering, AllocSharedLowering, AllocLocalLowering>(converter, ctx);
   patterns.add<LoadLowering, StoreLowering, FillLowering, GetFieldLowering, SetFieldLowering,
-               ViewLowering, AtomicRMWLowering, AtomicCASLowering>(
+               ViewLowering, ReshapeLowering, AtomicRMWLowering, AtomicCASLowering>(
       converter, ctx, options);
 }

@@ -381,7 +381,7 @@ struct CheckSiteLowering : public OpRewritePattern<func::CallOp> {
   SmallVectorImpl<Attribute> &sites;
   LogicalResult matchAndRewrite(func::CallOp call, PatternRewriter &b) const override {
     if (call.getCallee() != kIndexErrorFunction && call.getCallee() != kZeroDivisionFunction &&
-        call.getCallee() != kRaiseFunction)
+        call.getCallee() != kReshapeErrorFunction && call.getCallee() != kRaiseFunction)
       return failure();
     auto decl = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(call, call.getCalleeAttr());
     if (!decl || decl.getNumArguments() != call.getNumOperands())
@@ -885,6 +885,10 @@ struct ConvertGPUToHostPass : public cuft::impl::ConvertGPUToHostBase<ConvertGPU
       }
       if (auto decl = module.lookupSymbol<func::FuncOp>(kZeroDivisionFunction)) {
         SmallVector<Type> i64s(4, b.getI64Type());
+        decl.setFunctionType(b.getFunctionType(i64s, {}));
+      }
+      if (auto decl = module.lookupSymbol<func::FuncOp>(kReshapeErrorFunction)) {
+        SmallVector<Type> i64s(7, b.getI64Type()); // site, size, elements, why, thread
         decl.setFunctionType(b.getFunctionType(i64s, {}));
       }
       if (auto decl = module.lookupSymbol<func::FuncOp>(kRaiseFunction)) {

@@ -789,6 +789,18 @@ extern "C" void cuftHostZeroDivisionError(int64_t site, int64_t tx, int64_t ty, 
   currentWorker->abandonCurrent(std::move(e));
 }
 
+extern "C" void cuftHostReshapeError(int64_t site, int64_t size, int64_t elements, int64_t why,
+                                     int64_t tx, int64_t ty, int64_t tz) {
+  LaunchError e = checkError(LaunchError::Kind::Reshape, site, tx, ty, tz);
+  e.size = size;
+  e.index = elements;
+  e.message = why == 2   ? "negative dimensions are not allowed in a reshape"
+              : why == 1 ? "a reshape can only infer one dimension (one -1)"
+                         : "cannot reshape an array of size " + std::to_string(size) +
+                               " into a shape of " + std::to_string(elements) + " elements";
+  currentWorker->abandonCurrent(std::move(e));
+}
+
 /// `raise` (or a failed assert) with debug=True: exception `code` of the
 /// frontend's table; the launch stops as at a failed check.
 extern "C" void cuftHostRaise(int64_t site, int64_t code, int64_t tx, int64_t ty, int64_t tz) {
@@ -1167,6 +1179,7 @@ const std::vector<RuntimeSymbol> &cuft::host::detail::runtimeSymbols() {
       {"__cuft_grid_sync", reinterpret_cast<void *>(&cuftHostGridSync)},
       {"__cuft_index_error", reinterpret_cast<void *>(&cuftHostIndexError)},
       {"__cuft_zero_division_error", reinterpret_cast<void *>(&cuftHostZeroDivisionError)},
+      {"__cuft_reshape_error", reinterpret_cast<void *>(&cuftHostReshapeError)},
       {"__cuft_raise", reinterpret_cast<void *>(&cuftHostRaise)},
       {"__cuft_host_poll", reinterpret_cast<void *>(&cuftHostPoll)},
       {"__cuft_host_yield", reinterpret_cast<void *>(&cuftHostYield)},

@@ -170,6 +170,9 @@ class BuiltinsMixin:
                 and node.func.attr == "view":  # x.view(np.int32) of a scalar or an array
             return self._view(node)
         if obj is _NOT_STATIC and isinstance(node.func, ast.Attribute) \
+                and node.func.attr in ("reshape", "ravel"):  # of an array
+            return self._reshape(node)
+        if obj is _NOT_STATIC and isinstance(node.func, ast.Attribute) \
                 and node.func.attr == "bit_count":  # x.bit_count() of an integer
             # Python's and NumPy's: the ones of |x| (numba-cuda's is popc(x),
             # which differs for a negative x: docs/Porting.md)
@@ -252,6 +255,30 @@ class BuiltinsMixin:
         x = self.value_of(node.func.value)
         return self.em.op(f"cuft.bitcast {x.name} {{to = {_NUMPY_DTYPES[name]}}} : {x.type} "
                           f"to {UNKNOWN}", self.pos(node))
+
+    def _reshape(self, node):
+        """``a.reshape(d0, d1, ...)``, ``a.reshape((d0, d1, ...))`` (a tuple
+        written or held) and ``a.ravel()`` (``reshape(-1)``): NumPy's C-order
+        reshape of a C-contiguous array, a view (cuft.reshape)."""
+        name = node.func.attr
+        if name == "ravel":
+            self.call_args(node, "ravel", [], 0)
+            extents = [self.constant(-1, node)]
+        else:
+            if node.keywords:
+                raise self.error("reshape() takes the new shape only (order= is not "
+                                 "supported in kernels: the order is C)", node.keywords[0])
+            if not node.args:
+                raise self.error("reshape() is missing the new shape", node)
+            items = [self.visit(a) for a in node.args]
+            if len(items) == 1 and isinstance(items[0], tuple):
+                items = list(items[0])
+            extents = [self.as_value(v, node, "an extent of reshape()") for v in items]
+        array = self.value_of(node.func.value)
+        names = ", ".join(v.name for v in extents)
+        types = ", ".join(v.type for v in extents)
+        return self.em.op(f"cuft.reshape {array.name}({names}) : {array.type}[{types}] -> "
+                          f"{UNKNOWN}", self.pos(node))
 
     def bitcast(self, x, mlir_type, node):
         return self.em.op(f"cuft.bitcast {x.name} : {x.type} to {mlir_type}", self.pos(node),

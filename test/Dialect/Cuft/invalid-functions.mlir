@@ -285,3 +285,19 @@ cuft.kernel @collective_value(%m: ui32, %x: i16, %l: i32) {
   %v = cuft.collective shfl_idx(%m, %x, %l, %l) : (ui32, i16, i32, i32) -> i16
   cuft.return
 }
+
+// -----
+
+cuft.kernel @reshape_of_strided(%a: !cuft.array<f32, 1, strided>, %n: i64) {
+  // expected-error @+1 {{reshape needs a C-contiguous array}}
+  %r = cuft.reshape %a(%n) : !cuft.array<f32, 1, strided>[i64] -> !cuft.array<f32, 1, C>
+  cuft.return
+}
+
+// -----
+
+cuft.kernel @reshape_result(%a: !cuft.array<f32, 1, C>, %n: i64) {
+  // expected-error @+1 {{expects result type '!cuft.array<f32, 2, C>'}}
+  %r = cuft.reshape %a(%n, %n) : !cuft.array<f32, 1, C>[i64, i64] -> !cuft.array<f32, 2, strided>
+  cuft.return
+}

@@ -17,8 +17,9 @@ public:
 
 struct CuftLoweringOptions {
   bool fastMath = false;
-  /// Check array indices and integer divisors; a failed check calls
-  /// kIndexErrorFunction or kZeroDivisionFunction.
+  /// Check array indices, integer divisors and reshapes' extents; a failed
+  /// check calls kIndexErrorFunction, kZeroDivisionFunction or
+  /// kReshapeErrorFunction.
   bool boundsCheck = false;
   /// Cache-hinted loads and stores (cuft.load's and cuft.store's `cache`) as
   /// PTX's `ld.global.<op>`/`st.global.<op>` (the NVPTX pipeline); else plain
@@ -32,6 +33,11 @@ inline constexpr const char *kIndexErrorFunction = "__cuft_index_error";
 /// `func.func private @__cuft_zero_division_error()`, called by checked integer
 /// `//` and `%` with a zero divisor; convert-gpu-to-host prepends a site number.
 inline constexpr const char *kZeroDivisionFunction = "__cuft_zero_division_error";
+/// `func.func private @__cuft_reshape_error(i64 size, i64 elements, i64 why)`,
+/// called by a checked reshape whose extents do not fit the array (why: 0 the
+/// product differs from the size, 1 more than one -1, 2 an extent below -1);
+/// convert-gpu-to-host prepends a site number.
+inline constexpr const char *kReshapeErrorFunction = "__cuft_reshape_error";
 /// `raise` (cuft.raise) calls `__cuft_raise(code)`, which does not return: the
 /// host target reports it (a check site, as the two above); prepare-nvptx
 /// writes the module's error record (kErrorRecordGlobal) and exits the thread.

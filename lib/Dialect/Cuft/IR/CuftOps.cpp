@@ -603,6 +603,39 @@ bool ViewOp::perDimension(unsigned rank, SmallVectorImpl<int32_t> &dims,
   return true;
 }
 
+ArrayType ReshapeOp::reshaped(ArrayType array, unsigned rank, std::string &why) {
+  if (array.getLayout() != Layout::C) {
+    why = "reshape needs a C-contiguous array (a reshape that would copy is not supported "
+          "in kernels)";
+    return {};
+  }
+  if (rank == 0) {
+    why = "reshape takes at least one extent";
+    return {};
+  }
+  return ArrayType::get(array.getElementType(), rank, Layout::C, array.getMemorySpace());
+}
+
+LogicalResult ReshapeOp::verify() {
+  if (isUnknown(getArray().getType()))
+    return success(); // generic IR: specialization checks the operands
+  auto arr = dyn_cast<ArrayType>(getArray().getType());
+  if (!arr)
+    return emitOpError("expects an array operand, got ") << getArray().getType();
+  for (Type t : getExtents().getTypes())
+    if (!isUnknown(t) && !isIntType(t))
+      return emitOpError("expects integer extents, got ") << t;
+  if (isUnknown(getType()))
+    return success();
+  std::string why;
+  ArrayType want = reshaped(arr, unsigned(getExtents().size()), why);
+  if (!want)
+    return emitOpError("cannot reshape ") << arr << ": " << why;
+  if (getType() != want)
+    return emitOpError("expects result type ") << want << ", got " << getType();
+  return success();
+}
+
 LogicalResult ViewOp::verify() {
   ArrayRef<int32_t> spec = getSpec();
   unsigned operands = 0;

@@ -831,6 +831,40 @@ void ViewOp::castOperands(TypeInference &typing) {
   typing.castIndices(*this, 1, getParts().size());
 }
 
+LogicalResult ReshapeOp::inferTypes(TypeInference &typing) {
+  ArrayType arr;
+  if (failed(typing.arrayOperand(*this, getArray(), "cannot reshape a value of type '", "'",
+                                 arr)))
+    return failure();
+  if (!arr)
+    return success();
+  for (Value extent : getExtents())
+    if (TypeInfo t = typing.get(extent); t && !isIntOrBool(t.type)) {
+      if (typing.emitting())
+        emitError("reshape's extents must be integers, got '") << describe(t.type) << "'";
+      return failure();
+    }
+  unsigned rank = unsigned(getExtents().size());
+  if (rank > signature::kMaxRank) {
+    if (typing.emitting())
+      emitError("reshape to ") << rank << " dimensions; arrays have at most "
+                               << signature::kMaxRank;
+    return failure();
+  }
+  std::string why;
+  ArrayType result = reshaped(arr, rank, why);
+  if (!result) {
+    if (typing.emitting())
+      emitError("cannot reshape '") << describe(arr) << "': " << why;
+    return failure();
+  }
+  typing.set(getResult(), TypeInfo::strong(result));
+  return success();
+}
+void ReshapeOp::castOperands(TypeInference &typing) {
+  typing.castIndices(*this, 1, getExtents().size());
+}
+
 LogicalResult StoreOp::inferTypes(TypeInference &typing) {
   if (!typing.get(getArray()))
     return success();
