@@ -677,6 +677,32 @@ def Cuft_ReshapeOp : Cuft_Op<"reshape", [DeclareOpInterfaceMethods<Cuft_TypedByR
   }];
 }
 
+def Cuft_TransposeOp : Cuft_Op<"transpose", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>, Pure]> {
+  let summary = "`a.T`, `a.transpose(axes)`: a view with the dimensions permuted";
+  let description = [{
+    NumPy's transpose, without a copy: dimension `k` of the result is
+    dimension `perm[k]` of the array (a negative entry counts from the end);
+    an empty `perm` reverses them (`a.T`, `a.transpose()`). The result shares
+    the array's memory: a C array reversed is an `F` array and an `F` one a
+    `C` one, any other permutation but the identity gives a `strided` array.
+
+    Example (`a.T` of a 2-d C array):
+    `%t = cuft.transpose %a : !cuft.array<f32, 2, C> -> !cuft.array<f32, 2, F>`
+  }];
+  let arguments = (ins AnyType:$array, DefaultValuedAttr<DenseI64ArrayAttr, "{}">:$perm);
+  let results = (outs AnyType:$result);
+  let assemblyFormat = "$array attr-dict `:` type($array) `->` type($result)";
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// `perm` for an array of `rank` dimensions, each entry in [0, rank):
+    /// false where it is not a permutation of them.
+    static bool normalized(::llvm::ArrayRef<int64_t> perm, unsigned rank,
+                           ::llvm::SmallVectorImpl<int64_t> &result);
+    /// The type of `array` with its dimensions permuted by `perm` (normalized).
+    static ::cuft::ArrayType transposed(::cuft::ArrayType array, ::llvm::ArrayRef<int64_t> perm);
+  }];
+}
+
 def Cuft_StoreOp : Cuft_Op<"store", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>]> {
   let summary = "write an array element: `a[i, j] = v`";
   let description = [{

@@ -369,6 +369,36 @@ struct ReshapeLowering : public ElementPattern<ReshapeOp> {
   }
 };
 
+/// `a.T`, `a.transpose(axes)`: the array's memory with its sizes and strides
+/// permuted, at its offset (given as the constant a C or F result fixes).
+struct TransposeLowering : public OpConversionPattern<TransposeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(TransposeOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value array = adaptor.getArray();
+    auto type = cast<MemRefType>(getTypeConverter()->convertType(op.getType()));
+    SmallVector<int64_t> perm;
+    if (!TransposeOp::normalized(op.getPerm(), unsigned(type.getRank()), perm))
+      return failure();
+    auto meta = memref::ExtractStridedMetadataOp::create(rewriter, loc, array);
+    SmallVector<int64_t> fixedStrides;
+    int64_t fixedOffset;
+    (void)type.getStridesAndOffset(fixedStrides, fixedOffset);
+    auto fixed = [&](int64_t v, Value computed) -> OpFoldResult {
+      return ShapedType::isDynamic(v) ? OpFoldResult(computed) : rewriter.getIndexAttr(v);
+    };
+    SmallVector<OpFoldResult> sizes, strides;
+    for (auto [k, d] : llvm::enumerate(perm)) {
+      sizes.push_back(meta.getSizes()[d]);
+      strides.push_back(fixed(fixedStrides[k], meta.getStrides()[d]));
+    }
+    rewriter.replaceOpWithNewOp<memref::ReinterpretCastOp>(
+        op, type, array, fixed(fixedOffset, meta.getOffset()), sizes, strides);
+    return success();
+  }
+};
+
 struct ViewLowering : public ElementPattern<ViewOp> {
   using ElementPattern::ElementPattern;
   LogicalResult matchAndRewrite(ViewOp op, OpAdaptor adaptor,
@@ -1004,7 +1034,8 @@ void cuft::populateCuftMemoryToMemRefPatterns(CuftTypeConverter &converter,
   MLIRContext *ctx = patterns.getContext();
   patterns.add<ConstArrayLowering>(converter, patterns.getContext());
   patterns.add<VarLowering, VarLoadLowering, VarStoreLowering, DimLowering, StrideLowering,
-               NDimLowering, SizeLowering, ItemSizeLowering, AllocSharedLowering, AllocLocalLowering>(converter, ctx);
+               NDimLowering, SizeLowering, ItemSizeLowering, AllocSharedLowering,
+               AllocLocalLowering, TransposeLowering>(converter, ctx);
   patterns.add<LoadLowering, StoreLowering, FillLowering, GetFieldLowering, SetFieldLowering,
                ViewLowering, ReshapeLowering, AtomicRMWLowering, AtomicCASLowering>(
       converter, ctx, options);

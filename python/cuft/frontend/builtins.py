@@ -173,6 +173,9 @@ class BuiltinsMixin:
                 and node.func.attr in ("reshape", "ravel"):  # of an array
             return self._reshape(node)
         if obj is _NOT_STATIC and isinstance(node.func, ast.Attribute) \
+                and node.func.attr == "transpose":  # of an array
+            return self._transpose(node)
+        if obj is _NOT_STATIC and isinstance(node.func, ast.Attribute) \
                 and node.func.attr == "bit_count":  # x.bit_count() of an integer
             # Python's and NumPy's: the ones of |x| (numba-cuda's is popc(x),
             # which differs for a negative x: docs/Porting.md)
@@ -279,6 +282,22 @@ class BuiltinsMixin:
         types = ", ".join(v.type for v in extents)
         return self.em.op(f"cuft.reshape {array.name}({names}) : {array.type}[{types}] -> "
                           f"{UNKNOWN}", self.pos(node))
+
+    def _transpose(self, node):
+        """``a.transpose()``, ``a.transpose(1, 0, 2)``, ``a.transpose((1, 0, 2))``:
+        the axes are constants (NumPy's, a negative one counted from the end)."""
+        if node.keywords:
+            raise self.error("transpose() takes the axes only", node.keywords[0])
+        args = node.args
+        if len(args) == 1 and isinstance(args[0], (ast.Tuple, ast.List)):
+            args = args[0].elts
+        axes = []
+        for a in args:
+            v = self._static_number(a)
+            if isinstance(v, bool) or not isinstance(v, numbers.Integral):
+                raise self.error("transpose() takes constant integer axes in kernels", a)
+            axes.append(int(v))
+        return self.transpose(self.value_of(node.func.value), axes, node)
 
     def bitcast(self, x, mlir_type, node):
         return self.em.op(f"cuft.bitcast {x.name} : {x.type} to {mlir_type}", self.pos(node),

@@ -359,11 +359,20 @@ class ExpressionsMixin:
                                   self.pos(node), "i64")
             if node.attr in ("real", "imag"):  # of a number: its parts
                 return self.unop(node.attr, base, node)
+            if node.attr == "T":  # of an array: its transpose (a view)
+                return self.transpose(base, [], node)
             return self.getfield(base, node.attr, [], node)  # a record's field: r.x
         raise self.error(f"unsupported attribute '{node.attr}'", node)
 
     # -- records ------------------------------------------------------------------
-    _NOT_FIELDS = ("shape", "strides", "ndim", "size", "itemsize", "real", "imag", "dtype")
+    _NOT_FIELDS = ("shape", "strides", "ndim", "size", "itemsize", "real", "imag", "dtype", "T")
+
+    def transpose(self, array, axes, node):
+        """``a.T`` (no ``axes``: the dimensions reversed) or
+        ``a.transpose(axes)``: a cuft.transpose view."""
+        perm = f" {{perm = array<i64: {', '.join(map(str, axes))}>}}" if axes else ""
+        return self.em.op(f"cuft.transpose {array.name}{perm} : {array.type} -> {UNKNOWN}",
+                          self.pos(node))
 
     def field_of(self, node):
         """(record value, field name) when ``node`` names a record's field

@@ -301,3 +301,19 @@ cuft.kernel @reshape_result(%a: !cuft.array<f32, 1, C>, %n: i64) {
   %r = cuft.reshape %a(%n, %n) : !cuft.array<f32, 1, C>[i64, i64] -> !cuft.array<f32, 2, strided>
   cuft.return
 }
+
+// -----
+
+cuft.kernel @transpose_axes(%a: !cuft.array<f32, 2, C>) {
+  // expected-error @+1 {{expects a permutation of the array's 2 dimensions}}
+  %t = cuft.transpose %a {perm = array<i64: 0, 0>} : !cuft.array<f32, 2, C> -> !cuft.array<f32, 2, strided>
+  cuft.return
+}
+
+// -----
+
+cuft.kernel @transpose_layout(%a: !cuft.array<f32, 2, C>) {
+  // expected-error @+1 {{expects result type '!cuft.array<f32, 2, F>'}}
+  %t = cuft.transpose %a : !cuft.array<f32, 2, C> -> !cuft.array<f32, 2, C>
+  cuft.return
+}

@@ -636,6 +636,59 @@ LogicalResult ReshapeOp::verify() {
   return success();
 }
 
+bool TransposeOp::normalized(ArrayRef<int64_t> perm, unsigned rank,
+                             SmallVectorImpl<int64_t> &result) {
+  result.clear();
+  if (perm.empty()) {
+    for (unsigned k = rank; k-- > 0;)
+      result.push_back(k);
+    return true;
+  }
+  if (perm.size() != rank)
+    return false;
+  SmallVector<bool> seen(rank, false);
+  for (int64_t p : perm) {
+    int64_t d = p < 0 ? p + int64_t(rank) : p;
+    if (d < 0 || d >= int64_t(rank) || seen[d])
+      return false;
+    seen[d] = true;
+    result.push_back(d);
+  }
+  return true;
+}
+
+ArrayType TransposeOp::transposed(ArrayType array, ArrayRef<int64_t> perm) {
+  Layout layout = array.getLayout();
+  bool identity = llvm::all_of(llvm::enumerate(perm),
+                               [](auto e) { return e.value() == int64_t(e.index()); });
+  bool reversed = llvm::all_of(llvm::enumerate(perm), [&](auto e) {
+    return e.value() == int64_t(perm.size() - 1 - e.index());
+  });
+  if (!identity && reversed && layout != Layout::Strided)
+    layout = layout == Layout::C ? Layout::F : Layout::C;
+  else if (!identity)
+    layout = Layout::Strided;
+  return ArrayType::get(array.getElementType(), array.getRank(), layout, array.getMemorySpace());
+}
+
+LogicalResult TransposeOp::verify() {
+  if (isUnknown(getArray().getType()))
+    return success();
+  auto arr = dyn_cast<ArrayType>(getArray().getType());
+  if (!arr)
+    return emitOpError("expects an array operand, got ") << getArray().getType();
+  SmallVector<int64_t> perm;
+  if (!normalized(getPerm(), arr.getRank(), perm))
+    return emitOpError("expects a permutation of the array's ") << arr.getRank()
+                                                               << " dimensions";
+  if (isUnknown(getType()))
+    return success();
+  if (getType() != transposed(arr, perm))
+    return emitOpError("expects result type ") << transposed(arr, perm) << ", got "
+                                               << getType();
+  return success();
+}
+
 LogicalResult ViewOp::verify() {
   ArrayRef<int32_t> spec = getSpec();
   unsigned operands = 0;

@@ -681,7 +681,7 @@ Operation *firstWrite(Value arg, llvm::DenseMap<std::pair<Operation *, unsigned>
             return w;
       continue;
     }
-    if (isa<ViewOp, ReshapeOp, RealOp, ImagOp, BitcastOp>(user) &&
+    if (isa<ViewOp, ReshapeOp, TransposeOp, RealOp, ImagOp, BitcastOp>(user) &&
         isa<ArrayType>(user->getResult(0).getType())) {
       // Writes through a view (a[1:], a.real, a.view(np.uint32)) write the array.
       if (Operation *w = firstWrite(user->getResult(0), memo))

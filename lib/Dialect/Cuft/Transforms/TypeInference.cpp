@@ -865,6 +865,25 @@ void ReshapeOp::castOperands(TypeInference &typing) {
   typing.castIndices(*this, 1, getExtents().size());
 }
 
+LogicalResult TransposeOp::inferTypes(TypeInference &typing) {
+  ArrayType arr;
+  if (failed(typing.arrayOperand(*this, getArray(), "cannot transpose a value of type '", "'",
+                                 arr)))
+    return failure();
+  if (!arr)
+    return success();
+  SmallVector<int64_t> perm;
+  if (!normalized(getPerm(), arr.getRank(), perm)) {
+    if (typing.emitting())
+      emitError("axes don't match array: transpose takes a permutation of its ")
+          << arr.getRank() << " dimensions";
+    return failure();
+  }
+  typing.set(getResult(), TypeInfo::strong(transposed(arr, perm)));
+  return success();
+}
+void TransposeOp::castOperands(TypeInference &) {}
+
 LogicalResult StoreOp::inferTypes(TypeInference &typing) {
   if (!typing.get(getArray()))
     return success();

@@ -1,6 +1,7 @@
-"""a.reshape(...) and a.ravel() in kernels: NumPy's C-order reshape of a
-C-contiguous array, a view of its memory (numba-cuda's), on both targets:
-results on the host against NumPy, the PTX through ptxas."""
+"""a.reshape(...), a.ravel(), a.T and a.transpose(...) in kernels: NumPy's
+C-order reshape of a C-contiguous array and NumPy's transposes, views of the
+array's memory (numba-cuda's), on both targets: results on the host against
+NumPy, the PTX through ptxas."""
 
 import numpy as np
 import pytest
@@ -74,12 +75,19 @@ def test_reshapes_read_and_write_the_array_as_numpy(tmp_path):
         ptxas(k.inspect(*args, stage="ptx", chip="sm_90"), tmp_path)
 
 
-def test_writing_through_a_reshape_writes_the_array():
-    # A read-only array may not be written through its reshape either.
+@cuft.kernel
+def writes_through_t(a):
+    a.T[1, 0] = 5
+
+
+def test_writing_through_a_reshape_or_transpose_writes_the_array():
+    # A read-only array may not be written through its reshape or transpose.
     frozen = np.arange(8.0)
     frozen.setflags(write=False)
     with pytest.raises(cuft.KernelArgumentError, match="read-only array"):
         writes_through[1, 4](frozen)
+    with pytest.raises(cuft.KernelArgumentError, match="read-only array"):
+        writes_through_t[1, 1](frozen.reshape(2, 4))
 
 
 def test_a_reshape_that_would_copy_is_a_compile_error():
@@ -118,3 +126,67 @@ def test_checked_mode_reports_extents_that_do_not_fit(extents, message):
     out = np.zeros(1)
     checked[1, 1](np.arange(1.0, 13.0), (4, -1), out)  # fits: no error
     assert out[0] == 1.0
+
+
+@cuft.kernel
+def transposes(a, b3, out, out3, out4):
+    t = a.T
+    for i in range(t.shape[0]):
+        for j in range(t.shape[1]):
+            out[i, j] = t[i, j] + a.transpose()[i, j] * 100
+    p = b3.transpose((1, 2, 0))
+    q = b3.transpose(2, -3, 1)  # a negative axis counts from the end
+    for i in range(p.shape[0]):
+        for j in range(p.shape[1]):
+            for k in range(p.shape[2]):
+                out3[i, j, k] = p[i, j, k]
+    for i in range(q.shape[0]):
+        for j in range(q.shape[1]):
+            for k in range(q.shape[2]):
+                out4[i, j, k] = q[i, j, k]
+    t[1, 0] = -t[1, 0]  # writes a[0, 1]
+
+
+@pytest.mark.parametrize("order", ["C", "F", "view"])
+def test_transposes_read_and_write_the_array_as_numpy(order, tmp_path):
+    a = np.arange(12.0).reshape(3, 4)
+    b3 = np.arange(48.0).reshape(2, 3, 8)[:, :, :4].copy()
+    if order == "F":  # a.T of a Fortran array is C-contiguous
+        a, b3 = np.asfortranarray(a), np.asfortranarray(b3)
+    elif order == "view":
+        a, b3 = np.arange(24.0).reshape(3, 8)[:, ::2], np.arange(48.0).reshape(2, 3, 8)[..., ::2]
+    want_a = a.copy()
+    want_a[0, 1] = -want_a[0, 1]
+    out = np.zeros((4, 3))
+    out3 = np.zeros((3, 4, 2))
+    out4 = np.zeros((4, 2, 3))
+    before = a.copy()
+    transposes[1, 1](a, b3, out, out3, out4)
+    np.testing.assert_array_equal(out, before.T * 101)
+    np.testing.assert_array_equal(out3, b3.transpose(1, 2, 0))
+    np.testing.assert_array_equal(out4, b3.transpose(2, 0, 1))
+    np.testing.assert_array_equal(a, want_a)  # written through the view
+    ptxas(transposes.inspect(a, b3, out, out3, out4, stage="ptx", chip="sm_90"), tmp_path)
+
+
+def test_transposes_are_typed_as_numpy_lays_them_out():
+    # C reversed is F, F reversed is C: what a.T is contiguous in.
+    @cuft.kernel
+    def flat_of_t(a, out):
+        out[0] = a.T.ravel()[1]  # a.T of an F array is C: its ravel is a view
+
+    out = np.zeros(1)
+    flat_of_t[1, 1](np.asfortranarray(np.arange(6.0).reshape(2, 3)), out)
+    assert out[0] == np.arange(6.0).reshape(2, 3).T.ravel()[1]
+    with pytest.raises(CompileError, match="reshape needs a C-contiguous array"):
+        flat_of_t[1, 1](np.arange(6.0).reshape(2, 3), out)  # a.T of a C array is F
+
+
+def test_bad_axes_are_a_located_compile_error():
+    @cuft.kernel
+    def bad(a, out):
+        out[0] = a.transpose(0, 0)[0, 0]
+
+    with pytest.raises(CompileError, match="axes don't match array") as info:
+        bad[1, 1](np.zeros((2, 2)), np.zeros(1))
+    assert info.value.lineno == line_of(bad, ".transpose(")[0]

@@ -20,3 +20,17 @@ cuft.kernel @to_2d(%a: !cuft.array<f32, 1, C>, %n: i64, %out: !cuft.array<f32, 1
   cuft.store %x, %out[%c0] : f32, !cuft.array<f32, 1, C>[i64]
   cuft.return
 }
+
+// a.T of a C array: its sizes and strides reversed, the F result's first
+// stride and offset the constants (1, 0) its layout fixes.
+// CHECK-LABEL: gpu.func @t_of_c(
+// CHECK-SAME: %[[A:.*]]: memref<?x?xf32>
+// CHECK: %{{.*}}, %{{.*}}, %[[S:.*]]:2, %[[ST:.*]]:2 = memref.extract_strided_metadata %[[A]]
+// CHECK: memref.reinterpret_cast %[[A]] to offset: [0], sizes: [%[[S]]#1, %[[S]]#0], strides: [1, %[[ST]]#0]
+cuft.kernel @t_of_c(%a: !cuft.array<f32, 2, C>, %out: !cuft.array<f32, 1, C>) {
+  %c0 = cuft.constant 0 : i64
+  %t = cuft.transpose %a : !cuft.array<f32, 2, C> -> !cuft.array<f32, 2, F>
+  %x = cuft.load %t[%c0, %c0] : !cuft.array<f32, 2, F>[i64, i64] -> f32
+  cuft.store %x, %out[%c0] : f32, !cuft.array<f32, 1, C>[i64]
+  cuft.return
+}
