@@ -17,6 +17,35 @@
 using namespace mlir;
 using namespace cuft;
 
+namespace {
+
+/// What memref type `type`'s layout fixes of a reinterpret_cast's extents,
+/// strides and offset (a C array's last stride, 1, and offset, 0): given as
+/// the constants they are, as reinterpret_cast requires; the rest as computed.
+struct FixedLayout {
+  explicit FixedLayout(MemRefType type) : type(type) {
+    (void)type.getStridesAndOffset(strides, offset);
+  }
+  OpFoldResult size(OpBuilder &b, unsigned k, Value computed) const {
+    return pick(b, type.getDimSize(k), computed);
+  }
+  OpFoldResult stride(OpBuilder &b, unsigned k, Value computed) const {
+    return pick(b, strides[k], computed);
+  }
+  OpFoldResult offsetOr(OpBuilder &b, Value computed) const { return pick(b, offset, computed); }
+
+private:
+  static OpFoldResult pick(OpBuilder &b, int64_t fixed, Value computed) {
+    return ShapedType::isDynamic(fixed) ? OpFoldResult(computed)
+                                        : OpFoldResult(b.getIndexAttr(fixed));
+  }
+  MemRefType type;
+  SmallVector<int64_t> strides;
+  int64_t offset = 0;
+};
+
+} // namespace
+
 Value cuft::detail::elementsView(OpBuilder &b, Location loc, Value array, MemRefType type,
                                  int64_t scale, bool lastAxisGrows, int64_t extra) {
   // The buffer's element type changes in its descriptor (LLVM's lowering of a
@@ -44,22 +73,15 @@ Value cuft::detail::elementsView(OpBuilder &b, Location loc, Value array, MemRef
   Value offset = scaled(meta.getOffset());
   if (extra)
     offset = arith::AddIOp::create(b, loc, offset, arith::ConstantIndexOp::create(b, loc, extra));
-  // What `type`'s layout fixes (a C array's last stride, 1, and offset, 0)
-  // is given as the constant it is, as reinterpret_cast requires.
-  SmallVector<int64_t> fixedStrides;
-  int64_t fixedOffset;
-  (void)type.getStridesAndOffset(fixedStrides, fixedOffset);
-  auto fixed = [&](int64_t v, Value computed) -> OpFoldResult {
-    return ShapedType::isDynamic(v) ? OpFoldResult(computed) : OpFoldResult(b.getIndexAttr(v));
-  };
+  FixedLayout fixed(type);
   SmallVector<OpFoldResult> sizes, strides;
   unsigned last = unsigned(type.getRank()) - 1;
   for (auto [k, size, stride] : llvm::enumerate(meta.getSizes(), meta.getStrides())) {
     bool grows = lastAxisGrows && k == last;
-    sizes.push_back(fixed(type.getDimSize(k), grows ? scaled(size) : size));
-    strides.push_back(fixed(fixedStrides[k], grows ? stride : scaled(stride)));
+    sizes.push_back(fixed.size(b, unsigned(k), grows ? scaled(size) : size));
+    strides.push_back(fixed.stride(b, unsigned(k), grows ? stride : scaled(stride)));
   }
-  return memref::ReinterpretCastOp::create(b, loc, type, rebased, fixed(fixedOffset, offset),
+  return memref::ReinterpretCastOp::create(b, loc, type, rebased, fixed.offsetOr(b, offset),
                                            sizes, strides);
 }
 
@@ -353,18 +375,15 @@ struct ReshapeLowering : public ElementPattern<ReshapeOp> {
       extents.push_back(arith::SelectOp::create(rewriter, loc, unknown, inferred, extent));
     if (boundsCheck)
       cuft::detail::checkReshape(rewriter, loc, size, written, extents);
-    SmallVector<int64_t> fixedStrides;
-    int64_t fixedOffset;
-    (void)type.getStridesAndOffset(fixedStrides, fixedOffset);
+    FixedLayout fixed(type);
     SmallVector<OpFoldResult> sizes(extents.begin(), extents.end()), strides(extents.size());
     Value stride = one;
     for (int64_t k = int64_t(extents.size()) - 1; k >= 0; --k) {
-      strides[k] = ShapedType::isDynamic(fixedStrides[k]) ? OpFoldResult(stride)
-                                                          : rewriter.getIndexAttr(fixedStrides[k]);
+      strides[k] = fixed.stride(rewriter, unsigned(k), stride);
       stride = arith::MulIOp::create(rewriter, loc, stride, extents[k]);
     }
     rewriter.replaceOpWithNewOp<memref::ReinterpretCastOp>(
-        op, type, array, OpFoldResult(rewriter.getIndexAttr(fixedOffset)), sizes, strides);
+        op, type, array, fixed.offsetOr(rewriter, constant(0)), sizes, strides);
     return success();
   }
 };
@@ -382,19 +401,14 @@ struct TransposeLowering : public OpConversionPattern<TransposeOp> {
     if (!TransposeOp::normalized(op.getPerm(), unsigned(type.getRank()), perm))
       return failure();
     auto meta = memref::ExtractStridedMetadataOp::create(rewriter, loc, array);
-    SmallVector<int64_t> fixedStrides;
-    int64_t fixedOffset;
-    (void)type.getStridesAndOffset(fixedStrides, fixedOffset);
-    auto fixed = [&](int64_t v, Value computed) -> OpFoldResult {
-      return ShapedType::isDynamic(v) ? OpFoldResult(computed) : rewriter.getIndexAttr(v);
-    };
+    FixedLayout fixed(type);
     SmallVector<OpFoldResult> sizes, strides;
     for (auto [k, d] : llvm::enumerate(perm)) {
       sizes.push_back(meta.getSizes()[d]);
-      strides.push_back(fixed(fixedStrides[k], meta.getStrides()[d]));
+      strides.push_back(fixed.stride(rewriter, unsigned(k), meta.getStrides()[d]));
     }
     rewriter.replaceOpWithNewOp<memref::ReinterpretCastOp>(
-        op, type, array, fixed(fixedOffset, meta.getOffset()), sizes, strides);
+        op, type, array, fixed.offsetOr(rewriter, meta.getOffset()), sizes, strides);
     return success();
   }
 };
