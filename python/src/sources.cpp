@@ -20,10 +20,12 @@
 #include "bindings.h"
 
 #include <cstring>
-#include <deque>
+#include <functional>
+#include <list>
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 namespace py = pybind11;
 
@@ -35,31 +37,45 @@ constexpr size_t kStoreBytes = 16u << 20;
 struct Text {
   std::string filename;
   std::string source;
+  size_t hash;
 };
 
+/// The kept texts, newest first, and an index of them by hash: keeping a
+/// text (dataclasses and namedtuples exec theirs too) costs no walk of the
+/// others.
 struct Store {
   std::mutex mutex;
-  std::deque<Text> texts; // newest first
+  std::list<Text> texts;
+  std::unordered_multimap<size_t, std::list<Text>::iterator> byHash;
   size_t bytes = 0;
   uint64_t kept = 0; // texts ever kept, for the tests
 
   void keep(std::string_view filename, std::string_view source) {
     if (source.size() > kStoreBytes)
       return;
+    size_t hash = std::hash<std::string_view>()(source) ^
+                  (std::hash<std::string_view>()(filename) * 31);
     std::lock_guard<std::mutex> lock(mutex);
-    for (auto it = texts.begin(); it != texts.end(); ++it)
-      if (it->source == source && it->filename == filename) {
-        Text same = std::move(*it);
-        texts.erase(it);
-        texts.push_front(std::move(same));
+    auto [first, last] = byHash.equal_range(hash);
+    for (auto it = first; it != last; ++it)
+      if (it->second->source == source && it->second->filename == filename) {
+        texts.splice(texts.begin(), texts, it->second); // the newest again
         return;
       }
-    texts.push_front({std::string(filename), std::string(source)});
+    texts.push_front({std::string(filename), std::string(source), hash});
+    byHash.emplace(hash, texts.begin());
     bytes += source.size();
     ++kept;
     while (bytes > kStoreBytes) {
-      bytes -= texts.back().source.size();
-      texts.pop_back();
+      auto oldest = std::prev(texts.end());
+      auto [from, to] = byHash.equal_range(oldest->hash);
+      for (auto it = from; it != to; ++it)
+        if (it->second == oldest) {
+          byHash.erase(it);
+          break;
+        }
+      bytes -= oldest->source.size();
+      texts.erase(oldest);
     }
   }
 };
