@@ -27,14 +27,15 @@ from .cuda import (Device, DeviceArray, Event, Stream, as_cuda_array, default_st
                    to_device, zeros)
 from .target import cuda_available as is_available
 from .external import declare_device
-from .link import Linkable
+from .link import Linkable, LinkableCode, PTXSource, CUSource, Cubin, Fatbin
+from .link import LTOIR_ as LTOIR
 from .frontend.source import unwrap
 from .target import cuda_status, set_target, target
 
 __all__ = ["constexpr", "CompileError", "CudaError", "PerformanceWarning", "In", "Out", "InOut",
            "LinkError", "cuda_status", "KernelArgumentError", "KernelError",
            "KernelIndexError", "KernelZeroDivisionError", "KernelValueError", "KernelAssertionError", "kernel", "func", "jit", "Kernel", "DeviceFunction", "set_target",
-           "target", "cache_info", "set_cache_limit", "unload_modules", "declare_device", "Linkable", "DeviceArray", "Event", "Stream",
+           "target", "cache_info", "set_cache_limit", "unload_modules", "declare_device", "Linkable", "LinkableCode", "PTXSource", "CUSource", "Cubin", "Fatbin", "LTOIR", "DeviceArray", "Event", "Stream",
            "default_stream", "device_array", "device_array_like", "to_device", "zeros", "synchronize",
            "stream", "event", "event_elapsed_time", "is_cuda_array", "as_cuda_array", "pinned_array",
            "pinned_array_like", "is_bfloat16_supported", "external_stream", "legacy_default_stream",

@@ -25,7 +25,7 @@ from .errors import CompileError, CudaError, KernelArgumentError, from_diagnosti
 from .frontend import generate
 from .frontend.source import capture as capture_source
 from .host import raise_launch_error
-from .link import Linkable, link_inputs, sass
+from .link import Linkable, LinkableCode, link_inputs, sass
 from .link import callbacks as link_callbacks
 from .link import identity as link_identity
 from .pickling import FunctionRef, importable, imported, received_links, shipped_links
@@ -67,9 +67,10 @@ KERNEL_OPTIONS = {
               "keep this kernel's compiled code in the disk cache and load it from there "
               "(None, the default, and True: when the disk cache is on; False: never)"),
     "link": ((), lambda v: isinstance(v, (list, tuple)) and all(
-        isinstance(p, (str, os.PathLike, Linkable)) for p in v),
+        isinstance(p, (str, os.PathLike, Linkable, LinkableCode)) for p in v),
              "a list of files whose code the kernel links: .ptx, .cubin, .fatbin, .ltoir, "
-             ".cu (CUDA C++, compiled by NVRTC), or cuft.Linkable(path, setup, teardown)"),
+             ".cu (CUDA C++, compiled by NVRTC), cuft.Linkable(path, setup, teardown), or "
+             "code in memory: cuft.CUSource, PTXSource, Cubin, Fatbin, LTOIR (numba-cuda's)"),
 }
 
 def declarations(signatures, where):
@@ -121,7 +122,10 @@ def check_options(options, where):
             raise TypeError(f"{where}: bad value {value!r} for option '{name}' "
                             f"({KERNEL_OPTIONS[name][2]})")
     options = {**{k: d for k, (d, _, _) in KERNEL_OPTIONS.items()}, **options}
-    options["link"] = tuple(p if isinstance(p, Linkable) else Linkable(p) for p in options["link"])
+    options["link"] = tuple(
+        p if isinstance(p, Linkable)
+        else Linkable(received_links([p.file()])[0]) if isinstance(p, LinkableCode)
+        else Linkable(p) for p in options["link"])
     return options
 
 

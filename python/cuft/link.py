@@ -10,7 +10,9 @@ import threading
 from . import _cuft
 from .errors import LinkError
 
-__all__ = ["PTX", "CUBIN", "LTOIR", "FATBIN", "Linkable", "callbacks", "identity", "link_cubin", "compile_cuda", "link_inputs", "sass"]
+__all__ = ["PTX", "CUBIN", "LTOIR", "FATBIN", "Linkable", "LinkableCode", "PTXSource",
+           "CUSource", "Cubin", "Fatbin", "LTOIR_", "callbacks", "identity", "link_cubin",
+           "compile_cuda", "link_inputs", "sass"]
 
 # nvJitLinkInputType values.
 CUBIN, PTX, LTOIR, FATBIN = 1, 2, 3, 4
@@ -63,6 +65,65 @@ class Linkable:
 
     def __repr__(self):
         return f"cuft.Linkable({self.path!r})"
+
+
+class LinkableCode:
+    """Code a kernel links from memory, numba-cuda's: ``data`` (bytes, or a
+    str of source), and a ``name`` its compile and link errors give. A kernel
+    links it as a file of its kind's suffix, written once per content into
+    this process's directory of linked files (pickling.received_links, where
+    an unpickled kernel's files go too): from there on it is a file like any
+    other in ``link=``."""
+
+    default_name = "<unnamed>"
+    suffix = None  # a subclass's: the kind of file it is linked as
+
+    def __init__(self, data, name=None):
+        if not isinstance(data, (bytes, bytearray, memoryview, str)):
+            raise TypeError(f"cuft.{type(self).__name__}: the code as bytes or str, "
+                            f"got {type(data).__name__}")
+        self.data = data
+        self._name = name
+
+    @property
+    def name(self):
+        return self._name or self.default_name
+
+    def file(self):
+        """(file name, bytes) of the file it is linked as."""
+        data = self.data.encode() if isinstance(self.data, str) else bytes(self.data)
+        stem = "".join(c if c.isalnum() or c in "._-" else "_" for c in
+                       os.path.basename(self.name)) or "code"
+        return (stem if stem.endswith(self.suffix) else stem + self.suffix), data
+
+    def __repr__(self):
+        return f"cuft.{type(self).__name__}(name={self.name!r})"
+
+
+class PTXSource(LinkableCode):
+    """PTX in memory."""
+    default_name, suffix = "<unnamed-ptx>", ".ptx"
+
+
+class CUSource(LinkableCode):
+    """CUDA C++ in memory, compiled by NVRTC as a ``.cu`` file is."""
+    default_name, suffix = "<unnamed-cu>", ".cu"
+
+
+class Cubin(LinkableCode):
+    """A cubin (an ELF of device code) in memory."""
+    default_name, suffix = "<unnamed-cubin>", ".cubin"
+
+
+class Fatbin(LinkableCode):
+    """A fatbin in memory."""
+    default_name, suffix = "<unnamed-fatbin>", ".fatbin"
+
+
+class LTOIR_(LinkableCode):
+    """LTO-IR (NVRTC's or nvcc's ``-dlto`` output) in memory: ``cuft.LTOIR``
+    (the name numba-cuda gives it; ``link.LTOIR`` is nvJitLink's input kind)."""
+    default_name, suffix = "<unnamed-ltoir>", ".ltoir"
 
 
 _IDENTITIES = itertools.count(1)

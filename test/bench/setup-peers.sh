@@ -32,10 +32,11 @@ if ! "$venv/bin/python" -c "import triton, numpy, numba.cuda" 2>/dev/null; then
     "cuda-bindings==13.0.*"
 fi
 # numba-cuda's own tests (test/python/test_numba_ports.py runs them against
-# cuft, ported by changing the import) import pytest and filecheck.
-if ! "$venv/bin/python" -c "import pytest, filecheck" 2>/dev/null; then
-  say "installing pytest and filecheck (numba-cuda's tests)"
-  "$venv/bin/python" -m pip install -q --disable-pip-version-check pytest filecheck
+# cuft, ported by changing the import) import pytest, filecheck and (three
+# modules, test_device_func among them) cffi.
+if ! "$venv/bin/python" -c "import pytest, filecheck, cffi" 2>/dev/null; then
+  say "installing pytest, filecheck and cffi (numba-cuda's tests)"
+  "$venv/bin/python" -m pip install -q --disable-pip-version-check pytest filecheck cffi
 fi
 if ! "$venv/bin/python" -c "import numba_cuda_mlir" 2>/dev/null; then
   say "installing numba-cuda-mlir"

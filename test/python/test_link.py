@@ -5,6 +5,8 @@ import os
 import re
 import shutil
 import struct
+import subprocess
+import tempfile
 
 import numpy as np
 import pytest
@@ -211,3 +213,33 @@ def test_linkable_files_carry_callbacks(tmp_path):
     teardown("m")
     assert calls == [("s1", "m"), ("t2", "m"), ("t1", "m")]  # teardowns in reverse
     assert link.callbacks([cuft.Linkable(cu)]) == (None, None)
+
+
+def test_code_in_memory_links_as_its_kind_of_file():
+    # numba-cuda's CUSource, PTXSource, Cubin, Fatbin and LTOIR: code held in
+    # memory, linked as the file of its kind would be.
+    ptx = link.compile_cuda(CUDA_SOURCE, "a.cu", "sm_90")
+    lto = link.compile_cuda(NOTE_SOURCE, "b.cu", "sm_90", lto=True)
+    x = np.zeros(4, np.float32)
+    for code in ([cuft.CUSource(CUDA_SOURCE + NOTE_SOURCE)],
+                 [cuft.PTXSource(ptx, name="a.ptx"), cuft.LTOIR(lto)],
+                 [cuft.CUSource(CUDA_SOURCE.encode(), "helpers.cu"), cuft.CUSource(NOTE_SOURCE)]):
+        k = make_caller(code)
+        assert all(isinstance(item, cuft.Linkable) for item in k.options["link"])
+        assert elf_machine(k.inspect(x, x, stage="cubin")) == EM_CUDA
+    ptxas = shutil.which("ptxas") or "/usr/local/cuda/bin/ptxas"
+    if os.path.exists(ptxas):  # a relocatable cubin of the helpers, in memory
+        with tempfile.TemporaryDirectory() as tmp:
+            src = os.path.join(tmp, "helpers.ptx")
+            with open(src, "wb") as f:
+                f.write(link.compile_cuda(CUDA_SOURCE + NOTE_SOURCE, "h.cu", "sm_90"))
+            subprocess.run([ptxas, "-c", "-arch=sm_90", src, "-o", src + ".cubin"], check=True)
+            with open(src + ".cubin", "rb") as f:
+                cubin = f.read()
+        k = make_caller([cuft.Cubin(cubin, name="helpers.cubin")])
+        assert elf_machine(k.inspect(x, x, stage="cubin")) == EM_CUDA
+    with pytest.raises(cuft.LinkError, match=r"NVRTC cannot compile .*broken\.cu"):
+        make_caller([cuft.CUSource("this is not C++", name="broken.cu")]).inspect(
+            x, x, stage="cubin")
+    with pytest.raises(TypeError, match="the code as bytes or str"):
+        cuft.CUSource(42)

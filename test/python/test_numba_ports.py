@@ -369,12 +369,12 @@ PORTED_MODULES = ["test_blackscholes", "test_boolean", "test_casting", "test_com
                   "test_freevar", "test_frexp_ldexp", "test_globals", "test_intrinsics",
                   "test_iterators", "test_lang", "test_math", "test_montecarlo",
                   "test_operator", "test_powi", "test_py2_div_issue", "test_sm_creation",
-                  "test_vector_type", "test_array_args"]
+                  "test_vector_type", "test_array_args", "test_device_func"]
 
 
 def test_numba_cudas_own_tests_pass_when_ported_by_the_import(tmp_path):
     find = run_with_numba("import numba.cuda.tests.cudapy as t, os; print(os.path.dirname("
-                          "t.__file__))", "numba_cuda", "pytest", "filecheck")
+                          "t.__file__))", "numba_cuda", "pytest", "filecheck", "cffi")
     assert find.returncode == 0, find.stderr
     ported = SUITE.port_tests(find.stdout.strip(), str(tmp_path))
     for m in PORTED_MODULES:
@@ -408,3 +408,41 @@ def test_numba_cudas_atomics_tests_of_kernels_made_by_exec(tmp_path):
                        "test_atomic_nanmax_double_oneindex", "test_atomic_nanmin_double_oneindex",
                        "test_atomic_sub3"}, run.stderr[-3000:]
     assert "has no declared signature for arguments (array<u32,2,C>)" in run.stderr
+
+
+NUMBA_NJIT_CALLS = '''
+import numpy as np
+import cuft as cuda
+from numba import njit
+
+@njit
+def add(a, b):
+    return a + b
+
+@njit("float64(float64)")
+def twice(x):
+    return 2 * x
+
+@cuda.jit
+def k(r, x):
+    i = cuda.grid(1)
+    if i < r.size:
+        r[i] = add(x[i], twice(x[i]))
+
+x = np.arange(8.0); r = np.zeros(8)
+k[1, 8](r, x)
+print(r.tolist(), add(1, 2))
+print("ptx", ".func" in k.inspect(r, x, stage="ptx", chip="sm_90") or "ok")
+'''
+
+
+def test_a_kernel_calls_numba_njit_functions_as_device_functions(tmp_path):
+    # numba-cuda compiles an @njit function a kernel calls for the device;
+    # cuft takes its Python function as a device function (inlined as
+    # @cuft.func's are), and the CPU function still runs on the CPU.
+    (tmp_path / "ported.py").write_text(NUMBA_NJIT_CALLS)
+    run = run_with_numba(None, args=[str(tmp_path / "ported.py")])
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert lines[0] == "[0.0, 3.0, 6.0, 9.0, 12.0, 15.0, 18.0, 21.0] 3"
+    assert lines[1].startswith("ptx")

@@ -239,13 +239,26 @@ def _captured(code):
     return None
 
 
+def _numba_cpu_function(obj):
+    """The Python function of a numba ``@jit``/``@njit`` function (a CPU
+    dispatcher), which numba-cuda compiles for the device when a kernel calls
+    it; else None."""
+    kind = type(obj)
+    if kind.__name__ == "CPUDispatcher" and kind.__module__.startswith("numba"):
+        fn = getattr(obj, "py_func", None)
+        return fn if inspect.isfunction(fn) else None
+    return None
+
+
 def is_device_function(obj):
     """Anything carrying ``__cuft_func__`` (set by ``@cuft.func``) is a device
     function; so is a kernel (``__cuft_kernel__``) called from a kernel, as
-    numba-cuda compiles a ``@cuda.jit`` function called there."""
+    numba-cuda compiles a ``@cuda.jit`` function called there, and a numba
+    ``@njit`` function, which numba-cuda compiles for the device too."""
     try:
         return (getattr(obj, "__cuft_func__", None) is not None
-                or getattr(obj, "__cuft_kernel__", None) is not None)
+                or getattr(obj, "__cuft_kernel__", None) is not None
+                or _numba_cpu_function(obj) is not None)
     except Exception:
         return False
 
@@ -254,7 +267,8 @@ def unwrap(obj):
     """The plain Python function behind a decorated kernel or device function."""
     seen = 0
     while not inspect.isfunction(obj) and seen < 8:
-        inner = getattr(obj, "__cuft_func__", None) or getattr(obj, "__wrapped__", None)
+        inner = (getattr(obj, "__cuft_func__", None) or getattr(obj, "__wrapped__", None)
+                 or _numba_cpu_function(obj))
         if inner is None or inner is obj:
             break
         obj, seen = inner, seen + 1
