@@ -58,7 +58,8 @@ void cuft::detail::checkReshape(OpBuilder &b, Location loc, Value size, ValueRan
     return arith::CmpIOp::create(b, loc, p, x, y).getResult();
   };
   Value minusOne = constant(-1), zero = constant(0), one = constant(1);
-  Value unknowns = zero, negative = cmp(arith::CmpIPredicate::ne, zero, zero);
+  Value unknowns = zero;
+  Value negative = arith::ConstantOp::create(b, loc, b.getBoolAttr(false));
   Value elements = one;
   for (auto [extent, value] : llvm::zip(extents, inferred)) {
     Value isUnknown = cmp(arith::CmpIPredicate::eq, extent, minusOne);
