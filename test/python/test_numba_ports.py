@@ -432,7 +432,7 @@ def k(r, x):
 x = np.arange(8.0); r = np.zeros(8)
 k[1, 8](r, x)
 print(r.tolist(), add(1, 2))
-print("ptx", ".func" in k.inspect(r, x, stage="ptx", chip="sm_90") or "ok")
+print("ptx", ".entry" in k.inspect(r, x, stage="ptx", chip="sm_90"))
 '''
 
 
@@ -445,4 +445,4 @@ def test_a_kernel_calls_numba_njit_functions_as_device_functions(tmp_path):
     assert run.returncode == 0, run.stderr
     lines = run.stdout.splitlines()
     assert lines[0] == "[0.0, 3.0, 6.0, 9.0, 12.0, 15.0, 18.0, 21.0] 3"
-    assert lines[1].startswith("ptx")
+    assert lines[1] == "ptx True"  # the GPU target compiles them too
