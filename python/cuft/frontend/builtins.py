@@ -278,9 +278,8 @@ class BuiltinsMixin:
                 items = list(items[0])
             extents = [self.as_value(v, node, "an extent of reshape()") for v in items]
         array = self.value_of(node.func.value)
-        names = ", ".join(v.name for v in extents)
-        types = ", ".join(v.type for v in extents)
-        return self.em.op(f"cuft.reshape {array.name}({names}) : {array.type}[{types}] -> "
+        names, types = self._index_text(extents)
+        return self.em.op(f"cuft.reshape {array.name}({names}) : {array.type}{types} -> "
                           f"{UNKNOWN}", self.pos(node))
 
     def _transpose(self, node):
