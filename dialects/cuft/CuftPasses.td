@@ -27,4 +27,15 @@ def CuftSpecialize : Pass<"cuft-specialize", "::mlir::ModuleOp"> {
   let dependentDialects = ["::cuft::CuftDialect", "::mlir::cf::ControlFlowDialect"];
 }
 
+def CuftFold : Pass<"cuft-fold"> {
+  let summary = "fold every operation once, in dominance order";
+  let description = [{
+    The canonicalizer's folding without its patterns or region simplification:
+    each operation is folded after its operands' definitions (blocks in
+    dominance order, an operation's regions before it), constants are
+    deduplicated and hoisted to their region's entry, and operations left
+    unused and without effects are erased. Unreachable blocks are not visited.
+  }];
+}
+
 #endif // CUFT_PASSES_TD

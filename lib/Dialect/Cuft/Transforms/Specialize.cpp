@@ -21,7 +21,6 @@
 
 #include "mlir/IR/Dominance.h"
 #include "mlir/IR/Matchers.h"
-#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/ADT/SmallBitVector.h"
 
 #include <map>
@@ -454,15 +453,11 @@ LogicalResult FunctionSpecializer::run(ArrayRef<TypeInfo> args) {
     return failure();
 
   forwardShapeVariables();
-  GreedyRewriteConfig config;
-  config.setRegionSimplificationLevel(GreedySimplifyRegionLevel::Disabled);
-  RewritePatternSet none(ctx);
-  FrozenRewritePatternSet folds(std::move(none));
-  (void)applyPatternsGreedily(body, folds, config);
+  foldAll(body);
   if (failed(finalizeAllocations()))
     return failure();
   // Fold again now that shared/local arrays have static shapes (`cuft.dim`).
-  (void)applyPatternsGreedily(body, folds, config);
+  foldAll(body);
 
   SmallVector<Type> results;
   if (isa<FuncOp>(fn))
