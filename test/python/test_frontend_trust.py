@@ -521,6 +521,13 @@ def test_a_2000_branch_elif_chain_is_flat_and_runs(tmp_path):
     x[:] = 0.0
     k[1, 1](x, out)
     assert out[0] == -1
+    # A large function (thousands of blocks): level 0 code generation after a
+    # short clean-up, which still folds the chain's first test of its "taken"
+    # flag (a constant) and merges straight-line blocks: no branch on a
+    # constant, no block that only branches on (ptxas takes 25 s over it).
+    ptx = k.inspect(x, out, stage="ptx")
+    assert not re.search(r"mov\.pred\s+%p\d+, [01];", ptx)
+    assert not re.search(r"\n\$L__BB\d+_\d+:\n\tbra\.uni", ptx)
 
 
 def test_a_500_term_sum_and_a_right_nested_power_chain(tmp_path):
