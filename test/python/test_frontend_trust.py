@@ -732,3 +732,17 @@ def test_a_cast_to_a_dtype_compared_compiles(tmp_path):
     f = np.zeros(4, np.float32)
     compared[1, 4](f, out)
     assert out.tolist() == [2, 2, 2, 2]
+
+
+def test_columns_count_characters_on_a_line_with_non_ascii_names(tmp_path):
+    # Python's AST counts UTF-8 bytes; errors point at characters, as editors
+    # do. Each line is looked at once: an ASCII line after one that is not.
+    k = chain_module(tmp_path, "    é = x[0]; out[0] = é + nope\n    out[1] = nope\n")
+    with pytest.raises(CompileError) as info:
+        generate(k)
+    line = "    é = x[0]; out[0] = é + nope"
+    assert (info.value.lineno, info.value.col) == (4, line.index("nope") + 1)
+    k = chain_module(tmp_path, "    é = x[0]\n    out[1] = é + nope\n")
+    with pytest.raises(CompileError) as info:
+        generate(k)
+    assert (info.value.lineno, info.value.col) == (5, "    out[1] = é + nope".index("nope") + 1)

@@ -34,6 +34,9 @@ __all__ = ["Source", "unwrap", "capture", "captured_text", "adopt_text"]
 _CAPTURED = {}
 
 
+_UNSEEN = object()  # SourceInfo.position: a line not looked at yet
+
+
 def _forget(key, ref):
     entry = _CAPTURED.get(key)
     if entry is not None and entry[0] is ref:
@@ -332,7 +335,7 @@ class Source:
         if start != code.co_firstlineno:  # inspect found a def elsewhere
             raise self._not_its_text(code)
         self.lines = [l.rstrip("\r\n") for l in lines]
-        self._char_columns = {}  # line -> character column of each UTF-8 byte offset
+        self._char_columns = {}  # line -> None or the character of each UTF-8 byte (position)
         text = "".join(lines)
         prefix = 0
         if text[:1] in (" ", "\t"):
@@ -428,14 +431,18 @@ class Source:
         """(line, column), both 1-based, of an AST node in the user's file."""
         lineno = node.lineno + self._line_offset
         col = node.col_offset
-        text = self.line_text(lineno)
-        if text is not None and not text.isascii():
-            # ast columns count UTF-8 bytes; editors and carets count characters.
-            chars = self._char_columns.get(lineno)
-            if chars is None:  # once per line: a long line has many nodes
-                chars = self._char_columns[lineno] = [
-                    i for i, ch in enumerate(text) for _ in range(len(ch.encode()))]
+        # ast columns count UTF-8 bytes; editors and carets count characters.
+        # Per line, once (a long line has many nodes): None where they agree
+        # (ASCII, or a line outside the function), else each byte's character.
+        chars = self._char_columns.get(lineno, _UNSEEN)
+        if chars is _UNSEEN:
+            text = self.line_text(lineno)
+            chars = None
+            if text is not None and not text.isascii():
+                chars = [i for i, ch in enumerate(text) for _ in range(len(ch.encode()))]
                 chars.append(len(text))
+            self._char_columns[lineno] = chars
+        if chars is not None:
             col = chars[min(col, len(chars) - 1)]
         return lineno, col + 1
 
