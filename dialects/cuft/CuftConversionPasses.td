@@ -177,7 +177,8 @@ def SerializePTX : Pass<"serialize-ptx", "::mlir::ModuleOp"> {
     and a code generator that thread made ahead, when idle after its last
     compile (`cuft::takeCodeGenerator`).
     A module that prepare-nvptx marked `cuft.large_function` gets a short
-    clean-up pipeline (InstSimplify, SROA, EarlyCSE, SimplifyCFG) and is
+    clean-up pipeline (InstSimplify, SROA, EarlyCSE, branches on constants
+    folded and straight-line blocks merged) and is
     generated at level None: ptxas optimizes the PTX again.
 
     `format=isa` gives PTX text; `format=llvm` the optimized module's bitcode
