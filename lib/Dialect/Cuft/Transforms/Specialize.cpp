@@ -111,7 +111,9 @@ private:
   LogicalResult rewriteOp(Operation *op);
   LogicalResult forwardArrayVariables();
   bool forwardShapeVariables();
-  LogicalResult finalizeAllocations();
+  /// Gives each shared and local array its static shape; `shaped` turns
+  /// true where one had its shape as operands (then `cuft.dim` of it folds).
+  LogicalResult finalizeAllocations(bool &shaped);
   FailureOr<FuncOp> specializeCallee(CallOp call, ArrayRef<TypeInfo> args);
   /// A device function's type as inferred so far (argument types, and the
   /// results once every one is known), for recursive calls of it.
@@ -454,10 +456,12 @@ LogicalResult FunctionSpecializer::run(ArrayRef<TypeInfo> args) {
 
   forwardShapeVariables();
   foldAll(body);
-  if (failed(finalizeAllocations()))
+  bool shaped = false;
+  if (failed(finalizeAllocations(shaped)))
     return failure();
   // Fold again now that shared/local arrays have static shapes (`cuft.dim`).
-  foldAll(body);
+  if (shaped)
+    foldAll(body);
 
   SmallVector<Type> results;
   if (isa<FuncOp>(fn))
@@ -600,11 +604,12 @@ bool FunctionSpecializer::forwardShapeVariables() {
   return forwarded;
 }
 
-LogicalResult FunctionSpecializer::finalizeAllocations() {
+LogicalResult FunctionSpecializer::finalizeAllocations(bool &shaped) {
   LogicalResult result = success();
   body.walk([&](Operation *op) {
     if (!isa<AllocSharedOp, AllocLocalOp>(op) || op->getNumOperands() == 0)
       return;
+    shaped = true;
     SmallVector<int64_t> shape;
     for (Value s : op->getOperands()) {
       APInt value;
