@@ -134,15 +134,27 @@ def _symbol(name):
     return f"@{name}" if name.isascii() and name.isidentifier() else "@" + quote(name)
 
 
-def _nodes(tree):
-    """Every node of ``tree``, in no particular order: ast.walk's, at a third
-    of its cost (a 10,000-operand expression is 50,000 nodes: 15 ms by
-    ast.walk)."""
+def _stores(tree):
+    """The names ``tree`` stores to or deletes (``ast.Name`` nodes) and its
+    ``global``/``nonlocal`` statements, in no particular order: a walk that
+    does not look into what cannot hold one (loads, constants, contexts; a
+    generated kernel of 10,000 statements is 110,000 nodes: 19 ms, where a
+    walk yielding every node took 47 and ast.walk three times that)."""
     stack = [tree]
-    AST = ast.AST
+    AST, Name, Load, Constant = ast.AST, ast.Name, ast.Load, ast.Constant
+    declarations = (ast.Global, ast.Nonlocal)
     while stack:
         node = stack.pop()
-        yield node
+        kind = type(node)
+        if kind is Name:
+            if type(node.ctx) is not Load:
+                yield node
+            continue
+        if kind is Constant:
+            continue
+        if kind in declarations:
+            yield node
+            continue
         for field in node._fields:
             value = getattr(node, field, None)
             if type(value) is list:
@@ -525,14 +537,13 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
         Records where each is stored (``self.stores``)."""
         found = {}
         self.stores = {}
-        for node in _nodes(fdef):
-            if isinstance(node, (ast.Global, ast.Nonlocal)):
+        for node in _stores(fdef):
+            if not isinstance(node, ast.Name):
                 raise self.error("'global' and 'nonlocal' are not supported in kernels", node)
-            if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
-                self.stores.setdefault(node.id, []).append(node)
-                key = (node.lineno, node.col_offset)
-                if node.id not in found or key < found[node.id][0]:
-                    found[node.id] = (key, node)
+            self.stores.setdefault(node.id, []).append(node)
+            key = (node.lineno, node.col_offset)
+            if node.id not in found or key < found[node.id][0]:
+                found[node.id] = (key, node)
         return [(name, n) for name, (_, n) in sorted(found.items(), key=lambda kv: kv[1][0])]
 
     def visit_FunctionDef(self, node):
