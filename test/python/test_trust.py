@@ -187,6 +187,75 @@ def test_saturating_conversions_pass_ptxas(tmp_path):
         ptxas(ptx, tmp_path)
 
 
+# -- min and max of floats: one rule at run time, in folding and on the GPU ----------
+@cuft.kernel
+def extremes(a, out):
+    x = a[0]
+    y = a[1]
+    out[0] = min(x, y)
+    out[1] = min(y, x)
+    out[2] = max(x, y)
+    out[3] = max(y, x)
+    out[4] = np.fmin(x, y)
+    out[5] = np.fmax(y, x)
+
+
+@cuft.kernel
+def folded_extremes(out):
+    out[0] = min(0.0, -0.0)
+    out[1] = min(-0.0, 0.0)
+    out[2] = max(-0.0, 0.0)
+    out[3] = max(0.0, -0.0)
+    out[4] = min(float("nan"), -0.0)
+    out[5] = max(2.0, float("nan"))
+
+
+def minimum_number(x, y, largest):
+    """IEEE 754-2019's minimumNumber (maximumNumber): a NaN gives the other
+    operand, -0.0 is below +0.0."""
+    if np.isnan(x):
+        return y
+    if np.isnan(y):
+        return x
+    if x == y:
+        return x if np.signbit(x) != largest else y
+    return max(x, y) if largest else min(x, y)
+
+
+def same_floats(got, want):
+    return all((np.isnan(g) and np.isnan(w)) or (g == w and np.signbit(g) == np.signbit(w))
+               for g, w in zip(got, want))
+
+
+@pytest.mark.parametrize("ftype", [np.float64, np.float32, np.float16])
+def test_float_min_and_max_skip_nan_and_put_negative_zero_below_positive(ftype):
+    # Whatever the operands' order: min(0.0, -0.0) and min(-0.0, 0.0) are both -0.0
+    # (the lowering gave the second operand, folding the first).
+    cases = [(0.0, -0.0), (-0.0, 0.0), (np.nan, 1.0), (1.0, np.nan), (np.nan, -0.0),
+             (2.0, -3.0), (-np.inf, np.nan), (0.0, 0.0), (-0.0, -0.0)]
+    for x, y in cases:
+        a = np.array([x, y], ftype)
+        out = np.full(6, 7.0, ftype)
+        extremes[1, 1](a, out)
+        x, y = a
+        want = [minimum_number(x, y, False), minimum_number(y, x, False),
+                minimum_number(x, y, True), minimum_number(y, x, True),
+                minimum_number(x, y, False), minimum_number(y, x, True)]
+        assert same_floats(out, want), (ftype, x, y, out)
+    out = np.full(6, 7.0)
+    folded_extremes[1, 1](out)
+    assert same_floats(out, [-0.0, -0.0, 0.0, 0.0, -0.0, 2.0])
+
+
+def test_float_min_and_max_are_the_gpus_min_and_max_instructions(tmp_path):
+    from test_code_options import ptxas
+    for ftype, suffix in ((np.float64, "f64"), (np.float32, "f32")):
+        a, out = np.zeros(2, ftype), np.zeros(6, ftype)
+        ptx = extremes.inspect(a, out, stage="ptx", chip="sm_90")
+        assert f"min.{suffix}" in ptx and f"max.{suffix}" in ptx and "selp" not in ptx
+        ptxas(ptx, tmp_path)
+
+
 @cuft.kernel
 def absolute(x, out):
     i = cuft.grid(1)

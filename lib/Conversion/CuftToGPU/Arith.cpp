@@ -212,6 +212,22 @@ Value shift(OpBuilder &b, Location loc, bool left, bool u, Value x, Value y) {
   return arith::SelectOp::create(b, loc, tooFar, zeroOf(b, loc, x.getType()), r);
 }
 
+/// `min` (`max` where `max`) of floats `x` and `y`: IEEE 754-2019's
+/// minimumNumber (maximumNumber), what the GPU's min.f32/max.f64 compute: a NaN
+/// operand gives the other, and -0.0 is below +0.0 whatever the order. (arith's
+/// minnumf leaves a zero's sign to the target: its expansion gave the second
+/// operand, while folding gave the first.) Halves in f32, exactly. Folded
+/// alike (CuftFolds.cpp, LLVM).
+Value minimumNumber(OpBuilder &b, Location loc, Value x, Value y, bool max) {
+  Type type = x.getType();
+  SmallVector<Value> xy = widenHalves(b, loc, {x, y});
+  Type t = xy[0].getType();
+  std::string name = std::string(max ? "llvm.maximumnum.f" : "llvm.minimumnum.f") +
+                     std::to_string(t.getIntOrFloatBitWidth());
+  Value r = LLVM::CallIntrinsicOp::create(b, loc, t, b.getStringAttr(name), xy).getResult(0);
+  return narrowTo(b, loc, r, type);
+}
+
 Value emitBinary(OpBuilder &b, Location loc, Operation *op, Type cuftType, Value x, Value y,
                  bool checked) {
   if (isa<ComplexType>(x.getType()))
@@ -255,12 +271,12 @@ Value emitBinary(OpBuilder &b, Location loc, Operation *op, Type cuftType, Value
       })
       .Case<MinOp>([&](auto) -> Value {
         if (isFloat)
-          return arith::MinNumFOp::create(b, loc, x, y);
+          return minimumNumber(b, loc, x, y, /*max=*/false);
         return u ? Value(arith::MinUIOp::create(b, loc, x, y)) : arith::MinSIOp::create(b, loc, x, y);
       })
       .Case<MaxOp>([&](auto) -> Value {
         if (isFloat)
-          return arith::MaxNumFOp::create(b, loc, x, y);
+          return minimumNumber(b, loc, x, y, /*max=*/true);
         return u ? Value(arith::MaxUIOp::create(b, loc, x, y)) : arith::MaxSIOp::create(b, loc, x, y);
       })
       .Case<BitAndOp>([&](auto) -> Value { return arith::AndIOp::create(b, loc, x, y); })

@@ -263,7 +263,7 @@ cuft.func @unary(%x: i32, %f: f64, %b: i1, %u: ui32) -> i32 {
 }
 
 // CHECK-LABEL: func.func private @minmax(
-// CHECK: arith.minnumf %{{.*}} : f32
+// CHECK: llvm.call_intrinsic "llvm.minimumnum.f32"(%{{.*}}) : (f32, f32) -> f32
 // CHECK: arith.maxsi %{{.*}} : i64
 // CHECK: arith.minui %{{.*}} : i8
 // CHECK: arith.divf %{{.*}} : f32

@@ -22,11 +22,11 @@
 // CHECK-NOT: _mlir_ciface
 // CHECK-LABEL: .visible .entry clip(
 // CHECK: ld.global.b32
-// max then min of floats: compare-and-select that skips NaN operands.
-// CHECK: setp.nan.f32
-// CHECK: selp.f32
-// CHECK: setp.nan.f32
-// CHECK: selp.f32
+// max then min of floats: the GPU's instructions (IEEE 754-2019's
+// maximumNumber and minimumNumber: a NaN operand gives the other, -0.0 < +0.0).
+// CHECK: max.f32
+// CHECK-NEXT: min.f32
+// CHECK-NOT: selp
 // CHECK: st.global.b32
 // CHECK-NOT: .extern
 // CHECK-NOT: .func

@@ -156,9 +156,18 @@ std::optional<double> foldFloatBinary(BinKind kind, double a, double b) {
   case BinKind::Pow:
     return std::pow(a, b);
   case BinKind::Min:
-    return std::fmin(a, b);
-  case BinKind::Max:
-    return std::fmax(a, b);
+  case BinKind::Max: {
+    // IEEE 754-2019's minimumNumber and maximumNumber, as lowered (Arith.cpp's
+    // minimumNumber): a NaN gives the other operand, -0.0 is below +0.0.
+    bool min = kind == BinKind::Min;
+    if (std::isnan(a))
+      return b;
+    if (std::isnan(b))
+      return a;
+    if (a == b)
+      return std::signbit(a) == min ? a : b;
+    return (a < b) == min ? a : b;
+  }
   default:
     return std::nullopt;
   }
