@@ -247,6 +247,29 @@ def test_float_min_and_max_skip_nan_and_put_negative_zero_below_positive(ftype):
     assert same_floats(out, [-0.0, -0.0, 0.0, 0.0, -0.0, 2.0])
 
 
+@cuft.kernel
+def extremes_of_converted(n, d, out):
+    i = cuft.grid(1)
+    if i < out.shape[0]:
+        q = 0 / d  # NaN where d is 0
+        out[i, 0] = min(float(n + i), q)
+        out[i, 1] = max(q, float(n + i))
+        out[i, 2] = min(q, float(n))
+
+
+def test_float_min_and_max_skip_a_nan_beside_a_converted_integer():
+    # LLVM 22's X86 code for llvm.minimumnum gave the NaN where the other operand
+    # is known not to be one (an integer converted): the host expands it
+    # (MinimumNum.cpp). 64 threads: the thread loop's vector code too.
+    out = np.zeros((64, 3))
+    extremes_of_converted[1, 64](5, 0, out)
+    i = np.arange(64.0)
+    assert (out[:, 0] == 5 + i).all() and (out[:, 1] == 5 + i).all() and (out[:, 2] == 5).all()
+    extremes_of_converted[1, 64](-5, 2, out)
+    assert (out[:, 0] == np.minimum(-5 + i, 0.0)).all()
+    assert (out[:, 1] == np.maximum(-5 + i, 0.0)).all() and (out[:, 2] == -5).all()
+
+
 def test_float_min_and_max_are_the_gpus_min_and_max_instructions(tmp_path):
     from test_code_options import ptxas
     for ftype, suffix in ((np.float64, "f64"), (np.float32, "f32")):

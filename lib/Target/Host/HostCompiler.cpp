@@ -259,6 +259,7 @@ cuft::host::ObjectResult compileObjectHere(const std::string &ir, const std::str
   }
   object->globalAtomics = hasGlobalAtomics(*llvmModule, *entry);
   cuft::host::detail::instrumentLoops(*llvmModule, object->fibers);
+  cuft::host::detail::expandMinimumNum(*llvmModule);
   if (invalid("after instrumenting loops"))
     return result;
   if (options.keepLLVMIR) {

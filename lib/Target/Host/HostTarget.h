@@ -54,6 +54,11 @@ const llvm::TargetLibraryInfoImpl *vectorMathLibrary();
 /// switch to, and those loops get the plain poll).
 void instrumentLoops(llvm::Module &module, bool yields);
 
+/// Replaces each llvm.minimumnum and llvm.maximumnum call of `module` with the
+/// compares and selects it means (MinimumNum.cpp): LLVM 22's X86 lowering of
+/// them returns a NaN operand where the other is known not to be one.
+void expandMinimumNum(llvm::Module &module);
+
 /// Splits the kernel that fiber entry `entry` calls per thread at its barriers
 /// (SplitBarriers.cpp): `entry` then runs the block's threads in loops, a
 /// round of loops from barrier to barrier, and needs `frameBytesPerThread`
