@@ -1,0 +1,309 @@
+"""A differential fuzz of cuft's scalar semantics (docs/TypeSystem.md): random
+expression trees compiled into one kernel each, run on the host target, and
+each result compared with a model of the documented rules written here in
+Python. Three kinds of trees:
+
+- ``integers``: int32, int64, uint32 and uint64 trees (each tree one type,
+  with casts between them): wrap-around, floor division and Python's modulo
+  (by zero: 0), shifts (a count past the width, or negative, shifts every bit
+  out), min, max, abs, conditional expressions;
+- ``float64``: float64 trees with int64 leaves converted, Python's float
+  ``//`` and ``%`` (CPython's signed zeros), IEEE division by zero, min and
+  max (IEEE 754-2019's minimumNumber: NaN skipped, -0.0 below +0.0),
+  ``math.floor`` and ``round`` to int64 (saturating);
+- ``float32``: float32 trees with weak literals, rounded at each operation.
+
+Expressions whose model value Python cannot give (an overflow past float, a
+NaN into a floor) are skipped, never guessed. ``check(kind, seed)`` returns the
+mismatches as text; test_semantics_fuzz.py runs a few seeds of each, and
+``python semantics_fuzz.py KIND FIRST LAST`` runs more (it found the float
+min/max rules' two bugs: a zero's sign that depended on the operands' order,
+and LLVM's X86 code for minimumnum returning a NaN)."""
+import importlib.util
+import math
+import os
+import random
+import sys
+import tempfile
+import warnings
+
+import numpy as np
+
+import cuft
+
+
+class Skip(Exception):
+    """The model has no value for this expression."""
+
+
+def _sat64(v):
+    """A float to int64 as cuft converts: toward zero, clamped, NaN 0."""
+    if math.isnan(v):
+        return 0
+    if v >= 2.0**63:
+        return (1 << 63) - 1
+    if v < -2.0**63:
+        return -(1 << 63)
+    return int(v)
+
+
+# -- integers ------------------------------------------------------------------------
+INT_TYPES = {"i32": (32, True), "i64": (64, True), "u32": (32, False), "u64": (64, False)}
+INT_CTORS = {"i32": "cuft.int32", "i64": "cuft.int64", "u32": "cuft.uint32",
+             "u64": "cuft.uint64"}
+INT_DTYPES = {"i32": np.int32, "i64": np.int64, "u32": np.uint32, "u64": np.uint64}
+
+
+def wrap(v, t):
+    width, signed = INT_TYPES[t]
+    v %= 1 << width
+    return v - (1 << width) if signed and v >= 1 << (width - 1) else v
+
+
+def _shift(a, k, t, left):
+    width, _ = INT_TYPES[t]
+    k %= 1 << width  # a negative count is read as unsigned
+    if k >= width:
+        return 0 if left or a >= 0 else -1
+    return wrap(a << k, t) if left else a >> k
+
+
+_INT_OPS = {
+    "+": lambda a, b, t: wrap(a + b, t), "-": lambda a, b, t: wrap(a - b, t),
+    "*": lambda a, b, t: wrap(a * b, t),
+    "//": lambda a, b, t: 0 if b == 0 else wrap(a // b, t),
+    "%": lambda a, b, t: 0 if b == 0 else wrap(a % b, t),
+    "&": lambda a, b, t: wrap(a & b, t), "|": lambda a, b, t: wrap(a | b, t),
+    "^": lambda a, b, t: wrap(a ^ b, t),
+    "<<": lambda a, b, t: _shift(a, b, t, True), ">>": lambda a, b, t: _shift(a, b, t, False),
+    "min": lambda a, b, t: min(a, b), "max": lambda a, b, t: max(a, b),
+}
+_COMPARE = {"<": lambda a, b: a < b, "<=": lambda a, b: a <= b, "==": lambda a, b: a == b,
+            "!=": lambda a, b: a != b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b}
+
+
+def _int_tree(rng, t, depth):
+    """(text, model) of an expression of integer type ``t``."""
+    if depth <= 0 or rng.random() < 0.2:
+        if rng.random() < 0.6:
+            name = f"{rng.choice('pqr')}_{t}"
+            return name, lambda env: env[name]
+        width, signed = INT_TYPES[t]
+        c = wrap(rng.choice([0, 1, 2, 3, 7, 31, 32, 63, 64, 100, -1, -5, (1 << width) - 1]), t)
+        return f"{INT_CTORS[t]}({c})", lambda env: c
+    op = rng.choice(list(_INT_OPS) + ["neg", "inv", "abs", "cast", "ifexp"])
+    if op == "cast":
+        text, f = _int_tree(rng, rng.choice(list(INT_TYPES)), depth - 1)
+        return f"{INT_CTORS[t]}({text})", lambda env: wrap(f(env), t)
+    if op in ("neg", "inv", "abs"):
+        text, f = _int_tree(rng, t, depth - 1)
+        g = {"neg": lambda v: -v, "inv": lambda v: ~v, "abs": abs}[op]
+        return {"neg": f"(-{text})", "inv": f"(~{text})", "abs": f"abs({text})"}[op], \
+            lambda env: wrap(g(f(env)), t)
+    if op == "ifexp":
+        u = rng.choice(list(INT_TYPES))
+        (sa, fa), (sb, fb) = _int_tree(rng, u, depth - 1), _int_tree(rng, u, depth - 1)
+        (sx, fx), (sy, fy) = _int_tree(rng, t, depth - 1), _int_tree(rng, t, depth - 1)
+        cmp = rng.choice(list(_COMPARE))
+        return (f"({sx} if {sa} {cmp} {sb} else {sy})",
+                lambda env: fx(env) if _COMPARE[cmp](fa(env), fb(env)) else fy(env))
+    (sa, fa), (sb, fb) = _int_tree(rng, t, depth - 1), _int_tree(rng, t, depth - 1)
+    g = _INT_OPS[op]
+    text = f"{op}({sa}, {sb})" if op in ("min", "max") else f"({sa} {op} {sb})"
+    return text, lambda env: g(fa(env), fb(env), t)
+
+
+def _integers(rng):
+    n = 8
+    trees = {t: [_int_tree(rng, t, 4) for _ in range(n)] for t in INT_TYPES}
+    body = "".join(f"    {v}_{t} = a_{t}[{k}]\n" for t in INT_TYPES for k, v in enumerate("pqr"))
+    body += "".join(f"    o_{t}[{j}] = {text}\n" for t in INT_TYPES
+                    for j, (text, _) in enumerate(trees[t]))
+    params = ", ".join([f"a_{t}" for t in INT_TYPES] + [f"o_{t}" for t in INT_TYPES])
+
+    def inputs():
+        arrays = []
+        for t in INT_TYPES:
+            width, signed = INT_TYPES[t]
+            pool = [0, 1, 2, 3, 5, 7, 31, 32, 33, 63, 64, 65, 12345, (1 << (width - 1)) - 1,
+                    1 << (width - 1), (1 << width) - 1]
+            if signed:
+                pool += [-1, -2, -7, -31, -64, -(1 << (width - 1))]
+            arrays.append(np.array([wrap(rng.choice(pool), t) for _ in range(3)],
+                                   INT_DTYPES[t]))
+        return arrays + [np.zeros(n, INT_DTYPES[t]) for t in INT_TYPES]
+
+    def compare(args):
+        env = {f"{v}_{t}": int(args[i][k]) for i, t in enumerate(INT_TYPES)
+               for k, v in enumerate("pqr")}
+        for i, t in enumerate(INT_TYPES):
+            for j, (text, model) in enumerate(trees[t]):
+                got, want = int(args[4 + i][j]), model(env)
+                if got != want:
+                    yield f"{t} {text} with {env}: cuft {got}, model {want}"
+
+    return f"def k({params}):\n" + body, inputs, compare
+
+
+# -- floats --------------------------------------------------------------------------
+def minimum_number(x, y, largest):
+    """IEEE 754-2019's minimumNumber (maximumNumber where ``largest``)."""
+    if math.isnan(x):
+        return y
+    if math.isnan(y):
+        return x
+    if x == y:
+        return x if (math.copysign(1.0, x) < 0) != largest else y
+    return max(x, y) if largest else min(x, y)
+
+
+def _py_mod(a, b, rnd):
+    """CPython's float %, each step rounded by ``rnd``."""
+    if b == 0 or math.isinf(a) or math.isnan(a) or math.isnan(b):
+        raise Skip
+    r = rnd(math.fmod(a, b))
+    if r != 0 and (r < 0) != (b < 0):
+        r = rnd(r + b)
+    return r if r != 0 else math.copysign(0.0, b)
+
+
+def _py_floordiv(a, b, rnd):
+    """CPython's float //, each step rounded by ``rnd``; by zero: a / 0."""
+    if b == 0:
+        return _true_div(a, b)
+    if math.isinf(a) or math.isnan(a) or math.isnan(b) or math.isinf(b):
+        raise Skip
+    mod = rnd(math.fmod(a, b))
+    div = rnd(rnd(a - mod) / b)
+    if mod != 0 and (b < 0) != (mod < 0):
+        div = rnd(div - 1.0)
+    if div == 0:
+        return math.copysign(0.0, a / b)
+    floor = float(math.floor(div))
+    return rnd(floor + 1.0) if rnd(div - floor) > 0.5 else floor
+
+
+def _true_div(a, b):
+    if b == 0:
+        if a == 0 or math.isnan(a):
+            return math.nan
+        return math.copysign(math.inf, a) * math.copysign(1.0, b)
+    return a / b
+
+
+def _float_tree(rng, depth, rnd, leaves, literals):
+    """(text, model, literal) of a float expression; ``rnd`` rounds to its
+    type; ``literal``: it holds no variable."""
+    def sub():
+        return _float_tree(rng, depth - 1, rnd, leaves, literals)
+
+    if depth <= 0 or rng.random() < 0.25:
+        if rng.random() < 0.7:
+            name = rng.choice(leaves)
+            return name, lambda env: env[name], False
+        c = rng.choice(literals)
+        return repr(c), lambda env: rnd(c), True
+    op = rng.choice(["+", "-", "*", "/", "//", "%", "min", "max", "neg", "abs", "sqrt",
+                     "ifexp"])
+    if op in ("neg", "abs", "sqrt"):
+        text, f, literal = sub()
+        if op == "neg":
+            return f"(-{text})", lambda env: -f(env), literal
+        if op == "abs":
+            return f"abs({text})", lambda env: abs(f(env)), literal
+        return f"math.sqrt(abs({text}))", lambda env: rnd(math.sqrt(abs(f(env)))), literal
+    if op == "ifexp":
+        (sa, fa, _), (sb, fb, _), (sx, fx, _), (sy, fy, _) = sub(), sub(), sub(), sub()
+        return (f"({sx} if {sa} < {sb} else {sy})",
+                lambda env: fx(env) if fa(env) < fb(env) else fy(env), False)
+    (sa, fa, la), (sb, fb, lb) = sub(), sub()
+    if la and lb:
+        # Arithmetic on literals alone is exact (Python's), then rounded: not modelled.
+        sa, fa = leaves[0], (lambda env: env[leaves[0]])
+    if op in ("min", "max"):
+        return (f"{op}({sa}, {sb})",
+                lambda env: minimum_number(fa(env), fb(env), op == "max"), False)
+    g = {"+": lambda a, b: rnd(a + b), "-": lambda a, b: rnd(a - b),
+         "*": lambda a, b: rnd(a * b), "/": lambda a, b: rnd(_true_div(a, b)),
+         "//": lambda a, b: rnd(_py_floordiv(a, b, rnd)),
+         "%": lambda a, b: rnd(_py_mod(a, b, rnd))}[op]
+    return f"({sa} {op} {sb})", lambda env: g(fa(env), fb(env)), False
+
+
+def _rounded_float32(v):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return float(np.float32(v))
+
+
+def _floats(rng, bits):
+    n = 24
+    if bits == 64:
+        rnd, dtype = float, np.float64
+        leaves = ["x", "y", "fa", "fb"]
+        head = ("    x = f[0]\n    y = f[1]\n    fa = float(i[0])\n    fb = float(i[1])\n")
+        literals = [0.5, -2.25, 3.0, 1e10, 0.1]
+        pool = [0.0, -0.0, 1.5, -2.5, 1e300, -1e-300, 3.0, 0.1, math.inf, -math.inf, math.nan]
+    else:
+        rnd, dtype = _rounded_float32, np.float32
+        leaves = ["x", "y", "z"]
+        head = ("    x = cuft.float32(f[0])\n    y = cuft.float32(f[1])\n"
+                "    z = cuft.float32(f[2])\n")
+        literals = [0.5, -2.25, 3.0, 7.0, 1e30]
+        pool = [0.0, -0.0, 1.5, -2.5, 3e38, -1e-40, 3.0, 0.1, 1e-7, 65504.0]
+    trees = [_float_tree(rng, 4, rnd, leaves, literals)[:2] for _ in range(n)]
+    body = head + "".join(f"    o[{j}] = {text}\n" for j, (text, _) in enumerate(trees))
+    ints = [0, 1, -7, 123456789, 2**62, -(2**63)]
+
+    def inputs():
+        f = np.array([rng.choice(pool) for _ in range(3)], dtype)
+        return [f, np.array([rng.choice(ints) for _ in range(2)], np.int64), np.zeros(n, dtype)]
+
+    def compare(args):
+        f, i, out = args
+        env = {"x": float(f[0]), "y": float(f[1]), "z": float(f[2]),
+               "fa": float(i[0]), "fb": float(i[1])}
+        for j, (text, model) in enumerate(trees):
+            try:
+                want = rnd(model(env))
+            except (Skip, ValueError, OverflowError, ZeroDivisionError):
+                continue
+            got = float(out[j])
+            same = (math.isnan(got) and math.isnan(want)) or (
+                got == want and math.copysign(1.0, got) == math.copysign(1.0, want))
+            if not same:
+                yield f"f{bits} {text} with {env}: cuft {got!r}, model {want!r}"
+
+    return "def k(f, i, o):\n" + body, inputs, compare
+
+
+KINDS = {"integers": _integers, "float64": lambda rng: _floats(rng, 64),
+         "float32": lambda rng: _floats(rng, 32)}
+
+
+def check(kind, seed, runs=10):
+    """The mismatches of one kernel of ``kind`` made from ``seed``, over
+    ``runs`` launches with random inputs."""
+    rng = random.Random(f"{kind}-{seed}")
+    body, inputs, compare = KINDS[kind](rng)
+    src = "import math\nimport cuft\n\n@cuft.kernel(fma=False)\n" + body
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, f"fuzz_{kind}_{seed}.py")
+        with open(path, "w") as f:
+            f.write(src)
+        spec = importlib.util.spec_from_file_location(f"fuzz_{kind}_{seed}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        mismatches = []
+        for _ in range(runs):
+            args = inputs()
+            module.k[1, 1](*args)
+            mismatches.extend(compare(args))
+        return mismatches
+
+
+if __name__ == "__main__":
+    kind, first, last = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    for seed in range(first, last + 1):
+        for line in check(kind, seed):
+            print(f"seed {seed}: {line}")
