@@ -7,7 +7,14 @@
 // be NaN (an integer converted to float): minimumnum(float(5), NaN) gave NaN,
 // scalar and vector, with or without AVX-512. So on the host each call becomes,
 // after LLVM's optimizer and before code generation, the compares and selects
-// that say what it computes.
+// that say what it computes. The LLVM bug alone (`lli` prints nan, not 5):
+//
+//   define double @f(i64 %b, double %q) noinline {
+//     %x = sitofp i64 %b to double
+//     %r = call double @llvm.minimumnum.f64(double %x, double %q)
+//     ret double %r
+//   }
+//   ; main: @f(i64 5, double 0x7FF8000000000000)
 //
 //===----------------------------------------------------------------------===//
 
