@@ -11,7 +11,11 @@ Python. Three kinds of trees:
   ``//`` and ``%`` (CPython's signed zeros), IEEE division by zero, min and
   max (IEEE 754-2019's minimumNumber: NaN skipped, -0.0 below +0.0),
   ``math.floor`` and ``round`` to int64 (saturating);
-- ``float32``: float32 trees with weak literals, rounded at each operation.
+- ``float32``: float32 trees with weak literals, rounded at each operation;
+- ``mixed``: trees over variables of all six of those types, each operation
+  in the promoted type of its operands (NumPy's rules: ``u64`` with a signed
+  integer is ``f64``, ``i32`` with ``f32`` is ``f64``, ...), conditional
+  expressions of two types included.
 
 Expressions whose model value Python cannot give (an overflow past float, a
 NaN into a floor) are skipped, never guessed. ``check(kind, seed)`` returns the
@@ -277,8 +281,115 @@ def _floats(rng, bits):
     return "def k(f, i, o):\n" + body, inputs, compare
 
 
+# -- mixed types -----------------------------------------------------------------------
+MIXED = {**{t: ("i",) + INT_TYPES[t] for t in INT_TYPES}, "f32": ("f", 32, None),
+         "f64": ("f", 64, None)}
+MIXED_DTYPES = {**INT_DTYPES, "f32": np.float32, "f64": np.float64}
+
+
+def promote(a, b):
+    """TypeSystem.md's promotion of two strong scalar types."""
+    if a == b:
+        return a
+    (ka, wa, sa), (kb, wb, sb) = MIXED[a], MIXED[b]
+    if ka == kb == "f":
+        return a if wa > wb else b
+    if ka == kb == "i":
+        if sa == sb:
+            return a if wa > wb else b
+        unsigned, signed = (a, b) if not sa else (b, a)
+        wu, ws = MIXED[unsigned][1], MIXED[signed][1]
+        return "f64" if wu == 64 else signed if wu < ws else f"i{2 * wu}"
+    f, i = (a, b) if ka == "f" else (b, a)
+    wi = MIXED[i][1]
+    return f if wi <= 8 or (wi <= 16 and MIXED[f][1] >= 32) else "f64"
+
+
+def _to(v, t):
+    """A value of a narrower or equal type as type ``t`` (never float to int)."""
+    if MIXED[t][0] == "f":
+        return _rounded_float32(v) if t == "f32" else float(v)
+    return wrap(v, t)
+
+
+def _mixed_tree(rng, depth):
+    """(text, type, model) of an expression over variables of every type."""
+    if depth <= 0 or rng.random() < 0.3:
+        t = rng.choice(list(MIXED))
+        name = f"{rng.choice('pq')}_{t}"
+        return name, t, lambda env: env[name]
+    op = rng.choice(["+", "-", "*", "//", "%", "min", "max", "ifexp"])
+    (sa, ta, fa), (sb, tb, fb) = _mixed_tree(rng, depth - 1), _mixed_tree(rng, depth - 1)
+    t = promote(ta, tb)
+    if op == "ifexp":
+        (sx, tx, fx), (sy, ty, fy) = _mixed_tree(rng, depth - 1), _mixed_tree(rng, depth - 1)
+        u = promote(tx, ty)
+        cmp = rng.choice(["<", "==", ">="])
+        return (f"({sx} if {sa} {cmp} {sb} else {sy})", u,
+                lambda env: _to(fx(env), u) if _COMPARE[cmp](_to(fa(env), t), _to(fb(env), t))
+                else _to(fy(env), u))
+    if MIXED[t][0] == "f":
+        if op in ("//", "%"):
+            op = "-"
+        rnd = _rounded_float32 if t == "f32" else float
+        g = {"+": lambda a, b: rnd(a + b), "-": lambda a, b: rnd(a - b),
+             "*": lambda a, b: rnd(a * b),
+             "min": lambda a, b: minimum_number(a, b, False),
+             "max": lambda a, b: minimum_number(a, b, True)}[op]
+    else:
+        g = (lambda a, b, h=_INT_OPS[op]: h(a, b, t))
+    text = f"{op}({sa}, {sb})" if op in ("min", "max") else f"({sa} {op} {sb})"
+    return text, t, lambda env: g(_to(fa(env), t), _to(fb(env), t))
+
+
+def _mixed(rng):
+    trees = {t: [] for t in MIXED}
+    for _ in range(40):
+        text, t, model = _mixed_tree(rng, 3)
+        trees[t].append((text, model))
+    body = "".join(f"    {v}_{t} = a_{t}[{k}]\n" for t in MIXED for k, v in enumerate("pq"))
+    body += "".join(f"    o_{t}[{j}] = {text}\n" for t in MIXED
+                    for j, (text, _) in enumerate(trees[t]))
+    params = ", ".join([f"a_{t}" for t in MIXED] + [f"o_{t}" for t in MIXED])
+
+    def inputs():
+        arrays = []
+        for t, (kind, width, signed) in MIXED.items():
+            if kind == "f":
+                pool = [0.0, -0.0, 1.5, -2.5, 0.1, 1e20, 16777217.0, math.nan]
+            else:
+                pool = [0, 1, 3, 7, 100, 12345, 16777217, (1 << (width - 1)) - 1,
+                        1 << (width - 1), (1 << width) - 1]
+                pool += [-1, -7, -(1 << (width - 1))] if signed else []
+                pool = [wrap(v, t) for v in pool]
+            arrays.append(np.array([rng.choice(pool) for _ in range(2)], MIXED_DTYPES[t]))
+        return arrays + [np.zeros(max(1, len(trees[t])), MIXED_DTYPES[t]) for t in MIXED]
+
+    def compare(args):
+        env = {}
+        for i, t in enumerate(MIXED):
+            for k, v in enumerate("pq"):
+                x = args[i][k]
+                env[f"{v}_{t}"] = float(x) if MIXED[t][0] == "f" else int(x)
+        for i, t in enumerate(MIXED):
+            for j, (text, model) in enumerate(trees[t]):
+                want = model(env)
+                got = args[len(MIXED) + i][j]
+                if MIXED[t][0] == "f":
+                    got = float(got)
+                    same = (math.isnan(got) and math.isnan(want)) or (
+                        got == want and math.copysign(1.0, got) == math.copysign(1.0, want))
+                else:
+                    got = int(got)
+                    same = got == want
+                if not same:
+                    yield f"{t} {text} with {env}: cuft {got!r}, model {want!r}"
+
+    return f"def k({params}):\n" + body, inputs, compare
+
+
 KINDS = {"integers": _integers, "float64": lambda rng: _floats(rng, 64),
-         "float32": lambda rng: _floats(rng, 32)}
+         "float32": lambda rng: _floats(rng, 32), "mixed": _mixed}
 
 
 def check(kind, seed, runs=10):

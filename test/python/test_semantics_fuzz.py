@@ -1,6 +1,6 @@
 """A differential fuzz of scalar semantics on the host target against a model
 of docs/TypeSystem.md (semantics_fuzz.py): a few seeds of each kind of tree,
-each one kernel of 24 to 32 expressions run on 10 sets of inputs. More seeds:
+each one kernel of 24 to 40 expressions run on 10 sets of inputs. More seeds:
 ``python test/python/semantics_fuzz.py KIND FIRST LAST``."""
 import pytest
 
