@@ -11,8 +11,8 @@
 // CHECK-NOT: cuft.
 // CHECK-LABEL: func.func private @clamp(
 // CHECK-SAME: %[[V:.*]]: f32, %[[LO:.*]]: f32, %[[HI:.*]]: f32) -> f32
-// CHECK-NEXT: %[[M:.*]] = llvm.call_intrinsic "llvm.maximumnum.f32"(%[[V]], %[[LO]]) : (f32, f32) -> f32
-// CHECK-NEXT: %[[R:.*]] = llvm.call_intrinsic "llvm.minimumnum.f32"(%[[M]], %[[HI]]) : (f32, f32) -> f32
+// CHECK-NEXT: %[[M:.*]] = llvm.call_intrinsic "llvm.maximumnum.f32"(%[[V]], %[[LO]])
+// CHECK-NEXT: %[[R:.*]] = llvm.call_intrinsic "llvm.minimumnum.f32"(%[[M]], %[[HI]])
 // CHECK-NEXT: return %[[R]] : f32
 cuft.func @clamp(%v: f32, %lo: f32, %hi: f32) -> f32 {
   %0 = cuft.max %v, %lo : (f32, f32) -> f32
