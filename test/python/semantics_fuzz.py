@@ -86,6 +86,18 @@ _COMPARE = {"<": lambda a, b: a < b, "<=": lambda a, b: a <= b, "==": lambda a, 
             "!=": lambda a, b: a != b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b}
 
 
+def _per_type_kernel(trees, names):
+    """The kernel of ``trees`` ({type: [(text, model)]}): per type ``t`` an
+    input array ``a_t`` read into variables ``{name}_t``, one per name, and an
+    output array ``o_t`` the type's expressions are stored to, in order."""
+    types = list(trees)
+    body = "".join(f"    {v}_{t} = a_{t}[{k}]\n" for t in types for k, v in enumerate(names))
+    body += "".join(f"    o_{t}[{j}] = {text}\n" for t in types
+                    for j, (text, _) in enumerate(trees[t]))
+    params = ", ".join([f"a_{t}" for t in types] + [f"o_{t}" for t in types])
+    return f"def k({params}):\n" + body
+
+
 def _int_tree(rng, t, depth):
     """(text, model) of an expression of integer type ``t``."""
     if depth <= 0 or rng.random() < 0.2:
@@ -120,10 +132,7 @@ def _int_tree(rng, t, depth):
 def _integers(rng):
     n = 8
     trees = {t: [_int_tree(rng, t, 4) for _ in range(n)] for t in INT_TYPES}
-    body = "".join(f"    {v}_{t} = a_{t}[{k}]\n" for t in INT_TYPES for k, v in enumerate("pqr"))
-    body += "".join(f"    o_{t}[{j}] = {text}\n" for t in INT_TYPES
-                    for j, (text, _) in enumerate(trees[t]))
-    params = ", ".join([f"a_{t}" for t in INT_TYPES] + [f"o_{t}" for t in INT_TYPES])
+    kernel = _per_type_kernel(trees, "pqr")
 
     def inputs():
         arrays = []
@@ -146,7 +155,7 @@ def _integers(rng):
                 if got != want:
                     yield f"{t} {text} with {env}: cuft {got}, model {want}"
 
-    return f"def k({params}):\n" + body, inputs, compare
+    return kernel, inputs, compare
 
 
 # -- floats --------------------------------------------------------------------------
@@ -159,6 +168,12 @@ def minimum_number(x, y, largest):
     if x == y:
         return x if (math.copysign(1.0, x) < 0) != largest else y
     return max(x, y) if largest else min(x, y)
+
+
+def same_float(got, want):
+    """Whether two floats are the same value: NaN is NaN, and zeros' signs count."""
+    return (math.isnan(got) and math.isnan(want)) or (
+        got == want and math.copysign(1.0, got) == math.copysign(1.0, want))
 
 
 def _py_mod(a, b, rnd):
@@ -273,9 +288,7 @@ def _floats(rng, bits):
             except (Skip, ValueError, OverflowError, ZeroDivisionError):
                 continue
             got = float(out[j])
-            same = (math.isnan(got) and math.isnan(want)) or (
-                got == want and math.copysign(1.0, got) == math.copysign(1.0, want))
-            if not same:
+            if not same_float(got, want):
                 yield f"f{bits} {text} with {env}: cuft {got!r}, model {want!r}"
 
     return "def k(f, i, o):\n" + body, inputs, compare
@@ -347,10 +360,7 @@ def _mixed(rng):
     for _ in range(40):
         text, t, model = _mixed_tree(rng, 3)
         trees[t].append((text, model))
-    body = "".join(f"    {v}_{t} = a_{t}[{k}]\n" for t in MIXED for k, v in enumerate("pq"))
-    body += "".join(f"    o_{t}[{j}] = {text}\n" for t in MIXED
-                    for j, (text, _) in enumerate(trees[t]))
-    params = ", ".join([f"a_{t}" for t in MIXED] + [f"o_{t}" for t in MIXED])
+    kernel = _per_type_kernel(trees, "pq")
 
     def inputs():
         arrays = []
@@ -375,17 +385,11 @@ def _mixed(rng):
             for j, (text, model) in enumerate(trees[t]):
                 want = model(env)
                 got = args[len(MIXED) + i][j]
-                if MIXED[t][0] == "f":
-                    got = float(got)
-                    same = (math.isnan(got) and math.isnan(want)) or (
-                        got == want and math.copysign(1.0, got) == math.copysign(1.0, want))
-                else:
-                    got = int(got)
-                    same = got == want
-                if not same:
+                got = float(got) if MIXED[t][0] == "f" else int(got)
+                if not (same_float(got, want) if MIXED[t][0] == "f" else got == want):
                     yield f"{t} {text} with {env}: cuft {got!r}, model {want!r}"
 
-    return f"def k({params}):\n" + body, inputs, compare
+    return kernel, inputs, compare
 
 
 KINDS = {"integers": _integers, "float64": lambda rng: _floats(rng, 64),
