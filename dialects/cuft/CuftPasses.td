@@ -34,7 +34,9 @@ def CuftFold : Pass<"cuft-fold"> {
     each operation is folded after its operands' definitions (blocks in
     dominance order, an operation's regions before it), constants are
     deduplicated and hoisted to their region's entry, and operations left
-    unused and without effects are erased. Unreachable blocks are not visited.
+    unused and without effects are erased. A conditional branch (`cf.cond_br`)
+    on a constant becomes a branch, and the blocks that leaves unreachable are
+    erased; other unreachable blocks are not visited.
   }];
 }
 

@@ -210,7 +210,7 @@ void cuft::buildCuftToHostPipeline(OpPassManager &pm, const CuftToHostOptions &o
   pm.addPass(createMem2Reg());
   // Complex arithmetic and functions to arith/math on the parts.
   pm.addPass(lowerComplexIfAny());
-  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCuftFold());
   pm.addPass(createCSEPass());
   pm.addPass(createConvertGPUToHost());
   pm.addPass(controlFlowIfAny());

@@ -69,3 +69,32 @@ func.func @regions(%m: memref<4xi64>, %c: i1) {
   %w = arith.muli %v, %v : i64
   return
 }
+
+// -----
+
+// A conditional branch on a constant (once folded) becomes a branch, and the
+// block it no longer reaches goes (with its atomic: the host target's
+// analyses must not see a constexpr's dead code); a branch on a value stays.
+// CHECK-LABEL: func.func @constant_branch(
+// CHECK-NOT:     cf.cond_br %{{.*}}, ^{{.*}}, ^{{.*}}(
+// CHECK:         cf.br ^[[JOIN:.*]](%{{.*}} : i64)
+// CHECK-NOT:     memref.atomic_rmw
+// CHECK:       ^[[JOIN]](%{{.*}}: i64):
+// CHECK:         cf.cond_br %arg1
+func.func @constant_branch(%m: memref<4xi64>, %p: i1) {
+  %a = arith.constant 2 : i64
+  %b = arith.constant 3 : i64
+  %i = arith.constant 0 : index
+  %c = arith.cmpi slt, %a, %b : i64
+  cf.cond_br %c, ^join(%a : i64), ^dead
+^dead:
+  %old = memref.atomic_rmw addi %b, %m[%i] : (i64, memref<4xi64>) -> i64
+  cf.br ^join(%old : i64)
+^join(%v: i64):
+  cf.cond_br %p, ^store, ^end
+^store:
+  memref.store %v, %m[%i] : memref<4xi64>
+  cf.br ^end
+^end:
+  return
+}

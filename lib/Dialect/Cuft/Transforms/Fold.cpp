@@ -8,15 +8,23 @@
 // so one walk reaches the driver's fixpoint; the driver's worklist, kept
 // for patterns that rewrite an op's users, cost twice that (a 10,000-operand
 // and-chain: 50 ms against 25, in cuft-specialize and again before NVVM).
-// Unreachable blocks are left as they are: the lowering drops them.
+// A conditional branch (cf.cond_br) on a constant becomes a branch and the
+// blocks no longer reachable go, as the canonicalizer's pattern and region
+// simplification would do (the host target's analyses of the kernel, barriers
+// and atomics, must not see a constexpr's dead code); other unreachable
+// blocks are left as they are: the lowering drops them.
 //
 //===----------------------------------------------------------------------===//
 
 #include "cuft/Dialect/Cuft/Transforms/Passes.h"
 
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/RegionGraphTraits.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Transforms/FoldUtils.h"
+#include "mlir/Transforms/RegionUtils.h"
 #include "llvm/ADT/DepthFirstIterator.h"
 #include "llvm/ADT/PostOrderIterator.h"
 
@@ -29,15 +37,36 @@ using namespace mlir;
 
 namespace {
 
-void foldOps(Region &region, OperationFolder &folder) {
+/// Folds the ops of `region`; collects the conditional branches on a constant.
+void foldOps(Region &region, OperationFolder &folder,
+             SmallVectorImpl<cf::CondBranchOp> &constantBranches) {
   if (region.empty())
     return;
   for (Block *block : llvm::depth_first(&region.front()))
     for (Operation &op : llvm::make_early_inc_range(*block)) {
       for (Region &nested : op.getRegions())
-        foldOps(nested, folder);
+        foldOps(nested, folder, constantBranches);
       (void)folder.tryToFold(&op);
+      if (auto br = dyn_cast<cf::CondBranchOp>(op); br && matchPattern(br.getCondition(),
+                                                                       m_Constant()))
+        constantBranches.push_back(br);
     }
+}
+
+/// Each branch of `branches` to the successor its constant condition takes;
+/// the blocks of `region` that are then unreachable go.
+void foldBranches(Region &region, ArrayRef<cf::CondBranchOp> branches) {
+  if (branches.empty())
+    return;
+  IRRewriter rewriter(region.getContext());
+  for (cf::CondBranchOp br : branches) {
+    bool taken = matchPattern(br.getCondition(), m_One());
+    rewriter.setInsertionPoint(br);
+    rewriter.replaceOpWithNewOp<cf::BranchOp>(
+        br, taken ? br.getTrueDest() : br.getFalseDest(),
+        taken ? br.getTrueDestOperands() : br.getFalseDestOperands());
+  }
+  (void)eraseUnreachableBlocks(rewriter, region);
 }
 
 /// Erases the ops of `region` no op uses and without effects, users first.
@@ -63,9 +92,11 @@ struct CuftFoldPass : public cuft::impl::CuftFoldBase<CuftFoldPass> {
 } // namespace
 
 void cuft::foldAll(Region &region) {
+  SmallVector<cf::CondBranchOp> constantBranches;
   {
     OperationFolder folder(region.getContext());
-    foldOps(region, folder);
+    foldOps(region, folder, constantBranches);
   }
+  foldBranches(region, constantBranches);
   eraseDead(region);
 }
