@@ -1137,6 +1137,65 @@ def Cuft_ConditionOp : Cuft_Op<"condition", [DeclareOpInterfaceMethods<Cuft_Type
   let hasVerifier = 1;
 }
 
+def Cuft_ShortCircuitOp : Cuft_Op<"short_circuit", [
+    DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>, RecursiveMemoryEffects,
+    NoRegionArguments]> {
+  let summary = "Python `and`/`or` and comparison chains: a value that may end early";
+  let description = [{
+    Runs its one block until a `cuft.exit_if` whose test holds, or to the
+    `cuft.exit` that ends it; the value either carries is the result, converted
+    to the result type (typed IR: the join of the types of every value it may
+    take, as a variable's). `kind` (`"and"`, `"or"`, `"comparison"`) names the
+    expression in messages. The operands of a chain of any length sit in one
+    block, so nothing nests deeper with its length.
+
+    Example (`a and b`):
+    ```mlir
+    %r = cuft.short_circuit "and" : f64 {
+      cuft.exit_if %a, %a if false : i1, f64
+      cuft.exit %b : f64
+    }
+    ```
+  }];
+  let arguments = (ins StrAttr:$kind);
+  let results = (outs AnyType:$result);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = "$kind attr-dict `:` type($result) $body";
+  let hasVerifier = 1;
+}
+
+def Cuft_ExitIfOp : Cuft_Op<"exit_if", [
+    DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>, HasParent<"ShortCircuitOp">]> {
+  let summary = "end a `cuft.short_circuit` early when a test holds";
+  let description = [{
+    When the truth of `test` is `on`, the enclosing `cuft.short_circuit` ends
+    with `value` as its result (`a and ...` ends at a false `a`, `a or ...` at a
+    true one, with `a` both test and value); otherwise its block goes on. Typed
+    IR needs an `i1` test and a value of the result's type (specialization
+    inserts the truth test and the conversion).
+
+    Example: `cuft.exit_if %t, %v if false : i1, f64`
+  }];
+  let arguments = (ins AnyType:$test, AnyType:$value, BoolAttr:$on);
+  let assemblyFormat = "$test `,` $value `if` $on attr-dict `:` type($test) `,` type($value)";
+  let hasVerifier = 1;
+}
+
+def Cuft_ExitOp : Cuft_Op<"exit", [
+    DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>, Terminator,
+    HasParent<"ShortCircuitOp">]> {
+  let summary = "end a `cuft.short_circuit` with a value";
+  let description = [{
+    Terminates the block of a `cuft.short_circuit`: its result is `value`
+    (typed IR: of the result's type).
+
+    Example: `cuft.exit %b : f64`
+  }];
+  let arguments = (ins AnyType:$value);
+  let assemblyFormat = "$value attr-dict `:` type($value)";
+  let hasVerifier = 1;
+}
+
 def Cuft_IfOp : Cuft_Op<"if", [DeclareOpInterfaceMethods<Cuft_TypedByRulesOpInterface>, NoRegionArguments]> {
   let summary = "Python `if`/`else`";
   let description = [{

@@ -143,7 +143,8 @@ def test_comparison_chain_evaluates_middle_once():
     # x[0], x[1], x[2]: three loads for the first chain; x[1] is loaded once.
     first = ir.split("cuft.store")[0]
     has(first, r"cuft\.load", count=3)
-    has(first, r"cuft\.if", count=1)
+    has(first, r'cuft\.short_circuit "comparison"', count=1)
+    has(first, r"cuft\.exit_if", count=1)
     out = compile_ir(ir, f"{F32},array<i1,1,C>")
     has(out, r"cuft\.cmp\s+le, %\S+, %\S+ : \(f32, f32\) -> i1")
 
@@ -160,11 +161,14 @@ def boolops(x, out):
 
 def test_and_or_and_conditional_expressions_short_circuit():
     ir = generate(boolops).ir
-    assert 'cuft.var "$and"' in ir and 'cuft.var "$or"' in ir and 'cuft.var "$ifexp"' in ir
+    assert 'cuft.var "$ifexp"' in ir and "$and" not in ir and "$or" not in ir
+    has(ir, r'cuft\.short_circuit "and"', count=2)
+    has(ir, r'cuft\.short_circuit "or"', count=2)
     # `x[i] or 7` evaluates 7 only after the chain did not end at a true x[i].
-    has(ir, r"cuft\.if %\S+ : !cuft\.unknown \{\ncuft\.break[^\n]*\n\}[^\n]*\n%\S+ = cuft\.constant 7")
+    has(ir, r"cuft\.exit_if (%\S+), \1 if true : [^\n]*\n%\S+ = cuft\.constant 7[^\n]*\n"
+            r"cuft\.exit %\S+ : i64")
     out = compile_ir(ir, f"{I32},{I32}")
-    has(out, r"cuft\.var \"\$or\" : !cuft\.var<i32>")
+    has(out, r'cuft\.short_circuit "or" : i32')
 
 
 def branches(x, out):

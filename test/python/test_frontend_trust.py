@@ -49,7 +49,8 @@ def assert_linear(ir, n, lines_per_operand):
 
 
 def region_depth(ir):
-    """How deep regions (if, for, while) nest inside the functions of ``ir``."""
+    """How deep regions (if, for, while, short_circuit) nest inside the
+    functions of ``ir``."""
     depth = deepest = 0
     for line in ir.splitlines():
         if line.startswith("}"):
@@ -443,7 +444,7 @@ def test_long_and_or_chains_give_flat_ir_quickly(tmp_path, op):
     start = time.perf_counter()
     ir = generate(k).ir
     assert time.perf_counter() - start < 30  # ~0.15 s here; the nested IR took minutes
-    assert region_depth(ir) == 2  # a run-once loop and its exits
+    assert region_depth(ir) == 1  # one short-circuit, every exit in its block
     assert_linear(ir, n, 10)  # nested and indented: 130 MB
 
 
@@ -451,7 +452,7 @@ def test_a_10000_operand_and_chain(tmp_path):
     n = 10000
     k = chain_module(tmp_path, f"    out[0] = {' and '.join(operands(n))}\n")
     ir = generate(k).ir
-    assert region_depth(ir) == 2  # nested and indented: 604 MB
+    assert region_depth(ir) == 1  # nested and indented: 604 MB
     assert_linear(ir, n, 10)
 
 
@@ -493,7 +494,7 @@ def test_a_block_of_thousands_of_operations_is_large_and_right(tmp_path):
 def test_long_comparison_chain_and_conditional_expressions_are_flat(tmp_path):
     k = chain_module(tmp_path, f"    out[0] = {' < '.join(operands(1000))}\n")
     ir = generate(k).ir
-    assert region_depth(ir) == 2
+    assert region_depth(ir) == 1
     assert_linear(ir, 1000, 14)
     arms = " ".join(f"x[{i}] if x[{i + 1}] > 0 else" for i in range(300))
     ir = generate(chain_module(tmp_path, f"    out[0] = {arms} 0\n")).ir
@@ -668,6 +669,23 @@ def test_chains_short_circuit_exactly(tmp_path):
     np.testing.assert_array_equal(c0, [1] * 18 + [0] * (n - 18))
     np.testing.assert_array_equal(c1, [1] + [0] * (n - 1))
     np.testing.assert_array_equal(c2, [1] * 18 + [0] * (n - 18))
+
+
+@cuft.kernel
+def literal_or(x, out):
+    # 1e-50 is true, so the chain ends with it, converted to the result's
+    # type (float32, the join of float32 and a float literal): 0.0. Its truth
+    # is its own, not its conversion's (which would go on to x[0]).
+    out[0] = 1e-50 or x[0]
+    out[1] = x[1] and 1e-50
+
+
+def test_a_chain_tests_each_operand_before_converting_it():
+    x = np.array([5.0, 2.0], np.float32)
+    out = np.full(2, -1.0, np.float32)
+    literal_or[1, 1](x, out)
+    np.testing.assert_array_equal(out, [np.float32(1e-50), np.float32(1e-50)])
+    assert literal_or.inspect(x, out, stage="typed").count('short_circuit "') == 2
 
 
 @cuft.kernel

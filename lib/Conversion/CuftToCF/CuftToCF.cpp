@@ -181,6 +181,44 @@ void lowerWhile(IRRewriter &rewriter, WhileOp op) {
   rewriter.eraseOp(op);
 }
 
+/// A short-circuit's block continues the block it is in; each `exit_if`
+/// branches to what follows the op, with its value, or on to the rest of the
+/// block; `exit` branches there with its value. Its nested control flow is
+/// blocks by now, so its exits may be in several blocks.
+void lowerShortCircuit(IRRewriter &rewriter, ShortCircuitOp op) {
+  Block *block = op->getBlock();
+  Block *cont = rewriter.splitBlock(block, std::next(op->getIterator()));
+  Value result = cont->addArgument(op.getType(), op.getLoc());
+  rewriter.replaceAllUsesWith(op.getResult(), result);
+  SmallVector<Operation *> exits;
+  for (Block &b : op.getBody())
+    for (Operation &o : b)
+      if (isa<ExitIfOp, ExitOp>(o))
+        exits.push_back(&o);
+  SmallVector<Block *> blocks = inlineBefore(rewriter, op.getBody(), cont);
+  rewriter.mergeBlocks(blocks.front(), block);
+  rewriter.eraseOp(op);
+  // The last exit first: each split moves only the ops up to the next exit.
+  for (Operation *e : llvm::reverse(exits)) {
+    rewriter.setInsertionPoint(e);
+    if (auto exit = dyn_cast<ExitOp>(e)) {
+      cf::BranchOp::create(rewriter, e->getLoc(), cont, ValueRange{exit.getValue()});
+    } else {
+      auto exitIf = cast<ExitIfOp>(e);
+      Block *next = rewriter.splitBlock(e->getBlock(), std::next(e->getIterator()));
+      rewriter.setInsertionPointAfter(e);
+      ValueRange value = exitIf->getOperands().drop_front();
+      if (exitIf.getOn())
+        cf::CondBranchOp::create(rewriter, e->getLoc(), exitIf.getTest(), cont, value, next,
+                                 ValueRange{});
+      else
+        cf::CondBranchOp::create(rewriter, e->getLoc(), exitIf.getTest(), next, ValueRange{},
+                                 cont, value);
+    }
+    rewriter.eraseOp(e);
+  }
+}
+
 LogicalResult lowerFunction(Operation *fn) {
   Region &body = fn->getRegion(0);
   if (body.empty())
@@ -203,12 +241,14 @@ LogicalResult lowerFunction(Operation *fn) {
   // took 2.5 s.)
   SmallVector<Operation *> structured;
   fn->walk<WalkOrder::PostOrder, ReverseIterator>([&](Operation *op) {
-    if (isa<IfOp, ForOp, WhileOp>(op))
+    if (isa<IfOp, ForOp, WhileOp, ShortCircuitOp>(op))
       structured.push_back(op);
   });
   for (Operation *op : structured) {
     if (auto i = dyn_cast<IfOp>(op))
       lowerIf(rewriter, i);
+    else if (auto s = dyn_cast<ShortCircuitOp>(op))
+      lowerShortCircuit(rewriter, s);
     else if (auto f = dyn_cast<ForOp>(op))
       lowerFor(rewriter, f);
     else

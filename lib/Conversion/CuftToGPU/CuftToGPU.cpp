@@ -147,7 +147,7 @@ struct ConvertCuftToGPUPass : public cuft::impl::ConvertCuftToGPUBase<ConvertCuf
       if (!specialized)
         return fn->emitError("'") << name << "' is not specialized: run cuft-specialize first";
       WalkResult r = fn->walk([&](Operation *op) {
-        if (isa<IfOp, ForOp, WhileOp>(op)) {
+        if (isa<IfOp, ForOp, WhileOp, ShortCircuitOp>(op)) {
           op->emitError("structured control flow must be lowered first: run "
                         "convert-cuft-to-cf before convert-cuft-to-gpu");
           return WalkResult::interrupt();

@@ -863,7 +863,7 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
     def _flat_branches(self, arms, final, written):
         """A long chain, flat: in a loop that runs once when the chain can
         fall through and holds no break or continue of the user's (each arm
-        breaks out of it, as short_circuit's chains do), else with a flag.
+        breaks out of it), else with a flag.
         ``written``: the chain's arms as written (before tuple-length tests
         were decided)."""
         if self._chain_in_loop_form(written, final):
@@ -921,17 +921,24 @@ class FunctionCodegen(ExpressionsMixin, BuiltinsMixin, ast.NodeVisitor):
         through thousands) or a flag tested per arm (LLVM's SimplifyCFG
         threaded 2,500 such tests in 4 s, quadratically)."""
         first = arms[0][0]
-        with self.short_circuit(first):
-            for node, test, emit in arms:
-                pos = self.pos(node)
-                cond = self.as_value(self.visit(test), test)
-                self.em.begin(f"cuft.if {cond.name} : {cond.type}", pos)
-                emit()
-                if not self.em.terminated:
-                    self.em.terminator("cuft.break", pos)
-                self.em.end()
-            if final is not None:
-                final()
+        pos = self.pos(first)
+        self.em.begin("cuft.while", pos)
+        true = self.constant(True, first)
+        self.em.terminator(f"cuft.condition {true.name} : {true.type}", pos)
+        self.em.middle("do")
+        for node, test, emit in arms:
+            pos = self.pos(node)
+            cond = self.as_value(self.visit(test), test)
+            self.em.begin(f"cuft.if {cond.name} : {cond.type}", pos)
+            emit()
+            if not self.em.terminated:
+                self.em.terminator("cuft.break", pos)
+            self.em.end()
+        if final is not None:
+            final()
+        if not self.em.terminated:  # the else part may return
+            self.em.terminator("cuft.break", self.pos(first))
+        self.em.end()
 
     def visit_For(self, node):
         if node.orelse:

@@ -621,10 +621,9 @@ class ExpressionsMixin:
         mnemonic = {ast.USub: "neg", ast.Invert: "invert", ast.Not: "not"}[type(node.op)]
         return self.unop(mnemonic, a, node)
 
-    # and/or, comparison chains and conditional expressions emit flat IR: one
-    # cuft.if per operand, each at the depth of the expression, never an if
-    # nested in the previous one's region, so a chain of any length nests no
-    # deeper than two operands do.
+    # and/or and comparison chains are one cuft.short_circuit each: its
+    # operands in one block, each ending the chain early with a cuft.exit_if,
+    # so a chain of any length nests no deeper than two operands do.
 
     def visit_Compare(self, node):
         # Operands may be tuples (compared as Python does), so they stay as
@@ -636,62 +635,47 @@ class ExpressionsMixin:
         if len(node.ops) == 1:
             return result
         # a < b < c < d: each middle operand is evaluated once, and each
-        # comparison only while the previous ones hold (see short_circuit).
-        tmp = self.temp("$cmp", node)
-        self.store_temp(tmp, result, node)
-        with self.short_circuit(node):
+        # comparison only while the previous ones hold.
+        with self.chain("comparison", node) as end:
             for k in range(1, len(node.ops)):
-                self.exit_when(result, False, node)
+                self.exit_if(result, False, node)
                 left, nxt = right, node.comparators[k]
                 right = self.visit(nxt)
                 result = self.cmp(node.ops[k], left, right, node.comparators[k - 1])
-                self.store_temp(tmp, result, node)
-        return self.load_temp(tmp, node)
+            end(result, node)
+        return end.result
 
     def visit_BoolOp(self, node):
         # Python value semantics: `a or b` is a if a is true, else b; b runs only
-        # then. `a and b and c` is `t = a`, then `t = b` unless t is false, then
-        # `t = c` unless t is false (see short_circuit).
+        # then. `a and b and c` is a if a is false, else b if b is false, else c.
         is_and = isinstance(node.op, ast.And)
-        tmp = self.temp("$and" if is_and else "$or", node)
-        value = self.as_value(self.visit(node.values[0]), node.values[0])
-        self.store_temp(tmp, value, node)
-        with self.short_circuit(node):
-            for operand in node.values[1:]:
-                self.exit_when(value, not is_and, node)
-                value = self.as_value(self.visit(operand), operand)
-                self.store_temp(tmp, value, operand)
-        return self.load_temp(tmp, node)
+        with self.chain("and" if is_and else "or", node) as end:
+            for operand in node.values[:-1]:
+                self.exit_if(self.as_value(self.visit(operand), operand), not is_and, operand)
+            last = node.values[-1]
+            end(self.as_value(self.visit(last), last), last)
+        return end.result
 
     @contextlib.contextmanager
-    def short_circuit(self, node):
-        """A chain whose steps may end it early, flat however long it is: a
-        loop that runs once (`cuft.while` on true, ending in `cuft.break`), in
-        which exit_when() breaks out. Every exit branches straight to the end,
-        the shape nested ifs would give, without their nesting (MLIR's parser
-        recursed through 4,000 of them) or a test of a flag per step (LLVM's jump
-        threading took quadratic time over 10,000 of those). Expressions hold
-        no break or continue of the user's, so the loop sees only these (a
-        long elif chain is emitted in one only when it holds none either:
-        FunctionCodegen._looped_branches)."""
-        pos = self.pos(node)
-        self.em.begin("cuft.while", pos)
-        true = self.constant(True, node)
-        self.em.terminator(f"cuft.condition {true.name} : {true.type}", pos)
-        self.em.middle("do")
-        yield
-        if not self.em.terminated:  # an elif chain's else part may return
-            self.em.terminator("cuft.break", pos)
+    def chain(self, kind, node):
+        """A cuft.short_circuit of `kind` ("and", "or", "comparison"): the
+        body of the with-statement emits its operands, ending some with
+        exit_if(), and calls the yielded end(value, node) with the last; the
+        value the chain takes is then end.result."""
+        result = Value(self.em.fresh(), UNKNOWN)
+        self.em.begin(f'{result.name} = cuft.short_circuit "{kind}" : {UNKNOWN}', self.pos(node))
+
+        def end(value, at):
+            self.em.terminator(f"cuft.exit {value.name} : {value.type}", self.pos(at))
+            end.result = result
+
+        yield end
         self.em.end()
 
-    def exit_when(self, value, truth, node):
-        """Inside short_circuit: ends the chain when `value` tests `truth`."""
-        pos = self.pos(node)
-        self.em.begin(f"cuft.if {value.name} : {value.type}", pos)
-        if not truth:
-            self.em.middle("else")
-        self.em.terminator("cuft.break", pos)
-        self.em.end()
+    def exit_if(self, value, truth, node):
+        """Inside chain(): ends it with `value` when `value` tests `truth`."""
+        self.em.emit(f"cuft.exit_if {value.name}, {value.name} if {'true' if truth else 'false'}"
+                     f" : {value.type}, {value.type}", self.pos(node))
 
     def visit_IfExp(self, node):
         # `a if c else b if d else e`: one chain of arms, emitted without

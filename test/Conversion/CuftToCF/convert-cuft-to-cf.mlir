@@ -65,3 +65,34 @@ cuft.func @early_return(%x: i64) -> i64 {
   cuft.return %x : i64
 }
 
+
+// A short-circuit continues its block; each exit_if branches to the block
+// after it with its value (`and`: when false) or on; exit branches there too.
+// Its nested control flow (an if in an operand) is blocks by then.
+// CHECK-LABEL: cuft.kernel @short_circuit(
+// CHECK-SAME: %[[P:.*]]: i1, %[[Q:.*]]: i1, %[[X:.*]]: f64, %[[Y:.*]]: f64,
+// CHECK-SAME: %[[A:.*]]: !cuft.array<f64, 1, C>
+// CHECK: cf.cond_br %[[P]], ^[[NEXT:.*]], ^[[JOIN:.*]](%[[X]] : f64)
+// CHECK: ^[[NEXT]]:
+// CHECK: cf.cond_br %[[Q]], ^[[THEN:.*]], ^[[IFEND:.*]]
+// CHECK: ^[[THEN]]:
+// CHECK: cf.br ^[[IFEND]]
+// CHECK: ^[[IFEND]]:
+// CHECK: cf.cond_br %[[Q]], ^[[JOIN]](%[[Y]] : f64), ^[[LAST:.*]]
+// CHECK: ^[[LAST]]:
+// CHECK: cf.br ^[[JOIN]](%[[X]] : f64)
+// CHECK: ^[[JOIN]](%[[R:.*]]: f64):
+// CHECK: cuft.store %[[R]], %[[A]]
+cuft.kernel @short_circuit(%p: i1, %q: i1, %x: f64, %y: f64, %a: !cuft.array<f64, 1, C>) {
+  %c0 = cuft.constant 0 : i64
+  %r = cuft.short_circuit "and" : f64 {
+    cuft.exit_if %p, %x if false : i1, f64
+    cuft.if %q : i1 {
+      cuft.store %y, %a[%c0] : f64, !cuft.array<f64, 1, C>[i64]
+    }
+    cuft.exit_if %q, %y if true : i1, f64
+    cuft.exit %x : f64
+  }
+  cuft.store %r, %a[%c0] : f64, !cuft.array<f64, 1, C>[i64]
+  cuft.return
+}

@@ -297,3 +297,52 @@ cuft.kernel @k() {
   // expected-error@+1 {{block with no terminator}}
   cuft.syncthreads
 }
+
+// -----
+
+cuft.kernel @k(%a: f64) {
+  // expected-error@+1 {{expects kind "and", "or" or "comparison", got "xor"}}
+  %r = cuft.short_circuit "xor" : f64 {
+    cuft.exit %a : f64
+  }
+  cuft.return
+}
+
+// -----
+
+cuft.kernel @k(%a: f64) {
+  // expected-error@+1 {{'cuft.short_circuit' op expects its block to end in cuft.exit}}
+  %r = cuft.short_circuit "and" : f64 {
+    cuft.return
+  }
+  cuft.return
+}
+
+// -----
+
+cuft.kernel @k(%a: f64) {
+  // expected-error@+1 {{'cuft.exit_if' op expects parent op 'cuft.short_circuit'}}
+  cuft.exit_if %a, %a if false : f64, f64
+  cuft.return
+}
+
+// -----
+
+cuft.kernel @k(%a: f64) {
+  %r = cuft.short_circuit "and" : f64 {
+    // expected-error@+1 {{'cuft.exit_if' op expects an i1 test, got 'f64'}}
+    cuft.exit_if %a, %a if false : f64, f64
+    cuft.exit %a : f64
+  }
+  cuft.return
+}
+
+// -----
+
+cuft.kernel @k(%a: f64, %b: i64) {
+  %r = cuft.short_circuit "or" : f64 {
+    // expected-error@+1 {{'cuft.exit' op expects a value of the result's type 'f64', got 'i64'}}
+    cuft.exit %b : i64
+  }
+  cuft.return
+}

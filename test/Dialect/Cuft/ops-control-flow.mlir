@@ -181,3 +181,27 @@ cuft.kernel @attrs(%c: i1, %n: i64) {
   } {tag = 3}
   cuft.return
 }
+
+// and/or and comparison chains: a short-circuit, its exits in its one block.
+// CHECK-LABEL: cuft.kernel @short_circuit
+// CHECK: %[[R:.*]] = cuft.short_circuit "and" : !cuft.unknown {
+// CHECK-NEXT: cuft.exit_if %{{.*}}, %{{.*}} if false : !cuft.unknown, !cuft.unknown
+// CHECK-NEXT: cuft.exit_if %{{.*}}, %{{.*}} if false : f64, f64
+// CHECK-NEXT: cuft.exit %{{.*}} : !cuft.unknown
+// CHECK-NEXT: }
+// CHECK: cuft.short_circuit "or" : f64 {
+// CHECK-NEXT: cuft.exit_if %{{.*}}, %{{.*}} if true : i1, f64
+// CHECK-NEXT: cuft.exit %{{.*}} : f64
+// CHECK-NEXT: }
+cuft.kernel @short_circuit(%a: !cuft.unknown, %b: !cuft.unknown, %t: i1, %x: f64) {
+  %r = cuft.short_circuit "and" : !cuft.unknown {
+    cuft.exit_if %a, %a if false : !cuft.unknown, !cuft.unknown
+    cuft.exit_if %x, %x if false : f64, f64
+    cuft.exit %b : !cuft.unknown
+  }
+  %s = cuft.short_circuit "or" : f64 {
+    cuft.exit_if %t, %x if true : i1, f64
+    cuft.exit %x : f64
+  }
+  cuft.return
+}

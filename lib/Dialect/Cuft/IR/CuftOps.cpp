@@ -956,6 +956,35 @@ LogicalResult ConditionOp::verify() {
   return success();
 }
 
+LogicalResult ShortCircuitOp::verify() {
+  StringRef kind = getKind();
+  if (kind != "and" && kind != "or" && kind != "comparison")
+    return emitOpError("expects kind \"and\", \"or\" or \"comparison\", got \"")
+           << kind << "\"";
+  Block &block = getBody().front();
+  if (block.empty() || !isa<ExitOp>(block.back()))
+    return emitOpError("expects its block to end in cuft.exit");
+  return success();
+}
+
+/// A value a short-circuit ends with: of its result's type, in typed IR (where
+/// the result's type is known; generic IR may hold typed constants).
+static LogicalResult verifyExitValue(Operation *op, Value value) {
+  Type want = op->getParentOp()->getResult(0).getType();
+  if (isUnknown(want) || value.getType() == want)
+    return success();
+  return op->emitOpError("expects a value of the result's type ")
+         << want << ", got " << value.getType();
+}
+
+LogicalResult ExitIfOp::verify() {
+  Type t = getTest().getType();
+  if (!isUnknown((*this)->getParentOp()->getResult(0).getType()) && !t.isInteger(1))
+    return emitOpError("expects an i1 test, got ") << t;
+  return verifyExitValue(*this, getValue());
+}
+LogicalResult ExitOp::verify() { return verifyExitValue(*this, getValue()); }
+
 // cuft.if %c : type { ... } [else { ... }]
 ParseResult IfOp::parse(OpAsmParser &parser, OperationState &result) {
   OpAsmParser::UnresolvedOperand cond;

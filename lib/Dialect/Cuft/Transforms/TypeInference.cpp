@@ -1204,6 +1204,59 @@ void ConditionOp::castOperands(TypeInference &typing) {
   typing.castOperand(*this, 0, i1Type(getContext()));
 }
 
+// A short-circuit's result takes the join of the values it may end with, as
+// a variable does of the values stored to it.
+LogicalResult ShortCircuitOp::inferTypes(TypeInference &) { return success(); }
+void ShortCircuitOp::castOperands(TypeInference &) {}
+
+/// Joins `value`, which `exit` may end its short-circuit with, into the
+/// short-circuit's result.
+static LogicalResult joinExitValue(TypeInference &typing, Operation *exit, Value value) {
+  auto sc = cast<ShortCircuitOp>(exit->getParentOp());
+  TypeInfo v = typing.get(value);
+  if (!v)
+    return success();
+  TypeInfo old = typing.get(sc.getResult());
+  std::optional<TypeInfo> j = joinVariable(old, v);
+  if (!j) {
+    if (typing.emitting()) {
+      StringRef kind = sc.getKind();
+      InFlightDiagnostic d = exit->emitError("the operands of ");
+      if (kind == "comparison")
+        d << "a comparison chain";
+      else
+        d << "'" << kind << "'";
+      d << " have no common type: '" << describe(old.type) << "' and '" << describe(v.type)
+        << "'";
+    }
+    return failure();
+  }
+  typing.set(sc.getResult(), *j);
+  return success();
+}
+
+LogicalResult ExitIfOp::inferTypes(TypeInference &typing) {
+  if (failed(typing.requireScalar(*this, getTest(), "a condition")))
+    return failure();
+  return joinExitValue(typing, *this, getValue());
+}
+/// The type of the result of the short-circuit `exit` ends (known to the
+/// typing before the rewrite reaches the short-circuit, after its body).
+static Type exitType(TypeInference &typing, Operation *exit) {
+  return typing.get(exit->getParentOp()->getResult(0)).type;
+}
+
+void ExitIfOp::castOperands(TypeInference &typing) {
+  typing.castOperand(*this, 0, i1Type(getContext()));
+  typing.castOperand(*this, 1, exitType(typing, *this));
+}
+LogicalResult ExitOp::inferTypes(TypeInference &typing) {
+  return joinExitValue(typing, *this, getValue());
+}
+void ExitOp::castOperands(TypeInference &typing) {
+  typing.castOperand(*this, 0, exitType(typing, *this));
+}
+
 LogicalResult ForOp::inferTypes(TypeInference &typing) {
   std::optional<TypeInfo> acc;
   for (Value v : {getLowerBound(), getUpperBound(), getStep()}) {
