@@ -6,16 +6,19 @@ Python. Three kinds of trees:
 - ``integers``: int32, int64, uint32 and uint64 trees (each tree one type,
   with casts between them): wrap-around, floor division and Python's modulo
   (by zero: 0), shifts (a count past the width, or negative, shifts every bit
-  out), min, max, abs, conditional expressions;
+  out), min, max, abs, conditional expressions (comparison chains too), ``and``
+  and ``or`` chains;
 - ``float64``: float64 trees with int64 leaves converted, Python's float
   ``//`` and ``%`` (CPython's signed zeros), IEEE division by zero, min and
   max (IEEE 754-2019's minimumNumber: NaN skipped, -0.0 below +0.0),
-  ``math.floor`` and ``round`` to int64 (saturating);
+  ``math.floor`` and ``round`` to int64 (saturating), ``and``/``or`` chains;
 - ``float32``: float32 trees with weak literals, rounded at each operation;
 - ``mixed``: trees over variables of all six of those types, each operation
   in the promoted type of its operands (NumPy's rules: ``u64`` with a signed
   integer is ``f64``, ``i32`` with ``f32`` is ``f64``, ...), conditional
-  expressions of two types included.
+  expressions of two types and comparison chains included, and ``and``/``or``
+  chains (Python's value: the operand that ends the chain, converted to the
+  join of all their types; each operand's truth its own).
 
 Expressions whose model value Python cannot give (an overflow past float, a
 NaN into a floor) are skipped, never guessed. ``check(kind, seed)`` returns the
@@ -86,6 +89,35 @@ _COMPARE = {"<": lambda a, b: a < b, "<=": lambda a, b: a <= b, "==": lambda a, 
             "!=": lambda a, b: a != b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b}
 
 
+def _bool_chain(op, models, env):
+    """Python's ``and``/``or`` of the operands' models, each run only while
+    the chain is undecided: the operand whose truth ends it, else the last
+    (NaN is true)."""
+    for f in models[:-1]:
+        v = f(env)
+        if bool(v) != (op == "and"):
+            return v
+    return models[-1](env)
+
+
+def _compare_chain(rng, operands):
+    """(text, model) of a comparison chain over ``operands`` [(text, model,
+    promoted type of it and the next or None)], each middle operand evaluated
+    once, as Python does; ``to(v, t)`` converts where a type is given."""
+    ops = [rng.choice(list(_COMPARE)) for _ in operands[1:]]
+    text = operands[0][0] + "".join(f" {c} {o[0]}" for c, o in zip(ops, operands[1:]))
+
+    def model(env, convert):
+        left = operands[0][1](env)
+        for k, c in enumerate(ops):
+            right = operands[k + 1][1](env)
+            if not _COMPARE[c](*convert(k, left, right)):
+                return False
+            left = right
+        return True
+    return text, model
+
+
 def _per_type_kernel(trees, names):
     """The kernel of ``trees`` ({type: [(text, model)]}): per type ``t`` an
     input array ``a_t`` read into variables ``{name}_t``, one per name, and an
@@ -107,7 +139,11 @@ def _int_tree(rng, t, depth):
         width, signed = INT_TYPES[t]
         c = wrap(rng.choice([0, 1, 2, 3, 7, 31, 32, 63, 64, 100, -1, -5, (1 << width) - 1]), t)
         return f"{INT_CTORS[t]}({c})", lambda env: c
-    op = rng.choice(list(_INT_OPS) + ["neg", "inv", "abs", "cast", "ifexp"])
+    op = rng.choice(list(_INT_OPS) + ["neg", "inv", "abs", "cast", "ifexp", "and", "or"])
+    if op in ("and", "or"):
+        parts = [_int_tree(rng, t, depth - 1) for _ in range(rng.choice([2, 3]))]
+        return (f"({f' {op} '.join(p[0] for p in parts)})",
+                lambda env: _bool_chain(op, [p[1] for p in parts], env))
     if op == "cast":
         text, f = _int_tree(rng, rng.choice(list(INT_TYPES)), depth - 1)
         return f"{INT_CTORS[t]}({text})", lambda env: wrap(f(env), t)
@@ -118,11 +154,11 @@ def _int_tree(rng, t, depth):
             lambda env: wrap(g(f(env)), t)
     if op == "ifexp":
         u = rng.choice(list(INT_TYPES))
-        (sa, fa), (sb, fb) = _int_tree(rng, u, depth - 1), _int_tree(rng, u, depth - 1)
+        tests = [_int_tree(rng, u, depth - 1) for _ in range(rng.choice([2, 2, 3]))]
+        test, holds = _compare_chain(rng, tests)
         (sx, fx), (sy, fy) = _int_tree(rng, t, depth - 1), _int_tree(rng, t, depth - 1)
-        cmp = rng.choice(list(_COMPARE))
-        return (f"({sx} if {sa} {cmp} {sb} else {sy})",
-                lambda env: fx(env) if _COMPARE[cmp](fa(env), fb(env)) else fy(env))
+        return (f"({sx} if {test} else {sy})",
+                lambda env: fx(env) if holds(env, lambda k, a, b: (a, b)) else fy(env))
     (sa, fa), (sb, fb) = _int_tree(rng, t, depth - 1), _int_tree(rng, t, depth - 1)
     g = _INT_OPS[op]
     text = f"{op}({sa}, {sb})" if op in ("min", "max") else f"({sa} {op} {sb})"
@@ -223,7 +259,12 @@ def _float_tree(rng, depth, rnd, leaves, literals):
         c = rng.choice(literals)
         return repr(c), lambda env: rnd(c), True
     op = rng.choice(["+", "-", "*", "/", "//", "%", "min", "max", "neg", "abs", "sqrt",
-                     "ifexp"])
+                     "ifexp", "and", "or"])
+    if op in ("and", "or"):
+        parts = [sub() for _ in range(rng.choice([2, 3]))]
+        return (f"({f' {op} '.join(p[0] for p in parts)})",
+                lambda env: _bool_chain(op, [p[1] for p in parts], env),
+                all(p[2] for p in parts))
     if op in ("neg", "abs", "sqrt"):
         text, f, literal = sub()
         if op == "neg":
@@ -331,15 +372,27 @@ def _mixed_tree(rng, depth):
         t = rng.choice(list(MIXED))
         name = f"{rng.choice('pq')}_{t}"
         return name, t, lambda env: env[name]
-    op = rng.choice(["+", "-", "*", "//", "%", "min", "max", "ifexp"])
+    op = rng.choice(["+", "-", "*", "//", "%", "min", "max", "ifexp", "and", "or"])
+    if op in ("and", "or"):
+        parts = [_mixed_tree(rng, depth - 1) for _ in range(rng.choice([2, 3]))]
+        t = parts[0][1]
+        for p in parts[1:]:
+            t = promote(t, p[1])
+        return (f"({f' {op} '.join(p[0] for p in parts)})", t,
+                lambda env: _to(_bool_chain(op, [p[2] for p in parts], env), t))
     (sa, ta, fa), (sb, tb, fb) = _mixed_tree(rng, depth - 1), _mixed_tree(rng, depth - 1)
     t = promote(ta, tb)
     if op == "ifexp":
         (sx, tx, fx), (sy, ty, fy) = _mixed_tree(rng, depth - 1), _mixed_tree(rng, depth - 1)
         u = promote(tx, ty)
-        cmp = rng.choice(["<", "==", ">="])
-        return (f"({sx} if {sa} {cmp} {sb} else {sy})", u,
-                lambda env: _to(fx(env), u) if _COMPARE[cmp](_to(fa(env), t), _to(fb(env), t))
+        tests = [(sa, ta, fa), (sb, tb, fb)]
+        if rng.random() < 0.5:
+            tests.append(_mixed_tree(rng, depth - 1))
+        pair = [promote(a[1], b[1]) for a, b in zip(tests, tests[1:])]
+        test, holds = _compare_chain(rng, [(p[0], p[2]) for p in tests])
+        return (f"({sx} if {test} else {sy})", u,
+                lambda env: _to(fx(env), u) if holds(
+                    env, lambda k, a, b: (_to(a, pair[k]), _to(b, pair[k])))
                 else _to(fy(env), u))
     if MIXED[t][0] == "f":
         if op in ("//", "%"):
