@@ -21,15 +21,18 @@ Python. Three kinds of trees:
   join of all their types; each operand's truth its own).
 
 Expressions whose model value Python cannot give (an overflow past float, a
-NaN into a floor) are skipped, never guessed. ``check(kind, seed)`` returns the
+NaN into a floor) are skipped, never guessed. ``folded``: the same trees with
+their inputs compiled in (constexpr parameters, the names replaced by what
+they were assigned), so that constant folding computes every expression. ``check(kind, seed)`` returns the
 mismatches as text; test_semantics_fuzz.py runs a few seeds of each, and
-``python semantics_fuzz.py KIND FIRST LAST`` runs more (it found the float
+``python semantics_fuzz.py KIND FIRST LAST [--folded]`` runs more (it found the float
 min/max rules' two bugs: a zero's sign that depended on the operands' order,
 and LLVM's X86 code for minimumnum returning a NaN)."""
 import importlib.util
 import math
 import os
 import random
+import re
 import sys
 import tempfile
 import warnings
@@ -449,29 +452,82 @@ KINDS = {"integers": _integers, "float64": lambda rng: _floats(rng, 64),
          "float32": lambda rng: _floats(rng, 32), "mixed": _mixed}
 
 
-def check(kind, seed, runs=10):
+_CTORS = {np.dtype(np.int32): "cuft.int32", np.dtype(np.int64): "cuft.int64",
+          np.dtype(np.uint32): "cuft.uint32", np.dtype(np.uint64): "cuft.uint64",
+          np.dtype(np.float32): "cuft.float32", np.dtype(np.float64): "cuft.float64"}
+
+
+def _folded(body, args):
+    """``body`` (``def k(params):``, assignments of the inputs' elements to
+    names, then the stores of the expressions) with its input arrays (the
+    parameters not named ``o...``) made constexpr scalars, one per element,
+    converted to the element type (``a_i32[1]`` is ``cuft.int32(a_i32_1)``),
+    and the names replaced in the expressions by what they were assigned:
+    every expression is then literal and constant folding computes it at
+    specialization (CuftFolds.cpp). Returns the source and a function from
+    launch arguments (the arrays) to the folded kernel's."""
+    head, *lines = body.rstrip("\n").split("\n")
+    params = head[len("def k("):-len("):")].split(", ")
+    inputs = [i for i, p in enumerate(params) if not p.startswith("o")]
+    new_params = []
+    for i, p in enumerate(params):
+        if i not in inputs:
+            new_params.append(p)
+            continue
+        new_params += [f"{p}_{k}: cuft.constexpr" for k in range(len(args[i]))]
+    names, stores = {}, []
+    for line in lines:
+        target, value = (part.strip() for part in line.split("=", 1))
+        for i in inputs:
+            value = re.sub(rf"\b{params[i]}\[(\d+)\]",
+                           lambda m, i=i: f"{_CTORS[args[i].dtype]}({params[i]}_{m[1]})", value)
+        if "[" in target:
+            stores.append(f"    {target} = {value}")
+        else:
+            names[target] = value
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b")
+    stores = [pattern.sub(lambda m: f"({names[m[1]]})", line) for line in stores]
+
+    def launch_args(arrays):
+        out = []
+        for i, a in enumerate(arrays):
+            out += [v.item() for v in a] if i in inputs else [a]
+        return out
+    return f"def k({', '.join(new_params)}):\n" + "\n".join(stores) + "\n", launch_args
+
+
+def check(kind, seed, runs=10, folded=False):
     """The mismatches of one kernel of ``kind`` made from ``seed``, over
-    ``runs`` launches with random inputs."""
+    ``runs`` launches with random inputs; ``folded``: its inputs compiled in
+    as constants (a specialization per launch), so that constant folding
+    computes what the kernel would."""
     rng = random.Random(f"{kind}-{seed}")
     body, inputs, compare = KINDS[kind](rng)
+    launch_args = None
+    if folded:
+        state = rng.getstate()
+        body, launch_args = _folded(body, inputs())
+        rng.setstate(state)
     src = "import math\nimport cuft\n\n@cuft.kernel(fma=False)\n" + body
     with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, f"fuzz_{kind}_{seed}.py")
+        name = f"fuzz_{kind}_{seed}{'_folded' if folded else ''}"
+        path = os.path.join(tmp, name + ".py")
         with open(path, "w") as f:
             f.write(src)
-        spec = importlib.util.spec_from_file_location(f"fuzz_{kind}_{seed}", path)
+        spec = importlib.util.spec_from_file_location(name, path)
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
         mismatches = []
         for _ in range(runs):
             args = inputs()
-            module.k[1, 1](*args)
+            module.k[1, 1](*(launch_args(args) if folded else args))
             mismatches.extend(compare(args))
         return mismatches
 
 
 if __name__ == "__main__":
-    kind, first, last = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-    for seed in range(first, last + 1):
-        for line in check(kind, seed):
+    folded = "--folded" in sys.argv
+    kind, first, last = [a for a in sys.argv[1:] if a != "--folded"]
+    for seed in range(int(first), int(last) + 1):
+        for line in check(kind, seed, folded=folded):
             print(f"seed {seed}: {line}")
