@@ -23,11 +23,12 @@ Python. Three kinds of trees:
 Expressions whose model value Python cannot give (an overflow past float, a
 NaN into a floor) are skipped, never guessed. ``folded``: the same trees with
 their inputs compiled in (constexpr parameters, the names replaced by what
-they were assigned), so that constant folding computes every expression. ``check(kind, seed)`` returns the
-mismatches as text; test_semantics_fuzz.py runs a few seeds of each, and
-``python semantics_fuzz.py KIND FIRST LAST [--folded]`` runs more (it found the float
-min/max rules' two bugs: a zero's sign that depended on the operands' order,
-and LLVM's X86 code for minimumnum returning a NaN)."""
+they were assigned), so that constant folding computes every expression.
+``check(kind, seed)`` returns the mismatches as text; test_semantics_fuzz.py
+runs a few seeds of each, and ``python semantics_fuzz.py KIND FIRST LAST
+[--folded]`` runs more (it found the float min/max rules' two bugs: a zero's
+sign that depended on the operands' order, and LLVM's X86 code for minimumnum
+returning a NaN)."""
 import importlib.util
 import math
 import os
