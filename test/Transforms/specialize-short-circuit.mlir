@@ -1,4 +1,5 @@
-// RUN: cuft-opt %s --split-input-file --cuft-specialize="sig=array<f64,1,C>,array<i32,1,C>,array<f32,1,C>" --verify-diagnostics | FileCheck %s
+// RUN: cuft-opt %s --split-input-file --verify-diagnostics \
+// RUN:   --cuft-specialize="sig=array<f64,1,C>,array<i32,1,C>,array<f32,1,C>" | FileCheck %s
 
 // `x[0] and y[0] and 5`: the result takes the join of what it may end with
 // (f64, i32 and a weak literal: f64); each exit tests its own value (the
