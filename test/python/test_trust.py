@@ -128,6 +128,47 @@ def test_folded_shifts_agree_with_run_time_shifts():
         assert list(out) == [run[0], right[1], right[2], run[3]], (k, m)
 
 
+# -- float floor division and modulo: the same folded as at run time ------------------
+@cuft.kernel
+def float_divmod(a, b, q, r):
+    i = cuft.grid(1)
+    if i < a.size:
+        q[i] = a[i] // b[i]
+        r[i] = a[i] % b[i]
+
+
+@cuft.kernel
+def float32_divmod_folded(q, r, a: cuft.constexpr, b: cuft.constexpr):
+    q[0] = cuft.float32(a) // cuft.float32(b)
+    r[0] = cuft.float32(a) % cuft.float32(b)
+
+
+@cuft.kernel
+def float64_divmod_folded(q, r, a: cuft.constexpr, b: cuft.constexpr):
+    q[0] = cuft.float64(a) // cuft.float64(b)
+    r[0] = cuft.float64(a) % cuft.float64(b)
+
+
+@pytest.mark.parametrize("ftype", [np.float32, np.float64])
+def test_folded_float_floor_division_and_modulo_round_each_step_in_the_type(ftype):
+    # CPython's algorithm (NumPy's npy_divmod) takes several steps, each
+    # rounded in the type at run time; folding computed float32 in double and
+    # rounded once: 2.9f // 3.3333333e-08f folded to 87000000 where NumPy and
+    # the run time give 87000008 (found by semantics_fuzz.py --folded).
+    a = np.array([2.9, -7.5, 1.0, 5.0, -0.0, 1e30, 3.0], ftype)
+    b = np.array([3.3333333e-08, 2.0, 0.1, -3.0, 2.0, 7.0, -0.0], ftype)
+    q, r = np.zeros_like(a), np.zeros_like(a)
+    float_divmod[1, 32](a, b, q, r)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        assert same_floats(q, np.floor_divide(a, b)) and same_floats(r, np.remainder(a, b))
+    folded = float32_divmod_folded if ftype == np.float32 else float64_divmod_folded
+    for i in range(len(a)):
+        fq, fr = np.zeros(1, ftype), np.zeros(1, ftype)
+        folded[1, 1](fq, fr, float(a[i]), float(b[i]))
+        assert same_floats([fq[0], fr[0]], [q[i], r[i]]), (a[i], b[i], fq[0], fr[0], q[i], r[i])
+    assert "cuft.floordiv" not in folded.inspect(fq, fr, 2.9, 3.3333333e-08, stage="typed")
+
+
 # -- float to integer conversions past the type's range -------------------------------
 @cuft.kernel
 def to_integers(x, i8, u8, i32, u32, i64, u64):

@@ -143,6 +143,21 @@ cuft.func @float_floordiv_mod() {
   cuft.return
 }
 
+// float32 floor division folds with each step in float32, as at run time
+// (and in NumPy): 2.9f // 3.3333333e-08f is 87000008, where the steps in
+// double give 87000000.
+// CHECK-LABEL: cuft.func @float32_floordiv_steps
+// CHECK: %[[Q:.*]] = cuft.constant 0x4CA5F079 : f32
+// CHECK-NOT: cuft.floordiv
+// CHECK: cuft.call @sink_f32(%[[Q]])
+cuft.func @float32_floordiv_steps() {
+  %a = cuft.constant 0x4039999A : f32
+  %b = cuft.constant 0x330F2A63 : f32
+  %0 = cuft.floordiv %a, %b : (f32, f32) -> f32
+  cuft.call @sink_f32(%0) : (f32) -> ()
+  cuft.return
+}
+
 // Python: -4.0 % 2.0 == 0.0 and 4.0 % -2.0 == -0.0 (a zero takes the divisor's sign).
 // CHECK-LABEL: cuft.func @float_mod_zero
 // CHECK-DAG: %[[PZ:.*]] = cuft.constant 0.000000e+00 : f64

@@ -46,27 +46,33 @@ Attribute floatAttr(Type type, double v) {
 
 /// CPython's float floor division (float_floor_div, numpy's npy_divmod): the
 /// floor of the exact quotient, which floor(a / b) misses where a / b rounds
-/// up to an integer. Arith.cpp's floatFloorDiv computes the same at run time.
-double pyFloorDiv(double a, double b) {
-  double mod = std::fmod(a, b);
-  double div = (a - mod) / b;
+/// up to an integer. Arith.cpp's floatFloorDiv computes the same at run time,
+/// each step in `F`: float for float32 (and float16 and bfloat16, which it
+/// widens to float32), double for float64.
+template <typename F>
+F pyFloorDiv(F a, F b) {
+  F mod = std::fmod(a, b);
+  F div = (a - mod) / b;
   if (mod != 0 && ((b < 0) != (mod < 0)))
-    div -= 1.0;
+    div -= F(1);
   if (div == 0)
-    return std::copysign(0.0, a / b);
-  double floorDiv = std::floor(div);
-  if (div - floorDiv > 0.5)
-    floorDiv += 1.0;
+    return std::copysign(F(0), a / b);
+  F floorDiv = std::floor(div);
+  if (div - floorDiv > F(0.5))
+    floorDiv += F(1);
   return floorDiv;
 }
 
-double pyMod(double a, double b) {
-  double r = std::fmod(a, b);
+/// CPython's float modulo, each step in `F` as at run time (Arith.cpp's
+/// pythonModFixup on arith.remf).
+template <typename F>
+F pyMod(F a, F b) {
+  F r = std::fmod(a, b);
   if (r != 0 && ((r < 0) != (b < 0)))
     r += b;
   // As in CPython, a zero remainder takes the divisor's sign: -4.0 % 2.0 == 0.0.
   if (r == 0)
-    r = std::copysign(0.0, b);
+    r = std::copysign(F(0), b);
   return r;
 }
 
@@ -139,7 +145,16 @@ std::optional<APInt> foldIntBinary(BinKind kind, const APInt &a, const APInt &b,
   return std::nullopt;
 }
 
-std::optional<double> foldFloatBinary(BinKind kind, double a, double b) {
+/// `a <kind> b` for floats of a type whose run-time steps are in float
+/// (`single`: float32 and narrower) or double; the result is rounded to the
+/// type after.
+std::optional<double> foldFloatBinary(BinKind kind, double a, double b, bool single) {
+  // The single operations (+ - * /) in double are rounded once more to the
+  // type: innocuous, double has more than twice float's digits plus two.
+  // Floor division and modulo take several steps, each rounded at run time.
+  auto stepwise = [&](auto op) -> double {
+    return single ? double(op(float(a), float(b))) : op(a, b);
+  };
   switch (kind) {
   case BinKind::Add:
     return a + b;
@@ -150,9 +165,13 @@ std::optional<double> foldFloatBinary(BinKind kind, double a, double b) {
   case BinKind::TrueDiv:
     return b == 0 ? std::nullopt : std::optional<double>(a / b);
   case BinKind::FloorDiv:
-    return b == 0 ? std::nullopt : std::optional<double>(pyFloorDiv(a, b));
+    if (b == 0)
+      return std::nullopt;
+    return stepwise([](auto x, auto y) { return pyFloorDiv(x, y); });
   case BinKind::Mod:
-    return b == 0 ? std::nullopt : std::optional<double>(pyMod(a, b));
+    if (b == 0)
+      return std::nullopt;
+    return stepwise([](auto x, auto y) { return pyMod(x, y); });
   case BinKind::Pow:
     return std::pow(a, b);
   case BinKind::Min:
@@ -191,7 +210,7 @@ OpFoldResult foldBinary(Operation *op, BinKind kind, ArrayRef<Attribute> operand
   auto a = floatValue(operands[0]), b = floatValue(operands[1]);
   if (!a || !b)
     return {};
-  if (auto r = foldFloatBinary(kind, *a, *b))
+  if (auto r = foldFloatBinary(kind, *a, *b, !type.isF64()))
     return floatAttr(type, *r);
   return {};
 }
