@@ -277,9 +277,10 @@ def _float_tree(rng, depth, rnd, leaves, literals):
             return f"abs({text})", lambda env: abs(f(env)), literal
         return f"math.sqrt(abs({text}))", lambda env: rnd(math.sqrt(abs(f(env)))), literal
     if op == "ifexp":
-        (sa, fa, _), (sb, fb, _), (sx, fx, _), (sy, fy, _) = sub(), sub(), sub(), sub()
+        (sa, fa, _), (sb, fb, _), (sx, fx, lx), (sy, fy, ly) = sub(), sub(), sub(), sub()
+        # Two literal arms give a weak value, whatever the test reads.
         return (f"({sx} if {sa} < {sb} else {sy})",
-                lambda env: fx(env) if fa(env) < fb(env) else fy(env), False)
+                lambda env: fx(env) if fa(env) < fb(env) else fy(env), lx and ly)
     (sa, fa, la), (sb, fb, lb) = sub(), sub()
     if la and lb:
         # Arithmetic on literals alone is exact (Python's), then rounded: not modelled.
