@@ -5,14 +5,17 @@ Python. Three kinds of trees:
 
 - ``integers``: int32, int64, uint32 and uint64 trees (each tree one type,
   with casts between them): wrap-around, floor division and Python's modulo
-  (by zero: 0), shifts (a count past the width, or negative, shifts every bit
-  out), min, max, abs, conditional expressions (comparison chains too), ``and``
-  and ``or`` chains;
+  (by zero: 0), ``**`` (a negative exponent: 0 unless the base is 1 or -1),
+  shifts (a count past the width, or negative, shifts every bit out), min,
+  max, abs, conditional expressions (comparison chains too), ``and`` and
+  ``or`` chains;
 - ``float64``: float64 trees with int64 leaves converted, Python's float
   ``//`` and ``%`` (CPython's signed zeros), IEEE division by zero, min and
   max (IEEE 754-2019's minimumNumber: NaN skipped, -0.0 below +0.0),
-  ``math.floor`` and ``round`` to int64 (saturating), ``and``/``or`` chains;
-- ``float32``: float32 trees with weak literals, rounded at each operation;
+  ``math.floor``, ``ceil``, ``trunc`` and ``round`` to int64 (saturating, NaN
+  0), ``and``/``or`` chains;
+- ``float32``: float32 trees with weak literals, rounded at each operation
+  (the same operations);
 - ``mixed``: trees over variables of all six of those types, each operation
   in the promoted type of its operands (NumPy's rules: ``u64`` with a signed
   integer is ``f64``, ``i32`` with ``f32`` is ``f64``, ...), conditional
@@ -47,6 +50,16 @@ class Skip(Exception):
     """The model has no value for this expression."""
 
 
+def _to_int64(fn, v):
+    """math.floor/ceil/trunc or round (half to even) of float ``v`` as an
+    int64, as cuft computes them: saturating, NaN 0."""
+    if math.isnan(v) or math.isinf(v):
+        return _sat64(v)
+    i = {"math.floor": math.floor, "math.ceil": math.ceil, "math.trunc": math.trunc,
+         "round": round}[fn](v)
+    return max(-(1 << 63), min((1 << 63) - 1, i))
+
+
 def _sat64(v):
     """A float to int64 as cuft converts: toward zero, clamped, NaN 0."""
     if math.isnan(v):
@@ -79,6 +92,14 @@ def _shift(a, k, t, left):
     return wrap(a << k, t) if left else a >> k
 
 
+def _int_pow(a, b, t):
+    """Integer ``a ** b`` in type ``t``: wrapped; a negative exponent gives 0
+    unless the base is 1 or -1."""
+    if b < 0:
+        return 1 if a == 1 else (-1 if b % 2 else 1) if a == -1 else 0
+    return wrap(pow(a, b, 1 << INT_TYPES[t][0]), t)
+
+
 _INT_OPS = {
     "+": lambda a, b, t: wrap(a + b, t), "-": lambda a, b, t: wrap(a - b, t),
     "*": lambda a, b, t: wrap(a * b, t),
@@ -88,6 +109,7 @@ _INT_OPS = {
     "^": lambda a, b, t: wrap(a ^ b, t),
     "<<": lambda a, b, t: _shift(a, b, t, True), ">>": lambda a, b, t: _shift(a, b, t, False),
     "min": lambda a, b, t: min(a, b), "max": lambda a, b, t: max(a, b),
+    "**": lambda a, b, t: _int_pow(a, b, t),
 }
 _COMPARE = {"<": lambda a, b: a < b, "<=": lambda a, b: a <= b, "==": lambda a, b: a == b,
             "!=": lambda a, b: a != b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b}
@@ -263,7 +285,15 @@ def _float_tree(rng, depth, rnd, leaves, literals):
         c = rng.choice(literals)
         return repr(c), lambda env: rnd(c), True
     op = rng.choice(["+", "-", "*", "/", "//", "%", "min", "max", "neg", "abs", "sqrt",
-                     "ifexp", "and", "or"])
+                     "ifexp", "and", "or", "to_int"])
+    if op == "to_int":
+        # math.floor, ceil, trunc and round give int64 (saturating, NaN 0), here
+        # converted back to the tree's type.
+        fn = rng.choice(["math.floor", "math.ceil", "math.trunc", "round"])
+        text, f, _ = sub()
+        ctor = "float" if rnd is float else "cuft.float32"
+        return (f"{ctor}({fn}({text}))",
+                lambda env: rnd(float(_to_int64(fn, f(env)))), False)
     if op in ("and", "or"):
         parts = [sub() for _ in range(rng.choice([2, 3]))]
         return (f"({f' {op} '.join(p[0] for p in parts)})",
