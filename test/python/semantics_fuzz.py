@@ -15,7 +15,8 @@ Python. Three kinds of trees:
   ``math.floor``, ``ceil``, ``trunc`` and ``round`` to int64 (saturating, NaN
   0), ``and``/``or`` chains;
 - ``float32``: float32 trees with weak literals, rounded at each operation
-  (the same operations);
+  (the same operations); ``float16`` likewise (floor division's steps in
+  float32, as the lowering takes them);
 - ``mixed``: trees over variables of all six of those types, each operation
   in the promoted type of its operands (NumPy's rules: ``u64`` with a signed
   integer is ``f64``, ``i32`` with ``f32`` is ``f64``, ...), conditional
@@ -291,7 +292,8 @@ def _float_tree(rng, depth, rnd, leaves, literals):
         # converted back to the tree's type.
         fn = rng.choice(["math.floor", "math.ceil", "math.trunc", "round"])
         text, f, _ = sub()
-        ctor = "float" if rnd is float else "cuft.float32"
+        ctor = {float: "float", _rounded_float32: "cuft.float32",
+                _rounded_float16: "cuft.float16"}[rnd]
         return (f"{ctor}({fn}({text}))",
                 lambda env: rnd(float(_to_int64(fn, f(env)))), False)
     if op in ("and", "or"):
@@ -320,7 +322,9 @@ def _float_tree(rng, depth, rnd, leaves, literals):
                 lambda env: minimum_number(fa(env), fb(env), op == "max"), False)
     g = {"+": lambda a, b: rnd(a + b), "-": lambda a, b: rnd(a - b),
          "*": lambda a, b: rnd(a * b), "/": lambda a, b: rnd(_true_div(a, b)),
-         "//": lambda a, b: rnd(_py_floordiv(a, b, rnd)),
+         # float16 takes its floor division's steps in float32 (Arith.cpp).
+         "//": lambda a, b: rnd(_py_floordiv(a, b, _rounded_float32 if rnd is
+                                             _rounded_float16 else rnd)),
          "%": lambda a, b: rnd(_py_mod(a, b, rnd))}[op]
     return f"({sa} {op} {sb})", lambda env: g(fa(env), fb(env)), False
 
@@ -331,6 +335,12 @@ def _rounded_float32(v):
         return float(np.float32(v))
 
 
+def _rounded_float16(v):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return float(np.float16(v))
+
+
 def _floats(rng, bits):
     n = 24
     if bits == 64:
@@ -339,13 +349,19 @@ def _floats(rng, bits):
         head = ("    x = f[0]\n    y = f[1]\n    fa = float(i[0])\n    fb = float(i[1])\n")
         literals = [0.5, -2.25, 3.0, 1e10, 0.1]
         pool = [0.0, -0.0, 1.5, -2.5, 1e300, -1e-300, 3.0, 0.1, math.inf, -math.inf, math.nan]
-    else:
+    elif bits == 32:
         rnd, dtype = _rounded_float32, np.float32
         leaves = ["x", "y", "z"]
         head = ("    x = cuft.float32(f[0])\n    y = cuft.float32(f[1])\n"
                 "    z = cuft.float32(f[2])\n")
         literals = [0.5, -2.25, 3.0, 7.0, 1e30]
         pool = [0.0, -0.0, 1.5, -2.5, 3e38, -1e-40, 3.0, 0.1, 1e-7, 65504.0]
+    else:
+        rnd, dtype = _rounded_float16, np.float16
+        leaves = ["x", "y", "z"]
+        head = "    x = f[0]\n    y = f[1]\n    z = f[2]\n"
+        literals = [0.5, -2.25, 3.0, 7.0, 1e4, 0.1]
+        pool = [0.0, -0.0, 1.5, -2.5, 65504.0, -6e-8, 3.0, 0.1, 1e-3, 1000.0, math.inf]
     trees = [_float_tree(rng, 4, rnd, leaves, literals)[:2] for _ in range(n)]
     body = head + "".join(f"    o[{j}] = {text}\n" for j, (text, _) in enumerate(trees))
     ints = [0, 1, -7, 123456789, 2**62, -(2**63)]
@@ -481,12 +497,14 @@ def _mixed(rng):
 
 
 KINDS = {"integers": _integers, "float64": lambda rng: _floats(rng, 64),
-         "float32": lambda rng: _floats(rng, 32), "mixed": _mixed}
+         "float32": lambda rng: _floats(rng, 32), "float16": lambda rng: _floats(rng, 16),
+         "mixed": _mixed}
 
 
 _CTORS = {np.dtype(np.int32): "cuft.int32", np.dtype(np.int64): "cuft.int64",
           np.dtype(np.uint32): "cuft.uint32", np.dtype(np.uint64): "cuft.uint64",
-          np.dtype(np.float32): "cuft.float32", np.dtype(np.float64): "cuft.float64"}
+          np.dtype(np.float32): "cuft.float32", np.dtype(np.float64): "cuft.float64",
+          np.dtype(np.float16): "cuft.float16"}
 
 
 def _folded(body, args):
