@@ -1,14 +1,14 @@
 """A differential fuzz of cuft's scalar semantics (docs/TypeSystem.md): random
 expression trees compiled into one kernel each, run on the host target, and
 each result compared with a model of the documented rules written here in
-Python. Three kinds of trees:
+Python. These kinds of trees:
 
-- ``integers``: int32, int64, uint32 and uint64 trees (each tree one type,
-  with casts between them): wrap-around, floor division and Python's modulo
-  (by zero: 0), ``**`` (a negative exponent: 0 unless the base is 1 or -1),
-  shifts (a count past the width, or negative, shifts every bit out), min,
-  max, abs, conditional expressions (comparison chains too), ``and`` and
-  ``or`` chains;
+- ``integers``: trees of each signed and unsigned integer type of 8 to 64
+  bits (each tree one type, with casts between them): wrap-around, floor
+  division and Python's modulo (by zero: 0), ``**`` (a negative exponent: 0
+  unless the base is 1 or -1), shifts (a count past the width, or negative,
+  shifts every bit out), min, max, abs, conditional expressions (comparison
+  chains too), ``and`` and ``or`` chains;
 - ``float64``: float64 trees with int64 leaves converted, Python's float
   ``//`` and ``%`` (CPython's signed zeros), IEEE division by zero, min and
   max (IEEE 754-2019's minimumNumber: NaN skipped, -0.0 below +0.0),
@@ -17,9 +17,10 @@ Python. Three kinds of trees:
 - ``float32``: float32 trees with weak literals, rounded at each operation
   (the same operations); ``float16`` likewise (floor division's steps in
   float32, as the lowering takes them);
-- ``mixed``: trees over variables of all six of those types, each operation
-  in the promoted type of its operands (NumPy's rules: ``u64`` with a signed
-  integer is ``f64``, ``i32`` with ``f32`` is ``f64``, ...), conditional
+- ``mixed``: trees over variables of the eight integer types, ``f32`` and
+  ``f64``, each operation in the promoted type of its operands (NumPy's rules:
+  ``u64`` with a signed integer is ``f64``, ``u8`` with ``i8`` is ``i16``,
+  ``i32`` with ``f32`` is ``f64``, ``i16`` with ``f32`` is ``f32``, ...), conditional
   expressions of two types and comparison chains included, and ``and``/``or``
   chains (Python's value: the operand that ends the chain, converted to the
   join of all their types; each operand's truth its own).
@@ -73,10 +74,10 @@ def _sat64(v):
 
 
 # -- integers ------------------------------------------------------------------------
-INT_TYPES = {"i32": (32, True), "i64": (64, True), "u32": (32, False), "u64": (64, False)}
-INT_CTORS = {"i32": "cuft.int32", "i64": "cuft.int64", "u32": "cuft.uint32",
-             "u64": "cuft.uint64"}
-INT_DTYPES = {"i32": np.int32, "i64": np.int64, "u32": np.uint32, "u64": np.uint64}
+INT_TYPES = {"i8": (8, True), "i16": (16, True), "i32": (32, True), "i64": (64, True),
+             "u8": (8, False), "u16": (16, False), "u32": (32, False), "u64": (64, False)}
+INT_CTORS = {t: f"cuft.{'u' if t[0] == 'u' else ''}int{t[1:]}" for t in INT_TYPES}
+INT_DTYPES = {t: np.dtype(f"{'u' if t[0] == 'u' else ''}int{t[1:]}").type for t in INT_TYPES}
 
 
 def wrap(v, t):
@@ -214,7 +215,7 @@ def _integers(rng):
                for k, v in enumerate("pqr")}
         for i, t in enumerate(INT_TYPES):
             for j, (text, model) in enumerate(trees[t]):
-                got, want = int(args[4 + i][j]), model(env)
+                got, want = int(args[len(INT_TYPES) + i][j]), model(env)
                 if got != want:
                     yield f"{t} {text} with {env}: cuft {got}, model {want}"
 
@@ -501,8 +502,7 @@ KINDS = {"integers": _integers, "float64": lambda rng: _floats(rng, 64),
          "mixed": _mixed}
 
 
-_CTORS = {np.dtype(np.int32): "cuft.int32", np.dtype(np.int64): "cuft.int64",
-          np.dtype(np.uint32): "cuft.uint32", np.dtype(np.uint64): "cuft.uint64",
+_CTORS = {**{np.dtype(INT_DTYPES[t]): INT_CTORS[t] for t in INT_TYPES},
           np.dtype(np.float32): "cuft.float32", np.dtype(np.float64): "cuft.float64",
           np.dtype(np.float16): "cuft.float16"}
 
