@@ -17,10 +17,11 @@ Python. These kinds of trees:
 - ``float32``: float32 trees with weak literals, rounded at each operation
   (the same operations); ``float16`` likewise (floor division's steps in
   float32, as the lowering takes them);
-- ``mixed``: trees over variables of the eight integer types, ``f32`` and
-  ``f64``, each operation in the promoted type of its operands (NumPy's rules:
-  ``u64`` with a signed integer is ``f64``, ``u8`` with ``i8`` is ``i16``,
-  ``i32`` with ``f32`` is ``f64``, ``i16`` with ``f32`` is ``f32``, ...), conditional
+- ``mixed``: trees over variables of bool, the eight integer types, ``f16``,
+  ``f32`` and ``f64``, each operation in the promoted type of its operands
+  (NumPy's rules: ``u64`` with a signed integer is ``f64``, ``u8`` with ``i8``
+  is ``i16``, ``i32`` with ``f32`` is ``f64``, ``i16`` with ``f16`` is ``f32``,
+  bool with anything the other; arithmetic on two bools is on ``i64``), conditional
   expressions of two types and comparison chains included, and ``and``/``or``
   chains (Python's value: the operand that ends the chain, converted to the
   join of all their types; each operand's truth its own).
@@ -388,15 +389,19 @@ def _floats(rng, bits):
 
 
 # -- mixed types -----------------------------------------------------------------------
-MIXED = {**{t: ("i",) + INT_TYPES[t] for t in INT_TYPES}, "f32": ("f", 32, None),
-         "f64": ("f", 64, None)}
-MIXED_DTYPES = {**INT_DTYPES, "f32": np.float32, "f64": np.float64}
+MIXED = {"b": ("b", 1, False), **{t: ("i",) + INT_TYPES[t] for t in INT_TYPES},
+         "f16": ("f", 16, None), "f32": ("f", 32, None), "f64": ("f", 64, None)}
+MIXED_DTYPES = {"b": np.bool_, **INT_DTYPES, "f16": np.float16, "f32": np.float32,
+                "f64": np.float64}
+_ROUND = {"f16": _rounded_float16, "f32": _rounded_float32, "f64": float}
 
 
 def promote(a, b):
     """TypeSystem.md's promotion of two strong scalar types."""
     if a == b:
         return a
+    if "b" in (a, b):  # bool with anything: the other type
+        return b if a == "b" else a
     (ka, wa, sa), (kb, wb, sb) = MIXED[a], MIXED[b]
     if ka == kb == "f":
         return a if wa > wb else b
@@ -406,16 +411,18 @@ def promote(a, b):
         unsigned, signed = (a, b) if not sa else (b, a)
         wu, ws = MIXED[unsigned][1], MIXED[signed][1]
         return "f64" if wu == 64 else signed if wu < ws else f"i{2 * wu}"
+    # The float, widened to one that holds every value of the integer.
     f, i = (a, b) if ka == "f" else (b, a)
     wi = MIXED[i][1]
-    return f if wi <= 8 or (wi <= 16 and MIXED[f][1] >= 32) else "f64"
+    need = 16 if wi <= 8 else 32 if wi <= 16 else 64
+    return f if MIXED[f][1] >= need else f"f{need}"
 
 
 def _to(v, t):
     """A value of a narrower or equal type as type ``t`` (never float to int)."""
     if MIXED[t][0] == "f":
-        return _rounded_float32(v) if t == "f32" else float(v)
-    return wrap(v, t)
+        return _ROUND[t](v)
+    return int(v) if t == "b" else wrap(v, t)
 
 
 def _mixed_tree(rng, depth):
@@ -434,6 +441,8 @@ def _mixed_tree(rng, depth):
                 lambda env: _to(_bool_chain(op, [p[2] for p in parts], env), t))
     (sa, ta, fa), (sb, tb, fb) = _mixed_tree(rng, depth - 1), _mixed_tree(rng, depth - 1)
     t = promote(ta, tb)
+    if t == "b" and op not in ("min", "max", "ifexp"):
+        t = "i64"  # arithmetic on bools is on int64s
     if op == "ifexp":
         (sx, tx, fx), (sy, ty, fy) = _mixed_tree(rng, depth - 1), _mixed_tree(rng, depth - 1)
         u = promote(tx, ty)
@@ -449,13 +458,13 @@ def _mixed_tree(rng, depth):
     if MIXED[t][0] == "f":
         if op in ("//", "%"):
             op = "-"
-        rnd = _rounded_float32 if t == "f32" else float
+        rnd = _ROUND[t]
         g = {"+": lambda a, b: rnd(a + b), "-": lambda a, b: rnd(a - b),
              "*": lambda a, b: rnd(a * b),
              "min": lambda a, b: minimum_number(a, b, False),
              "max": lambda a, b: minimum_number(a, b, True)}[op]
     else:
-        g = (lambda a, b, h=_INT_OPS[op]: h(a, b, t))
+        g = (lambda a, b, h=_INT_OPS[op]: h(a, b, t) if t != "b" else int(h(a, b, "i64")))
     text = f"{op}({sa}, {sb})" if op in ("min", "max") else f"({sa} {op} {sb})"
     return text, t, lambda env: g(_to(fa(env), t), _to(fb(env), t))
 
@@ -471,13 +480,16 @@ def _mixed(rng):
         arrays = []
         for t, (kind, width, signed) in MIXED.items():
             if kind == "f":
-                pool = [0.0, -0.0, 1.5, -2.5, 0.1, 1e20, 16777217.0, math.nan]
+                pool = [0.0, -0.0, 1.5, -2.5, 0.1, 1e20, 16777217.0, math.nan, 65504.0]
+            elif kind == "b":
+                pool = [False, True]
             else:
                 pool = [0, 1, 3, 7, 100, 12345, 16777217, (1 << (width - 1)) - 1,
                         1 << (width - 1), (1 << width) - 1]
                 pool += [-1, -7, -(1 << (width - 1))] if signed else []
                 pool = [wrap(v, t) for v in pool]
-            arrays.append(np.array([rng.choice(pool) for _ in range(2)], MIXED_DTYPES[t]))
+            with np.errstate(over="ignore"):  # 1e20 as f16: inf
+                arrays.append(np.array([rng.choice(pool) for _ in range(2)], MIXED_DTYPES[t]))
         return arrays + [np.zeros(max(1, len(trees[t])), MIXED_DTYPES[t]) for t in MIXED]
 
     def compare(args):
@@ -504,7 +516,7 @@ KINDS = {"integers": _integers, "float64": lambda rng: _floats(rng, 64),
 
 _CTORS = {**{np.dtype(INT_DTYPES[t]): INT_CTORS[t] for t in INT_TYPES},
           np.dtype(np.float32): "cuft.float32", np.dtype(np.float64): "cuft.float64",
-          np.dtype(np.float16): "cuft.float16"}
+          np.dtype(np.float16): "cuft.float16", np.dtype(np.bool_): "cuft.bool_"}
 
 
 def _folded(body, args):
