@@ -13,12 +13,12 @@
 A change of the lowering dumps before and after (a build of each, or
 LD_LIBRARY_PATH pointing at the older library) and compares: the gallery
 (test/python/gallery.py, 77 kernels) covers every construct the test suite
-runs on a GPU. SASS needs cuobjdump or nvdisasm (CUDA's, on PATH, or in
-$CUDA_HOME/bin); without either, PTX instructions and registers only.
+runs on a GPU. SASS needs cuobjdump or nvdisasm (where inspect(stage="sass")
+finds them: $CUDA_HOME/bin, /usr/local/cuda/bin, PATH); without either, PTX
+instructions and registers only.
 """
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -48,32 +48,25 @@ def dump(out):
     print(f"{count} kernels to PTX in {total:.3f} s")
 
 
-def _cuda_tool(name):
-    home = os.environ.get("CUDA_HOME") or os.environ.get("CUDA_PATH") or "/usr/local/cuda"
-    path = os.path.join(home, "bin", name)
-    return path if os.access(path, os.X_OK) else shutil.which(name)
-
-
 def _instructions(ptx):
     return sum(1 for line in ptx.splitlines()
                if line.startswith("\t") and not line.startswith("\t//"))
 
 
 def _sass(path):
-    """(SASS instructions or None, registers) of a PTX file, with ptxas -O3."""
+    """(SASS instructions or None, registers) of a PTX file, with ptxas -O3;
+    the tools found as cuft finds them (cuft.link)."""
+    from cuft.link import _tool, sass
+
     with tempfile.TemporaryDirectory() as tmp:
         cubin = os.path.join(tmp, "k.cubin")
-        run = subprocess.run([_cuda_tool("ptxas"), "-arch=sm_90", "-O3", "-v", path, "-o", cubin],
+        run = subprocess.run([_tool("ptxas"), "-arch=sm_90", "-O3", "-v", path, "-o", cubin],
                              capture_output=True, text=True, check=True)
         registers = sum(int(n) for n in re.findall(r"Used (\d+) registers", run.stderr))
-        tool = _cuda_tool("cuobjdump")
-        args = ["-sass"]
-        if tool is None:
-            tool, args = _cuda_tool("nvdisasm"), []
-        if tool is None:
+        if not (_tool("cuobjdump") or _tool("nvdisasm")):
             return None, registers
-        text = subprocess.run([tool, *args, cubin], capture_output=True, text=True,
-                              check=True).stdout
+        with open(cubin, "rb") as f:
+            text = sass(f.read())
         count = sum(1 for line in text.splitlines()
                     if re.match(r"\s+/\*[0-9a-f]{4}\*/", line) and "NOP" not in line)
         return count, registers
