@@ -1,7 +1,6 @@
 """Expressions: literals, names, attributes, indexing, operators, and/or, chains."""
 
 import ast
-import contextlib
 import numbers
 import operator
 import types
@@ -636,44 +635,42 @@ class ExpressionsMixin:
             return result
         # a < b < c < d: each middle operand is evaluated once, and each
         # comparison only while the previous ones hold.
-        with self.chain("comparison", node) as end:
-            for k in range(1, len(node.ops)):
-                self.exit_if(result, False, node)
-                left, nxt = right, node.comparators[k]
-                right = self.visit(nxt)
-                result = self.cmp(node.ops[k], left, right, node.comparators[k - 1])
-            end(result, node)
-        return end.result
+        chain = self.begin_chain("comparison", node)
+        for k in range(1, len(node.ops)):
+            self.exit_if(result, False, node)
+            left, nxt = right, node.comparators[k]
+            right = self.visit(nxt)
+            result = self.cmp(node.ops[k], left, right, node.comparators[k - 1])
+        self.end_chain(result, node)
+        return chain
 
     def visit_BoolOp(self, node):
         # Python value semantics: `a or b` is a if a is true, else b; b runs only
         # then. `a and b and c` is a if a is false, else b if b is false, else c.
         is_and = isinstance(node.op, ast.And)
-        with self.chain("and" if is_and else "or", node) as end:
-            for operand in node.values[:-1]:
-                self.exit_if(self.as_value(self.visit(operand), operand), not is_and, operand)
-            last = node.values[-1]
-            end(self.as_value(self.visit(last), last), last)
-        return end.result
+        chain = self.begin_chain("and" if is_and else "or", node)
+        for operand in node.values[:-1]:
+            self.exit_if(self.as_value(self.visit(operand), operand), not is_and, operand)
+        last = node.values[-1]
+        self.end_chain(self.as_value(self.visit(last), last), last)
+        return chain
 
-    @contextlib.contextmanager
-    def chain(self, kind, node):
-        """A cuft.short_circuit of `kind` ("and", "or", "comparison"): the
-        body of the with-statement emits its operands, ending some with
-        exit_if(), and calls the yielded end(value, node) with the last; the
-        value the chain takes is then end.result."""
+    def begin_chain(self, kind, node):
+        """Opens a cuft.short_circuit of `kind` ("and", "or", "comparison"),
+        whose operands are emitted next (exit_if() ending it early) up to
+        end_chain(); returns the value it takes."""
         result = Value(self.em.fresh(), UNKNOWN)
         self.em.begin(f'{result.name} = cuft.short_circuit "{kind}" : {UNKNOWN}', self.pos(node))
+        return result
 
-        def end(value, at):
-            self.em.terminator(f"cuft.exit {value.name} : {value.type}", self.pos(at))
-            end.result = result
-
-        yield end
+    def end_chain(self, value, node):
+        """Closes the chain begin_chain() opened with its last operand, `value`."""
+        self.em.terminator(f"cuft.exit {value.name} : {value.type}", self.pos(node))
         self.em.end()
 
     def exit_if(self, value, truth, node):
-        """Inside chain(): ends it with `value` when `value` tests `truth`."""
+        """Between begin_chain() and end_chain(): ends the chain with `value`
+        when `value` tests `truth`."""
         self.em.emit(f"cuft.exit_if {value.name}, {value.name} if {'true' if truth else 'false'}"
                      f" : {value.type}, {value.type}", self.pos(node))
 
