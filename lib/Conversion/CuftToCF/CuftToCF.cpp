@@ -206,7 +206,8 @@ void lowerShortCircuit(IRRewriter &rewriter, ShortCircuitOp op) {
     } else {
       auto exitIf = cast<ExitIfOp>(e);
       Block *next = rewriter.splitBlock(e->getBlock(), std::next(e->getIterator()));
-      rewriter.setInsertionPointAfter(e);
+      // The exit's operand list holds its value (a ValueRange of a Value
+      // made here would outlive it).
       ValueRange value = exitIf->getOperands().drop_front();
       if (exitIf.getOn())
         cf::CondBranchOp::create(rewriter, e->getLoc(), exitIf.getTest(), cont, value, next,
