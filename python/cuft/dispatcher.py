@@ -29,7 +29,7 @@ from .link import Linkable, LinkableCode, link_inputs, sass
 from .link import callbacks as link_callbacks
 from .link import identity as link_identity
 from .pickling import FunctionRef, importable, imported, received_links, shipped_links
-from .signature import ArgumentError, parse_signature
+from .signature import ArgumentError, parse_signature, signature_of
 from .target import require_cuda, target
 from .transfers import _Transfer, finish_transfers, transfer_arguments
 
@@ -344,6 +344,7 @@ class Kernel(_cuft.KernelBase):
         # whole with the kernel's frontend.
         self._launchers = (None, {})
         self._tupled = (None, {})  # (frontend, {tuple skeleton: frontend})
+        self.specializations = {}  # specialize(): signature text -> Kernel
         # _warm, (frontend, Launcher, identity checks of the frontend's
         # captures), is a field of _cuft.KernelBase: the C call of
         # kernel[grid, block](*args) reads it without a reference.
@@ -414,6 +415,11 @@ class Kernel(_cuft.KernelBase):
             line, col = fe.arg_positions[index]
         return KernelArgumentError(message, fe.filename, line, col)
 
+    def _refused(self, fe, index, why):
+        """The KernelArgumentError for argument ``index``, refused for ``why``."""
+        return self._arg_error(fe, index, f"argument '{fe.arg_names[index]}' of "
+                                          f"{self.__name__}(): {why}")
+
     def _bind(self, fe, args, kwargs):
         names = fe.arg_names
         if kwargs:
@@ -446,8 +452,7 @@ class Kernel(_cuft.KernelBase):
         try:
             return _read_arguments(args, _constexpr_mask(fe), memory, context, device, stream)
         except ArgumentError as e:
-            raise self._arg_error(fe, e.index, f"argument '{fe.arg_names[e.index]}' of "
-                                               f"{self.__name__}(): {e}") from None
+            raise self._refused(fe, e.index, e) from None
 
     def signature(self, *args, **kwargs):
         """The signature text these arguments specialize the kernel for."""
@@ -528,7 +533,7 @@ class Kernel(_cuft.KernelBase):
         if target() == "host":
             self.specialize_host(sig)
         else:
-            self.specialize(sig, _default_chip())
+            self.specialize_ptx(sig, _default_chip())
 
     def _to_declared(self, fe, args, sig):
         """``args`` (read as ``sig``) converted to the declared signature they
@@ -577,10 +582,41 @@ class Kernel(_cuft.KernelBase):
                 self._tupled = (fe, {**tupled, skeleton: shaped})
         return shaped, self._launcher(shaped, fe)
 
-    def specialize(self, sig, chip=DEFAULT_CHIP):
+    def specialize_ptx(self, sig, chip=DEFAULT_CHIP):
         """The PTX of the specialization for signature text ``sig``: compiled by
         the first caller, shared with every other."""
         return self._for_signature(self.frontend, sig)[1].specialization(self, chip, sig).ptx
+
+    def specialize(self, *args):
+        """numba-cuda's ``specialize``: a kernel of this function for the types
+        of ``args`` only (argument values, or types as a declared signature
+        takes them: ``cuft.float32[::1]``), compiled now, as a kernel declared
+        with that signature is; the same kernel for the same types. A kernel
+        already specialized (declared signatures, or made here) raises
+        RuntimeError, as numba's does."""
+        if self._declared:
+            raise RuntimeError(f"Dispatcher already specialized: kernel "
+                               f"'{self.__qualname__}' has declared signatures")
+        entries = []
+        for i, a in enumerate(self._bind(self.frontend, args, None)):
+            text = dsl.type_text(a)
+            if text is None:
+                try:
+                    text = signature_of((a,))
+                except ArgumentError as e:
+                    raise self._refused(self.frontend, i, e) from None
+            entries.append(text)
+        sig = f"({', '.join(entries)})"
+        kernel = self.specializations.get(sig)
+        if kernel is None:  # two threads may both make one: the first one stored wins
+            kernel = self.specializations.setdefault(sig, Kernel(self.py_func, self.options, sig))
+        return kernel
+
+    @property
+    def specialized(self):
+        """numba-cuda's: whether launches are limited to declared signatures
+        (``@cuft.kernel("void(f32[::1])")``, or a kernel made by ``specialize``)."""
+        return bool(self._declared)
 
     def specialize_host(self, sig):
         """The HostModule (compiled for this CPU, loaded into this process) for
@@ -737,8 +773,7 @@ class Kernel(_cuft.KernelBase):
             _cuft.launch(launcher, self, *where, config.grid, config.block, config.shared_bytes,
                          args)
         except ArgumentError as e:
-            raise self._arg_error(fe, e.index, f"argument '{fe.arg_names[e.index]}' of "
-                                               f"{self.__name__}(): {e}") from None
+            raise self._refused(fe, e.index, e) from None
         if back:
             finish_transfers(back, config.stream)
         checks = fe.matching_identity_checks(self.py_func)

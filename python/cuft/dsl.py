@@ -136,7 +136,9 @@ def numba_scalar_name(obj):
     return text if text is not None and "[" not in text and text != "void" else None
 
 
-def _type_text(t):
+def type_text(t):
+    """The signature text of one type object (``cuft.float32[::1]``, or one
+    of numba's); None for anything else."""
     return t.text if isinstance(t, TypeSpec) else _numba_type_text(t)
 
 
@@ -151,13 +153,13 @@ def signature_text(obj):
     if isinstance(obj, TypeSpec):
         return obj.text
     if isinstance(obj, tuple) and obj:
-        texts = [_type_text(t) for t in obj]
+        texts = [type_text(t) for t in obj]
         if None in texts or any("(" in t for t in texts):
             return None
         return f"({', '.join(texts)})"
     args, result = getattr(obj, "args", None), getattr(obj, "return_type", None)
     if type(obj).__module__.startswith("numba") and isinstance(args, tuple) and result is not None:
-        texts = [_type_text(t) for t in args] + [_type_text(result)]
+        texts = [type_text(t) for t in args] + [type_text(result)]
         if None not in texts:
             return f"{texts[-1]}({', '.join(texts[:-1])})"
     return None

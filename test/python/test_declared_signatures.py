@@ -255,3 +255,47 @@ def test_a_declared_device_function_takes_a_bool_literal_as_its_declaration_says
     out = np.zeros(2)
     k[1, 1](out)
     assert out.tolist() == [3.0, 1.5]
+
+
+def test_specialize_makes_a_kernel_for_the_arguments_types_as_numba():
+    # numba-cuda's Dispatcher.specialize(*args): a kernel compiled now for
+    # those types only, the same one for the same types.
+    k = make_scale(None)
+    assert not k.specialized and k.specializations == {}
+    x, out = np.arange(4, dtype=np.float32), np.zeros(4, np.float32)
+    s = k.specialize(x, out, 2)
+    assert s.specialized and s.stats()["compiles"] == 1  # before any launch
+    assert k.specialize(np.ones(9, np.float32), out, 5) is s
+    assert len(k.specializations) == 1
+    s[1, 4](x, out, 3)
+    np.testing.assert_array_equal(out, 3 * x)
+    s[1, 4](x, out, 2.9)  # converted to its int64, as a declared kernel converts
+    np.testing.assert_array_equal(out, 2 * x)
+    with pytest.raises(KernelArgumentError, match="no declared signature"):
+        s[1, 4](x.astype(np.float64), out, 2)
+    # Types as a declared signature takes them, and another layout: others.
+    t = k.specialize(cuft.float32[::1], cuft.float32[:], cuft.int32)
+    assert t is not s and len(k.specializations) == 2
+    t[1, 4](x, out[::-1], 4)
+    np.testing.assert_array_equal(out[::-1], 4 * x)
+    assert k.stats()["compiles"] == 0  # the kernel itself compiled nothing
+
+
+def test_a_specialized_kernel_cannot_be_specialized_again():
+    declared = make_scale("void(float32[::1], float32[:], int32)")
+    assert declared.specialized
+    x = np.zeros(2, np.float32)
+    with pytest.raises(RuntimeError, match="already specialized"):
+        declared.specialize(x, x, 1)
+    s = make_scale(None).specialize(x, x, 1)
+    with pytest.raises(RuntimeError, match="already specialized"):
+        s.specialize(x, x, 1)
+
+
+def test_specialize_refuses_an_argument_cuft_cannot_pass_located():
+    k = make_scale(None)
+    with pytest.raises(KernelArgumentError, match="argument 'out'") as e:
+        k.specialize(np.zeros(2, np.float32), "text", 1)
+    assert e.value.filename == __file__
+    with pytest.raises(KernelArgumentError, match=r"takes 3 argument\(s\) \(x, out, k\) but 4"):
+        k.specialize(np.zeros(2, np.float32), np.zeros(2, np.float32), 1, "more")

@@ -130,7 +130,7 @@ def test_32_threads_launching_two_shapes_compile_each_once():
 
 def test_specialize_takes_a_signature_with_tuples():
     k = new_axpby()
-    ptx = k.specialize("(f64,f64),(array<f64,1,C>,array<f64,1,C>),array<f64,1,C>")
+    ptx = k.specialize_ptx("(f64,f64),(array<f64,1,C>,array<f64,1,C>),array<f64,1,C>")
     assert ".entry axpby(" in ptx
     assert k.inspect(signature="(f32, f32), (f32[::1], f32[::1]), f32[::1]",
                      stage="typed").count("!cuft.array<f32, 1, C>") >= 3
@@ -167,7 +167,7 @@ def test_namedtuple_fields_are_read_by_name_as_in_numba(tmp_path):
     sig = named_fields.signature(out, p, b)
     assert sig == "array<f64,1,C>,(x:f64,y:i64),(lo:(x:i64,y:i64),hi:(x:f64,y:f64))"
     assert named_fields.stats()["compiles"] == 1
-    ptxas(named_fields.specialize(sig), tmp_path)
+    ptxas(named_fields.specialize_ptx(sig), tmp_path)
     # The same names in a signature written by hand, spaces and numpy names too.
     assert "cuft.kernel @named_fields" in named_fields.inspect(
         signature="float64[::1], (x: f64, y: int64), (lo:(x:i64,y:i64), hi:(x:f64,y:f64))",
