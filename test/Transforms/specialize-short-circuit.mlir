@@ -93,3 +93,26 @@ cuft.kernel @literal_or(%x: !cuft.unknown, %y: !cuft.unknown, %z: !cuft.unknown)
   cuft.store %r, %z[%c0] : !cuft.unknown, !cuft.unknown[i64]
   cuft.return
 }
+
+// -----
+
+// `(z[0] and 1e-50) or y[0]` with float32 z: the inner chain's value is
+// tested by the outer one, and 1e-50 is 0 in float32, whose truth Python's
+// unconverted 1e-50 does not have: refused at the literal's exit.
+cuft.kernel @vanishing_literal_tested(%x: !cuft.unknown, %y: !cuft.unknown, %z: !cuft.unknown) {
+  %c0 = cuft.constant 0 : i64
+  %lit = cuft.constant 1.0e-50 : f64
+  %a = cuft.load %z[%c0] : !cuft.unknown[i64] -> !cuft.unknown
+  %b = cuft.load %x[%c0] : !cuft.unknown[i64] -> !cuft.unknown
+  %r = cuft.short_circuit "or" : !cuft.unknown {
+    %inner = cuft.short_circuit "and" : !cuft.unknown {
+      cuft.exit_if %a, %a if false : !cuft.unknown, !cuft.unknown
+      // expected-error @+1 {{this literal is 0 in 'f32', the type the 'and' takes, so the truth of its value, tested next, would change}}
+      cuft.exit %lit : f64
+    }
+    cuft.exit_if %inner, %inner if true : !cuft.unknown, !cuft.unknown
+    cuft.exit %a : !cuft.unknown
+  }
+  cuft.store %r, %z[%c0] : !cuft.unknown, !cuft.unknown[i64]
+  cuft.return
+}

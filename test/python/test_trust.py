@@ -326,6 +326,44 @@ def test_abs_of_every_integer_width_compiles_for_the_gpu_and_wraps_at_min(dtype,
     ptxas(absolute.inspect(x, out, stage="ptx", chip="sm_90"), tmp_path)
 
 
+def test_a_float_literal_that_a_chain_would_make_zero_is_a_compile_error(tmp_path):
+    # Python's `and` returns 1e-50 as it is (true); in the chain's float32 it
+    # is 0.0, whose truth is false: `or` took y[0]. Now refused at the literal.
+    @cuft.kernel
+    def vanishing(x, y, out):
+        out[0] = (x[0] and 1e-50) or y[0]
+
+    x, y, out = (np.array([v], np.float32) for v in (1.0, 5.0, 0.0))
+    with pytest.raises(cuft.CompileError, match=r"this literal is 0 in 'f32', the type the "
+                                                r"'and' takes") as info:
+        vanishing[1, 1](x, y, out)
+    assert (info.value.lineno, info.value.col) == line_of(vanishing, "1e-50")
+
+    @cuft.kernel
+    def half(h, out):
+        if h[0] or 1e-8:  # below float16's smallest subnormal
+            out[0] = 1
+
+    with pytest.raises(cuft.CompileError, match=r"0 in 'f16', the type the 'or' takes"):
+        half[1, 1](np.zeros(1, np.float16), np.zeros(1, np.float16))
+
+    # What the message asks for gives Python's value; a literal float32
+    # holds (a subnormal too) and a float64 chain compile as before, and so
+    # does a chain whose value is stored, not tested (Python's, converted).
+    @cuft.kernel
+    def kept(x, y, d, h, out):
+        out[0] = (x[0] and np.float64(1e-50)) or y[0]
+        out[1] = (x[0] and 1e-40) or y[0]
+        out[2] = (d[0] and 1e-300) or y[0]
+        out[3] = h[0] or 1e-8
+
+    out, h = np.ones(4), np.zeros(1, np.float16)
+    kept[1, 1](x, y, np.ones(1), h, out)
+    assert list(out) == [1e-50, float(np.float32(1e-40)), 1e-300, float(np.float16(1e-8))]
+    from test_code_options import ptxas
+    ptxas(kept.inspect(x, y, np.ones(1), h, out, stage="ptx", chip="sm_90"), tmp_path)
+
+
 # -- 9. constant arithmetic that overflows, shared memory per kernel -------------------
 def test_literal_arithmetic_that_overflows_is_a_compile_error():
     @cuft.kernel

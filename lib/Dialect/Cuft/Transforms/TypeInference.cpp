@@ -1209,6 +1209,31 @@ void ConditionOp::castOperands(TypeInference &typing) {
 LogicalResult ShortCircuitOp::inferTypes(TypeInference &) { return success(); }
 void ShortCircuitOp::castOperands(TypeInference &) {}
 
+/// Whether float literal `value` is nonzero but 0 in float type `t`,
+/// converted as the folder and the run time convert it (bfloat16 through
+/// float32).
+static bool vanishesIn(const APFloat &value, FloatType t) {
+  APFloat x = value;
+  bool lost;
+  if (t.isBF16())
+    x.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven, &lost);
+  x.convert(t.getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
+  return x.isZero() && !value.isZero();
+}
+
+/// Whether `v`'s truth is tested where it is used: the test of an enclosing
+/// chain, an `if` or `while` condition, `not v`, `bool(v)`.
+static bool truthTested(Value v) {
+  return llvm::any_of(v.getUses(), [](OpOperand &use) {
+    Operation *user = use.getOwner();
+    if (isa<ExitIfOp, IfOp, ConditionOp>(user))
+      return use.getOperandNumber() == 0;
+    if (auto cast = dyn_cast<CastOp>(user))
+      return cast.getType().isInteger(1);
+    return isa<NotOp>(user);
+  });
+}
+
 /// Joins `value`, which `exit` may end its short-circuit with, into the
 /// short-circuit's result.
 static LogicalResult joinExitValue(TypeInference &typing, Operation *exit, Value value) {
@@ -1229,6 +1254,25 @@ static LogicalResult joinExitValue(TypeInference &typing, Operation *exit, Value
       d << " have no common type: '" << describe(old.type) << "' and '" << describe(v.type)
         << "'";
     }
+    return failure();
+  }
+  // Python's `and`/`or` returns an operand as it is, a weak float literal its
+  // full value; here it takes the chain's type, as in arithmetic (NEP 50). Where
+  // that makes it 0 its truth changes, and where the chain's value is tested
+  // the control flow changes with it (`(x_f32 and 1e-50) or y` would give y):
+  // refused. (A value stored, `1e-50 or x_f32`, is Python's converted.) The
+  // emitting pass runs at the fixpoint, where `j` joins every operand.
+  auto literal = value.getDefiningOp<ConstantOp>();
+  auto f = literal ? dyn_cast<FloatAttr>(literal.getValue()) : FloatAttr();
+  auto to = dyn_cast<FloatType>(j->type);
+  if (typing.emitting() && v.weak && f && to && vanishesIn(f.getValue(), to) &&
+      truthTested(sc.getResult())) {
+    exit->emitError("this literal is 0 in '")
+        << describe(to) << "', the type the '" << sc.getKind()
+        << "' takes, so the truth of its value, tested next, would change (Python "
+           "returns it unconverted): write "
+           "np.float64(...) around it, or a literal that '"
+        << describe(to) << "' holds";
     return failure();
   }
   typing.set(sc.getResult(), *j);
