@@ -299,3 +299,22 @@ def test_specialize_refuses_an_argument_cuft_cannot_pass_located():
     assert e.value.filename == __file__
     with pytest.raises(KernelArgumentError, match=r"takes 3 argument\(s\) \(x, out, k\) but 4"):
         k.specialize(np.zeros(2, np.float32), np.zeros(2, np.float32), 1, "more")
+
+
+def test_a_writable_array_fits_where_a_read_only_one_is_declared_as_in_numba():
+    @cuft.jit
+    def first(x, out):
+        out[0] = x[0]
+
+    ro = np.arange(1.0, 4.0)
+    ro.setflags(write=False)
+    s = first.specialize(ro, np.zeros(1))
+    out = np.zeros(1)
+    s[1, 1](ro, out)
+    s[1, 1](np.full(3, 7.0), out)  # numba's safe conversion of a mutable array
+    assert out[0] == 7.0 and s.stats()["compiles"] == 1
+    # Not the other way round: a read-only array where a writable one is
+    # declared, as numba refuses it.
+    writable = first.specialize(np.ones(3), np.zeros(1))
+    with pytest.raises(KernelArgumentError, match="no declared signature"):
+        writable[1, 1](ro, out)

@@ -237,7 +237,9 @@ inline Conversion scalarConversion(const Scalar &from, const Scalar &to) {
 /// fewer safe, then fewer promotions, is better); none when `sig` does not
 /// fit `declared`. An array fits where `declared` has the same entry, or a
 /// `strided` one of its element type, rank and writability (the kernel ABI
-/// passes every layout alike: a safe conversion); a scalar fits another
+/// passes every layout alike: a safe conversion), and a writable array where
+/// a read-only one is declared (a safe conversion too; not the other way
+/// round, as in numba); a scalar fits another
 /// scalar only with `convertScalars` (the caller converts it).
 inline std::optional<std::array<unsigned, 3>>
 declaredRating(std::string_view declared, std::string_view sig, bool convertScalars) {
@@ -259,10 +261,26 @@ declaredRating(std::string_view declared, std::string_view sig, bool convertScal
       ++rating[c == Conversion::Unsafe ? 0 : c == Conversion::Safe ? 1 : 2];
       continue;
     }
+    if (w.rfind("array<", 0) != 0 || g.rfind("array<", 0) != 0)
+      return std::nullopt;
+    // A writable array fits where a read-only one is declared (numba's safe
+    // conversion of a mutable array), not the other way round.
+    static constexpr std::string_view readOnly = ",readonly>";
+    auto readOnlyEntry = [](std::string_view e) {
+      return e.size() > readOnly.size() && e.substr(e.size() - readOnly.size()) == readOnly;
+    };
+    std::string writable; // w without its ",readonly"
+    if (readOnlyEntry(w) && !readOnlyEntry(g)) {
+      writable = std::string(w.substr(0, w.size() - readOnly.size())) + ">";
+      w = writable;
+      ++rating[1];
+      if (w == g)
+        continue;
+    }
     // array<elem,rank,strided[,readonly]> takes array<elem,rank,LAYOUT[,readonly]>.
     static constexpr std::string_view strided = ",strided";
     size_t at = w.find(strided);
-    if (w.rfind("array<", 0) != 0 || g.rfind("array<", 0) != 0 || at == std::string_view::npos)
+    if (at == std::string_view::npos)
       return std::nullopt;
     size_t prefix = at + 1; // through the rank's ','
     std::string_view rest = w.substr(at + strided.size());
