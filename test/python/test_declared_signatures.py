@@ -318,3 +318,15 @@ def test_a_writable_array_fits_where_a_read_only_one_is_declared_as_in_numba():
     writable = first.specialize(np.ones(3), np.zeros(1))
     with pytest.raises(KernelArgumentError, match="no declared signature"):
         writable[1, 1](ro, out)
+
+
+def test_threads_specializing_at_once_share_one_kernel_and_one_compile():
+    from threadutil import run_concurrently
+    k = make_scale(None)
+    x, out = np.arange(8, dtype=np.float32), np.zeros(8, np.float32)
+    before = cuft.cache_info()["compiles"]
+    kernels = run_concurrently(16, lambda: k.specialize(x, out, 3))
+    assert all(s is kernels[0] for s in kernels) and len(k.specializations) == 1
+    assert cuft.cache_info()["compiles"] - before == 1  # the process's cache: once
+    kernels[0][1, 8](x, out, 3)
+    np.testing.assert_array_equal(out, 3 * x)
