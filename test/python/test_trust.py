@@ -326,7 +326,7 @@ def test_abs_of_every_integer_width_compiles_for_the_gpu_and_wraps_at_min(dtype,
     ptxas(absolute.inspect(x, out, stage="ptx", chip="sm_90"), tmp_path)
 
 
-def test_a_float_literal_that_a_chain_would_make_zero_is_a_compile_error(tmp_path):
+def test_a_float_literal_a_join_makes_zero_is_a_compile_error_where_tested(tmp_path):
     # Python's `and` returns 1e-50 as it is (true); in the chain's float32 it
     # is 0.0, whose truth is false: `or` took y[0]. Now refused at the literal.
     @cuft.kernel
@@ -334,8 +334,8 @@ def test_a_float_literal_that_a_chain_would_make_zero_is_a_compile_error(tmp_pat
         out[0] = (x[0] and 1e-50) or y[0]
 
     x, y, out = (np.array([v], np.float32) for v in (1.0, 5.0, 0.0))
-    with pytest.raises(cuft.CompileError, match=r"this literal is 0 in 'f32', the type the "
-                                                r"'and' takes") as info:
+    with pytest.raises(cuft.CompileError, match=r"this literal is 0 in 'f32', the type of "
+                                                r"the 'and'") as info:
         vanishing[1, 1](x, y, out)
     assert (info.value.lineno, info.value.col) == line_of(vanishing, "1e-50")
 
@@ -344,8 +344,34 @@ def test_a_float_literal_that_a_chain_would_make_zero_is_a_compile_error(tmp_pat
         if h[0] or 1e-8:  # below float16's smallest subnormal
             out[0] = 1
 
-    with pytest.raises(cuft.CompileError, match=r"0 in 'f16', the type the 'or' takes"):
+    with pytest.raises(cuft.CompileError, match=r"0 in 'f16', the type of the 'or'"):
         half[1, 1](np.zeros(1, np.float16), np.zeros(1, np.float16))
+
+    # Through a variable and a conditional expression alike.
+    @cuft.kernel
+    def through_a_variable(x, out):
+        t = x[0] and 1e-50
+        if t:
+            out[0] = 1
+
+    @cuft.kernel
+    def assigned(x, out):
+        t = 1e-50
+        if out[0] > 0:
+            t = x[0]
+        out[0] = 1 if t else 0
+
+    @cuft.kernel
+    def conditional(x, out):
+        if (1e-50 if out[0] > 0 else x[0]):
+            out[0] = 1
+
+    for k, what in ((through_a_variable, "the 'and'"), (assigned, "variable 't'"),
+                    (conditional, "the conditional expression")):
+        with pytest.raises(cuft.CompileError, match=f"this literal is 0 in 'f32', the type of "
+                                                    f"{what}") as info:
+            k[1, 1](x, out)
+        assert info.value.lineno == line_of(k, "1e-50")[0]
 
     # What the message asks for gives Python's value; a literal float32
     # holds (a subnormal too) and a float64 chain compile as before, and so

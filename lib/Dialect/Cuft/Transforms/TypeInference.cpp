@@ -340,6 +340,67 @@ LogicalResult ConstantOp::inferTypes(TypeInference &typing) {
 }
 void ConstantOp::castOperands(TypeInference &) {}
 
+/// Whether float literal `value` is nonzero but 0 in float type `t`,
+/// converted as the folder and the run time convert it (bfloat16 through
+/// float32).
+static bool vanishesIn(const APFloat &value, FloatType t) {
+  APFloat x = value;
+  bool lost;
+  if (t.isBF16())
+    x.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven, &lost);
+  x.convert(t.getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
+  return x.isZero() && !value.isZero();
+}
+
+/// Whether `v`'s truth is tested where it is used, or where a variable it is
+/// stored to is read: the test of an enclosing chain, an `if` or `while`
+/// condition, `not`, `bool()`.
+static bool truthTested(Value v) {
+  SmallVector<Value> work{v};
+  llvm::SmallPtrSet<Operation *, 4> vars;
+  while (!work.empty()) {
+    for (OpOperand &use : work.pop_back_val().getUses()) {
+      Operation *user = use.getOwner();
+      if (isa<ExitIfOp, IfOp, ConditionOp>(user) && use.getOperandNumber() == 0)
+        return true;
+      if (auto cast = dyn_cast<CastOp>(user); cast && cast.getType().isInteger(1))
+        return true;
+      if (isa<NotOp>(user))
+        return true;
+      auto store = dyn_cast<VarStoreOp>(user);
+      if (!store || store.getValue() != use.get() ||
+          !vars.insert(store.getVar().getDefiningOp()).second)
+        continue;
+      for (Operation *reader : store.getVar().getUsers())
+        if (auto load = dyn_cast<VarLoadOp>(reader))
+          work.push_back(load.getResult());
+    }
+  }
+  return false;
+}
+
+/// Python's `and`/`or`, a conditional expression and a variable hold a weak
+/// float literal as it is, its full value; here it takes the type they join
+/// (`to`), as in arithmetic (NEP 50). Where that makes it 0 its truth changes,
+/// and where the value is tested the control flow changes with it
+/// (`(x_f32 and 1e-50) or y` would give y): refused, at the literal's
+/// `value` stored or ended with by `at`. (A value only stored keeps the
+/// converted value: `out[0] = 1e-50 or x_f32` is 0.0, as NumPy converts.)
+/// Called in the emitting pass, at the fixpoint, where `to` joins them all.
+static LogicalResult refuseVanishingLiteral(Operation *at, Value value, const TypeInfo &v,
+                                            Type to, Value result, StringRef whose) {
+  auto literal = value.getDefiningOp<ConstantOp>();
+  auto f = literal ? dyn_cast<FloatAttr>(literal.getValue()) : FloatAttr();
+  auto ft = dyn_cast<FloatType>(to);
+  if (!v.weak || !f || !ft || !vanishesIn(f.getValue(), ft) || !truthTested(result))
+    return success();
+  return at->emitError("this literal is 0 in '")
+         << describe(to) << "', the type of " << whose
+         << ", so the truth of its value, tested later, would change (Python keeps it "
+            "unconverted): write np.float64(...) around it, or a literal that '"
+         << describe(to) << "' holds";
+}
+
 // A variable's type is the join of what is stored to it (VarStoreOp).
 LogicalResult VarOp::inferTypes(TypeInference &) { return success(); }
 void VarOp::castOperands(TypeInference &) {}
@@ -356,6 +417,13 @@ LogicalResult VarStoreOp::inferTypes(TypeInference &typing) {
           << describe(v.type) << "' to variable '" << varName(getVar()) << "', which holds '"
           << describe(old.type) << "'";
     return failure();
+  }
+  if (typing.emitting()) {
+    std::string name = varName(getVar());
+    std::string whose = name.rfind("$", 0) == 0 ? "the conditional expression"
+                                                : "variable '" + name + "'";
+    if (failed(refuseVanishingLiteral(*this, getValue(), v, j->type, getValue(), whose)))
+      return failure();
   }
   typing.set(getVar(), *j);
   return success();
@@ -1209,31 +1277,6 @@ void ConditionOp::castOperands(TypeInference &typing) {
 LogicalResult ShortCircuitOp::inferTypes(TypeInference &) { return success(); }
 void ShortCircuitOp::castOperands(TypeInference &) {}
 
-/// Whether float literal `value` is nonzero but 0 in float type `t`,
-/// converted as the folder and the run time convert it (bfloat16 through
-/// float32).
-static bool vanishesIn(const APFloat &value, FloatType t) {
-  APFloat x = value;
-  bool lost;
-  if (t.isBF16())
-    x.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven, &lost);
-  x.convert(t.getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
-  return x.isZero() && !value.isZero();
-}
-
-/// Whether `v`'s truth is tested where it is used: the test of an enclosing
-/// chain, an `if` or `while` condition, `not v`, `bool(v)`.
-static bool truthTested(Value v) {
-  return llvm::any_of(v.getUses(), [](OpOperand &use) {
-    Operation *user = use.getOwner();
-    if (isa<ExitIfOp, IfOp, ConditionOp>(user))
-      return use.getOperandNumber() == 0;
-    if (auto cast = dyn_cast<CastOp>(user))
-      return cast.getType().isInteger(1);
-    return isa<NotOp>(user);
-  });
-}
-
 /// Joins `value`, which `exit` may end its short-circuit with, into the
 /// short-circuit's result.
 static LogicalResult joinExitValue(TypeInference &typing, Operation *exit, Value value) {
@@ -1256,25 +1299,10 @@ static LogicalResult joinExitValue(TypeInference &typing, Operation *exit, Value
     }
     return failure();
   }
-  // Python's `and`/`or` returns an operand as it is, a weak float literal its
-  // full value; here it takes the chain's type, as in arithmetic (NEP 50). Where
-  // that makes it 0 its truth changes, and where the chain's value is tested
-  // the control flow changes with it (`(x_f32 and 1e-50) or y` would give y):
-  // refused. (A value stored, `1e-50 or x_f32`, is Python's converted.) The
-  // emitting pass runs at the fixpoint, where `j` joins every operand.
-  auto literal = value.getDefiningOp<ConstantOp>();
-  auto f = literal ? dyn_cast<FloatAttr>(literal.getValue()) : FloatAttr();
-  auto to = dyn_cast<FloatType>(j->type);
-  if (typing.emitting() && v.weak && f && to && vanishesIn(f.getValue(), to) &&
-      truthTested(sc.getResult())) {
-    exit->emitError("this literal is 0 in '")
-        << describe(to) << "', the type the '" << sc.getKind()
-        << "' takes, so the truth of its value, tested next, would change (Python "
-           "returns it unconverted): write "
-           "np.float64(...) around it, or a literal that '"
-        << describe(to) << "' holds";
+  if (typing.emitting() &&
+      failed(refuseVanishingLiteral(exit, value, v, j->type, sc.getResult(),
+                                    "the '" + sc.getKind().str() + "'")))
     return failure();
-  }
   typing.set(sc.getResult(), *j);
   return success();
 }
