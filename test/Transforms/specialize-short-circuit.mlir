@@ -107,7 +107,7 @@ cuft.kernel @vanishing_literal_tested(%x: !cuft.unknown, %y: !cuft.unknown, %z: 
   %r = cuft.short_circuit "or" : !cuft.unknown {
     %inner = cuft.short_circuit "and" : !cuft.unknown {
       cuft.exit_if %a, %a if false : !cuft.unknown, !cuft.unknown
-      // expected-error @+1 {{this literal is 0 in 'f32', the type of the 'and', so the truth}}
+      // expected-error @+1 {{this value is 0 in 'f32', the type of the 'and', so the truth}}
       cuft.exit %lit : f64
     }
     cuft.exit_if %inner, %inner if true : !cuft.unknown, !cuft.unknown
@@ -125,7 +125,7 @@ cuft.kernel @vanishing_literal_in_a_variable(%x: !cuft.unknown, %y: !cuft.unknow
   %t = cuft.var "t" : !cuft.var<!cuft.unknown>
   %c0 = cuft.constant 0 : i64
   %lit = cuft.constant 1.0e-50 : f64
-  // expected-error @+1 {{this literal is 0 in 'f32', the type of variable 't', so the truth}}
+  // expected-error @+1 {{this value is 0 in 'f32', the type of variable 't', so the truth}}
   cuft.var_store %lit, %t : f64, !cuft.var<!cuft.unknown>
   %a = cuft.load %z[%c0] : !cuft.unknown[i64] -> !cuft.unknown
   cuft.var_store %a, %t : !cuft.unknown, !cuft.var<!cuft.unknown>

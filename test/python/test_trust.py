@@ -334,7 +334,7 @@ def test_a_float_literal_a_join_makes_zero_is_a_compile_error_where_tested(tmp_p
         out[0] = (x[0] and 1e-50) or y[0]
 
     x, y, out = (np.array([v], np.float32) for v in (1.0, 5.0, 0.0))
-    with pytest.raises(cuft.CompileError, match=r"this literal is 0 in 'f32', the type of "
+    with pytest.raises(cuft.CompileError, match=r"this value is 0 in 'f32', the type of "
                                                 r"the 'and'") as info:
         vanishing[1, 1](x, y, out)
     assert (info.value.lineno, info.value.col) == line_of(vanishing, "1e-50")
@@ -366,9 +366,22 @@ def test_a_float_literal_a_join_makes_zero_is_a_compile_error_where_tested(tmp_p
         if (1e-50 if out[0] > 0 else x[0]):
             out[0] = 1
 
+    @cuft.kernel
+    def constexpr_eps(x, out, eps: cuft.constexpr):
+        t = eps  # a constexpr is weak too, and known
+        if out[0] > 0:
+            t = x[0]
+        if t:
+            out[0] = 1
+
+    with pytest.raises(cuft.CompileError, match="this value is 0 in 'f32', the type of "
+                                                "variable 't'") as info:
+        constexpr_eps[1, 1](x, out, 1e-50)
+    assert info.value.lineno == line_of(constexpr_eps, "t = eps")[0]
+
     for k, what in ((through_a_variable, "the 'and'"), (assigned, "variable 't'"),
                     (conditional, "the conditional expression")):
-        with pytest.raises(cuft.CompileError, match=f"this literal is 0 in 'f32', the type of "
+        with pytest.raises(cuft.CompileError, match=f"this value is 0 in 'f32', the type of "
                                                     f"{what}") as info:
             k[1, 1](x, out)
         assert info.value.lineno == line_of(k, "1e-50")[0]

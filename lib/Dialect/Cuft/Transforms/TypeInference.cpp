@@ -394,7 +394,7 @@ static LogicalResult refuseVanishingLiteral(Operation *at, Value value, const Ty
   auto ft = dyn_cast<FloatType>(to);
   if (!v.weak || !f || !ft || !vanishesIn(f.getValue(), ft) || !truthTested(result))
     return success();
-  return at->emitError("this literal is 0 in '")
+  return at->emitError("this value is 0 in '")
          << describe(to) << "', the type of " << whose
          << ", so the truth of its value, tested later, would change (Python keeps it "
             "unconverted): write np.float64(...) around it, or a literal that '"
