@@ -597,14 +597,14 @@ class Kernel(_cuft.KernelBase):
         if self._declared:
             raise RuntimeError(f"Dispatcher already specialized: kernel "
                                f"'{self.__qualname__}' has declared signatures")
-        entries = []
-        for i, a in enumerate(self._bind(self.frontend, args, None)):
+        fe, entries = self.frontend, []
+        for i, a in enumerate(self._bind(fe, args, None)):
             text = dsl.type_text(a)
             if text is None:
                 try:
                     text = signature_of((a,))
                 except ArgumentError as e:
-                    raise self._refused(self.frontend, i, e) from None
+                    raise self._refused(fe, i, e) from None
             entries.append(text)
         sig = f"({', '.join(entries)})"
         kernel = self.specializations.get(sig)

@@ -35,15 +35,6 @@ std::optional<double> floatValue(Attribute a) {
   return std::nullopt;
 }
 
-/// A float result rounded to the precision of `type`.
-Attribute floatAttr(Type type, double v) {
-  if (type.isBF16()) // through float32, as the conversion at run time
-    return FloatAttr::get(type, static_cast<double>(static_cast<float>(v)));
-  if (type.isF32())
-    return FloatAttr::get(type, static_cast<double>(static_cast<float>(v)));
-  return FloatAttr::get(type, v);
-}
-
 /// CPython's float floor division (float_floor_div, numpy's npy_divmod): the
 /// floor of the exact quotient, which floor(a / b) misses where a / b rounds
 /// up to an integer. Arith.cpp's floatFloorDiv computes the same at run time,
@@ -211,7 +202,7 @@ OpFoldResult foldBinary(Operation *op, BinKind kind, ArrayRef<Attribute> operand
   if (!a || !b)
     return {};
   if (auto r = foldFloatBinary(kind, *a, *b, !type.isF64()))
-    return floatAttr(type, *r);
+    return roundedFloat(type, *r);
   return {};
 }
 
@@ -293,11 +284,11 @@ static std::optional<Attribute> castConstant(Attribute value, Type from, Type to
       return IntegerAttr::get(to, srcUnsigned ? i->zextOrTrunc(w) : i->sextOrTrunc(w));
     }
     double d = srcUnsigned ? i->roundToDouble(false) : i->roundToDouble(true);
-    return floatAttr(to, d);
+    return roundedFloat(to, d);
   }
   if (auto f = floatValue(value)) {
     if (!to.isInteger())
-      return floatAttr(to, *f);
+      return roundedFloat(to, *f);
     if (std::isnan(*f))
       return std::nullopt;
     double t = std::trunc(*f);
@@ -330,7 +321,7 @@ OpFoldResult NegOp::fold(FoldAdaptor adaptor) {
   if (auto i = intValue(adaptor.getInput()); i && t.isInteger() && !t.isInteger(1))
     return IntegerAttr::get(t, -*i);
   if (auto f = floatValue(adaptor.getInput()))
-    return floatAttr(t, -*f);
+    return roundedFloat(t, -*f);
   return {};
 }
 
@@ -355,7 +346,7 @@ OpFoldResult AbsOp::fold(FoldAdaptor adaptor) {
   if (auto i = intValue(adaptor.getInput()); i && t.isInteger() && !t.isInteger(1))
     return IntegerAttr::get(t, isUnsignedType(t) ? *i : i->abs());
   if (auto f = floatValue(adaptor.getInput()))
-    return floatAttr(t, std::fabs(*f));
+    return roundedFloat(t, std::fabs(*f));
   return {};
 }
 
@@ -388,4 +379,12 @@ OpFoldResult DimOp::fold(FoldAdaptor) {
   if ((*shape)[getDim()] == 0) // dynamic shared memory: sized by the launch
     return {};
   return IntegerAttr::get(getType(), (*shape)[getDim()]);
+}
+
+FloatAttr cuft::roundedFloat(Type type, double v) {
+  if (type.isBF16()) // through float32, as the conversion at run time
+    return FloatAttr::get(type, static_cast<double>(static_cast<float>(v)));
+  if (type.isF32())
+    return FloatAttr::get(type, static_cast<double>(static_cast<float>(v)));
+  return FloatAttr::get(type, v);
 }

@@ -340,16 +340,9 @@ LogicalResult ConstantOp::inferTypes(TypeInference &typing) {
 }
 void ConstantOp::castOperands(TypeInference &) {}
 
-/// Whether float literal `value` is nonzero but 0 in float type `t`,
-/// converted as the folder and the run time convert it (bfloat16 through
-/// float32).
-static bool vanishesIn(const APFloat &value, FloatType t) {
-  APFloat x = value;
-  bool lost;
-  if (t.isBF16())
-    x.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven, &lost);
-  x.convert(t.getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
-  return x.isZero() && !value.isZero();
+/// Whether float literal `value` is nonzero but 0 in float type `t`.
+static bool vanishesIn(double value, FloatType t) {
+  return value != 0 && roundedFloat(t, value).getValue().isZero();
 }
 
 /// Whether `v`'s truth is tested where it is used, or where a variable it is
@@ -392,7 +385,7 @@ static LogicalResult refuseVanishingLiteral(Operation *at, Value value, const Ty
   auto literal = value.getDefiningOp<ConstantOp>();
   auto f = literal ? dyn_cast<FloatAttr>(literal.getValue()) : FloatAttr();
   auto ft = dyn_cast<FloatType>(to);
-  if (!v.weak || !f || !ft || !vanishesIn(f.getValue(), ft) || !truthTested(result))
+  if (!v.weak || !f || !ft || !vanishesIn(f.getValueAsDouble(), ft) || !truthTested(result))
     return success();
   return at->emitError("this value is 0 in '")
          << describe(to) << "', the type of " << whose

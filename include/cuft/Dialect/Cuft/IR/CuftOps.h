@@ -74,6 +74,11 @@ inline constexpr const char *kDeclaredResultsAttr = "cuft.declared_results";
 /// elements of type `elem`; empty when it can. The one rule of the verifier
 /// and of specialization.
 std::string atomicElementProblem(std::optional<AtomicKind> kind, mlir::Type elem);
+
+/// Float `v` as a constant of float type `type`, rounded as cuft.cast folds it
+/// and the run time converts it (bfloat16 through float32). The one rule of
+/// constant folding and of specialization's checks of literals.
+mlir::FloatAttr roundedFloat(mlir::Type type, double v);
 } // namespace cuft
 
 #endif
