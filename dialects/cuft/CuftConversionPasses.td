@@ -92,7 +92,7 @@ def ConvertGPUToHost : Pass<"convert-gpu-to-host", "::mlir::ModuleOp"> {
 }
 
 def PrepareNVPTX : Pass<"prepare-nvptx", "::mlir::ModuleOp"> {
-  let summary = "the NVPTX target's own lowering, before convert-gpu-to-nvvm";
+  let summary = "the NVPTX target's own lowering, before the translation to LLVM IR";
   let description = [{
     `convert-cuft-to-gpu` produces target-independent IR: math-dialect ops, and
     calls of the C math library (private `func.func` declarations marked
@@ -104,13 +104,13 @@ def PrepareNVPTX : Pass<"prepare-nvptx", "::mlir::ModuleOp"> {
       access is 4-byte aligned and NVPTX splits it in two);
     - each C math library call becomes a call of libdevice's function of the
       same name (`lgammaf` -> `__nv_lgammaf`), through an `llvm.func`
-      declaration (a `func.func` would get a `_mlir_ciface_` wrapper from
-      convert-gpu-to-nvvm, which libdevice does not define);
+      declaration;
     - `math.sqrt` on f32 without the `afn` fast-math flag calls the correctly
-      rounded `__nv_fsqrt_rn` (convert-gpu-to-nvvm's `__nv_sqrtf` is
-      approximate unless `__CUDA_PREC_SQRT` reflects as 1, and LLVM has no
-      per-module way to set that); `math.trunc`, which convert-gpu-to-nvvm
-      does not lower, calls `__nv_trunc`/`__nv_truncf`.
+      rounded `__nv_fsqrt_rn` (`__nv_sqrtf`, which the translation calls
+      for it as MLIR's convert-gpu-to-nvvm did, is approximate unless
+      `__CUDA_PREC_SQRT` reflects as 1, and LLVM has no per-module way to set
+      that); `math.trunc`, which that table lacks, calls
+      `__nv_trunc`/`__nv_truncf`.
 
     Module-level arrays' values (`__cuft_const` globals) move to address space
     4, PTX's `.const`, the smallest first while the module's 64 KiB constant
@@ -122,7 +122,9 @@ def PrepareNVPTX : Pass<"prepare-nvptx", "::mlir::ModuleOp"> {
     the public global `__cuft_cooperative` that tells the CUDA runtime to
     launch it cooperatively; the link adds libcudadevrt.
 
-    Every other math op is left to convert-gpu-to-nvvm's libdevice patterns.
+    Every other math op is left to serialize-ptx's translation, which calls
+    libdevice for it (`__nv_sinf`, `__nv_sin`) as MLIR's convert-gpu-to-nvvm
+    did.
 
     A `gpu.module` with a function of more than 1000 blocks or with a block
     of more than 2000 operations (`cuft::hasLargeFunction`, the host
@@ -135,40 +137,18 @@ def PrepareNVPTX : Pass<"prepare-nvptx", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::LLVM::LLVMDialect", "::mlir::memref::MemRefDialect"];
 }
 
-def LowerGPUToNVVM : Pass<"cuft-gpu-to-nvvm", "::mlir::gpu::GPUModuleOp"> {
-  let summary = "MLIR's convert-gpu-to-nvvm, its patterns made once per pass";
-  let description = [{
-    The rewrite of MLIR's `convert-gpu-to-nvvm` at its default options, with
-    the same patterns, type converter and legality: the GPU dialect's own
-    rewrites first (greedily, and only on a module with a `gpu.all_reduce`,
-    `gpu.global_id` or `gpu.shuffle` for them to rewrite: the greedy driver
-    folds and simplifies every op it visits, 33 ms of a 10,000-operand
-    and-chain's compile), then one partial conversion with the GPU to
-    NVVM patterns (libdevice calls for math ops) at benefit 10 and the
-    ConvertToLLVM patterns of every loaded dialect but math, and the WMMA
-    patterns. `convert-gpu-to-nvvm` builds its type converter and its few
-    hundred patterns anew on every run, about 0.3 ms, a tenth of a small
-    kernel's compile; this pass builds them when the pass manager is
-    initialized, once for all the modules it runs on.
-
-    The type converter is made for a 64-bit index, NVPTX's (a `gpu.module`'s
-    data layout without a DLTI spec); a module whose data layout says
-    otherwise is an error. Each `func.func` is marked to get a C-interface
-    wrapper, as `convert-gpu-to-nvvm` does.
-  }];
-  let dependentDialects = [
-    "::mlir::cf::ControlFlowDialect", "::mlir::memref::MemRefDialect",
-    "::mlir::NVVM::NVVMDialect", "::mlir::LLVM::LLVMDialect",
-  ];
-}
-
 def SerializePTX : Pass<"serialize-ptx", "::mlir::ModuleOp"> {
   let summary = "each NVVM-targeted gpu.module to PTX: a gpu.binary";
   let description = [{
     cuft's NVPTX serializer, in place of MLIR's gpu-module-to-binary (whose
     result it makes: a `gpu.binary` with one object per target). Each
     `gpu.module` is verified (cuft's compiles verify the IR here, not after
-    every pass), translated to LLVM IR, its atomics made relaxed at device
+    every pass), translated to LLVM IR in one walk from the ops
+    prepare-nvptx leaves (arith, cf, math, memref, complex, func, gpu and
+    the few nvvm and llvm ops cuft makes: `cuft::translateToNVVMIR`, in
+    place of MLIR's convert-gpu-to-nvvm and translateModuleToLLVMIR; math
+    ops call libdevice as that lowering calls it; llvm.func definitions are
+    taken too), its atomics made relaxed at device
     scope as CUDA's (`relaxAtomics`), linked with its NVVM target's link
     files (bitcode: read once per process, loaded lazily, and only when the
     module calls a function it does not define; only the functions it needs
@@ -190,6 +170,8 @@ def SerializePTX : Pass<"serialize-ptx", "::mlir::ModuleOp"> {
     Option<"inlinerWalk", "inliner-walk", "bool", /*default=*/"false",
            "LLVM's per-module pipeline as LLVM builds it even where no function "
            "calls another (optimizeModule; a test's reference)">,
+    Option<"lineInfo", "line-info", "bool", /*default=*/"false",
+           "a line table: each instruction's source line and column (PTX .loc)">,
   ];
 }
 

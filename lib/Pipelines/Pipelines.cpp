@@ -11,7 +11,6 @@
 #include "mlir/Dialect/Complex/IR/Complex.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/GPU/Transforms/Passes.h"
-#include "mlir/Dialect/LLVMIR/Transforms/Passes.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -190,14 +189,14 @@ void cuft::buildCuftToPTXPipeline(OpPassManager &pm, const CuftToPTXOptions &opt
   // Views (memref.subview) become descriptor arithmetic, in affine.apply.
   gpuPm.addPass(expandStridedMetadataIfAny());
   gpuPm.addPass(lowerAffineIfAny());
-  gpuPm.addPass(createLowerGPUToNVVM());
-  pm.addPass(createReconcileUnrealizedCastsPass());
-  if (options.lineInfo)
-    pm.addPass(LLVM::createDIScopeForLLVMFuncOpPass());
 
+  // serialize-ptx translates what is left (arith, cf, math, memref, gpu and
+  // a few nvvm and llvm ops) to LLVM IR in one walk (Translate.cpp): no
+  // conversion to the LLVM dialect first.
   SerializePTXOptions serialize;
   serialize.format = options.binaryFormat;
   serialize.inlinerWalk = options.inlinerWalk;
+  serialize.lineInfo = options.lineInfo;
   pm.addPass(createSerializePTX(serialize));
 }
 

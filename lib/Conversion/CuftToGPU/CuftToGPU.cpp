@@ -250,8 +250,8 @@ struct ConvertCuftToGPUPass : public cuft::impl::ConvertCuftToGPUBase<ConvertCuf
         if (!exact(op))
           op->setAttr(op.getFastMathAttrName(), fast);
       });
-      // Flush f32 denormals to zero (the `.ftz` forms): convert-gpu-to-nvvm
-      // carries the attribute over to the llvm.func, where NVPTX reads it.
+      // Flush f32 denormals to zero (the `.ftz` forms): the translation to
+      // LLVM IR makes it the function's denormal-fp-math-f32, which NVPTX reads.
       auto ftz = builder.getStringAttr("preserve-sign");
       gpuModule.walk([&](FunctionOpInterface fn) {
         if (isa<gpu::GPUFuncOp, func::FuncOp>(fn.getOperation()) && !fn.isExternal())

@@ -85,8 +85,9 @@ struct FuncLowering : public OpConversionPattern<FuncOp> {
         failed(getTypeConverter()->convertTypes(type.getResults(), results)))
       return failure();
     if (op.getBody().empty()) {
-      // External code: an llvm.func, so that convert-gpu-to-nvvm's C-interface
-      // wrappers (`_mlir_ciface_<name>`) do not rename the symbol it defines.
+      // External code: an llvm.func with the symbol's C signature, which no
+      // lowering wraps or renames (the host's convert-to-llvm would give a
+      // func.func a `_mlir_ciface_<name>` wrapper where it is asked to).
       LLVM::LLVMFuncOp::create(rewriter, op.getLoc(), op.getSymName(),
                                externalType(getContext(), signature.getConvertedTypes(), results));
       rewriter.eraseOp(op);

@@ -1,6 +1,6 @@
 //===- PrepareNVPTX.cpp - prepare-nvptx -----------------------------------===//
 //
-// The NVPTX target's part of the lowering that convert-gpu-to-nvvm does not do:
+// The NVPTX target's part of the lowering that serialize-ptx's translation does not do:
 // the data layout, the C math library and correctly rounded f32 sqrt through
 // libdevice. Everything before this pass is target-independent (the host target
 // runs the same IR through convert-gpu-to-host). See CuftConversionPasses.td.
@@ -104,7 +104,7 @@ struct PreciseSqrtLowering : public OpRewritePattern<math::SqrtOp> {
   }
 };
 
-/// `math.trunc` -> `__nv_trunc[f]`: convert-gpu-to-nvvm leaves it.
+/// `math.trunc` -> `__nv_trunc[f]`: the translation's libdevice table lacks it.
 struct TruncLowering : public OpRewritePattern<math::TruncOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(math::TruncOp op, PatternRewriter &rewriter) const override {

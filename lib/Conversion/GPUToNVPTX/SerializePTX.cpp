@@ -23,6 +23,7 @@
 
 #include "Libraries.h"
 #include "PtxSplice.h"
+#include "Translate.h"
 
 #include "cuft/Conversion/Passes.h"
 #include "cuft/Conversion/Timing.h"
@@ -30,7 +31,6 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/IR/Verifier.h"
-#include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/Bitcode/BitcodeWriter.h"
 #include "llvm/IR/CallingConv.h"
 #include "llvm/IR/LLVMContext.h"
@@ -93,11 +93,11 @@ llvm::TargetMachine *targetMachine(const llvm::Triple &triple, StringRef chip,
 
 /// Makes every function of `module` but its kernels internal, and drops those
 /// nothing calls. Only kernels are entry points (cuft links no code that calls
-/// back into a kernel's module), but convert-gpu-to-nvvm leaves each device
-/// function external, with a C-interface wrapper (`_mlir_ciface_<name>`) of
-/// its own: both came out in the PTX as `.visible .func`s, each with the
-/// function's whole body (a device function calling sin: two more copies of
-/// sin for ptxas), and kept LLVM from dropping an inlined function.
+/// back into a kernel's module), but the translation leaves each device
+/// function external, as MLIR's did: it came out in the PTX as a `.visible
+/// .func` with the function's whole body (a device function calling sin:
+/// another copy of sin for ptxas), and kept LLVM from dropping an inlined
+/// function.
 void keepKernelsOnly(llvm::Module &module) {
   for (llvm::Function &f : module)
     if (!f.isDeclaration() && f.getCallingConv() != llvm::CallingConv::PTX_Kernel)
@@ -129,7 +129,8 @@ FailureOr<SmallVector<std::string>> libraryPaths(gpu::GPUModuleOp gpuModule,
 /// module's bitcode. With `splice`, library functions called outside loops
 /// come into the PTX as their own PTX (LibraryFunctions::splice).
 FailureOr<std::string> serialize(gpu::GPUModuleOp gpuModule, NVVM::NVVMTargetAttr target,
-                                 bool bitcode, bool inlinerWalk, bool splice = true) {
+                                 bool bitcode, bool inlinerWalk, bool lineInfo,
+                                 bool splice = true) {
   // cuft's compiles verify the IR here, where it reaches LLVM, rather than
   // after every pass (CUFT_VERIFY_PASSES=1 does that too).
   if (failed(mlir::verify(gpuModule)))
@@ -158,9 +159,10 @@ FailureOr<std::string> serialize(gpu::GPUModuleOp gpuModule, NVVM::NVVMTargetAtt
   llvm::LLVMContext llvmContext;
   std::optional<cuft::timing::Stage> stage;
   stage.emplace("llvm-translate");
-  std::unique_ptr<llvm::Module> module = translateModuleToLLVMIR(gpuModule, llvmContext);
+  std::unique_ptr<llvm::Module> module =
+      cuft::translateToNVVMIR(gpuModule, llvmContext, lineInfo);
   if (!module)
-    return gpuModule.emitError("cannot translate the kernels to LLVM IR");
+    return failure();
   module->setDataLayout(tm->createDataLayout());
   module->setTargetTriple(triple);
   cuft::rangesFromEntryAssumes(*module);
@@ -210,7 +212,7 @@ FailureOr<std::string> serialize(gpu::GPUModuleOp gpuModule, NVVM::NVVMTargetAtt
       if (std::optional<std::string> spliced = libraries->splice(*ptx))
         return std::move(*spliced);
       stage.reset();
-      return serialize(gpuModule, target, bitcode, inlinerWalk, /*splice=*/false);
+      return serialize(gpuModule, target, bitcode, inlinerWalk, lineInfo, /*splice=*/false);
     }
     stage.reset();
   }
@@ -251,7 +253,8 @@ struct SerializePTXPass : public cuft::impl::SerializePTXBase<SerializePTXPass> 
           gpuModule.emitError("serialize-ptx serializes NVVM targets only, not ") << attr;
           return signalPassFailure();
         }
-        FailureOr<std::string> object = serialize(gpuModule, target, bitcode, inlinerWalk);
+        FailureOr<std::string> object =
+            serialize(gpuModule, target, bitcode, inlinerWalk, lineInfo);
         if (failed(object))
           return signalPassFailure();
         Builder b(&getContext());
