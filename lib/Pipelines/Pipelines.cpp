@@ -218,15 +218,16 @@ void cuft::buildCuftToHostPipeline(OpPassManager &pm, const CuftToHostOptions &o
   pm.addPass(arithExpandIfAny</*IncludeBf16=*/true>());
   pm.addPass(expandStridedMetadataIfAny());
   pm.addPass(lowerAffineIfAny());
-  pm.addPass(createConvertToLLVMPass());
-  pm.addPass(createReconcileUnrealizedCastsPass());
+  // The host compiler translates what is left to LLVM IR in one walk
+  // (cuft::translateToHostIR), as serialize-ptx does for NVPTX.
 }
 
 void cuft::registerCuftPipelines() {
   PassPipelineRegistration<CuftToHostOptions>(
       "cuft-to-host",
-      "lower specialized cuft IR to the LLVM dialect for the CPU (the host target): "
-      "kernels become __cuft_entry_<name> functions run per block or per thread",
+      "lower specialized cuft IR for the CPU (the host target), to the dialects the host "
+      "compiler translates to LLVM IR: kernels become __cuft_entry_<name> functions run "
+      "per block or per thread",
       buildCuftToHostPipeline);
   PassPipelineRegistration<CuftToPTXOptions>(
       "cuft-to-ptx",

@@ -23,7 +23,7 @@
 
 #include "Libraries.h"
 #include "PtxSplice.h"
-#include "Translate.h"
+#include "cuft/Conversion/Translate.h"
 
 #include "cuft/Conversion/Passes.h"
 #include "cuft/Conversion/Timing.h"

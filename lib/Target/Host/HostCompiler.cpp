@@ -18,11 +18,12 @@
 #include "cuft/Runtime/Host.h"
 #include "cuft/Runtime/LaunchShape.h"
 
+#include "cuft/Conversion/Translate.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
-#include "mlir/Dialect/LLVMIR/Transforms/Passes.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Pass/PassManager.h"
-#include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/Analysis/ValueTracking.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/LegacyPassManager.h"
@@ -41,8 +42,8 @@ namespace {
 bool readKernelFacts(ModuleOp module, const std::string &kernel, cuft::host::Object &impl,
                      bool &splittable, cuft::detail::Session &session) {
   std::string entryName = cuft::kEntryPrefix + kernel;
-  LLVM::LLVMFuncOp entry;
-  for (auto fn : module.getOps<LLVM::LLVMFuncOp>()) {
+  func::FuncOp entry;
+  for (auto fn : module.getOps<func::FuncOp>()) {
     if (kernel.empty() ? fn.getName().starts_with(cuft::kEntryPrefix)
                        : fn.getName() == entryName) {
       if (entry) {
@@ -153,8 +154,6 @@ cuft::host::ObjectResult compileObjectHere(const std::string &ir, const std::str
                     std::to_string(host.boundsCheck);
   if (failed(session.run(*module, key, [&](OpPassManager &pm) {
         buildCuftToHostPipeline(pm, host);
-        // Line tables (no other debug info): a trap names the kernel's line.
-        pm.addPass(LLVM::createDIScopeForLLVMFuncOpPass());
       })))
     return result;
   // What reaches LLVM is verified (after each pass too with CUFT_VERIFY_PASSES).
@@ -186,11 +185,10 @@ cuft::host::ObjectResult compileObjectHere(const std::string &ir, const std::str
   llvm::LLVMContext llvmContext;
   std::optional<cuft::timing::Stage> stage;
   stage.emplace("llvm-translate");
-  std::unique_ptr<llvm::Module> llvmModule = translateModuleToLLVMIR(*module, llvmContext);
-  if (!llvmModule) {
-    session.error("cannot translate the kernel to LLVM IR");
+  // With a line table (no other debug info): a trap names the kernel's line.
+  std::unique_ptr<llvm::Module> llvmModule = cuft::translateToHostIR(*module, llvmContext);
+  if (!llvmModule)
     return result;
-  }
   llvmModule->setDataLayout(tm->createDataLayout());
   llvmModule->setTargetTriple(tm->getTargetTriple());
   llvm::Function *entry = llvmModule->getFunction(kEntryPrefix + object->name);

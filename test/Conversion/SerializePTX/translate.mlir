@@ -61,6 +61,28 @@ module attributes {gpu.container_module} {
 
 // -----
 
+// A conditional branch with both edges to one block, with different values:
+// the second edge goes through a block of its own, so the phi tells them
+// apart (a select), as MLIR's translation splits it.
+// CHECK: .visible .entry pick(
+// CHECK: selp.f32 {{.*}}0f3F800000, 0f00000000
+// CHECK: ret;
+module attributes {gpu.container_module} {
+  gpu.module @fourth [#nvvm.target<O = 3, chip = "sm_90", link = ["LIBDEVICE"]>] {
+    gpu.func @pick(%x: memref<?xf32>, %c: i1) kernel {
+      %c0 = arith.constant 0 : index
+      %one = arith.constant 1.0 : f32
+      %zero = arith.constant 0.0 : f32
+      cf.cond_br %c, ^join(%one : f32), ^join(%zero : f32)
+    ^join(%v: f32):
+      memref.store %v, %x[%c0] : memref<?xf32>
+      gpu.return
+    }
+  }
+}
+
+// -----
+
 // An op without a translation is an error at the op.
 module attributes {gpu.container_module} {
   gpu.module @third [#nvvm.target<O = 3, chip = "sm_90", link = ["LIBDEVICE"]>] {

@@ -1,20 +1,21 @@
 // RUN: cuft-opt %s --cuft-specialize="sig=array<f32,1,C>,array<f32,1,C>,i64=128" --cuft-to-host | FileCheck %s
 // RUN: cuft-opt %s --cuft-specialize="sig=array<f32,1,C>,array<f32,1,C>,i64=128" --cuft-to-host=bounds-check | FileCheck %s --check-prefix=BOUNDS
 
-// The host pipeline ends in the LLVM dialect, ready for the JIT: the entry is
+// The host pipeline ends in what the host compiler translates to LLVM IR
+// (cuft::translateToHostIR): no cuft and no gpu ops left; the entry is
 // public and keeps the host target's facts, the kernel body is internal, and
 // the barrier calls the runtime.
 
-// CHECK-NOT: memref.
-// CHECK-NOT: func.func
-// CHECK-DAG: llvm.func @__cuft_host_barrier()
-// CHECK-DAG: llvm.func internal @block_sum(
-// CHECK-DAG: llvm.call @__cuft_host_barrier()
-// CHECK-DAG: llvm.atomicrmw fadd
-// CHECK: llvm.func @__cuft_entry_block_sum({{.*}}) attributes {cuft.host.arrays = array<i64: 0, 1, 4, 5, 1, 4>, cuft.host.fibers, cuft.host.local_bytes = {{[0-9]+}} : i64, cuft.host.shared_bytes = 512 : i64, cuft.host.split_barriers}
+// CHECK-NOT: cuft.{{[a-z_]+}} %
+// CHECK-NOT: gpu.
+// CHECK-DAG: func.func private @__cuft_host_barrier()
+// CHECK-DAG: func.func private @block_sum({{.*}} llvm.linkage = #llvm.linkage<internal>
+// CHECK-DAG: call @__cuft_host_barrier()
+// CHECK-DAG: memref.atomic_rmw addf
+// CHECK: func.func @__cuft_entry_block_sum({{.*}}) attributes {cuft.host.arrays = array<i64: 0, 1, 4, 5, 1, 4>, cuft.host.fibers, cuft.host.local_bytes = {{[0-9]+}} : i64, cuft.host.shared_bytes = 512 : i64, cuft.host.split_barriers}
 
 // BOUNDS: module attributes {cuft.host.index_sites = [
-// BOUNDS: llvm.call @__cuft_index_error(
+// BOUNDS: call @__cuft_index_error(
 
 cuft.kernel @block_sum(%x: !cuft.unknown, %out: !cuft.unknown, %BLOCK: !cuft.unknown {cuft.constexpr}) {
   %buf = cuft.alloc_shared f32 [%BLOCK : !cuft.unknown] -> !cuft.unknown

@@ -14,7 +14,7 @@
 // CALL: %[[K:.*]] = arith.constant 2 : i32
 // CALL: %[[BITS:.*]] = arith.constant 64 : i32
 // CALL: call @__cuft_collective(%[[K]], %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %[[BITS]]) : (i32, i32, i64, i32, i32, i32) -> i64
-// HOST: llvm.call @__cuft_collective
+// HOST: call @__cuft_collective
 // CHECK-LABEL: .visible .entry warp(
 // CHECK: shfl.sync.down.b32
 // CHECK: shfl.sync.down.b32
@@ -58,7 +58,7 @@ cuft.kernel @matches(%x: i64, %y: f32, %n: !cuft.array<i32, 1, C>, %m: ui32) {
 // its flag again each time).
 // CHECK-LABEL: .visible .entry sleep(
 // CHECK: nanosleep.u32
-// HOST: llvm.call @__cuft_nanosleep
+// HOST: call @__cuft_nanosleep
 cuft.kernel @sleep(%ns: ui32) {
   cuft.nanosleep %ns : ui32
   cuft.return

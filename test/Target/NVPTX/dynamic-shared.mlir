@@ -17,7 +17,7 @@
 // CHECK: .extern .shared .align 16 .b8 __cuft_dynamic_shared[];
 // CHECK: mov.u32 {{.*}}, %dynamic_smem_size;
 // CHECK-NOT: __cuft_dynamic_shared_bytes
-// HOST: llvm.call @__cuft_dynamic_shared_bytes()
+// HOST: call @__cuft_dynamic_shared_bytes()
 cuft.kernel @k(%out: !cuft.array<f32, 1, C>) {
   %s = cuft.alloc_shared f32 shape [4] -> !cuft.array<f32, 1, C, shared>
   %d = cuft.alloc_shared f32 shape [0] -> !cuft.array<f32, 1, C, shared>

@@ -1,40 +1,52 @@
-//===- Translate.cpp - a gpu.module's lowered IR straight to LLVM IR --------===//
+//===- Translate.cpp - lowered IR straight to LLVM IR, both targets --------===//
 //
-// The NVPTX target's last step before LLVM: the ops convert-cuft-to-gpu and
-// prepare-nvptx leave (arith, cf, math, memref, complex, func, gpu, and the
-// few nvvm and llvm ops they make) become LLVM instructions in one walk, with
-// llvm::IRBuilder. It replaces MLIR's convert-gpu-to-nvvm (a dialect
-// conversion of every op to the LLVM dialect) and translateModuleToLLVMIR (a
-// second walk, from the LLVM dialect): two walks of 1-3 us an op, and a
-// memref descriptor built and taken apart at every access (insertvalue and
-// extractvalue that LLVM's InstCombine then removes). A 10,000-operand
-// and-chain spent 170-185 ms there, and takes 21 ms here; see
-// docs/Architecture.md.
+// Both targets' last step before LLVM: the ops convert-cuft-to-gpu leaves,
+// after prepare-nvptx (NVPTX: a gpu.module) or convert-gpu-to-host (the host:
+// the module), become LLVM instructions in one walk, with llvm::IRBuilder:
+// arith, cf, math, memref, complex, func, and the gpu, nvvm and llvm ops
+// cuft makes. It replaces MLIR's convert-gpu-to-nvvm and convert-to-llvm
+// (a dialect conversion of every op to the LLVM dialect) and
+// translateModuleToLLVMIR (a second walk, from the LLVM dialect): two walks
+// of 1-3 us an op, and a memref descriptor built and taken apart at every
+// access (insertvalue and extractvalue that LLVM's InstCombine then removes).
+// A 10,000-operand and-chain spent 170-185 ms there on NVPTX, and takes 21 ms
+// here; see docs/Architecture.md.
 //
-// What each op becomes is what those two made of it (the gallery's PTX is the
+// What each op becomes is what those made of it (the gallery's PTX is the
 // same to the byte; tools/gallery-ptx.py compares):
 //
 // - A memref is its descriptor's fields, as separate values (Descriptor):
 //   allocated and aligned pointers, offset, sizes and strides, constants
 //   where the type has them. A function's memref parameter is those fields,
-//   in that order (a kernel's parameters: the launcher packs them so). A
-//   block argument's is one struct phi, its fields read out where used, as
-//   MLIR's lowering has it (LLVM optimizes the two shapes differently).
+//   in that order (the launchers pack a kernel's so). A block argument's is
+//   one struct phi, its fields read out where used, as MLIR's lowering has
+//   it (LLVM optimizes the two shapes differently).
 // - An element's address: the aligned pointer, moved by a nonzero offset
 //   (`getelementptr`), then by the sum of index * stride (a stride of 1 not
 //   multiplied), `inbounds nuw` for loads and stores, `nsw nuw` arithmetic;
 //   atomics without the flags (MLIR's memref lowering).
-// - Math ops call libdevice (`__nv_sinf`, `__nv_sin`; float16 and bfloat16
-//   through float32; `__nv_fast_` variants under `afn`), arith.remf calls
-//   `__nv_fmodf`/`__nv_fmod`: MLIR's GPU to NVVM lowering.
-// - Thread and block indices are NVVM's special registers, sign-extended to
-//   the 64-bit index.
+// - A conditional branch with both edges to one block sends the second
+//   through a block of its own, so that the phis tell the edges apart (MLIR's
+//   ensureDistinctSuccessors).
+// - Math ops, on NVPTX, call libdevice (`__nv_sinf`, `__nv_sin`; float16 and
+//   bfloat16 through float32; `__nv_fast_` variants under `afn`) and
+//   arith.remf calls `__nv_fmodf`/`__nv_fmod`: MLIR's GPU to NVVM lowering.
+//   On the host they are LLVM's intrinsics with the op's fast-math flags
+//   (rsqrt as 1 / sqrt): MLIR's math-to-llvm; convert-gpu-to-host has made
+//   the ones LLVM would approximate calls of the C library.
+// - Thread and block indices (NVPTX) are NVVM's special registers,
+//   sign-extended to the 64-bit index.
+// - Line tables (NVPTX's lineinfo, always on the host): a compile unit of
+//   the module's file, a subprogram a function, each instruction its op's
+//   line and column (MLIR's ensure-debug-info-scope-on-llvm-func).
 //
-// An op without a translation here is an error at the op.
+// An op without a translation here is an error at the op. With
+// CUFT_VERIFY_PASSES=1 (the test suite) the LLVM module made is verified.
 //
 //===----------------------------------------------------------------------===//
 
-#include "Translate.h"
+#include "cuft/Conversion/Translate.h"
+#include "cuft/Support/Environment.h"
 
 #include "mlir/Analysis/TopologicalSortUtils.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -46,6 +58,7 @@
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/UB/IR/UBOps.h"
 #include "mlir/Target/LLVMIR/TypeToLLVM.h"
 #include "llvm/ADT/TypeSwitch.h"
 #include "llvm/IR/Constants.h"
@@ -56,6 +69,7 @@
 #include "llvm/IR/IntrinsicsNVPTX.h"
 #include "llvm/IR/MDBuilder.h"
 #include "llvm/IR/Module.h"
+#include "llvm/IR/Verifier.h"
 #include "llvm/Support/Path.h"
 
 using namespace mlir;
@@ -81,10 +95,69 @@ struct Descriptor {
 /// How an index op reads its special register.
 enum class IndexKind { Id, Dim };
 
+/// The first file location in `loc` (a fused or named location's), or null.
+FileLineColLoc fileLocOf(Location loc) {
+  FileLineColLoc found;
+  loc->walk([&](Location inner) {
+    if (auto f = dyn_cast<FileLineColLoc>(inner)) {
+      found = f;
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  return found;
+}
+
+std::optional<llvm::GlobalValue::LinkageTypes> linkageOf(LLVM::Linkage linkage) {
+  switch (linkage) {
+  case LLVM::Linkage::Private:
+    return llvm::GlobalValue::PrivateLinkage;
+  case LLVM::Linkage::Internal:
+    return llvm::GlobalValue::InternalLinkage;
+  case LLVM::Linkage::External:
+    return llvm::GlobalValue::ExternalLinkage;
+  case LLVM::Linkage::Weak:
+    return llvm::GlobalValue::WeakAnyLinkage;
+  case LLVM::Linkage::Linkonce:
+    return llvm::GlobalValue::LinkOnceAnyLinkage;
+  case LLVM::Linkage::LinkonceODR:
+    return llvm::GlobalValue::LinkOnceODRLinkage;
+  case LLVM::Linkage::WeakODR:
+    return llvm::GlobalValue::WeakODRLinkage;
+  default:
+    return std::nullopt;
+  }
+}
+
+llvm::AtomicOrdering ordering(LLVM::AtomicOrdering o) {
+  using O = LLVM::AtomicOrdering;
+  switch (o) {
+  case O::not_atomic:
+    return llvm::AtomicOrdering::NotAtomic;
+  case O::unordered:
+    return llvm::AtomicOrdering::Unordered;
+  case O::monotonic:
+    return llvm::AtomicOrdering::Monotonic;
+  case O::acquire:
+    return llvm::AtomicOrdering::Acquire;
+  case O::release:
+    return llvm::AtomicOrdering::Release;
+  case O::acq_rel:
+    return llvm::AtomicOrdering::AcquireRelease;
+  case O::seq_cst:
+    return llvm::AtomicOrdering::SequentiallyConsistent;
+  }
+  llvm_unreachable("an atomic ordering");
+}
+
+/// Where the code runs: what math ops become, and which ops there are.
+enum class Target { NVPTX, Host };
+
 class Translator {
 public:
-  Translator(gpu::GPUModuleOp gpuModule, llvm::LLVMContext &context, bool lineInfo)
-      : gpuModule(gpuModule), ctx(context), types(context), b(context), lineInfo(lineInfo) {}
+  Translator(Operation *container, Target target, llvm::LLVMContext &context, bool lineInfo)
+      : container(container), target(target), ctx(context), types(context), b(context),
+        lineInfo(lineInfo) {}
 
   std::unique_ptr<llvm::Module> run();
 
@@ -127,6 +200,7 @@ private:
   LogicalResult declare(Operation &op);
   LogicalResult defineBody(Operation &op);
   LogicalResult body(Region &region, llvm::Function *fn);
+  void declareSubprogram(Operation &op, llvm::Function *f);
   llvm::Function *libdevice(StringRef name, llvm::FunctionType *type);
   llvm::Function *intrinsic(llvm::Intrinsic::ID id, ArrayRef<llvm::Type *> overloads = {}) {
     return llvm::Intrinsic::getOrInsertDeclaration(module.get(), id, overloads);
@@ -139,18 +213,43 @@ private:
   LogicalResult gpu(Operation &op, bool &handled);
   LogicalResult llvmOp(Operation &op, bool &handled);
   LogicalResult math(Operation &op);
+  LogicalResult hostMath(Operation &op);
   LogicalResult branch(Operation &op);
   llvm::Value *elementAddress(Value memref, ValueRange indices, bool inbounds);
   llvm::Value *specialRegister(llvm::Intrinsic::ID id, IndexKind kind,
                                std::optional<uint64_t> upperBound);
   LogicalResult printf(gpu::PrintfOp op);
   LogicalResult genericAtomic(memref::GenericAtomicRMWOp op);
+  void markNontemporal(llvm::Instruction *inst) {
+    inst->setMetadata(llvm::LLVMContext::MD_nontemporal,
+                      llvm::MDNode::get(ctx, llvm::ConstantAsMetadata::get(b.getInt32(1))));
+  }
+  /// An llvm.load's or llvm.store's alignment, atomic ordering and
+  /// nontemporal mark on `inst`; alias and TBAA metadata, which cuft does
+  /// not make, are refused.
+  template <typename OpT, typename InstT> LogicalResult access(OpT op, InstT *inst) {
+    if (op.getAccessGroupsAttr() || op.getAliasScopesAttr() || op.getNoaliasScopesAttr() ||
+        op.getTbaaAttr())
+      return fail(*op.getOperation());
+    if (auto align = op.getAlignment(); align && *align)
+      inst->setAlignment(llvm::Align(*align));
+    if (op.getOrdering() != LLVM::AtomicOrdering::not_atomic)
+      inst->setAtomic(ordering(op.getOrdering()),
+                      op.getSyncscope() ? ctx.getOrInsertSyncScopeID(*op.getSyncscope())
+                                        : llvm::SyncScope::ID(llvm::SyncScope::System));
+    if (op.getNontemporal())
+      markNontemporal(inst);
+    return success();
+  }
   LogicalResult fail(Operation &op) {
-    return op.emitError("cuft cannot translate '") << op.getName() << "' to LLVM IR for NVPTX";
+    return op.emitError("cuft cannot translate '")
+           << op.getName() << "' to LLVM IR for "
+           << (target == Target::NVPTX ? "NVPTX" : "the host");
   }
   void locate(Operation &op);
 
-  gpu::GPUModuleOp gpuModule;
+  Operation *container;
+  Target target;
   llvm::LLVMContext &ctx;
   LLVM::TypeToLLVMIRTranslator types;
   llvm::IRBuilder<> b;
@@ -162,12 +261,19 @@ private:
   DenseMap<Block *, llvm::BasicBlock *> blocks;
   /// The LLVM block each MLIR block's terminator ended up in (its last).
   DenseMap<Block *, llvm::BasicBlock *> exits;
+  /// The block a conditional branch's second edge goes through where both
+  /// edges go to one block (MLIR's translation splits such an edge too:
+  /// ensureDistinctSuccessors), by the branch's block.
+  DenseMap<Block *, llvm::BasicBlock *> splitEdges;
+  /// Each block's position in its region.
+  DenseMap<Block *, unsigned> position;
   DenseMap<StringRef, llvm::GlobalVariable *> globals;
   DenseMap<StringRef, llvm::Function *> functions;
   unsigned formats = 0;
 
   // Line tables.
   std::unique_ptr<llvm::DIBuilder> di;
+  llvm::DIFile *unitFile = nullptr;
   llvm::DISubprogram *subprogram = nullptr;
 };
 
@@ -450,21 +556,10 @@ LogicalResult Translator::declare(Operation &op) {
       if (!init)
         return failure();
     }
-    llvm::GlobalValue::LinkageTypes linkage;
-    switch (global.getLinkage()) {
-    case LLVM::Linkage::Private:
-      linkage = llvm::GlobalValue::PrivateLinkage;
-      break;
-    case LLVM::Linkage::Internal:
-      linkage = llvm::GlobalValue::InternalLinkage;
-      break;
-    case LLVM::Linkage::External:
-      linkage = llvm::GlobalValue::ExternalLinkage;
-      break;
-    default:
-      return global.emitError("cuft translates private, internal and external globals only");
-    }
-    auto *g = new llvm::GlobalVariable(*module, llvmType, global.getConstant(), linkage, init,
+    std::optional<llvm::GlobalValue::LinkageTypes> linkage = linkageOf(global.getLinkage());
+    if (!linkage)
+      return global.emitError("cuft cannot translate this linkage to LLVM IR");
+    auto *g = new llvm::GlobalVariable(*module, llvmType, global.getConstant(), *linkage, init,
                                        global.getSymName(), nullptr,
                                        llvm::GlobalValue::NotThreadLocal, global.getAddrSpace());
     if (auto align = global.getAlignment())
@@ -497,28 +592,55 @@ LogicalResult Translator::defineBody(Operation &op) {
   return success();
 }
 
+/// A declaration's subprogram (not a definition: another unit defines it),
+/// as MLIR's ensure-debug-info-scope-on-llvm-func gives it.
+void Translator::declareSubprogram(Operation &op, llvm::Function *f) {
+  FileLineColLoc fileLoc = fileLocOf(op.getLoc());
+  llvm::DIFile *file = unitFile;
+  if (fileLoc) {
+    StringRef path = fileLoc.getFilename().getValue();
+    file = di->createFile(llvm::sys::path::filename(path), llvm::sys::path::parent_path(path));
+  }
+  unsigned line = fileLoc ? fileLoc.getLine() : 1;
+  f->setSubprogram(di->createFunction(
+      file, f->getName(), f->getName(), file, line,
+      di->createSubroutineType(di->getOrCreateTypeArray({}), llvm::DINode::FlagZero,
+                               llvm::dwarf::DW_CC_normal),
+      line, llvm::DINode::FlagZero, llvm::DISubprogram::SPFlagOptimized));
+}
+
 LogicalResult Translator::body(Region &region, llvm::Function *fn) {
   values.clear();
   memrefs.clear();
   blocks.clear();
   exits.clear();
+  splitEdges.clear();
+  position.clear();
   subprogram = nullptr;
+  // Nothing of the last function's location carries over.
+  b.SetCurrentDebugLocation(llvm::DebugLoc());
   if (di) {
-    auto fileLoc = dyn_cast<FileLineColLoc>(region.getParentOp()->getLoc());
-    StringRef path = fileLoc ? fileLoc.getFilename().getValue() : StringRef("<unknown>");
-    llvm::DIFile *file =
-        di->createFile(llvm::sys::path::filename(path), llvm::sys::path::parent_path(path));
-    unsigned line = fileLoc ? fileLoc.getLine() : 0;
+    FileLineColLoc fileLoc = fileLocOf(region.getParentOp()->getLoc());
+    llvm::DIFile *file = unitFile;
+    if (fileLoc) {
+      StringRef path = fileLoc.getFilename().getValue();
+      file = di->createFile(llvm::sys::path::filename(path), llvm::sys::path::parent_path(path));
+    }
+    unsigned line = fileLoc ? fileLoc.getLine() : 1;
     subprogram = di->createFunction(
         file, fn->getName(), fn->getName(), file, line,
-        di->createSubroutineType(di->getOrCreateTypeArray({})), line, llvm::DINode::FlagZero,
+        di->createSubroutineType(di->getOrCreateTypeArray({}), llvm::DINode::FlagZero,
+                                 llvm::dwarf::DW_CC_normal),
+        line, llvm::DINode::FlagZero,
         llvm::DISubprogram::SPFlagDefinition | llvm::DISubprogram::SPFlagOptimized);
     fn->setSubprogram(subprogram);
   }
   // Blocks in the region's order; translated in dominance order, so that a
   // value is defined before its uses (MLIR's translation's order).
-  for (Block &block : region)
+  for (Block &block : region) {
+    position[&block] = position.size();
     blocks[&block] = llvm::BasicBlock::Create(ctx, "", fn);
+  }
   SetVector<Block *> order = getBlocksSortedByDominance(region);
   // The entry's arguments are the function's parameters; another block's,
   // phis (a memref's: one a field).
@@ -541,6 +663,9 @@ LogicalResult Translator::body(Region &region, llvm::Function *fn) {
     unsigned preds = std::distance(block->pred_begin(), block->pred_end());
     for (BlockArgument arg : block->getArguments()) {
       llvm::PHINode *phi = b.CreatePHI(type(arg.getType()), preds);
+      if (subprogram)
+        if (FileLineColLoc at = fileLocOf(arg.getLoc()))
+          phi->setDebugLoc(llvm::DILocation::get(ctx, at.getLine(), at.getColumn(), subprogram));
       if (isa<MemRefType>(arg.getType())) {
         Descriptor d;
         d.packed = phi;
@@ -564,18 +689,30 @@ LogicalResult Translator::body(Region &region, llvm::Function *fn) {
     SmallVector<llvm::PHINode *> phis;
     for (llvm::PHINode &phi : blocks[block]->phis())
       phis.push_back(&phi);
-    for (auto it = block->pred_begin(), e = block->pred_end(); it != e; ++it) {
-      Block *pred = *it;
+    auto connect = [&](Block *pred, unsigned successor, llvm::BasicBlock *from) {
       auto branchOp = cast<BranchOpInterface>(pred->getTerminator());
-      SuccessorOperands passed = branchOp.getSuccessorOperands(it.getSuccessorIndex());
+      SuccessorOperands passed = branchOp.getSuccessorOperands(successor);
       SmallVector<llvm::Value *> incoming;
       for (Value v : passed.getForwardedOperands())
-        incoming.push_back(isa<MemRefType>(v.getType()) ? packed(v, exits[pred]->getTerminator())
+        incoming.push_back(isa<MemRefType>(v.getType()) ? packed(v, from->getTerminator())
                                                         : get(v));
       assert(incoming.size() == phis.size());
       for (auto [phi, v] : llvm::zip(phis, incoming))
-        phi->addIncoming(v, exits[pred]);
-    }
+        phi->addIncoming(v, from);
+    };
+    // MLIR's translation splits the edges first, each a new predecessor,
+    // so their values come first, the last split first (in region order).
+    SmallVector<Block *> split;
+    for (Block *pred : block->getPredecessors())
+      if (splitEdges.count(pred) && pred->getTerminator()->getSuccessor(1) == block &&
+          !llvm::is_contained(split, pred))
+        split.push_back(pred);
+    llvm::sort(split, [&](Block *x, Block *y) { return position[x] > position[y]; });
+    for (Block *pred : split)
+      connect(pred, 1, splitEdges[pred]);
+    for (auto it = block->pred_begin(), e = block->pred_end(); it != e; ++it)
+      if (!(it.getSuccessorIndex() == 1 && splitEdges.count(*it)))
+        connect(*it, it.getSuccessorIndex(), exits[*it]);
   }
   return success();
 }
@@ -605,22 +742,24 @@ void passthrough(Operation *op, llvm::Function *f) {
 std::unique_ptr<llvm::Module> Translator::run() {
   module = std::make_unique<llvm::Module>("LLVMDialectModule", ctx);
   if (auto layout =
-          gpuModule->getAttrOfType<StringAttr>(LLVM::LLVMDialect::getDataLayoutAttrName()))
+          container->getAttrOfType<StringAttr>(LLVM::LLVMDialect::getDataLayoutAttrName()))
     module->setDataLayout(layout.getValue());
   if (lineInfo) {
+    // As MLIR's ensure-debug-info-scope-on-llvm-func: one compile unit, of
+    // the module's file, a subprogram a function (body()).
     di = std::make_unique<llvm::DIBuilder>(*module);
-    auto fileLoc = dyn_cast<FileLineColLoc>(gpuModule.getLoc());
+    FileLineColLoc fileLoc = fileLocOf(container->getLoc());
     StringRef path = fileLoc ? fileLoc.getFilename().getValue() : StringRef("<unknown>");
-    di->createCompileUnit(
-        llvm::DISourceLanguageName(llvm::dwarf::DW_LANG_C),
-        di->createFile(llvm::sys::path::filename(path), llvm::sys::path::parent_path(path)), "MLIR",
-        /*isOptimized=*/true, "", 0, "", llvm::DICompileUnit::LineTablesOnly);
+    unitFile = di->createFile(llvm::sys::path::filename(path), llvm::sys::path::parent_path(path));
+    di->createCompileUnit(llvm::DISourceLanguageName(llvm::dwarf::DW_LANG_C), unitFile, "MLIR",
+                          /*isOptimized=*/true, "", 0, "", llvm::DICompileUnit::LineTablesOnly);
   }
+  Block &ops = container->getRegion(0).front();
   // Globals first, then every function declared, then their bodies.
-  for (Operation &o : gpuModule.getBody()->getOperations())
+  for (Operation &o : ops)
     if (failed(declare(o)))
       return nullptr;
-  for (Operation &o : gpuModule.getBody()->getOperations()) {
+  for (Operation &o : ops) {
     llvm::Function *f = nullptr;
     if (auto fn = dyn_cast<gpu::GPUFuncOp>(o)) {
       f = llvm::Function::Create(functionType(fn.getFunctionType()),
@@ -640,6 +779,14 @@ std::unique_ptr<llvm::Module> Translator::run() {
     } else if (auto fn = dyn_cast<func::FuncOp>(o)) {
       f = llvm::Function::Create(functionType(fn.getFunctionType()),
                                  llvm::GlobalValue::ExternalLinkage, fn.getName(), *module);
+      if (auto linkage = fn->getAttrOfType<LLVM::LinkageAttr>("llvm.linkage")) {
+        std::optional<llvm::GlobalValue::LinkageTypes> l = linkageOf(linkage.getLinkage());
+        if (!l) {
+          fn.emitError("cuft cannot translate this linkage to LLVM IR");
+          return nullptr;
+        }
+        f->setLinkage(*l);
+      }
     } else if (auto fn = dyn_cast<LLVM::LLVMFuncOp>(o)) {
       auto fnType = cast<llvm::FunctionType>(type(fn.getFunctionType()));
       f = llvm::Function::Create(fnType, llvm::GlobalValue::ExternalLinkage, fn.getName(), *module);
@@ -647,7 +794,7 @@ std::unique_ptr<llvm::Module> Translator::run() {
           fn->hasAttr(NVVM::NVVMDialect::getKernelFuncAttrName()))
         f->setCallingConv(llvm::CallingConv::PTX_Kernel);
     } else if (!isa<memref::GlobalOp, LLVM::GlobalOp>(o)) {
-      o.emitError("cuft cannot translate '") << o.getName() << "' in a gpu.module to LLVM IR";
+      o.emitError("cuft cannot translate '") << o.getName() << "' in a module to LLVM IR";
       return nullptr;
     }
     if (f) {
@@ -655,15 +802,29 @@ std::unique_ptr<llvm::Module> Translator::run() {
       // Fast math's flushed float32 denormals (NVPTX's .ftz forms).
       if (auto mode = o.getAttrOfType<StringAttr>("denormal_fp_math_f32"))
         f->addFnAttr("denormal-fp-math-f32", mode.getValue());
+      // A C library function math-to-libm declared (erf, cbrt): it touches
+      // no memory, so calls of it vectorize (the host's vector library).
+      if (o.hasAttr(LLVM::LLVMDialect::getReadnoneAttrName()))
+        f->setDoesNotAccessMemory();
+      if (di && f->isDeclaration())
+        declareSubprogram(o, f);
       functions[f->getName()] = f;
     }
   }
-  for (Operation &o : gpuModule.getBody()->getOperations())
+  for (Operation &o : ops)
     if (failed(defineBody(o)))
       return nullptr;
   module->addModuleFlag(llvm::Module::Warning, "Debug Info Version", llvm::DEBUG_METADATA_VERSION);
   if (di)
     di->finalize();
+  // The test suite (CUFT_VERIFY_PASSES=1) verifies what the translation made.
+  static const bool verify = cuft::environmentFlag("CUFT_VERIFY_PASSES");
+  std::string problems;
+  llvm::raw_string_ostream os(problems);
+  if (verify && llvm::verifyModule(*module, &os)) {
+    container->emitError("cuft's translation made invalid LLVM IR: ") << problems;
+    return nullptr;
+  }
   return std::move(module);
 }
 
@@ -672,21 +833,10 @@ std::unique_ptr<llvm::Module> Translator::run() {
 void Translator::locate(Operation &o) {
   if (!subprogram)
     return;
-  Location loc = o.getLoc();
-  FileLineColLoc fileLoc;
-  loc->walk([&](Location inner) {
-    if (auto f = dyn_cast<FileLineColLoc>(inner)) {
-      fileLoc = f;
-      return WalkResult::interrupt();
-    }
-    return WalkResult::advance();
-  });
-  if (!fileLoc) {
-    b.SetCurrentDebugLocation(llvm::DebugLoc());
-    return;
-  }
-  b.SetCurrentDebugLocation(
-      llvm::DILocation::get(ctx, fileLoc.getLine(), fileLoc.getColumn(), subprogram));
+  FileLineColLoc fileLoc = fileLocOf(o.getLoc());
+  b.SetCurrentDebugLocation(fileLoc ? llvm::DebugLoc(llvm::DILocation::get(
+                                          ctx, fileLoc.getLine(), fileLoc.getColumn(), subprogram))
+                                    : llvm::DebugLoc());
 }
 
 LogicalResult Translator::op(Operation &o) {
@@ -738,6 +888,19 @@ LogicalResult Translator::op(Operation &o) {
     }
     return success();
   }
+  if (auto poison = dyn_cast<ub::PoisonOp>(o)) {
+    // A value no path defines (mem2reg's, for a variable read where no
+    // assignment reaches): LLVM's poison.
+    llvm::Value *v = llvm::PoisonValue::get(type(poison.getType()));
+    if (isa<MemRefType>(poison.getType())) {
+      Descriptor d;
+      d.packed = v;
+      memrefs[poison] = std::move(d);
+    } else {
+      set(poison, v);
+    }
+    return success();
+  }
   if (auto c = dyn_cast<complex::CreateOp>(o)) {
     llvm::Value *s = llvm::PoisonValue::get(type(c.getType()));
     s = b.CreateInsertValue(s, get(c.getReal()), {0});
@@ -784,8 +947,16 @@ LogicalResult Translator::branch(Operation &o) {
     b.CreateBr(blocks[o.getSuccessor(0)]);
     return success();
   }
-  llvm::BranchInst *inst =
-      b.CreateCondBr(get(o.getOperand(0)), blocks[o.getSuccessor(0)], blocks[o.getSuccessor(1)]);
+  llvm::BasicBlock *second = blocks[o.getSuccessor(1)];
+  if (o.getSuccessor(0) == o.getSuccessor(1)) {
+    // Both edges to one block: the second through a block of its own, just
+    // before it, so that its phis tell the edges apart.
+    llvm::BasicBlock *edge = llvm::BasicBlock::Create(ctx, "", second->getParent(), second);
+    llvm::IRBuilder<>(edge).CreateBr(second);
+    splitEdges[o.getBlock()] = edge;
+    second = edge;
+  }
+  llvm::BranchInst *inst = b.CreateCondBr(get(o.getOperand(0)), blocks[o.getSuccessor(0)], second);
   if (auto cond = dyn_cast<cf::CondBranchOp>(o))
     if (auto weights = cond.getBranchWeights()) {
       ArrayRef<int32_t> w = *weights;
@@ -905,7 +1076,7 @@ LogicalResult Translator::arith(Operation &o, bool &handled) {
     set(c, v);
     return success();
   }
-  if (auto rem = dyn_cast<arith::RemFOp>(o))
+  if (isa<arith::RemFOp>(o) && target == Target::NVPTX)
     return math(o);
   llvm::IRBuilderBase::FastMathFlagGuard guard(b);
   b.setFastMathFlags(fastMath(fastMathOf(o)));
@@ -953,6 +1124,7 @@ LogicalResult Translator::arith(Operation &o, bool &handled) {
       .Case<arith::SubFOp>([&](auto) { return binary(Instruction::FSub); })
       .Case<arith::MulFOp>([&](auto) { return binary(Instruction::FMul); })
       .Case<arith::DivFOp>([&](auto) { return binary(Instruction::FDiv); })
+      .Case<arith::RemFOp>([&](auto) { return binary(Instruction::FRem); })
       .Case<arith::NegFOp>([&](arith::NegFOp neg) {
         set(neg, b.CreateFNeg(get(neg.getOperand())));
         return success();
@@ -1102,7 +1274,72 @@ std::optional<LibdeviceNames> libdeviceNames(Operation &o) {
       .Default([](Operation *) { return std::nullopt; });
 }
 
+LogicalResult Translator::hostMath(Operation &o) {
+  // MLIR's math-to-llvm: LLVM's intrinsics, with the op's fast-math flags
+  // (convert-gpu-to-host has made calls of the C library of the ops LLVM
+  // would approximate).
+  if (o.getNumResults() != 1)
+    return fail(o);
+  llvm::IRBuilderBase::FastMathFlagGuard guard(b);
+  b.setFastMathFlags(fastMath(fastMathOf(o)));
+  namespace I = llvm::Intrinsic;
+  auto unary = [&](I::ID id) {
+    set(o.getResult(0), b.CreateUnaryIntrinsic(id, get(o.getOperand(0))));
+    return success();
+  };
+  auto binary = [&](I::ID id) {
+    set(o.getResult(0), b.CreateBinaryIntrinsic(id, get(o.getOperand(0)), get(o.getOperand(1))));
+    return success();
+  };
+  auto one = [&] { return llvm::ConstantFP::get(type(o.getResult(0).getType()), 1.0); };
+  return llvm::TypeSwitch<Operation *, LogicalResult>(&o)
+      .Case<math::AbsFOp>([&](auto) { return unary(I::fabs); })
+      .Case<math::CeilOp>([&](auto) { return unary(I::ceil); })
+      .Case<math::FloorOp>([&](auto) { return unary(I::floor); })
+      .Case<math::CosOp>([&](auto) { return unary(I::cos); })
+      .Case<math::SinOp>([&](auto) { return unary(I::sin); })
+      .Case<math::TanOp>([&](auto) { return unary(I::tan); })
+      .Case<math::AcosOp>([&](auto) { return unary(I::acos); })
+      .Case<math::AsinOp>([&](auto) { return unary(I::asin); })
+      .Case<math::AtanOp>([&](auto) { return unary(I::atan); })
+      .Case<math::CoshOp>([&](auto) { return unary(I::cosh); })
+      .Case<math::SinhOp>([&](auto) { return unary(I::sinh); })
+      .Case<math::TanhOp>([&](auto) { return unary(I::tanh); })
+      .Case<math::ExpOp>([&](auto) { return unary(I::exp); })
+      .Case<math::Exp2Op>([&](auto) { return unary(I::exp2); })
+      .Case<math::LogOp>([&](auto) { return unary(I::log); })
+      .Case<math::Log10Op>([&](auto) { return unary(I::log10); })
+      .Case<math::Log2Op>([&](auto) { return unary(I::log2); })
+      .Case<math::SqrtOp>([&](auto) { return unary(I::sqrt); })
+      .Case<math::RoundEvenOp>([&](auto) { return unary(I::roundeven); })
+      .Case<math::RoundOp>([&](auto) { return unary(I::round); })
+      .Case<math::TruncOp>([&](auto) { return unary(I::trunc); })
+      .Case<math::CopySignOp>([&](auto) { return binary(I::copysign); })
+      .Case<math::PowFOp>([&](auto) { return binary(I::pow); })
+      .Case<math::Atan2Op>([&](auto) { return binary(I::atan2); })
+      .Case<math::FmaOp>([&](math::FmaOp fma) {
+        llvm::Value *a = get(fma.getA());
+        set(fma, b.CreateIntrinsic(I::fma, {a->getType()}, {a, get(fma.getB()), get(fma.getC())}));
+        return success();
+      })
+      .Case<math::RsqrtOp>([&](math::RsqrtOp r) {
+        set(r, b.CreateFDiv(one(), b.CreateUnaryIntrinsic(I::sqrt, get(r.getOperand()))));
+        return success();
+      })
+      .Case<math::ExpM1Op>([&](math::ExpM1Op e) {
+        set(e, b.CreateFSub(b.CreateUnaryIntrinsic(I::exp, get(e.getOperand())), one()));
+        return success();
+      })
+      .Case<math::Log1pOp>([&](math::Log1pOp l) {
+        set(l, b.CreateUnaryIntrinsic(I::log, b.CreateFAdd(one(), get(l.getOperand()))));
+        return success();
+      })
+      .Default([&](Operation *) { return fail(o); });
+}
+
 LogicalResult Translator::math(Operation &o) {
+  if (target == Target::Host)
+    return hostMath(o);
   std::optional<LibdeviceNames> names = libdeviceNames(o);
   if (!names || o.getNumResults() != 1)
     return fail(o);
@@ -1189,8 +1426,7 @@ LogicalResult Translator::memref(Operation &o, bool &handled) {
         if (auto align = load.getAlignment())
           inst->setAlignment(llvm::Align(*align));
         if (load.getNontemporal())
-          inst->setMetadata(llvm::LLVMContext::MD_nontemporal,
-                            llvm::MDNode::get(ctx, llvm::ConstantAsMetadata::get(b.getInt32(1))));
+          markNontemporal(inst);
         set(load, inst);
         return success();
       })
@@ -1200,8 +1436,7 @@ LogicalResult Translator::memref(Operation &o, bool &handled) {
         if (auto align = store.getAlignment())
           inst->setAlignment(llvm::Align(*align));
         if (store.getNontemporal())
-          inst->setMetadata(llvm::LLVMContext::MD_nontemporal,
-                            llvm::MDNode::get(ctx, llvm::ConstantAsMetadata::get(b.getInt32(1))));
+          markNontemporal(inst);
         return success();
       })
       .Case<memref::DimOp>([&](memref::DimOp dim) {
@@ -1241,6 +1476,13 @@ LogicalResult Translator::memref(Operation &o, bool &handled) {
         SmallVector<llvm::Value *> zeros(t.getRank() + 1, index(0));
         llvm::Value *aligned = b.CreateGEP(g->getValueType(), g, zeros);
         memrefs[get] = staticDescriptor(t, allocated, aligned, {});
+        return success();
+      })
+      .Case<memref::CastOp>([&](memref::CastOp c) -> LogicalResult {
+        // Between ranked memrefs the descriptor is the same (MLIR's lowering).
+        if (!isa<MemRefType>(c.getType()))
+          return fail(o);
+        memrefs[c] = memrefs[c.getSource()];
         return success();
       })
       .Case<memref::MemorySpaceCastOp>([&](memref::MemorySpaceCastOp spaceCast) {
@@ -1380,7 +1622,6 @@ LogicalResult Translator::genericAtomic(memref::GenericAtomicRMWOp atomic) {
   b.CreateBr(loop);
   b.SetInsertPoint(loop);
   llvm::PHINode *current = b.CreatePHI(t, 2);
-  current->addIncoming(init, entry);
   Block &bodyBlock = atomic.getAtomicBody().front();
   set(bodyBlock.getArgument(0), current);
   for (Operation &o : bodyBlock.without_terminator())
@@ -1393,7 +1634,9 @@ LogicalResult Translator::genericAtomic(memref::GenericAtomicRMWOp atomic) {
   llvm::Value *loaded = b.CreateExtractValue(swap, {0});
   llvm::Value *ok = b.CreateExtractValue(swap, {1});
   b.CreateCondBr(ok, end, loop);
+  // The loop's own edge first, as MLIR's translation orders the phi.
   current->addIncoming(loaded, b.GetInsertBlock());
+  current->addIncoming(init, entry);
   b.SetInsertPoint(end);
   set(atomic.getResult(), loaded);
   return success();
@@ -1610,31 +1853,14 @@ LogicalResult Translator::printf(gpu::PrintfOp p) {
 
 // -- llvm -------------------------------------------------------------------
 
-llvm::AtomicOrdering ordering(LLVM::AtomicOrdering o) {
-  using O = LLVM::AtomicOrdering;
-  switch (o) {
-  case O::not_atomic:
-    return llvm::AtomicOrdering::NotAtomic;
-  case O::unordered:
-    return llvm::AtomicOrdering::Unordered;
-  case O::monotonic:
-    return llvm::AtomicOrdering::Monotonic;
-  case O::acquire:
-    return llvm::AtomicOrdering::Acquire;
-  case O::release:
-    return llvm::AtomicOrdering::Release;
-  case O::acq_rel:
-    return llvm::AtomicOrdering::AcquireRelease;
-  case O::seq_cst:
-    return llvm::AtomicOrdering::SequentiallyConsistent;
-  }
-  llvm_unreachable("an atomic ordering");
-}
-
 LogicalResult Translator::llvmOp(Operation &o, bool &handled) {
   handled = isa<LLVM::LLVMDialect>(o.getDialect());
   if (!handled)
     return success();
+  auto castTo = [&](llvm::Instruction::CastOps opcode) {
+    set(o.getResult(0), b.CreateCast(opcode, get(o.getOperand(0)), type(o.getResult(0).getType())));
+    return success();
+  };
   auto syncScope = [&](std::optional<StringRef> scope) {
     return scope ? ctx.getOrInsertSyncScopeID(*scope)
                  : llvm::SyncScope::ID(llvm::SyncScope::System);
@@ -1672,7 +1898,7 @@ LogicalResult Translator::llvmOp(Operation &o, bool &handled) {
       })
       .Case<LLVM::CallOp>([&](LLVM::CallOp call) -> LogicalResult {
         std::optional<StringRef> calleeName = call.getCallee();
-        if (!calleeName || call.getVarCalleeType() || !call.getOpBundleOperands().empty())
+        if (!calleeName || !call.getOpBundleOperands().empty())
           return fail(o);
         llvm::Function *callee = functions.lookup(*calleeName);
         if (!callee)
@@ -1736,37 +1962,17 @@ LogicalResult Translator::llvmOp(Operation &o, bool &handled) {
         return success();
       })
       .Case<LLVM::LoadOp>([&](LLVM::LoadOp load) -> LogicalResult {
-        if (load.getAccessGroupsAttr() || load.getAliasScopesAttr() ||
-            load.getNoaliasScopesAttr() || load.getTbaaAttr())
-          return fail(o);
         llvm::LoadInst *inst =
             b.CreateLoad(type(load.getType()), get(load.getAddr()), load.getVolatile_());
-        if (auto align = load.getAlignment(); align && *align)
-          inst->setAlignment(llvm::Align(*align));
-        if (load.getOrdering() != LLVM::AtomicOrdering::not_atomic)
-          inst->setAtomic(ordering(load.getOrdering()), syncScope(load.getSyncscope()));
-        if (load.getNontemporal())
-          inst->setMetadata(llvm::LLVMContext::MD_nontemporal,
-                            llvm::MDNode::get(ctx, llvm::ConstantAsMetadata::get(b.getInt32(1))));
         if (load.getInvariant())
           inst->setMetadata(llvm::LLVMContext::MD_invariant_load, llvm::MDNode::get(ctx, {}));
         set(load, inst);
-        return success();
+        return access(load, inst);
       })
       .Case<LLVM::StoreOp>([&](LLVM::StoreOp store) -> LogicalResult {
-        if (store.getAccessGroupsAttr() || store.getAliasScopesAttr() ||
-            store.getNoaliasScopesAttr() || store.getTbaaAttr())
-          return fail(o);
         llvm::StoreInst *inst =
             b.CreateStore(get(store.getValue()), get(store.getAddr()), store.getVolatile_());
-        if (auto align = store.getAlignment(); align && *align)
-          inst->setAlignment(llvm::Align(*align));
-        if (store.getOrdering() != LLVM::AtomicOrdering::not_atomic)
-          inst->setAtomic(ordering(store.getOrdering()), syncScope(store.getSyncscope()));
-        if (store.getNontemporal())
-          inst->setMetadata(llvm::LLVMContext::MD_nontemporal,
-                            llvm::MDNode::get(ctx, llvm::ConstantAsMetadata::get(b.getInt32(1))));
-        return success();
+        return access(store, inst);
       })
       .Case<LLVM::GEPOp>([&](LLVM::GEPOp gep) -> LogicalResult {
         SmallVector<llvm::Value *> indices;
@@ -1796,18 +2002,10 @@ LogicalResult Translator::llvmOp(Operation &o, bool &handled) {
         set(alloca, inst);
         return success();
       })
-      .Case<LLVM::AddrSpaceCastOp>([&](LLVM::AddrSpaceCastOp c) {
-        set(c, b.CreateAddrSpaceCast(get(c.getArg()), type(c.getType())));
-        return success();
-      })
-      .Case<LLVM::IntToPtrOp>([&](LLVM::IntToPtrOp c) {
-        set(c, b.CreateIntToPtr(get(c.getArg()), type(c.getType())));
-        return success();
-      })
-      .Case<LLVM::PtrToIntOp>([&](LLVM::PtrToIntOp c) {
-        set(c, b.CreatePtrToInt(get(c.getArg()), type(c.getType())));
-        return success();
-      })
+      .Case<LLVM::AddrSpaceCastOp>([&](auto) { return castTo(llvm::Instruction::AddrSpaceCast); })
+      .Case<LLVM::FPExtOp>([&](auto) { return castTo(llvm::Instruction::FPExt); })
+      .Case<LLVM::IntToPtrOp>([&](auto) { return castTo(llvm::Instruction::IntToPtr); })
+      .Case<LLVM::PtrToIntOp>([&](auto) { return castTo(llvm::Instruction::PtrToInt); })
       .Case<LLVM::SelectOp>([&](LLVM::SelectOp s) {
         set(s,
             b.CreateSelect(get(s.getCondition()), get(s.getTrueValue()), get(s.getFalseValue())));
@@ -1887,5 +2085,9 @@ LogicalResult Translator::llvmOp(Operation &o, bool &handled) {
 
 std::unique_ptr<llvm::Module> cuft::translateToNVVMIR(gpu::GPUModuleOp gpuModule,
                                                       llvm::LLVMContext &context, bool lineInfo) {
-  return Translator(gpuModule, context, lineInfo).run();
+  return Translator(gpuModule, Target::NVPTX, context, lineInfo).run();
+}
+
+std::unique_ptr<llvm::Module> cuft::translateToHostIR(ModuleOp module, llvm::LLVMContext &context) {
+  return Translator(module, Target::Host, context, /*lineInfo=*/true).run();
 }

@@ -1,11 +1,11 @@
-//===- Translate.h - a gpu.module's lowered IR straight to LLVM IR ---------===//
+//===- Translate.h - lowered IR straight to LLVM IR, both targets ----------===//
 //
-// See Translate.cpp.
+// See lib/Conversion/Common/Translate.cpp.
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef CUFT_CONVERSION_GPUTONVPTX_TRANSLATE_H
-#define CUFT_CONVERSION_GPUTONVPTX_TRANSLATE_H
+#ifndef CUFT_CONVERSION_TRANSLATE_H
+#define CUFT_CONVERSION_TRANSLATE_H
 
 #include <memory>
 
@@ -14,9 +14,12 @@ class LLVMContext;
 class Module;
 } // namespace llvm
 
-namespace mlir::gpu {
+namespace mlir {
+class ModuleOp;
+namespace gpu {
 class GPUModuleOp;
-} // namespace mlir::gpu
+} // namespace gpu
+} // namespace mlir
 
 namespace cuft {
 
@@ -28,6 +31,12 @@ namespace cuft {
 std::unique_ptr<llvm::Module> translateToNVVMIR(mlir::gpu::GPUModuleOp gpuModule,
                                                 llvm::LLVMContext &context, bool lineInfo);
 
+/// `module` (the same dialects but gpu and nvvm, as convert-gpu-to-host
+/// leaves them) as an LLVM module for the host target, with a line table
+/// (a trap names its kernel's line). Math ops are LLVM's intrinsics. Null,
+/// with the error emitted at the op, where an op has no translation here.
+std::unique_ptr<llvm::Module> translateToHostIR(mlir::ModuleOp module, llvm::LLVMContext &context);
+
 } // namespace cuft
 
-#endif // CUFT_CONVERSION_GPUTONVPTX_TRANSLATE_H
+#endif // CUFT_CONVERSION_TRANSLATE_H
