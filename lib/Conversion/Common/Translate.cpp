@@ -200,7 +200,10 @@ private:
   LogicalResult declare(Operation &op);
   LogicalResult defineBody(Operation &op);
   LogicalResult body(Region &region, llvm::Function *fn);
-  void declareSubprogram(Operation &op, llvm::Function *f);
+  llvm::DISubprogram *subprogramFor(Operation &op, llvm::Function *f, bool definition);
+  llvm::DIFile *diFile(StringRef path) {
+    return di->createFile(llvm::sys::path::filename(path), llvm::sys::path::parent_path(path));
+  }
   llvm::Function *libdevice(StringRef name, llvm::FunctionType *type);
   llvm::Function *intrinsic(llvm::Intrinsic::ID id, ArrayRef<llvm::Type *> overloads = {}) {
     return llvm::Intrinsic::getOrInsertDeclaration(module.get(), id, overloads);
@@ -592,21 +595,23 @@ LogicalResult Translator::defineBody(Operation &op) {
   return success();
 }
 
-/// A declaration's subprogram (not a definition: another unit defines it),
-/// as MLIR's ensure-debug-info-scope-on-llvm-func gives it.
-void Translator::declareSubprogram(Operation &op, llvm::Function *f) {
+/// `f`'s subprogram, at `op`'s file and line (else the unit's file, line 1),
+/// as MLIR's ensure-debug-info-scope-on-llvm-func gives it: a declaration's
+/// is no definition (another unit defines it).
+llvm::DISubprogram *Translator::subprogramFor(Operation &op, llvm::Function *f, bool definition) {
   FileLineColLoc fileLoc = fileLocOf(op.getLoc());
-  llvm::DIFile *file = unitFile;
-  if (fileLoc) {
-    StringRef path = fileLoc.getFilename().getValue();
-    file = di->createFile(llvm::sys::path::filename(path), llvm::sys::path::parent_path(path));
-  }
+  llvm::DIFile *file = fileLoc ? diFile(fileLoc.getFilename().getValue()) : unitFile;
   unsigned line = fileLoc ? fileLoc.getLine() : 1;
-  f->setSubprogram(di->createFunction(
-      file, f->getName(), f->getName(), file, line,
-      di->createSubroutineType(di->getOrCreateTypeArray({}), llvm::DINode::FlagZero,
-                               llvm::dwarf::DW_CC_normal),
-      line, llvm::DINode::FlagZero, llvm::DISubprogram::SPFlagOptimized));
+  auto flags = llvm::DISubprogram::SPFlagOptimized;
+  if (definition)
+    flags |= llvm::DISubprogram::SPFlagDefinition;
+  llvm::DISubprogram *sp = di->createFunction(file, f->getName(), f->getName(), file, line,
+                                              di->createSubroutineType(di->getOrCreateTypeArray({}),
+                                                                       llvm::DINode::FlagZero,
+                                                                       llvm::dwarf::DW_CC_normal),
+                                              line, llvm::DINode::FlagZero, flags);
+  f->setSubprogram(sp);
+  return sp;
 }
 
 LogicalResult Translator::body(Region &region, llvm::Function *fn) {
@@ -619,22 +624,8 @@ LogicalResult Translator::body(Region &region, llvm::Function *fn) {
   subprogram = nullptr;
   // Nothing of the last function's location carries over.
   b.SetCurrentDebugLocation(llvm::DebugLoc());
-  if (di) {
-    FileLineColLoc fileLoc = fileLocOf(region.getParentOp()->getLoc());
-    llvm::DIFile *file = unitFile;
-    if (fileLoc) {
-      StringRef path = fileLoc.getFilename().getValue();
-      file = di->createFile(llvm::sys::path::filename(path), llvm::sys::path::parent_path(path));
-    }
-    unsigned line = fileLoc ? fileLoc.getLine() : 1;
-    subprogram = di->createFunction(
-        file, fn->getName(), fn->getName(), file, line,
-        di->createSubroutineType(di->getOrCreateTypeArray({}), llvm::DINode::FlagZero,
-                                 llvm::dwarf::DW_CC_normal),
-        line, llvm::DINode::FlagZero,
-        llvm::DISubprogram::SPFlagDefinition | llvm::DISubprogram::SPFlagOptimized);
-    fn->setSubprogram(subprogram);
-  }
+  if (di)
+    subprogram = subprogramFor(*region.getParentOp(), fn, /*definition=*/true);
   // Blocks in the region's order; translated in dominance order, so that a
   // value is defined before its uses (MLIR's translation's order).
   for (Block &block : region) {
@@ -749,8 +740,7 @@ std::unique_ptr<llvm::Module> Translator::run() {
     // the module's file, a subprogram a function (body()).
     di = std::make_unique<llvm::DIBuilder>(*module);
     FileLineColLoc fileLoc = fileLocOf(container->getLoc());
-    StringRef path = fileLoc ? fileLoc.getFilename().getValue() : StringRef("<unknown>");
-    unitFile = di->createFile(llvm::sys::path::filename(path), llvm::sys::path::parent_path(path));
+    unitFile = diFile(fileLoc ? fileLoc.getFilename().getValue() : StringRef("<unknown>"));
     di->createCompileUnit(llvm::DISourceLanguageName(llvm::dwarf::DW_LANG_C), unitFile, "MLIR",
                           /*isOptimized=*/true, "", 0, "", llvm::DICompileUnit::LineTablesOnly);
   }
@@ -807,7 +797,7 @@ std::unique_ptr<llvm::Module> Translator::run() {
       if (o.hasAttr(LLVM::LLVMDialect::getReadnoneAttrName()))
         f->setDoesNotAccessMemory();
       if (di && f->isDeclaration())
-        declareSubprogram(o, f);
+        subprogramFor(o, f, /*definition=*/false);
       functions[f->getName()] = f;
     }
   }
@@ -966,9 +956,9 @@ LogicalResult Translator::branch(Operation &o) {
   return success();
 }
 
-llvm::FastMathFlags fastMath(arith::FastMathFlags flags) {
+/// arith's or the LLVM dialect's fast-math flags as LLVM's (the same names).
+template <typename F> llvm::FastMathFlags fastMath(F flags) {
   llvm::FastMathFlags f;
-  using F = arith::FastMathFlags;
   f.setAllowReassoc(bitEnumContainsAll(flags, F::reassoc));
   f.setNoNaNs(bitEnumContainsAll(flags, F::nnan));
   f.setNoInfs(bitEnumContainsAll(flags, F::ninf));
@@ -1923,18 +1913,8 @@ LogicalResult Translator::llvmOp(Operation &o, bool &handled) {
         llvm::Function *fn =
             llvm::Intrinsic::getOrInsertDeclaration(module.get(), id, result, argTypes);
         llvm::CallInst *inst = b.CreateCall(fn, args);
-        if (isa<llvm::FPMathOperator>(inst)) {
-          LLVM::FastmathFlags f = call.getFastmathFlags();
-          llvm::FastMathFlags flags;
-          flags.setAllowReassoc(bitEnumContainsAll(f, LLVM::FastmathFlags::reassoc));
-          flags.setNoNaNs(bitEnumContainsAll(f, LLVM::FastmathFlags::nnan));
-          flags.setNoInfs(bitEnumContainsAll(f, LLVM::FastmathFlags::ninf));
-          flags.setNoSignedZeros(bitEnumContainsAll(f, LLVM::FastmathFlags::nsz));
-          flags.setAllowReciprocal(bitEnumContainsAll(f, LLVM::FastmathFlags::arcp));
-          flags.setAllowContract(bitEnumContainsAll(f, LLVM::FastmathFlags::contract));
-          flags.setApproxFunc(bitEnumContainsAll(f, LLVM::FastmathFlags::afn));
-          inst->setFastMathFlags(flags);
-        }
+        if (isa<llvm::FPMathOperator>(inst))
+          inst->setFastMathFlags(fastMath(call.getFastmathFlags()));
         if (call.getNumResults())
           set(call.getResult(0), inst);
         return success();
